@@ -1,0 +1,82 @@
+# wakesweep — top-level build.
+#   make            build lib/ into build/libwakesweep.a and every tool into bin/
+#   make check      build and run every test; last line "N passed, N failed"
+#   make check SANITIZE=address,undefined   the same under the sanitizers (own build dir)
+#   make deps       install the Debian packages the build, the tests and the demo need
+# Pipelines (sweep, data, features, ...) live in pipelines/*.mk and are included below.
+
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+VERSION := 0.1.0
+CC      ?= cc
+NVCC    ?= $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
+
+# A sanitizer build lives in its own tree so it never mixes objects with the normal one.
+ifneq ($(SANITIZE),)
+BUILD   ?= build-san
+BIN     ?= $(BUILD)/bin
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     ?= -O1
+else
+BUILD   ?= build
+BIN     ?= bin
+OPT     ?= -O2
+endif
+
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wvla -Wno-unused-parameter
+CPPFLAGS += -Ilib -D_GNU_SOURCE -DWS_VERSION='"$(VERSION)"' -MMD -MP
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=c11 -pthread $(WARN) $(SANFLAGS)
+LDFLAGS += -pthread $(SANFLAGS)
+LDLIBS  := -lsqlite3 -ljansson -lsndfile -lsamplerate -lkissfft-float -lopenblas -ldl -lm
+
+LIB_SRCS  := $(sort $(wildcard lib/*/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_A     := $(BUILD)/libwakesweep.a
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOLS     := $(TOOL_SRCS:tools/%.c=$(BIN)/%)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNITS     := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+all: $(DEPS_STAMP) $(LIB_A) $(TOOLS)
+
+# Install what is missing once per build tree; `make deps` always re-checks.
+$(DEPS_STAMP): share/deps.sh
+	@bash share/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+deps:
+	@bash share/deps.sh
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/%: $(BUILD)/tools/%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+
+# Module makefiles (pipelines, test fixtures, the CUDA backend) add their own rules.
+-include $(sort $(wildcard pipelines/*.mk) $(wildcard tests/*.mk) $(wildcard lib/*/module.mk))
+
+check: all $(UNITS) $(CHECK_EXTRA)
+	@WS_BIN=$(abspath $(BIN)) WS_BUILD=$(abspath $(BUILD)) bash tests/run.sh $(UNITS)
+
+clean:
+	rm -rf build build-san bin
+
+.PHONY: all deps check clean
+-include $(LIB_OBJS:.o=.d) $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%.d) $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

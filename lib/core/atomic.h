@@ -1,0 +1,21 @@
+/* atomic.h — outputs written to a temporary file beside the target and renamed over it on
+ * success, so a killed process never leaves a half-written result. */
+#ifndef WS_CORE_ATOMIC_H
+#define WS_CORE_ATOMIC_H
+#include <stdio.h>
+#include "core/err.h"
+
+typedef struct {
+    FILE *f;            /* write here */
+    char *path;         /* final name */
+    char *tmp;          /* PATH.tmp.XXXXXX in the same directory (same filesystem) */
+} ws_atomic;
+
+/* Creates the temporary file. On failure e names the path. */
+int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e);
+/* Flushes, fsyncs, closes and renames into place; on any error removes the temporary. */
+int ws_atomic_commit(ws_atomic *a, ws_err *e);
+/* Closes and removes the temporary (safe after a failed or successful commit). */
+void ws_atomic_abort(ws_atomic *a);
+
+#endif

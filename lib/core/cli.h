@@ -1,0 +1,21 @@
+/* cli.h — the shared front end of every tool: the program name, errors printed as
+ * "tool: where: what", usage errors (exit 2), --version, and the final stdout check.
+ * The one part of lib/ that prints and exits: only tools/ call it. */
+#ifndef WS_CORE_CLI_H
+#define WS_CORE_CLI_H
+#include "core/err.h"
+
+void ws_cli_init(const char *progname);
+const char *ws_cli_prog(void);
+/* Prints "tool: message" to stderr. */
+void ws_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints e as "tool: where: what" and returns its exit code (2 input, 3 internal). */
+int ws_cli_report(const ws_err *e);
+/* Prints "tool: message" and a hint to --help, then exits 2. */
+void ws_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void ws_cli_version(void) __attribute__((noreturn));
+/* Flushes and closes stdout; a write error (full disk, closed pipe) becomes exit 3. Returns rc
+ * unchanged when stdout is fine. */
+int ws_cli_finish(int rc);
+
+#endif

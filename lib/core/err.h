@@ -1,0 +1,30 @@
+/* err.h — how lib/ reports failure: functions return 0 or -1 and fill a ws_err with
+ * "where: what went wrong"; the tool prints it as "tool: where: what" and chooses the exit code.
+ * lib/ never prints and never exits. */
+#ifndef WS_CORE_ERR_H
+#define WS_CORE_ERR_H
+#include <stddef.h>
+
+/* Kinds of failure, so a tool can map them to exit codes: bad input is exit 2. */
+typedef enum {
+    WS_EOK = 0,
+    WS_EINPUT,     /* the user's input is wrong: config, arguments, files (exit 2) */
+    WS_ESTATE,     /* valid input that the study's state refuses (finished trial...) (exit 2) */
+    WS_EINTERNAL,  /* I/O, database, memory: not the user's fault (exit 3) */
+} ws_errkind;
+
+typedef struct ws_err {
+    ws_errkind kind;
+    char msg[1024];
+} ws_err;
+
+/* Sets e (when not NULL) and returns -1, so callers can `return ws_err_set(...)`. */
+int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefixes the message already in e with "where: ". Returns -1. */
+int ws_err_prefix(ws_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ws_err_clear(ws_err *e);
+/* Exit code for a failure of this kind: 2 for input and state errors, 3 otherwise. */
+int ws_err_exit_code(const ws_err *e);
+
+#endif

@@ -1,0 +1,112 @@
+/* json.c — JSON helpers (see json.h). */
+#include "core/json.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *ws_json_load_file(const char *path, ws_err *e)
+{
+    json_error_t je;
+    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        if (je.line < 0 || strstr(je.text, "unable to open"))
+            ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, je.text);
+        else
+            ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+    }
+    return j;
+}
+
+json_t *ws_json_load_string(const char *text, const char *where, ws_err *e)
+{
+    json_error_t je;
+    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    if (!j) ws_err_set(e, WS_EINPUT, "%s:%d: %s", where, je.column, je.text);
+    return j;
+}
+
+int ws_json_print_line(FILE *f, const json_t *j)
+{
+    char *s = ws_json_dump(j, 0);
+    if (!s) return -1;
+    int rc = (fputs(s, f) < 0 || fputc('\n', f) == EOF || fflush(f)) ? -1 : 0;
+    free(s);
+    return rc;
+}
+
+char *ws_json_canonical(const json_t *j)
+{
+    return ws_json_dump(j, WS_JSON_SORT);
+}
+
+json_t *ws_json_number(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+const char *ws_json_type_name(const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE: case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+int ws_json_get_number(const json_t *obj, const char *key, const char *where, double *out, ws_err *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) return 0;
+    if (!json_is_number(v))
+        return ws_err_set(e, WS_EINPUT, "%s.%s: expected a number, got %s", where, key, ws_json_type_name(v));
+    *out = json_number_value(v);
+    return 0;
+}
+
+int ws_json_get_int(const json_t *obj, const char *key, const char *where, long *out, ws_err *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) return 0;
+    double d = json_is_number(v) ? json_number_value(v) : NAN;
+    if (!json_is_number(v) || d != floor(d) || fabs(d) > 9e15)
+        return ws_err_set(e, WS_EINPUT, "%s.%s: expected an integer, got %s", where, key,
+                          json_is_number(v) ? "a fraction" : ws_json_type_name(v));
+    *out = (long)d;
+    return 0;
+}
+
+int ws_json_get_bool(const json_t *obj, const char *key, const char *where, int *out, ws_err *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) return 0;
+    if (!json_is_boolean(v))
+        return ws_err_set(e, WS_EINPUT, "%s.%s: expected true or false, got %s", where, key, ws_json_type_name(v));
+    *out = json_is_true(v);
+    return 0;
+}
+
+int ws_json_get_string(const json_t *obj, const char *key, const char *where, const char **out, ws_err *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) return 0;
+    if (!json_is_string(v))
+        return ws_err_set(e, WS_EINPUT, "%s.%s: expected a string, got %s", where, key, ws_json_type_name(v));
+    *out = json_string_value(v);
+    return 0;
+}
+
+int ws_json_check_keys(const json_t *obj, const char *const *known, const char *where, ws_err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        int ok = 0;
+        for (const char *const *k = known; *k; k++) if (!strcmp(*k, key)) { ok = 1; break; }
+        if (!ok) return ws_err_set(e, WS_EINPUT, "%s: unknown key '%s'", where, key);
+    }
+    return 0;
+}

@@ -1,0 +1,38 @@
+/* json.h — JSON helpers on jansson: loading files and lines with positions in errors, printing
+ * one compact JSON line, and typed field access whose errors name the field path. */
+#ifndef WS_CORE_JSON_H
+#define WS_CORE_JSON_H
+#include <jansson.h>
+#include <stdio.h>
+#include "core/err.h"
+
+/* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what". */
+json_t *ws_json_load_file(const char *path, ws_err *e);
+/* Parses one JSON text; `where` names its origin ("stdin:3", "--value"). */
+json_t *ws_json_load_string(const char *text, const char *where, ws_err *e);
+/* Output styles for ws_json_dump. Default: compact, keys in insertion order. */
+enum { WS_JSON_SORT = 1, WS_JSON_PYTHON = 2 };
+/* JSON text of j with reals in shortest round-trip form (NaN/inf as null, or as Python's
+ * NaN/Infinity in the Python style); caller frees. NULL when out of memory. */
+char *ws_json_dump(const json_t *j, int flags);
+/* The shortest decimal text that reads back as v, with ".0" on integral values (Python repr). */
+void ws_json_format_double(double v, char *out, size_t len);
+/* Writes j as one compact line (keys in insertion order) and flushes. 0 or -1 (I/O error). */
+int ws_json_print_line(FILE *f, const json_t *j);
+/* Compact, key-sorted text (for comparing configs); caller frees. */
+char *ws_json_canonical(const json_t *j);
+/* A double as JSON: finite numbers as reals, NaN and ±inf as null (JSON has no such numbers). */
+json_t *ws_json_number(double v);
+
+/* Typed, optional field access: when the key is absent, *out keeps its default and 0 is
+ * returned; a present value of the wrong type is an error naming "where.key". */
+int ws_json_get_number(const json_t *obj, const char *key, const char *where, double *out, ws_err *e);
+int ws_json_get_int(const json_t *obj, const char *key, const char *where, long *out, ws_err *e);
+int ws_json_get_bool(const json_t *obj, const char *key, const char *where, int *out, ws_err *e);
+int ws_json_get_string(const json_t *obj, const char *key, const char *where, const char **out, ws_err *e);
+/* Fails when obj has a key not in the NULL-terminated list `known` (catches typos in configs). */
+int ws_json_check_keys(const json_t *obj, const char *const *known, const char *where, ws_err *e);
+/* Name of a JSON value's type for messages: "a string", "an array", ... */
+const char *ws_json_type_name(const json_t *j);
+
+#endif

@@ -1,0 +1,36 @@
+/* parse.c — checked number parsing (see parse.h). */
+#include "core/parse.h"
+#include <errno.h>
+#include <stdlib.h>
+
+int ws_parse_long(const char *s, const char *name, long *out, ws_err *e)
+{
+    char *end;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno)
+        return ws_err_set(e, WS_EINPUT, "%s: expected an integer, got '%s'", name, s ? s : "");
+    *out = v;
+    return 0;
+}
+
+int ws_parse_long_range(const char *s, const char *name, long lo, long hi, long *out, ws_err *e)
+{
+    long v;
+    if (ws_parse_long(s, name, &v, e)) return -1;
+    if (v < lo || v > hi)
+        return ws_err_set(e, WS_EINPUT, "%s: expected an integer in [%ld, %ld], got %ld", name, lo, hi, v);
+    *out = v;
+    return 0;
+}
+
+int ws_parse_double(const char *s, const char *name, double *out, ws_err *e)
+{
+    char *end;
+    errno = 0;
+    double v = s ? strtod(s, &end) : 0;
+    if (!s || !*s || *end || errno == ERANGE)
+        return ws_err_set(e, WS_EINPUT, "%s: expected a number, got '%s'", name, s ? s : "");
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,13 @@
+/* parse.h — numbers from the command line and configs: strtol/strtod with an end-pointer check,
+ * never atoi. Each returns 0, or -1 with e filled as "NAME: expected ..., got 'TEXT'". */
+#ifndef WS_CORE_PARSE_H
+#define WS_CORE_PARSE_H
+#include "core/err.h"
+
+int ws_parse_long(const char *s, const char *name, long *out, ws_err *e);
+/* A long in [lo, hi]. */
+int ws_parse_long_range(const char *s, const char *name, long lo, long hi, long *out, ws_err *e);
+/* Any double strtod accepts, "nan" and "inf" included. */
+int ws_parse_double(const char *s, const char *name, double *out, ws_err *e);
+
+#endif

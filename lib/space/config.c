@@ -1,0 +1,155 @@
+/* config.c — study config parsing and validation (see config.h). */
+#include "space/config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+
+/* Top-level keys a study config may hold. Add a key here when a module starts reading it. */
+static const char *const config_keys[] = {
+    "study", "description", "direction", "objective", "constraints", "sampler", "pruner",
+    "budget", "heartbeat", "space", "fixed", NULL};
+
+static int parse_constraints(ws_config *c, const json_t *obj, const char *where, ws_err *e)
+{
+    if (!obj) return 0;
+    if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s.constraints: expected an object", where);
+    c->constraints = calloc(json_object_size(obj) + 1, sizeof *c->constraints);
+    if (!c->constraints) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    const char *name;
+    json_t *b;
+    static const char *const keys[] = {"max", "min", NULL};
+    json_object_foreach((json_t *)obj, name, b) {
+        char path[600];
+        snprintf(path, sizeof path, "%s.constraints.%s", where, name);
+        ws_constraint *k = &c->constraints[c->n_constraints++];
+        k->name = strdup(name);
+        k->max = INFINITY;
+        k->min = -INFINITY;
+        if (!json_is_object(b) || json_object_size(b) == 0)
+            return ws_err_set(e, WS_EINPUT, "%s: expected {\"max\": N} and/or {\"min\": N}", path);
+        if (ws_json_check_keys(b, keys, path, e) || ws_json_get_number(b, "max", path, &k->max, e)
+            || ws_json_get_number(b, "min", path, &k->min, e))
+            return -1;
+    }
+    return 0;
+}
+
+static int check_budget(const json_t *budget, const char *where, ws_err *e)
+{
+    static const char *const keys[] = {"epochs", NULL};
+    if (!budget) return 0;
+    if (!json_is_object(budget)) return ws_err_set(e, WS_EINPUT, "%s.budget: expected an object", where);
+    if (ws_json_check_keys(budget, keys, "budget", e)) return ws_err_prefix(e, "%s", where);
+    json_t *ep = json_object_get(budget, "epochs");
+    if (!ep) return 0;
+    if (json_is_integer(ep)) {
+        if (json_integer_value(ep) < 1) return ws_err_set(e, WS_EINPUT, "%s.budget.epochs: must be >= 1", where);
+        return 0;
+    }
+    if (!json_is_array(ep) || json_array_size(ep) == 0)
+        return ws_err_set(e, WS_EINPUT, "%s.budget.epochs: expected an integer or a schedule [[upto, epochs], ..., [null, epochs]]", where);
+    size_t i;
+    json_t *row;
+    json_int_t prev = -1;
+    json_array_foreach(ep, i, row) {
+        json_t *upto = json_array_get(row, 0), *n = json_array_get(row, 1);
+        int last = i + 1 == json_array_size(ep);
+        if (!json_is_array(row) || json_array_size(row) != 2 || !json_is_integer(n) || json_integer_value(n) < 1
+            || (last ? !json_is_null(upto) : !json_is_integer(upto)))
+            return ws_err_set(e, WS_EINPUT, "%s.budget.epochs[%zu]: expected [upto, epochs] with integer epochs >= 1%s",
+                              where, i, last ? " and upto null (the rest)" : "");
+        if (!last) {
+            if (json_integer_value(upto) <= prev)
+                return ws_err_set(e, WS_EINPUT, "%s.budget.epochs[%zu]: upto must increase", where, i);
+            prev = json_integer_value(upto);
+        }
+    }
+    return 0;
+}
+
+int ws_budget_epochs(const json_t *budget, long number, long *epochs, ws_err *e)
+{
+    *epochs = 0;
+    json_t *ep = budget ? json_object_get(budget, "epochs") : NULL;
+    if (!ep) return 0;
+    if (json_is_integer(ep)) { *epochs = (long)json_integer_value(ep); return 0; }
+    size_t i;
+    json_t *row;
+    json_array_foreach(ep, i, row) {
+        json_t *upto = json_array_get(row, 0);
+        if (json_is_null(upto) || number < (long)json_integer_value(upto)) {
+            *epochs = (long)json_integer_value(json_array_get(row, 1));
+            return 0;
+        }
+    }
+    return ws_err_set(e, WS_EINPUT, "budget.epochs: schedule has no entry for trial %ld", number);
+}
+
+int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
+{
+    memset(c, 0, sizeof *c);
+    c->root = json_incref(root);
+    c->direction = WS_MINIMIZE;      /* Optuna's default */
+    c->objective = "value";
+    c->heartbeat_interval_s = 10;
+    c->grace_s = 120;
+    if (!json_is_object(root)) return ws_err_set(e, WS_EINPUT, "%s: expected a JSON object", where);
+    if (ws_json_check_keys(root, config_keys, where, e)) return -1;
+    if (ws_json_get_string(root, "study", where, &c->study, e)) return -1;
+    if (!c->study || !*c->study) return ws_err_set(e, WS_EINPUT, "%s: study: missing (the study name)", where);
+    if (strlen(c->study) > 512) return ws_err_set(e, WS_EINPUT, "%s: study: longer than 512 characters", where);
+    const char *dir = NULL;
+    if (ws_json_get_string(root, "direction", where, &dir, e)) return -1;
+    if (dir && !strcmp(dir, "maximize")) c->direction = WS_MAXIMIZE;
+    else if (dir && strcmp(dir, "minimize"))
+        return ws_err_set(e, WS_EINPUT, "%s: direction: expected \"maximize\" or \"minimize\", got \"%s\"", where, dir);
+    if (ws_json_get_string(root, "objective", where, &c->objective, e)) return -1;
+    if (parse_constraints(c, json_object_get(root, "constraints"), where, e)) return -1;
+    c->sampler = json_object_get(root, "sampler");
+    c->pruner = json_object_get(root, "pruner");
+    c->budget = json_object_get(root, "budget");
+    c->fixed = json_object_get(root, "fixed");
+    if (c->sampler && !json_is_object(c->sampler)) return ws_err_set(e, WS_EINPUT, "%s: sampler: expected an object", where);
+    if (c->pruner && !json_is_object(c->pruner)) return ws_err_set(e, WS_EINPUT, "%s: pruner: expected an object", where);
+    if (c->fixed && !json_is_object(c->fixed)) return ws_err_set(e, WS_EINPUT, "%s: fixed: expected an object", where);
+    if (check_budget(c->budget, where, e)) return -1;
+    json_t *hb = json_object_get(root, "heartbeat");
+    if (hb) {
+        static const char *const keys[] = {"interval_seconds", "grace_seconds", NULL};
+        char path[600];
+        snprintf(path, sizeof path, "%s: heartbeat", where);
+        if (!json_is_object(hb)) return ws_err_set(e, WS_EINPUT, "%s: expected an object", path);
+        if (ws_json_check_keys(hb, keys, path, e) || ws_json_get_number(hb, "interval_seconds", path, &c->heartbeat_interval_s, e)
+            || ws_json_get_number(hb, "grace_seconds", path, &c->grace_s, e))
+            return -1;
+        if (!(c->heartbeat_interval_s > 0) || !(c->grace_s > 0))
+            return ws_err_set(e, WS_EINPUT, "%s: interval_seconds and grace_seconds must be > 0", path);
+    }
+    json_t *space = json_object_get(root, "space");
+    char path[600];
+    snprintf(path, sizeof path, "%s: space", where);
+    if (!space) return ws_err_set(e, WS_EINPUT, "%s: missing (the search space)", path);
+    return ws_space_parse(&c->space, space, path, e);
+}
+
+int ws_config_load(ws_config *c, const char *path, ws_err *e)
+{
+    memset(c, 0, sizeof *c);
+    json_t *root = ws_json_load_file(path, e);
+    if (!root) return -1;
+    const char *base = strrchr(path, '/');
+    int rc = ws_config_parse(c, root, base ? base + 1 : path, e);
+    json_decref(root);
+    return rc;
+}
+
+void ws_config_release(ws_config *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->n_constraints; i++) free(c->constraints[i].name);
+    free(c->constraints);
+    ws_space_release(&c->space);
+    json_decref(c->root);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,43 @@
+/* config.h — a study config (configs/studies/ files): name, direction, objective, constraints,
+ * sampler, pruner, epoch budget, heartbeat, search space and fixed settings. Parsing validates
+ * everything up front and names the field path and what was expected. The sampler and pruner
+ * objects are kept raw here and parsed by lib/sampler and lib/pruner. */
+#ifndef WS_SPACE_CONFIG_H
+#define WS_SPACE_CONFIG_H
+#include <jansson.h>
+#include "core/err.h"
+#include "space/space.h"
+
+enum { WS_MINIMIZE = -1, WS_MAXIMIZE = 1 };
+
+typedef struct {
+    char *name;
+    double max, min;     /* bounds; ±inf when not given */
+} ws_constraint;
+
+typedef struct {
+    json_t *root;            /* the whole config as read (kept as a study attribute) */
+    const char *study;       /* points into root */
+    int direction;           /* WS_MINIMIZE or WS_MAXIMIZE */
+    const char *objective;   /* metric that is the trial value; "value" when not given */
+    ws_constraint *constraints; size_t n_constraints;
+    json_t *sampler;         /* borrowed from root; may be NULL (defaults) */
+    json_t *pruner;          /* borrowed from root; may be NULL */
+    json_t *budget;          /* borrowed from root; may be NULL */
+    json_t *fixed;           /* borrowed from root; may be NULL */
+    double heartbeat_interval_s;  /* how often trainers beat (default 10) */
+    double grace_s;          /* RUNNING trials silent longer than this are failed (default 120) */
+    ws_space space;
+} ws_config;
+
+/* Reads and validates a config file. Errors start with the file name. */
+int ws_config_load(ws_config *c, const char *path, ws_err *e);
+/* Validates an already parsed config (takes a reference to root). */
+int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e);
+void ws_config_release(ws_config *c);
+
+/* Epochs for trial `number` from a budget: {"epochs": N} or {"epochs": [[upto, N], ..., [null, N]]}
+ * (schedule by trial number: N epochs for trials below `upto`). 0 when no budget is given. */
+int ws_budget_epochs(const json_t *budget, long number, long *epochs, ws_err *e);
+
+#endif

@@ -1,0 +1,174 @@
+/* dist.c — Optuna's distributions (see dist.h). */
+#include "space/dist.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+
+static int get_num(json_t *attrs, const char *key, double *out, int required, ws_err *e)
+{
+    json_t *v = json_object_get(attrs, key);
+    if (!v || json_is_null(v)) {
+        if (required) return ws_err_set(e, WS_EINPUT, "distribution: attributes.%s: missing", key);
+        return 0;
+    }
+    if (!json_is_number(v)) return ws_err_set(e, WS_EINPUT, "distribution: attributes.%s: expected a number", key);
+    *out = json_number_value(v);
+    return 0;
+}
+
+int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
+{
+    memset(d, 0, sizeof *d);
+    json_t *root = ws_json_load_string(json_text, "distribution", e);
+    if (!root) return -1;
+    json_t *attrs = json_object_get(root, "attributes");
+    const char *name = json_string_value(json_object_get(root, "name"));
+    int rc = -1;
+    if (!name || !json_is_object(attrs)) {
+        ws_err_set(e, WS_EINPUT, "distribution: expected {\"name\":..., \"attributes\":{...}}");
+        goto out;
+    }
+    int lg = json_is_true(json_object_get(attrs, "log"));
+    if (!strcmp(name, "CategoricalDistribution")) {
+        json_t *ch = json_object_get(attrs, "choices");
+        if (!json_is_array(ch) || json_array_size(ch) == 0) { ws_err_set(e, WS_EINPUT, "distribution: choices must be a non-empty array"); goto out; }
+        d->kind = WS_DIST_CATEGORICAL;
+        d->choices = json_incref(ch);
+        rc = 0;
+        goto out;
+    }
+    if (get_num(attrs, "low", &d->low, 1, e) || get_num(attrs, "high", &d->high, 1, e)) goto out;
+    if (!strcmp(name, "FloatDistribution") || !strcmp(name, "UniformDistribution")
+        || !strcmp(name, "LogUniformDistribution") || !strcmp(name, "DiscreteUniformDistribution")) {
+        d->kind = WS_DIST_FLOAT;
+        d->log = lg || !strcmp(name, "LogUniformDistribution");
+        if (get_num(attrs, "step", &d->step, 0, e) || get_num(attrs, "q", &d->step, 0, e)) goto out;
+    } else if (!strcmp(name, "IntDistribution") || !strcmp(name, "IntUniformDistribution")
+               || !strcmp(name, "IntLogUniformDistribution")) {
+        d->kind = WS_DIST_INT;
+        d->log = lg || !strcmp(name, "IntLogUniformDistribution");
+        d->step = 1;
+        if (get_num(attrs, "step", &d->step, 0, e)) goto out;
+    } else {
+        ws_err_set(e, WS_EINPUT, "distribution: unknown name '%s'", name);
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(root);
+    return rc;
+}
+
+char *ws_dist_to_optuna(const ws_dist *d)
+{
+    /* Optuna writes json.dumps({"name":..., "attributes": dist.__dict__}); the attribute order
+     * below is the order Optuna 3.1's constructors assign them. */
+    json_t *a = json_object(), *root;
+    if (d->kind == WS_DIST_CATEGORICAL) {
+        json_object_set(a, "choices", d->choices);
+        root = json_pack("{s:s,s:o}", "name", "CategoricalDistribution", "attributes", a);
+    } else if (d->kind == WS_DIST_FLOAT) {
+        json_object_set_new(a, "step", d->step > 0 ? json_real(d->step) : json_null());
+        json_object_set_new(a, "low", json_real(d->low));
+        json_object_set_new(a, "high", json_real(d->high));
+        json_object_set_new(a, "log", json_boolean(d->log));
+        root = json_pack("{s:s,s:o}", "name", "FloatDistribution", "attributes", a);
+    } else {
+        json_object_set_new(a, "log", json_boolean(d->log));
+        json_object_set_new(a, "step", json_integer((json_int_t)d->step));
+        json_object_set_new(a, "low", json_integer((json_int_t)d->low));
+        json_object_set_new(a, "high", json_integer((json_int_t)d->high));
+        root = json_pack("{s:s,s:o}", "name", "IntDistribution", "attributes", a);
+    }
+    char *s = root ? ws_json_dump(root, WS_JSON_PYTHON) : NULL;
+    json_decref(root);
+    return s;
+}
+
+void ws_dist_release(ws_dist *d)
+{
+    if (!d) return;
+    json_decref(d->choices);
+    d->choices = NULL;
+}
+
+int ws_dist_copy(ws_dist *dst, const ws_dist *src)
+{
+    *dst = *src;
+    if (src->choices) json_incref(src->choices);
+    return 0;
+}
+
+size_t ws_dist_n_choices(const ws_dist *d)
+{
+    return d->kind == WS_DIST_CATEGORICAL ? json_array_size(d->choices) : 0;
+}
+
+/* Python's == on JSON scalars: 1 == 1.0, true == 1 aside (we keep booleans apart). */
+static int scalar_equal(const json_t *a, const json_t *b)
+{
+    if (json_is_number(a) && json_is_number(b)) return json_number_value(a) == json_number_value(b);
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
+int ws_dist_equal(const ws_dist *a, const ws_dist *b)
+{
+    if (a->kind != b->kind) return 0;
+    if (a->kind == WS_DIST_CATEGORICAL) {
+        size_t n = json_array_size(a->choices);
+        if (n != json_array_size(b->choices)) return 0;
+        for (size_t i = 0; i < n; i++)
+            if (!scalar_equal(json_array_get(a->choices, i), json_array_get(b->choices, i))) return 0;
+        return 1;
+    }
+    return a->low == b->low && a->high == b->high && a->step == b->step && a->log == b->log;
+}
+
+json_t *ws_dist_external(const ws_dist *d, double internal)
+{
+    switch (d->kind) {
+    case WS_DIST_CATEGORICAL: {
+        json_t *c = json_array_get(d->choices, (size_t)internal);
+        return c ? json_incref(c) : json_null();
+    }
+    case WS_DIST_INT: return json_integer((json_int_t)llround(internal));
+    default: return json_real(internal);
+    }
+}
+
+static int on_grid(double v, double low, double step)
+{
+    double k = (v - low) / step;
+    return fabs(k - round(k)) <= 1e-8 * fmax(1.0, fabs(k));
+}
+
+int ws_dist_contains(const ws_dist *d, double v)
+{
+    if (!isfinite(v)) return 0;
+    if (d->kind == WS_DIST_CATEGORICAL)
+        return v >= 0 && v == floor(v) && v < (double)json_array_size(d->choices);
+    if (v < d->low || v > d->high) return 0;
+    if (d->kind == WS_DIST_INT) return v == floor(v) && on_grid(v, d->low, d->step);
+    return d->step > 0 ? on_grid(v, d->low, d->step) : 1;
+}
+
+int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err *e)
+{
+    if (d->kind == WS_DIST_CATEGORICAL) {
+        for (size_t i = 0; i < json_array_size(d->choices); i++)
+            if (scalar_equal(json_array_get(d->choices, i), x)) { *internal = (double)i; return 0; }
+        char *t = ws_json_dump(x, 0);
+        ws_err_set(e, WS_EINPUT, "%s is not one of the choices", t ? t : "value");
+        free(t);
+        return -1;
+    }
+    if (!json_is_number(x)) return ws_err_set(e, WS_EINPUT, "expected a number, got %s", ws_json_type_name(x));
+    double v = json_number_value(x);
+    if (d->kind == WS_DIST_INT && v != floor(v)) return ws_err_set(e, WS_EINPUT, "expected an integer, got %g", v);
+    if (!ws_dist_contains(d, v))
+        return ws_err_set(e, WS_EINPUT, "%g is outside [%g, %g]%s", v, d->low, d->high,
+                          d->step > 0 ? " or off the step grid" : "");
+    *internal = v;
+    return 0;
+}

@@ -1,0 +1,36 @@
+/* dist.h — parameter distributions exactly as Optuna stores them: FloatDistribution,
+ * IntDistribution and CategoricalDistribution as JSON in trial_params.distribution_json, and
+ * values in Optuna's internal representation (floats and ints as numbers, categoricals as the
+ * index of the choice). The legacy names Optuna 3.1 still reads (UniformDistribution, ...) are
+ * read too. */
+#ifndef WS_SPACE_DIST_H
+#define WS_SPACE_DIST_H
+#include <jansson.h>
+#include "core/err.h"
+
+typedef enum { WS_DIST_FLOAT, WS_DIST_INT, WS_DIST_CATEGORICAL } ws_dist_kind;
+
+typedef struct {
+    ws_dist_kind kind;
+    double low, high;   /* float, int: bounds, inclusive */
+    double step;        /* float: 0 = continuous; int: >= 1 (default 1) */
+    int log;            /* sample in log space */
+    json_t *choices;    /* categorical: array of JSON scalars (owned reference) */
+} ws_dist;
+
+/* Parses Optuna's distribution JSON text. */
+int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e);
+/* Optuna's JSON text for d (json.dumps layout, key order as Optuna writes); caller frees. */
+char *ws_dist_to_optuna(const ws_dist *d);
+void ws_dist_release(ws_dist *d);
+int ws_dist_copy(ws_dist *dst, const ws_dist *src);
+int ws_dist_equal(const ws_dist *a, const ws_dist *b);
+size_t ws_dist_n_choices(const ws_dist *d);
+/* Internal value → the value users see (a JSON number, int, or the categorical choice). */
+json_t *ws_dist_external(const ws_dist *d, double internal);
+/* A user's value (from a trial line or --fixed) → internal; fails when outside d. */
+int ws_dist_internal(const ws_dist *d, const json_t *external, double *internal, ws_err *e);
+/* Whether an internal value lies in d (bounds, step grid, choice index). */
+int ws_dist_contains(const ws_dist *d, double internal);
+
+#endif

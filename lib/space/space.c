@@ -1,0 +1,163 @@
+/* space.c — parsing and validating a search space (see space.h). Errors name the field path,
+ * e.g. "kws.json: space.learning_rate: low must be < high (got 0.1 >= 0.01)". */
+#include "space/space.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+
+static const char *const param_keys[] = {"type", "low", "high", "log", "step", "choices", "when", NULL};
+
+static int parse_numeric(ws_space_param *p, const json_t *spec, const char *where, ws_err *e)
+{
+    json_t *lo = json_object_get(spec, "low"), *hi = json_object_get(spec, "high");
+    if (!lo || !hi) return ws_err_set(e, WS_EINPUT, "%s: needs both low and high", where);
+    if (ws_json_get_number(spec, "low", where, &p->dist.low, e)
+        || ws_json_get_number(spec, "high", where, &p->dist.high, e)
+        || ws_json_get_bool(spec, "log", where, &p->dist.log, e))
+        return -1;
+    double low = p->dist.low, high = p->dist.high;
+    if (!isfinite(low) || !isfinite(high)) return ws_err_set(e, WS_EINPUT, "%s: low and high must be finite", where);
+    if (!(low < high)) return ws_err_set(e, WS_EINPUT, "%s: low must be < high (got %g >= %g)", where, low, high);
+    if (p->dist.log && low <= 0) return ws_err_set(e, WS_EINPUT, "%s: log scale needs low > 0 (got %g)", where, low);
+    int is_int = p->dist.kind == WS_DIST_INT;
+    double step = is_int ? 1 : 0;
+    if (ws_json_get_number(spec, "step", where, &step, e)) return -1;
+    if (json_object_get(spec, "step") && !(step > 0))
+        return ws_err_set(e, WS_EINPUT, "%s: step must be > 0 (got %g)", where, step);
+    if (is_int) {
+        if (low != floor(low) || high != floor(high) || step != floor(step))
+            return ws_err_set(e, WS_EINPUT, "%s: an int parameter needs integer low, high and step", where);
+        if (p->dist.log && step != 1)
+            return ws_err_set(e, WS_EINPUT, "%s: log scale and step != 1 cannot be combined (as in Optuna)", where);
+    } else if (p->dist.log && step > 0)
+        return ws_err_set(e, WS_EINPUT, "%s: log scale and step cannot be combined (as in Optuna)", where);
+    if (step > 0) {
+        double k = (high - low) / step;
+        if (fabs(k - round(k)) > 1e-8 * fmax(1, k))
+            return ws_err_set(e, WS_EINPUT, "%s: high - low must be a multiple of step (got %g, %g, step %g)", where, low, high, step);
+    }
+    p->dist.step = step;
+    return 0;
+}
+
+static int parse_categorical(ws_space_param *p, const json_t *spec, const char *where, ws_err *e)
+{
+    json_t *ch = json_object_get(spec, "choices");
+    if (!json_is_array(ch)) return ws_err_set(e, WS_EINPUT, "%s.choices: expected an array", where);
+    if (json_array_size(ch) == 0) return ws_err_set(e, WS_EINPUT, "%s.choices: must not be empty", where);
+    size_t i;
+    json_t *c;
+    json_array_foreach(ch, i, c) {
+        if (json_is_object(c) || json_is_array(c))
+            return ws_err_set(e, WS_EINPUT, "%s.choices[%zu]: expected a string, number, boolean or null", where, i);
+        for (size_t k = 0; k < i; k++)
+            if (json_equal(c, json_array_get(ch, k)))
+                return ws_err_set(e, WS_EINPUT, "%s.choices[%zu]: duplicate of choices[%zu]", where, i, k);
+    }
+    p->dist.kind = WS_DIST_CATEGORICAL;
+    p->dist.choices = json_incref(ch);
+    return 0;
+}
+
+static int parse_when(ws_space *sp, size_t idx, const json_t *when, const char *where, ws_err *e)
+{
+    ws_space_param *p = &sp->v[idx];
+    if (!json_is_object(when) || json_object_size(when) != 1)
+        return ws_err_set(e, WS_EINPUT, "%s.when: expected one parent, e.g. {\"optimizer\": [\"sgd\"]}", where);
+    const char *parent = json_object_iter_key(json_object_iter((json_t *)when));
+    json_t *vals = json_object_get(when, parent);
+    int pi = -1;
+    for (size_t k = 0; k < idx; k++) if (!strcmp(sp->v[k].name, parent)) pi = (int)k;
+    if (pi < 0) return ws_err_set(e, WS_EINPUT, "%s.when: '%s' must be a parameter defined before this one", where, parent);
+    if (!json_is_array(vals) || json_array_size(vals) == 0)
+        return ws_err_set(e, WS_EINPUT, "%s.when.%s: expected a non-empty array of values", where, parent);
+    size_t i;
+    json_t *v;
+    json_array_foreach(vals, i, v) {
+        double dummy;
+        ws_err sub;
+        if (ws_dist_internal(&sp->v[pi].dist, v, &dummy, &sub))
+            return ws_err_set(e, WS_EINPUT, "%s.when.%s[%zu]: %s", where, parent, i, sub.msg);
+    }
+    p->parent = pi;
+    p->when = json_incref(vals);
+    return 0;
+}
+
+int ws_space_parse(ws_space *sp, const json_t *obj, const char *where, ws_err *e)
+{
+    memset(sp, 0, sizeof *sp);
+    if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s: expected an object of parameters", where);
+    sp->v = calloc(json_object_size(obj) + 1, sizeof *sp->v);
+    if (!sp->v) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    const char *name;
+    json_t *spec;
+    json_object_foreach((json_t *)obj, name, spec) {
+        char path[600];
+        snprintf(path, sizeof path, "%s.%s", where, name);
+        ws_space_param *p = &sp->v[sp->n++];
+        p->name = strdup(name);
+        p->parent = -1;
+        if (!json_is_object(spec)) { ws_err_set(e, WS_EINPUT, "%s: expected an object", path); goto fail; }
+        if (ws_json_check_keys(spec, param_keys, path, e)) goto fail;
+        const char *type = NULL;
+        if (ws_json_get_string(spec, "type", path, &type, e)) goto fail;
+        int rc;
+        if (!type) { ws_err_set(e, WS_EINPUT, "%s.type: missing (expected float, int or categorical)", path); goto fail; }
+        if (!strcmp(type, "float")) { p->dist.kind = WS_DIST_FLOAT; rc = parse_numeric(p, spec, path, e); }
+        else if (!strcmp(type, "int")) { p->dist.kind = WS_DIST_INT; rc = parse_numeric(p, spec, path, e); }
+        else if (!strcmp(type, "categorical")) rc = parse_categorical(p, spec, path, e);
+        else { ws_err_set(e, WS_EINPUT, "%s.type: unknown parameter type '%s' (expected float, int or categorical)", path, type); goto fail; }
+        if (rc) goto fail;
+        json_t *when = json_object_get(spec, "when");
+        if (when && parse_when(sp, sp->n - 1, when, path, e)) goto fail;
+    }
+    return 0;
+fail:
+    ws_space_release(sp);
+    return -1;
+}
+
+void ws_space_release(ws_space *sp)
+{
+    if (!sp || !sp->v) return;
+    for (size_t i = 0; i < sp->n; i++) {
+        free(sp->v[i].name);
+        ws_dist_release(&sp->v[i].dist);
+        json_decref(sp->v[i].when);
+    }
+    free(sp->v);
+    sp->v = NULL;
+    sp->n = 0;
+}
+
+int ws_space_find(const ws_space *sp, const char *name)
+{
+    for (size_t i = 0; i < sp->n; i++) if (!strcmp(sp->v[i].name, name)) return (int)i;
+    return -1;
+}
+
+int ws_space_active(const ws_space *sp, size_t i, const ws_param *chosen, size_t n_chosen)
+{
+    const ws_space_param *p = &sp->v[i];
+    if (p->parent < 0) return 1;
+    const ws_space_param *par = &sp->v[p->parent];
+    for (size_t k = 0; k < n_chosen; k++) {
+        if (strcmp(chosen[k].name, par->name)) continue;
+        json_t *x = ws_dist_external(&chosen[k].dist, chosen[k].internal);
+        double dummy;
+        int ok = 0;
+        size_t j;
+        json_t *v;
+        json_array_foreach(p->when, j, v) {
+            ws_dist one = {.kind = WS_DIST_CATEGORICAL, .choices = json_pack("[O]", v)};
+            if (!ws_dist_internal(&one, x, &dummy, NULL)) ok = 1;
+            json_decref(one.choices);
+            if (ok) break;
+        }
+        json_decref(x);
+        return ok && ws_space_active(sp, (size_t)p->parent, chosen, n_chosen);
+    }
+    return 0;
+}

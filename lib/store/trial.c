@@ -1,0 +1,66 @@
+/* trial.c — trial records (see trial.h). */
+#include "store/trial.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const state_names[] = {"RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"};
+
+const char *ws_state_name(ws_state s)
+{
+    return (unsigned)s < 5 ? state_names[s] : "UNKNOWN";
+}
+
+int ws_state_parse(const char *text, ws_state *s)
+{
+    for (int i = 0; i < 5; i++)
+        if (text && !strcasecmp(text, state_names[i])) { *s = (ws_state)i; return 0; }
+    return -1;
+}
+
+void ws_trial_release(ws_trial *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->n_params; i++) {
+        free(t->params[i].name);
+        ws_dist_release(&t->params[i].dist);
+    }
+    free(t->params);
+    free(t->ivs);
+    json_decref(t->system_attrs);
+    json_decref(t->user_attrs);
+    t->params = NULL; t->ivs = NULL; t->n_params = t->n_ivs = 0;
+    t->system_attrs = t->user_attrs = NULL;
+}
+
+void ws_trial_list_free(ws_trial_list *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) ws_trial_release(&l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+const ws_param *ws_trial_param(const ws_trial *t, const char *name)
+{
+    for (size_t i = 0; i < t->n_params; i++)
+        if (!strcmp(t->params[i].name, name)) return &t->params[i];
+    return NULL;
+}
+
+int ws_trial_last_step(const ws_trial *t)
+{
+    return t->n_ivs ? t->ivs[t->n_ivs - 1].step : -1;
+}
+
+int ws_trial_iv_at(const ws_trial *t, int step, double *value)
+{
+    size_t lo = 0, hi = t->n_ivs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->ivs[mid].step < step) lo = mid + 1; else hi = mid;
+    }
+    if (lo < t->n_ivs && t->ivs[lo].step == step) { *value = t->ivs[lo].value; return 0; }
+    return -1;
+}

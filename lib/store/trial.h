@@ -1,0 +1,55 @@
+/* trial.h — a trial as the samplers, pruners and reports see it: Optuna's FrozenTrial with the
+ * fields wakesweep uses. Filled by the store (ws_store_trials_load); knows nothing of SQL. */
+#ifndef WS_STORE_TRIAL_H
+#define WS_STORE_TRIAL_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "space/dist.h"
+
+/* Optuna's TrialState, with its numeric values. */
+typedef enum { WS_RUNNING = 0, WS_COMPLETE = 1, WS_PRUNED = 2, WS_FAIL = 3, WS_WAITING = 4 } ws_state;
+
+const char *ws_state_name(ws_state s);             /* "RUNNING", ... as stored */
+int ws_state_parse(const char *text, ws_state *s); /* case-insensitive; 0 or -1 */
+
+typedef struct {
+    int step;
+    double value;        /* NaN and ±inf allowed, as Optuna allows */
+} ws_iv;
+
+typedef struct {
+    char *name;
+    ws_dist dist;
+    double internal;     /* Optuna's internal representation (categorical: choice index) */
+} ws_param;
+
+typedef struct {
+    int64_t trial_id;
+    int number;                    /* dense per study, from 0 */
+    ws_state state;
+    int has_value;
+    double value;                  /* objective value (±inf allowed) when has_value */
+    double t_start, t_complete;    /* epoch seconds; NAN when not set */
+    ws_param *params; size_t n_params;   /* in the order stored */
+    ws_iv *ivs; size_t n_ivs;            /* intermediate values, sorted by step */
+    json_t *system_attrs;          /* object (never NULL after loading): fixed_params,
+                                      constraints, completed_rung_k, ... */
+    json_t *user_attrs;            /* object (never NULL after loading) */
+} ws_trial;
+
+typedef struct {
+    ws_trial *v;                   /* sorted by number */
+    size_t n;
+} ws_trial_list;
+
+void ws_trial_release(ws_trial *t);
+void ws_trial_list_free(ws_trial_list *l);
+/* The param named `name`, or NULL. */
+const ws_param *ws_trial_param(const ws_trial *t, const char *name);
+/* Largest reported step, or -1 when none (Optuna's last_step). */
+int ws_trial_last_step(const ws_trial *t);
+/* The intermediate value at `step`; 0 when present, -1 when not. */
+int ws_trial_iv_at(const ws_trial *t, int step, double *value);
+
+#endif

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that wakesweep's build, tests, benchmarks and demo corpus need.
+# As root: apt-get installs whatever is missing. Otherwise: prints the exact command and fails.
+set -u
+pkgs=(
+  build-essential pkg-config
+  libsqlite3-dev sqlite3 libjansson-dev libsndfile1-dev libsamplerate0-dev libkissfft-dev
+  libopenblas-dev libopenblas0 jq espeak-ng sox
+  python3 python3-optuna python3-numpy python3-torch python3-torchaudio
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+line="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+  echo "deps: missing Debian packages; run as root:" >&2
+  echo "  $line" >&2
+  exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+  echo "deps: apt-get failed; try: $line" >&2; exit 1; }

@@ -1,0 +1,30 @@
+# tests/cli/lib.sh — the CLI test library. Source it, then call test_expect_* per case.
+# Each case prints "ok NAME", "FAIL NAME: why" or "skip NAME: why". Never pipe a tool under
+# test: run it with output redirected to files so its exit status is what we check.
+set -u
+: "${WS_BIN:?run through tests/run.sh (make check)}"
+PATH="$WS_BIN:$PATH"
+PY=${PY:-/usr/bin/python3}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 1
+
+# test_expect_code CODE NAME COMMAND...: runs COMMAND (stdout → out, stderr → err); passes when
+# it exits with CODE.
+test_expect_code() {
+  local want=$1 name=$2; shift 2
+  local rc=0
+  "$@" >out 2>err || rc=$?
+  if [ "$rc" = "$want" ]; then echo "ok $name"
+  else echo "FAIL $name: exit $rc, expected $want; stderr: $(head -c 300 err | tr '\n' ' ')"; fi
+}
+# test_expect_success NAME 'shell code': the code must exit 0.
+test_expect_success() {
+  local name=$1 code=$2 rc=0
+  ( eval "$code" ) >out 2>err || rc=$?
+  if [ "$rc" = 0 ]; then echo "ok $name"
+  else echo "FAIL $name: exit $rc; stderr: $(tail -c 400 err | tr '\n' ' ')"; fi
+}
+# test_skip NAME WHY
+test_skip() { echo "skip $1: $2"; }
+# grep_err PATTERN: stderr of the last command matches (for use inside test_expect_success).

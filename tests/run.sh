@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test: the C unit test binaries given as arguments, then tests/cli/t*.sh.
+# Each test prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" per case. This prints one line
+# per failure and per skip, and ends with "N passed, N failed, N skipped". Exit 1 on any failure.
+# TESTS=pattern runs only the files whose name matches the pattern.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+export WS_ROOT=$(cd "$here/.." && pwd)
+export WS_BIN=${WS_BIN:-$WS_ROOT/bin} WS_BUILD=${WS_BUILD:-$WS_ROOT/build}
+export PY=/usr/bin/python3
+log=$(mktemp -d "${TMPDIR:-/tmp}/ws-check.XXXXXX")
+trap 'rm -rf "$log"' EXIT
+pass=0 fail=0 skip=0
+
+run_one() {  # file, command...
+  local f=$1; shift
+  local out="$log/out" rc=0
+  "$@" >"$out" 2>"$log/err" </dev/null || rc=$?
+  local p f_ s
+  p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
+  grep -E '^(FAIL|skip) ' "$out" | sed "s|^|$(basename "$f"): |"
+  if [ "$rc" != 0 ] && [ "$f_" = 0 ]; then
+    f_=1; echo "$(basename "$f"): FAIL exited with status $rc"; tail -n 5 "$log/err" | sed 's/^/    /'
+  elif [ "$f_" != 0 ]; then
+    tail -n 5 "$log/err" | sed 's/^/    /'
+  fi
+  if [ $((p + f_ + s)) = 0 ]; then f_=1; echo "$(basename "$f"): FAIL ran no test case"; fi
+  pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
+}
+
+for t in "$@"; do
+  [ -n "${TESTS:-}" ] && [[ "$t" != *$TESTS* ]] && continue
+  run_one "$t" "$t"
+done
+for t in "$here"/cli/t[0-9]*.sh; do
+  [ -e "$t" ] || continue
+  [ -n "${TESTS:-}" ] && [[ "$t" != *$TESTS* ]] && continue
+  run_one "$t" bash "$t"
+done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
