@@ -15,7 +15,7 @@ typedef struct {
     double max, min;     /* bounds; ±inf when not given */
 } ws_constraint;
 
-typedef struct {
+typedef struct ws_config {
     json_t *root;            /* the whole config as read (kept as a study attribute) */
     const char *study;       /* points into root */
     int direction;           /* WS_MINIMIZE or WS_MAXIMIZE */

@@ -1,0 +1,113 @@
+/* summary.c — ranking a study's trials and turning them into JSON (see summary.h). */
+#include "report/summary.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/clock.h"
+#include "core/json.h"
+#include "space/config.h"
+#include "store/store.h"
+#include "store/trial_json.h"
+
+int ws_trial_feasible(const ws_trial *t)
+{
+    json_t *c = json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS);
+    size_t i;
+    json_t *v;
+    json_array_foreach(c, i, v) if (json_is_number(v) && json_number_value(v) > 0) return 0;
+    return 1;
+}
+
+/* Rank groups, best first. */
+static int group(const ws_trial *t)
+{
+    switch (t->state) {
+    case WS_COMPLETE: return ws_trial_feasible(t) ? 0 : 1;
+    case WS_PRUNED: return 2;
+    case WS_RUNNING: return 3;
+    case WS_WAITING: return 4;
+    default: return 5;
+    }
+}
+
+static const ws_summary *sort_ctx;
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+    const ws_trial *a = &sort_ctx->trials->v[*(const size_t *)pa], *b = &sort_ctx->trials->v[*(const size_t *)pb];
+    int ga = group(a), gb = group(b);
+    if (ga != gb) return ga - gb;
+    if (a->state == WS_PRUNED) {   /* deeper first, as TPE ranks pruned trials */
+        int sa = ws_trial_last_step(a), sb = ws_trial_last_step(b);
+        if (sa != sb) return sb - sa;
+    }
+    if (a->has_value != b->has_value) return b->has_value - a->has_value;
+    if (a->has_value && a->value != b->value) {
+        int better = sort_ctx->direction == WS_MAXIMIZE ? a->value > b->value : a->value < b->value;
+        return better ? -1 : 1;
+    }
+    return a->number - b->number;
+}
+
+int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_trial_list *trials, ws_err *e)
+{
+    memset(s, 0, sizeof *s);
+    s->study = study;
+    s->direction = direction;
+    s->trials = trials;
+    s->order = malloc((trials->n ? trials->n : 1) * sizeof *s->order);
+    if (!s->order) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    for (size_t i = 0; i < trials->n; i++) {
+        s->order[i] = i;
+        if ((unsigned)trials->v[i].state < 5) s->n_state[trials->v[i].state]++;
+    }
+    sort_ctx = s;
+    qsort(s->order, trials->n, sizeof *s->order, cmp_rank);
+    sort_ctx = NULL;
+    for (size_t i = 0; i < trials->n; i++) {
+        const ws_trial *t = &trials->v[s->order[i]];
+        if (t->state == WS_COMPLETE && t->has_value) { s->best = t; break; }
+    }
+    return 0;
+}
+
+void ws_summary_release(ws_summary *s)
+{
+    free(s->order);
+    s->order = NULL;
+}
+
+static json_t *datetime_json(double t)
+{
+    char buf[40];
+    if (isnan(t)) return json_null();
+    ws_datetime_format(t, buf, sizeof buf);
+    return json_string(buf);
+}
+
+json_t *ws_summary_trial_json(const ws_trial *t)
+{
+    json_t *ivs = json_array();
+    for (size_t i = 0; i < t->n_ivs; i++)
+        json_array_append_new(ivs, json_pack("[i,o]", t->ivs[i].step, ws_json_number(t->ivs[i].value)));
+    double dur = t->t_complete - t->t_start;
+    json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
+    json_t *cons = json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS);
+    return json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:O,s:O}", "trial", t->number, "state", ws_state_name(t->state),
+                     "value", t->has_value ? ws_json_number(t->value) : json_null(),
+                     "params", ws_params_json(t->params, t->n_params),
+                     "duration_s", isfinite(dur) ? json_real(dur) : json_null(),
+                     "datetime_start", datetime_json(t->t_start), "datetime_complete", datetime_json(t->t_complete),
+                     "intermediate_values", ivs, "reason", reason ? reason : json_null(),
+                     "constraints", cons ? cons : json_null());
+}
+
+json_t *ws_summary_json(const ws_summary *s)
+{
+    json_t *states = json_object(), *trials = json_array();
+    for (int k = 0; k < 5; k++) json_object_set_new(states, ws_state_name((ws_state)k), json_integer((json_int_t)s->n_state[k]));
+    for (size_t i = 0; i < s->trials->n; i++) json_array_append_new(trials, ws_summary_trial_json(&s->trials->v[s->order[i]]));
+    return json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "study", s->study, "direction",
+                     s->direction == WS_MAXIMIZE ? "maximize" : "minimize", "n_trials", (json_int_t)s->trials->n,
+                     "states", states, "best", s->best ? ws_summary_trial_json(s->best) : json_null(), "trials", trials);
+}

@@ -1,0 +1,34 @@
+/* summary.h — what report shows of a study: trials ranked best first (COMPLETE feasible by
+ * value, then infeasible, PRUNED by how far they got, RUNNING, WAITING, FAIL), the best trial,
+ * counts per state, and each trial as a JSON object. The text, CSV, JSON and HTML forms are all
+ * rendered from this one summary, so they give the same numbers. */
+#ifndef WS_REPORT_SUMMARY_H
+#define WS_REPORT_SUMMARY_H
+#include <jansson.h>
+#include <stdio.h>
+#include "core/err.h"
+#include "store/trial.h"
+
+typedef struct {
+    const char *study;
+    int direction;               /* WS_MINIMIZE / WS_MAXIMIZE */
+    const ws_trial_list *trials; /* as loaded (by number) */
+    size_t *order;               /* indices into trials, best first */
+    const ws_trial *best;        /* best feasible COMPLETE trial, else best COMPLETE, else NULL */
+    size_t n_state[5];           /* count per ws_state */
+} ws_summary;
+
+int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_trial_list *trials, ws_err *e);
+void ws_summary_release(ws_summary *s);
+/* Feasible iff no constraint value (system attr "constraints") is > 0. */
+int ws_trial_feasible(const ws_trial *t);
+/* {"trial","state","value","params","duration_s","datetime_start","datetime_complete",
+ *  "intermediate_values":[[step,value],...],"reason","constraints"} */
+json_t *ws_summary_trial_json(const ws_trial *t);
+/* The whole study: {"study","direction","n_trials","states":{...},"best":{...},"trials":[...]} */
+json_t *ws_summary_json(const ws_summary *s);
+
+int ws_report_text(FILE *f, const ws_summary *s);
+int ws_report_csv(FILE *f, const ws_summary *s);
+
+#endif

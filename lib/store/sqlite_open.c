@@ -1,0 +1,198 @@
+/* sqlite_open.c — opening a study database and creating Optuna 3.1's schema in it. */
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "store/sqlite_internal.h"
+
+/* Optuna 3.1's DDL (as its SQLAlchemy models create it on SQLite), with IF NOT EXISTS so that
+ * processes racing to create a new file agree. One index of our own (ws_trials_study_number),
+ * named so that Optuna's later migrations, which add ix_trials_study_id, do not collide. */
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS studies (study_id INTEGER NOT NULL, study_name VARCHAR(512) NOT NULL, PRIMARY KEY (study_id));"
+    "CREATE UNIQUE INDEX IF NOT EXISTS ix_studies_study_name ON studies (study_name);"
+    "CREATE TABLE IF NOT EXISTS version_info (version_info_id INTEGER NOT NULL, schema_version INTEGER, library_version VARCHAR(256), PRIMARY KEY (version_info_id), CHECK (version_info_id=1));"
+    "CREATE TABLE IF NOT EXISTS study_directions (study_direction_id INTEGER NOT NULL, direction VARCHAR(8) NOT NULL, study_id INTEGER NOT NULL, objective INTEGER NOT NULL, PRIMARY KEY (study_direction_id), UNIQUE (study_id, objective), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE IF NOT EXISTS study_user_attributes (study_user_attribute_id INTEGER NOT NULL, study_id INTEGER, \"key\" VARCHAR(512), value_json TEXT, PRIMARY KEY (study_user_attribute_id), UNIQUE (study_id, \"key\"), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE IF NOT EXISTS study_system_attributes (study_system_attribute_id INTEGER NOT NULL, study_id INTEGER, \"key\" VARCHAR(512), value_json TEXT, PRIMARY KEY (study_system_attribute_id), UNIQUE (study_id, \"key\"), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE IF NOT EXISTS trials (trial_id INTEGER NOT NULL, number INTEGER, study_id INTEGER, state VARCHAR(8) NOT NULL, datetime_start DATETIME, datetime_complete DATETIME, PRIMARY KEY (trial_id), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE IF NOT EXISTS trial_user_attributes (trial_user_attribute_id INTEGER NOT NULL, trial_id INTEGER, \"key\" VARCHAR(512), value_json TEXT, PRIMARY KEY (trial_user_attribute_id), UNIQUE (trial_id, \"key\"), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE IF NOT EXISTS trial_system_attributes (trial_system_attribute_id INTEGER NOT NULL, trial_id INTEGER, \"key\" VARCHAR(512), value_json TEXT, PRIMARY KEY (trial_system_attribute_id), UNIQUE (trial_id, \"key\"), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE IF NOT EXISTS trial_params (param_id INTEGER NOT NULL, trial_id INTEGER, param_name VARCHAR(512), param_value FLOAT, distribution_json TEXT, PRIMARY KEY (param_id), UNIQUE (trial_id, param_name), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE IF NOT EXISTS trial_values (trial_value_id INTEGER NOT NULL, trial_id INTEGER NOT NULL, objective INTEGER NOT NULL, value FLOAT, value_type VARCHAR(7) NOT NULL, PRIMARY KEY (trial_value_id), UNIQUE (trial_id, objective), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE IF NOT EXISTS trial_intermediate_values (trial_intermediate_value_id INTEGER NOT NULL, trial_id INTEGER NOT NULL, step INTEGER NOT NULL, intermediate_value FLOAT, intermediate_value_type VARCHAR(7) NOT NULL, PRIMARY KEY (trial_intermediate_value_id), UNIQUE (trial_id, step), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE IF NOT EXISTS trial_heartbeats (trial_heartbeat_id INTEGER NOT NULL, trial_id INTEGER NOT NULL, heartbeat DATETIME NOT NULL, PRIMARY KEY (trial_heartbeat_id), UNIQUE (trial_id), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
+    "CREATE INDEX IF NOT EXISTS ws_trials_study_number ON trials (study_id, number);"
+    "INSERT OR IGNORE INTO version_info (version_info_id, schema_version, library_version) VALUES (1, 12, '3.1.0');"
+    "INSERT INTO alembic_version (version_num) SELECT 'v3.0.0.d' WHERE NOT EXISTS (SELECT 1 FROM alembic_version);";
+
+enum { OPTUNA_SCHEMA_VERSION = 12, BUSY_TIMEOUT_MS = 60000 };
+
+int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
+{
+    int code = rc & 0xff;
+    ws_errkind kind = (code == SQLITE_READONLY || code == SQLITE_NOTADB || code == SQLITE_CANTOPEN
+                       || code == SQLITE_CORRUPT) ? WS_EINPUT : WS_EINTERNAL;
+    const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    if (code == SQLITE_READONLY) msg = "the database is read-only";
+    return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
+}
+
+int ws_sql_prepare(ws_store *s, const char *sql, sqlite3_stmt **st, ws_err *e)
+{
+    SQL_CHECK(s, sqlite3_prepare_v2(s->db, sql, -1, st, NULL), "prepare", e);
+    return 0;
+}
+
+int ws_sql_exec(ws_store *s, const char *sql, ws_err *e)
+{
+    SQL_CHECK(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL), "exec", e);
+    return 0;
+}
+
+int ws_sql_run(ws_store *s, sqlite3_stmt *st, const char *what, ws_err *e)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+    sqlite3_finalize(st);
+    SQL_CHECK(s, rc, what, e);
+    return 0;
+}
+
+int ws_sql_auto_begin(ws_store *s, int *own, ws_err *e)
+{
+    *own = !s->in_txn;
+    return *own ? ws_store_begin(s, e) : 0;
+}
+
+int ws_sql_auto_end(ws_store *s, int own, int ok, ws_err *e)
+{
+    if (!own) return ok ? 0 : -1;
+    if (!ok) { ws_store_rollback(s); return -1; }
+    return ws_store_commit(s, e);
+}
+
+const char *ws_sql_value_type(double v)
+{
+    return isnan(v) ? "NAN" : isinf(v) ? (v > 0 ? "INF_POS" : "INF_NEG") : "FINITE";
+}
+
+double ws_sql_value_from(sqlite3_stmt *st, int value_col, int type_col)
+{
+    const char *type = (const char *)sqlite3_column_text(st, type_col);
+    if (type && !strcmp(type, "INF_POS")) return INFINITY;
+    if (type && !strcmp(type, "INF_NEG")) return -INFINITY;
+    if (type && !strcmp(type, "NAN")) return NAN;
+    if (sqlite3_column_type(st, value_col) == SQLITE_NULL) return NAN;
+    return sqlite3_column_double(st, value_col);
+}
+
+/* "sqlite:///relative" and "sqlite:////absolute" as Optuna writes them, or a plain path. */
+static int url_to_path(const char *url, char **path, ws_err *e)
+{
+    if (!strncmp(url, "sqlite:///", 10)) url += 10;
+    else if (strstr(url, "://"))
+        return ws_err_set(e, WS_EINPUT, "%s: unsupported database URL (expected a path or sqlite:///path)", url);
+    if (!*url) return ws_err_set(e, WS_EINPUT, "--db: empty path");
+    *path = strdup(url);
+    return *path ? 0 : ws_err_set(e, WS_EINTERNAL, "out of memory");
+}
+
+static int check_schema(ws_store *s, int create, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='studies'", &st, e)) return -1;
+    int rc = sqlite3_step(st);
+    int have = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    SQL_CHECK(s, rc, "read schema", e);
+    if (!have) {
+        if (!create) return ws_err_set(e, WS_EINPUT, "%s: not a study database (no Optuna tables)", s->path);
+        if (ws_store_begin(s, e)) return -1;
+        if (ws_sql_exec(s, schema_sql, e)) { ws_store_rollback(s); return -1; }
+        return ws_store_commit(s, e);
+    }
+    if (ws_sql_prepare(s, "SELECT schema_version FROM version_info WHERE version_info_id=1", &st, e)) return -1;
+    rc = sqlite3_step(st);
+    int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    SQL_CHECK(s, rc, "read version_info", e);
+    if (version != OPTUNA_SCHEMA_VERSION)
+        return ws_err_set(e, WS_EINPUT, "%s: Optuna schema version %d, expected %d (Optuna 3.x)", s->path, version,
+                          OPTUNA_SCHEMA_VERSION);
+    return 0;
+}
+
+int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
+{
+    *out = NULL;
+    ws_store *s = calloc(1, sizeof *s);
+    if (!s) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (url_to_path(url, &s->path, e)) { free(s); return -1; }
+    struct stat sb;
+    if (stat(s->path, &sb) != 0) {
+        char *copy = strdup(s->path), *dir = dirname(copy);
+        int dir_ok = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+        if (!dir_ok) ws_err_set(e, WS_EINPUT, "%s: directory '%s' does not exist", s->path, dir);
+        else if (!(flags & WS_STORE_CREATE)) ws_err_set(e, WS_EINPUT, "%s: no such study database", s->path);
+        free(copy);
+        if (!dir_ok || !(flags & WS_STORE_CREATE)) { ws_store_close(s); return -1; }
+    } else if (S_ISDIR(sb.st_mode)) {
+        ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
+        ws_store_close(s);
+        return -1;
+    }
+    int oflags = SQLITE_OPEN_READWRITE | ((flags & WS_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) { ws_sql_fail(s, rc, "open", e); ws_store_close(s); return -1; }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    /* WAL: readers never block the writer and commits don't wait for readers; NORMAL
+     * synchronous is durable across process crashes and avoids an fsync per commit. */
+    if (ws_sql_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) || check_schema(s, flags & WS_STORE_CREATE, e)) {
+        ws_store_close(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void ws_store_close(ws_store *s)
+{
+    if (!s) return;
+    if (s->in_txn) ws_store_rollback(s);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+const char *ws_store_path(const ws_store *s) { return s->path; }
+
+int ws_store_begin(ws_store *s, ws_err *e)
+{
+    if (ws_sql_exec(s, "BEGIN IMMEDIATE", e)) return -1;
+    s->in_txn = 1;
+    return 0;
+}
+
+int ws_store_commit(ws_store *s, ws_err *e)
+{
+    int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        ws_sql_fail(s, rc, "commit", e);
+        ws_store_rollback(s);
+        return -1;
+    }
+    s->in_txn = 0;
+    return 0;
+}
+
+void ws_store_rollback(ws_store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_txn = 0;
+}

@@ -1,0 +1,112 @@
+/* sqlite_study.c — studies and their attributes. */
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+#include "space/config.h"
+#include "store/sqlite_internal.h"
+
+int ws_store_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "SELECT s.study_id, d.direction FROM studies s LEFT JOIN study_directions d "
+                          "ON d.study_id = s.study_id AND d.objective = 0 WHERE s.study_name = ?", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        const char *dir = (const char *)sqlite3_column_text(st, 1);
+        out->direction = dir && !strcmp(dir, "MAXIMIZE") ? WS_MAXIMIZE : WS_MINIMIZE;
+        snprintf(out->name, sizeof out->name, "%s", name);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return ws_err_set(e, WS_EINPUT, "%s: unknown study '%s'", s->path, name);
+    SQL_CHECK(s, rc, "find study", e);
+    return 0;
+}
+
+int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
+{
+    int own, ok = 0;
+    ws_err sub;
+    *created = 0;
+    if (ws_sql_auto_begin(s, &own, e)) return -1;
+    if (ws_store_study_find(s, name, out, &sub) == 0) {
+        ok = 1;
+        if (out->direction != direction) {
+            ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with direction %s", s->path, name,
+                       out->direction == WS_MAXIMIZE ? "maximize" : "minimize");
+            ok = 0;
+        }
+        return ws_sql_auto_end(s, own, ok, e);
+    }
+    if (sub.kind != WS_EINPUT) { *e = sub; return ws_sql_auto_end(s, own, 0, e); }
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "INSERT INTO studies (study_name) VALUES (?)", &st, e)) goto end;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    if (ws_sql_run(s, st, "create study", e)) goto end;
+    out->id = sqlite3_last_insert_rowid(s->db);
+    out->direction = direction;
+    snprintf(out->name, sizeof out->name, "%s", name);
+    if (ws_sql_prepare(s, "INSERT INTO study_directions (direction, study_id, objective) VALUES (?, ?, 0)", &st, e)) goto end;
+    sqlite3_bind_text(st, 1, direction == WS_MAXIMIZE ? "MAXIMIZE" : "MINIMIZE", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, out->id);
+    if (ws_sql_run(s, st, "create study", e)) goto end;
+    *created = 1;
+    ok = 1;
+end:
+    return ws_sql_auto_end(s, own, ok, e);
+}
+
+int ws_store_study_names(ws_store *s, json_t **names, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "SELECT study_name FROM studies ORDER BY study_id", &st, e)) return -1;
+    *names = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(*names, json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { json_decref(*names); *names = NULL; }
+    SQL_CHECK(s, rc, "list studies", e);
+    return 0;
+}
+
+int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e)
+{
+    sqlite3_stmt *st;
+    *value = NULL;
+    if (ws_sql_prepare(s, system ? "SELECT value_json FROM study_system_attributes WHERE study_id=? AND key=?"
+                                 : "SELECT value_json FROM study_user_attributes WHERE study_id=? AND key=?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, study_id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *value = ws_json_load_string((const char *)sqlite3_column_text(st, 0), key, e);
+        if (!*value) { sqlite3_finalize(st); return ws_err_prefix(e, "%s: study attribute", s->path); }
+    }
+    sqlite3_finalize(st);
+    SQL_CHECK(s, rc, "read study attribute", e);
+    return 0;
+}
+
+int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+{
+    char *text = ws_json_dump(value, WS_JSON_PYTHON);
+    if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    sqlite3_stmt *st;
+    int rc = ws_sql_prepare(s, system
+        ? "INSERT INTO study_system_attributes (study_id, key, value_json) VALUES (?, ?, ?) "
+          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json"
+        : "INSERT INTO study_user_attributes (study_id, key, value_json) VALUES (?, ?, ?) "
+          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json", &st, e);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, study_id);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+        rc = ws_sql_run(s, st, "set study attribute", e);
+    }
+    free(text);
+    return rc;
+}

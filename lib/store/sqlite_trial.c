@@ -1,0 +1,232 @@
+/* sqlite_trial.c — creating, reporting on and finishing trials. Every read-modify-write runs in
+ * one short BEGIN IMMEDIATE transaction, so a trial's number (count of earlier trials, as Optuna
+ * numbers them) and its state changes are decided under the write lock. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/clock.h"
+#include "core/json.h"
+#include "store/sqlite_internal.h"
+
+static void now_text(char *buf, size_t len) { ws_datetime_format(ws_now_s(), buf, len); }
+
+/* The state of a trial, or -1 when there is no such trial. */
+static int trial_state(ws_store *s, int64_t trial_id, ws_state *state, int *number, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "SELECT state, number FROM trials WHERE trial_id = ?", &st, e)) return -1;
+    sqlite3_bind_int64(st, 1, trial_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        ws_state_parse((const char *)sqlite3_column_text(st, 0), state);
+        if (number) *number = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return ws_err_set(e, WS_EINPUT, "%s: no trial with id %lld", s->path, (long long)trial_id);
+    SQL_CHECK(s, rc, "read trial", e);
+    return 0;
+}
+
+static int require_running(ws_store *s, int64_t trial_id, ws_err *e)
+{
+    ws_state state = WS_FAIL;
+    int number = -1;
+    if (trial_state(s, trial_id, &state, &number, e)) return -1;
+    if (state != WS_RUNNING)
+        return ws_err_set(e, WS_ESTATE, "trial %d: already %s, nothing changed", number, ws_state_name(state));
+    return 0;
+}
+
+int ws_store_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *dist = ws_dist_to_optuna(&params[i].dist);
+        sqlite3_stmt *st;
+        if (!dist) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (ws_sql_prepare(s, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) "
+                              "VALUES (?, ?, ?, ?)", &st, e)) { free(dist); return -1; }
+        sqlite3_bind_int64(st, 1, trial_id);
+        sqlite3_bind_text(st, 2, params[i].name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_double(st, 3, params[i].internal);
+        sqlite3_bind_text(st, 4, dist, -1, SQLITE_TRANSIENT);
+        int rc = ws_sql_run(s, st, "store param", e);
+        free(dist);
+        if (rc) return -1;
+    }
+    return 0;
+}
+
+int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
+{
+    char now[40];
+    now_text(now, sizeof now);
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, ?) "
+                          "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, trial_id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    return ws_sql_run(s, st, "heartbeat", e);
+}
+
+int ws_store_trial_create(ws_store *s, const ws_study *study, ws_state state, const ws_param *params,
+                          size_t n_params, int64_t *trial_id, int *number, ws_err *e)
+{
+    sqlite3_stmt *st;
+    char now[40];
+    now_text(now, sizeof now);
+    if (ws_sql_prepare(s, "SELECT count(*) FROM trials WHERE study_id = ?", &st, e)) return -1;
+    sqlite3_bind_int64(st, 1, study->id);
+    int rc = sqlite3_step(st);
+    *number = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    SQL_CHECK(s, rc, "count trials", e);
+    if (ws_sql_prepare(s, "INSERT INTO trials (number, study_id, state, datetime_start) VALUES (?, ?, ?, ?)", &st, e))
+        return -1;
+    sqlite3_bind_int(st, 1, *number);
+    sqlite3_bind_int64(st, 2, study->id);
+    sqlite3_bind_text(st, 3, ws_state_name(state), -1, SQLITE_STATIC);
+    if (state == WS_RUNNING) sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    if (ws_sql_run(s, st, "create trial", e)) return -1;
+    *trial_id = sqlite3_last_insert_rowid(s->db);
+    if (ws_store_trial_set_params(s, *trial_id, params, n_params, e)) return -1;
+    return state == WS_RUNNING ? ws_store_trial_heartbeat(s, *trial_id, e) : 0;
+}
+
+int ws_store_trial_claim_waiting(ws_store *s, const ws_study *study, int64_t *trial_id, int *number, ws_err *e)
+{
+    sqlite3_stmt *st;
+    char now[40];
+    now_text(now, sizeof now);
+    *trial_id = 0;
+    if (ws_sql_prepare(s, "SELECT trial_id, number FROM trials WHERE study_id = ? AND state = 'WAITING' "
+                          "ORDER BY trial_id LIMIT 1", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, study->id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *trial_id = sqlite3_column_int64(st, 0);
+        *number = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    SQL_CHECK(s, rc, "find waiting trial", e);
+    if (!*trial_id) return 0;
+    if (ws_sql_prepare(s, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ?", &st, e)) return -1;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, *trial_id);
+    if (ws_sql_run(s, st, "claim waiting trial", e)) return -1;
+    return ws_store_trial_heartbeat(s, *trial_id, e);
+}
+
+static int set_value(ws_store *s, int64_t trial_id, double v, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, 0, ?, ?) "
+                          "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, "
+                          "value_type = excluded.value_type", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, trial_id);
+    if (isfinite(v)) sqlite3_bind_double(st, 2, v);
+    sqlite3_bind_text(st, 3, ws_sql_value_type(v), -1, SQLITE_STATIC);
+    return ws_sql_run(s, st, "store value", e);
+}
+
+int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e)
+{
+    int own;
+    if (ws_sql_auto_begin(s, &own, e)) return -1;
+    int ok = !require_running(s, trial_id, e);
+    if (ok && value) ok = !set_value(s, trial_id, *value, e);
+    if (ok) {
+        sqlite3_stmt *st;
+        char now[40];
+        now_text(now, sizeof now);
+        ok = !ws_sql_prepare(s, "UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?", &st, e);
+        if (ok) {
+            sqlite3_bind_text(st, 1, ws_state_name(state), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 3, trial_id);
+            ok = !ws_sql_run(s, st, "finish trial", e);
+        }
+    }
+    return ws_sql_auto_end(s, own, ok, e);
+}
+
+int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e)
+{
+    int own;
+    sqlite3_stmt *st;
+    if (ws_sql_auto_begin(s, &own, e)) return -1;
+    int ok = !require_running(s, trial_id, e)
+             && !ws_sql_prepare(s, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, "
+                                   "intermediate_value_type) VALUES (?, ?, ?, ?) ON CONFLICT (trial_id, step) DO NOTHING",
+                                &st, e);
+    if (ok) {
+        sqlite3_bind_int64(st, 1, trial_id);
+        sqlite3_bind_int(st, 2, step);
+        if (isfinite(value)) sqlite3_bind_double(st, 3, value);
+        sqlite3_bind_text(st, 4, ws_sql_value_type(value), -1, SQLITE_STATIC);
+        ok = !ws_sql_run(s, st, "report", e);
+        *stored = ok && sqlite3_changes(s->db) > 0;
+    }
+    if (ok) ok = !ws_store_trial_heartbeat(s, trial_id, e);
+    return ws_sql_auto_end(s, own, ok, e);
+}
+
+int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
+{
+    char *text = ws_json_dump(value, WS_JSON_PYTHON);
+    if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    sqlite3_stmt *st;
+    int rc = ws_sql_prepare(s, system
+        ? "INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (?, ?, ?) "
+          "ON CONFLICT (trial_id, key) DO UPDATE SET value_json = excluded.value_json"
+        : "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (?, ?, ?) "
+          "ON CONFLICT (trial_id, key) DO UPDATE SET value_json = excluded.value_json", &st, e);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, trial_id);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+        rc = ws_sql_run(s, st, "set trial attribute", e);
+    }
+    free(text);
+    return rc;
+}
+
+int ws_store_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
+{
+    char limit[40], now[40];
+    double t = ws_now_s();
+    ws_datetime_format(t - grace_s, limit, sizeof limit);
+    ws_datetime_format(t, now, sizeof now);
+    sqlite3_stmt *st;
+    json_t *list = json_array();
+    if (ws_sql_prepare(s, "SELECT t.trial_id, t.number FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
+                          "WHERE t.study_id = ? AND t.state = 'RUNNING' AND h.heartbeat < ? ORDER BY t.number", &st, e)) {
+        json_decref(list);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, study->id);
+    sqlite3_bind_text(st, 2, limit, -1, SQLITE_TRANSIENT);
+    int rc;
+    int64_t ids[256];
+    size_t n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
+        ids[n++] = sqlite3_column_int64(st, 0);
+        json_array_append_new(list, json_integer(sqlite3_column_int(st, 1)));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) { json_decref(list); return ws_sql_fail(s, rc, "find stale trials", e); }
+    for (size_t i = 0; i < n; i++) {
+        if (ws_sql_prepare(s, "UPDATE trials SET state = 'FAIL', datetime_complete = ? WHERE trial_id = ?", &st, e)) { json_decref(list); return -1; }
+        sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, ids[i]);
+        if (ws_sql_run(s, st, "fail stale trial", e)) { json_decref(list); return -1; }
+        json_t *why = json_string("heartbeat older than the grace period");
+        int arc = ws_store_trial_attr_set(s, ids[i], 1, "wakesweep:reason", why, e);
+        json_decref(why);
+        if (arc) { json_decref(list); return -1; }
+    }
+    if (failed) *failed = list; else json_decref(list);
+    return 0;
+}

@@ -1,0 +1,121 @@
+/* prune-check — records a trial's intermediate value and asks the study's pruner whether to
+ * stop the trial: exit 0 "yes, prune it", exit 1 "no, keep training", 2 on bad input. The
+ * report, the decision and any state the pruner keeps (ASHA's rungs) happen in one write
+ * transaction, so concurrent trials decide on a consistent view. The trial stays RUNNING: the
+ * trainer stops and tells PRUNED, as with Optuna's should_prune(). */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/cli.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "pruner/pruner.h"
+#include "space/config.h"
+#include "store/store.h"
+
+static void usage(void)
+{
+    printf("Usage: prune-check --db FILE --study NAME --trial N --step K --value V\n"
+           "Record intermediate value V of trial N at step K and ask the study's pruner whether\n"
+           "to stop the trial. Prints {\"study\",\"trial\",\"step\",\"value\",\"prune\",\"reason\"}.\n\n"
+           "  --db FILE       study database\n"
+           "  --study NAME    study name\n"
+           "  --trial N       trial number (a RUNNING trial)\n"
+           "  --step K        step (epoch) of the value, an integer >= 0\n"
+           "  --value V       the intermediate value (a number; nan and inf are accepted)\n"
+           "  -h, --help      show this help;  --version  show the version\n\n"
+           "Exit status: 0 prune the trial, 1 keep training, 2 usage or input error, 3 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    ws_cli_init(argv[0]);
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"study", required_argument, 0, 's'}, {"trial", required_argument, 0, 't'},
+        {"step", required_argument, 0, 'k'}, {"value", required_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+    const char *db = NULL, *study = NULL;
+    long number = -1, step = -1;
+    double value = NAN;
+    int has_value = 0, o;
+    ws_err e = {0};
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 's': study = optarg; break;
+        case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'k': if (ws_parse_long_range(optarg, "--step", 0, INT32_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
+        case 'h': usage(); return ws_cli_finish(0);
+        case 'V': ws_cli_version();
+        default: ws_cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!db || !study || number < 0 || step < 0 || !has_value)
+        ws_cli_usage_error("--db, --study, --trial, --step and --value are required");
+
+    ws_store *s = NULL;
+    ws_study st;
+    ws_config cfg = {0};
+    ws_pruner_cfg pruner;
+    ws_trial_list all = {0};
+    ws_prune_decision d = {0};
+    int rc = 0, found, stored = 0;
+    memset(&pruner, 0, sizeof pruner);
+    if (ws_store_open(&s, db, 0, &e) || ws_store_study_find(s, study, &st, &e)
+        || ws_store_study_config(s, &st, &cfg, &found, &e)
+        || ws_pruner_parse(&pruner, found ? cfg.pruner : NULL, "study config", &e))
+        goto fail;
+    if (ws_store_begin(s, &e)) goto fail;
+    ws_trial cur;
+    if (ws_store_trial_load(s, &st, (int)number, 0, &cur, &e)) goto rollback;
+    int64_t trial_id = cur.trial_id;
+    ws_trial_release(&cur);
+    if (ws_store_trial_report(s, trial_id, (int)step, value, &stored, &e)) goto rollback;
+    if (ws_store_trials_load(s, &st, WS_LOAD_IVS | WS_LOAD_ATTRS, &all, &e)) goto rollback;
+    /* Split the current trial off the history the pruner compares it with. */
+    ws_trial *mine = NULL;
+    for (size_t i = 0; i < all.n; i++)
+        if (all.v[i].number == (int)number) {
+            mine = malloc(sizeof *mine);
+            if (!mine) { ws_err_set(&e, WS_EINTERNAL, "out of memory"); goto rollback; }
+            *mine = all.v[i];
+            memmove(&all.v[i], &all.v[i + 1], (all.n - i - 1) * sizeof all.v[0]);
+            all.n--;
+            break;
+        }
+    ws_history h = {st.name, st.direction, &all};
+    if (!mine || ws_pruner_should_prune(&pruner, &h, mine, &d, &e)) {
+        if (mine) { ws_trial_release(mine); free(mine); }
+        else ws_err_set(&e, WS_EINTERNAL, "trial %ld vanished", number);
+        goto rollback;
+    }
+    ws_trial_release(mine);
+    free(mine);
+    const char *key;
+    json_t *v;
+    json_object_foreach(d.set_system_attrs, key, v)
+        if (ws_store_trial_attr_set(s, trial_id, 1, key, v, &e)) goto rollback;
+    if (ws_store_commit(s, &e)) goto fail;
+    if (!stored) ws_cli_warn("trial %ld: step %ld was already reported; the first value is kept (as in Optuna)", number, step);
+    json_t *line = json_pack("{s:s,s:i,s:i,s:o,s:b,s:s}", "study", st.name, "trial", (int)number, "step", (int)step,
+                             "value", ws_json_number(value), "prune", d.prune, "reason", d.reason);
+    ws_json_print_line(stdout, line);
+    json_decref(line);
+    rc = d.prune ? 0 : 1;
+    goto out;
+rollback:
+    ws_store_rollback(s);
+fail:
+    rc = ws_cli_report(&e);
+out:
+    ws_prune_decision_release(&d);
+    ws_trial_list_free(&all);
+    ws_pruner_cfg_release(&pruner);
+    ws_config_release(&cfg);
+    ws_store_close(s);
+    return ws_cli_finish(rc);
+}

@@ -1,0 +1,289 @@
+/* suggest — asks the study for new trials: creates the study on first use, fails trials whose
+ * heartbeat went silent, claims enqueued trials first, samples the rest, and prints one trial
+ * line per trial. Each trial is created, sampled and stored in one short write transaction, so
+ * parallel suggests never share a number and a constant liar sees every running trial. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include "core/cli.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "pruner/pruner.h"
+#include "sampler/sampler.h"
+#include "space/config.h"
+#include "store/store.h"
+#include "store/trial_json.h"
+
+static void usage(void)
+{
+    printf("Usage: suggest --db FILE --config FILE [OPTIONS]\n"
+           "Create K new trials of the study in CONFIG and print one trial line each:\n"
+           "  {\"study\",\"trial\",\"params\",\"budget\":{\"epochs\"},\"seed\"}\n\n"
+           "  --db FILE          study database (path or sqlite:///path); created when missing\n"
+           "  --config FILE      study config (JSON): name, direction, sampler, pruner, space, ...\n"
+           "  -n, --n K          number of trials to create (default 1)\n"
+           "  --seed S           study seed for this call (default: the config's sampler.seed,\n"
+           "                     else one drawn when the study was created and kept in it)\n"
+           "  --fixed FILE       fix parameters to the values in FILE (a trial line, e.g. from\n"
+           "                     `report --best`, or a JSON object of params)\n"
+           "  --enqueue FILE     queue the parameter sets in FILE (JSON lines) as WAITING trials\n"
+           "                     instead of sampling; later suggests claim them first\n"
+           "  --grace SECONDS    fail RUNNING trials silent for longer (default: the config's\n"
+           "                     heartbeat.grace_seconds, 120)\n"
+           "  --force            replace the config kept in an existing study by CONFIG\n"
+           "  -h, --help         show this help;  --version  show the version\n\n"
+           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n");
+}
+
+typedef struct {
+    ws_store *store;
+    ws_study study;
+    ws_config cfg;
+    ws_sampler_cfg sampler;
+    uint64_t seed;
+    ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
+} suggest_ctx;
+
+/* Turns a params object into ws_params: names in the space take its distribution (and must
+ * fit it); other names are carried as one-choice categoricals, which Optuna reads as well. */
+static int params_from_json(const ws_space *sp, const json_t *obj, const char *where, ws_param **out, size_t *n, ws_err *e)
+{
+    const char *name;
+    json_t *v;
+    if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s: expected an object of parameters", where);
+    json_object_foreach((json_t *)obj, name, v) {
+        int i = ws_space_find(sp, name);
+        double internal = 0;
+        ws_dist single = {.kind = WS_DIST_CATEGORICAL};
+        if (i >= 0 && ws_dist_internal(&sp->v[i].dist, v, &internal, e)) return ws_err_prefix(e, "%s.%s", where, name);
+        if (i < 0) {
+            if (json_is_object(v) || json_is_array(v))
+                return ws_err_set(e, WS_EINPUT, "%s.%s: expected a scalar value", where, name);
+            single.choices = json_pack("[O]", v);
+        }
+        int rc = ws_sampler_append(out, n, name, i >= 0 ? &sp->v[i].dist : &single, internal, e);
+        json_decref(single.choices);
+        if (rc) return -1;
+    }
+    return 0;
+}
+
+static void params_free(ws_param *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) { free(p[i].name); ws_dist_release(&p[i].dist); }
+    free(p);
+}
+
+static const json_t *params_of(const json_t *j)
+{
+    const json_t *p = json_object_get(j, "params");
+    return p ? p : j;
+}
+
+/* Creates or checks the study and settles the study seed (one transaction). */
+static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, ws_err *e)
+{
+    int created;
+    if (ws_store_begin(c->store, e)) return -1;
+    if (ws_store_study_create(c->store, c->cfg.study, c->cfg.direction, &c->study, &created, e)) goto fail;
+    json_t *kept = NULL;
+    if (!created && ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_CONFIG, &kept, e)) goto fail;
+    char *a = kept ? ws_json_canonical(kept) : NULL, *b = ws_json_canonical(c->cfg.root);
+    int differs = kept && (!a || !b || strcmp(a, b));
+    free(a); free(b);
+    json_decref(kept);
+    if (differs && !force) {
+        ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config (use --force to replace it)",
+                   ws_store_path(c->store), c->cfg.study);
+        goto fail;
+    }
+    if ((!kept || differs) && ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_CONFIG, c->cfg.root, e)) goto fail;
+    json_t *stored_seed = NULL;
+    if (ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_SEED, &stored_seed, e)) goto fail;
+    if (has_seed) c->seed = seed;
+    else if (c->sampler.has_seed) c->seed = c->sampler.seed;
+    else if (json_is_integer(stored_seed)) c->seed = (uint64_t)json_integer_value(stored_seed);
+    else {
+        uint32_t r = 0;
+        if (getrandom(&r, sizeof r, 0) != sizeof r) r = (uint32_t)getpid();
+        c->seed = r;
+    }
+    if (!stored_seed) {
+        json_t *j = json_integer((json_int_t)c->seed);
+        int rc = ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_SEED, j, e);
+        json_decref(j);
+        if (rc) goto fail;
+    }
+    json_decref(stored_seed);
+    return ws_store_commit(c->store, e);
+fail:
+    ws_store_rollback(c->store);
+    return -1;
+}
+
+static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path);
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, rc = 0;
+    while (!rc && getline(&line, &cap, f) > 0) {
+        char where[600];
+        snprintf(where, sizeof where, "%s:%d", path, ++lineno);
+        if (strspn(line, " \t\r\n") == strlen(line)) continue;
+        json_t *j = ws_json_load_string(line, where, e);
+        ws_param *p = NULL;
+        size_t n = 0;
+        int64_t id;
+        int number;
+        rc = !j || params_from_json(&c->cfg.space, params_of(j), where, &p, &n, e)
+             || ws_store_begin(c->store, e);
+        if (!rc) {
+            rc = ws_store_trial_create(c->store, &c->study, WS_WAITING, NULL, 0, &id, &number, e)
+                 || ws_store_trial_attr_set(c->store, id, 1, "fixed_params", params_of(j), e);
+            if (rc) ws_store_rollback(c->store); else rc = ws_store_commit(c->store, e);
+        }
+        if (!rc) {
+            json_t *out = json_pack("{s:s,s:i,s:s,s:O}", "study", c->study.name, "trial", number, "state", "WAITING",
+                                    "params", params_of(j));
+            ws_json_print_line(stdout, out);
+            json_decref(out);
+        }
+        params_free(p, n);
+        json_decref(j);
+    }
+    free(line);
+    fclose(f);
+    return rc ? -1 : 0;
+}
+
+/* One trial: claim a WAITING one or create a new one, sample what is not fixed, store. */
+static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
+{
+    ws_param *p = NULL;
+    size_t n = 0;
+    int64_t id;
+    int number;
+    ws_trial_list hist = {0};
+    if (ws_store_begin(c->store, e)) return -1;
+    json_t *failed = NULL;
+    if (ws_store_fail_stale(c->store, &c->study, c->cfg.grace_s, &failed, e)) goto fail;
+    for (size_t i = 0; i < json_array_size(failed); i++)
+        ws_cli_warn("trial %lld: heartbeat older than %gs, marked FAIL",
+                    (long long)json_integer_value(json_array_get(failed, i)), c->cfg.grace_s);
+    json_decref(failed);
+    if (ws_store_trial_claim_waiting(c->store, &c->study, &id, &number, e)) goto fail;
+    if (id) {
+        ws_trial t;
+        if (ws_store_trial_load(c->store, &c->study, number, WS_LOAD_ATTRS, &t, e)) goto fail;
+        json_t *fp = json_object_get(t.system_attrs, "fixed_params");
+        char where[64];
+        snprintf(where, sizeof where, "enqueued trial %d", number);
+        int rc = fp ? params_from_json(&c->cfg.space, fp, where, &p, &n, e) : 0;
+        ws_trial_release(&t);
+        if (rc) goto fail;
+    } else if (ws_store_trial_create(c->store, &c->study, WS_RUNNING, NULL, 0, &id, &number, e)) goto fail;
+    for (size_t i = 0; i < c->n_fixed; i++)
+        if (!ws_trial_param(&(ws_trial){.params = p, .n_params = n}, c->fixed[i].name)
+            && ws_sampler_append(&p, &n, c->fixed[i].name, &c->fixed[i].dist, c->fixed[i].internal, e))
+            goto fail;
+    /* Only TPE looks at the history; the random sampler is spared the load. */
+    if (strcmp(c->sampler.name, "random") && ws_store_trials_load(c->store, &c->study, WS_LOAD_ALL, &hist, e)) goto fail;
+    for (size_t i = 0; i < hist.n; i++)
+        if (hist.v[i].number == number) {   /* the history excludes the trial being sampled */
+            ws_trial_release(&hist.v[i]);
+            memmove(&hist.v[i], &hist.v[i + 1], (hist.n - i - 1) * sizeof hist.v[0]);
+            hist.n--;
+            break;
+        }
+    ws_history h = {c->study.name, c->study.direction, &hist};
+    uint64_t tseed = ws_trial_seed(c->seed, number);
+    if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
+    if (ws_store_trial_set_params(c->store, id, p, n, e)) goto fail;
+    long epochs;
+    if (ws_budget_epochs(c->cfg.budget, number, &epochs, e)) goto fail;
+    if (ws_store_commit(c->store, e)) goto out;
+    *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
+    ws_trial_list_free(&hist);
+    params_free(p, n);
+    return 0;
+fail:
+    ws_store_rollback(c->store);
+out:
+    ws_trial_list_free(&hist);
+    params_free(p, n);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    ws_cli_init(argv[0]);
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"n", required_argument, 0, 'n'},
+        {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
+        {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+    const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL;
+    long k = 1, seed = 0;
+    int force = 0, has_seed = 0, o;
+    ws_err e = {0};
+    while ((o = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 'c': config = optarg; break;
+        case 'n': if (ws_parse_long_range(optarg, "--n", 1, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 's': if (ws_parse_long_range(optarg, "--seed", 0, INT64_MAX, &seed, &e)) ws_cli_usage_error("%s", e.msg);
+                  has_seed = 1; break;
+        case 'F': fixed = optarg; break;
+        case 'E': enq = optarg; break;
+        case 'g': grace = optarg; break;
+        case 'f': force = 1; break;
+        case 'h': usage(); return ws_cli_finish(0);
+        case 'V': ws_cli_version();
+        default: ws_cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!db || !config) ws_cli_usage_error("--db and --config are required");
+
+    suggest_ctx c = {0};
+    ws_pruner_cfg pruner;
+    memset(&pruner, 0, sizeof pruner);
+    int rc = 0;
+    if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
+        || ws_pruner_parse(&pruner, c.cfg.pruner, config, &e))
+        goto fail;
+    if (grace && (ws_parse_double(grace, "--grace", &c.cfg.grace_s, &e) || !(c.cfg.grace_s > 0))) {
+        if (!e.msg[0]) ws_err_set(&e, WS_EINPUT, "--grace: must be > 0");
+        goto fail;
+    }
+    if (fixed) {
+        json_t *j = ws_json_load_file(fixed, &e);
+        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
+        json_decref(j);
+    }
+    if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;
+    if (enq) {
+        if (enqueue(&c, enq, &e)) goto fail;
+    } else {
+        for (long i = 0; i < k; i++) {
+            json_t *line = NULL;
+            if (suggest_one(&c, &line, &e)) goto fail;
+            if (ws_json_print_line(stdout, line)) { json_decref(line); ws_err_set(&e, WS_EINTERNAL, "stdout: write error"); goto fail; }
+            json_decref(line);
+        }
+    }
+    goto out;
+fail:
+    rc = ws_cli_report(&e);
+out:
+    ws_pruner_cfg_release(&pruner);
+    params_free(c.fixed, c.n_fixed);
+    ws_store_close(c.store);
+    ws_config_release(&c.cfg);
+    return ws_cli_finish(rc);
+}

@@ -1,0 +1,111 @@
+/* tell — finishes a trial from any trainer (Optuna's ask/tell for scripts in any language):
+ * COMPLETE with its value, PRUNED (without a value it takes the last intermediate value, as
+ * Optuna does) or FAIL, with an optional reason and constraint values. A finished trial is
+ * never changed again: telling it twice is an error and leaves it as it was. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/cli.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "store/store.h"
+
+static void usage(void)
+{
+    printf("Usage: tell --db FILE --study NAME --trial N --state complete|pruned|fail [OPTIONS]\n"
+           "Finish a RUNNING trial and print its result line {\"study\",\"trial\",\"state\",\"value\",\"reason\"}.\n\n"
+           "  --db FILE            study database\n"
+           "  --study NAME         study name\n"
+           "  --trial N            trial number\n"
+           "  --state STATE        complete, pruned or fail\n"
+           "  --value V            objective value (required for complete; a NaN value makes the\n"
+           "                       trial FAIL, as in Optuna; pruned without it takes the last\n"
+           "                       intermediate value)\n"
+           "  --reason TEXT        why the trial ended (kept as the trial attribute wakesweep:reason)\n"
+           "  --constraint V       a constraint value, feasible iff <= 0 (repeatable; kept where\n"
+           "                       Optuna keeps them, the system attribute \"constraints\")\n"
+           "  -h, --help           show this help;  --version  show the version\n\n"
+           "Exit status: 0 success, 2 usage or input error (including a trial already finished),\n"
+           "3 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    ws_cli_init(argv[0]);
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"study", required_argument, 0, 's'}, {"trial", required_argument, 0, 't'},
+        {"state", required_argument, 0, 'S'}, {"value", required_argument, 0, 'v'}, {"reason", required_argument, 0, 'r'},
+        {"constraint", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    const char *db = NULL, *study = NULL, *reason = NULL, *state_text = NULL;
+    long number = -1;
+    double value = NAN;
+    int has_value = 0, o;
+    json_t *constraints = json_array();
+    ws_err e = {0};
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        double c;
+        switch (o) {
+        case 'd': db = optarg; break;
+        case 's': study = optarg; break;
+        case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'S': state_text = optarg; break;
+        case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
+        case 'r': reason = optarg; break;
+        case 'C': if (ws_parse_double(optarg, "--constraint", &c, &e)) ws_cli_usage_error("%s", e.msg);
+                  json_array_append_new(constraints, json_real(c)); break;
+        case 'h': usage(); return ws_cli_finish(0);
+        case 'V': ws_cli_version();
+        default: ws_cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!db || !study || number < 0 || !state_text) ws_cli_usage_error("--db, --study, --trial and --state are required");
+    ws_state state;
+    if (ws_state_parse(state_text, &state) || state == WS_RUNNING || state == WS_WAITING)
+        ws_cli_usage_error("--state: expected complete, pruned or fail, got '%s'", state_text);
+    if (state == WS_COMPLETE && !has_value) ws_cli_usage_error("--state complete needs --value");
+
+    ws_store *s = NULL;
+    ws_study st;
+    ws_trial t = {0};
+    int rc = 0;
+    if (ws_store_open(&s, db, 0, &e) || ws_store_study_find(s, study, &st, &e)
+        || ws_store_trial_load(s, &st, (int)number, WS_LOAD_IVS, &t, &e))
+        goto fail;
+    if (state == WS_COMPLETE && isnan(value)) {
+        ws_cli_warn("trial %ld: value is NaN, the trial is marked FAIL (as Optuna does)", number);
+        state = WS_FAIL;
+        if (!reason) reason = "value is NaN";
+    }
+    if (state == WS_PRUNED && !has_value && t.n_ivs && !isnan(t.ivs[t.n_ivs - 1].value)) {
+        value = t.ivs[t.n_ivs - 1].value;
+        has_value = 1;
+    }
+    if (state == WS_FAIL) has_value = 0;   /* Optuna keeps no value for failed trials */
+    if (ws_store_begin(s, &e)) goto fail;
+    if (ws_store_trial_finish(s, t.trial_id, state, has_value ? &value : NULL, &e)) goto rollback;
+    json_t *why = reason ? json_string(reason) : NULL;
+    int arc = why ? ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, why, &e) : 0;
+    json_decref(why);
+    if (arc || (json_array_size(constraints) && ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_CONSTRAINTS, constraints, &e)))
+        goto rollback;
+    if (ws_store_commit(s, &e)) goto fail;
+    json_t *line = json_pack("{s:s,s:i,s:s,s:o,s:o}", "study", st.name, "trial", (int)number, "state",
+                             ws_state_name(state), "value", has_value ? ws_json_number(value) : json_null(),
+                             "reason", reason ? json_string(reason) : json_null());
+    ws_json_print_line(stdout, line);
+    json_decref(line);
+    goto out;
+rollback:
+    ws_store_rollback(s);
+fail:
+    rc = ws_cli_report(&e);
+out:
+    ws_trial_release(&t);
+    json_decref(constraints);
+    ws_store_close(s);
+    return ws_cli_finish(rc);
+}
