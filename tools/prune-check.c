@@ -87,7 +87,7 @@ int main(int argc, char **argv)
             all.n--;
             break;
         }
-    ws_history h = {st.name, st.direction, &all};
+    ws_history h = {.study_name = st.name, .direction = st.direction, .trials = &all, .number = (int)number};
     if (!mine || ws_pruner_should_prune(&pruner, &h, mine, &d, &e)) {
         if (mine) { ws_trial_release(mine); free(mine); }
         else ws_err_set(&e, WS_EINTERNAL, "trial %ld vanished", number);

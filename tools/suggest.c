@@ -43,6 +43,7 @@ typedef struct {
     ws_study study;
     ws_config cfg;
     ws_sampler_cfg sampler;
+    ws_pruner_cfg pruner;              /* hyperband: the sampler sees only the trial's bracket */
     uint64_t seed;
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
 } suggest_ctx;
@@ -200,7 +201,8 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
             hist.n--;
             break;
         }
-    ws_history h = {c->study.name, c->study.direction, &hist};
+    ws_history h = {.study_name = c->study.name, .direction = c->study.direction, .trials = &hist,
+                    .pruner = &c->pruner, .number = number};
     uint64_t tseed = ws_trial_seed(c->seed, number);
     if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
     if (ws_store_trial_set_params(c->store, id, p, n, e)) goto fail;
@@ -251,11 +253,9 @@ int main(int argc, char **argv)
     if (!db || !config) ws_cli_usage_error("--db and --config are required");
 
     suggest_ctx c = {0};
-    ws_pruner_cfg pruner;
-    memset(&pruner, 0, sizeof pruner);
     int rc = 0;
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
-        || ws_pruner_parse(&pruner, c.cfg.pruner, config, &e))
+        || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e))
         goto fail;
     if (grace && (ws_parse_double(grace, "--grace", &c.cfg.grace_s, &e) || !(c.cfg.grace_s > 0))) {
         if (!e.msg[0]) ws_err_set(&e, WS_EINPUT, "--grace: must be > 0");
@@ -281,7 +281,7 @@ int main(int argc, char **argv)
 fail:
     rc = ws_cli_report(&e);
 out:
-    ws_pruner_cfg_release(&pruner);
+    ws_pruner_cfg_release(&c.pruner);
     params_free(c.fixed, c.n_fixed);
     ws_store_close(c.store);
     ws_config_release(&c.cfg);

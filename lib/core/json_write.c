@@ -28,11 +28,20 @@ static void puts_(sbuf *s, const char *p) { put(s, p, strlen(p)); }
 
 void ws_json_format_double(double v, char *out, size_t len)
 {
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(out, len, "%.*g", prec, v);
-        if (strtod(out, NULL) == v) break;
+    /* Shortest significant digits P that read back exactly, then Python's layout: positional
+     * for exponents in [-4, 16), scientific otherwise (repr's rule). */
+    char sci[40];
+    int p;
+    for (p = 1; p <= 17; p++) {
+        snprintf(sci, sizeof sci, "%.*e", p - 1, v);
+        if (strtod(sci, NULL) == v) break;
     }
-    if (!strpbrk(out, ".eEni")) strncat(out, ".0", len - strlen(out) - 1);
+    int x = atoi(strchr(sci, 'e') + 1);
+    if (x >= -4 && x < 16) {
+        int decimals = p - 1 - x > 0 ? p - 1 - x : 0;
+        snprintf(out, len, "%.*f", decimals, v);
+        if (!strchr(out, '.')) strncat(out, ".0", len - strlen(out) - 1);
+    } else snprintf(out, len, "%s", sci);
 }
 
 static void put_string(sbuf *s, const char *str, size_t n, int ascii)

@@ -38,21 +38,24 @@ int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
         rc = 0;
         goto out;
     }
+    int is_float = !strcmp(name, "FloatDistribution") || !strcmp(name, "UniformDistribution")
+                   || !strcmp(name, "LogUniformDistribution") || !strcmp(name, "DiscreteUniformDistribution");
+    int is_int = !strcmp(name, "IntDistribution") || !strcmp(name, "IntUniformDistribution")
+                 || !strcmp(name, "IntLogUniformDistribution");
+    if (!is_float && !is_int) {
+        ws_err_set(e, WS_EINPUT, "distribution: unknown name '%s'", name);
+        goto out;
+    }
     if (get_num(attrs, "low", &d->low, 1, e) || get_num(attrs, "high", &d->high, 1, e)) goto out;
-    if (!strcmp(name, "FloatDistribution") || !strcmp(name, "UniformDistribution")
-        || !strcmp(name, "LogUniformDistribution") || !strcmp(name, "DiscreteUniformDistribution")) {
+    if (is_float) {
         d->kind = WS_DIST_FLOAT;
         d->log = lg || !strcmp(name, "LogUniformDistribution");
         if (get_num(attrs, "step", &d->step, 0, e) || get_num(attrs, "q", &d->step, 0, e)) goto out;
-    } else if (!strcmp(name, "IntDistribution") || !strcmp(name, "IntUniformDistribution")
-               || !strcmp(name, "IntLogUniformDistribution")) {
+    } else {
         d->kind = WS_DIST_INT;
         d->log = lg || !strcmp(name, "IntLogUniformDistribution");
         d->step = 1;
         if (get_num(attrs, "step", &d->step, 0, e)) goto out;
-    } else {
-        ws_err_set(e, WS_EINPUT, "distribution: unknown name '%s'", name);
-        goto out;
     }
     rc = 0;
 out:

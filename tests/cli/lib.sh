@@ -18,13 +18,13 @@ test_expect_code() {
   if [ "$rc" = "$want" ]; then echo "ok $name"
   else echo "FAIL $name: exit $rc, expected $want; stderr: $(head -c 300 err | tr '\n' ' ')"; fi
 }
-# test_expect_success NAME 'shell code': the code must exit 0.
+# test_expect_success NAME 'shell code': the code must exit 0. Its own output goes to .t.out and
+# .t.err, so it can inspect out and err of the test_expect_code before it.
 test_expect_success() {
   local name=$1 code=$2 rc=0
-  ( eval "$code" ) >out 2>err || rc=$?
+  ( eval "$code" ) >.t.out 2>.t.err || rc=$?
   if [ "$rc" = 0 ]; then echo "ok $name"
-  else echo "FAIL $name: exit $rc; stderr: $(tail -c 400 err | tr '\n' ' ')"; fi
+  else echo "FAIL $name: exit $rc; stderr: $(tail -c 400 .t.err | tr '\n' ' ')"; fi
 }
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
-# grep_err PATTERN: stderr of the last command matches (for use inside test_expect_success).

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static int test_failed_count;
-static char test_why[1024];   /* first failure of the running test; empty = none yet */
+static char test_why[4096];   /* first failure of the running test; empty = none yet */
 static char test_skip_why[512];
 
 #define CHECK(cond, ...) do { if (!(cond) && !test_why[0]) { \
@@ -24,10 +24,20 @@ static char test_skip_why[512];
           "%s = %.10g, %s = %.10g, relative error above %g", #a, a_, #b, b_, (double)(rtol)); } while (0)
 #define SKIP(...) do { snprintf(test_skip_why, sizeof test_skip_why, __VA_ARGS__); return; } while (0)
 
-#define RUN(fn) do { test_why[0] = 0; test_skip_why[0] = 0; fn(); \
-    if (test_skip_why[0] && !test_why[0]) printf("skip %s: %s\n", #fn, test_skip_why); \
-    else if (test_why[0]) { printf("FAIL %s: %s\n", #fn, test_why); test_failed_count++; } \
-    else printf("ok %s\n", #fn); fflush(stdout); } while (0)
+#define RUN(fn) do { test_why[0] = 0; test_skip_why[0] = 0; fn(); test_report(#fn); } while (0)
+
+static inline void test_report(const char *name)
+{
+    if (test_skip_why[0] && !test_why[0]) {
+        printf("skip %s: %s\n", name, test_skip_why);
+    } else if (test_why[0]) {
+        printf("FAIL %s: %s\n", name, test_why);
+        test_failed_count++;
+    } else {
+        printf("ok %s\n", name);
+    }
+    fflush(stdout);
+}
 
 static inline int test_summary(void) { return test_failed_count ? 1 : 0; }
 #endif

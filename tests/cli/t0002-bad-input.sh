@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Bad input: each case exits 2 with a message that says where and what.
+. "$WS_ROOT/tests/cli/lib.sh"
+cp "$WS_ROOT/tests/cli/study.json" c.json
+expect_error() {  # NAME PATTERN COMMAND...
+  local name=$1 pat=$2; shift 2
+  local rc=0
+  "$@" >out 2>err || rc=$?
+  if [ "$rc" = 2 ] && grep -q -- "$pat" err && [ ! -s out ]; then echo "ok $name"
+  else echo "FAIL $name: exit $rc, stderr: $(head -c 300 err | tr '\n' ' ') (wanted /$pat/)"; fi
+}
+printf '{"study": "x",\n  "space": {"a": {"type": "float" "low": 1}}}\n' >syntax.json
+expect_error "malformed JSON gives line and column" "suggest: syntax.json:2:[0-9]*: " suggest --db s.db --config syntax.json
+jq '.space.channels.type = "complex"' c.json >t.json
+expect_error "unknown parameter type" "t.json: space.channels.type: unknown parameter type 'complex'" suggest --db s.db --config t.json
+jq '.space.learning_rate.low = 0.1' c.json >t.json
+expect_error "low >= high" "t.json: space.learning_rate: low must be < high (got 0.1 >= 0.01)" suggest --db s.db --config t.json
+jq '.space.batch_size.choices = []' c.json >t.json
+expect_error "empty choices" "t.json: space.batch_size.choices: must not be empty" suggest --db s.db --config t.json
+jq '.space.momentum.when = {"nothing": ["x"]}' c.json >t.json
+expect_error "condition on an unknown parameter" "space.momentum.when: 'nothing' must be a parameter defined before" suggest --db s.db --config t.json
+jq '.sampler.name = "grid"' c.json >t.json
+expect_error "unknown sampler" "sampler.name: unknown sampler 'grid'" suggest --db s.db --config t.json
+jq '.budget.epochs = [[5, 3], [2, 4]]' c.json >t.json
+expect_error "bad epoch schedule" "budget.epochs\[1\]" suggest --db s.db --config t.json
+jq '.learning_rat = 1' c.json >t.json
+expect_error "unknown top-level key" "unknown key 'learning_rat'" suggest --db s.db --config t.json
+expect_error "missing config file" "nope.json: cannot read" suggest --db s.db --config nope.json
+expect_error "missing database directory" "no/such/dir/s.db: directory 'no/such/dir' does not exist" suggest --db no/such/dir/s.db --config c.json
+expect_error "tell on a database that does not exist" "x.db: no such study database" tell --db x.db --study kws --trial 0 --state fail
+echo "not a database at all, just some text that is long enough to look like a header........" >junk.db
+expect_error "a file that is not a database" "junk.db" report --db junk.db
+suggest --db s.db --config c.json --n 2 >/dev/null
+cp s.db ro.db && chmod 444 ro.db
+if [ "$(id -u)" = 0 ]; then
+  # root writes through file modes; make the directory's files immutable another way
+  mkdir rodir && cp s.db rodir/ro.db && chmod 444 rodir/ro.db
+  if command -v chattr >/dev/null && chattr +i rodir/ro.db 2>/dev/null; then
+    expect_error "read-only database" "read-only" suggest --db rodir/ro.db --config c.json
+    chattr -i rodir/ro.db
+  else
+    test_skip "read-only database" "running as root without chattr: file modes do not stop root"
+  fi
+else
+  expect_error "read-only database" "read-only" suggest --db ro.db --config c.json
+fi
+expect_error "unknown study" "unknown study 'nope'" tell --db s.db --study nope --trial 0 --state fail
+expect_error "unknown trial number" "unknown trial 42" tell --db s.db --study kws --trial 42 --state fail
+expect_error "step that is not an integer" "--step: expected an integer" prune-check --db s.db --study kws --trial 0 --step 1.5 --value 0.3
+expect_error "value that is not a number" "--value: expected a number, got 'abc'" prune-check --db s.db --study kws --trial 0 --step 1 --value abc
+expect_error "tell value that is not a number" "--value: expected a number" tell --db s.db --study kws --trial 0 --state complete --value 1x
+expect_error "complete without a value" "needs --value" tell --db s.db --study kws --trial 0 --state complete
+expect_error "unknown state" "--state: expected complete, pruned or fail" tell --db s.db --study kws --trial 0 --state done
+expect_error "unknown option" "unknown option" suggest --db s.db --config c.json --bogus
+expect_error "report format" "--format: expected" report --db s.db --format xml
+test_expect_success "the study is unharmed" '[ "$(sqlite3 s.db "PRAGMA integrity_check")" = ok ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = 2 ]'

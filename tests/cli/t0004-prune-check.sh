@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# prune-check: records the value, answers with the study's pruner (exit 0 prune, 1 keep), and
+# treats a repeated step as Optuna does (the first value stays).
+. "$WS_ROOT/tests/cli/lib.sh"
+jq '.pruner = {"name": "median", "n_startup_trials": 2, "n_warmup_steps": 1}' "$WS_ROOT/tests/cli/study.json" >c.json
+suggest --db s.db --config c.json --n 4 >lines
+for t in 0 1; do  # two complete trials with curves 0.5,0.6,0.7 and 0.7,0.8,0.9
+  for s in 0 1 2; do prune-check --db s.db --study kws --trial $t --step $s --value "0.$((5 + 2 * t + s))" >/dev/null; done
+  tell --db s.db --study kws --trial $t --state complete --value "0.$((7 + 2 * t))" >/dev/null
+done
+test_expect_code 1 "warm-up step is never pruned" prune-check --db s.db --study kws --trial 2 --step 0 --value 0.01
+test_expect_success "... and says so" '[ "$(jq -r .prune out)" = false ] && grep -q warmup out'
+test_expect_code 0 "below the median at step 1 is pruned" prune-check --db s.db --study kws --trial 2 --step 1 --value 0.2
+test_expect_success "... with prune true" '[ "$(jq -c "[.trial,.step,.value,.prune]" out)" = "[2,1,0.2,true]" ]'
+test_expect_code 1 "above the median is kept" prune-check --db s.db --study kws --trial 3 --step 1 --value 0.85
+test_expect_code 1 "a repeated step keeps the first value" prune-check --db s.db --study kws --trial 3 --step 1 --value 0.01
+test_expect_success "... stored once, first value" '[ "$(sqlite3 s.db "SELECT intermediate_value FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=3 AND step=1")" = 0.85 ] && grep -q "already reported" err'
+test_expect_code 0 "a nan intermediate value is accepted" prune-check --db s.db --study kws --trial 2 --step 2 --value nan
+test_expect_success "stored with type NAN" '[ "$(sqlite3 s.db "SELECT intermediate_value_type FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=2 AND step=2")" = NAN ]'
+tell --db s.db --study kws --trial 2 --state pruned >/dev/null
+test_expect_code 2 "a finished trial cannot report" prune-check --db s.db --study kws --trial 2 --step 3 --value 0.5

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Compatibility both ways with Debian's python3-optuna (3.1): a study written by our tools loads
+# in Optuna with the same numbers, states, params, values, intermediate values and best trial;
+# a study made and partly run by Optuna is continued by suggest/tell and Optuna reads the rest.
+. "$WS_ROOT/tests/cli/lib.sh"
+if ! "$PY" -c 'import optuna' 2>/dev/null; then
+  test_skip "optuna compatibility" "python3-optuna is not installed (make deps installs it)"; exit 0
+fi
+cp "$WS_ROOT/tests/cli/study.json" c.json
+suggest --db s.db --config c.json --n 6 >lines
+for t in 0 1 2 3 4; do
+  for s in 0 1; do prune-check --db s.db --study kws --trial $t --step $s --value "0.$t$s" >/dev/null; done
+done
+tell --db s.db --study kws --trial 0 --state complete --value 0.81 >/dev/null
+tell --db s.db --study kws --trial 1 --state complete --value 0.92 >/dev/null
+tell --db s.db --study kws --trial 2 --state pruned >/dev/null
+tell --db s.db --study kws --trial 3 --state fail >/dev/null
+tell --db s.db --study kws --trial 4 --state complete --value 0.35 >/dev/null
+report --db s.db --format json >ours.json
+cat >read.py <<'P'
+import json, sys, warnings
+warnings.simplefilter("ignore")
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.load_study(study_name="kws", storage="sqlite:///s.db")
+ours = json.load(open("ours.json"))
+lines = [json.loads(l) for l in open("lines")]
+bad = []
+by_num = {t["trial"]: t for t in ours["trials"]}
+for t in s.trials:
+    o = by_num[t.number]
+    if t.state.name != o["state"]: bad.append(("state", t.number, t.state.name, o["state"]))
+    if t.value != o["value"]: bad.append(("value", t.number, t.value, o["value"]))
+    if t.params != lines[t.number]["params"]: bad.append(("params", t.number, t.params, lines[t.number]["params"]))
+    ivs = {int(k): v for k, v in o["intermediate_values"]}
+    if t.intermediate_values != ivs: bad.append(("ivs", t.number, t.intermediate_values, ivs))
+if [t.number for t in s.trials] != list(range(6)): bad.append(("numbers", [t.number for t in s.trials]))
+if s.best_trial.number != ours["best"]["trial"] or s.best_value != ours["best"]["value"]:
+    bad.append(("best", s.best_trial.number, ours["best"]["trial"]))
+if s.direction.name != "MAXIMIZE": bad.append(("direction", s.direction.name))
+print(bad if bad else "same")
+sys.exit(1 if bad else 0)
+P
+test_expect_success "Optuna reads our study: numbers, states, params, values, intermediate values, best" '"$PY" read.py'
+
+# The other way: Optuna creates the study and runs 3 trials; we continue; Optuna reads ours.
+cat >make.py <<'P'
+import warnings
+warnings.simplefilter("ignore")
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="kws", storage="sqlite:///o.db", direction="maximize",
+                        sampler=optuna.samplers.RandomSampler(seed=1))
+def f(t):
+    lr = t.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
+    t.suggest_categorical("batch_size", [32, 64, 128])
+    t.suggest_int("channels", 16, 128, step=16)
+    t.report(0.5, 0)
+    return lr * 10
+s.optimize(f, n_trials=3)
+s.enqueue_trial({"learning_rate": 0.001, "batch_size": 64, "channels": 32})
+P
+cat >cont.py <<'P'
+import warnings
+warnings.simplefilter("ignore")
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.load_study(study_name="kws", storage="sqlite:///o.db")
+t = s.trials
+assert [x.number for x in t] == [0, 1, 2, 3, 4], [x.number for x in t]
+assert t[3].params == {"learning_rate": 0.001, "batch_size": 64, "channels": 32}, t[3].params
+assert t[3].state.name == "COMPLETE" and t[3].value == 0.77 and t[3].intermediate_values == {0: 0.6}
+assert t[4].state.name == "COMPLETE" and t[4].value == 0.5, (t[4].state, t[4].value)
+assert s.best_trial.number == 3, s.best_trial.number
+s.optimize(lambda tr: tr.suggest_float("learning_rate", 1e-4, 1e-2, log=True), n_trials=1)
+print("ok")
+P
+jq 'del(.space.dropout, .space.optimizer, .space.momentum) | .space.channels = {"type":"int","low":16,"high":128,"step":16}' c.json >c3.json
+test_expect_success "Optuna makes and partly runs a study" '"$PY" make.py'
+test_expect_success "suggest claims Optuna's enqueued trial first" '
+  suggest --db o.db --config c3.json >l3 && [ "$(jq -c "[.trial,.params.learning_rate,.params.batch_size,.params.channels]" l3)" = "[3,0.001,64,32]" ]'
+test_expect_success "prune-check and tell continue it" '
+  prune-check --db o.db --study kws --trial 3 --step 0 --value 0.6 >/dev/null; [ $? = 1 ] &&
+  tell --db o.db --study kws --trial 3 --state complete --value 0.77 >/dev/null &&
+  suggest --db o.db --config c3.json >l4 && [ "$(jq .trial l4)" = 4 ] &&
+  tell --db o.db --study kws --trial 4 --state complete --value 0.5 >/dev/null'
+test_expect_success "Optuna reads the trials we added and goes on" '"$PY" cont.py'
+test_expect_success "our report reads Optuna's trial 5" '[ "$(report --db o.db --format jsonl | jq -s "map(.trial) | max")" = 5 ]'

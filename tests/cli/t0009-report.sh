@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# report: text, json, jsonl and csv agree; trials best first; --best is a trial line that
+# suggest --fixed takes.
+. "$WS_ROOT/tests/cli/lib.sh"
+cp "$WS_ROOT/tests/cli/study.json" c.json
+suggest --db s.db --config c.json --n 5 >lines
+tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
+tell --db s.db --study kws --trial 1 --state complete --value 0.9 --constraint 0.2 >/dev/null
+tell --db s.db --study kws --trial 2 --state complete --value 0.8 >/dev/null
+tell --db s.db --study kws --trial 3 --state fail --reason "diverged, loss=nan" >/dev/null
+test_expect_code 0 "json" report --db s.db --format json
+cp out r.json
+test_expect_success "ranked: feasible complete by value, infeasible, running, failed" '[ "$(jq -c "[.trials[].trial]" r.json)" = "[2,0,1,4,3]" ]'
+test_expect_success "best is the best feasible trial" '[ "$(jq .best.trial r.json)" = 2 ] && [ "$(jq -c .states r.json)" = "{\"RUNNING\":1,\"COMPLETE\":3,\"PRUNED\":0,\"FAIL\":1,\"WAITING\":0}" ]'
+test_expect_code 0 "jsonl" report --db s.db --format jsonl
+test_expect_success "jsonl lines equal the json trials" 'jq -c ".trials[]" r.json >a; jq -c . out >b; cmp a b'
+test_expect_code 0 "csv" report --db s.db --format csv
+test_expect_success "csv has a header, one row per trial, quoted commas" '
+  [ "$(head -1 out)" = "trial,state,value,duration_s,learning_rate,batch_size,channels,dropout,optimizer,momentum,reason" -o "$(head -1 out | cut -d, -f1-4)" = "trial,state,value,duration_s" ] &&
+  [ "$(wc -l <out)" = 6 ] && grep -q "\"diverged, loss=nan\"" out && [ "$(sed -n 2p out | cut -d, -f1-3)" = "2,COMPLETE,0.8" ]'
+test_expect_code 0 "text" report --db s.db
+test_expect_success "text names the best trial" 'grep -q "best: trial 2, value 0.8" out'
+test_expect_code 0 "--best" report --db s.db --best
+test_expect_success "--best is a trial line suggest --fixed takes" '
+  cp out best.json && [ "$(jq .trial best.json)" = 2 ] && suggest --db s.db --config c.json --fixed best.json >f &&
+  [ "$(jq -c .params.learning_rate f)" = "$(jq -c .params.learning_rate best.json)" ]'
+suggest --db e.db --config c.json >/dev/null
+test_expect_code 1 "--best with no completed trial exits 1" report --db e.db --best
+jq '.study = "other"' c.json >o.json; suggest --db s.db --config o.json >/dev/null
+test_expect_code 2 "two studies need --study" report --db s.db
+test_expect_code 0 "--study picks one" report --db s.db --study other --format jsonl

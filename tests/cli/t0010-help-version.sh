@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every tool: --help on stdout with exit 0, --version, a man page that names the tool and its
+# exit status, and a usage error (exit 2) on an unknown option.
+. "$WS_ROOT/tests/cli/lib.sh"
+for t in "$WS_BIN"/*; do
+  n=$(basename "$t")
+  test_expect_code 0 "$n --help" "$t" --help
+  test_expect_success "$n --help names the tool and exit status" 'grep -q "$n" out && grep -qi "exit status" out'
+  test_expect_code 0 "$n --version" "$t" --version
+  test_expect_success "$n --version says wakesweep" 'grep -q "wakesweep" out'
+  test_expect_code 2 "$n rejects an unknown option" "$t" --no-such-option
+  test_expect_success "$n has a man page with EXIT STATUS" 'grep -q "EXIT STATUS" "$WS_ROOT/share/man/man1/$n.1" && man -l "$WS_ROOT/share/man/man1/$n.1" >/dev/null 2>&1 || grep -q "^.TH" "$WS_ROOT/share/man/man1/$n.1"'
+done

@@ -1,0 +1,146 @@
+/* test_space.c — lib/space: Optuna's distribution JSON read and written byte for byte as
+ * Optuna 3.1 writes it (golden file from tests/ref/make_core_golden.py), value conversions,
+ * config validation messages, conditional parameters and epoch schedules. */
+#include <stdlib.h>
+#include "core/json.h"
+#include "harness.h"
+#include "space/config.h"
+
+static void test_optuna_dist_round_trip(void)
+{
+    char path[1024], line[1024];
+    snprintf(path, sizeof path, "%s/tests/ref/core/optuna_dists.txt", getenv("WS_ROOT") ? getenv("WS_ROOT") : ".");
+    FILE *f = fopen(path, "r");
+    CHECK(f, "cannot open %s", path);
+    if (!f) return;
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        ws_dist d;
+        ws_err e;
+        CHECK(ws_dist_from_optuna(line, &d, &e) == 0, "%s: %s", line, e.msg);
+        char *back = ws_dist_to_optuna(&d);
+        CHECK(back && !strcmp(back, line), "wrote %s, Optuna wrote %s", back ? back : "(null)", line);
+        free(back);
+        ws_dist_release(&d);
+        n++;
+    }
+    fclose(f);
+    CHECK(n == 7, "read %d distributions", n);
+}
+
+static void test_legacy_dists(void)
+{
+    ws_dist d;
+    ws_err e;
+    CHECK(ws_dist_from_optuna("{\"name\": \"LogUniformDistribution\", \"attributes\": {\"low\": 0.001, \"high\": 0.1}}", &d, &e) == 0
+          && d.kind == WS_DIST_FLOAT && d.log && d.step == 0, "LogUniform");
+    CHECK(ws_dist_from_optuna("{\"name\": \"DiscreteUniformDistribution\", \"attributes\": {\"low\": 0, \"high\": 1, \"q\": 0.25}}", &d, &e) == 0
+          && d.step == 0.25, "DiscreteUniform");
+    CHECK(ws_dist_from_optuna("{\"name\": \"IntUniformDistribution\", \"attributes\": {\"low\": 1, \"high\": 9, \"step\": 2}}", &d, &e) == 0
+          && d.kind == WS_DIST_INT && d.step == 2, "IntUniform");
+    CHECK(ws_dist_from_optuna("{\"name\": \"Foo\", \"attributes\": {}}", &d, &e) == -1 && strstr(e.msg, "unknown name 'Foo'"), "%s", e.msg);
+}
+
+static void test_values(void)
+{
+    ws_dist d;
+    ws_err e;
+    double v;
+    ws_dist_from_optuna("{\"name\": \"CategoricalDistribution\", \"attributes\": {\"choices\": [32, 64, \"x\"]}}", &d, &e);
+    json_t *j = json_integer(64);
+    CHECK(ws_dist_internal(&d, j, &v, &e) == 0 && v == 1, "64 -> index 1");
+    json_decref(j);
+    j = json_real(32.0);
+    CHECK(ws_dist_internal(&d, j, &v, &e) == 0 && v == 0, "32.0 equals 32, as in Python");
+    json_decref(j);
+    j = ws_dist_external(&d, 2);
+    CHECK(json_is_string(j) && !strcmp(json_string_value(j), "x"), "index 2 -> x");
+    json_decref(j);
+    ws_dist_release(&d);
+    ws_dist_from_optuna("{\"name\": \"IntDistribution\", \"attributes\": {\"log\": false, \"step\": 16, \"low\": 16, \"high\": 128}}", &d, &e);
+    CHECK(ws_dist_contains(&d, 48) && !ws_dist_contains(&d, 50) && !ws_dist_contains(&d, 144), "int grid");
+    j = json_integer(50);
+    CHECK(ws_dist_internal(&d, j, &v, &e) == -1 && strstr(e.msg, "outside"), "%s", e.msg);
+    json_decref(j);
+}
+
+static const char *config_error(const char *text)
+{
+    static ws_err e;
+    ws_config c;
+    json_t *j = json_loads(text, 0, NULL);
+    if (!j) return "unparsable test config";
+    int rc = ws_config_parse(&c, j, "k.json", &e);
+    json_decref(j);
+    ws_config_release(&c);
+    return rc ? e.msg : "";
+}
+
+static void test_config_errors(void)
+{
+    struct { const char *config, *msg; } cases[] = {
+        {"{\"study\":\"s\",\"space\":{\"lr\":{\"type\":\"float\",\"low\":0.1,\"high\":0.01}}}",
+         "k.json: space.lr: low must be < high (got 0.1 >= 0.01)"},
+        {"{\"study\":\"s\",\"space\":{\"lr\":{\"type\":\"float\",\"low\":0,\"high\":1,\"log\":true}}}", "k.json: space.lr: log scale needs low > 0"},
+        {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1,\"high\":10,\"step\":4}}}", "multiple of step"},
+        {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1.5,\"high\":10}}}", "integer low, high and step"},
+        {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1,\"high\":64,\"log\":true,\"step\":2}}}", "log scale and step"},
+        {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1,1]}}}", "choices[1]: duplicate"},
+        {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[[1]]}}}", "choices[0]: expected a string"},
+        {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"float\",\"low\":0,\"high\":1,\"lo\":3}}}", "space.c: unknown key 'lo'"},
+        {"{\"study\":\"s\",\"space\":{\"c\":{\"low\":0,\"high\":1}}}", "space.c.type: missing"},
+        {"{\"study\":\"s\",\"space\":{\"o\":{\"type\":\"categorical\",\"choices\":[\"a\"]},\"m\":{\"type\":\"float\",\"low\":0,\"high\":1,\"when\":{\"o\":[\"b\"]}}}}",
+         "space.m.when.o[0]: \"b\" is not one of the choices"},
+        {"{\"space\":{}}", "k.json: study: missing"},
+        {"{\"study\":\"s\",\"direction\":\"up\",\"space\":{}}", "direction: expected \"maximize\" or \"minimize\", got \"up\""},
+        {"{\"study\":\"s\",\"constraints\":{\"fpr\":{\"below\":1}},\"space\":{}}", "constraints.fpr: unknown key 'below'"},
+        {"{\"study\":\"s\",\"budget\":{\"epochs\":0},\"space\":{}}", "budget.epochs: must be >= 1"},
+        {"{\"study\":\"s\",\"heartbeat\":{\"grace_seconds\":-1},\"space\":{}}", "must be > 0"},
+        {"{\"study\":\"s\"}", "space: missing"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = config_error(cases[i].config);
+        CHECK(strstr(got, cases[i].msg), "case %zu: got '%s', wanted '%s'", i, got, cases[i].msg);
+    }
+    CHECK(!*config_error("{\"study\":\"s\",\"space\":{\"x\":{\"type\":\"float\",\"low\":-1,\"high\":1}}}"), "valid config refused");
+}
+
+static void test_conditional_and_budget(void)
+{
+    ws_config c;
+    ws_err e;
+    json_t *j = json_loads("{\"study\":\"s\",\"budget\":{\"epochs\":[[10,8],[30,12],[null,20]]},\"space\":{"
+                           "\"opt\":{\"type\":\"categorical\",\"choices\":[\"adam\",\"sgd\"]},"
+                           "\"mom\":{\"type\":\"float\",\"low\":0.8,\"high\":0.99,\"when\":{\"opt\":[\"sgd\"]}},"
+                           "\"nest\":{\"type\":\"categorical\",\"choices\":[true,false],\"when\":{\"mom\":[0.9]}}}}", 0, NULL);
+    CHECK(ws_config_parse(&c, j, "k.json", &e) == 0, "%s", e.msg);
+    json_decref(j);
+    ws_param chosen[2] = {{.name = "opt", .internal = 1}, {.name = "mom", .internal = 0.9}};
+    ws_dist_copy(&chosen[0].dist, &c.space.v[0].dist);
+    ws_dist_copy(&chosen[1].dist, &c.space.v[1].dist);
+    CHECK(ws_space_active(&c.space, 1, chosen, 1), "mom active with sgd");
+    CHECK(ws_space_active(&c.space, 2, chosen, 2), "nest active with mom 0.9");
+    chosen[0].internal = 0;
+    CHECK(!ws_space_active(&c.space, 1, chosen, 1), "mom inactive with adam");
+    CHECK(!ws_space_active(&c.space, 2, chosen, 2), "nest inactive when its parent's parent is off");
+    long ep;
+    long want[][2] = {{0, 8}, {9, 8}, {10, 12}, {29, 12}, {30, 20}, {500, 20}};
+    for (size_t i = 0; i < 6; i++) {
+        ws_budget_epochs(c.budget, want[i][0], &ep, &e);
+        CHECK(ep == want[i][1], "trial %ld: %ld epochs, wanted %ld", want[i][0], ep, want[i][1]);
+    }
+    ws_dist_release(&chosen[0].dist);
+    ws_dist_release(&chosen[1].dist);
+    ws_config_release(&c);
+}
+
+int main(void)
+{
+    RUN(test_optuna_dist_round_trip);
+    RUN(test_legacy_dists);
+    RUN(test_values);
+    RUN(test_config_errors);
+    RUN(test_conditional_and_budget);
+    return test_summary();
+}
