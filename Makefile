@@ -30,7 +30,7 @@ WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-proto
 CPPFLAGS += -Ilib -D_GNU_SOURCE -DWS_VERSION='"$(VERSION)"' -MMD -MP
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -pthread $(WARN) $(SANFLAGS)
-LDFLAGS += -pthread $(SANFLAGS)
+LDFLAGS += -pthread -Wl,--as-needed $(SANFLAGS)
 LDLIBS  := -lsqlite3 -ljansson -lsndfile -lsamplerate -lkissfft-float -lopenblas -ldl -lm
 
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c))
