@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         case 'r': reason = optarg; break;
         case 'C': if (ws_parse_double(optarg, "--constraint", &c, &e)) ws_cli_usage_error("%s", e.msg);
                   json_array_append_new(constraints, json_real(c)); break;
-        case 'h': usage(); return ws_cli_finish(0);
+        case 'h': usage(); json_decref(constraints); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_usage_error("unknown option");
         }

@@ -14,7 +14,7 @@ test_expect_success "concurrent suggests claim each queued trial exactly once" '
   [ "$(jq -r .params.learning_rate claimed | sort | tr "\n" " ")" = "0.001 0.002 0.003 0.004 " ] &&
   [ "$(jq -r .trial claimed | sort | tr "\n" " ")" = "0 1 2 3 " ]'
 test_expect_success "queued values kept, the rest sampled" '
-  jq -e "select(.params.learning_rate == 0.002) | .params.optimizer == \"sgd\" and .params.momentum == 0.9 and (.params.batch_size|type) == \"number\"" claimed'
+  jq -s -e "map(select(.params.learning_rate == 0.002)) | length == 1 and .[0].params.optimizer == \"sgd\" and .[0].params.momentum == 0.9 and (.[0].params.batch_size|type) == \"number\"" claimed'
 test_expect_success "the next suggest samples a new trial" 'suggest --db s.db --config c.json >n && [ "$(jq .trial n)" = 4 ] && [ "$(jq .params.learning_rate n)" != 0.004 ]'
 printf '{"learning_rate": 5}\n' >badq.jsonl
 test_expect_code 2 "an enqueued value outside the space is refused" suggest --db s.db --config c.json --enqueue badq.jsonl
