@@ -1,7 +1,7 @@
 /* prune-check — records a trial's intermediate value and asks the study's pruner whether to
  * stop the trial: exit 0 "yes, prune it", exit 1 "no, keep training", 2 on bad input. The
  * report, the decision and any state the pruner keeps (ASHA's rungs) happen in one write
- * transaction, so concurrent trials decide on a consistent view. The trial stays RUNNING: the
+ * transaction (lib/study/prune.c, shared with train-trial), so concurrent trials decide on a consistent view. The trial stays RUNNING: the
  * trainer stops and tells PRUNED, as with Optuna's should_prune(). */
 #include <getopt.h>
 #include <math.h>
@@ -14,6 +14,7 @@
 #include "pruner/pruner.h"
 #include "space/config.h"
 #include "store/store.h"
+#include "study/prune.h"
 
 static void usage(void)
 {
@@ -61,7 +62,6 @@ int main(int argc, char **argv)
     ws_study st;
     ws_config cfg = {0};
     ws_pruner_cfg pruner;
-    ws_trial_list all = {0};
     ws_prune_decision d = {0};
     int rc = 0, found, stored = 0;
     memset(&pruner, 0, sizeof pruner);
@@ -69,37 +69,7 @@ int main(int argc, char **argv)
         || ws_store_study_config(s, &st, &cfg, &found, &e)
         || ws_pruner_parse(&pruner, found ? cfg.pruner : NULL, "study config", &e))
         goto fail;
-    if (ws_store_begin(s, &e)) goto fail;
-    ws_trial cur;
-    if (ws_store_trial_load(s, &st, (int)number, 0, &cur, &e)) goto rollback;
-    int64_t trial_id = cur.trial_id;
-    ws_trial_release(&cur);
-    if (ws_store_trial_report(s, trial_id, (int)step, value, &stored, &e)) goto rollback;
-    if (ws_store_trials_load(s, &st, WS_LOAD_IVS | WS_LOAD_ATTRS, &all, &e)) goto rollback;
-    /* Split the current trial off the history the pruner compares it with. */
-    ws_trial *mine = NULL;
-    for (size_t i = 0; i < all.n; i++)
-        if (all.v[i].number == (int)number) {
-            mine = malloc(sizeof *mine);
-            if (!mine) { ws_err_set(&e, WS_EINTERNAL, "out of memory"); goto rollback; }
-            *mine = all.v[i];
-            memmove(&all.v[i], &all.v[i + 1], (all.n - i - 1) * sizeof all.v[0]);
-            all.n--;
-            break;
-        }
-    ws_history h = {.study_name = st.name, .direction = st.direction, .trials = &all, .number = (int)number};
-    if (!mine || ws_pruner_should_prune(&pruner, &h, mine, &d, &e)) {
-        if (mine) { ws_trial_release(mine); free(mine); }
-        else ws_err_set(&e, WS_EINTERNAL, "trial %ld vanished", number);
-        goto rollback;
-    }
-    ws_trial_release(mine);
-    free(mine);
-    const char *key;
-    json_t *v;
-    json_object_foreach(d.set_system_attrs, key, v)
-        if (ws_store_trial_attr_set(s, trial_id, 1, key, v, &e)) goto rollback;
-    if (ws_store_commit(s, &e)) goto fail;
+    if (study_report_and_prune(s, &st, (int)number, (int)step, value, &pruner, &d, &stored, &e)) goto fail;
     if (!stored) ws_cli_warn("trial %ld: step %ld was already reported; the first value is kept (as in Optuna)", number, step);
     json_t *line = json_pack("{s:s,s:i,s:i,s:o,s:b,s:s}", "study", st.name, "trial", (int)number, "step", (int)step,
                              "value", ws_json_number(value), "prune", d.prune, "reason", d.reason);
@@ -107,13 +77,10 @@ int main(int argc, char **argv)
     json_decref(line);
     rc = d.prune ? 0 : 1;
     goto out;
-rollback:
-    ws_store_rollback(s);
 fail:
     rc = ws_cli_report(&e);
 out:
     ws_prune_decision_release(&d);
-    ws_trial_list_free(&all);
     ws_pruner_cfg_release(&pruner);
     ws_config_release(&cfg);
     ws_store_close(s);

@@ -1,0 +1,49 @@
+/* prune.c — report + prune in one transaction (see prune.h). */
+#include "study/prune.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Moves trial `number` out of the list into *out; 0 when found. */
+static int take_trial(ws_trial_list *all, int number, ws_trial *out)
+{
+    for (size_t i = 0; i < all->n; i++)
+        if (all->v[i].number == number) {
+            *out = all->v[i];
+            memmove(&all->v[i], &all->v[i + 1], (all->n - i - 1) * sizeof all->v[0]);
+            all->n--;
+            return 0;
+        }
+    return -1;
+}
+
+int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step, double value,
+                           const ws_pruner_cfg *pruner, ws_prune_decision *d, int *stored, ws_err *e)
+{
+    ws_trial_list all = {0};
+    ws_trial mine = {0};
+    memset(d, 0, sizeof *d);
+    if (ws_store_begin(s, e)) return -1;
+    ws_trial cur;
+    if (ws_store_trial_load(s, st, number, 0, &cur, e)) goto fail;
+    int64_t trial_id = cur.trial_id;
+    ws_trial_release(&cur);
+    if (ws_store_trial_report(s, trial_id, step, value, stored, e)
+        || ws_store_trials_load(s, st, WS_LOAD_IVS | WS_LOAD_ATTRS, &all, e))
+        goto fail;
+    if (take_trial(&all, number, &mine)) { ws_err_set(e, WS_EINTERNAL, "trial %d vanished", number); goto fail; }
+    ws_history h = {.study_name = st->name, .direction = st->direction, .trials = &all, .number = number};
+    if (ws_pruner_should_prune(pruner, &h, &mine, d, e)) goto fail;
+    const char *key;
+    json_t *v;
+    json_object_foreach(d->set_system_attrs, key, v)
+        if (ws_store_trial_attr_set(s, trial_id, 1, key, v, e)) goto fail;
+    ws_trial_release(&mine);
+    ws_trial_list_free(&all);
+    return ws_store_commit(s, e);
+fail:
+    ws_store_rollback(s);
+    ws_prune_decision_release(d);
+    ws_trial_release(&mine);
+    ws_trial_list_free(&all);
+    return -1;
+}

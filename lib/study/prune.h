@@ -1,0 +1,16 @@
+/* prune.h — a trial reports an intermediate value and asks the study's pruner, in one write
+ * transaction: record the value (and a heartbeat), load the study, decide, store what the
+ * pruner keeps on the trial (ASHA's rungs). Used by prune-check and by train-trial, so a trial
+ * trained by wakesweep and one trained by a user's script are pruned alike. */
+#ifndef WS_STUDY_PRUNE_H
+#define WS_STUDY_PRUNE_H
+#include "pruner/pruner.h"
+#include "store/store.h"
+
+/* *stored = 0 when the step had been reported before (the first value is kept, as in Optuna).
+ * The trial must be RUNNING (WS_ESTATE otherwise). d is filled; release it with
+ * ws_prune_decision_release. */
+int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step, double value,
+                           const ws_pruner_cfg *pruner, ws_prune_decision *d, int *stored, ws_err *e);
+
+#endif
