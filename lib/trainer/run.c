@@ -1,0 +1,463 @@
+/* run.c — one trial from trial line to result line (see trainer.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include "audio/cache.h"
+#include "core/atomic.h"
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/rng.h"
+#include "pruner/pruner.h"
+#include "report/summary.h"
+#include "space/config.h"
+#include "store/store.h"
+#include "study/prune.h"
+#include "trainer/data.h"
+#include "trainer/heartbeat.h"
+#include "trainer/settings.h"
+#include "trainer/trainer.h"
+
+typedef struct {
+    const trainer_opts *o;
+    ws_store *store;
+    ws_study study;
+    ws_config cfg;
+    ws_pruner_cfg pruner;
+    int number;
+    int64_t trial_id;
+    uint64_t seed;
+    trainer_settings set;
+    audio_cache cache;
+    trainer_data data;
+    int *train_idx, *val_idx;       /* clip indices of the training and validation splits */
+    size_t n_train, n_val;
+    int positive;                   /* class id of the wake word, or -1 */
+    const char *objective;          /* key in the metrics JSON */
+    nn_model *model;
+    nn_optim *optim;
+    float *x, *logits;              /* [batch][frames][n_feat], [batch][classes] */
+    int *labels, *batch_idx;        /* [batch] */
+    trainer_heartbeat hb;
+    /* outcome */
+    ws_state state;
+    char reason[320];
+    int has_best, best_epoch, epochs_done;
+    double best_value, last_value, last_loss;
+    json_t *best_metrics;
+    double t_setup, t_train, t_eval;
+    char ckpt_dir[PATH_MAX], ckpt[PATH_MAX + 32];
+} run_ctx;
+
+static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", NULL};
+
+static int is_metric(const char *k)
+{
+    for (const char *const *m = metric_keys; *m; m++) if (!strcmp(*m, k)) return 1;
+    return 0;
+}
+
+/* --- the trial line and the study -------------------------------------------------------- */
+
+static int parse_line(run_ctx *c, const json_t *line, const char **study, const json_t **params, long *epochs, ws_err *e)
+{
+    static const char *const keys[] = {"study", "trial", "params", "budget", "seed", NULL};
+    long number = -1, seed = 0;
+    *study = NULL;
+    if (!json_is_object(line)) return ws_err_set(e, WS_EINPUT, "trial line: expected a JSON object");
+    if (ws_json_check_keys(line, keys, "trial line", e) || ws_json_get_string(line, "study", "trial line", study, e)
+        || ws_json_get_int(line, "trial", "trial line", &number, e) || ws_json_get_int(line, "seed", "trial line", &seed, e))
+        return -1;
+    if (!*study || number < 0) return ws_err_set(e, WS_EINPUT, "trial line: needs \"study\" and \"trial\" (a number >= 0)");
+    *params = json_object_get(line, "params");
+    if (*params && !json_is_object(*params)) return ws_err_set(e, WS_EINPUT, "trial line: params: expected an object");
+    json_t *budget = json_object_get(line, "budget");
+    *epochs = 0;
+    if (budget && (!json_is_object(budget) || ws_json_get_int(budget, "epochs", "trial line: budget", epochs, e)))
+        return json_is_object(budget) ? -1 : ws_err_set(e, WS_EINPUT, "trial line: budget: expected an object");
+    c->number = (int)number;
+    c->seed = (uint64_t)seed;
+    return 0;
+}
+
+/* Marks the trial FAIL with reason (best effort: the error being reported matters more). */
+static void fail_trial(run_ctx *c, const char *reason)
+{
+    ws_err ignore;
+    json_t *why = json_string(reason);
+    if (!ws_store_begin(c->store, &ignore)) {
+        if (ws_store_trial_finish(c->store, c->trial_id, WS_FAIL, NULL, &ignore)
+            || ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_REASON, why, &ignore))
+            ws_store_rollback(c->store);
+        else
+            ws_store_commit(c->store, &ignore);
+    }
+    json_decref(why);
+}
+
+static int open_study(run_ctx *c, const char *study, ws_err *e)
+{
+    int found;
+    ws_trial t;
+    if (ws_store_open(&c->store, c->o->db, 0, e) || ws_store_study_find(c->store, study, &c->study, e)
+        || ws_store_study_config(c->store, &c->study, &c->cfg, &found, e))
+        return -1;
+    if (!found) return ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config (create it with suggest)", c->o->db, study);
+    if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e)
+        || ws_store_trial_load(c->store, &c->study, c->number, 0, &t, e))
+        return -1;
+    c->trial_id = t.trial_id;
+    ws_state st = t.state;
+    ws_trial_release(&t);
+    if (st != WS_RUNNING)
+        return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING", study, c->number, ws_state_name(st));
+    return 0;
+}
+
+/* --- data and model ------------------------------------------------------------------------- */
+
+static int split_indices(run_ctx *c, ws_err *e)
+{
+    size_t n = c->cache.n_clips;
+    c->train_idx = malloc((n ? n : 1) * sizeof *c->train_idx);
+    c->val_idx = malloc((n ? n : 1) * sizeof *c->val_idx);
+    if (!c->train_idx || !c->val_idx) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (c->cache.splits[i] == AUDIO_SPLIT_TRAIN) c->train_idx[c->n_train++] = (int)i;
+        else if (c->cache.splits[i] == AUDIO_SPLIT_VALIDATION) c->val_idx[c->n_val++] = (int)i;
+    }
+    if (!c->n_train || !c->n_val)
+        return ws_err_set(e, WS_EINPUT, "%s: needs clips in the training and validation splits (has %zu and %zu)",
+                          c->o->features, c->n_train, c->n_val);
+    return 0;
+}
+
+static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
+{
+    audio_feat_config want;
+    if (trainer_settings_parse(&c->set, c->cfg.fixed, params ? params : json_object(), epochs, "trial line", e)) return -1;
+    if (audio_cache_open(&c->cache, c->o->features, 0, e)) return -1;
+    if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
+        return ws_err_prefix(e, "study config: fixed.features");
+    if (audio_cache_check_config(&c->cache, c->o->features, &want, e)) return -1;
+    c->positive = -1;
+    if (c->set.positive && (c->positive = audio_cache_class_id(&c->cache, c->set.positive)) < 0)
+        return ws_err_set(e, WS_EINPUT, "%s: the positive class '%s' is not among the cache's classes", c->o->features, c->set.positive);
+    c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
+    if (!is_metric(c->objective))
+        return ws_err_set(e, WS_EINPUT, "study config: objective: expected accuracy, macro_f1, f1, fpr or frr, got '%s'", c->objective);
+    for (size_t i = 0; i < c->cfg.n_constraints; i++)
+        if (!is_metric(c->cfg.constraints[i].name))
+            return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (accuracy, macro_f1, f1, fpr, frr)", c->cfg.constraints[i].name);
+    if (c->positive < 0 && (!strcmp(c->objective, "f1") || !strcmp(c->objective, "fpr") || !strcmp(c->objective, "frr")))
+        return ws_err_set(e, WS_EINPUT, "study config: objective '%s' needs fixed.positive (the wake-word class)", c->objective);
+    return split_indices(c, e);
+}
+
+/* Allocation failures from here on end the trial FAIL ("out of memory"), not the sweep. */
+static int build(run_ctx *c, ws_err *e)
+{
+    int B = c->set.batch_size;
+    if (trainer_data_init(&c->data, &c->cache, c->set.transform, c->set.n_mfcc, c->train_idx, c->n_train, B, e)) return -1;
+    long counts[256] = {0};
+    for (size_t i = 0; i < c->n_train && c->cache.n_classes <= 256; i++) counts[c->cache.labels[c->train_idx[i]]]++;
+    if (c->set.hp.loss.balanced && nn_loss_balance(&c->set.hp.loss, counts, c->cache.n_classes, e)) return -1;
+    nn_set_threads(c->o->threads);
+    c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
+                               ws_seed_mix(c->seed, 1), e);
+    if (!c->model) return -1;
+    long steps_per_epoch = (long)((c->n_train + (size_t)B - 1) / (size_t)B);
+    long acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
+    long opt_steps = (steps_per_epoch + acc - 1) / acc;
+    c->optim = nn_optim_create(c->model, &c->set.hp.optim, opt_steps * c->set.epochs,
+                               lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
+    c->x = malloc((size_t)B * (size_t)c->data.frames * (size_t)c->data.n_feat * sizeof *c->x);
+    c->logits = malloc((size_t)B * (size_t)c->cache.n_classes * sizeof *c->logits);
+    c->labels = malloc((size_t)B * sizeof *c->labels);
+    c->batch_idx = malloc((size_t)B * sizeof *c->batch_idx);
+    if (!c->optim) return -1;
+    if (!c->x || !c->logits || !c->labels || !c->batch_idx) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    return 0;
+}
+
+/* --- training ----------------------------------------------------------------------------------- */
+
+static void shuffle(int *v, size_t n, uint64_t seed)
+{
+    ws_rng r;
+    ws_rng_seed(&r, seed);
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)ws_rng_below(&r, i);
+        int t = v[i - 1]; v[i - 1] = v[j]; v[j] = t;
+    }
+}
+
+/* One epoch; 0, or -1 with c->reason set (the trial fails) or e set. */
+static int train_epoch(run_ctx *c, int epoch, ws_err *e)
+{
+    int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
+    shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
+    double sum = 0;
+    long batches = 0;
+    for (size_t start = 0; start < c->n_train; start += (size_t)B) {
+        int n = (int)(c->n_train - start < (size_t)B ? c->n_train - start : (size_t)B);
+        uint64_t bseed = ws_seed_mix(c->seed, ((uint64_t)epoch << 32) | (uint64_t)(start / (size_t)B));
+        nn_noise noise, *np = NULL;
+        if (c->cache.n_noise && c->set.hp.aug.noise_prob > 0) {
+            ws_rng r;
+            ws_rng_seed(&r, bseed);
+            const audio_cache_noise *s = &c->cache.noise[ws_rng_below(&r, c->cache.n_noise)];
+            noise = (nn_noise){s->power, s->n_frames, c->cache.n_mels};
+            np = &noise;
+        }
+        if (trainer_data_batch(&c->data, c->train_idx + start, n, &c->set.hp.aug, np, bseed, c->x, c->labels, e)) return -1;
+        double loss;
+        if (batches % acc == 0) nn_zero_grad(c->model);
+        if (nn_accumulate(c->model, c->x, c->labels, n, &c->set.hp.loss, 1.0f / (float)acc, &loss, e)) return -1;
+        if ((batches + 1) % acc == 0 || start + (size_t)B >= c->n_train) nn_optim_step(c->optim, NULL);
+        if (!isfinite(loss)) {
+            snprintf(c->reason, sizeof c->reason, "loss is %s at epoch %d", isnan(loss) ? "NaN" : "infinite", epoch + 1);
+            return -1;
+        }
+        sum += loss;
+        batches++;
+        if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
+            snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
+            return -1;
+        }
+    }
+    c->last_loss = sum / (double)batches;
+    return 0;
+}
+
+/* Metrics of the current weights on the validation split. */
+static json_t *validate(run_ctx *c, ws_err *e)
+{
+    nn_metrics mt;
+    int B = c->set.batch_size;
+    if (nn_metrics_init(&mt, c->cache.n_classes, e)) return NULL;
+    for (size_t start = 0; start < c->n_val; start += (size_t)B) {
+        int n = (int)(c->n_val - start < (size_t)B ? c->n_val - start : (size_t)B);
+        if (trainer_data_batch(&c->data, c->val_idx + start, n, NULL, NULL, 0, c->x, c->labels, e)
+            || nn_predict(c->model, c->x, n, c->logits, e)) {
+            nn_metrics_release(&mt);
+            return NULL;
+        }
+        nn_metrics_add(&mt, c->logits, c->labels, n);
+    }
+    json_t *m = nn_metrics_json(&mt, c->cache.class_names, c->positive);
+    nn_metrics_release(&mt);
+    if (!m) ws_err_set(e, WS_EINTERNAL, "out of memory");
+    return m;
+}
+
+static int better(const run_ctx *c, double v, double than, double delta)
+{
+    return c->study.direction == WS_MAXIMIZE ? v > than + delta : v < than - delta;
+}
+
+static json_t *features_json(run_ctx *c)
+{
+    return json_pack("{s:o,s:o,s:s?,s:I}", "settings", audio_feat_config_to_json(&c->cache.cfg),
+                     "normalize", trainer_data_stats_json(&c->data), "positive", c->set.positive,
+                     "inputs_hash", (json_int_t)(c->cache.inputs_hash >> 1));
+}
+
+/* After a validation: keep the best weights, report to the study, ask the pruner.
+ * Returns 1 to stop (pruned), 0 to go on, -1 on error. */
+static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, ws_err *e)
+{
+    double v = json_number_value(json_object_get(metrics, c->objective));
+    c->last_value = v;
+    if (!c->has_best || better(c, v, c->best_value, 0)) {
+        if (c->has_best && !better(c, v, c->best_value, c->set.min_delta)) (*stale)++; else *stale = 0;
+        c->has_best = 1;
+        c->best_value = v;
+        c->best_epoch = epoch + 1;
+        json_decref(c->best_metrics);
+        c->best_metrics = json_incref(metrics);
+        if (c->o->keep_best) {
+            json_t *feat = features_json(c);
+            int rc = nn_checkpoint_save(c->ckpt, c->model, c->cache.class_names, feat, metrics, e);
+            json_decref(feat);
+            if (rc) return -1;
+        }
+    } else (*stale)++;
+    ws_prune_decision d;
+    int stored;
+    if (study_report_and_prune(c->store, &c->study, c->number, epoch + 1, v, &c->pruner, &d, &stored, e)) return -1;
+    int stop = d.prune;
+    if (stop) { c->state = WS_PRUNED; snprintf(c->reason, sizeof c->reason, "pruned at epoch %d: %s", epoch + 1, d.reason); }
+    ws_prune_decision_release(&d);
+    return stop;
+}
+
+static int train(run_ctx *c, ws_err *e)
+{
+    int stale = 0, first = 1;
+    double t0 = ws_mono_s();
+    for (int epoch = 0; epoch < c->set.epochs; epoch++) {
+        if (first) { c->t_setup = t0 - c->o->t_process_start; first = 0; }
+        double ts = ws_mono_s();
+        if (train_epoch(c, epoch, e)) return -1;
+        c->t_train += ws_mono_s() - ts;
+        c->epochs_done = epoch + 1;
+        if ((epoch + 1) % c->set.validate_every && epoch + 1 < c->set.epochs) continue;
+        ts = ws_mono_s();
+        json_t *m = validate(c, e);
+        c->t_eval += ws_mono_s() - ts;
+        if (!m) return -1;
+        if (!c->o->quiet && isatty(2))
+            fprintf(stderr, "trial %d: epoch %d/%ld loss %.4f %s %.4f\n", c->number, epoch + 1, c->set.epochs,
+                    c->last_loss, c->objective, json_number_value(json_object_get(m, c->objective)));
+        int stop = after_validation(c, epoch, m, &stale, e);
+        json_decref(m);
+        if (stop) return stop < 0 ? -1 : 0;
+        if (c->set.patience && stale >= c->set.patience) {
+            snprintf(c->reason, sizeof c->reason, "early stop: no improvement in %d validations", stale);
+            break;
+        }
+    }
+    c->state = WS_COMPLETE;
+    return 0;
+}
+
+/* --- finishing ------------------------------------------------------------------------------------ */
+
+/* Optuna's constraint values (feasible iff <= 0) from the best validation's metrics. */
+static json_t *constraint_values(run_ctx *c)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < c->cfg.n_constraints && c->best_metrics; i++) {
+        const ws_constraint *k = &c->cfg.constraints[i];
+        double m = json_number_value(json_object_get(c->best_metrics, k->name));
+        if (isfinite(k->max)) json_array_append_new(out, json_real(m - k->max));
+        if (isfinite(k->min)) json_array_append_new(out, json_real(k->min - m));
+    }
+    return out;
+}
+
+static int finish(run_ctx *c, ws_err *e)
+{
+    double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
+    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->epochs_done > 0);
+    json_t *cons = constraint_values(c), *why = c->reason[0] ? json_string(c->reason) : NULL;
+    if (ws_store_begin(c->store, e)) { json_decref(cons); json_decref(why); return -1; }
+    int rc = ws_store_trial_finish(c->store, c->trial_id, c->state, has_value ? &value : NULL, e)
+             || (json_array_size(cons) && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_CONSTRAINTS, cons, e))
+             || (why && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_REASON, why, e))
+             || (c->best_metrics && ws_store_trial_attr_set(c->store, c->trial_id, 0, "metrics", c->best_metrics, e));
+    json_decref(cons);
+    json_decref(why);
+    if (rc) { ws_store_rollback(c->store); return -1; }
+    return ws_store_commit(c->store, e);
+}
+
+static int copy_file(const char *from, const char *to, ws_err *e)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in) return ws_err_set(e, WS_EINTERNAL, "%s: cannot read: %s", from, strerror(errno));
+    ws_atomic a;
+    if (ws_atomic_open(&a, to, e)) { fclose(in); return -1; }
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, a.f);
+    int bad = ferror(in);
+    fclose(in);
+    if (bad) { ws_atomic_abort(&a); return ws_err_set(e, WS_EINTERNAL, "%s: read error", from); }
+    return ws_atomic_commit(&a, e);
+}
+
+/* When this trial is now the study's best, its weights become best.ckpt. A lock file orders
+ * trials finishing together, so a worse trial never overwrites a better one's weights. */
+static int update_best(run_ctx *c, ws_err *e)
+{
+    char lock[PATH_MAX + 16], best[PATH_MAX + 16];
+    snprintf(lock, sizeof lock, "%s/.best.lock", c->ckpt_dir);
+    snprintf(best, sizeof best, "%s/best.ckpt", c->ckpt_dir);
+    int fd = open(lock, O_CREAT | O_RDWR, 0644);
+    if (fd < 0 || flock(fd, LOCK_EX)) { if (fd >= 0) close(fd); return ws_err_set(e, WS_EINTERNAL, "%s: cannot lock", lock); }
+    ws_trial_list l = {0};
+    ws_summary s = {0};
+    int rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_ATTRS, &l, e)
+             || ws_summary_build(&s, c->study.name, c->study.direction, &l, e);
+    if (!rc && s.best && s.best->number == c->number) rc = copy_file(c->ckpt, best, e);
+    ws_summary_release(&s);
+    ws_trial_list_free(&l);
+    close(fd);
+    return rc ? -1 : 0;
+}
+
+static json_t *result_line(run_ctx *c)
+{
+    double total = ws_mono_s() - c->o->t_process_start;
+    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->epochs_done > 0);
+    double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
+    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:i,s:i,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
+                     "state", ws_state_name(c->state), "value", has_value ? ws_json_number(value) : json_null(),
+                     "metrics", c->best_metrics ? c->best_metrics : json_null(), "epochs", c->epochs_done,
+                     "best_epoch", c->best_epoch, "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
+                     "total", total, "reason", c->reason[0] ? json_string(c->reason) : json_null());
+}
+
+static void release(run_ctx *c)
+{
+    trainer_heartbeat_stop(&c->hb);
+    free(c->x); free(c->logits); free(c->labels); free(c->batch_idx);
+    nn_optim_free(c->optim);
+    nn_model_free(c->model);
+    trainer_data_release(&c->data);
+    free(c->train_idx); free(c->val_idx);
+    audio_cache_close(&c->cache);
+    trainer_settings_release(&c->set);
+    json_decref(c->best_metrics);
+    ws_pruner_cfg_release(&c->pruner);
+    ws_config_release(&c->cfg);
+    ws_store_close(c->store);
+}
+
+int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_err *e)
+{
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.state = WS_FAIL;
+    *result = NULL;
+    const char *study;
+    const json_t *params = NULL;
+    long epochs;
+    if (parse_line(&c, line, &study, &params, &epochs, e) || open_study(&c, study, e)) { release(&c); return -1; }
+    if (prepare(&c, params, epochs, e)) {
+        fail_trial(&c, e->msg);
+        release(&c);
+        return -1;
+    }
+    char dbcopy[PATH_MAX];
+    snprintf(dbcopy, sizeof dbcopy, "%s", o->db);
+    snprintf(c.ckpt_dir, sizeof c.ckpt_dir, "%s", o->ckpt_dir ? o->ckpt_dir : dirname(dbcopy));
+    snprintf(c.ckpt, sizeof c.ckpt, "%s/trial-%d.ckpt", c.ckpt_dir, c.number);
+    json_t *pid = json_integer(getpid());
+    ws_err soft;
+    ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_PID, pid, &soft);   /* for gpu-monitor */
+    json_decref(pid);
+    trainer_heartbeat_start(&c.hb, o->db, c.trial_id, c.cfg.heartbeat_interval_s, &soft);
+    ws_err te = {0};
+    if (build(&c, &te) || train(&c, &te)) {
+        /* Training went wrong: the trial fails with the reason, the sweep goes on. */
+        if (!c.reason[0]) snprintf(c.reason, sizeof c.reason, "%.300s", te.kind == WS_EINTERNAL && strstr(te.msg, "memory") ? "oom" : te.msg);
+        if (c.state != WS_PRUNED) c.state = WS_FAIL;
+    }
+    trainer_heartbeat_stop(&c.hb);
+    if (finish(&c, e)) { release(&c); return -1; }
+    if (c.state == WS_COMPLETE && o->keep_best && c.has_best && update_best(&c, &soft))
+        fprintf(stderr, "train-trial: %s\n", soft.msg);
+    *result = result_line(&c);
+    release(&c);
+    return 0;
+}

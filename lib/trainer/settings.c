@@ -1,0 +1,69 @@
+/* settings.c — merging and checking a trial's settings (see settings.h). */
+#include "trainer/settings.h"
+#include <string.h>
+#include "core/json.h"
+#include "trainer/trainer.h"
+
+const char *const trainer_keys[] = {"batch_size", "epochs", "validate_every", "patience", "min_delta",
+                                    "transform", "n_mfcc", "positive", "features", NULL};
+
+static int known(const char *key)
+{
+    for (const char *const *k = trainer_keys; *k; k++) if (!strcmp(*k, key)) return 1;
+    for (const char *const *k = nn_hparams_keys(); *k; k++) if (!strcmp(*k, key)) return 1;
+    return 0;
+}
+
+int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
+                           const char *where, ws_err *e)
+{
+    memset(s, 0, sizeof *s);
+    nn_hparams_default(&s->hp);
+    s->batch_size = 64;
+    s->epochs = 10;
+    s->validate_every = 1;
+    s->n_mfcc = 13;
+    s->merged = fixed ? json_deep_copy(fixed) : json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)params, key, v) {
+        if (!known(key)) return ws_err_set(e, WS_EINPUT, "%s: params.%s: unknown parameter", where, key);
+        json_object_set(s->merged, key, v);
+    }
+    json_object_foreach(s->merged, key, v)
+        if (!known(key)) return ws_err_set(e, WS_EINPUT, "%s: %s: unknown setting", fixed && json_object_get(fixed, key) ? "study config: fixed" : where, key);
+    char path[600];
+    snprintf(path, sizeof path, "%s: params", where);
+    long bs = s->batch_size, every = s->validate_every, patience = 0, n_mfcc = s->n_mfcc;
+    const char *transform = "logmel";
+    if (ws_json_get_int(s->merged, "batch_size", path, &bs, e) || ws_json_get_int(s->merged, "epochs", path, &s->epochs, e)
+        || ws_json_get_int(s->merged, "validate_every", path, &every, e)
+        || ws_json_get_int(s->merged, "patience", path, &patience, e)
+        || ws_json_get_number(s->merged, "min_delta", path, &s->min_delta, e)
+        || ws_json_get_string(s->merged, "transform", path, &transform, e)
+        || ws_json_get_int(s->merged, "n_mfcc", path, &n_mfcc, e)
+        || ws_json_get_string(s->merged, "positive", path, &s->positive, e)
+        || ws_json_get_string(s->merged, "features", path, &s->features, e))
+        return -1;
+    if (bs < 1 || bs > 65536) return ws_err_set(e, WS_EINPUT, "%s.batch_size: expected 1..65536, got %ld", path, bs);
+    if (every < 1) return ws_err_set(e, WS_EINPUT, "%s.validate_every: expected >= 1, got %ld", path, every);
+    if (patience < 0) return ws_err_set(e, WS_EINPUT, "%s.patience: expected >= 0, got %ld", path, patience);
+    if (s->min_delta < 0) return ws_err_set(e, WS_EINPUT, "%s.min_delta: expected >= 0", path);
+    if (!strcmp(transform, "logmel")) s->transform = TRAINER_LOGMEL;
+    else if (!strcmp(transform, "mfcc")) s->transform = TRAINER_MFCC;
+    else return ws_err_set(e, WS_EINPUT, "%s.transform: expected \"logmel\" or \"mfcc\", got \"%s\"", path, transform);
+    if (budget_epochs > 0) s->epochs = budget_epochs;
+    if (s->epochs < 1 || s->epochs > 100000) return ws_err_set(e, WS_EINPUT, "%s.epochs: expected 1..100000, got %ld", path, s->epochs);
+    s->batch_size = (int)bs;
+    s->validate_every = (int)every;
+    s->patience = (int)patience;
+    s->n_mfcc = (int)n_mfcc;
+    return nn_hparams_parse(&s->hp, s->merged, path, e);
+}
+
+void trainer_settings_release(trainer_settings *s)
+{
+    nn_hparams_release(&s->hp);
+    json_decref(s->merged);
+    s->merged = NULL;
+}

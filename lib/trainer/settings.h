@@ -1,0 +1,29 @@
+/* settings.h — a trial's settings: the study's fixed settings overlaid with the trial's params,
+ * checked against the keys the trainer and lib/nn know, and the trainer's own part parsed. */
+#ifndef WS_TRAINER_SETTINGS_H
+#define WS_TRAINER_SETTINGS_H
+#include <jansson.h>
+#include "core/err.h"
+#include "nn/nn.h"
+#include "trainer/data.h"
+
+typedef struct {
+    json_t *merged;             /* fixed settings, then params over them (owned) */
+    nn_hparams hp;
+    int batch_size;             /* "batch_size" (64) */
+    long epochs;                /* the trial line's budget.epochs, else "epochs" (10) */
+    int validate_every;         /* "validate_every": epochs between validations (1) */
+    int patience;               /* "patience": validations without improvement before stopping (0 = off) */
+    double min_delta;           /* "min_delta": smallest change that counts as improvement */
+    trainer_transform transform;/* "transform": "logmel" (default) or "mfcc" */
+    int n_mfcc;                 /* "n_mfcc" (13) */
+    const char *positive;       /* "positive": the wake-word class, or NULL */
+    const char *features;       /* "features": feature config the study expects, or NULL */
+} trainer_settings;
+
+/* where names the origin for messages ("trial line"). budget_epochs <= 0: none given. */
+int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
+                           const char *where, ws_err *e);
+void trainer_settings_release(trainer_settings *s);
+
+#endif

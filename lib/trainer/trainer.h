@@ -1,0 +1,38 @@
+/* trainer.h — runs one trial of a study (train-trial's work): reads the trial line, takes the
+ * study's fixed settings and pruner from the study, trains on the mapped feature cache with
+ * lib/nn, reports each validation to the study and asks the pruner at once, keeps the best
+ * weights, and finishes the trial (COMPLETE, PRUNED or FAIL with the reason).
+ *
+ * Failure policy: bad input (an unknown parameter or a wrong type in the trial line, a cache of
+ * another version, with a bad checksum or other feature settings than the study's) returns -1
+ * with a WS_EINPUT error, after marking the trial FAIL with that reason. Everything that can go
+ * wrong while training (NaN loss, divergence, out of memory, the time limit) ends the trial
+ * FAIL with the reason and returns 0 with a result line: one bad trial never stops a sweep. */
+#ifndef WS_TRAINER_TRAINER_H
+#define WS_TRAINER_TRAINER_H
+#include <jansson.h>
+#include "core/err.h"
+
+typedef struct {
+    const char *db;             /* study database */
+    const char *features;       /* feature cache */
+    const char *ckpt_dir;       /* where trial-N.ckpt and best.ckpt go; NULL: the db's folder */
+    int threads;                /* BLAS and loop threads for this trial */
+    double max_seconds;         /* 0: no limit */
+    int keep_best;              /* 1: keep the trial's best weights (--keep best) */
+    int quiet;                  /* no progress on stderr */
+    double t_process_start;     /* ws_mono_s() at process start, for the setup time */
+} trainer_opts;
+
+/* Trainer settings read from the trial's params and the study's fixed settings, besides the
+ * network's own (nn_hparams_keys). */
+extern const char *const trainer_keys[];
+
+int trainer_run(const trainer_opts *o, const json_t *trial_line, json_t **result, ws_err *e);
+
+/* Metrics of a checkpoint on a cache's split ("train", "validation", "test" or "all"):
+ * {"checkpoint","split","clips","metrics":{...},"at_fpr":{"max_fpr","threshold","f1","fpr","frr"}}. */
+int trainer_evaluate(const char *ckpt, const char *features, const char *split, double max_fpr, int threads,
+                     json_t **result, ws_err *e);
+
+#endif

@@ -1,0 +1,126 @@
+/* train-trial — trains one trial of a study: reads a trial line (from suggest), trains on the
+ * feature cache, reports every validation to the study (where the pruner may stop it), keeps
+ * the best weights, finishes the trial and prints its result line. With --evaluate, prints the
+ * metrics of a saved checkpoint on a cache instead. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/clock.h"
+#include "core/cli.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "trainer/trainer.h"
+
+static void usage(void)
+{
+    printf("Usage: train-trial --db FILE --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
+           "       train-trial --evaluate CKPT --features CACHE [--split SPLIT] [--max-fpr P]\n"
+           "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
+           "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"seconds\",\"reason\"}.\n\n"
+           "  --db FILE          study database (the trial must be RUNNING in it)\n"
+           "  --features CACHE   feature cache made by featurize with the study's feature settings\n"
+           "  --device DEV       auto (default), cpu or cuda\n"
+           "  --threads N        threads for this trial (default: WS_THREADS, else all cores);\n"
+           "                     with make -jJ give each trial cores / J\n"
+           "  --max-seconds S    fail the trial when it runs longer than S seconds\n"
+           "  --keep WHAT        best (default): keep the trial's best weights as trial-N.ckpt and\n"
+           "                     the study's best as best.ckpt; none: keep no weights\n"
+           "  --ckpt-dir DIR     where checkpoints go (default: the database's folder)\n"
+           "  --evaluate CKPT    print the metrics of checkpoint CKPT on --features instead\n"
+           "  --split SPLIT      with --evaluate: train, validation, test (default) or all\n"
+           "  --max-fpr P        with --evaluate: the operating point's false-positive limit (0.05)\n"
+           "  -q, --quiet        no progress on stderr\n"
+           "  -h, --help         show this help;  --version  show the version\n\n"
+           "Exit status: 0 the trial ran (COMPLETE, PRUNED, or FAIL with its reason in the result\n"
+           "line); 2 usage or input error (a bad trial line, a cache of another version, with a\n"
+           "bad checksum or other feature settings; the trial is marked FAIL); 3 internal error.\n");
+}
+
+static json_t *read_line(const char *path, ws_err *e)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f) { ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path); return NULL; }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    if (f != stdin) fclose(f);
+    json_t *j = NULL;
+    if (n <= 0) ws_err_set(e, WS_EINPUT, "%s: no trial line", strcmp(path, "-") ? path : "stdin");
+    else j = ws_json_load_string(line, strcmp(path, "-") ? path : "stdin", e);
+    free(line);
+    return j;
+}
+
+int main(int argc, char **argv)
+{
+    double t0 = ws_mono_s();
+    ws_cli_init(argv[0]);
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"features", required_argument, 0, 'f'}, {"device", required_argument, 0, 'D'},
+        {"threads", required_argument, 0, 't'}, {"max-seconds", required_argument, 0, 'm'}, {"keep", required_argument, 0, 'k'},
+        {"ckpt-dir", required_argument, 0, 'c'}, {"evaluate", required_argument, 0, 'E'}, {"split", required_argument, 0, 's'},
+        {"max-fpr", required_argument, 0, 'p'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+    trainer_opts o = {.keep_best = 1, .t_process_start = t0};
+    const char *device = "auto", *evaluate = NULL, *split = "test";
+    double max_fpr = 0.05;
+    long threads = 0;
+    int opt;
+    ws_err e = {0};
+    while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': o.db = optarg; break;
+        case 'f': o.features = optarg; break;
+        case 'D': device = optarg; break;
+        case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'm': if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e) || o.max_seconds < 0)
+                      ws_cli_usage_error("--max-seconds: expected a number >= 0, got '%s'", optarg);
+                  break;
+        case 'k': if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;
+                  else ws_cli_usage_error("--keep: expected best or none, got '%s'", optarg);
+                  break;
+        case 'c': o.ckpt_dir = optarg; break;
+        case 'E': evaluate = optarg; break;
+        case 's': split = optarg; break;
+        case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || max_fpr < 0 || max_fpr > 1)
+                      ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
+                  break;
+        case 'q': o.quiet = 1; break;
+        case 'h': usage(); return ws_cli_finish(0);
+        case 'V': ws_cli_version();
+        default: ws_cli_usage_error("unknown option");
+        }
+    }
+    if (strcmp(device, "auto") && strcmp(device, "cpu") && strcmp(device, "cuda"))
+        ws_cli_usage_error("--device: expected auto, cpu or cuda, got '%s'", device);
+    if (!strcmp(device, "cuda")) {
+        ws_cli_warn("--device cuda: no CUDA device (this build has no CUDA backend)");
+        return ws_cli_finish(2);
+    }
+    if (!threads) {
+        const char *env = getenv("WS_THREADS");
+        if (env && ws_parse_long_range(env, "WS_THREADS", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
+        if (!threads) threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+    }
+    o.threads = (int)threads;
+    if (!strcmp(device, "auto") && !o.quiet && !evaluate)
+        ws_cli_warn("note: no CUDA device in this build; training on the CPU with %d threads", o.threads);
+    if (!o.features) ws_cli_usage_error("--features is required");
+    json_t *result = NULL;
+    int rc = 0;
+    if (evaluate) {
+        if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+        if (trainer_evaluate(evaluate, o.features, split, max_fpr, o.threads, &result, &e)) rc = ws_cli_report(&e);
+    } else {
+        if (!o.db) ws_cli_usage_error("--db is required");
+        if (argc - optind > 1) ws_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+        json_t *line = read_line(optind < argc ? argv[optind] : "-", &e);
+        if (!line || trainer_run(&o, line, &result, &e)) rc = ws_cli_report(&e);
+        json_decref(line);
+    }
+    if (result && ws_json_print_line(stdout, result)) rc = 3;
+    json_decref(result);
+    return ws_cli_finish(rc);
+}
