@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
@@ -19,6 +20,10 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
         free(a->tmp); free(a->path); a->tmp = a->path = NULL;
         return -1;
     }
+    /* mkstemp makes the file 0600; outputs get the usual 0666 less the umask */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     a->f = fdopen(fd, "w");
     if (!a->f) { close(fd); ws_atomic_abort(a); return ws_err_set(e, WS_EINTERNAL, "%s: fdopen failed", path); }
     return 0;
