@@ -16,6 +16,7 @@
 #include "space/config.h"
 #include "store/store.h"
 #include "store/trial_json.h"
+#include "study/reap.h"
 
 static void usage(void)
 {
@@ -24,7 +25,7 @@ static void usage(void)
            "  {\"study\",\"trial\",\"params\",\"budget\":{\"epochs\"},\"seed\"}\n\n"
            "  --db FILE          study database (path or sqlite:///path); created when missing\n"
            "  --config FILE      study config (JSON): name, direction, sampler, pruner, space, ...\n"
-           "  -n, --n K          number of trials to create (default 1)\n"
+           "  -n, --n K          number of trials to create (default 1; 0 only sets up the study)\n"
            "  --seed S           study seed for this call (default: the config's sampler.seed,\n"
            "                     else one drawn when the study was created and kept in it)\n"
            "  --fixed FILE       fix parameters to the values in FILE (a trial line, e.g. from\n"
@@ -34,6 +35,8 @@ static void usage(void)
            "  --grace SECONDS    fail RUNNING trials silent for longer (default: the config's\n"
            "                     heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG\n"
+           "  --reap             before anything else, fail the RUNNING trials of this host whose\n"
+           "                     process is gone (a killed sweep) and queue them to be retried\n"
            "  -h, --help         show this help;  --version  show the version\n\n"
            "Exit status: 0 success, 2 usage or input error, 3 internal error.\n");
 }
@@ -227,23 +230,24 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"n", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
-        {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"help", no_argument, 0, 'h'},
+        {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL;
     long k = 1, seed = 0;
-    int force = 0, has_seed = 0, o;
+    int force = 0, has_seed = 0, reap = 0, o;
     ws_err e = {0};
     while ((o = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
         case 'c': config = optarg; break;
-        case 'n': if (ws_parse_long_range(optarg, "--n", 1, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'n': if (ws_parse_long_range(optarg, "--n", 0, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 's': if (ws_parse_long_range(optarg, "--seed", 0, INT64_MAX, &seed, &e)) ws_cli_usage_error("%s", e.msg);
                   has_seed = 1; break;
         case 'F': fixed = optarg; break;
         case 'E': enq = optarg; break;
         case 'g': grace = optarg; break;
         case 'f': force = 1; break;
+        case 'R': reap = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_usage_error("unknown option");
@@ -267,6 +271,14 @@ int main(int argc, char **argv)
         json_decref(j);
     }
     if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;
+    if (reap) {
+        json_t *gone = NULL;
+        if (study_reap_dead(c.store, &c.study, &gone, &e)) goto fail;
+        for (size_t i = 0; i < json_array_size(gone); i++)
+            ws_cli_warn("trial %lld: its process is gone; marked FAIL and queued again",
+                        (long long)json_integer_value(json_array_get(gone, i)));
+        json_decref(gone);
+    }
     if (enq) {
         if (enqueue(&c, enq, &e)) goto fail;
     } else {

@@ -19,6 +19,7 @@
 #include "space/config.h"
 #include "store/store.h"
 #include "study/prune.h"
+#include "study/reap.h"
 #include "trainer/data.h"
 #include "trainer/heartbeat.h"
 #include "trainer/settings.h"
@@ -348,11 +349,16 @@ static int finish(run_ctx *c, ws_err *e)
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
     int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->epochs_done > 0);
     json_t *cons = constraint_values(c), *why = c->reason[0] ? json_string(c->reason) : NULL;
-    if (ws_store_begin(c->store, e)) { json_decref(cons); json_decref(why); return -1; }
+    /* the time breakdown, for report's timeline and where-the-time-goes plot */
+    json_t *secs = json_pack("{s:f,s:f,s:f,s:f,s:i}", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
+                             "total", ws_mono_s() - c->o->t_process_start, "threads", c->o->threads);
+    if (ws_store_begin(c->store, e)) { json_decref(cons); json_decref(why); json_decref(secs); return -1; }
     int rc = ws_store_trial_finish(c->store, c->trial_id, c->state, has_value ? &value : NULL, e)
              || (json_array_size(cons) && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_CONSTRAINTS, cons, e))
              || (why && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_REASON, why, e))
-             || (c->best_metrics && ws_store_trial_attr_set(c->store, c->trial_id, 0, "metrics", c->best_metrics, e));
+             || (c->best_metrics && ws_store_trial_attr_set(c->store, c->trial_id, 0, "metrics", c->best_metrics, e))
+             || ws_store_trial_attr_set(c->store, c->trial_id, 0, "seconds", secs, e);
+    json_decref(secs);
     json_decref(cons);
     json_decref(why);
     if (rc) { ws_store_rollback(c->store); return -1; }
@@ -444,8 +450,12 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     snprintf(c.ckpt, sizeof c.ckpt, "%s/trial-%d.ckpt", c.ckpt_dir, c.number);
     json_t *pid = json_integer(getpid());
     ws_err soft;
-    ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_PID, pid, &soft);   /* for gpu-monitor */
+    json_t *host = json_string(study_hostname());
+    /* pid and host: for gpu-monitor's per-trial samples and for reaping after a crash */
+    ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_PID, pid, &soft);
+    ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_HOST, host, &soft);
     json_decref(pid);
+    json_decref(host);
     trainer_heartbeat_start(&c.hb, o->db, c.trial_id, c.cfg.heartbeat_interval_s, &soft);
     ws_err te = {0};
     if (build(&c, &te) || train(&c, &te)) {

@@ -1,0 +1,69 @@
+/* reap.c — failing and retrying trials whose process died (see reap.h). */
+#include "study/reap.h"
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include "store/trial_json.h"
+
+const char *study_hostname(void)
+{
+    static char name[256];
+    if (!name[0] && gethostname(name, sizeof name - 1) != 0) strcpy(name, "localhost");
+    return name;
+}
+
+static int process_gone(json_int_t pid)
+{
+    return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+static int retry(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)
+{
+    int64_t id;
+    int number;
+    json_t *params = ws_params_json(t->params, t->n_params);
+    json_t *hist = json_object_get(t->system_attrs, "retry_history");
+    json_t *history = json_is_array(hist) ? json_deep_copy(hist) : json_array();
+    json_array_append_new(history, json_integer(t->number));
+    json_t *failed = json_integer(t->number);
+    int rc = ws_store_trial_create(s, st, WS_WAITING, NULL, 0, &id, &number, e)
+             || ws_store_trial_attr_set(s, id, 1, "fixed_params", params, e)
+             || ws_store_trial_attr_set(s, id, 1, "failed_trial", failed, e)
+             || ws_store_trial_attr_set(s, id, 1, "retry_history", history, e);
+    json_decref(params);
+    json_decref(history);
+    json_decref(failed);
+    return rc ? -1 : 0;
+}
+
+int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
+{
+    ws_trial_list l = {0};
+    json_t *list = json_array();
+    if (ws_store_begin(s, e)) { json_decref(list); return -1; }
+    if (ws_store_trials_load(s, st, WS_LOAD_PARAMS | WS_LOAD_ATTRS, &l, e)) goto fail;
+    for (size_t i = 0; i < l.n; i++) {
+        const ws_trial *t = &l.v[i];
+        const char *host = json_string_value(json_object_get(t->system_attrs, WS_ATTR_HOST));
+        json_t *pid = json_object_get(t->system_attrs, WS_ATTR_PID);
+        if (t->state != WS_RUNNING || !host || strcmp(host, study_hostname()) || !json_is_integer(pid)
+            || !process_gone(json_integer_value(pid)))
+            continue;
+        json_t *why = json_sprintf("process %lld on %s is gone", (long long)json_integer_value(pid), host);
+        int rc = ws_store_trial_finish(s, t->trial_id, WS_FAIL, NULL, e)
+                 || ws_store_trial_attr_set(s, t->trial_id, 1, WS_ATTR_REASON, why, e) || retry(s, st, t, e);
+        json_decref(why);
+        if (rc) goto fail;
+        json_array_append_new(list, json_integer(t->number));
+    }
+    ws_trial_list_free(&l);
+    if (ws_store_commit(s, e)) { json_decref(list); return -1; }
+    if (failed) *failed = list; else json_decref(list);
+    return 0;
+fail:
+    ws_store_rollback(s);
+    ws_trial_list_free(&l);
+    json_decref(list);
+    return -1;
+}

@@ -1,0 +1,18 @@
+/* reap.h — trials whose process is gone. A sweep that was killed (Ctrl-C, kill -9, a reboot)
+ * leaves RUNNING trials behind; on this host we need not wait for their heartbeat to go stale:
+ * a trial records its pid and host (wakesweep:pid, wakesweep:host), and when that process no
+ * longer exists the trial is failed and, as Optuna's RetryFailedTrialCallback does, queued
+ * again as a WAITING copy with the same params (system attrs failed_trial, retry_history), so
+ * the next suggest retries it. */
+#ifndef WS_STUDY_REAP_H
+#define WS_STUDY_REAP_H
+#include "store/store.h"
+
+#define WS_ATTR_HOST "wakesweep:host"
+
+/* In one transaction. *failed (may be NULL) receives the numbers of the trials failed. */
+int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e);
+/* This machine's name, as trials record it. */
+const char *study_hostname(void);
+
+#endif

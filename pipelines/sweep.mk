@@ -1,0 +1,44 @@
+# pipelines/sweep.mk — the main job: `make -j2 sweep`.
+#   build → data (the demo corpus unless DATA names one) → featurize once → TRIALS trial targets
+#   that make runs in parallel, each `suggest | train-trial` into runs/STUDY/trial-NNN.json
+#   (through a temporary file and a rename) with gpu-monitor sampling alongside → the report.
+# Interrupted sweeps resume: finished trial files stay; trials whose process died are failed
+# in the study and queued again (suggest --reap); re-running a finished sweep does nothing.
+# Variables: DATA, CONFIG, TRIALS, STUDY, DEVICE, DB, LAUNCH (a prefix for each trial command,
+# e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs).
+
+CONFIG   ?= configs/studies/kws-default.json
+STUDY    ?= $(shell jq -r .study $(CONFIG) 2>/dev/null)
+RUNS     ?= runs/$(STUDY)
+DB       ?= $(RUNS)/study.db
+TRIALS   ?= 20
+DEVICE   ?= auto
+LAUNCH   ?=
+MONITOR_INTERVAL ?= 1
+# make -jN: each trial gets cores / N threads, so trials never oversubscribe the machine.
+SWEEP_JOBS := $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
+THREADS  ?= $(shell n=$$(( $$(nproc) / $(SWEEP_JOBS) )); [ $$n -ge 1 ] && echo $$n || echo 1)
+
+TRIAL_FILES := $(shell seq -f '$(RUNS)/trial-%03g.json' 0 $$(( $(TRIALS) - 1 )) 2>/dev/null)
+SWEEP_ENV = BIN=$(BIN) DB=$(DB) CONFIG=$(CONFIG) FEATURES=$(FEATURES) THREADS=$(THREADS) DEVICE=$(DEVICE) \
+            RUNS=$(RUNS) MONITOR_INTERVAL=$(MONITOR_INTERVAL)
+
+sweep: $(RUNS)/report.json $(RUNS)/report.html
+	@$(BIN)/report --db $(DB) | head -n 8
+
+# Trials depend on the tools and the cache only for ordering: rebuilding a tool or the cache
+# never reruns finished trials.
+$(TRIAL_FILES): | all $(FEATURES) $(RUNS)/.dir
+	$(SWEEP_ENV) $(LAUNCH) bash pipelines/trial.sh $@
+
+$(RUNS)/.dir:
+	@mkdir -p $(RUNS) && touch $@
+
+$(RUNS)/report.json: $(TRIAL_FILES)
+	@bash pipelines/monitor.sh stop $(RUNS)
+	$(BIN)/report --db $(DB) --format json > $@.tmp && mv $@.tmp $@
+
+$(RUNS)/report.html: $(RUNS)/report.json
+	$(BIN)/report --db $(DB) --format html > $@.tmp && mv $@.tmp $@
+
+.PHONY: sweep

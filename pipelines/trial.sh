@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# pipelines/trial.sh OUT — one trial target of the sweep: suggest | train-trial, with the
+# result line written to OUT through a temporary file and a rename. The environment carries
+# BIN DB CONFIG FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL (pipelines/sweep.mk sets them).
+set -euo pipefail
+out=$1
+bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
+# --reap: trials of a killed sweep whose process is gone are failed and queued again.
+line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap)
+tmp=$(mktemp "$out.tmp.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --quiet - \
+    <<<"$line" >"$tmp"
+mv "$tmp" "$out"
+trap - EXIT
+echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total | floor) s \(.reason // "")"' "$out")"
