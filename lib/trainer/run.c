@@ -226,6 +226,12 @@ static int train_epoch(run_ctx *c, int epoch, ws_err *e)
             snprintf(c->reason, sizeof c->reason, "loss is %s at epoch %d", isnan(loss) ? "NaN" : "infinite", epoch + 1);
             return -1;
         }
+        /* Cross-entropy starts near log(classes); a hundred times that is divergence, not a
+         * bad batch, and the weights will not come back from it. */
+        if (loss > 100.0 * fmax(1.0, log((double)c->cache.n_classes))) {
+            snprintf(c->reason, sizeof c->reason, "diverged: loss %.3g at epoch %d", loss, epoch + 1);
+            return -1;
+        }
         sum += loss;
         batches++;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {

@@ -1,0 +1,28 @@
+# tests/cli/fixtures.sh — small, fast, learnable test data. Source after lib.sh.
+# make_tone_cache DIR: a corpus of one-second clips whose classes differ in pitch and timbre
+# (hey_nova: a rising two-tone, yes: a high tone, no: a noise burst, go: a low tone), 12 clips
+# each (8 train, 2 validation, 2 test) with random onset and gain, a white-noise background
+# file, a JSONL manifest, and its feature cache DIR.feat made by featurize.
+make_tone_cache() {
+  local dir=$1 c i f split
+  mkdir -p "$dir/_background_noise_"
+  sox -n -r 16000 -c 1 -b 16 "$dir/_background_noise_/white.wav" synth 5 whitenoise vol 0.1
+  : >"$dir/manifest.jsonl"
+  for c in hey_nova yes no go; do
+    mkdir -p "$dir/$c"
+    for i in $(seq 0 11); do
+      f=$dir/$c/clip$i.wav
+      local pad=0.$((RANDOM % 4)) vol=0.$((RANDOM % 5 + 4))
+      case $c in
+        hey_nova) sox -n -r 16000 -c 1 -b 16 "$f" synth 0.25 sine 500 synth 0.25 sine 900 pad "$pad" vol "$vol" 2>/dev/null || \
+                  sox -n -r 16000 -c 1 -b 16 "$f" synth 0.5 sine 500-900 pad "$pad" vol "$vol" ;;
+        yes) sox -n -r 16000 -c 1 -b 16 "$f" synth 0.4 sine 2500 pad "$pad" vol "$vol" ;;
+        no)  sox -n -r 16000 -c 1 -b 16 "$f" synth 0.4 pinknoise pad "$pad" vol "$vol" ;;
+        go)  sox -n -r 16000 -c 1 -b 16 "$f" synth 0.4 square 220 pad "$pad" vol "$vol" ;;
+      esac
+      if [ "$i" -lt 8 ]; then split=train; elif [ "$i" -lt 10 ]; then split=validation; else split=test; fi
+      printf '{"path":"%s","label":"%s","split":"%s"}\n' "$c/clip$i.wav" "$c" "$split" >>"$dir/manifest.jsonl"
+    done
+  done
+  "$WS_BIN/featurize" --quiet --out "$dir.feat" "$dir/manifest.jsonl" >"$dir.summary" 2>"$dir.err"
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# train-trial: trains a trial from a small cache of tones, reports every validation to the
+# study, keeps the best weights, finishes the trial; --evaluate reads the checkpoint back;
+# failures inside training end the trial FAIL with a reason and exit 0; bad input exits 2 and
+# marks the trial FAIL.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+mkdir runs
+cat >c.json <<J
+{"study": "tones", "direction": "maximize", "objective": "f1", "constraints": {"fpr": {"max": 0.2}},
+ "sampler": {"name": "random", "seed": 2}, "pruner": {"name": "nop"}, "budget": {"epochs": 10},
+ "space": {"learning_rate": {"type": "float", "low": 0.01, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 16, "blocks": 1, "batch_size": 4, "positive": "hey_nova",
+           "features": "$WS_ROOT/configs/features/default.json"}}
+J
+suggest --db runs/s.db --config c.json >line
+test_expect_code 0 "trains a trial" train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line
+cp out result
+test_expect_success "result line: COMPLETE with a value, metrics, epochs and seconds" '
+  jq -e ".state == \"COMPLETE\" and (.value >= 0 and .value <= 1) and .epochs == 10 and (.metrics.fpr|type) == \"number\"
+         and .seconds.setup >= 0 and .seconds.train > 0 and .seconds.total >= .seconds.train" result'
+test_expect_success "it learns the tones (validation accuracy >= 0.75)" 'jq -e ".metrics.accuracy >= 0.75" result'
+test_expect_success "the study holds the trial COMPLETE with its value" '
+  [ "$(sqlite3 runs/s.db "SELECT state FROM trials WHERE number=0")" = COMPLETE ] &&
+  [ "$(report --db runs/s.db --format jsonl | jq .value)" = "$(jq .value result)" ]'
+test_expect_success "one intermediate value per epoch" '[ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_intermediate_values")" = 10 ]'
+test_expect_success "constraints recorded as Optuna does (fpr - 0.2)" '
+  report --db runs/s.db --format jsonl | jq -e --argjson f "$(jq .metrics.fpr result)" "(.constraints[0] - (\$f - 0.2) | fabs) < 1e-9"'
+test_expect_success "pid, host, metrics and seconds recorded" '
+  [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_system_attributes WHERE key IN (\"wakesweep:pid\",\"wakesweep:host\")")" = 2 ] &&
+  [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_user_attributes WHERE key IN (\"metrics\",\"seconds\")")" = 2 ]'
+test_expect_success "best weights kept: trial-0.ckpt and best.ckpt" '[ -s runs/trial-0.ckpt ] && cmp runs/trial-0.ckpt runs/best.ckpt'
+test_expect_code 0 "--evaluate the checkpoint on the test split" train-trial --evaluate runs/best.ckpt --features tones.feat
+test_expect_success "... prints metrics and the operating point" 'jq -e ".split == \"test\" and .clips == 8 and (.metrics.accuracy|type) == \"number\" and (.at_fpr.threshold|type) == \"number\"" out'
+test_expect_code 0 "--evaluate on the validation split reproduces the trial's metrics" train-trial --evaluate runs/best.ckpt --features tones.feat --split validation
+test_expect_success "... same accuracy" '[ "$(jq .metrics.accuracy out)" = "$(jq .metrics.accuracy result)" ]'
+test_expect_success "the same trial line trains the same way (reproducible)" '
+  suggest --db runs/s2.db --config c.json >/dev/null &&
+  train-trial --db runs/s2.db --features tones.feat --threads 1 --quiet --keep none line >r2 &&
+  [ "$(jq -c .metrics r2)" = "$(jq -c .metrics result)" ]'
+
+# Failures inside training: the trial ends FAIL with the reason, exit 0, the sweep goes on.
+suggest --db runs/f.db --config c.json >f1
+jq -c '.params.learning_rate = 1e30 | .params.optimizer = "sgd"' f1 >f1big
+test_expect_code 0 "a diverging trial exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet f1big
+test_expect_success "... FAIL with the reason" 'jq -e ".state == \"FAIL\" and (.reason | test(\"NaN|infinite|diverged\"))" out'
+suggest --db runs/f.db --config c.json >f2
+test_expect_code 0 "a trial over --max-seconds exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 f2
+test_expect_success "... FAIL: time limit" 'jq -e ".state == \"FAIL\" and (.reason | test(\"time limit\"))" out && [ "$(sqlite3 runs/f.db "SELECT state FROM trials WHERE number=1")" = FAIL ]'
+
+# Bad input: exit 2, a clear message, and the trial marked FAIL with the reason.
+suggest --db runs/b.db --config c.json >b0
+jq -c '.params.learning_rat = 0.1' b0 >b0bad
+test_expect_code 2 "an unknown parameter in the trial line" train-trial --db runs/b.db --features tones.feat --quiet b0bad
+test_expect_success "... names it and fails the trial" 'grep -q "params.learning_rat: unknown parameter" err &&
+  [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=0")" = FAIL ] &&
+  sqlite3 runs/b.db "SELECT value_json FROM trial_system_attributes WHERE key=\"wakesweep:reason\"" | grep -q learning_rat'
+suggest --db runs/b.db --config c.json >b1
+jq -c '.params.batch_size = "big"' b1 >b1bad
+test_expect_code 2 "a parameter of the wrong type" train-trial --db runs/b.db --features tones.feat --quiet b1bad
+test_expect_success "... names it" 'grep -q "batch_size: expected an integer" err'
+cp tones.feat bad.feat
+printf '\x01' | dd of=bad.feat bs=1 seek=5000 conv=notrunc 2>/dev/null
+suggest --db runs/b.db --config c.json >b2
+test_expect_code 2 "a corrupted cache (bad checksum)" train-trial --db runs/b.db --features bad.feat --quiet b2
+test_expect_success "... says checksum" 'grep -qi "checksum" err && [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=2")" = FAIL ]'
+cp tones.feat old.feat
+printf '\x09' | dd of=old.feat bs=1 seek=8 conv=notrunc 2>/dev/null
+suggest --db runs/b.db --config c.json >b3
+test_expect_code 2 "a cache of another version" train-trial --db runs/b.db --features old.feat --quiet b3
+test_expect_success "... says version" 'grep -qi "version" err'
+jq '.n_mels = 64' "$WS_ROOT/configs/features/default.json" >f64.json
+jq --arg f "$PWD/f64.json" '.study = "m64" | .fixed.features = $f' c.json >c64.json
+suggest --db runs/b.db --config c64.json >b4
+test_expect_code 2 "a cache with other feature settings than the study's" train-trial --db runs/b.db --features tones.feat --quiet b4
+test_expect_success "... names the difference" 'grep -q "n_mels: 40 in the cache, 64 wanted" err'
+test_expect_code 2 "a trial that is not RUNNING" train-trial --db runs/b.db --features tones.feat --quiet b0
+test_expect_code 2 "a trial line that is not JSON" train-trial --db runs/b.db --features tones.feat --quiet c64.json
+test_expect_code 2 "--device cuda without a CUDA device" train-trial --db runs/b.db --features tones.feat --device cuda b4
+test_expect_success "... says so" 'grep -q "no CUDA device" err'
