@@ -5,7 +5,8 @@
 # Interrupted sweeps resume: finished trial files stay; trials whose process died are failed
 # in the study and queued again (suggest --reap); re-running a finished sweep does nothing.
 # Variables: DATA, CONFIG, TRIALS, STUDY, DEVICE, DB, LAUNCH (a prefix for each trial command,
-# e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs).
+# e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs),
+# SUGGEST_ARGS (extra suggest options, e.g. --fixed best.json; the staged pipeline uses it).
 
 CONFIG   ?= configs/studies/kws-default.json
 STUDY    ?= $(shell jq -r .study $(CONFIG) 2>/dev/null)
@@ -20,7 +21,8 @@ SWEEP_JOBS := $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
 THREADS  ?= $(shell n=$$(( $$(nproc) / $(SWEEP_JOBS) )); [ $$n -ge 1 ] && echo $$n || echo 1)
 
 TRIAL_FILES := $(shell seq -f '$(RUNS)/trial-%03g.json' 0 $$(( $(TRIALS) - 1 )) 2>/dev/null)
-SWEEP_ENV = BIN=$(BIN) DB=$(DB) CONFIG=$(CONFIG) FEATURES=$(FEATURES) THREADS=$(THREADS) DEVICE=$(DEVICE) \
+SUGGEST_ARGS ?=
+SWEEP_ENV = SUGGEST_ARGS="$(SUGGEST_ARGS)" BIN=$(BIN) DB=$(DB) CONFIG=$(CONFIG) FEATURES=$(FEATURES) THREADS=$(THREADS) DEVICE=$(DEVICE) \
             RUNS=$(RUNS) MONITOR_INTERVAL=$(MONITOR_INTERVAL)
 
 sweep: $(RUNS)/report.json $(RUNS)/report.html

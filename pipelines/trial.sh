@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # pipelines/trial.sh OUT — one trial target of the sweep: suggest | train-trial, with the
 # result line written to OUT through a temporary file and a rename. The environment carries
-# BIN DB CONFIG FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL (pipelines/sweep.mk sets them).
+# BIN DB CONFIG FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL SUGGEST_ARGS (pipelines/sweep.mk
+# sets them).
 set -euo pipefail
 out=$1
 bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
-line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap)
+# shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
+line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 "$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --quiet - \
