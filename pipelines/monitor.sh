@@ -14,7 +14,7 @@ start)
   flock 9
   alive && exit 0
   nohup "$bin/gpu-monitor" --db "$db" --fallback cpu --interval "$interval" --duration 86400 --quiet \
-      >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null &
+      >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
   echo $! >"$pidfile"
   ;;
 stop)
