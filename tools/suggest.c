@@ -195,8 +195,9 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         if (!ws_trial_param(&(ws_trial){.params = p, .n_params = n}, c->fixed[i].name)
             && ws_sampler_append(&p, &n, c->fixed[i].name, &c->fixed[i].dist, c->fixed[i].internal, e))
             goto fail;
-    /* Only TPE looks at the history; the random sampler is spared the load. */
-    if (strcmp(c->sampler.name, "random") && ws_store_trials_load(c->store, &c->study, WS_LOAD_ALL, &hist, e)) goto fail;
+    /* TPE and hyperband's brackets look at the history; random sampling alone is spared the load. */
+    int need_history = strcmp(c->sampler.name, "random") || !strcmp(c->pruner.name, "hyperband");
+    if (need_history && ws_store_trials_load(c->store, &c->study, WS_LOAD_ALL, &hist, e)) goto fail;
     for (size_t i = 0; i < hist.n; i++)
         if (hist.v[i].number == number) {   /* the history excludes the trial being sampled */
             ws_trial_release(&hist.v[i]);
@@ -211,6 +212,8 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     if (ws_store_trial_set_params(c->store, id, p, n, e)) goto fail;
     long epochs;
     if (ws_budget_epochs(c->cfg.budget, number, &epochs, e)) goto fail;
+    long hb = ws_pruner_epoch_budget(&c->pruner, &h, number);   /* hyperband's own budget wins */
+    if (hb > 0) epochs = hb;
     if (ws_store_commit(c->store, e)) goto out;
     *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
     ws_trial_list_free(&hist);

@@ -1,15 +1,12 @@
 /* percentile.c — Optuna's PercentilePruner (MedianPruner = 50th percentile), step by step as
  * pruners/_percentile.py does it: start-up and warm-up gates, the interval gate, the trial's
- * best value so far against the q-th percentile (numpy's linear interpolation) of COMPLETE
- * trials' values at the same step. */
+ * best value so far against the q-th percentile (numpy's linear interpolation, NaNs ignored)
+ * of COMPLETE trials' values at the same step. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "pruner/pruner.h"
 #include "space/config.h"
-
-int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,
-                               ws_prune_decision *out);
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -17,43 +14,34 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* numpy.nanpercentile(v, q) with the default linear interpolation; v without NaNs, n >= 1. */
+/* numpy.percentile(v, q) with the default "linear" method, as numpy 1.24 computes it: virtual
+ * index (n-1) q/100, then _lerp, which for fractions >= 0.5 interpolates from the upper end. */
 static double percentile_linear(double *v, size_t n, double q)
 {
     qsort(v, n, sizeof *v, cmp_double);
-    double pos = q / 100.0 * (double)(n - 1);
-    size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
-    double frac = pos - (double)lo;
-    return v[lo] + (v[hi] - v[lo]) * frac;
-}
-
-/* Whether the report at `step` is the first one inside its interval window (Optuna's
- * _is_first_in_interval_step). */
-static int first_in_interval(const ws_trial *t, int step, long warmup, long interval)
-{
-    long nearest_lower = (step - warmup) / interval * interval + warmup;
-    int second_last = -1;
-    for (size_t i = 0; i < t->n_ivs; i++)
-        if (t->ivs[i].step < step && t->ivs[i].step > second_last) second_last = t->ivs[i].step;
-    return second_last < nearest_lower;
+    double pos = (double)(n - 1) * (q / 100.0);
+    double fl = floor(pos);
+    size_t lo = (size_t)fl, hi = lo + 1 < n ? lo + 1 : n - 1;
+    double t = pos - fl, a = v[lo], b = v[hi], diff = b - a;
+    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
 int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,
                                ws_prune_decision *out)
 {
     int step = ws_trial_last_step(cur);
-    size_t n_complete = 0;
-    for (size_t i = 0; i < h->trials->n; i++) n_complete += h->trials->v[i].state == WS_COMPLETE;
-    if (step < 0) { snprintf(out->reason, sizeof out->reason, "no intermediate value reported"); return 0; }
+    size_t n_complete = 0, n_hist = h->trials ? h->trials->n : 0;
+    for (size_t i = 0; i < n_hist; i++) n_complete += h->trials->v[i].state == WS_COMPLETE;
     if (n_complete == 0 || (long)n_complete < cfg->n_startup_trials) {
         snprintf(out->reason, sizeof out->reason, "startup: %zu of %ld completed trials", n_complete, cfg->n_startup_trials);
         return 0;
     }
+    if (step < 0) { snprintf(out->reason, sizeof out->reason, "no intermediate value reported"); return 0; }
     if (step < cfg->n_warmup_steps) {
         snprintf(out->reason, sizeof out->reason, "warmup: step %d < %ld", step, cfg->n_warmup_steps);
         return 0;
     }
-    if (!first_in_interval(cur, step, cfg->n_warmup_steps, cfg->interval_steps)) {
+    if (!ws_pruner_first_in_interval(cur, step, cfg->n_warmup_steps, cfg->interval_steps)) {
         snprintf(out->reason, sizeof out->reason, "interval: step %d is not checked", step);
         return 0;
     }
@@ -69,14 +57,17 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
         return 0;
     }
     double *vals = malloc((n_complete + 1) * sizeof *vals);
-    size_t n = 0;
-    for (size_t i = 0; vals && i < h->trials->n; i++) {
+    size_t n_at_step = 0, n = 0;   /* Optuna counts NaN values towards n_min_trials */
+    for (size_t i = 0; vals && i < n_hist; i++) {
         double v;
         const ws_trial *t = &h->trials->v[i];
-        if (t->state == WS_COMPLETE && !ws_trial_iv_at(t, step, &v) && !isnan(v)) vals[n++] = v;
+        if (t->state != WS_COMPLETE || ws_trial_iv_at(t, step, &v)) continue;
+        n_at_step++;
+        if (!isnan(v)) vals[n++] = v;
     }
-    if ((long)n < cfg->n_min_trials) {
-        snprintf(out->reason, sizeof out->reason, "only %zu completed trials reported step %d (need %ld)", n, step, cfg->n_min_trials);
+    if ((long)n_at_step < cfg->n_min_trials || n == 0) {
+        snprintf(out->reason, sizeof out->reason, "%zu completed trials reported step %d (need %ld%s)", n_at_step, step,
+                 cfg->n_min_trials, n_at_step && !n ? ", all NaN" : "");
         free(vals);
         return 0;
     }

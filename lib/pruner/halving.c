@@ -1,0 +1,110 @@
+/* halving.c — Optuna's SuccessiveHalvingPruner (asynchronous successive halving, "stop" type).
+ * Rung k of a trial is reached at step >= r eta^(s + k). On reaching it the trial's current
+ * value is recorded as system attr completed_rung_k (returned in set_system_attrs: pruners stay
+ * pure) and compared with every trial that recorded that rung: the trial goes on only while it
+ * is among the best floor(n / eta) of the n (at least the best one); with n <= bootstrap_count
+ * it is pruned. Several rungs crossed in one report are handled in turn. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pruner/pruner.h"
+#include "space/config.h"
+
+/* A rung value as stored: a number, or Optuna's non-finite spellings. */
+static int attr_number(const json_t *v, double *out)
+{
+    if (json_is_number(v)) { *out = json_number_value(v); return 0; }
+    const char *s = json_string_value(v);
+    if (!s) return -1;
+    if (!strcmp(s, "Infinity")) *out = INFINITY;
+    else if (!strcmp(s, "-Infinity")) *out = -INFINITY;
+    else if (!strcmp(s, "NaN")) *out = NAN;
+    else return -1;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_count,
+                            const ws_history *h, const ws_trial *cur, ws_prune_decision *out, ws_err *e)
+{
+    int step = ws_trial_last_step(cur);
+    if (step < 0) {
+        snprintf(out->reason, sizeof out->reason, "no intermediate value reported");
+        return 0;
+    }
+    char key[48];
+    int rung = 0;
+    for (;; rung++) {
+        snprintf(key, sizeof key, "completed_rung_%d", rung);
+        if (!cur->system_attrs || !json_object_get(cur->system_attrs, key)) break;
+    }
+    double value = cur->ivs[cur->n_ivs - 1].value;
+    long r = min_resource;
+    if (r <= 0) {
+        const ws_trial *first = ws_pruner_first_completed(h);
+        if (!first) {
+            snprintf(out->reason, sizeof out->reason, "min_resource \"auto\": no trial has completed yet");
+            return 0;
+        }
+        r = ws_trial_last_step(first) / 100;
+        if (r < 1) r = 1;
+    }
+    size_t n_hist = h->trials ? h->trials->n : 0;
+    double *comp = malloc((n_hist + 1) * sizeof *comp);
+    if (!comp) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    int rc = 0;
+    for (;; rung++) {
+        double promo = (double)r * pow((double)eta, (double)(s + rung));
+        if ((double)step < promo) {
+            snprintf(out->reason, sizeof out->reason, "rung %d is reached at step %.0f (now step %d)", rung, promo, step);
+            break;
+        }
+        if (isnan(value)) {
+            out->prune = 1;
+            snprintf(out->reason, sizeof out->reason, "value at step %d is NaN", step);
+            break;
+        }
+        snprintf(key, sizeof key, "completed_rung_%d", rung);
+        if (!out->set_system_attrs) out->set_system_attrs = json_object();
+        json_t *jv = isfinite(value) ? json_real(value) : json_string(value > 0 ? "Infinity" : "-Infinity");
+        if (!out->set_system_attrs || !jv || json_object_set_new(out->set_system_attrs, key, jv)) {
+            rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+            break;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < n_hist; i++) {
+            const ws_trial *t = &h->trials->v[i];
+            json_t *a = t->system_attrs ? json_object_get(t->system_attrs, key) : NULL;
+            if (a && !attr_number(a, &comp[n])) n++;
+        }
+        comp[n++] = value;
+        if ((long)n <= bootstrap_count) {
+            out->prune = 1;
+            snprintf(out->reason, sizeof out->reason, "rung %d: %zu trials so far, not more than bootstrap_count %ld",
+                     rung, n, bootstrap_count);
+            break;
+        }
+        long idx = (long)n / eta - 1;
+        if (idx < 0) idx = 0;
+        qsort(comp, n, sizeof *comp, cmp_double);
+        int maximize = h->direction == WS_MAXIMIZE;
+        double bar = maximize ? comp[n - 1 - (size_t)idx] : comp[idx];
+        int promotable = maximize ? value >= bar : value <= bar;
+        if (!promotable) {
+            out->prune = 1;
+            snprintf(out->reason, sizeof out->reason, "rung %d at step %.0f: %.6g is not among the best %ld of %zu (bar %.6g)",
+                     rung, promo, value, idx + 1, n, bar);
+            break;
+        }
+        snprintf(out->reason, sizeof out->reason, "rung %d at step %.0f: %.6g is among the best %ld of %zu, promoted",
+                 rung, promo, value, idx + 1, n);
+    }
+    free(comp);
+    return rc;
+}

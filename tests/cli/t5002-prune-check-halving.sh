@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# prune-check with successive halving and hyperband through the real store: the rung values the
+# pruner records come back as Optuna's completed_rung_k system attributes, and a trial below its
+# rung's bar is pruned (exit 0) while the best one goes on (exit 1).
+. "$WS_ROOT/tests/cli/lib.sh"
+jq '.pruner = {"name": "successive_halving", "min_resource": 1, "reduction_factor": 2}' \
+  "$WS_ROOT/tests/cli/study.json" >c.json
+suggest --db s.db --config c.json --n 3 >lines
+rung_attr() {  # TRIAL KEY: the stored system attribute
+  sqlite3 s.db "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=$1 AND a.key='$2'"
+}
+test_expect_code 1 "step 0 is before the first rung" prune-check --db s.db --study kws --trial 0 --step 0 --value 0.5
+test_expect_code 1 "the first trial at rung 0 is promoted" prune-check --db s.db --study kws --trial 0 --step 1 --value 0.6
+test_expect_success "... and completed_rung_0 is stored" '[ "$(rung_attr 0 completed_rung_0)" = 0.6 ]'
+test_expect_code 1 "a better second trial is promoted (maximize)" prune-check --db s.db --study kws --trial 1 --step 1 --value 0.8
+test_expect_code 0 "a third below the top half of rung 0 is pruned" prune-check --db s.db --study kws --trial 2 --step 1 --value 0.3
+test_expect_success "... its rung value stored too, as Optuna does" '[ "$(rung_attr 2 completed_rung_0)" = 0.3 ] && jq -e ".prune" out >/dev/null'
+jq '.pruner = {"name": "hyperband", "min_resource": 1, "max_resource": 9, "reduction_factor": 3}' \
+  "$WS_ROOT/tests/cli/study.json" >h.json
+suggest --db h.db --config h.json --n 2 >hl
+test_expect_code 1 "hyperband: answers with the trial's bracket" prune-check --db h.db --study kws --trial 0 --step 0 --value 0.5
+test_expect_success "... named in the reason" 'jq -r .reason out | grep -q "^bracket [0-9] of 3"'
+jq '.pruner = {"name": "hyperband", "reduction_factor": 1}' "$WS_ROOT/tests/cli/study.json" >bad.json
+test_expect_code 2 "bad pruner config is exit 2" suggest --db b.db --config bad.json
+test_expect_success "... naming the field" 'grep -q "pruner.reduction_factor" err'
