@@ -5,10 +5,12 @@
 # sets them).
 set -euo pipefail
 out=$1
+rm -f "$out".tmp.*   # left by a trial of this target that was killed
 bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
-line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap ${SUGGEST_ARGS:-})
+# --pid $$: this script owns the trial until train-trial records its own pid.
+line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap --pid $$ ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 "$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --quiet - \

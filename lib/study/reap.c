@@ -2,6 +2,7 @@
 #include "study/reap.h"
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "store/trial_json.h"
@@ -13,9 +14,20 @@ const char *study_hostname(void)
     return name;
 }
 
+/* Gone: no such process, or a zombie (killed, its parent killed too, not yet reaped by init). */
 static int process_gone(json_int_t pid)
 {
-    return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    if (pid <= 0) return 0;
+    if (kill((pid_t)pid, 0) != 0) return errno == ESRCH;
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    const char *close_paren = strrchr(buf, ')');   /* the state follows "(comm) " */
+    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
 }
 
 static int retry(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)

@@ -6,7 +6,7 @@ set -u
 PATH="$WS_BIN:$PATH"
 PY=${PY:-/usr/bin/python3}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
 
 # test_expect_code CODE NAME COMMAND...: runs COMMAND (stdout → out, stderr → err); passes when
