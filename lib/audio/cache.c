@@ -1,0 +1,531 @@
+/* cache.c — the feature cache file: writer (temporary file, pwrite from worker threads, compaction
+ * of skipped slots, index, checksum, rename) and reader (mmap, validation, accessors). Layout in
+ * cache.h. */
+#include "audio/cache.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "audio/hash64.h"
+#include "core/atomic.h"
+#include "core/json.h"
+
+/* The arrays are stored in host order and mapped as they are: little-endian hosts only. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the feature cache format is little-endian");
+
+#define MAGIC "WSFCACHE"
+#define HEADER_BYTES 256
+#define FEATURES_ALIGN 4096
+#define SECTION_ALIGN 64
+#define DTYPE_F32 1
+#define CHECKSUM_AT 16    /* byte offset of the checksum field in the header */
+
+enum { S_FEATURES, S_LABELS, S_SPLITS, S_PATHS, S_STRINGS, S_NOISE, S_META, N_SECTIONS };
+static const char *const section_names[N_SECTIONS] = {"features", "labels", "splits", "paths",
+                                                      "strings", "noise", "meta"};
+
+typedef struct {
+    uint32_t version, header_bytes;
+    uint64_t file_bytes, checksum, inputs_hash, n_clips;
+    uint32_t n_frames, n_mels, n_classes, n_noise, dtype, flags;
+    uint64_t off[N_SECTIONS], len[N_SECTIONS];
+} header;
+
+static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+static uint32_t get32(const uint8_t *p) { uint32_t v = 0; for (int i = 3; i >= 0; i--) v = v << 8 | p[i]; return v; }
+static uint64_t get64(const uint8_t *p) { uint64_t v = 0; for (int i = 7; i >= 0; i--) v = v << 8 | p[i]; return v; }
+
+static void header_encode(const header *h, uint8_t out[HEADER_BYTES])
+{
+    memset(out, 0, HEADER_BYTES);
+    memcpy(out, MAGIC, 8);
+    put32(out + 8, h->version); put32(out + 12, h->header_bytes);
+    put64(out + CHECKSUM_AT, h->checksum);    /* 16 */
+    put64(out + 24, h->file_bytes); put64(out + 32, h->inputs_hash); put64(out + 40, h->n_clips);
+    put32(out + 48, h->n_frames); put32(out + 52, h->n_mels); put32(out + 56, h->n_classes);
+    put32(out + 60, h->n_noise); put32(out + 64, h->dtype); put32(out + 68, h->flags);
+    for (int s = 0; s < N_SECTIONS; s++) { put64(out + 72 + 16 * s, h->off[s]); put64(out + 80 + 16 * s, h->len[s]); }
+}
+
+static void header_decode(const uint8_t *in, header *h)
+{
+    h->version = get32(in + 8); h->header_bytes = get32(in + 12);
+    h->checksum = get64(in + CHECKSUM_AT);
+    h->file_bytes = get64(in + 24); h->inputs_hash = get64(in + 32); h->n_clips = get64(in + 40);
+    h->n_frames = get32(in + 48); h->n_mels = get32(in + 52); h->n_classes = get32(in + 56);
+    h->n_noise = get32(in + 60); h->dtype = get32(in + 64); h->flags = get32(in + 68);
+    for (int s = 0; s < N_SECTIONS; s++) { h->off[s] = get64(in + 72 + 16 * s); h->len[s] = get64(in + 80 + 16 * s); }
+}
+
+/* hash64 of the header with the checksum zeroed, then the payload */
+static uint64_t file_checksum(const uint8_t *file, size_t len)
+{
+    uint8_t hdr[HEADER_BYTES];
+    memcpy(hdr, file, HEADER_BYTES);
+    put64(hdr + CHECKSUM_AT, 0);
+    audio_hash64_ctx h;
+    audio_hash64_init(&h, 0x5753464341434845ull);
+    audio_hash64_update(&h, hdr, HEADER_BYTES);
+    audio_hash64_update(&h, file + HEADER_BYTES, len - HEADER_BYTES);
+    return audio_hash64_final(&h);
+}
+
+static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+
+/* ------------------------------------------------------------------ writer */
+
+struct audio_cache_writer {
+    ws_atomic a;
+    int fd;
+    audio_feat_config cfg;
+    size_t n_slots, clip_bytes;
+    int n_frames;
+};
+
+static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t k = pwrite(fd, p, len, (off_t)off);
+        if (k < 0) { if (errno == EINTR) continue; return -1; }
+        p += k; len -= (size_t)k; off += (uint64_t)k;
+    }
+    return 0;
+}
+
+static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t k = pread(fd, p, len, (off_t)off);
+        if (k < 0) { if (errno == EINTR) continue; return -1; }
+        if (k == 0) { errno = EIO; return -1; }
+        p += k; len -= (size_t)k; off += (uint64_t)k;
+    }
+    return 0;
+}
+
+audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_config *cfg,
+                                            size_t n_slots, ws_err *e)
+{
+    if (audio_feat_config_validate(cfg, "features", e) < 0) return NULL;
+    audio_cache_writer *w = calloc(1, sizeof *w);
+    if (!w) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); return NULL; }
+    if (ws_atomic_open(&w->a, path, e) < 0) { free(w); return NULL; }
+    w->fd = fileno(w->a.f);
+    /* mkstemp makes the temporary 0600; a cache is data others may read, like any output file */
+    mode_t um = umask(0);
+    umask(um);
+    if (fchmod(w->fd, 0666 & ~um) != 0) { /* keep 0600: not worth failing for */ }
+    w->cfg = *cfg;
+    w->n_slots = n_slots;
+    w->n_frames = (int)audio_feat_frames(cfg, audio_feat_clip_samples(cfg));
+    w->clip_bytes = sizeof(float) * (size_t)w->n_frames * (size_t)cfg->n_mels;
+    return w;
+}
+
+int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *features, ws_err *e)
+{
+    if (slot >= w->n_slots) return ws_err_set(e, WS_EINTERNAL, "%s: slot %zu out of range", w->a.path, slot);
+    if (pwrite_all(w->fd, features, w->clip_bytes, FEATURES_ALIGN + (uint64_t)slot * w->clip_bytes) < 0)
+        return ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
+    return 0;
+}
+
+void audio_cache_writer_abort(audio_cache_writer *w)
+{
+    if (!w) return;
+    ws_atomic_abort(&w->a);
+    free(w);
+}
+
+/* Moves kept slots down over dropped ones (slots strictly increasing, so sources are intact). */
+static int compact(audio_cache_writer *w, const audio_cache_contents *c, ws_err *e)
+{
+    void *buf = NULL;
+    for (size_t j = 0; j < c->n_clips; j++) {
+        size_t s = c->clips[j].slot;
+        if (s >= w->n_slots || (j > 0 && s <= c->clips[j - 1].slot)) {
+            free(buf);
+            return ws_err_set(e, WS_EINTERNAL, "%s: clip slots must increase", w->a.path);
+        }
+        if (s == j) continue;
+        if (!buf && !(buf = malloc(w->clip_bytes))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (pread_all(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)s * w->clip_bytes) < 0 ||
+            pwrite_all(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)j * w->clip_bytes) < 0) {
+            free(buf);
+            return ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
+        }
+    }
+    free(buf);
+    return 0;
+}
+
+static json_t *meta_json(const audio_cache_writer *w, const audio_cache_contents *c, const uint64_t *noise_off)
+{
+    json_t *classes = json_array(), *splits = json_array(), *noise = json_array();
+    for (int k = 0; k < c->n_classes; k++) json_array_append_new(classes, json_string(c->class_names[k]));
+    for (int s = 0; s < AUDIO_N_SPLITS; s++) json_array_append_new(splits, json_string(audio_split_name(s)));
+    for (size_t k = 0; k < c->n_noise; k++)
+        json_array_append_new(noise, json_pack("{s:s, s:I, s:I}", "name", c->noise[k].name,
+            "frames", (json_int_t)c->noise[k].n_frames, "offset", (json_int_t)noise_off[k]));
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s}",
+        "format", "wakesweep feature cache",
+        "features", audio_feat_config_to_json(&w->cfg),
+        "classes", classes, "splits", splits, "noise", noise,
+        "source", c->source ? c->source : "", "created_by", c->created_by ? c->created_by : "");
+}
+
+static int write_sections(audio_cache_writer *w, const audio_cache_contents *c, header *h, ws_err *e)
+{
+    size_t n = c->n_clips;
+    int32_t *ints = malloc(sizeof(int32_t) * (n ? n : 1));
+    uint64_t *offs = malloc(sizeof(uint64_t) * (n ? n : 1));
+    uint64_t *noise_off = malloc(sizeof(uint64_t) * (c->n_noise ? c->n_noise : 1));
+    char *strings = NULL, *meta = NULL;
+    size_t strings_len = 0;
+    int rc = -1;
+    if (!ints || !offs || !noise_off) goto oom;
+    for (size_t i = 0; i < n; i++) { offs[i] = strings_len; strings_len += strlen(c->clips[i].path) + 1; }
+    if (!(strings = malloc(strings_len ? strings_len : 1))) goto oom;
+    for (size_t i = 0; i < n; i++) memcpy(strings + offs[i], c->clips[i].path, strlen(c->clips[i].path) + 1);
+
+    uint64_t pos = FEATURES_ALIGN;
+    h->off[S_FEATURES] = pos; h->len[S_FEATURES] = (uint64_t)n * w->clip_bytes;
+    pos = align_up(pos + h->len[S_FEATURES], SECTION_ALIGN);
+    h->off[S_LABELS] = pos; h->len[S_LABELS] = sizeof(int32_t) * n;
+    pos = align_up(pos + h->len[S_LABELS], SECTION_ALIGN);
+    h->off[S_SPLITS] = pos; h->len[S_SPLITS] = sizeof(int32_t) * n;
+    pos = align_up(pos + h->len[S_SPLITS], SECTION_ALIGN);
+    h->off[S_PATHS] = pos; h->len[S_PATHS] = sizeof(uint64_t) * n;
+    pos = align_up(pos + h->len[S_PATHS], SECTION_ALIGN);
+    h->off[S_STRINGS] = pos; h->len[S_STRINGS] = strings_len;
+    pos = align_up(pos + strings_len, SECTION_ALIGN);
+    h->off[S_NOISE] = pos;
+    for (size_t k = 0; k < c->n_noise; k++) {
+        noise_off[k] = pos;
+        pos += sizeof(float) * c->noise[k].n_frames * (size_t)w->cfg.n_mels;
+    }
+    h->len[S_NOISE] = pos - h->off[S_NOISE];
+    pos = align_up(pos, SECTION_ALIGN);
+    json_t *mj = meta_json(w, c, noise_off);
+    meta = mj ? ws_json_dump(mj, 0) : NULL;
+    json_decref(mj);
+    if (!meta) goto oom;
+    h->off[S_META] = pos; h->len[S_META] = strlen(meta);
+    h->file_bytes = pos + h->len[S_META];
+
+    /* zero the alignment gaps (old slot data may lie there) by truncating first */
+    if (ftruncate(w->fd, (off_t)h->off[S_LABELS]) != 0 || ftruncate(w->fd, (off_t)h->file_bytes) != 0) goto io;
+    for (size_t i = 0; i < n; i++) ints[i] = c->clips[i].label;
+    if (pwrite_all(w->fd, ints, h->len[S_LABELS], h->off[S_LABELS]) < 0) goto io;
+    for (size_t i = 0; i < n; i++) ints[i] = c->clips[i].split;
+    if (pwrite_all(w->fd, ints, h->len[S_SPLITS], h->off[S_SPLITS]) < 0) goto io;
+    if (pwrite_all(w->fd, offs, h->len[S_PATHS], h->off[S_PATHS]) < 0) goto io;
+    if (pwrite_all(w->fd, strings, strings_len, h->off[S_STRINGS]) < 0) goto io;
+    for (size_t k = 0; k < c->n_noise; k++)
+        if (pwrite_all(w->fd, c->noise[k].power, sizeof(float) * c->noise[k].n_frames * (size_t)w->cfg.n_mels,
+                       noise_off[k]) < 0) goto io;
+    if (pwrite_all(w->fd, meta, h->len[S_META], h->off[S_META]) < 0) goto io;
+    rc = 0;
+    goto done;
+io:
+    ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
+    goto done;
+oom:
+    ws_err_set(e, WS_EINTERNAL, "%s: out of memory", w->a.path);
+done:
+    free(ints); free(offs); free(noise_off); free(strings); free(meta);
+    return rc;
+}
+
+int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents *c, ws_err *e)
+{
+    header h;
+    memset(&h, 0, sizeof h);
+    h.version = AUDIO_CACHE_VERSION;
+    h.header_bytes = HEADER_BYTES;
+    h.inputs_hash = c->inputs_hash;
+    h.n_clips = c->n_clips;
+    h.n_frames = (uint32_t)w->n_frames;
+    h.n_mels = (uint32_t)w->cfg.n_mels;
+    h.n_classes = (uint32_t)c->n_classes;
+    h.n_noise = (uint32_t)c->n_noise;
+    h.dtype = DTYPE_F32;
+    for (size_t i = 0; i < c->n_clips; i++)
+        if (c->clips[i].label < 0 || c->clips[i].label >= c->n_classes || c->clips[i].split < 0 ||
+            c->clips[i].split >= AUDIO_N_SPLITS) {
+            ws_err_set(e, WS_EINTERNAL, "%s: clip %zu has a bad label or split", w->a.path, i);
+            goto fail;
+        }
+    if (compact(w, c, e) < 0 || write_sections(w, c, &h, e) < 0) goto fail;
+    uint8_t hdr[HEADER_BYTES];
+    header_encode(&h, hdr);
+    if (pwrite_all(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
+    void *map = mmap(NULL, h.file_bytes, PROT_READ, MAP_SHARED, w->fd, 0);
+    if (map == MAP_FAILED) goto io;
+    h.checksum = file_checksum(map, h.file_bytes);
+    munmap(map, h.file_bytes);
+    put64(hdr + CHECKSUM_AT, h.checksum);
+    if (pwrite_all(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
+    int rc = ws_atomic_commit(&w->a, e);
+    free(w);
+    return rc;
+io:
+    ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
+fail:
+    audio_cache_writer_abort(w);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ reader */
+
+static int bad(ws_err *e, const char *path, const char *what)
+{
+    return ws_err_set(e, WS_EINPUT, "%s: not a valid feature cache: %s", path, what);
+}
+
+static int check_sections(const header *h, const char *path, ws_err *e)
+{
+    uint64_t n = h->n_clips, fm = (uint64_t)h->n_frames * h->n_mels;
+    if (h->n_frames == 0 || h->n_mels == 0 || fm > (1ull << 32) || n > (1ull << 40))
+        return bad(e, path, "absurd shapes");
+    uint64_t want[N_SECTIONS] = {n * fm * 4, n * 4, n * 4, n * 8, 0, 0, 0};
+    for (int s = 0; s < N_SECTIONS; s++) {
+        if (h->off[s] < HEADER_BYTES || h->off[s] > h->file_bytes || h->len[s] > h->file_bytes - h->off[s] ||
+            h->off[s] % (s == S_FEATURES ? FEATURES_ALIGN : SECTION_ALIGN))
+            return ws_err_set(e, WS_EINPUT, "%s: not a valid feature cache: section %s out of bounds",
+                              path, section_names[s]);
+        if (s <= S_PATHS && h->len[s] != want[s])
+            return ws_err_set(e, WS_EINPUT, "%s: not a valid feature cache: section %s has %llu bytes, "
+                              "expected %llu", path, section_names[s], (unsigned long long)h->len[s],
+                              (unsigned long long)want[s]);
+    }
+    return 0;
+}
+
+static int parse_meta(audio_cache *c, const header *h, const uint8_t *base, const char *path, ws_err *e)
+{
+    json_error_t je;
+    c->meta_ = json_loadb((const char *)base + h->off[S_META], h->len[S_META], 0, &je);
+    if (!c->meta_) return bad(e, path, "metadata is not JSON");
+    char where[64] = "cache features";
+    if (audio_feat_config_from_json(json_object_get(c->meta_, "features"), where, &c->cfg, e) < 0)
+        return ws_err_prefix(e, "%s", path);
+    if ((size_t)h->n_frames != audio_feat_frames(&c->cfg, audio_feat_clip_samples(&c->cfg)) ||
+        (int)h->n_mels != c->cfg.n_mels)
+        return bad(e, path, "shapes disagree with the feature settings");
+    json_t *classes = json_object_get(c->meta_, "classes"), *noise = json_object_get(c->meta_, "noise");
+    if (!json_is_array(classes) || json_array_size(classes) != h->n_classes ||
+        !json_is_array(noise) || json_array_size(noise) != h->n_noise)
+        return bad(e, path, "class or noise list does not match the header");
+    c->class_names = calloc(h->n_classes ? h->n_classes : 1, sizeof(char *));
+    c->noise = calloc(h->n_noise ? h->n_noise : 1, sizeof(audio_cache_noise));
+    if (!c->class_names || !c->noise) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    for (size_t k = 0; k < h->n_classes; k++) {
+        c->class_names[k] = json_string_value(json_array_get(classes, k));
+        if (!c->class_names[k]) return bad(e, path, "a class name is not a string");
+    }
+    uint64_t row = 4ull * h->n_mels, n_lo = h->off[S_NOISE], n_hi = h->off[S_NOISE] + h->len[S_NOISE];
+    for (size_t k = 0; k < h->n_noise; k++) {
+        json_t *s = json_array_get(noise, k);
+        json_t *name = json_object_get(s, "name"), *fr = json_object_get(s, "frames"), *off = json_object_get(s, "offset");
+        if (!json_is_string(name) || !json_is_integer(fr) || !json_is_integer(off))
+            return bad(e, path, "a noise entry lacks name, frames or offset");
+        uint64_t o = (uint64_t)json_integer_value(off), f = (uint64_t)json_integer_value(fr);
+        if (json_integer_value(off) < 0 || json_integer_value(fr) < 0 || o < n_lo || o > n_hi || o % 4 ||
+            f > (n_hi - o) / row)
+            return bad(e, path, "a noise stream lies outside its section");
+        c->noise[k].name = json_string_value(name);
+        c->noise[k].power = (const float *)(base + o);
+        c->noise[k].n_frames = (size_t)f;
+    }
+    json_t *src = json_object_get(c->meta_, "source"), *by = json_object_get(c->meta_, "created_by");
+    c->source = json_is_string(src) ? json_string_value(src) : "";
+    c->created_by = json_is_string(by) ? json_string_value(by) : "";
+    return 0;
+}
+
+int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
+{
+    memset(c, 0, sizeof *c);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { close(fd); return bad(e, path, "not a regular file"); }
+    if (st.st_size < HEADER_BYTES) { close(fd); return bad(e, path, "shorter than a header"); }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (map == MAP_FAILED) return ws_err_set(e, WS_EINTERNAL, "%s: cannot map: %s", path, strerror(saved));
+    c->map_ = map;
+    c->file_bytes = (size_t)st.st_size;
+    const uint8_t *base = map;
+    header h;
+    header_decode(base, &h);
+    if (memcmp(base, MAGIC, 8) != 0) { bad(e, path, "wrong magic"); goto fail; }
+    if (h.version != AUDIO_CACHE_VERSION) {
+        ws_err_set(e, WS_EINPUT, "%s: cache version %u is not supported (this build reads version %d); "
+                   "run featurize again", path, h.version, AUDIO_CACHE_VERSION);
+        goto fail;
+    }
+    if (h.header_bytes != HEADER_BYTES || h.dtype != DTYPE_F32) { bad(e, path, "unknown header size or dtype"); goto fail; }
+    if (h.file_bytes != (uint64_t)st.st_size) {
+        ws_err_set(e, WS_EINPUT, "%s: truncated or damaged: the header says %llu bytes, the file has %lld",
+                   path, (unsigned long long)h.file_bytes, (long long)st.st_size);
+        goto fail;
+    }
+    if (!(flags & AUDIO_CACHE_NO_VERIFY)) {
+        uint64_t sum = file_checksum(base, c->file_bytes);
+        if (sum != h.checksum) {
+            ws_err_set(e, WS_EINPUT, "%s: checksum mismatch (stored %016llx, computed %016llx): the file is "
+                       "corrupted; run featurize again", path, (unsigned long long)h.checksum, (unsigned long long)sum);
+            goto fail;
+        }
+        c->verified = 1;
+    }
+    if (check_sections(&h, path, e) < 0 || parse_meta(c, &h, base, path, e) < 0) goto fail;
+    c->version = (int)h.version;
+    c->n_clips = (size_t)h.n_clips;
+    c->n_frames = (int)h.n_frames;
+    c->n_mels = (int)h.n_mels;
+    c->n_classes = (int)h.n_classes;
+    c->n_noise = h.n_noise;
+    c->inputs_hash = h.inputs_hash;
+    c->checksum = h.checksum;
+    c->features = (const float *)(base + h.off[S_FEATURES]);
+    c->labels = (const int32_t *)(base + h.off[S_LABELS]);
+    c->splits = (const int32_t *)(base + h.off[S_SPLITS]);
+    c->path_off_ = (const uint64_t *)(base + h.off[S_PATHS]);
+    c->strings_ = (const char *)(base + h.off[S_STRINGS]);
+    c->strings_len_ = (size_t)h.len[S_STRINGS];
+    if (c->n_clips && (c->strings_len_ == 0 || c->strings_[c->strings_len_ - 1] != 0)) {
+        bad(e, path, "path strings are not terminated");
+        goto fail;
+    }
+    for (size_t i = 0; i < c->n_clips; i++)
+        if (c->labels[i] < 0 || c->labels[i] >= c->n_classes || c->splits[i] < 0 ||
+            c->splits[i] >= AUDIO_N_SPLITS || c->path_off_[i] >= c->strings_len_) {
+            ws_err_set(e, WS_EINPUT, "%s: not a valid feature cache: clip %zu has a bad label, split or path", path, i);
+            goto fail;
+        }
+    return 0;
+fail:
+    audio_cache_close(c);
+    return -1;
+}
+
+void audio_cache_close(audio_cache *c)
+{
+    if (c->map_) munmap(c->map_, c->file_bytes);
+    json_decref(c->meta_);
+    free(c->class_names);
+    free(c->noise);
+    memset(c, 0, sizeof *c);
+}
+
+const float *audio_cache_clip(const audio_cache *c, size_t i)
+{
+    return c->features + i * (size_t)c->n_frames * (size_t)c->n_mels;
+}
+
+const char *audio_cache_path(const audio_cache *c, size_t i) { return c->strings_ + c->path_off_[i]; }
+
+int audio_cache_class_id(const audio_cache *c, const char *name)
+{
+    for (int k = 0; k < c->n_classes; k++)
+        if (strcmp(c->class_names[k], name) == 0) return k;
+    return -1;
+}
+
+size_t audio_cache_count(const audio_cache *c, int label, int split)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_clips; i++)
+        n += (label < 0 || c->labels[i] == label) && (split < 0 || c->splits[i] == split);
+    return n;
+}
+
+int audio_cache_check_config(const audio_cache *c, const char *path, const audio_feat_config *want, ws_err *e)
+{
+    char msg[512];
+    if (audio_feat_config_diff(&c->cfg, want, msg, sizeof msg) == 0) return 0;
+    return ws_err_set(e, WS_EINPUT, "%s: feature settings differ: %s", path, msg);
+}
+
+json_t *audio_cache_describe(const audio_cache *c, const char *path)
+{
+    char sum[17], ih[17];
+    audio_hash64_hex(c->checksum, sum);
+    audio_hash64_hex(c->inputs_hash, ih);
+    size_t *counts = calloc((size_t)c->n_classes * AUDIO_N_SPLITS + 1, sizeof(size_t));
+    size_t split_tot[AUDIO_N_SPLITS] = {0};
+    if (!counts) return NULL;
+    for (size_t i = 0; i < c->n_clips; i++) {
+        counts[(size_t)c->labels[i] * AUDIO_N_SPLITS + (size_t)c->splits[i]]++;
+        split_tot[c->splits[i]]++;
+    }
+    json_t *classes = json_array(), *per_class = json_object(), *per_split = json_object(), *noise = json_array();
+    for (int k = 0; k < c->n_classes; k++) {
+        json_array_append_new(classes, json_string(c->class_names[k]));
+        json_t *o = json_object();
+        size_t tot = 0;
+        for (int s = 0; s < AUDIO_N_SPLITS; s++) {
+            size_t v = counts[(size_t)k * AUDIO_N_SPLITS + (size_t)s];
+            json_object_set_new(o, audio_split_name(s), json_integer((json_int_t)v));
+            tot += v;
+        }
+        json_object_set_new(o, "total", json_integer((json_int_t)tot));
+        json_object_set_new(per_class, c->class_names[k], o);
+    }
+    for (int s = 0; s < AUDIO_N_SPLITS; s++)
+        json_object_set_new(per_split, audio_split_name(s), json_integer((json_int_t)split_tot[s]));
+    double frame_s = (double)c->cfg.hop_length / c->cfg.sample_rate;
+    for (size_t k = 0; k < c->n_noise; k++)
+        json_array_append_new(noise, json_pack("{s:s, s:I, s:o}", "name", c->noise[k].name,
+            "frames", (json_int_t)c->noise[k].n_frames,
+            "seconds", ws_json_number((double)(c->noise[k].n_frames - (c->cfg.center ? 1 : 0)) * frame_s)));
+    free(counts);
+    return json_pack("{s:s, s:s, s:i, s:I, s:s, s:b, s:s, s:s, s:s, s:I, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+        "path", path, "format", "wakesweep feature cache", "version", c->version,
+        "bytes", (json_int_t)c->file_bytes, "checksum", sum, "checksum_verified", c->verified,
+        "inputs_hash", ih, "dtype", "float32", "layout", "[clips][frames][mels] linear mel power",
+        "clips", (json_int_t)c->n_clips, "frames", c->n_frames, "mels", c->n_mels,
+        "features", audio_feat_config_to_json(&c->cfg), "classes", classes,
+        "counts", per_class, "splits", per_split, "noise", noise,
+        "source", c->source, "created_by", c->created_by);
+}
+
+/* The shortest decimal that reads back as the same float32, as a JSON real (0.0123 rather than
+ * the widened double's 0.012299999594688416). */
+static json_t *float_json(float f)
+{
+    if (!isfinite(f)) return json_null();
+    char buf[32];
+    for (int prec = 6; prec <= 9; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, (double)f);
+        if ((float)strtod(buf, NULL) == f) break;
+    }
+    return json_real(strtod(buf, NULL));
+}
+
+json_t *audio_cache_dump_clip(const audio_cache *c, size_t i)
+{
+    const float *p = audio_cache_clip(c, i);
+    json_t *rows = json_array();
+    for (int t = 0; t < c->n_frames; t++) {
+        json_t *row = json_array();
+        for (int m = 0; m < c->n_mels; m++)
+            json_array_append_new(row, float_json(p[(size_t)t * (size_t)c->n_mels + (size_t)m]));
+        json_array_append_new(rows, row);
+    }
+    return json_pack("{s:I, s:s, s:s, s:s, s:[i,i], s:o}", "clip", (json_int_t)i,
+        "path", audio_cache_path(c, i), "label", c->class_names[c->labels[i]],
+        "split", audio_split_name(c->splits[i]), "shape", c->n_frames, c->n_mels, "mel_power", rows);
+}

@@ -1,0 +1,126 @@
+/* cache.h — the feature cache: one file holding every clip's linear mel power, its label, split
+ * and source path, the background-noise streams, the feature settings and the class names.
+ * featurize writes it once; every trial maps it (read-only, shared between processes through
+ * the page cache) and on a GPU uploads it once.
+ *
+ * File layout (version 1, little-endian; every section offset is 64-byte aligned, the features
+ * start on a 4096-byte page):
+ *   0     header, 256 bytes:  magic "WSFCACHE", u32 version, u32 header_bytes (256),
+ *         u64 file_bytes, u64 checksum, u64 inputs_hash, u64 n_clips, u32 n_frames, u32 n_mels,
+ *         u32 n_classes, u32 n_noise, u32 dtype (1 = float32), u32 flags (0), then 7 sections
+ *         as {u64 offset, u64 bytes}: features, labels, splits, paths, strings, noise, meta
+ *   features  float32 [n_clips][n_frames][n_mels]   linear mel power (|STFT|^2 through the bank)
+ *   labels    int32 [n_clips]     class id, an index into the class names
+ *   splits    int32 [n_clips]     AUDIO_SPLIT_TRAIN 0, _VALIDATION 1, _TEST 2
+ *   paths     u64 [n_clips]       offset of the clip's source path in strings
+ *   strings   NUL-terminated UTF-8 paths (relative to the corpus root, as listed)
+ *   noise     float32 streams back to back, each [frames][n_mels]
+ *   meta      JSON: {"format", "features": {torchaudio names}, "classes": [...],
+ *             "splits": [...], "noise": [{"name", "frames", "offset"}], "source", "created_by"}
+ * checksum: hash64 (hash64.h) of the header with its checksum field zeroed, then of every byte
+ * after the header. inputs_hash: hash64 of the settings and the list of clips (path, label,
+ * split, file size) and noise files, so two caches of the same inputs carry the same value.
+ * Nothing time-dependent is stored: the same inputs give a byte-identical file. */
+#ifndef WS_AUDIO_CACHE_H
+#define WS_AUDIO_CACHE_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "audio/featconf.h"
+#include "audio/split.h"
+#include "core/err.h"
+
+#define AUDIO_CACHE_VERSION 1
+
+typedef struct audio_cache_noise {
+    const char *name;      /* file name, e.g. "white.wav" */
+    const float *power;    /* [n_frames][n_mels] linear mel power */
+    size_t n_frames;
+} audio_cache_noise;
+
+/* An open cache. Every field is read-only; pointers stay valid until audio_cache_close. */
+typedef struct audio_cache {
+    audio_feat_config cfg;         /* the settings the features were made with */
+    size_t n_clips;
+    int n_frames, n_mels, n_classes;
+    const float *features;         /* [n_clips][n_frames][n_mels] */
+    const int32_t *labels;         /* [n_clips] */
+    const int32_t *splits;         /* [n_clips] */
+    const char **class_names;      /* [n_classes] */
+    size_t n_noise;
+    audio_cache_noise *noise;      /* [n_noise] */
+    uint64_t inputs_hash, checksum;
+    int version;
+    int verified;                  /* 1 when the checksum was checked on open */
+    const char *source;            /* the corpus it was made from, as given to featurize */
+    const char *created_by;        /* "featurize 0.1.0" */
+    size_t file_bytes;
+    /* private */
+    void *map_;
+    const uint64_t *path_off_;
+    const char *strings_;
+    size_t strings_len_;
+    json_t *meta_;
+} audio_cache;
+
+enum { AUDIO_CACHE_NO_VERIFY = 1 };   /* flags for audio_cache_open: skip the checksum pass */
+
+/* Maps and validates a cache. Errors (WS_EINPUT, "PATH: what"): not a cache, an unsupported
+ * version, a size or checksum mismatch (truncated or corrupted), inconsistent sections. The
+ * structure is always validated (offsets, labels, splits, paths), so even with NO_VERIFY a
+ * damaged file cannot make readers go out of bounds. */
+int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e);
+void audio_cache_close(audio_cache *c);    /* safe on a zeroed or closed cache */
+
+/* Clip i's features [n_frames][n_mels]. */
+const float *audio_cache_clip(const audio_cache *c, size_t i);
+const char *audio_cache_path(const audio_cache *c, size_t i);
+/* Class id of a name, or -1. */
+int audio_cache_class_id(const audio_cache *c, const char *name);
+/* Clips with this label and split; -1 for either means any. */
+size_t audio_cache_count(const audio_cache *c, int label, int split);
+/* Fails (WS_EINPUT) when the cache was made with other settings than want, naming the first
+ * difference: "PATH: feature settings differ: n_mels: 40 in the cache, 64 wanted". */
+int audio_cache_check_config(const audio_cache *c, const char *path, const audio_feat_config *want, ws_err *e);
+/* The header as JSON (featurize --describe): settings, shapes, classes, counts per class and
+ * split, noise streams, hashes. New reference. */
+json_t *audio_cache_describe(const audio_cache *c, const char *path);
+/* {"clip","path","label","split","shape":[frames,mels],"mel_power":[[...],...]} (--dump). */
+json_t *audio_cache_dump_clip(const audio_cache *c, size_t i);
+
+/* ---- writing (featurize) ---- */
+typedef struct audio_cache_writer audio_cache_writer;
+
+/* One clip of the finished cache: its features were put in `slot`. */
+typedef struct audio_cache_entry {
+    size_t slot;
+    int32_t label, split;
+    const char *path;
+} audio_cache_entry;
+
+typedef struct audio_cache_contents {
+    const char *const *class_names;
+    int n_classes;
+    const audio_cache_entry *clips;    /* in cache order; slots strictly increasing */
+    size_t n_clips;
+    const audio_cache_noise *noise;
+    size_t n_noise;
+    const char *source;
+    const char *created_by;
+    uint64_t inputs_hash;
+} audio_cache_contents;
+
+/* Starts a cache at path (written to a temporary beside it, renamed on commit) with room for
+ * n_slots clips of the settings' shape. An unwritable place is WS_EINPUT. */
+audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_config *cfg,
+                                            size_t n_slots, ws_err *e);
+/* Stores one clip's features [n_frames][n_mels] in a slot; safe from several threads at once
+ * (different slots). */
+int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *features, ws_err *e);
+/* Keeps the listed slots in order (dropping the others), writes the index, noise, metadata and
+ * checksum, and renames the file into place. Frees w, also on failure (nothing is left behind). */
+int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents *contents, ws_err *e);
+/* Removes the temporary file and frees w. NULL-safe. */
+void audio_cache_writer_abort(audio_cache_writer *w);
+
+#endif

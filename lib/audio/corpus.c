@@ -1,0 +1,327 @@
+/* corpus.c — scanning a Speech Commands folder or a JSONL manifest into clips and noise files
+ * (see corpus.h). */
+#include "audio/corpus.h"
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include "audio/split.h"
+#include "core/json.h"
+
+#define WHICH_SET_VALIDATION_PCT 10.0
+#define WHICH_SET_TEST_PCT 10.0
+
+int audio_has_audio_extension(const char *name)
+{
+    static const char *const exts[] = {"wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif",
+        "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "sph", "nist", "voc", "htk", "sd2", "svx",
+        "paf", "mat4", "mat5", NULL};
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name) return 0;
+    for (int i = 0; exts[i]; i++)
+        if (strcasecmp(dot + 1, exts[i]) == 0) return 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static char *join(const char *a, const char *b)
+{
+    char *s;
+    if (asprintf(&s, "%s/%s", a, b) < 0) return NULL;
+    return s;
+}
+
+/* Sorted names in dir that pass want(full path, name, is_dir); caller frees. */
+static int list_dir(const char *dir, int want_dirs, char ***out, size_t *n_out, ws_err *e)
+{
+    DIR *d = opendir(dir);
+    if (!d) return ws_err_set(e, WS_EINPUT, "%s: cannot open folder: %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue;
+        char *full = join(dir, de->d_name);
+        struct stat st;
+        int ok = full && stat(full, &st) == 0 && (want_dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+        free(full);
+        if (!ok) continue;
+        if (!want_dirs && !audio_has_audio_extension(de->d_name)) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **p = realloc(names, cap * sizeof *p);
+            if (!p) { rc = -1; break; }
+            names = p;
+        }
+        if (!(names[n] = strdup(de->d_name))) { rc = -1; break; }
+        n++;
+    }
+    closedir(d);
+    if (rc < 0) {
+        for (size_t i = 0; i < n; i++) free(names[i]);
+        free(names);
+        return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", dir);
+    }
+    if (n) qsort(names, n, sizeof *names, cmp_str);
+    *out = names;
+    *n_out = n;
+    return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+static int push_item(audio_item **items, size_t *n, size_t *cap, char *path, char *file, int label, int split)
+{
+    if (!path || !file) { free(path); free(file); return -1; }
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 256;
+        audio_item *p = realloc(*items, nc * sizeof *p);
+        if (!p) { free(path); free(file); return -1; }
+        *items = p;
+        *cap = nc;
+    }
+    (*items)[(*n)++] = (audio_item){path, file, label, split};
+    return 0;
+}
+
+/* ---- Speech Commands layout ---- */
+
+static int cmp_item_path(const void *a, const void *b)
+{
+    return strcmp((*(audio_item *const *)a)->path, (*(audio_item *const *)b)->path);
+}
+
+/* Applies one list file: every "CLASS/FILE" line sets that clip's split. */
+static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, int split, ws_err *e)
+{
+    char *path = join(c->root, name);
+    if (!path) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        int missing = errno == ENOENT;
+        if (!missing) ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        free(path);
+        return missing ? 1 : -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    int rc = 0;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        char *s = line, *end;
+        while (*s == ' ' || *s == '\t') s++;
+        end = s + strlen(s);
+        while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t')) *--end = 0;
+        if (!*s) continue;
+        char *slash = strchr(s, '/');
+        int known = 0;
+        if (slash) {
+            *slash = 0;
+            for (int k = 0; k < c->n_classes; k++) known |= strcmp(c->classes[k], s) == 0;
+            *slash = '/';
+        }
+        if (!known) {
+            int len = slash ? (int)(slash - s) : (int)strlen(s);
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%.*s' (no such class folder)", path, lineno, len, s);
+            break;
+        }
+        audio_item key = {.path = s}, *kp = &key;
+        audio_item **hit = c->n_clips ? bsearch(&kp, sorted, c->n_clips, sizeof *sorted, cmp_item_path) : NULL;
+        if (!hit) { rc = ws_err_set(e, WS_EINPUT, "%s:%ld: no such clip '%s'", path, lineno, s); break; }
+        if ((*hit)->split != AUDIO_SPLIT_TRAIN && (*hit)->split != split) {
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s' is in both validation_list.txt and testing_list.txt",
+                            path, lineno, s);
+            break;
+        }
+        (*hit)->split = split;
+    }
+    free(line);
+    fclose(f);
+    free(path);
+    return rc;
+}
+
+static int scan_layout(audio_corpus *c, ws_err *e)
+{
+    char **dirs = NULL;
+    size_t n_dirs = 0, cap = 0, noise_cap = 0;
+    if (list_dir(c->root, 1, &dirs, &n_dirs, e) < 0) return -1;
+    int rc = -1;
+    c->classes = calloc(n_dirs + 1, sizeof(char *));
+    if (!c->classes) goto oom;
+    for (size_t i = 0; i < n_dirs; i++)
+        if (dirs[i][0] != '_') c->classes[c->n_classes++] = strdup(dirs[i]);
+    for (int k = 0; k < c->n_classes; k++) {
+        if (!c->classes[k]) goto oom;
+        char *dir = join(c->root, c->classes[k]), **files = NULL;
+        size_t n_files = 0;
+        if (!dir) goto oom;
+        if (list_dir(dir, 0, &files, &n_files, e) < 0) { free(dir); goto out; }
+        for (size_t j = 0; j < n_files; j++) {
+            char *rel = join(c->classes[k], files[j]);
+            if (push_item(&c->clips, &c->n_clips, &cap, rel, join(dir, files[j]), k, AUDIO_SPLIT_TRAIN) < 0) {
+                free_names(files, n_files); free(dir); goto oom;
+            }
+        }
+        free_names(files, n_files);
+        free(dir);
+    }
+    char *noise_dir = join(c->root, AUDIO_NOISE_LABEL);
+    struct stat st;
+    if (!noise_dir) goto oom;
+    if (stat(noise_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char **files = NULL;
+        size_t n_files = 0;
+        if (list_dir(noise_dir, 0, &files, &n_files, e) < 0) { free(noise_dir); goto out; }
+        for (size_t j = 0; j < n_files; j++)
+            if (push_item(&c->noise, &c->n_noise, &noise_cap, join(AUDIO_NOISE_LABEL, files[j]),
+                          join(noise_dir, files[j]), -1, AUDIO_SPLIT_TRAIN) < 0) {
+                free_names(files, n_files); free(noise_dir); goto oom;
+            }
+        free_names(files, n_files);
+    }
+    free(noise_dir);
+
+    /* splits: the list files when there are any, else the which_set rule */
+    audio_item **sorted = malloc(sizeof *sorted * (c->n_clips + 1));
+    if (!sorted) goto oom;
+    for (size_t i = 0; i < c->n_clips; i++) sorted[i] = &c->clips[i];
+    qsort(sorted, c->n_clips, sizeof *sorted, cmp_item_path);
+    int v = apply_list(c, sorted, "validation_list.txt", AUDIO_SPLIT_VALIDATION, e);
+    int t = v < 0 ? -1 : apply_list(c, sorted, "testing_list.txt", AUDIO_SPLIT_TEST, e);
+    free(sorted);
+    if (v < 0 || t < 0) goto out;
+    if (v == 1 && t == 1) {
+        c->split_rule = "which_set";
+        for (size_t i = 0; i < c->n_clips; i++)
+            c->clips[i].split = audio_which_set(c->clips[i].path, WHICH_SET_VALIDATION_PCT, WHICH_SET_TEST_PCT);
+    } else {
+        c->split_rule = "lists";
+    }
+    rc = 0;
+    goto out;
+oom:
+    rc = ws_err_set(e, WS_EINTERNAL, "%s: out of memory", c->root);
+out:
+    free_names(dirs, n_dirs);
+    return rc;
+}
+
+/* ---- JSONL manifest ---- */
+
+static int class_index(char ***classes, int *n, const char *label)
+{
+    for (int k = 0; k < *n; k++) if (strcmp((*classes)[k], label) == 0) return k;
+    char **p = realloc(*classes, sizeof *p * (size_t)(*n + 1));
+    if (!p) return -1;
+    *classes = p;
+    if (!(p[*n] = strdup(label))) return -1;
+    return (*n)++;
+}
+
+static int scan_manifest(audio_corpus *c, ws_err *e)
+{
+    FILE *f = fopen(c->root, "r");
+    if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", c->root, strerror(errno));
+    char *dir = strdup(c->root), *slash = dir ? strrchr(dir, '/') : NULL;
+    if (!dir) { fclose(f); return ws_err_set(e, WS_EINTERNAL, "out of memory"); }
+    if (slash) *slash = 0; else strcpy(dir, ".");
+    char *line = NULL, where[4200];
+    size_t cap = 0, clip_cap = 0, noise_cap = 0;
+    long lineno = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&line, &cap, f) > 0) {
+        lineno++;
+        const char *s = line;
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
+        if (!*s) continue;
+        snprintf(where, sizeof where, "%.4096s:%ld", c->root, lineno);
+        json_t *j = ws_json_load_string(s, where, e);
+        const char *path = NULL, *label = NULL, *split_s = NULL;
+        if (!j) { rc = -1; break; }
+        if (!json_is_object(j)) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: expected an object", c->root, lineno);
+        else if (ws_json_get_string(j, "path", where, &path, e) < 0 || ws_json_get_string(j, "label", where, &label, e) < 0 ||
+                 ws_json_get_string(j, "split", where, &split_s, e) < 0) rc = -1;
+        else if (!path || !*path) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"path\" is missing", c->root, lineno);
+        else if (!label || !*label) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"label\" is missing", c->root, lineno);
+        if (rc == 0) {
+            int split = split_s ? audio_split_parse(split_s) : audio_which_set(path, WHICH_SET_VALIDATION_PCT, WHICH_SET_TEST_PCT);
+            char *file = path[0] == '/' ? strdup(path) : join(dir, path);
+            if (split < 0) {
+                free(file);
+                rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno, split_s);
+            } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0) {
+                if (push_item(&c->noise, &c->n_noise, &noise_cap, strdup(path), file, -1, AUDIO_SPLIT_TRAIN) < 0)
+                    rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+            } else {
+                int k = class_index(&c->classes, &c->n_classes, label);
+                if (k < 0 || push_item(&c->clips, &c->n_clips, &clip_cap, strdup(path), file, k, split) < 0)
+                    rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+            }
+        }
+        json_decref(j);
+    }
+    free(line);
+    free(dir);
+    fclose(f);
+    if (rc < 0) return -1;
+    /* sorted class ids */
+    int *remap = malloc(sizeof(int) * (size_t)(c->n_classes + 1));
+    char **sorted = malloc(sizeof(char *) * (size_t)(c->n_classes + 1));
+    if (!remap || !sorted) { free(remap); free(sorted); return ws_err_set(e, WS_EINTERNAL, "out of memory"); }
+    memcpy(sorted, c->classes, sizeof(char *) * (size_t)c->n_classes);
+    qsort(sorted, (size_t)c->n_classes, sizeof *sorted, cmp_str);
+    for (int k = 0; k < c->n_classes; k++)
+        for (int m = 0; m < c->n_classes; m++)
+            if (sorted[m] == c->classes[k]) remap[k] = m;
+    for (size_t i = 0; i < c->n_clips; i++) c->clips[i].label = remap[c->clips[i].label];
+    free(c->classes);
+    c->classes = sorted;
+    free(remap);
+    c->split_rule = "manifest";
+    return 0;
+}
+
+int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
+{
+    memset(c, 0, sizeof *c);
+    struct stat st;
+    if (stat(input, &st) != 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", input, strerror(errno));
+    if (!(c->root = strdup(input))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    size_t len = strlen(c->root);
+    while (len > 1 && c->root[len - 1] == '/') c->root[--len] = 0;
+    c->is_manifest = !S_ISDIR(st.st_mode);
+    int rc = c->is_manifest ? scan_manifest(c, e) : scan_layout(c, e);
+    if (rc == 0 && c->n_clips == 0)
+        rc = ws_err_set(e, WS_EINPUT, "%s: no audio clips found%s", input,
+                        c->is_manifest ? "" : " (expected one folder of audio files per class)");
+    if (rc < 0) audio_corpus_release(c);
+    return rc;
+}
+
+static void free_items(audio_item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) { free(items[i].path); free(items[i].file); }
+    free(items);
+}
+
+void audio_corpus_release(audio_corpus *c)
+{
+    free(c->root);
+    for (int k = 0; k < c->n_classes; k++) free(c->classes[k]);
+    free(c->classes);
+    free_items(c->clips, c->n_clips);
+    free_items(c->noise, c->n_noise);
+    memset(c, 0, sizeof *c);
+}

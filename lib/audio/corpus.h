@@ -1,0 +1,46 @@
+/* corpus.h — what featurize reads: the list of clips (path, class, split) and of background-noise
+ * files, from either
+ *   a Speech Commands layout: INPUT/CLASS/FILE (one folder per class, names sorted), the
+ *     optional INPUT/validation_list.txt and INPUT/testing_list.txt ("CLASS/FILE" per line; every
+ *     other clip is train), INPUT/_background_noise_/ (noise files); without list files the
+ *     split comes from Speech Commands' which_set rule (10 % validation, 10 % test). Other
+ *     folders starting with '_' or '.', hidden files and files without an audio extension are
+ *     ignored. Or
+ *   a JSONL manifest: one {"path", "label", "split"} object per line (other keys ignored; path
+ *     relative to the manifest's folder unless absolute; split "train", "validation" or "test",
+ *     absent: the which_set rule on the file name; label "_background_noise_": a noise file).
+ * Classes are the sorted distinct labels; class ids index that list. */
+#ifndef WS_AUDIO_CORPUS_H
+#define WS_AUDIO_CORPUS_H
+#include <stddef.h>
+#include "core/err.h"
+
+#define AUDIO_NOISE_LABEL "_background_noise_"
+
+typedef struct audio_item {
+    char *path;            /* as recorded in the cache: relative to the corpus root, or as listed */
+    char *file;            /* what to open */
+    int label;             /* class id; -1 for noise */
+    int split;             /* AUDIO_SPLIT_*; train for noise */
+} audio_item;
+
+typedef struct audio_corpus {
+    char *root;            /* the input as given */
+    int is_manifest;
+    const char *split_rule;    /* "lists", "which_set" or "manifest" */
+    char **classes;        /* [n_classes] sorted */
+    int n_classes;
+    audio_item *clips;     /* [n_clips] */
+    size_t n_clips;
+    audio_item *noise;     /* [n_noise] */
+    size_t n_noise;
+} audio_corpus;
+
+/* Scans a folder or a manifest. Errors (WS_EINPUT): a missing input, an unreadable folder, an
+ * unknown label or clip in a list file ("FILE:LINE: ..."), a bad manifest line, no clips. */
+int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e);
+void audio_corpus_release(audio_corpus *c);
+/* 1 when the file name ends in an extension of a format libsndfile reads (wav, flac, ogg, ...). */
+int audio_has_audio_extension(const char *name);
+
+#endif

@@ -1,0 +1,152 @@
+/* decode.c — see decode.h. */
+#include "audio/decode.h"
+#include <errno.h>
+#include <math.h>
+#include <samplerate.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MIN_RATE_HZ 1000
+#define MAX_RATE_HZ 768000
+#define MAX_SAMPLES (1ll << 31)     /* per file, all channels: 2^31 floats = 8 GiB */
+
+void audio_decoder_init(audio_decoder *d, int target_rate)
+{
+    memset(d, 0, sizeof *d);
+    d->target_rate = target_rate;
+}
+
+void audio_decoder_release(audio_decoder *d)
+{
+    free(d->raw); free(d->mono); free(d->out);
+    memset(d, 0, sizeof *d);
+}
+
+static int grow(float **p, size_t *cap, size_t need)
+{
+    if (need <= *cap) return 0;
+    float *q = realloc(*p, sizeof(float) * need);
+    if (!q) return -1;
+    *p = q;
+    *cap = need;
+    return 0;
+}
+
+/* libsndfile quietly shortens a file whose data chunk claims more bytes than there are, and
+ * notes it in its log as "data : 32000 (should be 9956)". Streaming writers put 0 or ~4 GiB
+ * there on purpose; those are not truncation. */
+static int log_says_truncated(const char *log, char *why, size_t len)
+{
+    for (const char *p = log; (p = strstr(p, "(should be ")) != NULL; p++) {
+        const char *line = p;
+        while (line > log && line[-1] != '\n') line--;
+        char name[16];
+        unsigned long long claimed, actual;
+        if (sscanf(line, "%15s : %llu (should be %llu)", name, &claimed, &actual) != 3) continue;
+        if (strcmp(name, "data") && strcmp(name, "SSND")) continue;
+        if (claimed > actual && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
+            snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
+                     claimed, actual);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int resample(audio_decoder *d, const float *in, size_t n, int src_rate, audio_decoded *o,
+                    const char *path, ws_err *e)
+{
+    double ratio = (double)d->target_rate / src_rate;
+    size_t cap = (size_t)ceil((double)n * ratio) + 16;
+    if (grow(&d->out, &d->out_cap, cap) < 0) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    SRC_DATA s = {0};
+    s.data_in = in;
+    s.input_frames = (long)n;
+    s.data_out = d->out;
+    s.output_frames = (long)cap;
+    s.src_ratio = ratio;
+    s.end_of_input = 1;
+    int rc = src_simple(&s, SRC_SINC_MEDIUM_QUALITY, 1);
+    if (rc != 0) return ws_err_set(e, WS_EINTERNAL, "%s: resampling: %s", path, src_strerror(rc));
+    o->samples = d->out;
+    o->n = (size_t)s.output_frames_gen;
+    return 0;
+}
+
+int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *o, ws_err *e)
+{
+    memset(o, 0, sizeof *o);
+    struct stat st;
+    if (stat(path, &st) != 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return ws_err_set(e, WS_EINPUT, "%s: not a regular file", path);
+    if (st.st_size == 0) return ws_err_set(e, WS_EINPUT, "%s: empty file", path);
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    SNDFILE *f = sf_open(path, SFM_READ, &info);
+    if (!f) return ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+    char log[2048] = "", why[160];
+    sf_command(f, SFC_GET_LOG_INFO, log, sizeof log);
+    int rc = -1;
+    if (info.channels < 1 || info.channels > 2) {
+        ws_err_set(e, WS_EINPUT, "%s: %d channels (at most 2)", path, info.channels);
+    } else if (info.samplerate < MIN_RATE_HZ || info.samplerate > MAX_RATE_HZ) {
+        ws_err_set(e, WS_EINPUT, "%s: absurd sample rate %d Hz", path, info.samplerate);
+    } else if (info.frames <= 0) {
+        ws_err_set(e, WS_EINPUT, "%s: zero length", path);
+    } else if (log_says_truncated(log, why, sizeof why)) {
+        ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
+    } else if ((long long)info.frames * info.channels > MAX_SAMPLES) {
+        ws_err_set(e, WS_EINPUT, "%s: too long (%lld frames)", path, (long long)info.frames);
+    } else {
+        rc = 0;
+    }
+    if (rc < 0) { sf_close(f); return -1; }
+
+    sf_count_t want = info.frames;
+    if (max_seconds > 0) {
+        sf_count_t lim = (sf_count_t)ceil(max_seconds * info.samplerate);
+        if (lim < want) want = lim;
+    }
+    size_t ch = (size_t)info.channels, n = (size_t)want;
+    if (grow(&d->raw, &d->raw_cap, n * ch) < 0 || grow(&d->mono, &d->mono_cap, n) < 0) {
+        sf_close(f);
+        return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    }
+    sf_count_t got = sf_readf_float(f, d->raw, want);
+    int err = sf_error(f);
+    if (err != SF_ERR_NO_ERROR || got != want) {
+        ws_err_set(e, WS_EINPUT, "%s: %s after %lld of %lld frames", path,
+                   err ? sf_strerror(f) : "truncated", (long long)got, (long long)want);
+        sf_close(f);
+        return -1;
+    }
+    sf_close(f);
+    for (size_t i = 0; i < n * ch; i++)
+        if (!isfinite(d->raw[i]))
+            return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, i / ch);
+    const float *mono = d->raw;
+    if (ch == 2) {
+        for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (d->raw[2 * i] + d->raw[2 * i + 1]);
+        mono = d->mono;
+    }
+    o->src_rate = info.samplerate;
+    o->channels = info.channels;
+    o->src_frames = (long long)info.frames;
+    o->file_bytes = (long long)st.st_size;
+    if (info.samplerate == d->target_rate) {
+        o->samples = mono;
+        o->n = n;
+        return 0;
+    }
+    return resample(d, mono, n, info.samplerate, o, path, e);
+}
+
+void audio_fit_length(const float *x, size_t n, float *out, size_t want)
+{
+    size_t k = n < want ? n : want;
+    memcpy(out, x, sizeof(float) * k);
+    if (k < want) memset(out + k, 0, sizeof(float) * (want - k));
+}

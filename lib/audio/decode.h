@@ -1,0 +1,40 @@
+/* decode.h — audio files to mono float samples at the target rate: libsndfile decodes (any
+ * format it reads, samples scaled to [-1, 1] as torchaudio.load does), channels are averaged,
+ * libsamplerate resamples (SRC_SINC_MEDIUM_QUALITY). Bad audio is refused with WS_EINPUT and a
+ * short reason (the featurizer skips such files): missing or empty file, not audio, zero length,
+ * truncated (a data chunk that claims more than the file holds), more than two channels, an absurd
+ * sample rate (outside 1 kHz..768 kHz), NaN or infinite samples. One decoder per thread; its
+ * buffers are reused from call to call. */
+#ifndef WS_AUDIO_DECODE_H
+#define WS_AUDIO_DECODE_H
+#include <stddef.h>
+#include "core/err.h"
+
+typedef struct audio_decoder {
+    int target_rate;       /* Hz */
+    float *raw;            /* [frames * channels] as read */
+    size_t raw_cap;        /* floats */
+    float *mono;           /* [frames] channel mean */
+    size_t mono_cap;
+    float *out;            /* [n] resampled */
+    size_t out_cap;
+} audio_decoder;
+
+typedef struct audio_decoded {
+    const float *samples;  /* mono at target_rate; points into the decoder, valid until next call */
+    size_t n;              /* samples */
+    int src_rate;          /* Hz, of the file */
+    int channels;          /* of the file */
+    long long src_frames;  /* frames in the file (as libsndfile counts them) */
+    long long file_bytes;  /* size of the file */
+} audio_decoded;
+
+void audio_decoder_init(audio_decoder *d, int target_rate);
+void audio_decoder_release(audio_decoder *d);
+/* Decodes path. max_seconds > 0 reads only that much of the file (clips are cropped anyway);
+ * 0 reads it all. Errors: WS_EINPUT "PATH: reason" for bad audio, WS_EINTERNAL otherwise. */
+int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *out, ws_err *e);
+/* Copies x[0..n) into out[0..want): cropped at the end, or zero-padded at the end. */
+void audio_fit_length(const float *x, size_t n, float *out, size_t want);
+
+#endif

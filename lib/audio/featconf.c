@@ -1,0 +1,189 @@
+/* featconf.c — feature settings: defaults, JSON in and out, validation, comparison. */
+#include "audio/featconf.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+
+void audio_feat_config_default(audio_feat_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->sample_rate = 16000;
+    c->clip_seconds = 1.0;
+    c->n_fft = 512;
+    c->win_length = 400;
+    c->hop_length = 160;
+    c->n_mels = 40;
+    c->f_min = 20.0;
+    c->f_max = 7600.0;
+    c->mel_scale = AUDIO_MEL_HTK;
+    c->norm = AUDIO_NORM_NONE;
+    c->center = 1;
+    c->pad_mode = AUDIO_PAD_REFLECT;
+}
+
+static int get_int_in(const json_t *j, const char *key, const char *where, int *out, ws_err *e)
+{
+    long v = *out;
+    if (ws_json_get_int(j, key, where, &v, e) < 0) return -1;
+    if (v < -2147483647L || v > 2147483647L)
+        return ws_err_set(e, WS_EINPUT, "%s.%s: %ld is out of range", where, key, v);
+    *out = (int)v;
+    return 0;
+}
+
+/* A string-valued choice: *out becomes the index of the value in names[]; null maps to
+ * null_value when null_value >= 0. */
+static int get_choice(const json_t *j, const char *key, const char *where, const char *const *names,
+                      int null_value, int *out, ws_err *e)
+{
+    json_t *v = json_object_get(j, key);
+    if (!v) return 0;
+    if (json_is_null(v) && null_value >= 0) { *out = null_value; return 0; }
+    if (json_is_string(v))
+        for (int i = 0; names[i]; i++)
+            if (strcmp(names[i], json_string_value(v)) == 0) { *out = i; return 0; }
+    char list[160] = "";
+    for (int i = 0; names[i]; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "", names[i]);
+    return ws_err_set(e, WS_EINPUT, "%s.%s: expected %s%s", where, key, null_value >= 0 ? "null, " : "", list);
+}
+
+int audio_feat_config_from_json(const json_t *j, const char *where, audio_feat_config *c, ws_err *e)
+{
+    static const char *const keys[] = {"sample_rate", "clip_seconds", "n_fft", "win_length",
+        "hop_length", "n_mels", "f_min", "f_max", "mel_scale", "norm", "center", "pad_mode",
+        "power", "window_fn", NULL};
+    static const char *const scales[] = {"htk", "slaney", NULL};
+    static const char *const norms[] = {"slaney", NULL};
+    static const char *const pads[] = {"reflect", "constant", NULL};
+    static const char *const windows[] = {"hann", NULL};
+    audio_feat_config_default(c);
+    if (!json_is_object(j))
+        return ws_err_set(e, WS_EINPUT, "%s: expected an object, got %s", where, ws_json_type_name(j));
+    if (ws_json_check_keys(j, keys, where, e) < 0) return -1;
+    json_t *fmax = json_object_get(j, "f_max");
+    int window = 0, slaney_norm = c->norm == AUDIO_NORM_SLANEY ? 0 : 1;
+    double power = 2.0;
+    if (get_int_in(j, "sample_rate", where, &c->sample_rate, e) < 0 ||
+        ws_json_get_number(j, "clip_seconds", where, &c->clip_seconds, e) < 0 ||
+        get_int_in(j, "n_fft", where, &c->n_fft, e) < 0 ||
+        get_int_in(j, "win_length", where, &c->win_length, e) < 0 ||
+        get_int_in(j, "hop_length", where, &c->hop_length, e) < 0 ||
+        get_int_in(j, "n_mels", where, &c->n_mels, e) < 0 ||
+        ws_json_get_number(j, "f_min", where, &c->f_min, e) < 0 ||
+        (fmax && !json_is_null(fmax) && ws_json_get_number(j, "f_max", where, &c->f_max, e) < 0) ||
+        get_choice(j, "mel_scale", where, scales, -1, &c->mel_scale, e) < 0 ||
+        get_choice(j, "norm", where, norms, 1, &slaney_norm, e) < 0 ||
+        ws_json_get_bool(j, "center", where, &c->center, e) < 0 ||
+        get_choice(j, "pad_mode", where, pads, -1, &c->pad_mode, e) < 0 ||
+        ws_json_get_number(j, "power", where, &power, e) < 0 ||
+        get_choice(j, "window_fn", where, windows, -1, &window, e) < 0)
+        return -1;
+    c->norm = slaney_norm == 0 ? AUDIO_NORM_SLANEY : AUDIO_NORM_NONE;
+    if (fmax && json_is_null(fmax)) c->f_max = c->sample_rate / 2;   /* torchaudio: sample_rate // 2 */
+    if (power != 2.0)
+        return ws_err_set(e, WS_EINPUT, "%s.power: only 2.0 (power spectrum) is cached, got %g", where, power);
+    return audio_feat_config_validate(c, where, e);
+}
+
+int audio_feat_config_load(const char *path, audio_feat_config *c, ws_err *e)
+{
+    json_t *j = ws_json_load_file(path, e);
+    if (!j) return -1;
+    int rc = audio_feat_config_from_json(j, path, c, e);
+    json_decref(j);
+    return rc;
+}
+
+int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws_err *e)
+{
+    if (c->sample_rate < 1000 || c->sample_rate > 384000)
+        return ws_err_set(e, WS_EINPUT, "%s.sample_rate: %d Hz is outside 1000..384000", where, c->sample_rate);
+    if (!(c->clip_seconds > 0 && c->clip_seconds <= 600))
+        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g is outside (0, 600]", where, c->clip_seconds);
+    if (c->n_fft < 4 || c->n_fft > 65536 || c->n_fft % 2)
+        return ws_err_set(e, WS_EINPUT, "%s.n_fft: %d is not an even number in 4..65536", where, c->n_fft);
+    if (c->win_length < 1 || c->win_length > c->n_fft)
+        return ws_err_set(e, WS_EINPUT, "%s.win_length: %d is outside 1..n_fft (%d)", where, c->win_length, c->n_fft);
+    if (c->hop_length < 1 || c->hop_length > c->n_fft * 4)
+        return ws_err_set(e, WS_EINPUT, "%s.hop_length: %d is outside 1..4*n_fft", where, c->hop_length);
+    if (c->n_mels < 1 || c->n_mels > 1024)
+        return ws_err_set(e, WS_EINPUT, "%s.n_mels: %d is outside 1..1024", where, c->n_mels);
+    double nyquist = c->sample_rate / 2;
+    if (!(c->f_min >= 0 && c->f_min < c->f_max))
+        return ws_err_set(e, WS_EINPUT, "%s.f_min: %g must be >= 0 and below f_max (%g)", where, c->f_min, c->f_max);
+    if (!(c->f_max <= nyquist))
+        return ws_err_set(e, WS_EINPUT, "%s.f_max: %g Hz is above the Nyquist frequency (%g Hz)", where, c->f_max, nyquist);
+    if (c->mel_scale != AUDIO_MEL_HTK && c->mel_scale != AUDIO_MEL_SLANEY)
+        return ws_err_set(e, WS_EINPUT, "%s.mel_scale: unknown scale", where);
+    if (c->norm != AUDIO_NORM_NONE && c->norm != AUDIO_NORM_SLANEY)
+        return ws_err_set(e, WS_EINPUT, "%s.norm: unknown norm", where);
+    if (c->pad_mode != AUDIO_PAD_REFLECT && c->pad_mode != AUDIO_PAD_CONSTANT)
+        return ws_err_set(e, WS_EINPUT, "%s.pad_mode: unknown mode", where);
+    if (audio_feat_frames(c, audio_feat_clip_samples(c)) == 0)
+        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g s (%zu samples) is too short for n_fft %d",
+                          where, c->clip_seconds, audio_feat_clip_samples(c), c->n_fft);
+    return 0;
+}
+
+json_t *audio_feat_config_to_json(const audio_feat_config *c)
+{
+    return json_pack("{s:i, s:o, s:i, s:i, s:i, s:i, s:o, s:o, s:s, s:o, s:b, s:s, s:o, s:s}",
+        "sample_rate", c->sample_rate,
+        "clip_seconds", ws_json_number(c->clip_seconds),
+        "n_fft", c->n_fft, "win_length", c->win_length, "hop_length", c->hop_length,
+        "n_mels", c->n_mels,
+        "f_min", ws_json_number(c->f_min), "f_max", ws_json_number(c->f_max),
+        "mel_scale", c->mel_scale == AUDIO_MEL_SLANEY ? "slaney" : "htk",
+        "norm", c->norm == AUDIO_NORM_SLANEY ? json_string("slaney") : json_null(),
+        "center", c->center,
+        "pad_mode", c->pad_mode == AUDIO_PAD_CONSTANT ? "constant" : "reflect",
+        "power", ws_json_number(2.0), "window_fn", "hann");
+}
+
+int audio_feat_config_diff(const audio_feat_config *a, const audio_feat_config *b, char *msg, size_t len)
+{
+    json_t *ja = audio_feat_config_to_json(a), *jb = audio_feat_config_to_json(b);
+    int differ = 0;
+    const char *key;
+    json_t *va;
+    if (msg && len) msg[0] = 0;
+    json_object_foreach(ja, key, va) {
+        json_t *vb = json_object_get(jb, key);
+        if (json_equal(va, vb)) continue;
+        if (!strcmp(key, "clip_seconds") && audio_feat_clip_samples(a) == audio_feat_clip_samples(b))
+            continue;   /* same number of samples: same features */
+        differ = 1;
+        if (msg && len) {
+            char *ta = ws_json_dump(va, 0), *tb = ws_json_dump(vb, 0);
+            snprintf(msg, len, "%s: %s in the cache, %s wanted", key, ta ? ta : "?", tb ? tb : "?");
+            free(ta); free(tb);
+        }
+        break;
+    }
+    json_decref(ja);
+    json_decref(jb);
+    return differ;
+}
+
+size_t audio_feat_clip_samples(const audio_feat_config *c)
+{
+    return (size_t)llround(c->clip_seconds * c->sample_rate);
+}
+
+size_t audio_feat_frames(const audio_feat_config *c, size_t n)
+{
+    if (c->hop_length < 1) return 0;
+    if (c->center) {
+        /* reflect padding needs more than n_fft / 2 samples, as torch.stft does */
+        if (c->pad_mode == AUDIO_PAD_REFLECT && n <= (size_t)c->n_fft / 2) return 0;
+        if (n == 0) return 0;
+        return 1 + n / (size_t)c->hop_length;
+    }
+    if (n < (size_t)c->n_fft) return 0;
+    return 1 + (n - (size_t)c->n_fft) / (size_t)c->hop_length;
+}
+
+int audio_feat_n_freqs(const audio_feat_config *c) { return c->n_fft / 2 + 1; }

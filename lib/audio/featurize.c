@@ -1,0 +1,273 @@
+/* featurize.c — the featurize pipeline (see featurize.h). Work items are the noise files first
+ * (long, so they start early and the threads finish together) then the clips; a worker claims
+ * the next item with an atomic counter and writes a clip's features into its own slot of the
+ * cache file, so the order of the file never depends on the threads. */
+#include "audio/featurize.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "audio/cache.h"
+#include "audio/decode.h"
+#include "audio/hash64.h"
+#include "audio/mel.h"
+#include "audio/split.h"
+#include "core/clock.h"
+#include "core/json.h"
+
+typedef struct {
+    const audio_corpus *corpus;
+    const audio_feat_config *cfg;
+    audio_cache_writer *w;
+    int strict;
+    size_t n_items;            /* n_noise + n_clips */
+    atomic_size_t next, done;
+    atomic_int abort, running;
+    char **why;                /* [n_items] NULL: fine; else why the file was skipped */
+    long long *bytes;          /* [n_items] file sizes */
+    float **noise_power;       /* [n_noise] [frames][n_mels] */
+    size_t *noise_frames;      /* [n_noise] */
+    pthread_mutex_t lock;
+    ws_err fatal;              /* first internal error */
+} job;
+
+static const audio_item *item_of(const job *j, size_t i)
+{
+    size_t nn = j->corpus->n_noise;
+    return i < nn ? &j->corpus->noise[i] : &j->corpus->clips[i - nn];
+}
+
+static void set_fatal(job *j, const ws_err *e)
+{
+    pthread_mutex_lock(&j->lock);
+    if (j->fatal.kind == WS_EOK) j->fatal = *e;
+    pthread_mutex_unlock(&j->lock);
+    atomic_store(&j->abort, 1);
+}
+
+/* One item: 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). */
+static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, float *clip, float *feat, ws_err *e)
+{
+    const audio_item *it = item_of(j, i);
+    int is_noise = i < j->corpus->n_noise;
+    size_t clip_n = audio_feat_clip_samples(j->cfg);
+    audio_decoded d;
+    ws_err ie = {0};
+    int rc = audio_decode(dec, it->file, is_noise ? 0 : j->cfg->clip_seconds + 0.05, &d, &ie);
+    if (rc == 0 && is_noise && audio_feat_frames(j->cfg, d.n) == 0)
+        rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu samples)", it->file, d.n);
+    if (rc < 0) {
+        if (ie.kind != WS_EINPUT) { *e = ie; return -1; }
+        j->why[i] = strdup(ie.msg);
+        return j->why[i] ? 1 : (ws_err_set(e, WS_EINTERNAL, "out of memory"), -1);
+    }
+    j->bytes[i] = d.file_bytes;
+    if (is_noise) {
+        size_t frames = audio_feat_frames(j->cfg, d.n);
+        float *p = malloc(sizeof(float) * frames * (size_t)j->cfg->n_mels);
+        if (!p) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", it->file);
+        if (audio_melspec_compute(ms, d.samples, d.n, p, e) < 0) { free(p); return -1; }
+        j->noise_power[i] = p;
+        j->noise_frames[i] = frames;
+        return 0;
+    }
+    audio_fit_length(d.samples, d.n, clip, clip_n);
+    if (audio_melspec_compute(ms, clip, clip_n, feat, e) < 0) return -1;
+    return audio_cache_writer_put(j->w, i - j->corpus->n_noise, feat, e);
+}
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    audio_decoder dec;
+    audio_melspec ms;
+    ws_err e = {0};
+    audio_decoder_init(&dec, j->cfg->sample_rate);
+    size_t clip_n = audio_feat_clip_samples(j->cfg);
+    size_t feat_n = audio_feat_frames(j->cfg, clip_n) * (size_t)j->cfg->n_mels;
+    float *clip = malloc(sizeof(float) * clip_n), *feat = malloc(sizeof(float) * feat_n);
+    if (audio_melspec_init(&ms, j->cfg, &e) < 0) {
+        set_fatal(j, &e);
+    } else if (!clip || !feat) {
+        ws_err_set(&e, WS_EINTERNAL, "out of memory");
+        set_fatal(j, &e);
+    } else {
+        while (!atomic_load(&j->abort)) {
+            size_t i = atomic_fetch_add(&j->next, 1);
+            if (i >= j->n_items) break;
+            int rc = do_item(j, i, &dec, &ms, clip, feat, &e);
+            if (rc < 0) set_fatal(j, &e);
+            else if (rc == 1 && j->strict) atomic_store(&j->abort, 1);
+            atomic_fetch_add(&j->done, 1);
+        }
+    }
+    audio_melspec_release(&ms);
+    audio_decoder_release(&dec);
+    free(clip);
+    free(feat);
+    atomic_fetch_sub(&j->running, 1);
+    return NULL;
+}
+
+static int run_workers(job *j, const audio_featurize_opts *o, ws_err *e)
+{
+    int n = o->threads < 1 ? 1 : o->threads;
+    if ((size_t)n > j->n_items) n = (int)j->n_items;
+    pthread_t *th = calloc((size_t)n, sizeof *th);
+    if (!th) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    int started = 0;
+    atomic_store(&j->running, n);
+    for (; started < n; started++)
+        if (pthread_create(&th[started], NULL, worker, j) != 0) break;
+    if (started < n) {
+        atomic_fetch_sub(&j->running, n - started);
+        if (started == 0) { free(th); return ws_err_set(e, WS_EINTERNAL, "cannot start threads"); }
+    }
+    while (o->progress && atomic_load(&j->running) > 0) {
+        o->progress(o->progress_ctx, atomic_load(&j->done), j->n_items);
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+    free(th);
+    if (o->progress) o->progress(o->progress_ctx, atomic_load(&j->done), j->n_items);
+    return 0;
+}
+
+static uint64_t inputs_hash(const job *j, const audio_cache_entry *clips, size_t n_clips)
+{
+    audio_hash64_ctx h;
+    audio_hash64_init(&h, 0);
+    json_t *cj = audio_feat_config_to_json(j->cfg);
+    char *text = cj ? ws_json_canonical(cj) : NULL;
+    if (text) audio_hash64_update(&h, text, strlen(text) + 1);
+    free(text);
+    json_decref(cj);
+    char buf[64];
+    for (size_t i = 0; i < n_clips; i++) {
+        const char *p = clips[i].path, *cls = j->corpus->classes[clips[i].label];
+        audio_hash64_update(&h, p, strlen(p) + 1);
+        audio_hash64_update(&h, cls, strlen(cls) + 1);
+        int len = snprintf(buf, sizeof buf, "%d %lld", clips[i].split, j->bytes[j->corpus->n_noise + clips[i].slot]);
+        audio_hash64_update(&h, buf, (size_t)len + 1);
+    }
+    for (size_t k = 0; k < j->corpus->n_noise; k++) {
+        if (j->why[k]) continue;
+        const char *p = j->corpus->noise[k].path;
+        audio_hash64_update(&h, p, strlen(p) + 1);
+        int len = snprintf(buf, sizeof buf, "noise %lld", j->bytes[k]);
+        audio_hash64_update(&h, buf, (size_t)len + 1);
+    }
+    return audio_hash64_final(&h);
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Gathers the results, fills r and writes the index; takes ownership of the writer. */
+static int finish(job *j, const char *out_path, const audio_featurize_opts *o, audio_featurize_result *r, ws_err *e)
+{
+    const audio_corpus *c = j->corpus;
+    size_t nn = c->n_noise;
+    audio_cache_entry *clips = malloc(sizeof *clips * (c->n_clips + 1));
+    audio_cache_noise *noise = malloc(sizeof *noise * (nn + 1));
+    r->counts = calloc((size_t)c->n_classes * AUDIO_N_SPLITS + 1, sizeof(size_t));
+    r->skipped = calloc(j->n_items + 1, sizeof(audio_skip));
+    if (!clips || !noise || !r->counts || !r->skipped) {
+        free(clips); free(noise);
+        audio_cache_writer_abort(j->w);
+        return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    }
+    r->n_classes = c->n_classes;
+    for (size_t i = 0; i < j->n_items; i++) {
+        size_t k = i < c->n_clips ? i + nn : i - c->n_clips;   /* clips first, then noise */
+        const audio_item *it = item_of(j, k);
+        if (j->why[k]) {
+            r->skipped[r->n_skipped].path = strdup(it->path);
+            r->skipped[r->n_skipped++].reason = strdup(j->why[k]);
+        } else if (k >= nn) {
+            clips[r->n_clips++] = (audio_cache_entry){k - nn, it->label, it->split, it->path};
+            r->counts[(size_t)it->label * AUDIO_N_SPLITS + (size_t)it->split]++;
+        } else {
+            noise[r->n_noise++] = (audio_cache_noise){base_name(it->path), j->noise_power[k], j->noise_frames[k]};
+        }
+    }
+    int rc = -1;
+    if (r->n_clips == 0) {
+        ws_err_set(e, WS_EINPUT, "%s: no usable audio clips (%zu skipped)", c->root, r->n_skipped);
+        audio_cache_writer_abort(j->w);
+    } else {
+        r->inputs_hash = inputs_hash(j, clips, r->n_clips);
+        audio_cache_contents cc = {
+            .class_names = (const char *const *)c->classes, .n_classes = c->n_classes,
+            .clips = clips, .n_clips = r->n_clips, .noise = noise, .n_noise = r->n_noise,
+            .source = c->root, .created_by = o->created_by, .inputs_hash = r->inputs_hash,
+        };
+        rc = audio_cache_writer_commit(j->w, &cc, e);
+    }
+    j->w = NULL;
+    free(clips);
+    free(noise);
+    return rc;
+}
+
+int audio_featurize(const audio_corpus *corpus, const char *out_path, const audio_featurize_opts *o,
+                    audio_featurize_result *r, ws_err *e)
+{
+    double t0 = ws_mono_s();
+    memset(r, 0, sizeof *r);
+    if (audio_feat_config_validate(&o->cfg, "features", e) < 0) return -1;
+    r->n_mels = o->cfg.n_mels;
+    r->n_frames = (int)audio_feat_frames(&o->cfg, audio_feat_clip_samples(&o->cfg));
+    job j;
+    memset(&j, 0, sizeof j);
+    j.corpus = corpus;
+    j.cfg = &o->cfg;
+    j.strict = o->strict;
+    j.n_items = corpus->n_noise + corpus->n_clips;
+    atomic_init(&j.next, 0);
+    atomic_init(&j.done, 0);
+    atomic_init(&j.abort, 0);
+    atomic_init(&j.running, 0);
+    pthread_mutex_init(&j.lock, NULL);
+    j.why = calloc(j.n_items + 1, sizeof(char *));
+    j.bytes = calloc(j.n_items + 1, sizeof(long long));
+    j.noise_power = calloc(corpus->n_noise + 1, sizeof(float *));
+    j.noise_frames = calloc(corpus->n_noise + 1, sizeof(size_t));
+    int rc = -1;
+    if (!j.why || !j.bytes || !j.noise_power || !j.noise_frames) {
+        ws_err_set(e, WS_EINTERNAL, "out of memory");
+        goto out;
+    }
+    if (!(j.w = audio_cache_writer_open(out_path, &o->cfg, corpus->n_clips, e))) goto out;
+    if (run_workers(&j, o, e) < 0) goto out;
+    if (j.fatal.kind != WS_EOK) { *e = j.fatal; goto out; }
+    if (o->strict) {
+        /* workers stop at the first bad file they meet; report the earliest in corpus order of those seen */
+        for (size_t i = 0; i < j.n_items; i++) {
+            size_t k = i < corpus->n_clips ? i + corpus->n_noise : i - corpus->n_clips;
+            if (j.why[k]) { ws_err_set(e, WS_EINPUT, "%s (--strict)", j.why[k]); goto out; }
+        }
+    }
+    rc = finish(&j, out_path, o, r, e);
+out:
+    audio_cache_writer_abort(j.w);
+    for (size_t i = 0; j.why && i < j.n_items; i++) free(j.why[i]);
+    for (size_t k = 0; j.noise_power && k < corpus->n_noise; k++) free(j.noise_power[k]);
+    free(j.why); free(j.bytes); free(j.noise_power); free(j.noise_frames);
+    pthread_mutex_destroy(&j.lock);
+    r->seconds = ws_mono_s() - t0;
+    return rc;
+}
+
+void audio_featurize_result_release(audio_featurize_result *r)
+{
+    for (size_t i = 0; r->skipped && i < r->n_skipped; i++) { free(r->skipped[i].path); free(r->skipped[i].reason); }
+    free(r->skipped);
+    free(r->counts);
+    memset(r, 0, sizeof *r);
+}

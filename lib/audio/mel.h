@@ -1,0 +1,52 @@
+/* mel.h — mel power spectrograms as torchaudio.transforms.MelSpectrogram computes them
+ * (power 2, periodic Hann window centred in the FFT frame, optional centre padding), with the
+ * STFT on kissfft and a sparse triangular filterbank (htk or slaney scale, optional slaney area
+ * norm, built with torchaudio's formulas in double precision).
+ *
+ * Output layout is time-major, [frames][n_mels] float32: the layout of the feature cache.
+ * One audio_melspec per thread (kissfft's real-FFT state has scratch space). */
+#ifndef WS_AUDIO_MEL_H
+#define WS_AUDIO_MEL_H
+#include <stddef.h>
+#include "audio/featconf.h"
+#include "core/err.h"
+
+/* Filter m covers FFT bins first[m] .. first[m] + count[m] - 1 with weights w + off[m]. */
+typedef struct audio_melbank {
+    int n_mels, n_freqs;
+    int *first;            /* [n_mels] first bin with a non-zero weight */
+    int *count;            /* [n_mels] number of bins (0 for an empty filter) */
+    size_t *off;           /* [n_mels] offset of the filter's weights in w */
+    float *w;              /* packed non-zero weights (computed in double, stored as float) */
+} audio_melbank;
+
+int audio_melbank_init(audio_melbank *fb, const audio_feat_config *c, ws_err *e);
+void audio_melbank_release(audio_melbank *fb);
+/* mel[m] = sum_k fb[k][m] * power[k]; power [n_freqs], mel [n_mels]. */
+void audio_melbank_apply(const audio_melbank *fb, const float *power, float *mel);
+/* The dense matrix [n_freqs][n_mels], as torchaudio.functional.melscale_fbanks returns it. */
+void audio_melbank_dense(const audio_melbank *fb, float *out);
+
+/* Hz <-> mel on either scale (torchaudio's _hz_to_mel / _mel_to_hz). */
+double audio_hz_to_mel(double hz, int mel_scale);
+double audio_mel_to_hz(double mel, int mel_scale);
+
+typedef struct audio_melspec {
+    audio_feat_config cfg;
+    audio_melbank fb;
+    void *fft;             /* kiss_fftr_cfg */
+    float *frame;          /* [n_fft] windowed frame, zero outside the window */
+    float *window;         /* [win_length] periodic Hann */
+    void *spec;            /* [n_freqs] kiss_fft_cpx */
+    float *power;          /* [n_freqs] */
+    float *padded;         /* centre-padded signal, grown as needed */
+    size_t padded_cap;     /* floats */
+} audio_melspec;
+
+int audio_melspec_init(audio_melspec *m, const audio_feat_config *c, ws_err *e);
+void audio_melspec_release(audio_melspec *m);
+/* Mel power of x[0..n): writes audio_feat_frames(cfg, n) rows of n_mels into out and returns
+ * the number of frames, or -1 (signal too short for the settings; out of memory). */
+long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e);
+
+#endif

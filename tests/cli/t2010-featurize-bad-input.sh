@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# featurize on a corpus with every kind of broken file: empty, truncated, not audio, zero length,
+# NaN and Inf samples, more than two channels, absurd sample rates, and a broken noise file. The
+# run finishes, names each bad file once on stderr, counts them, and writes a valid cache of the
+# good clips; --strict makes the first one fatal (exit 2) and leaves no cache.
+. "$WS_ROOT/tests/cli/lib.sh"
+
+mkdir -p c/yes c/no c/_background_noise_
+for i in 0 1 2; do
+  sox -n -r 16000 -b 16 -c 1 "c/yes/good${i}_nohash_0.wav" synth 1 sine $((400 + 100 * i)) vol 0.2
+  sox -n -r 16000 -b 16 -c 1 "c/no/good${i}_nohash_0.wav" synth 0.6 sine $((1500 + 100 * i)) vol 0.2
+done
+sox -n -r 16000 -b 16 -c 1 c/_background_noise_/pink.wav synth 2 pinknoise vol 0.1
+: > c/yes/empty.wav
+head -c 9000 c/yes/good0_nohash_0.wav > c/yes/truncated.wav
+echo "this is not a sound" > c/no/text.wav
+head -c 44 c/no/good0_nohash_0.wav > c/no/zero.wav
+sox -n -r 16000 -b 16 -c 4 c/no/four.wav synth 0.5 sine 440
+head -c 20000 c/_background_noise_/pink.wav > c/_background_noise_/cut.wav
+# float WAVs with a NaN and an Inf, and 16-bit WAVs at 1 Hz and 10 MHz
+"$PY" - <<'P'
+import math, struct
+def wav(path, rate, fmt, bits, samples):
+    kind = "<%d%s" % (len(samples), "f" if fmt == 3 else "h")
+    data = struct.pack(kind, *samples)
+    fmt_chunk = struct.pack("<HHIIHH", fmt, 1, rate, rate * bits // 8, bits // 8, bits)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt_chunk + b"data" + struct.pack("<I", len(data)) + data
+    open(path, "wb").write(b"RIFF" + struct.pack("<I", len(body)) + body)
+tone = [0.1 * math.sin(i / 5) for i in range(16000)]
+wav("c/yes/nan.wav", 16000, 3, 32, tone[:8000] + [float("nan")] + tone[8001:])
+wav("c/yes/inf.wav", 16000, 3, 32, tone[:100] + [float("inf")] + tone[101:])
+wav("c/yes/float_ok_nohash_0.wav", 16000, 3, 32, tone)
+wav("c/no/rate1.wav", 1, 1, 16, [0] * 100)
+wav("c/no/rate10M.wav", 10000000, 1, 16, [int(3000 * x) for x in tone])
+P
+bad=(yes/empty.wav yes/truncated.wav no/text.wav no/zero.wav no/four.wav yes/nan.wav yes/inf.wav
+     no/rate1.wav no/rate10M.wav _background_noise_/cut.wav)
+
+test_expect_code 0 runs-through featurize -q -o c.feat c
+test_expect_success summary-counts 'jq -e ".clips == 7 and .skipped == 10 and .noise == 1" out >/dev/null'
+test_expect_success one-line-per-bad-file '[ "$(grep -c "^featurize: skipped " err)" = 10 ] && [ "$(wc -l <err)" = 10 ]'
+for f in "${bad[@]}"; do
+  test_expect_success "names $f" 'grep -q "^featurize: skipped c/$f: " err'
+done
+test_expect_success reasons 'grep -q "empty.wav: empty file" err && grep -q "truncated.wav: truncated" err &&
+  grep -q "text.wav: not audio" err && grep -q "zero.wav: zero length" err && grep -q "four.wav: 4 channels" err &&
+  grep -q "nan.wav: non-finite sample" err && grep -q "inf.wav: non-finite sample" err &&
+  grep -q "rate1.wav: absurd sample rate 1 Hz" err && grep -q "rate10M.wav: absurd sample rate" err &&
+  grep -q "cut.wav: truncated" err'
+test_expect_code 0 cache-valid featurize --describe c.feat
+test_expect_success cache-holds-good-clips 'jq -e ".clips == 7 and .counts.yes.total == 4 and .counts.no.total == 3
+  and (.noise | map(.name)) == [\"pink.wav\"]" out >/dev/null'
+test_expect_success no-bad-paths-in-cache 'for i in 0 1 2 3 4 5 6; do featurize --dump c.feat --clip $i | jq -r .path; done >paths &&
+  ! grep -q -e empty -e truncated -e text -e zero -e four -e nan -e inf -e rate paths && grep -q float_ok paths'
+
+test_expect_code 2 strict featurize -q --strict -o s.feat c
+test_expect_success strict-no-cache '[ ! -e s.feat ] && ! ls s.feat.tmp.* 2>/dev/null && grep -q "(--strict)" err'
+test_expect_success strict-names-a-bad-file '[ "$(wc -l <err)" = 1 ] &&
+  grep -q -E "^featurize: c/(yes|no|_background_noise_)/(empty|truncated|text|zero|four|nan|inf|rate1|rate10M|cut).wav: " err'
+
+mkdir -p allbad/yes && : > allbad/yes/a.wav && echo x > allbad/yes/b.wav
+test_expect_code 2 nothing-usable featurize -q -o a.feat allbad
+test_expect_success nothing-usable-message 'grep -q "no usable audio clips (2 skipped)" err && [ ! -e a.feat ]'

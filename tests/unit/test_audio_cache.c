@@ -1,0 +1,209 @@
+/* test_audio_cache.c — the feature cache: write (with a skipped slot and noise streams), map and
+ * read back every field, describe and dump, settings comparison, and the failure paths: a flipped
+ * byte (checksum), a truncated file, an unknown version, not a cache, an unwritable place, abort
+ * leaving nothing behind. */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "audio/cache.h"
+#include "harness.h"
+
+static char dir[256];
+static audio_feat_config cfg;
+static size_t clip_floats;
+
+static const char *tmp_path(const char *name)
+{
+    static char p[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+/* Slots 0..4 written, slot 2 dropped; clip values encode slot and position. */
+static int write_cache(const char *path, ws_err *e)
+{
+    audio_cache_writer *w = audio_cache_writer_open(path, &cfg, 5, e);
+    if (!w) return -1;
+    float *f = malloc(sizeof(float) * clip_floats);
+    for (size_t s = 0; s < 5; s++) {
+        for (size_t i = 0; i < clip_floats; i++) f[i] = (float)(s * 100000 + i);
+        if (audio_cache_writer_put(w, s, f, e) < 0) { free(f); audio_cache_writer_abort(w); return -1; }
+    }
+    free(f);
+    static const char *const classes[] = {"no", "yes"};
+    audio_cache_entry clips[] = {{0, 0, 0, "no/a_nohash_0.wav"}, {1, 1, 1, "yes/b_nohash_0.wav"},
+                                 {3, 1, 2, "yes/c_nohash_1.wav"}, {4, 0, 0, "no/d.wav"}};
+    static float n1[7 * 40], n2[3 * 40];
+    for (int i = 0; i < 7 * 40; i++) n1[i] = 0.5f * (float)i;
+    for (int i = 0; i < 3 * 40; i++) n2[i] = -1.0f;
+    audio_cache_noise noise[] = {{"white.wav", n1, 7}, {"hum.wav", n2, 3}};
+    audio_cache_contents c = {classes, 2, clips, 4, noise, 2, "corpus/x", "test 1", 0xabcdef12345ull};
+    return audio_cache_writer_commit(w, &c, e);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "%s/ws-cache-test.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
+    audio_feat_config_default(&cfg);
+    clip_floats = 101 * 40;
+}
+
+static void test_roundtrip(void)
+{
+    ws_err e = {0};
+    CHECK(write_cache(tmp_path("a.feat"), &e) == 0, "write: %.300s", e.msg);
+    audio_cache c;
+    CHECK(audio_cache_open(&c, tmp_path("a.feat"), 0, &e) == 0, "open: %.300s", e.msg);
+    if (!c.map_) return;
+    CHECK(c.verified == 1 && c.version == 1, "verified %d version %d", c.verified, c.version);
+    CHECK(c.n_clips == 4 && c.n_frames == 101 && c.n_mels == 40 && c.n_classes == 2, "shapes %zu %d %d %d",
+          c.n_clips, c.n_frames, c.n_mels, c.n_classes);
+    static const size_t slots[] = {0, 1, 3, 4};
+    for (size_t j = 0; j < 4; j++) {
+        const float *f = audio_cache_clip(&c, j);
+        CHECK(f[0] == (float)(slots[j] * 100000) && f[clip_floats - 1] == (float)(slots[j] * 100000 + clip_floats - 1),
+              "clip %zu holds slot %g", j, f[0] / 100000);
+    }
+    CHECK(((uintptr_t)c.features & 4095) == 0, "features not page-aligned");
+    CHECK(c.labels[0] == 0 && c.labels[1] == 1 && c.labels[2] == 1 && c.labels[3] == 0, "labels");
+    CHECK(c.splits[0] == 0 && c.splits[1] == 1 && c.splits[2] == 2 && c.splits[3] == 0, "splits");
+    CHECK(!strcmp(audio_cache_path(&c, 2), "yes/c_nohash_1.wav") && !strcmp(audio_cache_path(&c, 3), "no/d.wav"), "paths");
+    CHECK(!strcmp(c.class_names[0], "no") && !strcmp(c.class_names[1], "yes"), "class names");
+    CHECK(audio_cache_class_id(&c, "yes") == 1 && audio_cache_class_id(&c, "maybe") == -1, "class ids");
+    CHECK(audio_cache_count(&c, 1, -1) == 2 && audio_cache_count(&c, -1, 0) == 2 && audio_cache_count(&c, 0, 2) == 0, "counts");
+    CHECK(c.n_noise == 2 && !strcmp(c.noise[0].name, "white.wav") && c.noise[0].n_frames == 7 &&
+          c.noise[0].power[7 * 40 - 1] == 0.5f * (7 * 40 - 1) && c.noise[1].n_frames == 3 && c.noise[1].power[0] == -1.0f,
+          "noise streams");
+    CHECK(c.inputs_hash == 0xabcdef12345ull && !strcmp(c.source, "corpus/x") && !strcmp(c.created_by, "test 1"), "meta");
+    CHECK(audio_cache_check_config(&c, "a.feat", &cfg, &e) == 0, "same settings refused: %.300s", e.msg);
+    audio_feat_config other = cfg;
+    other.n_mels = 64;
+    CHECK(audio_cache_check_config(&c, "a.feat", &other, &e) < 0 && e.kind == WS_EINPUT &&
+          strstr(e.msg, "n_mels: 40 in the cache, 64 wanted"), "settings check: %.300s", e.msg);
+    other = cfg;
+    other.mel_scale = AUDIO_MEL_SLANEY;
+    CHECK(audio_cache_check_config(&c, "a.feat", &other, &e) < 0 && strstr(e.msg, "mel_scale"), "%.300s", e.msg);
+
+    json_t *d = audio_cache_describe(&c, "a.feat");
+    CHECK(d && json_integer_value(json_object_get(d, "clips")) == 4, "describe clips");
+    CHECK(json_integer_value(json_object_get(json_object_get(json_object_get(d, "counts"), "yes"), "test")) == 1,
+          "describe counts");
+    CHECK(json_integer_value(json_object_get(json_object_get(d, "features"), "n_fft")) == 512, "describe settings");
+    json_decref(d);
+    json_t *u = audio_cache_dump_clip(&c, 1);
+    CHECK(u && !strcmp(json_string_value(json_object_get(u, "label")), "yes") &&
+          !strcmp(json_string_value(json_object_get(u, "split")), "validation") &&
+          json_array_size(json_object_get(u, "mel_power")) == 101 &&
+          json_real_value(json_array_get(json_array_get(json_object_get(u, "mel_power"), 0), 1)) == 100001.0,
+          "dump");
+    json_decref(u);
+    audio_cache_close(&c);
+    audio_cache_close(&c);   /* twice is fine */
+}
+
+static void test_deterministic(void)
+{
+    ws_err e = {0};
+    CHECK(write_cache(tmp_path("b.feat"), &e) == 0 && write_cache(tmp_path("c.feat"), &e) == 0, "%.300s", e.msg);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", tmp_path("b.feat"), tmp_path("c.feat"));
+    CHECK(system(cmd) == 0, "the same contents gave different files");
+}
+
+static int copy_modify(const char *from, const char *to, long off, unsigned char xor_byte, long truncate_to)
+{
+    FILE *f = fopen(from, "rb"), *g = fopen(to, "wb");
+    if (!f || !g) return -1;
+    int ch;
+    long pos = 0;
+    while ((ch = fgetc(f)) != EOF && (truncate_to < 0 || pos < truncate_to)) {
+        if (pos == off) ch ^= xor_byte;
+        fputc(ch, g);
+        pos++;
+    }
+    fclose(f);
+    return fclose(g);
+}
+
+static void test_corruption(void)
+{
+    ws_err e = {0};
+    audio_cache c;
+    char good[512];
+    snprintf(good, sizeof good, "%s", tmp_path("a.feat"));
+    if (access(good, R_OK) != 0) CHECK(write_cache(good, &e) == 0, "%.300s", e.msg);
+    /* a flipped feature byte: the checksum sees it; without verification the structure is fine */
+    copy_modify(good, tmp_path("flip.feat"), 4096 + 1234, 0x10, -1);
+    CHECK(audio_cache_open(&c, tmp_path("flip.feat"), 0, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, "checksum mismatch"),
+          "flipped byte: %.300s", e.msg);
+    CHECK(audio_cache_open(&c, tmp_path("flip.feat"), AUDIO_CACHE_NO_VERIFY, &e) == 0 && !c.verified, "no-verify: %.300s", e.msg);
+    audio_cache_close(&c);
+    /* a label out of range: refused even without verification */
+    audio_cache ok;
+    CHECK(audio_cache_open(&ok, good, 0, &e) == 0, "%.300s", e.msg);
+    long label_off = (long)((const char *)ok.labels - (const char *)ok.map_);
+    audio_cache_close(&ok);
+    copy_modify(good, tmp_path("label.feat"), label_off, 0x7f, -1);
+    CHECK(audio_cache_open(&c, tmp_path("label.feat"), AUDIO_CACHE_NO_VERIFY, &e) < 0 && strstr(e.msg, "bad label"),
+          "bad label: %.300s", e.msg);
+    /* truncated */
+    copy_modify(good, tmp_path("short.feat"), -1, 0, 20000);
+    CHECK(audio_cache_open(&c, tmp_path("short.feat"), 0, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, "truncated"),
+          "truncated: %.300s", e.msg);
+    copy_modify(good, tmp_path("tiny.feat"), -1, 0, 100);
+    CHECK(audio_cache_open(&c, tmp_path("tiny.feat"), 0, &e) < 0 && strstr(e.msg, "shorter than a header"), "%.300s", e.msg);
+    /* version 1 -> 3 */
+    copy_modify(good, tmp_path("v3.feat"), 8, 0x02, -1);
+    CHECK(audio_cache_open(&c, tmp_path("v3.feat"), 0, &e) < 0 && e.kind == WS_EINPUT &&
+          strstr(e.msg, "version 3 is not supported"), "version: %.300s", e.msg);
+    /* not a cache */
+    FILE *f = fopen(tmp_path("text.feat"), "w");
+    for (int i = 0; i < 100; i++) fputs("hello, world\n", f);
+    fclose(f);
+    CHECK(audio_cache_open(&c, tmp_path("text.feat"), 0, &e) < 0 && strstr(e.msg, "wrong magic"), "%.300s", e.msg);
+    CHECK(audio_cache_open(&c, tmp_path("missing.feat"), 0, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, "cannot open"),
+          "%.300s", e.msg);
+}
+
+static void test_writer_failures(void)
+{
+    ws_err e = {0};
+    CHECK(audio_cache_writer_open("/nonexistent-dir/x/a.feat", &cfg, 3, &e) == NULL && e.kind == WS_EINPUT,
+          "unwritable place: kind %d %.300s", e.kind, e.msg);
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    mkdir(sub, 0700);
+    snprintf(sub, sizeof sub, "%s/sub/x.feat", dir);
+    audio_cache_writer *w = audio_cache_writer_open(sub, &cfg, 3, &e);
+    CHECK(w != NULL, "%.300s", e.msg);
+    float *f = calloc(clip_floats, sizeof(float));
+    CHECK(audio_cache_writer_put(w, 3, f, &e) < 0, "slot out of range accepted");
+    audio_cache_writer_put(w, 0, f, &e);
+    free(f);
+    audio_cache_writer_abort(w);
+    audio_cache_writer_abort(NULL);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    DIR *d = opendir(sub);
+    int n = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d))) n += de->d_name[0] != '.';
+    if (d) closedir(d);
+    CHECK(n == 0, "abort left %d files behind", n);
+}
+
+int main(void)
+{
+    setup();
+    RUN(test_roundtrip);
+    RUN(test_deterministic);
+    RUN(test_corruption);
+    RUN(test_writer_failures);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
+    return test_summary();
+}

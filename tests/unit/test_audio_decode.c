@@ -1,0 +1,186 @@
+/* test_audio_decode.c — decoding: 16-bit samples scaled as torchaudio.load does, stereo mix-down,
+ * resampling lengths and content, pad/crop, and each kind of bad audio refused with its reason;
+ * then the corpus scanner on a small folder (classes, noise, lists, which_set). Files are written
+ * with libsndfile into a temporary folder. */
+#include <math.h>
+#include <sndfile.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "audio/corpus.h"
+#include "audio/decode.h"
+#include "audio/split.h"
+#include "harness.h"
+
+static char dir[256];
+
+static const char *path_of(const char *name)
+{
+    static char p[4][600];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+static int write_wav(const char *name, int rate, int channels, int format, const float *x, long frames)
+{
+    SF_INFO info = {0};
+    info.samplerate = rate;
+    info.channels = channels;
+    info.format = SF_FORMAT_WAV | format;
+    SNDFILE *f = sf_open(path_of(name), SFM_WRITE, &info);
+    if (!f) return -1;
+    sf_command(f, SFC_SET_CLIPPING, NULL, SF_TRUE);
+    long w = (long)sf_writef_float(f, x, frames);
+    sf_close(f);
+    return w == frames ? 0 : -1;
+}
+
+static void test_pcm16_scaling(void)
+{
+    float x[1000];
+    for (int i = 0; i < 1000; i++) x[i] = (float)((i % 200) - 100) / 128.0f;   /* exact in 16 bits */
+    CHECK(write_wav("a.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1000) == 0, "write");
+    audio_decoder d;
+    audio_decoder_init(&d, 16000);
+    audio_decoded o;
+    ws_err e = {0};
+    CHECK(audio_decode(&d, path_of("a.wav"), 0, &o, &e) == 0, "%.300s", e.msg);
+    CHECK(o.n == 1000 && o.src_rate == 16000 && o.channels == 1, "n %zu rate %d", o.n, o.src_rate);
+    double worst = 0;
+    for (size_t i = 0; i < o.n; i++) worst = fmax(worst, fabs(o.samples[i] - x[i]));
+    CHECK(worst == 0, "16-bit samples not scaled by 1/32768 (off by %g)", worst);
+    CHECK(audio_decode(&d, path_of("a.wav"), 0.01, &o, &e) == 0 && o.n == 160, "max_seconds read %zu", o.n);
+    audio_decoder_release(&d);
+}
+
+static void test_stereo_resample(void)
+{
+    enum { N = 22050 };
+    float *x = malloc(sizeof(float) * 2 * N);
+    for (int i = 0; i < N; i++) {
+        x[2 * i] = 0.5f * (float)sin(2 * M_PI * 440.0 * i / 22050);
+        x[2 * i + 1] = 0.1f;
+    }
+    CHECK(write_wav("st.wav", 22050, 2, SF_FORMAT_FLOAT, x, N) == 0, "write");
+    free(x);
+    audio_decoder d;
+    audio_decoder_init(&d, 16000);
+    audio_decoded o;
+    ws_err e = {0};
+    CHECK(audio_decode(&d, path_of("st.wav"), 0, &o, &e) == 0, "%.300s", e.msg);
+    CHECK(labs((long)o.n - 16000) <= 2 && o.channels == 2 && o.src_rate == 22050, "resampled to %zu samples", o.n);
+    /* mean of the channels: 0.25 sin + 0.05; check the DC and the tone's amplitude mid-signal */
+    double mean = 0, peak = 0;
+    for (size_t i = 4000; i < 12000; i++) { mean += o.samples[i]; peak = fmax(peak, fabs(o.samples[i] - 0.05)); }
+    mean /= 8000;
+    CHECK(fabs(mean - 0.05) < 1e-3 && fabs(peak - 0.25) < 2e-3, "mix-down: mean %g, peak %g", mean, peak);
+    audio_decoder_release(&d);
+}
+
+static void test_fit_length(void)
+{
+    float x[5] = {1, 2, 3, 4, 5}, y[8];
+    audio_fit_length(x, 5, y, 8);
+    CHECK(y[4] == 5 && y[5] == 0 && y[7] == 0, "pad");
+    audio_fit_length(x, 5, y, 3);
+    CHECK(y[0] == 1 && y[2] == 3, "crop");
+}
+
+static void expect_bad(const char *name, const char *reason)
+{
+    audio_decoder d;
+    audio_decoder_init(&d, 16000);
+    audio_decoded o;
+    ws_err e = {0};
+    int rc = audio_decode(&d, path_of(name), 0, &o, &e);
+    CHECK(rc < 0 && e.kind == WS_EINPUT && strstr(e.msg, reason) && strstr(e.msg, name), "%s: rc %d '%s'", name, rc, e.msg);
+    audio_decoder_release(&d);
+}
+
+static void test_bad_audio(void)
+{
+    float x[4 * 800];
+    for (int i = 0; i < 4 * 800; i++) x[i] = 0.1f * (float)sin(i / 3.0);
+    write_wav("four.wav", 16000, 4, SF_FORMAT_PCM_16, x, 800);
+    write_wav("slow.wav", 500, 1, SF_FORMAT_PCM_16, x, 800);
+    write_wav("zero.wav", 16000, 1, SF_FORMAT_PCM_16, x, 0);
+    x[100] = NAN;
+    write_wav("nan.wav", 16000, 1, SF_FORMAT_FLOAT, x, 800);
+    x[100] = INFINITY;
+    write_wav("inf.wav", 16000, 1, SF_FORMAT_FLOAT, x, 800);
+    x[100] = 0;
+    write_wav("cut.wav", 16000, 1, SF_FORMAT_PCM_16, x, 800);
+    CHECK(truncate(path_of("cut.wav"), 44 + 700) == 0, "truncate");
+    FILE *f = fopen(path_of("empty.wav"), "w");
+    fclose(f);
+    f = fopen(path_of("text.wav"), "w");
+    fputs("RIFF? no, just text\n", f);
+    fclose(f);
+    expect_bad("four.wav", "4 channels (at most 2)");
+    expect_bad("slow.wav", "absurd sample rate 500 Hz");
+    expect_bad("zero.wav", "zero length");
+    expect_bad("nan.wav", "non-finite sample (NaN or Inf) at frame 100");
+    expect_bad("inf.wav", "non-finite sample");
+    expect_bad("cut.wav", "truncated");
+    expect_bad("empty.wav", "empty file");
+    expect_bad("text.wav", "not audio");
+    expect_bad("missing.wav", "cannot open");
+}
+
+static void write_text(const char *name, const char *text)
+{
+    FILE *f = fopen(path_of(name), "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_corpus_layout(void)
+{
+    float x[1600] = {0};
+    char sub[700];
+    static const char *const dirs[] = {"c", "c/yes", "c/no", "c/_background_noise_", "c/_other_"};
+    for (int i = 0; i < 5; i++) { snprintf(sub, sizeof sub, "%s/%s", dir, dirs[i]); mkdir(sub, 0700); }
+    write_wav("c/yes/s1_nohash_0.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
+    write_wav("c/yes/s2_nohash_0.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
+    write_wav("c/no/s1_nohash_1.flac", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
+    write_wav("c/_background_noise_/n.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
+    write_wav("c/_other_/ignored.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
+    write_text("c/yes/notes.txt", "ignored\n");
+    write_text("c/_background_noise_/README.md", "ignored\n");
+    audio_corpus c;
+    ws_err e = {0};
+    CHECK(audio_corpus_scan(&c, path_of("c/"), &e) == 0, "%.300s", e.msg);
+    CHECK(c.n_classes == 2 && !strcmp(c.classes[0], "no") && !strcmp(c.classes[1], "yes"), "classes");
+    CHECK(c.n_clips == 3 && c.n_noise == 1 && !strcmp(c.noise[0].path, "_background_noise_/n.wav"), "items %zu %zu", c.n_clips, c.n_noise);
+    CHECK(!strcmp(c.clips[0].path, "no/s1_nohash_1.flac") && c.clips[0].label == 0 && !strcmp(c.split_rule, "which_set"), "first clip");
+    for (size_t i = 0; i < c.n_clips; i++)
+        CHECK(c.clips[i].split == audio_which_set(c.clips[i].path, 10, 10), "which_set of %s", c.clips[i].path);
+    audio_corpus_release(&c);
+    write_text("c/testing_list.txt", "yes/s2_nohash_0.wav\n");
+    CHECK(audio_corpus_scan(&c, path_of("c"), &e) == 0, "%.300s", e.msg);
+    CHECK(!strcmp(c.split_rule, "lists") && c.clips[2].split == AUDIO_SPLIT_TEST && c.clips[0].split == AUDIO_SPLIT_TRAIN &&
+          c.clips[1].split == AUDIO_SPLIT_TRAIN, "list splits");
+    audio_corpus_release(&c);
+    write_text("c/validation_list.txt", "yes/s2_nohash_0.wav\n");
+    CHECK(audio_corpus_scan(&c, path_of("c"), &e) < 0 && strstr(e.msg, "in both"), "listed twice: %.300s", e.msg);
+    write_text("c/validation_list.txt", "\n_other_/ignored.wav\n");
+    CHECK(audio_corpus_scan(&c, path_of("c"), &e) < 0 && e.kind == WS_EINPUT &&
+          strstr(e.msg, "validation_list.txt:2: unknown label '_other_'"), "unknown label: %.300s", e.msg);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "%s/ws-decode-test.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    RUN(test_pcm16_scaling);
+    RUN(test_stereo_resample);
+    RUN(test_fit_length);
+    RUN(test_bad_audio);
+    RUN(test_corpus_layout);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
+    return test_summary();
+}

@@ -1,0 +1,87 @@
+/* test_audio_featconf.c — feature settings: the built-in defaults are configs/features/default.json,
+ * JSON round trip, torchaudio's f_max null, validation messages, comparison; frame counts. */
+#include <stdlib.h>
+#include "audio/featconf.h"
+#include "core/json.h"
+#include "harness.h"
+
+static int from_text(const char *text, audio_feat_config *c, ws_err *e)
+{
+    json_t *j = ws_json_load_string(text, "t", e);
+    if (!j) return -1;
+    int rc = audio_feat_config_from_json(j, "cfg", c, e);
+    json_decref(j);
+    return rc;
+}
+
+static void test_default_file(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/configs/features/default.json", getenv("WS_ROOT") ? getenv("WS_ROOT") : ".");
+    audio_feat_config a, b;
+    ws_err e = {0};
+    CHECK(audio_feat_config_load(path, &a, &e) == 0, "%.300s", e.msg);
+    audio_feat_config_default(&b);
+    char msg[256];
+    CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 0, "default.json differs from the built-in defaults: %s", msg);
+    CHECK(a.sample_rate == 16000 && a.n_fft == 512 && a.win_length == 400 && a.hop_length == 160 && a.n_mels == 40 &&
+          a.mel_scale == AUDIO_MEL_HTK && a.norm == AUDIO_NORM_NONE && a.center, "default values");
+    CHECK(audio_feat_clip_samples(&a) == 16000 && audio_feat_frames(&a, 16000) == 101 && audio_feat_n_freqs(&a) == 257, "shapes");
+}
+
+static void test_roundtrip(void)
+{
+    audio_feat_config a, b;
+    ws_err e = {0};
+    CHECK(from_text("{\"n_mels\": 64, \"mel_scale\": \"slaney\", \"norm\": \"slaney\", \"f_max\": null, \"center\": false,"
+                    " \"pad_mode\": \"constant\", \"clip_seconds\": 1.5, \"power\": 2, \"window_fn\": \"hann\"}", &a, &e) == 0,
+          "%.300s", e.msg);
+    CHECK(a.f_max == 8000 && a.n_mels == 64 && a.norm == AUDIO_NORM_SLANEY && !a.center && a.pad_mode == AUDIO_PAD_CONSTANT,
+          "parsed values");
+    CHECK(audio_feat_frames(&a, audio_feat_clip_samples(&a)) == 1 + (24000 - 512) / 160, "frames without centre");
+    json_t *j = audio_feat_config_to_json(&a);
+    CHECK(j && audio_feat_config_from_json(j, "again", &b, &e) == 0, "%.300s", e.msg);
+    json_decref(j);
+    CHECK(audio_feat_config_diff(&a, &b, NULL, 0) == 0, "round trip changed the settings");
+    b.hop_length = 128;
+    char msg[256];
+    CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 1 && !strcmp(msg, "hop_length: 160 in the cache, 128 wanted"), "%s", msg);
+    b = a;
+    b.clip_seconds = 1.50000001;   /* same number of samples: same features */
+    CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 0, "%s", msg);
+}
+
+static void test_errors(void)
+{
+    static const struct { const char *json, *want; } cases[] = {
+        {"{\"n_mel\": 3}", "cfg: unknown key 'n_mel'"},
+        {"{\"mel_scale\": \"bark\"}", "cfg.mel_scale: expected \"htk\", \"slaney\""},
+        {"{\"norm\": \"l2\"}", "cfg.norm: expected null, \"slaney\""},
+        {"{\"f_max\": 9000}", "cfg.f_max: 9000 Hz is above the Nyquist frequency (8000 Hz)"},
+        {"{\"f_min\": 8000, \"f_max\": 7000}", "cfg.f_min"},
+        {"{\"n_fft\": 511}", "cfg.n_fft: 511 is not an even number"},
+        {"{\"win_length\": 1024}", "cfg.win_length: 1024 is outside 1..n_fft (512)"},
+        {"{\"hop_length\": 0}", "cfg.hop_length"},
+        {"{\"n_mels\": 2.5}", "cfg.n_mels: expected an integer, got a fraction"},
+        {"{\"sample_rate\": 100}", "cfg.sample_rate: 100 Hz is outside"},
+        {"{\"clip_seconds\": 0.01}", "too short for n_fft 512"},
+        {"{\"power\": 1.0}", "cfg.power: only 2.0"},
+        {"{\"window_fn\": \"hamming\"}", "cfg.window_fn"},
+        {"{\"center\": 1}", "cfg.center: expected true or false"},
+        {"[1]", "cfg: expected an object"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        audio_feat_config c;
+        ws_err e = {0};
+        int rc = from_text(cases[i].json, &c, &e);
+        CHECK(rc < 0 && e.kind == WS_EINPUT && strstr(e.msg, cases[i].want), "%s: rc %d, '%s'", cases[i].json, rc, e.msg);
+    }
+}
+
+int main(void)
+{
+    RUN(test_default_file);
+    RUN(test_roundtrip);
+    RUN(test_errors);
+    return test_summary();
+}

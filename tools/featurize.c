@@ -1,0 +1,181 @@
+/* featurize — decode a corpus of audio once and write its feature cache (linear mel power per
+ * clip, labels, splits, noise streams), so no trial ever decodes audio or takes an FFT; or show
+ * what a cache holds (--describe, --dump). The work lives in lib/audio. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "audio/cache.h"
+#include "audio/corpus.h"
+#include "audio/featurize.h"
+#include "audio/hash64.h"
+#include "audio/split.h"
+#include "core/cli.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "core/progress.h"
+
+static void usage(void)
+{
+    printf("Usage: featurize [OPTIONS] --out CACHE INPUT\n"
+           "       featurize --describe CACHE\n"
+           "       featurize --dump CACHE --clip I\n"
+           "Decode INPUT once and write its feature cache: linear mel power per clip, labels,\n"
+           "splits and background-noise streams, memory-mappable, with a checksum.\n"
+           "INPUT is a folder in Speech Commands layout (CLASS/FILE, validation_list.txt,\n"
+           "testing_list.txt, _background_noise_/) or a JSONL manifest of\n"
+           "{\"path\",\"label\",\"split\"} lines. Prints one JSON summary line.\n"
+           "\n"
+           "  -c, --config FILE     feature settings, torchaudio names (default: built in, the\n"
+           "                        values of configs/features/default.json)\n"
+           "  -o, --out CACHE       the cache to write (temporary file, renamed when complete)\n"
+           "  -j, --threads N       worker threads (default 2)\n"
+           "      --strict          a bad audio file is an error (exit 2), not skipped\n"
+           "  -q, --quiet           no progress bar\n"
+           "      --describe CACHE  print the cache's header as one JSON line\n"
+           "      --dump CACHE      print one clip's mel power as JSON (needs --clip)\n"
+           "      --clip I          the clip for --dump (0-based)\n"
+           "  -h, --help            this help\n"
+           "  -V, --version         the version\n"
+           "\n"
+           "Bad audio (empty, truncated, not audio, zero length, NaN/Inf samples, more than two\n"
+           "channels, an absurd sample rate) is skipped with one line each on stderr and counted.\n"
+           "Exit status: 0 done, 2 usage or input error, 3 internal error.\n");
+}
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    (void)total;
+    ws_progress_update(ctx, done);
+}
+
+static json_t *summary_json(const audio_corpus *c, const audio_featurize_result *r, const char *out, int threads)
+{
+    json_t *classes = json_object(), *splits = json_object();
+    size_t split_tot[AUDIO_N_SPLITS] = {0};
+    for (int k = 0; k < r->n_classes; k++) {
+        json_t *o = json_object();
+        for (int s = 0; s < AUDIO_N_SPLITS; s++) {
+            size_t v = r->counts[(size_t)k * AUDIO_N_SPLITS + (size_t)s];
+            json_object_set_new(o, audio_split_name(s), json_integer((json_int_t)v));
+            split_tot[s] += v;
+        }
+        json_object_set_new(classes, c->classes[k], o);
+    }
+    for (int s = 0; s < AUDIO_N_SPLITS; s++)
+        json_object_set_new(splits, audio_split_name(s), json_integer((json_int_t)split_tot[s]));
+    char ih[17];
+    audio_hash64_hex(r->inputs_hash, ih);
+    return json_pack("{s:s, s:I, s:o, s:o, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:o}",
+        "cache", out, "clips", (json_int_t)r->n_clips, "classes", classes, "splits", splits,
+        "noise", (json_int_t)r->n_noise, "skipped", (json_int_t)r->n_skipped, "split_rule", c->split_rule,
+        "frames", r->n_frames, "mels", r->n_mels, "threads", threads, "inputs_hash", ih,
+        "seconds", ws_json_number(r->seconds));
+}
+
+static int run_featurize(const char *config, const char *out, const char *input, int threads, int strict, int quiet)
+{
+    ws_err e = {0};
+    audio_featurize_opts o;
+    memset(&o, 0, sizeof o);
+    if (config ? audio_feat_config_load(config, &o.cfg, &e) < 0 : (audio_feat_config_default(&o.cfg), 0))
+        return ws_cli_report(&e);
+    audio_corpus c;
+    if (audio_corpus_scan(&c, input, &e) < 0) return ws_cli_report(&e);
+    ws_progress bar;
+    ws_progress_init(&bar, "featurize", c.n_clips + c.n_noise, quiet);
+    o.threads = threads;
+    o.strict = strict;
+    o.created_by = "featurize " WS_VERSION;
+    o.progress = bar.f ? on_progress : NULL;
+    o.progress_ctx = &bar;
+    audio_featurize_result r;
+    int rc = audio_featurize(&c, out, &o, &r, &e);
+    ws_progress_finish(&bar);
+    for (size_t i = 0; i < r.n_skipped; i++) ws_cli_warn("skipped %s", r.skipped[i].reason);
+    if (rc < 0) {
+        rc = ws_cli_report(&e);
+    } else {
+        json_t *j = summary_json(&c, &r, out, threads);
+        rc = j && ws_json_print_line(stdout, j) == 0 ? 0 : 3;
+        json_decref(j);
+    }
+    audio_featurize_result_release(&r);
+    audio_corpus_release(&c);
+    return rc;
+}
+
+static int run_show(const char *path, const char *clip_s)
+{
+    ws_err e = {0};
+    audio_cache c;
+    if (audio_cache_open(&c, path, 0, &e) < 0) return ws_cli_report(&e);
+    json_t *j = NULL;
+    int rc = 0;
+    if (clip_s) {
+        long i;
+        if (c.n_clips == 0 || ws_parse_long_range(clip_s, "--clip", 0, (long)c.n_clips - 1, &i, &e) < 0) {
+            if (c.n_clips == 0) ws_err_set(&e, WS_EINPUT, "%s: the cache holds no clips", path);
+            rc = ws_cli_report(&e);
+        } else {
+            j = audio_cache_dump_clip(&c, (size_t)i);
+        }
+    } else {
+        j = audio_cache_describe(&c, path);
+    }
+    if (rc == 0) rc = j && ws_json_print_line(stdout, j) == 0 ? 0 : 3;
+    json_decref(j);
+    audio_cache_close(&c);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_STRICT = 256, OPT_DESCRIBE, OPT_DUMP, OPT_CLIP };
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"out", required_argument, NULL, 'o'},
+        {"threads", required_argument, NULL, 'j'},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"quiet", no_argument, NULL, 'q'},
+        {"describe", required_argument, NULL, OPT_DESCRIBE},
+        {"dump", required_argument, NULL, OPT_DUMP},
+        {"clip", required_argument, NULL, OPT_CLIP},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    ws_cli_init(argv[0]);
+    const char *config = NULL, *out = NULL, *describe = NULL, *dump = NULL, *clip = NULL;
+    long threads = 2;
+    int strict = 0, quiet = 0, opt;
+    ws_err e = {0};
+    while ((opt = getopt_long(argc, argv, "c:o:j:qhV", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': config = optarg; break;
+        case 'o': out = optarg; break;
+        case 'j':
+            if (ws_parse_long_range(optarg, "--threads", 1, 256, &threads, &e) < 0) ws_cli_usage_error("%s", e.msg);
+            break;
+        case OPT_STRICT: strict = 1; break;
+        case 'q': quiet = 1; break;
+        case OPT_DESCRIBE: describe = optarg; break;
+        case OPT_DUMP: dump = optarg; break;
+        case OPT_CLIP: clip = optarg; break;
+        case 'h': usage(); return ws_cli_finish(0);
+        case 'V': ws_cli_version();
+        default: ws_cli_usage_error("unknown option");
+        }
+    }
+    if (describe || dump) {
+        if (describe && dump) ws_cli_usage_error("--describe and --dump exclude each other");
+        if (optind < argc || out) ws_cli_usage_error("--describe and --dump take no INPUT and no --out");
+        if (dump && !clip) ws_cli_usage_error("--dump needs --clip I");
+        if (describe && clip) ws_cli_usage_error("--clip goes with --dump");
+        return ws_cli_finish(run_show(describe ? describe : dump, clip));
+    }
+    if (clip) ws_cli_usage_error("--clip goes with --dump");
+    if (!out) ws_cli_usage_error("--out CACHE is required");
+    if (optind != argc - 1) ws_cli_usage_error(optind < argc ? "one INPUT only" : "INPUT is required");
+    return ws_cli_finish(run_featurize(config, out, argv[optind], (int)threads, strict, quiet));
+}
