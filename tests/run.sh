@@ -2,7 +2,7 @@
 # Runs every test: the C unit test binaries given as arguments, then tests/cli/t*.sh.
 # Each test prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" per case. This prints one line
 # per failure and per skip, and ends with "N passed, N failed, N skipped". Exit 1 on any failure.
-# TESTS=pattern runs only the files whose name matches the pattern.
+# TESTS=pattern runs only the tests whose file name (without its folder) matches the pattern.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export WS_ROOT=$(cd "$here/.." && pwd)
@@ -29,12 +29,12 @@ run_one() {  # file, command...
 }
 
 for t in "$@"; do
-  [ -n "${TESTS:-}" ] && [[ "$t" != *$TESTS* ]] && continue
+  [ -n "${TESTS:-}" ] && [[ "$(basename "$t")" != *$TESTS* ]] && continue
   run_one "$t" "$t"
 done
 for t in "$here"/cli/t[0-9]*.sh; do
   [ -e "$t" ] || continue
-  [ -n "${TESTS:-}" ] && [[ "$t" != *$TESTS* ]] && continue
+  [ -n "${TESTS:-}" ] && [[ "$(basename "$t")" != *$TESTS* ]] && continue
   run_one "$t" bash "$t"
 done
 echo "$pass passed, $fail failed, $skip skipped"
