@@ -6,11 +6,17 @@
 set -euo pipefail
 out=$1
 rm -f "$out".tmp.*   # left by a trial of this target that was killed
+# A trial of this target that finished before a kill, but whose file was not renamed yet, is
+# not trained again: its result line is rebuilt from the study.
+if "$BIN/train-trial" --db "$DB" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
+  mv "$out.tmp.study" "$out"; exit 0
+fi
+rm -f "$out.tmp.study"
 bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.
-line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap --pid $$ ${SUGGEST_ARGS:-})
+line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 "$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --quiet - \

@@ -37,6 +37,8 @@ static void usage(void)
            "  --force            replace the config kept in an existing study by CONFIG\n"
            "  --pid PID          record PID (and this host) as the process running the new trials,\n"
            "                     so --reap can tell when it is gone (train-trial records its own)\n"
+           "  --tag TAG          record TAG on the new trials (the pipeline's target name), so\n"
+           "                     `train-trial --result-of TAG` finds a trial that already finished\n"
            "  --reap             before anything else, fail the RUNNING trials of this host whose\n"
            "                     process is gone (a killed sweep) and queue them to be retried\n"
            "  -h, --help         show this help;  --version  show the version\n\n"
@@ -51,6 +53,7 @@ typedef struct {
     ws_pruner_cfg pruner;              /* hyperband: the sampler sees only the trial's bracket */
     uint64_t seed;
     long owner_pid;                    /* --pid: recorded on each trial, 0 = none */
+    const char *tag;                   /* --tag: recorded on each trial, or NULL */
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
 } suggest_ctx;
 
@@ -213,6 +216,12 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     uint64_t tseed = ws_trial_seed(c->seed, number);
     if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
     if (ws_store_trial_set_params(c->store, id, p, n, e)) goto fail;
+    if (c->tag) {
+        json_t *tag = json_string(c->tag);
+        int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_TAG, tag, e);
+        json_decref(tag);
+        if (rc) goto fail;
+    }
     if (c->owner_pid > 0) {
         json_t *pid = json_integer(c->owner_pid), *host = json_string(study_hostname());
         int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_PID, pid, e)
@@ -244,9 +253,9 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"n", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
-        {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"pid", required_argument, 0, 'P'}, {"help", no_argument, 0, 'h'},
+        {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"pid", required_argument, 0, 'P'}, {"tag", required_argument, 0, 'T'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
-    const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL;
+    const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL, *tag = NULL;
     long k = 1, seed = 0, owner_pid = 0;
     int force = 0, has_seed = 0, reap = 0, o;
     ws_err e = {0};
@@ -262,6 +271,7 @@ int main(int argc, char **argv)
         case 'g': grace = optarg; break;
         case 'f': force = 1; break;
         case 'R': reap = 1; break;
+        case 'T': tag = optarg; break;
         case 'P': if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
@@ -273,6 +283,7 @@ int main(int argc, char **argv)
 
     suggest_ctx c = {0};
     c.owner_pid = owner_pid;
+    c.tag = tag;
     int rc = 0;
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
         || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e))

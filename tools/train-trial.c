@@ -28,13 +28,16 @@ static void usage(void)
            "  --keep WHAT        best (default): keep the trial's best weights as trial-N.ckpt and\n"
            "                     the study's best as best.ckpt; none: keep no weights\n"
            "  --ckpt-dir DIR     where checkpoints go (default: the database's folder)\n"
+           "  --result-of TAG    print the result line of the finished trial tagged TAG (suggest\n"
+           "                     --tag) from the study, without training; exit 1 when there is none\n"
            "  --evaluate CKPT    print the metrics of checkpoint CKPT on --features instead\n"
            "  --split SPLIT      with --evaluate: train, validation, test (default) or all\n"
            "  --max-fpr P        with --evaluate: the operating point's false-positive limit (0.05)\n"
            "  -q, --quiet        no progress on stderr\n"
            "  -h, --help         show this help;  --version  show the version\n\n"
            "Exit status: 0 the trial ran (COMPLETE, PRUNED, or FAIL with its reason in the result\n"
-           "line); 2 usage or input error (a bad trial line, a cache of another version, with a\n"
+           "line; --result-of: found); 1 --result-of found no finished trial with the tag;\n"
+           "2 usage or input error (a bad trial line, a cache of another version, with a\n"
            "bad checksum or other feature settings; the trial is marked FAIL); 3 internal error.\n");
 }
 
@@ -61,10 +64,10 @@ int main(int argc, char **argv)
         {"db", required_argument, 0, 'd'}, {"features", required_argument, 0, 'f'}, {"device", required_argument, 0, 'D'},
         {"threads", required_argument, 0, 't'}, {"max-seconds", required_argument, 0, 'm'}, {"keep", required_argument, 0, 'k'},
         {"ckpt-dir", required_argument, 0, 'c'}, {"evaluate", required_argument, 0, 'E'}, {"split", required_argument, 0, 's'},
-        {"max-fpr", required_argument, 0, 'p'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"max-fpr", required_argument, 0, 'p'}, {"result-of", required_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
-    const char *device = "auto", *evaluate = NULL, *split = "test";
+    const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL;
     double max_fpr = 0.05;
     long threads = 0;
     int opt;
@@ -87,11 +90,20 @@ int main(int argc, char **argv)
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || max_fpr < 0 || max_fpr > 1)
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
                   break;
+        case 'R': result_of = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_usage_error("unknown option");
         }
+    }
+    if (result_of) {
+        if (!o.db) ws_cli_usage_error("--result-of needs --db");
+        json_t *line = NULL;
+        int rc = trainer_stored_result(o.db, result_of, &line, &e) ? ws_cli_report(&e) : line ? 0 : 1;
+        if (line && ws_json_print_line(stdout, line)) rc = 3;
+        json_decref(line);
+        return ws_cli_finish(rc);
     }
     if (strcmp(device, "auto") && strcmp(device, "cpu") && strcmp(device, "cuda"))
         ws_cli_usage_error("--device: expected auto, cpu or cuda, got '%s'", device);

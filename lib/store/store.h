@@ -76,6 +76,8 @@ int ws_store_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t 
 #define WS_ATTR_SEED "wakesweep:seed"        /* study: the study seed (integer) */
 #define WS_ATTR_REASON "wakesweep:reason"    /* trial: why it ended PRUNED or FAIL */
 #define WS_ATTR_PID "wakesweep:pid"          /* trial: pid of the process running it */
+#define WS_ATTR_TAG "wakesweep:tag"          /* trial: the pipeline target that ran it (suggest --tag) */
+#define WS_ATTR_REQUEUED "wakesweep:requeued" /* trial: failed because its process died, queued again */
 #define WS_ATTR_CONSTRAINTS "constraints"    /* trial: Optuna's constraint values, feasible iff all <= 0 */
 
 /* The study's config as suggest stored it; *found = 0 (and c zeroed) for a study created

@@ -35,4 +35,9 @@ int trainer_run(const trainer_opts *o, const json_t *trial_line, json_t **result
 int trainer_evaluate(const char *ckpt, const char *features, const char *split, double max_fpr, int threads,
                      json_t **result, ws_err *e);
 
+/* The result line of the newest finished trial tagged `tag` (suggest --tag) in any study of db,
+ * rebuilt from the study (with "from_study": true); *line is NULL when there is none. Trials
+ * failed because their process died (and queued again) do not count. */
+int trainer_stored_result(const char *db, const char *tag, json_t **line, ws_err *e);
+
 #endif

@@ -79,3 +79,11 @@ test_expect_code 2 "a trial that is not RUNNING" train-trial --db runs/b.db --fe
 test_expect_code 2 "a trial line that is not JSON" train-trial --db runs/b.db --features tones.feat --quiet c64.json
 test_expect_code 2 "--device cuda without a CUDA device" train-trial --db runs/b.db --features tones.feat --device cuda b4
 test_expect_success "... says so" 'grep -q "no CUDA device" err'
+
+# --result-of: a finished trial's result line rebuilt from the study (the resume path).
+suggest --db runs/t.db --config c.json --tag runs/trial-007.json >t0
+train-trial --db runs/t.db --features tones.feat --threads 1 --quiet --keep none t0 >t0.result
+test_expect_code 0 "--result-of finds the tagged trial" train-trial --db runs/t.db --result-of runs/trial-007.json
+test_expect_success "... with the same state, value and metrics" '
+  [ "$(jq -c "[.trial,.state,.value,.metrics]" out)" = "$(jq -c "[.trial,.state,.value,.metrics]" t0.result)" ]'
+test_expect_code 1 "--result-of an unknown tag exits 1" train-trial --db runs/t.db --result-of runs/trial-008.json
