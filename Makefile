@@ -6,6 +6,8 @@
 # Pipelines (sweep, data, features, ...) live in pipelines/*.mk and are included below.
 
 .DELETE_ON_ERROR:
+# Unit-test objects are intermediate files to make; keep them so check does not recompile.
+.SECONDARY:
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 

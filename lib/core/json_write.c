@@ -4,6 +4,7 @@
  * reproduces json.dumps' layout (", ", ": ", ASCII escapes), which is how Optuna writes
  * distribution_json and attribute values. */
 #include "core/json.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,28 @@ static void puts_(sbuf *s, const char *p) { put(s, p, strlen(p)); }
 
 void ws_json_format_double(double v, char *out, size_t len)
 {
-    /* Shortest significant digits P that read back exactly, then Python's layout: positional
-     * for exponents in [-4, 16), scientific otherwise (repr's rule). */
+    /* The shortest significant digits that read back exactly, in Python's layout: positional
+     * for exponents in [-4, 16), scientific otherwise (repr's rule). When 15 digits read back,
+     * the shortest form is that rounding without its trailing zeros (a shorter decimal that
+     * reads back lies far closer to v than half a unit in the 15th digit); else 16 or 17. */
     char sci[40];
-    int p;
-    for (p = 1; p <= 17; p++) {
+    /* subnormals carry fewer digits, so the 15-digit shortcut does not hold: search them all */
+    int p = v != 0 && fabs(v) < DBL_MIN ? 1 : 15;
+    for (; p <= 17; p++) {
         snprintf(sci, sizeof sci, "%.*e", p - 1, v);
         if (strtod(sci, NULL) == v) break;
     }
-    int x = atoi(strchr(sci, 'e') + 1);
+    char *e = strchr(sci, 'e');
+    if (p == 15 && !(v != 0 && fabs(v) < DBL_MIN)) {   /* drop trailing zeros of the mantissa */
+        char *z = e;
+        while (z > sci && z[-1] == '0') z--;
+        if (z > sci && z[-1] == '.') z--;
+        p = 0;
+        for (char *c = sci; c < z; c++) p += *c >= '0' && *c <= '9';
+        memmove(z, e, strlen(e) + 1);
+        e = z;
+    }
+    int x = atoi(e + 1);
     if (x >= -4 && x < 16) {
         int decimals = p - 1 - x > 0 ? p - 1 - x : 0;
         snprintf(out, len, "%.*f", decimals, v);

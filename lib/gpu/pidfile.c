@@ -1,0 +1,69 @@
+/* pidfile.c — reading the watched pids (see pidfile.h). Read every sample, so with plain
+ * open/read/close and no stdio. */
+#include "gpu/pidfile.h"
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A line holding one positive pid (surrounding blanks allowed): the pid; 0 for a blank or
+ * comment line; -1 when it is something else. */
+static long parse_line(const char *line)
+{
+    while (isspace((unsigned char)*line)) line++;
+    if (!*line || *line == '#') return 0;
+    char *end;
+    errno = 0;
+    long pid = strtol(line, &end, 10);
+    while (isspace((unsigned char)*end)) end++;
+    if (end == line || *end || errno || pid <= 0 || pid > 4194304) return -1;
+    return pid;
+}
+
+/* Handles one whole line; -1 when out of memory. */
+static int take_line(const char *line, long lineno, gpu_sample *s, long *bad_line)
+{
+    long pid = parse_line(line);
+    if (pid < 0 && !*bad_line) *bad_line = lineno;
+    return pid > 0 && !gpu_sample_watch(s, pid) ? -1 : 0;
+}
+
+int gpu_pidfile_read(const char *path, gpu_sample *s, long *bad_line, ws_err *e)
+{
+    *bad_line = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? 0 : ws_err_set(e, WS_EINPUT, "%s: %s", path, strerror(errno));
+    char buf[4096], line[128];
+    size_t len = 0;                  /* bytes of the current line in `line` */
+    int overlong = 0;                /* the current line did not fit: not a pid */
+    long lineno = 1;
+    ssize_t n;
+    int rc = 0;
+    while (!rc && (n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            rc = ws_err_set(e, WS_EINPUT, "%s: %s", path, strerror(errno));
+            break;
+        }
+        for (ssize_t i = 0; i < n && !rc; i++) {
+            if (buf[i] != '\n') {
+                if (len + 1 < sizeof line) line[len++] = buf[i];
+                else overlong = 1;
+                continue;
+            }
+            line[len] = 0;
+            rc = take_line(overlong ? "x" : line, lineno++, s, bad_line);
+            len = 0;
+            overlong = 0;
+        }
+    }
+    if (!rc && (len || overlong)) {            /* a last line without a newline */
+        line[len] = 0;
+        rc = take_line(overlong ? "x" : line, lineno, s, bad_line);
+    }
+    close(fd);
+    if (rc && e && !e->msg[0]) ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    return rc;
+}

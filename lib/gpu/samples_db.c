@@ -1,0 +1,260 @@
+/* samples_db.c — samples into the study's SQLite file, and the RUNNING trials' pids out of it
+ * (see samples_db.h for the table). Every SQLite return code goes through SQL_CHECK. */
+#include "gpu/samples_db.h"
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/clock.h"
+
+#define BUSY_TIMEOUT_MS 30000
+
+struct gpu_samples_db {
+    sqlite3 *db;
+    char path[512];
+    sqlite3_stmt *insert;        /* one row */
+    sqlite3_stmt *last_sample;   /* the newest row's sample number */
+    sqlite3_stmt *has_optuna;    /* do Optuna's trial tables exist yet? */
+    sqlite3_stmt *running;       /* RUNNING trials' pids; NULL until Optuna's tables exist */
+    sqlite3_stmt *begin, *commit, *rollback;   /* prepared once: no parsing per sample */
+};
+
+static int sql_fail(gpu_samples_db *d, const char *what, ws_err *e)
+{
+    return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
+}
+
+/* Any code but OK, ROW or DONE fails the calling function with sqlite3_errmsg. */
+#define SQL_CHECK(d, call, what, e) do { int rc_ = (call); \
+    if (rc_ != SQLITE_OK && rc_ != SQLITE_ROW && rc_ != SQLITE_DONE) return sql_fail((d), (what), (e)); \
+    } while (0)
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS " GPU_SAMPLES_TABLE " ("
+    " row_id INTEGER PRIMARY KEY, sample INTEGER NOT NULL, t REAL NOT NULL, datetime TEXT NOT NULL,"
+    " source TEXT NOT NULL, kind TEXT NOT NULL, device INTEGER, name TEXT, util REAL, mem_util REAL,"
+    " mem_used_bytes INTEGER, mem_total_bytes INTEGER, power_w REAL, temp_c REAL, sm_clock_mhz REAL,"
+    " pid INTEGER, trial_id INTEGER, cpu REAL, rss_bytes INTEGER);"
+    "CREATE INDEX IF NOT EXISTS " GPU_SAMPLES_TABLE "_kind_datetime ON " GPU_SAMPLES_TABLE " (kind, datetime);";
+
+enum { C_SAMPLE = 1, C_T, C_DATETIME, C_SOURCE, C_KIND, C_DEVICE, C_NAME, C_UTIL, C_MEM_UTIL, C_MEM_USED,
+       C_MEM_TOTAL, C_POWER, C_TEMP, C_CLOCK, C_PID, C_TRIAL_ID, C_CPU, C_RSS };
+static const char insert_sql[] =
+    "INSERT INTO " GPU_SAMPLES_TABLE " (sample, t, datetime, source, kind, device, name, util, mem_util,"
+    " mem_used_bytes, mem_total_bytes, power_w, temp_c, sm_clock_mhz, pid, trial_id, cpu, rss_bytes)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+
+static const char running_sql[] =
+    "SELECT t.trial_id, t.number, a.value_json FROM trial_system_attributes AS a"
+    " JOIN trials AS t ON t.trial_id = a.trial_id"
+    " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'";
+
+gpu_samples_db *gpu_samples_db_open(const char *path, ws_err *e)
+{
+    gpu_samples_db *d = calloc(1, sizeof *d);
+    if (!d) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); return NULL; }
+    snprintf(d->path, sizeof d->path, "%s", path);
+    int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc));
+        gpu_samples_db_close(d);
+        return NULL;
+    }
+    if (sqlite3_busy_timeout(d->db, BUSY_TIMEOUT_MS) != SQLITE_OK
+        || sqlite3_exec(d->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) != SQLITE_OK) {
+        sql_fail(d, "setting up the connection", e);
+        if (sqlite3_errcode(d->db) == SQLITE_NOTADB) e->kind = WS_EINPUT;
+        gpu_samples_db_close(d);
+        return NULL;
+    }
+    if (sqlite3_exec(d->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(d->db, insert_sql, -1, &d->insert, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(d->db, "SELECT sample FROM " GPU_SAMPLES_TABLE " ORDER BY row_id DESC LIMIT 1", -1,
+                              &d->last_sample, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(d->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                              " AND name IN ('trials', 'trial_system_attributes')", -1, &d->has_optuna, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(d->db, "BEGIN IMMEDIATE", -1, &d->begin, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(d->db, "COMMIT", -1, &d->commit, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(d->db, "ROLLBACK", -1, &d->rollback, NULL) != SQLITE_OK) {
+        sql_fail(d, "creating the samples table", e);
+        gpu_samples_db_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+void gpu_samples_db_close(gpu_samples_db *d)
+{
+    if (!d) return;
+    sqlite3_finalize(d->insert);
+    sqlite3_finalize(d->last_sample);
+    sqlite3_finalize(d->has_optuna);
+    sqlite3_finalize(d->running);
+    sqlite3_finalize(d->begin);
+    sqlite3_finalize(d->commit);
+    sqlite3_finalize(d->rollback);
+    sqlite3_close(d->db);
+    free(d);
+}
+
+/* Prepares the RUNNING-pid query once Optuna's tables exist. 0 (with d->running still NULL
+ * when they do not), or -1. */
+static int prepare_running(gpu_samples_db *d, ws_err *e)
+{
+    int rc = sqlite3_step(d->has_optuna);
+    int both = rc == SQLITE_ROW && sqlite3_column_int(d->has_optuna, 0) == 2;
+    sqlite3_reset(d->has_optuna);
+    SQL_CHECK(d, rc, "looking for Optuna's tables", e);
+    if (both) SQL_CHECK(d, sqlite3_prepare_v2(d->db, running_sql, -1, &d->running, NULL), "reading running trials", e);
+    return 0;
+}
+
+/* A JSON integer (Optuna's value_json) as a pid; 0 when it is not one. */
+static long json_pid(const unsigned char *text)
+{
+    if (!text) return 0;
+    char *end;
+    errno = 0;
+    long v = strtol((const char *)text, &end, 10);
+    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') end++;
+    return end == (const char *)text || *end || errno || v <= 0 || v > 4194304 ? 0 : v;
+}
+
+int gpu_samples_db_watch_trials(gpu_samples_db *d, gpu_sample *s, ws_err *e)
+{
+    if (!d->running && prepare_running(d, e)) return -1;
+    if (!d->running) return 0;
+    int rc;
+    while ((rc = sqlite3_step(d->running)) == SQLITE_ROW) {
+        long pid = json_pid(sqlite3_column_text(d->running, 2));
+        if (!pid) continue;
+        gpu_process *p = gpu_sample_watch(s, pid);
+        if (!p) { sqlite3_reset(d->running); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", d->path); }
+        p->trial_id = sqlite3_column_int64(d->running, 0);
+        p->trial = (long)sqlite3_column_int64(d->running, 1);
+    }
+    sqlite3_reset(d->running);
+    SQL_CHECK(d, rc, "reading running trials", e);
+    return 0;
+}
+
+static int bind_real(sqlite3_stmt *st, int col, double v)
+{
+    return isfinite(v) ? sqlite3_bind_double(st, col, v) : sqlite3_bind_null(st, col);
+}
+
+static int bind_count(sqlite3_stmt *st, int col, long long v)
+{
+    return v >= 0 ? sqlite3_bind_int64(st, col, v) : sqlite3_bind_null(st, col);
+}
+
+/* Binds the columns every row of a sample shares, and clears the others. */
+static int bind_common(gpu_samples_db *d, const gpu_sample *s, long long sample, const char *datetime, const char *kind,
+                       ws_err *e)
+{
+    sqlite3_stmt *st = d->insert;
+    SQL_CHECK(d, sqlite3_reset(st), "writing a sample", e);
+    SQL_CHECK(d, sqlite3_clear_bindings(st), "writing a sample", e);
+    SQL_CHECK(d, sqlite3_bind_int64(st, C_SAMPLE, sample), "binding sample", e);
+    SQL_CHECK(d, sqlite3_bind_double(st, C_T, s->t_s), "binding t", e);
+    SQL_CHECK(d, sqlite3_bind_text(st, C_DATETIME, datetime, -1, SQLITE_TRANSIENT), "binding datetime", e);
+    SQL_CHECK(d, sqlite3_bind_text(st, C_SOURCE, s->source == GPU_SOURCE_NVML ? "nvml" : "proc", -1, SQLITE_STATIC),
+              "binding source", e);
+    SQL_CHECK(d, sqlite3_bind_text(st, C_KIND, kind, -1, SQLITE_STATIC), "binding kind", e);
+    return 0;
+}
+
+static int bind_process(gpu_samples_db *d, const gpu_process *p, int device, ws_err *e)
+{
+    sqlite3_stmt *st = d->insert;
+    if (device >= 0) SQL_CHECK(d, sqlite3_bind_int(st, C_DEVICE, device), "binding device", e);
+    SQL_CHECK(d, sqlite3_bind_int64(st, C_PID, p->pid), "binding pid", e);
+    SQL_CHECK(d, p->trial_id >= 0 ? sqlite3_bind_int64(st, C_TRIAL_ID, p->trial_id) : SQLITE_OK, "binding trial_id", e);
+    if (device >= 0) {
+        SQL_CHECK(d, bind_count(st, C_MEM_USED, p->gpu_mem_bytes), "binding mem_used_bytes", e);
+    } else {
+        SQL_CHECK(d, bind_real(st, C_CPU, gpu_round_pct(p->cpu_pct)), "binding cpu", e);
+        SQL_CHECK(d, bind_count(st, C_RSS, p->rss_bytes), "binding rss_bytes", e);
+    }
+    return 0;
+}
+
+static int bind_device(gpu_samples_db *d, const gpu_device *g, ws_err *e)
+{
+    sqlite3_stmt *st = d->insert;
+    SQL_CHECK(d, sqlite3_bind_int(st, C_DEVICE, g->index), "binding device", e);
+    SQL_CHECK(d, g->name[0] ? sqlite3_bind_text(st, C_NAME, g->name, -1, SQLITE_STATIC) : SQLITE_OK, "binding name", e);
+    SQL_CHECK(d, bind_real(st, C_UTIL, g->util_pct), "binding util", e);
+    SQL_CHECK(d, bind_real(st, C_MEM_UTIL, g->mem_util_pct), "binding mem_util", e);
+    SQL_CHECK(d, bind_count(st, C_MEM_USED, g->mem_used_bytes), "binding mem_used_bytes", e);
+    SQL_CHECK(d, bind_count(st, C_MEM_TOTAL, g->mem_total_bytes), "binding mem_total_bytes", e);
+    SQL_CHECK(d, bind_real(st, C_POWER, g->power_w), "binding power_w", e);
+    SQL_CHECK(d, bind_real(st, C_TEMP, g->temp_c), "binding temp_c", e);
+    SQL_CHECK(d, bind_real(st, C_CLOCK, g->sm_clock_mhz), "binding sm_clock_mhz", e);
+    return 0;
+}
+
+static int insert_row(gpu_samples_db *d, ws_err *e)
+{
+    SQL_CHECK(d, sqlite3_step(d->insert), "inserting a sample row", e);
+    return 0;
+}
+
+/* The rows of one sample, inside the caller's transaction. */
+static int write_rows(gpu_samples_db *d, const gpu_sample *s, ws_err *e)
+{
+    long long sample = 1;
+    int rc = sqlite3_step(d->last_sample);
+    if (rc == SQLITE_ROW) sample = sqlite3_column_int64(d->last_sample, 0) + 1;
+    sqlite3_reset(d->last_sample);
+    SQL_CHECK(d, rc, "reading the last sample number", e);
+    char datetime[40];
+    ws_datetime_format(s->t_s, datetime, sizeof datetime);
+    if (s->source == GPU_SOURCE_NVML) {
+        for (size_t i = 0; i < s->n_devices; i++) {
+            const gpu_device *g = &s->devices[i];
+            if (bind_common(d, s, sample, datetime, "device", e) || bind_device(d, g, e) || insert_row(d, e)) return -1;
+            for (size_t k = 0; k < g->n_procs; k++)
+                if (bind_common(d, s, sample, datetime, "process", e) || bind_process(d, &g->procs[k], g->index, e)
+                    || insert_row(d, e))
+                    return -1;
+        }
+    } else {
+        sqlite3_stmt *st = d->insert;
+        if (bind_common(d, s, sample, datetime, "device", e)) return -1;
+        SQL_CHECK(d, bind_real(st, C_UTIL, gpu_round_pct(s->cpu_total_pct)), "binding util", e);
+        SQL_CHECK(d, bind_count(st, C_MEM_USED, s->mem_used_bytes), "binding mem_used_bytes", e);
+        SQL_CHECK(d, bind_count(st, C_MEM_TOTAL, s->mem_total_bytes), "binding mem_total_bytes", e);
+        if (insert_row(d, e)) return -1;
+    }
+    for (size_t k = 0; k < s->n_procs; k++)
+        if (bind_common(d, s, sample, datetime, "process", e) || bind_process(d, &s->procs[k], -1, e) || insert_row(d, e))
+            return -1;
+    return 0;
+}
+
+/* Steps a statement that returns no rows and resets it; its result code. */
+static int step_once(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gpu_samples_db_write(gpu_samples_db *d, const gpu_sample *s, ws_err *e)
+{
+    SQL_CHECK(d, step_once(d->begin), "beginning a transaction", e);
+    if (write_rows(d, s, e)) {
+        sqlite3_reset(d->insert);
+        step_once(d->rollback);
+        return -1;
+    }
+    sqlite3_reset(d->insert);
+    if (step_once(d->commit) != SQLITE_DONE) {
+        sql_fail(d, "committing a sample", e);
+        step_once(d->rollback);
+        return -1;
+    }
+    return 0;
+}

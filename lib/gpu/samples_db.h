@@ -1,0 +1,77 @@
+/* samples_db.h — gpu-monitor's samples in the study's SQLite file, beside Optuna's tables (which
+ * Optuna ignores), and the pids of the study's RUNNING trials, read from Optuna's tables.
+ *
+ * One table, one row per device per sample and one row per process per sample, told apart by
+ * `kind`. Rows written together share `sample` (increasing) and `t`:
+ *
+ *   CREATE TABLE wakesweep_gpu_samples (
+ *     row_id          INTEGER PRIMARY KEY,
+ *     sample          INTEGER NOT NULL,  -- rows of one sample share it; increases with time
+ *     t               REAL    NOT NULL,  -- epoch seconds (UTC)
+ *     datetime        TEXT    NOT NULL,  -- the same instant as Optuna writes datetime_start:
+ *                                        --   'YYYY-MM-DD HH:MM:SS.ffffff', naive UTC
+ *     source          TEXT    NOT NULL,  -- 'nvml' (GPU) or 'proc' (no GPU: CPUs and RAM)
+ *     kind            TEXT    NOT NULL,  -- 'device' or 'process'
+ *     device          INTEGER,           -- NVML index; NULL on a 'proc' device row (all CPUs)
+ *                                        --   and on the CPU-side row of a watched process
+ *     name            TEXT,              -- device: the GPU's name (NULL for 'proc')
+ *     util            REAL,              -- device: GPU busy % (nvml) or all-CPU busy % (proc)
+ *     mem_util        REAL,              -- device: % of time GPU memory was read/written (nvml)
+ *     mem_used_bytes  INTEGER,           -- device: GPU memory used (nvml) or RAM used (proc);
+ *                                        --   process with a device: its GPU memory there
+ *     mem_total_bytes INTEGER,           -- device: GPU memory or RAM in total
+ *     power_w         REAL,              -- device (nvml)
+ *     temp_c          REAL,              -- device (nvml)
+ *     sm_clock_mhz    REAL,              -- device (nvml)
+ *     pid             INTEGER,           -- process
+ *     trial_id        INTEGER,           -- process: Optuna trials.trial_id when the pid is the
+ *                                        --   "wakesweep:pid" system attribute of a RUNNING trial
+ *     cpu             REAL,              -- process, device NULL: % of one core since the last sample
+ *     rss_bytes       INTEGER            -- process, device NULL: resident set size
+ *   );
+ *   index: (kind, datetime) (one index only: every index costs a page write per sample)
+ *
+ * NULL means unknown (a call not supported, a first reading). Rows per sample: 'nvml': one
+ * device row per GPU, one process row per compute process per GPU (device set, GPU memory), and
+ * one process row per watched pid (device NULL, cpu and rss_bytes); 'proc': one device row
+ * (device NULL) and one process row per watched pid.
+ *
+ * Mean utilization of each trial while it ran, and of the whole sweep (datetime texts compare
+ * as times because both sides use the same fixed format; the CASTs matter: Optuna declares
+ * datetime_start DATETIME, and comparing the TEXT column with it keeps SQLite from using the
+ * (kind, datetime) index, 3x slower on big tables):
+ *
+ *   SELECT tr.number, avg(s.util) FROM trials tr JOIN wakesweep_gpu_samples s
+ *     ON s.kind = 'device' AND s.datetime >= CAST(tr.datetime_start AS TEXT)
+ *    AND s.datetime <= coalesce(CAST(tr.datetime_complete AS TEXT), '9999')
+ *    WHERE tr.study_id = ? GROUP BY tr.trial_id;
+ *   SELECT avg(s.util) FROM wakesweep_gpu_samples s WHERE s.kind = 'device'
+ *    AND s.datetime BETWEEN (SELECT min(datetime_start) FROM trials WHERE study_id = ?)
+ *                       AND (SELECT max(datetime_complete) FROM trials WHERE study_id = ?);
+ *
+ * (With several GPUs avg(util) averages over GPUs too; add `GROUP BY s.device` per GPU.)
+ * Each trial's own processes, in one pass: SELECT trial_id, avg(cpu), max(rss_bytes) FROM
+ * wakesweep_gpu_samples WHERE kind = 'process' AND trial_id IS NOT NULL AND device IS NULL
+ * GROUP BY trial_id (device IS NOT NULL: its GPU memory, max(mem_used_bytes)). */
+#ifndef WS_GPU_SAMPLES_DB_H
+#define WS_GPU_SAMPLES_DB_H
+#include "core/err.h"
+#include "gpu/sample.h"
+
+#define GPU_SAMPLES_TABLE "wakesweep_gpu_samples"
+#define GPU_PID_ATTR_KEY "wakesweep:pid"   /* trial system attribute holding a trial's pid */
+
+typedef struct gpu_samples_db gpu_samples_db;
+
+/* Opens (creating the file when missing) with a 30 s busy timeout, WAL and synchronous=NORMAL,
+ * and creates the samples table if needed. Creates none of Optuna's tables. NULL with e filled. */
+gpu_samples_db *gpu_samples_db_open(const char *path, ws_err *e);
+void gpu_samples_db_close(gpu_samples_db *db);
+/* Adds the pids of RUNNING trials (trial system attribute GPU_PID_ATTR_KEY, a JSON integer) to
+ * the watched processes of s, with their trial number and id. A file without Optuna's tables yet
+ * adds nothing. */
+int gpu_samples_db_watch_trials(gpu_samples_db *db, gpu_sample *s, ws_err *e);
+/* Writes the rows of one sample in one short transaction. */
+int gpu_samples_db_write(gpu_samples_db *db, const gpu_sample *s, ws_err *e);
+
+#endif

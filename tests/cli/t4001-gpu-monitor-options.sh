@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# gpu-monitor: options, exit codes, --count/--duration, the sampling schedule, the no-GPU note.
+# --nvml-library names a library that does not exist, so these run the /proc fallback on any machine.
+. "$WS_ROOT/tests/cli/lib.sh"
+NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1)
+
+test_expect_code 0 help gpu-monitor --help
+test_expect_success help-text 'gpu-monitor --help >h && grep -q "^Usage: gpu-monitor" h && grep -q -- "--fallback cpu|none" h'
+test_expect_code 0 version gpu-monitor --version
+test_expect_success version-text 'gpu-monitor --version >v && grep -q "^gpu-monitor (wakesweep) " v'
+
+for bad in "--interval 0" "--interval abc" "--interval 0.001" "--interval nan" "--interval 1e9" "--count 0" \
+           "--count -1" "--count 2x" "--duration 0" "--duration -1" "--duration inf" "--fallback gpu" "--bogus" \
+           "extra" "--interval"; do
+  # shellcheck disable=SC2086
+  test_expect_code 2 "bad-option $bad" gpu-monitor $bad
+done
+test_expect_success bad-option-message 'rc=0; gpu-monitor --interval abc >o 2>e || rc=$?; [ $rc = 2 ] &&
+  grep -q "^gpu-monitor: --interval: expected a number" e && grep -q -- "--help" e && [ ! -s o ]'
+
+test_expect_code 0 count gpu-monitor "${NOGPU[@]}" --interval 0.05 --count 3
+test_expect_success count-lines '[ "$(wc -l <out)" = 3 ] && jq -e -s "length == 3 and all(.[]; .source == \"proc\")" out >/dev/null'
+test_expect_success no-gpu-note-once '[ "$(wc -l <err)" = 1 ] &&
+  grep -q "^gpu-monitor: NVML: /nonexistent/libnvidia-ml.so.1: cannot open shared object file: .*(no NVIDIA driver?); sampling CPUs and memory from /proc instead$" err'
+test_expect_code 0 quiet gpu-monitor "${NOGPU[@]}" -q -i 0.05 -n 1
+test_expect_success quiet-no-note '[ ! -s err ] && [ "$(wc -l <out)" = 1 ]'
+
+test_expect_code 1 fallback-none gpu-monitor "${NOGPU[@]}" --fallback none --count 1
+test_expect_success fallback-none-note '[ ! -s out ] && grep -q "^gpu-monitor: NVML: /nonexistent/libnvidia-ml.so.1: cannot open.*; nothing to monitor with --fallback none$" err'
+test_expect_code 1 fallback-none-quiet-still-says-why gpu-monitor "${NOGPU[@]}" --fallback none -q
+test_expect_success fallback-none-quiet-note 'grep -q "nothing to monitor" err'
+
+# --duration 0.25 at 0.05 s: samples at 0.05 .. 0.25, then it stops without waiting another interval.
+test_expect_success duration '
+  s=$(date +%s.%N); gpu-monitor "${NOGPU[@]}" -q --interval 0.05 --duration 0.25 >d; e=$(date +%s.%N)
+  [ "$(wc -l <d)" = 5 ] && awk -v s="$s" -v e="$e" "BEGIN { exit !(e - s < 1.5) }"'
+test_expect_success count-before-duration 'gpu-monitor "${NOGPU[@]}" -q -i 0.05 -n 2 -d 10 >d && [ "$(wc -l <d)" = 2 ]'
+test_expect_success duration-before-count 'gpu-monitor "${NOGPU[@]}" -q -i 0.05 -n 50 -d 0.1 >d && [ "$(wc -l <d)" = 2 ]'
+
+# An absolute schedule: 20 samples 50 ms apart span 0.95 s however long each sample takes.
+test_expect_success no-drift '
+  gpu-monitor "${NOGPU[@]}" -q --interval 0.05 --count 20 >d &&
+  jq -e -s "length == 20 and ((.[19].t - .[0].t) - 0.95 | fabs) < 0.1 and
+            ([range(1; 20) as \$i | .[\$i].t - .[\$i - 1].t] | all(. > 0))" d >/dev/null'

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# gpu-monitor stops cleanly on SIGTERM and SIGINT: exit 0, every line whole, NVML shut down, the
+# database closed with one sample per line; a long interval does not delay the stop.
+. "$WS_ROOT/tests/cli/lib.sh"
+FAKE=$WS_BUILD/fake_nvml
+unset FAKE_NVML_DEVICES FAKE_NVML_FAIL FAKE_NVML_LOST FAKE_NVML_PROCS FAKE_NVML_NPROCS FAKE_NVML_STATS
+
+# run_until_lines N SIGNAL CMD...: starts CMD in the background (stdout → o, stderr → e), sends
+# SIGNAL once o has N lines (so its handlers are in place: a background job starts with SIGINT
+# ignored), and prints CMD's exit status (124 when it had not stopped 10 s later).
+run_until_lines() {
+  local n=$1 sig=$2; shift 2
+  rm -f o e; : >o
+  "$@" >o 2>e & local pid=$!
+  for _ in $(seq 200); do [ "$(wc -l <o)" -ge "$n" ] && break; sleep 0.05; done
+  kill -"$sig" "$pid"
+  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; wait "$pid"; echo 124; return; fi
+  local rc=0; wait "$pid" || rc=$?
+  echo "$rc"
+}
+whole_lines() { [ -s o ] && [ "$(tail -c 1 o | od -An -c | tr -d ' ')" = '\n' ] && jq -e -s 'length >= 2' o >/dev/null; }
+
+for sig in TERM INT; do
+  test_expect_success "sig$sig-proc" '
+    read -r rc < <(run_until_lines 2 $sig gpu-monitor --nvml-library /nonexistent -q -i 0.05 --db s.db)
+    [ "$rc" = 0 ] && whole_lines && [ ! -s e ] &&
+    [ "$(sqlite3 s.db "SELECT count(DISTINCT sample) FROM wakesweep_gpu_samples")" = "$(wc -l <o)" ]'
+  rm -f s.db*
+done
+if [ -e "$FAKE/libnvidia-ml.so.1" ]; then
+  test_expect_success sigTERM-nvml-shutdown '
+    read -r rc < <(LD_LIBRARY_PATH=$FAKE FAKE_NVML_STATS=$PWD/stats run_until_lines 3 TERM gpu-monitor -i 0.05)
+    [ "$rc" = 0 ] && whole_lines && grep -q "^init=1 shutdown=1 samples=" stats'
+else
+  test_skip sigTERM-nvml-shutdown "no fake NVML in $FAKE"
+fi
+# A 60 s interval: the signal ends the sleep at once (sent once the INT and TERM handlers are in).
+test_expect_success sigTERM-long-interval '
+  rm -f o e; gpu-monitor --nvml-library /nonexistent -q -i 60 >o 2>e & pid=$!
+  for _ in $(seq 100); do grep -q "^SigCgt:.*4002$" /proc/$pid/status 2>/dev/null && break; sleep 0.02; done   # handlers in
+  s=$(date +%s%N); kill -TERM $pid
+  for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+  ms=$(( ($(date +%s%N) - s) / 1000000 ))
+  kill -KILL $pid 2>/dev/null; rc=0; wait $pid || rc=$?
+  [ "$rc" = 0 ] && [ ! -s o ] && [ ! -s e ] && [ "$ms" -lt 2000 ]'

@@ -1,0 +1,217 @@
+/* gpu-monitor — samples GPU load through NVML (or, without a GPU, CPU and memory from /proc) at a
+ * fixed rate and prints one JSON line per sample, optionally storing the samples in the study's
+ * SQLite file, so that a sweep can tell whether the accelerator is busy and what each trial used. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/cli.h"
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "gpu/nvml.h"
+#include "gpu/pidfile.h"
+#include "gpu/procstat.h"
+#include "gpu/sample.h"
+#include "gpu/samples_db.h"
+#include "gpu/ticker.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig) { (void)sig; stop_requested = 1; }
+
+typedef struct options {
+    double interval_s;       /* > 0 */
+    long count;              /* 0: no limit */
+    double duration_s;       /* 0: no limit */
+    const char *db_path, *pidfile, *nvml_library;
+    int fallback_cpu, quiet;
+} options;
+
+typedef struct monitor {
+    const options *opt;
+    gpu_nvml *nvml;          /* NULL: the /proc fallback */
+    gpu_proc *proc;          /* for the fallback and for watched processes */
+    gpu_samples_db *db;
+    gpu_sample s;
+    int pidfile_warned;
+} monitor;
+
+static void usage(void)
+{
+    printf("Usage: %s [OPTION]...\n"
+           "Sample GPU load through NVML (or CPU and memory from /proc when there is no GPU) and\n"
+           "print one JSON line per sample.\n\n"
+           "  -i, --interval SECONDS   time between samples (default 1; at least 0.01)\n"
+           "  -n, --count N            stop after N samples\n"
+           "  -d, --duration SECONDS   stop after SECONDS (the last sample falls at or before it)\n"
+           "      --db FILE            also store the samples in the study SQLite FILE (table\n"
+           "                           " GPU_SAMPLES_TABLE ") and watch its RUNNING trials' pids\n"
+           "      --fallback cpu|none  without a GPU: sample /proc (cpu, the default) or exit 1\n"
+           "      --pidfile FILE       watch the pids listed in FILE (one per line, re-read each sample)\n"
+           "      --nvml-library PATH  the NVML library to load (default " GPU_NVML_DEFAULT_LIBRARY ")\n"
+           "  -q, --quiet              no notes on stderr (errors still print)\n"
+           "      --help               show this help and exit\n"
+           "      --version            show the version and exit\n\n"
+           "SIGTERM or SIGINT stops it after the sample in progress (exit 0).\n"
+           "Exit status: 0 done, 1 no GPU with --fallback none, 2 usage error, 3 internal error.\n",
+           ws_cli_prog());
+}
+
+static void parse_options(int argc, char **argv, options *o)
+{
+    enum { OPT_DB = 256, OPT_FALLBACK, OPT_PIDFILE, OPT_NVML, OPT_HELP, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"interval", required_argument, NULL, 'i'}, {"count", required_argument, NULL, 'n'},
+        {"duration", required_argument, NULL, 'd'}, {"db", required_argument, NULL, OPT_DB},
+        {"fallback", required_argument, NULL, OPT_FALLBACK}, {"pidfile", required_argument, NULL, OPT_PIDFILE},
+        {"nvml-library", required_argument, NULL, OPT_NVML}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, OPT_HELP}, {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+    };
+    *o = (options){.interval_s = 1.0, .fallback_cpu = 1};
+    ws_err e = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "i:n:d:q", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            if (ws_parse_double(optarg, "--interval", &o->interval_s, &e)) ws_cli_usage_error("%s", e.msg);
+            if (!(o->interval_s >= 0.01 && o->interval_s <= 86400))
+                ws_cli_usage_error("--interval: expected seconds in [0.01, 86400], got '%s'", optarg);
+            break;
+        case 'n':
+            if (ws_parse_long_range(optarg, "--count", 1, 1L << 50, &o->count, &e)) ws_cli_usage_error("%s", e.msg);
+            break;
+        case 'd':
+            if (ws_parse_double(optarg, "--duration", &o->duration_s, &e)) ws_cli_usage_error("%s", e.msg);
+            if (!(o->duration_s > 0 && isfinite(o->duration_s)))
+                ws_cli_usage_error("--duration: expected a positive number of seconds, got '%s'", optarg);
+            break;
+        case OPT_DB: o->db_path = optarg; break;
+        case OPT_FALLBACK:
+            if (strcmp(optarg, "cpu") && strcmp(optarg, "none"))
+                ws_cli_usage_error("--fallback: expected 'cpu' or 'none', got '%s'", optarg);
+            o->fallback_cpu = !strcmp(optarg, "cpu");
+            break;
+        case OPT_PIDFILE: o->pidfile = optarg; break;
+        case OPT_NVML: o->nvml_library = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case OPT_HELP: usage(); exit(ws_cli_finish(0));
+        case OPT_VERSION: ws_cli_version();
+        default: ws_cli_usage_error("unknown or incomplete option");
+        }
+    }
+    if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+}
+
+static void print_notes(monitor *m)
+{
+    const char *n;
+    while ((n = gpu_nvml_next_note(m->nvml)))
+        if (!m->opt->quiet) ws_cli_warn("%s", n);
+}
+
+/* The watched processes: the pidfile's and the study's RUNNING trials'. */
+static int gather_pids(monitor *m, ws_err *e)
+{
+    m->s.n_procs = 0;
+    m->s.with_procs = m->opt->pidfile || m->db;
+    if (m->opt->pidfile) {
+        long bad = 0;
+        ws_err pe = {0};
+        if (gpu_pidfile_read(m->opt->pidfile, &m->s, &bad, &pe) && pe.kind == WS_EINTERNAL) {
+            *e = pe;
+            return -1;
+        }
+        if ((pe.msg[0] || bad) && !m->pidfile_warned) {
+            m->pidfile_warned = 1;
+            if (pe.msg[0]) ws_cli_warn("pidfile: %s", pe.msg);
+            else if (!m->opt->quiet) ws_cli_warn("%s:%ld: not a pid; skipped", m->opt->pidfile, bad);
+        }
+    }
+    return m->db ? gpu_samples_db_watch_trials(m->db, &m->s, e) : 0;
+}
+
+static int take_sample(monitor *m, ws_err *e)
+{
+    if (gather_pids(m, e)) return -1;
+    m->s.t_s = ws_now_s();
+    double mono_s = ws_mono_s();
+    if (m->nvml ? gpu_nvml_sample(m->nvml, &m->s, e) : gpu_proc_sample_system(m->proc, &m->s, e)) return -1;
+    print_notes(m);
+    if (m->s.n_procs && gpu_proc_sample_processes(m->proc, &m->s, mono_s, e)) return -1;
+    gpu_sample_tag_trials(&m->s);
+    json_t *j = gpu_sample_to_json(&m->s);
+    if (!j) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    int rc = ws_json_print_line(stdout, j);
+    json_decref(j);
+    if (rc) return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(errno));
+    return m->db ? gpu_samples_db_write(m->db, &m->s, e) : 0;
+}
+
+/* Samples until the count or duration is reached or a signal asks to stop. */
+static int run(monitor *m, ws_err *e)
+{
+    const options *o = m->opt;
+    gpu_ticker tk;
+    gpu_ticker_start(&tk, o->interval_s);
+    for (long n = 0; !stop_requested && (!o->count || n < o->count); n++) {
+        if (o->duration_s > 0 && gpu_ticker_offset_s(&tk, tk.k + 1) > o->duration_s + 1e-9) break;
+        int rc;
+        while ((rc = gpu_ticker_wait(&tk)) == EINTR && !stop_requested) {}
+        if (rc == EINTR) break;
+        if (rc) return ws_err_set(e, WS_EINTERNAL, "clock_nanosleep: %s", strerror(rc));
+        if (take_sample(m, e)) return -1;
+    }
+    return 0;
+}
+
+static int open_sources(monitor *m, ws_err *e)
+{
+    const options *o = m->opt;
+    ws_err why = {0};
+    m->nvml = gpu_nvml_open(o->nvml_library, &why);
+    if (!m->nvml && why.kind == WS_EINTERNAL) { *e = why; return -1; }
+    if (!m->nvml && !o->fallback_cpu) {
+        ws_cli_warn("%s; nothing to monitor with --fallback none", why.msg);
+        return 1;
+    }
+    if (!m->nvml && !o->quiet) ws_cli_warn("%s; sampling CPUs and memory from /proc instead", why.msg);
+    print_notes(m);
+    if (!m->nvml || o->pidfile || o->db_path) {
+        m->proc = gpu_proc_open(NULL, e);
+        if (!m->proc) return -1;
+    }
+    if (o->db_path) {
+        m->db = gpu_samples_db_open(o->db_path, e);
+        if (!m->db) return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    ws_cli_init(argv[0]);
+    options o;
+    parse_options(argc, argv, &o);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;     /* no SA_RESTART: the sleep returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    monitor m = {.opt = &o};
+    gpu_sample_init(&m.s);
+    ws_err e = {0};
+    int rc = open_sources(&m, &e);
+    if (rc == 0) rc = run(&m, &e);
+    if (rc < 0) rc = ws_cli_report(&e);
+    gpu_samples_db_close(m.db);
+    gpu_proc_close(m.proc);
+    gpu_nvml_close(m.nvml);
+    gpu_sample_release(&m.s);
+    return ws_cli_finish(rc);
+}
