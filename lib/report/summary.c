@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "core/json.h"
+#include "report/analysis.h"
 #include "space/config.h"
 #include "store/store.h"
 #include "store/trial_json.h"
@@ -102,12 +103,28 @@ json_t *ws_summary_trial_json(const ws_trial *t)
                      "constraints", cons ? cons : json_null());
 }
 
+json_t *ws_summary_trial_json_at(const ws_summary *s, size_t i)
+{
+    json_t *j = ws_summary_trial_json(&s->trials->v[i]);
+    if (j && s->an) ws_analysis_trial_json(s->an, s->trials, i, j);
+    return j;
+}
+
 json_t *ws_summary_json(const ws_summary *s)
 {
     json_t *states = json_object(), *trials = json_array();
     for (int k = 0; k < 5; k++) json_object_set_new(states, ws_state_name((ws_state)k), json_integer((json_int_t)s->n_state[k]));
-    for (size_t i = 0; i < s->trials->n; i++) json_array_append_new(trials, ws_summary_trial_json(&s->trials->v[s->order[i]]));
-    return json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "study", s->study, "direction",
-                     s->direction == WS_MAXIMIZE ? "maximize" : "minimize", "n_trials", (json_int_t)s->trials->n,
-                     "states", states, "best", s->best ? ws_summary_trial_json(s->best) : json_null(), "trials", trials);
+    for (size_t i = 0; i < s->trials->n; i++) json_array_append_new(trials, ws_summary_trial_json_at(s, s->order[i]));
+    json_t *best = s->best ? ws_summary_trial_json_at(s, (size_t)(s->best - s->trials->v)) : json_null();
+    json_t *j = json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "study", s->study, "direction",
+                          s->direction == WS_MAXIMIZE ? "maximize" : "minimize", "n_trials", (json_int_t)s->trials->n,
+                          "states", states, "best", best, "trials", trials);
+    if (j && s->an) {
+        const ws_config *cfg = s->an->cfg;
+        json_object_set_new(j, "objective", cfg && cfg->objective ? json_string(cfg->objective) : json_null());
+        json_object_set_new(j, "importance", ws_analysis_importance_json(s->an));
+        json_object_set_new(j, "utilization", ws_analysis_utilization_json(s->an));
+        json_object_set_new(j, "time", ws_analysis_time_json(s->an));
+    }
+    return j;
 }

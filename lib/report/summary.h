@@ -9,13 +9,16 @@
 #include "core/err.h"
 #include "store/trial.h"
 
-typedef struct {
+struct ws_analysis;
+
+typedef struct ws_summary {
     const char *study;
     int direction;               /* WS_MINIMIZE / WS_MAXIMIZE */
     const ws_trial_list *trials; /* as loaded (by number) */
     size_t *order;               /* indices into trials, best first */
     const ws_trial *best;        /* best feasible COMPLETE trial, else best COMPLETE, else NULL */
     size_t n_state[5];           /* count per ws_state */
+    const struct ws_analysis *an; /* importance, utilization, time (analysis.h); NULL: left out */
 } ws_summary;
 
 int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_trial_list *trials, ws_err *e);
@@ -25,7 +28,11 @@ int ws_trial_feasible(const ws_trial *t);
 /* {"trial","state","value","params","duration_s","datetime_start","datetime_complete",
  *  "intermediate_values":[[step,value],...],"reason","constraints"} */
 json_t *ws_summary_trial_json(const ws_trial *t);
-/* The whole study: {"study","direction","n_trials","states":{...},"best":{...},"trials":[...]} */
+/* Trial i of the list (by index) with what the analysis adds when s->an is set: "slot",
+ * "seconds", "metrics", "util_mean", "cpu_mean", "rss_max_bytes". */
+json_t *ws_summary_trial_json_at(const ws_summary *s, size_t i);
+/* The whole study: {"study","direction","n_trials","states":{...},"best":{...},"trials":[...]},
+ * with s->an also "objective", "importance", "utilization" and "time". */
 json_t *ws_summary_json(const ws_summary *s);
 
 int ws_report_text(FILE *f, const ws_summary *s);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "report/analysis.h"
 #include "report/summary.h"
 
 /* Names of all params in first-seen order (trials by number), as a JSON array. */
@@ -43,7 +44,7 @@ int ws_report_csv(FILE *f, const ws_summary *s)
     size_t i;
     json_t *n;
     json_array_foreach(names, i, n) { fputc(',', f); put_csv_field(f, json_string_value(n)); }
-    fputs(",reason\n", f);
+    fputs(s->an ? ",reason,slot,util_mean,setup_s,train_s,eval_s\n" : ",reason\n", f);
     for (size_t r = 0; r < s->trials->n; r++) {
         json_t *t = ws_summary_trial_json(&s->trials->v[s->order[r]]);
         json_t *params = json_object_get(t, "params");
@@ -63,12 +64,58 @@ int ws_report_csv(FILE *f, const ws_summary *s)
         char *why = scalar_text(json_object_get(t, "reason"));
         fputc(',', f);
         put_csv_field(f, why ? why : "");
-        fputc('\n', f);
         free(why);
+        if (s->an) {   /* the analysis' columns, as the JSON form has them */
+            const ws_trial_time *tt = &s->an->tt[s->order[r]];
+            json_t *slot = tt->slot >= 0 ? json_integer(tt->slot) : json_null();
+            json_t *extra[5] = {slot, ws_json_number(ws_analysis_util(s->an, s->order[r])), ws_json_number(tt->setup_s),
+                                ws_json_number(tt->train_s), ws_json_number(tt->eval_s)};
+            for (int c = 0; c < 5; c++) {
+                char *x = scalar_text(extra[c]);
+                fputc(',', f);
+                put_csv_field(f, x ? x : "");
+                free(x);
+                json_decref(extra[c]);
+            }
+        }
+        fputc('\n', f);
         json_decref(t);
     }
     json_decref(names);
     return fflush(f) ? -1 : 0;
+}
+
+/* The analysis below the table: importance, time, utilization (the JSON form's numbers). */
+static void text_analysis(FILE *f, const ws_analysis *a)
+{
+    const ws_importance *imp = &a->imp;
+    fprintf(f, "importance (PED-ANOVA, top %zu of %zu complete trials vs all):", imp->n_top, imp->n_trials);
+    if (!imp->computed) fprintf(f, " not computed: %s", imp->note);
+    else {
+        json_t *j = ws_analysis_importance_json(a), *params = json_object_get(j, "params"), *v;
+        const char *k;
+        int first = 1;
+        json_object_foreach(params, k, v) {
+            fprintf(f, "%s %s %.1f%%", first ? "" : ",", k, 100 * json_number_value(v));
+            first = 0;
+        }
+        json_decref(j);
+    }
+    int any = 0;
+    for (size_t j = 0; j < imp->n; j++)
+        if (!imp->v[j].searched) { fprintf(f, "%s %s", any ? "," : "; fixed:", imp->v[j].name); any = 1; }
+    fputc('\n', f);
+    if (a->capacity_s > 0) {
+        double c = a->capacity_s;
+        fprintf(f, "time: %zu slot%s over %.2f s wall (capacity %.2f s): setup %.1f%%, train %.1f%%, eval %.1f%%, "
+                   "other %.1f%%, unmeasured %.1f%%, idle %.1f%%\n",
+                a->n_slots, a->n_slots == 1 ? "" : "s", a->wall_s, c, 100 * a->all.setup_s / c, 100 * a->all.train_s / c,
+                100 * a->all.eval_s / c, 100 * a->all.other_s / c, 100 * a->all.unmeasured_s / c, 100 * a->idle_s / c);
+    } else fputs("time: no trial has run yet\n", f);
+    if (isfinite(a->util.sweep_mean))
+        fprintf(f, "utilization (%s, gpu-monitor): sweep mean %.1f%% over %ld samples\n", ws_utilization_what(&a->util),
+                a->util.sweep_mean, a->util.n_samples);
+    else fprintf(f, "utilization: %s\n", a->util_note[0] ? a->util_note : "no samples");
 }
 
 int ws_report_text(FILE *f, const ws_summary *s)
@@ -77,7 +124,9 @@ int ws_report_text(FILE *f, const ws_summary *s)
             s->study, s->direction > 0 ? "maximize" : "minimize", s->trials->n, s->n_state[WS_COMPLETE],
             s->n_state[WS_PRUNED], s->n_state[WS_RUNNING], s->n_state[WS_WAITING], s->n_state[WS_FAIL]);
     if (s->best) fprintf(f, "best: trial %d, value %.6g\n", s->best->number, s->best->value);
-    fprintf(f, "%6s  %-8s  %12s  %9s  %s\n", "trial", "state", "value", "seconds", "params");
+    int util = s->an && s->an->util.n_samples > 0;
+    if (util) fprintf(f, "%6s  %-8s  %12s  %9s  %6s  %s\n", "trial", "state", "value", "seconds", "util%", "params");
+    else fprintf(f, "%6s  %-8s  %12s  %9s  %s\n", "trial", "state", "value", "seconds", "params");
     for (size_t r = 0; r < s->trials->n; r++) {
         const ws_trial *t = &s->trials->v[s->order[r]];
         char value[32] = "-", secs[32] = "-";
@@ -85,6 +134,11 @@ int ws_report_text(FILE *f, const ws_summary *s)
         double d = t->t_complete - t->t_start;
         if (isfinite(d)) snprintf(secs, sizeof secs, "%.2f", d);
         fprintf(f, "%6d  %-8s  %12s  %9s ", t->number, ws_state_name(t->state), value, secs);
+        if (util) {
+            double u = ws_analysis_util(s->an, s->order[r]);
+            if (isfinite(u)) fprintf(f, " %6.1f ", u);
+            else fprintf(f, " %6s ", "-");
+        }
         for (size_t k = 0; k < t->n_params; k++) {
             json_t *v = ws_dist_external(&t->params[k].dist, t->params[k].internal);
             char *x = v && json_is_real(v) ? NULL : scalar_text(v);
@@ -95,5 +149,6 @@ int ws_report_text(FILE *f, const ws_summary *s)
         }
         fputc('\n', f);
     }
+    if (s->an) text_analysis(f, s->an);
     return fflush(f) ? -1 : 0;
 }

@@ -1,0 +1,479 @@
+/* plots_study.c — the plots of what the search found: optimization history, learning curves,
+ * parallel coordinates and parameter importance (see html.h). Each plot is one SVG whose
+ * viewBox width matches the width it is shown at, so 12 px text stays 12 px. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+#include "report/analysis.h"
+#include "report/html.h"
+#include "report/svg.h"
+#include "space/config.h"
+
+#define HALF_W 570.0
+#define WIDE_W 1160.0
+
+char *ws_param_text(const ws_param *p)
+{
+    json_t *v = ws_dist_external(&p->dist, p->internal);
+    char *out;
+    if (json_is_real(v)) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.4g", json_real_value(v));
+        out = strdup(buf);
+    } else if (json_is_string(v)) out = strdup(json_string_value(v));
+    else out = v ? ws_json_dump(v, 0) : strdup("?");
+    json_decref(v);
+    return out;
+}
+
+void ws_trial_tip(const ws_trial *t, char *buf, size_t n)
+{
+    char val[40] = "";
+    if (t->has_value) snprintf(val, sizeof val, ": %.6g", t->value);
+    int used = snprintf(buf, n, "trial %d (%s)%s", t->number, ws_state_name(t->state), val);
+    for (size_t k = 0; k < t->n_params && used >= 0 && (size_t)used < n; k++) {
+        char *x = ws_param_text(&t->params[k]);
+        used += snprintf(buf + used, n - (size_t)used, "%s%s=%s", k ? ", " : "; ", t->params[k].name, x ? x : "?");
+        free(x);
+    }
+}
+
+static const char *objective_name(const ws_summary *s)
+{
+    const ws_config *c = s->an ? s->an->cfg : NULL;
+    return c && c->objective ? c->objective : "value";
+}
+
+static int better(const ws_summary *s, double a, double b)
+{
+    return s->direction == WS_MAXIMIZE ? a > b : a < b;
+}
+
+/* ---- optimization history ------------------------------------------------------------------ */
+
+void ws_plot_history(FILE *f, const ws_summary *s)
+{
+    const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
+    const ws_trial_list *l = s->trials;
+    ws_svg_open(f, "history", "Optimization history",
+                "Objective value of every finished trial by trial number; the line is the best value so far among "
+                "feasible complete trials.", W, H);
+    double lo = INFINITY, hi = -INFINITY;
+    int max_number = 0, n_valued = 0;
+    size_t n_infeasible = 0, n_pruned = 0, n_fail = 0, n_running = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const ws_trial *t = &l->v[i];
+        if (t->number > max_number) max_number = t->number;
+        if (t->state == WS_FAIL) n_fail++;
+        if (t->state == WS_RUNNING || t->state == WS_WAITING) n_running++;
+        if (!(t->state == WS_COMPLETE || t->state == WS_PRUNED) || !t->has_value || !isfinite(t->value)) continue;
+        lo = fmin(lo, t->value);
+        hi = fmax(hi, t->value);
+        n_valued++;
+        n_pruned += t->state == WS_PRUNED;
+        n_infeasible += t->state == WS_COMPLETE && !ws_trial_feasible(t);
+    }
+    if (!l->n || !n_valued) {
+        ws_svg_message(f, W, H, l->n ? "no trial has a value yet" : "no trials yet");
+        ws_svg_close(f);
+        return;
+    }
+    ws_pad_domain(&lo, &hi, 0.06, 0);
+    ws_scale x, y;
+    ws_scale_init(&x, -0.5, max_number + 0.5, ML, W - MR, 0);
+    ws_scale_init(&y, lo, hi, H - MB, MT, 0);
+    ws_svg_axis_y(f, &y, ML, W - MR, 5, NULL, objective_name(s));
+    ws_svg_axis_x(f, &x, H - MB, MT, 8, ws_fmt_int_tick, "trial");
+
+    /* best so far: a step line over the feasible complete trials, by number */
+    int started = 0;
+    double best = NAN;
+    fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"", WS_C_BEST);
+    for (size_t i = 0; i < l->n; i++) {
+        const ws_trial *t = &l->v[i];
+        if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value) || !ws_trial_feasible(t)) continue;
+        if (started && !better(s, t->value, best)) continue;
+        double px = ws_scale_map(&x, t->number);
+        if (!started) fprintf(f, "M%.1f %.1f", px, ws_scale_map(&y, t->value));
+        else fprintf(f, "H%.1fV%.1f", px, ws_scale_map(&y, t->value));
+        best = t->value;
+        started = 1;
+    }
+    if (started) fprintf(f, "H%.1f", ws_scale_map(&x, max_number + 0.5));
+    fputs("\"/>\n", f);
+
+    double r = l->n > 200 ? 2.5 : 3.5, base = H - MB - 5;
+    char tip[512];
+    for (size_t i = 0; i < l->n; i++) {
+        const ws_trial *t = &l->v[i];
+        double px = ws_scale_map(&x, t->number);
+        ws_trial_tip(t, tip, sizeof tip);
+        int valued = t->has_value && isfinite(t->value);
+        if (t->state == WS_COMPLETE && valued)
+            ws_svg_mark(f, ws_trial_feasible(t) ? WS_MARK_DOT : WS_MARK_RING, px, ws_scale_map(&y, t->value), r,
+                        WS_C_COMPLETE, tip);
+        else if (t->state == WS_PRUNED && valued)
+            ws_svg_mark(f, WS_MARK_TRIANGLE, px, ws_scale_map(&y, t->value), r, WS_C_PRUNED, tip);
+        else if (t->state == WS_FAIL) ws_svg_mark(f, WS_MARK_CROSS, px, base, r * 0.8, WS_C_FAIL, tip);
+        else if (t->state == WS_RUNNING || t->state == WS_WAITING)
+            ws_svg_mark(f, WS_MARK_DIAMOND, px, base, r * 0.9, ws_state_color(t->state), tip);
+    }
+    if (s->best && s->best->has_value && isfinite(s->best->value))
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+                ws_scale_map(&x, s->best->number), ws_scale_map(&y, s->best->value), r + 3.5, WS_C_BEST);
+    ws_legend_item items[6];
+    size_t n = 0;
+    items[n++] = (ws_legend_item){WS_MARK_DOT, WS_C_COMPLETE, "complete"};
+    if (n_infeasible) items[n++] = (ws_legend_item){WS_MARK_RING, WS_C_COMPLETE, "infeasible"};
+    if (n_pruned) items[n++] = (ws_legend_item){WS_MARK_TRIANGLE, WS_C_PRUNED, "pruned"};
+    if (n_fail) items[n++] = (ws_legend_item){WS_MARK_CROSS, WS_C_FAIL, "failed"};
+    if (n_running) items[n++] = (ws_legend_item){WS_MARK_DIAMOND, WS_C_RUNNING, "running"};
+    items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_BEST, "best so far"};
+    ws_svg_legend(f, W - MR, 18, items, n, 1);
+    ws_svg_close(f);
+}
+
+/* ---- learning curves ----------------------------------------------------------------------- */
+
+static void curve(FILE *f, const ws_trial *t, const ws_scale *x, const ws_scale *y, const char *color, double width,
+                  double opacity)
+{
+    char tip[512];
+    ws_trial_tip(t, tip, sizeof tip);
+    size_t n = 0;
+    for (size_t k = 0; k < t->n_ivs; k++) n += isfinite(t->ivs[k].value);
+    if (n == 1) {   /* one point: a dot */
+        for (size_t k = 0; k < t->n_ivs; k++)
+            if (isfinite(t->ivs[k].value)) ws_svg_mark(f, WS_MARK_DOT, ws_scale_map(x, t->ivs[k].step), ws_scale_map(y, t->ivs[k].value), 2, color, tip);
+        return;
+    }
+    if (!n) return;
+    fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" stroke-opacity=\"%.2f\" points=\"", color, width,
+            opacity);
+    for (size_t k = 0; k < t->n_ivs; k++)
+        if (isfinite(t->ivs[k].value))
+            fprintf(f, "%s%.1f,%.1f", k ? " " : "", ws_scale_map(x, t->ivs[k].step), ws_scale_map(y, t->ivs[k].value));
+    fputs("\"><title>", f);
+    ws_html_text(f, tip);
+    fputs("</title></polyline>\n", f);
+}
+
+/* The last finite intermediate value of t: its index, or -1. */
+static long last_finite(const ws_trial *t)
+{
+    for (size_t k = t->n_ivs; k-- > 0;) if (isfinite(t->ivs[k].value)) return (long)k;
+    return -1;
+}
+
+void ws_plot_curves(FILE *f, const ws_summary *s)
+{
+    const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
+    const ws_trial_list *l = s->trials;
+    ws_svg_open(f, "curves", "Learning curves",
+                "Intermediate values (one per epoch) of every trial; pruned trials end with a cross where they "
+                "stopped.", W, H);
+    double lo = INFINITY, hi = -INFINITY, s0 = INFINITY, s1 = -INFINITY;
+    size_t n_curves = 0, n_state[5] = {0};
+    for (size_t i = 0; i < l->n; i++) {
+        const ws_trial *t = &l->v[i];
+        int any = 0;
+        for (size_t k = 0; k < t->n_ivs; k++) {
+            if (!isfinite(t->ivs[k].value)) continue;
+            lo = fmin(lo, t->ivs[k].value);
+            hi = fmax(hi, t->ivs[k].value);
+            s0 = fmin(s0, t->ivs[k].step);
+            s1 = fmax(s1, t->ivs[k].step);
+            any = 1;
+        }
+        n_curves += any;
+        if (any && (unsigned)t->state < 5) n_state[t->state]++;
+    }
+    if (!n_curves) {
+        ws_svg_message(f, W, H, "no intermediate values reported");
+        ws_svg_close(f);
+        return;
+    }
+    ws_pad_domain(&lo, &hi, 0.05, 0);
+    if (s1 - s0 < 1) { s0 -= 0.5; s1 += 0.5; }
+    ws_scale x, y;
+    ws_scale_init(&x, s0, s1, ML, W - MR, 0);
+    ws_scale_init(&y, lo, hi, H - MB, MT, 0);
+    ws_svg_axis_y(f, &y, ML, W - MR, 5, NULL, objective_name(s));
+    ws_svg_axis_x(f, &x, H - MB, MT, 8, ws_fmt_int_tick, "step (epoch)");
+    double op = n_curves > 150 ? 0.3 : n_curves > 40 ? 0.5 : 0.75;
+    /* failed and running first, then pruned, then complete, the best last: the best stays on top */
+    static const ws_state order[] = {WS_FAIL, WS_WAITING, WS_RUNNING, WS_PRUNED, WS_COMPLETE};
+    for (size_t o = 0; o < 5; o++)
+        for (size_t i = 0; i < l->n; i++) {
+            const ws_trial *t = &l->v[i];
+            if (t->state != order[o] || t == s->best) continue;
+            curve(f, t, &x, &y, ws_state_color(t->state), 1.2, op);
+        }
+    if (s->best) curve(f, s->best, &x, &y, WS_C_BEST, 2.5, 1);
+    for (size_t i = 0; i < l->n; i++) {   /* where pruned trials stopped, where running ones are */
+        const ws_trial *t = &l->v[i];
+        long k = last_finite(t);
+        if (k < 0 || (t->state != WS_PRUNED && t->state != WS_RUNNING)) continue;
+        char tip[512];
+        ws_trial_tip(t, tip, sizeof tip);
+        ws_svg_mark(f, t->state == WS_PRUNED ? WS_MARK_CROSS : WS_MARK_RING, ws_scale_map(&x, t->ivs[k].step),
+                    ws_scale_map(&y, t->ivs[k].value), 3.2, ws_state_color(t->state), tip);
+    }
+    ws_legend_item items[5];
+    size_t n = 0;
+    if (n_state[WS_COMPLETE]) items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_COMPLETE, "complete"};
+    if (n_state[WS_PRUNED]) items[n++] = (ws_legend_item){WS_MARK_CROSS, WS_C_PRUNED, "pruned here"};
+    if (n_state[WS_FAIL]) items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_FAIL, "failed"};
+    if (n_state[WS_RUNNING]) items[n++] = (ws_legend_item){WS_MARK_RING, WS_C_RUNNING, "running"};
+    if (s->best) items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_BEST, "best trial"};
+    ws_svg_legend(f, W - MR, 18, items, n, 1);
+    ws_svg_close(f);
+}
+
+/* ---- parallel coordinates ------------------------------------------------------------------ */
+
+typedef struct {
+    const ws_importance_param *p;   /* NULL: the objective axis */
+    ws_scale y;
+    double x;
+    int has_absent;
+} pc_axis;
+
+static double axis_y(const pc_axis *a, const ws_trial *t, double y_na)
+{
+    if (!a->p) return ws_scale_map(&a->y, t->value);
+    double v = ws_param_value_under(t, a->p->name, &a->p->dist);
+    if (isnan(v)) return y_na;
+    if (a->p->dist.kind == WS_DIST_CATEGORICAL) {
+        size_t k = ws_dist_n_choices(&a->p->dist);
+        return ws_scale_map(&a->y, (v + 0.5) / (double)k);
+    }
+    return ws_scale_map(&a->y, v);
+}
+
+static void axis_name(FILE *f, double x, double y, const char *name, double room)
+{
+    char buf[160];
+    ws_fit_text(buf, sizeof buf, name, room, 12);
+    ws_svg_text(f, x, y, "middle", "label", buf);
+}
+
+static void categorical_ticks(FILE *f, const pc_axis *a)
+{
+    size_t k = ws_dist_n_choices(&a->p->dist);
+    size_t every = k > 12 ? (k + 11) / 12 : 1;
+    for (size_t c = 0; c < k; c += every) {
+        double py = ws_scale_map(&a->y, (c + 0.5) / (double)k);
+        json_t *ch = json_array_get(a->p->dist.choices, c);
+        char *txt = json_is_string(ch) ? strdup(json_string_value(ch)) : ws_json_dump(ch, 0);
+        char buf[96];
+        ws_fit_text(buf, sizeof buf, txt ? txt : "?", 80, 10.5);
+        free(txt);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", a->x - 4, py, a->x, py);
+        ws_svg_text(f, a->x - 7, py + 4, "end", "small halo", buf);
+    }
+}
+
+static void numeric_ticks(FILE *f, const pc_axis *a, int right)
+{
+    double ticks[32], step;
+    size_t n = ws_ticks(fmin(a->y.d0, a->y.d1), fmax(a->y.d0, a->y.d1), a->y.log, 5, ticks, 32, &step);
+    for (size_t i = 0; i < n; i++) {
+        char lab[40];
+        if (!a->p || a->p->dist.kind != WS_DIST_INT) ws_fmt_tick(ticks[i], step, lab, sizeof lab);
+        else ws_fmt_int_tick(ticks[i], step, lab, sizeof lab);
+        if (!lab[0]) continue;
+        double py = ws_scale_map(&a->y, ticks[i]);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", a->x + (right ? 0 : -4), py,
+                a->x + (right ? 4 : 0), py);
+        ws_svg_text(f, a->x + (right ? 7 : -7), py + 4, right ? "start" : "end", "small halo", lab);
+    }
+}
+
+/* goodness in [0, 1] of a value (1: the best) */
+static double goodness(const ws_summary *s, double v, double lo, double hi)
+{
+    if (!(hi > lo)) return 1;
+    double g = (v - lo) / (hi - lo);
+    return s->direction == WS_MAXIMIZE ? g : 1 - g;
+}
+
+static const ws_summary *pc_ctx;
+
+static int cmp_good(const void *pa, const void *pb)   /* worst first, so the best are drawn on top */
+{
+    const ws_trial *a = *(const ws_trial *const *)pa, *b = *(const ws_trial *const *)pb;
+    int fa = ws_trial_feasible(a), fb = ws_trial_feasible(b);
+    if (fa != fb) return fa - fb;
+    if (a->value == b->value) return a->number - b->number;
+    return better(pc_ctx, a->value, b->value) ? 1 : -1;
+}
+
+/* The colour scale beside the objective axis a, for values in [lo, hi]. */
+static void color_bar(FILE *f, const ws_summary *s, const pc_axis *a, double lo, double hi)
+{
+    char col[8];
+    double cx = a->x + 62, y_hi = ws_scale_map(&a->y, hi), y_lo = ws_scale_map(&a->y, lo);
+    fputs("<defs><linearGradient id=\"parallel-ramp\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", f);
+    for (int k = 0; k <= 4; k++) {   /* from the bottom (lo) up */
+        ws_color_ramp(goodness(s, lo + (hi - lo) * k / 4.0, lo, hi), col);
+        fprintf(f, "<stop offset=\"%.2f\" stop-color=\"%s\"/>", k / 4.0, col);
+    }
+    fputs("</linearGradient></defs>\n", f);
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"%.1f\" fill=\"url(#parallel-ramp)\" stroke=\"#ccc\"/>\n", cx,
+            y_hi, y_lo - y_hi);
+    ws_svg_text(f, cx + 16, (s->direction == WS_MAXIMIZE ? y_hi : y_lo) + 4, "start", "small", "better");
+}
+
+void ws_plot_parallel(FILE *f, const ws_summary *s)
+{
+    const double W = WIDE_W, H = 420, ML = 80, MR = 150, MT = 70, MB = 44;
+    const ws_importance *imp = &s->an->imp;
+    ws_svg_open(f, "parallel", "Parallel coordinates",
+                "Each complete trial is a line through its value of every searched parameter and its objective value; "
+                "darker lines are better, the best trial is highlighted.", W, H);
+    size_t n_axes = 0;
+    pc_axis *ax = calloc(imp->n + 1, sizeof *ax);
+    const ws_trial **tr = calloc(s->trials->n + 1, sizeof *tr);
+    size_t n_tr = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < s->trials->n; i++) {
+        const ws_trial *t = &s->trials->v[i];
+        if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value)) continue;
+        if (tr) tr[n_tr++] = t;
+        lo = fmin(lo, t->value);
+        hi = fmax(hi, t->value);
+    }
+    for (size_t j = 0; ax && j < imp->n; j++)
+        if (imp->v[j].searched) ax[n_axes++].p = &imp->v[j];
+    if (!ax || !tr || !n_axes || !n_tr) {
+        ws_svg_message(f, W, H, !n_axes ? "no searched parameters" : "no complete trial yet");
+        goto out;
+    }
+    ax[n_axes++].p = NULL;   /* the objective */
+    double y0 = H - MB, y1 = MT, y_na = H - MB + 22, gap = (W - ML - MR) / (double)(n_axes - 1);
+    double vlo = lo, vhi = hi;
+    ws_pad_domain(&vlo, &vhi, 0.03, 0);
+    for (size_t a = 0; a < n_axes; a++) {
+        ax[a].x = ML + gap * (double)a;
+        const ws_importance_param *p = ax[a].p;
+        if (!p) ws_scale_init(&ax[a].y, vlo, vhi, y0, y1, 0);
+        else if (p->dist.kind == WS_DIST_CATEGORICAL) ws_scale_init(&ax[a].y, 0, 1, y0, y1, 0);
+        else ws_scale_init(&ax[a].y, p->dist.low, p->dist.high, y0, y1, p->dist.log);
+        for (size_t i = 0; p && i < n_tr && !ax[a].has_absent; i++) ax[a].has_absent = !ws_trial_param(tr[i], p->name);
+    }
+    pc_ctx = s;
+    qsort(tr, n_tr, sizeof *tr, cmp_good);
+    pc_ctx = NULL;
+    double op = n_tr > 200 ? 0.35 : n_tr > 60 ? 0.55 : 0.8;
+    char tip[512], col[8];
+    for (size_t i = 0; i < n_tr; i++) {
+        const ws_trial *t = tr[i];
+        int feasible = ws_trial_feasible(t), is_best = t == s->best;
+        if (is_best) continue;
+        ws_color_ramp(goodness(s, t->value, lo, hi), col);
+        ws_trial_tip(t, tip, sizeof tip);
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.3\" stroke-opacity=\"%.2f\"%s points=\"",
+                feasible ? col : "#aaaaaa", op, feasible ? "" : " stroke-dasharray=\"4 3\"");
+        for (size_t a = 0; a < n_axes; a++) fprintf(f, "%s%.1f,%.1f", a ? " " : "", ax[a].x, axis_y(&ax[a], t, y_na));
+        fputs("\"><title>", f);
+        ws_html_text(f, tip);
+        fputs("</title></polyline>\n", f);
+    }
+    if (s->best && s->best->state == WS_COMPLETE && s->best->has_value && isfinite(s->best->value)) {
+        ws_trial_tip(s->best, tip, sizeof tip);
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"3\" points=\"", WS_C_BEST);
+        for (size_t a = 0; a < n_axes; a++) fprintf(f, "%s%.1f,%.1f", a ? " " : "", ax[a].x, axis_y(&ax[a], s->best, y_na));
+        fputs("\"><title>best: ", f);
+        ws_html_text(f, tip);
+        fputs("</title></polyline>\n", f);
+    }
+    /* axes on top of the lines */
+    fputs("<g class=\"axis\">\n", f);
+    for (size_t a = 0; a < n_axes; a++) {
+        const pc_axis *x = &ax[a];
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", x->x, y0, x->x, y1);
+        const char *name = x->p ? x->p->name : objective_name(s);
+        char label[128];
+        snprintf(label, sizeof label, "%s%s", name, x->p && x->p->dist.log ? " (log)" : "");
+        axis_name(f, x->x, MT - 16, label, a + 1 == n_axes ? MR + gap / 2 - 10 : gap - 8);
+        if (!x->p) numeric_ticks(f, x, 1);
+        else if (x->p->dist.kind == WS_DIST_CATEGORICAL) categorical_ticks(f, x);
+        else numeric_ticks(f, x, 0);
+        if (x->has_absent) ws_svg_text(f, x->x, y_na + 4, "middle", "small halo", "n/a");
+    }
+    fputs("</g>\n", f);
+    if (hi > lo) color_bar(f, s, &ax[n_axes - 1], lo, hi);
+    size_t n_infeasible = 0;
+    for (size_t i = 0; i < n_tr; i++) n_infeasible += !ws_trial_feasible(tr[i]);
+    ws_legend_item items[2] = {{WS_MARK_LINE, WS_C_BEST, "best trial"}, {WS_MARK_DASH, "#aaaaaa", "infeasible"}};
+    ws_svg_legend(f, W - 16, 18, items, n_infeasible ? 2 : 1, 1);
+out:
+    free(ax);
+    free(tr);
+    ws_svg_close(f);
+}
+
+/* ---- importance ---------------------------------------------------------------------------- */
+
+static const ws_importance *imp_ctx;
+
+static int cmp_imp(const void *pa, const void *pb)
+{
+    const ws_importance_param *a = &imp_ctx->v[*(const size_t *)pa], *b = &imp_ctx->v[*(const size_t *)pb];
+    if (a->importance != b->importance) return a->importance > b->importance ? -1 : 1;
+    return (int)*(const size_t *)pa - (int)*(const size_t *)pb;
+}
+
+static void fmt_share(double v, double step, char *buf, size_t n) { ws_fmt_percent_tick(100 * v, 100 * step, buf, n); }
+
+void ws_plot_importance(FILE *f, const ws_summary *s)
+{
+    const ws_importance *imp = &s->an->imp;
+    size_t *idx = calloc(imp->n + 1, sizeof *idx), n = 0;
+    for (size_t j = 0; idx && j < imp->n; j++) if (imp->v[j].searched) idx[n++] = j;
+    const double W = HALF_W, row = 26, MT = 36, MB = 44;
+    double H = fmax(200, MT + row * (double)n + MB);
+    ws_svg_open(f, "importance", "Parameter importance (PED-ANOVA)",
+                "How much each searched parameter decided whether a trial reached the top quantile: the Pearson "
+                "divergence between its distribution in the top trials and in all trials, normalised to sum to 1.", W, H);
+    if (!imp->computed || !n) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s", !n ? "no searched parameters" : imp->note);
+        ws_svg_message(f, W, H, msg);
+        free(idx);
+        ws_svg_close(f);
+        return;
+    }
+    imp_ctx = imp;
+    qsort(idx, n, sizeof *idx, cmp_imp);
+    imp_ctx = NULL;
+    double label_w = 0;
+    for (size_t k = 0; k < n; k++) label_w = fmax(label_w, ws_text_width(imp->v[idx[k]].name, 12));
+    label_w = fmin(label_w, 180) + 16;
+    double x0 = label_w, bar_max = W - x0 - 70;
+    ws_scale x;
+    ws_scale_init(&x, 0, 1, x0, x0 + bar_max, 0);
+    ws_svg_axis_x(f, &x, MT + row * (double)n + 4, MT - 6, 5, fmt_share, NULL);
+    for (size_t k = 0; k < n; k++) {
+        const ws_importance_param *p = &imp->v[idx[k]];
+        double y = MT + row * (double)k, w = fmax(1, p->importance * bar_max);
+        char pct[32], tip[256], name[96];
+        snprintf(pct, sizeof pct, "%.1f%%", 100 * p->importance);
+        snprintf(tip, sizeof tip, "%s: %.1f%% (Pearson divergence %.4g over %zu trials)", p->name, 100 * p->importance,
+                 p->divergence, p->n);
+        ws_fit_text(name, sizeof name, p->name, label_w - 16, 12);
+        ws_svg_text(f, x0 - 8, y + row / 2 + 4, "end", NULL, name);
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" fill=\"%s\"><title>", x0, y + 4, w,
+                row - 8, WS_C_COMPLETE);
+        ws_html_text(f, tip);
+        fputs("</title></rect>\n", f);
+        ws_svg_text(f, x0 + w + 6, y + row / 2 + 4, "start", NULL, pct);
+    }
+    char foot[160];
+    snprintf(foot, sizeof foot, "top %zu of %zu complete trials vs all", imp->n_top, imp->n_trials);
+    ws_svg_text(f, W - 16, 18, "end", "small", foot);
+    free(idx);
+    ws_svg_close(f);
+}

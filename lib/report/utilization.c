@@ -1,0 +1,251 @@
+/* utilization.c — gpu-monitor's samples per trial and per sweep (see utilization.h). The
+ * queries are the ones lib/gpu/samples_db.h documents; datetime texts compare as times because
+ * the samples and Optuna's trials use the same fixed format. */
+#include "report/utilization.h"
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/clock.h"
+#include "gpu/samples_db.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+typedef struct {
+    sqlite3 *db;
+    const char *path;
+    ws_err *e;
+} conn;
+
+static int sql_fail(conn *c, const char *what)
+{
+    return ws_err_set(c->e, WS_EINTERNAL, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+}
+
+/* The sweep's window [lo, hi] in datetime text, as a subquery pair bound to study ?1. A RUNNING
+ * trial (no completion) keeps the window open. */
+#define WINDOW_LO "(SELECT CAST(min(datetime_start) AS TEXT) FROM trials WHERE study_id = ?1)"
+#define WINDOW_HI "(SELECT CASE WHEN count(*) > count(datetime_complete) THEN '9999' ELSE max(datetime_complete) END" \
+                  " FROM trials WHERE study_id = ?1 AND datetime_start IS NOT NULL)"
+
+static const char per_trial_sql[] =
+    "SELECT tr.number, avg(s.util), count(s.util) FROM trials tr JOIN " GPU_SAMPLES_TABLE " s"
+    " ON s.kind = 'device' AND s.datetime >= CAST(tr.datetime_start AS TEXT)"
+    " AND s.datetime <= coalesce(tr.datetime_complete, '9999')"
+    " WHERE tr.study_id = ?1 GROUP BY tr.trial_id";
+static const char sweep_sql[] =
+    "SELECT avg(util), count(DISTINCT sample) FROM " GPU_SAMPLES_TABLE
+    " WHERE kind = 'device' AND datetime BETWEEN " WINDOW_LO " AND " WINDOW_HI;
+static const char source_sql[] =
+    "SELECT source FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND datetime BETWEEN " WINDOW_LO " AND " WINDOW_HI
+    " GROUP BY source ORDER BY count(*) DESC LIMIT 1";
+static const char series_sql[] =
+    "SELECT min(t), avg(util) FROM " GPU_SAMPLES_TABLE
+    " WHERE kind = 'device' AND util IS NOT NULL AND datetime BETWEEN " WINDOW_LO " AND " WINDOW_HI
+    " GROUP BY sample ORDER BY sample";
+static const char beat_sql[] =
+    "SELECT h.trial_id, h.heartbeat FROM trial_heartbeats h JOIN trials t ON t.trial_id = h.trial_id"
+    " WHERE t.study_id = ?1";
+static const char process_sql[] =
+    "SELECT trial_id, avg(cpu), max(rss_bytes) FROM " GPU_SAMPLES_TABLE
+    " WHERE kind = 'process' AND trial_id IS NOT NULL AND device IS NULL GROUP BY trial_id";
+
+/* Runs sql (with study id ?1 when it has a parameter), calling row() per result row. */
+static int query(conn *c, const char *sql, int64_t study_id, int (*row)(sqlite3_stmt *, void *), void *ctx,
+                 const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) return sql_fail(c, what);
+    if (sqlite3_bind_parameter_count(st) > 0 && sqlite3_bind_int64(st, 1, study_id) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return sql_fail(c, what);
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (row(st, ctx)) { sqlite3_finalize(st); return ws_err_set(c->e, WS_EINTERNAL, "%s: %s: out of memory", c->path, what); }
+    if (rc != SQLITE_DONE) { sql_fail(c, what); sqlite3_finalize(st); return -1; }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static double column_real(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+}
+
+typedef struct {
+    ws_utilization *u;
+    const ws_trial_list *trials;
+    double *st, *sv;      /* the per-sample series before bucketing */
+    size_t n, cap;
+} load_ctx;
+
+static long index_of_number(const ws_trial_list *l, int number)
+{
+    if (number >= 0 && (size_t)number < l->n && l->v[number].number == number) return number;
+    for (size_t i = 0; i < l->n; i++) if (l->v[i].number == number) return (long)i;
+    return -1;
+}
+
+static int per_trial_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    long i = index_of_number(c->trials, sqlite3_column_int(st, 0));
+    if (i >= 0) {
+        c->u->trial_mean[i] = column_real(st, 1);
+        c->u->trial_n[i] = sqlite3_column_int64(st, 2);
+    }
+    return 0;
+}
+
+static int process_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    int64_t id = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < c->trials->n; i++)
+        if (c->trials->v[i].trial_id == id) {
+            c->u->trial_cpu[i] = column_real(st, 1);
+            c->u->trial_rss[i] = column_real(st, 2);
+        }
+    return 0;
+}
+
+static int beat_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    int64_t id = sqlite3_column_int64(st, 0);
+    const unsigned char *text = sqlite3_column_text(st, 1);
+    for (size_t i = 0; i < c->trials->n && text; i++)
+        if (c->trials->v[i].trial_id == id) c->u->trial_beat[i] = ws_datetime_parse((const char *)text);
+    return 0;
+}
+
+static int sweep_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    c->u->sweep_mean = column_real(st, 0);
+    c->u->n_samples = sqlite3_column_int64(st, 1);
+    return 0;
+}
+
+static int source_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    const unsigned char *s = sqlite3_column_text(st, 0);
+    snprintf(c->u->source, sizeof c->u->source, "%s", s ? (const char *)s : "");
+    return 0;
+}
+
+static int series_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        double *a = realloc(c->st, cap * sizeof *a);
+        if (!a) return -1;
+        c->st = a;
+        double *b = realloc(c->sv, cap * sizeof *b);
+        if (!b) return -1;
+        c->sv = b;
+        c->cap = cap;
+    }
+    c->st[c->n] = column_real(st, 0);
+    c->sv[c->n] = column_real(st, 1);
+    c->n++;
+    return 0;
+}
+
+/* Averages the per-sample series into at most WS_UTIL_POINTS equal time buckets. */
+static int bucket_series(ws_utilization *u, const double *t, const double *v, size_t n)
+{
+    if (!n) return 0;
+    size_t nb = n < WS_UTIL_POINTS ? n : WS_UTIL_POINTS;
+    u->t = calloc(nb, sizeof *u->t);
+    u->util = calloc(nb, sizeof *u->util);
+    size_t *count = calloc(nb, sizeof *count);
+    if (!u->t || !u->util || !count) { free(count); return -1; }
+    double t0 = t[0], span = t[n - 1] - t[0];
+    for (size_t i = 0; i < n; i++) {
+        size_t b = nb == n || span <= 0 ? i * nb / n : (size_t)((t[i] - t0) / span * (double)nb);
+        if (b >= nb) b = nb - 1;
+        u->t[b] += t[i];
+        u->util[b] += v[i];
+        count[b]++;
+    }
+    for (size_t b = 0; b < nb; b++)
+        if (count[b]) {
+            u->t[u->n] = u->t[b] / (double)count[b];
+            u->util[u->n] = u->util[b] / (double)count[b];
+            u->n++;
+        }
+    free(count);
+    return 0;
+}
+
+static int has_table(conn *c, int *present)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" GPU_SAMPLES_TABLE "'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sql_fail(c, "looking for the samples table");
+    int rc = sqlite3_step(st);
+    *present = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : sql_fail(c, "looking for the samples table");
+}
+
+int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id, const ws_trial_list *trials,
+                        ws_err *e)
+{
+    memset(u, 0, sizeof *u);
+    u->sweep_mean = NAN;
+    size_t n = trials->n ? trials->n : 1;
+    u->trial_mean = malloc(n * sizeof *u->trial_mean);
+    u->trial_n = calloc(n, sizeof *u->trial_n);
+    u->trial_cpu = malloc(n * sizeof *u->trial_cpu);
+    u->trial_rss = malloc(n * sizeof *u->trial_rss);
+    u->trial_beat = malloc(n * sizeof *u->trial_beat);
+    if (!u->trial_mean || !u->trial_n || !u->trial_cpu || !u->trial_rss || !u->trial_beat) {
+        ws_utilization_release(u);
+        return ws_err_set(e, WS_EINTERNAL, "utilization: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) u->trial_mean[i] = u->trial_cpu[i] = u->trial_rss[i] = u->trial_beat[i] = NAN;
+
+    conn c = {NULL, db_path, e};
+    if (sqlite3_open_v2(db_path, &c.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", db_path, c.db ? sqlite3_errmsg(c.db) : "out of memory");
+        sqlite3_close(c.db);
+        ws_utilization_release(u);
+        return -1;
+    }
+    sqlite3_busy_timeout(c.db, BUSY_TIMEOUT_MS);
+    load_ctx ctx = {u, trials, NULL, NULL, 0, 0};
+    int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
+    if (!rc && u->present)
+        rc = query(&c, per_trial_sql, study_id, per_trial_row, &ctx, "utilization per trial")
+             || query(&c, process_sql, study_id, process_row, &ctx, "trial processes")
+             || query(&c, sweep_sql, study_id, sweep_row, &ctx, "utilization of the sweep")
+             || query(&c, source_sql, study_id, source_row, &ctx, "samples' source")
+             || query(&c, series_sql, study_id, series_row, &ctx, "utilization over time")
+             || (bucket_series(u, ctx.st, ctx.sv, ctx.n) ? ws_err_set(e, WS_EINTERNAL, "utilization: out of memory") : 0);
+    free(ctx.st);
+    free(ctx.sv);
+    sqlite3_close(c.db);
+    if (rc) { ws_utilization_release(u); return -1; }
+    return 0;
+}
+
+void ws_utilization_release(ws_utilization *u)
+{
+    free(u->trial_mean); free(u->trial_n); free(u->trial_cpu); free(u->trial_rss); free(u->trial_beat);
+    free(u->t); free(u->util);
+    memset(u, 0, sizeof *u);
+    u->sweep_mean = NAN;
+}
+
+const char *ws_utilization_what(const ws_utilization *u)
+{
+    if (!strcmp(u->source, "nvml")) return "GPU";
+    if (!strcmp(u->source, "proc")) return "CPU";
+    return "";
+}

@@ -1,0 +1,45 @@
+/* utilization.h — how busy the accelerator (or, without a GPU, the CPUs) was while the study's
+ * trials ran, from gpu-monitor's samples in the study file (table wakesweep_gpu_samples, see
+ * lib/gpu/samples_db.h for its schema and the queries used here). Read-only: the file is opened
+ * with SQLITE_OPEN_READONLY beside the store's own connection.
+ *
+ *   per trial: mean `util` of the device rows whose datetime lies in [datetime_start,
+ *              datetime_complete] (a RUNNING trial: up to the last sample), and of its own
+ *              processes (rows tied to its trial_id) the mean CPU % of one core and the largest RSS;
+ *   the sweep: mean `util` of the device rows from the first trial's start to the last
+ *              trial's completion (to the last sample while a trial is RUNNING);
+ *   the series: the device rows of that window averaged per sample, then into at most
+ *              WS_UTIL_POINTS equal time buckets, for the plot.
+ * Also each trial's last heartbeat (Optuna's trial_heartbeats), which tells how far a RUNNING
+ * trial has got. */
+#ifndef WS_REPORT_UTILIZATION_H
+#define WS_REPORT_UTILIZATION_H
+#include <stdint.h>
+#include "core/err.h"
+#include "store/trial.h"
+
+#define WS_UTIL_POINTS 400
+
+typedef struct {
+    int present;            /* the samples table exists in the file */
+    char source[8];         /* "nvml" (GPU busy %) or "proc" (CPU busy %); "" when no samples */
+    long n_samples;         /* samples (of all devices together) in the sweep's window */
+    double sweep_mean;      /* %; NaN when no samples */
+    double *trial_mean;     /* [n_trials] mean util % while the trial ran; NaN when no samples */
+    long *trial_n;          /* [n_trials] device rows in its window */
+    double *trial_cpu;      /* [n_trials] its own processes: mean % of one core; NaN when none */
+    double *trial_rss;      /* [n_trials] its own processes: largest RSS in bytes; NaN when none */
+    double *trial_beat;     /* [n_trials] last heartbeat (epoch s); NaN when none */
+    double *t, *util;       /* [n] the series: bucket time (epoch s), mean util % */
+    size_t n;
+} ws_utilization;
+
+/* Reads the samples and heartbeats for the trials of study `study_id` (trials as loaded from
+ * that study). A file without the samples table gives present = 0 and no error. */
+int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id, const ws_trial_list *trials,
+                        ws_err *e);
+void ws_utilization_release(ws_utilization *u);
+/* "GPU" for nvml samples, "CPU" for /proc ones, "" for none. */
+const char *ws_utilization_what(const ws_utilization *u);
+
+#endif

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# report: each trial's mean utilization while it ran and the sweep's, from samples the test
+# inserts into gpu-monitor's table (created by gpu-monitor itself) with known values inside
+# and outside the trials' windows; the same numbers in JSON, JSON lines, text, CSV and HTML.
+. "$WS_ROOT/tests/cli/lib.sh"
+cp "$WS_ROOT/tests/cli/study.json" c.json
+suggest --db s.db --config c.json --n 3 >/dev/null
+tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
+tell --db s.db --study kws --trial 1 --state complete --value 0.8 >/dev/null
+cp s.db bare.db   # no samples table
+gpu-monitor --db s.db --count 1 --quiet >/dev/null 2>&1
+# trial 0 ran over [10, 20] s, trial 1 over [15, 30] s, trial 2 runs since 40 s (heartbeat 50 s);
+# one device sample per second from 0 to 60 s whose util is the second; trial 0's process at
+# 11 and 13 s (cpu 50 and 70 %, rss 100 and 300 bytes); a process of no trial.
+sqlite3 s.db "
+  CREATE TEMP VIEW at(n, s) AS SELECT 0, 10 UNION ALL SELECT 1, 15 UNION ALL SELECT 2, 40;
+  UPDATE trials SET datetime_start = strftime('%Y-%m-%d %H:%M:%S', '2026-03-01', '+' || (SELECT s FROM at WHERE n = number) || ' seconds') || '.000000';
+  UPDATE trials SET datetime_complete = '2026-03-01 00:00:20.000000' WHERE number = 0;
+  UPDATE trials SET datetime_complete = '2026-03-01 00:00:30.000000' WHERE number = 1;
+  UPDATE trial_heartbeats SET heartbeat = '2026-03-01 00:00:50.000000' WHERE trial_id = (SELECT trial_id FROM trials WHERE number = 2);
+  DELETE FROM wakesweep_gpu_samples;
+  WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < 60)
+  INSERT INTO wakesweep_gpu_samples (sample, t, datetime, source, kind, util)
+    SELECT i, 1772323200 + i, strftime('%Y-%m-%d %H:%M:%S', '2026-03-01', '+' || i || ' seconds') || '.000000', 'proc', 'device', i FROM k;
+  INSERT INTO wakesweep_gpu_samples (sample, t, datetime, source, kind, pid, trial_id, cpu, rss_bytes)
+    SELECT 11, 1772323211, '2026-03-01 00:00:11.000000', 'proc', 'process', 4242, trial_id, 50, 100 FROM trials WHERE number = 0
+    UNION ALL
+    SELECT 13, 1772323213, '2026-03-01 00:00:13.000000', 'proc', 'process', 4242, trial_id, 70, 300 FROM trials WHERE number = 0
+    UNION ALL
+    SELECT 13, 1772323213, '2026-03-01 00:00:13.000000', 'proc', 'process', 999, NULL, 99, 999;" || echo "FAIL setting up samples"
+
+test_expect_code 0 "json" report --db s.db --format json
+cp out r.json
+t() { jq -c "[.trials[] | select(.trial == $1) | $2][0]" r.json; }
+test_expect_success "per trial: mean of the samples in its window" '
+  [ "$(t 0 .util_mean)" = 15 ] && [ "$(t 1 .util_mean)" = 22.5 ] && [ "$(t 2 .util_mean)" = 50 ]'
+test_expect_success "per trial: its own processes" '[ "$(t 0 .cpu_mean)" = 60 ] && [ "$(t 0 .rss_max_bytes)" = 300 ] && [ "$(t 1 .cpu_mean)" = null ]'
+test_expect_success "the sweep: from the first start, open while a trial runs" '
+  [ "$(jq -c .utilization r.json)" = "{\"source\":\"proc\",\"what\":\"CPU\",\"sweep_mean\":35,\"samples\":51,\"note\":null}" ]'
+test_expect_success "time: two slots, the running trial up to its last heartbeat" '
+  [ "$(jq -c "[.time.slots, .time.wall_s, .time.busy_s, .time.idle_s]" r.json)" = "[2,40,35,45]" ] && [ "$(t 2 .slot)" = 0 ]'
+test_expect_code 0 "jsonl" report --db s.db --format jsonl
+test_expect_success "jsonl lines equal the json trials" 'jq -c ".trials[]" r.json >a; jq -c . out >b; cmp a b'
+test_expect_code 0 "text" report --db s.db
+test_expect_success "text: a util% column and the sweep line" '
+  grep -qE "^ +0 +COMPLETE +0\.7 +10\.00 +15\.0 " out && grep -qE "^ +2 +RUNNING +- +- +50\.0 " out &&
+  grep -q "^utilization (CPU, gpu-monitor): sweep mean 35.0% over 51 samples$" out'
+test_expect_code 0 "csv" report --db s.db --format csv
+test_expect_success "csv: slot and util_mean columns" '
+  head -1 out | grep -q ",reason,slot,util_mean,setup_s,train_s,eval_s$" && grep -q "^1,COMPLETE,0.8,15.0,.*,1,22.5,,,$" out'
+test_expect_code 0 "html" report --db s.db --format html
+test_expect_success "html: the same numbers" '
+  grep -q "id=\"sweep-util\">35.0% mean over 51 samples" out && grep -q "<td>2</td><td>22.5</td>" out &&
+  grep -q "sweep mean 35.0%" out'
+test_expect_code 0 "a study file without samples" report --db bare.db --format json
+test_expect_success "... says so" '
+  [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples, .trials[0].util_mean]" out)" = "[null,0,null]" ] &&
+  jq -r .utilization.note out | grep -q "^no samples"'
+sqlite3 bare.db "CREATE TABLE wakesweep_gpu_samples (x INTEGER)"
+test_expect_code 0 "an unreadable samples table is a warning, not an error" report --db bare.db --format json
+test_expect_success "... on stderr and in the note" 'grep -q "^report: cannot read gpu-monitor.s samples" err && jq -r .utilization.note out | grep -q "^cannot read"'
