@@ -1,0 +1,195 @@
+/* checkpoint.c — a trained model in one small file: magic, version, a JSON header (config,
+ * classes, feature settings, metrics, tensor list, checksum), then the float32 weights,
+ * little-endian, parameters before buffers in torch's order. Written atomically. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/atomic.h"
+#include "core/json.h"
+#include "nn/model.h"
+
+#define MAGIC "WSNNCKPT"
+#define VERSION 1u
+#define MAX_HEADER (16u << 20)
+
+static uint64_t fnv1a64(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) { h ^= p[i]; h *= 0x100000001b3ULL; }
+    return h;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* float32 values <-> little-endian bytes */
+static void floats_to_le(const float *f, size_t n, unsigned char *out)
+{
+    for (size_t i = 0; i < n; i++) { uint32_t u; memcpy(&u, &f[i], 4); put_u32(out + 4 * i, u); }
+}
+
+static void le_to_floats(const unsigned char *in, size_t n, float *f)
+{
+    for (size_t i = 0; i < n; i++) { uint32_t u = get_u32(in + 4 * i); memcpy(&f[i], &u, 4); }
+}
+
+static json_t *tensor_list(const nn_model *m)
+{
+    json_t *a = json_array();
+    for (int i = 0; a && i < m->n_tensors; i++) {
+        const nn_tensor_info *t = &m->tensors[i];
+        json_t *shape = json_array();
+        for (int d = 0; d < t->ndim; d++) json_array_append_new(shape, json_integer(t->shape[d]));
+        json_array_append_new(a, json_pack("{s:s,s:o,s:b}", "name", t->name, "shape", shape, "buffer", t->is_buffer));
+    }
+    return a;
+}
+
+static json_t *make_header(const nn_model *m, const char *const *class_names, const json_t *features,
+                           const json_t *metrics, uint64_t checksum)
+{
+    char sum[24];
+    snprintf(sum, sizeof sum, "%016" PRIx64, checksum);
+    json_t *classes = json_array();
+    for (int c = 0; classes && class_names && c < m->n_classes; c++)
+        json_array_append_new(classes, json_string(class_names[c] ? class_names[c] : ""));
+    return json_pack("{s:s,s:i,s:o,s:i,s:[i,i,i],s:o,s:O,s:O,s:I,s:I,s:o,s:s}", "format", "wakesweep-nn",
+                     "version", (int)VERSION, "model", nn_model_config_json(&m->cfg), "n_classes", m->n_classes,
+                     "input", m->in_c, m->in_h, m->in_w, "classes", classes, "features",
+                     features ? (json_t *)features : json_null(), "metrics", metrics ? (json_t *)metrics : json_null(),
+                     "params", (json_int_t)m->n_params, "buffers", (json_int_t)m->n_buffers, "tensors", tensor_list(m),
+                     "checksum", sum);
+}
+
+int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
+                       const json_t *features, const json_t *metrics, ws_err *e)
+{
+    size_t n = m->n_params + m->n_buffers;
+    float *w = malloc(n * sizeof *w + 4);
+    unsigned char *bytes = malloc(n * 4 + 4);
+    char *text = NULL;
+    json_t *h = NULL;
+    int rc = -1;
+    if (!w || !bytes) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); goto out; }
+    nn_model_get_weights(m, w, w + m->n_params);
+    floats_to_le(w, n, bytes);
+    h = make_header(m, class_names, features, metrics, fnv1a64(bytes, n * 4));
+    text = h ? ws_json_dump(h, 0) : NULL;
+    if (!text) { ws_err_set(e, WS_EINTERNAL, "%s: cannot build the header", path); goto out; }
+    unsigned char pre[16];
+    memcpy(pre, MAGIC, 8);
+    put_u32(pre + 8, VERSION);
+    put_u32(pre + 12, (uint32_t)strlen(text));
+    ws_atomic a;
+    if (ws_atomic_open(&a, path, e)) goto out;
+    fwrite(pre, 1, sizeof pre, a.f);
+    fwrite(text, 1, strlen(text), a.f);
+    fwrite(bytes, 4, n, a.f);
+    rc = ws_atomic_commit(&a, e);
+out:
+    free(w);
+    free(bytes);
+    free(text);
+    json_decref(h);
+    return rc;
+}
+
+static int read_all(const char *path, unsigned char **data, size_t *len, ws_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) { fclose(f); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); }
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap) break;
+        unsigned char *b = realloc(buf, cap * 2);
+        if (!b) free(buf);
+        buf = b;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) { free(buf); return ws_err_set(e, WS_EINPUT, "%s: read error", path); }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+/* The header's model, shape and sizes; the model built from them. */
+static nn_model *model_from_header(const char *path, const json_t *h, ws_err *e)
+{
+    json_t *cfg = json_object_get(h, "model"), *input = json_object_get(h, "input");
+    json_t *nc = json_object_get(h, "n_classes");
+    if (!json_is_object(cfg) || !json_is_integer(nc) || !json_is_array(input) || json_array_size(input) != 3
+        || !json_is_integer(json_array_get(input, 1)) || !json_is_integer(json_array_get(input, 2)))
+        return ws_err_set(e, WS_EINPUT, "%s: header lacks model, n_classes or input", path), NULL;
+    nn_hparams hp;
+    nn_hparams_default(&hp);
+    char where[600];
+    snprintf(where, sizeof where, "%s: model", path);
+    if (nn_hparams_parse(&hp, cfg, where, e)) { nn_hparams_release(&hp); return NULL; }
+    nn_hparams_release(&hp);
+    nn_model *m = nn_model_create(&hp.model, (int)json_integer_value(nc), (int)json_integer_value(json_array_get(input, 1)),
+                                  (int)json_integer_value(json_array_get(input, 2)), 0, e);
+    if (!m) { ws_err_prefix(e, "%s", path); return NULL; }
+    return m;
+}
+
+nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
+{
+    unsigned char *d = NULL;
+    size_t len = 0;
+    nn_model *m = NULL;
+    json_t *h = NULL;
+    if (header) *header = NULL;
+    if (read_all(path, &d, &len, e)) return NULL;
+    if (len < 16 || memcmp(d, MAGIC, 8) != 0) { ws_err_set(e, WS_EINPUT, "%s: not a wakesweep checkpoint", path); goto fail; }
+    uint32_t version = get_u32(d + 8), hlen = get_u32(d + 12);
+    if (version != VERSION) { ws_err_set(e, WS_EINPUT, "%s: checkpoint version %u, this build reads %u", path, version, VERSION); goto fail; }
+    if (hlen > MAX_HEADER || 16 + (size_t)hlen > len) { ws_err_set(e, WS_EINPUT, "%s: truncated header", path); goto fail; }
+    json_error_t je;
+    h = json_loadb((const char *)d + 16, hlen, 0, &je);
+    if (!h || !json_is_object(h)) { ws_err_set(e, WS_EINPUT, "%s: bad header: %s", path, h ? "not an object" : je.text); goto fail; }
+    m = model_from_header(path, h, e);
+    if (!m) goto fail;
+    size_t n = m->n_params + m->n_buffers;
+    json_t *np = json_object_get(h, "params"), *nb = json_object_get(h, "buffers");
+    const char *sum = json_string_value(json_object_get(h, "checksum"));
+    if (!json_is_integer(np) || (size_t)json_integer_value(np) != m->n_params || !json_is_integer(nb)
+        || (size_t)json_integer_value(nb) != m->n_buffers) {
+        ws_err_set(e, WS_EINPUT, "%s: the header's parameter counts do not match its model", path);
+        goto fail;
+    }
+    if (len - 16 - hlen != n * 4) {
+        ws_err_set(e, WS_EINPUT, "%s: %zu bytes of weights, expected %zu", path, len - 16 - hlen, n * 4);
+        goto fail;
+    }
+    const unsigned char *wb = d + 16 + hlen;
+    char want[24];
+    snprintf(want, sizeof want, "%016" PRIx64, fnv1a64(wb, n * 4));
+    if (!sum || strcmp(sum, want) != 0) { ws_err_set(e, WS_EINPUT, "%s: checksum mismatch (corrupt file)", path); goto fail; }
+    float *w = malloc(n * sizeof *w + 4);
+    if (!w) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); goto fail; }
+    le_to_floats(wb, n, w);
+    nn_model_set_weights(m, w, w + m->n_params);
+    free(w);
+    free(d);
+    if (header) *header = h; else json_decref(h);
+    return m;
+fail:
+    free(d);
+    json_decref(h);
+    nn_model_free(m);
+    return NULL;
+}

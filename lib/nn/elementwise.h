@@ -1,0 +1,108 @@
+/* elementwise.h — the per-element math of training, written once for every backend: activations,
+ * the dropout mask, the optimizer update rules (torch.optim's formulas, step for step), the terms
+ * of the classification loss and the noise mix of augmentation. Everything is a static inline
+ * function marked WS_HD, which is nothing in C and `__host__ __device__` under nvcc, so the CPU
+ * backend's loops and the CUDA backend's kernels call the same code and the CPU tests cover it.
+ * No state, no allocation, no libc beyond <math.h>. */
+#ifndef WS_NN_ELEMENTWISE_H
+#define WS_NN_ELEMENTWISE_H
+#include <math.h>
+#include <stdint.h>
+
+#ifdef __CUDACC__
+#define WS_HD __host__ __device__
+#else
+#define WS_HD
+#endif
+
+/* ---- activations ---------------------------------------------------------------------------- */
+
+static inline WS_HD float nn_relu(float x) { return x > 0.0f ? x : 0.0f; }
+/* Gradient through ReLU from its output y (y > 0 exactly where the input was > 0). */
+static inline WS_HD float nn_relu_grad(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
+
+/* ---- counter-based random numbers ------------------------------------------------------------ */
+
+/* splitmix64's finalizer: a bijective mix of 64 bits. */
+static inline WS_HD uint64_t nn_hash64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* A uniform float in [0, 1) that depends only on (seed, i): element i of a dropout mask can be
+ * drawn by any thread of any backend in any order and the mask is the same. 24 bits. */
+static inline WS_HD float nn_uniform_at(uint64_t seed, uint64_t i)
+{
+    return (float)(nn_hash64(seed ^ nn_hash64(i)) >> 40) * 0x1.0p-24f;
+}
+
+/* Inverted dropout: element i is kept with probability 1 - p and then scaled by 1 / (1 - p),
+ * so the expectation is unchanged and evaluation needs no rescaling. p < 1. */
+static inline WS_HD float nn_dropout_factor(uint64_t seed, uint64_t i, float p)
+{
+    return nn_uniform_at(seed, i) < p ? 0.0f : 1.0f / (1.0f - p);
+}
+
+/* ---- optimizer updates (torch.optim semantics) ---------------------------------------------- */
+
+/* torch.optim.SGD, one element. buf is the momentum buffer; `first` is true on the first step,
+ * where torch initialises the buffer with the gradient itself (not with dampening). */
+static inline WS_HD void nn_sgd_update(float *p, float g, float *buf, float lr, float momentum,
+                                       float dampening, float weight_decay, int nesterov, int first)
+{
+    float d = g;
+    if (weight_decay != 0.0f) d += weight_decay * *p;
+    if (momentum != 0.0f) {
+        float b = first ? d : momentum * *buf + (1.0f - dampening) * d;
+        *buf = b;
+        d = nesterov ? d + momentum * b : b;
+    }
+    *p -= lr * d;
+}
+
+/* torch.optim.Adam (decoupled = 0: weight decay as L2 added to the gradient) and torch.optim.AdamW
+ * (decoupled = 1: the parameter shrinks by lr * weight_decay before the step). bc1 = 1 - beta1^t,
+ * bc2_sqrt = sqrt(1 - beta2^t) for the step number t counted from 1, as torch computes them. */
+static inline WS_HD void nn_adam_update(float *p, float g, float *m, float *v, float lr, float beta1,
+                                        float beta2, float eps, float weight_decay, int decoupled,
+                                        float bc1, float bc2_sqrt)
+{
+    if (decoupled) *p *= 1.0f - lr * weight_decay;
+    else if (weight_decay != 0.0f) g += weight_decay * *p;
+    float mm = beta1 * *m + (1.0f - beta1) * g;
+    float vv = beta2 * *v + (1.0f - beta2) * g * g;
+    *m = mm;
+    *v = vv;
+    float denom = sqrtf(vv) / bc2_sqrt + eps;
+    *p -= (lr / bc1) * (mm / denom);
+}
+
+/* ---- classification loss terms ---------------------------------------------------------------- */
+
+/* The focal term of one class with log-probability logp: loss = -(1 - p)^gamma log p, and
+ * p * dloss/dp (what the softmax chain rule needs: dloss/dz_j = h_j - p_j sum_c h_c with
+ * h_c = a_c p_c g'(p_c)). gamma = 0 gives cross-entropy: loss = -log p, p g'(p) = -1.
+ * 1 - p is taken as -expm1(logp), accurate when p is close to 1. */
+static inline WS_HD void nn_focal_term(double logp, double gamma, double *loss, double *p_dloss_dp)
+{
+    if (gamma == 0.0) {
+        *loss = -logp;
+        *p_dloss_dp = -1.0;
+        return;
+    }
+    double p = exp(logp), q = -expm1(logp);
+    double qg = pow(q, gamma);
+    *loss = -qg * logp;
+    *p_dloss_dp = (q > 0.0 ? gamma * pow(q, gamma - 1.0) * p * logp : 0.0) - qg;
+}
+
+/* ---- augmentation ------------------------------------------------------------------------------ */
+
+/* Mixing in the linear power domain: powers of uncorrelated signals add. gain = 10^(-snr/10) *
+ * P_clean / P_noise makes the noise's mean power snr dB below the clean clip's. */
+static inline WS_HD float nn_noise_mix(float clean, float noise, float gain) { return clean + noise * gain; }
+
+#endif

@@ -1,0 +1,239 @@
+/* hparams.c — the training hyperparameters of nn.h from a JSON object of parameters, with
+ * defaults and range checks whose errors name the field ("params.dropout: ..."). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+#include "nn/nn.h"
+
+static const char *const hparam_keys[] = {
+    "model", "channels", "blocks", "kernel", "stride", "inner_kernel", "pool", "hidden", "dropout",
+    "optimizer", "learning_rate", "momentum", "nesterov", "weight_decay", "beta1", "beta2", "eps",
+    "schedule", "warmup_epochs", "clip_norm", "accumulate",
+    "label_smoothing", "focal_gamma", "class_weights",
+    "noise_prob", "snr_low", "snr_high", "time_shift", "time_masks", "time_mask_width",
+    "freq_masks", "freq_mask_width", NULL};
+
+const char *const *nn_hparams_keys(void) { return hparam_keys; }
+
+static const char *const arch_names[] = {"dnn", "cnn", "dscnn"};
+static const char *const optim_names[] = {"sgd", "adam", "adamw"};
+static const char *const sched_names[] = {"constant", "cosine"};
+
+void nn_model_config_default(nn_model_config *c, nn_arch arch)
+{
+    memset(c, 0, sizeof *c);
+    c->arch = arch;
+    c->kernel[0] = 10; c->kernel[1] = 4;
+    c->stride[0] = 2; c->stride[1] = 2;
+    c->inner_kernel[0] = c->inner_kernel[1] = 3;
+    c->pool[0] = c->pool[1] = 2;
+    switch (arch) {
+    case NN_DNN: c->channels = 128; c->blocks = 3; c->dropout = 0.2; break;
+    case NN_CNN: c->channels = 32; c->blocks = 0; c->hidden = 128; c->dropout = 0.2; break;
+    case NN_DSCNN: c->channels = 64; c->blocks = 4; c->dropout = 0.1; break;
+    }
+}
+
+void nn_hparams_default(nn_hparams *hp)
+{
+    memset(hp, 0, sizeof *hp);
+    nn_model_config_default(&hp->model, NN_DSCNN);
+    nn_optim_config *o = &hp->optim;
+    o->kind = NN_OPT_ADAM;
+    o->lr = 1e-3;
+    o->momentum = 0.9;
+    o->weight_decay = NAN;
+    o->beta1 = 0.9; o->beta2 = 0.999; o->eps = 1e-8;
+    o->schedule = NN_SCHED_CONSTANT;
+    o->accumulate = 1;
+    hp->aug.snr_low = 0;
+    hp->aug.snr_high = 20;
+}
+
+void nn_hparams_release(nn_hparams *hp)
+{
+    free(hp->loss.class_weights);
+    hp->loss.class_weights = NULL;
+    hp->loss.n_class_weights = 0;
+}
+
+/* ---- typed fields with ranges ------------------------------------------------------------------ */
+
+static int get_choice(const json_t *o, const char *key, const char *where, const char *const *names, int n,
+                      int *out, ws_err *e)
+{
+    const char *s = NULL;
+    if (ws_json_get_string(o, key, where, &s, e)) return -1;
+    if (!s) return 0;
+    for (int i = 0; i < n; i++) if (!strcmp(s, names[i])) { *out = i; return 0; }
+    char list[200] = "";
+    for (int i = 0; i < n; i++) {
+        strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+        strncat(list, names[i], sizeof list - strlen(list) - 1);
+    }
+    return ws_err_set(e, WS_EINPUT, "%s.%s: unknown value '%s' (expected one of %s)", where, key, s, list);
+}
+
+/* Number in [lo, hi] (hi_open: [lo, hi)). */
+static int get_num(const json_t *o, const char *key, const char *where, double lo, double hi, int hi_open,
+                   double *out, ws_err *e)
+{
+    double v = *out;
+    if (!json_object_get(o, key)) return 0;
+    if (ws_json_get_number(o, key, where, &v, e)) return -1;
+    if (!(v >= lo && (hi_open ? v < hi : v <= hi)) || !isfinite(v)) {
+        if (isinf(hi)) return ws_err_set(e, WS_EINPUT, "%s.%s: %g: must be >= %g", where, key, v, lo);
+        return ws_err_set(e, WS_EINPUT, "%s.%s: %g: must be in [%g, %g%c", where, key, v, lo, hi, hi_open ? ')' : ']');
+    }
+    *out = v;
+    return 0;
+}
+
+static int get_int(const json_t *o, const char *key, const char *where, long lo, long hi, int *out, ws_err *e)
+{
+    long v = *out;
+    if (ws_json_get_int(o, key, where, &v, e)) return -1;
+    if (v < lo || v > hi) return ws_err_set(e, WS_EINPUT, "%s.%s: %ld: must be in [%ld, %ld]", where, key, v, lo, hi);
+    *out = (int)v;
+    return 0;
+}
+
+/* One positive integer for both axes, or [frames, features]. */
+static int get_pair(const json_t *o, const char *key, const char *where, int out[2], ws_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) return 0;
+    long a, b;
+    if (json_is_integer(v)) {
+        a = b = (long)json_integer_value(v);
+    } else if (json_is_array(v) && json_array_size(v) == 2 && json_is_integer(json_array_get(v, 0))
+               && json_is_integer(json_array_get(v, 1))) {
+        a = (long)json_integer_value(json_array_get(v, 0));
+        b = (long)json_integer_value(json_array_get(v, 1));
+    } else {
+        return ws_err_set(e, WS_EINPUT, "%s.%s: expected an integer or [frames, features], got %s", where, key,
+                          ws_json_type_name(v));
+    }
+    if (a < 1 || b < 1 || a > 1024 || b > 1024)
+        return ws_err_set(e, WS_EINPUT, "%s.%s: [%ld, %ld]: must be in [1, 1024]", where, key, a, b);
+    out[0] = (int)a;
+    out[1] = (int)b;
+    return 0;
+}
+
+static int get_flag(const json_t *o, const char *key, const char *where, int *out, ws_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (v && json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
+        *out = (int)json_integer_value(v);
+        return 0;
+    }
+    return ws_json_get_bool(o, key, where, out, e);
+}
+
+static int parse_model(nn_model_config *c, const json_t *o, const char *w, ws_err *e)
+{
+    int arch = (int)c->arch;
+    if (get_choice(o, "model", w, arch_names, 3, &arch, e)) return -1;
+    if (json_object_get(o, "model")) nn_model_config_default(c, (nn_arch)arch);
+    return get_int(o, "channels", w, 1, 4096, &c->channels, e) || get_int(o, "blocks", w, 0, 64, &c->blocks, e)
+        || get_pair(o, "kernel", w, c->kernel, e) || get_pair(o, "stride", w, c->stride, e)
+        || get_pair(o, "inner_kernel", w, c->inner_kernel, e) || get_pair(o, "pool", w, c->pool, e)
+        || get_int(o, "hidden", w, 0, 65536, &c->hidden, e) || get_num(o, "dropout", w, 0, 1, 1, &c->dropout, e)
+        ? -1 : 0;
+}
+
+static int parse_optim(nn_optim_config *c, const json_t *o, const char *w, ws_err *e)
+{
+    int kind = (int)c->kind, sched = (int)c->schedule;
+    if (get_choice(o, "optimizer", w, optim_names, 3, &kind, e) || get_choice(o, "schedule", w, sched_names, 2, &sched, e)
+        || get_num(o, "learning_rate", w, 0, INFINITY, 0, &c->lr, e) || get_num(o, "momentum", w, 0, 1, 0, &c->momentum, e)
+        || get_flag(o, "nesterov", w, &c->nesterov, e) || get_num(o, "beta1", w, 0, 1, 1, &c->beta1, e)
+        || get_num(o, "beta2", w, 0, 1, 1, &c->beta2, e) || get_num(o, "eps", w, 0, INFINITY, 0, &c->eps, e)
+        || get_num(o, "warmup_epochs", w, 0, INFINITY, 0, &c->warmup_epochs, e)
+        || get_num(o, "clip_norm", w, 0, INFINITY, 0, &c->clip_norm, e)
+        || get_int(o, "accumulate", w, 1, 1024, &c->accumulate, e))
+        return -1;
+    if (json_object_get(o, "weight_decay")) {
+        double wd = 0;
+        if (get_num(o, "weight_decay", w, 0, INFINITY, 0, &wd, e)) return -1;
+        c->weight_decay = wd;
+    }
+    c->kind = (nn_optim_kind)kind;
+    c->schedule = (nn_schedule_kind)sched;
+    if (!(c->lr > 0)) return ws_err_set(e, WS_EINPUT, "%s.learning_rate: %g: must be > 0", w, c->lr);
+    if (c->kind == NN_OPT_SGD && c->nesterov && c->momentum <= 0)
+        return ws_err_set(e, WS_EINPUT, "%s.nesterov: needs momentum > 0", w);
+    return 0;
+}
+
+static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err *e)
+{
+    if (get_num(o, "label_smoothing", w, 0, 1, 1, &c->label_smoothing, e)
+        || get_num(o, "focal_gamma", w, 0, INFINITY, 0, &c->focal_gamma, e))
+        return -1;
+    json_t *cw = json_object_get(o, "class_weights");
+    if (!cw || json_is_null(cw)) return 0;
+    free(c->class_weights);
+    c->class_weights = NULL;
+    c->n_class_weights = 0;
+    c->balanced = 0;
+    if (json_is_string(cw) && !strcmp(json_string_value(cw), "balanced")) { c->balanced = 1; return 0; }
+    if (!json_is_array(cw) || json_array_size(cw) == 0 || json_array_size(cw) > 65536)
+        return ws_err_set(e, WS_EINPUT, "%s.class_weights: expected an array of numbers or \"balanced\", got %s", w,
+                          ws_json_type_name(cw));
+    c->n_class_weights = (int)json_array_size(cw);
+    c->class_weights = malloc((size_t)c->n_class_weights * sizeof *c->class_weights);
+    if (!c->class_weights) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    for (int i = 0; i < c->n_class_weights; i++) {
+        json_t *v = json_array_get(cw, (size_t)i);
+        double d = json_is_number(v) ? json_number_value(v) : -1;
+        if (!(d >= 0 && isfinite(d)))
+            return ws_err_set(e, WS_EINPUT, "%s.class_weights[%d]: expected a number >= 0", w, i);
+        c->class_weights[i] = (float)d;
+    }
+    return 0;
+}
+
+static int parse_aug(nn_augment_config *c, const json_t *o, const char *w, ws_err *e)
+{
+    if (get_num(o, "noise_prob", w, 0, 1, 0, &c->noise_prob, e)
+        || get_num(o, "snr_low", w, -100, 100, 0, &c->snr_low, e) || get_num(o, "snr_high", w, -100, 100, 0, &c->snr_high, e)
+        || get_int(o, "time_shift", w, 0, 100000, &c->time_shift, e)
+        || get_int(o, "time_masks", w, 0, 100, &c->time_masks, e)
+        || get_int(o, "time_mask_width", w, 0, 100000, &c->time_mask_width, e)
+        || get_int(o, "freq_masks", w, 0, 100, &c->freq_masks, e)
+        || get_int(o, "freq_mask_width", w, 0, 100000, &c->freq_mask_width, e))
+        return -1;
+    if (c->snr_low > c->snr_high)
+        return ws_err_set(e, WS_EINPUT, "%s.snr_low: %g is above snr_high %g", w, c->snr_low, c->snr_high);
+    return 0;
+}
+
+int nn_hparams_parse(nn_hparams *hp, const json_t *params, const char *where, ws_err *e)
+{
+    if (!json_is_object(params))
+        return ws_err_set(e, WS_EINPUT, "%s: expected an object, got %s", where, ws_json_type_name(params));
+    return parse_model(&hp->model, params, where, e) || parse_optim(&hp->optim, params, where, e)
+        || parse_loss(&hp->loss, params, where, e) || parse_aug(&hp->aug, params, where, e) ? -1 : 0;
+}
+
+static json_t *pair(const int v[2]) { return json_pack("[ii]", v[0], v[1]); }
+
+json_t *nn_model_config_json(const nn_model_config *c)
+{
+    json_t *j = json_object();
+    if (!j) return NULL;
+    int bad = json_object_set_new(j, "model", json_string(arch_names[c->arch]))
+        || json_object_set_new(j, "channels", json_integer(c->channels))
+        || json_object_set_new(j, "blocks", json_integer(c->blocks))
+        || json_object_set_new(j, "kernel", pair(c->kernel))
+        || json_object_set_new(j, "stride", pair(c->stride))
+        || json_object_set_new(j, "inner_kernel", pair(c->inner_kernel))
+        || json_object_set_new(j, "pool", pair(c->pool))
+        || json_object_set_new(j, "hidden", json_integer(c->hidden))
+        || json_object_set_new(j, "dropout", json_real(c->dropout));
+    if (bad) { json_decref(j); return NULL; }
+    return j;
+}

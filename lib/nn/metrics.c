@@ -1,0 +1,169 @@
+/* metrics.c — classification metrics from a confusion matrix: accuracy, per-class precision,
+ * recall and F1 (0 where undefined, like sklearn's zero_division=0), the positive class against
+ * the rest (F1, false-positive and false-rejection rates), and an operating point at a maximum
+ * false-positive rate from positive-class scores. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+#include "nn/nn.h"
+
+int nn_metrics_init(nn_metrics *mt, int k, ws_err *e)
+{
+    mt->k = k;
+    mt->confusion = k > 0 ? calloc((size_t)k * k, sizeof *mt->confusion) : NULL;
+    if (!mt->confusion) return ws_err_set(e, k > 0 ? WS_EINTERNAL : WS_EINPUT, "metrics: cannot hold %d classes", k);
+    return 0;
+}
+
+void nn_metrics_release(nn_metrics *mt)
+{
+    free(mt->confusion);
+    mt->confusion = NULL;
+}
+
+void nn_metrics_reset(nn_metrics *mt) { memset(mt->confusion, 0, (size_t)mt->k * mt->k * sizeof *mt->confusion); }
+
+void nn_metrics_add_one(nn_metrics *mt, int label, int predicted)
+{
+    if (label < 0 || label >= mt->k || predicted < 0 || predicted >= mt->k) return;
+    mt->confusion[(size_t)label * mt->k + predicted]++;
+}
+
+void nn_metrics_add(nn_metrics *mt, const float *logits, const int *labels, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const float *z = logits + (size_t)i * mt->k;
+        int best = 0;
+        for (int c = 1; c < mt->k; c++) if (z[c] > z[best]) best = c;
+        nn_metrics_add_one(mt, labels[i], best);
+    }
+}
+
+long nn_metrics_total(const nn_metrics *mt)
+{
+    long s = 0;
+    for (size_t i = 0; i < (size_t)mt->k * mt->k; i++) s += mt->confusion[i];
+    return s;
+}
+
+double nn_metrics_accuracy(const nn_metrics *mt)
+{
+    long total = nn_metrics_total(mt), right = 0;
+    for (int c = 0; c < mt->k; c++) right += mt->confusion[(size_t)c * mt->k + c];
+    return total ? (double)right / (double)total : 0.0;
+}
+
+static double ratio(long a, long b) { return b ? (double)a / (double)b : 0.0; }
+static double f1_of(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; }
+
+void nn_metrics_class(const nn_metrics *mt, int c, double *precision, double *recall, double *f1)
+{
+    long tp = mt->confusion[(size_t)c * mt->k + c], pred = 0, real = 0;
+    for (int i = 0; i < mt->k; i++) {
+        pred += mt->confusion[(size_t)i * mt->k + c];
+        real += mt->confusion[(size_t)c * mt->k + i];
+    }
+    double p = ratio(tp, pred), r = ratio(tp, real);
+    if (precision) *precision = p;
+    if (recall) *recall = r;
+    if (f1) *f1 = f1_of(p, r);
+}
+
+double nn_metrics_macro_f1(const nn_metrics *mt)
+{
+    double s = 0;
+    for (int c = 0; c < mt->k; c++) {
+        double f;
+        nn_metrics_class(mt, c, NULL, NULL, &f);
+        s += f;
+    }
+    return mt->k ? s / mt->k : 0.0;
+}
+
+void nn_metrics_positive(const nn_metrics *mt, int pos, double *f1, double *fpr, double *frr)
+{
+    long tp = 0, fp = 0, fn = 0, tn = 0;
+    for (int t = 0; t < mt->k; t++)
+        for (int p = 0; p < mt->k; p++) {
+            long v = mt->confusion[(size_t)t * mt->k + p];
+            if (t == pos) { if (p == pos) tp += v; else fn += v; }
+            else { if (p == pos) fp += v; else tn += v; }
+        }
+    if (f1) *f1 = f1_of(ratio(tp, tp + fp), ratio(tp, tp + fn));
+    if (fpr) *fpr = ratio(fp, fp + tn);
+    if (frr) *frr = ratio(fn, tp + fn);
+}
+
+json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int positive)
+{
+    json_t *j = json_object(), *per = json_object(), *conf = json_array();
+    if (!j || !per || !conf) { json_decref(j); json_decref(per); json_decref(conf); return NULL; }
+    json_object_set_new(j, "accuracy", ws_json_number(nn_metrics_accuracy(mt)));
+    json_object_set_new(j, "macro_f1", ws_json_number(nn_metrics_macro_f1(mt)));
+    for (int c = 0; c < mt->k; c++) {
+        double p, r, f;
+        long support = 0;
+        char fallback[32];
+        nn_metrics_class(mt, c, &p, &r, &f);
+        for (int i = 0; i < mt->k; i++) support += mt->confusion[(size_t)c * mt->k + i];
+        snprintf(fallback, sizeof fallback, "%d", c);
+        json_object_set_new(per, names ? names[c] : fallback,
+                            json_pack("{s:o,s:o,s:o,s:I}", "precision", ws_json_number(p), "recall", ws_json_number(r),
+                                      "f1", ws_json_number(f), "support", (json_int_t)support));
+        json_t *row = json_array();
+        for (int i = 0; i < mt->k; i++) json_array_append_new(row, json_integer(mt->confusion[(size_t)c * mt->k + i]));
+        json_array_append_new(conf, row);
+    }
+    json_object_set_new(j, "per_class", per);
+    json_object_set_new(j, "confusion", conf);
+    if (positive >= 0 && positive < mt->k) {
+        double f1, fpr, frr;
+        nn_metrics_positive(mt, positive, &f1, &fpr, &frr);
+        json_object_set_new(j, "f1", ws_json_number(f1));
+        json_object_set_new(j, "fpr", ws_json_number(fpr));
+        json_object_set_new(j, "frr", ws_json_number(frr));
+    }
+    return j;
+}
+
+typedef struct { float s; int pos; } scored;
+
+static int by_score_desc(const void *a, const void *b)
+{
+    float x = ((const scored *)a)->s, y = ((const scored *)b)->s;
+    return (x < y) - (x > y);
+}
+
+int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_t n, double max_fpr,
+                              nn_operating_point *out, ws_err *e)
+{
+    scored *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return ws_err_set(e, WS_EINTERNAL, "metrics: out of memory");
+    long npos = 0, nneg = 0;
+    for (size_t i = 0; i < n; i++) {
+        v[i].s = scores[i];
+        v[i].pos = is_positive[i] != 0;
+        if (v[i].pos) npos++; else nneg++;
+    }
+    qsort(v, n, sizeof *v, by_score_desc);
+    /* Lower the threshold group by group (ties together) while the FPR stays within bounds. */
+    long tp = 0, fp = 0, best_tp = 0, best_fp = 0;
+    double thr = INFINITY;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        long gtp = 0, gfp = 0;
+        while (j < n && v[j].s == v[i].s) { if (v[j].pos) gtp++; else gfp++; j++; }
+        if (ratio(fp + gfp, nneg) > max_fpr) break;
+        tp += gtp; fp += gfp;
+        best_tp = tp; best_fp = fp;
+        thr = v[i].s;
+        i = j;
+    }
+    free(v);
+    out->threshold = thr;
+    out->fpr = ratio(best_fp, nneg);
+    out->frr = npos ? ratio(npos - best_tp, npos) : 0.0;
+    out->f1 = f1_of(ratio(best_tp, best_tp + best_fp), ratio(best_tp, npos));
+    return 0;
+}

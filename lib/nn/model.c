@@ -1,0 +1,595 @@
+/* model.c — a network as a sequence of layers: shape inference (nn_net_*), the three arenas
+ * (parameters+buffers, gradients, activations), torch's initialisation, and the forward and
+ * backward passes through the backend table. See model.h for the layout of the arenas. */
+#include "nn/model.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/rng.h"
+#include "nn/elementwise.h"
+
+/* ---- building the layer list -------------------------------------------------------------------- */
+
+void nn_net_begin(nn_net *net, int c, int h, int w, ws_err *e)
+{
+    memset(net, 0, sizeof *net);
+    net->c = c; net->h = h; net->w = w;
+    net->e = e;
+    if (c < 1 || h < 1 || w < 1) {
+        net->failed = 1;
+        ws_err_set(e, WS_EINPUT, "model: input shape %dx%dx%d is empty", c, h, w);
+    }
+}
+
+void nn_net_release(nn_net *net)
+{
+    free(net->layers);
+    net->layers = NULL;
+    net->n = net->cap = 0;
+}
+
+/* Appends a layer with the current shape as input; NULL once anything failed. */
+static nn_layer *net_add(nn_net *net, nn_layer_kind kind, const char *name)
+{
+    if (net->failed) return NULL;
+    if (net->n == net->cap) {
+        int cap = net->cap ? 2 * net->cap : 16;
+        nn_layer *l = realloc(net->layers, (size_t)cap * sizeof *l);
+        if (!l) {
+            net->failed = 1;
+            ws_err_set(net->e, WS_EINTERNAL, "model: out of memory");
+            return NULL;
+        }
+        net->layers = l;
+        net->cap = cap;
+    }
+    nn_layer *l = &net->layers[net->n++];
+    memset(l, 0, sizeof *l);
+    l->kind = kind;
+    snprintf(l->name, sizeof l->name, "%s", name ? name : "");
+    l->flat_in = l->flat_out = net->flat;
+    l->c = l->oc = net->c;
+    l->h = l->oh = net->h;
+    l->w = l->ow = net->w;
+    l->kh = l->kw = l->sh = l->sw = 1;
+    l->w_off = l->b_off = l->mean_off = l->var_off = l->save_off = NN_NONE;
+    return l;
+}
+
+static void net_done(nn_net *net, nn_layer *l)
+{
+    net->c = l->oc; net->h = l->oh; net->w = l->ow; net->flat = l->flat_out;
+}
+
+static size_t take(size_t *counter, size_t n)
+{
+    size_t at = *counter;
+    *counter += n;
+    return at;
+}
+
+/* Output size of a convolution or pool along one axis; -1 names the failure. */
+static int geom_fit(nn_net *net, nn_layer *l)
+{
+    if (l->kh < 1 || l->kw < 1 || l->sh < 1 || l->sw < 1 || l->ph < 0 || l->pw < 0) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINPUT, "model: %s: kernel %dx%d, stride %dx%d, padding %dx%d: must be positive",
+                   l->name, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw);
+        return -1;
+    }
+    int hp = l->h + 2 * l->ph, wp = l->w + 2 * l->pw;
+    if (l->flat_in || hp < l->kh || wp < l->kw) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINPUT, "model: %s: kernel %dx%d does not fit its input %dx%d (padded %dx%d)",
+                   l->name, l->kh, l->kw, l->h, l->w, hp, wp);
+        return -1;
+    }
+    l->oh = (hp - l->kh) / l->sh + 1;
+    l->ow = (wp - l->kw) / l->sw + 1;
+    return 0;
+}
+
+void nn_net_linear(nn_net *net, const char *name, int out, int bias, int relu)
+{
+    nn_layer *l = net_add(net, NN_L_LINEAR, name);
+    if (!l) return;
+    if (!l->flat_in) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINTERNAL, "model: %s: linear layer after a convolutional one needs a flatten", name);
+        return;
+    }
+    if (out < 1) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINPUT, "model: %s: %d units: must be positive", name, out);
+        return;
+    }
+    l->oc = out;
+    l->relu = relu;
+    l->w_off = take(&net->n_params, (size_t)out * l->c);
+    if (bias) l->b_off = take(&net->n_params, (size_t)out);
+    net_done(net, l);
+}
+
+void nn_net_conv(nn_net *net, const char *name, int out, int kh, int kw, int sh, int sw, int ph, int pw,
+                 int bias, int relu)
+{
+    nn_layer *l = net_add(net, NN_L_CONV, name);
+    if (!l) return;
+    l->kh = kh; l->kw = kw; l->sh = sh; l->sw = sw; l->ph = ph; l->pw = pw;
+    if (geom_fit(net, l)) return;
+    if (out < 1) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINPUT, "model: %s: %d channels: must be positive", name, out);
+        return;
+    }
+    l->oc = out;
+    l->relu = relu;
+    l->w_off = take(&net->n_params, (size_t)out * l->c * kh * kw);
+    if (bias) l->b_off = take(&net->n_params, (size_t)out);
+    net_done(net, l);
+}
+
+void nn_net_dwconv(nn_net *net, const char *name, int kh, int kw, int sh, int sw, int ph, int pw)
+{
+    nn_layer *l = net_add(net, NN_L_DWCONV, name);
+    if (!l) return;
+    l->kh = kh; l->kw = kw; l->sh = sh; l->sw = sw; l->ph = ph; l->pw = pw;
+    if (geom_fit(net, l)) return;
+    l->w_off = take(&net->n_params, (size_t)l->c * kh * kw);
+    net_done(net, l);
+}
+
+void nn_net_bn(nn_net *net, const char *name, int relu)
+{
+    nn_layer *l = net_add(net, NN_L_BN, name);
+    if (!l) return;
+    if (l->flat_in) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINTERNAL, "model: %s: batch norm 2d needs planes", name);
+        return;
+    }
+    l->relu = relu;
+    l->w_off = take(&net->n_params, (size_t)l->c);
+    l->b_off = take(&net->n_params, (size_t)l->c);
+    l->mean_off = take(&net->n_buffers, (size_t)l->c);
+    l->var_off = take(&net->n_buffers, (size_t)l->c);
+    l->save_off = take(&net->n_save, 2 * (size_t)l->c);
+    net_done(net, l);
+}
+
+void nn_net_relu(nn_net *net)
+{
+    nn_layer *l = net_add(net, NN_L_RELU, "relu");
+    if (l) net_done(net, l);
+}
+
+void nn_net_dropout(nn_net *net, float p)
+{
+    nn_layer *l = net_add(net, NN_L_DROPOUT, "dropout");
+    if (!l) return;
+    l->p = p;
+    net_done(net, l);
+}
+
+void nn_net_pool(nn_net *net, nn_pool_kind kind, int kh, int kw)
+{
+    nn_layer *l = net_add(net, kind == NN_POOL_MAX ? NN_L_MAXPOOL : NN_L_AVGPOOL, "pool");
+    if (!l) return;
+    l->kh = l->sh = kh;
+    l->kw = l->sw = kw;
+    if (geom_fit(net, l)) return;
+    net_done(net, l);
+}
+
+void nn_net_gap(nn_net *net)
+{
+    nn_layer *l = net_add(net, NN_L_GAP, "gap");
+    if (!l) return;
+    if (l->flat_in) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINTERNAL, "model: global pooling needs planes");
+        return;
+    }
+    l->oh = l->ow = 1;
+    l->flat_out = 1;
+    net_done(net, l);
+}
+
+void nn_net_flatten(nn_net *net)
+{
+    nn_layer *l = net_add(net, NN_L_FLATTEN, "flatten");
+    if (!l) return;
+    l->oc = l->c * l->h * l->w;
+    l->oh = l->ow = 1;
+    l->flat_out = 1;
+    net_done(net, l);
+}
+
+/* ---- the model ---------------------------------------------------------------------------------------- */
+
+static size_t in_size(const nn_layer *l) { return (size_t)l->c * l->h * l->w; }
+static size_t out_size(const nn_layer *l) { return (size_t)l->oc * l->oh * l->ow; }
+
+static void add_tensor(nn_model *m, const nn_layer *l, const char *suffix, size_t offset, int is_buffer,
+                       int ndim, int s0, int s1, int s2, int s3)
+{
+    nn_tensor_info *t = &m->tensors[m->n_tensors++];
+    snprintf(t->name, sizeof t->name, "%s.%s", l->name, suffix);
+    t->ndim = ndim;
+    t->shape[0] = s0; t->shape[1] = s1; t->shape[2] = s2; t->shape[3] = s3;
+    t->count = 1;
+    for (int i = 0; i < ndim; i++) t->count *= (size_t)t->shape[i];
+    t->offset = offset + (is_buffer ? m->n_params : 0);
+    t->is_buffer = is_buffer;
+}
+
+static void build_tensor_table(nn_model *m)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < m->n_layers; i++) {
+            const nn_layer *l = &m->layers[i];
+            if (pass == 1) {
+                if (l->kind == NN_L_BN) {
+                    add_tensor(m, l, "running_mean", l->mean_off, 1, 1, l->c, 0, 0, 0);
+                    add_tensor(m, l, "running_var", l->var_off, 1, 1, l->c, 0, 0, 0);
+                }
+                continue;
+            }
+            switch (l->kind) {
+            case NN_L_LINEAR: add_tensor(m, l, "weight", l->w_off, 0, 2, l->oc, l->c, 0, 0); break;
+            case NN_L_CONV: add_tensor(m, l, "weight", l->w_off, 0, 4, l->oc, l->c, l->kh, l->kw); break;
+            case NN_L_DWCONV: add_tensor(m, l, "weight", l->w_off, 0, 4, l->c, 1, l->kh, l->kw); break;
+            case NN_L_BN: add_tensor(m, l, "weight", l->w_off, 0, 1, l->c, 0, 0, 0); break;
+            default: break;
+            }
+            if (l->b_off != NN_NONE) add_tensor(m, l, "bias", l->b_off, 0, 1, l->oc, 0, 0, 0);
+        }
+}
+
+/* torch's defaults: kaiming_uniform_(a=sqrt(5)) gives U(±1/sqrt(fan_in)) for weights, and the
+ * same bound for biases; BN weight 1, bias 0, running mean 0, running var 1. Draws go layer by
+ * layer, weight before bias, so a seed fixes every value. Written on the host, then uploaded. */
+static void init_weights(nn_model *m, float *host)
+{
+    ws_rng rng;
+    ws_rng_seed(&rng, m->seed);
+    float *buf = host + m->n_params;
+    for (int i = 0; i < m->n_layers; i++) {
+        const nn_layer *l = &m->layers[i];
+        size_t nw = 0, fan_in = 0;
+        switch (l->kind) {
+        case NN_L_LINEAR: nw = (size_t)l->oc * l->c; fan_in = (size_t)l->c; break;
+        case NN_L_CONV: nw = (size_t)l->oc * l->c * l->kh * l->kw; fan_in = (size_t)l->c * l->kh * l->kw; break;
+        case NN_L_DWCONV: nw = (size_t)l->c * l->kh * l->kw; fan_in = (size_t)l->kh * l->kw; break;
+        case NN_L_BN:
+            for (int c = 0; c < l->c; c++) {
+                host[l->w_off + c] = 1.0f;
+                host[l->b_off + c] = 0.0f;
+                buf[l->mean_off + c] = 0.0f;
+                buf[l->var_off + c] = 1.0f;
+            }
+            continue;
+        default: continue;
+        }
+        double bound = 1.0 / sqrt((double)fan_in);
+        for (size_t k = 0; k < nw; k++) host[l->w_off + k] = (float)((2.0 * ws_rng_uniform(&rng) - 1.0) * bound);
+        if (l->b_off != NN_NONE)
+            for (int k = 0; k < l->oc; k++) host[l->b_off + k] = (float)((2.0 * ws_rng_uniform(&rng) - 1.0) * bound);
+    }
+}
+
+nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_classes, uint64_t seed, ws_err *e)
+{
+    if (net->failed || net->n == 0) {
+        if (!net->failed) ws_err_set(e, WS_EINTERNAL, "model: no layers");
+        nn_net_release(net);
+        return NULL;
+    }
+    nn_model *m = calloc(1, sizeof *m);
+    if (!m) { nn_net_release(net); ws_err_set(e, WS_EINTERNAL, "model: out of memory"); return NULL; }
+    if (cfg) m->cfg = *cfg;
+    m->n_classes = n_classes;
+    m->layers = net->layers;
+    m->n_layers = net->n;
+    net->layers = NULL;
+    m->in_c = m->layers[0].c; m->in_h = m->layers[0].h; m->in_w = m->layers[0].w;
+    m->n_params = net->n_params;
+    m->n_buffers = net->n_buffers;
+    m->n_save = net->n_save;
+    m->seed = seed;
+    m->be = nn_backend_cpu();
+    nn_net_release(net);
+    m->tensors = calloc((size_t)m->n_layers * 4 + 1, sizeof *m->tensors);
+    m->params = m->be->alloc((m->n_params + m->n_buffers) * sizeof(float));
+    m->grads = m->be->alloc(m->n_params * sizeof(float));
+    float *host = calloc(m->n_params + m->n_buffers + 1, sizeof *host);
+    if (!m->tensors || !m->params || !m->grads || !host) {
+        size_t np = m->n_params;
+        free(host);
+        nn_model_free(m);
+        ws_err_set(e, WS_EINTERNAL, "model: out of memory for %zu parameters", np);
+        return NULL;
+    }
+    build_tensor_table(m);
+    init_weights(m, host);
+    m->be->upload(m->params, host, (m->n_params + m->n_buffers) * sizeof *host);
+    free(host);
+    return m;
+}
+
+void nn_model_free(nn_model *m)
+{
+    if (!m) return;
+    if (m->be) {
+        m->be->release(m->params);
+        m->be->release(m->grads);
+        m->be->release(m->acts);
+    }
+    free(m->layers);
+    free(m->tensors);
+    free(m);
+}
+
+int nn_model_reserve(nn_model *m, int n, ws_err *e)
+{
+    if (n < 1) return ws_err_set(e, WS_EINPUT, "model: batch size %d: must be positive", n);
+    int threads = m->be->threads();
+    if (n <= m->reserved && threads == m->work_threads && (!m->keep_dx || m->dx)) return 0;
+    if (n < m->reserved) n = m->reserved;   /* a thread-count change keeps the batch reserved */
+    /* Sizes first; the layers' offsets change only once the new arena exists. */
+    size_t total = 0, widest = in_size(&m->layers[0]), work = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        const nn_layer *l = &m->layers[i];
+        take(&total, (size_t)n * out_size(l));
+        if (out_size(l) > widest) widest = out_size(l);
+        if (l->kind == NN_L_CONV || l->kind == NN_L_DWCONV) {
+            nn_geom g = {n, l->c, l->h, l->w, l->oc, l->oh, l->ow, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw};
+            size_t wk = l->kind == NN_L_CONV ? m->be->conv_work(&g) : m->be->dwconv_work(&g);
+            if (wk > work) work = wk;
+        }
+    }
+    size_t save_at = take(&total, m->n_save);
+    size_t g0 = take(&total, (size_t)n * widest), g1 = take(&total, (size_t)n * widest);
+    size_t work_at = take(&total, work);
+    size_t dx_at = take(&total, m->keep_dx ? (size_t)n * in_size(&m->layers[0]) : 0);
+    float *a = m->be->alloc(total * sizeof(float));
+    if (!a) return ws_err_set(e, WS_EINTERNAL, "model: out of memory for activations of batch %d (%zu MiB)",
+                              n, total * sizeof(float) >> 20);
+    m->be->release(m->acts);
+    m->acts = a;
+    /* Outputs in layer order from 0; BN saves in their region in layer order. */
+    size_t at = 0, s = save_at;
+    for (int i = 0; i < m->n_layers; i++) {
+        nn_layer *l = &m->layers[i];
+        l->out_off = take(&at, (size_t)n * out_size(l));
+        if (l->kind == NN_L_BN) { l->save_off = s; s += 2 * (size_t)l->c; }
+    }
+    m->gbuf[0] = a + g0;
+    m->gbuf[1] = a + g1;
+    m->work = a + work_at;
+    m->dx = m->keep_dx ? a + dx_at : NULL;
+    m->reserved = n;
+    m->work_threads = threads;
+    m->last_n = 0;
+    return 0;
+}
+
+static nn_geom layer_geom(const nn_layer *l, int n)
+{
+    nn_geom g = {n, l->c, l->h, l->w, l->oc, l->oh, l->ow, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw};
+    return g;
+}
+
+static float *act(const nn_model *m, int i) { return m->acts + m->layers[i].out_off; }
+static float *par(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->params + off; }
+static float *grad(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->grads + off; }
+
+int nn_forward(nn_model *m, const float *x, int n, int train, const float **logits, ws_err *e)
+{
+    if (nn_model_reserve(m, n, e)) return -1;
+    const nn_backend *be = m->be;
+    if (train) m->fwd_seed = nn_hash64(m->seed ^ nn_hash64(++m->n_forward));
+    const float *in = x;
+    for (int i = 0; i < m->n_layers; i++) {
+        const nn_layer *l = &m->layers[i];
+        float *out = act(m, i);
+        nn_geom g = layer_geom(l, n);
+        size_t plane = (size_t)l->h * l->w;
+        switch (l->kind) {
+        case NN_L_LINEAR:
+            be->linear_fwd(n, l->c, l->oc, in, par(m, l->w_off), par(m, l->b_off), out, l->relu);
+            break;
+        case NN_L_CONV:
+            be->conv_fwd(&g, in, par(m, l->w_off), par(m, l->b_off), out, l->relu, m->work);
+            break;
+        case NN_L_DWCONV: be->dwconv_fwd(&g, in, par(m, l->w_off), out, m->work); break;
+        case NN_L_BN:
+            be->bn_fwd(l->c, (size_t)n * plane, in, par(m, l->w_off), par(m, l->b_off),
+                       m->params + m->n_params + l->mean_off, m->params + m->n_params + l->var_off,
+                       0.1f, 1e-5f, train, m->acts + l->save_off, out, l->relu);
+            break;
+        case NN_L_RELU: be->relu_fwd((size_t)n * in_size(l), in, out); break;
+        case NN_L_DROPOUT:
+            if (train && l->p > 0) be->dropout_fwd((size_t)n * in_size(l), l->p, nn_hash64(m->fwd_seed + (uint64_t)i), in, out);
+            else be->copy(out, in, (size_t)n * in_size(l));
+            break;
+        case NN_L_MAXPOOL: be->pool_fwd(NN_POOL_MAX, &g, in, out); break;
+        case NN_L_AVGPOOL: be->pool_fwd(NN_POOL_AVG, &g, in, out); break;
+        case NN_L_GAP: be->gap_fwd(l->c, n, (int)plane, in, out); break;
+        case NN_L_FLATTEN:
+            if (l->flat_in) be->copy(out, in, (size_t)n * in_size(l));
+            else be->flatten_fwd(l->c, n, (int)plane, in, out);
+            break;
+        }
+        in = out;
+    }
+    m->last_n = n;
+    m->last_train = train;
+    if (logits) *logits = in;
+    return 0;
+}
+
+int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
+{
+    int n = m->last_n;
+    if (n < 1) return ws_err_set(e, WS_EINTERNAL, "model: backward without a forward pass");
+    const nn_backend *be = m->be;
+    float *g = m->gbuf[0], *other = m->gbuf[1];
+    const nn_layer *last = &m->layers[m->n_layers - 1];
+    if (dlogits != g) be->copy(g, dlogits, (size_t)n * out_size(last));
+    /* Below the lowest layer with parameters no gradient is needed (dnn: the input gradient
+     * of the first linear layer), unless a test asked for the input's (keep_dx). */
+    int lowest = m->n_layers;
+    for (int i = 0; i < m->n_layers && lowest == m->n_layers; i++)
+        if (m->layers[i].w_off != NN_NONE) lowest = i;
+    for (int i = m->n_layers - 1; i >= 0; i--) {
+        if (i < lowest && !m->keep_dx) break;
+        const nn_layer *l = &m->layers[i];
+        const float *in = i ? act(m, i - 1) : x;
+        float *out = act(m, i);
+        float *dx = m->keep_dx ? (i ? other : m->dx) : i > lowest ? other : NULL;
+        nn_geom geo = layer_geom(l, n);
+        size_t plane = (size_t)l->h * l->w, nin = (size_t)n * in_size(l);
+        switch (l->kind) {
+        case NN_L_LINEAR:
+            be->linear_bwd(n, l->c, l->oc, in, par(m, l->w_off), out, g, dx, grad(m, l->w_off),
+                           grad(m, l->b_off), l->relu);
+            break;
+        case NN_L_CONV:
+            be->conv_bwd(&geo, in, par(m, l->w_off), out, g, dx, grad(m, l->w_off), grad(m, l->b_off),
+                         l->relu, m->work);
+            break;
+        case NN_L_DWCONV: be->dwconv_bwd(&geo, in, par(m, l->w_off), g, dx, grad(m, l->w_off), m->work); break;
+        case NN_L_BN:
+            be->bn_bwd(l->c, (size_t)n * plane, in, par(m, l->w_off), m->acts + l->save_off, m->last_train,
+                       out, g, dx, grad(m, l->w_off), grad(m, l->b_off), l->relu);
+            break;
+        case NN_L_RELU: if (dx) be->relu_bwd(nin, out, g, dx); break;
+        case NN_L_DROPOUT:
+            if (!dx) break;
+            if (m->last_train && l->p > 0) be->dropout_bwd(nin, l->p, nn_hash64(m->fwd_seed + (uint64_t)i), g, dx);
+            else be->copy(dx, g, nin);
+            break;
+        case NN_L_MAXPOOL: if (dx) be->pool_bwd(NN_POOL_MAX, &geo, in, out, g, dx); break;
+        case NN_L_AVGPOOL: if (dx) be->pool_bwd(NN_POOL_AVG, &geo, in, out, g, dx); break;
+        case NN_L_GAP: if (dx) be->gap_bwd(l->c, n, (int)plane, g, dx); break;
+        case NN_L_FLATTEN:
+            if (!dx) break;
+            if (l->flat_in) be->copy(dx, g, nin);
+            else be->flatten_bwd(l->c, n, (int)plane, g, dx);
+            break;
+        }
+        if (dx && i) { other = g; g = dx; }
+    }
+    return 0;
+}
+
+void nn_zero_grad(nn_model *m) { m->be->fill(m->grads, m->n_params, 0.0f); }
+
+static int check_labels(const nn_model *m, const int *labels, int n, ws_err *e)
+{
+    for (int i = 0; i < n; i++)
+        if (labels[i] < 0 || labels[i] >= m->n_classes)
+            return ws_err_set(e, WS_EINPUT, "model: label %d of sample %d outside [0, %d)", labels[i], i, m->n_classes);
+    return 0;
+}
+
+int nn_accumulate(nn_model *m, const float *x, const int *labels, int n, const nn_loss_config *lc,
+                  float scale, double *loss, ws_err *e)
+{
+    static const nn_loss_config plain = {0};
+    if (!lc) lc = &plain;
+    const float *logits;
+    if (check_labels(m, labels, n, e)) return -1;
+    if (lc->class_weights && lc->n_class_weights != m->n_classes)
+        return ws_err_set(e, WS_EINPUT, "loss: %d class weights for %d classes", lc->n_class_weights, m->n_classes);
+    if (lc->balanced && !lc->class_weights)
+        return ws_err_set(e, WS_EINTERNAL, "loss: balanced class weights were not computed (nn_loss_balance)");
+    if (nn_forward(m, x, n, 1, &logits, e)) return -1;
+    double l = m->be->xent(n, m->n_classes, logits, labels, lc->class_weights, (float)lc->label_smoothing,
+                           (float)lc->focal_gamma, scale, m->gbuf[0]);
+    if (loss) *loss = l;
+    return nn_backward(m, x, m->gbuf[0], e);
+}
+
+int nn_predict(nn_model *m, const float *x, int n, float *logits, ws_err *e)
+{
+    int chunk = m->reserved > 0 ? m->reserved : (n < 256 ? n : 256);
+    size_t in = (size_t)m->in_c * m->in_h * m->in_w, k = (size_t)m->n_classes;
+    for (int b0 = 0; b0 < n; b0 += chunk) {
+        int nb = n - b0 < chunk ? n - b0 : chunk;
+        const float *out;
+        if (nn_forward(m, x + (size_t)b0 * in, nb, 0, &out, e)) return -1;
+        m->be->download(logits + (size_t)b0 * k, out, (size_t)nb * k * sizeof *logits);
+    }
+    m->last_n = 0;
+    return 0;
+}
+
+void nn_softmax(const float *logits, int n, int k, float *probs)
+{
+    for (int i = 0; i < n; i++) {
+        const float *z = logits + (size_t)i * k;
+        float *p = probs + (size_t)i * k;
+        float mx = z[0];
+        for (int c = 1; c < k; c++) if (z[c] > mx) mx = z[c];
+        double s = 0;
+        for (int c = 0; c < k; c++) { p[c] = expf(z[c] - mx); s += p[c]; }
+        for (int c = 0; c < k; c++) p[c] = (float)(p[c] / s);
+    }
+}
+
+/* ---- accessors ------------------------------------------------------------------------------------- */
+
+const nn_model_config *nn_model_config_of(const nn_model *m) { return &m->cfg; }
+int nn_model_classes(const nn_model *m) { return m->n_classes; }
+void nn_model_input_shape(const nn_model *m, int *frames, int *features) { *frames = m->in_h; *features = m->in_w; }
+size_t nn_model_n_params(const nn_model *m) { return m->n_params; }
+size_t nn_model_n_buffers(const nn_model *m) { return m->n_buffers; }
+size_t nn_model_out_size(const nn_model *m) { return out_size(&m->layers[m->n_layers - 1]); }
+const float *nn_model_input_grad(const nn_model *m) { return m->dx; }
+int nn_model_n_tensors(const nn_model *m) { return m->n_tensors; }
+
+size_t nn_model_bytes(const nn_model *m)
+{
+    size_t acts = 0;
+    if (m->reserved) {
+        size_t widest = in_size(&m->layers[0]);
+        for (int i = 0; i < m->n_layers; i++) {
+            acts += (size_t)m->reserved * out_size(&m->layers[i]);
+            if (out_size(&m->layers[i]) > widest) widest = out_size(&m->layers[i]);
+        }
+        acts += 2 * widest * (size_t)m->reserved + m->n_save;
+    }
+    return (2 * m->n_params + m->n_buffers + acts) * sizeof(float);
+}
+
+void nn_model_get_weights(const nn_model *m, float *params, float *buffers)
+{
+    if (params) m->be->download(params, m->params, m->n_params * sizeof *params);
+    if (buffers) m->be->download(buffers, m->params + m->n_params, m->n_buffers * sizeof *buffers);
+}
+
+void nn_model_set_weights(nn_model *m, const float *params, const float *buffers)
+{
+    if (params) m->be->upload(m->params, params, m->n_params * sizeof *params);
+    if (buffers) m->be->upload(m->params + m->n_params, buffers, m->n_buffers * sizeof *buffers);
+}
+
+void nn_model_get_grads(const nn_model *m, float *grads)
+{
+    m->be->download(grads, m->grads, m->n_params * sizeof *grads);
+}
+
+size_t nn_model_tensor(const nn_model *m, int i, const char **name, int shape[4], int *ndim, int *is_buffer)
+{
+    const nn_tensor_info *t = &m->tensors[i];
+    if (name) *name = t->name;
+    if (shape) memcpy(shape, t->shape, sizeof t->shape);
+    if (ndim) *ndim = t->ndim;
+    if (is_buffer) *is_buffer = t->is_buffer;
+    return t->count;
+}
+
+void nn_set_threads(int threads) { nn_backend_cpu()->set_threads(threads); }

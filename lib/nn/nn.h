@@ -1,0 +1,285 @@
+/* nn.h — the training core: small keyword-spotting networks (dnn, cnn, dscnn after "Hello Edge",
+ * Zhang et al. 2017, arXiv 1711.07128) trained in plain C with PyTorch's semantics: the same
+ * initialisation, layers, losses, optimizers and schedules, so a trial here learns as it would in
+ * torch. Everything runs through a backend table (nn/backend.h); the CPU backend uses OpenBLAS.
+ * nn knows nothing of studies, caches or audio: it takes arrays and hyperparameters.
+ *
+ * How a train loop (train-trial) uses it, in order:
+ *
+ *   nn_hparams hp;
+ *   nn_hparams_default(&hp);
+ *   if (nn_hparams_parse(&hp, params, "params", &e)) → exit 2 (the message names the field)
+ *       nn ignores keys it does not know; nn_hparams_keys() lists those it reads, so the caller
+ *       rejects a trial's unknown parameters by checking against that list plus its own.
+ *   if (hp.loss.balanced) nn_loss_balance(&hp.loss, class_counts, n_classes);
+ *   nn_set_threads(threads);                       // the trial's share of cores; before training
+ *   nn_model *m = nn_model_create(&hp.model, n_classes, frames, n_feat, seed, &e);
+ *   nn_optim *o = nn_optim_create(m, &hp.optim, total_steps, warmup_steps, &e);
+ *       total_steps = epochs * optimizer steps per epoch; warmup_steps =
+ *       lround(hp.optim.warmup_epochs * steps per epoch) (the caller knows the epoch size).
+ *   each step, a batch of B clips (B may vary; activation memory grows to the largest B seen):
+ *       x [B][frames][mels] ← the clips' cached linear mel power; y [B] ← labels
+ *       nn_augment_power(&hp.aug, x, B, frames, mels, &noise, ws_seed_mix(seed, step), &e);
+ *       f [B][frames][n_feat] ← log-mel or MFCC of x (lib/audio; nn does not transform)
+ *       nn_augment_masks(&hp.aug, f, B, frames, n_feat, 0.0f, ws_seed_mix(seed, step));
+ *       nn_train_step(m, o, f, y, B, &hp.loss, &loss, &e)   −1: a label outside [0, n_classes)
+ *           (WS_EINPUT) or no memory for the batch's activations (WS_EINTERNAL: "oom")
+ *       !isfinite(loss) → the trial fails ("nan loss")
+ *     with gradient accumulation (hp.optim.accumulate = k micro-batches per step) instead:
+ *       nn_zero_grad(m); k × nn_accumulate(m, f_i, y_i, B_i, &hp.loss, 1.0f / k, &loss_i, &e);
+ *       nn_optim_step(o, &grad_norm);
+ *   validation: nn_metrics_init(&mt, n_classes); per batch nn_predict(m, f, B, logits, &e) and
+ *       nn_metrics_add(&mt, logits, y, B); then nn_metrics_json(&mt, names, positive) and
+ *       nn_metrics_positive(...) for the objective; nn_metrics_release(&mt).
+ *   best so far: nn_checkpoint_save(path, m, class_names, features_json, metrics_json, &e);
+ *   --evaluate: m = nn_checkpoint_load(path, &header, &e) (header: config, classes, features).
+ *   nn_optim_free(o); nn_model_free(m); nn_hparams_release(&hp);
+ *
+ * Arrays passed in (x, labels, logits) are host memory; on the CPU backend they are used in
+ * place. x must stay valid between nn_forward and nn_backward (nn_train_step and nn_accumulate
+ * do both). Networks take x as [B][1][frames][features] float32 (frames = time). Every function
+ * returning int returns 0 or −1 with e filled; WS_EINPUT for bad configurations or shapes,
+ * WS_EINTERNAL for allocation failures. Same seed, same inputs, same thread count: the same run. */
+#ifndef WS_NN_NN_H
+#define WS_NN_NN_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+
+/* ---- hyperparameters ------------------------------------------------------------------------ */
+
+typedef enum { NN_DNN, NN_CNN, NN_DSCNN } nn_arch;
+
+/* The network. Names in quotes are the JSON keys (nn_hparams_parse). Convolutions pad by
+ * kernel / 2 on each side ("same" for odd kernels), as is usual in KWS models.
+ *   dnn:   flatten → blocks × [linear(channels) → ReLU → dropout] → linear(n_classes)
+ *   cnn:   conv(kernel, stride) → ReLU → conv(inner_kernel) → ReLU → maxpool(pool) → flatten
+ *          → dropout → [linear(hidden) → ReLU → dropout] → linear(n_classes)
+ *   dscnn: conv(kernel, stride) → BN → ReLU → blocks × [depthwise(inner_kernel) → BN → ReLU →
+ *          pointwise → BN → ReLU] → global average pool → dropout → linear(n_classes)
+ * Convolutions followed by batch norm have no bias, as usual (torch: bias=False). */
+typedef struct nn_model_config {
+    nn_arch arch;            /* "model": "dnn" | "cnn" | "dscnn" */
+    int channels;            /* "channels": dnn units per hidden layer; cnn/dscnn filters */
+    int blocks;              /* "blocks": dnn hidden layers; dscnn separable blocks (cnn: unused) */
+    int kernel[2];           /* "kernel": first conv, [frames, features] (or one number for both) */
+    int stride[2];           /* "stride": first conv */
+    int inner_kernel[2];     /* "inner_kernel": cnn's second conv, dscnn's depthwise convs */
+    int pool[2];             /* "pool": cnn's max pool, kernel = stride */
+    int hidden;              /* "hidden": cnn's hidden linear layer units; 0 = none */
+    double dropout;          /* "dropout": probability in [0, 1) */
+} nn_model_config;
+
+typedef enum { NN_OPT_SGD, NN_OPT_ADAM, NN_OPT_ADAMW } nn_optim_kind;
+typedef enum { NN_SCHED_CONSTANT, NN_SCHED_COSINE } nn_schedule_kind;
+
+typedef struct nn_optim_config {
+    nn_optim_kind kind;      /* "optimizer": "sgd" | "adam" | "adamw" */
+    double lr;               /* "learning_rate" */
+    double momentum;         /* "momentum" (sgd; dampening is 0) */
+    int nesterov;            /* "nesterov" (sgd; needs momentum > 0) */
+    double weight_decay;     /* "weight_decay": sgd/adam add it to the gradient, adamw decouples it;
+                                NAN = torch's default (0.01 for adamw, else 0) */
+    double beta1, beta2, eps;/* "beta1", "beta2", "eps" (adam/adamw) */
+    nn_schedule_kind schedule; /* "schedule": "constant" | "cosine" (to 0 at the last step) */
+    double warmup_epochs;    /* "warmup_epochs": linear warmup, then the schedule */
+    double clip_norm;        /* "clip_norm": clip the global gradient norm; 0 = off */
+    int accumulate;          /* "accumulate": micro-batches per optimizer step (the loop's job) */
+} nn_optim_config;
+
+typedef struct nn_loss_config {
+    double label_smoothing;  /* "label_smoothing" in [0, 1) */
+    double focal_gamma;      /* "focal_gamma" >= 0; 0 = cross-entropy */
+    float *class_weights;    /* "class_weights": [n_class_weights] or NULL; owned by nn_hparams */
+    int n_class_weights;
+    int balanced;            /* "class_weights": "balanced" — fill with nn_loss_balance */
+} nn_loss_config;
+
+typedef struct nn_augment_config {
+    double noise_prob;       /* "noise_prob": chance a clip gets background noise */
+    double snr_low, snr_high;/* "snr_low", "snr_high": its SNR in dB, uniform */
+    int time_shift;          /* "time_shift": max frames of shift either way, zero filled */
+    int time_masks, time_mask_width;   /* "time_masks", "time_mask_width" (SpecAugment) */
+    int freq_masks, freq_mask_width;   /* "freq_masks", "freq_mask_width" */
+} nn_augment_config;
+
+typedef struct nn_hparams {
+    nn_model_config model;
+    nn_optim_config optim;
+    nn_loss_config loss;
+    nn_augment_config aug;
+} nn_hparams;
+
+/* Defaults: dscnn (64 channels, 4 blocks, kernel [10,4], stride [2,2]), adam at 1e-3, constant
+ * schedule, no clipping, plain cross-entropy, no augmentation. */
+void nn_hparams_default(nn_hparams *hp);
+/* The defaults of one architecture's network. */
+void nn_model_config_default(nn_model_config *c, nn_arch arch);
+/* Reads the keys listed above from a JSON object of parameters (a trial's "params" merged with
+ * the study's fixed settings); "model" first, so the other keys override that model's defaults.
+ * Errors name the field: "params.dropout: expected a number in [0, 1)". Unknown keys ignored. */
+int nn_hparams_parse(nn_hparams *hp, const json_t *params, const char *where, ws_err *e);
+void nn_hparams_release(nn_hparams *hp);
+/* NULL-terminated list of the keys nn_hparams_parse reads. */
+const char *const *nn_hparams_keys(void);
+/* The network part as JSON ({"model":"dscnn","channels":64,...}); NULL when out of memory. */
+json_t *nn_model_config_json(const nn_model_config *c);
+
+/* ---- models ------------------------------------------------------------------------------------ */
+
+typedef struct nn_model nn_model;
+
+/* Sets the threads training may use, the trial's share of the machine (process-wide; call it
+ * between steps). The CPU backend runs every operation on a pool of that many threads and pins
+ * OpenBLAS to one thread inside each share (openblas_set_num_threads(1)), so nothing is ever
+ * oversubscribed. Models re-size their scratch space on the next step. */
+void nn_set_threads(int threads);
+
+/* Builds the network for inputs [B][1][frames][features] and n_classes outputs, initialised as
+ * torch does (kaiming_uniform(a=sqrt(5)) weights, U(±1/sqrt(fan_in)) biases, BN γ=1 β=0),
+ * drawn from a ws_rng seeded with seed; dropout masks derive from the seed too. WS_EINPUT when
+ * the configuration does not fit the input (e.g. a kernel larger than the padded input). */
+nn_model *nn_model_create(const nn_model_config *cfg, int n_classes, int frames, int features,
+                          uint64_t seed, ws_err *e);
+void nn_model_free(nn_model *m);
+const nn_model_config *nn_model_config_of(const nn_model *m);
+int nn_model_classes(const nn_model *m);
+void nn_model_input_shape(const nn_model *m, int *frames, int *features);
+size_t nn_model_n_params(const nn_model *m);    /* trainable floats */
+size_t nn_model_n_buffers(const nn_model *m);   /* BN running means and variances */
+/* Bytes held: parameters, buffers, gradients, activations for the largest batch so far. */
+size_t nn_model_bytes(const nn_model *m);
+/* Copies of the weights in torch's order (module order; weight then bias; for each BN layer
+ * running_mean then running_var among the buffers). NULL skips that part. */
+void nn_model_get_weights(const nn_model *m, float *params, float *buffers);
+void nn_model_set_weights(nn_model *m, const float *params, const float *buffers);
+void nn_model_get_grads(const nn_model *m, float *grads);
+/* Name, shape and whether it is a buffer, of tensor i (0 <= i < nn_model_n_tensors): for
+ * checkpoints and tools that map to torch's state_dict. Returns the element count. */
+int nn_model_n_tensors(const nn_model *m);
+size_t nn_model_tensor(const nn_model *m, int i, const char **name, int shape[4], int *ndim, int *is_buffer);
+/* Activation memory for batches up to n (done automatically by the calls below). */
+int nn_model_reserve(nn_model *m, int n, ws_err *e);
+
+/* Forward pass; train = 1 uses batch statistics and dropout. *logits points into the model
+ * (valid until the next call): [n][n_classes]. */
+int nn_forward(nn_model *m, const float *x, int n, int train, const float **logits, ws_err *e);
+/* Adds the gradients of the last train-mode forward pass for d(loss)/d(logits) = dlogits
+ * [n][n_classes] to the parameter gradients. */
+int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e);
+void nn_zero_grad(nn_model *m);
+/* forward (train) + loss + backward: adds scale × d(loss)/d(params) to the gradients and stores
+ * the batch loss in *loss. Labels must lie in [0, n_classes). */
+int nn_accumulate(nn_model *m, const float *x, const int *labels, int n, const nn_loss_config *lc,
+                  float scale, double *loss, ws_err *e);
+/* Eval-mode logits [n][n_classes] into host memory; any n. */
+int nn_predict(nn_model *m, const float *x, int n, float *logits, ws_err *e);
+/* Softmax of logits [n][k] into probs (may alias). */
+void nn_softmax(const float *logits, int n, int k, float *probs);
+
+/* ---- losses ------------------------------------------------------------------------------------- */
+
+/* Cross-entropy over logits [n][k] with torch's semantics: log-softmax, label smoothing
+ * (1 − s) on the label and s / k on every class, class weights w (the loss of sample i is
+ * weighted by w_{y_i} and the smoothing term of class c by w_c; the mean divides by
+ * sum_i w_{y_i}, as torch's reduction='mean'); with focal_gamma γ > 0 each term −log p_c
+ * becomes −(1 − p_c)^γ log p_c. Writes d(loss)/d(logits) into dlogits when not NULL.
+ * Returns the loss, or NAN with e filled for a label outside [0, k) or a weights length ≠ k. */
+double nn_loss(const float *logits, const int *labels, int n, int k, const nn_loss_config *lc,
+               float *dlogits, ws_err *e);
+/* Class weights n_total / (k n_c) (sklearn's "balanced"); classes without samples get 0. */
+int nn_loss_balance(nn_loss_config *lc, const long *class_counts, int k, ws_err *e);
+
+/* ---- optimizers ------------------------------------------------------------------------------- */
+
+typedef struct nn_optim nn_optim;
+
+/* An optimizer over all of m's parameters, with its state (momentum or Adam's moments) in one
+ * allocation. total_steps bounds the cosine schedule; warmup_steps of linear warmup first. */
+nn_optim *nn_optim_create(nn_model *m, const nn_optim_config *c, long total_steps, long warmup_steps,
+                          ws_err *e);
+/* Frees the optimizer and its state (in any order with its model; steps need the model). */
+void nn_optim_free(nn_optim *o);
+/* Clips the gradients to clip_norm (torch.nn.utils.clip_grad_norm_: scale by
+ * clip / (norm + 1e-6) when that is below 1), updates the parameters at the scheduled learning
+ * rate and counts the step. *grad_norm (when not NULL) receives the norm before clipping. */
+void nn_optim_step(nn_optim *o, double *grad_norm);
+long nn_optim_steps(const nn_optim *o);       /* steps taken */
+double nn_optim_lr(const nn_optim *o);        /* learning rate of the next step */
+/* The learning rate at step t (0-based): lr (t+1)/W during warmup (W steps), then constant or
+ * lr (1 + cos(pi (t − W) / (T − W))) / 2. */
+double nn_schedule_lr(const nn_optim_config *c, long t, long total_steps, long warmup_steps);
+/* zero_grad + nn_accumulate(scale 1) + nn_optim_step. */
+int nn_train_step(nn_model *m, nn_optim *o, const float *x, const int *labels, int n,
+                  const nn_loss_config *lc, double *loss, ws_err *e);
+
+/* ---- augmentation ------------------------------------------------------------------------------- */
+
+/* Background noise as a stream of linear mel power frames; segments are read from a random
+ * offset and wrap around. */
+typedef struct nn_noise {
+    const float *power;      /* [frames][mels] */
+    size_t frames;
+    int mels;
+} nn_noise;
+
+/* On linear mel power x [n][frames][mels], in place, deterministic from seed (each clip draws
+ * from its own stream, ws_seed_mix(seed, clip)): time shift by a uniform integer in
+ * [−time_shift, time_shift] frames (zero fill), then with probability noise_prob a noise segment
+ * at SNR uniform in [snr_low, snr_high] dB: x + noise 10^(−snr/10) P_x / P_noise, P the mean
+ * power. noise may be NULL (no mixing). WS_EINPUT when noise has other mels. */
+int nn_augment_power(const nn_augment_config *a, float *x, int n, int frames, int mels,
+                     const nn_noise *noise, uint64_t seed, ws_err *e);
+/* SpecAugment on features x [n][frames][features], in place: time_masks masks of width uniform
+ * in [0, time_mask_width] frames at a uniform start, the same across features, then freq_masks
+ * over features; masked values become fill. */
+void nn_augment_masks(const nn_augment_config *a, float *x, int n, int frames, int features,
+                      float fill, uint64_t seed);
+
+/* ---- metrics ------------------------------------------------------------------------------------- */
+
+typedef struct nn_metrics {
+    int k;                   /* classes */
+    long *confusion;         /* [k true][k predicted] counts */
+} nn_metrics;
+
+int nn_metrics_init(nn_metrics *mt, int k, ws_err *e);
+void nn_metrics_release(nn_metrics *mt);
+void nn_metrics_reset(nn_metrics *mt);
+/* Counts argmax(logits[i]) against labels[i]. */
+void nn_metrics_add(nn_metrics *mt, const float *logits, const int *labels, int n);
+void nn_metrics_add_one(nn_metrics *mt, int label, int predicted);
+long nn_metrics_total(const nn_metrics *mt);
+double nn_metrics_accuracy(const nn_metrics *mt);
+/* Precision, recall and F1 of class c (0 where undefined, as sklearn's zero_division=0). */
+void nn_metrics_class(const nn_metrics *mt, int c, double *precision, double *recall, double *f1);
+double nn_metrics_macro_f1(const nn_metrics *mt);
+/* The positive class against the rest: F1, false-positive rate FP / (FP + TN) and
+ * false-rejection rate FN / (TP + FN). */
+void nn_metrics_positive(const nn_metrics *mt, int pos, double *f1, double *fpr, double *frr);
+/* {"accuracy","macro_f1","per_class":{NAME:{"precision","recall","f1","support"}},
+ *  "confusion":[[...]], and with positive >= 0: "f1","fpr","frr"}. names may be NULL. */
+json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int positive);
+
+/* Operating point on positive-class scores: the lowest threshold whose false-positive rate
+ * (score >= threshold counts as positive) is at most max_fpr, and its F1, FPR and FRR. */
+typedef struct nn_operating_point { double threshold, f1, fpr, frr; } nn_operating_point;
+int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_t n, double max_fpr,
+                              nn_operating_point *out, ws_err *e);
+
+/* ---- checkpoints ---------------------------------------------------------------------------------- */
+
+/* Writes, atomically: "WSNNCKPT", a little-endian u32 version (1), u32 header length, the JSON
+ * header {"format":"wakesweep-nn","version":1,"model":{config},"n_classes","input":[1,frames,
+ * features],"classes":[names],"features":{caller's},"metrics":{caller's},"params":N,"buffers":M,
+ * "tensors":[{"name","shape","buffer"}...],"checksum":"fnv1a64 hex"}, then N + M float32
+ * (parameters, then buffers, torch's order). class_names has n_classes entries or is NULL;
+ * features and metrics may be NULL. */
+int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
+                       const json_t *features, const json_t *metrics, ws_err *e);
+/* Rebuilds the model from a checkpoint; *header (when not NULL) receives the parsed header
+ * (caller json_decref's). WS_EINPUT for a file that is not a valid checkpoint. */
+nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e);
+
+#endif

@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+"""make_nn_golden.py — PyTorch reference values for lib/nn (tests/unit/test_nn_parity.c).
+
+Run with Debian's python3-torch:  /usr/bin/python3 tests/ref/make_nn_golden.py [OUTDIR]
+(default OUTDIR: tests/ref/nn). The files are committed; rerun only when the cases change.
+
+Each file is one line of JSON (the header: configs, labels, scalar results and where each
+tensor lies) followed by little-endian float32 data. Models are built in torch exactly as
+lib/nn/models.c builds them (same layer order, so named_parameters() lines up with our
+flat parameter vector), initialised by torch's own defaults, and run in float64: the reference
+is the exact answer for the float32 weights, and our float32 run is compared against it.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn")
+FRAMES, FEATS, BATCH, CLASSES = 20, 10, 4, 3
+
+
+class Blob:
+    """Collects named float32 tensors and writes header line + data."""
+
+    def __init__(self):
+        self.parts, self.index, self.offset = [], {}, 0
+
+    def add(self, name, t):
+        a = np.asarray(t.detach().cpu().numpy() if torch.is_tensor(t) else t, dtype="<f4").ravel()
+        self.index[name] = {"offset": self.offset, "count": int(a.size)}
+        self.parts.append(a)
+        self.offset += a.size
+
+    def write(self, path, header):
+        header = dict(header, tensors=self.index)
+        with open(path, "wb") as f:
+            f.write((json.dumps(header, separators=(",", ":")) + "\n").encode())
+            for a in self.parts:
+                f.write(a.tobytes())
+
+
+def pad(k):
+    return (k[0] // 2, k[1] // 2)
+
+
+def build(cfg):
+    C = cfg["channels"]
+    if cfg["model"] == "dnn":
+        layers, width = [nn.Flatten()], FRAMES * FEATS
+        for _ in range(cfg["blocks"]):
+            layers += [nn.Linear(width, C), nn.ReLU()]
+            width = C
+        layers += [nn.Linear(width, CLASSES)]
+    elif cfg["model"] == "cnn":
+        k, s, ik, p = cfg["kernel"], cfg["stride"], cfg["inner_kernel"], cfg["pool"]
+        layers = [nn.Conv2d(1, C, k, s, pad(k)), nn.ReLU(), nn.Conv2d(C, C, ik, 1, pad(ik)), nn.ReLU(),
+                  nn.MaxPool2d(p), nn.Flatten()]
+        with torch.no_grad():
+            width = nn.Sequential(*layers)(torch.zeros(1, 1, FRAMES, FEATS)).shape[1]
+        layers += [nn.Linear(width, cfg["hidden"]), nn.ReLU(), nn.Linear(cfg["hidden"], CLASSES)]
+    else:
+        k, s, ik = cfg["kernel"], cfg["stride"], cfg["inner_kernel"]
+        layers = [nn.Conv2d(1, C, k, s, pad(k), bias=False), nn.BatchNorm2d(C), nn.ReLU()]
+        for _ in range(cfg["blocks"]):
+            layers += [nn.Conv2d(C, C, ik, 1, pad(ik), groups=C, bias=False), nn.BatchNorm2d(C), nn.ReLU(),
+                       nn.Conv2d(C, C, 1, bias=False), nn.BatchNorm2d(C), nn.ReLU()]
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(C, CLASSES)]
+    return nn.Sequential(*layers)
+
+
+def flat_params(m):
+    return torch.cat([p.detach().reshape(-1) for p in m.parameters()])
+
+
+def flat_grads(m):
+    return torch.cat([p.grad.detach().reshape(-1) for p in m.parameters()])
+
+
+def flat_buffers(m):
+    bufs = [b.detach().reshape(-1) for n, b in m.named_buffers() if not n.endswith("num_batches_tracked")]
+    return torch.cat(bufs) if bufs else torch.zeros(0, dtype=torch.float64)
+
+
+RUNS = {
+    "sgd": {"optimizer": "sgd", "learning_rate": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 1e-3},
+    "adam": {"optimizer": "adam", "learning_rate": 0.01, "weight_decay": 1e-3},
+    "adamw": {"optimizer": "adamw", "learning_rate": 0.01, "weight_decay": 0.05},
+    "sgd_clip": {"optimizer": "sgd", "learning_rate": 0.1, "momentum": 0.9, "weight_decay": 0.0, "clip_norm": 0.05},
+}
+SMOOTHING = 0.1
+STEPS = 3
+
+
+def make_optim(kind, params):
+    o = RUNS[kind]
+    if o["optimizer"] == "sgd":
+        return torch.optim.SGD(params, lr=o["learning_rate"], momentum=o["momentum"],
+                               nesterov=o.get("nesterov", False), weight_decay=o["weight_decay"])
+    cls = torch.optim.Adam if o["optimizer"] == "adam" else torch.optim.AdamW
+    return cls(params, lr=o["learning_rate"], weight_decay=o["weight_decay"])
+
+
+def model_case(name, cfg, seed):
+    torch.manual_seed(seed)
+    m0 = build(cfg)                         # float32 weights from torch's default init
+    x = torch.randn(BATCH, 1, FRAMES, FEATS)
+    y = torch.tensor([0, 2, 1, 2])
+    blob = Blob()
+    blob.add("x", x)
+    blob.add("params0", flat_params(m0))
+    blob.add("buffers0", flat_buffers(m0))
+
+    m = build(cfg).double()
+    m.load_state_dict({k: v.double() if v.is_floating_point() else v for k, v in m0.state_dict().items()})
+    m.train()
+    xd = x.double()
+    logits = m(xd)
+    loss = F.cross_entropy(logits, y, label_smoothing=SMOOTHING)
+    loss.backward()
+    blob.add("logits", logits)
+    blob.add("grads", flat_grads(m))
+    blob.add("buffers1", flat_buffers(m))   # running stats after one train forward
+    header = {"config": cfg, "n_classes": CLASSES, "input": [BATCH, 1, FRAMES, FEATS], "labels": y.tolist(),
+              "label_smoothing": SMOOTHING, "loss": loss.item(), "steps": STEPS, "runs": {}}
+
+    for run in RUNS:
+        m = build(cfg).double()
+        m.load_state_dict({k: v.double() if v.is_floating_point() else v for k, v in m0.state_dict().items()})
+        m.train()
+        opt = make_optim(run, m.parameters())
+        losses = []
+        for _ in range(STEPS):
+            opt.zero_grad()
+            l = F.cross_entropy(m(xd), y, label_smoothing=SMOOTHING)
+            l.backward()
+            if RUNS[run].get("clip_norm"):
+                torch.nn.utils.clip_grad_norm_(m.parameters(), RUNS[run]["clip_norm"])
+            opt.step()
+            losses.append(l.item())
+        blob.add(run + ".params", flat_params(m))
+        blob.add(run + ".buffers", flat_buffers(m))
+        header["runs"][run] = {"optim": RUNS[run], "losses": losses}
+        if run == "sgd":
+            m.eval()
+            with torch.no_grad():
+                blob.add("sgd.eval_logits", m(xd))
+    blob.write(os.path.join(OUT, name + ".bin"), header)
+    print(f"{name}: {flat_params(m0).numel()} parameters, loss {loss.item():.6f}")
+
+
+def focal_reference(z, y, k, smoothing, weights, gamma):
+    """Our generalised loss, written directly: sum_c a_c (1-p_c)^gamma (-log p_c) / sum_i w_{y_i}."""
+    logp = F.log_softmax(z, dim=1)
+    p = logp.exp()
+    w = weights if weights is not None else torch.ones(k, dtype=z.dtype)
+    a = (1 - smoothing) * F.one_hot(y, k).to(z.dtype) * w[y][:, None] + (smoothing / k) * w[None, :]
+    return (a * (-(1 - p) ** gamma * logp)).sum() / w[y].sum()
+
+
+def loss_cases():
+    torch.manual_seed(7)
+    n, k = 6, 4
+    z = (torch.randn(n, k, dtype=torch.float64) * 3).float().double()
+    z[5] = torch.tensor([20.0, 0.0, 0.0, 0.0], dtype=torch.float64)   # p close to 1: the expm1 path
+    y = torch.tensor([0, 3, 1, 2, 3, 0])
+    w = torch.tensor([0.5, 2.0, 1.0, 0.25], dtype=torch.float64)
+    cases = [("plain", 0.0, None, 0.0), ("smooth", 0.1, None, 0.0), ("weights", 0.0, w, 0.0),
+             ("smooth_weights", 0.2, w, 0.0), ("focal", 0.0, None, 2.0),
+             ("focal_smooth_weights", 0.1, w, 0.5)]
+    blob = Blob()
+    blob.add("logits", z)
+    header = {"n": n, "k": k, "labels": y.tolist(), "weights": w.tolist(), "cases": []}
+    for name, s, wt, gamma in cases:
+        zz = z.clone().requires_grad_(True)
+        if gamma == 0:
+            loss = F.cross_entropy(zz, y, weight=wt, label_smoothing=s)    # torch's own, independent
+            check = focal_reference(z, y, k, s, wt, 0.0)
+            assert abs(check.item() - loss.item()) < 1e-12, (name, check.item(), loss.item())
+        else:
+            loss = focal_reference(zz, y, k, s, wt, gamma)
+        loss.backward()
+        blob.add(name + ".grad", zz.grad)
+        header["cases"].append({"name": name, "label_smoothing": s, "weighted": wt is not None,
+                                "focal_gamma": gamma, "loss": loss.item()})
+    blob.write(os.path.join(OUT, "loss.bin"), header)
+    print("loss: %d cases" % len(cases))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.set_num_threads(1)
+    model_case("dnn", {"model": "dnn", "channels": 8, "blocks": 2, "dropout": 0.0}, 1)
+    model_case("cnn", {"model": "cnn", "channels": 4, "kernel": [5, 3], "stride": [2, 2], "inner_kernel": [3, 3],
+                       "pool": [2, 2], "hidden": 8, "dropout": 0.0}, 2)
+    model_case("dscnn", {"model": "dscnn", "channels": 8, "blocks": 2, "kernel": [4, 3], "stride": [2, 2],
+                         "inner_kernel": [3, 3], "dropout": 0.0}, 3)
+    loss_cases()
+
+
+if __name__ == "__main__":
+    main()

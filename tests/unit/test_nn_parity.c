@@ -1,0 +1,256 @@
+/* test_nn_parity.c — lib/nn against PyTorch: the golden files of tests/ref/make_nn_golden.py
+ * (torch's initial weights, a batch, and torch's float64 results). For dnn, cnn and dscnn: the
+ * same logits, loss, gradients and BN running stats after one forward, and the same weights
+ * after 3 steps of SGD (momentum, nesterov, weight decay), Adam, AdamW and SGD with gradient
+ * clipping; plus the loss variants (label smoothing, class weights, focal). Errors are
+ * norm-relative, ||ours - torch|| / ||torch||; the largest are printed on stderr. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+#include "harness.h"
+#include "nn/model.h"
+#include "nn/nn.h"
+
+#define TOL 1e-4
+
+typedef struct {
+    json_t *h;
+    float *data;
+    size_t n;
+} golden;
+
+static int golden_load(const char *name, golden *g)
+{
+    char path[1024];
+    const char *root = getenv("WS_ROOT");
+    snprintf(path, sizeof path, "%s/tests/ref/nn/%s.bin", root ? root : ".", name);
+    memset(g, 0, sizeof *g);
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) { fclose(f); free(buf); return -1; }
+    fclose(f);
+    char *nl = memchr(buf, '\n', (size_t)len);
+    if (!nl) { free(buf); return -1; }
+    g->h = json_loadb(buf, (size_t)(nl - buf), 0, NULL);
+    size_t bytes = (size_t)len - (size_t)(nl + 1 - buf);
+    g->n = bytes / 4;
+    g->data = malloc(bytes + 4);
+    if (g->data) memcpy(g->data, nl + 1, bytes);   /* little-endian hosts */
+    free(buf);
+    return g->h && g->data ? 0 : -1;
+}
+
+static void golden_free(golden *g)
+{
+    json_decref(g->h);
+    free(g->data);
+}
+
+static const float *tensor(const golden *g, const char *name, size_t *count)
+{
+    json_t *t = json_object_get(json_object_get(g->h, "tensors"), name);
+    if (!t) return NULL;
+    size_t off = (size_t)json_integer_value(json_object_get(t, "offset"));
+    *count = (size_t)json_integer_value(json_object_get(t, "count"));
+    return off + *count <= g->n ? g->data + off : NULL;
+}
+
+/* ||a - b|| / ||b|| */
+static double rel_err(const float *a, const float *b, size_t n)
+{
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = (double)a[i] - b[i];
+        num += d * d;
+        den += (double)b[i] * b[i];
+    }
+    return den > 0 ? sqrt(num / den) : sqrt(num);
+}
+
+/* Largest errors over all cases, for the report. */
+static double worst_logits, worst_loss, worst_grads, worst_params, worst_update, worst_buffers, worst_lossfn;
+
+static void note(double *worst, double v) { if (v > *worst || isnan(v)) *worst = v; }
+
+static int labels_of(const golden *g, int *y, int n)
+{
+    json_t *a = json_object_get(g->h, "labels");
+    for (int i = 0; i < n; i++) y[i] = (int)json_integer_value(json_array_get(a, (size_t)i));
+    return (int)json_array_size(a) == n ? 0 : -1;
+}
+
+static void model_case(const char *name)
+{
+    golden g;
+    ws_err e = {0};
+    if (golden_load(name, &g)) { CHECK(0, "cannot read tests/ref/nn/%s.bin (set WS_ROOT)", name); return; }
+    json_t *input = json_object_get(g.h, "input");
+    int n = (int)json_integer_value(json_array_get(input, 0));
+    int frames = (int)json_integer_value(json_array_get(input, 2)), feats = (int)json_integer_value(json_array_get(input, 3));
+    int k = (int)json_integer_value(json_object_get(g.h, "n_classes"));
+    int y[16];
+    CHECK(n <= 16 && labels_of(&g, y, n) == 0, "%s: labels", name);
+
+    nn_hparams hp;
+    nn_hparams_default(&hp);
+    CHECK(nn_hparams_parse(&hp, json_object_get(g.h, "config"), "config", &e) == 0, "%s: %s", name, e.msg);
+    nn_model *m = nn_model_create(&hp.model, k, frames, feats, 1, &e);
+    CHECK(m != NULL, "%s: %s", name, e.msg);
+    if (!m) { golden_free(&g); return; }
+
+    size_t nx, np, nb, cnt;
+    const float *x = tensor(&g, "x", &nx), *p0 = tensor(&g, "params0", &np), *b0 = tensor(&g, "buffers0", &nb);
+    CHECK(x && p0 && b0 && nx == (size_t)n * frames * feats, "%s: golden tensors missing", name);
+    CHECK(np == nn_model_n_params(m) && nb == nn_model_n_buffers(m), "%s: %zu/%zu parameters/buffers, torch has %zu/%zu",
+          name, nn_model_n_params(m), nn_model_n_buffers(m), np, nb);
+    if (test_why[0]) { nn_model_free(m); golden_free(&g); return; }
+
+    float *got = malloc((np + nb + (size_t)n * k + 1) * sizeof *got), *p_init = malloc((np + 1) * sizeof *p_init);
+    nn_loss_config lc = {0};
+    lc.label_smoothing = json_number_value(json_object_get(g.h, "label_smoothing"));
+
+    /* One forward and backward at torch's initial weights. */
+    nn_model_set_weights(m, p0, b0);
+    nn_zero_grad(m);
+    double loss;
+    CHECK(nn_accumulate(m, x, y, n, &lc, 1.0f, &loss, &e) == 0, "%s: %s", name, e.msg);
+    const float *logits;
+    const float *want = tensor(&g, "logits", &cnt);
+    nn_model_get_grads(m, got);
+    double r_grad = rel_err(got, tensor(&g, "grads", &cnt), np);
+    /* the logits of that pass: forward again from the same weights (train mode, same batch) */
+    nn_model_set_weights(m, p0, b0);
+    CHECK(nn_forward(m, x, n, 1, &logits, &e) == 0, "%s: %s", name, e.msg);
+    double r_logits = rel_err(logits, want, (size_t)n * k);
+    double want_loss = json_number_value(json_object_get(g.h, "loss"));
+    double r_loss = fabs(loss - want_loss) / fabs(want_loss);
+    nn_model_get_weights(m, NULL, got);
+    double r_buf = nb ? rel_err(got, tensor(&g, "buffers1", &cnt), nb) : 0;
+    note(&worst_logits, r_logits); note(&worst_loss, r_loss); note(&worst_grads, r_grad); note(&worst_buffers, r_buf);
+    CHECK(r_logits <= TOL, "%s: logits relative error %.3g", name, r_logits);
+    CHECK(r_loss <= TOL, "%s: loss %.9g, torch %.9g", name, loss, want_loss);
+    CHECK(r_grad <= TOL, "%s: gradients relative error %.3g", name, r_grad);
+    CHECK(r_buf <= TOL, "%s: running stats relative error %.3g", name, r_buf);
+    fprintf(stderr, "%s: logits %.2e loss %.2e grads %.2e running-stats %.2e\n", name, r_logits, r_loss, r_grad, r_buf);
+
+    /* Three optimizer steps per run, from the initial weights. */
+    int steps = (int)json_integer_value(json_object_get(g.h, "steps"));
+    const char *run;
+    json_t *rj;
+    memcpy(p_init, p0, np * sizeof *p_init);
+    json_object_foreach(json_object_get(g.h, "runs"), run, rj) {
+        nn_hparams ho;
+        nn_hparams_default(&ho);
+        CHECK(nn_hparams_parse(&ho, json_object_get(rj, "optim"), "optim", &e) == 0, "%s %s: %s", name, run, e.msg);
+        nn_model_set_weights(m, p0, b0);
+        nn_optim *o = nn_optim_create(m, &ho.optim, steps, 0, &e);
+        CHECK(o != NULL, "%s %s: %s", name, run, e.msg);
+        if (!o) break;
+        json_t *losses = json_object_get(rj, "losses");
+        for (int s = 0; s < steps; s++) {
+            CHECK(nn_train_step(m, o, x, y, n, &lc, &loss, &e) == 0, "%s %s: %s", name, run, e.msg);
+            double wl = json_number_value(json_array_get(losses, (size_t)s));
+            note(&worst_loss, fabs(loss - wl) / fabs(wl));
+            CHECK(fabs(loss - wl) <= TOL * fabs(wl), "%s %s step %d: loss %.9g, torch %.9g", name, run, s + 1, loss, wl);
+        }
+        nn_optim_free(o);
+        char key[64];
+        snprintf(key, sizeof key, "%s.params", run);
+        const float *wp = tensor(&g, key, &cnt);
+        nn_model_get_weights(m, got, got + np);
+        double r_p = rel_err(got, wp, np);
+        /* the same on the updates w - w0, a much stricter measure */
+        double num = 0, den = 0;
+        for (size_t i = 0; i < np; i++) {
+            double du = ((double)got[i] - p_init[i]) - ((double)wp[i] - p_init[i]);
+            num += du * du;
+            den += ((double)wp[i] - p_init[i]) * ((double)wp[i] - p_init[i]);
+        }
+        double r_u = sqrt(num / den);
+        snprintf(key, sizeof key, "%s.buffers", run);
+        double r_b = nb ? rel_err(got + np, tensor(&g, key, &cnt), nb) : 0;
+        note(&worst_params, r_p); note(&worst_update, r_u); note(&worst_buffers, r_b);
+        CHECK(r_p <= TOL, "%s %s: weights after %d steps, relative error %.3g", name, run, steps, r_p);
+        CHECK(r_u <= 1e-3, "%s %s: updates after %d steps, relative error %.3g", name, run, steps, r_u);
+        CHECK(r_b <= TOL, "%s %s: running stats, relative error %.3g", name, run, r_b);
+        fprintf(stderr, "%s %-8s: weights %.2e updates %.2e running-stats %.2e\n", name, run, r_p, r_u, r_b);
+        if (!strcmp(run, "sgd")) {
+            CHECK(nn_predict(m, x, n, got, &e) == 0, "%s: %s", name, e.msg);
+            double r_e = rel_err(got, tensor(&g, "sgd.eval_logits", &cnt), (size_t)n * k);
+            note(&worst_logits, r_e);
+            CHECK(r_e <= TOL, "%s: eval-mode logits after sgd, relative error %.3g", name, r_e);
+        }
+        nn_hparams_release(&ho);
+    }
+    free(got);
+    free(p_init);
+    nn_hparams_release(&hp);
+    nn_model_free(m);
+    golden_free(&g);
+}
+
+static void test_parity_dnn(void) { model_case("dnn"); }
+static void test_parity_cnn(void) { model_case("cnn"); }
+static void test_parity_dscnn(void) { model_case("dscnn"); }
+
+/* The same on 3 threads: uneven shares of samples, channels, rows and ranges. */
+static void test_parity_threads3(void)
+{
+    nn_set_threads(3);
+    model_case("dnn");
+    model_case("cnn");
+    model_case("dscnn");
+    nn_set_threads(1);
+}
+
+static void test_parity_losses(void)
+{
+    golden g;
+    ws_err e = {0};
+    if (golden_load("loss", &g)) { CHECK(0, "cannot read tests/ref/nn/loss.bin"); return; }
+    int n = (int)json_integer_value(json_object_get(g.h, "n")), k = (int)json_integer_value(json_object_get(g.h, "k"));
+    int y[16];
+    float w[16], d[256];
+    CHECK(n <= 16 && k <= 16 && labels_of(&g, y, n) == 0, "loss golden shape");
+    for (int c = 0; c < k; c++) w[c] = (float)json_number_value(json_array_get(json_object_get(g.h, "weights"), (size_t)c));
+    size_t cnt;
+    const float *z = tensor(&g, "logits", &cnt);
+    size_t i;
+    json_t *cs;
+    json_array_foreach(json_object_get(g.h, "cases"), i, cs) {
+        const char *name = json_string_value(json_object_get(cs, "name"));
+        nn_loss_config lc = {0};
+        lc.label_smoothing = json_number_value(json_object_get(cs, "label_smoothing"));
+        lc.focal_gamma = json_number_value(json_object_get(cs, "focal_gamma"));
+        if (json_is_true(json_object_get(cs, "weighted"))) { lc.class_weights = w; lc.n_class_weights = k; }
+        double l = nn_loss(z, y, n, k, &lc, d, &e), want = json_number_value(json_object_get(cs, "loss"));
+        char key[64];
+        snprintf(key, sizeof key, "%s.grad", name);
+        double r_l = fabs(l - want) / fabs(want), r_g = rel_err(d, tensor(&g, key, &cnt), (size_t)n * k);
+        note(&worst_lossfn, r_l);
+        note(&worst_lossfn, r_g);
+        CHECK(r_l <= 1e-5, "loss %s: %.9g, torch %.9g", name, l, want);
+        CHECK(r_g <= 1e-5, "loss %s: gradient relative error %.3g", name, r_g);
+        fprintf(stderr, "loss %-20s: value %.2e gradient %.2e\n", name, r_l, r_g);
+    }
+    golden_free(&g);
+}
+
+int main(void)
+{
+    nn_set_threads(1);
+    RUN(test_parity_dnn);
+    RUN(test_parity_cnn);
+    RUN(test_parity_dscnn);
+    RUN(test_parity_threads3);
+    RUN(test_parity_losses);
+    fprintf(stderr, "worst: logits %.2e loss %.2e grads %.2e weights %.2e updates %.2e running-stats %.2e loss-fn %.2e\n",
+            worst_logits, worst_loss, worst_grads, worst_params, worst_update, worst_buffers, worst_lossfn);
+    return test_summary();
+}
