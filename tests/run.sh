@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the C unit test binaries given as arguments, then tests/cli/t*.sh.
 # Each test prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" per case. This prints one line
-# per failure and per skip, and ends with "N passed, N failed, N skipped". Exit 1 on any failure.
+# per failure and per skip, then "N skipped" and, last, "N passed, N failed". Exit 1 on any failure.
 # TESTS=pattern runs only the tests whose file name (without its folder) matches the pattern.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,5 +37,6 @@ for t in "$here"/cli/t[0-9]*.sh; do
   [ -n "${TESTS:-}" ] && [[ "$(basename "$t")" != *$TESTS* ]] && continue
   run_one "$t" bash "$t"
 done
-echo "$pass passed, $fail failed, $skip skipped"
+echo "$skip skipped"
+echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

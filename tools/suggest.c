@@ -16,6 +16,7 @@
 #include "space/config.h"
 #include "store/store.h"
 #include "store/trial_json.h"
+#include "core/proc.h"
 #include "study/reap.h"
 
 static void usage(void)
@@ -223,7 +224,7 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         if (rc) goto fail;
     }
     if (c->owner_pid > 0) {
-        json_t *pid = json_integer(c->owner_pid), *host = json_string(study_hostname());
+        json_t *pid = json_integer(c->owner_pid), *host = json_string(ws_hostname());
         int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_PID, pid, e)
                  || ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_HOST, host, e);
         json_decref(pid);

@@ -8,7 +8,7 @@
 typedef struct {
     FILE *f;            /* write here */
     char *path;         /* final name */
-    char *tmp;          /* PATH.tmp.XXXXXX in the same directory (same filesystem) */
+    char *tmp;          /* PATH.tmp.HOST-PID.XXXXXX in the same directory (same filesystem) */
 } ws_atomic;
 
 /* Creates the temporary file. On failure e names the path. */
@@ -17,5 +17,9 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e);
 int ws_atomic_commit(ws_atomic *a, ws_err *e);
 /* Closes and removes the temporary (safe after a failed or successful commit). */
 void ws_atomic_abort(ws_atomic *a);
+/* Removes the temporaries in dir that a killed process left: those whose writer ran on this
+ * host and no longer exists (a live writer's file, or another host's, is never touched).
+ * Returns how many were removed. */
+int ws_atomic_reap(const char *dir);
 
 #endif

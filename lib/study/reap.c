@@ -1,34 +1,8 @@
 /* reap.c — failing and retrying trials whose process died (see reap.h). */
 #include "study/reap.h"
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+#include "core/proc.h"
 #include "store/trial_json.h"
-
-const char *study_hostname(void)
-{
-    static char name[256];
-    if (!name[0] && gethostname(name, sizeof name - 1) != 0) strcpy(name, "localhost");
-    return name;
-}
-
-/* Gone: no such process, or a zombie (killed, its parent killed too, not yet reaped by init). */
-static int process_gone(json_int_t pid)
-{
-    if (pid <= 0) return 0;
-    if (kill((pid_t)pid, 0) != 0) return errno == ESRCH;
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    const char *close_paren = strrchr(buf, ')');   /* the state follows "(comm) " */
-    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
-}
 
 static int retry(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)
 {
@@ -59,8 +33,8 @@ int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
         const ws_trial *t = &l.v[i];
         const char *host = json_string_value(json_object_get(t->system_attrs, WS_ATTR_HOST));
         json_t *pid = json_object_get(t->system_attrs, WS_ATTR_PID);
-        if (t->state != WS_RUNNING || !host || strcmp(host, study_hostname()) || !json_is_integer(pid)
-            || !process_gone(json_integer_value(pid)))
+        if (t->state != WS_RUNNING || !host || strcmp(host, ws_hostname()) || !json_is_integer(pid)
+            || !ws_process_gone(json_integer_value(pid)))
             continue;
         json_t *why = json_sprintf("process %lld on %s is gone", (long long)json_integer_value(pid), host);
         json_t *yes = json_true();

@@ -12,7 +12,5 @@
 
 /* In one transaction. *failed (may be NULL) receives the numbers of the trials failed. */
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e);
-/* This machine's name, as trials record it. */
-const char *study_hostname(void);
 
 #endif

@@ -2,11 +2,14 @@
 # make_tone_cache DIR: a corpus of one-second clips whose classes differ in pitch and timbre
 # (hey_nova: a rising two-tone, yes: a high tone, no: a noise burst, go: a low tone), 12 clips
 # each (8 train, 2 validation, 2 test) with random onset and gain, a white-noise background
-# file, a JSONL manifest, and its feature cache DIR.feat made by featurize.
+# file, a JSONL manifest, and its feature cache DIR.feat made by featurize. Deterministic: the
+# same clips on every run (bash's RANDOM seeded, sox in repeatable mode), so a test that trains
+# on them passes or fails for a reason. TONE_SEED changes the draw.
 make_tone_cache() {
   local dir=$1 c i f split
+  RANDOM=${TONE_SEED:-7}
   mkdir -p "$dir/_background_noise_"
-  sox -n -r 16000 -c 1 -b 16 "$dir/_background_noise_/white.wav" synth 5 whitenoise vol 0.1
+  sox -R -n -r 16000 -c 1 -b 16 "$dir/_background_noise_/white.wav" synth 5 whitenoise vol 0.1
   : >"$dir/manifest.jsonl"
   for c in hey_nova yes no go; do
     mkdir -p "$dir/$c"
@@ -14,11 +17,11 @@ make_tone_cache() {
       f=$dir/$c/clip$i.wav
       local pad=0.$((RANDOM % 4)) vol=0.$((RANDOM % 5 + 4))
       case $c in
-        hey_nova) sox -n -r 16000 -c 1 -b 16 "$f" synth 0.25 sine 500 synth 0.25 sine 900 pad "$pad" vol "$vol" 2>/dev/null || \
-                  sox -n -r 16000 -c 1 -b 16 "$f" synth 0.5 sine 500-900 pad "$pad" vol "$vol" ;;
-        yes) sox -n -r 16000 -c 1 -b 16 "$f" synth 0.4 sine 2500 pad "$pad" vol "$vol" ;;
-        no)  sox -n -r 16000 -c 1 -b 16 "$f" synth 0.4 pinknoise pad "$pad" vol "$vol" ;;
-        go)  sox -n -r 16000 -c 1 -b 16 "$f" synth 0.4 square 220 pad "$pad" vol "$vol" ;;
+        hey_nova) sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.25 sine 500 synth 0.25 sine 900 pad "$pad" vol "$vol" 2>/dev/null || \
+                  sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.5 sine 500-900 pad "$pad" vol "$vol" ;;
+        yes) sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.4 sine 2500 pad "$pad" vol "$vol" ;;
+        no)  sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.4 pinknoise pad "$pad" vol "$vol" ;;
+        go)  sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.4 square 220 pad "$pad" vol "$vol" ;;
       esac
       if [ "$i" -lt 8 ]; then split=train; elif [ "$i" -lt 10 ]; then split=validation; else split=test; fi
       printf '{"path":"%s","label":"%s","split":"%s"}\n' "$c/clip$i.wav" "$c" "$split" >>"$dir/manifest.jsonl"

@@ -1,14 +1,17 @@
 /* test_core.c — lib/core: shortest float text against Python's repr (golden file made by
- * tests/ref/make_core_golden.py), number parsing, atomic writes, the RNG's ranges. */
+ * tests/ref/make_core_golden.py), number parsing, atomic writes and the reaping of a killed
+ * writer's temporaries, the RNG's ranges. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "core/atomic.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/proc.h"
 #include "core/rng.h"
 #include "harness.h"
 
@@ -73,6 +76,60 @@ static void test_atomic_write(void)
     rmdir(dir);
 }
 
+static int touch(const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char p[512];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &sb) == 0;
+}
+
+/* Only the temporaries of a writer that ran here and is gone are removed. */
+static void test_atomic_reap(void)
+{
+    char dir[] = "/tmp/ws-reap.XXXXXX", host[256], dead_tmp[600], live_tmp[600], other[600], name[600];
+    CHECK(mkdtemp(dir), "mkdtemp");
+    snprintf(host, sizeof host, "%s", ws_hostname());
+    for (char *p = host; *p; p++)
+        if (*p == '.') *p = '_';
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, NULL, 0);   /* now a pid that names no process */
+    snprintf(dead_tmp, sizeof dead_tmp, "trial-3.ckpt.tmp.%s-%ld.a1B2c3", host, (long)child);
+    snprintf(live_tmp, sizeof live_tmp, "trial-4.ckpt.tmp.%s-%ld.a1B2c3", host, (long)getpid());
+    snprintf(other, sizeof other, "best.ckpt.tmp.%s-x-%ld.Zz9Zz9", "elsewhere", (long)child);
+    CHECK(touch(dir, dead_tmp) && touch(dir, live_tmp) && touch(dir, other) && touch(dir, "trial-5.ckpt.tmp.abcdef")
+          && touch(dir, "trial-3.ckpt"), "cannot create the files");
+    CHECK(ws_process_gone(child) == 1 && ws_process_gone(getpid()) == 0, "process liveness wrong");
+    CHECK(ws_atomic_reap(dir) == 1, "reaped a number other than 1");
+    CHECK(!exists(dir, dead_tmp), "the dead writer's temporary is still there");
+    CHECK(exists(dir, live_tmp) && exists(dir, other) && exists(dir, "trial-5.ckpt.tmp.abcdef") && exists(dir, "trial-3.ckpt"),
+          "a file that is not a dead writer's temporary was removed");
+    /* the writer's own temporary parses back to this host and pid */
+    ws_atomic a;
+    ws_err e;
+    snprintf(name, sizeof name, "%s/out.bin", dir);
+    CHECK(ws_atomic_open(&a, name, &e) == 0, "%s", e.msg);
+    snprintf(name, sizeof name, "/out.bin.tmp.%s-%ld.", host, (long)getpid());
+    CHECK(a.tmp && strstr(a.tmp, name), "temporary %s does not carry host and pid", a.tmp ? a.tmp : "(null)");
+    ws_atomic_abort(&a);
+    const char *left[] = {live_tmp, other, "trial-5.ckpt.tmp.abcdef", "trial-3.ckpt"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "%s/%s", dir, left[i]);
+        unlink(name);
+    }
+    rmdir(dir);
+}
+
 static void test_rng(void)
 {
     ws_rng a, b;
@@ -110,6 +167,7 @@ int main(void)
     RUN(test_float_repr_matches_python);
     RUN(test_parse_numbers);
     RUN(test_atomic_write);
+    RUN(test_atomic_reap);
     RUN(test_rng);
     RUN(test_datetime_round_trip);
     return test_summary();

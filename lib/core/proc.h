@@ -1,0 +1,13 @@
+/* proc.h — which process wrote something, and whether it still lives. Trials record their pid
+ * and host in the study, temporary files carry them in their names; both are cleaned up after
+ * a crash only when the process is known to be gone, and only on the host that ran it. */
+#ifndef WS_CORE_PROC_H
+#define WS_CORE_PROC_H
+
+/* This machine's name (gethostname; "localhost" if that fails). */
+const char *ws_hostname(void);
+/* 1 when pid names no process on this host, or a zombie (killed, its parent killed too, not
+ * yet reaped by init); 0 when it lives or pid is not positive. */
+int ws_process_gone(long long pid);
+
+#endif
