@@ -16,9 +16,9 @@ TRIALS   ?= 20
 DEVICE   ?= auto
 LAUNCH   ?=
 MONITOR_INTERVAL ?= 1
-# make -jN: each trial gets cores / N threads, so trials never oversubscribe the machine.
-SWEEP_JOBS := $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
-THREADS  ?= $(shell n=$$(( $$(nproc) / $(SWEEP_JOBS) )); [ $$n -ge 1 ] && echo $$n || echo 1)
+# auto: each trial gets cores / N threads under make -jN (pipelines/trial.sh reads N from the
+# MAKEFLAGS its recipe sees), so trials never oversubscribe the machine.
+THREADS  ?= auto
 
 TRIAL_FILES := $(shell seq -f '$(RUNS)/trial-%03g.json' 0 $$(( $(TRIALS) - 1 )) 2>/dev/null)
 SUGGEST_ARGS ?=

@@ -5,6 +5,10 @@
 # sets them).
 set -euo pipefail
 out=$1
+if [ "${THREADS:-auto}" = auto ]; then   # cores / make's job count
+  jobs=$(sed -n 's/.*-j *\([0-9][0-9]*\).*/\1/p' <<<" ${MAKEFLAGS:-}")
+  THREADS=$(( $(nproc) / ${jobs:-1} )); [ "$THREADS" -ge 1 ] || THREADS=1
+fi
 rm -f "$out".tmp.*   # left by a trial of this target that was killed
 # A trial of this target that finished before a kill, but whose file was not renamed yet, is
 # not trained again: its result line is rebuilt from the study.

@@ -21,7 +21,11 @@ static void usage(void)
            "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"seconds\",\"reason\"}.\n\n"
            "  --db FILE          study database (the trial must be RUNNING in it)\n"
            "  --features CACHE   feature cache made by featurize with the study's feature settings\n"
-           "  --device DEV       auto (default), cpu or cuda\n"
+           "  --device DEV       auto (default: a CUDA GPU when there is one, else the CPU), cpu\n"
+           "                     or cuda (exit 2 when there is no usable GPU)\n"
+           "  --precision P      GEMM precision on CUDA: tf32 (default), fp32 or bf16\n"
+           "  --probe-batch      print the largest batch of the trial's model that fits on the\n"
+           "                     device (a JSON line) instead of training\n"
            "  --threads N        threads for this trial (default: WS_THREADS, else all cores);\n"
            "                     with make -jJ give each trial cores / J\n"
            "  --max-seconds S    fail the trial when it runs longer than S seconds\n"
@@ -64,10 +68,12 @@ int main(int argc, char **argv)
         {"db", required_argument, 0, 'd'}, {"features", required_argument, 0, 'f'}, {"device", required_argument, 0, 'D'},
         {"threads", required_argument, 0, 't'}, {"max-seconds", required_argument, 0, 'm'}, {"keep", required_argument, 0, 'k'},
         {"ckpt-dir", required_argument, 0, 'c'}, {"evaluate", required_argument, 0, 'E'}, {"split", required_argument, 0, 's'},
-        {"max-fpr", required_argument, 0, 'p'}, {"result-of", required_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"max-fpr", required_argument, 0, 'p'}, {"precision", required_argument, 0, 'P'},
+        {"probe-batch", no_argument, 0, 'B'}, {"result-of", required_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
-    const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL;
+    const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *precision_name = "tf32";
+    int probe = 0;
     double max_fpr = 0.05;
     long threads = 0;
     int opt;
@@ -91,6 +97,8 @@ int main(int argc, char **argv)
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
                   break;
         case 'R': result_of = optarg; break;
+        case 'P': precision_name = optarg; break;
+        case 'B': probe = 1; break;
         case 'q': o.quiet = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
@@ -107,24 +115,37 @@ int main(int argc, char **argv)
     }
     if (strcmp(device, "auto") && strcmp(device, "cpu") && strcmp(device, "cuda"))
         ws_cli_usage_error("--device: expected auto, cpu or cuda, got '%s'", device);
-    if (!strcmp(device, "cuda")) {
-        ws_cli_warn("--device cuda: no CUDA device (this build has no CUDA backend)");
-        return ws_cli_finish(2);
-    }
+    nn_precision precision;
+    if (nn_precision_parse(precision_name, &precision, &e)) ws_cli_usage_error("%s", e.msg);
     if (!threads) {
         const char *env = getenv("WS_THREADS");
         if (env && ws_parse_long_range(env, "WS_THREADS", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
         if (!threads) threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
     }
     o.threads = (int)threads;
-    if (!strcmp(device, "auto") && !o.quiet && !evaluate)
-        ws_cli_warn("note: no CUDA device in this build; training on the CPU with %d threads", o.threads);
     if (!o.features) ws_cli_usage_error("--features is required");
+    /* The device: --evaluate runs on the CPU; cpu loads nothing; auto and cuda look for a GPU
+     * (nn/device.h: nothing CUDA is loaded on a machine without one). */
+    if (!evaluate) {
+        char note[700];
+        if (nn_device_select(device, precision, &o.device, note, sizeof note, &e)) {
+            ws_err_prefix(&e, "--device %s", device);
+            return ws_cli_finish(ws_cli_report(&e));
+        }
+        if (!o.quiet && nn_device_is_cuda(o.device)) ws_cli_warn("note: training on %s", nn_device_name(o.device));
+        else if (!o.quiet && note[0]) ws_cli_warn("note: %s; training on the CPU with %d threads", note, o.threads);
+    }
     json_t *result = NULL;
     int rc = 0;
     if (evaluate) {
         if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
         if (trainer_evaluate(evaluate, o.features, split, max_fpr, o.threads, &result, &e)) rc = ws_cli_report(&e);
+    } else if (probe) {
+        if (!o.db) ws_cli_usage_error("--probe-batch needs --db (the study's settings)");
+        if (argc - optind > 1) ws_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+        json_t *line = read_line(optind < argc ? argv[optind] : "-", &e);
+        if (!line || trainer_probe_batch(&o, line, &result, &e)) rc = ws_cli_report(&e);
+        json_decref(line);
     } else {
         if (!o.db) ws_cli_usage_error("--db is required");
         if (argc - optind > 1) ws_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "audio/cache.h"
 #include "core/err.h"
+#include "nn/device.h"
 #include "nn/nn.h"
 
 typedef enum { TRAINER_LOGMEL, TRAINER_MFCC } trainer_transform;
@@ -40,5 +41,9 @@ json_t *trainer_data_stats_json(const trainer_data *d);
  * power augmentation from noise (may be NULL) and masks, deterministic from seed. */
 int trainer_data_batch(trainer_data *d, const int *idx, int n, const nn_augment_config *aug,
                        const nn_noise *noise, uint64_t seed, float *x, int *labels, ws_err *e);
+
+/* The description of the trial's data for training on a device (nn_dtrain_create): the
+ * cache's arrays and d's transform. *noise (the caller frees it) holds the noise streams. */
+int trainer_data_desc(const trainer_data *d, nn_data_desc *desc, nn_noise **noise, ws_err *e);
 
 #endif

@@ -19,6 +19,7 @@
 #include "space/config.h"
 #include "store/store.h"
 #include "study/prune.h"
+#include "core/proc.h"
 #include "study/reap.h"
 #include "trainer/data.h"
 #include "trainer/heartbeat.h"
@@ -45,6 +46,10 @@ typedef struct {
     nn_optim *optim;
     float *x, *logits;              /* [batch][frames][n_feat], [batch][classes] */
     int *labels, *batch_idx;        /* [batch] */
+    nn_dtrain *dt;                  /* training on a device (o->device is CUDA), else NULL */
+    uint64_t *bseed;                /* device path, per batch of an epoch: seed, noise stream, loss */
+    int *bnoise;
+    double *bloss;
     trainer_heartbeat hb;
     /* outcome */
     ws_state state;
@@ -161,6 +166,24 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     return split_indices(c, e);
 }
 
+/* The device path: the data goes to the device once, batches never come back. */
+static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err *e)
+{
+    int B = c->set.batch_size;
+    size_t nb = (c->n_train + (size_t)B - 1) / (size_t)B, most = c->n_train > c->n_val ? c->n_train : c->n_val;
+    nn_data_desc d;
+    nn_noise *noise = NULL;
+    c->bseed = malloc(nb * sizeof *c->bseed);
+    c->bnoise = malloc(nb * sizeof *c->bnoise);
+    c->bloss = malloc(nb * sizeof *c->bloss);
+    if (!c->bseed || !c->bnoise || !c->bloss) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (trainer_data_desc(&c->data, &d, &noise, e)) return -1;
+    c->dt = nn_dtrain_create(c->o->device, c->model, &c->set.hp, total_steps, warmup_steps, &d, B,
+                             most < (size_t)B ? (int)most : B, c->n_train, c->val_idx, c->n_val, e);
+    free(noise);
+    return c->dt ? 0 : -1;
+}
+
 /* Allocation failures from here on end the trial FAIL ("out of memory"), not the sweep. */
 static int build(run_ctx *c, ws_err *e)
 {
@@ -176,6 +199,8 @@ static int build(run_ctx *c, ws_err *e)
     long steps_per_epoch = (long)((c->n_train + (size_t)B - 1) / (size_t)B);
     long acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
     long opt_steps = (steps_per_epoch + acc - 1) / acc;
+    if (nn_device_is_cuda(c->o->device))
+        return build_device(c, opt_steps * c->set.epochs, lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
     c->optim = nn_optim_create(c->model, &c->set.hp.optim, opt_steps * c->set.epochs,
                                lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
     c->x = malloc((size_t)B * (size_t)c->data.frames * (size_t)c->data.n_feat * sizeof *c->x);
@@ -199,39 +224,88 @@ static void shuffle(int *v, size_t n, uint64_t seed)
     }
 }
 
+/* The augmentation seed of batch b of an epoch, and the background-noise stream it mixes
+ * in (-1: none). */
+static uint64_t batch_seed(const run_ctx *c, int epoch, size_t b)
+{
+    return ws_seed_mix(c->seed, ((uint64_t)epoch << 32) | (uint64_t)b);
+}
+
+static int batch_noise(const run_ctx *c, uint64_t bseed)
+{
+    if (!c->cache.n_noise || !(c->set.hp.aug.noise_prob > 0)) return -1;
+    ws_rng r;
+    ws_rng_seed(&r, bseed);
+    return (int)ws_rng_below(&r, c->cache.n_noise);
+}
+
+/* 0, or -1 with c->reason set when a batch's loss ends the trial. */
+static int check_loss(run_ctx *c, double loss, int epoch)
+{
+    if (!isfinite(loss)) {
+        snprintf(c->reason, sizeof c->reason, "loss is %s at epoch %d", isnan(loss) ? "NaN" : "infinite", epoch + 1);
+        return -1;
+    }
+    /* Cross-entropy starts near log(classes); a hundred times that is divergence, not a
+     * bad batch, and the weights will not come back from it. */
+    if (loss > 100.0 * fmax(1.0, log((double)c->cache.n_classes))) {
+        snprintf(c->reason, sizeof c->reason, "diverged: loss %.3g at epoch %d", loss, epoch + 1);
+        return -1;
+    }
+    return 0;
+}
+
+/* train_epoch on a device: the same clip order, seeds and noise streams, queued batch after
+ * batch; the losses come back once, at the end, and are checked in order as train_epoch does. */
+static int train_epoch_device(run_ctx *c, int epoch, ws_err *e)
+{
+    int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
+    long nb = (long)((c->n_train + (size_t)B - 1) / (size_t)B);
+    shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
+    for (long b = 0; b < nb; b++) {
+        c->bseed[b] = batch_seed(c, epoch, (size_t)b);
+        c->bnoise[b] = batch_noise(c, c->bseed[b]);
+    }
+    if (nn_dtrain_epoch(c->dt, c->train_idx, c->n_train, c->bseed, c->bnoise, e)) return -1;
+    for (long b = 0; b < nb; b++) {
+        if (nn_dtrain_batch(c->dt, b, 1.0f / (float)acc, b % acc == 0, (b + 1) % acc == 0 || b + 1 == nb, e)) return -1;
+        if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
+            snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
+            return -1;
+        }
+    }
+    if (nn_dtrain_losses(c->dt, c->bloss, e)) return -1;
+    double sum = 0;
+    for (long b = 0; b < nb; b++) {
+        if (check_loss(c, c->bloss[b], epoch)) return -1;
+        sum += c->bloss[b];
+    }
+    c->last_loss = sum / (double)nb;
+    return 0;
+}
+
 /* One epoch; 0, or -1 with c->reason set (the trial fails) or e set. */
 static int train_epoch(run_ctx *c, int epoch, ws_err *e)
 {
+    if (c->dt) return train_epoch_device(c, epoch, e);
     int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
     shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
     double sum = 0;
     long batches = 0;
     for (size_t start = 0; start < c->n_train; start += (size_t)B) {
         int n = (int)(c->n_train - start < (size_t)B ? c->n_train - start : (size_t)B);
-        uint64_t bseed = ws_seed_mix(c->seed, ((uint64_t)epoch << 32) | (uint64_t)(start / (size_t)B));
-        nn_noise noise, *np = NULL;
-        if (c->cache.n_noise && c->set.hp.aug.noise_prob > 0) {
-            ws_rng r;
-            ws_rng_seed(&r, bseed);
-            const audio_cache_noise *s = &c->cache.noise[ws_rng_below(&r, c->cache.n_noise)];
-            noise = (nn_noise){s->power, s->n_frames, c->cache.n_mels};
-            np = &noise;
-        }
-        if (trainer_data_batch(&c->data, c->train_idx + start, n, &c->set.hp.aug, np, bseed, c->x, c->labels, e)) return -1;
+        uint64_t bseed = batch_seed(c, epoch, start / (size_t)B);
+        int s = batch_noise(c, bseed);
+        nn_noise noise = {0};
+        if (s >= 0) noise = (nn_noise){c->cache.noise[s].power, c->cache.noise[s].n_frames, c->cache.n_mels};
+        if (trainer_data_batch(&c->data, c->train_idx + start, n, &c->set.hp.aug, s >= 0 ? &noise : NULL, bseed, c->x,
+                               c->labels, e))
+            return -1;
         double loss;
         if (batches % acc == 0) nn_zero_grad(c->model);
         if (nn_accumulate(c->model, c->x, c->labels, n, &c->set.hp.loss, 1.0f / (float)acc, &loss, e)) return -1;
         if ((batches + 1) % acc == 0 || start + (size_t)B >= c->n_train) nn_optim_step(c->optim, NULL);
-        if (!isfinite(loss)) {
-            snprintf(c->reason, sizeof c->reason, "loss is %s at epoch %d", isnan(loss) ? "NaN" : "infinite", epoch + 1);
-            return -1;
-        }
-        /* Cross-entropy starts near log(classes); a hundred times that is divergence, not a
-         * bad batch, and the weights will not come back from it. */
-        if (loss > 100.0 * fmax(1.0, log((double)c->cache.n_classes))) {
-            snprintf(c->reason, sizeof c->reason, "diverged: loss %.3g at epoch %d", loss, epoch + 1);
-            return -1;
-        }
+        if (check_loss(c, loss, epoch)) return -1;
         sum += loss;
         batches++;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
@@ -249,7 +323,11 @@ static json_t *validate(run_ctx *c, ws_err *e)
     nn_metrics mt;
     int B = c->set.batch_size;
     if (nn_metrics_init(&mt, c->cache.n_classes, e)) return NULL;
-    for (size_t start = 0; start < c->n_val; start += (size_t)B) {
+    if (c->dt && nn_dtrain_confusion(c->dt, mt.confusion, e)) {
+        nn_metrics_release(&mt);
+        return NULL;
+    }
+    for (size_t start = 0; !c->dt && start < c->n_val; start += (size_t)B) {
         int n = (int)(c->n_val - start < (size_t)B ? c->n_val - start : (size_t)B);
         if (trainer_data_batch(&c->data, c->val_idx + start, n, NULL, NULL, 0, c->x, c->labels, e)
             || nn_predict(c->model, c->x, n, c->logits, e)) {
@@ -422,6 +500,8 @@ static void release(run_ctx *c)
 {
     trainer_heartbeat_stop(&c->hb);
     free(c->x); free(c->logits); free(c->labels); free(c->batch_idx);
+    nn_dtrain_free(c->dt);
+    free(c->bseed); free(c->bnoise); free(c->bloss);
     nn_optim_free(c->optim);
     nn_model_free(c->model);
     trainer_data_release(&c->data);
@@ -454,9 +534,10 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     snprintf(dbcopy, sizeof dbcopy, "%s", o->db);
     snprintf(c.ckpt_dir, sizeof c.ckpt_dir, "%s", o->ckpt_dir ? o->ckpt_dir : dirname(dbcopy));
     snprintf(c.ckpt, sizeof c.ckpt, "%s/trial-%d.ckpt", c.ckpt_dir, c.number);
+    ws_atomic_reap(c.ckpt_dir);   /* checkpoints half-written by trials killed before this one */
     json_t *pid = json_integer(getpid());
     ws_err soft;
-    json_t *host = json_string(study_hostname());
+    json_t *host = json_string(ws_hostname());
     /* pid and host: for gpu-monitor's per-trial samples and for reaping after a crash */
     ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_PID, pid, &soft);
     ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_HOST, host, &soft);

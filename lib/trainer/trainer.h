@@ -12,6 +12,7 @@
 #define WS_TRAINER_TRAINER_H
 #include <jansson.h>
 #include "core/err.h"
+#include "nn/device.h"
 
 typedef struct {
     const char *db;             /* study database */
@@ -22,6 +23,7 @@ typedef struct {
     int keep_best;              /* 1: keep the trial's best weights (--keep best) */
     int quiet;                  /* no progress on stderr */
     double t_process_start;     /* ws_mono_s() at process start, for the setup time */
+    const nn_device *device;    /* where to train (nn_device_select); NULL: the CPU */
 } trainer_opts;
 
 /* Trainer settings read from the trial's params and the study's fixed settings, besides the
@@ -29,6 +31,11 @@ typedef struct {
 extern const char *const trainer_keys[];
 
 int trainer_run(const trainer_opts *o, const json_t *trial_line, json_t **result, ws_err *e);
+
+/* train-trial --probe-batch: the largest batch of the trial line's model that fits on
+ * o->device, with the study's fixed settings and the cache's data (nothing is trained):
+ * {"device","name","batch","limit","how","bytes":{"free","total","data","per_sample"}}. */
+int trainer_probe_batch(const trainer_opts *o, const json_t *trial_line, json_t **result, ws_err *e);
 
 /* Metrics of a checkpoint on a cache's split ("train", "validation", "test" or "all"):
  * {"checkpoint","split","clips","metrics":{...},"at_fpr":{"max_fpr","threshold","f1","fpr","frr"}}. */

@@ -1,0 +1,48 @@
+# lib/nn/cuda.mk — the CUDA backend (lib/nn/cuda/*.cu) as a shared object that lib/nn/device.c
+# opens with dlopen only when a trial asks for a GPU and the machine has one:
+#   $(BUILD)/libwakesweep-cuda.so   nvcc-built; needs libcublas at run time (found through its
+#                                   rpath), the CUDA runtime is linked in statically
+# Built by `make` whenever nvcc is found (NVCC, from the top Makefile); `make CUDA=0` leaves it
+# out. train-trial itself never links CUDA: on a machine without the CUDA libraries it runs on
+# the CPU as before. Included from tests/cuda.mk (the top Makefile includes lib/*/module.mk,
+# tests/*.mk and pipelines/*.mk).
+#   CUDA_ARCHS   GPU generations to compile machine code for (default: Ampere, Ada, Hopper);
+#   CUDA_PTX     the one that also ships PTX, which the driver compiles once for newer GPUs.
+CUDA ?= 1
+ifneq ($(CUDA),0)
+ifneq ($(strip $(NVCC)),)
+
+CUDA_HOME   ?= $(patsubst %/bin/nvcc,%,$(realpath $(NVCC)))
+CUDA_LIBDIR ?= $(CUDA_HOME)/lib64
+CUDA_ARCHS  ?= 80 86 89 90
+CUDA_PTX    ?= 90
+CUDA_SO     := $(BUILD)/libwakesweep-cuda.so
+CUDA_SRCS   := $(sort $(wildcard lib/nn/cuda/*.cu))
+CUDA_OBJS   := $(CUDA_SRCS:%.cu=$(BUILD)/%.o)
+CUDA_GENCODE := $(foreach a,$(CUDA_ARCHS),-gencode arch=compute_$(a),code=sm_$(a)) \
+                -gencode arch=compute_$(CUDA_PTX),code=compute_$(CUDA_PTX)
+# Host code gets the same warnings as the C code (those C++ knows).
+NVCC_WARN   := -Wall,-Wextra,-Wshadow,-Wformat=2,-Wpointer-arith,-Wno-unused-parameter
+NVCCFLAGS   ?= -O3 -g -lineinfo
+NVCCFLAGS   += -std=c++17 $(CUDA_GENCODE) -Xcompiler -fPIC,-fvisibility=hidden,$(NVCC_WARN)
+
+$(BUILD)/lib/nn/cuda/%.o: lib/nn/cuda/%.cu | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(NVCC) -Ilib -D_GNU_SOURCE $(NVCCFLAGS) -MMD -MP -c $< -o $@
+
+$(CUDA_SO): $(CUDA_OBJS)
+	$(NVCC) -shared $(CUDA_GENCODE) $^ -o $@ -L$(CUDA_LIBDIR) -Xlinker -rpath,$(CUDA_LIBDIR) -lcublas
+
+all: $(CUDA_SO)
+CHECK_EXTRA += $(CUDA_SO)
+
+# device.c finds the build tree's backend without any setup (WS_CUDA_BACKEND overrides it).
+$(BUILD)/lib/nn/device.o: CPPFLAGS += -DNN_CUDA_SO='"$(abspath $(CUDA_SO))"'
+
+-include $(CUDA_OBJS:.o=.d)
+endif
+endif
+
+.PHONY: cuda-info
+cuda-info:
+	@echo "NVCC=$(NVCC) CUDA=$(CUDA) backend=$(or $(CUDA_SO),none) archs=$(CUDA_ARCHS) ptx=$(CUDA_PTX)"

@@ -1,0 +1,542 @@
+/* device.c — choosing the device, and training on a CUDA device through the backend's shared
+ * object (nn/device.h; the object's interface is nn/cuda/api.h). All host code, compiled by gcc
+ * into libwakesweep.a: the CPU path never loads CUDA. On the device the model code itself
+ * (model.c's forward and backward, optim.c's step) runs unchanged over the CUDA layer table;
+ * this file adds the data path, the loss and clipping on the device, and validation counts. */
+#include "nn/device.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "core/parse.h"
+#include "core/rng.h"
+#include "nn/cuda/api.h"
+#include "nn/model.h"
+
+struct nn_device {
+    int cuda;
+    nn_precision precision;
+    char card[192];              /* "NAME (sm_XY, N GiB)" */
+    char name[256];              /* what nn_device_name says */
+    const nn_cuda_api *cu;
+};
+
+static nn_device cpu_device = {0, NN_PRECISION_FP32, "", "cpu", NULL};
+static nn_device cuda_device;
+static int cuda_state;           /* 0: not tried, 1: open, -1: unusable (cuda_why) */
+static char cuda_why[600];
+
+/* ---- precision ------------------------------------------------------------------------------- */
+
+static const char *const precision_names[] = {"fp32", "tf32", "bf16"};
+
+int nn_precision_parse(const char *s, nn_precision *p, ws_err *e)
+{
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(s, precision_names[i])) { *p = (nn_precision)i; return 0; }
+    return ws_err_set(e, WS_EINPUT, "--precision: expected fp32, tf32 or bf16, got '%s'", s);
+}
+
+const char *nn_precision_name(nn_precision p) { return p >= 0 && p <= 2 ? precision_names[p] : "?"; }
+
+/* ---- choosing ---------------------------------------------------------------------------------- */
+
+/* The quick look, before loading anything: 1 with why when there is certainly no device. */
+static int no_device_here(char *why, size_t n)
+{
+    const char *v = getenv("CUDA_VISIBLE_DEVICES");
+    if (v) {
+        const char *s = v + strspn(v, " ");
+        if (!*s || !strncmp(s, "-1", 2) || !strcasecmp(s, "none") || !strcasecmp(s, "NoDevFiles")) {
+            snprintf(why, n, "CUDA_VISIBLE_DEVICES='%s' hides every GPU", v);
+            return 1;
+        }
+    }
+    const char *force = getenv("WS_CUDA_FORCE_PROBE");
+    if (force && !strcmp(force, "1")) return 0;
+    if (access("/dev/nvidiactl", F_OK) && access("/dev/nvidia0", F_OK) && access("/dev/dxg", F_OK)) {
+        snprintf(why, n, "no NVIDIA driver: no /dev/nvidia* on this machine");
+        return 1;
+    }
+    return 0;
+}
+
+static const char *backend_path(void)
+{
+    const char *p = getenv("WS_CUDA_BACKEND");
+    if (p && *p) return p;
+#ifdef NN_CUDA_SO
+    return NN_CUDA_SO;           /* the build tree's, set by lib/nn/cuda.mk */
+#else
+    return NULL;
+#endif
+}
+
+static void compose_name(nn_device *d)
+{
+    snprintf(d->name, sizeof d->name, "cuda:0 %s, %s", d->card, nn_precision_name(d->precision));
+}
+
+/* Loads the backend and opens the device once per process. */
+static int open_cuda(void)
+{
+    if (cuda_state) return cuda_state > 0 ? 0 : -1;
+    cuda_state = -1;
+    if (no_device_here(cuda_why, sizeof cuda_why)) return -1;
+    const char *path = backend_path();
+    if (!path) {
+        snprintf(cuda_why, sizeof cuda_why, "this build has no CUDA backend (built without nvcc or with CUDA=0)");
+        return -1;
+    }
+    void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!so) {
+        snprintf(cuda_why, sizeof cuda_why, "cannot load the CUDA backend: %s", dlerror());
+        return -1;
+    }
+    nn_cuda_api_get_fn get = (nn_cuda_api_get_fn)dlsym(so, NN_CUDA_ENTRY);
+    const nn_cuda_api *cu = get ? get() : NULL;
+    if (!cu || cu->abi != NN_CUDA_ABI) {
+        snprintf(cuda_why, sizeof cuda_why, "%s: not a wakesweep CUDA backend of ABI %d", path, NN_CUDA_ABI);
+        dlclose(so);
+        return -1;
+    }
+    char why[512];
+    if (cu->init(cuda_device.card, sizeof cuda_device.card, why, sizeof why)) {
+        snprintf(cuda_why, sizeof cuda_why, "%s", why);
+        return -1;               /* the library stays loaded: the runtime may hold threads */
+    }
+    cuda_device.cuda = 1;
+    cuda_device.cu = cu;
+    cuda_state = 1;
+    return 0;
+}
+
+int nn_device_select(const char *want, nn_precision precision, const nn_device **dev, char *note,
+                     size_t note_len, ws_err *e)
+{
+    if (note && note_len) note[0] = '\0';
+    *dev = &cpu_device;
+    if (!strcmp(want, "cpu")) return 0;
+    if (strcmp(want, "cuda") && strcmp(want, "auto"))
+        return ws_err_set(e, WS_EINPUT, "--device: expected auto, cpu or cuda, got '%s'", want);
+    long mib = 0;
+    const char *lim = getenv("WS_CUDA_MEM_MIB");
+    if (lim && *lim && ws_parse_long_range(lim, "WS_CUDA_MEM_MIB", 1, 1L << 40, &mib, e)) return -1;
+    if (open_cuda()) {
+        if (!strcmp(want, "cuda")) return ws_err_set(e, WS_EINPUT, "no CUDA device (%s)", cuda_why);
+        if (note && note_len) snprintf(note, note_len, "no CUDA device (%s)", cuda_why);
+        return 0;
+    }
+    cuda_device.cu->set_memory_limit((size_t)mib << 20);
+    nn_device_set_precision(&cuda_device, precision);
+    *dev = &cuda_device;
+    return 0;
+}
+
+int nn_device_is_cuda(const nn_device *d) { return d && d->cuda; }
+const char *nn_device_name(const nn_device *d) { return d ? d->name : "cpu"; }
+
+void nn_device_set_precision(const nn_device *d, nn_precision p)
+{
+    if (!d || !d->cuda) return;
+    cuda_device.precision = p;
+    cuda_device.cu->set_precision((int)p);
+    compose_name(&cuda_device);
+}
+
+void nn_device_set_memory_limit(const nn_device *d, size_t bytes) { if (d && d->cuda) d->cu->set_memory_limit(bytes); }
+
+void nn_device_counters_get(const nn_device *d, nn_device_counters *c)
+{
+    memset(c, 0, sizeof *c);
+    if (d && d->cuda) d->cu->counters(c);
+}
+
+const nn_backend *nn_device_backend(const nn_device *d) { return d && d->cuda ? d->cu->backend() : nn_backend_cpu(); }
+
+/* A failure recorded by the backend since it was opened, as e; 0 when there is none. */
+static int cuda_failed(const nn_cuda_api *cu, const char *where, ws_err *e)
+{
+    const char *msg = cu->error();
+    if (!msg) return 0;
+    return ws_err_set(e, WS_EINTERNAL, "%s: cuda: %s", where, msg);
+}
+
+/* ---- models on the device ----------------------------------------------------------------------- */
+
+int nn_model_to_device(nn_model *m, const nn_device *dev, ws_err *e)
+{
+    if (!dev || !dev->cuda || m->be == dev->cu->backend()) return 0;
+    const nn_backend *be = dev->cu->backend(), *old = m->be;
+    size_t np = m->n_params + m->n_buffers;
+    float *p = be->alloc((np + 1) * sizeof *p), *g = be->alloc((m->n_params + 1) * sizeof *g);
+    if (!p || !g) {
+        be->release(p);
+        be->release(g);
+        return ws_err_set(e, WS_EINTERNAL, "model: out of memory on the device for %zu parameters", np);
+    }
+    be->upload(p, m->params, np * sizeof *p);
+    be->upload(g, m->grads, m->n_params * sizeof *g);
+    old->release(m->params);
+    old->release(m->grads);
+    old->release(m->acts);
+    m->params = p;
+    m->grads = g;
+    m->acts = NULL;
+    m->gbuf[0] = m->gbuf[1] = m->work = m->dx = NULL;
+    m->reserved = m->work_threads = m->last_n = 0;
+    m->be = be;
+    return cuda_failed(dev->cu, "model", e);
+}
+
+/* ---- the augmentation plan ------------------------------------------------------------------------ */
+
+void nn_cuda_plan_masks(const nn_augment_config *a, int *tm, int *fm)
+{
+    *tm = a->time_masks > 0 && a->time_mask_width > 0 ? a->time_masks : 0;
+    *fm = a->freq_masks > 0 && a->freq_mask_width > 0 ? a->freq_masks : 0;
+}
+
+/* augment.c's draw_mask: a width in [0, max_width], a start such that the mask fits in len. */
+static void draw_mask(ws_rng *r, int max_width, int len, int32_t *start_width)
+{
+    int w = (int)ws_rng_below(r, (uint64_t)max_width + 1);
+    if (w > len) w = len;
+    start_width[0] = (int32_t)ws_rng_below(r, (uint64_t)(len - w) + 1);
+    start_width[1] = w;
+}
+
+void nn_cuda_plan_draw(const nn_augment_config *a, const int *order, size_t n, int batch,
+                       const uint64_t *batch_seed, const int *batch_noise, const size_t *noise_frames,
+                       int frames, int n_feat, nn_clip_plan *plan, int32_t *masks)
+{
+    int tm, fm;
+    nn_cuda_plan_masks(a, &tm, &fm);
+    for (size_t k = 0; k < n; k++) {
+        size_t b = k / (size_t)batch;
+        uint64_t pos = k % (size_t)batch, seed = batch_seed[b];
+        int stream = batch_noise ? batch_noise[b] : -1;
+        nn_clip_plan *p = &plan[k];
+        memset(p, 0, sizeof *p);
+        p->clip = order[k];
+        p->noise = -1;
+        /* nn_augment_power: clip `pos` of the batch draws from ws_seed_mix(seed, pos) */
+        ws_rng r;
+        ws_rng_seed(&r, ws_seed_mix(seed, pos));
+        if (a->time_shift > 0) p->shift = (int32_t)ws_rng_below(&r, 2 * (uint64_t)a->time_shift + 1) - a->time_shift;
+        int use_noise = stream >= 0 && noise_frames[stream] > 0 && a->noise_prob > 0;
+        if (use_noise && ws_rng_uniform(&r) < a->noise_prob) {
+            p->snr_db = a->snr_low + (a->snr_high - a->snr_low) * ws_rng_uniform(&r);
+            p->noise_start = ws_rng_below(&r, noise_frames[stream]);
+            p->noise = stream;
+        }
+        /* trainer_data_batch calls nn_augment_masks with ws_seed_mix(seed, "mask"), which draws
+         * clip `pos` from ws_seed_mix(ws_seed_mix(that, "mask"), pos) */
+        int32_t *mk = masks + k * 2 * (size_t)(tm + fm);
+        ws_rng_seed(&r, ws_seed_mix(ws_seed_mix(ws_seed_mix(seed, 0x6d61736b), 0x6d61736b), pos));
+        for (int i = 0; i < tm; i++) draw_mask(&r, a->time_mask_width, frames, mk + 2 * i);
+        for (int i = 0; i < fm; i++) draw_mask(&r, a->freq_mask_width, n_feat, mk + 2 * (tm + i));
+    }
+}
+
+/* ---- training sessions ------------------------------------------------------------------------------ */
+
+struct nn_dtrain {
+    const nn_cuda_api *cu;
+    const nn_backend *be;
+    nn_model *m;
+    nn_optim *o;                 /* created without clipping: clip_grads runs on the device */
+    nn_cuda_data *data;
+    nn_augment_config aug;
+    float smoothing, gamma, clip_norm;
+    float *class_w;              /* device [k], or NULL */
+    int batch, reserve, k, frames, n_feat;
+    size_t n_train, n_val, n_epoch;
+    long n_batches, max_batches;
+    size_t *noise_frames;        /* host [n_noise] */
+    double *losses;              /* device [max_batches]: each batch's loss */
+    int32_t *counts;             /* device [k][k] */
+    float *last_x;               /* device pointers of the last batch (tests) */
+    int32_t *last_y;
+    int last_n;
+};
+
+void nn_dtrain_free(nn_dtrain *t)
+{
+    if (!t) return;
+    nn_optim_free(t->o);
+    if (t->be) {
+        t->be->release(t->losses);
+        t->be->release(t->counts);
+        t->be->release(t->class_w);
+    }
+    if (t->data) t->cu->data_free(t->data);
+    free(t->noise_frames);
+    free(t);
+}
+
+static int check_desc(const nn_model *m, const nn_data_desc *d, ws_err *e)
+{
+    int frames, feats;
+    nn_model_input_shape(m, &frames, &feats);
+    if (d->frames != frames || d->n_feat != feats || d->n_classes != nn_model_classes(m))
+        return ws_err_set(e, WS_EINTERNAL, "dtrain: data of %dx%d features and %d classes for a model of %dx%d and %d",
+                          d->frames, d->n_feat, d->n_classes, frames, feats, nn_model_classes(m));
+    for (size_t i = 0; i < d->n_clips; i++)
+        if (d->labels[i] < 0 || d->labels[i] >= d->n_classes)
+            return ws_err_set(e, WS_EINPUT, "data: label %d of clip %zu outside [0, %d)", d->labels[i], i, d->n_classes);
+    for (int i = 0; i < d->n_noise; i++)
+        if (d->noise[i].mels != d->mels)
+            return ws_err_set(e, WS_EINPUT, "augment: noise has %d mel bands, features %d", d->noise[i].mels, d->mels);
+    return 0;
+}
+
+nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams *hp, long total_steps,
+                            long warmup_steps, const nn_data_desc *d, int batch, int reserve,
+                            size_t n_train, const int *val_idx, size_t n_val, ws_err *e)
+{
+    if (!nn_device_is_cuda(dev)) return ws_err_set(e, WS_EINTERNAL, "dtrain: needs a CUDA device"), NULL;
+    if (batch < 1 || reserve < 1 || reserve > batch || !n_train)
+        return ws_err_set(e, WS_EINTERNAL, "dtrain: batch %d, reserve %d, %zu clips", batch, reserve, n_train), NULL;
+    if (check_desc(m, d, e)) return NULL;
+    const nn_loss_config *lc = &hp->loss;
+    if (lc->balanced && !lc->class_weights)
+        return ws_err_set(e, WS_EINTERNAL, "loss: balanced class weights were not computed (nn_loss_balance)"), NULL;
+    if (lc->class_weights && lc->n_class_weights != d->n_classes)
+        return ws_err_set(e, WS_EINPUT, "loss: %d class weights for %d classes", lc->n_class_weights, d->n_classes), NULL;
+    nn_dtrain *t = calloc(1, sizeof *t);
+    if (!t) return ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory"), NULL;
+    t->cu = dev->cu;
+    t->be = dev->cu->backend();
+    t->m = m;
+    t->aug = hp->aug;
+    t->smoothing = (float)lc->label_smoothing;
+    t->gamma = (float)lc->focal_gamma;
+    t->clip_norm = (float)hp->optim.clip_norm;
+    t->batch = batch;
+    t->reserve = reserve;
+    t->k = d->n_classes;
+    t->frames = d->frames;
+    t->n_feat = d->n_feat;
+    t->n_train = n_train;
+    t->n_val = n_val;
+    t->max_batches = (long)((n_train + (size_t)batch - 1) / (size_t)batch);
+    t->noise_frames = calloc((size_t)d->n_noise + 1, sizeof *t->noise_frames);
+    if (!t->noise_frames) { ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory"); goto fail; }
+    for (int i = 0; i < d->n_noise; i++) t->noise_frames[i] = d->noise[i].frames;
+    if (nn_model_to_device(m, dev, e)) goto fail;
+    nn_optim_config oc = hp->optim;
+    oc.clip_norm = 0;
+    if (!(t->o = nn_optim_create(m, &oc, total_steps, warmup_steps, e))) goto fail;
+    char why[600];
+    size_t bytes;
+    int tm, fm;
+    nn_cuda_plan_masks(&hp->aug, &tm, &fm);
+    if (!(t->data = t->cu->data_create(d, val_idx, n_val, &bytes, why, sizeof why))
+        || t->cu->data_reserve(t->data, reserve, n_train, tm, fm, why, sizeof why)) {
+        ws_err_set(e, WS_EINTERNAL, "%s", why);
+        goto fail;
+    }
+    t->losses = t->be->alloc((size_t)t->max_batches * sizeof *t->losses);
+    t->counts = t->be->alloc((size_t)t->k * (size_t)t->k * sizeof *t->counts);
+    if (lc->class_weights && (t->class_w = t->be->alloc((size_t)t->k * sizeof *t->class_w)))
+        t->be->upload(t->class_w, lc->class_weights, (size_t)t->k * sizeof *t->class_w);
+    if (!t->losses || !t->counts || (lc->class_weights && !t->class_w)) {
+        ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory on the device");
+        goto fail;
+    }
+    if (nn_model_reserve(m, reserve, e)) goto fail;
+    if (t->cu->sync() || cuda_failed(t->cu, "dtrain", e)) goto fail;
+    return t;
+fail:
+    nn_dtrain_free(t);
+    return NULL;
+}
+
+int nn_dtrain_epoch(nn_dtrain *t, const int *order, size_t n, const uint64_t *batch_seed,
+                    const int *batch_noise, ws_err *e)
+{
+    if (!n || n > t->n_train) return ws_err_set(e, WS_EINTERNAL, "dtrain: an epoch of %zu clips, prepared for %zu", n, t->n_train);
+    nn_clip_plan *plan = t->cu->plan_buffer(t->data);
+    nn_cuda_plan_draw(&t->aug, order, n, t->batch, batch_seed, batch_noise, t->noise_frames, t->frames, t->n_feat,
+                      plan, (int32_t *)(plan + t->n_train));
+    t->cu->plan_upload(t->data, n);
+    t->n_epoch = n;
+    t->n_batches = (long)((n + (size_t)t->batch - 1) / (size_t)t->batch);
+    return cuda_failed(t->cu, "dtrain: epoch", e);
+}
+
+/* NN_STEP_BEGIN — a training step. Between here and NN_STEP_END nothing allocates, copies
+ * between host and device or waits for the device: the calls below only enqueue kernels and
+ * cuBLAS calls (model.c's forward and backward reserve nothing once nn_dtrain_create reserved
+ * the largest batch; the optimizer has no clipping, so it never reads the norm back).
+ * tests/cli/t3900 greps this region; tests/gpu counts the calls at run time. */
+int nn_dtrain_batch(nn_dtrain *t, long b, float scale, int zero_grad, int step, ws_err *e)
+{
+    if (b < 0 || b >= t->n_batches) return ws_err_set(e, WS_EINTERNAL, "dtrain: batch %ld of %ld", b, t->n_batches);
+    size_t start = (size_t)b * (size_t)t->batch;
+    int n = t->n_epoch - start < (size_t)t->batch ? (int)(t->n_epoch - start) : t->batch;
+    if (n > t->reserve) return ws_err_set(e, WS_EINTERNAL, "dtrain: batch of %d above the reserved %d", n, t->reserve);
+    float *x;
+    int32_t *y;
+    const float *logits;
+    t->cu->train_batch(t->data, start, n, &x, &y);
+    if (zero_grad) nn_zero_grad(t->m);
+    if (nn_forward(t->m, x, n, 1, &logits, e)) return -1;
+    t->cu->xent(n, t->k, logits, y, t->class_w, t->smoothing, t->gamma, scale, t->m->gbuf[0], t->losses + b);
+    if (nn_backward(t->m, x, t->m->gbuf[0], e)) return -1;
+    if (step) {
+        if (t->clip_norm > 0) t->cu->clip_grads(t->m->n_params, t->m->grads, t->clip_norm);
+        nn_optim_step(t->o, NULL);
+    }
+    t->last_x = x;
+    t->last_y = y;
+    t->last_n = n;
+    return 0;
+}
+/* NN_STEP_END */
+
+int nn_dtrain_losses(nn_dtrain *t, double *loss, ws_err *e)
+{
+    if (t->n_batches) t->be->download(loss, t->losses, (size_t)t->n_batches * sizeof *loss);
+    return cuda_failed(t->cu, "dtrain", e);
+}
+
+int nn_dtrain_confusion(nn_dtrain *t, long *confusion, ws_err *e)
+{
+    size_t kk = (size_t)t->k * (size_t)t->k;
+    int32_t *host = malloc(kk * sizeof *host);
+    if (!host) return ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory");
+    t->be->fill((float *)t->counts, kk, 0.0f);     /* all-zero bits: int32 zeros */
+    for (size_t s = 0; s < t->n_val; s += (size_t)t->reserve) {
+        int n = t->n_val - s < (size_t)t->reserve ? (int)(t->n_val - s) : t->reserve;
+        float *x;
+        int32_t *y;
+        const float *logits;
+        t->cu->val_batch(t->data, s, n, &x, &y);
+        if (nn_forward(t->m, x, n, 0, &logits, e)) { free(host); return -1; }
+        t->cu->confusion(n, t->k, logits, y, t->counts);
+    }
+    t->m->last_n = 0;                               /* as nn_predict: no backward after this */
+    t->be->download(host, t->counts, kk * sizeof *host);
+    for (size_t i = 0; i < kk; i++) confusion[i] += host[i];
+    free(host);
+    return cuda_failed(t->cu, "dtrain: validation", e);
+}
+
+int nn_dtrain_last_batch(nn_dtrain *t, float *x, int *labels, int *n, ws_err *e)
+{
+    *n = t->last_n;
+    if (!t->last_n) return 0;
+    t->be->download(x, t->last_x, (size_t)t->last_n * (size_t)t->frames * (size_t)t->n_feat * sizeof *x);
+    t->be->download(labels, t->last_y, (size_t)t->last_n * sizeof *labels);
+    return cuda_failed(t->cu, "dtrain", e);
+}
+
+/* ---- the largest batch ------------------------------------------------------------------------------ */
+
+/* 1 when a training step of B samples fits on the device, 0 when not, -1 on another failure. */
+static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int frames, int n_feat, int mels, int B,
+                     ws_err *e)
+{
+    const nn_cuda_api *cu = dev->cu;
+    const nn_backend *be = cu->backend();
+    ws_err soft;
+    int fits = 0;
+    nn_model *m = nn_model_create(&hp->model, k, frames, n_feat, 1, e);
+    if (!m) return -1;
+    nn_optim *o = NULL;
+    float *x = NULL, *aux = NULL;
+    const float *logits;
+    size_t in = (size_t)B * (size_t)frames;
+    if (!nn_model_to_device(m, dev, &soft) && (o = nn_optim_create(m, &hp->optim, 1, 0, &soft))
+        && !nn_model_reserve(m, B, &soft) && (x = be->alloc(in * (size_t)n_feat * sizeof *x))
+        && (aux = be->alloc(in * (size_t)mels * sizeof *aux + (size_t)B * 16))     /* the data path's buffers */
+        && !nn_forward(m, x, B, 1, &logits, &soft)) {
+        cu->xent(B, k, logits, (const int32_t *)aux, NULL, 0.0f, 0.0f, 1.0f, m->gbuf[0], NULL);
+        if (!nn_backward(m, x, m->gbuf[0], &soft)) nn_optim_step(o, NULL);
+        fits = cu->sync() == 0;
+    }
+    be->release(x);
+    be->release(aux);
+    nn_optim_free(o);
+    nn_model_free(m);
+    const char *msg = cu->error();
+    if (msg) {
+        if (!strstr(msg, "memory")) return ws_err_set(e, WS_EINTERNAL, "probe: cuda: %s", msg);
+        cu->clear_error();
+        fits = 0;
+    }
+    return fits;
+}
+
+static size_t mem_available(size_t *total)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long v, avail = 0;
+    *total = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "MemAvailable: %llu kB", &v) == 1) avail = v << 10;
+        if (sscanf(line, "MemTotal: %llu kB", &v) == 1) *total = (size_t)(v << 10);
+    }
+    if (f) fclose(f);
+    return (size_t)avail;
+}
+
+/* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer). */
+static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int mels, size_t *per, size_t *fixed,
+                        ws_err *e)
+{
+    nn_model *m = nn_model_create(&hp->model, k, frames, n_feat, 1, e);
+    if (!m) return -1;
+    size_t b1 = 0, b2 = 0;
+    if (!nn_model_reserve(m, 1, e)) b1 = nn_model_bytes(m);
+    if (b1 && !nn_model_reserve(m, 2, e)) b2 = nn_model_bytes(m);
+    size_t np = nn_model_n_params(m);
+    nn_model_free(m);
+    if (!b2) return -1;
+    *per = b2 - b1 + (size_t)frames * (size_t)(n_feat + mels) * sizeof(float);
+    *fixed = b1 - (b2 - b1) + 2 * np * sizeof(float);
+    return 0;
+}
+
+int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_classes, int frames,
+                          int n_feat, const nn_data_desc *data, int limit, nn_probe *out, ws_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->limit = limit;
+    int mels = data ? data->mels : n_feat;
+    size_t fixed;
+    if (sample_bytes(hp, n_classes, frames, n_feat, mels, &out->sample_bytes, &fixed, e)) return -1;
+    if (!nn_device_is_cuda(dev)) {
+        size_t avail = mem_available(&out->total_bytes);
+        out->free_bytes = avail;
+        size_t n = avail > fixed ? (avail - fixed) / out->sample_bytes : 0;
+        out->batch = n < (size_t)limit ? (int)n : limit;
+        return 0;
+    }
+    const nn_cuda_api *cu = dev->cu;
+    nn_cuda_data *dd = NULL;
+    char why[600];
+    if (data && !(dd = cu->data_create(data, NULL, 0, &out->data_bytes, why, sizeof why)))
+        return ws_err_set(e, WS_EINTERNAL, "%s", why);
+    cu->mem_info(&out->free_bytes, &out->total_bytes);
+    int lo = 0, hi = -1, rc = 0;
+    for (int B = 1;; B = B > limit / 2 ? limit : 2 * B) {
+        if ((rc = probe_try(dev, hp, n_classes, frames, n_feat, mels, B, e)) < 0) break;
+        if (!rc) { hi = B; break; }
+        lo = B;
+        if (B == limit) break;
+    }
+    while (rc >= 0 && hi > lo + 1) {
+        int mid = lo + (hi - lo) / 2;
+        if ((rc = probe_try(dev, hp, n_classes, frames, n_feat, mels, mid, e)) < 0) break;
+        if (rc) lo = mid; else hi = mid;
+    }
+    if (dd) cu->data_free(dd);
+    out->batch = lo;
+    return rc < 0 ? -1 : 0;
+}

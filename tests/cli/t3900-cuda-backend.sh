@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The CUDA backend on any machine, GPU or not: it was built by nvcc (when nvcc exists) and
+# train-trial does not link CUDA; without a GPU, --device cuda exits 2 with "no CUDA device"
+# and --device auto trains on the CPU without loading any CUDA library; the kernel bodies
+# match the CPU backend on the host (test_cuda_host); the whole device path above the kernels
+# (sessions, plans, losses, validation, probe, OOM, the trainer's device loop) runs on a host
+# emulation of the backend and gives the CPU's results exactly; no allocation, copy or sync
+# inside a training step (grep of the step regions, and the counters at run time). The checks
+# that need a GPU are t3901's.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+so=$WS_BUILD/libwakesweep-cuda.so
+emu=$WS_BUILD/tests/gpu/libwakesweep-cuda-emu.so
+nvcc=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
+
+# run_cases PREFIX CMD...: passes on the case lines of a C test as PREFIX/NAME (its output goes
+# to a file first: the test's exit status is checked too).
+run_cases() {
+  local prefix=$1 rc=0; shift
+  "$@" >cases.out 2>cases.err || rc=$?
+  sed -n "s#^\(ok\|FAIL\|skip\) \([^:]*\)#\1 $prefix/\2#p" cases.out
+  if [ "$rc" != 0 ] && ! grep -q '^FAIL' cases.out; then
+    echo "FAIL $prefix: exited with status $rc: $(tail -c 300 cases.err | tr '\n' ' ')"
+  fi
+}
+
+# --- the build ----------------------------------------------------------------------------------
+if [ -e "$so" ]; then
+  test_expect_success "the backend was built by nvcc and exports one entry point" '
+    nm -D --defined-only "$so" | grep -q " T nn_cuda_api_get$" &&
+    [ "$(nm -D --defined-only "$so" | grep -c " T ")" = 1 ] && readelf -S "$so" | grep -q nv_fatbin'
+  test_expect_success "... linked with cuBLAS, found through its rpath" 'ldd "$so" | grep -q "libcublas.so.* => /"'
+elif [ -n "$nvcc" ]; then
+  test_skip "the backend was built by nvcc" "nvcc is here but the backend is not built (make CUDA=0)"
+else
+  test_skip "the backend was built by nvcc" "no nvcc on this machine"
+fi
+test_expect_success "train-trial itself links no CUDA library" '! ldd "$WS_BIN/train-trial" | grep -qiE "cuda|cublas|cudnn"'
+
+# --- without a GPU -------------------------------------------------------------------------------
+make_tone_cache tones
+mkdir -p runs/e runs/c
+cat >c.json <<J
+{"study": "tones", "direction": "maximize", "objective": "f1", "pruner": {"name": "nop"}, "budget": {"epochs": 3},
+ "sampler": {"name": "random", "seed": 3},
+ "space": {"learning_rate": {"type": "float", "low": 0.01, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 16, "blocks": 1, "batch_size": 4, "positive": "hey_nova",
+           "noise_prob": 0.5, "snr_low": 0, "snr_high": 10, "time_shift": 3, "time_masks": 1, "time_mask_width": 4,
+           "freq_masks": 1, "freq_mask_width": 3, "clip_norm": 1.0, "dropout": 0.1,
+           "features": "$WS_ROOT/configs/features/default.json"}}
+J
+suggest --db runs/s.db --config c.json >line
+# Is there a GPU here? train-trial says "no CUDA device (why)" when there is none.
+train-trial --device cuda --db runs/none.db --features none.feat /dev/null >/dev/null 2>gpu.err || true
+if grep -q "no CUDA device" gpu.err; then
+  test_expect_code 2 "--device cuda without a GPU exits 2" train-trial --device cuda --db runs/s.db --features tones.feat line
+  test_expect_success "... saying no CUDA device and why" 'grep -q "train-trial: --device cuda: no CUDA device (.*)" err'
+  test_expect_code 0 "--device auto without a GPU trains on the CPU" train-trial --device auto --threads 1 --keep none --db runs/s.db --features tones.feat line
+  test_expect_success "... COMPLETE, with a one-line note" '
+    jq -e ".state == \"COMPLETE\"" out && [ "$(wc -l <err)" = 1 ] && grep -q "note: no CUDA device (.*); training on the CPU" err'
+  test_expect_success "... and no CUDA library was loaded" '
+    suggest --db runs/s.db --config c.json >line2 &&
+    LD_DEBUG=libs train-trial --device auto --threads 1 --keep none --quiet --db runs/s.db --features tones.feat line2 >/dev/null 2>ld.log &&
+    grep -q "calling init" ld.log && ! grep -qiE "cudart|cublas|wakesweep-cuda" ld.log'
+  if [ -e "$so" ]; then
+    test_expect_code 2 "forced past the /dev check, the backend loads and asks the runtime" \
+      env WS_CUDA_FORCE_PROBE=1 train-trial --device cuda --db runs/s.db --features tones.feat line
+    test_expect_success "... which finds no device" 'grep -q "no CUDA device (cudaGetDeviceCount: " err'
+  fi
+else
+  test_skip "--device cuda without a GPU exits 2" "this machine has a GPU (t3901 uses it)"
+fi
+test_expect_code 2 "CUDA_VISIBLE_DEVICES=-1 hides every GPU" \
+  env CUDA_VISIBLE_DEVICES=-1 train-trial --device cuda --db runs/s.db --features tones.feat line
+test_expect_success "... and says so" 'grep -q "no CUDA device (CUDA_VISIBLE_DEVICES=.-1. hides every GPU)" err'
+test_expect_code 2 "--precision takes fp32, tf32 or bf16" train-trial --precision fp16 --db runs/s.db --features tones.feat line
+test_expect_code 0 "--probe-batch on the CPU" env CUDA_VISIBLE_DEVICES=-1 train-trial --device cpu --probe-batch --db runs/s.db --features tones.feat line
+test_expect_success "... prints a bound computed from memory" 'jq -e ".device == \"cpu\" and .batch > 100 and .bytes.per_sample > 0" out'
+
+# --- the kernel bodies on the host ---------------------------------------------------------------
+run_cases kernels "$WS_BUILD/tests/gpu/test_cuda_host"
+
+# --- the device path on the host emulation of the backend --------------------------------------
+emu_env=(env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0)
+run_cases emulated "${emu_env[@]}" "$WS_BUILD/tests/gpu/test_cuda_gpu"
+suggest --db runs/e.db --config c.json >e0
+test_expect_code 0 "train-trial --device cuda on the emulated device" "${emu_env[@]}" train-trial --device cuda --threads 1 \
+  --quiet --db runs/e.db --features tones.feat --ckpt-dir runs/e e0
+cp out emulated
+suggest --db runs/c.db --config c.json >c0
+test_expect_code 0 "... and the same trial line on the CPU" train-trial --device cpu --threads 1 --quiet --db runs/c.db \
+  --features tones.feat --ckpt-dir runs/c c0
+test_expect_success "... give the same metrics, clip for clip" '
+  jq -e ".state == \"COMPLETE\"" emulated && [ "$(jq -c .metrics emulated)" = "$(jq -c .metrics out)" ]'
+test_expect_success "... and the same best weights" 'cmp runs/e/trial-0.ckpt runs/c/trial-0.ckpt'
+suggest --db runs/e.db --config c.json >e1
+test_expect_code 0 "out of device memory ends the trial, not the sweep" env WS_CUDA_MEM_MIB=1 "${emu_env[@]}" \
+  train-trial --device cuda --quiet --keep none --db runs/e.db --features tones.feat e1
+test_expect_success "... FAIL with reason oom" 'jq -e ".state == \"FAIL\" and .reason == \"oom\"" out &&
+  [ "$(sqlite3 runs/e.db "SELECT state FROM trials WHERE number=1")" = FAIL ]'
+test_expect_code 0 "--probe-batch on the emulated device" env WS_CUDA_MEM_MIB=64 "${emu_env[@]}" train-trial --device cuda \
+  --probe-batch --quiet --db runs/e.db --features tones.feat e1
+test_expect_success "... finds the largest batch under a 64 MiB limit" '
+  jq -e ".device == \"cuda\" and .batch > 4 and .batch < 65536 and .bytes.data > 0" out'
+
+# --- no allocation, copy or synchronisation inside a training step ----------------------------
+# The step's code lies between NN_STEP_BEGIN and NN_STEP_END markers; none of these calls may
+# appear there (model.c's forward and backward only call the table; test_step_no_alloc_no_sync
+# counts the calls at run time, above on the emulation and in t3901 on a GPU).
+forbidden='cudaMalloc|cudaFree|cudaHost|cu_alloc|cu_free|cu_host_|cu_h2d|cu_d2h|cu_sync|Synchroni[sz]e|HostToDevice|DeviceToHost|cudaMemcpy\(|[^_]malloc\(|calloc\(|realloc\(|[^_a-z]free\(|->alloc|->release|->upload|->download|->sumsq|be->xent|->sync\(|nn_model_reserve|nn_predict|plan_buffer|plan_upload'
+test_expect_success "the step regions hold no allocation, host copy or sync" '
+  for f in lib/nn/device.c lib/nn/cuda/backend.cu lib/nn/cuda/data.cu; do
+    [ "$(grep -c "NN_STEP_BEGIN" "$WS_ROOT/$f")" -ge 1 ] && [ "$(grep -c "NN_STEP_END" "$WS_ROOT/$f")" -ge 1 ] || { echo "$f: no markers" >&2; exit 1; }
+    sed -n "/NN_STEP_BEGIN/,/NN_STEP_END/p" "$WS_ROOT/$f" | grep -v "^ *\(/\?\*\|//\)" | grep -nE "$forbidden" && { echo "in $f" >&2; exit 1; }
+  done; true'

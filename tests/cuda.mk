@@ -1,0 +1,39 @@
+# tests/cuda.mk — the CUDA backend's build (lib/nn/cuda.mk, included from here) and tests:
+#   make check          runs tests/cli/t3900 (the backend builds, --device cuda/auto without a GPU,
+#                       the kernel bodies on the host, the device path on a host emulation of the
+#                       backend, no allocation or sync in a step) and t3901 (GPU checks; each
+#                       prints "skip ...: no CUDA device (why)" without a GPU)
+#   make check-gpu      the same two scripts only: one command for whoever has a GPU
+#   make bench-gpu      tests/bench/gpu: samples per second and the GPU's busy share
+-include lib/nn/cuda.mk
+
+CUDA_TEST_DIR  := $(BUILD)/tests/gpu
+CUDA_TESTS     := $(CUDA_TEST_DIR)/test_cuda_host $(CUDA_TEST_DIR)/test_cuda_gpu
+CUDA_EMU       := $(CUDA_TEST_DIR)/libwakesweep-cuda-emu.so
+CUDA_BENCH     := $(BUILD)/bench/cuda_bench
+
+$(CUDA_TEST_DIR)/%: tests/gpu/%.c $(LIB_A) tests/unit/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+
+# The host emulation carries its own copy of the CPU backend, built with lib/nn's flags.
+$(CUDA_EMU): tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c lib/nn/cpu_pool.h lib/nn/cuda/api.h \
+             lib/nn/cuda/kernels.h lib/nn/elementwise.h lib/nn/backend.h lib/nn/device.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) $(NN_CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) \
+	    tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c -lopenblas -lm -o $@
+
+$(CUDA_BENCH): tests/bench/gpu/cuda_bench.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+
+CHECK_EXTRA += $(CUDA_TESTS) $(CUDA_EMU)
+
+check-gpu: all $(CUDA_TESTS) $(CUDA_EMU)
+	@WS_BIN=$(abspath $(BIN)) WS_BUILD=$(abspath $(BUILD)) TESTS=t39 bash tests/run.sh
+
+bench-gpu: all $(CUDA_BENCH)
+	bash tests/bench/gpu/run.sh $(BUILD) $(BIN)
+
+.PHONY: check-gpu bench-gpu
+-include $(CUDA_TESTS:=.d)
