@@ -6,7 +6,9 @@
 # out. train-trial itself never links CUDA: on a machine without the CUDA libraries it runs on
 # the CPU as before. Included from tests/cuda.mk (the top Makefile includes lib/*/module.mk,
 # tests/*.mk and pipelines/*.mk).
-#   CUDA_ARCHS   GPU generations to compile machine code for (default: Ampere, Ada, Hopper);
+#   CUDA_ARCHS   GPU generations to compile machine code for (default 80 and 90: sm_80 code also
+#                runs on every later 8.x GPU (A10, L4, RTX 30/40), sm_90 on Hopper; each more
+#                arch adds a full device compile to the build);
 #   CUDA_PTX     the one that also ships PTX, which the driver compiles once for newer GPUs.
 CUDA ?= 1
 ifneq ($(CUDA),0)
@@ -14,7 +16,7 @@ ifneq ($(strip $(NVCC)),)
 
 CUDA_HOME   ?= $(patsubst %/bin/nvcc,%,$(realpath $(NVCC)))
 CUDA_LIBDIR ?= $(CUDA_HOME)/lib64
-CUDA_ARCHS  ?= 80 86 89 90
+CUDA_ARCHS  ?= 80 90
 CUDA_PTX    ?= 90
 CUDA_SO     := $(BUILD)/libwakesweep-cuda.so
 CUDA_SRCS   := $(sort $(wildcard lib/nn/cuda/*.cu))

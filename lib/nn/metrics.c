@@ -95,6 +95,16 @@ void nn_metrics_positive(const nn_metrics *mt, int pos, double *f1, double *fpr,
     if (frr) *frr = ratio(fn, tp + fn);
 }
 
+double nn_metrics_binary_accuracy(const nn_metrics *mt, int pos)
+{
+    long wrong = 0;
+    for (int t = 0; t < mt->k; t++)
+        for (int p = 0; p < mt->k; p++)
+            if ((t == pos) != (p == pos)) wrong += mt->confusion[(size_t)t * mt->k + p];
+    long n = nn_metrics_total(mt);
+    return ratio(n - wrong, n);
+}
+
 json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int positive)
 {
     json_t *j = json_object(), *per = json_object(), *conf = json_array();
@@ -123,6 +133,7 @@ json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int posi
         json_object_set_new(j, "f1", ws_json_number(f1));
         json_object_set_new(j, "fpr", ws_json_number(fpr));
         json_object_set_new(j, "frr", ws_json_number(frr));
+        json_object_set_new(j, "binary_accuracy", ws_json_number(nn_metrics_binary_accuracy(mt, positive)));
     }
     return j;
 }

@@ -258,8 +258,12 @@ double nn_metrics_macro_f1(const nn_metrics *mt);
 /* The positive class against the rest: F1, false-positive rate FP / (FP + TN) and
  * false-rejection rate FN / (TP + FN). */
 void nn_metrics_positive(const nn_metrics *mt, int pos, double *f1, double *fpr, double *frr);
+/* Accuracy of the wake-word-versus-rest decision (TP + TN) / N: a confusion between two
+ * negative classes is no error here. */
+double nn_metrics_binary_accuracy(const nn_metrics *mt, int pos);
 /* {"accuracy","macro_f1","per_class":{NAME:{"precision","recall","f1","support"}},
- *  "confusion":[[...]], and with positive >= 0: "f1","fpr","frr"}. names may be NULL. */
+ *  "confusion":[[...]], and with positive >= 0: "f1","fpr","frr","binary_accuracy"}. names may
+ *  be NULL. */
 json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int positive);
 
 /* Operating point on positive-class scores: the lowest threshold whose false-positive rate

@@ -174,8 +174,8 @@ static void card_best(FILE *f, const ws_summary *s)
         free(x);
     }
     json_t *m = json_object_get(b->user_attrs, "metrics");
-    static const char *const keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr"};
-    for (size_t k = 0; k < 5; k++) {
+    static const char *const keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", "binary_accuracy"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
         json_t *v = json_object_get(m, keys[k]);
         if (!json_is_number(v)) continue;
         fprintf(f, "<dt>%s</dt><dd>%.4g</dd>", keys[k], json_number_value(v));

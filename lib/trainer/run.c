@@ -61,7 +61,7 @@ typedef struct {
     char ckpt_dir[PATH_MAX], ckpt[PATH_MAX + 32];
 } run_ctx;
 
-static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", NULL};
+static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", "binary_accuracy", NULL};
 
 static int is_metric(const char *k)
 {
@@ -157,11 +157,12 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
         return ws_err_set(e, WS_EINPUT, "%s: the positive class '%s' is not among the cache's classes", c->o->features, c->set.positive);
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
     if (!is_metric(c->objective))
-        return ws_err_set(e, WS_EINPUT, "study config: objective: expected accuracy, macro_f1, f1, fpr or frr, got '%s'", c->objective);
+        return ws_err_set(e, WS_EINPUT, "study config: objective: expected accuracy, macro_f1, f1, fpr, frr or binary_accuracy, got '%s'", c->objective);
     for (size_t i = 0; i < c->cfg.n_constraints; i++)
         if (!is_metric(c->cfg.constraints[i].name))
-            return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (accuracy, macro_f1, f1, fpr, frr)", c->cfg.constraints[i].name);
-    if (c->positive < 0 && (!strcmp(c->objective, "f1") || !strcmp(c->objective, "fpr") || !strcmp(c->objective, "frr")))
+            return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (accuracy, macro_f1, f1, fpr, frr, binary_accuracy)", c->cfg.constraints[i].name);
+    if (c->positive < 0 && (!strcmp(c->objective, "f1") || !strcmp(c->objective, "fpr") || !strcmp(c->objective, "frr")
+                            || !strcmp(c->objective, "binary_accuracy")))
         return ws_err_set(e, WS_EINPUT, "study config: objective '%s' needs fixed.positive (the wake-word class)", c->objective);
     return split_indices(c, e);
 }

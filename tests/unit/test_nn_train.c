@@ -405,6 +405,7 @@ static void test_metrics(void)
     CHECK_NEAR(fpr, 1.0 / 13, 1e-12);
     CHECK_NEAR(frr, 1.0 / 5, 1e-12);
     CHECK_NEAR(f1, 2 * 0.8 * 0.8 / 1.6, 1e-12);
+    CHECK_NEAR(nn_metrics_binary_accuracy(&mt, 2), 16.0 / 18, 1e-12);
     const char *names[3] = {"a", "b", "wake"};
     json_t *j = nn_metrics_json(&mt, names, 2);
     CHECK(j && json_real_value(json_object_get(j, "fpr")) == fpr
