@@ -75,9 +75,12 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     json_t *at = json_null();
     nn_operating_point op;
     if (pos >= 0 && n && !nn_operating_point_at_fpr(scores, is_pos, n, max_fpr, &op, e))
-        at = json_pack("{s:f,s:f,s:f,s:f,s:f}", "max_fpr", max_fpr, "threshold", op.threshold, "f1", op.f1, "fpr", op.fpr, "frr", op.frr);
+        /* the threshold is +inf when no score keeps the false positives under the limit: null */
+        at = json_pack("{s:o,s:o,s:o,s:o,s:o}", "max_fpr", ws_json_number(max_fpr), "threshold", ws_json_number(op.threshold),
+                       "f1", ws_json_number(op.f1), "fpr", ws_json_number(op.fpr), "frr", ws_json_number(op.frr));
     *result = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "checkpoint", ckpt, "features", features, "split", split,
                         "clips", (json_int_t)n, "metrics", nn_metrics_json(&mt, cache.class_names, pos), "at_fpr", at);
+    if (!*result) { ws_err_set(e, WS_EINTERNAL, "%s: cannot build the result (out of memory)", ckpt); goto out; }
     rc = 0;
 out:
     nn_metrics_release(&mt);
