@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pipelines/monitor.sh start RUNS DB BIN INTERVAL | stop RUNS — gpu-monitor alongside a sweep:
 # started by the first trial that finds it not running (a lock keeps it to one), samples into
-# the study database and RUNS/monitor.jsonl, stopped when the report is made. Ctrl-C on make
+# the study database (an SQLite one) and RUNS/monitor.jsonl, stopped when the report is made. Ctrl-C on make
 # stops it too (same process group); after a kill -9 the next run reuses or restarts it.
 set -u
 cmd=$1 runs=$2
@@ -13,7 +13,9 @@ start)
   exec 9>"$runs/monitor.lock"
   flock 9
   alive && exit 0
-  nohup "$bin/gpu-monitor" --db "$db" --fallback cpu --interval "$interval" --duration 86400 --quiet \
+  # Samples go into SQLite study files only; with a PostgreSQL study, to monitor.jsonl alone.
+  case $db in postgres*) dbarg=() ;; *) dbarg=(--db "$db") ;; esac
+  nohup "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
       >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
   echo $! >"$pidfile"
   ;;

@@ -2,7 +2,7 @@
 # Runs every test: the C unit test binaries given as arguments, then tests/cli/t*.sh.
 # Each test prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" per case. This prints one line
 # per failure and per skip, then "N skipped" and, last, "N passed, N failed". Exit 1 on any failure.
-# TESTS=pattern runs only the tests whose file name (without its folder) matches the pattern.
+# TESTS="pattern ..." runs only the tests whose file name (without its folder) contains one of them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export WS_ROOT=$(cd "$here/.." && pwd)
@@ -28,13 +28,20 @@ run_one() {  # file, command...
   pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
 }
 
+wanted() {  # file: 0 when TESTS is unset or one of its words is in the file's name
+  local w
+  [ -z "${TESTS:-}" ] && return 0
+  for w in $TESTS; do [[ "$(basename "$1")" == *"$w"* ]] && return 0; done
+  return 1
+}
+
 for t in "$@"; do
-  [ -n "${TESTS:-}" ] && [[ "$(basename "$t")" != *$TESTS* ]] && continue
+  wanted "$t" || continue
   run_one "$t" "$t"
 done
 for t in "$here"/cli/t[0-9]*.sh; do
   [ -e "$t" ] || continue
-  [ -n "${TESTS:-}" ] && [[ "$(basename "$t")" != *$TESTS* ]] && continue
+  wanted "$t" || continue
   run_one "$t" bash "$t"
 done
 echo "$skip skipped"

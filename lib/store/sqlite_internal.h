@@ -3,13 +3,31 @@
 #ifndef WS_STORE_SQLITE_INTERNAL_H
 #define WS_STORE_SQLITE_INTERNAL_H
 #include <sqlite3.h>
-#include "store/store.h"
+#include "store/backend.h"
 
-struct ws_store {
-    sqlite3 *db;
-    char *path;          /* file path, for messages */
-    int in_txn;          /* inside ws_store_begin .. commit/rollback */
-};
+/* The SQLite backend's entries in ws_sqlite_ops (contracts in store.h). */
+void ws_sqlite_close(ws_store *s);
+int ws_sqlite_begin(ws_store *s, ws_err *e);
+int ws_sqlite_commit(ws_store *s, ws_err *e);
+void ws_sqlite_rollback(ws_store *s);
+int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e);
+int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e);
+int ws_sqlite_study_names(ws_store *s, json_t **names, ws_err *e);
+int ws_sqlite_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
+int ws_sqlite_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e);
+int ws_sqlite_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
+int ws_sqlite_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
+int ws_sqlite_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,
+                           int64_t *trial_id, int *number, ws_err *e);
+int ws_sqlite_trial_claim_waiting(ws_store *s, const ws_study *st, int64_t *trial_id, int *number, ws_err *e);
+int ws_sqlite_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e);
+int ws_sqlite_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e);
+int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e);
+int ws_sqlite_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
+int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
+int ws_sqlite_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
+int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e);
+int ws_sqlite_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
 
 /* Fills e from the connection's last error: "PATH: WHAT: sqlite message". Input-like failures
  * (read-only file, not a database) are WS_EINPUT; the rest WS_EINTERNAL. Returns -1. */

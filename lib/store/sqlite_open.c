@@ -66,14 +66,14 @@ int ws_sql_run(ws_store *s, sqlite3_stmt *st, const char *what, ws_err *e)
 int ws_sql_auto_begin(ws_store *s, int *own, ws_err *e)
 {
     *own = !s->in_txn;
-    return *own ? ws_store_begin(s, e) : 0;
+    return *own ? ws_sqlite_begin(s, e) : 0;
 }
 
 int ws_sql_auto_end(ws_store *s, int own, int ok, ws_err *e)
 {
     if (!own) return ok ? 0 : -1;
-    if (!ok) { ws_store_rollback(s); return -1; }
-    return ws_store_commit(s, e);
+    if (!ok) { ws_sqlite_rollback(s); return -1; }
+    return ws_sqlite_commit(s, e);
 }
 
 const char *ws_sql_value_type(double v)
@@ -96,7 +96,7 @@ static int url_to_path(const char *url, char **path, ws_err *e)
 {
     if (!strncmp(url, "sqlite:///", 10)) url += 10;
     else if (strstr(url, "://"))
-        return ws_err_set(e, WS_EINPUT, "%s: unsupported database URL (expected a path or sqlite:///path)", url);
+        return ws_err_set(e, WS_EINPUT, "%s: unsupported database URL (expected a path, sqlite:///path or postgresql://...)", url);
     if (!*url) return ws_err_set(e, WS_EINPUT, "--db: empty path");
     *path = strdup(url);
     return *path ? 0 : ws_err_set(e, WS_EINTERNAL, "out of memory");
@@ -112,9 +112,9 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     SQL_CHECK(s, rc, "read schema", e);
     if (!have) {
         if (!create) return ws_err_set(e, WS_EINPUT, "%s: not a study database (no Optuna tables)", s->path);
-        if (ws_store_begin(s, e)) return -1;
-        if (ws_sql_exec(s, schema_sql, e)) { ws_store_rollback(s); return -1; }
-        return ws_store_commit(s, e);
+        if (ws_sqlite_begin(s, e)) return -1;
+        if (ws_sql_exec(s, schema_sql, e)) { ws_sqlite_rollback(s); return -1; }
+        return ws_sqlite_commit(s, e);
     }
     if (ws_sql_prepare(s, "SELECT schema_version FROM version_info WHERE version_info_id=1", &st, e)) return -1;
     rc = sqlite3_step(st);
@@ -127,12 +127,9 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     return 0;
 }
 
-int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
+int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
 {
-    *out = NULL;
-    ws_store *s = calloc(1, sizeof *s);
-    if (!s) return ws_err_set(e, WS_EINTERNAL, "out of memory");
-    if (url_to_path(url, &s->path, e)) { free(s); return -1; }
+    if (url_to_path(url, &s->path, e)) return -1;
     struct stat sb;
     if (stat(s->path, &sb) != 0) {
         char *copy = strdup(s->path), *dir = dirname(copy);
@@ -140,59 +137,59 @@ int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
         if (!dir_ok) ws_err_set(e, WS_EINPUT, "%s: directory '%s' does not exist", s->path, dir);
         else if (!(flags & WS_STORE_CREATE)) ws_err_set(e, WS_EINPUT, "%s: no such study database", s->path);
         free(copy);
-        if (!dir_ok || !(flags & WS_STORE_CREATE)) { ws_store_close(s); return -1; }
+        if (!dir_ok || !(flags & WS_STORE_CREATE)) return -1;
     } else if (S_ISDIR(sb.st_mode)) {
-        ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
-        ws_store_close(s);
-        return -1;
+        return ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
     }
     int oflags = SQLITE_OPEN_READWRITE | ((flags & WS_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
-    if (rc != SQLITE_OK) { ws_sql_fail(s, rc, "open", e); ws_store_close(s); return -1; }
+    if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open", e);
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     /* WAL: readers never block the writer and commits don't wait for readers; NORMAL
      * synchronous is durable across process crashes and avoids an fsync per commit. */
-    if (ws_sql_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) || check_schema(s, flags & WS_STORE_CREATE, e)) {
-        ws_store_close(s);
+    if (ws_sql_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) || check_schema(s, flags & WS_STORE_CREATE, e))
         return -1;
-    }
-    *out = s;
     return 0;
 }
 
-void ws_store_close(ws_store *s)
+/* Closes the connection; store.c frees the struct and the path. */
+void ws_sqlite_close(ws_store *s)
 {
-    if (!s) return;
-    if (s->in_txn) ws_store_rollback(s);
+    if (s->in_txn) ws_sqlite_rollback(s);
     sqlite3_close(s->db);
-    free(s->path);
-    free(s);
+    s->db = NULL;
 }
 
-const char *ws_store_path(const ws_store *s) { return s->path; }
-
-int ws_store_begin(ws_store *s, ws_err *e)
+int ws_sqlite_begin(ws_store *s, ws_err *e)
 {
     if (ws_sql_exec(s, "BEGIN IMMEDIATE", e)) return -1;
     s->in_txn = 1;
     return 0;
 }
 
-int ws_store_commit(ws_store *s, ws_err *e)
+int ws_sqlite_commit(ws_store *s, ws_err *e)
 {
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         ws_sql_fail(s, rc, "commit", e);
-        ws_store_rollback(s);
+        ws_sqlite_rollback(s);
         return -1;
     }
     s->in_txn = 0;
     return 0;
 }
 
-void ws_store_rollback(ws_store *s)
+void ws_sqlite_rollback(ws_store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
 }
+
+const ws_store_ops ws_sqlite_ops = {
+    ws_sqlite_close, ws_sqlite_begin, ws_sqlite_commit, ws_sqlite_rollback,
+    ws_sqlite_study_find, ws_sqlite_study_create, ws_sqlite_study_names, ws_sqlite_study_attr_get,
+    ws_sqlite_study_attr_set, ws_sqlite_trials_load, ws_sqlite_trial_load, ws_sqlite_trial_create,
+    ws_sqlite_trial_claim_waiting, ws_sqlite_trial_set_params, ws_sqlite_trial_finish, ws_sqlite_trial_report,
+    ws_sqlite_trial_heartbeat, ws_sqlite_trial_attr_set, ws_sqlite_fail_stale, ws_sqlite_study_attrs, ws_sqlite_trial_import,
+};

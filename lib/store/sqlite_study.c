@@ -5,7 +5,7 @@
 #include "space/config.h"
 #include "store/sqlite_internal.h"
 
-int ws_store_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
+int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
 {
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, "SELECT s.study_id, d.direction FROM studies s LEFT JOIN study_directions d "
@@ -25,13 +25,13 @@ int ws_store_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
     return 0;
 }
 
-int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
+int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
 {
     int own, ok = 0;
     ws_err sub;
     *created = 0;
     if (ws_sql_auto_begin(s, &own, e)) return -1;
-    if (ws_store_study_find(s, name, out, &sub) == 0) {
+    if (ws_sqlite_study_find(s, name, out, &sub) == 0) {
         ok = 1;
         if (out->direction != direction) {
             ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with direction %s", s->path, name,
@@ -58,7 +58,7 @@ end:
     return ws_sql_auto_end(s, own, ok, e);
 }
 
-int ws_store_study_names(ws_store *s, json_t **names, ws_err *e)
+int ws_sqlite_study_names(ws_store *s, json_t **names, ws_err *e)
 {
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, "SELECT study_name FROM studies ORDER BY study_id", &st, e)) return -1;
@@ -72,7 +72,7 @@ int ws_store_study_names(ws_store *s, json_t **names, ws_err *e)
     return 0;
 }
 
-int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e)
+int ws_sqlite_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e)
 {
     sqlite3_stmt *st;
     *value = NULL;
@@ -91,7 +91,7 @@ int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const cha
     return 0;
 }
 
-int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+int ws_sqlite_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
     if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
@@ -109,4 +109,24 @@ int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const cha
     }
     free(text);
     return rc;
+}
+
+int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, system ? "SELECT key, value_json FROM study_system_attributes WHERE study_id=? ORDER BY key"
+                                 : "SELECT key, value_json FROM study_user_attributes WHERE study_id=? ORDER BY key", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, study_id);
+    *obj = json_object();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        json_t *v = text ? ws_json_load_string(text, "attribute", NULL) : NULL;
+        json_object_set_new(*obj, (const char *)sqlite3_column_text(st, 0), v ? v : json_string(text ? text : ""));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { json_decref(*obj); *obj = NULL; }
+    SQL_CHECK(s, rc, "read study attributes", e);
+    return 0;
 }

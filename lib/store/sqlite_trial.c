@@ -37,7 +37,7 @@ static int require_running(ws_store *s, int64_t trial_id, ws_err *e)
     return 0;
 }
 
-int ws_store_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e)
+int ws_sqlite_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e)
 {
     for (size_t i = 0; i < n; i++) {
         char *dist = ws_dist_to_optuna(&params[i].dist);
@@ -56,7 +56,7 @@ int ws_store_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *par
     return 0;
 }
 
-int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
+int ws_sqlite_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
 {
     char now[40];
     now_text(now, sizeof now);
@@ -69,7 +69,7 @@ int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
     return ws_sql_run(s, st, "heartbeat", e);
 }
 
-int ws_store_trial_create(ws_store *s, const ws_study *study, ws_state state, const ws_param *params,
+int ws_sqlite_trial_create(ws_store *s, const ws_study *study, ws_state state, const ws_param *params,
                           size_t n_params, int64_t *trial_id, int *number, ws_err *e)
 {
     sqlite3_stmt *st;
@@ -89,11 +89,11 @@ int ws_store_trial_create(ws_store *s, const ws_study *study, ws_state state, co
     if (state == WS_RUNNING) sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
     if (ws_sql_run(s, st, "create trial", e)) return -1;
     *trial_id = sqlite3_last_insert_rowid(s->db);
-    if (ws_store_trial_set_params(s, *trial_id, params, n_params, e)) return -1;
-    return state == WS_RUNNING ? ws_store_trial_heartbeat(s, *trial_id, e) : 0;
+    if (ws_sqlite_trial_set_params(s, *trial_id, params, n_params, e)) return -1;
+    return state == WS_RUNNING ? ws_sqlite_trial_heartbeat(s, *trial_id, e) : 0;
 }
 
-int ws_store_trial_claim_waiting(ws_store *s, const ws_study *study, int64_t *trial_id, int *number, ws_err *e)
+int ws_sqlite_trial_claim_waiting(ws_store *s, const ws_study *study, int64_t *trial_id, int *number, ws_err *e)
 {
     sqlite3_stmt *st;
     char now[40];
@@ -115,7 +115,7 @@ int ws_store_trial_claim_waiting(ws_store *s, const ws_study *study, int64_t *tr
     sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, *trial_id);
     if (ws_sql_run(s, st, "claim waiting trial", e)) return -1;
-    return ws_store_trial_heartbeat(s, *trial_id, e);
+    return ws_sqlite_trial_heartbeat(s, *trial_id, e);
 }
 
 static int set_value(ws_store *s, int64_t trial_id, double v, ws_err *e)
@@ -131,7 +131,7 @@ static int set_value(ws_store *s, int64_t trial_id, double v, ws_err *e)
     return ws_sql_run(s, st, "store value", e);
 }
 
-int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e)
+int ws_sqlite_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e)
 {
     int own;
     if (ws_sql_auto_begin(s, &own, e)) return -1;
@@ -152,7 +152,7 @@ int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const d
     return ws_sql_auto_end(s, own, ok, e);
 }
 
-int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e)
+int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e)
 {
     int own;
     sqlite3_stmt *st;
@@ -169,11 +169,11 @@ int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value,
         ok = !ws_sql_run(s, st, "report", e);
         *stored = ok && sqlite3_changes(s->db) > 0;
     }
-    if (ok) ok = !ws_store_trial_heartbeat(s, trial_id, e);
+    if (ok) ok = !ws_sqlite_trial_heartbeat(s, trial_id, e);
     return ws_sql_auto_end(s, own, ok, e);
 }
 
-int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
+int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
     if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
@@ -193,7 +193,7 @@ int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const cha
     return rc;
 }
 
-int ws_store_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
+int ws_sqlite_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
 {
     char limit[40], now[40];
     double t = ws_now_s();
@@ -223,10 +223,54 @@ int ws_store_fail_stale(ws_store *s, const ws_study *study, double grace_s, json
         sqlite3_bind_int64(st, 2, ids[i]);
         if (ws_sql_run(s, st, "fail stale trial", e)) { json_decref(list); return -1; }
         json_t *why = json_string("heartbeat older than the grace period");
-        int arc = ws_store_trial_attr_set(s, ids[i], 1, "wakesweep:reason", why, e);
+        int arc = ws_sqlite_trial_attr_set(s, ids[i], 1, "wakesweep:reason", why, e);
         json_decref(why);
         if (arc) { json_decref(list); return -1; }
     }
     if (failed) *failed = list; else json_decref(list);
     return 0;
+}
+
+static int import_attrs(ws_store *s, int64_t trial_id, int system, json_t *obj, ws_err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) if (ws_sqlite_trial_attr_set(s, trial_id, system, key, v, e)) return -1;
+    return 0;
+}
+
+static void bind_datetime(sqlite3_stmt *st, int col, double t)
+{
+    char text[40];
+    if (isnan(t)) return;
+    ws_datetime_format(t, text, sizeof text);
+    sqlite3_bind_text(st, col, text, -1, SQLITE_TRANSIENT);
+}
+
+int ws_sqlite_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, int64_t *trial_id, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) "
+                          "VALUES (?, ?, ?, ?, ?)", &st, e))
+        return -1;
+    sqlite3_bind_int(st, 1, t->number);
+    sqlite3_bind_int64(st, 2, study->id);
+    sqlite3_bind_text(st, 3, ws_state_name(t->state), -1, SQLITE_STATIC);
+    bind_datetime(st, 4, t->t_start);
+    bind_datetime(st, 5, t->t_complete);
+    if (ws_sql_run(s, st, "import trial", e)) return -1;
+    *trial_id = sqlite3_last_insert_rowid(s->db);
+    if (ws_sqlite_trial_set_params(s, *trial_id, t->params, t->n_params, e)) return -1;
+    if (t->has_value && set_value(s, *trial_id, t->value, e)) return -1;
+    for (size_t i = 0; i < t->n_ivs; i++) {
+        if (ws_sql_prepare(s, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, "
+                              "intermediate_value_type) VALUES (?, ?, ?, ?)", &st, e))
+            return -1;
+        sqlite3_bind_int64(st, 1, *trial_id);
+        sqlite3_bind_int(st, 2, t->ivs[i].step);
+        if (isfinite(t->ivs[i].value)) sqlite3_bind_double(st, 3, t->ivs[i].value);
+        sqlite3_bind_text(st, 4, ws_sql_value_type(t->ivs[i].value), -1, SQLITE_STATIC);
+        if (ws_sql_run(s, st, "import intermediate value", e)) return -1;
+    }
+    return import_attrs(s, *trial_id, 1, t->system_attrs, e) || import_attrs(s, *trial_id, 0, t->user_attrs, e) ? -1 : 0;
 }

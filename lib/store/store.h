@@ -1,11 +1,17 @@
 /* store.h — the study store: one database in Optuna's RDB schema (Optuna 3.1, schema version
- * 12), shared by any number of concurrent processes. This is the interface; store_sqlite_*.c is
- * the SQLite implementation (WAL, a long busy timeout, short BEGIN IMMEDIATE transactions for
- * every read-modify-write), so trial numbers stay dense and unique under any concurrency.
+ * 12), shared by any number of concurrent processes, so trial numbers stay dense and unique under
+ * any concurrency. This is the interface; store.c picks a backend from the URL:
+ *   sqlite_*.c  a SQLite file (WAL, a long busy timeout, short BEGIN IMMEDIATE transactions for
+ *               every read-modify-write). One machine only: never on NFS.
+ *   pg_*.c      a PostgreSQL database (libpq) with the DDL Optuna creates there: row locks
+ *               (FOR NO KEY UPDATE on the study row for numbering, SKIP LOCKED to claim WAITING
+ *               trials); a dropped connection or a serialization failure is retried with
+ *               backoff, replaying the open transaction (see pg_internal.h).
  *
- * Transactions: ws_store_begin() takes the write lock at once (BEGIN IMMEDIATE); everything
- * until ws_store_commit() is atomic. Functions marked "in a transaction" need one; the others
- * open their own when called outside one. */
+ * Transactions: everything from ws_store_begin() until ws_store_commit() is atomic. On SQLite
+ * begin takes the write lock at once; on PostgreSQL the functions lock the rows they decide on.
+ * Functions marked "in a transaction" need one; the others open their own when called outside
+ * one. */
 #ifndef WS_STORE_STORE_H
 #define WS_STORE_STORE_H
 #include <jansson.h>
@@ -23,10 +29,21 @@ typedef struct {
 
 enum { WS_STORE_CREATE = 1 };   /* create the file and the schema when missing */
 
-/* Opens a study database: a path or an Optuna URL "sqlite:///path". Without WS_STORE_CREATE a
- * missing file is an input error ("no such study database"). */
+typedef enum { WS_DB_SQLITE, WS_DB_POSTGRES } ws_db_kind;
+/* Optuna's URL forms: a plain path or "sqlite:///path" (relative; sqlite:////abs for absolute)
+ * is SQLite; "postgresql://user[:pw]@host:port/dbname" (also postgres://, postgresql+psycopg2://,
+ * and ?host=/socket/dir for a Unix socket) is PostgreSQL. */
+ws_db_kind ws_store_url_kind(const char *url);
+/* The file of a SQLite URL (a pointer into url). */
+const char *ws_store_sqlite_file(const char *url);
+
+/* Opens a study database. Without WS_STORE_CREATE a missing SQLite file, or a PostgreSQL
+ * database without Optuna's tables, is an input error. PostgreSQL: the database itself must
+ * exist (as for Optuna); a server that does not answer is waited for with backoff up to
+ * WS_DB_RETRY_S seconds (environment, default 60), then it is an error naming the server. */
 int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e);
 void ws_store_close(ws_store *s);
+/* For messages: the file path, or the URL without its password. */
 const char *ws_store_path(const ws_store *s);
 
 int ws_store_begin(ws_store *s, ws_err *e);
@@ -70,6 +87,18 @@ int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const cha
  * (trials that never beat are left alone, as in Optuna). Returns their numbers in *failed
  * (a JSON array; may be NULL). In a transaction. */
 int ws_store_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
+
+/* Copying a study between stores, as Optuna's copy_study does (tools/study-copy). */
+/* All of a study's attributes (system = 1: system, else user) as one JSON object. */
+int ws_store_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e);
+/* In a transaction: t written as it is (number, state, both datetimes, params, value,
+ * intermediate values, system and user attributes); t->trial_id is ignored, the new id goes to
+ * *trial_id. No heartbeat is written (copy_study writes none either). */
+int ws_store_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
+/* Copies study `name` of src into dst under the name dst_name (NULL: the same name): the
+ * direction, study attributes and every trial. A study of that name in dst is an input error. */
+int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
+                        ws_err *e);
 
 /* System attribute keys wakesweep keeps beside Optuna's own. */
 #define WS_ATTR_CONFIG "wakesweep:config"    /* study: the study config, as given */

@@ -2,27 +2,34 @@
 # Compatibility both ways with Debian's python3-optuna (3.1): a study written by our tools loads
 # in Optuna with the same numbers, states, params, values, intermediate values and best trial;
 # a study made and partly run by Optuna is continued by suggest/tell and Optuna reads the rest.
+# The database is SQLite, or PostgreSQL under `make check-cluster` (tests/cluster/db.sh).
 . "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cluster/db.sh"
 if ! "$PY" -c 'import optuna' 2>/dev/null; then
   test_skip "optuna compatibility" "python3-optuna is not installed (make deps installs it)"; exit 0
 fi
+if [ -n "${WS_PG_HOST:-}" ] && ! "$PY" -c 'import psycopg2' 2>/dev/null; then
+  test_skip "optuna compatibility" "python3-psycopg2 is not installed (make deps installs it)"; exit 0
+fi
+DB=$(db_new s) && ODB=$(db_new o) || exit 1
+export S_URL=$(db_sqlalchemy "$DB") O_URL=$(db_sqlalchemy "$ODB")
 cp "$WS_ROOT/tests/cli/study.json" c.json
-suggest --db s.db --config c.json --n 6 >lines
+suggest --db "$DB" --config c.json --n 6 >lines
 for t in 0 1 2 3 4; do
-  for s in 0 1; do prune-check --db s.db --study kws --trial $t --step $s --value "0.$t$s" >/dev/null; done
+  for s in 0 1; do prune-check --db "$DB" --study kws --trial $t --step $s --value "0.$t$s" >/dev/null; done
 done
-tell --db s.db --study kws --trial 0 --state complete --value 0.81 >/dev/null
-tell --db s.db --study kws --trial 1 --state complete --value 0.92 >/dev/null
-tell --db s.db --study kws --trial 2 --state pruned >/dev/null
-tell --db s.db --study kws --trial 3 --state fail >/dev/null
-tell --db s.db --study kws --trial 4 --state complete --value 0.35 >/dev/null
-report --db s.db --format json >ours.json
+tell --db "$DB" --study kws --trial 0 --state complete --value 0.81 >/dev/null
+tell --db "$DB" --study kws --trial 1 --state complete --value 0.92 >/dev/null
+tell --db "$DB" --study kws --trial 2 --state pruned >/dev/null
+tell --db "$DB" --study kws --trial 3 --state fail >/dev/null
+tell --db "$DB" --study kws --trial 4 --state complete --value 0.35 >/dev/null
+report --db "$DB" --format json >ours.json
 cat >read.py <<'P'
-import json, sys, warnings
+import json, os, sys, warnings
 warnings.simplefilter("ignore")
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)
-s = optuna.load_study(study_name="kws", storage="sqlite:///s.db")
+s = optuna.load_study(study_name="kws", storage=os.environ["S_URL"])
 ours = json.load(open("ours.json"))
 lines = [json.loads(l) for l in open("lines")]
 bad = []
@@ -45,11 +52,11 @@ test_expect_success "Optuna reads our study: numbers, states, params, values, in
 
 # The other way: Optuna creates the study and runs 3 trials; we continue; Optuna reads ours.
 cat >make.py <<'P'
-import warnings
+import os, warnings
 warnings.simplefilter("ignore")
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)
-s = optuna.create_study(study_name="kws", storage="sqlite:///o.db", direction="maximize",
+s = optuna.create_study(study_name="kws", storage=os.environ["O_URL"], direction="maximize",
                         sampler=optuna.samplers.RandomSampler(seed=1))
 def f(t):
     lr = t.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
@@ -61,11 +68,11 @@ s.optimize(f, n_trials=3)
 s.enqueue_trial({"learning_rate": 0.001, "batch_size": 64, "channels": 32})
 P
 cat >cont.py <<'P'
-import warnings
+import os, warnings
 warnings.simplefilter("ignore")
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)
-s = optuna.load_study(study_name="kws", storage="sqlite:///o.db")
+s = optuna.load_study(study_name="kws", storage=os.environ["O_URL"])
 t = s.trials
 assert [x.number for x in t] == [0, 1, 2, 3, 4], [x.number for x in t]
 assert t[3].params == {"learning_rate": 0.001, "batch_size": 64, "channels": 32}, t[3].params
@@ -78,11 +85,11 @@ P
 jq 'del(.space.dropout, .space.optimizer, .space.momentum) | .space.channels = {"type":"int","low":16,"high":128,"step":16}' c.json >c3.json
 test_expect_success "Optuna makes and partly runs a study" '"$PY" make.py'
 test_expect_success "suggest claims Optuna's enqueued trial first" '
-  suggest --db o.db --config c3.json >l3 && [ "$(jq -c "[.trial,.params.learning_rate,.params.batch_size,.params.channels]" l3)" = "[3,0.001,64,32]" ]'
+  suggest --db "$ODB" --config c3.json >l3 && [ "$(jq -c "[.trial,.params.learning_rate,.params.batch_size,.params.channels]" l3)" = "[3,0.001,64,32]" ]'
 test_expect_success "prune-check and tell continue it" '
-  prune-check --db o.db --study kws --trial 3 --step 0 --value 0.6 >/dev/null; [ $? = 1 ] &&
-  tell --db o.db --study kws --trial 3 --state complete --value 0.77 >/dev/null &&
-  suggest --db o.db --config c3.json >l4 && [ "$(jq .trial l4)" = 4 ] &&
-  tell --db o.db --study kws --trial 4 --state complete --value 0.5 >/dev/null'
+  prune-check --db "$ODB" --study kws --trial 3 --step 0 --value 0.6 >/dev/null; [ $? = 1 ] &&
+  tell --db "$ODB" --study kws --trial 3 --state complete --value 0.77 >/dev/null &&
+  suggest --db "$ODB" --config c3.json >l4 && [ "$(jq .trial l4)" = 4 ] &&
+  tell --db "$ODB" --study kws --trial 4 --state complete --value 0.5 >/dev/null'
 test_expect_success "Optuna reads the trials we added and goes on" '"$PY" cont.py'
-test_expect_success "our report reads Optuna's trial 5" '[ "$(report --db o.db --format jsonl | jq -s "map(.trial) | max")" = 5 ]'
+test_expect_success "our report reads Optuna's trial 5" '[ "$(report --db "$ODB" --format jsonl | jq -s "map(.trial) | max")" = 5 ]'

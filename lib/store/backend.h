@@ -1,0 +1,50 @@
+/* backend.h — what a store backend provides (SQLite in sqlite_*.c, PostgreSQL in pg_*.c): one
+ * table of functions, the same contract as the ws_store_* functions of store.h that store.c
+ * forwards to it. The struct is shared so each backend keeps its own handle beside the fields
+ * every backend needs. Not for use outside lib/store. */
+#ifndef WS_STORE_BACKEND_H
+#define WS_STORE_BACKEND_H
+#include "store/store.h"
+
+struct sqlite3;
+struct ws_pg;
+
+typedef struct ws_store_ops {
+    void (*close)(ws_store *s);
+    int (*begin)(ws_store *s, ws_err *e);
+    int (*commit)(ws_store *s, ws_err *e);
+    void (*rollback)(ws_store *s);
+    int (*study_find)(ws_store *s, const char *name, ws_study *out, ws_err *e);
+    int (*study_create)(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e);
+    int (*study_names)(ws_store *s, json_t **names, ws_err *e);
+    int (*study_attr_get)(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
+    int (*study_attr_set)(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e);
+    int (*trials_load)(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
+    int (*trial_load)(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
+    int (*trial_create)(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,
+                        int64_t *trial_id, int *number, ws_err *e);
+    int (*trial_claim_waiting)(ws_store *s, const ws_study *st, int64_t *trial_id, int *number, ws_err *e);
+    int (*trial_set_params)(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e);
+    int (*trial_finish)(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e);
+    int (*trial_report)(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e);
+    int (*trial_heartbeat)(ws_store *s, int64_t trial_id, ws_err *e);
+    int (*trial_attr_set)(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
+    int (*fail_stale)(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
+    int (*study_attrs)(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e);
+    int (*trial_import)(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
+} ws_store_ops;
+
+struct ws_store {
+    const ws_store_ops *ops;
+    char *path;            /* for messages: the file path, or the URL without its password */
+    int in_txn;            /* inside begin .. commit/rollback (the caller's or the store's own) */
+    struct sqlite3 *db;    /* SQLite backend */
+    struct ws_pg *pg;      /* PostgreSQL backend */
+};
+
+/* Each backend's open: fills *out (already allocated, ops set by the caller) or fails. */
+int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e);
+int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e);
+extern const ws_store_ops ws_sqlite_ops, ws_pg_ops;
+
+#endif

@@ -1,0 +1,46 @@
+/* copy.c — a study copied from one store to another (SQLite to PostgreSQL and back), as
+ * Optuna's copy_study does: direction, study attributes, and every trial with its number,
+ * state, datetimes, params, value, intermediate values and attributes. Backend-neutral: it
+ * only uses store.h. */
+#include <stdio.h>
+#include "store/store.h"
+
+static int copy_attrs(ws_store *src, const ws_study *from, ws_store *dst, const ws_study *to, int system, ws_err *e)
+{
+    json_t *obj;
+    if (ws_store_study_attrs(src, from->id, system, &obj, e)) return -1;
+    const char *key;
+    json_t *v;
+    int rc = 0;
+    json_object_foreach(obj, key, v) if ((rc = ws_store_study_attr_set(dst, to->id, system, key, v, e))) break;
+    json_decref(obj);
+    return rc;
+}
+
+int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
+                        ws_err *e)
+{
+    ws_study from, to;
+    ws_err none;
+    *n_trials = 0;
+    if (!dst_name) dst_name = name;
+    if (ws_store_study_find(src, name, &from, e)) return -1;
+    if (ws_store_study_find(dst, dst_name, &to, &none) == 0)
+        return ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), dst_name);
+    ws_trial_list l;
+    if (ws_store_trials_load(src, &from, WS_LOAD_ALL, &l, e)) return -1;
+    /* one transaction: a copy is whole or absent */
+    int created, ok = !ws_store_begin(dst, e);
+    if (ok) ok = !ws_store_study_create(dst, dst_name, from.direction, &to, &created, e)
+                 && !copy_attrs(src, &from, dst, &to, 1, e) && !copy_attrs(src, &from, dst, &to, 0, e);
+    for (size_t i = 0; ok && i < l.n; i++) {
+        int64_t id;
+        ok = !ws_store_trial_import(dst, &to, &l.v[i], &id, e);
+        if (!ok) ws_err_prefix(e, "trial %d", l.v[i].number);
+    }
+    if (ok) ok = !ws_store_commit(dst, e);
+    else ws_store_rollback(dst);
+    if (ok) *n_trials = (int)l.n;
+    ws_trial_list_free(&l);
+    return ok ? 0 : -1;
+}

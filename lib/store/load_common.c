@@ -1,0 +1,159 @@
+/* load_common.c — loading trials, the database-independent half (see load_common.h). */
+#include "store/load_common.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+
+struct ws_load_id { int64_t trial_id; size_t idx; };
+
+const char *ws_load_trials_query(char p, int one_trial, char *buf, size_t n)
+{
+    char scope[32] = "";
+    if (one_trial) snprintf(scope, sizeof scope, " AND number = %c2", p);
+    snprintf(buf, n, "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials "
+                     "WHERE study_id = %c1%s ORDER BY number, trial_id", p, scope);
+    return buf;
+}
+
+const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf, size_t n)
+{
+    static const struct { unsigned need; const char *head, *tail; } q[WS_LOADQ_N] = {
+        [WS_LOADQ_VALUE] = {0, "SELECT x.trial_id, x.value, x.value_type FROM trial_values x", " AND x.objective = 0"},
+        [WS_LOADQ_PARAM] = {WS_LOAD_PARAMS, "SELECT x.trial_id, x.param_name, x.param_value, x.distribution_json "
+                            "FROM trial_params x", " ORDER BY x.param_id"},
+        [WS_LOADQ_IV] = {WS_LOAD_IVS, "SELECT x.trial_id, x.step, x.intermediate_value, x.intermediate_value_type "
+                         "FROM trial_intermediate_values x", " ORDER BY x.trial_id, x.step"},
+        [WS_LOADQ_SYS_ATTR] = {WS_LOAD_ATTRS, "SELECT x.trial_id, x.key, x.value_json FROM trial_system_attributes x", ""},
+        [WS_LOADQ_USER_ATTR] = {WS_LOAD_ATTRS, "SELECT x.trial_id, x.key, x.value_json FROM trial_user_attributes x", ""},
+    };
+    if (k < 0 || k >= WS_LOADQ_N || (q[k].need && !(what & q[k].need))) return NULL;
+    char scope[32] = "";
+    if (one_trial) snprintf(scope, sizeof scope, " AND t.number = %c2", p);
+    snprintf(buf, n, "%s JOIN trials t ON t.trial_id = x.trial_id WHERE t.study_id = %c1%s%s", q[k].head, p, scope,
+             q[k].tail);
+    return buf;
+}
+
+ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, const char *state, double t_start,
+                            double t_complete, ws_err *e)
+{
+    if ((l->n & (l->n - 1)) == 0) {   /* full at 0 and at powers of two: double */
+        ws_trial *nv = realloc(l->v, (l->n ? 2 * l->n : 1) * sizeof *nv);
+        if (!nv) { ws_err_set(e, WS_EINTERNAL, "out of memory"); return NULL; }
+        l->v = nv;
+    }
+    ws_trial *t = &l->v[l->n++];
+    memset(t, 0, sizeof *t);
+    t->trial_id = trial_id;
+    t->number = number;
+    if (!state || ws_state_parse(state, &t->state)) t->state = WS_FAIL;
+    t->t_start = t_start;
+    t->t_complete = t_complete;
+    t->system_attrs = json_object();
+    t->user_attrs = json_object();
+    return t;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct ws_load_id *)a)->trial_id, y = ((const struct ws_load_id *)b)->trial_id;
+    return (x > y) - (x < y);
+}
+
+int ws_loader_init(ws_loader *ld, ws_trial_list *l, ws_err *e)
+{
+    memset(ld, 0, sizeof *ld);
+    ld->l = l;
+    ld->ix = malloc((l->n ? l->n : 1) * sizeof *ld->ix);
+    if (!ld->ix) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    for (size_t i = 0; i < l->n; i++) ld->ix[i] = (struct ws_load_id){l->v[i].trial_id, i};
+    qsort(ld->ix, l->n, sizeof *ld->ix, cmp_id);
+    return 0;
+}
+
+void ws_loader_release(ws_loader *ld)
+{
+    for (size_t i = 0; i < ld->n_dist; i++) { free(ld->dist_text[i]); ws_dist_release(&ld->dist[i]); }
+    free(ld->dist_text);
+    free(ld->dist);
+    free(ld->ix);
+    memset(ld, 0, sizeof *ld);
+}
+
+ws_trial *ws_loader_trial(const ws_loader *ld, int64_t trial_id)
+{
+    struct ws_load_id key = {trial_id, 0};
+    struct ws_load_id *hit = bsearch(&key, ld->ix, ld->l->n, sizeof *ld->ix, cmp_id);
+    return hit ? &ld->l->v[hit->idx] : NULL;
+}
+
+static const ws_dist *cached_dist(ws_loader *ld, const char *text, ws_err *e)
+{
+    for (size_t i = 0; i < ld->n_dist; i++) if (!strcmp(ld->dist_text[i], text)) return &ld->dist[i];
+    if (ld->n_dist == ld->cap_dist) {
+        size_t cap = ld->cap_dist ? 2 * ld->cap_dist : 16;
+        char **t = realloc(ld->dist_text, cap * sizeof *t);
+        if (t) ld->dist_text = t;
+        ws_dist *d = realloc(ld->dist, cap * sizeof *d);
+        if (d) ld->dist = d;
+        if (!t || !d) { ws_err_set(e, WS_EINTERNAL, "out of memory"); return NULL; }
+        ld->cap_dist = cap;
+    }
+    if (ws_dist_from_optuna(text, &ld->dist[ld->n_dist], e)) return NULL;
+    ld->dist_text[ld->n_dist] = strdup(text);
+    return &ld->dist[ld->n_dist++];
+}
+
+void ws_load_value(ws_trial *t, double value)
+{
+    t->has_value = 1;
+    t->value = value;
+}
+
+int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal, const char *dist_json, ws_err *e)
+{
+    const ws_dist *d = cached_dist(ld, dist_json ? dist_json : "", e);
+    if (!d) return ws_err_prefix(e, "trial %d: param %s", t->number, name);
+    ws_param *np = realloc(t->params, (t->n_params + 1) * sizeof *np);
+    if (!np) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    t->params = np;
+    np[t->n_params].name = strdup(name);
+    ws_dist_copy(&np[t->n_params].dist, d);
+    np[t->n_params].internal = internal;
+    t->n_params++;
+    return 0;
+}
+
+int ws_load_iv(ws_trial *t, int step, double value, ws_err *e)
+{
+    if ((t->n_ivs & (t->n_ivs - 1)) == 0) {   /* grow at powers of two */
+        ws_iv *nv = realloc(t->ivs, (t->n_ivs ? 2 * t->n_ivs : 1) * sizeof *nv);
+        if (!nv) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        t->ivs = nv;
+    }
+    t->ivs[t->n_ivs].step = step;
+    t->ivs[t->n_ivs].value = value;
+    t->n_ivs++;
+    return 0;
+}
+
+void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json)
+{
+    json_t *v = value_json ? ws_json_load_string(value_json, "attribute", NULL) : NULL;
+    /* Python writes NaN/Infinity, which strict JSON parsers refuse: keep such values as text. */
+    json_object_set_new(system ? t->system_attrs : t->user_attrs, key, v ? v : json_string(value_json ? value_json : ""));
+}
+
+int ws_load_single(ws_trial_list *l, const ws_study *st, int number, ws_trial *out, ws_err *e)
+{
+    if (l->n == 0) {
+        ws_trial_list_free(l);
+        return ws_err_set(e, WS_EINPUT, "study '%s': unknown trial %d", st->name, number);
+    }
+    *out = l->v[0];
+    for (size_t i = 1; i < l->n; i++) ws_trial_release(&l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+    return 0;
+}

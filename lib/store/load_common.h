@@ -1,0 +1,50 @@
+/* load_common.h — the half of loading a study's trials that does not depend on the database
+ * (the backends' sqlite_load.c and pg_load.c do the other half: running the queries and reading
+ * cells). The trials rows come first; then one query per table for the whole study (not one per
+ * trial, so loading stays fast with thousands of trials), each row handed to its trial by id;
+ * distribution JSON repeats across trials, so each distinct text is parsed once. Not for use
+ * outside lib/store. */
+#ifndef WS_STORE_LOAD_COMMON_H
+#define WS_STORE_LOAD_COMMON_H
+#include "store/store.h"
+
+/* The queries after the trials rows, in this order. Their columns: trial_id first, then
+ *   VALUE     value, value_type               PARAM  param_name, param_value, distribution_json
+ *   IV        step, intermediate_value, intermediate_value_type
+ *   SYS_ATTR / USER_ATTR   key, value_json */
+enum { WS_LOADQ_VALUE, WS_LOADQ_PARAM, WS_LOADQ_IV, WS_LOADQ_SYS_ATTR, WS_LOADQ_USER_ATTR, WS_LOADQ_N };
+
+/* The trials query, then query k: SQL with placeholder p ('?' for SQLite, '$' for PostgreSQL)
+ * numbered 1 (the study id) and, when one_trial, 2 (its number). ws_load_query returns NULL
+ * when `what` (WS_LOAD_*) does not ask for query k. */
+const char *ws_load_trials_query(char p, int one_trial, char *buf, size_t n);
+const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf, size_t n);
+
+typedef struct {
+    ws_trial_list *l;
+    struct ws_load_id *ix;          /* the loaded trials sorted by id */
+    char **dist_text;               /* distinct distribution texts seen, and their parse */
+    ws_dist *dist;
+    size_t n_dist, cap_dist;
+} ws_loader;
+
+/* Adds a trials row (attribute objects made, the rest zero) and returns it; NULL when out of
+ * memory (e set). */
+ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, const char *state, double t_start,
+                            double t_complete, ws_err *e);
+/* After the trials rows: indexes them. */
+int ws_loader_init(ws_loader *ld, ws_trial_list *l, ws_err *e);
+void ws_loader_release(ws_loader *ld);
+/* The loaded trial with this id; NULL when the row belongs to none (a trial added meanwhile). */
+ws_trial *ws_loader_trial(const ws_loader *ld, int64_t trial_id);
+
+/* A row of each query, added to its trial. */
+void ws_load_value(ws_trial *t, double value);
+int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal, const char *dist_json, ws_err *e);
+int ws_load_iv(ws_trial *t, int step, double value, ws_err *e);
+void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json);
+
+/* The one trial that a single-trial load found, or WS_EINPUT "unknown trial N"; frees l. */
+int ws_load_single(ws_trial_list *l, const ws_study *st, int number, ws_trial *out, ws_err *e);
+
+#endif

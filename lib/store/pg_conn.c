@@ -1,0 +1,262 @@
+/* pg_conn.c — the PostgreSQL connection: connecting with a bounded wait for the server, and the
+ * executor that logs, retries and replays statements (the scheme is described in
+ * pg_internal.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "core/clock.h"
+#include "store/pg_internal.h"
+
+enum { MAX_DELAY_MS = 2000, FIRST_DELAY_MS = 50 };
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
+}
+
+/* Sleeps the next backoff step; -1 when that would pass the deadline. */
+static int backoff(double deadline, long *delay_ms)
+{
+    if (ws_mono_s() + (double)*delay_ms / 1000.0 > deadline) return -1;
+    sleep_ms(*delay_ms);
+    *delay_ms = *delay_ms * 2 > MAX_DELAY_MS ? MAX_DELAY_MS : *delay_ms * 2;
+    return 0;
+}
+
+/* One line of libpq's message (they end in newlines and may carry a DETAIL line). */
+static void one_line(char *dst, size_t len, const char *msg)
+{
+    snprintf(dst, len, "%s", msg && *msg ? msg : "no message from libpq");
+    dst[strcspn(dst, "\n")] = 0;
+}
+
+/* The connection failed; is it worth waiting (server down, starting, full) or not (no such
+ * database, authentication, a bad URL)? */
+static int connect_retryable(const char *const *keys, const char *const *vals, const char *msg)
+{
+    if (strstr(msg, "too many clients") || strstr(msg, "starting up") || strstr(msg, "shutting down")) return 1;
+    PGPing ping = PQpingParams(keys, vals, 1);
+    return ping == PQPING_REJECT || ping == PQPING_NO_RESPONSE;
+}
+
+static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e)
+{
+    struct ws_pg *p = s->pg;
+    /* connect_timeout first, so that one given in the URL (dbname expands it) wins */
+    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *vals[] = {"10", "wakesweep", p->conninfo, NULL};
+    for (;;) {
+        p->conn = PQconnectdbParams(keys, vals, 1);
+        if (p->conn && PQstatus(p->conn) == CONNECTION_OK) {
+            /* Quiet NOTICEs (IF NOT EXISTS ...) that libpq would print on stderr. */
+            PQclear(PQexec(p->conn, "SET client_min_messages = warning"));
+            return 0;
+        }
+        char msg[512];
+        one_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : "out of memory");
+        PQfinish(p->conn);
+        p->conn = NULL;
+        if (!connect_retryable(keys, vals, msg))
+            return ws_err_set(e, WS_EINPUT, "%s: cannot connect: %s", s->path, msg);
+        if (backoff(deadline, delay_ms))
+            return ws_err_set(e, WS_EINTERNAL, "%s: the database server did not answer within %g s: %s", s->path,
+                              p->retry_s, msg);
+    }
+}
+
+int ws_pg_connect(ws_store *s, ws_err *e)
+{
+    long delay = FIRST_DELAY_MS;
+    return connect_until(s, ws_mono_s() + s->pg->retry_s, &delay, e);
+}
+
+/* Connection lost (class 08, or libpq says so), the server shutting down or restarting (57P0x),
+ * or the transaction aborted for a concurrency reason (40001 serialization, 40P01 deadlock). */
+static int retryable(PGconn *c, const PGresult *r)
+{
+    if (!c || PQstatus(c) != CONNECTION_OK) return 1;
+    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (!code) return r == NULL;
+    return !strncmp(code, "08", 2) || !strcmp(code, "40001") || !strcmp(code, "40P01") || !strncmp(code, "57P0", 4);
+}
+
+/* Without parameters the simple protocol, which also takes several statements in one string. */
+static PGresult *exec(PGconn *c, const char *sql, int n, const char *const *params)
+{
+    return n ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0) : PQexec(c, sql);
+}
+
+static unsigned long long digest(const PGresult *r)
+{
+    unsigned long long h = 1469598103934665603ULL;
+#define MIX(byte) (h = (h ^ (unsigned char)(byte)) * 1099511628211ULL)
+    int rows = PQntuples(r), cols = PQnfields(r);
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) {
+            if (PQgetisnull(r, i, j)) { MIX(0xff); MIX(0xfe); continue; }
+            for (const char *v = PQgetvalue(r, i, j); *v; v++) MIX(*v);
+            MIX(0);
+        }
+    for (const char *v = PQcmdTuples((PGresult *)r); *v; v++) MIX(*v);
+    MIX(rows); MIX(cols);
+#undef MIX
+    return h;
+}
+
+void ws_pg_log_clear(struct ws_pg *p)
+{
+    for (size_t i = 0; i < p->n_log; i++) {
+        ws_pg_logged *l = &p->log[i];
+        for (int k = 0; k < l->n_params; k++) free(l->params[k]);
+        free(l->params);
+        free(l->sql);
+    }
+    p->n_log = 0;
+}
+
+static int log_add(struct ws_pg *p, const char *sql, int n, const char *const *params, int flags,
+                   unsigned long long d)
+{
+    if (p->n_log == p->cap_log) {
+        size_t cap = p->cap_log ? 2 * p->cap_log : 16;
+        ws_pg_logged *nl = realloc(p->log, cap * sizeof *nl);
+        if (!nl) return -1;
+        p->log = nl;
+        p->cap_log = cap;
+    }
+    ws_pg_logged *l = &p->log[p->n_log];
+    memset(l, 0, sizeof *l);
+    l->sql = strdup(sql);
+    l->params = calloc(n ? (size_t)n : 1, sizeof *l->params);
+    l->digest = d;
+    l->keep = flags & WS_PG_KEEP;
+    if (!l->sql || !l->params) { free(l->sql); free(l->params); return -1; }
+    l->n_params = n;
+    p->n_log++;
+    for (int k = 0; k < n; k++)
+        if (params[k] && !(l->params[k] = strdup(params[k]))) return -1;
+    return 0;
+}
+
+/* In a fresh transaction, runs the logged statements again. 0: same results, go on; 1: a
+ * retryable failure again; -1: a result changed or a real error (e filled). */
+static int replay(ws_store *s, ws_err *e)
+{
+    struct ws_pg *p = s->pg;
+    PGresult *r = PQexec(p->conn, "BEGIN");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) return 1;
+    for (size_t i = 0; i < p->n_log; i++) {
+        ws_pg_logged *l = &p->log[i];
+        if (l->keep) continue;
+        r = exec(p->conn, l->sql, l->n_params, (const char *const *)l->params);
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            int again = retryable(p->conn, r);
+            char msg[512];
+            one_line(msg, sizeof msg, PQresultErrorMessage(r));
+            PQclear(r);
+            if (again) return 1;
+            return ws_err_set(e, WS_EINTERNAL, "%s: replaying a transaction after reconnecting: %s", s->path, msg);
+        }
+        unsigned long long d = digest(r);
+        PQclear(r);
+        if (d != l->digest)
+            return ws_err_set(e, WS_EINTERNAL, "%s: the connection to the server was lost in a transaction and the "
+                              "study changed meanwhile (or the lost commit had gone through); nothing more was "
+                              "written", s->path);
+    }
+    return 0;
+}
+
+/* After a retryable failure: reconnect when the connection is gone, and resume the open
+ * transaction by replaying it. */
+static int recover(ws_store *s, double deadline, long *delay_ms, const char *why, ws_err *e)
+{
+    struct ws_pg *p = s->pg;
+    for (;;) {
+        if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
+            PQfinish(p->conn);
+            p->conn = NULL;
+            if (backoff(deadline, delay_ms))
+                return ws_err_set(e, WS_EINTERNAL, "%s: lost the database server and it did not come back within "
+                                  "%g s (%s)", s->path, p->retry_s, why);
+            if (connect_until(s, deadline, delay_ms, e)) return -1;
+        } else if (s->in_txn) {
+            PQclear(PQexec(p->conn, "ROLLBACK"));
+        }
+        if (!s->in_txn) return 0;
+        int rc = replay(s, e);
+        if (rc <= 0) return rc;
+        PQclear(PQexec(p->conn, "ROLLBACK"));
+        if (backoff(deadline, delay_ms))
+            return ws_err_set(e, WS_EINTERNAL, "%s: could not resume a transaction within %g s (%s)", s->path,
+                              p->retry_s, why);
+    }
+}
+
+int ws_pg_exec(ws_store *s, const char *sql, int n, const char *const *params, int flags, PGresult **res,
+               const char *what, ws_err *e)
+{
+    struct ws_pg *p = s->pg;
+    double deadline = -1;
+    long delay = FIRST_DELAY_MS;
+    if (res) *res = NULL;
+    for (;;) {
+        PGresult *r = p->conn ? exec(p->conn, sql, n, params) : NULL;
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            if (s->in_txn && log_add(p, sql, n, params, flags, digest(r))) {
+                PQclear(r);
+                return ws_err_set(e, WS_EINTERNAL, "out of memory");
+            }
+            if (res) *res = r; else PQclear(r);
+            return 0;
+        }
+        char msg[512];
+        one_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : p->conn ? PQerrorMessage(p->conn) : "not connected");
+        int again = retryable(p->conn, r);
+        PQclear(r);
+        if (!again) return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", s->path, what, msg);
+        if (deadline < 0) deadline = ws_mono_s() + p->retry_s;
+        if (recover(s, deadline, &delay, msg, e)) return ws_err_prefix(e, "%s", what);
+    }
+}
+
+int ws_pg_run(ws_store *s, const char *sql, int n, const char *const *params, const char *what, ws_err *e)
+{
+    return ws_pg_exec(s, sql, n, params, 0, NULL, what, e);
+}
+
+int ws_pg_auto_begin(ws_store *s, int *own, ws_err *e)
+{
+    *own = !s->in_txn;
+    return *own ? ws_pg_begin(s, e) : 0;
+}
+
+int ws_pg_auto_end(ws_store *s, int own, int ok, ws_err *e)
+{
+    if (!own) return ok ? 0 : -1;
+    if (!ok) { ws_pg_rollback(s); return -1; }
+    return ws_pg_commit(s, e);
+}
+
+void ws_pg_double(char *buf, size_t len, double v)
+{
+    snprintf(buf, len, "%.17g", v);
+}
+
+double ws_pg_value_from(const PGresult *r, int row, int value_col, int type_col)
+{
+    const char *type = PQgetisnull(r, row, type_col) ? NULL : PQgetvalue(r, row, type_col);
+    if (type && !strcmp(type, "INF_POS")) return INFINITY;
+    if (type && !strcmp(type, "INF_NEG")) return -INFINITY;
+    if (type && !strcmp(type, "NAN")) return NAN;
+    if (PQgetisnull(r, row, value_col)) return NAN;
+    return strtod(PQgetvalue(r, row, value_col), NULL);
+}

@@ -1,0 +1,82 @@
+/* pg_load.c — reading a study's trials from PostgreSQL: the queries and the cells; what the rows
+ * become is load_common.c's. The reads take no locks, so they are not replayed after a
+ * reconnect (WS_PG_KEEP): other trials changing meanwhile is what any unlocked read allows
+ * (prune-check and suggest decide on such a view, as Optuna's do); what must hold is re-checked
+ * under the row locks. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/clock.h"
+#include "store/load_common.h"
+#include "store/pg_internal.h"
+
+static const char *text_or_null(const PGresult *r, int i, int col)
+{
+    return PQgetisnull(r, i, col) ? NULL : PQgetvalue(r, i, col);
+}
+
+static double datetime_col(const PGresult *r, int i, int col)
+{
+    const char *t = text_or_null(r, i, col);
+    return t ? ws_datetime_parse(t) : NAN;
+}
+
+static int64_t int_col(const PGresult *r, int i, int col) { return strtoll(PQgetvalue(r, i, col), NULL, 10); }
+
+/* Row i of query k into its trial. */
+static int add_row(ws_loader *ld, int k, const PGresult *r, int i, ws_err *e)
+{
+    ws_trial *t = ws_loader_trial(ld, int_col(r, i, 0));
+    if (!t) return 0;
+    switch (k) {
+    case WS_LOADQ_VALUE: ws_load_value(t, ws_pg_value_from(r, i, 1, 2)); return 0;
+    case WS_LOADQ_PARAM:
+        return ws_load_param(ld, t, PQgetvalue(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL), text_or_null(r, i, 3), e);
+    case WS_LOADQ_IV: return ws_load_iv(t, (int)int_col(r, i, 1), ws_pg_value_from(r, i, 2, 3), e);
+    default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), text_or_null(r, i, 2)); return 0;
+    }
+}
+
+static int load(ws_store *s, const ws_study *study, int number, unsigned what, ws_trial_list *l, ws_err *e)
+{
+    memset(l, 0, sizeof *l);
+    char sid[24], num[16], sql[512];
+    snprintf(sid, sizeof sid, "%" PRId64, study->id);
+    snprintf(num, sizeof num, "%d", number);
+    const char *pv[] = {sid, num};
+    int np = number >= 0 ? 2 : 1;
+    PGresult *r;
+    if (ws_pg_exec(s, ws_load_trials_query('$', number >= 0, sql, sizeof sql), np, pv, WS_PG_KEEP, &r, "load trials", e))
+        return -1;
+    int ok = 1;
+    for (int i = 0; ok && i < PQntuples(r); i++)
+        ok = ws_load_add_trial(l, int_col(r, i, 0), (int)int_col(r, i, 1), PQgetvalue(r, i, 2), datetime_col(r, i, 3),
+                               datetime_col(r, i, 4), e) != NULL;
+    PQclear(r);
+    if (!ok) { ws_trial_list_free(l); return -1; }
+
+    ws_loader ld;
+    ok = !ws_loader_init(&ld, l, e);
+    for (int k = 0; ok && k < WS_LOADQ_N; k++) {
+        if (!ws_load_query(k, what, '$', number >= 0, sql, sizeof sql)) continue;
+        if (ws_pg_exec(s, sql, np, pv, WS_PG_KEEP, &r, "load trials", e)) { ok = 0; break; }
+        for (int i = 0; ok && i < PQntuples(r); i++) ok = !add_row(&ld, k, r, i, e);
+        PQclear(r);
+    }
+    ws_loader_release(&ld);
+    if (!ok) { ws_trial_list_free(l); return -1; }
+    return 0;
+}
+
+int ws_pg_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
+{
+    return load(s, st, -1, what, out, e);
+}
+
+int ws_pg_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)
+{
+    ws_trial_list l;
+    return load(s, st, number, what, &l, e) ? -1 : ws_load_single(&l, st, number, out, e);
+}

@@ -1,0 +1,160 @@
+/* pg_open.c — opening a PostgreSQL study database, creating Optuna 3.1's schema in it (the DDL
+ * its SQLAlchemy models emit on PostgreSQL, read from a study Optuna made), and transactions. */
+#include <stdlib.h>
+#include <string.h>
+#include "store/pg_internal.h"
+
+/* Optuna 3.1 on PostgreSQL: enum types for states, directions and value types; SERIAL keys
+ * (integer + a sequence named table_column_seq, as SQLAlchemy makes them); constraint names
+ * are PostgreSQL's defaults, which is what Optuna's tables carry. Plus one index of our own,
+ * named so that Optuna's later migrations (ix_trials_study_id) do not collide. */
+static const char schema_sql[] =
+    "CREATE TYPE studydirection AS ENUM ('NOT_SET', 'MINIMIZE', 'MAXIMIZE');"
+    "CREATE TYPE trialintermediatevaluetype AS ENUM ('FINITE', 'INF_POS', 'INF_NEG', 'NAN');"
+    "CREATE TYPE trialstate AS ENUM ('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING');"
+    "CREATE TYPE trialvaluetype AS ENUM ('FINITE', 'INF_POS', 'INF_NEG');"
+    "CREATE TABLE studies (study_id SERIAL NOT NULL, study_name VARCHAR(512) NOT NULL, PRIMARY KEY (study_id));"
+    "CREATE UNIQUE INDEX ix_studies_study_name ON studies (study_name);"
+    "CREATE TABLE version_info (version_info_id INTEGER NOT NULL, schema_version INTEGER, library_version VARCHAR(256), PRIMARY KEY (version_info_id), CHECK (version_info_id=1));"
+    "CREATE TABLE study_directions (study_direction_id SERIAL NOT NULL, direction studydirection NOT NULL, study_id INTEGER NOT NULL, objective INTEGER NOT NULL, PRIMARY KEY (study_direction_id), UNIQUE (study_id, objective), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE study_user_attributes (study_user_attribute_id SERIAL NOT NULL, study_id INTEGER, key VARCHAR(512), value_json TEXT, PRIMARY KEY (study_user_attribute_id), UNIQUE (study_id, key), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE study_system_attributes (study_system_attribute_id SERIAL NOT NULL, study_id INTEGER, key VARCHAR(512), value_json TEXT, PRIMARY KEY (study_system_attribute_id), UNIQUE (study_id, key), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE trials (trial_id SERIAL NOT NULL, number INTEGER, study_id INTEGER, state trialstate NOT NULL, datetime_start TIMESTAMP WITHOUT TIME ZONE, datetime_complete TIMESTAMP WITHOUT TIME ZONE, PRIMARY KEY (trial_id), FOREIGN KEY(study_id) REFERENCES studies (study_id));"
+    "CREATE TABLE trial_user_attributes (trial_user_attribute_id SERIAL NOT NULL, trial_id INTEGER, key VARCHAR(512), value_json TEXT, PRIMARY KEY (trial_user_attribute_id), UNIQUE (trial_id, key), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE trial_system_attributes (trial_system_attribute_id SERIAL NOT NULL, trial_id INTEGER, key VARCHAR(512), value_json TEXT, PRIMARY KEY (trial_system_attribute_id), UNIQUE (trial_id, key), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE trial_params (param_id SERIAL NOT NULL, trial_id INTEGER, param_name VARCHAR(512), param_value FLOAT, distribution_json TEXT, PRIMARY KEY (param_id), UNIQUE (trial_id, param_name), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE trial_values (trial_value_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, objective INTEGER NOT NULL, value FLOAT, value_type trialvaluetype NOT NULL, PRIMARY KEY (trial_value_id), UNIQUE (trial_id, objective), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE trial_intermediate_values (trial_intermediate_value_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, step INTEGER NOT NULL, intermediate_value FLOAT, intermediate_value_type trialintermediatevaluetype NOT NULL, PRIMARY KEY (trial_intermediate_value_id), UNIQUE (trial_id, step), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE trial_heartbeats (trial_heartbeat_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, heartbeat TIMESTAMP WITHOUT TIME ZONE NOT NULL, PRIMARY KEY (trial_heartbeat_id), UNIQUE (trial_id), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
+    "CREATE INDEX ws_trials_study_number ON trials (study_id, number);"
+    "INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, 12, '3.1.0');"
+    "INSERT INTO alembic_version (version_num) VALUES ('v3.0.0.d');";
+
+enum { OPTUNA_SCHEMA_VERSION = 12 };
+/* pg_advisory_xact_lock key: processes racing to create the schema take turns. */
+#define SCHEMA_LOCK "7770312"
+#define DEFAULT_RETRY_S 60.0
+
+/* The URL for messages: user:password@ becomes user@. */
+static char *masked(const char *url)
+{
+    char *m = strdup(url);
+    if (!m) return NULL;
+    char *scheme = strstr(m, "://");
+    if (!scheme) return m;
+    char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    if (at && colon && colon < at) memmove(colon, at, strlen(at) + 1);
+    return m;
+}
+
+/* A scan of the catalog, not to_regclass(): that reads the syscache, whose negative entry from
+ * before another process created the tables is not invalidated by an advisory lock. */
+#define HAVE_TABLES "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() " \
+                    "AND tablename = 'studies')"
+
+static int check_schema(ws_store *s, int create, ws_err *e)
+{
+    PGresult *r;
+    if (ws_pg_exec(s, HAVE_TABLES, 0, NULL, 0, &r, "read schema", e)) return -1;
+    int have = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (!have) {
+        if (!create) return ws_err_set(e, WS_EINPUT, "%s: not a study database (no Optuna tables)", s->path);
+        if (ws_pg_begin(s, e)) return -1;
+        int ok = !ws_pg_run(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", 0, NULL, "create schema", e)
+                 && !ws_pg_exec(s, HAVE_TABLES, 0, NULL, 0, &r, "read schema", e);
+        if (ok) {
+            have = !strcmp(PQgetvalue(r, 0, 0), "t");
+            PQclear(r);
+            if (!have) ok = !ws_pg_run(s, schema_sql, 0, NULL, "create schema", e);
+        }
+        if (!ok) { ws_pg_rollback(s); return -1; }
+        if (ws_pg_commit(s, e)) return -1;
+    }
+    if (ws_pg_exec(s, "SELECT schema_version FROM version_info WHERE version_info_id=1", 0, NULL, 0, &r,
+                   "read version_info", e))
+        return -1;
+    int version = PQntuples(r) ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10) : -1;
+    PQclear(r);
+    if (version != OPTUNA_SCHEMA_VERSION)
+        return ws_err_set(e, WS_EINPUT, "%s: Optuna schema version %d, expected %d (Optuna 3.x)", s->path, version,
+                          OPTUNA_SCHEMA_VERSION);
+    return 0;
+}
+
+int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
+{
+    struct ws_pg *p = calloc(1, sizeof *p);
+    if (!p) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    s->pg = p;
+    /* SQLAlchemy's driver suffix means nothing to libpq */
+    const char *rest = strstr(url, "://");
+    size_t len = strlen("postgresql") + strlen(rest) + 1;
+    p->conninfo = malloc(len);
+    s->path = masked(url);
+    if (!p->conninfo || !s->path) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    snprintf(p->conninfo, len, "postgresql%s", rest);
+    p->retry_s = DEFAULT_RETRY_S;
+    const char *env = getenv("WS_DB_RETRY_S");
+    if (env && *env) {
+        char *end;
+        double v = strtod(env, &end);
+        if (*end || !(v >= 0))
+            return ws_err_set(e, WS_EINPUT, "WS_DB_RETRY_S: '%s' is not a number of seconds", env);
+        p->retry_s = v;
+    }
+    if (ws_pg_connect(s, e)) return -1;
+    return check_schema(s, flags & WS_STORE_CREATE, e);
+}
+
+void ws_pg_close(ws_store *s)
+{
+    struct ws_pg *p = s->pg;
+    if (!p) return;
+    if (s->in_txn && p->conn) PQclear(PQexec(p->conn, "ROLLBACK"));
+    PQfinish(p->conn);
+    ws_pg_log_clear(p);
+    free(p->log);
+    free(p->conninfo);
+    free(p);
+    s->pg = NULL;
+}
+
+int ws_pg_begin(ws_store *s, ws_err *e)
+{
+    ws_pg_log_clear(s->pg);
+    if (ws_pg_run(s, "BEGIN", 0, NULL, "begin", e)) return -1;
+    s->in_txn = 1;
+    return 0;
+}
+
+int ws_pg_commit(ws_store *s, ws_err *e)
+{
+    PGresult *r;
+    int rc = ws_pg_exec(s, "COMMIT", 0, NULL, 0, &r, "commit", e);
+    /* COMMIT of a transaction that had failed answers ROLLBACK, without an error */
+    if (!rc && strcmp(PQcmdStatus(r), "COMMIT"))
+        rc = ws_err_set(e, WS_EINTERNAL, "%s: commit: the transaction had failed and was rolled back", s->path);
+    PQclear(r);
+    if (rc) { ws_pg_rollback(s); return -1; }
+    s->in_txn = 0;
+    ws_pg_log_clear(s->pg);
+    return 0;
+}
+
+void ws_pg_rollback(ws_store *s)
+{
+    struct ws_pg *p = s->pg;
+    if (p->conn && PQstatus(p->conn) == CONNECTION_OK) PQclear(PQexec(p->conn, "ROLLBACK"));
+    s->in_txn = 0;
+    ws_pg_log_clear(p);
+}
+
+const ws_store_ops ws_pg_ops = {
+    ws_pg_close, ws_pg_begin, ws_pg_commit, ws_pg_rollback,
+    ws_pg_study_find, ws_pg_study_create, ws_pg_study_names, ws_pg_study_attr_get,
+    ws_pg_study_attr_set, ws_pg_trials_load, ws_pg_trial_load, ws_pg_trial_create,
+    ws_pg_trial_claim_waiting, ws_pg_trial_set_params, ws_pg_trial_finish, ws_pg_trial_report,
+    ws_pg_trial_heartbeat, ws_pg_trial_attr_set, ws_pg_fail_stale, ws_pg_study_attrs, ws_pg_trial_import,
+};

@@ -1,0 +1,132 @@
+/* pg_study.c — studies and their attributes on PostgreSQL. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/json.h"
+#include "space/config.h"
+#include "store/pg_internal.h"
+
+int ws_pg_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
+{
+    PGresult *r;
+    const char *pv[] = {name};
+    if (ws_pg_exec(s, "SELECT s.study_id, d.direction FROM studies s LEFT JOIN study_directions d "
+                      "ON d.study_id = s.study_id AND d.objective = 0 WHERE s.study_name = $1", 1, pv, 0, &r,
+                   "find study", e))
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found) {
+        out->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        out->direction = !strcmp(PQgetvalue(r, 0, 1), "MAXIMIZE") ? WS_MAXIMIZE : WS_MINIMIZE;
+        snprintf(out->name, sizeof out->name, "%s", name);
+    }
+    PQclear(r);
+    return found ? 0 : ws_err_set(e, WS_EINPUT, "%s: unknown study '%s'", s->path, name);
+}
+
+int ws_pg_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
+{
+    int own, ok = 0;
+    ws_err sub;
+    *created = 0;
+    if (ws_pg_auto_begin(s, &own, e)) return -1;
+    /* Two processes creating the same study: the second waits here for the first to commit. */
+    const char *lock[] = {name};
+    if (ws_pg_run(s, "SELECT pg_advisory_xact_lock(hashtext($1))", 1, lock, "create study", e))
+        return ws_pg_auto_end(s, own, 0, e);
+    if (ws_pg_study_find(s, name, out, &sub) == 0) {
+        ok = 1;
+        if (out->direction != direction) {
+            ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with direction %s", s->path, name,
+                       out->direction == WS_MAXIMIZE ? "maximize" : "minimize");
+            ok = 0;
+        }
+        return ws_pg_auto_end(s, own, ok, e);
+    }
+    if (sub.kind != WS_EINPUT) { *e = sub; return ws_pg_auto_end(s, own, 0, e); }
+    PGresult *r;
+    if (ws_pg_exec(s, "SELECT nextval(pg_get_serial_sequence('studies', 'study_id'))", 0, NULL, WS_PG_KEEP, &r,
+                   "create study", e))
+        goto end;
+    char id[32];
+    snprintf(id, sizeof id, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *pv[] = {id, name}, *pd[] = {direction == WS_MAXIMIZE ? "MAXIMIZE" : "MINIMIZE", id};
+    if (ws_pg_run(s, "INSERT INTO studies (study_id, study_name) VALUES ($1, $2)", 2, pv, "create study", e)
+        || ws_pg_run(s, "INSERT INTO study_directions (direction, study_id, objective) VALUES ($1, $2, 0)", 2, pd,
+                     "create study", e))
+        goto end;
+    out->id = strtoll(id, NULL, 10);
+    out->direction = direction;
+    snprintf(out->name, sizeof out->name, "%s", name);
+    *created = 1;
+    ok = 1;
+end:
+    return ws_pg_auto_end(s, own, ok, e);
+}
+
+int ws_pg_study_names(ws_store *s, json_t **names, ws_err *e)
+{
+    PGresult *r;
+    if (ws_pg_exec(s, "SELECT study_name FROM studies ORDER BY study_id", 0, NULL, 0, &r, "list studies", e)) return -1;
+    *names = json_array();
+    for (int i = 0; i < PQntuples(r); i++) json_array_append_new(*names, json_string(PQgetvalue(r, i, 0)));
+    PQclear(r);
+    return 0;
+}
+
+int ws_pg_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, study_id);
+    const char *pv[] = {id, key};
+    PGresult *r;
+    *value = NULL;
+    if (ws_pg_exec(s, system ? "SELECT value_json FROM study_system_attributes WHERE study_id=$1 AND key=$2"
+                             : "SELECT value_json FROM study_user_attributes WHERE study_id=$1 AND key=$2",
+                   2, pv, 0, &r, "read study attribute", e))
+        return -1;
+    if (PQntuples(r) > 0) {
+        *value = ws_json_load_string(PQgetvalue(r, 0, 0), key, e);
+        if (!*value) { PQclear(r); return ws_err_prefix(e, "%s: study attribute", s->path); }
+    }
+    PQclear(r);
+    return 0;
+}
+
+int ws_pg_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+{
+    char *text = ws_json_dump(value, WS_JSON_PYTHON);
+    if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, study_id);
+    const char *pv[] = {id, key, text};
+    int rc = ws_pg_run(s, system
+        ? "INSERT INTO study_system_attributes (study_id, key, value_json) VALUES ($1, $2, $3) "
+          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json"
+        : "INSERT INTO study_user_attributes (study_id, key, value_json) VALUES ($1, $2, $3) "
+          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json", 3, pv, "set study attribute", e);
+    free(text);
+    return rc;
+}
+
+int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, study_id);
+    const char *pv[] = {id};
+    PGresult *r;
+    if (ws_pg_exec(s, system ? "SELECT key, value_json FROM study_system_attributes WHERE study_id=$1 ORDER BY key"
+                             : "SELECT key, value_json FROM study_user_attributes WHERE study_id=$1 ORDER BY key",
+                   1, pv, 0, &r, "read study attributes", e))
+        return -1;
+    *obj = json_object();
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *text = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
+        json_t *v = text ? ws_json_load_string(text, "attribute", NULL) : NULL;
+        json_object_set_new(*obj, PQgetvalue(r, i, 0), v ? v : json_string(text ? text : ""));
+    }
+    PQclear(r);
+    return 0;
+}

@@ -1,0 +1,123 @@
+/* store.c — the backend-neutral face of the study store: ws_store_open picks the backend from
+ * the URL (Optuna's forms) and every other call goes through the backend's table. */
+#include <stdlib.h>
+#include <string.h>
+#include "store/backend.h"
+
+ws_db_kind ws_store_url_kind(const char *url)
+{
+    static const char *const pg[] = {"postgresql://", "postgres://", "postgresql+psycopg2://"};
+    for (size_t i = 0; i < sizeof pg / sizeof pg[0]; i++)
+        if (!strncmp(url, pg[i], strlen(pg[i]))) return WS_DB_POSTGRES;
+    return WS_DB_SQLITE;
+}
+
+const char *ws_store_sqlite_file(const char *url)
+{
+    return strncmp(url, "sqlite:///", 10) ? url : url + 10;
+}
+
+int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
+{
+    *out = NULL;
+    ws_store *s = calloc(1, sizeof *s);
+    if (!s) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    int pg = ws_store_url_kind(url) == WS_DB_POSTGRES;
+    s->ops = pg ? &ws_pg_ops : &ws_sqlite_ops;
+    if ((pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e)) { ws_store_close(s); return -1; }
+    *out = s;
+    return 0;
+}
+
+void ws_store_close(ws_store *s)
+{
+    if (!s) return;
+    s->ops->close(s);
+    free(s->path);
+    free(s);
+}
+
+const char *ws_store_path(const ws_store *s) { return s->path; }
+int ws_store_begin(ws_store *s, ws_err *e) { return s->ops->begin(s, e); }
+int ws_store_commit(ws_store *s, ws_err *e) { return s->ops->commit(s, e); }
+void ws_store_rollback(ws_store *s) { s->ops->rollback(s); }
+
+int ws_store_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
+{
+    return s->ops->study_find(s, name, out, e);
+}
+
+int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
+{
+    return s->ops->study_create(s, name, direction, out, created, e);
+}
+
+int ws_store_study_names(ws_store *s, json_t **names, ws_err *e) { return s->ops->study_names(s, names, e); }
+
+int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e)
+{
+    return s->ops->study_attr_get(s, study_id, system, key, value, e);
+}
+
+int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+{
+    return s->ops->study_attr_set(s, study_id, system, key, value, e);
+}
+
+int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
+{
+    return s->ops->trials_load(s, st, what, out, e);
+}
+
+int ws_store_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)
+{
+    return s->ops->trial_load(s, st, number, what, out, e);
+}
+
+int ws_store_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws_param *params,
+                          size_t n_params, int64_t *trial_id, int *number, ws_err *e)
+{
+    return s->ops->trial_create(s, st, state, params, n_params, trial_id, number, e);
+}
+
+int ws_store_trial_claim_waiting(ws_store *s, const ws_study *st, int64_t *trial_id, int *number, ws_err *e)
+{
+    return s->ops->trial_claim_waiting(s, st, trial_id, number, e);
+}
+
+int ws_store_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e)
+{
+    return s->ops->trial_set_params(s, trial_id, params, n, e);
+}
+
+int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e)
+{
+    return s->ops->trial_finish(s, trial_id, state, value, e);
+}
+
+int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e)
+{
+    return s->ops->trial_report(s, trial_id, step, value, stored, e);
+}
+
+int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e) { return s->ops->trial_heartbeat(s, trial_id, e); }
+
+int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
+{
+    return s->ops->trial_attr_set(s, trial_id, system, key, value, e);
+}
+
+int ws_store_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e)
+{
+    return s->ops->fail_stale(s, st, grace_s, failed, e);
+}
+
+int ws_store_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e)
+{
+    return s->ops->study_attrs(s, study_id, system, obj, e);
+}
+
+int ws_store_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e)
+{
+    return s->ops->trial_import(s, st, t, trial_id, e);
+}

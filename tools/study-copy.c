@@ -1,0 +1,74 @@
+/* study-copy — copies a study from one study database to another, SQLite or PostgreSQL, as
+ * Optuna's copy_study does: direction, study attributes and every trial with its number, state,
+ * datetimes, params, value, intermediate values and attributes. The copy is written in one
+ * transaction, so it is whole or absent. */
+#include <getopt.h>
+#include <stdio.h>
+#include "core/cli.h"
+#include "core/json.h"
+#include "store/store.h"
+
+static void usage(void)
+{
+    printf("Usage: study-copy --from URL --to URL [--study NAME] [--to-study NAME]\n"
+           "Copy a study between study databases and print {\"study\",\"to\",\"trials\"}.\n\n"
+           "  --from URL           source: a path, sqlite:///path or postgresql://user@host:port/db\n"
+           "  --to URL             destination, the same forms; created when missing (SQLite file,\n"
+           "                       or Optuna's tables in an existing PostgreSQL database)\n"
+           "  --study NAME         the study to copy (needed when the source holds several)\n"
+           "  --to-study NAME      its name in the destination (default: the same)\n"
+           "  -h, --help           show this help;  --version  show the version\n\n"
+           "Exit status: 0 success, 2 usage or input error (including a study of that name in the\n"
+           "destination), 3 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    ws_cli_init(argv[0]);
+    static const struct option opts[] = {
+        {"from", required_argument, 0, 'f'}, {"to", required_argument, 0, 't'}, {"study", required_argument, 0, 's'},
+        {"to-study", required_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    const char *from = NULL, *to = NULL, *study = NULL, *to_study = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'f': from = optarg; break;
+        case 't': to = optarg; break;
+        case 's': study = optarg; break;
+        case 'S': to_study = optarg; break;
+        case 'h': usage(); return ws_cli_finish(0);
+        case 'V': ws_cli_version();
+        default: ws_cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!from || !to) ws_cli_usage_error("--from and --to are required");
+
+    ws_err e = {0};
+    ws_store *src = NULL, *dst = NULL;
+    json_t *names = NULL;
+    int n = 0, rc = 0;
+    if (ws_store_open(&src, from, 0, &e)) goto fail;
+    if (!study) {
+        if (ws_store_study_names(src, &names, &e)) goto fail;
+        if (json_array_size(names) != 1) {
+            ws_err_set(&e, WS_EINPUT, "%s: holds %zu studies: choose one with --study", ws_store_path(src),
+                       json_array_size(names));
+            goto fail;
+        }
+        study = json_string_value(json_array_get(names, 0));
+    }
+    if (ws_store_open(&dst, to, WS_STORE_CREATE, &e) || ws_store_copy_study(src, study, dst, to_study, &n, &e)) goto fail;
+    json_t *line = json_pack("{s:s, s:s, s:i}", "study", study, "to", to_study ? to_study : study, "trials", n);
+    ws_json_print_line(stdout, line);
+    json_decref(line);
+    goto out;
+fail:
+    rc = ws_cli_report(&e);
+out:
+    json_decref(names);
+    ws_store_close(src);
+    ws_store_close(dst);
+    return ws_cli_finish(rc);
+}
