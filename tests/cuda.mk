@@ -12,7 +12,7 @@ CUDA_TESTS     := $(CUDA_TEST_DIR)/test_cuda_host $(CUDA_TEST_DIR)/test_cuda_gpu
 CUDA_EMU       := $(CUDA_TEST_DIR)/libwakesweep-cuda-emu.so
 CUDA_BENCH     := $(BUILD)/bench/cuda_bench
 
-$(CUDA_TEST_DIR)/%: tests/gpu/%.c $(LIB_A) tests/unit/harness.h
+$(CUDA_TEST_DIR)/%: tests/gpu/%.c $(LIB_A) tests/unit/harness.h tests/gpu/arrays.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
 

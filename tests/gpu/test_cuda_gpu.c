@@ -17,6 +17,7 @@
 #include <string.h>
 #include "audio/cache.h"
 #include "core/rng.h"
+#include "arrays.h"
 #include "harness.h"
 #include "nn/device.h"
 #include "nn/model.h"
@@ -31,24 +32,7 @@ static ws_rng rng;
 static double gemm_tol = TOL;
 static const char *prec_name = "fp32";
 
-static float *randv(size_t n, float lo, float hi)
-{
-    float *v = malloc((n ? n : 1) * sizeof *v);
-    for (size_t i = 0; i < n; i++) v[i] = lo + (hi - lo) * (float)ws_rng_uniform(&rng);
-    return v;
-}
-
-static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
-
-static double rel_err(const float *a, const float *b, size_t n)
-{
-    double d = 0, s = 0;
-    for (size_t i = 0; i < n; i++) {
-        d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
-        s += (double)b[i] * b[i];
-    }
-    return sqrt(d) / fmax(sqrt(s), 1e-30);
-}
+static float *randv(size_t n, float lo, float hi) { return randv_from(&rng, n, lo, hi); }
 
 /* Device copies of host arrays, and back. */
 static float *up(const float *h, size_t n)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "audio/cache.h"
 #include "core/rng.h"
+#include "arrays.h"
 #include "harness.h"
 #include "nn/cuda/api.h"
 #include "nn/cuda/kernels.h"
@@ -22,25 +23,7 @@
 
 static ws_rng rng;
 
-static float *randv(size_t n, float lo, float hi)
-{
-    float *v = malloc((n ? n : 1) * sizeof *v);
-    for (size_t i = 0; i < n; i++) v[i] = lo + (hi - lo) * (float)ws_rng_uniform(&rng);
-    return v;
-}
-
-static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
-
-/* ||a - b|| / max(||b||, tiny) */
-static double rel_err(const float *a, const float *b, size_t n)
-{
-    double d = 0, s = 0;
-    for (size_t i = 0; i < n; i++) {
-        d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
-        s += (double)b[i] * b[i];
-    }
-    return sqrt(d) / fmax(sqrt(s), 1e-30);
-}
+static float *randv(size_t n, float lo, float hi) { return randv_from(&rng, n, lo, hi); }
 
 /* C[M][N] (+)= A[M][K] B[K][N], row-major, op by flags (the GEMMs the GPU gives cuBLAS). */
 static void matmul(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float beta,
