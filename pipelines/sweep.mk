@@ -5,7 +5,8 @@
 # Interrupted sweeps resume: finished trial files stay; trials whose process died are failed
 # in the study and queued again (suggest --reap); re-running a finished sweep does nothing.
 # Variables: DATA, CONFIG, TRIALS, STUDY, DEVICE, DB, LAUNCH (a prefix for each trial command,
-# e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs),
+# e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs, or
+# SLURM_CPUS_PER_TASK in a step of its own: LAUNCH="srun -c N ..."),
 # SUGGEST_ARGS (extra suggest options, e.g. --fixed best.json; the staged pipeline uses it).
 
 CONFIG   ?= configs/studies/kws-default.json
@@ -22,11 +23,12 @@ THREADS  ?= auto
 
 TRIAL_FILES := $(shell seq -f '$(RUNS)/trial-%03g.json' 0 $$(( $(TRIALS) - 1 )) 2>/dev/null)
 SUGGEST_ARGS ?=
-SWEEP_ENV = SUGGEST_ARGS="$(SUGGEST_ARGS)" BIN=$(BIN) DB=$(DB) CONFIG=$(CONFIG) FEATURES=$(FEATURES) THREADS=$(THREADS) DEVICE=$(DEVICE) \
-            RUNS=$(RUNS) MONITOR_INTERVAL=$(MONITOR_INTERVAL)
+# DB is quoted: a PostgreSQL URL may hold '&' and '?' (postgresql://u@/db?host=/dir&port=5432).
+SWEEP_ENV = SUGGEST_ARGS="$(SUGGEST_ARGS)" BIN=$(BIN) DB='$(DB)' CONFIG=$(CONFIG) FEATURES=$(FEATURES) THREADS=$(THREADS) DEVICE=$(DEVICE) \
+            RUNS=$(RUNS) MONITOR_INTERVAL=$(MONITOR_INTERVAL) SWEEP_SLURM_STEP=$${SLURM_JOB_ID:-}.$${SLURM_STEP_ID:-}
 
 sweep: $(RUNS)/report.json $(RUNS)/report.html
-	@$(BIN)/report --db $(DB) | head -n 8
+	@$(BIN)/report --db '$(DB)' | head -n 8
 
 # Trials depend on the tools and the cache only for ordering: rebuilding a tool or the cache
 # never reruns finished trials.
@@ -38,9 +40,9 @@ $(RUNS)/.dir:
 
 $(RUNS)/report.json: $(TRIAL_FILES)
 	@bash pipelines/monitor.sh stop $(RUNS)
-	$(BIN)/report --db $(DB) --format json > $@.tmp && mv $@.tmp $@
+	$(BIN)/report --db '$(DB)' --format json > $@.tmp && mv $@.tmp $@
 
 $(RUNS)/report.html: $(RUNS)/report.json
-	$(BIN)/report --db $(DB) --format html > $@.tmp && mv $@.tmp $@
+	$(BIN)/report --db '$(DB)' --format html > $@.tmp && mv $@.tmp $@
 
 .PHONY: sweep

@@ -5,9 +5,17 @@
 # sets them).
 set -euo pipefail
 out=$1
-if [ "${THREADS:-auto}" = auto ]; then   # cores / make's job count
-  jobs=$(sed -n 's/.*-j *\([0-9][0-9]*\).*/\1/p' <<<" ${MAKEFLAGS:-}")
-  THREADS=$(( $(nproc) / ${jobs:-1} )); [ "$THREADS" -ge 1 ] || THREADS=1
+# THREADS=auto: the CPUs this trial may use. In a Slurm step of its own (LAUNCH="srun -c N ...":
+# this script runs inside the step, where srun sets SLURM_JOB_ID.SLURM_STEP_ID to other values
+# than make saw, SWEEP_SLURM_STEP) that is SLURM_CPUS_PER_TASK. Trials sharing make's CPUs (no
+# LAUNCH; make maybe inside an allocation or array task) divide them by make's -j.
+if [ "${THREADS:-auto}" = auto ]; then
+  if [ -n "${SLURM_CPUS_PER_TASK:-}" ] && [ "${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-}" != "${SWEEP_SLURM_STEP:-.}" ]; then
+    THREADS=$SLURM_CPUS_PER_TASK
+  else
+    jobs=$(sed -n 's/.*-j *\([0-9][0-9]*\).*/\1/p' <<<" ${MAKEFLAGS:-}")
+    THREADS=$(( ${SLURM_CPUS_PER_TASK:-$(nproc)} / ${jobs:-1} )); [ "$THREADS" -ge 1 ] || THREADS=1
+  fi
 fi
 rm -f "$out".tmp.*   # left by a trial of this target that was killed
 # A trial of this target that finished before a kill, but whose file was not renamed yet, is
@@ -23,8 +31,10 @@ bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
-"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --quiet - \
+# Checkpoints go beside a study file; a PostgreSQL study has no folder, so they go to RUNS.
+ckpt=(); case $DB in postgres*) ckpt=(--ckpt-dir "$RUNS") ;; esac
+"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" "${ckpt[@]}" --quiet - \
     <<<"$line" >"$tmp"
 mv "$tmp" "$out"
 trap - EXIT
-echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total | floor) s \(.reason // "")"' "$out")"
+echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total | floor) s \(.reason // "")"' "$out") ($THREADS threads)"

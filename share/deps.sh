@@ -7,7 +7,7 @@ pkgs=(
   libsqlite3-dev sqlite3 libjansson-dev libsndfile1-dev libsamplerate0-dev libkissfft-dev
   libopenblas-dev libopenblas0 jq espeak-ng sox time chromium
   python3 python3-optuna python3-numpy python3-torch python3-torchaudio
-  libpq-dev postgresql python3-psycopg2
+  libpq-dev postgresql python3-psycopg2 slurm-wlm munge
 )
 missing=()
 for p in "${pkgs[@]}"; do

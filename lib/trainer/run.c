@@ -531,9 +531,15 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         release(&c);
         return -1;
     }
+    /* Checkpoints go beside an SQLite study file; with a study on a server, to the working
+     * directory (the pipeline passes its runs folder). */
     char dbcopy[PATH_MAX];
-    snprintf(dbcopy, sizeof dbcopy, "%s", o->db);
-    snprintf(c.ckpt_dir, sizeof c.ckpt_dir, "%s", o->ckpt_dir ? o->ckpt_dir : dirname(dbcopy));
+    const char *dir = ".";
+    if (ws_store_url_kind(o->db) == WS_DB_SQLITE) {
+        snprintf(dbcopy, sizeof dbcopy, "%s", ws_store_sqlite_file(o->db));
+        dir = dirname(dbcopy);
+    }
+    snprintf(c.ckpt_dir, sizeof c.ckpt_dir, "%s", o->ckpt_dir ? o->ckpt_dir : dir);
     snprintf(c.ckpt, sizeof c.ckpt, "%s/trial-%d.ckpt", c.ckpt_dir, c.number);
     ws_atomic_reap(c.ckpt_dir);   /* checkpoints half-written by trials killed before this one */
     json_t *pid = json_integer(getpid());

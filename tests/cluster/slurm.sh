@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/cluster/slurm.sh — a throwaway one-node Slurm cluster in a temporary directory: its own
 # munged (private key and socket), slurmctld and slurmd on private ports, every file (config,
 # state, spool, logs, pid files) under DIR, so nothing in /etc/slurm or /run is touched and a
@@ -16,7 +17,7 @@ slurm_missing() {
 }
 
 # slurm_start DIR: writes DIR/slurm.conf, starts the three daemons and waits until the node is
-# idle (about 1 s). Ports: WS_SLURM_PORT (slurmctld, default 56817) and the one after (slurmd).
+# idle (about 1 s). DIR's parents must be reachable by the munge user. Ports: WS_SLURM_PORT (slurmctld, default 56817) and the one after (slurmd).
 slurm_start() {
   local d=$1 port=${WS_SLURM_PORT:-56817} host i
   PATH=$PATH:/usr/sbin
@@ -67,6 +68,13 @@ EOF
   return 1
 }
 
+# slurm_steps_left DIR: true while a slurmstepd runs (its socket NODE_JOB.STEP is in the spool).
+slurm_steps_left() {
+  local f
+  for f in "$1"/spool/*; do [[ ${f##*/} =~ _[0-9]+\.[0-9]+$ ]] && return 0; done
+  return 1
+}
+
 # slurm_stop DIR: cancels every job, waits for their processes to go (slurmstepd outlives
 # slurmd otherwise), stops slurmd, slurmctld and munged. Safe to call twice or after a failed
 # start.
@@ -79,7 +87,7 @@ slurm_stop() {
     # shellcheck disable=SC2086  # a list of job ids
     [ -z "$jobs" ] || scancel $jobs 2>/dev/null
     for ((i = 0; i < 100; i++)); do   # 10 s at most (KillWait is 2 s)
-      [ -z "$(squeue -h -o %A 2>/dev/null)" ] && [ -z "$(ls "$d/spool" | grep -E "_[0-9]+\.[0-9]+$")" ] && break
+      [ -z "$(squeue -h -o %A 2>/dev/null)" ] && ! slurm_steps_left "$d" && break
       sleep 0.1
     done
   fi

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# pipelines/slurm-array.sh [NAME=VALUE...] [-- SBATCH_OPTION...] — a sweep as one Slurm job
+# array: task i builds trial target i of pipelines/sweep.mk (`make RUNS/trial-iii.json`: one
+# suggest | train-trial through pipelines/trial.sh, written to a temporary file and renamed), at
+# most PARALLEL tasks at once (sbatch --array=0-TRIALS-1%PARALLEL). One index per target, so no
+# two tasks build the same file, and a re-submitted array skips the finished ones.
+#   NAME=VALUE   the sweep's make variables (CONFIG DB DATA FEATURES TRIALS RUNS BUILD BIN DEVICE
+#                THREADS ...), and PARALLEL (default 16)
+#   SBATCH_OPTION  passed to sbatch: -c N (each trial's threads follow SLURM_CPUS_PER_TASK),
+#                --gres=gpu:1, -p PART, --wait (wait for the array, then make the report)
+# Run it from the repository on shared storage, with FEATURES there and DB a PostgreSQL URL
+# (SQLite must not be shared between machines). The tools and the feature cache are built here
+# first, so tasks only train. Task logs: RUNS/slurm-JOB_TASK.out; the batch script: RUNS/slurm-array.sh.
+#   pipelines/slurm-array.sh CONFIG=configs/studies/kws-default.json TRIALS=200 PARALLEL=16 \
+#       DB=postgresql://me@db:5432/sweeps FEATURES=/shared/kws.feat -- -c4 --gres=gpu:1
+# Without --wait it prints the job id; `make sweep` with the same variables writes the report
+# once every task has finished. Exit status: sbatch's (with --wait: the highest task's), 2 on
+# bad arguments.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+vars=() sb=() parallel=16 trials=20 wait=0
+usage() { echo "slurm-array.sh: $*" >&2; echo "usage: pipelines/slurm-array.sh [NAME=VALUE...] [-- SBATCH_OPTION...]" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --) shift; sb=("$@"); break ;;
+    -h | --help) sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    PARALLEL=*) parallel=${1#*=} ;;
+    TRIALS=*) trials=${1#*=}; vars+=("$1") ;;
+    [A-Za-z_]*=*) vars+=("$1") ;;
+    *) usage "$1: expected NAME=VALUE, or -- before sbatch options" ;;
+  esac
+  shift
+done
+[[ $trials =~ ^[1-9][0-9]*$ ]] || usage "TRIALS=$trials: expected a positive integer"
+[[ $parallel =~ ^[1-9][0-9]*$ ]] || usage "PARALLEL=$parallel: expected a positive integer"
+for o in "${sb[@]}"; do [ "$o" != --wait ] && [ "$o" != -W ] || wait=1; done
+
+mk=(make -s --no-print-directory -C "$root" "${vars[@]}")
+# Once, here: tasks starting together must not race to build the tools or the cache.
+"${mk[@]}" all features
+# RUNS as sweep.mk computes it (from CONFIG's study name unless given): the task's target must
+# be spelled as make spells it.
+# shellcheck disable=SC2016  # $(RUNS) is for make
+runs=$("${mk[@]}" --eval 'ws-print-runs: ; @echo $(RUNS)' ws-print-runs)
+case $runs in /*) abs=$runs ;; *) abs=$root/$runs ;; esac
+mkdir -p "$abs"
+
+script=$abs/slurm-array.sh
+{
+  echo '#!/usr/bin/env bash'
+  echo '# written by pipelines/slurm-array.sh: array task i builds trial target i'
+  echo "target=\$(printf $(printf %q "$runs/trial-%03d.json") \"\$SLURM_ARRAY_TASK_ID\")"
+  echo "exec $(printf '%q ' "${mk[@]}")\"\$target\""
+} >"$script.tmp.$$"
+mv "$script.tmp.$$" "$script"
+
+rc=0
+sbatch --array="0-$((trials - 1))%$parallel" --job-name=ws-sweep --output="$abs/slurm-%A_%a.out" \
+  --parsable "${sb[@]}" "$script" || rc=$?
+[ "$rc" = 0 ] && [ "$wait" = 1 ] && "${mk[@]}" sweep
+exit "$rc"
