@@ -13,6 +13,9 @@
  *
  * Gradients with respect to parameters are accumulated (+=) so micro-batches can add up; input
  * gradients are overwritten. A NULL dx means "not needed" (layers with nothing trainable below).
+ * dx may alias (model.c reuses buffers so; every backend must allow it): dy itself for batch
+ * norm, ReLU and dropout (elementwise), and the layer's own output y for linear, convolution
+ * and depthwise convolution (y is read only by the fused ReLU's mask, before dx is written).
  * Scratch space comes from the model's activation arena: conv_work and dwconv_work say how much
  * (for the thread count in effect; the model re-sizes when threads() changes). */
 #ifndef WS_NN_BACKEND_H

@@ -1,6 +1,8 @@
-/* backend_cpu.c — the CPU backend: GEMMs through OpenBLAS (cblas), everything else as plain
- * loops over the per-element functions of nn/elementwise.h. Layouts and accumulation rules are
- * described in nn/backend.h.
+/* backend_cpu.c — the CPU backend: GEMMs through OpenBLAS (cblas), or on AVX-512 CPUs the
+ * convolutions' GEMMs (weights times columns or planes) and depthwise convolutions through
+ * this file's own AVX-512 kernels; everything else as plain loops over the per-element
+ * functions of nn/elementwise.h. Layouts, accumulation and aliasing rules are described in
+ * nn/backend.h. tests/unit/test_nn_cpu_kernels.c checks every path against a direct reference.
  *
  * Threads: one pool (cpu_pool.c) of `threads` threads runs every operation, each thread on its
  * share: GEMMs split by rows or columns of the output (OpenBLAS itself stays on one thread, so
@@ -19,6 +21,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "nn/cpu_pool.h"
 #include "nn/elementwise.h"
 #include "nn/nn.h"
@@ -27,6 +30,14 @@
 #define HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define HOT
+#endif
+
+/* For loops GCC would otherwise turn into memcpy/memset calls: on short rows the call costs
+ * more than the copy. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define NO_LIBCALLS
 #endif
 
 #define BLOCK 512
@@ -44,16 +55,53 @@ static size_t round_up(size_t n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
 
 /* ---- memory ------------------------------------------------------------------------------------ */
 
+/* Every block starts with a 64-byte header saying how it was made. Blocks of 2 MiB and more
+ * (the activation arena, large models) are fresh anonymous mappings, which the kernel hands
+ * out zeroed, advised to use transparent huge pages: the first forward pass then takes one page
+ * fault per 2 MiB instead of per 4 KiB. On a virtual machine a fault costs tens of
+ * microseconds, and faulting in a dscnn arena page by page took seconds before the first
+ * step. The data starts 64 bytes into a 2 MiB-aligned mapping, so it stays 64-byte aligned. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define MAP_MIN HUGE_PAGE
+
+typedef struct {
+    void *base;          /* what munmap or free takes */
+    size_t map_len;      /* 0: from posix_memalign */
+} alloc_hdr;
+
 static void *cpu_alloc(size_t bytes)
 {
-    void *p = NULL;
     size_t n = (bytes + 63) & ~(size_t)63;
-    if (posix_memalign(&p, 64, n ? n : 64) != 0) return NULL;
-    memset(p, 0, n ? n : 64);
-    return p;
+    if (n >= MAP_MIN) {
+        size_t len = n + 64 + HUGE_PAGE;
+        void *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (base == MAP_FAILED) return NULL;
+        char *at = (char *)(((uintptr_t)base + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+#ifdef MADV_HUGEPAGE
+        madvise(at, n + 64, MADV_HUGEPAGE);   /* a hint: without THP it is ordinary memory */
+#endif
+        alloc_hdr *h = (alloc_hdr *)at;
+        h->base = base;
+        h->map_len = len;
+        return at + 64;
+    }
+    void *p = NULL;
+    if (posix_memalign(&p, 64, n + 64) != 0) return NULL;
+    memset(p, 0, n + 64);
+    alloc_hdr *h = p;
+    h->base = p;
+    h->map_len = 0;
+    return (char *)p + 64;
 }
 
-static void cpu_release(void *p) { free(p); }
+static void cpu_release(void *p)
+{
+    if (!p) return;
+    alloc_hdr *h = (alloc_hdr *)((char *)p - 64);
+    if (h->map_len) munmap(h->base, h->map_len);
+    else free(h->base);
+}
+
 static void cpu_upload(void *dst, const void *src, size_t bytes) { if (bytes) memmove(dst, src, bytes); }
 static void cpu_download(void *dst, const void *src, size_t bytes) { if (bytes) memmove(dst, src, bytes); }
 
@@ -99,10 +147,109 @@ HOT static void dropout_k(size_t n, size_t base, float p, uint64_t seed, const f
     for (size_t i = 0; i < n; i++) y[i] = x[i] * nn_dropout_factor(seed, base + i, p);
 }
 
+HOT static void dropout_inplace_k(size_t n, size_t base, float p, uint64_t seed, float *restrict y)
+{
+    for (size_t i = 0; i < n; i++) y[i] *= nn_dropout_factor(seed, base + i, p);
+}
+
 HOT static void bias_relu(size_t n, float *y, float b, int relu)
 {
     if (relu) for (size_t i = 0; i < n; i++) y[i] = nn_relu(y[i] + b);
     else if (b != 0.0f) for (size_t i = 0; i < n; i++) y[i] += b;
+}
+
+/* ---- GEMMs with contiguous rows of B: an AVX-512 kernel ---------------------------------------- */
+
+/* C[m][n] = sum_k a(m, k) B[k][n], then + bias[m] and ReLU when asked, for row-major B and C
+ * and a(m, k) = A[m a_rs + k a_cs]: the shape of every convolution GEMM here (weights times
+ * im2col columns or a pointwise input, giving output planes). OpenBLAS packs B, the large
+ * operand, before each such product, zeroes C for beta = 0, and its kernel is chosen by
+ * OPENBLAS_CORETYPE (which may name an AVX2 core on an AVX-512 CPU). On CPUs with AVX-512 this
+ * kernel reads B in place instead: tiles of 8 rows x 32 columns in 16 registers, a column panel
+ * of B (K x 32 floats) staying in L1 across the row tiles; bias and ReLU are applied on the way
+ * out. The sums run over k in order, so results differ from OpenBLAS's by rounding only.
+ * M must be a multiple of 8 (channel counts); other shapes, and other CPUs, use OpenBLAS. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define ROWS_AVX512 1
+
+#define MR 8
+#define NR 32
+
+__attribute__((target("avx512f"))) static void gemm_rows_avx512(int M, int N, int K, const float *A, int a_rs,
+                                                                 int a_cs, const float *B, int ldb, float *C, int ldc,
+                                                                 int accumulate, const float *bias, int relu)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    for (int n0 = 0; n0 < N; n0 += NR) {
+        int nr = N - n0 < NR ? N - n0 : NR;
+        __mmask16 k0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
+        __mmask16 k1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+        for (int m0 = 0; m0 < M; m0 += MR) {
+            __m512 c[MR][2];
+            for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = zero;
+            const float *a = A + (size_t)m0 * a_rs, *b = B + n0;
+            for (int k = 0; k < K; k++, b += ldb) {
+                __m512 b0 = _mm512_maskz_loadu_ps(k0, b), b1 = _mm512_maskz_loadu_ps(k1, b + 16);
+                const float *ak = a + (size_t)k * a_cs;
+                for (int r = 0; r < MR; r++) {
+                    __m512 av = _mm512_set1_ps(ak[(size_t)r * a_rs]);
+                    c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);
+                    c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);
+                }
+            }
+            for (int r = 0; r < MR; r++) {
+                float *cr = C + (size_t)(m0 + r) * ldc + n0;
+                __m512 v0 = c[r][0], v1 = c[r][1];
+                if (accumulate) {
+                    v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(k0, cr));
+                    v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(k1, cr + 16));
+                }
+                if (bias) {
+                    __m512 bv = _mm512_set1_ps(bias[m0 + r]);
+                    v0 = _mm512_add_ps(v0, bv);
+                    v1 = _mm512_add_ps(v1, bv);
+                }
+                if (relu) {          /* max(v, 0) is 0 for NaN and -0 as nn_relu */
+                    v0 = _mm512_max_ps(v0, zero);
+                    v1 = _mm512_max_ps(v1, zero);
+                }
+                _mm512_mask_storeu_ps(cr, k0, v0);
+                _mm512_mask_storeu_ps(cr + 16, k1, v1);
+            }
+        }
+    }
+}
+#endif
+
+/* Whether gemm_rows runs its own kernel for M rows (else OpenBLAS). */
+static int rows_kernel(int M)
+{
+#ifdef ROWS_AVX512
+    return M % MR == 0 && __builtin_cpu_supports("avx512f");
+#else
+    (void)M;
+    return 0;
+#endif
+}
+
+/* C = a B (+ C when accumulate), then bias and ReLU (see above). */
+static void gemm_rows(int M, int N, int K, const float *A, int a_rs, int a_cs, const float *B, int ldb, float *C,
+                      int ldc, int accumulate, const float *bias, int relu)
+{
+#ifdef ROWS_AVX512
+    if (rows_kernel(M)) {
+        gemm_rows_avx512(M, N, K, A, a_rs, a_cs, B, ldb, C, ldc, accumulate, bias, relu);
+        return;
+    }
+#endif
+    float beta = accumulate ? 1.0f : 0.0f;
+    if (a_cs == 1)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, A, a_rs, B, ldb, beta, C, ldc);
+    else   /* a(m, k) = A[k a_cs + m]: A is the transpose of a row-major [K][M] */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, K, 1.0f, A, a_cs, B, ldb, beta, C, ldc);
+    if (bias || relu)
+        for (int m = 0; m < M; m++) bias_relu((size_t)N, C + (size_t)m * ldc, bias ? bias[m] : 0.0f, relu);
 }
 
 /* Sum of x[0..n), float lanes per block, blocks in double. */
@@ -114,6 +261,24 @@ HOT static double sum_f(const float *x, size_t n)
         float s = 0.0f;
 #pragma omp simd reduction(+:s)
         for (size_t k = 0; k < e; k++) s += x[i + k];
+        total += s;
+    }
+    return total;
+}
+
+/* dy = relu'(y) dy in place, returning the sum of the masked dy (one pass; sum as sum_f). */
+HOT static double relu_mask_sum(size_t n, const float *restrict y, float *restrict dy)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t e = n - i < BLOCK ? n - i : BLOCK;
+        float s = 0.0f;
+#pragma omp simd reduction(+:s)
+        for (size_t k = 0; k < e; k++) {
+            float d = nn_relu_grad(y[i + k], dy[i + k]);
+            dy[i + k] = d;
+            s += d;
+        }
         total += s;
     }
     return total;
@@ -181,7 +346,10 @@ static void ew_task(void *vc, int t, int nt)
     case EW_RELU: relu_k(k, c->x + lo, c->y + lo); break;
     case EW_RELU_GRAD: relu_grad_k(k, c->x + lo, c->x2 + lo, c->y + lo); break;
     case EW_RELU_MASK: relu_mask_k(k, c->x + lo, c->y + lo); break;
-    case EW_DROPOUT: dropout_k(k, lo, c->a, c->seed, c->x + lo, c->y + lo); break;
+    case EW_DROPOUT:
+        if (c->x == c->y) dropout_inplace_k(k, lo, c->a, c->seed, c->y + lo);
+        else dropout_k(k, lo, c->a, c->seed, c->x + lo, c->y + lo);
+        break;
     case EW_SUMSQ: c->part[t] = sumsq_f(c->x + lo, k); break;
     }
 }
@@ -203,7 +371,11 @@ static void cpu_copy(float *dst, const float *src, size_t n) { if (n && dst != s
 static void cpu_scale(size_t n, float s, float *x) { ew(EW_SCALE, n, x, NULL, NULL, s, 0); }
 static double cpu_sumsq(size_t n, const float *x) { return ew(EW_SUMSQ, n, NULL, x, NULL, 0, 0); }
 static void cpu_relu_fwd(size_t n, const float *x, float *y) { ew(EW_RELU, n, y, x, NULL, 0, 0); }
-static void cpu_relu_bwd(size_t n, const float *y, const float *dy, float *dx) { ew(EW_RELU_GRAD, n, dx, y, dy, 0, 0); }
+static void cpu_relu_bwd(size_t n, const float *y, const float *dy, float *dx)
+{
+    if (dx == dy) ew(EW_RELU_MASK, n, dx, y, NULL, 0, 0);   /* in place (see backend.h) */
+    else ew(EW_RELU_GRAD, n, dx, y, dy, 0, 0);
+}
 static void relu_mask(size_t n, const float *y, float *dy) { ew(EW_RELU_MASK, n, dy, y, NULL, 0, 0); }
 
 static void cpu_dropout_fwd(size_t n, float p, uint64_t seed, const float *x, float *y)
@@ -287,26 +459,75 @@ static int is_pointwise(const nn_geom *g)
     return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
 }
 
+/* Stride 1 with w_out == w_in (odd kernels, "same" padding): row oh of tap (i, j) reads row
+ * oh + i - ph at column offset j - pw, so all valid rows of a plane are one contiguous block
+ * at offset (i - ph) w + (j - pw); only the columns that wrapped into the neighbouring row
+ * (the first pw - j or the last j - pw of each row) are wrong and get zeroed. */
+static int im_flat(const nn_geom *g) { return g->sh == 1 && g->sw == 1 && g->w_out == g->w_in; }
+
+/* The input gradient of a stride-1 convolution is itself a convolution: of dy, with the
+ * kernel flipped and its in and out channels swapped, and padding k - 1 - p:
+ *   dx[c][ih][iw] = sum_{o,i',j'} w[o][c][kh-1-i'][kw-1-j'] dy[o][ih + i' - (kh-1-ph)][iw + j' - (kw-1-pw)].
+ * Computing it so (im2col of dy, then one GEMM of the forward's shape writing dx) replaces the
+ * GEMM into columns [K][P], the column-to-image additions and the zeroing of dx. The flat
+ * geometries have it; other strides keep col2im. */
+static int dx_as_conv(const nn_geom *g) { return im_flat(g) && g->ph <= g->kh - 1 && g->pw <= g->kw - 1; }
+
+static nn_geom transposed_geom(const nn_geom *g)
+{
+    nn_geom t = {g->n, g->c_out, g->h_out, g->w_out, g->c_in, g->h_in, g->w_in, g->kh, g->kw, 1, 1,
+                 g->kh - 1 - g->ph, g->kw - 1 - g->pw};
+    return t;
+}
+
+/* Column floats per sample: of x, and (dx_as_conv) of dy for the input gradient. */
+static size_t cols_per_sample(const nn_geom *g)
+{
+    size_t a = (size_t)g->c_in * g->kh * g->kw * g->h_out * g->w_out;
+    size_t b = dx_as_conv(g) ? (size_t)g->c_out * g->kh * g->kw * g->h_in * g->w_in : 0;
+    return a > b ? a : b;
+}
+
 /* Samples per im2col chunk. */
 static int conv_chunk(const nn_geom *g)
 {
-    size_t per = (size_t)g->c_in * g->kh * g->kw * g->h_out * g->w_out;
+    size_t per = cols_per_sample(g);
     size_t c = per ? cols_budget / per : (size_t)g->n;
     if (c < 1) c = 1;
     if (c > (size_t)g->n) c = (size_t)g->n;
     return (int)c;
 }
 
-/* Per thread: cols and dcols [K][chunk P], and partial dw [c_out][K] and db [c_out]. */
-static size_t conv_thread_work(const nn_geom *g)
+/* The weight gradient dw[o][k] = sum_p dy[o][p] cols[k][p] as gemm_rows takes it: transposed,
+ * dw^T[k][o] = sum_p cols[k][p] dy^T[p][o], with the chunk's dy transposed first (c_out x P
+ * floats, cheap next to the product). Where gemm_rows has its kernel for K rows. */
+static int dw_transposed(const nn_geom *g) { return rows_kernel(g->c_in * g->kh * g->kw); }
+
+/* Per thread: cols [chunk][cols_per_sample], dcols [K][chunk P] (col2im path only), the
+ * partial dw [c_out][K] (or dw^T [K][c_out]), dy^T [chunk P][c_out] (dw_transposed). After
+ * every thread's share: the flipped weights [c_in][c_out kh kw] (dx_as_conv). */
+typedef struct {
+    size_t cols, dcols, dw, dyt, per_thread, wt;
+} conv_layout;
+
+static conv_layout conv_work_layout(const nn_geom *g)
 {
-    size_t K = (size_t)g->c_in * g->kh * g->kw, P = (size_t)g->h_out * g->w_out;
-    return 2 * round_up(K * P * (size_t)conv_chunk(g)) + round_up((size_t)g->c_out * K) + round_up((size_t)g->c_out);
+    size_t K = (size_t)g->c_in * g->kh * g->kw, P = (size_t)g->h_out * g->w_out, chunk = (size_t)conv_chunk(g);
+    conv_layout l;
+    l.cols = 0;
+    l.dcols = round_up(cols_per_sample(g) * chunk);
+    l.dw = l.dcols + (dx_as_conv(g) ? 0 : round_up(K * P * chunk));
+    l.dyt = l.dw + round_up((size_t)g->c_out * K);
+    l.per_thread = l.dyt + (dw_transposed(g) ? round_up(chunk * P * (size_t)g->c_out) : 0);
+    l.wt = (size_t)nn_pool_threads() * l.per_thread;
+    return l;
 }
 
 static size_t cpu_conv_work(const nn_geom *g)
 {
-    return is_pointwise(g) ? 0 : (size_t)nn_pool_threads() * conv_thread_work(g);
+    if (is_pointwise(g)) return 0;
+    conv_layout l = conv_work_layout(g);
+    return l.wt + (dx_as_conv(g) ? round_up((size_t)g->c_in * g->c_out * g->kh * g->kw) : 0);
 }
 
 /* Output columns [lo, hi) of a row whose input column is o * s - p + j lie inside [0, len). */
@@ -319,12 +540,6 @@ static void valid_range(int out, int s, int p, int j, int len, int *lo, int *hi)
     *lo = l;
     *hi = h + 1 > l ? h + 1 : l;
 }
-
-/* Stride 1 with w_out == w_in (odd kernels, "same" padding): row oh of tap (i, j) reads row
- * oh + i - ph at column offset j - pw, so all valid rows of a plane are one contiguous block
- * at offset (i - ph) w + (j - pw); only the columns that wrapped into the neighbouring row
- * (the first pw - j or the last j - pw of each row) are wrong and get zeroed. */
-static int im_flat(const nn_geom *g) { return g->sh == 1 && g->sw == 1 && g->w_out == g->w_in; }
 
 /* Valid output rows [lo, hi) of tap row i: 0 <= oh + i - ph < h_in. */
 static void row_range(const nn_geom *g, int i, int *lo, int *hi)
@@ -345,15 +560,15 @@ HOT static void add_k(float *restrict dst, const float *restrict src, size_t n)
     for (size_t i = 0; i < n; i++) dst[i] += src[i];
 }
 
-/* Zeroes the wrapped columns of rows [r0, r1) of a plane of width w for column offset d. */
-static void zero_wrapped(float *plane, int w, int r0, int r1, int d)
+/* Zeroes the wrapped columns of rows [r0, r1) of a plane of width w for column offset d: a
+ * column or two per row, stored directly (a memset call per row cost more than the copy). */
+NO_LIBCALLS static void zero_wrapped(float *plane, int w, int r0, int r1, int d)
 {
-    if (d == 0) return;
-    for (int r = r0; r < r1; r++) {
-        float *row = plane + (size_t)r * w;
-        if (d < 0) for (int k = 0; k < -d && k < w; k++) row[k] = 0.0f;
-        else for (int k = w - d > 0 ? w - d : 0; k < w; k++) row[k] = 0.0f;
-    }
+    if (d == 0 || r1 <= r0) return;
+    int k0 = d < 0 ? 0 : (w - d > 0 ? w - d : 0), k1 = d < 0 ? (-d < w ? -d : w) : w;
+    float *row = plane + (size_t)r0 * w;
+    for (int r = r0; r < r1; r++, row += w)
+        for (int k = k0; k < k1; k++) row[k] = 0.0f;
 }
 
 /* cols[(c, i, j)][(b - b0, oh, ow)] = x[c][b][oh sh - ph + i][ow sw - pw + j] or 0 outside. */
@@ -445,6 +660,11 @@ typedef struct {
     int relu;
 } conv_ctx;
 
+/* Pointwise GEMMs run over blocks of this many columns (positions): OpenBLAS first zeroes the
+ * output of a beta = 0 GEMM, and over a whole batch (dscnn: 64 x 17 MB) that pass and the
+ * kernel's would each go to memory; a block's output and input (c x 1024 floats) stay in L2. */
+#define PW_COLS 1024
+
 /* Pointwise forward: columns (samples x positions) of the output. */
 static void pw_fwd_task(void *vc, int t, int nt)
 {
@@ -452,10 +672,10 @@ static void pw_fwd_task(void *vc, int t, int nt)
     const nn_geom *g = c->g;
     size_t nP = (size_t)g->n * g->h_out * g->w_out, lo, hi;
     nn_pool_range(nP, t, nt, 64, &lo, &hi);
-    if (lo >= hi) return;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->c_out, (int)(hi - lo), g->c_in, 1.0f, c->w, g->c_in,
-                c->x + lo, (int)nP, 0.0f, c->out_y + lo, (int)nP);
-    for (int o = 0; o < g->c_out; o++) bias_relu(hi - lo, c->out_y + (size_t)o * nP + lo, c->b ? c->b[o] : 0.0f, c->relu);
+    for (size_t a = lo; a < hi; a += PW_COLS) {
+        size_t e = hi - a < PW_COLS ? hi - a : PW_COLS;
+        gemm_rows(g->c_out, (int)e, g->c_in, c->w, g->c_in, 1, c->x + a, (int)nP, c->out_y + a, (int)nP, 0, c->b, c->relu);
+    }
 }
 
 /* im2col forward: samples, in chunks, with the thread's own column buffer. */
@@ -465,15 +685,13 @@ static void im_fwd_task(void *vc, int t, int nt)
     const nn_geom *g = c->g;
     size_t P = (size_t)g->h_out * g->w_out, nP = (size_t)g->n * P, s0, s1;
     int K = g->c_in * g->kh * g->kw, chunk = conv_chunk(g);
-    float *cols = c->work + (size_t)t * conv_thread_work(g);
+    float *cols = c->work + (size_t)t * conv_work_layout(g).per_thread;
     nn_pool_range((size_t)g->n, t, nt, 1, &s0, &s1);
     for (int b0 = (int)s0; b0 < (int)s1; b0 += chunk) {
         int nb = (int)s1 - b0 < chunk ? (int)s1 - b0 : chunk;
         im2col(g, c->x, b0, nb, cols);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->c_out, (int)(nb * P), K, 1.0f, c->w, K, cols,
-                    (int)(nb * P), 0.0f, c->out_y + (size_t)b0 * P, (int)nP);
-        for (int o = 0; o < g->c_out; o++)
-            bias_relu((size_t)nb * P, c->out_y + (size_t)o * nP + (size_t)b0 * P, c->b ? c->b[o] : 0.0f, c->relu);
+        gemm_rows(g->c_out, (int)(nb * P), K, c->w, K, 1, cols, (int)(nb * P), c->out_y + (size_t)b0 * P, (int)nP, 0,
+                  c->b, c->relu);
     }
 }
 
@@ -495,8 +713,9 @@ static void conv_dy_task(void *vc, int t, int nt)
     nn_pool_range((size_t)g->c_out, t, nt, 1, &o0, &o1);
     for (size_t o = o0; o < o1; o++) {
         float *row = c->dy + o * nP;
-        if (c->relu) relu_mask_k(nP, c->y + o * nP, row);
-        if (c->db) c->db[o] += (float)sum_f(row, nP);
+        if (c->relu && c->db) c->db[o] += (float)relu_mask_sum(nP, c->y + o * nP, row);
+        else if (c->relu) relu_mask_k(nP, c->y + o * nP, row);
+        else c->db[o] += (float)sum_f(row, nP);
     }
 }
 
@@ -511,39 +730,77 @@ static void pw_bwd_task(void *vc, int t, int nt)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(o1 - o0), g->c_in, (int)nP, 1.0f, c->dy + o0 * nP,
                     (int)nP, c->x, (int)nP, 1.0f, c->dw + o0 * g->c_in, g->c_in);
     nn_pool_range(nP, t, nt, 64, &lo, &hi);
-    if (c->dx && hi > lo)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g->c_in, (int)(hi - lo), g->c_out, 1.0f, c->w, g->c_in,
-                    c->dy + lo, (int)nP, 0.0f, c->dx + lo, (int)nP);
+    for (size_t a = lo; c->dx && a < hi; a += PW_COLS) {
+        size_t e = hi - a < PW_COLS ? hi - a : PW_COLS;
+        gemm_rows(g->c_in, (int)e, g->c_out, c->w, 1, g->c_in, c->dy + a, (int)nP, c->dx + a, (int)nP, 0, NULL, 0);
+    }
+}
+
+/* out[p][r] = in[r][p] for r < rows, p < n: in has rows of stride ld. Blocks of 16 positions
+ * keep the rows' cache lines in use. */
+HOT static void transpose(int rows, size_t n, const float *restrict in, size_t ld, float *restrict out)
+{
+    for (size_t p0 = 0; p0 < n; p0 += 16) {
+        size_t pe = n - p0 < 16 ? n - p0 : 16;
+        for (int r = 0; r < rows; r++) {
+            const float *src = in + (size_t)r * ld + p0;
+            for (size_t p = 0; p < pe; p++) out[(p0 + p) * (size_t)rows + r] = src[p];
+        }
+    }
 }
 
 /* im2col backward: samples in chunks; dw into the thread's partial (summed afterwards), dx of
- * the thread's own samples directly. */
+ * the thread's own samples directly (as a convolution of dy, or through col2im). */
 static void im_bwd_task(void *vc, int t, int nt)
 {
     conv_ctx *c = vc;
     const nn_geom *g = c->g;
     size_t P = (size_t)g->h_out * g->w_out, nP = (size_t)g->n * P, s0, s1;
     size_t plane = (size_t)g->h_in * g->w_in;
-    int K = g->c_in * g->kh * g->kw, chunk = conv_chunk(g);
-    float *cols = c->work + (size_t)t * conv_thread_work(g);
-    float *dcols = cols + round_up((size_t)K * P * chunk);
-    float *dw = dcols + round_up((size_t)K * P * chunk);
+    int K = g->c_in * g->kh * g->kw, chunk = conv_chunk(g), as_conv = dx_as_conv(g);
+    int Kt = g->c_out * g->kh * g->kw;
+    conv_layout l = conv_work_layout(g);
+    float *cols = c->work + (size_t)t * l.per_thread, *dcols = cols + l.dcols, *dw = cols + l.dw, *dyt = cols + l.dyt;
+    int dwt = dw_transposed(g);
+    const float *wt = c->work + l.wt;
+    nn_geom gt = transposed_geom(g);
     memset(dw, 0, (size_t)g->c_out * K * sizeof *dw);
     nn_pool_range((size_t)g->n, t, nt, 1, &s0, &s1);
-    if (c->dx)
+    if (c->dx && !as_conv)
         for (int ch = 0; ch < g->c_in; ch++)
             memset(c->dx + ((size_t)ch * g->n + s0) * plane, 0, (s1 - s0) * plane * sizeof *c->dx);
     for (int b0 = (int)s0; b0 < (int)s1; b0 += chunk) {
         int nb = (int)s1 - b0 < chunk ? (int)s1 - b0 : chunk;
         const float *dy = c->dy + (size_t)b0 * P;
         im2col(g, c->x, b0, nb, cols);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->c_out, K, (int)(nb * P), 1.0f, dy, (int)nP, cols,
-                    (int)(nb * P), 1.0f, dw, K);
+        if (dwt) {
+            transpose(g->c_out, (size_t)nb * P, dy, nP, dyt);
+            gemm_rows(K, g->c_out, (int)(nb * P), cols, (int)(nb * P), 1, dyt, g->c_out, dw, g->c_out, 1, NULL, 0);
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->c_out, K, (int)(nb * P), 1.0f, dy, (int)nP, cols,
+                        (int)(nb * P), 1.0f, dw, K);
+        }
         if (!c->dx) continue;
+        if (as_conv) {
+            im2col(&gt, c->dy, b0, nb, cols);
+            gemm_rows(g->c_in, (int)(nb * plane), Kt, wt, Kt, 1, cols, (int)(nb * plane), c->dx + (size_t)b0 * plane,
+                      (int)((size_t)g->n * plane), 0, NULL, 0);
+            continue;
+        }
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, (int)(nb * P), g->c_out, 1.0f, c->w, K, dy, (int)nP,
                     0.0f, dcols, (int)(nb * P));
         col2im(g, dcols, b0, nb, c->dx);
     }
+}
+
+/* wt[c][o][i][j] = w[o][c][kh-1-i][kw-1-j]: the kernel of the input gradient (dx_as_conv). */
+static void flip_weights(const nn_geom *g, const float *w, float *wt)
+{
+    int taps = g->kh * g->kw;
+    for (int c = 0; c < g->c_in; c++)
+        for (int o = 0; o < g->c_out; o++)
+            for (int k = 0; k < taps; k++)
+                wt[((size_t)c * g->c_out + o) * taps + k] = w[((size_t)o * g->c_in + c) * taps + (taps - 1 - k)];
 }
 
 static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const float *y, float *dy,
@@ -556,12 +813,15 @@ static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const
         nn_pool_run_if(nP * g->c_out * g->c_in / 16, PAR_MIN, pw_bwd_task, &c);
         return;
     }
+    conv_layout l = conv_work_layout(g);
+    if (dx && dx_as_conv(g)) flip_weights(g, w, work + l.wt);
     nn_pool_run(im_bwd_task, &c);
-    size_t K = (size_t)g->c_in * g->kh * g->kw, per = conv_thread_work(g);
-    size_t off = 2 * round_up(K * (size_t)g->h_out * g->w_out * (size_t)conv_chunk(g));
+    size_t K = (size_t)g->c_in * g->kh * g->kw;
     for (int t = 0; t < nn_pool_threads(); t++) {
-        const float *part = work + (size_t)t * per + off;
-        for (size_t i = 0; i < (size_t)g->c_out * K; i++) dw[i] += part[i];
+        const float *part = work + (size_t)t * l.per_thread + l.dw;
+        if (!dw_transposed(g)) { add_k(dw, part, (size_t)g->c_out * K); continue; }
+        for (int o = 0; o < g->c_out; o++)
+            for (size_t k = 0; k < K; k++) dw[(size_t)o * K + k] += part[k * (size_t)g->c_out + o];
     }
 }
 
@@ -630,9 +890,11 @@ static size_t dw_thread_work(const nn_geom *g)
     return round_up(2 * hp * wp + (size_t)g->h_out * wp);
 }
 
+static int dw_avx512(const nn_geom *g);
+
 static size_t cpu_dwconv_work(const nn_geom *g)
 {
-    return dw_flat(g) ? (size_t)nn_pool_threads() * dw_thread_work(g) : 0;
+    return dw_flat(g) && !dw_avx512(g) ? (size_t)nn_pool_threads() * dw_thread_work(g) : 0;
 }
 
 HOT static void shifted_axpy(size_t n, float a, const float *restrict x, float *restrict y)
@@ -649,17 +911,27 @@ HOT static float dot_f(size_t n, const float *restrict a, const float *restrict 
     return s;
 }
 
-/* Copies rows [rows][cols] between a compact plane and a plane of width wp at (r0, c0). */
-static void rows_in(const float *src, int rows, int cols, float *dst, size_t wp, int r0, int c0)
+/* Copies rows [rows][cols] between a compact plane and a plane of width wp at (r0, c0). The
+ * rows are short (a few dozen floats): as memcpy calls the copies cost more than the
+ * convolution (measured on dscnn); inline and vectorized they do not. */
+HOT NO_LIBCALLS static void rows_in(const float *restrict src, int rows, int cols, float *restrict dst, size_t wp,
+                                    int r0, int c0)
 {
-    for (int r = 0; r < rows; r++)
-        memcpy(dst + (size_t)(r + r0) * wp + c0, src + (size_t)r * cols, (size_t)cols * sizeof *dst);
+    for (int r = 0; r < rows; r++) {
+        const float *s = src + (size_t)r * cols;
+        float *d = dst + (size_t)(r + r0) * wp + c0;
+        for (int k = 0; k < cols; k++) d[k] = s[k];
+    }
 }
 
-static void rows_out(const float *src, size_t wp, int r0, int c0, int rows, int cols, float *dst)
+HOT NO_LIBCALLS static void rows_out(const float *restrict src, size_t wp, int r0, int c0, int rows, int cols,
+                                     float *restrict dst)
 {
-    for (int r = 0; r < rows; r++)
-        memcpy(dst + (size_t)r * cols, src + (size_t)(r + r0) * wp + c0, (size_t)cols * sizeof *dst);
+    for (int r = 0; r < rows; r++) {
+        const float *s = src + (size_t)(r + r0) * wp + c0;
+        float *d = dst + (size_t)r * cols;
+        for (int k = 0; k < cols; k++) d[k] = s[k];
+    }
 }
 
 typedef struct {
@@ -668,6 +940,149 @@ typedef struct {
     float *y, *dx, *dw, *work;
 } dw_ctx;
 
+/* Stride 1 with w_out == w_in on AVX-512 CPUs: straight from the compact planes, no padded
+ * copies (the copies cost more than the arithmetic). As in the flat path, output q of a plane
+ * reads input q + (i - ph) w + (j - pw) for tap (i, j), so each tap is one pass over the plane
+ * in chunks of 16 outputs; here a mask per (chunk, tap) drops the lanes whose input falls in
+ * the padding (masked-off lanes are never read), computed once per call from the geometry.
+ * Sums run over the taps in order, as above. The input gradient is the same correlation, of dy
+ * with the kernel flipped and padding k - 1 - p; the weight gradient keeps one vector of
+ * partial sums per tap over all the planes of a channel. */
+#ifndef ROWS_AVX512
+static int dw_avx512(const nn_geom *g) { (void)g; return 0; }
+#else
+#define DW_MAXT 25              /* taps (5x5) */
+#define DW_MAXMASKS 16384       /* chunks x taps of one plane's mask table (planes up to ~100 x 100) */
+
+typedef struct {
+    int chunks, taps, n;        /* n outputs per plane */
+    int shift[DW_MAXT];         /* input offset of each tap */
+    __mmask16 m[DW_MAXMASKS];   /* [chunk][tap] */
+} dw_masks;
+
+/* The correlation of (hi x w) planes with a kh x kw kernel, stride 1, padding (ph, pw), giving
+ * (ho x w) planes; 0 when the plane is too large for the table. */
+static int dw_mask_table(int hi, int w, int ho, int kh, int kw, int ph, int pw, dw_masks *t)
+{
+    t->n = ho * w;
+    t->taps = kh * kw;
+    t->chunks = (t->n + 15) / 16;
+    if (t->taps > DW_MAXT || (size_t)t->chunks * t->taps > DW_MAXMASKS) return 0;
+    for (int i = 0; i < kh; i++)
+        for (int j = 0; j < kw; j++) t->shift[i * kw + j] = (i - ph) * w + (j - pw);
+    for (int c = 0; c < t->chunks; c++)
+        for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++) {
+                unsigned bits = 0;
+                for (int l = 0; l < 16 && c * 16 + l < t->n; l++) {
+                    int q = c * 16 + l, ih = q / w + i - ph, iw = q % w + j - pw;
+                    if (ih >= 0 && ih < hi && iw >= 0 && iw < w) bits |= 1u << l;
+                }
+                t->m[c * t->taps + i * kw + j] = (__mmask16)bits;
+            }
+    return 1;
+}
+
+static int dw_avx512(const nn_geom *g)
+{
+    return dw_flat(g) && g->w_out == g->w_in && g->kh * g->kw <= DW_MAXT && g->ph < g->kh && g->pw < g->kw
+           && (size_t)((g->h_in * g->w_in + 15) / 16) * (size_t)(g->kh * g->kw) <= DW_MAXMASKS
+           && (size_t)((g->h_out * g->w_out + 15) / 16) * (size_t)(g->kh * g->kw) <= DW_MAXMASKS
+           && __builtin_cpu_supports("avx512f");
+}
+
+/* A masked load of 16 floats from p + off, which may lie outside the plane (masked lanes). */
+__attribute__((target("avx512f"), always_inline)) static inline __m512 load_at(__mmask16 m, const float *p, int off)
+{
+    return _mm512_maskz_loadu_ps(m, (const void *)((uintptr_t)p + (intptr_t)off * (intptr_t)sizeof(float)));
+}
+
+/* y = the correlation of plane x with w under table t (taps: t->taps, or the constant TAPS). */
+__attribute__((target("avx512f"), always_inline)) static inline void dw_plane_avx512(const dw_masks *t, int taps,
+                                                                                    const float *x, const float *w,
+                                                                                    float *y)
+{
+    __m512 wv[DW_MAXT];
+    int sh[DW_MAXT];
+    for (int k = 0; k < taps; k++) {
+        wv[k] = _mm512_set1_ps(w[k]);
+        sh[k] = t->shift[k];
+    }
+    const __mmask16 *m = t->m;
+    for (int c = 0; c < t->chunks; c++, m += taps) {
+        int q = c * 16;
+        __m512 acc = _mm512_setzero_ps();
+        for (int k = 0; k < taps; k++) acc = _mm512_fmadd_ps(wv[k], load_at(m[k], x, q + sh[k]), acc);
+        int left = t->n - q;
+        _mm512_mask_storeu_ps(y + q, left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u), acc);
+    }
+}
+
+/* acc[k] += dy[q] x[q + shift k] over one plane, lane by lane. */
+__attribute__((target("avx512f"), always_inline)) static inline void dw_plane_dw_avx512(const dw_masks *t, int taps,
+                                                                                       const float *x, const float *dy,
+                                                                                       __m512 *acc)
+{
+    const __mmask16 *m = t->m;
+    int sh[DW_MAXT];
+    __m512 a[DW_MAXT];
+    for (int k = 0; k < taps; k++) {
+        sh[k] = t->shift[k];
+        a[k] = acc[k];
+    }
+    for (int c = 0; c < t->chunks; c++, m += taps) {
+        int q = c * 16, left = t->n - q;
+        __m512 d = _mm512_maskz_loadu_ps(left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u), dy + q);
+        for (int k = 0; k < taps; k++) a[k] = _mm512_fmadd_ps(d, load_at(m[k], x, q + sh[k]), a[k]);
+    }
+    for (int k = 0; k < taps; k++) acc[k] = a[k];
+}
+
+/* The 3x3 kernel (dscnn's) gets the loops above with a constant tap count, others the general. */
+__attribute__((target("avx512f"))) static void dw_fwd_avx512(const nn_geom *g, const float *x, const float *w, float *y,
+                                                             size_t c0, size_t c1)
+{
+    dw_masks t;                             /* 32 KiB, on the stack */
+    size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out;
+    int taps = g->kh * g->kw;
+    dw_mask_table(g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, g->pw, &t);
+    for (size_t ch = c0; ch < c1; ch++)
+        for (int b = 0; b < g->n; b++) {
+            size_t at = ch * g->n + b;
+            if (taps == 9) dw_plane_avx512(&t, 9, x + at * pin, w + ch * 9, y + at * pout);
+            else dw_plane_avx512(&t, taps, x + at * pin, w + ch * taps, y + at * pout);
+        }
+}
+
+__attribute__((target("avx512f"))) static void dw_bwd_avx512(const nn_geom *g, const float *x, const float *w,
+                                                             const float *dy, float *dx, float *dw, size_t c0, size_t c1)
+{
+    dw_masks tw, tx;                        /* the forward's table (weights), the flipped one (dx) */
+    size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out;
+    int taps = g->kh * g->kw;
+    dw_mask_table(g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, g->pw, &tw);
+    if (dx) dw_mask_table(g->h_out, g->w_out, g->h_in, g->kh, g->kw, g->kh - 1 - g->ph, g->kw - 1 - g->pw, &tx);
+    for (size_t ch = c0; ch < c1; ch++) {
+        const float *wc = w + ch * taps;
+        float flip[DW_MAXT];
+        __m512 acc[DW_MAXT];
+        for (int k = 0; k < taps; k++) {
+            flip[k] = wc[taps - 1 - k];
+            acc[k] = _mm512_setzero_ps();
+        }
+        for (int b = 0; b < g->n; b++) {
+            size_t at = ch * g->n + b;
+            if (taps == 9) dw_plane_dw_avx512(&tw, 9, x + at * pin, dy + at * pout, acc);
+            else dw_plane_dw_avx512(&tw, taps, x + at * pin, dy + at * pout, acc);
+            if (!dx) continue;
+            if (taps == 9) dw_plane_avx512(&tx, 9, dy + at * pout, flip, dx + at * pin);
+            else dw_plane_avx512(&tx, taps, dy + at * pout, flip, dx + at * pin);
+        }
+        for (int k = 0; k < taps; k++) dw[ch * taps + k] += _mm512_reduce_add_ps(acc[k]);
+    }
+}
+#endif
+
 static void dw_fwd_task(void *vc, int t, int nt)
 {
     dw_ctx *c = vc;
@@ -675,6 +1090,12 @@ static void dw_fwd_task(void *vc, int t, int nt)
     size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out, c0, c1;
     nn_pool_range((size_t)g->c_in, t, nt, 1, &c0, &c1);
     if (c0 >= c1) return;
+#ifdef ROWS_AVX512
+    if (dw_avx512(g)) {
+        dw_fwd_avx512(g, c->x, c->w, c->y, c0, c1);
+        return;
+    }
+#endif
     if (!dw_flat(g)) {
         for (size_t ch = c0; ch < c1; ch++)
             for (int b = 0; b < g->n; b++)
@@ -708,6 +1129,12 @@ static void dw_bwd_task(void *vc, int t, int nt)
     size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out, c0, c1;
     nn_pool_range((size_t)g->c_in, t, nt, 1, &c0, &c1);
     if (c0 >= c1) return;
+#ifdef ROWS_AVX512
+    if (dw_avx512(g)) {
+        dw_bwd_avx512(g, c->x, c->w, c->dy, c->dx, c->dw, c0, c1);
+        return;
+    }
+#endif
     if (!dw_flat(g)) {
         for (size_t ch = c0; ch < c1; ch++)
             for (int b = 0; b < g->n; b++) {
@@ -807,6 +1234,14 @@ HOT static void bn_dx(size_t m, const float *restrict x, const float *restrict d
     for (size_t i = 0; i < m; i++) dx[i] = k * (dy[i] - a - (x[i] - mean) * q);
 }
 
+/* The same with dx over dy (see backend.h). */
+HOT static void bn_dx_inplace(size_t m, const float *restrict x, float *restrict dy, float mean, float k, float a,
+                              float q)
+{
+#pragma omp simd
+    for (size_t i = 0; i < m; i++) dy[i] = k * (dy[i] - a - (x[i] - mean) * q);
+}
+
 typedef struct {
     int c, train, relu;
     size_t m;
@@ -871,11 +1306,10 @@ static void bn_bwd_task(void *vc, int t, int nt)
         c->dbeta[ch] += (float)sdy;
         if (!c->dx) continue;
         float k = c->gamma[ch] * invstd;
-        if (c->train)
-            bn_dx(m, xc, dyc, mean, k, (float)(sdy / (double)m), (float)(sdyx * invstd * invstd / (double)m),
-                  c->dx + ch * m);
-        else
-            bn_dx(m, xc, dyc, mean, k, 0.0f, 0.0f, c->dx + ch * m);
+        float a = c->train ? (float)(sdy / (double)m) : 0.0f;
+        float q = c->train ? (float)(sdyx * invstd * invstd / (double)m) : 0.0f;
+        if (c->dx == c->dy) bn_dx_inplace(m, xc, dyc, mean, k, a, q);
+        else bn_dx(m, xc, dyc, mean, k, a, q, c->dx + ch * m);
     }
 }
 
@@ -911,6 +1345,53 @@ typedef struct {
     float *y, *dx;
 } plane_ctx;
 
+/* 2x2 max pooling, stride 2, over one plane: the first maximum in the order (0,0), (0,1),
+ * (1,0), (1,1) as window_argmax finds it; the loops vectorize along the row. */
+HOT static void max2x2_fwd(const nn_geom *g, const float *restrict xp, float *restrict yp)
+{
+    for (int oh = 0; oh < g->h_out; oh++) {
+        const float *a = xp + (size_t)(2 * oh) * g->w_in, *b = a + g->w_in;
+        float *yr = yp + (size_t)oh * g->w_out;
+        for (int ow = 0; ow < g->w_out; ow++) {
+            float v = a[2 * ow];
+            v = a[2 * ow + 1] > v ? a[2 * ow + 1] : v;
+            v = b[2 * ow] > v ? b[2 * ow] : v;
+            v = b[2 * ow + 1] > v ? b[2 * ow + 1] : v;
+            yr[ow] = v;
+        }
+    }
+}
+
+/* Its backward: each window gets dy at its first maximum and 0 elsewhere, and the rows and
+ * columns no window covers (odd sizes) get 0, so dx needs no zeroing first. */
+HOT static void max2x2_bwd(const nn_geom *g, const float *restrict xp, const float *restrict dyp, float *restrict dxp)
+{
+    int wc = 2 * g->w_out;
+    for (int oh = 0; oh < g->h_out; oh++) {
+        const float *a = xp + (size_t)(2 * oh) * g->w_in, *b = a + g->w_in;
+        float *da = dxp + (size_t)(2 * oh) * g->w_in, *db = da + g->w_in;
+        const float *dr = dyp + (size_t)oh * g->w_out;
+        for (int ow = 0; ow < g->w_out; ow++) {
+            /* selects on floats, not branches (random data mispredicts), so the loop vectorizes;
+             * r: what is left of d for the positions before the one looked at */
+            float a0 = a[2 * ow], a1 = a[2 * ow + 1], b0 = b[2 * ow], b1 = b[2 * ow + 1], d = dr[ow];
+            float m1 = a1 > a0 ? a1 : a0, m2 = b0 > m1 ? b0 : m1;
+            float r2 = b1 > m2 ? 0.0f : d, r1 = b0 > m1 ? 0.0f : r2;
+            db[2 * ow + 1] = b1 > m2 ? d : 0.0f;
+            db[2 * ow] = b0 > m1 ? r2 : 0.0f;
+            da[2 * ow + 1] = a1 > a0 ? r1 : 0.0f;
+            da[2 * ow] = a1 > a0 ? 0.0f : r1;
+        }
+        for (int iw = wc; iw < g->w_in; iw++) da[iw] = db[iw] = 0.0f;
+    }
+    for (int ih = 2 * g->h_out; ih < g->h_in; ih++) memset(dxp + (size_t)ih * g->w_in, 0, (size_t)g->w_in * sizeof *dxp);
+}
+
+static int is_max2x2(nn_pool_kind kind, const nn_geom *g)
+{
+    return kind == NN_POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0;
+}
+
 static void pool_fwd_task(void *vc, int t, int nt)
 {
     plane_ctx *c = vc;
@@ -918,6 +1399,10 @@ static void pool_fwd_task(void *vc, int t, int nt)
     size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out, p0, p1;
     float inv = 1.0f / (float)(g->kh * g->kw);
     nn_pool_range((size_t)g->c_in * g->n, t, nt, 1, &p0, &p1);
+    if (is_max2x2(c->kind, g)) {
+        for (size_t p = p0; p < p1; p++) max2x2_fwd(g, c->x + p * pin, c->y + p * pout);
+        return;
+    }
     for (size_t p = p0; p < p1; p++) {
         const float *xp = c->x + p * pin;
         float *yp = c->y + p * pout;
@@ -940,6 +1425,10 @@ static void pool_bwd_task(void *vc, int t, int nt)
     size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out, p0, p1;
     float inv = 1.0f / (float)(g->kh * g->kw);
     nn_pool_range((size_t)g->c_in * g->n, t, nt, 1, &p0, &p1);
+    if (is_max2x2(c->kind, g)) {
+        for (size_t p = p0; p < p1; p++) max2x2_bwd(g, c->x + p * pin, c->dy + p * pout, c->dx + p * pin);
+        return;
+    }
     for (size_t p = p0; p < p1; p++) {
         const float *xp = c->x + p * pin, *dyp = c->dy + p * pout;
         float *dxp = c->dx + p * pin;
@@ -1007,38 +1496,17 @@ static void cpu_flatten_bwd(int c, int n, int hw, const float *dy, float *dx) { 
 
 /* ---- loss ------------------------------------------------------------------------------------------- */
 
-/* Per sample i with label y: coefficients a_c = (1 - s) w_y [c = y] + (s / k) w_c (torch's label
- * smoothing with class weights), loss_i = sum_c a_c f(p_c) with f the focal term, normalised by
- * sum_i w_{y_i} as torch's weighted mean. */
+/* The samples' nn_xent_sample (elementwise.h), normalised by sum_i w_{y_i} as torch's weighted
+ * mean. */
 static double cpu_xent(int n, int k, const float *logits, const int *labels, const float *class_w,
                        float smoothing, float gamma, float scale, float *dlogits)
 {
     double total = 0, wsum = 0;
     for (int i = 0; i < n; i++) wsum += class_w ? class_w[labels[i]] : 1.0;
     if (wsum == 0) wsum = 1;   /* every weight zero: loss 0, gradient 0 */
-    for (int i = 0; i < n; i++) {
-        const float *z = logits + (size_t)i * k;
-        float *dz = dlogits + (size_t)i * k;
-        int y = labels[i];
-        double mx = z[0], se = 0;
-        for (int c = 1; c < k; c++) if (z[c] > mx) mx = z[c];
-        for (int c = 0; c < k; c++) se += exp(z[c] - mx);
-        double lse = mx + log(se), hsum = 0;
-        double wy = class_w ? class_w[y] : 1.0;
-        for (int c = 0; c < k; c++) {
-            double a = (smoothing / k) * (class_w ? class_w[c] : 1.0) + (c == y ? (1.0 - smoothing) * wy : 0.0);
-            double f, pdf;
-            nn_focal_term(z[c] - lse, gamma, &f, &pdf);
-            total += a * f;
-            hsum += a * pdf;
-        }
-        for (int c = 0; c < k; c++) {
-            double a = (smoothing / k) * (class_w ? class_w[c] : 1.0) + (c == y ? (1.0 - smoothing) * wy : 0.0);
-            double logp = z[c] - lse, f, pdf;
-            nn_focal_term(logp, gamma, &f, &pdf);
-            dz[c] = (float)(scale * (a * pdf - exp(logp) * hsum) / wsum);
-        }
-    }
+    for (int i = 0; i < n; i++)
+        total += nn_xent_sample(k, logits + (size_t)i * k, labels[i], class_w, smoothing, gamma, scale, wsum,
+                                dlogits + (size_t)i * k);
     return total / wsum;
 }
 

@@ -99,6 +99,33 @@ static inline WS_HD void nn_focal_term(double logp, double gamma, double *loss, 
     *p_dloss_dp = (q > 0.0 ? gamma * pow(q, gamma - 1.0) * p * logp : 0.0) - qg;
 }
 
+/* One sample's part of the batch's cross-entropy (before dividing by wsum, the sum of the batch's
+ * label weights) and its row of dlogits, times scale: coefficients a_c = (1 - s) w_y [c = y] +
+ * (s / k) w_c (torch's label smoothing with class weights), loss = sum_c a_c f(p_c) with f the
+ * focal term. z and dz point at the sample's row of k logits. */
+static inline WS_HD double nn_xent_sample(int k, const float *z, int y, const float *class_w, float smoothing,
+                                          float gamma, float scale, double wsum, float *dz)
+{
+    double mx = z[0], se = 0, total = 0, hsum = 0;
+    for (int c = 1; c < k; c++) if (z[c] > mx) mx = z[c];
+    for (int c = 0; c < k; c++) se += exp(z[c] - mx);
+    double lse = mx + log(se), wy = class_w ? class_w[y] : 1.0;
+    for (int c = 0; c < k; c++) {
+        double a = (smoothing / k) * (class_w ? class_w[c] : 1.0) + (c == y ? (1.0 - smoothing) * wy : 0.0);
+        double f, pdf;
+        nn_focal_term(z[c] - lse, gamma, &f, &pdf);
+        total += a * f;
+        hsum += a * pdf;
+    }
+    for (int c = 0; c < k; c++) {
+        double a = (smoothing / k) * (class_w ? class_w[c] : 1.0) + (c == y ? (1.0 - smoothing) * wy : 0.0);
+        double logp = z[c] - lse, f, pdf;
+        nn_focal_term(logp, gamma, &f, &pdf);
+        dz[c] = (float)(scale * (a * pdf - exp(logp) * hsum) / wsum);
+    }
+    return total;
+}
+
 /* ---- augmentation ------------------------------------------------------------------------------ */
 
 /* Mixing in the linear power domain: powers of uncorrelated signals add. gain = 10^(-snr/10) *

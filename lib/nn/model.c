@@ -249,7 +249,7 @@ static void build_tensor_table(nn_model *m)
 
 /* torch's defaults: kaiming_uniform_(a=sqrt(5)) gives U(±1/sqrt(fan_in)) for weights, and the
  * same bound for biases; BN weight 1, bias 0, running mean 0, running var 1. Draws go layer by
- * layer, weight before bias, so a seed fixes every value. Written on the host, then uploaded. */
+ * layer, weight before bias, so a seed fixes every value. */
 static void init_weights(nn_model *m, float *host)
 {
     ws_rng rng;
@@ -303,18 +303,16 @@ nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_class
     m->tensors = calloc((size_t)m->n_layers * 4 + 1, sizeof *m->tensors);
     m->params = m->be->alloc((m->n_params + m->n_buffers) * sizeof(float));
     m->grads = m->be->alloc(m->n_params * sizeof(float));
-    float *host = calloc(m->n_params + m->n_buffers + 1, sizeof *host);
-    if (!m->tensors || !m->params || !m->grads || !host) {
+    if (!m->tensors || !m->params || !m->grads) {
         size_t np = m->n_params;
-        free(host);
         nn_model_free(m);
         ws_err_set(e, WS_EINTERNAL, "model: out of memory for %zu parameters", np);
         return NULL;
     }
     build_tensor_table(m);
-    init_weights(m, host);
-    m->be->upload(m->params, host, (m->n_params + m->n_buffers) * sizeof *host);
-    free(host);
+    /* A model starts on the CPU backend (device.c moves it), whose memory is host memory: the
+     * weights are drawn in place, without a staging copy (fewer pages to fault in at start). */
+    init_weights(m, m->params);
     return m;
 }
 
@@ -331,6 +329,73 @@ void nn_model_free(nn_model *m)
     free(m);
 }
 
+/* Where the backward pass writes a layer's input gradient. The gradient arriving at a layer
+ * (g) and the one it passes down need not be two fresh buffers per layer:
+ *   DX_IN_PLACE  elementwise layers (batch norm, ReLU, dropout, flatten of flat data) overwrite g;
+ *   DX_OWN       convolutions and linear layers write over their own output, which nothing
+ *                needs any more once the fused ReLU has masked g with it (when the input is no
+ *                larger than the output);
+ *   DX_SPARE     the rest (pooling, global pooling, flatten of planes, shrinking layers) write
+ *                into one of two spare buffers, the one g is not in.
+ * So a dscnn needs one spare as wide as its planes where it needed two, and the input gradient
+ * of every layer lives where an activation did. The backends allow these aliases (nn/backend.h). */
+enum { DX_IN_PLACE, DX_OWN, DX_SPARE };
+
+static int dx_place(const nn_layer *l)
+{
+    switch (l->kind) {
+    case NN_L_BN: case NN_L_RELU: case NN_L_DROPOUT: return DX_IN_PLACE;
+    case NN_L_FLATTEN: return l->flat_in ? DX_IN_PLACE : DX_SPARE;
+    case NN_L_LINEAR: case NN_L_CONV: case NN_L_DWCONV: return in_size(l) <= out_size(l) ? DX_OWN : DX_SPARE;
+    default: return DX_SPARE;
+    }
+}
+
+/* Floats per sample of the two spare gradient buffers: the backward pass walked as nn_backward
+ * walks it, spare 0 first holding dlogits. */
+static void spare_sizes(const nn_model *m, size_t spare[2])
+{
+    int in = 0;                       /* the spare g is in, or -1 (an activation's place) */
+    spare[0] = out_size(&m->layers[m->n_layers - 1]);
+    spare[1] = 0;
+    for (int i = m->n_layers - 1; i >= 1; i--) {
+        const nn_layer *l = &m->layers[i];
+        int p = dx_place(l);
+        if (p == DX_OWN) in = -1;
+        else if (p == DX_SPARE) {
+            in = in == 0 ? 1 : 0;
+            if (in_size(l) > spare[in]) spare[in] = in_size(l);
+        }
+    }
+}
+
+/* The activation arena of batch n: layer outputs, BN saves, the spares, the workspace (work,
+ * floats) and, for tests, the input gradient. */
+typedef struct {
+    size_t outputs, save, spare[2], work, dx, total;
+} arena_plan;
+
+static arena_plan plan_arena(const nn_model *m, int n)
+{
+    arena_plan a = {0};
+    for (int i = 0; i < m->n_layers; i++) {
+        const nn_layer *l = &m->layers[i];
+        a.outputs += (size_t)n * out_size(l);
+        if (l->kind == NN_L_CONV || l->kind == NN_L_DWCONV) {
+            nn_geom g = {n, l->c, l->h, l->w, l->oc, l->oh, l->ow, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw};
+            size_t wk = l->kind == NN_L_CONV ? m->be->conv_work(&g) : m->be->dwconv_work(&g);
+            if (wk > a.work) a.work = wk;
+        }
+    }
+    a.save = m->n_save;
+    spare_sizes(m, a.spare);
+    a.spare[0] *= (size_t)n;
+    a.spare[1] *= (size_t)n;
+    a.dx = m->keep_dx ? (size_t)n * in_size(&m->layers[0]) : 0;
+    a.total = a.outputs + a.save + a.spare[0] + a.spare[1] + a.work + a.dx;
+    return a;
+}
+
 int nn_model_reserve(nn_model *m, int n, ws_err *e)
 {
     if (n < 1) return ws_err_set(e, WS_EINPUT, "model: batch size %d: must be positive", n);
@@ -338,37 +403,24 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
     if (n <= m->reserved && threads == m->work_threads && (!m->keep_dx || m->dx)) return 0;
     if (n < m->reserved) n = m->reserved;   /* a thread-count change keeps the batch reserved */
     /* Sizes first; the layers' offsets change only once the new arena exists. */
-    size_t total = 0, widest = in_size(&m->layers[0]), work = 0;
-    for (int i = 0; i < m->n_layers; i++) {
-        const nn_layer *l = &m->layers[i];
-        take(&total, (size_t)n * out_size(l));
-        if (out_size(l) > widest) widest = out_size(l);
-        if (l->kind == NN_L_CONV || l->kind == NN_L_DWCONV) {
-            nn_geom g = {n, l->c, l->h, l->w, l->oc, l->oh, l->ow, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw};
-            size_t wk = l->kind == NN_L_CONV ? m->be->conv_work(&g) : m->be->dwconv_work(&g);
-            if (wk > work) work = wk;
-        }
-    }
-    size_t save_at = take(&total, m->n_save);
-    size_t g0 = take(&total, (size_t)n * widest), g1 = take(&total, (size_t)n * widest);
-    size_t work_at = take(&total, work);
-    size_t dx_at = take(&total, m->keep_dx ? (size_t)n * in_size(&m->layers[0]) : 0);
-    float *a = m->be->alloc(total * sizeof(float));
+    arena_plan p = plan_arena(m, n);
+    float *a = m->be->alloc(p.total * sizeof(float));
     if (!a) return ws_err_set(e, WS_EINTERNAL, "model: out of memory for activations of batch %d (%zu MiB)",
-                              n, total * sizeof(float) >> 20);
+                              n, p.total * sizeof(float) >> 20);
     m->be->release(m->acts);
     m->acts = a;
     /* Outputs in layer order from 0; BN saves in their region in layer order. */
-    size_t at = 0, s = save_at;
+    size_t at = 0, s = p.outputs;
     for (int i = 0; i < m->n_layers; i++) {
         nn_layer *l = &m->layers[i];
         l->out_off = take(&at, (size_t)n * out_size(l));
         if (l->kind == NN_L_BN) { l->save_off = s; s += 2 * (size_t)l->c; }
     }
-    m->gbuf[0] = a + g0;
-    m->gbuf[1] = a + g1;
-    m->work = a + work_at;
-    m->dx = m->keep_dx ? a + dx_at : NULL;
+    at = p.outputs + p.save;
+    m->gbuf[0] = a + take(&at, p.spare[0]);
+    m->gbuf[1] = a + take(&at, p.spare[1]);
+    m->work = a + take(&at, p.work);
+    m->dx = m->keep_dx ? a + at : NULL;
     m->reserved = n;
     m->work_threads = threads;
     m->last_n = 0;
@@ -435,7 +487,8 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
     int n = m->last_n;
     if (n < 1) return ws_err_set(e, WS_EINTERNAL, "model: backward without a forward pass");
     const nn_backend *be = m->be;
-    float *g = m->gbuf[0], *other = m->gbuf[1];
+    float *g = m->gbuf[0];
+    int in = 0;                       /* the spare g is in, or -1 (see dx_place) */
     const nn_layer *last = &m->layers[m->n_layers - 1];
     if (dlogits != g) be->copy(g, dlogits, (size_t)n * out_size(last));
     /* Below the lowest layer with parameters no gradient is needed (dnn: the input gradient
@@ -446,41 +499,47 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
     for (int i = m->n_layers - 1; i >= 0; i--) {
         if (i < lowest && !m->keep_dx) break;
         const nn_layer *l = &m->layers[i];
-        const float *in = i ? act(m, i - 1) : x;
-        float *out = act(m, i);
-        float *dx = m->keep_dx ? (i ? other : m->dx) : i > lowest ? other : NULL;
+        const float *in_x = i ? act(m, i - 1) : x;
+        float *out = act(m, i), *dx = NULL;
+        int p = dx_place(l), next_in = in;
+        if (i == 0) dx = m->dx;                          /* NULL unless keep_dx */
+        else if (i > lowest || m->keep_dx) {
+            if (p == DX_IN_PLACE) dx = g;
+            else if (p == DX_OWN) { dx = out; next_in = -1; }
+            else { next_in = in == 0 ? 1 : 0; dx = m->gbuf[next_in]; }
+        }
         nn_geom geo = layer_geom(l, n);
         size_t plane = (size_t)l->h * l->w, nin = (size_t)n * in_size(l);
         switch (l->kind) {
         case NN_L_LINEAR:
-            be->linear_bwd(n, l->c, l->oc, in, par(m, l->w_off), out, g, dx, grad(m, l->w_off),
+            be->linear_bwd(n, l->c, l->oc, in_x, par(m, l->w_off), out, g, dx, grad(m, l->w_off),
                            grad(m, l->b_off), l->relu);
             break;
         case NN_L_CONV:
-            be->conv_bwd(&geo, in, par(m, l->w_off), out, g, dx, grad(m, l->w_off), grad(m, l->b_off),
+            be->conv_bwd(&geo, in_x, par(m, l->w_off), out, g, dx, grad(m, l->w_off), grad(m, l->b_off),
                          l->relu, m->work);
             break;
-        case NN_L_DWCONV: be->dwconv_bwd(&geo, in, par(m, l->w_off), g, dx, grad(m, l->w_off), m->work); break;
+        case NN_L_DWCONV: be->dwconv_bwd(&geo, in_x, par(m, l->w_off), g, dx, grad(m, l->w_off), m->work); break;
         case NN_L_BN:
-            be->bn_bwd(l->c, (size_t)n * plane, in, par(m, l->w_off), m->acts + l->save_off, m->last_train,
+            be->bn_bwd(l->c, (size_t)n * plane, in_x, par(m, l->w_off), m->acts + l->save_off, m->last_train,
                        out, g, dx, grad(m, l->w_off), grad(m, l->b_off), l->relu);
             break;
         case NN_L_RELU: if (dx) be->relu_bwd(nin, out, g, dx); break;
         case NN_L_DROPOUT:
             if (!dx) break;
             if (m->last_train && l->p > 0) be->dropout_bwd(nin, l->p, nn_hash64(m->fwd_seed + (uint64_t)i), g, dx);
-            else be->copy(dx, g, nin);
+            else if (dx != g) be->copy(dx, g, nin);
             break;
-        case NN_L_MAXPOOL: if (dx) be->pool_bwd(NN_POOL_MAX, &geo, in, out, g, dx); break;
-        case NN_L_AVGPOOL: if (dx) be->pool_bwd(NN_POOL_AVG, &geo, in, out, g, dx); break;
+        case NN_L_MAXPOOL: if (dx) be->pool_bwd(NN_POOL_MAX, &geo, in_x, out, g, dx); break;
+        case NN_L_AVGPOOL: if (dx) be->pool_bwd(NN_POOL_AVG, &geo, in_x, out, g, dx); break;
         case NN_L_GAP: if (dx) be->gap_bwd(l->c, n, (int)plane, g, dx); break;
         case NN_L_FLATTEN:
             if (!dx) break;
-            if (l->flat_in) be->copy(dx, g, nin);
+            if (l->flat_in) { if (dx != g) be->copy(dx, g, nin); }
             else be->flatten_bwd(l->c, n, (int)plane, g, dx);
             break;
         }
-        if (dx && i) { other = g; g = dx; }
+        if (dx && i) { g = dx; in = next_in; }
     }
     return 0;
 }
@@ -555,12 +614,8 @@ size_t nn_model_bytes(const nn_model *m)
 {
     size_t acts = 0;
     if (m->reserved) {
-        size_t widest = in_size(&m->layers[0]);
-        for (int i = 0; i < m->n_layers; i++) {
-            acts += (size_t)m->reserved * out_size(&m->layers[i]);
-            if (out_size(&m->layers[i]) > widest) widest = out_size(&m->layers[i]);
-        }
-        acts += 2 * widest * (size_t)m->reserved + m->n_save;
+        arena_plan p = plan_arena(m, m->reserved);
+        acts = p.outputs + p.save + p.spare[0] + p.spare[1];   /* the workspace and dx aside, as before */
     }
     return (2 * m->n_params + m->n_buffers + acts) * sizeof(float);
 }

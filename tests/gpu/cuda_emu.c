@@ -290,7 +290,7 @@ static void emu_xent(int n, int k, const float *logits, const int32_t *labels, c
     for (int i = 0; i < n; i++) wsum += class_w ? class_w[labels[i]] : 1.0;
     if (wsum == 0) wsum = 1;
     for (int i = 0; i < n; i++)
-        t += nn_k_xent_sample(k, logits + (size_t)i * k, labels[i], class_w, smoothing, gamma, scale, wsum, dlogits + (size_t)i * k);
+        t += nn_xent_sample(k, logits + (size_t)i * k, labels[i], class_w, smoothing, gamma, scale, wsum, dlogits + (size_t)i * k);
     if (loss) *loss = t / wsum;
 }
 

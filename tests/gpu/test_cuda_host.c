@@ -232,7 +232,7 @@ static void test_loss_metrics(void)
         float smoothing = variant >= 2 ? 0.1f : 0.0f, gamma = variant == 3 ? 2.0f : 0.0f;
         double l_c = cpu->xent(n, k, z, labels, cw, smoothing, gamma, 0.5f, d_c), wsum = 0, t = 0;
         for (int i = 0; i < n; i++) wsum += cw ? cw[labels[i]] : 1.0;
-        for (int i = 0; i < n; i++) t += nn_k_xent_sample(k, z + i * k, labels[i], cw, smoothing, gamma, 0.5f, wsum, d_g + i * k);
+        for (int i = 0; i < n; i++) t += nn_xent_sample(k, z + i * k, labels[i], cw, smoothing, gamma, 0.5f, wsum, d_g + i * k);
         CHECK_REL(t / wsum, l_c, 1e-12);
         CHECK(rel_err(d_g, d_c, (size_t)n * k) < 1e-7, "variant %d: dlogits", variant);
     }

@@ -557,7 +557,7 @@ __global__ void k_xent(int n, int k, const float *z, const int32_t *y, const flo
     if (wsum == 0) wsum = 1;   /* every weight zero: loss 0, gradient 0 */
     double t = 0;
     for (int i = threadIdx.x; i < n; i += blockDim.x)
-        t += nn_k_xent_sample(k, z + (size_t)i * k, y[i], cw, smoothing, gamma, scale, wsum, dz + (size_t)i * k);
+        t += nn_xent_sample(k, z + (size_t)i * k, y[i], cw, smoothing, gamma, scale, wsum, dz + (size_t)i * k);
     t = block_sum(t);
     if (threadIdx.x == 0 && loss) *loss = t / wsum;
 }

@@ -189,31 +189,6 @@ static inline WS_HD float nn_k_bn_affine(float x, float mean, float k, float b, 
 
 /* ---- loss, metrics, optimizer -------------------------------------------------------------------- */
 
-/* Sample i's part of the batch loss (before dividing by wsum) and its row of dlogits: the CPU
- * backend's xent, one sample. z and dz point at the sample's row of k logits. */
-static inline WS_HD double nn_k_xent_sample(int k, const float *z, int y, const float *class_w, float smoothing,
-                                            float gamma, float scale, double wsum, float *dz)
-{
-    double mx = z[0], se = 0, total = 0, hsum = 0;
-    for (int c = 1; c < k; c++) if (z[c] > mx) mx = z[c];
-    for (int c = 0; c < k; c++) se += exp(z[c] - mx);
-    double lse = mx + log(se), wy = class_w ? class_w[y] : 1.0;
-    for (int c = 0; c < k; c++) {
-        double a = (smoothing / k) * (class_w ? class_w[c] : 1.0) + (c == y ? (1.0 - smoothing) * wy : 0.0);
-        double f, pdf;
-        nn_focal_term(z[c] - lse, gamma, &f, &pdf);
-        total += a * f;
-        hsum += a * pdf;
-    }
-    for (int c = 0; c < k; c++) {
-        double a = (smoothing / k) * (class_w ? class_w[c] : 1.0) + (c == y ? (1.0 - smoothing) * wy : 0.0);
-        double logp = z[c] - lse, f, pdf;
-        nn_focal_term(logp, gamma, &f, &pdf);
-        dz[c] = (float)(scale * (a * pdf - exp(logp) * hsum) / wsum);
-    }
-    return total;
-}
-
 /* The predicted class: the first maximum, as nn_metrics_add. */
 static inline WS_HD int nn_k_argmax(const float *z, int k)
 {

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# tests/bench/train/startup.sh — time from process start to the first training step on a feature
+# cache: train-trial on the kws-default study (a fresh trial each run, stopped by --max-seconds
+# right after its first step) next to Python + PyTorch doing the same setup (torch_startup.py).
+#   tests/bench/train/startup.sh [BUILD_DIR]
+# Environment: FEATURES (features/demo.feat), STUDY (configs/studies/kws-default.json), BATCH (64),
+# CHANNELS (64), RUNS (5; the fastest and the median are shown). Columns, in ms:
+#   exec      launch to main() of train-trial (train-trial --help: loading its libraries)
+#   setup     train-trial's own seconds.setup: main() to the first step (study, cache opened and
+#             verified, normalisation statistics, model, optimizer, first batch)
+#   to-step   exec + setup, the figure to hold against the 50 ms goal
+#   torch     launch to the first step of torch_startup.py (imports included)
+# Not part of make check.
+set -eu
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+build=${1:-${BUILD:-build}}
+cd "$root"
+make -s BUILD="$build" BIN="$build/bin" "$build/bin/train-trial" "$build/bin/suggest" >&2
+bin=$build/bin
+PY=${PY:-/usr/bin/python3}
+FEATURES=${FEATURES:-features/demo.feat} STUDY=${STUDY:-configs/studies/kws-default.json}
+BATCH=${BATCH:-64} CHANNELS=${CHANNELS:-64} RUNS=${RUNS:-5}
+[ -r "$FEATURES" ] || { echo "startup.sh: $FEATURES: no such cache (make the demo corpus first)" >&2; exit 2; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-startup.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+blocks=$(jq -r '.fixed.blocks // 4' "$STUDY")
+ours=() execs=() torch=()
+for r in $(seq "$RUNS"); do
+  "$bin/suggest" --db "$tmp/s.db" --config "$STUDY" |
+    jq -c --argjson b "$BATCH" --argjson c "$CHANNELS" '.params.batch_size = $b | .params.channels = $c' >"$tmp/line"
+  ours+=("$("$bin/train-trial" --db "$tmp/s.db" --features "$FEATURES" --threads 1 --quiet --keep none \
+            --max-seconds 0.000001 "$tmp/line" | jq '.seconds.setup * 1000')")
+  t0=${EPOCHREALTIME/./}; "$bin/train-trial" --help >/dev/null; t1=${EPOCHREALTIME/./}
+  execs+=("$(( (t1 - t0) / 1000 )).$(( (t1 - t0) / 100 % 10 ))")
+  torch+=("$(OMP_NUM_THREADS=1 BENCH_LAUNCH_NS=$(date +%s%N) exec "$PY" tests/bench/train/torch_startup.py "$FEATURES" \
+             "$CHANNELS" "$blocks" "$BATCH" | jq .setup_ms)")
+done
+echo "# $FEATURES ($(du -m "$FEATURES" | cut -f1) MB), dscnn channels $CHANNELS blocks $blocks, batch $BATCH, 1 thread;"
+echo "# $RUNS runs, fastest / median (ms); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$PY" - "${execs[*]}" "${ours[*]}" "${torch[*]}" <<'PYEOF'
+import statistics as st, sys
+e, o, t = ([float(v) for v in a.split()] for a in sys.argv[1:4])
+row = lambda v: "%8.1f %8.1f" % (min(v), st.median(v))
+print("%-10s %8s %8s" % ("", "fastest", "median"))
+print("%-10s %s" % ("exec", row(e)))
+print("%-10s %s" % ("setup", row(o)))
+print("%-10s %s" % ("to-step", row([a + b for a, b in zip(e, o)])))
+print("%-10s %s" % ("torch", row(t)))
+PYEOF

@@ -1,0 +1,181 @@
+/* test_nn_cpu_kernels.c — the CPU backend's convolutions against a direct double-precision
+ * reference, geometry by geometry: forward (bias, ReLU), input gradient, weight and bias
+ * gradients (accumulated onto what was there). The geometries are picked to reach every path
+ * of backend_cpu.c: the AVX-512 GEMM kernel (channel counts that are multiples of 8) and the
+ * OpenBLAS one (others), the input gradient as a convolution of dy (stride 1, same width) and
+ * through col2im (strided, even kernels), the transposed weight gradient, pointwise layers with
+ * ragged column counts, small im2col chunks, 3 threads; for depthwise convolution the masked
+ * AVX-512 planes (3x3, 5x5) and the fallbacks (even kernels, no padding, strided, planes too
+ * large for the mask table). On a CPU without AVX-512 the same cases check the other paths. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/rng.h"
+#include "harness.h"
+#include "nn/backend.h"
+#include "nn/nn.h"
+
+#define TOL 2e-5   /* relative L2 error, float against double */
+
+static float *rnd(ws_rng *g, size_t n)
+{
+    float *v = malloc((n ? n : 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = (float)(2.0 * ws_rng_uniform(g) - 1.0);
+    return v;
+}
+
+/* ||a - ref|| / ||ref||, a float, ref double. */
+static double rel_err(const float *a, const double *ref, size_t n)
+{
+    double d = 0, r = 0;
+    for (size_t i = 0; i < n; i++) {
+        d += ((double)a[i] - ref[i]) * ((double)a[i] - ref[i]);
+        r += ref[i] * ref[i];
+    }
+    return r > 0 ? sqrt(d / r) : sqrt(d);
+}
+
+static void out_size(nn_geom *g)
+{
+    g->h_out = (g->h_in + 2 * g->ph - g->kh) / g->sh + 1;
+    g->w_out = (g->w_in + 2 * g->pw - g->kw) / g->sw + 1;
+}
+
+/* Input index of output (oh, ow) under tap (i, j), or -1 in the padding. */
+static long tap_at(const nn_geom *g, int oh, int ow, int i, int j)
+{
+    int ih = oh * g->sh - g->ph + i, iw = ow * g->sw - g->pw + j;
+    if (ih < 0 || ih >= g->h_in || iw < 0 || iw >= g->w_in) return -1;
+    return (long)ih * g->w_in + iw;
+}
+
+/* One convolution (groups 1 or depthwise) on CNHW data, every output checked. */
+static void check_conv(const char *name, nn_geom g, int depthwise, int relu, int bias, uint64_t seed)
+{
+    const nn_backend *be = nn_backend_cpu();
+    ws_rng r;
+    ws_rng_seed(&r, seed);
+    if (depthwise) g.c_out = g.c_in;
+    out_size(&g);
+    size_t P = (size_t)g.h_out * g.w_out, plane = (size_t)g.h_in * g.w_in, T = (size_t)g.kh * g.kw;
+    size_t nx = (size_t)g.c_in * g.n * plane, ny = (size_t)g.c_out * g.n * P;
+    size_t nw = depthwise ? (size_t)g.c_in * T : (size_t)g.c_out * g.c_in * T;
+    float *x = rnd(&r, nx), *w = rnd(&r, nw), *b = bias ? rnd(&r, (size_t)g.c_out) : NULL, *dy = rnd(&r, ny);
+    float *dw0 = rnd(&r, nw), *db0 = rnd(&r, (size_t)g.c_out);
+    float *y = calloc(ny, sizeof *y), *dx = calloc(nx, sizeof *dx);
+    float *dw = malloc(nw * sizeof *dw), *db = malloc((size_t)g.c_out * sizeof *db);
+    memcpy(dw, dw0, nw * sizeof *dw);
+    memcpy(db, db0, (size_t)g.c_out * sizeof *db);
+    size_t nwork = depthwise ? be->dwconv_work(&g) : be->conv_work(&g);
+    float *work = calloc(nwork + 1, sizeof *work);
+    double *yr = calloc(ny, sizeof *yr), *dxr = calloc(nx, sizeof *dxr), *dwr = calloc(nw, sizeof *dwr);
+    double *dbr = calloc((size_t)g.c_out, sizeof *dbr);
+
+    /* the reference: y, then (with dy masked by the backend's own y under ReLU) dx, dw, db */
+    for (int o = 0; o < g.c_out; o++)
+        for (int s = 0; s < g.n; s++)
+            for (int oh = 0; oh < g.h_out; oh++)
+                for (int ow = 0; ow < g.w_out; ow++) {
+                    double v = b ? b[o] : 0.0;
+                    for (int c = depthwise ? o : 0; c < (depthwise ? o + 1 : g.c_in); c++)
+                        for (int i = 0; i < g.kh; i++)
+                            for (int j = 0; j < g.kw; j++) {
+                                long at = tap_at(&g, oh, ow, i, j);
+                                size_t wi = depthwise ? (size_t)c * T + (size_t)i * g.kw + j
+                                                      : (((size_t)o * g.c_in + c) * g.kh + i) * g.kw + j;
+                                if (at >= 0) v += (double)w[wi] * x[((size_t)c * g.n + s) * plane + (size_t)at];
+                            }
+                    yr[((size_t)o * g.n + s) * P + (size_t)oh * g.w_out + ow] = relu && v < 0 ? 0.0 : v;
+                }
+    if (depthwise) be->dwconv_fwd(&g, x, w, y, work);
+    else be->conv_fwd(&g, x, w, b, y, relu, work);
+    double ey = rel_err(y, yr, ny);
+    for (size_t k = 0; k < ny; k++)
+        if (relu && !(y[k] > 0.0f)) dy[k] = 0.0f;   /* what conv_bwd's mask does */
+    for (int o = 0; o < g.c_out; o++)
+        for (int s = 0; s < g.n; s++)
+            for (int oh = 0; oh < g.h_out; oh++)
+                for (int ow = 0; ow < g.w_out; ow++) {
+                    double d = dy[((size_t)o * g.n + s) * P + (size_t)oh * g.w_out + ow];
+                    dbr[o] += d;
+                    for (int c = depthwise ? o : 0; c < (depthwise ? o + 1 : g.c_in); c++)
+                        for (int i = 0; i < g.kh; i++)
+                            for (int j = 0; j < g.kw; j++) {
+                                long at = tap_at(&g, oh, ow, i, j);
+                                if (at < 0) continue;
+                                size_t wi = depthwise ? (size_t)c * T + (size_t)i * g.kw + j
+                                                      : (((size_t)o * g.c_in + c) * g.kh + i) * g.kw + j;
+                                size_t xi = ((size_t)c * g.n + s) * plane + (size_t)at;
+                                dwr[wi] += d * x[xi];
+                                dxr[xi] += d * w[wi];
+                            }
+                }
+    /* conv_bwd masks (overwrites) its dy: give it a copy */
+    float *dy_in = malloc(ny * sizeof *dy_in);
+    memcpy(dy_in, dy, ny * sizeof *dy);
+    if (depthwise) be->dwconv_bwd(&g, x, w, dy_in, dx, dw, work);
+    else be->conv_bwd(&g, x, w, y, dy_in, dx, dw, b ? db : NULL, relu, work);
+    for (size_t k = 0; k < nw; k++) dw[k] -= dw0[k];
+    for (int o = 0; o < g.c_out; o++) db[o] -= db0[o];
+    double edx = rel_err(dx, dxr, nx), edw = rel_err(dw, dwr, nw), edb = b && !depthwise ? rel_err(db, dbr, (size_t)g.c_out) : 0;
+    fprintf(stderr, "%-28s y %.1e  dx %.1e  dw %.1e  db %.1e\n", name, ey, edx, edw, edb);
+    CHECK(ey <= TOL, "%s: output, relative error %.3g", name, ey);
+    CHECK(edx <= TOL, "%s: input gradient, relative error %.3g", name, edx);
+    CHECK(edw <= TOL, "%s: weight gradient, relative error %.3g", name, edw);
+    CHECK(edb <= TOL, "%s: bias gradient, relative error %.3g", name, edb);
+    free(x); free(w); free(b); free(dy); free(dy_in); free(dw0); free(db0); free(y); free(dx); free(dw); free(db);
+    free(work); free(yr); free(dxr); free(dwr); free(dbr);
+}
+
+static nn_geom geom(int n, int c_in, int c_out, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
+{
+    nn_geom g = {n, c_in, h, w, c_out, 0, 0, kh, kw, sh, sw, ph, pw};
+    return g;
+}
+
+static void test_conv_paths(void)
+{
+    check_conv("3x3 same, 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 1);
+    check_conv("3x3 same, 8->16, no relu", geom(2, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 0, 1, 2);
+    check_conv("5x5 same, 8->8", geom(4, 8, 8, 6, 5, 5, 5, 1, 1, 2, 2), 0, 1, 1, 3);
+    check_conv("4x3 s2x2, 1->8", geom(2, 1, 8, 11, 9, 4, 3, 2, 2, 2, 1), 0, 1, 1, 4);
+    check_conv("10x4 s2x2, 1->32", geom(2, 1, 32, 21, 12, 10, 4, 2, 2, 5, 2), 0, 1, 1, 5);
+    check_conv("2x4 s1 (even), 8->8", geom(2, 8, 8, 7, 6, 2, 4, 1, 1, 1, 2), 0, 1, 1, 6);
+    check_conv("3x3 same, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 0, 1, 1, 7);
+    check_conv("1x1, 16->8, 90 columns", geom(2, 16, 8, 5, 9, 1, 1, 1, 1, 0, 0), 0, 0, 0, 8);
+    check_conv("1x1, 8->24 relu bias", geom(3, 8, 24, 7, 11, 1, 1, 1, 1, 0, 0), 0, 1, 1, 9);
+    check_conv("1x1, 5->7 (BLAS)", geom(2, 5, 7, 4, 6, 1, 1, 1, 1, 0, 0), 0, 1, 1, 10);
+}
+
+static void test_conv_chunks_threads(void)
+{
+    nn_cpu_set_cols_budget(50);   /* one sample per im2col chunk */
+    check_conv("3x3 same, one-sample chunks", geom(5, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 11);
+    nn_cpu_set_cols_budget(0);
+    nn_set_threads(3);
+    check_conv("3x3 same, 3 threads", geom(7, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 12);
+    check_conv("1x1, 3 threads", geom(5, 16, 8, 9, 7, 1, 1, 1, 1, 0, 0), 0, 1, 1, 13);
+    check_conv("depthwise 3x3, 3 threads", geom(3, 7, 0, 9, 7, 3, 3, 1, 1, 1, 1), 1, 0, 0, 14);
+    nn_set_threads(1);
+}
+
+static void test_dwconv_paths(void)
+{
+    check_conv("depthwise 3x3 same", geom(3, 5, 0, 9, 7, 3, 3, 1, 1, 1, 1), 1, 0, 0, 20);
+    check_conv("depthwise 3x3 same, 51x21", geom(2, 3, 0, 51, 21, 3, 3, 1, 1, 1, 1), 1, 0, 0, 21);
+    check_conv("depthwise 5x5 same", geom(2, 3, 0, 8, 6, 5, 5, 1, 1, 2, 2), 1, 0, 0, 22);
+    check_conv("depthwise 1x3 same", geom(2, 3, 0, 5, 17, 1, 3, 1, 1, 0, 1), 1, 0, 0, 23);
+    check_conv("depthwise 2x2 p1 (wider)", geom(2, 3, 0, 8, 6, 2, 2, 1, 1, 1, 1), 1, 0, 0, 24);
+    check_conv("depthwise 3x3 p0 (narrower)", geom(2, 3, 0, 8, 6, 3, 3, 1, 1, 0, 0), 1, 0, 0, 25);
+    check_conv("depthwise 3x3 s2", geom(2, 3, 0, 9, 7, 3, 3, 2, 2, 1, 1), 1, 0, 0, 26);
+    check_conv("depthwise 3x3, 200x200 plane", geom(1, 2, 0, 200, 200, 3, 3, 1, 1, 1, 1), 1, 0, 0, 27);
+}
+
+int main(void)
+{
+    RUN(test_conv_paths);
+    RUN(test_conv_chunks_threads);
+    RUN(test_dwconv_paths);
+    return test_summary();
+}
