@@ -1,4 +1,4 @@
-/* prune.c — report + prune in one transaction (see prune.h). */
+/* prune.c — report, then prune (see prune.h). */
 #include "study/prune.h"
 #include <stdlib.h>
 #include <string.h>
@@ -22,26 +22,34 @@ int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step
     ws_trial_list all = {0};
     ws_trial mine = {0};
     memset(d, 0, sizeof *d);
+    /* 1. The value, in a short write transaction. */
     if (ws_store_begin(s, e)) return -1;
     ws_trial cur;
-    if (ws_store_trial_load(s, st, number, 0, &cur, e)) goto fail;
+    if (ws_store_trial_load(s, st, number, 0, &cur, e)) { ws_store_rollback(s); return -1; }
     int64_t trial_id = cur.trial_id;
     ws_trial_release(&cur);
-    if (ws_store_trial_report(s, trial_id, step, value, stored, e)
-        || ws_store_trials_load(s, st, WS_LOAD_IVS | WS_LOAD_ATTRS, &all, e))
-        goto fail;
+    if (ws_store_trial_report(s, trial_id, step, value, stored, e)) { ws_store_rollback(s); return -1; }
+    if (ws_store_commit(s, e)) return -1;
+    /* 2. The decision, on a read of the study that holds no write lock: loading every trial's
+     * values grows with the study, and under the lock every other worker's report would queue
+     * behind it (Optuna's should_prune reads without a lock too). */
+    if (ws_store_trials_load(s, st, WS_LOAD_IVS | WS_LOAD_ATTRS, &all, e)) return -1;
     if (take_trial(&all, number, &mine)) { ws_err_set(e, WS_EINTERNAL, "trial %d vanished", number); goto fail; }
     ws_history h = {.study_name = st->name, .direction = st->direction, .trials = &all, .number = number};
     if (ws_pruner_should_prune(pruner, &h, &mine, d, e)) goto fail;
-    const char *key;
-    json_t *v;
-    json_object_foreach(d->set_system_attrs, key, v)
-        if (ws_store_trial_attr_set(s, trial_id, 1, key, v, e)) goto fail;
+    /* 3. What the pruner keeps on the trial (ASHA's rungs), in one more short transaction. */
+    if (json_object_size(d->set_system_attrs)) {
+        const char *key;
+        json_t *v;
+        if (ws_store_begin(s, e)) goto fail;
+        json_object_foreach(d->set_system_attrs, key, v)
+            if (ws_store_trial_attr_set(s, trial_id, 1, key, v, e)) { ws_store_rollback(s); goto fail; }
+        if (ws_store_commit(s, e)) goto fail;
+    }
     ws_trial_release(&mine);
     ws_trial_list_free(&all);
-    return ws_store_commit(s, e);
+    return 0;
 fail:
-    ws_store_rollback(s);
     ws_prune_decision_release(d);
     ws_trial_release(&mine);
     ws_trial_list_free(&all);

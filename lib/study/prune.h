@@ -1,6 +1,6 @@
-/* prune.h — a trial reports an intermediate value and asks the study's pruner, in one write
- * transaction: record the value (and a heartbeat), load the study, decide, store what the
- * pruner keeps on the trial (ASHA's rungs). Used by prune-check and by train-trial, so a trial
+/* prune.h — a trial reports an intermediate value and asks the study's pruner: record the value
+ * (and a heartbeat) in a short write transaction, load the study and decide without holding the
+ * write lock, store what the pruner keeps on the trial (ASHA's rungs) in another short one. Used by prune-check and by train-trial, so a trial
  * trained by wakesweep and one trained by a user's script are pruned alike. */
 #ifndef WS_STUDY_PRUNE_H
 #define WS_STUDY_PRUNE_H
