@@ -29,13 +29,14 @@ endif
 
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wvla -Wno-unused-parameter
-# libpq's headers (the PostgreSQL store); asked once, and right before `make deps` has run too.
+# libpq's headers (the PostgreSQL store, which opens libpq with dlopen); asked once, and right
+# before `make deps` has run too.
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 CPPFLAGS += -Ilib -D_GNU_SOURCE -DWS_VERSION='"$(VERSION)"' -MMD -MP $(PQ_CFLAGS)
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -pthread $(WARN) $(SANFLAGS)
 LDFLAGS += -pthread -Wl,--as-needed $(SANFLAGS)
-LDLIBS  := -lsqlite3 -lpq -ljansson -lsndfile -lsamplerate -lkissfft-float -lopenblas -ldl -lm
+LDLIBS  := -lsqlite3 -ljansson -lsndfile -lsamplerate -lkissfft-float -lopenblas -ldl -lm
 
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)

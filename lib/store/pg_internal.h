@@ -17,6 +17,7 @@
 #ifndef WS_STORE_PG_INTERNAL_H
 #define WS_STORE_PG_INTERNAL_H
 #include <libpq-fe.h>
+#include "store/pq_dl.h"
 #include "store/backend.h"
 
 typedef struct {

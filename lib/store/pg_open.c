@@ -85,6 +85,8 @@ static int check_schema(ws_store *s, int create, ws_err *e)
 
 int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
 {
+    char why[300];
+    if (ws_pq_load(why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s: %s", url, why);
     struct ws_pg *p = calloc(1, sizeof *p);
     if (!p) return ws_err_set(e, WS_EINTERNAL, "out of memory");
     s->pg = p;

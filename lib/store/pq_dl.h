@@ -1,0 +1,57 @@
+/* pq_dl.h — libpq through dlopen. Linking it costs every process its dependency chain (libssl,
+ * libcrypto, Kerberos, LDAP: ~25 ms of start-up, five times a whole suggest call on SQLite), so
+ * it is loaded only when a postgresql:// study is opened, as NVML and the CUDA backend are. The
+ * calls keep libpq's names: each PQ function used in lib/store is a macro for a pointer that
+ * ws_pq_load() fills. Include after <libpq-fe.h> (pg_internal.h does). */
+#ifndef WS_STORE_PQ_DL_H
+#define WS_STORE_PQ_DL_H
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#define WS_PQ_FUNCS(X)                                                                              \
+    X(PGconn *, PQconnectdbParams, (const char *const *keywords, const char *const *values, int expand)) \
+    X(PGPing, PQpingParams, (const char *const *keywords, const char *const *values, int expand))  \
+    X(void, PQfinish, (PGconn *conn))                                                                \
+    X(ConnStatusType, PQstatus, (const PGconn *conn))                                                \
+    X(char *, PQerrorMessage, (const PGconn *conn))                                                  \
+    X(PGresult *, PQexec, (PGconn *conn, const char *query))                                         \
+    X(PGresult *, PQexecParams, (PGconn *conn, const char *command, int nParams, const Oid *paramTypes, \
+                                 const char *const *paramValues, const int *paramLengths,            \
+                                 const int *paramFormats, int resultFormat))                         \
+    X(ExecStatusType, PQresultStatus, (const PGresult *res))                                         \
+    X(char *, PQresultErrorMessage, (const PGresult *res))                                           \
+    X(char *, PQresultErrorField, (const PGresult *res, int fieldcode))                              \
+    X(int, PQntuples, (const PGresult *res))                                                         \
+    X(int, PQnfields, (const PGresult *res))                                                         \
+    X(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num))                         \
+    X(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num))                           \
+    X(char *, PQcmdStatus, (PGresult *res))                                                          \
+    X(char *, PQcmdTuples, (PGresult *res))                                                          \
+    X(void, PQclear, (PGresult *res))
+
+#define WS_PQ_DECLARE(ret, name, args) extern ret(*ws_##name) args;
+WS_PQ_FUNCS(WS_PQ_DECLARE)
+#undef WS_PQ_DECLARE
+
+/* Loads libpq.so.5 once; 0, or -1 with why. */
+int ws_pq_load(char *why, size_t n);
+
+#define PQconnectdbParams ws_PQconnectdbParams
+#define PQpingParams ws_PQpingParams
+#define PQfinish ws_PQfinish
+#define PQstatus ws_PQstatus
+#define PQerrorMessage ws_PQerrorMessage
+#define PQexec ws_PQexec
+#define PQexecParams ws_PQexecParams
+#define PQresultStatus ws_PQresultStatus
+#define PQresultErrorMessage ws_PQresultErrorMessage
+#define PQresultErrorField ws_PQresultErrorField
+#define PQntuples ws_PQntuples
+#define PQnfields ws_PQnfields
+#define PQgetvalue ws_PQgetvalue
+#define PQgetisnull ws_PQgetisnull
+#define PQcmdStatus ws_PQcmdStatus
+#define PQcmdTuples ws_PQcmdTuples
+#define PQclear ws_PQclear
+
+#endif
