@@ -1324,19 +1324,6 @@ static void cpu_bn_bwd(int c, size_t m, const float *x, const float *gamma, cons
 
 /* ---- pooling, flatten (planes or channels) --------------------------------------------------------- */
 
-/* Index (within the plane) of the first maximum of window (oh, ow). */
-static size_t window_argmax(const nn_geom *g, const float *xp, int oh, int ow)
-{
-    size_t best = (size_t)oh * g->sh * g->w_in + (size_t)ow * g->sw;
-    float bv = xp[best];
-    for (int i = 0; i < g->kh; i++)
-        for (int j = 0; j < g->kw; j++) {
-            size_t k = (size_t)(oh * g->sh + i) * g->w_in + (size_t)(ow * g->sw + j);
-            if (xp[k] > bv) { bv = xp[k]; best = k; }
-        }
-    return best;
-}
-
 typedef struct {
     nn_pool_kind kind;
     const nn_geom *g;
@@ -1346,7 +1333,7 @@ typedef struct {
 } plane_ctx;
 
 /* 2x2 max pooling, stride 2, over one plane: the first maximum in the order (0,0), (0,1),
- * (1,0), (1,1) as window_argmax finds it; the loops vectorize along the row. */
+ * (1,0), (1,1) as nn_window_argmax finds it; the loops vectorize along the row. */
 HOT static void max2x2_fwd(const nn_geom *g, const float *restrict xp, float *restrict yp)
 {
     for (int oh = 0; oh < g->h_out; oh++) {
@@ -1408,7 +1395,7 @@ static void pool_fwd_task(void *vc, int t, int nt)
         float *yp = c->y + p * pout;
         for (int oh = 0; oh < g->h_out; oh++)
             for (int ow = 0; ow < g->w_out; ow++) {
-                if (c->kind == NN_POOL_MAX) { yp[(size_t)oh * g->w_out + ow] = xp[window_argmax(g, xp, oh, ow)]; continue; }
+                if (c->kind == NN_POOL_MAX) { yp[(size_t)oh * g->w_out + ow] = xp[nn_window_argmax(g, xp, oh, ow)]; continue; }
                 float s = 0.0f;
                 for (int i = 0; i < g->kh; i++)
                     for (int j = 0; j < g->kw; j++)
@@ -1436,7 +1423,7 @@ static void pool_bwd_task(void *vc, int t, int nt)
         for (int oh = 0; oh < g->h_out; oh++)
             for (int ow = 0; ow < g->w_out; ow++) {
                 float d = dyp[(size_t)oh * g->w_out + ow];
-                if (c->kind == NN_POOL_MAX) { dxp[window_argmax(g, xp, oh, ow)] += d; continue; }
+                if (c->kind == NN_POOL_MAX) { dxp[nn_window_argmax(g, xp, oh, ow)] += d; continue; }
                 for (int i = 0; i < g->kh; i++)
                     for (int j = 0; j < g->kw; j++)
                         dxp[(size_t)(oh * g->sh + i) * g->w_in + (size_t)(ow * g->sw + j)] += d * inv;

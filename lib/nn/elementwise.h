@@ -1,13 +1,15 @@
 /* elementwise.h — the per-element math of training, written once for every backend: activations,
  * the dropout mask, the optimizer update rules (torch.optim's formulas, step for step), the terms
- * of the classification loss and the noise mix of augmentation. Everything is a static inline
- * function marked WS_HD, which is nothing in C and `__host__ __device__` under nvcc, so the CPU
- * backend's loops and the CUDA backend's kernels call the same code and the CPU tests cover it.
+ * of the classification loss, the pooling window's maximum and the noise mix of augmentation.
+ * Everything is a static inline function marked WS_HD, which is nothing in C and
+ * `__host__ __device__` under nvcc, so the CPU backend's loops and the CUDA backend's kernels
+ * call the same code and the CPU tests cover it.
  * No state, no allocation, no libc beyond <math.h>. */
 #ifndef WS_NN_ELEMENTWISE_H
 #define WS_NN_ELEMENTWISE_H
 #include <math.h>
 #include <stdint.h>
+#include "nn/backend.h"
 
 #ifdef __CUDACC__
 #define WS_HD __host__ __device__
@@ -131,5 +133,19 @@ static inline WS_HD double nn_xent_sample(int k, const float *z, int y, const fl
 /* Mixing in the linear power domain: powers of uncorrelated signals add. gain = 10^(-snr/10) *
  * P_clean / P_noise makes the noise's mean power snr dB below the clean clip's. */
 static inline WS_HD float nn_noise_mix(float clean, float noise, float gain) { return clean + noise * gain; }
+
+/* Offset within the plane xp of the first maximum of pooling window (oh, ow): both backends
+ * scan in this order, so ties pick the same element. */
+static inline WS_HD size_t nn_window_argmax(const nn_geom *g, const float *xp, int oh, int ow)
+{
+    size_t best = (size_t)oh * g->sh * g->w_in + (size_t)ow * g->sw;
+    float bv = xp[best];
+    for (int i = 0; i < g->kh; i++)
+        for (int j = 0; j < g->kw; j++) {
+            size_t k = (size_t)(oh * g->sh + i) * g->w_in + (size_t)(ow * g->sw + j);
+            if (xp[k] > bv) { bv = xp[k]; best = k; }
+        }
+    return best;
+}
 
 #endif

@@ -146,10 +146,9 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open", e);
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-    /* Every tool call is a short process: when it was the last connection, closing would
-     * checkpoint the WAL into the database, fsync, and delete the WAL, on every call. Leave that
-     * to SQLite's automatic checkpoint (every 1000 pages), as a long-lived process would. */
-    sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    /* The last connection to close checkpoints the WAL into the database file (an fsync per
+     * tool call when nothing else has it open): kept, so that the study file alone, copied or
+     * mailed, holds the whole study. */
     /* WAL: readers never block the writer and commits don't wait for readers; NORMAL
      * synchronous is durable across process crashes and avoids an fsync per commit. */
     if (ws_sql_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) || check_schema(s, flags & WS_STORE_CREATE, e))

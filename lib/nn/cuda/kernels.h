@@ -121,26 +121,13 @@ static inline WS_HD float nn_k_dw_dw_term(const nn_geom *g, const float *x, cons
 
 /* ---- pooling (kernel = stride), global pooling, flatten ----------------------------------------- */
 
-/* Offset within the plane of the first maximum of window (oh, ow), scanning as the CPU does. */
-static inline WS_HD size_t nn_k_window_argmax(const nn_geom *g, const float *xp, int oh, int ow)
-{
-    size_t best = (size_t)oh * g->sh * g->w_in + (size_t)ow * g->sw;
-    float bv = xp[best];
-    for (int i = 0; i < g->kh; i++)
-        for (int j = 0; j < g->kw; j++) {
-            size_t k = (size_t)(oh * g->sh + i) * g->w_in + (size_t)(ow * g->sw + j);
-            if (xp[k] > bv) { bv = xp[k]; best = k; }
-        }
-    return best;
-}
-
 /* Element idx of y [c][n][h_out][w_out]. */
 static inline WS_HD float nn_k_pool_fwd(nn_pool_kind kind, const nn_geom *g, const float *x, size_t idx)
 {
     size_t P = (size_t)g->h_out * g->w_out;
     int ow = (int)(idx % (size_t)g->w_out), oh = (int)(idx / (size_t)g->w_out % (size_t)g->h_out);
     const float *xp = x + idx / P * g->h_in * g->w_in;
-    if (kind == NN_POOL_MAX) return xp[nn_k_window_argmax(g, xp, oh, ow)];
+    if (kind == NN_POOL_MAX) return xp[nn_window_argmax(g, xp, oh, ow)];
     float s = 0.0f, inv = 1.0f / (float)(g->kh * g->kw);
     for (int i = 0; i < g->kh; i++)
         for (int j = 0; j < g->kw; j++) s += xp[(size_t)(oh * g->sh + i) * g->w_in + (size_t)(ow * g->sw + j)];
@@ -157,7 +144,7 @@ static inline WS_HD float nn_k_pool_bwd(nn_pool_kind kind, const nn_geom *g, con
     size_t p = idx / plane;
     float d = dy[p * g->h_out * g->w_out + (size_t)oh * g->w_out + ow];
     if (kind == NN_POOL_AVG) return d * (1.0f / (float)(g->kh * g->kw));
-    return nn_k_window_argmax(g, x + p * plane, oh, ow) == idx % plane ? d : 0.0f;
+    return nn_window_argmax(g, x + p * plane, oh, ow) == idx % plane ? d : 0.0f;
 }
 
 /* CNHW offset of element idx of the flat [n][c hw] layout. */

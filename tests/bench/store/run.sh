@@ -18,41 +18,11 @@ cat >c.json <<'J'
  "pruner": {"name": "median", "n_startup_trials": 5},
  "space": {"x": {"type": "float", "low": -5, "high": 5}, "k": {"type": "int", "low": 1, "high": 9}}}
 J
-ours_worker() {
-  local i n s line
-  for ((i = 0; i < L; i++)); do
-    line=$("$bin/suggest" --db ours.db --config c.json) || { echo ERR suggest; continue; }
-    [[ $line =~ \"trial\":([0-9]+) ]] && n=${BASH_REMATCH[1]}
-    for s in 0 1 2 3 4; do
-      "$bin/prune-check" --db ours.db --study bench --trial "$n" --step $s --value "0.$RANDOM" >/dev/null
-      [ $? -le 1 ] || echo ERR prune-check
-    done
-    "$bin/tell" --db ours.db --study bench --trial "$n" --state complete --value "0.$RANDOM" >/dev/null || echo ERR tell
-  done
-}
-cat >worker.py <<'PYW'
-import sys, random, warnings
-warnings.simplefilter("ignore")
-import optuna
-optuna.logging.set_verbosity(optuna.logging.ERROR)
-L = int(sys.argv[1]); errors = 0
-study = optuna.load_study(study_name="bench", storage="sqlite:///optuna.db",
-                          sampler=optuna.samplers.RandomSampler(), pruner=optuna.pruners.MedianPruner(n_startup_trials=5))
-for _ in range(L):
-    try:
-        t = study.ask({"x": optuna.distributions.FloatDistribution(-5, 5), "k": optuna.distributions.IntDistribution(1, 9)})
-        for s in range(5):
-            t.report(random.random(), s)
-            t.should_prune()
-        study.tell(t, random.random())
-    except Exception as e:
-        errors += 1
-        print("ERR", type(e).__name__, str(e)[:80], file=sys.stderr)
-print(errors)
-PYW
+. "$root/tests/bench/store/loop.sh"
+write_optuna_worker
 echo "== throughput: $P workers x $L loops of ask -> 5 x report/should-prune -> tell =="
 t0=$(date +%s.%N)
-for ((w = 0; w < P; w++)); do ours_worker >"ours.err.$w" 2>&1 & done; wait
+for ((w = 0; w < P; w++)); do ours_worker ours.db "$L" >"ours.err.$w" 2>&1 & done; wait
 t1=$(date +%s.%N)
 ours_done=$(sqlite3 ours.db "SELECT count(*) FROM trials WHERE state='COMPLETE'")
 ours_err=$(cat ours.err.* | grep -c -i -e ERR -e locked)
@@ -60,7 +30,7 @@ ours_ok=$(sqlite3 ours.db "PRAGMA integrity_check")
 ours_dense=$(sqlite3 ours.db "SELECT count(DISTINCT number) = count(*) AND max(number) + 1 = count(*) FROM trials")
 $PY -W ignore -c "import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR); optuna.create_study(study_name='bench', storage='sqlite:///optuna.db')"
 t2=$(date +%s.%N)
-for ((w = 0; w < P; w++)); do $PY worker.py "$L" >"py.out.$w" 2>"py.err.$w" & done; wait
+for ((w = 0; w < P; w++)); do $PY worker.py sqlite:///optuna.db "$L" >"py.out.$w" 2>"py.err.$w" & done; wait
 t3=$(date +%s.%N)
 py_done=$(sqlite3 optuna.db "SELECT count(*) FROM trials WHERE state='COMPLETE'")
 py_err=$(cat py.err.* | grep -c '^ERR')

@@ -24,37 +24,8 @@ cat >c.json <<'J'
  "pruner": {"name": "median", "n_startup_trials": 5},
  "space": {"x": {"type": "float", "low": -5, "high": 5}, "k": {"type": "int", "low": 1, "high": 9}}}
 J
-ours_worker() {  # URL LOOPS
-  local db=$1 i n s line
-  for ((i = 0; i < $2; i++)); do
-    line=$("$bin/suggest" --db "$db" --config c.json) || { echo ERR suggest; continue; }
-    [[ $line =~ \"trial\":([0-9]+) ]] && n=${BASH_REMATCH[1]}
-    for s in 0 1 2 3 4; do
-      "$bin/prune-check" --db "$db" --study bench --trial "$n" --step $s --value "0.$RANDOM" >/dev/null
-      [ $? -le 1 ] || echo ERR prune-check
-    done
-    "$bin/tell" --db "$db" --study bench --trial "$n" --state complete --value "0.$RANDOM" >/dev/null || echo ERR tell
-  done
-}
-cat >worker.py <<'PYW'
-import sys, random, warnings
-warnings.simplefilter("ignore")
-import optuna
-optuna.logging.set_verbosity(optuna.logging.ERROR)
-storage, loops = sys.argv[1], int(sys.argv[2]); errors = 0
-study = optuna.load_study(study_name="bench", storage=storage,
-                          sampler=optuna.samplers.RandomSampler(), pruner=optuna.pruners.MedianPruner(n_startup_trials=5))
-for _ in range(loops):
-    try:
-        t = study.ask({"x": optuna.distributions.FloatDistribution(-5, 5), "k": optuna.distributions.IntDistribution(1, 9)})
-        for s in range(5):
-            t.report(random.random(), s)
-            t.should_prune()
-        study.tell(t, random.random())
-    except Exception as e:
-        errors += 1
-        print("ERR", type(e).__name__, str(e)[:80], file=sys.stderr)
-PYW
+. "$root/tests/bench/store/loop.sh"
+write_optuna_worker
 complete() { "$bin/report" --db "$1" --study bench --format json 2>/dev/null | jq '.states.COMPLETE // 0'; }
 run() {  # SIDE KIND P -> one table row
   local side=$1 kind=$2 p=$3 l=$(( TRIALS / $3 )) url t0 t1 w done err
