@@ -28,3 +28,14 @@ test_expect_success() {
 }
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
+# test_run_cases PREFIX CMD...: a C test's case lines ("ok/FAIL/skip NAME") passed on as
+# PREFIX/NAME, its "#" remarks to stderr; a non-zero exit without a FAIL line is a failure too.
+test_run_cases() {
+  local prefix=$1 rc=0; shift
+  "$@" >cases.out 2>cases.err || rc=$?
+  sed -n "s#^\(ok\|FAIL\|skip\) \([^:]*\)#\1 $prefix/\2#p" cases.out
+  grep '^#' cases.out >&2
+  if [ "$rc" != 0 ] && ! grep -q '^FAIL' cases.out; then
+    echo "FAIL $prefix: exited with status $rc: $(tail -c 300 cases.err | tr '\n' ' ')"
+  fi
+}

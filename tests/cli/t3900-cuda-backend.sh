@@ -13,17 +13,6 @@ so=$WS_BUILD/libwakesweep-cuda.so
 emu=$WS_BUILD/tests/gpu/libwakesweep-cuda-emu.so
 nvcc=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
 
-# run_cases PREFIX CMD...: passes on the case lines of a C test as PREFIX/NAME (its output goes
-# to a file first: the test's exit status is checked too).
-run_cases() {
-  local prefix=$1 rc=0; shift
-  "$@" >cases.out 2>cases.err || rc=$?
-  sed -n "s#^\(ok\|FAIL\|skip\) \([^:]*\)#\1 $prefix/\2#p" cases.out
-  if [ "$rc" != 0 ] && ! grep -q '^FAIL' cases.out; then
-    echo "FAIL $prefix: exited with status $rc: $(tail -c 300 cases.err | tr '\n' ' ')"
-  fi
-}
-
 # --- the build ----------------------------------------------------------------------------------
 if [ -e "$so" ]; then
   test_expect_success "the backend was built by nvcc and exports one entry point" '
@@ -78,11 +67,11 @@ test_expect_code 0 "--probe-batch on the CPU" env CUDA_VISIBLE_DEVICES=-1 train-
 test_expect_success "... prints a bound computed from memory" 'jq -e ".device == \"cpu\" and .batch > 100 and .bytes.per_sample > 0" out'
 
 # --- the kernel bodies on the host ---------------------------------------------------------------
-run_cases kernels "$WS_BUILD/tests/gpu/test_cuda_host"
+test_run_cases kernels "$WS_BUILD/tests/gpu/test_cuda_host"
 
 # --- the device path on the host emulation of the backend --------------------------------------
 emu_env=(env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0)
-run_cases emulated "${emu_env[@]}" "$WS_BUILD/tests/gpu/test_cuda_gpu"
+test_run_cases emulated "${emu_env[@]}" "$WS_BUILD/tests/gpu/test_cuda_gpu"
 suggest --db runs/e.db --config c.json >e0
 test_expect_code 0 "train-trial --device cuda on the emulated device" "${emu_env[@]}" train-trial --device cuda --threads 1 \
   --quiet --db runs/e.db --features tones.feat --ckpt-dir runs/e e0

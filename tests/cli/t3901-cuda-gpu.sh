@@ -19,16 +19,7 @@ if ldd "$WS_BIN/train-trial" | grep -q libasan; then
   export ASAN_OPTIONS=protect_shadow_gap=0:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
 fi
 
-run_cases() {   # as in t3900: a C test's cases as PREFIX/NAME, and its exit status
-  local prefix=$1 rc=0; shift
-  "$@" >cases.out 2>cases.err || rc=$?
-  sed -n "s#^\(ok\|FAIL\|skip\) \([^:]*\)#\1 $prefix/\2#p" cases.out
-  grep '^#' cases.out >&2
-  if [ "$rc" != 0 ] && ! grep -q '^FAIL' cases.out; then
-    echo "FAIL $prefix: exited with status $rc: $(tail -c 300 cases.err | tr '\n' ' ')"
-  fi
-}
-run_cases gpu "$WS_BUILD/tests/gpu/test_cuda_gpu"
+test_run_cases gpu "$WS_BUILD/tests/gpu/test_cuda_gpu"
 
 make_tone_cache tones
 mkdir -p runs/a runs/b
