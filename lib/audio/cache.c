@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,55 @@ static int parse_meta(audio_cache *c, const header *h, const uint8_t *base, cons
     return 0;
 }
 
+static int mismatch(ws_err *e, const char *path, uint64_t stored, uint64_t computed)
+{
+    return ws_err_set(e, WS_EINPUT, "%s: checksum mismatch (stored %016llx, computed %016llx): the file is "
+                      "corrupted; run featurize again", path, (unsigned long long)stored, (unsigned long long)computed);
+}
+
+/* The deferred checksum pass (AUDIO_CACHE_VERIFY_LATER). */
+struct audio_cache_check {
+    pthread_t thread;
+    const uint8_t *file;
+    size_t len;
+    uint64_t stored, computed;
+    int joined;
+    char path[];
+};
+
+static void *check_run(void *arg)
+{
+    struct audio_cache_check *k = arg;
+    k->computed = file_checksum(k->file, k->len);
+    return NULL;
+}
+
+static int check_start(audio_cache *c, const char *path, uint64_t stored, ws_err *e)
+{
+    struct audio_cache_check *k = calloc(1, sizeof *k + strlen(path) + 1);
+    if (!k) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    strcpy(k->path, path);
+    k->file = c->map_;
+    k->len = c->file_bytes;
+    k->stored = stored;
+    if (pthread_create(&k->thread, NULL, check_run, k) != 0) {
+        k->computed = file_checksum(k->file, k->len);   /* no thread to be had: check it now */
+        k->joined = 1;
+    }
+    c->check_ = k;
+    return 0;
+}
+
+int audio_cache_verify_wait(audio_cache *c, ws_err *e)
+{
+    struct audio_cache_check *k = c->check_;
+    if (!k) return 0;
+    if (!k->joined) { pthread_join(k->thread, NULL); k->joined = 1; }
+    if (k->computed != k->stored) return mismatch(e, k->path, k->stored, k->computed);
+    c->verified = 1;
+    return 0;
+}
+
 int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
 {
     memset(c, 0, sizeof *c);
@@ -381,11 +431,12 @@ int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
                    path, (unsigned long long)h.file_bytes, (long long)st.st_size);
         goto fail;
     }
-    if (!(flags & AUDIO_CACHE_NO_VERIFY)) {
+    if (flags & AUDIO_CACHE_VERIFY_LATER) {
+        if (check_start(c, path, h.checksum, e)) goto fail;
+    } else if (!(flags & AUDIO_CACHE_NO_VERIFY)) {
         uint64_t sum = file_checksum(base, c->file_bytes);
         if (sum != h.checksum) {
-            ws_err_set(e, WS_EINPUT, "%s: checksum mismatch (stored %016llx, computed %016llx): the file is "
-                       "corrupted; run featurize again", path, (unsigned long long)h.checksum, (unsigned long long)sum);
+            mismatch(e, path, h.checksum, sum);
             goto fail;
         }
         c->verified = 1;
@@ -423,6 +474,8 @@ fail:
 
 void audio_cache_close(audio_cache *c)
 {
+    if (c->check_ && !c->check_->joined) pthread_join(c->check_->thread, NULL);   /* it reads the map */
+    free(c->check_);
     if (c->map_) munmap(c->map_, c->file_bytes);
     json_decref(c->meta_);
     free(c->class_names);

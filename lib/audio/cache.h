@@ -57,13 +57,18 @@ typedef struct audio_cache {
     size_t file_bytes;
     /* private */
     void *map_;
+    struct audio_cache_check *check_;  /* the checksum pass running beside the reader (VERIFY_LATER) */
     const uint64_t *path_off_;
     const char *strings_;
     size_t strings_len_;
     json_t *meta_;
 } audio_cache;
 
-enum { AUDIO_CACHE_NO_VERIFY = 1 };   /* flags for audio_cache_open: skip the checksum pass */
+/* flags for audio_cache_open: NO_VERIFY skips the checksum pass; VERIFY_LATER runs it on a thread
+ * of its own while the caller goes on (a trainer's first steps need one batch, not the whole file:
+ * hashing a 34 MB cache is most of the time to the first step), and audio_cache_verify_wait says
+ * how it ended. Readers must call it before they trust or publish anything made from the data. */
+enum { AUDIO_CACHE_NO_VERIFY = 1, AUDIO_CACHE_VERIFY_LATER = 2 };
 
 /* Maps and validates a cache. Errors (WS_EINPUT, "PATH: what"): not a cache, an unsupported
  * version, a size or checksum mismatch (truncated or corrupted), inconsistent sections. The
@@ -71,6 +76,9 @@ enum { AUDIO_CACHE_NO_VERIFY = 1 };   /* flags for audio_cache_open: skip the ch
  * damaged file cannot make readers go out of bounds. */
 int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e);
 void audio_cache_close(audio_cache *c);    /* safe on a zeroed or closed cache */
+/* Waits for a VERIFY_LATER checksum pass: 0 when it matched (verified becomes 1) or none was
+ * started, -1 with the open's "checksum mismatch" error otherwise. Repeat calls give the same. */
+int audio_cache_verify_wait(audio_cache *c, ws_err *e);
 
 /* Clip i's features [n_frames][n_mels]. */
 const float *audio_cache_clip(const audio_cache *c, size_t i);

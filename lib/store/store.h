@@ -107,6 +107,8 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
 #define WS_ATTR_PID "wakesweep:pid"          /* trial: pid of the process running it */
 #define WS_ATTR_TAG "wakesweep:tag"          /* trial: the pipeline target that ran it (suggest --tag) */
 #define WS_ATTR_REQUEUED "wakesweep:requeued" /* trial: failed because its process died, queued again */
+#define WS_ATTR_NORMALIZE "wakesweep:normalize:" /* study, + cache checksum and transform: the
+                                                     features' standardization, computed once */
 #define WS_ATTR_CONSTRAINTS "constraints"    /* trial: Optuna's constraint values, feasible iff all <= 0 */
 
 /* The study's config as suggest stored it; *found = 0 (and c zeroed) for a study created

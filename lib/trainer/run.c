@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include "audio/cache.h"
+#include "audio/hash64.h"
 #include "core/atomic.h"
 #include "core/clock.h"
 #include "core/json.h"
@@ -38,6 +39,7 @@ typedef struct {
     trainer_settings set;
     audio_cache cache;
     trainer_data data;
+    int stats_new;                  /* data's statistics were computed here, not yet in the study */
     int *train_idx, *val_idx;       /* clip indices of the training and validation splits */
     size_t n_train, n_val;
     int positive;                   /* class id of the wake word, or -1 */
@@ -148,7 +150,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     audio_feat_config want;
     if (trainer_settings_parse(&c->set, c->cfg.fixed, params ? params : json_object(), epochs, "trial line", e)) return -1;
-    if (audio_cache_open(&c->cache, c->o->features, 0, e)) return -1;
+    if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)) return -1;
     if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
         return ws_err_prefix(e, "study config: fixed.features");
     if (audio_cache_check_config(&c->cache, c->o->features, &want, e)) return -1;
@@ -186,10 +188,51 @@ static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err 
 }
 
 /* Allocation failures from here on end the trial FAIL ("out of memory"), not the sweep. */
+/* The study attribute holding the standardization of this cache's training split under this
+ * transform: the same for every trial, so the first computes it and the others read it (it
+ * costs a pass over 512 clips, most of a trial's time to its first step otherwise). */
+static void stats_key(const run_ctx *c, char *key, size_t cap)
+{
+    char sum[17];
+    audio_hash64_hex(c->cache.checksum, sum);
+    snprintf(key, cap, "%s%s:%s:%d", WS_ATTR_NORMALIZE, sum, c->set.transform == TRAINER_MFCC ? "mfcc" : "logmel",
+             c->set.transform == TRAINER_MFCC ? c->set.n_mfcc : c->cache.n_mels);
+}
+
+static int data_init(run_ctx *c, int B, ws_err *e)
+{
+    char key[128];
+    json_t *kept = NULL;
+    ws_err soft;
+    stats_key(c, key, sizeof key);
+    if (!ws_store_study_attr_get(c->store, c->study.id, 1, key, &kept, &soft) && kept &&
+        !trainer_data_init_stats(&c->data, &c->cache, c->set.transform, c->set.n_mfcc, kept, B, &soft)) {
+        json_decref(kept);
+        return 0;
+    }
+    json_decref(kept);
+    if (trainer_data_init(&c->data, &c->cache, c->set.transform, c->set.n_mfcc, c->train_idx, c->n_train, B, e)) return -1;
+    c->stats_new = 1;
+    return 0;
+}
+
+/* Once the cache's checksum has matched: statistics computed here go to the study. */
+static void stats_publish(run_ctx *c)
+{
+    if (!c->stats_new) return;
+    c->stats_new = 0;
+    char key[128];
+    ws_err soft;
+    json_t *v = trainer_data_stats_json(&c->data);
+    stats_key(c, key, sizeof key);
+    ws_store_study_attr_set(c->store, c->study.id, 1, key, v, &soft);   /* best effort: the next trial recomputes */
+    json_decref(v);
+}
+
 static int build(run_ctx *c, ws_err *e)
 {
     int B = c->set.batch_size;
-    if (trainer_data_init(&c->data, &c->cache, c->set.transform, c->set.n_mfcc, c->train_idx, c->n_train, B, e)) return -1;
+    if (data_init(c, B, e)) return -1;
     long counts[256] = {0};
     for (size_t i = 0; i < c->n_train && c->cache.n_classes <= 256; i++) counts[c->cache.labels[c->train_idx[i]]]++;
     if (c->set.hp.loss.balanced && nn_loss_balance(&c->set.hp.loss, counts, c->cache.n_classes, e)) return -1;
@@ -359,6 +402,9 @@ static json_t *features_json(run_ctx *c)
  * Returns 1 to stop (pruned), 0 to go on, -1 on error. */
 static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, ws_err *e)
 {
+    /* nothing made from the data is stored before the cache's checksum pass has matched */
+    if (audio_cache_verify_wait(&c->cache, e)) return -1;
+    stats_publish(c);
     double v = json_number_value(json_object_get(metrics, c->objective));
     c->last_value = v;
     if (!c->has_best || better(c, v, c->best_value, 0)) {
@@ -558,6 +604,12 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         if (c.state != WS_PRUNED) c.state = WS_FAIL;
     }
     trainer_heartbeat_stop(&c.hb);
+    if (audio_cache_verify_wait(&c.cache, e)) {   /* a corrupted cache is bad input: exit 2 */
+        fail_trial(&c, e->msg);
+        release(&c);
+        return -1;
+    }
+    stats_publish(&c);
     if (finish(&c, e)) { release(&c); return -1; }
     if (c.state == WS_COMPLETE && o->keep_best && c.has_best && update_best(&c, &soft))
         fprintf(stderr, "train-trial: %s\n", soft.msg);

@@ -89,3 +89,21 @@ test_expect_code 0 "--result-of finds the tagged trial" train-trial --db runs/t.
 test_expect_success "... with the same state, value and metrics" '
   [ "$(jq -c "[.trial,.state,.value,.metrics]" out)" = "$(jq -c "[.trial,.state,.value,.metrics]" t0.result)" ]'
 test_expect_code 1 "--result-of an unknown tag exits 1" train-trial --db runs/t.db --result-of runs/trial-008.json
+
+# The features' standardization: computed by a study's first trial, kept in the study (a system
+# attribute named by the cache's checksum and the transform), read from there by later trials.
+norm_sql="SELECT value_json FROM study_system_attributes WHERE key LIKE 'wakesweep:normalize:%'"
+ckpt_norm() {   # the standardization a checkpoint's JSON header holds
+  len=$(od -An -t u4 -j 12 -N 4 "$1" | tr -d ' ')
+  tail -c +17 "$1" | head -c "$len" | jq -c .features.normalize
+}
+test_expect_success "the first trial left the standardization in the study, the one it trained with" '
+  [ "$(sqlite3 runs/s.db "SELECT count(*) FROM study_system_attributes WHERE key LIKE \"wakesweep:normalize:%:logmel:40\"")" = 1 ] &&
+  [ "$(sqlite3 runs/s.db "$norm_sql" | jq -c .)" = "$(ckpt_norm runs/trial-0.ckpt)" ] &&
+  [ "$(ckpt_norm runs/trial-0.ckpt | jq ".mean | length")" = 40 ]'
+sqlite3 runs/s.db "UPDATE study_system_attributes SET value_json = '$(sqlite3 runs/s.db "$norm_sql" |
+  jq -c '.mean |= map(0.25) | .inv_std |= map(2)')' WHERE key LIKE 'wakesweep:normalize:%'"
+suggest --db runs/s.db --config c.json >line2
+train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line2 >/dev/null
+test_expect_success "a later trial reads it from the study instead of computing it" '
+  ckpt_norm runs/trial-$(jq .trial line2).ckpt | jq -e ".mean == [range(40) | 0.25] and .inv_std == [range(40) | 2]"'

@@ -142,6 +142,18 @@ static void test_corruption(void)
           "flipped byte: %.300s", e.msg);
     CHECK(audio_cache_open(&c, tmp_path("flip.feat"), AUDIO_CACHE_NO_VERIFY, &e) == 0 && !c.verified, "no-verify: %.300s", e.msg);
     audio_cache_close(&c);
+    /* verified later, on its own thread: the open succeeds, the wait reports the mismatch, twice */
+    CHECK(audio_cache_open(&c, tmp_path("flip.feat"), AUDIO_CACHE_VERIFY_LATER, &e) == 0 && !c.verified, "later: %.300s", e.msg);
+    CHECK(audio_cache_verify_wait(&c, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, "checksum mismatch") &&
+          strstr(e.msg, "flip.feat") && !c.verified, "later, wait: %.300s", e.msg);
+    CHECK(audio_cache_verify_wait(&c, &e) < 0 && strstr(e.msg, "checksum mismatch"), "later, second wait: %.300s", e.msg);
+    audio_cache_close(&c);
+    CHECK(audio_cache_open(&c, good, AUDIO_CACHE_VERIFY_LATER, &e) == 0 && audio_cache_verify_wait(&c, &e) == 0 && c.verified,
+          "later, intact file: %.300s", e.msg);
+    audio_cache_close(&c);
+    /* closed while the pass still runs: close waits for it (the map stays until then) */
+    CHECK(audio_cache_open(&c, good, AUDIO_CACHE_VERIFY_LATER, &e) == 0, "later, close early: %.300s", e.msg);
+    audio_cache_close(&c);
     /* a label out of range: refused even without verification */
     audio_cache ok;
     CHECK(audio_cache_open(&ok, good, 0, &e) == 0, "%.300s", e.msg);

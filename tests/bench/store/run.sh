@@ -3,7 +3,8 @@
 #  1. throughput: P workers x L loops of ask -> 5 x (report + should-prune) -> tell, against one
 #     study; finished trials per second, errors ("database is locked"), integrity;
 #  2. cost per call with 1000 trials in the study: suggest and tell (ours) next to the
-#     `optuna ask` / `optuna tell` CLI.
+#     `optuna ask` / `optuna tell` CLI, each call timed from spawn to exit (median), and a process
+#     that does nothing timed the same way as the floor.
 # Usage: tests/bench/store/run.sh [P] [L]     (defaults 8 200, the issue's full size)
 set -u
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -54,20 +55,34 @@ db.executemany("INSERT INTO trial_values (trial_id, objective, value, value_type
 db.commit()
 PYF
 cp big.db bigpy.db
-N=50
-t0=$(date +%s.%N)
-for ((i = 0; i < N; i++)); do "$bin/suggest" --db big.db --config c.json >>new.lines; done
-t1=$(date +%s.%N)
-for n in $(seq 1000 $((1000 + N - 1))); do "$bin/tell" --db big.db --study bench --trial "$n" --state complete --value 0.5 >/dev/null; done
-t2=$(date +%s.%N)
-M=5
-t3=$(date +%s.%N)
-for ((i = 0; i < M; i++)); do optuna ask --storage sqlite:///bigpy.db --study-name bench --sampler RandomSampler \
-    --search-space '{"x": {"name": "FloatDistribution", "attributes": {"low": -5, "high": 5}}}' >/dev/null 2>&1; done
-t4=$(date +%s.%N)
-for n in $(seq 1000 $((1000 + M - 1))); do optuna tell --storage sqlite:///bigpy.db --study-name bench --trial-number "$n" --values 0.5 >/dev/null 2>&1; done
-t5=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v f="$t5" -v n="$N" -v m="$M" 'BEGIN {
-  printf "suggest: %.1f ms/call    tell: %.1f ms/call   (wakesweep, %d calls each)\n", (b - a) / n * 1000, (c - b) / n * 1000, n;
-  printf "optuna ask: %.0f ms/call  optuna tell: %.0f ms/call   (Optuna 3.1 CLI, %d calls each)\n", (e - d) / m * 1000, (f - e) / m * 1000, m;
-  printf "ratio: suggest %.0fx faster than optuna ask, tell %.0fx faster than optuna tell\n", ((e - d) / m) / ((b - a) / n), ((f - e) / m) / ((c - b) / n) }'
+# Each call is timed from spawn to exit by one small Python harness (subprocess, no shell), the same
+# for both sides: a bash loop would add its own fork of bash (about 8 ms on this VM, as much as a
+# whole suggest). The floor is the same harness running /bin/true.
+N=50 M=5
+$PY - "$bin" "$N" "$M" <<'PYF'
+import statistics, subprocess, sys, time
+bin, n, m = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def timed(argvs):
+    ms = []
+    for a in argvs:
+        t = time.perf_counter()
+        r = subprocess.run(a, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        ms.append((time.perf_counter() - t) * 1000)
+        if r.returncode != 0:
+            sys.exit("bench: %s failed: %s" % (" ".join(a), r.stderr.decode().strip()))
+    return statistics.median(ms), statistics.mean(ms)
+space = '{"x": {"name": "FloatDistribution", "attributes": {"low": -5, "high": 5}}}'
+floor = timed([["/bin/true"]] * n)
+sug = timed([[bin + "/suggest", "--db", "big.db", "--config", "c.json"]] * n)
+tel = timed([[bin + "/tell", "--db", "big.db", "--study", "bench", "--trial", str(1000 + i), "--state", "complete",
+              "--value", "0.5"] for i in range(n)])
+ask = timed([["optuna", "ask", "--storage", "sqlite:///bigpy.db", "--study-name", "bench", "--sampler", "RandomSampler",
+              "--search-space", space]] * m)
+otell = timed([["optuna", "tell", "--storage", "sqlite:///bigpy.db", "--study-name", "bench", "--trial-number",
+                str(1000 + i), "--values", "0.5"] for i in range(m)])
+print("suggest: %.1f ms/call (mean %.1f)   tell: %.1f ms/call (mean %.1f)   (wakesweep, %d calls each, median)"
+      % (sug[0], sug[1], tel[0], tel[1], n))
+print("a process that does nothing (/bin/true), same harness: %.1f ms" % floor[0])
+print("optuna ask: %.0f ms/call  optuna tell: %.0f ms/call   (Optuna 3.1 CLI, %d calls each, median)" % (ask[0], otell[0], m))
+print("ratio: suggest %.0fx faster than optuna ask, tell %.0fx faster than optuna tell" % (ask[0] / sug[0], otell[0] / tel[0]))
+PYF

@@ -164,7 +164,7 @@ if runs PS && [ "$PY_TRIALS" -gt 0 ]; then
 fi
 
 # --- the table -------------------------------------------------------------------------------------
-ours_blas=$(ldd "$BIN/train-trial" | awk '/blas/ { print $3 }' | xargs -r readlink -f | tr '\n' ' ')
+ours_blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libopenblas.a) (static)"
 for p in W1 WS P1; do [ -f "$WORK/$p.phase.json" ] || die "no result of phase $p in $WORK (PHASES=\"$PHASES\")"; done
 "$PY" - "$WORK" "$TRIALS" "$PY_TRIALS" "$JOBS" "$THREADS1" "$epochs" "$(nproc)" "${OUT:-}" "$ours_blas" <<'PYEOF'
 import glob, json, os, sys
