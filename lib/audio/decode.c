@@ -1,6 +1,7 @@
 /* decode.c — see decode.h. */
 #include "audio/decode.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <samplerate.h>
 #include <sndfile.h>
@@ -8,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MIN_RATE_HZ 1000
 #define MAX_RATE_HZ 768000
 #define MAX_SAMPLES (1ll << 31)     /* per file, all channels: 2^31 floats = 8 GiB */
+#define WHOLE_MAX (16ll << 20)      /* files up to this size are read in one call, see below */
 
 void audio_decoder_init(audio_decoder *d, int target_rate)
 {
@@ -21,7 +24,7 @@ void audio_decoder_init(audio_decoder *d, int target_rate)
 
 void audio_decoder_release(audio_decoder *d)
 {
-    free(d->raw); free(d->mono); free(d->out);
+    free(d->raw); free(d->mono); free(d->out); free(d->file);
     memset(d, 0, sizeof *d);
 }
 
@@ -76,17 +79,86 @@ static int resample(audio_decoder *d, const float *in, size_t n, int src_rate, a
     return 0;
 }
 
+/* A file held in memory, for libsndfile's virtual I/O: a corpus is thousands of one-second
+ * clips, and libsndfile reading one from disk makes some 30 small reads and seeks of it. */
+typedef struct {
+    const unsigned char *p;
+    sf_count_t len, at;
+} mem_file;
+
+static sf_count_t mem_length(void *u) { return ((mem_file *)u)->len; }
+static sf_count_t mem_tell(void *u) { return ((mem_file *)u)->at; }
+
+static sf_count_t mem_seek(sf_count_t off, int whence, void *u)
+{
+    mem_file *m = u;
+    sf_count_t to = whence == SEEK_SET ? off : whence == SEEK_CUR ? m->at + off : m->len + off;
+    if (to < 0 || to > m->len) return -1;
+    m->at = to;
+    return to;
+}
+
+static sf_count_t mem_read(void *dst, sf_count_t n, void *u)
+{
+    mem_file *m = u;
+    if (n > m->len - m->at) n = m->len - m->at;
+    if (n <= 0) return 0;
+    memcpy(dst, m->p + m->at, (size_t)n);
+    m->at += n;
+    return n;
+}
+
+static sf_count_t mem_write(const void *src, sf_count_t n, void *u) { (void)src; (void)n; (void)u; return 0; }
+
+/* Opens path for libsndfile: a file of at most WHOLE_MAX bytes is read in one call and decoded
+ * from memory (m), a larger one is streamed from disk. */
+static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_INFO *info, long long *bytes, ws_err *e)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno)), NULL;
+    struct stat st;
+    const char *bad = fstat(fd, &st) != 0 ? strerror(errno) : !S_ISREG(st.st_mode) ? "not a regular file"
+                      : st.st_size == 0 ? "empty file" : NULL;
+    if (bad) { close(fd); return ws_err_set(e, WS_EINPUT, "%s: %s", path, bad), NULL; }
+    *bytes = (long long)st.st_size;
+    if (st.st_size > WHOLE_MAX) {
+        close(fd);
+        SNDFILE *f = sf_open(path, SFM_READ, info);
+        if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+        return f;
+    }
+    size_t len = (size_t)st.st_size, got = 0;
+    if (len > d->file_cap) {
+        unsigned char *q = realloc(d->file, len);
+        if (!q) { close(fd); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path), NULL; }
+        d->file = q;
+        d->file_cap = len;
+    }
+    while (got < len) {
+        ssize_t r = read(fd, d->file + got, len - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    int saved = errno;
+    close(fd);
+    if (got < len) return ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, got ? "file shrank" : strerror(saved)), NULL;
+    *m = (mem_file){d->file, (sf_count_t)len, 0};
+    static SF_VIRTUAL_IO io = {mem_length, mem_seek, mem_read, mem_write, mem_tell};
+    SNDFILE *f = sf_open_virtual(&io, SFM_READ, info, m);
+    if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+    return f;
+}
+
 int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *o, ws_err *e)
 {
     memset(o, 0, sizeof *o);
-    struct stat st;
-    if (stat(path, &st) != 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return ws_err_set(e, WS_EINPUT, "%s: not a regular file", path);
-    if (st.st_size == 0) return ws_err_set(e, WS_EINPUT, "%s: empty file", path);
     SF_INFO info;
     memset(&info, 0, sizeof info);
-    SNDFILE *f = sf_open(path, SFM_READ, &info);
-    if (!f) return ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+    mem_file m;
+    long long bytes = 0;
+    SNDFILE *f = open_audio(d, path, &m, &info, &bytes, e);
+    if (!f) return -1;
     char log[2048] = "", why[160];
     sf_command(f, SFC_GET_LOG_INFO, log, sizeof log);
     int rc = -1;
@@ -135,7 +207,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
     o->src_rate = info.samplerate;
     o->channels = info.channels;
     o->src_frames = (long long)info.frames;
-    o->file_bytes = (long long)st.st_size;
+    o->file_bytes = bytes;
     if (info.samplerate == d->target_rate) {
         o->samples = mono;
         o->n = n;

@@ -18,6 +18,8 @@ typedef struct audio_decoder {
     size_t mono_cap;
     float *out;            /* [n] resampled */
     size_t out_cap;
+    unsigned char *file;   /* a small file's bytes, read whole (see decode.c) */
+    size_t file_cap;
 } audio_decoder;
 
 typedef struct audio_decoded {
