@@ -215,6 +215,7 @@ static int numeric_sigmas(ws_parzen_dim *pd, size_t m, size_t n_dims, const ws_p
         free(s); free(ext); free(ss);
     }
     double lo = o->magic_clip ? range / fmin(100.0, 1.0 + (double)nk) : 1e-12;
+    if (o->magic_clip && o->clip_kernels) lo = fmax(lo, range / fmin(100.0, 1.0 + (double)o->clip_kernels));
     for (size_t k = 0; k < nk; k++) {
         double sg = pd->sigma[k] * (o->bw_scale > 0 ? o->bw_scale : 1.0);
         pd->sigma[k] = fmin(fmax(sg, lo), range);

@@ -41,6 +41,9 @@ typedef struct {
                                 -log(sigma), i.e. weighted by their height rather than their
                                 mass — what Optuna 3.1.0 computes (optuna#5109); 0: the
                                 normalised density; 2: stepped kernels too (cell mass * sigma) */
+    size_t clip_kernels;     /* with magic_clip: bandwidths also >= range / min(100, 1 +
+                                clip_kernels), the clip of an estimator of that many kernels
+                                (0: only this estimator's own clip) */
 } ws_parzen_opts;
 
 /* Optuna 3.1's TPE defaults (NEIGHBOUR bandwidths, ramp weights). */

@@ -40,11 +40,14 @@ static void defaults(ws_sampler_cfg *cfg, int mode)
         cfg->log_int_cells = 0;
         cfg->dedup = 0;
         cfg->kernel_heights = 1;
+        cfg->shared_clip = 0;
     } else {
         /* chosen on tests/bench/sampler (see its README): joint kernels with per-dimension
          * neighbour bandwidths narrowed to 0.7, a larger "below" set (gamma 0.2), equal weights
          * for old and new trials, smoother categorical kernels (no lock-in on an early
-         * choice), 5 random start-up trials; the liar (RUNNING trials in g(x) at a fifth of a
+         * choice) and, where a categorical shares a joint kernel with numeric parameters, g(x)
+         * no narrower than l(x) (shared_clip: keeps TPE trying the other choices), 5 random
+         * start-up trials; the liar (RUNNING trials in g(x) at a fifth of a
          * finished trial's weight: enough to keep workers apart, without walling off the best
          * region) and dedup for parallel workers */
         cfg->n_startup_trials = 5;
@@ -60,6 +63,7 @@ static void defaults(ws_sampler_cfg *cfg, int mode)
         cfg->log_int_cells = 1;
         cfg->dedup = 1;
         cfg->kernel_heights = 0;
+        cfg->shared_clip = 1;
     }
 }
 
@@ -68,7 +72,8 @@ int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, 
     static const char *const keys[] = {"name", "seed", "mode", "n_startup_trials", "n_ei_candidates", "multivariate",
                                        "constant_liar", "group", "prior_weight", "consider_magic_clip",
                                        "consider_endpoints", "gamma", "gamma_max", "bandwidth", "bandwidth_scale",
-                                       "weights", "log_int_cells", "dedup", "kernel", "categorical_smoothing", "liar_weight", NULL};
+                                       "weights", "log_int_cells", "dedup", "kernel", "categorical_smoothing", "liar_weight",
+                                       "shared_clip", NULL};
     memset(cfg, 0, sizeof *cfg);
     strcpy(cfg->name, "tpe");
     defaults(cfg, WS_TPE_WAKESWEEP);
@@ -110,7 +115,8 @@ int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, 
         || ws_json_get_bool(obj, "dedup", path, &cfg->dedup, e)
         || ws_json_get_string(obj, "kernel", path, &kernel, e)
         || ws_json_get_number(obj, "categorical_smoothing", path, &cfg->categorical_smoothing, e)
-        || ws_json_get_number(obj, "liar_weight", path, &cfg->liar_weight, e))
+        || ws_json_get_number(obj, "liar_weight", path, &cfg->liar_weight, e)
+        || ws_json_get_bool(obj, "shared_clip", path, &cfg->shared_clip, e))
         return -1;
     if (json_object_get(obj, "seed")) {
         if (seed < 0) return ws_err_set(e, WS_EINPUT, "%s.seed: must be >= 0", path);

@@ -18,6 +18,8 @@
  *   bandwidth            "neighbour" | "scott"                               neighbour / scott if multivariate
  *   bandwidth_scale      multiplies observation bandwidths                   0.7 / 1
  *   categorical_smoothing  categorical kernels' spread, Optuna's = 1         2 / 1
+ *   shared_clip          g(x)'s bandwidth floor no lower than l(x)'s in      true / false
+ *                        groups of a categorical and >= 2 numeric parameters
  *   consider_magic_clip, consider_endpoints                                  true, false
  *   kernel               "mass" | "height" (3.1.0's log-density, optuna#5109) mass / height
  *   log_int_cells        log-int density = mass of the value's cell          true / false
@@ -73,6 +75,7 @@ typedef struct {
     int log_int_cells;             /* log-int density as the mass of its cell (1) or continuous */
     int dedup;                     /* avoid repeating a configuration another trial holds */
     double categorical_smoothing;  /* categorical kernels' spread, in units of Optuna's (1) */
+    int shared_clip;               /* g(x) at least l(x)'s magic clip in mixed groups; see tpe.c */
     double liar_weight;            /* weight of a RUNNING trial's kernel in g(x) (1: Optuna) */
     int kernel_heights;            /* "kernel": "mass" (0), "height" (1, Optuna 3.1.0's log-density),
                                       "height_all" (2, stepped parameters too); see parzen.h */

@@ -261,6 +261,45 @@ static void test_sample_support_and_frequencies(void)
     json_decref(d[2].choices);
 }
 
+/* clip_kernels (TPE's shared_clip): every observation bandwidth is the one without the option,
+ * raised to range / min(100, 1 + clip_kernels) where it was below, and never above the range;
+ * the prior kernel keeps its range-wide bandwidth. */
+static void test_clip_kernels(void)
+{
+    ws_dist d[2] = {{.kind = WS_DIST_FLOAT, .low = 0, .high = 10}, {.kind = WS_DIST_FLOAT, .low = -1, .high = 1}};
+    double obs[] = {1.0, 0.1, 1.1, 0.12, 1.2, 0.15, 5.0, -0.5, 9.9, 0.9, 1.15, 0.11};
+    size_t n = 6;
+    ws_parzen_opts o;
+    ws_parzen_opts_default(&o);
+    ws_parzen plain, clipped;
+    ws_err e = {0};
+    CHECK(!ws_parzen_init(&plain, d, 2, obs, n, NULL, &o, &e), "%s", e.msg);
+    o.clip_kernels = 3;   /* the clip of a 3-kernel estimator: range / 4 */
+    CHECK(!ws_parzen_init(&clipped, d, 2, obs, n, NULL, &o, &e), "%s", e.msg);
+    int raised = 0;
+    for (size_t dim = 0; dim < 2; dim++) {
+        double range = clipped.dims[dim].high - clipped.dims[dim].low, floor = range / 4.0;
+        for (size_t k = 0; k < n; k++) {
+            double a = plain.dims[dim].sigma[k], b = clipped.dims[dim].sigma[k];
+            double want = fmin(fmax(a, floor), range);
+            CHECK(fabs(b - want) <= 1e-12 * range, "dim %zu kernel %zu: sigma %.17g, expected %.17g (without: %.17g)",
+                  dim, k, b, want, a);
+            raised += a < floor;
+        }
+        CHECK(clipped.dims[dim].sigma[n] == plain.dims[dim].sigma[n], "dim %zu: the prior's bandwidth moved", dim);
+    }
+    CHECK(raised >= 4, "the case should raise several bandwidths (raised %d)", raised);
+    o.clip_kernels = 1000;   /* a floor below the estimator's own clip changes nothing */
+    ws_parzen loose;
+    CHECK(!ws_parzen_init(&loose, d, 2, obs, n, NULL, &o, &e), "%s", e.msg);
+    for (size_t dim = 0; dim < 2; dim++)
+        for (size_t k = 0; k <= n; k++)
+            CHECK(loose.dims[dim].sigma[k] == plain.dims[dim].sigma[k], "dim %zu kernel %zu changed", dim, k);
+    ws_parzen_release(&plain);
+    ws_parzen_release(&clipped);
+    ws_parzen_release(&loose);
+}
+
 static void test_default_weights(void)
 {
     double w[60];
@@ -278,6 +317,7 @@ int main(void)
     RUN(test_normal_tails);
     RUN(test_truncnorm_ppf);
     RUN(test_sample_support_and_frequencies);
+    RUN(test_clip_kernels);
     RUN(test_default_weights);
     json_decref(golden);
     return test_summary();

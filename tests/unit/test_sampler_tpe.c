@@ -98,11 +98,13 @@ static void test_parse(void)
     ws_sampler_cfg c;
     ws_err e = {0};
     CHECK(!parse_cfg(&c, NULL, &e), "%s", e.msg);
-    CHECK(!strcmp(c.name, "tpe") && c.mode == WS_TPE_WAKESWEEP && c.multivariate && c.constant_liar && c.group,
-          "default: wakesweep TPE with joint kernels and the liar");
+    CHECK(!strcmp(c.name, "tpe") && c.mode == WS_TPE_WAKESWEEP && c.multivariate && c.constant_liar && c.group
+              && c.shared_clip,
+          "default: wakesweep TPE with joint kernels, the liar and g(x) clipped like l(x) in mixed groups");
+    CHECK(!parse_cfg(&c, "{\"shared_clip\": false}", &e) && !c.shared_clip, "shared_clip can be turned off");
     CHECK(!parse_cfg(&c, "{\"mode\": \"optuna\"}", &e), "%s", e.msg);
     CHECK(c.n_startup_trials == 10 && c.n_ei_candidates == 24 && !c.multivariate && !c.constant_liar && c.gamma == 0.1
-              && c.gamma_max == 25 && c.weights == WS_WEIGHTS_RAMP && c.kernel_heights == 1,
+              && c.gamma_max == 25 && c.weights == WS_WEIGHTS_RAMP && c.kernel_heights == 1 && !c.shared_clip,
           "optuna mode: TPESampler() defaults of 3.1");
     CHECK(!parse_cfg(&c, "{\"mode\": \"optuna\", \"multivariate\": true}", &e) && c.bandwidth == 1,
           "optuna multivariate uses Scott's rule");
@@ -126,6 +128,7 @@ static void test_parse(void)
         {"{\"categorical_smoothing\": -1}", "study.json: sampler.categorical_smoothing"},
         {"{\"bandwidth_scale\": 0}", "study.json: sampler.bandwidth_scale"},
         {"{\"gamma_max\": 0}", "study.json: sampler.gamma_max"},
+        {"{\"shared_clip\": 1}", "study.json: sampler.shared_clip"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ws_err e2 = {0};
