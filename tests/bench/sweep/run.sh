@@ -29,11 +29,12 @@
 #                      (so both sides still see the same features and epochs), e.g. to redo the
 #                      Python side when the machine is quieter:  WORK=/tmp/ws-bench-sweep.X PHASES="P1 PS"
 #   OUT                a file to append the result JSON line to
-# Time (measured 2026-12-02 on the 2-core machine under a load average of about 9 from other
-# users, demo corpus: 1499 training clips): per 5-epoch training wakesweep took 40-50 s with 2
-# threads and 40-100 s per trial under make -j2; PyTorch took 200-360 s. A full default run
-# (12 epochs, 50 trials each side) is then about 1 hour for W1 + WS and 5-9 hours for P1 + PS:
-# use PY_TRIALS (extrapolated), EPOCHS or CLIPS. This scaled-down run took 29 minutes there:
+# Time (measured 2026-12-02 on the 2-core machine, quiet; tests/bench/sweep/results.txt): a
+# 5-epoch training of the default model took 11 s with wakesweep on 2 threads and 33 s with
+# PyTorch; the 20-trial sweep 158 s, a Python trial ~29 s. Under a load average of 9 from other
+# users the same runs took 40-50 s and 200-360 s. A full default run (12 epochs, 50 trials each
+# side) is then 15-60 min for W1 + WS and 1-6 hours for P1 + PS: use PY_TRIALS (extrapolated),
+# EPOCHS or CLIPS. This scaled-down run takes 5-30 minutes:
 #   EPOCHS=5 TRIALS=20 PY_TRIALS=2 bash tests/bench/sweep/run.sh
 # Not part of make check.
 set -euo pipefail
