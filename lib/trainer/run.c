@@ -187,7 +187,6 @@ static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err 
     return c->dt ? 0 : -1;
 }
 
-/* Allocation failures from here on end the trial FAIL ("out of memory"), not the sweep. */
 /* The study attribute holding the standardization of this cache's training split under this
  * transform: the same for every trial, so the first computes it and the others read it (it
  * costs a pass over 512 clips, most of a trial's time to its first step otherwise). */
@@ -229,6 +228,7 @@ static void stats_publish(run_ctx *c)
     json_decref(v);
 }
 
+/* Allocation failures from here on end the trial FAIL ("out of memory"), not the sweep. */
 static int build(run_ctx *c, ws_err *e)
 {
     int B = c->set.batch_size;
