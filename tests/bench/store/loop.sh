@@ -1,7 +1,7 @@
 # tests/bench/store/loop.sh — the worker loop both store benchmarks time (run.sh, throughput.sh):
 # ask -> 5 x (report + should-prune) -> tell, as wakesweep's tools from the shell and as Optuna
-# 3.1 in one Python process. Sourced; needs $bin (our tools) and c.json (the study config) in
-# the working directory.
+# 3.1 in one Python process. Sourced; needs $bin (our tools); write_bench_files puts the study
+# config (c.json) and the Optuna worker (worker.py) in the working directory.
 
 # ours_worker URL LOOPS: prints "ERR ..." for each failed call.
 ours_worker() {
@@ -17,9 +17,15 @@ ours_worker() {
   done
 }
 
-# write_optuna_worker: worker.py STORAGE LOOPS, the same loop through Optuna's API; prints
-# "ERR ..." on stderr for each failed loop.
-write_optuna_worker() {
+# write_bench_files: c.json, the study both sides run (random sampler, median pruner, x and k);
+# worker.py STORAGE LOOPS, the same loop through Optuna's API, printing "ERR ..." on stderr for
+# each failed loop.
+write_bench_files() {
+  cat >c.json <<'J'
+{"study": "bench", "direction": "minimize", "sampler": {"name": "random", "seed": 1},
+ "pruner": {"name": "median", "n_startup_trials": 5},
+ "space": {"x": {"type": "float", "low": -5, "high": 5}, "k": {"type": "int", "low": 1, "high": 9}}}
+J
   cat >worker.py <<'PYW'
 import sys, random, warnings
 warnings.simplefilter("ignore")

@@ -14,13 +14,8 @@ P=${1:-8} L=${2:-200}
 work=$(mktemp -d /tmp/ws-bench-store.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-cat >c.json <<'J'
-{"study": "bench", "direction": "minimize", "sampler": {"name": "random", "seed": 1},
- "pruner": {"name": "median", "n_startup_trials": 5},
- "space": {"x": {"type": "float", "low": -5, "high": 5}, "k": {"type": "int", "low": 1, "high": 9}}}
-J
 . "$root/tests/bench/store/loop.sh"
-write_optuna_worker
+write_bench_files
 echo "== throughput: $P workers x $L loops of ask -> 5 x report/should-prune -> tell =="
 t0=$(date +%s.%N)
 for ((w = 0; w < P; w++)); do ours_worker ours.db "$L" >"ours.err.$w" 2>&1 & done; wait

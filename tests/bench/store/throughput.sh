@@ -19,13 +19,8 @@ trap 'pg_stop "$work/pg"; rm -rf "$work"' EXIT
 cd "$work"
 mkdir pg && pg_start "$work/pg" "$port" || { echo "bench: PostgreSQL did not start" >&2; exit 1; }
 createdb() { pg_as "$PG_BIN/psql" -h "$work/pg" -p "$port" -U postgres -qc "CREATE DATABASE $1" >/dev/null; }
-cat >c.json <<'J'
-{"study": "bench", "direction": "minimize", "sampler": {"name": "random", "seed": 1},
- "pruner": {"name": "median", "n_startup_trials": 5},
- "space": {"x": {"type": "float", "low": -5, "high": 5}, "k": {"type": "int", "low": 1, "high": 9}}}
-J
 . "$root/tests/bench/store/loop.sh"
-write_optuna_worker
+write_bench_files
 complete() { "$bin/report" --db "$1" --study bench --format json 2>/dev/null | jq '.states.COMPLETE // 0'; }
 run() {  # SIDE KIND P -> one table row
   local side=$1 kind=$2 p=$3 l=$(( TRIALS / $3 )) url t0 t1 w done err
