@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "audio/hash64.h"
 #include "core/atomic.h"
+#include "core/fdio.h"
 #include "core/json.h"
 
 /* The arrays are stored in host order and mapped as they are: little-endian hosts only. */
@@ -89,29 +90,6 @@ struct audio_cache_writer {
     int n_frames;
 };
 
-static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t k = pwrite(fd, p, len, (off_t)off);
-        if (k < 0) { if (errno == EINTR) continue; return -1; }
-        p += k; len -= (size_t)k; off += (uint64_t)k;
-    }
-    return 0;
-}
-
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-    char *p = buf;
-    while (len > 0) {
-        ssize_t k = pread(fd, p, len, (off_t)off);
-        if (k < 0) { if (errno == EINTR) continue; return -1; }
-        if (k == 0) { errno = EIO; return -1; }
-        p += k; len -= (size_t)k; off += (uint64_t)k;
-    }
-    return 0;
-}
-
 audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_config *cfg,
                                             size_t n_slots, ws_err *e)
 {
@@ -134,7 +112,7 @@ audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_c
 int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *features, ws_err *e)
 {
     if (slot >= w->n_slots) return ws_err_set(e, WS_EINTERNAL, "%s: slot %zu out of range", w->a.path, slot);
-    if (pwrite_all(w->fd, features, w->clip_bytes, FEATURES_ALIGN + (uint64_t)slot * w->clip_bytes) < 0)
+    if (ws_pwrite_full(w->fd, features, w->clip_bytes, FEATURES_ALIGN + (uint64_t)slot * w->clip_bytes) < 0)
         return ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
     return 0;
 }
@@ -158,8 +136,8 @@ static int compact(audio_cache_writer *w, const audio_cache_contents *c, ws_err 
         }
         if (s == j) continue;
         if (!buf && !(buf = malloc(w->clip_bytes))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
-        if (pread_all(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)s * w->clip_bytes) < 0 ||
-            pwrite_all(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)j * w->clip_bytes) < 0) {
+        if (ws_pread_full(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)s * w->clip_bytes) < 0 ||
+            ws_pwrite_full(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)j * w->clip_bytes) < 0) {
             free(buf);
             return ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
         }
@@ -225,15 +203,15 @@ static int write_sections(audio_cache_writer *w, const audio_cache_contents *c, 
     /* zero the alignment gaps (old slot data may lie there) by truncating first */
     if (ftruncate(w->fd, (off_t)h->off[S_LABELS]) != 0 || ftruncate(w->fd, (off_t)h->file_bytes) != 0) goto io;
     for (size_t i = 0; i < n; i++) ints[i] = c->clips[i].label;
-    if (pwrite_all(w->fd, ints, h->len[S_LABELS], h->off[S_LABELS]) < 0) goto io;
+    if (ws_pwrite_full(w->fd, ints, h->len[S_LABELS], h->off[S_LABELS]) < 0) goto io;
     for (size_t i = 0; i < n; i++) ints[i] = c->clips[i].split;
-    if (pwrite_all(w->fd, ints, h->len[S_SPLITS], h->off[S_SPLITS]) < 0) goto io;
-    if (pwrite_all(w->fd, offs, h->len[S_PATHS], h->off[S_PATHS]) < 0) goto io;
-    if (pwrite_all(w->fd, strings, strings_len, h->off[S_STRINGS]) < 0) goto io;
+    if (ws_pwrite_full(w->fd, ints, h->len[S_SPLITS], h->off[S_SPLITS]) < 0) goto io;
+    if (ws_pwrite_full(w->fd, offs, h->len[S_PATHS], h->off[S_PATHS]) < 0) goto io;
+    if (ws_pwrite_full(w->fd, strings, strings_len, h->off[S_STRINGS]) < 0) goto io;
     for (size_t k = 0; k < c->n_noise; k++)
-        if (pwrite_all(w->fd, c->noise[k].power, sizeof(float) * c->noise[k].n_frames * (size_t)w->cfg.n_mels,
+        if (ws_pwrite_full(w->fd, c->noise[k].power, sizeof(float) * c->noise[k].n_frames * (size_t)w->cfg.n_mels,
                        noise_off[k]) < 0) goto io;
-    if (pwrite_all(w->fd, meta, h->len[S_META], h->off[S_META]) < 0) goto io;
+    if (ws_pwrite_full(w->fd, meta, h->len[S_META], h->off[S_META]) < 0) goto io;
     rc = 0;
     goto done;
 io:
@@ -268,13 +246,13 @@ int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents 
     if (compact(w, c, e) < 0 || write_sections(w, c, &h, e) < 0) goto fail;
     uint8_t hdr[HEADER_BYTES];
     header_encode(&h, hdr);
-    if (pwrite_all(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
+    if (ws_pwrite_full(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
     void *map = mmap(NULL, h.file_bytes, PROT_READ, MAP_SHARED, w->fd, 0);
     if (map == MAP_FAILED) goto io;
     h.checksum = file_checksum(map, h.file_bytes);
     munmap(map, h.file_bytes);
     put64(hdr + CHECKSUM_AT, h.checksum);
-    if (pwrite_all(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
+    if (ws_pwrite_full(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
     int rc = ws_atomic_commit(&w->a, e);
     free(w);
     return rc;

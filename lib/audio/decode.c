@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/fdio.h"
 
 #define MIN_RATE_HZ 1000
 #define MAX_RATE_HZ 768000
@@ -122,27 +123,20 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     if (bad) { close(fd); return ws_err_set(e, WS_EINPUT, "%s: %s", path, bad), NULL; }
     *bytes = (long long)st.st_size;
     if (st.st_size > WHOLE_MAX) {
-        close(fd);
-        SNDFILE *f = sf_open(path, SFM_READ, info);
+        SNDFILE *f = sf_open_fd(fd, SFM_READ, info, SF_TRUE);   /* it closes fd, even on failure */
         if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
         return f;
     }
-    size_t len = (size_t)st.st_size, got = 0;
+    size_t len = (size_t)st.st_size;
     if (len > d->file_cap) {
         unsigned char *q = realloc(d->file, len);
         if (!q) { close(fd); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path), NULL; }
         d->file = q;
         d->file_cap = len;
     }
-    while (got < len) {
-        ssize_t r = read(fd, d->file + got, len - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    int saved = errno;
+    int rc = ws_pread_full(fd, d->file, len, 0), saved = errno;
     close(fd);
-    if (got < len) return ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, got ? "file shrank" : strerror(saved)), NULL;
+    if (rc < 0) return ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(saved)), NULL;
     *m = (mem_file){d->file, (sf_count_t)len, 0};
     static SF_VIRTUAL_IO io = {mem_length, mem_seek, mem_read, mem_write, mem_tell};
     SNDFILE *f = sf_open_virtual(&io, SFM_READ, info, m);

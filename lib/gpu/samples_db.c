@@ -51,16 +51,22 @@ static const char running_sql[] =
     " JOIN trials AS t ON t.trial_id = a.trial_id"
     " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'";
 
-gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
+const char *gpu_samples_db_file(const char *url, ws_err *e)
 {
     /* The samples table lives beside Optuna's in a SQLite study file; a PostgreSQL study would
      * need its own DDL for it, which is not written yet. */
     if (ws_store_url_kind(url) == WS_DB_POSTGRES) {
-        ws_err_set(e, WS_EINPUT, "--db %s: samples are stored in SQLite study files only, not in PostgreSQL "
-                   "(watch the trials with --pidfile instead)", url);
+        ws_err_set(e, WS_EINPUT, "%s: gpu-monitor keeps its samples in SQLite study files only, not in PostgreSQL "
+                   "(watch its trials with gpu-monitor --pidfile)", url);
         return NULL;
     }
-    const char *path = ws_store_sqlite_file(url);
+    return ws_store_sqlite_file(url);
+}
+
+gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
+{
+    const char *path = gpu_samples_db_file(url, e);
+    if (!path) return NULL;
     gpu_samples_db *d = calloc(1, sizeof *d);
     if (!d) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); return NULL; }
     snprintf(d->path, sizeof d->path, "%s", path);

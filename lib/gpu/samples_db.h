@@ -63,9 +63,13 @@
 
 typedef struct gpu_samples_db gpu_samples_db;
 
-/* Opens (creating the file when missing) with a 30 s busy timeout, WAL and synchronous=NORMAL,
- * and creates the samples table if needed. Creates none of Optuna's tables. NULL with e filled. */
-gpu_samples_db *gpu_samples_db_open(const char *path, ws_err *e);
+/* Opens the study file of a --db URL (gpu_samples_db_file; creating it when missing) with a 30 s
+ * busy timeout, WAL and synchronous=NORMAL, and creates the samples table if needed. Creates
+ * none of Optuna's tables. NULL with e filled. */
+gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e);
+/* The SQLite file that holds a study's samples, from a --db URL (a path or sqlite:///path);
+ * NULL with WS_EINPUT for a PostgreSQL study, whose schema has no samples table (yet). */
+const char *gpu_samples_db_file(const char *url, ws_err *e);
 void gpu_samples_db_close(gpu_samples_db *db);
 /* Adds the pids of RUNNING trials (trial system attribute GPU_PID_ATTR_KEY, a JSON integer) to
  * the watched processes of s, with their trial number and id. A file without Optuna's tables yet

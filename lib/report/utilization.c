@@ -8,7 +8,6 @@
 #include <string.h>
 #include "core/clock.h"
 #include "gpu/samples_db.h"
-#include "store/store.h"
 
 #define BUSY_TIMEOUT_MS 10000
 
@@ -212,12 +211,10 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     }
     for (size_t i = 0; i < n; i++) u->trial_mean[i] = u->trial_cpu[i] = u->trial_rss[i] = u->trial_beat[i] = NAN;
 
-    /* gpu-monitor writes its samples to SQLite study files only (see lib/gpu/samples_db.c) */
-    if (ws_store_url_kind(db_path) == WS_DB_POSTGRES) {
+    if (!(db_path = gpu_samples_db_file(db_path, e))) {
         ws_utilization_release(u);
-        return ws_err_set(e, WS_EINPUT, "gpu-monitor keeps samples in SQLite study files only, not in PostgreSQL");
+        return -1;
     }
-    db_path = ws_store_sqlite_file(db_path);
     conn c = {NULL, db_path, e};
     if (sqlite3_open_v2(db_path, &c.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", db_path, c.db ? sqlite3_errmsg(c.db) : "out of memory");

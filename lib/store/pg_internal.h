@@ -56,6 +56,10 @@ int ws_pg_auto_end(ws_store *s, int own, int ok, ws_err *e);
 void ws_pg_double(char *buf, size_t len, double v);
 double ws_pg_value_from(const PGresult *r, int row, int value_col, int type_col);
 
+/* INSERT ... ON CONFLICT UPDATE of an attribute of owner "study" or "trial" (pg_study.c). */
+int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const json_t *value,
+                      ws_err *e);
+
 /* The PostgreSQL backend's entries in ws_pg_ops (contracts in store.h). */
 void ws_pg_close(ws_store *s);
 int ws_pg_begin(ws_store *s, ws_err *e);

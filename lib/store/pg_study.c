@@ -95,20 +95,28 @@ int ws_pg_study_attr_get(ws_store *s, int64_t study_id, int system, const char *
     return 0;
 }
 
-int ws_pg_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+/* Sets a study's or a trial's attribute (owner "study" or "trial"): Optuna's tables of both
+ * have the same shape, (owner_id, key) unique. */
+int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const json_t *value,
+                      ws_err *e)
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
     if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
-    char id[24];
-    snprintf(id, sizeof id, "%" PRId64, study_id);
+    char id[24], sql[256], what[32];
+    snprintf(id, sizeof id, "%" PRId64, owner_id);
+    snprintf(sql, sizeof sql, "INSERT INTO %s_%s_attributes (%s_id, key, value_json) VALUES ($1, $2, $3) "
+             "ON CONFLICT (%s_id, key) DO UPDATE SET value_json = excluded.value_json",
+             owner, system ? "system" : "user", owner, owner);
+    snprintf(what, sizeof what, "set %s attribute", owner);
     const char *pv[] = {id, key, text};
-    int rc = ws_pg_run(s, system
-        ? "INSERT INTO study_system_attributes (study_id, key, value_json) VALUES ($1, $2, $3) "
-          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json"
-        : "INSERT INTO study_user_attributes (study_id, key, value_json) VALUES ($1, $2, $3) "
-          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json", 3, pv, "set study attribute", e);
+    int rc = ws_pg_run(s, sql, 3, pv, what, e);
     free(text);
     return rc;
+}
+
+int ws_pg_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+{
+    return ws_pg_attr_upsert(s, "study", study_id, system, key, value, e);
 }
 
 int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e)

@@ -183,18 +183,7 @@ int ws_pg_trial_report(ws_store *s, int64_t trial_id, int step, double value, in
 
 int ws_pg_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
 {
-    char *text = ws_json_dump(value, WS_JSON_PYTHON);
-    if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
-    char id[24];
-    id_text(id, sizeof id, trial_id);
-    const char *pv[] = {id, key, text};
-    int rc = ws_pg_run(s, system
-        ? "INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES ($1, $2, $3) "
-          "ON CONFLICT (trial_id, key) DO UPDATE SET value_json = excluded.value_json"
-        : "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES ($1, $2, $3) "
-          "ON CONFLICT (trial_id, key) DO UPDATE SET value_json = excluded.value_json", 3, pv, "set trial attribute", e);
-    free(text);
-    return rc;
+    return ws_pg_attr_upsert(s, "trial", trial_id, system, key, value, e);
 }
 
 int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
