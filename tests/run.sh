@@ -8,6 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 export WS_ROOT=$(cd "$here/.." && pwd)
 export WS_BIN=${WS_BIN:-$WS_ROOT/bin} WS_BUILD=${WS_BUILD:-$WS_ROOT/build}
 export PY=/usr/bin/python3
+# Fixed datetime texts in the tests are UTC; a test about zones (t0012) sets its own TZ.
+export TZ=UTC
 log=$(mktemp -d "${TMPDIR:-/tmp}/ws-check.XXXXXX")
 trap 'rm -rf "$log"' EXIT
 pass=0 fail=0 skip=0

@@ -26,7 +26,10 @@ static void usage(void)
            "  {\"study\",\"trial\",\"params\",\"budget\":{\"epochs\"},\"seed\"}\n\n"
            "  --db FILE          study database (path or sqlite:///path); created when missing\n"
            "  --config FILE      study config (JSON): name, direction, sampler, pruner, space, ...\n"
-           "  -n, --n K          number of trials to create (default 1; 0 only sets up the study)\n"
+           "  --study NAME       the study's name instead of the config's \"study\" (the config kept\n"
+           "                     in the study carries it)\n"
+           "  -n, --n K          number of trials to create (default 1; 0 only sets up the study\n"
+           "                     and fails stale trials)\n"
            "  --seed S           study seed for this call (default: the config's sampler.seed,\n"
            "                     else one drawn when the study was created and kept in it)\n"
            "  --fixed FILE       fix parameters to the values in FILE (a trial line, e.g. from\n"
@@ -172,6 +175,19 @@ static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
     return rc ? -1 : 0;
 }
 
+/* Marks FAIL the RUNNING trials whose heartbeat is older than the grace period, a line each on
+ * stderr; inside the caller's transaction. */
+static int fail_stale(suggest_ctx *c, ws_err *e)
+{
+    json_t *failed = NULL;
+    if (ws_store_fail_stale(c->store, &c->study, c->cfg.grace_s, &failed, e)) return -1;
+    for (size_t i = 0; i < json_array_size(failed); i++)
+        ws_cli_warn("trial %lld: heartbeat older than %gs, marked FAIL",
+                    (long long)json_integer_value(json_array_get(failed, i)), c->cfg.grace_s);
+    json_decref(failed);
+    return 0;
+}
+
 /* One trial: claim a WAITING one or create a new one, sample what is not fixed, store. */
 static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
 {
@@ -181,12 +197,7 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     int number;
     ws_trial_list hist = {0};
     if (ws_store_begin(c->store, e)) return -1;
-    json_t *failed = NULL;
-    if (ws_store_fail_stale(c->store, &c->study, c->cfg.grace_s, &failed, e)) goto fail;
-    for (size_t i = 0; i < json_array_size(failed); i++)
-        ws_cli_warn("trial %lld: heartbeat older than %gs, marked FAIL",
-                    (long long)json_integer_value(json_array_get(failed, i)), c->cfg.grace_s);
-    json_decref(failed);
+    if (fail_stale(c, e)) goto fail;
     if (ws_store_trial_claim_waiting(c->store, &c->study, &id, &number, e)) goto fail;
     if (id) {
         ws_trial t;
@@ -252,11 +263,11 @@ int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
     static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"n", required_argument, 0, 'n'},
+        {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"study", required_argument, 0, 'S'}, {"n", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
         {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"pid", required_argument, 0, 'P'}, {"tag", required_argument, 0, 'T'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
-    const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL, *tag = NULL;
+    const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL, *tag = NULL, *study = NULL;
     long k = 1, seed = 0, owner_pid = 0;
     int force = 0, has_seed = 0, reap = 0, o;
     ws_err e = {0};
@@ -264,6 +275,7 @@ int main(int argc, char **argv)
         switch (o) {
         case 'd': db = optarg; break;
         case 'c': config = optarg; break;
+        case 'S': study = optarg; break;
         case 'n': if (ws_parse_long_range(optarg, "--n", 0, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 's': if (ws_parse_long_range(optarg, "--seed", 0, INT64_MAX, &seed, &e)) ws_cli_usage_error("%s", e.msg);
                   has_seed = 1; break;
@@ -289,6 +301,15 @@ int main(int argc, char **argv)
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
         || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e))
         goto fail;
+    if (study) {   /* the kept config names the study it belongs to */
+        json_t *name = *study && strlen(study) <= 512 ? json_string(study) : NULL;
+        if (!name) {
+            ws_err_set(&e, WS_EINPUT, "--study: expected a name of 1 to 512 characters of UTF-8");
+            goto fail;
+        }
+        json_object_set_new(c.cfg.root, "study", name);
+        c.cfg.study = json_string_value(json_object_get(c.cfg.root, "study"));
+    }
     if (grace && (ws_parse_double(grace, "--grace", &c.cfg.grace_s, &e) || !(c.cfg.grace_s > 0))) {
         if (!e.msg[0]) ws_err_set(&e, WS_EINPUT, "--grace: must be > 0");
         goto fail;
@@ -306,6 +327,11 @@ int main(int argc, char **argv)
             ws_cli_warn("trial %lld: its process is gone; marked FAIL and queued again",
                         (long long)json_integer_value(json_array_get(gone, i)));
         json_decref(gone);
+    }
+    if (enq || k == 0) {   /* no trial to sample: the stale trials are failed all the same */
+        if (ws_store_begin(c.store, &e)) goto fail;
+        if (fail_stale(&c, &e)) { ws_store_rollback(c.store); goto fail; }
+        if (ws_store_commit(c.store, &e)) goto fail;
     }
     if (enq) {
         if (enqueue(&c, enq, &e)) goto fail;

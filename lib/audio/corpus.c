@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +16,25 @@
 #define WHICH_SET_VALIDATION_PCT 10.0
 #define WHICH_SET_TEST_PCT 10.0
 
+/* The extensions libsndfile gives for the major formats it reads (SFC_GET_FORMAT_MAJOR), less
+ * headerless raw, plus the other names files of those formats go by. */
 int audio_has_audio_extension(const char *name)
 {
-    static const char *const exts[] = {"wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif",
-        "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "sph", "nist", "voc", "htk", "sd2", "svx",
-        "paf", "mat4", "mat5", NULL};
+    static const char *const aliases[] = {"wave", "ogg", "opus", "aif", "aifc", "snd", "sph", "nist", "mat4", "mat5",
+        "svx", NULL};
     const char *dot = strrchr(name, '.');
     if (!dot || dot == name) return 0;
-    for (int i = 0; exts[i]; i++)
-        if (strcasecmp(dot + 1, exts[i]) == 0) return 1;
+    const char *ext = dot + 1;
+    for (int i = 0; aliases[i]; i++)
+        if (strcasecmp(ext, aliases[i]) == 0) return 1;
+    int n = 0;
+    sf_command(NULL, SFC_GET_FORMAT_MAJOR_COUNT, &n, sizeof n);
+    for (int i = 0; i < n; i++) {
+        SF_FORMAT_INFO f = {.format = i};
+        if (sf_command(NULL, SFC_GET_FORMAT_MAJOR, &f, sizeof f) == 0 && f.extension
+            && (f.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_RAW && strcasecmp(ext, f.extension) == 0)
+            return 1;
+    }
     return 0;
 }
 

@@ -2,11 +2,70 @@
 #include "core/atomic.h"
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/proc.h"
+
+static int reap_in(const char *dir, const char *prefix);
+
+/* The temporaries this process is writing, for the handler of a fatal signal to remove: a
+ * fixed table (no allocation in the handler), a path filled in before its slot is marked used. */
+enum { LIVE_MAX = 16 };
+static char live_path[LIVE_MAX][PATH_MAX];
+static volatile sig_atomic_t live_used[LIVE_MAX];
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+
+static void on_fatal_signal(int sig)
+{
+    for (int i = 0; i < LIVE_MAX; i++)
+        if (live_used[i]) unlink(live_path[i]);
+    signal(sig, SIG_DFL);   /* then die of the signal, as the shell expects */
+    raise(sig);
+}
+
+/* Only where the signal would kill the process anyway: a tool's own handler, or an ignored
+ * signal (a background job's SIGINT), is left as it is. */
+static void install_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old, sa;
+        if (sigaction(sigs[i], NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static void live_add(const char *tmp)
+{
+    if (strlen(tmp) >= PATH_MAX) return;
+    pthread_once(&handlers_once, install_handlers);
+    pthread_mutex_lock(&live_lock);
+    for (int i = 0; i < LIVE_MAX; i++)
+        if (!live_used[i]) {
+            memcpy(live_path[i], tmp, strlen(tmp) + 1);
+            live_used[i] = 1;
+            break;
+        }
+    pthread_mutex_unlock(&live_lock);
+}
+
+static void live_remove(const char *tmp)
+{
+    pthread_mutex_lock(&live_lock);
+    for (int i = 0; i < LIVE_MAX; i++)
+        if (live_used[i] && !strcmp(live_path[i], tmp)) { live_used[i] = 0; break; }
+    pthread_mutex_unlock(&live_lock);
+}
 
 /* The host name as it appears in temporary names: no dots, so the name parses back. */
 static void host_tag(char *out, size_t n)
@@ -19,6 +78,17 @@ static void host_tag(char *out, size_t n)
 int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
 {
     memset(a, 0, sizeof *a);
+    /* rename() would put the file in place of a device node or fail on a directory only at the
+     * end, after all the work: refuse such a target at once */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return ws_err_set(e, WS_EINPUT, "%s: is %s, expected the path of a file to write", path,
+                          S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+    char dir[PATH_MAX], base[PATH_MAX], prefix[PATH_MAX + 8];
+    snprintf(dir, sizeof dir, "%s", path);
+    snprintf(base, sizeof base, "%s", path);
+    snprintf(prefix, sizeof prefix, "%s.tmp.", basename(base));
+    reap_in(dirname(dir), prefix);   /* what an earlier writer of this file, killed, left */
     a->path = strdup(path);
     char host[256];
     host_tag(host, sizeof host);
@@ -36,6 +106,7 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
+    live_add(a->tmp);
     a->f = fdopen(fd, "w");
     if (!a->f) { close(fd); ws_atomic_abort(a); return ws_err_set(e, WS_EINTERNAL, "%s: fdopen failed", path); }
     return 0;
@@ -53,6 +124,7 @@ int ws_atomic_commit(ws_atomic *a, ws_err *e)
         ws_atomic_abort(a);
         return -1;
     }
+    live_remove(a->tmp);
     free(a->tmp); free(a->path);
     a->tmp = a->path = NULL;
     return 0;
@@ -61,7 +133,7 @@ int ws_atomic_commit(ws_atomic *a, ws_err *e)
 void ws_atomic_abort(ws_atomic *a)
 {
     if (a->f) fclose(a->f);
-    if (a->tmp) unlink(a->tmp);
+    if (a->tmp) { unlink(a->tmp); live_remove(a->tmp); }
     free(a->tmp); free(a->path);
     memset(a, 0, sizeof *a);
 }
@@ -87,8 +159,12 @@ static int parse_tmp_name(const char *name, char *host, size_t hn, long long *pi
     return 1;
 }
 
-int ws_atomic_reap(const char *dir)
+int ws_atomic_reap(const char *dir) { return reap_in(dir, ""); }
+
+/* ws_atomic_reap over the names that start with prefix. */
+static int reap_in(const char *dir, const char *prefix)
 {
+    size_t plen = strlen(prefix);
     DIR *d = opendir(dir);
     if (!d) return 0;
     char me[256], host[256], path[4096];
@@ -96,7 +172,8 @@ int ws_atomic_reap(const char *dir)
     int removed = 0;
     long long pid;
     for (struct dirent *de; (de = readdir(d));) {
-        if (!parse_tmp_name(de->d_name, host, sizeof host, &pid) || strcmp(host, me) || !ws_process_gone(pid))
+        if (strncmp(de->d_name, prefix, plen) || !parse_tmp_name(de->d_name, host, sizeof host, &pid) || strcmp(host, me)
+            || !ws_process_gone(pid))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         if (unlink(path) == 0) removed++;

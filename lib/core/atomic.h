@@ -11,7 +11,11 @@ typedef struct {
     char *tmp;          /* PATH.tmp.HOST-PID.XXXXXX in the same directory (same filesystem) */
 } ws_atomic;
 
-/* Creates the temporary file. On failure e names the path. */
+/* Creates the temporary file. A target that exists and is not a regular file (a directory, a
+ * device) is refused (WS_EINPUT). Temporaries of the same target that a killed writer on this
+ * host left are removed first. Until commit or abort, SIGINT, SIGTERM and SIGHUP (where they
+ * would kill the process anyway) remove the temporary before the process dies. On failure e
+ * names the path. */
 int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e);
 /* Flushes, fsyncs, closes and renames into place; on any error removes the temporary. */
 int ws_atomic_commit(ws_atomic *a, ws_err *e);

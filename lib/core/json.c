@@ -57,12 +57,21 @@ const char *ws_json_type_name(const json_t *j)
     }
 }
 
+/* How a key is named after where: "FILE: key" at the top of a file or a line ("kws.json: objective",
+ * "m.jsonl:3: path", "trial line: seed"); a dotted path inside an object, whether where already
+ * names the file ("kws.json: space.x.low") or is an object path itself ("params.dropout"). */
+static const char *key_sep(const char *where)
+{
+    if (strstr(where, ": ")) return ".";
+    return strpbrk(where, ". :") ? ": " : ".";
+}
+
 int ws_json_get_number(const json_t *obj, const char *key, const char *where, double *out, ws_err *e)
 {
     json_t *v = json_object_get(obj, key);
     if (!v) return 0;
     if (!json_is_number(v))
-        return ws_err_set(e, WS_EINPUT, "%s.%s: expected a number, got %s", where, key, ws_json_type_name(v));
+        return ws_err_set(e, WS_EINPUT, "%s%s%s: expected a number, got %s", where, key_sep(where), key, ws_json_type_name(v));
     *out = json_number_value(v);
     return 0;
 }
@@ -73,7 +82,7 @@ int ws_json_get_int(const json_t *obj, const char *key, const char *where, long 
     if (!v) return 0;
     double d = json_is_number(v) ? json_number_value(v) : NAN;
     if (!json_is_number(v) || d != floor(d) || fabs(d) > 9e15)
-        return ws_err_set(e, WS_EINPUT, "%s.%s: expected an integer, got %s", where, key,
+        return ws_err_set(e, WS_EINPUT, "%s%s%s: expected an integer, got %s", where, key_sep(where), key,
                           json_is_number(v) ? "a fraction" : ws_json_type_name(v));
     *out = (long)d;
     return 0;
@@ -84,7 +93,7 @@ int ws_json_get_bool(const json_t *obj, const char *key, const char *where, int 
     json_t *v = json_object_get(obj, key);
     if (!v) return 0;
     if (!json_is_boolean(v))
-        return ws_err_set(e, WS_EINPUT, "%s.%s: expected true or false, got %s", where, key, ws_json_type_name(v));
+        return ws_err_set(e, WS_EINPUT, "%s%s%s: expected true or false, got %s", where, key_sep(where), key, ws_json_type_name(v));
     *out = json_is_true(v);
     return 0;
 }
@@ -94,7 +103,7 @@ int ws_json_get_string(const json_t *obj, const char *key, const char *where, co
     json_t *v = json_object_get(obj, key);
     if (!v) return 0;
     if (!json_is_string(v))
-        return ws_err_set(e, WS_EINPUT, "%s.%s: expected a string, got %s", where, key, ws_json_type_name(v));
+        return ws_err_set(e, WS_EINPUT, "%s%s%s: expected a string, got %s", where, key_sep(where), key, ws_json_type_name(v));
     *out = json_string_value(v);
     return 0;
 }

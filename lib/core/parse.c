@@ -2,6 +2,7 @@
 #include "core/parse.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int ws_parse_long(const char *s, const char *name, long *out, ws_err *e)
 {
@@ -29,7 +30,9 @@ int ws_parse_double(const char *s, const char *name, double *out, ws_err *e)
     char *end;
     errno = 0;
     double v = s ? strtod(s, &end) : 0;
-    if (!s || !*s || *end || errno == ERANGE)
+    /* strtod also reads C's hexadecimal floats ("0x10"); a decimal number is what is meant, as
+     * Python's float() (Optuna's CLI) takes it */
+    if (!s || !*s || *end || errno == ERANGE || strpbrk(s, "xX"))
         return ws_err_set(e, WS_EINPUT, "%s: expected a number, got '%s'", name, s ? s : "");
     *out = v;
     return 0;

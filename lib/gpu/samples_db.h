@@ -9,7 +9,7 @@
  *     sample          INTEGER NOT NULL,  -- rows of one sample share it; increases with time
  *     t               REAL    NOT NULL,  -- epoch seconds (UTC)
  *     datetime        TEXT    NOT NULL,  -- the same instant as Optuna writes datetime_start:
- *                                        --   'YYYY-MM-DD HH:MM:SS.ffffff', naive UTC
+ *                                        --   'YYYY-MM-DD HH:MM:SS.ffffff', naive local time (as trial times)
  *     source          TEXT    NOT NULL,  -- 'nvml' (GPU) or 'proc' (no GPU: CPUs and RAM)
  *     kind            TEXT    NOT NULL,  -- 'device' or 'process'
  *     device          INTEGER,           -- NVML index; NULL on a 'proc' device row (all CPUs)

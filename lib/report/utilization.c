@@ -115,8 +115,8 @@ static int beat_row(sqlite3_stmt *st, void *p)
     load_ctx *c = p;
     int64_t id = sqlite3_column_int64(st, 0);
     const unsigned char *text = sqlite3_column_text(st, 1);
-    for (size_t i = 0; i < c->trials->n && text; i++)
-        if (c->trials->v[i].trial_id == id) c->u->trial_beat[i] = ws_datetime_parse((const char *)text);
+    for (size_t i = 0; i < c->trials->n && text; i++)   /* heartbeats are UTC, trial datetimes local: clock.h */
+        if (c->trials->v[i].trial_id == id) c->u->trial_beat[i] = ws_datetime_parse_utc((const char *)text);
     return 0;
 }
 

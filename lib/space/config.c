@@ -13,7 +13,7 @@ static const char *const config_keys[] = {
 static int parse_constraints(ws_config *c, const json_t *obj, const char *where, ws_err *e)
 {
     if (!obj) return 0;
-    if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s.constraints: expected an object", where);
+    if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s: constraints: expected an object", where);
     c->constraints = calloc(json_object_size(obj) + 1, sizeof *c->constraints);
     if (!c->constraints) return ws_err_set(e, WS_EINTERNAL, "out of memory");
     const char *name;
@@ -21,7 +21,7 @@ static int parse_constraints(ws_config *c, const json_t *obj, const char *where,
     static const char *const keys[] = {"max", "min", NULL};
     json_object_foreach((json_t *)obj, name, b) {
         char path[600];
-        snprintf(path, sizeof path, "%s.constraints.%s", where, name);
+        snprintf(path, sizeof path, "%s: constraints.%s", where, name);
         ws_constraint *k = &c->constraints[c->n_constraints++];
         k->name = strdup(name);
         k->max = INFINITY;
@@ -39,16 +39,16 @@ static int check_budget(const json_t *budget, const char *where, ws_err *e)
 {
     static const char *const keys[] = {"epochs", NULL};
     if (!budget) return 0;
-    if (!json_is_object(budget)) return ws_err_set(e, WS_EINPUT, "%s.budget: expected an object", where);
+    if (!json_is_object(budget)) return ws_err_set(e, WS_EINPUT, "%s: budget: expected an object", where);
     if (ws_json_check_keys(budget, keys, "budget", e)) return ws_err_prefix(e, "%s", where);
     json_t *ep = json_object_get(budget, "epochs");
     if (!ep) return 0;
     if (json_is_integer(ep)) {
-        if (json_integer_value(ep) < 1) return ws_err_set(e, WS_EINPUT, "%s.budget.epochs: must be >= 1", where);
+        if (json_integer_value(ep) < 1) return ws_err_set(e, WS_EINPUT, "%s: budget.epochs: must be >= 1", where);
         return 0;
     }
     if (!json_is_array(ep) || json_array_size(ep) == 0)
-        return ws_err_set(e, WS_EINPUT, "%s.budget.epochs: expected an integer or a schedule [[upto, epochs], ..., [null, epochs]]", where);
+        return ws_err_set(e, WS_EINPUT, "%s: budget.epochs: expected an integer or a schedule [[upto, epochs], ..., [null, epochs]]", where);
     size_t i;
     json_t *row;
     json_int_t prev = -1;
@@ -57,11 +57,11 @@ static int check_budget(const json_t *budget, const char *where, ws_err *e)
         int last = i + 1 == json_array_size(ep);
         if (!json_is_array(row) || json_array_size(row) != 2 || !json_is_integer(n) || json_integer_value(n) < 1
             || (last ? !json_is_null(upto) : !json_is_integer(upto)))
-            return ws_err_set(e, WS_EINPUT, "%s.budget.epochs[%zu]: expected [upto, epochs] with integer epochs >= 1%s",
+            return ws_err_set(e, WS_EINPUT, "%s: budget.epochs[%zu]: expected [upto, epochs] with integer epochs >= 1%s",
                               where, i, last ? " and upto null (the rest)" : "");
         if (!last) {
             if (json_integer_value(upto) <= prev)
-                return ws_err_set(e, WS_EINPUT, "%s.budget.epochs[%zu]: upto must increase", where, i);
+                return ws_err_set(e, WS_EINPUT, "%s: budget.epochs[%zu]: upto must increase", where, i);
             prev = json_integer_value(upto);
         }
     }

@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "store/pg_internal.h"
 
+/* Trial datetimes in the client's local time, as Optuna's datetime.now() (clock.h). */
 static void now_text(char *buf, size_t len) { ws_datetime_format(ws_now_s(), buf, len); }
 static void id_text(char *buf, size_t len, int64_t id) { snprintf(buf, len, "%" PRId64, id); }
 
@@ -66,14 +67,16 @@ int ws_pg_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params
     return 0;
 }
 
+/* The server's clock in the session's zone (LOCALTIMESTAMP), which is what Optuna's now()
+ * stores in this zoneless column and what its stale check compares with; trial datetimes,
+ * though, are the client's local time (clock.h). */
 int ws_pg_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
 {
-    char id[24], now[40];
+    char id[24];
     id_text(id, sizeof id, trial_id);
-    now_text(now, sizeof now);
-    const char *pv[] = {id, now};
-    return ws_pg_run(s, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES ($1, $2) "
-                        "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat", 2, pv, "heartbeat", e);
+    const char *pv[] = {id};
+    return ws_pg_run(s, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES ($1, LOCALTIMESTAMP) "
+                        "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat", 1, pv, "heartbeat", e);
 }
 
 int ws_pg_trial_create(ws_store *s, const ws_study *study, ws_state state, const ws_param *params,
@@ -188,18 +191,18 @@ int ws_pg_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *
 
 int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
 {
-    char sid[24], limit[40], now[40];
-    double t = ws_now_s();
+    char sid[24], grace[40], now[40];
     id_text(sid, sizeof sid, study->id);
-    ws_datetime_format(t - grace_s, limit, sizeof limit);
-    ws_datetime_format(t, now, sizeof now);
-    const char *pv[] = {sid, limit};
+    ws_pg_double(grace, sizeof grace, grace_s);
+    now_text(now, sizeof now);
+    const char *pv[] = {sid, grace};
     PGresult *r;
     /* The study's row first, as numbering takes it: one reaper at a time. The trials' rows are
      * locked too, so a tell finishing one of them meanwhile is waited for and then excluded. */
     if (ws_pg_run(s, "SELECT 1 FROM studies WHERE study_id = $1 FOR NO KEY UPDATE", 1, pv, "lock study", e)
         || ws_pg_exec(s, "SELECT t.trial_id, t.number FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
-                         "WHERE t.study_id = $1 AND t.state = 'RUNNING' AND h.heartbeat < $2 ORDER BY t.number "
+                         "WHERE t.study_id = $1 AND t.state = 'RUNNING' "
+                         "AND h.heartbeat < LOCALTIMESTAMP - make_interval(secs => $2::float8) ORDER BY t.number "
                          "FOR NO KEY UPDATE OF t", 2, pv, 0, &r, "find stale trials", e))
         return -1;
     json_t *list = json_array();

@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "store/sqlite_internal.h"
 
+/* Trial datetimes in local time, as Optuna's datetime.now(); heartbeats are UTC (clock.h). */
 static void now_text(char *buf, size_t len) { ws_datetime_format(ws_now_s(), buf, len); }
 
 /* The state of a trial, or -1 when there is no such trial. */
@@ -56,16 +57,16 @@ int ws_sqlite_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *pa
     return 0;
 }
 
+/* CURRENT_TIMESTAMP, as Optuna writes it: UTC (clock.h) and in whole seconds. Optuna judges a
+ * heartbeat by (CURRENT_TIMESTAMP - heartbeat).seconds, so one with a fraction, a moment ahead
+ * of the truncated clock, would read as a day old and its trial be failed at once. */
 int ws_sqlite_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
 {
-    char now[40];
-    now_text(now, sizeof now);
     sqlite3_stmt *st;
-    if (ws_sql_prepare(s, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, ?) "
+    if (ws_sql_prepare(s, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, CURRENT_TIMESTAMP) "
                           "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, trial_id);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
     return ws_sql_run(s, st, "heartbeat", e);
 }
 
@@ -193,40 +194,58 @@ int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const ch
     return rc;
 }
 
-int ws_sqlite_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
+/* The ids and numbers of the study's RUNNING trials whose heartbeat is older than limit (UTC
+ * text), all of them: *ids is malloc'd (free it), their numbers appended to list. */
+static int find_stale(ws_store *s, const ws_study *study, const char *limit, int64_t **ids, size_t *n, json_t *list,
+                      ws_err *e)
 {
-    char limit[40], now[40];
-    double t = ws_now_s();
-    ws_datetime_format(t - grace_s, limit, sizeof limit);
-    ws_datetime_format(t, now, sizeof now);
     sqlite3_stmt *st;
-    json_t *list = json_array();
+    *ids = NULL;
+    *n = 0;
     if (ws_sql_prepare(s, "SELECT t.trial_id, t.number FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
-                          "WHERE t.study_id = ? AND t.state = 'RUNNING' AND h.heartbeat < ? ORDER BY t.number", &st, e)) {
-        json_decref(list);
+                          "WHERE t.study_id = ? AND t.state = 'RUNNING' AND h.heartbeat < ? ORDER BY t.number", &st, e))
         return -1;
-    }
     sqlite3_bind_int64(st, 1, study->id);
     sqlite3_bind_text(st, 2, limit, -1, SQLITE_TRANSIENT);
+    size_t cap = 0;
     int rc;
-    int64_t ids[256];
-    size_t n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
-        ids[n++] = sqlite3_column_int64(st, 0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            int64_t *grown = realloc(*ids, cap * sizeof *grown);
+            if (!grown) { sqlite3_finalize(st); return ws_err_set(e, WS_EINTERNAL, "out of memory"); }
+            *ids = grown;
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
         json_array_append_new(list, json_integer(sqlite3_column_int(st, 1)));
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) { json_decref(list); return ws_sql_fail(s, rc, "find stale trials", e); }
-    for (size_t i = 0; i < n; i++) {
-        if (ws_sql_prepare(s, "UPDATE trials SET state = 'FAIL', datetime_complete = ? WHERE trial_id = ?", &st, e)) { json_decref(list); return -1; }
+    return rc == SQLITE_DONE ? 0 : ws_sql_fail(s, rc, "find stale trials", e);
+}
+
+int ws_sqlite_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
+{
+    /* heartbeats are UTC, datetime_complete local: the two zones of clock.h */
+    char limit[40], now[40];
+    double t = ws_now_s();
+    ws_datetime_format_utc(t - grace_s, limit, sizeof limit);
+    ws_datetime_format(t, now, sizeof now);
+    json_t *list = json_array();
+    int64_t *ids;
+    size_t n;
+    int ok = !find_stale(s, study, limit, &ids, &n, list, e);
+    for (size_t i = 0; ok && i < n; i++) {
+        sqlite3_stmt *st;
+        ok = !ws_sql_prepare(s, "UPDATE trials SET state = 'FAIL', datetime_complete = ? WHERE trial_id = ?", &st, e);
+        if (!ok) break;
         sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, ids[i]);
-        if (ws_sql_run(s, st, "fail stale trial", e)) { json_decref(list); return -1; }
         json_t *why = json_string("heartbeat older than the grace period");
-        int arc = ws_sqlite_trial_attr_set(s, ids[i], 1, "wakesweep:reason", why, e);
+        ok = !ws_sql_run(s, st, "fail stale trial", e) && !ws_sqlite_trial_attr_set(s, ids[i], 1, WS_ATTR_REASON, why, e);
         json_decref(why);
-        if (arc) { json_decref(list); return -1; }
     }
+    free(ids);
+    if (!ok) { json_decref(list); return -1; }
     if (failed) *failed = list; else json_decref(list);
     return 0;
 }

@@ -25,6 +25,11 @@ test_expect_success "... with the reason recorded" '
   dbq "$DB" "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=0 AND key='"'wakesweep:reason'"'" | grep -q heartbeat'
 test_expect_success "its intermediate value survived" '[ "$(dbq "$DB" "SELECT count(*) FROM trial_intermediate_values")" = 1 ]'
 test_expect_success "integrity_check ok" '[ "$(db_integrity "$DB")" = ok ]'
+sleep 1.3
+test_expect_code 0 "suggest --n 0 makes no trial but fails the stale ones too" suggest --db "$DB" --config c.json --n 0
+test_expect_success "... trial 2 FAIL, no trial 3" '
+  [ "$(dbq "$DB" "SELECT number, state FROM trials ORDER BY number" | tr "\n" " ")" = "0|FAIL 1|FAIL 2|FAIL " ] &&
+  grep -q "trial 2: heartbeat older than 1s, marked FAIL" err'
 # Kill suggests at random moments while they write: every trial present must have its params.
 # One suggest makes the schema first: a server, or a slow build (the sanitizers), takes longer
 # than the first kills allow, and then no table would be there to check.

@@ -124,3 +124,13 @@ test_expect_code 2 corrupted-cache featurize --describe bad.feat
 test_expect_success corrupted-message 'grep -q "checksum mismatch" err'
 head -c 3000 c.feat > short.feat
 test_expect_code 2 truncated-cache featurize --describe short.feat
+
+# Every format libsndfile reads is found in a class folder by its extension (IRCAM .sf, AVR
+# .avr, WAVE .wav here); a file of another kind (.txt) is not taken for audio.
+mkdir -p fmt/a fmt/b
+sox -n -r 16000 -c 1 -b 16 fmt/a/one.sf synth 1 sine 440
+sox -n -r 16000 -c 1 -b 16 fmt/b/two.avr synth 1 sine 330
+sox -n -r 16000 -c 1 -b 16 fmt/b/three.wav synth 1 sine 220
+echo notes >fmt/b/readme.txt
+test_expect_code 0 formats-by-extension featurize --quiet --out fmt.feat fmt
+test_expect_success formats-all-found 'jq -e ".clips == 3 and .skipped == 0" out'

@@ -61,3 +61,16 @@ test_expect_success strict-names-a-bad-file '[ "$(wc -l <err)" = 1 ] &&
 mkdir -p allbad/yes && : > allbad/yes/a.wav && echo x > allbad/yes/b.wav
 test_expect_code 2 nothing-usable featurize -q -o a.feat allbad
 test_expect_success nothing-usable-message 'grep -q "no usable audio clips (2 skipped)" err && [ ! -e a.feat ]'
+
+# An output that is a directory or a device is refused before any work, the device untouched.
+mkdir outdir
+test_expect_code 2 output-is-a-directory featurize -q -o outdir c
+test_expect_success output-is-a-directory-message 'grep -q "^featurize: outdir: is a directory, expected the path of a file" err && [ -d outdir ] && [ -z "$(ls outdir)" ]'
+test_expect_code 2 output-is-a-device featurize -q -o /dev/null c
+test_expect_success output-is-a-device-message 'grep -q "/dev/null: is not a regular file" err && [ -c /dev/null ]'
+# A killed run's temporary cache is removed by the next run of the same output.
+( exec -a featurize-killed bash -c 'sleep 30' ) & dead=$!; kill -9 $dead; wait $dead 2>/dev/null
+host=$(hostname | tr './' '__')
+: > "k.feat.tmp.$host-$dead.AbC123"
+test_expect_code 0 rerun-after-kill featurize -q -o k.feat c
+test_expect_success rerun-removes-stale-temporary '[ -s k.feat ] && ! ls k.feat.tmp.* 2>/dev/null'

@@ -2,10 +2,12 @@
  * tests/ref/make_core_golden.py), number parsing, atomic writes and the reaping of a killed
  * writer's temporaries, the RNG's ranges. */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "core/atomic.h"
 #include "core/clock.h"
@@ -50,6 +52,7 @@ static void test_parse_numbers(void)
     CHECK(ws_parse_double("1e-3", "v", &d, &e) == 0 && d == 1e-3, "1e-3");
     CHECK(ws_parse_double("nan", "v", &d, &e) == 0 && isnan(d), "nan");
     CHECK(ws_parse_double("0.5abc", "--value", &d, &e) == -1 && e.kind == WS_EINPUT, "trailing text accepted");
+    CHECK(ws_parse_double("0x10", "--value", &d, &e) == -1 && e.kind == WS_EINPUT, "a hexadecimal float accepted");
 }
 
 static void test_atomic_write(void)
@@ -130,6 +133,63 @@ static void test_atomic_reap(void)
     rmdir(dir);
 }
 
+/* A directory or a device as the target is refused before any work; a killed writer's
+ * temporary of the same target goes when the next writer opens; a fatal signal removes it. */
+static void test_atomic_guards(void)
+{
+    char dir[] = "/tmp/ws-guard.XXXXXX", path[300], host[256], stale[600];
+    CHECK(mkdtemp(dir), "mkdtemp");
+    ws_atomic a;
+    ws_err e = {0};
+    CHECK(ws_atomic_open(&a, dir, &e) == -1 && e.kind == WS_EINPUT && strstr(e.msg, "is a directory"), "%s", e.msg);
+    CHECK(ws_atomic_open(&a, "/dev/null", &e) == -1 && e.kind == WS_EINPUT && strstr(e.msg, "not a regular file"),
+          "%s", e.msg);
+    snprintf(host, sizeof host, "%s", ws_hostname());
+    for (char *p = host; *p; p++)
+        if (*p == '.') *p = '_';
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, NULL, 0);
+    snprintf(stale, sizeof stale, "out.feat.tmp.%s-%ld.q1W2e3", host, (long)child);
+    CHECK(touch(dir, stale) && touch(dir, "other.feat.tmp.x-1.q1W2e3"), "cannot create the files");
+    snprintf(stale + 300, 300, "other.feat.tmp.%s-%ld.q1W2e3", host, (long)child);
+    CHECK(touch(dir, stale + 300), "cannot create the file");
+    snprintf(path, sizeof path, "%s/out.feat", dir);
+    CHECK(ws_atomic_open(&a, path, &e) == 0, "%s", e.msg);
+    CHECK(!exists(dir, stale), "the killed writer's temporary of the same target is still there");
+    CHECK(exists(dir, stale + 300), "another target's temporary was removed");
+    ws_atomic_abort(&a);
+    /* a child dies of SIGTERM with its temporary open: nothing of it is left */
+    int fds[2];
+    CHECK(pipe(fds) == 0, "pipe");
+    child = fork();
+    if (child == 0) {
+        ws_atomic c;
+        ws_err ce;
+        if (ws_atomic_open(&c, path, &ce)) _exit(3);
+        fputs("half", c.f);
+        fflush(c.f);
+        if (write(fds[1], c.tmp, strlen(c.tmp) + 1) < 0) _exit(4);
+        raise(SIGTERM);
+        _exit(5);
+    }
+    close(fds[1]);
+    char tmp[600] = "";
+    ssize_t got = read(fds[0], tmp, sizeof tmp - 1);
+    close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    struct stat sb;
+    CHECK(got > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "child did not die of SIGTERM (status %d)", status);
+    CHECK(got > 0 && stat(tmp, &sb) != 0, "the temporary %s is left after SIGTERM", tmp);
+    const char *left[] = {stale + 300, "other.feat.tmp.x-1.q1W2e3"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, left[i]);
+        unlink(path);
+    }
+    CHECK(rmdir(dir) == 0, "files left in %s", dir);
+}
+
 static void test_rng(void)
 {
     ws_rng a, b;
@@ -155,11 +215,38 @@ static void test_rng(void)
 static void test_datetime_round_trip(void)
 {
     char buf[40];
-    ws_datetime_format(1763923272.760572, buf, sizeof buf);
+    ws_datetime_format_utc(1763923272.760572, buf, sizeof buf);
     CHECK(!strcmp(buf, "2025-11-23 18:41:12.760572"), "got %s", buf);
-    CHECK_NEAR(ws_datetime_parse(buf), 1763923272.760572, 1e-6);
-    CHECK_NEAR(ws_datetime_parse("2025-11-23 18:41:12"), 1763923272.0, 1e-9);
-    CHECK(isnan(ws_datetime_parse("yesterday")), "bad text parsed");
+    CHECK_NEAR(ws_datetime_parse_utc(buf), 1763923272.760572, 1e-6);
+    CHECK_NEAR(ws_datetime_parse_utc("2025-11-23 18:41:12"), 1763923272.0, 1e-9);
+    CHECK(isnan(ws_datetime_parse_utc("yesterday")), "bad text parsed");
+}
+
+/* Trial datetimes are local time (as Optuna's datetime.now()): in New York, 18:41 UTC on
+ * 2025-11-23 is 13:41 EST; every quarter hour across both DST switches of 2026 reads back to the
+ * same instant, but for the repeated hour of November (its wall times are ambiguous). In a child:
+ * a tool reads the zone once, at its start. */
+static void test_datetime_local(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        setenv("TZ", "America/New_York", 1);
+        tzset();   /* the parent may have read the zone already */
+        char buf[40];
+        ws_datetime_format(1763923272.760572, buf, sizeof buf);
+        if (strcmp(buf, "2025-11-23 13:41:12.760572") || fabs(ws_datetime_parse(buf) - 1763923272.760572) > 1e-6) _exit(1);
+        const double spans[][2] = {{1772841600, 1773100800}, {1793491200, 1793750400}};   /* Mar 7-10, Nov 1-4 */
+        for (int k = 0; k < 2; k++)
+            for (double t = spans[k][0]; t < spans[k][1]; t += 900) {
+                ws_datetime_format(t, buf, sizeof buf);
+                double back = ws_datetime_parse(buf);
+                if (back != t && !(k == 1 && !strncmp(buf, "2026-11-01 01:", 14))) _exit(2);
+            }
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "local datetimes wrong (child status %d)", status);
 }
 
 int main(void)
@@ -168,7 +255,9 @@ int main(void)
     RUN(test_parse_numbers);
     RUN(test_atomic_write);
     RUN(test_atomic_reap);
+    RUN(test_atomic_guards);
     RUN(test_rng);
     RUN(test_datetime_round_trip);
+    RUN(test_datetime_local);
     return test_summary();
 }

@@ -68,7 +68,7 @@ static int make_study(ws_study *a)
     for (int k = 0; k < 4; k++) ws_datetime_format(when[k], t[k], sizeof t[k]);
     char t40[40], t47[40], t100[40], t110[40];
     ws_datetime_format(BASE + 40, t40, sizeof t40);
-    ws_datetime_format(BASE + 47, t47, sizeof t47);
+    ws_datetime_format_utc(BASE + 47, t47, sizeof t47);   /* a heartbeat: UTC, as SQLite's CURRENT_TIMESTAMP */
     ws_datetime_format(BASE + 100, t100, sizeof t100);
     ws_datetime_format(BASE + 110, t110, sizeof t110);
     snprintf(q, sizeof q,
