@@ -131,6 +131,12 @@ int main(int argc, char **argv)
         char note[700];
         if (nn_device_select(device, precision, &o.device, note, sizeof note, &e)) {
             ws_err_prefix(&e, "--device %s", device);
+            if (o.db && !probe) {   /* the trial it was given cannot run here: FAIL, with the reason */
+                ws_err le = {0};
+                json_t *line = read_line(optind < argc ? argv[optind] : "-", &le);
+                if (line) trainer_fail_line(&o, line, e.msg);
+                json_decref(line);
+            }
             return ws_cli_finish(ws_cli_report(&e));
         }
         if (!o.quiet && nn_device_is_cuda(o.device)) ws_cli_warn("note: training on %s", nn_device_name(o.device));

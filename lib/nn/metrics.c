@@ -30,14 +30,16 @@ void nn_metrics_add_one(nn_metrics *mt, int label, int predicted)
     mt->confusion[(size_t)label * mt->k + predicted]++;
 }
 
+int nn_argmax(const float *z, int k)
+{
+    int best = 0;
+    for (int c = 1; c < k; c++) if (z[c] > z[best]) best = c;
+    return best;
+}
+
 void nn_metrics_add(nn_metrics *mt, const float *logits, const int *labels, int n)
 {
-    for (int i = 0; i < n; i++) {
-        const float *z = logits + (size_t)i * mt->k;
-        int best = 0;
-        for (int c = 1; c < mt->k; c++) if (z[c] > z[best]) best = c;
-        nn_metrics_add_one(mt, labels[i], best);
-    }
+    for (int i = 0; i < n; i++) nn_metrics_add_one(mt, labels[i], nn_argmax(logits + (size_t)i * mt->k, mt->k));
 }
 
 long nn_metrics_total(const nn_metrics *mt)

@@ -250,6 +250,8 @@ void nn_metrics_reset(nn_metrics *mt);
 /* Counts argmax(logits[i]) against labels[i]. */
 void nn_metrics_add(nn_metrics *mt, const float *logits, const int *labels, int n);
 void nn_metrics_add_one(nn_metrics *mt, int label, int predicted);
+/* The predicted class of logits z[0..k): the first of equal maxima. */
+int nn_argmax(const float *z, int k);
 long nn_metrics_total(const nn_metrics *mt);
 double nn_metrics_accuracy(const nn_metrics *mt);
 /* Precision, recall and F1 of class c (0 where undefined, as sklearn's zero_division=0). */

@@ -1,5 +1,12 @@
 /* evaluate.c — metrics of a saved checkpoint on any cache made with the same feature settings
- * (train-trial --evaluate), including the wake-word operating point at a false-positive limit. */
+ * (train-trial --evaluate), including the wake-word operating point at a false-positive limit.
+ *
+ * The cache may hold other classes than the checkpoint, in another order (recordings made
+ * elsewhere: the wake word and a few negatives, or negatives the model never saw). Classes are
+ * matched by name: a cache class the checkpoint knows counts under the checkpoint's index; a
+ * class it does not know is "other" audio: a negative for the wake-word metrics (F1, FPR, FRR,
+ * binary accuracy, the operating point), left out of the per-class metrics and the accuracy,
+ * which only have the checkpoint's classes to speak of, and counted in "unmapped_clips". */
 #include <stdlib.h>
 #include <string.h>
 #include "audio/cache.h"
@@ -17,6 +24,65 @@ static int split_id(const char *name, ws_err *e)
     return -2;
 }
 
+/* The checkpoint's class names (pointers into header) and, for each class of the cache, the
+ * checkpoint's index of the same name or -1. */
+static int class_map(const json_t *header, int k, const audio_cache *c, const char *ckpt,
+                     const char **names, int *map, ws_err *e)
+{
+    const json_t *classes = json_object_get(header, "classes");
+    if (json_array_size(classes) != (size_t)k)
+        return ws_err_set(e, WS_EINPUT, "%s: header: classes: expected %d names", ckpt, k);
+    for (int j = 0; j < k; j++)
+        if (!(names[j] = json_string_value(json_array_get(classes, (size_t)j))))
+            return ws_err_set(e, WS_EINPUT, "%s: header: classes[%d]: expected a string", ckpt, j);
+    for (int i = 0; i < c->n_classes; i++) {
+        map[i] = -1;
+        for (int j = 0; j < k && map[i] < 0; j++) if (!strcmp(c->class_names[i], names[j])) map[i] = j;
+    }
+    return 0;
+}
+
+/* The wake-word metrics of the whole split, from wake (a 2-class confusion: 1 = the positive
+ * class, 0 = every other clip, unmapped ones included), over what nn_metrics_json computed from
+ * the mapped clips alone. F1 and FRR are undefined without a positive clip, FPR without a
+ * negative one: null, not 0. */
+static void set_wake_metrics(json_t *metrics, const nn_metrics *wake)
+{
+    double f1, fpr, frr;
+    long neg = wake->confusion[0] + wake->confusion[1], pos = wake->confusion[2] + wake->confusion[3];
+    nn_metrics_positive(wake, 1, &f1, &fpr, &frr);
+    json_object_set_new(metrics, "f1", pos ? ws_json_number(f1) : json_null());
+    json_object_set_new(metrics, "fpr", neg ? ws_json_number(fpr) : json_null());
+    json_object_set_new(metrics, "frr", pos ? ws_json_number(frr) : json_null());
+    json_object_set_new(metrics, "binary_accuracy", ws_json_number(nn_metrics_binary_accuracy(wake, 1)));
+}
+
+static json_t *at_fpr_json(const float *scores, const int *is_pos, size_t n, double max_fpr, ws_err *e)
+{
+    nn_operating_point op;
+    size_t npos = 0;
+    for (size_t i = 0; i < n; i++) npos += is_pos[i] != 0;
+    if (!n || nn_operating_point_at_fpr(scores, is_pos, n, max_fpr, &op, e)) return json_null();
+    /* the threshold is +inf when no score keeps the false positives under the limit: null */
+    return json_pack("{s:o,s:o,s:o,s:o,s:o}", "max_fpr", ws_json_number(max_fpr), "threshold", ws_json_number(op.threshold),
+                     "f1", npos ? ws_json_number(op.f1) : json_null(), "fpr", npos < n ? ws_json_number(op.fpr) : json_null(),
+                     "frr", npos ? ws_json_number(op.frr) : json_null());
+}
+
+/* {"CLASS": clips of the split,...} for the cache's classes the checkpoint does not know. */
+static json_t *unmapped_json(const audio_cache *c, const int *map, int sid, long *total)
+{
+    json_t *j = json_object();
+    *total = 0;
+    for (int i = 0; j && i < c->n_classes; i++) {
+        if (map[i] >= 0) continue;
+        size_t n = audio_cache_count(c, i, sid);
+        *total += (long)n;
+        json_object_set_new(j, c->class_names[i], json_integer((json_int_t)n));
+    }
+    return j;
+}
+
 int trainer_evaluate(const char *ckpt, const char *features, const char *split, double max_fpr, int threads,
                      json_t **result, ws_err *e)
 {
@@ -28,8 +94,9 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     trainer_data data;
     memset(&data, 0, sizeof data);
     float *x = NULL, *logits = NULL, *scores = NULL;
-    int *labels = NULL, *idx = NULL, *is_pos = NULL;
-    nn_metrics mt = {0};
+    int *labels = NULL, *idx = NULL, *is_pos = NULL, *map = NULL;
+    const char **names = NULL;
+    nn_metrics mt = {0}, wake = {0};
     nn_set_threads(threads);
     nn_model *m = nn_checkpoint_load(ckpt, &header, e);
     if (!m || audio_cache_open(&cache, features, 0, e)) goto out;
@@ -42,17 +109,15 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     const char *tname = json_string_value(json_object_get(norm, "transform"));
     trainer_transform t = tname && !strcmp(tname, "mfcc") ? TRAINER_MFCC : TRAINER_LOGMEL;
     int k = nn_model_classes(m), B = 256;
-    if (k != cache.n_classes) { ws_err_set(e, WS_EINPUT, "%s: %d classes in the checkpoint, %d in the cache", features, k, cache.n_classes); goto out; }
-    for (int c = 0; c < k; c++) {
-        const char *name = json_string_value(json_array_get(json_object_get(header, "classes"), (size_t)c));
-        if (!name || strcmp(name, cache.class_names[c])) {
-            ws_err_set(e, WS_EINPUT, "%s: class %d is '%s' in the cache, '%s' in the checkpoint", features, c, cache.class_names[c], name ? name : "?");
-            goto out;
-        }
-    }
+    names = malloc((size_t)k * sizeof *names);
+    map = malloc(((size_t)cache.n_classes + 1) * sizeof *map);
+    if (!names || !map) { ws_err_set(e, WS_EINTERNAL, "out of memory"); goto out; }
+    if (class_map(header, k, &cache, ckpt, names, map, e)) goto out;
     if (trainer_data_init_stats(&data, &cache, t, (int)json_integer_value(json_object_get(norm, "n_mfcc")), norm, B, e)) goto out;
+    /* the positive class is the checkpoint's: its index in the model's output */
     const char *pos_name = json_string_value(json_object_get(feat, "positive"));
-    int pos = pos_name ? audio_cache_class_id(&cache, pos_name) : -1;
+    int pos = -1;
+    for (int j = 0; pos_name && j < k && pos < 0; j++) if (!strcmp(names[j], pos_name)) pos = j;
     size_t n = 0;
     idx = malloc((cache.n_clips + 1) * sizeof *idx);
     scores = malloc((cache.n_clips + 1) * sizeof *scores);
@@ -60,31 +125,43 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     x = malloc((size_t)B * (size_t)data.frames * (size_t)data.n_feat * sizeof *x);
     logits = malloc((size_t)B * (size_t)k * sizeof *logits);
     labels = malloc((size_t)B * sizeof *labels);
-    if (!idx || !scores || !is_pos || !x || !logits || !labels || nn_metrics_init(&mt, k, e)) { ws_err_set(e, WS_EINTERNAL, "out of memory"); goto out; }
+    if (!idx || !scores || !is_pos || !x || !logits || !labels) { ws_err_set(e, WS_EINTERNAL, "out of memory"); goto out; }
+    if (nn_metrics_init(&mt, k, e) || nn_metrics_init(&wake, 2, e)) goto out;
     for (size_t i = 0; i < cache.n_clips; i++) if (sid < 0 || cache.splits[i] == sid) idx[n++] = (int)i;
     for (size_t s = 0; s < n; s += (size_t)B) {
         int b = (int)(n - s < (size_t)B ? n - s : (size_t)B);
         if (trainer_data_batch(&data, idx + s, b, NULL, NULL, 0, x, labels, e) || nn_predict(m, x, b, logits, e)) goto out;
-        nn_metrics_add(&mt, logits, labels, b);
-        nn_softmax(logits, b, k, logits);
-        for (int j = 0; pos >= 0 && j < b; j++) {
-            scores[s + (size_t)j] = logits[(size_t)j * (size_t)k + (size_t)pos];
-            is_pos[s + (size_t)j] = labels[j] == pos;
+        for (int j = 0; j < b; j++) {
+            const float *z = logits + (size_t)j * (size_t)k;
+            int label = map[labels[j]], predicted = nn_argmax(z, k);
+            nn_metrics_add_one(&mt, label, predicted);   /* an unmapped clip (label -1) is not counted */
+            if (pos >= 0) {
+                nn_metrics_add_one(&wake, label == pos, predicted == pos);
+                is_pos[s + (size_t)j] = label == pos;
+            }
         }
+        nn_softmax(logits, b, k, logits);
+        for (int j = 0; pos >= 0 && j < b; j++) scores[s + (size_t)j] = logits[(size_t)j * (size_t)k + (size_t)pos];
     }
-    json_t *at = json_null();
-    nn_operating_point op;
-    if (pos >= 0 && n && !nn_operating_point_at_fpr(scores, is_pos, n, max_fpr, &op, e))
-        /* the threshold is +inf when no score keeps the false positives under the limit: null */
-        at = json_pack("{s:o,s:o,s:o,s:o,s:o}", "max_fpr", ws_json_number(max_fpr), "threshold", ws_json_number(op.threshold),
-                       "f1", ws_json_number(op.f1), "fpr", ws_json_number(op.fpr), "frr", ws_json_number(op.frr));
-    *result = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "checkpoint", ckpt, "features", features, "split", split,
-                        "clips", (json_int_t)n, "metrics", nn_metrics_json(&mt, cache.class_names, pos), "at_fpr", at);
+    json_t *metrics = nn_metrics_json(&mt, names, pos);
+    if (metrics && !nn_metrics_total(&mt)) {
+        /* no clip of a class the checkpoint knows: nothing to be accurate about */
+        json_object_set_new(metrics, "accuracy", json_null());
+        json_object_set_new(metrics, "macro_f1", json_null());
+    }
+    if (metrics && pos >= 0) set_wake_metrics(metrics, &wake);
+    json_t *at = pos >= 0 ? at_fpr_json(scores, is_pos, n, max_fpr, e) : json_null();
+    long unmapped = 0;
+    json_t *unmapped_classes = unmapped_json(&cache, map, sid, &unmapped);
+    *result = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "checkpoint", ckpt, "features", features, "split", split,
+                        "clips", (json_int_t)n, "unmapped_clips", (json_int_t)unmapped, "unmapped_classes", unmapped_classes,
+                        "metrics", metrics, "at_fpr", at);
     if (!*result) { ws_err_set(e, WS_EINTERNAL, "%s: cannot build the result (out of memory)", ckpt); goto out; }
     rc = 0;
 out:
     nn_metrics_release(&mt);
-    free(x); free(logits); free(scores); free(labels); free(idx); free(is_pos);
+    nn_metrics_release(&wake);
+    free(x); free(logits); free(scores); free(labels); free(idx); free(is_pos); free(map); free(names);
     trainer_data_release(&data);
     audio_cache_close(&cache);
     nn_model_free(m);

@@ -56,9 +56,10 @@ typedef struct {
     /* outcome */
     ws_state state;
     char reason[320];
-    int has_best, best_epoch, epochs_done;
+    int has_best, best_epoch, epochs_done, has_stop_ref;
     double best_value, last_value, last_loss;
-    json_t *best_metrics;
+    double stop_ref;                /* early stopping's reference: moves only by more than min_delta */
+    json_t *best_metrics, *last_metrics;   /* of the best and of the latest validation */
     double t_setup, t_train, t_eval;
     char ckpt_dir[PATH_MAX], ckpt[PATH_MAX + 32];
 } run_ctx;
@@ -407,8 +408,17 @@ static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, 
     stats_publish(c);
     double v = json_number_value(json_object_get(metrics, c->objective));
     c->last_value = v;
+    json_decref(c->last_metrics);
+    c->last_metrics = json_incref(metrics);
+    /* Early stopping as Lightning's EarlyStopping: an improvement counts only when it beats the
+     * reference by more than min_delta, and only then does the reference move; the best weights
+     * and value follow every improvement, as its ModelCheckpoint does. */
+    if (!c->has_stop_ref || better(c, v, c->stop_ref, c->set.min_delta)) {
+        c->has_stop_ref = 1;
+        c->stop_ref = v;
+        *stale = 0;
+    } else (*stale)++;
     if (!c->has_best || better(c, v, c->best_value, 0)) {
-        if (c->has_best && !better(c, v, c->best_value, c->set.min_delta)) (*stale)++; else *stale = 0;
         c->has_best = 1;
         c->best_value = v;
         c->best_epoch = epoch + 1;
@@ -420,7 +430,7 @@ static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, 
             json_decref(feat);
             if (rc) return -1;
         }
-    } else (*stale)++;
+    }
     ws_prune_decision d;
     int stored;
     if (study_report_and_prune(c->store, &c->study, c->number, epoch + 1, v, &c->pruner, &d, &stored, e)) return -1;
@@ -462,13 +472,16 @@ static int train(run_ctx *c, ws_err *e)
 
 /* --- finishing ------------------------------------------------------------------------------------ */
 
-/* Optuna's constraint values (feasible iff <= 0) from the best validation's metrics. */
+/* Optuna's constraint values (feasible iff <= 0) from the metrics of the validation whose value
+ * the trial gets: the best one of a COMPLETE trial, the last one of a PRUNED trial. As Optuna
+ * (_process_constraints_after_trial), none for a FAIL trial. */
 static json_t *constraint_values(run_ctx *c)
 {
     json_t *out = json_array();
-    for (size_t i = 0; i < c->cfg.n_constraints && c->best_metrics; i++) {
+    const json_t *of = c->state == WS_PRUNED ? c->last_metrics : c->best_metrics;
+    for (size_t i = 0; i < c->cfg.n_constraints && of && c->state != WS_FAIL; i++) {
         const ws_constraint *k = &c->cfg.constraints[i];
-        double m = json_number_value(json_object_get(c->best_metrics, k->name));
+        double m = json_number_value(json_object_get(of, k->name));
         if (isfinite(k->max)) json_array_append_new(out, json_real(m - k->max));
         if (isfinite(k->min)) json_array_append_new(out, json_real(k->min - m));
     }
@@ -556,9 +569,25 @@ static void release(run_ctx *c)
     audio_cache_close(&c->cache);
     trainer_settings_release(&c->set);
     json_decref(c->best_metrics);
+    json_decref(c->last_metrics);
     ws_pruner_cfg_release(&c->pruner);
     ws_config_release(&c->cfg);
     ws_store_close(c->store);
+}
+
+void trainer_fail_line(const trainer_opts *o, const json_t *line, const char *reason)
+{
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    const json_t *study = json_object_get(line, "study"), *number = json_object_get(line, "trial");
+    ws_err ignore;
+    if (json_is_string(study) && json_is_integer(number) && json_integer_value(number) >= 0
+        && json_integer_value(number) <= INT_MAX) {
+        c.number = (int)json_integer_value(number);
+        if (!open_study(&c, json_string_value(study), &ignore)) fail_trial(&c, reason);
+    }
+    release(&c);
 }
 
 int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_err *e)
@@ -571,7 +600,11 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     const char *study;
     const json_t *params = NULL;
     long epochs;
-    if (parse_line(&c, line, &study, &params, &epochs, e) || open_study(&c, study, e)) { release(&c); return -1; }
+    if (parse_line(&c, line, &study, &params, &epochs, e)) {
+        trainer_fail_line(o, line, e->msg);   /* a line that still names its trial */
+        return -1;
+    }
+    if (open_study(&c, study, e)) { release(&c); return -1; }
     if (prepare(&c, params, epochs, e)) {
         fail_trial(&c, e->msg);
         release(&c);

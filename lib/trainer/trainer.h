@@ -31,6 +31,9 @@ typedef struct {
 extern const char *const trainer_keys[];
 
 int trainer_run(const trainer_opts *o, const json_t *trial_line, json_t **result, ws_err *e);
+/* Bad input found before training (the trial line, the device): marks the trial the line names
+ * FAIL with reason, when the line names a RUNNING trial of o->db; best effort, nothing else. */
+void trainer_fail_line(const trainer_opts *o, const json_t *trial_line, const char *reason);
 
 /* train-trial --probe-batch: the largest batch of the trial line's model that fits on
  * o->device, with the study's fixed settings and the cache's data (nothing is trained):
@@ -38,7 +41,13 @@ int trainer_run(const trainer_opts *o, const json_t *trial_line, json_t **result
 int trainer_probe_batch(const trainer_opts *o, const json_t *trial_line, json_t **result, ws_err *e);
 
 /* Metrics of a checkpoint on a cache's split ("train", "validation", "test" or "all"):
- * {"checkpoint","split","clips","metrics":{...},"at_fpr":{"max_fpr","threshold","f1","fpr","frr"}}. */
+ * {"checkpoint","features","split","clips","unmapped_clips","unmapped_classes":{NAME:clips},
+ *  "metrics":{...},"at_fpr":{"max_fpr","threshold","f1","fpr","frr"}}. The cache's feature
+ * settings must be the checkpoint's (else WS_EINPUT); its classes are matched to the
+ * checkpoint's by name, in any order. Clips of a class the checkpoint does not know are
+ * negatives for the wake-word metrics (f1, fpr, frr, binary_accuracy, at_fpr) and left out of
+ * accuracy, macro_f1, per_class and confusion. F1 and FRR are null without a positive clip, FPR
+ * without a negative one; accuracy and macro_f1 without a clip of a known class. */
 int trainer_evaluate(const char *ckpt, const char *features, const char *split, double max_fpr, int threads,
                      json_t **result, ws_err *e);
 

@@ -29,3 +29,15 @@ make_tone_cache() {
   done
   "$WS_BIN/featurize" --quiet --out "$dir.feat" "$dir/manifest.jsonl" >"$dir.summary" 2>"$dir.err"
 }
+
+# tone_study_config FILE: a study of the tone cache (F1 of hey_nova with FPR <= 0.2, random
+# learning rate, a small DS-CNN for 10 epochs) that learns in a few seconds.
+tone_study_config() {
+  cat >"$1" <<J
+{"study": "tones", "direction": "maximize", "objective": "f1", "constraints": {"fpr": {"max": 0.2}},
+ "sampler": {"name": "random", "seed": 2}, "pruner": {"name": "nop"}, "budget": {"epochs": 10},
+ "space": {"learning_rate": {"type": "float", "low": 0.01, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 16, "blocks": 1, "batch_size": 4, "positive": "hey_nova",
+           "features": "$WS_ROOT/configs/features/default.json"}}
+J
+}

@@ -7,13 +7,7 @@
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
 mkdir runs
-cat >c.json <<J
-{"study": "tones", "direction": "maximize", "objective": "f1", "constraints": {"fpr": {"max": 0.2}},
- "sampler": {"name": "random", "seed": 2}, "pruner": {"name": "nop"}, "budget": {"epochs": 10},
- "space": {"learning_rate": {"type": "float", "low": 0.01, "high": 0.02, "log": true}},
- "fixed": {"model": "dscnn", "channels": 16, "blocks": 1, "batch_size": 4, "positive": "hey_nova",
-           "features": "$WS_ROOT/configs/features/default.json"}}
-J
+tone_study_config c.json
 suggest --db runs/s.db --config c.json >line
 test_expect_code 0 "trains a trial" train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line
 cp out result
@@ -81,6 +75,22 @@ test_expect_code 2 "a trial that is not RUNNING" train-trial --db runs/b.db --fe
 test_expect_code 2 "a trial line that is not JSON" train-trial --db runs/b.db --features tones.feat --quiet c64.json
 test_expect_code 2 "--device cuda without a CUDA device" train-trial --db runs/b.db --features tones.feat --device cuda b4
 test_expect_success "... says so" 'grep -q "no CUDA device" err'
+# Every exit 2 for a line that still names its RUNNING trial leaves that trial FAIL with the reason.
+fails_with() {  # NUMBER PATTERN: trial NUMBER of runs/b.db is FAIL, its reason matches PATTERN
+  [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=$1 AND study_id=1")" = FAIL ] &&
+  sqlite3 runs/b.db "SELECT a.value_json FROM trial_system_attributes a JOIN trials t USING (trial_id)
+    WHERE t.number=$1 AND t.study_id=1 AND a.key=\"wakesweep:reason\"" | grep -q "$2"
+}
+for k in 5 6 7 8; do suggest --db runs/b.db --config c.json >b$k; done
+jq -c '.extra = 1' b5 >b5bad; jq -c '.seed = "abc"' b6 >b6bad; jq -c '.budget.epochs = "3"' b7 >b7bad
+test_expect_code 2 "an unknown key in the trial line" train-trial --db runs/b.db --features tones.feat --quiet b5bad
+test_expect_success "... fails the trial" 'fails_with $(jq .trial b5) "unknown key .extra."'
+test_expect_code 2 "a seed that is not a number" train-trial --db runs/b.db --features tones.feat --quiet b6bad
+test_expect_success "... fails the trial" 'fails_with $(jq .trial b6) seed'
+test_expect_code 2 "an epoch budget that is not a number" train-trial --db runs/b.db --features tones.feat --quiet b7bad
+test_expect_success "... fails the trial" 'fails_with $(jq .trial b7) epochs'
+test_expect_code 2 "--device cuda without a CUDA device, a RUNNING trial" train-trial --db runs/b.db --features tones.feat --device cuda b8
+test_expect_success "... fails the trial with the reason" 'fails_with $(jq .trial b8) "no CUDA device"'
 
 # --result-of: a finished trial's result line rebuilt from the study (the resume path).
 suggest --db runs/t.db --config c.json --tag runs/trial-007.json >t0

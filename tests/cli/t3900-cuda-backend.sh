@@ -42,8 +42,10 @@ suggest --db runs/s.db --config c.json >line
 # Is there a GPU here? train-trial says "no CUDA device (why)" when there is none.
 train-trial --device cuda --db runs/none.db --features none.feat /dev/null >/dev/null 2>gpu.err || true
 if grep -q "no CUDA device" gpu.err; then
-  test_expect_code 2 "--device cuda without a GPU exits 2" train-trial --device cuda --db runs/s.db --features tones.feat line
-  test_expect_success "... saying no CUDA device and why" 'grep -q "train-trial: --device cuda: no CUDA device (.*)" err'
+  suggest --db runs/s.db --config c.json >line-cuda
+  test_expect_code 2 "--device cuda without a GPU exits 2" train-trial --device cuda --db runs/s.db --features tones.feat line-cuda
+  test_expect_success "... saying no CUDA device and why; the trial FAIL" 'grep -q "train-trial: --device cuda: no CUDA device (.*)" err &&
+    [ "$(sqlite3 runs/s.db "SELECT state FROM trials WHERE number = $(jq .trial line-cuda)")" = FAIL ]'
   test_expect_code 0 "--device auto without a GPU trains on the CPU" train-trial --device auto --threads 1 --keep none --db runs/s.db --features tones.feat line
   test_expect_success "... COMPLETE, with a one-line note" '
     jq -e ".state == \"COMPLETE\"" out && [ "$(wc -l <err)" = 1 ] && grep -q "note: no CUDA device (.*); training on the CPU" err'
