@@ -6,8 +6,6 @@
 # Pipelines (sweep, data, features, ...) live in pipelines/*.mk and are included below.
 
 .DELETE_ON_ERROR:
-# Unit-test objects are intermediate files to make; keep them so check does not recompile.
-.SECONDARY:
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -47,12 +45,19 @@ TOOL_SRCS := $(sort $(wildcard tools/*.c))
 TOOLS     := $(TOOL_SRCS:tools/%.c=$(BIN)/%)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNITS     := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Unit-test objects are intermediate files to make; keep them so check does not recompile. Only
+# them: a bare .SECONDARY would make every file secondary, and make would not remake a missing
+# trial file of a sweep whose report is newer than the others.
+.SECONDARY: $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 all: $(DEPS_STAMP) $(LIB_A) $(TOOLS)
 
-# Install what is missing once per build tree; `make deps` always re-checks.
+# Install what is missing once per build tree; `make deps` always re-checks. The stamp is also
+# an included (empty) makefile: on a fresh machine make installs the packages first and then
+# reads the makefiles again, so the pipelines' $(shell jq ...) at parse time find jq.
+-include $(DEPS_STAMP)
 $(DEPS_STAMP): share/deps.sh
 	@bash share/deps.sh
 	@mkdir -p $(@D) && touch $@

@@ -26,7 +26,7 @@ DATA_STAMP := data/demo/.complete
 ifneq ($(shell cat $(DATA_STAMP) 2>/dev/null),$(shell $(DEMO_ENV) bash share/make-demo-corpus.sh --stamp))
 .PHONY: $(DATA_STAMP)
 endif
-$(DATA_STAMP):
+$(DATA_STAMP): | $(DEPS_STAMP)
 	$(DEMO_ENV) bash share/make-demo-corpus.sh data/demo
 else
 # A real corpus: it must exist; its top folder's time stamps stand for its contents.

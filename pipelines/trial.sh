@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # pipelines/trial.sh OUT — one trial target of the sweep: suggest | train-trial, with the
 # result line written to OUT through a temporary file and a rename. The environment carries
-# BIN DB CONFIG FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL SUGGEST_ARGS (pipelines/sweep.mk
-# sets them).
+# BIN DB CONFIG STUDY FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL SUGGEST_ARGS
+# (pipelines/sweep.mk sets them).
 set -euo pipefail
 out=$1
 # THREADS=auto: the CPUs this trial may use. In a Slurm step of its own (LAUNCH="srun -c N ...":
@@ -28,13 +28,29 @@ bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.
-line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
+study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
+line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 # Checkpoints go beside a study file; a PostgreSQL study has no folder, so they go to RUNS.
 ckpt=(); case $DB in postgres*) ckpt=(--ckpt-dir "$RUNS") ;; esac
+rc=0
 "$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" "${ckpt[@]}" --quiet - \
-    <<<"$line" >"$tmp"
+    <<<"$line" >"$tmp" || rc=$?
+if [ "$rc" -eq 2 ]; then
+  # Bad input (the trial line, the cache): every trial would meet it, so the sweep stops here
+  # with train-trial's message; the trial is already FAIL in the study.
+  bash "$(dirname "$0")/monitor.sh" stop "$RUNS"
+  exit 2
+elif [ "$rc" -ne 0 ]; then
+  # A crash, an out-of-memory kill: this trial is over and FAIL, as in Optuna when the objective
+  # raises; the other trials go on. The trial file holds tell's result line, or the study's
+  # own when train-trial finished the trial before it died.
+  why="train-trial exited with status $rc"
+  [ "$rc" -gt 128 ] && why="train-trial was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo ?))"
+  "$BIN/tell" --db "$DB" --study "$(jq -r .study <<<"$line")" --trial "$(jq -r .trial <<<"$line")" --state fail \
+      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --result-of "$out" >"$tmp"
+fi
 mv "$tmp" "$out"
 trap - EXIT
 echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total | floor) s \(.reason // "")"' "$out") ($THREADS threads)"

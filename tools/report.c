@@ -1,6 +1,6 @@
 /* report — shows a study: trials best first as a text table, JSON, JSON lines, CSV or a
  * self-contained HTML page with SVG plots, each with the parameter importance (PED-ANOVA), the
- * time breakdown and gpu-monitor's utilization; --best prints the best trial as a trial line
+ * time breakdown and gpu-monitor's utilization; --best prints the best trial as one JSON line
  * (what `suggest --fixed` takes). */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,14 +17,16 @@
 
 static void usage(void)
 {
-    printf("Usage: report --db FILE [--study NAME] [--format text|json|jsonl|csv|html] [--best]\n"
+    printf("Usage: report --db FILE [--study NAME]... [--format text|json|jsonl|csv|html] [--best]\n"
            "Show the trials of a study, best first, with parameter importance (PED-ANOVA), where\n"
            "the time went and gpu-monitor's utilization.\n\n"
            "  --db FILE        study database\n"
-           "  --study NAME     study name (may be left out when the database holds one study)\n"
+           "  --study NAME     study name (may be left out when the database holds one study);\n"
+           "                   repeated: the studies one after the other (text, json: a line per\n"
+           "                   study, html: one page), e.g. the two stages of make staged\n"
            "  --format FORMAT  text (default), json (one object for the study), jsonl (one line\n"
            "                   per trial), csv, or html (one self-contained page with SVG plots)\n"
-           "  --best           print only the best trial as a trial line\n"
+           "  --best           print only the best feasible complete trial as one JSON line\n"
            "                   {\"study\",\"trial\",\"state\",\"value\",\"params\"}; exit 1 when no trial\n"
            "                   has completed yet\n"
            "  -h, --help       show this help;  --version  show the version\n\n"
@@ -50,18 +52,60 @@ static int pick_study(ws_store *s, const char *name, ws_study *st, ws_err *e)
     return rc;
 }
 
+/* One study's trials, summary and (unless --best) config and analysis. */
+typedef struct {
+    ws_study st;
+    ws_trial_list trials;
+    ws_summary sum;
+    ws_config cfg;
+    ws_analysis an;
+    int has_cfg, has_an;
+} study_view;
+
+static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_err *e)
+{
+    if (pick_study(s, name, &v->st, e) || ws_store_trials_load(s, &v->st, WS_LOAD_ALL, &v->trials, e)
+        || ws_summary_build(&v->sum, v->st.name, v->st.direction, &v->trials, e))
+        return -1;
+    if (best) return 0;
+    ws_err ce = {0};
+    if (ws_store_study_config(s, &v->st, &v->cfg, &v->has_cfg, &ce)) {   /* the report goes on without it */
+        ws_cli_warn("%s", ce.msg);
+        v->has_cfg = 0;
+    }
+    v->has_an = 1;   /* released even when building fails half way */
+    if (ws_analysis_build(&v->an, &v->sum, v->has_cfg ? &v->cfg : NULL, ws_store_path(s), v->st.id, e)) return -1;
+    v->sum.an = &v->an;
+    if (!strncmp(v->an.util_note, "cannot", 6)) ws_cli_warn("%s", v->an.util_note);
+    return 0;
+}
+
+static void view_release(study_view *v)
+{
+    if (v->has_an) ws_analysis_release(&v->an);
+    if (v->has_cfg) ws_config_release(&v->cfg);
+    ws_summary_release(&v->sum);
+    ws_trial_list_free(&v->trials);
+}
+
+enum { MAX_STUDIES = 16 };
+
 int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"study", required_argument, 0, 's'}, {"format", required_argument, 0, 'f'},
         {"best", no_argument, 0, 'b'}, {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
-    const char *db = NULL, *study = NULL, *format = "text";
+    const char *db = NULL, *names[MAX_STUDIES], *format = "text";
+    size_t n_names = 0;
     int best = 0, o;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
-        case 's': study = optarg; break;
+        case 's':
+            if (n_names == MAX_STUDIES) ws_cli_usage_error("--study: at most %d studies", MAX_STUDIES);
+            names[n_names++] = optarg;
+            break;
         case 'f': format = optarg; break;
         case 'b': best = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
@@ -74,57 +118,52 @@ int main(int argc, char **argv)
     if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "jsonl") && strcmp(format, "csv")
         && strcmp(format, "html"))
         ws_cli_usage_error("--format: expected text, json, jsonl, csv or html, got '%s'", format);
+    if (n_names > 1 && (best || !strcmp(format, "jsonl") || !strcmp(format, "csv")))
+        ws_cli_usage_error("several --study: only with --format text, json or html (not %s)", best ? "--best" : format);
 
     ws_err e = {0};
     ws_store *s = NULL;
-    ws_study st;
-    ws_trial_list trials = {0};
-    ws_summary sum = {0};
-    ws_config cfg = {0};
-    ws_analysis an = {0};
-    int rc = 0, has_cfg = 0, has_an = 0;
-    if (ws_store_open(&s, db, 0, &e) || pick_study(s, study, &st, &e)
-        || ws_store_trials_load(s, &st, WS_LOAD_ALL, &trials, &e) || ws_summary_build(&sum, st.name, st.direction, &trials, &e))
-        goto fail;
-    if (!best) {
-        ws_err ce = {0};
-        if (ws_store_study_config(s, &st, &cfg, &has_cfg, &ce)) {   /* the report goes on without it */
-            ws_cli_warn("%s", ce.msg);
-            has_cfg = 0;
-        }
-        has_an = 1;   /* released even when building fails half way */
-        if (ws_analysis_build(&an, &sum, has_cfg ? &cfg : NULL, ws_store_path(s), st.id, &e)) goto fail;
-        sum.an = &an;
-        if (!strncmp(an.util_note, "cannot", 6)) ws_cli_warn("%s", an.util_note);
-    }
+    study_view views[MAX_STUDIES];
+    size_t n = n_names ? n_names : 1, loaded = 0;
+    memset(views, 0, sizeof views);
+    int rc = 0;
+    if (ws_store_open(&s, db, 0, &e)) goto fail;
+    for (; loaded < n; loaded++)
+        if (view_load(s, n_names ? names[loaded] : NULL, best, &views[loaded], &e)) { loaded++; goto fail; }
+    const ws_summary *sums[MAX_STUDIES];
+    for (size_t k = 0; k < n; k++) sums[k] = &views[k].sum;
     if (best) {
-        if (!sum.best) { ws_cli_warn("study '%s': no completed trial yet", st.name); rc = 1; goto out; }
-        json_t *line = json_pack("{s:s,s:i,s:s,s:o,s:o}", "study", st.name, "trial", sum.best->number, "state", "COMPLETE",
-                                 "value", ws_json_number(sum.best->value),
-                                 "params", ws_params_json(sum.best->params, sum.best->n_params));
+        const ws_summary *sum = sums[0];
+        if (!sum->best) { ws_cli_warn("study '%s': no completed trial yet", views[0].st.name); rc = 1; goto out; }
+        json_t *line = json_pack("{s:s,s:i,s:s,s:o,s:o}", "study", views[0].st.name, "trial", sum->best->number,
+                                 "state", "COMPLETE", "value", ws_json_number(sum->best->value),
+                                 "params", ws_params_json(sum->best->params, sum->best->n_params));
         ws_json_print_line(stdout, line);
         json_decref(line);
     } else if (!strcmp(format, "json")) {
-        json_t *j = ws_summary_json(&sum);
-        ws_json_print_line(stdout, j);
-        json_decref(j);
-    } else if (!strcmp(format, "jsonl")) {
-        for (size_t i = 0; i < trials.n; i++) {
-            json_t *j = ws_summary_trial_json_at(&sum, sum.order[i]);
+        for (size_t k = 0; k < n; k++) {   /* one object per study, one per line */
+            json_t *j = ws_summary_json(sums[k]);
             ws_json_print_line(stdout, j);
             json_decref(j);
         }
-    } else if (!strcmp(format, "csv")) ws_report_csv(stdout, &sum);
-    else if (!strcmp(format, "html")) ws_report_html(stdout, &sum, ws_store_path(s));
-    else ws_report_text(stdout, &sum);
+    } else if (!strcmp(format, "jsonl")) {
+        for (size_t i = 0; i < views[0].trials.n; i++) {
+            json_t *j = ws_summary_trial_json_at(sums[0], sums[0]->order[i]);
+            ws_json_print_line(stdout, j);
+            json_decref(j);
+        }
+    } else if (!strcmp(format, "csv")) ws_report_csv(stdout, sums[0]);
+    else if (!strcmp(format, "html")) ws_report_html_studies(stdout, sums, n, ws_store_path(s));
+    else
+        for (size_t k = 0; k < n; k++) {
+            if (k) fputc('\n', stdout);
+            ws_report_text(stdout, sums[k]);
+        }
     goto out;
 fail:
     rc = ws_cli_report(&e);
 out:
-    if (has_an) ws_analysis_release(&an);
-    if (has_cfg) ws_config_release(&cfg);
-    ws_summary_release(&sum);
-    ws_trial_list_free(&trials);
+    for (size_t k = 0; k < loaded; k++) view_release(&views[k]);
     ws_store_close(s);
     return ws_cli_finish(rc);
 }

@@ -45,6 +45,9 @@ static const char style[] =
     "table.cm td,table.cm th{border:1px solid #fff;padding:1px 6px;text-align:right}\n"
     "table.cm th{color:var(--muted);font-weight:500}\n"
     ".trials{margin-top:22px}\n"
+    "nav.studies{margin:0 0 18px}nav.studies ol{margin:4px 0 0;padding-left:22px}\n"
+    "section.study{border-top:2px solid var(--line);padding-top:18px;margin-top:26px}\n"
+    "section.study:first-of-type{border-top:0;margin-top:0}\n"
     ".tablewrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px}\n"
     "table.all{border-collapse:collapse;width:100%;font-size:12.5px;font-variant-numeric:tabular-nums}\n"
     "table.all th,table.all td{padding:3px 9px;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}\n"
@@ -105,7 +108,8 @@ static void header(FILE *f, const ws_summary *s)
 static void card_trials(FILE *f, const ws_summary *s)
 {
     static const ws_state order[] = {WS_COMPLETE, WS_PRUNED, WS_FAIL, WS_RUNNING, WS_WAITING};
-    fprintf(f, "<div class=\"card\" id=\"card-trials\"><h2>Trials</h2><div class=\"big\">%zu</div><div>", s->trials->n);
+    fprintf(f, "<div class=\"card\" id=\"%scard-trials\"><h2>Trials</h2><div class=\"big\">%zu</div><div>", ws_html_id(),
+            s->trials->n);
     for (int k = 0; k < 5; k++)
         fprintf(f, "<span class=\"chip%s\" style=\"background:%s\">%zu %s</span>", s->n_state[order[k]] ? "" : " zero",
                 ws_state_color(order[k]), s->n_state[order[k]], state_label(order[k]));
@@ -158,7 +162,7 @@ static void confusion(FILE *f, const json_t *metrics)
 static void card_best(FILE *f, const ws_summary *s)
 {
     const ws_trial *b = s->best;
-    fputs("<div class=\"card\" id=\"card-best\"><h2>Best trial</h2>", f);
+    fprintf(f, "<div class=\"card\" id=\"%scard-best\"><h2>Best trial</h2>", ws_html_id());
     if (!b) { fputs("<p>no trial has completed yet</p></div>\n", f); return; }
     const ws_config *c = s->an->cfg;
     fprintf(f, "<div class=\"big\">#%d \xc2\xb7 %.6g</div><div class=\"sub\" style=\"margin:0\">", b->number, b->value);
@@ -191,7 +195,7 @@ static void card_time(FILE *f, const ws_summary *s)
     char wall[32], busy[32];
     ws_fmt_duration(a->wall_s, wall, sizeof wall);
     ws_fmt_duration(a->all.busy_s, busy, sizeof busy);
-    fputs("<div class=\"card\" id=\"card-time\"><h2>Time and utilization</h2>", f);
+    fprintf(f, "<div class=\"card\" id=\"%scard-time\"><h2>Time and utilization</h2>", ws_html_id());
     fprintf(f, "<div class=\"big\">%s</div><dl>", a->n_slots ? wall : "\xe2\x80\x93");
     fprintf(f, "<dt>parallel slots</dt><dd>%zu</dd>", a->n_slots);
     if (a->capacity_s > 0) {
@@ -204,8 +208,8 @@ static void card_time(FILE *f, const ws_summary *s)
     }
     const char *what = ws_utilization_what(&a->util);
     if (isfinite(a->util.sweep_mean))
-        fprintf(f, "<dt>%s utilization</dt><dd id=\"sweep-util\">%.1f%% mean over %ld samples</dd>", what, a->util.sweep_mean,
-                a->util.n_samples);
+        fprintf(f, "<dt>%s utilization</dt><dd id=\"%ssweep-util\">%.1f%% mean over %ld samples</dd>", what, ws_html_id(),
+                a->util.sweep_mean, a->util.n_samples);
     else {
         fputs("<dt>utilization</dt><dd>", f);
         text(f, a->util_note[0] ? a->util_note : "no samples");
@@ -251,8 +255,9 @@ static void trial_table(FILE *f, const ws_summary *s)
 {
     const ws_analysis *a = s->an;
     size_t np = json_array_size(a->names);
-    fputs("<section class=\"trials\"><h2>All trials, best first</h2><div class=\"tablewrap\"><table class=\"all\" id=\"trials\">"
-          "<thead><tr><th>rank</th><th>trial</th><th class=\"l\">state</th><th>value</th><th>feasible</th>"
+    fprintf(f, "<section class=\"trials\"><h2>All trials, best first</h2><div class=\"tablewrap\"><table class=\"all\" "
+               "id=\"%strials\"><thead>", ws_html_id());
+    fputs("<tr><th>rank</th><th>trial</th><th class=\"l\">state</th><th>value</th><th>feasible</th>"
           "<th>seconds</th><th>setup</th><th>train</th><th>eval</th><th>slot</th><th>util %</th>", f);
     for (size_t j = 0; j < np; j++) {
         fputs("<th class=\"l\">", f);
@@ -301,15 +306,9 @@ static void trial_table(FILE *f, const ws_summary *s)
     fputs("</tbody></table></div></section>\n", f);
 }
 
-int ws_report_html(FILE *f, const ws_summary *s, const char *source)
+/* One study: header, cards, plots, the table of trials. */
+static void study_body(FILE *f, const ws_summary *s)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-          "<meta name=\"generator\" content=\"wakesweep report " WS_VERSION "\"><title>", f);
-    text(f, s->study);
-    fprintf(f, " \xe2\x80\x94 wakesweep report</title>\n<style>\n%s</style></head>\n<body>\n", style);
-    ws_svg_defs(f);
-    fputs("<main>\n", f);
     header(f, s);
     fputs("<section class=\"cards\">\n", f);
     card_trials(f, s);
@@ -338,8 +337,49 @@ int ws_report_html(FILE *f, const ws_summary *s, const char *source)
            ws_plot_trial_times, s);
     fputs("</section>\n", f);
     trial_table(f, s);
+}
+
+/* Several studies: a list linking to each, with its trial count and best value. */
+static void study_index(FILE *f, const ws_summary *const *s, size_t n)
+{
+    fputs("<nav class=\"studies\"><h2>Studies in this report</h2><ol>", f);
+    for (size_t k = 0; k < n; k++) {
+        fprintf(f, "<li><a href=\"#study-%zu\">", k + 1);
+        text(f, s[k]->study);
+        fprintf(f, "</a>: %zu trials, best ", s[k]->trials->n);
+        if (s[k]->best) fprintf(f, "%.6g (trial %d)", s[k]->best->value, s[k]->best->number);
+        else fputs("\xe2\x80\x93", f);
+        fputs("</li>", f);
+    }
+    fputs("</ol></nav>\n", f);
+}
+
+int ws_report_html_studies(FILE *f, const ws_summary *const *s, size_t n, const char *source)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+          "<meta name=\"generator\" content=\"wakesweep report " WS_VERSION "\"><title>", f);
+    for (size_t k = 0; k < n; k++) {
+        if (k) fputs(", ", f);
+        text(f, s[k]->study);
+    }
+    fprintf(f, " \xe2\x80\x94 wakesweep report</title>\n<style>\n%s</style></head>\n<body>\n", style);
+    ws_svg_defs(f);
+    fputs("<main>\n", f);
+    if (n > 1) study_index(f, s, n);
+    for (size_t k = 0; k < n; k++) {
+        char prefix[32] = "";
+        if (k) snprintf(prefix, sizeof prefix, "s%zu-", k + 1);
+        ws_html_set_id_prefix(prefix);
+        if (n > 1) fprintf(f, "<section class=\"study\" id=\"study-%zu\">\n", k + 1);
+        study_body(f, s[k]);
+        if (n > 1) fputs("</section>\n", f);
+    }
+    ws_html_set_id_prefix("");
     fputs("<footer>wakesweep report " WS_VERSION, f);
     if (source) { fputs(" \xc2\xb7 ", f); text(f, source); }
     fputs("</footer>\n</main>\n</body></html>\n", f);
     return fflush(f) || ferror(f) ? -1 : 0;
 }
+
+int ws_report_html(FILE *f, const ws_summary *s, const char *source) { return ws_report_html_studies(f, &s, 1, source); }

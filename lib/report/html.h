@@ -17,6 +17,10 @@
 
 /* source: the study file's name as shown in the footer (may be NULL). 0, or -1 on a write error. */
 int ws_report_html(FILE *f, const ws_summary *s, const char *source);
+/* Several studies in one page (e.g. the two stages of make staged): a list of them, then each
+ * study as ws_report_html shows it, in a <section id="study-K">; the ids inside study K > 1
+ * start with "sK-" (ws_html_set_id_prefix). */
+int ws_report_html_studies(FILE *f, const ws_summary *const *s, size_t n, const char *source);
 
 void ws_plot_history(FILE *f, const ws_summary *s);
 void ws_plot_curves(FILE *f, const ws_summary *s);

@@ -315,14 +315,14 @@ static void color_bar(FILE *f, const ws_summary *s, const pc_axis *a, double lo,
 {
     char col[8];
     double cx = a->x + 62, y_hi = ws_scale_map(&a->y, hi), y_lo = ws_scale_map(&a->y, lo);
-    fputs("<defs><linearGradient id=\"parallel-ramp\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", f);
+    fprintf(f, "<defs><linearGradient id=\"%sparallel-ramp\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", ws_html_id());
     for (int k = 0; k <= 4; k++) {   /* from the bottom (lo) up */
         ws_color_ramp(goodness(s, lo + (hi - lo) * k / 4.0, lo, hi), col);
         fprintf(f, "<stop offset=\"%.2f\" stop-color=\"%s\"/>", k / 4.0, col);
     }
     fputs("</linearGradient></defs>\n", f);
-    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"%.1f\" fill=\"url(#parallel-ramp)\" stroke=\"#ccc\"/>\n", cx,
-            y_hi, y_lo - y_hi);
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"%.1f\" fill=\"url(#%sparallel-ramp)\" stroke=\"#ccc\"/>\n", cx,
+            y_hi, y_lo - y_hi, ws_html_id());
     ws_svg_text(f, cx + 16, (s->direction == WS_MAXIMIZE ? y_hi : y_lo) + 4, "start", "small", "better");
 }
 

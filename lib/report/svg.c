@@ -157,14 +157,21 @@ void ws_html_text(FILE *f, const char *s)
     }
 }
 
+static char id_prefix[32];
+
+void ws_html_set_id_prefix(const char *prefix) { snprintf(id_prefix, sizeof id_prefix, "%s", prefix ? prefix : ""); }
+
+const char *ws_html_id(void) { return id_prefix; }
+
 void ws_svg_open(FILE *f, const char *id, const char *title, const char *desc, double w, double h)
 {
-    fprintf(f, "<svg id=\"%s\" class=\"plot\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\""
-               " width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-labelledby=\"%s-title %s-desc\">\n",
-            id, w, h, w, h, id, id);
-    fprintf(f, "<title id=\"%s-title\">", id);
+    const char *p = id_prefix;
+    fprintf(f, "<svg id=\"%s%s\" class=\"plot\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\""
+               " width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-labelledby=\"%s%s-title %s%s-desc\">\n",
+            p, id, w, h, w, h, p, id, p, id);
+    fprintf(f, "<title id=\"%s%s-title\">", p, id);
     ws_html_text(f, title);
-    fprintf(f, "</title><desc id=\"%s-desc\">", id);
+    fprintf(f, "</title><desc id=\"%s%s-desc\">", p, id);
     ws_html_text(f, desc);
     fputs("</desc>\n", f);
 }

@@ -61,6 +61,11 @@ void ws_html_text(FILE *f, const char *s);
  * defines the shared patterns (WS_C_IDLE) once, in a hidden <svg> (ws_svg_defs). */
 void ws_svg_open(FILE *f, const char *id, const char *title, const char *desc, double w, double h);
 void ws_svg_close(FILE *f);
+/* A page with several studies repeats every plot and card: each study's ids get a prefix
+ * ("s2-"; "" for the first study, so a one-study page keeps the plain ids). ws_svg_open and the
+ * page's own ids put it in front; ws_html_id returns it. */
+void ws_html_set_id_prefix(const char *prefix);
+const char *ws_html_id(void);
 void ws_svg_defs(FILE *f);
 /* A message in place of a plot ("no intermediate values"). */
 void ws_svg_message(FILE *f, double w, double h, const char *msg);

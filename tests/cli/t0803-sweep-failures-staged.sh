@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The sweep when trials go wrong, STUDY, and make staged, on the tiny tone corpus (1 epoch):
+# a train-trial killed by SIGKILL (as the OOM killer does) ends its trial FAIL and the other
+# trials and the report go on; a launcher that cannot start one trial leaves that trial to the
+# next make sweep; bad input (exit 2) stops the sweep and its monitor; STUDY names the study, so
+# two sweeps of one config share a study file as two studies; make staged runs both stages,
+# fixes stage 1's best into stage 2 and writes one report of both.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+cat >c.json <<'J'
+{"study": "tones-fail", "direction": "maximize", "objective": "f1",
+ "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": 1},
+ "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1}}
+J
+jq --arg f "$WS_ROOT/configs/features/default.json" '.fixed.features = $f' c.json >c1.json
+sweep() {  # RUNS CONFIG [make args...]
+  local runs=$1 config=$2; shift 2
+  make -s -C "$WS_ROOT" -j2 sweep BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
+      CONFIG="$TMP/$config" TRIALS=4 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+# A launcher that runs trials with a train-trial of its own: it kills itself with SIGKILL on
+# trial KILL_TRIAL, or exits with EXIT_CODE on trial EXIT_TRIAL; other trials, and every
+# --result-of lookup, go to the real one. With FAIL_TARGET it refuses to start that target.
+mkdir shim
+for t in "$WS_BIN"/*; do ln -s "$t" "shim/$(basename "$t")"; done
+rm shim/train-trial
+cat >shim/train-trial <<EOF
+#!/usr/bin/env bash
+case " \$* " in *" --result-of "*) exec "$WS_BIN/train-trial" "\$@" ;; esac
+IFS= read -r line
+n=\$(jq .trial <<<"\$line")
+[ "\$n" = "\${KILL_TRIAL:--1}" ] && kill -9 \$\$
+[ "\$n" = "\${EXIT_TRIAL:--1}" ] && { echo "train-trial: shim: bad input" >&2; exit "\$EXIT_CODE"; }
+exec "$WS_BIN/train-trial" "\$@" <<<"\$line"
+EOF
+cat >launch.sh <<EOF
+#!/usr/bin/env bash
+case "\$*" in *"\${FAIL_TARGET:-none}") echo "launch: cannot start \$*" >&2; exit 1 ;; esac
+BIN=$TMP/shim exec "\$@"
+EOF
+chmod +x shim/train-trial launch.sh
+
+test_expect_success "a trial killed by SIGKILL: the sweep finishes with its report" '
+  KILL_TRIAL=1 sweep k c1.json LAUNCH="$TMP/launch.sh" >k.out 2>k.err'
+test_expect_success "... that trial is FAIL with the signal as its reason, in its file and in the study" '
+  f=$(grep -l "\"trial\":1," k/trial-*.json) && [ "$(jq -r .state "$f")" = FAIL ] &&
+  jq -r .reason "$f" | grep -q "killed by signal 9 (KILL)" &&
+  [ "$(sqlite3 k/study.db "SELECT state FROM trials WHERE number = 1")" = FAIL ] &&
+  sqlite3 k/study.db "SELECT value_json FROM trial_system_attributes a JOIN trials t USING (trial_id)
+    WHERE t.number = 1 AND a.key = \"wakesweep:reason\"" | grep -q "signal 9"'
+test_expect_success "... the other three COMPLETE, the report counts four, the monitor stopped" '
+  [ "$(cat k/trial-*.json | jq -r .state | sort | uniq -c | tr -s " ")" = " 3 COMPLETE
+ 1 FAIL" ] && [ "$(jq .n_trials k/report.json)" = 4 ] && [ -s k/report.html ] && [ ! -e k/monitor.pid ]'
+
+test_expect_success "a launcher that cannot start one trial: make still ends 0, with a message" '
+  FAIL_TARGET=trial-002.json sweep l c1.json LAUNCH="$TMP/launch.sh" >l.out 2>l.err &&
+  grep -q "trial-002.json: the trial command failed (exit status 1)" l.err'
+test_expect_success "... three trial files, a report of three trials" '
+  [ "$(ls l/trial-*.json | wc -l)" = 3 ] && [ ! -e l/trial-002.json ] && [ "$(jq .n_trials l/report.json)" = 3 ]'
+test_expect_success "... the next make sweep runs the missing trial and remakes the report" '
+  sweep l c1.json >l2.out 2>l2.err && [ "$(ls l/trial-*.json | wc -l)" = 4 ] && [ "$(jq .states.COMPLETE l/report.json)" = 4 ]'
+
+test_expect_success "bad input (train-trial exit 2) stops the sweep with status 2 and its monitor" '
+  ! EXIT_TRIAL=0 EXIT_CODE=2 sweep b c1.json LAUNCH="$TMP/launch.sh" >b.out 2>b.err && grep -q "shim: bad input" b.err &&
+  [ ! -e b/report.json ] && [ ! -e b/monitor.pid ]'
+
+test_expect_success "STUDY: two sweeps of one config in one study file are two studies" '
+  sweep sa c1.json STUDY=exp-a DB="$TMP/shared.db" TRIALS=1 >sa.out 2>&1 &&
+  sweep sb c1.json STUDY=exp-b DB="$TMP/shared.db" TRIALS=2 >sb.out 2>&1 &&
+  [ "$(sqlite3 shared.db "SELECT s.study_name || \":\" || count(t.trial_id) FROM studies s JOIN trials t USING (study_id)
+      GROUP BY s.study_id ORDER BY s.study_name" | tr "\n" " ")" = "exp-a:1 exp-b:2 " ] &&
+  [ "$(jq -r .study sa/report.json)" = exp-a ] && [ "$(jq -r .study sb/report.json)" = exp-b ] &&
+  [ "$(jq -r .study sb/trial-001.json)" = exp-b ]'
+
+# make staged: stage 1 searches the learning rate, stage 2 the time shift with stage 1's best fixed.
+jq '.study = "tones-stage-1"' c1.json >s1.json
+jq '.study = "tones-stage-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' c1.json >s2.json
+test_expect_success "make -j2 staged runs both stages" '
+  make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
+    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGE_TRIALS=3 STAGED_RUNS="$TMP/st" MONITOR_INTERVAL=0.2 >st.out 2>st.err &&
+  [ "$(sqlite3 st/study.db "SELECT count(*) FROM trials WHERE state = \"COMPLETE\"")" = 6 ]'
+# (stage 2 keeps the fixed value as a one-choice categorical: its external value is the choice)
+test_expect_success "... every stage-2 trial has stage 1's best learning rate" '
+  best=$(sqlite3 st/study.db "SELECT p.param_value FROM trial_params p JOIN trials t USING (trial_id) JOIN trial_values v USING (trial_id)
+    JOIN studies s USING (study_id) WHERE s.study_name = \"tones-stage-1\" AND p.param_name = \"learning_rate\"
+    ORDER BY v.value DESC, t.number LIMIT 1") &&
+  report --db st/study.db --study tones-stage-2 --format jsonl | jq -r .params.learning_rate | sort -u >lr2 &&
+  [ "$(wc -l <lr2)" = 1 ] && awk -v a="$(cat lr2)" -v b="$best" "BEGIN { d = a - b; exit !(d * d < 1e-24 * b * b) }"'
+test_expect_success "... one report of both stages: report.json a line per stage, report.html both sections" '
+  [ "$(jq -r .study st/report.json | tr "\n" " ")" = "tones-stage-1 tones-stage-2 " ] &&
+  grep -q "<section class=\"study\" id=\"study-2\">" st/report.html && grep -q "<svg id=\"s2-history\"" st/report.html &&
+  grep -q "<svg id=\"history\"" st/report.html &&
+  [ -z "$(grep -o " id=\"[^\"]*\"" st/report.html | sort | uniq -d)" ]'
+test_expect_success "... a finished staged run re-run does nothing" '
+  before=$(sqlite3 st/study.db "SELECT count(*) FROM trials") &&
+  make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
+    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGE_TRIALS=3 STAGED_RUNS="$TMP/st" >st2.out 2>&1 &&
+  [ "$(sqlite3 st/study.db "SELECT count(*) FROM trials")" = "$before" ]'
