@@ -45,10 +45,10 @@ TOOL_SRCS := $(sort $(wildcard tools/*.c))
 TOOLS     := $(TOOL_SRCS:tools/%.c=$(BIN)/%)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNITS     := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-# Unit-test objects are intermediate files to make; keep them so check does not recompile. Only
-# them: a bare .SECONDARY would make every file secondary, and make would not remake a missing
-# trial file of a sweep whose report is newer than the others.
-.SECONDARY: $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o)
+# Tool and unit-test objects are intermediate files to make; keep them so that the next make does
+# not recompile. Only them: a bare .SECONDARY would make every file secondary, and make would not
+# remake a missing trial file of a sweep whose report is newer than the others.
+.SECONDARY: $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%.o) $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 

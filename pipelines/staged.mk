@@ -20,13 +20,17 @@ staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
 	@$(BIN)/report --db $(STAGED_DB) --study '$(STAGE1_STUDY)' | head -n 2
 	@$(BIN)/report --db $(STAGED_DB) --study '$(STAGE2_STUDY)' | head -n 8
 
-# A stage's .done marks it finished: a re-run skips it, and an interrupted stage resumes. The
-# stage's own sweep names its study (STUDY) so that one given on the command line, which make
-# hands down to both, cannot merge them.
+# A stage's .done marks it finished, with a file for each of its trials: a re-run skips it, and
+# an interrupted stage (or one whose launcher left a trial unstarted) resumes. The stage's own
+# sweep names its study (STUDY) so that one given on the command line, which make hands down to
+# both, cannot merge them.
+stage_done = n=$$(ls $(@D)/trial-*.json 2>/dev/null | wc -l); [ $$n -ge $(STAGE_TRIALS) ] && touch $@ || \
+	{ echo "$(@D): $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; }
+
 $(STAGED_RUNS)/stage-1/.done: | all $(FEATURES)
 	$(MAKE) sweep CONFIG=$(STAGE1) STUDY='$(STAGE1_STUDY)' TRIALS=$(STAGE_TRIALS) RUNS=$(STAGED_RUNS)/stage-1 \
 	    DB=$(STAGED_DB) SUGGEST_ARGS=
-	touch $@
+	@$(stage_done)
 
 $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 	$(BIN)/report --db $(STAGED_DB) --study '$(STAGE1_STUDY)' --best > $@.tmp && mv $@.tmp $@
@@ -34,7 +38,7 @@ $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 $(STAGED_RUNS)/stage-2/.done: $(STAGED_RUNS)/stage-1/best.json
 	$(MAKE) sweep CONFIG=$(STAGE2) STUDY='$(STAGE2_STUDY)' TRIALS=$(STAGE_TRIALS) RUNS=$(STAGED_RUNS)/stage-2 \
 	    DB=$(STAGED_DB) SUGGEST_ARGS="--fixed $(STAGED_RUNS)/stage-1/best.json"
-	touch $@
+	@$(stage_done)
 
 $(STAGED_RUNS)/report.json: $(STAGED_RUNS)/stage-2/.done
 	$(STAGED_REPORT) --format json > $@.tmp && mv $@.tmp $@

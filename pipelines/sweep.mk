@@ -36,12 +36,16 @@ sweep: $(RUNS)/report.json $(RUNS)/report.html
 # a study write that failed) leaves no trial file: the other trials and the report go on, and
 # the next make sweep runs it again. Exit status 2 (bad input, the same for every trial) stops
 # the sweep.
-$(TRIAL_FILES): | all $(FEATURES) $(RUNS)/.dir
+$(TRIAL_FILES): | all $(FEATURES) $(RUNS)/.dir sweep-begin
 	@$(SWEEP_ENV) $(LAUNCH) bash pipelines/trial.sh $@ || { rc=$$?; [ $$rc -ne 2 ] || exit 2; \
 	  echo "$@: the trial command failed (exit status $$rc); the other trials go on, the next make sweep runs it again" >&2; }
 
 $(RUNS)/.dir:
 	@mkdir -p $(RUNS) && touch $@
+
+# Each make sweep lets its trials start the monitor again (a stopped sweep marked it stopped).
+sweep-begin:
+	@bash pipelines/monitor.sh clear $(RUNS)
 
 $(RUNS)/report.json: $(TRIAL_FILES)
 	@bash pipelines/monitor.sh stop $(RUNS)
@@ -50,4 +54,4 @@ $(RUNS)/report.json: $(TRIAL_FILES)
 $(RUNS)/report.html: $(RUNS)/report.json
 	$(BIN)/report --db '$(DB)' --study '$(STUDY)' --format html > $@.tmp && mv $@.tmp $@
 
-.PHONY: sweep
+.PHONY: sweep sweep-begin

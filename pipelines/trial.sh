@@ -24,6 +24,9 @@ if "$BIN/train-trial" --db "$DB" --result-of "$out" >"$out.tmp.study" 2>/dev/nul
   mv "$out.tmp.study" "$out"; exit 0
 fi
 rm -f "$out.tmp.study"
+# Exit 2 (bad input: a config suggest refuses, a cache train-trial refuses) stops the sweep, and
+# its monitor with it.
+trap '[ $? -ne 2 ] || bash "$(dirname "$0")/monitor.sh" stop "$RUNS"' EXIT
 bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
@@ -31,7 +34,7 @@ bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
+trap 'rc=$?; rm -f "$tmp"; [ $rc -ne 2 ] || bash "$(dirname "$0")/monitor.sh" stop "$RUNS"' EXIT
 # Checkpoints go beside a study file; a PostgreSQL study has no folder, so they go to RUNS.
 ckpt=(); case $DB in postgres*) ckpt=(--ckpt-dir "$RUNS") ;; esac
 rc=0
@@ -40,7 +43,6 @@ rc=0
 if [ "$rc" -eq 2 ]; then
   # Bad input (the trial line, the cache): every trial would meet it, so the sweep stops here
   # with train-trial's message; the trial is already FAIL in the study.
-  bash "$(dirname "$0")/monitor.sh" stop "$RUNS"
   exit 2
 elif [ "$rc" -ne 0 ]; then
   # A crash, an out-of-memory kill: this trial is over and FAIL, as in Optuna when the objective
@@ -53,4 +55,4 @@ elif [ "$rc" -ne 0 ]; then
 fi
 mv "$tmp" "$out"
 trap - EXIT
-echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total | floor) s \(.reason // "")"' "$out") ($THREADS threads)"
+echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads)"

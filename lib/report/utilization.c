@@ -22,27 +22,38 @@ static int sql_fail(conn *c, const char *what)
     return ws_err_set(c->e, WS_EINTERNAL, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
 }
 
-/* The sweep's window [lo, hi] in datetime text, as a subquery pair bound to study ?1. A RUNNING
- * trial (no completion) keeps the window open. */
-#define WINDOW_LO "(SELECT CAST(min(datetime_start) AS TEXT) FROM trials WHERE study_id = ?1)"
-#define WINDOW_HI "(SELECT CASE WHEN count(*) > count(datetime_complete) THEN '9999' ELSE max(datetime_complete) END" \
+/* Samples are matched to trials by instant: a sample's epoch seconds (t) against a trial's
+ * datetimes read as clock.h reads them (ws_epoch, registered below), not by their text, which
+ * is local time and out of order in the hour repeated when DST ends. */
+#define WINDOW_LO "(SELECT min(ws_epoch(datetime_start)) FROM trials WHERE study_id = ?1)"
+#define WINDOW_HI "(SELECT CASE WHEN count(*) > count(datetime_complete) THEN 1e300 ELSE max(ws_epoch(datetime_complete)) END" \
                   " FROM trials WHERE study_id = ?1 AND datetime_start IS NOT NULL)"
 
 static const char per_trial_sql[] =
     "SELECT tr.number, avg(s.util), count(s.util) FROM trials tr JOIN " GPU_SAMPLES_TABLE " s"
-    " ON s.kind = 'device' AND s.datetime >= CAST(tr.datetime_start AS TEXT)"
-    " AND s.datetime <= coalesce(tr.datetime_complete, '9999')"
+    " ON s.kind = 'device' AND s.t >= ws_epoch(tr.datetime_start)"
+    " AND s.t <= coalesce(ws_epoch(tr.datetime_complete), 1e300)"
     " WHERE tr.study_id = ?1 GROUP BY tr.trial_id";
 static const char sweep_sql[] =
     "SELECT avg(util), count(DISTINCT sample) FROM " GPU_SAMPLES_TABLE
-    " WHERE kind = 'device' AND datetime BETWEEN " WINDOW_LO " AND " WINDOW_HI;
+    " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI;
 static const char source_sql[] =
-    "SELECT source FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND datetime BETWEEN " WINDOW_LO " AND " WINDOW_HI
+    "SELECT source FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI
     " GROUP BY source ORDER BY count(*) DESC LIMIT 1";
 static const char series_sql[] =
     "SELECT min(t), avg(util) FROM " GPU_SAMPLES_TABLE
-    " WHERE kind = 'device' AND util IS NOT NULL AND datetime BETWEEN " WINDOW_LO " AND " WINDOW_HI
+    " WHERE kind = 'device' AND util IS NOT NULL AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI
     " GROUP BY sample ORDER BY sample";
+
+/* ws_epoch(TEXT): a trial datetime as epoch seconds (ws_datetime_parse); NULL for NULL or bad text. */
+static void sql_epoch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *text = sqlite3_value_text(argv[0]);
+    double t = text ? ws_datetime_parse((const char *)text) : NAN;
+    if (isnan(t)) sqlite3_result_null(ctx);
+    else sqlite3_result_double(ctx, t);
+}
 static const char beat_sql[] =
     "SELECT h.trial_id, h.heartbeat FROM trial_heartbeats h JOIN trials t ON t.trial_id = h.trial_id"
     " WHERE t.study_id = ?1";
@@ -223,6 +234,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
         return -1;
     }
     sqlite3_busy_timeout(c.db, BUSY_TIMEOUT_MS);
+    sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_epoch, NULL, NULL);
     load_ctx ctx = {u, trials, NULL, NULL, 0, 0};
     int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
     if (!rc && u->present)

@@ -203,7 +203,8 @@ static int find_stale(ws_store *s, const ws_study *study, const char *limit, int
     *ids = NULL;
     *n = 0;
     if (ws_sql_prepare(s, "SELECT t.trial_id, t.number FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
-                          "WHERE t.study_id = ? AND t.state = 'RUNNING' AND h.heartbeat < ? ORDER BY t.number", &st, e))
+                          "WHERE t.study_id = ? AND t.state = 'RUNNING' AND julianday(h.heartbeat) < julianday(?) "
+                          "ORDER BY t.number", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, study->id);
     sqlite3_bind_text(st, 2, limit, -1, SQLITE_TRANSIENT);
@@ -225,10 +226,14 @@ static int find_stale(ws_store *s, const ws_study *study, const char *limit, int
 
 int ws_sqlite_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
 {
-    /* heartbeats are UTC, datetime_complete local: the two zones of clock.h */
+    /* heartbeats are UTC, datetime_complete local: the two zones of clock.h. A heartbeat is
+     * CURRENT_TIMESTAMP, whole seconds (up to 1 s before the beat): stale as Optuna judges it,
+     * when the database's clock, whole seconds too, is more than the grace (whole seconds, as
+     * Optuna's) past it, so never before grace_s has passed since the beat; compared as times,
+     * not as text, where "12:00:05" sorts before "12:00:05.000000". */
     char limit[40], now[40];
     double t = ws_now_s();
-    ws_datetime_format_utc(t - grace_s, limit, sizeof limit);
+    ws_datetime_format_utc(floor(t) - ceil(grace_s), limit, sizeof limit);
     ws_datetime_format(t, now, sizeof now);
     json_t *list = json_array();
     int64_t *ids;

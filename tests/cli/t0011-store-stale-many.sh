@@ -8,7 +8,7 @@ DB=$(db_new s) || exit 1
 cp "$WS_ROOT/tests/cli/study.json" c.json
 N=300
 test_expect_code 0 "suggest --n $N leaves $N RUNNING trials" suggest --db "$DB" --config c.json --n $N
-sleep 1.2
+sleep 2.2   # heartbeats are whole seconds: stale 1 to 2 s after the last one
 test_expect_code 0 "a suggest after the grace period goes on" suggest --db "$DB" --config c.json --grace 1
 test_expect_success "all $N silent trials are FAIL, the new one RUNNING" '
   [ "$(dbq "$DB" "SELECT count(*) FROM trials WHERE state = '"'FAIL'"'")" = $N ] &&

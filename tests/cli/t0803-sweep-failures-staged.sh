@@ -65,6 +65,19 @@ test_expect_success "... the next make sweep runs the missing trial and remakes 
 test_expect_success "bad input (train-trial exit 2) stops the sweep with status 2 and its monitor" '
   ! EXIT_TRIAL=0 EXIT_CODE=2 sweep b c1.json LAUNCH="$TMP/launch.sh" >b.out 2>b.err && grep -q "shim: bad input" b.err &&
   [ ! -e b/report.json ] && [ ! -e b/monitor.pid ]'
+test_expect_success "... the sweep run again (input mended) finishes" '
+  sweep b c1.json >b2.out 2>b2.err && [ "$(ls b/trial-*.json | wc -l)" = 4 ] && [ "$(jq .states.COMPLETE b/report.json)" = 4 ] &&
+  [ ! -e b/monitor.pid ]'
+# The monitor of a stopped sweep: a trial starting late cannot start it again; the next make
+# sweep (monitor.sh clear) lets it start.
+mkdir m
+mon() { bash "$WS_ROOT/pipelines/monitor.sh" "$@"; }
+test_expect_success "a stopped sweep's monitor is not started again by a late trial" '
+  mon stop m && mon start m "$TMP/m/s.db" "$WS_BIN" 0.2 && [ ! -e m/monitor.pid ]'
+test_expect_success "... until make sweep clears the stop" '
+  mon clear m && mon start m "$TMP/m/s.db" "$WS_BIN" 0.2 && [ -s m/monitor.pid ] && kill -0 "$(cat m/monitor.pid)" &&
+  pid=$(cat m/monitor.pid) && mon stop m && [ ! -e m/monitor.pid ] &&
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done; exit 1'
 
 test_expect_success "STUDY: two sweeps of one config in one study file are two studies" '
   sweep sa c1.json STUDY=exp-a DB="$TMP/shared.db" TRIALS=1 >sa.out 2>&1 &&
@@ -77,9 +90,13 @@ test_expect_success "STUDY: two sweeps of one config in one study file are two s
 # make staged: stage 1 searches the learning rate, stage 2 the time shift with stage 1's best fixed.
 jq '.study = "tones-stage-1"' c1.json >s1.json
 jq '.study = "tones-stage-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' c1.json >s2.json
-test_expect_success "make -j2 staged runs both stages" '
+staged() {  # STAGED_RUNS [make args...]
+  local runs=$1; shift
   make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
-    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGE_TRIALS=3 STAGED_RUNS="$TMP/st" MONITOR_INTERVAL=0.2 >st.out 2>st.err &&
+    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGE_TRIALS=3 STAGED_RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+test_expect_success "make -j2 staged runs both stages" '
+  staged st >st.out 2>st.err &&
   [ "$(sqlite3 st/study.db "SELECT count(*) FROM trials WHERE state = \"COMPLETE\"")" = 6 ]'
 # (stage 2 keeps the fixed value as a one-choice categorical: its external value is the choice)
 test_expect_success "... every stage-2 trial has stage 1's best learning rate" '
@@ -95,6 +112,12 @@ test_expect_success "... one report of both stages: report.json a line per stage
   [ -z "$(grep -o " id=\"[^\"]*\"" st/report.html | sort | uniq -d)" ]'
 test_expect_success "... a finished staged run re-run does nothing" '
   before=$(sqlite3 st/study.db "SELECT count(*) FROM trials") &&
-  make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
-    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGE_TRIALS=3 STAGED_RUNS="$TMP/st" >st2.out 2>&1 &&
+  staged st >st2.out 2>&1 &&
   [ "$(sqlite3 st/study.db "SELECT count(*) FROM trials")" = "$before" ]'
+test_expect_success "a stage with a trial its launcher could not start is not done: make staged stops, saying so" '
+  ! FAIL_TARGET=trial-001.json staged sp LAUNCH="$TMP/launch.sh" >sp.out 2>sp.err &&
+  grep -q "stage-1: 2 of 3 trials have a file; make staged again runs the rest" sp.err && [ ! -e sp/stage-1/.done ] &&
+  [ ! -e sp/stage-2 ]'
+test_expect_success "... make staged again runs the missing trial and both stages" '
+  staged sp >sp2.out 2>sp2.err && [ -e sp/stage-1/.done ] && [ "$(ls sp/stage-1/trial-*.json | wc -l)" = 3 ] &&
+  [ "$(jq -r .study sp/report.json | wc -l)" = 2 ]'
