@@ -34,13 +34,18 @@ bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
-trap 'rc=$?; rm -f "$tmp"; [ $rc -ne 2 ] || bash "$(dirname "$0")/monitor.sh" stop "$RUNS"' EXIT
+trap 'rc=$?; rm -f "$tmp" "$tmp.err"; [ $rc -ne 2 ] || bash "$(dirname "$0")/monitor.sh" stop "$RUNS"' EXIT
 # Checkpoints go beside a study file; a PostgreSQL study has no folder, so they go to RUNS.
 ckpt=(); case $DB in postgres*) ckpt=(--ckpt-dir "$RUNS") ;; esac
 rc=0
 "$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" "${ckpt[@]}" --quiet - \
-    <<<"$line" >"$tmp" || rc=$?
-if [ "$rc" -eq 2 ]; then
+    <<<"$line" >"$tmp" 2>"$tmp.err" || rc=$?
+cat "$tmp.err" >&2
+if [ "$rc" -eq 2 ] && grep -q "not RUNNING" "$tmp.err" && "$BIN/train-trial" --db "$DB" --result-of "$out" >"$tmp"; then
+  # Not bad input: this trial was finished under it (failed as stale while the machine slept,
+  # say). Its file holds the study's result line; the other trials go on.
+  :
+elif [ "$rc" -eq 2 ]; then
   # Bad input (the trial line, the cache): every trial would meet it, so the sweep stops here
   # with train-trial's message; the trial is already FAIL in the study.
   exit 2
@@ -54,5 +59,6 @@ elif [ "$rc" -ne 0 ]; then
       --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --result-of "$out" >"$tmp"
 fi
 mv "$tmp" "$out"
+rm -f "$tmp.err"
 trap - EXIT
 echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads)"

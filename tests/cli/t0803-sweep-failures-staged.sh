@@ -21,8 +21,9 @@ sweep() {  # RUNS CONFIG [make args...]
       CONFIG="$TMP/$config" TRIALS=4 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
 }
 # A launcher that runs trials with a train-trial of its own: it kills itself with SIGKILL on
-# trial KILL_TRIAL, or exits with EXIT_CODE on trial EXIT_TRIAL; other trials, and every
-# --result-of lookup, go to the real one. With FAIL_TARGET it refuses to start that target.
+# trial KILL_TRIAL, exits with EXIT_CODE on trial EXIT_TRIAL, or fails trial STALE_TRIAL in the
+# study before handing it to the real one; other trials, and every --result-of lookup, go to the
+# real one. With FAIL_TARGET it refuses to start that target.
 mkdir shim
 for t in "$WS_BIN"/*; do ln -s "$t" "shim/$(basename "$t")"; done
 rm shim/train-trial
@@ -33,6 +34,10 @@ IFS= read -r line
 n=\$(jq .trial <<<"\$line")
 [ "\$n" = "\${KILL_TRIAL:--1}" ] && kill -9 \$\$
 [ "\$n" = "\${EXIT_TRIAL:--1}" ] && { echo "train-trial: shim: bad input" >&2; exit "\$EXIT_CODE"; }
+if [ "\$n" = "\${STALE_TRIAL:--1}" ]; then   # failed under it, as a stale trial is
+  db=\$(sed -n 's/.*--db \([^ ]*\) .*/\1/p' <<<"\$* ")
+  "$WS_BIN/tell" --db "\$db" --study "\$(jq -r .study <<<"\$line")" --trial "\$n" --state fail --reason "marked stale" >/dev/null
+fi
 exec "$WS_BIN/train-trial" "\$@" <<<"\$line"
 EOF
 cat >launch.sh <<EOF
@@ -78,6 +83,11 @@ test_expect_success "... until make sweep clears the stop" '
   mon clear m && mon start m "$TMP/m/s.db" "$WS_BIN" 0.2 && [ -s m/monitor.pid ] && kill -0 "$(cat m/monitor.pid)" &&
   pid=$(cat m/monitor.pid) && mon stop m && [ ! -e m/monitor.pid ] &&
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done; exit 1'
+
+test_expect_success "a trial failed under its train-trial (not RUNNING: exit 2) is over, not bad input: the sweep goes on" '
+  STALE_TRIAL=2 sweep st2 c1.json LAUNCH="$TMP/launch.sh" >st2.out 2>st2.err && grep -q "trial 2 is FAIL, not RUNNING" st2.err &&
+  f=$(grep -l "\"trial\":2," st2/trial-*.json) && [ "$(jq -r .state "$f")" = FAIL ] && jq -r .reason "$f" | grep -q "marked stale" &&
+  [ "$(ls st2/trial-*.json | wc -l)" = 4 ] && [ "$(jq .n_trials st2/report.json)" = 4 ] && ! ls st2/*.tmp.* 2>/dev/null'
 
 test_expect_success "STUDY: two sweeps of one config in one study file are two studies" '
   sweep sa c1.json STUDY=exp-a DB="$TMP/shared.db" TRIALS=1 >sa.out 2>&1 &&
