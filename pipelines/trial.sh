@@ -24,17 +24,22 @@ if "$BIN/train-trial" --db "$DB" --result-of "$out" >"$out.tmp.study" 2>/dev/nul
   mv "$out.tmp.study" "$out"; exit 0
 fi
 rm -f "$out.tmp.study"
-# Exit 2 (bad input: a config suggest refuses, a cache train-trial refuses) stops the sweep, and
-# its monitor with it.
-trap '[ $? -ne 2 ] || bash "$(dirname "$0")/monitor.sh" stop "$RUNS"' EXIT
-bash "$(dirname "$0")/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
+# On any exit the trial's temporaries go; exit 2 (bad input: a config suggest refuses, a cache
+# train-trial refuses) stops the sweep, and its monitor with it.
+here=$(dirname "$0") tmp=
+on_exit() {
+  local rc=$?
+  [ -z "$tmp" ] || rm -f "$tmp" "$tmp.err"
+  [ "$rc" -ne 2 ] || bash "$here/monitor.sh" stop "$RUNS"
+}
+trap on_exit EXIT
+bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
-trap 'rc=$?; rm -f "$tmp" "$tmp.err"; [ $rc -ne 2 ] || bash "$(dirname "$0")/monitor.sh" stop "$RUNS"' EXIT
 # Checkpoints go beside a study file; a PostgreSQL study has no folder, so they go to RUNS.
 ckpt=(); case $DB in postgres*) ckpt=(--ckpt-dir "$RUNS") ;; esac
 rc=0
@@ -59,6 +64,4 @@ elif [ "$rc" -ne 0 ]; then
       --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --result-of "$out" >"$tmp"
 fi
 mv "$tmp" "$out"
-rm -f "$tmp.err"
-trap - EXIT
 echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads)"
