@@ -56,7 +56,11 @@ static json_t *read_line(const char *path, ws_err *e)
     if (f != stdin) fclose(f);
     json_t *j = NULL;
     if (n <= 0) ws_err_set(e, WS_EINPUT, "%s: no trial line", strcmp(path, "-") ? path : "stdin");
-    else j = ws_json_load_string(line, strcmp(path, "-") ? path : "stdin", e);
+    else {
+        char where[4200];  /* the trial line is line 1; the column follows (ws_json_load_string) */
+        snprintf(where, sizeof where, "%.4096s:1", strcmp(path, "-") ? path : "stdin");
+        j = ws_json_load_string(line, where, e);
+    }
     free(line);
     return j;
 }

@@ -21,7 +21,9 @@ json_t *ws_json_load_string(const char *text, const char *where, ws_err *e)
 {
     json_error_t je;
     json_t *j = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-    if (!j) ws_err_set(e, WS_EINPUT, "%s:%d: %s", where, je.column, je.text);
+    /* where is "FILE:LINE"; jansson's column is 0 at the end of the text, which has no column */
+    if (!j && je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d: %s", where, je.column, je.text);
+    else if (!j) ws_err_set(e, WS_EINPUT, "%s: %s", where, je.text);
     return j;
 }
 

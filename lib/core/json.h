@@ -8,7 +8,8 @@
 
 /* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what". */
 json_t *ws_json_load_file(const char *path, ws_err *e);
-/* Parses one JSON text; `where` names its origin ("stdin:3", "--value"). */
+/* Parses one JSON text; `where` names its origin, a line as "FILE:LINE" ("stdin:3"), and a
+ * syntax error reads "WHERE:COL: what" (no column at the end of the text). */
 json_t *ws_json_load_string(const char *text, const char *where, ws_err *e);
 /* Output styles for ws_json_dump. Default: compact, keys in insertion order. */
 enum { WS_JSON_SORT = 1, WS_JSON_PYTHON = 2 };

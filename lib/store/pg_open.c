@@ -6,8 +6,9 @@
 
 /* Optuna 3.1 on PostgreSQL: enum types for states, directions and value types; SERIAL keys
  * (integer + a sequence named table_column_seq, as SQLAlchemy makes them); constraint names
- * are PostgreSQL's defaults, which is what Optuna's tables carry. Plus one index of our own,
- * named so that Optuna's later migrations (ix_trials_study_id) do not collide. */
+ * are PostgreSQL's defaults, which is what Optuna's tables carry. Plus two indexes of our own
+ * (as sqlite_open.c says why), named so that Optuna's later migrations (ix_trials_study_id) do
+ * not collide. */
 static const char schema_sql[] =
     "CREATE TYPE studydirection AS ENUM ('NOT_SET', 'MINIMIZE', 'MAXIMIZE');"
     "CREATE TYPE trialintermediatevaluetype AS ENUM ('FINITE', 'INF_POS', 'INF_NEG', 'NAN');"
@@ -28,6 +29,7 @@ static const char schema_sql[] =
     "CREATE TABLE trial_heartbeats (trial_heartbeat_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, heartbeat TIMESTAMP WITHOUT TIME ZONE NOT NULL, PRIMARY KEY (trial_heartbeat_id), UNIQUE (trial_id), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
     "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
     "CREATE INDEX ws_trials_study_number ON trials (study_id, number);"
+    "CREATE INDEX ws_trials_study_state ON trials (study_id, state);"
     "INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, 12, '3.1.0');"
     "INSERT INTO alembic_version (version_num) VALUES ('v3.0.0.d');";
 

@@ -88,7 +88,9 @@ int ws_pg_trial_create(ws_store *s, const ws_study *study, ws_state state, const
     const char *pv1[] = {sid};
     PGresult *r;
     if (ws_pg_run(s, "SELECT 1 FROM studies WHERE study_id = $1 FOR NO KEY UPDATE", 1, pv1, "lock study", e)
-        || ws_pg_exec(s, "SELECT count(*) FROM trials WHERE study_id = $1", 1, pv1, 0, &r, "count trials", e))
+        /* the highest number + 1, from the index (sqlite_trial.c says why) */
+        || ws_pg_exec(s, "SELECT coalesce(max(number) + 1, 0) FROM trials WHERE study_id = $1", 1, pv1, 0, &r,
+                      "number trial", e))
         return -1;
     *number = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);

@@ -9,8 +9,11 @@
 #include "store/sqlite_internal.h"
 
 /* Optuna 3.1's DDL (as its SQLAlchemy models create it on SQLite), with IF NOT EXISTS so that
- * processes racing to create a new file agree. One index of our own (ws_trials_study_number),
- * named so that Optuna's later migrations, which add ix_trials_study_id, do not collide. */
+ * processes racing to create a new file agree. Two indexes of our own, named ws_ so that
+ * Optuna's later migrations, which add ix_trials_study_id, do not collide: trials by number
+ * (numbering, loading in order) and by state (the stale, waiting and running trials that every
+ * suggest looks for, without reading every trial of a long study). */
+#define STATE_INDEX_SQL "CREATE INDEX IF NOT EXISTS ws_trials_study_state ON trials (study_id, state)"
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS studies (study_id INTEGER NOT NULL, study_name VARCHAR(512) NOT NULL, PRIMARY KEY (study_id));"
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_studies_study_name ON studies (study_name);"
@@ -27,6 +30,7 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS trial_heartbeats (trial_heartbeat_id INTEGER NOT NULL, trial_id INTEGER NOT NULL, heartbeat DATETIME NOT NULL, PRIMARY KEY (trial_heartbeat_id), UNIQUE (trial_id), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
     "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
     "CREATE INDEX IF NOT EXISTS ws_trials_study_number ON trials (study_id, number);"
+    STATE_INDEX_SQL ";"
     "INSERT OR IGNORE INTO version_info (version_info_id, schema_version, library_version) VALUES (1, 12, '3.1.0');"
     "INSERT INTO alembic_version (version_num) SELECT 'v3.0.0.d' WHERE NOT EXISTS (SELECT 1 FROM alembic_version);";
 
@@ -105,9 +109,13 @@ static int url_to_path(const char *url, char **path, ws_err *e)
 static int check_schema(ws_store *s, int create, ws_err *e)
 {
     sqlite3_stmt *st;
-    if (ws_sql_prepare(s, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='studies'", &st, e)) return -1;
+    if (ws_sql_prepare(s, "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'studies'), "
+                          "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_state') FROM sqlite_master",
+                       &st, e))
+        return -1;
     int rc = sqlite3_step(st);
     int have = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    int have_state_index = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
     sqlite3_finalize(st);
     SQL_CHECK(s, rc, "read schema", e);
     if (!have) {
@@ -124,7 +132,9 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     if (version != OPTUNA_SCHEMA_VERSION)
         return ws_err_set(e, WS_EINPUT, "%s: Optuna schema version %d, expected %d (Optuna 3.x)", s->path, version,
                           OPTUNA_SCHEMA_VERSION);
-    return 0;
+    /* A study file that Optuna (or a wakesweep before the index) made gets the state index from
+     * the first tool that may write to it; readers leave the file as it is. */
+    return create && !have_state_index ? ws_sql_exec(s, STATE_INDEX_SQL, e) : 0;
 }
 
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)

@@ -73,6 +73,12 @@ test_expect_code 2 "a cache with other feature settings than the study's" train-
 test_expect_success "... names the difference" 'grep -q "n_mels: 40 in the cache, 64 wanted" err'
 test_expect_code 2 "a trial that is not RUNNING" train-trial --db runs/b.db --features tones.feat --quiet b0
 test_expect_code 2 "a trial line that is not JSON" train-trial --db runs/b.db --features tones.feat --quiet c64.json
+printf '{"study": kws}\n' >word.json
+test_expect_code 2 "a trial line with a bare word" train-trial --db runs/b.db --features tones.feat --quiet word.json
+test_expect_success "... gives the file, line 1 and the column" 'grep -q "^train-trial: word.json:1:[0-9][0-9]*: invalid token" err'
+printf '{"study": "kws",\n' >cut.json
+test_expect_code 2 "a trial line cut short" train-trial --db runs/b.db --features tones.feat --quiet cut.json
+test_expect_success "... says where without a column of 0" 'grep -q "^train-trial: cut.json:1: .*end of file" err'
 test_expect_code 2 "--device cuda without a CUDA device" train-trial --db runs/b.db --features tones.feat --device cuda b4
 test_expect_success "... says so" 'grep -q "no CUDA device" err'
 # Every exit 2 for a line that still names its RUNNING trial leaves that trial FAIL with the reason.
