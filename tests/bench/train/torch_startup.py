@@ -4,9 +4,12 @@ script does before its first step on a wakesweep feature cache, timed from the l
 (BENCH_LAUNCH_NS, set by startup.sh just before it starts the interpreter): import numpy and
 torch, map the cache (lib/audio/cache.h layout, read as tests/bench/sweep/sweep_ref.py reads it),
 the per-band log-mel mean and deviation of at most 512 training clips (as lib/trainer/data.c),
-the study's dscnn and AdamW, the first batch standardized. Prints one JSON line.
-    torch_startup.py CACHE CHANNELS BLOCKS BATCH"""
+the study's dscnn and AdamW, the first batch standardized. Prints one JSON line. With STEPS
+(tests/bench/train/memory.sh) it goes on to STEPS training steps on random batches and gives its
+peak resident memory and parameter count too.
+    torch_startup.py CACHE CHANNELS BLOCKS BATCH [STEPS]"""
 import os
+import resource
 import time
 
 T_MAIN = time.time()
@@ -52,6 +55,7 @@ def dscnn(C, blocks, n_classes):
 
 def main():
     path, channels, blocks, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    steps = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     torch.set_num_threads(1)
     feats, labels, splits, n_classes = read_cache(path)
     train = np.flatnonzero(splits == 0)
@@ -64,15 +68,29 @@ def main():
     m = dscnn(channels, blocks, n_classes)
     m.train()
     opt = torch.optim.AdamW(m.parameters(), lr=1e-3)
-    idx = np.random.default_rng(1).permutation(train)[:batch]
-    xb = torch.from_numpy(((np.log(feats[np.sort(idx)] + np.float32(LOG_EPS)) - mean) * inv_std).astype(np.float32)[:, None])
-    yb = torch.from_numpy(labels[np.sort(idx)].astype(np.int64))
+    rng = np.random.default_rng(1)
+
+    def batch_of(idx):
+        idx = np.sort(idx)
+        xb = torch.from_numpy(((np.log(feats[idx] + np.float32(LOG_EPS)) - mean) * inv_std).astype(np.float32)[:, None])
+        return xb, torch.from_numpy(labels[idx].astype(np.int64))
+    xb, yb = batch_of(rng.permutation(train)[:batch])
     setup, setup_cpu = since_launch(), time.process_time()
-    opt.zero_grad()
-    nn.functional.cross_entropy(m(xb), yb).backward()
-    opt.step()
-    print(json.dumps({"impl": "torch", "version": torch.__version__, "setup_ms": round(1e3 * setup, 2),
-                      "setup_cpu_ms": round(1e3 * setup_cpu, 2), "first_step_ms": round(1e3 * since_launch(), 2)}))
+    for step in range(steps):
+        if step:
+            xb, yb = batch_of(rng.permutation(train)[:batch])
+        opt.zero_grad()
+        nn.functional.cross_entropy(m(xb), yb).backward()
+        opt.step()
+        if not step:
+            first = since_launch()
+    out = {"impl": "torch", "version": torch.__version__, "setup_ms": round(1e3 * setup, 2),
+           "setup_cpu_ms": round(1e3 * setup_cpu, 2), "first_step_ms": round(1e3 * first, 2)}
+    if steps > 1:
+        out.update(steps=steps, n_params=sum(p.numel() for p in m.parameters()),
+                   n_buffers=sum(b.numel() for b in m.buffers() if b.dtype == torch.float32),
+                   max_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":
