@@ -127,7 +127,7 @@ int main(int argc, char **argv)
     size_t n = n_names ? n_names : 1, loaded = 0;
     memset(views, 0, sizeof views);
     int rc = 0;
-    if (ws_store_open(&s, db, 0, &e)) goto fail;
+    if (ws_store_open(&s, db, WS_STORE_READ, &e)) goto fail;
     for (; loaded < n; loaded++)
         if (view_load(s, n_names ? names[loaded] : NULL, best, &views[loaded], &e)) { loaded++; goto fail; }
     const ws_summary *sums[MAX_STUDIES];

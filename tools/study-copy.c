@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     ws_store *src = NULL, *dst = NULL;
     json_t *names = NULL;
     int n = 0, rc = 0;
-    if (ws_store_open(&src, from, 0, &e)) goto fail;
+    if (ws_store_open(&src, from, WS_STORE_READ, &e)) goto fail;
     if (!study) {
         if (ws_store_study_names(src, &names, &e)) goto fail;
         if (json_array_size(names) != 1) {

@@ -1490,7 +1490,8 @@ static double cpu_xent(int n, int k, const float *logits, const int *labels, con
 {
     double total = 0, wsum = 0;
     for (int i = 0; i < n; i++) wsum += class_w ? class_w[labels[i]] : 1.0;
-    if (wsum == 0) wsum = 1;   /* every weight zero: loss 0, gradient 0 */
+    if (wsum == 0) wsum = 1;   /* every label's weight zero: torch's NaN avoided; only the
+                                * smoothing term (and its gradient) is left */
     for (int i = 0; i < n; i++)
         total += nn_xent_sample(k, logits + (size_t)i * k, labels[i], class_w, smoothing, gamma, scale, wsum,
                                 dlogits + (size_t)i * k);

@@ -42,7 +42,7 @@ void nn_hparams_default(nn_hparams *hp)
     nn_optim_config *o = &hp->optim;
     o->kind = NN_OPT_ADAM;
     o->lr = 1e-3;
-    o->momentum = 0.9;
+    o->momentum = 0;          /* torch.optim.SGD's default */
     o->weight_decay = NAN;
     o->beta1 = 0.9; o->beta2 = 0.999; o->eps = 1e-8;
     o->schedule = NN_SCHED_CONSTANT;

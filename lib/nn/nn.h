@@ -77,12 +77,13 @@ typedef enum { NN_SCHED_CONSTANT, NN_SCHED_COSINE } nn_schedule_kind;
 typedef struct nn_optim_config {
     nn_optim_kind kind;      /* "optimizer": "sgd" | "adam" | "adamw" */
     double lr;               /* "learning_rate" */
-    double momentum;         /* "momentum" (sgd; dampening is 0) */
+    double momentum;         /* "momentum" (sgd; 0 unless given, as torch's; dampening is 0) */
     int nesterov;            /* "nesterov" (sgd; needs momentum > 0) */
     double weight_decay;     /* "weight_decay": sgd/adam add it to the gradient, adamw decouples it;
                                 NAN = torch's default (0.01 for adamw, else 0) */
     double beta1, beta2, eps;/* "beta1", "beta2", "eps" (adam/adamw) */
-    nn_schedule_kind schedule; /* "schedule": "constant" | "cosine" (to 0 at the last step) */
+    nn_schedule_kind schedule; /* "schedule": "constant" | "cosine" (torch's CosineAnnealingLR over
+                                  the steps after warmup: 0 would be the step after the last) */
     double warmup_epochs;    /* "warmup_epochs": linear warmup, then the schedule */
     double clip_norm;        /* "clip_norm": clip the global gradient norm; 0 = off */
     int accumulate;          /* "accumulate": micro-batches per optimizer step (the loop's job) */

@@ -8,8 +8,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "gpu/samples_db.h"
-
-#define BUSY_TIMEOUT_MS 10000
+#include "store/sqlite_read.h"
 
 typedef struct {
     sqlite3 *db;
@@ -227,13 +226,12 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
         return -1;
     }
     conn c = {NULL, db_path, e};
-    if (sqlite3_open_v2(db_path, &c.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (ws_sqlite_open_read(db_path, &c.db) != SQLITE_OK) {
         ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", db_path, c.db ? sqlite3_errmsg(c.db) : "out of memory");
         sqlite3_close(c.db);
         ws_utilization_release(u);
         return -1;
     }
-    sqlite3_busy_timeout(c.db, BUSY_TIMEOUT_MS);
     sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_epoch, NULL, NULL);
     load_ctx ctx = {u, trials, NULL, NULL, 0, 0};
     int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "store/sqlite_internal.h"
+#include "store/sqlite_read.h"
 
 /* Optuna 3.1's DDL (as its SQLAlchemy models create it on SQLite), with IF NOT EXISTS so that
  * processes racing to create a new file agree. Two indexes of our own, named ws_ so that
@@ -137,6 +138,31 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     return create && !have_state_index ? ws_sql_exec(s, STATE_INDEX_SQL, e) : 0;
 }
 
+int ws_sqlite_open_read(const char *path, sqlite3 **db)
+{
+    int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    size_t len = strlen(path);
+    char *wal = malloc(len + 5), *uri = malloc(3 * len + 24);
+    if (!wal || !uri) { free(wal); free(uri); return SQLITE_NOMEM; }
+    snprintf(wal, len + 5, "%s-wal", path);
+    if ((rc & 0xff) == SQLITE_READONLY && access(wal, F_OK) != 0) {
+        char *u = uri + sprintf(uri, "file:");
+        for (const char *p = path; *p; p++)  /* URI-escape what a file name may hold */
+            u += strchr("%?#", *p) ? sprintf(u, "%%%02X", (unsigned char)*p) : sprintf(u, "%c", *p);
+        strcpy(u, "?immutable=1");
+        sqlite3_close(*db);
+        rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    }
+    free(wal);
+    free(uri);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(*db, 1);
+        sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+    }
+    return rc;
+}
+
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
 {
     if (url_to_path(url, &s->path, e)) return -1;
@@ -161,6 +187,13 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
      * mailed, holds the whole study. */
     /* WAL: readers never block the writer and commits don't wait for readers; NORMAL
      * synchronous is durable across process crashes and avoids an fsync per commit. */
+    /* A reader of a file it may not write (SQLite opened it read-only) leaves the journal mode
+     * as it is, setting it being a write, and reads as sqlite_read.h says. */
+    if ((flags & WS_STORE_READ) && sqlite3_db_readonly(s->db, "main") == 1) {
+        sqlite3_close(s->db);
+        if ((rc = ws_sqlite_open_read(s->path, &s->db)) != SQLITE_OK) return ws_sql_fail(s, rc, "open read-only", e);
+        return check_schema(s, 0, e);
+    }
     if (ws_sql_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) || check_schema(s, flags & WS_STORE_CREATE, e))
         return -1;
     return 0;

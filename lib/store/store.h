@@ -27,7 +27,11 @@ typedef struct {
     int direction;       /* WS_MINIMIZE (-1) or WS_MAXIMIZE (+1) */
 } ws_study;
 
-enum { WS_STORE_CREATE = 1 };   /* create the file and the schema when missing */
+enum {
+    WS_STORE_CREATE = 1,        /* create the file and the schema when missing */
+    WS_STORE_READ = 2           /* the caller only reads: a study file it may not write (a
+                                 * read-only mount, another user's) is opened read-only */
+};
 
 typedef enum { WS_DB_SQLITE, WS_DB_POSTGRES } ws_db_kind;
 /* Optuna's URL forms: a plain path or "sqlite:///path" (relative; sqlite:////abs for absolute)

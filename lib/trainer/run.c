@@ -158,6 +158,10 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     c->positive = -1;
     if (c->set.positive && (c->positive = audio_cache_class_id(&c->cache, c->set.positive)) < 0)
         return ws_err_set(e, WS_EINPUT, "%s: the positive class '%s' is not among the cache's classes", c->o->features, c->set.positive);
+    const nn_loss_config *lc = &c->set.hp.loss;
+    if (!lc->balanced && lc->class_weights && lc->n_class_weights != c->cache.n_classes)
+        return ws_err_set(e, WS_EINPUT, "class_weights: %d weights for the %d classes of %s (one per class, in the cache's order)",
+                          lc->n_class_weights, c->cache.n_classes, c->o->features);
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
     if (!is_metric(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective: expected accuracy, macro_f1, f1, fpr, frr or binary_accuracy, got '%s'", c->objective);
@@ -234,9 +238,14 @@ static int build(run_ctx *c, ws_err *e)
 {
     int B = c->set.batch_size;
     if (data_init(c, B, e)) return -1;
-    long counts[256] = {0};
-    for (size_t i = 0; i < c->n_train && c->cache.n_classes <= 256; i++) counts[c->cache.labels[c->train_idx[i]]]++;
-    if (c->set.hp.loss.balanced && nn_loss_balance(&c->set.hp.loss, counts, c->cache.n_classes, e)) return -1;
+    if (c->set.hp.loss.balanced) {
+        long *counts = calloc((size_t)c->cache.n_classes, sizeof *counts);
+        if (!counts) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        for (size_t i = 0; i < c->n_train; i++) counts[c->cache.labels[c->train_idx[i]]]++;
+        int rc = nn_loss_balance(&c->set.hp.loss, counts, c->cache.n_classes, e);
+        free(counts);
+        if (rc) return -1;
+    }
     nn_set_threads(c->o->threads);
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);

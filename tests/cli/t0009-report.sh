@@ -29,3 +29,15 @@ test_expect_code 1 "--best with no completed trial exits 1" report --db e.db --b
 jq '.study = "other"' c.json >o.json; suggest --db s.db --config o.json >/dev/null
 test_expect_code 2 "two studies need --study" report --db s.db
 test_expect_code 0 "--study picks one" report --db s.db --study other --format jsonl
+# A study file the reader may not write, in a directory it may not write (a read-only mount,
+# another user's study): report reads it as it is and leaves it so. Root writes everything, so
+# as root the reader is nobody, from a directory nobody may enter.
+ro=$(mktemp -d "${TMPDIR:-/tmp}/ws-ro.XXXXXX") && cp s.db "$WS_BIN/report" "$ro/" && chmod 755 "$ro"
+as_reader() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chmod 644 "$ro/s.db" || chmod 444 "$ro/s.db"
+[ "$(id -u)" = 0 ] || chmod 555 "$ro"
+test_expect_code 0 "a study file the reader may not write" as_reader "$ro/report" --db "$ro/s.db" --study kws --format jsonl
+test_expect_success "... reads all its trials and leaves no -wal or -shm" '
+  cp out ro.jsonl && report --db s.db --study kws --format jsonl >rw.jsonl && cmp ro.jsonl rw.jsonl &&
+  [ "$(ls "$ro")" = "$(printf "report\ns.db")" ]'
+chmod 755 "$ro"; rm -rf "$ro"

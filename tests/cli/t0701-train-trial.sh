@@ -97,6 +97,12 @@ test_expect_code 2 "an epoch budget that is not a number" train-trial --db runs/
 test_expect_success "... fails the trial" 'fails_with $(jq .trial b7) epochs'
 test_expect_code 2 "--device cuda without a CUDA device, a RUNNING trial" train-trial --db runs/b.db --features tones.feat --device cuda b8
 test_expect_success "... fails the trial with the reason" 'fails_with $(jq .trial b8) "no CUDA device"'
+jq '.study = "cw" | .fixed.class_weights = [1, 2, 3, 4, 5, 6, 7]' c.json >cw.json
+suggest --db runs/cw.db --config cw.json >cw0
+test_expect_code 2 "class_weights not one per class of the cache" train-trial --db runs/cw.db --features tones.feat --quiet cw0
+test_expect_success "... says so and fails the trial" '
+  grep -q "class_weights: 7 weights for the [0-9]* classes of tones.feat" err &&
+  [ "$(sqlite3 runs/cw.db "SELECT state FROM trials")" = FAIL ]'
 
 # --result-of: a finished trial's result line rebuilt from the study (the resume path).
 suggest --db runs/t.db --config c.json --tag runs/trial-007.json >t0

@@ -33,6 +33,10 @@ static void test_hparams_defaults_and_values(void)
     CHECK(hp.model.arch == NN_DSCNN && hp.model.channels == 64 && hp.model.blocks == 4, "dscnn defaults");
     CHECK(hp.optim.kind == NN_OPT_ADAM && hp.optim.lr == 1e-3 && isnan(hp.optim.weight_decay), "adam defaults");
     nn_hparams_release(&hp);
+    /* torch.optim.SGD(params, lr): momentum 0 unless given */
+    CHECK(parse("{\"optimizer\":\"sgd\"}", &hp, &e) == 0 && hp.optim.momentum == 0 && !hp.optim.nesterov,
+          "sgd defaults: momentum %g", hp.optim.momentum);
+    nn_hparams_release(&hp);
     CHECK(parse("{\"model\":\"cnn\",\"channels\":48,\"kernel\":[8,4],\"stride\":1,\"dropout\":0.3,"
                 "\"optimizer\":\"sgd\",\"learning_rate\":0.05,\"momentum\":0.8,\"nesterov\":true,"
                 "\"weight_decay\":1e-4,\"schedule\":\"cosine\",\"warmup_epochs\":1.5,\"clip_norm\":5,"

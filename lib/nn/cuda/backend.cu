@@ -554,7 +554,8 @@ __global__ void k_xent(int n, int k, const float *z, const int32_t *y, const flo
     double ws = 0;
     for (int i = threadIdx.x; i < n; i += blockDim.x) ws += cw ? cw[y[i]] : 1.0;
     double wsum = block_sum(ws);
-    if (wsum == 0) wsum = 1;   /* every weight zero: loss 0, gradient 0 */
+    if (wsum == 0) wsum = 1;   /* every label's weight zero: torch's NaN avoided; only the
+                                * smoothing term (and its gradient) is left */
     double t = 0;
     for (int i = threadIdx.x; i < n; i += blockDim.x)
         t += nn_xent_sample(k, z + (size_t)i * k, y[i], cw, smoothing, gamma, scale, wsum, dz + (size_t)i * k);

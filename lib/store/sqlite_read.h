@@ -1,0 +1,15 @@
+/* sqlite_read.h — opening a SQLite study file only to read it, also where the reader may not
+ * write the file or its directory (a read-only mount, another user's study): report, and
+ * study-copy's source. */
+#ifndef WS_STORE_SQLITE_READ_H
+#define WS_STORE_SQLITE_READ_H
+#include <sqlite3.h>
+
+/* Opens path read-only, with the store's busy timeout and extended result codes; an SQLite
+ * result code (on failure *db may be set: close it). A WAL-mode file whose directory the reader
+ * may not write has no -shm it can share and can't get one; without a -wal file (no writer has
+ * it open: the last one to close folds the WAL into the file) it is read as immutable, without
+ * the shared memory. */
+int ws_sqlite_open_read(const char *path, sqlite3 **db);
+
+#endif
