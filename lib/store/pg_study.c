@@ -11,7 +11,8 @@ int ws_pg_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
 {
     PGresult *r;
     const char *pv[] = {name};
-    if (ws_pg_exec(s, "SELECT s.study_id, d.direction FROM studies s LEFT JOIN study_directions d "
+    if (ws_pg_exec(s, "SELECT s.study_id, d.direction, (SELECT count(*) FROM study_directions a "
+                      "WHERE a.study_id = s.study_id) FROM studies s LEFT JOIN study_directions d "
                       "ON d.study_id = s.study_id AND d.objective = 0 WHERE s.study_name = $1", 1, pv, 0, &r,
                    "find study", e))
         return -1;
@@ -19,6 +20,7 @@ int ws_pg_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
     if (found) {
         out->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
         out->direction = !strcmp(PQgetvalue(r, 0, 1), "MAXIMIZE") ? WS_MAXIMIZE : WS_MINIMIZE;
+        out->n_objectives = (int)strtol(PQgetvalue(r, 0, 2), NULL, 10);
         snprintf(out->name, sizeof out->name, "%s", name);
     }
     PQclear(r);
@@ -59,6 +61,7 @@ int ws_pg_study_create(ws_store *s, const char *name, int direction, ws_study *o
         goto end;
     out->id = strtoll(id, NULL, 10);
     out->direction = direction;
+    out->n_objectives = 1;
     snprintf(out->name, sizeof out->name, "%s", name);
     *created = 1;
     ok = 1;

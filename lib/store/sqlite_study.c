@@ -8,7 +8,8 @@
 int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
 {
     sqlite3_stmt *st;
-    if (ws_sql_prepare(s, "SELECT s.study_id, d.direction FROM studies s LEFT JOIN study_directions d "
+    if (ws_sql_prepare(s, "SELECT s.study_id, d.direction, (SELECT count(*) FROM study_directions a "
+                          "WHERE a.study_id = s.study_id) FROM studies s LEFT JOIN study_directions d "
                           "ON d.study_id = s.study_id AND d.objective = 0 WHERE s.study_name = ?", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -17,6 +18,7 @@ int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e
         out->id = sqlite3_column_int64(st, 0);
         const char *dir = (const char *)sqlite3_column_text(st, 1);
         out->direction = dir && !strcmp(dir, "MAXIMIZE") ? WS_MAXIMIZE : WS_MINIMIZE;
+        out->n_objectives = sqlite3_column_int(st, 2);
         snprintf(out->name, sizeof out->name, "%s", name);
     }
     sqlite3_finalize(st);
@@ -47,6 +49,7 @@ int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_stud
     if (ws_sql_run(s, st, "create study", e)) goto end;
     out->id = sqlite3_last_insert_rowid(s->db);
     out->direction = direction;
+    out->n_objectives = 1;
     snprintf(out->name, sizeof out->name, "%s", name);
     if (ws_sql_prepare(s, "INSERT INTO study_directions (direction, study_id, objective) VALUES (?, ?, 0)", &st, e)) goto end;
     sqlite3_bind_text(st, 1, direction == WS_MAXIMIZE ? "MAXIMIZE" : "MINIMIZE", -1, SQLITE_STATIC);

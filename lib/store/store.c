@@ -42,14 +42,24 @@ int ws_store_begin(ws_store *s, ws_err *e) { return s->ops->begin(s, e); }
 int ws_store_commit(ws_store *s, ws_err *e) { return s->ops->commit(s, e); }
 void ws_store_rollback(ws_store *s) { s->ops->rollback(s); }
 
+/* Optuna's multi-objective studies (several study_directions rows) are refused by every tool:
+ * read as single-objective they would show a wrong best trial, and a single value told to one
+ * of their trials would leave it unreadable for Optuna. */
+static int single_objective(const ws_store *s, const ws_study *st, ws_err *e)
+{
+    if (st->n_objectives <= 1) return 0;
+    return ws_err_set(e, WS_ESTATE, "%s: study '%s' has %d objectives (a multi-objective Optuna study); "
+                      "wakesweep takes single-objective studies", ws_store_path(s), st->name, st->n_objectives);
+}
+
 int ws_store_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
 {
-    return s->ops->study_find(s, name, out, e);
+    return s->ops->study_find(s, name, out, e) || single_objective(s, out, e) ? -1 : 0;
 }
 
 int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
 {
-    return s->ops->study_create(s, name, direction, out, created, e);
+    return s->ops->study_create(s, name, direction, out, created, e) || single_objective(s, out, e) ? -1 : 0;
 }
 
 int ws_store_study_names(ws_store *s, json_t **names, ws_err *e) { return s->ops->study_names(s, names, e); }

@@ -25,6 +25,7 @@ typedef struct {
     int64_t id;
     char name[513];
     int direction;       /* WS_MINIMIZE (-1) or WS_MAXIMIZE (+1) */
+    int n_objectives;    /* as found (1; Optuna's multi-objective studies have more, refused) */
 } ws_study;
 
 enum {

@@ -100,3 +100,26 @@ test_expect_success "prune-check and tell continue it" '
   tell --db "$ODB" --study kws --trial 4 --state complete --value 0.5 >/dev/null'
 test_expect_success "Optuna reads the trials we added and goes on" '"$PY" cont.py'
 test_expect_success "our report reads Optuna's trial 5" '[ "$(report --db "$ODB" --format jsonl | jq -s "map(.trial) | max")" = 5 ]'
+
+# An Optuna study with two objectives: every tool refuses it (exit 2, saying why) and leaves it
+# as it was, rather than read or write one objective of it.
+MDB=$(db_new m) || exit 1
+export M_URL=$(db_sqlalchemy "$MDB")
+cat >multi.py <<'P'
+import os, warnings
+warnings.simplefilter("ignore")
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="kws", storage=os.environ["M_URL"], directions=["maximize", "minimize"])
+s.optimize(lambda t: (t.suggest_float("learning_rate", 1e-4, 1e-2, log=True), 1.0), n_trials=2)
+s.enqueue_trial({"learning_rate": 0.001})
+P
+test_expect_success "Optuna makes a study with two objectives" '"$PY" multi.py'
+before=$(dbq "$MDB" "SELECT count(*), sum(CASE WHEN state = 'COMPLETE' THEN 1 ELSE 0 END) FROM trials")
+test_expect_code 2 "report refuses it" report --db "$MDB"
+test_expect_success "... saying it has 2 objectives" 'grep -q "study .kws. has 2 objectives" err'
+test_expect_code 2 "suggest refuses it" suggest --db "$MDB" --config c3.json
+test_expect_code 2 "tell refuses it" tell --db "$MDB" --study kws --trial 0 --state complete --value 1
+test_expect_code 2 "prune-check refuses it" prune-check --db "$MDB" --study kws --trial 2 --step 0 --value 1
+test_expect_success "... and the study is as it was" '
+  [ "$(dbq "$MDB" "SELECT count(*), sum(CASE WHEN state = '"'"'COMPLETE'"'"' THEN 1 ELSE 0 END) FROM trials")" = "$before" ]'
