@@ -69,7 +69,7 @@ int main(int argc, char **argv)
         || ws_store_study_config(s, &st, &cfg, &found, &e)
         || ws_pruner_parse(&pruner, found ? cfg.pruner : NULL, "study config", &e))
         goto fail;
-    if (study_report_and_prune(s, &st, (int)number, (int)step, value, &pruner, &d, &stored, &e)) goto fail;
+    if (study_report_and_prune(s, &st, (int)number, (int)step, value, &pruner, &d, &stored, &value, &e)) goto fail;
     if (!stored) ws_cli_warn("trial %ld: step %ld was already reported; the first value is kept (as in Optuna)", number, step);
     json_t *line = json_pack("{s:s,s:i,s:i,s:o,s:b,s:s}", "study", st.name, "trial", (int)number, "step", (int)step,
                              "value", ws_json_number(value), "prune", d.prune, "reason", d.reason);

@@ -30,7 +30,7 @@ static void usage(void)
            "                   {\"study\",\"trial\",\"state\",\"value\",\"params\"}; exit 1 when no trial\n"
            "                   has completed yet\n"
            "  -h, --help       show this help;  --version  show the version\n\n"
-           "Exit status: 0 success, 1 --best with no completed trial, 2 usage or input error,\n"
+           "Exit status: 0 success, 1 --best with no feasible completed trial, 2 usage or input error,\n"
            "3 internal error.\n");
 }
 
@@ -134,7 +134,12 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < n; k++) sums[k] = &views[k].sum;
     if (best) {
         const ws_summary *sum = sums[0];
-        if (!sum->best) { ws_cli_warn("study '%s': no completed trial yet", views[0].st.name); rc = 1; goto out; }
+        if (!sum->best) {
+            ws_cli_warn("study '%s': no feasible completed trial yet (%zu complete)", views[0].st.name,
+                        sum->n_state[WS_COMPLETE]);
+            rc = 1;
+            goto out;
+        }
         json_t *line = json_pack("{s:s,s:i,s:s,s:o,s:o}", "study", views[0].st.name, "trial", sum->best->number,
                                  "state", "COMPLETE", "value", ws_json_number(sum->best->value),
                                  "params", ws_params_json(sum->best->params, sum->best->n_params));

@@ -25,7 +25,8 @@ static void usage(void)
            "                       intermediate value)\n"
            "  --reason TEXT        why the trial ended (kept as the trial attribute wakesweep:reason)\n"
            "  --constraint V       a constraint value, feasible iff <= 0 (repeatable; kept where\n"
-           "                       Optuna keeps them, the system attribute \"constraints\")\n"
+           "                       Optuna keeps them, the system attribute \"constraints\"; inf is\n"
+           "                       kept as the largest double, NaN refused, as Optuna does)\n"
            "  -h, --help           show this help;  --version  show the version\n\n"
            "Exit status: 0 success, 2 usage or input error (including a trial already finished),\n"
            "3 internal error.\n");
@@ -55,7 +56,9 @@ int main(int argc, char **argv)
         case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
         case 'r': reason = optarg; break;
         case 'C': if (ws_parse_double(optarg, "--constraint", &c, &e)) ws_cli_usage_error("%s", e.msg);
-                  json_array_append_new(constraints, json_real(c)); break;
+                  /* as Optuna: NaN refused; inf (infeasible) kept, as its capped stand-in */
+                  if (isnan(c)) ws_cli_usage_error("--constraint: NaN is not a constraint value (> 0 infeasible, <= 0 feasible)");
+                  json_array_append_new(constraints, ws_json_real_capped(c)); break;
         case 'h': usage(); json_decref(constraints); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_usage_error("unknown option");

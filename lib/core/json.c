@@ -1,5 +1,6 @@
 /* json.c — JSON helpers (see json.h). */
 #include "core/json.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,41 @@ char *ws_json_canonical(const json_t *j)
 json_t *ws_json_number(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *ws_json_real_capped(double v)
+{
+    return isnan(v) ? NULL : json_real(isinf(v) ? copysign(DBL_MAX, v) : v);
+}
+
+json_t *ws_json_load_python(const char *text)
+{
+    json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+    if (j || !strpbrk(text, "NI")) return j;
+    /* Python's bare tokens, outside strings, become their stand-ins; the rest is copied. */
+    static const char *const token[] = {"-Infinity", "Infinity", "NaN"};
+    static const char *const stand_in[] = {"-1.7976931348623157e308", "1.7976931348623157e308", "null"};
+    size_t n = strlen(text);
+    char *t = malloc(3 * n + 1), *o = t;
+    if (!t) return NULL;
+    int in_string = 0;
+    for (const char *p = text; *p;) {
+        if (in_string) {
+            if (*p == '\\' && p[1]) *o++ = *p++;
+            else if (*p == '"') in_string = 0;
+            *o++ = *p++;
+            continue;
+        }
+        if (*p == '"') in_string = 1;
+        size_t k = 0;
+        while (k < 3 && strncmp(p, token[k], strlen(token[k]))) k++;
+        if (k < 3) { o = stpcpy(o, stand_in[k]); p += strlen(token[k]); }
+        else *o++ = *p++;
+    }
+    *o = 0;
+    j = json_loads(t, JSON_DECODE_ANY, NULL);
+    free(t);
+    return j;
 }
 
 const char *ws_json_type_name(const json_t *j)

@@ -8,6 +8,10 @@
 
 /* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what". */
 json_t *ws_json_load_file(const char *path, ws_err *e);
+/* Parses JSON that Python's json module wrote: strict JSON, or with its bare NaN, Infinity and
+ * -Infinity (Optuna's attributes of non-finite values), read as null and +-DBL_MAX, the
+ * stand-ins of ws_json_real_capped. NULL when it is not JSON even so. */
+json_t *ws_json_load_python(const char *text);
 /* Parses one JSON text; `where` names its origin, a line as "FILE:LINE" ("stdin:3"), and a
  * syntax error reads "WHERE:COL: what" (no column at the end of the text). */
 json_t *ws_json_load_string(const char *text, const char *where, ws_err *e);
@@ -24,6 +28,10 @@ int ws_json_print_line(FILE *f, const json_t *j);
 char *ws_json_canonical(const json_t *j);
 /* A double as JSON: finite numbers as reals, NaN and ±inf as null (JSON has no such numbers). */
 json_t *ws_json_number(double v);
+/* A double for a study attribute that is compared, not shown (constraint values, rung values):
+ * ±inf as ±DBL_MAX, which jansson can hold and which compares and judges (> 0: infeasible) the
+ * same; NULL for NaN. */
+json_t *ws_json_real_capped(double v);
 
 /* Typed, optional field access: when the key is absent, *out keeps its default and 0 is
  * returned; a present value of the wrong type is an error naming "where.key". */

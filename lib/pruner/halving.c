@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/json.h"
 #include "pruner/pruner.h"
 #include "space/config.h"
 
@@ -72,7 +73,8 @@ int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_
         }
         snprintf(key, sizeof key, "completed_rung_%d", rung);
         if (!out->set_system_attrs) out->set_system_attrs = json_object();
-        json_t *jv = isfinite(value) ? json_real(value) : json_string(value > 0 ? "Infinity" : "-Infinity");
+        /* a number, as Optuna's float; inf as its capped stand-in (ws_json_real_capped) */
+        json_t *jv = ws_json_real_capped(value);
         if (!out->set_system_attrs || !jv || json_object_set_new(out->set_system_attrs, key, jv)) {
             rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
             break;

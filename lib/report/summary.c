@@ -67,7 +67,8 @@ int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_t
     sort_ctx = NULL;
     for (size_t i = 0; i < trials->n; i++) {
         const ws_trial *t = &trials->v[s->order[i]];
-        if (t->state == WS_COMPLETE && t->has_value) { s->best = t; break; }
+        /* the best feasible trial; none when no COMPLETE trial is feasible */
+        if (t->state == WS_COMPLETE && t->has_value && ws_trial_feasible(t)) { s->best = t; break; }
     }
     return 0;
 }

@@ -124,6 +124,7 @@ int ws_report_text(FILE *f, const ws_summary *s)
             s->study, s->direction > 0 ? "maximize" : "minimize", s->trials->n, s->n_state[WS_COMPLETE],
             s->n_state[WS_PRUNED], s->n_state[WS_RUNNING], s->n_state[WS_WAITING], s->n_state[WS_FAIL]);
     if (s->best) fprintf(f, "best: trial %d, value %.6g\n", s->best->number, s->best->value);
+    else if (s->n_state[WS_COMPLETE]) fprintf(f, "best: none: no complete trial is feasible\n");
     int util = s->an && s->an->util.n_samples > 0;
     if (util) fprintf(f, "%6s  %-8s  %12s  %9s  %6s  %s\n", "trial", "state", "value", "seconds", "util%", "params");
     else fprintf(f, "%6s  %-8s  %12s  %9s  %s\n", "trial", "state", "value", "seconds", "params");

@@ -140,8 +140,9 @@ int ws_load_iv(ws_trial *t, int step, double value, ws_err *e)
 
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json)
 {
-    json_t *v = value_json ? ws_json_load_string(value_json, "attribute", NULL) : NULL;
-    /* Python writes NaN/Infinity, which strict JSON parsers refuse: keep such values as text. */
+    json_t *v = value_json ? ws_json_load_python(value_json) : NULL;
+    /* Python's NaN/Infinity read as ws_json_load_python's stand-ins; what is not JSON even so
+     * is kept as text. */
     json_object_set_new(system ? t->system_attrs : t->user_attrs, key, v ? v : json_string(value_json ? value_json : ""));
 }
 

@@ -135,7 +135,7 @@ int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, w
     *obj = json_object();
     for (int i = 0; i < PQntuples(r); i++) {
         const char *text = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
-        json_t *v = text ? ws_json_load_string(text, "attribute", NULL) : NULL;
+        json_t *v = text ? ws_json_load_python(text) : NULL;
         json_object_set_new(*obj, PQgetvalue(r, i, 0), v ? v : json_string(text ? text : ""));
     }
     PQclear(r);

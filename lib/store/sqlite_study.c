@@ -125,7 +125,7 @@ int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **ob
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(st, 1);
-        json_t *v = text ? ws_json_load_string(text, "attribute", NULL) : NULL;
+        json_t *v = text ? ws_json_load_python(text) : NULL;
         json_object_set_new(*obj, (const char *)sqlite3_column_text(st, 0), v ? v : json_string(text ? text : ""));
     }
     sqlite3_finalize(st);

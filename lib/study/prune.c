@@ -17,7 +17,8 @@ static int take_trial(ws_trial_list *all, int number, ws_trial *out)
 }
 
 int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step, double value,
-                           const ws_pruner_cfg *pruner, ws_prune_decision *d, int *stored, ws_err *e)
+                           const ws_pruner_cfg *pruner, ws_prune_decision *d, int *stored, double *kept,
+                           ws_err *e)
 {
     ws_trial_list all = {0};
     ws_trial mine = {0};
@@ -35,6 +36,10 @@ int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step
      * behind it (Optuna's should_prune reads without a lock too). */
     if (ws_store_trials_load(s, st, WS_LOAD_IVS | WS_LOAD_ATTRS, &all, e)) return -1;
     if (take_trial(&all, number, &mine)) { ws_err_set(e, WS_EINTERNAL, "trial %d vanished", number); goto fail; }
+    if (kept) {
+        *kept = value;
+        for (size_t i = 0; i < mine.n_ivs; i++) if (mine.ivs[i].step == step) *kept = mine.ivs[i].value;
+    }
     ws_history h = {.study_name = st->name, .direction = st->direction, .trials = &all, .number = number};
     if (ws_pruner_should_prune(pruner, &h, &mine, d, e)) goto fail;
     /* 3. What the pruner keeps on the trial (ASHA's rungs), in one more short transaction. */

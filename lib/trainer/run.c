@@ -442,7 +442,7 @@ static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, 
     }
     ws_prune_decision d;
     int stored;
-    if (study_report_and_prune(c->store, &c->study, c->number, epoch + 1, v, &c->pruner, &d, &stored, e)) return -1;
+    if (study_report_and_prune(c->store, &c->study, c->number, epoch + 1, v, &c->pruner, &d, &stored, NULL, e)) return -1;
     int stop = d.prune;
     if (stop) { c->state = WS_PRUNED; snprintf(c->reason, sizeof c->reason, "pruned at epoch %d: %s", epoch + 1, d.reason); }
     ws_prune_decision_release(&d);
@@ -490,9 +490,11 @@ static json_t *constraint_values(run_ctx *c)
     const json_t *of = c->state == WS_PRUNED ? c->last_metrics : c->best_metrics;
     for (size_t i = 0; i < c->cfg.n_constraints && of && c->state != WS_FAIL; i++) {
         const ws_constraint *k = &c->cfg.constraints[i];
-        double m = json_number_value(json_object_get(of, k->name));
-        if (isfinite(k->max)) json_array_append_new(out, json_real(m - k->max));
-        if (isfinite(k->min)) json_array_append_new(out, json_real(k->min - m));
+        /* a metric without a number (NaN, JSON's null) is not shown feasible: infeasible */
+        const json_t *jm = json_object_get(of, k->name);
+        double m = json_is_number(jm) ? json_number_value(jm) : NAN;
+        if (isfinite(k->max)) json_array_append_new(out, ws_json_real_capped(isnan(m) ? INFINITY : m - k->max));
+        if (isfinite(k->min)) json_array_append_new(out, ws_json_real_capped(isnan(m) ? INFINITY : k->min - m));
     }
     return out;
 }

@@ -21,3 +21,19 @@ test_expect_code 0 "complete with constraints" tell --db s.db --study kws --tria
 test_expect_success "infinite value stored as INF_POS" '[ "$(sqlite3 s.db "SELECT value_type FROM trial_values v JOIN trials t USING(trial_id) WHERE t.number=4")" = INF_POS ]'
 test_expect_success "constraints stored where Optuna keeps them" '[ "$(sqlite3 s.db "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=4 AND key=\"constraints\"")" = "[0.01, -0.5]" ]'
 test_expect_success "datetime_complete set on every finished trial" '[ "$(sqlite3 s.db "SELECT count(*) FROM trials WHERE datetime_complete IS NOT NULL")" = 5 ]'
+# Constraints as Optuna judges them: inf is infeasible (kept as the largest double, since strict
+# JSON has no infinity), NaN is refused; the best trial is the best feasible one, and with none
+# feasible there is no best.
+suggest --db k.db --config c.json --n 3 >/dev/null
+test_expect_code 0 "--constraint inf" tell --db k.db --study kws --trial 0 --state complete --value 0.9 --constraint inf
+test_expect_code 2 "--constraint nan is refused" tell --db k.db --study kws --trial 1 --state complete --value 0.95 --constraint nan
+test_expect_success "... saying why, and the trial stays RUNNING" '
+  grep -q "NaN is not a constraint value" err && [ "$(report --db k.db --format jsonl | jq -r "select(.trial == 1) | .state")" = RUNNING ]'
+test_expect_code 1 "--best with no feasible trial exits 1" report --db k.db --best
+test_expect_success "... and the text report says there is none" 'report --db k.db | grep -q "^best: none: no complete trial is feasible"'
+test_expect_code 0 "a feasible trial after it" tell --db k.db --study kws --trial 2 --state complete --value 0.1 --constraint 0
+test_expect_success "--best is the feasible one, not the infeasible 0.9" '[ "$(report --db k.db --best | jq .trial)" = 2 ]'
+test_expect_success "Optuna reads the inf constraint as infeasible" '"$PY" -W ignore -c "
+import optuna
+t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///k.db\").trials[0]
+assert t.system_attrs[\"constraints\"][0] > 0, t.system_attrs"'

@@ -15,6 +15,7 @@ test_expect_success "... with prune true" '[ "$(jq -c "[.trial,.step,.value,.pru
 test_expect_code 1 "above the median is kept" prune-check --db s.db --study kws --trial 3 --step 1 --value 0.85
 test_expect_code 1 "a repeated step keeps the first value" prune-check --db s.db --study kws --trial 3 --step 1 --value 0.01
 test_expect_success "... stored once, first value" '[ "$(sqlite3 s.db "SELECT intermediate_value FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=3 AND step=1")" = 0.85 ] && grep -q "already reported" err'
+test_expect_success "... and the line gives the value kept, the one judged" '[ "$(jq .value out)" = 0.85 ]'
 test_expect_code 0 "a nan intermediate value is accepted" prune-check --db s.db --study kws --trial 2 --step 2 --value nan
 test_expect_success "stored with type NAN" '[ "$(sqlite3 s.db "SELECT intermediate_value_type FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=2 AND step=2")" = NAN ]'
 tell --db s.db --study kws --trial 2 --state pruned >/dev/null

@@ -123,3 +123,21 @@ test_expect_code 2 "tell refuses it" tell --db "$MDB" --study kws --trial 0 --st
 test_expect_code 2 "prune-check refuses it" prune-check --db "$MDB" --study kws --trial 2 --step 0 --value 1
 test_expect_success "... and the study is as it was" '
   [ "$(dbq "$MDB" "SELECT count(*), sum(CASE WHEN state = '"'"'COMPLETE'"'"' THEN 1 ELSE 0 END) FROM trials")" = "$before" ]'
+
+# Constraints Optuna wrote with Python's bare Infinity (not strict JSON): read as infeasible.
+CDB=$(db_new c) || exit 1
+export C_URL=$(db_sqlalchemy "$CDB")
+cat >cons.py <<'P'
+import math, os, warnings
+warnings.simplefilter("ignore")
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+cons = {0: [math.inf], 1: [0.5], 2: [-1.0]}
+s = optuna.create_study(study_name="oc", storage=os.environ["C_URL"], direction="maximize",
+                        sampler=optuna.samplers.TPESampler(constraints_func=lambda t: cons[t.number], seed=1))
+for v in (0.9, 0.95, 0.1):
+    s.tell(s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}), v)
+P
+test_expect_success "Optuna makes a study with constraints [inf], [0.5], [-1]" '"$PY" cons.py'
+test_expect_code 0 "report --best on it" report --db "$CDB" --best
+test_expect_success "... is trial 2, the one feasible trial" '[ "$(jq .trial out)" = 2 ]'

@@ -23,3 +23,16 @@ test_expect_success "... named in the reason" 'jq -r .reason out | grep -q "^bra
 jq '.pruner = {"name": "hyperband", "reduction_factor": 1}' "$WS_ROOT/tests/cli/study.json" >bad.json
 test_expect_code 2 "bad pruner config is exit 2" suggest --db b.db --config bad.json
 test_expect_success "... naming the field" 'grep -q "pruner.reduction_factor" err'
+# An infinite value at a rung: stored as a number Optuna's pruner compares (it once was the string
+# "Infinity", on which Optuna's SuccessiveHalvingPruner raised TypeError), and judged as inf.
+suggest --db i.db --config c.json --n 1 >/dev/null
+test_expect_code 1 "an inf value reaches rung 0 (maximize: the best)" prune-check --db i.db --study kws --trial 0 --step 1 --value inf
+test_expect_success "Optuna's successive halving goes on from that study" '"$PY" -W ignore -c "
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+p = optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
+s = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///i.db\", pruner=p)
+t = s.ask()
+t.report(0.5, 1)
+assert t.should_prune(), \"0.5 under an inf rung value should be pruned\"
+"'

@@ -2,6 +2,8 @@
  * tests/ref/make_core_golden.py), number parsing, atomic writes and the reaping of a killed
  * writer's temporaries, the RNG's ranges. */
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +39,24 @@ static void test_float_repr_matches_python(void)
     }
     fclose(f);
     CHECK(n > 500, "only %d values read", n);
+}
+
+/* Python's json.dumps of {"a": "NaN Infinity \"x\"", "b": [inf, -inf, nan, 1.5]}, as Optuna writes
+ * attributes: the bare tokens read as their stand-ins, the string untouched. */
+static void test_json_load_python(void)
+{
+    json_t *j = ws_json_load_python("{\"a\": \"NaN Infinity \\\"x\\\"\", \"b\": [Infinity, -Infinity, NaN, 1.5]}");
+    CHECK(j, "not read");
+    if (!j) return;
+    json_t *b = json_object_get(j, "b");
+    CHECK(!strcmp(json_string_value(json_object_get(j, "a")), "NaN Infinity \"x\""), "string changed");
+    CHECK(json_real_value(json_array_get(b, 0)) == DBL_MAX && json_real_value(json_array_get(b, 1)) == -DBL_MAX
+          && json_is_null(json_array_get(b, 2)) && json_real_value(json_array_get(b, 3)) == 1.5, "tokens");
+    json_decref(j);
+    CHECK(!ws_json_load_python("[Infinityy]") && !ws_json_load_python("not json"), "not JSON is NULL");
+    json_t *c = ws_json_real_capped(-INFINITY);
+    CHECK(c && json_real_value(c) == -DBL_MAX && !ws_json_real_capped(NAN), "capped");
+    json_decref(c);
 }
 
 static void test_parse_numbers(void)
@@ -252,6 +272,7 @@ static void test_datetime_local(void)
 int main(void)
 {
     RUN(test_float_repr_matches_python);
+    RUN(test_json_load_python);
     RUN(test_parse_numbers);
     RUN(test_atomic_write);
     RUN(test_atomic_reap);
