@@ -9,18 +9,8 @@
 # (train-trial, 1 thread). Both map the cache, so its pages that were read count in both.
 # Not part of make check.
 set -eu
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-build=${1:-${BUILD:-build}}
-cd "$root"
-make -s BUILD="$build" BIN="$build/bin" "$build/bin/train-trial" "$build/bin/suggest" >&2
-bin=$build/bin
-PY=${PY:-/usr/bin/python3}
-FEATURES=${FEATURES:-features/demo.feat} STUDY=${STUDY:-configs/studies/kws-default.json}
-BATCH=${BATCH:-64} CHANNELS=${CHANNELS:-64} STEPS=${STEPS:-40}
-[ -r "$FEATURES" ] || { echo "memory.sh: $FEATURES: no such cache (make the demo corpus first)" >&2; exit 2; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-memory.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-blocks=$(jq -r '.fixed.blocks // 4' "$STUDY")
+. "$(dirname "$0")/demo_setup.sh"
+STEPS=${STEPS:-40}
 jq '.budget.epochs = 1' "$STUDY" >"$tmp/study.json"
 "$bin/suggest" --db "$tmp/s.db" --config "$tmp/study.json" |
   jq -c --argjson b "$BATCH" --argjson c "$CHANNELS" '.params.batch_size = $b | .params.channels = $c' >"$tmp/line"

@@ -14,18 +14,8 @@
 #   torch     launch to the first step of torch_startup.py (imports included)
 # Not part of make check.
 set -eu
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-build=${1:-${BUILD:-build}}
-cd "$root"
-make -s BUILD="$build" BIN="$build/bin" "$build/bin/train-trial" "$build/bin/suggest" >&2
-bin=$build/bin
-PY=${PY:-/usr/bin/python3}
-FEATURES=${FEATURES:-features/demo.feat} STUDY=${STUDY:-configs/studies/kws-default.json}
-BATCH=${BATCH:-64} CHANNELS=${CHANNELS:-64} RUNS=${RUNS:-5}
-[ -r "$FEATURES" ] || { echo "startup.sh: $FEATURES: no such cache (make the demo corpus first)" >&2; exit 2; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-startup.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-blocks=$(jq -r '.fixed.blocks // 4' "$STUDY")
+. "$(dirname "$0")/demo_setup.sh"
+RUNS=${RUNS:-5}
 ours=() execs=() torch=()
 for r in $(seq "$RUNS"); do
   "$bin/suggest" --db "$tmp/s.db" --config "$STUDY" |

@@ -1,0 +1,17 @@
+# tests/bench/train/demo_setup.sh — sourced by startup.sh and memory.sh (after `set -eu`, with
+# their arguments): builds train-trial and suggest into BUILD_DIR ($1, or BUILD, or build) and
+# sets root, bin, PY, FEATURES, STUDY, BATCH, CHANNELS, blocks (the study's dscnn) and tmp (a
+# scratch folder removed on exit). Environment: FEATURES (features/demo.feat), STUDY
+# (configs/studies/kws-default.json), BATCH (64), CHANNELS (64).
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+build=${1:-${BUILD:-build}}
+cd "$root"
+make -s BUILD="$build" BIN="$build/bin" "$build/bin/train-trial" "$build/bin/suggest" >&2
+bin=$build/bin
+PY=${PY:-/usr/bin/python3}
+FEATURES=${FEATURES:-features/demo.feat} STUDY=${STUDY:-configs/studies/kws-default.json}
+BATCH=${BATCH:-64} CHANNELS=${CHANNELS:-64}
+[ -r "$FEATURES" ] || { echo "$(basename "$0"): $FEATURES: no such cache (make the demo corpus first)" >&2; exit 2; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-$(basename "$0" .sh).XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+blocks=$(jq -r '.fixed.blocks // 4' "$STUDY")
