@@ -9,6 +9,8 @@
 #include "audio/corpus.h"
 #include "audio/featurize.h"
 #include "audio/hash64.h"
+#include "audio/mel.h"
+#include "audio/names.h"
 #include "audio/split.h"
 #include "core/cli.h"
 #include "core/json.h"
@@ -38,8 +40,9 @@ static void usage(void)
            "  -h, --help            this help\n"
            "  -V, --version         the version\n"
            "\n"
-           "Bad audio (empty, truncated, not audio, zero length, NaN/Inf samples, more than two\n"
-           "channels, an absurd sample rate) is skipped with one line each on stderr and counted.\n"
+           "Bad audio (empty, truncated, not audio, zero length, NaN/Inf samples or features, more\n"
+           "than two channels, an absurd sample rate, not a regular file, a name that is not UTF-8)\n"
+           "is skipped with one line each on stderr and counted.\n"
            "Exit status: 0 done, 2 usage or input error, 3 internal error.\n");
 }
 
@@ -49,28 +52,40 @@ static void on_progress(void *ctx, size_t done, size_t total)
     ws_progress_update(ctx, done);
 }
 
-static json_t *summary_json(const audio_corpus *c, const audio_featurize_result *r, const char *out, int threads)
+/* The summary line. Class names are UTF-8 (the scan refuses others); the output path as given may
+ * be any bytes and goes in escaped. NULL with e set when something cannot be put in JSON. */
+static json_t *summary_json(const audio_corpus *c, const audio_featurize_result *r, const char *out, int threads,
+                            ws_err *e)
 {
-    json_t *classes = json_object(), *splits = json_object();
+    json_t *classes = json_object(), *splits = json_object(), *j = NULL;
+    char *shown = audio_name_escape(out);
     size_t split_tot[AUDIO_N_SPLITS] = {0};
-    for (int k = 0; k < r->n_classes; k++) {
+    int ok = classes && splits && shown;
+    for (int k = 0; ok && k < r->n_classes; k++) {
         json_t *o = json_object();
-        for (int s = 0; s < AUDIO_N_SPLITS; s++) {
+        for (int s = 0; o && s < AUDIO_N_SPLITS; s++) {
             size_t v = r->counts[(size_t)k * AUDIO_N_SPLITS + (size_t)s];
-            json_object_set_new(o, audio_split_name(s), json_integer((json_int_t)v));
+            ok &= json_object_set_new(o, audio_split_name(s), json_integer((json_int_t)v)) == 0;
             split_tot[s] += v;
         }
-        json_object_set_new(classes, c->classes[k], o);
+        ok &= o && json_object_set_new(classes, c->classes[k], o) == 0;
+        if (!ok) ws_err_set(e, WS_EINTERNAL, "summary: class '%s': not UTF-8, or out of memory", c->classes[k]);
     }
-    for (int s = 0; s < AUDIO_N_SPLITS; s++)
-        json_object_set_new(splits, audio_split_name(s), json_integer((json_int_t)split_tot[s]));
+    for (int s = 0; ok && s < AUDIO_N_SPLITS; s++)
+        ok &= json_object_set_new(splits, audio_split_name(s), json_integer((json_int_t)split_tot[s])) == 0;
     char ih[17];
     audio_hash64_hex(r->inputs_hash, ih);
-    return json_pack("{s:s, s:I, s:o, s:o, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:o}",
-        "cache", out, "clips", (json_int_t)r->n_clips, "classes", classes, "splits", splits,
-        "noise", (json_int_t)r->n_noise, "skipped", (json_int_t)r->n_skipped, "split_rule", c->split_rule,
-        "frames", r->n_frames, "mels", r->n_mels, "threads", threads, "inputs_hash", ih,
-        "seconds", ws_json_number(r->seconds));
+    if (ok)
+        j = json_pack("{s:s, s:I, s:O, s:O, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:o}",
+            "cache", shown, "clips", (json_int_t)r->n_clips, "classes", classes, "splits", splits,
+            "noise", (json_int_t)r->n_noise, "skipped", (json_int_t)r->n_skipped, "split_rule", c->split_rule,
+            "frames", r->n_frames, "mels", r->n_mels, "threads", threads, "inputs_hash", ih,
+            "seconds", ws_json_number(r->seconds));
+    if (!j && e->kind == WS_EOK) ws_err_set(e, WS_EINTERNAL, "summary: out of memory");
+    json_decref(classes);
+    json_decref(splits);
+    free(shown);
+    return j;
 }
 
 static int run_featurize(const char *config, const char *out, const char *input, int threads, int strict, int quiet)
@@ -80,6 +95,11 @@ static int run_featurize(const char *config, const char *out, const char *input,
     memset(&o, 0, sizeof o);
     if (config ? audio_feat_config_load(config, &o.cfg, &e) < 0 : (audio_feat_config_default(&o.cfg), 0))
         return ws_cli_report(&e);
+    /* settings whose mel bank has empty filters are warned of (as torchaudio) before the corpus is read */
+    char warning[512];
+    int empty = audio_melbank_check(&o.cfg, config ? config : "features", warning, sizeof warning, &e);
+    if (empty < 0) return ws_cli_report(&e);
+    if (empty > 0) ws_cli_warn("%s", warning);
     audio_corpus c;
     if (audio_corpus_scan(&c, input, &e) < 0) return ws_cli_report(&e);
     ws_progress bar;
@@ -96,8 +116,9 @@ static int run_featurize(const char *config, const char *out, const char *input,
     if (rc < 0) {
         rc = ws_cli_report(&e);
     } else {
-        json_t *j = summary_json(&c, &r, out, threads);
-        rc = j && ws_json_print_line(stdout, j) == 0 ? 0 : 3;
+        /* the cache is written; a summary that cannot be made says why */
+        json_t *j = summary_json(&c, &r, out, threads, &e);
+        rc = !j ? ws_cli_report(&e) : ws_json_print_line(stdout, j) == 0 ? 0 : 3;
         json_decref(j);
     }
     audio_featurize_result_release(&r);
@@ -117,13 +138,14 @@ static int run_show(const char *path, const char *clip_s)
         if (c.n_clips == 0 || ws_parse_long_range(clip_s, "--clip", 0, (long)c.n_clips - 1, &i, &e) < 0) {
             if (c.n_clips == 0) ws_err_set(&e, WS_EINPUT, "%s: the cache holds no clips", path);
             rc = ws_cli_report(&e);
-        } else {
-            j = audio_cache_dump_clip(&c, (size_t)i);
+        } else if (!(j = audio_cache_dump_clip(&c, (size_t)i, &e))) {
+            ws_err_prefix(&e, "%s", path);
+            rc = ws_cli_report(&e);
         }
-    } else {
-        j = audio_cache_describe(&c, path);
+    } else if (!(j = audio_cache_describe(&c, path, &e))) {
+        rc = ws_cli_report(&e);
     }
-    if (rc == 0) rc = j && ws_json_print_line(stdout, j) == 0 ? 0 : 3;
+    if (rc == 0) rc = ws_json_print_line(stdout, j) == 0 ? 0 : 3;
     json_decref(j);
     audio_cache_close(&c);
     return rc;
@@ -176,6 +198,7 @@ int main(int argc, char **argv)
     }
     if (clip) ws_cli_usage_error("--clip goes with --dump");
     if (!out) ws_cli_usage_error("--out CACHE is required");
+    if (!*out) ws_cli_usage_error("--out: expected the path of a file, got an empty string");
     if (optind != argc - 1) ws_cli_usage_error(optind < argc ? "one INPUT only" : "INPUT is required");
     return ws_cli_finish(run_featurize(config, out, argv[optind], (int)threads, strict, quiet));
 }

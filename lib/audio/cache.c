@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "audio/hash64.h"
+#include "audio/names.h"
 #include "core/atomic.h"
 #include "core/fdio.h"
 #include "core/json.h"
@@ -146,19 +147,50 @@ static int compact(audio_cache_writer *w, const audio_cache_contents *c, ws_err 
     return 0;
 }
 
-static json_t *meta_json(const audio_cache_writer *w, const audio_cache_contents *c, const uint64_t *noise_off)
+/* Why name could not go into the metadata: JSON holds only UTF-8 (json_string gives NULL for
+ * anything else), so a name that is not is an error naming it, rather than a silent gap that
+ * would make the cache unreadable; otherwise memory ran out. */
+static int name_error(const char *path, const char *what, const char *name, ws_err *e)
 {
-    json_t *classes = json_array(), *splits = json_array(), *noise = json_array();
-    for (int k = 0; k < c->n_classes; k++) json_array_append_new(classes, json_string(c->class_names[k]));
-    for (int s = 0; s < AUDIO_N_SPLITS; s++) json_array_append_new(splits, json_string(audio_split_name(s)));
-    for (size_t k = 0; k < c->n_noise; k++)
-        json_array_append_new(noise, json_pack("{s:s, s:I, s:I}", "name", c->noise[k].name,
-            "frames", (json_int_t)c->noise[k].n_frames, "offset", (json_int_t)noise_off[k]));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s}",
-        "format", "wakesweep feature cache",
-        "features", audio_feat_config_to_json(&w->cfg),
-        "classes", classes, "splits", splits, "noise", noise,
-        "source", c->source ? c->source : "", "created_by", c->created_by ? c->created_by : "");
+    if (audio_name_is_utf8(name)) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    char *shown = audio_name_escape(name);
+    ws_err_set(e, WS_EINPUT, "%s: %s \"%s\" is not valid UTF-8; expected UTF-8 (the cache stores names as JSON text)",
+               path, what, shown ? shown : "?");
+    free(shown);
+    return -1;
+}
+
+static int append_name(json_t *arr, const char *path, const char *what, const char *name, ws_err *e)
+{
+    return json_array_append_new(arr, json_string(name)) == 0 ? 0 : name_error(path, what, name, e);
+}
+
+static json_t *meta_json(const audio_cache_writer *w, const audio_cache_contents *c, const uint64_t *noise_off,
+                         ws_err *e)
+{
+    const char *path = w->a.path;
+    json_t *classes = json_array(), *splits = json_array(), *noise = json_array(), *j = NULL;
+    /* the source is only a note of where the corpus was: a path that is not UTF-8 goes in escaped */
+    char *source = audio_name_escape(c->source ? c->source : "");
+    int rc = classes && splits && noise && source ? 0 : ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    for (int k = 0; rc == 0 && k < c->n_classes; k++)
+        rc = append_name(classes, path, "class name", c->class_names[k], e);
+    for (int s = 0; rc == 0 && s < AUDIO_N_SPLITS; s++)
+        rc = append_name(splits, path, "split name", audio_split_name(s), e);
+    for (size_t k = 0; rc == 0 && k < c->n_noise; k++) {
+        json_t *o = json_pack("{s:s, s:I, s:I}", "name", c->noise[k].name,
+            "frames", (json_int_t)c->noise[k].n_frames, "offset", (json_int_t)noise_off[k]);
+        if (!o || json_array_append_new(noise, o) < 0) rc = name_error(path, "noise file name", c->noise[k].name, e);
+    }
+    if (rc == 0 && !(j = json_pack("{s:s, s:o, s:O, s:O, s:O, s:s, s:s}",
+            "format", "wakesweep feature cache",
+            "features", audio_feat_config_to_json(&w->cfg),
+            "classes", classes, "splits", splits, "noise", noise,
+            "source", source, "created_by", c->created_by ? c->created_by : "")))
+        name_error(path, "created_by", c->created_by ? c->created_by : "", e);
+    json_decref(classes); json_decref(splits); json_decref(noise);
+    free(source);
+    return j;
 }
 
 static int write_sections(audio_cache_writer *w, const audio_cache_contents *c, header *h, ws_err *e)
@@ -193,8 +225,9 @@ static int write_sections(audio_cache_writer *w, const audio_cache_contents *c, 
     }
     h->len[S_NOISE] = pos - h->off[S_NOISE];
     pos = align_up(pos, SECTION_ALIGN);
-    json_t *mj = meta_json(w, c, noise_off);
-    meta = mj ? ws_json_dump(mj, 0) : NULL;
+    json_t *mj = meta_json(w, c, noise_off, e);
+    if (!mj) goto done;
+    meta = ws_json_dump(mj, 0);
     json_decref(mj);
     if (!meta) goto oom;
     h->off[S_META] = pos; h->len[S_META] = strlen(meta);
@@ -241,6 +274,9 @@ int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents 
         if (c->clips[i].label < 0 || c->clips[i].label >= c->n_classes || c->clips[i].split < 0 ||
             c->clips[i].split >= AUDIO_N_SPLITS) {
             ws_err_set(e, WS_EINTERNAL, "%s: clip %zu has a bad label or split", w->a.path, i);
+            goto fail;
+        } else if (!audio_name_is_utf8(c->clips[i].path)) {
+            name_error(w->a.path, "clip path", c->clips[i].path, e);   /* --dump could not show it */
             goto fail;
         }
     if (compact(w, c, e) < 0 || write_sections(w, c, &h, e) < 0) goto fail;
@@ -490,14 +526,20 @@ int audio_cache_check_config(const audio_cache *c, const char *path, const audio
     return ws_err_set(e, WS_EINPUT, "%s: feature settings differ: %s", path, msg);
 }
 
-json_t *audio_cache_describe(const audio_cache *c, const char *path)
+json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
 {
     char sum[17], ih[17];
     audio_hash64_hex(c->checksum, sum);
     audio_hash64_hex(c->inputs_hash, ih);
     size_t *counts = calloc((size_t)c->n_classes * AUDIO_N_SPLITS + 1, sizeof(size_t));
     size_t split_tot[AUDIO_N_SPLITS] = {0};
-    if (!counts) return NULL;
+    /* the path as given on the command line may be any bytes; JSON takes it escaped */
+    char *shown = audio_name_escape(path);
+    if (!counts || !shown) {
+        free(counts); free(shown);
+        ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+        return NULL;
+    }
     for (size_t i = 0; i < c->n_clips; i++) {
         counts[(size_t)c->labels[i] * AUDIO_N_SPLITS + (size_t)c->splits[i]]++;
         split_tot[c->splits[i]]++;
@@ -523,14 +565,18 @@ json_t *audio_cache_describe(const audio_cache *c, const char *path)
             "frames", (json_int_t)c->noise[k].n_frames,
             "seconds", ws_json_number((double)(c->noise[k].n_frames - (c->cfg.center ? 1 : 0)) * frame_s)));
     free(counts);
-    return json_pack("{s:s, s:s, s:i, s:I, s:s, s:b, s:s, s:s, s:s, s:I, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
-        "path", path, "format", "wakesweep feature cache", "version", c->version,
+    /* every string here is UTF-8 (the metadata was JSON, the path is escaped): NULL is memory */
+    json_t *j = json_pack("{s:s, s:s, s:i, s:I, s:s, s:b, s:s, s:s, s:s, s:I, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+        "path", shown, "format", "wakesweep feature cache", "version", c->version,
         "bytes", (json_int_t)c->file_bytes, "checksum", sum, "checksum_verified", c->verified,
         "inputs_hash", ih, "dtype", "float32", "layout", "[clips][frames][mels] linear mel power",
         "clips", (json_int_t)c->n_clips, "frames", c->n_frames, "mels", c->n_mels,
         "features", audio_feat_config_to_json(&c->cfg), "classes", classes,
         "counts", per_class, "splits", per_split, "noise", noise,
         "source", c->source, "created_by", c->created_by);
+    free(shown);
+    if (!j) ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    return j;
 }
 
 /* The shortest decimal that reads back as the same float32, as a JSON real (0.0123 rather than
@@ -546,8 +592,17 @@ static json_t *float_json(float f)
     return json_real(strtod(buf, NULL));
 }
 
-json_t *audio_cache_dump_clip(const audio_cache *c, size_t i)
+json_t *audio_cache_dump_clip(const audio_cache *c, size_t i, ws_err *e)
 {
+    const char *path = audio_cache_path(c, i);
+    if (!audio_name_is_utf8(path)) {
+        /* an older featurize let such names in; JSON cannot hold them */
+        char *shown = audio_name_escape(path);
+        ws_err_set(e, WS_EINPUT, "clip %zu: its path \"%s\" is not valid UTF-8, expected UTF-8 (a cache made before "
+                   "featurize checked names): run featurize again", i, shown ? shown : "?");
+        free(shown);
+        return NULL;
+    }
     const float *p = audio_cache_clip(c, i);
     json_t *rows = json_array();
     for (int t = 0; t < c->n_frames; t++) {
@@ -556,7 +611,9 @@ json_t *audio_cache_dump_clip(const audio_cache *c, size_t i)
             json_array_append_new(row, float_json(p[(size_t)t * (size_t)c->n_mels + (size_t)m]));
         json_array_append_new(rows, row);
     }
-    return json_pack("{s:I, s:s, s:s, s:s, s:[i,i], s:o}", "clip", (json_int_t)i,
-        "path", audio_cache_path(c, i), "label", c->class_names[c->labels[i]],
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:[i,i], s:o}", "clip", (json_int_t)i,
+        "path", path, "label", c->class_names[c->labels[i]],
         "split", audio_split_name(c->splits[i]), "shape", c->n_frames, c->n_mels, "mel_power", rows);
+    if (!j) ws_err_set(e, WS_EINTERNAL, "clip %zu: out of memory", i);
+    return j;
 }

@@ -13,7 +13,8 @@
  *   labels    int32 [n_clips]     class id, an index into the class names
  *   splits    int32 [n_clips]     AUDIO_SPLIT_TRAIN 0, _VALIDATION 1, _TEST 2
  *   paths     u64 [n_clips]       offset of the clip's source path in strings
- *   strings   NUL-terminated UTF-8 paths (relative to the corpus root, as listed)
+ *   strings   NUL-terminated UTF-8 paths (relative to the corpus root, as listed; the writer
+ *             refuses others, older caches may hold them)
  *   noise     float32 streams back to back, each [frames][n_mels]
  *   meta      JSON: {"format", "features": {torchaudio names}, "classes": [...],
  *             "splits": [...], "noise": [{"name", "frames", "offset"}], "source", "created_by"}
@@ -91,10 +92,13 @@ size_t audio_cache_count(const audio_cache *c, int label, int split);
  * difference: "PATH: feature settings differ: n_mels: 40 in the cache, 64 wanted". */
 int audio_cache_check_config(const audio_cache *c, const char *path, const audio_feat_config *want, ws_err *e);
 /* The header as JSON (featurize --describe): settings, shapes, classes, counts per class and
- * split, noise streams, hashes. New reference. */
-json_t *audio_cache_describe(const audio_cache *c, const char *path);
-/* {"clip","path","label","split","shape":[frames,mels],"mel_power":[[...],...]} (--dump). */
-json_t *audio_cache_dump_clip(const audio_cache *c, size_t i);
+ * split, noise streams, hashes; path as given, its non-UTF-8 bytes escaped (\xNN). New
+ * reference, or NULL with e set (out of memory). */
+json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e);
+/* {"clip","path","label","split","shape":[frames,mels],"mel_power":[[...],...]} (--dump). NULL
+ * with e set ("clip I: ...", WS_EINPUT) when the clip's path is not UTF-8: an older featurize
+ * stored such names, which JSON cannot hold. */
+json_t *audio_cache_dump_clip(const audio_cache *c, size_t i, ws_err *e);
 
 /* ---- writing (featurize) ---- */
 typedef struct audio_cache_writer audio_cache_writer;
@@ -126,7 +130,9 @@ audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_c
  * (different slots). */
 int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *features, ws_err *e);
 /* Keeps the listed slots in order (dropping the others), writes the index, noise, metadata and
- * checksum, and renames the file into place. Frees w, also on failure (nothing is left behind). */
+ * checksum, and renames the file into place. Frees w, also on failure (nothing is left behind).
+ * A class name, noise name or clip path that is not UTF-8 is WS_EINPUT naming it (escaped); the
+ * source is stored with such bytes escaped. */
 int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents *contents, ws_err *e);
 /* Removes the temporary file and frees w. NULL-safe. */
 void audio_cache_writer_abort(audio_cache_writer *w);

@@ -3,6 +3,7 @@
 #include "audio/corpus.h"
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include "audio/names.h"
 #include "audio/split.h"
 #include "core/json.h"
 
@@ -47,62 +50,128 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-/* Sorted names in dir that pass want(full path, name, is_dir); caller frees. */
-static int list_dir(const char *dir, int want_dirs, char ***out, size_t *n_out, ws_err *e)
+/* One entry of a folder: its name and, for a file named like audio that cannot be a clip, why
+ * ("dir/name: reason"; NULL when it can be). */
+typedef struct {
+    char *name;
+    char *bad;
+} dir_entry;
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
+}
+
+static void free_entries(dir_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) { free(v[i].name); free(v[i].bad); }
+    free(v);
+}
+
+/* Why full (named `name`, with an audio extension) cannot be a clip, into why; 0 when it can.
+ * Such an entry is skipped and counted rather than ignored: a link to nothing or a folder named
+ * x.wav is a mistake the user should hear of, as bad audio is. */
+static int entry_problem(const char *full, const char *name, char *why, size_t len)
+{
+    struct stat st, lst;
+    if (!audio_name_is_utf8(name))
+        snprintf(why, len, "the file name is not valid UTF-8 (clip paths are stored as JSON text)");
+    else if (stat(full, &st) != 0)
+        snprintf(why, len, "%s", errno == ENOENT && lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode)
+                 ? "a symbolic link to nothing (dangling)" : strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        snprintf(why, len, "a directory, expected an audio file");
+    else if (!S_ISREG(st.st_mode))
+        snprintf(why, len, "not a regular file");
+    else
+        return 0;
+    return 1;
+}
+
+/* "full: why" with the path's non-UTF-8 bytes escaped, as the skip message shows it. */
+static char *entry_reason(const char *full, const char *why)
+{
+    char *shown = audio_name_escape(full), *s = NULL;
+    if (shown && asprintf(&s, "%s: %s", shown, why) < 0) s = NULL;
+    free(shown);
+    return s;
+}
+
+/* Sorted entries of dir: its folders (want_dirs), or its files with an audio extension, those that
+ * cannot be clips marked with why (entry_problem). Hidden entries are left out. Caller frees. */
+static int list_dir(const char *dir, int want_dirs, dir_entry **out, size_t *n_out, ws_err *e)
 {
     DIR *d = opendir(dir);
     if (!d) return ws_err_set(e, WS_EINPUT, "%s: cannot open folder: %s", dir, strerror(errno));
-    char **names = NULL;
+    dir_entry *v = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
     int rc = 0;
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.') continue;
-        char *full = join(dir, de->d_name);
-        struct stat st;
-        int ok = full && stat(full, &st) == 0 && (want_dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
-        free(full);
-        if (!ok) continue;
         if (!want_dirs && !audio_has_audio_extension(de->d_name)) continue;
+        char *full = join(dir, de->d_name), why[160];
+        if (!full) { rc = -1; break; }
+        struct stat st;
+        int keep = want_dirs ? stat(full, &st) == 0 && S_ISDIR(st.st_mode) : 1;
+        int bad = !want_dirs && entry_problem(full, de->d_name, why, sizeof why);
+        char *reason = bad ? entry_reason(full, why) : NULL;
+        free(full);
+        if (!keep) continue;
+        if (bad && !reason) { rc = -1; break; }
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
-            char **p = realloc(names, cap * sizeof *p);
-            if (!p) { rc = -1; break; }
-            names = p;
+            dir_entry *p = realloc(v, cap * sizeof *p);
+            if (!p) { free(reason); rc = -1; break; }
+            v = p;
         }
-        if (!(names[n] = strdup(de->d_name))) { rc = -1; break; }
-        n++;
+        v[n] = (dir_entry){strdup(de->d_name), reason};
+        if (!v[n++].name) { rc = -1; break; }
     }
     closedir(d);
     if (rc < 0) {
-        for (size_t i = 0; i < n; i++) free(names[i]);
-        free(names);
+        free_entries(v, n);
         return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", dir);
     }
-    if (n) qsort(names, n, sizeof *names, cmp_str);
-    *out = names;
+    if (n) qsort(v, n, sizeof *v, cmp_entry);
+    *out = v;
     *n_out = n;
     return 0;
 }
 
-static void free_names(char **names, size_t n)
+/* Appends an item, taking path, file and bad (NULL: fine), which are freed on failure. */
+static int push_item(audio_item **items, size_t *n, size_t *cap, char *path, char *file, char *bad,
+                     int label, int split)
 {
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
-}
-
-static int push_item(audio_item **items, size_t *n, size_t *cap, char *path, char *file, int label, int split)
-{
-    if (!path || !file) { free(path); free(file); return -1; }
+    if (!path || !file) { free(path); free(file); free(bad); return -1; }
     if (*n == *cap) {
         size_t nc = *cap ? 2 * *cap : 256;
         audio_item *p = realloc(*items, nc * sizeof *p);
-        if (!p) { free(path); free(file); return -1; }
+        if (!p) { free(path); free(file); free(bad); return -1; }
         *items = p;
         *cap = nc;
     }
-    (*items)[(*n)++] = (audio_item){path, file, label, split};
+    (*items)[(*n)++] = (audio_item){path, file, label, split, bad};
     return 0;
+}
+
+/* Appends the audio files of folder `dir` (recorded as prefix/NAME) to items; those that cannot be
+ * clips go in too, marked bad, to be skipped and counted. */
+static int push_folder(audio_item **items, size_t *n, size_t *cap, const char *dir, const char *prefix,
+                       int label, ws_err *e)
+{
+    dir_entry *files = NULL;
+    size_t n_files = 0;
+    if (list_dir(dir, 0, &files, &n_files, e) < 0) return -1;
+    int rc = 0;
+    for (size_t j = 0; j < n_files && rc == 0; j++) {
+        if (push_item(items, n, cap, join(prefix, files[j].name), join(dir, files[j].name), files[j].bad,
+                      label, AUDIO_SPLIT_TRAIN) < 0)
+            rc = ws_err_set(e, WS_EINTERNAL, "%s: out of memory", dir);
+        files[j].bad = NULL;   /* the item has it, or it was freed */
+    }
+    free_entries(files, n_files);
+    return rc;
 }
 
 /* ---- Speech Commands layout ---- */
@@ -112,22 +181,40 @@ static int cmp_item_path(const void *a, const void *b)
     return strcmp((*(audio_item *const *)a)->path, (*(audio_item *const *)b)->path);
 }
 
+/* Opens the list file at path: 1 when there is none, -1 (e set) when it cannot be read or is not
+ * a regular file (a folder there would read as an empty list), 0 with *f set. */
+static int open_list(const char *path, FILE **f, ws_err *e)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);   /* a FIFO there must not hang the scan */
+    if (fd < 0) {
+        int err = errno;
+        struct stat lst;
+        if (err == ENOENT && lstat(path, &lst) != 0) return 1;
+        return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path,
+                          err == ENOENT ? "a symbolic link to nothing (dangling)" : strerror(err));
+    }
+    struct stat st;
+    const char *bad = fstat(fd, &st) != 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory"
+                      : !S_ISREG(st.st_mode) ? "is not a regular file" : NULL;
+    if (bad) {
+        close(fd);
+        return ws_err_set(e, WS_EINPUT, "%s: %s, expected a text file of CLASS/FILE lines", path, bad);
+    }
+    if (!(*f = fdopen(fd, "r"))) { close(fd); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); }
+    return 0;
+}
+
 /* Applies one list file: every "CLASS/FILE" line sets that clip's split. */
 static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, int split, ws_err *e)
 {
     char *path = join(c->root, name);
     if (!path) return ws_err_set(e, WS_EINTERNAL, "out of memory");
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int missing = errno == ENOENT;
-        if (!missing) ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-        free(path);
-        return missing ? 1 : -1;
-    }
+    FILE *f = NULL;
+    int rc = open_list(path, &f, e);
+    if (rc != 0) { free(path); return rc; }
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
-    int rc = 0;
     while (getline(&line, &cap, f) > 0) {
         lineno++;
         char *s = line, *end;
@@ -136,15 +223,18 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t')) *--end = 0;
         if (!*s) continue;
         char *slash = strchr(s, '/');
-        int known = 0;
-        if (slash) {
-            *slash = 0;
-            for (int k = 0; k < c->n_classes; k++) known |= strcmp(c->classes[k], s) == 0;
-            *slash = '/';
+        if (!slash || slash == s || !slash[1]) {
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s': expected CLASS/FILE, a clip's path in its class folder",
+                            path, lineno, s);
+            break;
         }
+        int known = 0;
+        *slash = 0;
+        for (int k = 0; k < c->n_classes; k++) known |= strcmp(c->classes[k], s) == 0;
+        *slash = '/';
         if (!known) {
-            int len = slash ? (int)(slash - s) : (int)strlen(s);
-            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%.*s' (no such class folder)", path, lineno, len, s);
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%.*s' (no such class folder)", path, lineno,
+                            (int)(slash - s), s);
             break;
         }
         audio_item key = {.path = s}, *kp = &key;
@@ -163,44 +253,47 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
     return rc;
 }
 
+/* The class folders: every folder but _background_noise_ (torchaudio's SPEECHCOMMANDS excludes
+ * only that one, so _unknown_ and _silence_ are classes). Their names go into the cache as JSON
+ * text, so a name that is not UTF-8 is an error naming the folder. */
+static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err *e)
+{
+    if (!(c->classes = calloc(n_dirs + 1, sizeof(char *)))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    for (size_t i = 0; i < n_dirs; i++) {
+        if (strcmp(dirs[i].name, AUDIO_NOISE_LABEL) == 0) continue;
+        if (!audio_name_is_utf8(dirs[i].name)) {
+            char *full = join(c->root, dirs[i].name), *shown = full ? audio_name_escape(full) : NULL;
+            ws_err_set(e, WS_EINPUT, "%s: the class folder's name is not valid UTF-8; expected a UTF-8 name "
+                       "(class names are stored as JSON text)", shown ? shown : dirs[i].name);
+            free(full); free(shown);
+            return -1;
+        }
+        if (!(c->classes[c->n_classes++] = strdup(dirs[i].name))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    }
+    return 0;
+}
+
 static int scan_layout(audio_corpus *c, ws_err *e)
 {
-    char **dirs = NULL;
+    dir_entry *dirs = NULL;
     size_t n_dirs = 0, cap = 0, noise_cap = 0;
     if (list_dir(c->root, 1, &dirs, &n_dirs, e) < 0) return -1;
     int rc = -1;
-    c->classes = calloc(n_dirs + 1, sizeof(char *));
-    if (!c->classes) goto oom;
-    for (size_t i = 0; i < n_dirs; i++)
-        if (dirs[i][0] != '_') c->classes[c->n_classes++] = strdup(dirs[i]);
+    if (scan_classes(c, dirs, n_dirs, e) < 0) goto out;
     for (int k = 0; k < c->n_classes; k++) {
-        if (!c->classes[k]) goto oom;
-        char *dir = join(c->root, c->classes[k]), **files = NULL;
-        size_t n_files = 0;
+        char *dir = join(c->root, c->classes[k]);
         if (!dir) goto oom;
-        if (list_dir(dir, 0, &files, &n_files, e) < 0) { free(dir); goto out; }
-        for (size_t j = 0; j < n_files; j++) {
-            char *rel = join(c->classes[k], files[j]);
-            if (push_item(&c->clips, &c->n_clips, &cap, rel, join(dir, files[j]), k, AUDIO_SPLIT_TRAIN) < 0) {
-                free_names(files, n_files); free(dir); goto oom;
-            }
-        }
-        free_names(files, n_files);
+        int r = push_folder(&c->clips, &c->n_clips, &cap, dir, c->classes[k], k, e);
         free(dir);
+        if (r < 0) goto out;
     }
     char *noise_dir = join(c->root, AUDIO_NOISE_LABEL);
     struct stat st;
     if (!noise_dir) goto oom;
-    if (stat(noise_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-        char **files = NULL;
-        size_t n_files = 0;
-        if (list_dir(noise_dir, 0, &files, &n_files, e) < 0) { free(noise_dir); goto out; }
-        for (size_t j = 0; j < n_files; j++)
-            if (push_item(&c->noise, &c->n_noise, &noise_cap, join(AUDIO_NOISE_LABEL, files[j]),
-                          join(noise_dir, files[j]), -1, AUDIO_SPLIT_TRAIN) < 0) {
-                free_names(files, n_files); free(noise_dir); goto oom;
-            }
-        free_names(files, n_files);
+    if (stat(noise_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+        push_folder(&c->noise, &c->n_noise, &noise_cap, noise_dir, AUDIO_NOISE_LABEL, -1, e) < 0) {
+        free(noise_dir);
+        goto out;
     }
     free(noise_dir);
 
@@ -225,7 +318,7 @@ static int scan_layout(audio_corpus *c, ws_err *e)
 oom:
     rc = ws_err_set(e, WS_EINTERNAL, "%s: out of memory", c->root);
 out:
-    free_names(dirs, n_dirs);
+    free_entries(dirs, n_dirs);
     return rc;
 }
 
@@ -273,11 +366,11 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
                 free(file);
                 rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno, split_s);
             } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0) {
-                if (push_item(&c->noise, &c->n_noise, &noise_cap, strdup(path), file, -1, AUDIO_SPLIT_TRAIN) < 0)
+                if (push_item(&c->noise, &c->n_noise, &noise_cap, strdup(path), file, NULL, -1, AUDIO_SPLIT_TRAIN) < 0)
                     rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
             } else {
                 int k = class_index(&c->classes, &c->n_classes, label);
-                if (k < 0 || push_item(&c->clips, &c->n_clips, &clip_cap, strdup(path), file, k, split) < 0)
+                if (k < 0 || push_item(&c->clips, &c->n_clips, &clip_cap, strdup(path), file, NULL, k, split) < 0)
                     rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
             }
         }
@@ -323,7 +416,7 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
 
 static void free_items(audio_item *items, size_t n)
 {
-    for (size_t i = 0; i < n; i++) { free(items[i].path); free(items[i].file); }
+    for (size_t i = 0; i < n; i++) { free(items[i].path); free(items[i].file); free(items[i].bad); }
     free(items);
 }
 

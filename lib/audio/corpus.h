@@ -3,9 +3,12 @@
  *   a Speech Commands layout: INPUT/CLASS/FILE (one folder per class, names sorted), the
  *     optional INPUT/validation_list.txt and INPUT/testing_list.txt ("CLASS/FILE" per line; every
  *     other clip is train), INPUT/_background_noise_/ (noise files); without list files the
- *     split comes from Speech Commands' which_set rule (10 % validation, 10 % test). Other
- *     folders starting with '_' or '.', hidden files and files without an audio extension are
- *     ignored. Or
+ *     split comes from Speech Commands' which_set rule (10 % validation, 10 % test). Every other
+ *     folder is a class, _unknown_ and _silence_ too (torchaudio's SPEECHCOMMANDS leaves out only
+ *     _background_noise_); hidden folders and files, and files without an audio extension, are
+ *     ignored. A class folder whose name is not UTF-8 is an error; an entry with an audio
+ *     extension that cannot be a clip (a name that is not UTF-8, a link to nothing, a directory,
+ *     not a regular file) is listed with `bad` set, for the featurizer to skip and count. Or
  *   a JSONL manifest: one {"path", "label", "split"} object per line (other keys ignored; path
  *     relative to the manifest's folder unless absolute; split "train", "validation" or "test",
  *     absent: the which_set rule on the file name; label "_background_noise_": a noise file).
@@ -22,6 +25,7 @@ typedef struct audio_item {
     char *file;            /* what to open */
     int label;             /* class id; -1 for noise */
     int split;             /* AUDIO_SPLIT_*; train for noise */
+    char *bad;             /* "FILE: why" when the scan found it unusable (skip it); NULL when fine */
 } audio_item;
 
 typedef struct audio_corpus {
@@ -36,8 +40,9 @@ typedef struct audio_corpus {
     size_t n_noise;
 } audio_corpus;
 
-/* Scans a folder or a manifest. Errors (WS_EINPUT): a missing input, an unreadable folder, an
- * unknown label or clip in a list file ("FILE:LINE: ..."), a bad manifest line, no clips. */
+/* Scans a folder or a manifest. Errors (WS_EINPUT): a missing input, an unreadable folder, a class
+ * folder name that is not UTF-8, a list file that is not a regular file, a list line that is not
+ * CLASS/FILE or names an unknown label or clip ("FILE:LINE: ..."), a bad manifest line, no clips. */
 int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e);
 void audio_corpus_release(audio_corpus *c);
 /* 1 when the file name ends in an extension of a format libsndfile reads (wav, flac, ogg, ...). */

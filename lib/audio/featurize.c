@@ -3,7 +3,9 @@
  * the next item with an atomic counter and writes a clip's features into its own slot of the
  * cache file, so the order of the file never depends on the threads. */
 #include "audio/featurize.h"
+#include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,34 +48,67 @@ static void set_fatal(job *j, const ws_err *e)
     atomic_store(&j->abort, 1);
 }
 
+/* Marks item i bad with why: 1, or -1 (e set) when out of memory. */
+static int skip_item(job *j, size_t i, const char *why, ws_err *e)
+{
+    j->why[i] = strdup(why);
+    return j->why[i] ? 1 : (ws_err_set(e, WS_EINTERNAL, "out of memory"), -1);
+}
+
+/* Finite samples can still give infinite power (a float WAV with samples of 1e30: |X|^2 overflows
+ * float32), and a cache of Inf or NaN would poison every batch it is drawn into: such a file is
+ * bad audio. 0 when feat[0..n) is all finite, else why (naming the first bad frame and the peak
+ * sample) and 1. */
+static int features_not_finite(const float *feat, size_t n, int n_mels, const float *x, size_t n_x,
+                               const char *file, char *why, size_t len)
+{
+    size_t at = 0;
+    while (at < n && isfinite(feat[at])) at++;
+    if (at == n) return 0;
+    float peak = 0;
+    for (size_t k = 0; k < n_x; k++) peak = fmaxf(peak, fabsf(x[k]));
+    snprintf(why, len, "%s: the mel power is not finite (from frame %zu): samples reach %g, expected audio "
+             "within [-1, 1]", file, at / (size_t)n_mels, (double)peak);
+    return 1;
+}
+
 /* One item: 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). */
 static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, float *clip, float *feat, ws_err *e)
 {
     const audio_item *it = item_of(j, i);
+    if (it->bad) return skip_item(j, i, it->bad, e);   /* found unusable by the corpus scan */
     int is_noise = i < j->corpus->n_noise;
     size_t clip_n = audio_feat_clip_samples(j->cfg);
     audio_decoded d;
     ws_err ie = {0};
+    char why[sizeof ie.msg];
     int rc = audio_decode(dec, it->file, is_noise ? 0 : j->cfg->clip_seconds + 0.05, &d, &ie);
     if (rc == 0 && is_noise && audio_feat_frames(j->cfg, d.n) == 0)
         rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu samples)", it->file, d.n);
     if (rc < 0) {
         if (ie.kind != WS_EINPUT) { *e = ie; return -1; }
-        j->why[i] = strdup(ie.msg);
-        return j->why[i] ? 1 : (ws_err_set(e, WS_EINTERNAL, "out of memory"), -1);
+        return skip_item(j, i, ie.msg, e);
     }
     j->bytes[i] = d.file_bytes;
+    size_t n_mels = (size_t)j->cfg->n_mels;
     if (is_noise) {
         size_t frames = audio_feat_frames(j->cfg, d.n);
-        float *p = malloc(sizeof(float) * frames * (size_t)j->cfg->n_mels);
+        float *p = malloc(sizeof(float) * frames * n_mels);
         if (!p) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", it->file);
         if (audio_melspec_compute(ms, d.samples, d.n, p, e) < 0) { free(p); return -1; }
+        if (features_not_finite(p, frames * n_mels, j->cfg->n_mels, d.samples, d.n, it->file, why, sizeof why)) {
+            free(p);
+            return skip_item(j, i, why, e);
+        }
         j->noise_power[i] = p;
         j->noise_frames[i] = frames;
         return 0;
     }
     audio_fit_length(d.samples, d.n, clip, clip_n);
-    if (audio_melspec_compute(ms, clip, clip_n, feat, e) < 0) return -1;
+    long frames = audio_melspec_compute(ms, clip, clip_n, feat, e);
+    if (frames < 0) return -1;
+    if (features_not_finite(feat, (size_t)frames * n_mels, j->cfg->n_mels, clip, clip_n, it->file, why, sizeof why))
+        return skip_item(j, i, why, e);
     return audio_cache_writer_put(j->w, i - j->corpus->n_noise, feat, e);
 }
 
@@ -135,15 +170,18 @@ static int run_workers(job *j, const audio_featurize_opts *o, ws_err *e)
     return 0;
 }
 
-static uint64_t inputs_hash(const job *j, const audio_cache_entry *clips, size_t n_clips)
+/* The hash of the settings and the kept inputs (see cache.h); -1 (e set) when the settings cannot
+ * be put in text, since a hash without them would match a cache of other settings. */
+static int inputs_hash(const job *j, const audio_cache_entry *clips, size_t n_clips, uint64_t *out, ws_err *e)
 {
     audio_hash64_ctx h;
     audio_hash64_init(&h, 0);
     json_t *cj = audio_feat_config_to_json(j->cfg);
     char *text = cj ? ws_json_canonical(cj) : NULL;
-    if (text) audio_hash64_update(&h, text, strlen(text) + 1);
-    free(text);
     json_decref(cj);
+    if (!text) return ws_err_set(e, WS_EINTERNAL, "inputs hash: out of memory");
+    audio_hash64_update(&h, text, strlen(text) + 1);
+    free(text);
     char buf[64];
     for (size_t i = 0; i < n_clips; i++) {
         const char *p = clips[i].path, *cls = j->corpus->classes[clips[i].label];
@@ -159,7 +197,8 @@ static uint64_t inputs_hash(const job *j, const audio_cache_entry *clips, size_t
         int len = snprintf(buf, sizeof buf, "noise %lld", j->bytes[k]);
         audio_hash64_update(&h, buf, (size_t)len + 1);
     }
-    return audio_hash64_final(&h);
+    *out = audio_hash64_final(&h);
+    return 0;
 }
 
 static const char *base_name(const char *p)
@@ -200,8 +239,9 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     if (r->n_clips == 0) {
         ws_err_set(e, WS_EINPUT, "%s: no usable audio clips (%zu skipped)", c->root, r->n_skipped);
         audio_cache_writer_abort(j->w);
+    } else if (inputs_hash(j, clips, r->n_clips, &r->inputs_hash, e) < 0) {
+        audio_cache_writer_abort(j->w);
     } else {
-        r->inputs_hash = inputs_hash(j, clips, r->n_clips);
         audio_cache_contents cc = {
             .class_names = (const char *const *)c->classes, .n_classes = c->n_classes,
             .clips = clips, .n_clips = r->n_clips, .noise = noise, .n_noise = r->n_noise,

@@ -91,6 +91,21 @@ void audio_melbank_release(audio_melbank *fb)
     memset(fb, 0, sizeof *fb);
 }
 
+int audio_melbank_check(const audio_feat_config *c, const char *where, char *msg, size_t len, ws_err *e)
+{
+    audio_melbank fb;
+    if (audio_melbank_init(&fb, c, e) < 0) return -1;
+    int empty = 0;
+    for (int m = 0; m < fb.n_mels; m++) empty += fb.count[m] == 0;
+    audio_melbank_release(&fb);
+    if (empty > 0)
+        snprintf(msg, len, "%s.n_mels: %d mel filters, %d of them all zero: n_fft %d gives %d frequency bins at "
+                 "sample_rate %d Hz, too few between f_min %g Hz and f_max %g Hz; those bands will be zero (fewer "
+                 "mels, a larger n_fft or a wider f_min..f_max avoid them)", where, c->n_mels, empty, c->n_fft,
+                 audio_feat_n_freqs(c), c->sample_rate, c->f_min, c->f_max);
+    return empty;
+}
+
 void audio_melbank_apply(const audio_melbank *fb, const float *power, float *mel)
 {
     for (int m = 0; m < fb->n_mels; m++) {

@@ -22,6 +22,12 @@ typedef struct audio_melbank {
 
 int audio_melbank_init(audio_melbank *fb, const audio_feat_config *c, ws_err *e);
 void audio_melbank_release(audio_melbank *fb);
+/* The number of all-zero filters in the bank the settings give (more mels than the FFT bins
+ * between f_min and f_max can feed), -1 on error (e set). When there are some, msg holds the
+ * warning ("WHERE.n_mels: ...", naming how many and the n_fft, sample rate, f_min and f_max):
+ * as torchaudio, which warns "At least one mel filterbank has all zero values", such settings
+ * are used, their empty bands zero in every clip. */
+int audio_melbank_check(const audio_feat_config *c, const char *where, char *msg, size_t len, ws_err *e);
 /* mel[m] = sum_k fb[k][m] * power[k]; power [n_freqs], mel [n_mels]. */
 void audio_melbank_apply(const audio_melbank *fb, const float *power, float *mel);
 /* The dense matrix [n_freqs][n_mels], as torchaudio.functional.melscale_fbanks returns it. */

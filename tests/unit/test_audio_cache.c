@@ -1,12 +1,13 @@
 /* test_audio_cache.c — the feature cache: write (with a skipped slot and noise streams), map and
  * read back every field, describe and dump, settings comparison, and the failure paths: a flipped
  * byte (checksum), a truncated file, an unknown version, not a cache, an unwritable place, abort
- * leaving nothing behind. */
+ * leaving nothing behind; names that are not UTF-8. */
 #include <dirent.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "audio/cache.h"
+#include "audio/names.h"
 #include "harness.h"
 
 static char dir[256];
@@ -88,13 +89,13 @@ static void test_roundtrip(void)
     other.mel_scale = AUDIO_MEL_SLANEY;
     CHECK(audio_cache_check_config(&c, "a.feat", &other, &e) < 0 && strstr(e.msg, "mel_scale"), "%.300s", e.msg);
 
-    json_t *d = audio_cache_describe(&c, "a.feat");
+    json_t *d = audio_cache_describe(&c, "a.feat", &e);
     CHECK(d && json_integer_value(json_object_get(d, "clips")) == 4, "describe clips");
     CHECK(json_integer_value(json_object_get(json_object_get(json_object_get(d, "counts"), "yes"), "test")) == 1,
           "describe counts");
     CHECK(json_integer_value(json_object_get(json_object_get(d, "features"), "n_fft")) == 512, "describe settings");
     json_decref(d);
-    json_t *u = audio_cache_dump_clip(&c, 1);
+    json_t *u = audio_cache_dump_clip(&c, 1, &e);
     CHECK(u && !strcmp(json_string_value(json_object_get(u, "label")), "yes") &&
           !strcmp(json_string_value(json_object_get(u, "split")), "validation") &&
           json_array_size(json_object_get(u, "mel_power")) == 101 &&
@@ -207,6 +208,59 @@ static void test_writer_failures(void)
     CHECK(n == 0, "abort left %d files behind", n);
 }
 
+/* Names are JSON text in the cache: the UTF-8 check takes what jansson takes, the escape shows
+ * the rest as \xNN, and the writer refuses a class name, noise name or clip path that is not
+ * UTF-8 with a message naming it, leaving no file (it used to drop it and write a cache no
+ * reader could open). */
+static void test_names_utf8(void)
+{
+    static const struct { const char *s; int ok; const char *shown; } cases[] = {
+        {"yes", 1, "yes"}, {"caf\xc3\xa9", 1, "caf\xc3\xa9"}, {"\xf0\x9f\x8e\xa4", 1, "\xf0\x9f\x8e\xa4"},
+        {"caf\xe9", 0, "caf\\xe9"}, {"\xc0\x80", 0, "\\xc0\\x80"}, {"\xed\xa0\x80", 0, "\\xed\\xa0\\x80"},
+        {"\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80"}, {"a\xe2\x82", 0, "a\\xe2\\x82"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *shown = audio_name_escape(cases[i].s);
+        json_t *j = json_string(cases[i].s);
+        CHECK(audio_name_is_utf8(cases[i].s) == cases[i].ok && (j != NULL) == cases[i].ok, "case %zu: utf8 %d, jansson %d",
+              i, audio_name_is_utf8(cases[i].s), j != NULL);
+        CHECK(shown && !strcmp(shown, cases[i].shown) && audio_name_is_utf8(shown), "case %zu shown as %s", i, shown);
+        json_decref(j);
+        free(shown);
+    }
+    ws_err e = {0};
+    float *f = calloc(clip_floats, sizeof(float));
+    static const char *const bad_class[] = {"caf\xe9", "yes"}, *const good_class[] = {"no", "yes"};
+    audio_cache_entry ok_clip[] = {{0, 0, 0, "no/a.wav"}}, bad_clip[] = {{0, 0, 0, "no/caf\xe9.wav"}};
+    audio_cache_noise bad_noise[] = {{"bl\xe9.wav", f, 1}};
+    struct { const char *const *classes; audio_cache_entry *clip; audio_cache_noise *noise; const char *says; } runs[] = {
+        {bad_class, ok_clip, NULL, "class name \"caf\\xe9\" is not valid UTF-8"},
+        {good_class, bad_clip, NULL, "clip path \"no/caf\\xe9.wav\" is not valid UTF-8"},
+        {good_class, ok_clip, bad_noise, "noise file name \"bl\\xe9.wav\" is not valid UTF-8"},
+    };
+    for (size_t r = 0; r < sizeof runs / sizeof *runs; r++) {
+        audio_cache_writer *w = audio_cache_writer_open(tmp_path("u8.feat"), &cfg, 1, &e);
+        CHECK(w && audio_cache_writer_put(w, 0, f, &e) == 0, "%.300s", e.msg);
+        if (!w) break;
+        audio_cache_contents c = {runs[r].classes, 2, runs[r].clip, 1, runs[r].noise, runs[r].noise ? 1 : 0,
+                                  "corpus/\xe9", "test", 0};
+        CHECK(audio_cache_writer_commit(w, &c, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, runs[r].says) &&
+              access(tmp_path("u8.feat"), F_OK) != 0, "run %zu: %.300s", r, e.msg);
+    }
+    /* a source path that is not UTF-8 is only a note: stored escaped */
+    audio_cache_writer *w = audio_cache_writer_open(tmp_path("src.feat"), &cfg, 1, &e);
+    CHECK(w && audio_cache_writer_put(w, 0, f, &e) == 0, "%.300s", e.msg);
+    audio_cache_contents c = {good_class, 2, ok_clip, 1, NULL, 0, "corpus/\xe9", "test", 0};
+    audio_cache rc;
+    CHECK(w && audio_cache_writer_commit(w, &c, &e) == 0 && audio_cache_open(&rc, tmp_path("src.feat"), 0, &e) == 0 &&
+          !strcmp(rc.source, "corpus/\\xe9"), "source: %.300s", e.msg);
+    json_t *d = rc.map_ ? audio_cache_describe(&rc, "out\xe9.feat", &e) : NULL;
+    CHECK(d && !strcmp(json_string_value(json_object_get(d, "path")), "out\\xe9.feat"), "describe path: %.300s", e.msg);
+    json_decref(d);
+    audio_cache_close(&rc);
+    free(f);
+}
+
 int main(void)
 {
     setup();
@@ -214,6 +268,7 @@ int main(void)
     RUN(test_deterministic);
     RUN(test_corruption);
     RUN(test_writer_failures);
+    RUN(test_names_utf8);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);

@@ -173,28 +173,35 @@ static void test_corpus_layout(void)
     write_wav("c/yes/s2_nohash_0.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
     write_wav("c/no/s1_nohash_1.flac", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
     write_wav("c/_background_noise_/n.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
-    write_wav("c/_other_/ignored.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);
+    write_wav("c/_other_/o1_nohash_0.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600);   /* a class: only _background_noise_ is not */
     write_text("c/yes/notes.txt", "ignored\n");
     write_text("c/_background_noise_/README.md", "ignored\n");
     audio_corpus c;
     ws_err e = {0};
     CHECK(audio_corpus_scan(&c, path_of("c/"), &e) == 0, "%.300s", e.msg);
-    CHECK(c.n_classes == 2 && !strcmp(c.classes[0], "no") && !strcmp(c.classes[1], "yes"), "classes");
-    CHECK(c.n_clips == 3 && c.n_noise == 1 && !strcmp(c.noise[0].path, "_background_noise_/n.wav"), "items %zu %zu", c.n_clips, c.n_noise);
-    CHECK(!strcmp(c.clips[0].path, "no/s1_nohash_1.flac") && c.clips[0].label == 0 && !strcmp(c.split_rule, "which_set"), "first clip");
+    CHECK(c.n_classes == 3 && !strcmp(c.classes[0], "_other_") && !strcmp(c.classes[1], "no") && !strcmp(c.classes[2], "yes"),
+          "classes");
+    CHECK(c.n_clips == 4 && c.n_noise == 1 && !strcmp(c.noise[0].path, "_background_noise_/n.wav"), "items %zu %zu", c.n_clips, c.n_noise);
+    CHECK(!strcmp(c.clips[0].path, "_other_/o1_nohash_0.wav") && c.clips[0].label == 0 &&
+          !strcmp(c.clips[1].path, "no/s1_nohash_1.flac") && c.clips[1].label == 1 && !strcmp(c.split_rule, "which_set"),
+          "first clips");
+    for (size_t i = 0; i < c.n_clips; i++) CHECK(c.clips[i].bad == NULL, "%s marked bad", c.clips[i].path);
     for (size_t i = 0; i < c.n_clips; i++)
         CHECK(c.clips[i].split == audio_which_set(c.clips[i].path, 10, 10), "which_set of %s", c.clips[i].path);
     audio_corpus_release(&c);
     write_text("c/testing_list.txt", "yes/s2_nohash_0.wav\n");
     CHECK(audio_corpus_scan(&c, path_of("c"), &e) == 0, "%.300s", e.msg);
-    CHECK(!strcmp(c.split_rule, "lists") && c.clips[2].split == AUDIO_SPLIT_TEST && c.clips[0].split == AUDIO_SPLIT_TRAIN &&
-          c.clips[1].split == AUDIO_SPLIT_TRAIN, "list splits");
+    CHECK(!strcmp(c.split_rule, "lists") && c.clips[3].split == AUDIO_SPLIT_TEST && c.clips[0].split == AUDIO_SPLIT_TRAIN &&
+          c.clips[1].split == AUDIO_SPLIT_TRAIN && c.clips[2].split == AUDIO_SPLIT_TRAIN, "list splits");
     audio_corpus_release(&c);
     write_text("c/validation_list.txt", "yes/s2_nohash_0.wav\n");
     CHECK(audio_corpus_scan(&c, path_of("c"), &e) < 0 && strstr(e.msg, "in both"), "listed twice: %.300s", e.msg);
-    write_text("c/validation_list.txt", "\n_other_/ignored.wav\n");
+    write_text("c/validation_list.txt", "\n_other_/o1_nohash_0.wav\nmaybe/x.wav\n");
     CHECK(audio_corpus_scan(&c, path_of("c"), &e) < 0 && e.kind == WS_EINPUT &&
-          strstr(e.msg, "validation_list.txt:2: unknown label '_other_'"), "unknown label: %.300s", e.msg);
+          strstr(e.msg, "validation_list.txt:3: unknown label 'maybe'"), "unknown label: %.300s", e.msg);
+    write_text("c/validation_list.txt", "yes\n");
+    CHECK(audio_corpus_scan(&c, path_of("c"), &e) < 0 && e.kind == WS_EINPUT &&
+          strstr(e.msg, "validation_list.txt:1: 'yes': expected CLASS/FILE"), "no slash: %.300s", e.msg);
 }
 
 int main(void)

@@ -1,0 +1,15 @@
+/* names.h — file names as text. A POSIX file name is any bytes; the cache's metadata, the
+ * summary line and --describe/--dump are JSON, which holds only UTF-8 (jansson's json_string
+ * returns NULL for anything else). Names go in only when they are UTF-8; messages show the
+ * others with their bad bytes escaped. */
+#ifndef WS_AUDIO_NAMES_H
+#define WS_AUDIO_NAMES_H
+
+/* 1 when s is valid UTF-8 as jansson takes it (no overlong forms, surrogates or code points
+ * above U+10FFFF), 0 otherwise. */
+int audio_name_is_utf8(const char *s);
+/* s with every byte that is not part of valid UTF-8 written as \xNN ("caf\xe9"), so it can be
+ * printed and stored as JSON. A new string (free it); NULL when out of memory. */
+char *audio_name_escape(const char *s);
+
+#endif
