@@ -33,9 +33,10 @@ static void usage(void)
            "  --seed S           study seed for this call (default: the config's sampler.seed,\n"
            "                     else one drawn when the study was created and kept in it)\n"
            "  --fixed FILE       fix parameters to the values in FILE (a trial line, e.g. from\n"
-           "                     `report --best`, or a JSON object of params)\n"
+           "                     `report --best`, or a JSON object of params); a conditional one\n"
+           "                     the trial leaves inactive is dropped, as in Optuna\n"
            "  --enqueue FILE     queue the parameter sets in FILE (JSON lines) as WAITING trials\n"
-           "                     instead of sampling; later suggests claim them first\n"
+           "                     instead of sampling, all or none; later suggests claim them first\n"
            "  --grace SECONDS    fail RUNNING trials silent for longer (default: the config's\n"
            "                     heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG\n"
@@ -138,7 +139,9 @@ fail:
     return -1;
 }
 
-static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
+/* Reads every line of the --enqueue FILE into *sets (an array of parameter objects) and checks
+ * each against the space, so that a bad line is found before anything is queued. */
+static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *e)
 {
     FILE *f = fopen(path, "r");
     if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path);
@@ -152,26 +155,45 @@ static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
         json_t *j = ws_json_load_string(line, where, e);
         ws_param *p = NULL;
         size_t n = 0;
-        int64_t id;
-        int number;
-        rc = !j || params_from_json(&c->cfg.space, params_of(j), where, &p, &n, e)
-             || ws_store_begin(c->store, e);
-        if (!rc) {
-            rc = ws_store_trial_create(c->store, &c->study, WS_WAITING, NULL, 0, &id, &number, e)
-                 || ws_store_trial_attr_set(c->store, id, 1, "fixed_params", params_of(j), e);
-            if (rc) ws_store_rollback(c->store); else rc = ws_store_commit(c->store, e);
-        }
-        if (!rc) {
-            json_t *out = json_pack("{s:s,s:i,s:s,s:O}", "study", c->study.name, "trial", number, "state", "WAITING",
-                                    "params", params_of(j));
-            ws_json_print_line(stdout, out);
-            json_decref(out);
-        }
+        rc = !j || params_from_json(&c->cfg.space, params_of(j), where, &p, &n, e);
+        if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
         json_decref(j);
     }
     free(line);
     fclose(f);
+    return rc ? -1 : 0;
+}
+
+/* Queues the parameter sets of FILE as WAITING trials, all in one transaction: a bad line
+ * queues none of them, so the fixed file can simply be given again. */
+static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
+{
+    json_t *sets = json_array(), *set;
+    size_t n_sets, i;
+    int rc = enqueue_read(c, path, sets, e);
+    n_sets = json_array_size(sets);
+    int *numbers = calloc(n_sets ? n_sets : 1, sizeof *numbers);
+    if (!rc && !numbers) rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!rc && n_sets) {
+        rc = ws_store_begin(c->store, e);
+        for (i = 0; !rc && i < n_sets; i++) {
+            int64_t id;
+            rc = ws_store_trial_create(c->store, &c->study, WS_WAITING, NULL, 0, &id, &numbers[i], e)
+                 || ws_store_trial_attr_set(c->store, id, 1, "fixed_params", json_array_get(sets, i), e);
+            if (rc) ws_store_rollback(c->store);
+        }
+        if (!rc) rc = ws_store_commit(c->store, e);
+    }
+    if (!rc)   /* the lines, once all of them are committed */
+        json_array_foreach(sets, i, set) {
+            json_t *out = json_pack("{s:s,s:i,s:s,s:O}", "study", c->study.name, "trial", numbers[i],
+                                    "state", "WAITING", "params", set);
+            ws_json_print_line(stdout, out);
+            json_decref(out);
+        }
+    free(numbers);
+    json_decref(sets);
     return rc ? -1 : 0;
 }
 
@@ -301,6 +323,8 @@ int main(int argc, char **argv)
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
         || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e))
         goto fail;
+    for (size_t i = 0; i < json_array_size(c.cfg.space.warnings); i++)   /* as Optuna's warnings */
+        ws_cli_warn("%s", json_string_value(json_array_get(c.cfg.space.warnings, i)));
     if (study) {   /* the kept config names the study it belongs to */
         json_t *name = *study && strlen(study) <= 512 ? json_string(study) : NULL;
         if (!name) {

@@ -170,6 +170,9 @@ double ws_sample_uniform(const ws_dist *d, ws_rng *rng)
 {
     double u = ws_rng_uniform(rng);
     if (d->kind == WS_DIST_CATEGORICAL) return (double)ws_rng_below(rng, ws_dist_n_choices(d));
+    /* low == high: Optuna's single value; exp(log(low)) could miss it by an ulp. The draw above
+     * still happens, so the parameters after it get the same values as before. */
+    if (!(d->low < d->high)) return d->low;
     if (d->step > 0) {
         /* a uniform choice among the grid points (log-int: uniform in log space, then snapped) */
         if (d->log) {
@@ -214,13 +217,43 @@ int ws_random_suggest(const ws_space *sp, uint64_t seed, ws_param **params, size
     return 0;
 }
 
+int ws_sampler_inactive(const ws_space *sp, const ws_param *params, size_t n, size_t k)
+{
+    int i = ws_space_find(sp, params[k].name);
+    return i >= 0 && !ws_space_active(sp, (size_t)i, params, n);
+}
+
+int ws_sampler_drop_inactive(const ws_space *sp, ws_param *params, size_t *n)
+{
+    /* decide for all first: a parent's value must still be there when its child is judged */
+    unsigned char *off = calloc(*n ? *n : 1, 1);
+    if (!off) return -1;
+    for (size_t k = 0; k < *n; k++) off[k] = (unsigned char)ws_sampler_inactive(sp, params, *n, k);
+    size_t kept = 0;
+    for (size_t k = 0; k < *n; k++) {
+        if (off[k]) {
+            free(params[k].name);
+            ws_dist_release(&params[k].dist);
+        } else params[kept++] = params[k];
+    }
+    *n = kept;
+    free(off);
+    return 0;
+}
+
 int ws_sampler_suggest(const ws_sampler_cfg *cfg, const ws_space *sp, const ws_history *h,
                        uint64_t seed, ws_param **params, size_t *n_params, ws_err *e)
 {
-    if (!strcmp(cfg->name, "random")) return ws_random_suggest(sp, seed, params, n_params, e);
-    ws_history_view view;
-    if (ws_pruner_history_view(h->pruner, h, h->number, &view, e)) return -1;
-    int rc = ws_tpe_suggest(cfg, sp, &view.h, seed, params, n_params, e);
-    ws_history_view_release(&view);
+    int rc;
+    if (!strcmp(cfg->name, "random")) rc = ws_random_suggest(sp, seed, params, n_params, e);
+    else {
+        ws_history_view view;
+        if (ws_pruner_history_view(h->pruner, h, h->number, &view, e)) return -1;
+        rc = ws_tpe_suggest(cfg, sp, &view.h, seed, params, n_params, e);
+        ws_history_view_release(&view);
+    }
+    /* A fixed value counts only if the trial asks for that parameter (Optuna's fixed_params
+     * are read by suggest_*): one whose condition the trial's values leave off goes. */
+    if (!rc && ws_sampler_drop_inactive(sp, *params, n_params)) rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
     return rc;
 }

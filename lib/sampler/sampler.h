@@ -87,14 +87,21 @@ int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, 
 
 /* Chooses values for every active parameter of sp that *params does not already hold (fixed or
  * enqueued values stay as given and count as parents for conditional parameters). Appends to
- * *params (realloc'd; each entry owns its name and dist). `seed` is the trial's own seed.
- * When h->pruner is a hyperband pruner, only the trials of bracket(h->number) are seen. */
+ * *params (realloc'd; each entry owns its name and dist). Then, as in Optuna (a fixed value is
+ * used only when the objective suggests that parameter), drops the given values of parameters
+ * of sp that are inactive under the trial's final values; names outside sp stay. `seed` is the
+ * trial's own seed. When h->pruner is a hyperband pruner, only the trials of
+ * bracket(h->number) are seen. */
 int ws_sampler_suggest(const ws_sampler_cfg *cfg, const ws_space *sp, const ws_history *h,
                        uint64_t seed, ws_param **params, size_t *n_params, ws_err *e);
 
 /* Draws one value of d uniformly (log-uniformly when d->log), on d's step grid. Shared by the
  * random sampler and TPE's start-up phase. */
 double ws_sample_uniform(const ws_dist *d, ws_rng *rng);
+/* Whether params[k] is a parameter of sp that is inactive given params[0..n). */
+int ws_sampler_inactive(const ws_space *sp, const ws_param *params, size_t n, size_t k);
+/* Removes (and frees) the params of sp that are inactive given the others; -1: out of memory. */
+int ws_sampler_drop_inactive(const ws_space *sp, ws_param *params, size_t *n);
 /* Appends one param (copies name and dist) to a params array. */
 int ws_sampler_append(ws_param **params, size_t *n, const char *name, const ws_dist *d, double internal, ws_err *e);
 

@@ -413,20 +413,28 @@ out:
 }
 
 /* Whether the params chosen (*params) equal those of another trial that holds a configuration
- * (every non-FAIL trial): same names, same internal values. */
-static int duplicate_of_some_trial(const ws_history *h, const ws_param *p, size_t n)
+ * (every non-FAIL trial): same names, same internal values. Fixed values left inactive are not
+ * compared: ws_sampler_suggest drops them before the trial is stored. */
+static int duplicate_of_some_trial(const ws_space *sp, const ws_history *h, const ws_param *p, size_t n)
 {
-    for (size_t k = 0; h->trials && k < h->trials->n; k++) {
+    unsigned char *off = malloc(n ? n : 1);
+    size_t n_active = 0;
+    int dup = 0;
+    if (!off) return 0;   /* out of memory: accept the draw rather than fail the trial */
+    for (size_t i = 0; i < n; i++) n_active += !(off[i] = (unsigned char)ws_sampler_inactive(sp, p, n, i));
+    for (size_t k = 0; !dup && h->trials && k < h->trials->n; k++) {
         const ws_trial *t = &h->trials->v[k];
-        if (t->state == WS_FAIL || t->n_params != n) continue;
+        if (t->state == WS_FAIL || t->n_params != n_active) continue;
         size_t i;
         for (i = 0; i < n; i++) {
+            if (off[i]) continue;
             const ws_param *q = find_param(t, p[i].name, i);
             if (!q || q->internal != p[i].internal) break;
         }
-        if (i == n) return 1;
+        dup = i == n;
     }
-    return 0;
+    free(off);
+    return dup;
 }
 
 static void params_truncate(ws_param *p, size_t *n, size_t keep)
@@ -459,7 +467,7 @@ int ws_tpe_suggest(const ws_sampler_cfg *cfg, const ws_space *sp, const ws_histo
         if (startup || attempt >= 8) rc = ws_random_suggest(sp, s, params, n_params, e);
         else rc = tpe_once(&c, s, params, n_params, e);
         /* nothing left to choose (all fixed): a repeat cannot be avoided */
-        if (rc || !cfg->dedup || *n_params == keep || !duplicate_of_some_trial(h, *params, *n_params)) break;
+        if (rc || !cfg->dedup || *n_params == keep || !duplicate_of_some_trial(sp, h, *params, *n_params)) break;
     }
 out:
     free(c.o);

@@ -1,14 +1,125 @@
 /* space.c — parsing and validating a search space (see space.h). Errors name the field path,
- * e.g. "kws.json: space.learning_rate: low must be < high (got 0.1 >= 0.01)". */
+ * e.g. "kws.json: space.learning_rate: low must be <= high (got 0.1 > 0.01)". */
 #include "space/space.h"
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
 
 static const char *const param_keys[] = {"type", "low", "high", "log", "step", "choices", "when", NULL};
 
-static int parse_numeric(ws_space_param *p, const json_t *spec, const char *where, ws_err *e)
+/* ---- Optuna's adjustment of high to the step grid ---- */
+
+/* The fewest significant digits that read back as x: what Python's str(x) shows, and so the
+ * decimal Optuna's Decimal(str(x)) computes with. */
+static int shortest_digits(double x)
+{
+    char buf[40];
+    for (int p = 1; p < 17; p++) {
+        snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+        if (strtod(buf, NULL) == x) return p;
+    }
+    return 17;
+}
+
+/* x in its shortest digits, positional as Python prints 1e-4 .. 1e16 (for messages). */
+static const char *py_str(double x, char *buf, size_t size)
+{
+    int p = shortest_digits(x), ex;
+    snprintf(buf, size, "%.*e", p - 1, x);
+    ex = atoi(strchr(buf, 'e') + 1);
+    if (ex >= -4 && ex < 16) snprintf(buf, size, "%.*f", p - 1 - ex > 0 ? p - 1 - ex : 0, x);
+    return buf;
+}
+
+/* x's shortest decimal as *mant * 10^*exp10, trailing zeros dropped. */
+static void shortest_decimal(double x, long long *mant, int *exp10)
+{
+    char buf[40];
+    int p = shortest_digits(x), nd = 0;
+    snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+    long long m = 0;
+    const char *s = buf;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '0' && *s <= '9') { m = m * 10 + (*s - '0'); nd++; }
+    int ex = atoi(s + 1) - (nd - 1);
+    while (m && m % 10 == 0) { m /= 10; ex++; }
+    *mant = buf[0] == '-' ? -m : m;
+    *exp10 = m ? ex : 0;
+}
+
+/* mant * 10^(exp10 - e) into *out; -1 from 10^28 on, where Python's Decimal (28 digits)
+ * would round and exact arithmetic here ends. */
+static int scale_to(long long mant, int exp10, int e, __int128 *out)
+{
+    __int128 v = mant, lim = 1;
+    for (int k = 0; k < 28; k++) lim *= 10;
+    for (int k = exp10 - e; k > 0; k--)
+        if ((v *= 10) >= lim || v <= -lim) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Optuna's _adjust_discrete_uniform_high: in exact decimal arithmetic on the values as Python
+ * prints them, high becomes low + floor((high - low) / step) * step. Decimal rather than binary
+ * so that [0, 1] step 0.1 stays whole and [0, 1] step 0.3 ends at exactly 0.9, as in Optuna. */
+static double adjust_float_high(double low, double high, double step)
+{
+    double v[3] = {low, high, step};
+    long long m[3];
+    int x[3], e = INT_MAX;
+    __int128 w[3];
+    for (int i = 0; i < 3; i++) {
+        shortest_decimal(v[i], &m[i], &x[i]);
+        if (m[i] && x[i] < e) e = x[i];   /* a zero fits any scale */
+    }
+    for (int i = 0; i < 3; i++)
+        if (scale_to(m[i], x[i], e, &w[i])) {
+            /* beyond 28 digits (ranges spanning ~20 decades): a binary approximation */
+            double k = (high - low) / step;
+            return fabs(k - round(k)) <= 1e-12 * fmax(1, k) ? high : low + floor(k) * step;
+        }
+    __int128 r = w[1] - w[0];
+    if (r % w[2] == 0) return high;
+    __int128 nh = r / w[2] * w[2] + w[0];
+    char digits[64], buf[80];
+    int n = 0, neg = nh < 0;
+    unsigned __int128 u = neg ? -(unsigned __int128)nh : (unsigned __int128)nh;
+    do { digits[n++] = (char)('0' + (int)(u % 10)); u /= 10; } while (u);
+    int k = 0;
+    if (neg) buf[k++] = '-';
+    while (n) buf[k++] = digits[--n];
+    snprintf(buf + k, sizeof buf - (size_t)k, "e%d", e);
+    return strtod(buf, NULL);   /* correctly rounded, as Python's float(Decimal) */
+}
+
+/* Optuna's _adjust_int_uniform_high: high - (high - low) % step. */
+static double adjust_int_high(double low, double high, double step)
+{
+    long long lo = (long long)low, hi = (long long)high, st = (long long)step;
+    return (double)(hi - (hi - lo) % st);
+}
+
+/* Records a warning on the space (printed by suggest). */
+static void add_warning(json_t **warnings, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_warning(json_t **warnings, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!*warnings) *warnings = json_array();
+    json_array_append_new(*warnings, json_string_nocheck(msg));
+}
+
+/* Integers beyond 2^53 are not exact as doubles (values and SQLite's param_value). */
+#define WS_INT_BOUND 9007199254740992.0
+
+static int parse_numeric(ws_space_param *p, const json_t *spec, const char *where, json_t **warnings, ws_err *e)
 {
     json_t *lo = json_object_get(spec, "low"), *hi = json_object_get(spec, "high");
     if (!lo || !hi) return ws_err_set(e, WS_EINPUT, "%s: needs both low and high", where);
@@ -18,24 +129,32 @@ static int parse_numeric(ws_space_param *p, const json_t *spec, const char *wher
         return -1;
     double low = p->dist.low, high = p->dist.high;
     if (!isfinite(low) || !isfinite(high)) return ws_err_set(e, WS_EINPUT, "%s: low and high must be finite", where);
-    if (!(low < high)) return ws_err_set(e, WS_EINPUT, "%s: low must be < high (got %g >= %g)", where, low, high);
+    /* low == high is a single-value distribution, which Optuna accepts */
+    if (!(low <= high)) return ws_err_set(e, WS_EINPUT, "%s: low must be <= high (got %g > %g)", where, low, high);
     if (p->dist.log && low <= 0) return ws_err_set(e, WS_EINPUT, "%s: log scale needs low > 0 (got %g)", where, low);
     int is_int = p->dist.kind == WS_DIST_INT;
     double step = is_int ? 1 : 0;
     if (ws_json_get_number(spec, "step", where, &step, e)) return -1;
-    if (json_object_get(spec, "step") && !(step > 0))
+    if (json_object_get(spec, "step") && !(step > 0 && isfinite(step)))
         return ws_err_set(e, WS_EINPUT, "%s: step must be > 0 (got %g)", where, step);
     if (is_int) {
         if (low != floor(low) || high != floor(high) || step != floor(step))
             return ws_err_set(e, WS_EINPUT, "%s: an int parameter needs integer low, high and step", where);
+        if (fabs(low) > WS_INT_BOUND || fabs(high) > WS_INT_BOUND || step > WS_INT_BOUND)
+            return ws_err_set(e, WS_EINPUT, "%s: an int parameter needs low, high and step within +-2^53", where);
         if (p->dist.log && step != 1)
             return ws_err_set(e, WS_EINPUT, "%s: log scale and step != 1 cannot be combined (as in Optuna)", where);
     } else if (p->dist.log && step > 0)
         return ws_err_set(e, WS_EINPUT, "%s: log scale and step cannot be combined (as in Optuna)", where);
     if (step > 0) {
-        double k = (high - low) / step;
-        if (fabs(k - round(k)) > 1e-8 * fmax(1, k))
-            return ws_err_set(e, WS_EINPUT, "%s: high - low must be a multiple of step (got %g, %g, step %g)", where, low, high, step);
+        /* Optuna lowers high to the grid with a warning rather than refusing the space */
+        double adjusted = is_int ? adjust_int_high(low, high, step) : adjust_float_high(low, high, step);
+        if (adjusted != high) {
+            char a[32], b[32], c[32];
+            add_warning(warnings, "%s: high %s is not low + a multiple of step %s; using %s, as Optuna does", where,
+                        py_str(high, a, sizeof a), py_str(step, b, sizeof b), py_str(adjusted, c, sizeof c));
+            p->dist.high = adjusted;
+        }
     }
     p->dist.step = step;
     return 0;
@@ -105,8 +224,8 @@ int ws_space_parse(ws_space *sp, const json_t *obj, const char *where, ws_err *e
         if (ws_json_get_string(spec, "type", path, &type, e)) goto fail;
         int rc;
         if (!type) { ws_err_set(e, WS_EINPUT, "%s.type: missing (expected float, int or categorical)", path); goto fail; }
-        if (!strcmp(type, "float")) { p->dist.kind = WS_DIST_FLOAT; rc = parse_numeric(p, spec, path, e); }
-        else if (!strcmp(type, "int")) { p->dist.kind = WS_DIST_INT; rc = parse_numeric(p, spec, path, e); }
+        if (!strcmp(type, "float")) { p->dist.kind = WS_DIST_FLOAT; rc = parse_numeric(p, spec, path, &sp->warnings, e); }
+        else if (!strcmp(type, "int")) { p->dist.kind = WS_DIST_INT; rc = parse_numeric(p, spec, path, &sp->warnings, e); }
         else if (!strcmp(type, "categorical")) rc = parse_categorical(p, spec, path, e);
         else { ws_err_set(e, WS_EINPUT, "%s.type: unknown parameter type '%s' (expected float, int or categorical)", path, type); goto fail; }
         if (rc) goto fail;
@@ -128,6 +247,8 @@ void ws_space_release(ws_space *sp)
         json_decref(sp->v[i].when);
     }
     free(sp->v);
+    json_decref(sp->warnings);
+    sp->warnings = NULL;
     sp->v = NULL;
     sp->n = 0;
 }

@@ -19,9 +19,13 @@ typedef struct {
 typedef struct {
     ws_space_param *v;
     size_t n;
+    json_t *warnings;    /* strings: what parsing changed as Optuna would ("kws.json: space.x:
+                            high 10 is not ..."), for the tool that samples to print; or NULL */
 } ws_space;
 
-/* Parses the "space" object of a study config; `where` prefixes errors ("kws.json: space"). */
+/* Parses the "space" object of a study config; `where` prefixes errors ("kws.json: space").
+ * As Optuna's distributions do, a step that does not divide high - low lowers high to the last
+ * point of the grid (noted in sp->warnings), and low == high is a single-value parameter. */
 int ws_space_parse(ws_space *sp, const json_t *obj, const char *where, ws_err *e);
 void ws_space_release(ws_space *sp);
 int ws_space_find(const ws_space *sp, const char *name);   /* index or -1 */

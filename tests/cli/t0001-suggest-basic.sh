@@ -30,3 +30,35 @@ test_expect_code 0 "... unless --force" suggest --db s.db --config c2.json --for
 test_expect_success "... which numbers on" '[ "$(jq .trial out)" = 6 ]'
 test_expect_success "sqlite:/// URLs are accepted" 'suggest --db sqlite:///s.db --config c2.json >o && [ "$(jq .trial o)" = 7 ]'
 test_expect_success "heartbeat recorded for each running trial" '[ "$(sqlite3 s.db "SELECT count(*) FROM trial_heartbeats")" = 8 ]'
+# Spaces Optuna accepts: a step that does not divide high - low lowers high to the grid, with a
+# warning naming the field; low == high is a single value. The study stores the distribution
+# Optuna would (its distribution_json, byte for byte).
+jq '.space.channels = {"type": "int", "low": 0, "high": 10, "step": 3}
+  | .space.dropout = {"type": "float", "low": 0, "high": 1, "step": 0.3}
+  | .space.width = {"type": "int", "low": 4, "high": 4}
+  | .space.scale = {"type": "float", "low": 0.5, "high": 0.5, "log": true}' c.json >adj.json
+test_expect_code 0 "a step that does not divide the range is accepted" suggest --db adj.db --config adj.json --n 4
+test_expect_success "... with one warning per field, as Optuna does" '
+  grep -qx "suggest: adj.json: space.channels: high 10 is not low + a multiple of step 3; using 9, as Optuna does" err &&
+  grep -qx "suggest: adj.json: space.dropout: high 1 is not low + a multiple of step 0.3; using 0.9, as Optuna does" err &&
+  [ "$(wc -l <err)" = 2 ]'
+test_expect_success "... values on the lowered grid; single values exact" '
+  jq -s -e "all(.params.channels % 3 == 0 and .params.channels <= 9 and .params.dropout <= 0.9
+               and .params.width == 4 and .params.scale == 0.5)" out >/dev/null'
+test_expect_success "... distributions stored as Optuna stores them" '
+  [ "$(sqlite3 adj.db "SELECT DISTINCT distribution_json FROM trial_params WHERE param_name = \"channels\"")" = \
+    "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": false, \"step\": 3, \"low\": 0, \"high\": 9}}" ] &&
+  [ "$(sqlite3 adj.db "SELECT DISTINCT distribution_json FROM trial_params WHERE param_name = \"dropout\"")" = \
+    "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.3, \"low\": 0.0, \"high\": 0.9, \"log\": false}}" ]'
+test_expect_success "... the same JSON as an Optuna-made study" '
+  ! "$PY" -c "import optuna" 2>/dev/null || { "$PY" -W ignore -c "
+import optuna, sqlite3; optuna.logging.set_verbosity(optuna.logging.ERROR)
+D = optuna.distributions
+s = optuna.create_study(study_name=\"o\", storage=\"sqlite:///opt.db\")
+s.enqueue_trial({})
+s.optimize(lambda t: t.suggest_int(\"channels\", 0, 10, step=3) + t.suggest_float(\"dropout\", 0, 1, step=0.3)
+           + t.suggest_int(\"width\", 4, 4) + t.suggest_float(\"scale\", 0.5, 0.5, log=True), n_trials=1)
+" && for p in channels dropout width scale; do
+    q="SELECT DISTINCT distribution_json FROM trial_params WHERE param_name = \"$p\""
+    [ "$(sqlite3 adj.db "$q")" = "$(sqlite3 opt.db "$q")" ] || { echo "$p differs" >&2; exit 1; }
+  done; }'

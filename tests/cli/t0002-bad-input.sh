@@ -14,7 +14,9 @@ expect_error "malformed JSON gives line and column" "suggest: syntax.json:2:[0-9
 jq '.space.channels.type = "complex"' c.json >t.json
 expect_error "unknown parameter type" "t.json: space.channels.type: unknown parameter type 'complex'" suggest --db s.db --config t.json
 jq '.space.learning_rate.low = 0.1' c.json >t.json
-expect_error "low >= high" "t.json: space.learning_rate: low must be < high (got 0.1 >= 0.01)" suggest --db s.db --config t.json
+expect_error "low > high" "t.json: space.learning_rate: low must be <= high (got 0.1 > 0.01)" suggest --db s.db --config t.json
+jq '.space.channels.step = 0' c.json >t.json
+expect_error "step 0" "t.json: space.channels: step must be > 0 (got 0)" suggest --db s.db --config t.json
 jq '.space.batch_size.choices = []' c.json >t.json
 expect_error "empty choices" "t.json: space.batch_size.choices: must not be empty" suggest --db s.db --config t.json
 jq '.space.momentum.when = {"nothing": ["x"]}' c.json >t.json

@@ -27,3 +27,37 @@ test_expect_success "Optuna reads a fixed param outside the space" '
 import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
 t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///s.db\").trials[-1]
 assert t.params[\"stage1_only\"] == \"x\", t.params"'
+# Inactive conditional parameters: Optuna uses a fixed value only when the objective suggests
+# the parameter, so momentum (asked for only with sgd) is dropped under adam, from the trial
+# line and from the stored params (which TPE's history reads).
+printf '%s\n' '{"learning_rate": 0.001, "optimizer": "adam", "momentum": 0.9}' >inact.jsonl
+suggest --db i.db --config c.json --enqueue inact.jsonl >/dev/null
+test_expect_code 0 "claim an enqueued trial with an inactive momentum" suggest --db i.db --config c.json
+test_expect_success "... momentum is dropped, the rest kept" '
+  jq -e ".params | has(\"momentum\") == false and .optimizer == \"adam\" and .learning_rate == 0.001" out >/dev/null &&
+  [ "$(sqlite3 i.db "SELECT count(*) FROM trial_params WHERE param_name = \"momentum\"")" = 0 ]'
+echo '{"momentum": 0.9}' >mom.json
+test_expect_code 0 "--fixed momentum with the optimizer sampled" suggest --db f.db --config c.json --fixed mom.json --n 12
+test_expect_success "... momentum 0.9 exactly in the sgd trials, absent in the others" '
+  jq -e "select((.params.optimizer == \"sgd\") != (.params.momentum == 0.9) or ((.params.optimizer == \"sgd\") != (.params | has(\"momentum\"))))" out >bad;
+  [ ! -s bad ] && jq -s -e "any(.params.optimizer == \"sgd\") and any(.params.optimizer != \"sgd\")" out >/dev/null &&
+  [ "$(sqlite3 f.db "SELECT count(*) FROM trial_params WHERE param_name = \"momentum\"")" = "$(jq -s "map(select(.params.optimizer == \"sgd\")) | length" out)" ]'
+echo '{"optimizer": "adamw", "momentum": 0.9}' >adamw.json
+test_expect_success "--fixed optimizer adamw and momentum: no trial holds momentum" '
+  suggest --db f.db --config c.json --fixed adamw.json --n 3 >o && [ "$(jq -c "[.params.optimizer, (.params|has(\"momentum\"))]" o | sort -u)" = "[\"adamw\",false]" ]'
+test_expect_success "Optuna reads the same params (no momentum under adam)" '
+  ! "$PY" -c "import optuna" 2>/dev/null || "$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///i.db\").trials[0]
+assert \"momentum\" not in t.params and t.params[\"optimizer\"] == \"adam\", t.params"'
+# --enqueue is all or nothing: a bad line queues none, so the fixed file can be given again.
+printf '%s\n' '{"learning_rate": 0.001}' '{"learning_rate": 5}' >half.jsonl
+test_expect_code 2 "an enqueue file with a bad second line is refused" suggest --db q.db --config c.json --enqueue half.jsonl
+test_expect_success "... naming line 2, printing nothing, queueing nothing" '
+  grep -q "half.jsonl:2.learning_rate: 5 is outside" err && [ ! -s out ] &&
+  [ "$(sqlite3 q.db "SELECT count(*) FROM trials")" = 0 ]'
+printf '%s\n' '{"learning_rate": 0.001}' '{"learning_rate": 0.005}' >half.jsonl
+test_expect_code 0 "... the fixed file is then queued" suggest --db q.db --config c.json --enqueue half.jsonl
+test_expect_success "... each line exactly once" '
+  [ "$(jq -c "[.trial, .params.learning_rate]" out | tr "\n" " ")" = "[0,0.001] [1,0.005] " ] &&
+  [ "$(sqlite3 q.db "SELECT count(*) FROM trials WHERE state = \"WAITING\"")" = 2 ]'

@@ -369,6 +369,83 @@ static void test_conditional(void)
     ws_space_release(&sp);
 }
 
+/* A fixed (or enqueued) value of a parameter the trial's values leave inactive is dropped, as
+ * Optuna uses fixed_params only when the objective suggests the parameter; names outside the
+ * space stay (suggest --fixed carries them). */
+static void test_inactive_fixed_dropped(void)
+{
+    ws_space sp = space_of("{\"opt\": {\"type\": \"categorical\", \"choices\": [\"adam\", \"adamw\", \"sgd\"]},"
+                           " \"s\": {\"type\": \"float\", \"low\": 0, \"high\": 1},"
+                           " \"m\": {\"type\": \"float\", \"low\": 0.5, \"high\": 0.99, \"when\": {\"opt\": [\"sgd\"]}},"
+                           " \"nest\": {\"type\": \"categorical\", \"choices\": [true, false], \"when\": {\"m\": [0.9]}}}");
+    static const char *cfgs[] = {"{\"name\": \"random\"}", NULL, "{\"mode\": \"optuna\", \"n_startup_trials\": 3}"};
+    ws_dist extra = {.kind = WS_DIST_CATEGORICAL, .choices = json_pack("[s]", "x")};
+    int seen[2] = {0, 0};   /* both outcomes of a sampled opt, over all samplers */
+    for (size_t c = 0; c < 3; c++) {
+        ws_sampler_cfg cfg;
+        ws_err e = {0};
+        parse_cfg(&cfg, cfgs[c], &e);
+        ws_trial_list l = {0};
+        optimise(&cfg, &sp, cond_f, 12, 5, &l);
+        ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+        const char *name = cfgs[c] ? cfgs[c] : "default";
+        /* opt fixed to adam: the fixed m (and nest below it) go, "extra" stays */
+        ws_param *p = NULL;
+        size_t n = 0;
+        ws_sampler_append(&p, &n, "m", &sp.v[2].dist, 0.9, &e);
+        ws_sampler_append(&p, &n, "nest", &sp.v[3].dist, 0, &e);
+        ws_sampler_append(&p, &n, "opt", &sp.v[0].dist, 0, &e);
+        ws_sampler_append(&p, &n, "extra", &extra, 0, &e);
+        CHECK(!ws_sampler_suggest(&cfg, &sp, &h, 11, &p, &n, &e), "%s", e.msg);
+        CHECK(n == 3 && get(p, n, "opt") == 0 && get(p, n, "extra") == 0 && !isnan(get(p, n, "s"))
+              && isnan(get(p, n, "m")) && isnan(get(p, n, "nest")), "%s: adam kept m or nest (%zu params)", name, n);
+        free_params(p, n);
+        /* opt sampled: the fixed m stays exactly when opt comes out sgd */
+        for (uint64_t seed = 0; seed < 24; seed++) {
+            p = NULL;
+            n = 0;
+            ws_sampler_append(&p, &n, "m", &sp.v[2].dist, 0.9, &e);
+            CHECK(!ws_sampler_suggest(&cfg, &sp, &h, seed, &p, &n, &e), "%s", e.msg);
+            int sgd = get(p, n, "opt") == 2;
+            seen[sgd] = 1;
+            CHECK(sgd ? get(p, n, "m") == 0.9 && !isnan(get(p, n, "nest")) && n == 4
+                      : isnan(get(p, n, "m")) && isnan(get(p, n, "nest")) && n == 2,
+                  "%s: seed %llu: opt %g, m %g, %zu params", name, (unsigned long long)seed, get(p, n, "opt"), get(p, n, "m"), n);
+            free_params(p, n);
+        }
+        ws_trial_list_free(&l);
+    }
+    CHECK(seen[0] && seen[1], "opt never / always sgd");
+    json_decref(extra.choices);
+    ws_space_release(&sp);
+}
+
+/* low == high (Optuna's single-value distributions) give exactly that value. */
+static void test_single_values(void)
+{
+    ws_space sp = space_of("{\"a\": {\"type\": \"float\", \"low\": 0.3, \"high\": 0.3, \"log\": true},"
+                           " \"b\": {\"type\": \"int\", \"low\": 7, \"high\": 7, \"log\": true},"
+                           " \"c\": {\"type\": \"float\", \"low\": 5, \"high\": 5, \"step\": 0.5},"
+                           " \"x\": {\"type\": \"float\", \"low\": 0, \"high\": 1}}");
+    static const char *cfgs[] = {"{\"name\": \"random\"}", NULL, "{\"mode\": \"optuna\", \"n_startup_trials\": 3}",
+                                 "{\"mode\": \"optuna\", \"multivariate\": true, \"n_startup_trials\": 3}"};
+    for (size_t c = 0; c < 4; c++) {
+        ws_sampler_cfg cfg;
+        ws_err e = {0};
+        parse_cfg(&cfg, cfgs[c], &e);
+        ws_trial_list l = {0};
+        optimise(&cfg, &sp, quad, 12, 8, &l);
+        for (size_t i = 0; i < l.n; i++) {
+            const ws_trial *t = &l.v[i];
+            CHECK(t->n_params == 4 && get(t->params, 4, "a") == 0.3 && get(t->params, 4, "b") == 7 && get(t->params, 4, "c") == 5,
+                  "%s: trial %zu: a %.17g, b %g, c %g", cfgs[c] ? cfgs[c] : "default", i, get(t->params, 4, "a"),
+                  get(t->params, 4, "b"), get(t->params, 4, "c"));
+        }
+        ws_trial_list_free(&l);
+    }
+    ws_space_release(&sp);
+}
+
 static double mixed_f(const ws_param *p, size_t n)
 {
     double u = log10(get(p, n, "lr")) + 2.5, v = (get(p, n, "units") - 96) / 64.0, w = log2(get(p, n, "batch")) - 5;
@@ -460,6 +537,8 @@ int main(void)
     RUN(test_split_ranking);
     RUN(test_liar_and_dedup);
     RUN(test_conditional);
+    RUN(test_inactive_fixed_dropped);
+    RUN(test_single_values);
     RUN(test_mixed_kinds_and_progress);
     RUN(test_hyperband_view);
     return test_summary();

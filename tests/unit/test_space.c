@@ -1,6 +1,7 @@
 /* test_space.c — lib/space: Optuna's distribution JSON read and written byte for byte as
  * Optuna 3.1 writes it (golden file from tests/ref/make_core_golden.py), value conversions,
- * config validation messages, conditional parameters and epoch schedules. */
+ * config validation messages, Optuna's adjustment of high to the step grid, conditional
+ * parameters and epoch schedules. */
 #include <stdlib.h>
 #include "core/json.h"
 #include "harness.h"
@@ -81,9 +82,10 @@ static void test_config_errors(void)
 {
     struct { const char *config, *msg; } cases[] = {
         {"{\"study\":\"s\",\"space\":{\"lr\":{\"type\":\"float\",\"low\":0.1,\"high\":0.01}}}",
-         "k.json: space.lr: low must be < high (got 0.1 >= 0.01)"},
+         "k.json: space.lr: low must be <= high (got 0.1 > 0.01)"},
         {"{\"study\":\"s\",\"space\":{\"lr\":{\"type\":\"float\",\"low\":0,\"high\":1,\"log\":true}}}", "k.json: space.lr: log scale needs low > 0"},
-        {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1,\"high\":10,\"step\":4}}}", "multiple of step"},
+        {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1,\"high\":10,\"step\":0}}}", "space.n: step must be > 0"},
+        {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1,\"high\":1e300}}}", "within +-2^53"},
         {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1.5,\"high\":10}}}", "integer low, high and step"},
         {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1,\"high\":64,\"log\":true,\"step\":2}}}", "log scale and step"},
         {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1,1]}}}", "choices[1]: duplicate"},
@@ -135,12 +137,69 @@ static void test_conditional_and_budget(void)
     ws_config_release(&c);
 }
 
+/* Optuna's distributions: a step that does not divide high - low lowers high to the grid (with
+ * a warning), low == high is a single value; the JSON is what Optuna 3.1 stores (from
+ * IntDistribution(0, 10, step=3), FloatDistribution(0, 1, step=0.3), ... run under Optuna). */
+static void test_optuna_adjusts_high(void)
+{
+    struct { const char *spec, *optuna, *warning; } cases[] = {
+        {"{\"type\":\"int\",\"low\":0,\"high\":10,\"step\":3}",
+         "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": false, \"step\": 3, \"low\": 0, \"high\": 9}}",
+         "k.json: space.p: high 10 is not low + a multiple of step 3; using 9, as Optuna does"},
+        {"{\"type\":\"float\",\"low\":0,\"high\":1,\"step\":0.3}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.3, \"low\": 0.0, \"high\": 0.9, \"log\": false}}",
+         "k.json: space.p: high 1 is not low + a multiple of step 0.3; using 0.9, as Optuna does"},
+        {"{\"type\":\"float\",\"low\":-1,\"high\":1,\"step\":0.7}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.7, \"low\": -1.0, \"high\": 0.4, \"log\": false}}",
+         "using 0.4, as Optuna does"},
+        {"{\"type\":\"float\",\"low\":0,\"high\":1.0000000001,\"step\":0.1}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.1, \"low\": 0.0, \"high\": 1.0, \"log\": false}}",
+         "high 1.0000000001 is not low + a multiple of step 0.1; using 1,"},
+        {"{\"type\":\"float\",\"low\":1e-10,\"high\":1e10,\"step\":0.3}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.3, \"low\": 1e-10, \"high\": 9999999999.9, \"log\": false}}",
+         "using 9999999999.9,"},
+        {"{\"type\":\"int\",\"low\":0,\"high\":2,\"step\":3}",
+         "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": false, \"step\": 3, \"low\": 0, \"high\": 0}}", "using 0,"},
+        /* on the grid in decimal (not in binary: 1 / 0.1 and 0.6 / 0.2 are not whole doubles) */
+        {"{\"type\":\"float\",\"low\":0,\"high\":1,\"step\":0.1}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.1, \"low\": 0.0, \"high\": 1.0, \"log\": false}}", NULL},
+        {"{\"type\":\"float\",\"low\":0.1,\"high\":0.7,\"step\":0.2}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.2, \"low\": 0.1, \"high\": 0.7, \"log\": false}}", NULL},
+        /* single values */
+        {"{\"type\":\"int\",\"low\":3,\"high\":3}",
+         "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": false, \"step\": 1, \"low\": 3, \"high\": 3}}", NULL},
+        {"{\"type\":\"float\",\"low\":2,\"high\":2,\"log\":true}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": null, \"low\": 2.0, \"high\": 2.0, \"log\": true}}", NULL},
+        {"{\"type\":\"float\",\"low\":5,\"high\":5,\"step\":0.5}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.5, \"low\": 5.0, \"high\": 5.0, \"log\": false}}", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "{\"study\":\"s\",\"space\":{\"p\":%s}}", cases[i].spec);
+        json_t *j = json_loads(text, 0, NULL);
+        ws_config c;
+        ws_err e = {0};
+        int rc = ws_config_parse(&c, j, "k.json", &e);
+        json_decref(j);
+        CHECK(rc == 0, "case %zu: refused: %s", i, e.msg);
+        if (rc) continue;
+        char *got = ws_dist_to_optuna(&c.space.v[0].dist);
+        CHECK(got && !strcmp(got, cases[i].optuna), "case %zu: wrote %s, Optuna %s", i, got ? got : "(null)", cases[i].optuna);
+        free(got);
+        const char *w = json_string_value(json_array_get(c.space.warnings, 0));
+        if (cases[i].warning) CHECK(w && strstr(w, cases[i].warning), "case %zu: warning '%s', wanted '%s'", i, w ? w : "(none)", cases[i].warning);
+        else CHECK(!c.space.warnings, "case %zu: unexpected warning '%s'", i, w ? w : "?");
+        ws_config_release(&c);
+    }
+}
+
 int main(void)
 {
     RUN(test_optuna_dist_round_trip);
     RUN(test_legacy_dists);
     RUN(test_values);
     RUN(test_config_errors);
+    RUN(test_optuna_adjusts_high);
     RUN(test_conditional_and_budget);
     return test_summary();
 }
