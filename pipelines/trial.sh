@@ -40,10 +40,11 @@ bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
-# Checkpoints go beside a study file; a PostgreSQL study has no folder, so they go to RUNS.
-ckpt=(); case $DB in postgres*) ckpt=(--ckpt-dir "$RUNS") ;; esac
+# Checkpoints go to RUNS, the sweep's own folder: beside the study file for a plain sweep, but a
+# stage of `make staged` shares its study file with the other stage, whose trial-N.ckpt and
+# best.ckpt it must not overwrite (and a PostgreSQL study has no folder).
 rc=0
-"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" "${ckpt[@]}" --quiet - \
+"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
     <<<"$line" >"$tmp" 2>"$tmp.err" || rc=$?
 cat "$tmp.err" >&2
 if [ "$rc" -eq 2 ] && grep -q "not RUNNING" "$tmp.err" && "$BIN/train-trial" --db "$DB" --result-of "$out" >"$tmp"; then

@@ -18,7 +18,8 @@ static void usage(void)
     printf("Usage: train-trial --db FILE --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
            "       train-trial --evaluate CKPT --features CACHE [--split SPLIT] [--max-fpr P]\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
-           "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"seconds\",\"reason\"}.\n\n"
+           "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"best_epoch\",\"seconds\",\n"
+           "\"reason\"}.\n\n"
            "  --db FILE          study database (the trial must be RUNNING in it)\n"
            "  --features CACHE   feature cache made by featurize with the study's feature settings\n"
            "  --device DEV       auto (default: a CUDA GPU when there is one, else the CPU), cpu\n"
@@ -46,22 +47,35 @@ static void usage(void)
            "bad checksum or other feature settings; the trial is marked FAIL); 3 internal error.\n");
 }
 
+/* The one trial line of path ("-": stdin). The whole input is one JSON value, so a line that jq
+ * pretty-printed, or blank lines around it, read as well; a second value (suggest --n 2 piped in)
+ * is refused rather than left RUNNING unmentioned: one train-trial trains one trial. */
+enum { TRIAL_LINE_MAX = 1 << 20 };
 static json_t *read_line(const char *path, ws_err *e)
 {
+    const char *name = strcmp(path, "-") ? path : "stdin";
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) { ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path); return NULL; }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
+    char *text = malloc(TRIAL_LINE_MAX + 1);
+    size_t n = text ? fread(text, 1, TRIAL_LINE_MAX + 1, f) : 0;
+    int bad_read = ferror(f);
     if (f != stdin) fclose(f);
     json_t *j = NULL;
-    if (n <= 0) ws_err_set(e, WS_EINPUT, "%s: no trial line", strcmp(path, "-") ? path : "stdin");
-    else {
-        char where[4200];  /* the trial line is line 1; the column follows (ws_json_load_string) */
-        snprintf(where, sizeof where, "%.4096s:1", strcmp(path, "-") ? path : "stdin");
-        j = ws_json_load_string(line, where, e);
+    json_error_t je;
+    if (!text) ws_err_set(e, WS_EINTERNAL, "out of memory");
+    else if (bad_read) ws_err_set(e, WS_EINPUT, "%s: cannot read", name);
+    else if (n > TRIAL_LINE_MAX) ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: not a trial line", name, TRIAL_LINE_MAX);
+    else if (strspn(text, " \t\r\n") >= n) ws_err_set(e, WS_EINPUT, "%s: no trial line", name);
+    else if (!(j = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &je))) {
+        if (je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+        else ws_err_set(e, WS_EINPUT, "%s:%d: %s", name, je.line, je.text);   /* at the end: no column */
+    } else if ((size_t)je.position < n && strspn(text + je.position, " \t\r\n") < n - (size_t)je.position) {
+        ws_err_set(e, WS_EINPUT, "%s: more than one trial line; train-trial trains one (one process per line, "
+                   "e.g. xargs -L1 or the sweep pipeline)", name);
+        json_decref(j);
+        j = NULL;
     }
-    free(line);
+    free(text);
     return j;
 }
 
@@ -89,7 +103,7 @@ int main(int argc, char **argv)
         case 'f': o.features = optarg; break;
         case 'D': device = optarg; break;
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg); break;
-        case 'm': if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e) || o.max_seconds < 0)
+        case 'm': if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e) || !(o.max_seconds >= 0))
                       ws_cli_usage_error("--max-seconds: expected a number >= 0, got '%s'", optarg);
                   break;
         case 'k': if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;

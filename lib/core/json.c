@@ -84,6 +84,7 @@ json_t *ws_json_load_python(const char *text)
 
 const char *ws_json_type_name(const json_t *j)
 {
+    if (!j) return "nothing (the key is missing)";
     switch (json_typeof(j)) {
     case JSON_OBJECT: return "an object";
     case JSON_ARRAY: return "an array";

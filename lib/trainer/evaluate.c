@@ -114,6 +114,13 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     if (!names || !map) { ws_err_set(e, WS_EINTERNAL, "out of memory"); goto out; }
     if (class_map(header, k, &cache, ckpt, names, map, e)) goto out;
     if (trainer_data_init_stats(&data, &cache, t, (int)json_integer_value(json_object_get(norm, "n_mfcc")), norm, B, e)) goto out;
+    int frames, n_feat;   /* a header that does not match its own settings (damaged, edited) */
+    nn_model_input_shape(m, &frames, &n_feat);
+    if (frames != data.frames || n_feat != data.n_feat) {
+        ws_err_set(e, WS_EINPUT, "%s: the model takes %d frames x %d features, but its feature settings give %d x %d "
+                   "(a damaged checkpoint header?)", ckpt, frames, n_feat, data.frames, data.n_feat);
+        goto out;
+    }
     /* the positive class is the checkpoint's: its index in the model's output */
     const char *pos_name = json_string_value(json_object_get(feat, "positive"));
     int pos = -1;

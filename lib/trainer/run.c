@@ -19,6 +19,7 @@
 #include "report/summary.h"
 #include "space/config.h"
 #include "store/store.h"
+#include "store/trial_json.h"
 #include "study/prune.h"
 #include "core/proc.h"
 #include "study/reap.h"
@@ -84,12 +85,18 @@ static int parse_line(run_ctx *c, const json_t *line, const char **study, const 
         || ws_json_get_int(line, "trial", "trial line", &number, e) || ws_json_get_int(line, "seed", "trial line", &seed, e))
         return -1;
     if (!*study || number < 0) return ws_err_set(e, WS_EINPUT, "trial line: needs \"study\" and \"trial\" (a number >= 0)");
+    if (number > INT32_MAX) return ws_err_set(e, WS_EINPUT, "trial line: trial: expected 0..%d, got %ld", INT32_MAX, number);
     *params = json_object_get(line, "params");
     if (*params && !json_is_object(*params)) return ws_err_set(e, WS_EINPUT, "trial line: params: expected an object");
+    static const char *const budget_keys[] = {"epochs", NULL};
     json_t *budget = json_object_get(line, "budget");
-    *epochs = 0;
-    if (budget && (!json_is_object(budget) || ws_json_get_int(budget, "epochs", "trial line: budget", epochs, e)))
-        return json_is_object(budget) ? -1 : ws_err_set(e, WS_EINPUT, "trial line: budget: expected an object");
+    *epochs = 0;   /* none: the study's */
+    if (budget && !json_is_object(budget)) return ws_err_set(e, WS_EINPUT, "trial line: budget: expected an object");
+    if (budget && (ws_json_check_keys(budget, budget_keys, "trial line: budget", e)
+                   || ws_json_get_int(budget, "epochs", "trial line: budget", epochs, e)))
+        return -1;
+    if (budget && json_object_get(budget, "epochs") && *epochs < 1)
+        return ws_err_set(e, WS_EINPUT, "trial line: budget.epochs: expected >= 1, got %ld", *epochs);
     c->number = (int)number;
     c->seed = (uint64_t)seed;
     return 0;
@@ -147,10 +154,34 @@ static int split_indices(run_ctx *c, ws_err *e)
     return 0;
 }
 
+/* The line's params must be those the study holds for the trial: the result is recorded against
+ * the stored ones, from which the sampler learns (Optuna ties a value to trial.params). */
+static int check_params(run_ctx *c, const json_t *params, ws_err *e)
+{
+    ws_trial t;
+    if (ws_store_trial_load(c->store, &c->study, c->number, WS_LOAD_PARAMS, &t, e)) return -1;
+    json_t *stored = ws_params_json(t.params, t.n_params), *none = json_object();
+    const json_t *given = params ? params : none;
+    const char *key = NULL, *k;
+    json_t *v;
+    json_object_foreach(stored, k, v) if (!key && !json_equal(v, json_object_get(given, k))) key = k;
+    json_object_foreach((json_t *)given, k, v) if (!key && !json_object_get(stored, k)) key = k;
+    int rc = key ? ws_err_set(e, WS_EINPUT, "trial line: params.%s: not the study's value for trial %d (give the "
+                              "line suggest printed; fixed settings go in the config or suggest --fixed)",
+                              key, c->number)
+                 : 0;
+    json_decref(stored);
+    json_decref(none);
+    ws_trial_release(&t);
+    return rc;
+}
+
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     audio_feat_config want;
-    if (trainer_settings_parse(&c->set, c->cfg.fixed, params ? params : json_object(), epochs, "trial line", e)) return -1;
+    if (trainer_settings_parse(&c->set, c->cfg.fixed, params ? params : json_object(), epochs, "trial line", e)
+        || check_params(c, params, e))
+        return -1;
     if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)) return -1;
     if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
         return ws_err_prefix(e, "study config: fixed.features");

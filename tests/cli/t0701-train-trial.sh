@@ -37,13 +37,14 @@ test_expect_success "the same trial line trains the same way (reproducible)" '
   [ "$(jq -c .metrics r2)" = "$(jq -c .metrics result)" ]'
 
 # Failures inside training: the trial ends FAIL with the reason, exit 0, the sweep goes on.
-suggest --db runs/f.db --config c.json >f1
-jq -c '.params.learning_rate = 1e30 | .params.optimizer = "sgd"' f1 >f1big
+jq '.study = "diverge" | .space = {"dropout": {"type": "float", "low": 0, "high": 0.1}}
+    | .fixed.learning_rate = 1e30 | .fixed.optimizer = "sgd"' c.json >cdiv.json
+suggest --db runs/f.db --config cdiv.json >f1big
 test_expect_code 0 "a diverging trial exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet f1big
 test_expect_success "... FAIL with the reason" 'jq -e ".state == \"FAIL\" and (.reason | test(\"NaN|infinite|diverged\"))" out'
 suggest --db runs/f.db --config c.json >f2
 test_expect_code 0 "a trial over --max-seconds exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 f2
-test_expect_success "... FAIL: time limit" 'jq -e ".state == \"FAIL\" and (.reason | test(\"time limit\"))" out && [ "$(sqlite3 runs/f.db "SELECT state FROM trials WHERE number=1")" = FAIL ]'
+test_expect_success "... FAIL: time limit" 'jq -e ".state == \"FAIL\" and (.reason | test(\"time limit\"))" out && [ "$(sqlite3 runs/f.db "SELECT t.state FROM trials t JOIN studies USING (study_id) WHERE study_name = \"tones\" AND number=0")" = FAIL ]'
 
 # Bad input: exit 2, a clear message, and the trial marked FAIL with the reason.
 suggest --db runs/b.db --config c.json >b0
@@ -52,6 +53,13 @@ test_expect_code 2 "an unknown parameter in the trial line" train-trial --db run
 test_expect_success "... names it and fails the trial" 'grep -q "params.learning_rat: unknown parameter" err &&
   [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=0")" = FAIL ] &&
   sqlite3 runs/b.db "SELECT value_json FROM trial_system_attributes WHERE key=\"wakesweep:reason\"" | grep -q learning_rat'
+# The line's params are the study's for that trial: the result is recorded against those.
+suggest --db runs/f.db --config c.json >f3
+jq -c '.params.learning_rate = 0.011' f3 >f3other
+test_expect_code 2 "params other than the study's for the trial" train-trial --db runs/f.db --features tones.feat --quiet f3other
+test_expect_success "... names the parameter" 'grep -q "params.learning_rate: not the study.s value for trial $(jq .trial f3)" err'
+jq -c '.params = {}' f3 >f3none
+test_expect_code 2 "... or none of them" train-trial --db runs/f.db --features tones.feat --quiet f3none
 suggest --db runs/b.db --config c.json >b1
 jq -c '.params.batch_size = "big"' b1 >b1bad
 test_expect_code 2 "a parameter of the wrong type" train-trial --db runs/b.db --features tones.feat --quiet b1bad
@@ -78,7 +86,7 @@ test_expect_code 2 "a trial line with a bare word" train-trial --db runs/b.db --
 test_expect_success "... gives the file, line 1 and the column" 'grep -q "^train-trial: word.json:1:[0-9][0-9]*: invalid token" err'
 printf '{"study": "kws",\n' >cut.json
 test_expect_code 2 "a trial line cut short" train-trial --db runs/b.db --features tones.feat --quiet cut.json
-test_expect_success "... says where without a column of 0" 'grep -q "^train-trial: cut.json:1: .*end of file" err'
+test_expect_success "... says where without a column of 0" 'grep -q "^train-trial: cut.json:[0-9]*: .*end of file" err'
 test_expect_code 2 "--device cuda without a CUDA device" train-trial --db runs/b.db --features tones.feat --device cuda b4
 test_expect_success "... says so" 'grep -q "no CUDA device" err'
 # Every exit 2 for a line that still names its RUNNING trial leaves that trial FAIL with the reason.
@@ -129,3 +137,38 @@ suggest --db runs/s.db --config c.json >line2
 train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line2 >/dev/null
 test_expect_success "a later trial reads it from the study instead of computing it" '
   ckpt_norm runs/trial-$(jq .trial line2).ckpt | jq -e ".mean == [range(40) | 0.25] and .inv_std == [range(40) | 2]"'
+
+# The input: one JSON value (a pretty-printed line reads too); two lines are refused, not one of
+# them trained and the other left RUNNING unmentioned. Budgets and numbers out of range are bad input.
+suggest --db runs/i.db --config c.json --n 2 >two
+test_expect_code 2 "two trial lines on stdin" train-trial --db runs/i.db --features tones.feat --quiet - <two
+test_expect_success "... says train-trial trains one" 'grep -q "stdin: more than one trial line" err'
+head -1 two | jq . >pretty
+test_expect_code 0 "a pretty-printed trial line" train-trial --db runs/i.db --features tones.feat --quiet --max-seconds 0.001 pretty
+test_expect_success "... is trained (here to the time limit)" 'jq -e ".trial == 0 and .state == \"FAIL\"" out'
+suggest --db runs/i.db --config c.json >n2
+jq -c '.budget.epochs = 0' n2 >n2zero
+test_expect_code 2 "budget.epochs 0" train-trial --db runs/i.db --features tones.feat --quiet n2zero
+test_expect_success "... names it and fails the trial" '
+  grep -q "budget.epochs: expected >= 1, got 0" err && [ "$(sqlite3 runs/i.db "SELECT state FROM trials WHERE number = $(jq .trial n2)")" = FAIL ]'
+jq -c '.trial = 4294967297' n2 >n2big
+test_expect_code 2 "a trial number beyond 32 bits (would wrap to 1)" train-trial --db runs/i.db --features tones.feat --quiet n2big
+test_expect_code 2 "--max-seconds nan" train-trial --db runs/i.db --features tones.feat --max-seconds nan n2
+
+# Damage that once crashed (SIGSEGV): a cache whose metadata lacks its "features" object, and a
+# checkpoint whose header's input shape does not match its own feature settings.
+python3 - <<'P'
+d = bytearray(open("tones.feat", "rb").read())
+i = d.find(b'"features":{')
+d[i + 1:i + 9] = b"featureX"
+open("nofeat.feat", "wb").write(d)
+c = bytearray(open("runs/best.ckpt", "rb").read())
+i = c.find(b'"input":[1,')
+c[i + 11] = ord("9")
+open("shape.ckpt", "wb").write(c)
+P
+suggest --db runs/i.db --config c.json >n3
+test_expect_code 2 "a cache whose metadata has no features object" train-trial --db runs/i.db --features nofeat.feat --quiet n3
+test_expect_success "... says what is missing" 'grep -q "features: expected an object, got nothing" err'
+test_expect_code 2 "a checkpoint whose input shape its settings do not give" train-trial --evaluate shape.ckpt --features tones.feat
+test_expect_success "... says so" 'grep -q "shape.ckpt: the model takes .* frames" err'

@@ -120,6 +120,11 @@ test_expect_success "... one report of both stages: report.json a line per stage
   grep -q "<section class=\"study\" id=\"study-2\">" st/report.html && grep -q "<svg id=\"s2-history\"" st/report.html &&
   grep -q "<svg id=\"history\"" st/report.html &&
   [ -z "$(grep -o " id=\"[^\"]*\"" st/report.html | sort | uniq -d)" ]'
+test_expect_success "... each stage keeps its own checkpoints: stage 2 did not overwrite stage 1's" '
+  for k in 1 2; do
+    b=$(report --db st/study.db --study tones-stage-$k --best | jq .trial) &&
+    [ "$(ls st/stage-$k/trial-*.ckpt | wc -l)" = 3 ] && cmp st/stage-$k/best.ckpt st/stage-$k/trial-$b.ckpt || exit 1
+  done && ! ls st/*.ckpt 2>/dev/null | grep -q .'
 test_expect_success "... a finished staged run re-run does nothing" '
   before=$(sqlite3 st/study.db "SELECT count(*) FROM trials") &&
   staged st >st2.out 2>&1 &&

@@ -1,7 +1,8 @@
 # tests/bench/train/demo_setup.sh — sourced by startup.sh and memory.sh (after `set -eu`, with
 # their arguments): builds train-trial and suggest into BUILD_DIR ($1, or BUILD, or build) and
-# sets root, bin, PY, FEATURES, STUDY, BATCH, CHANNELS, blocks (the study's dscnn) and tmp (a
-# scratch folder removed on exit). Environment: FEATURES (features/demo.feat), STUDY
+# sets root, bin, PY, FEATURES, STUDY, BATCH, CHANNELS, blocks (the study's dscnn), tmp (a
+# scratch folder removed on exit) and $tmp/fixed.json (BATCH and CHANNELS for suggest --fixed:
+# values in the study's space). Environment: FEATURES (features/demo.feat), STUDY
 # (configs/studies/kws-default.json), BATCH (64), CHANNELS (64).
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 build=${1:-${BUILD:-build}}
@@ -15,3 +16,5 @@ BATCH=${BATCH:-64} CHANNELS=${CHANNELS:-64}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-$(basename "$0" .sh).XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 blocks=$(jq -r '.fixed.blocks // 4' "$STUDY")
+# the trials' batch size and width, fixed through suggest (a trial line's params must be the study's)
+jq -n --argjson b "$BATCH" --argjson c "$CHANNELS" '{batch_size: $b, channels: $c}' >"$tmp/fixed.json"

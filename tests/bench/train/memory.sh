@@ -12,8 +12,7 @@ set -eu
 . "$(dirname "$0")/demo_setup.sh"
 STEPS=${STEPS:-40}
 jq '.budget.epochs = 1' "$STUDY" >"$tmp/study.json"
-"$bin/suggest" --db "$tmp/s.db" --config "$tmp/study.json" |
-  jq -c --argjson b "$BATCH" --argjson c "$CHANNELS" '.params.batch_size = $b | .params.channels = $c' >"$tmp/line"
+"$bin/suggest" --db "$tmp/s.db" --config "$tmp/study.json" --fixed "$tmp/fixed.json" >"$tmp/line"
 /usr/bin/time -f %M -o "$tmp/rss" "$bin/train-trial" --db "$tmp/s.db" --features "$FEATURES" --threads 1 --quiet \
   --keep none "$tmp/line" >"$tmp/result"
 torch=$(OMP_NUM_THREADS=1 "$PY" tests/bench/train/torch_startup.py "$FEATURES" "$CHANNELS" "$blocks" "$BATCH" "$STEPS")

@@ -18,8 +18,7 @@ set -eu
 RUNS=${RUNS:-5}
 ours=() execs=() torch=()
 for r in $(seq "$RUNS"); do
-  "$bin/suggest" --db "$tmp/s.db" --config "$STUDY" |
-    jq -c --argjson b "$BATCH" --argjson c "$CHANNELS" '.params.batch_size = $b | .params.channels = $c' >"$tmp/line"
+  "$bin/suggest" --db "$tmp/s.db" --config "$STUDY" --fixed "$tmp/fixed.json" >"$tmp/line"
   ours+=("$("$bin/train-trial" --db "$tmp/s.db" --features "$FEATURES" --threads 1 --quiet --keep none \
             --max-seconds 0.000001 "$tmp/line" | jq '.seconds.setup * 1000')")
   # spawn to exit, timed by a small harness: a fork of this bash would add its own ~8 ms (this VM)
