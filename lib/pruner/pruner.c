@@ -203,6 +203,13 @@ void ws_prune_decision_release(ws_prune_decision *d)
     d->set_system_attrs = NULL;
 }
 
+int ws_pruner_reads_attrs(const ws_pruner_cfg *cfg)
+{
+    if (!cfg) return 0;
+    return !strcmp(cfg->name, "successive_halving") || !strcmp(cfg->name, "hyperband")
+           || ws_pruner_reads_attrs(cfg->wrapped);
+}
+
 /* ---- dispatch ---- */
 
 int ws_pruner_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,

@@ -62,6 +62,10 @@ void ws_pruner_cfg_release(ws_pruner_cfg *cfg);
 int ws_pruner_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,
                            ws_prune_decision *out, ws_err *e);
 void ws_prune_decision_release(ws_prune_decision *d);
+/* 1 when the pruner reads the trials' system attributes (the rung values of successive halving
+ * and hyperband, also wrapped by patient), so a caller loads them only then: the other pruners
+ * read intermediate values alone, and loading every trial's attributes dominates a call. */
+int ws_pruner_reads_attrs(const ws_pruner_cfg *cfg);
 
 /* ---- hyperband: brackets, the sampler's view, budgets ---- */
 

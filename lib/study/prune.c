@@ -34,7 +34,8 @@ int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step
     /* 2. The decision, on a read of the study that holds no write lock: loading every trial's
      * values grows with the study, and under the lock every other worker's report would queue
      * behind it (Optuna's should_prune reads without a lock too). */
-    if (ws_store_trials_load(s, st, WS_LOAD_IVS | WS_LOAD_ATTRS, &all, e)) return -1;
+    if (ws_store_trials_load(s, st, WS_LOAD_IVS | (ws_pruner_reads_attrs(pruner) ? WS_LOAD_ATTRS : 0), &all, e))
+        return -1;
     if (take_trial(&all, number, &mine)) { ws_err_set(e, WS_EINTERNAL, "trial %d vanished", number); goto fail; }
     if (kept) {
         *kept = value;
