@@ -487,8 +487,9 @@ static int train(run_ctx *c, ws_err *e)
     for (int epoch = 0; epoch < c->set.epochs; epoch++) {
         if (first) { c->t_setup = t0 - c->o->t_process_start; first = 0; }
         double ts = ws_mono_s();
-        if (train_epoch(c, epoch, e)) return -1;
-        c->t_train += ws_mono_s() - ts;
+        int failed = train_epoch(c, epoch, e);
+        c->t_train += ws_mono_s() - ts;   /* an epoch that failed (diverged, time limit) trained too */
+        if (failed) return -1;
         c->epochs_done = epoch + 1;
         if ((epoch + 1) % c->set.validate_every && epoch + 1 < c->set.epochs) continue;
         ts = ws_mono_s();

@@ -41,7 +41,8 @@ jq '.study = "diverge" | .space = {"dropout": {"type": "float", "low": 0, "high"
     | .fixed.learning_rate = 1e30 | .fixed.optimizer = "sgd"' c.json >cdiv.json
 suggest --db runs/f.db --config cdiv.json >f1big
 test_expect_code 0 "a diverging trial exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet f1big
-test_expect_success "... FAIL with the reason" 'jq -e ".state == \"FAIL\" and (.reason | test(\"NaN|infinite|diverged\"))" out'
+test_expect_success "... FAIL with the reason, the epoch's time counted as training" '
+  jq -e ".state == \"FAIL\" and (.reason | test(\"NaN|infinite|diverged\")) and .seconds.train > 0" out'
 suggest --db runs/f.db --config c.json >f2
 test_expect_code 0 "a trial over --max-seconds exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 f2
 test_expect_success "... FAIL: time limit" 'jq -e ".state == \"FAIL\" and (.reason | test(\"time limit\"))" out && [ "$(sqlite3 runs/f.db "SELECT t.state FROM trials t JOIN studies USING (study_id) WHERE study_name = \"tones\" AND number=0")" = FAIL ]'
