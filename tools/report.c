@@ -27,8 +27,8 @@ static void usage(void)
            "  --format FORMAT  text (default), json (one object for the study), jsonl (one line\n"
            "                   per trial), csv, or html (one self-contained page with SVG plots)\n"
            "  --best           print only the best feasible complete trial as one JSON line\n"
-           "                   {\"study\",\"trial\",\"state\",\"value\",\"params\"}; exit 1 when no trial\n"
-           "                   has completed yet\n"
+           "                   {\"study\",\"trial\",\"state\",\"value\",\"params\"}; exit 1 when no\n"
+           "                   feasible trial has completed yet\n"
            "  -h, --help       show this help;  --version  show the version\n\n"
            "Exit status: 0 success, 1 --best with no feasible completed trial, 2 usage or input error,\n"
            "3 internal error.\n");

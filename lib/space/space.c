@@ -13,39 +13,30 @@ static const char *const param_keys[] = {"type", "low", "high", "log", "step", "
 
 /* ---- Optuna's adjustment of high to the step grid ---- */
 
-/* The fewest significant digits that read back as x: what Python's str(x) shows, and so the
- * decimal Optuna's Decimal(str(x)) computes with. */
-static int shortest_digits(double x)
-{
-    char buf[40];
-    for (int p = 1; p < 17; p++) {
-        snprintf(buf, sizeof buf, "%.*e", p - 1, x);
-        if (strtod(buf, NULL) == x) return p;
-    }
-    return 17;
-}
-
-/* x in its shortest digits, positional as Python prints 1e-4 .. 1e16 (for messages). */
+/* x as Python's str(x) shows it (ws_json_format_double, the shortest text that reads back), an
+ * integral value without its ".0" (for messages). */
 static const char *py_str(double x, char *buf, size_t size)
 {
-    int p = shortest_digits(x), ex;
-    snprintf(buf, size, "%.*e", p - 1, x);
-    ex = atoi(strchr(buf, 'e') + 1);
-    if (ex >= -4 && ex < 16) snprintf(buf, size, "%.*f", p - 1 - ex > 0 ? p - 1 - ex : 0, x);
+    ws_json_format_double(x, buf, size);
+    size_t n = strlen(buf);
+    if (n > 2 && !strcmp(buf + n - 2, ".0")) buf[n - 2] = 0;
     return buf;
 }
 
-/* x's shortest decimal as *mant * 10^*exp10, trailing zeros dropped. */
+/* x's shortest decimal, the one Optuna's Decimal(str(x)) computes with, as *mant * 10^*exp10,
+ * trailing zeros dropped. */
 static void shortest_decimal(double x, long long *mant, int *exp10)
 {
     char buf[40];
-    int p = shortest_digits(x), nd = 0;
-    snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+    ws_json_format_double(x, buf, sizeof buf);
     long long m = 0;
+    int ex = 0, after_point = 0;
     const char *s = buf;
-    for (; *s && *s != 'e'; s++)
-        if (*s >= '0' && *s <= '9') { m = m * 10 + (*s - '0'); nd++; }
-    int ex = atoi(s + 1) - (nd - 1);
+    for (; *s && *s != 'e'; s++) {
+        if (*s == '.') after_point = 1;
+        else if (*s >= '0' && *s <= '9') { m = m * 10 + (*s - '0'); ex -= after_point; }
+    }
+    if (*s == 'e') ex += atoi(s + 1);
     while (m && m % 10 == 0) { m /= 10; ex++; }
     *mant = buf[0] == '-' ? -m : m;
     *exp10 = m ? ex : 0;

@@ -142,20 +142,20 @@ int ws_sqlite_open_read(const char *path, sqlite3 **db)
 {
     int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-    size_t len = strlen(path);
-    char *wal = malloc(len + 5), *uri = malloc(3 * len + 24);
-    if (!wal || !uri) { free(wal); free(uri); return SQLITE_NOMEM; }
-    snprintf(wal, len + 5, "%s-wal", path);
-    if ((rc & 0xff) == SQLITE_READONLY && access(wal, F_OK) != 0) {
-        char *u = uri + sprintf(uri, "file:");
-        for (const char *p = path; *p; p++)  /* URI-escape what a file name may hold */
-            u += strchr("%?#", *p) ? sprintf(u, "%%%02X", (unsigned char)*p) : sprintf(u, "%c", *p);
-        strcpy(u, "?immutable=1");
-        sqlite3_close(*db);
-        rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    if ((rc & 0xff) == SQLITE_READONLY) {
+        char *wal = sqlite3_mprintf("%s-wal", path), *uri = sqlite3_malloc64(3 * strlen(path) + 24);
+        if (!wal || !uri) rc = SQLITE_NOMEM;
+        else if (access(wal, F_OK) != 0) {
+            char *u = uri + sprintf(uri, "file:");
+            for (const char *p = path; *p; p++)  /* URI-escape what a file name may hold */
+                u += strchr("%?#", *p) ? sprintf(u, "%%%02X", (unsigned char)*p) : sprintf(u, "%c", *p);
+            strcpy(u, "?immutable=1");
+            sqlite3_close(*db);
+            rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        }
+        sqlite3_free(wal);
+        sqlite3_free(uri);
     }
-    free(wal);
-    free(uri);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(*db, 1);
         sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);

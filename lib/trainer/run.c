@@ -36,6 +36,7 @@ typedef struct {
     ws_pruner_cfg pruner;
     int number;
     int64_t trial_id;
+    json_t *stored_params;          /* the trial's params as the study holds them (external values) */
     uint64_t seed;
     trainer_settings set;
     audio_cache cache;
@@ -126,9 +127,10 @@ static int open_study(run_ctx *c, const char *study, ws_err *e)
         return -1;
     if (!found) return ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config (create it with suggest)", c->o->db, study);
     if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e)
-        || ws_store_trial_load(c->store, &c->study, c->number, 0, &t, e))
+        || ws_store_trial_load(c->store, &c->study, c->number, WS_LOAD_PARAMS, &t, e))
         return -1;
     c->trial_id = t.trial_id;
+    c->stored_params = ws_params_json(t.params, t.n_params);
     ws_state st = t.state;
     ws_trial_release(&t);
     if (st != WS_RUNNING)
@@ -156,24 +158,16 @@ static int split_indices(run_ctx *c, ws_err *e)
 
 /* The line's params must be those the study holds for the trial: the result is recorded against
  * the stored ones, from which the sampler learns (Optuna ties a value to trial.params). */
-static int check_params(run_ctx *c, const json_t *params, ws_err *e)
+static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
 {
-    ws_trial t;
-    if (ws_store_trial_load(c->store, &c->study, c->number, WS_LOAD_PARAMS, &t, e)) return -1;
-    json_t *stored = ws_params_json(t.params, t.n_params), *none = json_object();
-    const json_t *given = params ? params : none;
-    const char *key = NULL, *k;
+    if (!c->stored_params) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    const char *key = NULL, *k;   /* params may be NULL: jansson reads it as no keys */
     json_t *v;
-    json_object_foreach(stored, k, v) if (!key && !json_equal(v, json_object_get(given, k))) key = k;
-    json_object_foreach((json_t *)given, k, v) if (!key && !json_object_get(stored, k)) key = k;
-    int rc = key ? ws_err_set(e, WS_EINPUT, "trial line: params.%s: not the study's value for trial %d (give the "
-                              "line suggest printed; fixed settings go in the config or suggest --fixed)",
-                              key, c->number)
-                 : 0;
-    json_decref(stored);
-    json_decref(none);
-    ws_trial_release(&t);
-    return rc;
+    json_object_foreach(c->stored_params, k, v) if (!key && !json_equal(v, json_object_get(params, k))) key = k;
+    json_object_foreach((json_t *)params, k, v) if (!key && !json_object_get(c->stored_params, k)) key = k;
+    if (!key) return 0;
+    return ws_err_set(e, WS_EINPUT, "trial line: params.%s: not the study's value for trial %d (give the line suggest "
+                      "printed; fixed settings go in the config or suggest --fixed)", key, c->number);
 }
 
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
@@ -613,6 +607,7 @@ static void release(run_ctx *c)
     trainer_settings_release(&c->set);
     json_decref(c->best_metrics);
     json_decref(c->last_metrics);
+    json_decref(c->stored_params);
     ws_pruner_cfg_release(&c->pruner);
     ws_config_release(&c->cfg);
     ws_store_close(c->store);
