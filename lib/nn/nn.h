@@ -137,6 +137,12 @@ typedef struct nn_model nn_model;
  * oversubscribed. Models re-size their scratch space on the next step. */
 void nn_set_threads(int threads);
 
+/* Maps OpenBLAS's work buffers for every thread nn_set_threads gave (128 MiB of address space
+ * each, touched only as used), so that a process short of memory fails here, WS_EINTERNAL "out of
+ * memory", rather than spin in OpenBLAS's allocator, which retries a failed mmap forever, the
+ * first time two GEMMs run at once. Call it after nn_set_threads and before building models. */
+int nn_reserve_blas(ws_err *e);
+
 /* Builds the network for inputs [B][1][frames][features] and n_classes outputs, initialised as
  * torch does (kaiming_uniform(a=sqrt(5)) weights, U(±1/sqrt(fan_in)) biases, BN γ=1 β=0),
  * drawn from a ws_rng seeded with seed; dropout masks derive from the seed too. WS_EINPUT when

@@ -173,8 +173,8 @@ static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     audio_feat_config want;
-    if (trainer_settings_parse(&c->set, c->cfg.fixed, params ? params : json_object(), epochs, "trial line", e)
-        || check_params(c, params, e))
+    /* params NULL (a line without them): the fixed settings alone */
+    if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e) || check_params(c, params, e))
         return -1;
     if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)) return -1;
     if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
@@ -272,6 +272,7 @@ static int build(run_ctx *c, ws_err *e)
         if (rc) return -1;
     }
     nn_set_threads(c->o->threads);
+    if (nn_reserve_blas(e)) return -1;
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
     if (!c->model) return -1;
@@ -628,6 +629,27 @@ void trainer_fail_line(const trainer_opts *o, const json_t *line, const char *re
     release(&c);
 }
 
+/* A trial that could not go on for want of the machine's resources (memory above all): FAIL with
+ * the reason ("oom" for memory), unless the pruner already stopped it. */
+static void set_failure(run_ctx *c, const ws_err *te)
+{
+    if (!c->reason[0]) snprintf(c->reason, sizeof c->reason, "%.300s", te->kind == WS_EINTERNAL && strstr(te->msg, "memory") ? "oom" : te->msg);
+    if (c->state != WS_PRUNED) c->state = WS_FAIL;
+}
+
+/* Setting up failed for the machine's sake, not the input's (the cache could not be mapped,
+ * memory ran out): the trial fails as one that fails in training does, with a result line and
+ * exit 0, so a sweep goes on. */
+static int failed_in_setup(run_ctx *c, ws_err *e, json_t **result)
+{
+    fprintf(stderr, "train-trial: %s: trial %d fails\n", e->msg, c->number);
+    set_failure(c, e);
+    int rc = finish(c, e);
+    if (!rc) *result = result_line(c);
+    release(c);
+    return rc;
+}
+
 int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_err *e)
 {
     run_ctx c;
@@ -644,6 +666,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     if (open_study(&c, study, e)) { release(&c); return -1; }
     if (prepare(&c, params, epochs, e)) {
+        if (e->kind == WS_EINTERNAL) return failed_in_setup(&c, e, result);
         fail_trial(&c, e->msg);
         release(&c);
         return -1;
@@ -671,8 +694,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     ws_err te = {0};
     if (build(&c, &te) || train(&c, &te)) {
         /* Training went wrong: the trial fails with the reason, the sweep goes on. */
-        if (!c.reason[0]) snprintf(c.reason, sizeof c.reason, "%.300s", te.kind == WS_EINTERNAL && strstr(te.msg, "memory") ? "oom" : te.msg);
-        if (c.state != WS_PRUNED) c.state = WS_FAIL;
+        set_failure(&c, &te);
     }
     trainer_heartbeat_stop(&c.hb);
     if (audio_cache_verify_wait(&c.cache, e)) {   /* a corrupted cache is bad input: exit 2 */

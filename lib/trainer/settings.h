@@ -21,7 +21,8 @@ typedef struct {
     const char *features;       /* "features": feature config the study expects, or NULL */
 } trainer_settings;
 
-/* where names the origin for messages ("trial line"). budget_epochs <= 0: none given. */
+/* where names the origin for messages ("trial line"). params may be NULL (none). budget_epochs <= 0: none
+ * given. */
 int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
                            const char *where, ws_err *e);
 void trainer_settings_release(trainer_settings *s);
