@@ -104,6 +104,9 @@ static void parse_options(int argc, char **argv, options *o)
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (o->db_path && !*o->db_path) ws_cli_usage_error("--db: empty path");
+    if (o->pidfile && !*o->pidfile) ws_cli_usage_error("--pidfile: empty path");
+    if (o->nvml_library && !*o->nvml_library) ws_cli_usage_error("--nvml-library: empty path");
 }
 
 static void print_notes(monitor *m)
@@ -163,7 +166,7 @@ static int run(monitor *m, ws_err *e)
         while ((rc = gpu_ticker_wait(&tk)) == EINTR && !stop_requested) {}
         if (rc == EINTR) break;
         if (rc) return ws_err_set(e, WS_EINTERNAL, "clock_nanosleep: %s", strerror(rc));
-        if (take_sample(m, e)) return -1;
+        if (take_sample(m, e)) return stop_requested ? 0 : -1;   /* a stop cut a wait for the db short */
     }
     return 0;
 }
@@ -187,6 +190,7 @@ static int open_sources(monitor *m, ws_err *e)
     if (o->db_path) {
         m->db = gpu_samples_db_open(o->db_path, e);
         if (!m->db) return -1;
+        gpu_samples_db_stop_on(m->db, &stop_requested);
     }
     return 0;
 }

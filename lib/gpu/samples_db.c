@@ -13,6 +13,8 @@
 
 struct gpu_samples_db {
     sqlite3 *db;
+    const volatile sig_atomic_t *stop;   /* set by a signal: stop waiting for a lock */
+    long long busy_until_ms;             /* this wait for a lock gives up then */
     char path[512];
     sqlite3_stmt *insert;        /* one row */
     sqlite3_stmt *last_sample;   /* the newest row's sample number */
@@ -60,7 +62,23 @@ const char *gpu_samples_db_file(const char *url, ws_err *e)
                    "(watch its trials with gpu-monitor --pidfile)", url);
         return NULL;
     }
+    if (!*url) {
+        ws_err_set(e, WS_EINPUT, "--db: empty path");
+        return NULL;
+    }
     return ws_store_sqlite_file(url);
+}
+
+/* Waits for a lock like a busy timeout of BUSY_TIMEOUT_MS, but gives up at once when a signal
+ * asked the monitor to stop: SIGTERM must not wait out another connection's transaction. */
+static int on_busy(void *arg, int tries)
+{
+    gpu_samples_db *d = arg;
+    long long now = (long long)(ws_mono_s() * 1e3);
+    if (tries == 0) d->busy_until_ms = now + BUSY_TIMEOUT_MS;
+    if ((d->stop && *d->stop) || now >= d->busy_until_ms) return 0;
+    sqlite3_sleep(tries < 10 ? 1 + tries : 20);
+    return 1;
 }
 
 gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
@@ -76,10 +94,14 @@ gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
         gpu_samples_db_close(d);
         return NULL;
     }
-    if (sqlite3_busy_timeout(d->db, BUSY_TIMEOUT_MS) != SQLITE_OK
+    if (sqlite3_busy_handler(d->db, on_busy, d) != SQLITE_OK
         || sqlite3_exec(d->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) != SQLITE_OK) {
-        sql_fail(d, "setting up the connection", e);
-        if (sqlite3_errcode(d->db) == SQLITE_NOTADB) e->kind = WS_EINPUT;
+        int code = sqlite3_errcode(d->db);
+        if (code == SQLITE_READONLY)   /* worded as the study tools word it */
+            ws_err_set(e, WS_EINPUT, "%s: setting up the connection: the database is read-only", d->path);
+        else
+            sql_fail(d, "setting up the connection", e);
+        if (code == SQLITE_NOTADB) e->kind = WS_EINPUT;
         gpu_samples_db_close(d);
         return NULL;
     }
@@ -98,6 +120,8 @@ gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
     }
     return d;
 }
+
+void gpu_samples_db_stop_on(gpu_samples_db *d, const volatile sig_atomic_t *stop) { d->stop = stop; }
 
 void gpu_samples_db_close(gpu_samples_db *d)
 {

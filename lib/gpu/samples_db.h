@@ -55,6 +55,7 @@
  * GROUP BY trial_id (device IS NOT NULL: its GPU memory, max(mem_used_bytes)). */
 #ifndef WS_GPU_SAMPLES_DB_H
 #define WS_GPU_SAMPLES_DB_H
+#include <signal.h>
 #include "core/err.h"
 #include "gpu/sample.h"
 
@@ -67,6 +68,9 @@ typedef struct gpu_samples_db gpu_samples_db;
  * busy timeout, WAL and synchronous=NORMAL, and creates the samples table if needed. Creates
  * none of Optuna's tables. NULL with e filled. */
 gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e);
+/* From now on a wait for a lock ends at once when *stop (a signal's flag) is set, failing the
+ * call that waited: a stop must not wait out another connection's transaction. */
+void gpu_samples_db_stop_on(gpu_samples_db *db, const volatile sig_atomic_t *stop);
 /* The SQLite file that holds a study's samples, from a --db URL (a path or sqlite:///path);
  * NULL with WS_EINPUT for a PostgreSQL study, whose schema has no samples table (yet). */
 const char *gpu_samples_db_file(const char *url, ws_err *e);

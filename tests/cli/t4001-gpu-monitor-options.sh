@@ -15,6 +15,10 @@ for bad in "--interval 0" "--interval abc" "--interval 0.001" "--interval nan" "
   # shellcheck disable=SC2086
   test_expect_code 2 "bad-option $bad" gpu-monitor $bad
 done
+# Empty paths are refused, not taken as SQLite's temporary database or dlopen's own program.
+for opt in --db --pidfile --nvml-library; do
+  test_expect_success "empty $opt" 'rc=0; gpu-monitor -n 1 $opt "" >o 2>e || rc=$?; [ $rc = 2 ] && grep -q -- "$opt: empty path" e && [ ! -s o ]'
+done
 test_expect_success bad-option-message 'rc=0; gpu-monitor --interval abc >o 2>e || rc=$?; [ $rc = 2 ] &&
   grep -q "^gpu-monitor: --interval: expected a number" e && grep -q -- "--help" e && [ ! -s o ]'
 
