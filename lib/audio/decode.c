@@ -75,8 +75,13 @@ static int resample(audio_decoder *d, const float *in, size_t n, int src_rate, a
     s.end_of_input = 1;
     int rc = src_simple(&s, SRC_SINC_MEDIUM_QUALITY, 1);
     if (rc != 0) return ws_err_set(e, WS_EINTERNAL, "%s: resampling: %s", path, src_strerror(rc));
+    /* torchaudio's resample gives ceil(n * target / source) samples; libsamplerate's flush can
+     * stop one short (a noise stream then lost its last frame), so fit to that length. */
+    size_t want = (n * (size_t)d->target_rate + (size_t)src_rate - 1) / (size_t)src_rate, got = (size_t)s.output_frames_gen;
+    if (want > cap) want = cap;
+    if (got < want) memset(d->out + got, 0, (want - got) * sizeof *d->out);
     o->samples = d->out;
-    o->n = (size_t)s.output_frames_gen;
+    o->n = want;
     return 0;
 }
 

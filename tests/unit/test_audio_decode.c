@@ -10,6 +10,7 @@
 #include "audio/corpus.h"
 #include "audio/decode.h"
 #include "audio/split.h"
+#include "core/rng.h"
 #include "harness.h"
 
 static char dir[256];
@@ -104,6 +105,34 @@ static void test_stereo_resample(void)
     mean /= 8000;
     CHECK(fabs(mean - 0.05) < 1e-3 && fabs(peak - 0.25) < 2e-3, "mix-down: mean %g, peak %g", mean, peak);
     audio_decoder_release(&d);
+}
+
+/* Lengths after resampling are torchaudio's, ceil(n * 16000 / rate) (torchaudio.functional.resample:
+ * target_length = ceil(new_freq * length / orig_freq)); libsamplerate alone ends one short for
+ * some of these (11025 Hz x 7717, 44100 Hz x 44100 and 1336230 samples gave n - 1). */
+static void test_resample_length(void)
+{
+    static const struct { int rate; int n; size_t torchaudio; } cases[] = {
+        {11025, 7717, 11200}, {11025, 334057, 484800}, {44100, 44100, 16000}, {44100, 1336230, 484800},
+        {22050, 15435, 11200}, {48000, 33600, 11200}, {8000, 5600, 11200}, {22050, 1001, 727},
+    };
+    audio_decoder d;
+    audio_decoder_init(&d, 16000);
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        float *x = malloc(sizeof(float) * (size_t)cases[c].n);
+        ws_rng r;
+        ws_rng_seed(&r, 7);
+        for (int i = 0; i < cases[c].n; i++) x[i] = 0.1f * (float)(ws_rng_uniform(&r) - 0.5);
+        CHECK(write_wav("len.wav", cases[c].rate, 1, SF_FORMAT_FLOAT, x, cases[c].n) == 0, "write");
+        free(x);
+        audio_decoded o;
+        ws_err e = {0};
+        CHECK(audio_decode(&d, path_of("len.wav"), 0, &o, &e) == 0, "%.300s", e.msg);
+        CHECK(o.n == cases[c].torchaudio, "%d samples at %d Hz: %zu after resampling, torchaudio gives %zu",
+              cases[c].n, cases[c].rate, o.n, cases[c].torchaudio);
+    }
+    audio_decoder_release(&d);
+    unlink(path_of("len.wav"));
 }
 
 static void test_fit_length(void)
@@ -211,6 +240,7 @@ int main(void)
     RUN(test_pcm16_scaling);
     RUN(test_large_file_streamed);
     RUN(test_stereo_resample);
+    RUN(test_resample_length);
     RUN(test_fit_length);
     RUN(test_bad_audio);
     RUN(test_corpus_layout);
