@@ -1,8 +1,10 @@
 # tests/cuda.mk — the CUDA backend's build (lib/nn/cuda.mk, included from here) and tests:
 #   make check          runs tests/cli/t3900 (the backend builds, --device cuda/auto without a GPU,
 #                       the kernel bodies on the host, the device path on a host emulation of the
-#                       backend, no allocation or sync in a step) and t3901 (GPU checks; each
-#                       prints "skip ...: no CUDA device (why)" without a GPU)
+#                       backend, no allocation or sync in a step), t3902 (failures: kernel faults,
+#                       out of memory, a full or busy GPU at start, on a failing wrapper of the
+#                       emulation) and t3901 (GPU checks; each prints "skip ...: no CUDA device
+#                       (why)" without a GPU)
 #   make check-gpu      the same two scripts only: one command for whoever has a GPU
 #   make bench-gpu      tests/bench/gpu: samples per second and the GPU's busy share
 -include lib/nn/cuda.mk
@@ -10,6 +12,7 @@
 CUDA_TEST_DIR  := $(BUILD)/tests/gpu
 CUDA_TESTS     := $(CUDA_TEST_DIR)/test_cuda_host $(CUDA_TEST_DIR)/test_cuda_gpu
 CUDA_EMU       := $(CUDA_TEST_DIR)/libwakesweep-cuda-emu.so
+CUDA_FAULT     := $(CUDA_TEST_DIR)/libwakesweep-cuda-fault.so
 CUDA_BENCH     := $(BUILD)/bench/cuda_bench
 
 $(CUDA_TEST_DIR)/%: tests/gpu/%.c $(LIB_A) tests/unit/harness.h tests/gpu/arrays.h
@@ -23,13 +26,18 @@ $(CUDA_EMU): tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c lib/nn/
 	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) $(NN_CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) \
 	    tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c -lopenblas -lm -o $@
 
+# A backend that fails on purpose over the emulation (kernel faults, a full or busy GPU at start).
+$(CUDA_FAULT): tests/gpu/cuda_fault.c lib/nn/cuda/api.h lib/nn/backend.h lib/nn/device.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) $< -ldl -o $@
+
 $(CUDA_BENCH): tests/bench/gpu/cuda_bench.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
 
-CHECK_EXTRA += $(CUDA_TESTS) $(CUDA_EMU)
+CHECK_EXTRA += $(CUDA_TESTS) $(CUDA_EMU) $(CUDA_FAULT)
 
-check-gpu: all $(CUDA_TESTS) $(CUDA_EMU)
+check-gpu: all $(CUDA_TESTS) $(CUDA_EMU) $(CUDA_FAULT)
 	@WS_BIN=$(abspath $(BIN)) WS_BUILD=$(abspath $(BUILD)) TESTS=t39 bash tests/run.sh
 
 bench-gpu: all $(CUDA_BENCH)

@@ -96,7 +96,7 @@ audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_c
 {
     if (audio_feat_config_validate(cfg, "features", e) < 0) return NULL;
     audio_cache_writer *w = calloc(1, sizeof *w);
-    if (!w) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); return NULL; }
+    if (!w) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
     if (ws_atomic_open(&w->a, path, e) < 0) { free(w); return NULL; }
     w->fd = fileno(w->a.f);
     /* mkstemp makes the temporary 0600; a cache is data others may read, like any output file */
@@ -136,7 +136,7 @@ static int compact(audio_cache_writer *w, const audio_cache_contents *c, ws_err 
             return ws_err_set(e, WS_EINTERNAL, "%s: clip slots must increase", w->a.path);
         }
         if (s == j) continue;
-        if (!buf && !(buf = malloc(w->clip_bytes))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (!buf && !(buf = malloc(w->clip_bytes))) return ws_err_set(e, WS_ENOMEM, "out of memory");
         if (ws_pread_full(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)s * w->clip_bytes) < 0 ||
             ws_pwrite_full(w->fd, buf, w->clip_bytes, FEATURES_ALIGN + (uint64_t)j * w->clip_bytes) < 0) {
             free(buf);
@@ -152,7 +152,7 @@ static int compact(audio_cache_writer *w, const audio_cache_contents *c, ws_err 
  * would make the cache unreadable; otherwise memory ran out. */
 static int name_error(const char *path, const char *what, const char *name, ws_err *e)
 {
-    if (audio_name_is_utf8(name)) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    if (audio_name_is_utf8(name)) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     char *shown = audio_name_escape(name);
     ws_err_set(e, WS_EINPUT, "%s: %s \"%s\" is not valid UTF-8; expected UTF-8 (the cache stores names as JSON text)",
                path, what, shown ? shown : "?");
@@ -172,7 +172,7 @@ static json_t *meta_json(const audio_cache_writer *w, const audio_cache_contents
     json_t *classes = json_array(), *splits = json_array(), *noise = json_array(), *j = NULL;
     /* the source is only a note of where the corpus was: a path that is not UTF-8 goes in escaped */
     char *source = audio_name_escape(c->source ? c->source : "");
-    int rc = classes && splits && noise && source ? 0 : ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    int rc = classes && splits && noise && source ? 0 : ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     for (int k = 0; rc == 0 && k < c->n_classes; k++)
         rc = append_name(classes, path, "class name", c->class_names[k], e);
     for (int s = 0; rc == 0 && s < AUDIO_N_SPLITS; s++)
@@ -251,7 +251,7 @@ io:
     ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
     goto done;
 oom:
-    ws_err_set(e, WS_EINTERNAL, "%s: out of memory", w->a.path);
+    ws_err_set(e, WS_ENOMEM, "%s: out of memory", w->a.path);
 done:
     free(ints); free(offs); free(noise_off); free(strings); free(meta);
     return rc;
@@ -342,7 +342,7 @@ static int parse_meta(audio_cache *c, const header *h, const uint8_t *base, cons
         return bad(e, path, "class or noise list does not match the header");
     c->class_names = calloc(h->n_classes ? h->n_classes : 1, sizeof(char *));
     c->noise = calloc(h->n_noise ? h->n_noise : 1, sizeof(audio_cache_noise));
-    if (!c->class_names || !c->noise) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    if (!c->class_names || !c->noise) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     for (size_t k = 0; k < h->n_classes; k++) {
         c->class_names[k] = json_string_value(json_array_get(classes, k));
         if (!c->class_names[k]) return bad(e, path, "a class name is not a string");
@@ -393,7 +393,7 @@ static void *check_run(void *arg)
 static int check_start(audio_cache *c, const char *path, uint64_t stored, ws_err *e)
 {
     struct audio_cache_check *k = calloc(1, sizeof *k + strlen(path) + 1);
-    if (!k) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    if (!k) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     strcpy(k->path, path);
     k->file = c->map_;
     k->len = c->file_bytes;
@@ -427,7 +427,9 @@ int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
     void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     int saved = errno;
     close(fd);
-    if (map == MAP_FAILED) return ws_err_set(e, WS_EINTERNAL, "%s: cannot map: %s", path, strerror(saved));
+    /* ENOMEM: no address space left for it (ulimit -v): out of memory, not a broken file */
+    if (map == MAP_FAILED)
+        return ws_err_set(e, saved == ENOMEM ? WS_ENOMEM : WS_EINTERNAL, "%s: cannot map: %s", path, strerror(saved));
     c->map_ = map;
     c->file_bytes = (size_t)st.st_size;
     const uint8_t *base = map;
@@ -537,7 +539,7 @@ json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
     char *shown = audio_name_escape(path);
     if (!counts || !shown) {
         free(counts); free(shown);
-        ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+        ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
         return NULL;
     }
     for (size_t i = 0; i < c->n_clips; i++) {
@@ -575,7 +577,7 @@ json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
         "counts", per_class, "splits", per_split, "noise", noise,
         "source", c->source, "created_by", c->created_by);
     free(shown);
-    if (!j) ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    if (!j) ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     return j;
 }
 
@@ -614,6 +616,6 @@ json_t *audio_cache_dump_clip(const audio_cache *c, size_t i, ws_err *e)
     json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:[i,i], s:o}", "clip", (json_int_t)i,
         "path", path, "label", c->class_names[c->labels[i]],
         "split", audio_split_name(c->splits[i]), "shape", c->n_frames, c->n_mels, "mel_power", rows);
-    if (!j) ws_err_set(e, WS_EINTERNAL, "clip %zu: out of memory", i);
+    if (!j) ws_err_set(e, WS_ENOMEM, "clip %zu: out of memory", i);
     return j;
 }

@@ -10,7 +10,9 @@ typedef enum {
     WS_EOK = 0,
     WS_EINPUT,     /* the user's input is wrong: config, arguments, files (exit 2) */
     WS_ESTATE,     /* valid input that the study's state refuses (finished trial...) (exit 2) */
-    WS_EINTERNAL,  /* I/O, database, memory: not the user's fault (exit 3) */
+    WS_EINTERNAL,  /* I/O, database, a device: not the user's fault (exit 3) */
+    WS_ENOMEM,     /* out of memory, host or device: exit 3 as internal errors, but known as
+                    * such without reading the message (a trial ends FAIL with reason "oom") */
 } ws_errkind;
 
 typedef struct ws_err {
@@ -24,7 +26,8 @@ int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
 /* Prefixes the message already in e with "where: ". Returns -1. */
 int ws_err_prefix(ws_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ws_err_clear(ws_err *e);
-/* Exit code for a failure of this kind: 2 for input and state errors, 3 otherwise. */
+/* Exit code for a failure of this kind: 2 for input and state errors, 3 otherwise (internal
+ * errors and out of memory). */
 int ws_err_exit_code(const ws_err *e);
 
 #endif

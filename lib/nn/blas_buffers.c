@@ -48,6 +48,6 @@ int nn_reserve_blas(ws_err *e)
     for (int i = 0; i < n; i++) blas_memory_free(held[i]);
     if (n > reserved) reserved = n;
     if (n < want)
-        return ws_err_set(e, WS_EINTERNAL, "out of memory: no room to map OpenBLAS's work buffers (%d of 128 MiB each)", want);
+        return ws_err_set(e, WS_ENOMEM, "out of memory: no room to map OpenBLAS's work buffers (%d of 128 MiB each)", want);
     return 0;
 }

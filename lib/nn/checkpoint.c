@@ -79,7 +79,7 @@ int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *c
     char *text = NULL;
     json_t *h = NULL;
     int rc = -1;
-    if (!w || !bytes) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); goto out; }
+    if (!w || !bytes) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); goto out; }
     nn_model_get_weights(m, w, w + m->n_params);
     floats_to_le(w, n, bytes);
     h = make_header(m, class_names, features, metrics, fnv1a64(bytes, n * 4));
@@ -110,7 +110,7 @@ static int read_all(const char *path, unsigned char **data, size_t *len, ws_err 
     size_t cap = 1 << 16, n = 0;
     unsigned char *buf = malloc(cap);
     for (;;) {
-        if (!buf) { fclose(f); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); }
+        if (!buf) { fclose(f); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); }
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap) break;
         unsigned char *b = realloc(buf, cap * 2);
@@ -180,7 +180,7 @@ nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
     snprintf(want, sizeof want, "%016" PRIx64, fnv1a64(wb, n * 4));
     if (!sum || strcmp(sum, want) != 0) { ws_err_set(e, WS_EINPUT, "%s: checksum mismatch (corrupt file)", path); goto fail; }
     float *w = malloc(n * sizeof *w + 4);
-    if (!w) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); goto fail; }
+    if (!w) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); goto fail; }
     le_to_floats(wb, n, w);
     nn_model_set_weights(m, w, w + m->n_params);
     free(w);

@@ -19,13 +19,15 @@ struct nn_device {
     int cuda;
     nn_precision precision;
     char card[192];              /* "NAME (sm_XY, N GiB)" */
-    char name[256];              /* what nn_device_name says */
+    char name[700];              /* what nn_device_name says */
     const nn_cuda_api *cu;
+    ws_errkind unusable;         /* WS_EOK, or how every use fails: a GPU that is there but could
+                                  * not be opened, full (WS_ENOMEM) or busy (WS_EINTERNAL) */
 };
 
-static nn_device cpu_device = {0, NN_PRECISION_FP32, "", "cpu", NULL};
+static nn_device cpu_device = {0, NN_PRECISION_FP32, "", "cpu", NULL, WS_EOK};
 static nn_device cuda_device;
-static int cuda_state;           /* 0: not tried, 1: open, -1: unusable (cuda_why) */
+static int cuda_state;           /* 0: not tried, 1: open, else the NN_CUDA_INIT_* failure (cuda_why) */
 static char cuda_why[600];
 
 /* ---- precision ------------------------------------------------------------------------------- */
@@ -79,38 +81,56 @@ static void compose_name(nn_device *d)
     snprintf(d->name, sizeof d->name, "cuda:0 %s, %s", d->card, nn_precision_name(d->precision));
 }
 
-/* Loads the backend and opens the device once per process. */
+/* Loads the backend and opens the device once per process: 0, or the NN_CUDA_INIT_* failure
+ * (cuda_why). A device that is there but full or busy becomes cuda_device, unusable. */
 static int open_cuda(void)
 {
-    if (cuda_state) return cuda_state > 0 ? 0 : -1;
-    cuda_state = -1;
-    if (no_device_here(cuda_why, sizeof cuda_why)) return -1;
+    if (cuda_state) return cuda_state > 0 ? 0 : cuda_state;
+    cuda_state = NN_CUDA_INIT_NO_DEVICE;
+    if (no_device_here(cuda_why, sizeof cuda_why)) return cuda_state;
     const char *path = backend_path();
     if (!path) {
         snprintf(cuda_why, sizeof cuda_why, "this build has no CUDA backend (built without nvcc or with CUDA=0)");
-        return -1;
+        return cuda_state;
     }
     void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!so) {
         snprintf(cuda_why, sizeof cuda_why, "cannot load the CUDA backend: %s", dlerror());
-        return -1;
+        return cuda_state;
     }
     nn_cuda_api_get_fn get = (nn_cuda_api_get_fn)dlsym(so, NN_CUDA_ENTRY);
     const nn_cuda_api *cu = get ? get() : NULL;
     if (!cu || cu->abi != NN_CUDA_ABI) {
         snprintf(cuda_why, sizeof cuda_why, "%s: not a wakesweep CUDA backend of ABI %d", path, NN_CUDA_ABI);
         dlclose(so);
-        return -1;
+        return cuda_state;
     }
-    char why[512];
-    if (cu->init(cuda_device.card, sizeof cuda_device.card, why, sizeof why)) {
+    char why[512] = "";
+    int rc = cu->init(cuda_device.card, sizeof cuda_device.card, why, sizeof why);
+    if (rc == NN_CUDA_INIT_NO_MEMORY || rc == NN_CUDA_INIT_UNAVAILABLE) {
+        /* the library stays loaded (the runtime may hold threads), unused */
         snprintf(cuda_why, sizeof cuda_why, "%s", why);
-        return -1;               /* the library stays loaded: the runtime may hold threads */
+        cuda_device.cuda = 1;
+        cuda_device.cu = cu;
+        cuda_device.unusable = rc == NN_CUDA_INIT_NO_MEMORY ? WS_ENOMEM : WS_EINTERNAL;
+        snprintf(cuda_device.name, sizeof cuda_device.name, "cuda:0, which cannot be used: %s", cuda_why);
+        return cuda_state = rc;
+    }
+    if (rc) {
+        snprintf(cuda_why, sizeof cuda_why, "%s", why);
+        return cuda_state;
     }
     cuda_device.cuda = 1;
     cuda_device.cu = cu;
     cuda_state = 1;
     return 0;
+}
+
+/* Every use of a device that could not be opened fails as opening it did. */
+static int unusable(const nn_device *d, const char *where, ws_err *e)
+{
+    if (!d->unusable) return 0;
+    return ws_err_set(e, d->unusable, "%s: cuda: %s", where, cuda_why);
 }
 
 int nn_device_select(const char *want, nn_precision precision, const nn_device **dev, char *note,
@@ -124,9 +144,19 @@ int nn_device_select(const char *want, nn_precision precision, const nn_device *
     long mib = 0;
     const char *lim = getenv("WS_CUDA_MEM_MIB");
     if (lim && *lim && ws_parse_long_range(lim, "WS_CUDA_MEM_MIB", 1, 1L << 40, &mib, e)) return -1;
-    if (open_cuda()) {
+    int rc = open_cuda();
+    if (rc == NN_CUDA_INIT_NO_DEVICE) {
         if (!strcmp(want, "cuda")) return ws_err_set(e, WS_EINPUT, "no CUDA device (%s)", cuda_why);
         if (note && note_len) snprintf(note, note_len, "no CUDA device (%s)", cuda_why);
+        return 0;
+    }
+    if (rc) {
+        /* A GPU that is full or busy now: "auto" trains on the CPU, saying so; "cuda" gets it,
+         * and the trial that uses it fails ("oom", or why) while the sweep goes on. */
+        if (!strcmp(want, "cuda")) *dev = &cuda_device;
+        else if (note && note_len)
+            snprintf(note, note_len, "the CUDA device cannot be used (%s: %s)",
+                     rc == NN_CUDA_INIT_NO_MEMORY ? "out of memory" : "unavailable", cuda_why);
         return 0;
     }
     cuda_device.cu->set_memory_limit((size_t)mib << 20);
@@ -140,13 +170,16 @@ const char *nn_device_name(const nn_device *d) { return d ? d->name : "cpu"; }
 
 void nn_device_set_precision(const nn_device *d, nn_precision p)
 {
-    if (!d || !d->cuda) return;
+    if (!d || !d->cuda || d->unusable) return;
     cuda_device.precision = p;
     cuda_device.cu->set_precision((int)p);
     compose_name(&cuda_device);
 }
 
-void nn_device_set_memory_limit(const nn_device *d, size_t bytes) { if (d && d->cuda) d->cu->set_memory_limit(bytes); }
+void nn_device_set_memory_limit(const nn_device *d, size_t bytes)
+{
+    if (d && d->cuda && !d->unusable) d->cu->set_memory_limit(bytes);
+}
 
 void nn_device_counters_get(const nn_device *d, nn_device_counters *c)
 {
@@ -156,26 +189,46 @@ void nn_device_counters_get(const nn_device *d, nn_device_counters *c)
 
 const nn_backend *nn_device_backend(const nn_device *d) { return d && d->cuda ? d->cu->backend() : nn_backend_cpu(); }
 
-/* A failure recorded by the backend since it was opened, as e; 0 when there is none. */
+/* A failure recorded by the backend since it was opened, as e (WS_ENOMEM when the backend says
+ * it is running out of memory, by the failure's code); 0 when there is none. */
 static int cuda_failed(const nn_cuda_api *cu, const char *where, ws_err *e)
 {
     const char *msg = cu->error();
     if (!msg) return 0;
-    return ws_err_set(e, WS_EINTERNAL, "%s: cuda: %s", where, msg);
+    return ws_err_set(e, cu->error_oom() ? WS_ENOMEM : WS_EINTERNAL, "%s: cuda: %s", where, msg);
+}
+
+/* Waits for the device: a failure fills e, whether the backend recorded one or not. */
+static int sync_device(const nn_cuda_api *cu, const char *where, ws_err *e)
+{
+    int rc = cu->sync();
+    if (cuda_failed(cu, where, e)) return -1;
+    return rc ? ws_err_set(e, WS_EINTERNAL, "%s: cuda: waiting for the device failed", where) : 0;
+}
+
+/* The data path could not be set up (why from data_create or data_reserve): out of memory,
+ * unless the backend recorded another failure, which why then quotes. */
+static int data_failed(const nn_cuda_api *cu, const char *why, ws_err *e)
+{
+    return ws_err_set(e, cu->error() && !cu->error_oom() ? WS_EINTERNAL : WS_ENOMEM, "%s",
+                      why[0] ? why : "cuda: the data path could not be set up");
 }
 
 /* ---- models on the device ----------------------------------------------------------------------- */
 
 int nn_model_to_device(nn_model *m, const nn_device *dev, ws_err *e)
 {
-    if (!dev || !dev->cuda || m->be == dev->cu->backend()) return 0;
+    if (!dev || !dev->cuda) return 0;
+    if (unusable(dev, "model", e)) return -1;
+    if (m->be == dev->cu->backend()) return 0;
     const nn_backend *be = dev->cu->backend(), *old = m->be;
     size_t np = m->n_params + m->n_buffers;
     float *p = be->alloc((np + 1) * sizeof *p), *g = be->alloc((m->n_params + 1) * sizeof *g);
     if (!p || !g) {
         be->release(p);
         be->release(g);
-        return ws_err_set(e, WS_EINTERNAL, "model: out of memory on the device for %zu parameters", np);
+        if (cuda_failed(dev->cu, "model", e)) return -1;     /* not memory: cudaMalloc saw a fault */
+        return ws_err_set(e, WS_ENOMEM, "model: out of memory on the device for %zu parameters", np);
     }
     be->upload(p, m->params, np * sizeof *p);
     be->upload(g, m->grads, m->n_params * sizeof *g);
@@ -298,6 +351,7 @@ nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams 
                             size_t n_train, const int *val_idx, size_t n_val, ws_err *e)
 {
     if (!nn_device_is_cuda(dev)) return ws_err_set(e, WS_EINTERNAL, "dtrain: needs a CUDA device"), NULL;
+    if (unusable(dev, "dtrain", e)) return NULL;
     if (batch < 1 || reserve < 1 || reserve > batch || !n_train)
         return ws_err_set(e, WS_EINTERNAL, "dtrain: batch %d, reserve %d, %zu clips", batch, reserve, n_train), NULL;
     if (check_desc(m, d, e)) return NULL;
@@ -307,7 +361,7 @@ nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams 
     if (lc->class_weights && lc->n_class_weights != d->n_classes)
         return ws_err_set(e, WS_EINPUT, "loss: %d class weights for %d classes", lc->n_class_weights, d->n_classes), NULL;
     nn_dtrain *t = calloc(1, sizeof *t);
-    if (!t) return ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory"), NULL;
+    if (!t) return ws_err_set(e, WS_ENOMEM, "dtrain: out of memory"), NULL;
     t->cu = dev->cu;
     t->be = dev->cu->backend();
     t->m = m;
@@ -324,19 +378,19 @@ nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams 
     t->n_val = n_val;
     t->max_batches = (long)((n_train + (size_t)batch - 1) / (size_t)batch);
     t->noise_frames = calloc((size_t)d->n_noise + 1, sizeof *t->noise_frames);
-    if (!t->noise_frames) { ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory"); goto fail; }
+    if (!t->noise_frames) { ws_err_set(e, WS_ENOMEM, "dtrain: out of memory"); goto fail; }
     for (int i = 0; i < d->n_noise; i++) t->noise_frames[i] = d->noise[i].frames;
     if (nn_model_to_device(m, dev, e)) goto fail;
     nn_optim_config oc = hp->optim;
     oc.clip_norm = 0;
     if (!(t->o = nn_optim_create(m, &oc, total_steps, warmup_steps, e))) goto fail;
-    char why[600];
+    char why[600] = "";
     size_t bytes;
     int tm, fm;
     nn_cuda_plan_masks(&hp->aug, &tm, &fm);
     if (!(t->data = t->cu->data_create(d, val_idx, n_val, &bytes, why, sizeof why))
         || t->cu->data_reserve(t->data, reserve, n_train, tm, fm, why, sizeof why)) {
-        ws_err_set(e, WS_EINTERNAL, "%s", why);
+        data_failed(t->cu, why, e);
         goto fail;
     }
     t->losses = t->be->alloc((size_t)t->max_batches * sizeof *t->losses);
@@ -344,13 +398,16 @@ nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams 
     if (lc->class_weights && (t->class_w = t->be->alloc((size_t)t->k * sizeof *t->class_w)))
         t->be->upload(t->class_w, lc->class_weights, (size_t)t->k * sizeof *t->class_w);
     if (!t->losses || !t->counts || (lc->class_weights && !t->class_w)) {
-        ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory on the device");
+        ws_err_set(e, WS_ENOMEM, "dtrain: out of memory on the device");
         goto fail;
     }
     if (nn_model_reserve(m, reserve, e)) goto fail;
-    if (t->cu->sync() || cuda_failed(t->cu, "dtrain", e)) goto fail;
+    if (sync_device(t->cu, "dtrain", e)) goto fail;
     return t;
 fail:
+    /* a failure the backend recorded is the cause (an allocation that returned NULL because
+     * cudaMalloc saw a fault is not "out of memory", whatever the caller said) */
+    cuda_failed(t->cu, "dtrain", e);
     nn_dtrain_free(t);
     return NULL;
 }
@@ -408,7 +465,7 @@ int nn_dtrain_confusion(nn_dtrain *t, long *confusion, ws_err *e)
 {
     size_t kk = (size_t)t->k * (size_t)t->k;
     int32_t *host = malloc(kk * sizeof *host);
-    if (!host) return ws_err_set(e, WS_EINTERNAL, "dtrain: out of memory");
+    if (!host) return ws_err_set(e, WS_ENOMEM, "dtrain: out of memory");
     t->be->fill((float *)t->counts, kk, 0.0f);     /* all-zero bits: int32 zeros */
     for (size_t s = 0; s < t->n_val; s += (size_t)t->reserve) {
         int n = t->n_val - s < (size_t)t->reserve ? (int)(t->n_val - s) : t->reserve;
@@ -437,13 +494,15 @@ int nn_dtrain_last_batch(nn_dtrain *t, float *x, int *labels, int *n, ws_err *e)
 
 /* ---- the largest batch ------------------------------------------------------------------------------ */
 
-/* 1 when a training step of B samples fits on the device, 0 when not, -1 on another failure. */
+/* 1 when a training step of B samples fits on the device, 0 when it runs out of memory (by the
+ * failure's kind, WS_ENOMEM or the backend's error_oom), -1 with e on any other failure: a fault
+ * in a kernel is not a batch too large, and the probe stops with it. */
 static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int frames, int n_feat, int mels, int B,
                      ws_err *e)
 {
     const nn_cuda_api *cu = dev->cu;
     const nn_backend *be = cu->backend();
-    ws_err soft;
+    ws_err soft = {0};
     int fits = 0;
     nn_model *m = nn_model_create(&hp->model, k, frames, n_feat, 1, e);
     if (!m) return -1;
@@ -452,24 +511,31 @@ static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int fram
     const float *logits;
     size_t in = (size_t)B * (size_t)frames;
     if (!nn_model_to_device(m, dev, &soft) && (o = nn_optim_create(m, &hp->optim, 1, 0, &soft))
-        && !nn_model_reserve(m, B, &soft) && (x = be->alloc(in * (size_t)n_feat * sizeof *x))
-        && (aux = be->alloc(in * (size_t)mels * sizeof *aux + (size_t)B * 16))     /* the data path's buffers */
-        && !nn_forward(m, x, B, 1, &logits, &soft)) {
-        cu->xent(B, k, logits, (const int32_t *)aux, NULL, 0.0f, 0.0f, 1.0f, m->gbuf[0], NULL);
-        if (!nn_backward(m, x, m->gbuf[0], &soft)) nn_optim_step(o, NULL);
-        fits = cu->sync() == 0;
+        && !nn_model_reserve(m, B, &soft)) {
+        x = be->alloc(in * (size_t)n_feat * sizeof *x);
+        aux = x ? be->alloc(in * (size_t)mels * sizeof *aux + (size_t)B * 16) : NULL;    /* the data path's buffers */
+        if (!x || !aux) ws_err_set(&soft, WS_ENOMEM, "out of memory on the device for a batch of %d", B);
+        else if (!nn_forward(m, x, B, 1, &logits, &soft)) {
+            cu->xent(B, k, logits, (const int32_t *)aux, NULL, 0.0f, 0.0f, 1.0f, m->gbuf[0], NULL);
+            if (!nn_backward(m, x, m->gbuf[0], &soft)) {
+                nn_optim_step(o, NULL);
+                fits = !sync_device(cu, "probe", &soft);
+            }
+        }
     }
     be->release(x);
     be->release(aux);
     nn_optim_free(o);
     nn_model_free(m);
-    const char *msg = cu->error();
-    if (msg) {
-        if (!strstr(msg, "memory")) return ws_err_set(e, WS_EINTERNAL, "probe: cuda: %s", msg);
-        cu->clear_error();
-        fits = 0;
+    if (cu->error()) {            /* what the backend recorded decides */
+        if (!cu->error_oom()) return cuda_failed(cu, "probe", e);
+        cu->clear_error();        /* out of memory is not sticky: the device goes on */
+        return 0;
     }
-    return fits;
+    if (fits) return 1;
+    if (soft.kind == WS_ENOMEM) return 0;
+    *e = soft;
+    return ws_err_prefix(e, "probe");
 }
 
 static size_t mem_available(size_t *total)
@@ -518,11 +584,12 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
         out->batch = n < (size_t)limit ? (int)n : limit;
         return 0;
     }
+    if (dev->unusable == WS_ENOMEM) return 0;     /* full at start: not even a batch of 1 fits */
+    if (unusable(dev, "probe", e)) return -1;
     const nn_cuda_api *cu = dev->cu;
     nn_cuda_data *dd = NULL;
-    char why[600];
-    if (data && !(dd = cu->data_create(data, NULL, 0, &out->data_bytes, why, sizeof why)))
-        return ws_err_set(e, WS_EINTERNAL, "%s", why);
+    char why[600] = "";
+    if (data && !(dd = cu->data_create(data, NULL, 0, &out->data_bytes, why, sizeof why))) return data_failed(cu, why, e);
     cu->mem_info(&out->free_bytes, &out->total_bytes);
     int lo = 0, hi = -1, rc = 0;
     for (int B = 1;; B = B > limit / 2 ? limit : 2 * B) {

@@ -17,12 +17,19 @@
  *   t = nn_dtrain_create(dev, m, &hp, total_steps, warmup_steps, &data, batch, reserve, n_train,
  *                        val_idx, n_val, &e);      // m moves to the device; every allocation
  *                                                   // of the trial happens here
- *   per epoch: nn_dtrain_epoch(t, order, n_train, batch_seeds, batch_noise, &e)  (one copy)
+ *   per epoch: nn_dtrain_epoch(t, order, n_train, batch_seeds, batch_noise, &e)  (one copy;
+ *                   from the 2nd epoch it first waits for the last epoch's plan copy to be done)
  *              per batch b: nn_dtrain_batch(t, b, scale, zero_grad, step, &e)   (kernels only)
- *              nn_dtrain_losses(t, losses, &e)                                 (the one sync)
- *   per validation: nn_dtrain_confusion(t, confusion, &e)                     (one sync)
- *   checkpoints: nn_checkpoint_save(..., m, ...) downloads the weights as usual
+ *              nn_dtrain_losses(t, losses, &e)                  (waits: the losses' download)
+ *   per validation: nn_dtrain_confusion(t, confusion, &e)      (waits: the counts' download)
+ *   checkpoints: nn_checkpoint_save(..., m, ...) downloads the weights as usual (waits)
  *   nn_dtrain_free(t); nn_model_free(m);
+ *
+ * So the host waits for the device at most three times an epoch: the plan's copy (from the
+ * second epoch; long done by then, as the losses' download drained the stream), the losses'
+ * download at its end, and the validation's download on an epoch that validates (plus the
+ * weights' download when a validation improves and the best weights are kept); never inside a
+ * step.
  *
  * The data path on the device gathers the clips of a batch from the uploaded cache, applies the
  * augmentation (time shift, noise at an SNR, SpecAugment masks), takes log-mel or MFCC and
@@ -49,8 +56,13 @@ const char *nn_precision_name(nn_precision p);
 typedef struct nn_device nn_device;
 
 /* want: "auto", "cpu" or "cuda". *dev stays valid for the process (a CUDA context lives until
- * exit). When no CUDA device is usable: "cuda" fails with WS_EINPUT "no CUDA device (why)";
- * "auto" gives the CPU and writes "no CUDA device (why)" into note (when not NULL). */
+ * exit). When there is no CUDA device to use at all (no driver, no GPU, CUDA_VISIBLE_DEVICES hides
+ * every one, none this build has code for): "cuda" fails with WS_EINPUT "no CUDA device (why)";
+ * "auto" gives the CPU and writes "no CUDA device (why)" into note (when not NULL). When there is
+ * one that cannot be opened now, full (its context, stream, cuBLAS or workspace does not fit) or
+ * busy (exclusive mode): "cuda" gives it, and every use of it fails as opening it did, WS_ENOMEM
+ * or WS_EINTERNAL with why, so the trial fails ("oom", or why) and a sweep goes on; "auto" gives
+ * the CPU and writes "the CUDA device cannot be used (out of memory|unavailable: why)". */
 int nn_device_select(const char *want, nn_precision precision, const nn_device **dev, char *note,
                      size_t note_len, ws_err *e);
 int nn_device_is_cuda(const nn_device *d);
@@ -61,7 +73,8 @@ void nn_device_set_precision(const nn_device *d, nn_precision p);
 
 /* Moves a model made by nn_model_create to the device: parameters, buffers and gradients into
  * device memory (activations are reserved again on the next call). Nothing to do on the CPU.
- * WS_EINTERNAL "out of memory ..." when the device is full. */
+ * WS_ENOMEM "out of memory ..." when the device is full; WS_EINTERNAL with the backend's message
+ * when an allocation failed for another reason (a fault that cudaMalloc saw). */
 int nn_model_to_device(nn_model *m, const nn_device *dev, ws_err *e);
 
 /* A trial's data for the device path, all in host memory (e.g. the mapped feature cache). */
@@ -84,8 +97,8 @@ typedef struct nn_dtrain nn_dtrain;
  * moves m to the device, creates the optimizer there (hp->optim; total_steps and warmup_steps as
  * nn_optim_create), and allocates everything the epochs need: activations for `reserve` clips
  * (the largest batch that occurs, at most `batch`), plans for n_train clips, the validation
- * clip list val_idx [n_val]. hp is copied. Out of device memory: NULL with WS_EINTERNAL
- * "... out of memory ..." (the trial fails with reason "oom"). */
+ * clip list val_idx [n_val]. hp is copied. Out of memory: NULL with WS_ENOMEM (the trial fails
+ * with reason "oom"); any other failure of the device: NULL with WS_EINTERNAL and its message. */
 nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams *hp, long total_steps,
                             long warmup_steps, const nn_data_desc *data, int batch, int reserve,
                             size_t n_train, const int *val_idx, size_t n_val, ws_err *e);
@@ -102,16 +115,18 @@ int nn_dtrain_epoch(nn_dtrain *t, const int *order, size_t n, const uint64_t *ba
  * clipping on the device) after when step. Only enqueues work on the device. */
 int nn_dtrain_batch(nn_dtrain *t, long b, float scale, int zero_grad, int step, ws_err *e);
 /* The epoch's batch losses [batches] (unscaled, as nn_accumulate reports them). Waits for the
- * device: the one synchronisation of an epoch. */
+ * device (the epoch's work and the download). */
 int nn_dtrain_losses(nn_dtrain *t, double *loss, ws_err *e);
 /* Adds the confusion counts [k true][k predicted] of the current weights over the validation
- * clips to confusion (nn_metrics' layout). One synchronisation. */
+ * clips to confusion (nn_metrics' layout). Waits for the device once (the download). */
 int nn_dtrain_confusion(nn_dtrain *t, long *confusion, ws_err *e);
 
 /* The largest batch that fits (train-trial --probe-batch). CUDA: with the data uploaded (when
  * data is not NULL), tries real allocations and one training step per candidate, doubling from
- * 1, then bisecting, up to limit. CPU: a computed bound from MemAvailable and the bytes a sample
- * needs. */
+ * 1, then bisecting, up to limit. A candidate that runs out of memory (WS_ENOMEM, or a failure
+ * the backend knows as such by its code) does not fit; any other failure (a fault in a kernel)
+ * ends the search: -1 with "probe: cuda: ...". A device too full to open: batch 0. CPU: a
+ * computed bound from MemAvailable and the bytes a sample needs. */
 typedef struct nn_probe {
     int batch;                  /* largest batch that fits (0: not even 1) */
     int limit;                  /* the search stopped at this batch */

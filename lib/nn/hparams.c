@@ -185,7 +185,7 @@ static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err 
                           ws_json_type_name(cw));
     c->n_class_weights = (int)json_array_size(cw);
     c->class_weights = malloc((size_t)c->n_class_weights * sizeof *c->class_weights);
-    if (!c->class_weights) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!c->class_weights) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (int i = 0; i < c->n_class_weights; i++) {
         json_t *v = json_array_get(cw, (size_t)i);
         double d = json_is_number(v) ? json_number_value(v) : -1;

@@ -20,7 +20,7 @@ double nn_loss(const float *logits, const int *labels, int n, int k, const nn_lo
         return NAN;
     }
     float *d = dlogits ? dlogits : malloc((size_t)n * k * sizeof *d + 1);
-    if (!d) { ws_err_set(e, WS_EINTERNAL, "loss: out of memory"); return NAN; }
+    if (!d) { ws_err_set(e, WS_ENOMEM, "loss: out of memory"); return NAN; }
     double l = nn_backend_cpu()->xent(n, k, logits, labels, lc->class_weights, (float)lc->label_smoothing,
                                       (float)lc->focal_gamma, 1.0f, d);
     if (!dlogits) free(d);
@@ -32,7 +32,7 @@ int nn_loss_balance(nn_loss_config *lc, const long *class_counts, int k, ws_err 
     long total = 0;
     for (int c = 0; c < k; c++) total += class_counts[c];
     float *w = malloc((size_t)k * sizeof *w);
-    if (!w) return ws_err_set(e, WS_EINTERNAL, "loss: out of memory");
+    if (!w) return ws_err_set(e, WS_ENOMEM, "loss: out of memory");
     for (int c = 0; c < k; c++)
         w[c] = class_counts[c] > 0 ? (float)((double)total / ((double)k * class_counts[c])) : 0.0f;
     free(lc->class_weights);

@@ -152,7 +152,7 @@ int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_
                               nn_operating_point *out, ws_err *e)
 {
     scored *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v) return ws_err_set(e, WS_EINTERNAL, "metrics: out of memory");
+    if (!v) return ws_err_set(e, WS_ENOMEM, "metrics: out of memory");
     long npos = 0, nneg = 0;
     for (size_t i = 0; i < n; i++) {
         v[i].s = scores[i];

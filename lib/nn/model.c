@@ -38,7 +38,7 @@ static nn_layer *net_add(nn_net *net, nn_layer_kind kind, const char *name)
         nn_layer *l = realloc(net->layers, (size_t)cap * sizeof *l);
         if (!l) {
             net->failed = 1;
-            ws_err_set(net->e, WS_EINTERNAL, "model: out of memory");
+            ws_err_set(net->e, WS_ENOMEM, "model: out of memory");
             return NULL;
         }
         net->layers = l;
@@ -287,7 +287,7 @@ nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_class
         return NULL;
     }
     nn_model *m = calloc(1, sizeof *m);
-    if (!m) { nn_net_release(net); ws_err_set(e, WS_EINTERNAL, "model: out of memory"); return NULL; }
+    if (!m) { nn_net_release(net); ws_err_set(e, WS_ENOMEM, "model: out of memory"); return NULL; }
     if (cfg) m->cfg = *cfg;
     m->n_classes = n_classes;
     m->layers = net->layers;
@@ -306,7 +306,7 @@ nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_class
     if (!m->tensors || !m->params || !m->grads) {
         size_t np = m->n_params;
         nn_model_free(m);
-        ws_err_set(e, WS_EINTERNAL, "model: out of memory for %zu parameters", np);
+        ws_err_set(e, WS_ENOMEM, "model: out of memory for %zu parameters", np);
         return NULL;
     }
     build_tensor_table(m);
@@ -405,7 +405,7 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
     /* Sizes first; the layers' offsets change only once the new arena exists. */
     arena_plan p = plan_arena(m, n);
     float *a = m->be->alloc(p.total * sizeof(float));
-    if (!a) return ws_err_set(e, WS_EINTERNAL, "model: out of memory for activations of batch %d (%zu MiB)",
+    if (!a) return ws_err_set(e, WS_ENOMEM, "model: out of memory for activations of batch %d (%zu MiB)",
                               n, p.total * sizeof(float) >> 20);
     m->be->release(m->acts);
     m->acts = a;

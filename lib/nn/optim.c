@@ -21,7 +21,7 @@ nn_optim *nn_optim_create(nn_model *m, const nn_optim_config *c, long total_step
     if (warmup_steps < 0 || total_steps < 0)
         return ws_err_set(e, WS_EINPUT, "optimizer: negative step counts"), NULL;
     nn_optim *o = calloc(1, sizeof *o);
-    if (!o) return ws_err_set(e, WS_EINTERNAL, "optimizer: out of memory"), NULL;
+    if (!o) return ws_err_set(e, WS_ENOMEM, "optimizer: out of memory"), NULL;
     o->m = m;
     o->be = m->be;
     o->c = *c;
@@ -31,7 +31,7 @@ nn_optim *nn_optim_create(nn_model *m, const nn_optim_config *c, long total_step
     o->state = m->be->alloc(2 * m->n_params * sizeof(float) + sizeof(float));
     if (!o->state) {
         free(o);
-        return ws_err_set(e, WS_EINTERNAL, "optimizer: out of memory for %zu parameters", m->n_params), NULL;
+        return ws_err_set(e, WS_ENOMEM, "optimizer: out of memory for %zu parameters", m->n_params), NULL;
     }
     return o;
 }

@@ -19,7 +19,7 @@ static int alloc_scratch(trainer_data *d, int max_batch, ws_err *e)
         if (d->dct) audio_dct_matrix(d->n_mfcc, d->mels, d->dct);
     }
     if (!d->power || !d->scratch || !d->mean || !d->inv_std || (d->transform == TRAINER_MFCC && !d->dct))
-        return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (int i = 0; i < d->n_feat; i++) d->inv_std[i] = 1.0f;
     return 0;
 }
@@ -55,7 +55,7 @@ int trainer_data_init(trainer_data *d, const audio_cache *c, trainer_transform t
     size_t take = n_train < 512 ? n_train : 512, per = (size_t)d->frames * (size_t)d->n_feat;
     double *sum = calloc((size_t)d->n_feat, sizeof *sum), *sq = calloc((size_t)d->n_feat, sizeof *sq);
     float *f = malloc(per * sizeof *f);
-    if (!sum || !sq || !f) { free(sum); free(sq); free(f); trainer_data_release(d); return ws_err_set(e, WS_EINTERNAL, "out of memory"); }
+    if (!sum || !sq || !f) { free(sum); free(sq); free(f); trainer_data_release(d); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
     for (size_t k = 0; k < take; k++) {
         transform_clip(d, audio_cache_clip(c, (size_t)train_idx[k * n_train / take]), f);
         for (size_t i = 0; i < per; i++) {

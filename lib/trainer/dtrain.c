@@ -14,7 +14,7 @@ int trainer_data_desc(const trainer_data *d, nn_data_desc *desc, nn_noise **nois
 {
     const audio_cache *c = d->cache;
     *noise = calloc(c->n_noise + 1, sizeof **noise);
-    if (!*noise) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!*noise) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->n_noise; i++) (*noise)[i] = (nn_noise){c->noise[i].power, c->noise[i].n_frames, c->n_mels};
     memset(desc, 0, sizeof *desc);
     desc->features = c->features;
@@ -71,7 +71,7 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
     *result = NULL;
     if (probe_settings(o, line, &set, e) || audio_cache_open(&cache, o->features, AUDIO_CACHE_NO_VERIFY, e)) goto out;
     size_t n = 0;
-    if (!(train = malloc((cache.n_clips + 1) * sizeof *train))) { ws_err_set(e, WS_EINTERNAL, "out of memory"); goto out; }
+    if (!(train = malloc((cache.n_clips + 1) * sizeof *train))) { ws_err_set(e, WS_ENOMEM, "out of memory"); goto out; }
     for (size_t i = 0; i < cache.n_clips; i++) if (cache.splits[i] == AUDIO_SPLIT_TRAIN) train[n++] = (int)i;
     nn_data_desc d;
     nn_probe p;
@@ -87,7 +87,7 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
                              : "computed from MemAvailable; the limit that matters is the GPU's (--device cuda)",
                         "bytes", "free", (json_int_t)p.free_bytes, "total", (json_int_t)p.total_bytes, "data",
                         (json_int_t)p.data_bytes, "per_sample", (json_int_t)p.sample_bytes);
-    rc = *result ? 0 : ws_err_set(e, WS_EINTERNAL, "out of memory");
+    rc = *result ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory");
 out:
     free(noise);
     free(train);

@@ -111,7 +111,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     int k = nn_model_classes(m), B = 256;
     names = malloc((size_t)k * sizeof *names);
     map = malloc(((size_t)cache.n_classes + 1) * sizeof *map);
-    if (!names || !map) { ws_err_set(e, WS_EINTERNAL, "out of memory"); goto out; }
+    if (!names || !map) { ws_err_set(e, WS_ENOMEM, "out of memory"); goto out; }
     if (class_map(header, k, &cache, ckpt, names, map, e)) goto out;
     if (trainer_data_init_stats(&data, &cache, t, (int)json_integer_value(json_object_get(norm, "n_mfcc")), norm, B, e)) goto out;
     int frames, n_feat;   /* a header that does not match its own settings (damaged, edited) */
@@ -132,7 +132,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     x = malloc((size_t)B * (size_t)data.frames * (size_t)data.n_feat * sizeof *x);
     logits = malloc((size_t)B * (size_t)k * sizeof *logits);
     labels = malloc((size_t)B * sizeof *labels);
-    if (!idx || !scores || !is_pos || !x || !logits || !labels) { ws_err_set(e, WS_EINTERNAL, "out of memory"); goto out; }
+    if (!idx || !scores || !is_pos || !x || !logits || !labels) { ws_err_set(e, WS_ENOMEM, "out of memory"); goto out; }
     if (nn_metrics_init(&mt, k, e) || nn_metrics_init(&wake, 2, e)) goto out;
     for (size_t i = 0; i < cache.n_clips; i++) if (sid < 0 || cache.splits[i] == sid) idx[n++] = (int)i;
     for (size_t s = 0; s < n; s += (size_t)B) {
@@ -163,7 +163,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     *result = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "checkpoint", ckpt, "features", features, "split", split,
                         "clips", (json_int_t)n, "unmapped_clips", (json_int_t)unmapped, "unmapped_classes", unmapped_classes,
                         "metrics", metrics, "at_fpr", at);
-    if (!*result) { ws_err_set(e, WS_EINTERNAL, "%s: cannot build the result (out of memory)", ckpt); goto out; }
+    if (!*result) { ws_err_set(e, WS_ENOMEM, "%s: cannot build the result (out of memory)", ckpt); goto out; }
     rc = 0;
 out:
     nn_metrics_release(&mt);

@@ -145,7 +145,7 @@ static int split_indices(run_ctx *c, ws_err *e)
     size_t n = c->cache.n_clips;
     c->train_idx = malloc((n ? n : 1) * sizeof *c->train_idx);
     c->val_idx = malloc((n ? n : 1) * sizeof *c->val_idx);
-    if (!c->train_idx || !c->val_idx) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!c->train_idx || !c->val_idx) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         if (c->cache.splits[i] == AUDIO_SPLIT_TRAIN) c->train_idx[c->n_train++] = (int)i;
         else if (c->cache.splits[i] == AUDIO_SPLIT_VALIDATION) c->val_idx[c->n_val++] = (int)i;
@@ -160,7 +160,7 @@ static int split_indices(run_ctx *c, ws_err *e)
  * the stored ones, from which the sampler learns (Optuna ties a value to trial.params). */
 static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
 {
-    if (!c->stored_params) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!c->stored_params) return ws_err_set(e, WS_ENOMEM, "out of memory");
     const char *key = NULL, *k;   /* params may be NULL: jansson reads it as no keys */
     json_t *v;
     json_object_foreach(c->stored_params, k, v) if (!key && !json_equal(v, json_object_get(params, k))) key = k;
@@ -209,7 +209,7 @@ static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err 
     c->bseed = malloc(nb * sizeof *c->bseed);
     c->bnoise = malloc(nb * sizeof *c->bnoise);
     c->bloss = malloc(nb * sizeof *c->bloss);
-    if (!c->bseed || !c->bnoise || !c->bloss) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!c->bseed || !c->bnoise || !c->bloss) return ws_err_set(e, WS_ENOMEM, "out of memory");
     if (trainer_data_desc(&c->data, &d, &noise, e)) return -1;
     c->dt = nn_dtrain_create(c->o->device, c->model, &c->set.hp, total_steps, warmup_steps, &d, B,
                              most < (size_t)B ? (int)most : B, c->n_train, c->val_idx, c->n_val, e);
@@ -265,7 +265,7 @@ static int build(run_ctx *c, ws_err *e)
     if (data_init(c, B, e)) return -1;
     if (c->set.hp.loss.balanced) {
         long *counts = calloc((size_t)c->cache.n_classes, sizeof *counts);
-        if (!counts) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (!counts) return ws_err_set(e, WS_ENOMEM, "out of memory");
         for (size_t i = 0; i < c->n_train; i++) counts[c->cache.labels[c->train_idx[i]]]++;
         int rc = nn_loss_balance(&c->set.hp.loss, counts, c->cache.n_classes, e);
         free(counts);
@@ -288,7 +288,7 @@ static int build(run_ctx *c, ws_err *e)
     c->labels = malloc((size_t)B * sizeof *c->labels);
     c->batch_idx = malloc((size_t)B * sizeof *c->batch_idx);
     if (!c->optim) return -1;
-    if (!c->x || !c->logits || !c->labels || !c->batch_idx) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!c->x || !c->logits || !c->labels || !c->batch_idx) return ws_err_set(e, WS_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -418,7 +418,7 @@ static json_t *validate(run_ctx *c, ws_err *e)
     }
     json_t *m = nn_metrics_json(&mt, c->cache.class_names, c->positive);
     nn_metrics_release(&mt);
-    if (!m) ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!m) ws_err_set(e, WS_ENOMEM, "out of memory");
     return m;
 }
 
@@ -630,10 +630,13 @@ void trainer_fail_line(const trainer_opts *o, const json_t *line, const char *re
 }
 
 /* A trial that could not go on for want of the machine's resources (memory above all): FAIL with
- * the reason ("oom" for memory), unless the pruner already stopped it. */
+ * the reason, unless the pruner already stopped it. "oom" is the failure's kind (WS_ENOMEM: an
+ * allocation that did not fit), never a word in its message: a GPU fault says "illegal memory
+ * access" and is not one. */
 static void set_failure(run_ctx *c, const ws_err *te)
 {
-    if (!c->reason[0]) snprintf(c->reason, sizeof c->reason, "%.300s", te->kind == WS_EINTERNAL && strstr(te->msg, "memory") ? "oom" : te->msg);
+    const char *why = te->kind == WS_ENOMEM ? "oom" : te->msg[0] ? te->msg : "failed without a message";
+    if (!c->reason[0]) snprintf(c->reason, sizeof c->reason, "%.300s", why);
     if (c->state != WS_PRUNED) c->state = WS_FAIL;
 }
 
@@ -666,7 +669,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     if (open_study(&c, study, e)) { release(&c); return -1; }
     if (prepare(&c, params, epochs, e)) {
-        if (e->kind == WS_EINTERNAL) return failed_in_setup(&c, e, result);
+        if (e->kind == WS_EINTERNAL || e->kind == WS_ENOMEM) return failed_in_setup(&c, e, result);
         fail_trial(&c, e->msg);
         release(&c);
         return -1;

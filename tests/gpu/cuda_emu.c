@@ -111,7 +111,8 @@ static int emu_mem_info(size_t *free_bytes, size_t *total_bytes)
     return 0;
 }
 
-static const char *emu_error(void) { return NULL; }
+static const char *emu_error(void) { return NULL; }   /* nothing fails here but memory */
+static int emu_error_oom(void) { return 0; }
 static void emu_clear_error(void) {}
 static void emu_counters(nn_device_counters *c) { *c = counters; }
 static int emu_sync(void) { counters.syncs++; return 0; }
@@ -168,7 +169,10 @@ static nn_cuda_data *emu_data_create(const nn_data_desc *d, const int *val_idx, 
     size_t clip = (size_t)d->frames * d->mels, noise_n = 0;
     for (int i = 0; i < d->n_noise; i++) noise_n += d->noise[i].frames * (size_t)d->mels;
     size_t need = d->n_clips * clip * sizeof(float) + d->n_clips * 4 + noise_n * sizeof(float);
-    if (!dd) return NULL;
+    if (!dd) {
+        snprintf(why, why_len, "cuda: out of host memory (emulated)");
+        return NULL;
+    }
     dd->d = *d;
     dd->features = copy_in(d->features, d->n_clips * clip * sizeof(float));
     dd->labels = copy_in(d->labels, d->n_clips * sizeof(int32_t));
@@ -211,7 +215,10 @@ static int emu_data_reserve(nn_cuda_data *dd, int batch, size_t plan_clips, int 
     dd->plan_host = calloc(1, plan_clips * (sizeof(nn_clip_plan) + 2 * pairs * sizeof(int32_t)) + 1);
     counters.allocs++;
     if (!dd->power || !dd->gain || !dd->x || !dd->y || !dd->plan || !dd->masks || !dd->plan_host) {
-        snprintf(why, why_len, "cuda: out of memory for batches of %d (emulated)", batch);
+        /* data.cu's message: what was asked, and what is free under the limit */
+        size_t need = B * dd->d.frames * ((size_t)dd->d.mels + dd->d.n_feat) * sizeof(float) + plan_clips * sizeof(nn_clip_plan);
+        size_t total = limit ? limit : EMU_MEMORY, free_b = total > in_use ? total - in_use : 0;
+        snprintf(why, why_len, "cuda: out of memory for batches of %d (%zu MiB; %zu MiB free)", batch, need >> 20, free_b >> 20);
         release_batches(dd);
         return -1;
     }
@@ -310,7 +317,8 @@ static void emu_confusion(int n, int k, const float *logits, const int32_t *labe
 
 static const nn_cuda_api api = {
     NN_CUDA_ABI,
-    emu_init, emu_set_precision, emu_set_memory_limit, emu_mem_info, emu_error, emu_clear_error, emu_counters, emu_sync,
+    emu_init, emu_set_precision, emu_set_memory_limit, emu_mem_info, emu_error, emu_error_oom, emu_clear_error, emu_counters,
+    emu_sync,
     emu_backend,
     emu_data_create, emu_data_reserve, emu_data_free, emu_plan_buffer, emu_plan_upload, emu_train_batch, emu_val_batch,
     emu_xent, emu_clip_grads, emu_confusion,

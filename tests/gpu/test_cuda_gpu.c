@@ -479,7 +479,7 @@ static void test_out_of_memory(void)
     nn_model *m = nn_model_create(&mc, 4, 98, 40, 3, &e);
     CHECK(m && !nn_model_to_device(m, dev, &e), "%s", e.msg);
     if (!m) return;
-    CHECK(nn_model_reserve(m, 1 << 24, &e) && e.kind == WS_EINTERNAL && strstr(e.msg, "out of memory"),
+    CHECK(nn_model_reserve(m, 1 << 24, &e) && e.kind == WS_ENOMEM && strstr(e.msg, "out of memory"),
           "a batch of 16M clips did not fail as out of memory: %s", e.msg);
     float *x = up(NULL, (size_t)8 * 98 * 40);
     int labels[8] = {0};
@@ -492,7 +492,7 @@ static void test_out_of_memory(void)
     fixture_init(&f, TRAINER_LOGMEL);
     nn_device_set_memory_limit(dev, (size_t)1 << 20);
     nn_dtrain *t = session(&f, &m, &e);
-    CHECK(!t && e.kind == WS_EINTERNAL && strstr(e.msg, "memory"), "under a 1 MiB limit: %s", t ? "created" : e.msg);
+    CHECK(!t && e.kind == WS_ENOMEM && strstr(e.msg, "out of memory"), "under a 1 MiB limit: %s", t ? "created" : e.msg);
     nn_dtrain_free(t);
     nn_model_free(m);
     nn_device_set_memory_limit(dev, 0);
@@ -510,6 +510,28 @@ static void test_out_of_memory(void)
     CHECK(m && !nn_model_to_device(m, dev, &e) && !nn_model_reserve(m, p.batch, &e), "the probed batch %d: %s", p.batch, e.msg);
     nn_model_free(m);
     printf("# probe under a 256 MiB limit: batch %d (%zu bytes per sample)\n", p.batch, p.sample_bytes);
+    fixture_release(&f);
+}
+
+/* Batches that do not fit under WS_CUDA_MEM_MIB's limit: out of memory by kind, and the message
+ * gives the room left under the limit, not the GPU's free memory. */
+static void test_oom_under_limit(void)
+{
+    fixture f;
+    fixture_init(&f, TRAINER_LOGMEL);
+    nn_data_desc d = {f.feat, f.labels, CLIPS, FRAMES, MELS, K, &f.noise, 1, 0, MELS, NULL, f.data.mean, f.data.inv_std};
+    ws_err e = {0};
+    nn_model *m = nn_model_create(&f.hp.model, K, FRAMES, MELS, 3, &e);
+    nn_device_set_memory_limit(dev, (size_t)64 << 20);
+    int big = 1 << 20;           /* 7.5 GiB of batch buffers */
+    nn_dtrain *t = m ? nn_dtrain_create(dev, m, &f.hp, 100, 2, &d, big, big, CLIPS, f.val, CLIPS, &e) : NULL;
+    nn_device_set_memory_limit(dev, 0);
+    const char *at = strstr(e.msg, "MiB; ");
+    long free_mib = at ? atol(at + 5) : -1;
+    CHECK(!t && e.kind == WS_ENOMEM && strstr(e.msg, "out of memory for batches of 1048576") && free_mib >= 0
+          && free_mib <= 64, "batches of 2^20 under a 64 MiB limit: %s", t ? "created" : e.msg);
+    nn_dtrain_free(t);
+    nn_model_free(m);
     fixture_release(&f);
 }
 
@@ -538,5 +560,6 @@ int main(void)
     RUN(test_step_no_alloc_no_sync);
     RUN(test_determinism);
     RUN(test_out_of_memory);
+    RUN(test_oom_under_limit);
     return test_summary();
 }

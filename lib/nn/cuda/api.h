@@ -3,13 +3,18 @@
  * exported, nn_cuda_api_get(), returning a table of functions; everything crosses as plain C
  * types. Pointers named "device" point into GPU memory.
  *
- * Failures. Allocation failures return NULL (the caller reports "out of memory"). Every other
- * CUDA and cuBLAS call is checked (check.h); the first failure is kept as
- * "file:line: call: message" and returned by error() until clear_error(); calls after a failure
- * still run (a sticky CUDA error makes them fail fast). device.c looks at error() where it
- * synchronises and when a session is created, so a failure inside an epoch ends the trial at
- * the end of that epoch. Counters count allocations, synchronisations and copies, so tests can
- * prove that a training step does none. */
+ * Failures. Every CUDA and cuBLAS call is checked (CUDA_CHECK and CUBLAS_CHECK in common.h); the
+ * first failure is kept as "file:line: call: message" and returned by error() until
+ * clear_error(), and error_oom() says whether it was running out of memory
+ * (cudaErrorMemoryAllocation, CUBLAS_STATUS_ALLOC_FAILED): by its code, never by its text, since
+ * a fault inside a kernel says "an illegal memory access" and is no such thing. Calls after a
+ * failure still run (a sticky CUDA error makes them fail fast). Allocation failures return
+ * NULL; running out of memory there (cudaErrorMemoryAllocation, the WS_CUDA_MEM_MIB limit, the
+ * host's memory) records nothing, the caller reports "out of memory", while any other cudaMalloc
+ * failure is recorded like every failure, so that error() says why. device.c looks at error()
+ * where it synchronises and when a session is created, so a failure inside an epoch ends the
+ * trial at the end of that epoch. Counters count allocations, synchronisations and copies, so
+ * tests can prove that a training step does none. */
 #ifndef WS_NN_CUDA_API_H
 #define WS_NN_CUDA_API_H
 #include <stddef.h>
@@ -17,8 +22,18 @@
 #include "nn/backend.h"
 #include "nn/device.h"
 
-#define NN_CUDA_ABI 1
+#define NN_CUDA_ABI 2
 #define NN_CUDA_ENTRY "nn_cuda_api_get"
+
+/* What init's failure means for a sweep (device.c): */
+enum {
+    NN_CUDA_INIT_NO_DEVICE = -1,   /* none to use at all: no driver, no GPU, none visible, none this
+                                    * build has code for (--device cuda: exit 2, the sweep stops) */
+    NN_CUDA_INIT_NO_MEMORY = -2,   /* a GPU without room for our context, stream, cuBLAS or its
+                                    * workspace (the trial fails "oom", the sweep goes on) */
+    NN_CUDA_INIT_UNAVAILABLE = -3, /* a GPU that cannot be used now: busy (exclusive mode), or
+                                    * failing (the trial fails with why, the sweep goes on) */
+};
 
 /* The augmentation of one clip of an epoch, drawn on the host (nn_cuda_plan_draw). */
 typedef struct nn_clip_plan {
@@ -36,12 +51,13 @@ typedef struct nn_cuda_api {
     int abi;                                  /* NN_CUDA_ABI */
     /* Opens the first visible device: context, stream, cuBLAS handle and workspace, a test
      * launch (catches a GPU the fatbinary has no code for). name: "NAME (sm_XY, N GiB)".
-     * -1 with why ("cudaGetDeviceCount: ...") when there is no usable device. */
+     * 0, or an NN_CUDA_INIT_* with why ("cudaGetDeviceCount: ..."), having released what it made. */
     int (*init)(char *name, size_t name_len, char *why, size_t why_len);
     void (*set_precision)(int precision);     /* nn_precision */
     void (*set_memory_limit)(size_t bytes);   /* 0: none */
     int (*mem_info)(size_t *free_bytes, size_t *total_bytes);
     const char *(*error)(void);               /* first failure, or NULL */
+    int (*error_oom)(void);                   /* 1: that failure is running out of memory */
     void (*clear_error)(void);
     void (*counters)(nn_device_counters *c);
     int (*sync)(void);                        /* waits for the stream; -1 on a failure */

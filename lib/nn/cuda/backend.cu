@@ -26,24 +26,26 @@ cu_ctx g_cu;
 
 /* ---- failures -------------------------------------------------------------------------------- */
 
-bool cu_fail(const char *file, int line, const char *call, const char *msg)
+bool cu_fail(const char *file, int line, const char *call, const char *msg, bool oom)
 {
     if (!g_cu.failed) {
         const char *base = strrchr(file, '/');
         int len = (int)strcspn(call, "(");     /* the called function's name */
         snprintf(g_cu.err, sizeof g_cu.err, "%s:%d: %.*s: %s", base ? base + 1 : file, line, len, call, msg);
         g_cu.failed = 1;
+        g_cu.oom = oom;
     }
     return false;
 }
 
+/* Out of memory is a code, not a message: cudaGetErrorString of a fault inside a kernel
+ * (cudaErrorIllegalAddress) says "an illegal memory access was encountered". */
 bool cu_ok(cudaError_t rc, const char *file, int line, const char *call)
 {
     if (rc == cudaSuccess) return true;
     char msg[256];
-    snprintf(msg, sizeof msg, "%s (%s)%s", cudaGetErrorString(rc), cudaGetErrorName(rc),
-             rc == cudaErrorMemoryAllocation ? ": out of memory" : "");
-    return cu_fail(file, line, call, msg);
+    snprintf(msg, sizeof msg, "%s (%s)", cudaGetErrorString(rc), cudaGetErrorName(rc));
+    return cu_fail(file, line, call, msg, rc == cudaErrorMemoryAllocation);
 }
 
 bool blas_ok(cublasStatus_t rc, const char *file, int line, const char *call)
@@ -51,14 +53,16 @@ bool blas_ok(cublasStatus_t rc, const char *file, int line, const char *call)
     if (rc == CUBLAS_STATUS_SUCCESS) return true;
     char msg[256];
     snprintf(msg, sizeof msg, "%s%s", cublasGetStatusString(rc), rc == CUBLAS_STATUS_ALLOC_FAILED ? ": out of memory" : "");
-    return cu_fail(file, line, call, msg);
+    return cu_fail(file, line, call, msg, rc == CUBLAS_STATUS_ALLOC_FAILED);
 }
 
 static const char *cu_error(void) { return g_cu.failed ? g_cu.err : NULL; }
+static int cu_error_oom(void) { return g_cu.failed && g_cu.oom; }
 
 static void cu_clear_error(void)
 {
     g_cu.failed = 0;
+    g_cu.oom = 0;
     g_cu.err[0] = '\0';
     (void)cudaGetLastError();
 }
@@ -82,16 +86,28 @@ void *cu_alloc(size_t bytes)
     }
     void *p = NULL;
     cudaError_t rc = cudaMalloc(&p, n);
-    if (rc != cudaSuccess) {
+    if (rc == cudaErrorMemoryAllocation) {
         (void)cudaGetLastError();          /* out of memory is not sticky: forget it */
         return NULL;
     }
+    if (!cu_ok(rc, __FILE__, __LINE__, "cudaMalloc")) return NULL;   /* anything else (a fault seen here) is the reason */
     g_cu.n.allocs++;
     if (!CUDA_CHECK(cudaMemsetAsync(p, 0, n, g_cu.stream))) { (void)cudaFree(p); return NULL; }   /* recorded above */
     live[n_live].p = p;
     live[n_live++].bytes = n;
     g_cu.in_use += n;
     return p;
+}
+
+size_t cu_free_bytes(void)
+{
+    size_t free_b = 0, total_b = 0;
+    if (cudaMemGetInfo(&free_b, &total_b) != cudaSuccess) {
+        (void)cudaGetLastError();
+        free_b = 0;
+    }
+    size_t left = g_cu.limit > g_cu.in_use ? g_cu.limit - g_cu.in_use : 0;
+    return g_cu.limit && left < free_b ? left : free_b;   /* WS_CUDA_MEM_MIB */
 }
 
 void cu_free(void *p)
@@ -110,10 +126,12 @@ void cu_free(void *p)
 void *cu_host_alloc(size_t bytes)
 {
     void *p = NULL;
-    if (cudaMallocHost(&p, bytes ? bytes : 1) != cudaSuccess) {
+    cudaError_t rc = cudaMallocHost(&p, bytes ? bytes : 1);
+    if (rc == cudaErrorMemoryAllocation) {
         (void)cudaGetLastError();
         return NULL;
     }
+    if (!cu_ok(rc, __FILE__, __LINE__, "cudaMallocHost")) return NULL;
     g_cu.n.allocs++;
     return p;
 }
@@ -645,7 +663,7 @@ static double t_xent(int n, int k, const float *logits, const int *labels, const
         g_cu.xent_labels = (int32_t *)cu_alloc(need * sizeof(int32_t));
         g_cu.xent_w = (float *)cu_alloc(need * sizeof(float));
         g_cu.xent_cap = g_cu.xent_labels && g_cu.xent_w ? need : 0;
-        if (!g_cu.xent_cap) { cu_fail(__FILE__, __LINE__, "t_xent", "out of memory for labels"); return NAN; }
+        if (!g_cu.xent_cap) { cu_fail(__FILE__, __LINE__, "t_xent", "out of memory for labels", true); return NAN; }
     }
     cu_h2d(g_cu.xent_labels, labels, (size_t)n * sizeof(int32_t));
     if (class_w) cu_h2d(g_cu.xent_w, class_w, (size_t)k * sizeof(float));
@@ -682,7 +700,51 @@ static const nn_backend cuda_backend = {
 
 __global__ void k_hello(double *x) { if (threadIdx.x == 0) x[0] = 1.0; }
 
-#define WHY(...) (snprintf(why, why_len, __VA_ARGS__), -1)
+/* What a failure while opening the device means (api.h's NN_CUDA_INIT_*), by its code;
+ * `otherwise` for codes that name neither memory, a busy device nor a missing one. */
+static int init_kind(cudaError_t rc, int otherwise)
+{
+    switch (rc) {
+    case cudaErrorMemoryAllocation: return NN_CUDA_INIT_NO_MEMORY;
+    case cudaErrorDevicesUnavailable: return NN_CUDA_INIT_UNAVAILABLE;   /* exclusive mode, taken */
+    case cudaErrorNoDevice:
+    case cudaErrorInvalidDevice:
+    case cudaErrorInsufficientDriver:
+    case cudaErrorStubLibrary:
+    case cudaErrorSystemDriverMismatch:
+    case cudaErrorCompatNotSupportedOnDevice:
+    case cudaErrorNoKernelImageForDevice:
+    case cudaErrorUnsupportedPtxVersion:
+    case cudaErrorInvalidPtx: return NN_CUDA_INIT_NO_DEVICE;
+    default: return otherwise;
+    }
+}
+
+static int blas_init_kind(cublasStatus_t bs)
+{
+    return bs == CUBLAS_STATUS_ALLOC_FAILED ? NN_CUDA_INIT_NO_MEMORY : NN_CUDA_INIT_UNAVAILABLE;
+}
+
+/* Releases what a failed cu_init made, so that a process going on without the device (--device
+ * auto falls back to the CPU) holds none of a full or busy GPU's memory. */
+static void init_undo(void)
+{
+    cu_free(g_cu.blas_ws);
+    cu_free(g_cu.red);
+    cu_free(g_cu.coef);
+    g_cu.blas_ws = NULL;
+    g_cu.red = NULL;
+    g_cu.coef = NULL;
+    if (g_cu.blas) (void)cublasDestroy(g_cu.blas);
+    if (g_cu.stream) (void)cudaStreamDestroy(g_cu.stream);
+    g_cu.blas = NULL;
+    g_cu.stream = NULL;
+    memset(&g_cu.n, 0, sizeof g_cu.n);
+    cu_clear_error();
+}
+
+/* why gets the message, then what init made is released; the kind is returned. */
+#define WHY(kind, ...) (snprintf(why, why_len, __VA_ARGS__), init_undo(), (kind))
 
 static int cu_init(char *name, size_t name_len, char *why, size_t why_len)
 {
@@ -690,35 +752,51 @@ static int cu_init(char *name, size_t name_len, char *why, size_t why_len)
     cudaError_t rc = cudaGetDeviceCount(&count);
     if (rc != cudaSuccess) {
         (void)cudaGetLastError();
-        return WHY("cudaGetDeviceCount: %s (%s)%s", cudaGetErrorString(rc), cudaGetErrorName(rc),
+        return WHY(init_kind(rc, NN_CUDA_INIT_NO_DEVICE), "cudaGetDeviceCount: %s (%s)%s", cudaGetErrorString(rc),
+                   cudaGetErrorName(rc),
                    rc == cudaErrorInsufficientDriver ? ": no NVIDIA driver, or one older than this CUDA runtime"
                    : rc == cudaErrorNoDevice         ? ": the driver sees no GPU"
                    : rc == cudaErrorStubLibrary      ? ": libcuda.so.1 is the toolkit's stub, not a driver"
                                                      : "");
     }
-    if (count < 1) return WHY("the CUDA runtime sees no device");
+    if (count < 1) return WHY(NN_CUDA_INIT_NO_DEVICE, "the CUDA runtime sees no device");
+    /* From here on there is a device: running out of memory or finding it busy is the trial's
+     * failure (NO_MEMORY, UNAVAILABLE), not the machine's lack of a GPU. */
     cudaDeviceProp p;
     if ((rc = cudaSetDevice(0)) != cudaSuccess || (rc = cudaGetDeviceProperties(&p, 0)) != cudaSuccess
         || (rc = cudaStreamCreateWithFlags(&g_cu.stream, cudaStreamNonBlocking)) != cudaSuccess)
-        return WHY("opening device 0: %s (%s)", cudaGetErrorString(rc), cudaGetErrorName(rc));
+        return WHY(init_kind(rc, NN_CUDA_INIT_UNAVAILABLE), "opening device 0: %s (%s)", cudaGetErrorString(rc),
+                   cudaGetErrorName(rc));
     snprintf(name, name_len, "%s (sm_%d%d, %.0f GiB)", p.name, p.major, p.minor, (double)p.totalGlobalMem / (1 << 30));
     cublasStatus_t bs = cublasCreate(&g_cu.blas);
-    if (bs != CUBLAS_STATUS_SUCCESS) return WHY("cublasCreate: %s", cublasGetStatusString(bs));
+    if (bs != CUBLAS_STATUS_SUCCESS) {
+        g_cu.blas = NULL;
+        return WHY(blas_init_kind(bs), "cublasCreate: %s", cublasGetStatusString(bs));
+    }
     size_t ws = (size_t)32 << 20;           /* NVIDIA's recommendation for Hopper; plenty before */
     g_cu.blas_ws = cu_alloc(ws);
     g_cu.red = (double *)cu_alloc((NN_RED_BLOCKS + 2) * sizeof(double));
     g_cu.coef = (float *)cu_alloc(sizeof(float));
-    if (!g_cu.blas_ws || !g_cu.red || !g_cu.coef) return WHY("out of device memory at start");
+    if (!g_cu.blas_ws || !g_cu.red || !g_cu.coef) {
+        if (g_cu.failed && !g_cu.oom) return WHY(NN_CUDA_INIT_UNAVAILABLE, "%s", g_cu.err);
+        return WHY(NN_CUDA_INIT_NO_MEMORY, "out of device memory at start: the cuBLAS workspace needs %zu MiB, %zu MiB free",
+                   ws >> 20, cu_free_bytes() >> 20);
+    }
     if ((bs = cublasSetStream(g_cu.blas, g_cu.stream)) != CUBLAS_STATUS_SUCCESS
         || (bs = cublasSetWorkspace(g_cu.blas, g_cu.blas_ws, ws)) != CUBLAS_STATUS_SUCCESS
         || (bs = cublasSetMathMode(g_cu.blas, CUBLAS_DEFAULT_MATH)) != CUBLAS_STATUS_SUCCESS)
-        return WHY("setting up cuBLAS: %s", cublasGetStatusString(bs));
+        return WHY(blas_init_kind(bs), "setting up cuBLAS: %s", cublasGetStatusString(bs));
     g_cu.compute = CUBLAS_COMPUTE_32F_FAST_TF32;
     /* a test launch: a GPU the fatbinary has no code for fails here, not in the first step */
     k_hello<<<1, 32, 0, g_cu.stream>>>(g_cu.red);
-    if ((rc = cudaGetLastError()) != cudaSuccess || (rc = cudaStreamSynchronize(g_cu.stream)) != cudaSuccess)
-        return WHY("%s (%s): this build has no code for sm_%d%d (see CUDA_ARCHS in lib/nn/cuda.mk)",
-                   cudaGetErrorString(rc), cudaGetErrorName(rc), p.major, p.minor);
+    if ((rc = cudaGetLastError()) != cudaSuccess || (rc = cudaStreamSynchronize(g_cu.stream)) != cudaSuccess) {
+        char arch[96] = "";
+        if (init_kind(rc, 0) == NN_CUDA_INIT_NO_DEVICE)
+            snprintf(arch, sizeof arch, ": this build has no code for sm_%d%d (see CUDA_ARCHS in lib/nn/cuda.mk)", p.major,
+                     p.minor);
+        return WHY(init_kind(rc, NN_CUDA_INIT_UNAVAILABLE), "a test launch: %s (%s)%s", cudaGetErrorString(rc),
+                   cudaGetErrorName(rc), arch);
+    }
     g_cu.ready = 1;
     return 0;
 }
@@ -748,7 +826,8 @@ static const nn_backend *cu_backend(void) { return &cuda_backend; }
 
 static const nn_cuda_api api = {
     NN_CUDA_ABI,
-    cu_init, cu_set_precision, cu_set_memory_limit, cu_mem_info, cu_error, cu_clear_error, cu_counters, cu_sync,
+    cu_init, cu_set_precision, cu_set_memory_limit, cu_mem_info, cu_error, cu_error_oom, cu_clear_error, cu_counters,
+    cu_sync,
     cu_backend,
     cu_data_create, cu_data_reserve, cu_data_free, cu_plan_buffer, cu_plan_upload, cu_train_batch, cu_val_batch,
     cu_xent, cu_clip_grads, cu_confusion,

@@ -31,12 +31,14 @@ typedef struct cu_ctx {
     size_t limit, in_use;        /* bytes: WS_CUDA_MEM_MIB, and what is allocated */
     char err[600];               /* the first failure */
     int failed;
+    int oom;                     /* that failure is running out of memory (by its code) */
 } cu_ctx;
 
 extern cu_ctx g_cu;
 
-/* Records a failure "file:line: call: message" (the first one wins); returns false. */
-bool cu_fail(const char *file, int line, const char *call, const char *msg);
+/* Records a failure "file:line: call: message" (the first one wins), oom when it is running out
+ * of memory; returns false. */
+bool cu_fail(const char *file, int line, const char *call, const char *msg, bool oom);
 bool cu_ok(cudaError_t rc, const char *file, int line, const char *call);
 bool blas_ok(cublasStatus_t rc, const char *file, int line, const char *call);
 
@@ -47,11 +49,15 @@ bool blas_ok(cublasStatus_t rc, const char *file, int line, const char *call);
 #define KERNEL_CHECK(name) cu_ok(cudaGetLastError(), __FILE__, __LINE__, name)
 
 /* Zeroed device memory, counted against the limit; NULL when it does not fit (no failure is
- * recorded: running out of memory is the caller's to report). */
+ * recorded: running out of memory is the caller's to report) or when cudaMalloc failed for
+ * another reason (recorded: error() says why, and the caller reports that, see api.h). */
 void *cu_alloc(size_t bytes);
 void cu_free(void *p);
-/* Pinned host memory (counted as an allocation). */
+/* Pinned host memory (counted as an allocation); NULL as cu_alloc. */
 void *cu_host_alloc(size_t bytes);
+/* The device memory free to this process in bytes: cudaMemGetInfo's, capped by WS_CUDA_MEM_MIB's
+ * limit less what is allocated (0 when even that fails). */
+size_t cu_free_bytes(void);
 void cu_host_free(void *p);
 /* Synchronous copies on the stream (each counts as a copy and a synchronisation). */
 void cu_h2d(void *dst, const void *src, size_t bytes);

@@ -66,13 +66,17 @@ void cu_data_free(nn_cuda_data *dd)
     free(dd);
 }
 
+/* why an allocation for `what` returned NULL: a failure cu_alloc recorded (error() says it, and
+ * device.c reports it), else out of memory, with the room left under WS_CUDA_MEM_MIB's limit. */
+static void alloc_why(size_t need, const char *what, char *why, size_t why_len)
+{
+    if (g_cu.failed && !g_cu.oom) snprintf(why, why_len, "cuda: %s", g_cu.err);
+    else snprintf(why, why_len, "cuda: out of memory for %s (%zu MiB; %zu MiB free)", what, need >> 20, cu_free_bytes() >> 20);
+}
+
 static nn_cuda_data *no_room(nn_cuda_data *dd, size_t need, const char *what, char *why, size_t why_len)
 {
-    size_t free_b = 0, total_b = 0;
-    if (cudaMemGetInfo(&free_b, &total_b) != cudaSuccess) (void)cudaGetLastError();
-    size_t left = g_cu.limit > g_cu.in_use ? g_cu.limit - g_cu.in_use : 0;
-    if (g_cu.limit && left < free_b) free_b = left;   /* WS_CUDA_MEM_MIB */
-    snprintf(why, why_len, "cuda: out of memory for %s (%zu MiB; %zu MiB free)", what, need >> 20, free_b >> 20);
+    alloc_why(need, what, why, why_len);
     cu_data_free(dd);
     return NULL;
 }
@@ -147,14 +151,15 @@ int cu_data_reserve(nn_cuda_data *dd, int batch, size_t plan_clips, int time_mas
     dd->masks = (int32_t *)cu_alloc(plan_clips * 2 * pairs * sizeof(int32_t));
     dd->plan_host = cu_host_alloc(plan_clips * (sizeof(nn_clip_plan) + 2 * pairs * sizeof(int32_t)));
     if (!dd->power || !dd->gain || !dd->x || !dd->y || !dd->plan || !dd->masks) {
-        size_t free_b = 0, total_b = 0;
-        if (cudaMemGetInfo(&free_b, &total_b) != cudaSuccess) (void)cudaGetLastError();
-        snprintf(why, why_len, "cuda: out of memory for batches of %d (%zu MiB; %zu MiB free)", batch, need >> 20, free_b >> 20);
+        char what[64];
+        snprintf(what, sizeof what, "batches of %d", batch);
+        alloc_why(need, what, why, why_len);
         release_batches(dd);
         return -1;
     }
     if (!dd->plan_host) {
-        snprintf(why, why_len, "cuda: out of pinned host memory for the epoch plan");
+        if (g_cu.failed && !g_cu.oom) snprintf(why, why_len, "cuda: %s", g_cu.err);
+        else snprintf(why, why_len, "cuda: out of pinned host memory for the epoch plan");
         release_batches(dd);
         return -1;
     }
