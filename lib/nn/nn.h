@@ -23,7 +23,7 @@
  *       f [B][frames][n_feat] ← log-mel or MFCC of x (lib/audio; nn does not transform)
  *       nn_augment_masks(&hp.aug, f, B, frames, n_feat, 0.0f, ws_seed_mix(seed, step));
  *       nn_train_step(m, o, f, y, B, &hp.loss, &loss, &e)   −1: a label outside [0, n_classes)
- *           (WS_EINPUT) or no memory for the batch's activations (WS_EINTERNAL: "oom")
+ *           (WS_EINPUT) or no memory for the batch's activations (WS_ENOMEM: "oom")
  *       !isfinite(loss) → the trial fails ("nan loss")
  *     with gradient accumulation (hp.optim.accumulate = k micro-batches per step) instead:
  *       nn_zero_grad(m); k × nn_accumulate(m, f_i, y_i, B_i, &hp.loss, 1.0f / k, &loss_i, &e);
@@ -39,7 +39,7 @@
  * place. x must stay valid between nn_forward and nn_backward (nn_train_step and nn_accumulate
  * do both). Networks take x as [B][1][frames][features] float32 (frames = time). Every function
  * returning int returns 0 or −1 with e filled; WS_EINPUT for bad configurations or shapes,
- * WS_EINTERNAL for allocation failures. Same seed, same inputs, same thread count: the same run. */
+ * WS_ENOMEM for allocation failures. Same seed, same inputs, same thread count: the same run. */
 #ifndef WS_NN_NN_H
 #define WS_NN_NN_H
 #include <jansson.h>
@@ -138,7 +138,7 @@ typedef struct nn_model nn_model;
 void nn_set_threads(int threads);
 
 /* Maps OpenBLAS's work buffers for every thread nn_set_threads gave (128 MiB of address space
- * each, touched only as used), so that a process short of memory fails here, WS_EINTERNAL "out of
+ * each, touched only as used), so that a process short of memory fails here, WS_ENOMEM "out of
  * memory", rather than spin in OpenBLAS's allocator, which retries a failed mmap forever, the
  * first time two GEMMs run at once. Call it after nn_set_threads and before building models. */
 int nn_reserve_blas(ws_err *e);
