@@ -2,13 +2,33 @@
 #   make data       the demo corpus in data/demo (synthesized; a no-op when it is complete and
 #                   made with the same settings), or checks that DATA names an existing corpus
 #   make features   featurize DATA once into FEATURES (rebuilt when the corpus, the feature
-#                   settings or bin/featurize change)
-# Variables: DATA, FEATURES, FEATURE_CONFIG, FEATURIZE_THREADS, and for the demo corpus
-# DEMO_SEED, DEMO_WAKE_CLIPS, DEMO_CLIPS_PER_CLASS, DEMO_SPEAKERS, DEMO_JOBS.
+#                   settings or bin/featurize change, and when FEATURES was made from another
+#                   corpus or feature config)
+# Variables: DATA, FEATURES (default features/demo.feat for the demo corpus, else
+# features/NAME-HASH.feat: NAME the corpus's file or folder name, HASH from its absolute path,
+# so each corpus has a cache of its own), FEATURE_CONFIG, FEATURIZE_THREADS, and for the demo
+# corpus DEMO_SEED, DEMO_WAKE_CLIPS, DEMO_CLIPS_PER_CLASS, DEMO_SPEAKERS, DEMO_JOBS.
+
+# ws_q: $(call ws_q,TEXT) is TEXT quoted for the shell as one word, whatever it holds (a path
+# with a space or a ', a PostgreSQL URL with & and ?). The pipelines' makefiles use it for every
+# value they hand to a command; defined here, in the first of them that make reads.
+ws_q = '$(subst ','\'',$(1))'
+
+# The pipeline goals check their variables when make reads the makefiles (pipelines/check-vars.sh
+# KIND NAME VALUE...): a bad one stops make with a message naming it (exit status 2) before
+# anything runs. Other goals (all, check, ...) never look at them.
+ws_pipeline_goals := $(filter sweep staged sweep-begin data features %.json %.html %.done %.dir %.feat,$(MAKECMDGOALS))
+ws_check_vars = $(if $(ws_pipeline_goals),$(shell bash pipelines/check-vars.sh $(1)))
 
 DATA                 ?= data/demo
-FEATURES             ?= features/demo.feat
 FEATURE_CONFIG       ?= configs/features/default.json
+ifeq ($(origin FEATURES),undefined)
+ifeq ($(patsubst %/,%,$(DATA)),data/demo)
+FEATURES := features/demo.feat
+else
+FEATURES := features/$(basename $(notdir $(abspath $(DATA))))-$(shell printf %s $(call ws_q,$(abspath $(DATA))) | sha1sum | cut -c1-8).feat
+endif
+endif
 FEATURIZE_THREADS    ?= 2
 DEMO_SEED            ?= 1
 DEMO_WAKE_CLIPS      ?= 400
@@ -18,6 +38,12 @@ DEMO_JOBS            ?= 2
 
 DEMO_ENV := SEED=$(DEMO_SEED) WAKE_CLIPS=$(DEMO_WAKE_CLIPS) CLIPS_PER_CLASS=$(DEMO_CLIPS_PER_CLASS) \
             SPEAKERS=$(DEMO_SPEAKERS) JOBS=$(DEMO_JOBS)
+
+ws_bad_var := $(call ws_check_vars,path DATA $(call ws_q,$(DATA)) path FEATURES $(call ws_q,$(FEATURES)) \
+                   path FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)))
+ifneq ($(ws_bad_var),)
+$(error $(ws_bad_var))
+endif
 
 ifeq ($(patsubst %/,%,$(DATA)),data/demo)
 # The corpus is complete when its stamp holds the settings asked for now; otherwise (missing,
@@ -32,15 +58,33 @@ else
 # A real corpus: it must exist; its top folder's time stamps stand for its contents.
 DATA_STAMP := $(DATA)
 $(DATA):
-	@echo "data: $(DATA): no such corpus (a Speech Commands folder or a JSONL manifest)" >&2; exit 2
+	@echo "data: "$(call ws_q,$(DATA))": no such corpus (a Speech Commands folder or a JSONL manifest)" >&2; exit 2
 endif
 
 data: $(DATA_STAMP)
 
+# The cache's source (DATA and FEATURE_CONFIG, absolute) is kept beside it in .NAME.source,
+# written once featurize has renamed the cache into place: a cache whose source differs from
+# the one asked for now is made again, whatever the time stamps say (they only tell that it is
+# newer than the corpus asked for, not that it was made from it). A cache without the file (made
+# by hand, or before make kept it) is trusted as before.
+FEATURES_SOURCE = $(dir $(FEATURES)).$(notdir $(FEATURES)).source
+features_source = $(abspath $(DATA)) $(abspath $(FEATURE_CONFIG))
+ifneq ($(wildcard $(FEATURES_SOURCE)),)
+ifneq ($(shell cat $(call ws_q,$(FEATURES_SOURCE))),$(features_source))
+$(FEATURES): ws-force
+endif
+endif
+
 $(FEATURES): $(DATA_STAMP) $(FEATURE_CONFIG) $(BIN)/featurize
-	@mkdir -p $(@D)
-	$(BIN)/featurize --config $(FEATURE_CONFIG) --threads $(FEATURIZE_THREADS) --out $@ $(DATA)
+	@mkdir -p $(call ws_q,$(@D))
+	$(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) --out $(call ws_q,$@) $(call ws_q,$(DATA))
+	@printf '%s\n' $(call ws_q,$(abspath $(DATA))) $(call ws_q,$(abspath $(FEATURE_CONFIG))) >$(call ws_q,$(FEATURES_SOURCE).tmp) && \
+	  mv $(call ws_q,$(FEATURES_SOURCE).tmp) $(call ws_q,$(FEATURES_SOURCE))
 
 features: $(FEATURES)
 
-.PHONY: data features
+# A prerequisite that makes its target again on every run (see FEATURES_SOURCE, staged.mk).
+ws-force: ;
+
+.PHONY: data features ws-force

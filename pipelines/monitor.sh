@@ -9,7 +9,16 @@ pidfile=$runs/monitor.pid
 # stop leaves this mark, so that a trial starting after the sweep was stopped (exit 2 of another
 # trial, under make -j) does not start the monitor again; make sweep clears it when it begins.
 stopped=$runs/monitor.stopped
-alive() { [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+# The pid in the pidfile is this sweep's monitor only while that process writes this RUNS's
+# monitor.jsonl (its stdout, set before nohup runs gpu-monitor): after a kill -9 or a reboot the
+# pid may be another process's now, which is neither trusted as the monitor nor killed.
+monitor_pid() {
+  local pid
+  pid=$(cat "$pidfile" 2>/dev/null) || return 1
+  [[ $pid =~ ^[1-9][0-9]*$ ]] && [ /proc/"$pid"/fd/1 -ef "$runs/monitor.jsonl" ] 2>/dev/null || return 1
+  echo "$pid"
+}
+alive() { monitor_pid >/dev/null; }
 case $cmd in
 start)
   db=$3 bin=$4 interval=$5
@@ -26,7 +35,7 @@ stop)
   exec 9>"$runs/monitor.lock"
   flock 9
   : >"$stopped"
-  alive && kill "$(cat "$pidfile")" 2>/dev/null
+  pid=$(monitor_pid) && kill "$pid" 2>/dev/null
   rm -f "$pidfile"
   ;;
 clear)

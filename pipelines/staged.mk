@@ -4,46 +4,68 @@
 #   suggest --fixed), which searches augmentation (noise probability and SNR range, SpecAugment
 #   masks, time shift). Each stage is an ordinary sweep in a folder of its own, so each resumes
 #   like one; STAGED_RUNS/report.html and report.json show both stages.
-# Variables: STAGE1, STAGE2, STAGE_TRIALS (per stage), STAGED_RUNS.
+# Variables: STAGE1, STAGE2, STAGE_TRIALS (per stage, a positive integer; a higher one later runs
+# the trials each stage lacks), STAGED_RUNS.
 
 STAGE1       ?= configs/studies/kws-staged-1.json
 STAGE2       ?= configs/studies/kws-staged-2.json
 STAGE_TRIALS ?= 10
 STAGED_RUNS  ?= runs/kws-staged
 STAGED_DB     = $(STAGED_RUNS)/study.db
-STAGE1_STUDY  = $(shell jq -r .study $(STAGE1) 2>/dev/null)
-STAGE2_STUDY  = $(shell jq -r .study $(STAGE2) 2>/dev/null)
+STAGE1_STUDY  = $(shell jq -r .study $(call ws_q,$(STAGE1)) 2>/dev/null)
+STAGE2_STUDY  = $(shell jq -r .study $(call ws_q,$(STAGE2)) 2>/dev/null)
 # Both stages, stage 1 first (report takes --study once per study).
-STAGED_REPORT = $(BIN)/report --db $(STAGED_DB) --study '$(STAGE1_STUDY)' --study '$(STAGE2_STUDY)'
+STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --study $(call ws_q,$(STAGE2_STUDY))
+
+ws_bad_var := $(call ws_check_vars,count STAGE_TRIALS $(call ws_q,$(STAGE_TRIALS)) path STAGED_RUNS $(call ws_q,$(STAGED_RUNS)))
+ifneq ($(ws_bad_var),)
+$(error $(ws_bad_var))
+endif
 
 staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
-	@$(BIN)/report --db $(STAGED_DB) --study '$(STAGE1_STUDY)' | head -n 2
-	@$(BIN)/report --db $(STAGED_DB) --study '$(STAGE2_STUDY)' | head -n 8
+	@$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) | head -n 2
+	@$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)) | head -n 8
 
-# A stage's .done marks it finished, with a file for each of its trials: a re-run skips it, and
-# an interrupted stage (or one whose launcher left a trial unstarted) resumes. The stage's own
-# sweep names its study (STUDY) so that one given on the command line, which make hands down to
-# both, cannot merge them.
-stage_done = n=$$(ls $(@D)/trial-*.json 2>/dev/null | wc -l); [ $$n -ge $(STAGE_TRIALS) ] && touch $@ || \
-	{ echo "$(@D): $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; }
+# A stage's .done marks it finished, with a file for each of its trials, and holds the
+# STAGE_TRIALS it was finished for: a re-run skips it, and an interrupted stage (or one whose
+# launcher left a trial unstarted), or one finished for fewer trials than STAGE_TRIALS asks now,
+# runs again (its sweep runs only the trials it lacks, as make sweep with a higher TRIALS does).
+# The stage's own sweep names its study (STUDY) so that one given on the command line, which
+# make hands down to both, cannot merge them.
+stage_done = n=$$(ls $(call ws_q,$(@D))/trial-*.json 2>/dev/null | wc -l); \
+	if [ $$n -ge $(STAGE_TRIALS) ]; then echo $(STAGE_TRIALS) >$(call ws_q,$@); else \
+	  echo $(call ws_q,$(@D))": $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; fi
+stage_short = $(if $(ws_pipeline_goals),$(shell n=$$(cat $(call ws_q,$(STAGED_RUNS)/stage-$(1)/.done) 2>/dev/null) && \
+	[ "$${n:-0}" -ge $(STAGE_TRIALS) ] 2>/dev/null || echo ws-force))
+# (the recipes name $(MAKE) themselves: make hands its jobserver only to a line that does)
+stage_sweep_vars = CONFIG=$(call ws_q,$(STAGE$(1))) STUDY=$(call ws_q,$(STAGE$(1)_STUDY)) TRIALS=$(STAGE_TRIALS) \
+	RUNS=$(call ws_q,$(STAGED_RUNS)/stage-$(1)) DB=$(call ws_q,$(STAGED_DB))
 
-$(STAGED_RUNS)/stage-1/.done: | all $(FEATURES)
-	$(MAKE) sweep CONFIG=$(STAGE1) STUDY='$(STAGE1_STUDY)' TRIALS=$(STAGE_TRIALS) RUNS=$(STAGED_RUNS)/stage-1 \
-	    DB=$(STAGED_DB) SUGGEST_ARGS=
+$(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
+	$(MAKE) sweep $(call stage_sweep_vars,1) SUGGEST_ARGS=
 	@$(stage_done)
 
+# Stage 1's best, fixed into stage 2. When stage 1 runs again (more trials) and finds a better
+# one after stage 2 has begun, stage 2 keeps the params its trials were run with, so that every
+# trial of a stage-2 study has the same fixed params; it says so.
 $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
-	$(BIN)/report --db $(STAGED_DB) --study '$(STAGE1_STUDY)' --best > $@.tmp && mv $@.tmp $@
+	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best > $(call ws_q,$@.tmp)
+	@if [ -e $(call ws_q,$@) ] && ls $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json >/dev/null 2>&1 && \
+	    [ "$$(jq -c .params $(call ws_q,$@.tmp))" != "$$(jq -c .params $(call ws_q,$@))" ]; then \
+	  echo $(call ws_q,$(@D))": stage 1's best is now trial $$(jq .trial $(call ws_q,$@.tmp)); stage 2 goes on with" \
+	    "trial $$(jq .trial $(call ws_q,$@))'s params, as its trials began (remove "$(call ws_q,$(STAGED_RUNS)/stage-2) \
+	    "to run stage 2 again from the new best)" >&2; \
+	  rm $(call ws_q,$@.tmp); touch $(call ws_q,$@); \
+	else mv $(call ws_q,$@.tmp) $(call ws_q,$@); fi
 
-$(STAGED_RUNS)/stage-2/.done: $(STAGED_RUNS)/stage-1/best.json
-	$(MAKE) sweep CONFIG=$(STAGE2) STUDY='$(STAGE2_STUDY)' TRIALS=$(STAGE_TRIALS) RUNS=$(STAGED_RUNS)/stage-2 \
-	    DB=$(STAGED_DB) SUGGEST_ARGS="--fixed $(STAGED_RUNS)/stage-1/best.json"
+$(STAGED_RUNS)/stage-2/.done: $(call stage_short,2) $(STAGED_RUNS)/stage-1/best.json
+	$(MAKE) sweep $(call stage_sweep_vars,2) SUGGEST_ARGS=$(call ws_q,--fixed $(STAGED_RUNS)/stage-1/best.json)
 	@$(stage_done)
 
 $(STAGED_RUNS)/report.json: $(STAGED_RUNS)/stage-2/.done
-	$(STAGED_REPORT) --format json > $@.tmp && mv $@.tmp $@
+	$(STAGED_REPORT) --format json > $(call ws_q,$@.tmp) && mv $(call ws_q,$@.tmp) $(call ws_q,$@)
 
 $(STAGED_RUNS)/report.html: $(STAGED_RUNS)/stage-2/.done
-	$(STAGED_REPORT) --format html > $@.tmp && mv $@.tmp $@
+	$(STAGED_REPORT) --format html > $(call ws_q,$@.tmp) && mv $(call ws_q,$@.tmp) $(call ws_q,$@)
 
 .PHONY: staged

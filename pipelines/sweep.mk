@@ -4,14 +4,15 @@
 #   (through a temporary file and a rename) with gpu-monitor sampling alongside → the report.
 # Interrupted sweeps resume: finished trial files stay; trials whose process died are failed
 # in the study and queued again (suggest --reap); re-running a finished sweep does nothing.
-# Variables: DATA, CONFIG, TRIALS, STUDY (default: the config's study name; another name makes
-# another study from the same config), DEVICE, DB, LAUNCH (a prefix for each trial command,
+# Variables: DATA, FEATURES (data.mk), CONFIG, TRIALS (a positive integer), STUDY (default: the
+# config's study name; another name makes another study from the same config), RUNS (default
+# runs/STUDY), DEVICE, DB (default RUNS/study.db), LAUNCH (a prefix for each trial command,
 # e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs, or
 # SLURM_CPUS_PER_TASK in a step of its own: LAUNCH="srun -c N ..."),
 # SUGGEST_ARGS (extra suggest options, e.g. --fixed best.json; the staged pipeline uses it).
 
 CONFIG   ?= configs/studies/kws-default.json
-STUDY    ?= $(shell jq -r .study $(CONFIG) 2>/dev/null)
+STUDY    ?= $(shell jq -r .study $(call ws_q,$(CONFIG)) 2>/dev/null)
 RUNS     ?= runs/$(STUDY)
 DB       ?= $(RUNS)/study.db
 TRIALS   ?= 20
@@ -19,39 +20,59 @@ DEVICE   ?= auto
 LAUNCH   ?=
 MONITOR_INTERVAL ?= 1
 # auto: each trial gets cores / N threads under make -jN (pipelines/trial.sh reads N from the
-# MAKEFLAGS its recipe sees), so trials never oversubscribe the machine.
+# MAKEFLAGS its recipe sees; under a bare make -j, cores / TRIALS), so trials never
+# oversubscribe the machine.
 THREADS  ?= auto
 
-TRIAL_FILES := $(shell seq -f '$(RUNS)/trial-%03g.json' 0 $$(( $(TRIALS) - 1 )) 2>/dev/null)
+# RUNS names targets: make cannot take every path there (pipelines/check-vars.sh). When it is
+# the default, the fault is STUDY's, and the message says so. CONFIG, STUDY and DB are only
+# handed to commands: quoted (ws_q), they may hold anything.
+ws_bad_var := $(call ws_check_vars,count TRIALS $(call ws_q,$(TRIALS)) \
+                $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))))
+ifneq ($(ws_bad_var),)
+$(error $(ws_bad_var))
+endif
+
+TRIAL_FILES := $(shell seq -f $(call ws_q,$(RUNS)/trial-%03g.json) 0 $$(( $(TRIALS) - 1 )) 2>/dev/null)
 SUGGEST_ARGS ?=
-# DB is quoted: a PostgreSQL URL may hold '&' and '?' (postgresql://u@/db?host=/dir&port=5432).
-SWEEP_ENV = SUGGEST_ARGS="$(SUGGEST_ARGS)" BIN=$(BIN) DB='$(DB)' CONFIG=$(CONFIG) STUDY='$(STUDY)' FEATURES=$(FEATURES) THREADS=$(THREADS) DEVICE=$(DEVICE) \
-            RUNS=$(RUNS) MONITOR_INTERVAL=$(MONITOR_INTERVAL) SWEEP_SLURM_STEP=$${SLURM_JOB_ID:-}.$${SLURM_STEP_ID:-}
+# Every value quoted: a PostgreSQL URL may hold '&' and '?' (postgresql://u@/db?host=/dir&port=5432),
+# a path a space or a '.
+SWEEP_ENV = SUGGEST_ARGS=$(call ws_q,$(SUGGEST_ARGS)) BIN=$(call ws_q,$(BIN)) DB=$(call ws_q,$(DB)) CONFIG=$(call ws_q,$(CONFIG)) \
+            STUDY=$(call ws_q,$(STUDY)) FEATURES=$(call ws_q,$(FEATURES)) THREADS=$(call ws_q,$(THREADS)) DEVICE=$(call ws_q,$(DEVICE)) \
+            RUNS=$(call ws_q,$(RUNS)) MONITOR_INTERVAL=$(call ws_q,$(MONITOR_INTERVAL)) SWEEP_TRIALS=$(TRIALS) \
+            SWEEP_SLURM_STEP=$${SLURM_JOB_ID:-}.$${SLURM_STEP_ID:-}
+SWEEP_REPORT = $(BIN)/report --db $(call ws_q,$(DB)) --study $(call ws_q,$(STUDY))
 
 sweep: $(RUNS)/report.json $(RUNS)/report.html
-	@$(BIN)/report --db '$(DB)' --study '$(STUDY)' | head -n 8
+	@$(SWEEP_REPORT) | head -n 8
 
 # Trials depend on the tools and the cache only for ordering: rebuilding a tool or the cache
 # never reruns finished trials. A trial command that fails (a launcher that could not start it,
 # a study write that failed) leaves no trial file: the other trials and the report go on, and
 # the next make sweep runs it again. Exit status 2 (bad input, the same for every trial) stops
-# the sweep.
+# the sweep. Two makes of one trial file (a second make sweep, or one run again after a kill -9
+# of make left its trials running) never train it twice: pipelines/trial.sh holds a lock on it.
 $(TRIAL_FILES): | all $(FEATURES) $(RUNS)/.dir sweep-begin
-	@$(SWEEP_ENV) $(LAUNCH) bash pipelines/trial.sh $@ || { rc=$$?; [ $$rc -ne 2 ] || exit 2; \
-	  echo "$@: the trial command failed (exit status $$rc); the other trials go on, the next make sweep runs it again" >&2; }
+	@$(SWEEP_ENV) $(LAUNCH) bash pipelines/trial.sh $(call ws_q,$@) || { rc=$$?; [ $$rc -ne 2 ] || exit 2; \
+	  echo $(call ws_q,$@)": the trial command failed (exit status $$rc); the other trials go on, the next make sweep runs it again" >&2; }
 
 $(RUNS)/.dir:
-	@mkdir -p $(RUNS) && touch $@
+	@mkdir -p $(call ws_q,$(RUNS)) && touch $(call ws_q,$@)
 
 # Each make sweep lets its trials start the monitor again (a stopped sweep marked it stopped).
 sweep-begin:
-	@bash pipelines/monitor.sh clear $(RUNS)
+	@bash pipelines/monitor.sh clear $(call ws_q,$(RUNS))
+
+# $(call ws_write,COMMAND): COMMAND's output into the target through a temporary file of this
+# process's own, so that two makes of one RUNS that write the report at once each rename a whole
+# file, and neither renames the other's away (nor, failing, deletes its report).
+ws_write = tmp=$(call ws_q,$@).tmp.$$$$; $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$@) || { rm -f "$$tmp"; exit 1; }
 
 $(RUNS)/report.json: $(TRIAL_FILES)
-	@bash pipelines/monitor.sh stop $(RUNS)
-	$(BIN)/report --db '$(DB)' --study '$(STUDY)' --format json > $@.tmp && mv $@.tmp $@
+	@bash pipelines/monitor.sh stop $(call ws_q,$(RUNS))
+	$(call ws_write,$(SWEEP_REPORT) --format json)
 
 $(RUNS)/report.html: $(RUNS)/report.json
-	$(BIN)/report --db '$(DB)' --study '$(STUDY)' --format html > $@.tmp && mv $@.tmp $@
+	$(call ws_write,$(SWEEP_REPORT) --format html)
 
 .PHONY: sweep sweep-begin

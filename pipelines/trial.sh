@@ -1,26 +1,56 @@
 #!/usr/bin/env bash
 # pipelines/trial.sh OUT — one trial target of the sweep: suggest | train-trial, with the
 # result line written to OUT through a temporary file and a rename. The environment carries
-# BIN DB CONFIG STUDY FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL SUGGEST_ARGS
+# BIN DB CONFIG STUDY FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL SUGGEST_ARGS SWEEP_TRIALS
 # (pipelines/sweep.mk sets them).
 set -euo pipefail
 out=$1
+# One process per trial target at a time: a second make sweep in the same RUNS, or make run again
+# after a kill -9 of make alone (its trials live on), waits here for the trial running this
+# target, then finds its file made and is done: the same target is never trained twice, and
+# the temporaries removed below are never a live trial's. The lock is on a hidden file beside
+# the target, kept (removing it could let a third process lock a new file while a second
+# still waits on the old one); fd 8 goes to no process that outlives the trial (the monitor).
+exec 8>>"$(dirname "$out")/.$(basename "$out").lock"
+if ! flock -n 8; then
+  echo "$(basename "$out"): another make is running this trial; waiting for it" >&2
+  flock 8
+fi
+[ -s "$out" ] && exit 0
 # THREADS=auto: the CPUs this trial may use. In a Slurm step of its own (LAUNCH="srun -c N ...":
 # this script runs inside the step, where srun sets SLURM_JOB_ID.SLURM_STEP_ID to other values
 # than make saw, SWEEP_SLURM_STEP) that is SLURM_CPUS_PER_TASK. Trials sharing make's CPUs (no
-# LAUNCH; make maybe inside an allocation or array task) divide them by make's -j.
+# LAUNCH; make maybe inside an allocation or array task) divide them by the number of trials
+# make runs at once: its -jN, or under a bare -j (no limit) every trial of the sweep.
+make_jobs() {
+  # MAKEFLAGS as GNU make writes it: a first word of single-letter flags (without a dash), then
+  # -jN (-j when unlimited), --jobserver-auth=... and other options, each a word of its own, then
+  # " -- " and the command line's variables, whose values (RUNS=/x/r-j2) are not make's flags.
+  local w words
+  read -ra words <<<"${MAKEFLAGS:-}"
+  for w in "${words[@]}"; do
+    case $w in
+      --) break ;;
+      -j) echo "${SWEEP_TRIALS:-1}"; return ;;
+      -j[1-9]*) [[ ${w#-j} =~ ^[0-9]+$ ]] && { echo "${w#-j}"; return; } ;;
+    esac
+  done
+  echo 1
+}
 if [ "${THREADS:-auto}" = auto ]; then
   if [ -n "${SLURM_CPUS_PER_TASK:-}" ] && [ "${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-}" != "${SWEEP_SLURM_STEP:-.}" ]; then
     THREADS=$SLURM_CPUS_PER_TASK
   else
-    jobs=$(sed -n 's/.*-j *\([0-9][0-9]*\).*/\1/p' <<<" ${MAKEFLAGS:-}")
-    THREADS=$(( ${SLURM_CPUS_PER_TASK:-$(nproc)} / ${jobs:-1} )); [ "$THREADS" -ge 1 ] || THREADS=1
+    THREADS=$(( ${SLURM_CPUS_PER_TASK:-$(nproc)} / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
   fi
 fi
-rm -f "$out".tmp.*   # left by a trial of this target that was killed
+rm -f "$out".tmp.*   # left by a trial of this target that was killed (none is running: the lock)
+# The study this target's trials belong to: --result-of looks only there, as another study in
+# the same database may have tagged a trial with the same target.
+study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 # A trial of this target that finished before a kill, but whose file was not renamed yet, is
 # not trained again: its result line is rebuilt from the study.
-if "$BIN/train-trial" --db "$DB" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
+if "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
   mv "$out.tmp.study" "$out"; exit 0
 fi
 rm -f "$out.tmp.study"
@@ -30,14 +60,13 @@ here=$(dirname "$0") tmp=
 on_exit() {
   local rc=$?
   [ -z "$tmp" ] || rm -f "$tmp" "$tmp.err"
-  [ "$rc" -ne 2 ] || bash "$here/monitor.sh" stop "$RUNS"
+  [ "$rc" -ne 2 ] || bash "$here/monitor.sh" stop "$RUNS" 8>&-
 }
 trap on_exit EXIT
-bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL"
+bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL" 8>&-
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.
-study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
 tmp=$(mktemp "$out.tmp.XXXXXX")
 # Checkpoints go to RUNS, the sweep's own folder: beside the study file for a plain sweep, but a
@@ -47,7 +76,9 @@ rc=0
 "$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
     <<<"$line" >"$tmp" 2>"$tmp.err" || rc=$?
 cat "$tmp.err" >&2
-if [ "$rc" -eq 2 ] && grep -q "not RUNNING" "$tmp.err" && "$BIN/train-trial" --db "$DB" --result-of "$out" >"$tmp"; then
+# The trial's own study (the line's), for the lookups below.
+line_study=$(jq -r .study <<<"$line")
+if [ "$rc" -eq 2 ] && grep -q "not RUNNING" "$tmp.err" && "$BIN/train-trial" --db "$DB" --study "$line_study" --result-of "$out" >"$tmp"; then
   # Not bad input: this trial was finished under it (failed as stale while the machine slept,
   # say). Its file holds the study's result line; the other trials go on.
   :
@@ -61,8 +92,12 @@ elif [ "$rc" -ne 0 ]; then
   # own when train-trial finished the trial before it died.
   why="train-trial exited with status $rc"
   [ "$rc" -gt 128 ] && why="train-trial was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo ?))"
-  "$BIN/tell" --db "$DB" --study "$(jq -r .study <<<"$line")" --trial "$(jq -r .trial <<<"$line")" --state fail \
-      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --result-of "$out" >"$tmp"
+  "$BIN/tell" --db "$DB" --study "$line_study" --trial "$(jq -r .trial <<<"$line")" --state fail \
+      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$line_study" --result-of "$out" >"$tmp"
 fi
+# The error file goes before the rename: a kill between the two then leaves nothing behind (a
+# kill before it leaves temporaries that the next run of this target removes; after the rename,
+# the target is made and never runs again).
+rm -f "$tmp.err"
 mv "$tmp" "$out"
 echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads)"

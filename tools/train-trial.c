@@ -17,6 +17,7 @@ static void usage(void)
 {
     printf("Usage: train-trial --db FILE --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
            "       train-trial --evaluate CKPT --features CACHE [--split SPLIT] [--max-fpr P]\n"
+           "       train-trial --db FILE [--study NAME] --result-of TAG\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
            "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"best_epoch\",\"seconds\",\n"
            "\"reason\"}.\n\n"
@@ -36,6 +37,8 @@ static void usage(void)
            "                     with a PostgreSQL study, the working directory)\n"
            "  --result-of TAG    print the result line of the finished trial tagged TAG (suggest\n"
            "                     --tag) from the study, without training; exit 1 when there is none\n"
+           "  --study NAME       with --result-of: the study to look in (may be left out when the\n"
+           "                     database holds one study)\n"
            "  --evaluate CKPT    print the metrics of checkpoint CKPT on --features instead\n"
            "  --split SPLIT      with --evaluate: train, validation, test (default) or all\n"
            "  --max-fpr P        with --evaluate: the operating point's false-positive limit (0.05)\n"
@@ -88,10 +91,11 @@ int main(int argc, char **argv)
         {"threads", required_argument, 0, 't'}, {"max-seconds", required_argument, 0, 'm'}, {"keep", required_argument, 0, 'k'},
         {"ckpt-dir", required_argument, 0, 'c'}, {"evaluate", required_argument, 0, 'E'}, {"split", required_argument, 0, 's'},
         {"max-fpr", required_argument, 0, 'p'}, {"precision", required_argument, 0, 'P'},
-        {"probe-batch", no_argument, 0, 'B'}, {"result-of", required_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"probe-batch", no_argument, 0, 'B'}, {"result-of", required_argument, 0, 'R'},
+        {"study", required_argument, 0, 'S'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
-    const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *precision_name = "tf32";
+    const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
     int probe = 0;
     double max_fpr = 0.05;
     long threads = 0;
@@ -116,6 +120,7 @@ int main(int argc, char **argv)
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
                   break;
         case 'R': result_of = optarg; break;
+        case 'S': study = optarg; break;
         case 'P': precision_name = optarg; break;
         case 'B': probe = 1; break;
         case 'q': o.quiet = 1; break;
@@ -124,10 +129,11 @@ int main(int argc, char **argv)
         default: ws_cli_usage_error("unknown option");
         }
     }
+    if (study && !result_of) ws_cli_usage_error("--study goes with --result-of (a trial line names its study)");
     if (result_of) {
         if (!o.db) ws_cli_usage_error("--result-of needs --db");
         json_t *line = NULL;
-        int rc = trainer_stored_result(o.db, result_of, &line, &e) ? ws_cli_report(&e) : line ? 0 : 1;
+        int rc = trainer_stored_result(o.db, study, result_of, &line, &e) ? ws_cli_report(&e) : line ? 0 : 1;
         if (line && ws_json_print_line(stdout, line)) rc = 3;
         json_decref(line);
         return ws_cli_finish(rc);

@@ -2,46 +2,97 @@
  * killed between a trial's finish in the study and the rename of its result file would
  * otherwise train that trial again on resume; each trial target tags its trial (suggest --tag)
  * and looks here first. */
-#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "space/config.h"
 #include "store/store.h"
 #include "trainer/trainer.h"
 
+/* The epoch of the best validation, as train-trial counts it (run.c, after_validation): the
+ * first reported value sets the best and only a strictly better one moves it; 0 without one.
+ * Each validation of epoch E is reported at step E. */
+static int best_epoch_of(const ws_study *st, const ws_trial *t)
+{
+    int epoch = 0;
+    double best = 0;
+    for (size_t i = 0; i < t->n_ivs; i++) {
+        double v = t->ivs[i].value;
+        if (!i || (st->direction == WS_MAXIMIZE ? v > best : v < best)) { epoch = t->ivs[i].step; best = v; }
+    }
+    return epoch;
+}
+
+/* train-trial's "seconds" in its result line: the study's copy also holds "threads", which the
+ * line does not; null when the study has none (a trial that tell failed). */
+static json_t *seconds_of(const ws_trial *t)
+{
+    json_t *secs = json_object_get(t->user_attrs, "seconds");
+    if (!json_is_object(secs)) return json_null();
+    json_t *out = json_object();
+    static const char *const keys[] = {"setup", "train", "eval", "total"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        json_t *v = json_object_get(secs, keys[i]);
+        if (v) json_object_set(out, keys[i], v);
+    }
+    return out;
+}
+
+/* The same keys, in the same order, as train-trial's result line (run.c, result_line). */
 static json_t *line_of(const ws_study *st, const ws_trial *t)
 {
     json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
     json_t *metrics = json_object_get(t->user_attrs, "metrics");
-    json_t *secs = json_object_get(t->user_attrs, "seconds");
-    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:i,s:O,s:O,s:b}", "study", st->name, "trial", t->number,
+    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:i,s:i,s:o,s:O}", "study", st->name, "trial", t->number,
                      "state", ws_state_name(t->state), "value", t->has_value ? ws_json_number(t->value) : json_null(),
                      "metrics", metrics ? metrics : json_null(), "epochs", ws_trial_last_step(t) > 0 ? ws_trial_last_step(t) : 0,
-                     "seconds", secs ? secs : json_null(), "reason", reason ? reason : json_null(), "from_study", 1);
+                     "best_epoch", best_epoch_of(st, t), "seconds", seconds_of(t), "reason", reason ? reason : json_null());
 }
 
-int trainer_stored_result(const char *db, const char *tag, json_t **line, ws_err *e)
+/* The study to look in: `study`, or the database's only one. 0 with *found 0 when there is
+ * none of that name (a sweep's first trial: nothing is finished yet). */
+static int pick_study(ws_store *s, const char *study, ws_study *st, int *found, ws_err *e)
+{
+    json_t *names;
+    *found = 0;
+    if (ws_store_study_names(s, &names, e)) return -1;
+    const char *name = NULL;
+    size_t i;
+    json_t *n;
+    if (study) {
+        json_array_foreach(names, i, n) if (!strcmp(json_string_value(n), study)) name = study;
+    } else if (json_array_size(names) == 1) {
+        name = json_string_value(json_array_get(names, 0));
+    } else if (json_array_size(names) > 1) {
+        char *list = ws_json_dump(names, 0);
+        ws_err_set(e, WS_EINPUT, "%s: holds several studies %s: choose one with --study", ws_store_path(s), list);
+        free(list);
+        json_decref(names);
+        return -1;
+    }
+    int rc = name ? ws_store_study_find(s, name, st, e) : 0;
+    *found = name && !rc;
+    json_decref(names);
+    return rc;
+}
+
+int trainer_stored_result(const char *db, const char *study, const char *tag, json_t **line, ws_err *e)
 {
     ws_store *s = NULL;
-    json_t *names = NULL;
+    ws_study st;
+    ws_trial_list l;
+    int found;
     *line = NULL;
-    if (ws_store_open(&s, db, 0, e) || ws_store_study_names(s, &names, e)) { ws_store_close(s); return -1; }
-    size_t i;
-    json_t *name;
-    json_array_foreach(names, i, name) {
-        ws_study st;
-        ws_trial_list l;
-        if (ws_store_study_find(s, json_string_value(name), &st, e) || ws_store_trials_load(s, &st, WS_LOAD_ALL, &l, e)) break;
-        for (size_t k = l.n; k-- > 0 && !*line;) {   /* the newest trial with the tag */
-            const ws_trial *t = &l.v[k];
-            const char *tg = json_string_value(json_object_get(t->system_attrs, WS_ATTR_TAG));
-            int requeued = json_is_true(json_object_get(t->system_attrs, WS_ATTR_REQUEUED));
-            if (tg && !strcmp(tg, tag) && !requeued && (t->state == WS_COMPLETE || t->state == WS_PRUNED || t->state == WS_FAIL))
-                *line = line_of(&st, t);
-        }
-        ws_trial_list_free(&l);
-        if (*line) break;
+    if (ws_store_open(&s, db, 0, e) || pick_study(s, study, &st, &found, e)) { ws_store_close(s); return -1; }
+    if (found && ws_store_trials_load(s, &st, WS_LOAD_ALL, &l, e)) { ws_store_close(s); return -1; }
+    for (size_t k = found ? l.n : 0; k-- > 0 && !*line;) {   /* the newest trial with the tag */
+        const ws_trial *t = &l.v[k];
+        const char *tg = json_string_value(json_object_get(t->system_attrs, WS_ATTR_TAG));
+        int requeued = json_is_true(json_object_get(t->system_attrs, WS_ATTR_REQUEUED));
+        if (tg && !strcmp(tg, tag) && !requeued && (t->state == WS_COMPLETE || t->state == WS_PRUNED || t->state == WS_FAIL))
+            *line = line_of(&st, t);
     }
-    json_decref(names);
+    if (found) ws_trial_list_free(&l);
     ws_store_close(s);
-    return e->msg[0] && !*line ? -1 : 0;
+    return 0;
 }

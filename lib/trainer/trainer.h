@@ -51,9 +51,10 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *trial_line, json_t 
 int trainer_evaluate(const char *ckpt, const char *features, const char *split, double max_fpr, int threads,
                      json_t **result, ws_err *e);
 
-/* The result line of the newest finished trial tagged `tag` (suggest --tag) in any study of db,
- * rebuilt from the study (with "from_study": true); *line is NULL when there is none. Trials
- * failed because their process died (and queued again) do not count. */
-int trainer_stored_result(const char *db, const char *tag, json_t **line, ws_err *e);
+/* The result line of the newest finished trial tagged `tag` (suggest --tag) in study `study`
+ * of db (NULL: the database's only study; several are an input error), rebuilt from the study
+ * with the keys of train-trial's result line; *line is NULL when there is none (nor such a
+ * study). Trials failed because their process died (and queued again) do not count. */
+int trainer_stored_result(const char *db, const char *study, const char *tag, json_t **line, ws_err *e);
 
 #endif

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# pipelines/check-vars.sh KIND NAME VALUE [KIND NAME VALUE...] — the pipelines' variables,
+# checked when make reads the makefiles for a pipeline goal (sweep, staged, data, features, a
+# trial file): prints the message for the first bad one (make stops with it, exit status 2), or
+# nothing. KIND is
+#   count  a positive integer (TRIALS, STAGE_TRIALS): seq and $(( )) would misread anything else
+#   path   a path that make uses as a target or prerequisite (RUNS, FEATURES, DATA, STAGED_RUNS):
+#          make splits target names at spaces and reads : % ; | $ \ ( ) and the glob characters
+#          * ? [ ] as its own syntax, so those are refused
+#   study  STUDY when RUNS is its default runs/STUDY: the same characters as path
+# Values that are only handed to commands (CONFIG, DB, STUDY with RUNS given) are quoted by the
+# makefiles instead, so any character goes there.
+set -u
+bad_path_chars=$' \t\n:%;|$\\()*?[]'
+has_bad_char() { local v=$1 i; for ((i = 0; i < ${#v}; i++)); do [[ $bad_path_chars == *"${v:i:1}"* ]] && return 0; done; return 1; }
+while [ $# -ge 3 ]; do
+  kind=$1 name=$2 value=$3
+  shift 3
+  case $kind in
+  count)
+    [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$name: expected a positive integer, got '$value'"; exit 0; } ;;
+  path | study)
+    if [ -z "$value" ]; then
+      if [ "$kind" = study ]; then echo "STUDY: empty: CONFIG names no study (jq -r .study CONFIG); give STUDY=NAME"
+      else echo "$name: empty; expected a path"; fi
+      exit 0
+    fi
+    has_bad_char "$value" || continue
+    if [ "$kind" = study ]; then
+      echo "STUDY: '$value' names the sweep's folder (RUNS=runs/STUDY), and make cannot use a path with a space or any of : % ; | \$ \\ ( ) * ? [ ] as a target; give another STUDY, or RUNS"
+    else
+      echo "$name: '$value': make cannot use a path with a space or any of : % ; | \$ \\ ( ) * ? [ ] as a target; give another"
+    fi
+    exit 0 ;;
+  esac
+done

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The sweep when processes overlap or die at bad moments: a stale monitor.pid whose pid is now
+# another process's is neither trusted nor killed; two make sweep in one RUNS train each trial
+# target once; make run again after a kill -9 of make alone (its trials live on) waits for those
+# trials instead of training their targets again; a trial killed right after its file was renamed
+# leaves no temporaries.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+config() {  # FILE STUDY EPOCHS
+  cat >"$1" <<J
+{"study": "$2", "direction": "maximize", "objective": "f1",
+ "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": $3},
+ "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1,
+           "features": "$WS_ROOT/configs/features/default.json"}}
+J
+}
+sweep() {  # RUNS CONFIG [make args...]
+  local runs=$1 config=$2; shift 2
+  make -s -C "$WS_ROOT" -j2 sweep BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
+      CONFIG="$TMP/$config" TRIALS=4 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+count() { sqlite3 "$1/study.db" "SELECT count(*) FROM trials${2:+ WHERE state = '$2'}"; }
+
+# A monitor.pid left by a killed sweep, whose pid an unrelated process has now.
+mkdir m
+mon() { bash "$WS_ROOT/pipelines/monitor.sh" "$@"; }
+sleep 300 &
+other=$!
+echo "$other" >m/monitor.pid
+test_expect_success "a stale monitor.pid naming another process: start starts gpu-monitor" '
+  mon clear m && mon start m "$TMP/m/s.db" "$WS_BIN" 0.2 && pid=$(cat m/monitor.pid) && [ "$pid" != "$other" ] &&
+  for _ in $(seq 50); do   # (nohup execs it a moment after the start)
+    [ "$(tr "\0" "\n" </proc/"$pid"/cmdline | head -n 1)" = "$WS_BIN/gpu-monitor" ] && exit 0; sleep 0.1
+  done; exit 1'
+test_expect_success "... and stop stops it" '
+  pid=$(cat m/monitor.pid) && mon stop m && [ ! -e m/monitor.pid ] &&
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done; exit 1'
+test_expect_success "stop with a stale monitor.pid leaves the process it names alone" '
+  echo "$other" >m/monitor.pid && mon stop m && [ ! -e m/monitor.pid ] && sleep 0.3 && kill -0 "$other"'
+kill "$other" 2>/dev/null
+
+# Two make sweep at once in one RUNS, trials long enough (~2 s) to overlap.
+config c100.json tones-twice 100
+sweep two c100.json >two-a.out 2>two-a.err &
+a=$!
+sweep two c100.json >two-b.out 2>two-b.err &
+b=$!
+rc_a=0 rc_b=0
+wait "$a" || rc_a=$?
+wait "$b" || rc_b=$?
+test_expect_success "two make sweep at once in one RUNS both finish" '[ "$rc_a" = 0 ] && [ "$rc_b" = 0 ]'
+test_expect_success "... and train 4 trials in all, one per target, all COMPLETE" '
+  [ "$(count two)" = 4 ] && [ "$(count two COMPLETE)" = 4 ] &&
+  [ "$(cat two/trial-*.json | jq .trial | sort -n | tr "\n" " ")" = "0 1 2 3 " ]'
+test_expect_success "... the second waited for the first one's trials, saying so" '
+  cat two-a.err two-b.err | grep -q "another make is running this trial; waiting for it"'
+test_expect_success "... a whole report, no temporaries left" '
+  [ "$(jq .n_trials two/report.json)" = 4 ] && ! ls two/*.tmp* 2>/dev/null | grep -q .'
+
+# kill -9 of make alone: its two trials go on; make run again must not train their targets.
+config c400.json tones-orphans 400
+sweep orph c400.json >orph-1.out 2>orph-1.err &
+mk=$!
+for _ in $(seq 300); do
+  [ "$(sqlite3 orph/study.db "SELECT count(*) FROM trial_system_attributes WHERE key = 'wakesweep:pid'" 2>/dev/null)" = 2 ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -9 "$mk"
+running=$(count orph RUNNING)
+test_expect_success "make killed alone: two trials still RUNNING, their processes alive" '[ "$running" = 2 ] && pgrep -f "pipelines/trial.sh $TMP/orph/" >/dev/null'
+test_expect_success "make sweep run again finishes" 'sweep orph c400.json >orph-2.out 2>orph-2.err'
+test_expect_success "... after waiting for the orphaned trials, whose targets it did not train again" '
+  grep -q "another make is running this trial; waiting for it" orph-2.err &&
+  [ "$(count orph)" = 4 ] && [ "$(count orph COMPLETE)" = 4 ] && [ "$(cat orph/trial-*.json | jq .trial | sort -u | wc -l)" = 4 ]'
+test_expect_success "... no temporaries left" '! ls orph/*.tmp* 2>/dev/null | grep -q .'
+
+# A trial killed (SIGKILL: no trap runs) just after the rename of its file: an mv that kills its
+# caller once it has renamed a trial file into place.
+mkdir mvkill
+cat >mvkill/mv <<'EOF'
+#!/usr/bin/env bash
+/bin/mv "$@" || exit
+case ${!#} in */trial-*.json) kill -9 "$PPID" ;; esac
+EOF
+chmod +x mvkill/mv
+config c1.json tones-killed 1
+test_expect_success "trials killed right after their rename: the sweep goes on" '
+  sweep kr c1.json TRIALS=2 LAUNCH="env PATH=$TMP/mvkill:$PATH" >kr.out 2>kr.err &&
+  [ "$(ls kr/trial-*.json | wc -l)" = 2 ] && grep -q "exit status 137" kr.err'
+test_expect_success "... and leaves no temporary files behind" '! ls kr/*.tmp* 2>/dev/null | grep -q .'

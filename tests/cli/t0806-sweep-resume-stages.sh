@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# What a re-run finds: train-trial --result-of looks in one study (--study, or the database's
+# only one), so two studies of one database never take each other's trial files, and the line
+# it rebuilds has the keys of the one training printed (best_epoch, seconds without threads);
+# make staged with a higher STAGE_TRIALS runs the trials each stage lacks, as make sweep does
+# with a higher TRIALS, and stage 2 keeps the fixed params its trials began with.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+config() {  # FILE STUDY EPOCHS
+  cat >"$1" <<J
+{"study": "$2", "direction": "maximize", "objective": "f1",
+ "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": $3},
+ "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1,
+           "features": "$WS_ROOT/configs/features/default.json"}}
+J
+}
+
+# --result-of on a study file, trial lines from suggest --tag. 8 epochs: the best validation
+# comes before the last one or at it; train-trial's own line says which.
+config ra.json ra 8
+config rb.json rb 1
+suggest --db s.db --config ra.json --tag runs/trial-000.json >la
+train-trial --db s.db --features tones.feat --threads 1 --quiet --keep none la >la.result
+test_expect_code 0 "--result-of in a database of one study finds the tagged trial" train-trial --db s.db --result-of runs/trial-000.json
+test_expect_success "... its line has train-trial's keys, in its order, and seconds' keys" '
+  [ "$(jq -c keys_unsorted out)" = "$(jq -c keys_unsorted la.result)" ] &&
+  [ "$(jq -c ".seconds | keys_unsorted" out)" = "$(jq -c ".seconds | keys_unsorted" la.result)" ]'
+test_expect_success "... and train-trial's values but the times: best_epoch, epochs, value, metrics" '
+  [ "$(jq -S -c "del(.seconds)" out)" = "$(jq -S -c "del(.seconds)" la.result)" ] && jq -e ".best_epoch >= 1" out >/dev/null'
+suggest --db s.db --config rb.json >lb
+test_expect_code 0 "--study ra finds study ra's trial" train-trial --db s.db --study ra --result-of runs/trial-000.json
+test_expect_success "... the same line" '[ "$(jq -S -c "del(.seconds)" out)" = "$(jq -S -c "del(.seconds)" la.result)" ]'
+test_expect_code 1 "--study rb: the tag is study ra's, not rb's" train-trial --db s.db --study rb --result-of runs/trial-000.json
+test_expect_code 1 "--study of no such study: none" train-trial --db s.db --study nope --result-of runs/trial-000.json
+test_expect_code 2 "no --study, two studies in the database" train-trial --db s.db --result-of runs/trial-000.json
+test_expect_success "... says to choose one" 'grep -q "holds several studies .*choose one with --study" err'
+test_expect_code 2 "--study without --result-of" train-trial --db s.db --study ra --features tones.feat lb
+test_expect_success "... says it goes with --result-of" 'grep -q "\-\-study goes with --result-of" err'
+
+sweep() {  # RUNS CONFIG [make args...]
+  local runs=$1 config=$2; shift 2
+  make -s -C "$WS_ROOT" -j2 sweep BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
+      CONFIG="$TMP/$config" TRIALS=2 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+config c4.json tones-resume 4
+test_expect_success "a sweep; a trial file lost after its trial finished (as in a kill before the rename)" '
+  sweep r c4.json >r1.out 2>r1.err && cp r/trial-000.json orig.json && rm r/trial-000.json'
+test_expect_success "... is rebuilt from the study with the line training wrote, times aside" '
+  sweep r c4.json >r2.out 2>r2.err && [ "$(jq -S -c "del(.seconds)" r/trial-000.json)" = "$(jq -S -c "del(.seconds)" orig.json)" ] &&
+  [ "$(jq -c "[keys_unsorted, (.seconds | keys_unsorted)]" r/trial-000.json)" = "$(jq -c "[keys_unsorted, (.seconds | keys_unsorted)]" orig.json)" ] &&
+  [ "$(sqlite3 r/study.db "SELECT count(*) FROM trials")" = 2 ]'
+# The same RUNS (so the same tags) for another study of the same study file.
+test_expect_success "another STUDY in the same study file and RUNS trains its own trials" '
+  rm r/trial-*.json r/report.* && sweep r c4.json STUDY=other DB="$TMP/r/study.db" >r3.out 2>r3.err &&
+  [ "$(cat r/trial-*.json | jq -r .study | sort -u)" = other ] &&
+  [ "$(sqlite3 r/study.db "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = \"other\"")" = 2 ]'
+
+# make staged, then with a higher STAGE_TRIALS.
+config s1.json tones-st-1 1
+jq '.study = "tones-st-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' s1.json >s2.json
+staged() {  # STAGED_RUNS [make args...]
+  local runs=$1; shift
+  make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
+    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGED_RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+complete() { sqlite3 "$1/study.db" "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = '$2' AND state = 'COMPLETE'"; }
+lrs2() { report --db "$1/study.db" --study tones-st-2 --format jsonl | jq -r .params.learning_rate | sort -u; }
+test_expect_success "make staged with STAGE_TRIALS=2" '
+  staged st STAGE_TRIALS=2 >st1.out 2>st1.err && [ "$(complete st tones-st-1)" = 2 ] && [ "$(complete st tones-st-2)" = 2 ]'
+test_expect_success "... again with STAGE_TRIALS=3 runs one more trial in each stage" '
+  staged st STAGE_TRIALS=3 >st2.out 2>st2.err && [ "$(complete st tones-st-1)" = 3 ] && [ "$(complete st tones-st-2)" = 3 ] &&
+  [ "$(ls st/stage-1/trial-*.json st/stage-2/trial-*.json | wc -l)" = 6 ] && [ "$(jq -r .study st/report.json | wc -l)" = 2 ]'
+test_expect_success "... every stage-2 trial with one learning rate" '[ "$(lrs2 st | wc -l)" = 1 ]'
+test_expect_success "... and again with STAGE_TRIALS=3 does nothing" '
+  before=$(sqlite3 st/study.db "SELECT count(*) FROM trials") && staged st STAGE_TRIALS=3 >st3.out 2>&1 &&
+  [ "$(sqlite3 st/study.db "SELECT count(*) FROM trials")" = "$before" ] && ! grep -q "^trial-" st3.out'
+# Stage 1's best as stage 2 began, made to differ from the one stage 1 finds now: stage 2 keeps it.
+test_expect_success "when stage 1's best moves after stage 2 began, stage 2 keeps its fixed params, saying so" '
+  jq -c ".trial = 99 | .params.learning_rate = 0.0123" st/stage-1/best.json >best.moved && cp best.moved st/stage-1/best.json &&
+  staged st STAGE_TRIALS=4 >st4.out 2>st4.err && grep -q "stage 2 goes on with trial 99.s params" st4.err &&
+  cmp -s best.moved st/stage-1/best.json && [ "$(complete st tones-st-2)" = 4 ] &&
+  [ "$(report --db st/study.db --study tones-st-2 --format jsonl | jq -r "select(.trial == 3) | .params.learning_rate")" = 0.0123 ]'
