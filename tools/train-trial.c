@@ -24,7 +24,7 @@ static void usage(void)
            "  --db FILE          study database (the trial must be RUNNING in it)\n"
            "  --features CACHE   feature cache made by featurize with the study's feature settings\n"
            "  --device DEV       auto (default: a CUDA GPU when there is one, else the CPU), cpu\n"
-           "                     or cuda (exit 2 when there is no usable GPU)\n"
+           "                     or cuda (exit 2 when there is no GPU at all)\n"
            "  --precision P      GEMM precision on CUDA: tf32 (default), fp32 or bf16\n"
            "  --probe-batch      print the largest batch of the trial's model that fits on the\n"
            "                     device (a JSON line) instead of training\n"
@@ -163,8 +163,13 @@ int main(int argc, char **argv)
             }
             return ws_cli_finish(ws_cli_report(&e));
         }
-        if (!o.quiet && nn_device_is_cuda(o.device)) ws_cli_warn("note: training on %s", nn_device_name(o.device));
-        else if (!o.quiet && note[0]) ws_cli_warn("note: %s; training on the CPU with %d threads", note, o.threads);
+        if (o.quiet) {
+        } else if (nn_device_is_cuda(o.device)) {   /* a note here: a device that cannot be used */
+            if (note[0]) ws_cli_warn("note: %s", note);
+            else ws_cli_warn("note: training on %s", nn_device_name(o.device));
+        } else if (note[0]) {
+            ws_cli_warn("note: %s; training on the CPU with %d threads", note, o.threads);
+        }
     }
     json_t *result = NULL;
     int rc = 0;

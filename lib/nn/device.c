@@ -113,7 +113,7 @@ static int open_cuda(void)
         cuda_device.cuda = 1;
         cuda_device.cu = cu;
         cuda_device.unusable = rc == NN_CUDA_INIT_NO_MEMORY ? WS_ENOMEM : WS_EINTERNAL;
-        snprintf(cuda_device.name, sizeof cuda_device.name, "cuda:0, which cannot be used: %s", cuda_why);
+        snprintf(cuda_device.name, sizeof cuda_device.name, "cuda:0");
         return cuda_state = rc;
     }
     if (rc) {
@@ -154,9 +154,10 @@ int nn_device_select(const char *want, nn_precision precision, const nn_device *
         /* A GPU that is full or busy now: "auto" trains on the CPU, saying so; "cuda" gets it,
          * and the trial that uses it fails ("oom", or why) while the sweep goes on. */
         if (!strcmp(want, "cuda")) *dev = &cuda_device;
-        else if (note && note_len)
-            snprintf(note, note_len, "the CUDA device cannot be used (%s: %s)",
-                     rc == NN_CUDA_INIT_NO_MEMORY ? "out of memory" : "unavailable", cuda_why);
+        if (note && note_len)
+            snprintf(note, note_len, "the CUDA device cannot be used (%s: %s)%s",
+                     rc == NN_CUDA_INIT_NO_MEMORY ? "out of memory" : "unavailable", cuda_why,
+                     *dev == &cuda_device ? "; the trial fails" : "");
         return 0;
     }
     cuda_device.cu->set_memory_limit((size_t)mib << 20);

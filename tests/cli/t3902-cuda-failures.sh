@@ -62,6 +62,11 @@ test_expect_code 0 "a GPU too full to open (the context does not fit): exit 0" \
   "${dev[@]}" INIT_FAIL=memory INIT_WHY="opening device 0: out of memory (cudaErrorMemoryAllocation)" "${tt[@]}" l5
 test_expect_success "... the trial FAIL with reason oom" 'jq -e ".state == \"FAIL\" and .reason == \"oom\"" out &&
   [ "$(state l5)" = FAIL ] && [ "$(reason l5)" = oom ]'
+suggest --db runs/s.db --config c.json >l5b
+test_expect_code 0 "... without --quiet" "${dev[@]}" INIT_FAIL=memory INIT_WHY="opening device 0: out of memory (cudaErrorMemoryAllocation)" \
+  train-trial --device cuda --keep none --db runs/s.db --features tones.feat l5b
+test_expect_success "... one note: the device cannot be used, the trial fails" '[ "$(wc -l <err)" = 1 ] &&
+  grep -q "^train-trial: note: the CUDA device cannot be used (out of memory: opening device 0: out of memory (cudaErrorMemoryAllocation)); the trial fails$" err'
 suggest --db runs/s.db --config c.json >l6
 busy="opening device 0: CUDA-capable device(s) is/are busy or unavailable (cudaErrorDevicesUnavailable)"
 test_expect_code 0 "a GPU busy in exclusive mode: exit 0" "${dev[@]}" INIT_FAIL=busy INIT_WHY="$busy" "${tt[@]}" l6
