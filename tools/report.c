@@ -17,10 +17,11 @@
 
 static void usage(void)
 {
-    printf("Usage: report --db FILE [--study NAME]... [--format text|json|jsonl|csv|html] [--best]\n"
+    printf("Usage: report --db URL [--study NAME]... [--format text|json|jsonl|csv|html] [--best]\n"
            "Show the trials of a study, best first, with parameter importance (PED-ANOVA), where\n"
-           "the time went and gpu-monitor's utilization.\n\n"
-           "  --db FILE        study database\n"
+           "the time went and gpu-monitor's utilization. Only reads the study.\n\n"
+           "  --db URL         study database: a path, sqlite:///path or\n"
+           "                   postgresql://user@host:port/db\n"
            "  --study NAME     study name (may be left out when the database holds one study);\n"
            "                   repeated: the studies one after the other (text, json: a line per\n"
            "                   study, html: one page), e.g. the two stages of make staged\n"
@@ -90,6 +91,20 @@ static void view_release(study_view *v)
 
 enum { MAX_STUDIES = 16 };
 
+/* getopt_long's '?' or ':' (the optstring starts with ':', so getopt prints nothing itself) as one
+ * usage error naming the option as given. */
+static void option_error(int o, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    int is_long = !strncmp(arg, "--", 2);
+    char opt[80];
+    if (is_long) snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
+    else snprintf(opt, sizeof opt, "-%c", optopt);
+    if (o == ':') ws_cli_usage_error("%s: needs an argument", opt);
+    if (is_long && optopt) ws_cli_usage_error("%s: takes no argument", opt);   /* a known one, given "=..." */
+    ws_cli_usage_error("unknown option '%s'", opt);
+}
+
 int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
@@ -99,7 +114,7 @@ int main(int argc, char **argv)
     const char *db = NULL, *names[MAX_STUDIES], *format = "text";
     size_t n_names = 0;
     int best = 0, o;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
         case 's':
@@ -110,7 +125,7 @@ int main(int argc, char **argv)
         case 'b': best = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_usage_error("unknown option");
+        default: option_error(o, argv);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

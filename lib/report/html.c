@@ -102,7 +102,7 @@ static void header(FILE *f, const ws_summary *s)
     if (c && c->pruner) pruner = json_string_value(json_object_get(c->pruner, "name"));
     if (sampler) { fputs(" \xc2\xb7 sampler ", f); text(f, sampler); }
     if (pruner) { fputs(" \xc2\xb7 pruner ", f); text(f, pruner); }
-    fprintf(f, " \xc2\xb7 %zu trial%s</p></header>\n", s->trials->n, s->trials->n == 1 ? "" : "s");
+    fprintf(f, " \xc2\xb7 %zu trial%s</p></header>\n", s->trials->n, ws_plural(s->trials->n));
 }
 
 static void card_trials(FILE *f, const ws_summary *s)
@@ -116,7 +116,7 @@ static void card_trials(FILE *f, const ws_summary *s)
     fputs("</div>", f);
     size_t infeasible = 0;
     for (size_t i = 0; i < s->trials->n; i++)
-        infeasible += s->trials->v[i].state == WS_COMPLETE && !ws_trial_feasible(&s->trials->v[i]);
+        infeasible += s->trials->v[i].state == WS_COMPLETE && !ws_trial_feasible(s, &s->trials->v[i]);
     if (infeasible)
         fprintf(f, "<dl><dt>infeasible</dt><dd>%zu complete trial%s a constraint</dd></dl>", infeasible,
                 infeasible == 1 ? " breaks" : "s break");
@@ -163,11 +163,11 @@ static void card_best(FILE *f, const ws_summary *s)
 {
     const ws_trial *b = s->best;
     fprintf(f, "<div class=\"card\" id=\"%scard-best\"><h2>Best trial</h2>", ws_html_id());
-    if (!b) { fputs("<p>no trial has completed yet</p></div>\n", f); return; }
+    if (!b) { fprintf(f, "<p>none: %s</p></div>\n", ws_summary_why_no_best(s)); return; }
     const ws_config *c = s->an->cfg;
     fprintf(f, "<div class=\"big\">#%d \xc2\xb7 %.6g</div><div class=\"sub\" style=\"margin:0\">", b->number, b->value);
     text(f, c && c->objective ? c->objective : "value");
-    fprintf(f, "%s</div><dl>", ws_trial_feasible(b) ? "" : " \xc2\xb7 breaks a constraint (no trial is feasible)");
+    fputs("</div><dl>", f);
     for (size_t k = 0; k < b->n_params; k++) {
         char *x = ws_param_text(&b->params[k]);
         fputs("<dt>", f);
@@ -208,8 +208,8 @@ static void card_time(FILE *f, const ws_summary *s)
     }
     const char *what = ws_utilization_what(&a->util);
     if (isfinite(a->util.sweep_mean))
-        fprintf(f, "<dt>%s utilization</dt><dd id=\"%ssweep-util\">%.1f%% mean over %ld samples</dd>", what, ws_html_id(),
-                a->util.sweep_mean, a->util.n_samples);
+        fprintf(f, "<dt>%s utilization</dt><dd id=\"%ssweep-util\">%.1f%% mean over %ld sample%s</dd>", what, ws_html_id(),
+                a->util.sweep_mean, a->util.n_samples, ws_plural((size_t)a->util.n_samples));
     else {
         fputs("<dt>utilization</dt><dd>", f);
         text(f, a->util_note[0] ? a->util_note : "no samples");
@@ -273,17 +273,19 @@ static void trial_table(FILE *f, const ws_summary *s)
         if (t->has_value) snprintf(value, sizeof value, "%.6g", t->value);
         double d = t->t_complete - t->t_start;
         if (isfinite(d)) snprintf(secs, sizeof secs, "%.2f", d);
-        int has_cons = json_array_size(json_object_get(t->system_attrs, "constraints")) > 0;
+        /* feasibility where it counts: a trial with constraint values, a complete one in a study with them */
+        int has_cons = json_array_size(json_object_get(t->system_attrs, "constraints")) > 0
+                       || (s->constrained && t->state == WS_COMPLETE);
         fprintf(f, "<tr%s><td>%zu</td><td>%d</td><td class=\"l\"><span class=\"st\" style=\"background:%s\"></span>%s</td>"
                    "<td>%s</td><td>%s</td><td>%s</td>",
                 t == s->best ? " class=\"best\"" : "", r + 1, t->number, ws_state_color(t->state), ws_state_name(t->state),
-                value, has_cons ? (ws_trial_feasible(t) ? "yes" : "no") : "", secs);
+                value, has_cons ? (ws_trial_feasible(s, t) ? "yes" : "no") : "", secs);
         double part[3] = {tt->setup_s, tt->train_s, tt->eval_s};
         for (int k = 0; k < 3; k++) {
             if (isfinite(part[k])) fprintf(f, "<td>%.2f</td>", part[k]);
             else fputs("<td></td>", f);
         }
-        if (tt->slot >= 0) fprintf(f, "<td>%d</td>", tt->slot + 1);
+        if (tt->slot >= 0) fprintf(f, "<td>%d</td>", tt->slot);
         else fputs("<td></td>", f);
         double u = ws_analysis_util(a, i);
         if (isfinite(u)) fprintf(f, "<td>%.1f</td>", u);
@@ -328,8 +330,8 @@ static void study_body(FILE *f, const ws_summary *s)
            "Capacity = parallel slots \xc3\x97 wall time. <i>other</i>: time inside a trial outside setup, training and "
            "evaluation (process start, study writes, checkpoints).", ws_plot_breakdown, s);
     figure(f, "wide", "Timeline",
-           "Trials on the parallel slots they ran in (each trial takes the lowest slot free when it starts); "
-           "hatched: idle.", ws_plot_timeline, s);
+           "Trials on the parallel slots they ran in (each trial takes the lowest slot free when it starts; "
+           "slots count from 0, as in the JSON and CSV); hatched: idle.", ws_plot_timeline, s);
     figure(f, "wide", "Utilization",
            "From gpu-monitor's samples in the study file: GPU busy % when a GPU was present, else all-CPU busy %.",
            ws_plot_utilization, s);
@@ -346,7 +348,7 @@ static void study_index(FILE *f, const ws_summary *const *s, size_t n)
     for (size_t k = 0; k < n; k++) {
         fprintf(f, "<li><a href=\"#study-%zu\">", k + 1);
         text(f, s[k]->study);
-        fprintf(f, "</a>: %zu trials, best ", s[k]->trials->n);
+        fprintf(f, "</a>: %zu trial%s, best ", s[k]->trials->n, ws_plural(s[k]->trials->n));
         if (s[k]->best) fprintf(f, "%.6g (trial %d)", s[k]->best->value, s[k]->best->number);
         else fputs("\xe2\x80\x93", f);
         fputs("</li>", f);

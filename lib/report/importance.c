@@ -187,17 +187,36 @@ double ws_param_value_under(const ws_trial *t, const char *name, const ws_dist *
     return rc ? NAN : v;
 }
 
-/* The dist a parameter is searched under: the first non-single one a trial holds. */
-static const ws_dist *searched_dist(const ws_trial_list *trials, const char *name)
+/* The dist a parameter is searched under, into *out (a copy): the first non-single one a trial
+ * holds, else the first seen. Optuna lets a numeric parameter's range change during a study
+ * (suggest --force here; it refuses another kind, scale or choices): such a parameter gets the
+ * union of the ranges its trials were drawn from, so that every value fits the importance and
+ * the parallel coordinates (Optuna's plot spans the observed values too). The step stays when
+ * every range has it and starts on the union's grid, else a float becomes continuous and an int
+ * steps by 1. */
+static int searched_dist(const ws_trial_list *trials, const char *name, ws_dist *out)
 {
-    const ws_dist *first = NULL;
+    const ws_dist *base = NULL;
     for (size_t i = 0; i < trials->n; i++) {
         const ws_param *p = ws_trial_param(&trials->v[i], name);
         if (!p) continue;
-        if (!ws_ped_single(&p->dist)) return &p->dist;
-        if (!first) first = &p->dist;
+        if (!ws_ped_single(&p->dist)) { base = &p->dist; break; }
+        if (!base) base = &p->dist;
     }
-    return first;
+    if (!base || ws_dist_copy(out, base)) return -1;
+    if (out->kind == WS_DIST_CATEGORICAL) return 0;
+    for (size_t i = 0; i < trials->n; i++) {
+        const ws_param *p = ws_trial_param(&trials->v[i], name);
+        if (!p || p->dist.kind != out->kind || p->dist.log != out->log) continue;
+        out->low = fmin(out->low, p->dist.low);
+        out->high = fmax(out->high, p->dist.high);
+    }
+    for (size_t i = 0; i < trials->n && out->step > (out->kind == WS_DIST_INT ? 1 : 0); i++) {
+        const ws_param *p = ws_trial_param(&trials->v[i], name);
+        if (!p || p->dist.kind != out->kind || p->dist.log != out->log) continue;
+        if (p->dist.step != out->step || !ws_dist_contains(out, p->dist.low)) out->step = out->kind == WS_DIST_INT ? 1 : 0;
+    }
+    return 0;
 }
 
 /* Whether the trials holding the parameter hold more than one value of it (a parameter fixed
@@ -234,8 +253,7 @@ int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const
     for (size_t j = 0; j < np; j++) {
         ws_importance_param *p = &imp->v[j];
         p->name = json_string_value(json_array_get(names, j));
-        const ws_dist *d = searched_dist(trials, p->name);
-        if (!d || ws_dist_copy(&p->dist, d)) { ws_importance_release(imp); return ws_err_set(e, WS_EINTERNAL, "importance: out of memory"); }
+        if (searched_dist(trials, p->name, &p->dist)) { ws_importance_release(imp); return ws_err_set(e, WS_EINTERNAL, "importance: out of memory"); }
         imp->n++;
         p->searched = !ws_ped_single(&p->dist) && varies(trials, p->name, &p->dist);
         p->importance = p->searched ? NAN : 0;

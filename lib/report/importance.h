@@ -71,7 +71,8 @@ typedef struct {
 } ws_importance;
 
 /* Parameters named in `names` (a JSON array of strings; their dist is the first non-single one
- * a trial holds, else the first seen); ranked = indices of COMPLETE trials with a value, best
+ * a trial holds, else the first seen, and for a numeric parameter whose range changed during
+ * the study the union of its ranges); ranked = indices of COMPLETE trials with a value, best
  * first. Values under another dist than the chosen one are converted through their external
  * value (or left out when it does not fit). */
 int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const size_t *ranked, size_t n_ranked,

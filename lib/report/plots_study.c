@@ -29,14 +29,21 @@ char *ws_param_text(const ws_param *p)
 
 void ws_trial_tip(const ws_trial *t, char *buf, size_t n)
 {
-    char val[40] = "";
-    if (t->has_value) snprintf(val, sizeof val, ": %.6g", t->value);
-    int used = snprintf(buf, n, "trial %d (%s)%s", t->number, ws_state_name(t->state), val);
-    for (size_t k = 0; k < t->n_params && used >= 0 && (size_t)used < n; k++) {
-        char *x = ws_param_text(&t->params[k]);
-        used += snprintf(buf + used, n - (size_t)used, "%s%s=%s", k ? ", " : "; ", t->params[k].name, x ? x : "?");
-        free(x);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);   /* the whole tip, then cut to fit */
+    if (m) {
+        fprintf(m, "trial %d (%s)", t->number, ws_state_name(t->state));
+        if (t->has_value) fprintf(m, ": %.6g", t->value);
+        for (size_t k = 0; k < t->n_params; k++) {
+            char *x = ws_param_text(&t->params[k]);
+            fprintf(m, "%s%s=%s", k ? ", " : "; ", t->params[k].name, x ? x : "?");
+            free(x);
+        }
+        fclose(m);
     }
+    ws_text_copy(buf, n, text ? text : "");
+    free(text);
 }
 
 static const char *objective_name(const ws_summary *s)
@@ -72,7 +79,7 @@ void ws_plot_history(FILE *f, const ws_summary *s)
         hi = fmax(hi, t->value);
         n_valued++;
         n_pruned += t->state == WS_PRUNED;
-        n_infeasible += t->state == WS_COMPLETE && !ws_trial_feasible(t);
+        n_infeasible += t->state == WS_COMPLETE && !ws_trial_feasible(s, t);
     }
     if (!l->n || !n_valued) {
         ws_svg_message(f, W, H, l->n ? "no trial has a value yet" : "no trials yet");
@@ -92,7 +99,7 @@ void ws_plot_history(FILE *f, const ws_summary *s)
     fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"", WS_C_BEST);
     for (size_t i = 0; i < l->n; i++) {
         const ws_trial *t = &l->v[i];
-        if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value) || !ws_trial_feasible(t)) continue;
+        if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value) || !ws_trial_feasible(s, t)) continue;
         if (started && !better(s, t->value, best)) continue;
         double px = ws_scale_map(&x, t->number);
         if (!started) fprintf(f, "M%.1f %.1f", px, ws_scale_map(&y, t->value));
@@ -111,7 +118,7 @@ void ws_plot_history(FILE *f, const ws_summary *s)
         ws_trial_tip(t, tip, sizeof tip);
         int valued = t->has_value && isfinite(t->value);
         if (t->state == WS_COMPLETE && valued)
-            ws_svg_mark(f, ws_trial_feasible(t) ? WS_MARK_DOT : WS_MARK_RING, px, ws_scale_map(&y, t->value), r,
+            ws_svg_mark(f, ws_trial_feasible(s, t) ? WS_MARK_DOT : WS_MARK_RING, px, ws_scale_map(&y, t->value), r,
                         WS_C_COMPLETE, tip);
         else if (t->state == WS_PRUNED && valued)
             ws_svg_mark(f, WS_MARK_TRIANGLE, px, ws_scale_map(&y, t->value), r, WS_C_PRUNED, tip);
@@ -304,7 +311,7 @@ static const ws_summary *pc_ctx;
 static int cmp_good(const void *pa, const void *pb)   /* worst first, so the best are drawn on top */
 {
     const ws_trial *a = *(const ws_trial *const *)pa, *b = *(const ws_trial *const *)pb;
-    int fa = ws_trial_feasible(a), fb = ws_trial_feasible(b);
+    int fa = ws_trial_feasible(pc_ctx, a), fb = ws_trial_feasible(pc_ctx, b);
     if (fa != fb) return fa - fb;
     if (a->value == b->value) return a->number - b->number;
     return better(pc_ctx, a->value, b->value) ? 1 : -1;
@@ -370,7 +377,7 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
     char tip[512], col[8];
     for (size_t i = 0; i < n_tr; i++) {
         const ws_trial *t = tr[i];
-        int feasible = ws_trial_feasible(t), is_best = t == s->best;
+        int feasible = ws_trial_feasible(s, t), is_best = t == s->best;
         if (is_best) continue;
         ws_color_ramp(goodness(s, t->value, lo, hi), col);
         ws_trial_tip(t, tip, sizeof tip);
@@ -396,7 +403,7 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", x->x, y0, x->x, y1);
         const char *name = x->p ? x->p->name : objective_name(s);
         char label[128];
-        snprintf(label, sizeof label, "%s%s", name, x->p && x->p->dist.log ? " (log)" : "");
+        ws_text_printf(label, sizeof label, "%s%s", name, x->p && x->p->dist.log ? " (log)" : "");
         axis_name(f, x->x, MT - 16, label, a + 1 == n_axes ? MR + gap / 2 - 10 : gap - 8);
         if (!x->p) numeric_ticks(f, x, 1);
         else if (x->p->dist.kind == WS_DIST_CATEGORICAL) categorical_ticks(f, x);
@@ -406,7 +413,7 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
     fputs("</g>\n", f);
     if (hi > lo) color_bar(f, s, &ax[n_axes - 1], lo, hi);
     size_t n_infeasible = 0;
-    for (size_t i = 0; i < n_tr; i++) n_infeasible += !ws_trial_feasible(tr[i]);
+    for (size_t i = 0; i < n_tr; i++) n_infeasible += !ws_trial_feasible(s, tr[i]);
     ws_legend_item items[2] = {{WS_MARK_LINE, WS_C_BEST, "best trial"}, {WS_MARK_DASH, "#aaaaaa", "infeasible"}};
     ws_svg_legend(f, W - 16, 18, items, n_infeasible ? 2 : 1, 1);
 out:
@@ -440,7 +447,7 @@ void ws_plot_importance(FILE *f, const ws_summary *s)
                 "divergence between its distribution in the top trials and in all trials, normalised to sum to 1.", W, H);
     if (!imp->computed || !n) {
         char msg[200];
-        snprintf(msg, sizeof msg, "%s", !n ? "no searched parameters" : imp->note);
+        ws_text_copy(msg, sizeof msg, !n ? "no searched parameters" : imp->note);
         ws_svg_message(f, W, H, msg);
         free(idx);
         ws_svg_close(f);
@@ -461,8 +468,8 @@ void ws_plot_importance(FILE *f, const ws_summary *s)
         double y = MT + row * (double)k, w = fmax(1, p->importance * bar_max);
         char pct[32], tip[256], name[96];
         snprintf(pct, sizeof pct, "%.1f%%", 100 * p->importance);
-        snprintf(tip, sizeof tip, "%s: %.1f%% (Pearson divergence %.4g over %zu trials)", p->name, 100 * p->importance,
-                 p->divergence, p->n);
+        ws_text_printf(tip, sizeof tip, "%s: %.1f%% (Pearson divergence %.4g over %zu trial%s)", p->name, 100 * p->importance,
+                       p->divergence, p->n, ws_plural(p->n));
         ws_fit_text(name, sizeof name, p->name, label_w - 16, 12);
         ws_svg_text(f, x0 - 8, y + row / 2 + 4, "end", NULL, name);
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" fill=\"%s\"><title>", x0, y + 4, w,
@@ -472,7 +479,7 @@ void ws_plot_importance(FILE *f, const ws_summary *s)
         ws_svg_text(f, x0 + w + 6, y + row / 2 + 4, "start", NULL, pct);
     }
     char foot[160];
-    snprintf(foot, sizeof foot, "top %zu of %zu complete trials vs all", imp->n_top, imp->n_trials);
+    snprintf(foot, sizeof foot, "top %zu of %zu complete trial%s vs all", imp->n_top, imp->n_trials, ws_plural(imp->n_trials));
     ws_svg_text(f, W - 16, 18, "end", "small", foot);
     free(idx);
     ws_svg_close(f);

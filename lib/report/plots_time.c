@@ -64,7 +64,7 @@ void ws_plot_timeline(FILE *f, const ws_summary *s)
                 x.r1 - x.r0, row - 4, WS_C_IDLE);
         if (r % label_every == 0) {
             char lab[32];
-            snprintf(lab, sizeof lab, "slot %zu", r + 1);
+            snprintf(lab, sizeof lab, "slot %zu", r);
             ws_svg_text(f, TIME_ML - 8, y + row / 2 + 4, "end", NULL, lab);
         }
     }
@@ -81,7 +81,7 @@ void ws_plot_timeline(FILE *f, const ws_summary *s)
         ws_fmt_duration(tt->t1 - tt->t0, dur, sizeof dur);
         ws_fmt_duration(tt->t0 - a->t_begin, at, sizeof at);
         size_t used = strlen(tip);
-        snprintf(tip + used, sizeof tip - used, " | %s%s, from +%s, slot %d", dur, tt->open ? " so far" : "", at, tt->slot + 1);
+        snprintf(tip + used, sizeof tip - used, " | %s%s, from +%s, slot %d", dur, tt->open ? " so far" : "", at, tt->slot);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"%s stroke=\"#fff\" stroke-width=\"0.6\"><title>",
                 x0, y, w, h, ws_state_color(t->state), tt->open ? " fill-opacity=\"0.55\"" : "");
         ws_html_text(f, tip);
@@ -158,13 +158,13 @@ void ws_plot_breakdown(FILE *f, const ws_summary *s)
     double v[6];
     part_values(&a->all, a->capacity_s, v);
     char name[48];
-    snprintf(name, sizeof name, "all %zu slot%s", a->n_slots, a->n_slots == 1 ? "" : "s");
+    snprintf(name, sizeof name, "all %zu slot%s", a->n_slots, ws_plural(a->n_slots));
     ws_svg_text(f, ML - 8, MT + row / 2 + 4, "end", NULL, a->n_slots > 1 ? "all slots" : "the slot");
     stacked_row(f, &x, MT + 3, row - 6, v, a->capacity_s, name);
     for (size_t r = 0; r < shown; r++) {
         double y = MT + gap + row * (double)(r + 1);
         part_values(&a->slots[r], a->wall_s, v);
-        snprintf(name, sizeof name, "slot %zu", r + 1);
+        snprintf(name, sizeof name, "slot %zu", r);
         ws_svg_text(f, ML - 8, y + row / 2 + 4, "end", NULL, name);
         stacked_row(f, &x, y + 5, row - 10, v, a->wall_s, name);
     }

@@ -10,28 +10,43 @@
 #include "store/store.h"
 #include "store/trial_json.h"
 
-int ws_trial_feasible(const ws_trial *t)
+/* Whether a study uses constraints: some trial of it carries constraint values. The study
+ * config could say so too, but --best and train-trial's best.ckpt rank without loading it, and
+ * they must pick the trial the report shows; this is also how the TPE sampler decides
+ * (tpe.c: use_constraints). */
+static int uses_constraints(const ws_trial_list *trials)
+{
+    for (size_t i = 0; i < trials->n; i++)
+        if (json_is_array(json_object_get(trials->v[i].system_attrs, WS_ATTR_CONSTRAINTS))) return 1;
+    return 0;
+}
+
+int ws_trial_feasible(const ws_summary *s, const ws_trial *t)
 {
     json_t *c = json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS);
+    /* Optuna 3.1 gives a trial without constraint values an infinite violation (TPE) or ranks
+     * it after every feasible one (NSGA-II): in a study with constraints it is not feasible. */
+    if (!json_is_array(c)) return !s->constrained;
     size_t i;
     json_t *v;
-    json_array_foreach(c, i, v) if (json_is_number(v) && json_number_value(v) > 0) return 0;
+    /* a value that is not a number (null: NaN stored as JSON) is not shown feasible */
+    json_array_foreach(c, i, v) if (!json_is_number(v) || json_number_value(v) > 0) return 0;
     return 1;
 }
+
+static const ws_summary *sort_ctx;
 
 /* Rank groups, best first. */
 static int group(const ws_trial *t)
 {
     switch (t->state) {
-    case WS_COMPLETE: return ws_trial_feasible(t) ? 0 : 1;
+    case WS_COMPLETE: return ws_trial_feasible(sort_ctx, t) ? 0 : 1;
     case WS_PRUNED: return 2;
     case WS_RUNNING: return 3;
     case WS_WAITING: return 4;
     default: return 5;
     }
 }
-
-static const ws_summary *sort_ctx;
 
 static int cmp_rank(const void *pa, const void *pb)
 {
@@ -56,6 +71,7 @@ int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_t
     s->study = study;
     s->direction = direction;
     s->trials = trials;
+    s->constrained = uses_constraints(trials);
     s->order = malloc((trials->n ? trials->n : 1) * sizeof *s->order);
     if (!s->order) return ws_err_set(e, WS_EINTERNAL, "out of memory");
     for (size_t i = 0; i < trials->n; i++) {
@@ -68,9 +84,15 @@ int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_t
     for (size_t i = 0; i < trials->n; i++) {
         const ws_trial *t = &trials->v[s->order[i]];
         /* the best feasible trial; none when no COMPLETE trial is feasible */
-        if (t->state == WS_COMPLETE && t->has_value && ws_trial_feasible(t)) { s->best = t; break; }
+        if (t->state == WS_COMPLETE && t->has_value && ws_trial_feasible(s, t)) { s->best = t; break; }
     }
     return 0;
+}
+
+const char *ws_summary_why_no_best(const ws_summary *s)
+{
+    if (s->best) return NULL;
+    return s->n_state[WS_COMPLETE] ? "no complete trial is feasible" : "no trial has completed yet";
 }
 
 void ws_summary_release(ws_summary *s)

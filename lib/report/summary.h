@@ -16,15 +16,20 @@ typedef struct ws_summary {
     int direction;               /* WS_MINIMIZE / WS_MAXIMIZE */
     const ws_trial_list *trials; /* as loaded (by number) */
     size_t *order;               /* indices into trials, best first */
-    const ws_trial *best;        /* best feasible COMPLETE trial, else best COMPLETE, else NULL */
+    const ws_trial *best;        /* best feasible COMPLETE trial, else NULL */
     size_t n_state[5];           /* count per ws_state */
+    int constrained;             /* some trial carries constraint values (see ws_trial_feasible) */
     const struct ws_analysis *an; /* importance, utilization, time (analysis.h); NULL: left out */
 } ws_summary;
 
 int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_trial_list *trials, ws_err *e);
 void ws_summary_release(ws_summary *s);
-/* Feasible iff no constraint value (system attr "constraints") is > 0. */
-int ws_trial_feasible(const ws_trial *t);
+/* Why there is no best trial ("no complete trial is feasible", "no trial has completed yet"),
+ * as every form says it; NULL when there is one. */
+const char *ws_summary_why_no_best(const ws_summary *s);
+/* Feasible iff no constraint value (system attr "constraints") is > 0 or not a number; in a
+ * study with constraints (s->constrained) a trial without constraint values is not feasible. */
+int ws_trial_feasible(const ws_summary *s, const ws_trial *t);
 /* {"trial","state","value","params","duration_s","datetime_start","datetime_complete",
  *  "intermediate_values":[[step,value],...],"reason","constraints"} */
 json_t *ws_summary_trial_json(const ws_trial *t);
@@ -34,6 +39,9 @@ json_t *ws_summary_trial_json_at(const ws_summary *s, size_t i);
 /* The whole study: {"study","direction","n_trials","states":{...},"best":{...},"trials":[...]},
  * with s->an also "objective", "importance", "utilization" and "time". */
 json_t *ws_summary_json(const ws_summary *s);
+
+/* The plural ending of a count in a message: "1 trial", "2 trials". */
+static inline const char *ws_plural(size_t n) { return n == 1 ? "" : "s"; }
 
 int ws_report_text(FILE *f, const ws_summary *s);
 int ws_report_csv(FILE *f, const ws_summary *s);

@@ -1,6 +1,9 @@
 /* svg.c — SVG building blocks for the HTML report (see svg.h). */
 #include "report/svg.h"
+#include <float.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *ws_state_color(ws_state s)
@@ -23,26 +26,32 @@ void ws_scale_init(ws_scale *s, double d0, double d1, double r0, double r1, int 
     s->r1 = r1;
 }
 
+/* Coordinates go into SVG attributes, where "nan" or "inf" breaks the drawing: scales work on
+ * halves (a span across -DBL_MAX..DBL_MAX overflows, halves do not), never map to a non-finite
+ * number, and padded domains stay finite. */
 double ws_scale_map(const ws_scale *s, double v)
 {
     double a = s->d0, b = s->d1;
     if (s->log) { a = log10(a); b = log10(b); v = v > 0 ? log10(v) : a; }
-    if (!(b != a)) return 0.5 * (s->r0 + s->r1);
-    return s->r0 + (v - a) / (b - a) * (s->r1 - s->r0);
+    double span = b / 2 - a / 2, t = (v / 2 - a / 2) / span;
+    if (!(span != 0) || !isfinite(span) || isnan(t)) return 0.5 * (s->r0 + s->r1);
+    t = fmin(fmax(t, -1), 2);   /* a point far outside the domain: just outside the plot */
+    return s->r0 + t * (s->r1 - s->r0);
 }
 
 void ws_pad_domain(double *lo, double *hi, double frac, int log)
 {
     if (log && *lo > 0 && *hi > 0) {
         double a = log10(*lo), b = log10(*hi), d = b > a ? (b - a) * frac : 0.5;
-        *lo = pow(10, a - d);
-        *hi = pow(10, b + d);
+        *lo = fmax(pow(10, a - d), DBL_MIN);
+        *hi = fmin(pow(10, b + d), DBL_MAX);
         return;
     }
-    double d = *hi - *lo;
-    if (!(d > 0)) d = fabs(*lo) > 0 ? fabs(*lo) * 0.2 : 1, frac = 0.5;
-    *lo -= d * frac;
-    *hi += d * frac;
+    double half = *hi / 2 - *lo / 2;
+    if (!(half > 0)) half = fabs(*lo) > 0 ? fabs(*lo) * 0.1 : 0.5, frac = 0.5;
+    double pad = half * (2 * frac);
+    *lo = fmax(*lo - pad, -DBL_MAX);
+    *hi = fmin(*hi + pad, DBL_MAX);
 }
 
 static size_t linear_ticks(double lo, double hi, size_t target, double *out, size_t max, double *step)
@@ -328,13 +337,39 @@ double ws_svg_legend(FILE *f, double x, double y, const ws_legend_item *items, s
     return w;
 }
 
+size_t ws_utf8_cut(const char *s, size_t len)
+{
+    while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80) len--;   /* s[len] continues a character */
+    return len;
+}
+
+void ws_text_copy(char *buf, size_t n, const char *src)
+{
+    if (!n) return;
+    size_t len = strlen(src ? src : "");
+    if (len >= n) len = ws_utf8_cut(src, n - 1);
+    memcpy(buf, src ? src : "", len);
+    buf[len] = 0;
+}
+
+void ws_text_printf(char *buf, size_t n, const char *fmt, ...)
+{
+    char *full = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vasprintf(&full, fmt, ap);
+    va_end(ap);
+    ws_text_copy(buf, n, rc < 0 ? "" : full);
+    if (rc >= 0) free(full);
+}
+
 void ws_fit_text(char *buf, size_t n, const char *src, double room, double px)
 {
-    snprintf(buf, n, "%s", src ? src : "");
+    ws_text_copy(buf, n, src);
     if (ws_text_width(buf, px) <= room) return;
     size_t len = strlen(buf);
     while (len > 0) {
-        do len--; while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80);   /* back one character */
+        len = ws_utf8_cut(buf, len - 1);   /* back one character */
         if (len + 4 > n) continue;
         memcpy(buf + len, "\xe2\x80\xa6", 4);   /* an ellipsis and the terminating NUL */
         if (ws_text_width(buf, px) <= room) return;

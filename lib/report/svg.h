@@ -95,6 +95,14 @@ double ws_svg_legend(FILE *f, double x, double y, const ws_legend_item *items, s
 /* Rough width of text at the report's 12 px font (for layout only). */
 double ws_text_width(const char *s, double px);
 
+/* Text cut to fit a buffer is cut between UTF-8 characters, never inside one (the page must
+ * stay valid UTF-8). ws_utf8_cut: the largest length <= len at which s (longer than len) may be
+ * cut; ws_text_copy: src into buf (size n), cut so when it does not fit; ws_text_printf: the
+ * same for formatted text. */
+size_t ws_utf8_cut(const char *s, size_t len);
+void ws_text_copy(char *buf, size_t n, const char *src);
+void ws_text_printf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Copies src into buf (size n), shortened with an ellipsis at a UTF-8 character boundary
  * until it is at most `room` px wide at the given font size. */
 void ws_fit_text(char *buf, size_t n, const char *src, double room, double px);

@@ -89,7 +89,8 @@ int ws_report_csv(FILE *f, const ws_summary *s)
 static void text_analysis(FILE *f, const ws_analysis *a)
 {
     const ws_importance *imp = &a->imp;
-    fprintf(f, "importance (PED-ANOVA, top %zu of %zu complete trials vs all):", imp->n_top, imp->n_trials);
+    fprintf(f, "importance (PED-ANOVA, top %zu of %zu complete trial%s vs all):", imp->n_top, imp->n_trials,
+            ws_plural(imp->n_trials));
     if (!imp->computed) fprintf(f, " not computed: %s", imp->note);
     else {
         json_t *j = ws_analysis_importance_json(a), *params = json_object_get(j, "params"), *v;
@@ -109,22 +110,22 @@ static void text_analysis(FILE *f, const ws_analysis *a)
         double c = a->capacity_s;
         fprintf(f, "time: %zu slot%s over %.2f s wall (capacity %.2f s): setup %.1f%%, train %.1f%%, eval %.1f%%, "
                    "other %.1f%%, unmeasured %.1f%%, idle %.1f%%\n",
-                a->n_slots, a->n_slots == 1 ? "" : "s", a->wall_s, c, 100 * a->all.setup_s / c, 100 * a->all.train_s / c,
+                a->n_slots, ws_plural(a->n_slots), a->wall_s, c, 100 * a->all.setup_s / c, 100 * a->all.train_s / c,
                 100 * a->all.eval_s / c, 100 * a->all.other_s / c, 100 * a->all.unmeasured_s / c, 100 * a->idle_s / c);
     } else fputs("time: no trial has run yet\n", f);
     if (isfinite(a->util.sweep_mean))
-        fprintf(f, "utilization (%s, gpu-monitor): sweep mean %.1f%% over %ld samples\n", ws_utilization_what(&a->util),
-                a->util.sweep_mean, a->util.n_samples);
+        fprintf(f, "utilization (%s, gpu-monitor): sweep mean %.1f%% over %ld sample%s\n", ws_utilization_what(&a->util),
+                a->util.sweep_mean, a->util.n_samples, ws_plural((size_t)a->util.n_samples));
     else fprintf(f, "utilization: %s\n", a->util_note[0] ? a->util_note : "no samples");
 }
 
 int ws_report_text(FILE *f, const ws_summary *s)
 {
-    fprintf(f, "study %s (%s): %zu trials: %zu complete, %zu pruned, %zu running, %zu waiting, %zu failed\n",
-            s->study, s->direction > 0 ? "maximize" : "minimize", s->trials->n, s->n_state[WS_COMPLETE],
+    fprintf(f, "study %s (%s): %zu trial%s: %zu complete, %zu pruned, %zu running, %zu waiting, %zu failed\n",
+            s->study, s->direction > 0 ? "maximize" : "minimize", s->trials->n, ws_plural(s->trials->n), s->n_state[WS_COMPLETE],
             s->n_state[WS_PRUNED], s->n_state[WS_RUNNING], s->n_state[WS_WAITING], s->n_state[WS_FAIL]);
     if (s->best) fprintf(f, "best: trial %d, value %.6g\n", s->best->number, s->best->value);
-    else if (s->n_state[WS_COMPLETE]) fprintf(f, "best: none: no complete trial is feasible\n");
+    else fprintf(f, "best: none: %s\n", ws_summary_why_no_best(s));
     int util = s->an && s->an->util.n_samples > 0;
     if (util) fprintf(f, "%6s  %-8s  %12s  %9s  %6s  %s\n", "trial", "state", "value", "seconds", "util%", "params");
     else fprintf(f, "%6s  %-8s  %12s  %9s  %s\n", "trial", "state", "value", "seconds", "params");

@@ -163,6 +163,24 @@ int ws_sqlite_open_read(const char *path, sqlite3 **db)
     return rc;
 }
 
+/* Whether the directory of path may be written: where SQLite keeps a file's -wal, -shm or
+ * rollback journal. */
+static int dir_writable(const char *path)
+{
+    char *copy = strdup(path);
+    int ok = copy && access(dirname(copy), W_OK) == 0;
+    free(copy);
+    return ok;
+}
+
+/* A reader's open as sqlite_read.h says, for a file or a directory it may not write. */
+static int open_read_only(ws_store *s, ws_err *e)
+{
+    int rc = ws_sqlite_open_read(s->path, &s->db);
+    if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open read-only", e);
+    return check_schema(s, 0, e);
+}
+
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
 {
     if (url_to_path(url, &s->path, e)) return -1;
@@ -177,23 +195,31 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     } else if (S_ISDIR(sb.st_mode)) {
         return ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
     }
+    /* A reader writes nothing: not the journal mode either (switching an Optuna-made file,
+     * journal_mode delete, to WAL rewrites its header; an empty file would become a database).
+     * Where it may write the file and its directory it opens it read-write all the same, as any
+     * SQLite client does: a WAL file's -wal and -shm are then shared with live writers (reads
+     * stay consistent while they commit) and the last connection to close folds the WAL back
+     * and removes them, as after any tool. A read-only connection could not, and would leave
+     * them behind. */
+    int reader = (flags & WS_STORE_READ) != 0;
+    if (reader && !dir_writable(s->path)) return open_read_only(s, e);
     int oflags = SQLITE_OPEN_READWRITE | ((flags & WS_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open", e);
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    if (reader) {
+        if (sqlite3_db_readonly(s->db, "main") != 1) return check_schema(s, 0, e);
+        sqlite3_close(s->db);   /* a file it may not write: SQLite opened it read-only */
+        s->db = NULL;
+        return open_read_only(s, e);
+    }
     /* The last connection to close checkpoints the WAL into the database file (an fsync per
      * tool call when nothing else has it open): kept, so that the study file alone, copied or
      * mailed, holds the whole study. */
     /* WAL: readers never block the writer and commits don't wait for readers; NORMAL
      * synchronous is durable across process crashes and avoids an fsync per commit. */
-    /* A reader of a file it may not write (SQLite opened it read-only) leaves the journal mode
-     * as it is, setting it being a write, and reads as sqlite_read.h says. */
-    if ((flags & WS_STORE_READ) && sqlite3_db_readonly(s->db, "main") == 1) {
-        sqlite3_close(s->db);
-        if ((rc = ws_sqlite_open_read(s->path, &s->db)) != SQLITE_OK) return ws_sql_fail(s, rc, "open read-only", e);
-        return check_schema(s, 0, e);
-    }
     if (ws_sql_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) || check_schema(s, flags & WS_STORE_CREATE, e))
         return -1;
     return 0;

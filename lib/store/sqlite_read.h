@@ -1,6 +1,8 @@
 /* sqlite_read.h — opening a SQLite study file only to read it, also where the reader may not
  * write the file or its directory (a read-only mount, another user's study): report, and
- * study-copy's source. */
+ * study-copy's source. A store opened with WS_STORE_READ never writes (not even the journal
+ * mode) and comes here when it may not write the file or its directory; gpu-monitor's samples
+ * are always read so. */
 #ifndef WS_STORE_SQLITE_READ_H
 #define WS_STORE_SQLITE_READ_H
 #include <sqlite3.h>

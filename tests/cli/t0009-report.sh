@@ -4,9 +4,11 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json --n 5 >lines
-tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
+# a study with constraints: every complete trial carries its values (one without them would be
+# infeasible, as t0603 checks)
+tell --db s.db --study kws --trial 0 --state complete --value 0.7 --constraint -0.1 >/dev/null
 tell --db s.db --study kws --trial 1 --state complete --value 0.9 --constraint 0.2 >/dev/null
-tell --db s.db --study kws --trial 2 --state complete --value 0.8 >/dev/null
+tell --db s.db --study kws --trial 2 --state complete --value 0.8 --constraint 0 >/dev/null
 tell --db s.db --study kws --trial 3 --state fail --reason "diverged, loss=nan" >/dev/null
 test_expect_code 0 "json" report --db s.db --format json
 cp out r.json

@@ -66,7 +66,7 @@ test_expect_success "every plot: an SVG with an id, a title and content" '
   done'
 test_expect_success "plots show what the study holds" '
   grep -q "pruned here" svg.curves && grep -q "n/a" svg.parallel && grep -q "(log)" svg.parallel &&
-  grep -q "adamw" svg.parallel && grep -q "slot 2" svg.timeline && grep -q "url(#ws-idle)" svg.timeline &&
+  grep -q "adamw" svg.parallel && grep -q "slot 1" svg.timeline && ! grep -q "slot 2" svg.timeline && grep -q "url(#ws-idle)" svg.timeline &&
   grep -q "sweep mean" svg.utilization && grep -q "infeasible" svg.history && grep -q "failed" svg.history'
 test_expect_code 0 "json" report --db s.db --format json
 cp out r.json

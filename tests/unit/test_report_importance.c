@@ -246,6 +246,43 @@ static void test_through_trials(void)
     ws_dist_release(&opt); ws_dist_release(&fixed); ws_dist_release(&one);
 }
 
+/* A range changed during the study (Optuna allows it; suggest --force): x from [0, 1] to [0, 10],
+ * n from 0..8 step 2 to 1..9 step 2 (off the first grid), lr keeps its step-free log range but
+ * grows. Every value fits the union of the ranges, so every trial counts. */
+static void test_range_changed(void)
+{
+    enum { N = 20 };
+    ws_dist x1 = {.kind = WS_DIST_FLOAT, .low = 0, .high = 1}, x2 = {.kind = WS_DIST_FLOAT, .low = 0, .high = 10},
+            n1 = {.kind = WS_DIST_INT, .low = 0, .high = 8, .step = 2}, n2 = {.kind = WS_DIST_INT, .low = 1, .high = 9, .step = 2},
+            s1 = {.kind = WS_DIST_FLOAT, .low = 0, .high = 1, .step = 0.25}, s2 = {.kind = WS_DIST_FLOAT, .low = 0, .high = 2, .step = 0.25};
+    ws_trial_list l = {calloc(N, sizeof(ws_trial)), N};
+    size_t ranked[N];
+    for (int i = 0; i < N; i++) {
+        ws_trial *t = &l.v[i];
+        t->number = i;
+        t->state = WS_COMPLETE;
+        int late = i >= N / 2;
+        add_param(t, "x", late ? &x2 : &x1, late ? 1 + 0.4 * (i - N / 2) : 0.1 * (i % 10));
+        add_param(t, "n", late ? &n2 : &n1, late ? 1 + 2 * (i % 5) : 2 * (i % 5));
+        add_param(t, "s", late ? &s2 : &s1, 0.25 * (i % (late ? 9 : 5)));
+        ranked[i] = (size_t)i;
+    }
+    json_t *names = json_pack("[s,s,s]", "x", "n", "s");
+    ws_importance imp;
+    ws_err e = {0};
+    CHECK(ws_importance_compute(&imp, &l, ranked, N, names, &e) == 0, "%s", e.msg);
+    const ws_dist *x = &imp.v[0].dist, *n = &imp.v[1].dist, *st = &imp.v[2].dist;
+    CHECK(x->low == 0 && x->high == 10 && x->step == 0, "x over [%g, %g]", x->low, x->high);
+    CHECK(n->low == 0 && n->high == 9 && n->step == 1, "n over [%g, %g] step %g: the grids differ", n->low, n->high, n->step);
+    CHECK(st->low == 0 && st->high == 2 && st->step == 0.25, "s over [%g, %g] step %g: one grid", st->low, st->high, st->step);
+    CHECK(imp.v[0].n == N && imp.v[1].n == N && imp.v[2].n == N, "every trial counts: %zu, %zu, %zu", imp.v[0].n, imp.v[1].n,
+          imp.v[2].n);
+    CHECK(ws_param_value_under(&l.v[N - 1], "x", x) == 1 + 0.4 * (N / 2 - 1), "a late x under the union is itself");
+    ws_importance_release(&imp);
+    json_decref(names);
+    ws_trial_list_free(&l);
+}
+
 int main(void)
 {
     RUN(test_constants_match_reference);
@@ -254,5 +291,6 @@ int main(void)
     RUN(test_quadratic_x_dominates);
     RUN(test_categorical_matters);
     RUN(test_through_trials);
+    RUN(test_range_changed);
     return test_summary();
 }

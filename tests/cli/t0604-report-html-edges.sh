@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# report's HTML at the edges: long non-ASCII texts cut between characters (the page stays valid
+# UTF-8); values near ±DBL_MAX never put nan or inf into an SVG attribute; a parameter whose
+# range changed during the study (suggest --force) is plotted and measured on the union of its
+# ranges; slots are numbered as in the JSON. And the CLI's small print: singular counts, a
+# missing option argument named as such, --help and the man page on --db.
+. "$WS_ROOT/tests/cli/lib.sh"
+# no attribute value holding nan or inf (as printf writes them)
+finite_attrs() { ! grep -oE '="[^"]*"' "$1" | grep -qiE '(^|[^a-z])-?(nan|inf)([^a-z]|$)'; }
+
+# ---- UTF-8: tooltips over 512 bytes, with 1-, 2- and 3-digit values so the cut falls at
+# every offset of the 3-byte characters
+euro=$(printf '€%.0s' $(seq 300))
+cat >u.json <<J
+{"study": "u", "direction": "minimize", "sampler": {"name": "random", "seed": 1}, "pruner": {"name": "nop"},
+ "budget": {"epochs": 1},
+ "space": {"größe": {"type": "categorical", "choices": ["$euro"]}, "x": {"type": "float", "low": 0, "high": 1}}}
+J
+suggest --db u.db --config u.json --n 6 >/dev/null
+v=(1 10 100 2 20 200)
+for n in 0 1 2 3 4 5; do tell --db u.db --study u --trial $n --state complete --value ${v[$n]} >/dev/null; done
+test_expect_code 0 "html with long non-ASCII parameter values" report --db u.db --format html
+test_expect_success "... is valid UTF-8" 'iconv -f UTF-8 -t UTF-8 out >/dev/null && grep -q "größe" out'
+
+# ---- values near ±DBL_MAX, as values and intermediate values
+cp "$WS_ROOT/tests/cli/study.json" c.json
+suggest --db big.db --config c.json --n 6 >/dev/null
+v=(1.7e308 -1.7e308 0 1 2 3)
+for n in 0 1 2 3 4 5; do
+  prune-check --db big.db --study kws --trial $n --step 0 --value "${v[$n]}" >/dev/null
+  tell --db big.db --study kws --trial $n --state complete --value "${v[$n]}" >/dev/null
+done
+test_expect_code 0 "html of values near ±DBL_MAX" report --db big.db --format html
+test_expect_success "... has no nan or inf in an attribute" 'finite_attrs out && grep -q "<svg id=\"history\"" out'
+
+# ---- a range changed during the study: x from [0, 1] to [0, 10]; n from 0..8 step 2 to 1..9
+cat >a.json <<'J'
+{"study": "r", "direction": "minimize", "sampler": {"name": "random", "seed": 3}, "pruner": {"name": "nop"},
+ "budget": {"epochs": 1},
+ "space": {"x": {"type": "float", "low": 0, "high": 1}, "n": {"type": "int", "low": 0, "high": 8, "step": 2}}}
+J
+jq '.space.x.high = 10 | .space.n.low = 1 | .space.n.high = 9' a.json >b.json
+suggest --db r.db --config a.json --n 10 >l1 && suggest --db r.db --config b.json --force --n 10 >l2
+jq -r '"\(.trial) \(.params.x)"' l1 l2 | while read -r n x; do tell --db r.db --study r --trial "$n" --state complete --value "$x" >/dev/null; done
+test_expect_code 0 "html of a parameter whose range changed" report --db r.db --format html
+test_expect_success "... plots every trial's value on the union of the ranges and measures all 20" '
+  awk "/<svg id=\"parallel\"/ {on = 1} on {print} on && /<\\/svg>/ {exit}" out >par.svg &&
+  ! grep -q "n/a" par.svg && grep -q ">10</text>" par.svg &&
+  [ "$(grep -o "Pearson divergence [0-9.e+-]* over 20 trials" out | wc -l)" = 2 ]'
+
+# ---- slots: the HTML's numbers are the JSON's
+test_expect_code 0 "json of the same study" report --db r.db --format json
+test_expect_success "the table's slot column (the 10th) is the JSON's slot" '
+  cp out r.json && report --db r.db --format html >r.html && jq -r ".trials[] | \"\(.trial) \(.slot)\"" r.json >want &&
+  sed -n "/<table class=\"all\"/,/<\/table>/p" r.html | grep "^<tr" | sed "s#</td><td[^>]*>#|#g; s#<[^>]*>##g" |
+    awk -F"|" "{print \$2, \$10}" >got && [ -s got ] && cmp want got'
+
+# ---- the small print
+suggest --db one.db --config c.json >/dev/null
+tell --db one.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
+test_expect_code 0 "text of a one-trial study" report --db one.db
+test_expect_success "... counts in the singular" '
+  grep -q "^study kws (maximize): 1 trial: " out && grep -q "top 1 of 1 complete trial vs all" out'
+test_expect_code 2 "--study without its argument" report --db one.db --study
+test_expect_success "... says the option needs an argument, once" '
+  grep -q "^report: --study: needs an argument$" err && ! grep -q "unknown option" err && [ "$(grep -c "^report:" err)" = 1 ]'
+test_expect_code 2 "an unknown option" report --db one.db --bogus
+test_expect_success "... is named" 'grep -q "^report: unknown option .--bogus.$" err'
+test_expect_code 0 "--help" report --help
+test_expect_success "... and the man page agree on --db URL" '
+  grep -q "^Usage: report --db URL " out && grep -q "^  --db URL " out &&
+  grep -q "^\.BI \\\\-\\\\-db \" URL\"" "$WS_ROOT/share/man/man1/report.1"'
