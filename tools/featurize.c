@@ -172,7 +172,7 @@ int main(int argc, char **argv)
     long threads = 2;
     int strict = 0, quiet = 0, opt;
     ws_err e = {0};
-    while ((opt = getopt_long(argc, argv, "c:o:j:qhV", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":c:o:j:qhV", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c': config = optarg; break;
         case 'o': out = optarg; break;
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
         case OPT_CLIP: clip = optarg; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_usage_error("unknown option");
+        default: ws_cli_option_error(opt, argv);
         }
     }
     if (describe || dump) {

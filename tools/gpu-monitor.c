@@ -74,7 +74,7 @@ static void parse_options(int argc, char **argv, options *o)
     *o = (options){.interval_s = 1.0, .fallback_cpu = 1};
     ws_err e = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "i:n:d:q", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":i:n:d:q", longopts, NULL)) != -1) {
         switch (c) {
         case 'i':
             if (ws_parse_double(optarg, "--interval", &o->interval_s, &e)) ws_cli_usage_error("%s", e.msg);
@@ -100,7 +100,7 @@ static void parse_options(int argc, char **argv, options *o)
         case 'q': o->quiet = 1; break;
         case OPT_HELP: usage(); exit(ws_cli_finish(0));
         case OPT_VERSION: ws_cli_version();
-        default: ws_cli_usage_error("unknown or incomplete option");
+        default: ws_cli_option_error(c, argv);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
     double value = NAN;
     int has_value = 0, o;
     ws_err e = {0};
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
         case 's': study = optarg; break;
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
         case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_usage_error("unknown option");
+        default: ws_cli_option_error(o, argv);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

@@ -91,20 +91,6 @@ static void view_release(study_view *v)
 
 enum { MAX_STUDIES = 16 };
 
-/* getopt_long's '?' or ':' (the optstring starts with ':', so getopt prints nothing itself) as one
- * usage error naming the option as given. */
-static void option_error(int o, char **argv)
-{
-    const char *arg = argv[optind - 1];
-    int is_long = !strncmp(arg, "--", 2);
-    char opt[80];
-    if (is_long) snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
-    else snprintf(opt, sizeof opt, "-%c", optopt);
-    if (o == ':') ws_cli_usage_error("%s: needs an argument", opt);
-    if (is_long && optopt) ws_cli_usage_error("%s: takes no argument", opt);   /* a known one, given "=..." */
-    ws_cli_usage_error("unknown option '%s'", opt);
-}
-
 int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
@@ -125,7 +111,7 @@ int main(int argc, char **argv)
         case 'b': best = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: option_error(o, argv);
+        default: ws_cli_option_error(o, argv);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
         {0, 0, 0, 0}};
     const char *from = NULL, *to = NULL, *study = NULL, *to_study = NULL;
     int o;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
         case 'f': from = optarg; break;
         case 't': to = optarg; break;
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         case 'S': to_study = optarg; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_usage_error("unknown option");
+        default: ws_cli_option_error(o, argv);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

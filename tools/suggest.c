@@ -293,7 +293,7 @@ int main(int argc, char **argv)
     long k = 1, seed = 0, owner_pid = 0;
     int force = 0, has_seed = 0, reap = 0, o;
     ws_err e = {0};
-    while ((o = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
         case 'c': config = optarg; break;
@@ -310,7 +310,7 @@ int main(int argc, char **argv)
         case 'P': if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_usage_error("unknown option");
+        default: ws_cli_option_error(o, argv);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

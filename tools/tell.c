@@ -46,7 +46,7 @@ int main(int argc, char **argv)
     int has_value = 0, o;
     json_t *constraints = json_array();
     ws_err e = {0};
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         double c;
         switch (o) {
         case 'd': db = optarg; break;
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
                   json_array_append_new(constraints, ws_json_real_capped(c)); break;
         case 'h': usage(); json_decref(constraints); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_usage_error("unknown option");
+        default: ws_cli_option_error(o, argv);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     long threads = 0;
     int opt;
     ws_err e = {0};
-    while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': o.db = optarg; break;
         case 'f': o.features = optarg; break;
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_usage_error("unknown option");
+        default: ws_cli_option_error(opt, argv);
         }
     }
     if (study && !result_of) ws_cli_usage_error("--study goes with --result-of (a trial line names its study)");

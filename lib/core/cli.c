@@ -1,6 +1,7 @@
 /* cli.c — the tools' shared front end (see cli.h). */
 #include "core/cli.h"
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,4 +57,16 @@ int ws_cli_finish(int rc)
         return rc ? rc : 3;
     }
     return rc;
+}
+
+void ws_cli_option_error(int getopt_rc, char *const argv[])
+{
+    const char *arg = argv[optind - 1];
+    int is_long = !strncmp(arg, "--", 2);
+    char opt[80];
+    if (is_long) snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
+    else snprintf(opt, sizeof opt, "-%c", optopt);
+    if (getopt_rc == ':') ws_cli_usage_error("%s: needs an argument", opt);
+    if (is_long && optopt) ws_cli_usage_error("%s: takes no argument", opt);   /* a known one, given "=..." */
+    ws_cli_usage_error("unknown option '%s'", opt);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every tool: --help on stdout with exit 0, --version, a man page that names the tool and its
-# exit status, and a usage error (exit 2) on an unknown option.
+# exit status, and a usage error (exit 2) on an unknown option, an option without its argument
+# and --help=x, each said once, naming the option.
 . "$WS_ROOT/tests/cli/lib.sh"
 for t in "$WS_BIN"/*; do
   n=$(basename "$t")
@@ -9,5 +10,12 @@ for t in "$WS_BIN"/*; do
   test_expect_code 0 "$n --version" "$t" --version
   test_expect_success "$n --version says wakesweep" 'grep -q "wakesweep" out'
   test_expect_code 2 "$n rejects an unknown option" "$t" --no-such-option
+  test_expect_success "... once, naming it" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q "^$n: unknown option .--no-such-option.$" err'
+  test_expect_code 2 "$n: --help=x" "$t" --help=x
+  test_expect_success "... takes no argument" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q "^$n: --help: takes no argument$" err'
+  # every tool has an option that takes an argument; the last its --help lists in its option column
+  opt=$("$t" --help | grep -o -- "^ *--[a-z-]* [A-Z][A-Z_]*" | tail -1 | awk "{print \$1}")
+  test_expect_code 2 "$n $opt without its argument" "$t" "$opt"
+  test_expect_success "... needs an argument" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q -- "^$n: $opt: needs an argument$" err'
   test_expect_success "$n has a man page with EXIT STATUS" 'grep -q "EXIT STATUS" "$WS_ROOT/share/man/man1/$n.1" && man -l "$WS_ROOT/share/man/man1/$n.1" >/dev/null 2>&1 || grep -q "^.TH" "$WS_ROOT/share/man/man1/$n.1"'
 done
