@@ -53,4 +53,4 @@ test_expect_success "... names the trial" 'grep -q "trial 0: no .state" err'
 suggest --db e.db --config c.json >/dev/null
 report --db e.db --format json >e.json
 test_expect_code 1 "best-params with no completed trial exits 1, as report --best" jq -f "$J/best-params.jq" e.json
-test_expect_success "... and says so" 'grep -q "study .kws.: no completed trial yet" err'
+test_expect_success "... and says so" 'grep -q "study .kws.: no best trial (none completed, or none is feasible)" err'
