@@ -8,6 +8,7 @@
 #          make splits target names at spaces and reads : % ; | $ \ ( ) and the glob characters
 #          * ? [ ] as its own syntax, so those are refused
 #   study  STUDY when RUNS is its default runs/STUDY: the same characters as path
+#   file   a file that must be there to read (CONFIG: STUDY comes from it)
 # Values that are only handed to commands (CONFIG, DB, STUDY with RUNS given) are quoted by the
 # makefiles instead, so any character goes there.
 set -u
@@ -17,6 +18,8 @@ while [ $# -ge 3 ]; do
   kind=$1 name=$2 value=$3
   shift 3
   case $kind in
+  file)
+    [ -f "$value" ] && [ -r "$value" ] || { echo "$name: '$value': no such file to read"; exit 0; } ;;
   count)
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$name: expected a positive integer, got '$value'"; exit 0; } ;;
   path | study)

@@ -16,9 +16,12 @@ ws_q = '$(subst ','\'',$(1))'
 
 # The pipeline goals check their variables when make reads the makefiles (pipelines/check-vars.sh
 # KIND NAME VALUE...): a bad one stops make with a message naming it (exit status 2) before
-# anything runs. Other goals (all, check, ...) never look at them.
+# anything runs. Other goals (all, check, ...) never look at them. Only once the packages are in
+# (the deps stamp): on a fresh machine make reads the makefiles a first time, installs them (the
+# stamp is an included makefile) and reads them again; in that first reading jq is missing, so
+# STUDY, read from CONFIG with jq, would be empty and refused.
 ws_pipeline_goals := $(filter sweep staged sweep-begin data features %.json %.html %.done %.dir %.feat,$(MAKECMDGOALS))
-ws_check_vars = $(if $(ws_pipeline_goals),$(shell bash pipelines/check-vars.sh $(1)))
+ws_check_vars = $(if $(ws_pipeline_goals),$(if $(wildcard $(DEPS_STAMP)),$(shell bash pipelines/check-vars.sh $(1))))
 
 DATA                 ?= data/demo
 FEATURE_CONFIG       ?= configs/features/default.json

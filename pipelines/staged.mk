@@ -12,8 +12,8 @@ STAGE2       ?= configs/studies/kws-staged-2.json
 STAGE_TRIALS ?= 10
 STAGED_RUNS  ?= runs/kws-staged
 STAGED_DB     = $(STAGED_RUNS)/study.db
-STAGE1_STUDY  = $(shell jq -r .study $(call ws_q,$(STAGE1)) 2>/dev/null)
-STAGE2_STUDY  = $(shell jq -r .study $(call ws_q,$(STAGE2)) 2>/dev/null)
+STAGE1_STUDY  = $(shell jq -r '.study // empty' $(call ws_q,$(STAGE1)) 2>/dev/null)
+STAGE2_STUDY  = $(shell jq -r '.study // empty' $(call ws_q,$(STAGE2)) 2>/dev/null)
 # Both stages, stage 1 first (report takes --study once per study).
 STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --study $(call ws_q,$(STAGE2_STUDY))
 

@@ -12,7 +12,7 @@
 # SUGGEST_ARGS (extra suggest options, e.g. --fixed best.json; the staged pipeline uses it).
 
 CONFIG   ?= configs/studies/kws-default.json
-STUDY    ?= $(shell jq -r .study $(call ws_q,$(CONFIG)) 2>/dev/null)
+STUDY    ?= $(shell jq -r '.study // empty' $(call ws_q,$(CONFIG)) 2>/dev/null)
 RUNS     ?= runs/$(STUDY)
 DB       ?= $(RUNS)/study.db
 TRIALS   ?= 20
@@ -26,9 +26,11 @@ THREADS  ?= auto
 
 # RUNS names targets: make cannot take every path there (pipelines/check-vars.sh). When it is
 # the default, the fault is STUDY's, and the message says so. CONFIG, STUDY and DB are only
-# handed to commands: quoted (ws_q), they may hold anything.
-ws_bad_var := $(call ws_check_vars,count TRIALS $(call ws_q,$(TRIALS)) \
-                $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))))
+# handed to commands: quoted (ws_q), they may hold anything. Checked for the goals that sweep
+# (make data or features need no study).
+ws_sweep_goals := $(filter sweep sweep-begin %.json %.html %.dir,$(MAKECMDGOALS))
+ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
+                $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS)))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
 endif

@@ -21,6 +21,20 @@ sweep() {  # RUNS [make args...]
      RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
 }
 
+# A fresh machine: make reads the makefiles once before the deps are installed (no jq yet), then
+# again. That first reading must not refuse the STUDY it cannot read yet: a jq that works only
+# once the deps stamp is there stands for it.
+mkdir -p fresh/bin
+printf '#!/bin/sh\n[ -e "%s" ] && exec "%s" "$@"\nexit 127\n' "$TMP/fresh/build/.deps-ok" "$(command -v jq)" >fresh/bin/jq
+chmod +x fresh/bin/jq
+test_expect_code 0 "a fresh machine's first reading (jq not there yet) goes on to the deps" \
+  env PATH="$TMP/fresh/bin:$PATH" make -s -n -C "$WS_ROOT" BUILD="$TMP/fresh/build" BIN="$WS_BIN" sweep \
+  DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2   # RUNS the default, as in the README
+test_expect_success "... the deps stamp made, no variable refused" '[ -e fresh/build/.deps-ok ] && ! grep -q "\*\*\*" err'
+test_expect_code 2 "a CONFIG that is not there" sweep cmiss CONFIG="$TMP/nope.json"
+test_expect_success "... is named, not taken for a config without a study" 'grep -q "CONFIG: .*nope.json.: no such file to read" err'
+test_expect_code 0 "make data needs no study (STUDY empty)" mk -n data STUDY= DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat"
+
 for t in 0 abc -3 "2 3"; do
   test_expect_code 2 "TRIALS='$t' is refused" sweep "t$t" TRIALS="$t"
   test_expect_success "... naming TRIALS, before anything ran" "
