@@ -11,10 +11,18 @@ out=$1
 # the temporaries removed below are never a live trial's. The lock is on a hidden file beside
 # the target, kept (removing it could let a third process lock a new file while a second
 # still waits on the old one); fd 8 goes to no process that outlives the trial (the monitor).
+# flock exits 1 when the lock is held; anything else (a file system without locks: Lustre
+# without -o flock, some NFS or FUSE mounts) means no lock can be had, and the trial runs without
+# one, as it did before there was a lock, rather than fail every trial of the sweep.
 exec 8>>"$(dirname "$out")/.$(basename "$out").lock"
-if ! flock -n 8; then
+rc=0
+flock -n 8 || rc=$?
+if [ "$rc" = 1 ]; then
   echo "$(basename "$out"): another make is running this trial; waiting for it" >&2
-  flock 8
+  flock 8 || rc=$?
+fi
+if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+  echo "$(basename "$out"): no lock on this file system (flock exit status $rc); running the trial without one" >&2
 fi
 [ -s "$out" ] && exit 0
 # THREADS=auto: the CPUs this trial may use. In a Slurm step of its own (LAUNCH="srun -c N ...":

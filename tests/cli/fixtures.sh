@@ -41,3 +41,15 @@ tone_study_config() {
            "features": "$WS_ROOT/configs/features/default.json"}}
 J
 }
+
+# tone_sweep_config FILE STUDY EPOCHS: a sweep study of the tone cache that trains in a moment (a
+# tiny DS-CNN, random learning rate, no pruner), for tests of the pipeline around the trials.
+tone_sweep_config() {
+  cat >"$1" <<J
+{"study": "$2", "direction": "maximize", "objective": "f1",
+ "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": $3},
+ "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1,
+           "features": "$WS_ROOT/configs/features/default.json"}}
+J
+}

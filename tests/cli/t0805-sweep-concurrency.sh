@@ -3,19 +3,10 @@
 # another process's is neither trusted nor killed; two make sweep in one RUNS train each trial
 # target once; make run again after a kill -9 of make alone (its trials live on) waits for those
 # trials instead of training their targets again; a trial killed right after its file was renamed
-# leaves no temporaries.
+# leaves no temporaries; on a file system without locks the trials run without one.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
-config() {  # FILE STUDY EPOCHS
-  cat >"$1" <<J
-{"study": "$2", "direction": "maximize", "objective": "f1",
- "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": $3},
- "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
- "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1,
-           "features": "$WS_ROOT/configs/features/default.json"}}
-J
-}
 sweep() {  # RUNS CONFIG [make args...]
   local runs=$1 config=$2; shift 2
   make -s -C "$WS_ROOT" -j2 sweep BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
@@ -42,7 +33,7 @@ test_expect_success "stop with a stale monitor.pid leaves the process it names a
 kill "$other" 2>/dev/null
 
 # Two make sweep at once in one RUNS, trials long enough (~2 s) to overlap.
-config c100.json tones-twice 100
+tone_sweep_config c100.json tones-twice 100
 sweep two c100.json >two-a.out 2>two-a.err &
 a=$!
 sweep two c100.json >two-b.out 2>two-b.err &
@@ -60,7 +51,7 @@ test_expect_success "... a whole report, no temporaries left" '
   [ "$(jq .n_trials two/report.json)" = 4 ] && ! ls two/*.tmp* 2>/dev/null | grep -q .'
 
 # kill -9 of make alone: its two trials go on; make run again must not train their targets.
-config c400.json tones-orphans 400
+tone_sweep_config c400.json tones-orphans 400
 sweep orph c400.json >orph-1.out 2>orph-1.err &
 mk=$!
 for _ in $(seq 300); do
@@ -86,8 +77,20 @@ cat >mvkill/mv <<'EOF'
 case ${!#} in */trial-*.json) kill -9 "$PPID" ;; esac
 EOF
 chmod +x mvkill/mv
-config c1.json tones-killed 1
+tone_sweep_config c1.json tones-killed 1
 test_expect_success "trials killed right after their rename: the sweep goes on" '
   sweep kr c1.json TRIALS=2 LAUNCH="env PATH=$TMP/mvkill:$PATH" >kr.out 2>kr.err &&
   [ "$(ls kr/trial-*.json | wc -l)" = 2 ] && grep -q "exit status 137" kr.err'
 test_expect_success "... and leaves no temporary files behind" '! ls kr/*.tmp* 2>/dev/null | grep -q .'
+
+# A file system without locks (flock fails with another status than "held": Lustre without -o
+# flock, some NFS mounts): each trial says so once and runs without the lock.
+mkdir nolock
+printf '#!/bin/sh\necho "flock: $*: No locks available" >&2\nexit 71\n' >nolock/flock
+chmod +x nolock/flock
+tone_sweep_config c1n.json tones-nolock 1
+nolock_sweep() { PATH="$TMP/nolock:$PATH" sweep "$@"; }
+test_expect_code 0 "a sweep where flock cannot lock" nolock_sweep rn c1n.json TRIALS=2
+test_expect_success "... runs its trials, saying why there is no lock" '
+  [ "$(count rn COMPLETE)" = 2 ] && [ -s rn/trial-000.json ] && [ -s rn/trial-001.json ] &&
+  grep -q "trial-000.json: no lock on this file system (flock exit status 71)" err'

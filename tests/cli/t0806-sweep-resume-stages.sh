@@ -7,20 +7,11 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
-config() {  # FILE STUDY EPOCHS
-  cat >"$1" <<J
-{"study": "$2", "direction": "maximize", "objective": "f1",
- "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": $3},
- "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
- "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1,
-           "features": "$WS_ROOT/configs/features/default.json"}}
-J
-}
 
 # --result-of on a study file, trial lines from suggest --tag. 8 epochs: the best validation
 # comes before the last one or at it; train-trial's own line says which.
-config ra.json ra 8
-config rb.json rb 1
+tone_sweep_config ra.json ra 8
+tone_sweep_config rb.json rb 1
 suggest --db s.db --config ra.json --tag runs/trial-000.json >la
 train-trial --db s.db --features tones.feat --threads 1 --quiet --keep none la >la.result
 test_expect_code 0 "--result-of in a database of one study finds the tagged trial" train-trial --db s.db --result-of runs/trial-000.json
@@ -44,7 +35,7 @@ sweep() {  # RUNS CONFIG [make args...]
   make -s -C "$WS_ROOT" -j2 sweep BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
       CONFIG="$TMP/$config" TRIALS=2 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
 }
-config c4.json tones-resume 4
+tone_sweep_config c4.json tones-resume 4
 test_expect_success "a sweep; a trial file lost after its trial finished (as in a kill before the rename)" '
   sweep r c4.json >r1.out 2>r1.err && cp r/trial-000.json orig.json && rm r/trial-000.json'
 test_expect_success "... is rebuilt from the study with the line training wrote, times aside" '
@@ -58,7 +49,7 @@ test_expect_success "another STUDY in the same study file and RUNS trains its ow
   [ "$(sqlite3 r/study.db "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = \"other\"")" = 2 ]'
 
 # make staged, then with a higher STAGE_TRIALS.
-config s1.json tones-st-1 1
+tone_sweep_config s1.json tones-st-1 1
 jq '.study = "tones-st-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' s1.json >s2.json
 staged() {  # STAGED_RUNS [make args...]
   local runs=$1; shift
