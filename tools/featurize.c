@@ -186,7 +186,7 @@ int main(int argc, char **argv)
         case OPT_CLIP: clip = optarg; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_option_error(opt, argv);
+        default: ws_cli_option_error(opt, argv, longopts);
         }
     }
     if (describe || dump) {

@@ -100,7 +100,7 @@ static void parse_options(int argc, char **argv, options *o)
         case 'q': o->quiet = 1; break;
         case OPT_HELP: usage(); exit(ws_cli_finish(0));
         case OPT_VERSION: ws_cli_version();
-        default: ws_cli_option_error(c, argv);
+        default: ws_cli_option_error(c, argv, longopts);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
         case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_option_error(o, argv);
+        default: ws_cli_option_error(o, argv, opts);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

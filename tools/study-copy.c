@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         case 'S': to_study = optarg; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_option_error(o, argv);
+        default: ws_cli_option_error(o, argv, opts);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

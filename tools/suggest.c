@@ -310,7 +310,7 @@ int main(int argc, char **argv)
         case 'P': if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_option_error(o, argv);
+        default: ws_cli_option_error(o, argv, opts);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

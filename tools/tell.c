@@ -61,7 +61,7 @@ int main(int argc, char **argv)
                   json_array_append_new(constraints, ws_json_real_capped(c)); break;
         case 'h': usage(); json_decref(constraints); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_option_error(o, argv);
+        default: ws_cli_option_error(o, argv, opts);
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);

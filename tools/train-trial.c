@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
-        default: ws_cli_option_error(opt, argv);
+        default: ws_cli_option_error(opt, argv, opts);
         }
     }
     if (study && !result_of) ws_cli_usage_error("--study goes with --result-of (a trial line names its study)");

@@ -59,14 +59,30 @@ int ws_cli_finish(int rc)
     return rc;
 }
 
-void ws_cli_option_error(int getopt_rc, char *const argv[])
+/* The long option of longopts that the word arg names (its name, or a prefix of it, before any
+ * "=") when getopt's error is that option's (optopt is its val); NULL when the error is a short
+ * option's: getopt leaves optind on a group of short options until its last letter, so
+ * argv[optind - 1] is then the word before, maybe a long option that was fine. */
+static const struct option *long_option_of(const char *arg, const struct option *longopts)
 {
-    const char *arg = argv[optind - 1];
-    int is_long = !strncmp(arg, "--", 2);
-    char opt[80];
-    if (is_long) snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
-    else snprintf(opt, sizeof opt, "-%c", optopt);
-    if (getopt_rc == ':') ws_cli_usage_error("%s: needs an argument", opt);
-    if (is_long && optopt) ws_cli_usage_error("%s: takes no argument", opt);   /* a known one, given "=..." */
-    ws_cli_usage_error("unknown option '%s'", opt);
+    if (strncmp(arg, "--", 2) || !optopt) return NULL;
+    size_t len = strcspn(arg + 2, "=");
+    for (const struct option *o = longopts; o && o->name; o++)
+        if (o->val == optopt && !strncmp(o->name, arg + 2, len) && strlen(o->name) >= len) return o;
+    return NULL;
+}
+
+void ws_cli_option_error(int getopt_rc, char *const argv[], const struct option *longopts)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    const struct option *lo = long_option_of(arg, longopts);
+    if (lo) {
+        if (getopt_rc == ':') ws_cli_usage_error("--%s: needs an argument", lo->name);
+        ws_cli_usage_error("--%s: takes no argument", lo->name);   /* given "=..." */
+    }
+    if (optopt) {
+        if (getopt_rc == ':') ws_cli_usage_error("-%c: needs an argument", optopt);
+        ws_cli_usage_error("unknown option '-%c'", optopt);
+    }
+    ws_cli_usage_error("unknown option '%.*s'", (int)strcspn(arg, "="), arg);   /* or an ambiguous prefix */
 }

@@ -14,9 +14,11 @@ int ws_cli_report(const ws_err *e);
 /* Prints "tool: message" and a hint to --help, then exits 2. */
 void ws_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* getopt_long's answer '?' or ':' as one usage error (exit 2) naming the option: "--x: needs an
- * argument", "--x: takes no argument", "unknown option '--x'". Tools start their optstring with
- * ':' so that getopt prints nothing itself (it would, then this, say it twice). */
-void ws_cli_option_error(int getopt_rc, char *const argv[]) __attribute__((noreturn));
+ * argument", "--x: takes no argument", "unknown option '--x'" (or '-x'). longopts: the table
+ * given to getopt_long. Tools start their optstring with ':' so that getopt prints nothing itself
+ * (it would, then this, say it twice). */
+struct option;
+void ws_cli_option_error(int getopt_rc, char *const argv[], const struct option *longopts) __attribute__((noreturn));
 void ws_cli_version(void) __attribute__((noreturn));
 /* Flushes and closes stdout; a write error (full disk, closed pipe) becomes exit 3. Returns rc
  * unchanged when stdout is fine. */

@@ -11,6 +11,8 @@ for t in "$WS_BIN"/*; do
   test_expect_success "$n --version says wakesweep" 'grep -q "wakesweep" out'
   test_expect_code 2 "$n rejects an unknown option" "$t" --no-such-option
   test_expect_success "... once, naming it" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q "^$n: unknown option .--no-such-option.$" err'
+  test_expect_code 2 "$n -Z" "$t" -Z
+  test_expect_success "... unknown option '-Z'" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q "^$n: unknown option .-Z.$" err'
   test_expect_code 2 "$n: --help=x" "$t" --help=x
   test_expect_success "... takes no argument" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q "^$n: --help: takes no argument$" err'
   # every tool has an option that takes an argument; the last its --help lists in its option column
@@ -19,3 +21,9 @@ for t in "$WS_BIN"/*; do
   test_expect_success "... needs an argument" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q -- "^$n: $opt: needs an argument$" err'
   test_expect_success "$n has a man page with EXIT STATUS" 'grep -q "EXIT STATUS" "$WS_ROOT/share/man/man1/$n.1" && man -l "$WS_ROOT/share/man/man1/$n.1" >/dev/null 2>&1 || grep -q "^.TH" "$WS_ROOT/share/man/man1/$n.1"'
 done
+# An unknown letter inside a group of short options, after a long option that was fine: getopt
+# has not moved past the group yet, and the message still names the letter.
+test_expect_code 2 "report --db=x -Zh" report --db=x -Zh
+test_expect_success "... unknown option '-Z', not --db" 'grep -q "^report: unknown option .-Z.$" err'
+test_expect_code 2 "report --fo (a prefix of --format) without its argument" report --db x --fo
+test_expect_success "... names --format" 'grep -q "^report: --format: needs an argument$" err'
