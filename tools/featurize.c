@@ -69,7 +69,7 @@ static json_t *summary_json(const audio_corpus *c, const audio_featurize_result 
             split_tot[s] += v;
         }
         ok &= o && json_object_set_new(classes, c->classes[k], o) == 0;
-        if (!ok) ws_err_set(e, WS_EINTERNAL, "summary: class '%s': not UTF-8, or out of memory", c->classes[k]);
+        if (!ok) ws_err_set(e, WS_ENOMEM, "summary: class '%s': not UTF-8, or out of memory", c->classes[k]);
     }
     for (int s = 0; ok && s < AUDIO_N_SPLITS; s++)
         ok &= json_object_set_new(splits, audio_split_name(s), json_integer((json_int_t)split_tot[s])) == 0;
@@ -81,7 +81,7 @@ static json_t *summary_json(const audio_corpus *c, const audio_featurize_result 
             "noise", (json_int_t)r->n_noise, "skipped", (json_int_t)r->n_skipped, "split_rule", c->split_rule,
             "frames", r->n_frames, "mels", r->n_mels, "threads", threads, "inputs_hash", ih,
             "seconds", ws_json_number(r->seconds));
-    if (!j && e->kind == WS_EOK) ws_err_set(e, WS_EINTERNAL, "summary: out of memory");
+    if (!j && e->kind == WS_EOK) ws_err_set(e, WS_ENOMEM, "summary: out of memory");
     json_decref(classes);
     json_decref(splits);
     free(shown);

@@ -124,7 +124,7 @@ static int gather_pids(monitor *m, ws_err *e)
     if (m->opt->pidfile) {
         long bad = 0;
         ws_err pe = {0};
-        if (gpu_pidfile_read(m->opt->pidfile, &m->s, &bad, &pe) && pe.kind == WS_EINTERNAL) {
+        if (gpu_pidfile_read(m->opt->pidfile, &m->s, &bad, &pe) && ws_err_exit_code(&pe) == 3) {   /* not the file's fault */
             *e = pe;
             return -1;
         }
@@ -147,7 +147,7 @@ static int take_sample(monitor *m, ws_err *e)
     if (m->s.n_procs && gpu_proc_sample_processes(m->proc, &m->s, mono_s, e)) return -1;
     gpu_sample_tag_trials(&m->s);
     json_t *j = gpu_sample_to_json(&m->s);
-    if (!j) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!j) return ws_err_set(e, WS_ENOMEM, "out of memory");
     int rc = ws_json_print_line(stdout, j);
     json_decref(j);
     if (rc) return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(errno));
@@ -176,7 +176,7 @@ static int open_sources(monitor *m, ws_err *e)
     const options *o = m->opt;
     ws_err why = {0};
     m->nvml = gpu_nvml_open(o->nvml_library, &why);
-    if (!m->nvml && why.kind == WS_EINTERNAL) { *e = why; return -1; }
+    if (!m->nvml && ws_err_exit_code(&why) == 3) { *e = why; return -1; }   /* not "no GPU": internal */
     if (!m->nvml && !o->fallback_cpu) {
         ws_cli_warn("%s; nothing to monitor with --fallback none", why.msg);
         return 1;

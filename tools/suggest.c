@@ -174,7 +174,7 @@ static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
     int rc = enqueue_read(c, path, sets, e);
     n_sets = json_array_size(sets);
     int *numbers = calloc(n_sets ? n_sets : 1, sizeof *numbers);
-    if (!rc && !numbers) rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!rc && !numbers) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
     if (!rc && n_sets) {
         rc = ws_store_begin(c->store, e);
         for (i = 0; !rc && i < n_sets; i++) {

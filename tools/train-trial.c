@@ -65,7 +65,7 @@ static json_t *read_line(const char *path, ws_err *e)
     if (f != stdin) fclose(f);
     json_t *j = NULL;
     json_error_t je;
-    if (!text) ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!text) ws_err_set(e, WS_ENOMEM, "out of memory");
     else if (bad_read) ws_err_set(e, WS_EINPUT, "%s: cannot read", name);
     else if (n > TRIAL_LINE_MAX) ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: not a trial line", name, TRIAL_LINE_MAX);
     else if (strspn(text, " \t\r\n") >= n) ws_err_set(e, WS_EINPUT, "%s: no trial line", name);

@@ -131,7 +131,7 @@ static int list_dir(const char *dir, int want_dirs, dir_entry **out, size_t *n_o
     closedir(d);
     if (rc < 0) {
         free_entries(v, n);
-        return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", dir);
+        return ws_err_set(e, WS_ENOMEM, "%s: out of memory", dir);
     }
     if (n) qsort(v, n, sizeof *v, cmp_entry);
     *out = v;
@@ -167,7 +167,7 @@ static int push_folder(audio_item **items, size_t *n, size_t *cap, const char *d
     for (size_t j = 0; j < n_files && rc == 0; j++) {
         if (push_item(items, n, cap, join(prefix, files[j].name), join(dir, files[j].name), files[j].bad,
                       label, AUDIO_SPLIT_TRAIN) < 0)
-            rc = ws_err_set(e, WS_EINTERNAL, "%s: out of memory", dir);
+            rc = ws_err_set(e, WS_ENOMEM, "%s: out of memory", dir);
         files[j].bad = NULL;   /* the item has it, or it was freed */
     }
     free_entries(files, n_files);
@@ -200,7 +200,7 @@ static int open_list(const char *path, FILE **f, ws_err *e)
         close(fd);
         return ws_err_set(e, WS_EINPUT, "%s: %s, expected a text file of CLASS/FILE lines", path, bad);
     }
-    if (!(*f = fdopen(fd, "r"))) { close(fd); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); }
+    if (!(*f = fdopen(fd, "r"))) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); }
     return 0;
 }
 
@@ -208,7 +208,7 @@ static int open_list(const char *path, FILE **f, ws_err *e)
 static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, int split, ws_err *e)
 {
     char *path = join(c->root, name);
-    if (!path) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!path) return ws_err_set(e, WS_ENOMEM, "out of memory");
     FILE *f = NULL;
     int rc = open_list(path, &f, e);
     if (rc != 0) { free(path); return rc; }
@@ -258,7 +258,7 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
  * text, so a name that is not UTF-8 is an error naming the folder. */
 static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err *e)
 {
-    if (!(c->classes = calloc(n_dirs + 1, sizeof(char *)))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!(c->classes = calloc(n_dirs + 1, sizeof(char *)))) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < n_dirs; i++) {
         if (strcmp(dirs[i].name, AUDIO_NOISE_LABEL) == 0) continue;
         if (!audio_name_is_utf8(dirs[i].name)) {
@@ -268,7 +268,7 @@ static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err 
             free(full); free(shown);
             return -1;
         }
-        if (!(c->classes[c->n_classes++] = strdup(dirs[i].name))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (!(c->classes[c->n_classes++] = strdup(dirs[i].name))) return ws_err_set(e, WS_ENOMEM, "out of memory");
     }
     return 0;
 }
@@ -316,7 +316,7 @@ static int scan_layout(audio_corpus *c, ws_err *e)
     rc = 0;
     goto out;
 oom:
-    rc = ws_err_set(e, WS_EINTERNAL, "%s: out of memory", c->root);
+    rc = ws_err_set(e, WS_ENOMEM, "%s: out of memory", c->root);
 out:
     free_entries(dirs, n_dirs);
     return rc;
@@ -339,7 +339,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     FILE *f = fopen(c->root, "r");
     if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", c->root, strerror(errno));
     char *dir = strdup(c->root), *slash = dir ? strrchr(dir, '/') : NULL;
-    if (!dir) { fclose(f); return ws_err_set(e, WS_EINTERNAL, "out of memory"); }
+    if (!dir) { fclose(f); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
     if (slash) *slash = 0; else strcpy(dir, ".");
     char *line = NULL, where[4200];
     size_t cap = 0, clip_cap = 0, noise_cap = 0;
@@ -367,11 +367,11 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
                 rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno, split_s);
             } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0) {
                 if (push_item(&c->noise, &c->n_noise, &noise_cap, strdup(path), file, NULL, -1, AUDIO_SPLIT_TRAIN) < 0)
-                    rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+                    rc = ws_err_set(e, WS_ENOMEM, "out of memory");
             } else {
                 int k = class_index(&c->classes, &c->n_classes, label);
                 if (k < 0 || push_item(&c->clips, &c->n_clips, &clip_cap, strdup(path), file, NULL, k, split) < 0)
-                    rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+                    rc = ws_err_set(e, WS_ENOMEM, "out of memory");
             }
         }
         json_decref(j);
@@ -383,7 +383,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     /* sorted class ids */
     int *remap = malloc(sizeof(int) * (size_t)(c->n_classes + 1));
     char **sorted = malloc(sizeof(char *) * (size_t)(c->n_classes + 1));
-    if (!remap || !sorted) { free(remap); free(sorted); return ws_err_set(e, WS_EINTERNAL, "out of memory"); }
+    if (!remap || !sorted) { free(remap); free(sorted); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
     memcpy(sorted, c->classes, sizeof(char *) * (size_t)c->n_classes);
     qsort(sorted, (size_t)c->n_classes, sizeof *sorted, cmp_str);
     for (int k = 0; k < c->n_classes; k++)
@@ -402,7 +402,7 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     memset(c, 0, sizeof *c);
     struct stat st;
     if (stat(input, &st) != 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", input, strerror(errno));
-    if (!(c->root = strdup(input))) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!(c->root = strdup(input))) return ws_err_set(e, WS_ENOMEM, "out of memory");
     size_t len = strlen(c->root);
     while (len > 1 && c->root[len - 1] == '/') c->root[--len] = 0;
     c->is_manifest = !S_ISDIR(st.st_mode);

@@ -65,7 +65,7 @@ static int resample(audio_decoder *d, const float *in, size_t n, int src_rate, a
 {
     double ratio = (double)d->target_rate / src_rate;
     size_t cap = (size_t)ceil((double)n * ratio) + 16;
-    if (grow(&d->out, &d->out_cap, cap) < 0) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    if (grow(&d->out, &d->out_cap, cap) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     SRC_DATA s = {0};
     s.data_in = in;
     s.input_frames = (long)n;
@@ -137,7 +137,7 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     size_t len = (size_t)st.st_size;
     if (len > d->file_cap) {
         unsigned char *q = realloc(d->file, len);
-        if (!q) { close(fd); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path), NULL; }
+        if (!q) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path), NULL; }
         d->file = q;
         d->file_cap = len;
     }
@@ -186,7 +186,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
     size_t ch = (size_t)info.channels, n = (size_t)want;
     if (grow(&d->raw, &d->raw_cap, n * ch) < 0 || grow(&d->mono, &d->mono_cap, n) < 0) {
         sf_close(f);
-        return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+        return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     }
     sf_count_t got = sf_readf_float(f, d->raw, want);
     int err = sf_error(f);

@@ -52,7 +52,7 @@ static void set_fatal(job *j, const ws_err *e)
 static int skip_item(job *j, size_t i, const char *why, ws_err *e)
 {
     j->why[i] = strdup(why);
-    return j->why[i] ? 1 : (ws_err_set(e, WS_EINTERNAL, "out of memory"), -1);
+    return j->why[i] ? 1 : (ws_err_set(e, WS_ENOMEM, "out of memory"), -1);
 }
 
 /* Finite samples can still give infinite power (a float WAV with samples of 1e30: |X|^2 overflows
@@ -94,7 +94,7 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
     if (is_noise) {
         size_t frames = audio_feat_frames(j->cfg, d.n);
         float *p = malloc(sizeof(float) * frames * n_mels);
-        if (!p) return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", it->file);
+        if (!p) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", it->file);
         if (audio_melspec_compute(ms, d.samples, d.n, p, e) < 0) { free(p); return -1; }
         if (features_not_finite(p, frames * n_mels, j->cfg->n_mels, d.samples, d.n, it->file, why, sizeof why)) {
             free(p);
@@ -125,7 +125,7 @@ static void *worker(void *arg)
     if (audio_melspec_init(&ms, j->cfg, &e) < 0) {
         set_fatal(j, &e);
     } else if (!clip || !feat) {
-        ws_err_set(&e, WS_EINTERNAL, "out of memory");
+        ws_err_set(&e, WS_ENOMEM, "out of memory");
         set_fatal(j, &e);
     } else {
         while (!atomic_load(&j->abort)) {
@@ -150,7 +150,7 @@ static int run_workers(job *j, const audio_featurize_opts *o, ws_err *e)
     int n = o->threads < 1 ? 1 : o->threads;
     if ((size_t)n > j->n_items) n = (int)j->n_items;
     pthread_t *th = calloc((size_t)n, sizeof *th);
-    if (!th) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!th) return ws_err_set(e, WS_ENOMEM, "out of memory");
     int started = 0;
     atomic_store(&j->running, n);
     for (; started < n; started++)
@@ -179,7 +179,7 @@ static int inputs_hash(const job *j, const audio_cache_entry *clips, size_t n_cl
     json_t *cj = audio_feat_config_to_json(j->cfg);
     char *text = cj ? ws_json_canonical(cj) : NULL;
     json_decref(cj);
-    if (!text) return ws_err_set(e, WS_EINTERNAL, "inputs hash: out of memory");
+    if (!text) return ws_err_set(e, WS_ENOMEM, "inputs hash: out of memory");
     audio_hash64_update(&h, text, strlen(text) + 1);
     free(text);
     char buf[64];
@@ -219,7 +219,7 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     if (!clips || !noise || !r->counts || !r->skipped) {
         free(clips); free(noise);
         audio_cache_writer_abort(j->w);
-        return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        return ws_err_set(e, WS_ENOMEM, "out of memory");
     }
     r->n_classes = c->n_classes;
     for (size_t i = 0; i < j->n_items; i++) {
@@ -280,7 +280,7 @@ int audio_featurize(const audio_corpus *corpus, const char *out_path, const audi
     j.noise_frames = calloc(corpus->n_noise + 1, sizeof(size_t));
     int rc = -1;
     if (!j.why || !j.bytes || !j.noise_power || !j.noise_frames) {
-        ws_err_set(e, WS_EINTERNAL, "out of memory");
+        ws_err_set(e, WS_ENOMEM, "out of memory");
         goto out;
     }
     if (!(j.w = audio_cache_writer_open(out_path, &o->cfg, corpus->n_clips, e))) goto out;

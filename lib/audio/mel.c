@@ -82,7 +82,7 @@ int audio_melbank_init(audio_melbank *fb, const audio_feat_config *c, ws_err *e)
 oom:
     free(f_pts); free(freqs); free(dense);
     audio_melbank_release(fb);
-    return ws_err_set(e, WS_EINTERNAL, "mel filterbank: out of memory");
+    return ws_err_set(e, WS_ENOMEM, "mel filterbank: out of memory");
 }
 
 void audio_melbank_release(audio_melbank *fb)
@@ -138,7 +138,7 @@ int audio_melspec_init(audio_melspec *m, const audio_feat_config *c, ws_err *e)
     m->power = malloc(sizeof(float) * (size_t)n_freqs);
     if (!m->fft || !m->frame || !m->window || !m->spec || !m->power) {
         audio_melspec_release(m);
-        return ws_err_set(e, WS_EINTERNAL, "mel spectrogram: out of memory");
+        return ws_err_set(e, WS_ENOMEM, "mel spectrogram: out of memory");
     }
     /* torch.hann_window(win, periodic=True) */
     for (int i = 0; i < win; i++) m->window[i] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * i / win));
@@ -161,7 +161,7 @@ static const float *pad_signal(audio_melspec *m, const float *x, size_t n, size_
     size_t pad = (size_t)m->cfg.n_fft / 2, need = n + 2 * pad;
     if (need > m->padded_cap) {
         float *p = realloc(m->padded, sizeof(float) * need);
-        if (!p) { ws_err_set(e, WS_EINTERNAL, "mel spectrogram: out of memory"); return NULL; }
+        if (!p) { ws_err_set(e, WS_ENOMEM, "mel spectrogram: out of memory"); return NULL; }
         m->padded = p;
         m->padded_cap = need;
     }

@@ -94,7 +94,7 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     host_tag(host, sizeof host);
     if (!a->path || asprintf(&a->tmp, "%s.tmp.%s-%ld.XXXXXX", path, host, (long)getpid()) < 0) {
         free(a->path); a->path = NULL; a->tmp = NULL;
-        return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+        return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     }
     int fd = mkstemp(a->tmp);
     if (fd < 0) {

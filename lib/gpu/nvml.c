@@ -183,7 +183,7 @@ static void unload(gpu_nvml *g, int initialized)
 static int open_devices(gpu_nvml *g, nvml_get_handle_fn get_handle, unsigned n, ws_err *e)
 {
     g->devs = calloc(n, sizeof *g->devs);
-    if (!g->devs) return ws_err_set(e, WS_EINTERNAL, "NVML: out of memory");
+    if (!g->devs) return ws_err_set(e, WS_ENOMEM, "NVML: out of memory");
     char last[256] = "";
     for (unsigned i = 0; i < n; i++) {
         struct dev *d = &g->devs[g->n_devs];    /* a skipped device's slot is reused */
@@ -208,7 +208,7 @@ static int open_devices(gpu_nvml *g, nvml_get_handle_fn get_handle, unsigned n, 
 gpu_nvml *gpu_nvml_open(const char *library, ws_err *e)
 {
     gpu_nvml *g = calloc(1, sizeof *g);
-    if (!g) { ws_err_set(e, WS_EINTERNAL, "NVML: out of memory"); return NULL; }
+    if (!g) { ws_err_set(e, WS_ENOMEM, "NVML: out of memory"); return NULL; }
     snprintf(g->library, sizeof g->library, "%s", library ? library : GPU_NVML_DEFAULT_LIBRARY);
     g->dl = dlopen(g->library, RTLD_NOW | RTLD_LOCAL);
     if (!g->dl) {
@@ -411,12 +411,12 @@ static int read_device(gpu_nvml *g, struct dev *d, gpu_device *out)
 int gpu_nvml_sample(gpu_nvml *g, gpu_sample *s, ws_err *e)
 {
     s->source = GPU_SOURCE_NVML;
-    if (gpu_sample_set_devices(s, gpu_nvml_device_count(g))) return ws_err_set(e, WS_EINTERNAL, "NVML: out of memory");
+    if (gpu_sample_set_devices(s, gpu_nvml_device_count(g))) return ws_err_set(e, WS_ENOMEM, "NVML: out of memory");
     size_t k = 0;
     for (size_t i = 0; i < g->n_devs; i++) {
         struct dev *d = &g->devs[i];
         if (d->lost) continue;
-        if (read_device(g, d, &s->devices[k])) return ws_err_set(e, WS_EINTERNAL, "NVML: out of memory");
+        if (read_device(g, d, &s->devices[k])) return ws_err_set(e, WS_ENOMEM, "NVML: out of memory");
         if (!d->lost) k++;
     }
     s->n_devices = k;

@@ -64,6 +64,6 @@ int gpu_pidfile_read(const char *path, gpu_sample *s, long *bad_line, ws_err *e)
         rc = take_line(overlong ? "x" : line, lineno, s, bad_line);
     }
     close(fd);
-    if (rc && e && !e->msg[0]) ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path);
+    if (rc && e && !e->msg[0]) ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     return rc;
 }

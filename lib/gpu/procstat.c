@@ -119,7 +119,7 @@ static int read_stat_file(gpu_proc *p, ws_err *e)
         if (n < 0) return ws_err_set(e, WS_EINTERNAL, "%s/stat: %s", p->root, strerror(errno));
         if ((size_t)n + 1 < p->cap_buf || strstr(p->buf, "\nintr ")) return 0;
         char *b = realloc(p->buf, p->cap_buf * 2);
-        if (!b) return ws_err_set(e, WS_EINTERNAL, "%s/stat: out of memory", p->root);
+        if (!b) return ws_err_set(e, WS_ENOMEM, "%s/stat: out of memory", p->root);
         p->buf = b;
         p->cap_buf *= 2;
     }
@@ -154,9 +154,9 @@ static int read_cpu(gpu_proc *p, gpu_sample *s, ws_err *e)
             continue;
         }
         if ((size_t)cpu >= p->n_cores && grow_cores(p, (size_t)cpu + 1))
-            return ws_err_set(e, WS_EINTERNAL, "%s/stat: out of memory", p->root);
+            return ws_err_set(e, WS_ENOMEM, "%s/stat: out of memory", p->root);
         if (push_core(s, busy_pct(&p->cores[cpu], total, idle)))
-            return ws_err_set(e, WS_EINTERNAL, "%s/stat: out of memory", p->root);
+            return ws_err_set(e, WS_ENOMEM, "%s/stat: out of memory", p->root);
     }
     if (!any) return ws_err_set(e, WS_EINTERNAL, "%s/stat: no cpu line", p->root);
     return 0;
@@ -200,7 +200,7 @@ static int open_in_root(const gpu_proc *p, const char *rel, ws_err *e)
 gpu_proc *gpu_proc_open(const char *root, ws_err *e)
 {
     gpu_proc *p = calloc(1, sizeof *p);
-    if (!p) { ws_err_set(e, WS_EINTERNAL, "/proc: out of memory"); return NULL; }
+    if (!p) { ws_err_set(e, WS_ENOMEM, "/proc: out of memory"); return NULL; }
     snprintf(p->root, sizeof p->root, "%s", root ? root : "/proc");
     long hz = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
     p->hz = hz > 0 ? (double)hz : 100.0;
@@ -210,7 +210,7 @@ gpu_proc *gpu_proc_open(const char *root, ws_err *e)
     p->buf = malloc(p->cap_buf);
     gpu_sample probe;
     gpu_sample_init(&probe);
-    int rc = !p->buf ? ws_err_set(e, WS_EINTERNAL, "/proc: out of memory") : 0;
+    int rc = !p->buf ? ws_err_set(e, WS_ENOMEM, "/proc: out of memory") : 0;
     if (!rc && ((p->fd_stat = open_in_root(p, "stat", e)) < 0 || (p->fd_meminfo = open_in_root(p, "meminfo", e)) < 0))
         rc = -1;
     if (!rc) rc = read_cpu(p, NULL, e);
@@ -329,7 +329,7 @@ int gpu_proc_sample_processes(gpu_proc *p, gpu_sample *s, double mono_s, ws_err 
     if (s->n_procs > p->cap_pids) {
         pid_ticks *a = realloc(p->pids, s->n_procs * sizeof *a), *b = a ? realloc(p->next, s->n_procs * sizeof *b) : NULL;
         if (a) p->pids = a;
-        if (!b) return ws_err_set(e, WS_EINTERNAL, "/proc: out of memory");
+        if (!b) return ws_err_set(e, WS_ENOMEM, "/proc: out of memory");
         p->next = b;
         p->cap_pids = s->n_procs;
     }

@@ -86,7 +86,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
     const char *path = gpu_samples_db_file(url, e);
     if (!path) return NULL;
     gpu_samples_db *d = calloc(1, sizeof *d);
-    if (!d) { ws_err_set(e, WS_EINTERNAL, "%s: out of memory", path); return NULL; }
+    if (!d) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
     snprintf(d->path, sizeof d->path, "%s", path);
     int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
@@ -169,7 +169,7 @@ int gpu_samples_db_watch_trials(gpu_samples_db *d, gpu_sample *s, ws_err *e)
         long pid = json_pid(sqlite3_column_text(d->running, 2));
         if (!pid) continue;
         gpu_process *p = gpu_sample_watch(s, pid);
-        if (!p) { sqlite3_reset(d->running); return ws_err_set(e, WS_EINTERNAL, "%s: out of memory", d->path); }
+        if (!p) { sqlite3_reset(d->running); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path); }
         p->trial_id = sqlite3_column_int64(d->running, 0);
         p->trial = (long)sqlite3_column_int64(d->running, 1);
     }

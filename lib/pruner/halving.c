@@ -58,7 +58,7 @@ int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_
     }
     size_t n_hist = h->trials ? h->trials->n : 0;
     double *comp = malloc((n_hist + 1) * sizeof *comp);
-    if (!comp) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!comp) return ws_err_set(e, WS_ENOMEM, "out of memory");
     int rc = 0;
     for (;; rung++) {
         double promo = (double)r * pow((double)eta, (double)(s + rung));
@@ -76,7 +76,7 @@ int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_
         /* a number, as Optuna's float; inf as its capped stand-in (ws_json_real_capped) */
         json_t *jv = ws_json_real_capped(value);
         if (!out->set_system_attrs || !jv || json_object_set_new(out->set_system_attrs, key, jv)) {
-            rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+            rc = ws_err_set(e, WS_ENOMEM, "out of memory");
             break;
         }
         size_t n = 0;

@@ -87,7 +87,7 @@ static int bracket_view(const hb_setup *s, const ws_history *h, int bracket, ws_
 {
     size_t n = h->trials ? h->trials->n : 0;
     view->list.v = malloc((n ? n : 1) * sizeof *view->list.v);
-    if (!view->list.v) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!view->list.v) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         if (hb_bracket(s, h->study_name, h->trials->v[i].number) == bracket)
             view->list.v[view->list.n++] = h->trials->v[i];

@@ -109,7 +109,7 @@ static int parse_patient(ws_pruner_cfg *cfg, const json_t *obj, const char *path
     char sub[700];
     snprintf(sub, sizeof sub, "%s.wrapped", path);
     cfg->wrapped = malloc(sizeof *cfg->wrapped);
-    if (!cfg->wrapped) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!cfg->wrapped) return ws_err_set(e, WS_ENOMEM, "out of memory");
     if (parse_at(cfg->wrapped, w, sub, depth + 1, e)) {
         ws_pruner_cfg_release(cfg->wrapped);
         free(cfg->wrapped);

@@ -55,7 +55,7 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
     a->tt = calloc(l->n ? l->n : 1, sizeof *a->tt);
     size_t *idx = malloc((l->n ? l->n : 1) * sizeof *idx);
     double *slot_end = malloc((l->n ? l->n : 1) * sizeof *slot_end);
-    if (!a->tt || !idx || !slot_end) { free(idx); free(slot_end); return ws_err_set(e, WS_EINTERNAL, "report: out of memory"); }
+    if (!a->tt || !idx || !slot_end) { free(idx); free(slot_end); return ws_err_set(e, WS_ENOMEM, "report: out of memory"); }
     size_t n_placed = 0;
     for (size_t i = 0; i < l->n; i++) {
         const ws_trial *t = &l->v[i];
@@ -96,7 +96,7 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
     free(idx);
     free(slot_end);
     a->slots = calloc(a->n_slots ? a->n_slots : 1, sizeof *a->slots);
-    if (!a->slots) return ws_err_set(e, WS_EINTERNAL, "report: out of memory");
+    if (!a->slots) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
     for (size_t i = 0; i < l->n; i++) {
         const ws_trial_time *x = &a->tt[i];
         if (x->slot < 0) continue;
@@ -143,7 +143,7 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
     a->util.sweep_mean = NAN;
     const ws_trial_list *l = s->trials;
     a->names = param_names(l, cfg);
-    if (!a->names) return ws_err_set(e, WS_EINTERNAL, "report: out of memory");
+    if (!a->names) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
     ws_err ue = {0};
     if (!db_path) snprintf(a->util_note, sizeof a->util_note, "no samples");
     else if (ws_utilization_load(&a->util, db_path, study_id, l, &ue))
@@ -156,7 +156,7 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
 
     /* ranked trials for the importance: COMPLETE with a finite value, in the report's order */
     size_t *ranked = malloc((l->n ? l->n : 1) * sizeof *ranked), n_ranked = 0;
-    if (!ranked) return ws_err_set(e, WS_EINTERNAL, "report: out of memory");
+    if (!ranked) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
     for (size_t r = 0; r < l->n; r++) {
         const ws_trial *t = &l->v[s->order[r]];
         if (t->state == WS_COMPLETE && t->has_value && isfinite(t->value)) ranked[n_ranked++] = s->order[r];

@@ -133,7 +133,7 @@ static int divergence_of(const ws_dist *d, size_t j, size_t n_params, const doub
     if (ws_ped_single(d)) return 0;
     double *all = malloc(2 * (n_trials ? n_trials : 1) * sizeof *all);
     int *call = malloc(2 * (n_trials ? n_trials : 1) * sizeof *call);
-    if (!all || !call) { free(all); free(call); return ws_err_set(e, WS_EINTERNAL, "importance: out of memory"); }
+    if (!all || !call) { free(all); free(call); return ws_err_set(e, WS_ENOMEM, "importance: out of memory"); }
     double *top = all + n_trials;
     int *ctop = call + n_trials;
     size_t na = 0, nt = 0;
@@ -249,11 +249,11 @@ int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const
     memset(imp, 0, sizeof *imp);
     size_t np = json_array_size(names);
     imp->v = calloc(np ? np : 1, sizeof *imp->v);
-    if (!imp->v) return ws_err_set(e, WS_EINTERNAL, "importance: out of memory");
+    if (!imp->v) return ws_err_set(e, WS_ENOMEM, "importance: out of memory");
     for (size_t j = 0; j < np; j++) {
         ws_importance_param *p = &imp->v[j];
         p->name = json_string_value(json_array_get(names, j));
-        if (searched_dist(trials, p->name, &p->dist)) { ws_importance_release(imp); return ws_err_set(e, WS_EINTERNAL, "importance: out of memory"); }
+        if (searched_dist(trials, p->name, &p->dist)) { ws_importance_release(imp); return ws_err_set(e, WS_ENOMEM, "importance: out of memory"); }
         imp->n++;
         p->searched = !ws_ped_single(&p->dist) && varies(trials, p->name, &p->dist);
         p->importance = p->searched ? NAN : 0;
@@ -275,7 +275,7 @@ int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const
     ws_dist *dists = malloc((np ? np : 1) * sizeof *dists);
     unsigned char *is_top = malloc(n_ranked);
     int rc = -1;
-    if (!x || !div || !dists || !is_top) { ws_err_set(e, WS_EINTERNAL, "importance: out of memory"); goto out; }
+    if (!x || !div || !dists || !is_top) { ws_err_set(e, WS_ENOMEM, "importance: out of memory"); goto out; }
     for (size_t i = 0; i < n_ranked; i++) {
         is_top[i] = i < imp->n_top;
         for (size_t j = 0; j < np; j++) x[i * np + j] = ws_param_value_under(&trials->v[ranked[i]], imp->v[j].name, &imp->v[j].dist);

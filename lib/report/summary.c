@@ -73,7 +73,7 @@ int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_t
     s->trials = trials;
     s->constrained = uses_constraints(trials);
     s->order = malloc((trials->n ? trials->n : 1) * sizeof *s->order);
-    if (!s->order) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!s->order) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < trials->n; i++) {
         s->order[i] = i;
         if ((unsigned)trials->v[i].state < 5) s->n_state[trials->v[i].state]++;

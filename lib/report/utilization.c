@@ -72,7 +72,7 @@ static int query(conn *c, const char *sql, int64_t study_id, int (*row)(sqlite3_
     }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (row(st, ctx)) { sqlite3_finalize(st); return ws_err_set(c->e, WS_EINTERNAL, "%s: %s: out of memory", c->path, what); }
+        if (row(st, ctx)) { sqlite3_finalize(st); return ws_err_set(c->e, WS_ENOMEM, "%s: %s: out of memory", c->path, what); }
     if (rc != SQLITE_DONE) { sql_fail(c, what); sqlite3_finalize(st); return -1; }
     sqlite3_finalize(st);
     return 0;
@@ -217,7 +217,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     u->trial_beat = malloc(n * sizeof *u->trial_beat);
     if (!u->trial_mean || !u->trial_n || !u->trial_cpu || !u->trial_rss || !u->trial_beat) {
         ws_utilization_release(u);
-        return ws_err_set(e, WS_EINTERNAL, "utilization: out of memory");
+        return ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
     }
     for (size_t i = 0; i < n; i++) u->trial_mean[i] = u->trial_cpu[i] = u->trial_rss[i] = u->trial_beat[i] = NAN;
 
@@ -241,7 +241,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
              || query(&c, sweep_sql, study_id, sweep_row, &ctx, "utilization of the sweep")
              || query(&c, source_sql, study_id, source_row, &ctx, "samples' source")
              || query(&c, series_sql, study_id, series_row, &ctx, "utilization over time")
-             || (bucket_series(u, ctx.st, ctx.sv, ctx.n) ? ws_err_set(e, WS_EINTERNAL, "utilization: out of memory") : 0);
+             || (bucket_series(u, ctx.st, ctx.sv, ctx.n) ? ws_err_set(e, WS_ENOMEM, "utilization: out of memory") : 0);
     free(ctx.st);
     free(ctx.sv);
     sqlite3_close(c.db);

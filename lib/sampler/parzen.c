@@ -299,7 +299,7 @@ int ws_parzen_init(ws_parzen *pe, const ws_dist *dists, size_t n_dims, const dou
     return 0;
 oom:
     ws_parzen_release(pe);
-    return ws_err_set(e, WS_EINTERNAL, "parzen: out of memory");
+    return ws_err_set(e, WS_ENOMEM, "parzen: out of memory");
 }
 
 /* ---- sampling ---- */

@@ -189,10 +189,10 @@ double ws_sample_uniform(const ws_dist *d, ws_rng *rng)
 int ws_sampler_append(ws_param **params, size_t *n, const char *name, const ws_dist *d, double internal, ws_err *e)
 {
     ws_param *np = realloc(*params, (*n + 1) * sizeof *np);
-    if (!np) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!np) return ws_err_set(e, WS_ENOMEM, "out of memory");
     *params = np;
     np[*n].name = strdup(name);
-    if (!np[*n].name) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!np[*n].name) return ws_err_set(e, WS_ENOMEM, "out of memory");
     ws_dist_copy(&np[*n].dist, d);
     np[*n].internal = internal;
     (*n)++;
@@ -254,6 +254,6 @@ int ws_sampler_suggest(const ws_sampler_cfg *cfg, const ws_space *sp, const ws_h
     }
     /* A fixed value counts only if the trial asks for that parameter (Optuna's fixed_params
      * are read by suggest_*): one whose condition the trial's values leave off goes. */
-    if (!rc && ws_sampler_drop_inactive(sp, *params, n_params)) rc = ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!rc && ws_sampler_drop_inactive(sp, *params, n_params)) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
     return rc;
 }

@@ -155,7 +155,7 @@ int ws_tpe_split_history(const ws_sampler_cfg *cfg, const ws_history *h, int *be
     tpe_ctx c = {.cfg = cfg};
     int use_constraints, rc = 0;
     if (collect(&c, h, &use_constraints) || split(&c, n_below_of(cfg, c.n_finished), use_constraints)) {
-        rc = ws_err_set(e, WS_EINTERNAL, "tpe: out of memory");
+        rc = ws_err_set(e, WS_ENOMEM, "tpe: out of memory");
     } else {
         size_t n = h->trials ? h->trials->n : 0, k = 0;
         for (size_t i = 0; i < n; i++) {
@@ -252,7 +252,7 @@ static int tpe_sample_group(tpe_ctx *c, const size_t *idx, size_t nd, double *ou
     double *cand = malloc(n_ei * nd * sizeof *cand), *ll = malloc(n_ei * sizeof *ll), *lg = malloc(n_ei * sizeof *lg);
     ws_parzen pb = {0}, pa = {0};
     int rc = -1;
-    if (!dists || !ob || !oa || !wa || !cand || !ll || !lg) { ws_err_set(e, WS_EINTERNAL, "tpe: out of memory"); goto out; }
+    if (!dists || !ob || !oa || !wa || !cand || !ll || !lg) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
     for (size_t d = 0; d < nd; d++) dists[d] = c->sp->v[idx[d]].dist;
     const double *above_w = gather(c, idx, nd, dists, ob, &nb, oa, &na, wa);
     ws_parzen_opts above_opts = c->popts;
@@ -383,15 +383,15 @@ static int tpe_once(tpe_ctx *c, uint64_t seed, ws_param **params, size_t *n_para
     double *joint = malloc((np ? np : 1) * sizeof *joint);
     size_t *idx = malloc((np ? np : 1) * sizeof *idx);
     int rc = -1;
-    if (!group || !joint || !idx) { ws_err_set(e, WS_EINTERNAL, "tpe: out of memory"); goto out; }
+    if (!group || !joint || !idx) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
     ws_rng_seed(&c->rng, seed);
-    if (joint_groups(c, group, &n_groups, *params, n_fixed)) { ws_err_set(e, WS_EINTERNAL, "tpe: out of memory"); goto out; }
+    if (joint_groups(c, group, &n_groups, *params, n_fixed)) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
     for (size_t g = 0; g < n_groups; g++) {
         size_t nd = 0;
         for (size_t i = 0; i < np; i++) if (group[i] == (int)g) idx[nd++] = i;
         if (!nd) continue;
         double *vals = malloc(nd * sizeof *vals);
-        if (!vals) { ws_err_set(e, WS_EINTERNAL, "tpe: out of memory"); goto out; }
+        if (!vals) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
         int r = tpe_sample_group(c, idx, nd, vals, e);
         for (size_t d = 0; d < nd && !r; d++) joint[idx[d]] = vals[d];
         free(vals);
@@ -453,10 +453,10 @@ int ws_tpe_suggest(const ws_sampler_cfg *cfg, const ws_space *sp, const ws_histo
     int use_constraints, rc = -1;
     size_t keep = *n_params;
     parzen_opts(cfg, &c.popts);
-    if (collect(&c, h, &use_constraints)) { ws_err_set(e, WS_EINTERNAL, "tpe: out of memory"); goto out; }
+    if (collect(&c, h, &use_constraints)) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
     int startup = c.n_finished < (size_t)(cfg->n_startup_trials > 0 ? cfg->n_startup_trials : 0);
     if (!startup && split(&c, n_below_of(cfg, c.n_finished), use_constraints)) {
-        ws_err_set(e, WS_EINTERNAL, "tpe: out of memory");
+        ws_err_set(e, WS_ENOMEM, "tpe: out of memory");
         goto out;
     }
     /* dedup: a few more TPE draws, then random ones, before accepting a repeat */

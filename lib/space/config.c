@@ -15,7 +15,7 @@ static int parse_constraints(ws_config *c, const json_t *obj, const char *where,
     if (!obj) return 0;
     if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s: constraints: expected an object", where);
     c->constraints = calloc(json_object_size(obj) + 1, sizeof *c->constraints);
-    if (!c->constraints) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!c->constraints) return ws_err_set(e, WS_ENOMEM, "out of memory");
     const char *name;
     json_t *b;
     static const char *const keys[] = {"max", "min", NULL};

@@ -200,7 +200,7 @@ int ws_space_parse(ws_space *sp, const json_t *obj, const char *where, ws_err *e
     memset(sp, 0, sizeof *sp);
     if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s: expected an object of parameters", where);
     sp->v = calloc(json_object_size(obj) + 1, sizeof *sp->v);
-    if (!sp->v) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!sp->v) return ws_err_set(e, WS_ENOMEM, "out of memory");
     const char *name;
     json_t *spec;
     json_object_foreach((json_t *)obj, name, spec) {

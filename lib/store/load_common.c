@@ -40,7 +40,7 @@ ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, cons
 {
     if ((l->n & (l->n - 1)) == 0) {   /* full at 0 and at powers of two: double */
         ws_trial *nv = realloc(l->v, (l->n ? 2 * l->n : 1) * sizeof *nv);
-        if (!nv) { ws_err_set(e, WS_EINTERNAL, "out of memory"); return NULL; }
+        if (!nv) { ws_err_set(e, WS_ENOMEM, "out of memory"); return NULL; }
         l->v = nv;
     }
     ws_trial *t = &l->v[l->n++];
@@ -66,7 +66,7 @@ int ws_loader_init(ws_loader *ld, ws_trial_list *l, ws_err *e)
     memset(ld, 0, sizeof *ld);
     ld->l = l;
     ld->ix = malloc((l->n ? l->n : 1) * sizeof *ld->ix);
-    if (!ld->ix) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!ld->ix) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < l->n; i++) ld->ix[i] = (struct ws_load_id){l->v[i].trial_id, i};
     qsort(ld->ix, l->n, sizeof *ld->ix, cmp_id);
     return 0;
@@ -97,7 +97,7 @@ static const ws_dist *cached_dist(ws_loader *ld, const char *text, ws_err *e)
         if (t) ld->dist_text = t;
         ws_dist *d = realloc(ld->dist, cap * sizeof *d);
         if (d) ld->dist = d;
-        if (!t || !d) { ws_err_set(e, WS_EINTERNAL, "out of memory"); return NULL; }
+        if (!t || !d) { ws_err_set(e, WS_ENOMEM, "out of memory"); return NULL; }
         ld->cap_dist = cap;
     }
     if (ws_dist_from_optuna(text, &ld->dist[ld->n_dist], e)) return NULL;
@@ -116,7 +116,7 @@ int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal,
     const ws_dist *d = cached_dist(ld, dist_json ? dist_json : "", e);
     if (!d) return ws_err_prefix(e, "trial %d: param %s", t->number, name);
     ws_param *np = realloc(t->params, (t->n_params + 1) * sizeof *np);
-    if (!np) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!np) return ws_err_set(e, WS_ENOMEM, "out of memory");
     t->params = np;
     np[t->n_params].name = strdup(name);
     ws_dist_copy(&np[t->n_params].dist, d);
@@ -129,7 +129,7 @@ int ws_load_iv(ws_trial *t, int step, double value, ws_err *e)
 {
     if ((t->n_ivs & (t->n_ivs - 1)) == 0) {   /* grow at powers of two */
         ws_iv *nv = realloc(t->ivs, (t->n_ivs ? 2 * t->n_ivs : 1) * sizeof *nv);
-        if (!nv) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (!nv) return ws_err_set(e, WS_ENOMEM, "out of memory");
         t->ivs = nv;
     }
     t->ivs[t->n_ivs].step = step;

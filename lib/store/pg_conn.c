@@ -213,7 +213,7 @@ int ws_pg_exec(ws_store *s, const char *sql, int n, const char *const *params, i
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
             if (s->in_txn && log_add(p, sql, n, params, flags, digest(r))) {
                 PQclear(r);
-                return ws_err_set(e, WS_EINTERNAL, "out of memory");
+                return ws_err_set(e, WS_ENOMEM, "out of memory");
             }
             if (res) *res = r; else PQclear(r);
             return 0;

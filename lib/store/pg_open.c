@@ -90,14 +90,14 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
     char why[300];
     if (ws_pq_load(why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s: %s", url, why);
     struct ws_pg *p = calloc(1, sizeof *p);
-    if (!p) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!p) return ws_err_set(e, WS_ENOMEM, "out of memory");
     s->pg = p;
     /* SQLAlchemy's driver suffix means nothing to libpq */
     const char *rest = strstr(url, "://");
     size_t len = strlen("postgresql") + strlen(rest) + 1;
     p->conninfo = malloc(len);
     s->path = masked(url);
-    if (!p->conninfo || !s->path) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!p->conninfo || !s->path) return ws_err_set(e, WS_ENOMEM, "out of memory");
     snprintf(p->conninfo, len, "postgresql%s", rest);
     p->retry_s = DEFAULT_RETRY_S;
     const char *env = getenv("WS_DB_RETRY_S");

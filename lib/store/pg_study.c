@@ -104,7 +104,7 @@ int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int syst
                       ws_err *e)
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
-    if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
     char id[24], sql[256], what[32];
     snprintf(id, sizeof id, "%" PRId64, owner_id);
     snprintf(sql, sizeof sql, "INSERT INTO %s_%s_attributes (%s_id, key, value_json) VALUES ($1, $2, $3) "

@@ -56,7 +56,7 @@ int ws_pg_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params
     id_text(id, sizeof id, trial_id);
     for (size_t i = 0; i < n; i++) {
         char *dist = ws_dist_to_optuna(&params[i].dist), value[40];
-        if (!dist) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (!dist) return ws_err_set(e, WS_ENOMEM, "out of memory");
         ws_pg_double(value, sizeof value, params[i].internal);
         const char *pv[] = {id, params[i].name, value, dist};
         int rc = ws_pg_run(s, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) "

@@ -41,7 +41,7 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
 {
     int code = rc & 0xff;
     ws_errkind kind = (code == SQLITE_READONLY || code == SQLITE_NOTADB || code == SQLITE_CANTOPEN
-                       || code == SQLITE_CORRUPT) ? WS_EINPUT : WS_EINTERNAL;
+                       || code == SQLITE_CORRUPT) ? WS_EINPUT : code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
     const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     if (code == SQLITE_READONLY) msg = "the database is read-only";
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
@@ -104,7 +104,7 @@ static int url_to_path(const char *url, char **path, ws_err *e)
         return ws_err_set(e, WS_EINPUT, "%s: unsupported database URL (expected a path, sqlite:///path or postgresql://...)", url);
     if (!*url) return ws_err_set(e, WS_EINPUT, "--db: empty path");
     *path = strdup(url);
-    return *path ? 0 : ws_err_set(e, WS_EINTERNAL, "out of memory");
+    return *path ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory");
 }
 
 static int check_schema(ws_store *s, int create, ws_err *e)

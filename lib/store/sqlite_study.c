@@ -97,7 +97,7 @@ int ws_sqlite_study_attr_get(ws_store *s, int64_t study_id, int system, const ch
 int ws_sqlite_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
-    if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
     sqlite3_stmt *st;
     int rc = ws_sql_prepare(s, system
         ? "INSERT INTO study_system_attributes (study_id, key, value_json) VALUES (?, ?, ?) "

@@ -43,7 +43,7 @@ int ws_sqlite_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *pa
     for (size_t i = 0; i < n; i++) {
         char *dist = ws_dist_to_optuna(&params[i].dist);
         sqlite3_stmt *st;
-        if (!dist) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+        if (!dist) return ws_err_set(e, WS_ENOMEM, "out of memory");
         if (ws_sql_prepare(s, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) "
                               "VALUES (?, ?, ?, ?)", &st, e)) { free(dist); return -1; }
         sqlite3_bind_int64(st, 1, trial_id);
@@ -179,7 +179,7 @@ int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int step, double value
 int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
-    if (!text) return ws_err_set(e, WS_EINTERNAL, "out of memory");
+    if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
     sqlite3_stmt *st;
     int rc = ws_sql_prepare(s, system
         ? "INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (?, ?, ?) "
@@ -216,7 +216,7 @@ static int find_stale(ws_store *s, const ws_study *study, const char *limit, int
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
             int64_t *grown = realloc(*ids, cap * sizeof *grown);
-            if (!grown) { sqlite3_finalize(st); return ws_err_set(e, WS_EINTERNAL, "out of memory"); }
+            if (!grown) { sqlite3_finalize(st); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
             *ids = grown;
         }
         (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
