@@ -725,8 +725,11 @@ static int blas_init_kind(cublasStatus_t bs)
     return bs == CUBLAS_STATUS_ALLOC_FAILED ? NN_CUDA_INIT_NO_MEMORY : NN_CUDA_INIT_UNAVAILABLE;
 }
 
+static bool g_device_set;   /* cudaSetDevice succeeded: the primary context may exist */
+
 /* Releases what a failed cu_init made, so that a process going on without the device (--device
- * auto falls back to the CPU) holds none of a full or busy GPU's memory. */
+ * auto falls back to the CPU) holds none of a full or busy GPU's memory: the primary context
+ * that cudaSetDevice and the first calls create lives until exit otherwise (some hundred MiB). */
 static void init_undo(void)
 {
     cu_free(g_cu.blas_ws);
@@ -740,6 +743,8 @@ static void init_undo(void)
     g_cu.blas = NULL;
     g_cu.stream = NULL;
     memset(&g_cu.n, 0, sizeof g_cu.n);
+    if (g_device_set) (void)cudaDeviceReset();
+    g_device_set = false;
     cu_clear_error();
 }
 
@@ -763,6 +768,7 @@ static int cu_init(char *name, size_t name_len, char *why, size_t why_len)
     /* From here on there is a device: running out of memory or finding it busy is the trial's
      * failure (NO_MEMORY, UNAVAILABLE), not the machine's lack of a GPU. */
     cudaDeviceProp p;
+    g_device_set = true;   /* even a failed cudaSetDevice may have begun a context */
     if ((rc = cudaSetDevice(0)) != cudaSuccess || (rc = cudaGetDeviceProperties(&p, 0)) != cudaSuccess
         || (rc = cudaStreamCreateWithFlags(&g_cu.stream, cudaStreamNonBlocking)) != cudaSuccess)
         return WHY(init_kind(rc, NN_CUDA_INIT_UNAVAILABLE), "opening device 0: %s (%s)", cudaGetErrorString(rc),
