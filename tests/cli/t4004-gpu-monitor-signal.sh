@@ -49,14 +49,16 @@ test_expect_success sigTERM-long-interval '
 # still stops the monitor at once (the waiting sample is dropped), not after the 30 s busy wait.
 test_expect_success sigTERM-while-db-locked '
   rm -f o e l.db*; gpu-monitor --nvml-library /nonexistent -q -i 0.05 -n 1 --db l.db >/dev/null &&
+  rm -f hold.fifo && mkfifo hold.fifo || exit 1
+  sqlite3 l.db <hold.fifo & holder=$!
   { printf "BEGIN EXCLUSIVE;\nINSERT INTO wakesweep_gpu_samples (sample, t, datetime, source, kind) VALUES (0, 0, 0, 0, 0);\n";
-    sleep 20; echo "ROLLBACK;"; } | sqlite3 l.db & holder=$!
+    sleep 20; echo "ROLLBACK;"; } >hold.fifo & writer=$!
   for _ in $(seq 100); do sqlite3 l.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break; sleep 0.05; done   # lock taken
   gpu-monitor --nvml-library /nonexistent -q -i 0.05 --db l.db >o 2>e & pid=$!
   sleep 1; s=$(date +%s%N); kill -TERM $pid
   for _ in $(seq 200); do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
   ms=$(( ($(date +%s%N) - s) / 1000000 ))
   kill -KILL $pid 2>/dev/null; rc=0; wait $pid || rc=$?
-  kill $holder 2>/dev/null; pkill -P $holder 2>/dev/null; wait $holder 2>/dev/null
+  pkill -P $writer 2>/dev/null; kill $writer $holder 2>/dev/null; wait $writer $holder 2>/dev/null   # the sleep first: it holds the fifo open
   echo "stopped after $ms ms, exit $rc" >&2
   [ "$rc" = 0 ] && [ "$ms" -lt 3000 ] && [ ! -s e ]'
