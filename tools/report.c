@@ -136,7 +136,7 @@ int main(int argc, char **argv)
     if (best) {
         const ws_summary *sum = sums[0];
         if (!sum->best) {
-            ws_cli_warn("study '%s': no feasible completed trial yet (%zu complete)", views[0].st.name,
+            ws_cli_warn("study '%s': no best trial: %s (%zu complete)", views[0].st.name, ws_summary_why_no_best(sum),
                         sum->n_state[WS_COMPLETE]);
             rc = 1;
             goto out;
