@@ -35,24 +35,6 @@ static void usage(void)
            "3 internal error.\n");
 }
 
-/* The study to report: --study, or the only one in the database. */
-static int pick_study(ws_store *s, const char *name, ws_study *st, ws_err *e)
-{
-    if (name) return ws_store_study_find(s, name, st, e);
-    json_t *names;
-    if (ws_store_study_names(s, &names, e)) return -1;
-    int rc;
-    if (json_array_size(names) == 1) rc = ws_store_study_find(s, json_string_value(json_array_get(names, 0)), st, e);
-    else if (json_array_size(names) == 0) rc = ws_err_set(e, WS_EINPUT, "%s: holds no study", ws_store_path(s));
-    else {
-        char *list = ws_json_dump(names, 0);
-        rc = ws_err_set(e, WS_EINPUT, "%s: holds several studies %s: choose one with --study", ws_store_path(s), list);
-        free(list);
-    }
-    json_decref(names);
-    return rc;
-}
-
 /* One study's trials, summary and (unless --best) config and analysis. */
 typedef struct {
     ws_study st;
@@ -65,7 +47,7 @@ typedef struct {
 
 static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_err *e)
 {
-    if (pick_study(s, name, &v->st, e) || ws_store_trials_load(s, &v->st, WS_LOAD_ALL, &v->trials, e)
+    if (ws_store_study_pick(s, name, &v->st, NULL, e) || ws_store_trials_load(s, &v->st, WS_LOAD_ALL, &v->trials, e)
         || ws_summary_build(&v->sum, v->st.name, v->st.direction, &v->trials, e))
         return -1;
     if (best) return 0;

@@ -2,6 +2,7 @@
  * the URL (Optuna's forms) and every other call goes through the backend's table. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/json.h"
 #include "store/backend.h"
 
 ws_db_kind ws_store_url_kind(const char *url)
@@ -63,6 +64,31 @@ int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study
 }
 
 int ws_store_study_names(ws_store *s, json_t **names, ws_err *e) { return s->ops->study_names(s, names, e); }
+
+int ws_store_study_pick(ws_store *s, const char *name, ws_study *out, int *found, ws_err *e)
+{
+    json_t *names, *n;
+    if (ws_store_study_names(s, &names, e)) return -1;
+    const char *pick = NULL;
+    size_t i, count = json_array_size(names);
+    int rc = 0;
+    if (name) {
+        json_array_foreach(names, i, n) if (!strcmp(json_string_value(n), name)) pick = name;
+    } else if (count == 1) {
+        pick = json_string_value(json_array_get(names, 0));
+    } else if (count > 1) {
+        char *list = ws_json_dump(names, 0);
+        rc = ws_err_set(e, WS_EINPUT, "%s: holds several studies %s: choose one with --study", ws_store_path(s), list);
+        free(list);
+    }
+    if (!rc && pick) rc = ws_store_study_find(s, pick, out, e);
+    else if (!rc && !found)   /* not there, and that is an error */
+        rc = name ? ws_err_set(e, WS_EINPUT, "%s: unknown study '%s'", ws_store_path(s), name)
+                  : ws_err_set(e, WS_EINPUT, "%s: holds no study", ws_store_path(s));
+    if (found) *found = !rc && pick;
+    json_decref(names);
+    return rc;
+}
 
 int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e)
 {

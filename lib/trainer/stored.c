@@ -49,33 +49,6 @@ static json_t *line_of(const ws_study *st, const ws_trial *t)
                      "best_epoch", best_epoch_of(st, t), "seconds", seconds_of(t), "reason", reason ? reason : json_null());
 }
 
-/* The study to look in: `study`, or the database's only one. 0 with *found 0 when there is
- * none of that name (a sweep's first trial: nothing is finished yet). */
-static int pick_study(ws_store *s, const char *study, ws_study *st, int *found, ws_err *e)
-{
-    json_t *names;
-    *found = 0;
-    if (ws_store_study_names(s, &names, e)) return -1;
-    const char *name = NULL;
-    size_t i;
-    json_t *n;
-    if (study) {
-        json_array_foreach(names, i, n) if (!strcmp(json_string_value(n), study)) name = study;
-    } else if (json_array_size(names) == 1) {
-        name = json_string_value(json_array_get(names, 0));
-    } else if (json_array_size(names) > 1) {
-        char *list = ws_json_dump(names, 0);
-        ws_err_set(e, WS_EINPUT, "%s: holds several studies %s: choose one with --study", ws_store_path(s), list);
-        free(list);
-        json_decref(names);
-        return -1;
-    }
-    int rc = name ? ws_store_study_find(s, name, st, e) : 0;
-    *found = name && !rc;
-    json_decref(names);
-    return rc;
-}
-
 int trainer_stored_result(const char *db, const char *study, const char *tag, json_t **line, ws_err *e)
 {
     ws_store *s = NULL;
@@ -83,7 +56,8 @@ int trainer_stored_result(const char *db, const char *study, const char *tag, js
     ws_trial_list l;
     int found;
     *line = NULL;
-    if (ws_store_open(&s, db, 0, e) || pick_study(s, study, &st, &found, e)) { ws_store_close(s); return -1; }
+    /* no such study yet is no result (a sweep's first trial: nothing is finished) */
+    if (ws_store_open(&s, db, 0, e) || ws_store_study_pick(s, study, &st, &found, e)) { ws_store_close(s); return -1; }
     if (found && ws_store_trials_load(s, &st, WS_LOAD_ALL, &l, e)) { ws_store_close(s); return -1; }
     for (size_t k = found ? l.n : 0; k-- > 0 && !*line;) {   /* the newest trial with the tag */
         const ws_trial *t = &l.v[k];

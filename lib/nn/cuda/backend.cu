@@ -784,7 +784,7 @@ static int cu_init(char *name, size_t name_len, char *why, size_t why_len)
     g_cu.red = (double *)cu_alloc((NN_RED_BLOCKS + 2) * sizeof(double));
     g_cu.coef = (float *)cu_alloc(sizeof(float));
     if (!g_cu.blas_ws || !g_cu.red || !g_cu.coef) {
-        if (g_cu.failed && !g_cu.oom) return WHY(NN_CUDA_INIT_UNAVAILABLE, "%s", g_cu.err);
+        if (cu_fault_recorded()) return WHY(NN_CUDA_INIT_UNAVAILABLE, "%s", g_cu.err);
         return WHY(NN_CUDA_INIT_NO_MEMORY, "out of device memory at start: the cuBLAS workspace needs %zu MiB, %zu MiB free",
                    ws >> 20, cu_free_bytes() >> 20);
     }

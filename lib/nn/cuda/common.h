@@ -39,6 +39,9 @@ extern cu_ctx g_cu;
 /* Records a failure "file:line: call: message" (the first one wins), oom when it is running out
  * of memory; returns false. */
 bool cu_fail(const char *file, int line, const char *call, const char *msg, bool oom);
+/* A failure is recorded and it is not running out of memory (a fault, a driver error): the
+ * cause to report instead of "out of memory" when an allocation returned NULL. */
+static inline bool cu_fault_recorded(void) { return g_cu.failed && !g_cu.oom; }
 bool cu_ok(cudaError_t rc, const char *file, int line, const char *call);
 bool blas_ok(cublasStatus_t rc, const char *file, int line, const char *call);
 

@@ -70,7 +70,7 @@ void cu_data_free(nn_cuda_data *dd)
  * device.c reports it), else out of memory, with the room left under WS_CUDA_MEM_MIB's limit. */
 static void alloc_why(size_t need, const char *what, char *why, size_t why_len)
 {
-    if (g_cu.failed && !g_cu.oom) snprintf(why, why_len, "cuda: %s", g_cu.err);
+    if (cu_fault_recorded()) snprintf(why, why_len, "cuda: %s", g_cu.err);
     else snprintf(why, why_len, "cuda: out of memory for %s (%zu MiB; %zu MiB free)", what, need >> 20, cu_free_bytes() >> 20);
 }
 
@@ -158,7 +158,7 @@ int cu_data_reserve(nn_cuda_data *dd, int batch, size_t plan_clips, int time_mas
         return -1;
     }
     if (!dd->plan_host) {
-        if (g_cu.failed && !g_cu.oom) snprintf(why, why_len, "cuda: %s", g_cu.err);
+        if (cu_fault_recorded()) snprintf(why, why_len, "cuda: %s", g_cu.err);
         else snprintf(why, why_len, "cuda: out of pinned host memory for the epoch plan");
         release_batches(dd);
         return -1;
