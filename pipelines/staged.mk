@@ -63,9 +63,9 @@ $(STAGED_RUNS)/stage-2/.done: $(call stage_short,2) $(STAGED_RUNS)/stage-1/best.
 	@$(stage_done)
 
 $(STAGED_RUNS)/report.json: $(STAGED_RUNS)/stage-2/.done
-	$(STAGED_REPORT) --format json > $(call ws_q,$@.tmp) && mv $(call ws_q,$@.tmp) $(call ws_q,$@)
+	$(call ws_write,$(STAGED_REPORT) --format json)
 
 $(STAGED_RUNS)/report.html: $(STAGED_RUNS)/stage-2/.done
-	$(STAGED_REPORT) --format html > $(call ws_q,$@.tmp) && mv $(call ws_q,$@.tmp) $(call ws_q,$@)
+	$(call ws_write,$(STAGED_REPORT) --format html)
 
 .PHONY: staged
