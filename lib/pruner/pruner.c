@@ -267,7 +267,7 @@ uint32_t ws_crc32(const void *data, size_t n)
     return c ^ 0xffffffffu;
 }
 
-long ws_pruner_epoch_budget(const ws_pruner_cfg *cfg, const ws_history *h, int number)
+long ws_pruner_step_budget(const ws_pruner_cfg *cfg, const ws_history *h, int number)
 {
     ws_hyperband_info info;
     if (!cfg || ws_hyperband_info_get(cfg, h, number, &info) || cfg->max_resource <= 0) return 0;

@@ -94,12 +94,13 @@ typedef struct {
 int ws_pruner_history_view(const ws_pruner_cfg *cfg, const ws_history *h, int number, ws_history_view *view, ws_err *e);
 void ws_history_view_release(ws_history_view *view);
 
-/* The epoch budget a pruner gives trial `number`: under hyperband with an explicit
+/* The step budget a pruner gives trial `number`: under hyperband with an explicit
  * max_resource, max_resource (every bracket of Optuna's hyperband runs its survivors to R;
- * brackets differ in where their first rung is), so `suggest` writes {"epochs": R}. 0 for every
- * other pruner and for max_resource "auto" (then R is learned from the first trial that
- * completes, so the study's own budget.epochs must stay in charge). Steps are epochs. */
-long ws_pruner_epoch_budget(const ws_pruner_cfg *cfg, const ws_history *h, int number);
+ * brackets differ in where their first rung is), so `suggest` writes the epochs that hold R
+ * steps. 0 for every other pruner and for max_resource "auto" (then R is learned from the first
+ * trial that completes, so the study's own budget.epochs must stay in charge). A step is one
+ * validation: an epoch, or 1/budget.validations_per_epoch of one. */
+long ws_pruner_step_budget(const ws_pruner_cfg *cfg, const ws_history *h, int number);
 
 /* ---- internals shared by the pruner files ---- */
 int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,

@@ -321,7 +321,10 @@ static void study_body(FILE *f, const ws_summary *s)
            "Every finished trial's value; the line is the best so far among feasible complete trials. Hover for "
            "details.", ws_plot_history, s);
     figure(f, "half", "Learning curves",
-           "Intermediate values per epoch; a cross marks where a pruned trial stopped.", ws_plot_curves, s);
+           s->steps_per_epoch > 1 ? "Intermediate values, several per epoch (a step is a part of an epoch); a cross "
+                                    "marks where a pruned trial stopped."
+                                  : "Intermediate values per epoch; a cross marks where a pruned trial stopped.",
+           ws_plot_curves, s);
     figure(f, "wide", "Parallel coordinates",
            "Searched parameters against the value (log axes for log-scale parameters; <i>n/a</i>: a conditional "
            "parameter the trial did not have). Darker lines are better.", ws_plot_parallel, s);

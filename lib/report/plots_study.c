@@ -177,9 +177,14 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
 {
     const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
     const ws_trial_list *l = s->trials;
-    ws_svg_open(f, "curves", "Learning curves",
-                "Intermediate values (one per epoch) of every trial; pruned trials end with a cross where they "
-                "stopped.", W, H);
+    /* a step is an epoch, or a part of one under budget.validations_per_epoch */
+    char desc[160], xlabel[48];
+    int per = s->steps_per_epoch > 1 ? s->steps_per_epoch : 1;
+    if (per == 1) snprintf(xlabel, sizeof xlabel, "step (epoch)");
+    else snprintf(xlabel, sizeof xlabel, "step (1/%d epoch)", per);
+    snprintf(desc, sizeof desc, "Intermediate values (%d per epoch) of every trial; pruned trials end with a cross "
+             "where they stopped.", per);
+    ws_svg_open(f, "curves", "Learning curves", desc, W, H);
     double lo = INFINITY, hi = -INFINITY, s0 = INFINITY, s1 = -INFINITY;
     size_t n_curves = 0, n_state[5] = {0};
     for (size_t i = 0; i < l->n; i++) {
@@ -207,7 +212,7 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     ws_scale_init(&x, s0, s1, ML, W - MR, 0);
     ws_scale_init(&y, lo, hi, H - MB, MT, 0);
     ws_svg_axis_y(f, &y, ML, W - MR, 5, NULL, objective_name(s));
-    ws_svg_axis_x(f, &x, H - MB, MT, 8, ws_fmt_int_tick, "step (epoch)");
+    ws_svg_axis_x(f, &x, H - MB, MT, 8, ws_fmt_int_tick, xlabel);
     double op = n_curves > 150 ? 0.3 : n_curves > 40 ? 0.5 : 0.75;
     /* failed and running first, then pruned, then complete, the best last: the best stays on top */
     static const ws_state order[] = {WS_FAIL, WS_WAITING, WS_RUNNING, WS_PRUNED, WS_COMPLETE};

@@ -71,6 +71,7 @@ int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_t
     s->study = study;
     s->direction = direction;
     s->trials = trials;
+    s->steps_per_epoch = 1;
     s->constrained = uses_constraints(trials);
     s->order = malloc((trials->n ? trials->n : 1) * sizeof *s->order);
     if (!s->order) return ws_err_set(e, WS_ENOMEM, "out of memory");

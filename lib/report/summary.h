@@ -19,6 +19,7 @@ typedef struct ws_summary {
     const ws_trial *best;        /* best feasible COMPLETE trial, else NULL */
     size_t n_state[5];           /* count per ws_state */
     int constrained;             /* some trial carries constraint values (see ws_trial_feasible) */
+    int steps_per_epoch;         /* intermediate values an epoch (budget.validations_per_epoch; 1) */
     const struct ws_analysis *an; /* importance, utilization, time (analysis.h); NULL: left out */
 } ws_summary;
 

@@ -35,12 +35,16 @@ static int parse_constraints(ws_config *c, const json_t *obj, const char *where,
     return 0;
 }
 
-static int check_budget(const json_t *budget, const char *where, ws_err *e)
+static int check_budget(ws_config *c, const json_t *budget, const char *where, ws_err *e)
 {
-    static const char *const keys[] = {"epochs", NULL};
+    static const char *const keys[] = {"epochs", "validations_per_epoch", NULL};
     if (!budget) return 0;
     if (!json_is_object(budget)) return ws_err_set(e, WS_EINPUT, "%s: budget: expected an object", where);
     if (ws_json_check_keys(budget, keys, "budget", e)) return ws_err_prefix(e, "%s", where);
+    json_t *vpe = json_object_get(budget, "validations_per_epoch");
+    if (vpe && (!json_is_integer(vpe) || json_integer_value(vpe) < 1 || json_integer_value(vpe) > 1000))
+        return ws_err_set(e, WS_EINPUT, "%s: budget.validations_per_epoch: expected an integer 1..1000", where);
+    if (vpe) c->validations_per_epoch = (int)json_integer_value(vpe);
     json_t *ep = json_object_get(budget, "epochs");
     if (!ep) return 0;
     if (json_is_integer(ep)) {
@@ -94,6 +98,7 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     c->objective = "value";
     c->heartbeat_interval_s = 10;
     c->grace_s = 120;
+    c->validations_per_epoch = 1;
     if (!json_is_object(root)) return ws_err_set(e, WS_EINPUT, "%s: expected a JSON object", where);
     if (ws_json_check_keys(root, config_keys, where, e)) return -1;
     if (ws_json_get_string(root, "study", where, &c->study, e)) return -1;
@@ -113,7 +118,7 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     if (c->sampler && !json_is_object(c->sampler)) return ws_err_set(e, WS_EINPUT, "%s: sampler: expected an object", where);
     if (c->pruner && !json_is_object(c->pruner)) return ws_err_set(e, WS_EINPUT, "%s: pruner: expected an object", where);
     if (c->fixed && !json_is_object(c->fixed)) return ws_err_set(e, WS_EINPUT, "%s: fixed: expected an object", where);
-    if (check_budget(c->budget, where, e)) return -1;
+    if (check_budget(c, c->budget, where, e)) return -1;
     json_t *hb = json_object_get(root, "heartbeat");
     if (hb) {
         static const char *const keys[] = {"interval_seconds", "grace_seconds", NULL};

@@ -24,6 +24,9 @@ typedef struct ws_config {
     json_t *sampler;         /* borrowed from root; may be NULL (defaults) */
     json_t *pruner;          /* borrowed from root; may be NULL */
     json_t *budget;          /* borrowed from root; may be NULL */
+    int validations_per_epoch;    /* budget.validations_per_epoch (1): a trial validates, and
+                                   * reports a step, this many times an epoch, so a pruner's
+                                   * steps are 1/this of an epoch */
     json_t *fixed;           /* borrowed from root; may be NULL */
     double heartbeat_interval_s;  /* how often trainers beat (default 10) */
     double grace_s;          /* RUNNING trials silent longer than this are failed (default 120) */

@@ -58,7 +58,9 @@ typedef struct {
     /* outcome */
     ws_state state;
     char reason[320];
-    int has_best, best_epoch, epochs_done, has_stop_ref;
+    int per;                        /* validations an epoch (budget.validations_per_epoch) */
+    int has_best, has_stop_ref, validations;
+    long steps_done, best_step;     /* parts of an epoch trained; the step of the best validation */
     double best_value, last_value, last_loss;
     double stop_ref;                /* early stopping's reference: moves only by more than min_delta */
     json_t *best_metrics, *last_metrics;   /* of the best and of the latest validation */
@@ -176,6 +178,10 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     /* params NULL (a line without them): the fixed settings alone */
     if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e) || check_params(c, params, e))
         return -1;
+    c->per = c->cfg.validations_per_epoch > 1 ? c->cfg.validations_per_epoch : 1;
+    if (c->per > 1 && c->set.validate_every > 1)
+        return ws_err_set(e, WS_EINPUT, "study config: budget.validations_per_epoch %d with validate_every %d: validate "
+                          "more than once an epoch or less, not both", c->per, c->set.validate_every);
     if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)) return -1;
     if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
         return ws_err_prefix(e, "study config: fixed.features");
@@ -335,19 +341,34 @@ static int check_loss(run_ctx *c, double loss, int epoch)
     return 0;
 }
 
-/* train_epoch on a device: the same clip order, seeds and noise streams, queued batch after
- * batch; the losses come back once, at the end, and are checked in order as train_epoch does. */
-static int train_epoch_device(run_ctx *c, int epoch, ws_err *e)
+/* The batches [*b0, *b1) of part `part` of an epoch: the epoch's batches cut into c->per
+ * runs as even as whole batches allow (an epoch of fewer batches than parts has empty ones,
+ * so every trial reports the same steps). */
+static void part_batches(const run_ctx *c, int part, long *b0, long *b1)
+{
+    long nb = (long)((c->n_train + (size_t)c->set.batch_size - 1) / (size_t)c->set.batch_size);
+    *b0 = nb * part / c->per;
+    *b1 = nb * (part + 1) / c->per;
+}
+
+/* train_part on a device: the same clip order, seeds and noise streams, queued batch after
+ * batch; the part's losses come back once, at its end, and are checked in order as train_part
+ * does. */
+static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
 {
     int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
-    long nb = (long)((c->n_train + (size_t)B - 1) / (size_t)B);
-    shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
-    for (long b = 0; b < nb; b++) {
-        c->bseed[b] = batch_seed(c, epoch, (size_t)b);
-        c->bnoise[b] = batch_noise(c, c->bseed[b]);
+    long nb = (long)((c->n_train + (size_t)B - 1) / (size_t)B), b0, b1;
+    part_batches(c, part, &b0, &b1);
+    if (part == 0) {
+        shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
+        for (long b = 0; b < nb; b++) {
+            c->bseed[b] = batch_seed(c, epoch, (size_t)b);
+            c->bnoise[b] = batch_noise(c, c->bseed[b]);
+        }
+        if (nn_dtrain_epoch(c->dt, c->train_idx, c->n_train, c->bseed, c->bnoise, e)) return -1;
     }
-    if (nn_dtrain_epoch(c->dt, c->train_idx, c->n_train, c->bseed, c->bnoise, e)) return -1;
-    for (long b = 0; b < nb; b++) {
+    if (b0 == b1) return 0;
+    for (long b = b0; b < b1; b++) {
         if (nn_dtrain_batch(c->dt, b, 1.0f / (float)acc, b % acc == 0, (b + 1) % acc == 0 || b + 1 == nb, e)) return -1;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
             snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
@@ -356,25 +377,29 @@ static int train_epoch_device(run_ctx *c, int epoch, ws_err *e)
     }
     if (nn_dtrain_losses(c->dt, c->bloss, e)) return -1;
     double sum = 0;
-    for (long b = 0; b < nb; b++) {
+    for (long b = b0; b < b1; b++) {
         if (check_loss(c, c->bloss[b], epoch)) return -1;
         sum += c->bloss[b];
     }
-    c->last_loss = sum / (double)nb;
+    c->last_loss = sum / (double)(b1 - b0);
     return 0;
 }
 
-/* One epoch; 0, or -1 with c->reason set (the trial fails) or e set. */
-static int train_epoch(run_ctx *c, int epoch, ws_err *e)
+/* Part `part` (of c->per) of an epoch; the first part shuffles. Cut anywhere, the epoch trains
+ * as one: gradient accumulation runs across the cut (validation leaves gradients alone).
+ * 0, or -1 with c->reason set (the trial fails) or e set. */
+static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
 {
-    if (c->dt) return train_epoch_device(c, epoch, e);
+    if (c->dt) return train_part_device(c, epoch, part, e);
     int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
-    shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
+    long b0, b1;
+    part_batches(c, part, &b0, &b1);
+    if (part == 0) shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
     double sum = 0;
-    long batches = 0;
-    for (size_t start = 0; start < c->n_train; start += (size_t)B) {
+    for (long b = b0; b < b1; b++) {
+        size_t start = (size_t)b * (size_t)B;
         int n = (int)(c->n_train - start < (size_t)B ? c->n_train - start : (size_t)B);
-        uint64_t bseed = batch_seed(c, epoch, start / (size_t)B);
+        uint64_t bseed = batch_seed(c, epoch, (size_t)b);
         int s = batch_noise(c, bseed);
         nn_noise noise = {0};
         if (s >= 0) noise = (nn_noise){c->cache.noise[s].power, c->cache.noise[s].n_frames, c->cache.n_mels};
@@ -382,18 +407,17 @@ static int train_epoch(run_ctx *c, int epoch, ws_err *e)
                                c->labels, e))
             return -1;
         double loss;
-        if (batches % acc == 0) nn_zero_grad(c->model);
+        if (b % acc == 0) nn_zero_grad(c->model);
         if (nn_accumulate(c->model, c->x, c->labels, n, &c->set.hp.loss, 1.0f / (float)acc, &loss, e)) return -1;
-        if ((batches + 1) % acc == 0 || start + (size_t)B >= c->n_train) nn_optim_step(c->optim, NULL);
+        if ((b + 1) % acc == 0 || start + (size_t)B >= c->n_train) nn_optim_step(c->optim, NULL);
         if (check_loss(c, loss, epoch)) return -1;
         sum += loss;
-        batches++;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
             snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
             return -1;
         }
     }
-    c->last_loss = sum / (double)batches;
+    if (b1 > b0) c->last_loss = sum / (double)(b1 - b0);
     return 0;
 }
 
@@ -436,13 +460,14 @@ static json_t *features_json(run_ctx *c)
 
 /* After a validation: keep the best weights, report to the study, ask the pruner.
  * Returns 1 to stop (pruned), 0 to go on, -1 on error. */
-static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, ws_err *e)
+static int after_validation(run_ctx *c, long step, json_t *metrics, int *stale, ws_err *e)
 {
     /* nothing made from the data is stored before the cache's checksum pass has matched */
     if (audio_cache_verify_wait(&c->cache, e)) return -1;
     stats_publish(c);
     double v = json_number_value(json_object_get(metrics, c->objective));
     c->last_value = v;
+    c->validations++;
     json_decref(c->last_metrics);
     c->last_metrics = json_incref(metrics);
     /* Early stopping as Lightning's EarlyStopping: an improvement counts only when it beats the
@@ -456,7 +481,7 @@ static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, 
     if (!c->has_best || better(c, v, c->best_value, 0)) {
         c->has_best = 1;
         c->best_value = v;
-        c->best_epoch = epoch + 1;
+        c->best_step = step;
         json_decref(c->best_metrics);
         c->best_metrics = json_incref(metrics);
         if (c->o->keep_best) {
@@ -468,38 +493,45 @@ static int after_validation(run_ctx *c, int epoch, json_t *metrics, int *stale, 
     }
     ws_prune_decision d;
     int stored;
-    if (study_report_and_prune(c->store, &c->study, c->number, epoch + 1, v, &c->pruner, &d, &stored, NULL, e)) return -1;
+    if (study_report_and_prune(c->store, &c->study, c->number, step, v, &c->pruner, &d, &stored, NULL, e)) return -1;
     int stop = d.prune;
-    if (stop) { c->state = WS_PRUNED; snprintf(c->reason, sizeof c->reason, "pruned at epoch %d: %s", epoch + 1, d.reason); }
+    if (stop && c->per == 1) snprintf(c->reason, sizeof c->reason, "pruned at epoch %ld: %s", step, d.reason);
+    else if (stop) snprintf(c->reason, sizeof c->reason, "pruned at step %ld (epoch %g): %s", step, (double)step / c->per, d.reason);
+    if (stop) c->state = WS_PRUNED;
     ws_prune_decision_release(&d);
     return stop;
 }
 
+/* Trains the epochs, each in c->per parts with a validation after each part (or, with one part,
+ * after every validate_every-th epoch and the last). A validation's step counts parts: epoch E's
+ * last is step E * per. 0 (COMPLETE, or PRUNED with its reason), or -1. */
 static int train(run_ctx *c, ws_err *e)
 {
-    int stale = 0, first = 1;
-    double t0 = ws_mono_s();
+    int stale = 0;
+    c->t_setup = ws_mono_s() - c->o->t_process_start;
     for (int epoch = 0; epoch < c->set.epochs; epoch++) {
-        if (first) { c->t_setup = t0 - c->o->t_process_start; first = 0; }
-        double ts = ws_mono_s();
-        int failed = train_epoch(c, epoch, e);
-        c->t_train += ws_mono_s() - ts;   /* an epoch that failed (diverged, time limit) trained too */
-        if (failed) return -1;
-        c->epochs_done = epoch + 1;
-        if ((epoch + 1) % c->set.validate_every && epoch + 1 < c->set.epochs) continue;
-        ts = ws_mono_s();
-        json_t *m = validate(c, e);
-        c->t_eval += ws_mono_s() - ts;
-        if (!m) return -1;
-        if (!c->o->quiet && isatty(2))
-            fprintf(stderr, "trial %d: epoch %d/%ld loss %.4f %s %.4f\n", c->number, epoch + 1, c->set.epochs,
-                    c->last_loss, c->objective, json_number_value(json_object_get(m, c->objective)));
-        int stop = after_validation(c, epoch, m, &stale, e);
-        json_decref(m);
-        if (stop) return stop < 0 ? -1 : 0;
-        if (c->set.patience && stale >= c->set.patience) {
-            snprintf(c->reason, sizeof c->reason, "early stop: no improvement in %d validations", stale);
-            break;
+        for (int part = 0; part < c->per; part++) {
+            double ts = ws_mono_s();
+            int failed = train_part(c, epoch, part, e);
+            c->t_train += ws_mono_s() - ts;   /* a part that failed (diverged, time limit) trained too */
+            if (failed) return -1;
+            long step = ++c->steps_done;
+            if (c->per == 1 && (epoch + 1) % c->set.validate_every && epoch + 1 < c->set.epochs) continue;
+            ts = ws_mono_s();
+            json_t *m = validate(c, e);
+            c->t_eval += ws_mono_s() - ts;
+            if (!m) return -1;
+            if (!c->o->quiet && isatty(2))
+                fprintf(stderr, "trial %d: epoch %g/%ld loss %.4f %s %.4f\n", c->number, (double)step / c->per,
+                        c->set.epochs, c->last_loss, c->objective, json_number_value(json_object_get(m, c->objective)));
+            int stop = after_validation(c, step, m, &stale, e);
+            json_decref(m);
+            if (stop) return stop < 0 ? -1 : 0;
+            if (c->set.patience && stale >= c->set.patience) {
+                snprintf(c->reason, sizeof c->reason, "early stop: no improvement in %d validations", stale);
+                c->state = WS_COMPLETE;
+                return 0;
+            }
         }
     }
     c->state = WS_COMPLETE;
@@ -529,7 +561,7 @@ static json_t *constraint_values(run_ctx *c)
 static int finish(run_ctx *c, ws_err *e)
 {
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
-    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->epochs_done > 0);
+    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->validations > 0);
     json_t *cons = constraint_values(c), *why = c->reason[0] ? json_string(c->reason) : NULL;
     /* the time breakdown, for report's timeline and where-the-time-goes plot */
     json_t *secs = json_pack("{s:f,s:f,s:f,s:f,s:i}", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
@@ -582,15 +614,20 @@ static int update_best(run_ctx *c, ws_err *e)
     return rc ? -1 : 0;
 }
 
+json_t *trainer_epochs_json(long steps, int per)
+{
+    return per > 1 && steps % per ? json_real((double)steps / per) : json_integer(per > 1 ? steps / per : steps);
+}
+
 static json_t *result_line(run_ctx *c)
 {
     double total = ws_mono_s() - c->o->t_process_start;
-    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->epochs_done > 0);
+    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->validations > 0);
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
-    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:i,s:i,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
+    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
                      "state", ws_state_name(c->state), "value", has_value ? ws_json_number(value) : json_null(),
-                     "metrics", c->best_metrics ? c->best_metrics : json_null(), "epochs", c->epochs_done,
-                     "best_epoch", c->best_epoch, "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
+                     "metrics", c->best_metrics ? c->best_metrics : json_null(), "epochs", trainer_epochs_json(c->steps_done, c->per),
+                     "best_epoch", trainer_epochs_json(c->best_step, c->per), "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
                      "total", total, "reason", c->reason[0] ? json_string(c->reason) : json_null());
 }
 

@@ -9,18 +9,17 @@
 #include "store/store.h"
 #include "trainer/trainer.h"
 
-/* The epoch of the best validation, as train-trial counts it (run.c, after_validation): the
- * first reported value sets the best and only a strictly better one moves it; 0 without one.
- * Each validation of epoch E is reported at step E. */
-static int best_epoch_of(const ws_study *st, const ws_trial *t)
+/* The step of the best validation, as train-trial counts it (run.c, after_validation): the
+ * first reported value sets the best and only a strictly better one moves it; 0 without one. */
+static long best_step_of(const ws_study *st, const ws_trial *t)
 {
-    int epoch = 0;
+    long step = 0;
     double best = 0;
     for (size_t i = 0; i < t->n_ivs; i++) {
         double v = t->ivs[i].value;
-        if (!i || (st->direction == WS_MAXIMIZE ? v > best : v < best)) { epoch = t->ivs[i].step; best = v; }
+        if (!i || (st->direction == WS_MAXIMIZE ? v > best : v < best)) { step = t->ivs[i].step; best = v; }
     }
-    return epoch;
+    return step;
 }
 
 /* train-trial's "seconds" in its result line: the study's copy also holds "threads", which the
@@ -39,14 +38,15 @@ static json_t *seconds_of(const ws_trial *t)
 }
 
 /* The same keys, in the same order, as train-trial's result line (run.c, result_line). */
-static json_t *line_of(const ws_study *st, const ws_trial *t)
+static json_t *line_of(const ws_study *st, int per, const ws_trial *t)
 {
     json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
     json_t *metrics = json_object_get(t->user_attrs, "metrics");
-    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:i,s:i,s:o,s:O}", "study", st->name, "trial", t->number,
+    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:o,s:O}", "study", st->name, "trial", t->number,
                      "state", ws_state_name(t->state), "value", t->has_value ? ws_json_number(t->value) : json_null(),
-                     "metrics", metrics ? metrics : json_null(), "epochs", ws_trial_last_step(t) > 0 ? ws_trial_last_step(t) : 0,
-                     "best_epoch", best_epoch_of(st, t), "seconds", seconds_of(t), "reason", reason ? reason : json_null());
+                     "metrics", metrics ? metrics : json_null(),
+                     "epochs", trainer_epochs_json(ws_trial_last_step(t) > 0 ? ws_trial_last_step(t) : 0, per),
+                     "best_epoch", trainer_epochs_json(best_step_of(st, t), per), "seconds", seconds_of(t), "reason", reason ? reason : json_null());
 }
 
 int trainer_stored_result(const char *db, const char *study, const char *tag, json_t **line, ws_err *e)
@@ -59,12 +59,20 @@ int trainer_stored_result(const char *db, const char *study, const char *tag, js
     /* no such study yet is no result (a sweep's first trial: nothing is finished) */
     if (ws_store_open(&s, db, 0, e) || ws_store_study_pick(s, study, &st, &found, e)) { ws_store_close(s); return -1; }
     if (found && ws_store_trials_load(s, &st, WS_LOAD_ALL, &l, e)) { ws_store_close(s); return -1; }
+    /* steps are parts of an epoch under the study config's budget.validations_per_epoch */
+    ws_config cfg;
+    int has_cfg = 0, per = 1;
+    ws_err soft;
+    if (found && !ws_store_study_config(s, &st, &cfg, &has_cfg, &soft) && has_cfg) {
+        per = cfg.validations_per_epoch;
+        ws_config_release(&cfg);
+    }
     for (size_t k = found ? l.n : 0; k-- > 0 && !*line;) {   /* the newest trial with the tag */
         const ws_trial *t = &l.v[k];
         const char *tg = json_string_value(json_object_get(t->system_attrs, WS_ATTR_TAG));
         int requeued = json_is_true(json_object_get(t->system_attrs, WS_ATTR_REQUEUED));
         if (tg && !strcmp(tg, tag) && !requeued && (t->state == WS_COMPLETE || t->state == WS_PRUNED || t->state == WS_FAIL))
-            *line = line_of(&st, t);
+            *line = line_of(&st, per, t);
     }
     if (found) ws_trial_list_free(&l);
     ws_store_close(s);

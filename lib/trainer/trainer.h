@@ -57,4 +57,9 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
  * study). Trials failed because their process died (and queued again) do not count. */
 int trainer_stored_result(const char *db, const char *study, const char *tag, json_t **line, ws_err *e);
 
+/* The result line's "epochs" and "best_epoch" from a count of steps (validations' parts) with
+ * `per` steps an epoch (budget.validations_per_epoch): an integer for whole epochs, a real
+ * (0.25) for a part of one. */
+json_t *trainer_epochs_json(long steps, int per);
+
 #endif

@@ -53,3 +53,9 @@ tone_sweep_config() {
            "features": "$WS_ROOT/configs/features/default.json"}}
 J
 }
+
+# study_steps DB: "STEP VALUE" per intermediate value of the (one-trial) SQLite study DB, by
+# step, the value with every digit a double holds (so two runs compare exactly).
+study_steps() {
+  sqlite3 "$1" "SELECT step || ' ' || printf('%.17g', intermediate_value) FROM trial_intermediate_values ORDER BY step"
+}

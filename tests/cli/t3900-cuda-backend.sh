@@ -84,6 +84,19 @@ test_expect_code 0 "... and the same trial line on the CPU" train-trial --device
 test_expect_success "... give the same metrics, clip for clip" '
   jq -e ".state == \"COMPLETE\"" emulated && [ "$(jq -c .metrics emulated)" = "$(jq -c .metrics out)" ]'
 test_expect_success "... and the same best weights" 'cmp runs/e/trial-0.ckpt runs/c/trial-0.ckpt'
+# Validating twice an epoch (budget.validations_per_epoch): the device loop cuts its epochs as
+# the CPU loop does, so the six values match; the ends of the epochs match the run above.
+jq '.budget.validations_per_epoch = 2' c.json >c2.json
+mkdir -p runs/e2 runs/c2
+suggest --db runs/e2.db --config c2.json >e2line
+suggest --db runs/c2.db --config c2.json >c2line
+test_expect_code 0 "two validations an epoch on the emulated device" "${emu_env[@]}" train-trial --device cuda --threads 1 \
+  --quiet --keep none --db runs/e2.db --features tones.feat --ckpt-dir runs/e2 e2line
+test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --quiet --keep none --db runs/c2.db \
+  --features tones.feat --ckpt-dir runs/c2 c2line
+test_expect_success "... give the same six intermediate values, whose even steps are the once-an-epoch run's" '
+  study_steps runs/e2.db >e2.ivs && study_steps runs/c2.db >c2.ivs && [ "$(wc -l <e2.ivs)" = 6 ] && cmp e2.ivs c2.ivs &&
+  awk "\$1 % 2 == 0 { print \$2 }" e2.ivs >even && study_steps runs/e.db | cut -d" " -f2 >once && cmp even once'
 suggest --db runs/e.db --config c.json >e1
 test_expect_code 0 "out of device memory ends the trial, not the sweep" env WS_CUDA_MEM_MIB=1 "${emu_env[@]}" \
   train-trial --device cuda --quiet --keep none --db runs/e.db --features tones.feat e1

@@ -120,7 +120,7 @@ static void test_hyperband_brackets_and_budget(void)
     static const double share[5] = {81, 34, 15, 8, 5};
     for (int b = 0; b < 5; b++)
         CHECK(fabs(count[b] / 1430.0 - share[b] / 143) < 0.03, "bracket %d holds %d of 1430", b, count[b]);
-    CHECK(ws_pruner_epoch_budget(&c, &h, 7) == 81, "explicit max_resource is the epoch budget");
+    CHECK(ws_pruner_step_budget(&c, &h, 7) == 81, "explicit max_resource is the step budget");
     ws_pruner_cfg_release(&c);
 
     /* auto: unknown until a trial completes; then the first completed trial's last step + 1 */
@@ -133,7 +133,7 @@ static void test_hyperband_brackets_and_budget(void)
     ws_hyperband_info_get(&c, &h, 3, &info);
     CHECK(info.known && info.max_resource == 16 && info.n_brackets == 5, "auto R = 15 + 1 → %ld, %d brackets",
           info.max_resource, info.n_brackets);
-    CHECK(ws_pruner_epoch_budget(&c, &h, 3) == 0, "auto: the study's own budget stays in charge");
+    CHECK(ws_pruner_step_budget(&c, &h, 3) == 0, "auto: the study's own budget stays in charge");
     ws_pruner_cfg_release(&c);
 
     /* the view of a non-hyperband pruner is the whole history */
@@ -143,7 +143,7 @@ static void test_hyperband_brackets_and_budget(void)
     ws_history_view_release(&v);
     CHECK(!ws_pruner_history_view(NULL, &h, 3, &v, &e) && v.h.trials == &l, "no pruner: whole history");
     ws_history_view_release(&v);
-    CHECK(ws_pruner_epoch_budget(&c, &h, 3) == 0, "median sets no budget");
+    CHECK(ws_pruner_step_budget(&c, &h, 3) == 0, "median sets no budget");
     ws_trial_list_free(&l);
 }
 

@@ -2,7 +2,8 @@
 # tests/bench/sweep/run.sh — the headline benchmark (issue 6, "Must show" 4), all in one run on
 # the same feature cache and the same epochs:
 #   W1  wall time of one full-length training of the study's default model with wakesweep
-#       (suggest --fixed DEFAULTS | train-trial, all cores to the one trial)
+#       (suggest --fixed DEFAULTS | train-trial, all cores to the one trial; one validation an
+#       epoch, whatever the study's budget.validations_per_epoch)
 #   WS  wall time of a TRIALS-trial sweep: make -jJOBS sweep (pruning as the study config says)
 #   P1  one full-length training of the same model in Python (PyTorch, a per-trial DataLoader)
 #   PS  a PY_TRIALS-trial Optuna sweep in Python: trials one after another, no pruning
@@ -19,7 +20,8 @@
 #                      wake word (share/make-demo-corpus.sh), featurized into WORK
 #   FEATURES [features/demo.feat]  the cache to use otherwise (made with `make data features`
 #                      when missing); it is copied into WORK, nothing in the tree is written
-#   CONFIG [configs/studies/kws-default.json]   the study
+#   CONFIG [configs/studies/kws-default.json]   the study; configs/studies/kws-fast.json is the
+#                      same search pruned by successive halving at quarter epochs
 #   JOBS [2]           make -j for the sweep;  THREADS1 [nproc]: threads of W1, P1 and PS
 #   DEVICE [cpu]       train-trial --device;  PY_WORKERS [0]: DataLoader workers
 #   BUILD [build], BIN [bin, or BUILD/bin]     the build tree to use (made here if needed)
@@ -36,6 +38,8 @@
 # side) is then 15-60 min for W1 + WS and 1-6 hours for P1 + PS: use PY_TRIALS (extrapolated),
 # EPOCHS or CLIPS. This scaled-down run takes 5-30 minutes:
 #   EPOCHS=5 TRIALS=20 PY_TRIALS=2 bash tests/bench/sweep/run.sh
+# The full size with the quarter-epoch pruning of kws-fast takes about 7 minutes:
+#   TRIALS=50 PY_TRIALS=2 CONFIG=configs/studies/kws-fast.json bash tests/bench/sweep/run.sh
 # Not part of make check.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -141,11 +145,14 @@ phase() {
 # --- W1: one full-length training of the default model --------------------------------------------
 if runs W1; then
 rm -rf "$WORK/one" && mkdir -p "$WORK/one"
+# one training validates once an epoch, as a training outside a sweep does: the extra
+# validations of budget.validations_per_epoch serve the sweep's pruner and are the sweep's cost
+jq 'del(.budget.validations_per_epoch)' "$config" >"$WORK/one/study.json"
 log "W1: suggest --fixed defaults.json | train-trial --threads $THREADS1"
 # shellcheck disable=SC2016  # the script's $1.. are its arguments
 phase W1 bash -c '"$1/suggest" --db "$2/one/study.db" --config "$3" --fixed "$2/defaults.json" |
   "$1/train-trial" --db "$2/one/study.db" --features "$4" --threads "$5" --device "$6" --quiet - >"$2/one/result.json"' \
-  _ "$BIN" "$WORK" "$config" "$feat" "$THREADS1" "$DEVICE"
+  _ "$BIN" "$WORK" "$WORK/one/study.json" "$feat" "$THREADS1" "$DEVICE"
 fi
 
 # --- WS: the sweep, as a user runs it (-o: the copied cache is never remade) -------------------------
@@ -196,7 +203,7 @@ if ps:
 def f(x, d=1): return "-" if x is None else "%.*f" % (d, x)
 def r(a, b): return None if a is None or b is None else a / b
 def fr(a, b, k=1): return f(None if r(a, b) is None else r(a, b) * k, 2)
-ws_note = "%d trials, make -j%d (%s; %d of %d epochs trained)" % (N, jobs, ", ".join("%d %s" % (v, k) for k, v in sorted(states.items())), ep_done, N * epochs)
+ws_note = "%d trials, make -j%d (%s; %g of %d epochs trained)" % (N, jobs, ", ".join("%d %s" % (v, k) for k, v in sorted(states.items())), ep_done, N * epochs)
 X = " EXTRAPOLATED" if ext else ""
 rows = [
     ("W1", f(W1), f(W1c), "s", "one training of the default model, wakesweep, %d threads; F1 %s" % (threads, f(w1.get("value"), 3))),

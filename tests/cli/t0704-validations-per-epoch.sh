@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# budget.validations_per_epoch: a trial validates K times an epoch and reports each as a step
+# (a step is 1/K of an epoch), so a pruner can stop a trial before its first epoch ends. The cut
+# changes nothing in training: the values at the ends of the epochs are those of a trial that
+# validates once an epoch. The result line counts epochs in parts (0.25); suggest gives
+# hyperband's max_resource steps as enough epochs; report labels its steps.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+mkdir one four
+tone_study_config base.json
+jq '.budget = {"epochs": 3}' base.json >one.json
+jq '.budget = {"epochs": 3, "validations_per_epoch": 4}' base.json >four.json
+suggest --db one/s.db --config one.json >one.line
+suggest --db four/s.db --config four.json --tag t1 >four.line
+test_expect_success "both studies draw the same trial (params and seed)" '[ "$(jq -c "del(.budget)" one.line)" = "$(jq -c "del(.budget)" four.line)" ]'
+test_expect_code 0 "trains with one validation an epoch" train-trial --db one/s.db --features tones.feat --threads 1 --quiet one.line
+cp out one.result
+test_expect_code 0 "trains with four validations an epoch" train-trial --db four/s.db --features tones.feat --threads 1 --quiet four.line
+cp out four.result
+test_expect_success "steps 1..12: four a epoch for 3 epochs" '
+  [ "$(study_steps four/s.db | cut -d" " -f1 | tr "\n" " ")" = "1 2 3 4 5 6 7 8 9 10 11 12 " ]'
+test_expect_success "the value at the end of each epoch is the once-an-epoch trial's (steps 4, 8, 12 = 1, 2, 3)" '
+  study_steps one/s.db | cut -d" " -f2 >a &&
+  study_steps four/s.db | awk "\$1 % 4 == 0 { print \$2 }" >b && [ -s a ] && cmp a b'
+test_expect_success "the result line counts whole epochs: epochs 3, best_epoch in quarters" '
+  jq -e ".state == \"COMPLETE\" and .epochs == 3 and (.best_epoch * 4 | . == floor) and .best_epoch > 0 and .best_epoch <= 3" four.result'
+test_expect_success "the value is the best of the twelve validations" '
+  [ "$(jq .value four.result)" = "$(sqlite3 four/s.db "SELECT max(intermediate_value) FROM trial_intermediate_values" | jq .)" ]'
+test_expect_code 0 "--result-of rebuilds the line from the study" train-trial --db four/s.db --result-of t1
+test_expect_success "... with the same epochs and best_epoch" '
+  [ "$(jq -c "{epochs, best_epoch}" out)" = "$(jq -c "{epochs, best_epoch}" four.result)" ]'
+
+# A pruner asked at a quarter of an epoch: the trial stops there, PRUNED with its value.
+mkdir pruned
+jq '.budget = {"epochs": 3, "validations_per_epoch": 4} | .pruner = {"name": "threshold", "lower": 2}' base.json >p.json
+suggest --db pruned/s.db --config p.json --tag p >p.line
+test_expect_code 0 "a threshold pruner stops the trial at its first step" train-trial --db pruned/s.db --features tones.feat --threads 1 --quiet p.line
+test_expect_success "... PRUNED at step 1 (epoch 0.25), with a value, epochs 0.25" '
+  jq -e ".state == \"PRUNED\" and .epochs == 0.25 and (.value|type) == \"number\" and (.reason | startswith(\"pruned at step 1 (epoch 0.25)\"))" out'
+test_expect_success "... the study holds it PRUNED with one intermediate value" '
+  [ "$(sqlite3 pruned/s.db "SELECT state || \" \" || (SELECT count(*) FROM trial_intermediate_values) FROM trials")" = "PRUNED 1" ]'
+test_expect_code 0 "--result-of of the pruned trial" train-trial --db pruned/s.db --result-of p
+test_expect_success "... epochs 0.25 there too" 'jq -e ".epochs == 0.25 and .best_epoch == 0.25" out'
+
+# Hyperband's max_resource is in steps: suggest gives the epochs that hold them.
+mkdir hb
+jq '.budget = {"epochs": 9, "validations_per_epoch": 4} | .pruner = {"name": "hyperband", "min_resource": 1, "max_resource": 6, "reduction_factor": 3}' base.json >hb.json
+test_expect_code 0 "suggest under hyperband with 4 validations an epoch" suggest --db hb/s.db --config hb.json
+test_expect_success "... budget: 2 epochs hold max_resource 6 steps" 'jq -e ".budget.epochs == 2" out'
+
+test_expect_code 0 "report --format html of the four-a-epoch study" report --db four/s.db --format html
+test_expect_success "... its learning curves count steps in quarters of an epoch" 'grep -q "step (1/4 epoch)" out && grep -q "4 per epoch" out'
+
+# Bad settings: exit 2, naming the field.
+jq '.budget = {"epochs": 3, "validations_per_epoch": 0}' base.json >bad0.json
+test_expect_code 2 "validations_per_epoch 0 is refused" suggest --db bad/s.db --config bad0.json
+test_expect_success "... naming budget.validations_per_epoch" 'grep -q "budget.validations_per_epoch: expected an integer 1..1000" err'
+jq '.budget = {"epochs": 3, "validations_per_epoch": 2.5}' base.json >bad1.json
+test_expect_code 2 "a fraction is refused" suggest --db bad/s.db --config bad1.json
+mkdir both
+jq '.budget = {"epochs": 3, "validations_per_epoch": 4} | .fixed.validate_every = 2' base.json >both.json
+suggest --db both/s.db --config both.json >both.line
+test_expect_code 2 "with validate_every 2 as well: train-trial refuses the pair" train-trial --db both/s.db --features tones.feat --threads 1 --quiet both.line
+test_expect_success "... saying why, and the trial is FAIL" 'grep -q "validations_per_epoch 4 with validate_every 2" err &&
+  [ "$(sqlite3 both/s.db "SELECT state FROM trials")" = FAIL ]'
+
+# Every ready study (kws-fast among them) is a valid config.
+test_expect_success "the ready studies in configs/studies all set up a study" '
+  for f in "$WS_ROOT"/configs/studies/*.json; do
+    suggest --db ready.db --config "$f" -n 0 >/dev/null 2>ready.err || { echo "$f: $(cat ready.err)" >&2; exit 1; }
+  done; [ "$(sqlite3 ready.db "SELECT count(*) FROM studies")" -ge 8 ]'
