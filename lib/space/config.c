@@ -72,6 +72,27 @@ static int check_budget(ws_config *c, const json_t *budget, const char *where, w
     return 0;
 }
 
+/* With several validations an epoch, what counts steps must agree with the epochs: hyperband's
+ * max_resource R is steps its survivors train, and a trial trains whole epochs, so R must fill
+ * them (Optuna would never prune past R); a fixed validate_every of several epochs is the
+ * opposite wish (train-trial also refuses a searched one). */
+static int check_steps(const ws_config *c, const char *where, ws_err *e)
+{
+    int k = c->validations_per_epoch;
+    if (k <= 1) return 0;
+    json_t *every = c->fixed ? json_object_get(c->fixed, "validate_every") : NULL;
+    if (json_is_integer(every) && json_integer_value(every) > 1)
+        return ws_err_set(e, WS_EINPUT, "%s: budget.validations_per_epoch %d with fixed.validate_every %lld: validate more "
+                          "than once an epoch or less, not both", where, k, (long long)json_integer_value(every));
+    const char *name = c->pruner ? json_string_value(json_object_get(c->pruner, "name")) : NULL;
+    json_t *r = c->pruner ? json_object_get(c->pruner, "max_resource") : NULL;
+    if (name && !strcmp(name, "hyperband") && json_is_integer(r) && json_integer_value(r) % k)
+        return ws_err_set(e, WS_EINPUT, "%s: pruner.max_resource %lld is not a whole number of epochs of %d steps "
+                          "(budget.validations_per_epoch): make it a multiple of %d", where,
+                          (long long)json_integer_value(r), k, k);
+    return 0;
+}
+
 int ws_budget_epochs(const json_t *budget, long number, long *epochs, ws_err *e)
 {
     *epochs = 0;
@@ -118,7 +139,7 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     if (c->sampler && !json_is_object(c->sampler)) return ws_err_set(e, WS_EINPUT, "%s: sampler: expected an object", where);
     if (c->pruner && !json_is_object(c->pruner)) return ws_err_set(e, WS_EINPUT, "%s: pruner: expected an object", where);
     if (c->fixed && !json_is_object(c->fixed)) return ws_err_set(e, WS_EINPUT, "%s: fixed: expected an object", where);
-    if (check_budget(c, c->budget, where, e)) return -1;
+    if (check_budget(c, c->budget, where, e) || check_steps(c, where, e)) return -1;
     json_t *hb = json_object_get(root, "heartbeat");
     if (hb) {
         static const char *const keys[] = {"interval_seconds", "grace_seconds", NULL};

@@ -342,8 +342,8 @@ static int check_loss(run_ctx *c, double loss, int epoch)
 }
 
 /* The batches [*b0, *b1) of part `part` of an epoch: the epoch's batches cut into c->per
- * runs as even as whole batches allow (an epoch of fewer batches than parts has empty ones,
- * so every trial reports the same steps). */
+ * runs as even as whole batches allow. An epoch of fewer batches than parts has empty ones,
+ * which keep their step number (epoch E still ends at step E * per) but report nothing. */
 static void part_batches(const run_ctx *c, int part, long *b0, long *b1)
 {
     long nb = (long)((c->n_train + (size_t)c->set.batch_size - 1) / (size_t)c->set.batch_size);
@@ -515,8 +515,10 @@ static int train(run_ctx *c, ws_err *e)
             int failed = train_part(c, epoch, part, e);
             c->t_train += ws_mono_s() - ts;   /* a part that failed (diverged, time limit) trained too */
             if (failed) return -1;
-            long step = ++c->steps_done;
+            long step = ++c->steps_done, b0, b1;
             if (c->per == 1 && (epoch + 1) % c->set.validate_every && epoch + 1 < c->set.epochs) continue;
+            part_batches(c, part, &b0, &b1);
+            if (b0 == b1) continue;   /* an empty part (fewer batches than parts): nothing new to validate */
             ts = ws_mono_s();
             json_t *m = validate(c, e);
             c->t_eval += ws_mono_s() - ts;

@@ -1,9 +1,9 @@
 # bin/report --db runs/kws-default/study.db --format json | jq -c -f share/jq/pruned-steps.jq
 # Reads the report's JSON (or its --format jsonl slurped with `jq -s`); says where each PRUNED
 # trial stopped: {"per_step": {"STEP": trials pruned there, ...}, "trials": [{"trial", "step",
-# "value"}, ...]}. step is the last step the trial reported (an epoch, for train-trial), value
-# its intermediate value there (null when it was NaN); a trial pruned before it reported anything
-# has step null. Result lines (trial-NNN.json) carry no intermediate values, hence the report.
+# "value"}, ...]}. step is the last step the trial reported (for train-trial an epoch, or 1/K of
+# one under the study's budget.validations_per_epoch K), value its intermediate value there
+# (null when it was NaN); a trial pruned before it reported anything has step null. Result lines (trial-NNN.json) carry no intermediate values, hence the report.
 def trials:
   if type == "object" and has("trials") then .trials
   elif type == "array" then .

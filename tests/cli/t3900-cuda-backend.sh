@@ -91,12 +91,13 @@ mkdir -p runs/e2 runs/c2
 suggest --db runs/e2.db --config c2.json >e2line
 suggest --db runs/c2.db --config c2.json >c2line
 test_expect_code 0 "two validations an epoch on the emulated device" "${emu_env[@]}" train-trial --device cuda --threads 1 \
-  --quiet --keep none --db runs/e2.db --features tones.feat --ckpt-dir runs/e2 e2line
-test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --quiet --keep none --db runs/c2.db \
+  --quiet --db runs/e2.db --features tones.feat --ckpt-dir runs/e2 e2line
+test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --quiet --db runs/c2.db \
   --features tones.feat --ckpt-dir runs/c2 c2line
 test_expect_success "... give the same six intermediate values, whose even steps are the once-an-epoch run's" '
   study_steps runs/e2.db >e2.ivs && study_steps runs/c2.db >c2.ivs && [ "$(wc -l <e2.ivs)" = 6 ] && cmp e2.ivs c2.ivs &&
   awk "\$1 % 2 == 0 { print \$2 }" e2.ivs >even && study_steps runs/e.db | cut -d" " -f2 >once && cmp even once'
+test_expect_success "... and the same best weights" 'cmp runs/e2/trial-0.ckpt runs/c2/trial-0.ckpt'
 suggest --db runs/e.db --config c.json >e1
 test_expect_code 0 "out of device memory ends the trial, not the sweep" env WS_CUDA_MEM_MIB=1 "${emu_env[@]}" \
   train-trial --device cuda --quiet --keep none --db runs/e.db --features tones.feat e1
