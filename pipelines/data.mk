@@ -82,8 +82,9 @@ endif
 $(FEATURES): $(DATA_STAMP) $(FEATURE_CONFIG) $(BIN)/featurize
 	@mkdir -p $(call ws_q,$(@D))
 	$(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) --out $(call ws_q,$@) $(call ws_q,$(DATA))
-	@printf '%s\n' $(call ws_q,$(abspath $(DATA))) $(call ws_q,$(abspath $(FEATURE_CONFIG))) >$(call ws_q,$(FEATURES_SOURCE).tmp) && \
-	  mv $(call ws_q,$(FEATURES_SOURCE).tmp) $(call ws_q,$(FEATURES_SOURCE))
+	@tmp=$(call ws_q,$(FEATURES_SOURCE)).tmp.$$$$; \
+	  printf '%s\n' $(call ws_q,$(abspath $(DATA))) $(call ws_q,$(abspath $(FEATURE_CONFIG))) >"$$tmp" && \
+	  mv "$$tmp" $(call ws_q,$(FEATURES_SOURCE)) || { rm -f "$$tmp"; exit 1; }
 
 features: $(FEATURES)
 

@@ -19,11 +19,24 @@ monitor_pid() {
   echo "$pid"
 }
 alive() { monitor_pid >/dev/null; }
+# One start or stop at a time: flock on monitor.lock; where the file system has no locks (flock
+# fails: Lustre without -o flock, some NFS), a directory, as mkdir is atomic there too (else two
+# trials could each start a monitor, and the one not in the pidfile would never be stopped).
+lockdir=$runs/monitor.lock.d
+lock() {
+  exec 9>"$runs/monitor.lock"
+  flock 9 2>/dev/null && return 0
+  local i
+  for i in $(seq 300); do
+    if mkdir "$lockdir" 2>/dev/null; then trap 'rmdir "$lockdir" 2>/dev/null' EXIT; return 0; fi
+    sleep 0.1
+  done
+  echo "monitor.sh: $lockdir held for 30 s (left by a killed run?); going on without it" >&2
+}
 case $cmd in
 start)
   db=$3 bin=$4 interval=$5
-  exec 9>"$runs/monitor.lock"
-  flock 9
+  lock
   alive || [ -e "$stopped" ] && exit 0
   # Samples go into SQLite study files only; with a PostgreSQL study, to monitor.jsonl alone.
   case $db in postgres*) dbarg=() ;; *) dbarg=(--db "$db") ;; esac
@@ -32,8 +45,7 @@ start)
   echo $! >"$pidfile"
   ;;
 stop)
-  exec 9>"$runs/monitor.lock"
-  flock 9
+  lock
   : >"$stopped"
   pid=$(monitor_pid) && kill "$pid" 2>/dev/null
   rm -f "$pidfile"

@@ -3,7 +3,8 @@
 # another process's is neither trusted nor killed; two make sweep in one RUNS train each trial
 # target once; make run again after a kill -9 of make alone (its trials live on) waits for those
 # trials instead of training their targets again; a trial killed right after its file was renamed
-# leaves no temporaries; on a file system without locks the trials run without one.
+# leaves no temporaries; on a file system without locks the trials run without one and the
+# monitor is started once (a lock directory); two makes featurizing one corpus at once both succeed.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -31,6 +32,21 @@ test_expect_success "... and stop stops it" '
 test_expect_success "stop with a stale monitor.pid leaves the process it names alone" '
   echo "$other" >m/monitor.pid && mon stop m && [ ! -e m/monitor.pid ] && sleep 0.3 && kill -0 "$other"'
 kill "$other" 2>/dev/null
+
+# Two makes making one feature cache at once (a new one, or one older than bin/featurize): both
+# succeed and the cache stays (each writes its .source through a temporary of its own).
+features_make() { make -s -C "$WS_ROOT" features BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/fresh/$1.feat"; }
+fm_pairs() {
+  local i failed=0
+  mkdir -p fresh
+  for i in 1 2 3 4 5 6; do
+    features_make f$i >fm$i-a.out 2>fm$i-a.err & features_make f$i >fm$i-b.out 2>fm$i-b.err &
+    wait %1 || failed=$((failed + 1)); wait %2 || failed=$((failed + 1))
+    featurize --describe "fresh/f$i.feat" >/dev/null 2>&1 || failed=$((failed + 1))
+  done
+  echo "$failed"
+}
+test_expect_success "two makes featurize one corpus at once, six times: all succeed, the caches stay" '[ "$(fm_pairs)" = 0 ]'
 
 # Two make sweep at once in one RUNS, trials long enough (~2 s) to overlap.
 tone_sweep_config c100.json tones-twice 100
@@ -94,3 +110,30 @@ test_expect_code 0 "a sweep where flock cannot lock" nolock_sweep rn c1n.json TR
 test_expect_success "... runs its trials, saying why there is no lock" '
   [ "$(count rn COMPLETE)" = 2 ] && [ -s rn/trial-000.json ] && [ -s rn/trial-001.json ] &&
   grep -q "trial-000.json: no lock on this file system (flock exit status 71)" err'
+# (a monitor still writing monitor.jsonl 5 s after the sweep was never stopped: SIGTERM ends one
+# within a sampling interval)
+monitors_of() { local p; for p in /proc/[0-9]*; do [ "$p/fd/1" -ef "$1" ] 2>/dev/null && { tr "\0" " " <"$p/cmdline"; echo; }; done; }
+test_expect_success "... and one gpu-monitor, locked by a directory, stopped with the sweep" '
+  for _ in $(seq 50); do [ -z "$(monitors_of rn/monitor.jsonl)" ] && break; sleep 0.1; done
+  [ -z "$(monitors_of rn/monitor.jsonl)" ] || { echo "left running: $(monitors_of rn/monitor.jsonl)" >&2; exit 1; }
+  [ ! -e rn/monitor.lock.d ] && [ ! -e rn/monitor.pid ]'
+# Two trials starting the monitor at the same moment, without locks, eight times over: each time
+# one monitor starts, and stop leaves none (a pidfile naming one of two never stopped the other).
+monitor_pairs() {
+  local i d k started=0 left=0
+  for i in 1 2 3 4 5 6 7 8; do
+    d=pair$i; mkdir -p "$d"
+    for k in 1 2; do PATH="$TMP/nolock:$PATH" bash "$WS_ROOT/pipelines/monitor.sh" start "$d" "$d/study.db" "$WS_BIN" 1 & done
+    wait
+    # (a monitor forked just now may not have its output set up yet)
+    for _ in $(seq 30); do [ -n "$(monitors_of "$d/monitor.jsonl")" ] && break; sleep 0.1; done
+    sleep 0.2
+    [ "$(monitors_of "$d/monitor.jsonl" | wc -l)" = 1 ] || started=$((started + 1))
+    PATH="$TMP/nolock:$PATH" bash "$WS_ROOT/pipelines/monitor.sh" stop "$d"
+    for _ in $(seq 50); do [ -z "$(monitors_of "$d/monitor.jsonl")" ] && break; sleep 0.1; done
+    [ -z "$(monitors_of "$d/monitor.jsonl")" ] || { left=$((left + 1)); monitors_of "$d/monitor.jsonl" >&2; }
+  done
+  echo "$started $left"
+}
+test_expect_success "two monitor starts at once without locks: one monitor each time, none left after stop" '
+  [ "$(monitor_pairs)" = "0 0" ]'
