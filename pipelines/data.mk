@@ -14,6 +14,12 @@
 # value they hand to a command; defined here, in the first of them that make reads.
 ws_q = '$(subst ','\'',$(1))'
 
+# $(call ws_write,COMMAND[,FILE]): COMMAND's output into FILE (default the target) through a
+# temporary file of this process's own, so that two makes that write it at once (the report of
+# one RUNS, the .source of one cache) each rename a whole file, and neither renames the other's
+# away (nor, failing, deletes its file).
+ws_write = tmp=$(call ws_q,$(or $(2),$@)).tmp.$$$$; $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$(or $(2),$@)) || { rm -f "$$tmp"; exit 1; }
+
 # The pipeline goals check their variables when make reads the makefiles (pipelines/check-vars.sh
 # KIND NAME VALUE...): a bad one stops make with a message naming it (exit status 2) before
 # anything runs. Other goals (all, check, ...) never look at them. Only once the packages are in
@@ -82,9 +88,7 @@ endif
 $(FEATURES): $(DATA_STAMP) $(FEATURE_CONFIG) $(BIN)/featurize
 	@mkdir -p $(call ws_q,$(@D))
 	$(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) --out $(call ws_q,$@) $(call ws_q,$(DATA))
-	@tmp=$(call ws_q,$(FEATURES_SOURCE)).tmp.$$$$; \
-	  printf '%s\n' $(call ws_q,$(abspath $(DATA))) $(call ws_q,$(abspath $(FEATURE_CONFIG))) >"$$tmp" && \
-	  mv "$$tmp" $(call ws_q,$(FEATURES_SOURCE)) || { rm -f "$$tmp"; exit 1; }
+	@$(call ws_write,printf '%s\n' $(call ws_q,$(abspath $(DATA))) $(call ws_q,$(abspath $(FEATURE_CONFIG))),$(FEATURES_SOURCE))
 
 features: $(FEATURES)
 

@@ -65,11 +65,6 @@ $(RUNS)/.dir:
 sweep-begin:
 	@bash pipelines/monitor.sh clear $(call ws_q,$(RUNS))
 
-# $(call ws_write,COMMAND): COMMAND's output into the target through a temporary file of this
-# process's own, so that two makes of one RUNS that write the report at once each rename a whole
-# file, and neither renames the other's away (nor, failing, deletes its report).
-ws_write = tmp=$(call ws_q,$@).tmp.$$$$; $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$@) || { rm -f "$$tmp"; exit 1; }
-
 $(RUNS)/report.json: $(TRIAL_FILES)
 	@bash pipelines/monitor.sh stop $(call ws_q,$(RUNS))
 	$(call ws_write,$(SWEEP_REPORT) --format json)

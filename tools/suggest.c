@@ -268,7 +268,7 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     if (ws_budget_epochs(c->cfg.budget, number, &epochs, e)) goto fail;
     long hb = ws_pruner_step_budget(&c->pruner, &h, number);   /* hyperband's own budget wins */
     long per = c->cfg.validations_per_epoch;
-    if (hb > 0) epochs = (hb + per - 1) / per;   /* its steps are validations: enough epochs to reach R */
+    if (hb > 0) epochs = hb / per;   /* its steps are validations; config.c has R a whole number of epochs */
     if (ws_store_commit(c->store, e)) goto out;
     *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
     ws_trial_list_free(&hist);

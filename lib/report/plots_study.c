@@ -179,7 +179,7 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     const ws_trial_list *l = s->trials;
     /* a step is an epoch, or a part of one under budget.validations_per_epoch */
     char desc[160], xlabel[48];
-    int per = s->steps_per_epoch > 1 ? s->steps_per_epoch : 1;
+    int per = s->steps_per_epoch;
     if (per == 1) snprintf(xlabel, sizeof xlabel, "step (epoch)");
     else snprintf(xlabel, sizeof xlabel, "step (1/%d epoch)", per);
     snprintf(desc, sizeof desc, "Intermediate values (%d per epoch) of every trial; pruned trials end with a cross "

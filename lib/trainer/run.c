@@ -59,7 +59,7 @@ typedef struct {
     ws_state state;
     char reason[320];
     int per;                        /* validations an epoch (budget.validations_per_epoch) */
-    int has_best, has_stop_ref, validations;
+    int has_best, has_stop_ref;     /* has_best: a validation has been made (the first sets it) */
     long steps_done, best_step;     /* parts of an epoch trained; the step of the best validation */
     double best_value, last_value, last_loss;
     double stop_ref;                /* early stopping's reference: moves only by more than min_delta */
@@ -178,7 +178,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     /* params NULL (a line without them): the fixed settings alone */
     if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e) || check_params(c, params, e))
         return -1;
-    c->per = c->cfg.validations_per_epoch > 1 ? c->cfg.validations_per_epoch : 1;
+    c->per = c->cfg.validations_per_epoch;
     if (c->per > 1 && c->set.validate_every > 1)
         return ws_err_set(e, WS_EINPUT, "study config: budget.validations_per_epoch %d with validate_every %d: validate "
                           "more than once an epoch or less, not both", c->per, c->set.validate_every);
@@ -467,7 +467,6 @@ static int after_validation(run_ctx *c, long step, json_t *metrics, int *stale, 
     stats_publish(c);
     double v = json_number_value(json_object_get(metrics, c->objective));
     c->last_value = v;
-    c->validations++;
     json_decref(c->last_metrics);
     c->last_metrics = json_incref(metrics);
     /* Early stopping as Lightning's EarlyStopping: an improvement counts only when it beats the
@@ -542,6 +541,13 @@ static int train(run_ctx *c, ws_err *e)
 
 /* --- finishing ------------------------------------------------------------------------------------ */
 
+/* A trial has a value unless it failed: COMPLETE has its best validation's, PRUNED its last's;
+ * either needs one validation (the first sets has_best). */
+static int has_value_of(const run_ctx *c)
+{
+    return c->state != WS_FAIL && c->has_best;
+}
+
 /* Optuna's constraint values (feasible iff <= 0) from the metrics of the validation whose value
  * the trial gets: the best one of a COMPLETE trial, the last one of a PRUNED trial. As Optuna
  * (_process_constraints_after_trial), none for a FAIL trial. */
@@ -563,7 +569,7 @@ static json_t *constraint_values(run_ctx *c)
 static int finish(run_ctx *c, ws_err *e)
 {
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
-    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->validations > 0);
+    int has_value = has_value_of(c);
     json_t *cons = constraint_values(c), *why = c->reason[0] ? json_string(c->reason) : NULL;
     /* the time breakdown, for report's timeline and where-the-time-goes plot */
     json_t *secs = json_pack("{s:f,s:f,s:f,s:f,s:i}", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
@@ -624,7 +630,7 @@ json_t *trainer_epochs_json(long steps, int per)
 static json_t *result_line(run_ctx *c)
 {
     double total = ws_mono_s() - c->o->t_process_start;
-    int has_value = c->state != WS_FAIL && (c->state == WS_COMPLETE ? c->has_best : c->validations > 0);
+    int has_value = has_value_of(c);
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
     return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
                      "state", ws_state_name(c->state), "value", has_value ? ws_json_number(value) : json_null(),
