@@ -39,7 +39,8 @@ static void usage(void)
            "                     instead of sampling, all or none; later suggests claim them first\n"
            "  --grace SECONDS    fail RUNNING trials silent for longer (default: the config's\n"
            "                     heartbeat.grace_seconds, 120)\n"
-           "  --force            replace the config kept in an existing study by CONFIG\n"
+           "  --force            replace the config kept in an existing study by CONFIG (not with\n"
+           "                     another budget.validations_per_epoch once it has trials)\n"
            "  --pid PID          record PID (and this host) as the process running the new trials,\n"
            "                     so --reap can tell when it is gone (train-trial records its own)\n"
            "  --tag TAG          record TAG on the new trials (the pipeline's target name), so\n"
@@ -98,6 +99,27 @@ static const json_t *params_of(const json_t *j)
     return p ? p : j;
 }
 
+/* --force may replace a config, but not the length of a step once trials have reported: the
+ * pruner compares trials at equal steps, and steps of 1/K epoch (budget.validations_per_epoch)
+ * under another K would meet steps of another length. */
+static int check_step_unit(suggest_ctx *c, json_t *kept, ws_err *e)
+{
+    ws_config old;
+    if (ws_config_parse(&old, kept, "study config", e)) return -1;
+    int k = old.validations_per_epoch;
+    ws_config_release(&old);
+    if (k == c->cfg.validations_per_epoch) return 0;
+    ws_trial_list l = {0};
+    if (ws_store_trials_load(c->store, &c->study, 0, &l, e)) return -1;
+    size_t n = l.n;
+    ws_trial_list_free(&l);
+    if (!n) return 0;
+    return ws_err_set(e, WS_EINPUT, "%s: study '%s': budget.validations_per_epoch: its %zu trial%s report%s %d step%s an "
+                      "epoch; a config with %d would mix steps of two lengths in the pruner (start a new study)",
+                      ws_store_path(c->store), c->cfg.study, n, n == 1 ? "" : "s", n == 1 ? "s" : "", k,
+                      k == 1 ? "" : "s", c->cfg.validations_per_epoch);
+}
+
 /* Creates or checks the study and settles the study seed (one transaction). */
 static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, ws_err *e)
 {
@@ -109,12 +131,15 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     char *a = kept ? ws_json_canonical(kept) : NULL, *b = ws_json_canonical(c->cfg.root);
     int differs = kept && (!a || !b || strcmp(a, b));
     free(a); free(b);
-    json_decref(kept);
     if (differs && !force) {
+        json_decref(kept);
         ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config (use --force to replace it)",
                    ws_store_path(c->store), c->cfg.study);
         goto fail;
     }
+    int rc = differs ? check_step_unit(c, kept, e) : 0;
+    json_decref(kept);
+    if (rc) goto fail;
     if ((!kept || differs) && ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_CONFIG, c->cfg.root, e)) goto fail;
     json_t *stored_seed = NULL;
     if (ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_SEED, &stored_seed, e)) goto fail;

@@ -80,6 +80,21 @@ test_expect_success "... saying so" 'grep -q "pruner.max_resource 6 is not a who
 test_expect_code 0 "report --format html of the four-a-epoch study" report --db four/s.db --format html
 test_expect_success "... its learning curves count steps in quarters of an epoch" 'grep -q "step (1/4 epoch)" out && grep -q "4 per epoch" out'
 
+# --force replaces a config, but not the length of a step once trials have reported one.
+jq '.budget.validations_per_epoch = 2' four.json >four2.json
+test_expect_code 2 "suggest --force with another validations_per_epoch on a study with trials is refused" \
+  suggest --db four/s.db --config four2.json --force
+test_expect_success "... saying why, and the kept config is the old one" '
+  grep -q "budget.validations_per_epoch: its 1 trial reports 4 steps an epoch; a config with 2 would mix" err &&
+  [ "$(sqlite3 four/s.db "SELECT count(*) FROM trials")" = 1 ] &&
+  sqlite3 four/s.db "SELECT value_json FROM study_system_attributes WHERE key = '"'"'wakesweep:config'"'"'" |
+    jq -e ".budget.validations_per_epoch == 4" >/dev/null'
+jq '.budget.epochs = 4' four.json >four-e4.json
+test_expect_code 0 "... while --force with the same validations_per_epoch replaces it" suggest --db four/s.db --config four-e4.json --force -n 0
+mkdir empty
+suggest --db empty/s.db --config four.json -n 0 >/dev/null
+test_expect_code 0 "... as it does on a study without trials" suggest --db empty/s.db --config four2.json --force -n 0
+
 # Bad settings: exit 2, naming the field.
 jq '.budget = {"epochs": 3, "validations_per_epoch": 0}' base.json >bad0.json
 test_expect_code 2 "validations_per_epoch 0 is refused" suggest --db bad/s.db --config bad0.json
