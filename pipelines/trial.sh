@@ -94,6 +94,14 @@ elif [ "$rc" -eq 2 ]; then
   # Bad input (the trial line, the cache): every trial would meet it, so the sweep stops here
   # with train-trial's message; the trial is already FAIL in the study.
   exit 2
+elif [ "$rc" -eq 126 ] || [ "$rc" -eq 127 ]; then
+  # train-trial could not be run at all (the shell's "not found" and "cannot execute": a build
+  # relinking bin/ at this moment, a BIN that lacks it): nothing of the trial ran, and this
+  # target stays unmade, as when a launcher cannot start a trial: the other trials go on and
+  # the next make sweep runs it again. The trial stays RUNNING under this script's pid, gone
+  # once it exits, so the next suggest --reap fails it and queues its params again, as for a
+  # trial whose sweep was killed (failing it here would make it this target's result).
+  exit "$rc"
 elif [ "$rc" -ne 0 ]; then
   # A crash, an out-of-memory kill: this trial is over and FAIL, as in Optuna when the objective
   # raises; the other trials go on. The trial file holds tell's result line, or the study's

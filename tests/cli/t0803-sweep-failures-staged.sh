@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The sweep when trials go wrong, STUDY, and make staged, on the tiny tone corpus (1 epoch):
 # a train-trial killed by SIGKILL (as the OOM killer does) ends its trial FAIL and the other
-# trials and the report go on; a launcher that cannot start one trial leaves that trial to the
-# next make sweep; bad input (exit 2) stops the sweep and its monitor; STUDY names the study, so
-# two sweeps of one config share a study file as two studies; make staged runs both stages,
-# fixes stage 1's best into stage 2 and writes one report of both.
+# trials and the report go on; a launcher that cannot start one trial, or a train-trial that
+# cannot be run (exit 127), leaves that trial to the next make sweep; bad input (exit 2) stops
+# the sweep and its monitor; STUDY names the study, so two sweeps of one config share a study
+# file as two studies; make staged runs both stages, fixes stage 1's best into stage 2 and
+# writes one report of both.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -66,6 +67,18 @@ test_expect_success "... three trial files, a report of three trials" '
   [ "$(ls l/trial-*.json | wc -l)" = 3 ] && [ ! -e l/trial-002.json ] && [ "$(jq .n_trials l/report.json)" = 3 ]'
 test_expect_success "... the next make sweep runs the missing trial and remakes the report" '
   sweep l c1.json >l2.out 2>l2.err && [ "$(ls l/trial-*.json | wc -l)" = 4 ] && [ "$(jq .states.COMPLETE l/report.json)" = 4 ]'
+
+test_expect_success "a train-trial that cannot be run (exit 127, not found): make ends 0, saying so" '
+  EXIT_TRIAL=1 EXIT_CODE=127 sweep n c1.json LAUNCH="$TMP/launch.sh" >n.out 2>n.err &&
+  grep -q "trial-001.json: the trial command failed (exit status 127)" n.err'
+test_expect_success "... its target unmade; the trial failed by a later suggest --reap and queued again" '
+  [ "$(ls n/trial-*.json | wc -l)" = 3 ] && ! grep -q "\"trial\":1," n/trial-*.json &&
+  [ "$(sqlite3 n/study.db "SELECT state FROM trials WHERE number = 1")" = FAIL ] &&
+  sqlite3 n/study.db "SELECT value_json FROM trial_system_attributes a JOIN trials t USING (trial_id)
+    WHERE a.key = \"failed_trial\"" | grep -qx 1'
+test_expect_success "... the next make sweep makes it: four trial files, all COMPLETE" '
+  sweep n c1.json >n2.out 2>n2.err && [ "$(ls n/trial-*.json | wc -l)" = 4 ] &&
+  [ "$(cat n/trial-*.json | jq -r .state | sort | uniq -c | tr -s " ")" = " 4 COMPLETE" ]'
 
 test_expect_success "bad input (train-trial exit 2) stops the sweep with status 2 and its monitor" '
   ! EXIT_TRIAL=0 EXIT_CODE=2 sweep b c1.json LAUNCH="$TMP/launch.sh" >b.out 2>b.err && grep -q "shim: bad input" b.err &&
