@@ -131,13 +131,12 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     char *a = kept ? ws_json_canonical(kept) : NULL, *b = ws_json_canonical(c->cfg.root);
     int differs = kept && (!a || !b || strcmp(a, b));
     free(a); free(b);
-    if (differs && !force) {
-        json_decref(kept);
-        ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config (use --force to replace it)",
-                   ws_store_path(c->store), c->cfg.study);
-        goto fail;
-    }
-    int rc = differs ? check_step_unit(c, kept, e) : 0;
+    int rc = 0;
+    if (differs && !force)
+        rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config (use --force to replace it)",
+                        ws_store_path(c->store), c->cfg.study);
+    else if (differs)
+        rc = check_step_unit(c, kept, e);
     json_decref(kept);
     if (rc) goto fail;
     if ((!kept || differs) && ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_CONFIG, c->cfg.root, e)) goto fail;
@@ -153,7 +152,7 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     }
     if (!stored_seed) {
         json_t *j = json_integer((json_int_t)c->seed);
-        int rc = ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_SEED, j, e);
+        rc = ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_SEED, j, e);
         json_decref(j);
         if (rc) goto fail;
     }
