@@ -59,7 +59,9 @@ test_expect_success "CONFIG, DB and STUDY with a space and a ' work" '
   sweep q CONFIG="$TMP/odd dir/it'\''s/c 1.json" DB="$TMP/odd dir/it'\''s/s 1.db" STUDY="bob'\''s study" >q.out 2>q.err &&
   [ "$(cat q/trial-*.json | jq -r .study | sort -u)" = "bob'\''s study" ] &&
   [ "$(sqlite3 "odd dir/it'\''s/s 1.db" "SELECT count(*) FROM trials WHERE state = \"COMPLETE\"")" = 2 ] &&
-  [ "$(jq -r .study q/report.json)" = "bob'\''s study" ] && [ -s q/report.html ]'
+  [ "$(jq -r .study q/report.json)" = "bob'\''s study" ] && [ -s q/report.html ] ||
+  { echo "trials: $(sqlite3 "odd dir/it'\''s/s 1.db" "SELECT number || \" \" || state FROM trials" | tr "\n" " ")"
+    echo "sweep stderr: $(tail -c 250 q.err)"; false; } >&2'
 printf '%s\n' "'runs/bob'\\''s/trial-000.json'" >want-target   # as the shell reads: runs/bob's/trial-000.json
 test_expect_success "a STUDY with a ' and no space names the default RUNS, quoted" '
   mk -n sweep STUDY="bob'\''s" CONFIG="$TMP/c.json" >n.out 2>n.err && grep -qF -f want-target n.out'
