@@ -74,7 +74,7 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
         x->open = !isfinite(t->t_complete);
         /* a RUNNING trial: up to its last heartbeat, as far as it is known to have got */
         double beat = a->util.trial_beat ? a->util.trial_beat[i] : NAN;
-        x->t1 = !x->open ? t->t_complete : isfinite(beat) ? beat : x->t0;
+        x->t1 = !x->open ? ws_trial_end(t, beat) : isfinite(beat) ? beat : x->t0;
         if (!(x->t1 >= x->t0)) x->t1 = x->t0;
         first = isnan(first) ? x->t0 : fmin(first, x->t0);
         last = isnan(last) ? x->t1 : fmax(last, x->t1);

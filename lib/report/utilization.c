@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "gpu/samples_db.h"
 #include "store/sqlite_read.h"
+#include "store/store.h"
 
 typedef struct {
     sqlite3 *db;
@@ -25,13 +26,15 @@ static int sql_fail(conn *c, const char *what)
  * datetimes read as clock.h reads them (ws_epoch, registered below), not by their text, which
  * is local time and out of order in the hour repeated when DST ends. */
 #define WINDOW_LO "(SELECT min(ws_epoch(datetime_start)) FROM trials WHERE study_id = ?1)"
-#define WINDOW_HI "(SELECT CASE WHEN count(*) > count(datetime_complete) THEN 1e300 ELSE max(ws_epoch(datetime_complete)) END" \
+/* A trial's window ends where ws_trial_end says (ws_trial_end(trial_id), registered below), and
+ * is open (NULL) while it runs. */
+#define WINDOW_HI "(SELECT CASE WHEN count(*) > count(ws_trial_end(trial_id)) THEN 1e300 ELSE max(ws_trial_end(trial_id)) END" \
                   " FROM trials WHERE study_id = ?1 AND datetime_start IS NOT NULL)"
 
 static const char per_trial_sql[] =
     "SELECT tr.number, avg(s.util), count(s.util) FROM trials tr JOIN " GPU_SAMPLES_TABLE " s"
     " ON s.kind = 'device' AND s.t >= ws_epoch(tr.datetime_start)"
-    " AND s.t <= coalesce(ws_epoch(tr.datetime_complete), 1e300)"
+    " AND s.t <= coalesce(ws_trial_end(tr.trial_id), 1e300)"
     " WHERE tr.study_id = ?1 GROUP BY tr.trial_id";
 static const char sweep_sql[] =
     "SELECT avg(util), count(DISTINCT sample) FROM " GPU_SAMPLES_TABLE
@@ -53,6 +56,44 @@ static void sql_epoch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     if (isnan(t)) sqlite3_result_null(ctx);
     else sqlite3_result_double(ctx, t);
 }
+
+/* See utilization.h: one rule for the time layout (analysis.c) and the windows here. */
+double ws_trial_end(const ws_trial *t, double beat)
+{
+    if (!isfinite(t->t_complete)) return NAN;
+    if (t->state == WS_FAIL && isfinite(beat) && json_is_true(json_object_get(t->system_attrs, WS_ATTR_DIED)))
+        return fmax(t->t_start, fmin(t->t_complete, beat));   /* fmax: a start of NaN is ignored */
+    return t->t_complete;
+}
+
+/* The end of every trial's window by trial id, for ws_trial_end(trial_id) in the queries. */
+typedef struct {
+    int64_t id;
+    double end;
+} trial_end;
+typedef struct {
+    trial_end *v;
+    size_t n;
+} trial_ends;
+
+static int cmp_trial_end(const void *pa, const void *pb)
+{
+    int64_t a = ((const trial_end *)pa)->id, b = ((const trial_end *)pb)->id;
+    return (a > b) - (a < b);
+}
+
+/* ws_trial_end(trial_id): the window's end in epoch seconds; NULL while the trial runs, and for a
+ * trial the report did not load (one created since): open, as a running one. */
+static void sql_trial_end(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const trial_ends *ends = sqlite3_user_data(ctx);
+    trial_end key = {sqlite3_value_int64(argv[0]), 0};
+    const trial_end *hit = ends->n ? bsearch(&key, ends->v, ends->n, sizeof *ends->v, cmp_trial_end) : NULL;
+    if (!hit || isnan(hit->end)) sqlite3_result_null(ctx);
+    else sqlite3_result_double(ctx, hit->end);
+}
+
 static const char beat_sql[] =
     "SELECT h.trial_id, h.heartbeat FROM trial_heartbeats h JOIN trials t ON t.trial_id = h.trial_id"
     " WHERE t.study_id = ?1";
@@ -235,6 +276,14 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_epoch, NULL, NULL);
     load_ctx ctx = {u, trials, NULL, NULL, 0, 0};
     int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
+    trial_ends ends = {malloc(n * sizeof *ends.v), trials->n};
+    if (!rc && !ends.v) rc = ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
+    if (!rc) {
+        for (size_t i = 0; i < trials->n; i++)
+            ends.v[i] = (trial_end){trials->v[i].trial_id, ws_trial_end(&trials->v[i], u->trial_beat[i])};
+        qsort(ends.v, ends.n, sizeof *ends.v, cmp_trial_end);
+        sqlite3_create_function(c.db, "ws_trial_end", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &ends, sql_trial_end, NULL, NULL);
+    }
     if (!rc && u->present)
         rc = query(&c, per_trial_sql, study_id, per_trial_row, &ctx, "utilization per trial")
              || query(&c, process_sql, study_id, process_row, &ctx, "trial processes")
@@ -245,6 +294,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     free(ctx.st);
     free(ctx.sv);
     sqlite3_close(c.db);
+    free(ends.v);
     if (rc) { ws_utilization_release(u); return -1; }
     return 0;
 }

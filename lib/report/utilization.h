@@ -3,11 +3,11 @@
  * lib/gpu/samples_db.h for its schema and the queries used here). Read-only: the file is opened
  * with SQLITE_OPEN_READONLY beside the store's own connection.
  *
- *   per trial: mean `util` of the device rows whose datetime lies in [datetime_start,
- *              datetime_complete] (a RUNNING trial: up to the last sample), and of its own
+ *   per trial: mean `util` of the device rows whose datetime lies in [datetime_start, its end]
+ *              (ws_trial_end; a RUNNING trial: up to the last sample), and of its own
  *              processes (rows tied to its trial_id) the mean CPU % of one core and the largest RSS;
  *   the sweep: mean `util` of the device rows from the first trial's start to the last
- *              trial's completion (to the last sample while a trial is RUNNING);
+ *              trial's end (to the last sample while a trial is RUNNING);
  *   the series: the device rows of that window averaged per sample, then into at most
  *              WS_UTIL_POINTS equal time buckets, for the plot.
  * Also each trial's last heartbeat (Optuna's trial_heartbeats), which tells how far a RUNNING
@@ -39,6 +39,11 @@ typedef struct {
 int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id, const ws_trial_list *trials,
                         ws_err *e);
 void ws_utilization_release(ws_utilization *u);
+/* When trial t stopped running (epoch s): its datetime_complete; for a trial failed by another
+ * process once its own had stopped (WS_ATTR_DIED: reaped, or stale), its last heartbeat `beat`
+ * where known and earlier, as the next make sweep may find it dead hours later. NaN while it
+ * runs. */
+double ws_trial_end(const ws_trial *t, double beat);
 /* "GPU" for nvml samples, "CPU" for /proc ones, "" for none. */
 const char *ws_utilization_what(const ws_utilization *u);
 

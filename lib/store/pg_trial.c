@@ -213,9 +213,7 @@ int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t 
         const char *pu[] = {now, PQgetvalue(r, i, 0)};
         ok = !ws_pg_run(s, "UPDATE trials SET state = 'FAIL', datetime_complete = $1 WHERE trial_id = $2", 2, pu,
                         "fail stale trial", e);
-        json_t *why = json_string("heartbeat older than the grace period");
-        ok = ok && !ws_pg_trial_attr_set(s, strtoll(PQgetvalue(r, i, 0), NULL, 10), 1, WS_ATTR_REASON, why, e);
-        json_decref(why);
+        ok = ok && !ws_store_trial_mark_died(s, strtoll(PQgetvalue(r, i, 0), NULL, 10), WS_REASON_STALE, e);
         if (ok) json_array_append_new(list, json_integer(strtol(PQgetvalue(r, i, 1), NULL, 10)));
     }
     PQclear(r);

@@ -247,9 +247,7 @@ int ws_sqlite_fail_stale(ws_store *s, const ws_study *study, double grace_s, jso
         if (!ok) break;
         sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, ids[i]);
-        json_t *why = json_string("heartbeat older than the grace period");
-        ok = !ws_sql_run(s, st, "fail stale trial", e) && !ws_sqlite_trial_attr_set(s, ids[i], 1, WS_ATTR_REASON, why, e);
-        json_decref(why);
+        ok = !ws_sql_run(s, st, "fail stale trial", e) && !ws_store_trial_mark_died(s, ids[i], WS_REASON_STALE, e);
     }
     free(ids);
     if (!ok) { json_decref(list); return -1; }

@@ -143,6 +143,17 @@ int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const cha
     return s->ops->trial_attr_set(s, trial_id, system, key, value, e);
 }
 
+int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_err *e)
+{
+    json_t *reason = json_string(why), *yes = json_true();
+    int rc = !reason ? ws_err_set(e, WS_ENOMEM, "out of memory")
+                     : ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_REASON, reason, e)
+                           || ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_DIED, yes, e);
+    json_decref(reason);
+    json_decref(yes);
+    return rc ? -1 : 0;
+}
+
 int ws_store_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e)
 {
     return s->ops->fail_stale(s, st, grace_s, failed, e);

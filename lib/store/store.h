@@ -92,6 +92,9 @@ int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const d
 int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e);
 int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
+/* For a trial another process has just failed because its own had stopped (its pid gone, its
+ * heartbeat past the grace): the reason, and WS_ATTR_DIED. */
+int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_err *e);
 /* Marks FAIL every RUNNING trial of the study whose heartbeat is older than grace_s seconds
  * (trials that never beat are left alone, as in Optuna). Returns their numbers in *failed
  * (a JSON array; may be NULL). In a transaction. */
@@ -116,8 +119,12 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
 #define WS_ATTR_PID "wakesweep:pid"          /* trial: pid of the process running it */
 #define WS_ATTR_TAG "wakesweep:tag"          /* trial: the pipeline target that ran it (suggest --tag) */
 #define WS_ATTR_REQUEUED "wakesweep:requeued" /* trial: failed because its process died, queued again */
+#define WS_ATTR_DIED "wakesweep:died"        /* trial: failed by another process once its own had stopped
+                                                (reaped, or stale): it ran until its last heartbeat, not
+                                                until its datetime_complete, when it was found dead */
 #define WS_ATTR_NORMALIZE "wakesweep:normalize:" /* study, + cache checksum and transform: the
                                                      features' standardization, computed once */
+#define WS_REASON_STALE "heartbeat older than the grace period" /* WS_ATTR_REASON of a stale trial */
 #define WS_ATTR_CONSTRAINTS "constraints"    /* trial: Optuna's constraint values, feasible iff all <= 0 */
 
 /* The study's config as suggest stored it; *found = 0 (and c zeroed) for a study created

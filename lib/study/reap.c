@@ -1,5 +1,6 @@
 /* reap.c — failing and retrying trials whose process died (see reap.h). */
 #include "study/reap.h"
+#include <stdio.h>
 #include <string.h>
 #include "core/proc.h"
 #include "store/trial_json.h"
@@ -36,13 +37,12 @@ int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
         if (t->state != WS_RUNNING || !host || strcmp(host, ws_hostname()) || !json_is_integer(pid)
             || !ws_process_gone(json_integer_value(pid)))
             continue;
-        json_t *why = json_sprintf("process %lld on %s is gone", (long long)json_integer_value(pid), host);
+        char why[320];
+        snprintf(why, sizeof why, "process %lld on %s is gone", (long long)json_integer_value(pid), host);
         json_t *yes = json_true();
-        int rc = ws_store_trial_finish(s, t->trial_id, WS_FAIL, NULL, e)
-                 || ws_store_trial_attr_set(s, t->trial_id, 1, WS_ATTR_REASON, why, e)
+        int rc = ws_store_trial_finish(s, t->trial_id, WS_FAIL, NULL, e) || ws_store_trial_mark_died(s, t->trial_id, why, e)
                  || ws_store_trial_attr_set(s, t->trial_id, 1, WS_ATTR_REQUEUED, yes, e) || retry(s, st, t, e);
         json_decref(yes);
-        json_decref(why);
         if (rc) goto fail;
         json_array_append_new(list, json_integer(t->number));
     }

@@ -21,8 +21,9 @@ sleep 2.2   # heartbeats are whole seconds: stale 1 to 2 s after the last one
 test_expect_code 0 "after the grace period the next suggest goes on" suggest --db "$DB" --config c.json
 test_expect_success "... and has marked the silent trials FAIL" '
   [ "$(dbq "$DB" "SELECT number, state FROM trials ORDER BY number" | tr "\n" " ")" = "0|FAIL 1|FAIL 2|RUNNING " ] && grep -q "trial 0: heartbeat older than 1s, marked FAIL" err'
-test_expect_success "... with the reason recorded" '
-  dbq "$DB" "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=0 AND key='"'wakesweep:reason'"'" | grep -q heartbeat'
+test_expect_success "... with the reason recorded, and that it died (the report ends it at its last heartbeat)" '
+  dbq "$DB" "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=0 AND key='"'wakesweep:reason'"'" | grep -q heartbeat &&
+  [ "$(dbq "$DB" "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=0 AND key='"'wakesweep:died'"'")" = true ]'
 test_expect_success "its intermediate value survived" '[ "$(dbq "$DB" "SELECT count(*) FROM trial_intermediate_values")" = 1 ]'
 test_expect_success "integrity_check ok" '[ "$(db_integrity "$DB")" = ok ]'
 sleep 2.2

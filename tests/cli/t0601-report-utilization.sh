@@ -59,3 +59,24 @@ test_expect_success "... says so" '
 sqlite3 bare.db "CREATE TABLE wakesweep_gpu_samples (x INTEGER)"
 test_expect_code 0 "an unreadable samples table is a warning, not an error" report --db bare.db --format json
 test_expect_success "... on stderr and in the note" 'grep -q "^report: cannot read gpu-monitor.s samples" err && jq -r .utilization.note out | grep -q "^cannot read"'
+
+# Trial 2 failed at 600 s by another process (a make sweep resumed long after a kill found its
+# process gone): it ran until its last heartbeat (50 s), not until then: the time and the
+# windows are the running trial's above. Without the mark (failed by its own process, or by a
+# wakesweep before the mark) it ran until its datetime_complete.
+died() {  # FILE [died]: trial 2 FAIL at 600 s, marked died when asked
+  cp s.db "$1"
+  sqlite3 "$1" "UPDATE trials SET state = 'FAIL', datetime_complete = '2026-03-01 00:10:00.000000' WHERE number = 2;
+    ${2:+INSERT INTO trial_system_attributes (trial_id, key, value_json) SELECT trial_id, 'wakesweep:died', 'true' FROM trials WHERE number = 2;}"
+}
+died dead.db died && died failed.db
+test_expect_code 0 "a trial found dead" report --db dead.db --format json
+test_expect_success "... ran until its last heartbeat: the same time and windows as while it ran" '
+  [ "$(jq -c "[.time.slots, .time.wall_s, .time.busy_s, .time.idle_s]" out)" = "[2,40,35,45]" ] &&
+  [ "$(jq -c "[.trials[] | select(.trial == 2) | .util_mean][0]" out)" = 45 ] &&
+  [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples]" out)" = "[30,41]" ]'
+test_expect_code 0 "a trial failed without the mark" report --db failed.db --format json
+test_expect_success "... ran until its datetime_complete" '
+  [ "$(jq -c "[.time.slots, .time.wall_s, .time.busy_s, .time.idle_s]" out)" = "[2,590,585,595]" ] &&
+  [ "$(jq -c "[.trials[] | select(.trial == 2) | .util_mean][0]" out)" = 50 ] &&
+  [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples]" out)" = "[35,51]" ]'

@@ -47,9 +47,10 @@ test_expect_success "the sweep run again completes" 'sweep r2 400 >resume.out 2>
 test_expect_success "four trial files, distinct trials, all finished" '
   [ "$(ls r2/trial-*.json | wc -l)" = 4 ] && [ "$(cat r2/trial-*.json | jq .trial | sort -u | wc -l)" = 4 ] &&
   [ "$(cat r2/trial-*.json | jq -r .state | sort -u)" = COMPLETE ]'
-test_expect_success "the interrupted trials are FAIL (process gone) and were retried with their params" '
+test_expect_success "the interrupted trials are FAIL (process gone, marked died) and were retried with their params" '
   [ "$(sqlite3 r2/study.db "SELECT count(*) FROM trials WHERE state=\"FAIL\"")" = "$running" ] &&
   [ "$(sqlite3 r2/study.db "SELECT count(*) FROM trial_system_attributes WHERE key=\"failed_trial\"")" = "$running" ] &&
+  [ "$(sqlite3 r2/study.db "SELECT count(*) FROM trial_system_attributes WHERE key=\"wakesweep:died\" AND value_json=\"true\"")" = "$running" ] &&
   [ "$(sqlite3 r2/study.db "SELECT count(*) FROM trials WHERE state IN (\"RUNNING\",\"WAITING\")")" = 0 ]'
 test_expect_success "no trial ran twice to completion; 4 COMPLETE in the study" '
   [ "$(sqlite3 r2/study.db "SELECT count(*) FROM trials WHERE state=\"COMPLETE\"")" = 4 ]'
