@@ -8,6 +8,11 @@ PY=${PY:-/usr/bin/python3}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli.XXXXXX")
 trap '[ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
+# The sqlite3 shell gives up at once on a locked file (the tools wait up to 60 s): a gpu-monitor
+# or trial that make has just stopped may still hold the study file for its last write or the
+# checkpoint of its closing connection. So the tests' queries wait, as the tools do; a test that
+# wants sqlite3 to fail on a held lock runs `command sqlite3`.
+sqlite3() { command sqlite3 -cmd ".timeout 30000" "$@"; }
 
 # test_expect_code CODE NAME COMMAND...: runs COMMAND (stdout → out, stderr → err); passes when
 # it exits with CODE.

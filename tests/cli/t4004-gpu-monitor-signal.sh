@@ -53,7 +53,7 @@ test_expect_success sigTERM-while-db-locked '
   sqlite3 l.db <hold.fifo & holder=$!
   { printf "BEGIN EXCLUSIVE;\nINSERT INTO wakesweep_gpu_samples (sample, t, datetime, source, kind) VALUES (0, 0, 0, 0, 0);\n";
     sleep 20; echo "ROLLBACK;"; } >hold.fifo & writer=$!
-  for _ in $(seq 100); do sqlite3 l.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break; sleep 0.05; done   # lock taken
+  for _ in $(seq 100); do command sqlite3 l.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break; sleep 0.05; done   # lock taken
   gpu-monitor --nvml-library /nonexistent -q -i 0.05 --db l.db >o 2>e & pid=$!
   sleep 1; s=$(date +%s%N); kill -TERM $pid
   for _ in $(seq 200); do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
