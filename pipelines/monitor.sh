@@ -47,7 +47,12 @@ start)
 stop)
   lock
   : >"$stopped"
-  pid=$(monitor_pid) && kill "$pid" 2>/dev/null
+  # and wait for it to be gone (SIGTERM stops it within a sample's write): once make returns,
+  # nothing of the sweep holds the study file, whose last connection, closing, folds the WAL in
+  # (a sqlite3 shell run then, which does not wait for locks, would find the file locked).
+  if pid=$(monitor_pid) && kill "$pid" 2>/dev/null; then
+    for _ in $(seq 200); do alive || break; sleep 0.05; done
+  fi
   rm -f "$pidfile"
   ;;
 clear)

@@ -110,15 +110,14 @@ test_expect_code 0 "a sweep where flock cannot lock" nolock_sweep rn c1n.json TR
 test_expect_success "... runs its trials, saying why there is no lock" '
   [ "$(count rn COMPLETE)" = 2 ] && [ -s rn/trial-000.json ] && [ -s rn/trial-001.json ] &&
   grep -q "trial-000.json: no lock on this file system (flock exit status 71)" err'
-# (a monitor still writing monitor.jsonl 5 s after the sweep was never stopped: SIGTERM ends one
-# within a sampling interval)
+# (the sweep's stop waits for the monitor to be gone: none is left once make returns)
 monitors_of() { local p; for p in /proc/[0-9]*; do [ "$p/fd/1" -ef "$1" ] 2>/dev/null && { tr "\0" " " <"$p/cmdline"; echo; }; done; }
 test_expect_success "... and one gpu-monitor, locked by a directory, stopped with the sweep" '
-  for _ in $(seq 50); do [ -z "$(monitors_of rn/monitor.jsonl)" ] && break; sleep 0.1; done
   [ -z "$(monitors_of rn/monitor.jsonl)" ] || { echo "left running: $(monitors_of rn/monitor.jsonl)" >&2; exit 1; }
   [ ! -e rn/monitor.lock.d ] && [ ! -e rn/monitor.pid ]'
 # Two trials starting the monitor at the same moment, without locks, eight times over: each time
-# one monitor starts, and stop leaves none (a pidfile naming one of two never stopped the other).
+# one monitor starts, and stop leaves none once it returns (a pidfile naming one of two never
+# stopped the other).
 monitor_pairs() {
   local i d k started=0 left=0
   for i in 1 2 3 4 5 6 7 8; do
@@ -129,11 +128,10 @@ monitor_pairs() {
     for _ in $(seq 30); do [ -n "$(monitors_of "$d/monitor.jsonl")" ] && break; sleep 0.1; done
     sleep 0.2
     [ "$(monitors_of "$d/monitor.jsonl" | wc -l)" = 1 ] || started=$((started + 1))
-    PATH="$TMP/nolock:$PATH" bash "$WS_ROOT/pipelines/monitor.sh" stop "$d"
-    for _ in $(seq 50); do [ -z "$(monitors_of "$d/monitor.jsonl")" ] && break; sleep 0.1; done
+    PATH="$TMP/nolock:$PATH" bash "$WS_ROOT/pipelines/monitor.sh" stop "$d"   # which waits for it to be gone
     [ -z "$(monitors_of "$d/monitor.jsonl")" ] || { left=$((left + 1)); monitors_of "$d/monitor.jsonl" >&2; }
   done
   echo "$started $left"
 }
-test_expect_success "two monitor starts at once without locks: one monitor each time, none left after stop" '
+test_expect_success "two monitor starts at once without locks: one monitor each time, none left when stop returns" '
   [ "$(monitor_pairs)" = "0 0" ]'
