@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/clock.h"
+#include "store/sqlite_wal.h"
 #include "store/store.h"
 
 #define BUSY_TIMEOUT_MS 30000
@@ -95,7 +96,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
         return NULL;
     }
     if (sqlite3_busy_handler(d->db, on_busy, d) != SQLITE_OK
-        || sqlite3_exec(d->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) != SQLITE_OK) {
+        || ws_sqlite_set_wal(d->db, BUSY_TIMEOUT_MS, d->stop) != SQLITE_OK) {
         int code = sqlite3_errcode(d->db);
         if (code == SQLITE_READONLY)   /* worded as the study tools word it */
             ws_err_set(e, WS_EINPUT, "%s: setting up the connection: the database is read-only", d->path);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "store/sqlite_internal.h"
 #include "store/sqlite_read.h"
+#include "store/sqlite_wal.h"
 
 /* Optuna 3.1's DDL (as its SQLAlchemy models create it on SQLite), with IF NOT EXISTS so that
  * processes racing to create a new file agree. Two indexes of our own, named ws_ so that
@@ -218,11 +219,9 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* The last connection to close checkpoints the WAL into the database file (an fsync per
      * tool call when nothing else has it open): kept, so that the study file alone, copied or
      * mailed, holds the whole study. */
-    /* WAL: readers never block the writer and commits don't wait for readers; NORMAL
-     * synchronous is durable across process crashes and avoids an fsync per commit. */
-    if (ws_sql_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", e) || check_schema(s, flags & WS_STORE_CREATE, e))
-        return -1;
-    return 0;
+    rc = ws_sqlite_set_wal(s->db, BUSY_TIMEOUT_MS, NULL);
+    if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "setting WAL mode", e);
+    return check_schema(s, flags & WS_STORE_CREATE, e) ? -1 : 0;
 }
 
 /* Closes the connection; store.c frees the struct and the path. */
