@@ -96,7 +96,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
         return NULL;
     }
     if (sqlite3_busy_handler(d->db, on_busy, d) != SQLITE_OK
-        || ws_sqlite_set_wal(d->db, BUSY_TIMEOUT_MS, d->stop) != SQLITE_OK) {
+        || ws_sqlite_set_wal(d->db, BUSY_TIMEOUT_MS) != SQLITE_OK) {
         int code = sqlite3_errcode(d->db);
         if (code == SQLITE_READONLY)   /* worded as the study tools word it */
             ws_err_set(e, WS_EINPUT, "%s: setting up the connection: the database is read-only", d->path);

@@ -89,7 +89,7 @@ static void sql_trial_end(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     (void)argc;
     const trial_ends *ends = sqlite3_user_data(ctx);
     trial_end key = {sqlite3_value_int64(argv[0]), 0};
-    const trial_end *hit = ends->n ? bsearch(&key, ends->v, ends->n, sizeof *ends->v, cmp_trial_end) : NULL;
+    const trial_end *hit = bsearch(&key, ends->v, ends->n, sizeof *ends->v, cmp_trial_end);
     if (!hit || isnan(hit->end)) sqlite3_result_null(ctx);
     else sqlite3_result_double(ctx, hit->end);
 }

@@ -124,8 +124,8 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
                                                 until its datetime_complete, when it was found dead */
 #define WS_ATTR_NORMALIZE "wakesweep:normalize:" /* study, + cache checksum and transform: the
                                                      features' standardization, computed once */
-#define WS_REASON_STALE "heartbeat older than the grace period" /* WS_ATTR_REASON of a stale trial */
 #define WS_ATTR_CONSTRAINTS "constraints"    /* trial: Optuna's constraint values, feasible iff all <= 0 */
+#define WS_REASON_STALE "heartbeat older than the grace period" /* WS_ATTR_REASON of a stale trial */
 
 /* The study's config as suggest stored it; *found = 0 (and c zeroed) for a study created
  * elsewhere (e.g. by Optuna). */
