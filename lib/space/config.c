@@ -37,7 +37,7 @@ static int parse_constraints(ws_config *c, const json_t *obj, const char *where,
 
 static int check_budget(ws_config *c, const json_t *budget, const char *where, ws_err *e)
 {
-    static const char *const keys[] = {"epochs", "validations_per_epoch", NULL};
+    static const char *const keys[] = {"epochs", "validations_per_epoch", "fine_epochs", NULL};
     if (!budget) return 0;
     if (!json_is_object(budget)) return ws_err_set(e, WS_EINPUT, "%s: budget: expected an object", where);
     if (ws_json_check_keys(budget, keys, "budget", e)) return ws_err_prefix(e, "%s", where);
@@ -45,6 +45,15 @@ static int check_budget(ws_config *c, const json_t *budget, const char *where, w
     if (vpe && (!json_is_integer(vpe) || json_integer_value(vpe) < 1 || json_integer_value(vpe) > 1000))
         return ws_err_set(e, WS_EINPUT, "%s: budget.validations_per_epoch: expected an integer 1..1000", where);
     if (vpe) c->validations_per_epoch = (int)json_integer_value(vpe);
+    /* Parts validated in the first epochs only: where successive halving's and hyperband's
+     * early rungs fall; a step stays 1/K of an epoch in every epoch, so steps still compare. */
+    json_t *fine = json_object_get(budget, "fine_epochs");
+    if (fine && (!json_is_integer(fine) || json_integer_value(fine) < 1 || json_integer_value(fine) > 1000000))
+        return ws_err_set(e, WS_EINPUT, "%s: budget.fine_epochs: expected an integer 1..1000000", where);
+    if (fine && c->validations_per_epoch == 1)
+        return ws_err_set(e, WS_EINPUT, "%s: budget.fine_epochs: says which epochs validate validations_per_epoch times, "
+                          "but budget.validations_per_epoch is 1", where);
+    if (fine) c->fine_epochs = (int)json_integer_value(fine);
     json_t *ep = json_object_get(budget, "epochs");
     if (!ep) return 0;
     if (json_is_integer(ep)) {

@@ -27,6 +27,9 @@ typedef struct ws_config {
     int validations_per_epoch;    /* budget.validations_per_epoch (1): a trial validates, and
                                    * reports a step, this many times an epoch, so a pruner's
                                    * steps are 1/this of an epoch */
+    int fine_epochs;         /* budget.fine_epochs: only the first this many epochs validate
+                              * validations_per_epoch times, later ones once, at their end
+                              * (0: every epoch) */
     json_t *fixed;           /* borrowed from root; may be NULL */
     double heartbeat_interval_s;  /* how often trainers beat (default 10) */
     double grace_s;          /* RUNNING trials silent longer than this are failed (default 120) */

@@ -59,6 +59,7 @@ typedef struct {
     ws_state state;
     char reason[320];
     int per;                        /* validations an epoch (budget.validations_per_epoch) */
+    int fine_epochs;                /* epochs validated per times (budget.fine_epochs); later: once */
     int has_best, has_stop_ref;     /* has_best: a validation has been made (the first sets it) */
     long steps_done, best_step;     /* parts of an epoch trained; the step of the best validation */
     double best_value, last_value, last_loss;
@@ -179,6 +180,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e) || check_params(c, params, e))
         return -1;
     c->per = c->cfg.validations_per_epoch;
+    c->fine_epochs = c->cfg.fine_epochs ? c->cfg.fine_epochs : INT_MAX;
     if (c->per > 1 && c->set.validate_every > 1)
         return ws_err_set(e, WS_EINPUT, "study config: budget.validations_per_epoch %d with validate_every %d: validate "
                           "more than once an epoch or less, not both", c->per, c->set.validate_every);
@@ -501,8 +503,9 @@ static int after_validation(run_ctx *c, long step, json_t *metrics, int *stale, 
     return stop;
 }
 
-/* Trains the epochs, each in c->per parts with a validation after each part (or, with one part,
- * after every validate_every-th epoch and the last). A validation's step counts parts: epoch E's
+/* Trains the epochs, each in c->per parts with a validation after each part (after the first
+ * fine_epochs epochs, after the last part only; with one part, after every validate_every-th
+ * epoch and the last). A validation's step counts parts: epoch E's
  * last is step E * per. 0 (COMPLETE, or PRUNED with its reason), or -1. */
 static int train(run_ctx *c, ws_err *e)
 {
@@ -516,6 +519,7 @@ static int train(run_ctx *c, ws_err *e)
             if (failed) return -1;
             long step = ++c->steps_done, b0, b1;
             if (c->per == 1 && (epoch + 1) % c->set.validate_every && epoch + 1 < c->set.epochs) continue;
+            if (epoch >= c->fine_epochs && part + 1 < c->per) continue;   /* past the fine epochs: at the end only */
             part_batches(c, part, &b0, &b1);
             if (b0 == b1) continue;   /* an empty part (fewer batches than parts): nothing new to validate */
             ts = ws_mono_s();

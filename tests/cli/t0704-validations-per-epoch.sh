@@ -34,6 +34,24 @@ test_expect_code 0 "--result-of rebuilds the line from the study" train-trial --
 test_expect_success "... with the same epochs and best_epoch" '
   [ "$(jq -c "{epochs, best_epoch}" out)" = "$(jq -c "{epochs, best_epoch}" four.result)" ]'
 
+# budget.fine_epochs 1: four validations in the first epoch, then one at each epoch's end; the
+# steps keep their size (epoch 2 ends at step 8) and the values are those of the four-a-epoch run.
+mkdir fine
+jq '.budget.fine_epochs = 1' four.json >fine.json
+suggest --db fine/s.db --config fine.json >fine.line
+test_expect_code 0 "budget.fine_epochs 1: trains" train-trial --db fine/s.db --features tones.feat --threads 1 --quiet --keep none fine.line
+test_expect_success "... reporting steps 1 2 3 4 8 12" '
+  [ "$(study_steps fine/s.db | cut -d" " -f1 | tr "\n" " ")" = "1 2 3 4 8 12 " ]'
+test_expect_success "... with the values of the four-a-epoch trial at those steps" '
+  study_steps four/s.db | awk "\$1 <= 4 || \$1 % 4 == 0" >a && study_steps fine/s.db >b && cmp a b &&
+  jq -e ".state == \"COMPLETE\" and .epochs == 3" out'
+jq '.budget.fine_epochs = 0' four.json >fine0.json
+test_expect_code 2 "budget.fine_epochs 0 is refused" suggest --db fine/bad.db --config fine0.json
+test_expect_success "... naming the field and the range" 'grep -q "budget.fine_epochs: expected an integer 1..1000000" err'
+jq '.budget = {"epochs": 3, "fine_epochs": 1}' base.json >fine1.json
+test_expect_code 2 "budget.fine_epochs without validations_per_epoch above 1 is refused" suggest --db fine/bad.db --config fine1.json
+test_expect_success "... saying why" 'grep -q "budget.fine_epochs: .*budget.validations_per_epoch is 1" err && [ ! -e fine/bad.db ]'
+
 # Gradient accumulation over 3 batches, the 8 batches of an epoch cut in 3 parts (2, 3, 3): the
 # cuts fall inside accumulation groups, and still the epochs end as once-an-epoch ones do.
 mkdir acc1 acc3

@@ -146,8 +146,9 @@ phase() {
 if runs W1; then
 rm -rf "$WORK/one" && mkdir -p "$WORK/one"
 # one training validates once an epoch, as a training outside a sweep does: the extra
-# validations of budget.validations_per_epoch serve the sweep's pruner and are the sweep's cost
-jq 'del(.budget.validations_per_epoch)' "$config" >"$WORK/one/study.json"
+# validations of budget.validations_per_epoch (and fine_epochs) serve the sweep's pruner and are
+# the sweep's cost
+jq 'del(.budget.validations_per_epoch, .budget.fine_epochs)' "$config" >"$WORK/one/study.json"
 log "W1: suggest --fixed defaults.json | train-trial --threads $THREADS1"
 # shellcheck disable=SC2016  # the script's $1.. are its arguments
 phase W1 bash -c '"$1/suggest" --db "$2/one/study.db" --config "$3" --fixed "$2/defaults.json" |
