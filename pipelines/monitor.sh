@@ -14,7 +14,8 @@ stopped=$runs/monitor.stopped
 # pid may be another process's now, which is neither trusted as the monitor nor killed.
 monitor_pid() {
   local pid
-  pid=$(cat "$pidfile" 2>/dev/null) || return 1
+  # read, not cat: no fork, and this runs once per trial; a last line without a newline still counts
+  { read -r pid <"$pidfile" || [ -n "${pid:-}" ]; } 2>/dev/null || return 1
   [[ $pid =~ ^[1-9][0-9]*$ ]] && [ /proc/"$pid"/fd/1 -ef "$runs/monitor.jsonl" ] 2>/dev/null || return 1
   echo "$pid"
 }
@@ -36,6 +37,7 @@ lock() {
 case $cmd in
 start)
   db=$3 bin=$4 interval=$5
+  alive && exit 0   # running: what the check under the lock would find, without taking it
   lock
   alive || [ -e "$stopped" ] && exit 0
   # Samples go into SQLite study files only; with a PostgreSQL study, to monitor.jsonl alone.

@@ -5,6 +5,10 @@
 # (pipelines/sweep.mk sets them).
 set -euo pipefail
 out=$1
+# The folder and name of OUT without forking dirname and basename: a sweep starts a trial.sh per
+# trial, two at a time, and on a loaded machine each fork is milliseconds of idle core between trials.
+case $out in */*) out_dir=${out%/*}; [ -n "$out_dir" ] || out_dir=/ ;; *) out_dir=. ;; esac
+out_name=${out##*/}
 # One process per trial target at a time: a second make sweep in the same RUNS, or make run again
 # after a kill -9 of make alone (its trials live on), waits here for the trial running this
 # target, then finds its file made and is done: the same target is never trained twice, and
@@ -14,15 +18,15 @@ out=$1
 # flock exits 1 when the lock is held; anything else (a file system without locks: Lustre
 # without -o flock, some NFS or FUSE mounts) means no lock can be had, and the trial runs without
 # one, as it did before there was a lock, rather than fail every trial of the sweep.
-exec 8>>"$(dirname "$out")/.$(basename "$out").lock"
+exec 8>>"$out_dir/.$out_name.lock"
 rc=0
 flock -n 8 || rc=$?
 if [ "$rc" = 1 ]; then
-  echo "$(basename "$out"): another make is running this trial; waiting for it" >&2
+  echo "$out_name: another make is running this trial; waiting for it" >&2
   flock 8 || rc=$?
 fi
 if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
-  echo "$(basename "$out"): no lock on this file system (flock exit status $rc); running the trial without one" >&2
+  echo "$out_name: no lock on this file system (flock exit status $rc); running the trial without one" >&2
 fi
 [ -s "$out" ] && exit 0
 # THREADS=auto: the CPUs this trial may use. In a Slurm step of its own (LAUNCH="srun -c N ...":
@@ -52,7 +56,8 @@ if [ "${THREADS:-auto}" = auto ]; then
     THREADS=$(( ${SLURM_CPUS_PER_TASK:-$(nproc)} / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
   fi
 fi
-rm -f "$out".tmp.*   # left by a trial of this target that was killed (none is running: the lock)
+left=("$out".tmp.*)   # left by a trial of this target that was killed (none is running: the lock)
+[ ! -e "${left[0]}" ] || rm -f "${left[@]}"
 # The study this target's trials belong to: --result-of looks only there, as another study in
 # the same database may have tagged a trial with the same target.
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
@@ -61,13 +66,13 @@ study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 if "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
   mv "$out.tmp.study" "$out"; exit 0
 fi
-rm -f "$out.tmp.study"
+[ ! -e "$out.tmp.study" ] || rm -f "$out.tmp.study"
 # On any exit the trial's temporaries go; exit 2 (bad input: a config suggest refuses, a cache
 # train-trial refuses) stops the sweep, and its monitor with it.
 here=$(dirname "$0") tmp=
 on_exit() {
   local rc=$?
-  [ -z "$tmp" ] || rm -f "$tmp" "$tmp.err"
+  if [ -n "$tmp" ] && { [ -e "$tmp" ] || [ -e "$tmp.err" ]; }; then rm -f "$tmp" "$tmp.err"; fi
   [ "$rc" -ne 2 ] || bash "$here/monitor.sh" stop "$RUNS" 8>&-
 }
 trap on_exit EXIT
@@ -83,10 +88,10 @@ tmp=$(mktemp "$out.tmp.XXXXXX")
 rc=0
 "$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
     <<<"$line" >"$tmp" 2>"$tmp.err" || rc=$?
-cat "$tmp.err" >&2
-# The trial's own study (the line's), for the lookups below.
-line_study=$(jq -r .study <<<"$line")
-if [ "$rc" -eq 2 ] && grep -q "not RUNNING" "$tmp.err" && "$BIN/train-trial" --db "$DB" --study "$line_study" --result-of "$out" >"$tmp"; then
+[ ! -s "$tmp.err" ] || cat "$tmp.err" >&2
+# The trial's own study (the line's), for the lookups below (only on failure: jq is slow to start).
+line_study() { jq -r .study <<<"$line"; }
+if [ "$rc" -eq 2 ] && grep -q "not RUNNING" "$tmp.err" && "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"; then
   # Not bad input: this trial was finished under it (failed as stale while the machine slept,
   # say). Its file holds the study's result line; the other trials go on.
   :
@@ -108,12 +113,12 @@ elif [ "$rc" -ne 0 ]; then
   # own when train-trial finished the trial before it died.
   why="train-trial exited with status $rc"
   [ "$rc" -gt 128 ] && why="train-trial was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo ?))"
-  "$BIN/tell" --db "$DB" --study "$line_study" --trial "$(jq -r .trial <<<"$line")" --state fail \
-      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$line_study" --result-of "$out" >"$tmp"
+  "$BIN/tell" --db "$DB" --study "$(line_study)" --trial "$(jq -r .trial <<<"$line")" --state fail \
+      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"
 fi
 # The error file goes before the rename: a kill between the two then leaves nothing behind (a
 # kill before it leaves temporaries that the next run of this target removes; after the rename,
 # the target is made and never runs again).
 rm -f "$tmp.err"
 mv "$tmp" "$out"
-echo "$(basename "$out"): $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads)"
+echo "$out_name: $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads)"
