@@ -57,7 +57,7 @@ if [ "${THREADS:-auto}" = auto ]; then
   fi
 fi
 left=("$out".tmp.*)   # left by a trial of this target that was killed (none is running: the lock)
-[ ! -e "${left[0]}" ] || rm -f "${left[@]}"
+[ ! -e "${left[0]-}" ] || rm -f "${left[@]}"
 # The study this target's trials belong to: --result-of looks only there, as another study in
 # the same database may have tagged a trial with the same target.
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")

@@ -40,7 +40,8 @@ static void usage(void)
            "  --grace SECONDS    fail RUNNING trials silent for longer (default: the config's\n"
            "                     heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
-           "                     another budget.validations_per_epoch once it has trials)\n"
+           "                     another budget.validations_per_epoch or budget.fine_epochs once\n"
+           "                     it has trials)\n"
            "  --pid PID          record PID (and this host) as the process running the new trials,\n"
            "                     so --reap can tell when it is gone (train-trial records its own)\n"
            "  --tag TAG          record TAG on the new trials (the pipeline's target name), so\n"
@@ -101,23 +102,33 @@ static const json_t *params_of(const json_t *j)
 
 /* --force may replace a config, but not the length of a step once trials have reported: the
  * pruner compares trials at equal steps, and steps of 1/K epoch (budget.validations_per_epoch)
- * under another K would meet steps of another length. */
+ * under another K would meet steps of another length. Nor which steps report (budget.fine_epochs):
+ * successive halving and hyperband judge a rung at the first reported step at or past it, so
+ * old and new trials would meet there after different lengths of training. */
 static int check_step_unit(suggest_ctx *c, json_t *kept, ws_err *e)
 {
     ws_config old;
     if (ws_config_parse(&old, kept, "study config", e)) return -1;
-    int k = old.validations_per_epoch;
+    int k = old.validations_per_epoch, fine = old.fine_epochs;
     ws_config_release(&old);
-    if (k == c->cfg.validations_per_epoch) return 0;
+    if (k == c->cfg.validations_per_epoch && fine == c->cfg.fine_epochs) return 0;
     ws_trial_list l = {0};
     if (ws_store_trials_load(c->store, &c->study, 0, &l, e)) return -1;
     size_t n = l.n;
     ws_trial_list_free(&l);
     if (!n) return 0;
-    return ws_err_set(e, WS_EINPUT, "%s: study '%s': budget.validations_per_epoch: its %zu trial%s report%s %d step%s an "
-                      "epoch; a config with %d would mix steps of two lengths in the pruner (start a new study)",
-                      ws_store_path(c->store), c->cfg.study, n, n == 1 ? "" : "s", n == 1 ? "s" : "", k,
-                      k == 1 ? "" : "s", c->cfg.validations_per_epoch);
+    const char *s = n == 1 ? "" : "s", *verb = n == 1 ? "s" : "";
+    if (k != c->cfg.validations_per_epoch)
+        return ws_err_set(e, WS_EINPUT, "%s: study '%s': budget.validations_per_epoch: its %zu trial%s report%s %d step%s an "
+                          "epoch; a config with %d would mix steps of two lengths in the pruner (start a new study)",
+                          ws_store_path(c->store), c->cfg.study, n, s, verb, k, k == 1 ? "" : "s",
+                          c->cfg.validations_per_epoch);
+    char was[32], now[32];
+    snprintf(was, sizeof was, fine ? "%d" : "none (every epoch)", fine);
+    snprintf(now, sizeof now, c->cfg.fine_epochs ? "%d" : "none", c->cfg.fine_epochs);
+    return ws_err_set(e, WS_EINPUT, "%s: study '%s': budget.fine_epochs: its %zu trial%s report%s under %s; a config with %s "
+                      "would report other steps, and the pruner would judge its rungs after other lengths of training "
+                      "(start a new study)", ws_store_path(c->store), c->cfg.study, n, s, verb, was, now);
 }
 
 /* Creates or checks the study and settles the study seed (one transaction). */

@@ -30,7 +30,8 @@
  * download at its end, and the validation's download on an epoch that validates (plus the
  * weights' download when a validation improves and the best weights are kept); never inside a
  * step. An epoch cut into K validated parts (budget.validations_per_epoch) downloads the losses
- * and the counts after each part: at most 2K + 1 waits.
+ * and the counts after each part: at most 2K + 1 waits (an epoch past budget.fine_epochs, whose
+ * parts are not validated but the last, only after the last: 3).
  *
  * The data path on the device gathers the clips of a batch from the uploaded cache, applies the
  * augmentation (time shift, noise at an SNR, SpecAugment masks), takes log-mel or MFCC and

@@ -320,11 +320,19 @@ static void study_body(FILE *f, const ws_summary *s)
     figure(f, "half", "Optimization history",
            "Every finished trial's value; the line is the best so far among feasible complete trials. Hover for "
            "details.", ws_plot_history, s);
-    figure(f, "half", "Learning curves",
-           s->steps_per_epoch > 1 ? "Intermediate values, several per epoch (a step is a part of an epoch); a cross "
-                                    "marks where a pruned trial stopped."
-                                  : "Intermediate values per epoch; a cross marks where a pruned trial stopped.",
-           ws_plot_curves, s);
+    char curves[200];
+    if (s->steps_per_epoch == 1)
+        snprintf(curves, sizeof curves, "Intermediate values per epoch; a cross marks where a pruned trial stopped.");
+    else if (!s->fine_epochs)
+        snprintf(curves, sizeof curves, "Intermediate values, several per epoch (a step is a part of an epoch); a "
+                 "cross marks where a pruned trial stopped.");
+    else {
+        char first[32] = "the first epoch";
+        if (s->fine_epochs > 1) snprintf(first, sizeof first, "the first %d epochs", s->fine_epochs);
+        snprintf(curves, sizeof curves, "Intermediate values, several per epoch in %s, then one (a step is a part of "
+                 "an epoch); a cross marks where a pruned trial stopped.", first);
+    }
+    figure(f, "half", "Learning curves", curves, ws_plot_curves, s);
     figure(f, "wide", "Parallel coordinates",
            "Searched parameters against the value (log axes for log-scale parameters; <i>n/a</i>: a conditional "
            "parameter the trial did not have). Darker lines are better.", ws_plot_parallel, s);

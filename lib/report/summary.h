@@ -20,6 +20,7 @@ typedef struct ws_summary {
     size_t n_state[5];           /* count per ws_state */
     int constrained;             /* some trial carries constraint values (see ws_trial_feasible) */
     int steps_per_epoch;         /* intermediate values an epoch (budget.validations_per_epoch; 1) */
+    int fine_epochs;             /* budget.fine_epochs: only these first epochs have them all (0: every one) */
     const struct ws_analysis *an; /* importance, utilization, time (analysis.h); NULL: left out */
 } ws_summary;
 

@@ -60,6 +60,7 @@ typedef struct {
     char reason[320];
     int per;                        /* validations an epoch (budget.validations_per_epoch) */
     int fine_epochs;                /* epochs validated per times (budget.fine_epochs); later: once */
+    long dev_unchecked;             /* device: the epoch's first batch whose loss has not come back */
     int has_best, has_stop_ref;     /* has_best: a validation has been made (the first sets it) */
     long steps_done, best_step;     /* parts of an epoch trained; the step of the best validation */
     double best_value, last_value, last_loss;
@@ -353,8 +354,16 @@ static void part_batches(const run_ctx *c, int part, long *b0, long *b1)
     *b1 = nb * (part + 1) / c->per;
 }
 
+/* 0 for a part of an epoch past budget.fine_epochs that is not the epoch's last: no validation
+ * follows it. */
+static int part_validates(const run_ctx *c, int epoch, int part)
+{
+    return epoch < c->fine_epochs || part + 1 == c->per;
+}
+
 /* train_part on a device: the same clip order, seeds and noise streams, queued batch after
- * batch; the part's losses come back once, at its end, and are checked in order as train_part
+ * batch; the losses come back once a validated part ends (for the parts since the last
+ * download: no wait where no validation follows), and are checked in order as train_part
  * does. */
 static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
 {
@@ -368,6 +377,7 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
             c->bnoise[b] = batch_noise(c, c->bseed[b]);
         }
         if (nn_dtrain_epoch(c->dt, c->train_idx, c->n_train, c->bseed, c->bnoise, e)) return -1;
+        c->dev_unchecked = 0;
     }
     if (b0 == b1) return 0;
     for (long b = b0; b < b1; b++) {
@@ -377,13 +387,15 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
             return -1;
         }
     }
+    if (!part_validates(c, epoch, part)) return 0;
     if (nn_dtrain_losses(c->dt, c->bloss, e)) return -1;
     double sum = 0;
-    for (long b = b0; b < b1; b++) {
+    for (long b = c->dev_unchecked; b < b1; b++) {
         if (check_loss(c, c->bloss[b], epoch)) return -1;
         sum += c->bloss[b];
     }
-    c->last_loss = sum / (double)(b1 - b0);
+    c->last_loss = sum / (double)(b1 - c->dev_unchecked);
+    c->dev_unchecked = b1;
     return 0;
 }
 
@@ -519,7 +531,7 @@ static int train(run_ctx *c, ws_err *e)
             if (failed) return -1;
             long step = ++c->steps_done, b0, b1;
             if (c->per == 1 && (epoch + 1) % c->set.validate_every && epoch + 1 < c->set.epochs) continue;
-            if (epoch >= c->fine_epochs && part + 1 < c->per) continue;   /* past the fine epochs: at the end only */
+            if (!part_validates(c, epoch, part)) continue;   /* past the fine epochs: at the end only */
             part_batches(c, part, &b0, &b1);
             if (b0 == b1) continue;   /* an empty part (fewer batches than parts): nothing new to validate */
             ts = ws_mono_s();
@@ -578,13 +590,18 @@ static int finish(run_ctx *c, ws_err *e)
     /* the time breakdown, for report's timeline and where-the-time-goes plot */
     json_t *secs = json_pack("{s:f,s:f,s:f,s:f,s:i}", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
                              "total", ws_mono_s() - c->o->t_process_start, "threads", c->o->threads);
-    if (ws_store_begin(c->store, e)) { json_decref(cons); json_decref(why); json_decref(secs); return -1; }
+    /* the parts trained, the result line's "epochs": past its last validation when a trial fails
+     * between two (validate_every, budget.fine_epochs), so --result-of cannot take it from the steps */
+    json_t *steps = json_integer((json_int_t)c->steps_done);
+    if (ws_store_begin(c->store, e)) { json_decref(cons); json_decref(why); json_decref(secs); json_decref(steps); return -1; }
     int rc = ws_store_trial_finish(c->store, c->trial_id, c->state, has_value ? &value : NULL, e)
              || (json_array_size(cons) && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_CONSTRAINTS, cons, e))
              || (why && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_REASON, why, e))
              || (c->best_metrics && ws_store_trial_attr_set(c->store, c->trial_id, 0, "metrics", c->best_metrics, e))
-             || ws_store_trial_attr_set(c->store, c->trial_id, 0, "seconds", secs, e);
+             || ws_store_trial_attr_set(c->store, c->trial_id, 0, "seconds", secs, e)
+             || ws_store_trial_attr_set(c->store, c->trial_id, 0, "steps_trained", steps, e);
     json_decref(secs);
+    json_decref(steps);
     json_decref(cons);
     json_decref(why);
     if (rc) { ws_store_rollback(c->store); return -1; }

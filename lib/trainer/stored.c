@@ -42,10 +42,14 @@ static json_t *line_of(const ws_study *st, int per, const ws_trial *t)
 {
     json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
     json_t *metrics = json_object_get(t->user_attrs, "metrics");
+    /* the parts trained as train-trial recorded them; a study written before it did: the last step */
+    json_t *trained = json_object_get(t->user_attrs, "steps_trained");
+    long steps = json_is_integer(trained) ? (long)json_integer_value(trained)
+                 : ws_trial_last_step(t) > 0 ? ws_trial_last_step(t) : 0;
     return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:o,s:O}", "study", st->name, "trial", t->number,
                      "state", ws_state_name(t->state), "value", t->has_value ? ws_json_number(t->value) : json_null(),
                      "metrics", metrics ? metrics : json_null(),
-                     "epochs", trainer_epochs_json(ws_trial_last_step(t) > 0 ? ws_trial_last_step(t) : 0, per),
+                     "epochs", trainer_epochs_json(steps, per),
                      "best_epoch", trainer_epochs_json(best_step_of(st, t), per), "seconds", seconds_of(t), "reason", reason ? reason : json_null());
 }
 

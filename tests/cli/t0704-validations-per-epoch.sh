@@ -45,6 +45,17 @@ test_expect_success "... reporting steps 1 2 3 4 8 12" '
 test_expect_success "... with the values of the four-a-epoch trial at those steps" '
   study_steps four/s.db | awk "\$1 <= 4 || \$1 % 4 == 0" >a && study_steps fine/s.db >b && cmp a b &&
   jq -e ".state == \"COMPLETE\" and .epochs == 3" out'
+# A trial stopped between two validations (--max-seconds, past the fine epochs): its result line
+# counts the parts it trained, and --result-of rebuilds the same count from the study.
+mkdir long
+jq '.budget = {"epochs": 100000, "validations_per_epoch": 4, "fine_epochs": 1}' base.json >long.json
+suggest --db long/s.db --config long.json --tag long >long.line
+test_expect_code 0 "a trial stopped by --max-seconds after its fine epochs" \
+  train-trial --db long/s.db --features tones.feat --threads 1 --quiet --keep none --max-seconds 1 long.line
+cp out long.result
+test_expect_success "... is FAIL, its epochs counted in quarters" 'jq -e ".state == \"FAIL\" and .epochs > 0 and (.epochs * 4 | . == floor)" long.result'
+test_expect_code 0 "... --result-of rebuilds its line" train-trial --db long/s.db --result-of long
+test_expect_success "... with the epochs it trained, not the step of its last validation" '[ "$(jq .epochs out)" = "$(jq .epochs long.result)" ]'
 jq '.budget.fine_epochs = 0' four.json >fine0.json
 test_expect_code 2 "budget.fine_epochs 0 is refused" suggest --db fine/bad.db --config fine0.json
 test_expect_success "... naming the field and the range" 'grep -q "budget.fine_epochs: expected an integer 1..1000000" err'
@@ -97,6 +108,9 @@ test_expect_success "... saying so" 'grep -q "pruner.max_resource 6 is not a who
 
 test_expect_code 0 "report --format html of the four-a-epoch study" report --db four/s.db --format html
 test_expect_success "... its learning curves count steps in quarters of an epoch" 'grep -q "step (1/4 epoch)" out && grep -q "4 per epoch" out'
+test_expect_code 0 "report --format html of the fine_epochs study" report --db fine/s.db --format html
+test_expect_success "... says the later epochs have one value each" '
+  grep -q "4 per epoch in the first epoch, then 1" out && grep -q "several per epoch in the first epoch, then one" out'
 
 # --force replaces a config, but not the length of a step once trials have reported one.
 jq '.budget.validations_per_epoch = 2' four.json >four2.json
@@ -109,6 +123,13 @@ test_expect_success "... saying why, and the kept config is the old one" '
     jq -e ".budget.validations_per_epoch == 4" >/dev/null'
 jq '.budget.epochs = 4' four.json >four-e4.json
 test_expect_code 0 "... while --force with the same validations_per_epoch replaces it" suggest --db four/s.db --config four-e4.json --force -n 0
+jq '.budget.fine_epochs = 1' four.json >four-f1.json
+test_expect_code 2 "suggest --force with another budget.fine_epochs on a study with trials is refused" \
+  suggest --db four/s.db --config four-f1.json --force
+test_expect_success "... saying why" '
+  grep -q "budget.fine_epochs: its 1 trial reports under none (every epoch); a config with 1 would report other steps" err &&
+  sqlite3 four/s.db "SELECT value_json FROM study_system_attributes WHERE key = '"'"'wakesweep:config'"'"'" |
+    jq -e ".budget | has(\"fine_epochs\") | not" >/dev/null'
 mkdir empty
 suggest --db empty/s.db --config four.json -n 0 >/dev/null
 test_expect_code 0 "... as it does on a study without trials" suggest --db empty/s.db --config four2.json --force -n 0

@@ -98,6 +98,19 @@ test_expect_success "... give the same six intermediate values, whose even steps
   study_steps runs/e2.db >e2.ivs && study_steps runs/c2.db >c2.ivs && [ "$(wc -l <e2.ivs)" = 6 ] && cmp e2.ivs c2.ivs &&
   awk "\$1 % 2 == 0 { print \$2 }" e2.ivs >even && study_steps runs/e.db | cut -d" " -f2 >once && cmp even once'
 test_expect_success "... and the same best weights" 'cmp runs/e2/trial-0.ckpt runs/c2/trial-0.ckpt'
+# budget.fine_epochs 1: the later epochs validate once, and the device loop fetches their
+# losses once, at the end: the values are still the CPU's, at the steps of the run above.
+jq '.budget.fine_epochs = 1' c2.json >c2f.json
+mkdir -p runs/e2f runs/c2f
+suggest --db runs/e2f.db --config c2f.json >e2fline
+suggest --db runs/c2f.db --config c2f.json >c2fline
+test_expect_code 0 "two validations in the first epoch only, on the emulated device" "${emu_env[@]}" train-trial \
+  --device cuda --threads 1 --quiet --db runs/e2f.db --features tones.feat --ckpt-dir runs/e2f e2fline
+test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --quiet --db runs/c2f.db \
+  --features tones.feat --ckpt-dir runs/c2f c2fline
+test_expect_success "... give the same values, those of the run above at steps 1, 2 and the epochs' ends" '
+  study_steps runs/e2f.db >e2f.ivs && study_steps runs/c2f.db >c2f.ivs && cmp e2f.ivs c2f.ivs &&
+  awk "\$1 <= 2 || \$1 % 2 == 0" e2.ivs >e2sel && cmp e2f.ivs e2sel && [ "$(wc -l <e2f.ivs)" -lt 6 ]'
 suggest --db runs/e.db --config c.json >e1
 test_expect_code 0 "out of device memory ends the trial, not the sweep" env WS_CUDA_MEM_MIB=1 "${emu_env[@]}" \
   train-trial --device cuda --quiet --keep none --db runs/e.db --features tones.feat e1

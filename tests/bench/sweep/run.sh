@@ -21,7 +21,7 @@
 #   FEATURES [features/demo.feat]  the cache to use otherwise (made with `make data features`
 #                      when missing); it is copied into WORK, nothing in the tree is written
 #   CONFIG [configs/studies/kws-default.json]   the study; configs/studies/kws-fast.json is the
-#                      same search pruned by successive halving at quarter epochs
+#                      same search pruned by successive halving at quarter epochs of its first epoch
 #   JOBS [2]           make -j for the sweep;  THREADS1 [nproc]: threads of W1, P1 and PS
 #   DEVICE [cpu]       train-trial --device;  PY_WORKERS [0]: DataLoader workers
 #   BUILD [build], BIN [bin, or BUILD/bin]     the build tree to use (made here if needed)
@@ -38,7 +38,7 @@
 # side) is then 15-60 min for W1 + WS and 1-6 hours for P1 + PS: use PY_TRIALS (extrapolated),
 # EPOCHS or CLIPS. This scaled-down run takes 5-30 minutes:
 #   EPOCHS=5 TRIALS=20 PY_TRIALS=2 bash tests/bench/sweep/run.sh
-# The full size with the quarter-epoch pruning of kws-fast takes about 7 minutes:
+# The full size with the quarter-epoch pruning of kws-fast (first epoch) takes about 7 minutes:
 #   TRIALS=50 PY_TRIALS=2 CONFIG=configs/studies/kws-fast.json bash tests/bench/sweep/run.sh
 # Not part of make check.
 set -euo pipefail
