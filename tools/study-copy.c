@@ -35,8 +35,8 @@ int main(int argc, char **argv)
         switch (o) {
         case 'f': from = optarg; break;
         case 't': to = optarg; break;
-        case 's': study = optarg; break;
-        case 'S': to_study = optarg; break;
+        case 's': study = ws_cli_utf8_arg("study", optarg); break;
+        case 'S': to_study = ws_cli_utf8_arg("to-study", optarg); break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_option_error(o, argv, opts);

@@ -300,10 +300,7 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         if (rc) goto fail;
     }
     long epochs;
-    if (ws_budget_epochs(c->cfg.budget, number, &epochs, e)) goto fail;
-    long hb = ws_pruner_step_budget(&c->pruner, &h, number);   /* hyperband's own budget wins */
-    long per = c->cfg.validations_per_epoch;
-    if (hb > 0) epochs = hb / per;   /* its steps are validations; config.c has R a whole number of epochs */
+    if (ws_trial_epochs(&c->cfg, &c->pruner, &h, number, &epochs, e)) goto fail;
     if (ws_store_commit(c->store, e)) goto out;
     *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
     ws_trial_list_free(&hist);
@@ -342,7 +339,7 @@ int main(int argc, char **argv)
         case 'g': grace = optarg; break;
         case 'f': force = 1; break;
         case 'R': reap = 1; break;
-        case 'T': tag = optarg; break;
+        case 'T': tag = ws_cli_utf8_arg("tag", optarg); break;
         case 'P': if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();

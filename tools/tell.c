@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'S': state_text = optarg; break;
         case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
-        case 'r': reason = optarg; break;
+        case 'r': reason = ws_cli_utf8_arg("reason", optarg); break;
         case 'C': if (ws_parse_double(optarg, "--constraint", &c, &e)) ws_cli_usage_error("%s", e.msg);
                   /* as Optuna: NaN refused; inf (infeasible) kept, as its capped stand-in */
                   if (isnan(c)) ws_cli_usage_error("--constraint: NaN is not a constraint value (> 0 infeasible, <= 0 feasible)");
@@ -70,6 +70,7 @@ int main(int argc, char **argv)
     if (ws_state_parse(state_text, &state) || state == WS_RUNNING || state == WS_WAITING)
         ws_cli_usage_error("--state: expected complete, pruned or fail, got '%s'", state_text);
     if (state == WS_COMPLETE && !has_value) ws_cli_usage_error("--state complete needs --value");
+    if (state == WS_FAIL && has_value) ws_cli_usage_error("--state fail takes no --value (a failed trial keeps none, as in Optuna)");
 
     ws_store *s = NULL;
     ws_study st;

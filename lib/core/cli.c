@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
 static const char *prog = "wakesweep";
 
@@ -85,4 +86,12 @@ void ws_cli_option_error(int getopt_rc, char *const argv[], const struct option 
         ws_cli_usage_error("unknown option '-%c'", optopt);
     }
     ws_cli_usage_error("unknown option '%.*s'", (int)strcspn(arg, "="), arg);   /* or an ambiguous prefix */
+}
+
+const char *ws_cli_utf8_arg(const char *option, const char *value)
+{
+    json_t *j = json_string(value);   /* jansson checks the encoding */
+    if (!j) ws_cli_usage_error("--%s: expected UTF-8 text, got bytes that are not", option);
+    json_decref(j);
+    return value;
 }

@@ -20,6 +20,10 @@ void ws_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2
 struct option;
 void ws_cli_option_error(int getopt_rc, char *const argv[], const struct option *longopts) __attribute__((noreturn));
 void ws_cli_version(void) __attribute__((noreturn));
+/* A text option that goes into JSON (a reason, a tag, a study name to create): value unless it is
+ * not valid UTF-8, which JSON cannot hold: then a usage error naming the option (exit 2), before
+ * the tool has changed anything. */
+const char *ws_cli_utf8_arg(const char *option, const char *value);
 /* Flushes and closes stdout; a write error (full disk, closed pipe) becomes exit 3. Returns rc
  * unchanged when stdout is fine. */
 int ws_cli_finish(int rc);

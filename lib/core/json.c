@@ -4,13 +4,18 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 json_t *ws_json_load_file(const char *path, ws_err *e)
 {
     json_error_t je;
     json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    struct stat st;
     if (!j) {
-        if (je.line < 0 || strstr(je.text, "unable to open"))
+        /* a directory opens, and reads as an empty file: say what it is */
+        if (!stat(path, &st) && S_ISDIR(st.st_mode))
+            ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a JSON file", path);
+        else if (je.line < 0 || strstr(je.text, "unable to open"))
             ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, je.text);
         else
             ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, je.text);

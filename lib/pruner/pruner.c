@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "space/config.h"
 
 /* ---- parsing ---- */
 
@@ -272,4 +273,13 @@ long ws_pruner_step_budget(const ws_pruner_cfg *cfg, const ws_history *h, int nu
     ws_hyperband_info info;
     if (!cfg || ws_hyperband_info_get(cfg, h, number, &info) || cfg->max_resource <= 0) return 0;
     return cfg->max_resource;
+}
+
+int ws_trial_epochs(const ws_config *cfg, const ws_pruner_cfg *pruner, const ws_history *h, int number, long *epochs,
+                    ws_err *e)
+{
+    if (ws_budget_epochs(cfg->budget, number, epochs, e)) return -1;
+    long hb = ws_pruner_step_budget(pruner, h, number);   /* hyperband's own budget wins */
+    if (hb > 0) *epochs = hb / cfg->validations_per_epoch;   /* steps are validations; config.c has R whole epochs */
+    return 0;
 }

@@ -101,6 +101,11 @@ void ws_history_view_release(ws_history_view *view);
  * trial that completes, so the study's own budget.epochs must stay in charge). A step is one
  * validation: an epoch, or 1/budget.validations_per_epoch of one. */
 long ws_pruner_step_budget(const ws_pruner_cfg *cfg, const ws_history *h, int number);
+/* The epochs of trial `number`, as suggest writes them in its trial line: hyperband's step budget
+ * in whole epochs when it has one, else the config's budget.epochs (0 when it gives none). */
+struct ws_config;
+int ws_trial_epochs(const struct ws_config *cfg, const ws_pruner_cfg *pruner, const ws_history *h, int number,
+                    long *epochs, ws_err *e);
 
 /* ---- internals shared by the pruner files ---- */
 int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,

@@ -57,7 +57,9 @@ static int check_budget(ws_config *c, const json_t *budget, const char *where, w
     json_t *ep = json_object_get(budget, "epochs");
     if (!ep) return 0;
     if (json_is_integer(ep)) {
-        if (json_integer_value(ep) < 1) return ws_err_set(e, WS_EINPUT, "%s: budget.epochs: must be >= 1", where);
+        if (json_integer_value(ep) < 1 || json_integer_value(ep) > WS_MAX_EPOCHS)
+            return ws_err_set(e, WS_EINPUT, "%s: budget.epochs: expected 1..%d, got %lld", where, WS_MAX_EPOCHS,
+                              (long long)json_integer_value(ep));
         return 0;
     }
     if (!json_is_array(ep) || json_array_size(ep) == 0)
@@ -69,10 +71,12 @@ static int check_budget(ws_config *c, const json_t *budget, const char *where, w
         json_t *upto = json_array_get(row, 0), *n = json_array_get(row, 1);
         int last = i + 1 == json_array_size(ep);
         if (!json_is_array(row) || json_array_size(row) != 2 || !json_is_integer(n) || json_integer_value(n) < 1
-            || (last ? !json_is_null(upto) : !json_is_integer(upto)))
-            return ws_err_set(e, WS_EINPUT, "%s: budget.epochs[%zu]: expected [upto, epochs] with integer epochs >= 1%s",
-                              where, i, last ? " and upto null (the rest)" : "");
+            || json_integer_value(n) > WS_MAX_EPOCHS || (last ? !json_is_null(upto) : !json_is_integer(upto)))
+            return ws_err_set(e, WS_EINPUT, "%s: budget.epochs[%zu]: expected [upto, epochs] with integer epochs 1..%d%s",
+                              where, i, WS_MAX_EPOCHS, last ? " and upto null (the rest)" : "");
         if (!last) {
+            if (json_integer_value(upto) < 0)
+                return ws_err_set(e, WS_EINPUT, "%s: budget.epochs[%zu]: upto: expected a trial number >= 0", where, i);
             if (json_integer_value(upto) <= prev)
                 return ws_err_set(e, WS_EINPUT, "%s: budget.epochs[%zu]: upto must increase", where, i);
             prev = json_integer_value(upto);

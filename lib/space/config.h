@@ -9,6 +9,9 @@
 #include "space/space.h"
 
 enum { WS_MINIMIZE = -1, WS_MAXIMIZE = 1 };
+/* The most epochs a trial trains: budget.epochs (suggest), a trial line's budget and
+ * fixed.epochs (train-trial) all stop here, so a study never hands out trials it cannot train. */
+#define WS_MAX_EPOCHS 100000
 
 typedef struct {
     char *name;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "audio/cache.h"
+#include "audio/names.h"
 #include "core/json.h"
 #include "nn/nn.h"
 #include "trainer/data.h"
@@ -160,9 +161,17 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     json_t *at = pos >= 0 ? at_fpr_json(scores, is_pos, n, max_fpr, e) : json_null();
     long unmapped = 0;
     json_t *unmapped_classes = unmapped_json(&cache, map, sid, &unmapped);
-    *result = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "checkpoint", ckpt, "features", features, "split", split,
+    /* paths as JSON can hold them: a byte that is not UTF-8 as \xNN (a Linux file name may have one) */
+    char *ckpt_shown = audio_name_escape(ckpt), *features_shown = audio_name_escape(features);
+    if (!ckpt_shown || !features_shown) {   /* out of memory: json_pack would have taken these */
+        json_decref(unmapped_classes); json_decref(metrics); json_decref(at);
+        *result = NULL;
+    } else
+        *result = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "checkpoint", ckpt_shown, "features", features_shown, "split", split,
                         "clips", (json_int_t)n, "unmapped_clips", (json_int_t)unmapped, "unmapped_classes", unmapped_classes,
                         "metrics", metrics, "at_fpr", at);
+    free(ckpt_shown);
+    free(features_shown);
     if (!*result) { ws_err_set(e, WS_ENOMEM, "%s: cannot build the result (out of memory)", ckpt); goto out; }
     rc = 0;
 out:

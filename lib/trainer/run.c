@@ -100,8 +100,8 @@ static int parse_line(run_ctx *c, const json_t *line, const char **study, const 
     if (budget && (ws_json_check_keys(budget, budget_keys, "trial line: budget", e)
                    || ws_json_get_int(budget, "epochs", "trial line: budget", epochs, e)))
         return -1;
-    if (budget && json_object_get(budget, "epochs") && *epochs < 1)
-        return ws_err_set(e, WS_EINPUT, "trial line: budget.epochs: expected >= 1, got %ld", *epochs);
+    if (budget && json_object_get(budget, "epochs") && (*epochs < 1 || *epochs > WS_MAX_EPOCHS))
+        return ws_err_set(e, WS_EINPUT, "trial line: budget.epochs: expected 1..%d, got %ld", WS_MAX_EPOCHS, *epochs);
     c->number = (int)number;
     c->seed = (uint64_t)seed;
     return 0;
@@ -177,6 +177,12 @@ static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     audio_feat_config want;
+    /* a line without a budget (written by hand, or edited): the epochs suggest gives this trial */
+    if (!epochs) {
+        ws_trial_list none = {0};
+        ws_history h = {c->study.name, c->study.direction, &none, NULL, c->number};
+        if (ws_trial_epochs(&c->cfg, &c->pruner, &h, c->number, &epochs, e)) return -1;
+    }
     /* params NULL (a line without them): the fixed settings alone */
     if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e) || check_params(c, params, e))
         return -1;

@@ -2,6 +2,7 @@
 #include "trainer/settings.h"
 #include <string.h>
 #include "core/json.h"
+#include "space/config.h"
 #include "trainer/trainer.h"
 
 const char *const trainer_keys[] = {"batch_size", "epochs", "validate_every", "patience", "min_delta",
@@ -53,7 +54,8 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
     else if (!strcmp(transform, "mfcc")) s->transform = TRAINER_MFCC;
     else return ws_err_set(e, WS_EINPUT, "%s.transform: expected \"logmel\" or \"mfcc\", got \"%s\"", path, transform);
     if (budget_epochs > 0) s->epochs = budget_epochs;
-    if (s->epochs < 1 || s->epochs > 100000) return ws_err_set(e, WS_EINPUT, "%s.epochs: expected 1..100000, got %ld", path, s->epochs);
+    if (s->epochs < 1 || s->epochs > WS_MAX_EPOCHS)
+        return ws_err_set(e, WS_EINPUT, "%s.epochs: expected 1..%d, got %ld", path, WS_MAX_EPOCHS, s->epochs);
     s->batch_size = (int)bs;
     s->validate_every = (int)every;
     s->patience = (int)patience;

@@ -53,6 +53,13 @@ expect_error "value that is not a number" "--value: expected a number, got 'abc'
 expect_error "tell value that is not a number" "--value: expected a number" tell --db s.db --study kws --trial 0 --state complete --value 1x
 expect_error "complete without a value" "needs --value" tell --db s.db --study kws --trial 0 --state complete
 expect_error "unknown state" "--state: expected complete, pruned or fail" tell --db s.db --study kws --trial 0 --state done
+expect_error "fail with a value (Optuna refuses one too)" "--state fail takes no --value" tell --db s.db --study kws --trial 0 --state fail --value 0.3
+# Text that goes into the study as JSON must be UTF-8: refused before anything changes (a crash, once)
+expect_error "a reason that is not UTF-8" "--reason: expected UTF-8 text" tell --db s.db --study kws --trial 0 --state complete --value 0.5 --reason $'bad\xff'
+expect_error "a tag that is not UTF-8" "--tag: expected UTF-8 text" suggest --db s.db --config c.json --tag $'t\xff'
+expect_error "a study name to create that is not UTF-8" "--to-study: expected UTF-8 text" study-copy --from s.db --to c2.db --to-study $'x\xfe'
+mkdir cdir
+expect_error "a directory as the config" "cdir: is a directory, expected a JSON file" suggest --db s.db --config cdir
 expect_error "unknown option" "unknown option" suggest --db s.db --config c.json --bogus
 expect_error "report format" "--format: expected" report --db s.db --format xml
 test_expect_success "the study is unharmed" '[ "$(sqlite3 s.db "PRAGMA integrity_check")" = ok ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = 2 ]'

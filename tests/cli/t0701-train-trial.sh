@@ -151,7 +151,7 @@ suggest --db runs/i.db --config c.json >n2
 jq -c '.budget.epochs = 0' n2 >n2zero
 test_expect_code 2 "budget.epochs 0" train-trial --db runs/i.db --features tones.feat --quiet n2zero
 test_expect_success "... names it and fails the trial" '
-  grep -q "budget.epochs: expected >= 1, got 0" err && [ "$(sqlite3 runs/i.db "SELECT state FROM trials WHERE number = $(jq .trial n2)")" = FAIL ]'
+  grep -q "budget.epochs: expected 1..100000, got 0" err && [ "$(sqlite3 runs/i.db "SELECT state FROM trials WHERE number = $(jq .trial n2)")" = FAIL ]'
 jq -c '.trial = 4294967297' n2 >n2big
 test_expect_code 2 "a trial number beyond 32 bits (would wrap to 1)" train-trial --db runs/i.db --features tones.feat --quiet n2big
 test_expect_code 2 "--max-seconds nan" train-trial --db runs/i.db --features tones.feat --max-seconds nan n2

@@ -63,6 +63,14 @@ jq '.budget = {"epochs": 3, "fine_epochs": 1}' base.json >fine1.json
 test_expect_code 2 "budget.fine_epochs without validations_per_epoch above 1 is refused" suggest --db fine/bad.db --config fine1.json
 test_expect_success "... saying why" 'grep -q "budget.fine_epochs: .*budget.validations_per_epoch is 1" err && [ ! -e fine/bad.db ]'
 
+# A trial line without its budget (written by hand, or edited) trains the epochs suggest would
+# have given it, the study's 2 here, not train-trial's default of 10.
+mkdir nobudget
+jq '.budget = {"epochs": 2}' base.json >two.json
+suggest --db nobudget/s.db --config two.json | jq -c 'del(.budget)' >nobudget.line
+test_expect_code 0 "a trial line without a budget" train-trial --db nobudget/s.db --features tones.feat --threads 1 --quiet --keep none nobudget.line
+test_expect_success "... trains the study's 2 epochs" 'jq -e ".state == \"COMPLETE\" and .epochs == 2" out'
+
 # Gradient accumulation over 3 batches, the 8 batches of an epoch cut in 3 parts (2, 3, 3): the
 # cuts fall inside accumulation groups, and still the epochs end as once-an-epoch ones do.
 mkdir acc1 acc3

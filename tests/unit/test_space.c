@@ -97,7 +97,11 @@ static void test_config_errors(void)
         {"{\"space\":{}}", "k.json: study: missing"},
         {"{\"study\":\"s\",\"direction\":\"up\",\"space\":{}}", "direction: expected \"maximize\" or \"minimize\", got \"up\""},
         {"{\"study\":\"s\",\"constraints\":{\"fpr\":{\"below\":1}},\"space\":{}}", "constraints.fpr: unknown key 'below'"},
-        {"{\"study\":\"s\",\"budget\":{\"epochs\":0},\"space\":{}}", "budget.epochs: must be >= 1"},
+        {"{\"study\":\"s\",\"budget\":{\"epochs\":0},\"space\":{}}", "budget.epochs: expected 1..100000, got 0"},
+        {"{\"study\":\"s\",\"budget\":{\"epochs\":100001},\"space\":{}}", "budget.epochs: expected 1..100000, got 100001"},
+        {"{\"study\":\"s\",\"budget\":{\"epochs\":[[2,3],[null,9223372036854775807]]},\"space\":{}}",
+         "budget.epochs[1]: expected [upto, epochs] with integer epochs 1..100000"},
+        {"{\"study\":\"s\",\"budget\":{\"epochs\":[[-3,3],[null,5]]},\"space\":{}}", "budget.epochs[0]: upto: expected a trial number >= 0"},
         {"{\"study\":\"s\",\"heartbeat\":{\"grace_seconds\":-1},\"space\":{}}", "must be > 0"},
         {"{\"study\":\"s\"}", "space: missing"},
     };
