@@ -22,7 +22,7 @@ static void usage(void)
            "  --state STATE        complete, pruned or fail\n"
            "  --value V            objective value (required for complete; a NaN value makes the\n"
            "                       trial FAIL, as in Optuna; pruned without it takes the last\n"
-           "                       intermediate value)\n"
+           "                       intermediate value; refused with fail, as in Optuna)\n"
            "  --reason TEXT        why the trial ended (kept as the trial attribute wakesweep:reason)\n"
            "  --constraint V       a constraint value, feasible iff <= 0 (repeatable; kept where\n"
            "                       Optuna keeps them, the system attribute \"constraints\"; inf is\n"
