@@ -195,6 +195,10 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
         if (!dir_ok || !(flags & WS_STORE_CREATE)) return -1;
     } else if (S_ISDIR(sb.st_mode)) {
         return ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
+    } else if (sb.st_size == 0 && !(flags & WS_STORE_CREATE)) {
+        /* SQLite takes an empty file for an empty database, and switching it to WAL would write
+         * one there: a tool that only uses a study leaves the file as it found it */
+        return ws_err_set(e, WS_EINPUT, "%s: an empty file, not a study database", s->path);
     }
     /* A reader writes nothing: not the journal mode either (switching an Optuna-made file,
      * journal_mode delete, to WAL rewrites its header; an empty file would become a database).

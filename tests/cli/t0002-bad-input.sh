@@ -59,6 +59,9 @@ expect_error "a reason that is not UTF-8" "--reason: expected UTF-8 text" tell -
 expect_error "a tag that is not UTF-8" "--tag: expected UTF-8 text" suggest --db s.db --config c.json --tag $'t\xff'
 expect_error "a study name to create that is not UTF-8" "--to-study: expected UTF-8 text" study-copy --from s.db --to c2.db --to-study $'x\xfe'
 mkdir cdir
+: >empty.db
+expect_error "an empty file as the study, to a tool that writes" "empty.db: an empty file, not a study database" tell --db empty.db --study kws --trial 0 --state fail
+test_expect_success "... left empty, with no -wal or -shm beside it" '[ ! -s empty.db ] && ! ls empty.db-* >/dev/null 2>&1'
 expect_error "a directory as the config" "cdir: is a directory, expected a JSON file" suggest --db s.db --config cdir
 expect_error "unknown option" "unknown option" suggest --db s.db --config c.json --bogus
 expect_error "report format" "--format: expected" report --db s.db --format xml
