@@ -110,6 +110,9 @@ mkdir hb
 jq '.budget = {"epochs": 9, "validations_per_epoch": 4} | .pruner = {"name": "hyperband", "min_resource": 1, "max_resource": 8, "reduction_factor": 3}' base.json >hb.json
 test_expect_code 0 "suggest under hyperband with 4 validations an epoch" suggest --db hb/s.db --config hb.json
 test_expect_success "... budget: max_resource 8 steps are 2 epochs" 'jq -e ".budget.epochs == 2" out'
+jq -c 'del(.budget)' out >hb-nobudget.line
+test_expect_code 0 "... and its line without the budget" train-trial --db hb/s.db --features tones.feat --threads 1 --quiet --keep none hb-nobudget.line
+test_expect_success "... trains those 2 epochs, not budget.epochs 9" 'jq -e ".state == \"COMPLETE\" and .epochs == 2" out'
 jq '.pruner.max_resource = 6' hb.json >hb6.json
 test_expect_code 2 "a max_resource that is not whole epochs is refused" suggest --db hb/s6.db --config hb6.json
 test_expect_success "... saying so" 'grep -q "pruner.max_resource 6 is not a whole number of epochs of 4 steps" err'
