@@ -139,23 +139,38 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     return create && !have_state_index ? ws_sql_exec(s, STATE_INDEX_SQL, e) : 0;
 }
 
+/* path opened read-only as immutable (no locks, no -shm): only where no -wal exists, so nothing
+ * a writer committed is left out. */
+static int open_immutable(const char *path, sqlite3 **db)
+{
+    char *uri = sqlite3_malloc64(3 * strlen(path) + 24);
+    if (!uri) return SQLITE_NOMEM;
+    char *u = uri + sprintf(uri, "file:");
+    for (const char *p = path; *p; p++)  /* URI-escape what a file name may hold */
+        u += strchr("%?#", *p) ? sprintf(u, "%%%02X", (unsigned char)*p) : sprintf(u, "%c", *p);
+    strcpy(u, "?immutable=1");
+    int rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    sqlite3_free(uri);
+    return rc;
+}
+
 int ws_sqlite_open_read(const char *path, sqlite3 **db)
 {
-    int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-    if ((rc & 0xff) == SQLITE_READONLY) {
-        char *wal = sqlite3_mprintf("%s-wal", path), *uri = sqlite3_malloc64(3 * strlen(path) + 24);
-        if (!wal || !uri) rc = SQLITE_NOMEM;
-        else if (access(wal, F_OK) != 0) {
-            char *u = uri + sprintf(uri, "file:");
-            for (const char *p = path; *p; p++)  /* URI-escape what a file name may hold */
-                u += strchr("%?#", *p) ? sprintf(u, "%%%02X", (unsigned char)*p) : sprintf(u, "%c", *p);
-            strcpy(u, "?immutable=1");
+    char *wal = sqlite3_mprintf("%s-wal", path);
+    if (!wal) return SQLITE_NOMEM;
+    int no_wal = access(wal, F_OK) != 0, rc;
+    sqlite3_free(wal);
+    /* A file the reader may not write, in a folder it may: SQLite would make a -wal and -shm
+     * there with the file's read-only mode and, read-only itself, never remove them, and the
+     * study's writers would then find its shared memory read-only. */
+    if (no_wal && access(path, W_OK) != 0) rc = open_immutable(path, db);
+    else {
+        rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+        if (rc == SQLITE_OK) rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+        if ((rc & 0xff) == SQLITE_READONLY && no_wal) {   /* no -shm to be had: the folder is read-only */
             sqlite3_close(*db);
-            rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+            rc = open_immutable(path, db);
         }
-        sqlite3_free(wal);
-        sqlite3_free(uri);
     }
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(*db, 1);

@@ -11,7 +11,8 @@
  * result code (on failure *db may be set: close it). A WAL-mode file whose directory the reader
  * may not write has no -shm it can share and can't get one; without a -wal file (no writer has
  * it open: the last one to close folds the WAL into the file) it is read as immutable, without
- * the shared memory. */
+ * the shared memory; so is a file the reader may not write in a folder it may (SQLite would
+ * leave a -wal and -shm there, read-only, that the study's writers could not use). */
 int ws_sqlite_open_read(const char *path, sqlite3 **db);
 
 #endif

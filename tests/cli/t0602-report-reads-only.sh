@@ -96,3 +96,22 @@ P
 else
   test_skip "a WAL file a live writer holds" "no python3 with sqlite3"
 fi
+
+# A WAL study file another user may read but not write, in a folder that user may write: report
+# reads it and leaves no -wal or -shm behind (SQLite would make them with the file's read-only
+# mode and never remove them: the study's own writers then found its shared memory read-only).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  ro=$(mktemp -d /tmp/ws-ro.XXXXXX) && chmod 755 "$ro"
+  cp "$WS_ROOT/tests/cli/study.json" "$ro/c.json"
+  suggest --db "$ro/s.db" --config "$ro/c.json" --n 2 >/dev/null
+  chmod 444 "$ro/s.db" && chown -R nobody "$ro"
+  test_expect_code 0 "a read-only WAL file in a folder the reader may write" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$WS_BIN/report" --db "$ro/s.db"
+  test_expect_success "... is read, with nothing left beside it" 'grep -q "2 trials" out && ! ls "$ro"/s.db-* >/dev/null 2>&1'
+  chmod 644 "$ro/s.db"
+  test_expect_code 0 "... and once writable again, its owner writes to it" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$WS_BIN/tell" --db "$ro/s.db" --study kws --trial 1 --state fail
+  rm -rf "$ro"
+else
+  test_skip "a read-only WAL file in a folder the reader may write" "needs root and setpriv to read as another user"
+fi
