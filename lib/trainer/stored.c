@@ -61,7 +61,7 @@ int trainer_stored_result(const char *db, const char *study, const char *tag, js
     int found;
     *line = NULL;
     /* no such study yet is no result (a sweep's first trial: nothing is finished) */
-    if (ws_store_open(&s, db, 0, e) || ws_store_study_pick(s, study, &st, &found, e)) { ws_store_close(s); return -1; }
+    if (ws_store_open(&s, db, WS_STORE_READ, e) || ws_store_study_pick(s, study, &st, &found, e)) { ws_store_close(s); return -1; }
     if (found && ws_store_trials_load(s, &st, WS_LOAD_ALL, &l, e)) { ws_store_close(s); return -1; }
     /* steps are parts of an epoch under the study config's budget.validations_per_epoch */
     ws_config cfg;

@@ -104,10 +104,15 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   ro=$(mktemp -d /tmp/ws-ro.XXXXXX) && chmod 755 "$ro"
   cp "$WS_ROOT/tests/cli/study.json" "$ro/c.json"
   suggest --db "$ro/s.db" --config "$ro/c.json" --n 2 >/dev/null
+  suggest --db "$ro/s.db" --config "$ro/c.json" --tag t2 >/dev/null
+  tell --db "$ro/s.db" --study kws --trial 2 --state fail --reason gone >/dev/null
   chmod 444 "$ro/s.db" && chown -R nobody "$ro"
   test_expect_code 0 "a read-only WAL file in a folder the reader may write" \
     setpriv --reuid=65534 --regid=65534 --clear-groups "$WS_BIN/report" --db "$ro/s.db"
-  test_expect_success "... is read, with nothing left beside it" 'grep -q "2 trials" out && ! ls "$ro"/s.db-* >/dev/null 2>&1'
+  test_expect_success "... is read, with nothing left beside it" 'grep -q "3 trials" out && ! ls "$ro"/s.db-* >/dev/null 2>&1'
+  test_expect_code 0 "... and train-trial --result-of, which only reads, reads it too" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$WS_BIN/train-trial" --db "$ro/s.db" --result-of t2
+  test_expect_success "... giving the trial's line" 'jq -e ".trial == 2 and .reason == \"gone\"" out && ! ls "$ro"/s.db-* >/dev/null 2>&1'
   chmod 644 "$ro/s.db"
   test_expect_code 0 "... and once writable again, its owner writes to it" \
     setpriv --reuid=65534 --regid=65534 --clear-groups "$WS_BIN/tell" --db "$ro/s.db" --study kws --trial 1 --state fail
