@@ -1,6 +1,7 @@
 /* parse.c — checked number parsing (see parse.h). */
 #include "core/parse.h"
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +33,12 @@ int ws_parse_double(const char *s, const char *name, double *out, ws_err *e)
     double v = s ? strtod(s, &end) : 0;
     /* strtod also reads C's hexadecimal floats ("0x10"); a decimal number is what is meant, as
      * Python's float() (Optuna's CLI) takes it */
-    if (!s || !*s || *end || errno == ERANGE || strpbrk(s, "xX"))
+    if (!s || !*s || *end || strpbrk(s, "xX"))
         return ws_err_set(e, WS_EINPUT, "%s: expected a number, got '%s'", name, s ? s : "");
+    /* as Python's float(): too small rounds to 0 (or a subnormal), too large is refused (there it
+     * would be inf, which is written "inf" when meant) */
+    if (errno == ERANGE && isinf(v))
+        return ws_err_set(e, WS_EINPUT, "%s: %s is beyond the largest double (write inf for infinity)", name, s);
     *out = v;
     return 0;
 }

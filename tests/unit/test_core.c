@@ -73,6 +73,11 @@ static void test_parse_numbers(void)
     CHECK(ws_parse_double("nan", "v", &d, &e) == 0 && isnan(d), "nan");
     CHECK(ws_parse_double("0.5abc", "--value", &d, &e) == -1 && e.kind == WS_EINPUT, "trailing text accepted");
     CHECK(ws_parse_double("0x10", "--value", &d, &e) == -1 && e.kind == WS_EINPUT, "a hexadecimal float accepted");
+    /* Python's float(): underflow rounds toward 0; overflow is refused here, naming it */
+    CHECK(ws_parse_double("1e-400", "--value", &d, &e) == 0 && d == 0.0, "1e-400 (rounds to 0) refused");
+    CHECK(ws_parse_double("4e-320", "--value", &d, &e) == 0 && d > 0 && d < 1e-300, "a subnormal refused");
+    CHECK(ws_parse_double("1e400", "--value", &d, &e) == -1 && strstr(e.msg, "beyond the largest double"),
+          "1e400 accepted or not named: '%s'", e.msg);
 }
 
 static void test_atomic_write(void)
