@@ -26,6 +26,10 @@ json_t *ws_json_load_file(const char *path, ws_err *e)
 json_t *ws_json_load_string(const char *text, const char *where, ws_err *e)
 {
     json_error_t je;
+    if (!text) {   /* an SQL NULL where JSON text was stored (a damaged or hand-edited study) */
+        ws_err_set(e, WS_EINPUT, "%s: no JSON text (NULL)", where);
+        return NULL;
+    }
     json_t *j = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     /* where is "FILE:LINE"; jansson's column is 0 at the end of the text, which has no column */
     if (!j && je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d: %s", where, je.column, je.text);

@@ -58,6 +58,9 @@ expect_error "fail with a value (Optuna refuses one too)" "--state fail takes no
 expect_error "a reason that is not UTF-8" "--reason: expected UTF-8 text" tell --db s.db --study kws --trial 0 --state complete --value 0.5 --reason $'bad\xff'
 expect_error "a tag that is not UTF-8" "--tag: expected UTF-8 text" suggest --db s.db --config c.json --tag $'t\xff'
 expect_error "a study name to create that is not UTF-8" "--to-study: expected UTF-8 text" study-copy --from s.db --to c2.db --to-study $'x\xfe'
+cp s.db nullcfg.db
+sqlite3 nullcfg.db "UPDATE study_system_attributes SET value_json = NULL WHERE key = 'wakesweep:config'"
+expect_error "a stored config damaged to NULL" "wakesweep:config: no JSON text (NULL)" suggest --db nullcfg.db --config c.json
 mkdir cdir
 : >empty.db
 expect_error "an empty file as the study, to a tool that writes" "empty.db: an empty file, not a study database" tell --db empty.db --study kws --trial 0 --state fail
