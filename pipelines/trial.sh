@@ -66,7 +66,7 @@ study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 if "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
   mv "$out.tmp.study" "$out"; exit 0
 fi
-[ ! -e "$out.tmp.study" ] || rm -f "$out.tmp.study"
+rm -f "$out.tmp.study"
 # On any exit the trial's temporaries go; exit 2 (bad input: a config suggest refuses, a cache
 # train-trial refuses) stops the sweep, and its monitor with it.
 here=$(dirname "$0") tmp=

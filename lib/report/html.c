@@ -320,18 +320,13 @@ static void study_body(FILE *f, const ws_summary *s)
     figure(f, "half", "Optimization history",
            "Every finished trial's value; the line is the best so far among feasible complete trials. Hover for "
            "details.", ws_plot_history, s);
-    char curves[200];
+    char curves[200], first[32];
+    ws_summary_fine_epochs_text(s, first, sizeof first);
     if (s->steps_per_epoch == 1)
         snprintf(curves, sizeof curves, "Intermediate values per epoch; a cross marks where a pruned trial stopped.");
-    else if (!s->fine_epochs)
-        snprintf(curves, sizeof curves, "Intermediate values, several per epoch (a step is a part of an epoch); a "
-                 "cross marks where a pruned trial stopped.");
-    else {
-        char first[32] = "the first epoch";
-        if (s->fine_epochs > 1) snprintf(first, sizeof first, "the first %d epochs", s->fine_epochs);
-        snprintf(curves, sizeof curves, "Intermediate values, several per epoch in %s, then one (a step is a part of "
-                 "an epoch); a cross marks where a pruned trial stopped.", first);
-    }
+    else
+        snprintf(curves, sizeof curves, "Intermediate values, several per epoch%s%s%s (a step is a part of an epoch); a "
+                 "cross marks where a pruned trial stopped.", *first ? " in " : "", first, *first ? ", then one" : "");
     figure(f, "half", "Learning curves", curves, ws_plot_curves, s);
     figure(f, "wide", "Parallel coordinates",
            "Searched parameters against the value (log axes for log-scale parameters; <i>n/a</i>: a conditional "

@@ -178,15 +178,14 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
     const ws_trial_list *l = s->trials;
     /* a step is an epoch, or a part of one under budget.validations_per_epoch */
-    char desc[200], xlabel[48], fine[48] = "";
+    char desc[200], xlabel[48], first[32];
     int per = s->steps_per_epoch;
     if (per == 1) snprintf(xlabel, sizeof xlabel, "step (epoch)");
     else snprintf(xlabel, sizeof xlabel, "step (1/%d epoch)", per);
     /* budget.fine_epochs: the later epochs validate once, at their end */
-    if (per > 1 && s->fine_epochs == 1) snprintf(fine, sizeof fine, " in the first epoch, then 1");
-    else if (per > 1 && s->fine_epochs) snprintf(fine, sizeof fine, " in the first %d epochs, then 1", s->fine_epochs);
-    snprintf(desc, sizeof desc, "Intermediate values (%d per epoch%s) of every trial; pruned trials end with a cross "
-             "where they stopped.", per, fine);
+    ws_summary_fine_epochs_text(s, first, sizeof first);
+    snprintf(desc, sizeof desc, "Intermediate values (%d per epoch%s%s%s) of every trial; pruned trials end with a "
+             "cross where they stopped.", per, *first ? " in " : "", first, *first ? ", then 1" : "");
     ws_svg_open(f, "curves", "Learning curves", desc, W, H);
     double lo = INFINITY, hi = -INFINITY, s0 = INFINITY, s1 = -INFINITY;
     size_t n_curves = 0, n_state[5] = {0};

@@ -152,3 +152,10 @@ json_t *ws_summary_json(const ws_summary *s)
     }
     return j;
 }
+
+void ws_summary_fine_epochs_text(const ws_summary *s, char *buf, size_t n)
+{
+    if (s->steps_per_epoch <= 1 || !s->fine_epochs) snprintf(buf, n, "%s", "");
+    else if (s->fine_epochs == 1) snprintf(buf, n, "the first epoch");
+    else snprintf(buf, n, "the first %d epochs", s->fine_epochs);
+}

@@ -29,6 +29,9 @@ void ws_summary_release(ws_summary *s);
 /* Why there is no best trial ("no complete trial is feasible", "no trial has completed yet"),
  * as every form says it; NULL when there is one. */
 const char *ws_summary_why_no_best(const ws_summary *s);
+/* The epochs that have every intermediate value under budget.fine_epochs, in words ("the first
+ * epoch", "the first 3 epochs"), for the learning curves' captions; "" without fine_epochs. */
+void ws_summary_fine_epochs_text(const ws_summary *s, char *buf, size_t n);
 /* Feasible iff no constraint value (system attr "constraints") is > 0 or not a number; in a
  * study with constraints (s->constrained) a trial without constraint values is not feasible. */
 int ws_trial_feasible(const ws_summary *s, const ws_trial *t);
