@@ -462,7 +462,7 @@ int nn_dtrain_losses(nn_dtrain *t, double *loss, ws_err *e)
     return cuda_failed(t->cu, "dtrain", e);
 }
 
-int nn_dtrain_confusion(nn_dtrain *t, long *confusion, ws_err *e)
+int nn_dtrain_confusion(nn_dtrain *t, long *confusion, float *logits_out, ws_err *e)
 {
     size_t kk = (size_t)t->k * (size_t)t->k;
     int32_t *host = malloc(kk * sizeof *host);
@@ -476,6 +476,8 @@ int nn_dtrain_confusion(nn_dtrain *t, long *confusion, ws_err *e)
         t->cu->val_batch(t->data, s, n, &x, &y);
         if (nn_forward(t->m, x, n, 0, &logits, e)) { free(host); return -1; }
         t->cu->confusion(n, t->k, logits, y, t->counts);
+        /* before the next batch's forward overwrites them (a wait, at a validation only) */
+        if (logits_out) t->be->download(logits_out + s * (size_t)t->k, logits, (size_t)n * (size_t)t->k * sizeof *logits_out);
     }
     t->m->last_n = 0;                               /* as nn_predict: no backward after this */
     t->be->download(host, t->counts, kk * sizeof *host);

@@ -21,15 +21,17 @@
  *                   from the 2nd epoch it first waits for the last epoch's plan copy to be done)
  *              per batch b: nn_dtrain_batch(t, b, scale, zero_grad, step, &e)   (kernels only)
  *              nn_dtrain_losses(t, losses, &e)                  (waits: the losses' download)
- *   per validation: nn_dtrain_confusion(t, confusion, &e)      (waits: the counts' download)
+ *   per validation: nn_dtrain_confusion(t, confusion, logits, &e)  (waits: the counts' download;
+ *                   with logits, also each validation batch's logits: the wake word's scores)
  *   checkpoints: nn_checkpoint_save(..., m, ...) downloads the weights as usual (waits)
  *   nn_dtrain_free(t); nn_model_free(m);
  *
  * So the host waits for the device at most three times an epoch: the plan's copy (from the
  * second epoch; long done by then, as the losses' download drained the stream), the losses'
- * download at its end, and the validation's download on an epoch that validates (plus the
- * weights' download when a validation improves and the best weights are kept); never inside a
- * step. An epoch cut into K validated parts (budget.validations_per_epoch) downloads the losses
+ * download at its end, and the validation's download on an epoch that validates (plus one per
+ * validation batch for its logits when the trial has a wake word, whose operating point ranks
+ * the clips' scores, and the weights' download when a validation improves and the best weights
+ * are kept); never inside a step. An epoch cut into K validated parts (budget.validations_per_epoch) downloads the losses
  * and the counts after each part: at most 2K + 1 waits (an epoch past budget.fine_epochs, whose
  * parts are not validated but the last, only after the last: 3).
  *
@@ -120,8 +122,10 @@ int nn_dtrain_batch(nn_dtrain *t, long b, float scale, int zero_grad, int step, 
  * device (the epoch's work and the download). */
 int nn_dtrain_losses(nn_dtrain *t, double *loss, ws_err *e);
 /* Adds the confusion counts [k true][k predicted] of the current weights over the validation
- * clips to confusion (nn_metrics' layout). Waits for the device once (the download). */
-int nn_dtrain_confusion(nn_dtrain *t, long *confusion, ws_err *e);
+ * clips to confusion (nn_metrics' layout). Waits for the device once (the download); with
+ * logits_out ([n_val][k], the validation clips in val_idx's order) not NULL, once more per
+ * validation batch, to download its logits. */
+int nn_dtrain_confusion(nn_dtrain *t, long *confusion, float *logits_out, ws_err *e);
 
 /* The largest batch that fits (train-trial --probe-batch). CUDA: with the data uploaded (when
  * data is not NULL), tries real allocations and one training step per candidate, doubling from

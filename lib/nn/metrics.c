@@ -1,7 +1,7 @@
 /* metrics.c — classification metrics from a confusion matrix: accuracy, per-class precision,
  * recall and F1 (0 where undefined, like sklearn's zero_division=0), the positive class against
  * the rest (F1, false-positive and false-rejection rates), and an operating point at a maximum
- * false-positive rate from positive-class scores. */
+ * false-positive rate from positive-class scores (train-trial's validations and --evaluate). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,4 +179,22 @@ int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_
     out->frr = npos ? ratio(npos - best_tp, npos) : 0.0;
     out->f1 = f1_of(ratio(best_tp, best_tp + best_fp), ratio(best_tp, npos));
     return 0;
+}
+
+json_t *nn_operating_point_json(const float *scores, const int *is_positive, size_t n, double max_fpr, ws_err *e)
+{
+    nn_operating_point op;
+    size_t npos = 0;
+    for (size_t i = 0; i < n; i++) npos += is_positive[i] != 0;
+    if (!n || nn_operating_point_at_fpr(scores, is_positive, n, max_fpr, &op, e)) return json_null();
+    /* the threshold is +inf when no score keeps the false positives under the limit: null */
+    return json_pack("{s:o,s:o,s:o,s:o,s:o}", "max_fpr", ws_json_number(max_fpr), "threshold", ws_json_number(op.threshold),
+                     "f1", npos ? ws_json_number(op.f1) : json_null(), "fpr", npos < n ? ws_json_number(op.fpr) : json_null(),
+                     "frr", npos ? ws_json_number(op.frr) : json_null());
+}
+
+void nn_positive_scores(float *logits, int n, int k, int positive, float *scores)
+{
+    nn_softmax(logits, n, k, logits);
+    for (int i = 0; i < n; i++) scores[i] = logits[(size_t)i * (size_t)k + (size_t)positive];
 }

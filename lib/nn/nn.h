@@ -280,6 +280,14 @@ json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int posi
 typedef struct nn_operating_point { double threshold, f1, fpr, frr; } nn_operating_point;
 int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_t n, double max_fpr,
                               nn_operating_point *out, ws_err *e);
+/* The operating point as JSON, {"max_fpr","threshold","f1","fpr","frr"}: what train-trial's
+ * validations (metrics.at_fpr) and --evaluate (at_fpr) print. The threshold is null when no
+ * score keeps the false positives under the limit; F1 and FRR are null without a positive clip,
+ * FPR without a negative one. JSON null for no clip at all, or on failure (e says why). */
+json_t *nn_operating_point_json(const float *scores, const int *is_positive, size_t n, double max_fpr, ws_err *e);
+/* The wake word's score of each of n clips: its softmax probability, logits turned into
+ * probabilities in place ([n][k]). */
+void nn_positive_scores(float *logits, int n, int k, int positive, float *scores);
 
 /* ---- checkpoints ---------------------------------------------------------------------------------- */
 

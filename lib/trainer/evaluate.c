@@ -58,18 +58,6 @@ static void set_wake_metrics(json_t *metrics, const nn_metrics *wake)
     json_object_set_new(metrics, "binary_accuracy", ws_json_number(nn_metrics_binary_accuracy(wake, 1)));
 }
 
-static json_t *at_fpr_json(const float *scores, const int *is_pos, size_t n, double max_fpr, ws_err *e)
-{
-    nn_operating_point op;
-    size_t npos = 0;
-    for (size_t i = 0; i < n; i++) npos += is_pos[i] != 0;
-    if (!n || nn_operating_point_at_fpr(scores, is_pos, n, max_fpr, &op, e)) return json_null();
-    /* the threshold is +inf when no score keeps the false positives under the limit: null */
-    return json_pack("{s:o,s:o,s:o,s:o,s:o}", "max_fpr", ws_json_number(max_fpr), "threshold", ws_json_number(op.threshold),
-                     "f1", npos ? ws_json_number(op.f1) : json_null(), "fpr", npos < n ? ws_json_number(op.fpr) : json_null(),
-                     "frr", npos ? ws_json_number(op.frr) : json_null());
-}
-
 /* {"CLASS": clips of the split,...} for the cache's classes the checkpoint does not know. */
 static json_t *unmapped_json(const audio_cache *c, const int *map, int sid, long *total)
 {
@@ -148,8 +136,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
                 is_pos[s + (size_t)j] = label == pos;
             }
         }
-        nn_softmax(logits, b, k, logits);
-        for (int j = 0; pos >= 0 && j < b; j++) scores[s + (size_t)j] = logits[(size_t)j * (size_t)k + (size_t)pos];
+        if (pos >= 0) nn_positive_scores(logits, b, k, pos, scores + s);
     }
     json_t *metrics = nn_metrics_json(&mt, names, pos);
     if (metrics && !nn_metrics_total(&mt)) {
@@ -158,7 +145,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         json_object_set_new(metrics, "macro_f1", json_null());
     }
     if (metrics && pos >= 0) set_wake_metrics(metrics, &wake);
-    json_t *at = pos >= 0 ? at_fpr_json(scores, is_pos, n, max_fpr, e) : json_null();
+    json_t *at = pos >= 0 ? nn_operating_point_json(scores, is_pos, n, max_fpr, e) : json_null();
     long unmapped = 0;
     json_t *unmapped_classes = unmapped_json(&cache, map, sid, &unmapped);
     /* paths as JSON can hold them: a byte that is not UTF-8 as \xNN (a Linux file name may have one) */

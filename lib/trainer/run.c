@@ -43,6 +43,8 @@ typedef struct {
     trainer_data data;
     int stats_new;                  /* data's statistics were computed here, not yet in the study */
     int *train_idx, *val_idx;       /* clip indices of the training and validation splits */
+    float *val_scores, *val_logits; /* [n_val] the wake word's scores; [n_val][classes], device path */
+    int *val_pos;                   /* [n_val] 1 for a clip of the wake word */
     size_t n_train, n_val;
     int positive;                   /* class id of the wake word, or -1 */
     const char *objective;          /* key in the metrics JSON */
@@ -70,12 +72,26 @@ typedef struct {
     char ckpt_dir[PATH_MAX], ckpt[PATH_MAX + 32];
 } run_ctx;
 
-static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", "binary_accuracy", NULL};
+/* The metrics an objective or a constraint may name: keys of a validation's metrics, and
+ * "at_fpr.X" inside its wake-word operating point. Every one but the first two is about the
+ * wake word, so needs fixed.positive. */
+static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", "binary_accuracy",
+                                          "at_fpr.f1", "at_fpr.fpr", "at_fpr.frr", NULL};
+#define METRIC_NAMES "accuracy, macro_f1, f1, fpr, frr, binary_accuracy, at_fpr.f1, at_fpr.fpr or at_fpr.frr"
 
 static int is_metric(const char *k)
 {
     for (const char *const *m = metric_keys; *m; m++) if (!strcmp(*m, k)) return 1;
     return 0;
+}
+
+static int needs_positive(const char *k) { return strcmp(k, "accuracy") && strcmp(k, "macro_f1"); }
+
+/* The metric named k (one of metric_keys) in a validation's metrics; NULL when it has none. */
+static const json_t *metric_of(const json_t *metrics, const char *k)
+{
+    if (!strncmp(k, "at_fpr.", 7)) return json_object_get(json_object_get(metrics, "at_fpr"), k + 7);
+    return json_object_get(metrics, k);
 }
 
 /* --- the trial line and the study -------------------------------------------------------- */
@@ -157,6 +173,12 @@ static int split_indices(run_ctx *c, ws_err *e)
     if (!c->n_train || !c->n_val)
         return ws_err_set(e, WS_EINPUT, "%s: needs clips in the training and validation splits (has %zu and %zu)",
                           c->o->features, c->n_train, c->n_val);
+    if (c->positive < 0) return 0;
+    /* the wake-word operating point of every validation (metrics.at_fpr) ranks the clips' scores */
+    c->val_scores = malloc(c->n_val * sizeof *c->val_scores);
+    c->val_pos = malloc(c->n_val * sizeof *c->val_pos);
+    if (!c->val_scores || !c->val_pos) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n_val; i++) c->val_pos[i] = c->cache.labels[c->val_idx[i]] == c->positive;
     return 0;
 }
 
@@ -204,13 +226,15 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           lc->n_class_weights, c->cache.n_classes, c->o->features);
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
     if (!is_metric(c->objective))
-        return ws_err_set(e, WS_EINPUT, "study config: objective: expected accuracy, macro_f1, f1, fpr, frr or binary_accuracy, got '%s'", c->objective);
-    for (size_t i = 0; i < c->cfg.n_constraints; i++)
-        if (!is_metric(c->cfg.constraints[i].name))
-            return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (accuracy, macro_f1, f1, fpr, frr, binary_accuracy)", c->cfg.constraints[i].name);
-    if (c->positive < 0 && (!strcmp(c->objective, "f1") || !strcmp(c->objective, "fpr") || !strcmp(c->objective, "frr")
-                            || !strcmp(c->objective, "binary_accuracy")))
+        return ws_err_set(e, WS_EINPUT, "study config: objective: expected " METRIC_NAMES ", got '%s'", c->objective);
+    if (c->positive < 0 && needs_positive(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective '%s' needs fixed.positive (the wake-word class)", c->objective);
+    for (size_t i = 0; i < c->cfg.n_constraints; i++) {
+        const char *k = c->cfg.constraints[i].name;
+        if (!is_metric(k)) return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (" METRIC_NAMES ")", k);
+        if (c->positive < 0 && needs_positive(k))
+            return ws_err_set(e, WS_EINPUT, "study config: constraints.%s needs fixed.positive (the wake-word class)", k);
+    }
     return split_indices(c, e);
 }
 
@@ -226,6 +250,8 @@ static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err 
     c->bloss = malloc(nb * sizeof *c->bloss);
     if (!c->bseed || !c->bnoise || !c->bloss) return ws_err_set(e, WS_ENOMEM, "out of memory");
     if (trainer_data_desc(&c->data, &d, &noise, e)) return -1;
+    if (c->positive >= 0 && !(c->val_logits = malloc(c->n_val * (size_t)c->cache.n_classes * sizeof *c->val_logits)))
+        return ws_err_set(e, WS_ENOMEM, "out of memory");
     c->dt = nn_dtrain_create(c->o->device, c->model, &c->set.hp, total_steps, warmup_steps, &d, B,
                              most < (size_t)B ? (int)most : B, c->n_train, c->val_idx, c->n_val, e);
     free(noise);
@@ -441,29 +467,42 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
     return 0;
 }
 
-/* Metrics of the current weights on the validation split. */
+/* Metrics of the current weights on the validation split, with the wake word's operating point
+ * at fixed max_fpr (at_fpr) when there is a wake word. */
 static json_t *validate(run_ctx *c, ws_err *e)
 {
     nn_metrics mt;
-    int B = c->set.batch_size;
-    if (nn_metrics_init(&mt, c->cache.n_classes, e)) return NULL;
-    if (c->dt && nn_dtrain_confusion(c->dt, mt.confusion, e)) {
-        nn_metrics_release(&mt);
-        return NULL;
+    int B = c->set.batch_size, k = c->cache.n_classes, pos = c->positive;
+    if (nn_metrics_init(&mt, k, e)) return NULL;
+    if (c->dt) {   /* the device counts the confusion; its logits come back only for the scores */
+        if (nn_dtrain_confusion(c->dt, mt.confusion, pos >= 0 ? c->val_logits : NULL, e)) goto fail;
+        if (pos >= 0) nn_positive_scores(c->val_logits, (int)c->n_val, k, pos, c->val_scores);
     }
     for (size_t start = 0; !c->dt && start < c->n_val; start += (size_t)B) {
         int n = (int)(c->n_val - start < (size_t)B ? c->n_val - start : (size_t)B);
         if (trainer_data_batch(&c->data, c->val_idx + start, n, NULL, NULL, 0, c->x, c->labels, e)
-            || nn_predict(c->model, c->x, n, c->logits, e)) {
-            nn_metrics_release(&mt);
+            || nn_predict(c->model, c->x, n, c->logits, e))
+            goto fail;
+        nn_metrics_add(&mt, c->logits, c->labels, n);
+        if (pos >= 0) nn_positive_scores(c->logits, n, k, pos, c->val_scores + start);
+    }
+    json_t *m = nn_metrics_json(&mt, c->cache.class_names, pos);
+    nn_metrics_release(&mt);
+    if (m && pos >= 0) {
+        json_t *at = nn_operating_point_json(c->val_scores, c->val_pos, c->n_val, c->set.max_fpr, e);
+        if (!json_is_object(at)) {   /* n_val > 0: only out of memory */
+            json_decref(at);
+            json_decref(m);
+            ws_err_set(e, WS_ENOMEM, "out of memory");
             return NULL;
         }
-        nn_metrics_add(&mt, c->logits, c->labels, n);
+        json_object_set_new(m, "at_fpr", at);
     }
-    json_t *m = nn_metrics_json(&mt, c->cache.class_names, c->positive);
-    nn_metrics_release(&mt);
     if (!m) ws_err_set(e, WS_ENOMEM, "out of memory");
     return m;
+fail:
+    nn_metrics_release(&mt);
+    return NULL;
 }
 
 static int better(const run_ctx *c, double v, double than, double delta)
@@ -485,7 +524,7 @@ static int after_validation(run_ctx *c, long step, json_t *metrics, int *stale, 
     /* nothing made from the data is stored before the cache's checksum pass has matched */
     if (audio_cache_verify_wait(&c->cache, e)) return -1;
     stats_publish(c);
-    double v = json_number_value(json_object_get(metrics, c->objective));
+    double v = json_number_value(metric_of(metrics, c->objective));
     c->last_value = v;
     json_decref(c->last_metrics);
     c->last_metrics = json_incref(metrics);
@@ -546,7 +585,7 @@ static int train(run_ctx *c, ws_err *e)
             if (!m) return -1;
             if (!c->o->quiet && isatty(2))
                 fprintf(stderr, "trial %d: epoch %g/%ld loss %.4f %s %.4f\n", c->number, (double)step / c->per,
-                        c->set.epochs, c->last_loss, c->objective, json_number_value(json_object_get(m, c->objective)));
+                        c->set.epochs, c->last_loss, c->objective, json_number_value(metric_of(m, c->objective)));
             int stop = after_validation(c, step, m, &stale, e);
             json_decref(m);
             if (stop) return stop < 0 ? -1 : 0;
@@ -580,7 +619,7 @@ static json_t *constraint_values(run_ctx *c)
     for (size_t i = 0; i < c->cfg.n_constraints && of && c->state != WS_FAIL; i++) {
         const ws_constraint *k = &c->cfg.constraints[i];
         /* a metric without a number (NaN, JSON's null) is not shown feasible: infeasible */
-        const json_t *jm = json_object_get(of, k->name);
+        const json_t *jm = metric_of(of, k->name);
         double m = json_is_number(jm) ? json_number_value(jm) : NAN;
         if (isfinite(k->max)) json_array_append_new(out, ws_json_real_capped(isnan(m) ? INFINITY : m - k->max));
         if (isfinite(k->min)) json_array_append_new(out, ws_json_real_capped(isnan(m) ? INFINITY : k->min - m));
@@ -675,7 +714,7 @@ static void release(run_ctx *c)
     nn_optim_free(c->optim);
     nn_model_free(c->model);
     trainer_data_release(&c->data);
-    free(c->train_idx); free(c->val_idx);
+    free(c->train_idx); free(c->val_idx); free(c->val_scores); free(c->val_pos); free(c->val_logits);
     audio_cache_close(&c->cache);
     trainer_settings_release(&c->set);
     json_decref(c->best_metrics);

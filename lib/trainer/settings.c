@@ -6,7 +6,7 @@
 #include "trainer/trainer.h"
 
 const char *const trainer_keys[] = {"batch_size", "epochs", "validate_every", "patience", "min_delta",
-                                    "transform", "n_mfcc", "positive", "features", NULL};
+                                    "transform", "n_mfcc", "positive", "max_fpr", "features", NULL};
 
 static int known(const char *key)
 {
@@ -24,6 +24,7 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
     s->epochs = 10;
     s->validate_every = 1;
     s->n_mfcc = 13;
+    s->max_fpr = 0.05;   /* as train-trial --evaluate's --max-fpr */
     s->merged = fixed ? json_deep_copy(fixed) : json_object();
     const char *key;
     json_t *v;
@@ -44,12 +45,15 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
         || ws_json_get_string(s->merged, "transform", path, &transform, e)
         || ws_json_get_int(s->merged, "n_mfcc", path, &n_mfcc, e)
         || ws_json_get_string(s->merged, "positive", path, &s->positive, e)
+        || ws_json_get_number(s->merged, "max_fpr", path, &s->max_fpr, e)
         || ws_json_get_string(s->merged, "features", path, &s->features, e))
         return -1;
     if (bs < 1 || bs > 65536) return ws_err_set(e, WS_EINPUT, "%s.batch_size: expected 1..65536, got %ld", path, bs);
     if (every < 1) return ws_err_set(e, WS_EINPUT, "%s.validate_every: expected >= 1, got %ld", path, every);
     if (patience < 0) return ws_err_set(e, WS_EINPUT, "%s.patience: expected >= 0, got %ld", path, patience);
     if (s->min_delta < 0) return ws_err_set(e, WS_EINPUT, "%s.min_delta: expected >= 0", path);
+    if (!(s->max_fpr >= 0 && s->max_fpr <= 1))
+        return ws_err_set(e, WS_EINPUT, "%s.max_fpr: expected a number in [0, 1], got %g", path, s->max_fpr);
     if (!strcmp(transform, "logmel")) s->transform = TRAINER_LOGMEL;
     else if (!strcmp(transform, "mfcc")) s->transform = TRAINER_MFCC;
     else return ws_err_set(e, WS_EINPUT, "%s.transform: expected \"logmel\" or \"mfcc\", got \"%s\"", path, transform);

@@ -18,6 +18,8 @@ typedef struct {
     trainer_transform transform;/* "transform": "logmel" (default) or "mfcc" */
     int n_mfcc;                 /* "n_mfcc" (13) */
     const char *positive;       /* "positive": the wake-word class, or NULL */
+    double max_fpr;             /* "max_fpr": the false-positive limit of the validations' wake-word
+                                 * operating point, metrics.at_fpr (0.05) */
     const char *features;       /* "features": feature config the study expects, or NULL */
 } trainer_settings;
 

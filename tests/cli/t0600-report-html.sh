@@ -42,6 +42,7 @@ sqlite3 s.db "
       FROM trials WHERE state IN ('COMPLETE', 'PRUNED', 'FAIL');
   INSERT INTO trial_user_attributes (trial_id, key, value_json)
     SELECT t.trial_id, 'metrics', json_object('accuracy', 0.91, 'macro_f1', 0.9, 'f1', v.value, 'fpr', 0.02, 'frr', 0.1,
+           'at_fpr', json_object('max_fpr', 0.05, 'threshold', 0.625, 'f1', 0.875, 'fpr', 0.04, 'frr', 0.2),
            'per_class', json_object('_unknown', json_object('f1', 0.9), 'hey_nova', json_object('f1', 0.92)),
            'confusion', json_array(json_array(40, 2), json_array(3, 35)))
       FROM trials t JOIN trial_values v ON v.trial_id = t.trial_id WHERE t.state = 'COMPLETE';
@@ -74,6 +75,8 @@ test_expect_success "json carries importance, utilization and time" '
   [ "$(jq -r .importance.method r.json)" = PED-ANOVA ] && [ "$(jq ".importance.params | length" r.json)" -ge 4 ] &&
   [ "$(jq -r .utilization.source r.json)" = proc ] && [ "$(jq .time.slots r.json)" = 2 ] &&
   [ "$(jq "[.trials[] | select(.util_mean != null)] | length" r.json)" -ge 10 ]'
+test_expect_success "the best trial's card shows its wake-word operating point" '
+  grep -q "<dt>at_fpr.threshold</dt><dd>0.625</dd><dt>at_fpr.f1</dt><dd>0.875</dd>" r.html'
 test_expect_success "html and json agree: best value, top importance, utilization, idle share" '
   best=$(jq -r ".best.value | tostring" r.json) && b=$(printf "%.6g" "$best") && grep -q "#$(jq .best.trial r.json) · $b" r.html &&
   top=$(jq -r ".importance.params | to_entries[0] | \"\(.key) \(.value)\"" r.json) &&

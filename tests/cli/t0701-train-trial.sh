@@ -29,12 +29,39 @@ test_expect_code 0 "--evaluate the checkpoint on the test split" train-trial --e
 test_expect_success "... prints metrics and the operating point" 'jq -e ".split == \"test\" and .clips == 8 and (.metrics.accuracy|type) == \"number\" and (.at_fpr.f1|type) == \"number\" and ((.at_fpr.threshold|type) | . == \"number\" or . == \"null\")" out'
 test_expect_code 0 "--evaluate on the validation split reproduces the trial's metrics" train-trial --evaluate runs/best.ckpt --features tones.feat --split validation
 test_expect_success "... same accuracy" '[ "$(jq .metrics.accuracy out)" = "$(jq .metrics.accuracy result)" ]'
+test_expect_success "... and the wake word's operating point: every validation's metrics.at_fpr (FPR <= 0.05)" '
+  jq -e ".metrics.at_fpr.max_fpr == 0.05 and .metrics.at_fpr.fpr <= 0.05" result &&
+  jq -e --slurpfile r result "(.at_fpr | del(.threshold)) == (\$r[0].metrics.at_fpr | del(.threshold))
+    and (.at_fpr.threshold == \$r[0].metrics.at_fpr.threshold
+         or ((.at_fpr.threshold - \$r[0].metrics.at_fpr.threshold) | fabs) <= 1e-5)" out'
 test_expect_code 0 "--evaluate with --max-fpr 0: no threshold may be reachable" train-trial --evaluate runs/best.ckpt --features tones.feat --max-fpr 0
 test_expect_success "... still one line; the threshold a number or null" 'jq -e "(.at_fpr.threshold|type) as \$t | \$t == \"number\" or \$t == \"null\"" out'
 test_expect_success "the same trial line trains the same way (reproducible)" '
   suggest --db runs/s2.db --config c.json >/dev/null &&
   train-trial --db runs/s2.db --features tones.feat --threads 1 --quiet --keep none line >r2 &&
   [ "$(jq -c .metrics r2)" = "$(jq -c .metrics result)" ]'
+
+# The operating point as the objective: F1 at the highest recall whose FPR stays <= fixed.max_fpr,
+# the metric a wake word is shipped at; a constraint may name its parts too.
+jq '.study = "at" | .objective = "at_fpr.f1" | .constraints = {"at_fpr.frr": {"max": 0.5}} | .fixed.max_fpr = 0.2' c.json >cat.json
+mkdir at
+suggest --db at/at.db --config cat.json >atline
+test_expect_code 0 "objective at_fpr.f1 with fixed.max_fpr 0.2" train-trial --db at/at.db --features tones.feat --threads 1 --quiet atline
+cp out atres
+test_expect_success "... the value is metrics.at_fpr.f1, at FPR <= 0.2" '
+  jq -e ".state == \"COMPLETE\" and .value == .metrics.at_fpr.f1 and .metrics.at_fpr.max_fpr == 0.2 and .metrics.at_fpr.fpr <= 0.2" out'
+test_expect_success "... the constraint recorded from metrics.at_fpr.frr (frr - 0.5)" '
+  report --db at/at.db --format jsonl >rep && jq -e --slurpfile o out "(.constraints[0] - (\$o[0].metrics.at_fpr.frr - 0.5) | fabs) < 1e-9" rep'
+test_expect_code 0 "... --evaluate --max-fpr 0.2 on the validation split" train-trial --evaluate at/trial-0.ckpt --features tones.feat --split validation --max-fpr 0.2
+test_expect_success "... gives the trial's value" 'jq -e --slurpfile r atres ".at_fpr.f1 == \$r[0].value" out'
+for bad in '.fixed.max_fpr = 1.5 @@ max_fpr: expected a number in \[0, 1\], got 1.5' \
+           '.objective = "at_fpr.f2" @@ objective: expected accuracy, .*at_fpr.f1, at_fpr.fpr or at_fpr.frr, got .at_fpr.f2.' \
+           '.constraints = {"at_fpr.frr": {"max": 1}} | del(.fixed.positive) | .objective = "accuracy" @@ constraints.at_fpr.frr needs fixed.positive'; do
+  jq "${bad% @@ *} | .study = \"bad\"" c.json >cbad.json
+  suggest --db runs/bad.db --config cbad.json --force >badline 2>/dev/null
+  test_expect_code 2 "refused: ${bad% @@ *}" train-trial --db runs/bad.db --features tones.feat --quiet badline
+  test_expect_success "... says so" "grep -q '${bad#* @@ }' err"
+done
 
 # Failures inside training: the trial ends FAIL with the reason, exit 0, the sweep goes on.
 jq '.study = "diverge" | .space = {"dropout": {"type": "float", "low": 0, "high": 0.1}}

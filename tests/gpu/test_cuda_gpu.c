@@ -395,7 +395,7 @@ static void dtrain_vs_cpu(trainer_transform tf)
     nn_metrics mt;
     nn_metrics_init(&mt, K, &e);
     long conf[K * K] = {0};
-    CHECK(!nn_dtrain_confusion(t, conf, &e), "%s", e.msg);
+    CHECK(!nn_dtrain_confusion(t, conf, NULL, &e), "%s", e.msg);
     float *logits = zeros(BATCH * K);
     for (int s0 = 0; s0 < CLIPS; s0 += BATCH) {
         trainer_data_batch(&f.data, f.val + s0, BATCH, NULL, NULL, 0, x, y, &e);

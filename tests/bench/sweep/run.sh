@@ -21,7 +21,8 @@
 #   FEATURES [features/demo.feat]  the cache to use otherwise (made with `make data features`
 #                      when missing); it is copied into WORK, nothing in the tree is written
 #   CONFIG [configs/studies/kws-default.json]   the study; configs/studies/kws-fast.json is the
-#                      same search pruned by successive halving at quarter epochs of its first epoch
+#                      same search pruned by successive halving from an eighth of an epoch, judged
+#                      by the wake word's F1 at its operating point (at_fpr.f1; the Python side too)
 #   JOBS [2]           make -j for the sweep;  THREADS1 [nproc]: threads of W1, P1 and PS
 #   DEVICE [cpu]       train-trial --device;  PY_WORKERS [0]: DataLoader workers
 #   BUILD [build], BIN [bin, or BUILD/bin]     the build tree to use (made here if needed)
@@ -38,7 +39,7 @@
 # side) is then 15-60 min for W1 + WS and 1-6 hours for P1 + PS: use PY_TRIALS (extrapolated),
 # EPOCHS or CLIPS. This scaled-down run takes 5-30 minutes:
 #   EPOCHS=5 TRIALS=20 PY_TRIALS=2 bash tests/bench/sweep/run.sh
-# The full size with the quarter-epoch pruning of kws-fast (first epoch) takes about 7 minutes:
+# The full size with kws-fast's pruning (eighth epochs in the first epoch) takes about 6 minutes:
 #   TRIALS=50 PY_TRIALS=2 CONFIG=configs/studies/kws-fast.json bash tests/bench/sweep/run.sh
 # Not part of make check.
 set -euo pipefail
@@ -180,6 +181,7 @@ import glob, json, os, sys
 work, N, NP, jobs, threads, epochs, cores, out, ours_blas = sys.argv[1], *map(int, sys.argv[2:8]), sys.argv[8], sys.argv[9].strip()
 ph = {os.path.basename(p).split(".")[0]: json.load(open(p)) for p in glob.glob(work + "/*.phase.json")}
 w1 = json.load(open(work + "/one/result.json"))
+obj = json.load(open(work + "/study.json")).get("objective", "value")   # what "value" and "best" are
 trials = [json.load(open(p)) for p in sorted(glob.glob(work + "/sweep/trial-*.json"))]
 p1 = json.load(open(work + "/p1.json"))
 ps = json.load(open(work + "/ps.json")) if os.path.exists(work + "/PS.phase.json") else None
@@ -207,11 +209,11 @@ def fr(a, b, k=1): return f(None if r(a, b) is None else r(a, b) * k, 2)
 ws_note = "%d trials, make -j%d (%s; %g of %d epochs trained)" % (N, jobs, ", ".join("%d %s" % (v, k) for k, v in sorted(states.items())), ep_done, N * epochs)
 X = " EXTRAPOLATED" if ext else ""
 rows = [
-    ("W1", f(W1), f(W1c), "s", "one training of the default model, wakesweep, %d threads; F1 %s" % (threads, f(w1.get("value"), 3))),
-    ("WS", f(WS), f(WSc), "s", ws_note + "; best F1 %s" % f(best_ws, 3)),
+    ("W1", f(W1), f(W1c), "s", "one training of the default model, wakesweep, %d threads; %s %s" % (threads, obj, f(w1.get("value"), 3))),
+    ("WS", f(WS), f(WSc), "s", ws_note + "; best %s %s" % (obj, f(best_ws, 3))),
     ("WS/W1", fr(WS, W1), fr(WSc, W1c), "x", "goal <= 3 (at 50 trials)"),
-    ("P1", f(P1), f(P1c), "s", "one training, PyTorch %s, %d threads, DataLoader workers %d; F1 %s" % (p1["torch"], threads, p1["dataloader_workers"], f(p1.get("value"), 3))),
-    ("PS", f(PS), f(PSc), "s", ("EXTRAPOLATED from %d trials (%.1f s measured): start-up + mean trial x %d" % (NP, ph["PS"]["wall"], N) if ext else "%d trials, Optuna %s, serial, no pruning" % (NP, ps["optuna"])) + "; best F1 %s" % f(ps.get("best_value"), 3) if ps else "skipped (PY_TRIALS=0)"),
+    ("P1", f(P1), f(P1c), "s", "one training, PyTorch %s, %d threads, DataLoader workers %d; %s %s" % (p1["torch"], threads, p1["dataloader_workers"], obj, f(p1.get("value"), 3))),
+    ("PS", f(PS), f(PSc), "s", ("EXTRAPOLATED from %d trials (%.1f s measured): start-up + mean trial x %d" % (NP, ph["PS"]["wall"], N) if ext else "%d trials, Optuna %s, serial, no pruning" % (NP, ps["optuna"])) + "; best %s %s" % (obj, f(ps.get("best_value"), 3)) if ps else "skipped (PY_TRIALS=0)"),
     ("PS/P1", fr(PS, P1), fr(PSc, P1c), "x", "the Python starting point (reported ~50x at 50 trials)" + X),
     ("PS/WS", fr(PS, WS), fr(PSc, WSc), "x", "Python sweep's time over wakesweep's, same trial count" + X),
     ("P1/W1", fr(P1, W1), fr(P1c, W1c), "x", "one training: PyTorch's time over wakesweep's"),

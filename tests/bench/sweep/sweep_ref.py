@@ -13,7 +13,9 @@ follows what train-trial does for the study (lib/trainer/run.c, lib/trainer/data
   loss     cross-entropy; optimizer SGD/Adam/AdamW as the params say (AdamW's weight decay 1e-2
            when none is given), learning rate constant or cosine over all steps, per step
   epochs   the study's budget.epochs; validation after every epoch; the trial's value is the best
-           validation objective (F1 of the positive class against the rest, argmax decisions)
+           validation objective (F1 of the positive class against the rest, argmax decisions; or
+           at_fpr.f1: F1 at the lowest threshold on the positive class's softmax probability whose
+           false-positive rate is at most fixed.max_fpr, 0.05)
 Search space, sampler (TPE: seed, n_startup_trials, multivariate, constant_liar, the study's
 constraints as constraints_func) and fixed settings come from the study config. Only what the
 shipped studies without augmentation use is supported; anything else is refused (exit 2).
@@ -46,7 +48,7 @@ SPLIT_TRAIN, SPLIT_VALIDATION = 0, 1
 # Keys this reference implements; every other key of params/fixed is refused.
 SUPPORTED = {"model", "channels", "blocks", "kernel", "stride", "inner_kernel", "dropout", "optimizer",
              "learning_rate", "momentum", "weight_decay", "beta1", "beta2", "eps", "schedule",
-             "batch_size", "epochs", "positive", "features"}
+             "batch_size", "epochs", "positive", "max_fpr", "features"}
 
 
 def die(msg):
@@ -148,6 +150,28 @@ def positive_metrics(conf, pos):
     return float(f1), float(fp / (fp + tn) if fp + tn else 0.0), float(fn / (tp + fn) if tp + fn else 0.0)
 
 
+def at_fpr(scores, is_pos, max_fpr):
+    """F1, FPR and FRR at the lowest score threshold whose false-positive rate stays within
+    max_fpr, clips of equal score taken or left together (what nn_operating_point_at_fpr means)."""
+    order = np.argsort(-scores, kind="stable")
+    s, y = scores[order], is_pos[order]
+    npos, nneg = int(y.sum()), int(len(y) - y.sum())
+    tp = fp = 0
+    i = 0
+    while i < len(s):
+        j = i
+        while j < len(s) and s[j] == s[i]:
+            j += 1
+        gtp = int(y[i:j].sum())
+        if nneg and (fp + (j - i - gtp)) / nneg > max_fpr:
+            break
+        tp, fp, i = tp + gtp, fp + (j - i - gtp), j
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / npos if npos else 0.0
+    return {"f1": 2 * p * r / (p + r) if p + r > 0 else 0.0, "fpr": fp / nneg if nneg else 0.0,
+            "frr": (npos - tp) / npos if npos else 0.0}
+
+
 # ---------------------------------------------------------------------------------------- train
 class Data:
     def __init__(self, cache, positive):
@@ -223,13 +247,18 @@ def train_one(data, settings, epochs, seed, workers, objective="f1", constraint_
         te = time.monotonic()
         model.eval()
         conf = np.zeros((k, k), dtype=np.int64)
+        scores, labels = [], []
         with torch.no_grad():
             for x, y in val_dl:
-                pred = model(x).argmax(1).numpy()
-                np.add.at(conf, (y.numpy(), pred), 1)
+                z = model(x)
+                np.add.at(conf, (y.numpy(), z.argmax(1).numpy()), 1)
+                scores.append(torch.softmax(z, 1)[:, data.pos].numpy())
+                labels.append(y.numpy())
         f1, fpr, frr = positive_metrics(conf, data.pos)
         acc = float(np.trace(conf) / conf.sum())
-        m = {"f1": f1, "fpr": fpr, "frr": frr, "accuracy": acc}
+        op = at_fpr(np.concatenate(scores), np.concatenate(labels) == data.pos, float(s.get("max_fpr", 0.05)))
+        m = {"f1": f1, "fpr": fpr, "frr": frr, "accuracy": acc, "at_fpr.f1": op["f1"], "at_fpr.fpr": op["fpr"],
+             "at_fpr.frr": op["frr"]}
         t_eval += time.monotonic() - te
         if not math.isfinite(loss.item()):
             break
@@ -305,8 +334,8 @@ def main():
         cfg = json.load(f)
     fixed = cfg.get("fixed", {})
     objective = cfg.get("objective", "f1")
-    if objective not in ("f1", "accuracy") or cfg.get("direction", "maximize") != "maximize":
-        die("objective %s/%s: the reference maximizes f1 or accuracy" % (objective, cfg.get("direction")))
+    if objective not in ("f1", "accuracy", "at_fpr.f1") or cfg.get("direction", "maximize") != "maximize":
+        die("objective %s/%s: the reference maximizes f1, at_fpr.f1 or accuracy" % (objective, cfg.get("direction")))
     cache = read_cache(a.features)
     data = Data(cache, fixed.get("positive", "hey_nova"))
     t_ready = time.monotonic()
