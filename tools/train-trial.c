@@ -3,6 +3,7 @@
  * the best weights, finishes the trial and prints its result line. With --evaluate, prints the
  * metrics of a saved checkpoint on a cache instead. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,8 @@ static void usage(void)
            "                     database holds one study)\n"
            "  --evaluate CKPT    print the metrics of checkpoint CKPT on --features instead\n"
            "  --split SPLIT      with --evaluate: train, validation, test (default) or all\n"
-           "  --max-fpr P        with --evaluate: the operating point's false-positive limit (0.05)\n"
+           "  --max-fpr P        with --evaluate: the operating point's false-positive limit\n"
+           "                     (default: the trial's max_fpr, kept in the checkpoint; else 0.05)\n"
            "  -q, --quiet        no progress on stderr\n"
            "  -h, --help         show this help;  --version  show the version\n\n"
            "Exit status: 0 the trial ran (COMPLETE, PRUNED, or FAIL with its reason in the result\n"
@@ -97,7 +99,7 @@ int main(int argc, char **argv)
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
     int probe = 0;
-    double max_fpr = 0.05;
+    double max_fpr = NAN;   /* --evaluate: the checkpoint's own unless given */
     long threads = 0;
     int opt;
     ws_err e = {0};

@@ -7,6 +7,7 @@
  * class it does not know is "other" audio: a negative for the wake-word metrics (F1, FPR, FRR,
  * binary accuracy, the operating point), left out of the per-class metrics and the accuracy,
  * which only have the checkpoint's classes to speak of, and counted in "unmapped_clips". */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "audio/cache.h"
@@ -94,6 +95,10 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     if (audio_feat_config_from_json(json_object_get(feat, "settings"), ckpt, &want, e)
         || audio_cache_check_config(&cache, features, &want, e))
         goto out;
+    if (isnan(max_fpr)) {   /* the operating point the trial was judged at; older checkpoints have none */
+        json_t *mf = json_object_get(feat, "max_fpr");
+        max_fpr = json_is_number(mf) && json_number_value(mf) >= 0 && json_number_value(mf) <= 1 ? json_number_value(mf) : 0.05;
+    }
     json_t *norm = json_object_get(feat, "normalize");
     const char *tname = json_string_value(json_object_get(norm, "transform"));
     trainer_transform t = tname && !strcmp(tname, "mfcc") ? TRAINER_MFCC : TRAINER_LOGMEL;

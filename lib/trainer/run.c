@@ -512,9 +512,10 @@ static int better(const run_ctx *c, double v, double than, double delta)
 
 static json_t *features_json(run_ctx *c)
 {
-    return json_pack("{s:o,s:o,s:s?,s:I}", "settings", audio_feat_config_to_json(&c->cache.cfg),
+    /* max_fpr: --evaluate's default operating point is the one the trial was judged at */
+    return json_pack("{s:o,s:o,s:s?,s:o,s:I}", "settings", audio_feat_config_to_json(&c->cache.cfg),
                      "normalize", trainer_data_stats_json(&c->data), "positive", c->set.positive,
-                     "inputs_hash", (json_int_t)(c->cache.inputs_hash >> 1));
+                     "max_fpr", ws_json_number(c->set.max_fpr), "inputs_hash", (json_int_t)(c->cache.inputs_hash >> 1));
 }
 
 /* After a validation: keep the best weights, report to the study, ask the pruner.

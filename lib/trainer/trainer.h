@@ -47,7 +47,8 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *trial_line, json_t 
  * checkpoint's by name, in any order. Clips of a class the checkpoint does not know are
  * negatives for the wake-word metrics (f1, fpr, frr, binary_accuracy, at_fpr) and left out of
  * accuracy, macro_f1, per_class and confusion. F1 and FRR are null without a positive clip, FPR
- * without a negative one; accuracy and macro_f1 without a clip of a known class. */
+ * without a negative one; accuracy and macro_f1 without a clip of a known class. max_fpr NaN:
+ * the checkpoint's own (the trial's setting max_fpr), else 0.05. */
 int trainer_evaluate(const char *ckpt, const char *features, const char *split, double max_fpr, int threads,
                      json_t **result, ws_err *e);
 

@@ -52,8 +52,9 @@ test_expect_success "... the value is metrics.at_fpr.f1, at FPR <= 0.2" '
   jq -e ".state == \"COMPLETE\" and .value == .metrics.at_fpr.f1 and .metrics.at_fpr.max_fpr == 0.2 and .metrics.at_fpr.fpr <= 0.2" out'
 test_expect_success "... the constraint recorded from metrics.at_fpr.frr (frr - 0.5)" '
   report --db at/at.db --format jsonl >rep && jq -e --slurpfile o out "(.constraints[0] - (\$o[0].metrics.at_fpr.frr - 0.5) | fabs) < 1e-9" rep'
-test_expect_code 0 "... --evaluate --max-fpr 0.2 on the validation split" train-trial --evaluate at/trial-0.ckpt --features tones.feat --split validation --max-fpr 0.2
-test_expect_success "... gives the trial's value" 'jq -e --slurpfile r atres ".at_fpr.f1 == \$r[0].value" out'
+test_expect_code 0 "... --evaluate on the validation split" train-trial --evaluate at/trial-0.ckpt --features tones.feat --split validation
+test_expect_success "... at the trial's max_fpr, kept in the checkpoint: the trial's value" '
+  jq -e --slurpfile r atres ".at_fpr.max_fpr == 0.2 and .at_fpr.f1 == \$r[0].value" out'
 for bad in '.fixed.max_fpr = 1.5 @@ max_fpr: expected a number in \[0, 1\], got 1.5' \
            '.objective = "at_fpr.f2" @@ objective: expected accuracy, .*at_fpr.f1, at_fpr.fpr or at_fpr.frr, got .at_fpr.f2.' \
            '.constraints = {"at_fpr.frr": {"max": 1}} | del(.fixed.positive) | .objective = "accuracy" @@ constraints.at_fpr.frr needs fixed.positive'; do
