@@ -118,7 +118,7 @@ int main(int argc, char **argv)
         case 'c': o.ckpt_dir = optarg; break;
         case 'E': evaluate = optarg; break;
         case 's': split = optarg; break;
-        case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || max_fpr < 0 || max_fpr > 1)
+        case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
                   break;
         case 'R': result_of = optarg; break;

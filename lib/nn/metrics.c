@@ -155,7 +155,9 @@ int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_
     if (!v) return ws_err_set(e, WS_ENOMEM, "metrics: out of memory");
     long npos = 0, nneg = 0;
     for (size_t i = 0; i < n; i++) {
-        v[i].s = scores[i];
+        /* a NaN score (weights gone bad) ranks below every other, and ties with another NaN:
+         * NaN equals nothing, so the tie groups below would never end */
+        v[i].s = isnan(scores[i]) ? -INFINITY : scores[i];
         v[i].pos = is_positive[i] != 0;
         if (v[i].pos) npos++; else nneg++;
     }

@@ -184,7 +184,7 @@ static void card_best(FILE *f, const ws_summary *s)
         if (!json_is_number(v)) continue;
         fprintf(f, "<dt>%s</dt><dd>%.4g</dd>", keys[k], json_number_value(v));
     }
-    /* the wake word's operating point (train-trial's metrics.at_fpr), named as an objective names it */
+    /* the wake word's operating point (train-trial's metrics.at_fpr), at_fpr.KEY as objectives say */
     static const char *const at_keys[] = {"max_fpr", "threshold", "f1", "fpr", "frr"};
     for (size_t k = 0; k < sizeof at_keys / sizeof *at_keys; k++) {
         json_t *v = json_object_get(json_object_get(m, "at_fpr"), at_keys[k]);

@@ -249,9 +249,9 @@ static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err 
     c->bnoise = malloc(nb * sizeof *c->bnoise);
     c->bloss = malloc(nb * sizeof *c->bloss);
     if (!c->bseed || !c->bnoise || !c->bloss) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    if (trainer_data_desc(&c->data, &d, &noise, e)) return -1;
     if (c->positive >= 0 && !(c->val_logits = malloc(c->n_val * (size_t)c->cache.n_classes * sizeof *c->val_logits)))
         return ws_err_set(e, WS_ENOMEM, "out of memory");
+    if (trainer_data_desc(&c->data, &d, &noise, e)) return -1;
     c->dt = nn_dtrain_create(c->o->device, c->model, &c->set.hp, total_steps, warmup_steps, &d, B,
                              most < (size_t)B ? (int)most : B, c->n_train, c->val_idx, c->n_val, e);
     free(noise);

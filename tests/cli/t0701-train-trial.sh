@@ -29,8 +29,8 @@ test_expect_code 0 "--evaluate the checkpoint on the test split" train-trial --e
 test_expect_success "... prints metrics and the operating point" 'jq -e ".split == \"test\" and .clips == 8 and (.metrics.accuracy|type) == \"number\" and (.at_fpr.f1|type) == \"number\" and ((.at_fpr.threshold|type) | . == \"number\" or . == \"null\")" out'
 test_expect_code 0 "--evaluate on the validation split reproduces the trial's metrics" train-trial --evaluate runs/best.ckpt --features tones.feat --split validation
 test_expect_success "... same accuracy" '[ "$(jq .metrics.accuracy out)" = "$(jq .metrics.accuracy result)" ]'
-test_expect_success "... and the wake word's operating point: every validation's metrics.at_fpr (FPR <= 0.05)" '
-  jq -e ".metrics.at_fpr.max_fpr == 0.05 and .metrics.at_fpr.fpr <= 0.05" result &&
+test_expect_success "... and the wake word's operating point: the best validation's metrics.at_fpr (FPR <= 0.05)" '
+  jq -e ".metrics.at_fpr.max_fpr == 0.05 and (.metrics.at_fpr.fpr | type) == \"number\" and .metrics.at_fpr.fpr <= 0.05" result &&
   jq -e --slurpfile r result "(.at_fpr | del(.threshold)) == (\$r[0].metrics.at_fpr | del(.threshold))
     and (.at_fpr.threshold == \$r[0].metrics.at_fpr.threshold
          or ((.at_fpr.threshold - \$r[0].metrics.at_fpr.threshold) | fabs) <= 1e-5)" out'
@@ -49,7 +49,7 @@ suggest --db at/at.db --config cat.json >atline
 test_expect_code 0 "objective at_fpr.f1 with fixed.max_fpr 0.2" train-trial --db at/at.db --features tones.feat --threads 1 --quiet atline
 cp out atres
 test_expect_success "... the value is metrics.at_fpr.f1, at FPR <= 0.2" '
-  jq -e ".state == \"COMPLETE\" and .value == .metrics.at_fpr.f1 and .metrics.at_fpr.max_fpr == 0.2 and .metrics.at_fpr.fpr <= 0.2" out'
+  jq -e ".state == \"COMPLETE\" and .value == .metrics.at_fpr.f1 and .metrics.at_fpr.max_fpr == 0.2 and (.metrics.at_fpr.fpr | type) == \"number\" and .metrics.at_fpr.fpr <= 0.2" out'
 test_expect_success "... the constraint recorded from metrics.at_fpr.frr (frr - 0.5)" '
   report --db at/at.db --format jsonl >rep && jq -e --slurpfile o out "(.constraints[0] - (\$o[0].metrics.at_fpr.frr - 0.5) | fabs) < 1e-9" rep'
 test_expect_code 0 "... --evaluate on the validation split" train-trial --evaluate at/trial-0.ckpt --features tones.feat --split validation

@@ -395,18 +395,20 @@ static void dtrain_vs_cpu(trainer_transform tf)
     nn_metrics mt;
     nn_metrics_init(&mt, K, &e);
     long conf[K * K] = {0};
-    CHECK(!nn_dtrain_confusion(t, conf, NULL, &e), "%s", e.msg);
-    float *logits = zeros(BATCH * K);
+    float *logits = zeros(BATCH * K), *lv = zeros(CLIPS * K);   /* lv: the logits it downloads, val order */
+    CHECK(!nn_dtrain_confusion(t, conf, lv, &e), "%s", e.msg);
     for (int s0 = 0; s0 < CLIPS; s0 += BATCH) {
         trainer_data_batch(&f.data, f.val + s0, BATCH, NULL, NULL, 0, x, y, &e);
         nn_predict(mc, x, BATCH, logits, &e);
         nn_metrics_add(&mt, logits, y, BATCH);
+        CHECK(rel_err(lv + (size_t)s0 * K, logits, BATCH * K) <= TOL, "validation logits of clips %d..%d differ by %g",
+              s0, s0 + BATCH - 1, rel_err(lv + (size_t)s0 * K, logits, BATCH * K));
     }
     long diff = 0;
     for (int i = 0; i < K * K; i++) diff += labs(conf[i] - mt.confusion[i]);
     CHECK(diff <= 2, "validation counts differ in %ld places (near ties may flip one clip)", diff / 2);
     nn_metrics_release(&mt);
-    free(x); free(xg); free(pc); free(pg); free(logits);
+    free(x); free(xg); free(pc); free(pg); free(logits); free(lv);
 out:
     nn_dtrain_free(t);
     nn_optim_free(oc);

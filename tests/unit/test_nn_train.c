@@ -427,6 +427,11 @@ static void test_metrics(void)
           "operating point %g fpr %g frr %g f1 %g", op.threshold, op.fpr, op.frr, op.f1);
     CHECK(nn_operating_point_at_fpr(scores, pos, 8, 0.0, &op, &e) == 0 && op.threshold == 0.8f && op.frr == 0.5,
           "operating point at fpr 0: %g", op.threshold);
+    /* NaN scores (weights gone bad) rank last, together: 0.8, 0.7, 0.6 and 0.4 (one false positive of
+     * four) pass, 0.1 would be a second; and the search ends */
+    float with_nan[8] = {NAN, 0.8f, NAN, 0.7f, 0.6f, 0.4f, NAN, 0.1f};
+    CHECK(nn_operating_point_at_fpr(with_nan, pos, 8, 0.3, &op, &e) == 0 && op.threshold == 0.4f && op.fpr == 0.25
+          && op.frr == 0.25, "operating point with NaN scores: %g fpr %g frr %g", op.threshold, op.fpr, op.frr);
 }
 
 static void test_checkpoint_roundtrip(void)

@@ -153,6 +153,7 @@ def positive_metrics(conf, pos):
 def at_fpr(scores, is_pos, max_fpr):
     """F1, FPR and FRR at the lowest score threshold whose false-positive rate stays within
     max_fpr, clips of equal score taken or left together (what nn_operating_point_at_fpr means)."""
+    scores = np.where(np.isnan(scores), -np.inf, scores)   # NaN ranks last and ties with NaN, as in C
     order = np.argsort(-scores, kind="stable")
     s, y = scores[order], is_pos[order]
     npos, nneg = int(y.sum()), int(len(y) - y.sum())
