@@ -34,6 +34,7 @@ test_expect_success "... and the wake word's operating point: the best validatio
   jq -e --slurpfile r result "(.at_fpr | del(.threshold)) == (\$r[0].metrics.at_fpr | del(.threshold))
     and (.at_fpr.threshold == \$r[0].metrics.at_fpr.threshold
          or ((.at_fpr.threshold - \$r[0].metrics.at_fpr.threshold) | fabs) <= 1e-5)" out'
+test_expect_code 2 "--max-fpr nan refused (not a limit in [0, 1])" train-trial --evaluate runs/best.ckpt --features tones.feat --max-fpr nan
 test_expect_code 0 "--evaluate with --max-fpr 0: no threshold may be reachable" train-trial --evaluate runs/best.ckpt --features tones.feat --max-fpr 0
 test_expect_success "... still one line; the threshold a number or null" 'jq -e "(.at_fpr.threshold|type) as \$t | \$t == \"number\" or \$t == \"null\"" out'
 test_expect_success "the same trial line trains the same way (reproducible)" '
