@@ -77,7 +77,16 @@ typedef struct {
  * wake word, so needs fixed.positive. */
 static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", "binary_accuracy",
                                           "at_fpr.f1", "at_fpr.fpr", "at_fpr.frr", NULL};
-#define METRIC_NAMES "accuracy, macro_f1, f1, fpr, frr, binary_accuracy, at_fpr.f1, at_fpr.fpr or at_fpr.frr"
+
+/* metric_keys in words, "accuracy, ... or at_fpr.frr", for the messages that list them */
+static const char *metric_names(void)
+{
+    static char buf[200];
+    size_t used = 0;
+    for (const char *const *m = metric_keys; *m && used < sizeof buf; m++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", m == metric_keys ? "" : m[1] ? ", " : " or ", *m);
+    return buf;
+}
 
 static int is_metric(const char *k)
 {
@@ -226,12 +235,12 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           lc->n_class_weights, c->cache.n_classes, c->o->features);
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
     if (!is_metric(c->objective))
-        return ws_err_set(e, WS_EINPUT, "study config: objective: expected " METRIC_NAMES ", got '%s'", c->objective);
+        return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", metric_names(), c->objective);
     if (c->positive < 0 && needs_positive(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective '%s' needs fixed.positive (the wake-word class)", c->objective);
     for (size_t i = 0; i < c->cfg.n_constraints; i++) {
         const char *k = c->cfg.constraints[i].name;
-        if (!is_metric(k)) return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (" METRIC_NAMES ")", k);
+        if (!is_metric(k)) return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (%s)", k, metric_names());
         if (c->positive < 0 && needs_positive(k))
             return ws_err_set(e, WS_EINPUT, "study config: constraints.%s needs fixed.positive (the wake-word class)", k);
     }
