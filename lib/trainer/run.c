@@ -527,9 +527,10 @@ static json_t *features_json(run_ctx *c)
                      "max_fpr", ws_json_number(c->set.max_fpr), "inputs_hash", (json_int_t)(c->cache.inputs_hash >> 1));
 }
 
-/* After a validation: keep the best weights, report to the study, ask the pruner.
+/* After a validation: keep the best weights, report to the study, ask the pruner; watches is 0
+ * for a validation early stopping does not count (see train).
  * Returns 1 to stop (pruned), 0 to go on, -1 on error. */
-static int after_validation(run_ctx *c, long step, json_t *metrics, int *stale, ws_err *e)
+static int after_validation(run_ctx *c, long step, json_t *metrics, int watches, int *stale, ws_err *e)
 {
     /* nothing made from the data is stored before the cache's checksum pass has matched */
     if (audio_cache_verify_wait(&c->cache, e)) return -1;
@@ -541,7 +542,9 @@ static int after_validation(run_ctx *c, long step, json_t *metrics, int *stale, 
     /* Early stopping as Lightning's EarlyStopping: an improvement counts only when it beats the
      * reference by more than min_delta, and only then does the reference move; the best weights
      * and value follow every improvement, as its ModelCheckpoint does. */
-    if (!c->has_stop_ref || better(c, v, c->stop_ref, c->set.min_delta)) {
+    if (!watches) {
+        /* not counted: neither an improvement nor a stale validation */
+    } else if (!c->has_stop_ref || better(c, v, c->stop_ref, c->set.min_delta)) {
         c->has_stop_ref = 1;
         c->stop_ref = v;
         *stale = 0;
@@ -596,7 +599,11 @@ static int train(run_ctx *c, ws_err *e)
             if (!c->o->quiet && isatty(2))
                 fprintf(stderr, "trial %d: epoch %g/%ld loss %.4f %s %.4f\n", c->number, (double)step / c->per,
                         c->set.epochs, c->last_loss, c->objective, json_number_value(metric_of(m, c->objective)));
-            int stop = after_validation(c, step, m, &stale, e);
+            /* Inside budget.fine_epochs, the validations before an epoch's end are there for the
+             * pruner's early rungs; early stopping counts only the epoch's last, so that patience
+             * is a number of epochs throughout, as it is once an epoch has one validation. */
+            int watches = !c->cfg.fine_epochs || part + 1 == c->per;
+            int stop = after_validation(c, step, m, watches, &stale, e);
             json_decref(m);
             if (stop) return stop < 0 ? -1 : 0;
             if (c->set.patience && stale >= c->set.patience) {

@@ -3,10 +3,11 @@
 # the same feature cache and the same epochs:
 #   W1  wall time of one full-length training of the study's default model with wakesweep
 #       (suggest --fixed DEFAULTS | train-trial, all cores to the one trial; one validation an
-#       epoch, whatever the study's budget.validations_per_epoch)
-#   WS  wall time of a TRIALS-trial sweep: make -jJOBS sweep (pruning as the study config says)
+#       epoch, whatever the study's budget.validations_per_epoch, and no early stopping)
+#   WS  wall time of a TRIALS-trial sweep: make -jJOBS sweep (pruning and early stopping as the
+#       study config says)
 #   P1  one full-length training of the same model in Python (PyTorch, a per-trial DataLoader)
-#   PS  a PY_TRIALS-trial Optuna sweep in Python: trials one after another, no pruning
+#   PS  a PY_TRIALS-trial Optuna sweep in Python: trials one after another, full length, no pruning
 # and prints WS/W1 (goal <= 3 at 50 trials), PS/P1, and WS next to PS. The Python side is
 # sweep_ref.py beside this script (Debian's /usr/bin/python3: python3-optuna, python3-torch).
 #
@@ -107,6 +108,12 @@ if [ -z "$reuse" ]; then
   else cp "$CONFIG" "$WORK/study.json"; fi
 fi
 config=$WORK/study.json
+# Full length: one validation an epoch and no early stopping. W1 is one such training; the
+# Python side trains so too (P1 is the same training, PS the setup users start from): the extra
+# validations of budget.validations_per_epoch (and fine_epochs) serve the sweep's pruner, and
+# early stopping (fixed.patience) ends the sweep's trials sooner; both are the sweep's to gain.
+full=$WORK/full-length.json
+jq 'del(.budget.validations_per_epoch, .budget.fine_epochs, .fixed.patience, .fixed.min_delta)' "$config" >"$full"
 # The default model: the values train-trial takes when a parameter is not given (lib/nn/hparams.c:
 # dscnn defaults, Adam's 1e-3, AdamW's weight decay 1e-2; lib/trainer/settings.c: batch 64),
 # pinned with suggest --fixed, each checked to lie in the study's space.
@@ -146,10 +153,7 @@ phase() {
 # --- W1: one full-length training of the default model --------------------------------------------
 if runs W1; then
 rm -rf "$WORK/one" && mkdir -p "$WORK/one"
-# one training validates once an epoch, as a training outside a sweep does: the extra
-# validations of budget.validations_per_epoch (and fine_epochs) serve the sweep's pruner and are
-# the sweep's cost
-jq 'del(.budget.validations_per_epoch, .budget.fine_epochs)' "$config" >"$WORK/one/study.json"
+cp "$full" "$WORK/one/study.json"
 log "W1: suggest --fixed defaults.json | train-trial --threads $THREADS1"
 # shellcheck disable=SC2016  # the script's $1.. are its arguments
 phase W1 bash -c '"$1/suggest" --db "$2/one/study.db" --config "$3" --fixed "$2/defaults.json" |
@@ -166,10 +170,10 @@ phase WS make -s -j"$JOBS" -o "$feat" BUILD="$BUILD" BIN="$BIN" CONFIG="$config"
 fi
 
 # --- P1 and PS: the Python reference ---------------------------------------------------------------
-runs P1 && phase P1 "$PY" "$here/sweep_ref.py" --features "$feat" --config "$config" --params "$WORK/defaults.json" \
+runs P1 && phase P1 "$PY" "$here/sweep_ref.py" --features "$feat" --config "$full" --params "$WORK/defaults.json" \
   --threads "$THREADS1" --workers "$PY_WORKERS" >"$WORK/p1.json"
 if runs PS && [ "$PY_TRIALS" -gt 0 ]; then
-  phase PS "$PY" "$here/sweep_ref.py" --features "$feat" --config "$config" --trials "$PY_TRIALS" \
+  phase PS "$PY" "$here/sweep_ref.py" --features "$feat" --config "$full" --trials "$PY_TRIALS" \
     --threads "$THREADS1" --workers "$PY_WORKERS" >"$WORK/ps.json"
 fi
 
