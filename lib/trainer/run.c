@@ -607,7 +607,8 @@ static int train(run_ctx *c, ws_err *e)
             json_decref(m);
             if (stop) return stop < 0 ? -1 : 0;
             if (c->set.patience && stale >= c->set.patience) {
-                snprintf(c->reason, sizeof c->reason, "early stop: no improvement in %d validations", stale);
+                snprintf(c->reason, sizeof c->reason, "early stop: no improvement in %d %s", stale,
+                         c->cfg.fine_epochs ? "epochs" : "validations");
                 c->state = WS_COMPLETE;
                 return 0;
             }

@@ -13,7 +13,8 @@ typedef struct {
     int batch_size;             /* "batch_size" (64) */
     long epochs;                /* the trial line's budget.epochs, else "epochs" (10) */
     int validate_every;         /* "validate_every": epochs between validations (1) */
-    int patience;               /* "patience": validations without improvement before stopping (0 = off) */
+    int patience;               /* "patience": validations without improvement before stopping (0 = off;
+                                   under budget.fine_epochs, epochs: see train() in run.c) */
     double min_delta;           /* "min_delta": smallest change that counts as improvement */
     trainer_transform transform;/* "transform": "logmel" (default) or "mfcc" */
     int n_mfcc;                 /* "n_mfcc" (13) */

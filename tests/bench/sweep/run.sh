@@ -16,7 +16,7 @@
 #   TRIALS [50]        trials of the wakesweep sweep (WS)
 #   PY_TRIALS [TRIALS] trials of the Python sweep; fewer than TRIALS: PS at TRIALS is extrapolated
 #                      (PS time per trial x TRIALS + start-up), and marked so; 0 skips PS
-#   EPOCHS [config]    override the study's budget.epochs (both sides read the same config copy)
+#   EPOCHS [config]    override the study's budget.epochs (both sides' configs come from one copy)
 #   CLIPS              a private, smaller demo corpus: CLIPS clips per class and 4 x CLIPS of the
 #                      wake word (share/make-demo-corpus.sh), featurized into WORK
 #   FEATURES [features/demo.feat]  the cache to use otherwise (made with `make data features`
@@ -40,7 +40,7 @@
 # side) is then 15-60 min for W1 + WS and 1-6 hours for P1 + PS: use PY_TRIALS (extrapolated),
 # EPOCHS or CLIPS. This scaled-down run takes 5-30 minutes:
 #   EPOCHS=5 TRIALS=20 PY_TRIALS=2 bash tests/bench/sweep/run.sh
-# The full size with kws-fast's pruning (eighth epochs in the first epoch) takes about 6 minutes:
+# The full size with kws-fast's pruning and early stopping takes about 4 minutes:
 #   TRIALS=50 PY_TRIALS=2 CONFIG=configs/studies/kws-fast.json bash tests/bench/sweep/run.sh
 # Not part of make check.
 set -euo pipefail
