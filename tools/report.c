@@ -59,6 +59,8 @@ static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_
     if (v->has_cfg) {
         v->sum.steps_per_epoch = v->cfg.validations_per_epoch;
         v->sum.fine_epochs = v->cfg.fine_epochs;
+        v->sum.fine_steps = v->cfg.fine_steps;
+        v->sum.n_fine_steps = v->cfg.n_fine_steps;
     }
     v->has_an = 1;   /* released even when building fails half way */
     if (ws_analysis_build(&v->an, &v->sum, v->has_cfg ? &v->cfg : NULL, ws_store_path(s), v->st.id, e)) return -1;

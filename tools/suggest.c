@@ -40,8 +40,8 @@ static void usage(void)
            "  --grace SECONDS    fail RUNNING trials silent for longer (default: the config's\n"
            "                     heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
-           "                     another budget.validations_per_epoch or budget.fine_epochs once\n"
-           "                     it has trials)\n"
+           "                     another budget.validations_per_epoch, fine_epochs or fine_steps\n"
+           "                     once it has trials)\n"
            "  --pid PID          record PID (and this host) as the process running the new trials,\n"
            "                     so --reap can tell when it is gone (train-trial records its own)\n"
            "  --tag TAG          record TAG on the new trials (the pipeline's target name), so\n"
@@ -102,7 +102,7 @@ static const json_t *params_of(const json_t *j)
 
 /* --force may replace a config, but not the length of a step once trials have reported: the
  * pruner compares trials at equal steps, and steps of 1/K epoch (budget.validations_per_epoch)
- * under another K would meet steps of another length. Nor which steps report (budget.fine_epochs):
+ * under another K would meet steps of another length. Nor which steps report (budget.fine_epochs, fine_steps):
  * successive halving and hyperband judge a rung at the first reported step at or past it, so
  * old and new trials would meet there after different lengths of training. */
 static int check_step_unit(suggest_ctx *c, json_t *kept, ws_err *e)
@@ -110,8 +110,10 @@ static int check_step_unit(suggest_ctx *c, json_t *kept, ws_err *e)
     ws_config old;
     if (ws_config_parse(&old, kept, "study config", e)) return -1;
     int k = old.validations_per_epoch, fine = old.fine_epochs;
+    int same_steps = old.n_fine_steps == c->cfg.n_fine_steps &&
+                     !memcmp(old.fine_steps, c->cfg.fine_steps, (size_t)old.n_fine_steps * sizeof *old.fine_steps);
     ws_config_release(&old);
-    if (k == c->cfg.validations_per_epoch && fine == c->cfg.fine_epochs) return 0;
+    if (k == c->cfg.validations_per_epoch && fine == c->cfg.fine_epochs && same_steps) return 0;
     ws_trial_list l = {0};
     if (ws_store_trials_load(c->store, &c->study, 0, &l, e)) return -1;
     size_t n = l.n;
@@ -123,6 +125,10 @@ static int check_step_unit(suggest_ctx *c, json_t *kept, ws_err *e)
                           "epoch; a config with %d would mix steps of two lengths in the pruner (start a new study)",
                           ws_store_path(c->store), c->cfg.study, n, s, verb, k, k == 1 ? "" : "s",
                           c->cfg.validations_per_epoch);
+    if (fine == c->cfg.fine_epochs)
+        return ws_err_set(e, WS_EINPUT, "%s: study '%s': budget.fine_steps: its %zu trial%s report%s other steps than "
+                          "this config's; the pruner would judge its rungs after other lengths of training (start a "
+                          "new study)", ws_store_path(c->store), c->cfg.study, n, s, verb);
     char was[32], now[32];
     snprintf(was, sizeof was, fine ? "%d" : "none (every epoch)", fine);
     snprintf(now, sizeof now, c->cfg.fine_epochs ? "%d" : "none", c->cfg.fine_epochs);

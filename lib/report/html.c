@@ -326,10 +326,14 @@ static void study_body(FILE *f, const ws_summary *s)
     figure(f, "half", "Optimization history",
            "Every finished trial's value; the line is the best so far among feasible complete trials. Hover for "
            "details.", ws_plot_history, s);
-    char curves[200], first[32];
+    char curves[300], first[32], steps[120];
     ws_summary_fine_epochs_text(s, first, sizeof first);
+    ws_summary_fine_steps_text(s, steps, sizeof steps);
     if (s->steps_per_epoch == 1)
         snprintf(curves, sizeof curves, "Intermediate values per epoch; a cross marks where a pruned trial stopped.");
+    else if (*steps)
+        snprintf(curves, sizeof curves, "Intermediate values at %s in %s (a step is 1/%d of an epoch), then one per "
+                 "epoch; a cross marks where a pruned trial stopped.", steps, first, s->steps_per_epoch);
     else
         snprintf(curves, sizeof curves, "Intermediate values, several per epoch%s%s%s (a step is a part of an epoch); a "
                  "cross marks where a pruned trial stopped.", *first ? " in " : "", first, *first ? ", then one" : "");

@@ -178,14 +178,21 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
     const ws_trial_list *l = s->trials;
     /* a step is an epoch, or a part of one under budget.validations_per_epoch */
-    char desc[200], xlabel[48], first[32];
+    char desc[300], xlabel[48], first[32];
     int per = s->steps_per_epoch;
     if (per == 1) snprintf(xlabel, sizeof xlabel, "step (epoch)");
     else snprintf(xlabel, sizeof xlabel, "step (1/%d epoch)", per);
-    /* budget.fine_epochs: the later epochs validate once, at their end */
+    /* budget.fine_epochs: the later epochs validate once, at their end; budget.fine_steps: the
+     * fine epochs only at those steps and their ends */
+    char steps[120];
     ws_summary_fine_epochs_text(s, first, sizeof first);
-    snprintf(desc, sizeof desc, "Intermediate values (%d per epoch%s%s%s) of every trial; pruned trials end with a "
-             "cross where they stopped.", per, *first ? " in " : "", first, *first ? ", then 1" : "");
+    ws_summary_fine_steps_text(s, steps, sizeof steps);
+    if (*steps)
+        snprintf(desc, sizeof desc, "Intermediate values (at %s in %s, then 1 per epoch) of every trial; pruned trials "
+                 "end with a cross where they stopped.", steps, first);
+    else
+        snprintf(desc, sizeof desc, "Intermediate values (%d per epoch%s%s%s) of every trial; pruned trials end with a "
+                 "cross where they stopped.", per, *first ? " in " : "", first, *first ? ", then 1" : "");
     ws_svg_open(f, "curves", "Learning curves", desc, W, H);
     double lo = INFINITY, hi = -INFINITY, s0 = INFINITY, s1 = -INFINITY;
     size_t n_curves = 0, n_state[5] = {0};

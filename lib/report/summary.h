@@ -21,6 +21,8 @@ typedef struct ws_summary {
     int constrained;             /* some trial carries constraint values (see ws_trial_feasible) */
     int steps_per_epoch;         /* intermediate values an epoch (budget.validations_per_epoch; 1) */
     int fine_epochs;             /* budget.fine_epochs: only these first epochs have them all (0: every one) */
+    const int *fine_steps;       /* budget.fine_steps: in those epochs only these steps and the ends */
+    int n_fine_steps;            /* (0: every step) */
     const struct ws_analysis *an; /* importance, utilization, time (analysis.h); NULL: left out */
 } ws_summary;
 
@@ -32,6 +34,8 @@ const char *ws_summary_why_no_best(const ws_summary *s);
 /* The epochs that have every intermediate value under budget.fine_epochs, in words ("the first
  * epoch", "the first 3 epochs"), for the learning curves' captions; "" without fine_epochs. */
 void ws_summary_fine_epochs_text(const ws_summary *s, char *buf, size_t n);
+/* budget.fine_steps in words ("steps 1, 4 and the end of each epoch"), at most the first 8; "" without. */
+void ws_summary_fine_steps_text(const ws_summary *s, char *buf, size_t n);
 /* Feasible iff no constraint value (system attr "constraints") is > 0 or not a number; in a
  * study with constraints (s->constrained) a trial without constraint values is not feasible. */
 int ws_trial_feasible(const ws_summary *s, const ws_trial *t);

@@ -35,9 +35,36 @@ static int parse_constraints(ws_config *c, const json_t *obj, const char *where,
     return 0;
 }
 
+/* budget.fine_steps: the steps of the fine epochs that validate besides each epoch's end, for a
+ * pruner that reads only some (successive halving's and hyperband's rungs): the others would
+ * cost a validation each and decide nothing. */
+static int check_fine_steps(ws_config *c, const json_t *steps, const char *where, ws_err *e)
+{
+    if (!steps) return 0;
+    long last = (long)c->fine_epochs * c->validations_per_epoch;
+    if (!c->fine_epochs)
+        return ws_err_set(e, WS_EINPUT, "%s: budget.fine_steps: names steps of the fine epochs, but budget.fine_epochs "
+                          "is not given", where);
+    if (!json_is_array(steps) || json_array_size(steps) == 0 || json_array_size(steps) > WS_MAX_FINE_STEPS)
+        return ws_err_set(e, WS_EINPUT, "%s: budget.fine_steps: expected an array of 1..%d steps", where,
+                          WS_MAX_FINE_STEPS);
+    size_t i;
+    json_t *v;
+    json_array_foreach(steps, i, v) {
+        json_int_t s = json_is_integer(v) ? json_integer_value(v) : 0;
+        if (!json_is_integer(v) || s < 1 || s > last || (i && s <= c->fine_steps[i - 1]))
+            return ws_err_set(e, WS_EINPUT, "%s: budget.fine_steps[%zu]: expected increasing integers 1..%ld (steps of "
+                              "1/%d epoch in the first %d epoch%s)", where, i, last, c->validations_per_epoch,
+                              c->fine_epochs, c->fine_epochs == 1 ? "" : "s");
+        c->fine_steps[i] = (int)s;
+    }
+    c->n_fine_steps = (int)i;
+    return 0;
+}
+
 static int check_budget(ws_config *c, const json_t *budget, const char *where, ws_err *e)
 {
-    static const char *const keys[] = {"epochs", "validations_per_epoch", "fine_epochs", NULL};
+    static const char *const keys[] = {"epochs", "validations_per_epoch", "fine_epochs", "fine_steps", NULL};
     if (!budget) return 0;
     if (!json_is_object(budget)) return ws_err_set(e, WS_EINPUT, "%s: budget: expected an object", where);
     if (ws_json_check_keys(budget, keys, "budget", e)) return ws_err_prefix(e, "%s", where);
@@ -54,6 +81,7 @@ static int check_budget(ws_config *c, const json_t *budget, const char *where, w
         return ws_err_set(e, WS_EINPUT, "%s: budget.fine_epochs: says which epochs validate validations_per_epoch times, "
                           "but budget.validations_per_epoch is 1", where);
     if (fine) c->fine_epochs = (int)json_integer_value(fine);
+    if (check_fine_steps(c, json_object_get(budget, "fine_steps"), where, e)) return -1;
     json_t *ep = json_object_get(budget, "epochs");
     if (!ep) return 0;
     if (json_is_integer(ep)) {

@@ -18,6 +18,8 @@ typedef struct {
     double max, min;     /* bounds; ±inf when not given */
 } ws_constraint;
 
+#define WS_MAX_FINE_STEPS 64   /* budget.fine_steps: a pruner's early rungs are a handful */
+
 typedef struct ws_config {
     json_t *root;            /* the whole config as read (kept as a study attribute) */
     const char *study;       /* points into root */
@@ -33,6 +35,9 @@ typedef struct ws_config {
     int fine_epochs;         /* budget.fine_epochs: only the first this many epochs validate
                               * validations_per_epoch times, later ones once, at their end
                               * (0: every epoch) */
+    int n_fine_steps;        /* budget.fine_steps: within the fine epochs, only these steps (and
+                              * each epoch's end) validate; 0: every step */
+    int fine_steps[WS_MAX_FINE_STEPS];   /* ascending, 1..fine_epochs * validations_per_epoch */
     json_t *fixed;           /* borrowed from root; may be NULL */
     double heartbeat_interval_s;  /* how often trainers beat (default 10) */
     double grace_s;          /* RUNNING trials silent longer than this are failed (default 120) */

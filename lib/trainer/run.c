@@ -395,11 +395,17 @@ static void part_batches(const run_ctx *c, int part, long *b0, long *b1)
     *b1 = nb * (part + 1) / c->per;
 }
 
-/* 0 for a part of an epoch past budget.fine_epochs that is not the epoch's last: no validation
- * follows it. */
+/* 0 for a part of an epoch that no validation follows: one past budget.fine_epochs that is not
+ * the epoch's last, or one of the fine epochs whose step budget.fine_steps leaves out. */
 static int part_validates(const run_ctx *c, int epoch, int part)
 {
-    return epoch < c->fine_epochs || part + 1 == c->per;
+    if (part + 1 == c->per) return 1;
+    if (epoch >= c->fine_epochs) return 0;
+    if (!c->cfg.n_fine_steps) return 1;
+    long step = (long)epoch * c->per + part + 1;
+    for (int i = 0; i < c->cfg.n_fine_steps; i++)
+        if (c->cfg.fine_steps[i] == step) return 1;
+    return 0;
 }
 
 /* train_part on a device: the same clip order, seeds and noise streams, queued batch after
@@ -574,8 +580,8 @@ static int after_validation(run_ctx *c, long step, json_t *metrics, int watches,
 }
 
 /* Trains the epochs, each in c->per parts with a validation after each part (after the first
- * fine_epochs epochs, after the last part only; with one part, after every validate_every-th
- * epoch and the last). A validation's step counts parts: epoch E's
+ * fine_epochs epochs, after the last part only; within them, with budget.fine_steps, after those
+ * steps' parts and the last; with one part, after every validate_every-th epoch and the last). A validation's step counts parts: epoch E's
  * last is step E * per. 0 (COMPLETE, or PRUNED with its reason), or -1. */
 static int train(run_ctx *c, ws_err *e)
 {

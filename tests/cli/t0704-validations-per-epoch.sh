@@ -45,6 +45,36 @@ test_expect_success "... reporting steps 1 2 3 4 8 12" '
 test_expect_success "... with the values of the four-a-epoch trial at those steps" '
   study_steps four/s.db | awk "\$1 <= 4 || \$1 % 4 == 0" >a && study_steps fine/s.db >b && cmp a b &&
   jq -e ".state == \"COMPLETE\" and .epochs == 3" out'
+# budget.fine_steps [1, 6]: of the fine epochs' steps only 1 and 6 validate, and each epoch's
+# end; training is the same, so the values at those steps are the four-a-epoch trial's.
+mkdir fsteps
+jq '.budget.fine_epochs = 2 | .budget.fine_steps = [1, 6]' four.json >fsteps.json
+suggest --db fsteps/s.db --config fsteps.json >fsteps.line
+test_expect_code 0 "budget.fine_steps [1, 6] in 2 fine epochs: trains" \
+  train-trial --db fsteps/s.db --features tones.feat --threads 1 --quiet --keep none fsteps.line
+test_expect_success "... reporting steps 1 4 6 8 12" '
+  [ "$(study_steps fsteps/s.db | cut -d" " -f1 | tr "\n" " ")" = "1 4 6 8 12 " ]'
+test_expect_success "... with the values of the four-a-epoch trial at those steps" '
+  study_steps four/s.db | awk "\$1 == 1 || \$1 == 6 || \$1 % 4 == 0" >a && study_steps fsteps/s.db >b && cmp a b &&
+  jq -e ".state == \"COMPLETE\" and .epochs == 3" out'
+for bad in '[0]' '[9]' '[4, 2]' '[1, 1]' '[1.5]' '[]' '"1"'; do
+  jq --argjson s "$bad" '.budget.fine_epochs = 2 | .budget.fine_steps = $s' four.json >fsbad.json
+  test_expect_code 2 "budget.fine_steps $bad is refused" suggest --db fsteps/bad.db --config fsbad.json
+  test_expect_success "... naming the field and what it takes" \
+    'grep -Eq "budget.fine_steps(\[[0-9]+\])?: expected (increasing integers 1..8 |an array of 1..64 steps)" err && [ ! -e fsteps/bad.db ]'
+done
+jq '.budget.fine_steps = [1]' four.json >fsnofine.json
+test_expect_code 2 "budget.fine_steps without fine_epochs is refused" suggest --db fsteps/bad.db --config fsnofine.json
+test_expect_success "... saying why" 'grep -q "budget.fine_steps: names steps of the fine epochs, but budget.fine_epochs is not given" err'
+test_expect_code 0 "report --format html of the fine_steps study" report --db fsteps/s.db --format html
+test_expect_success "... says which steps have values" '
+  grep -q "at steps 1, 6 and the end of each epoch in the first 2 epochs, then 1 per epoch" out &&
+  grep -q "Intermediate values at steps 1, 6 and the end of each epoch in the first 2 epochs (a step is 1/4 of an epoch)" out'
+jq '.budget.fine_epochs = 2 | .budget.fine_steps = [1, 5]' four.json >fsteps2.json
+test_expect_code 2 "suggest --force with other budget.fine_steps on a study with trials is refused" \
+  suggest --db fsteps/s.db --config fsteps2.json --force
+test_expect_success "... saying why" 'grep -q "budget.fine_steps: its 1 trial reports other steps than this config.s" err'
+
 # A trial stopped between two validations (--max-seconds, past the fine epochs): its result line
 # counts the parts it trained, and --result-of rebuilds the same count from the study.
 mkdir long
