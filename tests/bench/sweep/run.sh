@@ -110,10 +110,10 @@ fi
 config=$WORK/study.json
 # Full length: one validation an epoch and no early stopping. W1 is one such training; the
 # Python side trains so too (P1 is the same training, PS the setup users start from): the extra
-# validations of budget.validations_per_epoch (and fine_epochs) serve the sweep's pruner, and
+# validations of budget.validations_per_epoch (and fine_epochs, fine_steps) serve the sweep's pruner, and
 # early stopping (fixed.patience) ends the sweep's trials sooner; both are the sweep's to gain.
 full=$WORK/full-length.json
-jq 'del(.budget.validations_per_epoch, .budget.fine_epochs, .fixed.patience, .fixed.min_delta)' "$config" >"$full"
+jq 'del(.budget.validations_per_epoch, .budget.fine_epochs, .budget.fine_steps, .fixed.patience, .fixed.min_delta)' "$config" >"$full"
 # The default model: the values train-trial takes when a parameter is not given (lib/nn/hparams.c:
 # dscnn defaults, Adam's 1e-3, AdamW's weight decay 1e-2; lib/trainer/settings.c: batch 64),
 # pinned with suggest --fixed, each checked to lie in the study's space.
