@@ -32,8 +32,9 @@
  * validation batch for its logits when the trial has a wake word, whose operating point ranks
  * the clips' scores, and the weights' download when a validation improves and the best weights
  * are kept); never inside a step. An epoch cut into K validated parts (budget.validations_per_epoch) downloads the losses
- * and the counts after each part: at most 2K + 1 waits (an epoch past budget.fine_epochs, whose
- * parts are not validated but the last, only after the last: 3).
+ * and the counts after each validated part: at most 2K + 1 waits (an epoch past
+ * budget.fine_epochs, whose parts are not validated but the last, only after the last: 3; within
+ * them, with budget.fine_steps, after the listed parts and the last).
  *
  * The data path on the device gathers the clips of a batch from the uploaded cache, applies the
  * augmentation (time shift, noise at an SNR, SpecAugment masks), takes log-mel or MFCC and

@@ -326,7 +326,7 @@ static void study_body(FILE *f, const ws_summary *s)
     figure(f, "half", "Optimization history",
            "Every finished trial's value; the line is the best so far among feasible complete trials. Hover for "
            "details.", ws_plot_history, s);
-    char curves[300], first[32], steps[120];
+    char curves[340], first[32], steps[160];
     ws_summary_fine_epochs_text(s, first, sizeof first);
     ws_summary_fine_steps_text(s, steps, sizeof steps);
     if (s->steps_per_epoch == 1)

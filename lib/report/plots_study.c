@@ -178,13 +178,13 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
     const ws_trial_list *l = s->trials;
     /* a step is an epoch, or a part of one under budget.validations_per_epoch */
-    char desc[300], xlabel[48], first[32];
+    char desc[340], xlabel[48], first[32];
     int per = s->steps_per_epoch;
     if (per == 1) snprintf(xlabel, sizeof xlabel, "step (epoch)");
     else snprintf(xlabel, sizeof xlabel, "step (1/%d epoch)", per);
     /* budget.fine_epochs: the later epochs validate once, at their end; budget.fine_steps: the
      * fine epochs only at those steps and their ends */
-    char steps[120];
+    char steps[160];
     ws_summary_fine_epochs_text(s, first, sizeof first);
     ws_summary_fine_steps_text(s, steps, sizeof steps);
     if (*steps)

@@ -158,7 +158,8 @@ void ws_summary_fine_steps_text(const ws_summary *s, char *buf, size_t n)
     size_t at = 0;
     if (n) buf[0] = 0;
     for (int i = 0; i < s->n_fine_steps && i < 8 && at < n; i++)
-        at += (size_t)snprintf(buf + at, n - at, "%s%d", i ? ", " : "steps ", s->fine_steps[i]);
+        at += (size_t)snprintf(buf + at, n - at, "%s%d", i ? ", " : s->n_fine_steps == 1 ? "step " : "steps ",
+                               s->fine_steps[i]);
     if (s->n_fine_steps > 8 && at < n) at += (size_t)snprintf(buf + at, n - at, ", ...");
     if (s->n_fine_steps && at < n) snprintf(buf + at, n - at, " and the end of each epoch");
 }

@@ -57,12 +57,17 @@ test_expect_success "... reporting steps 1 4 6 8 12" '
 test_expect_success "... with the values of the four-a-epoch trial at those steps" '
   study_steps four/s.db | awk "\$1 == 1 || \$1 == 6 || \$1 % 4 == 0" >a && study_steps fsteps/s.db >b && cmp a b &&
   jq -e ".state == \"COMPLETE\" and .epochs == 3" out'
-for bad in '[0]' '[9]' '[4, 2]' '[1, 1]' '[1.5]' '[]' '"1"'; do
+for bad in '[0]' '[9]' '[4, 2]' '[1, 1]' '[1.5]' '[]' '"1"' '[-1]' 'null' '[1, "x"]'; do
   jq --argjson s "$bad" '.budget.fine_epochs = 2 | .budget.fine_steps = $s' four.json >fsbad.json
   test_expect_code 2 "budget.fine_steps $bad is refused" suggest --db fsteps/bad.db --config fsbad.json
   test_expect_success "... naming the field and what it takes" \
     'grep -Eq "budget.fine_steps(\[[0-9]+\])?: expected (increasing integers 1..8 |an array of 1..64 steps)" err && [ ! -e fsteps/bad.db ]'
 done
+jq '.budget.fine_epochs = 2 | .budget.fine_steps = [8]' four.json >fstop.json
+test_expect_code 0 "budget.fine_steps [8], the fine epochs' last step, is taken" suggest --db fsteps/top.db --config fstop.json -n 0
+jq '.budget = {"epochs": 30, "validations_per_epoch": 4, "fine_epochs": 20} | .budget.fine_steps = [range(1; 66)]' base.json >fs65.json
+test_expect_code 2 "budget.fine_steps of 65 steps is refused" suggest --db fsteps/bad.db --config fs65.json
+test_expect_success "... saying at most 64" 'grep -q "budget.fine_steps: expected an array of 1..64 steps" err'
 jq '.budget.fine_steps = [1]' four.json >fsnofine.json
 test_expect_code 2 "budget.fine_steps without fine_epochs is refused" suggest --db fsteps/bad.db --config fsnofine.json
 test_expect_success "... saying why" 'grep -q "budget.fine_steps: names steps of the fine epochs, but budget.fine_epochs is not given" err'
@@ -74,6 +79,10 @@ jq '.budget.fine_epochs = 2 | .budget.fine_steps = [1, 5]' four.json >fsteps2.js
 test_expect_code 2 "suggest --force with other budget.fine_steps on a study with trials is refused" \
   suggest --db fsteps/s.db --config fsteps2.json --force
 test_expect_success "... saying why" 'grep -q "budget.fine_steps: its 1 trial reports other steps than this config.s" err'
+jq '.budget.fine_epochs = 2' four.json >fsnone.json
+test_expect_code 2 "... so is --force without budget.fine_steps" suggest --db fsteps/s.db --config fsnone.json --force
+jq '.description = "the same steps"' fsteps.json >fsame.json
+test_expect_code 0 "... while --force with the same steps replaces it" suggest --db fsteps/s.db --config fsame.json --force -n 0
 
 # A trial stopped between two validations (--max-seconds, past the fine epochs): its result line
 # counts the parts it trained, and --result-of rebuilds the same count from the study.

@@ -112,6 +112,19 @@ test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --q
 test_expect_success "... give the same values, those of the run above at steps 1, 2 and the epochs' ends" '
   study_steps runs/e2f.db >e2f.ivs && study_steps runs/c2f.db >c2f.ivs && cmp e2f.ivs c2f.ivs &&
   awk "\$1 <= 2 || \$1 % 2 == 0" e2.ivs >e2sel && cmp e2f.ivs e2sel && [ "$(wc -l <e2f.ivs)" -lt 6 ]'
+# budget.fine_steps [1] in 2 fine epochs: step 3 is left out, and the device loop checks that
+# part's losses with the next validated part's: the values are still the CPU's.
+jq '.budget.fine_epochs = 2 | .budget.fine_steps = [1]' c2.json >c2s.json
+mkdir -p runs/e2s runs/c2s
+suggest --db runs/e2s.db --config c2s.json >e2sline
+suggest --db runs/c2s.db --config c2s.json >c2sline
+test_expect_code 0 "budget.fine_steps [1] on the emulated device" "${emu_env[@]}" train-trial \
+  --device cuda --threads 1 --quiet --db runs/e2s.db --features tones.feat --ckpt-dir runs/e2s e2sline
+test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --quiet --db runs/c2s.db \
+  --features tones.feat --ckpt-dir runs/c2s c2sline
+test_expect_success "... give the same values, those of the run above at steps 1, 2, 4 and 6" '
+  study_steps runs/e2s.db >e2s.ivs && study_steps runs/c2s.db >c2s.ivs && cmp e2s.ivs c2s.ivs &&
+  awk "\$1 != 3 && \$1 != 5" e2.ivs >e2ssel && cmp e2s.ivs e2ssel && [ "$(cut -d" " -f1 e2s.ivs | tr "\n" " ")" = "1 2 4 6 " ]'
 suggest --db runs/e.db --config c.json >e1
 test_expect_code 0 "out of device memory ends the trial, not the sweep" env WS_CUDA_MEM_MIB=1 "${emu_env[@]}" \
   train-trial --device cuda --quiet --keep none --db runs/e.db --features tones.feat e1
