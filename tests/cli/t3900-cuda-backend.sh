@@ -99,32 +99,31 @@ test_expect_success "... give the same six intermediate values, whose even steps
   study_steps runs/e2.db >e2.ivs && study_steps runs/c2.db >c2.ivs && [ "$(wc -l <e2.ivs)" = 6 ] && cmp e2.ivs c2.ivs &&
   awk "\$1 % 2 == 0 { print \$2 }" e2.ivs >even && study_steps runs/e.db | cut -d" " -f2 >once && cmp even once'
 test_expect_success "... and the same best weights" 'cmp runs/e2/trial-0.ckpt runs/c2/trial-0.ckpt'
+# train_both NAME JQ: c2.json changed by JQ, one trial line trained on the emulated device and on
+# the CPU (runs/e2NAME.db, runs/c2NAME.db); e2NAME.ivs and c2NAME.ivs hold their steps' values.
+train_both() {
+  local n=$1
+  jq "$2" c2.json >"c2$n.json" && mkdir -p "runs/e2$n" "runs/c2$n" &&
+    suggest --db "runs/e2$n.db" --config "c2$n.json" >"e2$n.line" && suggest --db "runs/c2$n.db" --config "c2$n.json" >"c2$n.line" &&
+    "${emu_env[@]}" train-trial --device cuda --threads 1 --quiet --db "runs/e2$n.db" --features tones.feat \
+      --ckpt-dir "runs/e2$n" "e2$n.line" >/dev/null &&
+    train-trial --device cpu --threads 1 --quiet --db "runs/c2$n.db" --features tones.feat --ckpt-dir "runs/c2$n" \
+      "c2$n.line" >/dev/null &&
+    study_steps "runs/e2$n.db" >"e2$n.ivs" && study_steps "runs/c2$n.db" >"c2$n.ivs"
+}
 # budget.fine_epochs 1: the later epochs validate once, and the device loop fetches their
 # losses once, at the end: the values are still the CPU's, at the steps of the run above.
-jq '.budget.fine_epochs = 1' c2.json >c2f.json
-mkdir -p runs/e2f runs/c2f
-suggest --db runs/e2f.db --config c2f.json >e2fline
-suggest --db runs/c2f.db --config c2f.json >c2fline
-test_expect_code 0 "two validations in the first epoch only, on the emulated device" "${emu_env[@]}" train-trial \
-  --device cuda --threads 1 --quiet --db runs/e2f.db --features tones.feat --ckpt-dir runs/e2f e2fline
-test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --quiet --db runs/c2f.db \
-  --features tones.feat --ckpt-dir runs/c2f c2fline
+test_expect_success "two validations in the first epoch only: trains on the emulated device and on the CPU" \
+  'train_both f ".budget.fine_epochs = 1"'
 test_expect_success "... give the same values, those of the run above at steps 1, 2 and the epochs' ends" '
-  study_steps runs/e2f.db >e2f.ivs && study_steps runs/c2f.db >c2f.ivs && cmp e2f.ivs c2f.ivs &&
-  awk "\$1 <= 2 || \$1 % 2 == 0" e2.ivs >e2sel && cmp e2f.ivs e2sel && [ "$(wc -l <e2f.ivs)" -lt 6 ]'
+  cmp e2f.ivs c2f.ivs && awk "\$1 <= 2 || \$1 % 2 == 0" e2.ivs >e2sel && cmp e2f.ivs e2sel && [ "$(wc -l <e2f.ivs)" -lt 6 ]'
 # budget.fine_steps [1] in 2 fine epochs: step 3 is left out, and the device loop checks that
 # part's losses with the next validated part's: the values are still the CPU's.
-jq '.budget.fine_epochs = 2 | .budget.fine_steps = [1]' c2.json >c2s.json
-mkdir -p runs/e2s runs/c2s
-suggest --db runs/e2s.db --config c2s.json >e2sline
-suggest --db runs/c2s.db --config c2s.json >c2sline
-test_expect_code 0 "budget.fine_steps [1] on the emulated device" "${emu_env[@]}" train-trial \
-  --device cuda --threads 1 --quiet --db runs/e2s.db --features tones.feat --ckpt-dir runs/e2s e2sline
-test_expect_code 0 "... and on the CPU" train-trial --device cpu --threads 1 --quiet --db runs/c2s.db \
-  --features tones.feat --ckpt-dir runs/c2s c2sline
+test_expect_success "budget.fine_steps [1]: trains on the emulated device and on the CPU" \
+  'train_both s ".budget.fine_epochs = 2 | .budget.fine_steps = [1]"'
 test_expect_success "... give the same values, those of the run above at steps 1, 2, 4 and 6" '
-  study_steps runs/e2s.db >e2s.ivs && study_steps runs/c2s.db >c2s.ivs && cmp e2s.ivs c2s.ivs &&
-  awk "\$1 != 3 && \$1 != 5" e2.ivs >e2ssel && cmp e2s.ivs e2ssel && [ "$(cut -d" " -f1 e2s.ivs | tr "\n" " ")" = "1 2 4 6 " ]'
+  cmp e2s.ivs c2s.ivs && awk "\$1 != 3 && \$1 != 5" e2.ivs >e2ssel && cmp e2s.ivs e2ssel &&
+  [ "$(cut -d" " -f1 e2s.ivs | tr "\n" " ")" = "1 2 4 6 " ]'
 suggest --db runs/e.db --config c.json >e1
 test_expect_code 0 "out of device memory ends the trial, not the sweep" env WS_CUDA_MEM_MIB=1 "${emu_env[@]}" \
   train-trial --device cuda --quiet --keep none --db runs/e.db --features tones.feat e1
