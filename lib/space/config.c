@@ -41,10 +41,10 @@ static int parse_constraints(ws_config *c, const json_t *obj, const char *where,
 static int check_fine_steps(ws_config *c, const json_t *steps, const char *where, ws_err *e)
 {
     if (!steps) return 0;
-    long last = (long)c->fine_epochs * c->validations_per_epoch;
     if (!c->fine_epochs)
         return ws_err_set(e, WS_EINPUT, "%s: budget.fine_steps: names steps of the fine epochs, but budget.fine_epochs "
                           "is not given", where);
+    long last = (long)c->fine_epochs * c->validations_per_epoch;
     if (!json_is_array(steps) || json_array_size(steps) == 0 || json_array_size(steps) > WS_MAX_FINE_STEPS)
         return ws_err_set(e, WS_EINPUT, "%s: budget.fine_steps: expected an array of 1..%d steps", where,
                           WS_MAX_FINE_STEPS);

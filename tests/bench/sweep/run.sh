@@ -153,12 +153,11 @@ phase() {
 # --- W1: one full-length training of the default model --------------------------------------------
 if runs W1; then
 rm -rf "$WORK/one" && mkdir -p "$WORK/one"
-cp "$full" "$WORK/one/study.json"
 log "W1: suggest --fixed defaults.json | train-trial --threads $THREADS1"
 # shellcheck disable=SC2016  # the script's $1.. are its arguments
 phase W1 bash -c '"$1/suggest" --db "$2/one/study.db" --config "$3" --fixed "$2/defaults.json" |
   "$1/train-trial" --db "$2/one/study.db" --features "$4" --threads "$5" --device "$6" --quiet - >"$2/one/result.json"' \
-  _ "$BIN" "$WORK" "$WORK/one/study.json" "$feat" "$THREADS1" "$DEVICE"
+  _ "$BIN" "$WORK" "$full" "$feat" "$THREADS1" "$DEVICE"
 fi
 
 # --- WS: the sweep, as a user runs it (-o: the copied cache is never remade) -------------------------
