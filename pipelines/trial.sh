@@ -49,11 +49,16 @@ make_jobs() {
   done
   echo 1
 }
+# Trials that share make's CPUs may also take those the sweep leaves idle at its end, when no
+# other trial of the study is running or waiting (train-trial --grow-threads): all of them.
+grow=()
 if [ "${THREADS:-auto}" = auto ]; then
   if [ -n "${SLURM_CPUS_PER_TASK:-}" ] && [ "${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-}" != "${SWEEP_SLURM_STEP:-.}" ]; then
     THREADS=$SLURM_CPUS_PER_TASK
   else
-    THREADS=$(( ${SLURM_CPUS_PER_TASK:-$(nproc)} / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
+    cpus=${SLURM_CPUS_PER_TASK:-$(nproc)}
+    THREADS=$(( cpus / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
+    [ "$cpus" -le "$THREADS" ] || grow=(--grow-threads "$cpus")
   fi
 fi
 left=("$out".tmp.*)   # left by a trial of this target that was killed (none is running: the lock)
@@ -86,7 +91,7 @@ tmp=$(mktemp "$out.tmp.XXXXXX")
 # stage of `make staged` shares its study file with the other stage, whose trial-N.ckpt and
 # best.ckpt it must not overwrite (and a PostgreSQL study has no folder).
 rc=0
-"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
+"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" "${grow[@]}" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
     <<<"$line" >"$tmp" 2>"$tmp.err" || rc=$?
 [ ! -s "$tmp.err" ] || cat "$tmp.err" >&2
 # The trial's own study (the line's), for the lookups below (only on failure: jq is slow to start).
@@ -121,4 +126,4 @@ fi
 # the target is made and never runs again).
 rm -f "$tmp.err"
 mv "$tmp" "$out"
-echo "$out_name: $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads)"
+echo "$out_name: $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads${grow[1]:+, ${grow[1]} when alone})"

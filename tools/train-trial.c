@@ -31,6 +31,11 @@ static void usage(void)
            "                     device (a JSON line) instead of training\n"
            "  --threads N        threads for this trial (default: WS_THREADS, else all cores);\n"
            "                     with make -jJ give each trial cores / J\n"
+           "  --grow-threads N   train on N threads instead while no other trial of the study is\n"
+           "                     RUNNING or WAITING (the end of a sweep: cores left idle), back\n"
+           "                     to --threads when one is; N >= --threads. The work is split N\n"
+           "                     ways throughout, so the weights are those of --threads N,\n"
+           "                     whether and whenever the trial grew\n"
            "  --max-seconds S    fail the trial when it runs longer than S seconds\n"
            "  --keep WHAT        best (default): keep the trial's best weights as trial-N.ckpt and\n"
            "                     the study's best as best.ckpt; none: keep no weights\n"
@@ -90,7 +95,8 @@ int main(int argc, char **argv)
     ws_cli_init(argv[0]);
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"features", required_argument, 0, 'f'}, {"device", required_argument, 0, 'D'},
-        {"threads", required_argument, 0, 't'}, {"max-seconds", required_argument, 0, 'm'}, {"keep", required_argument, 0, 'k'},
+        {"threads", required_argument, 0, 't'}, {"grow-threads", required_argument, 0, 'g'},
+        {"max-seconds", required_argument, 0, 'm'}, {"keep", required_argument, 0, 'k'},
         {"ckpt-dir", required_argument, 0, 'c'}, {"evaluate", required_argument, 0, 'E'}, {"split", required_argument, 0, 's'},
         {"max-fpr", required_argument, 0, 'p'}, {"precision", required_argument, 0, 'P'},
         {"probe-batch", no_argument, 0, 'B'}, {"result-of", required_argument, 0, 'R'},
@@ -100,7 +106,7 @@ int main(int argc, char **argv)
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
     int probe = 0;
     double max_fpr = NAN;   /* --evaluate: the checkpoint's own unless given */
-    long threads = 0;
+    long threads = 0, grow_threads = 0;
     int opt;
     ws_err e = {0};
     while ((opt = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
@@ -109,6 +115,8 @@ int main(int argc, char **argv)
         case 'f': o.features = optarg; break;
         case 'D': device = optarg; break;
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'g': if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
+                  break;
         case 'm': if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e) || !(o.max_seconds >= 0))
                       ws_cli_usage_error("--max-seconds: expected a number >= 0, got '%s'", optarg);
                   break;
@@ -150,6 +158,9 @@ int main(int argc, char **argv)
         if (!threads) threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
     }
     o.threads = (int)threads;
+    if (grow_threads && grow_threads < threads)
+        ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld), got %ld", threads, grow_threads);
+    o.grow_threads = (int)grow_threads;
     if (!o.features) ws_cli_usage_error("--features is required");
     /* The device: --evaluate runs on the CPU; cpu loads nothing; auto and cuda look for a GPU
      * (nn/device.h: nothing CUDA is loaded on a machine without one). */

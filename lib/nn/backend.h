@@ -17,7 +17,7 @@
  * norm, ReLU and dropout (elementwise), and the layer's own output y for linear, convolution
  * and depthwise convolution (y is read only by the fused ReLU's mask, before dx is written).
  * Scratch space comes from the model's activation arena: conv_work and dwconv_work say how much
- * (for the thread count in effect; the model re-sizes when threads() changes). */
+ * (for the shares in effect; the model re-sizes when shares() changes). */
 #ifndef WS_NN_BACKEND_H
 #define WS_NN_BACKEND_H
 #include <stddef.h>
@@ -52,10 +52,12 @@ typedef struct nn_backend {
     void (*download)(void *dst_host, const void *src, size_t bytes);
     void (*fill)(float *x, size_t n, float v);
     void (*copy)(float *dst, const float *src, size_t n);
-    /* Threads the backend's operations use (CPU: the pool; OpenBLAS stays on one thread inside
-     * each share). Workspace sizes (conv_work, dwconv_work) depend on it. */
-    void (*set_threads)(int threads);
-    int (*threads)(void);
+    /* Threads the backend's operations use, and the shares each operation is cut into (CPU:
+     * the pool, cpu_pool.h; OpenBLAS stays on one thread inside each share). Results depend on
+     * the shares only, so threads may change between steps; workspace sizes (conv_work,
+     * dwconv_work) depend on the shares. */
+    void (*set_threads)(int threads, int shares);
+    int (*shares)(void);
 
     /* Linear: y[n][out] = x[n][in] w[out][in]^T + b[out]; relu fused when set. */
     void (*linear_fwd)(int n, int in, int out, const float *x, const float *w, const float *b,

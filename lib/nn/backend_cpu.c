@@ -4,12 +4,14 @@
  * functions of nn/elementwise.h. Layouts, accumulation and aliasing rules are described in
  * nn/backend.h. tests/unit/test_nn_cpu_kernels.c checks every path against a direct reference.
  *
- * Threads: one pool (cpu_pool.c) of `threads` threads runs every operation, each thread on its
- * share: GEMMs split by rows or columns of the output (OpenBLAS itself stays on one thread, so
- * a trial never uses more than its threads), im2col convolutions by samples (weight gradients
- * summed from per-thread partials), depthwise convolution, batch norm and pooling by channels,
- * elementwise loops by ranges. Per-thread scratch comes from the model's activation arena
- * (conv_work, dwconv_work), sized for the thread count in effect.
+ * Threads: one pool (cpu_pool.c) of `threads` threads runs every operation, cut into a fixed
+ * number of shares (at least the threads): GEMMs split by rows or columns of the output
+ * (OpenBLAS itself stays on one thread, so a trial never uses more than its threads), im2col
+ * convolutions by samples (weight gradients summed from per-share partials, in share order),
+ * depthwise convolution, batch norm and pooling by channels, elementwise loops by ranges. Each
+ * share computes the same whichever thread runs it, so results depend on the shares, not on
+ * the threads. Per-share scratch comes from the model's activation arena (conv_work,
+ * dwconv_work), sized for the shares.
  *
  * Speed: outside the GEMMs the work is streaming over activations, so these loops must
  * vectorize. lib/nn/module.mk compiles this file with -O3 -fno-math-errno -fopenmp-simd (SIMD
@@ -44,7 +46,7 @@
 #define PAR_MIN ((size_t)1 << 15)    /* elements (or multiply-adds / 16) worth a parallel region */
 #define ALIGN 16                     /* floats: shares and scratch start on 64-byte boundaries */
 
-/* im2col works on chunks of samples whose column buffer (per thread) stays under this many
+/* im2col works on chunks of samples whose column buffer (per share) stays under this many
  * floats (1 MiB, about an L2 cache): the GEMM then packs columns from the cache; measured on
  * the default cnn, 1 MiB beat 4 MiB by 8%. */
 static size_t cols_budget = (size_t)1 << 18;
@@ -105,13 +107,13 @@ static void cpu_release(void *p)
 static void cpu_upload(void *dst, const void *src, size_t bytes) { if (bytes) memmove(dst, src, bytes); }
 static void cpu_download(void *dst, const void *src, size_t bytes) { if (bytes) memmove(dst, src, bytes); }
 
-static void cpu_set_threads(int threads)
+static void cpu_set_threads(int threads, int shares)
 {
     openblas_set_num_threads(1);   /* the pool's threads call it, one GEMM share each */
-    nn_pool_set_threads(threads);
+    nn_pool_set_threads(threads, shares);
 }
 
-static int cpu_threads(void) { return nn_pool_threads(); }
+static int cpu_shares(void) { return nn_pool_shares(); }
 
 /* ---- vectorized kernels on one thread's share --------------------------------------------------- */
 
@@ -358,7 +360,7 @@ static double ew(int op, size_t n, float *y, const float *x, const float *x2, fl
 {
     ew_ctx c;
     c.op = op; c.n = n; c.y = y; c.x = x; c.x2 = x2; c.a = a; c.seed = seed;
-    int nt = n >= PAR_MIN ? nn_pool_threads() : 1;
+    int nt = n >= PAR_MIN ? nn_pool_shares() : 1;
     for (int t = 0; t < nt; t++) c.part[t] = 0;
     nn_pool_run_if(n, PAR_MIN, ew_task, &c);
     double s = 0;
@@ -503,11 +505,11 @@ static int conv_chunk(const nn_geom *g)
  * floats, cheap next to the product). Where gemm_rows has its kernel for K rows. */
 static int dw_transposed(const nn_geom *g) { return rows_kernel(g->c_in * g->kh * g->kw); }
 
-/* Per thread: cols [chunk][cols_per_sample], dcols [K][chunk P] (col2im path only), the
+/* Per share: cols [chunk][cols_per_sample], dcols [K][chunk P] (col2im path only), the
  * partial dw [c_out][K] (or dw^T [K][c_out]), dy^T [chunk P][c_out] (dw_transposed). After
- * every thread's share: the flipped weights [c_in][c_out kh kw] (dx_as_conv). */
+ * every share: the flipped weights [c_in][c_out kh kw] (dx_as_conv). */
 typedef struct {
-    size_t cols, dcols, dw, dyt, per_thread, wt;
+    size_t cols, dcols, dw, dyt, per_share, wt;
 } conv_layout;
 
 static conv_layout conv_work_layout(const nn_geom *g)
@@ -518,14 +520,17 @@ static conv_layout conv_work_layout(const nn_geom *g)
     l.dcols = round_up(cols_per_sample(g) * chunk);
     l.dw = l.dcols + (dx_as_conv(g) ? 0 : round_up(K * P * chunk));
     l.dyt = l.dw + round_up((size_t)g->c_out * K);
-    l.per_thread = l.dyt + (dw_transposed(g) ? round_up(chunk * P * (size_t)g->c_out) : 0);
-    l.wt = (size_t)nn_pool_threads() * l.per_thread;
+    l.per_share = l.dyt + (dw_transposed(g) ? round_up(chunk * P * (size_t)g->c_out) : 0);
+    l.wt = (size_t)nn_pool_shares() * l.per_share;
     return l;
 }
 
+/* The pointwise weight gradient's per-share partials, [c_out][c_in] each (pw_bwd_task). */
+static size_t pw_dw_share_work(const nn_geom *g) { return round_up((size_t)g->c_out * g->c_in); }
+
 static size_t cpu_conv_work(const nn_geom *g)
 {
-    if (is_pointwise(g)) return 0;
+    if (is_pointwise(g)) return nn_pool_shares() > 1 ? (size_t)nn_pool_shares() * pw_dw_share_work(g) : 0;
     conv_layout l = conv_work_layout(g);
     return l.wt + (dx_as_conv(g) ? round_up((size_t)g->c_in * g->c_out * g->kh * g->kw) : 0);
 }
@@ -678,14 +683,14 @@ static void pw_fwd_task(void *vc, int t, int nt)
     }
 }
 
-/* im2col forward: samples, in chunks, with the thread's own column buffer. */
+/* im2col forward: samples, in chunks, with the share's own column buffer. */
 static void im_fwd_task(void *vc, int t, int nt)
 {
     conv_ctx *c = vc;
     const nn_geom *g = c->g;
     size_t P = (size_t)g->h_out * g->w_out, nP = (size_t)g->n * P, s0, s1;
     int K = g->c_in * g->kh * g->kw, chunk = conv_chunk(g);
-    float *cols = c->work + (size_t)t * conv_work_layout(g).per_thread;
+    float *cols = c->work + (size_t)t * conv_work_layout(g).per_share;
     nn_pool_range((size_t)g->n, t, nt, 1, &s0, &s1);
     for (int b0 = (int)s0; b0 < (int)s1; b0 += chunk) {
         int nb = (int)s1 - b0 < chunk ? (int)s1 - b0 : chunk;
@@ -719,17 +724,24 @@ static void conv_dy_task(void *vc, int t, int nt)
     }
 }
 
-/* Pointwise backward: rows of dw (no reduction), columns of dx. */
+/* Pointwise backward: the share's columns (positions) of dx, and of the sum over positions that
+ * makes dw: one share adds into dw itself; more write partials (work), which cpu_conv_bwd adds
+ * in share order. Split so, and not by rows of dw, each share packs only its own part of both
+ * operands: by rows, every share packed all of x, which made the split cost 5% of a dscnn step
+ * on one thread. */
 static void pw_bwd_task(void *vc, int t, int nt)
 {
     conv_ctx *c = vc;
     const nn_geom *g = c->g;
-    size_t nP = (size_t)g->n * g->h_out * g->w_out, o0, o1, lo, hi;
-    nn_pool_range((size_t)g->c_out, t, nt, 1, &o0, &o1);
-    if (o1 > o0)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(o1 - o0), g->c_in, (int)nP, 1.0f, c->dy + o0 * nP,
-                    (int)nP, c->x, (int)nP, 1.0f, c->dw + o0 * g->c_in, g->c_in);
+    size_t nP = (size_t)g->n * g->h_out * g->w_out, lo, hi;
     nn_pool_range(nP, t, nt, 64, &lo, &hi);
+    if (hi > lo) {
+        float *dw = nt > 1 ? c->work + (size_t)t * pw_dw_share_work(g) : c->dw;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->c_out, g->c_in, (int)(hi - lo), 1.0f, c->dy + lo,
+                    (int)nP, c->x + lo, (int)nP, nt > 1 ? 0.0f : 1.0f, dw, g->c_in);
+    } else if (nt > 1) {
+        memset(c->work + (size_t)t * pw_dw_share_work(g), 0, (size_t)g->c_out * g->c_in * sizeof(float));
+    }
     for (size_t a = lo; c->dx && a < hi; a += PW_COLS) {
         size_t e = hi - a < PW_COLS ? hi - a : PW_COLS;
         gemm_rows(g->c_in, (int)e, g->c_out, c->w, 1, g->c_in, c->dy + a, (int)nP, c->dx + a, (int)nP, 0, NULL, 0);
@@ -749,8 +761,8 @@ HOT static void transpose(int rows, size_t n, const float *restrict in, size_t l
     }
 }
 
-/* im2col backward: samples in chunks; dw into the thread's partial (summed afterwards), dx of
- * the thread's own samples directly (as a convolution of dy, or through col2im). */
+/* im2col backward: samples in chunks; dw into the share's partial (summed afterwards), dx of
+ * the share's own samples directly (as a convolution of dy, or through col2im). */
 static void im_bwd_task(void *vc, int t, int nt)
 {
     conv_ctx *c = vc;
@@ -760,7 +772,7 @@ static void im_bwd_task(void *vc, int t, int nt)
     int K = g->c_in * g->kh * g->kw, chunk = conv_chunk(g), as_conv = dx_as_conv(g);
     int Kt = g->c_out * g->kh * g->kw;
     conv_layout l = conv_work_layout(g);
-    float *cols = c->work + (size_t)t * l.per_thread, *dcols = cols + l.dcols, *dw = cols + l.dw, *dyt = cols + l.dyt;
+    float *cols = c->work + (size_t)t * l.per_share, *dcols = cols + l.dcols, *dw = cols + l.dw, *dyt = cols + l.dyt;
     int dwt = dw_transposed(g);
     const float *wt = c->work + l.wt;
     nn_geom gt = transposed_geom(g);
@@ -810,15 +822,21 @@ static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const
     size_t nP = (size_t)g->n * g->h_out * g->w_out;
     if (relu || db) nn_pool_run_if(nP * g->c_out, PAR_MIN, conv_dy_task, &c);
     if (is_pointwise(g)) {
-        nn_pool_run_if(nP * g->c_out * g->c_in / 16, PAR_MIN, pw_bwd_task, &c);
+        if (nP * g->c_out * g->c_in / 16 < PAR_MIN || nn_pool_shares() == 1) {
+            pw_bwd_task(&c, 0, 1);
+            return;
+        }
+        nn_pool_run(pw_bwd_task, &c);
+        for (int t = 0; t < nn_pool_shares(); t++)   /* in share order, whatever the threads */
+            add_k(dw, work + (size_t)t * pw_dw_share_work(g), (size_t)g->c_out * g->c_in);
         return;
     }
     conv_layout l = conv_work_layout(g);
     if (dx && dx_as_conv(g)) flip_weights(g, w, work + l.wt);
     nn_pool_run(im_bwd_task, &c);
     size_t K = (size_t)g->c_in * g->kh * g->kw;
-    for (int t = 0; t < nn_pool_threads(); t++) {
-        const float *part = work + (size_t)t * l.per_thread + l.dw;
+    for (int t = 0; t < nn_pool_shares(); t++) {   /* in share order, whatever the threads */
+        const float *part = work + (size_t)t * l.per_share + l.dw;
         if (!dw_transposed(g)) { add_k(dw, part, (size_t)g->c_out * K); continue; }
         for (int o = 0; o < g->c_out; o++)
             for (size_t k = 0; k < K; k++) dw[(size_t)o * K + k] += part[k * (size_t)g->c_out + o];
@@ -881,10 +899,10 @@ HOT static void dw_plane_bwd(const nn_geom *g, const float *restrict xp, const f
 /* Stride 1: the plane is copied into a zero-padded plane of width Wp = w_in + 2 pw, and the
  * output is computed on that width too, so each tap is one long contiguous pass:
  * ypad[q] += w * xpad[q + i Wp + j] for q < L = (h_out - 1) Wp + w_out; the columns
- * [w_out, Wp) of ypad are scratch. Per thread: xpad and dxpad [Hp][Wp], ypad [h_out][Wp]. */
+ * [w_out, Wp) of ypad are scratch. Per share: xpad and dxpad [Hp][Wp], ypad [h_out][Wp]. */
 static int dw_flat(const nn_geom *g) { return g->sh == 1 && g->sw == 1; }
 
-static size_t dw_thread_work(const nn_geom *g)
+static size_t dw_share_work(const nn_geom *g)
 {
     size_t wp = (size_t)g->w_in + 2 * (size_t)g->pw, hp = (size_t)g->h_in + 2 * (size_t)g->ph;
     return round_up(2 * hp * wp + (size_t)g->h_out * wp);
@@ -894,7 +912,7 @@ static int dw_avx512(const nn_geom *g);
 
 static size_t cpu_dwconv_work(const nn_geom *g)
 {
-    return dw_flat(g) && !dw_avx512(g) ? (size_t)nn_pool_threads() * dw_thread_work(g) : 0;
+    return dw_flat(g) && !dw_avx512(g) ? (size_t)nn_pool_shares() * dw_share_work(g) : 0;
 }
 
 HOT static void shifted_axpy(size_t n, float a, const float *restrict x, float *restrict y)
@@ -1104,7 +1122,7 @@ static void dw_fwd_task(void *vc, int t, int nt)
     }
     size_t wp = (size_t)g->w_in + 2 * (size_t)g->pw, hp = (size_t)g->h_in + 2 * (size_t)g->ph;
     size_t L = (size_t)(g->h_out - 1) * wp + (size_t)g->w_out;
-    float *xpad = c->work + (size_t)t * dw_thread_work(g), *ypad = xpad + 2 * hp * wp;
+    float *xpad = c->work + (size_t)t * dw_share_work(g), *ypad = xpad + 2 * hp * wp;
     memset(xpad, 0, hp * wp * sizeof *xpad);      /* the border stays zero; rows_in fills the rest */
     for (size_t ch = c0; ch < c1; ch++) {
         const float *wc = c->w + ch * g->kh * g->kw;
@@ -1146,7 +1164,7 @@ static void dw_bwd_task(void *vc, int t, int nt)
     }
     size_t wp = (size_t)g->w_in + 2 * (size_t)g->pw, hp = (size_t)g->h_in + 2 * (size_t)g->ph;
     size_t L = (size_t)(g->h_out - 1) * wp + (size_t)g->w_out;
-    float *xpad = c->work + (size_t)t * dw_thread_work(g), *dxpad = xpad + hp * wp, *dypad = xpad + 2 * hp * wp;
+    float *xpad = c->work + (size_t)t * dw_share_work(g), *dxpad = xpad + hp * wp, *dypad = xpad + 2 * hp * wp;
     memset(xpad, 0, hp * wp * sizeof *xpad);
     memset(dypad, 0, (size_t)g->h_out * wp * sizeof *dypad);
     for (size_t ch = c0; ch < c1; ch++) {
@@ -1546,7 +1564,7 @@ static void cpu_update(const nn_update_args *a, size_t n, float *p, const float 
 static const nn_backend cpu_backend = {
     .name = "cpu",
     .alloc = cpu_alloc, .release = cpu_release, .upload = cpu_upload, .download = cpu_download,
-    .fill = cpu_fill, .copy = cpu_copy, .set_threads = cpu_set_threads, .threads = cpu_threads,
+    .fill = cpu_fill, .copy = cpu_copy, .set_threads = cpu_set_threads, .shares = cpu_shares,
     .linear_fwd = cpu_linear_fwd, .linear_bwd = cpu_linear_bwd,
     .conv_work = cpu_conv_work, .conv_fwd = cpu_conv_fwd, .conv_bwd = cpu_conv_bwd,
     .dwconv_work = cpu_dwconv_work, .dwconv_fwd = cpu_dwconv_fwd, .dwconv_bwd = cpu_dwconv_bwd,

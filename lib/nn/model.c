@@ -399,9 +399,9 @@ static arena_plan plan_arena(const nn_model *m, int n)
 int nn_model_reserve(nn_model *m, int n, ws_err *e)
 {
     if (n < 1) return ws_err_set(e, WS_EINPUT, "model: batch size %d: must be positive", n);
-    int threads = m->be->threads();
-    if (n <= m->reserved && threads == m->work_threads && (!m->keep_dx || m->dx)) return 0;
-    if (n < m->reserved) n = m->reserved;   /* a thread-count change keeps the batch reserved */
+    int shares = m->be->shares();
+    if (n <= m->reserved && shares == m->work_shares && (!m->keep_dx || m->dx)) return 0;
+    if (n < m->reserved) n = m->reserved;   /* a change of shares keeps the batch reserved */
     /* Sizes first; the layers' offsets change only once the new arena exists. */
     arena_plan p = plan_arena(m, n);
     float *a = m->be->alloc(p.total * sizeof(float));
@@ -422,7 +422,7 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
     m->work = a + take(&at, p.work);
     m->dx = m->keep_dx ? a + at : NULL;
     m->reserved = n;
-    m->work_threads = threads;
+    m->work_shares = shares;
     m->last_n = 0;
     return 0;
 }
@@ -647,4 +647,4 @@ size_t nn_model_tensor(const nn_model *m, int i, const char **name, int shape[4]
     return t->count;
 }
 
-void nn_set_threads(int threads) { nn_backend_cpu()->set_threads(threads); }
+void nn_set_threads(int threads, int shares) { nn_backend_cpu()->set_threads(threads, shares); }

@@ -80,7 +80,7 @@ struct nn_model {
      * workspace, and the input gradient (tests only, keep_dx). */
     float *acts;
     size_t n_save;
-    int reserved, work_threads;  /* batch and backend threads the arena was sized for */
+    int reserved, work_shares;   /* batch and backend shares the arena was sized for */
     float *gbuf[2], *work, *dx;
     int keep_dx;
 

@@ -12,7 +12,7 @@
  *       nn ignores keys it does not know; nn_hparams_keys() lists those it reads, so the caller
  *       rejects a trial's unknown parameters by checking against that list plus its own.
  *   if (hp.loss.balanced) nn_loss_balance(&hp.loss, class_counts, n_classes);
- *   nn_set_threads(threads);                       // the trial's share of cores; before training
+ *   nn_set_threads(threads, shares);               // the trial's cores, the split; before training
  *   nn_model *m = nn_model_create(&hp.model, n_classes, frames, n_feat, seed, &e);
  *   nn_optim *o = nn_optim_create(m, &hp.optim, total_steps, warmup_steps, &e);
  *       total_steps = epochs * optimizer steps per epoch; warmup_steps =
@@ -131,13 +131,16 @@ json_t *nn_model_config_json(const nn_model_config *c);
 
 typedef struct nn_model nn_model;
 
-/* Sets the threads training may use, the trial's share of the machine (process-wide; call it
- * between steps). The CPU backend runs every operation on a pool of that many threads and pins
+/* Sets the threads training may use, the trial's share of the machine, and the shares every
+ * operation is cut into (at least the threads; 0: as many as the threads). Process-wide; call
+ * it between steps. The CPU backend runs the shares on a pool of that many threads and pins
  * OpenBLAS to one thread inside each share (openblas_set_num_threads(1)), so nothing is ever
- * oversubscribed. Models re-size their scratch space on the next step. */
-void nn_set_threads(int threads);
+ * oversubscribed. The weights depend on the shares, never on the threads: a trial may change
+ * its threads between any two steps (up to its shares) and train bit for bit as it would have.
+ * Models re-size their scratch space on the next step when the shares change. */
+void nn_set_threads(int threads, int shares);
 
-/* Maps OpenBLAS's work buffers for every thread nn_set_threads gave (128 MiB of address space
+/* Maps OpenBLAS's work buffers for every share nn_set_threads gave (128 MiB of address space
  * each, touched only as used), so that a process short of memory fails here, WS_ENOMEM "out of
  * memory", rather than spin in OpenBLAS's allocator, which retries a failed mmap forever, the
  * first time two GEMMs run at once. Call it after nn_set_threads and before building models. */

@@ -79,6 +79,22 @@ int ws_pg_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
                         "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat", 1, pv, "heartbeat", e);
 }
 
+int ws_pg_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)
+{
+    char id[24];
+    id_text(id, sizeof id, trial_id);
+    const char *pv[] = {id};
+    PGresult *r;
+    if (ws_pg_exec(s, "SELECT count(*) FILTER (WHERE state IN ('RUNNING', 'WAITING')), count(*) FROM trials "
+                      "WHERE study_id = (SELECT study_id FROM trials WHERE trial_id = $1) AND trial_id <> $1", 1, pv, 0,
+                   &r, "count the other trials", e))
+        return -1;
+    *active = PQntuples(r) > 0 ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    *total = PQntuples(r) > 0 ? (int)strtol(PQgetvalue(r, 0, 1), NULL, 10) : 0;
+    PQclear(r);
+    return 0;
+}
+
 int ws_pg_trial_create(ws_store *s, const ws_study *study, ws_state state, const ws_param *params,
                        size_t n_params, int64_t *trial_id, int *number, ws_err *e)
 {

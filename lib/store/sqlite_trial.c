@@ -196,6 +196,22 @@ int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const ch
     return rc;
 }
 
+int ws_sqlite_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "SELECT count(*) FILTER (WHERE state IN ('RUNNING', 'WAITING')), count(*) FROM trials "
+                          "WHERE study_id = (SELECT study_id FROM trials WHERE trial_id = ?1) AND trial_id <> ?1", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, trial_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *active = sqlite3_column_int(st, 0);
+        *total = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : ws_sql_fail(s, rc, "count the other trials", e);
+}
+
 /* The ids and numbers of the study's RUNNING trials whose heartbeat is older than limit (UTC
  * text), all of them: *ids is malloc'd (free it), their numbers appended to list. */
 static int find_stale(ws_store *s, const ws_study *study, const char *limit, int64_t **ids, size_t *n, json_t *list,

@@ -137,6 +137,10 @@ int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value,
 }
 
 int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e) { return s->ops->trial_heartbeat(s, trial_id, e); }
+int ws_store_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)
+{
+    return s->ops->trial_peers(s, trial_id, active, total, e);
+}
 
 int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
 {

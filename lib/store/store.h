@@ -91,6 +91,10 @@ int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const d
  * is 0 (Optuna ignores a second report of a step). Also beats the heartbeat. */
 int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e);
 int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
+/* The other trials of trial_id's study: how many are RUNNING or WAITING (*active), and how many
+ * there are (*total). A trial that sees no other active and no new one for a while has the
+ * machine's other cores to itself (train-trial --grow-threads, trainer/grow.h). */
+int ws_store_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
 int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
 /* For a trial another process has just failed because its own had stopped (its pid gone, its
  * heartbeat past the grace): the reason, and WS_ATTR_DIED. */

@@ -24,6 +24,7 @@
 #include "core/proc.h"
 #include "study/reap.h"
 #include "trainer/data.h"
+#include "trainer/grow.h"
 #include "trainer/heartbeat.h"
 #include "trainer/settings.h"
 #include "trainer/trainer.h"
@@ -57,6 +58,7 @@ typedef struct {
     int *bnoise;
     double *bloss;
     trainer_heartbeat hb;
+    trainer_grow grow;              /* CPU threads, and more of them when the sweep leaves cores idle */
     /* outcome */
     ws_state state;
     char reason[320];
@@ -321,7 +323,11 @@ static int build(run_ctx *c, ws_err *e)
         free(counts);
         if (rc) return -1;
     }
-    nn_set_threads(c->o->threads);
+    /* A device trains on its own; CPU threads grow only where the CPU trains. A watch that
+     * cannot start leaves the trial on its base threads, split as if it could grow. */
+    ws_err soft;
+    int grow = nn_device_is_cuda(c->o->device) ? 0 : c->o->grow_threads;
+    trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft);
     if (nn_reserve_blas(e)) return -1;
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
@@ -458,6 +464,7 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
     if (part == 0) shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
     double sum = 0;
     for (long b = b0; b < b1; b++) {
+        trainer_grow_apply(&c->grow);
         size_t start = (size_t)b * (size_t)B;
         int n = (int)(c->n_train - start < (size_t)B ? c->n_train - start : (size_t)B);
         uint64_t bseed = batch_seed(c, epoch, (size_t)b);
@@ -659,6 +666,10 @@ static int finish(run_ctx *c, ws_err *e)
     /* the time breakdown, for report's timeline and where-the-time-goes plot */
     json_t *secs = json_pack("{s:f,s:f,s:f,s:f,s:i}", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
                              "total", ws_mono_s() - c->o->t_process_start, "threads", c->o->threads);
+    if (secs && c->grow.grow > c->grow.base) {   /* --grow-threads: to how many, and for how long */
+        json_object_set_new(secs, "grow_threads", json_integer(c->grow.grow));
+        json_object_set_new(secs, "grown", json_real(trainer_grow_seconds(&c->grow)));
+    }
     /* the parts trained, the result line's "epochs": past its last validation when a trial fails
      * between two (validate_every, budget.fine_epochs), so --result-of cannot take it from the steps */
     json_t *steps = json_integer((json_int_t)c->steps_done);
@@ -732,6 +743,7 @@ static json_t *result_line(run_ctx *c)
 static void release(run_ctx *c)
 {
     trainer_heartbeat_stop(&c->hb);
+    trainer_grow_stop(&c->grow);
     free(c->x); free(c->logits); free(c->labels); free(c->batch_idx);
     nn_dtrain_free(c->dt);
     free(c->bseed); free(c->bnoise); free(c->bloss);
@@ -835,6 +847,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         set_failure(&c, &te);
     }
     trainer_heartbeat_stop(&c.hb);
+    trainer_grow_stop(&c.grow);   /* its seconds stop counting; finish records them */
     if (audio_cache_verify_wait(&c.cache, e)) {   /* a corrupted cache is bad input: exit 2 */
         fail_trial(&c, e->msg);
         release(&c);

@@ -19,6 +19,7 @@ typedef struct {
     const char *features;       /* feature cache */
     const char *ckpt_dir;       /* where trial-N.ckpt and best.ckpt go; NULL: the db's folder */
     int threads;                /* BLAS and loop threads for this trial */
+    int grow_threads;           /* more while no other trial of the study is active (grow.h); 0: never */
     double max_seconds;         /* 0: no limit */
     int keep_best;              /* 1: keep the trial's best weights (--keep best) */
     int quiet;                  /* no progress on stderr */

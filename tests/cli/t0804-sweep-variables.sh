@@ -88,13 +88,14 @@ test_expect_success "... and then it is up to date" '
 test_expect_success "... and the first corpus again makes it again" '
   mk features DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/f.feat" >f4.out 2>f4.err && [ "$(clips f.feat)" = 48 ]'
 
-# THREADS=auto: the CPUs (SLURM_CPUS_PER_TASK=8 here, as in an allocation) over make's -j only.
-threads_of() {  # RUNS [make args...]: the thread counts the trials printed
+# THREADS=auto: the CPUs (SLURM_CPUS_PER_TASK=8 here, as in an allocation) over make's -j only;
+# trials that share them grow to all of them when alone (train-trial --grow-threads).
+threads_of() {  # RUNS [make args...]: the thread counts the trials printed, as THREADS/GROW
   local runs=$1; shift
   SLURM_CPUS_PER_TASK=8 make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@" sweep DATA="$TMP/tones/manifest.jsonl" \
     FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 >"$runs.out" 2>"$runs.err" &&
-  sed -n 's/^trial-.*(\([0-9]*\) threads)$/\1/p' "$runs.out" | sort -u | tr '\n' ' '
+  sed -n 's/^trial-.*(\([0-9]*\) threads\(, \([0-9]*\) when alone\)\{0,1\})$/\1\/\3/p' "$runs.out" | sort -u | tr '\n' ' '
 }
-test_expect_success "make -j2: 8 / 2 threads per trial" '[ "$(threads_of th2 -j2)" = "4 " ]'
-test_expect_success "make -j1 with a -j2 in a variable's value (RUNS=.../th-j2): 8 threads" '[ "$(threads_of th-j2 -j1)" = "8 " ]'
-test_expect_success "make -j (no limit; 2 trials at once): 8 / 2 threads per trial" '[ "$(threads_of thj -j)" = "4 " ]'
+test_expect_success "make -j2: 8 / 2 threads per trial, 8 when alone" '[ "$(threads_of th2 -j2)" = "4/8 " ]'
+test_expect_success "make -j1 with a -j2 in a variable's value (RUNS=.../th-j2): 8 threads" '[ "$(threads_of th-j2 -j1)" = "8/ " ]'
+test_expect_success "make -j (no limit; 2 trials at once): 8 / 2 threads per trial, 8 when alone" '[ "$(threads_of thj -j)" = "4/8 " ]'

@@ -89,7 +89,7 @@ static int emu_init(char *name, size_t name_len, char *why, size_t why_len)
     table = *nn_backend_cpu();
     /* One thread, and this object's OpenBLAS told so too: train-trial carries its own static
      * copy, so its setting does not reach the shared library linked here. */
-    table.set_threads(1);
+    table.set_threads(1, 0);
     table.name = "cuda-emulated";
     table.alloc = emu_alloc;
     table.release = emu_free;

@@ -547,7 +547,7 @@ int main(void)
     }
     printf("# %s\n", nn_device_name(dev));
     ws_rng_seed(&rng, 4242);
-    nn_set_threads(2);
+    nn_set_threads(2, 0);
     cpu = nn_backend_cpu();
     gpu = nn_device_backend(dev);
     RUN(test_layers_gemm_fp32);

@@ -370,7 +370,7 @@ static void test_data_plain(void)
 int main(void)
 {
     ws_rng_seed(&rng, 20240531);
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
     RUN(test_conv_im2col);
     RUN(test_depthwise);
     RUN(test_pool_gap_flatten);

@@ -153,11 +153,11 @@ static void test_conv_chunks_threads(void)
     nn_cpu_set_cols_budget(50);   /* one sample per im2col chunk */
     check_conv("3x3 same, one-sample chunks", geom(5, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 11);
     nn_cpu_set_cols_budget(0);
-    nn_set_threads(3);
+    nn_set_threads(3, 0);
     check_conv("3x3 same, 3 threads", geom(7, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 12);
     check_conv("1x1, 3 threads", geom(5, 16, 8, 9, 7, 1, 1, 1, 1, 0, 0), 0, 1, 1, 13);
     check_conv("depthwise 3x3, 3 threads", geom(3, 7, 0, 9, 7, 3, 3, 1, 1, 1, 1), 1, 0, 0, 14);
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
 }
 
 static void test_dwconv_paths(void)

@@ -210,7 +210,7 @@ static void test_grad_conv_chunked(void)
 /* Threads: per-thread im2col chunks with partial weight gradients, channels of depthwise. */
 static void test_grad_threads3(void)
 {
-    nn_set_threads(3);
+    nn_set_threads(3, 0);
     nn_cpu_set_cols_budget(50);
     NET(2, 6, 5);
     nn_net_conv(&net, "conv", 3, 3, 3, 1, 1, 1, 1, 1, 0);
@@ -220,7 +220,7 @@ static void test_grad_threads3(void)
     nn_net_begin(&net2, 4, 6, 5, &e_);
     nn_net_dwconv(&net2, "dw", 3, 3, 1, 1, 1, 1);
     check_net("depthwise 3 threads", &net2, 2, 1, X_UNIFORM, NULL, NULL);
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
 }
 
 static void test_grad_dwconv(void)
@@ -476,7 +476,7 @@ static void test_grad_check_detects_errors(void)
 
 int main(void)
 {
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
     RUN(test_grad_linear);
     RUN(test_grad_conv);
     RUN(test_grad_conv_even);

@@ -202,11 +202,11 @@ static void test_parity_dscnn(void) { model_case("dscnn"); }
 /* The same on 3 threads: uneven shares of samples, channels, rows and ranges. */
 static void test_parity_threads3(void)
 {
-    nn_set_threads(3);
+    nn_set_threads(3, 0);
     model_case("dnn");
     model_case("cnn");
     model_case("dscnn");
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
 }
 
 static void test_parity_losses(void)
@@ -244,7 +244,7 @@ static void test_parity_losses(void)
 
 int main(void)
 {
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
     RUN(test_parity_dnn);
     RUN(test_parity_cnn);
     RUN(test_parity_dscnn);

@@ -497,6 +497,67 @@ static void test_bad_labels(void)
     nn_model_free(m);
 }
 
+/* Weights depend on the shares, never on the threads (nn_set_threads): training with 2 shares
+ * on 1 thread, on 2, and on 2 then 1 then 2 between steps gives the same bits, for each model
+ * at a size where every operation splits (above the backend's parallel threshold). With 1
+ * share instead the sums split elsewhere: cnn and dscnn round differently, which shows that
+ * the shares were in play. */
+static float *train_split(const char *json, int threads_at[4], int shares, size_t *n_params)
+{
+    enum { B = 32, FRAMES = 49, MELS = 40, CLASSES = 4, STEPS = 4 };
+    nn_hparams hp;
+    ws_err e = {0};
+    if (parse(json, &hp, &e)) return NULL;
+    nn_set_threads(threads_at[0], shares);
+    nn_model *m = nn_model_create(&hp.model, CLASSES, FRAMES, MELS, 21, &e);
+    nn_optim *o = m ? nn_optim_create(m, &hp.optim, STEPS, 0, &e) : NULL;
+    float *x = malloc((size_t)B * FRAMES * MELS * sizeof *x), *w = NULL;
+    int y[B];
+    ws_rng g;
+    ws_rng_seed(&g, 22);
+    for (size_t i = 0; x && i < (size_t)B * FRAMES * MELS; i++) x[i] = (float)ws_rng_normal(&g);
+    for (int i = 0; i < B; i++) y[i] = i % CLASSES;
+    double loss;
+    int ok = o && x;
+    for (int s = 0; ok && s < STEPS; s++) {
+        nn_set_threads(threads_at[s], shares);
+        ok = nn_train_step(m, o, x, y, B, &hp.loss, &loss, &e) == 0;
+    }
+    CHECK(ok, "%s: %s", json, e.msg);
+    if (ok) {
+        *n_params = nn_model_n_params(m);
+        w = malloc(*n_params * sizeof *w);
+        if (w) nn_model_get_weights(m, w, NULL);
+    }
+    free(x);
+    nn_optim_free(o);
+    nn_model_free(m);
+    nn_hparams_release(&hp);
+    nn_set_threads(1, 0);
+    return w;
+}
+
+static void test_shares_not_threads(void)
+{
+    const char *cfgs[] = {
+        "{\"model\":\"dnn\",\"channels\":128,\"blocks\":2,\"dropout\":0.2,\"optimizer\":\"adamw\",\"learning_rate\":0.01}",
+        "{\"model\":\"cnn\",\"channels\":16,\"kernel\":[5,5],\"stride\":1,\"pool\":2,\"hidden\":32,\"dropout\":0.2,"
+        "\"optimizer\":\"adamw\",\"learning_rate\":0.01}",
+        "{\"model\":\"dscnn\",\"channels\":64,\"blocks\":2,\"dropout\":0.2,\"optimizer\":\"adamw\",\"learning_rate\":0.01}"};
+    int one[4] = {1, 1, 1, 1}, two[4] = {2, 2, 2, 2}, mixed[4] = {2, 1, 1, 2};
+    for (int i = 0; i < 3; i++) {
+        size_t n1 = 0, n2 = 0, n3 = 0, n4 = 0;
+        float *a = train_split(cfgs[i], one, 2, &n1), *b = train_split(cfgs[i], two, 2, &n2);
+        float *c = train_split(cfgs[i], mixed, 2, &n3), *d = train_split(cfgs[i], one, 1, &n4);
+        if (a && b && c && d) {
+            CHECK(memcmp(a, b, n1 * sizeof *a) == 0, "model %d: 2 shares on 1 thread and on 2 differ", i);
+            CHECK(memcmp(a, c, n1 * sizeof *a) == 0, "model %d: 2 shares on 2, 1, 1, 2 threads differ from 1 thread", i);
+            if (i > 0) CHECK(memcmp(a, d, n1 * sizeof *a) != 0, "model %d: 1 share and 2 shares gave the same bits", i);
+        }
+        free(a); free(b); free(c); free(d);
+    }
+}
+
 /* The pool: every share runs exactly once per job, across thread-count changes and many
  * short jobs (a lost wake-up hangs here rather than in a trial). */
 typedef struct { long hits[NN_MAX_THREADS]; size_t n; long covered; } pool_ctx;
@@ -514,7 +575,7 @@ static void test_pool(void)
 {
     static const int counts[] = {3, 2, 4, 1, 5, 2};
     for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
-        int nt = nn_pool_set_threads(counts[k]);
+        int nt = nn_pool_set_threads(counts[k], 0);
         CHECK(nt == counts[k], "asked %d threads, got %d", counts[k], nt);
         pool_ctx c;
         memset(&c, 0, sizeof c);
@@ -523,12 +584,12 @@ static void test_pool(void)
         for (int t = 0; t < nt; t++) CHECK(c.hits[t] == 500, "thread %d of %d ran %ld jobs", t, nt, c.hits[t]);
         CHECK(c.covered == 500 * (long)c.n, "ranges cover %ld, want %ld", c.covered, 500 * (long)c.n);
     }
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
 }
 
 int main(void)
 {
-    nn_set_threads(1);
+    nn_set_threads(1, 0);
     RUN(test_hparams_defaults_and_values);
     RUN(test_hparams_errors_name_the_field);
     RUN(test_model_shapes_and_errors);
@@ -543,5 +604,6 @@ int main(void)
     RUN(test_checkpoint_roundtrip);
     RUN(test_bad_labels);
     RUN(test_pool);
+    RUN(test_shares_not_threads);
     return test_summary();
 }

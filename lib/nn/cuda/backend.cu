@@ -180,8 +180,8 @@ static void t_copy(float *dst, const float *src, size_t n)
     if (n && dst != src) CUDA_CHECK(cudaMemcpyAsync(dst, src, n * sizeof *dst, cudaMemcpyDeviceToDevice, g_cu.stream));
 }
 
-static void t_set_threads(int threads) { (void)threads; }
-static int t_threads(void) { return 1; }
+static void t_set_threads(int threads, int shares) { (void)threads; (void)shares; }
+static int t_shares(void) { return 1; }
 
 /* ---- GEMM ----------------------------------------------------------------------------------------- */
 
@@ -685,7 +685,7 @@ static void *t_alloc(size_t bytes) { return cu_alloc(bytes); }
 
 static const nn_backend cuda_backend = {
     "cuda",
-    t_alloc, t_release, t_upload, t_download, t_fill, t_copy, t_set_threads, t_threads,
+    t_alloc, t_release, t_upload, t_download, t_fill, t_copy, t_set_threads, t_shares,
     t_linear_fwd, t_linear_bwd,
     t_conv_work, t_conv_fwd, t_conv_bwd,
     t_dwconv_work, t_dwconv_fwd, t_dwconv_bwd,

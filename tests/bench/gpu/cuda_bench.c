@@ -36,7 +36,7 @@ int main(int argc, char **argv)
         return !strcmp(want, "cuda") && strstr(e.msg, "no CUDA device") ? 77 : 2;
     }
     int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    nn_set_threads(cores > 0 ? cores : 1);
+    nn_set_threads(cores > 0 ? cores : 1, 0);
     size_t n = (size_t)(B * 8 > 4096 ? B * 8 : 4096);
     ws_rng r;
     ws_rng_seed(&r, 1);

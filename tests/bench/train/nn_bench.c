@@ -3,6 +3,8 @@
  * tests/bench/train/run.sh to compare with PyTorch. Prints one JSON line. Not a tool: built by
  * tests/nn-bench.mk into $(BUILD)/bench/nn_bench.
  *   nn_bench MODEL THREADS [BATCH [FRAMES [MELS [SECONDS [ARCH]]]]]
+ * SHARES (environment): the shares each operation is cut into (nn_set_threads; default the
+ * threads), to time the fixed split that lets a trial grow its threads (train-trial --grow-threads).
  * ARCH: a JSON object of architecture parameters over the model's defaults, e.g.
  * '{"channels":64,"blocks":3}' (the kws-default study's dscnn); torch_bench.py takes the same.
  * Start-up: BENCH_LAUNCH_NS (CLOCK_REALTIME nanoseconds, set by run.sh just before it starts
@@ -77,7 +79,8 @@ int main(int argc, char **argv)
     nn_hparams_default(&hp);
     if (!pj || nn_hparams_parse(&hp, pj, "params", &e)) { fprintf(stderr, "nn_bench: %s\n", e.msg); return 2; }
     json_decref(pj);
-    nn_set_threads(threads);
+    const char *shares = getenv("SHARES");
+    nn_set_threads(threads, shares ? atoi(shares) : 0);
     nn_model *m = nn_model_create(&hp.model, CLASSES, frames, mels, 1, &e);
     nn_optim *o = m ? nn_optim_create(m, &hp.optim, 1000000, 0, &e) : NULL;
     if (!o) { fprintf(stderr, "nn_bench: %s\n", e.msg); return 3; }

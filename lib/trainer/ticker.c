@@ -1,0 +1,69 @@
+/* ticker.c — the periodic study thread (see ticker.h). */
+#include "trainer/ticker.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void *run(void *arg)
+{
+    trainer_ticker *t = arg;
+    ws_store *s = NULL;
+    ws_err e;
+    if (ws_store_open(&s, t->db, 0, &e)) return NULL;
+    pthread_mutex_lock(&t->mu);
+    while (!t->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        double secs = floor(t->interval_s);
+        until.tv_sec += (time_t)secs;
+        until.tv_nsec += (long)((t->interval_s - secs) * 1e9);
+        if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+        int rc = 0;
+        while (!t->stop && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&t->cv, &t->mu, &until);
+        if (t->stop) break;
+        pthread_mutex_unlock(&t->mu);
+        t->tick(s, t->arg);
+        pthread_mutex_lock(&t->mu);
+    }
+    pthread_mutex_unlock(&t->mu);
+    ws_store_close(s);
+    return NULL;
+}
+
+int trainer_ticker_start(trainer_ticker *t, const char *db, double interval_s, trainer_tick_fn tick, void *arg,
+                         ws_err *e)
+{
+    memset(t, 0, sizeof *t);
+    t->db = strdup(db);
+    t->interval_s = interval_s;
+    t->tick = tick;
+    t->arg = arg;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    if (!t->db || pthread_create(&t->thread, NULL, run, t)) {
+        free(t->db);
+        t->db = NULL;
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->cv);
+        return ws_err_set(e, WS_EINTERNAL, "cannot start a thread");
+    }
+    t->running = 1;
+    return 0;
+}
+
+void trainer_ticker_stop(trainer_ticker *t)
+{
+    if (!t->running) return;
+    pthread_mutex_lock(&t->mu);
+    t->stop = 1;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    free(t->db);
+    t->db = NULL;
+    t->running = 0;
+}
