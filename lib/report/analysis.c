@@ -68,6 +68,9 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
         x->train_s = x->measured ? attr_number(secs, "train") : NAN;
         x->eval_s = x->measured ? attr_number(secs, "eval") : NAN;
         x->total_s = x->measured ? attr_number(secs, "total") : NAN;
+        double grown = x->measured ? attr_number(secs, "grown") : NAN, to = x->measured ? attr_number(secs, "grow_threads") : NAN,
+               from = x->measured ? attr_number(secs, "threads") : NAN;
+        x->grown_s = grown > 0 && to > from && from >= 1 ? grown * (to / from - 1) : 0;
         a->n_measured += x->measured;
         if (!isfinite(t->t_start)) continue;
         x->t0 = t->t_start;
@@ -128,7 +131,9 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
     a->t_end = last;
     a->wall_s = isfinite(first) ? last - first : 0;
     a->capacity_s = a->wall_s * (double)a->n_slots;
-    a->idle_s = fmax(0, a->capacity_s - a->all.busy_s);
+    for (size_t i = 0; i < l->n; i++) a->grown_s += a->tt[i].slot >= 0 ? a->tt[i].grown_s : 0;
+    a->grown_s = fmin(a->grown_s, fmax(0, a->capacity_s - a->all.busy_s));   /* lent only what was idle */
+    a->idle_s = fmax(0, a->capacity_s - a->all.busy_s - a->grown_s);
     return 0;
 }
 
@@ -242,6 +247,7 @@ json_t *ws_analysis_time_json(const ws_analysis *a)
     json_object_set_new(all, "slots", json_integer((json_int_t)a->n_slots));
     json_object_set_new(all, "wall_s", json_real(a->wall_s));
     json_object_set_new(all, "capacity_s", json_real(a->capacity_s));
+    json_object_set_new(all, "grown_s", json_real(a->grown_s));
     json_object_set_new(all, "idle_s", json_real(a->idle_s));
     json_object_set_new(all, "measured_trials", json_integer((json_int_t)a->n_measured));
     json_object_set_new(all, "per_slot", slots);

@@ -11,7 +11,10 @@
  * idle = capacity − busy. A trial's "seconds" user attribute (written by train-trial) splits its
  * time into setup, train and eval; the rest of its wall time is "other" (process start,
  * suggest, study writes, checkpoints). Trials without it (told by another trainer) count as
- * "unmeasured". */
+ * "unmeasured". A trial that grew (train-trial --grow-threads: its "grown" seconds on
+ * "grow_threads" instead of "threads") trained on the cores of slots that were idle then:
+ * "grown" = grown × (grow_threads / threads − 1) slot-seconds, taken from the idle time of the
+ * sweep as a whole (which slot lent them is not recorded, so per slot they stay idle). */
 #ifndef WS_REPORT_ANALYSIS_H
 #define WS_REPORT_ANALYSIS_H
 #include <jansson.h>
@@ -29,6 +32,7 @@ typedef struct {
     int slot;             /* 0-based; -1 when not on the timeline */
     int measured;         /* has the "seconds" user attribute */
     double setup_s, train_s, eval_s, total_s;   /* from it; NaN when not measured */
+    double grown_s;       /* slot-seconds taken from idle slots by growing; 0 when it did not */
 } ws_trial_time;
 
 typedef struct {
@@ -48,6 +52,7 @@ typedef struct ws_analysis {
     ws_slot_time all;              /* summed over the slots */
     double t_begin, t_end;         /* epoch s; NaN when no trial started */
     double wall_s, capacity_s, idle_s;
+    double grown_s;                /* slot-seconds of idle slots that grown trials trained on */
     size_t n_measured;             /* trials with the "seconds" attribute */
 } ws_analysis;
 

@@ -210,6 +210,7 @@ static void card_time(FILE *f, const ws_summary *s)
         fprintf(f, "<dt>training</dt><dd>%.1f%%</dd>", 100 * a->all.train_s / c);
         fprintf(f, "<dt>setup + eval + other</dt><dd>%.1f%%</dd>", 100 * (a->all.setup_s + a->all.eval_s + a->all.other_s) / c);
         if (a->all.unmeasured_s > 0) fprintf(f, "<dt>unmeasured</dt><dd>%.1f%%</dd>", 100 * a->all.unmeasured_s / c);
+        if (a->grown_s > 0) fprintf(f, "<dt>grown into idle slots</dt><dd>%.1f%%</dd>", 100 * a->grown_s / c);
         fprintf(f, "<dt>idle</dt><dd>%.1f%%</dd>", 100 * a->idle_s / c);
     }
     const char *what = ws_utilization_what(&a->util);

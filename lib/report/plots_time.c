@@ -107,20 +107,24 @@ typedef struct {
     const char *name, *color;
 } part;
 
-static const part parts[6] = {{"setup", WS_C_SETUP}, {"train", WS_C_TRAIN}, {"eval", WS_C_EVAL},
-                              {"other", WS_C_OTHER}, {"unmeasured", WS_C_UNMEASURED}, {"idle", WS_C_IDLE}};
+enum { N_PARTS = 7 };
+static const part parts[N_PARTS] = {{"setup", WS_C_SETUP}, {"train", WS_C_TRAIN}, {"eval", WS_C_EVAL},
+                                    {"other", WS_C_OTHER}, {"unmeasured", WS_C_UNMEASURED},
+                                    {"grown", WS_C_GROWN}, {"idle", WS_C_IDLE}};
 
-static void part_values(const ws_slot_time *st, double total_s, double v[6])
+/* grown_s: idle slot-seconds that trials which grew trained on (the whole sweep's row only). */
+static void part_values(const ws_slot_time *st, double total_s, double grown_s, double v[N_PARTS])
 {
     v[0] = st->setup_s; v[1] = st->train_s; v[2] = st->eval_s; v[3] = st->other_s; v[4] = st->unmeasured_s;
-    v[5] = fmax(0, total_s - st->busy_s);
+    v[5] = grown_s;
+    v[6] = fmax(0, total_s - st->busy_s - grown_s);
 }
 
-static void stacked_row(FILE *f, const ws_scale *x, double y, double h, const double v[6], double total_s,
+static void stacked_row(FILE *f, const ws_scale *x, double y, double h, const double v[N_PARTS], double total_s,
                         const char *row_name)
 {
     double at = 0;
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < N_PARTS; k++) {
         if (!(v[k] > 0) || !(total_s > 0)) continue;
         double share = v[k] / total_s, x0 = ws_scale_map(x, at), x1 = ws_scale_map(x, at + share);
         char tip[160], dur[32], pct[16];
@@ -147,7 +151,8 @@ void ws_plot_breakdown(FILE *f, const ws_summary *s)
     double H = MT + row * (double)(1 + shown) + (shown ? gap : 0) + MB;
     ws_svg_open(f, "breakdown", "Where the time went",
                 "The sweep's capacity (parallel slots × wall time) split into setup, training, evaluation, other time "
-                "inside trials, unmeasured trials and idle slots; then each slot.", W, H);
+                "inside trials, unmeasured trials, idle slots' cores that trials which grew trained on, and idle "
+                "slots; then each slot.", W, H);
     if (!(a->capacity_s > 0)) {
         ws_svg_message(f, W, H, "no trial has run yet");
         ws_svg_close(f);
@@ -155,24 +160,24 @@ void ws_plot_breakdown(FILE *f, const ws_summary *s)
     }
     ws_scale x;
     ws_scale_init(&x, 0, 1, ML, W - MR, 0);
-    double v[6];
-    part_values(&a->all, a->capacity_s, v);
+    double v[N_PARTS];
+    part_values(&a->all, a->capacity_s, a->grown_s, v);
     char name[48];
     snprintf(name, sizeof name, "all %zu slot%s", a->n_slots, ws_plural(a->n_slots));
     ws_svg_text(f, ML - 8, MT + row / 2 + 4, "end", NULL, a->n_slots > 1 ? "all slots" : "the slot");
     stacked_row(f, &x, MT + 3, row - 6, v, a->capacity_s, name);
     for (size_t r = 0; r < shown; r++) {
         double y = MT + gap + row * (double)(r + 1);
-        part_values(&a->slots[r], a->wall_s, v);
+        part_values(&a->slots[r], a->wall_s, 0, v);
         snprintf(name, sizeof name, "slot %zu", r);
         ws_svg_text(f, ML - 8, y + row / 2 + 4, "end", NULL, name);
         stacked_row(f, &x, y + 5, row - 10, v, a->wall_s, name);
     }
     ws_svg_axis_x(f, &x, MT + row * (double)(1 + shown) + (shown ? gap : 0) + 2, NAN, 5, fmt_share, "share of wall time");
-    ws_legend_item items[6];
+    ws_legend_item items[N_PARTS];
     size_t n = 0;
-    part_values(&a->all, a->capacity_s, v);
-    for (int k = 0; k < 6; k++)
+    part_values(&a->all, a->capacity_s, a->grown_s, v);
+    for (int k = 0; k < N_PARTS; k++)
         if (v[k] > 0 || k < 3) items[n++] = (ws_legend_item){WS_MARK_RECT, parts[k].color, parts[k].name};
     ws_svg_legend(f, W - MR, 18, items, n, 1);
     ws_svg_close(f);

@@ -20,6 +20,7 @@
 #define WS_C_EVAL "#31a354"
 #define WS_C_OTHER "#fdae6b"
 #define WS_C_UNMEASURED "#bdbdbd"
+#define WS_C_GROWN "#9e9ac8"
 #define WS_C_IDLE "url(#ws-idle)"   /* the hatch pattern of ws_svg_defs */
 #define WS_C_AXIS "#666666"
 #define WS_C_GRID "#e6e6e6"

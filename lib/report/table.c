@@ -109,9 +109,11 @@ static void text_analysis(FILE *f, const ws_analysis *a)
     if (a->capacity_s > 0) {
         double c = a->capacity_s;
         fprintf(f, "time: %zu slot%s over %.2f s wall (capacity %.2f s): setup %.1f%%, train %.1f%%, eval %.1f%%, "
-                   "other %.1f%%, unmeasured %.1f%%, idle %.1f%%\n",
+                   "other %.1f%%, unmeasured %.1f%%, ",
                 a->n_slots, ws_plural(a->n_slots), a->wall_s, c, 100 * a->all.setup_s / c, 100 * a->all.train_s / c,
-                100 * a->all.eval_s / c, 100 * a->all.other_s / c, 100 * a->all.unmeasured_s / c, 100 * a->idle_s / c);
+                100 * a->all.eval_s / c, 100 * a->all.other_s / c, 100 * a->all.unmeasured_s / c);
+        if (a->grown_s > 0) fprintf(f, "grown %.1f%%, ", 100 * a->grown_s / c);
+        fprintf(f, "idle %.1f%%\n", 100 * a->idle_s / c);
     } else fputs("time: no trial has run yet\n", f);
     if (isfinite(a->util.sweep_mean))
         fprintf(f, "utilization (%s, gpu-monitor): sweep mean %.1f%% over %ld sample%s\n", ws_utilization_what(&a->util),

@@ -80,3 +80,31 @@ test_expect_success "... ran until its datetime_complete" '
   [ "$(jq -c "[.time.slots, .time.wall_s, .time.busy_s, .time.idle_s]" out)" = "[2,590,585,595]" ] &&
   [ "$(jq -c "[.trials[] | select(.trial == 2) | .util_mean][0]" out)" = 50 ] &&
   [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples]" out)" = "[35,51]" ]'
+
+# Trials that grew (train-trial --grow-threads) trained on the cores of idle slots: "grown"
+# seconds on grow_threads instead of threads count grown × (grow_threads / threads - 1)
+# slot-seconds, taken from the sweep's idle time. Trial 0: 3 s on 4 threads instead of 2 (3);
+# trial 1: 5 s on 2 instead of 1 (5): 8 of the 45 idle slot-seconds above.
+grown() {  # FILE GROWN1: trial 0 and 1 measured, trial 1 grown GROWN1 s
+  cp s.db "$1"
+  sqlite3 "$1" "INSERT INTO trial_user_attributes (trial_id, key, value_json)
+    SELECT trial_id, 'seconds', CASE number
+      WHEN 0 THEN '{\"setup\": 1, \"train\": 7, \"eval\": 1, \"total\": 10, \"threads\": 2, \"grow_threads\": 4, \"grown\": 3}'
+      ELSE '{\"setup\": 1, \"train\": 12, \"eval\": 1, \"total\": 15, \"threads\": 1, \"grow_threads\": 2, \"grown\": $2}' END
+    FROM trials WHERE number IN (0, 1)"
+}
+grown grown.db 5
+test_expect_code 0 "trials that grew" report --db grown.db --format json
+test_expect_success "... took their grown slot-seconds from the idle time" '
+  [ "$(jq -c "[.time.capacity_s, .time.busy_s, .time.grown_s, .time.idle_s]" out)" = "[80,35,8,37]" ]'
+test_expect_code 0 "... text" report --db grown.db
+test_expect_success "... the same shares" 'grep -q ", grown 10.0%, idle 46.2%$" out'
+test_expect_code 0 "... html" report --db grown.db --format html
+test_expect_success "... the same shares, and a part of the breakdown" '
+  grep -q "<dt>grown into idle slots</dt><dd>10.0%</dd><dt>idle</dt><dd>46.2%</dd>" out &&
+  grep -q "<title>all 2 slots, grown: 8.0 s (10.0%)</title>" out'
+test_expect_success "without growth: no grown part" '
+  report --db s.db >t.out && ! grep -q grown t.out && [ "$(jq .time.grown_s r.json)" = 0 ]'
+grown over.db 100
+test_expect_code 0 "more grown time than was idle" report --db over.db --format json
+test_expect_success "... lends only what was idle" '[ "$(jq -c "[.time.grown_s, .time.idle_s]" out)" = "[45,0]" ]'
