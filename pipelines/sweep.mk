@@ -21,8 +21,9 @@ LAUNCH   ?=
 MONITOR_INTERVAL ?= 1
 # auto: each trial gets cores / N threads under make -jN (pipelines/trial.sh reads N from the
 # MAKEFLAGS its recipe sees; under a bare make -j, cores / TRIALS), so trials never
-# oversubscribe the machine; and all the cores while no other trial of the study is running or
-# waiting (train-trial --grow-threads: the end of a sweep, where the last trial trains alone).
+# oversubscribe the machine; and all the cores (rounded down to a multiple of its threads)
+# while no other trial of the study is running or waiting (train-trial --grow-threads: the end
+# of a sweep, where the last trial trains alone).
 THREADS  ?= auto
 
 # RUNS names targets: make cannot take every path there (pipelines/check-vars.sh). When it is

@@ -58,7 +58,8 @@ if [ "${THREADS:-auto}" = auto ]; then
   else
     cpus=${SLURM_CPUS_PER_TASK:-$(nproc)}
     THREADS=$(( cpus / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
-    [ "$cpus" -le "$THREADS" ] || grow=(--grow-threads "$cpus")
+    # a multiple of THREADS: the pool deals the work out in grow shares, the same number to each thread
+    g=$(( cpus / THREADS * THREADS )); [ "$g" -le "$THREADS" ] || grow=(--grow-threads "$g")
   fi
 fi
 left=("$out".tmp.*)   # left by a trial of this target that was killed (none is running: the lock)

@@ -416,7 +416,7 @@ static void lin_fwd_task(void *vc, int t, int nt)
     if (c->relu) bias_relu((size_t)rows * c->out, y, 0.0f, 1);
 }
 
-/* Backward: output units for dw and db (no reduction across threads), batch rows for dx. */
+/* Backward: output units for dw and db (no reduction across shares), batch rows for dx. */
 static void lin_bwd_task(void *vc, int t, int nt)
 {
     lin_ctx *c = vc;
@@ -706,7 +706,7 @@ static void cpu_conv_fwd(const nn_geom *g, const float *x, const float *w, const
     conv_ctx c = {g, x, w, b, NULL, y, NULL, NULL, NULL, NULL, work, relu};
     size_t macs = (size_t)g->n * g->h_out * g->w_out * g->c_out * g->c_in * g->kh * g->kw;
     if (is_pointwise(g)) nn_pool_run_if(macs / 16, PAR_MIN, pw_fwd_task, &c);
-    else nn_pool_run(im_fwd_task, &c);   /* the work was sized for every thread */
+    else nn_pool_run(im_fwd_task, &c);   /* the work was sized for every share */
 }
 
 /* Backward, part 1 (output channels): ReLU mask and bias gradient. */

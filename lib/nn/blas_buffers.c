@@ -5,7 +5,7 @@
  * new one the first time more calls run at once than ever before. When that mmap fails (a
  * process under `ulimit -v`, a machine with strict overcommit) OpenBLAS 0.3 retries it forever:
  * train-trial spun mid-epoch while its heartbeat kept the trial alive. Held all at once here,
- * one per share (the most threads the pool may run), the buffers stay mapped for the process's
+ * one per pool thread, the buffers stay mapped for the process's
  * life (OpenBLAS frees a buffer back to its table, never unmaps it), so later calls never map
  * again; a probe mmap of the same size first turns a shortage into an error instead of that
  * loop. */
@@ -39,10 +39,10 @@ static bool room_for_buffer(void)
     return true;
 }
 
-int nn_reserve_blas(ws_err *e)
+int nn_reserve_blas(int threads, ws_err *e)
 {
     static int reserved;   /* buffers known to be mapped (held at once by an earlier call) */
-    int want = nn_pool_shares();   /* the threads may grow to the shares later */
+    int want = threads < 1 ? 1 : threads > NN_MAX_THREADS ? NN_MAX_THREADS : threads;
     void *held[NN_MAX_THREADS];
     int n = 0;
     while (n < want && (n < reserved || room_for_buffer())) held[n++] = blas_memory_alloc(0);

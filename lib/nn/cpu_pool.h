@@ -9,16 +9,16 @@
 #ifndef WS_NN_CPU_POOL_H
 #define WS_NN_CPU_POOL_H
 #include <stddef.h>
-
-#define NN_MAX_THREADS 64
+#include "nn/nn.h"   /* NN_MAX_THREADS */
 
 /* fn(ctx, s, ns) runs for shares s = 0..ns-1, thread t taking s = t, t + threads, ... (thread 0
  * is the caller), and returns when all are done. */
-typedef void (*nn_task_fn)(void *ctx, int t, int nt);
+typedef void (*nn_task_fn)(void *ctx, int s, int ns);
 
-/* Sets the split (shares; below `threads`, or 0: as many as threads) and the threads (1 = no
- * pool); starts or stops workers. Not thread-safe: call it between steps. Both are clamped to
- * [1, NN_MAX_THREADS]; returns the threads in effect (fewer when a thread could not start). */
+/* Sets the threads (1 = no pool) and the shares (fewer than the threads, 0 included, means as
+ * many as the threads); starts or stops workers. Not thread-safe: call it between steps. Both
+ * are clamped to [1, NN_MAX_THREADS]; returns the threads in effect (fewer when a thread could
+ * not start). */
 int nn_pool_set_threads(int threads, int shares);
 int nn_pool_threads(void);
 int nn_pool_shares(void);

@@ -39,7 +39,8 @@
  * place. x must stay valid between nn_forward and nn_backward (nn_train_step and nn_accumulate
  * do both). Networks take x as [B][1][frames][features] float32 (frames = time). Every function
  * returning int returns 0 or −1 with e filled; WS_EINPUT for bad configurations or shapes,
- * WS_ENOMEM for allocation failures. Same seed, same inputs, same thread count: the same run. */
+ * WS_ENOMEM for allocation failures. Same seed, same inputs, same shares (nn_set_threads): the same
+ * run, bit for bit, on any number of threads. */
 #ifndef WS_NN_NN_H
 #define WS_NN_NN_H
 #include <jansson.h>
@@ -131,6 +132,8 @@ json_t *nn_model_config_json(const nn_model_config *c);
 
 typedef struct nn_model nn_model;
 
+#define NN_MAX_THREADS 64   /* the most threads, and shares, nn_set_threads takes */
+
 /* Sets the threads training may use, the trial's share of the machine, and the shares every
  * operation is cut into (at least the threads; 0: as many as the threads). Process-wide; call
  * it between steps. The CPU backend runs the shares on a pool of that many threads and pins
@@ -140,11 +143,12 @@ typedef struct nn_model nn_model;
  * Models re-size their scratch space on the next step when the shares change. */
 void nn_set_threads(int threads, int shares);
 
-/* Maps OpenBLAS's work buffers for every share nn_set_threads gave (128 MiB of address space
- * each, touched only as used), so that a process short of memory fails here, WS_ENOMEM "out of
+/* Maps OpenBLAS's work buffers for `threads` GEMMs at once (128 MiB of address space each,
+ * touched only as used), so that a process short of memory fails here, WS_ENOMEM "out of
  * memory", rather than spin in OpenBLAS's allocator, which retries a failed mmap forever, the
- * first time two GEMMs run at once. Call it after nn_set_threads and before building models. */
-int nn_reserve_blas(ws_err *e);
+ * first time that many GEMMs run at once. Call it before building models with the threads of
+ * nn_set_threads, and again before raising them. */
+int nn_reserve_blas(int threads, ws_err *e);
 
 /* Builds the network for inputs [B][1][frames][features] and n_classes outputs, initialised as
  * torch does (kaiming_uniform(a=sqrt(5)) weights, U(±1/sqrt(fan_in)) biases, BN γ=1 β=0),

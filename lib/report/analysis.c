@@ -36,6 +36,12 @@ static double attr_number(const json_t *obj, const char *key)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* A number of a measured trial's "seconds"; NaN for one without it. */
+static double measured(const ws_trial_time *x, const json_t *secs, const char *key)
+{
+    return x->measured ? attr_number(secs, key) : NAN;
+}
+
 /* ---- time: slots, busy and idle ------------------------------------------------------------ */
 
 static const ws_trial_time *sort_tt;
@@ -64,12 +70,11 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
         x->slot = -1;
         x->t0 = x->t1 = NAN;
         x->measured = json_is_object(secs) && isfinite(attr_number(secs, "total"));
-        x->setup_s = x->measured ? attr_number(secs, "setup") : NAN;
-        x->train_s = x->measured ? attr_number(secs, "train") : NAN;
-        x->eval_s = x->measured ? attr_number(secs, "eval") : NAN;
-        x->total_s = x->measured ? attr_number(secs, "total") : NAN;
-        double grown = x->measured ? attr_number(secs, "grown") : NAN, to = x->measured ? attr_number(secs, "grow_threads") : NAN,
-               from = x->measured ? attr_number(secs, "threads") : NAN;
+        x->setup_s = measured(x, secs, "setup");
+        x->train_s = measured(x, secs, "train");
+        x->eval_s = measured(x, secs, "eval");
+        x->total_s = measured(x, secs, "total");
+        double grown = measured(x, secs, "grown"), to = measured(x, secs, "grow_threads"), from = measured(x, secs, "threads");
         x->grown_s = grown > 0 && to > from && from >= 1 ? grown * (to / from - 1) : 0;
         a->n_measured += x->measured;
         if (!isfinite(t->t_start)) continue;

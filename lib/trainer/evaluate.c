@@ -88,7 +88,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     const char **names = NULL;
     nn_metrics mt = {0}, wake = {0};
     nn_set_threads(threads, 0);
-    nn_model *m = nn_reserve_blas(e) ? NULL : nn_checkpoint_load(ckpt, &header, e);
+    nn_model *m = nn_reserve_blas(threads, e) ? NULL : nn_checkpoint_load(ckpt, &header, e);
     if (!m || audio_cache_open(&cache, features, 0, e)) goto out;
     json_t *feat = json_object_get(header, "features");
     audio_feat_config want;

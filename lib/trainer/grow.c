@@ -22,11 +22,14 @@ static void watch(ws_store *s, void *arg)
 
 int trainer_grow_start(trainer_grow *g, const char *db, int64_t trial_id, int base, int grow, ws_err *e)
 {
+    if (base > NN_MAX_THREADS) base = NN_MAX_THREADS;
+    if (grow > NN_MAX_THREADS) grow = NN_MAX_THREADS;
     g->trial_id = trial_id;
     g->base = g->want = g->now = base;
     g->grow = grow > base ? grow : base;
     g->quiet = 0;
     g->peers = -1;
+    g->reserved = 0;
     g->since = g->grown_s = 0;
     nn_set_threads(base, g->grow);
     if (g->grow == base) return 0;
@@ -43,9 +46,18 @@ static void set_now(trainer_grow *g, int threads)
     g->now = threads;
 }
 
+/* The first time the trial grows, OpenBLAS's buffers for the grown threads are mapped first
+ * (nn_reserve_blas): where they do not fit (ulimit -v), the trial stays on its base threads. */
 void trainer_grow_apply(trainer_grow *g)
 {
-    if (g->ticker.running) set_now(g, __atomic_load_n(&g->want, __ATOMIC_RELAXED));
+    if (!g->ticker.running) return;
+    int want = __atomic_load_n(&g->want, __ATOMIC_RELAXED);
+    if (want == g->grow && !g->reserved) {
+        ws_err e;
+        if (nn_reserve_blas(g->grow, &e)) { trainer_ticker_stop(&g->ticker); return; }
+        g->reserved = 1;
+    }
+    set_now(g, want);
 }
 
 double trainer_grow_seconds(const trainer_grow *g)

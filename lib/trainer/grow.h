@@ -3,9 +3,10 @@
  * A sweep runs trials side by side, each on its share of the cores. At its end the last trial
  * often trains on alone: the others were pruned or finished, none is left to start, and the
  * cores they used sit idle. A watch thread asks the study twice a second whether any other of
- * its trials is RUNNING or WAITING, and how many there are; once none has been active, and none
- * new, for two asks after the first (a second or more), the trainer takes `grow` threads at
- * its next step, and goes back to `base` at the step after any other is active. The work is cut into `grow` shares from the start (nn_set_threads), so the weights
+ * its trials is RUNNING or WAITING, and how many there are. Once two asks in a row found none
+ * active and none new since the ask before (0.5 to 1 s after the last other trial ended; 1 to
+ * 1.5 s into a trial that starts alone), the trainer takes `grow` threads at its next batch,
+ * and goes back to `base` at the batch after any other is active. The work is cut into `grow` shares from the start (nn_set_threads), so the weights
  * are the same bits whenever, and whether, the trial grew. */
 #ifndef WS_TRAINER_GROW_H
 #define WS_TRAINER_GROW_H
@@ -21,6 +22,7 @@ typedef struct trainer_grow {
     int peers;         /* the other trials at the last ask; -1 before the first */
     int want;          /* threads for the next step (atomic) */
     int now;           /* threads in effect (trainer thread only) */
+    int reserved;      /* OpenBLAS's buffers are mapped for the grown threads */
     double since;      /* when the trial last grew (ws_mono_s), while it is grown */
     double grown_s;    /* seconds spent grown, up to the last shrink */
 } trainer_grow;

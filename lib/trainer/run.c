@@ -327,8 +327,9 @@ static int build(run_ctx *c, ws_err *e)
      * cannot start leaves the trial on its base threads, split as if it could grow. */
     ws_err soft;
     int grow = nn_device_is_cuda(c->o->device) ? 0 : c->o->grow_threads;
-    trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft);
-    if (nn_reserve_blas(e)) return -1;
+    if (trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft) && !c->o->quiet)
+        fprintf(stderr, "train-trial: note: %s; the trial stays on %d threads\n", soft.msg, c->o->threads);
+    if (nn_reserve_blas(c->o->threads, e)) return -1;
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
     if (!c->model) return -1;
@@ -502,6 +503,7 @@ static json_t *validate(run_ctx *c, ws_err *e)
     }
     for (size_t start = 0; !c->dt && start < c->n_val; start += (size_t)B) {
         int n = (int)(c->n_val - start < (size_t)B ? c->n_val - start : (size_t)B);
+        trainer_grow_apply(&c->grow);
         if (trainer_data_batch(&c->data, c->val_idx + start, n, NULL, NULL, 0, c->x, c->labels, e)
             || nn_predict(c->model, c->x, n, c->logits, e))
             goto fail;

@@ -498,10 +498,11 @@ static void test_bad_labels(void)
 }
 
 /* Weights depend on the shares, never on the threads (nn_set_threads): training with 2 shares
- * on 1 thread, on 2, and on 2 then 1 then 2 between steps gives the same bits, for each model
- * at a size where every operation splits (above the backend's parallel threshold). With 1
- * share instead the sums split elsewhere: cnn and dscnn round differently, which shows that
- * the shares were in play. */
+ * on 1 thread, on 2, and on 2 then 1 then 2 between steps gives the same bits, and so does 3
+ * shares on 1 thread and on 2 (one thread then runs two shares a job), for each model at a
+ * size where every operation splits (above the backend's parallel threshold). With 1 share
+ * instead the sums split elsewhere: cnn and dscnn round differently, which shows that the
+ * shares were in play. */
 static float *train_split(const char *json, int threads_at[4], int shares, size_t *n_params)
 {
     enum { B = 32, FRAMES = 49, MELS = 40, CLASSES = 4, STEPS = 4 };
@@ -546,15 +547,17 @@ static void test_shares_not_threads(void)
         "{\"model\":\"dscnn\",\"channels\":64,\"blocks\":2,\"dropout\":0.2,\"optimizer\":\"adamw\",\"learning_rate\":0.01}"};
     int one[4] = {1, 1, 1, 1}, two[4] = {2, 2, 2, 2}, mixed[4] = {2, 1, 1, 2};
     for (int i = 0; i < 3; i++) {
-        size_t n1 = 0, n2 = 0, n3 = 0, n4 = 0;
-        float *a = train_split(cfgs[i], one, 2, &n1), *b = train_split(cfgs[i], two, 2, &n2);
-        float *c = train_split(cfgs[i], mixed, 2, &n3), *d = train_split(cfgs[i], one, 1, &n4);
-        if (a && b && c && d) {
-            CHECK(memcmp(a, b, n1 * sizeof *a) == 0, "model %d: 2 shares on 1 thread and on 2 differ", i);
-            CHECK(memcmp(a, c, n1 * sizeof *a) == 0, "model %d: 2 shares on 2, 1, 1, 2 threads differ from 1 thread", i);
-            if (i > 0) CHECK(memcmp(a, d, n1 * sizeof *a) != 0, "model %d: 1 share and 2 shares gave the same bits", i);
+        size_t n[6] = {0};
+        float *a = train_split(cfgs[i], one, 2, &n[0]), *b = train_split(cfgs[i], two, 2, &n[1]);
+        float *c = train_split(cfgs[i], mixed, 2, &n[2]), *d = train_split(cfgs[i], one, 1, &n[3]);
+        float *p = train_split(cfgs[i], one, 3, &n[4]), *q = train_split(cfgs[i], two, 3, &n[5]);
+        if (a && b && c && d && p && q) {
+            CHECK(memcmp(a, b, n[0] * sizeof *a) == 0, "model %d: 2 shares on 1 thread and on 2 differ", i);
+            CHECK(memcmp(a, c, n[0] * sizeof *a) == 0, "model %d: 2 shares on 2, 1, 1, 2 threads differ from 1 thread", i);
+            CHECK(memcmp(p, q, n[0] * sizeof *a) == 0, "model %d: 3 shares on 1 thread and on 2 differ", i);
+            if (i > 0) CHECK(memcmp(a, d, n[0] * sizeof *a) != 0, "model %d: 1 share and 2 shares gave the same bits", i);
         }
-        free(a); free(b); free(c); free(d);
+        free(a); free(b); free(c); free(d); free(p); free(q);
     }
 }
 
@@ -562,26 +565,27 @@ static void test_shares_not_threads(void)
  * short jobs (a lost wake-up hangs here rather than in a trial). */
 typedef struct { long hits[NN_MAX_THREADS]; size_t n; long covered; } pool_ctx;
 
-static void pool_job(void *vc, int t, int nt)
+static void pool_job(void *vc, int s, int ns)
 {
     pool_ctx *c = vc;
     size_t lo, hi;
-    nn_pool_range(c->n, t, nt, 16, &lo, &hi);
-    c->hits[t]++;
+    nn_pool_range(c->n, s, ns, 16, &lo, &hi);
+    c->hits[s]++;
     __atomic_add_fetch(&c->covered, (long)(hi - lo), __ATOMIC_RELAXED);
 }
 
 static void test_pool(void)
 {
-    static const int counts[] = {3, 2, 4, 1, 5, 2};
+    static const int counts[][2] = {{3, 0}, {2, 0}, {4, 0}, {1, 0}, {5, 0}, {2, 0}, {1, 3}, {2, 5}, {3, 3}, {2, 1}};
     for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
-        int nt = nn_pool_set_threads(counts[k], 0);
-        CHECK(nt == counts[k], "asked %d threads, got %d", counts[k], nt);
+        int nt = nn_pool_set_threads(counts[k][0], counts[k][1]), ns = nn_pool_shares();
+        int want_ns = counts[k][1] > counts[k][0] ? counts[k][1] : counts[k][0];   /* never below the threads */
+        CHECK(nt == counts[k][0] && ns == want_ns, "asked %d threads, %d shares: got %d, %d", counts[k][0], counts[k][1], nt, ns);
         pool_ctx c;
         memset(&c, 0, sizeof c);
         c.n = 1000 + k;
         for (int j = 0; j < 500; j++) nn_pool_run(pool_job, &c);
-        for (int t = 0; t < nt; t++) CHECK(c.hits[t] == 500, "thread %d of %d ran %ld jobs", t, nt, c.hits[t]);
+        for (int s = 0; s < ns; s++) CHECK(c.hits[s] == 500, "share %d of %d ran %ld jobs", s, ns, c.hits[s]);
         CHECK(c.covered == 500 * (long)c.n, "ranges cover %ld, want %ld", c.covered, 500 * (long)c.n);
     }
     nn_set_threads(1, 0);
