@@ -2,9 +2,11 @@
 # train-trial --grow-threads: a trial takes more threads while no other trial of its study is
 # RUNNING or WAITING (the end of a sweep), and goes back when one is. Its work is split the
 # --grow-threads ways throughout, so it trains the same bits as --threads N, grown or not, and
-# whenever it grew. The study's "seconds" say to how many threads and for how long.
+# whenever it grew. The study's "seconds" say to how many threads and for how long. SQLite
+# studies; PostgreSQL ones under make check-cluster (tests/cluster/db.sh).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
+. "$WS_ROOT/tests/cluster/db.sh"
 make_tone_cache tones
 tone_study_config tones.json
 # a model and batch large enough that every operation splits (the unit test test_nn_train checks
@@ -13,17 +15,29 @@ tone_study_config tones.json
 jq '.budget.epochs = 150 | .fixed.channels = 64 | .fixed.blocks = 2 | .fixed.batch_size = 32 | .fixed.dropout = 0.1' \
   tones.json >g.json
 
-# new NAME: a study NAME.db with one trial line NAME.line (the same params in every study: seeded)
-new() { suggest --db "$1.db" --config g.json >"$1.line"; }
+# new NAME: a new study database (its URL in NAME.url) with one trial line NAME.line (the same
+# params in every study: seeded); db NAME: its URL
+new() { db_new "$1" >"$1.url" && suggest --db "$(db "$1")" --config g.json >"$1.line"; }
+db() { cat "$1.url"; }
 # train NAME ARGS...: trains NAME.line into NAME.result with ARGS
-train() { local n=$1; shift; train-trial --db "$n.db" --features tones.feat --quiet --keep none "$@" "$n.line" >"$n.result"; }
+train() {
+  local n=$1; shift
+  train-trial --db "$(db "$n")" --features tones.feat --quiet --keep none "$@" "$n.line" >"$n.result"
+}
 # secs NAME KEY: the trial's "seconds" KEY as the study holds it (null when absent); never_grew NAME
-secs() { sqlite3 "$1.db" "SELECT value_json FROM trial_user_attributes WHERE key = 'seconds'" | jq ".$2"; }
+secs() { dbq "$(db "$1")" "SELECT value_json FROM trial_user_attributes WHERE key = 'seconds'" | jq ".$2"; }
 never_grew() { [ "$(secs "$1" grow_threads)" = 2 ] && jq -e -n "$(secs "$1" grown) == 0" >/dev/null; }
+# steps NAME: "STEP VALUE" per intermediate value, every digit of the double
+steps() {
+  case $(db "$1") in
+    postgresql://*) dbq "$(db "$1")" "SELECT step || ' ' || intermediate_value FROM trial_intermediate_values ORDER BY step" ;;
+    *) study_steps "$(db "$1")" ;;
+  esac
+}
 # same A B: the two trials' result lines (but their seconds) and every intermediate value agree
 same() {
   [ "$(jq -c 'del(.seconds)' "$1.result")" = "$(jq -c 'del(.seconds)' "$2.result")" ] &&
-    [ "$(study_steps "$1.db")" = "$(study_steps "$2.db")" ] && [ -n "$(study_steps "$1.db")" ]
+    [ "$(steps "$1")" = "$(steps "$2")" ] && [ -n "$(steps "$1")" ]
 }
 
 test_expect_success "two threads: trains" 'new two && train two --threads 2 && [ "$(secs two grow_threads)" = null ]'
@@ -34,23 +48,23 @@ test_expect_success "... grew to two threads for part of its training" '
 test_expect_success "... the same result and values as two threads throughout" 'same alone two'
 
 test_expect_success "with another trial RUNNING throughout: trains" '
-  new peer && suggest --db peer.db --config g.json >peer.other && train peer --threads 1 --grow-threads 2'
+  new peer && suggest --db "$(db peer)" --config g.json >peer.other && train peer --threads 1 --grow-threads 2'
 test_expect_success "... never grew" 'never_grew peer'
 test_expect_success "... the same result and values as two threads" 'same peer two'
 
 test_expect_success "with another trial WAITING: never grew" '
   new waiting && jq -c .params waiting.line >queued.jsonl &&
-  suggest --db waiting.db --config g.json --enqueue queued.jsonl >/dev/null && train waiting --threads 1 --grow-threads 2 &&
+  suggest --db "$(db waiting)" --config g.json --enqueue queued.jsonl >/dev/null && train waiting --threads 1 --grow-threads 2 &&
   never_grew waiting && same waiting two'
 
 # The other trial ends while this one trains (once it has validated twice): it grows from two
 # asks after that on, mid-training, and never before.
 test_expect_success "another trial that ends midway: trains" '
-  new mid && suggest --db mid.db --config g.json >mid.other &&
+  new mid && suggest --db "$(db mid)" --config g.json >mid.other &&
   { train mid --threads 1 --grow-threads 2 & } &&
-  until [ "$(sqlite3 mid.db "SELECT count(*) FROM trial_intermediate_values")" -ge 2 ] || ! kill -0 $! 2>/dev/null; do
+  until [ "$(dbq "$(db mid)" "SELECT count(*) FROM trial_intermediate_values")" -ge 2 ] || ! kill -0 $! 2>/dev/null; do
     sleep 0.1; done &&
-  tell --db mid.db --study tones --trial "$(jq .trial mid.other)" --state fail >/dev/null && wait'
+  tell --db "$(db mid)" --study tones --trial "$(jq .trial mid.other)" --state fail >/dev/null && wait'
 test_expect_success "... grew after it ended, not before" '
   g=$(secs mid grown) t=$(secs mid total) && jq -e -n "$g > 0 and $g < $t - 0.5"'
 test_expect_success "... the same result and values as two threads" 'same mid two'
@@ -60,8 +74,8 @@ test_expect_success "--grow-threads equal to --threads: trains, nothing to grow"
 
 new bad
 test_expect_code 2 "--grow-threads below --threads: refused" \
-  train-trial --db bad.db --features tones.feat --threads 2 --grow-threads 1 bad.line
+  train-trial --db "$(db bad)" --features tones.feat --threads 2 --grow-threads 1 bad.line
 test_expect_success "... saying why" 'grep -q -- "--grow-threads: expected at least the trial.s threads (2), got 1" err'
-test_expect_code 2 "--grow-threads 0: refused" train-trial --db bad.db --features tones.feat --grow-threads 0 bad.line
+test_expect_code 2 "--grow-threads 0: refused" train-trial --db "$(db bad)" --features tones.feat --grow-threads 0 bad.line
 test_expect_success "... the trial still RUNNING (a usage error trains nothing)" '
-  [ "$(sqlite3 bad.db "SELECT state FROM trials")" = RUNNING ]'
+  [ "$(dbq "$(db bad)" "SELECT state FROM trials")" = RUNNING ]'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/cluster/run.sh — `make check-cluster`: the store tests against a throwaway PostgreSQL
-# server (and, when Slurm is installed, a sweep through a one-node Slurm cluster). Starts the
+# tests/cluster/run.sh — `make check-cluster`: the store tests, and train-trial --grow-threads
+# (whose watch asks the study), against a throwaway PostgreSQL server (and, when Slurm is
+# installed, a sweep through a one-node Slurm cluster). Starts the
 # server in a temporary directory, runs the cases, and stops and removes the server whatever
 # happens. Output as tests/run.sh: "ok/FAIL/skip" lines, then "N skipped", last "N passed, N failed".
 set -u
@@ -45,7 +46,7 @@ else
   echo "FAIL postgresql: the throwaway server did not start"; tail -n 5 "$WS_PG_DIR/log" 2>/dev/null | sed 's/^/    /'
   fail=1; finish
 fi
-for t in t0005 t0007 t0006; do
+for t in t0005 t0007 t0006 t0706; do
   f=$(ls "$WS_ROOT"/tests/cli/$t-*.sh)
   run_one "postgresql $(basename "$f" .sh)" bash "$f"
 done
