@@ -50,7 +50,8 @@ make_jobs() {
   echo 1
 }
 # Trials that share make's CPUs may also take those the sweep leaves idle at its end, when no
-# other trial of the study is running or waiting (train-trial --grow-threads): all of them.
+# other trial of the study is running or waiting (train-trial --grow-threads): all of them,
+# rounded down to a multiple of THREADS, so that each thread runs as many of the grow shares.
 grow=()
 if [ "${THREADS:-auto}" = auto ]; then
   if [ -n "${SLURM_CPUS_PER_TASK:-}" ] && [ "${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-}" != "${SWEEP_SLURM_STEP:-.}" ]; then
@@ -58,7 +59,6 @@ if [ "${THREADS:-auto}" = auto ]; then
   else
     cpus=${SLURM_CPUS_PER_TASK:-$(nproc)}
     THREADS=$(( cpus / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
-    # a multiple of THREADS: the pool deals the work out in grow shares, the same number to each thread
     g=$(( cpus / THREADS * THREADS )); [ "$g" -le "$THREADS" ] || grow=(--grow-threads "$g")
   fi
 fi

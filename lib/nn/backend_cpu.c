@@ -340,7 +340,8 @@ static void ew_task(void *vc, int t, int nt)
     size_t lo, hi;
     nn_pool_range(c->n, t, nt, 64, &lo, &hi);
     size_t k = hi - lo;
-    if (!k) { c->part[t] = 0; return; }
+    c->part[t] = 0;
+    if (!k) return;
     switch (c->op) {
     case EW_FILL: fill_k(c->y + lo, k, c->a); break;
     case EW_SCALE: scale_k(c->y + lo, k, c->a); break;
@@ -360,11 +361,9 @@ static double ew(int op, size_t n, float *y, const float *x, const float *x2, fl
 {
     ew_ctx c;
     c.op = op; c.n = n; c.y = y; c.x = x; c.x2 = x2; c.a = a; c.seed = seed;
-    int nt = n >= PAR_MIN ? nn_pool_shares() : 1;
-    for (int t = 0; t < nt; t++) c.part[t] = 0;
-    nn_pool_run_if(n, PAR_MIN, ew_task, &c);
+    int ns = nn_pool_run_if(n, PAR_MIN, ew_task, &c);
     double s = 0;
-    for (int t = 0; t < nt; t++) s += c.part[t];
+    for (int t = 0; t < ns; t++) s += c.part[t];   /* in share order */
     return s;
 }
 
@@ -822,12 +821,8 @@ static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const
     size_t nP = (size_t)g->n * g->h_out * g->w_out;
     if (relu || db) nn_pool_run_if(nP * g->c_out, PAR_MIN, conv_dy_task, &c);
     if (is_pointwise(g)) {
-        if (nP * g->c_out * g->c_in / 16 < PAR_MIN || nn_pool_shares() == 1) {
-            pw_bwd_task(&c, 0, 1);
-            return;
-        }
-        nn_pool_run(pw_bwd_task, &c);
-        for (int t = 0; t < nn_pool_shares(); t++)   /* in share order, whatever the threads */
+        int ns = nn_pool_run_if(nP * g->c_out * g->c_in / 16, PAR_MIN, pw_bwd_task, &c);
+        for (int t = 0; ns > 1 && t < ns; t++)   /* in share order, whatever the threads */
             add_k(dw, work + (size_t)t * pw_dw_share_work(g), (size_t)g->c_out * g->c_in);
         return;
     }

@@ -5,10 +5,9 @@
  * new one the first time more calls run at once than ever before. When that mmap fails (a
  * process under `ulimit -v`, a machine with strict overcommit) OpenBLAS 0.3 retries it forever:
  * train-trial spun mid-epoch while its heartbeat kept the trial alive. Held all at once here,
- * one per pool thread, the buffers stay mapped for the process's
- * life (OpenBLAS frees a buffer back to its table, never unmaps it), so later calls never map
- * again; a probe mmap of the same size first turns a shortage into an error instead of that
- * loop. */
+ * one per pool thread, the buffers stay mapped for the process's life (OpenBLAS frees a buffer
+ * back to its table, never unmaps it), so later calls never map again; a probe mmap of the same
+ * size first turns a shortage into an error instead of that loop. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>

@@ -104,10 +104,14 @@ void nn_pool_run(nn_task_fn fn, void *ctx)
     pthread_mutex_unlock(&pool.mu);
 }
 
-void nn_pool_run_if(size_t work, size_t min_work, nn_task_fn fn, void *ctx)
+int nn_pool_run_if(size_t work, size_t min_work, nn_task_fn fn, void *ctx)
 {
-    if (work < min_work || pool.shares <= 1) fn(ctx, 0, 1);
-    else nn_pool_run(fn, ctx);
+    if (work < min_work || pool.shares <= 1) {
+        fn(ctx, 0, 1);
+        return 1;
+    }
+    nn_pool_run(fn, ctx);
+    return pool.shares;
 }
 
 void nn_pool_range(size_t n, int s, int ns, size_t align, size_t *lo, size_t *hi)

@@ -24,8 +24,9 @@ int nn_pool_threads(void);
 int nn_pool_shares(void);
 void nn_pool_run(nn_task_fn fn, void *ctx);
 /* Runs over the shares only when there are at least `min_work` units of work, else as one share
- * (fn(ctx, 0, 1)) on the caller: a choice made by the work's size, never by the threads. */
-void nn_pool_run_if(size_t work, size_t min_work, nn_task_fn fn, void *ctx);
+ * (fn(ctx, 0, 1)) on the caller: a choice made by the work's size, never by the threads.
+ * Returns the shares the work was cut into (1 or nn_pool_shares()), for summing partials. */
+int nn_pool_run_if(size_t work, size_t min_work, nn_task_fn fn, void *ctx);
 /* Share s of ns: the items [lo, hi) of n, in contiguous pieces aligned to `align`. */
 void nn_pool_range(size_t n, int s, int ns, size_t align, size_t *lo, size_t *hi);
 

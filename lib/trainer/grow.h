@@ -6,8 +6,9 @@
  * its trials is RUNNING or WAITING, and how many there are. Once two asks in a row found none
  * active and none new since the ask before (0.5 to 1 s after the last other trial ended; 1 to
  * 1.5 s into a trial that starts alone), the trainer takes `grow` threads at its next batch,
- * and goes back to `base` at the batch after any other is active. The work is cut into `grow` shares from the start (nn_set_threads), so the weights
- * are the same bits whenever, and whether, the trial grew. */
+ * and goes back to `base` at the batch after any other is active. The work is cut into `grow`
+ * shares from the start (nn_set_threads), so the weights are the same bits whenever, and
+ * whether, the trial grew. */
 #ifndef WS_TRAINER_GROW_H
 #define WS_TRAINER_GROW_H
 #include <stdint.h>
