@@ -179,8 +179,10 @@ double ws_sample_uniform(const ws_dist *d, ws_rng *rng)
             double x = exp(log(d->low - 0.5) + u * (log(d->high + 0.5) - log(d->low - 0.5)));
             return fmin(fmax(round(x), d->low), d->high);
         }
+        /* clipped as Optuna's untransform clips: low + k * step can pass high by an ulp
+         * (0 + 3 * 0.1 is 0.30000000000000004, above high 0.3 and outside the distribution) */
         double n = round((d->high - d->low) / d->step) + 1;
-        return d->low + floor(u * n) * d->step;
+        return fmin(d->low + floor(u * n) * d->step, d->high);
     }
     if (d->log) return fmin(exp(log(d->low) + u * (log(d->high) - log(d->low))), d->high);
     return fmin(d->low + u * (d->high - d->low), d->high);

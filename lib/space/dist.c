@@ -1,6 +1,7 @@
 /* dist.c — Optuna's distributions (see dist.h). */
 #include "space/dist.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
@@ -169,9 +170,20 @@ int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err
     if (!json_is_number(x)) return ws_err_set(e, WS_EINPUT, "expected a number, got %s", ws_json_type_name(x));
     double v = json_number_value(x);
     if (d->kind == WS_DIST_INT && v != floor(v)) return ws_err_set(e, WS_EINPUT, "expected an integer, got %g", v);
-    if (!ws_dist_contains(d, v))
-        return ws_err_set(e, WS_EINPUT, "%g is outside [%g, %g]%s", v, d->low, d->high,
-                          d->step > 0 ? " or off the step grid" : "");
+    if (!ws_dist_contains(d, v)) {
+        /* every digit that tells v apart: 0.30000000000000004 is above high 0.3, "0.3" would not say so */
+        char vt[32], lt[32], ht[32];
+        if (d->kind == WS_DIST_INT) {
+            snprintf(vt, sizeof vt, "%.0f", v);
+            snprintf(lt, sizeof lt, "%.0f", d->low);
+            snprintf(ht, sizeof ht, "%.0f", d->high);
+        } else {
+            ws_json_format_double(v, vt, sizeof vt);
+            ws_json_format_double(d->low, lt, sizeof lt);
+            ws_json_format_double(d->high, ht, sizeof ht);
+        }
+        return ws_err_set(e, WS_EINPUT, "%s is outside [%s, %s]%s", vt, lt, ht, d->step > 0 ? " or off the step grid" : "");
+    }
     *internal = v;
     return 0;
 }

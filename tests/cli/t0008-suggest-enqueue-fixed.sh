@@ -18,7 +18,7 @@ test_expect_success "queued values kept, the rest sampled" '
 test_expect_success "the next suggest samples a new trial" 'suggest --db s.db --config c.json >n && [ "$(jq .trial n)" = 4 ] && [ "$(jq .params.learning_rate n)" != 0.004 ]'
 printf '{"learning_rate": 5}\n' >badq.jsonl
 test_expect_code 2 "an enqueued value outside the space is refused" suggest --db s.db --config c.json --enqueue badq.jsonl
-test_expect_success "... naming file, line and parameter" 'grep -q "badq.jsonl:1.learning_rate: 5 is outside" err'
+test_expect_success "... naming file, line and parameter" 'grep -q "badq.jsonl:1.learning_rate: 5.0 is outside" err'
 echo '{"study":"kws","trial":9,"state":"COMPLETE","value":0.9,"params":{"learning_rate":0.0005,"batch_size":128,"stage1_only":"x"}}' >best.json
 test_expect_code 0 "--fixed takes a trial line" suggest --db s.db --config c.json --fixed best.json --n 3
 test_expect_success "every trial holds the fixed values" '[ "$(jq -c "[.params.learning_rate,.params.batch_size,.params.stage1_only]" out | sort -u)" = "[0.0005,128,\"x\"]" ]'
@@ -54,7 +54,7 @@ assert \"momentum\" not in t.params and t.params[\"optimizer\"] == \"adam\", t.p
 printf '%s\n' '{"learning_rate": 0.001}' '{"learning_rate": 5}' >half.jsonl
 test_expect_code 2 "an enqueue file with a bad second line is refused" suggest --db q.db --config c.json --enqueue half.jsonl
 test_expect_success "... naming line 2, printing nothing, queueing nothing" '
-  grep -q "half.jsonl:2.learning_rate: 5 is outside" err && [ ! -s out ] &&
+  grep -q "half.jsonl:2.learning_rate: 5.0 is outside" err && [ ! -s out ] &&
   [ "$(sqlite3 q.db "SELECT count(*) FROM trials")" = 0 ]'
 printf '%s\n' '{"learning_rate": 0.001}' '{"learning_rate": 0.005}' >half.jsonl
 test_expect_code 0 "... the fixed file is then queued" suggest --db q.db --config c.json --enqueue half.jsonl

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "harness.h"
 #include "core/json.h"
+#include "core/rng.h"
 #include "pruner/pruner.h"
 #include "sampler/sampler.h"
 #include "space/config.h"
@@ -491,6 +492,37 @@ static void test_mixed_kinds_and_progress(void)
     ws_space_release(&sp);
 }
 
+/* A stepped float's uniform draws are Optuna's grid values bit for bit, the top one clipped to
+ * high as Optuna's untransform clips it (0 + 3 * 0.1 would be 0.30000000000000004, above high);
+ * golden values: optuna 3.1 _SearchSpaceTransform.untransform at each grid cell's centre. */
+static void test_stepped_grid_is_optunas(void)
+{
+    static const struct { const char *space; int n; double want[8]; } cases[] = {
+        {"{\"x\": {\"type\": \"float\", \"low\": 0, \"high\": 0.3, \"step\": 0.1}}", 4, {0.0, 0.1, 0.2, 0.3}},
+        {"{\"x\": {\"type\": \"float\", \"low\": 0, \"high\": 0.7, \"step\": 0.1}}", 8,
+         {0.0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7}},
+        {"{\"x\": {\"type\": \"float\", \"low\": 0.1, \"high\": 0.7, \"step\": 0.2}}", 4, {0.1, 0.30000000000000004, 0.5, 0.7}},
+        {"{\"x\": {\"type\": \"float\", \"low\": 0.2, \"high\": 0.9, \"step\": 0.35}}", 3, {0.2, 0.55, 0.8999999999999999}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ws_space sp = space_of(cases[c].space);
+        ws_rng rng;
+        ws_rng_seed(&rng, 11 + c);
+        int seen[8] = {0}, off = 0;
+        for (int i = 0; i < 400; i++) {
+            double v = ws_sample_uniform(&sp.v[0].dist, &rng);
+            int k = 0;
+            while (k < cases[c].n && v != cases[c].want[k]) k++;
+            if (k == cases[c].n) { off++; CHECK(0, "case %zu: drew %.17g, not one of Optuna's values", c, v); }
+            else seen[k]++;
+            CHECK(ws_dist_contains(&sp.v[0].dist, v), "case %zu: %.17g outside its distribution", c, v);
+        }
+        for (int k = 0; k < cases[c].n && !off; k++)
+            CHECK(seen[k] > 0, "case %zu: %.17g never drawn in 400", c, cases[c].want[k]);
+        ws_space_release(&sp);
+    }
+}
+
 /* Under hyperband the sampler sees only the trial's bracket. */
 static void test_hyperband_view(void)
 {
@@ -540,6 +572,7 @@ int main(void)
     RUN(test_inactive_fixed_dropped);
     RUN(test_single_values);
     RUN(test_mixed_kinds_and_progress);
+    RUN(test_stepped_grid_is_optunas);
     RUN(test_hyperband_view);
     return test_summary();
 }
