@@ -3,23 +3,25 @@
 # started by the first trial that finds it not running (a lock keeps it to one), samples into
 # the study database (an SQLite one) and RUNS/monitor.jsonl, stopped when the report is made. Ctrl-C on make
 # stops it too (same process group); after a kill -9 the next run reuses or restarts it.
+# The pid in RUNS/monitor.pid is this sweep's monitor only while that process writes this RUNS's
+# monitor.jsonl (its stdout, set before nohup runs gpu-monitor): after a kill -9 or a reboot the
+# pid may be another process's now, which is neither trusted as the monitor nor killed.
+# monitor_pid RUNS sets pid; pipelines/trial.sh sources this file for it (builtins only: it runs
+# once per trial, where a bash started to ask would be 10 ms of a job slot left idle).
+monitor_pid() {
+  pid=
+  # read, not cat: no fork; a last line without a newline still counts
+  { read -r pid <"$1/monitor.pid" || [ -n "${pid:-}" ]; } 2>/dev/null || return 1
+  [[ $pid =~ ^[1-9][0-9]*$ ]] && [ /proc/"$pid"/fd/1 -ef "$1/monitor.jsonl" ] 2>/dev/null
+}
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0   # sourced: the function only
 set -u
 cmd=$1 runs=$2
 pidfile=$runs/monitor.pid
 # stop leaves this mark, so that a trial starting after the sweep was stopped (exit 2 of another
 # trial, under make -j) does not start the monitor again; make sweep clears it when it begins.
 stopped=$runs/monitor.stopped
-# The pid in the pidfile is this sweep's monitor only while that process writes this RUNS's
-# monitor.jsonl (its stdout, set before nohup runs gpu-monitor): after a kill -9 or a reboot the
-# pid may be another process's now, which is neither trusted as the monitor nor killed.
-monitor_pid() {
-  local pid
-  # read, not cat: no fork, and this runs once per trial; a last line without a newline still counts
-  { read -r pid <"$pidfile" || [ -n "${pid:-}" ]; } 2>/dev/null || return 1
-  [[ $pid =~ ^[1-9][0-9]*$ ]] && [ /proc/"$pid"/fd/1 -ef "$runs/monitor.jsonl" ] 2>/dev/null || return 1
-  echo "$pid"
-}
-alive() { monitor_pid >/dev/null; }
+alive() { monitor_pid "$runs"; }
 # One start or stop at a time: flock on monitor.lock; where the file system has no locks (flock
 # fails: Lustre without -o flock, some NFS), a directory, as mkdir is atomic there too (else two
 # trials could each start a monitor, and the one not in the pidfile would never be stopped).
@@ -52,7 +54,7 @@ stop)
   # and wait for it to be gone (SIGTERM stops it within a sample's write): once make returns,
   # nothing of the sweep holds the study file, whose last connection, closing, folds the WAL in
   # (a sqlite3 shell run then, which does not wait for locks, would find the file locked).
-  if pid=$(monitor_pid) && kill "$pid" 2>/dev/null; then
+  if monitor_pid "$runs" && kill "$pid" 2>/dev/null; then
     for _ in $(seq 200); do alive || break; sleep 0.05; done
   fi
   rm -f "$pidfile"

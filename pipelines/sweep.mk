@@ -12,7 +12,11 @@
 # SUGGEST_ARGS (extra suggest options, e.g. --fixed best.json; the staged pipeline uses it).
 
 CONFIG   ?= configs/studies/kws-default.json
-STUDY    ?= $(shell jq -r '.study // empty' $(call ws_q,$(CONFIG)) 2>/dev/null)
+# Read once (:=): every trial's recipe names STUDY, and a jq started per trial is 20 ms of a
+# job slot left idle between trials.
+ifeq ($(origin STUDY),undefined)
+STUDY    := $(shell jq -r '.study // empty' $(call ws_q,$(CONFIG)) 2>/dev/null)
+endif
 RUNS     ?= runs/$(STUDY)
 DB       ?= $(RUNS)/study.db
 TRIALS   ?= 20
@@ -44,7 +48,10 @@ SUGGEST_ARGS ?=
 SWEEP_ENV = SUGGEST_ARGS=$(call ws_q,$(SUGGEST_ARGS)) BIN=$(call ws_q,$(BIN)) DB=$(call ws_q,$(DB)) CONFIG=$(call ws_q,$(CONFIG)) \
             STUDY=$(call ws_q,$(STUDY)) FEATURES=$(call ws_q,$(FEATURES)) THREADS=$(call ws_q,$(THREADS)) DEVICE=$(call ws_q,$(DEVICE)) \
             RUNS=$(call ws_q,$(RUNS)) MONITOR_INTERVAL=$(call ws_q,$(MONITOR_INTERVAL)) SWEEP_TRIALS=$(TRIALS) \
-            SWEEP_SLURM_STEP=$${SLURM_JOB_ID:-}.$${SLURM_STEP_ID:-}
+            SWEEP_SLURM_STEP=$${SLURM_JOB_ID:-}.$${SLURM_STEP_ID:-} $(if $(LAUNCH),,SWEEP_CPUS=$(ws_cpus))
+# The CPUs trials share when they run where make does (no LAUNCH): counted once, not by an nproc
+# per trial.
+ws_cpus = $(eval ws_cpus := $$(shell nproc))$(ws_cpus)
 SWEEP_REPORT = $(BIN)/report --db $(call ws_q,$(DB)) --study $(call ws_q,$(STUDY))
 
 sweep: $(RUNS)/report.json $(RUNS)/report.html

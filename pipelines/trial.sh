@@ -5,9 +5,11 @@
 # (pipelines/sweep.mk sets them).
 set -euo pipefail
 out=$1
-# The folder and name of OUT without forking dirname and basename: a sweep starts a trial.sh per
-# trial, two at a time, and on a loaded machine each fork is milliseconds of idle core between trials.
-case $out in */*) out_dir=${out%/*}; [ -n "$out_dir" ] || out_dir=/ ;; *) out_dir=. ;; esac
+# Folders and names without forking dirname and basename (nor nproc, jq or a lookup in the study
+# where none is needed): a sweep starts a trial.sh per trial, two at a time, and every process
+# started between two trials is milliseconds of a job slot left idle (4 ms for the smallest here).
+dir_of() { case $1 in */*) dir=${1%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac; }
+dir_of "$out"; out_dir=$dir
 out_name=${out##*/}
 # One process per trial target at a time: a second make sweep in the same RUNS, or make run again
 # after a kill -9 of make alone (its trials live on), waits here for the trial running this
@@ -18,7 +20,12 @@ out_name=${out##*/}
 # flock exits 1 when the lock is held; anything else (a file system without locks: Lustre
 # without -o flock, some NFS or FUSE mounts) means no lock can be had, and the trial runs without
 # one, as it did before there was a lock, rather than fail every trial of the sweep.
-exec 8>>"$out_dir/.$out_name.lock"
+# The process that creates the lock file (noclobber opens it with O_EXCL: one process ever does)
+# runs this target for the first time: no trial of it can be in the study yet.
+lockfile=$out_dir/.$out_name.lock first=0
+set -C
+if { exec 8>"$lockfile"; } 2>/dev/null; then first=1; else exec 8>>"$lockfile"; fi
+set +C
 rc=0
 flock -n 8 || rc=$?
 if [ "$rc" = 1 ]; then
@@ -57,47 +64,53 @@ if [ "${THREADS:-auto}" = auto ]; then
   if [ -n "${SLURM_CPUS_PER_TASK:-}" ] && [ "${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-}" != "${SWEEP_SLURM_STEP:-.}" ]; then
     THREADS=$SLURM_CPUS_PER_TASK
   else
-    cpus=${SLURM_CPUS_PER_TASK:-$(nproc)}
+    cpus=${SLURM_CPUS_PER_TASK:-${SWEEP_CPUS:-$(nproc)}}   # SWEEP_CPUS: make's nproc, without LAUNCH
     THREADS=$(( cpus / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
     g=$(( cpus / THREADS * THREADS )); [ "$g" -le "$THREADS" ] || grow=(--grow-threads "$g")
   fi
 fi
 left=("$out".tmp.*)   # left by a trial of this target that was killed (none is running: the lock)
-[ ! -e "${left[0]-}" ] || rm -f "${left[@]}"
+[ ! -e "${left[0]-}" ] || { first=0; rm -f "${left[@]}"; }
 # The study this target's trials belong to: --result-of looks only there, as another study in
 # the same database may have tagged a trial with the same target.
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
 # A trial of this target that finished before a kill, but whose file was not renamed yet, is
-# not trained again: its result line is rebuilt from the study.
-if "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
-  mv "$out.tmp.study" "$out"; exit 0
+# not trained again: its result line is rebuilt from the study (a target run before only).
+if [ "$first" = 0 ]; then
+  if "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
+    mv "$out.tmp.study" "$out"; exit 0
+  fi
+  rm -f "$out.tmp.study"
 fi
-rm -f "$out.tmp.study"
 # On any exit the trial's temporaries go; exit 2 (bad input: a config suggest refuses, a cache
 # train-trial refuses) stops the sweep, and its monitor with it.
-here=$(dirname "$0") tmp=
+dir_of "$0"; here=$dir tmp=
 on_exit() {
   local rc=$?
-  if [ -n "$tmp" ] && { [ -e "$tmp" ] || [ -e "$tmp.err" ]; }; then rm -f "$tmp" "$tmp.err"; fi
+  if [ -n "$tmp" ] && [ -e "$tmp" ]; then rm -f "$tmp"; fi
   [ "$rc" -ne 2 ] || bash "$here/monitor.sh" stop "$RUNS" 8>&-
 }
 trap on_exit EXIT
-bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL" 8>&-
+. "$here/monitor.sh"   # monitor_pid: is the sweep's monitor running?
+monitor_pid "$RUNS" || bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL" 8>&-
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
-tmp=$(mktemp "$out.tmp.XXXXXX")
+# The lock keeps other trials of this target away, and the host and pid set this one's temporary
+# apart from any a trial elsewhere writes where there are no locks (mktemp would be another process).
+tmp=$out.tmp.${HOSTNAME:-host}.$$
 # Checkpoints go to RUNS, the sweep's own folder: beside the study file for a plain sweep, but a
 # stage of `make staged` shares its study file with the other stage, whose trial-N.ckpt and
 # best.ckpt it must not overwrite (and a PostgreSQL study has no folder).
+# Its messages are kept (in err: no file to remove after) to be read below, and passed on.
 rc=0
-"$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" "${grow[@]}" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
-    <<<"$line" >"$tmp" 2>"$tmp.err" || rc=$?
-[ ! -s "$tmp.err" ] || cat "$tmp.err" >&2
+err=$("$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" "${grow[@]}" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
+    <<<"$line" 2>&1 >"$tmp") || rc=$?
+[ -z "$err" ] || printf '%s\n' "$err" >&2
 # The trial's own study (the line's), for the lookups below (only on failure: jq is slow to start).
 line_study() { jq -r .study <<<"$line"; }
-if [ "$rc" -eq 2 ] && grep -q "not RUNNING" "$tmp.err" && "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"; then
+if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]] && "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"; then
   # Not bad input: this trial was finished under it (failed as stale while the machine slept,
   # say). Its file holds the study's result line; the other trials go on.
   :
@@ -122,9 +135,7 @@ elif [ "$rc" -ne 0 ]; then
   "$BIN/tell" --db "$DB" --study "$(line_study)" --trial "$(jq -r .trial <<<"$line")" --state fail \
       --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"
 fi
-# The error file goes before the rename: a kill between the two then leaves nothing behind (a
-# kill before it leaves temporaries that the next run of this target removes; after the rename,
-# the target is made and never runs again).
-rm -f "$tmp.err"
+# A kill before the rename leaves a temporary that the next run of this target removes; after
+# it, the target is made and never runs again.
 mv "$tmp" "$out"
 echo "$out_name: $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads${grow[1]:+, ${grow[1]} when alone})"

@@ -36,10 +36,23 @@ sweep() {  # RUNS CONFIG [make args...]
       CONFIG="$TMP/$config" TRIALS=2 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
 }
 tone_sweep_config c4.json tones-resume 4
+# A BIN whose train-trial notes every --result-of lookup (each a process between two trials).
+mkdir shim
+for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
+rm shim/train-trial
+cat >shim/train-trial <<EOF
+#!/usr/bin/env bash
+case " \$* " in *" --result-of "*) echo "\${@: -1}" >>"$TMP/lookups" ;; esac
+exec "$WS_BIN/train-trial" "\$@"
+EOF
+chmod +x shim/train-trial
 test_expect_success "a sweep; a trial file lost after its trial finished (as in a kill before the rename)" '
-  sweep r c4.json >r1.out 2>r1.err && cp r/trial-000.json orig.json && rm r/trial-000.json'
+  sweep r c4.json BIN="$TMP/shim" >r1.out 2>r1.err && cp r/trial-000.json orig.json && rm r/trial-000.json'
+test_expect_success "... where no target had run before, no trial asked the study for its result" '
+  [ ! -e lookups ] && [ "$(cat r/trial-*.json | jq -r .state | sort -u)" = COMPLETE ]'
 test_expect_success "... is rebuilt from the study with the line training wrote, times aside" '
-  sweep r c4.json >r2.out 2>r2.err && [ "$(jq -S -c "del(.seconds)" r/trial-000.json)" = "$(jq -S -c "del(.seconds)" orig.json)" ] &&
+  sweep r c4.json BIN="$TMP/shim" >r2.out 2>r2.err && [ "$(jq -S -c "del(.seconds)" r/trial-000.json)" = "$(jq -S -c "del(.seconds)" orig.json)" ] &&
+  [ "$(cat lookups)" = "$TMP/r/trial-000.json" ] &&
   [ "$(jq -c "[keys_unsorted, (.seconds | keys_unsorted)]" r/trial-000.json)" = "$(jq -c "[keys_unsorted, (.seconds | keys_unsorted)]" orig.json)" ] &&
   [ "$(sqlite3 r/study.db "SELECT count(*) FROM trials")" = 2 ]'
 # The same RUNS (so the same tags) for another study of the same study file.
