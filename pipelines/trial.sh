@@ -2,6 +2,7 @@
 # pipelines/trial.sh OUT — one trial target of the sweep: suggest | train-trial, with the
 # result line written to OUT through a temporary file and a rename. The environment carries
 # BIN DB CONFIG STUDY FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL SUGGEST_ARGS SWEEP_TRIALS
+# SWEEP_SLURM_STEP and, without LAUNCH, SWEEP_CPUS
 # (pipelines/sweep.mk sets them).
 set -euo pipefail
 out=$1
