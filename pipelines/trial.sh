@@ -6,9 +6,9 @@
 # (pipelines/sweep.mk sets them).
 set -euo pipefail
 out=$1
-# Folders and names without forking dirname and basename (nor nproc, jq or a lookup in the study
-# where none is needed): a sweep starts a trial.sh per trial, two at a time, and every process
-# started between two trials is milliseconds of a job slot left idle (4 ms for the smallest here).
+# Folders and names without forking dirname and basename (nor nproc or jq where none is needed,
+# nor a lookup suggest can make): a sweep starts a trial.sh per trial, two at a time, and every
+# process started between two trials is milliseconds of a job slot left idle (4 ms at the least).
 dir_of() { case $1 in */*) dir=${1%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac; }
 dir_of "$out"; out_dir=$dir
 out_name=${out##*/}
@@ -21,12 +21,7 @@ out_name=${out##*/}
 # flock exits 1 when the lock is held; anything else (a file system without locks: Lustre
 # without -o flock, some NFS or FUSE mounts) means no lock can be had, and the trial runs without
 # one, as it did before there was a lock, rather than fail every trial of the sweep.
-# The process that creates the lock file (noclobber opens it with O_EXCL: one process ever does)
-# runs this target for the first time: no trial of it can be in the study yet.
-lockfile=$out_dir/.$out_name.lock first=0
-set -C
-if { exec 8>"$lockfile"; } 2>/dev/null; then first=1; else exec 8>>"$lockfile"; fi
-set +C
+exec 8>>"$out_dir/.$out_name.lock"
 rc=0
 flock -n 8 || rc=$?
 if [ "$rc" = 1 ]; then
@@ -71,18 +66,10 @@ if [ "${THREADS:-auto}" = auto ]; then
   fi
 fi
 left=("$out".tmp.*)   # left by a trial of this target that was killed (none is running: the lock)
-[ ! -e "${left[0]-}" ] || { first=0; rm -f "${left[@]}"; }
-# The study this target's trials belong to: --result-of looks only there, as another study in
-# the same database may have tagged a trial with the same target.
+[ ! -e "${left[0]-}" ] || rm -f "${left[@]}"
+# The study this target's trials belong to: suggest --unless-done and --result-of look only
+# there, as another study in the same database may have tagged a trial with the same target.
 study=(); [ -z "${STUDY:-}" ] || study=(--study "$STUDY")
-# A trial of this target that finished before a kill, but whose file was not renamed yet, is
-# not trained again: its result line is rebuilt from the study (a target run before only).
-if [ "$first" = 0 ]; then
-  if "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$out.tmp.study" 2>/dev/null; then
-    mv "$out.tmp.study" "$out"; exit 0
-  fi
-  rm -f "$out.tmp.study"
-fi
 # On any exit the trial's temporaries go; exit 2 (bad input: a config suggest refuses, a cache
 # train-trial refuses) stops the sweep, and its monitor with it.
 dir_of "$0"; here=$dir tmp=
@@ -97,10 +84,20 @@ monitor_pid "$RUNS" || bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONI
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.
-line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" ${SUGGEST_ARGS:-})
-# The lock keeps other trials of this target away, and the host and pid set this one's temporary
-# apart from any a trial elsewhere writes where there are no locks (mktemp would be another process).
+# The lock keeps other runs of this target away, so the temporary's name needs no mktemp (another
+# process): the host and pid name it.
 tmp=$out.tmp.${HOSTNAME:-host}.$$
+# --unless-done: a trial of this target that finished before a kill, but whose file was not
+# renamed yet, is not trained again (suggest asks the study, in the transaction that would make
+# the trial, and exits 1): its result line is rebuilt from the study.
+rc=0
+line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" --unless-done ${SUGGEST_ARGS:-}) || rc=$?
+if [ "$rc" = 1 ]; then
+  "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$tmp"
+  mv "$tmp" "$out"
+  exit 0
+fi
+[ "$rc" = 0 ] || exit "$rc"
 # Checkpoints go to RUNS, the sweep's own folder: beside the study file for a plain sweep, but a
 # stage of `make staged` shares its study file with the other stage, whose trial-N.ckpt and
 # best.ckpt it must not overwrite (and a PostgreSQL study has no folder).
@@ -136,7 +133,8 @@ elif [ "$rc" -ne 0 ]; then
   "$BIN/tell" --db "$DB" --study "$(line_study)" --trial "$(jq -r .trial <<<"$line")" --state fail \
       --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"
 fi
-# A kill before the rename leaves a temporary that the next run of this target removes; after
-# it, the target is made and never runs again.
+# A kill before the rename leaves at most a temporary (the next run of this target removes it)
+# and a trial finished in the study, whose line that run rebuilds; after it, the target is made
+# and never runs again.
 mv "$tmp" "$out"
 echo "$out_name: $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads${grow[1]:+, ${grow[1]} when alone})"

@@ -46,10 +46,13 @@ static void usage(void)
            "                     so --reap can tell when it is gone (train-trial records its own)\n"
            "  --tag TAG          record TAG on the new trials (the pipeline's target name), so\n"
            "                     `train-trial --result-of TAG` finds a trial that already finished\n"
+           "  --unless-done      with --tag: when a finished trial of the study carries TAG (and\n"
+           "                     was not queued again), make no trial, print nothing and exit 1\n"
            "  --reap             before anything else, fail the RUNNING trials of this host whose\n"
            "                     process is gone (a killed sweep) and queue them to be retried\n"
            "  -h, --help         show this help;  --version  show the version\n\n"
-           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n");
+           "Exit status: 0 success, 1 --unless-done found TAG's trial finished, 2 usage or input\n"
+           "error, 3 internal error.\n");
 }
 
 typedef struct {
@@ -61,6 +64,7 @@ typedef struct {
     uint64_t seed;
     long owner_pid;                    /* --pid: recorded on each trial, 0 = none */
     const char *tag;                   /* --tag: recorded on each trial, or NULL */
+    int unless_done;                   /* --unless-done: no trial where tag's trial finished */
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
 } suggest_ctx;
 
@@ -251,7 +255,9 @@ static int fail_stale(suggest_ctx *c, ws_err *e)
     return 0;
 }
 
-/* One trial: claim a WAITING one or create a new one, sample what is not fixed, store. */
+/* One trial: claim a WAITING one or create a new one, sample what is not fixed, store. With
+ * --unless-done, none (*line NULL) where a finished trial carries the tag: asked in the same
+ * transaction, of the study itself, which outlives any file a pipeline keeps beside it. */
 static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
 {
     ws_param *p = NULL;
@@ -259,8 +265,20 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     int64_t id;
     int number;
     ws_trial_list hist = {0};
+    *line = NULL;
     if (ws_store_begin(c->store, e)) return -1;
     if (fail_stale(c, e)) goto fail;
+    /* TPE and hyperband's brackets look at the history, as --unless-done does; random sampling
+     * alone is spared the load. Loaded before the trial is claimed or made: the history excludes
+     * the trial being sampled. */
+    int need_history = strcmp(c->sampler.name, "random") || !strcmp(c->pruner.name, "hyperband") || c->unless_done;
+    if (need_history && ws_store_trials_load(c->store, &c->study, WS_LOAD_ALL, &hist, e)) goto fail;
+    for (size_t i = 0; c->unless_done && i < hist.n; i++)
+        if (ws_trial_is_result_of(&hist.v[i], c->tag)) {
+            ws_store_rollback(c->store);
+            ws_trial_list_free(&hist);
+            return 0;
+        }
     if (ws_store_trial_claim_waiting(c->store, &c->study, &id, &number, e)) goto fail;
     if (id) {
         ws_trial t;
@@ -276,11 +294,8 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         if (!ws_trial_param(&(ws_trial){.params = p, .n_params = n}, c->fixed[i].name)
             && ws_sampler_append(&p, &n, c->fixed[i].name, &c->fixed[i].dist, c->fixed[i].internal, e))
             goto fail;
-    /* TPE and hyperband's brackets look at the history; random sampling alone is spared the load. */
-    int need_history = strcmp(c->sampler.name, "random") || !strcmp(c->pruner.name, "hyperband");
-    if (need_history && ws_store_trials_load(c->store, &c->study, WS_LOAD_ALL, &hist, e)) goto fail;
     for (size_t i = 0; i < hist.n; i++)
-        if (hist.v[i].number == number) {   /* the history excludes the trial being sampled */
+        if (hist.v[i].number == number) {   /* a claimed WAITING trial */
             ws_trial_release(&hist.v[i]);
             memmove(&hist.v[i], &hist.v[i + 1], (hist.n - i - 1) * sizeof hist.v[0]);
             hist.n--;
@@ -326,11 +341,11 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"study", required_argument, 0, 'S'}, {"n", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
-        {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"pid", required_argument, 0, 'P'}, {"tag", required_argument, 0, 'T'}, {"help", no_argument, 0, 'h'},
+        {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"pid", required_argument, 0, 'P'}, {"tag", required_argument, 0, 'T'}, {"unless-done", no_argument, 0, 'U'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL, *tag = NULL, *study = NULL;
     long k = 1, seed = 0, owner_pid = 0;
-    int force = 0, has_seed = 0, reap = 0, o;
+    int force = 0, has_seed = 0, reap = 0, unless_done = 0, o;
     ws_err e = {0};
     while ((o = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
         switch (o) {
@@ -346,6 +361,7 @@ int main(int argc, char **argv)
         case 'f': force = 1; break;
         case 'R': reap = 1; break;
         case 'T': tag = ws_cli_utf8_arg("tag", optarg); break;
+        case 'U': unless_done = 1; break;
         case 'P': if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
@@ -354,10 +370,12 @@ int main(int argc, char **argv)
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!db || !config) ws_cli_usage_error("--db and --config are required");
+    if (unless_done && (!tag || enq)) ws_cli_usage_error("--unless-done goes with --tag (and not --enqueue)");
 
     suggest_ctx c = {0};
     c.owner_pid = owner_pid;
     c.tag = tag;
+    c.unless_done = unless_done;
     int rc = 0;
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
         || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e))
@@ -402,6 +420,7 @@ int main(int argc, char **argv)
         for (long i = 0; i < k; i++) {
             json_t *line = NULL;
             if (suggest_one(&c, &line, &e)) goto fail;
+            if (!line) { rc = 1; break; }   /* --unless-done: the tag's trial is finished */
             if (ws_json_print_line(stdout, line)) { json_decref(line); ws_err_set(&e, WS_EINTERNAL, "stdout: write error"); goto fail; }
             json_decref(line);
         }

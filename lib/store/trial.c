@@ -1,5 +1,6 @@
 /* trial.c — trial records (see trial.h). */
 #include "store/trial.h"
+#include "store/store.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -63,4 +64,11 @@ int ws_trial_iv_at(const ws_trial *t, int step, double *value)
     }
     if (lo < t->n_ivs && t->ivs[lo].step == step) { *value = t->ivs[lo].value; return 0; }
     return -1;
+}
+
+int ws_trial_is_result_of(const ws_trial *t, const char *tag)
+{
+    const char *tg = json_string_value(json_object_get(t->system_attrs, WS_ATTR_TAG));
+    int requeued = json_is_true(json_object_get(t->system_attrs, WS_ATTR_REQUEUED));
+    return tg && !strcmp(tg, tag) && !requeued && (t->state == WS_COMPLETE || t->state == WS_PRUNED || t->state == WS_FAIL);
 }

@@ -51,5 +51,9 @@ const ws_param *ws_trial_param(const ws_trial *t, const char *name);
 int ws_trial_last_step(const ws_trial *t);
 /* The intermediate value at `step`; 0 when present, -1 when not. */
 int ws_trial_iv_at(const ws_trial *t, int step, double *value);
+/* 1 when t is the result of the pipeline target `tag`: it carries the tag (suggest --tag), is
+ * finished (COMPLETE, PRUNED or FAIL) and was not queued again (a killed sweep's trial, whose
+ * params another trial of the target retries). Needs t's system attributes. */
+int ws_trial_is_result_of(const ws_trial *t, const char *tag);
 
 #endif

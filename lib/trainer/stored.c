@@ -72,11 +72,7 @@ int trainer_stored_result(const char *db, const char *study, const char *tag, js
         ws_config_release(&cfg);
     }
     for (size_t k = found ? l.n : 0; k-- > 0 && !*line;) {   /* the newest trial with the tag */
-        const ws_trial *t = &l.v[k];
-        const char *tg = json_string_value(json_object_get(t->system_attrs, WS_ATTR_TAG));
-        int requeued = json_is_true(json_object_get(t->system_attrs, WS_ATTR_REQUEUED));
-        if (tg && !strcmp(tg, tag) && !requeued && (t->state == WS_COMPLETE || t->state == WS_PRUNED || t->state == WS_FAIL))
-            *line = line_of(&st, per, t);
+        if (ws_trial_is_result_of(&l.v[k], tag)) *line = line_of(&st, per, &l.v[k]);
     }
     if (found) ws_trial_list_free(&l);
     ws_store_close(s);

@@ -29,6 +29,19 @@ test_expect_code 2 "no --study, two studies in the database" train-trial --db s.
 test_expect_success "... says to choose one" 'grep -q "holds several studies .*choose one with --study" err'
 test_expect_code 2 "--study without --result-of" train-trial --db s.db --study ra --features tones.feat lb
 test_expect_success "... says it goes with --result-of" 'grep -q "\-\-study goes with --result-of" err'
+# suggest --unless-done asks the study the same before it makes a trial (the sweep's resume).
+ntrials() { sqlite3 s.db "SELECT count(*) FROM trials"; }
+n0=$(ntrials)
+test_expect_code 1 "suggest --unless-done: the tag's trial finished in study ra, so no trial" \
+  suggest --db s.db --config ra.json --tag runs/trial-000.json --unless-done
+test_expect_success "... nothing printed, none made" '[ ! -s out ] && [ "$(ntrials)" = "$n0" ]'
+test_expect_code 0 "... in study rb the tag has no finished trial: one is made" \
+  suggest --db s.db --config rb.json --tag runs/trial-000.json --unless-done
+test_expect_code 0 "... nor does a RUNNING trial with the tag count: another" \
+  suggest --db s.db --config rb.json --tag runs/trial-000.json --unless-done
+test_expect_success "... two trial lines of rb, both in the study" '[ "$(jq -r .study out)" = rb ] && [ "$(ntrials)" = $((n0 + 2)) ]'
+test_expect_code 2 "--unless-done without --tag" suggest --db s.db --config ra.json --unless-done
+test_expect_success "... says it goes with --tag" 'grep -q "\-\-unless-done goes with --tag" err'
 
 sweep() {  # RUNS CONFIG [make args...]
   local runs=$1 config=$2; shift 2
@@ -36,7 +49,8 @@ sweep() {  # RUNS CONFIG [make args...]
       CONFIG="$TMP/$config" TRIALS=2 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
 }
 tone_sweep_config c4.json tones-resume 4
-# A BIN whose train-trial notes every --result-of lookup (each a process between two trials).
+# A BIN whose train-trial notes every --result-of lookup: a sweep makes one only for a target
+# whose trial finished before its file was written (suggest --unless-done tells).
 mkdir shim
 for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
 rm shim/train-trial
@@ -48,7 +62,7 @@ EOF
 chmod +x shim/train-trial
 test_expect_success "a sweep; a trial file lost after its trial finished (as in a kill before the rename)" '
   sweep r c4.json BIN="$TMP/shim" >r1.out 2>r1.err && cp r/trial-000.json orig.json && rm r/trial-000.json'
-test_expect_success "... where no target had run before, no trial asked the study for its result" '
+test_expect_success "... where every trial's file was written, no trial looked its result up" '
   [ ! -e lookups ] && [ "$(cat r/trial-*.json | jq -r .state | sort -u)" = COMPLETE ]'
 test_expect_success "... is rebuilt from the study with the line training wrote, times aside" '
   sweep r c4.json BIN="$TMP/shim" >r2.out 2>r2.err && [ "$(jq -S -c "del(.seconds)" r/trial-000.json)" = "$(jq -S -c "del(.seconds)" orig.json)" ] &&
