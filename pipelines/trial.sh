@@ -100,9 +100,8 @@ fi
 [ "$rc" = 0 ] || exit "$rc"
 # Checkpoints go to RUNS, the sweep's own folder: beside the study file for a plain sweep, but a
 # stage of `make staged` shares its study file with the other stage, whose trial-N.ckpt and
-# best.ckpt it must not overwrite (and a PostgreSQL study has no folder).
-# Its messages are kept (in err: no file to remove after) to be read below, and passed on.
-rc=0
+# best.ckpt it must not overwrite (and a PostgreSQL study has no folder). Its messages are kept
+# (in err: no file to remove after) to be read below, and passed on. rc is 0 here.
 err=$("$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" "${grow[@]}" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
     <<<"$line" 2>&1 >"$tmp") || rc=$?
 [ -z "$err" ] || printf '%s\n' "$err" >&2

@@ -157,6 +157,15 @@ int ws_dist_contains(const ws_dist *d, double v)
     return d->step > 0 ? on_grid(v, d->low, d->step) : 1;
 }
 
+/* v as a message shows it: every digit that tells it apart (0.30000000000000004 is above high
+ * 0.3, which "0.3" would not say); an int distribution's as an integer. out holds 32 bytes. */
+static const char *number_text(const ws_dist *d, double v, char *out)
+{
+    if (d->kind == WS_DIST_INT) snprintf(out, 32, "%.0f", v);
+    else ws_json_format_double(v, out, 32);
+    return out;
+}
+
 int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err *e)
 {
     if (d->kind == WS_DIST_CATEGORICAL) {
@@ -171,18 +180,9 @@ int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err
     double v = json_number_value(x);
     if (d->kind == WS_DIST_INT && v != floor(v)) return ws_err_set(e, WS_EINPUT, "expected an integer, got %g", v);
     if (!ws_dist_contains(d, v)) {
-        /* every digit that tells v apart: 0.30000000000000004 is above high 0.3, "0.3" would not say so */
         char vt[32], lt[32], ht[32];
-        if (d->kind == WS_DIST_INT) {
-            snprintf(vt, sizeof vt, "%.0f", v);
-            snprintf(lt, sizeof lt, "%.0f", d->low);
-            snprintf(ht, sizeof ht, "%.0f", d->high);
-        } else {
-            ws_json_format_double(v, vt, sizeof vt);
-            ws_json_format_double(d->low, lt, sizeof lt);
-            ws_json_format_double(d->high, ht, sizeof ht);
-        }
-        return ws_err_set(e, WS_EINPUT, "%s is outside [%s, %s]%s", vt, lt, ht, d->step > 0 ? " or off the step grid" : "");
+        return ws_err_set(e, WS_EINPUT, "%s is outside [%s, %s]%s", number_text(d, v, vt), number_text(d, d->low, lt),
+                          number_text(d, d->high, ht), d->step > 0 ? " or off the step grid" : "");
     }
     *internal = v;
     return 0;
