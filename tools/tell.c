@@ -22,7 +22,8 @@ static void usage(void)
            "  --state STATE        complete, pruned or fail\n"
            "  --value V            objective value (required for complete; a NaN value makes the\n"
            "                       trial FAIL, as in Optuna; pruned without it takes the last\n"
-           "                       intermediate value; refused with fail, as in Optuna)\n"
+           "                       intermediate value, and with a NaN value keeps none; refused\n"
+           "                       with fail, as in Optuna)\n"
            "  --reason TEXT        why the trial ended (kept as the trial attribute wakesweep:reason)\n"
            "  --constraint V       a constraint value, feasible iff <= 0 (repeatable; kept where\n"
            "                       Optuna keeps them, the system attribute \"constraints\"; inf is\n"
@@ -83,6 +84,12 @@ int main(int argc, char **argv)
         ws_cli_warn("trial %ld: value is NaN, the trial is marked FAIL (as Optuna does)", number);
         state = WS_FAIL;
         if (!reason) reason = "value is NaN";
+    }
+    if (state == WS_PRUNED && has_value && isnan(value)) {
+        /* Optuna's trial_values has no NaN type; a pruned trial whose last intermediate value is
+         * NaN keeps no value there, and so does one told NaN here. */
+        ws_cli_warn("trial %ld: value is NaN, the pruned trial keeps no value (as Optuna does)", number);
+        has_value = 0;
     }
     if (state == WS_PRUNED && !has_value && t.n_ivs && !isnan(t.ivs[t.n_ivs - 1].value)) {
         value = t.ivs[t.n_ivs - 1].value;

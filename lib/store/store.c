@@ -1,5 +1,6 @@
 /* store.c — the backend-neutral face of the study store: ws_store_open picks the backend from
  * the URL (Optuna's forms) and every other call goes through the backend's table. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
@@ -128,6 +129,10 @@ int ws_store_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *par
 
 int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e)
 {
+    /* Optuna's trial_values has FINITE, INF_POS and INF_NEG only: a NaN row would stop Optuna
+     * reading the study. Callers turn NaN into FAIL or no value first. */
+    if (value && isnan(*value))
+        return ws_err_set(e, WS_EINTERNAL, "store: trial %lld: a NaN trial value cannot be stored", (long long)trial_id);
     return s->ops->trial_finish(s, trial_id, state, value, e);
 }
 

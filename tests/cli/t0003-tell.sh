@@ -2,7 +2,7 @@
 # tell: finishes trials as Optuna's tell does, and never changes a finished trial.
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
-suggest --db s.db --config c.json --n 5 >lines
+suggest --db s.db --config c.json --n 6 >lines
 test_expect_code 0 "complete with a value" tell --db s.db --study kws --trial 0 --state complete --value 0.93
 test_expect_success "result line says COMPLETE 0.93" '[ "$(jq -c "[.trial,.state,.value]" out)" = "[0,\"COMPLETE\",0.93]" ]'
 test_expect_success "stored as Optuna stores values" '[ "$(sqlite3 s.db "SELECT value, value_type FROM trial_values v JOIN trials t USING(trial_id) WHERE t.number=0")" = "0.93|FINITE" ]'
@@ -13,6 +13,14 @@ prune-check --db s.db --study kws --trial 1 --step 0 --value 0.4 >/dev/null
 prune-check --db s.db --study kws --trial 1 --step 1 --value 0.55 >/dev/null
 test_expect_code 0 "pruned without a value" tell --db s.db --study kws --trial 1 --state pruned --reason "median pruner"
 test_expect_success "takes the last intermediate value" '[ "$(jq -c "[.state,.value,.reason]" out)" = "[\"PRUNED\",0.55,\"median pruner\"]" ]'
+test_expect_code 0 "pruned with a NaN value" tell --db s.db --study kws --trial 5 --state pruned --value nan
+test_expect_success "... keeps no value (Optuna has no NaN trial value), saying so" '
+  [ "$(jq -c "[.state,.value]" out)" = "[\"PRUNED\",null]" ] && grep -q "keeps no value" err &&
+  [ "$(sqlite3 s.db "SELECT count(*) FROM trial_values v JOIN trials t USING(trial_id) WHERE t.number=5")" = 0 ]'
+test_expect_success "... and Optuna still reads the study" '"$PY" -W ignore -c "
+import optuna
+t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///s.db\").trials[5]
+assert t.state.name == \"PRUNED\" and t.value is None, t"'
 test_expect_code 0 "fail with a reason" tell --db s.db --study kws --trial 2 --state fail --reason "loss is NaN"
 test_expect_success "reason kept as a system attribute" '[ "$(sqlite3 s.db "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=2 AND key=\"wakesweep:reason\"")" = "\"loss is NaN\"" ]'
 test_expect_code 0 "complete with a NaN value" tell --db s.db --study kws --trial 3 --state complete --value nan
@@ -20,7 +28,7 @@ test_expect_success "... becomes FAIL, as in Optuna" '[ "$(jq -r .state out)" = 
 test_expect_code 0 "complete with constraints" tell --db s.db --study kws --trial 4 --state complete --value inf --constraint 0.01 --constraint -0.5
 test_expect_success "infinite value stored as INF_POS" '[ "$(sqlite3 s.db "SELECT value_type FROM trial_values v JOIN trials t USING(trial_id) WHERE t.number=4")" = INF_POS ]'
 test_expect_success "constraints stored where Optuna keeps them" '[ "$(sqlite3 s.db "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id) WHERE t.number=4 AND key=\"constraints\"")" = "[0.01, -0.5]" ]'
-test_expect_success "datetime_complete set on every finished trial" '[ "$(sqlite3 s.db "SELECT count(*) FROM trials WHERE datetime_complete IS NOT NULL")" = 5 ]'
+test_expect_success "datetime_complete set on every finished trial" '[ "$(sqlite3 s.db "SELECT count(*) FROM trials WHERE datetime_complete IS NOT NULL")" = 6 ]'
 # Constraints as Optuna judges them: inf is infeasible (kept as the largest double, since strict
 # JSON has no infinity), NaN is refused; the best trial is the best feasible one, and with none
 # feasible there is no best.
