@@ -85,6 +85,8 @@ $(BIN)/%: $(BUILD)/tools/%.o $(LIB_A)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+# It interposes on the pruner to finish a trial while the pruner decides.
+$(BUILD)/tests/test_study_prune: LDFLAGS += -Wl,--wrap=ws_pruner_should_prune
 
 # Module makefiles (pipelines, test fixtures, the CUDA backend) add their own rules.
 -include $(sort $(wildcard pipelines/*.mk) $(wildcard tests/*.mk) $(wildcard lib/*/module.mk))

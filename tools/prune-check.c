@@ -1,8 +1,9 @@
 /* prune-check — records a trial's intermediate value and asks the study's pruner whether to
  * stop the trial: exit 0 "yes, prune it", exit 1 "no, keep training", 2 on bad input. The
- * report, the decision and any state the pruner keeps (ASHA's rungs) happen in one write
- * transaction (lib/study/prune.c, shared with train-trial), so concurrent trials decide on a consistent view. The trial stays RUNNING: the
- * trainer stops and tells PRUNED, as with Optuna's should_prune(). */
+ * report is one short write transaction, the decision a read without a lock, and any state the
+ * pruner keeps (ASHA's rungs) another short write, made only while the trial still runs
+ * (lib/study/prune.c, shared with train-trial). The trial stays RUNNING: the trainer stops and
+ * tells PRUNED, as with Optuna's should_prune(). */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>

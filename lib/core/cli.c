@@ -55,7 +55,7 @@ int ws_cli_finish(int rc)
 {
     if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
         fprintf(stderr, "%s: stdout: write error: %s\n", prog, strerror(errno));
-        return rc ? rc : 3;
+        return rc > 1 ? rc : 3;   /* 1 is a valid "no" (prune-check): a lost answer is not one */
     }
     return rc;
 }

@@ -43,13 +43,20 @@ int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step
     }
     ws_history h = {.study_name = st->name, .direction = st->direction, .trials = &all, .number = number};
     if (ws_pruner_should_prune(pruner, &h, &mine, d, e)) goto fail;
-    /* 3. What the pruner keeps on the trial (ASHA's rungs), in one more short transaction. */
+    /* 3. What the pruner keeps on the trial (ASHA's rungs), in one more short transaction, and
+     * only while the trial still runs: one that was told or failed as stale since step 1 is
+     * never changed again (Optuna refuses attributes on a finished trial), and a rung written
+     * on it would make it a competitor that never reached that rung running. */
     if (json_object_size(d->set_system_attrs)) {
         const char *key;
         json_t *v;
         if (ws_store_begin(s, e)) goto fail;
-        json_object_foreach(d->set_system_attrs, key, v)
-            if (ws_store_trial_attr_set(s, trial_id, 1, key, v, e)) { ws_store_rollback(s); goto fail; }
+        if (ws_store_trial_load(s, st, number, 0, &cur, e)) { ws_store_rollback(s); goto fail; }
+        ws_state now = cur.state;
+        ws_trial_release(&cur);
+        if (now == WS_RUNNING)
+            json_object_foreach(d->set_system_attrs, key, v)
+                if (ws_store_trial_attr_set(s, trial_id, 1, key, v, e)) { ws_store_rollback(s); goto fail; }
         if (ws_store_commit(s, e)) goto fail;
     }
     ws_trial_release(&mine);

@@ -20,3 +20,5 @@ test_expect_code 0 "a nan intermediate value is accepted" prune-check --db s.db 
 test_expect_success "stored with type NAN" '[ "$(sqlite3 s.db "SELECT intermediate_value_type FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=2 AND step=2")" = NAN ]'
 tell --db s.db --study kws --trial 2 --state pruned >/dev/null
 test_expect_code 2 "a finished trial cannot report" prune-check --db s.db --study kws --trial 2 --step 3 --value 0.5
+# An answer that could not be written is no answer: exit 3, not 1 ("keep training").
+test_expect_code 3 "stdout that cannot be written" sh -c 'prune-check --db s.db --study kws --trial 3 --step 9 --value 0.95 >/dev/full'
