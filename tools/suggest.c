@@ -193,9 +193,14 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
     char *line = NULL;
     size_t cap = 0;
     int lineno = 0, rc = 0;
-    while (!rc && getline(&line, &cap, f) > 0) {
+    ssize_t len;
+    while (!rc && (len = getline(&line, &cap, f)) > 0) {
         char where[600];
         snprintf(where, sizeof where, "%s:%d", path, ++lineno);
+        if (memchr(line, '\0', (size_t)len)) {   /* the text after it would go unread */
+            rc = ws_err_set(e, WS_EINPUT, "%s: a NUL byte: expected a JSON object of parameters", where);
+            break;
+        }
         if (strspn(line, " \t\r\n") == strlen(line)) continue;
         json_t *j = ws_json_load_string(line, where, e);
         ws_param *p = NULL;
@@ -383,9 +388,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < json_array_size(c.cfg.space.warnings); i++)   /* as Optuna's warnings */
         ws_cli_warn("%s", json_string_value(json_array_get(c.cfg.space.warnings, i)));
     if (study) {   /* the kept config names the study it belongs to */
-        json_t *name = *study && strlen(study) <= 512 ? json_string(study) : NULL;
-        if (!name) {
-            ws_err_set(&e, WS_EINPUT, "--study: expected a name of 1 to 512 characters of UTF-8");
+        json_t *name = *study ? json_string(study) : NULL;   /* NULL too when not UTF-8 */
+        if (!name || ws_utf8_length(study) > WS_STUDY_NAME_MAX) {
+            json_decref(name);
+            ws_err_set(&e, WS_EINPUT, "--study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
             goto fail;
         }
         json_object_set_new(c.cfg.root, "study", name);

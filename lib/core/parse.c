@@ -42,3 +42,10 @@ int ws_parse_double(const char *s, const char *name, double *out, ws_err *e)
     *out = v;
     return 0;
 }
+
+size_t ws_utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;   /* every byte but continuations */
+    return n;
+}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "core/parse.h"
 
 /* Top-level keys a study config may hold. Add a key here when a module starts reading it. */
 static const char *const config_keys[] = {
@@ -165,7 +166,8 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     if (ws_json_check_keys(root, config_keys, where, e)) return -1;
     if (ws_json_get_string(root, "study", where, &c->study, e)) return -1;
     if (!c->study || !*c->study) return ws_err_set(e, WS_EINPUT, "%s: study: missing (the study name)", where);
-    if (strlen(c->study) > 512) return ws_err_set(e, WS_EINPUT, "%s: study: longer than 512 characters", where);
+    if (ws_utf8_length(c->study) > WS_STUDY_NAME_MAX)
+        return ws_err_set(e, WS_EINPUT, "%s: study: longer than %d characters", where, WS_STUDY_NAME_MAX);
     const char *dir = NULL;
     if (ws_json_get_string(root, "direction", where, &dir, e)) return -1;
     if (dir && !strcmp(dir, "maximize")) c->direction = WS_MAXIMIZE;

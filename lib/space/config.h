@@ -9,6 +9,8 @@
 #include "space/space.h"
 
 enum { WS_MINIMIZE = -1, WS_MAXIMIZE = 1 };
+/* The longest study name, in characters: Optuna's studies.study_name is a String(512). */
+#define WS_STUDY_NAME_MAX 512
 /* The most epochs a trial trains: budget.epochs (suggest), a trial line's budget and
  * fixed.epochs (train-trial) all stop here, so a study never hands out trials it cannot train. */
 #define WS_MAX_EPOCHS 100000

@@ -61,3 +61,14 @@ test_expect_code 0 "... the fixed file is then queued" suggest --db q.db --confi
 test_expect_success "... each line exactly once" '
   [ "$(jq -c "[.trial, .params.learning_rate]" out | tr "\n" " ")" = "[0,0.001] [1,0.005] " ] &&
   [ "$(sqlite3 q.db "SELECT count(*) FROM trials WHERE state = \"WAITING\"")" = 2 ]'
+# A NUL byte hides the rest of its line from C's string calls: refused, naming the line, and
+# nothing queued (the bad value after it would otherwise go unread).
+printf '{"learning_rate": 0.002}\n{"learning_rate": 0.003}\000{"learning_rate": "bad"}\n' >nul.jsonl
+test_expect_code 2 "a NUL byte in the enqueue file" suggest --db q.db --config c.json --enqueue nul.jsonl
+test_expect_success "... is refused, naming the line, and nothing is queued" '
+  grep -q "nul.jsonl:2: a NUL byte" err && [ "$(sqlite3 q.db "SELECT count(*) FROM trials WHERE state = \"WAITING\"")" = 2 ]'
+# Optuna's study name is 512 characters (String(512)), not bytes: 300 two-byte characters are a name.
+long=$(printf 'é%.0s' $(seq 300))
+test_expect_code 0 "--study of 300 two-byte characters" suggest --db l.db --config c.json --study "$long" --n 0
+test_expect_code 2 "--study of 513 characters" suggest --db l.db --config c.json --study "$(printf 'é%.0s' $(seq 513))" --n 0
+test_expect_success "... says the limit in characters" 'grep -q "1 to 512 characters" err'
