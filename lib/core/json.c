@@ -61,6 +61,17 @@ json_t *ws_json_real_capped(double v)
     return isnan(v) ? NULL : json_real(isinf(v) ? copysign(DBL_MAX, v) : v);
 }
 
+json_t *ws_json_number_capped(double v)
+{
+    return isnan(v) ? json_null() : ws_json_real_capped(v);
+}
+
+int ws_json_scalar_equal(const json_t *a, const json_t *b)
+{
+    if (json_is_number(a) && json_is_number(b)) return json_number_value(a) == json_number_value(b);
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
 json_t *ws_json_load_python(const char *text)
 {
     json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);

@@ -32,6 +32,12 @@ json_t *ws_json_number(double v);
  * ±inf as ±DBL_MAX, which jansson can hold and which compares and judges (> 0: infeasible) the
  * same; NULL for NaN. */
 json_t *ws_json_real_capped(double v);
+/* The same for a shown value that may be infinite (report's trial and intermediate values), so
+ * +-inf stays told apart from "no value": +-DBL_MAX; null for NaN. */
+json_t *ws_json_number_capped(double v);
+/* Python's == on JSON scalars: 1 == 1.0 (jq and other tools print 6.0 as 6), true == 1 aside
+ * (booleans are kept apart). */
+int ws_json_scalar_equal(const json_t *a, const json_t *b);
 
 /* Typed, optional field access: when the key is absent, *out keeps its default and 0 is
  * returned; a present value of the wrong type is an error naming "where.key". */

@@ -109,12 +109,6 @@ size_t ws_dist_n_choices(const ws_dist *d)
     return d->kind == WS_DIST_CATEGORICAL ? json_array_size(d->choices) : 0;
 }
 
-/* Python's == on JSON scalars: 1 == 1.0, true == 1 aside (we keep booleans apart). */
-static int scalar_equal(const json_t *a, const json_t *b)
-{
-    if (json_is_number(a) && json_is_number(b)) return json_number_value(a) == json_number_value(b);
-    return json_equal((json_t *)a, (json_t *)b);
-}
 
 int ws_dist_equal(const ws_dist *a, const ws_dist *b)
 {
@@ -123,7 +117,7 @@ int ws_dist_equal(const ws_dist *a, const ws_dist *b)
         size_t n = json_array_size(a->choices);
         if (n != json_array_size(b->choices)) return 0;
         for (size_t i = 0; i < n; i++)
-            if (!scalar_equal(json_array_get(a->choices, i), json_array_get(b->choices, i))) return 0;
+            if (!ws_json_scalar_equal(json_array_get(a->choices, i), json_array_get(b->choices, i))) return 0;
         return 1;
     }
     return a->low == b->low && a->high == b->high && a->step == b->step && a->log == b->log;
@@ -170,7 +164,7 @@ int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err
 {
     if (d->kind == WS_DIST_CATEGORICAL) {
         for (size_t i = 0; i < json_array_size(d->choices); i++)
-            if (scalar_equal(json_array_get(d->choices, i), x)) { *internal = (double)i; return 0; }
+            if (ws_json_scalar_equal(json_array_get(d->choices, i), x)) { *internal = (double)i; return 0; }
         char *t = ws_json_dump(x, 0);
         ws_err_set(e, WS_EINPUT, "%s is not one of the choices", t ? t : "value");
         free(t);

@@ -194,13 +194,14 @@ static int split_indices(run_ctx *c, ws_err *e)
 }
 
 /* The line's params must be those the study holds for the trial: the result is recorded against
- * the stored ones, from which the sampler learns (Optuna ties a value to trial.params). */
+ * the stored ones, from which the sampler learns (Optuna ties a value to trial.params). Numbers
+ * compare by value: a line passed through jq has 6 where suggest printed 6.0. */
 static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
 {
     if (!c->stored_params) return ws_err_set(e, WS_ENOMEM, "out of memory");
     const char *key = NULL, *k;   /* params may be NULL: jansson reads it as no keys */
     json_t *v;
-    json_object_foreach(c->stored_params, k, v) if (!key && !json_equal(v, json_object_get(params, k))) key = k;
+    json_object_foreach(c->stored_params, k, v) if (!key && !ws_json_scalar_equal(v, json_object_get(params, k))) key = k;
     json_object_foreach((json_t *)params, k, v) if (!key && !json_object_get(c->stored_params, k)) key = k;
     if (!key) return 0;
     return ws_err_set(e, WS_EINPUT, "trial line: params.%s: not the study's value for trial %d (give the line suggest "

@@ -90,6 +90,14 @@ test_expect_code 2 "params other than the study's for the trial" train-trial --d
 test_expect_success "... names the parameter" 'grep -q "params.learning_rate: not the study.s value for trial $(jq .trial f3)" err'
 jq -c '.params = {}' f3 >f3none
 test_expect_code 2 "... or none of them" train-trial --db runs/f.db --features tones.feat --quiet f3none
+# ... compared by value: jq prints suggest's 0.0 as 0, and the line is still the study's.
+jq -c '.space.dropout = {"type": "float", "low": 0.0, "high": 0.2, "step": 0.1} | .budget.epochs = 1' c.json >cdrop.json
+printf '{"learning_rate": 0.01, "dropout": 0.0}\n' >drop0.jsonl
+suggest --db runs/d.db --config cdrop.json --enqueue drop0.jsonl >/dev/null
+suggest --db runs/d.db --config cdrop.json >d0
+test_expect_success "suggest prints the whole-number float as 0.0, jq as 0" 'grep -q "\"dropout\":0.0" d0 && jq -c . d0 | grep -q "\"dropout\":0[,}]"'
+test_expect_code 0 "a trial line passed through jq" sh -c 'jq -c . d0 | train-trial --db runs/d.db --features tones.feat --threads 1 --quiet -'
+test_expect_success "... trains and completes" 'jq -e ".state == \"COMPLETE\"" out'
 suggest --db runs/b.db --config c.json >b1
 jq -c '.params.batch_size = "big"' b1 >b1bad
 test_expect_code 2 "a parameter of the wrong type" train-trial --db runs/b.db --features tones.feat --quiet b1bad
