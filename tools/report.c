@@ -130,7 +130,7 @@ int main(int argc, char **argv)
             goto out;
         }
         json_t *line = json_pack("{s:s,s:i,s:s,s:o,s:o}", "study", views[0].st.name, "trial", sum->best->number,
-                                 "state", "COMPLETE", "value", ws_json_number(sum->best->value),
+                                 "state", "COMPLETE", "value", ws_json_number_capped(sum->best->value),
                                  "params", ws_params_json(sum->best->params, sum->best->n_params));
         ws_json_print_line(stdout, line);
         json_decref(line);

@@ -114,12 +114,12 @@ json_t *ws_summary_trial_json(const ws_trial *t)
 {
     json_t *ivs = json_array();
     for (size_t i = 0; i < t->n_ivs; i++)
-        json_array_append_new(ivs, json_pack("[i,o]", t->ivs[i].step, ws_json_number(t->ivs[i].value)));
+        json_array_append_new(ivs, json_pack("[i,o]", t->ivs[i].step, ws_json_number_capped(t->ivs[i].value)));
     double dur = t->t_complete - t->t_start;
     json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
     json_t *cons = json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS);
     return json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:O,s:O}", "trial", t->number, "state", ws_state_name(t->state),
-                     "value", t->has_value ? ws_json_number(t->value) : json_null(),
+                     "value", t->has_value ? ws_json_number_capped(t->value) : json_null(),
                      "params", ws_params_json(t->params, t->n_params),
                      "duration_s", isfinite(dur) ? json_real(dur) : json_null(),
                      "datetime_start", datetime_json(t->t_start), "datetime_complete", datetime_json(t->t_complete),

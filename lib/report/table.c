@@ -43,7 +43,15 @@ int ws_report_csv(FILE *f, const ws_summary *s)
     fputs("trial,state,value,duration_s", f);
     size_t i;
     json_t *n;
-    json_array_foreach(names, i, n) { fputc(',', f); put_csv_field(f, json_string_value(n)); }
+    /* Parameters as Optuna's trials_dataframe names them, so one named like a column of ours
+     * (value, state, slot) stays apart from it. */
+    json_array_foreach(names, i, n) {
+        char *col = NULL;
+        fputc(',', f);
+        if (asprintf(&col, "params_%s", json_string_value(n)) < 0) { json_decref(names); return -1; }
+        put_csv_field(f, col);
+        free(col);
+    }
     fputs(s->an ? ",reason,slot,util_mean,setup_s,train_s,eval_s\n" : ",reason\n", f);
     for (size_t r = 0; r < s->trials->n; r++) {
         json_t *t = ws_summary_trial_json(&s->trials->v[s->order[r]]);

@@ -18,7 +18,7 @@ test_expect_code 0 "jsonl" report --db s.db --format jsonl
 test_expect_success "jsonl lines equal the json trials" 'jq -c ".trials[]" r.json >a; jq -c . out >b; cmp a b'
 test_expect_code 0 "csv" report --db s.db --format csv
 test_expect_success "csv has a header, one row per trial, quoted commas" '
-  [ "$(head -1 out)" = "trial,state,value,duration_s,learning_rate,batch_size,channels,dropout,optimizer,momentum,reason" -o "$(head -1 out | cut -d, -f1-4)" = "trial,state,value,duration_s" ] &&
+  [ "$(head -1 out)" = "trial,state,value,duration_s,params_learning_rate,params_batch_size,params_channels,params_dropout,params_optimizer,params_momentum,reason" -o "$(head -1 out | cut -d, -f1-4)" = "trial,state,value,duration_s" ] &&
   [ "$(wc -l <out)" = 6 ] && grep -q "\"diverged, loss=nan\"" out && [ "$(sed -n 2p out | cut -d, -f1-3)" = "2,COMPLETE,0.8" ]'
 test_expect_code 0 "text" report --db s.db
 test_expect_success "text names the best trial" 'grep -q "best: trial 2, value 0.8" out'
@@ -43,3 +43,25 @@ test_expect_success "... reads all its trials and leaves no -wal or -shm" '
   cp out ro.jsonl && report --db s.db --study kws --format jsonl >rw.jsonl && cmp ro.jsonl rw.jsonl &&
   [ "$(ls "$ro")" = "$(printf "report\ns.db")" ]'
 chmod 755 "$ro"; rm -rf "$ro"
+# Infinite values (Optuna stores them: INF_POS, INF_NEG) are numbers in every form, told apart
+# from "no value": JSON has no infinity, so +-1.7976931348623157e+308 as for constraints; a
+# parameter named like one of the CSV's own columns keeps its own column (Optuna's params_ prefix).
+"$PY" -W ignore - <<'PYEOF'
+import optuna
+from optuna.distributions import FloatDistribution
+from optuna.trial import create_trial
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="inf", storage="sqlite:///inf.db", direction="maximize")
+for i, v in enumerate([1.0, float("inf"), -float("inf")]):
+    s.add_trial(create_trial(params={"value": i / 10}, distributions={"value": FloatDistribution(0, 1)},
+                             value=v, intermediate_values={0: v}))
+PYEOF
+test_expect_code 0 "an infinite best value" report --db inf.db --best
+test_expect_success "... is the largest double, not null" '[ "$(jq -c "[.trial, .value > 1e308]" out)" = "[1,true]" ]'
+test_expect_code 0 "jsonl with infinite values" report --db inf.db --format jsonl
+test_expect_success "... values and intermediate values as +-largest double" '
+  [ "$(jq -s -c "map([.trial, (.value | . > 1e308 or . < -1e308), (.intermediate_values[0][1] == .value)])" out)" = "[[1,true,true],[0,false,true],[2,true,true]]" ]'
+test_expect_code 0 "csv with a parameter named value" report --db inf.db --format csv
+test_expect_success "... keeps it apart from the objective's column" '
+  head -1 out | grep -q "^trial,state,value,duration_s,params_value,reason" &&
+  [ "$(sed -n 2p out | cut -d, -f1,3,5)" = "1,1.7976931348623157e+308,0.1" ]'
