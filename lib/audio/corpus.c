@@ -215,8 +215,13 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
-    while (getline(&line, &cap, f) > 0) {
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
+        if (memchr(line, '\0', (size_t)len)) {   /* the text after it would go unread */
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: a NUL byte: expected CLASS/FILE", path, lineno);
+            break;
+        }
         char *s = line, *end;
         while (*s == ' ' || *s == '\t') s++;
         end = s + strlen(s);
@@ -334,6 +339,39 @@ static int class_index(char ***classes, int *n, const char *label)
     return (*n)++;
 }
 
+typedef struct { char *canon; const audio_item *item; } named_item;
+
+static int cmp_named(const void *a, const void *b)
+{
+    return strcmp(((const named_item *)a)->canon, ((const named_item *)b)->canon);
+}
+
+/* A clip listed twice would count twice, or sit in two splits (a test clip trained on) or two
+ * classes: refused, as the Speech Commands lists refuse a clip in both of theirs. Files are
+ * compared by their real path, so "a.wav" and "./a.wav" are one; one that is not there (the
+ * scan skips it) by its name as listed. */
+static int manifest_check_twice(const audio_corpus *c, ws_err *e)
+{
+    if (c->n_clips < 2) return 0;
+    named_item *v = calloc(c->n_clips, sizeof *v);
+    if (!v) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < c->n_clips && !rc; i++) {
+        v[i].item = &c->clips[i];
+        v[i].canon = realpath(c->clips[i].file, NULL);
+        if (!v[i].canon) v[i].canon = strdup(c->clips[i].file);
+        if (!v[i].canon) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
+    if (!rc) qsort(v, c->n_clips, sizeof *v, cmp_named);
+    for (size_t i = 1; i < c->n_clips && !rc; i++)
+        if (!strcmp(v[i - 1].canon, v[i].canon))
+            rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is listed twice (as '%s' and '%s'): a clip is one example, in one "
+                            "class and one split", c->root, v[i].canon, v[i - 1].item->path, v[i].item->path);
+    for (size_t i = 0; i < c->n_clips; i++) free(v[i].canon);
+    free(v);
+    return rc;
+}
+
 static int scan_manifest(audio_corpus *c, ws_err *e)
 {
     FILE *f = fopen(c->root, "r");
@@ -345,8 +383,13 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     size_t cap = 0, clip_cap = 0, noise_cap = 0;
     long lineno = 0;
     int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) > 0) {
+    ssize_t len;
+    while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
         lineno++;
+        if (memchr(line, '\0', (size_t)len)) {   /* the text after it would go unread */
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: a NUL byte: expected a JSON object", c->root, lineno);
+            break;
+        }
         const char *s = line;
         while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
         if (!*s) continue;
@@ -357,8 +400,8 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
         if (!json_is_object(j)) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: expected an object", c->root, lineno);
         else if (ws_json_get_string(j, "path", where, &path, e) < 0 || ws_json_get_string(j, "label", where, &label, e) < 0 ||
                  ws_json_get_string(j, "split", where, &split_s, e) < 0) rc = -1;
-        else if (!path || !*path) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"path\" is missing", c->root, lineno);
-        else if (!label || !*label) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"label\" is missing", c->root, lineno);
+        else if (!path || !*path) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"path\" is %s", c->root, lineno, path ? "empty" : "missing");
+        else if (!label || !*label) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"label\" is %s", c->root, lineno, label ? "empty" : "missing");
         if (rc == 0) {
             int split = split_s ? audio_split_parse(split_s) : audio_which_set(path, WHICH_SET_VALIDATION_PCT, WHICH_SET_TEST_PCT);
             char *file = path[0] == '/' ? strdup(path) : join(dir, path);
@@ -379,7 +422,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     free(line);
     free(dir);
     fclose(f);
-    if (rc < 0) return -1;
+    if (rc < 0 || manifest_check_twice(c, e)) return -1;
     /* sorted class ids */
     int *remap = malloc(sizeof(int) * (size_t)(c->n_classes + 1));
     char **sorted = malloc(sizeof(char *) * (size_t)(c->n_classes + 1));

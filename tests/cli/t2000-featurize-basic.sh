@@ -95,6 +95,20 @@ test_expect_code 2 manifest-no-label featurize -q -o j2.feat bad2.jsonl
 printf '{"path": "a.wav", "label": "x"}\nnot json\n' > bad3.jsonl
 test_expect_code 2 manifest-not-json featurize -q -o j2.feat bad3.jsonl
 test_expect_success manifest-not-json-says-where 'grep -q "bad3.jsonl" err && grep -q "2" err'
+# A NUL byte hides the rest of its line from C's string calls (a clip, a class, a split would
+# vanish): the line is refused. A clip listed twice, by any path to the same file, too.
+printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes"}\n\000{"path": "corpus/no/bb00_nohash_0.wav", "label": "no"}\n' > nul.jsonl
+test_expect_code 2 manifest-nul-byte featurize -q -o j2.feat nul.jsonl
+test_expect_success manifest-nul-byte-says-line 'grep -q "nul.jsonl:2: a NUL byte" err && [ ! -e j2.feat ]'
+printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes", "split": "train"}\n{"path": "./corpus/yes/aa00_nohash_0.wav", "label": "no", "split": "test"}\n' > twice.jsonl
+test_expect_code 2 manifest-clip-twice featurize -q -o j2.feat twice.jsonl
+test_expect_success manifest-clip-twice-says-which 'grep -q "aa00_nohash_0.wav. is listed twice" err && [ ! -e j2.feat ]'
+printf '{"path": "", "label": "yes"}\n' > empty-path.jsonl
+test_expect_code 2 manifest-empty-path featurize -q -o j2.feat empty-path.jsonl
+test_expect_success manifest-empty-path-says-empty 'grep -q "empty-path.jsonl:1: \"path\" is empty" err'
+cp -r corpus corpusn && printf 'yes/aa01_nohash_0.wav\n\000no/bb01_nohash_0.wav\n' > corpusn/validation_list.txt
+test_expect_code 2 list-nul-byte featurize -q -o u.feat corpusn
+test_expect_success list-nul-byte-says-line 'grep -q "validation_list.txt:2: a NUL byte" err && [ ! -e u.feat ]'
 
 # --- clear errors, no cache left behind
 cp -r corpus corpus2 && echo "maybe/zz_nohash_0.wav" >> corpus2/testing_list.txt
