@@ -419,10 +419,11 @@ int audio_cache_verify_wait(audio_cache *c, ws_err *e)
 int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
 {
     memset(c, 0, sizeof *c);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { close(fd); return bad(e, path, "not a regular file"); }
+    const char *why = NULL;
+    int fd = ws_open_regular(path, &st, &why);   /* a FIFO must not hang the open */
+    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (fd == -2) return bad(e, path, "not a regular file");
     if (st.st_size < HEADER_BYTES) { close(fd); return bad(e, path, "shorter than a header"); }
     void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     int saved = errno;

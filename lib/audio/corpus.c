@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "audio/names.h"
 #include "audio/split.h"
+#include "core/fdio.h"
 #include "core/json.h"
 
 #define WHICH_SET_VALIDATION_PCT 10.0
@@ -185,21 +186,17 @@ static int cmp_item_path(const void *a, const void *b)
  * a regular file (a folder there would read as an empty list), 0 with *f set. */
 static int open_list(const char *path, FILE **f, ws_err *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);   /* a FIFO there must not hang the scan */
-    if (fd < 0) {
+    struct stat st;
+    const char *why = NULL;
+    int fd = ws_open_regular(path, &st, &why);   /* a FIFO there must not hang the scan */
+    if (fd == -1) {
         int err = errno;
         struct stat lst;
         if (err == ENOENT && lstat(path, &lst) != 0) return 1;
         return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path,
                           err == ENOENT ? "a symbolic link to nothing (dangling)" : strerror(err));
     }
-    struct stat st;
-    const char *bad = fstat(fd, &st) != 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory"
-                      : !S_ISREG(st.st_mode) ? "is not a regular file" : NULL;
-    if (bad) {
-        close(fd);
-        return ws_err_set(e, WS_EINPUT, "%s: %s, expected a text file of CLASS/FILE lines", path, bad);
-    }
+    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a text file of CLASS/FILE lines", path, why);
     if (!(*f = fdopen(fd, "r"))) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); }
     return 0;
 }

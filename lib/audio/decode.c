@@ -120,14 +120,12 @@ static sf_count_t mem_write(const void *src, sf_count_t n, void *u) { (void)src;
  * from memory (m), a larger one is streamed from disk. */
 static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_INFO *info, long long *bytes, ws_err *e)
 {
-    /* O_NONBLOCK: opening a FIFO for reading blocks until a writer comes, which would hang the run
-     * before the S_ISREG check below; regular files ignore the flag */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno)), NULL;
     struct stat st;
-    const char *bad = fstat(fd, &st) != 0 ? strerror(errno) : !S_ISREG(st.st_mode) ? "not a regular file"
-                      : st.st_size == 0 ? "empty file" : NULL;
-    if (bad) { close(fd); return ws_err_set(e, WS_EINPUT, "%s: %s", path, bad), NULL; }
+    const char *why = NULL;
+    int fd = ws_open_regular(path, &st, &why);   /* a FIFO or a device must not hang the run */
+    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno)), NULL;
+    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: not a regular file", path), NULL;   /* as the scan's skips say */
+    if (st.st_size == 0) { close(fd); return ws_err_set(e, WS_EINPUT, "%s: empty file", path), NULL; }
     *bytes = (long long)st.st_size;
     if (st.st_size > WHOLE_MAX) {
         SNDFILE *f = sf_open_fd(fd, SFM_READ, info, SF_TRUE);   /* it closes fd, even on failure */

@@ -1,7 +1,24 @@
 /* fdio.c — see fdio.h. */
 #include "core/fdio.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+int ws_open_regular(const char *path, struct stat *st, const char **why)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return -1;
+    if (fstat(fd, st) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    if (S_ISREG(st->st_mode)) return fd;
+    *why = S_ISDIR(st->st_mode) ? "is a directory" : "is not a regular file";
+    close(fd);
+    return -2;
+}
 
 int ws_pread_full(int fd, void *buf, size_t len, uint64_t off)
 {

@@ -4,6 +4,14 @@
 #define WS_CORE_FDIO_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+
+/* Opens path read-only for a tool that needs a regular file (a cache, a checkpoint, audio, a list
+ * file) and checks that it is one, without hanging on a FIFO (opened O_NONBLOCK, which regular
+ * files ignore) or reading a device such as /dev/zero forever: the descriptor, with *st filled;
+ * -1 with errno set when it cannot be opened; -2 when it is not a regular file (closed again),
+ * *why saying what it is ("is a directory", "is not a regular file"). */
+int ws_open_regular(const char *path, struct stat *st, const char **why);
 
 /* Reads exactly len bytes at off: 0, or -1 with errno set (EIO when the file ends first). */
 int ws_pread_full(int fd, void *buf, size_t len, uint64_t off);

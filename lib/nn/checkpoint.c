@@ -1,17 +1,22 @@
-/* checkpoint.c — a trained model in one small file: magic, version, a JSON header (config,
- * classes, feature settings, metrics, tensor list, checksum), then the float32 weights,
- * little-endian, parameters before buffers in torch's order. Written atomically. */
+/* checkpoint.c — a trained model in one small file: magic, version, the header's length and
+ * (from version 2) the header's checksum, a JSON header (config, classes, feature settings,
+ * metrics, tensor list, the weights' checksum), then the float32 weights, little-endian,
+ * parameters before buffers in torch's order. Written atomically. The header's checksum covers
+ * the weights' too, so a flipped bit anywhere is found; version 1 files (weights only) are read. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/atomic.h"
+#include "core/fdio.h"
 #include "core/json.h"
 #include "nn/model.h"
 
 #define MAGIC "WSNNCKPT"
-#define VERSION 1u
+#define VERSION 2u
+#define PREFIX 24u      /* magic, version, header length, header checksum (version 1: 16) */
 #define MAX_HEADER (16u << 20)
 
 static uint64_t fnv1a64(const unsigned char *p, size_t n)
@@ -85,10 +90,13 @@ int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *c
     h = make_header(m, class_names, features, metrics, fnv1a64(bytes, n * 4));
     text = h ? ws_json_dump(h, 0) : NULL;
     if (!text) { ws_err_set(e, WS_EINTERNAL, "%s: cannot build the header", path); goto out; }
-    unsigned char pre[16];
+    unsigned char pre[PREFIX];
+    uint64_t hsum = fnv1a64((const unsigned char *)text, strlen(text));
     memcpy(pre, MAGIC, 8);
     put_u32(pre + 8, VERSION);
     put_u32(pre + 12, (uint32_t)strlen(text));
+    put_u32(pre + 16, (uint32_t)hsum);
+    put_u32(pre + 20, (uint32_t)(hsum >> 32));
     ws_atomic a;
     if (ws_atomic_open(&a, path, e)) goto out;
     fwrite(pre, 1, sizeof pre, a.f);
@@ -105,8 +113,13 @@ out:
 
 static int read_all(const char *path, unsigned char **data, size_t *len, ws_err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    const char *why = NULL;
+    int fd = ws_open_regular(path, &st, &why);   /* a FIFO would hang the open, /dev/zero the read */
+    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a checkpoint file", path, why);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); }
     size_t cap = 1 << 16, n = 0;
     unsigned char *buf = malloc(cap);
     for (;;) {
@@ -156,10 +169,18 @@ nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
     if (read_all(path, &d, &len, e)) return NULL;
     if (len < 16 || memcmp(d, MAGIC, 8) != 0) { ws_err_set(e, WS_EINPUT, "%s: not a wakesweep checkpoint", path); goto fail; }
     uint32_t version = get_u32(d + 8), hlen = get_u32(d + 12);
-    if (version != VERSION) { ws_err_set(e, WS_EINPUT, "%s: checkpoint version %u, this build reads %u", path, version, VERSION); goto fail; }
-    if (hlen > MAX_HEADER || 16 + (size_t)hlen > len) { ws_err_set(e, WS_EINPUT, "%s: truncated header", path); goto fail; }
+    if (version != VERSION && version != 1) {
+        ws_err_set(e, WS_EINPUT, "%s: checkpoint version %u, this build reads 1 and %u", path, version, VERSION);
+        goto fail;
+    }
+    size_t pre = version == 1 ? 16 : PREFIX;
+    if (len < pre || hlen > MAX_HEADER || pre + (size_t)hlen > len) { ws_err_set(e, WS_EINPUT, "%s: truncated header", path); goto fail; }
+    if (version != 1 && fnv1a64(d + pre, hlen) != ((uint64_t)get_u32(d + 20) << 32 | get_u32(d + 16))) {
+        ws_err_set(e, WS_EINPUT, "%s: header checksum mismatch (corrupt file)", path);
+        goto fail;
+    }
     json_error_t je;
-    h = json_loadb((const char *)d + 16, hlen, 0, &je);
+    h = json_loadb((const char *)d + pre, hlen, 0, &je);
     if (!h || !json_is_object(h)) { ws_err_set(e, WS_EINPUT, "%s: bad header: %s", path, h ? "not an object" : je.text); goto fail; }
     m = model_from_header(path, h, e);
     if (!m) goto fail;
@@ -171,11 +192,11 @@ nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
         ws_err_set(e, WS_EINPUT, "%s: the header's parameter counts do not match its model", path);
         goto fail;
     }
-    if (len - 16 - hlen != n * 4) {
-        ws_err_set(e, WS_EINPUT, "%s: %zu bytes of weights, expected %zu", path, len - 16 - hlen, n * 4);
+    if (len - pre - hlen != n * 4) {
+        ws_err_set(e, WS_EINPUT, "%s: %zu bytes of weights, expected %zu", path, len - pre - hlen, n * 4);
         goto fail;
     }
-    const unsigned char *wb = d + 16 + hlen;
+    const unsigned char *wb = d + pre + hlen;
     char want[24];
     snprintf(want, sizeof want, "%016" PRIx64, fnv1a64(wb, n * 4));
     if (!sum || strcmp(sum, want) != 0) { ws_err_set(e, WS_EINPUT, "%s: checksum mismatch (corrupt file)", path); goto fail; }

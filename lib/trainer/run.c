@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "audio/cache.h"
 #include "audio/hash64.h"
@@ -834,6 +835,17 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     snprintf(c.ckpt_dir, sizeof c.ckpt_dir, "%s", o->ckpt_dir ? o->ckpt_dir : dir);
     snprintf(c.ckpt, sizeof c.ckpt, "%s/trial-%d.ckpt", c.ckpt_dir, c.number);
+    /* A folder that cannot take the checkpoint is bad input, found before training rather than
+     * at the first best epoch (a trial failed after an epoch of work). */
+    struct stat dst;
+    if (o->keep_best && (stat(c.ckpt_dir, &dst) != 0 || (!S_ISDIR(dst.st_mode) && (errno = ENOTDIR))
+                         || access(c.ckpt_dir, W_OK | X_OK) != 0)) {
+        ws_err_set(e, WS_EINPUT, "%s%s: cannot write checkpoints there: %s", o->ckpt_dir ? "--ckpt-dir " : "",
+                   c.ckpt_dir, strerror(errno));
+        fail_trial(&c, e->msg);
+        release(&c);
+        return -1;
+    }
     ws_atomic_reap(c.ckpt_dir);   /* checkpoints half-written by trials killed before this one */
     json_t *pid = json_integer(getpid());
     ws_err soft;

@@ -36,6 +36,25 @@ test_expect_success "... and the wake word's operating point: the best validatio
          or ((.at_fpr.threshold - \$r[0].metrics.at_fpr.threshold) | fabs) <= 1e-5)" out'
 test_expect_code 2 "--max-fpr nan refused (not a limit in [0, 1])" train-trial --evaluate runs/best.ckpt --features tones.feat --max-fpr nan
 test_expect_code 0 "--evaluate with --max-fpr 0: no threshold may be reachable" train-trial --evaluate runs/best.ckpt --features tones.feat --max-fpr 0
+# A damaged checkpoint is refused wherever the damage is: the header has its own checksum (a
+# flipped bit in a class name was read as another class), the weights theirs. Not a regular
+# file: refused at once (/dev/zero was read without end, a FIFO hung the open).
+hbyte=$(( 24 + $(od -An -t u4 -j 12 -N 4 runs/best.ckpt | tr -d ' ') / 2 ))
+cp runs/best.ckpt flip.ckpt && printf '\001' | dd of=flip.ckpt bs=1 seek=$hbyte conv=notrunc 2>/dev/null
+cmp -s runs/best.ckpt flip.ckpt || printf '\002' | dd of=flip.ckpt bs=1 seek=$hbyte conv=notrunc 2>/dev/null
+test_expect_code 2 "--evaluate a checkpoint with a flipped header byte" train-trial --evaluate flip.ckpt --features tones.feat
+test_expect_success "... says the header is corrupt" 'grep -q "flip.ckpt: header checksum mismatch" err'
+test_expect_code 2 "--evaluate /dev/zero" timeout 20 train-trial --evaluate /dev/zero --features tones.feat
+test_expect_success "... is not a regular file" 'grep -q "/dev/zero: is not a regular file" err'
+mkfifo fifo.ckpt
+test_expect_code 2 "--evaluate a FIFO" timeout 20 train-trial --evaluate fifo.ckpt --features tones.feat
+test_expect_code 2 "--features a FIFO" timeout 20 train-trial --evaluate runs/best.ckpt --features fifo.ckpt
+# A version 1 checkpoint (no header checksum: 16 bytes before the header) is still read.
+{ head -c 8 runs/best.ckpt; printf '\001\000\000\000'; dd if=runs/best.ckpt bs=1 skip=12 count=4 2>/dev/null
+  tail -c +25 runs/best.ckpt; } >v1.ckpt
+test_expect_code 0 "--evaluate a version 1 checkpoint" train-trial --evaluate v1.ckpt --features tones.feat --split validation
+test_expect_success "... the same metrics as the current file" '
+  jq -c "del(.checkpoint)" out >v1.json && train-trial --evaluate runs/best.ckpt --features tones.feat --split validation | jq -c "del(.checkpoint)" | cmp - v1.json'
 test_expect_success "... still one line; the threshold a number or null" 'jq -e "(.at_fpr.threshold|type) as \$t | \$t == \"number\" or \$t == \"null\"" out'
 test_expect_success "the same trial line trains the same way (reproducible)" '
   suggest --db runs/s2.db --config c.json >/dev/null &&
@@ -98,6 +117,12 @@ suggest --db runs/d.db --config cdrop.json >d0
 test_expect_success "suggest prints the whole-number float as 0.0, jq as 0" 'grep -q "\"dropout\":0.0" d0 && jq -c . d0 | grep -q "\"dropout\":0[,}]"'
 test_expect_code 0 "a trial line passed through jq" sh -c 'jq -c . d0 | train-trial --db runs/d.db --features tones.feat --threads 1 --quiet -'
 test_expect_success "... trains and completes" 'jq -e ".state == \"COMPLETE\"" out'
+suggest --db runs/b.db --config c.json >bdir
+test_expect_code 2 "a --ckpt-dir that is not there" train-trial --db runs/b.db --features tones.feat --quiet --ckpt-dir nodir bdir
+test_expect_success "... is bad input found before training, the trial FAIL" '
+  grep -q "^train-trial: --ckpt-dir nodir: cannot write checkpoints there: No such file" err &&
+  [ "$(sqlite3 runs/b.db "SELECT count(*) FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=$(jq .trial bdir)")" = 0 ] &&
+  [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=$(jq .trial bdir)")" = FAIL ]'
 suggest --db runs/b.db --config c.json >b1
 jq -c '.params.batch_size = "big"' b1 >b1bad
 test_expect_code 2 "a parameter of the wrong type" train-trial --db runs/b.db --features tones.feat --quiet b1bad
@@ -163,7 +188,7 @@ test_expect_code 1 "--result-of an unknown tag exits 1" train-trial --db runs/t.
 norm_sql="SELECT value_json FROM study_system_attributes WHERE key LIKE 'wakesweep:normalize:%'"
 ckpt_norm() {   # the standardization a checkpoint's JSON header holds
   len=$(od -An -t u4 -j 12 -N 4 "$1" | tr -d ' ')
-  tail -c +17 "$1" | head -c "$len" | jq -c .features.normalize
+  tail -c +25 "$1" | head -c "$len" | jq -c .features.normalize   # after the 24-byte prefix
 }
 test_expect_success "the first trial left the standardization in the study, the one it trained with" '
   [ "$(sqlite3 runs/s.db "SELECT count(*) FROM study_system_attributes WHERE key LIKE \"wakesweep:normalize:%:logmel:40\"")" = 1 ] &&
@@ -203,6 +228,12 @@ open("nofeat.feat", "wb").write(d)
 c = bytearray(open("runs/best.ckpt", "rb").read())
 i = c.find(b'"input":[1,')
 c[i + 11] = ord("9")
+# a header as a writer would have made it: its checksum (FNV-1a 64, bytes 16..23) made again
+n = int.from_bytes(c[12:16], "little")
+h = 0xcbf29ce484222325
+for b in c[24:24 + n]:
+    h = ((h ^ b) * 0x100000001b3) % 2**64
+c[16:24] = h.to_bytes(8, "little")
 open("shape.ckpt", "wb").write(c)
 P
 suggest --db runs/i.db --config c.json >n3
