@@ -36,7 +36,7 @@ static void usage(void)
            "                     to --threads when one is; N >= --threads. The work is split N\n"
            "                     ways throughout, so the weights are those of --threads N,\n"
            "                     whether and whenever the trial grew\n"
-           "  --max-seconds S    fail the trial when it runs longer than S seconds\n"
+           "  --max-seconds S    fail the trial when it runs longer than S seconds (0: no limit)\n"
            "  --keep WHAT        best (default): keep the trial's best weights as trial-N.ckpt and\n"
            "                     the study's best as best.ckpt; none: keep no weights\n"
            "  --ckpt-dir DIR     where checkpoints go (default: the SQLite database's folder;\n"
