@@ -298,8 +298,9 @@ void nn_positive_scores(float *logits, int n, int k, int positive, float *scores
 
 /* ---- checkpoints ---------------------------------------------------------------------------------- */
 
-/* Writes, atomically: "WSNNCKPT", a little-endian u32 version (1), u32 header length, the JSON
- * header {"format":"wakesweep-nn","version":1,"model":{config},"n_classes","input":[1,frames,
+/* Writes, atomically: "WSNNCKPT", a little-endian u32 version (2), u32 header length, u64
+ * FNV-1a of the header (version 1 files, read too, lack it), the JSON header
+ * {"format":"wakesweep-nn","version":2,"model":{config},"n_classes","input":[1,frames,
  * features],"classes":[names],"features":{caller's},"metrics":{caller's},"params":N,"buffers":M,
  * "tensors":[{"name","shape","buffer"}...],"checksum":"fnv1a64 hex"}, then N + M float32
  * (parameters, then buffers, torch's order). class_names has n_classes entries or is NULL;

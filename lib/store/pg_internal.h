@@ -81,6 +81,7 @@ int ws_pg_trial_report(ws_store *s, int64_t trial_id, int step, double value, in
 int ws_pg_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_pg_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
 int ws_pg_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
+int ws_pg_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_pg_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e);
 int ws_pg_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);

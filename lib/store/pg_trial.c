@@ -50,6 +50,8 @@ static int require_running(ws_store *s, int64_t trial_id, ws_err *e)
     return 0;
 }
 
+int ws_pg_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e) { return require_running(s, trial_id, e); }
+
 int ws_pg_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e)
 {
     char id[24];

@@ -38,6 +38,8 @@ static int require_running(ws_store *s, int64_t trial_id, ws_err *e)
     return 0;
 }
 
+int ws_sqlite_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e) { return require_running(s, trial_id, e); }
+
 int ws_sqlite_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e)
 {
     for (size_t i = 0; i < n; i++) {

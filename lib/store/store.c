@@ -54,14 +54,23 @@ static int single_objective(const ws_store *s, const ws_study *st, ws_err *e)
                       "wakesweep takes single-objective studies", ws_store_path(s), st->name, st->n_objectives);
 }
 
+/* A name the study record cannot hold whole would be cut short in every line printed after. */
+static int name_fits(const char *name, ws_err *e)
+{
+    if (strlen(name) < sizeof ((ws_study *)0)->name) return 0;
+    return ws_err_set(e, WS_EINPUT, "study name of %zu bytes: at most %zu (512 characters)", strlen(name),
+                      sizeof ((ws_study *)0)->name - 1);
+}
+
 int ws_store_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
 {
-    return s->ops->study_find(s, name, out, e) || single_objective(s, out, e) ? -1 : 0;
+    return name_fits(name, e) || s->ops->study_find(s, name, out, e) || single_objective(s, out, e) ? -1 : 0;
 }
 
 int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
 {
-    return s->ops->study_create(s, name, direction, out, created, e) || single_objective(s, out, e) ? -1 : 0;
+    return name_fits(name, e) || s->ops->study_create(s, name, direction, out, created, e) || single_objective(s, out, e)
+           ? -1 : 0;
 }
 
 int ws_store_study_names(ws_store *s, json_t **names, ws_err *e) { return s->ops->study_names(s, names, e); }
@@ -145,6 +154,11 @@ int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e) { return 
 int ws_store_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)
 {
     return s->ops->trial_peers(s, trial_id, active, total, e);
+}
+
+int ws_store_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e)
+{
+    return s->ops->trial_require_running(s, trial_id, e);
 }
 
 int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)

@@ -23,7 +23,7 @@ typedef struct ws_store ws_store;
 
 typedef struct {
     int64_t id;
-    char name[513];
+    char name[4 * 512 + 1];   /* Optuna's 512 characters, up to 4 bytes each in UTF-8 */
     int direction;       /* WS_MINIMIZE (-1) or WS_MAXIMIZE (+1) */
     int n_objectives;    /* as found (1; Optuna's multi-objective studies have more, refused) */
 } ws_study;
@@ -96,6 +96,10 @@ int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
  * machine's other cores to itself (train-trial --grow-threads, trainer/grow.h). */
 int ws_store_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
 int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
+/* In a transaction: 0 while the trial is RUNNING, WS_ESTATE ("trial N: already STATE") once it is
+ * finished; the trial's row stays locked to the transaction's end (PostgreSQL: FOR NO KEY UPDATE;
+ * SQLite's write transaction locks it all), so a write that depends on it cannot race a tell. */
+int ws_store_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e);
 /* For a trial another process has just failed because its own had stopped (its pid gone, its
  * heartbeat past the grace): the reason, and WS_ATTR_DIED. */
 int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_err *e);

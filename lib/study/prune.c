@@ -51,13 +51,15 @@ int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step
         const char *key;
         json_t *v;
         if (ws_store_begin(s, e)) goto fail;
-        if (ws_store_trial_load(s, st, number, 0, &cur, e)) { ws_store_rollback(s); goto fail; }
-        ws_state now = cur.state;
-        ws_trial_release(&cur);
-        if (now == WS_RUNNING)
+        ws_err gone = {0};
+        if (ws_store_trial_require_running(s, trial_id, &gone)) {
+            ws_store_rollback(s);
+            if (gone.kind != WS_ESTATE) { *e = gone; goto fail; }
+        } else {
             json_object_foreach(d->set_system_attrs, key, v)
                 if (ws_store_trial_attr_set(s, trial_id, 1, key, v, e)) { ws_store_rollback(s); goto fail; }
-        if (ws_store_commit(s, e)) goto fail;
+            if (ws_store_commit(s, e)) goto fail;
+        }
     }
     ws_trial_release(&mine);
     ws_trial_list_free(&all);

@@ -13,8 +13,9 @@ prune-check --db s.db --study kws --trial 1 --step 0 --value 0.4 >/dev/null
 prune-check --db s.db --study kws --trial 1 --step 1 --value 0.55 >/dev/null
 test_expect_code 0 "pruned without a value" tell --db s.db --study kws --trial 1 --state pruned --reason "median pruner"
 test_expect_success "takes the last intermediate value" '[ "$(jq -c "[.state,.value,.reason]" out)" = "[\"PRUNED\",0.55,\"median pruner\"]" ]'
-test_expect_code 0 "pruned with a NaN value" tell --db s.db --study kws --trial 5 --state pruned --value nan
-test_expect_success "... keeps no value (Optuna has no NaN trial value), saying so" '
+prune-check --db s.db --study kws --trial 5 --step 0 --value 0.4 >/dev/null
+test_expect_code 0 "pruned with a NaN value (after a reported one)" tell --db s.db --study kws --trial 5 --state pruned --value nan
+test_expect_success "... keeps no value, not even the last reported (Optuna has no NaN trial value), saying so" '
   [ "$(jq -c "[.state,.value]" out)" = "[\"PRUNED\",null]" ] && grep -q "keeps no value" err &&
   [ "$(sqlite3 s.db "SELECT count(*) FROM trial_values v JOIN trials t USING(trial_id) WHERE t.number=5")" = 0 ]'
 test_expect_success "... and Optuna still reads the study" '"$PY" -W ignore -c "

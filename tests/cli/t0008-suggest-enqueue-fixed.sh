@@ -69,6 +69,9 @@ test_expect_success "... is refused, naming the line, and nothing is queued" '
   grep -q "nul.jsonl:2: a NUL byte" err && [ "$(sqlite3 q.db "SELECT count(*) FROM trials WHERE state = \"WAITING\"")" = 2 ]'
 # Optuna's study name is 512 characters (String(512)), not bytes: 300 two-byte characters are a name.
 long=$(printf 'é%.0s' $(seq 300))
-test_expect_code 0 "--study of 300 two-byte characters" suggest --db l.db --config c.json --study "$long" --n 0
+test_expect_code 0 "--study of 300 two-byte characters" suggest --db l.db --config c.json --study "$long"
+test_expect_success "... the trial line names the whole study" '[ "$(jq -r .study out)" = "$long" ]'
+test_expect_code 0 "... and tell finishes its trial" tell --db l.db --study "$long" --trial 0 --state fail
+test_expect_success "... naming it whole too" '[ "$(jq -r .study out)" = "$long" ]'
 test_expect_code 2 "--study of 513 characters" suggest --db l.db --config c.json --study "$(printf 'é%.0s' $(seq 513))" --n 0
 test_expect_success "... says the limit in characters" 'grep -q "1 to 512 characters" err'

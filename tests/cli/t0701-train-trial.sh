@@ -114,8 +114,9 @@ jq -c '.space.dropout = {"type": "float", "low": 0.0, "high": 0.2, "step": 0.1} 
 printf '{"learning_rate": 0.01, "dropout": 0.0}\n' >drop0.jsonl
 suggest --db runs/d.db --config cdrop.json --enqueue drop0.jsonl >/dev/null
 suggest --db runs/d.db --config cdrop.json >d0
-test_expect_success "suggest prints the whole-number float as 0.0, jq as 0" 'grep -q "\"dropout\":0.0" d0 && jq -c . d0 | grep -q "\"dropout\":0[,}]"'
-test_expect_code 0 "a trial line passed through jq" sh -c 'jq -c . d0 | train-trial --db runs/d.db --features tones.feat --threads 1 --quiet -'
+sed 's/"dropout":0\.0/"dropout":0/' d0 >d0int   # as jq 1.6 prints it (1.7 keeps 0.0)
+test_expect_success "suggest prints the whole-number float as 0.0" 'grep -q "\"dropout\":0.0" d0 && grep -q "\"dropout\":0[,}]" d0int'
+test_expect_code 0 "a trial line with 0 for the study's 0.0" train-trial --db runs/d.db --features tones.feat --threads 1 --quiet d0int
 test_expect_success "... trains and completes" 'jq -e ".state == \"COMPLETE\"" out'
 suggest --db runs/b.db --config c.json >bdir
 test_expect_code 2 "a --ckpt-dir that is not there" train-trial --db runs/b.db --features tones.feat --quiet --ckpt-dir nodir bdir

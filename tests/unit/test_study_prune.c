@@ -1,7 +1,7 @@
 /* test_study_prune.c — study_report_and_prune (lib/study/prune.c) when the trial finishes while
  * its pruner decides: the pruner's state (ASHA's completed_rung_k) must not be written onto a
  * finished trial, which Optuna never changes again. The pruner is wrapped at link time
- * (-Wl,--wrap=ws_pruner_should_prune, tests/unit.mk): the wrapper finishes the trial through a
+ * (-Wl,--wrap=ws_pruner_should_prune, in the Makefile): the wrapper finishes the trial through a
  * second connection, as a concurrent `tell` or `suggest`'s stale sweep would, then decides. */
 #include <stdlib.h>
 #include <string.h>
