@@ -388,9 +388,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < json_array_size(c.cfg.space.warnings); i++)   /* as Optuna's warnings */
         ws_cli_warn("%s", json_string_value(json_array_get(c.cfg.space.warnings, i)));
     if (study) {   /* the kept config names the study it belongs to */
-        json_t *name = *study ? json_string(study) : NULL;   /* NULL too when not UTF-8 */
-        if (!name || ws_utf8_length(study) > WS_STUDY_NAME_MAX) {
-            json_decref(name);
+        json_t *name = ws_config_study_name_ok(study) ? json_string(study) : NULL;   /* NULL too when not UTF-8 */
+        if (!name) {
             ws_err_set(&e, WS_EINPUT, "--study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
             goto fail;
         }

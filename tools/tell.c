@@ -85,14 +85,12 @@ int main(int argc, char **argv)
         state = WS_FAIL;
         if (!reason) reason = "value is NaN";
     }
-    int told_nan = state == WS_PRUNED && has_value && isnan(value);
-    if (told_nan) {
+    if (state == WS_PRUNED && has_value && isnan(value)) {
         /* Optuna's trial_values has no NaN type; a pruned trial whose last intermediate value is
          * NaN keeps no value there, and so does one told NaN here (not the last value either). */
         ws_cli_warn("trial %ld: value is NaN, the pruned trial keeps no value (as Optuna does)", number);
         has_value = 0;
-    }
-    if (state == WS_PRUNED && !has_value && !told_nan && t.n_ivs && !isnan(t.ivs[t.n_ivs - 1].value)) {
+    } else if (state == WS_PRUNED && !has_value && t.n_ivs && !isnan(t.ivs[t.n_ivs - 1].value)) {
         value = t.ivs[t.n_ivs - 1].value;
         has_value = 1;
     }

@@ -118,22 +118,12 @@ static int read_all(const char *path, unsigned char **data, size_t *len, ws_err 
     int fd = ws_open_regular(path, &st, &why);   /* a FIFO would hang the open, /dev/zero the read */
     if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
     if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a checkpoint file", path, why);
-    FILE *f = fdopen(fd, "rb");
-    if (!f) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) { fclose(f); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); }
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        unsigned char *b = realloc(buf, cap * 2);
-        if (!b) free(buf);
-        buf = b;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) { free(buf); return ws_err_set(e, WS_EINPUT, "%s: read error", path); }
+    size_t n = (size_t)st.st_size;   /* a regular file: its size is known */
+    unsigned char *buf = malloc(n ? n : 1);
+    int rc = !buf ? ws_err_set(e, WS_ENOMEM, "%s: out of memory", path)
+             : ws_pread_full(fd, buf, n, 0) ? ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(errno)) : 0;
+    close(fd);
+    if (rc) { free(buf); return rc; }
     *data = buf;
     *len = n;
     return 0;

@@ -153,6 +153,8 @@ int ws_budget_epochs(const json_t *budget, long number, long *epochs, ws_err *e)
     return ws_err_set(e, WS_EINPUT, "budget.epochs: schedule has no entry for trial %ld", number);
 }
 
+int ws_config_study_name_ok(const char *name) { return *name && ws_utf8_length(name) <= WS_STUDY_NAME_MAX; }
+
 int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
 {
     memset(c, 0, sizeof *c);
@@ -166,7 +168,7 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     if (ws_json_check_keys(root, config_keys, where, e)) return -1;
     if (ws_json_get_string(root, "study", where, &c->study, e)) return -1;
     if (!c->study || !*c->study) return ws_err_set(e, WS_EINPUT, "%s: study: missing (the study name)", where);
-    if (ws_utf8_length(c->study) > WS_STUDY_NAME_MAX)
+    if (!ws_config_study_name_ok(c->study))
         return ws_err_set(e, WS_EINPUT, "%s: study: longer than %d characters", where, WS_STUDY_NAME_MAX);
     const char *dir = NULL;
     if (ws_json_get_string(root, "direction", where, &dir, e)) return -1;

@@ -11,6 +11,9 @@
 enum { WS_MINIMIZE = -1, WS_MAXIMIZE = 1 };
 /* The longest study name, in characters: Optuna's studies.study_name is a String(512). */
 #define WS_STUDY_NAME_MAX 512
+/* 1 when name is a study name: 1 to WS_STUDY_NAME_MAX characters (the config's "study", suggest
+ * --study). */
+int ws_config_study_name_ok(const char *name);
 /* The most epochs a trial trains: budget.epochs (suggest), a trial line's budget and
  * fixed.epochs (train-trial) all stop here, so a study never hands out trials it cannot train. */
 #define WS_MAX_EPOCHS 100000

@@ -109,7 +109,6 @@ size_t ws_dist_n_choices(const ws_dist *d)
     return d->kind == WS_DIST_CATEGORICAL ? json_array_size(d->choices) : 0;
 }
 
-
 int ws_dist_equal(const ws_dist *a, const ws_dist *b)
 {
     if (a->kind != b->kind) return 0;

@@ -838,10 +838,11 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     /* A folder that cannot take the checkpoint is bad input, found before training rather than
      * at the first best epoch (a trial failed after an epoch of work). */
     struct stat dst;
-    if (o->keep_best && (stat(c.ckpt_dir, &dst) != 0 || (!S_ISDIR(dst.st_mode) && (errno = ENOTDIR))
-                         || access(c.ckpt_dir, W_OK | X_OK) != 0)) {
+    int why = !o->keep_best ? 0 : stat(c.ckpt_dir, &dst) != 0 ? errno : !S_ISDIR(dst.st_mode) ? ENOTDIR
+              : access(c.ckpt_dir, W_OK | X_OK) != 0 ? errno : 0;
+    if (why) {
         ws_err_set(e, WS_EINPUT, "%s%s: cannot write checkpoints there: %s", o->ckpt_dir ? "--ckpt-dir " : "",
-                   c.ckpt_dir, strerror(errno));
+                   c.ckpt_dir, strerror(why));
         fail_trial(&c, e->msg);
         release(&c);
         return -1;
