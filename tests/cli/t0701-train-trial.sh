@@ -176,6 +176,22 @@ test_expect_success "... says so and fails the trial" '
   grep -q "class_weights: 7 weights for the [0-9]* classes of tones.feat" err &&
   [ "$(sqlite3 runs/cw.db "SELECT state FROM trials")" = FAIL ]'
 
+# A validation split without a wake-word clip: F1 and FRR are undefined there, null as --evaluate
+# prints them (they were 0, and a constraint on frr held where the split cannot tell).
+sed '/"hey_nova".*"validation"/s/"validation"/"test"/' tones/manifest.jsonl >tones/nopos.jsonl
+featurize --quiet --out nopos.feat tones/nopos.jsonl >/dev/null
+jq '.study = "nopos" | .constraints = {"frr": {"max": 0.1}}' c.json >cnopos.json
+mkdir nopos
+suggest --db nopos/n.db --config cnopos.json >npline
+test_expect_code 0 "a validation split without a wake-word clip" train-trial --db nopos/n.db --features nopos.feat --threads 1 --quiet npline
+cp out npres
+test_expect_success "... f1 and frr null, fpr a number; the value (f1) counts as 0" '
+  jq -e ".state == \"COMPLETE\" and .value == 0 and .metrics.f1 == null and .metrics.frr == null and (.metrics.fpr | type) == \"number\"" npres'
+test_expect_success "... the frr constraint recorded infeasible" 'report --db nopos/n.db --format jsonl | jq -e ".constraints[0] > 0"'
+test_expect_code 0 "... --evaluate on the validation split" train-trial --evaluate nopos/trial-0.ckpt --features nopos.feat --split validation
+test_expect_success "... gives the trial's f1, fpr and frr" '
+  jq -e --slurpfile r npres "[.metrics.f1, .metrics.fpr, .metrics.frr] == [\$r[0].metrics.f1, \$r[0].metrics.fpr, \$r[0].metrics.frr]" out'
+
 # --result-of: a finished trial's result line rebuilt from the study (the resume path).
 suggest --db runs/t.db --config c.json --tag runs/trial-007.json >t0
 train-trial --db runs/t.db --features tones.feat --threads 1 --quiet --keep none t0 >t0.result
