@@ -129,15 +129,20 @@ json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int posi
     }
     json_object_set_new(j, "per_class", per);
     json_object_set_new(j, "confusion", conf);
-    if (positive >= 0 && positive < mt->k) {
-        double f1, fpr, frr;
-        nn_metrics_positive(mt, positive, &f1, &fpr, &frr);
-        json_object_set_new(j, "f1", ws_json_number(f1));
-        json_object_set_new(j, "fpr", ws_json_number(fpr));
-        json_object_set_new(j, "frr", ws_json_number(frr));
-        json_object_set_new(j, "binary_accuracy", ws_json_number(nn_metrics_binary_accuracy(mt, positive)));
-    }
+    if (positive >= 0 && positive < mt->k) nn_metrics_wake_json(j, mt, positive);
     return j;
+}
+
+void nn_metrics_wake_json(json_t *j, const nn_metrics *mt, int positive)
+{
+    double f1, fpr, frr;
+    long pos = 0, n = nn_metrics_total(mt);
+    for (int p = 0; p < mt->k; p++) pos += mt->confusion[(size_t)positive * mt->k + p];
+    nn_metrics_positive(mt, positive, &f1, &fpr, &frr);
+    json_object_set_new(j, "f1", pos ? ws_json_number(f1) : json_null());
+    json_object_set_new(j, "fpr", n - pos ? ws_json_number(fpr) : json_null());
+    json_object_set_new(j, "frr", pos ? ws_json_number(frr) : json_null());
+    json_object_set_new(j, "binary_accuracy", ws_json_number(nn_metrics_binary_accuracy(mt, positive)));
 }
 
 typedef struct { float s; int pos; } scored;

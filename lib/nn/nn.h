@@ -278,9 +278,13 @@ void nn_metrics_positive(const nn_metrics *mt, int pos, double *f1, double *fpr,
  * negative classes is no error here. */
 double nn_metrics_binary_accuracy(const nn_metrics *mt, int pos);
 /* {"accuracy","macro_f1","per_class":{NAME:{"precision","recall","f1","support"}},
- *  "confusion":[[...]], and with positive >= 0: "f1","fpr","frr","binary_accuracy"}. names may
- *  be NULL. */
+ *  "confusion":[[...]], and with positive >= 0 those of nn_metrics_wake_json}. names may be
+ *  NULL. */
 json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int positive);
+/* Sets "f1","fpr","frr","binary_accuracy" of the positive class in j. F1 and FRR are undefined
+ * without a clip of that class, FPR without any other clip: null there, not 0 (a 0 FRR would
+ * say "no false rejections" and make an frr constraint feasible where the split cannot tell). */
+void nn_metrics_wake_json(json_t *j, const nn_metrics *mt, int positive);
 
 /* Operating point on positive-class scores: the lowest threshold whose false-positive rate
  * (score >= threshold counts as positive) is at most max_fpr, and its F1, FPR and FRR. */

@@ -44,21 +44,6 @@ static int class_map(const json_t *header, int k, const audio_cache *c, const ch
     return 0;
 }
 
-/* The wake-word metrics of the whole split, from wake (a 2-class confusion: 1 = the positive
- * class, 0 = every other clip, unmapped ones included), over what nn_metrics_json computed from
- * the mapped clips alone. F1 and FRR are undefined without a positive clip, FPR without a
- * negative one: null, not 0. */
-static void set_wake_metrics(json_t *metrics, const nn_metrics *wake)
-{
-    double f1, fpr, frr;
-    long neg = wake->confusion[0] + wake->confusion[1], pos = wake->confusion[2] + wake->confusion[3];
-    nn_metrics_positive(wake, 1, &f1, &fpr, &frr);
-    json_object_set_new(metrics, "f1", pos ? ws_json_number(f1) : json_null());
-    json_object_set_new(metrics, "fpr", neg ? ws_json_number(fpr) : json_null());
-    json_object_set_new(metrics, "frr", pos ? ws_json_number(frr) : json_null());
-    json_object_set_new(metrics, "binary_accuracy", ws_json_number(nn_metrics_binary_accuracy(wake, 1)));
-}
-
 /* {"CLASS": clips of the split,...} for the cache's classes the checkpoint does not know. */
 static json_t *unmapped_json(const audio_cache *c, const int *map, int sid, long *total)
 {
@@ -152,7 +137,10 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         json_object_set_new(metrics, "accuracy", json_null());
         json_object_set_new(metrics, "macro_f1", json_null());
     }
-    if (metrics && pos >= 0) set_wake_metrics(metrics, &wake);
+    /* the wake word's metrics over the whole split, from a 2-class confusion (1 = the positive
+     * class, 0 = every other clip, unmapped ones included): over what nn_metrics_json computed
+     * from the mapped clips alone */
+    if (metrics && pos >= 0) nn_metrics_wake_json(metrics, &wake, 1);
     json_t *at = pos >= 0 ? nn_operating_point_json(scores, is_pos, n, max_fpr, e) : json_null();
     long unmapped = 0;
     json_t *unmapped_classes = unmapped_json(&cache, map, sid, &unmapped);

@@ -492,20 +492,6 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
     return 0;
 }
 
-/* F1 and FRR are undefined on a validation split without a wake-word clip, FPR on one without
- * any other clip: null, as --evaluate prints them (nn_metrics_json's 0 said "no false
- * rejections" and made an frr constraint feasible where the split cannot tell). */
-static void null_undefined_rates(const run_ctx *c, json_t *m)
-{
-    size_t npos = 0;
-    for (size_t i = 0; i < c->n_val; i++) npos += c->val_pos[i] != 0;
-    if (!npos) {
-        json_object_set_new(m, "f1", json_null());
-        json_object_set_new(m, "frr", json_null());
-    }
-    if (npos == c->n_val) json_object_set_new(m, "fpr", json_null());
-}
-
 /* Metrics of the current weights on the validation split, with the wake word's operating point
  * at fixed max_fpr (at_fpr) when there is a wake word. */
 static json_t *validate(run_ctx *c, ws_err *e)
@@ -529,7 +515,6 @@ static json_t *validate(run_ctx *c, ws_err *e)
     json_t *m = nn_metrics_json(&mt, c->cache.class_names, pos);
     nn_metrics_release(&mt);
     if (m && pos >= 0) {
-        null_undefined_rates(c, m);
         json_t *at = nn_operating_point_json(c->val_scores, c->val_pos, c->n_val, c->set.max_fpr, e);
         if (!json_is_object(at)) {   /* n_val > 0: only out of memory */
             json_decref(at);
