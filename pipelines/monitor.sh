@@ -21,6 +21,7 @@ pidfile=$runs/monitor.pid
 # stop leaves this mark, so that a trial starting after the sweep was stopped (exit 2 of another
 # trial, under make -j) does not start the monitor again; make sweep clears it when it begins.
 stopped=$runs/monitor.stopped
+since=$runs/monitor.since
 alive() { monitor_pid "$runs"; }
 # One start or stop at a time: flock on monitor.lock; where the file system has no locks (flock
 # fails: Lustre without -o flock, some NFS), a directory, as mkdir is atomic there too (else two
@@ -44,6 +45,10 @@ start)
   alive || [ -e "$stopped" ] && exit 0
   # Samples go into SQLite study files only; with a PostgreSQL study, to monitor.jsonl alone.
   case $db in postgres*) dbarg=() ;; *) dbarg=(--db "$db") ;; esac
+  # For stop: where this monitor's lines begin in monitor.jsonl, and when its first sample is
+  # due at the latest (one interval after it starts, and 5 s for it to open its sources).
+  printf -v now '%(%s)T' -1
+  echo "$(stat -c %s "$runs/monitor.jsonl" 2>/dev/null || echo 0) $(awk -v t="$now" -v i="$interval" 'BEGIN { printf "%d", t + i + 6 }')" >"$since"
   nohup "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
       >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
   echo $! >"$pidfile"
@@ -51,13 +56,24 @@ start)
 stop)
   lock
   : >"$stopped"
+  # gpu-monitor takes its first sample one interval after it starts, and SIGTERM before then
+  # leaves none: a sweep shorter than the interval (or one that ends just before the first
+  # sample) would have no sample at all in the study. So the stop waits for this monitor's
+  # first line (its sample's row follows at once, no trial of the sweep holding the file now),
+  # until the time start noted.
+  if monitor_pid "$runs" && read -r size0 due <"$since" 2>/dev/null; then
+    while printf -v now '%(%s)T' -1 && [ "$now" -lt "$due" ] && alive &&
+        [ "$(stat -c %s "$runs/monitor.jsonl" 2>/dev/null || echo 0)" -le "$size0" ]; do
+      sleep 0.05
+    done
+  fi
   # and wait for it to be gone (SIGTERM stops it within a sample's write): once make returns,
   # nothing of the sweep holds the study file, whose last connection, closing, folds the WAL in
   # (a sqlite3 shell run then, which does not wait for locks, would find the file locked).
   if monitor_pid "$runs" && kill "$pid" 2>/dev/null; then
     for _ in $(seq 200); do alive || break; sleep 0.05; done
   fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$since"
   ;;
 clear)
   rm -f "$stopped"

@@ -28,6 +28,11 @@ test_expect_success "report.json agrees with the study" '[ "$(jq .n_trials r1/re
 test_expect_success "report.html written" '[ -s r1/report.html ] && grep -q "<svg" r1/report.html'
 test_expect_success "gpu-monitor sampled alongside and was stopped" '[ -s r1/monitor.jsonl ] && [ ! -e r1/monitor.pid ] &&
   [ "$(sqlite3 r1/study.db "SELECT count(*) > 0 FROM wakesweep_gpu_samples")" = 1 ]'
+# gpu-monitor's first sample falls one interval after it starts: a sweep that ends sooner (here one
+# trial of a moment under the default interval, 1 s) still has a sample, the stop waiting for it.
+test_expect_success "a sweep shorter than the monitor's interval still has a sample in the study" '
+  sweep r3 1 TRIALS=1 MONITOR_INTERVAL=1 >short.out 2>&1 && [ "$(wc -l <r3/monitor.jsonl)" -ge 1 ] && [ ! -e r3/monitor.pid ] &&
+  [ "$(sqlite3 r3/study.db "SELECT count(*) > 0 FROM wakesweep_gpu_samples")" = 1 ]'
 test_expect_success "a finished sweep re-run does nothing" '
   before=$(sqlite3 r1/study.db "SELECT count(*) FROM trials"); sweep r1 2 >again.out 2>&1 &&
   [ "$(sqlite3 r1/study.db "SELECT count(*) FROM trials")" = "$before" ] && ! grep -q "trial-" again.out'
