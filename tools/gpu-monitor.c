@@ -188,9 +188,8 @@ static int open_sources(monitor *m, ws_err *e)
         if (!m->proc) return -1;
     }
     if (o->db_path) {
-        m->db = gpu_samples_db_open(o->db_path, e);
+        m->db = gpu_samples_db_open(o->db_path, &stop_requested, e);
         if (!m->db) return -1;
-        gpu_samples_db_stop_on(m->db, &stop_requested);
     }
     return 0;
 }
@@ -211,7 +210,8 @@ int main(int argc, char **argv)
     gpu_sample_init(&m.s);
     ws_err e = {0};
     int rc = open_sources(&m, &e);
-    if (rc == 0) rc = run(&m, &e);
+    if (rc < 0 && stop_requested) rc = 0;   /* a stop cut a wait for the db's lock short: stopped, as in run */
+    else if (rc == 0) rc = run(&m, &e);
     if (rc < 0) rc = ws_cli_report(&e);
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);

@@ -82,13 +82,14 @@ static int on_busy(void *arg, int tries)
     return 1;
 }
 
-gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
+gpu_samples_db *gpu_samples_db_open(const char *url, const volatile sig_atomic_t *stop, ws_err *e)
 {
     const char *path = gpu_samples_db_file(url, e);
     if (!path) return NULL;
     gpu_samples_db *d = calloc(1, sizeof *d);
     if (!d) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
     snprintf(d->path, sizeof d->path, "%s", path);
+    d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
     int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc));
@@ -96,7 +97,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
         return NULL;
     }
     if (sqlite3_busy_handler(d->db, on_busy, d) != SQLITE_OK
-        || ws_sqlite_set_wal(d->db, BUSY_TIMEOUT_MS) != SQLITE_OK) {
+        || ws_sqlite_set_wal(d->db, BUSY_TIMEOUT_MS, stop) != SQLITE_OK) {
         int code = sqlite3_errcode(d->db);
         if (code == SQLITE_READONLY)   /* worded as the study tools word it */
             ws_err_set(e, WS_EINPUT, "%s: setting up the connection: the database is read-only", d->path);
@@ -121,8 +122,6 @@ gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e)
     }
     return d;
 }
-
-void gpu_samples_db_stop_on(gpu_samples_db *d, const volatile sig_atomic_t *stop) { d->stop = stop; }
 
 void gpu_samples_db_close(gpu_samples_db *d)
 {

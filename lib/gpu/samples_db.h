@@ -66,11 +66,10 @@ typedef struct gpu_samples_db gpu_samples_db;
 
 /* Opens the study file of a --db URL (gpu_samples_db_file; creating it when missing) with a 30 s
  * busy timeout, WAL and synchronous=NORMAL, and creates the samples table if needed. Creates
- * none of Optuna's tables. NULL with e filled. */
-gpu_samples_db *gpu_samples_db_open(const char *url, ws_err *e);
-/* From now on a wait for a lock ends at once when *stop (a signal's flag) is set, failing the
- * call that waited: a stop must not wait out another connection's transaction. */
-void gpu_samples_db_stop_on(gpu_samples_db *db, const volatile sig_atomic_t *stop);
+ * none of Optuna's tables. NULL with e filled. A wait for a lock, here and in every later call,
+ * ends at once when *stop (NULL: none; a signal's flag) is set, failing the call that waited: a
+ * stop must not wait out another connection's transaction, also not while the file is opened. */
+gpu_samples_db *gpu_samples_db_open(const char *url, const volatile sig_atomic_t *stop, ws_err *e);
 /* The SQLite file that holds a study's samples, from a --db URL (a path or sqlite:///path);
  * NULL with WS_EINPUT for a PostgreSQL study, whose schema has no samples table (yet). */
 const char *gpu_samples_db_file(const char *url, ws_err *e);

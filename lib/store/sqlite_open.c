@@ -238,7 +238,7 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* The last connection to close checkpoints the WAL into the database file (an fsync per
      * tool call when nothing else has it open): kept, so that the study file alone, copied or
      * mailed, holds the whole study. */
-    rc = ws_sqlite_set_wal(s->db, BUSY_TIMEOUT_MS);
+    rc = ws_sqlite_set_wal(s->db, BUSY_TIMEOUT_MS, NULL);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "setting WAL mode", e);
     return check_schema(s, flags & WS_STORE_CREATE, e) ? -1 : 0;
 }

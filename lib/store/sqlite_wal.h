@@ -2,10 +2,12 @@
  * gpu-monitor, which both open one file that may be new, at once, from several processes. */
 #ifndef WS_STORE_SQLITE_WAL_H
 #define WS_STORE_SQLITE_WAL_H
+#include <signal.h>
 #include <sqlite3.h>
 
 /* PRAGMA journal_mode=WAL and synchronous=NORMAL on db, waiting up to timeout_ms while another
- * process holds the file; an SQLite result code.
+ * process holds the file, or until *stop (NULL: none; a signal's flag) is set; an SQLite result
+ * code.
  * WAL: readers never block the writer and commits don't wait for readers; NORMAL synchronous is
  * durable across process crashes and avoids an fsync per commit. Switching a new file (journal
  * mode delete) to WAL reads its header under a shared lock, then writes it: two processes that
@@ -13,6 +15,6 @@
  * may each hold the shared lock and wait for the other's, and SQLite breaks that deadlock by
  * answering one of them SQLITE_BUSY at once, without calling the busy handler ("database is
  * locked", and the trial command failed). That one tries again after a short random sleep. */
-int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms);
+int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *stop);
 
 #endif

@@ -62,3 +62,20 @@ test_expect_success sigTERM-while-db-locked '
   pkill -P $writer 2>/dev/null; kill $writer $holder 2>/dev/null; wait $writer $holder 2>/dev/null   # the sleep first: it holds the fifo open
   echo "stopped after $ms ms, exit $rc" >&2
   [ "$rc" = 0 ] && [ "$ms" -lt 3000 ] && [ ! -s e ]'
+
+# The same lock met while the monitor opens the file (a new study file that a suggest is setting
+# up, in rollback-journal mode: switching it to WAL and creating the samples table wait for the
+# lock): SIGTERM stops it at once there too, exit 0, not once the lock is gone.
+test_expect_success sigTERM-while-db-locked-at-open '
+  rm -f o e n.db* hold.fifo; command sqlite3 n.db "CREATE TABLE x (a);" && mkfifo hold.fifo || exit 1
+  sqlite3 n.db <hold.fifo & holder=$!
+  { printf "BEGIN EXCLUSIVE;\nINSERT INTO x VALUES (1);\n"; sleep 20; echo "ROLLBACK;"; } >hold.fifo & writer=$!
+  for _ in $(seq 100); do command sqlite3 n.db "SELECT count(*) FROM x;" >/dev/null 2>&1 || break; sleep 0.05; done   # lock taken
+  gpu-monitor --nvml-library /nonexistent -q -i 0.05 --db n.db >o 2>e & pid=$!
+  sleep 1; s=$(date +%s%N); kill -TERM $pid
+  for _ in $(seq 200); do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+  ms=$(( ($(date +%s%N) - s) / 1000000 ))
+  kill -KILL $pid 2>/dev/null; rc=0; wait $pid || rc=$?
+  pkill -P $writer 2>/dev/null; kill $writer $holder 2>/dev/null; wait $writer $holder 2>/dev/null
+  echo "stopped after $ms ms, exit $rc" >&2
+  [ "$rc" = 0 ] && [ "$ms" -lt 3000 ] && [ ! -s e ] && [ ! -s o ]'

@@ -90,7 +90,7 @@ static void test_rows(void)
     make_dir();
     ws_err e = {0};
     CHECK(access(path, F_OK) != 0, "fresh path");
-    gpu_samples_db *db = gpu_samples_db_open(path, &e);
+    gpu_samples_db *db = gpu_samples_db_open(path, NULL, &e);
     CHECK(db != NULL, "open: %s", e.msg);
     if (!db) { remove_dir(); return; }
     CHECK(access(path, F_OK) == 0, "file created");
@@ -129,7 +129,7 @@ static void test_rows(void)
     CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE sample = 2") == 1, "proc rows");
     gpu_samples_db_close(db);
     /* reopened: sample numbers go on */
-    db = gpu_samples_db_open(path, &e);
+    db = gpu_samples_db_open(path, NULL, &e);
     CHECK(db && gpu_samples_db_write(db, &s, &e) == 0, "reopen: %s", e.msg);
     CHECK(query1("SELECT max(sample) FROM wakesweep_gpu_samples") == 3, "sample numbers continue");
     CHECK(query1("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1, "WAL");
@@ -148,7 +148,7 @@ static void test_running_trial_pids(void)
 {
     make_dir();
     ws_err e = {0};
-    gpu_samples_db *db = gpu_samples_db_open(path, &e);
+    gpu_samples_db *db = gpu_samples_db_open(path, NULL, &e);
     CHECK(db != NULL, "open: %s", e.msg);
     if (!db) { remove_dir(); return; }
     gpu_sample s;
@@ -180,7 +180,7 @@ static void test_report_queries(void)
 {
     make_dir();
     ws_err e = {0};
-    gpu_samples_db *db = gpu_samples_db_open(path, &e);
+    gpu_samples_db *db = gpu_samples_db_open(path, NULL, &e);
     CHECK(db != NULL, "open: %s", e.msg);
     if (!db) { remove_dir(); return; }
     gpu_sample s;
@@ -219,9 +219,9 @@ static void test_open_errors(void)
     ws_err e = {0};
     FILE *f = fopen(path, "w");
     if (f) { fputs("this is not a database, just text that is long enough to have a header.....\n", f); fclose(f); }
-    CHECK(gpu_samples_db_open(path, &e) == NULL && e.kind == WS_EINPUT && strstr(e.msg, "not a database"), "%s", e.msg);
+    CHECK(gpu_samples_db_open(path, NULL, &e) == NULL && e.kind == WS_EINPUT && strstr(e.msg, "not a database"), "%s", e.msg);
     snprintf(path, sizeof path, "%s/no/such/dir/study.db", dir);
-    CHECK(gpu_samples_db_open(path, &e) == NULL && strstr(e.msg, "cannot open"), "%s", e.msg);
+    CHECK(gpu_samples_db_open(path, NULL, &e) == NULL && strstr(e.msg, "cannot open"), "%s", e.msg);
     remove_dir();
 }
 
