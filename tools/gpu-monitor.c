@@ -166,6 +166,9 @@ static int run(monitor *m, ws_err *e)
         while ((rc = gpu_ticker_wait(&tk)) == EINTR && !stop_requested) {}
         if (rc == EINTR) break;
         if (rc) return ws_err_set(e, WS_EINTERNAL, "clock_nanosleep: %s", strerror(rc));
+        /* A monitor that fell behind (stopped, suspended) skips to the latest due tick, which
+         * may lie past the duration: no sample is taken there. */
+        if (o->duration_s > 0 && gpu_ticker_offset_s(&tk, tk.k) > o->duration_s + 1e-9) break;
         if (take_sample(m, e)) return stop_requested ? 0 : -1;   /* a stop cut a wait for the db short */
     }
     return 0;
