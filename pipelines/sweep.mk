@@ -48,7 +48,12 @@ SUGGEST_ARGS ?=
 SWEEP_ENV = SUGGEST_ARGS=$(call ws_q,$(SUGGEST_ARGS)) BIN=$(call ws_q,$(BIN)) DB=$(call ws_q,$(DB)) CONFIG=$(call ws_q,$(CONFIG)) \
             STUDY=$(call ws_q,$(STUDY)) FEATURES=$(call ws_q,$(FEATURES)) THREADS=$(call ws_q,$(THREADS)) DEVICE=$(call ws_q,$(DEVICE)) \
             RUNS=$(call ws_q,$(RUNS)) MONITOR_INTERVAL=$(call ws_q,$(MONITOR_INTERVAL)) SWEEP_TRIALS=$(TRIALS) \
-            SWEEP_SLURM_STEP=$${SLURM_JOB_ID:-}.$${SLURM_STEP_ID:-} $(if $(LAUNCH),,SWEEP_CPUS=$(ws_cpus))
+            SWEEP_SLURM_STEP=$${SLURM_JOB_ID:-}.$${SLURM_STEP_ID:-} $(if $(LAUNCH),,SWEEP_CPUS=$(ws_cpus)) \
+            SWEEP_MONITOR=$(ws_monitored)
+# Trials start the monitor only where this make stops it (make sweep, or its reports): a trial
+# target made alone (make RUNS/trial-007.json, as pipelines/slurm-array.sh's tasks do) would
+# leave it sampling for a day, nothing stopping it.
+ws_monitored = $(if $(filter sweep $(RUNS)/report.json $(RUNS)/report.html,$(MAKECMDGOALS)),1)
 # The CPUs trials share when they run where make does (no LAUNCH): counted once, not by an nproc
 # per trial.
 ws_cpus = $(eval ws_cpus := $$(shell nproc))$(ws_cpus)

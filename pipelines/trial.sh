@@ -2,7 +2,7 @@
 # pipelines/trial.sh OUT — one trial target of the sweep: suggest | train-trial, with the
 # result line written to OUT through a temporary file and a rename. The environment carries
 # BIN DB CONFIG STUDY FEATURES THREADS DEVICE RUNS MONITOR_INTERVAL SUGGEST_ARGS SWEEP_TRIALS
-# SWEEP_SLURM_STEP and, without LAUNCH, SWEEP_CPUS
+# SWEEP_SLURM_STEP, SWEEP_MONITOR (1: start the sweep's monitor) and, without LAUNCH, SWEEP_CPUS
 # (pipelines/sweep.mk sets them).
 set -euo pipefail
 out=$1
@@ -80,7 +80,7 @@ on_exit() {
 }
 trap on_exit EXIT
 . "$here/monitor.sh"   # monitor_pid: is the sweep's monitor running?
-monitor_pid "$RUNS" || bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL" 8>&-
+[ -z "${SWEEP_MONITOR:-}" ] || monitor_pid "$RUNS" || bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL" 8>&-
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.

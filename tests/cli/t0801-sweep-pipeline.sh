@@ -33,6 +33,13 @@ test_expect_success "gpu-monitor sampled alongside and was stopped" '[ -s r1/mon
 test_expect_success "a sweep shorter than the monitor's interval still has a sample in the study" '
   sweep r3 1 TRIALS=1 MONITOR_INTERVAL=1 >short.out 2>&1 && [ "$(wc -l <r3/monitor.jsonl)" -ge 1 ] && [ ! -e r3/monitor.pid ] &&
   [ "$(sqlite3 r3/study.db "SELECT count(*) > 0 FROM wakesweep_gpu_samples")" = 1 ]'
+# A trial target made alone (as pipelines/slurm-array.sh's tasks make theirs) has no report step
+# to stop a monitor: it starts none.
+test_expect_success "a lone trial target trains and leaves no gpu-monitor running" '
+  make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
+      CONFIG="$TMP/c-1.json" TRIALS=1 RUNS="$TMP/r4" MONITOR_INTERVAL=0.2 "$TMP/r4/trial-000.json" >lone.out 2>&1 &&
+  [ "$(jq -r .state r4/trial-000.json)" = COMPLETE ] && [ ! -e r4/monitor.pid ] && [ ! -s r4/monitor.jsonl ] &&
+  ! pgrep -f "gpu-monitor --db $TMP/r4/" >/dev/null'
 test_expect_success "a finished sweep re-run does nothing" '
   before=$(sqlite3 r1/study.db "SELECT count(*) FROM trials"); sweep r1 2 >again.out 2>&1 &&
   [ "$(sqlite3 r1/study.db "SELECT count(*) FROM trials")" = "$before" ] && ! grep -q "trial-" again.out'
