@@ -13,12 +13,13 @@
  *      Parzen estimators l(x) of "below" and g(x) of "above" are built, n_ei_candidates points
  *      are drawn from l and the one maximising log l(x) - log g(x) is taken.
  *
- * The wakesweep mode differs from Optuna 3.1 in its defaults (see sampler.c) and in three rules:
+ * The wakesweep mode differs from Optuna 3.1 in its defaults (see sampler.c) and in four rules:
  * it ranks infeasible trials of equal violation by value (Optuna: by number), it does not
  * hand out a configuration that another trial already holds while it can find a new one
- * (dedup: up to 8 TPE draws, then up to 56 random ones), and in a group that holds a
+ * (dedup: up to 8 TPE draws, then up to 56 random ones), in a group that holds a
  * categorical and two or more numeric parameters g(x)'s bandwidths are no narrower than l(x)'s
- * magic clip (shared_clip; see mixed_group_clip). */
+ * magic clip (shared_clip; see mixed_group_clip), and it leaves fixed and enqueued parameters
+ * out of the joint kernels (Optuna samples them with the rest, then overrides them). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,7 +337,10 @@ static int decomposed_space(const tpe_ctx *c, int *group)
 }
 
 /* Groups of space indices sampled jointly: group[i] = group id of parameter i, or -1 for
- * "sample independently" (also single-valued and already fixed parameters). */
+ * "sample independently" (also single-valued parameters, and in the wakesweep mode already
+ * fixed ones). Optuna 3.1 samples its relative search space whole, fixed and enqueued
+ * parameters included, and only then lets their fixed values win: the kernels and the
+ * l(x)/g(x) of the others still span those dimensions, so the optuna mode keeps them in. */
 static int joint_groups(const tpe_ctx *c, int *group, size_t *n_groups, const ws_param *fixed, size_t n_fixed)
 {
     size_t np = c->sp->n;
@@ -347,7 +351,8 @@ static int joint_groups(const tpe_ctx *c, int *group, size_t *n_groups, const ws
     if (n < 0) return -1;
     *n_groups = (size_t)n;
     for (size_t i = 0; i < np; i++)
-        if (group[i] >= 0 && (is_single(&c->sp->v[i].dist) || fixed_already(fixed, n_fixed, c->sp->v[i].name)))
+        if (group[i] >= 0 && (is_single(&c->sp->v[i].dist)
+                              || (c->cfg->mode != WS_TPE_OPTUNA && fixed_already(fixed, n_fixed, c->sp->v[i].name))))
             group[i] = -1;
     return 0;
 }

@@ -33,3 +33,31 @@ test_expect_success "same seed, fresh database: the same 16 trials" "cmp again.d
 jq '.sampler = {"name": "tpe", "gamma": 2}' "$WS_ROOT/tests/cli/study.json" >bad.json
 test_expect_code 2 "bad sampler config is exit 2" suggest --db bad.db --config bad.json
 test_expect_success "... naming the field" 'grep -q "sampler.gamma" err'
+# Optuna samples its relative (multivariate) search space whole, fixed and enqueued parameters
+# included, and only then lets their fixed values win: with the same seed and history, fixing
+# some parameters leaves the joint values of the others as they are without --fixed. Optuna shows
+# it on the same study; the optuna mode once left fixed parameters out of the joint kernels.
+jq '.direction = "minimize" | .sampler = {"name": "tpe", "mode": "optuna", "multivariate": true, "n_startup_trials": 4}' \
+  "$WS_ROOT/tests/cli/study.json" >c-mv.json
+test_expect_success "optuna multivariate: 12 rounds of suggest and tell" "run_loop mv.db c-mv.json 12"
+echo '{"batch_size": 128, "channels": 16}' >fx.json
+cp mv.db mv-free.db && cp mv.db mv-fixed.db && cp mv.db mv-py1.db && cp mv.db mv-py2.db
+test_expect_success "Optuna: fixing batch_size and channels leaves the joint sample of the rest" '"$PY" -W ignore -c "
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+def ask(db, fixed):
+    s = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///\" + db,
+                          sampler=optuna.samplers.TPESampler(multivariate=True, n_startup_trials=4, seed=5))
+    if fixed: s.enqueue_trial({\"batch_size\": 128, \"channels\": 16})
+    t = s.ask()
+    d = s.trials[0].distributions
+    return {k: t._suggest(k, d[k]) for k in (\"learning_rate\", \"batch_size\", \"channels\", \"dropout\", \"optimizer\")}
+a, b = ask(\"mv-py1.db\", False), ask(\"mv-py2.db\", True)
+assert (b[\"batch_size\"], b[\"channels\"]) == (128, 16), b
+assert all(a[k] == b[k] for k in (\"learning_rate\", \"dropout\", \"optimizer\")), (a, b)
+"'
+suggest --db mv-free.db --config c-mv.json --seed 5 >free.line
+suggest --db mv-fixed.db --config c-mv.json --seed 5 --fixed fx.json >fixed.line
+test_expect_success "... and so does suggest --fixed in the optuna mode" \
+  '[ "$(jq -c ".params | del(.batch_size, .channels)" free.line)" = "$(jq -c ".params | del(.batch_size, .channels)" fixed.line)" ] &&
+   [ "$(jq -c "[.params.batch_size, .params.channels]" fixed.line)" = "[128,16]" ]'
