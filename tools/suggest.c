@@ -98,6 +98,27 @@ static void params_free(ws_param *p, size_t n)
     free(p);
 }
 
+/* Appends to *p the params of src whose names *p does not hold yet. */
+static int append_missing(ws_param **p, size_t *n, const ws_param *src, size_t n_src, ws_err *e)
+{
+    for (size_t i = 0; i < n_src; i++)
+        if (!ws_trial_param(&(ws_trial){.params = *p, .n_params = *n}, src[i].name)
+            && ws_sampler_append(p, n, src[i].name, &src[i].dist, src[i].internal, e))
+            return -1;
+    return 0;
+}
+
+/* The params of p that trial t does not store yet (shallow copies, in *out; free the array). */
+static int params_not_stored(const ws_trial *t, const ws_param *p, size_t n, ws_param **out, size_t *n_out, ws_err *e)
+{
+    *out = malloc((n ? n : 1) * sizeof **out);
+    if (!*out) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    *n_out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!ws_trial_param(t, p[i].name)) (*out)[(*n_out)++] = p[i];
+    return 0;
+}
+
 static const json_t *params_of(const json_t *j)
 {
     const json_t *p = json_object_get(j, "params");
@@ -265,11 +286,12 @@ static int fail_stale(suggest_ctx *c, ws_err *e)
  * transaction, of the study itself, which outlives any file a pipeline keeps beside it. */
 static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
 {
-    ws_param *p = NULL;
-    size_t n = 0;
+    ws_param *p = NULL, *fresh = NULL;
+    size_t n = 0, n_fresh = 0;
     int64_t id;
     int number;
     ws_trial_list hist = {0};
+    ws_trial claimed = {0};   /* the WAITING trial claimed, with the params it already holds */
     *line = NULL;
     if (ws_store_begin(c->store, e)) return -1;
     if (fail_stale(c, e)) goto fail;
@@ -286,19 +308,22 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         }
     if (ws_store_trial_claim_waiting(c->store, &c->study, &id, &number, e)) goto fail;
     if (id) {
-        ws_trial t;
-        if (ws_store_trial_load(c->store, &c->study, number, WS_LOAD_ATTRS, &t, e)) goto fail;
-        json_t *fp = json_object_get(t.system_attrs, "fixed_params");
+        /* A WAITING trial may hold params already (Optuna's RetryFailedTrialCallback and
+         * add_trial store them): they stay as they are, as Optuna's suggest returns a param the
+         * trial holds, and come before its fixed_params. */
+        if (ws_store_trial_load(c->store, &c->study, number, WS_LOAD_ATTRS | WS_LOAD_PARAMS, &claimed, e)
+            || append_missing(&p, &n, claimed.params, claimed.n_params, e))
+            goto fail;
+        json_t *fp = json_object_get(claimed.system_attrs, "fixed_params");
+        ws_param *fpp = NULL;
+        size_t n_fp = 0;
         char where[64];
         snprintf(where, sizeof where, "enqueued trial %d", number);
-        int rc = fp ? params_from_json(&c->cfg.space, fp, where, &p, &n, e) : 0;
-        ws_trial_release(&t);
+        int rc = fp && (params_from_json(&c->cfg.space, fp, where, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
+        params_free(fpp, n_fp);
         if (rc) goto fail;
     } else if (ws_store_trial_create(c->store, &c->study, WS_RUNNING, NULL, 0, &id, &number, e)) goto fail;
-    for (size_t i = 0; i < c->n_fixed; i++)
-        if (!ws_trial_param(&(ws_trial){.params = p, .n_params = n}, c->fixed[i].name)
-            && ws_sampler_append(&p, &n, c->fixed[i].name, &c->fixed[i].dist, c->fixed[i].internal, e))
-            goto fail;
+    if (append_missing(&p, &n, c->fixed, c->n_fixed, e)) goto fail;
     for (size_t i = 0; i < hist.n; i++)
         if (hist.v[i].number == number) {   /* a claimed WAITING trial */
             ws_trial_release(&hist.v[i]);
@@ -310,7 +335,8 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
                     .pruner = &c->pruner, .number = number};
     uint64_t tseed = ws_trial_seed(c->seed, number);
     if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
-    if (ws_store_trial_set_params(c->store, id, p, n, e)) goto fail;
+    if (params_not_stored(&claimed, p, n, &fresh, &n_fresh, e) || ws_store_trial_set_params(c->store, id, fresh, n_fresh, e))
+        goto fail;
     if (c->tag) {
         json_t *tag = json_string(c->tag);
         int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_TAG, tag, e);
@@ -330,12 +356,16 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     if (ws_store_commit(c->store, e)) goto out;
     *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
     ws_trial_list_free(&hist);
+    ws_trial_release(&claimed);
+    free(fresh);
     params_free(p, n);
     return 0;
 fail:
     ws_store_rollback(c->store);
 out:
     ws_trial_list_free(&hist);
+    ws_trial_release(&claimed);
+    free(fresh);
     params_free(p, n);
     return -1;
 }
