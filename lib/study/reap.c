@@ -13,7 +13,10 @@ static int retry(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)
     json_t *hist = json_object_get(t->system_attrs, "retry_history");
     json_t *history = json_is_array(hist) ? json_deep_copy(hist) : json_array();
     json_array_append_new(history, json_integer(t->number));
-    json_t *failed = json_integer(t->number);
+    /* a retry that fails again keeps naming the original trial, as Optuna's callback copies the
+     * failed trial's own failed_trial over the new number (retried_trial_number's contract) */
+    json_t *orig = json_object_get(t->system_attrs, "failed_trial");
+    json_t *failed = json_is_integer(orig) ? json_incref(orig) : json_integer(t->number);
     int rc = ws_store_trial_create(s, st, WS_WAITING, NULL, 0, &id, &number, e)
              || ws_store_trial_attr_set(s, id, 1, "fixed_params", params, e)
              || ws_store_trial_attr_set(s, id, 1, "failed_trial", failed, e)

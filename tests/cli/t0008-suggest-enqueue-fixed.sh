@@ -102,3 +102,24 @@ test_expect_success "... with the same params as Optuna, each stored once" '
   [ "$(jq -c "[.trial, .params.batch_size, .params.learning_rate, .params.dropout]" out)" = "[0,64,0.001,0.3]" ] &&
   [ "$(sqlite3 r.db "SELECT count(*), count(DISTINCT param_name) FROM trial_params")" = "$(jq -r ".params | length | \"\(.)|\(.)\"" out)" ]'
 test_expect_code 0 "... and the next suggest samples a new trial" suggest --db r.db --config c.json
+# suggest --reap queues a dead trial again as Optuna's RetryFailedTrialCallback does: when the
+# retry dies too, its retry carries the original trial's number as failed_trial
+# (RetryFailedTrialCallback.retried_trial_number) and the whole retry_history. Optuna's callback,
+# run on a copy of the same study, gives the values expected.
+dead=$(sh -c 'echo $$')
+suggest --db d.db --config c.json --pid "$dead" >/dev/null
+suggest --db d.db --config c.json --reap --n 0 2>/dev/null
+suggest --db d.db --config c.json --pid "$dead" >/dev/null
+cp d.db d-optuna.db
+test_expect_code 0 "a retry whose process is gone too is reaped" suggest --db d.db --config c.json --reap --n 0
+test_expect_success "... its retry names the original trial, as Optuna's RetryFailedTrialCallback" '"$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+from optuna.storages import RetryFailedTrialCallback as R
+o = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///d-optuna.db\")
+o._storage.set_trial_state_values(o.trials[1]._trial_id, optuna.trial.TrialState.FAIL)
+R()(o, o.trials[1])
+want = (R.retried_trial_number(o.trials[2]), R.retry_history(o.trials[2]))
+t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///d.db\").trials[2]
+got = (R.retried_trial_number(t), R.retry_history(t))
+assert want == (0, [0, 1]) and got == want, (want, got)
+"'
