@@ -3,6 +3,7 @@
  * line per trial. Each trial is created, sampled and stored in one short write transaction, so
  * parallel suggests never share a number and a constant liar sees every running trial. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +69,25 @@ typedef struct {
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
 } suggest_ctx;
 
+/* A numeric value for distribution d that lies outside it: with `lenient`, taken as given with a
+ * warning, as Optuna's _is_fixed_param takes an enqueued value out of range; else the error. */
+static int outside_value(const ws_dist *d, const json_t *v, int lenient, const char *where, const char *name,
+                         double *internal, ws_err *e)
+{
+    double x = json_number_value(v);
+    if (!lenient || d->kind == WS_DIST_CATEGORICAL || !json_is_number(v) || !isfinite(x)
+        || (d->kind == WS_DIST_INT && x != floor(x)))
+        return ws_err_prefix(e, "%s.%s", where, name);
+    ws_cli_warn("%s.%s: %s; used as given, as Optuna does", where, name, e->msg);
+    *internal = x;
+    return 0;
+}
+
 /* Turns a params object into ws_params: names in the space take its distribution (and must
- * fit it); other names are carried as one-choice categoricals, which Optuna reads as well. */
-static int params_from_json(const ws_space *sp, const json_t *obj, const char *where, ws_param **out, size_t *n, ws_err *e)
+ * fit it, or with `lenient` be a number, see outside_value); other names are carried as
+ * one-choice categoricals, which Optuna reads as well. */
+static int params_from_json(const ws_space *sp, const json_t *obj, const char *where, int lenient, ws_param **out,
+                            size_t *n, ws_err *e)
 {
     const char *name;
     json_t *v;
@@ -79,7 +96,9 @@ static int params_from_json(const ws_space *sp, const json_t *obj, const char *w
         int i = ws_space_find(sp, name);
         double internal = 0;
         ws_dist single = {.kind = WS_DIST_CATEGORICAL};
-        if (i >= 0 && ws_dist_internal(&sp->v[i].dist, v, &internal, e)) return ws_err_prefix(e, "%s.%s", where, name);
+        if (i >= 0 && ws_dist_internal(&sp->v[i].dist, v, &internal, e)
+            && outside_value(&sp->v[i].dist, v, lenient, where, name, &internal, e))
+            return -1;
         if (i < 0) {
             if (json_is_object(v) || json_is_array(v))
                 return ws_err_set(e, WS_EINPUT, "%s.%s: expected a scalar value", where, name);
@@ -226,7 +245,7 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         json_t *j = ws_json_load_string(line, where, e);
         ws_param *p = NULL;
         size_t n = 0;
-        rc = !j || params_from_json(&c->cfg.space, params_of(j), where, &p, &n, e);
+        rc = !j || params_from_json(&c->cfg.space, params_of(j), where, 0, &p, &n, e);
         if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
         json_decref(j);
@@ -310,7 +329,9 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     if (id) {
         /* A WAITING trial may hold params already (Optuna's RetryFailedTrialCallback and
          * add_trial store them): they stay as they are, as Optuna's suggest returns a param the
-         * trial holds, and come before its fixed_params. */
+         * trial holds, and come before its fixed_params. A fixed value outside the space (from
+         * Optuna's enqueue_trial, or a space narrowed by --force since) is used with a warning,
+         * as Optuna does: refused, it would leave the trial WAITING and fail every suggest. */
         if (ws_store_trial_load(c->store, &c->study, number, WS_LOAD_ATTRS | WS_LOAD_PARAMS, &claimed, e)
             || append_missing(&p, &n, claimed.params, claimed.n_params, e))
             goto fail;
@@ -319,7 +340,7 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         size_t n_fp = 0;
         char where[64];
         snprintf(where, sizeof where, "enqueued trial %d", number);
-        int rc = fp && (params_from_json(&c->cfg.space, fp, where, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
+        int rc = fp && (params_from_json(&c->cfg.space, fp, where, 1, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
         params_free(fpp, n_fp);
         if (rc) goto fail;
     } else if (ws_store_trial_create(c->store, &c->study, WS_RUNNING, NULL, 0, &id, &number, e)) goto fail;
@@ -432,7 +453,7 @@ int main(int argc, char **argv)
     }
     if (fixed) {
         json_t *j = ws_json_load_file(fixed, &e);
-        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
+        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 0, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
     }
     if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;

@@ -123,3 +123,18 @@ t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///d.db\").trials[2]
 got = (R.retried_trial_number(t), R.retry_history(t))
 assert want == (0, [0, 1]) and got == want, (want, got)
 "'
+# A trial Optuna's enqueue_trial queued with a value outside the space: Optuna's ask uses the
+# value, with a warning (_is_fixed_param). suggest once refused it, leaving the trial WAITING, so
+# that every later suggest of the study refused it again (exit 2).
+suggest --db o.db --config c.json --n 0 >/dev/null
+test_expect_success "Optuna enqueues learning_rate 0.05, outside [1e-4, 1e-2], and its ask uses it" '"$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+optuna.load_study(study_name=\"kws\", storage=\"sqlite:///o.db\").enqueue_trial({\"learning_rate\": 0.05})
+" && cp o.db o-optuna.db && "$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///o-optuna.db\").ask()
+print(t.suggest_float(\"learning_rate\", 1e-4, 1e-2, log=True))
+" >optuna-lr.out && [ "$(cat optuna-lr.out)" = 0.05 ]'
+test_expect_code 0 "suggest claims that trial" suggest --db o.db --config c.json
+test_expect_success "... with Optuna's value, and says it is outside the space" '
+  [ "$(jq -c "[.trial, .params.learning_rate]" out)" = "[0,$(cat optuna-lr.out)]" ] && grep -q "learning_rate: 0.05 is outside .*used as given" err'
