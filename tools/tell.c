@@ -27,7 +27,8 @@ static void usage(void)
            "  --reason TEXT        why the trial ended (kept as the trial attribute wakesweep:reason)\n"
            "  --constraint V       a constraint value, feasible iff <= 0 (repeatable; kept where\n"
            "                       Optuna keeps them, the system attribute \"constraints\"; inf is\n"
-           "                       kept as the largest double, NaN refused, as Optuna does)\n"
+           "                       kept as the largest double, NaN refused, none kept on a trial\n"
+           "                       that ends FAIL, as Optuna does)\n"
            "  -h, --help           show this help;  --version  show the version\n\n"
            "Exit status: 0 success, 2 usage or input error (including a trial already finished),\n"
            "3 internal error.\n");
@@ -95,6 +96,12 @@ int main(int argc, char **argv)
         has_value = 1;
     }
     if (state == WS_FAIL) has_value = 0;   /* Optuna keeps no value for failed trials */
+    /* nor constraints (_process_constraints_after_trial skips FAIL): kept, they would make a
+     * study without constraints read as one with them, its complete trials infeasible */
+    if (state == WS_FAIL && json_array_size(constraints)) {
+        ws_cli_warn("trial %ld: a failed trial keeps no constraint values (as in Optuna)", number);
+        json_array_clear(constraints);
+    }
     if (ws_store_begin(s, &e)) goto fail;
     if (ws_store_trial_finish(s, t.trial_id, state, has_value ? &value : NULL, &e)) goto rollback;
     json_t *why = reason ? json_string(reason) : NULL;

@@ -46,3 +46,19 @@ test_expect_success "Optuna reads the inf constraint as infeasible" '"$PY" -W ig
 import optuna
 t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///k.db\").trials[0]
 assert t.system_attrs[\"constraints\"][0] > 0, t.system_attrs"'
+# A trial that ends FAIL keeps no constraint values: Optuna computes them only for COMPLETE and
+# PRUNED trials. Kept, they once made a study without constraints read as constrained, and
+# report --best found its complete trial infeasible.
+suggest --db fc.db --config c.json --n 2 >/dev/null
+tell --db fc.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
+test_expect_code 0 "a NaN value with --constraint ends FAIL" tell --db fc.db --study kws --trial 1 --state complete --value nan --constraint 1
+test_expect_success "... keeping no constraints, as Optuna's tell of a FAIL trial" '
+  grep -q "keeps no constraint values" err && "$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(sampler=optuna.samplers.TPESampler(constraints_func=lambda t: [1.0]))
+s.tell(s.ask(), state=optuna.trial.TrialState.FAIL)
+want = \"constraints\" in s.trials[0].system_attrs
+got = \"constraints\" in optuna.load_study(study_name=\"kws\", storage=\"sqlite:///fc.db\").trials[1].system_attrs
+assert want is False and got is want, (want, got)
+"'
+test_expect_success "... and --best is the complete trial" '[ "$(report --db fc.db --best | jq .trial)" = 0 ]'
