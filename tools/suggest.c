@@ -336,11 +336,15 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
             || append_missing(&p, &n, claimed.params, claimed.n_params, e))
             goto fail;
         json_t *fp = json_object_get(claimed.system_attrs, "fixed_params");
+        /* a fixed value of a param the trial holds is never read (nor checked) */
+        json_t *rest = json_is_object(fp) ? json_copy(fp) : json_incref(fp);
+        for (size_t i = 0; json_is_object(rest) && i < claimed.n_params; i++) json_object_del(rest, claimed.params[i].name);
         ws_param *fpp = NULL;
         size_t n_fp = 0;
         char where[64];
         snprintf(where, sizeof where, "enqueued trial %d", number);
-        int rc = fp && (params_from_json(&c->cfg.space, fp, where, 1, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
+        int rc = rest && (params_from_json(&c->cfg.space, rest, where, 1, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
+        json_decref(rest);
         params_free(fpp, n_fp);
         if (rc) goto fail;
     } else if (ws_store_trial_create(c->store, &c->study, WS_RUNNING, NULL, 0, &id, &number, e)) goto fail;

@@ -77,8 +77,9 @@ test_expect_code 2 "--study of 513 characters" suggest --db l.db --config c.json
 test_expect_success "... says the limit in characters" 'grep -q "1 to 512 characters" err'
 # A WAITING trial that already holds params, as Optuna's RetryFailedTrialCallback queues a failed
 # trial again (add_trial with params, fixed_params among the system attributes it copies):
-# Optuna's ask returns the params the trial holds. suggest once tried to store them a second
-# time (UNIQUE constraint failed, exit 3, and every later suggest of the study the same).
+# Optuna's ask returns the params the trial holds, and never reads (nor checks) a fixed value of
+# one of them (batch_size 3 is no choice). suggest once tried to store them a second time
+# (UNIQUE constraint failed, exit 3, and every later suggest of the study the same).
 suggest --db r.db --config c.json --n 0 >/dev/null
 test_expect_success "Optuna queues a trial that holds params (and fixed_params)" '"$PY" -W ignore -c "
 import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -86,7 +87,8 @@ from optuna.distributions import CategoricalDistribution as C, FloatDistribution
 s = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///r.db\")
 s.add_trial(optuna.create_trial(state=optuna.trial.TrialState.WAITING, params={\"batch_size\": 64, \"learning_rate\": 0.001},
     distributions={\"batch_size\": C([32, 64, 128]), \"learning_rate\": F(1e-4, 1e-2, log=True)},
-    system_attrs={\"failed_trial\": 3, \"retry_history\": [3], \"fixed_params\": {\"learning_rate\": 0.002, \"dropout\": 0.3}}))
+    system_attrs={\"failed_trial\": 3, \"retry_history\": [3],
+                  \"fixed_params\": {\"learning_rate\": 0.002, \"batch_size\": 3, \"dropout\": 0.3}}))
 " && cp r.db r-optuna.db'
 test_expect_success "... Optuna asks it with the params it holds, then fixed_params" '"$PY" -W ignore -c "
 import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -98,6 +100,7 @@ print(got)
 assert got == [64, 0.001, 0.3], got
 " >optuna-held.out'
 test_expect_code 0 "suggest claims it" suggest --db r.db --config c.json
+test_expect_success "... saying nothing of the fixed values it does not read" '[ ! -s err ]'
 test_expect_success "... with the same params as Optuna, each stored once" '
   [ "$(jq -c "[.trial, .params.batch_size, .params.learning_rate, .params.dropout]" out)" = "[0,64,0.001,0.3]" ] &&
   [ "$(sqlite3 r.db "SELECT count(*), count(DISTINCT param_name) FROM trial_params")" = "$(jq -r ".params | length | \"\(.)|\(.)\"" out)" ]'
