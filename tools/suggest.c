@@ -346,6 +346,7 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         int rc = rest && (params_from_json(&c->cfg.space, rest, where, 1, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
         json_decref(rest);
         params_free(fpp, n_fp);
+        if (rc && e->kind == WS_EINPUT) goto unusable;
         if (rc) goto fail;
     } else if (ws_store_trial_create(c->store, &c->study, WS_RUNNING, NULL, 0, &id, &number, e)) goto fail;
     if (append_missing(&p, &n, c->fixed, c->n_fixed, e)) goto fail;
@@ -385,6 +386,21 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
     free(fresh);
     params_free(p, n);
     return 0;
+unusable:
+    /* A fixed value the claimed trial cannot take (no such choice, not a number): Optuna's
+     * suggest raises and the trial ends FAIL. Left WAITING here it would stop every suggest of
+     * the study, so it is failed, with the reason, and the next trial is claimed or made. */
+    ws_cli_warn("%s: trial %d marked FAIL", e->msg, number);
+    json_t *why = json_string(e->msg);
+    int frc = ws_store_trial_finish(c->store, id, WS_FAIL, NULL, e)
+              || ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_REASON, why, e);
+    json_decref(why);
+    if (frc) goto fail;
+    if (ws_store_commit(c->store, e)) goto out;
+    ws_trial_list_free(&hist);
+    ws_trial_release(&claimed);
+    params_free(p, n);
+    return suggest_one(c, line, e);
 fail:
     ws_store_rollback(c->store);
 out:

@@ -141,3 +141,21 @@ print(t.suggest_float(\"learning_rate\", 1e-4, 1e-2, log=True))
 test_expect_code 0 "suggest claims that trial" suggest --db o.db --config c.json
 test_expect_success "... with Optuna's value, and says it is outside the space" '
   [ "$(jq -c "[.trial, .params.learning_rate]" out)" = "[0,$(cat optuna-lr.out)]" ] && grep -q "learning_rate: 0.05 is outside .*used as given" err'
+# A queued value the trial cannot take at all (batch_size 3 is no choice): Optuna's suggest raises
+# and the trial ends FAIL, the study going on. suggest once refused it and left it WAITING, and
+# so refused every later suggest of the study (exit 2).
+suggest --db b.db --config c.json --n 0 >/dev/null
+test_expect_success "Optuna: a trial enqueued with batch_size 3 ends FAIL" '"$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+optuna.load_study(study_name=\"kws\", storage=\"sqlite:///b.db\").enqueue_trial({\"batch_size\": 3})
+" && cp b.db b-optuna.db && "$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///b-optuna.db\")
+s.optimize(lambda t: t.suggest_categorical(\"batch_size\", [32, 64, 128]), n_trials=1, catch=(ValueError,))
+assert [t.state.name for t in s.trials] == [\"FAIL\"], s.trials
+"'
+test_expect_code 0 "suggest fails that trial and makes the next" suggest --db b.db --config c.json
+test_expect_success "... trial 0 FAIL, saying why; trial 1 sampled" '
+  [ "$(jq .trial out)" = 1 ] && grep -q "batch_size: 3 is not one of the choices: trial 0 marked FAIL" err &&
+  [ "$(sqlite3 b.db "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
+  [ "$(report --db b.db --format jsonl | jq -r "select(.trial == 0) | .reason")" = "enqueued trial 0.batch_size: 3 is not one of the choices" ]'
