@@ -141,3 +141,36 @@ P
 test_expect_success "Optuna makes a study with constraints [inf], [0.5], [-1]" '"$PY" cons.py'
 test_expect_code 0 "report --best on it" report --db "$CDB" --best
 test_expect_success "... is trial 2, the one feasible trial" '[ "$(jq .trial out)" = 2 ]'
+
+# A WAITING trial that already holds params: Optuna's RetryFailedTrialCallback queues a failed
+# trial's params so (add_trial), and Optuna's ask then returns them unsampled. Two twin studies
+# made alike: Optuna asks in one, suggest in the other; both must give the held params.
+RDB=$(db_new r) || exit 1
+export R_URL=$(db_sqlalchemy "$RDB")
+cat >retry.py <<'P'
+import json, os, warnings
+warnings.simplefilter("ignore")
+import optuna
+from optuna.storages import RetryFailedTrialCallback
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+def space(t):
+    t.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
+    t.suggest_categorical("batch_size", [32, 64, 128])
+for name in ("kws", "twin"):
+    s = optuna.create_study(study_name=name, storage=os.environ["R_URL"], direction="maximize",
+                            sampler=optuna.samplers.RandomSampler(seed=3))
+    t = s.ask(); space(t); s.tell(t, state=optuna.trial.TrialState.FAIL)
+    RetryFailedTrialCallback()(s, s.trials[0])
+t = optuna.load_study(study_name="twin", storage=os.environ["R_URL"]).ask(); space(t)
+print(json.dumps(t.params, sort_keys=True))
+P
+test_expect_success "Optuna queues a failed trial again, with its params" '"$PY" retry.py >optuna_retry'
+test_expect_code 0 "suggest claims it" suggest --db "$RDB" --config c3.json --study kws
+test_expect_success "... with the params it holds, as Optuna's ask (channels sampled)" '
+  [ "$(jq -cS "[.trial, (.params | {learning_rate, batch_size})]" out)" = "[1,$(jq -cS . optuna_retry)]" ] &&
+  jq -e ".params.channels | type == \"number\"" out >/dev/null'
+test_expect_success "... and Optuna reads that trial" '
+  "$PY" -W ignore -c "
+import optuna, os; optuna.logging.set_verbosity(optuna.logging.ERROR)
+t = optuna.load_study(study_name=\"kws\", storage=os.environ[\"R_URL\"]).trials[1]
+assert t.state.name == \"RUNNING\" and sorted(t.params) == [\"batch_size\", \"channels\", \"learning_rate\"], t"'
