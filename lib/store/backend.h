@@ -44,6 +44,11 @@ struct ws_store {
     struct ws_pg *pg;      /* PostgreSQL backend */
 };
 
+/* An Optuna alembic revision (alembic_version.version_num) older than Optuna 3.1's v3.0.0.d, whose
+ * tables lack columns the store reads and writes (version_info says 12 for all of them): WS_EINPUT
+ * telling to upgrade it, as Optuna itself refuses it. Later revisions are taken. */
+int ws_store_check_revision(const ws_store *s, const char *revision, ws_err *e);
+
 /* Each backend's open: fills *out (already allocated, ops set by the caller) or fails. */
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e);
 int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e);

@@ -82,7 +82,10 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     if (version != OPTUNA_SCHEMA_VERSION)
         return ws_err_set(e, WS_EINPUT, "%s: Optuna schema version %d, expected %d (Optuna 3.x)", s->path, version,
                           OPTUNA_SCHEMA_VERSION);
-    return 0;
+    if (ws_pg_exec(s, "SELECT version_num FROM alembic_version", 0, NULL, 0, &r, "read alembic_version", e)) return -1;
+    int old = PQntuples(r) && ws_store_check_revision(s, PQgetvalue(r, 0, 0), e);
+    PQclear(r);
+    return old ? -1 : 0;
 }
 
 int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)

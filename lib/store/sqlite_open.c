@@ -134,6 +134,12 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     if (version != OPTUNA_SCHEMA_VERSION)
         return ws_err_set(e, WS_EINPUT, "%s: Optuna schema version %d, expected %d (Optuna 3.x)", s->path, version,
                           OPTUNA_SCHEMA_VERSION);
+    if (ws_sql_prepare(s, "SELECT version_num FROM alembic_version", &st, e)) return -1;
+    rc = sqlite3_step(st);
+    int old = rc == SQLITE_ROW && ws_store_check_revision(s, (const char *)sqlite3_column_text(st, 0), e);
+    sqlite3_finalize(st);
+    if (old) return -1;
+    SQL_CHECK(s, rc, "read alembic_version", e);
     /* A study file that Optuna (or a wakesweep before the index) made gets the state index from
      * the first tool that may write to it; readers leave the file as it is. */
     return create && !have_state_index ? ws_sql_exec(s, STATE_INDEX_SQL, e) : 0;

@@ -31,6 +31,17 @@ int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
     return 0;
 }
 
+int ws_store_check_revision(const ws_store *s, const char *revision, ws_err *e)
+{
+    static const char *const older[] = {"v0.9.0.a", "v1.2.0.a", "v1.3.0.a", "v2.4.0.a", "v2.6.0.a",
+                                        "v3.0.0.a", "v3.0.0.b", "v3.0.0.c"};
+    for (size_t i = 0; i < sizeof older / sizeof older[0]; i++)
+        if (revision && !strcmp(revision, older[i]))
+            return ws_err_set(e, WS_EINPUT, "%s: Optuna schema revision %s, older than Optuna 3.1's v3.0.0.d: upgrade "
+                              "it with `optuna storage upgrade --storage URL`", s->path, revision);
+    return 0;
+}
+
 void ws_store_close(ws_store *s)
 {
     if (!s) return;

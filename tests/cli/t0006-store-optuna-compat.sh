@@ -174,3 +174,37 @@ test_expect_success "... and Optuna reads that trial" '
 import optuna, os; optuna.logging.set_verbosity(optuna.logging.ERROR)
 t = optuna.load_study(study_name=\"kws\", storage=os.environ[\"R_URL\"]).trials[1]
 assert t.state.name == \"RUNNING\" and sorted(t.params) == [\"batch_size\", \"channels\", \"learning_rate\"], t"'
+
+# A study database at an older Optuna schema revision (version_info says 12 for all of them):
+# Optuna 3.1 refuses it until `optuna storage upgrade`, and so does every tool (exit 2), before
+# writing: suggest used to add a trial to it, and tell and report then failed (exit 3) on the
+# value_type column that revision v3.0.0.c lacks.
+ADB=$(db_new a) || exit 1
+export A_URL=$(db_sqlalchemy "$ADB")
+cat >old.py <<'P'
+import os, sys, warnings
+warnings.simplefilter("ignore")
+import alembic.command, optuna
+from optuna.storages import RDBStorage
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+if sys.argv[1] == "make":
+    st = RDBStorage(os.environ["A_URL"])
+    s = optuna.create_study(study_name="kws", storage=st, direction="maximize")
+    s.optimize(lambda t: t.suggest_float("learning_rate", 1e-4, 1e-2, log=True), n_trials=2)
+    alembic.command.downgrade(st._version_manager._create_alembic_config(), "v3.0.0.c")
+    try:
+        optuna.load_study(study_name="kws", storage=os.environ["A_URL"])
+        sys.exit("Optuna read it")
+    except RuntimeError as e:
+        assert "optuna storage upgrade" in str(e), e
+else:
+    RDBStorage(os.environ["A_URL"], skip_compatibility_check=True).upgrade()
+P
+test_expect_success "Optuna makes a study file at revision v3.0.0.c and refuses it" '"$PY" old.py make 2>/dev/null'
+test_expect_code 2 "suggest refuses it" suggest --db "$ADB" --config c3.json
+test_expect_success "... saying to upgrade it, and adds no trial" '
+  grep -q "revision v3.0.0.c, older than .*optuna storage upgrade" err && [ "$(dbq "$ADB" "SELECT count(*) FROM trials")" = 2 ]'
+test_expect_code 2 "report refuses it" report --db "$ADB"
+test_expect_code 2 "tell refuses it" tell --db "$ADB" --study kws --trial 1 --state complete --value 1
+test_expect_success "once Optuna upgrades it, suggest continues it" '
+  "$PY" old.py upgrade 2>/dev/null && suggest --db "$ADB" --config c3.json >l && [ "$(jq .trial l)" = 2 ]'
