@@ -208,3 +208,27 @@ test_expect_code 2 "report refuses it" report --db "$ADB"
 test_expect_code 2 "tell refuses it" tell --db "$ADB" --study kws --trial 1 --state complete --value 1
 test_expect_success "once Optuna upgrades it, suggest continues it" '
   "$PY" old.py upgrade 2>/dev/null && suggest --db "$ADB" --config c3.json >l && [ "$(jq .trial l)" = 2 ]'
+
+# suggest --reap queues a dead trial again with Optuna's RetryFailedTrialCallback attributes: a
+# retry that dies too is queued with the attributes Optuna's callback gives its failed trial
+# (failed_trial stays the first trial of the chain: Optuna's retried_trial_number).
+KDB=$(db_new k) || exit 1
+export K_URL=$(db_sqlalchemy "$KDB")
+sh -c 'exit 0' & dead=$!; wait $dead
+suggest --db "$KDB" --config c3.json --pid "$dead" >/dev/null && suggest --db "$KDB" --config c3.json --reap -n 0 2>/dev/null &&
+  suggest --db "$KDB" --config c3.json --pid "$dead" >/dev/null && suggest --db "$KDB" --config c3.json --reap -n 0 2>/dev/null
+cat >reap.py <<'P'
+import os, warnings
+warnings.simplefilter("ignore")
+import optuna
+from optuna.storages import RetryFailedTrialCallback as R
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.load_study(study_name="kws", storage=os.environ["K_URL"])
+ref = optuna.create_study(study_name="ref", storage=os.environ["K_URL"])
+R()(ref, s.trials[1])   # what Optuna queues for the failed retry, trial 1
+want = {k: ref.trials[-1].system_attrs[k] for k in ("failed_trial", "retry_history")}
+got = {k: s.trials[2].system_attrs.get(k) for k in want}
+assert [t.state.name for t in s.trials] == ["FAIL", "FAIL", "WAITING"], s.trials
+assert got == want and R.retried_trial_number(s.trials[2]) == 0, (got, want)
+P
+test_expect_success "a retry that died is queued again with Optuna's callback's attributes" '"$PY" reap.py'
