@@ -114,7 +114,7 @@ json_t *ws_summary_trial_json(const ws_trial *t)
 {
     json_t *ivs = json_array();
     for (size_t i = 0; i < t->n_ivs; i++)
-        json_array_append_new(ivs, json_pack("[i,o]", t->ivs[i].step, ws_json_number_capped(t->ivs[i].value)));
+        json_array_append_new(ivs, json_pack("[I,o]", (json_int_t)t->ivs[i].step, ws_json_number_capped(t->ivs[i].value)));
     double dur = t->t_complete - t->t_start;
     json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
     json_t *cons = json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS);

@@ -125,7 +125,7 @@ int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal,
     return 0;
 }
 
-int ws_load_iv(ws_trial *t, int step, double value, ws_err *e)
+int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e)
 {
     if ((t->n_ivs & (t->n_ivs - 1)) == 0) {   /* grow at powers of two */
         ws_iv *nv = realloc(t->ivs, (t->n_ivs ? 2 * t->n_ivs : 1) * sizeof *nv);

@@ -41,7 +41,7 @@ ws_trial *ws_loader_trial(const ws_loader *ld, int64_t trial_id);
 /* A row of each query, added to its trial. */
 void ws_load_value(ws_trial *t, double value);
 int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal, const char *dist_json, ws_err *e);
-int ws_load_iv(ws_trial *t, int step, double value, ws_err *e);
+int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e);
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json);
 
 /* The one trial that a single-trial load found, or WS_EINPUT "unknown trial N"; frees l. */

@@ -34,7 +34,7 @@ static int add_row(ws_loader *ld, int k, const PGresult *r, int i, ws_err *e)
     case WS_LOADQ_VALUE: ws_load_value(t, ws_pg_value_from(r, i, 1, 2)); return 0;
     case WS_LOADQ_PARAM:
         return ws_load_param(ld, t, PQgetvalue(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL), text_or_null(r, i, 3), e);
-    case WS_LOADQ_IV: return ws_load_iv(t, (int)int_col(r, i, 1), ws_pg_value_from(r, i, 2, 3), e);
+    case WS_LOADQ_IV: return ws_load_iv(t, int_col(r, i, 1), ws_pg_value_from(r, i, 2, 3), e);
     default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), text_or_null(r, i, 2)); return 0;
     }
 }

@@ -270,9 +270,9 @@ int ws_pg_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, in
         || (t->has_value && set_value(s, *trial_id, t->value, e)))
         return -1;
     for (size_t i = 0; i < t->n_ivs; i++) {
-        char step[16], v[40];
+        char step[24], v[40];
         double x = t->ivs[i].value;
-        snprintf(step, sizeof step, "%d", t->ivs[i].step);
+        snprintf(step, sizeof step, "%lld", (long long)t->ivs[i].step);
         ws_pg_double(v, sizeof v, x);
         const char *pi[] = {tid, step, isfinite(x) ? v : NULL, value_type(x)};
         if (ws_pg_run(s, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, "

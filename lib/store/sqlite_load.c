@@ -31,7 +31,7 @@ static int add_row(ws_loader *ld, int k, sqlite3_stmt *st, ws_err *e)
     switch (k) {
     case WS_LOADQ_VALUE: ws_load_value(t, ws_sql_value_from(st, 1, 2)); return 0;
     case WS_LOADQ_PARAM: return ws_load_param(ld, t, text_col(st, 1), sqlite3_column_double(st, 2), text_col(st, 3), e);
-    case WS_LOADQ_IV: return ws_load_iv(t, sqlite3_column_int(st, 1), ws_sql_value_from(st, 2, 3), e);
+    case WS_LOADQ_IV: return ws_load_iv(t, sqlite3_column_int64(st, 1), ws_sql_value_from(st, 2, 3), e);
     default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, text_col(st, 1), text_col(st, 2)); return 0;
     }
 }

@@ -309,7 +309,7 @@ int ws_sqlite_trial_import(ws_store *s, const ws_study *study, const ws_trial *t
                               "intermediate_value_type) VALUES (?, ?, ?, ?)", &st, e))
             return -1;
         sqlite3_bind_int64(st, 1, *trial_id);
-        sqlite3_bind_int(st, 2, t->ivs[i].step);
+        sqlite3_bind_int64(st, 2, t->ivs[i].step);
         if (isfinite(t->ivs[i].value)) sqlite3_bind_double(st, 3, t->ivs[i].value);
         sqlite3_bind_text(st, 4, ws_sql_value_type(t->ivs[i].value), -1, SQLITE_STATIC);
         if (ws_sql_run(s, st, "import intermediate value", e)) return -1;

@@ -50,7 +50,7 @@ const ws_param *ws_trial_param(const ws_trial *t, const char *name)
     return NULL;
 }
 
-int ws_trial_last_step(const ws_trial *t)
+int64_t ws_trial_last_step(const ws_trial *t)
 {
     return t->n_ivs ? t->ivs[t->n_ivs - 1].step : -1;
 }

@@ -14,7 +14,7 @@ const char *ws_state_name(ws_state s);             /* "RUNNING", ... as stored *
 int ws_state_parse(const char *text, ws_state *s); /* case-insensitive; 0 or -1 */
 
 typedef struct {
-    int step;
+    int64_t step;        /* Optuna's step is any integer: SQLite holds 64 bits */
     double value;        /* NaN and ±inf allowed, as Optuna allows */
 } ws_iv;
 
@@ -48,7 +48,7 @@ void ws_trial_list_free(ws_trial_list *l);
 /* The param named `name`, or NULL. */
 const ws_param *ws_trial_param(const ws_trial *t, const char *name);
 /* Largest reported step, or -1 when none (Optuna's last_step). */
-int ws_trial_last_step(const ws_trial *t);
+int64_t ws_trial_last_step(const ws_trial *t);
 /* The intermediate value at `step`; 0 when present, -1 when not. */
 int ws_trial_iv_at(const ws_trial *t, int step, double *value);
 /* 1 when t is the result of the pipeline target `tag`: it carries the tag (suggest --tag), is

@@ -232,3 +232,28 @@ assert [t.state.name for t in s.trials] == ["FAIL", "FAIL", "WAITING"], s.trials
 assert got == want and R.retried_trial_number(s.trials[2]) == 0, (got, want)
 P
 test_expect_success "a retry that died is queued again with Optuna's callback's attributes" '"$PY" reap.py'
+
+# Optuna's steps are Python ints, 64 bits in SQLite's INTEGER (PostgreSQL's column holds 32):
+# a step past 2^31 (one counted in samples) is read and copied whole, not wrapped.
+if [ -z "${WS_PG_HOST:-}" ]; then
+  cat >steps.py <<'P'
+import json, sys, warnings
+warnings.simplefilter("ignore")
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+if sys.argv[1] == "make":
+    s = optuna.create_study(study_name="kws", storage="sqlite:///big.db", direction="maximize")
+    def f(t):
+        t.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
+        for v, step in ((0.1, 1000), (0.2, 3000000000), (0.3, 5000000000)): t.report(v, step)
+        return 0.3
+    s.optimize(f, n_trials=1)
+t = optuna.load_study(study_name="kws", storage="sqlite:///" + sys.argv[2]).trials[0]
+print(json.dumps(sorted([k, v] for k, v in t.intermediate_values.items())))
+P
+  test_expect_success "Optuna reports steps past 2^31" '"$PY" steps.py make big.db >big.optuna'
+  test_expect_code 0 "report reads them" report --db big.db --format json
+  test_expect_success "... as Optuna does" '[ "$(jq -c ".trials[0].intermediate_values" out)" = "$(jq -c . big.optuna)" ]'
+  test_expect_success "study-copy copies them, as Optuna reads the copy" '
+    study-copy --from big.db --to bigc.db >/dev/null && [ "$("$PY" steps.py read bigc.db)" = "$(cat big.optuna)" ]'
+fi
