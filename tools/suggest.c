@@ -361,7 +361,10 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
                     .pruner = &c->pruner, .number = number};
     uint64_t tseed = ws_trial_seed(c->seed, number);
     if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
-    if (params_not_stored(&claimed, p, n, &fresh, &n_fresh, e) || ws_store_trial_set_params(c->store, id, fresh, n_fresh, e))
+    /* A held param stays, even one the space's conditions leave inactive: the trial holds it (as
+     * in Optuna, which never removes a param), and the line carries what the study holds. */
+    if (append_missing(&p, &n, claimed.params, claimed.n_params, e)
+        || params_not_stored(&claimed, p, n, &fresh, &n_fresh, e) || ws_store_trial_set_params(c->store, id, fresh, n_fresh, e))
         goto fail;
     if (c->tag) {
         json_t *tag = json_string(c->tag);

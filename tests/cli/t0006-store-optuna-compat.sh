@@ -257,3 +257,27 @@ P
   test_expect_success "study-copy copies them, as Optuna reads the copy" '
     study-copy --from big.db --to bigc.db >/dev/null && [ "$("$PY" steps.py read bigc.db)" = "$(cat big.optuna)" ]'
 fi
+
+# A held param that the config's conditions leave inactive (momentum under adam) is the trial's
+# all the same: the trial line carries the params Optuna reads for the trial, which train-trial
+# checks its line against.
+HDB=$(db_new h) || exit 1
+export H_URL=$(db_sqlalchemy "$HDB")
+cat >held.py <<'P'
+import json, os, sys, warnings
+warnings.simplefilter("ignore")
+import optuna
+from optuna.distributions import CategoricalDistribution, FloatDistribution
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+if sys.argv[1] == "make":
+    s = optuna.create_study(study_name="kws", storage=os.environ["H_URL"], direction="maximize")
+    s.add_trial(optuna.trial.create_trial(state=optuna.trial.TrialState.WAITING,
+        params={"optimizer": "adam", "momentum": 0.9},
+        distributions={"optimizer": CategoricalDistribution(["adam", "adamw", "sgd"]), "momentum": FloatDistribution(0.8, 0.99)}))
+else:
+    print(json.dumps(optuna.load_study(study_name="kws", storage=os.environ["H_URL"]).trials[0].params, sort_keys=True))
+P
+test_expect_success "Optuna queues a trial holding momentum under adam" '"$PY" held.py make'
+test_expect_code 0 "suggest claims it" suggest --db "$HDB" --config c.json
+test_expect_success "... its line carries the params Optuna reads for it, momentum too" '
+  [ "$(jq -cS .params out)" = "$("$PY" held.py read | jq -cS .)" ] && [ "$(jq .params.momentum out)" = 0.9 ]'
