@@ -32,8 +32,10 @@ typedef struct ws_store_ops {
     int (*trial_attr_set)(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
     int (*trial_require_running)(ws_store *s, int64_t trial_id, ws_err *e);
     int (*fail_stale)(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
-    int (*study_attrs)(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e);
+    int (*study_attrs)(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e);
     int (*trial_import)(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
+    int (*attr_set_text)(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
+                         ws_err *e);
 } ws_store_ops;
 
 struct ws_store {

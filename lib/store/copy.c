@@ -7,13 +7,19 @@
 
 static int copy_attrs(ws_store *src, const ws_study *from, ws_store *dst, const ws_study *to, int system, ws_err *e)
 {
-    json_t *obj;
-    if (ws_store_study_attrs(src, from->id, system, &obj, e)) return -1;
+    json_t *obj, *texts;
+    if (ws_store_study_attrs(src, from->id, system, &obj, &texts, e)) return -1;
     const char *key;
     json_t *v;
     int rc = 0;
-    json_object_foreach(obj, key, v) if ((rc = ws_store_study_attr_set(dst, to->id, system, key, v, e))) break;
+    json_object_foreach(obj, key, v) {   /* Python's NaN and Infinity as written, not their stand-ins */
+        const char *text = json_string_value(json_object_get(texts, key));
+        rc = text ? ws_store_attr_set_text(dst, "study", to->id, system, key, text, e)
+                  : ws_store_study_attr_set(dst, to->id, system, key, v, e);
+        if (rc) break;
+    }
     json_decref(obj);
+    json_decref(texts);
     return rc;
 }
 

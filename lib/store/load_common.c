@@ -140,9 +140,14 @@ int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e)
 
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json)
 {
-    json_t *v = value_json ? ws_json_load_python(value_json) : NULL;
-    /* Python's NaN/Infinity read as ws_json_load_python's stand-ins; what is not JSON even so
-     * is kept as text. */
+    json_t *v = value_json ? json_loads(value_json, JSON_DECODE_ANY, NULL) : NULL;
+    if (!v && value_json) {
+        /* Python's NaN/Infinity read as ws_json_load_python's stand-ins; what is not JSON even
+         * so is kept as a string. The text itself is kept too, for a copy. */
+        v = ws_json_load_python(value_json);
+        if (!t->attr_texts) t->attr_texts = json_pack("{s:{},s:{}}", "system", "user");
+        json_object_set_new(json_object_get(t->attr_texts, system ? "system" : "user"), key, json_string(value_json));
+    }
     json_object_set_new(system ? t->system_attrs : t->user_attrs, key, v ? v : json_string(value_json ? value_json : ""));
 }
 

@@ -59,6 +59,9 @@ double ws_pg_value_from(const PGresult *r, int row, int value_col, int type_col)
 /* INSERT ... ON CONFLICT UPDATE of an attribute of owner "study" or "trial" (pg_study.c). */
 int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const json_t *value,
                       ws_err *e);
+/* The same with the value_json text given, as it is (ws_pg_ops' attr_set_text). */
+int ws_pg_attr_set_text(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const char *text,
+                        ws_err *e);
 
 /* The PostgreSQL backend's entries in ws_pg_ops (contracts in store.h). */
 void ws_pg_close(ws_store *s);
@@ -83,7 +86,7 @@ int ws_pg_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws
 int ws_pg_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
 int ws_pg_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_pg_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
-int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e);
+int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e);
 int ws_pg_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
 
 #endif

@@ -105,6 +105,14 @@ int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int syst
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
     if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    int rc = ws_pg_attr_set_text(s, owner, owner_id, system, key, text, e);
+    free(text);
+    return rc;
+}
+
+int ws_pg_attr_set_text(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const char *text,
+                        ws_err *e)
+{
     char id[24], sql[256], what[32];
     snprintf(id, sizeof id, "%" PRId64, owner_id);
     snprintf(sql, sizeof sql, "INSERT INTO %s_%s_attributes (%s_id, key, value_json) VALUES ($1, $2, $3) "
@@ -112,9 +120,7 @@ int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int syst
              owner, system ? "system" : "user", owner, owner);
     snprintf(what, sizeof what, "set %s attribute", owner);
     const char *pv[] = {id, key, text};
-    int rc = ws_pg_run(s, sql, 3, pv, what, e);
-    free(text);
-    return rc;
+    return ws_pg_run(s, sql, 3, pv, what, e);
 }
 
 int ws_pg_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
@@ -122,7 +128,7 @@ int ws_pg_study_attr_set(ws_store *s, int64_t study_id, int system, const char *
     return ws_pg_attr_upsert(s, "study", study_id, system, key, value, e);
 }
 
-int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e)
+int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e)
 {
     char id[24];
     snprintf(id, sizeof id, "%" PRId64, study_id);
@@ -133,10 +139,15 @@ int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, w
                    1, pv, 0, &r, "read study attributes", e))
         return -1;
     *obj = json_object();
+    *texts = json_object();
     for (int i = 0; i < PQntuples(r); i++) {
-        const char *text = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
-        json_t *v = text ? ws_json_load_python(text) : NULL;
-        json_object_set_new(*obj, PQgetvalue(r, i, 0), v ? v : json_string(text ? text : ""));
+        const char *key = PQgetvalue(r, i, 0), *text = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
+        json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+        if (!v && text) {   /* not strict JSON: its stand-ins, and the text as written */
+            v = ws_json_load_python(text);
+            json_object_set_new(*texts, key, json_string(text));
+        }
+        json_object_set_new(*obj, key, v ? v : json_string(text ? text : ""));
     }
     PQclear(r);
     return 0;

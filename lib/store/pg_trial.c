@@ -240,11 +240,17 @@ int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t 
     return 0;
 }
 
-static int import_attrs(ws_store *s, int64_t trial_id, int system, json_t *obj, ws_err *e)
+/* t's attributes, those Python wrote with NaN or Infinity as written (not their stand-ins). */
+static int import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, int system, ws_err *e)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) if (ws_pg_trial_attr_set(s, trial_id, system, key, v, e)) return -1;
+    json_object_foreach(system ? t->system_attrs : t->user_attrs, key, v) {
+        const char *text = ws_trial_attr_text(t, system, key);
+        if (text ? ws_pg_attr_set_text(s, "trial", trial_id, system, key, text, e)
+                 : ws_pg_trial_attr_set(s, trial_id, system, key, v, e))
+            return -1;
+    }
     return 0;
 }
 
@@ -279,5 +285,5 @@ int ws_pg_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, in
                          "intermediate_value_type) VALUES ($1, $2, $3, $4)", 4, pi, "import intermediate value", e))
             return -1;
     }
-    return import_attrs(s, *trial_id, 1, t->system_attrs, e) || import_attrs(s, *trial_id, 0, t->user_attrs, e) ? -1 : 0;
+    return import_attrs(s, *trial_id, t, 1, e) || import_attrs(s, *trial_id, t, 0, e) ? -1 : 0;
 }

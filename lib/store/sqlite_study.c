@@ -94,27 +94,38 @@ int ws_sqlite_study_attr_get(ws_store *s, int64_t study_id, int system, const ch
     return 0;
 }
 
-int ws_sqlite_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+int ws_sqlite_attr_set_text(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
+                            ws_err *e)
+{
+    char sql[256], what[32];
+    snprintf(sql, sizeof sql, "INSERT INTO %s_%s_attributes (%s_id, key, value_json) VALUES (?, ?, ?) "
+             "ON CONFLICT (%s_id, key) DO UPDATE SET value_json = excluded.value_json",
+             owner, system ? "system" : "user", owner, owner);
+    snprintf(what, sizeof what, "set %s attribute", owner);
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, sql, &st, e)) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+    return ws_sql_run(s, st, what, e);
+}
+
+int ws_sqlite_attr_set(ws_store *s, const char *owner, int64_t id, int system, const char *key, const json_t *value,
+                       ws_err *e)
 {
     char *text = ws_json_dump(value, WS_JSON_PYTHON);
     if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    sqlite3_stmt *st;
-    int rc = ws_sql_prepare(s, system
-        ? "INSERT INTO study_system_attributes (study_id, key, value_json) VALUES (?, ?, ?) "
-          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json"
-        : "INSERT INTO study_user_attributes (study_id, key, value_json) VALUES (?, ?, ?) "
-          "ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json", &st, e);
-    if (!rc) {
-        sqlite3_bind_int64(st, 1, study_id);
-        sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-        rc = ws_sql_run(s, st, "set study attribute", e);
-    }
+    int rc = ws_sqlite_attr_set_text(s, owner, id, system, key, text, e);
     free(text);
     return rc;
 }
 
-int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e)
+int ws_sqlite_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
+{
+    return ws_sqlite_attr_set(s, "study", study_id, system, key, value, e);
+}
+
+int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e)
 {
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, system ? "SELECT key, value_json FROM study_system_attributes WHERE study_id=? ORDER BY key"
@@ -122,14 +133,19 @@ int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **ob
         return -1;
     sqlite3_bind_int64(st, 1, study_id);
     *obj = json_object();
+    *texts = json_object();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *text = (const char *)sqlite3_column_text(st, 1);
-        json_t *v = text ? ws_json_load_python(text) : NULL;
-        json_object_set_new(*obj, (const char *)sqlite3_column_text(st, 0), v ? v : json_string(text ? text : ""));
+        const char *key = (const char *)sqlite3_column_text(st, 0), *text = (const char *)sqlite3_column_text(st, 1);
+        json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+        if (!v && text) {   /* not strict JSON: its stand-ins, and the text as written */
+            v = ws_json_load_python(text);
+            json_object_set_new(*texts, key, json_string(text));
+        }
+        json_object_set_new(*obj, key, v ? v : json_string(text ? text : ""));
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) { json_decref(*obj); *obj = NULL; }
+    if (rc != SQLITE_DONE) { json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL; }
     SQL_CHECK(s, rc, "read study attributes", e);
     return 0;
 }

@@ -180,22 +180,7 @@ int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int step, double value
 
 int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
 {
-    char *text = ws_json_dump(value, WS_JSON_PYTHON);
-    if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    sqlite3_stmt *st;
-    int rc = ws_sql_prepare(s, system
-        ? "INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (?, ?, ?) "
-          "ON CONFLICT (trial_id, key) DO UPDATE SET value_json = excluded.value_json"
-        : "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (?, ?, ?) "
-          "ON CONFLICT (trial_id, key) DO UPDATE SET value_json = excluded.value_json", &st, e);
-    if (!rc) {
-        sqlite3_bind_int64(st, 1, trial_id);
-        sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-        rc = ws_sql_run(s, st, "set trial attribute", e);
-    }
-    free(text);
-    return rc;
+    return ws_sqlite_attr_set(s, "trial", trial_id, system, key, value, e);
 }
 
 int ws_sqlite_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)
@@ -273,11 +258,17 @@ int ws_sqlite_fail_stale(ws_store *s, const ws_study *study, double grace_s, jso
     return 0;
 }
 
-static int import_attrs(ws_store *s, int64_t trial_id, int system, json_t *obj, ws_err *e)
+/* t's attributes, those Python wrote with NaN or Infinity as written (not their stand-ins). */
+static int import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, int system, ws_err *e)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) if (ws_sqlite_trial_attr_set(s, trial_id, system, key, v, e)) return -1;
+    json_object_foreach(system ? t->system_attrs : t->user_attrs, key, v) {
+        const char *text = ws_trial_attr_text(t, system, key);
+        if (text ? ws_sqlite_attr_set_text(s, "trial", trial_id, system, key, text, e)
+                 : ws_sqlite_trial_attr_set(s, trial_id, system, key, v, e))
+            return -1;
+    }
     return 0;
 }
 
@@ -314,5 +305,5 @@ int ws_sqlite_trial_import(ws_store *s, const ws_study *study, const ws_trial *t
         sqlite3_bind_text(st, 4, ws_sql_value_type(t->ivs[i].value), -1, SQLITE_STATIC);
         if (ws_sql_run(s, st, "import intermediate value", e)) return -1;
     }
-    return import_attrs(s, *trial_id, 1, t->system_attrs, e) || import_attrs(s, *trial_id, 0, t->user_attrs, e) ? -1 : 0;
+    return import_attrs(s, *trial_id, t, 1, e) || import_attrs(s, *trial_id, t, 0, e) ? -1 : 0;
 }

@@ -193,9 +193,18 @@ int ws_store_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t 
     return s->ops->fail_stale(s, st, grace_s, failed, e);
 }
 
-int ws_store_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e)
+int ws_store_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e)
 {
-    return s->ops->study_attrs(s, study_id, system, obj, e);
+    json_t *t = NULL;
+    int rc = s->ops->study_attrs(s, study_id, system, obj, &t, e);
+    if (texts) *texts = t; else json_decref(t);
+    return rc;
+}
+
+int ws_store_attr_set_text(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
+                           ws_err *e)
+{
+    return s->ops->attr_set_text(s, owner, id, system, key, text, e);
 }
 
 int ws_store_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e)

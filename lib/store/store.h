@@ -109,8 +109,14 @@ int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_
 int ws_store_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 
 /* Copying a study between stores, as Optuna's copy_study does (tools/study-copy). */
-/* All of a study's attributes (system = 1: system, else user) as one JSON object. */
-int ws_store_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, ws_err *e);
+/* All of a study's attributes (system = 1: system, else user) as one JSON object; *texts (texts
+ * may be NULL) holds {key: text} for those whose value_json is not strict JSON (Python's NaN,
+ * Infinity: stand-ins in *obj), as written, so that a copy keeps them. */
+int ws_store_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e);
+/* An attribute of owner "study" or "trial" set to the value_json text given, as it is (a copy's
+ * text that is not strict JSON). */
+int ws_store_attr_set_text(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
+                           ws_err *e);
 /* In a transaction: t written as it is (number, state, both datetimes, params, value,
  * intermediate values, system and user attributes); t->trial_id is ignored, the new id goes to
  * *trial_id. No heartbeat is written (copy_study writes none either). */

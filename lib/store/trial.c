@@ -30,6 +30,8 @@ void ws_trial_release(ws_trial *t)
     free(t->ivs);
     json_decref(t->system_attrs);
     json_decref(t->user_attrs);
+    json_decref(t->attr_texts);
+    t->attr_texts = NULL;
     t->params = NULL; t->ivs = NULL; t->n_params = t->n_ivs = 0;
     t->system_attrs = t->user_attrs = NULL;
 }
@@ -41,6 +43,11 @@ void ws_trial_list_free(ws_trial_list *l)
     free(l->v);
     l->v = NULL;
     l->n = 0;
+}
+
+const char *ws_trial_attr_text(const ws_trial *t, int system, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(t->attr_texts, system ? "system" : "user"), key));
 }
 
 const ws_param *ws_trial_param(const ws_trial *t, const char *name)

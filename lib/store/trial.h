@@ -36,6 +36,10 @@ typedef struct {
     json_t *system_attrs;          /* object (never NULL after loading): fixed_params,
                                       constraints, completed_rung_k, ... */
     json_t *user_attrs;            /* object (never NULL after loading) */
+    json_t *attr_texts;            /* {"system"|"user": {key: text}}: the value_json of attributes
+                                      that are not strict JSON (Python's NaN, Infinity), which
+                                      the objects above hold as stand-ins, as written, so that a
+                                      copy keeps them; NULL when there are none */
 } ws_trial;
 
 typedef struct {
@@ -47,6 +51,9 @@ void ws_trial_release(ws_trial *t);
 void ws_trial_list_free(ws_trial_list *l);
 /* The param named `name`, or NULL. */
 const ws_param *ws_trial_param(const ws_trial *t, const char *name);
+/* The value_json text of attribute key (system = 1: a system attribute) as written, where it is
+ * not strict JSON (t->attr_texts); else NULL. */
+const char *ws_trial_attr_text(const ws_trial *t, int system, const char *key);
 /* Largest reported step, or -1 when none (Optuna's last_step). */
 int64_t ws_trial_last_step(const ws_trial *t);
 /* The intermediate value at `step`; 0 when present, -1 when not. */

@@ -281,3 +281,29 @@ test_expect_success "Optuna queues a trial holding momentum under adam" '"$PY" h
 test_expect_code 0 "suggest claims it" suggest --db "$HDB" --config c.json
 test_expect_success "... its line carries the params Optuna reads for it, momentum too" '
   [ "$(jq -cS .params out)" = "$("$PY" held.py read | jq -cS .)" ] && [ "$(jq .params.momentum out)" = 0.9 ]'
+
+# Attributes Python wrote with NaN and Infinity (not strict JSON): study-copy copies their text
+# as Optuna's copy_study does; it wrote their stand-ins (null, +-1.7976931348623157e+308).
+NDB=$(db_new n) || exit 1
+export N_URL=$(db_sqlalchemy "$NDB")
+cat >nan.py <<'P'
+import math, os, warnings
+warnings.simplefilter("ignore")
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="kws", storage=os.environ["N_URL"], direction="maximize")
+s.set_user_attr("su", {"n": math.nan, "i": -math.inf, "s": "NaN"}); s.set_system_attr("ss", math.inf)
+def f(t):
+    t.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
+    t.set_user_attr("u", [math.nan, math.inf, "Infinity"]); t.set_system_attr("constraints", [math.inf])
+    return 1.0
+s.optimize(f, n_trials=1)
+optuna.copy_study(from_study_name="kws", from_storage=os.environ["N_URL"], to_storage="sqlite:///nan_optuna.db")
+P
+attrs() { sqlite3 "$1" "SELECT 't', key, value_json FROM trial_user_attributes UNION ALL SELECT 'ts', key, value_json
+  FROM trial_system_attributes UNION ALL SELECT 's', key, value_json FROM study_user_attributes UNION ALL
+  SELECT 'ss', key, value_json FROM study_system_attributes ORDER BY 1, 2"; }
+test_expect_success "Optuna writes NaN and Infinity attributes and copies the study" '"$PY" nan.py'
+test_expect_code 0 "study-copy copies it" study-copy --from "$NDB" --to nan_ours.db
+test_expect_success "... with the attributes Optuna's copy_study writes" '
+  [ "$(attrs nan_ours.db)" = "$(attrs nan_optuna.db)" ] && attrs nan_ours.db | grep -q "NaN, Infinity"'
