@@ -379,6 +379,14 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         json_decref(pid);
         json_decref(host);
         if (rc) goto fail;
+    } else if (json_is_integer(json_object_get(claimed.system_attrs, WS_ATTR_PID))) {
+        /* a claimed trial that names another process (Optuna's RetryFailedTrialCallback copies the
+         * failed trial's system attributes): --reap would take that dead process for this trial's
+         * and fail it while it runs. Its process is unknown until train-trial records its own. */
+        json_t *none = json_null();
+        int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_PID, none, e);
+        json_decref(none);
+        if (rc) goto fail;
     }
     long epochs;
     if (ws_trial_epochs(&c->cfg, &c->pruner, &h, number, &epochs, e)) goto fail;

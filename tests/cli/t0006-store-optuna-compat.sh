@@ -307,3 +307,26 @@ test_expect_success "Optuna writes NaN and Infinity attributes and copies the st
 test_expect_code 0 "study-copy copies it" study-copy --from "$NDB" --to nan_ours.db
 test_expect_success "... with the attributes Optuna's copy_study writes" '
   [ "$(attrs nan_ours.db)" = "$(attrs nan_optuna.db)" ] && attrs nan_ours.db | grep -q "NaN, Infinity"'
+
+# Optuna's RetryFailedTrialCallback copies the failed trial's system attributes into its retry,
+# wakesweep:pid and :host of a trial of ours among them. suggest (no --pid) claims that retry:
+# a later suggest --reap must not take the dead process for the retry's and fail it running.
+PDB=$(db_new p) || exit 1
+export P_URL=$(db_sqlalchemy "$PDB")
+sh -c 'exit 0' & dead=$!; wait $dead
+suggest --db "$PDB" --config c3.json --pid "$dead" >/dev/null
+cat >inherit.py <<'P'
+import os, warnings
+warnings.simplefilter("ignore")
+import optuna
+from optuna.storages import RetryFailedTrialCallback
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.load_study(study_name="kws", storage=os.environ["P_URL"])
+s._storage.set_trial_state_values(s.trials[0]._trial_id, optuna.trial.TrialState.FAIL)   # as fail_stale_trials
+RetryFailedTrialCallback()(s, s.trials[0])
+assert "wakesweep:pid" in s.trials[1].system_attrs, s.trials[1].system_attrs
+P
+test_expect_success "Optuna's callback queues our dead trial again, its pid with it" '"$PY" inherit.py'
+test_expect_success "suggest claims it; suggest --reap leaves it running" '
+  suggest --db "$PDB" --config c3.json >/dev/null && suggest --db "$PDB" --config c3.json --reap -n 0 &&
+  [ "$(dbq "$PDB" "SELECT state FROM trials WHERE number = 1")" = RUNNING ]'
