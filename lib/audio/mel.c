@@ -140,8 +140,9 @@ int audio_melspec_init(audio_melspec *m, const audio_feat_config *c, ws_err *e)
         audio_melspec_release(m);
         return ws_err_set(e, WS_ENOMEM, "mel spectrogram: out of memory");
     }
-    /* torch.hann_window(win, periodic=True) */
-    for (int i = 0; i < win; i++) m->window[i] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * i / win));
+    /* torch.hann_window(win, periodic=True); for win_length 1 torch returns [1], not the formula's
+     * [0] (which would make every frame, and so the features, zero) */
+    for (int i = 0; i < win; i++) m->window[i] = win == 1 ? 1.0f : (float)(0.5 - 0.5 * cos(2.0 * M_PI * i / win));
     return 0;
 }
 
