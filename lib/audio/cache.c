@@ -562,11 +562,14 @@ json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
     }
     for (int s = 0; s < AUDIO_N_SPLITS; s++)
         json_object_set_new(per_split, audio_split_name(s), json_integer((json_int_t)split_tot[s]));
-    double frame_s = (double)c->cfg.hop_length / c->cfg.sample_rate;
+    /* the audio the frames cover: hops between the first and last frame, plus a whole frame when
+     * not centred (a centred frame's centre is its time, and the padding is not audio) */
+    double edge = c->cfg.center ? 0.0 : (double)c->cfg.n_fft;
     for (size_t k = 0; k < c->n_noise; k++)
         json_array_append_new(noise, json_pack("{s:s, s:I, s:o}", "name", c->noise[k].name,
             "frames", (json_int_t)c->noise[k].n_frames,
-            "seconds", ws_json_number((double)(c->noise[k].n_frames - (c->cfg.center ? 1 : 0)) * frame_s)));
+            "seconds", ws_json_number(((double)(c->noise[k].n_frames - 1) * c->cfg.hop_length + edge)
+                                      / c->cfg.sample_rate)));
     free(counts);
     /* every string here is UTF-8 (the metadata was JSON, the path is escaped): NULL is memory */
     json_t *j = json_pack("{s:s, s:s, s:i, s:I, s:s, s:b, s:s, s:s, s:s, s:I, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",

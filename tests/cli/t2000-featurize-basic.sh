@@ -57,6 +57,26 @@ test_expect_code 0 other-settings featurize -q --config mel64.json -o m.feat cor
 test_expect_success other-settings-shape 'featurize --describe m.feat >d && jq -e ".frames == 51 and .mels == 64 and
   .features.f_max == 8000 and .features.norm == \"slaney\"" d >/dev/null && ! cmp -s d c.feat'
 
+# centre off: the noise stream has torchaudio's frames, and --describe's seconds are the audio
+# they read (hops between the first and last frame plus one n_fft), not frames x hop
+echo '{"center": false}' > nocentre.json
+test_expect_code 0 no-centre featurize -q --config nocentre.json -o nc.feat corpus
+if "$PY" -c "import torchaudio" 2>/dev/null; then
+  test_expect_success no-centre-noise-describe 'featurize --describe nc.feat >d.json && "$PY" - <<P
+import json, torch, torchaudio
+d = json.load(open("d.json"))["noise"][0]
+x, sr = torchaudio.load("corpus/_background_noise_/white.wav")
+frames = torchaudio.transforms.MelSpectrogram(sample_rate=16000, n_fft=512, win_length=400, hop_length=160,
+    f_min=20.0, f_max=7600.0, n_mels=40, center=False)(x[0]).shape[1]
+covered = ((frames - 1) * 160 + 512) / 16000
+print("# noise", d, "torchaudio frames", frames, "covered", covered, "file", x.shape[1] / sr)
+assert d["frames"] == frames and abs(d["seconds"] - covered) < 1e-9, (d, frames, covered)
+assert covered <= x.shape[1] / sr < covered + 160 / 16000
+P'
+else
+  test_skip no-centre-noise-describe "torchaudio not available to $PY"
+fi
+
 # end to end against torchaudio: decode + resample-free clip + MelSpectrogram (float64)
 if "$PY" -c "import torchaudio" 2>/dev/null; then
   test_expect_success parity-torchaudio 'featurize --dump c.feat --clip 2 >d.json && "$PY" - <<P
