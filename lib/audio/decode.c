@@ -165,6 +165,12 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         ws_err_set(e, WS_EINPUT, "%s: %d channels (at most 2)", path, info.channels);
     } else if (info.samplerate < MIN_RATE_HZ || info.samplerate > MAX_RATE_HZ) {
         ws_err_set(e, WS_EINPUT, "%s: absurd sample rate %d Hz", path, info.samplerate);
+    } else if (info.samplerate != d->target_rate && (info.samplerate > 256.0 * d->target_rate ||
+                                                     256.0 * info.samplerate < d->target_rate)) {
+        /* libsamplerate converts by at most 256 times either way; src_simple's refusal came
+         * late, as an internal error that ended the whole run */
+        ws_err_set(e, WS_EINPUT, "%s: sample rate %d Hz is more than 256 times from the %d Hz wanted, "
+                   "beyond the resampler", path, info.samplerate, d->target_rate);
     } else if (info.frames <= 0) {
         ws_err_set(e, WS_EINPUT, "%s: zero length", path);
     } else if (log_says_truncated(log, why, sizeof why)) {

@@ -3,7 +3,8 @@
  * libsamplerate resamples (SRC_SINC_MEDIUM_QUALITY). Bad audio is refused with WS_EINPUT and a
  * short reason (the featurizer skips such files): missing or empty file, not audio, zero length,
  * truncated (a data chunk that claims more than the file holds), more than two channels, an absurd
- * sample rate (outside 1 kHz..768 kHz), NaN or infinite samples. One decoder per thread; its
+ * sample rate (outside 1 kHz..768 kHz, or more than 256 times from the target: the resampler's
+ * limit), NaN or infinite samples. One decoder per thread; its
  * buffers are reused from call to call. */
 #ifndef WS_AUDIO_DECODE_H
 #define WS_AUDIO_DECODE_H

@@ -62,6 +62,15 @@ mkdir -p allbad/yes && : > allbad/yes/a.wav && echo x > allbad/yes/b.wav
 test_expect_code 2 nothing-usable featurize -q -o a.feat allbad
 test_expect_success nothing-usable-message 'grep -q "no usable audio clips (2 skipped)" err && [ ! -e a.feat ]'
 
+# A file more than 256 times from the configured rate (a 1 kHz clip for a 384 kHz cache) is
+# beyond libsamplerate: it is bad audio, skipped, not an internal error that ends the run.
+mkdir -p farrate/yes && sox -n -r 1000 -b 16 -c 1 farrate/yes/lo_nohash_0.wav synth 0.5 sine 100 vol 0.2
+sox -n -r 16000 -b 16 -c 1 farrate/yes/ok_nohash_0.wav synth 0.5 sine 300 vol 0.2
+echo '{"sample_rate": 384000, "f_min": 0, "f_max": null, "clip_seconds": 0.1}' > far.json
+test_expect_code 0 rate-beyond-resampler-skipped featurize -q --config far.json -o far.feat farrate
+test_expect_success rate-beyond-resampler-message 'jq -e ".clips == 1 and .skipped == 1" out >/dev/null &&
+  grep -q "^featurize: skipped farrate/yes/lo_nohash_0.wav: .*sample rate 1000 Hz is more than 256 times from the 384000 Hz" err'
+
 # An output that is a directory or a device is refused before any work, the device untouched.
 mkdir outdir
 test_expect_code 2 output-is-a-directory featurize -q -o outdir c
