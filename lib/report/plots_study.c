@@ -93,21 +93,29 @@ void ws_plot_history(FILE *f, const ws_summary *s)
     ws_svg_axis_y(f, &y, ML, W - MR, 5, NULL, objective_name(s));
     ws_svg_axis_x(f, &x, H - MB, MT, 8, ws_fmt_int_tick, "trial");
 
-    /* best so far: a step line over the feasible complete trials, by number */
-    int started = 0;
-    double best = NAN;
+    /* best so far: a step line over the feasible complete trials, by number. An infinite value
+     * counts (the summary's best may be one) but cannot be drawn: once the best so far is
+     * infinite the line ends there, as Optuna's does, instead of showing later finite values
+     * as improvements on it. */
+    int started = 0, have = 0;
+    double best = NAN, end_x = ws_scale_map(&x, max_number + 0.5);
     fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"", WS_C_BEST);
     for (size_t i = 0; i < l->n; i++) {
         const ws_trial *t = &l->v[i];
-        if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value) || !ws_trial_feasible(s, t)) continue;
-        if (started && !better(s, t->value, best)) continue;
+        if (t->state != WS_COMPLETE || !t->has_value || isnan(t->value) || !ws_trial_feasible(s, t)) continue;
+        if (have && !better(s, t->value, best)) continue;
         double px = ws_scale_map(&x, t->number);
+        best = t->value;
+        have = 1;
+        if (!isfinite(best)) {
+            if (started) { end_x = px; break; }
+            continue;   /* -inf while maximizing: any later value is better and starts the line */
+        }
         if (!started) fprintf(f, "M%.1f %.1f", px, ws_scale_map(&y, t->value));
         else fprintf(f, "H%.1fV%.1f", px, ws_scale_map(&y, t->value));
-        best = t->value;
         started = 1;
     }
-    if (started) fprintf(f, "H%.1f", ws_scale_map(&x, max_number + 0.5));
+    if (started) fprintf(f, "H%.1f", end_x);
     fputs("\"/>\n", f);
 
     double r = l->n > 200 ? 2.5 : 3.5, base = H - MB - 5;

@@ -33,6 +33,25 @@ done
 test_expect_code 0 "html of values near ±DBL_MAX" report --db big.db --format html
 test_expect_success "... has no nan or inf in an attribute" 'finite_attrs out && grep -q "<svg id=\"history\"" out'
 
+# ---- an infinite best (Optuna stores it): the best-so-far line has as many levels as Optuna's
+# finite best-so-far values (np.maximum.accumulate) and ends where the best became infinite,
+# not stepping up to later finite values as if they improved on it
+"$PY" -W ignore - <<'PYEOF' >levels
+import numpy as np, optuna
+from optuna.distributions import FloatDistribution
+from optuna.trial import create_trial
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="h", storage="sqlite:///hinf.db", direction="maximize")
+for i, v in enumerate([1.0, float("inf"), 2.0, 3.0]):
+    s.add_trial(create_trial(params={"x": i / 10}, distributions={"x": FloatDistribution(0, 1)}, value=v))
+acc = np.maximum.accumulate([t.value for t in s.trials])
+print(len(set(v for v in acc if np.isfinite(v))))
+PYEOF
+test_expect_code 0 "html of a study whose best value is infinite" report --db hinf.db --format html
+test_expect_success "... draws the best so far only up to it" '
+  d=$(awk "/<svg id=\"history\"/ {on = 1} on {print} on && /<\/svg>/ {exit}" out | grep -o "stroke-width=\"2\" d=\"[^\"]*\"") &&
+  [ "$(( $(printf %s "$d" | tr -cd V | wc -c) + 1 ))" = "$(cat levels)" ] && [ "$(cat levels)" = 1 ] && finite_attrs out'
+
 # ---- a range changed during the study: x from [0, 1] to [0, 10]; n from 0..8 step 2 to 1..9
 cat >a.json <<'J'
 {"study": "r", "direction": "minimize", "sampler": {"name": "random", "seed": 3}, "pruner": {"name": "nop"},
