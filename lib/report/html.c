@@ -278,7 +278,7 @@ static void trial_table(FILE *f, const ws_summary *s)
         const ws_trial_time *tt = &a->tt[i];
         char value[32] = "\xe2\x80\x93", secs[32] = "\xe2\x80\x93";
         if (t->has_value) snprintf(value, sizeof value, "%.6g", t->value);
-        double d = t->t_complete - t->t_start;
+        double d = ws_summary_duration_s(t);
         if (isfinite(d)) snprintf(secs, sizeof secs, "%.2f", d);
         /* feasibility where it counts: a trial with constraint values, a complete one in a study with them */
         int has_cons = json_array_size(json_object_get(t->system_attrs, "constraints")) > 0

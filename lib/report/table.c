@@ -143,7 +143,7 @@ int ws_report_text(FILE *f, const ws_summary *s)
         const ws_trial *t = &s->trials->v[s->order[r]];
         char value[32] = "-", secs[32] = "-";
         if (t->has_value) snprintf(value, sizeof value, "%.6g", t->value);
-        double d = t->t_complete - t->t_start;
+        double d = ws_summary_duration_s(t);
         if (isfinite(d)) snprintf(secs, sizeof secs, "%.2f", d);
         fprintf(f, "%6d  %-8s  %12s  %9s ", t->number, ws_state_name(t->state), value, secs);
         if (util) {

@@ -65,3 +65,16 @@ test_expect_code 0 "csv with a parameter named value" report --db inf.db --forma
 test_expect_success "... keeps it apart from the objective's column" '
   head -1 out | grep -q "^trial,state,value,duration_s,params_value,reason" &&
   [ "$(sed -n 2p out | cut -d, -f1,3,5)" = "1,1.7976931348623157e+308,0.1" ]'
+# Durations are Optuna's: its datetimes hold microseconds, so duration_s is datetime_complete
+# minus datetime_start to the microsecond (trial.duration), without the noise of epoch doubles.
+"$PY" -W ignore - <<'PYEOF' >want.dur
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="dur", storage="sqlite:///dur.db")
+s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=20)
+for t in s.trials: print(t.number, repr(t.duration.total_seconds()))
+PYEOF
+test_expect_code 0 "jsonl of an Optuna study" report --db dur.db --format jsonl
+test_expect_success "... has Optuna's durations" '
+  "$PY" -c "import json, sys; [print(j[\"trial\"], repr(float(j[\"duration_s\"]))) for j in map(json.loads, sys.stdin)]" <out |
+    sort -n >got.dur && sort -n want.dur | cmp - got.dur'
