@@ -216,6 +216,7 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
             any = 1;
         }
         n_curves += any;
+        if (any) s1 = fmax(s1, ws_trial_last_step(t));   /* where it stopped, also on a NaN or infinite value */
         if (any && (unsigned)t->state < 5) n_state[t->state]++;
     }
     if (!n_curves) {
@@ -244,10 +245,14 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
         const ws_trial *t = &l->v[i];
         long k = last_finite(t);
         if (k < 0 || (t->state != WS_PRUNED && t->state != WS_RUNNING)) continue;
+        /* at its last step, as the JSON's intermediate_values[-1] says, also when that value
+         * cannot be drawn: an infinite one at the plot's edge, a NaN at the last finite height */
+        double v = t->ivs[t->n_ivs - 1].value;
+        double py = isinf(v) ? ws_scale_map(&y, v > 0 ? y.d1 : y.d0) : ws_scale_map(&y, isnan(v) ? t->ivs[k].value : v);
         char tip[512];
         ws_trial_tip(t, tip, sizeof tip);
-        ws_svg_mark(f, t->state == WS_PRUNED ? WS_MARK_CROSS : WS_MARK_RING, ws_scale_map(&x, t->ivs[k].step),
-                    ws_scale_map(&y, t->ivs[k].value), 3.2, ws_state_color(t->state), tip);
+        ws_svg_mark(f, t->state == WS_PRUNED ? WS_MARK_CROSS : WS_MARK_RING, ws_scale_map(&x, ws_trial_last_step(t)), py,
+                    3.2, ws_state_color(t->state), tip);
     }
     ws_legend_item items[5];
     size_t n = 0;

@@ -52,6 +52,29 @@ test_expect_success "... draws the best so far only up to it" '
   d=$(awk "/<svg id=\"history\"/ {on = 1} on {print} on && /<\/svg>/ {exit}" out | grep -o "stroke-width=\"2\" d=\"[^\"]*\"") &&
   [ "$(( $(printf %s "$d" | tr -cd V | wc -c) + 1 ))" = "$(cat levels)" ] && [ "$(cat levels)" = 1 ] && finite_attrs out'
 
+# ---- a pruned trial whose last intermediate values are NaN and inf (Optuna stores both): the
+# learning curves mark it where it stopped, at Optuna's last_step (as the JSON's
+# intermediate_values[-1] says), not at its last finite value's step
+"$PY" -W ignore - <<'PYEOF' >last_step
+import optuna
+from optuna.trial import TrialState
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="p", storage="sqlite:///pnan.db", direction="maximize")
+for i in range(3):
+    t = s.ask()
+    t.suggest_float("x", 0, 1)
+    for step, v in enumerate([0.5, float("nan"), float("inf") if i == 0 else 0.3]):
+        t.report(v, step)
+    s.tell(t, state=TrialState.PRUNED) if i == 0 else s.tell(t, 0.1 * i)
+print(s.trials[0].last_step)
+PYEOF
+test_expect_code 0 "html of a pruned trial that stopped on an infinite value" report --db pnan.db --format html
+test_expect_success "... marks it at its last step" '
+  awk "/<svg id=\"curves\"/ {on = 1} on {print} on && /<\/svg>/ {exit}" out >cur.svg && finite_attrs cur.svg &&
+  tick=$(grep -o "<text x=\"[0-9.]*\" y=\"[0-9.]*\" text-anchor=\"middle\">$(cat last_step)</text>" cur.svg | sed "s/<text x=\"\([0-9.]*\)\".*/\1/") &&
+  cross=$(grep -o "<path d=\"M[0-9.]* [0-9.]*l[^\"]*\"[^>]*><title>trial 0 (PRUNED)" cur.svg | sed "s/<path d=\"M\([0-9.]*\) .*/\1/") &&
+  [ -n "$tick" ] && [ -n "$cross" ] && awk -v a="$tick" -v b="$cross" "BEGIN { exit !(a - b > 3.1 && a - b < 3.3) }"'
+
 # ---- a range changed during the study: x from [0, 1] to [0, 10]; n from 0..8 step 2 to 1..9
 cat >a.json <<'J'
 {"study": "r", "direction": "minimize", "sampler": {"name": "random", "seed": 3}, "pruner": {"name": "nop"},
