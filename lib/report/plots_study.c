@@ -274,6 +274,22 @@ typedef struct {
     int has_absent;
 } pc_axis;
 
+/* The place (0..k-1) of choice c on a categorical axis: choice order, except that numeric
+ * choices go up in value, as on Optuna's parallel-coordinate plot (batch sizes [128, 32, 64]
+ * read 32, 64, 128 from the bottom, so lines between axes follow the numbers). */
+static size_t choice_place(const ws_dist *d, size_t c)
+{
+    size_t k = ws_dist_n_choices(d), place = 0;
+    for (size_t j = 0; j < k; j++)
+        if (!json_is_number(json_array_get(d->choices, j))) return c;
+    double v = json_number_value(json_array_get(d->choices, c));
+    for (size_t j = 0; j < k; j++) {
+        double w = json_number_value(json_array_get(d->choices, j));
+        place += w < v || (w == v && j < c);
+    }
+    return place;
+}
+
 static double axis_y(const pc_axis *a, const ws_trial *t, double y_na)
 {
     if (!a->p) return ws_scale_map(&a->y, t->value);
@@ -281,7 +297,7 @@ static double axis_y(const pc_axis *a, const ws_trial *t, double y_na)
     if (isnan(v)) return y_na;
     if (a->p->dist.kind == WS_DIST_CATEGORICAL) {
         size_t k = ws_dist_n_choices(&a->p->dist);
-        return ws_scale_map(&a->y, (v + 0.5) / (double)k);
+        return ws_scale_map(&a->y, ((double)choice_place(&a->p->dist, (size_t)v) + 0.5) / (double)k);
     }
     return ws_scale_map(&a->y, v);
 }
@@ -297,8 +313,10 @@ static void categorical_ticks(FILE *f, const pc_axis *a)
 {
     size_t k = ws_dist_n_choices(&a->p->dist);
     size_t every = k > 12 ? (k + 11) / 12 : 1;
-    for (size_t c = 0; c < k; c += every) {
-        double py = ws_scale_map(&a->y, (c + 0.5) / (double)k);
+    for (size_t place = 0; place < k; place += every) {
+        double py = ws_scale_map(&a->y, (place + 0.5) / (double)k);
+        size_t c = 0;
+        while (c + 1 < k && choice_place(&a->p->dist, c) != place) c++;
         json_t *ch = json_array_get(a->p->dist.choices, c);
         char *txt = json_is_string(ch) ? strdup(json_string_value(ch)) : ws_json_dump(ch, 0);
         char buf[96];

@@ -75,6 +75,25 @@ test_expect_success "... marks it at its last step" '
   cross=$(grep -o "<path d=\"M[0-9.]* [0-9.]*l[^\"]*\"[^>]*><title>trial 0 (PRUNED)" cur.svg | sed "s/<path d=\"M\([0-9.]*\) .*/\1/") &&
   [ -n "$tick" ] && [ -n "$cross" ] && awk -v a="$tick" -v b="$cross" "BEGIN { exit !(a - b > 3.1 && a - b < 3.3) }"'
 
+# ---- numeric categorical choices listed out of order: the parallel coordinates' axis reads them
+# from the bottom in Optuna's order (its plot's ticktext: by value)
+"$PY" -W ignore - <<'PYEOF' >want.ticks
+import optuna
+from optuna.visualization._parallel_coordinate import _get_parallel_coordinate_info
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="b", storage="sqlite:///cat.db", sampler=optuna.samplers.RandomSampler(seed=1))
+s.optimize(lambda t: t.suggest_categorical("batch", [128, 32, 64]) + t.suggest_float("x", 0, 1), n_trials=12)
+print(" ".join(next(d for d in _get_parallel_coordinate_info(s).dims_params if d.label == "batch").ticktext))
+PYEOF
+test_expect_code 0 "html of numeric choices out of order" report --db cat.db --format html
+test_expect_success "... has them in Optuna's order on the axis" '
+  awk "/<svg id=\"parallel\"/ {on = 1} on {print} on && /<\/svg>/ {exit}" out >cat.svg &&
+  x=$(grep -o "<text x=\"[0-9.]*\" y=\"[0-9.]*\" text-anchor=\"middle\" class=\"label\">batch<" cat.svg | sed "s/<text x=\"\([0-9.]*\)\".*/\1/") &&
+  grep -o "<text x=\"[0-9.]*\" y=\"[0-9.]*\" text-anchor=\"end\" class=\"small halo\">[^<]*" cat.svg |
+    sed "s/<text x=\"\([0-9.]*\)\" y=\"\([0-9.]*\)\".*>\(.*\)/\1 \2 \3/" |
+    awk -v x="$x" "\$1 == x - 7 {print \$2, \$3}" | sort -rn | cut -d" " -f2 | paste -sd" " >got.ticks &&
+  cmp want.ticks got.ticks'
+
 # ---- a range changed during the study: x from [0, 1] to [0, 10]; n from 0..8 step 2 to 1..9
 cat >a.json <<'J'
 {"study": "r", "direction": "minimize", "sampler": {"name": "random", "seed": 3}, "pruner": {"name": "nop"},
