@@ -262,12 +262,13 @@ int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const
     imp->n_top = ws_ped_top_count(n_ranked);
     size_t n_searched = 0;
     for (size_t j = 0; j < np; j++) n_searched += (size_t)imp->v[j].searched;
-    if (!n_searched) {
-        snprintf(imp->note, sizeof imp->note, "no searched parameter: every parameter has one value");
-        return 0;
-    }
+    /* too few trials first: a young (or empty) study has no parameter that varies yet either */
     if (imp->n_top >= n_ranked) {
         snprintf(imp->note, sizeof imp->note, "needs more than %d complete trials, has %zu", WS_PED_MIN_TOP, n_ranked);
+        return 0;
+    }
+    if (!n_searched) {
+        snprintf(imp->note, sizeof imp->note, "no searched parameter: every parameter has one value");
         return 0;
     }
     size_t nx = n_ranked * (np ? np : 1);

@@ -78,3 +78,9 @@ test_expect_code 0 "jsonl of an Optuna study" report --db dur.db --format jsonl
 test_expect_success "... has Optuna's durations" '
   "$PY" -c "import json, sys; [print(j[\"trial\"], repr(float(j[\"duration_s\"]))) for j in map(json.loads, sys.stdin)]" <out |
     sort -n >got.dur && sort -n want.dur | cmp - got.dur'
+# An empty study (Optuna's create_study alone): with 5 or fewer complete trials the importance is
+# not computed and the note says so (report(1)), not that every parameter has one value.
+"$PY" -W ignore -c 'import optuna; optuna.create_study(study_name="empty", storage="sqlite:///empty.db")' 2>/dev/null
+test_expect_code 0 "json of an empty study" report --db empty.db --format json
+test_expect_success "... says importance needs more complete trials" '
+  [ "$(jq -c "[.n_trials, .importance.params, .importance.note]" out)" = "[0,null,\"needs more than 5 complete trials, has 0\"]" ]'
