@@ -17,37 +17,19 @@
 #include <stdlib.h>
 #include "audio/mel.h"
 #include "audio/transform.h"
+#include "audio_golden.h"
 #include "harness.h"
 
 static float *signals, *golden;
 static size_t n_signals_f, n_golden_f;
 static json_t *index_j;
 
-static float *read_f32(const char *name, size_t *n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/ref/audio/%s", getenv("WS_ROOT") ? getenv("WS_ROOT") : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    float *p = malloc((size_t)len + 4);
-    if (p && fread(p, 1, (size_t)len, f) != (size_t)len) { free(p); p = NULL; }
-    fclose(f);
-    *n = (size_t)len / 4;
-    return p;
-}
-
 static int load_golden(void)
 {
     if (index_j) return 0;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/ref/audio/index.json", getenv("WS_ROOT") ? getenv("WS_ROOT") : ".");
-    json_error_t je;
-    index_j = json_load_file(path, 0, &je);
-    signals = read_f32("signals.f32", &n_signals_f);
-    golden = read_f32("golden.f32", &n_golden_f);
+    index_j = golden_read_json("index.json");
+    signals = golden_read_f32("signals.f32", &n_signals_f);
+    golden = golden_read_f32("golden.f32", &n_golden_f);
     return index_j && signals && golden ? 0 : -1;
 }
 

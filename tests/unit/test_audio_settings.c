@@ -8,31 +8,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include "audio/mel.h"
+#include "audio_golden.h"
 #include "harness.h"
-
-static float *read_f32(const char *name, size_t *n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/ref/audio/%s", getenv("WS_ROOT") ? getenv("WS_ROOT") : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    float *p = malloc((size_t)len + 4);
-    if (p && fread(p, 1, (size_t)len, f) != (size_t)len) { free(p); p = NULL; }
-    fclose(f);
-    *n = (size_t)len / 4;
-    return p;
-}
-
-static json_t *read_json(const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/ref/audio/%s", getenv("WS_ROOT") ? getenv("WS_ROOT") : ".", name);
-    json_error_t je;
-    return json_load_file(path, 0, &je);
-}
 
 static const float *signal_by_name(const json_t *index, const float *signals, const char *name, size_t *n)
 {
@@ -63,8 +40,8 @@ static double max_rel(const float *ours, const float *ref, size_t n, double *off
 static void test_settings_parity(void)
 {
     size_t n_sig = 0, n_gold = 0;
-    json_t *index = read_json("index.json"), *set = read_json("settings.json");
-    float *signals = read_f32("signals.f32", &n_sig), *golden = read_f32("settings.f32", &n_gold);
+    json_t *index = golden_read_json("index.json"), *set = golden_read_json("settings.json");
+    float *signals = golden_read_f32("signals.f32", &n_sig), *golden = golden_read_f32("settings.f32", &n_gold);
     CHECK(index && set && signals && golden, "cannot read tests/ref/audio (WS_ROOT set?)");
     int cases = 0;
     size_t i;
