@@ -38,8 +38,8 @@ static void usage(void)
            "                     the trial leaves inactive is dropped, as in Optuna\n"
            "  --enqueue FILE     queue the parameter sets in FILE (JSON lines) as WAITING trials\n"
            "                     instead of sampling, all or none; later suggests claim them first\n"
-           "  --grace SECONDS    fail RUNNING trials silent for longer (default: the config's\n"
-           "                     heartbeat.grace_seconds, 120)\n"
+           "  --grace SECONDS    fail RUNNING trials silent for longer and queue them again\n"
+           "                     (default: the config's heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
            "                     another budget.validations_per_epoch, fine_epochs or fine_steps\n"
            "                     once it has trials)\n"
@@ -287,14 +287,14 @@ static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
     return rc ? -1 : 0;
 }
 
-/* Marks FAIL the RUNNING trials whose heartbeat is older than the grace period, a line each on
- * stderr; inside the caller's transaction. */
+/* Marks FAIL the RUNNING trials whose heartbeat is older than the grace period and queues each
+ * again, a line each on stderr; inside the caller's transaction. */
 static int fail_stale(suggest_ctx *c, ws_err *e)
 {
     json_t *failed = NULL;
-    if (ws_store_fail_stale(c->store, &c->study, c->cfg.grace_s, &failed, e)) return -1;
+    if (study_fail_stale(c->store, &c->study, c->cfg.grace_s, &failed, e)) return -1;
     for (size_t i = 0; i < json_array_size(failed); i++)
-        ws_cli_warn("trial %lld: heartbeat older than %gs, marked FAIL",
+        ws_cli_warn("trial %lld: heartbeat older than %gs, marked FAIL and queued again",
                     (long long)json_integer_value(json_array_get(failed, i)), c->cfg.grace_s);
     json_decref(failed);
     return 0;

@@ -59,3 +59,22 @@ fail:
     json_decref(list);
     return -1;
 }
+
+int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e)
+{
+    json_t *list = NULL;
+    if (ws_store_fail_stale(s, st, grace_s, &list, e)) return -1;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < json_array_size(list); i++) {
+        ws_trial t;
+        if ((rc = ws_store_trial_load(s, st, (int)json_integer_value(json_array_get(list, i)),
+                                      WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)))
+            break;
+        json_t *yes = json_true();
+        rc = ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REQUEUED, yes, e) || retry(s, st, &t, e);
+        json_decref(yes);
+        ws_trial_release(&t);
+    }
+    if (rc || !failed) json_decref(list); else *failed = list;
+    return rc ? -1 : 0;
+}

@@ -3,7 +3,8 @@
  * a trial records its pid and host (wakesweep:pid, wakesweep:host), and when that process no
  * longer exists the trial is failed and, as Optuna's RetryFailedTrialCallback does, queued
  * again as a WAITING copy with the same params (system attrs failed_trial, retry_history), so
- * the next suggest retries it. */
+ * the next suggest retries it. Trials of other hosts are failed and queued again the same way
+ * once their heartbeat is stale. */
 #ifndef WS_STUDY_REAP_H
 #define WS_STUDY_REAP_H
 #include "store/store.h"
@@ -12,5 +13,11 @@
 
 /* In one transaction. *failed (may be NULL) receives the numbers of the trials failed. */
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e);
+/* Fails the RUNNING trials whose heartbeat is older than grace_s (a host that died, a job
+ * cancelled elsewhere) and queues each again as study_reap_dead does: the study keeps its trial
+ * count, as DESIGN's "stale ones are marked FAIL and retried" and Optuna's
+ * RetryFailedTrialCallback on fail_stale_trials have it. Inside the caller's transaction;
+ * *failed (may be NULL) receives the numbers failed. */
+int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 
 #endif

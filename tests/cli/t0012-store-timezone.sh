@@ -80,7 +80,7 @@ for zone in Asia/Tokyo America/New_York; do
   test_expect_code 0 "$zone: suggest --grace 1 after 2.5 s" suggest --db "$DB" --config c.json --grace 1
   f=$(jq -r .trial out)
   test_expect_success "$zone: ... fails Optuna's trial and ours, all three, and no other" '
-    sed -n "s/.*trial \([0-9]*\): heartbeat older than 1s, marked FAIL/\1/p" err | tr "\n" " " >named &&
+    sed -n "s/.*trial \([0-9]*\): heartbeat older than 1s, marked FAIL and queued again/\1/p" err | tr "\n" " " >named &&
     [ "$(cat named)" = "$c $d $e " ] &&
     [ "$(dbq "$DB" "SELECT number FROM trials WHERE state = '"'RUNNING'"'")" = "$f" ]'
   sleep 2.5
