@@ -371,8 +371,17 @@ static int manifest_check_twice(const audio_corpus *c, ws_err *e)
 
 static int scan_manifest(audio_corpus *c, ws_err *e)
 {
-    FILE *f = fopen(c->root, "r");
-    if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", c->root, strerror(errno));
+    /* INPUT is a folder or a manifest file: a FIFO would hang the open (no writer) and a device
+     * such as /dev/zero would be read as one endless line, so neither is taken for a manifest */
+    struct stat st;
+    const char *why = NULL;
+    int fd = ws_open_regular(c->root, &st, &why);
+    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", c->root, strerror(errno));
+    if (fd == -2)
+        return ws_err_set(e, WS_EINPUT, "%s: %s, expected a folder in Speech Commands layout or a JSONL manifest",
+                          c->root, why);
+    FILE *f = fdopen(fd, "r");
+    if (!f) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", c->root); }
     char *dir = strdup(c->root), *slash = dir ? strrchr(dir, '/') : NULL;
     if (!dir) { fclose(f); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
     if (slash) *slash = 0; else strcpy(dir, ".");

@@ -83,3 +83,10 @@ host=$(hostname | tr './' '__')
 : > "k.feat.tmp.$host-$dead.AbC123"
 test_expect_code 0 rerun-after-kill featurize -q -o k.feat c
 test_expect_success rerun-removes-stale-temporary '[ -s k.feat ] && ! ls k.feat.tmp.* 2>/dev/null'
+# An INPUT that is neither a folder nor a regular file is refused at once: a FIFO without a
+# writer once hung the open, and /dev/zero was read as one endless manifest line.
+mkfifo in.fifo
+test_expect_code 2 input-is-a-fifo timeout 10 featurize -q -o fifo.feat in.fifo
+test_expect_success input-is-a-fifo-message 'grep -q "^featurize: in.fifo: is not a regular file, expected a folder" err && [ ! -e fifo.feat ]'
+test_expect_code 2 input-is-dev-zero timeout 10 featurize -q -o zero.feat /dev/zero
+test_expect_success input-is-dev-zero-message 'grep -q "^featurize: /dev/zero: is not a regular file" err && [ ! -e zero.feat ]'
