@@ -508,7 +508,11 @@ int main(int argc, char **argv)
             json_t *line = NULL;
             if (suggest_one(&c, &line, &e)) goto fail;
             if (!line) { rc = 1; break; }   /* --unless-done: the tag's trial is finished */
-            if (ws_json_print_line(stdout, line)) { json_decref(line); ws_err_set(&e, WS_EINTERNAL, "stdout: write error"); goto fail; }
+            if (ws_json_print_line(stdout, line)) {   /* ws_cli_finish says so, once, and exits 3 */
+                json_decref(line);
+                rc = 3;
+                break;
+            }
             json_decref(line);
         }
     }

@@ -62,3 +62,9 @@ s.optimize(lambda t: t.suggest_int(\"channels\", 0, 10, step=3) + t.suggest_floa
     q="SELECT DISTINCT distribution_json FROM trial_params WHERE param_name = \"$p\""
     [ "$(sqlite3 adj.db "$q")" = "$(sqlite3 opt.db "$q")" ] || { echo "$p differs" >&2; exit 1; }
   done; }'
+# A trial line that cannot be written (stdout full or closed): exit 3, said once (it was said
+# twice, by suggest and again by the final stdout check).
+test_expect_code 3 "stdout that cannot be written" sh -c 'suggest --db full.db --config c.json >/dev/full'
+test_expect_success "... one message naming stdout" '[ "$(grep -c "^suggest:" err)" = 1 ] && grep -q "^suggest: stdout: write error: No space left on device$" err'
+test_expect_code 3 "closed stdout" sh -c 'suggest --db full.db --config c.json >&-'
+test_expect_success "... one message" '[ "$(grep -c "^suggest:" err)" = 1 ] && grep -q "^suggest: stdout: write error" err'
