@@ -215,7 +215,7 @@ int main(int argc, char **argv)
     int rc = open_sources(&m, &e);
     if (rc < 0 && stop_requested) rc = 0;   /* a stop cut a wait for the db's lock short: stopped, as in run */
     else if (rc == 0) rc = run(&m, &e);
-    if (rc < 0) rc = ws_cli_report(&e);
+    if (rc < 0) rc = ferror(stdout) ? 3 : ws_cli_report(&e);   /* stdout's write error: said once, by ws_cli_finish */
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);
     gpu_nvml_close(m.nvml);

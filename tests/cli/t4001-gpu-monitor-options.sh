@@ -53,3 +53,8 @@ test_expect_success no-drift '
   gpu-monitor "${NOGPU[@]}" -q --interval 0.05 --count 20 >d &&
   jq -e -s "length == 20 and ((.[19].t - .[0].t) - 0.95 | fabs) < 0.1 and
             ([range(1; 20) as \$i | .[\$i].t - .[\$i - 1].t] | all(. > 0))" d >/dev/null'
+# A sample that cannot be written (stdout full or closed) stops the monitor: exit 3, said once.
+test_expect_code 3 stdout-full sh -c 'gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -n 3 >/dev/full'
+test_expect_success stdout-full-said-once '[ "$(grep -c "^gpu-monitor:" err)" = 1 ] && grep -q "^gpu-monitor: stdout: write error: No space left on device$" err'
+test_expect_code 3 stdout-closed sh -c 'gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -n 3 >&-'
+test_expect_success stdout-closed-said-once '[ "$(grep -c "^gpu-monitor:" err)" = 1 ] && grep -q "^gpu-monitor: stdout: write error" err'
