@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "core/cli.h"
 #include "core/json.h"
+#include "space/config.h"
 #include "store/store.h"
 
 static void usage(void)
@@ -44,6 +45,12 @@ int main(int argc, char **argv)
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!from || !to) ws_cli_usage_error("--from and --to are required");
+    /* the store would say "--db: empty path", an option study-copy does not have */
+    if (!*from || !*to) ws_cli_usage_error("--%s: empty path", *from ? "to" : "from");
+    /* a name the study is created under: as suggest --study, 1 to 512 characters (Optuna's
+     * study_name column), never the empty name */
+    if (to_study && !ws_config_study_name_ok(to_study))
+        ws_cli_usage_error("--to-study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
 
     ws_err e = {0};
     ws_store *src = NULL, *dst = NULL;

@@ -58,6 +58,12 @@ expect_error "fail with a value (Optuna refuses one too)" "--state fail takes no
 expect_error "a reason that is not UTF-8" "--reason: expected UTF-8 text" tell --db s.db --study kws --trial 0 --state complete --value 0.5 --reason $'bad\xff'
 expect_error "a tag that is not UTF-8" "--tag: expected UTF-8 text" suggest --db s.db --config c.json --tag $'t\xff'
 expect_error "a study name to create that is not UTF-8" "--to-study: expected UTF-8 text" study-copy --from s.db --to c2.db --to-study $'x\xfe'
+# study-copy names its own options (it said "--db", which it has not) and creates no study
+# without a name (an empty --to-study made one)
+expect_error "study-copy: an empty --from" "^study-copy: --from: empty path" study-copy --from "" --to c2.db
+expect_error "study-copy: an empty --to" "^study-copy: --to: empty path" study-copy --from s.db --to ""
+expect_error "study-copy: an empty --to-study" "--to-study: expected a name of 1 to 512 characters" study-copy --from s.db --to c3.db --to-study ""
+test_expect_success "... nothing created" '[ ! -e c2.db ] && [ ! -e c3.db ]'
 cp s.db nullcfg.db
 sqlite3 nullcfg.db "UPDATE study_system_attributes SET value_json = NULL WHERE key = 'wakesweep:config'"
 expect_error "a stored config damaged to NULL" "wakesweep:config: no JSON text (NULL)" suggest --db nullcfg.db --config c.json
