@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/fdio.h"
 
 /* A line holding one positive pid (surrounding blanks allowed): the pid; 0 for a blank or
  * comment line; -1 when it is something else. */
@@ -33,7 +34,12 @@ static int take_line(const char *line, long lineno, gpu_sample *s, long *bad_lin
 int gpu_pidfile_read(const char *path, gpu_sample *s, long *bad_line, ws_err *e)
 {
     *bad_line = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* only a regular file: a FIFO would block the open until a writer came, and a device such
+     * as /dev/zero never ends, either way stalling the samples and a SIGTERM's stop */
+    struct stat st;
+    const char *why = NULL;
+    int fd = ws_open_regular(path, &st, &why);
+    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a file of pids, one per line", path, why);
     if (fd < 0) return errno == ENOENT ? 0 : ws_err_set(e, WS_EINPUT, "%s: %s", path, strerror(errno));
     char buf[4096], line[128];
     size_t len = 0;                  /* bytes of the current line in `line` */

@@ -50,3 +50,10 @@ test_expect_success pidfile-changes 'lines "[.[].processes | map(.pid)] | (.[0] 
 test_expect_success pidfile-bad-line-noted-once '[ "$(grep -c "pids:2: not a pid; skipped" err)" = 1 ]'
 test_expect_code 0 pidfile-missing gpu-monitor "${NOGPU[@]}" -i 0.02 -n 1 --pidfile does-not-exist
 test_expect_success pidfile-missing-empty 'lines ".[0].processes == []" && [ ! -s err ]'
+# A pidfile that is a FIFO or a device lists no pid (a note once): the open of a FIFO without a
+# writer once blocked every sample, and /dev/zero was read forever, deaf to SIGTERM.
+mkfifo pids.fifo
+test_expect_code 0 pidfile-fifo timeout -k 2 10 gpu-monitor "${NOGPU[@]}" -i 0.02 -n 2 --pidfile pids.fifo
+test_expect_success pidfile-fifo-noted-once 'lines "length == 2 and .[0].processes == []" && [ "$(grep -c "pids.fifo: is not a regular file" err)" = 1 ]'
+test_expect_code 0 pidfile-dev-zero timeout -k 2 10 gpu-monitor "${NOGPU[@]}" -i 0.02 -n 2 --pidfile /dev/zero
+test_expect_success pidfile-dev-zero-noted-once 'lines "length == 2" && [ "$(grep -c "/dev/zero: is not a regular file" err)" = 1 ]'
