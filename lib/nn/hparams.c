@@ -151,7 +151,9 @@ static int parse_optim(nn_optim_config *c, const json_t *o, const char *w, ws_er
         || get_num(o, "learning_rate", w, 0, INFINITY, 0, &c->lr, e) || get_num(o, "momentum", w, 0, 1, 0, &c->momentum, e)
         || get_flag(o, "nesterov", w, &c->nesterov, e) || get_num(o, "beta1", w, 0, 1, 1, &c->beta1, e)
         || get_num(o, "beta2", w, 0, 1, 1, &c->beta2, e) || get_num(o, "eps", w, 0, INFINITY, 0, &c->eps, e)
-        || get_num(o, "warmup_epochs", w, 0, INFINITY, 0, &c->warmup_epochs, e)
+        /* at most the most epochs a trial trains (space/config.h's WS_MAX_EPOCHS): the trainer
+         * turns it into lround(warmup_epochs * steps per epoch), which has no value past LONG_MAX */
+        || get_num(o, "warmup_epochs", w, 0, 100000, 0, &c->warmup_epochs, e)
         || get_num(o, "clip_norm", w, 0, INFINITY, 0, &c->clip_norm, e)
         || get_int(o, "accumulate", w, 1, 1024, &c->accumulate, e))
         return -1;

@@ -85,7 +85,7 @@ typedef struct nn_optim_config {
     double beta1, beta2, eps;/* "beta1", "beta2", "eps" (adam/adamw) */
     nn_schedule_kind schedule; /* "schedule": "constant" | "cosine" (torch's CosineAnnealingLR over
                                   the steps after warmup: 0 would be the step after the last) */
-    double warmup_epochs;    /* "warmup_epochs": linear warmup, then the schedule */
+    double warmup_epochs;    /* "warmup_epochs" in [0, 100000]: linear warmup, then the schedule */
     double clip_norm;        /* "clip_norm": clip the global gradient norm; 0 = off */
     int accumulate;          /* "accumulate": micro-batches per optimizer step (the loop's job) */
 } nn_optim_config;

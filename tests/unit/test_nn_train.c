@@ -87,6 +87,9 @@ static void test_hparams_errors_name_the_field(void)
         {"{\"class_weights\":[1,-1]}", "params.class_weights[1]"},
         {"{\"time_masks\":-1}", "params.time_masks"},
         {"{\"label_smoothing\":1}", "params.label_smoothing"},
+        /* 1e300 epochs of warmup passed, and lround(1e300 * steps) made the step count negative:
+         * the trial failed in training ("optimizer: negative step counts", exit 0) */
+        {"{\"warmup_epochs\":1e300}", "params.warmup_epochs: 1e+300: must be in [0, 100000]"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         nn_hparams hp;
