@@ -45,6 +45,20 @@ $(BUILD)/lib/nn/device.o: CPPFLAGS += -DNN_CUDA_SO='"$(abspath $(CUDA_SO))"'
 endif
 endif
 
+# device.o has the backend's path compiled in (NN_CUDA_SO above, or none), and a target-specific
+# CPPFLAGS is no prerequisite: without this, nvcc installed after a first build left device.o
+# saying "this build has no CUDA backend" beside the new libwakesweep-cuda.so, and `make CUDA=0`
+# after a CUDA build left train-trial loading the old one. $(BUILD)/.cuda-so holds the path the
+# current device.o was built with; it is out of date (phony) whenever that is not today's.
+CUDA_SO_NOW   := $(if $(CUDA_SO),$(abspath $(CUDA_SO)),none)
+CUDA_SO_STAMP := $(BUILD)/.cuda-so
+ifneq ($(shell cat $(CUDA_SO_STAMP) 2>/dev/null),$(CUDA_SO_NOW))
+.PHONY: $(CUDA_SO_STAMP)
+endif
+$(CUDA_SO_STAMP):
+	@mkdir -p $(@D) && echo '$(CUDA_SO_NOW)' >$@
+$(BUILD)/lib/nn/device.o: $(CUDA_SO_STAMP)
+
 .PHONY: cuda-info
 cuda-info:
 	@echo "NVCC=$(NVCC) CUDA=$(CUDA) backend=$(or $(CUDA_SO),none) archs=$(CUDA_ARCHS) ptx=$(CUDA_PTX)"

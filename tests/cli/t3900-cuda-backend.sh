@@ -19,6 +19,14 @@ if [ -e "$so" ]; then
     nm -D --defined-only "$so" | grep -q " T nn_cuda_api_get$" &&
     [ "$(nm -D --defined-only "$so" | grep -c " T ")" = 1 ] && readelf -S "$so" | grep -q nv_fatbin'
   test_expect_success "... linked with cuBLAS, found through its rpath" 'ldd "$so" | grep -q "libcublas.so.* => /"'
+  # device.o has the backend's path compiled in: a change of CUDA= (or of nvcc's presence)
+  # compiles it again, and only then (make -n: nothing is built here).
+  test_expect_success "make CUDA=0 after this build compiles device.o again, without the backend's path" '
+    make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" CUDA=0 "$WS_BUILD/lib/nn/device.o" >mk0 2>&1 &&
+    grep -q "lib/nn/device\.c" mk0 && ! grep -q NN_CUDA_SO mk0'
+  test_expect_success "... while make as built leaves it alone" '
+    make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$WS_BUILD/lib/nn/device.o" >mk1 2>&1 &&
+    ! grep -q "lib/nn/device\.c" mk1'
 elif [ -n "$nvcc" ]; then
   test_skip "the backend was built by nvcc" "nvcc is here but the backend is not built (make CUDA=0)"
 else
