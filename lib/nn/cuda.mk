@@ -32,6 +32,18 @@ $(BUILD)/lib/nn/cuda/%.o: lib/nn/cuda/%.cu | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(NVCC) -Ilib -D_GNU_SOURCE $(NVCCFLAGS) -MMD -MP -c $< -o $@
 
+# The objects hold code for CUDA_ARCHS and CUDA_PTX, which are no prerequisite by themselves:
+# `make CUDA_ARCHS=75` after a build (what the backend's "no code for sm_75" message asks for)
+# did nothing. A stamp holds the -gencode list the objects were built with; it is out of date
+# (phony) whenever that is not today's, and the objects and the .so are built again.
+CUDA_ARCH_STAMP := $(BUILD)/lib/nn/cuda/.gencode
+ifneq ($(shell cat $(CUDA_ARCH_STAMP) 2>/dev/null),$(strip $(CUDA_GENCODE)))
+.PHONY: $(CUDA_ARCH_STAMP)
+endif
+$(CUDA_ARCH_STAMP):
+	@mkdir -p $(@D) && echo '$(strip $(CUDA_GENCODE))' >$@
+$(CUDA_OBJS): $(CUDA_ARCH_STAMP)
+
 $(CUDA_SO): $(CUDA_OBJS)
 	$(NVCC) -shared $(CUDA_GENCODE) $^ -o $@ -L$(CUDA_LIBDIR) -Xlinker -rpath,$(CUDA_LIBDIR) -lcublas
 

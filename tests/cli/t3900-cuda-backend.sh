@@ -27,6 +27,16 @@ if [ -e "$so" ]; then
   test_expect_success "... while make as built leaves it alone" '
     make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$WS_BUILD/lib/nn/device.o" >mk1 2>&1 &&
     ! grep -q "lib/nn/device\.c" mk1'
+  # the first GPU built for, alone: code the build did not have (unless it was built so)
+  arch=$(awk '{ print $2 }' "$WS_BUILD/lib/nn/cuda/.gencode" | sed 's/.*code=sm_//')
+  if [ "$(cat "$WS_BUILD/lib/nn/cuda/.gencode")" != "-gencode arch=compute_$arch,code=sm_$arch -gencode arch=compute_$arch,code=compute_$arch" ]; then
+    test_expect_success "make CUDA_ARCHS=$arch CUDA_PTX=$arch compiles the backend again, for that GPU alone" '
+      make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" CUDA_ARCHS=$arch CUDA_PTX=$arch "$so" >mk2 2>&1 &&
+      grep "lib/nn/cuda/backend\.cu" mk2 | grep -o "code=[a-z]*_[0-9]*" | sort -u | tr "\n" " " >archs &&
+      [ "$(cat archs)" = "code=compute_$arch code=sm_$arch " ]'
+  fi
+  test_expect_success "... while make as built leaves it alone" '
+    make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$so" >mk3 2>&1 && ! grep -q nvcc mk3'
 elif [ -n "$nvcc" ]; then
   test_skip "the backend was built by nvcc" "nvcc is here but the backend is not built (make CUDA=0)"
 else
