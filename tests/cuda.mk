@@ -25,11 +25,13 @@ $(CUDA_EMU): tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c lib/nn/
 	@mkdir -p $(@D)
 	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) $(NN_CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) \
 	    tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c -lopenblas -lm -o $@
+	$(CC) -Ilib -D_GNU_SOURCE -MM -MP -MT $@ -MT $(abspath $@) tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c >$@.d
 
 # A backend that fails on purpose over the emulation (kernel faults, a full or busy GPU at start).
 $(CUDA_FAULT): tests/gpu/cuda_fault.c lib/nn/cuda/api.h lib/nn/backend.h lib/nn/device.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) $< -ldl -o $@
+	$(CC) -Ilib -D_GNU_SOURCE -MM -MP -MT $@ -MT $(abspath $@) $< >$@.d
 
 $(CUDA_BENCH): tests/bench/gpu/cuda_bench.c $(LIB_A)
 	@mkdir -p $(@D)
@@ -45,3 +47,8 @@ bench-gpu: all $(CUDA_BENCH)
 
 .PHONY: check-gpu bench-gpu
 -include $(CUDA_TESTS:=.d)
+# The emulation and the fault wrapper are each one gcc call over their sources, where -MMD would
+# keep the last source's headers only: their recipes list every header with -MM, so a change to
+# one that api.h, kernels.h or the CPU backend includes (nn.h's structs, transform_math.h's log)
+# rebuilds them; the prerequisites above name only some.
+-include $(CUDA_EMU).d $(CUDA_FAULT).d

@@ -90,6 +90,14 @@ test_expect_success "... prints a bound computed from memory" 'jq -e ".device ==
 test_run_cases kernels "$WS_BUILD/tests/gpu/test_cuda_host"
 
 # --- the device path on the host emulation of the backend --------------------------------------
+# Each is one gcc call over several sources: a header any of them includes (nn.h's structs cross
+# api.h; the log-mel's epsilon) builds it again (make -n -W: nothing is built here).
+test_expect_success "the emulation and the fault wrapper are built again when a header they include changes" '
+  for h in lib/nn/nn.h lib/audio/transform_math.h; do
+    make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" -W "$h" "$emu" >mk 2>&1 && grep -q "tests/gpu/cuda_emu\.c" mk || exit 1
+  done &&
+  make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" -W lib/nn/nn.h "$WS_BUILD/tests/gpu/libwakesweep-cuda-fault.so" >mk 2>&1 &&
+  grep -q "tests/gpu/cuda_fault\.c" mk'
 emu_env=(env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0)
 test_run_cases emulated "${emu_env[@]}" "$WS_BUILD/tests/gpu/test_cuda_gpu"
 suggest --db runs/e.db --config c.json >e0
