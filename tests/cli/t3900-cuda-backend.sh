@@ -19,8 +19,16 @@ if [ -e "$so" ]; then
     nm -D --defined-only "$so" | grep -q " T nn_cuda_api_get$" &&
     [ "$(nm -D --defined-only "$so" | grep -c " T ")" = 1 ] && readelf -S "$so" | grep -q nv_fatbin'
   test_expect_success "... linked with cuBLAS, found through its rpath" 'ldd "$so" | grep -q "libcublas.so.* => /"'
-  # device.o has the backend's path compiled in: a change of CUDA= (or of nvcc's presence)
-  # compiles it again, and only then (make -n: nothing is built here).
+elif [ -n "$nvcc" ]; then
+  test_skip "the backend was built by nvcc" "nvcc is here but the backend is not built (make CUDA=0)"
+else
+  test_skip "the backend was built by nvcc" "no nvcc on this machine"
+fi
+# device.o has the backend's path compiled in: a change of CUDA= (or of nvcc's presence)
+# compiles it again, and only then (make -n: nothing is built here; the sub-makes inherit the
+# variables this make check was given, so "as built" is this build: one whose device.o names
+# the backend, not one made with CUDA=0 beside an older backend).
+if [ -e "$so" ] && grep -qF "$so" "$WS_BUILD/lib/nn/device.o"; then
   test_expect_success "make CUDA=0 after this build compiles device.o again, without the backend's path" '
     make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" CUDA=0 "$WS_BUILD/lib/nn/device.o" >mk0 2>&1 &&
     grep -q "lib/nn/device\.c" mk0 && ! grep -q NN_CUDA_SO mk0'
@@ -28,8 +36,10 @@ if [ -e "$so" ]; then
     make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$WS_BUILD/lib/nn/device.o" >mk1 2>&1 &&
     ! grep -q "lib/nn/device\.c" mk1'
   # the first GPU built for, alone: code the build did not have (unless it was built so)
-  arch=$(awk '{ print $2 }' "$WS_BUILD/lib/nn/cuda/.gencode" | sed 's/.*code=sm_//')
-  if [ "$(cat "$WS_BUILD/lib/nn/cuda/.gencode")" != "-gencode arch=compute_$arch,code=sm_$arch -gencode arch=compute_$arch,code=compute_$arch" ]; then
+  info=$(make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" cuda-info)   # "... archs=80 90 ptx=90"
+  archs=$(sed 's/.* archs=\(.*\) ptx=.*/\1/' <<<"$info") ptx=${info##* ptx=}
+  arch=${archs%% *}
+  if [ "$archs $ptx" != "$arch $arch" ]; then
     test_expect_success "make CUDA_ARCHS=$arch CUDA_PTX=$arch compiles the backend again, for that GPU alone" '
       make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" CUDA_ARCHS=$arch CUDA_PTX=$arch "$so" >mk2 2>&1 &&
       grep "lib/nn/cuda/backend\.cu" mk2 | grep -o "code=[a-z]*_[0-9]*" | sort -u | tr "\n" " " >archs &&
@@ -37,10 +47,6 @@ if [ -e "$so" ]; then
   fi
   test_expect_success "... while make as built leaves it alone" '
     make -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$so" >mk3 2>&1 && ! grep -q nvcc mk3'
-elif [ -n "$nvcc" ]; then
-  test_skip "the backend was built by nvcc" "nvcc is here but the backend is not built (make CUDA=0)"
-else
-  test_skip "the backend was built by nvcc" "no nvcc on this machine"
 fi
 test_expect_success "train-trial itself links no CUDA library" '! ldd "$WS_BIN/train-trial" | grep -qiE "cuda|cublas|cudnn"'
 
