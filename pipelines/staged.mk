@@ -47,14 +47,19 @@ $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
 
 # Stage 1's best, fixed into stage 2. When stage 1 runs again (more trials) and finds a better
 # one after stage 2 has begun, stage 2 keeps the params its trials were run with, so that every
-# trial of a stage-2 study has the same fixed params; it says so.
+# trial of a stage-2 study has the same fixed params; it says so. Stage 2 has begun when its
+# study has a trial, file or not: a stage 2 interrupted before its first trial file was renamed
+# already holds trials with the old params (finished ones, whose files the next sweep rebuilds,
+# and killed ones, queued again with their params).
 $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best > $(call ws_q,$@.tmp)
-	@if [ -e $(call ws_q,$@) ] && ls $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json >/dev/null 2>&1 && \
+	@if [ -e $(call ws_q,$@) ] && { ls $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json >/dev/null 2>&1 || \
+	      $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)) --format jsonl 2>/dev/null | grep -q .; } && \
 	    [ "$$(jq -c .params $(call ws_q,$@.tmp))" != "$$(jq -c .params $(call ws_q,$@))" ]; then \
 	  echo $(call ws_q,$(@D))": stage 1's best is now trial $$(jq .trial $(call ws_q,$@.tmp)); stage 2 goes on with" \
-	    "trial $$(jq .trial $(call ws_q,$@))'s params, as its trials began (remove "$(call ws_q,$(STAGED_RUNS)/stage-2) \
-	    "to run stage 2 again from the new best)" >&2; \
+	    "trial $$(jq .trial $(call ws_q,$@))'s params, as its trials began (to run stage 2 again from the new best," \
+	    "remove "$(call ws_q,$@)" and "$(call ws_q,$(STAGED_RUNS)/stage-2)", and stage 2's study: optuna delete-study --study-name" \
+	    $(call ws_q,$(STAGE2_STUDY))" --storage sqlite:///"$(call ws_q,$(abspath $(STAGED_DB)))")" >&2; \
 	  rm $(call ws_q,$@.tmp); touch $(call ws_q,$@); \
 	else mv $(call ws_q,$@.tmp) $(call ws_q,$@); fi
 

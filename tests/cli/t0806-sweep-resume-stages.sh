@@ -100,3 +100,19 @@ test_expect_success "when stage 1's best moves after stage 2 began, stage 2 keep
   staged st STAGE_TRIALS=4 >st4.out 2>st4.err && grep -q "stage 2 goes on with trial 99.s params" st4.err &&
   cmp -s best.moved st/stage-1/best.json && [ "$(complete st tones-st-2)" = 4 ] &&
   [ "$(report --db st/study.db --study tones-st-2 --format jsonl | jq -r "select(.trial == 3) | .params.learning_rate")" = 0.0123 ]'
+# Stage 2 begun but with no trial file yet (interrupted before its first rename): its study
+# already holds trials with the params it began with, so a stage 1 whose best moves must not
+# hand stage 2 other ones. Stage 1 made alone, then a best.json of other params (as a stage 1 of
+# fewer trials would have found), stage 2 run, its files and .done removed.
+test_expect_success "stage 2 begun in its study without a file: a moved best of stage 1 leaves its params alone" '
+  make -s -C "$WS_ROOT" "$TMP/sf/stage-1/.done" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
+    FEATURES="$TMP/tones.feat" STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGED_RUNS="$TMP/sf" STAGE_TRIALS=2 >sf1.out 2>&1 &&
+  report --db sf/study.db --study tones-st-1 --best | jq -c ".trial = 99 | .params.learning_rate = 0.0123" >sf/stage-1/best.json &&
+  staged sf STAGE_TRIALS=2 >sf2.out 2>&1 && rm sf/stage-2/trial-*.json sf/stage-2/.done &&
+  staged sf STAGE_TRIALS=3 >sf3.out 2>sf3.err && grep -q "stage 2 goes on with trial 99.s params" sf3.err &&
+  [ "$(lrs2 sf)" = 0.0123 ] && [ "$(complete sf tones-st-2)" = 3 ]'
+test_expect_success "... what the message says to remove runs stage 2 again from stage 1's best" '
+  rm -r sf/stage-1/best.json sf/stage-2 && $PY -c "import optuna, sys; optuna.delete_study(study_name=\"tones-st-2\", storage=\"sqlite:///\" + sys.argv[1])" "$TMP/sf/study.db" &&
+  grep -q "remove $TMP/sf/stage-1/best.json and $TMP/sf/stage-2, and stage 2.s study: optuna delete-study --study-name tones-st-2 --storage sqlite:///$TMP/sf/study.db" sf3.err &&
+  staged sf STAGE_TRIALS=3 >sf4.out 2>&1 && [ "$(complete sf tones-st-2)" = 3 ] &&
+  [ "$(lrs2 sf)" = "$(report --db sf/study.db --study tones-st-1 --best | jq .params.learning_rate)" ]'
