@@ -4,7 +4,7 @@
 #   suggest --fixed), which searches augmentation (noise probability and SNR range, SpecAugment
 #   masks, time shift). Each stage is an ordinary sweep in a folder of its own, so each resumes
 #   like one; STAGED_RUNS/report.html and report.json show both stages.
-# Variables: STAGE1, STAGE2, STAGE_TRIALS (per stage, a positive integer; a higher one later runs
+# Variables: STAGE1, STAGE2 (configs of two studies), STAGE_TRIALS (per stage, a positive integer; a higher one later runs
 # the trials each stage lacks), STAGED_RUNS.
 
 STAGE1       ?= configs/studies/kws-staged-1.json
@@ -17,7 +17,23 @@ STAGE2_STUDY  = $(shell jq -r '.study // empty' $(call ws_q,$(STAGE2)) 2>/dev/nu
 # Both stages, stage 1 first (report takes --study once per study).
 STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --study $(call ws_q,$(STAGE2_STUDY))
 
-ws_bad_var := $(call ws_check_vars,count STAGE_TRIALS $(call ws_q,$(STAGE_TRIALS)) path STAGED_RUNS $(call ws_q,$(STAGED_RUNS)))
+# The stage configs are checked with the other variables, before anything runs, for the goals
+# that run the stages (make staged or a file of STAGED_RUNS): found only by stage 2's sweep, a
+# missing or misnamed STAGE2 would stop make after the whole of stage 1, and be called CONFIG.
+# Each stage is a study of its own in the one study file: a config without a study name, or
+# two naming one study, would fail there too (suggest: a study of another config).
+ws_staged_goals := $(filter staged $(STAGED_RUNS)/%,$(MAKECMDGOALS))
+ws_bad_var := $(call ws_check_vars,count STAGE_TRIALS $(call ws_q,$(STAGE_TRIALS)) path STAGED_RUNS $(call ws_q,$(STAGED_RUNS)) \
+                $(if $(ws_staged_goals),file STAGE1 $(call ws_q,$(STAGE1)) file STAGE2 $(call ws_q,$(STAGE2))))
+ifeq ($(ws_bad_var),)
+ifneq ($(and $(ws_staged_goals),$(wildcard $(DEPS_STAMP))),)
+ws_bad_var := $(if $(STAGE1_STUDY),,STAGE1: '$(STAGE1)' names no study (no "study" in it, or not JSON))
+ws_bad_var := $(or $(ws_bad_var),$(if $(STAGE2_STUDY),,STAGE2: '$(STAGE2)' names no study (no "study" in it, or not JSON)))
+ifeq ($(ws_bad_var)$(STAGE1_STUDY),$(STAGE2_STUDY))
+ws_bad_var := STAGE1 and STAGE2 both name study '$(STAGE1_STUDY)': each stage needs a study of its own
+endif
+endif
+endif
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
 endif

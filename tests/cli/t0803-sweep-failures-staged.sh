@@ -151,3 +151,13 @@ test_expect_success "a stage with a trial its launcher could not start is not do
 test_expect_success "... make staged again runs the missing trial and both stages" '
   staged sp >sp2.out 2>sp2.err && [ -e sp/stage-1/.done ] && [ "$(ls sp/stage-1/trial-*.json | wc -l)" = 3 ] &&
   [ "$(jq -r .study sp/report.json | wc -l)" = 2 ]'
+# The stage configs are checked before anything runs, as CONFIG is for make sweep: a STAGE2 that
+# is not there, one without a study name, or one naming stage 1's study would otherwise stop make
+# only once the whole of stage 1 had run, the first as "CONFIG".
+jq 'del(.study)' s2.json >s2-nostudy.json
+test_expect_code 2 "make staged with a STAGE2 that is not there: exit 2 before anything runs" staged sv STAGE2="$TMP/nope.json"
+test_expect_success "... naming STAGE2, no stage run" 'grep -q "STAGE2: .*nope.json.: no such file to read" err && [ ! -e sv ]'
+test_expect_code 2 "... a STAGE2 without a study name" staged sv STAGE2="$TMP/s2-nostudy.json"
+test_expect_success "... says so, no stage run" 'grep -q "STAGE2: .*s2-nostudy.json. names no study" err && [ ! -e sv ]'
+test_expect_code 2 "... STAGE1 and STAGE2 of one study" staged sv STAGE2="$TMP/s1.json"
+test_expect_success "... says so, no stage run" 'grep -q "STAGE1 and STAGE2 both name study .tones-stage-1." err && [ ! -e sv ]'
