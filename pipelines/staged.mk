@@ -54,7 +54,10 @@ stage_done = n=$$(ls $(call ws_q,$(@D))/trial-*.json 2>/dev/null | wc -l); \
 stage_short = $(if $(ws_pipeline_goals),$(shell n=$$(cat $(call ws_q,$(STAGED_RUNS)/stage-$(1)/.done) 2>/dev/null) && \
 	[ "$${n:-0}" -ge $(STAGE_TRIALS) ] 2>/dev/null || echo ws-force))
 # (the recipes name $(MAKE) themselves: make hands its jobserver only to a line that does)
-stage_sweep_vars = CONFIG=$(call ws_q,$(STAGE$(1))) STUDY=$(call ws_q,$(STAGE$(1)_STUDY)) TRIALS=$(STAGE_TRIALS) \
+# Variables given on make's command line are expanded there again: a $ in a value (a study named
+# "a$x" in its config) is written $$, or the stage's sweep would run in study "a".
+ws_mq = $(call ws_q,$(subst $$,$$$$,$(1)))
+stage_sweep_vars = CONFIG=$(call ws_mq,$(STAGE$(1))) STUDY=$(call ws_mq,$(STAGE$(1)_STUDY)) TRIALS=$(STAGE_TRIALS) \
 	RUNS=$(call ws_q,$(STAGED_RUNS)/stage-$(1)) DB=$(call ws_q,$(STAGED_DB))
 
 $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)

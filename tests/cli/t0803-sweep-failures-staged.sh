@@ -161,3 +161,10 @@ test_expect_code 2 "... a STAGE2 without a study name" staged sv STAGE2="$TMP/s2
 test_expect_success "... says so, no stage run" 'grep -q "STAGE2: .*s2-nostudy.json. names no study" err && [ ! -e sv ]'
 test_expect_code 2 "... STAGE1 and STAGE2 of one study" staged sv STAGE2="$TMP/s1.json"
 test_expect_success "... says so, no stage run" 'grep -q "STAGE1 and STAGE2 both name study .tones-stage-1." err && [ ! -e sv ]'
+# make reads a variable given on its command line again: a $ in a stage's study name (or config
+# path) handed to the stage's sweep as STUDY=... made that sweep run in another study ("tones").
+jq '.study = "tones$x-1"' s1.json >s1-dollar.json
+test_expect_success "a stage study with a \$ in its name: the stage's sweep runs in that study" '
+  staged sd STAGE1="$TMP/s1-dollar.json" STAGE_TRIALS=1 >sd.out 2>sd.err &&
+  [ "$(sqlite3 sd/study.db "SELECT study_name FROM studies ORDER BY study_id" | tr "\n" " ")" = "tones\$x-1 tones-stage-2 " ] &&
+  [ "$(jq -r .study sd/report.json | tr "\n" " ")" = "tones\$x-1 tones-stage-2 " ]'
