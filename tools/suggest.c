@@ -484,6 +484,16 @@ int main(int argc, char **argv)
     }
     if (fixed) {
         json_t *j = ws_json_load_file(fixed, &e);
+        /* A line with a study and a trial but no params is a trial's result (a sweep's
+         * trial-NNN.json, tell's line), not a set of params: taken for one, its keys would be
+         * fixed as parameters (study, trial, state, value: train-trial refuses them) or fail on
+         * its metrics as "expected a scalar value". */
+        if (j && json_object_get(j, "study") && json_object_get(j, "trial") && !json_object_get(j, "params")) {
+            ws_err_set(&e, WS_EINPUT, "%s: a trial's result line without params; give the line report --best prints "
+                       "(report --db DB --study NAME --best) or an object of params", fixed);
+            json_decref(j);
+            goto fail;
+        }
         if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 0, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
     }

@@ -27,6 +27,17 @@ test_expect_success "Optuna reads a fixed param outside the space" '
 import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
 t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///s.db\").trials[-1]
 assert t.params[\"stage1_only\"] == \"x\", t.params"'
+# A trial's result line (a sweep's trial-NNN.json: study, trial, state, value, metrics; no params)
+# is not a set of params: its keys were fixed as parameters, or it failed on "metrics".
+echo '{"study":"kws","trial":9,"state":"COMPLETE","value":0.9}' >result.json
+echo '{"study":"kws","trial":9,"state":"COMPLETE","value":0.9,"metrics":{"f1":0.9}}' >result2.json
+n0=$(sqlite3 s.db "SELECT count(*) FROM trials")
+test_expect_code 2 "--fixed with a trial's result line (no params) is refused" suggest --db s.db --config c.json --fixed result.json
+test_expect_success "... saying what to give, no trial made" '
+  grep -q "result.json: a trial.s result line without params; give the line report --best prints" err &&
+  [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = "$n0" ]'
+test_expect_code 2 "... one with metrics too" suggest --db s.db --config c.json --fixed result2.json
+test_expect_success "... says the same" 'grep -q "result2.json: a trial.s result line without params" err'
 # Inactive conditional parameters: Optuna uses a fixed value only when the objective suggests
 # the parameter, so momentum (asked for only with sgd) is dropped under adam, from the trial
 # line and from the stored params (which TPE's history reads).
