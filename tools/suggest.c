@@ -2,8 +2,10 @@
  * heartbeat went silent, claims enqueued trials first, samples the rest, and prints one trial
  * line per trial. Each trial is created, sampled and stored in one short write transaction, so
  * parallel suggests never share a number and a constant liar sees every running trial. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +427,9 @@ out:
 int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
+    /* A reader that went away (`suggest --n 9 | head -1`) is a write error to handle, as
+     * /dev/full is: killed by SIGPIPE, suggest would leave the trial it made RUNNING. */
+    signal(SIGPIPE, SIG_IGN);
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"study", required_argument, 0, 'S'}, {"n", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
@@ -519,7 +524,16 @@ int main(int argc, char **argv)
             if (suggest_one(&c, &line, &e)) goto fail;
             if (!line) { rc = 1; break; }   /* --unless-done: the tag's trial is finished */
             if (ws_json_print_line(stdout, line)) {   /* ws_cli_finish says so, once, and exits 3 */
+                /* The trial is stored RUNNING, but no one got its line: left so, it would stay
+                 * RUNNING until the stale-heartbeat grace. It is failed and queued again now. */
+                int werr = errno;
+                char why[160];
+                snprintf(why, sizeof why, "suggest could not write its trial line: stdout: %s", strerror(werr));
+                int number = (int)json_integer_value(json_object_get(line, "trial"));
                 json_decref(line);
+                if (study_fail_requeue(c.store, &c.study, number, why, &e)) goto fail;
+                ws_cli_warn("trial %d: its line could not be written; marked FAIL and queued again", number);
+                errno = werr;   /* for ws_cli_finish's message */
                 rc = 3;
                 break;
             }

@@ -78,3 +78,25 @@ int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **f
     if (rc || !failed) json_decref(list); else *failed = list;
     return rc ? -1 : 0;
 }
+
+int study_fail_requeue(ws_store *s, const ws_study *st, int number, const char *why, ws_err *e)
+{
+    ws_trial t;
+    if (ws_store_begin(s, e)) return -1;
+    if (ws_store_trial_load(s, st, number, WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)) {
+        ws_store_rollback(s);
+        return -1;
+    }
+    json_t *reason = json_string(why), *yes = json_true();
+    int rc = ws_store_trial_finish(s, t.trial_id, WS_FAIL, NULL, e)
+             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, reason, e)
+             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REQUEUED, yes, e) || retry(s, st, &t, e);
+    json_decref(reason);
+    json_decref(yes);
+    ws_trial_release(&t);
+    if (rc) {
+        ws_store_rollback(s);
+        return -1;
+    }
+    return ws_store_commit(s, e);
+}

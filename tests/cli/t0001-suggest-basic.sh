@@ -65,6 +65,24 @@ s.optimize(lambda t: t.suggest_int(\"channels\", 0, 10, step=3) + t.suggest_floa
 # A trial line that cannot be written (stdout full or closed): exit 3, said once (it was said
 # twice, by suggest and again by the final stdout check).
 test_expect_code 3 "stdout that cannot be written" sh -c 'suggest --db full.db --config c.json >/dev/full'
-test_expect_success "... one message naming stdout" '[ "$(grep -c "^suggest:" err)" = 1 ] && grep -q "^suggest: stdout: write error: No space left on device$" err'
+test_expect_success "... one message naming stdout" '[ "$(grep -c "^suggest: stdout:" err)" = 1 ] && grep -q "^suggest: stdout: write error: No space left on device$" err'
+# The trial it made was handed to no one: failed at once, with the reason, and queued again with
+# its params (it was left RUNNING until the stale-heartbeat grace).
+test_expect_success "... the trial not handed out is FAIL with the reason, queued again" '
+  grep -qx "suggest: trial 0: its line could not be written; marked FAIL and queued again" err &&
+  [ "$(sqlite3 full.db "SELECT group_concat(number || \" \" || state, \",\") FROM trials")" = "0 FAIL,1 WAITING" ] &&
+  sqlite3 full.db "SELECT value_json FROM trial_system_attributes WHERE trial_id = 1 AND key = \"wakesweep:reason\"" |
+    grep -q "could not write its trial line: stdout: No space left on device"'
 test_expect_code 3 "closed stdout" sh -c 'suggest --db full.db --config c.json >&-'
-test_expect_success "... one message" '[ "$(grep -c "^suggest:" err)" = 1 ] && grep -q "^suggest: stdout: write error" err'
+test_expect_success "... one message" '[ "$(grep -c "^suggest: stdout:" err)" = 1 ] && grep -q "^suggest: stdout: write error" err'
+test_expect_success "... the claimed trial 1 is failed and queued again as 2" '
+  [ "$(sqlite3 full.db "SELECT group_concat(number || \" \" || state, \",\") FROM trials")" = "0 FAIL,1 FAIL,2 WAITING" ]'
+# A reader that has gone (a pipe closed at its end): exit 3, not death by SIGPIPE, and the second
+# trial, which no one read, is not left RUNNING.
+test_expect_code 3 "a pipe whose reader has gone" "$PY" -c '
+import os, subprocess, sys
+r, w = os.pipe(); os.close(r)
+sys.exit(subprocess.call(["suggest", "--db", "pipe.db", "--config", "c.json", "--n", "2"], stdout=w))'
+test_expect_success "... no trial left RUNNING" '
+  grep -q "^suggest: stdout: write error: Broken pipe$" err &&
+  [ "$(sqlite3 pipe.db "SELECT group_concat(number || \" \" || state, \",\") FROM trials")" = "0 FAIL,1 WAITING" ]'
