@@ -134,10 +134,15 @@ json_t *ws_dist_external(const ws_dist *d, double internal)
     }
 }
 
-static int on_grid(double v, double low, double step)
+/* Optuna 3.1's _contains: an int's grid exactly ((value - low) % step == 0, in floats as Python
+ * has them), a float's within an absolute 1e-8 of a grid point in units of step. A tolerance
+ * relative to the grid index, as here before, took off-grid values on huge grids (any value past
+ * 5e7 points) that Optuna, and its FrozenTrial checks, refuse. */
+static int on_grid(const ws_dist *d, double v)
 {
-    double k = (v - low) / step;
-    return fabs(k - round(k)) <= 1e-8 * fmax(1.0, fabs(k));
+    if (d->kind == WS_DIST_INT) return fmod(v - d->low, d->step) == 0;
+    double k = (v - d->low) / d->step;
+    return fabs(k - round(k)) < 1e-8;
 }
 
 int ws_dist_contains(const ws_dist *d, double v)
@@ -146,8 +151,8 @@ int ws_dist_contains(const ws_dist *d, double v)
     if (d->kind == WS_DIST_CATEGORICAL)
         return v >= 0 && v == floor(v) && v < (double)json_array_size(d->choices);
     if (v < d->low || v > d->high) return 0;
-    if (d->kind == WS_DIST_INT) return v == floor(v) && on_grid(v, d->low, d->step);
-    return d->step > 0 ? on_grid(v, d->low, d->step) : 1;
+    if (d->kind == WS_DIST_INT) return v == floor(v) && on_grid(d, v);
+    return d->step > 0 ? on_grid(d, v) : 1;
 }
 
 /* v as a message shows it: every digit that tells it apart (0.30000000000000004 is above high

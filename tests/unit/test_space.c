@@ -66,6 +66,36 @@ static void test_values(void)
     json_decref(j);
 }
 
+/* Step grids on huge ranges, as Optuna 3.1's _contains judges them: an int's exactly
+ * ((value - low) % step == 0), a float's within an absolute 1e-8 of a grid point in units of
+ * step. A tolerance relative to the grid index accepted off-grid values there. Golden answers:
+ * optuna.distributions.{Int,Float}Distribution(low, high, step=step)._contains(value), with the
+ * high Optuna adjusts to the grid. */
+static void test_contains_huge_grids(void)
+{
+    static const struct { ws_dist_kind kind; double low, high, step, v; int optuna; } cases[] = {
+        {WS_DIST_INT, 0, 1099511627776.0, 2, 1099511627775.0, 0},
+        {WS_DIST_INT, 0, 1099511627776.0, 2, 1099511627774.0, 1},
+        {WS_DIST_INT, 0, 4503599627370495.0, 3, 4503599627370495.0, 1},
+        {WS_DIST_INT, 0, 4503599627370495.0, 3, 4503599627370494.0, 0},
+        {WS_DIST_INT, -5, 9007199254740990.0, 7, 9007199254740987.0, 0},
+        {WS_DIST_INT, 1, 999999999999001.0, 1000, 999999999999001.0, 1},
+        {WS_DIST_FLOAT, 0, 10, 0.001, 5.000000005, 0},
+        {WS_DIST_FLOAT, 0, 10, 0.001, 5.0, 1},
+        {WS_DIST_FLOAT, 0, 1e9, 0.5, 123456789.25, 0},
+        {WS_DIST_FLOAT, 0, 1e9, 0.5, 123456789.5, 1},
+        {WS_DIST_FLOAT, 0.1, 1e6, 0.1, 777777.8, 1},
+        {WS_DIST_FLOAT, 0, 1, 0.1, 0.30000000000000004, 1},
+        {WS_DIST_FLOAT, 0, 1, 0.1, 0.300000001, 1},
+        {WS_DIST_FLOAT, 0, 1, 0.1, 0.300000002, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ws_dist d = {.kind = cases[i].kind, .low = cases[i].low, .high = cases[i].high, .step = cases[i].step};
+        CHECK(ws_dist_contains(&d, cases[i].v) == cases[i].optuna, "case %zu: %.17g in [%.17g, %.17g] step %g: %d, Optuna %d",
+              i, cases[i].v, cases[i].low, cases[i].high, cases[i].step, ws_dist_contains(&d, cases[i].v), cases[i].optuna);
+    }
+}
+
 static const char *config_error(const char *text)
 {
     static ws_err e;
@@ -202,6 +232,7 @@ int main(void)
     RUN(test_optuna_dist_round_trip);
     RUN(test_legacy_dists);
     RUN(test_values);
+    RUN(test_contains_huge_grids);
     RUN(test_config_errors);
     RUN(test_optuna_adjusts_high);
     RUN(test_conditional_and_budget);
