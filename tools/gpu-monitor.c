@@ -77,7 +77,7 @@ static void parse_options(int argc, char **argv, options *o)
     while ((c = getopt_long(argc, argv, ":i:n:d:q", longopts, NULL)) != -1) {
         switch (c) {
         case 'i':
-            if (ws_parse_double(optarg, "--interval", &o->interval_s, &e)) ws_cli_usage_error("%s", e.msg);
+            if (ws_parse_double_finite(optarg, "--interval", &o->interval_s, &e)) ws_cli_usage_error("%s", e.msg);
             if (!(o->interval_s >= 0.01 && o->interval_s <= 86400))
                 ws_cli_usage_error("--interval: expected seconds in [0.01, 86400], got '%s'", optarg);
             break;
@@ -85,7 +85,7 @@ static void parse_options(int argc, char **argv, options *o)
             if (ws_parse_long_range(optarg, "--count", 1, 1L << 50, &o->count, &e)) ws_cli_usage_error("%s", e.msg);
             break;
         case 'd':
-            if (ws_parse_double(optarg, "--duration", &o->duration_s, &e)) ws_cli_usage_error("%s", e.msg);
+            if (ws_parse_double_finite(optarg, "--duration", &o->duration_s, &e)) ws_cli_usage_error("%s", e.msg);
             if (!(o->duration_s > 0 && isfinite(o->duration_s)))
                 ws_cli_usage_error("--duration: expected a positive number of seconds, got '%s'", optarg);
             break;

@@ -26,7 +26,7 @@ int ws_parse_long_range(const char *s, const char *name, long lo, long hi, long 
     return 0;
 }
 
-int ws_parse_double(const char *s, const char *name, double *out, ws_err *e)
+static int parse_double(const char *s, const char *name, int finite, double *out, ws_err *e)
 {
     char *end;
     errno = 0;
@@ -35,12 +35,24 @@ int ws_parse_double(const char *s, const char *name, double *out, ws_err *e)
      * Python's float() (Optuna's CLI) takes it */
     if (!s || !*s || *end || strpbrk(s, "xX"))
         return ws_err_set(e, WS_EINPUT, "%s: expected a number, got '%s'", name, s ? s : "");
+    /* where infinity is refused, an overflow is refused as such: "write inf" would mislead */
+    if (finite && !isfinite(v)) return ws_err_set(e, WS_EINPUT, "%s: expected a finite number, got '%s'", name, s);
     /* as Python's float(): too small rounds to 0 (or a subnormal), too large is refused (there it
      * would be inf, which is written "inf" when meant) */
     if (errno == ERANGE && isinf(v))
         return ws_err_set(e, WS_EINPUT, "%s: %s is beyond the largest double (write inf for infinity)", name, s);
     *out = v;
     return 0;
+}
+
+int ws_parse_double(const char *s, const char *name, double *out, ws_err *e)
+{
+    return parse_double(s, name, 0, out, e);
+}
+
+int ws_parse_double_finite(const char *s, const char *name, double *out, ws_err *e)
+{
+    return parse_double(s, name, 1, out, e);
 }
 
 size_t ws_utf8_length(const char *s)

@@ -10,6 +10,9 @@ int ws_parse_long(const char *s, const char *name, long *out, ws_err *e);
 int ws_parse_long_range(const char *s, const char *name, long lo, long hi, long *out, ws_err *e);
 /* Any double strtod accepts, "nan" and "inf" included. */
 int ws_parse_double(const char *s, const char *name, double *out, ws_err *e);
+/* A finite double: nan, inf and a number beyond the largest double are "expected a finite
+ * number", for options where infinity means nothing. */
+int ws_parse_double_finite(const char *s, const char *name, double *out, ws_err *e);
 /* Characters (code points) of valid UTF-8 text: limits such as Optuna's 512-character study
  * name count these, not bytes. */
 size_t ws_utf8_length(const char *s);

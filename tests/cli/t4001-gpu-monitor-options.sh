@@ -19,6 +19,11 @@ done
 for opt in --db --pidfile --nvml-library; do
   test_expect_success "empty $opt" 'rc=0; gpu-monitor -n 1 $opt "" >o 2>e || rc=$?; [ $rc = 2 ] && grep -q -- "$opt: empty path" e && [ ! -s o ]'
 done
+# An overflow where infinity is refused says so; it said "write inf for infinity", then refused inf.
+test_expect_code 2 overflowing-duration gpu-monitor -d 1e400
+test_expect_success overflowing-duration-message 'grep -qx "gpu-monitor: --duration: expected a finite number, got .1e400." err'
+test_expect_code 2 overflowing-interval gpu-monitor --interval 1e400
+test_expect_success overflowing-interval-message 'grep -qx "gpu-monitor: --interval: expected a finite number, got .1e400." err'
 test_expect_success bad-option-message 'rc=0; gpu-monitor --interval abc >o 2>e || rc=$?; [ $rc = 2 ] &&
   grep -q "^gpu-monitor: --interval: expected a number" e && grep -q -- "--help" e && [ ! -s o ]'
 

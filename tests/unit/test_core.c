@@ -78,6 +78,13 @@ static void test_parse_numbers(void)
     CHECK(ws_parse_double("4e-320", "--value", &d, &e) == 0 && d > 0 && d < 1e-300, "a subnormal refused");
     CHECK(ws_parse_double("1e400", "--value", &d, &e) == -1 && strstr(e.msg, "beyond the largest double"),
           "1e400 accepted or not named: '%s'", e.msg);
+    /* where infinity is refused, an overflow is not told to "write inf" */
+    CHECK(ws_parse_double_finite("1e400", "-d", &d, &e) == -1 && !strcmp(e.msg, "-d: expected a finite number, got '1e400'"),
+          "%s", e.msg);
+    CHECK(ws_parse_double_finite("-inf", "-d", &d, &e) == -1 && strstr(e.msg, "expected a finite number"), "%s", e.msg);
+    CHECK(ws_parse_double_finite("nan", "-d", &d, &e) == -1 && strstr(e.msg, "expected a finite number"), "%s", e.msg);
+    CHECK(ws_parse_double_finite("abc", "-d", &d, &e) == -1 && strstr(e.msg, "expected a number, got 'abc'"), "%s", e.msg);
+    CHECK(ws_parse_double_finite("2.5", "-d", &d, &e) == 0 && d == 2.5, "2.5");
 }
 
 static void test_atomic_write(void)
