@@ -48,7 +48,7 @@ int main(int argc, char **argv)
         case 'd': db = optarg; break;
         case 's': study = optarg; break;
         case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
-        case 'k': if (ws_parse_long_range(optarg, "--step", 0, INT32_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'k': if (ws_parse_long_range(optarg, "--step", 0, INT64_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
@@ -70,9 +70,9 @@ int main(int argc, char **argv)
         || ws_store_study_config(s, &st, &cfg, &found, &e)
         || ws_pruner_parse(&pruner, found ? cfg.pruner : NULL, "study config", &e))
         goto fail;
-    if (study_report_and_prune(s, &st, (int)number, (int)step, value, &pruner, &d, &stored, &value, &e)) goto fail;
+    if (study_report_and_prune(s, &st, (int)number, step, value, &pruner, &d, &stored, &value, &e)) goto fail;
     if (!stored) ws_cli_warn("trial %ld: step %ld was already reported; the first value is kept (as in Optuna)", number, step);
-    json_t *line = json_pack("{s:s,s:i,s:i,s:o,s:b,s:s}", "study", st.name, "trial", (int)number, "step", (int)step,
+    json_t *line = json_pack("{s:s,s:i,s:I,s:o,s:b,s:s}", "study", st.name, "trial", (int)number, "step", (json_int_t)step,
                              "value", ws_json_number(value), "prune", d.prune, "reason", d.reason);
     ws_json_print_line(stdout, line);
     json_decref(line);

@@ -34,7 +34,7 @@ static int cmp_double(const void *a, const void *b)
 int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_count,
                             const ws_history *h, const ws_trial *cur, ws_prune_decision *out, ws_err *e)
 {
-    int step = ws_trial_last_step(cur);
+    long long step = ws_trial_last_step(cur);   /* 64 bits, as the store keeps steps */
     if (step < 0) {
         snprintf(out->reason, sizeof out->reason, "no intermediate value reported");
         return 0;
@@ -63,12 +63,12 @@ int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_
     for (;; rung++) {
         double promo = (double)r * pow((double)eta, (double)(s + rung));
         if ((double)step < promo) {
-            snprintf(out->reason, sizeof out->reason, "rung %d is reached at step %.0f (now step %d)", rung, promo, step);
+            snprintf(out->reason, sizeof out->reason, "rung %d is reached at step %.0f (now step %lld)", rung, promo, step);
             break;
         }
         if (isnan(value)) {
             out->prune = 1;
-            snprintf(out->reason, sizeof out->reason, "value at step %d is NaN", step);
+            snprintf(out->reason, sizeof out->reason, "value at step %lld is NaN", step);
             break;
         }
         snprintf(key, sizeof key, "completed_rung_%d", rung);

@@ -29,7 +29,7 @@ static double percentile_linear(double *v, size_t n, double q)
 int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,
                                ws_prune_decision *out)
 {
-    int step = ws_trial_last_step(cur);
+    long long step = ws_trial_last_step(cur);   /* 64 bits, as the store keeps steps */
     size_t n_complete = 0, n_hist = h->trials ? h->trials->n : 0;
     for (size_t i = 0; i < n_hist; i++) n_complete += h->trials->v[i].state == WS_COMPLETE;
     if (n_complete == 0 || (long)n_complete < cfg->n_startup_trials) {
@@ -38,11 +38,11 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
     }
     if (step < 0) { snprintf(out->reason, sizeof out->reason, "no intermediate value reported"); return 0; }
     if (step < cfg->n_warmup_steps) {
-        snprintf(out->reason, sizeof out->reason, "warmup: step %d < %ld", step, cfg->n_warmup_steps);
+        snprintf(out->reason, sizeof out->reason, "warmup: step %lld < %ld", step, cfg->n_warmup_steps);
         return 0;
     }
     if (!ws_pruner_first_in_interval(cur, step, cfg->n_warmup_steps, cfg->interval_steps)) {
-        snprintf(out->reason, sizeof out->reason, "interval: step %d is not checked", step);
+        snprintf(out->reason, sizeof out->reason, "interval: step %lld is not checked", step);
         return 0;
     }
     double best = NAN;
@@ -66,7 +66,7 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
         if (!isnan(v)) vals[n++] = v;
     }
     if ((long)n_at_step < cfg->n_min_trials || n == 0) {
-        snprintf(out->reason, sizeof out->reason, "%zu completed trials reported step %d (need %ld%s)", n_at_step, step,
+        snprintf(out->reason, sizeof out->reason, "%zu completed trials reported step %lld (need %ld%s)", n_at_step, step,
                  cfg->n_min_trials, n_at_step && !n ? ", all NaN" : "");
         free(vals);
         return 0;
@@ -75,7 +75,7 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
     double p = percentile_linear(vals, n, q);
     free(vals);
     out->prune = h->direction == WS_MAXIMIZE ? best < p : best > p;
-    snprintf(out->reason, sizeof out->reason, "best %.6g %s the %g%% percentile %.6g of %zu completed trials at step %d",
+    snprintf(out->reason, sizeof out->reason, "best %.6g %s the %g%% percentile %.6g of %zu completed trials at step %lld",
              best, out->prune ? (h->direction == WS_MAXIMIZE ? "below" : "above") : "within", cfg->percentile, p, n, step);
     return 0;
 }

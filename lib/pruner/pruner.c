@@ -234,10 +234,10 @@ int ws_pruner_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const 
 
 /* ---- helpers ---- */
 
-int ws_pruner_first_in_interval(const ws_trial *t, int step, long warmup, long interval)
+int ws_pruner_first_in_interval(const ws_trial *t, int64_t step, long warmup, long interval)
 {
-    long nearest_lower = (step - warmup) / interval * interval + warmup;   /* step >= warmup here */
-    long second_last = -1;
+    int64_t nearest_lower = (step - warmup) / interval * interval + warmup;   /* step >= warmup here */
+    int64_t second_last = -1;
     for (size_t i = 0; i < t->n_ivs; i++)
         if (t->ivs[i].step != step && t->ivs[i].step > second_last) second_last = t->ivs[i].step;
     return second_last < nearest_lower;

@@ -119,7 +119,7 @@ int ws_halving_should_prune(long min_resource, long eta, long min_early_stopping
 int ws_hyperband_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,
                               ws_prune_decision *out, ws_err *e);
 /* Optuna's _is_first_in_interval_step for the trial's last step. */
-int ws_pruner_first_in_interval(const ws_trial *t, int step, long warmup, long interval);
+int ws_pruner_first_in_interval(const ws_trial *t, int64_t step, long warmup, long interval);
 /* The COMPLETE trial that finished first (earliest t_complete, then number) among those that
  * reported a step; NULL when none. */
 const ws_trial *ws_pruner_first_completed(const ws_history *h);

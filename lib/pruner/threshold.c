@@ -6,26 +6,26 @@
 
 int ws_threshold_should_prune(const ws_pruner_cfg *cfg, const ws_trial *cur, ws_prune_decision *out)
 {
-    int step = ws_trial_last_step(cur);
+    long long step = ws_trial_last_step(cur);   /* 64 bits, as the store keeps steps */
     if (step < 0) { snprintf(out->reason, sizeof out->reason, "no intermediate value reported"); return 0; }
     if (step < cfg->n_warmup_steps) {
-        snprintf(out->reason, sizeof out->reason, "warmup: step %d < %ld", step, cfg->n_warmup_steps);
+        snprintf(out->reason, sizeof out->reason, "warmup: step %lld < %ld", step, cfg->n_warmup_steps);
         return 0;
     }
     if (!ws_pruner_first_in_interval(cur, step, cfg->n_warmup_steps, cfg->interval_steps)) {
-        snprintf(out->reason, sizeof out->reason, "interval: step %d is not checked", step);
+        snprintf(out->reason, sizeof out->reason, "interval: step %lld is not checked", step);
         return 0;
     }
     double v = cur->ivs[cur->n_ivs - 1].value;
     if (isnan(v)) {
         out->prune = 1;
-        snprintf(out->reason, sizeof out->reason, "value at step %d is NaN", step);
+        snprintf(out->reason, sizeof out->reason, "value at step %lld is NaN", step);
     } else if (v < cfg->lower || v > cfg->upper) {
         out->prune = 1;
-        snprintf(out->reason, sizeof out->reason, "value %.6g at step %d is %s %.6g", v, step,
+        snprintf(out->reason, sizeof out->reason, "value %.6g at step %lld is %s %.6g", v, step,
                  v < cfg->lower ? "below the lower bound" : "above the upper bound", v < cfg->lower ? cfg->lower : cfg->upper);
     } else {
-        snprintf(out->reason, sizeof out->reason, "value %.6g at step %d is within [%g, %g]", v, step, cfg->lower, cfg->upper);
+        snprintf(out->reason, sizeof out->reason, "value %.6g at step %lld is within [%g, %g]", v, step, cfg->lower, cfg->upper);
     }
     return 0;
 }

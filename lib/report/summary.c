@@ -54,8 +54,8 @@ static int cmp_rank(const void *pa, const void *pb)
     int ga = group(a), gb = group(b);
     if (ga != gb) return ga - gb;
     if (a->state == WS_PRUNED) {   /* deeper first, as TPE ranks pruned trials */
-        int sa = ws_trial_last_step(a), sb = ws_trial_last_step(b);
-        if (sa != sb) return sb - sa;
+        int64_t sa = ws_trial_last_step(a), sb = ws_trial_last_step(b);   /* 64 bits: no wrap past 2^31 */
+        if (sa != sb) return sb > sa ? 1 : -1;
     }
     if (a->has_value != b->has_value) return b->has_value - a->has_value;
     if (a->has_value && a->value != b->value) {

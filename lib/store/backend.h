@@ -26,7 +26,7 @@ typedef struct ws_store_ops {
     int (*trial_claim_waiting)(ws_store *s, const ws_study *st, int64_t *trial_id, int *number, ws_err *e);
     int (*trial_set_params)(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e);
     int (*trial_finish)(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e);
-    int (*trial_report)(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e);
+    int (*trial_report)(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e);
     int (*trial_heartbeat)(ws_store *s, int64_t trial_id, ws_err *e);
     int (*trial_peers)(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
     int (*trial_attr_set)(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);

@@ -80,7 +80,7 @@ int ws_pg_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws
 int ws_pg_trial_claim_waiting(ws_store *s, const ws_study *st, int64_t *trial_id, int *number, ws_err *e);
 int ws_pg_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *params, size_t n, ws_err *e);
 int ws_pg_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e);
-int ws_pg_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e);
+int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e);
 int ws_pg_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_pg_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
 int ws_pg_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);

@@ -183,15 +183,15 @@ int ws_pg_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const doub
     return ws_pg_auto_end(s, own, ok, e);
 }
 
-int ws_pg_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e)
+int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e)
 {
     int own;
     if (ws_pg_auto_begin(s, &own, e)) return -1;
     int ok = !require_running(s, trial_id, e);
     if (ok) {
-        char id[24], st[16], v[40];
+        char id[24], st[24], v[40];
         id_text(id, sizeof id, trial_id);
-        snprintf(st, sizeof st, "%d", step);
+        snprintf(st, sizeof st, "%lld", (long long)step);
         ws_pg_double(v, sizeof v, value);
         const char *pv[] = {id, st, isfinite(value) ? v : NULL, value_type(value)};
         PGresult *r;

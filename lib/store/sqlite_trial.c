@@ -157,7 +157,7 @@ int ws_sqlite_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const 
     return ws_sql_auto_end(s, own, ok, e);
 }
 
-int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e)
+int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e)
 {
     int own;
     sqlite3_stmt *st;
@@ -168,7 +168,7 @@ int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int step, double value
                                 &st, e);
     if (ok) {
         sqlite3_bind_int64(st, 1, trial_id);
-        sqlite3_bind_int(st, 2, step);
+        sqlite3_bind_int64(st, 2, step);
         if (isfinite(value)) sqlite3_bind_double(st, 3, value);
         sqlite3_bind_text(st, 4, ws_sql_value_type(value), -1, SQLITE_STATIC);
         ok = !ws_sql_run(s, st, "report", e);

@@ -156,7 +156,7 @@ int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const d
     return s->ops->trial_finish(s, trial_id, state, value, e);
 }
 
-int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e)
+int ws_store_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e)
 {
     return s->ops->trial_report(s, trial_id, step, value, stored, e);
 }

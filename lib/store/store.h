@@ -89,7 +89,7 @@ int ws_store_trial_set_params(ws_store *s, int64_t trial_id, const ws_param *par
 int ws_store_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e);
 /* Records an intermediate value of a RUNNING trial; a step already reported is kept and *stored
  * is 0 (Optuna ignores a second report of a step). Also beats the heartbeat. */
-int ws_store_trial_report(ws_store *s, int64_t trial_id, int step, double value, int *stored, ws_err *e);
+int ws_store_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e);
 int ws_store_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
 /* The other trials of trial_id's study: how many are RUNNING or WAITING (*active), and how many
  * there are (*total). A trial that sees no other active and no new one for a while has the

@@ -62,7 +62,7 @@ int64_t ws_trial_last_step(const ws_trial *t)
     return t->n_ivs ? t->ivs[t->n_ivs - 1].step : -1;
 }
 
-int ws_trial_iv_at(const ws_trial *t, int step, double *value)
+int ws_trial_iv_at(const ws_trial *t, int64_t step, double *value)
 {
     size_t lo = 0, hi = t->n_ivs;
     while (lo < hi) {

@@ -57,7 +57,7 @@ const char *ws_trial_attr_text(const ws_trial *t, int system, const char *key);
 /* Largest reported step, or -1 when none (Optuna's last_step). */
 int64_t ws_trial_last_step(const ws_trial *t);
 /* The intermediate value at `step`; 0 when present, -1 when not. */
-int ws_trial_iv_at(const ws_trial *t, int step, double *value);
+int ws_trial_iv_at(const ws_trial *t, int64_t step, double *value);
 /* 1 when t is the result of the pipeline target `tag`: it carries the tag (suggest --tag), is
  * finished (COMPLETE, PRUNED or FAIL) and was not queued again (a killed sweep's trial, whose
  * params another trial of the target retries). Needs t's system attributes. */

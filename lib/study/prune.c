@@ -16,7 +16,7 @@ static int take_trial(ws_trial_list *all, int number, ws_trial *out)
     return -1;
 }
 
-int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step, double value,
+int study_report_and_prune(ws_store *s, const ws_study *st, int number, int64_t step, double value,
                            const ws_pruner_cfg *pruner, ws_prune_decision *d, int *stored, double *kept,
                            ws_err *e)
 {

@@ -10,7 +10,7 @@
 /* *stored = 0 when the step had been reported before (the first value is kept, as in Optuna);
  * *kept (may be NULL) is the step's value in the study, the one the pruner judged. The trial
  * must be RUNNING (WS_ESTATE otherwise). d is filled; release it with ws_prune_decision_release. */
-int study_report_and_prune(ws_store *s, const ws_study *st, int number, int step, double value,
+int study_report_and_prune(ws_store *s, const ws_study *st, int number, int64_t step, double value,
                            const ws_pruner_cfg *pruner, ws_prune_decision *d, int *stored, double *kept,
                            ws_err *e);
 

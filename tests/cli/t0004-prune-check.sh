@@ -22,3 +22,29 @@ tell --db s.db --study kws --trial 2 --state pruned >/dev/null
 test_expect_code 2 "a finished trial cannot report" prune-check --db s.db --study kws --trial 2 --step 3 --value 0.5
 # An answer that could not be written is no answer: exit 3, not 1 ("keep training").
 test_expect_code 3 "stdout that cannot be written" sh -c 'prune-check --db s.db --study kws --trial 3 --step 9 --value 0.95 >/dev/full'
+# Steps past 2^31, as Optuna takes them (a step counted in samples; the store keeps 64 bits):
+# --step took only 32 bits, and the pruners read the last step through an int, so 3000000000
+# became negative ("no intermediate value reported"). Golden answers: Optuna 3.1's MedianPruner
+# (n_startup_trials 2, n_warmup_steps 1, maximize) on the same reports says True, False, False.
+suggest --db big.db --config c.json --n 5 >/dev/null
+for t in 0 1; do
+  prune-check --db big.db --study kws --trial $t --step 0 --value "0.$((5 + 2 * t))" >/dev/null
+  prune-check --db big.db --study kws --trial $t --step 1 --value "0.$((6 + 2 * t))" >/dev/null
+  prune-check --db big.db --study kws --trial $t --step 3000000000 --value "0.$((7 + 2 * t))" >/dev/null
+  tell --db big.db --study kws --trial $t --state complete --value "0.$((7 + 2 * t))" >/dev/null
+done
+for t in 2 3 4; do prune-check --db big.db --study kws --trial $t --step 1 --value 0.3 >/dev/null; done
+test_expect_code 0 "step 3000000000, below the median there, is pruned" prune-check --db big.db --study kws --trial 2 --step 3000000000 --value 0.2
+test_expect_success "... the line gives the step as it is" '[ "$(jq -c "[.step, .prune]" out)" = "[3000000000,true]" ] &&
+  [ "$(sqlite3 big.db "SELECT max(step) FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number = 2")" = 3000000000 ]'
+test_expect_code 1 "step 3000000000, above the median there, is kept" prune-check --db big.db --study kws --trial 3 --step 3000000000 --value 0.85
+test_expect_code 1 "step 5000000000, which no completed trial reported, is kept" prune-check --db big.db --study kws --trial 4 --step 5000000000 --value 0.2
+test_expect_success "... and says so" 'grep -q "0 completed trials reported step 5000000000" out'
+# report ranks pruned trials deeper first (as TPE does): step 4294967296 (2^32) is deeper than
+# 1000; read through an int it was step 0 and ranked below.
+suggest --db deep.db --config c.json --n 2 >/dev/null
+prune-check --db deep.db --study kws --trial 0 --step 1000 --value 0.5 >/dev/null
+prune-check --db deep.db --study kws --trial 1 --step 4294967296 --value 0.4 >/dev/null
+for t in 0 1; do tell --db deep.db --study kws --trial $t --state pruned >/dev/null; done
+test_expect_code 0 "report of pruned trials past 2^31" report --db deep.db --format jsonl
+test_expect_success "... ranks the deeper one first" '[ "$(jq -r .trial out | tr "\n" " ")" = "1 0 " ]'
