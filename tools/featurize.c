@@ -174,15 +174,15 @@ int main(int argc, char **argv)
     ws_err e = {0};
     while ((opt = getopt_long(argc, argv, ":c:o:j:qhV", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'c': config = optarg; break;
+        case 'c': config = ws_cli_path_arg("config", optarg); break;
         case 'o': out = optarg; break;
         case 'j':
             if (ws_parse_long_range(optarg, "--threads", 1, 256, &threads, &e) < 0) ws_cli_usage_error("%s", e.msg);
             break;
         case OPT_STRICT: strict = 1; break;
         case 'q': quiet = 1; break;
-        case OPT_DESCRIBE: describe = optarg; break;
-        case OPT_DUMP: dump = optarg; break;
+        case OPT_DESCRIBE: describe = ws_cli_path_arg("describe", optarg); break;
+        case OPT_DUMP: dump = ws_cli_path_arg("dump", optarg); break;
         case OPT_CLIP: clip = optarg; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
@@ -200,5 +200,6 @@ int main(int argc, char **argv)
     if (!out) ws_cli_usage_error("--out CACHE is required");
     if (!*out) ws_cli_usage_error("--out: expected the path of a file, got an empty string");
     if (optind != argc - 1) ws_cli_usage_error(optind < argc ? "one INPUT only" : "INPUT is required");
+    if (!*argv[optind]) ws_cli_usage_error("INPUT: empty path");
     return ws_cli_finish(run_featurize(config, out, argv[optind], (int)threads, strict, quiet));
 }

@@ -442,13 +442,13 @@ int main(int argc, char **argv)
     while ((o = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
-        case 'c': config = optarg; break;
+        case 'c': config = ws_cli_path_arg("config", optarg); break;
         case 'S': study = optarg; break;
         case 'n': if (ws_parse_long_range(optarg, "--n", 0, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 's': if (ws_parse_long_range(optarg, "--seed", 0, INT64_MAX, &seed, &e)) ws_cli_usage_error("%s", e.msg);
                   has_seed = 1; break;
-        case 'F': fixed = optarg; break;
-        case 'E': enq = optarg; break;
+        case 'F': fixed = ws_cli_path_arg("fixed", optarg); break;
+        case 'E': enq = ws_cli_path_arg("enqueue", optarg); break;
         case 'g': grace = optarg; break;
         case 'f': force = 1; break;
         case 'R': reap = 1; break;

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
                   else ws_cli_usage_error("--keep: expected best or none, got '%s'", optarg);
                   break;
         case 'c': o.ckpt_dir = optarg; break;
-        case 'E': evaluate = optarg; break;
+        case 'E': evaluate = ws_cli_path_arg("evaluate", optarg); break;
         case 's': split = optarg; break;
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
@@ -140,6 +140,7 @@ int main(int argc, char **argv)
         }
     }
     if (study && !result_of) ws_cli_usage_error("--study goes with --result-of (a trial line names its study)");
+    if (optind < argc && !*argv[optind]) ws_cli_usage_error("TRIAL_FILE: empty path");
     if (result_of) {
         if (!o.db) ws_cli_usage_error("--result-of needs --db");
         json_t *line = NULL;
@@ -162,6 +163,8 @@ int main(int argc, char **argv)
         ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld), got %ld", threads, grow_threads);
     o.grow_threads = (int)grow_threads;
     if (!o.features) ws_cli_usage_error("--features is required");
+    /* with no trial to fail (a trial's run fails it, with this reason: trainer/run.c) */
+    if (!*o.features && (evaluate || probe)) ws_cli_usage_error("--features: empty path");
     /* The device: --evaluate runs on the CPU; cpu loads nothing; auto and cuda look for a GPU
      * (nn/device.h: nothing CUDA is loaded on a machine without one). */
     if (!evaluate) {

@@ -95,3 +95,9 @@ const char *ws_cli_utf8_arg(const char *option, const char *value)
     json_decref(j);
     return value;
 }
+
+const char *ws_cli_path_arg(const char *option, const char *value)
+{
+    if (!*value) ws_cli_usage_error("--%s: empty path", option);
+    return value;
+}

@@ -24,6 +24,9 @@ void ws_cli_version(void) __attribute__((noreturn));
  * not valid UTF-8, which JSON cannot hold: then a usage error naming the option (exit 2), before
  * the tool has changed anything. */
 const char *ws_cli_utf8_arg(const char *option, const char *value);
+/* A path option: value unless it is empty, which names no file (open("") fails with a message
+ * that names neither file nor option): then a usage error "--OPTION: empty path" (exit 2). */
+const char *ws_cli_path_arg(const char *option, const char *value);
 /* Flushes and closes stdout; a write error (full disk, closed pipe) becomes exit 3. Returns rc
  * unchanged when stdout is fine. */
 int ws_cli_finish(int rc);

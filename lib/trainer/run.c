@@ -226,6 +226,8 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     if (c->per > 1 && c->set.validate_every > 1)
         return ws_err_set(e, WS_EINPUT, "study config: budget.validations_per_epoch %d with validate_every %d: validate "
                           "more than once an epoch or less, not both", c->per, c->set.validate_every);
+    /* bad input, so the trial fails with the reason, as for a cache that cannot be opened */
+    if (!*c->o->features) return ws_err_set(e, WS_EINPUT, "--features: empty path");
     if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)) return -1;
     if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
         return ws_err_prefix(e, "study config: fixed.features");
@@ -840,6 +842,12 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     struct stat dst;
     int why = !o->keep_best ? 0 : stat(c.ckpt_dir, &dst) != 0 ? errno : !S_ISDIR(dst.st_mode) ? ENOTDIR
               : access(c.ckpt_dir, W_OK | X_OK) != 0 ? errno : 0;
+    if (why && o->ckpt_dir && !*o->ckpt_dir) {
+        ws_err_set(e, WS_EINPUT, "--ckpt-dir: empty path");
+        fail_trial(&c, e->msg);
+        release(&c);
+        return -1;
+    }
     if (why) {
         ws_err_set(e, WS_EINPUT, "%s%s: cannot write checkpoints there: %s", o->ckpt_dir ? "--ckpt-dir " : "",
                    c.ckpt_dir, strerror(why));

@@ -64,6 +64,22 @@ expect_error "study-copy: an empty --from" "^study-copy: --from: empty path" stu
 expect_error "study-copy: an empty --to" "^study-copy: --to: empty path" study-copy --from s.db --to ""
 expect_error "study-copy: an empty --to-study" "--to-study: expected a name of 1 to 512 characters" study-copy --from s.db --to c3.db --to-study ""
 test_expect_success "... nothing created" '[ ! -e c2.db ] && [ ! -e c3.db ]'
+# An empty path names the option (it said ": cannot read: unable to open : No such file ...",
+# naming neither file nor option), as --db and study-copy's --from do (train-trial's --features
+# and --ckpt-dir: t0701, where the trial they were given fails)
+suggest --db e.db --config c.json >e.line
+expect_error "suggest: an empty --config" "^suggest: --config: empty path" suggest --db s.db --config ""
+expect_error "suggest: an empty --fixed" "^suggest: --fixed: empty path" suggest --db s.db --config c.json --fixed ""
+expect_error "suggest: an empty --enqueue" "^suggest: --enqueue: empty path" suggest --db s.db --config c.json --enqueue ""
+expect_error "featurize: an empty --config" "^featurize: --config: empty path" featurize --config "" --out x.feat .
+expect_error "featurize: an empty INPUT" "^featurize: INPUT: empty path" featurize --out x.feat ""
+expect_error "featurize: an empty --describe" "^featurize: --describe: empty path" featurize --describe ""
+expect_error "featurize: an empty --dump" "^featurize: --dump: empty path" featurize --dump "" --clip 0
+expect_error "train-trial: an empty --evaluate" "^train-trial: --evaluate: empty path" train-trial --features x.feat --evaluate ""
+expect_error "train-trial: an empty TRIAL_FILE" "^train-trial: TRIAL_FILE: empty path" train-trial --db e.db --features x.feat ""
+expect_error "train-trial --evaluate: an empty --features" "^train-trial: --features: empty path" train-trial --evaluate x.ckpt --features ""
+expect_error "train-trial --probe-batch: an empty --features" "^train-trial: --features: empty path" train-trial --probe-batch --db e.db --features "" e.line
+test_expect_success "... nothing made, the trial still RUNNING" '[ ! -e x.feat ] && [ "$(sqlite3 e.db "SELECT state FROM trials")" = RUNNING ]'
 cp s.db nullcfg.db
 sqlite3 nullcfg.db "UPDATE study_system_attributes SET value_json = NULL WHERE key = 'wakesweep:config'"
 expect_error "a stored config damaged to NULL" "wakesweep:config: no JSON text (NULL)" suggest --db nullcfg.db --config c.json

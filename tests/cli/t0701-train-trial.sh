@@ -124,6 +124,19 @@ test_expect_success "... is bad input found before training, the trial FAIL" '
   grep -q "^train-trial: --ckpt-dir nodir: cannot write checkpoints there: No such file" err &&
   [ "$(sqlite3 runs/b.db "SELECT count(*) FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=$(jq .trial bdir)")" = 0 ] &&
   [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=$(jq .trial bdir)")" = FAIL ]'
+# An empty path is bad input naming the option (it said "--ckpt-dir : cannot write checkpoints
+# there" and ": cannot open"), the trial FAIL with that reason
+for opt in --features --ckpt-dir; do
+  suggest --db runs/b.db --config c.json >bempty
+  if [ $opt = --features ]; then set -- --features ""; else set -- --features tones.feat --ckpt-dir ""; fi
+  test_expect_code 2 "an empty $opt" train-trial --db runs/b.db "$@" --quiet bempty
+  test_expect_success "... named, the trial FAIL with the reason" '
+    grep -qx "train-trial: $opt: empty path" err &&
+    [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=$(jq .trial bempty)")" = FAIL ] &&
+    [ "$(sqlite3 runs/b.db "SELECT value_json FROM trial_system_attributes a JOIN trials t USING(trial_id)
+        WHERE t.number=$(jq .trial bempty) AND key=\"wakesweep:reason\"")" = "\"$opt: empty path\"" ]'
+done
+set --
 suggest --db runs/b.db --config c.json >b1
 jq -c '.params.batch_size = "big"' b1 >b1bad
 test_expect_code 2 "a parameter of the wrong type" train-trial --db runs/b.db --features tones.feat --quiet b1bad
