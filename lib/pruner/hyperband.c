@@ -3,6 +3,7 @@
  * of "{study}_{number}" walked over the bracket budgets ceil(B eta^s / (s + 1)), s = B-1-b,
  * so every process agrees without coordination. Pruning and sampling see only the trials of
  * the trial's own bracket. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@ static int hb_init(const ws_pruner_cfg *cfg, const ws_history *h, hb_setup *s)
     if (s->max_resource <= 0) {
         const ws_trial *first = ws_pruner_first_completed(h);
         if (!first) return 0;
-        s->max_resource = (long)ws_trial_last_step(first) + 1;
+        int64_t last = ws_trial_last_step(first);   /* up to 2^63 - 1: + 1 would overflow */
+        s->max_resource = last < INT64_MAX ? (long)last + 1 : LONG_MAX;
     }
     double nb = floor(log((double)s->max_resource / (double)s->min_resource) / log((double)s->eta)) + 1;
     if (!(nb >= 1)) return 0;   /* R < r: Optuna ends up with no brackets and never prunes */

@@ -48,3 +48,12 @@ prune-check --db deep.db --study kws --trial 1 --step 4294967296 --value 0.4 >/d
 for t in 0 1; do tell --db deep.db --study kws --trial $t --state pruned >/dev/null; done
 test_expect_code 0 "report of pruned trials past 2^31" report --db deep.db --format jsonl
 test_expect_success "... ranks the deeper one first" '[ "$(jq -r .trial out | tr "\n" " ")" = "1 0 " ]'
+# hyperband learns max_resource from the first completed trial's last step + 1: at step 2^63 - 1
+# that overflowed (to a negative R: "none yet", no brackets). Optuna 3.1 (HyperbandPruner
+# min_resource 1, reduction_factor 3) has R = 2^63 there, 40 brackets, and keeps the trial.
+jq '.pruner = {"name": "hyperband", "min_resource": 1, "reduction_factor": 3}' c.json >hb.json
+suggest --db hb.db --config hb.json --n 2 >/dev/null
+prune-check --db hb.db --study kws --trial 0 --step 9223372036854775807 --value 0.5 >/dev/null
+tell --db hb.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
+test_expect_code 1 "hyperband after a trial that completed at step 2^63 - 1" prune-check --db hb.db --study kws --trial 1 --step 5 --value 0.5
+test_expect_success "... has Optuna's 40 brackets" 'jq -e ".reason | test(\" of 40: \")" out'
