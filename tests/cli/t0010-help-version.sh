@@ -20,6 +20,25 @@ for t in "$WS_BIN"/*; do
   test_expect_code 2 "$n $opt without its argument" "$t" "$opt"
   test_expect_success "... needs an argument" '[ "$(grep -c "^$n:" err)" = 1 ] && grep -q -- "^$n: $opt: needs an argument$" err'
   test_expect_success "$n has a man page with EXIT STATUS" 'grep -q "EXIT STATUS" "$WS_ROOT/share/man/man1/$n.1" && man -l "$WS_ROOT/share/man/man1/$n.1" >/dev/null 2>&1 || grep -q "^.TH" "$WS_ROOT/share/man/man1/$n.1"'
+  # Drift between the three places an option is described: the option table the tool parses,
+  # its --help (the lines that start an option: indented at most 8) and its man page's OPTIONS
+  # (the tag line after each .TP). Short options are compared through the getopt string.
+  man1=$WS_ROOT/share/man/man1/$n.1
+  "$t" --help >help.txt
+  grep -E "^ {1,8}-" help.txt | grep -oE -- "(--[a-z][a-z-]*|(^| )-[a-zA-Z],)" | tr -d " ," | sort -u >help.opts
+  awk '/^\.SH/ { f = ($0 ~ /OPTIONS/); next } f && p { print; p = 0; next } f && /^\.TP/ { p = 1 }' "$man1" \
+    | sed 's/\\-/-/g; s/\\f.//g' | grep -oE -- "(--[a-z][a-z-]*|(^|[ \"])-[a-zA-Z]([^a-zA-Z-]|$))" | tr -d ' ",' | sort -u >man.opts
+  { grep -oE "\\{\"[a-z][a-z-]*\", *(required|no|optional)_argument" "$WS_ROOT/tools/$n.c" | sed -E "s/^.\"([^\"]*)\".*/--\1/"
+    grep -oE "getopt_long\(argc, argv, \"[^\"]*\"" "$WS_ROOT/tools/$n.c" | sed -E "s/.*\"(.*)\"/\1/" | tr -d : | grep -o . | sed "s/^/-/"
+  } | sort -u >src.opts
+  test_expect_success "$n: --help and the man page's OPTIONS list the same options" 'diff help.opts man.opts'
+  test_expect_success "$n: --help lists every option the tool parses" 'diff src.opts help.opts'
+  if command -v groff >/dev/null; then
+    test_expect_success "$n: the man page renders without groff warnings" \
+      'groff -man -Tutf8 -ww -z "$man1" 2>groff.err && [ ! -s groff.err ]'
+  else
+    test_skip "$n: the man page renders without groff warnings" "no groff"
+  fi
 done
 # An unknown letter inside a group of short options, after a long option that was fine: getopt
 # has not moved past the group yet, and the message still names the letter.
