@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     if (study_report_and_prune(s, &st, (int)number, step, value, &pruner, &d, &stored, &value, &e)) goto fail;
     if (!stored) ws_cli_warn("trial %ld: step %ld was already reported; the first value is kept (as in Optuna)", number, step);
     json_t *line = json_pack("{s:s,s:i,s:I,s:o,s:b,s:s}", "study", st.name, "trial", (int)number, "step", (json_int_t)step,
-                             "value", ws_json_number(value), "prune", d.prune, "reason", d.reason);
+                             "value", ws_json_number_capped(value), "prune", d.prune, "reason", d.reason);
     ws_json_print_line(stdout, line);
     json_decref(line);
     rc = d.prune ? 0 : 1;

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
         goto rollback;
     if (ws_store_commit(s, &e)) goto fail;
     json_t *line = json_pack("{s:s,s:i,s:s,s:o,s:o}", "study", st.name, "trial", (int)number, "state",
-                             ws_state_name(state), "value", has_value ? ws_json_number(value) : json_null(),
+                             ws_state_name(state), "value", has_value ? ws_json_number_capped(value) : json_null(),
                              "reason", reason ? json_string(reason) : json_null());
     ws_json_print_line(stdout, line);
     json_decref(line);

@@ -47,7 +47,7 @@ static json_t *line_of(const ws_study *st, int per, const ws_trial *t)
     long steps = json_is_integer(trained) ? (long)json_integer_value(trained)
                  : ws_trial_last_step(t) > 0 ? ws_trial_last_step(t) : 0;
     return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:o,s:O}", "study", st->name, "trial", t->number,
-                     "state", ws_state_name(t->state), "value", t->has_value ? ws_json_number(t->value) : json_null(),
+                     "state", ws_state_name(t->state), "value", t->has_value ? ws_json_number_capped(t->value) : json_null(),
                      "metrics", metrics ? metrics : json_null(),
                      "epochs", trainer_epochs_json(steps, per),
                      "best_epoch", trainer_epochs_json(best_step_of(st, t), per), "seconds", seconds_of(t), "reason", reason ? reason : json_null());

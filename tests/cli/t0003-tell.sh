@@ -62,3 +62,15 @@ got = \"constraints\" in optuna.load_study(study_name=\"kws\", storage=\"sqlite:
 assert want is False and got is want, (want, got)
 "'
 test_expect_success "... and --best is the complete trial" '[ "$(report --db fc.db --best | jq .trial)" = 0 ]'
+# An infinite value in the printed lines: JSON has no infinity, and null is "no value" (what a
+# NaN leaves), so tell, prune-check and train-trial --result-of print +-inf as report does, as
+# the largest double (Python's sys.float_info.max), telling a COMPLETE inf apart from none.
+max=$("$PY" -c 'import sys; print(repr(sys.float_info.max))')
+suggest --db inf.db --config c.json --n 2 --tag t-inf >/dev/null
+test_expect_code 1 "prune-check --value inf" prune-check --db inf.db --study kws --trial 0 --step 1 --value inf
+test_expect_success "... prints the value kept as the largest double, not null" '[ "$(jq -r .value out)" = "$max" ]'
+test_expect_code 0 "tell --value -inf" tell --db inf.db --study kws --trial 0 --state complete --value -inf
+test_expect_success "... prints -(largest double), not null" '[ "$(jq -r .value out)" = "-$max" ] &&
+  [ "$(report --db inf.db --format jsonl | jq -r "select(.trial == 0) | .value")" = "-$max" ]'
+test_expect_code 0 "train-trial --result-of a trial told -inf" train-trial --db inf.db --result-of t-inf
+test_expect_success "... the same value" '[ "$(jq -r .value out)" = "-$max" ]'
