@@ -33,6 +33,10 @@ for t in "$WS_BIN"/*; do
   } | sort -u >src.opts
   test_expect_success "$n: --help and the man page's OPTIONS list the same options" 'diff help.opts man.opts'
   test_expect_success "$n: --help lists every option the tool parses" 'diff src.opts help.opts'
+  # The man page's footer names the version --version prints; README's table of tools lists it.
+  test_expect_success "$n: the man page is of this version" \
+    'v=$("$t" --version | grep -oE "[0-9]+\.[0-9]+\.[0-9]+"); grep -q "^\.TH .*\"wakesweep $v\"" "$man1"'
+  test_expect_success "$n: README lists it among the tools" 'grep -q "^| \`$n\` |" "$WS_ROOT/README.md"'
   if command -v groff >/dev/null; then
     test_expect_success "$n: the man page renders without groff warnings" \
       'groff -man -Tutf8 -ww -z "$man1" 2>groff.err && [ ! -s groff.err ]'
