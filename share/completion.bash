@@ -1,0 +1,47 @@
+# share/completion.bash — bash completion for the wakesweep tools. Source it from ~/.bashrc
+# (`. /path/to/wakesweep/share/completion.bash`) or copy it into /etc/bash_completion.d/.
+# It completes bin/suggest as well as suggest on PATH. The options come from the tool's own
+# --help when TAB is pressed, so they cannot drift from what the tool parses (t0010 keeps --help
+# and the man pages in step); an option's value: its choices, else files where it names a file.
+_wakesweep() {
+  local cur=${COMP_WORDS[COMP_CWORD]} prev= i=$COMP_CWORD
+  # --name=VALUE: bash breaks the word at "=" (COMP_WORDBREAKS), so "=" is a word of its own
+  [ "$cur" = = ] && cur=
+  [ "$i" -gt 1 ] && [ "${COMP_WORDS[i - 1]}" = = ] && i=$((i - 1))
+  [ "$i" -gt 0 ] && prev=${COMP_WORDS[i - 1]}
+  COMPREPLY=()
+  local help
+  help=$(command "${COMP_WORDS[0]}" --help 2>/dev/null) || return 0
+  case $prev in
+    -[a-zA-Z])   # a short option: its long name, from its --help line "-o, --out CACHE"
+      prev=$(grep -oE -- "^ {1,8}$prev, --[a-z][a-z-]*" <<<"$help" | grep -oE -- '--[a-z-]+$') || return 0 ;;
+    --[a-z]*) [[ $prev =~ ^--[a-z][a-z-]*$ ]] || prev= ;;
+    *) prev= ;;
+  esac
+  case $prev in
+    --format) COMPREPLY=($(compgen -W "text json jsonl csv html" -- "$cur")); return 0 ;;
+    --state) COMPREPLY=($(compgen -W "complete pruned fail" -- "$cur")); return 0 ;;
+    --device) COMPREPLY=($(compgen -W "auto cpu cuda" -- "$cur")); return 0 ;;
+    --precision) COMPREPLY=($(compgen -W "tf32 fp32 bf16" -- "$cur")); return 0 ;;
+    --keep) COMPREPLY=($(compgen -W "best none" -- "$cur")); return 0 ;;
+    --split) COMPREPLY=($(compgen -W "train validation test all" -- "$cur")); return 0 ;;
+    --fallback) COMPREPLY=($(compgen -W "cpu none" -- "$cur")); return 0 ;;
+  esac
+  # An option that takes an argument: its --help line reads "--name PLACEHOLDER".
+  local arg
+  [ -n "$prev" ] && arg=$(grep -E -- "^ {1,8}(-[a-zA-Z], )?$prev [A-Z]" <<<"$help" | grep -oE -- "$prev [A-Z][A-Z_]*" | head -1)
+  if [ -n "$arg" ]; then
+    case ${arg#* } in
+      DIR) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
+      FILE | CACHE | CKPT | PATH | URL) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
+    esac
+    return 0
+  fi
+  if [ "${cur#-}" != "$cur" ]; then
+    COMPREPLY=($(compgen -W "$(grep -E '^ {1,8}-' <<<"$help" | grep -oE -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+  else   # INPUT of featurize, TRIAL_FILE of train-trial
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -f -- "$cur"))
+  fi
+}
+complete -F _wakesweep featurize suggest train-trial prune-check tell report gpu-monitor study-copy
