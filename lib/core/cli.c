@@ -85,7 +85,18 @@ void ws_cli_option_error(int getopt_rc, char *const argv[], const struct option 
         if (getopt_rc == ':') ws_cli_usage_error("-%c: needs an argument", optopt);
         ws_cli_usage_error("unknown option '-%c'", optopt);
     }
-    ws_cli_usage_error("unknown option '%.*s'", (int)strcspn(arg, "="), arg);   /* or an ambiguous prefix */
+    /* getopt_long's '?' with no optopt is also a prefix of several long options (--s: --study or
+     * --seed): said so, with the options it could be, not "unknown" */
+    int len = (int)strcspn(arg, "=");
+    char could[512] = "";
+    int n_could = 0;
+    for (const struct option *o = longopts; !strncmp(arg, "--", 2) && o && o->name; o++)
+        if (!strncmp(o->name, arg + 2, (size_t)len - 2) && strlen(could) + strlen(o->name) + 5 < sizeof could) {
+            snprintf(could + strlen(could), sizeof could - strlen(could), "%s--%s", n_could ? ", " : "", o->name);
+            n_could++;
+        }
+    if (n_could > 1 && len > 2) ws_cli_usage_error("ambiguous option '%.*s': %s", len, arg, could);
+    ws_cli_usage_error("unknown option '%.*s'", len, arg);
 }
 
 const char *ws_cli_utf8_arg(const char *option, const char *value)

@@ -14,7 +14,8 @@ int ws_cli_report(const ws_err *e);
 /* Prints "tool: message" and a hint to --help, then exits 2. */
 void ws_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* getopt_long's answer '?' or ':' as one usage error (exit 2) naming the option: "--x: needs an
- * argument", "--x: takes no argument", "unknown option '--x'" (or '-x'). longopts: the table
+ * argument", "--x: takes no argument", "unknown option '--x'" (or '-x'), "ambiguous option '--x':
+ * --xa, --xb" (a prefix of several). longopts: the table
  * given to getopt_long. Tools start their optstring with ':' so that getopt prints nothing itself
  * (it would, then this, say it twice). */
 struct option;

@@ -50,3 +50,11 @@ test_expect_code 2 "report --db=x -Zh" report --db=x -Zh
 test_expect_success "... unknown option '-Z', not --db" 'grep -q "^report: unknown option .-Z.$" err'
 test_expect_code 2 "report --fo (a prefix of --format) without its argument" report --db x --fo
 test_expect_success "... names --format" 'grep -q "^report: --format: needs an argument$" err'
+# A prefix of several long options is ambiguous, as getopt_long finds it: said so, naming them
+# (util-linux getopt(1), on the same option names, agrees that it is ambiguous), not "unknown".
+test_expect_code 2 "suggest --s (--study or --seed)" suggest --s x
+test_expect_success "... is ambiguous, naming both" '[ "$(grep -c "^suggest:" err)" = 1 ] &&
+  grep -q "^suggest: ambiguous option .--s.: --study, --seed$" err &&
+  ! getopt -o "" -l study:,seed: -- --s x >/dev/null 2>&1'
+test_expect_code 2 "train-trial --max=3" train-trial --max=3
+test_expect_success "... is ambiguous too" 'grep -q "^train-trial: ambiguous option .--max.: --max-seconds, --max-fpr$" err'
