@@ -21,14 +21,14 @@ $(CUDA_TEST_DIR)/%: tests/gpu/%.c $(LIB_A) tests/unit/harness.h tests/gpu/arrays
 
 # The host emulation carries its own copy of the CPU backend, built with lib/nn's flags.
 $(CUDA_EMU): tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c lib/nn/cpu_pool.h lib/nn/cuda/api.h \
-             lib/nn/cuda/kernels.h lib/nn/elementwise.h lib/nn/backend.h lib/nn/device.h | $(DEPS_STAMP)
+             lib/nn/cuda/kernels.h lib/nn/elementwise.h lib/nn/backend.h lib/nn/device.h tests/cuda.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) $(NN_CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) \
 	    tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c -lopenblas -lm -o $@
 	$(CC) -Ilib -D_GNU_SOURCE -MM -MP -MT $@ -MT $(abspath $@) tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c >$@.d
 
 # A backend that fails on purpose over the emulation (kernel faults, a full or busy GPU at start).
-$(CUDA_FAULT): tests/gpu/cuda_fault.c lib/nn/cuda/api.h lib/nn/backend.h lib/nn/device.h | $(DEPS_STAMP)
+$(CUDA_FAULT): tests/gpu/cuda_fault.c lib/nn/cuda/api.h lib/nn/backend.h lib/nn/device.h tests/cuda.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) $< -ldl -o $@
 	$(CC) -Ilib -D_GNU_SOURCE -MM -MP -MT $@ -MT $(abspath $@) $< >$@.d
@@ -50,5 +50,6 @@ bench-gpu: all $(CUDA_BENCH)
 # The emulation and the fault wrapper are each one gcc call over their sources, where -MMD would
 # keep the last source's headers only: their recipes list every header with -MM, so a change to
 # one that api.h, kernels.h or the CPU backend includes (nn.h's structs, transform_math.h's log)
-# rebuilds them; the prerequisites above name only some.
+# rebuilds them; the prerequisites above name only some, and tests/cuda.mk itself, so that a tree
+# built before these recipes wrote a .d is built again once and has one.
 -include $(CUDA_EMU).d $(CUDA_FAULT).d
