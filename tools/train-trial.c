@@ -104,7 +104,7 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
-    int probe = 0;
+    int probe = 0, split_given = 0;
     double max_fpr = NAN;   /* --evaluate: the checkpoint's own unless given */
     long threads = 0, grow_threads = 0;
     int opt;
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
                   break;
         case 'c': o.ckpt_dir = optarg; break;
         case 'E': evaluate = ws_cli_path_arg("evaluate", optarg); break;
-        case 's': split = optarg; break;
+        case 's': split = optarg; split_given = 1; break;
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
                   break;
@@ -141,6 +141,15 @@ int main(int argc, char **argv)
     }
     if (study && !result_of) ws_cli_usage_error("--study goes with --result-of (a trial line names its study)");
     if (optind < argc && !*argv[optind]) ws_cli_usage_error("TRIAL_FILE: empty path");
+    /* Options of one mode are refused in another rather than ignored: "--split train" on a
+     * training run reads as "train on that split" and "--max-fpr 0.01" as the trial's operating
+     * point (that is the setting max_fpr), and of two modes only one would run, silently. */
+    if (!!evaluate + probe + !!result_of > 1)
+        ws_cli_usage_error("--evaluate, --probe-batch and --result-of do different things: give one of them");
+    if (!evaluate && split_given)
+        ws_cli_usage_error("--split goes with --evaluate (a trial trains on the cache's training split)");
+    if (!evaluate && !isnan(max_fpr))
+        ws_cli_usage_error("--max-fpr goes with --evaluate (a trial's operating point is the setting max_fpr)");
     if (result_of) {
         if (!o.db) ws_cli_usage_error("--result-of needs --db");
         json_t *line = NULL;
