@@ -239,6 +239,10 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     if (!lc->balanced && lc->class_weights && lc->n_class_weights != c->cache.n_classes)
         return ws_err_set(e, WS_EINPUT, "class_weights: %d weights for the %d classes of %s (one per class, in the cache's order)",
                           lc->n_class_weights, c->cache.n_classes, c->o->features);
+    /* before training, as the weights above: found in setting up the data it failed the trial
+     * with exit 0, so a sweep with a fixed n_mfcc too large failed every trial instead of stopping */
+    if (c->set.transform == TRAINER_MFCC && c->set.n_mfcc > c->cache.n_mels)
+        return ws_err_set(e, WS_EINPUT, "n_mfcc: expected 1..%d (the cache's n_mels), got %d", c->cache.n_mels, c->set.n_mfcc);
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
     if (!is_metric(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", metric_names(), c->objective);

@@ -1,5 +1,6 @@
 /* settings.c — merging and checking a trial's settings (see settings.h). */
 #include "trainer/settings.h"
+#include <limits.h>
 #include <string.h>
 #include "core/json.h"
 #include "space/config.h"
@@ -49,8 +50,13 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
         || ws_json_get_string(s->merged, "features", path, &s->features, e))
         return -1;
     if (bs < 1 || bs > 65536) return ws_err_set(e, WS_EINPUT, "%s.batch_size: expected 1..65536, got %ld", path, bs);
-    if (every < 1) return ws_err_set(e, WS_EINPUT, "%s.validate_every: expected >= 1, got %ld", path, every);
-    if (patience < 0) return ws_err_set(e, WS_EINPUT, "%s.patience: expected >= 0, got %ld", path, patience);
+    /* upper bounds too: these are kept as int, and 4294967297 wrapped to 1 */
+    if (every < 1 || every > INT_MAX)
+        return ws_err_set(e, WS_EINPUT, "%s.validate_every: expected 1..%d, got %ld", path, INT_MAX, every);
+    if (patience < 0 || patience > INT_MAX)
+        return ws_err_set(e, WS_EINPUT, "%s.patience: expected 0..%d, got %ld", path, INT_MAX, patience);
+    if (n_mfcc < 1 || n_mfcc > INT_MAX)   /* at most the cache's n_mels: run.c's prepare checks */
+        return ws_err_set(e, WS_EINPUT, "%s.n_mfcc: expected 1..%d, got %ld", path, INT_MAX, n_mfcc);
     if (s->min_delta < 0) return ws_err_set(e, WS_EINPUT, "%s.min_delta: expected >= 0", path);
     if (!(s->max_fpr >= 0 && s->max_fpr <= 1))
         return ws_err_set(e, WS_EINPUT, "%s.max_fpr: expected a number in [0, 1], got %g", path, s->max_fpr);

@@ -26,3 +26,23 @@ test_expect_success "... COMPLETE" 'jq -e ".state == \"COMPLETE\"" out'
 test_expect_code 0 "--evaluate still takes --split and --max-fpr" \
   train-trial --evaluate runs/best.ckpt --features tones.feat --split validation --max-fpr 0.1
 test_expect_success "... and uses them" 'jq -e ".split == \"validation\" and .at_fpr.max_fpr == 0.1" out'
+
+# n_mfcc above the cache's n_mels (40) was found in setting up the data, after the checks of the
+# input: the trial FAIL with exit 0, so a sweep whose fixed n_mfcc is too large failed trial after
+# trial instead of stopping with the message.
+mkdir mf
+jq '.fixed += {"transform": "mfcc", "n_mfcc": 41}' c.json >mf.json
+suggest --db mf/s.db --config mf.json >mfline
+test_expect_code 2 "n_mfcc above the cache's n_mels" train-trial --db mf/s.db --features tones.feat --quiet mfline
+test_expect_success "... says so and fails the trial with the reason" '
+  grep -q "n_mfcc: expected 1..40 (the cache.s n_mels), got 41" err && [ ! -s out ] &&
+  [ "$(sqlite3 mf/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
+  sqlite3 mf/s.db "SELECT value_json FROM trial_system_attributes" | grep -q "n_mfcc: expected 1..40"'
+# Kept as int: 4294967297 (2^32 + 1) wrapped to 1 and was taken.
+for k in validate_every patience n_mfcc; do
+  mkdir "w$k"
+  jq --arg k "$k" '.fixed += {"transform": "mfcc"} | .fixed[$k] = 4294967297' c.json >"w$k.json"
+  suggest --db "w$k/s.db" --config "w$k.json" >"w$k.line"
+  test_expect_code 2 "$k 2^32 + 1 (wrapped to 1)" train-trial --db "w$k/s.db" --features tones.feat --quiet "w$k.line"
+  test_expect_success "... names it" "grep -q 'params.$k: expected' err"
+done
