@@ -164,7 +164,8 @@ int main(int argc, char **argv)
     if (nn_precision_parse(precision_name, &precision, &e)) ws_cli_usage_error("%s", e.msg);
     if (!threads) {
         const char *env = getenv("WS_THREADS");
-        if (env && ws_parse_long_range(env, "WS_THREADS", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
+        /* empty is unset, as for the other WS_ variables (WS_THREADS=$N with N unset in a script) */
+        if (env && *env && ws_parse_long_range(env, "WS_THREADS", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
         if (!threads) threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
     }
     o.threads = (int)threads;

@@ -46,3 +46,11 @@ for k in validate_every patience n_mfcc; do
   test_expect_code 2 "$k 2^32 + 1 (wrapped to 1)" train-trial --db "w$k/s.db" --features tones.feat --quiet "w$k.line"
   test_expect_success "... names it" "grep -q 'params.$k: expected' err"
 done
+
+# WS_THREADS empty is unset (all cores), as WS_CUDA_MEM_MIB, WS_CUDA_BACKEND and WS_DB_RETRY_S
+# are: it was "expected an integer, got ''", exit 2.
+suggest --db runs/s.db --config c.json >line1
+test_expect_code 0 "WS_THREADS empty: the default" env WS_THREADS= train-trial --db runs/s.db --features tones.feat --quiet line1
+test_expect_success "... the trial COMPLETE" '[ -s out ] && jq -e ".state == \"COMPLETE\"" out'
+test_expect_code 2 "WS_THREADS 0 still refused" env WS_THREADS=0 train-trial --db runs/s.db --features tones.feat --quiet line1
+test_expect_success "... naming it" 'grep -q "WS_THREADS: expected an integer in \[1, 1024\], got 0" err'
