@@ -786,6 +786,23 @@ void trainer_fail_line(const trainer_opts *o, const json_t *line, const char *re
     release(&c);
 }
 
+/* The trial was finished by another process while this one trained it (failed as stale while
+ * the machine slept, told by hand): the store said "already FAIL, nothing changed", which the
+ * sweep pipeline (trial.sh) took for bad input and stopped the sweep on. Said as open_study
+ * says it, "not RUNNING": over, not bad input; its result is the study's. */
+static int finished_under_us(run_ctx *c, ws_err *e)
+{
+    ws_trial t;
+    ws_err ignore;
+    const char *state = "finished";
+    if (!ws_store_trial_load(c->store, &c->study, c->number, 0, &t, &ignore)) {
+        state = ws_state_name(t.state);
+        ws_trial_release(&t);
+    }
+    return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING: finished by another process while this one "
+                      "trained it", c->study.name, c->number, state);
+}
+
 /* A trial that could not go on for want of the machine's resources (memory above all): FAIL with
  * the reason, unless the pruner already stopped it. "oom" is the failure's kind (WS_ENOMEM: an
  * allocation that did not fit), never a word in its message: a GPU fault says "illegal memory
@@ -805,6 +822,7 @@ static int failed_in_setup(run_ctx *c, ws_err *e, json_t **result)
     fprintf(stderr, "train-trial: %s: trial %d fails\n", e->msg, c->number);
     set_failure(c, e);
     int rc = finish(c, e);
+    if (rc && e->kind == WS_ESTATE) finished_under_us(c, e);
     if (!rc) *result = result_line(c);
     release(c);
     return rc;
@@ -882,7 +900,11 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         return -1;
     }
     stats_publish(&c);
-    if (finish(&c, e)) { release(&c); return -1; }
+    if (finish(&c, e)) {
+        if (e->kind == WS_ESTATE) finished_under_us(&c, e);
+        release(&c);
+        return -1;
+    }
     if (c.state == WS_COMPLETE && o->keep_best && c.has_best && update_best(&c, &soft))
         fprintf(stderr, "train-trial: %s\n", soft.msg);
     *result = result_line(&c);

@@ -54,3 +54,22 @@ test_expect_code 0 "WS_THREADS empty: the default" env WS_THREADS= train-trial -
 test_expect_success "... the trial COMPLETE" '[ -s out ] && jq -e ".state == \"COMPLETE\"" out'
 test_expect_code 2 "WS_THREADS 0 still refused" env WS_THREADS=0 train-trial --db runs/s.db --features tones.feat --quiet line1
 test_expect_success "... naming it" 'grep -q "WS_THREADS: expected an integer in \[1, 1024\], got 0" err'
+
+# A trial finished by another process while train-trial trains it (failed as stale while the
+# machine slept; here told by hand) was reported as "trial N: already FAIL, nothing changed":
+# the sweep pipeline, which takes "not RUNNING" for a trial that is over and anything else with
+# exit 2 for bad input, stopped the whole sweep on it.
+mkdir under
+jq '.budget.epochs = 100000' c.json >under.json
+suggest --db under/s.db --config under.json >uline
+train-trial --db under/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 uline >under.out 2>under.err &
+pid=$!
+for _ in $(seq 300); do
+  [ "$(sqlite3 under/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break; sleep 0.1
+done
+tell --db under/s.db --study tones --trial 0 --state fail --reason "marked stale" >/dev/null 2>&1
+urc=0; wait "$pid" || urc=$?
+test_expect_success "a trial failed under train-trial: exit 2 saying it is not RUNNING (what trial.sh reads as over)" '
+  [ "$urc" = 2 ] && grep -q "trial 0 is FAIL, not RUNNING" under.err && [ ! -s under.out ]'
+test_expect_success "... the study keeps the other process's reason" '
+  sqlite3 under/s.db "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | grep -qx "\"marked stale\""'
