@@ -107,10 +107,20 @@ err=$("$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" 
 [ -z "$err" ] || printf '%s\n' "$err" >&2
 # The trial's own study (the line's), for the lookups below (only on failure: jq is slow to start).
 line_study() { jq -r .study <<<"$line"; }
-if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]] && "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"; then
-  # Not bad input: this trial was finished under it (failed as stale while the machine slept,
-  # say). Its file holds the study's result line; the other trials go on.
+found=0
+if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]]; then
+  "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp" || found=$?
+fi
+if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]] && [ "$found" = 0 ]; then
+  # Not bad input: this trial was finished under it (told, say). Its file holds the study's
+  # result line; the other trials go on.
   :
+elif [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]] && [ "$found" = 1 ]; then
+  # Not bad input either: failed as stale while the machine slept, and queued again (so not this
+  # target's result, as for a killed sweep's trial). Its params are retried by the next suggest;
+  # this target stays unmade and the next make sweep runs it, as when a launcher cannot start it.
+  rm -f "$tmp"
+  exit 1
 elif [ "$rc" -eq 2 ]; then
   # Bad input (the trial line, the cache): every trial would meet it, so the sweep stops here
   # with train-trial's message; the trial is already FAIL in the study.

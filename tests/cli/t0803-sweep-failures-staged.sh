@@ -39,6 +39,10 @@ if [ "\$n" = "\${STALE_TRIAL:--1}" ]; then   # failed under it, as a stale trial
   db=\$(sed -n 's/.*--db \([^ ]*\) .*/\1/p' <<<"\$* ")
   "$WS_BIN/tell" --db "\$db" --study "\$(jq -r .study <<<"\$line")" --trial "\$n" --state fail --reason "marked stale" >/dev/null
 fi
+if [ "\$n" = "\${REQUEUE_TRIAL:--1}" ]; then   # failed as stale and queued again, as while the machine slept
+  db=\$(sed -n 's/.*--db \([^ ]*\) .*/\1/p' <<<"\$* ")
+  sleep 2.5; "$WS_BIN/suggest" --db "\$db" --config "$TMP/c1.json" -n 0 --grace 1 2>/dev/null
+fi
 exec "$WS_BIN/train-trial" "\$@" <<<"\$line"
 EOF
 cat >launch.sh <<EOF
@@ -103,6 +107,16 @@ test_expect_success "a trial failed under its train-trial (not RUNNING: exit 2) 
   STALE_TRIAL=2 sweep st2 c1.json LAUNCH="$TMP/launch.sh" >st2.out 2>st2.err && grep -q "trial 2 is FAIL, not RUNNING" st2.err &&
   f=$(grep -l "\"trial\":2," st2/trial-*.json) && [ "$(jq -r .state "$f")" = FAIL ] && jq -r .reason "$f" | grep -q "marked stale" &&
   [ "$(ls st2/trial-*.json | wc -l)" = 4 ] && [ "$(jq .n_trials st2/report.json)" = 4 ] && ! ls st2/*.tmp.* 2>/dev/null'
+
+# The same, but failed as stale (its heartbeat older than the grace) and so queued again: not
+# this target's result (--result-of finds none, as for a killed sweep's trial), and not bad input
+# either: the sweep stopped here with exit 2. The target stays unmade; the next sweep makes it.
+test_expect_success "a trial failed as stale and queued again under its train-trial: the sweep goes on" '
+  REQUEUE_TRIAL=1 sweep rq c1.json LAUNCH="$TMP/launch.sh" -j1 >rq.out 2>rq.err && grep -q "trial 1 is FAIL, not RUNNING" rq.err &&
+  grep -q "the other trials go on" rq.err && [ "$(ls rq/trial-*.json | wc -l)" = 3 ] && ! ls rq/*.tmp.* 2>/dev/null'
+test_expect_success "... the next make sweep makes its target" '
+  sweep rq c1.json >rq2.out 2>rq2.err && [ "$(ls rq/trial-*.json | wc -l)" = 4 ] &&
+  [ "$(cat rq/trial-*.json | jq -r .state | sort | uniq -c | tr -s " ")" = " 4 COMPLETE" ]'
 
 test_expect_success "STUDY: two sweeps of one config in one study file are two studies" '
   sweep sa c1.json STUDY=exp-a DB="$TMP/shared.db" TRIALS=1 >sa.out 2>&1 &&
