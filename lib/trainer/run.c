@@ -18,6 +18,7 @@
 #include "core/rng.h"
 #include "pruner/pruner.h"
 #include "report/summary.h"
+#include "sampler/sampler.h"
 #include "space/config.h"
 #include "store/store.h"
 #include "store/trial_json.h"
@@ -37,6 +38,7 @@ typedef struct {
     ws_config cfg;
     ws_pruner_cfg pruner;
     int number;
+    int has_seed;                   /* the trial line gave "seed" */
     int64_t trial_id;
     json_t *stored_params;          /* the trial's params as the study holds them (external values) */
     uint64_t seed;
@@ -132,6 +134,7 @@ static int parse_line(run_ctx *c, const json_t *line, const char **study, const 
         return ws_err_set(e, WS_EINPUT, "trial line: budget.epochs: expected 1..%d, got %ld", WS_MAX_EPOCHS, *epochs);
     c->number = (int)number;
     c->seed = (uint64_t)seed;
+    c->has_seed = json_object_get(line, "seed") != NULL;
     return 0;
 }
 
@@ -209,9 +212,29 @@ static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
                       "printed; fixed settings go in the config or suggest --fixed)", key, c->number);
 }
 
+/* The seed suggest gives trial c->number (as suggest without --seed: the config's sampler.seed,
+ * else the study seed it stored), for a line without one: every such line trained with seed 0,
+ * the same initial weights and batches whatever the trial. */
+static int trial_seed(run_ctx *c, ws_err *e)
+{
+    ws_sampler_cfg sc;
+    if (ws_sampler_parse(&sc, c->cfg.sampler, "study config", e)) return -1;
+    uint64_t seed = sc.seed;
+    if (!sc.has_seed) {
+        json_t *stored = NULL;
+        if (ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_SEED, &stored, e)) return -1;
+        seed = json_is_integer(stored) ? (uint64_t)json_integer_value(stored) : 0;
+        json_decref(stored);
+    }
+    c->seed = ws_trial_seed(seed, c->number);
+    return 0;
+}
+
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     audio_feat_config want;
+    /* a line without a seed, as one without a budget: the seed suggest gives this trial */
+    if (!c->has_seed && trial_seed(c, e)) return -1;
     /* a line without a budget (written by hand, or edited): the epochs suggest gives this trial */
     if (!epochs) {
         ws_trial_list none = {0};

@@ -73,3 +73,19 @@ test_expect_success "a trial failed under train-trial: exit 2 saying it is not R
   [ "$urc" = 2 ] && grep -q "trial 0 is FAIL, not RUNNING" under.err && [ ! -s under.out ]'
 test_expect_success "... the study keeps the other process's reason" '
   sqlite3 under/s.db "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | grep -qx "\"marked stale\""'
+
+# A trial line without "seed" (written by hand, or edited) trained with seed 0: every such trial
+# the same initial weights and batches. As a line without a budget gets suggest's epochs, it gets
+# the seed suggest gives the trial: the weights are those of the line suggest printed, bit for bit.
+mkdir -p sa sb sz
+suggest --db sa/s.db --config c.json >sa.line
+suggest --db sb/s.db --config c.json >sb.line
+suggest --db sz/s.db --config c.json >sz.line
+jq -c 'del(.seed)' sb.line >sb.noseed
+jq -c '.seed = 0' sz.line >sz.zero
+test_expect_success "(the trial's seed is not 0)" '[ "$(jq .seed sa.line)" != 0 ]'
+test_expect_code 0 "the line suggest printed" train-trial --db sa/s.db --features tones.feat --quiet --threads 1 sa.line
+test_expect_code 0 "the same line without its seed" train-trial --db sb/s.db --features tones.feat --quiet --threads 1 sb.noseed
+test_expect_code 0 "the same line with seed 0" train-trial --db sz/s.db --features tones.feat --quiet --threads 1 sz.zero
+test_expect_success "without a seed: the weights of the trial's own seed, not of seed 0" '
+  cmp sa/trial-0.ckpt sb/trial-0.ckpt && ! cmp -s sa/trial-0.ckpt sz/trial-0.ckpt'
