@@ -153,7 +153,30 @@ static void fail_trial(run_ctx *c, const char *reason)
     json_decref(why);
 }
 
-static int open_study(run_ctx *c, const char *study, ws_err *e)
+/* The pid of another train-trial that trains trial t now, or 0: its recorded process
+ * (wakesweep:pid, on this host) lives and runs this program. suggest --pid records the pid of a
+ * script that then runs train-trial (pipelines/trial.sh): not this program, so not another
+ * trainer. A process of another host cannot be looked at: 0. */
+static long long other_trainer(const ws_trial *t)
+{
+    const char *host = json_string_value(json_object_get(t->system_attrs, WS_ATTR_HOST));
+    json_t *pid = json_object_get(t->system_attrs, WS_ATTR_PID);
+    if (!host || strcmp(host, ws_hostname()) || !json_is_integer(pid)) return 0;
+    long long p = json_integer_value(pid);
+    if (p <= 0 || p == (long long)getpid() || ws_process_gone(p)) return 0;
+    char exe[64];
+    struct stat mine, its;
+    snprintf(exe, sizeof exe, "/proc/%lld/exe", p);
+    if (stat("/proc/self/exe", &mine) || stat(exe, &its)) return 0;
+    return mine.st_dev == its.st_dev && mine.st_ino == its.st_ino ? p : 0;
+}
+
+/* claim: this process trains the trial. Two train-trials given one line (run twice by hand)
+ * both trained it: the loser's weights overwrote trial-N.ckpt, and best.ckpt could be copied
+ * from them, while the study holds the winner's value. So the check and this process's pid go
+ * in one write transaction, before anything is written to the trial (a bad input of the second
+ * process would otherwise fail the first's trial). */
+static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
 {
     int found;
     ws_trial t;
@@ -161,16 +184,33 @@ static int open_study(run_ctx *c, const char *study, ws_err *e)
         || ws_store_study_config(c->store, &c->study, &c->cfg, &found, e))
         return -1;
     if (!found) return ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config (create it with suggest)", c->o->db, study);
-    if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e)
-        || ws_store_trial_load(c->store, &c->study, c->number, WS_LOAD_PARAMS, &t, e))
+    if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e) || (claim && ws_store_begin(c->store, e)))
         return -1;
+    if (ws_store_trial_load(c->store, &c->study, c->number, WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)) {
+        if (claim) ws_store_rollback(c->store);
+        return -1;
+    }
     c->trial_id = t.trial_id;
     c->stored_params = ws_params_json(t.params, t.n_params);
     ws_state st = t.state;
+    long long other = st == WS_RUNNING ? other_trainer(&t) : 0;
     ws_trial_release(&t);
-    if (st != WS_RUNNING)
+    if (st != WS_RUNNING || other) {
+        if (claim) ws_store_rollback(c->store);
+        if (other)
+            return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is being trained by train-trial process %lld (one "
+                              "process trains a trial)", study, c->number, other);
         return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING", study, c->number, ws_state_name(st));
-    return 0;
+    }
+    if (!claim) return 0;
+    /* pid and host: for gpu-monitor's per-trial samples and for reaping after a crash */
+    json_t *pid = json_integer(getpid()), *host = json_string(ws_hostname());
+    int rc = ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_PID, pid, e)
+             || ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_HOST, host, e);
+    json_decref(pid);
+    json_decref(host);
+    if (rc) { ws_store_rollback(c->store); return -1; }
+    return ws_store_commit(c->store, e);
 }
 
 /* --- data and model ------------------------------------------------------------------------- */
@@ -804,7 +844,7 @@ void trainer_fail_line(const trainer_opts *o, const json_t *line, const char *re
     if (json_is_string(study) && json_is_integer(number) && json_integer_value(number) >= 0
         && json_integer_value(number) <= INT_MAX) {
         c.number = (int)json_integer_value(number);
-        if (!open_study(&c, json_string_value(study), &ignore)) fail_trial(&c, reason);
+        if (!open_study(&c, json_string_value(study), 0, &ignore)) fail_trial(&c, reason);
     }
     release(&c);
 }
@@ -865,7 +905,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         trainer_fail_line(o, line, e->msg);   /* a line that still names its trial */
         return -1;
     }
-    if (open_study(&c, study, e)) { release(&c); return -1; }
+    if (open_study(&c, study, 1, e)) { release(&c); return -1; }
     if (prepare(&c, params, epochs, e)) {
         if (e->kind == WS_EINTERNAL || e->kind == WS_ENOMEM) return failed_in_setup(&c, e, result);
         fail_trial(&c, e->msg);
@@ -901,14 +941,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         return -1;
     }
     ws_atomic_reap(c.ckpt_dir);   /* checkpoints half-written by trials killed before this one */
-    json_t *pid = json_integer(getpid());
     ws_err soft;
-    json_t *host = json_string(ws_hostname());
-    /* pid and host: for gpu-monitor's per-trial samples and for reaping after a crash */
-    ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_PID, pid, &soft);
-    ws_store_trial_attr_set(c.store, c.trial_id, 1, WS_ATTR_HOST, host, &soft);
-    json_decref(pid);
-    json_decref(host);
     trainer_heartbeat_start(&c.hb, o->db, c.trial_id, c.cfg.heartbeat_interval_s, &soft);
     ws_err te = {0};
     if (build(&c, &te) || train(&c, &te)) {

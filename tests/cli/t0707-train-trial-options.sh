@@ -89,3 +89,28 @@ test_expect_code 0 "the same line without its seed" train-trial --db sb/s.db --f
 test_expect_code 0 "the same line with seed 0" train-trial --db sz/s.db --features tones.feat --quiet --threads 1 sz.zero
 test_expect_success "without a seed: the weights of the trial's own seed, not of seed 0" '
   cmp sa/trial-0.ckpt sb/trial-0.ckpt && ! cmp -s sa/trial-0.ckpt sz/trial-0.ckpt'
+
+# One line given to two train-trials at once (run twice by hand): both trained the trial, the
+# second's weights overwrote trial-N.ckpt (and could become best.ckpt) while the study took the
+# first's value. The second is refused before it touches the trial; once the first is gone
+# (killed: the trial still RUNNING), the line can be trained again.
+mkdir two
+suggest --db two/s.db --config under.json >tline
+train-trial --db two/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 tline >two1.out 2>two1.err &
+p1=$!
+for _ in $(seq 300); do
+  [ "$(sqlite3 two/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break; sleep 0.1
+done
+test_expect_code 2 "a second train-trial of a trial another one trains" \
+  train-trial --db two/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 tline
+test_expect_success "... names the process, and leaves the trial and its pid alone" '
+  grep -q "trial 0 is being trained by train-trial process $p1" err && [ ! -s out ] && kill -0 $p1 &&
+  [ "$(sqlite3 two/s.db "SELECT state FROM trials WHERE number = 0")" = RUNNING ] &&
+  [ "$(sqlite3 two/s.db "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:pid\"")" = "$p1" ]'
+test_expect_code 2 "... nor does its bad input fail the trial" \
+  train-trial --db two/s.db --features tones.feat --quiet --device cuda tline
+test_expect_success "... still RUNNING" '[ "$(sqlite3 two/s.db "SELECT state FROM trials WHERE number = 0")" = RUNNING ]'
+kill -KILL $p1; wait $p1 2>/dev/null
+test_expect_code 0 "once that process is gone, the line trains" \
+  train-trial --db two/s.db --features tones.feat --quiet --threads 1 --max-seconds 2 tline
+test_expect_success "... to its end (here the time limit)" 'jq -e ".trial == 0 and .state == \"FAIL\" and (.reason | test(\"time limit\"))" out'
