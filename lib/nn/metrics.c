@@ -142,7 +142,8 @@ void nn_metrics_wake_json(json_t *j, const nn_metrics *mt, int positive)
     json_object_set_new(j, "f1", pos ? ws_json_number(f1) : json_null());
     json_object_set_new(j, "fpr", n - pos ? ws_json_number(fpr) : json_null());
     json_object_set_new(j, "frr", pos ? ws_json_number(frr) : json_null());
-    json_object_set_new(j, "binary_accuracy", ws_json_number(nn_metrics_binary_accuracy(mt, positive)));
+    /* of no clip at all: undefined, as accuracy is (it read 0.0, "every clip wrong") */
+    json_object_set_new(j, "binary_accuracy", n ? ws_json_number(nn_metrics_binary_accuracy(mt, positive)) : json_null());
 }
 
 typedef struct { float s; int pos; } scored;

@@ -114,3 +114,11 @@ kill -KILL $p1; wait $p1 2>/dev/null
 test_expect_code 0 "once that process is gone, the line trains" \
   train-trial --db two/s.db --features tones.feat --quiet --threads 1 --max-seconds 2 tline
 test_expect_success "... to its end (here the time limit)" 'jq -e ".trial == 0 and .state == \"FAIL\" and (.reason | test(\"time limit\"))" out'
+
+# --evaluate on a split without a clip: binary_accuracy read 0.0 ("every clip wrong") where
+# accuracy, f1, fpr and frr are null.
+grep -v '"test"' tones/manifest.jsonl >tones/notest.jsonl
+featurize --quiet --out notest.feat tones/notest.jsonl >/dev/null 2>&1
+test_expect_code 0 "--evaluate on an empty split" train-trial --evaluate sa/trial-0.ckpt --features notest.feat --split test
+test_expect_success "... every metric of no clip is null, binary_accuracy too" '
+  jq -e ".clips == 0 and .metrics.accuracy == null and .metrics.f1 == null and .metrics.binary_accuracy == null" out'
