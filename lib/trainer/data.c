@@ -80,8 +80,9 @@ int trainer_data_init_stats(trainer_data *d, const audio_cache *c, trainer_trans
     if (setup(d, c, t, n_mfcc, max_batch, e)) { trainer_data_release(d); return -1; }
     json_t *mean = json_object_get(stats, "mean"), *inv = json_object_get(stats, "inv_std");
     if (json_array_size(mean) != (size_t)d->n_feat || json_array_size(inv) != (size_t)d->n_feat) {
+        int n_feat = d->n_feat;   /* the release zeroes it: the message said "expected 0" */
         trainer_data_release(d);
-        return ws_err_set(e, WS_EINPUT, "checkpoint: features.normalize: expected %d means and scales", d->n_feat);
+        return ws_err_set(e, WS_EINPUT, "checkpoint: features.normalize: expected %d means and scales", n_feat);
     }
     for (int j = 0; j < d->n_feat; j++) {
         d->mean[j] = (float)json_number_value(json_array_get(mean, (size_t)j));

@@ -122,3 +122,20 @@ featurize --quiet --out notest.feat tones/notest.jsonl >/dev/null 2>&1
 test_expect_code 0 "--evaluate on an empty split" train-trial --evaluate sa/trial-0.ckpt --features notest.feat --split test
 test_expect_success "... every metric of no clip is null, binary_accuracy too" '
   jq -e ".clips == 0 and .metrics.accuracy == null and .metrics.f1 == null and .metrics.binary_accuracy == null" out'
+
+# A checkpoint whose standardization does not fit its features (edited, or a writer's bug) said
+# "expected 0 means and scales": the count was read after the buffers were released.
+python3 - <<'P'
+import json
+c = open("sa/trial-0.ckpt", "rb").read()
+n = int.from_bytes(c[12:16], "little")
+h = json.loads(c[24:24 + n])
+del h["features"]["normalize"]["mean"][0]
+hb = json.dumps(h, separators=(",", ":")).encode()
+x = 0xcbf29ce484222325   # the header's checksum (FNV-1a 64), made again
+for b in hb:
+    x = ((x ^ b) * 0x100000001b3) % 2**64
+open("norm.ckpt", "wb").write(c[:12] + len(hb).to_bytes(4, "little") + x.to_bytes(8, "little") + hb + c[24 + n:])
+P
+test_expect_code 2 "--evaluate a checkpoint with 39 means for 40 features" train-trial --evaluate norm.ckpt --features tones.feat
+test_expect_success "... says 40 are expected" 'grep -q "features.normalize: expected 40 means and scales" err'
