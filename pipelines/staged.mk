@@ -70,8 +70,15 @@ $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
 # study has a trial, file or not: a stage 2 interrupted before its first trial file was renamed
 # already holds trials with the old params (finished ones, whose files the next sweep rebuilds,
 # and killed ones, queued again with their params).
+# A stage 1 without a feasible COMPLETE trial (report --best exits 1) has no best to fix: the
+# recipe removes its temporary (a failed recipe leaves no output) and says what to do; its .done
+# stays, so only a higher STAGE_TRIALS runs stage 1 again.
 $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
-	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best > $(call ws_q,$@.tmp)
+	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best > $(call ws_q,$@.tmp) || { rc=$$?; \
+	  rm -f $(call ws_q,$@.tmp); [ $$rc = 1 ] || exit $$rc; \
+	  echo $(call ws_q,$(@D))": stage 1 has no feasible COMPLETE trial to fix into stage 2: run more stage-1 trials" \
+	    "(make staged STAGE_TRIALS=N, N above $$(cat $(call ws_q,$<))), or, when its constraints cannot be met, begin again" \
+	    "with a STAGE1 of looser ones in another STAGED_RUNS" >&2; exit 2; }
 	@if [ -e $(call ws_q,$@) ] && { ls $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json >/dev/null 2>&1 || \
 	      $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)) --format jsonl 2>/dev/null | grep -q .; } && \
 	    [ "$$(jq -c .params $(call ws_q,$@.tmp))" != "$$(jq -c .params $(call ws_q,$@))" ]; then \

@@ -182,3 +182,13 @@ test_expect_success "a stage study with a \$ in its name: the stage's sweep runs
   staged sd STAGE1="$TMP/s1-dollar.json" STAGE_TRIALS=1 >sd.out 2>sd.err &&
   [ "$(sqlite3 sd/study.db "SELECT study_name FROM studies ORDER BY study_id" | tr "\n" " ")" = "tones\$x-1 tones-stage-2 " ] &&
   [ "$(jq -r .study sd/report.json | tr "\n" " ")" = "tones\$x-1 tones-stage-2 " ]'
+# A stage 1 none of whose trials meets its constraints has no best for stage 2: make staged
+# stops (exit 2) saying what to do, and leaves no best.json nor its temporary, run after run.
+jq '.constraints = {"fpr": {"max": -1}}' s1.json >s1-infeasible.json
+test_expect_code 2 "a stage 1 without a feasible trial: make staged exits 2" staged si STAGE1="$TMP/s1-infeasible.json" STAGE_TRIALS=1
+test_expect_success "... saying what to do next, and leaves no best.json nor a temporary of it" '
+  grep -q "stage 1 has no feasible COMPLETE trial to fix into stage 2: run more stage-1 trials (make staged STAGE_TRIALS=N, N above 1)" err &&
+  ! ls si/stage-1/best.json* 2>/dev/null && [ ! -e si/stage-2 ]'
+test_expect_code 2 "... and again the same" staged si STAGE1="$TMP/s1-infeasible.json" STAGE_TRIALS=1
+test_expect_success "... the same message, still no temporary" '
+  grep -q "stage 1 has no feasible COMPLETE trial" err && ! ls si/stage-1/best.json* 2>/dev/null'
