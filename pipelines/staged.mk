@@ -5,7 +5,9 @@
 #   masks, time shift). Each stage is an ordinary sweep in a folder of its own, so each resumes
 #   like one; STAGED_RUNS/report.html and report.json show both stages.
 # Variables: STAGE1, STAGE2 (configs of two studies), STAGE_TRIALS (per stage, a positive integer; a higher one later runs
-# the trials each stage lacks), STAGED_RUNS.
+# the trials each stage lacks), STAGED_RUNS; SUGGEST_ARGS, DEVICE, LAUNCH, THREADS, DATA, FEATURES and
+# MONITOR_INTERVAL go to both stages' sweeps. CONFIG, STUDY, TRIALS, RUNS and DB are the stages'
+# own: given on the command line, they are refused.
 
 STAGE1       ?= configs/studies/kws-staged-1.json
 STAGE2       ?= configs/studies/kws-staged-2.json
@@ -23,8 +25,26 @@ STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q
 # Each stage is a study of its own in the one study file: a config without a study name, or
 # two naming one study, would fail there too (suggest: a study of another config).
 ws_staged_goals := $(filter staged $(STAGED_RUNS)/%,$(MAKECMDGOALS))
-ws_bad_var := $(call ws_check_vars,count STAGE_TRIALS $(call ws_q,$(STAGE_TRIALS)) path STAGED_RUNS $(call ws_q,$(STAGED_RUNS)) \
-                $(if $(ws_staged_goals),file STAGE1 $(call ws_q,$(STAGE1)) file STAGE2 $(call ws_q,$(STAGE2))))
+# The stages' sweeps get CONFIG, STUDY, TRIALS, RUNS and DB from this makefile, overriding the
+# ones given on make's command line (which make hands down to them, as it does DEVICE, LAUNCH,
+# DATA, FEATURES, THREADS: those reach both stages): such a value would be ignored without a
+# word, so it is refused, naming the variable to give instead. SUGGEST_ARGS goes to both stages,
+# but a --fixed there would be dropped in stage 2, whose --fixed is stage 1's best.
+ws_staged_own := $(firstword $(foreach v,CONFIG STUDY TRIALS RUNS DB,$(if $(filter command line,$(origin $(v))),$(v))))
+ws_staged_use.CONFIG = the stages run STAGE1 and STAGE2 (each in its config's study): give those
+ws_staged_use.STUDY  = $(ws_staged_use.CONFIG)
+ws_staged_use.TRIALS = give STAGE_TRIALS (trials per stage)
+ws_staged_use.RUNS   = both stages are kept in STAGED_RUNS (its study.db and stage folders): give STAGED_RUNS
+ws_staged_use.DB     = $(ws_staged_use.RUNS)
+ifneq ($(ws_staged_goals),)
+ifneq ($(ws_staged_own),)
+ws_bad_var := $(ws_staged_own): make staged sets it for each stage itself; $(ws_staged_use.$(ws_staged_own))
+else ifneq ($(filter --fixed --fixed=%,$(SUGGEST_ARGS)),)
+ws_bad_var := SUGGEST_ARGS: make staged fixes stage 1's best into stage 2 with --fixed itself; give no --fixed
+endif
+endif
+ws_bad_var := $(or $(ws_bad_var),$(call ws_check_vars,count STAGE_TRIALS $(call ws_q,$(STAGE_TRIALS)) path STAGED_RUNS $(call ws_q,$(STAGED_RUNS)) \
+                $(if $(ws_staged_goals),file STAGE1 $(call ws_q,$(STAGE1)) file STAGE2 $(call ws_q,$(STAGE2)))))
 ifeq ($(ws_bad_var),)
 ifneq ($(and $(ws_staged_goals),$(wildcard $(DEPS_STAMP))),)
 ws_bad_var := $(if $(STAGE1_STUDY),,STAGE1: '$(STAGE1)' names no study (no "study" in it, or not JSON))
@@ -61,7 +81,7 @@ stage_sweep_vars = CONFIG=$(call ws_mq,$(STAGE$(1))) STUDY=$(call ws_mq,$(STAGE$
 	RUNS=$(call ws_q,$(STAGED_RUNS)/stage-$(1)) DB=$(call ws_q,$(STAGED_DB))
 
 $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
-	$(MAKE) sweep $(call stage_sweep_vars,1) SUGGEST_ARGS=
+	$(MAKE) sweep $(call stage_sweep_vars,1) SUGGEST_ARGS=$(call ws_mq,$(SUGGEST_ARGS))
 	@$(stage_done)
 
 # Stage 1's best, fixed into stage 2. When stage 1 runs again (more trials) and finds a better
@@ -90,7 +110,7 @@ $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 	else mv $(call ws_q,$@.tmp) $(call ws_q,$@); fi
 
 $(STAGED_RUNS)/stage-2/.done: $(call stage_short,2) $(STAGED_RUNS)/stage-1/best.json
-	$(MAKE) sweep $(call stage_sweep_vars,2) SUGGEST_ARGS=$(call ws_q,--fixed $(STAGED_RUNS)/stage-1/best.json)
+	$(MAKE) sweep $(call stage_sweep_vars,2) SUGGEST_ARGS=$(call ws_mq,$(SUGGEST_ARGS) --fixed $(STAGED_RUNS)/stage-1/best.json)
 	@$(stage_done)
 
 $(STAGED_RUNS)/report.json: $(STAGED_RUNS)/stage-2/.done

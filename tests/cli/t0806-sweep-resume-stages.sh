@@ -116,3 +116,25 @@ test_expect_success "... what the message says to remove runs stage 2 again from
   grep -q "remove $TMP/sf/stage-1/best.json and $TMP/sf/stage-2, and stage 2.s study: optuna delete-study --study-name tones-st-2 --storage sqlite:///$TMP/sf/study.db" sf3.err &&
   staged sf STAGE_TRIALS=3 >sf4.out 2>&1 && [ "$(complete sf tones-st-2)" = 3 ] &&
   [ "$(lrs2 sf)" = "$(report --db sf/study.db --study tones-st-1 --best | jq .params.learning_rate)" ]'
+# What make staged takes from its command line: SUGGEST_ARGS (and DEVICE, LAUNCH, ... which make
+# hands down) reach both stages' trials; CONFIG, STUDY, TRIALS, RUNS and DB, which it sets for
+# each stage itself, and a --fixed of SUGGEST_ARGS (stage 2's is stage 1's best) are refused.
+mkdir shim2
+for t in "$WS_BIN"/*; do ln -s "$t" "shim2/${t##*/}"; done
+rm shim2/suggest shim2/train-trial
+for t in suggest train-trial; do
+  printf '#!/usr/bin/env bash\necho "%s $*" >>"%s/calls"\nexec "%s/%s" "$@"\n' "$t" "$TMP" "$WS_BIN" "$t" >"shim2/$t"
+  chmod +x "shim2/$t"
+done
+test_expect_success "make staged SUGGEST_ARGS=... DEVICE=cpu: both stages' trials get them" '
+  staged sg STAGE_TRIALS=1 BIN="$TMP/shim2" SUGGEST_ARGS="--grace 30" DEVICE=cpu >sg.out 2>sg.err &&
+  [ "$(grep -c "^suggest .*/sg/stage-1/trial-000.json --unless-done --grace 30\$" calls)" = 1 ] &&
+  [ "$(grep -c "^suggest .*/sg/stage-2/trial-000.json --unless-done --grace 30 --fixed $TMP/sg/stage-1/best.json\$" calls)" = 1 ] &&
+  [ "$(grep -c "^train-trial .* --device cpu " calls)" = 2 ] && [ "$(jq -r .study sg/report.json | wc -l)" = 2 ]'
+for v in CONFIG="$TMP/s1.json" STUDY=x TRIALS=2 RUNS="$TMP/r" DB="$TMP/d.db"; do
+  test_expect_code 2 "make staged ${v%%=*}=...: refused" staged sr STAGE_TRIALS=1 "$v"
+  test_expect_success "... naming it and what to give instead, nothing run" '
+    grep -q "${v%%=*}: make staged sets it for each stage itself; .*give \(those\|STAGE_TRIALS\|STAGED_RUNS\)" err && [ ! -e sr ]'
+done
+test_expect_code 2 "make staged SUGGEST_ARGS with a --fixed: refused" staged sr STAGE_TRIALS=1 SUGGEST_ARGS="--fixed $TMP/x.json"
+test_expect_success "... saying why, nothing run" 'grep -q "SUGGEST_ARGS: make staged fixes stage 1.s best into stage 2" err && [ ! -e sr ]'
