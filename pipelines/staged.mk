@@ -71,8 +71,12 @@ staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
 stage_done = n=$$(ls $(call ws_q,$(@D))/trial-*.json 2>/dev/null | wc -l); \
 	if [ $$n -ge $(STAGE_TRIALS) ]; then echo $(STAGE_TRIALS) >$(call ws_q,$@); else \
 	  echo $(call ws_q,$(@D))": $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; fi
-stage_short = $(if $(ws_pipeline_goals),$(shell n=$$(cat $(call ws_q,$(STAGED_RUNS)/stage-$(1)/.done) 2>/dev/null) && \
-	[ "$${n:-0}" -ge $(STAGE_TRIALS) ] 2>/dev/null || echo ws-force))
+# A stage whose trial file was removed after its .done (one of the first STAGE_TRIALS, the ones its
+# sweep makes) runs again too, as make sweep remakes a removed trial file: the sweep rebuilds it
+# from the study (suggest --unless-done), training nothing again.
+stage_short = $(if $(ws_pipeline_goals),$(shell d=$(call ws_q,$(STAGED_RUNS)/stage-$(1)); n=$$(cat "$$d/.done" 2>/dev/null) && \
+	[ "$${n:-0}" -ge $(STAGE_TRIALS) ] 2>/dev/null && \
+	(cd "$$d" && ls $$(seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1))) >/dev/null 2>&1) || echo ws-force))
 # (the recipes name $(MAKE) themselves: make hands its jobserver only to a line that does)
 # Variables given on make's command line are expanded there again: a $ in a value (a study named
 # "a$x" in its config) is written $$, or the stage's sweep would run in study "a".

@@ -131,6 +131,14 @@ test_expect_success "make staged SUGGEST_ARGS=... DEVICE=cpu: both stages' trial
   [ "$(grep -c "^suggest .*/sg/stage-1/trial-000.json --unless-done --grace 30\$" calls)" = 1 ] &&
   [ "$(grep -c "^suggest .*/sg/stage-2/trial-000.json --unless-done --grace 30 --fixed $TMP/sg/stage-1/best.json\$" calls)" = 1 ] &&
   [ "$(grep -c "^train-trial .* --device cpu " calls)" = 2 ] && [ "$(jq -r .study sg/report.json | wc -l)" = 2 ]'
+# A trial file removed after its stage was done is made again, as make sweep remakes one: from
+# the study (train-trial --result-of), training nothing again.
+test_expect_success "a stage's trial file removed after make staged: make staged makes it again, from the study" '
+  n0=$(sqlite3 sg/study.db "SELECT count(*) FROM trials") && cp sg/stage-2/trial-000.json sg2.orig && rm calls &&
+  rm sg/stage-1/trial-000.json sg/stage-2/trial-000.json && staged sg STAGE_TRIALS=1 BIN="$TMP/shim2" >sg2.out 2>sg2.err &&
+  [ -s sg/stage-1/trial-000.json ] && [ "$(jq -S -c "del(.seconds)" sg/stage-2/trial-000.json)" = "$(jq -S -c "del(.seconds)" sg2.orig)" ] &&
+  [ "$(grep -c "^train-trial .*--result-of" calls)" = 2 ] && [ "$(grep -c "^train-trial" calls)" = 2 ] &&
+  [ "$(sqlite3 sg/study.db "SELECT count(*) FROM trials")" = "$n0" ]'
 for v in CONFIG="$TMP/s1.json" STUDY=x TRIALS=2 RUNS="$TMP/r" DB="$TMP/d.db"; do
   test_expect_code 2 "make staged ${v%%=*}=...: refused" staged sr STAGE_TRIALS=1 "$v"
   test_expect_success "... naming it and what to give instead, nothing run" '
