@@ -52,6 +52,28 @@ ws_bad_var := $(or $(ws_bad_var),$(if $(STAGE2_STUDY),,STAGE2: '$(STAGE2)' names
 ifeq ($(ws_bad_var)$(STAGE1_STUDY),$(STAGE2_STUDY))
 ws_bad_var := STAGE1 and STAGE2 both name study '$(STAGE1_STUDY)': each stage needs a study of its own
 endif
+# A stage folder holds one study's trial files: a STAGE1 or STAGE2 of another study in the same
+# STAGED_RUNS (the default one, runs/kws-staged, whatever the configs) would find the stage done,
+# or its files made, and run nothing in its own study; make staged then went on with the old
+# stage's best and reports, and ended 0. Refused, as the stage's study is named by its first
+# trial file.
+stage_study_had = $(shell set -- $(call ws_q,$(STAGED_RUNS)/stage-$(1))/trial-*.json; [ ! -e "$$1" ] || jq -r '.study // empty' "$$1" 2>/dev/null)
+ifeq ($(ws_bad_var),)
+ws_had := $(call stage_study_had,1)
+ifneq ($(ws_had),)
+ifneq ($(ws_had),$(STAGE1_STUDY))
+ws_bad_var := STAGE1 names study '$(STAGE1_STUDY)', but $(STAGED_RUNS)/stage-1 holds the trials of study '$(ws_had)': give another STAGED_RUNS
+endif
+endif
+endif
+ifeq ($(ws_bad_var),)
+ws_had := $(call stage_study_had,2)
+ifneq ($(ws_had),)
+ifneq ($(ws_had),$(STAGE2_STUDY))
+ws_bad_var := STAGE2 names study '$(STAGE2_STUDY)', but $(STAGED_RUNS)/stage-2 holds the trials of study '$(ws_had)': give another STAGED_RUNS
+endif
+endif
+endif
 endif
 endif
 ifneq ($(ws_bad_var),)

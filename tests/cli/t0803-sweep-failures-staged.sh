@@ -182,6 +182,18 @@ test_expect_success "a stage study with a \$ in its name: the stage's sweep runs
   staged sd STAGE1="$TMP/s1-dollar.json" STAGE_TRIALS=1 >sd.out 2>sd.err &&
   [ "$(sqlite3 sd/study.db "SELECT study_name FROM studies ORDER BY study_id" | tr "\n" " ")" = "tones\$x-1 tones-stage-2 " ] &&
   [ "$(jq -r .study sd/report.json | tr "\n" " ")" = "tones\$x-1 tones-stage-2 " ]'
+# A STAGED_RUNS whose stage folders hold other studies' trials (the default runs/kws-staged, after
+# a run with other configs): the stage looked done, nothing ran in the new study, and make staged
+# ended 0 with the old reports. Refused before anything runs.
+jq '.study = "tones-other-1"' s1.json >o1.json
+jq '.study = "tones-other-2"' s2.json >o2.json
+test_expect_code 2 "make staged with a STAGE1 of another study than the one STAGED_RUNS holds: exit 2" staged st STAGE1="$TMP/o1.json"
+test_expect_success "... naming both studies, nothing run" '
+  grep -q "STAGE1 names study .tones-other-1., but $TMP/st/stage-1 holds the trials of study .tones-stage-1.: give another STAGED_RUNS" err &&
+  [ "$(sqlite3 st/study.db "SELECT count(*) FROM studies WHERE study_name = \"tones-other-1\"")" = 0 ]'
+test_expect_code 2 "... the same for STAGE2" staged st STAGE2="$TMP/o2.json"
+test_expect_success "... naming it" 'grep -q "STAGE2 names study .tones-other-2., but $TMP/st/stage-2 holds the trials of study .tones-stage-2." err'
+test_expect_code 0 "... a re-run of a \$ study's stages is not refused" staged sd STAGE1="$TMP/s1-dollar.json" STAGE_TRIALS=1
 # A stage 1 none of whose trials meets its constraints has no best for stage 2: make staged
 # stops (exit 2) saying what to do, and leaves no best.json nor its temporary, run after run.
 jq '.constraints = {"fpr": {"max": -1}}' s1.json >s1-infeasible.json
