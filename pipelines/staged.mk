@@ -118,22 +118,25 @@ $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
 # and killed ones, queued again with their params).
 # A stage 1 without a feasible COMPLETE trial (report --best exits 1) has no best to fix: the
 # recipe removes its temporary (a failed recipe leaves no output) and says what to do; its .done
-# stays, so only a higher STAGE_TRIALS runs stage 1 again.
+# stays, so only a higher STAGE_TRIALS runs stage 1 again. The temporary is this shell's own, as
+# ws_write's: two make staged at once in one STAGED_RUNS each rename a whole file (with one name,
+# one renamed the other's away, failed, and make deleted best.json under the other's stage 2).
 $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
-	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best > $(call ws_q,$@.tmp) || { rc=$$?; \
-	  rm -f $(call ws_q,$@.tmp); [ $$rc = 1 ] || exit $$rc; \
+	@tmp=$(call ws_q,$@).tmp.$$$$; \
+	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best >"$$tmp" || { rc=$$?; \
+	  rm -f "$$tmp"; [ $$rc = 1 ] || exit $$rc; \
 	  echo $(call ws_q,$(@D))": stage 1 has no feasible COMPLETE trial to fix into stage 2: run more stage-1 trials" \
 	    "(make staged STAGE_TRIALS=N, N above $$(cat $(call ws_q,$<))), or, when its constraints cannot be met, begin again" \
-	    "with a STAGE1 of looser ones in another STAGED_RUNS" >&2; exit 2; }
-	@if [ -e $(call ws_q,$@) ] && { ls $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json >/dev/null 2>&1 || \
+	    "with a STAGE1 of looser ones in another STAGED_RUNS" >&2; exit 2; }; \
+	if [ -e $(call ws_q,$@) ] && { ls $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json >/dev/null 2>&1 || \
 	      $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)) --format jsonl 2>/dev/null | grep -q .; } && \
-	    [ "$$(jq -c .params $(call ws_q,$@.tmp))" != "$$(jq -c .params $(call ws_q,$@))" ]; then \
-	  echo $(call ws_q,$(@D))": stage 1's best is now trial $$(jq .trial $(call ws_q,$@.tmp)); stage 2 goes on with" \
+	    [ "$$(jq -c .params "$$tmp")" != "$$(jq -c .params $(call ws_q,$@))" ]; then \
+	  echo $(call ws_q,$(@D))": stage 1's best is now trial $$(jq .trial "$$tmp"); stage 2 goes on with" \
 	    "trial $$(jq .trial $(call ws_q,$@))'s params, as its trials began (to run stage 2 again from the new best," \
 	    "remove "$(call ws_q,$@)" and "$(call ws_q,$(STAGED_RUNS)/stage-2)", and stage 2's study: optuna delete-study --study-name" \
 	    $(call ws_q,$(STAGE2_STUDY))" --storage sqlite:///"$(call ws_q,$(abspath $(STAGED_DB)))")" >&2; \
-	  rm $(call ws_q,$@.tmp); touch $(call ws_q,$@); \
-	else mv $(call ws_q,$@.tmp) $(call ws_q,$@); fi
+	  rm "$$tmp"; touch $(call ws_q,$@); \
+	else mv "$$tmp" $(call ws_q,$@); fi
 
 $(STAGED_RUNS)/stage-2/.done: $(call stage_short,2) $(STAGED_RUNS)/stage-1/best.json
 	$(MAKE) sweep $(call stage_sweep_vars,2) SUGGEST_ARGS=$(call ws_mq,$(SUGGEST_ARGS) --fixed $(STAGED_RUNS)/stage-1/best.json)

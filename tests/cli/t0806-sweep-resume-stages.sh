@@ -146,3 +146,25 @@ for v in CONFIG="$TMP/s1.json" STUDY=x TRIALS=2 RUNS="$TMP/r" DB="$TMP/d.db"; do
 done
 test_expect_code 2 "make staged SUGGEST_ARGS with a --fixed: refused" staged sr STAGE_TRIALS=1 SUGGEST_ARGS="--fixed $TMP/x.json"
 test_expect_success "... saying why, nothing run" 'grep -q "SUGGEST_ARGS: make staged fixes stage 1.s best into stage 2" err && [ ! -e sr ]'
+# Two make staged at once in one STAGED_RUNS, both reaching best.json (stage 1 done, made alone):
+# with one temporary for both, one renamed the other's away and failed, and make deleted
+# best.json under the other's stage 2 (both failed), or, stage 2 begun, said stage 1's best had
+# moved to trial "" (jq on the temporary gone). A report whose --best line takes a second
+# to write makes them meet.
+mkdir shim3
+for t in "$WS_BIN"/*; do ln -s "$t" "shim3/${t##*/}"; done
+rm shim3/report
+cat >shim3/report <<EOF2
+#!/usr/bin/env bash
+case " \$* " in *" --best "*) out=\$("$WS_BIN/report" "\$@") || exit; printf %s "\${out:0:20}"; sleep 1; printf '%s\n' "\${out:20}"; exit 0 ;; esac
+exec "$WS_BIN/report" "\$@"
+EOF2
+chmod +x shim3/report
+test_expect_success "two make staged at once, from a stage 1 done: both end 0, one trial per stage" '
+  make -s -C "$WS_ROOT" "$TMP/cc/stage-1/.done" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
+    FEATURES="$TMP/tones.feat" STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGED_RUNS="$TMP/cc" STAGE_TRIALS=1 >cc0.out 2>&1 &&
+  { staged cc STAGE_TRIALS=1 BIN="$TMP/shim3" >cc1.out 2>cc1.err & } && sleep 0.3 &&
+  staged cc STAGE_TRIALS=1 BIN="$TMP/shim3" >cc2.out 2>cc2.err && wait $! &&
+  [ "$(jq -c .params cc/stage-1/best.json)" = "$(report --db cc/study.db --study tones-st-1 --best | jq -c .params)" ] &&
+  [ "$(complete cc tones-st-2)" = 1 ] && [ "$(sqlite3 cc/study.db "SELECT count(*) FROM trials")" = 2 ] && ! ls cc/stage-1/best.json.tmp* 2>/dev/null &&
+  ! grep -q "best is now\|cannot\|rror" cc1.err cc2.err'
