@@ -90,7 +90,9 @@ staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
 # runs again (its sweep runs only the trials it lacks, as make sweep with a higher TRIALS does).
 # The stage's own sweep names its study (STUDY) so that one given on the command line, which
 # make hands down to both, cannot merge them.
-stage_done = n=$$(ls $(call ws_q,$(@D))/trial-*.json 2>/dev/null | wc -l); \
+# Counted are the files of the first STAGE_TRIALS trials, the ones the stage's sweep makes (not
+# any trial-*.json: one left by a run of a higher STAGE_TRIALS stood for a missing one).
+stage_done = n=$$(cd $(call ws_q,$(@D)) && ls $$(seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1))) 2>/dev/null | wc -l); \
 	if [ $$n -ge $(STAGE_TRIALS) ]; then echo $(STAGE_TRIALS) >$(call ws_q,$@); else \
 	  echo $(call ws_q,$(@D))": $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; fi
 # A stage whose trial file was removed after its .done (one of the first STAGE_TRIALS, the ones its

@@ -204,3 +204,11 @@ test_expect_success "... saying what to do next, and leaves no best.json nor a t
 test_expect_code 2 "... and again the same" staged si STAGE1="$TMP/s1-infeasible.json" STAGE_TRIALS=1
 test_expect_success "... the same message, still no temporary" '
   grep -q "stage 1 has no feasible COMPLETE trial" err && ! ls si/stage-1/best.json* 2>/dev/null'
+# A stage is done with the files of its first STAGE_TRIALS trials: trial-002's file, left by a
+# run of STAGE_TRIALS=3 whose launcher could not start trial-000, does not stand for trial-000's.
+test_expect_success "a stage missing trial-000 (launcher), STAGE_TRIALS=3: not done" '
+  ! FAIL_TARGET=trial-000.json staged sl LAUNCH="$TMP/launch.sh" >sl.out 2>sl.err && [ -e sl/stage-1/trial-002.json ] &&
+  [ ! -e sl/stage-1/trial-000.json ] && [ ! -e sl/stage-1/.done ]'
+test_expect_success "... then STAGE_TRIALS=2, trial-000 still not started: still not done, make staged stops, saying so" '
+  ! FAIL_TARGET=trial-000.json staged sl LAUNCH="$TMP/launch.sh" STAGE_TRIALS=2 >sl2.out 2>sl2.err &&
+  grep -q "stage-1: 1 of 2 trials have a file; make staged again runs the rest" sl2.err && [ ! -e sl/stage-1/.done ] && [ ! -e sl/stage-2 ]'
