@@ -171,6 +171,22 @@ static long long other_trainer(const ws_trial *t)
     return mine.st_dev == its.st_dev && mine.st_ino == its.st_ino ? p : 0;
 }
 
+/* In a transaction: trial c->number's row locked to its end, whatever its state (a finished
+ * one is said by the caller). */
+static int lock_trial_row(run_ctx *c, ws_err *e)
+{
+    ws_trial t;
+    ws_err gone = {0};
+    if (ws_store_trial_load(c->store, &c->study, c->number, 0, &t, e)) return -1;
+    int64_t id = t.trial_id;
+    ws_trial_release(&t);
+    if (ws_store_trial_require_running(c->store, id, &gone) && gone.kind != WS_ESTATE) {
+        *e = gone;
+        return -1;
+    }
+    return 0;
+}
+
 /* claim: this process trains the trial. Two train-trials given one line (run twice by hand)
  * both trained it: the loser's weights overwrote trial-N.ckpt, and best.ckpt could be copied
  * from them, while the study holds the winner's value. So the check and this process's pid go
@@ -186,6 +202,11 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
     if (!found) return ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config (create it with suggest)", c->o->db, study);
     if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e) || (claim && ws_store_begin(c->store, e)))
         return -1;
+    /* The trial's row locked before its pid is read: SQLite's write transaction locks it all, but
+     * PostgreSQL locks only the rows a transaction locks itself, and two train-trials that read
+     * the trial at once both found no other trainer and both trained it. A trial no longer
+     * RUNNING is said below, as open_study says it ("not RUNNING"). */
+    if (claim && lock_trial_row(c, e)) { ws_store_rollback(c->store); return -1; }
     if (ws_store_trial_load(c->store, &c->study, c->number, WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)) {
         if (claim) ws_store_rollback(c->store);
         return -1;
