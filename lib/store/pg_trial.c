@@ -5,6 +5,7 @@
  * skips rows another process is claiming (SKIP LOCKED). */
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,11 @@ int ws_pg_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const doub
 int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e)
 {
     int own;
+    /* Optuna's PostgreSQL schema holds a step as INTEGER, 32 bits (SQLite's INTEGER has 64):
+     * a larger one was the server's "out of range", an internal error (exit 3) */
+    if (step < INT32_MIN || step > INT32_MAX)
+        return ws_err_set(e, WS_EINPUT, "step %lld: a PostgreSQL study holds steps up to %d (Optuna's schema: INTEGER)",
+                          (long long)step, INT32_MAX);
     if (ws_pg_auto_begin(s, &own, e)) return -1;
     int ok = !require_running(s, trial_id, e);
     if (ok) {
