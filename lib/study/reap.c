@@ -5,8 +5,15 @@
 #include "core/proc.h"
 #include "store/trial_json.h"
 
-static int retry(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)
+/* Marks failed trial t queued again (wakesweep:requeued: not its pipeline target's result) and
+ * makes its WAITING copy with its params, as Optuna's RetryFailedTrialCallback: what every
+ * failing of a trial whose process stopped (or never got it) ends with. */
+static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)
 {
+    json_t *yes = json_true();
+    int marked = ws_store_trial_attr_set(s, t->trial_id, 1, WS_ATTR_REQUEUED, yes, e);
+    json_decref(yes);
+    if (marked) return -1;
     int64_t id;
     int number;
     json_t *params = ws_params_json(t->params, t->n_params);
@@ -42,11 +49,9 @@ int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
             continue;
         char why[320];
         snprintf(why, sizeof why, "process %lld on %s is gone", (long long)json_integer_value(pid), host);
-        json_t *yes = json_true();
-        int rc = ws_store_trial_finish(s, t->trial_id, WS_FAIL, NULL, e) || ws_store_trial_mark_died(s, t->trial_id, why, e)
-                 || ws_store_trial_attr_set(s, t->trial_id, 1, WS_ATTR_REQUEUED, yes, e) || retry(s, st, t, e);
-        json_decref(yes);
-        if (rc) goto fail;
+        if (ws_store_trial_finish(s, t->trial_id, WS_FAIL, NULL, e) || ws_store_trial_mark_died(s, t->trial_id, why, e)
+            || requeue(s, st, t, e))
+            goto fail;
         json_array_append_new(list, json_integer(t->number));
     }
     ws_trial_list_free(&l);
@@ -70,9 +75,7 @@ int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **f
         if ((rc = ws_store_trial_load(s, st, (int)json_integer_value(json_array_get(list, i)),
                                       WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)))
             break;
-        json_t *yes = json_true();
-        rc = ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REQUEUED, yes, e) || retry(s, st, &t, e);
-        json_decref(yes);
+        rc = requeue(s, st, &t, e);
         ws_trial_release(&t);
     }
     if (rc || !failed) json_decref(list); else *failed = list;
@@ -87,12 +90,10 @@ int study_fail_requeue(ws_store *s, const ws_study *st, int number, const char *
         ws_store_rollback(s);
         return -1;
     }
-    json_t *reason = json_string(why), *yes = json_true();
+    json_t *reason = json_string(why);
     int rc = ws_store_trial_finish(s, t.trial_id, WS_FAIL, NULL, e)
-             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, reason, e)
-             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REQUEUED, yes, e) || retry(s, st, &t, e);
+             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, reason, e) || requeue(s, st, &t, e);
     json_decref(reason);
-    json_decref(yes);
     ws_trial_release(&t);
     if (rc) {
         ws_store_rollback(s);
