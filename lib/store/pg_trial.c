@@ -184,14 +184,20 @@ int ws_pg_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const doub
     return ws_pg_auto_end(s, own, ok, e);
 }
 
+/* Optuna's PostgreSQL schema holds a step as INTEGER, 32 bits (SQLite's INTEGER has 64): a
+ * larger one (prune-check --step, a SQLite study copied here) was the server's "out of range",
+ * an internal error (exit 3), where it is bad input. */
+static int step_fits(int64_t step, ws_err *e)
+{
+    if (step >= INT32_MIN && step <= INT32_MAX) return 0;
+    return ws_err_set(e, WS_EINPUT, "step %lld: a PostgreSQL study holds steps up to %d (Optuna's schema: INTEGER)",
+                      (long long)step, INT32_MAX);
+}
+
 int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e)
 {
     int own;
-    /* Optuna's PostgreSQL schema holds a step as INTEGER, 32 bits (SQLite's INTEGER has 64):
-     * a larger one was the server's "out of range", an internal error (exit 3) */
-    if (step < INT32_MIN || step > INT32_MAX)
-        return ws_err_set(e, WS_EINPUT, "step %lld: a PostgreSQL study holds steps up to %d (Optuna's schema: INTEGER)",
-                          (long long)step, INT32_MAX);
+    if (step_fits(step, e)) return -1;
     if (ws_pg_auto_begin(s, &own, e)) return -1;
     int ok = !require_running(s, trial_id, e);
     if (ok) {
@@ -287,7 +293,7 @@ int ws_pg_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, in
         snprintf(step, sizeof step, "%lld", (long long)t->ivs[i].step);
         ws_pg_double(v, sizeof v, x);
         const char *pi[] = {tid, step, isfinite(x) ? v : NULL, value_type(x)};
-        if (ws_pg_run(s, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, "
+        if (step_fits(t->ivs[i].step, e) || ws_pg_run(s, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, "
                          "intermediate_value_type) VALUES ($1, $2, $3, $4)", 4, pi, "import intermediate value", e))
             return -1;
     }

@@ -18,3 +18,11 @@ test_expect_success "... saying why" 'grep -q "step 2147483648: a PostgreSQL stu
 test_expect_success "... and the trial has its one step, still RUNNING" '
   [ "$(dbq "$DB" "SELECT count(*) FROM trial_intermediate_values")" = 1 ] &&
   [ "$(dbq "$DB" "SELECT state FROM trials")" = RUNNING ]'
+# A SQLite study holding such a step (Optuna's, or prune-check's) copied to PostgreSQL: the same,
+# for study-copy (it was exit 3), and nothing is copied.
+suggest --db s.db --config c.json >/dev/null
+prune-check --db s.db --study st --trial 0 --step 3000000000 --value 1 >/dev/null
+test_expect_code 2 "study-copy of a study with step 3e9 to PostgreSQL: bad input" study-copy --from s.db --to "$DB" --study st --to-study st2
+test_expect_success "... saying why, naming the trial; nothing copied" '
+  grep -q "trial 0: step 3000000000: a PostgreSQL study holds steps up to 2147483647" err &&
+  [ "$(dbq "$DB" "SELECT count(*) FROM studies")" = 1 ]'
