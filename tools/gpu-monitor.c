@@ -89,14 +89,14 @@ static void parse_options(int argc, char **argv, options *o)
             if (!(o->duration_s > 0 && isfinite(o->duration_s)))
                 ws_cli_usage_error("--duration: expected a positive number of seconds, got '%s'", optarg);
             break;
-        case OPT_DB: o->db_path = optarg; break;
+        case OPT_DB: o->db_path = ws_cli_path_arg("db", optarg); break;
         case OPT_FALLBACK:
             if (strcmp(optarg, "cpu") && strcmp(optarg, "none"))
                 ws_cli_usage_error("--fallback: expected 'cpu' or 'none', got '%s'", optarg);
             o->fallback_cpu = !strcmp(optarg, "cpu");
             break;
-        case OPT_PIDFILE: o->pidfile = optarg; break;
-        case OPT_NVML: o->nvml_library = optarg; break;
+        case OPT_PIDFILE: o->pidfile = ws_cli_path_arg("pidfile", optarg); break;
+        case OPT_NVML: o->nvml_library = ws_cli_path_arg("nvml-library", optarg); break;
         case 'q': o->quiet = 1; break;
         case OPT_HELP: usage(); exit(ws_cli_finish(0));
         case OPT_VERSION: ws_cli_version();
@@ -104,9 +104,6 @@ static void parse_options(int argc, char **argv, options *o)
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (o->db_path && !*o->db_path) ws_cli_usage_error("--db: empty path");
-    if (o->pidfile && !*o->pidfile) ws_cli_usage_error("--pidfile: empty path");
-    if (o->nvml_library && !*o->nvml_library) ws_cli_usage_error("--nvml-library: empty path");
 }
 
 static void print_notes(monitor *m)

@@ -34,8 +34,9 @@ int main(int argc, char **argv)
     int o;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
+        /* the store would say "--db: empty path", an option study-copy does not have */
+        case 'f': from = ws_cli_path_arg("from", optarg); break;
+        case 't': to = ws_cli_path_arg("to", optarg); break;
         case 's': study = ws_cli_utf8_arg("study", optarg); break;
         case 'S': to_study = ws_cli_utf8_arg("to-study", optarg); break;
         case 'h': usage(); return ws_cli_finish(0);
@@ -45,8 +46,6 @@ int main(int argc, char **argv)
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!from || !to) ws_cli_usage_error("--from and --to are required");
-    /* the store would say "--db: empty path", an option study-copy does not have */
-    if (!*from || !*to) ws_cli_usage_error("--%s: empty path", *from ? "to" : "from");
     /* a name the study is created under: as suggest --study, 1 to 512 characters (Optuna's
      * study_name column), never the empty name */
     if (to_study && !ws_config_study_name_ok(to_study))
