@@ -27,13 +27,14 @@ _wakesweep() {
     --split) COMPREPLY=($(compgen -W "train validation test all" -- "$cur")); return 0 ;;
     --fallback) COMPREPLY=($(compgen -W "cpu none" -- "$cur")); return 0 ;;
   esac
-  # An option that takes an argument: its --help line reads "--name PLACEHOLDER".
+  # An option that takes an argument: its --help line reads "--name PLACEHOLDER". Files and
+  # folders are read a line each (mapfile), not split into words: "my cache.feat" is one name.
   local arg
   [ -n "$prev" ] && arg=$(grep -E -- "^ {1,8}(-[a-zA-Z], )?$prev [A-Z]" <<<"$help" | grep -oE -- "$prev [A-Z][A-Z_]*" | head -1)
   if [ -n "$arg" ]; then
     case ${arg#* } in
-      DIR) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
-      FILE | CACHE | CKPT | PATH | URL) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
+      DIR) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
+      FILE | CACHE | CKPT | PATH | URL) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
     esac
     return 0
   fi
@@ -41,7 +42,7 @@ _wakesweep() {
     COMPREPLY=($(compgen -W "$(grep -E '^ {1,8}-' <<<"$help" | grep -oE -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
   else   # INPUT of featurize, TRIAL_FILE of train-trial
     compopt -o filenames 2>/dev/null
-    COMPREPLY=($(compgen -f -- "$cur"))
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
   fi
 }
 complete -F _wakesweep featurize suggest train-trial prune-check tell report gpu-monitor study-copy

@@ -28,3 +28,9 @@ test_expect_success "a FILE, CACHE or URL option completes files, a DIR option f
   [ "$(comp suggest --db s.d)" = s.db ] && [ "$(comp train-trial --ckpt-dir "")" = dir.d ]'
 test_expect_success "an option whose value is a name or a number completes nothing" '
   [ -z "$(comp tell --trial "")" ] && [ -z "$(comp suggest --study "")" ] && [ -z "$(comp featurize -j "")" ]'
+# File names were split into words: "my cache.feat" came back as "my" and "cache.feat", and a
+# name with a * was taken for a pattern.
+: >"my cache.feat" && : >"g*.db" && : >g1.db
+test_expect_success "a file name with a space is one completion, of an option's value and of TRIAL_FILE" '
+  [ "$(comp featurize --out my)" = "my cache.feat" ] && [ "$(comp train-trial my)" = "my cache.feat" ]'
+test_expect_success "... and a * in one is no pattern" '[ "$(comp suggest --db "g*" | tr "\n" " ")" = "g*.db " ]'
