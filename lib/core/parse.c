@@ -1,5 +1,6 @@
 /* parse.c — checked number parsing (see parse.h). */
 #include "core/parse.h"
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -10,7 +11,8 @@ int ws_parse_long(const char *s, const char *name, long *out, ws_err *e)
     char *end;
     errno = 0;
     long v = s ? strtol(s, &end, 10) : 0;
-    if (!s || !*s || *end || errno)
+    /* strtol skips leading white space but stops at trailing: " 5" and "5 " are both refused */
+    if (!s || !*s || isspace((unsigned char)*s) || *end || errno)
         return ws_err_set(e, WS_EINPUT, "%s: expected an integer, got '%s'", name, s ? s : "");
     *out = v;
     return 0;
@@ -32,8 +34,9 @@ static int parse_double(const char *s, const char *name, int finite, double *out
     errno = 0;
     double v = s ? strtod(s, &end) : 0;
     /* strtod also reads C's hexadecimal floats ("0x10"); a decimal number is what is meant, as
-     * Python's float() (Optuna's CLI) takes it */
-    if (!s || !*s || *end || strpbrk(s, "xX"))
+     * Python's float() (Optuna's CLI) takes it; strtod skips leading white space but stops at
+     * trailing: " 5" and "5 " are both refused, as parse_long refuses them */
+    if (!s || !*s || isspace((unsigned char)*s) || *end || strpbrk(s, "xX"))
         return ws_err_set(e, WS_EINPUT, "%s: expected a number, got '%s'", name, s ? s : "");
     /* where infinity is refused, an overflow is refused as such: "write inf" would mislead */
     if (finite && !isfinite(v)) return ws_err_set(e, WS_EINPUT, "%s: expected a finite number, got '%s'", name, s);

@@ -2,6 +2,7 @@
  * its SQLAlchemy models emit on PostgreSQL, read from a study Optuna made), and transactions. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/parse.h"
 #include "store/pg_internal.h"
 
 /* Optuna 3.1 on PostgreSQL: enum types for states, directions and value types; SERIAL keys
@@ -105,9 +106,10 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
     p->retry_s = DEFAULT_RETRY_S;
     const char *env = getenv("WS_DB_RETRY_S");
     if (env && *env) {
-        char *end;
-        double v = strtod(env, &end);
-        if (*end || !(v >= 0))
+        /* the checked parser, as the other WS_ variables: strtod alone took hex and " 5" */
+        double v;
+        if (ws_parse_double(env, "WS_DB_RETRY_S", &v, e)) return -1;
+        if (!(v >= 0))
             return ws_err_set(e, WS_EINPUT, "WS_DB_RETRY_S: '%s' is not a number of seconds", env);
         p->retry_s = v;
     }

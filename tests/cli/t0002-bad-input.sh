@@ -88,6 +88,14 @@ mkdir cdir
 expect_error "an empty file as the study, to a tool that writes" "empty.db: an empty file, not a study database" tell --db empty.db --study kws --trial 0 --state fail
 test_expect_success "... left empty, with no -wal or -shm beside it" '[ ! -s empty.db ] && ! ls empty.db-* >/dev/null 2>&1'
 expect_error "a directory as the config" "cdir: is a directory, expected a JSON file" suggest --db s.db --config cdir
+# White space around a number: strtol/strtod skipped it in front (" 2" was 2) but not behind
+# ("2 " refused); both are refused now, naming the option. WS_DB_RETRY_S was read with a bare
+# strtod: " 0" and hex "0x1" were taken (then exit 3, the server unreachable).
+expect_error "suggest: --n ' 2' (white space in front)" "^suggest: --n: expected an integer, got ' 2'" suggest --db s.db --config c.json --n " 2"
+expect_error "suggest: --n '2 ' (white space behind)" "^suggest: --n: expected an integer, got '2 '" suggest --db s.db --config c.json --n "2 "
+expect_error "tell: --value ' 0.5'" "^tell: --value: expected a number, got ' 0.5'" tell --db s.db --study kws --trial 0 --state complete --value " 0.5"
+expect_error "WS_DB_RETRY_S ' 0'" "WS_DB_RETRY_S: expected a number, got ' 0'" env WS_DB_RETRY_S=" 0" tell --db postgresql://127.0.0.1:1/x --study kws --trial 0 --state fail
+expect_error "WS_DB_RETRY_S hexadecimal" "WS_DB_RETRY_S: expected a number, got '0x1'" env WS_DB_RETRY_S=0x1 tell --db postgresql://127.0.0.1:1/x --study kws --trial 0 --state fail
 expect_error "unknown option" "unknown option" suggest --db s.db --config c.json --bogus
 expect_error "report format" "--format: expected" report --db s.db --format xml
 test_expect_success "the study is unharmed" '[ "$(sqlite3 s.db "PRAGMA integrity_check")" = ok ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = 2 ]'

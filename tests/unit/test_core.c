@@ -85,6 +85,14 @@ static void test_parse_numbers(void)
     CHECK(ws_parse_double_finite("nan", "-d", &d, &e) == -1 && strstr(e.msg, "expected a finite number"), "%s", e.msg);
     CHECK(ws_parse_double_finite("abc", "-d", &d, &e) == -1 && strstr(e.msg, "expected a number, got 'abc'"), "%s", e.msg);
     CHECK(ws_parse_double_finite("2.5", "-d", &d, &e) == 0 && d == 2.5, "2.5");
+    /* white space: strtol/strtod skip it in front but stop at it behind; both are refused */
+    CHECK(ws_parse_long(" 5", "--n", &l, &e) == -1 && strstr(e.msg, "--n: expected an integer, got ' 5'"), "%s", e.msg);
+    CHECK(ws_parse_long("5 ", "--n", &l, &e) == -1, "'5 ' accepted");
+    CHECK(ws_parse_long("\t5", "--n", &l, &e) == -1, "tab 5 accepted");
+    CHECK(ws_parse_double(" 0.5", "--value", &d, &e) == -1 && strstr(e.msg, "--value: expected a number, got ' 0.5'"),
+          "%s", e.msg);
+    CHECK(ws_parse_double("0.5 ", "--value", &d, &e) == -1, "'0.5 ' accepted");
+    CHECK(ws_parse_double_finite("\n2", "-d", &d, &e) == -1, "newline 2 accepted");
 }
 
 static void test_atomic_write(void)
