@@ -36,7 +36,7 @@ static void usage(void)
            "                     to --threads when one is; N >= --threads. The work is split N\n"
            "                     ways throughout, so the weights are those of --threads N,\n"
            "                     whether and whenever the trial grew\n"
-           "  --max-seconds S    fail the trial when it runs longer than S seconds (0: no limit)\n"
+           "  --max-seconds S    fail the trial when it runs longer than S seconds (0 or inf: no limit)\n"
            "  --keep WHAT        best (default): keep the trial's best weights as trial-N.ckpt and\n"
            "                     the study's best as best.ckpt; none: keep no weights\n"
            "  --ckpt-dir DIR     where checkpoints go (default: the SQLite database's folder;\n"
@@ -117,8 +117,10 @@ int main(int argc, char **argv)
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'g': if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
                   break;
-        case 'm': if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e) || !(o.max_seconds >= 0))
-                      ws_cli_usage_error("--max-seconds: expected a number >= 0, got '%s'", optarg);
+        /* the parser's own message where it refuses (1e400: "write inf"), as inf is taken here */
+        case 'm': if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e)) ws_cli_usage_error("%s", e.msg);
+                  if (!(o.max_seconds >= 0))
+                      ws_cli_usage_error("--max-seconds: expected seconds >= 0 (0 or inf: no limit), got '%s'", optarg);
                   break;
         case 'k': if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;
                   else ws_cli_usage_error("--keep: expected best or none, got '%s'", optarg);

@@ -247,6 +247,10 @@ test_expect_success "... names it and fails the trial" '
 jq -c '.trial = 4294967297' n2 >n2big
 test_expect_code 2 "a trial number beyond 32 bits (would wrap to 1)" train-trial --db runs/i.db --features tones.feat --quiet n2big
 test_expect_code 2 "--max-seconds nan" train-trial --db runs/i.db --features tones.feat --max-seconds nan n2
+test_expect_success "... says what is expected" 'grep -q "^train-trial: --max-seconds: expected seconds >= 0 (0 or inf: no limit), got .nan.$" err'
+# 1e400 was told "expected a number >= 0", though it is one and inf is taken: the parser's reason
+test_expect_code 2 "--max-seconds 1e400" train-trial --db runs/i.db --features tones.feat --max-seconds 1e400 n2
+test_expect_success "... says it is beyond the largest double" 'grep -q "^train-trial: --max-seconds: 1e400 is beyond the largest double (write inf for infinity)$" err'
 
 # Damage that once crashed (SIGSEGV): a cache whose metadata lacks its "features" object, and a
 # checkpoint whose header's input shape does not match its own feature settings.
