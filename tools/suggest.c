@@ -252,6 +252,9 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         params_free(p, n);
         json_decref(j);
     }
+    /* getline's -1 is also a read error: a directory opens, reads EISDIR, and queued nothing
+     * with exit 0 */
+    if (!rc && ferror(f)) rc = ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
     free(line);
     fclose(f);
     return rc ? -1 : 0;

@@ -2,6 +2,7 @@
  * feature cache, reports every validation to the study (where the pruner may stop it), keeps
  * the best weights, finishes the trial and prints its result line. With --evaluate, prints the
  * metrics of a saved checkpoint on a cache instead. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -68,12 +69,12 @@ static json_t *read_line(const char *path, ws_err *e)
     if (!f) { ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path); return NULL; }
     char *text = malloc(TRIAL_LINE_MAX + 1);
     size_t n = text ? fread(text, 1, TRIAL_LINE_MAX + 1, f) : 0;
-    int bad_read = ferror(f);
+    int bad_read = ferror(f) ? errno : 0;   /* the reason: a directory opens, and reads EISDIR */
     if (f != stdin) fclose(f);
     json_t *j = NULL;
     json_error_t je;
     if (!text) ws_err_set(e, WS_ENOMEM, "out of memory");
-    else if (bad_read) ws_err_set(e, WS_EINPUT, "%s: cannot read", name);
+    else if (bad_read) ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", name, strerror(bad_read));
     else if (n > TRIAL_LINE_MAX) ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: not a trial line", name, TRIAL_LINE_MAX);
     else if (strspn(text, " \t\r\n") >= n) ws_err_set(e, WS_EINPUT, "%s: no trial line", name);
     else if (!(j = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &je))) {

@@ -96,6 +96,12 @@ expect_error "suggest: --n '2 ' (white space behind)" "^suggest: --n: expected a
 expect_error "tell: --value ' 0.5'" "^tell: --value: expected a number, got ' 0.5'" tell --db s.db --study kws --trial 0 --state complete --value " 0.5"
 expect_error "WS_DB_RETRY_S ' 0'" "WS_DB_RETRY_S: expected a number, got ' 0'" env WS_DB_RETRY_S=" 0" tell --db postgresql://127.0.0.1:1/x --study kws --trial 0 --state fail
 expect_error "WS_DB_RETRY_S hexadecimal" "WS_DB_RETRY_S: expected a number, got '0x1'" env WS_DB_RETRY_S=0x1 tell --db postgresql://127.0.0.1:1/x --study kws --trial 0 --state fail
+# A directory as the trial line said "cannot read" with no reason; as --enqueue it queued
+# nothing, with exit 0 (getline's read error was taken for the end of the file)
+expect_error "a directory as train-trial's TRIAL_FILE" "^train-trial: cdir: cannot read: Is a directory" train-trial --db s.db --features x.feat --device cpu cdir
+expect_error "a directory as train-trial's stdin" "^train-trial: stdin: cannot read: Is a directory" sh -c 'exec train-trial --db s.db --features x.feat --device cpu - <cdir'
+expect_error "a directory as --enqueue" "^suggest: cdir: cannot read: Is a directory" suggest --db s.db --config c.json --enqueue cdir
+expect_error "a directory as --fixed" "^suggest: cdir: is a directory, expected a JSON file" suggest --db s.db --config c.json --fixed cdir
 expect_error "unknown option" "unknown option" suggest --db s.db --config c.json --bogus
 expect_error "report format" "--format: expected" report --db s.db --format xml
 test_expect_success "the study is unharmed" '[ "$(sqlite3 s.db "PRAGMA integrity_check")" = ok ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = 2 ]'
