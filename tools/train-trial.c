@@ -47,6 +47,7 @@ static void usage(void)
            "  --study NAME       with --result-of: the study to look in (may be left out when the\n"
            "                     database holds one study)\n"
            "  --evaluate CKPT    print the metrics of checkpoint CKPT on --features instead\n"
+           "                     (on the CPU: --device cuda is refused)\n"
            "  --split SPLIT      with --evaluate: train, validation, test (default) or all\n"
            "  --max-fpr P        with --evaluate: the operating point's false-positive limit\n"
            "                     (default: the trial's max_fpr, kept in the checkpoint; else 0.05)\n"
@@ -153,6 +154,9 @@ int main(int argc, char **argv)
         ws_cli_usage_error("--split goes with --evaluate (a trial trains on the cache's training split)");
     if (!evaluate && !isnan(max_fpr))
         ws_cli_usage_error("--max-fpr goes with --evaluate (a trial's operating point is the setting max_fpr)");
+    /* --evaluate runs on the CPU (below): a GPU asked for would be ignored, silently */
+    if (evaluate && !strcmp(device, "cuda"))
+        ws_cli_usage_error("--device cuda: --evaluate runs on the CPU (leave --device out, or give cpu)");
     if (result_of) {
         if (!o.db) ws_cli_usage_error("--result-of needs --db");
         json_t *line = NULL;

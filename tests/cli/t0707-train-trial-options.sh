@@ -26,6 +26,10 @@ test_expect_success "... COMPLETE" 'jq -e ".state == \"COMPLETE\"" out'
 test_expect_code 0 "--evaluate still takes --split and --max-fpr" \
   train-trial --evaluate runs/best.ckpt --features tones.feat --split validation --max-fpr 0.1
 test_expect_success "... and uses them" 'jq -e ".split == \"validation\" and .at_fpr.max_fpr == 0.1" out'
+# --evaluate runs on the CPU: --device cuda with it was ignored without a word
+test_expect_code 2 "--evaluate with --device cuda" train-trial --evaluate runs/best.ckpt --features tones.feat --device cuda
+test_expect_success "... says --evaluate runs on the CPU" 'grep -q "^train-trial: --device cuda: --evaluate runs on the CPU" err && [ ! -s out ]'
+test_expect_code 0 "--evaluate with --device cpu" train-trial --evaluate runs/best.ckpt --features tones.feat --device cpu
 
 # n_mfcc above the cache's n_mels (40) was found in setting up the data, after the checks of the
 # input: the trial FAIL with exit 0, so a sweep whose fixed n_mfcc is too large failed trial after
