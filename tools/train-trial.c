@@ -188,9 +188,12 @@ int main(int argc, char **argv)
         char note[700];
         if (nn_device_select(device, precision, &o.device, note, sizeof note, &e)) {
             ws_err_prefix(&e, "--device %s", device);
-            if (o.db && !probe) {   /* the trial it was given cannot run here: FAIL, with the reason */
+            const char *path = optind < argc ? argv[optind] : "-";
+            /* the trial it was given cannot run here: FAIL, with the reason; a terminal on stdin
+             * gives none yet, and reading it would wait for a line before saying why */
+            if (o.db && !probe && (strcmp(path, "-") || !isatty(STDIN_FILENO))) {
                 ws_err le = {0};
-                json_t *line = read_line(optind < argc ? argv[optind] : "-", &le);
+                json_t *line = read_line(path, &le);
                 if (line) trainer_fail_line(&o, line, e.msg);
                 json_decref(line);
             }

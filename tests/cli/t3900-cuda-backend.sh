@@ -70,6 +70,21 @@ if grep -q "no CUDA device" gpu.err; then
   test_expect_code 2 "--device cuda without a GPU exits 2" train-trial --device cuda --db runs/s.db --features tones.feat line-cuda
   test_expect_success "... saying no CUDA device and why; the trial FAIL" 'grep -q "train-trial: --device cuda: no CUDA device (.*)" err &&
     [ "$(sqlite3 runs/s.db "SELECT state FROM trials WHERE number = $(jq .trial line-cuda)")" = FAIL ]'
+  # With no TRIAL_FILE it reads stdin for the trial to fail; a terminal there gave no line yet,
+  # and an interactive run waited for one before saying there is no GPU. (A pty as stdin.)
+  python3 - "$WS_BIN/train-trial" --device cuda --db runs/s.db --features tones.feat >tty.rc 2>tty.err <<'P'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdin=s, stdout=subprocess.DEVNULL)
+os.close(s)
+try:
+    print(p.wait(timeout=10))
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("waited")
+P
+  test_expect_success "--device cuda without a GPU, a terminal on stdin: exit 2 at once" '
+    [ "$(cat tty.rc)" = 2 ] && grep -q "train-trial: --device cuda: no CUDA device" tty.err'
   test_expect_code 0 "--device auto without a GPU trains on the CPU" train-trial --device auto --threads 1 --keep none --db runs/s.db --features tones.feat line
   test_expect_success "... COMPLETE, with a one-line note" '
     jq -e ".state == \"COMPLETE\"" out && [ "$(wc -l <err)" = 1 ] && grep -q "note: no CUDA device (.*); training on the CPU" err'
