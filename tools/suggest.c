@@ -40,6 +40,7 @@ static void usage(void)
            "                     the trial leaves inactive is dropped, as in Optuna\n"
            "  --enqueue FILE     queue the parameter sets in FILE (JSON lines) as WAITING trials\n"
            "                     instead of sampling, all or none; later suggests claim them first\n"
+           "                     (not with --n, --fixed, --tag or --pid)\n"
            "  --grace SECONDS    fail RUNNING trials silent for longer and queue them again\n"
            "                     (default: the config's heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
@@ -440,14 +441,15 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL, *tag = NULL, *study = NULL;
     long k = 1, seed = 0, owner_pid = 0;
-    int force = 0, has_seed = 0, reap = 0, unless_done = 0, o;
+    int force = 0, has_seed = 0, reap = 0, unless_done = 0, n_given = 0, o;
     ws_err e = {0};
     while ((o = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
         case 'c': config = ws_cli_path_arg("config", optarg); break;
         case 'S': study = optarg; break;
-        case 'n': if (ws_parse_long_range(optarg, "--n", 0, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'n': if (ws_parse_long_range(optarg, "--n", 0, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg);
+                  n_given = 1; break;
         case 's': if (ws_parse_long_range(optarg, "--seed", 0, INT64_MAX, &seed, &e)) ws_cli_usage_error("%s", e.msg);
                   has_seed = 1; break;
         case 'F': fixed = ws_cli_path_arg("fixed", optarg); break;
@@ -466,6 +468,11 @@ int main(int argc, char **argv)
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!db || !config) ws_cli_usage_error("--db and --config are required");
     if (unless_done && (!tag || enq)) ws_cli_usage_error("--unless-done goes with --tag (and not --enqueue)");
+    /* --enqueue queues FILE's sets and samples no trial: these options of sampled trials were
+     * ignored with it, without a word (--n 3 queued the file once) */
+    if (enq && (n_given || fixed || tag || owner_pid))
+        ws_cli_usage_error("%s goes with sampled trials, not --enqueue (which queues one trial per line of FILE)",
+                           n_given ? "--n" : fixed ? "--fixed" : tag ? "--tag" : "--pid");
 
     suggest_ctx c = {0};
     c.owner_pid = owner_pid;

@@ -8,6 +8,15 @@ printf '%s\n' '{"learning_rate": 0.001, "batch_size": 64}' '{"params": {"learnin
 test_expect_code 0 "enqueue four parameter sets" suggest --db s.db --config c.json --enqueue q.jsonl
 test_expect_success "... as WAITING trials 0..3 with fixed_params" '
   [ "$(jq -r .state out | sort -u)" = WAITING ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trial_system_attributes WHERE key=\"fixed_params\"")" = 4 ]'
+# --n 3 with --enqueue queued the file once, without a word; --fixed, --tag and --pid, which
+# shape sampled trials, were ignored too: refused, and nothing queued
+for opt in "--n 3" "--fixed q1.json" "--tag t" "--pid $$"; do
+  head -1 q.jsonl >q1.json
+  test_expect_code 2 "--enqueue with $opt" suggest --db s.db --config c.json --enqueue q.jsonl $opt
+  test_expect_success "... says it goes with sampled trials; nothing queued" '
+    grep -q "^suggest: ${opt%% *} goes with sampled trials, not --enqueue" err &&
+    [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = 4 ]'
+done
 ( suggest --db s.db --config c.json --n 2 >a & suggest --db s.db --config c.json --n 2 >b & wait )
 cat a b >claimed
 test_expect_success "concurrent suggests claim each queued trial exactly once" '
