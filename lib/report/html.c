@@ -242,7 +242,7 @@ static void importance_caption(FILE *f, const ws_summary *s)
     const ws_importance *imp = &s->an->imp;
     fprintf(f, "<figure class=\"half\"><figcaption><h2>Parameter importance</h2>Method: <b>PED-ANOVA</b> (Watanabe et al., "
                "2023): for each parameter, the Pearson divergence between the distribution of its values in the top %g%% "
-               "of complete trials (at least %d; here %zu of %zu) and in all of them, estimated with 1-D Parzen estimators "
+               "of complete trials with a finite value (at least %d; here %zu of %zu) and in all of them, estimated with 1-D Parzen estimators "
                "(Gaussian kernels on the log scale for log parameters, frequencies for categorical ones), normalised to "
                "sum to 100%%.", 100 * WS_PED_TOP_QUANTILE, WS_PED_MIN_TOP, imp->n_top, imp->n_trials);
     int any = 0;

@@ -264,7 +264,7 @@ int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const
     for (size_t j = 0; j < np; j++) n_searched += (size_t)imp->v[j].searched;
     /* too few trials first: a young (or empty) study has no parameter that varies yet either */
     if (imp->n_top >= n_ranked) {
-        snprintf(imp->note, sizeof imp->note, "needs more than %d complete trials, has %zu", WS_PED_MIN_TOP, n_ranked);
+        snprintf(imp->note, sizeof imp->note, "needs more than %d complete trials with a finite value, has %zu", WS_PED_MIN_TOP, n_ranked);
         return 0;
     }
     if (!n_searched) {

@@ -524,7 +524,7 @@ void ws_plot_importance(FILE *f, const ws_summary *s)
         ws_svg_text(f, x0 + w + 6, y + row / 2 + 4, "start", NULL, pct);
     }
     char foot[160];
-    snprintf(foot, sizeof foot, "top %zu of %zu complete trial%s vs all", imp->n_top, imp->n_trials, ws_plural(imp->n_trials));
+    snprintf(foot, sizeof foot, "top %zu of %zu finite complete trial%s vs all", imp->n_top, imp->n_trials, ws_plural(imp->n_trials));
     ws_svg_text(f, W - 16, 18, "end", "small", foot);
     free(idx);
     ws_svg_close(f);

@@ -97,7 +97,7 @@ int ws_report_csv(FILE *f, const ws_summary *s)
 static void text_analysis(FILE *f, const ws_analysis *a)
 {
     const ws_importance *imp = &a->imp;
-    fprintf(f, "importance (PED-ANOVA, top %zu of %zu complete trial%s vs all):", imp->n_top, imp->n_trials,
+    fprintf(f, "importance (PED-ANOVA, top %zu of %zu finite complete trial%s vs all):", imp->n_top, imp->n_trials,
             ws_plural(imp->n_trials));
     if (!imp->computed) fprintf(f, " not computed: %s", imp->note);
     else {

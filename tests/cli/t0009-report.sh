@@ -78,9 +78,16 @@ test_expect_code 0 "jsonl of an Optuna study" report --db dur.db --format jsonl
 test_expect_success "... has Optuna's durations" '
   "$PY" -c "import json, sys; [print(j[\"trial\"], repr(float(j[\"duration_s\"]))) for j in map(json.loads, sys.stdin)]" <out |
     sort -n >got.dur && sort -n want.dur | cmp - got.dur'
+# A study whose only COMPLETE trial has value -inf: it is not ranked for the importance (nor by
+# Optuna's evaluators, which leave out non-finite values); the text said "top 0 of 0 complete
+# trials" and "needs more than 5 complete trials, has 0" of a study with one complete trial
+suggest --db ninf.db --config c.json >/dev/null && tell --db ninf.db --study kws --trial 0 --state complete --value -inf >/dev/null
+test_expect_code 0 "a study whose only complete trial is -inf: text" report --db ninf.db
+test_expect_success "... counts finite complete trials and says so" '
+  grep -q "^importance (PED-ANOVA, top 0 of 0 finite complete trials vs all): not computed: needs more than 5 complete trials with a finite value, has 0" out'
 # An empty study (Optuna's create_study alone): with 5 or fewer complete trials the importance is
 # not computed and the note says so (report(1)), not that every parameter has one value.
 "$PY" -W ignore -c 'import optuna; optuna.create_study(study_name="empty", storage="sqlite:///empty.db")' 2>/dev/null
 test_expect_code 0 "json of an empty study" report --db empty.db --format json
 test_expect_success "... says importance needs more complete trials" '
-  [ "$(jq -c "[.n_trials, .importance.params, .importance.note]" out)" = "[0,null,\"needs more than 5 complete trials, has 0\"]" ]'
+  [ "$(jq -c "[.n_trials, .importance.params, .importance.note]" out)" = "[0,null,\"needs more than 5 complete trials with a finite value, has 0\"]" ]'

@@ -95,7 +95,7 @@ test_expect_success "... has every plot, with a message" 'for p in $PLOTS; do gr
 suggest --db one.db --config c.json >/dev/null
 tell --db one.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
 test_expect_code 0 "html of a one-trial study" report --db one.db --format html
-test_expect_success "... has every plot" 'for p in $PLOTS; do grep -q "<svg id=\"$p\"" out || exit 1; done && grep -q "needs more than 5 complete trials" out'
+test_expect_success "... has every plot" 'for p in $PLOTS; do grep -q "<svg id=\"$p\"" out || exit 1; done && grep -q "needs more than 5 complete trials with a finite value" out'
 test_expect_code 2 "--format names html among the choices" report --db s.db --format svg
 test_expect_success "... in its message" 'grep -q "html" err'
 

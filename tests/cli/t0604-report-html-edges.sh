@@ -121,7 +121,7 @@ suggest --db one.db --config c.json >/dev/null
 tell --db one.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
 test_expect_code 0 "text of a one-trial study" report --db one.db
 test_expect_success "... counts in the singular" '
-  grep -q "^study kws (maximize): 1 trial: " out && grep -q "top 1 of 1 complete trial vs all" out'
+  grep -q "^study kws (maximize): 1 trial: " out && grep -q "top 1 of 1 finite complete trial vs all" out'
 test_expect_code 2 "--study without its argument" report --db one.db --study
 test_expect_success "... says the option needs an argument, once" '
   grep -q "^report: --study: needs an argument$" err && ! grep -q "unknown option" err && [ "$(grep -c "^report:" err)" = 1 ]'
