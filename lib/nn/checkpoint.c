@@ -12,6 +12,7 @@
 #include "core/atomic.h"
 #include "core/fdio.h"
 #include "core/json.h"
+#include "nn/device.h"
 #include "nn/model.h"
 
 #define MAGIC "WSNNCKPT"
@@ -85,7 +86,9 @@ int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *c
     json_t *h = NULL;
     int rc = -1;
     if (!w || !bytes) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); goto out; }
-    nn_model_get_weights(m, w, w + m->n_params);
+    /* from a GPU, a failed download (the backend's void download records it) must not be
+     * written as the weights */
+    if (nn_model_get_weights_checked(m, w, w + m->n_params, e)) { ws_err_prefix(e, "%s", path); goto out; }
     floats_to_le(w, n, bytes);
     h = make_header(m, class_names, features, metrics, fnv1a64(bytes, n * 4));
     text = h ? ws_json_dump(h, 0) : NULL;

@@ -245,6 +245,14 @@ int nn_model_to_device(nn_model *m, const nn_device *dev, ws_err *e)
     return cuda_failed(dev->cu, "model", e);
 }
 
+int nn_model_get_weights_checked(const nn_model *m, float *params, float *buffers, ws_err *e)
+{
+    nn_model_get_weights(m, params, buffers);
+    const nn_cuda_api *cu = cuda_device.cu;
+    if (!cu || m->be != cu->backend()) return 0;
+    return cuda_failed(cu, "weights", e);
+}
+
 /* ---- the augmentation plan ------------------------------------------------------------------------ */
 
 void nn_cuda_plan_masks(const nn_augment_config *a, int *tm, int *fm)

@@ -89,3 +89,20 @@ test_expect_code 0 "--device auto with a full GPU trains on the CPU" "${dev[@]}"
 test_expect_success "... COMPLETE, the note saying why it is not on the GPU" '
   jq -e ".state == \"COMPLETE\"" out && [ "$(wc -l <err)" = 1 ] &&
   grep -q "note: the CUDA device cannot be used (out of memory: out of device memory at start: .*); training on the CPU" err'
+
+# --- a failed download of the weights is not saved as a checkpoint ------------------------------
+# The backend's download returns nothing; a failure it recorded (here at the 6th wait of a
+# 1-epoch trial: the first checkpoint's download, after the losses' and the validation's) was
+# not looked at: trial-N.ckpt and best.ckpt were written from it and the trial was COMPLETE.
+mkdir ck
+jq '.budget.epochs = 1' c.json >c1.json
+suggest --db ck/s.db --config c1.json >lk
+test_expect_code 0 "a fault at the checkpoint's download" "${dev[@]}" FAULT_AFTER=6 \
+  train-trial --device cuda --quiet --db ck/s.db --features tones.feat lk
+test_expect_success "... fails the trial with the fault, no checkpoint written" '
+  jq -e ".state == \"FAIL\" and (.reason | test(\"trial-0.ckpt: weights: cuda: .*illegal memory access\"))" out &&
+  [ ! -e ck/trial-0.ckpt ] && [ ! -e ck/best.ckpt ]'
+suggest --db ck/s.db --config c1.json >lk2
+test_expect_code 0 "... while one without a fault keeps its checkpoint" "${dev[@]}" \
+  train-trial --device cuda --quiet --db ck/s.db --features tones.feat lk2
+test_expect_success "... COMPLETE, trial-1.ckpt written" 'jq -e ".state == \"COMPLETE\"" out && [ -s ck/trial-1.ckpt ]'
