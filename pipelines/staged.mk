@@ -58,22 +58,17 @@ endif
 # stage's best and reports, and ended 0. Refused, as the stage's study is named by its first
 # trial file.
 stage_study_had = $(shell set -- $(call ws_q,$(STAGED_RUNS)/stage-$(1))/trial-*.json; [ ! -e "$$1" ] || jq -r '.study // empty' "$$1" 2>/dev/null)
-ifeq ($(ws_bad_var),)
-ws_had := $(call stage_study_had,1)
-ifneq ($(ws_had),)
-ifneq ($(ws_had),$(STAGE1_STUDY))
-ws_bad_var := STAGE1 names study '$(STAGE1_STUDY)', but $(STAGED_RUNS)/stage-1 holds the trials of study '$(ws_had)': give another STAGED_RUNS
+define stage_study_check
+ifeq ($$(ws_bad_var),)
+ws_had := $$(call stage_study_had,$(1))
+ifneq ($$(ws_had),)
+ifneq ($$(ws_had),$$(STAGE$(1)_STUDY))
+ws_bad_var := STAGE$(1) names study '$$(STAGE$(1)_STUDY)', but $$(STAGED_RUNS)/stage-$(1) holds the trials of study '$$(ws_had)': give another STAGED_RUNS
 endif
 endif
 endif
-ifeq ($(ws_bad_var),)
-ws_had := $(call stage_study_had,2)
-ifneq ($(ws_had),)
-ifneq ($(ws_had),$(STAGE2_STUDY))
-ws_bad_var := STAGE2 names study '$(STAGE2_STUDY)', but $(STAGED_RUNS)/stage-2 holds the trials of study '$(ws_had)': give another STAGED_RUNS
-endif
-endif
-endif
+endef
+$(foreach n,1 2,$(eval $(call stage_study_check,$(n))))
 endif
 endif
 ifneq ($(ws_bad_var),)
