@@ -56,7 +56,8 @@ static void usage(void)
            "                     process is gone (a killed sweep) and queue them to be retried\n"
            "  -h, --help         show this help;  --version  show the version\n\n"
            "Exit status: 0 success, 1 --unless-done found TAG's trial finished, 2 usage or input\n"
-           "error, 3 internal error.\n");
+           "error, 3 internal error or a trial line that could not be written (that trial is\n"
+           "failed and queued again).\n");
 }
 
 typedef struct {
