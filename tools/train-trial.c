@@ -56,7 +56,9 @@ static void usage(void)
            "Exit status: 0 the trial ran (COMPLETE, PRUNED, or FAIL with its reason in the result\n"
            "line; --result-of: found); 1 --result-of found no finished trial with the tag;\n"
            "2 usage or input error (a bad trial line, a cache of another version, with a\n"
-           "bad checksum or other feature settings; the trial is marked FAIL); 3 internal error.\n");
+           "bad checksum or other feature settings: the trial is marked FAIL; a trial\n"
+           "finished by another process or trained by another train-trial: left as it is);\n"
+           "3 internal error.\n");
 }
 
 /* The one trial line of path ("-": stdin). The whole input is one JSON value, so a line that jq
