@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *ws_hostname(void)
@@ -26,4 +27,29 @@ int ws_process_gone(long long pid)
     buf[n] = 0;
     const char *close_paren = strrchr(buf, ')');   /* the state follows "(comm) " */
     return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+/* The command name of /proc/<who>/comm ("self" or a pid) in buf, without its newline; 0 if
+ * unreadable. */
+static int comm_of(const char *who, char *buf, size_t n)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/comm", who);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int ok = fgets(buf, (int)n, f) != NULL;
+    fclose(f);
+    if (ok) buf[strcspn(buf, "\n")] = 0;
+    return ok && buf[0];
+}
+
+int ws_process_same_program(long long pid)
+{
+    if (pid <= 0) return 0;
+    char who[32], exe[64], mine[32], its[32];
+    struct stat a, b;
+    snprintf(who, sizeof who, "%lld", pid);
+    snprintf(exe, sizeof exe, "/proc/%s/exe", who);
+    if (!stat("/proc/self/exe", &a) && !stat(exe, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return 1;
+    return comm_of("self", mine, sizeof mine) && comm_of(who, its, sizeof its) && !strcmp(mine, its);
 }

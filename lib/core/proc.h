@@ -9,5 +9,9 @@ const char *ws_hostname(void);
 /* 1 when pid names no process on this host, or a zombie (killed, its parent killed too, not
  * yet reaped by init); 0 when it lives or pid is not positive. */
 int ws_process_gone(long long pid);
+/* 1 when process pid on this host runs the same program as this one: the same executable file,
+ * or the same command name (/proc/PID/comm: another build or checkout of the program, or a
+ * binary replaced while it ran); 0 otherwise or when it cannot be told (another user's). */
+int ws_process_same_program(long long pid);
 
 #endif

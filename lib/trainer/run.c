@@ -156,7 +156,8 @@ static void fail_trial(run_ctx *c, const char *reason)
 /* The pid of another train-trial that trains trial t now, or 0: its recorded process
  * (wakesweep:pid, on this host) lives and runs this program. suggest --pid records the pid of a
  * script that then runs train-trial (pipelines/trial.sh): not this program, so not another
- * trainer. A process of another host cannot be looked at: 0. */
+ * trainer. "This program" is the same executable file or command name, so that a train-trial of
+ * another build or checkout counts. A process of another host cannot be looked at: 0. */
 static long long other_trainer(const ws_trial *t)
 {
     const char *host = json_string_value(json_object_get(t->system_attrs, WS_ATTR_HOST));
@@ -164,11 +165,7 @@ static long long other_trainer(const ws_trial *t)
     if (!host || strcmp(host, ws_hostname()) || !json_is_integer(pid)) return 0;
     long long p = json_integer_value(pid);
     if (p <= 0 || p == (long long)getpid() || ws_process_gone(p)) return 0;
-    char exe[64];
-    struct stat mine, its;
-    snprintf(exe, sizeof exe, "/proc/%lld/exe", p);
-    if (stat("/proc/self/exe", &mine) || stat(exe, &its)) return 0;
-    return mine.st_dev == its.st_dev && mine.st_ino == its.st_ino ? p : 0;
+    return ws_process_same_program(p) ? p : 0;
 }
 
 /* In a transaction: trial c->number's row locked to its end, whatever its state (a finished

@@ -119,6 +119,21 @@ test_expect_code 0 "once that process is gone, the line trains" \
   train-trial --db two/s.db --features tones.feat --quiet --threads 1 --max-seconds 2 tline
 test_expect_success "... to its end (here the time limit)" 'jq -e ".trial == 0 and .state == \"FAIL\" and (.reason | test(\"time limit\"))" out'
 
+# The first trainer may be another build or checkout of train-trial (another executable file):
+# it was taken for no trainer at all, as the script suggest --pid names is.
+mkdir twob otherbuild
+cp "$WS_BIN/train-trial" otherbuild/train-trial
+suggest --db twob/s.db --config under.json >t2line
+otherbuild/train-trial --db twob/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 t2line >two2.out 2>two2.err &
+p2=$!
+for _ in $(seq 300); do
+  [ "$(sqlite3 twob/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break; sleep 0.1
+done
+test_expect_code 2 "a trial another build's train-trial trains is refused too" \
+  train-trial --db twob/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 t2line
+test_expect_success "... naming that process" 'grep -q "trial 0 is being trained by train-trial process $p2" err && kill -0 $p2'
+kill -KILL $p2; wait $p2 2>/dev/null
+
 # --evaluate on a split without a clip: binary_accuracy read 0.0 ("every clip wrong") where
 # accuracy, f1, fpr and frr are null.
 grep -v '"test"' tones/manifest.jsonl >tones/notest.jsonl
