@@ -418,7 +418,6 @@ static int build(run_ctx *c, ws_err *e)
     int grow = nn_device_is_cuda(c->o->device) ? 0 : c->o->grow_threads;
     if (trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft) && !c->o->quiet)
         fprintf(stderr, "train-trial: note: %s; the trial stays on %d threads\n", soft.msg, c->o->threads);
-    if (nn_reserve_blas(c->o->threads, e)) return -1;
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
     if (!c->model) return -1;
@@ -960,9 +959,14 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     ws_atomic_reap(c.ckpt_dir);   /* checkpoints half-written by trials killed before this one */
     ws_err soft;
-    trainer_heartbeat_start(&c.hb, o->db, c.trial_id, c.cfg.heartbeat_interval_s, &soft);
     ws_err te = {0};
-    if (build(&c, &te) || train(&c, &te)) {
+    /* OpenBLAS's work buffers before the heartbeat's (and build's grow watch's) thread starts: a
+     * thread's first malloc maps an arena of its own, and one mapped between nn_reserve_blas's
+     * probe and OpenBLAS's mmap under ulimit -v made that mmap fail, which OpenBLAS retries
+     * forever (t0703 hung about one run in three). */
+    int no_blas = nn_reserve_blas(o->threads, &te);
+    trainer_heartbeat_start(&c.hb, o->db, c.trial_id, c.cfg.heartbeat_interval_s, &soft);
+    if (no_blas || build(&c, &te) || train(&c, &te)) {
         /* Training went wrong: the trial fails with the reason, the sweep goes on. */
         set_failure(&c, &te);
     }
