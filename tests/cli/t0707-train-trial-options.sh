@@ -98,13 +98,19 @@ test_expect_success "without a seed: the weights of the trial's own seed, not of
 # second's weights overwrote trial-N.ckpt (and could become best.ckpt) while the study took the
 # first's value. The second is refused before it touches the trial; once the first is gone
 # (killed: the trial still RUNNING), the line can be trained again.
+# first_trainer DIR PROGRAM LINE: PROGRAM trains LINE's trial of DIR/s.db in the background (its
+# pid in $first) and has reported a first validation.
+first_trainer() {
+  "$2" --db "$1/s.db" --features tones.feat --quiet --threads 1 --max-seconds 60 "$3" >"$1.out" 2>"$1.err" &
+  first=$!
+  for _ in $(seq 300); do
+    [ "$(sqlite3 "$1/s.db" "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break; sleep 0.1
+  done
+}
 mkdir two
 suggest --db two/s.db --config under.json >tline
-train-trial --db two/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 tline >two1.out 2>two1.err &
-p1=$!
-for _ in $(seq 300); do
-  [ "$(sqlite3 two/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break; sleep 0.1
-done
+first_trainer two "$WS_BIN/train-trial" tline
+p1=$first
 test_expect_code 2 "a second train-trial of a trial another one trains" \
   train-trial --db two/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 tline
 test_expect_success "... names the process, and leaves the trial and its pid alone" '
@@ -124,11 +130,8 @@ test_expect_success "... to its end (here the time limit)" 'jq -e ".trial == 0 a
 mkdir twob otherbuild
 cp "$WS_BIN/train-trial" otherbuild/train-trial
 suggest --db twob/s.db --config under.json >t2line
-otherbuild/train-trial --db twob/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 t2line >two2.out 2>two2.err &
-p2=$!
-for _ in $(seq 300); do
-  [ "$(sqlite3 twob/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break; sleep 0.1
-done
+first_trainer twob otherbuild/train-trial t2line
+p2=$first
 test_expect_code 2 "a trial another build's train-trial trains is refused too" \
   train-trial --db twob/s.db --features tones.feat --quiet --threads 1 --max-seconds 60 t2line
 test_expect_success "... naming that process" 'grep -q "trial 0 is being trained by train-trial process $p2" err && kill -0 $p2'
