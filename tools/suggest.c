@@ -21,6 +21,7 @@
 #include "store/trial_json.h"
 #include "core/proc.h"
 #include "study/reap.h"
+#include "study/seed.h"
 
 static void usage(void)
 {
@@ -205,23 +206,22 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     json_decref(kept);
     if (rc) goto fail;
     if ((!kept || differs) && ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_CONFIG, c->cfg.root, e)) goto fail;
-    json_t *stored_seed = NULL;
-    if (ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_SEED, &stored_seed, e)) goto fail;
+    uint64_t study_s;
+    int found, stored;
+    if (study_seed(c->store, &c->study, &c->sampler, &study_s, &found, &stored, e)) goto fail;
     if (has_seed) c->seed = seed;
-    else if (c->sampler.has_seed) c->seed = c->sampler.seed;
-    else if (json_is_integer(stored_seed)) c->seed = (uint64_t)json_integer_value(stored_seed);
+    else if (found) c->seed = study_s;
     else {
         uint32_t r = 0;
         if (getrandom(&r, sizeof r, 0) != sizeof r) r = (uint32_t)getpid();
         c->seed = r;
     }
-    if (!stored_seed) {
+    if (!stored) {
         json_t *j = json_integer((json_int_t)c->seed);
         rc = ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_SEED, j, e);
         json_decref(j);
         if (rc) goto fail;
     }
-    json_decref(stored_seed);
     return ws_store_commit(c->store, e);
 fail:
     ws_store_rollback(c->store);

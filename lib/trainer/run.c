@@ -19,6 +19,7 @@
 #include "pruner/pruner.h"
 #include "report/summary.h"
 #include "sampler/sampler.h"
+#include "study/seed.h"
 #include "space/config.h"
 #include "store/store.h"
 #include "store/trial_json.h"
@@ -277,13 +278,9 @@ static int trial_seed(run_ctx *c, ws_err *e)
 {
     ws_sampler_cfg sc;
     if (ws_sampler_parse(&sc, c->cfg.sampler, "study config", e)) return -1;
-    uint64_t seed = sc.seed;
-    if (!sc.has_seed) {
-        json_t *stored = NULL;
-        if (ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_SEED, &stored, e)) return -1;
-        seed = json_is_integer(stored) ? (uint64_t)json_integer_value(stored) : 0;
-        json_decref(stored);
-    }
+    uint64_t seed;
+    int found, stored;
+    if (study_seed(c->store, &c->study, &sc, &seed, &found, &stored, e)) return -1;
     c->seed = ws_trial_seed(seed, c->number);
     return 0;
 }
