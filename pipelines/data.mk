@@ -20,6 +20,12 @@ ws_q = '$(subst ','\'',$(1))'
 # away (nor, failing, deletes its file).
 ws_write = tmp=$(call ws_q,$(or $(2),$@)).tmp.$$$$; $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$(or $(2),$@)) || { rm -f "$$tmp"; exit 1; }
 
+# $(call ws_head,COMMAND,N): COMMAND's first N lines, the recipe failing when COMMAND fails. Not
+# COMMAND | head -n N: make's shell runs without pipefail, so a report that failed (a study file
+# gone) ended make sweep with status 0; and under pipefail a COMMAND with more to write than head
+# reads would die of SIGPIPE. So the output is read whole first.
+ws_head = ws_out=$$($(1)) && printf '%s\n' "$$ws_out" | head -n $(2)
+
 # The pipeline goals check their variables when make reads the makefiles (pipelines/check-vars.sh
 # KIND NAME VALUE...): a bad one stops make with a message naming it (exit status 2) before
 # anything runs. Other goals (all, check, ...) never look at them. Only once the packages are in

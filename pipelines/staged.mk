@@ -76,8 +76,8 @@ $(error $(ws_bad_var))
 endif
 
 staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
-	@$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) | head -n 2
-	@$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)) | head -n 8
+	@$(call ws_head,$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)),2)
+	@$(call ws_head,$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)),8)
 
 # A stage's .done marks it finished, with a file for each of its trials, and holds the
 # STAGE_TRIALS it was finished for: a re-run skips it, and an interrupted stage (or one whose

@@ -60,7 +60,7 @@ ws_cpus = $(eval ws_cpus := $$(shell nproc))$(ws_cpus)
 SWEEP_REPORT = $(BIN)/report --db $(call ws_q,$(DB)) --study $(call ws_q,$(STUDY))
 
 sweep: $(RUNS)/report.json $(RUNS)/report.html
-	@$(SWEEP_REPORT) | head -n 8
+	@$(call ws_head,$(SWEEP_REPORT),8)
 
 # Trials depend on the tools and the cache only for ordering: rebuilding a tool or the cache
 # never reruns finished trials. A trial command that fails (a launcher that could not start it,

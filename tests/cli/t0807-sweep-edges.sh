@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Edges of the sweep pipeline: make sweep fails when its closing report fails (it was piped into
+# head, whose status make took).
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+cat >c.json <<J
+{"study": "tones-edges", "direction": "maximize", "objective": "f1",
+ "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": 1},
+ "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
+ "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1,
+           "features": "$WS_ROOT/configs/features/default.json"}}
+J
+mk() { make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@"; }
+sweep() {  # RUNS [make args...]
+  local runs=$1; shift
+  mk -j2 sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2 \
+     RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+
+test_expect_code 0 "a sweep of 2 trials" sweep r1
+# The reports are up to date, so make sweep only runs report for its summary: with the study file
+# gone, report exits 2, and so must make.
+test_expect_success "a finished sweep whose study file is gone: make sweep fails, saying why" '
+  mv r1/study.db study.db.saved && rm -f r1/study.db-wal r1/study.db-shm &&
+  { sweep r1 >gone.out 2>gone.err; rc=$?; [ "$rc" = 2 ]; } && grep -q "no such study database" gone.err'
+test_expect_success "... and with it back, make sweep prints the summary and exits 0" '
+  mv study.db.saved r1/study.db && sweep r1 >back.out 2>back.err && grep -q "^study tones-edges" back.out &&
+  [ "$(wc -l <back.out)" -le 8 ]'
