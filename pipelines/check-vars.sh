@@ -3,7 +3,10 @@
 # checked when make reads the makefiles for a pipeline goal (sweep, staged, data, features, a
 # trial file): prints the message for the first bad one (make stops with it, exit status 2), or
 # nothing. KIND is
-#   count  a positive integer (TRIALS, STAGE_TRIALS): seq and $(( )) would misread anything else
+#   count  a positive integer (TRIALS, STAGE_TRIALS): seq and $(( )) would misread anything else;
+#          at most 1000000: make holds a target per trial (a million took 0.6 GB and 15 s to read
+#          before anything ran; a typo's billions filled the memory, and past 2^63 $(( )) wrapped),
+#          and seq's %03g names trial 1000000 trial-1e+06.json, as it does the next four
 #   path   a path that make uses as a target or prerequisite (RUNS, FEATURES, DATA, STAGED_RUNS):
 #          make splits target names at spaces and reads : % ; | $ \ ( ) and the glob characters
 #          * ? [ ] as its own syntax, so those are refused
@@ -21,7 +24,9 @@ while [ $# -ge 3 ]; do
   file)
     [ -f "$value" ] && [ -r "$value" ] || { echo "$name: '$value': no such file to read"; exit 0; } ;;
   count)
-    [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$name: expected a positive integer, got '$value'"; exit 0; } ;;
+    [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$name: expected a positive integer, got '$value'"; exit 0; }
+    [ "${#value}" -le 7 ] && [ "$value" -le 1000000 ] ||
+      { echo "$name: at most 1000000 (make holds a target per trial), got '$value'"; exit 0; } ;;
   path | study)
     if [ -z "$value" ]; then
       if [ "$kind" = study ]; then echo "STUDY: empty: CONFIG names no study (jq -r .study CONFIG); give STUDY=NAME"

@@ -31,7 +31,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[[ $trials =~ ^[1-9][0-9]*$ ]] || usage "TRIALS=$trials: expected a positive integer"
+# TRIALS as make checks it (each task's make refuses any other: the whole array would fail)
+msg=$(bash "$root/pipelines/check-vars.sh" count TRIALS "$trials"); [ -z "$msg" ] || usage "$msg"
 [[ $parallel =~ ^[1-9][0-9]*$ ]] || usage "PARALLEL=$parallel: expected a positive integer"
 for o in "${sb[@]}"; do [ "$o" != --wait ] && [ "$o" != -W ] || wait=1; done
 

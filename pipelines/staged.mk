@@ -4,7 +4,7 @@
 #   suggest --fixed), which searches augmentation (noise probability and SNR range, SpecAugment
 #   masks, time shift). Each stage is an ordinary sweep in a folder of its own, so each resumes
 #   like one; STAGED_RUNS/report.html and report.json show both stages.
-# Variables: STAGE1, STAGE2 (configs of two studies), STAGE_TRIALS (per stage, a positive integer; a higher one later runs
+# Variables: STAGE1, STAGE2 (configs of two studies), STAGE_TRIALS (per stage, a positive integer up to 1000000; a higher one later runs
 # the trials each stage lacks), STAGED_RUNS; SUGGEST_ARGS, DEVICE, LAUNCH, THREADS, DATA, FEATURES and
 # MONITOR_INTERVAL go to both stages' sweeps. CONFIG, STUDY, TRIALS, RUNS and DB are the stages'
 # own: given on the command line, they are refused.

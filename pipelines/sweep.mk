@@ -4,7 +4,7 @@
 #   (through a temporary file and a rename) with gpu-monitor sampling alongside → the report.
 # Interrupted sweeps resume: finished trial files stay; trials whose process died are failed
 # in the study and queued again (suggest --reap); re-running a finished sweep does nothing.
-# Variables: DATA, FEATURES (data.mk), CONFIG, TRIALS (a positive integer), STUDY (default: the
+# Variables: DATA, FEATURES (data.mk), CONFIG, TRIALS (a positive integer, at most 1000000), STUDY (default: the
 # config's study name; another name makes another study from the same config), RUNS (default
 # runs/STUDY), DEVICE, DB (default RUNS/study.db), LAUNCH (a prefix for each trial command,
 # e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs, or

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Edges of the sweep pipeline: make sweep fails when its closing report fails (it was piped into
-# head, whose status make took).
+# head, whose status make took); TRIALS and STAGE_TRIALS past a million are refused.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -27,3 +27,21 @@ test_expect_success "a finished sweep whose study file is gone: make sweep fails
 test_expect_success "... and with it back, make sweep prints the summary and exits 0" '
   mv study.db.saved r1/study.db && sweep r1 >back.out 2>back.err && grep -q "^study tones-edges" back.out &&
   [ "$(wc -l <back.out)" -le 8 ]'
+
+# TRIALS and STAGE_TRIALS name one make target each: past a million, seq's %03g named trials
+# 1000000..1000004 all trial-1e+06.json, and make spent its memory and minutes on the list before
+# anything ran (billions filled the memory). Refused at once instead (timeout: without the check
+# make would read a million targets and print a recipe for each).
+mkt() { timeout 60 make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@"; }
+test_expect_code 2 "TRIALS=1000001 is refused" \
+  mkt -n sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1000001 RUNS="$TMP/big"
+test_expect_success "... naming TRIALS and its limit, before anything ran" '
+  grep -q "TRIALS: at most 1000000 (make holds a target per trial), got .1000001." err && [ ! -e big ] && [ ! -s out ]'
+test_expect_code 2 'TRIALS=2^64 (which $(( )) wraps to 0) is refused' \
+  mkt -n sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=18446744073709551616 RUNS="$TMP/big"
+test_expect_code 2 "STAGE_TRIALS=1000001 is refused" mkt -n staged STAGE_TRIALS=1000001 STAGED_RUNS="$TMP/sbig"
+test_expect_success "... naming STAGE_TRIALS" 'grep -q "STAGE_TRIALS: at most 1000000" err && [ ! -e sbig ]'
+test_expect_code 2 "slurm-array.sh refuses TRIALS=1000001 before it submits anything (its tasks' makes would refuse it)" \
+  env PATH="$WS_BIN:$PATH" bash "$WS_ROOT/pipelines/slurm-array.sh" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
+  FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1000001 RUNS="$TMP/slurm"
+test_expect_success "... naming TRIALS and its limit" 'grep -q "TRIALS: at most 1000000" err && [ ! -e slurm ]'
