@@ -9,7 +9,8 @@
 # runs/STUDY), DEVICE, DB (default RUNS/study.db), LAUNCH (a prefix for each trial command,
 # e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs, or
 # SLURM_CPUS_PER_TASK in a step of its own: LAUNCH="srun -c N ..."),
-# SUGGEST_ARGS (extra suggest options, e.g. --fixed best.json; the staged pipeline uses it).
+# SUGGEST_ARGS (extra suggest options, e.g. --fixed best.json; the staged pipeline uses it),
+# MONITOR_INTERVAL (gpu-monitor's, default 1 s; its samples go to the study and RUNS/monitor.jsonl).
 
 CONFIG   ?= configs/studies/kws-default.json
 # Read once (:=): every trial's recipe names STUDY, and a jq started per trial is 20 ms of a

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Edges of the sweep pipeline: make sweep fails when its closing report fails (it was piped into
-# head, whose status make took); TRIALS and STAGE_TRIALS past a million are refused.
+# head, whose status make took); TRIALS and STAGE_TRIALS past a million are refused; the README
+# names every variable the pipelines take.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -45,3 +46,13 @@ test_expect_code 2 "slurm-array.sh refuses TRIALS=1000001 before it submits anyt
   env PATH="$WS_BIN:$PATH" bash "$WS_ROOT/pipelines/slurm-array.sh" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
   FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1000001 RUNS="$TMP/slurm"
 test_expect_success "... naming TRIALS and its limit" 'grep -q "TRIALS: at most 1000000" err && [ ! -e slurm ]'
+
+# The README describes what the pipelines take: every variable they give a default (NAME ?=) is
+# named there; make sweep's own paragraph names SUGGEST_ARGS (it was named for make staged only);
+# RUNS/monitor.jsonl, which gpu-monitor(1) sends the reader to the README for, is there.
+test_expect_success "every variable pipelines/*.mk defaults (?=) is in the README" '
+  vars=$(grep -ho "^[A-Z][A-Z0-9_]* *?=" "$WS_ROOT"/pipelines/*.mk | sed "s/ *?=//" | sort -u) && [ -n "$vars" ] &&
+  for v in $vars; do grep -q "\`$v\`" "$WS_ROOT/README.md" || { echo "README lacks $v" >&2; exit 1; }; done'
+test_expect_success "the README names SUGGEST_ARGS for make sweep, and RUNS/monitor.jsonl" '
+  sed -n "/^\`make -j2 sweep\` takes/,/\`make -j2 staged\` takes/p" "$WS_ROOT/README.md" | grep -q "\`SUGGEST_ARGS\`" &&
+  grep -q "RUNS/monitor.jsonl" "$WS_ROOT/README.md"'
