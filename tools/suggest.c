@@ -380,12 +380,7 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
         if (rc) goto fail;
     }
     if (c->owner_pid > 0) {
-        json_t *pid = json_integer(c->owner_pid), *host = json_string(ws_hostname());
-        int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_PID, pid, e)
-                 || ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_HOST, host, e);
-        json_decref(pid);
-        json_decref(host);
-        if (rc) goto fail;
+        if (study_record_process(c->store, id, c->owner_pid, e)) goto fail;
     } else if (json_is_integer(json_object_get(claimed.system_attrs, WS_ATTR_PID))) {
         /* a claimed trial that names another process (Optuna's RetryFailedTrialCallback copies the
          * failed trial's system attributes): --reap would take that dead process for this trial's

@@ -53,3 +53,27 @@ int ws_process_same_program(long long pid)
     if (!stat("/proc/self/exe", &a) && !stat(exe, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return 1;
     return comm_of("self", mine, sizeof mine) && comm_of(who, its, sizeof its) && !strcmp(mine, its);
 }
+
+long long ws_process_start(long long pid)
+{
+    char path[64], buf[1024];
+    if (pid < 0) return -1;
+    if (pid == 0) snprintf(path, sizeof path, "/proc/self/stat");
+    else snprintf(path, sizeof path, "/proc/%lld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* fields from the state on, after "(comm) " (comm may hold spaces and parentheses):
+     * starttime is the 22nd field of the line, the 20th after the state */
+    const char *p = strrchr(buf, ')');
+    if (!p) return -1;
+    p++;
+    for (int field = 3; field < 22; field++) {
+        p = strchr(p + 1, ' ');
+        if (!p) return -1;
+    }
+    long long start;
+    return sscanf(p + 1, "%lld", &start) == 1 ? start : -1;
+}

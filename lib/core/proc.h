@@ -13,5 +13,9 @@ int ws_process_gone(long long pid);
  * or the same command name (/proc/PID/comm: another build or checkout of the program, or a
  * binary replaced while it ran); 0 otherwise or when it cannot be told (another user's). */
 int ws_process_same_program(long long pid);
+/* When process pid (0: this one) started, in clock ticks since boot (/proc/PID/stat's starttime);
+ * -1 when it cannot be read. A pid is reused once its process is gone; the pair names one
+ * process. */
+long long ws_process_start(long long pid);
 
 #endif

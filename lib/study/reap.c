@@ -2,6 +2,7 @@
 #include "study/reap.h"
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/proc.h"
 #include "store/trial_json.h"
 
@@ -34,6 +35,27 @@ static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e
     return rc ? -1 : 0;
 }
 
+int study_record_process(ws_store *s, int64_t trial_id, long long pid, ws_err *e)
+{
+    long long started = ws_process_start(pid == (long long)getpid() ? 0 : pid);
+    json_t *p = json_integer(pid), *host = json_string(ws_hostname());
+    json_t *start = started >= 0 ? json_integer(started) : json_null();
+    int rc = ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_PID, p, e) || ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_HOST, host, e)
+             || ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_PID_START, start, e);
+    json_decref(p);
+    json_decref(host);
+    json_decref(start);
+    return rc ? -1 : 0;
+}
+
+int study_recorded_process_gone(const json_t *system_attrs, long long pid)
+{
+    if (ws_process_gone(pid)) return 1;
+    json_t *start = json_object_get(system_attrs, WS_ATTR_PID_START);
+    long long now = json_is_integer(start) ? ws_process_start(pid) : -1;
+    return now >= 0 && now != json_integer_value(start);
+}
+
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
 {
     ws_trial_list l = {0};
@@ -45,7 +67,7 @@ int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
         const char *host = json_string_value(json_object_get(t->system_attrs, WS_ATTR_HOST));
         json_t *pid = json_object_get(t->system_attrs, WS_ATTR_PID);
         if (t->state != WS_RUNNING || !host || strcmp(host, ws_hostname()) || !json_is_integer(pid)
-            || !ws_process_gone(json_integer_value(pid)))
+            || !study_recorded_process_gone(t->system_attrs, json_integer_value(pid)))
             continue;
         char why[320];
         snprintf(why, sizeof why, "process %lld on %s is gone", (long long)json_integer_value(pid), host);

@@ -10,6 +10,17 @@
 #include "store/store.h"
 
 #define WS_ATTR_HOST "wakesweep:host"
+/* trial: when the process of wakesweep:pid started (ws_process_start), or null when unknown: a
+ * pid is reused once its process is gone, and a crashed trainer's pid, taken since by another
+ * process (another train-trial's, say), kept its trial from being reaped or trained again */
+#define WS_ATTR_PID_START "wakesweep:pid_start"
+
+/* In the caller's transaction: process pid of this host runs trial_id (wakesweep:pid, :host and
+ * :pid_start). */
+int study_record_process(ws_store *s, int64_t trial_id, long long pid, ws_err *e);
+/* 1 when the process a trial's system attributes name (pid, on this host) is gone: no such
+ * process, or one of that pid that started at another time than the recorded one. */
+int study_recorded_process_gone(const json_t *system_attrs, long long pid);
 
 /* In one transaction. *failed (may be NULL) receives the numbers of the trials failed. */
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e);

@@ -155,7 +155,8 @@ static void fail_trial(run_ctx *c, const char *reason)
 }
 
 /* The pid of another train-trial that trains trial t now, or 0: its recorded process
- * (wakesweep:pid, on this host) lives and runs this program. suggest --pid records the pid of a
+ * (wakesweep:pid, on this host, started when wakesweep:pid_start says) lives and runs this
+ * program. suggest --pid records the pid of a
  * script that then runs train-trial (pipelines/trial.sh): not this program, so not another
  * trainer. "This program" is the same executable file or command name, so that a train-trial of
  * another build or checkout counts. A process of another host cannot be looked at: 0. */
@@ -165,7 +166,7 @@ static long long other_trainer(const ws_trial *t)
     json_t *pid = json_object_get(t->system_attrs, WS_ATTR_PID);
     if (!host || strcmp(host, ws_hostname()) || !json_is_integer(pid)) return 0;
     long long p = json_integer_value(pid);
-    if (p <= 0 || p == (long long)getpid() || ws_process_gone(p)) return 0;
+    if (p <= 0 || p == (long long)getpid() || study_recorded_process_gone(t->system_attrs, p)) return 0;
     return ws_process_same_program(p) ? p : 0;
 }
 
@@ -222,13 +223,8 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
         return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING", study, c->number, ws_state_name(st));
     }
     if (!claim) return 0;
-    /* pid and host: for gpu-monitor's per-trial samples and for reaping after a crash */
-    json_t *pid = json_integer(getpid()), *host = json_string(ws_hostname());
-    int rc = ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_PID, pid, e)
-             || ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_HOST, host, e);
-    json_decref(pid);
-    json_decref(host);
-    if (rc) { ws_store_rollback(c->store); return -1; }
+    /* pid, host and start: for gpu-monitor's per-trial samples and for reaping after a crash */
+    if (study_record_process(c->store, c->trial_id, getpid(), e)) { ws_store_rollback(c->store); return -1; }
     return ws_store_commit(c->store, e);
 }
 

@@ -137,6 +137,33 @@ test_expect_code 2 "a trial another build's train-trial trains is refused too" \
 test_expect_success "... naming that process" 'grep -q "trial 0 is being trained by train-trial process $p2" err && kill -0 $p2'
 kill -KILL $p2; wait $p2 2>/dev/null
 
+# A trainer that crashed leaves its trial RUNNING under its pid; that pid, taken since by another
+# process of the same name (another sweep's train-trial: here a sleep copied as train-trial), was
+# taken for the trial's trainer: the trial could not be trained again ("being trained by
+# train-trial process N") nor reaped (suggest --reap) until its heartbeat went stale. The trainer's
+# start time is recorded with its pid (wakesweep:pid_start), and a process started at another
+# time is not it.
+mkdir reuse fakebin
+cp "$(command -v sleep)" fakebin/train-trial
+suggest --db reuse/s.db --config under.json >t3line
+first_trainer reuse "$WS_BIN/train-trial" t3line
+kill -KILL $first; wait $first 2>/dev/null
+sqlite3 reuse/s.db "VACUUM INTO 'reuse/reap.db'"   # the file and its WAL
+fakebin/train-trial 120 &
+fake=$!
+for db in reuse/s.db reuse/reap.db; do
+  sqlite3 "$db" "UPDATE trial_system_attributes SET value_json = '$fake' WHERE key = 'wakesweep:pid'"
+done
+test_expect_code 0 "a crashed trainer's pid, reused by another train-trial, does not keep its trial from training again" \
+  train-trial --db reuse/s.db --features tones.feat --quiet --threads 1 --max-seconds 2 t3line
+test_expect_success "... to its end (here the time limit)" 'jq -e ".trial == 0 and .state == \"FAIL\" and (.reason | test(\"time limit\"))" out'
+test_expect_code 0 "... and suggest --reap fails it and queues it again" suggest --db reuse/reap.db --config under.json --reap
+test_expect_success "... trial 0 FAIL, its process gone, and the new line retries its params" '
+  [ "$(sqlite3 reuse/reap.db "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
+  sqlite3 reuse/reap.db "SELECT value_json FROM trial_system_attributes t JOIN trials USING (trial_id) WHERE number = 0 AND key = \"wakesweep:died\"" | grep -q true &&
+  [ "$(jq -c .params out)" = "$(jq -c .params t3line)" ]'
+kill $fake; wait $fake 2>/dev/null
+
 # --evaluate on a split without a clip: binary_accuracy read 0.0 ("every clip wrong") where
 # accuracy, f1, fpr and frr are null.
 grep -v '"test"' tones/manifest.jsonl >tones/notest.jsonl
