@@ -517,6 +517,9 @@ static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int fram
     int fits = 0;
     nn_model *m = nn_model_create(&hp->model, k, frames, n_feat, 1, e);
     if (!m) return -1;
+    /* A batch norm over a 1x1 map trains on 2 samples at least (nn_forward refuses 1, as torch
+     * does); a batch of 1 fits where 2 do. */
+    if (B < nn_model_min_train_batch(m)) B = nn_model_min_train_batch(m);
     nn_optim *o = NULL;
     float *x = NULL, *aux = NULL;
     const float *logits;

@@ -437,8 +437,24 @@ static float *act(const nn_model *m, int i) { return m->acts + m->layers[i].out_
 static float *par(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->params + off; }
 static float *grad(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->grads + off; }
 
+/* The first batch norm over a 1x1 map (or flat features), or NULL. Trained on a batch of one
+ * sample it sees one value per channel: the variance is 0 and the output is beta whatever the
+ * input, so nothing before it learns. torch refuses that ("Expected more than 1 value per
+ * channel when training"); so does nn_forward. */
+static const nn_layer *lone_bn(const nn_model *m)
+{
+    for (int i = 0; i < m->n_layers; i++)
+        if (m->layers[i].kind == NN_L_BN && m->layers[i].h == 1 && m->layers[i].w == 1) return &m->layers[i];
+    return NULL;
+}
+
+int nn_model_min_train_batch(const nn_model *m) { return lone_bn(m) ? 2 : 1; }
+
 int nn_forward(nn_model *m, const float *x, int n, int train, const float **logits, ws_err *e)
 {
+    if (train && n == 1 && lone_bn(m))
+        return ws_err_set(e, WS_EINPUT, "model: batch norm %s: expected more than 1 value per channel when training "
+                          "(a batch of 1 sample, a 1x1 map)", lone_bn(m)->name);
     if (nn_model_reserve(m, n, e)) return -1;
     const nn_backend *be = m->be;
     if (train) m->fwd_seed = nn_hash64(m->seed ^ nn_hash64(++m->n_forward));

@@ -176,7 +176,11 @@ size_t nn_model_tensor(const nn_model *m, int i, const char **name, int shape[4]
 /* Activation memory for batches up to n (done automatically by the calls below). */
 int nn_model_reserve(nn_model *m, int n, ws_err *e);
 
-/* Forward pass; train = 1 uses batch statistics and dropout. *logits points into the model
+/* The smallest batch a train-mode forward pass takes: 2 where a batch norm normalizes a 1x1
+ * map (it would see one value per channel, which torch refuses), else 1. */
+int nn_model_min_train_batch(const nn_model *m);
+/* Forward pass; train = 1 uses batch statistics and dropout (a batch below
+ * nn_model_min_train_batch: WS_EINPUT, as torch's ValueError). *logits points into the model
  * (valid until the next call): [n][n_classes]. */
 int nn_forward(nn_model *m, const float *x, int n, int train, const float **logits, ws_err *e);
 /* Adds the gradients of the last train-mode forward pass for d(loss)/d(logits) = dlogits

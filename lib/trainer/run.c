@@ -51,6 +51,7 @@ typedef struct {
     float *val_scores, *val_logits; /* [n_val] the wake word's scores; [n_val][classes], device path */
     int *val_pos;                   /* [n_val] 1 for a clip of the wake word */
     size_t n_train, n_val;
+    size_t n_fit;                   /* training clips batched an epoch: n_train, or one less (fit_count) */
     int positive;                   /* class id of the wake word, or -1 */
     const char *objective;          /* key in the metrics JSON */
     nn_model *model;
@@ -335,7 +336,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err *e)
 {
     int B = c->set.batch_size;
-    size_t nb = (c->n_train + (size_t)B - 1) / (size_t)B, most = c->n_train > c->n_val ? c->n_train : c->n_val;
+    size_t nb = (c->n_fit + (size_t)B - 1) / (size_t)B, most = c->n_train > c->n_val ? c->n_train : c->n_val;
     nn_data_desc d;
     nn_noise *noise = NULL;
     c->bseed = malloc(nb * sizeof *c->bseed);
@@ -392,6 +393,22 @@ static void stats_publish(run_ctx *c)
     json_decref(v);
 }
 
+/* c->n_fit: the clips an epoch batches. A model whose batch norm normalizes a 1x1 map cannot
+ * train on a batch of one sample (torch: "Expected more than 1 value per channel when
+ * training"; nn_forward refuses it too): an epoch's last batch of one clip is left out, as
+ * DataLoader's drop_last would (the shuffle leaves out another clip each epoch), and a
+ * batch_size or a training split of 1 fails the trial, as it would in torch. */
+static int fit_count(run_ctx *c, ws_err *e)
+{
+    size_t B = (size_t)c->set.batch_size, least = (size_t)nn_model_min_train_batch(c->model);
+    c->n_fit = c->n_train;
+    if ((B < c->n_train ? B : c->n_train) < least)
+        return ws_err_set(e, WS_EINPUT, "batch norm: expected more than 1 value per channel when training: %s of 1 "
+                          "with a 1x1 map", B < c->n_train ? "batch_size" : "a training split");
+    if (c->n_train % B && c->n_train % B < least) c->n_fit -= c->n_train % B;
+    return 0;
+}
+
 /* Allocation failures from here on end the trial FAIL ("out of memory"), not the sweep. */
 static int build(run_ctx *c, ws_err *e)
 {
@@ -414,7 +431,8 @@ static int build(run_ctx *c, ws_err *e)
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
     if (!c->model) return -1;
-    long steps_per_epoch = (long)((c->n_train + (size_t)B - 1) / (size_t)B);
+    if (fit_count(c, e)) return -1;
+    long steps_per_epoch = (long)((c->n_fit + (size_t)B - 1) / (size_t)B);
     long acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
     long opt_steps = (steps_per_epoch + acc - 1) / acc;
     if (nn_device_is_cuda(c->o->device))
@@ -478,7 +496,7 @@ static int check_loss(run_ctx *c, double loss, int epoch)
  * which keep their step number (epoch E still ends at step E * per) but report nothing. */
 static void part_batches(const run_ctx *c, int part, long *b0, long *b1)
 {
-    long nb = (long)((c->n_train + (size_t)c->set.batch_size - 1) / (size_t)c->set.batch_size);
+    long nb = (long)((c->n_fit + (size_t)c->set.batch_size - 1) / (size_t)c->set.batch_size);
     *b0 = nb * part / c->per;
     *b1 = nb * (part + 1) / c->per;
 }
@@ -503,7 +521,7 @@ static int part_validates(const run_ctx *c, int epoch, int part)
 static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
 {
     int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
-    long nb = (long)((c->n_train + (size_t)B - 1) / (size_t)B), b0, b1;
+    long nb = (long)((c->n_fit + (size_t)B - 1) / (size_t)B), b0, b1;
     part_batches(c, part, &b0, &b1);
     if (part == 0) {
         shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
@@ -511,7 +529,7 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
             c->bseed[b] = batch_seed(c, epoch, (size_t)b);
             c->bnoise[b] = batch_noise(c, c->bseed[b]);
         }
-        if (nn_dtrain_epoch(c->dt, c->train_idx, c->n_train, c->bseed, c->bnoise, e)) return -1;
+        if (nn_dtrain_epoch(c->dt, c->train_idx, c->n_fit, c->bseed, c->bnoise, e)) return -1;
         c->dev_unchecked = 0;
     }
     if (b0 == b1) return 0;
@@ -548,7 +566,7 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
     for (long b = b0; b < b1; b++) {
         trainer_grow_apply(&c->grow);
         size_t start = (size_t)b * (size_t)B;
-        int n = (int)(c->n_train - start < (size_t)B ? c->n_train - start : (size_t)B);
+        int n = (int)(c->n_fit - start < (size_t)B ? c->n_fit - start : (size_t)B);
         uint64_t bseed = batch_seed(c, epoch, (size_t)b);
         int s = batch_noise(c, bseed);
         nn_noise noise = {0};
@@ -559,7 +577,7 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
         double loss;
         if (b % acc == 0) nn_zero_grad(c->model);
         if (nn_accumulate(c->model, c->x, c->labels, n, &c->set.hp.loss, 1.0f / (float)acc, &loss, e)) return -1;
-        if ((b + 1) % acc == 0 || start + (size_t)B >= c->n_train) nn_optim_step(c->optim, NULL);
+        if ((b + 1) % acc == 0 || start + (size_t)B >= c->n_fit) nn_optim_step(c->optim, NULL);
         if (check_loss(c, loss, epoch)) return -1;
         sum += loss;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {

@@ -275,3 +275,17 @@ test_expect_code 2 "a cache whose metadata has no features object" train-trial -
 test_expect_success "... says what is missing" 'grep -q "features: expected an object, got nothing" err'
 test_expect_code 2 "a checkpoint whose input shape its settings do not give" train-trial --evaluate shape.ckpt --features tones.feat
 test_expect_success "... says so" 'grep -q "shape.ckpt: the model takes .* frames" err'
+
+# A batch norm over a 1x1 map (stride past the input) cannot train on a batch of one sample:
+# torch raises "Expected more than 1 value per channel when training" (it normalized silently to
+# beta here). 32 training clips in batches of 31 leave a last batch of one: it is left out, as
+# drop_last would; batches of one fail the trial with torch's reason.
+jq '.study = "bn1" | .budget.epochs = 2 | .fixed += {"channels": 4, "stride": 1024, "batch_size": 31}' c.json >bn31.json
+suggest --db runs/bn.db --config bn31.json >bn31
+test_expect_code 0 "a 1x1 map, a last batch of one clip" train-trial --db runs/bn.db --features tones.feat --quiet --keep none bn31
+test_expect_success "... trains without it: COMPLETE" 'jq -e ".state == \"COMPLETE\" and .epochs == 2" out'
+jq '.study = "bn2" | .budget.epochs = 2 | .fixed += {"channels": 4, "stride": 1024, "batch_size": 1}' c.json >bn1.json
+suggest --db runs/bn.db --config bn1.json >bn1
+test_expect_code 0 "a 1x1 map, batches of one clip" train-trial --db runs/bn.db --features tones.feat --quiet --keep none bn1
+test_expect_success "... FAIL with torch's reason" '
+  jq -e ".state == \"FAIL\" and (.reason | test(\"expected more than 1 value per channel when training: batch_size of 1\"))" out'

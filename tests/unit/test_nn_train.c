@@ -500,6 +500,30 @@ static void test_bad_labels(void)
     nn_model_free(m);
 }
 
+/* A batch norm trained on one value per channel (a batch of one sample over a 1x1 map) is
+ * refused, as torch 1.13 refuses it: BatchNorm2d(4).train()(torch.randn(1, 4, 1, 1)) raises
+ * "ValueError: Expected more than 1 value per channel when training", while inputs [2, 4, 1, 1]
+ * and [1, 4, 4, 2] train, and eval mode takes any batch. It normalized silently to beta, so
+ * nothing before it learned from that batch. */
+static void test_bn_one_value_per_channel(void)
+{
+    float x[2 * 24], logits[2 * 3];
+    int y[2];
+    ws_err e = {0};
+    double loss;
+    nn_model *m = small_model("{\"model\":\"dscnn\",\"channels\":4,\"blocks\":1,\"stride\":16}", 2, x, y, 5);
+    CHECK(m && nn_model_min_train_batch(m) == 2, "a 1x1 map: batches of 2 or more");
+    CHECK(m && nn_accumulate(m, x, y, 1, NULL, 1.0f, &loss, &e) == -1 && e.kind == WS_EINPUT
+          && strstr(e.msg, "bn0: expected more than 1 value per channel when training"), "batch of 1: '%s'", e.msg);
+    CHECK(m && nn_accumulate(m, x, y, 2, NULL, 1.0f, &loss, &e) == 0, "batch of 2: %s", e.msg);
+    CHECK(m && nn_predict(m, x, 1, logits, &e) == 0, "eval mode, batch of 1: %s", e.msg);
+    nn_model_free(m);
+    m = small_model("{\"model\":\"dscnn\",\"channels\":4,\"blocks\":1}", 2, x, y, 5);   /* a 4x2 map */
+    CHECK(m && nn_model_min_train_batch(m) == 1 && nn_accumulate(m, x, y, 1, NULL, 1.0f, &loss, &e) == 0,
+          "a 4x2 map trains on one sample: %s", e.msg);
+    nn_model_free(m);
+}
+
 /* Weights depend on the shares, never on the threads (nn_set_threads): training with 2 shares
  * on 1 thread, on 2, and on 2 then 1 then 2 between steps gives the same bits, and so does 3
  * shares on 1 thread and on 2 (one thread then runs two shares a job), for each model at a
@@ -610,6 +634,7 @@ int main(void)
     RUN(test_metrics);
     RUN(test_checkpoint_roundtrip);
     RUN(test_bad_labels);
+    RUN(test_bn_one_value_per_channel);
     RUN(test_pool);
     RUN(test_shares_not_threads);
     return test_summary();
