@@ -75,7 +75,8 @@ typedef struct {
 } suggest_ctx;
 
 /* A numeric value for distribution d that lies outside it: with `lenient`, taken as given with a
- * warning, as Optuna's _is_fixed_param takes an enqueued value out of range; else the error. */
+ * warning, as Optuna's _is_fixed_param (an enqueued value) and PartialFixedSampler (--fixed)
+ * take a value out of range; else the error. */
 static int outside_value(const ws_dist *d, const json_t *v, int lenient, const char *where, const char *name,
                          double *internal, ws_err *e)
 {
@@ -505,7 +506,11 @@ int main(int argc, char **argv)
             json_decref(j);
             goto fail;
         }
-        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 0, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
+        /* A number outside its distribution (off the step grid, past a bound: stage 1's best in a
+         * narrower stage-2 space) is used as given with a warning, as Optuna's
+         * PartialFixedSampler and fixed_params use it; a value no choice matches, or no number
+         * where one is needed, is refused, where Optuna's suggest raises. */
+        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
     }
     if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;

@@ -36,6 +36,39 @@ test_expect_success "Optuna reads a fixed param outside the space" '
 import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
 t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///s.db\").trials[-1]
 assert t.params[\"stage1_only\"] == \"x\", t.params"'
+# A fixed number outside its distribution (channels off the step grid, dropout between grid
+# points, learning_rate past high): Optuna's PartialFixedSampler uses each as given, with a
+# warning; suggest --fixed refused them (exit 2), so a stage-1 best failed a narrower stage 2.
+# A value no choice matches is refused by both (Optuna's suggest raises).
+echo '{"channels": 20, "dropout": 0.25, "learning_rate": 0.05}' >off.json
+test_expect_success "Optuna's PartialFixedSampler uses off-grid and out-of-range fixed values" '"$PY" -W ignore -c "
+import optuna, warnings; optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(sampler=optuna.samplers.PartialFixedSampler(
+    {\"channels\": 20, \"dropout\": 0.25, \"learning_rate\": 0.05}, optuna.samplers.RandomSampler(0)))
+t = s.ask()
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter(\"always\")
+    got = [t.suggest_int(\"channels\", 16, 128, step=16), t.suggest_float(\"dropout\", 0.0, 0.5, step=0.1),
+           t.suggest_float(\"learning_rate\", 1e-4, 1e-2, log=True)]
+assert sum(\"out of range\" in str(x.message) for x in w) == 3, [str(x.message) for x in w]
+print(\"[%d,%r,%r]\" % tuple(got))
+s = optuna.create_study(sampler=optuna.samplers.PartialFixedSampler({\"batch_size\": 48}, optuna.samplers.RandomSampler(0)))
+try: s.ask().suggest_categorical(\"batch_size\", [32, 64, 128]); raise SystemExit(\"batch_size 48 taken\")
+except ValueError: pass
+" >optuna-off.out && [ "$(cat optuna-off.out)" = "[20,0.25,0.05]" ]'
+test_expect_code 0 "--fixed numbers outside the space" suggest --db off.db --config c.json --fixed off.json --n 2
+test_expect_success "... are used as given, as Optuna does, each with a warning" '
+  [ "$(jq -c "[.params.channels,.params.dropout,.params.learning_rate]" out | sort -u)" = "$(cat optuna-off.out)" ] &&
+  grep -q "off.json.channels: 20 is outside .* or off the step grid; used as given" err &&
+  grep -q "off.json.dropout: 0.25 is outside .*; used as given" err && grep -q "off.json.learning_rate: 0.05 is outside .*; used as given" err'
+test_expect_success "... and Optuna reads them back" '"$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///off.db\").trials[1]
+assert (t.params[\"channels\"], t.params[\"dropout\"], t.params[\"learning_rate\"]) == (20, 0.25, 0.05), t.params"'
+echo '{"batch_size": 48}' >nochoice.json
+test_expect_code 2 "--fixed batch_size 48, no choice of the space, is refused" suggest --db off.db --config c.json --fixed nochoice.json
+test_expect_success "... naming file and parameter, no trial made" '
+  grep -q "nochoice.json.batch_size: 48 is not one of the choices" err && [ "$(sqlite3 off.db "SELECT count(*) FROM trials")" = 2 ]'
 # A trial's result line (a sweep's trial-NNN.json: study, trial, state, value, metrics; no params)
 # is not a set of params: its keys were fixed as parameters, or it failed on "metrics".
 echo '{"study":"kws","trial":9,"state":"COMPLETE","value":0.9}' >result.json
