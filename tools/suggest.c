@@ -41,7 +41,7 @@ static void usage(void)
            "                     the trial leaves inactive is dropped, as in Optuna\n"
            "  --enqueue FILE     queue the parameter sets in FILE (JSON lines) as WAITING trials\n"
            "                     instead of sampling, all or none; later suggests claim them first\n"
-           "                     (not with --n, --fixed, --tag or --pid)\n"
+           "                     (not with --n, --seed, --fixed, --tag or --pid)\n"
            "  --grace SECONDS    fail RUNNING trials silent for longer and queue them again\n"
            "                     (default: the config's heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
@@ -466,10 +466,11 @@ int main(int argc, char **argv)
     if (!db || !config) ws_cli_usage_error("--db and --config are required");
     if (unless_done && (!tag || enq)) ws_cli_usage_error("--unless-done goes with --tag (and not --enqueue)");
     /* --enqueue queues FILE's sets and samples no trial: these options of sampled trials were
-     * ignored with it, without a word (--n 3 queued the file once) */
-    if (enq && (n_given || fixed || tag || owner_pid))
+     * ignored with it, without a word (--n 3 queued the file once; --seed S seeded none of the
+     * queued trials, whose seeds come from the suggest that claims them) */
+    if (enq && (n_given || fixed || tag || owner_pid || has_seed))
         ws_cli_usage_error("%s goes with sampled trials, not --enqueue (which queues one trial per line of FILE)",
-                           n_given ? "--n" : fixed ? "--fixed" : tag ? "--tag" : "--pid");
+                           n_given ? "--n" : fixed ? "--fixed" : tag ? "--tag" : owner_pid ? "--pid" : "--seed");
 
     suggest_ctx c = {0};
     c.owner_pid = owner_pid;

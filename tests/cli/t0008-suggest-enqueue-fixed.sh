@@ -10,7 +10,8 @@ test_expect_success "... as WAITING trials 0..3 with fixed_params" '
   [ "$(jq -r .state out | sort -u)" = WAITING ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trial_system_attributes WHERE key=\"fixed_params\"")" = 4 ]'
 # --n 3 with --enqueue queued the file once, without a word; --fixed, --tag and --pid, which
 # shape sampled trials, were ignored too: refused, and nothing queued
-for opt in "--n 3" "--fixed q1.json" "--tag t" "--pid $$"; do
+# --seed S seeded none of the queued trials (their seeds come from the suggest that claims them)
+for opt in "--n 3" "--fixed q1.json" "--tag t" "--pid $$" "--seed 5"; do
   head -1 q.jsonl >q1.json
   test_expect_code 2 "--enqueue with $opt" suggest --db s.db --config c.json --enqueue q.jsonl $opt
   test_expect_success "... says it goes with sampled trials; nothing queued" '
