@@ -82,7 +82,7 @@ static int outside_value(const ws_dist *d, const json_t *v, int lenient, const c
 {
     double x = json_number_value(v);
     if (!lenient || d->kind == WS_DIST_CATEGORICAL || !json_is_number(v) || !isfinite(x)
-        || (d->kind == WS_DIST_INT && x != floor(x)))
+        || (d->kind == WS_DIST_INT && !ws_dist_int_value(v)))
         return ws_err_prefix(e, "%s.%s", where, name);
     ws_cli_warn("%s.%s: %s; used as given, as Optuna does", where, name, e->msg);
     *internal = x;

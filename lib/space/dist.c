@@ -155,6 +155,14 @@ int ws_dist_contains(const ws_dist *d, double v)
     return d->step > 0 ? on_grid(d, v) : 1;
 }
 
+int ws_dist_int_value(const json_t *x)
+{
+    const json_int_t bound = 9007199254740992LL;
+    if (json_is_integer(x)) return json_integer_value(x) >= -bound && json_integer_value(x) <= bound;
+    double v = json_number_value(x);
+    return json_is_real(x) && v == floor(v) && fabs(v) <= (double)bound;
+}
+
 /* v as a message shows it: every digit that tells it apart (0.30000000000000004 is above high
  * 0.3, which "0.3" would not say); an int distribution's as an integer. out holds 32 bytes. */
 static const char *number_text(const ws_dist *d, double v, char *out)
@@ -176,7 +184,14 @@ int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err
     }
     if (!json_is_number(x)) return ws_err_set(e, WS_EINPUT, "expected a number, got %s", ws_json_type_name(x));
     double v = json_number_value(x);
-    if (d->kind == WS_DIST_INT && v != floor(v)) return ws_err_set(e, WS_EINPUT, "expected an integer, got %g", v);
+    /* past 2^53 the value read is not the one written (9007199254740993 reads 9007199254740992),
+     * and 1e300 has no int64 to show it as (the trial line said -9223372036854775808) */
+    if (d->kind == WS_DIST_INT && !ws_dist_int_value(x)) {
+        char *t = ws_json_dump(x, 0);
+        ws_err_set(e, WS_EINPUT, "expected an integer%s, got %s", v == floor(v) ? " within +-2^53" : "", t ? t : "number");
+        free(t);
+        return -1;
+    }
     if (!ws_dist_contains(d, v)) {
         char vt[32], lt[32], ht[32];
         return ws_err_set(e, WS_EINPUT, "%s is outside [%s, %s]%s", number_text(d, v, vt), number_text(d, d->low, lt),

@@ -30,6 +30,9 @@ size_t ws_dist_n_choices(const ws_dist *d);
 json_t *ws_dist_external(const ws_dist *d, double internal);
 /* A user's value (from a trial line or --fixed) → internal; fails when outside d. */
 int ws_dist_internal(const ws_dist *d, const json_t *external, double *internal, ws_err *e);
+/* Whether x is a value an int parameter can take: a JSON number that is a whole number within
+ * +-2^53, where doubles (internal values, SQLite's param_value) hold every integer exactly. */
+int ws_dist_int_value(const json_t *x);
 /* Whether an internal value lies in d (bounds, step grid, choice index). */
 int ws_dist_contains(const ws_dist *d, double internal);
 

@@ -213,3 +213,25 @@ test_expect_success "... trial 0 FAIL, saying why; trial 1 sampled" '
   [ "$(jq .trial out)" = 1 ] && grep -q "batch_size: 3 is not one of the choices: trial 0 marked FAIL" err &&
   [ "$(sqlite3 b.db "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
   [ "$(report --db b.db --format jsonl | jq -r "select(.trial == 0) | .reason")" = "enqueued trial 0.batch_size: 3 is not one of the choices" ]'
+# An int value past 2^53 (Optuna's enqueue_trial queues channels 1e300; Optuna's ask then holds
+# 1e300, a 301-digit integer): no double holds it exactly and no int64 shows it, so the
+# claimed trial's line said channels -9223372036854775808 while the study held 1e300. The trial
+# cannot take it: it is failed with the reason, as a value no choice matches is; --fixed refuses
+# it, as it refuses 9007199254740993, which read as ...992.
+suggest --db big.db --config c.json --n 0 >/dev/null
+test_expect_success "Optuna enqueues channels 1e300; its ask takes it, a 301-digit int" '"$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+optuna.load_study(study_name=\"kws\", storage=\"sqlite:///big.db\").enqueue_trial({\"channels\": 1e300})
+" && cp big.db big-optuna.db && "$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+v = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///big-optuna.db\").ask().suggest_int(\"channels\", 16, 128, step=16)
+assert v == 1e300 and len(str(int(v))) == 301, v"'
+test_expect_code 0 "suggest claims it" suggest --db big.db --config c.json
+test_expect_success "... fails it, saying why, and makes trial 1; no line shows another channels" '
+  [ "$(jq .trial out)" = 1 ] && grep -q "channels: expected an integer within +-2^53, got 1e+300: trial 0 marked FAIL" err &&
+  [ "$(sqlite3 big.db "SELECT state FROM trials WHERE number = 0")" = FAIL ] && ! grep -q 9223372036854775808 out'
+for v in 1e+300 9007199254740993 -9007199254740993; do
+  echo "{\"channels\": $v}" >big.json
+  test_expect_code 2 "--fixed channels $v" suggest --db big.db --config c.json --fixed big.json
+  test_expect_success "... is refused, naming the value as written" 'grep -q "big.json.channels: expected an integer within +-2^53, got $v" err'
+done
