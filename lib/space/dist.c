@@ -129,7 +129,12 @@ json_t *ws_dist_external(const ws_dist *d, double internal)
         json_t *c = json_array_get(d->choices, (size_t)internal);
         return c ? json_incref(c) : json_null();
     }
-    case WS_DIST_INT: return json_integer((json_int_t)llround(internal));
+    case WS_DIST_INT:
+        /* Optuna's int(value): toward zero (a 2.5 that Optuna's enqueue_trial let through reads
+         * 2); past int64 (its 1e300, a 301-digit int) the number itself, which llround turned
+         * into -9223372036854775808 */
+        if (isnan(internal)) return json_null();
+        return fabs(internal) < 9223372036854775808.0 ? json_integer((json_int_t)trunc(internal)) : json_real(internal);
     default: return json_real(internal);
     }
 }

@@ -235,3 +235,21 @@ for v in 1e+300 9007199254740993 -9007199254740993; do
   test_expect_code 2 "--fixed channels $v" suggest --db big.db --config c.json --fixed big.json
   test_expect_success "... is refused, naming the value as written" 'grep -q "big.json.channels: expected an integer within +-2^53, got $v" err'
 done
+# What a study holds for an int parameter shows as Optuna shows it (int(value)): Optuna's own
+# enqueue_trial and ask store channels 1e300 and 2.5 as given. The trial line and report turned
+# 1e300 into -9223372036854775808 (llround) and 2.5 into 3, where Optuna reads 1e300's 301-digit
+# int and 2.
+suggest --db ob.db --config c.json --n 0 >/dev/null
+test_expect_success "Optuna runs trials with channels 1e300 and 2.5 enqueued" '"$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///ob.db\")
+for v in (1e300, 2.5):
+    s.enqueue_trial({\"channels\": v}); t = s.ask(); t.suggest_int(\"channels\", 16, 128, step=16); s.tell(t, 0.5)
+" && "$PY" -W ignore -c "
+import optuna, json; optuna.logging.set_verbosity(optuna.logging.ERROR)
+print(json.dumps([float(t.params[\"channels\"]) if abs(t.params[\"channels\"]) > 2**63 else t.params[\"channels\"]
+                  for t in optuna.load_study(study_name=\"kws\", storage=\"sqlite:///ob.db\").trials]))
+" >optuna-ch.out && [ "$(cat optuna-ch.out)" = "[1e+300, 2]" ]'
+test_expect_code 0 "report --format jsonl on it" report --db ob.db --format jsonl
+test_expect_success "... shows channels as Optuna reads them" '
+  [ "$(jq -s -c "sort_by(.trial) | map(.params.channels)" out)" = "$(jq -c . optuna-ch.out)" ]'
