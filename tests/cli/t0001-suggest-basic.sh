@@ -21,6 +21,15 @@ test_expect_success "same seed and history give the same suggestions" '
   suggest --db a.db --config c.json --n 3 >a && suggest --db b.db --config c.json --n 3 >b && cmp a b'
 test_expect_success "--seed changes the suggestions" '
   suggest --db d.db --config c.json --n 3 --seed 99 >d && ! cmp -s a d'
+# suggest.1: without sampler.seed, a study keeps the --seed of the call that created it (it said:
+# a seed drawn then); a later --seed changes only its own call
+jq "del(.sampler.seed)" c.json >ns.json
+test_expect_success "a study created with --seed 5 keeps 5; a later --seed 9 changes only its call" '
+  suggest --db ns1.db --config ns.json --seed 5 --n 0 && suggest --db ns1.db --config ns.json >ns1 &&
+  suggest --db ns1.db --config ns.json --seed 9 >>ns1 && suggest --db ns1.db --config ns.json >>ns1 &&
+  suggest --db ns2.db --config ns.json --seed 5 --n 3 >ns2 &&
+  [ "$(jq -c "[.trial, .seed]" ns1 | sed 2d)" = "$(jq -c "[.trial, .seed]" ns2 | sed 2d)" ] &&
+  [ "$(jq .seed ns1 | sed -n 2p)" != "$(jq .seed ns2 | sed -n 2p)" ]'
 test_expect_success "the study keeps its config and seed as system attributes" '
   [ "$(sqlite3 s.db "SELECT count(*) FROM study_system_attributes WHERE key IN (\"wakesweep:config\",\"wakesweep:seed\")")" = 2 ]'
 jq '.space.channels.high = 256' c.json >c2.json
