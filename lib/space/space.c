@@ -125,8 +125,11 @@ static int parse_numeric(ws_space_param *p, const json_t *spec, const char *wher
     if (p->dist.log && low <= 0) return ws_err_set(e, WS_EINPUT, "%s: log scale needs low > 0 (got %g)", where, low);
     int is_int = p->dist.kind == WS_DIST_INT;
     double step = is_int ? 1 : 0;
-    if (ws_json_get_number(spec, "step", where, &step, e)) return -1;
-    if (json_object_get(spec, "step") && !(step > 0 && isfinite(step)))
+    /* a float's "step": null is Optuna's step=None (as its FloatDistribution JSON writes it):
+     * continuous, not "expected a number" */
+    const json_t *st = json_object_get(spec, "step");
+    if (!(st && json_is_null(st) && !is_int) && ws_json_get_number(spec, "step", where, &step, e)) return -1;
+    if (st && !json_is_null(st) && !(step > 0 && isfinite(step)))
         return ws_err_set(e, WS_EINPUT, "%s: step must be > 0 (got %g)", where, step);
     if (is_int) {
         if (low != floor(low) || high != floor(high) || step != floor(step))

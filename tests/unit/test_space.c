@@ -199,6 +199,12 @@ static void test_optuna_adjusts_high(void)
          "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.1, \"low\": 0.0, \"high\": 1.0, \"log\": false}}", NULL},
         {"{\"type\":\"float\",\"low\":0.1,\"high\":0.7,\"step\":0.2}",
          "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.2, \"low\": 0.1, \"high\": 0.7, \"log\": false}}", NULL},
+        /* "step": null, as Optuna's FloatDistribution JSON writes step=None: continuous (it was
+         * refused, "expected a number, got null") */
+        {"{\"type\":\"float\",\"low\":0.0001,\"high\":0.01,\"log\":true,\"step\":null}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": null, \"low\": 0.0001, \"high\": 0.01, \"log\": true}}", NULL},
+        {"{\"type\":\"float\",\"low\":0,\"high\":1,\"step\":null}",
+         "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": null, \"low\": 0.0, \"high\": 1.0, \"log\": false}}", NULL},
         /* single values */
         {"{\"type\":\"int\",\"low\":3,\"high\":3}",
          "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": false, \"step\": 1, \"low\": 3, \"high\": 3}}", NULL},
