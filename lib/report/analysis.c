@@ -223,7 +223,10 @@ json_t *ws_analysis_importance_json(const ws_analysis *a)
     return json_pack("{s:s,s:s,s:f,s:s,s:I,s:I,s:o,s:o,s:o}", "method", "PED-ANOVA",
                      "reference", "Watanabe, Bansal, Hutter (2023): PED-ANOVA: Efficiently Quantifying Hyperparameter "
                                   "Importance in Arbitrary Subspaces",
-                     "top_quantile", WS_PED_TOP_QUANTILE, "baseline", "all complete trials",
+                     "top_quantile", WS_PED_TOP_QUANTILE,
+                     /* the trials ws_analysis_build ranks: an infinite value is left out (text and HTML
+                      * say "finite complete trials" too) */
+                     "baseline", "all complete trials with a finite value",
                      "n_trials", (json_int_t)imp->n_trials, "n_top", (json_int_t)imp->n_top, "params", params,
                      "fixed", fixed, "note", imp->note[0] ? json_string(imp->note) : json_null());
 }

@@ -85,6 +85,9 @@ suggest --db ninf.db --config c.json >/dev/null && tell --db ninf.db --study kws
 test_expect_code 0 "a study whose only complete trial is -inf: text" report --db ninf.db
 test_expect_success "... counts finite complete trials and says so" '
   grep -q "^importance (PED-ANOVA, top 0 of 0 finite complete trials vs all): not computed: needs more than 5 complete trials with a finite value, has 0" out'
+test_expect_code 0 "... json" report --db ninf.db --format json
+test_expect_success "... its importance baseline says the -inf trial is left out, as the text does" '
+  [ "$(jq -c "[.states.COMPLETE, .importance.n_trials, .importance.baseline]" out)" = "[1,0,\"all complete trials with a finite value\"]" ]'
 # An empty study (Optuna's create_study alone): with 5 or fewer complete trials the importance is
 # not computed and the note says so (report(1)), not that every parameter has one value.
 "$PY" -W ignore -c 'import optuna; optuna.create_study(study_name="empty", storage="sqlite:///empty.db")' 2>/dev/null
