@@ -62,7 +62,11 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
     for (int k = 0; ok && k < WS_LOADQ_N; k++) {
         if (!ws_load_query(k, what, '$', number >= 0, sql, sizeof sql)) continue;
         if (ws_pg_exec(s, sql, np, pv, WS_PG_KEEP, &r, "load trials", e)) { ok = 0; break; }
-        for (int i = 0; ok && i < PQntuples(r); i++) ok = !add_row(&ld, k, r, i, e);
+        for (int i = 0; ok && i < PQntuples(r); i++)
+            if (add_row(&ld, k, r, i, e)) {   /* "trial N: param P: ..." alone names neither file nor study */
+                ws_err_prefix(e, "%s: study '%s'", s->path, study->name);
+                ok = 0;
+            }
         PQclear(r);
     }
     ws_loader_release(&ld);

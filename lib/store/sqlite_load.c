@@ -58,7 +58,11 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
     for (int k = 0; ok && k < WS_LOADQ_N; k++) {
         if (!ws_load_query(k, what, '?', number >= 0, sql, sizeof sql)) continue;
         if (prepare(s, sql, study, number, &st, e)) { ok = 0; break; }
-        while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) ok = !add_row(&ld, k, st, e);
+        while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (add_row(&ld, k, st, e)) {   /* "trial N: param P: ..." alone names neither file nor study */
+                ws_err_prefix(e, "%s: study '%s'", s->path, study->name);
+                ok = 0;
+            }
         sqlite3_finalize(st);
         if (ok && rc != SQLITE_DONE) { ws_sql_fail(s, rc, "load trials", e); ok = 0; }
     }

@@ -94,3 +94,15 @@ test_expect_success "... its importance baseline says the -inf trial is left out
 test_expect_code 0 "json of an empty study" report --db empty.db --format json
 test_expect_success "... says importance needs more complete trials" '
   [ "$(jq -c "[.n_trials, .importance.params, .importance.note]" out)" = "[0,null,\"needs more than 5 complete trials with a finite value, has 0\"]" ]'
+# A study file holding a study this reader cannot take: Optuna stores a categorical choice with
+# a NUL character (JSON "\u0000"), which C strings cannot hold. It is refused (exit 2), and the
+# message names the file and the study, not only "trial 0: param c" (which of the file's studies?).
+"$PY" -W ignore - <<'PYEOF'
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+optuna.create_study(study_name="fine", storage="sqlite:///nul.db")
+s = optuna.create_study(study_name="nul", storage="sqlite:///nul.db")
+s.optimize(lambda t: len(t.suggest_categorical("c", ["a", "\x00b"])), n_trials=1)
+PYEOF
+test_expect_code 2 "a categorical choice holding NUL is refused" report --db nul.db --study nul --format json
+test_expect_success "... naming the file and the study" 'grep -q "nul.db: study .nul.: trial 0: param c: " err'
