@@ -5,8 +5,8 @@
 #                   settings or bin/featurize change, and when FEATURES was made from another
 #                   corpus or feature config)
 # Variables: DATA, FEATURES (default features/demo.feat for the demo corpus, else
-# features/NAME-HASH.feat: NAME the corpus's file or folder name, HASH from its absolute path,
-# so each corpus has a cache of its own), FEATURE_CONFIG, FEATURIZE_THREADS, and for the demo
+# features/NAME-HASH.feat: NAME the corpus's file or folder name less its extension, HASH from
+# its absolute path, so each corpus has a cache of its own), FEATURE_CONFIG, FEATURIZE_THREADS, and for the demo
 # corpus DEMO_SEED, DEMO_WAKE_CLIPS, DEMO_CLIPS_PER_CLASS, DEMO_SPEAKERS, DEMO_JOBS.
 
 # ws_q: $(call ws_q,TEXT) is TEXT quoted for the shell as one word, whatever it holds (a path
