@@ -307,6 +307,12 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
         return ws_err_prefix(e, "study config: fixed.features");
     if (audio_cache_check_config(&c->cache, c->o->features, &want, e)) return -1;
+    /* a property of the cache, as n_mfcc below: found when the model was built it failed every
+     * trial of a sweep with exit 0 ("model: 1 classes") instead of stopping it */
+    if (c->cache.n_classes < 2)
+        return ws_err_set(e, WS_EINPUT, "%s: %d class%s%s%s: a classifier needs at least 2", c->o->features,
+                          c->cache.n_classes, c->cache.n_classes == 1 ? " (" : "es",
+                          c->cache.n_classes == 1 ? c->cache.class_names[0] : "", c->cache.n_classes == 1 ? ")" : "");
     c->positive = -1;
     if (c->set.positive && (c->positive = audio_cache_class_id(&c->cache, c->set.positive)) < 0)
         return ws_err_set(e, WS_EINPUT, "%s: the positive class '%s' is not among the cache's classes", c->o->features, c->set.positive);

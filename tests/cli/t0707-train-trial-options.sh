@@ -42,6 +42,17 @@ test_expect_success "... says so and fails the trial with the reason" '
   grep -q "n_mfcc: expected 1..40 (the cache.s n_mels), got 41" err && [ ! -s out ] &&
   [ "$(sqlite3 mf/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
   sqlite3 mf/s.db "SELECT value_json FROM trial_system_attributes" | grep -q "n_mfcc: expected 1..40"'
+# A cache of one class was found when the model was built: the trial FAIL with exit 0 ("model: 1
+# classes: need at least 2"), and a sweep on it failed every trial instead of stopping.
+mkdir one
+jq -c 'select(.label == "yes")' tones/manifest.jsonl >tones/one.jsonl
+featurize --quiet --out one.feat tones/one.jsonl
+jq 'del(.fixed.positive, .constraints) | .objective = "accuracy"' c.json >one.json
+suggest --db one/s.db --config one.json >oneline
+test_expect_code 2 "a cache of one class" train-trial --db one/s.db --features one.feat --quiet oneline
+test_expect_success "... says so and fails the trial with the reason" '
+  grep -q "^train-trial: one.feat: 1 class (yes): a classifier needs at least 2" err && [ ! -s out ] &&
+  [ "$(sqlite3 one/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
 # Kept as int: 4294967297 (2^32 + 1) wrapped to 1 and was taken.
 for k in validate_every patience n_mfcc; do
   mkdir "w$k"
