@@ -145,6 +145,7 @@ static int run_show(const char *path, const char *clip_s)
     } else if (!(j = audio_cache_describe(&c, path, &e))) {
         rc = ws_cli_report(&e);
     }
+    if (rc == 0 && audio_cache_verify_wait(&c, &e)) rc = ws_cli_report(&e);   /* cut while read: zeros */
     if (rc == 0) rc = ws_json_print_line(stdout, j) == 0 ? 0 : 3;
     json_decref(j);
     audio_cache_close(&c);

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,11 +408,74 @@ static int check_start(audio_cache *c, const char *path, uint64_t stored, ws_err
     return 0;
 }
 
+/* A cache truncated while mapped (cp or `>` over it; featurize itself renames a new one into
+ * place) raised SIGBUS at the first read of a lost page: the trial died without a word and stayed
+ * RUNNING until its heartbeat went stale. The handler maps zeros over the lost pages of a cache
+ * map and marks it, and audio_cache_verify_wait fails with the reason; a fault anywhere else
+ * kills the process as before. A fixed table, filled before a slot is marked used, as the
+ * handler may not lock or allocate. */
+enum { MAPS_MAX = 16 };
+static struct {
+    volatile uintptr_t lo, hi;
+    volatile sig_atomic_t used, shrunk;
+} maps[MAPS_MAX];
+static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+static uintptr_t bus_page;   /* sysconf is not async-signal-safe: asked before the handler runs */
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    uintptr_t a = (uintptr_t)si->si_addr, page = bus_page;
+    for (int i = 0; si->si_code > 0 && i < MAPS_MAX; i++) {
+        if (!maps[i].used || a < maps[i].lo || a >= maps[i].hi) continue;
+        uintptr_t from = a & ~(page - 1);
+        if (mmap((void *)from, maps[i].hi - from, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
+            == MAP_FAILED) break;
+        maps[i].shrunk = 1;
+        return;   /* the read is retried and finds zeros */
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Only where SIGBUS would kill the process anyway: a handler of the program's own is left. */
+static void install_sigbus(void)
+{
+    struct sigaction old, sa;
+    bus_page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    if (sigaction(SIGBUS, NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+static void maps_add(audio_cache *c)
+{
+    pthread_once(&bus_once, install_sigbus);
+    pthread_mutex_lock(&maps_lock);
+    for (int i = 0; i < MAPS_MAX; i++)
+        if (!maps[i].used) {
+            maps[i].lo = (uintptr_t)c->map_;
+            maps[i].hi = (uintptr_t)c->map_ + c->file_bytes;
+            maps[i].shrunk = 0;
+            __atomic_store_n(&maps[i].used, 1, __ATOMIC_RELEASE);
+            c->map_slot_ = i + 1;
+            break;
+        }
+    pthread_mutex_unlock(&maps_lock);
+}
+
 int audio_cache_verify_wait(audio_cache *c, ws_err *e)
 {
     struct audio_cache_check *k = c->check_;
+    if (k && !k->joined) { pthread_join(k->thread, NULL); k->joined = 1; }
+    if (c->map_slot_ && maps[c->map_slot_ - 1].shrunk)
+        return ws_err_set(e, WS_EINPUT, "%s: truncated while in use (the file was cut or written over in place "
+                          "while mapped); featurize replaces a cache by renaming: run it again", c->path_);
     if (!k) return 0;
-    if (!k->joined) { pthread_join(k->thread, NULL); k->joined = 1; }
     if (k->computed != k->stored) return mismatch(e, k->path, k->stored, k->computed);
     c->verified = 1;
     return 0;
@@ -433,6 +498,8 @@ int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
         return ws_err_set(e, saved == ENOMEM ? WS_ENOMEM : WS_EINTERNAL, "%s: cannot map: %s", path, strerror(saved));
     c->map_ = map;
     c->file_bytes = (size_t)st.st_size;
+    if (!(c->path_ = strdup(path))) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); goto fail; }
+    maps_add(c);
     const uint8_t *base = map;
     header h;
     header_decode(base, &h);
@@ -493,7 +560,9 @@ void audio_cache_close(audio_cache *c)
 {
     if (c->check_ && !c->check_->joined) pthread_join(c->check_->thread, NULL);   /* it reads the map */
     free(c->check_);
+    if (c->map_slot_) __atomic_store_n(&maps[c->map_slot_ - 1].used, 0, __ATOMIC_RELEASE);
     if (c->map_) munmap(c->map_, c->file_bytes);
+    free(c->path_);
     json_decref(c->meta_);
     free(c->class_names);
     free(c->noise);

@@ -59,6 +59,8 @@ typedef struct audio_cache {
     /* private */
     void *map_;
     struct audio_cache_check *check_;  /* the checksum pass running beside the reader (VERIFY_LATER) */
+    int map_slot_;                 /* 1 + its slot in the table of maps the SIGBUS handler knows; 0: none */
+    char *path_;
     const uint64_t *path_off_;
     const char *strings_;
     size_t strings_len_;
@@ -78,7 +80,9 @@ enum { AUDIO_CACHE_NO_VERIFY = 1, AUDIO_CACHE_VERIFY_LATER = 2 };
 int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e);
 void audio_cache_close(audio_cache *c);    /* safe on a zeroed or closed cache */
 /* Waits for a VERIFY_LATER checksum pass: 0 when it matched (verified becomes 1) or none was
- * started, -1 with the open's "checksum mismatch" error otherwise. Repeat calls give the same. */
+ * started, -1 with the open's "checksum mismatch" error otherwise. Repeat calls give the same.
+ * Also -1 (WS_EINPUT, "PATH: truncated while in use ...") once the file has shrunk under the map
+ * (cp or `>` over it): reads of the lost pages give zeros instead of SIGBUS, and this says so. */
 int audio_cache_verify_wait(audio_cache *c, ws_err *e);
 
 /* Clip i's features [n_frames][n_mels]. */

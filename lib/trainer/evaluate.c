@@ -131,6 +131,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         }
         if (pos >= 0) nn_positive_scores(logits, b, k, pos, scores + s);
     }
+    if (audio_cache_verify_wait(&cache, e)) goto out;   /* cut while read: zeros were counted */
     json_t *metrics = nn_metrics_json(&mt, names, pos);
     if (metrics && !nn_metrics_total(&mt)) {
         /* no clip of a class the checkpoint knows: nothing to be accurate about */
