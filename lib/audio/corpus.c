@@ -344,27 +344,30 @@ static int cmp_named(const void *a, const void *b)
 }
 
 /* A clip listed twice would count twice, or sit in two splits (a test clip trained on) or two
- * classes: refused, as the Speech Commands lists refuse a clip in both of theirs. Files are
- * compared by their real path, so "a.wav" and "./a.wav" are one; one that is not there (the
- * scan skips it) by its name as listed. */
+ * classes: refused, as the Speech Commands lists refuse a clip in both of theirs. Noise files
+ * too: one listed twice was two streams (drawn twice as often), one that is also a clip mixed a
+ * validation or test clip into training batches. Files are compared by their real path, so
+ * "a.wav" and "./a.wav" are one; one that is not there (the scan skips it) by its name as listed. */
 static int manifest_check_twice(const audio_corpus *c, ws_err *e)
 {
-    if (c->n_clips < 2) return 0;
-    named_item *v = calloc(c->n_clips, sizeof *v);
+    size_t n = c->n_clips + c->n_noise;
+    if (n < 2) return 0;
+    named_item *v = calloc(n, sizeof *v);
     if (!v) return ws_err_set(e, WS_ENOMEM, "out of memory");
     int rc = 0;
-    for (size_t i = 0; i < c->n_clips && !rc; i++) {
-        v[i].item = &c->clips[i];
-        v[i].canon = realpath(c->clips[i].file, NULL);
-        if (!v[i].canon) v[i].canon = strdup(c->clips[i].file);
+    for (size_t i = 0; i < n && !rc; i++) {
+        v[i].item = i < c->n_clips ? &c->clips[i] : &c->noise[i - c->n_clips];
+        v[i].canon = realpath(v[i].item->file, NULL);
+        if (!v[i].canon) v[i].canon = strdup(v[i].item->file);
         if (!v[i].canon) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
     }
-    if (!rc) qsort(v, c->n_clips, sizeof *v, cmp_named);
-    for (size_t i = 1; i < c->n_clips && !rc; i++)
+    if (!rc) qsort(v, n, sizeof *v, cmp_named);
+    for (size_t i = 1; i < n && !rc; i++)
         if (!strcmp(v[i - 1].canon, v[i].canon))
             rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is listed twice (as '%s' and '%s'): a clip is one example, in one "
-                            "class and one split", c->root, v[i].canon, v[i - 1].item->path, v[i].item->path);
-    for (size_t i = 0; i < c->n_clips; i++) free(v[i].canon);
+                            "class and one split, and a noise file one stream apart from the clips", c->root, v[i].canon,
+                            v[i - 1].item->path, v[i].item->path);
+    for (size_t i = 0; i < n; i++) free(v[i].canon);
     free(v);
     return rc;
 }

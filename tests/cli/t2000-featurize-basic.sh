@@ -123,6 +123,14 @@ test_expect_success manifest-nul-byte-says-line 'grep -q "nul.jsonl:2: a NUL byt
 printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes", "split": "train"}\n{"path": "./corpus/yes/aa00_nohash_0.wav", "label": "no", "split": "test"}\n' > twice.jsonl
 test_expect_code 2 manifest-clip-twice featurize -q -o j2.feat twice.jsonl
 test_expect_success manifest-clip-twice-says-which 'grep -q "aa00_nohash_0.wav. is listed twice" err && [ ! -e j2.feat ]'
+# A noise file listed twice was two streams (drawn twice as often); one that is also a clip put a
+# test clip into training batches as noise: both were taken without a word.
+printf '{"path": "corpus/_background_noise_/white.wav", "label": "_background_noise_"}\n{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes"}\n{"path": "corpus/_background_noise_/./white.wav", "label": "_background_noise_"}\n' > noise2.jsonl
+test_expect_code 2 manifest-noise-twice featurize -q -o j2.feat noise2.jsonl
+test_expect_success manifest-noise-twice-says-which 'grep -q "white.wav. is listed twice" err && [ ! -e j2.feat ]'
+printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes", "split": "test"}\n{"path": "corpus/yes/aa00_nohash_0.wav", "label": "_background_noise_"}\n' > noiseclip.jsonl
+test_expect_code 2 manifest-clip-as-noise featurize -q -o j2.feat noiseclip.jsonl
+test_expect_success manifest-clip-as-noise-says-which 'grep -q "aa00_nohash_0.wav. is listed twice" err && [ ! -e j2.feat ]'
 printf '{"path": "", "label": "yes"}\n' > empty-path.jsonl
 test_expect_code 2 manifest-empty-path featurize -q -o j2.feat empty-path.jsonl
 test_expect_success manifest-empty-path-says-empty 'grep -q "empty-path.jsonl:1: \"path\" is empty" err'
