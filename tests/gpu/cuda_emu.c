@@ -177,7 +177,10 @@ static nn_cuda_data *emu_data_create(const nn_data_desc *d, const int *val_idx, 
     dd->features = copy_in(d->features, d->n_clips * clip * sizeof(float));
     dd->labels = copy_in(d->labels, d->n_clips * sizeof(int32_t));
     dd->noise = emu_alloc(noise_n * sizeof(float));
-    dd->noise_off = calloc((size_t)d->n_noise + 1, sizeof *dd->noise_off);
+    /* offsets, then each stream's frames, as data.cu's noise_off: the caller's desc and its noise
+     * list may be gone once this returns (train-trial frees the list), and reading the frames
+     * through dd->d.noise read freed memory: a frame count of 0 (SIGFPE in % frames) or garbage */
+    dd->noise_off = calloc(2 * ((size_t)d->n_noise + 1), sizeof *dd->noise_off);
     dd->dct = d->mfcc ? copy_in(d->dct, (size_t)d->mels * d->n_feat * sizeof(float)) : NULL;
     dd->mean = copy_in(d->mean, (size_t)d->n_feat * sizeof(float));
     dd->inv_std = copy_in(d->inv_std, (size_t)d->n_feat * sizeof(float));
@@ -191,9 +194,11 @@ static nn_cuda_data *emu_data_create(const nn_data_desc *d, const int *val_idx, 
     size_t at = 0;
     for (int i = 0; i < d->n_noise; i++) {
         dd->noise_off[i] = at;
+        dd->noise_off[d->n_noise + i] = d->noise[i].frames;
         emu_upload(dd->noise + at, d->noise[i].power, d->noise[i].frames * (size_t)d->mels * sizeof(float));
         at += d->noise[i].frames * (size_t)d->mels;
     }
+    dd->d.noise = NULL;   /* not ours to keep */
     if (bytes) *bytes = need;
     return dd;
 }
@@ -254,14 +259,14 @@ static void make_batch(nn_cuda_data *dd, const nn_clip_plan *plan, const int32_t
         double pc = 0, pn = 0;
         for (size_t i = 0; i < clip_n; i++) pc += dd->power[b * clip_n + i];
         for (size_t i = 0; i < clip_n; i++)
-            pn += nn_k_noise_at(dd->noise + dd->noise_off[s], d->noise[s].frames, mels, plan[b].noise_start,
+            pn += nn_k_noise_at(dd->noise + dd->noise_off[s], dd->noise_off[d->n_noise + s], mels, plan[b].noise_start,
                                 (int)(i / (size_t)mels), (int)(i % (size_t)mels));
         dd->gain[b] = nn_k_noise_gain(pc, pn, plan[b].snr_db);
     }
     for (int b = 0; b < n; b++)                                     /* k_log */
         for (size_t i = 0; i < clip_n; i++) {
             int t = (int)(i / (size_t)mels), f = (int)(i % (size_t)mels), s = plan ? plan[b].noise : -1;
-            float nz = s >= 0 ? nn_k_noise_at(dd->noise + dd->noise_off[s], d->noise[s].frames, mels, plan[b].noise_start, t, f) : 0.0f;
+            float nz = s >= 0 ? nn_k_noise_at(dd->noise + dd->noise_off[s], dd->noise_off[d->n_noise + s], mels, plan[b].noise_start, t, f) : 0.0f;
             float v = nn_k_log_power(dd->power[b * clip_n + i], nz, s >= 0 ? dd->gain[b] : 0.0f, s >= 0);
             if (d->mfcc) { dd->power[b * clip_n + i] = v; continue; }
             int masked = plan && nn_k_masked(masks + (size_t)b * 2 * (tm + fm), tm, fm, t, f);
