@@ -316,6 +316,13 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     c->positive = -1;
     if (c->set.positive && (c->positive = audio_cache_class_id(&c->cache, c->set.positive)) < 0)
         return ws_err_set(e, WS_EINPUT, "%s: the positive class '%s' is not among the cache's classes", c->o->features, c->set.positive);
+    /* noise_prob on a cache without noise streams mixed nothing, without a word: a searched
+     * noise_prob was a parameter that did nothing (t3900's tone cache had none, and its noise
+     * tests mixed none) */
+    if (c->set.hp.aug.noise_prob > 0 && !c->cache.n_noise)
+        return ws_err_set(e, WS_EINPUT, "%s: noise_prob %g, but the cache has no background-noise streams (featurize "
+                          "takes them from _background_noise_/ or manifest lines labelled so)", c->o->features,
+                          c->set.hp.aug.noise_prob);
     const nn_loss_config *lc = &c->set.hp.loss;
     if (!lc->balanced && lc->class_weights && lc->n_class_weights != c->cache.n_classes)
         return ws_err_set(e, WS_EINPUT, "class_weights: %d weights for the %d classes of %s (one per class, in the cache's order)",

@@ -27,6 +27,9 @@ make_tone_cache() {
       printf '{"path":"%s","label":"%s","split":"%s"}\n' "$c/clip$i.wav" "$c" "$split" >>"$dir/manifest.jsonl"
     done
   done
+  # the noise file goes in the manifest too (last, after the clips' 48 lines): without it the cache
+  # had no noise stream, and t3900's device/CPU comparison with noise_prob mixed none
+  printf '{"path":"_background_noise_/white.wav","label":"_background_noise_"}\n' >>"$dir/manifest.jsonl"
   "$WS_BIN/featurize" --quiet --out "$dir.feat" "$dir/manifest.jsonl" >"$dir.summary" 2>"$dir.err"
 }
 

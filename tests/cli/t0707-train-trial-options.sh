@@ -53,6 +53,20 @@ test_expect_code 2 "a cache of one class" train-trial --db one/s.db --features o
 test_expect_success "... says so and fails the trial with the reason" '
   grep -q "^train-trial: one.feat: 1 class (yes): a classifier needs at least 2" err && [ ! -s out ] &&
   [ "$(sqlite3 one/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
+# noise_prob on a cache without noise streams mixed nothing, without a word (the tone cache had
+# none, and the noise_prob of t3900's device/CPU comparison was never exercised).
+mkdir nn
+jq -c 'select(.label != "_background_noise_")' tones/manifest.jsonl >tones/nonoise.jsonl
+featurize --quiet --out nonoise.feat tones/nonoise.jsonl
+jq '.fixed.noise_prob = 0.5' c.json >nn.json
+suggest --db nn/s.db --config nn.json >nnline
+test_expect_code 2 "noise_prob on a cache without noise streams" train-trial --db nn/s.db --features nonoise.feat --quiet nnline
+test_expect_success "... says so and fails the trial with the reason" '
+  grep -q "^train-trial: nonoise.feat: noise_prob 0.5, but the cache has no background-noise streams" err && [ ! -s out ] &&
+  [ "$(sqlite3 nn/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
+suggest --db nn/s.db --config nn.json >nnline2
+test_expect_code 0 "... the tone cache has one, and trains with it" train-trial --db nn/s.db --features tones.feat --quiet --threads 1 nnline2
+test_expect_success "... COMPLETE" 'jq -e ".state == \"COMPLETE\"" out'
 # Kept as int: 4294967297 (2^32 + 1) wrapped to 1 and was taken.
 for k in validate_every patience n_mfcc; do
   mkdir "w$k"
