@@ -57,6 +57,17 @@ tone_sweep_config() {
 J
 }
 
+# ws_make ARGS...: the project's make, quiet, on this test's build and binaries.
+ws_make() { make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@"; }
+
+# tone_sweep RUNS [make args...]: make -j2 sweep of 2 trials of the study $TMP/c.json on the tone
+# cache (make_tone_cache tones), into $TMP/RUNS.
+tone_sweep() {
+  local runs=$1; shift
+  ws_make -j2 sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2 \
+     RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+
 # study_steps DB: "STEP VALUE" per intermediate value of the (one-trial) SQLite study DB, by
 # step, the value with every digit a double holds (so two runs compare exactly).
 study_steps() {

@@ -44,26 +44,28 @@ test_expect_success "... says so and fails the trial with the reason" '
   sqlite3 mf/s.db "SELECT value_json FROM trial_system_attributes" | grep -q "n_mfcc: expected 1..40"'
 # A cache of one class was found when the model was built: the trial FAIL with exit 0 ("model: 1
 # classes: need at least 2"), and a sweep on it failed every trial instead of stopping.
-mkdir one
-jq -c 'select(.label == "yes")' tones/manifest.jsonl >tones/one.jsonl
-featurize --quiet --out one.feat tones/one.jsonl
-jq 'del(.fixed.positive, .constraints) | .objective = "accuracy"' c.json >one.json
-suggest --db one/s.db --config one.json >oneline
-test_expect_code 2 "a cache of one class" train-trial --db one/s.db --features one.feat --quiet oneline
-test_expect_success "... says so and fails the trial with the reason" '
-  grep -q "^train-trial: one.feat: 1 class (yes): a classifier needs at least 2" err && [ ! -s out ] &&
-  [ "$(sqlite3 one/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
+# refused_cache NAME SELECT CONFIG_EDIT WHAT MESSAGE: the tone clips jq's select(SELECT) keeps,
+# featurized into NAME.feat, and a trial of c.json edited by jq's CONFIG_EDIT on it: exit 2,
+# "train-trial: NAME.feat: MESSAGE" on stderr, no result, the trial FAIL.
+refused_cache() {
+  mkdir "$1"
+  jq -c "select($2)" tones/manifest.jsonl >"tones/$1.jsonl"
+  featurize --quiet --out "$1.feat" "tones/$1.jsonl"
+  jq "$3" c.json >"$1.json"
+  suggest --db "$1/s.db" --config "$1.json" >"$1line"
+  test_expect_code 2 "$4" train-trial --db "$1/s.db" --features "$1.feat" --quiet "$1line"
+  test_expect_success "... says so and fails the trial with the reason" "
+    grep -q '^train-trial: $1.feat: $5' err && [ ! -s out ] &&
+    [ \"\$(sqlite3 $1/s.db 'SELECT state FROM trials WHERE number = 0')\" = FAIL ]"
+}
+# A cache of one class was found when the model was built: the trial FAIL with exit 0 ("model: 1
+# classes: need at least 2"), and a sweep on it failed every trial instead of stopping.
+refused_cache one '.label == "yes"' 'del(.fixed.positive, .constraints) | .objective = "accuracy"' \
+  "a cache of one class" "1 class (yes): a classifier needs at least 2"
 # noise_prob on a cache without noise streams mixed nothing, without a word (the tone cache had
 # none, and the noise_prob of t3900's device/CPU comparison was never exercised).
-mkdir nn
-jq -c 'select(.label != "_background_noise_")' tones/manifest.jsonl >tones/nonoise.jsonl
-featurize --quiet --out nonoise.feat tones/nonoise.jsonl
-jq '.fixed.noise_prob = 0.5' c.json >nn.json
-suggest --db nn/s.db --config nn.json >nnline
-test_expect_code 2 "noise_prob on a cache without noise streams" train-trial --db nn/s.db --features nonoise.feat --quiet nnline
-test_expect_success "... says so and fails the trial with the reason" '
-  grep -q "^train-trial: nonoise.feat: noise_prob 0.5, but the cache has no background-noise streams" err && [ ! -s out ] &&
-  [ "$(sqlite3 nn/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
+refused_cache nn '.label != "_background_noise_"' '.fixed.noise_prob = 0.5' \
+  "noise_prob on a cache without noise streams" "noise_prob 0.5, but the cache has no background-noise streams"
 suggest --db nn/s.db --config nn.json >nnline2
 test_expect_code 0 "... the tone cache has one, and trains with it" train-trial --db nn/s.db --features tones.feat --quiet --threads 1 nnline2
 test_expect_success "... COMPLETE" 'jq -e ".state == \"COMPLETE\"" out'

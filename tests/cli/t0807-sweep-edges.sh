@@ -5,28 +5,16 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
-cat >c.json <<J
-{"study": "tones-edges", "direction": "maximize", "objective": "f1",
- "sampler": {"name": "random", "seed": 5}, "pruner": {"name": "nop"}, "budget": {"epochs": 1},
- "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true}},
- "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "batch_size": 8, "positive": "hey_nova", "validate_every": 1,
-           "features": "$WS_ROOT/configs/features/default.json"}}
-J
-mk() { make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@"; }
-sweep() {  # RUNS [make args...]
-  local runs=$1; shift
-  mk -j2 sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2 \
-     RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
-}
+tone_sweep_config c.json tones-edges 1
 
-test_expect_code 0 "a sweep of 2 trials" sweep r1
+test_expect_code 0 "a sweep of 2 trials" tone_sweep r1
 # The reports are up to date, so make sweep only runs report for its summary: with the study file
 # gone, report exits 2, and so must make.
 test_expect_success "a finished sweep whose study file is gone: make sweep fails, saying why" '
   mv r1/study.db study.db.saved && rm -f r1/study.db-wal r1/study.db-shm &&
-  { sweep r1 >gone.out 2>gone.err; rc=$?; [ "$rc" = 2 ]; } && grep -q "no such study database" gone.err'
+  { tone_sweep r1 >gone.out 2>gone.err; rc=$?; [ "$rc" = 2 ]; } && grep -q "no such study database" gone.err'
 test_expect_success "... and with it back, make sweep prints the summary and exits 0" '
-  mv study.db.saved r1/study.db && sweep r1 >back.out 2>back.err && grep -q "^study tones-edges" back.out &&
+  mv study.db.saved r1/study.db && tone_sweep r1 >back.out 2>back.err && grep -q "^study tones-edges" back.out &&
   [ "$(wc -l <back.out)" -le 8 ]'
 
 # TRIALS and STAGE_TRIALS name one make target each: past a million, seq's %03g named trials
@@ -50,7 +38,7 @@ test_expect_success "... naming TRIALS and its limit" 'grep -q "TRIALS: at most 
 # The README describes what the pipelines take: every variable they give a default (NAME ?=) is
 # named there; make sweep's own paragraph names SUGGEST_ARGS (it was named for make staged only);
 # RUNS/monitor.jsonl, which gpu-monitor(1) sends the reader to the README for, is there.
-test_expect_success "every variable pipelines/*.mk defaults (?=) is in the README" '
+test_expect_success "every variable pipelines/*.ws_make defaults (?=) is in the README" '
   vars=$(grep -ho "^[A-Z][A-Z0-9_]* *?=" "$WS_ROOT"/pipelines/*.mk | sed "s/ *?=//" | sort -u) && [ -n "$vars" ] &&
   for v in $vars; do grep -q "\`$v\`" "$WS_ROOT/README.md" || { echo "README lacks $v" >&2; exit 1; }; done'
 test_expect_success "the README names SUGGEST_ARGS for make sweep, and RUNS/monitor.jsonl" '
