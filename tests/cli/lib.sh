@@ -13,6 +13,18 @@ cd "$TMP" || exit 1
 # checkpoint of its closing connection. So the tests' queries wait, as the tools do; a test that
 # wants sqlite3 to fail on a held lock runs `command sqlite3`.
 sqlite3() { command sqlite3 -cmd ".timeout 30000" "$@"; }
+# Debian 12's jq 1.6 exits 0 from -e when its input is empty (no result at all), so `jq -e F out`
+# after a tool that printed nothing checked nothing. As jq 1.7 (and 1.6's manual) has it, -e with
+# no result at all exits 4 here.
+jq() {
+  case " $* " in *" -e "*|*" --exit-status "*|*" -"[a-z]*e[a-z]*" "*) ;; *) command jq "$@"; return ;; esac
+  local o rc
+  o=$(command jq "$@"; echo "x$?")   # the x keeps the output's last newline: "" printed is a result
+  rc=${o##*x} o=${o%x*}
+  printf '%s' "$o"
+  [ "$rc" != 0 ] || [ -n "$o" ] || rc=4
+  return "$rc"
+}
 
 # test_expect_code CODE NAME COMMAND...: runs COMMAND (stdout → out, stderr → err); passes when
 # it exits with CODE.
