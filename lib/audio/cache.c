@@ -313,7 +313,13 @@ static int check_sections(const header *h, const char *path, ws_err *e)
     uint64_t n = h->n_clips, fm = (uint64_t)h->n_frames * h->n_mels;
     if (h->n_frames == 0 || h->n_mels == 0 || fm > (1ull << 32) || n > (1ull << 40))
         return bad(e, path, "absurd shapes");
-    uint64_t want[N_SECTIONS] = {n * fm * 4, n * 4, n * 4, n * 8, 0, 0, 0};
+    /* n * fm * 4 reaches 2^74 under the caps above: wrapped, a crafted header could declare a
+     * tiny features section for huge shapes and send readers out of the map */
+    uint64_t feat_bytes;
+    if (__builtin_mul_overflow(n, fm, &feat_bytes) || __builtin_mul_overflow(feat_bytes, 4, &feat_bytes))
+        return ws_err_set(e, WS_EINPUT, "%s: not a valid feature cache: n_clips %llu x n_frames %u x n_mels %u "
+                          "float32 values do not fit in 64 bits", path, (unsigned long long)n, h->n_frames, h->n_mels);
+    uint64_t want[N_SECTIONS] = {feat_bytes, n * 4, n * 4, n * 8, 0, 0, 0};
     for (int s = 0; s < N_SECTIONS; s++) {
         if (h->off[s] < HEADER_BYTES || h->off[s] > h->file_bytes || h->len[s] > h->file_bytes - h->off[s] ||
             h->off[s] % (s == S_FEATURES ? FEATURES_ALIGN : SECTION_ALIGN))

@@ -183,6 +183,44 @@ static void test_corruption(void)
           "%.300s", e.msg);
 }
 
+static void le_put(unsigned char *p, uint64_t v, int n) { for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+
+/* A crafted header whose n_clips x n_frames x n_mels x 4 is 2^64: in 64 bits it wrapped to 0, so
+ * an empty features section passed the size check and clip i's features lay 16 GiB * i past its
+ * start, outside the map. Shapes agree with the settings in the metadata (n_mels 1024, 2^22
+ * frames: hop 1 over 2^22 - 1 samples, centred) and the other sections have their sizes (a
+ * sparse file of 16 GiB), so only the product can refuse it. Clip 0's label is out of range:
+ * without the overflow check the open stops there after one page, not after reading 16 GiB of
+ * holes. Layout written from cache.h's description. */
+static void test_shape_overflow(void)
+{
+    const char *path = tmp_path("wrap.feat");
+    const uint64_t n = 1ull << 30, G4 = 1ull << 32;
+    const char *meta = "{\"format\": \"wakesweep feature cache\", \"features\": {\"sample_rate\": 16000, "
+        "\"clip_seconds\": 262.1439375, \"n_fft\": 4, \"win_length\": 4, \"hop_length\": 1, \"n_mels\": 1024, "
+        "\"f_min\": 0, \"f_max\": 8000}, \"classes\": [\"x\"], \"splits\": [], \"noise\": []}";
+    uint64_t off[7] = {4096, 4096, 4096 + G4, 4096 + 2 * G4, 4096 + 4 * G4, 4096 + 4 * G4 + 64, 4096 + 4 * G4 + 64};
+    uint64_t len[7] = {0, 4 * n, 4 * n, 8 * n, 2, 0, strlen(meta)};
+    uint64_t size = off[6] + len[6];
+    unsigned char h[256] = "WSFCACHE";
+    le_put(h + 8, 1, 4); le_put(h + 12, 256, 4); le_put(h + 24, size, 8); le_put(h + 40, n, 8);
+    le_put(h + 48, 1u << 22, 4); le_put(h + 52, 1024, 4); le_put(h + 56, 1, 4); le_put(h + 64, 1, 4);
+    for (int s = 0; s < 7; s++) { le_put(h + 72 + 16 * s, off[s], 8); le_put(h + 80 + 16 * s, len[s], 8); }
+    int32_t bad_label = 7;
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(h, 1, sizeof h, f) == sizeof h && fclose(f) == 0 && truncate(path, (off_t)size) == 0;
+    f = ok ? fopen(path, "r+b") : NULL;
+    ok = f && fseeko(f, (off_t)off[1], SEEK_SET) == 0 && fwrite(&bad_label, 4, 1, f) == 1 &&
+         fseeko(f, (off_t)off[4], SEEK_SET) == 0 && fwrite("a", 1, 2, f) == 2 &&
+         fseeko(f, (off_t)off[6], SEEK_SET) == 0 && fwrite(meta, 1, len[6], f) == len[6] && fclose(f) == 0;
+    if (!ok) { unlink(path); SKIP("cannot make a sparse 16 GiB file here"); }
+    ws_err e = {0};
+    audio_cache c;
+    CHECK(audio_cache_open(&c, path, AUDIO_CACHE_NO_VERIFY, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, path) &&
+          strstr(e.msg, "n_clips 1073741824 x n_frames 4194304 x n_mels 1024"), "shape overflow: %.300s", e.msg);
+    unlink(path);
+}
+
 /* Cut while mapped (cp or `>` over a cache a trial is reading): the lost pages raised SIGBUS
  * and killed the reader; now they read as zeros and verify_wait says what happened. */
 static int sigbus_was_default;   /* at start: else a sanitizer's handler has it, and the cache leaves it */
@@ -297,6 +335,7 @@ int main(void)
     RUN(test_roundtrip);
     RUN(test_deterministic);
     RUN(test_corruption);
+    RUN(test_shape_overflow);
     RUN(test_truncated_while_mapped);
     RUN(test_writer_failures);
     RUN(test_names_utf8);
