@@ -5,10 +5,11 @@
  *
  * File layout (version 1, little-endian; every section offset is 64-byte aligned, the features
  * start on a 4096-byte page):
- *   0     header, 256 bytes:  magic "WSFCACHE", u32 version, u32 header_bytes (256),
- *         u64 file_bytes, u64 checksum, u64 inputs_hash, u64 n_clips, u32 n_frames, u32 n_mels,
- *         u32 n_classes, u32 n_noise, u32 dtype (1 = float32), u32 flags (0), then 7 sections
- *         as {u64 offset, u64 bytes}: features, labels, splits, paths, strings, noise, meta
+ *   0     header, 256 bytes, in this order on disk (the checksum before file_bytes):
+ *         magic "WSFCACHE", u32 version, u32 header_bytes (256), u64 checksum (at 16),
+ *         u64 file_bytes, u64 inputs_hash, u64 n_clips, u32 n_frames, u32 n_mels, u32 n_classes,
+ *         u32 n_noise, u32 dtype (1 = float32), u32 flags (0), then from byte 72 7 sections as
+ *         {u64 offset, u64 bytes}: features, labels, splits, paths, strings, noise, meta; zeros
  *   features  float32 [n_clips][n_frames][n_mels]   linear mel power (|STFT|^2 through the bank)
  *   labels    int32 [n_clips]     class id, an index into the class names
  *   splits    int32 [n_clips]     AUDIO_SPLIT_TRAIN 0, _VALIDATION 1, _TEST 2
