@@ -406,6 +406,9 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
         json_t *j = ws_json_load_string(s, where, e);
         const char *path = NULL, *label = NULL, *split_s = NULL;
         if (!j) { rc = -1; break; }
+        /* "split": null (jq's {path, label, split} on a line without one) means absent: the
+         * which_set rule, as the man page promises for an optional split */
+        if (json_is_object(j) && json_is_null(json_object_get(j, "split"))) json_object_del(j, "split");
         if (!json_is_object(j)) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: expected an object", c->root, lineno);
         else if (ws_json_get_string(j, "path", where, &path, e) < 0 || ws_json_get_string(j, "label", where, &label, e) < 0 ||
                  ws_json_get_string(j, "split", where, &split_s, e) < 0) rc = -1;

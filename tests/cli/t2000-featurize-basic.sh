@@ -107,6 +107,14 @@ J
 test_expect_code 0 manifest featurize -q -o j.feat m.jsonl
 test_expect_success manifest-summary 'jq -e ".clips == 3 and .noise == 1 and .classes.yes.test == 1 and .classes.no.validation == 1
   and .split_rule == \"manifest\"" out >/dev/null'
+# "split": null (what jq writes for a missing key) is absent: the which_set rule, the same cache
+printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes"}\n{"path": "corpus/no/bb03_nohash_0.wav", "label": "no"}\n' > absent.jsonl
+printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes", "split": null}\n{"path": "corpus/no/bb03_nohash_0.wav", "label": "no", "split": null}\n' > null.jsonl
+test_expect_code 0 manifest-split-absent featurize -q -o ja.feat absent.jsonl
+mv out absent.out
+test_expect_code 0 manifest-split-null featurize -q -o jn.feat null.jsonl
+test_expect_success manifest-split-null-is-absent '[ -s out ] && jq -e --slurpfile a absent.out ".inputs_hash == \$a[0].inputs_hash and .splits == \$a[0].splits
+  and .clips == 2" out >/dev/null'
 printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes", "split": "dev"}\n' > bad1.jsonl
 test_expect_code 2 manifest-bad-split featurize -q -o j2.feat bad1.jsonl
 test_expect_success manifest-bad-split-says-line 'grep -q "bad1.jsonl:1: unknown split .dev." err && [ ! -e j2.feat ]'
