@@ -115,6 +115,10 @@ mv out absent.out
 test_expect_code 0 manifest-split-null featurize -q -o jn.feat null.jsonl
 test_expect_success manifest-split-null-is-absent '[ -s out ] && jq -e --slurpfile a absent.out ".inputs_hash == \$a[0].inputs_hash and .splits == \$a[0].splits
   and .clips == 2" out >/dev/null'
+# the aliases torchaudio's SPEECHCOMMANDS subset names use
+printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes", "split": "training"}\n{"path": "corpus/no/bb03_nohash_0.wav", "label": "no", "split": "testing"}\n' > alias.jsonl
+test_expect_code 0 manifest-split-aliases featurize -q -o jt.feat alias.jsonl
+test_expect_success manifest-split-aliases-mean '[ -s out ] && jq -e ".classes.yes.train == 1 and .classes.no.test == 1" out >/dev/null'
 printf '{"path": "corpus/yes/aa00_nohash_0.wav", "label": "yes", "split": "dev"}\n' > bad1.jsonl
 test_expect_code 2 manifest-bad-split featurize -q -o j2.feat bad1.jsonl
 test_expect_success manifest-bad-split-says-line 'grep -q "bad1.jsonl:1: unknown split .dev." err && [ ! -e j2.feat ]'
