@@ -5,7 +5,7 @@
 #                       out of memory, a full or busy GPU at start, on a failing wrapper of the
 #                       emulation) and t3901 (GPU checks; each prints "skip ...: no CUDA device
 #                       (why)" without a GPU)
-#   make check-gpu      the same two scripts only: one command for whoever has a GPU
+#   make check-gpu      the same three scripts only (TESTS=t39): one command for whoever has a GPU
 #   make bench-gpu      tests/bench/gpu: samples per second and the GPU's busy share
 -include lib/nn/cuda.mk
 
