@@ -106,6 +106,11 @@ test_expect_success "... and says so" 'grep -q "no CUDA device (CUDA_VISIBLE_DEV
 test_expect_code 2 "--precision takes fp32, tf32 or bf16" train-trial --precision fp16 --db runs/s.db --features tones.feat line
 test_expect_code 0 "--probe-batch on the CPU" env CUDA_VISIBLE_DEVICES=-1 train-trial --device cpu --probe-batch --db runs/s.db --features tones.feat line
 test_expect_success "... prints a bound computed from memory" 'jq -e ".device == \"cpu\" and .batch > 100 and .bytes.per_sample > 0" out'
+# a probe is a question about the line's model, not a run of it: the trial stays as it was (train-trial.1)
+suggest --db runs/s.db --config c.json >line-probe
+test_expect_code 0 "--probe-batch on a RUNNING trial" env CUDA_VISIBLE_DEVICES=-1 train-trial --device cpu --probe-batch --db runs/s.db --features tones.feat line-probe
+test_expect_success "... leaves it RUNNING, to be trained or told" '
+  [ "$(sqlite3 runs/s.db "SELECT state FROM trials WHERE number = $(jq .trial line-probe)")" = RUNNING ]'
 
 # --- the kernel bodies on the host ---------------------------------------------------------------
 test_run_cases kernels "$WS_BUILD/tests/gpu/test_cuda_host"
