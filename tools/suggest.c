@@ -47,7 +47,8 @@ static void usage(void)
            "                     (default: the config's heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
            "                     another budget.validations_per_epoch, fine_epochs or fine_steps\n"
-           "                     once it has trials)\n"
+           "                     once it has trials, nor another kind, log or choices of a param\n"
+           "                     its trials store)\n"
            "  --pid PID          record PID (and this host) as the process running the new trials,\n"
            "                     so --reap can tell when it is gone (train-trial records its own)\n"
            "  --tag TAG          record TAG on the new trials (the pipeline's target name), so\n"
@@ -73,6 +74,7 @@ typedef struct {
     const char *tag;                   /* --tag: recorded on each trial, or NULL */
     int unless_done;                   /* --unless-done: no trial where tag's trial finished */
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
+    const char *config_path;           /* --config, for messages */
 } suggest_ctx;
 
 /* A numeric value for distribution d that lies outside it: with `lenient`, taken as given with a
@@ -188,6 +190,37 @@ static int check_step_unit(suggest_ctx *c, json_t *kept, ws_err *e)
                       "(start a new study)", ws_store_path(c->store), c->cfg.study, n, s, verb, was, now);
 }
 
+/* A space whose parameter has another kind, another log or other choices than the study's
+ * trials store for that name: Optuna's storage refuses it (check_distribution_compatibility,
+ * against the first trial that stores the name), so the study could no longer be continued by
+ * Optuna, and TPE here would drop the old values as incompatible without a word. Refused before
+ * the config is kept, as for a study begun in Optuna, or a config given with --force. */
+static int check_stored_dists(suggest_ctx *c, ws_err *e)
+{
+    ws_trial_list l = {0};
+    if (ws_store_trials_load(c->store, &c->study, WS_LOAD_PARAMS, &l, e)) return -1;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < c->cfg.space.n; i++) {
+        const ws_space_param *sp = &c->cfg.space.v[i];
+        for (size_t t = 0; t < l.n; t++) {
+            const ws_param *p = ws_trial_param(&l.v[t], sp->name);
+            if (!p) continue;
+            const char *why = ws_dist_incompatible(&p->dist, &sp->dist);
+            if (why) {
+                char *old = ws_dist_to_optuna(&p->dist), *now = ws_dist_to_optuna(&sp->dist);
+                rc = ws_err_set(e, WS_EINPUT, "%s: space.%s: %s has %s than %s, which trial %d of study '%s' in %s "
+                                "stores; Optuna refuses that for one parameter name (start a new study)",
+                                c->config_path, sp->name, now ? now : "the distribution", why, old ? old : "the one",
+                                l.v[t].number, c->study.name, ws_store_path(c->store));
+                free(old); free(now);
+            }
+            break;
+        }
+    }
+    ws_trial_list_free(&l);
+    return rc;
+}
+
 /* Creates or checks the study and settles the study seed (one transaction). */
 static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, ws_err *e)
 {
@@ -206,6 +239,7 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     else if (differs)
         rc = check_step_unit(c, kept, e);
     json_decref(kept);
+    if (!rc && (!kept || differs) && !created) rc = check_stored_dists(c, e);
     if (rc) goto fail;
     if ((!kept || differs) && ws_store_study_attr_set(c->store, c->study.id, 1, WS_ATTR_CONFIG, c->cfg.root, e)) goto fail;
     uint64_t study_s;
@@ -477,6 +511,7 @@ int main(int argc, char **argv)
     c.owner_pid = owner_pid;
     c.tag = tag;
     c.unless_done = unless_done;
+    c.config_path = config;
     int rc = 0;
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
         || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e))

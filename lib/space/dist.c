@@ -122,6 +122,13 @@ int ws_dist_equal(const ws_dist *a, const ws_dist *b)
     return a->low == b->low && a->high == b->high && a->step == b->step && a->log == b->log;
 }
 
+const char *ws_dist_incompatible(const ws_dist *old, const ws_dist *new)
+{
+    if (old->kind != new->kind) return "another kind";
+    if (old->kind == WS_DIST_CATEGORICAL) return ws_dist_equal(old, new) ? NULL : "other choices";
+    return old->log != new->log ? "another log" : NULL;
+}
+
 json_t *ws_dist_external(const ws_dist *d, double internal)
 {
     switch (d->kind) {

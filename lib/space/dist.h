@@ -25,6 +25,10 @@ char *ws_dist_to_optuna(const ws_dist *d);
 void ws_dist_release(ws_dist *d);
 int ws_dist_copy(ws_dist *dst, const ws_dist *src);
 int ws_dist_equal(const ws_dist *a, const ws_dist *b);
+/* Optuna 3.1's check_distribution_compatibility: NULL when a study that stores a parameter under
+ * `old` may store it under `new` too (a range or step may change), else why not ("another kind",
+ * "another log", "other choices"). */
+const char *ws_dist_incompatible(const ws_dist *old, const ws_dist *new);
 size_t ws_dist_n_choices(const ws_dist *d);
 /* Internal value → the value users see (a JSON number, int, or the categorical choice). */
 json_t *ws_dist_external(const ws_dist *d, double internal);

@@ -330,3 +330,60 @@ test_expect_success "Optuna's callback queues our dead trial again, its pid with
 test_expect_success "suggest claims it; suggest --reap leaves it running" '
   suggest --db "$PDB" --config c3.json >/dev/null && suggest --db "$PDB" --config c3.json --reap -n 0 &&
   [ "$(dbq "$PDB" "SELECT state FROM trials WHERE number = 1")" = RUNNING ]'
+
+# A space that gives a parameter another kind, another log or other choices than the study's
+# trials store for that name is refused (exit 2, naming the parameter and both distributions)
+# before anything is written, as Optuna's storage refuses it; another range is not. Optuna itself
+# is asked which of the configs' distributions it takes.
+XDB=$(db_new x) || exit 1
+export X_URL=$(db_sqlalchemy "$XDB")
+cat >xmake.py <<'P'
+import json, os, sys, warnings
+warnings.simplefilter("ignore")
+import optuna
+from optuna.distributions import FloatDistribution as F, IntDistribution as I, CategoricalDistribution as C
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+if sys.argv[1] == "make":
+    s = optuna.create_study(study_name="kws", storage=os.environ["X_URL"], direction="maximize",
+                            sampler=optuna.samplers.RandomSampler(seed=1))
+    s.optimize(lambda t: t.suggest_float("lr", 1e-4, 1e-1) + t.suggest_int("ch", 8, 64)
+               + len(t.suggest_categorical("opt", ["adam", "sgd"])), n_trials=2)
+    sys.exit(0)
+# does Optuna take the distributions of config argv[2] for this study? (the ask is not told)
+s = optuna.load_study(study_name="kws", storage=os.environ["X_URL"])
+t = s.ask()
+space = json.load(open(sys.argv[2]))["space"]
+try:
+    for name, d in space.items():
+        if d["type"] == "float": t._suggest(name, F(d["low"], d["high"], log=d.get("log", False)))
+        elif d["type"] == "int": t._suggest(name, I(d["low"], d["high"], log=d.get("log", False)))
+        else: t._suggest(name, C(d["choices"]))
+    ok = True
+except ValueError:
+    ok = False
+s._storage.set_trial_state_values(t._trial_id, optuna.trial.TrialState.FAIL)
+sys.exit(0 if ok == (sys.argv[1] == "takes") else 1)
+P
+jq -n '{study:"kws",direction:"maximize",sampler:{name:"random",seed:1},budget:{epochs:2},
+  space:{lr:{type:"float",low:1e-4,high:1e-1},ch:{type:"int",low:8,high:64},opt:{type:"categorical",choices:["adam","sgd"]}}}' >x0.json
+jq '.space.lr.log = true' x0.json >xlog.json
+jq '.space.ch = {type:"float",low:8,high:64}' x0.json >xkind.json
+jq '.space.opt.choices = ["adam","sgd","adamw"]' x0.json >xchoices.json
+jq '.space.lr.high = 0.5 | .space.ch.low = 4' x0.json >xrange.json
+test_expect_success "Optuna makes a study of lr (float, not log), ch (int) and opt (adam|sgd)" '"$PY" xmake.py make'
+xcount() { dbq "$XDB" "SELECT (SELECT count(*) FROM trials) || '/' || (SELECT count(*) FROM study_system_attributes)"; }
+for x in log:lr:another.log kind:ch:another.kind choices:opt:other.choices; do
+  IFS=: read -r f p why <<<"$x"
+  test_expect_success "Optuna refuses x$f.json's $p for it" '"$PY" xmake.py refuses x$f.json'
+  before=$(xcount)   # (Optuna's ask above made a trial)
+  test_expect_code 2 "suggest refuses x$f.json" suggest --db "$XDB" --config x$f.json
+  test_expect_success "... naming $p, $why and both distributions" '
+    grep -q "x$f.json: space.$p: .*has $why than .*which trial 0 of study .kws." err &&
+    [ "$(grep -o "{\"name\": \"[A-Za-z]*Distribution\"" err | wc -l)" = 2 ]'
+  test_expect_success "... and writes nothing" '[ "$(xcount)" = "$before" ]'
+done
+test_expect_success "Optuna takes another range (xrange.json)" '"$PY" xmake.py takes xrange.json'
+test_expect_code 0 "suggest takes it too" suggest --db "$XDB" --config xrange.json
+# a study of ours, its config replaced with --force: the same check
+test_expect_code 2 "suggest --force refuses another log for our study's lr" suggest --db "$XDB" --config xlog.json --force
+test_expect_success "... naming it" 'grep -q "space.lr: .*another log" err'
