@@ -30,8 +30,8 @@ static void usage(void)
            "                       kept as the largest double, NaN refused, none kept on a trial\n"
            "                       that ends FAIL, as Optuna does)\n"
            "  -h, --help           show this help;  --version  show the version\n\n"
-           "Exit status: 0 success, 2 usage or input error (including a trial already finished),\n"
-           "3 internal error.\n");
+           "Exit status: 0 success, 2 usage or input error (including a trial already finished, or\n"
+           "still WAITING: queued, not yet handed out by suggest), 3 internal error.\n");
 }
 
 int main(int argc, char **argv)

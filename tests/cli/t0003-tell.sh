@@ -74,3 +74,20 @@ test_expect_success "... prints -(largest double), not null" '[ "$(jq -r .value 
   [ "$(report --db inf.db --format jsonl | jq -r "select(.trial == 0) | .value")" = "-$max" ]'
 test_expect_code 0 "train-trial --result-of a trial told -inf" train-trial --db inf.db --result-of t-inf
 test_expect_success "... the same value" '[ "$(jq -r .value out)" = "-$max" ]'
+
+# A WAITING (enqueued) trial is not finished, nor begun: tell refuses it as Optuna's tell does
+# ("Cannot tell a WAITING trial"), saying so, not "already WAITING".
+echo '{"learning_rate": 0.001}' >q.jsonl
+suggest --db w.db --config c.json --enqueue q.jsonl >/dev/null
+test_expect_success "Optuna's tell refuses a WAITING trial" '"$PY" -W ignore -c "
+import optuna, shutil
+shutil.copy(\"w.db\", \"wo.db\")
+s = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///wo.db\")
+try: s.tell(0, 1.0)
+except ValueError as e: assert \"WAITING\" in str(e), e
+else: raise SystemExit(\"told\")"'
+test_expect_code 2 "tell refuses a WAITING trial" tell --db w.db --study kws --trial 0 --state complete --value 1
+test_expect_success "... saying it is WAITING, not RUNNING (not 'already')" '
+  grep -q "trial 0: WAITING (queued, not yet handed out by suggest), not RUNNING; nothing changed" err && ! grep -q already err'
+test_expect_success "... and it stays WAITING, for suggest to claim" '[ "$(sqlite3 w.db "SELECT state FROM trials WHERE number=0")" = WAITING ] &&
+  suggest --db w.db --config c.json >l && [ "$(jq .trial l)" = 0 ]'
