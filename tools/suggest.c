@@ -345,8 +345,9 @@ static int fail_stale(suggest_ctx *c, ws_err *e)
 
 /* One trial: claim a WAITING one or create a new one, sample what is not fixed, store. With
  * --unless-done, none (*line NULL) where a finished trial carries the tag: asked in the same
- * transaction, of the study itself, which outlives any file a pipeline keeps beside it. */
-static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
+ * transaction, of the study itself, which outlives any file a pipeline keeps beside it.
+ * Returns 1 when the claimed trial could not be used and was failed: try again. */
+static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
 {
     ws_param *p = NULL, *fresh = NULL;
     size_t n = 0, n_fresh = 0;
@@ -449,7 +450,7 @@ unusable:
     ws_trial_list_free(&hist);
     ws_trial_release(&claimed);
     params_free(p, n);
-    return suggest_one(c, line, e);
+    return 1;
 fail:
     ws_store_rollback(c->store);
 out:
@@ -458,6 +459,15 @@ out:
     free(fresh);
     params_free(p, n);
     return -1;
+}
+
+/* suggest_try until a trial is made: a loop, not a call per unusable queued trial, which with
+ * tens of thousands of them (a script's enqueue_trial loop) overflowed the stack (SIGSEGV). */
+static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
+{
+    int rc;
+    while ((rc = suggest_try(c, line, e)) == 1) {}
+    return rc;
 }
 
 int main(int argc, char **argv)

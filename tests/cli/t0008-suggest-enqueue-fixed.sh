@@ -213,6 +213,21 @@ test_expect_success "... trial 0 FAIL, saying why; trial 1 sampled" '
   [ "$(jq .trial out)" = 1 ] && grep -q "batch_size: 3 is not one of the choices: trial 0 marked FAIL" err &&
   [ "$(sqlite3 b.db "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
   [ "$(report --db b.db --format jsonl | jq -r "select(.trial == 0) | .reason")" = "enqueued trial 0.batch_size: 3 is not one of the choices" ]'
+# Many such trials (a script's enqueue_trial loop gone wrong): suggest called itself once per
+# trial it failed, and died of SIGSEGV (a stack overflow) after some 20000 with an 8 MiB stack.
+# 20000 queued batch_size 3 (bulk-inserted as Optuna's enqueue_trial writes them), under a 2 MiB
+# stack: all failed, and trial 20000 sampled.
+suggest --db many.db --config c.json --n 0 >/dev/null
+sqlite3 many.db "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 20000)
+  INSERT INTO trials (trial_id, number, study_id, state) SELECT i + 1, i, 1, 'WAITING' FROM n;
+  INSERT INTO trial_system_attributes (trial_id, key, value_json)
+    SELECT trial_id, 'fixed_params', '{\"batch_size\": 3}' FROM trials;"
+test_expect_code 0 "20000 unusable queued trials: suggest fails them all and makes the next" \
+  bash -c 'ulimit -s 2048 && exec suggest --db many.db --config c.json'
+test_expect_success "... trial 20000 sampled, 20000 FAIL saying why" '
+  [ "$(jq .trial out)" = 20000 ] && [ "$(grep -c "batch_size: 3 is not one of the choices: trial [0-9]* marked FAIL" err)" = 20000 ] &&
+  [ "$(sqlite3 many.db "SELECT state, count(*) FROM trials GROUP BY state ORDER BY state")" = "FAIL|20000
+RUNNING|1" ]'
 # An int value past 2^53 (Optuna's enqueue_trial queues channels 1e300; Optuna's ask then holds
 # 1e300, a 301-digit integer): no double holds it exactly and no int64 shows it, so the
 # claimed trial's line said channels -9223372036854775808 while the study held 1e300. The trial
