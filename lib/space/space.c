@@ -266,9 +266,17 @@ int ws_space_active(const ws_space *sp, size_t i, const ws_param *chosen, size_t
         size_t j;
         json_t *v;
         json_array_foreach(p->when, j, v) {
-            ws_dist one = {.kind = WS_DIST_CATEGORICAL, .choices = json_pack("[O]", v)};
-            if (!ws_dist_internal(&one, x, &dummy, NULL)) ok = 1;
-            json_decref(one.choices);
+            /* A float parent on a step grid: the value sampled is low + k * step in floating
+             * point (0.1 * 3 = 0.30000000000000004, as in Optuna), never exactly the 0.3 the
+             * config lists, which parse_when took as grid point 3 (within Optuna's 1e-8 of a
+             * step): compared exactly, the child was never active there. */
+            if (par->dist.kind == WS_DIST_FLOAT && par->dist.step > 0 && json_is_number(x) && json_is_number(v))
+                ok = fabs(json_number_value(x) - json_number_value(v)) / par->dist.step < 1e-8;
+            else {
+                ws_dist one = {.kind = WS_DIST_CATEGORICAL, .choices = json_pack("[O]", v)};
+                if (!ws_dist_internal(&one, x, &dummy, NULL)) ok = 1;
+                json_decref(one.choices);
+            }
             if (ok) break;
         }
         json_decref(x);

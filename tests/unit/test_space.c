@@ -171,6 +171,31 @@ static void test_conditional_and_budget(void)
     ws_config_release(&c);
 }
 
+/* A float parent on a step grid: the value sampled is the grid point in floating point, which
+ * Optuna 3.1 gives as 0.30000000000000004 for suggest_float("d", 0.0, 0.5, step=0.1) (its
+ * RandomSampler and TPESampler, run under Optuna); "when": {"d": [0.3]} names that point. */
+static void test_conditional_float_grid(void)
+{
+    ws_config c;
+    ws_err e;
+    json_t *j = json_loads("{\"study\":\"s\",\"space\":{"
+                           "\"d\":{\"type\":\"float\",\"low\":0.0,\"high\":0.5,\"step\":0.1},"
+                           "\"x\":{\"type\":\"int\",\"low\":1,\"high\":2,\"when\":{\"d\":[0.3]}}}}", 0, NULL);
+    CHECK(ws_config_parse(&c, j, "k.json", &e) == 0, "%s", e.msg);
+    json_decref(j);
+    ws_param chosen = {.name = "d", .internal = 0.30000000000000004};
+    ws_dist_copy(&chosen.dist, &c.space.v[0].dist);
+    CHECK(ws_space_active(&c.space, 1, &chosen, 1), "x active with d 0.30000000000000004 (Optuna's grid point 0.3)");
+    chosen.internal = 0.3;
+    CHECK(ws_space_active(&c.space, 1, &chosen, 1), "x active with d 0.3");
+    chosen.internal = 0.4;
+    CHECK(!ws_space_active(&c.space, 1, &chosen, 1), "x inactive with d 0.4");
+    chosen.internal = 0.2;
+    CHECK(!ws_space_active(&c.space, 1, &chosen, 1), "x inactive with d 0.2");
+    ws_dist_release(&chosen.dist);
+    ws_config_release(&c);
+}
+
 /* Optuna's distributions: a step that does not divide high - low lowers high to the grid (with
  * a warning), low == high is a single value; the JSON is what Optuna 3.1 stores (from
  * IntDistribution(0, 10, step=3), FloatDistribution(0, 1, step=0.3), ... run under Optuna). */
@@ -242,5 +267,6 @@ int main(void)
     RUN(test_config_errors);
     RUN(test_optuna_adjusts_high);
     RUN(test_conditional_and_budget);
+    RUN(test_conditional_float_grid);
     return test_summary();
 }
