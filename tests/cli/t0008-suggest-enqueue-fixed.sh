@@ -228,6 +228,17 @@ test_expect_success "... trial 20000 sampled, 20000 FAIL saying why" '
   [ "$(jq .trial out)" = 20000 ] && [ "$(grep -c "batch_size: 3 is not one of the choices: trial [0-9]* marked FAIL" err)" = 20000 ] &&
   [ "$(sqlite3 many.db "SELECT state, count(*) FROM trials GROUP BY state ORDER BY state")" = "FAIL|20000
 RUNNING|1" ]'
+# Under TPE each of them cost a load of the whole history (4000: about a minute; 100000:
+# hours): it is loaded once a trial is usable. 4000 of them, in well under 30 s.
+jq '.study = "tpe" | .sampler = {"name": "tpe", "seed": 1}' c.json >tpe.json
+suggest --db many-tpe.db --config tpe.json --n 0 >/dev/null
+sqlite3 many-tpe.db "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 4000)
+  INSERT INTO trials (trial_id, number, study_id, state) SELECT i + 1, i, 1, 'WAITING' FROM n;
+  INSERT INTO trial_system_attributes (trial_id, key, value_json)
+    SELECT trial_id, 'fixed_params', '{\"batch_size\": 3}' FROM trials;"
+test_expect_code 0 "4000 unusable queued trials under TPE: failed in well under 30 s" \
+  timeout 30 suggest --db many-tpe.db --config tpe.json
+test_expect_success "... and trial 4000 sampled" '[ "$(jq .trial out)" = 4000 ]'
 # An int value past 2^53 (Optuna's enqueue_trial queues channels 1e300; Optuna's ask then holds
 # 1e300, a 301-digit integer): no double holds it exactly and no int64 shows it, so the
 # claimed trial's line said channels -9223372036854775808 while the study held 1e300. The trial
