@@ -87,7 +87,10 @@ staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
 # make hands down to both, cannot merge them.
 # Counted are the files of the first STAGE_TRIALS trials, the ones the stage's sweep makes (not
 # any trial-*.json: one left by a run of a higher STAGE_TRIALS stood for a missing one).
-stage_done = n=$$(cd $(call ws_q,$(@D)) && ls $$(seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1))) 2>/dev/null | wc -l); \
+# The names reach ls through xargs: past ~115000 (STAGE_TRIALS goes to 1000000) they overflow
+# one command line (ARG_MAX), ls could not start, and a finished stage counted 0 files. xargs
+# runs one ls while they fit, as before, and more only past that.
+stage_done = n=$$(cd $(call ws_q,$(@D)) && seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1)) | xargs ls 2>/dev/null | wc -l); \
 	if [ $$n -ge $(STAGE_TRIALS) ]; then echo $(STAGE_TRIALS) >$(call ws_q,$@); else \
 	  echo $(call ws_q,$(@D))": $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; fi
 # A stage whose trial file was removed after its .done (one of the first STAGE_TRIALS, the ones its
@@ -95,7 +98,7 @@ stage_done = n=$$(cd $(call ws_q,$(@D)) && ls $$(seq -f 'trial-%03g.json' 0 $$((
 # from the study (suggest --unless-done), training nothing again.
 stage_short = $(if $(ws_pipeline_goals),$(shell d=$(call ws_q,$(STAGED_RUNS)/stage-$(1)); n=$$(cat "$$d/.done" 2>/dev/null) && \
 	[ "$${n:-0}" -ge $(STAGE_TRIALS) ] 2>/dev/null && \
-	(cd "$$d" && ls $$(seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1))) >/dev/null 2>&1) || echo ws-force))
+	(cd "$$d" && seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1)) | xargs ls >/dev/null 2>&1) || echo ws-force))
 # (the recipes name $(MAKE) themselves: make hands its jobserver only to a line that does)
 # Variables given on make's command line are expanded there again: a $ in a value (a study named
 # "a$x" in its config) is written $$, or the stage's sweep would run in study "a".
@@ -118,6 +121,8 @@ $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
 # stays, so only a higher STAGE_TRIALS runs stage 1 again. The temporary is this shell's own, as
 # ws_write's: two make staged at once in one STAGED_RUNS each rename a whole file (with one name,
 # one renamed the other's away, failed, and make deleted best.json under the other's stage 2).
+# Stage 2's trial files are looked for with set --, a builtin: their names given to ls overflow
+# ARG_MAX past ~115000 (ls fails, and the study is asked instead, slower).
 $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 	@tmp=$(call ws_q,$@).tmp.$$$$; \
 	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best >"$$tmp" || { rc=$$?; \
@@ -125,7 +130,7 @@ $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 	  echo $(call ws_q,$(@D))": stage 1 has no feasible COMPLETE trial to fix into stage 2: run more stage-1 trials" \
 	    "(make staged STAGE_TRIALS=N, N above $$(cat $(call ws_q,$<))), or, when its constraints cannot be met, begin again" \
 	    "with a STAGE1 of looser ones in another STAGED_RUNS" >&2; exit 2; }; \
-	if [ -e $(call ws_q,$@) ] && { ls $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json >/dev/null 2>&1 || \
+	if [ -e $(call ws_q,$@) ] && { { set -- $(call ws_q,$(STAGED_RUNS))/stage-2/trial-*.json; [ -e "$$1" ]; } || \
 	      $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)) --format jsonl 2>/dev/null | grep -q .; } && \
 	    [ "$$(jq -c .params "$$tmp")" != "$$(jq -c .params $(call ws_q,$@))" ]; then \
 	  echo $(call ws_q,$(@D))": stage 1's best is now trial $$(jq .trial "$$tmp"); stage 2 goes on with" \

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The pipelines' shell commands at their limits, without training: a stage of more trials than
+# fit on one command line (ARG_MAX) is still counted done.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+
+# A stage is done with the files of its first STAGE_TRIALS trials (STAGE_TRIALS up to 1000000).
+# Their names were handed to one ls: past ~115000 (2 MiB of ARG_MAX) ls could not start, no file
+# was counted, a finished stage was "0 of N trials" and ran again on every make staged. The
+# probe targets run the recipe's own stage_done and stage_short on a stage folder of empty files,
+# under a 512 KiB stack, whose ARG_MAX is 128 KiB (a quarter of it): 10000 names overflow it (120000
+# files for the default 8 MiB stack took 30 s to make here).
+n=10000
+ws_make() { ( ulimit -s 512 && make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@" ); }
+mkdir -p big/stage-1 && (cd big/stage-1 && seq -f 'trial-%03g.json' 0 $((n - 1)) | xargs touch) && echo $n >big/stage-1/.done
+probe() { ws_make "$@" STAGED_RUNS="$TMP/big" STAGE_TRIALS=$n --eval "$TMP/big/stage-1/probe.done: ; @\$(stage_done)" \
+  --eval 'ws-probe: ; @echo "short:$(call stage_short,1)"'; }
+test_expect_code 0 "a stage of $n trial files: stage_done counts them all" probe "$TMP/big/stage-1/probe.done"
+test_expect_success "... the stage is done for $n" '[ "$(cat big/stage-1/probe.done)" = $n ]'
+test_expect_code 0 "... stage_short on its .done" probe ws-probe "$TMP/big/stage-1/probe.done"
+test_expect_success "... keeps it (no ws-force)" 'grep -qx "short:" out'
+rm big/stage-1/trial-9999.json big/stage-1/probe.done
+test_expect_code 2 "... one file fewer: not done" probe "$TMP/big/stage-1/probe.done"
+test_expect_success "... counting the others" 'grep -q "stage-1: 9999 of $n trials have a file" err'
+touch big/stage-1/probe.done
+test_expect_code 0 "... and stage_short remakes the stage" probe ws-probe "$TMP/big/stage-1/probe.done"
+test_expect_success "... (ws-force)" 'grep -qx "short:ws-force" out'
