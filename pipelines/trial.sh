@@ -82,7 +82,6 @@ trap on_exit EXIT
 . "$here/monitor.sh"   # monitor_pid: is the sweep's monitor running?
 [ -z "${SWEEP_MONITOR:-}" ] || monitor_pid "$RUNS" || bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL" 8>&-
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
-# shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 # --pid $$: this script owns the trial until train-trial records its own pid.
 # The lock keeps other runs of this target away, so the temporary's name needs no mktemp (another
 # process): the host and pid name it.
@@ -90,8 +89,13 @@ tmp=$out.tmp.${HOSTNAME:-host}.$$
 # --unless-done: a trial of this target that finished before a kill, but whose file was not
 # renamed yet, is not trained again (suggest asks the study, in the transaction that would make
 # the trial, and exits 1): its result line is rebuilt from the study.
+# SUGGEST_ARGS is split into words at blanks, but not glob-expanded (set -f): a --fixed path with
+# a * ? or [ reached suggest as the other files it matched.
 rc=0
+set -f
+# shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" --unless-done ${SUGGEST_ARGS:-}) || rc=$?
+set +f
 if [ "$rc" = 1 ]; then
   "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$tmp"
   mv "$tmp" "$out"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The pipelines' shell commands at their limits, without training: a stage of more trials than
-# fit on one command line (ARG_MAX) is still counted done.
+# fit on one command line (ARG_MAX) is still counted done; SUGGEST_ARGS is not glob-expanded.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 
@@ -25,3 +25,24 @@ test_expect_success "... counting the others" 'grep -q "stage-1: 9999 of $n tria
 touch big/stage-1/probe.done
 test_expect_code 0 "... and stage_short remakes the stage" probe ws-probe "$TMP/big/stage-1/probe.done"
 test_expect_success "... (ws-force)" 'grep -qx "short:ws-force" out'
+
+# SUGGEST_ARGS is a list of suggest options, split at blanks in pipelines/trial.sh, but not
+# glob-expanded: --fixed 'b?st.json' (a file named so) reached suggest as best.json, the other
+# file the pattern matches, and a trial was fixed to another file's params without a word. A
+# suggest shim notes the arguments it gets (and exits 3: the trial is over).
+mkdir shim
+for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
+rm shim/suggest
+cat >shim/suggest <<SH
+#!/usr/bin/env bash
+printf '%s\n' "\$@" >"$TMP/suggest.args"
+exit 3
+SH
+chmod +x shim/suggest
+mkdir gl && echo '{"lr": 1}' >'gl/b?st.json' && echo '{"lr": 2}' >gl/best.json
+trial() { env SUGGEST_ARGS="$1" BIN="$TMP/shim" DB="$TMP/gl/s.db" CONFIG=c.json STUDY=s FEATURES=f THREADS=1 DEVICE=cpu \
+  RUNS="$TMP/gl" MONITOR_INTERVAL=1 bash "$WS_ROOT/pipelines/trial.sh" "$TMP/gl/trial-000.json"; }
+test_expect_code 3 "trial.sh with SUGGEST_ARGS=\"--fixed gl/b?st.json --seed 7\" (suggest's exit status)" \
+  trial "--fixed $TMP/gl/b?st.json --seed  7"
+test_expect_success "... suggest gets the path as given, not the file the glob matches, and the words split" '
+  tail -n 4 suggest.args >args.tail && printf "%s\n" --fixed "$TMP/gl/b?st.json" --seed 7 | cmp - args.tail'
