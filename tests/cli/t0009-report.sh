@@ -94,6 +94,14 @@ test_expect_success "... its importance baseline says the -inf trial is left out
 test_expect_code 0 "json of an empty study" report --db empty.db --format json
 test_expect_success "... says importance needs more complete trials" '
   [ "$(jq -c "[.n_trials, .importance.params, .importance.note]" out)" = "[0,null,\"needs more than 5 complete trials with a finite value, has 0\"]" ]'
+# report(1)'s examples that pipe the JSON into jq run on it too: the idle share divided by
+# capacity_s, which is 0 here (and while the only trials are RUNNING), and jq stopped with
+# "cannot be divided because the divisor is zero".
+sed -n '/^\.SH EXAMPLES/,/^\.SH SEE/s/\\-/-/gp' "$WS_ROOT/share/man/man1/report.1" | grep '^report --db s.db --format json | jq ' >examples
+test_expect_success "report(1)'s json | jq examples run on the empty study" '
+  [ "$(wc -l <examples)" -ge 2 ] &&
+  while IFS= read -r ex; do bash -o pipefail -c "${ex/s.db/empty.db}" >ex.out || { echo "failed: $ex" >&2; exit 1; }; done <examples &&
+  [ "$(jq -c . ex.out)" = "{\"slots\":0,\"idle\":null}" ]'
 # A study file holding a study this reader cannot take: Optuna stores a categorical choice with
 # a NUL character (JSON "\u0000"), which C strings cannot hold. It is refused (exit 2), and the
 # message names the file and the study, not only "trial 0: param c" (which of the file's studies?).
