@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pipelines' shell commands at their limits, without training: a stage of more trials than
-# fit on one command line (ARG_MAX) is still counted done; SUGGEST_ARGS is not glob-expanded.
+# fit on one command line (ARG_MAX) is still counted done; SUGGEST_ARGS is not glob-expanded;
+# the files the README has users write in the checkout are ignored by git.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 
@@ -46,3 +47,17 @@ test_expect_code 3 "trial.sh with SUGGEST_ARGS=\"--fixed gl/b?st.json --seed 7\"
   trial "--fixed $TMP/gl/b?st.json --seed  7"
 test_expect_success "... suggest gets the path as given, not the file the glob matches, and the words split" '
   tail -n 4 suggest.args >args.tail && printf "%s\n" --fixed "$TMP/gl/b?st.json" --seed 7 | cmp - args.tail'
+
+# The files the README's examples write where they run, the checkout's root (tee FILE, >FILE,
+# study-copy --to sqlite:///FILE), are ignored by git: after the tour, git status listed
+# trials.jsonl and report.json as files to add.
+awk '/^```/ { f = !f; next } f' "$WS_ROOT/README.md" | grep -oE '(\btee|>) *[A-Za-z0-9_.][A-Za-z0-9_./-]*' |
+  sed -E 's/^(tee|>) *//' >written
+grep -oE -- '--to sqlite:///[A-Za-z0-9_.-]+' "$WS_ROOT/README.md" | sed 's|.*///||' >>written
+if git -C "$WS_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+  test_expect_success "the files the README's examples write in the checkout are ignored by git" '
+    grep -qx trials.jsonl written && grep -qx report.json written &&
+    while read -r f; do git -C "$WS_ROOT" check-ignore -q --no-index "$f" || { echo "not ignored: $f" >&2; exit 1; }; done <written'
+else
+  test_skip "the files the README's examples write are ignored by git" "$WS_ROOT is not a git checkout"
+fi
