@@ -4,6 +4,7 @@
 #include <string.h>
 #include "core/json.h"
 #include "report/analysis.h"
+#include "report/html.h"
 #include "report/summary.h"
 
 /* Names of all params in first-seen order (trials by number), as a JSON array. */
@@ -151,13 +152,12 @@ int ws_report_text(FILE *f, const ws_summary *s)
             if (isfinite(u)) fprintf(f, " %6.1f ", u);
             else fprintf(f, " %6s ", "-");
         }
+        /* As the HTML shows them: a categorical choice None is null, as in the JSON (scalar_text,
+         * the CSV's, made it empty, as the choice "" is). */
         for (size_t k = 0; k < t->n_params; k++) {
-            json_t *v = ws_dist_external(&t->params[k].dist, t->params[k].internal);
-            char *x = v && json_is_real(v) ? NULL : scalar_text(v);
-            if (x) fprintf(f, " %s=%s", t->params[k].name, x);
-            else fprintf(f, " %s=%.4g", t->params[k].name, json_real_value(v));
+            char *x = ws_param_text(&t->params[k]);
+            fprintf(f, " %s=%s", t->params[k].name, x ? x : "?");
             free(x);
-            json_decref(v);
         }
         fputc('\n', f);
     }

@@ -114,3 +114,19 @@ s.optimize(lambda t: len(t.suggest_categorical("c", ["a", "\x00b"])), n_trials=1
 PYEOF
 test_expect_code 2 "a categorical choice holding NUL is refused" report --db nul.db --study nul --format json
 test_expect_success "... naming the file and the study" 'grep -q "nul.db: study .nul.: trial 0: param c: " err'
+# A categorical with None among its choices (Optuna takes None, bool, int, float and str): the
+# JSON shows the choice as null, and so does the text table; it showed "c=" there, as it
+# shows the choice "" (and "None" is the string "None").
+"$PY" -W ignore - <<'PYEOF'
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="none", storage="sqlite:///none.db")
+for c in [None, "", "None"]:
+    s.enqueue_trial({"c": c})
+s.optimize(lambda t: [None, "", "None"].index(t.suggest_categorical("c", [None, "", "None"])), n_trials=3)
+PYEOF
+test_expect_code 0 "a categorical choice None: json" report --db none.db --format jsonl
+test_expect_success "... is null there, as Optuna stored it" '[ "$(jq -c .params.c out | tr "\n" " ")" = "null \"\" \"None\" " ]'
+test_expect_code 0 "... text" report --db none.db
+test_expect_success "... shows it as null too, apart from the choices \"\" and \"None\"" '
+  grep -qE "^ +0 +COMPLETE +0 .* c=null$" out && grep -qE "^ +1 +COMPLETE +1 .* c=$" out && grep -qE "^ +2 +COMPLETE +2 .* c=None$" out'
