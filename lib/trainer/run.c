@@ -346,10 +346,10 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 }
 
 /* The device path: the data goes to the device once, batches never come back. */
-static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err *e)
+static int build_device(run_ctx *c, int max_batch, long total_steps, long warmup_steps, ws_err *e)
 {
     int B = c->set.batch_size;
-    size_t nb = (c->n_fit + (size_t)B - 1) / (size_t)B, most = c->n_train > c->n_val ? c->n_train : c->n_val;
+    size_t nb = (c->n_fit + (size_t)B - 1) / (size_t)B;
     nn_data_desc d;
     nn_noise *noise = NULL;
     c->bseed = malloc(nb * sizeof *c->bseed);
@@ -360,7 +360,7 @@ static int build_device(run_ctx *c, long total_steps, long warmup_steps, ws_err 
         return ws_err_set(e, WS_ENOMEM, "out of memory");
     if (trainer_data_desc(&c->data, &d, &noise, e)) return -1;
     c->dt = nn_dtrain_create(c->o->device, c->model, &c->set.hp, total_steps, warmup_steps, &d, B,
-                             most < (size_t)B ? (int)most : B, c->n_train, c->val_idx, c->n_val, e);
+                             max_batch, c->n_train, c->val_idx, c->n_val, e);
     free(noise);
     return c->dt ? 0 : -1;
 }
@@ -426,7 +426,11 @@ static int fit_count(run_ctx *c, ws_err *e)
 static int build(run_ctx *c, ws_err *e)
 {
     int B = c->set.batch_size;
-    if (data_init(c, B, e)) return -1;
+    /* No batch is larger than its split: buffers for a batch_size past both splits (65536 on a
+     * corpus of 32 clips) took gigabytes and failed the trial "out of memory" under a ulimit */
+    size_t most = c->n_train > c->n_val ? c->n_train : c->n_val;
+    int Bmem = most < (size_t)B ? (int)most : B;
+    if (data_init(c, Bmem, e)) return -1;
     if (c->set.hp.loss.balanced) {
         long *counts = calloc((size_t)c->cache.n_classes, sizeof *counts);
         if (!counts) return ws_err_set(e, WS_ENOMEM, "out of memory");
@@ -449,13 +453,13 @@ static int build(run_ctx *c, ws_err *e)
     long acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
     long opt_steps = (steps_per_epoch + acc - 1) / acc;
     if (nn_device_is_cuda(c->o->device))
-        return build_device(c, opt_steps * c->set.epochs, lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
+        return build_device(c, Bmem, opt_steps * c->set.epochs, lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
     c->optim = nn_optim_create(c->model, &c->set.hp.optim, opt_steps * c->set.epochs,
                                lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
-    c->x = malloc((size_t)B * (size_t)c->data.frames * (size_t)c->data.n_feat * sizeof *c->x);
-    c->logits = malloc((size_t)B * (size_t)c->cache.n_classes * sizeof *c->logits);
-    c->labels = malloc((size_t)B * sizeof *c->labels);
-    c->batch_idx = malloc((size_t)B * sizeof *c->batch_idx);
+    c->x = malloc((size_t)Bmem * (size_t)c->data.frames * (size_t)c->data.n_feat * sizeof *c->x);
+    c->logits = malloc((size_t)Bmem * (size_t)c->cache.n_classes * sizeof *c->logits);
+    c->labels = malloc((size_t)Bmem * sizeof *c->labels);
+    c->batch_idx = malloc((size_t)Bmem * sizeof *c->batch_idx);
     if (!c->optim) return -1;
     if (!c->x || !c->logits || !c->labels || !c->batch_idx) return ws_err_set(e, WS_ENOMEM, "out of memory");
     return 0;

@@ -34,3 +34,11 @@ test_expect_success "no trial left RUNNING, each one's reason recorded" '
   [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trials WHERE state = \"RUNNING\"")" = 0 ] &&
   [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trials t JOIN trial_system_attributes a USING (trial_id)
                           WHERE t.state = \"FAIL\" AND a.key = \"wakesweep:reason\" AND a.value_json LIKE \"%oom%\"")" = "$oom" ]'
+# No batch is larger than its split: the CPU path took buffers for the whole batch_size (65536 x
+# 101 frames x 40 mels of floats, twice: over 2 GB on the tone cache's 48 clips), so such a trial
+# failed "oom" under a limit that trains it easily with a batch of the split's size.
+jq '.budget.epochs = 1 | .fixed.batch_size = 65536' c0.json >big.json
+suggest --db big.db --config big.json >bigline
+test_expect_code 0 "batch_size 65536 on 48 clips under ulimit -v 1.5 GB" \
+  bash -c 'ulimit -v 1500000 && exec timeout 60 "$WS_BIN/train-trial" --db big.db --features tones.feat --threads 2 --quiet bigline'
+test_expect_success "... COMPLETE, not FAIL oom" '[ -s out ] && jq -e ".state == \"COMPLETE\"" out'
