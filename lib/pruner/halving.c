@@ -4,6 +4,7 @@
  * pure) and compared with every trial that recorded that rung: the trial goes on only while it
  * is among the best floor(n / eta) of the n (at least the best one); with n <= bootstrap_count
  * it is pruned. Several rungs crossed in one report are handled in turn. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +13,15 @@
 #include "pruner/pruner.h"
 #include "space/config.h"
 
-/* A rung value as stored: a number, or Optuna's non-finite spellings. */
+/* A rung value as stored: a number, or Optuna's non-finite spellings (infinities read as the
+ * +-DBL_MAX they are stored as now, so that they tie with them). */
 static int attr_number(const json_t *v, double *out)
 {
     if (json_is_number(v)) { *out = json_number_value(v); return 0; }
     const char *s = json_string_value(v);
     if (!s) return -1;
-    if (!strcmp(s, "Infinity")) *out = INFINITY;
-    else if (!strcmp(s, "-Infinity")) *out = -INFINITY;
+    if (!strcmp(s, "Infinity")) *out = DBL_MAX;
+    else if (!strcmp(s, "-Infinity")) *out = -DBL_MAX;
     else if (!strcmp(s, "NaN")) *out = NAN;
     else return -1;
     return 0;
@@ -46,6 +48,10 @@ int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_
         if (!cur->system_attrs || !json_object_get(cur->system_attrs, key)) break;
     }
     double value = cur->ivs[cur->n_ivs - 1].value;
+    /* Judged as it is stored for the other trials (ws_json_real_capped: +-inf as +-DBL_MAX), so
+     * that two infinite values tie at a rung as they do in Optuna (inf == inf), rather than an
+     * inf losing to another trial's stored DBL_MAX. */
+    if (isinf(value)) value = copysign(DBL_MAX, value);
     long r = min_resource;
     if (r <= 0) {
         const ws_trial *first = ws_pruner_first_completed(h);

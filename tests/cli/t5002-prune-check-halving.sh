@@ -36,3 +36,10 @@ t = s.ask()
 t.report(0.5, 1)
 assert t.should_prune(), \"0.5 under an inf rung value should be pruned\"
 "'
+# Two -inf values at one rung tie, as in Optuna (-inf >= -inf): the second trial was judged as
+# -inf against the first's stored stand-in -DBL_MAX, lost and was pruned. Golden: Optuna 3.1's
+# SuccessiveHalvingPruner(min_resource=1, reduction_factor=2), maximize, trials 0 and 1 each
+# reporting -inf at step 1: should_prune() is False, False.
+suggest --db ni.db --config c.json --n 2 >/dev/null
+test_expect_code 1 "a -inf value reaches rung 0 first" prune-check --db ni.db --study kws --trial 0 --step 1 --value -inf
+test_expect_code 1 "a second -inf at rung 0 ties with it and goes on" prune-check --db ni.db --study kws --trial 1 --step 1 --value -inf
