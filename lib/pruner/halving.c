@@ -15,6 +15,9 @@
 
 /* A rung value as stored: a number, or Optuna's non-finite spellings (infinities read as the
  * +-DBL_MAX they are stored as now, so that they tie with them). */
+/* A value as the reason shows it: +-DBL_MAX is the +-inf it stands for. */
+static double shown(double v) { return fabs(v) == DBL_MAX ? copysign(INFINITY, v) : v; }
+
 static int attr_number(const json_t *v, double *out)
 {
     if (json_is_number(v)) { *out = json_number_value(v); return 0; }
@@ -107,11 +110,11 @@ int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_
         if (!promotable) {
             out->prune = 1;
             snprintf(out->reason, sizeof out->reason, "rung %d at step %.0f: %.6g is not among the best %ld of %zu (bar %.6g)",
-                     rung, promo, value, idx + 1, n, bar);
+                     rung, promo, shown(value), idx + 1, n, shown(bar));
             break;
         }
         snprintf(out->reason, sizeof out->reason, "rung %d at step %.0f: %.6g is among the best %ld of %zu, promoted",
-                 rung, promo, value, idx + 1, n);
+                 rung, promo, shown(value), idx + 1, n);
     }
     free(comp);
     return rc;

@@ -43,3 +43,8 @@ assert t.should_prune(), \"0.5 under an inf rung value should be pruned\"
 suggest --db ni.db --config c.json --n 2 >/dev/null
 test_expect_code 1 "a -inf value reaches rung 0 first" prune-check --db ni.db --study kws --trial 0 --step 1 --value -inf
 test_expect_code 1 "a second -inf at rung 0 ties with it and goes on" prune-check --db ni.db --study kws --trial 1 --step 1 --value -inf
+# The reason shows the stand-in as the inf it stands for, not as 1.79769e+308.
+suggest --db ii.db --config c.json --n 2 >/dev/null
+prune-check --db ii.db --study kws --trial 0 --step 1 --value inf >/dev/null
+test_expect_code 0 "0.5 under an inf at rung 0 is pruned" prune-check --db ii.db --study kws --trial 1 --step 1 --value 0.5
+test_expect_success "... the reason names the bar as inf" 'jq -r .reason out | grep -q "0.5 is not among the best 1 of 2 (bar inf)"'
