@@ -13,7 +13,7 @@ tone_sweep_config c.json tones-vars 1
 # again. That first reading must not refuse the STUDY it cannot read yet: a jq that works only
 # once the deps stamp is there stands for it.
 mkdir -p fresh/bin
-printf '#!/bin/sh\n[ -e "%s" ] && exec "%s" "$@"\nexit 127\n' "$TMP/fresh/build/.deps-ok" "$(command -v jq)" >fresh/bin/jq
+printf '#!/bin/sh\n[ -e "%s" ] && exec "%s" "$@"\nexit 127\n' "$TMP/fresh/build/.deps-ok" "$(type -P jq)" >fresh/bin/jq
 chmod +x fresh/bin/jq
 test_expect_code 0 "a fresh machine's first reading (jq not there yet) goes on to the deps" \
   env PATH="$TMP/fresh/bin:$PATH" make -s -n -C "$WS_ROOT" BUILD="$TMP/fresh/build" BIN="$WS_BIN" sweep \
