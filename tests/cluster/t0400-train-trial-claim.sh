@@ -3,7 +3,8 @@
 # pid) in one transaction. On SQLite that transaction holds the write lock; on PostgreSQL it must
 # lock the trial's row itself: without the lock, a train-trial that read the trial while another
 # was claiming it found no other trainer, and both trained the trial. Here the other claim is a
-# psql transaction that locks the row and records a live train-trial's pid, committed while the
+# psql transaction that locks the row and records a live train-trial's pid and start time (as
+# study_record_process does: a pid of another start time is not that process), committed while the
 # train-trial under test is already started. Needs the server of tests/cluster/run.sh.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
@@ -25,7 +26,8 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$DB" <sql >psql.out 2>&1 &
 psql_pid=$!
 exec 7>sql
 echo "BEGIN; SELECT trial_id FROM trials WHERE number = 0 FOR NO KEY UPDATE;
-UPDATE trial_system_attributes SET value_json = '$other' WHERE key = 'wakesweep:pid';" >&7
+UPDATE trial_system_attributes SET value_json = '$other' WHERE key = 'wakesweep:pid';
+UPDATE trial_system_attributes SET value_json = '$(cut -d' ' -f22 "/proc/$other/stat")' WHERE key = 'wakesweep:pid_start';" >&7
 # (each step waited for: the other claim in progress, then the train-trial waiting on a lock)
 in_state() { [ "$(dbq "$DB" "SELECT count(*) FROM pg_stat_activity WHERE $1")" -ge 1 ]; }
 for _ in $(seq 100); do in_state "state = 'idle in transaction'" && break; sleep 0.05; done
