@@ -18,20 +18,8 @@ cleanup() { pg_stop "$WS_PG_DIR"; [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$log"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-run_one() {  # label, command...
-  local label=$1; shift
-  local out="$log/out" rc=0 p f_ s
-  "$@" >"$out" 2>"$log/err" </dev/null || rc=$?
-  p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
-  sed -E "s/^(ok|FAIL|skip) /\1 $label: /" "$out" | grep -E '^(ok|FAIL|skip) '
-  if [ "$rc" != 0 ] && [ "$f_" = 0 ]; then
-    f_=1; echo "FAIL $label: exited with status $rc"; tail -n 5 "$log/err" | sed 's/^/    /'
-  elif [ "$f_" != 0 ]; then
-    tail -n 5 "$log/err" | sed 's/^/    /'
-  fi
-  if [ $((p + f_ + s)) = 0 ]; then f_=1; echo "FAIL $label: ran no test case"; fi
-  pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
-}
+RUN_SHOW_OK=1   # every case is listed, as check-cluster always did
+. "$WS_ROOT/tests/run-one.sh"
 
 finish() { echo "$skip skipped"; echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; exit; }
 

@@ -1,0 +1,28 @@
+# tests/run-one.sh — sourced by tests/run.sh and tests/cluster/run.sh: runs one test file and
+# counts its "ok NAME", "FAIL NAME: why" and "skip NAME: why" lines into pass, fail and skip.
+# Needs $log (a scratch folder). RUN_SHOW_OK=1 prints the ok lines too (check-cluster does).
+# A file that runs past WS_TEST_TIMEOUT seconds (default 300) is stopped, with every process it
+# started, and fails naming itself: one hung test must not hold the whole run (and CI) until CI's
+# own time runs out. A file that takes more than a minute is named with its time, so a slow run
+# shows where its time went.
+
+# run_one LABEL COMMAND...: the lines printed start with "LABEL: ".
+run_one() {
+  local label=$1; shift
+  local out="$log/out" rc=0 t0=$SECONDS limit=${WS_TEST_TIMEOUT:-300} p f_ s
+  # timeout runs the test in a process group of its own and signals the whole group.
+  timeout -k 10 "$limit" "$@" >"$out" 2>"$log/err" </dev/null || rc=$?
+  [ $((SECONDS - t0)) -le 60 ] || echo "$label: slow, $((SECONDS - t0)) s"
+  p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
+  grep -E "^(FAIL|skip${RUN_SHOW_OK:+|ok}) " "$out" | sed "s|^|$label: |"
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    f_=$((f_ + 1)); echo "$label: FAIL timed out after $limit s (WS_TEST_TIMEOUT); its last output:"
+    tail -n 3 "$out" | sed 's/^/    /'; tail -n 3 "$log/err" | sed 's/^/    /'
+  elif [ "$rc" != 0 ] && [ "$f_" = 0 ]; then
+    f_=1; echo "$label: FAIL exited with status $rc"; tail -n 5 "$log/err" | sed 's/^/    /'
+  elif [ "$f_" != 0 ]; then
+    tail -n 5 "$log/err" | sed 's/^/    /'
+  fi
+  if [ $((p + f_ + s)) = 0 ]; then f_=1; echo "$label: FAIL ran no test case"; fi
+  pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
+}
