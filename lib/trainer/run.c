@@ -758,13 +758,20 @@ static int has_value_of(const run_ctx *c)
     return c->state != WS_FAIL && c->has_best;
 }
 
-/* Optuna's constraint values (feasible iff <= 0) from the metrics of the validation whose value
- * the trial gets: the best one of a COMPLETE trial, the last one of a PRUNED trial. As Optuna
+/* The metrics of the validation whose value the trial gets: the best one of a COMPLETE trial, the
+ * last one of a PRUNED trial (Optuna gives a pruned trial its last intermediate value). The
+ * trial's recorded metrics and constraints are these, so they never disagree with its value. */
+static json_t *value_metrics(const run_ctx *c)
+{
+    return c->state == WS_PRUNED ? c->last_metrics : c->best_metrics;
+}
+
+/* Optuna's constraint values (feasible iff <= 0) from value_metrics. As Optuna
  * (_process_constraints_after_trial), none for a FAIL trial. */
 static json_t *constraint_values(run_ctx *c)
 {
     json_t *out = json_array();
-    const json_t *of = c->state == WS_PRUNED ? c->last_metrics : c->best_metrics;
+    const json_t *of = value_metrics(c);
     for (size_t i = 0; i < c->cfg.n_constraints && of && c->state != WS_FAIL; i++) {
         const ws_constraint *k = &c->cfg.constraints[i];
         /* a metric without a number (NaN, JSON's null) is not shown feasible: infeasible */
@@ -795,7 +802,7 @@ static int finish(run_ctx *c, ws_err *e)
     int rc = ws_store_trial_finish(c->store, c->trial_id, c->state, has_value ? &value : NULL, e)
              || (json_array_size(cons) && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_CONSTRAINTS, cons, e))
              || (why && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_REASON, why, e))
-             || (c->best_metrics && ws_store_trial_attr_set(c->store, c->trial_id, 0, "metrics", c->best_metrics, e))
+             || (value_metrics(c) && ws_store_trial_attr_set(c->store, c->trial_id, 0, "metrics", value_metrics(c), e))
              || ws_store_trial_attr_set(c->store, c->trial_id, 0, "seconds", secs, e)
              || ws_store_trial_attr_set(c->store, c->trial_id, 0, "steps_trained", steps, e);
     json_decref(secs);
@@ -853,7 +860,7 @@ static json_t *result_line(run_ctx *c)
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
     return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
                      "state", ws_state_name(c->state), "value", has_value ? ws_json_number(value) : json_null(),
-                     "metrics", c->best_metrics ? c->best_metrics : json_null(), "epochs", trainer_epochs_json(c->steps_done, c->per),
+                     "metrics", value_metrics(c) ? value_metrics(c) : json_null(), "epochs", trainer_epochs_json(c->steps_done, c->per),
                      "best_epoch", trainer_epochs_json(c->best_step, c->per), "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
                      "total", total, "reason", c->reason[0] ? json_string(c->reason) : json_null());
 }

@@ -77,3 +77,17 @@ test_expect_success "four validations an epoch, patience 2: every validation cou
   train v2 ".budget = {\"epochs\": 30, \"validations_per_epoch\": 4} | .fixed.patience = 2" &&
   s=$(lightning_stop 2 0 maximize <v2.steps) && [ "$s" != none ] && [ "$s" = "$(last_step v2)" ] &&
   jq -e ".reason == \"early stop: no improvement in 2 validations\"" v2.result'
+
+# A pruned trial's value is its last validation's (Optuna's), not its best's: the metrics and
+# constraints it records are that same validation's, so they agree with its value (the metrics
+# were the best validation's, e.g. value 0.625 with metrics.accuracy 0.75).
+test_expect_success "a pruned trial (patient pruner, patience 0): trains, pruned below its best" '
+  train pr ".pruner = {\"name\": \"patient\", \"patience\": 0} | .constraints = {\"accuracy\": {\"min\": 0.7}}" &&
+  jq -e ".state == \"PRUNED\"" pr.result &&
+  awk -v v="$(jq .value pr.result)" "\$2 > v { above = 1 } END { exit !above }" pr.steps'
+test_expect_success "... its result line's metrics are its last validation's, as its value" '
+  jq -e ".metrics.accuracy == .value" pr.result'
+test_expect_success "... and so are the metrics and the constraint the study holds" '
+  [ "$(sqlite3 pr/s.db "SELECT value_json FROM trial_user_attributes WHERE key = '"'metrics'"'" | jq .accuracy)" = "$(jq .value pr.result)" ] &&
+  c=$(sqlite3 pr/s.db "SELECT value_json FROM trial_system_attributes WHERE key = '"'constraints'"'") &&
+  [ "$(jq -n "$c[0] == 0.7 - $(jq .value pr.result)")" = true ]'
