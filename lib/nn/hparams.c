@@ -186,6 +186,7 @@ static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err 
         return ws_err_set(e, WS_EINPUT, "%s.class_weights: expected an array of numbers or \"balanced\", got %s", w,
                           ws_json_type_name(cw));
     c->n_class_weights = (int)json_array_size(cw);
+    int any = 0;
     c->class_weights = malloc((size_t)c->n_class_weights * sizeof *c->class_weights);
     if (!c->class_weights) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (int i = 0; i < c->n_class_weights; i++) {
@@ -194,7 +195,10 @@ static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err 
         if (!(d >= 0 && isfinite(d)))
             return ws_err_set(e, WS_EINPUT, "%s.class_weights[%d]: expected a number >= 0", w, i);
         c->class_weights[i] = (float)d;
+        any |= d > 0;
     }
+    /* torch's weighted mean is 0/0 then: NaN from the first step, no sample counting */
+    if (!any) return ws_err_set(e, WS_EINPUT, "%s.class_weights: every weight is 0 (expected at least one above 0)", w);
     return 0;
 }
 

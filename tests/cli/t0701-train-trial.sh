@@ -188,6 +188,13 @@ test_expect_code 2 "class_weights not one per class of the cache" train-trial --
 test_expect_success "... says so and fails the trial" '
   grep -q "class_weights: 7 weights for the [0-9]* classes of tones.feat" err &&
   [ "$(sqlite3 runs/cw.db "SELECT state FROM trials")" = FAIL ]'
+# All weights 0: torch's weighted mean is 0/0, NaN from the first step; the trial completed
+# having learnt nothing (a batch whose labels all weigh 0 still counts as no loss).
+jq '.study = "cz" | .fixed.class_weights = [0, 0, 0, 0]' c.json >cz.json
+suggest --db runs/cz.db --config cz.json >cz0
+test_expect_code 2 "class_weights all 0" train-trial --db runs/cz.db --features tones.feat --quiet cz0
+test_expect_success "... says so and fails the trial" '
+  grep -q "class_weights: every weight is 0" err && [ "$(sqlite3 runs/cz.db "SELECT state FROM trials")" = FAIL ]'
 
 # A validation split without a wake-word clip: F1 and FRR are undefined there, null as --evaluate
 # prints them (they were 0, and a constraint on frr held where the split cannot tell).
