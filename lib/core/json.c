@@ -140,9 +140,11 @@ int ws_json_get_int(const json_t *obj, const char *key, const char *where, long 
     json_t *v = json_object_get(obj, key);
     if (!v) return 0;
     double d = json_is_number(v) ? json_number_value(v) : NAN;
-    if (!json_is_number(v) || d != floor(d) || fabs(d) > 9e15)
+    if (!json_is_number(v) || d != floor(d))
         return ws_err_set(e, WS_EINPUT, "%s%s%s: expected an integer, got %s", where, key_sep(where), key,
                           json_is_number(v) ? "a fraction" : ws_json_type_name(v));
+    if (fabs(d) > 9e15)   /* 1e20 is whole: "a fraction" misled */
+        return ws_err_set(e, WS_EINPUT, "%s%s%s: expected an integer within +-9e15, got %g", where, key_sep(where), key, d);
     *out = (long)d;
     return 0;
 }

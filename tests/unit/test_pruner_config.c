@@ -46,7 +46,9 @@ static void test_errors_name_the_field(void)
         {"{\"n_warmup_steps\": -1}", "kws.json: pruner.n_warmup_steps"},
         {"{\"interval_steps\": 0}", "kws.json: pruner.interval_steps"},
         {"{\"n_min_trials\": 0}", "kws.json: pruner.n_min_trials"},
-        {"{\"n_startup_trials\": 1.5}", "kws.json: pruner.n_startup_trials: expected an integer"},
+        {"{\"n_startup_trials\": 1.5}", "kws.json: pruner.n_startup_trials: expected an integer, got a fraction"},
+        /* whole, but past what a double holds exactly: not called a fraction */
+        {"{\"n_startup_trials\": 1e20}", "kws.json: pruner.n_startup_trials: expected an integer within +-9e15, got 1e+20"},
         {"{\"name\": \"successive_halving\", \"min_resource\": 0}", "kws.json: pruner.min_resource: must be >= 1"},
         {"{\"name\": \"successive_halving\", \"min_resource\": \"sometimes\"}", "kws.json: pruner.min_resource: expected \"auto\""},
         {"{\"name\": \"successive_halving\", \"reduction_factor\": 1}", "kws.json: pruner.reduction_factor"},
