@@ -91,8 +91,10 @@ $(BUILD)/tests/test_study_prune: LDFLAGS += -Wl,--wrap=ws_pruner_should_prune
 # Module makefiles (pipelines, test fixtures, the CUDA backend) add their own rules.
 -include $(sort $(wildcard pipelines/*.mk) $(wildcard tests/*.mk) $(wildcard lib/*/module.mk))
 
+# A test file's time limit (tests/run-one.sh): the sanitizers slow the tools 5-10x.
 check: all $(UNITS) $(CHECK_EXTRA)
-	@WS_BIN=$(abspath $(BIN)) WS_BUILD=$(abspath $(BUILD)) bash tests/run.sh $(UNITS)
+	@WS_BIN=$(abspath $(BIN)) WS_BUILD=$(abspath $(BUILD)) WS_TEST_TIMEOUT=$${WS_TEST_TIMEOUT:-$(if $(SANITIZE),3000,300)} \
+	  bash tests/run.sh $(UNITS)
 
 clean:
 	rm -rf build build-san bin
