@@ -89,7 +89,11 @@ static void parse_options(int argc, char **argv, options *o)
             if (!(o->duration_s > 0 && isfinite(o->duration_s)))
                 ws_cli_usage_error("--duration: expected a positive number of seconds, got '%s'", optarg);
             break;
-        case OPT_DB: o->db_path = ws_cli_path_arg("db", optarg); break;
+        case OPT_DB:
+            o->db_path = ws_cli_path_arg("db", optarg);
+            /* a URL naming no file, or a PostgreSQL study, is refused before anything is sampled */
+            if (!gpu_samples_db_file(o->db_path, &e)) ws_cli_usage_error("%s", e.msg);
+            break;
         case OPT_FALLBACK:
             if (strcmp(optarg, "cpu") && strcmp(optarg, "none"))
                 ws_cli_usage_error("--fallback: expected 'cpu' or 'none', got '%s'", optarg);

@@ -67,7 +67,14 @@ const char *gpu_samples_db_file(const char *url, ws_err *e)
         ws_err_set(e, WS_EINPUT, "--db: empty path");
         return NULL;
     }
-    return ws_store_sqlite_file(url);
+    /* "sqlite:///" alone names no file: opened as "", SQLite would make a private temporary
+     * database, and the samples would vanish with the monitor */
+    const char *file = ws_store_sqlite_file(url);
+    if (!*file) {
+        ws_err_set(e, WS_EINPUT, "--db: empty path after '%s' (expected sqlite:///FILE or a path)", url);
+        return NULL;
+    }
+    return file;
 }
 
 /* Waits for a lock like a busy timeout of BUSY_TIMEOUT_MS, but gives up at once when a signal

@@ -19,6 +19,10 @@ done
 for opt in --db --pidfile --nvml-library; do
   test_expect_success "empty $opt" 'rc=0; gpu-monitor -n 1 $opt "" >o 2>e || rc=$?; [ $rc = 2 ] && grep -q -- "$opt: empty path" e && [ ! -s o ]'
 done
+# sqlite:/// with no file after it is an empty path too: it was opened as "", SQLite's private
+# temporary database, and the samples were stored nowhere (exit 0).
+test_expect_success "empty --db after sqlite:///" 'rc=0; gpu-monitor "${NOGPU[@]}" -n 1 --db sqlite:/// >o 2>e || rc=$?
+  [ $rc = 2 ] && grep -q -- "^gpu-monitor: --db: empty path after .sqlite:///. (expected sqlite:///FILE or a path)$" e && [ ! -s o ]'
 # An overflow where infinity is refused says so; it said "write inf for infinity", then refused inf.
 test_expect_code 2 overflowing-duration gpu-monitor -d 1e400
 test_expect_success overflowing-duration-message 'grep -qx "gpu-monitor: --duration: expected a finite number, got .1e400." err'
