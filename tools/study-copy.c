@@ -4,6 +4,7 @@
  * transaction, so it is whole or absent. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include "core/cli.h"
 #include "core/json.h"
 #include "space/config.h"
@@ -23,6 +24,32 @@ static void usage(void)
            "destination), 3 internal error.\n");
 }
 
+/* The option's URL, refused when it names no file: the store would say "--db: empty path", an
+ * option study-copy does not have. */
+static const char *url_arg(const char *option, const char *value)
+{
+    ws_cli_path_arg(option, value);
+    if (ws_store_url_kind(value) == WS_DB_SQLITE && !*ws_store_sqlite_file(value))
+        ws_cli_usage_error("--%s: empty path after '%s' (expected sqlite:///FILE, a path or postgresql://...)", option,
+                           value);
+    return value;
+}
+
+/* Says which side failed: "--from URL: what" where the message began with the SQLite file
+ * the URL names, else "--from: message" (a PostgreSQL message names the server with its
+ * password masked: the URL as given is not repeated). */
+static void name_side(ws_err *e, const char *option, const char *url)
+{
+    const char *file = ws_store_url_kind(url) == WS_DB_SQLITE ? ws_store_sqlite_file(url) : NULL;
+    size_t n = file ? strlen(file) : 0;
+    if (file && !strncmp(e->msg, file, n) && !strncmp(e->msg + n, ": ", 2)) {
+        memmove(e->msg, e->msg + n + 2, strlen(e->msg + n + 2) + 1);
+        ws_err_prefix(e, "%s %s", option, url);
+    } else {
+        ws_err_prefix(e, "%s", option);
+    }
+}
+
 int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
@@ -34,9 +61,8 @@ int main(int argc, char **argv)
     int o;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
-        /* the store would say "--db: empty path", an option study-copy does not have */
-        case 'f': from = ws_cli_path_arg("from", optarg); break;
-        case 't': to = ws_cli_path_arg("to", optarg); break;
+        case 'f': from = url_arg("from", optarg); break;
+        case 't': to = url_arg("to", optarg); break;
         case 's': study = ws_cli_utf8_arg("study", optarg); break;
         case 'S': to_study = ws_cli_utf8_arg("to-study", optarg); break;
         case 'h': usage(); return ws_cli_finish(0);
@@ -52,9 +78,9 @@ int main(int argc, char **argv)
         ws_cli_usage_error("--to-study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
 
     ws_err e = {0};
-    ws_store *src = NULL, *dst = NULL;
+    ws_store *src = NULL, *dst = NULL, *failed = NULL;
     json_t *names = NULL;
-    int n = 0, rc = 0;
+    int n = 0, rc = 0, at_dst = 0;   /* which side the error is on */
     if (ws_store_open(&src, from, WS_STORE_READ, &e)) goto fail;
     if (!study) {
         if (ws_store_study_names(src, &names, &e)) goto fail;
@@ -65,12 +91,18 @@ int main(int argc, char **argv)
         }
         study = json_string_value(json_array_get(names, 0));
     }
-    if (ws_store_open(&dst, to, WS_STORE_CREATE, &e) || ws_store_copy_study(src, study, dst, to_study, &n, &e)) goto fail;
+    at_dst = 1;
+    if (ws_store_open(&dst, to, WS_STORE_CREATE, &e)) goto fail;
+    if (ws_store_copy_study(src, study, dst, to_study, &n, &failed, &e)) {
+        at_dst = failed == dst;
+        goto fail;
+    }
     json_t *line = json_pack("{s:s, s:s, s:i}", "study", study, "to", to_study ? to_study : study, "trials", n);
     ws_json_print_line(stdout, line);
     json_decref(line);
     goto out;
 fail:
+    name_side(&e, at_dst ? "--to" : "--from", at_dst ? to : from);
     rc = ws_cli_report(&e);
 out:
     json_decref(names);

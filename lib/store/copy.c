@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include "store/store.h"
 
-static int copy_attrs(ws_store *src, const ws_study *from, ws_store *dst, const ws_study *to, int system, ws_err *e)
+/* *failed: the store whose read or write failed (src or dst). */
+static int copy_attrs(ws_store *src, const ws_study *from, ws_store *dst, const ws_study *to, int system,
+                      ws_store **failed, ws_err *e)
 {
     json_t *obj, *texts;
+    *failed = src;
     if (ws_store_study_attrs(src, from->id, system, &obj, &texts, e)) return -1;
+    *failed = dst;
     const char *key;
     json_t *v;
     int rc = 0;
@@ -24,21 +28,29 @@ static int copy_attrs(ws_store *src, const ws_study *from, ws_store *dst, const 
 }
 
 int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
-                        ws_err *e)
+                        ws_store **failed, ws_err *e)
 {
     ws_study from, to;
     ws_err none;
     *n_trials = 0;
+    *failed = src;
     if (!dst_name) dst_name = name;
     if (ws_store_study_find(src, name, &from, e)) return -1;
+    *failed = dst;
     if (ws_store_study_find(dst, dst_name, &to, &none) == 0)
         return ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), dst_name);
     ws_trial_list l;
+    *failed = src;
     if (ws_store_trials_load(src, &from, WS_LOAD_ALL, &l, e)) return -1;
     /* one transaction: a copy is whole or absent */
+    *failed = dst;
     int created, ok = !ws_store_begin(dst, e);
-    if (ok) ok = !ws_store_study_create(dst, dst_name, from.direction, &to, &created, e)
-                 && !copy_attrs(src, &from, dst, &to, 1, e) && !copy_attrs(src, &from, dst, &to, 0, e);
+    if (ok) ok = !ws_store_study_create(dst, dst_name, from.direction, &to, &created, e);
+    for (int system = 1; ok && system >= 0; system--) {   /* reads src, writes dst: either may fail */
+        ws_store *side = NULL;
+        ok = !copy_attrs(src, &from, dst, &to, system, &side, e);
+        if (!ok) *failed = side;
+    }
     for (size_t i = 0; ok && i < l.n; i++) {
         int64_t id;
         ok = !ws_store_trial_import(dst, &to, &l.v[i], &id, e);
@@ -46,7 +58,7 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     }
     if (ok) ok = !ws_store_commit(dst, e);
     else ws_store_rollback(dst);
-    if (ok) *n_trials = (int)l.n;
+    if (ok) { *n_trials = (int)l.n; *failed = NULL; }
     ws_trial_list_free(&l);
     return ok ? 0 : -1;
 }

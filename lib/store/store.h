@@ -122,9 +122,10 @@ int ws_store_attr_set_text(ws_store *s, const char *owner, int64_t id, int syste
  * *trial_id. No heartbeat is written (copy_study writes none either). */
 int ws_store_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
 /* Copies study `name` of src into dst under the name dst_name (NULL: the same name): the
- * direction, study attributes and every trial. A study of that name in dst is an input error. */
+ * direction, study attributes and every trial. A study of that name in dst is an input error.
+ * On failure *failed is the store (src or dst) whose read or write failed, for the message. */
 int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
-                        ws_err *e);
+                        ws_store **failed, ws_err *e);
 
 /* System attribute keys wakesweep keeps beside Optuna's own. */
 #define WS_ATTR_CONFIG "wakesweep:config"    /* study: the study config, as given */

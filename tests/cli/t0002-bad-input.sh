@@ -64,6 +64,24 @@ expect_error "study-copy: an empty --from" "^study-copy: --from: empty path" stu
 expect_error "study-copy: an empty --to" "^study-copy: --to: empty path" study-copy --from s.db --to ""
 expect_error "study-copy: an empty --to-study" "--to-study: expected a name of 1 to 512 characters" study-copy --from s.db --to c3.db --to-study ""
 test_expect_success "... nothing created" '[ ! -e c2.db ] && [ ! -e c3.db ]'
+# study-copy names the side that failed, --from or --to, with the URL as given: "s.db: ..." did
+# not say which of two files was meant (the same file as both, or the same mistake on either).
+expect_error "study-copy: a missing --from is named" "^study-copy: --from sqlite:///nope.db: no such study database$" \
+  study-copy --from sqlite:///nope.db --to c2.db
+expect_error "study-copy: a --to in no directory is named" "^study-copy: --to no/dir/c.db: directory 'no/dir' does not exist$" \
+  study-copy --from s.db --to no/dir/c.db
+expect_error "study-copy: junk as --from is named" "^study-copy: --from junk.db: " study-copy --from junk.db --to c2.db
+expect_error "study-copy: junk as --to is named" "^study-copy: --to junk.db: " study-copy --from s.db --to junk.db
+expect_error "study-copy: the study already in --to is named" "^study-copy: --to sqlite:///s.db: a study named 'kws' exists already$" \
+  study-copy --from s.db --to sqlite:///s.db
+expect_error "study-copy: an unsupported --to URL is named" "^study-copy: --to mysql://h/d: unsupported database URL" \
+  study-copy --from s.db --to mysql://h/d
+# sqlite:/// with nothing after it names no file: it said "--db: empty path", an option study-copy has not
+expect_error "study-copy: --from sqlite:/// is an empty path" "^study-copy: --from: empty path after 'sqlite:///'" \
+  study-copy --from sqlite:/// --to c2.db
+expect_error "study-copy: --to sqlite:/// is an empty path" "^study-copy: --to: empty path after 'sqlite:///'" \
+  study-copy --from s.db --to sqlite:///
+test_expect_success "... nothing created" '[ ! -e c2.db ] && [ ! -e no ]'
 # An empty path names the option (it said ": cannot read: unable to open : No such file ...",
 # naming neither file nor option), as --db and study-copy's --from do (train-trial's --features
 # and --ckpt-dir: t0701, where the trial they were given fails)
