@@ -91,6 +91,10 @@ int main(int argc, char **argv)
         }
         study = json_string_value(json_array_get(names, 0));
     }
+    /* an unknown study is refused before --to is opened: opening creates the file (or Optuna's
+     * tables in a PostgreSQL database), which a copy that never starts must not leave behind */
+    ws_study found;
+    if (ws_store_study_find(src, study, &found, &e)) goto fail;
     at_dst = 1;
     if (ws_store_open(&dst, to, WS_STORE_CREATE, &e)) goto fail;
     if (ws_store_copy_study(src, study, dst, to_study, &n, &failed, &e)) {

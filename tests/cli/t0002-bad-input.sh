@@ -82,6 +82,10 @@ expect_error "study-copy: --from sqlite:/// is an empty path" "^study-copy: --fr
 expect_error "study-copy: --to sqlite:/// is an empty path" "^study-copy: --to: empty path after 'sqlite:///'" \
   study-copy --from s.db --to sqlite:///
 test_expect_success "... nothing created" '[ ! -e c2.db ] && [ ! -e no ]'
+# An unknown study is refused before --to is opened: the copy left a new, empty study file behind.
+expect_error "study-copy: an unknown --study" "^study-copy: --from s.db: unknown study 'nope'$" \
+  study-copy --from s.db --to c4.db --study nope
+test_expect_success "... creates no --to file" '[ ! -e c4.db ] && [ ! -e c4.db-wal ]'
 # An empty path names the option (it said ": cannot read: unable to open : No such file ...",
 # naming neither file nor option), as --db and study-copy's --from do (train-trial's --features
 # and --ckpt-dir: t0701, where the trial they were given fails)
