@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/cli.h"
 #include "core/clock.h"
+#include "core/fdio.h"
 #include "core/json.h"
 #include "core/parse.h"
 #include "gpu/nvml.h"
@@ -38,6 +40,7 @@ typedef struct monitor {
     gpu_samples_db *db;
     gpu_sample s;
     int pidfile_warned;
+    int stdout_failed;       /* a sample's line could not be written (not cut by a stop) */
 } monitor;
 
 static void usage(void)
@@ -148,10 +151,21 @@ static int take_sample(monitor *m, ws_err *e)
     if (m->s.n_procs && gpu_proc_sample_processes(m->proc, &m->s, mono_s, e)) return -1;
     gpu_sample_tag_trials(&m->s);
     json_t *j = gpu_sample_to_json(&m->s);
-    if (!j) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    int rc = ws_json_print_line(stdout, j);
+    char *line = j ? ws_json_dump(j, 0) : NULL;
     json_decref(j);
-    if (rc) return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(errno));
+    if (!line) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    /* written with write(2), not stdio: a stop must end a write blocked on a full pipe (a reader
+     * that does not read), where stdio would write the rest again and wait for ever. The line
+     * and its newline go in one write: whole unless a stop cuts it. */
+    size_t n = strlen(line);
+    line[n] = '\n';   /* over the NUL: the buffer is not used as a string again */
+    int rc = ws_write_full(STDOUT_FILENO, line, n + 1, &stop_requested);
+    int err = errno;
+    free(line);
+    if (rc) {
+        m->stdout_failed = !stop_requested;
+        return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(err));
+    }
     return m->db ? gpu_samples_db_write(m->db, &m->s, e) : 0;
 }
 
@@ -216,10 +230,12 @@ int main(int argc, char **argv)
     int rc = open_sources(&m, &e);
     if (rc < 0 && stop_requested) rc = 0;   /* a stop cut a wait for the db's lock short: stopped, as in run */
     else if (rc == 0) rc = run(&m, &e);
-    if (rc < 0) rc = ferror(stdout) ? 3 : ws_cli_report(&e);   /* stdout's write error: said once, by ws_cli_finish */
+    if (rc < 0) rc = ws_cli_report(&e);
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);
     gpu_nvml_close(m.nvml);
     gpu_sample_release(&m.s);
-    return ws_cli_finish(rc);
+    /* stdio never held a sample (they are written with write(2)): after stdout's write error,
+     * said above, closing it (a closed descriptor) would only say it again */
+    return m.stdout_failed ? rc : ws_cli_finish(rc);
 }

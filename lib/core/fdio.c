@@ -42,3 +42,15 @@ int ws_pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
     }
     return 0;
 }
+
+int ws_write_full(int fd, const void *buf, size_t len, const volatile sig_atomic_t *stop)
+{
+    const char *p = buf;
+    while (len > 0) {
+        if (stop && *stop) { errno = EINTR; return -1; }   /* also after a write the signal cut short */
+        ssize_t k = write(fd, p, len);
+        if (k < 0) { if (errno == EINTR) continue; return -1; }
+        p += k; len -= (size_t)k;
+    }
+    return 0;
+}

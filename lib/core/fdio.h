@@ -2,6 +2,7 @@
  * transfers and EINTR. */
 #ifndef WS_CORE_FDIO_H
 #define WS_CORE_FDIO_H
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -17,5 +18,10 @@ int ws_open_regular(const char *path, struct stat *st, const char **why);
 int ws_pread_full(int fd, void *buf, size_t len, uint64_t off);
 /* Writes exactly len bytes at off: 0, or -1 with errno set. */
 int ws_pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
+/* Writes exactly len bytes to fd (a pipe, a terminal), retried across short writes and EINTR
+ * until *stop (NULL: never) is set by a signal: then -1 with errno EINTR, part of buf maybe
+ * written. A signal handler installed without SA_RESTART makes a write blocked on a full pipe
+ * return, so a stop is not held up by a reader that does not read (stdio would write again). */
+int ws_write_full(int fd, const void *buf, size_t len, const volatile sig_atomic_t *stop);
 
 #endif

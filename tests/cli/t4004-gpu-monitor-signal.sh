@@ -79,3 +79,28 @@ test_expect_success sigTERM-while-db-locked-at-open '
   pkill -P $writer 2>/dev/null; kill $writer $holder 2>/dev/null; wait $writer $holder 2>/dev/null
   echo "stopped after $ms ms, exit $rc" >&2
   [ "$rc" = 0 ] && [ "$ms" -lt 3000 ] && [ ! -s e ] && [ ! -s o ]'
+
+# stdout blocked: a reader that holds the pipe open and never reads, so the monitor waits in
+# write() once the pipe is full. SIGTERM stops it at once, exit 0, as it does anywhere else; the
+# interrupted write made it exit 3 ("stdout: write error: Interrupted system call"), and one
+# interrupted after part of a line, retried by stdio, waited for a reader forever.
+if [ -e "$FAKE/libnvidia-ml.so.1" ]; then
+  test_expect_success sigTERM-while-stdout-blocked '
+    rm -f o e full.fifo; mkfifo full.fifo || exit 1
+    sleep 60 <full.fifo & reader=$!   # opens the fifo for reading, never reads
+    LD_LIBRARY_PATH=$FAKE FAKE_NVML_DEVICES=4 gpu-monitor -q -i 0.01 >full.fifo 2>e & pid=$!
+    for _ in $(seq 500); do   # until it waits in write on the full pipe (at most 10 s)
+      case $(cat /proc/$pid/wchan 2>/dev/null) in *pipe_write) break ;; esac; sleep 0.02
+    done
+    w=$(cat /proc/$pid/wchan 2>/dev/null)
+    s=$(date +%s%N); kill -TERM $pid
+    for _ in $(seq 500); do kill -0 $pid 2>/dev/null || break; sleep 0.02; done   # at most 10 s
+    ms=$(( ($(date +%s%N) - s) / 1000000 ))
+    kill -KILL $pid 2>/dev/null; rc=0; wait $pid || rc=$?
+    kill $reader 2>/dev/null; wait $reader 2>/dev/null
+    echo "waiting in $w; stopped after $ms ms, exit $rc; stderr: $(cat e)" >&2
+    case $w in *pipe_write) ;; *) exit 1 ;; esac
+    [ "$rc" = 0 ] && [ "$ms" -lt 3000 ] && [ ! -s e ]'
+else
+  test_skip sigTERM-while-stdout-blocked "no fake NVML in $FAKE"
+fi
