@@ -37,6 +37,7 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     if (!dst_name) dst_name = name;
     if (ws_store_study_find(src, name, &from, e)) return -1;
     *failed = dst;
+    /* early, before the trials are loaded; the answer that counts is the one in the transaction */
     if (ws_store_study_find(dst, dst_name, &to, &none) == 0)
         return ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), dst_name);
     ws_trial_list l;
@@ -46,6 +47,11 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     *failed = dst;
     int created, ok = !ws_store_begin(dst, e);
     if (ok) ok = !ws_store_study_create(dst, dst_name, from.direction, &to, &created, e);
+    /* Another copy (or suggest) may have created the study since the check above: create finds
+     * it then, and the trials would go into it. Inside the write transaction the answer holds
+     * until the commit (SQLite's write lock, PostgreSQL's advisory lock on the name). */
+    if (ok && !created)
+        ok = !ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), dst_name);
     for (int system = 1; ok && system >= 0; system--) {   /* reads src, writes dst: either may fail */
         ws_store *side = NULL;
         ok = !copy_attrs(src, &from, dst, &to, system, &side, e);

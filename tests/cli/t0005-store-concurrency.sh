@@ -40,3 +40,41 @@ test_expect_success "trial numbers 0..$((total - 1)) exactly once" "
 test_expect_success "every trial COMPLETE" "[ \$(dbq \"\$DB\" \"SELECT count(*) FROM trials WHERE state='COMPLETE'\") = $total ]"
 test_expect_success "every intermediate value stored" "[ \$(dbq \"\$DB\" 'SELECT count(*) FROM trial_intermediate_values') = $((total * 5)) ]"
 test_expect_success "integrity_check ok" "[ \"\$(db_integrity \"\$DB\")\" = ok ]"
+
+# study-copy to a destination that holds the study already is refused, exit 2, the copy there
+# left as it was (trials, values).
+CDB=$(db_new copy) || exit 1
+study-copy --from "$DB" --to "$CDB" >/dev/null
+dbq "$CDB" "SELECT number, state FROM trials ORDER BY number" >copy.before
+test_expect_code 2 "study-copy: a second copy to the same --to" study-copy --from "$DB" --to "$CDB"
+test_expect_success "... says the study is there" 'grep -q "^study-copy: --to .*: a study named .conc. exists already$" err'
+test_expect_success "... leaves the first copy as it was" '
+  [ -s copy.before ] && [ "$(dbq "$CDB" "SELECT count(*) FROM studies")" = 1 ] &&
+  dbq "$CDB" "SELECT number, state FROM trials ORDER BY number" | cmp - copy.before'
+
+# Two copies at once: the destination's "no study of that name" must be the answer inside the
+# copy's own write transaction. A copy that checked before taking the write lock, then waited for
+# it while another connection created the study, copied its trials into that study (exit 0, two
+# studies' trials in one). Made deterministic: the other connection holds the lock, with the
+# study created and not yet committed, until the copy has checked and waits for the lock.
+if [ -z "${WS_PG_HOST:-}" ]; then
+  rm -f race.db* hold.fifo
+  study-copy --from "$DB" --to race.db --to-study other >/dev/null && mkfifo hold.fifo || exit 1
+  cat >hold.sql <<'S'
+BEGIN IMMEDIATE;
+INSERT INTO studies (study_name) VALUES ('conc');
+INSERT INTO study_directions (direction, study_id, objective) SELECT 'MINIMIZE', study_id, 0 FROM studies WHERE study_name = 'conc';
+S
+  sqlite3 race.db <hold.fifo & holder=$!
+  { cat hold.sql; sleep 2; echo "COMMIT;"; } >hold.fifo & writer=$!
+  for _ in $(seq 100); do command sqlite3 race.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break; sleep 0.05; done   # lock taken
+  race_rc=0; study-copy --from "$DB" --to race.db >race.out 2>race.err & copy=$!
+  for _ in $(seq 600); do kill -0 $copy 2>/dev/null || break; sleep 0.05; done   # at most 30 s
+  kill -KILL $copy 2>/dev/null; wait $copy || race_rc=$?
+  kill $writer $holder 2>/dev/null; wait $writer $holder 2>/dev/null
+  test_expect_success "study-copy racing another writer of the study: refused" '
+    echo "exit $race_rc" >&2; cat race.err >&2; [ $race_rc = 2 ] && [ ! -s race.out ] && grep -q "^study-copy: --to race.db: a study named .conc. exists already$" race.err'
+  test_expect_success "... the other writer's study left empty" '
+    [ "$(sqlite3 race.db "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = '\''conc'\''")" = 0 ] &&
+    [ "$(sqlite3 race.db "SELECT count(*) FROM studies")" = 2 ]'
+fi
