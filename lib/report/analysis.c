@@ -162,6 +162,15 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
         snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor did not write to this study file");
     else if (!a->util.n_samples)
         snprintf(a->util_note, sizeof a->util_note, "no samples in the time the trials ran");
+    /* A GPU that gives no utilization reading (NVML: not supported) has util null in its rows:
+     * the means leave them out, and say so rather than show nothing, or "no samples". */
+    else if (!a->util.n_util)
+        snprintf(a->util_note, sizeof a->util_note, "no utilization readings: util is null in all %ld device rows "
+                 "of the %ld samples, as from a GPU that reports no utilization", a->util.n_readings, a->util.n_samples);
+    else if (a->util.n_util < a->util.n_readings)
+        snprintf(a->util_note, sizeof a->util_note, "util is null in %ld of %ld device rows, as from a GPU that "
+                 "reports no utilization: the means are of the other %ld", a->util.n_readings - a->util.n_util,
+                 a->util.n_readings, a->util.n_util);
     if (layout_time(a, l, e)) return -1;
 
     /* ranked trials for the importance: COMPLETE with a finite value, in the report's order */

@@ -45,7 +45,7 @@ typedef struct ws_analysis {
     json_t *names;                 /* all parameter names: the config's space order, then as first seen */
     ws_importance imp;
     ws_utilization util;
-    char util_note[1200];          /* why there is no utilization ("no samples", a read error) */
+    char util_note[1200];          /* why there is no utilization ("no samples", a read error), or that util is null in some rows */
     ws_trial_time *tt;             /* [n trials] by index in the trial list */
     size_t n_slots;
     ws_slot_time *slots;           /* [n_slots] */

@@ -214,10 +214,16 @@ static void card_time(FILE *f, const ws_summary *s)
         fprintf(f, "<dt>idle</dt><dd>%.1f%%</dd>", 100 * a->idle_s / c);
     }
     const char *what = ws_utilization_what(&a->util);
-    if (isfinite(a->util.sweep_mean))
-        fprintf(f, "<dt>%s utilization</dt><dd id=\"%ssweep-util\">%.1f%% mean over %ld sample%s</dd>", what, ws_html_id(),
+    if (isfinite(a->util.sweep_mean)) {
+        fprintf(f, "<dt>%s utilization</dt><dd id=\"%ssweep-util\">%.1f%% mean over %ld sample%s", what, ws_html_id(),
                 a->util.sweep_mean, a->util.n_samples, ws_plural((size_t)a->util.n_samples));
-    else {
+        if (a->util_note[0]) {   /* the JSON's note, as the text shows it */
+            fputs(" (", f);
+            text(f, a->util_note);
+            fputc(')', f);
+        }
+        fputs("</dd>", f);
+    } else {
         fputs("<dt>utilization</dt><dd>", f);
         text(f, a->util_note[0] ? a->util_note : "no samples");
         fputs("</dd>", f);

@@ -124,10 +124,11 @@ static void text_analysis(FILE *f, const ws_analysis *a)
         if (a->grown_s > 0) fprintf(f, "grown %.1f%%, ", 100 * a->grown_s / c);
         fprintf(f, "idle %.1f%%\n", 100 * a->idle_s / c);
     } else fputs("time: no trial has run yet\n", f);
-    if (isfinite(a->util.sweep_mean))
-        fprintf(f, "utilization (%s, gpu-monitor): sweep mean %.1f%% over %ld sample%s\n", ws_utilization_what(&a->util),
+    if (isfinite(a->util.sweep_mean)) {
+        fprintf(f, "utilization (%s, gpu-monitor): sweep mean %.1f%% over %ld sample%s", ws_utilization_what(&a->util),
                 a->util.sweep_mean, a->util.n_samples, ws_plural((size_t)a->util.n_samples));
-    else fprintf(f, "utilization: %s\n", a->util_note[0] ? a->util_note : "no samples");
+        fprintf(f, a->util_note[0] ? " (%s)\n" : "%s\n", a->util_note);   /* the JSON's note, as the HTML shows it */
+    } else fprintf(f, "utilization: %s\n", a->util_note[0] ? a->util_note : "no samples");
 }
 
 int ws_report_text(FILE *f, const ws_summary *s)

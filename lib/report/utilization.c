@@ -37,7 +37,7 @@ static const char per_trial_sql[] =
     " AND s.t <= coalesce(ws_trial_end(tr.trial_id), 1e300)"
     " WHERE tr.study_id = ?1 GROUP BY tr.trial_id";
 static const char sweep_sql[] =
-    "SELECT avg(util), count(DISTINCT sample) FROM " GPU_SAMPLES_TABLE
+    "SELECT avg(util), count(DISTINCT sample), count(*), count(util) FROM " GPU_SAMPLES_TABLE
     " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI;
 static const char source_sql[] =
     "SELECT source FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI
@@ -176,6 +176,8 @@ static int sweep_row(sqlite3_stmt *st, void *p)
     load_ctx *c = p;
     c->u->sweep_mean = column_real(st, 0);
     c->u->n_samples = sqlite3_column_int64(st, 1);
+    c->u->n_readings = sqlite3_column_int64(st, 2);
+    c->u->n_util = sqlite3_column_int64(st, 3);
     return 0;
 }
 

@@ -24,6 +24,8 @@ typedef struct {
     int present;            /* the samples table exists in the file */
     char source[8];         /* "nvml" (GPU busy %) or "proc" (CPU busy %); "" when no samples */
     long n_samples;         /* samples (of all devices together) in the sweep's window */
+    long n_readings;        /* device rows in the sweep's window (one per device per sample) */
+    long n_util;            /* those with a util: a GPU that reports no utilization writes null */
     double sweep_mean;      /* %; NaN when no samples */
     double *trial_mean;     /* [n_trials] mean util % while the trial ran; NaN when no samples */
     long *trial_n;          /* [n_trials] device rows in its window */

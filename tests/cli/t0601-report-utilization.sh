@@ -108,3 +108,28 @@ test_expect_success "without growth: no grown part" '
 grown over.db 100
 test_expect_code 0 "more grown time than was idle" report --db over.db --format json
 test_expect_success "... lends only what was idle" '[ "$(jq -c "[.time.grown_s, .time.idle_s]" out)" = "[45,0]" ]'
+
+# A GPU that gives no utilization reading (NVML: not supported) has util null in its rows. All
+# null: the report said "utilization: no samples" in the text and HTML, and nothing in the JSON
+# (note null beside samples 51); now each says so in the note. Some null: the means are of the
+# rest (as before), and the note says how many were left out.
+cp s.db null.db && sqlite3 null.db "UPDATE wakesweep_gpu_samples SET util = NULL WHERE kind = 'device'"
+cp s.db half.db && sqlite3 half.db "UPDATE wakesweep_gpu_samples SET util = NULL WHERE kind = 'device' AND sample % 2 = 1"
+NULL_NOTE="no utilization readings: util is null in all 51 device rows of the 51 samples, as from a GPU that reports no utilization"
+HALF_NOTE="util is null in 25 of 51 device rows, as from a GPU that reports no utilization: the means are of the other 26"
+test_expect_code 0 "util null in every sample: json" report --db null.db --format json
+test_expect_success "... the note says so, no mean" '
+  [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples, (.trials | map(.util_mean) | unique)]" out)" = "[null,51,[null]]" ] &&
+  [ "$(jq -r .utilization.note out)" = "$NULL_NOTE" ]'
+test_expect_code 0 "... text" report --db null.db
+test_expect_success "... the same note, not \"no samples\"" 'grep -qxF "utilization: $NULL_NOTE" out && ! grep -q "no samples" out'
+test_expect_code 0 "... html" report --db null.db --format html
+test_expect_success "... the same note" 'grep -qF "<dt>utilization</dt><dd>$NULL_NOTE</dd>" out && ! grep -q "no samples" out'
+test_expect_code 0 "util null in some samples: json" report --db half.db --format json
+test_expect_success "... the means of the rest, and a note" '
+  [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples, [.trials[] | .util_mean]]" out)" = "[35,51,[23,15,50]]" ] &&
+  [ "$(jq -r .utilization.note out)" = "$HALF_NOTE" ]'
+test_expect_code 0 "... text" report --db half.db
+test_expect_success "... the same mean and note" 'grep -qxF "utilization (CPU, gpu-monitor): sweep mean 35.0% over 51 samples ($HALF_NOTE)" out'
+test_expect_code 0 "... html" report --db half.db --format html
+test_expect_success "... the same mean and note" 'grep -qF "id=\"sweep-util\">35.0% mean over 51 samples ($HALF_NOTE)</dd>" out'
