@@ -47,7 +47,8 @@ CDB=$(db_new copy) || exit 1
 study-copy --from "$DB" --to "$CDB" >/dev/null
 dbq "$CDB" "SELECT number, state FROM trials ORDER BY number" >copy.before
 test_expect_code 2 "study-copy: a second copy to the same --to" study-copy --from "$DB" --to "$CDB"
-test_expect_success "... says the study is there" 'grep -q "^study-copy: --to .*: a study named .conc. exists already$" err'
+# (PostgreSQL's: "--to: " and the server as the store names it, its password masked)
+test_expect_success "... says the study is there" 'grep -Eq "^study-copy: --to[ :].*: a study named .conc. exists already$" err || { cat err >&2; false; }'
 test_expect_success "... leaves the first copy as it was" '
   [ -s copy.before ] && [ "$(dbq "$CDB" "SELECT count(*) FROM studies")" = 1 ] &&
   dbq "$CDB" "SELECT number, state FROM trials ORDER BY number" | cmp - copy.before'
