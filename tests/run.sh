@@ -3,7 +3,8 @@
 # Each test prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" per case. This prints one line
 # per failure and per skip, then "N skipped" and, last, "N passed, N failed". Exit 1 on any failure.
 # TESTS="pattern ..." runs only the tests whose file name (without its folder) contains one of them.
-# A file past WS_TEST_TIMEOUT seconds (default 300) is stopped and fails (tests/run-one.sh).
+# A file past WS_TEST_TIMEOUT seconds (default 300) is stopped and fails, and one over a minute
+# gets a "NAME: slow, N s" line (tests/run-one.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export WS_ROOT=$(cd "$here/.." && pwd)
