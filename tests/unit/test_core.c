@@ -177,7 +177,7 @@ static void test_atomic_reap(void)
  * temporary of the same target goes when the next writer opens; a fatal signal removes it. */
 static void test_atomic_guards(void)
 {
-    char dir[] = "/tmp/ws-guard.XXXXXX", path[300], host[256], stale[600];
+    char dir[] = "/tmp/ws-guard.XXXXXX", path[600], host[256], stale[600];
     CHECK(mkdtemp(dir), "mkdtemp");
     ws_atomic a;
     ws_err e = {0};
