@@ -81,8 +81,8 @@ static json_t *read_line(const char *path, ws_err *e)
     else if (n > TRIAL_LINE_MAX) ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: not a trial line", name, TRIAL_LINE_MAX);
     else if (strspn(text, " \t\r\n") >= n) ws_err_set(e, WS_EINPUT, "%s: no trial line", name);
     else if (!(j = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &je))) {
-        if (je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", name, je.line, je.column, je.text);
-        else ws_err_set(e, WS_EINPUT, "%s:%d: %s", name, je.line, je.text);   /* at the end: no column */
+        if (je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", name, je.line, je.column, ws_json_error_text(&je));
+        else ws_err_set(e, WS_EINPUT, "%s:%d: %s", name, je.line, ws_json_error_text(&je));   /* at the end: no column */
     } else if ((size_t)je.position < n && strspn(text + je.position, " \t\r\n") < n - (size_t)je.position) {
         ws_err_set(e, WS_EINPUT, "%s: more than one trial line; train-trial trains one (one process per line, "
                    "e.g. xargs -L1 or the sweep pipeline)", name);

@@ -6,6 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+const char *ws_json_error_text(const json_error_t *je)
+{
+    /* jansson names its own decoding flag here; the reader needs the rule */
+    if (strstr(je->text, "JSON_ALLOW_NUL")) return "\\u0000 (a NUL character) is not allowed in a string";
+    return je->text;
+}
+
 json_t *ws_json_load_file(const char *path, ws_err *e)
 {
     json_error_t je;
@@ -18,7 +25,7 @@ json_t *ws_json_load_file(const char *path, ws_err *e)
         else if (je.line < 0 || strstr(je.text, "unable to open"))
             ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, je.text);
         else
-            ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+            ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, ws_json_error_text(&je));
     }
     return j;
 }
@@ -32,8 +39,8 @@ json_t *ws_json_load_string(const char *text, const char *where, ws_err *e)
     }
     json_t *j = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     /* where is "FILE:LINE"; jansson's column is 0 at the end of the text, which has no column */
-    if (!j && je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d: %s", where, je.column, je.text);
-    else if (!j) ws_err_set(e, WS_EINPUT, "%s: %s", where, je.text);
+    if (!j && je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d: %s", where, je.column, ws_json_error_text(&je));
+    else if (!j) ws_err_set(e, WS_EINPUT, "%s: %s", where, ws_json_error_text(&je));
     return j;
 }
 

@@ -11,6 +11,11 @@ expect_error() {  # NAME PATTERN COMMAND...
 }
 printf '{"study": "x",\n  "space": {"a": {"type": "float" "low": 1}}}\n' >syntax.json
 expect_error "malformed JSON gives line and column" "suggest: syntax.json:2:[0-9]*: " suggest --db s.db --config syntax.json
+# jansson's own words named its flag ("... without JSON_ALLOW_NUL")
+printf '{"study": "x\\u0000y"}\n' >nul.json
+expect_error "a NUL in a string is named as such" "suggest: nul.json:1:[0-9]*: .u0000 (a NUL character) is not allowed in a string$" suggest --db s.db --config nul.json
+printf '{"study": "x\\u0000y", "trial": 0, "params": {}}\n' >nul.line
+expect_error "... in a trial line too" "train-trial: nul.line:1:[0-9]*: .u0000 (a NUL character) is not allowed" train-trial --db s.db --features nope.feat nul.line
 jq '.space.channels.type = "complex"' c.json >t.json
 expect_error "unknown parameter type" "t.json: space.channels.type: unknown parameter type 'complex'" suggest --db s.db --config t.json
 jq '.space.learning_rate.low = 0.1' c.json >t.json
