@@ -93,8 +93,9 @@ static void parse_options(int argc, char **argv, options *o)
                 ws_cli_usage_error("--duration: expected a positive number of seconds, got '%s'", optarg);
             break;
         case OPT_DB:
-            o->db_path = ws_cli_path_arg("db", optarg);
-            /* a URL naming no file, or a PostgreSQL study, is refused before anything is sampled */
+            /* an empty path, a URL naming no file, or a PostgreSQL study: refused before anything
+             * is sampled */
+            o->db_path = optarg;
             if (!gpu_samples_db_file(o->db_path, &e)) ws_cli_usage_error("%s", e.msg);
             break;
         case OPT_FALLBACK:

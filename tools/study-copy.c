@@ -28,10 +28,8 @@ static void usage(void)
  * option study-copy does not have. */
 static const char *url_arg(const char *option, const char *value)
 {
-    ws_cli_path_arg(option, value);
-    if (ws_store_url_kind(value) == WS_DB_SQLITE && !*ws_store_sqlite_file(value))
-        ws_cli_usage_error("--%s: empty path after '%s' (expected sqlite:///FILE, a path or postgresql://...)", option,
-                           value);
+    const char *why = ws_store_url_no_file(value);
+    if (why) ws_cli_usage_error("--%s: %s", option, why);
     return value;
 }
 

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include "core/err.h"
 
-/* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what". */
 /* jansson's message for a text it could not read, in the reader's words where jansson names
  * its own API (a NUL in a string) */
 const char *ws_json_error_text(const json_error_t *je);
+/* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what". */
 json_t *ws_json_load_file(const char *path, ws_err *e);
 /* Parses JSON that Python's json module wrote: strict JSON, or with its bare NaN, Infinity and
  * -Infinity (Optuna's attributes of non-finite values), read as null and +-DBL_MAX, the

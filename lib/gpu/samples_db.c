@@ -63,18 +63,13 @@ const char *gpu_samples_db_file(const char *url, ws_err *e)
                    "(watch its trials with gpu-monitor --pidfile)", url);
         return NULL;
     }
-    if (!*url) {
-        ws_err_set(e, WS_EINPUT, "--db: empty path");
+    /* "sqlite:///" alone would be a private temporary database: the samples would vanish */
+    const char *why = ws_store_url_no_file(url);
+    if (why) {
+        ws_err_set(e, WS_EINPUT, "--db: %s", why);
         return NULL;
     }
-    /* "sqlite:///" alone names no file: opened as "", SQLite would make a private temporary
-     * database, and the samples would vanish with the monitor */
-    const char *file = ws_store_sqlite_file(url);
-    if (!*file) {
-        ws_err_set(e, WS_EINPUT, "--db: empty path after '%s' (expected sqlite:///FILE or a path)", url);
-        return NULL;
-    }
-    return file;
+    return ws_store_sqlite_file(url);
 }
 
 /* Waits for a lock like a busy timeout of BUSY_TIMEOUT_MS, but gives up at once when a signal

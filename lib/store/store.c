@@ -19,6 +19,13 @@ const char *ws_store_sqlite_file(const char *url)
     return strncmp(url, "sqlite:///", 10) ? url : url + 10;
 }
 
+const char *ws_store_url_no_file(const char *url)
+{
+    if (ws_store_url_kind(url) != WS_DB_SQLITE) return NULL;
+    if (!*url) return "empty path";
+    return *ws_store_sqlite_file(url) ? NULL : "empty path after 'sqlite:///' (expected sqlite:///FILE or a path)";
+}
+
 int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
 {
     *out = NULL;

@@ -41,6 +41,9 @@ typedef enum { WS_DB_SQLITE, WS_DB_POSTGRES } ws_db_kind;
 ws_db_kind ws_store_url_kind(const char *url);
 /* The file of a SQLite URL (a pointer into url). */
 const char *ws_store_sqlite_file(const char *url);
+/* Why a SQLite URL names no file ("" or "sqlite:///" alone, which SQLite would open as a private
+ * temporary database), for a message "--OPTION: why"; NULL when it names one, or a server. */
+const char *ws_store_url_no_file(const char *url);
 
 /* Opens a study database. Without WS_STORE_CREATE a missing SQLite file, or a PostgreSQL
  * database without Optuna's tables, is an input error. PostgreSQL: the database itself must
