@@ -27,6 +27,11 @@ static int copy_attrs(ws_store *src, const ws_study *from, ws_store *dst, const 
     return rc;
 }
 
+static int exists_already(ws_store *dst, const char *name, ws_err *e)
+{
+    return ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), name);
+}
+
 int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
                         ws_store **failed, ws_err *e)
 {
@@ -38,8 +43,7 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     if (ws_store_study_find(src, name, &from, e)) return -1;
     *failed = dst;
     /* early, before the trials are loaded; the answer that counts is the one in the transaction */
-    if (ws_store_study_find(dst, dst_name, &to, &none) == 0)
-        return ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), dst_name);
+    if (ws_store_study_find(dst, dst_name, &to, &none) == 0) return exists_already(dst, dst_name, e);
     ws_trial_list l;
     *failed = src;
     if (ws_store_trials_load(src, &from, WS_LOAD_ALL, &l, e)) return -1;
@@ -50,13 +54,9 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     /* Another copy (or suggest) may have created the study since the check above: create finds
      * it then, and the trials would go into it. Inside the write transaction the answer holds
      * until the commit (SQLite's write lock, PostgreSQL's advisory lock on the name). */
-    if (ok && !created)
-        ok = !ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), dst_name);
-    for (int system = 1; ok && system >= 0; system--) {   /* reads src, writes dst: either may fail */
-        ws_store *side = NULL;
-        ok = !copy_attrs(src, &from, dst, &to, system, &side, e);
-        if (!ok) *failed = side;
-    }
+    if (ok && !created) ok = !exists_already(dst, dst_name, e);
+    for (int system = 1; ok && system >= 0; system--)   /* reads src, writes dst: either may fail */
+        ok = !copy_attrs(src, &from, dst, &to, system, failed, e);
     for (size_t i = 0; ok && i < l.n; i++) {
         int64_t id;
         ok = !ws_store_trial_import(dst, &to, &l.v[i], &id, e);
