@@ -3,7 +3,10 @@
  *   - every layer of the table, forward and backward, on the same inputs: relative error
  *     ||gpu - cpu|| / ||cpu|| <= 1e-3 in fp32 and tf32; bf16 (8-bit mantissas in the GEMMs):
  *     <= 2e-2 for the GEMM layers (linear, convolution);
- *   - whole models (dnn, cnn, dscnn): logits, gradients and weights after an Adam step;
+ *     each layer's backward gets the same forward output on both backends (the ReLU masks);
+ *   - whole models (dnn, cnn, dscnn): loss, gradients and weights after an Adam step (in tf32
+ *     the gradients and weights to looser bounds, TOL_TF32_MODEL_*: the ReLU masks differ);
+ *   - the largest error of each group is printed ("# ..."), on a GPU as on the emulation;
  *   - the device data path and training session (nn_dtrain) against train-trial's CPU loop with
  *     augmentation, noise, masks, class weights and clipping: features, losses and weights
  *     after 3 steps, validation counts;
@@ -25,6 +28,15 @@
 
 #define TOL 1e-3
 #define TOL_BF16 2e-2
+/* A whole model in tf32 against the CPU: its layers meet TOL on equal inputs (gemm_layers), but
+ * through a model each forward rounds its pre-activations its own way, and where one lies within
+ * tf32's rounding (2^-11) of zero the two fused ReLUs pass and block different units. Such a unit's
+ * gradient row is whole on one side and zero on the other; AdamW's first step (about lr times the
+ * sign of each gradient) then moves the row on one side only. On an H200 a dnn's gradients
+ * differed by 3.3% and its weights after a step by 0.6% (fp32: 3e-7 and 2e-6). The loss is held to
+ * TOL; gradients and weights to these bounds, which still catch a wrong layer or a lost update. */
+#define TOL_TF32_MODEL_GRAD 0.1
+#define TOL_TF32_MODEL_WEIGHTS 0.02
 
 static const nn_device *dev;
 static const nn_backend *cpu, *gpu;
@@ -49,12 +61,25 @@ static float *down(const float *d, size_t n)
     return h;
 }
 
+/* The largest error same() saw since worst_reset, and where: printed per group of checks, so a
+ * run on a GPU shows how close each precision comes to its bound, not only whether it passed. */
+static double worst_err;
+static char worst_what[64];
+
+static void worst_reset(void) { worst_err = 0; worst_what[0] = 0; }
+
+static void worst_note(const char *group)
+{
+    printf("# %s (%s): largest relative error %.3g (%s)\n", group, prec_name, worst_err, worst_what);
+}
+
 /* Compares device array d with host array h; frees the download. */
 static void same(const char *what, const float *d, const float *h, size_t n, double tol)
 {
     float *g = down(d, n);
     double err = rel_err(g, h, n);
     CHECK(err <= tol, "%s (%s): relative error %.3g above %g", what, prec_name, err, tol);
+    if (err >= worst_err) { worst_err = err; snprintf(worst_what, sizeof worst_what, "%s", what); }
     free(g);
 }
 
@@ -69,8 +94,13 @@ static const nn_geom geoms[] = {
 
 /* ---- layers --------------------------------------------------------------------------------- */
 
+/* Each layer's backward is given the same forward output on both backends (the GPU's, copied
+ * back): a fused ReLU masks dy by it, and where the two forwards round a pre-activation near zero
+ * to opposite signs (tf32, bf16), masks that differ would move dx, dw and db by whole terms and
+ * hide the backward's own error. */
 static void gemm_layers(void)
 {
+    worst_reset();
     /* linear, with and without bias and ReLU */
     for (int variant = 0; variant < 2; variant++) {
         int n = 37, in = 150, out = 33, relu = variant;
@@ -83,6 +113,8 @@ static void gemm_layers(void)
         cpu->linear_fwd(n, in, out, x, w, variant ? b : NULL, y, relu);
         gpu->linear_fwd(n, in, out, gx, gw, gb, gy, relu);
         same("linear forward", gy, y, (size_t)n * out, gemm_tol);
+        free(y);
+        y = down(gy, (size_t)n * out);
         cpu->linear_bwd(n, in, out, x, w, y, dy, dx, dw, variant ? db : NULL, relu);
         gpu->linear_bwd(n, in, out, gx, gw, gy, gdy, gdx, gdw, variant ? gdb : NULL, relu);
         same("linear dx", gdx, dx, (size_t)n * in, gemm_tol);
@@ -105,6 +137,8 @@ static void gemm_layers(void)
         cpu->conv_fwd(g, x, w, b, y, 1, work);
         gpu->conv_fwd(g, gx, gw, gb, gy, 1, gwork);
         same("conv forward", gy, y, ny, gemm_tol);
+        free(y);
+        y = down(gy, ny);
         cpu->conv_bwd(g, x, w, y, dy, dx, dw, db, 1, work);
         gpu->conv_bwd(g, gx, gw, gy, gdy, gdx, gdw, gdb, 1, gwork);
         same("conv dx", gdx, dx, nx, gemm_tol);
@@ -114,6 +148,7 @@ static void gemm_layers(void)
         gpu->release(gwork); gpu->release(gx); gpu->release(gw); gpu->release(gb); gpu->release(gy);
         gpu->release(gdy); gpu->release(gdx); gpu->release(gdw); gpu->release(gdb);
     }
+    worst_note("linear and convolution layers");
 }
 
 static void test_layers_gemm_fp32(void) { nn_device_set_precision(dev, NN_PRECISION_FP32); gemm_tol = TOL; prec_name = "fp32"; gemm_layers(); }
@@ -261,13 +296,19 @@ static void model_step(nn_arch arch)
     float *g1 = zeros(np), *g2 = zeros(np), *p1 = zeros(np), *p2 = zeros(np);
     nn_model_get_grads(m1, g1);
     nn_model_get_grads(m2, g2);
-    CHECK(rel_err(g2, g1, np) <= TOL, "%s: gradients (%s) differ by %g", mc.arch == NN_DNN ? "dnn" : mc.arch == NN_CNN ? "cnn" : "dscnn",
-          prec_name, rel_err(g2, g1, np));
+    const char *name = mc.arch == NN_DNN ? "dnn" : mc.arch == NN_CNN ? "cnn" : "dscnn";
+    int tf32 = !strcmp(prec_name, "tf32");
+    double ge = rel_err(g2, g1, np), gtol = tf32 ? TOL_TF32_MODEL_GRAD : TOL;
+    double wtol = tf32 ? TOL_TF32_MODEL_WEIGHTS : TOL;
+    CHECK(ge <= gtol, "%s: gradients (%s) differ by %g, above %g", name, prec_name, ge, gtol);
     nn_optim_step(o1, NULL);
     nn_optim_step(o2, NULL);
     nn_model_get_weights(m1, p1, NULL);
     nn_model_get_weights(m2, p2, NULL);
-    CHECK(rel_err(p2, p1, np) <= TOL, "weights after a step differ by %g", rel_err(p2, p1, np));
+    double we = rel_err(p2, p1, np);
+    CHECK(we <= wtol, "%s: weights after a step (%s) differ by %g, above %g", name, prec_name, we, wtol);
+    printf("# %s (%s): loss %.3g, gradients %.3g, weights after a step %.3g (relative errors)\n", name, prec_name,
+           fabs(l2 - l1) / fmax(fabs(l1), 1e-30), ge, we);
     free(x); free(g1); free(g2); free(p1); free(p2);
     gpu->release(gx);
     nn_optim_free(o1); nn_optim_free(o2);
