@@ -380,15 +380,58 @@ __global__ void k_dw_dx(nn_geom g, const float *w, const float *dy, float *dx, s
     NN_FOR(i, total) dx[i] = nn_k_dw_dx(&g, w, dy, i);
 }
 
-/* One block per (channel, tap): dw[c][tap] += sum over the channel's outputs. */
-__global__ void k_dw_dw(nn_geom g, const float *x, const float *dy, float *dw)
+/* ---- chunked sums: rows of m terms, each cut into P chunks of about NN_PART_CHUNK, one block each ----------
+ * Batch norm and the depthwise weight gradient sum long rows (a channel's n h w values): one block
+ * a row left most of a GPU idle (64 blocks for 64 channels) and took 70% of a dscnn step. P is
+ * fixed by the shape, and partials are added in chunk order: the sums are reproducible. */
+
+/* Chunks a row for `rows` rows of m terms, with `extra` doubles of g_cu.part kept after the
+ * partials; 0 when not one chunk a row fits. */
+static unsigned cu_parts(size_t rows, size_t m, size_t extra)
 {
-    int taps = g.kh * g.kw, c = (int)blockIdx.x / taps, tap = (int)blockIdx.x % taps;
-    size_t m = (size_t)g.n * g.h_out * g.w_out;
+    if (!rows || rows + extra > NN_PARTS) return 0;
+    size_t p = (m + NN_PART_CHUNK - 1) / NN_PART_CHUNK, cap = (NN_PARTS - extra) / rows;
+    if (p > cap) p = cap;
+    if (p > 65535) p = 65535;               /* gridDim.y */
+    return (unsigned)(p ? p : 1);
+}
+
+/* The terms [lo, hi) of m that block y of P sums. */
+static __device__ __forceinline__ void chunk_of(size_t m, unsigned P, size_t *lo, size_t *hi)
+{
+    size_t len = (m + P - 1) / P;
+    *lo = (size_t)blockIdx.y * len;
+    if (*lo > m) *lo = m;
+    *hi = m - *lo > len ? *lo + len : m;
+}
+
+/* Row blockIdx.x's P partials summed in chunk order: into out[row], or added to add[row]. */
+__global__ void k_part_sum(const double *part, unsigned P, double *out, float *add)
+{
+    size_t row = blockIdx.x;
     double s = 0;
-    for (size_t e = threadIdx.x; e < m; e += blockDim.x) s += nn_k_dw_dw_term(&g, x, dy, c, tap / g.kw, tap % g.kw, e);
+    for (unsigned p = threadIdx.x; p < P; p += blockDim.x) s += part[row * P + p];
     s = block_sum(s);
-    if (threadIdx.x == 0) dw[blockIdx.x] += (float)s;
+    if (threadIdx.x == 0) {
+        if (out) out[row] = s;
+        if (add) add[row] += (float)s;
+    }
+}
+
+/* Block (row, p) sums row (channel, tap)'s terms over chunk p of the channel's n h_out w_out
+ * outputs into part[row][p]; with one chunk a row it adds the sum to dw[row] at once. */
+__global__ void k_dw_dw_part(nn_geom g, unsigned P, const float *x, const float *dy, double *part, float *dw)
+{
+    int taps = g.kh * g.kw, row = (int)blockIdx.x, c = row / taps, tap = row % taps;
+    size_t lo, hi;
+    chunk_of((size_t)g.n * g.h_out * g.w_out, P, &lo, &hi);
+    double s = 0;
+    for (size_t e = lo + threadIdx.x; e < hi; e += blockDim.x) s += nn_k_dw_dw_term(&g, x, dy, c, tap / g.kw, tap % g.kw, e);
+    s = block_sum(s);
+    if (threadIdx.x == 0) {
+        if (P == 1) dw[row] += (float)s;
+        else part[(size_t)row * P + blockIdx.y] = s;
+    }
 }
 
 static void t_dwconv_fwd(const nn_geom *g, const float *x, const float *w, float *y, float *work)
@@ -402,32 +445,60 @@ static void t_dwconv_bwd(const nn_geom *g, const float *x, const float *w, const
                          float *work)
 {
     (void)work;
-    unsigned blocks = (unsigned)(g->c_in * g->kh * g->kw);
-    if (blocks) {
-        k_dw_dw<<<blocks, NN_THREADS, 0, g_cu.stream>>>(*g, x, dy, dw);
-        KERNEL_CHECK("k_dw_dw");
+    size_t rows = (size_t)g->c_in * g->kh * g->kw;
+    if (rows) {
+        unsigned P = cu_parts(rows, (size_t)g->n * g->h_out * g->w_out, 0);
+        if (!P) P = 1;                      /* more rows than g_cu.part holds: one block a row */
+        k_dw_dw_part<<<dim3((unsigned)rows, P), NN_THREADS, 0, g_cu.stream>>>(*g, P, x, dy, g_cu.part, dw);
+        KERNEL_CHECK("k_dw_dw_part");
+        if (P > 1) {
+            k_part_sum<<<(unsigned)rows, NN_THREADS, 0, g_cu.stream>>>(g_cu.part, P, NULL, dw);
+            KERNEL_CHECK("k_part_sum");
+        }
     }
     size_t total = (size_t)g->c_in * g->n * g->h_in * g->w_in;
     if (dx) LAUNCH(k_dw_dx, total, *g, w, dy, dx, total);
 }
 
-/* ---- batch norm: one block per channel ------------------------------------------------------------- */
+/* ---- batch norm: each channel's m values cut into chunks, one block each -------------------------------- */
 
-__global__ void k_bn_fwd(int channels, size_t m, const float *x, const float *gamma, const float *beta, float *run_mean,
-                         float *run_var, float momentum, float eps, int train, float *save, float *y, int relu)
+/* Training, stage 1: block (ch, p) sums d and d^2, d = x - x[ch][0] (the shift keeps the sum of
+ * squares accurate), over chunk p of the channel, in float per thread as the CPU's lanes:
+ * part[2 ch][p] and part[2 ch + 1][p]. */
+__global__ void k_bn_stats(size_t m, unsigned P, const float *x, double *part)
+{
+    size_t ch = blockIdx.x, lo, hi;
+    const float *xc = x + ch * m;
+    chunk_of(m, P, &lo, &hi);
+    float shift = xc[0], a = 0.0f, b = 0.0f;
+    for (size_t i = lo + threadIdx.x; i < hi; i += blockDim.x) {
+        float d = xc[i] - shift;
+        a += d;
+        b += d * d;
+    }
+    double s1 = block_sum(a), s2 = block_sum(b);
+    if (threadIdx.x == 0) {
+        part[2 * ch * P + blockIdx.y] = s1;
+        part[(2 * ch + 1) * P + blockIdx.y] = s2;
+    }
+}
+
+/* Stage 2, one block per channel: its mean and 1/std into save (training: from the chunks'
+ * sums, and the running statistics updated; else the running statistics'). */
+__global__ void k_bn_finish(int channels, size_t m, unsigned P, const float *x, const double *part, float *run_mean,
+                            float *run_var, float momentum, float eps, int train, float *save)
 {
     int ch = blockIdx.x;
-    const float *xc = x + (size_t)ch * m;
     float mean, invstd;
     if (train) {
-        float shift = xc[0], a = 0.0f, b = 0.0f;   /* per-thread partials, as the CPU's lanes */
-        for (size_t i = threadIdx.x; i < m; i += blockDim.x) {
-            float d = xc[i] - shift;
-            a += d;
-            b += d * d;
+        double s1 = 0, s2 = 0, mu, var, unbiased;
+        for (unsigned p = threadIdx.x; p < P; p += blockDim.x) {
+            s1 += part[2 * (size_t)ch * P + p];
+            s2 += part[(2 * (size_t)ch + 1) * P + p];
         }
-        double s1 = block_sum(a), s2 = block_sum(b), mu, var, unbiased;
-        nn_k_bn_moments(s1, s2, m, shift, &mu, &var, &unbiased);
+        s1 = block_sum(s1);
+        s2 = block_sum(s2);
+        nn_k_bn_moments(s1, s2, m, x[(size_t)ch * m], &mu, &var, &unbiased);
         mean = (float)mu;
         invstd = (float)(1.0 / sqrt(var + eps));
         if (threadIdx.x == 0) {
@@ -442,18 +513,27 @@ __global__ void k_bn_fwd(int channels, size_t m, const float *x, const float *ga
         save[ch] = mean;
         save[channels + ch] = invstd;
     }
-    float k = gamma[ch] * invstd, bb = beta[ch];
-    for (size_t i = threadIdx.x; i < m; i += blockDim.x) y[(size_t)ch * m + i] = nn_k_bn_affine(xc[i], mean, k, bb, relu);
 }
 
-__global__ void k_bn_bwd(int channels, size_t m, const float *x, const float *gamma, const float *save, int train,
-                         const float *y, float *dy, float *dx, float *dgamma, float *dbeta, int relu)
+/* Stage 3: y = gamma (x - mean) / std + beta (ReLU'd), blocks (ch, *) over the channel. */
+__global__ void k_bn_apply(int channels, size_t m, const float *x, const float *gamma, const float *beta,
+                           const float *save, float *y, int relu)
 {
-    int ch = blockIdx.x;
-    size_t off = (size_t)ch * m;
-    float mean = save[ch], invstd = save[channels + ch];
-    float a = 0.0f, b = 0.0f;
-    for (size_t i = threadIdx.x; i < m; i += blockDim.x) {
+    size_t ch = blockIdx.x;
+    float mean = save[ch], k = gamma[ch] * save[channels + ch], bb = beta[ch];
+    for (size_t i = (size_t)blockIdx.y * blockDim.x + threadIdx.x; i < m; i += (size_t)gridDim.y * blockDim.x)
+        y[ch * m + i] = nn_k_bn_affine(x[ch * m + i], mean, k, bb, relu);
+}
+
+/* Backward, stage 1: block (ch, p) masks dy by the ReLU in place and sums dy and dy (x - mean)
+ * over chunk p: part[2 ch][p], part[2 ch + 1][p]. */
+__global__ void k_bn_bwd_sums(size_t m, unsigned P, const float *x, const float *save, const float *y, float *dy,
+                              double *part, int relu)
+{
+    size_t ch = blockIdx.x, off = ch * m, lo, hi;
+    float mean = save[ch], a = 0.0f, b = 0.0f;
+    chunk_of(m, P, &lo, &hi);
+    for (size_t i = lo + threadIdx.x; i < hi; i += blockDim.x) {
         float d = relu ? nn_relu_grad(y[off + i], dy[off + i]) : dy[off + i];
         if (relu) dy[off + i] = d;
         a += d;
@@ -461,30 +541,76 @@ __global__ void k_bn_bwd(int channels, size_t m, const float *x, const float *ga
     }
     double sdy = block_sum(a), sdyx = block_sum(b);
     if (threadIdx.x == 0) {
+        part[2 * ch * P + blockIdx.y] = sdy;
+        part[(2 * ch + 1) * P + blockIdx.y] = sdyx;
+    }
+}
+
+/* Stage 3 (after k_part_sum put the channel's two sums in sums[2 ch], sums[2 ch + 1]): block
+ * (ch, 0) adds dgamma and dbeta; blocks (ch, *) write dx. */
+__global__ void k_bn_dx(int channels, size_t m, const float *x, const float *gamma, const float *save, int train,
+                        const double *sums, const float *dy, float *dx, float *dgamma, float *dbeta)
+{
+    size_t ch = blockIdx.x, off = ch * m;
+    float mean = save[ch], invstd = save[channels + ch];
+    double sdy = sums[2 * ch], sdyx = sums[2 * ch + 1];
+    if (blockIdx.y == 0 && threadIdx.x == 0) {
         dgamma[ch] += (float)(sdyx * invstd);
         dbeta[ch] += (float)sdy;
     }
     if (!dx) return;
     float k = gamma[ch] * invstd;
     float am = train ? (float)(sdy / (double)m) : 0.0f, q = train ? (float)(sdyx * invstd * invstd / (double)m) : 0.0f;
-    for (size_t i = threadIdx.x; i < m; i += blockDim.x) dx[off + i] = k * (dy[off + i] - am - (x[off + i] - mean) * q);
+    for (size_t i = (size_t)blockIdx.y * blockDim.x + threadIdx.x; i < m; i += (size_t)gridDim.y * blockDim.x)
+        dx[off + i] = k * (dy[off + i] - am - (x[off + i] - mean) * q);
+}
+
+/* Blocks a channel's elementwise pass takes: one value a thread, at most 1024 blocks. */
+static unsigned cu_spread(size_t m)
+{
+    size_t b = (m + NN_THREADS - 1) / NN_THREADS;
+    return (unsigned)(b < 1024 ? (b ? b : 1) : 1024);
+}
+
+/* Chunks of the channels' sums; 0 (recorded as a failure) past what g_cu.part holds. */
+static unsigned bn_parts(int c, size_t m, size_t extra)
+{
+    unsigned P = cu_parts(2 * (size_t)c, m, extra);
+    if (!P) cu_fail(__FILE__, __LINE__, "batch norm", "more channels than its partial sums hold (32767 at most)", false);
+    return P;
 }
 
 static void t_bn_fwd(int c, size_t m, const float *x, const float *gamma, const float *beta, float *run_mean,
                      float *run_var, float momentum, float eps, int train, float *save, float *y, int relu)
 {
     if (c < 1 || !m) return;
-    k_bn_fwd<<<(unsigned)c, NN_THREADS, 0, g_cu.stream>>>(c, m, x, gamma, beta, run_mean, run_var, momentum, eps, train,
-                                                          save, y, relu);
-    KERNEL_CHECK("k_bn_fwd");
+    unsigned P = bn_parts(c, m, 0);
+    if (!P) return;
+    if (train) {
+        k_bn_stats<<<dim3((unsigned)c, P), NN_THREADS, 0, g_cu.stream>>>(m, P, x, g_cu.part);
+        KERNEL_CHECK("k_bn_stats");
+    }
+    k_bn_finish<<<(unsigned)c, NN_THREADS, 0, g_cu.stream>>>(c, m, P, x, g_cu.part, run_mean, run_var, momentum, eps,
+                                                             train, save);
+    KERNEL_CHECK("k_bn_finish");
+    k_bn_apply<<<dim3((unsigned)c, cu_spread(m)), NN_THREADS, 0, g_cu.stream>>>(c, m, x, gamma, beta, save, y, relu);
+    KERNEL_CHECK("k_bn_apply");
 }
 
 static void t_bn_bwd(int c, size_t m, const float *x, const float *gamma, const float *save, int train, const float *y,
                      float *dy, float *dx, float *dgamma, float *dbeta, int relu)
 {
     if (c < 1 || !m) return;
-    k_bn_bwd<<<(unsigned)c, NN_THREADS, 0, g_cu.stream>>>(c, m, x, gamma, save, train, y, dy, dx, dgamma, dbeta, relu);
-    KERNEL_CHECK("k_bn_bwd");
+    unsigned P = bn_parts(c, m, 2 * (size_t)c);
+    if (!P) return;
+    double *sums = g_cu.part + 2 * (size_t)c * P;
+    k_bn_bwd_sums<<<dim3((unsigned)c, P), NN_THREADS, 0, g_cu.stream>>>(m, P, x, save, y, dy, g_cu.part, relu);
+    KERNEL_CHECK("k_bn_bwd_sums");
+    k_part_sum<<<2 * (unsigned)c, NN_THREADS, 0, g_cu.stream>>>(g_cu.part, P, sums, NULL);
+    KERNEL_CHECK("k_part_sum");
+    k_bn_dx<<<dim3((unsigned)c, dx ? cu_spread(m) : 1), NN_THREADS, 0, g_cu.stream>>>(c, m, x, gamma, save, train, sums,
+                                                                                       dy, dx, dgamma, dbeta);
+    KERNEL_CHECK("k_bn_dx");
 }
 
 /* ---- pooling, global pooling, flatten ---------------------------------------------------------------- */
@@ -734,9 +860,11 @@ static void init_undo(void)
 {
     cu_free(g_cu.blas_ws);
     cu_free(g_cu.red);
+    cu_free(g_cu.part);
     cu_free(g_cu.coef);
     g_cu.blas_ws = NULL;
     g_cu.red = NULL;
+    g_cu.part = NULL;
     g_cu.coef = NULL;
     if (g_cu.blas) (void)cublasDestroy(g_cu.blas);
     if (g_cu.stream) (void)cudaStreamDestroy(g_cu.stream);
@@ -782,8 +910,9 @@ static int cu_init(char *name, size_t name_len, char *why, size_t why_len)
     size_t ws = (size_t)32 << 20;           /* NVIDIA's recommendation for Hopper; plenty before */
     g_cu.blas_ws = cu_alloc(ws);
     g_cu.red = (double *)cu_alloc((NN_RED_BLOCKS + 2) * sizeof(double));
+    g_cu.part = (double *)cu_alloc(NN_PARTS * sizeof(double));
     g_cu.coef = (float *)cu_alloc(sizeof(float));
-    if (!g_cu.blas_ws || !g_cu.red || !g_cu.coef) {
+    if (!g_cu.blas_ws || !g_cu.red || !g_cu.part || !g_cu.coef) {
         if (cu_fault_recorded()) return WHY(NN_CUDA_INIT_UNAVAILABLE, "%s", g_cu.err);
         return WHY(NN_CUDA_INIT_NO_MEMORY, "out of device memory at start: the cuBLAS workspace needs %zu MiB, %zu MiB free",
                    ws >> 20, cu_free_bytes() >> 20);

@@ -15,6 +15,8 @@
 
 #define NN_THREADS 256           /* threads per block everywhere (a multiple of 32) */
 #define NN_RED_BLOCKS 128        /* blocks of the two-stage reductions: fixed, so sums are reproducible */
+#define NN_PARTS (1 << 17)       /* doubles of g_cu.part: per-chunk sums of batch norm and dw (1 MiB) */
+#define NN_PART_CHUNK 2048       /* terms of a row that one block sums (see cu_parts) */
 
 typedef struct cu_ctx {
     int ready;
@@ -23,6 +25,7 @@ typedef struct cu_ctx {
     cublasComputeType_t compute; /* from the precision: 32F, 32F_FAST_TF32, 32F_FAST_16BF */
     void *blas_ws;               /* cuBLAS workspace, set once, so cuBLAS never allocates */
     double *red;                 /* [NN_RED_BLOCKS + 2] reduction partials and results */
+    double *part;                /* [NN_PARTS] chunked sums' partials (batch norm, depthwise dw) */
     float *coef;                 /* [1] the clipping factor */
     int32_t *xent_labels;        /* the layer table's xent: labels and weights from the host */
     float *xent_w;
