@@ -22,7 +22,7 @@ typedef struct audio_featurize_opts {
 
 typedef struct audio_skip {
     char *path;                /* as listed in the corpus */
-    char *reason;              /* "FILE: what is wrong" */
+    char *reason;              /* "FILE: what is wrong", one line (control characters as \xNN) */
 } audio_skip;
 
 typedef struct audio_featurize_result {

@@ -35,16 +35,26 @@ int audio_name_is_utf8(const char *s)
     return 1;
 }
 
-char *audio_name_escape(const char *s)
+/* 1 when the valid sequence of n bytes at p is a control character: C0, DEL or C1 (U+0080-U+009F). */
+static int is_control(const unsigned char *p, size_t n)
+{
+    return (n == 1 && (p[0] < 0x20 || p[0] == 0x7f)) || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
+}
+
+static char *escape(const char *s, int controls)
 {
     const unsigned char *p = (const unsigned char *)s;
     char *out = malloc(4 * strlen(s) + 1), *o = out;   /* every byte escaped at worst */
     if (!out) return NULL;
     while (*p) {
         size_t n = utf8_len(p);
-        if (n) { memcpy(o, p, n); o += n; p += n; }
-        else o += sprintf(o, "\\x%02x", *p++);
+        if (n && !(controls && is_control(p, n))) { memcpy(o, p, n); o += n; p += n; continue; }
+        for (size_t k = 0; k < (n ? n : 1); k++) o += sprintf(o, "\\x%02x", *p++);
     }
     *o = 0;
     return out;
 }
+
+char *audio_name_escape(const char *s) { return escape(s, 0); }
+
+char *audio_name_show(const char *s) { return escape(s, 1); }

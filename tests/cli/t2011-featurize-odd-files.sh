@@ -5,7 +5,8 @@
 # x.wav (skipped and counted), '_' folders other than _background_noise_ (classes, as torchaudio's
 # SPEECHCOMMANDS has them), list files that are folders or lines without CLASS/, huge finite
 # samples whose features overflow (skipped; fatal with --strict), an n_mels the FFT bins cannot
-# feed and an empty --out (exit 2 before any work).
+# feed, an empty --out (exit 2 before any work), and file names with control characters (one
+# skip line each).
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -144,3 +145,21 @@ test_expect_success huge-samples-skipped 'jq -e ".clips == 4 and .skipped == 2 a
 test_expect_success huge-samples-cache-finite 'for i in 0 1 2 3; do featurize --dump h.feat --clip $i | jq -e "[.mel_power[][]] | all(. != null)" >/dev/null || exit 1; done'
 test_expect_code 2 huge-samples-strict featurize -q --strict -o hs.feat huge
 test_expect_success huge-samples-strict-message 'grep -q "is not finite.*(--strict)" err && [ ! -e hs.feat ]'
+
+# --- 8. control characters in file names: a bad file named with a newline or a tab is still one
+# line on stderr (it was two: "skipped ctl/yes/bad" and "name.wav: not audio"), the character
+# shown as \xNN; a good one is a clip like any other, its name kept as it is in the cache.
+cp -r c ctl && echo "not audio" >ctl/yes/bad$'\n'name.wav && echo "not audio" >ctl/no/tab$'\t'bad.wav
+tone ctl/no/good$'\t'tab_nohash_0.wav
+test_expect_code 0 control-chars-in-names featurize -q -o ctl.feat ctl
+test_expect_success control-chars-one-line-each 'jq -e ".clips == 5 and .skipped == 2" out >/dev/null && [ "$(wc -l <err)" = 2 ] &&
+  grep -qxF "featurize: skipped ctl/yes/bad\x0aname.wav: not audio (Format not recognised.)" err &&
+  grep -qxF "featurize: skipped ctl/no/tab\x09bad.wav: not audio (Format not recognised.)" err'
+test_expect_success control-chars-good-clip-kept 'for i in 0 1 2 3 4; do featurize --dump ctl.feat --clip $i | jq -r .path; done >paths &&
+  grep -qxF "no/good	tab_nohash_0.wav" paths'
+printf '{"path": "c/yes/y0_nohash_0.wav", "label": "yes"}\n{"path": "no\\nsuch.wav", "label": "no"}\n' >ctl.jsonl
+test_expect_code 0 control-chars-manifest-path featurize -q -o ctlm.feat ctl.jsonl
+test_expect_success control-chars-manifest-path-one-line '[ "$(wc -l <err)" = 1 ] &&
+  grep -qxF "featurize: skipped ./no\x0asuch.wav: cannot open: No such file or directory" err'
+test_expect_code 2 control-chars-strict featurize -q --strict -o ctls.feat ctl
+test_expect_success control-chars-strict-one-line '[ "$(wc -l <err)" = 1 ] && grep -q "\\\\x0[9a].*(--strict)$" err && [ ! -e ctls.feat ]'

@@ -274,6 +274,27 @@ static void test_writer_failures(void)
     CHECK(n == 0, "abort left %d files behind", n);
 }
 
+/* Names in messages: audio_name_show escapes what audio_name_escape does and every byte of a
+ * control character (C0, DEL, C1), so a file named with a newline is one line on stderr; other
+ * UTF-8 (a no-break space, U+00A0, just past C1) is left as it is, and audio_name_escape, whose
+ * text goes into JSON, still keeps control characters. */
+static void test_names_show(void)
+{
+    static const struct { const char *s, *shown, *escaped; } cases[] = {
+        {"yes", "yes", "yes"}, {"bad\nname.wav", "bad\\x0aname.wav", "bad\nname.wav"},
+        {"a\tb\r", "a\\x09b\\x0d", "a\tb\r"}, {"\x1b[31m", "\\x1b[31m", "\x1b[31m"}, {"x\x7f", "x\\x7f", "x\x7f"},
+        {"\xc2\x85\xc2\x9f", "\\xc2\\x85\\xc2\\x9f", "\xc2\x85\xc2\x9f"}, {"\xc2\xa0" "caf\xc3\xa9", "\xc2\xa0" "caf\xc3\xa9", "\xc2\xa0" "caf\xc3\xa9"},
+        {"caf\xe9\n", "caf\\xe9\\x0a", "caf\\xe9\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *shown = audio_name_show(cases[i].s), *escaped = audio_name_escape(cases[i].s);
+        CHECK(shown && !strcmp(shown, cases[i].shown), "case %zu shown as %s, expected %s", i, shown, cases[i].shown);
+        CHECK(escaped && !strcmp(escaped, cases[i].escaped), "case %zu escaped as %s", i, escaped);
+        free(shown);
+        free(escaped);
+    }
+}
+
 /* Names are JSON text in the cache: the UTF-8 check takes what jansson takes, the escape shows
  * the rest as \xNN, and the writer refuses a class name, noise name or clip path that is not
  * UTF-8 with a message naming it, leaving no file (it used to drop it and write a cache no
@@ -339,6 +360,7 @@ int main(void)
     RUN(test_truncated_while_mapped);
     RUN(test_writer_failures);
     RUN(test_names_utf8);
+    RUN(test_names_show);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
