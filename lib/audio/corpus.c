@@ -255,9 +255,43 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
     return rc;
 }
 
+#define CLASS_NAME_MAX 255   /* bytes: NAME_MAX, the longest a class folder's name can be */
+#define CLASS_NAME_RULE "a class name of at most 255 bytes, without '/' or control characters, not '.' or '..' " \
+    "(what a class folder's name can be)"
+
+/* Why a class name (UTF-8) is refused ("has a '/'"), or NULL. Class names go into the cache
+ * header, each validation's per-class metrics and every checkpoint, and into messages: a class is
+ * what a class folder of a Speech Commands layout could be, whichever the corpus. A manifest label
+ * of megabytes made checkpoints that could not be read back (their header is limited to 16 MiB);
+ * "yes\n" (a line read with its newline) was a class beside "yes"; a newline or an escape
+ * sequence broke the one-line messages that name a class. */
+static const char *class_name_problem(const char *name)
+{
+    if (strlen(name) > CLASS_NAME_MAX) return "is longer than 255 bytes";
+    if (!strcmp(name, ".") || !strcmp(name, "..")) return "is '.' or '..'";
+    if (strchr(name, '/')) return "has a '/'";
+    return audio_name_has_control(name) ? "has a control character" : NULL;
+}
+
+/* name for a message: control characters as \xNN, and a long one cut after 60 bytes (a label
+ * may be megabytes). A new string; NULL when out of memory. */
+static char *class_name_shown(const char *name)
+{
+    size_t len = strlen(name), cut = len;
+    if (len > 60)
+        for (cut = 60; cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80; cut--) {}   /* not inside a character */
+    char *head = strndup(name, cut), *shown = head ? audio_name_show(head) : NULL, *s = NULL;
+    free(head);
+    if (!shown || cut == len) return shown;
+    if (asprintf(&s, "%s... (%zu bytes)", shown, len) < 0) s = NULL;
+    free(shown);
+    return s;
+}
+
 /* The class folders: every folder but _background_noise_ (torchaudio's SPEECHCOMMANDS excludes
  * only that one, so _unknown_ and _silence_ are classes). Their names go into the cache as JSON
- * text, so a name that is not UTF-8 is an error naming the folder. */
+ * text, so a name that is not UTF-8, or that class_name_problem refuses, is an error naming the
+ * folder. */
 static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err *e)
 {
     if (!(c->classes = calloc(n_dirs + 1, sizeof(char *)))) return ws_err_set(e, WS_ENOMEM, "out of memory");
@@ -268,6 +302,14 @@ static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err 
             ws_err_set(e, WS_EINPUT, "%s: the class folder's name is not valid UTF-8; expected a UTF-8 name "
                        "(class names are stored as JSON text)", shown ? shown : dirs[i].name);
             free(full); free(shown);
+            return -1;
+        }
+        const char *why = class_name_problem(dirs[i].name);
+        if (why) {
+            char *shown = class_name_shown(dirs[i].name);
+            ws_err_set(e, WS_EINPUT, "%s/%s: the class folder's name %s; expected " CLASS_NAME_RULE, c->root,
+                       shown ? shown : "?", why);
+            free(shown);
             return -1;
         }
         if (!(c->classes[c->n_classes++] = strdup(dirs[i].name))) return ws_err_set(e, WS_ENOMEM, "out of memory");
@@ -414,6 +456,12 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
                  ws_json_get_string(j, "split", where, &split_s, e) < 0) rc = -1;
         else if (!path || !*path) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"path\" is %s", c->root, lineno, path ? "empty" : "missing");
         else if (!label || !*label) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"label\" is %s", c->root, lineno, label ? "empty" : "missing");
+        else if (class_name_problem(label)) {
+            char *shown = class_name_shown(label);
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: label \"%s\" %s; expected " CLASS_NAME_RULE, c->root, lineno,
+                            shown ? shown : "?", class_name_problem(label));
+            free(shown);
+        }
         if (rc == 0) {
             int split = split_s ? audio_split_parse(split_s) : audio_which_set(path, WHICH_SET_VALIDATION_PCT, WHICH_SET_TEST_PCT);
             char *file = path[0] == '/' ? strdup(path) : join(dir, path);

@@ -12,7 +12,9 @@
  *   a JSONL manifest: one {"path", "label", "split"} object per line (other keys ignored; path
  *     relative to the manifest's folder unless absolute; split "train", "validation" or "test",
  *     absent: the which_set rule on the file name; label "_background_noise_": a noise file).
- * Classes are the sorted distinct labels; class ids index that list. */
+ * Classes are the sorted distinct labels; class ids index that list. A class name must be what a
+ * class folder's name can be (at most 255 bytes, no '/' or control characters, not "." or "..").
+ */
 #ifndef WS_AUDIO_CORPUS_H
 #define WS_AUDIO_CORPUS_H
 #include <stddef.h>
@@ -41,8 +43,9 @@ typedef struct audio_corpus {
 } audio_corpus;
 
 /* Scans a folder or a manifest. Errors (WS_EINPUT): a missing input, an unreadable folder, a class
- * folder name that is not UTF-8, a list file that is not a regular file, a list line that is not
- * CLASS/FILE or names an unknown label or clip ("FILE:LINE: ..."), a bad manifest line, no clips. */
+ * folder name that is not UTF-8 or not a class name, a list file that is not a regular file, a list
+ * line that is not CLASS/FILE or names an unknown label or clip ("FILE:LINE: ..."), a bad manifest
+ * line (a label that is not a class name too), no clips. */
 int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e);
 void audio_corpus_release(audio_corpus *c);
 /* 1 when the file name ends in an extension of a format libsndfile reads (wav, flac, ogg, ...). */

@@ -41,6 +41,14 @@ static int is_control(const unsigned char *p, size_t n)
     return (n == 1 && (p[0] < 0x20 || p[0] == 0x7f)) || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
 }
 
+int audio_name_has_control(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t n; *p; p += n ? n : 1)
+        if ((n = utf8_len(p)) && is_control(p, n)) return 1;
+    return 0;
+}
+
 static char *escape(const char *s, int controls)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -11,6 +11,8 @@ int audio_name_is_utf8(const char *s);
 /* s with every byte that is not part of valid UTF-8 written as \xNN ("caf\xe9"), so it can be
  * printed and stored as JSON. A new string (free it); NULL when out of memory. */
 char *audio_name_escape(const char *s);
+/* 1 when s (UTF-8) holds a control character: C0 (a newline, a tab, ESC...), DEL or C1. */
+int audio_name_has_control(const char *s);
 /* s for a message, which must stay one line: as audio_name_escape, and every byte of a control
  * character (C0 such as a newline or a tab, DEL, C1) written as \xNN too ("bad\x0aname.wav").
  * A new string (free it); NULL when out of memory. */

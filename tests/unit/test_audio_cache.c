@@ -274,7 +274,7 @@ static void test_writer_failures(void)
     CHECK(n == 0, "abort left %d files behind", n);
 }
 
-/* Names in messages: audio_name_show escapes what audio_name_escape does and every byte of a
+/* Names in messages: audio_name_has_control finds C0, DEL and C1 only; audio_name_show escapes what audio_name_escape does and every byte of a
  * control character (C0, DEL, C1), so a file named with a newline is one line on stderr; other
  * UTF-8 (a no-break space, U+00A0, just past C1) is left as it is, and audio_name_escape, whose
  * text goes into JSON, still keeps control characters. */
@@ -293,6 +293,13 @@ static void test_names_show(void)
         free(shown);
         free(escaped);
     }
+    static const struct { const char *s; int has; } control[] = {
+        {"yes", 0}, {"hey nova", 0}, {"caf\xc3\xa9", 0}, {"\xc2\xa0", 0}, {"\xef\xbf\xbd", 0},
+        {"ye\ns", 1}, {"a\tb", 1}, {"\x1b", 1}, {"x\x7f", 1}, {"\xc2\x80", 1}, {"\xc2\x9f", 1},
+    };
+    for (size_t i = 0; i < sizeof control / sizeof *control; i++)
+        CHECK(audio_name_has_control(control[i].s) == control[i].has, "control case %zu: %d", i,
+              audio_name_has_control(control[i].s));
 }
 
 /* Names are JSON text in the cache: the UTF-8 check takes what jansson takes, the escape shows

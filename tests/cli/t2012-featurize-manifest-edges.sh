@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# featurize on manifests (and folders) a user could plausibly get wrong: class names that could
+# not be a class folder's (a newline, a tab or an escape sequence, a '/', '.' or '..', more than
+# 255 bytes) are refused, exit 2, naming the line and the label shown on one line; names that
+# could be (spaces, accents, a leading dot, exactly 255 bytes) are classes as before.
+. "$WS_ROOT/tests/cli/lib.sh"
+
+tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
+mkdir -p c/yes c/no
+for i in 0 1; do tone "c/yes/y${i}_nohash_0.wav" 1 $((400 + 50 * i)); tone "c/no/n${i}_nohash_0.wav" 0.8 $((900 + 50 * i)); done
+
+# --- 1. class names: what a class folder's name can be
+# label LABEL_JSON: a manifest of two clips, the first labelled LABEL_JSON (JSON string text).
+label() { printf '{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "c/yes/y0_nohash_0.wav", "label": "%s"}\n' "$1" >l.jsonl; }
+long=$(printf 'a%.0s' $(seq 256))
+for case in 'newline|ye\ns|ye\x0as" has a control character' 'tab|yes\t|yes\x09" has a control character' \
+            'escape|\u001b[31mred|\x1b[31mred" has a control character' 'c1|yes\u0085|yes\xc2\x85" has a control character' \
+            "slash|y/es|y/es\" has a '/'" "dotdot|..|..\" is '.' or '..'" \
+            "long|$long|$(printf 'a%.0s' $(seq 60))... (256 bytes)\" is longer than 255 bytes"; do
+  IFS='|' read -r name json says <<<"$case"
+  label "$json"
+  test_expect_code 2 "label-$name" featurize -q -o l.feat l.jsonl
+  test_expect_success "label-$name-message" '[ "$(wc -l <err)" = 1 ] && grep -qF "featurize: l.jsonl:2: label \"$says; expected a class name of at most 255 bytes" err &&
+    [ ! -e l.feat ] && ! ls l.feat.tmp.* 2>/dev/null'
+done
+ok255=$(printf 'b%.0s' $(seq 255))
+printf '{"path": "c/no/n0_nohash_0.wav", "label": "hey nova"}\n{"path": "c/no/n1_nohash_0.wav", "label": ".hidden"}\n{"path": "c/yes/y0_nohash_0.wav", "label": "caf\\u00e9"}\n{"path": "c/yes/y1_nohash_0.wav", "label": "%s"}\n' "$ok255" >good.jsonl
+test_expect_code 0 labels-that-could-be-folders featurize -q -o g.feat good.jsonl
+test_expect_success labels-that-could-be-folders-kept '[ ! -s err ] && featurize --describe g.feat >d &&
+  jq -e --arg b "$ok255" ".classes == [\".hidden\", \$b, \"café\", \"hey nova\"]" d >/dev/null'
+# a class folder with a control character in its name (a script's "yes\r") is refused the same way
+cp -r c cr && mkdir cr/yes$'\r' && tone cr/yes$'\r'/z_nohash_0.wav
+test_expect_code 2 class-folder-control-char featurize -q -o cr.feat cr
+test_expect_success class-folder-control-char-message '[ "$(wc -l <err)" = 1 ] &&
+  grep -qF "featurize: cr/yes\x0d: the class folder'"'"'s name has a control character; expected a class name" err && [ ! -e cr.feat ]'
