@@ -2,7 +2,9 @@
 # featurize on manifests (and folders) a user could plausibly get wrong: class names that could
 # not be a class folder's (a newline, a tab or an escape sequence, a '/', '.' or '..', more than
 # 255 bytes) are refused, exit 2, naming the line and the label shown on one line; names that
-# could be (spaces, accents, a leading dot, exactly 255 bytes) are classes as before.
+# could be (spaces, accents, a leading dot, exactly 255 bytes) are classes as before. A UTF-8 byte
+# order mark (Windows tools write one) starting a manifest or a list file is skipped; one starting
+# a later line is an error saying what it is.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -33,3 +35,15 @@ cp -r c cr && mkdir cr/yes$'\r' && tone cr/yes$'\r'/z_nohash_0.wav
 test_expect_code 2 class-folder-control-char featurize -q -o cr.feat cr
 test_expect_success class-folder-control-char-message '[ "$(wc -l <err)" = 1 ] &&
   grep -qF "featurize: cr/yes\x0d: the class folder'"'"'s name has a control character; expected a class name" err && [ ! -e cr.feat ]'
+
+# --- 2. a UTF-8 byte order mark, with CRLF line ends and a blank last line, as Notepad saves them
+printf '\xef\xbb\xbf{"path": "c/yes/y0_nohash_0.wav", "label": "yes", "split": "test"}\r\n{"path": "c/no/n0_nohash_0.wav", "label": "no", "split": "train"}\r\n\r\n' >bom.jsonl
+test_expect_code 0 manifest-bom featurize -q -o bom.feat bom.jsonl
+test_expect_success manifest-bom-read '[ ! -s err ] && jq -e ".clips == 2 and .classes.yes.test == 1 and .classes.no.train == 1" out >/dev/null'
+cp -r c bomlist && printf '\xef\xbb\xbfyes/y0_nohash_0.wav\r\nno/n0_nohash_0.wav\r\n' >bomlist/validation_list.txt
+test_expect_code 0 list-file-bom featurize -q -o bl.feat bomlist
+test_expect_success list-file-bom-read '[ ! -s err ] && jq -e ".split_rule == \"lists\" and .classes.yes.validation == 1
+  and .classes.no.validation == 1 and .splits.validation == 2" out >/dev/null'
+{ cat bom.jsonl; printf '\xef\xbb\xbf{"path": "c/yes/y1_nohash_0.wav", "label": "yes"}\n'; } >joined.jsonl
+test_expect_code 2 manifest-bom-mid-file featurize -q -o j.feat joined.jsonl
+test_expect_success manifest-bom-mid-file-message 'grep -q "^featurize: joined.jsonl:4: a UTF-8 byte order mark (EF BB BF) starts the line" err && [ ! -e j.feat ]'
