@@ -173,6 +173,10 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
                    "beyond the resampler", path, info.samplerate, d->target_rate);
     } else if (info.frames <= 0) {
         ws_err_set(e, WS_EINPUT, "%s: zero length", path);
+    } else if (info.frames == SF_COUNT_MAX) {
+        /* libsndfile's "length unknown": an Ogg file cut short has no last page to read the length
+         * from; this was skipped as "too long (9223372036854775807 frames)" */
+        ws_err_set(e, WS_EINPUT, "%s: truncated: its length cannot be read (the end of the stream is missing)", path);
     } else if (log_says_truncated(log, why, sizeof why)) {
         ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
     } else if ((long long)info.frames * info.channels > MAX_SAMPLES) {

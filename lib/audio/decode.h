@@ -2,7 +2,8 @@
  * format it reads, samples scaled to [-1, 1] as torchaudio.load does), channels are averaged,
  * libsamplerate resamples (SRC_SINC_MEDIUM_QUALITY). Bad audio is refused with WS_EINPUT and a
  * short reason (the featurizer skips such files): missing or empty file, not audio, zero length,
- * truncated (a data chunk that claims more than the file holds), more than two channels, an absurd
+ * truncated (a data chunk that claims more than the file holds, a stream whose length cannot be
+ * read: an Ogg file cut short), more than two channels, an absurd
  * sample rate (outside 1 kHz..768 kHz, or more than 256 times from the target: the resampler's
  * limit), NaN or infinite samples. One decoder per thread; its
  * buffers are reused from call to call. */

@@ -2,7 +2,8 @@
 # featurize on a corpus with every kind of broken file: empty, truncated, not audio, zero length,
 # NaN and Inf samples, more than two channels, absurd sample rates, and a broken noise file. The
 # run finishes, names each bad file once on stderr, counts them, and writes a valid cache of the
-# good clips; --strict makes the first one fatal (exit 2) and leaves no cache.
+# good clips; --strict makes the first one fatal (exit 2) and leaves no cache. An Ogg file cut
+# short is truncated too.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 mkdir -p c/yes c/no c/_background_noise_
@@ -90,3 +91,15 @@ test_expect_code 2 input-is-a-fifo timeout 10 featurize -q -o fifo.feat in.fifo
 test_expect_success input-is-a-fifo-message 'grep -q "^featurize: in.fifo: is not a regular file, expected a folder" err && [ ! -e fifo.feat ]'
 test_expect_code 2 input-is-dev-zero timeout 10 featurize -q -o zero.feat /dev/zero
 test_expect_success input-is-dev-zero-message 'grep -q "^featurize: /dev/zero: is not a regular file" err && [ ! -e zero.feat ]'
+# An Ogg Vorbis file cut short has no last page to read its length from (libsndfile: "unknown",
+# SF_COUNT_MAX frames): truncated, and said so; it was "too long (9223372036854775807 frames)".
+# A whole Ogg clip beside it is read.
+if sox -R -n -r 16000 -c 1 full.ogg synth 3 sine 300 sine 1234 vol 0.4 2>/dev/null; then
+  mkdir -p ogg/yes && head -c $(($(stat -c %s full.ogg) * 7 / 10)) full.ogg >ogg/yes/cut.ogg
+  sox -R -n -r 16000 -c 1 ogg/yes/whole_nohash_0.ogg synth 1 sine 500 vol 0.4
+  test_expect_code 0 truncated-ogg featurize -q -o ogg.feat ogg
+  test_expect_success truncated-ogg-message 'jq -e ".clips == 1 and .skipped == 1" out >/dev/null && [ "$(wc -l <err)" = 1 ] &&
+    grep -qxF "featurize: skipped ogg/yes/cut.ogg: truncated: its length cannot be read (the end of the stream is missing)" err'
+else
+  test_skip truncated-ogg "sox cannot write Ogg Vorbis here"
+fi
