@@ -486,6 +486,13 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
             if (split < 0) {
                 free(file);
                 rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno, split_s);
+            } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0 && split_s && split != AUDIO_SPLIT_TRAIN) {
+                /* taken as training noise without a word, a noise file held out for testing was mixed
+                 * into training batches */
+                free(file);
+                rc = ws_err_set(e, WS_EINPUT, "%s:%ld: a noise file (label %s) in split '%s'; expected split train "
+                                "or none: noise streams are mixed into training batches only", c->root, lineno,
+                                AUDIO_NOISE_LABEL, split_s);
             } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0) {
                 if (push_item(&c->noise, &c->n_noise, &noise_cap, strdup(path), file, NULL, -1, AUDIO_SPLIT_TRAIN) < 0)
                     rc = ws_err_set(e, WS_ENOMEM, "out of memory");

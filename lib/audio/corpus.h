@@ -11,7 +11,8 @@
  *     not a regular file) is listed with `bad` set, for the featurizer to skip and count. Or
  *   a JSONL manifest: one {"path", "label", "split"} object per line (other keys ignored; path
  *     relative to the manifest's folder unless absolute; split "train", "validation" or "test",
- *     absent: the which_set rule on the file name; label "_background_noise_": a noise file).
+ *     absent: the which_set rule on the file name; label "_background_noise_": a noise file, whose
+ *     split, if given, must be train: noise is training augmentation).
  * Classes are the sorted distinct labels; class ids index that list. A class name must be what a
  * class folder's name can be (at most 255 bytes, no '/' or control characters, not "." or "..").
  */

@@ -4,7 +4,8 @@
 # 255 bytes) are refused, exit 2, naming the line and the label shown on one line; names that
 # could be (spaces, accents, a leading dot, exactly 255 bytes) are classes as before. A UTF-8 byte
 # order mark (Windows tools write one) starting a manifest or a list file is skipped; one starting
-# a later line is an error saying what it is.
+# a later line is an error saying what it is. A noise line in split validation or test is an
+# error: noise streams are training augmentation, so a held-out noise file would be trained on.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -47,3 +48,17 @@ test_expect_success list-file-bom-read '[ ! -s err ] && jq -e ".split_rule == \"
 { cat bom.jsonl; printf '\xef\xbb\xbf{"path": "c/yes/y1_nohash_0.wav", "label": "yes"}\n'; } >joined.jsonl
 test_expect_code 2 manifest-bom-mid-file featurize -q -o j.feat joined.jsonl
 test_expect_success manifest-bom-mid-file-message 'grep -q "^featurize: joined.jsonl:4: a UTF-8 byte order mark (EF BB BF) starts the line" err && [ ! -e j.feat ]'
+
+# --- 3. a noise line's split: train (or training) or none; validation or test was taken as
+# training noise without a word
+printf '{"path": "c/yes/y0_nohash_0.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "c/yes/y1_nohash_0.wav", "label": "_background_noise_", "split": "%s"}\n' test >nt.jsonl
+test_expect_code 2 noise-in-test-split featurize -q -o nt.feat nt.jsonl
+test_expect_success noise-in-test-split-message '[ "$(wc -l <err)" = 1 ] && [ ! -e nt.feat ] &&
+  grep -qF "featurize: nt.jsonl:3: a noise file (label _background_noise_) in split '"'test'"'; expected split train or none" err'
+sed 's/"test"/"validation"/' nt.jsonl >nv.jsonl
+test_expect_code 2 noise-in-validation-split featurize -q -o nv.feat nv.jsonl
+for split in train training null; do
+  sed "s/\"test\"/$( [ $split = null ] && echo null || echo "\"$split\"")/" nt.jsonl >n-$split.jsonl
+  test_expect_code 0 "noise-split-$split" featurize -q -o n-$split.feat n-$split.jsonl
+  test_expect_success "noise-split-$split-is-noise" 'jq -e ".noise == 1 and .clips == 2" out >/dev/null'
+done
