@@ -542,6 +542,43 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     return rc;
 }
 
+static int same_file(const struct stat *a, const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_dev == a->st_dev && st.st_ino == a->st_ino;
+}
+
+/* The cache replaces out by a rename when it is complete, so an out that names one of the corpus's
+ * own files (the manifest given again as --out, a clip) replaced the user's file with the cache
+ * without a word. Compared by device and inode: any path to the file counts. */
+int audio_corpus_check_output(const audio_corpus *c, const char *out, ws_err *e)
+{
+    struct stat o;
+    if (stat(out, &o) != 0 || !S_ISREG(o.st_mode)) return 0;   /* nothing there to lose (a folder is refused later) */
+    static const char *const lists[] = {"validation_list.txt", "testing_list.txt"};
+    const char *what = NULL;
+    char *which = NULL;
+    if (c->is_manifest && same_file(&o, c->root)) what = "the manifest being read", which = strdup(c->root);
+    for (int k = 0; !what && !c->is_manifest && k < 2; k++) {
+        char *p = join(c->root, lists[k]);
+        if (p && same_file(&o, p)) what = "a list file of the corpus", which = p;
+        else free(p);
+    }
+    for (size_t i = 0; !what && i < c->n_clips + c->n_noise; i++) {
+        const audio_item *it = i < c->n_clips ? &c->clips[i] : &c->noise[i - c->n_clips];
+        if (same_file(&o, it->file))
+            what = i < c->n_clips ? "a clip of the corpus" : "a noise file of the corpus", which = strdup(it->file);
+    }
+    if (!what) return 0;
+    char *shown = audio_name_show(out), *which_shown = which ? audio_name_show(which) : NULL;
+    ws_err_set(e, WS_EINPUT, "%s: is %s, %s; expected a path apart from the corpus (the cache would replace it)",
+               shown ? shown : "--out", what, which_shown ? which_shown : "?");
+    free(shown);
+    free(which_shown);
+    free(which);
+    return -1;
+}
+
 static void free_items(audio_item *items, size_t n)
 {
     for (size_t i = 0; i < n; i++) { free(items[i].path); free(items[i].file); free(items[i].bad); }

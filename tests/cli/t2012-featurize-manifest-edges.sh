@@ -6,6 +6,8 @@
 # order mark (Windows tools write one) starting a manifest or a list file is skipped; one starting
 # a later line is an error saying what it is. A noise line in split validation or test is an
 # error: noise streams are training augmentation, so a held-out noise file would be trained on.
+# An --out that names one of the corpus's own files (the manifest, a list file, a clip), by any
+# path, is refused before any work, the file untouched.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -62,3 +64,21 @@ for split in train training null; do
   test_expect_code 0 "noise-split-$split" featurize -q -o n-$split.feat n-$split.jsonl
   test_expect_success "noise-split-$split-is-noise" 'jq -e ".noise == 1 and .clips == 2" out >/dev/null'
 done
+
+# --- 4. --out naming the corpus's own files: the cache replaced them (a manifest given twice)
+printf '{"path": "c/yes/y0_nohash_0.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n' >m.jsonl
+cp m.jsonl m.orig && ln -s m.jsonl m-link.jsonl && cp c/no/n0_nohash_0.wav n0.orig
+test_expect_code 2 out-is-the-manifest featurize -q -o m.jsonl m.jsonl
+test_expect_success out-is-the-manifest-untouched 'cmp m.jsonl m.orig && [ "$(wc -l <err)" = 1 ] &&
+  grep -qxF "featurize: m.jsonl: is the manifest being read, m.jsonl; expected a path apart from the corpus (the cache would replace it)" err &&
+  ! ls m.jsonl.tmp.* 2>/dev/null'
+test_expect_code 2 out-is-the-manifest-by-a-link featurize -q -o ./m-link.jsonl m.jsonl
+test_expect_success out-is-the-manifest-by-a-link-untouched 'cmp m.jsonl m.orig && grep -q "is the manifest being read" err'
+test_expect_code 2 out-is-a-clip featurize -q -o c/no/n0_nohash_0.wav m.jsonl
+test_expect_success out-is-a-clip-untouched 'cmp c/no/n0_nohash_0.wav n0.orig &&
+  grep -qF "featurize: c/no/n0_nohash_0.wav: is a clip of the corpus, ./c/no/n0_nohash_0.wav; expected" err'
+cp -r c lists && printf 'yes/y0_nohash_0.wav\n' >lists/validation_list.txt && cp lists/validation_list.txt v.orig
+test_expect_code 2 out-is-a-list-file featurize -q -o lists/validation_list.txt lists
+test_expect_success out-is-a-list-file-untouched 'cmp lists/validation_list.txt v.orig && grep -qF "featurize: lists/validation_list.txt: is a list file of the corpus, lists/validation_list.txt;" err'
+test_expect_code 0 out-inside-the-corpus-folder featurize -q -o lists/c.feat lists
+test_expect_code 0 out-inside-the-corpus-folder-again featurize -q -o lists/c.feat lists
