@@ -7,7 +7,7 @@
 # a later line is an error saying what it is. A noise line in split validation or test is an
 # error: noise streams are training augmentation, so a held-out noise file would be trained on.
 # An --out that names one of the corpus's own files (the manifest, a list file, a clip), by any
-# path, is refused before any work, the file untouched.
+# path, is refused before any work, the file untouched. Manifest paths are relative to its folder.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -82,3 +82,12 @@ test_expect_code 2 out-is-a-list-file featurize -q -o lists/validation_list.txt 
 test_expect_success out-is-a-list-file-untouched 'cmp lists/validation_list.txt v.orig && grep -qF "featurize: lists/validation_list.txt: is a list file of the corpus, lists/validation_list.txt;" err'
 test_expect_code 0 out-inside-the-corpus-folder featurize -q -o lists/c.feat lists
 test_expect_code 0 out-inside-the-corpus-folder-again featurize -q -o lists/c.feat lists
+
+# --- 5. manifest paths are relative to the manifest's folder whatever the working directory (a
+# path written relative to the working directory is not there: skipped, and said so), or absolute
+mkdir -p sub && printf '{"path": "../c/yes/y0_nohash_0.wav", "label": "yes"}\n{"path": "%s/c/yes/y1_nohash_0.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "../c/no/n1_nohash_0.wav", "label": "no"}\n' "$PWD" >sub/m.jsonl
+test_expect_code 0 manifest-relative-paths featurize -q -o sub.feat sub/m.jsonl
+test_expect_success manifest-relative-paths-read 'jq -e ".clips == 3 and .skipped == 1" out >/dev/null &&
+  grep -qxF "featurize: skipped sub/c/no/n0_nohash_0.wav: cannot open: No such file or directory" err'
+test_expect_success manifest-relative-paths-any-cwd '(cd sub && featurize -q -o ../sub2.feat m.jsonl >../out2 2>../err2) && jq -e ".clips == 3 and .skipped == 1" out2 >/dev/null &&
+  grep -qxF "featurize: skipped ./c/no/n0_nohash_0.wav: cannot open: No such file or directory" err2'
