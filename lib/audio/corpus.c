@@ -217,6 +217,15 @@ static int skip_bom(char **line, const char *path, long lineno, ws_err *e)
     return 0;
 }
 
+/* The first n bytes of text for a message, on one line: control characters (a carriage return of
+ * old Mac line ends, an escape sequence) and bytes that are not UTF-8 as \xNN. NULL: out of memory. */
+static char *shown_n(const char *text, size_t n)
+{
+    char *t = strndup(text, n), *s = t ? audio_name_show(t) : NULL;
+    free(t);
+    return s;
+}
+
 /* Applies one list file: every "CLASS/FILE" line sets that clip's split. */
 static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, int split, ws_err *e)
 {
@@ -241,10 +250,12 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         end = s + strlen(s);
         while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t')) *--end = 0;
         if (!*s) continue;
-        char *slash = strchr(s, '/');
+        char *slash = strchr(s, '/'), *shown = NULL;
         if (!slash || slash == s || !slash[1]) {
+            shown = shown_n(s, strlen(s));
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s': expected CLASS/FILE, a clip's path in its class folder",
-                            path, lineno, s);
+                            path, lineno, shown ? shown : "?");
+            free(shown);
             break;
         }
         int known = 0;
@@ -252,16 +263,25 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         for (int k = 0; k < c->n_classes; k++) known |= strcmp(c->classes[k], s) == 0;
         *slash = '/';
         if (!known) {
-            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%.*s' (no such class folder)", path, lineno,
-                            (int)(slash - s), s);
+            shown = shown_n(s, (size_t)(slash - s));
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%s' (no such class folder)", path, lineno,
+                            shown ? shown : "?");
+            free(shown);
             break;
         }
         audio_item key = {.path = s}, *kp = &key;
         audio_item **hit = c->n_clips ? bsearch(&kp, sorted, c->n_clips, sizeof *sorted, cmp_item_path) : NULL;
-        if (!hit) { rc = ws_err_set(e, WS_EINPUT, "%s:%ld: no such clip '%s'", path, lineno, s); break; }
+        if (!hit) {
+            shown = shown_n(s, strlen(s));
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: no such clip '%s'", path, lineno, shown ? shown : "?");
+            free(shown);
+            break;
+        }
         if ((*hit)->split != AUDIO_SPLIT_TRAIN && (*hit)->split != split) {
+            shown = shown_n(s, strlen(s));
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s' is in both validation_list.txt and testing_list.txt",
-                            path, lineno, s);
+                            path, lineno, shown ? shown : "?");
+            free(shown);
             break;
         }
         (*hit)->split = split;
@@ -297,8 +317,7 @@ static char *class_name_shown(const char *name)
     size_t len = strlen(name), cut = len;
     if (len > 60)
         for (cut = 60; cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80; cut--) {}   /* not inside a character */
-    char *head = strndup(name, cut), *shown = head ? audio_name_show(head) : NULL, *s = NULL;
-    free(head);
+    char *shown = shown_n(name, cut), *s = NULL;
     if (!shown || cut == len) return shown;
     if (asprintf(&s, "%s... (%zu bytes)", shown, len) < 0) s = NULL;
     free(shown);

@@ -5,8 +5,8 @@
 # x.wav (skipped and counted), '_' folders other than _background_noise_ (classes, as torchaudio's
 # SPEECHCOMMANDS has them), list files that are folders or lines without CLASS/, huge finite
 # samples whose features overflow (skipped; fatal with --strict), an n_mels the FFT bins cannot
-# feed, an empty --out (exit 2 before any work), and file names with control characters (one
-# skip line each).
+# feed, an empty --out (exit 2 before any work), and file names and list lines with control
+# characters (one line each, shown as \xNN).
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -163,3 +163,13 @@ test_expect_success control-chars-manifest-path-one-line '[ "$(wc -l <err)" = 1 
   grep -qxF "featurize: skipped ./no\x0asuch.wav: cannot open: No such file or directory" err'
 test_expect_code 2 control-chars-strict featurize -q --strict -o ctls.feat ctl
 test_expect_success control-chars-strict-one-line '[ "$(wc -l <err)" = 1 ] && grep -q "\\\\x0[9a].*(--strict)$" err && [ ! -e ctls.feat ]'
+# list files: a line's text in a message is one line too, whatever it holds (a carriage return of
+# old Mac line ends sent the cursor back over the message; an escape sequence reached the terminal)
+cp -r c crlist && printf 'yes/y0_nohash_0.wav\rno/n0_nohash_0.wav\r' >crlist/validation_list.txt
+test_expect_code 2 list-file-cr-line-ends featurize -q -o crl.feat crlist
+test_expect_success list-file-cr-line-ends-message '[ "$(wc -l <err)" = 1 ] &&
+  grep -qxF "featurize: crlist/validation_list.txt:1: no such clip '"'yes/y0_nohash_0.wav\x0dno/n0_nohash_0.wav'"'" err'
+printf 'yes/y0_nohash_0.wav\n\033[2Jno/n0_nohash_0.wav\n' >crlist/validation_list.txt
+test_expect_code 2 list-file-escape-sequence featurize -q -o crl.feat crlist
+test_expect_success list-file-escape-sequence-message '! grep -q "$(printf "\033")" err &&
+  grep -qxF "featurize: crlist/validation_list.txt:2: unknown label '"'\x1b[2Jno'"' (no such class folder)" err'
