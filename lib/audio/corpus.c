@@ -414,18 +414,31 @@ static int class_index(char ***classes, int *n, const char *label)
     return (*n)++;
 }
 
-typedef struct { char *canon; const audio_item *item; } named_item;
+/* A listed file: its device and inode when it is there (id), its real path (or the name as listed
+ * when it is not) to show. */
+typedef struct {
+    char *canon;
+    const audio_item *item;
+    int has_id;
+    dev_t dev;
+    ino_t ino;
+} named_item;
 
 static int cmp_named(const void *a, const void *b)
 {
-    return strcmp(((const named_item *)a)->canon, ((const named_item *)b)->canon);
+    const named_item *x = a, *y = b;
+    if (x->has_id != y->has_id) return x->has_id ? -1 : 1;
+    if (!x->has_id) return strcmp(x->canon, y->canon);
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
 /* A clip listed twice would count twice, or sit in two splits (a test clip trained on) or two
  * classes: refused, as the Speech Commands lists refuse a clip in both of theirs. Noise files
  * too: one listed twice was two streams (drawn twice as often), one that is also a clip mixed a
- * validation or test clip into training batches. Files are compared by their real path, so
- * "a.wav" and "./a.wav" are one; one that is not there (the scan skips it) by its name as listed. */
+ * validation or test clip into training batches. Files are compared by device and inode, so
+ * "a.wav", "./a.wav", a link to it and a hard link (which realpath, used before, told apart) are
+ * one; one that is not there (the scan skips it) by its name as listed. */
 static int manifest_check_twice(const audio_corpus *c, ws_err *e)
 {
     size_t n = c->n_clips + c->n_noise;
@@ -434,14 +447,16 @@ static int manifest_check_twice(const audio_corpus *c, ws_err *e)
     if (!v) return ws_err_set(e, WS_ENOMEM, "out of memory");
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
+        struct stat st;
         v[i].item = i < c->n_clips ? &c->clips[i] : &c->noise[i - c->n_clips];
+        if (stat(v[i].item->file, &st) == 0) v[i] = (named_item){NULL, v[i].item, 1, st.st_dev, st.st_ino};
         v[i].canon = realpath(v[i].item->file, NULL);
         if (!v[i].canon) v[i].canon = strdup(v[i].item->file);
         if (!v[i].canon) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
     }
     if (!rc) qsort(v, n, sizeof *v, cmp_named);
     for (size_t i = 1; i < n && !rc; i++)
-        if (!strcmp(v[i - 1].canon, v[i].canon))
+        if (!cmp_named(&v[i - 1], &v[i]))
             rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is listed twice (as '%s' and '%s'): a clip is one example, in one "
                             "class and one split, and a noise file one stream apart from the clips", c->root, v[i].canon,
                             v[i - 1].item->path, v[i].item->path);

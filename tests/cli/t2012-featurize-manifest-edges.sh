@@ -8,6 +8,7 @@
 # error: noise streams are training augmentation, so a held-out noise file would be trained on.
 # An --out that names one of the corpus's own files (the manifest, a list file, a clip), by any
 # path, is refused before any work, the file untouched. Manifest paths are relative to its folder.
+# A file listed twice by a hard link is listed twice.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -91,3 +92,13 @@ test_expect_success manifest-relative-paths-read 'jq -e ".clips == 3 and .skippe
   grep -qxF "featurize: skipped sub/c/no/n0_nohash_0.wav: cannot open: No such file or directory" err'
 test_expect_success manifest-relative-paths-any-cwd '(cd sub && featurize -q -o ../sub2.feat m.jsonl >../out2 2>../err2) && jq -e ".clips == 3 and .skipped == 1" out2 >/dev/null &&
   grep -qxF "featurize: skipped ./c/no/n0_nohash_0.wav: cannot open: No such file or directory" err2'
+
+# --- 6. a clip listed twice by a hard link (the same file, another name: realpath tells them
+# apart) was taken, here once in train and once in test
+ln c/yes/y1_nohash_0.wav hard.wav
+printf '{"path": "c/yes/y1_nohash_0.wav", "label": "yes", "split": "train"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "hard.wav", "label": "yes", "split": "test"}\n' >hard.jsonl
+test_expect_code 2 manifest-clip-twice-hard-link featurize -q -o h.feat hard.jsonl
+test_expect_success manifest-clip-twice-hard-link-message '[ ! -e h.feat ] &&
+  grep -qF "is listed twice (as '"'c/yes/y1_nohash_0.wav'"' and '"'hard.wav'"')" err'
+printf '{"path": "c/yes/y1_nohash_0.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "hard.wav", "label": "_background_noise_"}\n' >hardnoise.jsonl
+test_expect_code 2 manifest-clip-as-noise-hard-link featurize -q -o h.feat hardnoise.jsonl
