@@ -1,6 +1,8 @@
 # tests/gpu.mk — the fake NVML libraries the gpu-monitor tests load through LD_LIBRARY_PATH:
 # $(BUILD)/fake_nvml/libnvidia-ml.so.1 (a current driver) and the variants old/ (unversioned
-# symbols only), minimal/ (init, count and handle only) and broken/ (no nvmlInit).
+# symbols only), minimal/ (init, count and handle only) and broken/ (no nvmlInit); and
+# $(BUILD)/tests/gpu-monitor/libraise-before-wait.so, an LD_PRELOAD library that raises a stop
+# signal just before the monitor's wait (tests/gpu-monitor/raise_before_wait.c).
 FAKE_NVML_DIR  := $(BUILD)/fake_nvml
 FAKE_NVML_LIBS := $(FAKE_NVML_DIR)/libnvidia-ml.so.1 $(FAKE_NVML_DIR)/old/libnvidia-ml.so.1 \
                   $(FAKE_NVML_DIR)/minimal/libnvidia-ml.so.1 $(FAKE_NVML_DIR)/broken/libnvidia-ml.so.1
@@ -13,4 +15,9 @@ $(FAKE_NVML_LIBS): $(FAKE_NVML_SRC) | $(DEPS_STAMP)
 	$(CC) -Ilib -D_GNU_SOURCE $(call fake_nvml_variant,$(notdir $(@D))) $(CFLAGS) -fPIC -shared \
 	    -Wl,-soname,libnvidia-ml.so.1 $(LDFLAGS) $< -o $@
 
-CHECK_EXTRA += $(FAKE_NVML_LIBS)
+RAISE_BEFORE_WAIT := $(BUILD)/tests/gpu-monitor/libraise-before-wait.so
+$(RAISE_BEFORE_WAIT): tests/gpu-monitor/raise_before_wait.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE $(CFLAGS) -fPIC -shared $(LDFLAGS) $< -ldl -o $@
+
+CHECK_EXTRA += $(FAKE_NVML_LIBS) $(RAISE_BEFORE_WAIT)

@@ -2,6 +2,7 @@
  * fixed rate and prints one JSON line per sample, optionally storing the samples in the study's
  * SQLite file, so that a sweep can tell whether the accelerator is busy and what each trial used. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -22,8 +23,20 @@
 #include "gpu/ticker.h"
 
 static volatile sig_atomic_t stop_requested;
+/* A self-pipe: the handler also writes a byte to it, and the wait for the next sample polls its
+ * read end, so a signal that lands between the loop's look at stop_requested and the start of
+ * the wait (or in another thread, NVML's) still ends the wait at once. Non-blocking: a full pipe
+ * already holds the byte that wakes. */
+static int wake_pipe[2] = {-1, -1};
 
-static void on_stop_signal(int sig) { (void)sig; stop_requested = 1; }
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    int err = errno;   /* the code the handler interrupted may be about to read errno */
+    stop_requested = 1;
+    if (write(wake_pipe[1], "", 1) < 0) {}
+    errno = err;
+}
 
 typedef struct options {
     double interval_s;       /* > 0 */
@@ -179,9 +192,9 @@ static int run(monitor *m, ws_err *e)
     for (long n = 0; !stop_requested && (!o->count || n < o->count); n++) {
         if (o->duration_s > 0 && gpu_ticker_offset_s(&tk, tk.k + 1) > o->duration_s + 1e-9) break;
         int rc;
-        while ((rc = gpu_ticker_wait(&tk)) == EINTR && !stop_requested) {}
+        while ((rc = gpu_ticker_wait(&tk, wake_pipe[0])) == EINTR && !stop_requested) {}
         if (rc == EINTR) break;
-        if (rc) return ws_err_set(e, WS_EINTERNAL, "clock_nanosleep: %s", strerror(rc));
+        if (rc) return ws_err_set(e, WS_EINTERNAL, "waiting for the next sample: %s", strerror(rc));
         /* A monitor that fell behind (stopped, suspended) skips to the latest due tick, which
          * may lie past the duration: no sample is taken there. */
         if (o->duration_s > 0 && gpu_ticker_offset_s(&tk, tk.k) > o->duration_s + 1e-9) break;
@@ -218,16 +231,20 @@ int main(int argc, char **argv)
     ws_cli_init(argv[0]);
     options o;
     parse_options(argc, argv, &o);
+    ws_err e = {0};
+    if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC)) {   /* before the handlers that write to it */
+        ws_err_set(&e, WS_EINTERNAL, "pipe: %s", strerror(errno));
+        return ws_cli_finish(ws_cli_report(&e));
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;     /* no SA_RESTART: the sleep returns EINTR */
+    sa.sa_handler = on_stop_signal;     /* no SA_RESTART: the wait and a blocked write(2) return EINTR */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
     monitor m = {.opt = &o};
     gpu_sample_init(&m.s);
-    ws_err e = {0};
     int rc = open_sources(&m, &e);
     if (rc < 0 && stop_requested) rc = 0;   /* a stop cut a wait for the db's lock short: stopped, as in run */
     else if (rc == 0) rc = run(&m, &e);

@@ -1,6 +1,7 @@
 /* ticker.c — the absolute monotonic schedule (see ticker.h). */
 #include "gpu/ticker.h"
 #include <errno.h>
+#include <poll.h>
 
 #define NS_PER_S 1000000000LL
 
@@ -19,7 +20,7 @@ double gpu_ticker_offset_s(const gpu_ticker *tk, long long k)
     return (double)k * (double)tk->interval_ns * 1e-9;
 }
 
-int gpu_ticker_wait(gpu_ticker *tk)
+int gpu_ticker_wait(gpu_ticker *tk, int wake_fd)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -27,9 +28,13 @@ int gpu_ticker_wait(gpu_ticker *tk)
     long long k = tk->k + 1;
     if (elapsed / tk->interval_ns > k) k = elapsed / tk->interval_ns;   /* late: the latest due tick, now */
     long long due = start + k * tk->interval_ns;
-    struct timespec at = {.tv_sec = (time_t)(due / NS_PER_S), .tv_nsec = (long)(due % NS_PER_S)};
-    int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
-    if (rc) return rc;
+    struct pollfd wake = {.fd = wake_fd, .events = POLLIN};   /* fd -1: poll ignores it */
+    for (long long left; (left = due - ts_ns(&now)) > 0; clock_gettime(CLOCK_MONOTONIC, &now)) {
+        struct timespec rel = {.tv_sec = (time_t)(left / NS_PER_S), .tv_nsec = (long)(left % NS_PER_S)};
+        int n = ppoll(&wake, 1, &rel, NULL);
+        if (n < 0) return errno;
+        if (n > 0) return wake.revents & POLLIN ? EINTR : EBADF;   /* not a wake: a closed descriptor */
+    }
     tk->k = k;
     return 0;
 }

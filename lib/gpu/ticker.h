@@ -1,7 +1,8 @@
 /* ticker.h — a fixed-rate schedule on the monotonic clock: tick k falls at start + k * interval,
- * and each wait sleeps with clock_nanosleep(TIMER_ABSTIME) until the next tick, so the time spent
- * sampling never adds up into drift. When ticks were missed (a stopped process, a slow sample),
- * the latest one that is due is taken at once and the earlier ones are skipped, not bunched. */
+ * and each wait sleeps until the next tick's absolute time (polling for the time left to it,
+ * measured again on the clock after each wake, so never early), so the time spent sampling
+ * never adds up into drift. When ticks were missed (a stopped process, a slow sample), the
+ * latest one that is due is taken at once and the earlier ones are skipped, not bunched. */
 #ifndef WS_GPU_TICKER_H
 #define WS_GPU_TICKER_H
 #include <time.h>
@@ -14,8 +15,12 @@ typedef struct gpu_ticker {
 
 void gpu_ticker_start(gpu_ticker *tk, double interval_s);
 /* Sleeps until the next tick; 0 with tk->k set to its index, or EINTR when a signal came first
- * (call again to resume the same schedule). */
-int gpu_ticker_wait(gpu_ticker *tk);
+ * or wake_fd is readable (call again to resume the same schedule); another errno value when the
+ * wait failed. wake_fd (-1: none) is the read end of a self-pipe that the caller's signal handler
+ * writes a byte to: a signal that lands after the caller last looked at its flag and before the
+ * wait begins then ends the wait at once, where a plain sleep would sleep the interval out. The
+ * byte is not read: while the pipe holds one, every wait returns EINTR at once. */
+int gpu_ticker_wait(gpu_ticker *tk, int wake_fd);
 /* Seconds from the start to tick k. */
 double gpu_ticker_offset_s(const gpu_ticker *tk, long long k);
 

@@ -45,6 +45,26 @@ test_expect_success sigTERM-long-interval '
   kill -KILL $pid 2>/dev/null; rc=0; wait $pid || rc=$?
   [ "$rc" = 0 ] && [ ! -s o ] && [ ! -s e ] && [ "$ms" -lt 2000 ]'
 
+# The signal lands after the loop's last look at its flag and before the wait begins (a preload
+# raises it just before the first sleep or poll): the wait still ends at once, not at the first
+# sample 30 s later. timeout ends a monitor that sleeps the interval out (exit 124).
+RAISE=$WS_BUILD/tests/gpu-monitor/libraise-before-wait.so
+# An ASan build's runtime must come first among the preloaded libraries.
+asan=$(ldd "$WS_BIN/gpu-monitor" 2>/dev/null | awk '$1 ~ /^libasan/ { print $3 }')
+for sig in TERM INT; do
+  if [ -e "$RAISE" ]; then
+    test_expect_success sig$sig-just-before-the-wait '
+      rm -f o e; s=$(date +%s%N); rc=0
+      timeout -k 1 10 env LD_PRELOAD="$asan${asan:+ }$RAISE" RAISE_BEFORE_WAIT=$sig \
+        gpu-monitor --nvml-library /nonexistent -q -i 30 >o 2>e || rc=$?
+      ms=$(( ($(date +%s%N) - s) / 1000000 ))
+      echo "stopped after $ms ms, exit $rc; stderr: $(cat e)" >&2
+      [ "$rc" = 0 ] && [ "$ms" -lt 2000 ] && [ ! -s o ] && [ ! -s e ]'
+  else
+    test_skip sig$sig-just-before-the-wait "no $RAISE"
+  fi
+done
+
 # Another connection holds the database locked for 20 s while a sample waits to be written: SIGTERM
 # still stops the monitor at once (the waiting sample is dropped), not after the 30 s busy wait.
 test_expect_success sigTERM-while-db-locked '

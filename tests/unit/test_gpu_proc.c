@@ -230,17 +230,43 @@ static void test_ticker(void)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 1; i <= 3; i++) {
-        CHECK(gpu_ticker_wait(&tk) == 0 && tk.k == i, "tick %d: k %lld", i, tk.k);
+        CHECK(gpu_ticker_wait(&tk, -1) == 0 && tk.k == i, "tick %d: k %lld", i, tk.k);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
     CHECK(took >= 0.055 && took < 0.5, "3 ticks of 20 ms took %.3f s", took);
     struct timespec stall = {0, 70 * 1000000};
     nanosleep(&stall, NULL);                            /* ~135 ms: ticks 4..6 are missed */
-    CHECK(gpu_ticker_wait(&tk) == 0 && tk.k >= 6, "after a stall k %lld", tk.k);
+    CHECK(gpu_ticker_wait(&tk, -1) == 0 && tk.k >= 6, "after a stall k %lld", tk.k);
     long long k = tk.k;
-    CHECK(gpu_ticker_wait(&tk) == 0 && tk.k > k, "then on schedule again: %lld", tk.k);
+    CHECK(gpu_ticker_wait(&tk, -1) == 0 && tk.k > k, "then on schedule again: %lld", tk.k);
     CHECK_NEAR(gpu_ticker_offset_s(&tk, 50), 1.0, 1e-9);
+}
+
+/* A byte in the wake pipe (a signal handler's, written before the wait began) ends a 10 s wait
+ * at once with EINTR and no tick; read, the schedule goes on where it was. */
+static void test_ticker_wake(void)
+{
+    int p[2];
+    CHECK(pipe(p) == 0, "pipe: %s", strerror(errno));
+    gpu_ticker tk;
+    gpu_ticker_start(&tk, 10.0);
+    CHECK(write(p[1], "", 1) == 1, "write");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = gpu_ticker_wait(&tk, p[0]);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    CHECK(rc == EINTR && tk.k == 0, "rc %d, k %lld", rc, tk.k);
+    CHECK(took < 0.5, "woken after %.3f s", took);
+    CHECK(gpu_ticker_wait(&tk, p[0]) == EINTR, "the byte still there: at once again");
+    char c;
+    CHECK(read(p[0], &c, 1) == 1, "read");
+    tk.start.tv_sec -= 10;   /* the first tick is due now: the next wait takes it */
+    CHECK(gpu_ticker_wait(&tk, p[0]) == 0 && tk.k == 1, "then tick 1: k %lld", tk.k);
+    close(p[1]);   /* a closed write end is no wake: EBADF, not EINTR for ever */
+    CHECK(gpu_ticker_wait(&tk, p[0]) == EBADF, "write end closed");
+    close(p[0]);
 }
 
 int main(void)
@@ -252,5 +278,6 @@ int main(void)
     RUN(test_pidfile);
     RUN(test_real_proc);
     RUN(test_ticker);
+    RUN(test_ticker_wake);
     return test_summary();
 }
