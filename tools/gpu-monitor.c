@@ -43,6 +43,7 @@ typedef struct options {
     long count;              /* 0: no limit */
     double duration_s;       /* 0: no limit */
     const char *db_path, *pidfile, *nvml_library;
+    int busy_timeout_ms;     /* --db: the wait for another connection's lock (WS_MONITOR_BUSY_S) */
     int fallback_cpu, quiet;
 } options;
 
@@ -54,6 +55,8 @@ typedef struct monitor {
     gpu_sample s;
     int pidfile_warned;
     int stdout_failed;       /* a sample's line could not be written (not cut by a stop) */
+    long lines;              /* samples whose line was written */
+    long not_stored;         /* ... of them, kept out of the --db file by another connection's lock */
 } monitor;
 
 static void usage(void)
@@ -69,12 +72,14 @@ static void usage(void)
            "      --fallback cpu|none  without a GPU: sample /proc (cpu, the default) or exit 1\n"
            "      --pidfile FILE       watch the pids listed in FILE (one per line, re-read each sample)\n"
            "      --nvml-library PATH  the NVML library to load (default " GPU_NVML_DEFAULT_LIBRARY ")\n"
-           "  -q, --quiet              no notes on stderr (errors still print)\n"
+           "  -q, --quiet              no notes on stderr (errors and samples not stored still print)\n"
            "      --help               show this help and exit\n"
            "      --version            show the version and exit\n\n"
+           "A sample that waits for the --db file's lock longer than WS_MONITOR_BUSY_S seconds\n"
+           "(environment; default %g) is not stored there, with a warning; sampling goes on.\n"
            "SIGTERM or SIGINT stops it after the sample in progress (exit 0).\n"
            "Exit status: 0 done, 1 no GPU with --fallback none, 2 usage error, 3 internal error.\n",
-           ws_cli_prog());
+           ws_cli_prog(), GPU_SAMPLES_BUSY_TIMEOUT_MS * 1e-3);
 }
 
 static void parse_options(int argc, char **argv, options *o)
@@ -87,7 +92,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"nvml-library", required_argument, NULL, OPT_NVML}, {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, OPT_HELP}, {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
     };
-    *o = (options){.interval_s = 1.0, .fallback_cpu = 1};
+    *o = (options){.interval_s = 1.0, .fallback_cpu = 1, .busy_timeout_ms = GPU_SAMPLES_BUSY_TIMEOUT_MS};
     ws_err e = {0};
     int c;
     while ((c = getopt_long(argc, argv, ":i:n:d:q", longopts, NULL)) != -1) {
@@ -125,6 +130,14 @@ static void parse_options(int argc, char **argv, options *o)
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    const char *env = getenv("WS_MONITOR_BUSY_S");
+    if (o->db_path && env && *env) {   /* empty is unset, as for the other WS_ variables */
+        double busy_s;
+        if (ws_parse_double_finite(env, "WS_MONITOR_BUSY_S", &busy_s, &e)) ws_cli_usage_error("%s", e.msg);
+        if (!(busy_s >= 0 && busy_s <= 86400))
+            ws_cli_usage_error("WS_MONITOR_BUSY_S: expected seconds in [0, 86400], got '%s'", env);
+        o->busy_timeout_ms = (int)(busy_s * 1e3 + 0.5);
+    }
 }
 
 static void print_notes(monitor *m)
@@ -180,7 +193,16 @@ static int take_sample(monitor *m, ws_err *e)
         m->stdout_failed = !stop_requested;
         return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(err));
     }
-    return m->db ? gpu_samples_db_write(m->db, &m->s, e) : 0;
+    m->lines++;
+    if (!m->db || !(rc = gpu_samples_db_write(m->db, &m->s, e))) return 0;
+    if (rc < 0 || stop_requested) return -1;   /* a stop cut the wait for the lock short: run() stops */
+    /* The study stayed locked past the busy timeout: this sample stays out of it (its line went
+     * out), and monitoring goes on, as a sweep needs it to. Said even with --quiet: it is data
+     * the user asked for and will not find. */
+    m->not_stored++;
+    ws_cli_warn("%s; sampling goes on", e->msg);
+    ws_err_clear(e);
+    return 0;
 }
 
 /* Samples until the count or duration is reached or a signal asks to stop. */
@@ -220,7 +242,7 @@ static int open_sources(monitor *m, ws_err *e)
         if (!m->proc) return -1;
     }
     if (o->db_path) {
-        m->db = gpu_samples_db_open(o->db_path, &stop_requested, e);
+        m->db = gpu_samples_db_open(o->db_path, o->busy_timeout_ms, &stop_requested, e);
         if (!m->db) return -1;
     }
     return 0;
@@ -249,6 +271,9 @@ int main(int argc, char **argv)
     if (rc < 0 && stop_requested) rc = 0;   /* a stop cut a wait for the db's lock short: stopped, as in run */
     else if (rc == 0) rc = run(&m, &e);
     if (rc < 0) rc = ws_cli_report(&e);
+    if (m.not_stored)   /* the count, for a log whose warnings scrolled by; not an error (exit 0) */
+        ws_cli_warn("%s: %ld of %ld samples not stored (the file stayed locked longer than %g s)",
+                    gpu_samples_db_file(o.db_path, NULL), m.not_stored, m.lines, o.busy_timeout_ms * 1e-3);
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);
     gpu_nvml_close(m.nvml);

@@ -10,11 +10,10 @@
 #include "store/sqlite_wal.h"
 #include "store/store.h"
 
-#define BUSY_TIMEOUT_MS 30000
-
 struct gpu_samples_db {
     sqlite3 *db;
     const volatile sig_atomic_t *stop;   /* set by a signal: stop waiting for a lock */
+    int busy_timeout_ms;                 /* how long one wait for a lock lasts at most */
     long long busy_until_ms;             /* this wait for a lock gives up then */
     char path[512];
     sqlite3_stmt *insert;        /* one row */
@@ -72,19 +71,20 @@ const char *gpu_samples_db_file(const char *url, ws_err *e)
     return ws_store_sqlite_file(url);
 }
 
-/* Waits for a lock like a busy timeout of BUSY_TIMEOUT_MS, but gives up at once when a signal
+/* Waits for a lock like a busy timeout of d->busy_timeout_ms, but gives up at once when a signal
  * asked the monitor to stop: SIGTERM must not wait out another connection's transaction. */
 static int on_busy(void *arg, int tries)
 {
     gpu_samples_db *d = arg;
     long long now = (long long)(ws_mono_s() * 1e3);
-    if (tries == 0) d->busy_until_ms = now + BUSY_TIMEOUT_MS;
+    if (tries == 0) d->busy_until_ms = now + d->busy_timeout_ms;
     if ((d->stop && *d->stop) || now >= d->busy_until_ms) return 0;
     sqlite3_sleep(tries < 10 ? 1 + tries : 20);
     return 1;
 }
 
-gpu_samples_db *gpu_samples_db_open(const char *url, const volatile sig_atomic_t *stop, ws_err *e)
+gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const volatile sig_atomic_t *stop,
+                                    ws_err *e)
 {
     const char *path = gpu_samples_db_file(url, e);
     if (!path) return NULL;
@@ -92,6 +92,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, const volatile sig_atomic_t
     if (!d) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
     snprintf(d->path, sizeof d->path, "%s", path);
     d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
+    d->busy_timeout_ms = busy_timeout_ms;
     int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc));
@@ -99,7 +100,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, const volatile sig_atomic_t
         return NULL;
     }
     if (sqlite3_busy_handler(d->db, on_busy, d) != SQLITE_OK
-        || ws_sqlite_set_wal(d->db, BUSY_TIMEOUT_MS, stop) != SQLITE_OK) {
+        || ws_sqlite_set_wal(d->db, busy_timeout_ms, stop) != SQLITE_OK) {
         int code = sqlite3_errcode(d->db);
         if (code == SQLITE_READONLY)   /* worded as the study tools word it */
             ws_err_set(e, WS_EINPUT, "%s: setting up the connection: the database is read-only", d->path);
@@ -283,19 +284,35 @@ static int step_once(sqlite3_stmt *st)
     return rc;
 }
 
+/* After a step that gave up waiting for another connection's lock: 1 with e saying which sample
+ * was left out. */
+static int not_stored(gpu_samples_db *d, const gpu_sample *s, ws_err *e)
+{
+    char datetime[40];
+    ws_datetime_format(s->t_s, datetime, sizeof datetime);
+    ws_err_set(e, WS_EINTERNAL, "%s: sample of %s (t=%.6f) not stored: %s (for more than %g s)", d->path, datetime,
+               s->t_s, sqlite3_errmsg(d->db), d->busy_timeout_ms * 1e-3);
+    return 1;
+}
+
+static int is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY; }
+
 int gpu_samples_db_write(gpu_samples_db *d, const gpu_sample *s, ws_err *e)
 {
-    SQL_CHECK(d, step_once(d->begin), "beginning a transaction", e);
+    int rc = step_once(d->begin);   /* IMMEDIATE: the one wait for the write lock is here */
+    if (is_busy(rc)) return not_stored(d, s, e);
+    SQL_CHECK(d, rc, "beginning a transaction", e);
     if (write_rows(d, s, e)) {
         sqlite3_reset(d->insert);
         step_once(d->rollback);
         return -1;
     }
     sqlite3_reset(d->insert);
-    if (step_once(d->commit) != SQLITE_DONE) {
-        sql_fail(d, "committing a sample", e);
+    if ((rc = step_once(d->commit)) != SQLITE_DONE) {
+        if (is_busy(rc)) not_stored(d, s, e);
+        else sql_fail(d, "committing a sample", e);
         step_once(d->rollback);
-        return -1;
+        return is_busy(rc) ? 1 : -1;
     }
     return 0;
 }

@@ -64,12 +64,16 @@
 
 typedef struct gpu_samples_db gpu_samples_db;
 
-/* Opens the study file of a --db URL (gpu_samples_db_file; creating it when missing) with a 30 s
- * busy timeout, WAL and synchronous=NORMAL, and creates the samples table if needed. Creates
- * none of Optuna's tables. NULL with e filled. A wait for a lock, here and in every later call,
- * ends at once when *stop (NULL: none; a signal's flag) is set, failing the call that waited: a
- * stop must not wait out another connection's transaction, also not while the file is opened. */
-gpu_samples_db *gpu_samples_db_open(const char *url, const volatile sig_atomic_t *stop, ws_err *e);
+#define GPU_SAMPLES_BUSY_TIMEOUT_MS 30000   /* the default wait for another connection's lock */
+
+/* Opens the study file of a --db URL (gpu_samples_db_file; creating it when missing) with a busy
+ * timeout of busy_timeout_ms (>= 0), WAL and synchronous=NORMAL, and creates the samples table if
+ * needed. Creates none of Optuna's tables. NULL with e filled. A wait for a lock, here and in
+ * every later call, ends at once when *stop (NULL: none; a signal's flag) is set, failing the call
+ * that waited: a stop must not wait out another connection's transaction, also not while the file
+ * is opened. */
+gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const volatile sig_atomic_t *stop,
+                                    ws_err *e);
 /* The SQLite file that holds a study's samples, from a --db URL (a path or sqlite:///path);
  * NULL with WS_EINPUT for a PostgreSQL study, whose schema has no samples table (yet). */
 const char *gpu_samples_db_file(const char *url, ws_err *e);
@@ -78,7 +82,10 @@ void gpu_samples_db_close(gpu_samples_db *db);
  * the watched processes of s, with their trial number and id. A file without Optuna's tables yet
  * adds nothing. */
 int gpu_samples_db_watch_trials(gpu_samples_db *db, gpu_sample *s, ws_err *e);
-/* Writes the rows of one sample in one short transaction. */
+/* Writes the rows of one sample in one short transaction: 0, or -1 with e filled; or 1 when the
+ * file stayed locked by another connection past the busy timeout (or a stop cut the wait short):
+ * nothing of the sample is written, e says "PATH: sample of DATETIME (t=EPOCH) not stored: ..."
+ * and the connection can take the next one. */
 int gpu_samples_db_write(gpu_samples_db *db, const gpu_sample *s, ws_err *e);
 
 #endif

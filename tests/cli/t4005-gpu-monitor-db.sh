@@ -71,3 +71,30 @@ as_monitor() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@";
 test_expect_success db-read-only 'rc=0; as_monitor "$ro/gpu-monitor" "${NOGPU[@]}" -n 1 --db "$ro/study.db" >o 2>e || rc=$?
   [ $rc = 2 ] && grep -q "study.db: setting up the connection: the database is read-only" e'
 rm -rf "$ro"
+
+# Another connection holds the study's write lock (BEGIN IMMEDIATE) longer than the busy timeout
+# (WS_MONITOR_BUSY_S=0.3 here; 30 s by default): the samples taken meanwhile are not stored, a
+# warning names the file and each one's time, their lines still print, sampling goes on (the
+# samples after the lock are stored), a summary counts them, and the exit status is 0. The
+# warnings print under --quiet too. Before, the first such sample ended the monitor with exit 3.
+test_expect_success db-locked-samples-not-stored '
+  rm -f l.db* hold.fifo && gpu-monitor "${NOGPU[@]}" -i 0.02 -n 1 --db l.db >/dev/null && mkfifo hold.fifo || exit 1
+  sqlite3 l.db <hold.fifo & holder=$!
+  { echo "BEGIN IMMEDIATE;"; sleep 2; echo "ROLLBACK;"; } >hold.fifo & writer=$!
+  for _ in $(seq 100); do command sqlite3 l.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break; sleep 0.05; done   # lock taken
+  rc=0; WS_MONITOR_BUSY_S=0.3 timeout 20 gpu-monitor "${NOGPU[@]}" -i 0.1 -d 4 --db l.db >o 2>e || rc=$?
+  wait $writer $holder
+  cat e >&2
+  n=$(wc -l <o) stored=$(sqlite3 l.db "SELECT count(DISTINCT sample) - 1 FROM wakesweep_gpu_samples")
+  missed=$(grep -c "^gpu-monitor: l.db: sample of .* (t=[0-9.]*) not stored: database is locked" e)
+  echo "exit $rc, $n lines, $stored stored, $missed warned" >&2
+  [ "$rc" = 0 ] && [ "$missed" -ge 1 ] && [ "$stored" -ge 1 ] && [ $((missed + stored)) = "$n" ] &&
+  grep -q "^gpu-monitor: l.db: $missed of $n samples not stored" e &&
+  [ "$(grep -v -e "not stored: database is locked" -e "samples not stored" e)" = "" ] &&
+  # each line is either warned or stored, once; the last sample stored comes after the last warned
+  sed -n "s/^gpu-monitor: l.db: sample of .* (t=\([0-9.]*\)) not stored: database is locked.*/\1/p" e >warned &&
+  sqlite3 l.db "SELECT printf('\''%.6f'\'', t) FROM wakesweep_gpu_samples WHERE sample > 1" >stored &&
+  [ "$(sort warned stored)" = "$(jq .t o | awk "{ printf \"%.6f\\n\", \$1 }" | sort)" ] &&
+  awk "BEGIN { exit !($(sort -n warned | tail -1) < $(sort -n stored | tail -1)) }"'
+test_expect_code 2 db-busy-env-bad env WS_MONITOR_BUSY_S=-1 gpu-monitor "${NOGPU[@]}" -n 1 --db l.db
+test_expect_success db-busy-env-bad-message 'grep -q "^gpu-monitor: WS_MONITOR_BUSY_S: expected seconds in \[0, 86400\], got .-1.$" err && [ ! -s out ]'

@@ -90,7 +90,7 @@ static void test_rows(void)
     make_dir();
     ws_err e = {0};
     CHECK(access(path, F_OK) != 0, "fresh path");
-    gpu_samples_db *db = gpu_samples_db_open(path, NULL, &e);
+    gpu_samples_db *db = gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e);
     CHECK(db != NULL, "open: %s", e.msg);
     if (!db) { remove_dir(); return; }
     CHECK(access(path, F_OK) == 0, "file created");
@@ -129,7 +129,7 @@ static void test_rows(void)
     CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE sample = 2") == 1, "proc rows");
     gpu_samples_db_close(db);
     /* reopened: sample numbers go on */
-    db = gpu_samples_db_open(path, NULL, &e);
+    db = gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e);
     CHECK(db && gpu_samples_db_write(db, &s, &e) == 0, "reopen: %s", e.msg);
     CHECK(query1("SELECT max(sample) FROM wakesweep_gpu_samples") == 3, "sample numbers continue");
     CHECK(query1("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1, "WAL");
@@ -148,7 +148,7 @@ static void test_running_trial_pids(void)
 {
     make_dir();
     ws_err e = {0};
-    gpu_samples_db *db = gpu_samples_db_open(path, NULL, &e);
+    gpu_samples_db *db = gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e);
     CHECK(db != NULL, "open: %s", e.msg);
     if (!db) { remove_dir(); return; }
     gpu_sample s;
@@ -180,7 +180,7 @@ static void test_report_queries(void)
 {
     make_dir();
     ws_err e = {0};
-    gpu_samples_db *db = gpu_samples_db_open(path, NULL, &e);
+    gpu_samples_db *db = gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e);
     CHECK(db != NULL, "open: %s", e.msg);
     if (!db) { remove_dir(); return; }
     gpu_sample s;
@@ -212,6 +212,44 @@ static void test_report_queries(void)
                       " AND (SELECT max(datetime_complete) FROM trials WHERE study_id = 1)"), 30.0, 1e-9);
     remove_dir();
 }
+/* Another connection holds the write lock past the busy timeout (50 ms here): the write answers
+ * 1, "not stored", names the file and the sample's time, and leaves nothing behind; once the lock
+ * is gone the next sample is stored, numbered as if the one left out had never come. */
+static void test_locked(void)
+{
+    make_dir();
+    ws_err e = {0};
+    gpu_samples_db *db = gpu_samples_db_open(path, 50, NULL, &e);
+    CHECK(db != NULL, "open: %s", e.msg);
+    if (!db) { remove_dir(); return; }
+    gpu_sample s;
+    gpu_sample_init(&s);
+    s.t_s = 1700000000.25;
+    s.source = GPU_SOURCE_PROC;
+    CHECK(gpu_samples_db_write(db, &s, &e) == 0, "write: %s", e.msg);
+    sqlite3 *other = NULL;
+    CHECK(sqlite3_open(path, &other) == SQLITE_OK && sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK,
+          "the other connection's lock: %s", sqlite3_errmsg(other));
+    s.t_s = 1700000001.5;
+    double t0 = ws_mono_s();
+    int rc = gpu_samples_db_write(db, &s, &e);
+    double took = ws_mono_s() - t0;
+    char want[500];
+    snprintf(want, sizeof want, "%s: sample of 2023-11-14 22:13:21.500000 (t=1700000001.500000) not stored: "
+             "database is locked (for more than 0.05 s)", path);
+    CHECK(rc == 1 && !strcmp(e.msg, want), "rc %d: %s", rc, e.msg);
+    CHECK(took >= 0.045 && took < 5, "waited %.3f s", took);
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
+    s.t_s = 1700000002.5;
+    CHECK(gpu_samples_db_write(db, &s, &e) == 0, "after the lock: %s", e.msg);
+    CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples") == 2, "rows");
+    CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE t = 1700000001.5") == 0, "the sample left out");
+    CHECK(query1("SELECT sample FROM wakesweep_gpu_samples WHERE t = 1700000002.5") == 2, "numbered on");
+    gpu_samples_db_close(db);
+    gpu_sample_release(&s);
+    remove_dir();
+}
 
 static void test_open_errors(void)
 {
@@ -219,9 +257,10 @@ static void test_open_errors(void)
     ws_err e = {0};
     FILE *f = fopen(path, "w");
     if (f) { fputs("this is not a database, just text that is long enough to have a header.....\n", f); fclose(f); }
-    CHECK(gpu_samples_db_open(path, NULL, &e) == NULL && e.kind == WS_EINPUT && strstr(e.msg, "not a database"), "%s", e.msg);
+    CHECK(gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e) == NULL && e.kind == WS_EINPUT
+          && strstr(e.msg, "not a database"), "%s", e.msg);
     snprintf(path, sizeof path, "%s/no/such/dir/study.db", dir);
-    CHECK(gpu_samples_db_open(path, NULL, &e) == NULL && strstr(e.msg, "cannot open"), "%s", e.msg);
+    CHECK(gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e) == NULL && strstr(e.msg, "cannot open"), "%s", e.msg);
     remove_dir();
 }
 
@@ -230,6 +269,7 @@ int main(void)
     RUN(test_rows);
     RUN(test_running_trial_pids);
     RUN(test_report_queries);
+    RUN(test_locked);
     RUN(test_open_errors);
     return test_summary();
 }

@@ -58,7 +58,7 @@ static int make_study(ws_study *a)
     ws_store_close(s);
     if (rc) { fprintf(stderr, "%s\n", e.msg); return -1; }
 
-    gpu_samples_db *g = gpu_samples_db_open(path, NULL, &e);   /* the real schema */
+    gpu_samples_db *g = gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e);   /* the real schema */
     if (!g) { fprintf(stderr, "%s\n", e.msg); return -1; }
     gpu_samples_db_close(g);
     sqlite3 *db;
