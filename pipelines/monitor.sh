@@ -51,7 +51,17 @@ start)
   echo "$(stat -c %s "$runs/monitor.jsonl" 2>/dev/null || echo 0) $(awk -v t="$now" -v i="$interval" 'BEGIN { printf "%d", t + i + 6 }')" >"$since"
   nohup "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
       >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
-  echo $! >"$pidfile"
+  mon=$!
+  echo "$mon" >"$pidfile"
+  # The lock is held until the monitor's output is this monitor.jsonl, which is what alive looks
+  # at: the forked shell sets it up a moment after the fork, and a second start within that
+  # moment (a busy machine) found no monitor alive and started another, never stopped. At most
+  # 5 s, and not for a monitor already gone.
+  for _ in $(seq 500); do
+    alive && break
+    kill -0 "$mon" 2>/dev/null || break
+    sleep 0.01
+  done
   ;;
 stop)
   lock

@@ -135,3 +135,21 @@ monitor_pairs() {
 }
 test_expect_success "two monitor starts at once without locks: one monitor each time, none left when stop returns" '
   [ "$(monitor_pairs)" = "0 0" ]'
+# Without locks (a lock directory, freed when start exits), a monitor whose output takes a while
+# to set up (here monitor.jsonl is a FIFO that nobody reads yet, so the forked shell's open of it
+# waits): a second start meanwhile starts no second monitor. (Before start waited for it, the
+# first start returned at once, the second found no monitor writing monitor.jsonl and started
+# another: two, of which stop would stop one. With flock the monitor's shell holds the lock's
+# descriptor until its output is set up.)
+mkdir slow && mkfifo slow/monitor.jsonl
+PATH="$TMP/nolock:$PATH" mon start slow "$TMP/slow/s.db" "$WS_BIN" 0.2 & s1=$!
+sleep 0.5
+PATH="$TMP/nolock:$PATH" mon start slow "$TMP/slow/s.db" "$WS_BIN" 0.2 & s2=$!
+sleep 0.5
+cat slow/monitor.jsonl >slow.out & reader=$!
+wait "$s1" "$s2"
+sleep 0.5
+test_expect_success "a second start while the first monitor's output is being set up starts none" '
+  n=$(monitors_of slow/monitor.jsonl | wc -l) && [ "$n" = 1 ] || { echo "$n monitors" >&2; exit 1; }'
+for p in /proc/[0-9]*; do [ "$p/fd/1" -ef slow/monitor.jsonl ] 2>/dev/null && kill "${p#/proc/}"; done
+wait "$reader" 2>/dev/null
