@@ -456,10 +456,14 @@ static int manifest_check_twice(const audio_corpus *c, ws_err *e)
     }
     if (!rc) qsort(v, n, sizeof *v, cmp_named);
     for (size_t i = 1; i < n && !rc; i++)
-        if (!cmp_named(&v[i - 1], &v[i]))
+        if (!cmp_named(&v[i - 1], &v[i])) {   /* the names on one line, as the list files' are */
+            char *canon = audio_name_show(v[i].canon), *a = audio_name_show(v[i - 1].item->path),
+                 *b = audio_name_show(v[i].item->path);
             rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is listed twice (as '%s' and '%s'): a clip is one example, in one "
-                            "class and one split, and a noise file one stream apart from the clips", c->root, v[i].canon,
-                            v[i - 1].item->path, v[i].item->path);
+                            "class and one split, and a noise file one stream apart from the clips", c->root,
+                            canon ? canon : "?", a ? a : "?", b ? b : "?");
+            free(canon); free(a); free(b);
+        }
     for (size_t i = 0; i < n; i++) free(v[i].canon);
     free(v);
     return rc;
@@ -519,7 +523,10 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
             char *file = path[0] == '/' ? strdup(path) : join(dir, path);
             if (split < 0) {
                 free(file);
-                rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno, split_s);
+                char *shown = shown_n(split_s, strlen(split_s));
+                rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno,
+                                shown ? shown : "?");
+                free(shown);
             } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0 && split_s && split != AUDIO_SPLIT_TRAIN) {
                 /* taken as training noise without a word, a noise file held out for testing was mixed
                  * into training batches */

@@ -8,7 +8,8 @@
 # error: noise streams are training augmentation, so a held-out noise file would be trained on.
 # An --out that names one of the corpus's own files (the manifest, a list file, a clip), by any
 # path, is refused before any work, the file untouched. Manifest paths are relative to its folder.
-# A file listed twice by a hard link is listed twice.
+# A file listed twice by a hard link is listed twice. Messages quoting a manifest's text (an
+# unknown split, a file listed twice) show its control characters as \xNN, on one line.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -102,3 +103,16 @@ test_expect_success manifest-clip-twice-hard-link-message '[ ! -e h.feat ] &&
   grep -qF "is listed twice (as '"'c/yes/y1_nohash_0.wav'"' and '"'hard.wav'"')" err'
 printf '{"path": "c/yes/y1_nohash_0.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "hard.wav", "label": "_background_noise_"}\n' >hardnoise.jsonl
 test_expect_code 2 manifest-clip-as-noise-hard-link featurize -q -o h.feat hardnoise.jsonl
+
+# --- 7. a manifest's other messages that quote its text are one line too, control characters
+# shown as \xNN: an unknown split (an escape sequence in it reached the terminal and cleared it)
+# and a file listed twice (its paths as listed and its real path)
+printf '{"path": "c/yes/y0_nohash_0.wav", "label": "yes", "split": "te\\u001b[2Jst"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n' >split-esc.jsonl
+test_expect_code 2 manifest-unknown-split-escape featurize -q -o se.feat split-esc.jsonl
+test_expect_success manifest-unknown-split-escape-message '! grep -q "$(printf "\033")" err && [ "$(wc -l <err)" = 1 ] &&
+  grep -qxF "featurize: split-esc.jsonl:1: unknown split '"'te\x1b[2Jst'"' (train, validation or test)" err && [ ! -e se.feat ]'
+mkdir -p "esc$(printf '\033')dir" && cp c/yes/y1_nohash_0.wav "esc$(printf '\033')dir/a"$'\n'"b.wav"
+printf '{"path": "esc\\u001bdir/a\\nb.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "./esc\\u001bdir/a\\nb.wav", "label": "no"}\n' >twice-esc.jsonl
+test_expect_code 2 manifest-twice-escape featurize -q -o te.feat twice-esc.jsonl
+test_expect_success manifest-twice-escape-message '! grep -q "$(printf "\033")" err && [ "$(wc -l <err)" = 1 ] &&
+  grep -qF "featurize: twice-esc.jsonl: '"'$PWD/esc\x1bdir/a\x0ab.wav'"' is listed twice (as '"'esc\x1bdir/a\x0ab.wav'"' and '"'./esc\x1bdir/a\x0ab.wav'"')" err && [ ! -e te.feat ]'
