@@ -7,7 +7,8 @@
 # a later line is an error saying what it is. A noise line in split validation or test is an
 # error: noise streams are training augmentation, so a held-out noise file would be trained on.
 # An --out that names one of the corpus's own files (the manifest, a list file, a clip), by any
-# path, is refused before any work, the file untouched. Manifest paths are relative to its folder.
+# path, or the --config settings file, is refused before any work, the file untouched. Manifest
+# paths are relative to its folder.
 # A file listed twice by a hard link is listed twice. Messages quoting a manifest's text (an
 # unknown split, a file listed twice) show its control characters as \xNN, on one line.
 . "$WS_ROOT/tests/cli/lib.sh"
@@ -116,3 +117,13 @@ printf '{"path": "esc\\u001bdir/a\\nb.wav", "label": "yes"}\n{"path": "c/no/n0_n
 test_expect_code 2 manifest-twice-escape featurize -q -o te.feat twice-esc.jsonl
 test_expect_success manifest-twice-escape-message '! grep -q "$(printf "\033")" err && [ "$(wc -l <err)" = 1 ] &&
   grep -qF "featurize: twice-esc.jsonl: '"'$PWD/esc\x1bdir/a\x0ab.wav'"' is listed twice (as '"'esc\x1bdir/a\x0ab.wav'"' and '"'./esc\x1bdir/a\x0ab.wav'"')" err && [ ! -e te.feat ]'
+
+# --- 8. --out naming the --config settings file (by its name or a link): the cache replaced it,
+# exit 0, as it replaced a manifest given as --out (section 4)
+cp "$WS_ROOT/configs/features/default.json" s.json && cp s.json s.orig && ln -s s.json s-link.json
+test_expect_code 2 out-is-the-settings-file featurize -q -c s.json -o s.json m.jsonl
+test_expect_success out-is-the-settings-file-untouched 'cmp s.json s.orig && [ "$(wc -l <err)" = 1 ] &&
+  grep -qxF "featurize: s.json: is the settings file being read (--config), s.json; expected a path apart from the inputs (the cache would replace it)" err &&
+  ! ls s.json.tmp.* 2>/dev/null'
+test_expect_code 2 out-is-the-settings-file-by-a-link featurize -q -c s-link.json -o ./s.json m.jsonl
+test_expect_success out-is-the-settings-file-by-a-link-untouched 'cmp s.json s.orig && grep -qF "is the settings file being read (--config), s-link.json;" err'
