@@ -383,7 +383,8 @@ __global__ void k_dw_dx(nn_geom g, const float *w, const float *dy, float *dx, s
 /* ---- chunked sums: rows of m terms, each cut into P chunks of about NN_PART_CHUNK, one block each ----------
  * Batch norm and the depthwise weight gradient sum long rows (a channel's n h w values): one block
  * a row left most of a GPU idle (64 blocks for 64 channels) and took 70% of a dscnn step. P is
- * fixed by the shape, and partials are added in chunk order: the sums are reproducible. */
+ * fixed by the shape, and the partials are added in a fixed order (each thread a strided set, then
+ * block_sum's tree): the sums are reproducible. */
 
 /* Chunks a row for `rows` rows of m terms, with `extra` doubles of g_cu.part kept after the
  * partials; 0 when not one chunk a row fits. */
@@ -405,7 +406,7 @@ static __device__ __forceinline__ void chunk_of(size_t m, unsigned P, size_t *lo
     *hi = m - *lo > len ? *lo + len : m;
 }
 
-/* Row blockIdx.x's P partials summed in chunk order: into out[row], or added to add[row]. */
+/* Row blockIdx.x's P partials summed in a fixed order: into out[row], or added to add[row]. */
 __global__ void k_part_sum(const double *part, unsigned P, double *out, float *add)
 {
     size_t row = blockIdx.x;
@@ -576,7 +577,7 @@ static unsigned cu_spread(size_t m)
 static unsigned bn_parts(int c, size_t m, size_t extra)
 {
     unsigned P = cu_parts(2 * (size_t)c, m, extra);
-    if (!P) cu_fail(__FILE__, __LINE__, "batch norm", "more channels than its partial sums hold (32767 at most)", false);
+    if (!P) cu_fail(__FILE__, __LINE__, "batch norm", "more channels than its partial sums hold (32768 at most)", false);
     return P;
 }
 
