@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "audio/cache.h"
 #include "audio/corpus.h"
 #include "audio/featurize.h"
@@ -89,22 +88,6 @@ static json_t *summary_json(const audio_corpus *c, const audio_featurize_result 
     return j;
 }
 
-/* -1 (WS_EINPUT) when out is the settings file (by any path: device and inode): the cache, renamed
- * over out when complete, replaced it, as audio_corpus_check_output says of the corpus's files. */
-static int check_out_not_config(const char *out, const char *config, ws_err *e)
-{
-    struct stat o, c;
-    if (!config || stat(out, &o) != 0 || !S_ISREG(o.st_mode) || stat(config, &c) != 0 || o.st_dev != c.st_dev
-        || o.st_ino != c.st_ino)
-        return 0;
-    char *shown = audio_name_show(out), *config_shown = audio_name_show(config);
-    ws_err_set(e, WS_EINPUT, "%s: is the settings file being read (--config), %s; expected a path apart from the "
-               "inputs (the cache would replace it)", shown ? shown : "--out", config_shown ? config_shown : "?");
-    free(shown);
-    free(config_shown);
-    return -1;
-}
-
 static int run_featurize(const char *config, const char *out, const char *input, int threads, int strict, int quiet)
 {
     ws_err e = {0};
@@ -112,7 +95,6 @@ static int run_featurize(const char *config, const char *out, const char *input,
     memset(&o, 0, sizeof o);
     if (config ? audio_feat_config_load(config, &o.cfg, &e) < 0 : (audio_feat_config_default(&o.cfg), 0))
         return ws_cli_report(&e);
-    if (check_out_not_config(out, config, &e) < 0) return ws_cli_report(&e);
     /* settings whose mel bank has empty filters are warned of (as torchaudio) before the corpus is read */
     char warning[512];
     int empty = audio_melbank_check(&o.cfg, config ? config : "features", warning, sizeof warning, &e);
@@ -120,6 +102,10 @@ static int run_featurize(const char *config, const char *out, const char *input,
     if (empty > 0) ws_cli_warn("%s", warning);
     audio_corpus c;
     if (audio_corpus_scan(&c, input, &e) < 0) return ws_cli_report(&e);
+    if (audio_corpus_check_output(&c, out, config, &e) < 0) {
+        audio_corpus_release(&c);
+        return ws_cli_report(&e);
+    }
     ws_progress bar;
     ws_progress_init(&bar, "featurize", c.n_clips + c.n_noise, quiet);
     o.threads = threads;

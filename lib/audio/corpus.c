@@ -252,7 +252,7 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         if (!*s) continue;
         char *slash = strchr(s, '/'), *shown = NULL;
         if (!slash || slash == s || !slash[1]) {
-            shown = shown_n(s, strlen(s));
+            shown = audio_name_show(s);
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s': expected CLASS/FILE, a clip's path in its class folder",
                             path, lineno, shown ? shown : "?");
             free(shown);
@@ -272,13 +272,13 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         audio_item key = {.path = s}, *kp = &key;
         audio_item **hit = c->n_clips ? bsearch(&kp, sorted, c->n_clips, sizeof *sorted, cmp_item_path) : NULL;
         if (!hit) {
-            shown = shown_n(s, strlen(s));
+            shown = audio_name_show(s);
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: no such clip '%s'", path, lineno, shown ? shown : "?");
             free(shown);
             break;
         }
         if ((*hit)->split != AUDIO_SPLIT_TRAIN && (*hit)->split != split) {
-            shown = shown_n(s, strlen(s));
+            shown = audio_name_show(s);
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s' is in both validation_list.txt and testing_list.txt",
                             path, lineno, shown ? shown : "?");
             free(shown);
@@ -523,7 +523,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
             char *file = path[0] == '/' ? strdup(path) : join(dir, path);
             if (split < 0) {
                 free(file);
-                char *shown = shown_n(split_s, strlen(split_s));
+                char *shown = audio_name_show(split_s);
                 rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno,
                                 shown ? shown : "?");
                 free(shown);
@@ -590,16 +590,18 @@ static int same_file(const struct stat *a, const char *path)
 }
 
 /* The cache replaces out by a rename when it is complete, so an out that names one of the corpus's
- * own files (the manifest given again as --out, a clip) replaced the user's file with the cache
- * without a word. Compared by device and inode: any path to the file counts. */
-int audio_corpus_check_output(const audio_corpus *c, const char *out, ws_err *e)
+ * own files (the manifest given again as --out, a clip) or the settings file replaced the user's
+ * file with the cache without a word. Compared by device and inode: any path to the file counts. */
+int audio_corpus_check_output(const audio_corpus *c, const char *out, const char *config, ws_err *e)
 {
     struct stat o;
     if (stat(out, &o) != 0 || !S_ISREG(o.st_mode)) return 0;   /* nothing there to lose (a folder is refused later) */
     static const char *const lists[] = {"validation_list.txt", "testing_list.txt"};
-    const char *what = NULL;
+    const char *what = NULL, *apart = "the corpus";
     char *which = NULL;
-    if (c->is_manifest && same_file(&o, c->root)) what = "the manifest being read", which = strdup(c->root);
+    if (config && same_file(&o, config))
+        what = "the settings file being read (--config)", apart = "the inputs", which = strdup(config);
+    if (!what && c->is_manifest && same_file(&o, c->root)) what = "the manifest being read", which = strdup(c->root);
     for (int k = 0; !what && !c->is_manifest && k < 2; k++) {
         char *p = join(c->root, lists[k]);
         if (p && same_file(&o, p)) what = "a list file of the corpus", which = p;
@@ -612,8 +614,8 @@ int audio_corpus_check_output(const audio_corpus *c, const char *out, ws_err *e)
     }
     if (!what) return 0;
     char *shown = audio_name_show(out), *which_shown = which ? audio_name_show(which) : NULL;
-    ws_err_set(e, WS_EINPUT, "%s: is %s, %s; expected a path apart from the corpus (the cache would replace it)",
-               shown ? shown : "--out", what, which_shown ? which_shown : "?");
+    ws_err_set(e, WS_EINPUT, "%s: is %s, %s; expected a path apart from %s (the cache would replace it)",
+               shown ? shown : "--out", what, which_shown ? which_shown : "?", apart);
     free(shown);
     free(which_shown);
     free(which);

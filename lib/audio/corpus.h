@@ -49,10 +49,10 @@ typedef struct audio_corpus {
  * line (a label that is not a class name too), no clips. */
 int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e);
 void audio_corpus_release(audio_corpus *c);
-/* -1 (WS_EINPUT, naming it) when the file at out is one of the corpus's own: the manifest, a list
- * file, a clip or a noise file, by any path (device and inode); 0 otherwise, or when out does not
- * exist. The cache would replace it. */
-int audio_corpus_check_output(const audio_corpus *c, const char *out, ws_err *e);
+/* -1 (WS_EINPUT, naming it) when the file at out is the settings file config (NULL: none) or one
+ * of the corpus's own: the manifest, a list file, a clip or a noise file, by any path (device and
+ * inode); 0 otherwise, or when out does not exist. The cache would replace it. */
+int audio_corpus_check_output(const audio_corpus *c, const char *out, const char *config, ws_err *e);
 /* 1 when the file name ends in an extension of a format libsndfile reads (wav, flac, ogg, ...). */
 int audio_has_audio_extension(const char *name);
 
