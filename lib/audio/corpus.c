@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <search.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "audio/names.h"
@@ -258,9 +259,9 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
             free(shown);
             break;
         }
-        int known = 0;
         *slash = 0;
-        for (int k = 0; k < c->n_classes; k++) known |= strcmp(c->classes[k], s) == 0;
+        const char *label = s;   /* the layout's classes are its folders, in strcmp order */
+        int known = bsearch(&label, c->classes, (size_t)c->n_classes, sizeof *c->classes, cmp_str) != NULL;
         *slash = '/';
         if (!known) {
             shown = shown_n(s, (size_t)(slash - s));
@@ -404,14 +405,53 @@ out:
 
 /* ---- JSONL manifest ---- */
 
-static int class_index(char ***classes, int *n, const char *label)
+/* A manifest's classes as it names them: the names in first-seen order (the clips' label ids
+ * until the scan ends) and a search tree over them, so finding a line's label costs log(classes),
+ * not a pass over every class: a corpus of many words (the Multilingual Spoken Words Corpus has
+ * tens of thousands) with a million clips made that pass the scan's whole cost. */
+typedef struct {
+    const char *name;   /* in the classes array */
+    int id;
+} class_node;
+
+typedef struct {
+    char **names;
+    int n, cap;
+    void *tree;         /* tsearch's, of class_node */
+} class_table;
+
+static int cmp_class_node(const void *a, const void *b)
 {
-    for (int k = 0; k < *n; k++) if (strcmp((*classes)[k], label) == 0) return k;
-    char **p = realloc(*classes, sizeof *p * (size_t)(*n + 1));
-    if (!p) return -1;
-    *classes = p;
-    if (!(p[*n] = strdup(label))) return -1;
-    return (*n)++;
+    return strcmp(((const class_node *)a)->name, ((const class_node *)b)->name);
+}
+
+/* The label's class id, a new one for a label not seen before; -1: out of memory. */
+static int class_index(class_table *t, const char *label)
+{
+    class_node key = {label, -1}, **found = tfind(&key, &t->tree, cmp_class_node);
+    if (found) return (*found)->id;
+    if (t->n == t->cap) {
+        int cap = t->cap ? 2 * t->cap : 64;
+        char **p = realloc(t->names, sizeof *p * (size_t)(cap + 1));
+        if (!p) return -1;
+        t->names = p;
+        t->cap = cap;
+    }
+    class_node *node = malloc(sizeof *node);
+    char *name = strdup(label);
+    if (node && name) *node = (class_node){name, t->n};
+    if (!node || !name || !tsearch(node, &t->tree, cmp_class_node)) {
+        free(node); free(name);
+        return -1;
+    }
+    t->names[t->n] = name;
+    return t->n++;
+}
+
+static int class_id(const class_table *t, const char *name)
+{
+    class_node key = {name, -1}, *const *found = tfind(&key, &t->tree, cmp_class_node);
+    return (*found)->id;   /* every name asked for is in the table */
 }
 
 /* A listed file: its device and inode when it is there (id), its real path (or the name as listed
@@ -490,6 +530,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     long lineno = 0;
     int rc = 0;
     ssize_t len;
+    class_table classes = {0};
     while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
         lineno++;
         if (memchr(line, '\0', (size_t)len)) {   /* the text after it would go unread */
@@ -538,7 +579,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
                 if (push_item(&c->noise, &c->n_noise, &noise_cap, strdup(path), file, NULL, -1, AUDIO_SPLIT_TRAIN) < 0)
                     rc = ws_err_set(e, WS_ENOMEM, "out of memory");
             } else {
-                int k = class_index(&c->classes, &c->n_classes, label);
+                int k = class_index(&classes, label);
                 if (k < 0 || push_item(&c->clips, &c->n_clips, &clip_cap, strdup(path), file, NULL, k, split) < 0)
                     rc = ws_err_set(e, WS_ENOMEM, "out of memory");
             }
@@ -548,22 +589,24 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     free(line);
     free(dir);
     fclose(f);
-    if (rc < 0 || manifest_check_twice(c, e)) return -1;
-    /* sorted class ids */
-    int *remap = malloc(sizeof(int) * (size_t)(c->n_classes + 1));
-    char **sorted = malloc(sizeof(char *) * (size_t)(c->n_classes + 1));
-    if (!remap || !sorted) { free(remap); free(sorted); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
-    memcpy(sorted, c->classes, sizeof(char *) * (size_t)c->n_classes);
-    qsort(sorted, (size_t)c->n_classes, sizeof *sorted, cmp_str);
-    for (int k = 0; k < c->n_classes; k++)
-        for (int m = 0; m < c->n_classes; m++)
-            if (sorted[m] == c->classes[k]) remap[k] = m;
-    for (size_t i = 0; i < c->n_clips; i++) c->clips[i].label = remap[c->clips[i].label];
-    free(c->classes);
-    c->classes = sorted;
+    /* the corpus owns the names from here (audio_corpus_release frees them), sorted below */
+    c->classes = classes.names;
+    c->n_classes = classes.n;
+    if (rc == 0 && !c->classes && !(c->classes = calloc(1, sizeof *c->classes)))
+        rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+    if (rc == 0 && manifest_check_twice(c, e)) rc = -1;
+    /* class ids in name order, as a layout's folders are */
+    int *remap = rc == 0 ? malloc(sizeof(int) * (size_t)(c->n_classes + 1)) : NULL;
+    if (rc == 0 && !remap) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+    if (rc == 0) {
+        qsort(c->classes, (size_t)c->n_classes, sizeof *c->classes, cmp_str);
+        for (int m = 0; m < c->n_classes; m++) remap[class_id(&classes, c->classes[m])] = m;
+        for (size_t i = 0; i < c->n_clips; i++) c->clips[i].label = remap[c->clips[i].label];
+        c->split_rule = "manifest";
+    }
     free(remap);
-    c->split_rule = "manifest";
-    return 0;
+    tdestroy(classes.tree, free);
+    return rc;
 }
 
 int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)

@@ -127,3 +127,16 @@ test_expect_success out-is-the-settings-file-untouched 'cmp s.json s.orig && [ "
   ! ls s.json.tmp.* 2>/dev/null'
 test_expect_code 2 out-is-the-settings-file-by-a-link featurize -q -c s-link.json -o ./s.json m.jsonl
 test_expect_success out-is-the-settings-file-by-a-link-untouched 'cmp s.json s.orig && grep -qF "is the settings file being read (--config), s-link.json;" err'
+
+# --- 9. many classes, first seen out of name order and each named again later: class ids are in
+# name order and every clip keeps its own label (the scan finds a label in a search tree, no longer
+# by a pass over all classes: tests/bench/featurize/classes.sh times it)
+sox -n -r 16000 -b 16 -c 1 tiny.wav synth 0.05 sine 440 vol 0.2
+mkdir -p many && seq -f "many/k%g.wav" 0 119 | xargs sh -c 'tee "$@" <tiny.wav >/dev/null' sh
+for i in $(seq 0 119); do printf '{"path": "many/k%d.wav", "label": "w%02d"}\n' "$i" $(((i * 37) % 60)); done >many.jsonl
+test_expect_code 0 many-classes featurize -q -o many.feat many.jsonl
+test_expect_success many-classes-in-name-order 'featurize --describe many.feat >d.json &&
+  jq -e "[.classes[]] == ([range(60)] | map(\"w\" + (if . < 10 then \"0\" else \"\" end) + tostring))" d.json >/dev/null'
+# (jq 1.6 reads "label" in {path, label} as its keyword: the keys are spelled out)
+test_expect_success many-classes-each-clip-its-label 'for i in $(seq 0 119); do featurize --dump many.feat --clip $i | jq -c "[.path, .label]"; done | sort >got &&
+  jq -c "[.path, .label]" many.jsonl | sort >want && [ "$(wc -l <want)" = 120 ] && cmp got want'
