@@ -29,12 +29,24 @@ static volatile sig_atomic_t stop_requested;
  * already holds the byte that wakes. */
 static int wake_pipe[2] = {-1, -1};
 
+/* A write(2) of a line to a full pipe (a reader that does not read) returns EINTR when a signal
+ * lands while it waits, but one landing after ws_write_full's last look at stop_requested and
+ * before the write begins is missed, and the write then waits for the reader for ever. So a stop
+ * also starts an alarm that comes again every second until the process ends: its handler
+ * (installed without SA_RESTART too) ends such a write within a second. */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    alarm(1);
+}
+
 static void on_stop_signal(int sig)
 {
     (void)sig;
     int err = errno;   /* the code the handler interrupted may be about to read errno */
     stop_requested = 1;
     if (write(wake_pipe[1], "", 1) < 0) {}
+    alarm(1);
     errno = err;
 }
 
@@ -264,6 +276,8 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
 
     monitor m = {.opt = &o};
     gpu_sample_init(&m.s);

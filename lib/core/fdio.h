@@ -21,7 +21,9 @@ int ws_pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
 /* Writes exactly len bytes to fd (a pipe, a terminal), retried across short writes and EINTR
  * until *stop (NULL: never) is set by a signal: then -1 with errno EINTR, part of buf maybe
  * written. A signal handler installed without SA_RESTART makes a write blocked on a full pipe
- * return, so a stop is not held up by a reader that does not read (stdio would write again). */
+ * return, so a stop is not held up by a reader that does not read (stdio would write again).
+ * A signal that lands after the last look at *stop and before write(2) begins to wait is not
+ * seen by it: the caller sends itself another (gpu-monitor's alarm) to end that wait. */
 int ws_write_full(int fd, const void *buf, size_t len, const volatile sig_atomic_t *stop);
 
 #endif

@@ -124,3 +124,20 @@ if [ -e "$FAKE/libnvidia-ml.so.1" ]; then
 else
   test_skip sigTERM-while-stdout-blocked "no fake NVML in $FAKE"
 fi
+# The same, with the signal landing after the monitor's last look at its flag and before the write
+# that waits for room begins (the preload raises it there): the write waited for the reader for
+# ever (timeout ended it, exit 124); an alarm the stop starts ends it within a second.
+if [ -e "$FAKE/libnvidia-ml.so.1" ] && [ -e "$RAISE" ]; then
+  test_expect_success sigTERM-just-before-a-blocked-write '
+    rm -f o e rc full.fifo; mkfifo full.fifo || exit 1
+    sleep 60 <full.fifo & reader=$!   # opens the fifo for reading, never reads
+    s=$(date +%s%N); rc=0
+    timeout -k 1 10 env LD_LIBRARY_PATH=$FAKE FAKE_NVML_DEVICES=4 LD_PRELOAD="$asan${asan:+ }$RAISE" \
+      RAISE_BEFORE_FULL_WRITE=TERM gpu-monitor -q -i 0.01 >full.fifo 2>e || rc=$?
+    ms=$(( ($(date +%s%N) - s) / 1000000 ))
+    kill $reader 2>/dev/null; wait $reader 2>/dev/null
+    echo "ran $ms ms in all, exit $rc; stderr: $(cat e)" >&2
+    [ "$rc" = 0 ] && [ "$ms" -lt 8000 ] && [ ! -s e ]'
+else
+  test_skip sigTERM-just-before-a-blocked-write "no fake NVML in $FAKE or no $RAISE"
+fi
