@@ -176,6 +176,67 @@ static int push_folder(audio_item **items, size_t *n, size_t *cap, const char *d
     return rc;
 }
 
+/* ---- one file named twice (both kinds of corpus) ---- */
+
+/* A listed file: its device and inode when it is there (id), its real path (or the name as listed
+ * when it is not) to show. */
+typedef struct {
+    char *canon;
+    const audio_item *item;
+    int has_id;
+    dev_t dev;
+    ino_t ino;
+} named_item;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named_item *x = a, *y = b;
+    if (x->has_id != y->has_id) return x->has_id ? -1 : 1;
+    if (!x->has_id) return strcmp(x->canon, y->canon);
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* A clip listed twice would count twice, or sit in two splits (a test clip trained on) or two
+ * classes: refused, as the Speech Commands lists refuse a clip in both of theirs. Noise files
+ * too: one listed twice was two streams (drawn twice as often), one that is also a clip mixed a
+ * validation or test clip into training batches. Files are compared by device and inode, so
+ * "a.wav", "./a.wav", a link to it and a hard link (which realpath, used before, told apart) are
+ * one; one that is not there (the scan skips it) by its name as listed. A folder in Speech
+ * Commands layout has each name once, but two names can be links to one file (a tree of links
+ * into a pool of recordings): the which_set rule splits by name, so one file could be in train
+ * under one name and in test under the other. */
+static int check_twice(const audio_corpus *c, ws_err *e)
+{
+    size_t n = c->n_clips + c->n_noise;
+    if (n < 2) return 0;
+    named_item *v = calloc(n, sizeof *v);
+    if (!v) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct stat st;
+        v[i].item = i < c->n_clips ? &c->clips[i] : &c->noise[i - c->n_clips];
+        if (stat(v[i].item->file, &st) == 0) v[i] = (named_item){NULL, v[i].item, 1, st.st_dev, st.st_ino};
+        v[i].canon = realpath(v[i].item->file, NULL);
+        if (!v[i].canon) v[i].canon = strdup(v[i].item->file);
+        if (!v[i].canon) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
+    if (!rc) qsort(v, n, sizeof *v, cmp_named);
+    for (size_t i = 1; i < n && !rc; i++)
+        if (!cmp_named(&v[i - 1], &v[i])) {   /* the names on one line, as the list files' are */
+            char *canon = audio_name_show(v[i].canon), *a = audio_name_show(v[i - 1].item->path),
+                 *b = audio_name_show(v[i].item->path);
+            rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is %s twice (as '%s' and '%s'%s): a clip is one example, in one "
+                            "class and one split, and a noise file one stream apart from the clips", c->root,
+                            canon ? canon : "?", c->is_manifest ? "listed" : "in the folder", a ? a : "?", b ? b : "?",
+                            c->is_manifest ? "" : ", links to one file");
+            free(canon); free(a); free(b);
+        }
+    for (size_t i = 0; i < n; i++) free(v[i].canon);
+    free(v);
+    return rc;
+}
+
 /* ---- Speech Commands layout ---- */
 
 static int cmp_item_path(const void *a, const void *b)
@@ -377,6 +438,7 @@ static int scan_layout(audio_corpus *c, ws_err *e)
         goto out;
     }
     free(noise_dir);
+    if (check_twice(c, e) < 0) goto out;
 
     /* splits: the list files when there are any, else the which_set rule */
     audio_item **sorted = malloc(sizeof *sorted * (c->n_clips + 1));
@@ -454,60 +516,6 @@ static int class_id(const class_table *t, const char *name)
     return (*found)->id;   /* every name asked for is in the table */
 }
 
-/* A listed file: its device and inode when it is there (id), its real path (or the name as listed
- * when it is not) to show. */
-typedef struct {
-    char *canon;
-    const audio_item *item;
-    int has_id;
-    dev_t dev;
-    ino_t ino;
-} named_item;
-
-static int cmp_named(const void *a, const void *b)
-{
-    const named_item *x = a, *y = b;
-    if (x->has_id != y->has_id) return x->has_id ? -1 : 1;
-    if (!x->has_id) return strcmp(x->canon, y->canon);
-    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
-    return x->ino < y->ino ? -1 : x->ino > y->ino;
-}
-
-/* A clip listed twice would count twice, or sit in two splits (a test clip trained on) or two
- * classes: refused, as the Speech Commands lists refuse a clip in both of theirs. Noise files
- * too: one listed twice was two streams (drawn twice as often), one that is also a clip mixed a
- * validation or test clip into training batches. Files are compared by device and inode, so
- * "a.wav", "./a.wav", a link to it and a hard link (which realpath, used before, told apart) are
- * one; one that is not there (the scan skips it) by its name as listed. */
-static int manifest_check_twice(const audio_corpus *c, ws_err *e)
-{
-    size_t n = c->n_clips + c->n_noise;
-    if (n < 2) return 0;
-    named_item *v = calloc(n, sizeof *v);
-    if (!v) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        struct stat st;
-        v[i].item = i < c->n_clips ? &c->clips[i] : &c->noise[i - c->n_clips];
-        if (stat(v[i].item->file, &st) == 0) v[i] = (named_item){NULL, v[i].item, 1, st.st_dev, st.st_ino};
-        v[i].canon = realpath(v[i].item->file, NULL);
-        if (!v[i].canon) v[i].canon = strdup(v[i].item->file);
-        if (!v[i].canon) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
-    }
-    if (!rc) qsort(v, n, sizeof *v, cmp_named);
-    for (size_t i = 1; i < n && !rc; i++)
-        if (!cmp_named(&v[i - 1], &v[i])) {   /* the names on one line, as the list files' are */
-            char *canon = audio_name_show(v[i].canon), *a = audio_name_show(v[i - 1].item->path),
-                 *b = audio_name_show(v[i].item->path);
-            rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is listed twice (as '%s' and '%s'): a clip is one example, in one "
-                            "class and one split, and a noise file one stream apart from the clips", c->root,
-                            canon ? canon : "?", a ? a : "?", b ? b : "?");
-            free(canon); free(a); free(b);
-        }
-    for (size_t i = 0; i < n; i++) free(v[i].canon);
-    free(v);
-    return rc;
-}
 
 static int scan_manifest(audio_corpus *c, ws_err *e)
 {
@@ -594,7 +602,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     c->n_classes = classes.n;
     if (rc == 0 && !c->classes && !(c->classes = calloc(1, sizeof *c->classes)))
         rc = ws_err_set(e, WS_ENOMEM, "out of memory");
-    if (rc == 0 && manifest_check_twice(c, e)) rc = -1;
+    if (rc == 0 && check_twice(c, e)) rc = -1;
     /* class ids in name order, as a layout's folders are */
     int *remap = rc == 0 ? malloc(sizeof(int) * (size_t)(c->n_classes + 1)) : NULL;
     if (rc == 0 && !remap) rc = ws_err_set(e, WS_ENOMEM, "out of memory");

@@ -173,3 +173,22 @@ printf 'yes/y0_nohash_0.wav\n\033[2Jno/n0_nohash_0.wav\n' >crlist/validation_lis
 test_expect_code 2 list-file-escape-sequence featurize -q -o crl.feat crlist
 test_expect_success list-file-escape-sequence-message '! grep -q "$(printf "\033")" err &&
   grep -qxF "featurize: crlist/validation_list.txt:2: unknown label '"'\x1b[2Jno'"' (no such class folder)" err'
+
+# --- 9. one file under two names in the folder (a tree of links into a pool of recordings): the
+# which_set rule splits by name, so it was taken twice, here in validation as yes and in test as no
+# (names whose hashes fall so); a hard link, a symbolic link, a clip linked as noise: exit 2
+# naming both, no cache. Two copies (two files) and a link to a file outside the corpus are fine.
+dup_case() {  # NAME: c copied to dup-NAME, then the link made by the caller
+  test_expect_code 2 "folder-one-file-twice-$1" featurize -q -o "dup-$1.feat" "dup-$1"
+  test_expect_success "folder-one-file-twice-$1-says-which" "[ \"\$(wc -l <err)\" = 1 ] && [ ! -e dup-$1.feat ] &&
+    grep -qF \"dup-$1: '\$PWD/dup-$1/yes/y0_nohash_0.wav' is in the folder twice (as '$2' and '$3', links to one file)\" err"
+}
+cp -r c dup-hard && ln dup-hard/yes/y0_nohash_0.wav dup-hard/no/ffff_nohash_1.wav
+dup_case hard no/ffff_nohash_1.wav yes/y0_nohash_0.wav
+cp -r c dup-sym && ln -s ../yes/y0_nohash_0.wav dup-sym/no/ffff_nohash_1.wav
+dup_case sym no/ffff_nohash_1.wav yes/y0_nohash_0.wav
+cp -r c dup-noise && ln -s ../yes/y0_nohash_0.wav dup-noise/_background_noise_/n.wav
+dup_case noise yes/y0_nohash_0.wav _background_noise_/n.wav
+cp -r c dup-fine && cp c/yes/y0_nohash_0.wav dup-fine/no/ffff_nohash_1.wav && ln -s "$PWD/c/no/n0_nohash_0.wav" dup-fine/no/ext_nohash_0.wav
+test_expect_code 0 folder-copies-and-outside-links-fine featurize -q -o dup-fine.feat dup-fine
+test_expect_success folder-copies-and-outside-links-counted 'jq -e ".clips == 6" out >/dev/null'
