@@ -103,6 +103,18 @@ static int is_metric(const char *k)
 
 static int needs_positive(const char *k) { return strcmp(k, "accuracy") && strcmp(k, "macro_f1"); }
 
+/* What a wake-word metric needs in the validation split to be defined: a clip of the wake word
+ * (F1, FRR), a clip of another class (FPR), or any clip (binary_accuracy, the others). */
+typedef enum { NEEDS_ANY_CLIP, NEEDS_WAKE_CLIP, NEEDS_OTHER_CLIP } metric_need;
+
+static metric_need metric_needs(const char *k)
+{
+    if (!strcmp(k, "f1") || !strcmp(k, "frr") || !strcmp(k, "at_fpr.f1") || !strcmp(k, "at_fpr.frr"))
+        return NEEDS_WAKE_CLIP;
+    if (!strcmp(k, "fpr") || !strcmp(k, "at_fpr.fpr")) return NEEDS_OTHER_CLIP;
+    return NEEDS_ANY_CLIP;
+}
+
 /* The metric named k (one of metric_keys) in a validation's metrics; NULL when it has none. */
 static const json_t *metric_of(const json_t *metrics, const char *k)
 {
@@ -249,7 +261,20 @@ static int split_indices(run_ctx *c, ws_err *e)
     c->val_scores = malloc(c->n_val * sizeof *c->val_scores);
     c->val_pos = malloc(c->n_val * sizeof *c->val_pos);
     if (!c->val_scores || !c->val_pos) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    for (size_t i = 0; i < c->n_val; i++) c->val_pos[i] = c->cache.labels[c->val_idx[i]] == c->positive;
+    size_t n_pos = 0;
+    for (size_t i = 0; i < c->n_val; i++) n_pos += c->val_pos[i] = c->cache.labels[c->val_idx[i]] == c->positive;
+    /* An objective or a constraint the split leaves undefined (null) at every validation: the
+     * value read 0 and the constraint infeasible for every trial, so a whole sweep ran to learn
+     * nothing. The data's fault, found before training: bad input. */
+    for (size_t i = 0; i <= c->cfg.n_constraints; i++) {
+        const char *k = i == 0 ? c->objective : c->cfg.constraints[i - 1].name;
+        metric_need need = metric_needs(k);
+        if (need == NEEDS_ANY_CLIP || (need == NEEDS_WAKE_CLIP ? n_pos : c->n_val - n_pos) > 0) continue;
+        return ws_err_set(e, WS_EINPUT, "%s: the validation split has no clip of %s (%zu of its %zu clips are '%s'), so "
+                          "the %s %s would be undefined at every validation; expected one at least", c->o->features,
+                          need == NEEDS_WAKE_CLIP ? "the wake word" : "a class other than the wake word", n_pos, c->n_val,
+                          c->set.positive, i == 0 ? "objective" : "constraint on", k);
+    }
     return 0;
 }
 

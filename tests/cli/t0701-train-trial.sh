@@ -196,21 +196,40 @@ test_expect_code 2 "class_weights all 0" train-trial --db runs/cz.db --features 
 test_expect_success "... says so and fails the trial" '
   grep -q "class_weights: every weight is 0" err && [ "$(sqlite3 runs/cz.db "SELECT state FROM trials")" = FAIL ]'
 
-# A validation split without a wake-word clip: F1 and FRR are undefined there, null as --evaluate
-# prints them (they were 0, and a constraint on frr held where the split cannot tell).
+# A validation split without a wake-word clip: F1 and FRR are undefined there (null, as --evaluate
+# prints them). An objective or a constraint on one of them is refused before training, exit 2,
+# the trial FAIL with the reason: the value read 0 and the constraint infeasible in every trial
+# of a sweep. With an objective the split defines (accuracy) the trial trains, f1 and frr null.
 sed '/"hey_nova".*"validation"/s/"validation"/"test"/' tones/manifest.jsonl >tones/nopos.jsonl
 featurize --quiet --out nopos.feat tones/nopos.jsonl >/dev/null
-jq '.study = "nopos" | .constraints = {"frr": {"max": 0.1}}' c.json >cnopos.json
 mkdir nopos
+jq '.study = "nopos"' c.json >cnopos.json
 suggest --db nopos/n.db --config cnopos.json >npline
-test_expect_code 0 "a validation split without a wake-word clip" train-trial --db nopos/n.db --features nopos.feat --threads 1 --quiet npline
+test_expect_code 2 "a validation split without a wake-word clip, objective f1" train-trial --db nopos/n.db --features nopos.feat --threads 1 --quiet npline
+test_expect_success "... says so and fails the trial" '
+  grep -qxF "train-trial: nopos.feat: the validation split has no clip of the wake word (0 of its 6 clips are '"'hey_nova'"'), so the objective f1 would be undefined at every validation; expected one at least" err &&
+  [ "$(sqlite3 nopos/n.db "SELECT state FROM trials")" = FAIL ]'
+jq '.study = "nopos-frr" | .objective = "accuracy" | .constraints = {"frr": {"max": 0.1}}' c.json >cfrr.json
+suggest --db nopos/r.db --config cfrr.json >nrline
+test_expect_code 2 "... a constraint on frr" train-trial --db nopos/r.db --features nopos.feat --threads 1 --quiet nrline
+test_expect_success "... says so" 'grep -qF "so the constraint on frr would be undefined at every validation" err'
+jq '.study = "nopos-acc" | .objective = "accuracy"' c.json >cacc.json
+suggest --db nopos/a.db --config cacc.json >naline
+test_expect_code 0 "... an objective the split defines (accuracy; a constraint on fpr)" train-trial --db nopos/a.db --features nopos.feat --threads 1 --quiet naline
 cp out npres
-test_expect_success "... f1 and frr null, fpr a number; the value (f1) counts as 0" '
-  jq -e ".state == \"COMPLETE\" and .value == 0 and .metrics.f1 == null and .metrics.frr == null and (.metrics.fpr | type) == \"number\"" npres'
-test_expect_success "... the frr constraint recorded infeasible" 'report --db nopos/n.db --format jsonl | jq -e ".constraints[0] > 0"'
+test_expect_success "... f1 and frr null, fpr a number" '
+  jq -e ".state == \"COMPLETE\" and (.value | type) == \"number\" and .metrics.f1 == null and .metrics.frr == null and (.metrics.fpr | type) == \"number\"" npres'
 test_expect_code 0 "... --evaluate on the validation split" train-trial --evaluate nopos/trial-0.ckpt --features nopos.feat --split validation
 test_expect_success "... gives the trial's f1, fpr and frr" '
   jq -e --slurpfile r npres "[.metrics.f1, .metrics.fpr, .metrics.frr] == [\$r[0].metrics.f1, \$r[0].metrics.fpr, \$r[0].metrics.frr]" out'
+# Without a clip of another class in the validation split, FPR is undefined: the study's
+# constraint fpr <= 0.2 is refused the same way.
+sed '/"validation"/{/"hey_nova"/!s/"validation"/"test"/}' tones/manifest.jsonl >tones/noneg.jsonl
+featurize --quiet --out noneg.feat tones/noneg.jsonl >/dev/null
+jq '.study = "noneg"' c.json >cnoneg.json
+suggest --db nopos/g.db --config cnoneg.json >ngline
+test_expect_code 2 "a validation split without a clip of another class, a constraint on fpr" train-trial --db nopos/g.db --features noneg.feat --threads 1 --quiet ngline
+test_expect_success "... says so" 'grep -qF "noneg.feat: the validation split has no clip of a class other than the wake word (2 of its 2 clips are '"'hey_nova'"'), so the constraint on fpr would be undefined" err'
 
 # --result-of: a finished trial's result line rebuilt from the study (the resume path).
 suggest --db runs/t.db --config c.json --tag runs/trial-007.json >t0
