@@ -36,6 +36,10 @@ int ws_trial_feasible(const ws_summary *s, const ws_trial *t)
 
 static const ws_summary *sort_ctx;
 
+/* A value to rank by: a COMPLETE trial that Optuna stored with NaN (add_trial takes it; the
+ * row's value is NULL, FINITE) has none to compare, as Optuna's best_trial passes it over. */
+static int ranked_value(const ws_trial *t) { return t->has_value && !isnan(t->value); }
+
 /* Rank groups, best first. */
 static int group(const ws_trial *t)
 {
@@ -57,8 +61,9 @@ static int cmp_rank(const void *pa, const void *pb)
         int64_t sa = ws_trial_last_step(a), sb = ws_trial_last_step(b);   /* 64 bits: no wrap past 2^31 */
         if (sa != sb) return sb > sa ? 1 : -1;
     }
-    if (a->has_value != b->has_value) return b->has_value - a->has_value;
-    if (a->has_value && a->value != b->value) {
+    int va = ranked_value(a), vb = ranked_value(b);
+    if (va != vb) return vb - va;
+    if (va && a->value != b->value) {
         int better = sort_ctx->direction == WS_MAXIMIZE ? a->value > b->value : a->value < b->value;
         return better ? -1 : 1;
     }
@@ -85,7 +90,7 @@ int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_t
     for (size_t i = 0; i < trials->n; i++) {
         const ws_trial *t = &trials->v[s->order[i]];
         /* the best feasible trial; none when no COMPLETE trial is feasible */
-        if (t->state == WS_COMPLETE && t->has_value && ws_trial_feasible(s, t)) { s->best = t; break; }
+        if (t->state == WS_COMPLETE && ranked_value(t) && ws_trial_feasible(s, t)) { s->best = t; break; }
     }
     return 0;
 }
@@ -93,7 +98,10 @@ int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_t
 const char *ws_summary_why_no_best(const ws_summary *s)
 {
     if (s->best) return NULL;
-    return s->n_state[WS_COMPLETE] ? "no complete trial is feasible" : "no trial has completed yet";
+    if (!s->n_state[WS_COMPLETE]) return "no trial has completed yet";
+    for (size_t i = 0; i < s->trials->n; i++)
+        if (s->trials->v[i].state == WS_COMPLETE && ranked_value(&s->trials->v[i])) return "no complete trial is feasible";
+    return "no complete trial has a value (each is NaN)";
 }
 
 void ws_summary_release(ws_summary *s)

@@ -28,7 +28,8 @@ typedef struct ws_summary {
 
 int ws_summary_build(ws_summary *s, const char *study, int direction, const ws_trial_list *trials, ws_err *e);
 void ws_summary_release(ws_summary *s);
-/* Why there is no best trial ("no complete trial is feasible", "no trial has completed yet"),
+/* Why there is no best trial ("no complete trial is feasible", "no trial has completed yet",
+ * "no complete trial has a value (each is NaN)"),
  * as every form says it; NULL when there is one. */
 const char *ws_summary_why_no_best(const ws_summary *s);
 /* The epochs that have every intermediate value under budget.fine_epochs, in words ("the first

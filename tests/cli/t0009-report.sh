@@ -130,3 +130,40 @@ test_expect_success "... is null there, as Optuna stored it" '[ "$(jq -c .params
 test_expect_code 0 "... text" report --db none.db
 test_expect_success "... shows it as null too, apart from the choices \"\" and \"None\"" '
   grep -qE "^ +0 +COMPLETE +0 .* c=null$" out && grep -qE "^ +1 +COMPLETE +1 .* c=$" out && grep -qE "^ +2 +COMPLETE +2 .* c=None$" out'
+# A COMPLETE trial stored with the value NaN (Optuna's add_trial takes it: the row's value is
+# NULL, FINITE) has no value to rank by: it is never the best, and the trials with a value keep
+# their order before it. It was compared as a number, so the sort went astray: --best named a
+# NaN trial ("value": null) and 0.5 was ranked below 0.1. Optuna's best_trial (maximize:
+# SQLite sorts the NULL last) is the golden best.
+"$PY" -W ignore - <<'PYEOF' >want.nan
+import math, optuna
+from optuna.distributions import FloatDistribution
+from optuna.trial import create_trial
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="nan", storage="sqlite:///nan.db", direction="maximize")
+for i, v in enumerate([0.5, float("nan"), 0.7, float("nan"), 0.1, 0.9, 0.3]):
+    s.add_trial(create_trial(params={"x": i / 10}, distributions={"x": FloatDistribution(0, 1)}, value=v))
+print(s.best_trial.number)
+valued = sorted((t for t in s.trials if not math.isnan(t.value)), key=lambda t: (-t.value, t.number))
+print(" ".join(str(t.number) for t in valued + [t for t in s.trials if math.isnan(t.value)]))
+s = optuna.create_study(study_name="two", storage="sqlite:///nan.db", direction="maximize")
+for i, v in enumerate([0.5, float("nan")]):
+    s.add_trial(create_trial(params={"x": i / 10}, distributions={"x": FloatDistribution(0, 1)}, value=v))
+print(s.best_trial.number)
+s = optuna.create_study(study_name="allnan", storage="sqlite:///nan.db")
+s.add_trial(create_trial(params={"x": 0.1}, distributions={"x": FloatDistribution(0, 1)}, value=float("nan")))
+PYEOF
+test_expect_code 0 "--best of a study with NaN-valued complete trials" report --db nan.db --study nan --best
+test_expect_success "... is the best trial of Optuna, with its value" '
+  [ "$(jq -c "[.trial, .value]" out)" = "[$(sed -n 1p want.nan),0.9]" ]'
+test_expect_code 0 "... jsonl" report --db nan.db --study nan --format jsonl
+test_expect_success "... ranks the valued trials by value, the NaN ones after them" '
+  [ "$(jq -r .trial out | paste -sd" ")" = "$(sed -n 2p want.nan)" ]'
+test_expect_code 0 "... text" report --db nan.db --study nan
+test_expect_success "... names the same best" 'grep -q "^best: trial $(sed -n 1p want.nan), value 0.9$" out'
+test_expect_code 0 "--best of a study of 0.5 and NaN" report --db nan.db --study two --best
+test_expect_success "... is the best trial of Optuna, 0.5" '[ "$(jq -c "[.trial, .value]" out)" = "[$(sed -n 3p want.nan),0.5]" ]'
+test_expect_code 1 "--best when the only complete trial is NaN" report --db nan.db --study allnan --best
+test_expect_success "... says why" 'grep -q "no best trial: no complete trial has a value (each is NaN) (1 complete)" err'
+test_expect_code 0 "... text" report --db nan.db --study allnan
+test_expect_success "... says the same" 'grep -q "^best: none: no complete trial has a value (each is NaN)$" out'
