@@ -94,6 +94,18 @@ int ws_report_csv(FILE *f, const ws_summary *s)
     return fflush(f) ? -1 : 0;
 }
 
+/* A name or value of the study in the text form, its control characters (C0, DEL, C1) as
+ * \xNN: a newline in a categorical choice must not split a trial's row, nor an ESC in a study
+ * name reach the terminal. Everything else (UTF-8 text) as it is. */
+static void put_shown(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) { fprintf(f, "\\xc2\\x%02x", p[1]); p++; }
+        else fputc(*p, f);
+    }
+}
+
 /* The analysis below the table: importance, time, utilization (the JSON form's numbers). */
 static void text_analysis(FILE *f, const ws_analysis *a)
 {
@@ -106,14 +118,20 @@ static void text_analysis(FILE *f, const ws_analysis *a)
         const char *k;
         int first = 1;
         json_object_foreach(params, k, v) {
-            fprintf(f, "%s %s %.1f%%", first ? "" : ",", k, 100 * json_number_value(v));
+            fprintf(f, "%s ", first ? "" : ",");
+            put_shown(f, k);
+            fprintf(f, " %.1f%%", 100 * json_number_value(v));
             first = 0;
         }
         json_decref(j);
     }
     int any = 0;
     for (size_t j = 0; j < imp->n; j++)
-        if (!imp->v[j].searched) { fprintf(f, "%s %s", any ? "," : "; fixed:", imp->v[j].name); any = 1; }
+        if (!imp->v[j].searched) {
+            fprintf(f, "%s ", any ? "," : "; fixed:");
+            put_shown(f, imp->v[j].name);
+            any = 1;
+        }
     fputc('\n', f);
     if (a->capacity_s > 0) {
         double c = a->capacity_s;
@@ -133,8 +151,10 @@ static void text_analysis(FILE *f, const ws_analysis *a)
 
 int ws_report_text(FILE *f, const ws_summary *s)
 {
-    fprintf(f, "study %s (%s): %zu trial%s: %zu complete, %zu pruned, %zu running, %zu waiting, %zu failed\n",
-            s->study, s->direction > 0 ? "maximize" : "minimize", s->trials->n, ws_plural(s->trials->n), s->n_state[WS_COMPLETE],
+    fputs("study ", f);
+    put_shown(f, s->study);
+    fprintf(f, " (%s): %zu trial%s: %zu complete, %zu pruned, %zu running, %zu waiting, %zu failed\n",
+            s->direction > 0 ? "maximize" : "minimize", s->trials->n, ws_plural(s->trials->n), s->n_state[WS_COMPLETE],
             s->n_state[WS_PRUNED], s->n_state[WS_RUNNING], s->n_state[WS_WAITING], s->n_state[WS_FAIL]);
     if (s->best) fprintf(f, "best: trial %d, value %.6g\n", s->best->number, s->best->value);
     else fprintf(f, "best: none: %s\n", ws_summary_why_no_best(s));
@@ -157,7 +177,10 @@ int ws_report_text(FILE *f, const ws_summary *s)
          * the CSV's, made it empty, as the choice "" is). */
         for (size_t k = 0; k < t->n_params; k++) {
             char *x = ws_param_text(&t->params[k]);
-            fprintf(f, " %s=%s", t->params[k].name, x ? x : "?");
+            fputc(' ', f);
+            put_shown(f, t->params[k].name);
+            fputc('=', f);
+            put_shown(f, x ? x : "?");
             free(x);
         }
         fputc('\n', f);

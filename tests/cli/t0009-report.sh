@@ -167,3 +167,24 @@ test_expect_code 1 "--best when the only complete trial is NaN" report --db nan.
 test_expect_success "... says why" 'grep -q "no best trial: no complete trial has a value (each is NaN) (1 complete)" err'
 test_expect_code 0 "... text" report --db nan.db --study allnan
 test_expect_success "... says the same" 'grep -q "^best: none: no complete trial has a value (each is NaN)$" out'
+# Control characters in a study's names and values (Optuna takes any string): the text form
+# printed them as they were, so a categorical choice "a\nb" split its trial's row in two and a
+# study name holding ESC [2J cleared the terminal. They read \xNN there (C0, DEL, C1; other
+# UTF-8 text as it is); the JSON has them escaped already.
+"$PY" -W ignore - <<'PYEOF'
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="s\x1b[2Jt", storage="sqlite:///ctl.db")
+choices = ["a\nb", "c\x1bd", "\u00e9\u0085"]
+for i in range(7):
+    s.enqueue_trial({"p\nq": choices[i % 3]})
+s.optimize(lambda t: choices.index(t.suggest_categorical("p\nq", choices)) + 0 * len(t.suggest_categorical("f\tx", ["one"])), n_trials=7)
+PYEOF
+test_expect_code 0 "text of a study with control characters in its names and values" report --db ctl.db
+test_expect_success "... has one line per trial and no control character" '
+  [ "$(wc -l <out)" = 13 ] && ! LC_ALL=C grep -q "[[:cntrl:]]" out && ! grep -q "$(printf "\302\205")" out'
+test_expect_success "... shows them as \\xNN" '
+  grep -qx "study s\\\\x1b\[2Jt (minimize): 7 trials: 7 complete, 0 pruned, 0 running, 0 waiting, 0 failed" out &&
+  grep -qE "^ +0 +COMPLETE +0 .* p\\\\x0aq=a\\\\x0ab f\\\\x09x=one$" out && grep -qE "^ +1 +COMPLETE +1 .* p\\\\x0aq=c\\\\x1bd f\\\\x09x=one$" out &&
+  grep -qE "^ +2 +COMPLETE +2 .* p\\\\x0aq=$(printf "\303\251")\\\\xc2\\\\x85 f\\\\x09x=one$" out &&
+  grep -q "^importance (PED-ANOVA, top 5 of 7 finite complete trials vs all): p\\\\x0aq 100.0%; fixed: f\\\\x09x$" out'
