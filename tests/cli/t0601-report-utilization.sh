@@ -134,28 +134,15 @@ test_expect_success "... the same mean and note" 'grep -qxF "utilization (CPU, g
 test_expect_code 0 "... html" report --db half.db --format html
 test_expect_success "... the same mean and note" 'grep -qF "id=\"sweep-util\">35.0% mean over 51 samples ($HALF_NOTE)</dd>" out'
 
-# A long sweep: 1000 trials of 70 s, one every 36 s (two at a time), over 10 hours of device
-# samples at gpu-monitor's 1 s (36001 rows, util = the second mod 100). The mean per trial was a
-# join of trials and samples on t, which no index covers: every trial compared with every sample,
-# 19 s for this study on the project's machine (minutes for a longer one). The means are the
-# definition's, computed here in Python.
-suggest --db long.db --config c.json --n 1000 >/dev/null
-gpu-monitor --db long.db --count 1 --quiet >/dev/null 2>&1
-sqlite3 long.db "
-  UPDATE trials SET state = 'COMPLETE',
-    datetime_start = strftime('%Y-%m-%d %H:%M:%S', '2026-03-01', '+' || (36 * number) || ' seconds') || '.000000',
-    datetime_complete = strftime('%Y-%m-%d %H:%M:%S', '2026-03-01', '+' || (36 * number + 70) || ' seconds') || '.000000';
-  INSERT INTO trial_values (trial_id, objective, value, value_type) SELECT trial_id, 0, number, 'FINITE' FROM trials;
-  DELETE FROM trial_heartbeats;
-  DELETE FROM wakesweep_gpu_samples;
-  WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < 36000)
-  INSERT INTO wakesweep_gpu_samples (sample, t, datetime, source, kind, util)
-    SELECT i, 1772323200 + i, strftime('%Y-%m-%d %H:%M:%S', '2026-03-01', '+' || i || ' seconds') || '.000000', 'proc', 'device', i % 100 FROM k;" ||
-  echo "FAIL setting up the long sweep"
+# A long sweep (tests/bench/report/long_sweep_study.sh): 1000 trials of 70 s, one every 36 s,
+# over 10 hours of device samples at 1 s. The mean per trial was a join of trials and samples on
+# t, which no index covers: every trial compared with every sample, 14-21 s for this study on the
+# project's machine (tests/bench/report/run.sh times it). The means are the definition's,
+# computed here in Python.
+bash "$WS_ROOT/tests/bench/report/long_sweep_study.sh" long.db c.json || echo "FAIL setting up the long sweep"
 "$PY" -c 'print(" ".join((lambda w: repr(sum(i % 100 for i in w) / len(w)))(range(36 * n, min(36 * n + 70, 36000) + 1)) for n in range(1000)))' >long.want
-test_expect_success "json of a 1000-trial sweep with 36001 samples takes under 5 s" '
-  t0=$(date +%s%N) && report --db long.db --format json >long.json && ms=$(( ($(date +%s%N) - t0) / 1000000 )) &&
-  echo "$ms ms" >&2 && [ "$ms" -lt 5000 ]'
+test_expect_code 0 "json of a 1000-trial sweep with 36001 samples" report --db long.db --format json
+cp out long.json
 test_expect_success "... with the mean of the samples in the window of each trial" '
   jq -r "[.trials | sort_by(.trial)[] | .util_mean] | map(tostring) | join(\" \")" long.json >long.got &&
   "$PY" -c "import sys; a, b = (open(f).read().split() for f in sys.argv[1:]); sys.exit(not (len(a) == len(b) == 1000 and all(float(x) == float(y) for x, y in zip(a, b))))" long.want long.got &&
