@@ -187,6 +187,12 @@ static const char *number_text(const ws_dist *d, double v, char *out)
 int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err *e)
 {
     if (d->kind == WS_DIST_CATEGORICAL) {
+        /* The choice written as x is (1.0 is not 1, true is not 1) first: in choices
+         * [1, 1.0] the numbers-only match took 1.0 for the first, so no fixed or queued value
+         * could name the second. Then a number equal to a numeric choice (32.0 for 32), as in
+         * Python. */
+        for (size_t i = 0; i < json_array_size(d->choices); i++)
+            if (json_equal(json_array_get(d->choices, i), (json_t *)x)) { *internal = (double)i; return 0; }
         for (size_t i = 0; i < json_array_size(d->choices); i++)
             if (ws_json_scalar_equal(json_array_get(d->choices, i), x)) { *internal = (double)i; return 0; }
         char *t = ws_json_dump(x, 0);

@@ -279,3 +279,29 @@ print(json.dumps([float(t.params[\"channels\"]) if abs(t.params[\"channels\"]) >
 test_expect_code 0 "report --format jsonl on it" report --db ob.db --format jsonl
 test_expect_success "... shows channels as Optuna reads them" '
   [ "$(jq -s -c "sort_by(.trial) | map(.params.channels)" out)" = "$(jq -c . optuna-ch.out)" ]'
+# Categorical choices that only their JSON type tells apart (true, 1, 1.0, "1", null), as
+# Optuna's CategoricalDistribution keeps them: a queued or fixed value names the choice written
+# so. Numbers alone were compared, so 1.0 named the 1 before it and no trial could hold 1.0
+# (nor 0.0 after 0). Optuna reads each trial's value back with its type (the golden: the value
+# as queued); a number that no choice has in its type still names the equal one (64.0 for 64).
+cat >cat.json <<'J'
+{"study": "cat", "sampler": {"name": "random", "seed": 1},
+ "space": {"c": {"type": "categorical", "choices": [true, 1, 1.0, "1", null, false, 0, 0.0]},
+           "b": {"type": "categorical", "choices": [32, 64]}}}
+J
+printf '%s\n' '{"c": 1.0, "b": 64.0}' '{"c": 0.0}' '{"c": 1}' '{"c": true}' '{"c": "1"}' '{"c": null}' '{"c": 0}' '{"c": false}' >cat.jsonl
+test_expect_code 0 "enqueue each of true, 1, 1.0, \"1\", null, false, 0, 0.0" suggest --db cat.db --config cat.json --enqueue cat.jsonl
+test_expect_code 0 "... suggest claims the eight" suggest --db cat.db --config cat.json --n 8
+test_expect_success "... each trial line holds the choice as queued" '
+  [ "$(grep -o "\"c\":[^,}]*" out | tr "\n" " ")" = "\"c\":1.0 \"c\":0.0 \"c\":1 \"c\":true \"c\":\"1\" \"c\":null \"c\":0 \"c\":false " ] &&
+  [ "$(jq -s -c "map(.params.b) | .[0]" out)" = 64 ]'
+test_expect_success "... and Optuna reads each trial's value back, type and all" '"$PY" -W ignore -c "
+import json, optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+want = [json.loads(l)[\"c\"] for l in open(\"cat.jsonl\")]
+got = [t.params[\"c\"] for t in optuna.load_study(study_name=\"cat\", storage=\"sqlite:///cat.db\").trials]
+assert [(type(v), v) for v in got] == [(type(v), v) for v in want], (got, want)
+"'
+printf '{"c": 0.0}\n' >catfix.json
+test_expect_code 0 "--fixed 0.0" suggest --db catf.db --config cat.json --fixed catfix.json
+test_expect_success "... holds the choice 0.0, not 0" '
+  grep -q "\"c\":0.0," out && [ "$(sqlite3 catf.db "SELECT param_value FROM trial_params WHERE param_name = \"c\"")" = 7.0 ]'
