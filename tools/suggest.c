@@ -153,6 +153,18 @@ static const json_t *params_of(const json_t *j)
     return p ? p : j;
 }
 
+/* A line with a study and a trial but no params is a trial's result (a sweep's trial-NNN.json,
+ * tell's line), not a set of params: taken for one, its keys would be fixed as parameters
+ * (study, trial, state, value: train-trial refuses them) or fail on its metrics as "expected a
+ * scalar value". `where` names the file (and line). */
+static int refuse_result_line(const json_t *j, const char *where, ws_err *e)
+{
+    if (!json_object_get(j, "study") || !json_object_get(j, "trial") || json_object_get(j, "params")) return 0;
+    return ws_err_set(e, WS_EINPUT, "%s: a trial's result line without params; give a line with params (report --db "
+                      "DB --study NAME --best prints the best trial's, --format jsonl every trial's) or an object of "
+                      "params", where);
+}
+
 /* --force may replace a config, but not the length of a step once trials have reported: the
  * pruner compares trials at equal steps, and steps of 1/K epoch (budget.validations_per_epoch)
  * under another K would meet steps of another length. Nor which steps report (budget.fine_epochs, fine_steps):
@@ -285,7 +297,7 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         json_t *j = ws_json_load_string(line, where, e);
         ws_param *p = NULL;
         size_t n = 0;
-        rc = !j || params_from_json(&c->cfg.space, params_of(j), where, 0, &p, &n, e);
+        rc = !j || refuse_result_line(j, where, e) || params_from_json(&c->cfg.space, params_of(j), where, 0, &p, &n, e);
         if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
         json_decref(j);
@@ -546,13 +558,7 @@ int main(int argc, char **argv)
     }
     if (fixed) {
         json_t *j = ws_json_load_file(fixed, &e);
-        /* A line with a study and a trial but no params is a trial's result (a sweep's
-         * trial-NNN.json, tell's line), not a set of params: taken for one, its keys would be
-         * fixed as parameters (study, trial, state, value: train-trial refuses them) or fail on
-         * its metrics as "expected a scalar value". */
-        if (j && json_object_get(j, "study") && json_object_get(j, "trial") && !json_object_get(j, "params")) {
-            ws_err_set(&e, WS_EINPUT, "%s: a trial's result line without params; give the line report --best prints "
-                       "(report --db DB --study NAME --best) or an object of params", fixed);
+        if (j && refuse_result_line(j, fixed, &e)) {
             json_decref(j);
             goto fail;
         }

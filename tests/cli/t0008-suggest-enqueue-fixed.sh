@@ -77,10 +77,17 @@ echo '{"study":"kws","trial":9,"state":"COMPLETE","value":0.9,"metrics":{"f1":0.
 n0=$(sqlite3 s.db "SELECT count(*) FROM trials")
 test_expect_code 2 "--fixed with a trial's result line (no params) is refused" suggest --db s.db --config c.json --fixed result.json
 test_expect_success "... saying what to give, no trial made" '
-  grep -q "result.json: a trial.s result line without params; give the line report --best prints" err &&
+  grep -q "result.json: a trial.s result line without params; give a line with params (report --db DB --study NAME --best" err &&
   [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = "$n0" ]'
 test_expect_code 2 "... one with metrics too" suggest --db s.db --config c.json --fixed result2.json
 test_expect_success "... says the same" 'grep -q "result2.json: a trial.s result line without params" err'
+# --enqueue took such lines (a sweep's trial files, cat runs/S/trial-*.json) as parameter sets:
+# the trial that claimed one held params study, trial, state and value, which train-trial refuses.
+cat result.json result.json >results.jsonl
+test_expect_code 2 "--enqueue with trial result lines (no params) is refused" suggest --db s.db --config c.json --enqueue results.jsonl
+test_expect_success "... naming the line, saying what to give, nothing queued" '
+  grep -q "results.jsonl:1: a trial.s result line without params; give a line with params" err && [ ! -s out ] &&
+  [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = "$n0" ]'
 # Inactive conditional parameters: Optuna uses a fixed value only when the objective suggests
 # the parameter, so momentum (asked for only with sgd) is dropped under adam, from the trial
 # line and from the stored params (which TPE's history reads).
