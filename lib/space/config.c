@@ -204,13 +204,20 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     return ws_space_parse(&c->space, space, path, e);
 }
 
+int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s: space", where);
+    return ws_space_check_file(&c->space, json_object_get(c->root, "space"), path, e);
+}
+
 int ws_config_load(ws_config *c, const char *path, ws_err *e)
 {
     memset(c, 0, sizeof *c);
     json_t *root = ws_json_load_file(path, e);
     if (!root) return -1;
     const char *base = strrchr(path, '/');
-    int rc = ws_config_parse(c, root, base ? base + 1 : path, e);
+    int rc = ws_config_parse(c, root, base ? base + 1 : path, e) || ws_config_check_file(c, base ? base + 1 : path, e) ? -1 : 0;
     json_decref(root);
     return rc;
 }

@@ -232,6 +232,31 @@ fail:
     return -1;
 }
 
+/* A key of the other kinds was ignored without a word: "log": true on a categorical (a user
+ * who meant its numeric choices to be sampled in log space), "choices" on an int. Optuna's
+ * suggest_categorical takes no log, low, high or step, nor suggest_float and suggest_int choices. */
+static int check_kind_keys(const json_t *spec, ws_dist_kind kind, const char *where, ws_err *e)
+{
+    static const char *const numeric[] = {"low", "high", "log", "step", NULL}, *const categorical[] = {"choices", NULL};
+    const char *type = kind == WS_DIST_CATEGORICAL ? "categorical" : kind == WS_DIST_INT ? "int" : "float";
+    for (const char *const *k = kind == WS_DIST_CATEGORICAL ? numeric : categorical; *k; k++)
+        if (json_object_get(spec, *k))
+            return ws_err_set(e, WS_EINPUT, "%s.%s: not a key of a%s %s parameter (expected %s)", where, *k,
+                              kind == WS_DIST_INT ? "n" : "", type,
+                              kind == WS_DIST_CATEGORICAL ? "type, choices and when" : "type, low, high, log, step and when");
+    return 0;
+}
+
+int ws_space_check_file(const ws_space *sp, const json_t *obj, const char *where, ws_err *e)
+{
+    for (size_t i = 0; i < sp->n; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s.%s", where, sp->v[i].name);
+        if (check_kind_keys(json_object_get(obj, sp->v[i].name), sp->v[i].dist.kind, path, e)) return -1;
+    }
+    return 0;
+}
+
 void ws_space_release(ws_space *sp)
 {
     if (!sp || !sp->v) return;

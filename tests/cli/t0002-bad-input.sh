@@ -24,6 +24,11 @@ jq '.space.channels.step = 0' c.json >t.json
 expect_error "step 0" "t.json: space.channels: step must be > 0 (got 0)" suggest --db s.db --config t.json
 jq '.space.batch_size.choices = []' c.json >t.json
 expect_error "empty choices" "t.json: space.batch_size.choices: must not be empty" suggest --db s.db --config t.json
+# keys of another kind were ignored: batch_size's choices drawn uniformly, log or not
+jq '.space.batch_size.log = true' c.json >t.json
+expect_error "log on a categorical" "t.json: space.batch_size.log: not a key of a categorical parameter (expected type, choices and when)" suggest --db s.db --config t.json
+jq '.space.channels.choices = [16, 32]' c.json >t.json
+expect_error "choices on an int" "t.json: space.channels.choices: not a key of an int parameter" suggest --db s.db --config t.json
 jq '.space.momentum.when = {"nothing": ["x"]}' c.json >t.json
 expect_error "condition on an unknown parameter" "space.momentum.when: 'nothing' must be a parameter defined before" suggest --db s.db --config t.json
 jq '.sampler.name = "grid"' c.json >t.json

@@ -102,10 +102,23 @@ static const char *config_error(const char *text)
     ws_config c;
     json_t *j = json_loads(text, 0, NULL);
     if (!j) return "unparsable test config";
-    int rc = ws_config_parse(&c, j, "k.json", &e);
+    int rc = ws_config_parse(&c, j, "k.json", &e) || ws_config_check_file(&c, "k.json", &e);
     json_decref(j);
     ws_config_release(&c);
     return rc ? e.msg : "";
+}
+
+/* A study's kept config is read with ws_config_parse alone: one kept before a check of
+ * ws_config_check_file existed stays readable. */
+static int kept_config_reads(const char *text)
+{
+    ws_err e;
+    ws_config c;
+    json_t *j = json_loads(text, 0, NULL);
+    int rc = j ? ws_config_parse(&c, j, "study config", &e) : -1;
+    json_decref(j);
+    ws_config_release(&c);
+    return rc == 0;
 }
 
 static void test_config_errors(void)
@@ -122,6 +135,13 @@ static void test_config_errors(void)
         {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[[1]]}}}", "choices[0]: expected a string"},
         {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"float\",\"low\":0,\"high\":1,\"lo\":3}}}", "space.c: unknown key 'lo'"},
         {"{\"study\":\"s\",\"space\":{\"c\":{\"low\":0,\"high\":1}}}", "space.c.type: missing"},
+        /* keys of another kind, ignored before (Optuna's suggest_categorical takes no log) */
+        {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1,10,100],\"log\":true}}}",
+         "k.json: space.c.log: not a key of a categorical parameter (expected type, choices and when)"},
+        {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1],\"step\":1}}}", "space.c.step: not a key of a categorical"},
+        {"{\"study\":\"s\",\"space\":{\"n\":{\"type\":\"int\",\"low\":1,\"high\":4,\"choices\":[1,2]}}}",
+         "k.json: space.n.choices: not a key of an int parameter (expected type, low, high, log, step and when)"},
+        {"{\"study\":\"s\",\"space\":{\"f\":{\"type\":\"float\",\"low\":0,\"high\":1,\"choices\":[0.5]}}}", "space.f.choices: not a key of a float"},
         {"{\"study\":\"s\",\"space\":{\"o\":{\"type\":\"categorical\",\"choices\":[\"a\"]},\"m\":{\"type\":\"float\",\"low\":0,\"high\":1,\"when\":{\"o\":[\"b\"]}}}}",
          "space.m.when.o[0]: \"b\" is not one of the choices"},
         {"{\"space\":{}}", "k.json: study: missing"},
@@ -140,6 +160,8 @@ static void test_config_errors(void)
         CHECK(strstr(got, cases[i].msg), "case %zu: got '%s', wanted '%s'", i, got, cases[i].msg);
     }
     CHECK(!*config_error("{\"study\":\"s\",\"space\":{\"x\":{\"type\":\"float\",\"low\":-1,\"high\":1}}}"), "valid config refused");
+    CHECK(kept_config_reads("{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1],\"log\":true}}}"),
+          "a kept config with a key of another kind is still read");
 }
 
 static void test_conditional_and_budget(void)
