@@ -253,6 +253,13 @@ int ws_space_check_file(const ws_space *sp, const json_t *obj, const char *where
         char path[600];
         snprintf(path, sizeof path, "%s.%s", where, sp->v[i].name);
         if (check_kind_keys(json_object_get(obj, sp->v[i].name), sp->v[i].dist.kind, path, e)) return -1;
+        /* a width past the largest double: every draw low + u * (high - low) was +-inf, clipped
+         * to a bound, so only high (or low) came out; Optuna's samplers fail the trial on it
+         * (numpy: "Range exceeds valid bounds") */
+        const ws_dist *d = &sp->v[i].dist;
+        if (d->kind == WS_DIST_FLOAT && !d->log && !isfinite(d->high - d->low))
+            return ws_err_set(e, WS_EINPUT, "%s: high - low must be within the largest double, 1.8e308 (got %g - %g)", path,
+                              d->high, d->low);
     }
     return 0;
 }

@@ -135,6 +135,10 @@ static void test_config_errors(void)
         {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[[1]]}}}", "choices[0]: expected a string"},
         {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"float\",\"low\":0,\"high\":1,\"lo\":3}}}", "space.c: unknown key 'lo'"},
         {"{\"study\":\"s\",\"space\":{\"c\":{\"low\":0,\"high\":1}}}", "space.c.type: missing"},
+        /* Optuna's samplers fail such a trial (numpy's uniform: "Range exceeds valid bounds"); here
+         * every value drawn was 1e308 or -1e308 */
+        {"{\"study\":\"s\",\"space\":{\"x\":{\"type\":\"float\",\"low\":-1e308,\"high\":1e308}}}",
+         "k.json: space.x: high - low must be within the largest double, 1.8e308 (got 1e+308 - -1e+308)"},
         /* keys of another kind, ignored before (Optuna's suggest_categorical takes no log) */
         {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1,10,100],\"log\":true}}}",
          "k.json: space.c.log: not a key of a categorical parameter (expected type, choices and when)"},
@@ -160,6 +164,8 @@ static void test_config_errors(void)
         CHECK(strstr(got, cases[i].msg), "case %zu: got '%s', wanted '%s'", i, got, cases[i].msg);
     }
     CHECK(!*config_error("{\"study\":\"s\",\"space\":{\"x\":{\"type\":\"float\",\"low\":-1,\"high\":1}}}"), "valid config refused");
+    CHECK(!*config_error("{\"study\":\"s\",\"space\":{\"x\":{\"type\":\"float\",\"low\":-8e307,\"high\":8e307}}}"), "wide valid config refused");
+    CHECK(!*config_error("{\"study\":\"s\",\"space\":{\"x\":{\"type\":\"float\",\"low\":1e-300,\"high\":1e308,\"log\":true}}}"), "wide log config refused");
     CHECK(kept_config_reads("{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1],\"log\":true}}}"),
           "a kept config with a key of another kind is still read");
 }
