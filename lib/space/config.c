@@ -208,7 +208,15 @@ int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
 {
     char path[600];
     snprintf(path, sizeof path, "%s: space", where);
-    return ws_space_check_file(&c->space, json_object_get(c->root, "space"), path, e);
+    if (ws_space_check_file(&c->space, json_object_get(c->root, "space"), path, e)) return -1;
+    /* A setting in both was searched, and the fixed value never used (the trainer takes the
+     * trial's params over the fixed settings) without a word: a config that meant to fix
+     * batch_size, copied from one that searched it, went on searching it. */
+    for (size_t i = 0; c->fixed && i < c->space.n; i++)
+        if (json_object_get(c->fixed, c->space.v[i].name))
+            return ws_err_set(e, WS_EINPUT, "%s: fixed.%s: is also a parameter of the space; a setting is searched "
+                              "(space) or fixed, not both", where, c->space.v[i].name);
+    return 0;
 }
 
 int ws_config_load(ws_config *c, const char *path, ws_err *e)

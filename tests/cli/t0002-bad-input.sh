@@ -27,6 +27,9 @@ expect_error "empty choices" "t.json: space.batch_size.choices: must not be empt
 # keys of another kind were ignored: batch_size's choices drawn uniformly, log or not
 jq '.space.batch_size.log = true' c.json >t.json
 expect_error "log on a categorical" "t.json: space.batch_size.log: not a key of a categorical parameter (expected type, choices and when)" suggest --db s.db --config t.json
+# a setting both searched and fixed: the trainer took the trial's value, the fixed one unused
+jq '.fixed = {"model": "dscnn", "batch_size": 64}' c.json >t.json
+expect_error "a setting both in space and in fixed" "t.json: fixed.batch_size: is also a parameter of the space; a setting is searched (space) or fixed, not both" suggest --db s.db --config t.json
 # a range past the largest double: every value drawn was 1e308 or -1e308
 jq '.space.dropout = {"type": "float", "low": -1e308, "high": 1e308}' c.json >t.json
 expect_error "a float range past the largest double" "t.json: space.dropout: high - low must be within the largest double" suggest --db s.db --config t.json

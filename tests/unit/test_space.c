@@ -139,6 +139,9 @@ static void test_config_errors(void)
          * every value drawn was 1e308 or -1e308 */
         {"{\"study\":\"s\",\"space\":{\"x\":{\"type\":\"float\",\"low\":-1e308,\"high\":1e308}}}",
          "k.json: space.x: high - low must be within the largest double, 1.8e308 (got 1e+308 - -1e+308)"},
+        /* the trainer takes the params over the fixed settings: the fixed value was never used */
+        {"{\"study\":\"s\",\"space\":{\"batch_size\":{\"type\":\"categorical\",\"choices\":[32,64]}},\"fixed\":{\"model\":\"dnn\",\"batch_size\":64}}",
+         "k.json: fixed.batch_size: is also a parameter of the space; a setting is searched (space) or fixed, not both"},
         /* keys of another kind, ignored before (Optuna's suggest_categorical takes no log) */
         {"{\"study\":\"s\",\"space\":{\"c\":{\"type\":\"categorical\",\"choices\":[1,10,100],\"log\":true}}}",
          "k.json: space.c.log: not a key of a categorical parameter (expected type, choices and when)"},
