@@ -2,26 +2,36 @@
 #include "core/parse.h"
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-int ws_parse_long(const char *s, const char *name, long *out, ws_err *e)
+/* strtol with the checks: 0, -1 not an integer (white space around it included), -2 an integer
+ * beyond a long (*out then LONG_MIN or LONG_MAX, its side) */
+static int read_long(const char *s, long *out)
 {
     char *end;
     errno = 0;
     long v = s ? strtol(s, &end, 10) : 0;
     /* strtol skips leading white space but stops at trailing: " 5" and "5 " are both refused */
-    if (!s || !*s || isspace((unsigned char)*s) || *end || errno)
-        return ws_err_set(e, WS_EINPUT, "%s: expected an integer, got '%s'", name, s ? s : "");
+    if (!s || !*s || isspace((unsigned char)*s) || *end || end == s) return -1;
     *out = v;
-    return 0;
+    return errno == ERANGE ? -2 : 0;
+}
+
+int ws_parse_long(const char *s, const char *name, long *out, ws_err *e)
+{
+    return ws_parse_long_range(s, name, LONG_MIN, LONG_MAX, out, e);
 }
 
 int ws_parse_long_range(const char *s, const char *name, long lo, long hi, long *out, ws_err *e)
 {
     long v;
-    if (ws_parse_long(s, name, &v, e)) return -1;
+    int rc = read_long(s, &v);
+    if (rc == -1) return ws_err_set(e, WS_EINPUT, "%s: expected an integer, got '%s'", name, s ? s : "");
+    /* an integer past a long is out of any range: said so, with the text as written */
+    if (rc == -2) return ws_err_set(e, WS_EINPUT, "%s: expected an integer in [%ld, %ld], got %s", name, lo, hi, s);
     if (v < lo || v > hi)
         return ws_err_set(e, WS_EINPUT, "%s: expected an integer in [%ld, %ld], got %ld", name, lo, hi, v);
     *out = v;

@@ -65,6 +65,9 @@ fi
 expect_error "unknown study" "unknown study 'nope'" tell --db s.db --study nope --trial 0 --state fail
 expect_error "unknown trial number" "unknown trial 42" tell --db s.db --study kws --trial 42 --state fail
 expect_error "step that is not an integer" "--step: expected an integer" prune-check --db s.db --study kws --trial 0 --step 1.5 --value 0.3
+# an integer past 64 bits was "expected an integer, got '9223372036854775808'": it is one, out of range
+expect_error "step past 2^63 - 1 is out of range, not 'not an integer'" "^prune-check: --step: expected an integer in \[0, 9223372036854775807\], got 9223372036854775808$" prune-check --db s.db --study kws --trial 0 --step 9223372036854775808 --value 0.3
+expect_error "trial number past 64 bits, the same" "^tell: --trial: expected an integer in \[0, 2147483647\], got 99999999999999999999$" tell --db s.db --study kws --trial 99999999999999999999 --state fail
 expect_error "value that is not a number" "--value: expected a number, got 'abc'" prune-check --db s.db --study kws --trial 0 --step 1 --value abc
 expect_error "tell value that is not a number" "--value: expected a number" tell --db s.db --study kws --trial 0 --state complete --value 1x
 expect_error "complete without a value" "needs --value" tell --db s.db --study kws --trial 0 --state complete

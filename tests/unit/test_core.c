@@ -68,6 +68,18 @@ static void test_parse_numbers(void)
     CHECK(ws_parse_long("4x", "--step", &l, &e) == -1 && strstr(e.msg, "--step: expected an integer, got '4x'"), "%s", e.msg);
     CHECK(ws_parse_long("", "x", &l, &e) == -1, "empty accepted");
     CHECK(ws_parse_long("99999999999999999999", "x", &l, &e) == -1, "overflow accepted");
+    /* an integer past a long is an integer out of range, not "expected an integer" */
+    CHECK(ws_parse_long_range("9223372036854775808", "--step", 0, 9223372036854775807L, &l, &e) == -1
+              && !strcmp(e.msg, "--step: expected an integer in [0, 9223372036854775807], got 9223372036854775808"),
+          "%s", e.msg);
+    CHECK(ws_parse_long_range("-99999999999999999999", "--trial", 0, 2147483647, &l, &e) == -1
+              && !strcmp(e.msg, "--trial: expected an integer in [0, 2147483647], got -99999999999999999999"),
+          "%s", e.msg);
+    CHECK(ws_parse_long("99999999999999999999", "-n", &l, &e) == -1
+              && !strcmp(e.msg, "-n: expected an integer in [-9223372036854775808, 9223372036854775807], got 99999999999999999999"),
+          "%s", e.msg);
+    CHECK(ws_parse_long_range("9223372036854775807", "--step", 0, 9223372036854775807L, &l, &e) == 0
+              && l == 9223372036854775807L, "2^63 - 1 refused: %s", e.msg);
     CHECK(ws_parse_long_range("7", "n", 1, 5, &l, &e) == -1 && strstr(e.msg, "[1, 5]"), "%s", e.msg);
     CHECK(ws_parse_double("1e-3", "v", &d, &e) == 0 && d == 1e-3, "1e-3");
     CHECK(ws_parse_double("nan", "v", &d, &e) == 0 && isnan(d), "nan");
