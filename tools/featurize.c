@@ -10,7 +10,7 @@
 #include "audio/featurize.h"
 #include "audio/hash64.h"
 #include "audio/mel.h"
-#include "audio/names.h"
+#include "core/text.h"
 #include "audio/split.h"
 #include "core/cli.h"
 #include "core/json.h"
@@ -58,7 +58,7 @@ static json_t *summary_json(const audio_corpus *c, const audio_featurize_result 
                             ws_err *e)
 {
     json_t *classes = json_object(), *splits = json_object(), *j = NULL;
-    char *shown = audio_name_escape(out);
+    char *shown = ws_text_escape(out);
     size_t split_tot[AUDIO_N_SPLITS] = {0};
     int ok = classes && splits && shown;
     for (int k = 0; ok && k < r->n_classes; k++) {

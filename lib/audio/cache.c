@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "audio/hash64.h"
-#include "audio/names.h"
+#include "core/text.h"
 #include "core/atomic.h"
 #include "core/fdio.h"
 #include "core/json.h"
@@ -154,8 +154,8 @@ static int compact(audio_cache_writer *w, const audio_cache_contents *c, ws_err 
  * would make the cache unreadable; otherwise memory ran out. */
 static int name_error(const char *path, const char *what, const char *name, ws_err *e)
 {
-    if (audio_name_is_utf8(name)) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-    char *shown = audio_name_escape(name);
+    if (ws_text_is_utf8(name)) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+    char *shown = ws_text_escape(name);
     ws_err_set(e, WS_EINPUT, "%s: %s \"%s\" is not valid UTF-8; expected UTF-8 (the cache stores names as JSON text)",
                path, what, shown ? shown : "?");
     free(shown);
@@ -173,7 +173,7 @@ static json_t *meta_json(const audio_cache_writer *w, const audio_cache_contents
     const char *path = w->a.path;
     json_t *classes = json_array(), *splits = json_array(), *noise = json_array(), *j = NULL;
     /* the source is only a note of where the corpus was: a path that is not UTF-8 goes in escaped */
-    char *source = audio_name_escape(c->source ? c->source : "");
+    char *source = ws_text_escape(c->source ? c->source : "");
     int rc = classes && splits && noise && source ? 0 : ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     for (int k = 0; rc == 0 && k < c->n_classes; k++)
         rc = append_name(classes, path, "class name", c->class_names[k], e);
@@ -277,7 +277,7 @@ int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents 
             c->clips[i].split >= AUDIO_N_SPLITS) {
             ws_err_set(e, WS_EINTERNAL, "%s: clip %zu has a bad label or split", w->a.path, i);
             goto fail;
-        } else if (!audio_name_is_utf8(c->clips[i].path)) {
+        } else if (!ws_text_is_utf8(c->clips[i].path)) {
             name_error(w->a.path, "clip path", c->clips[i].path, e);   /* --dump could not show it */
             goto fail;
         }
@@ -612,7 +612,7 @@ json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
     size_t *counts = calloc((size_t)c->n_classes * AUDIO_N_SPLITS + 1, sizeof(size_t));
     size_t split_tot[AUDIO_N_SPLITS] = {0};
     /* the path as given on the command line may be any bytes; JSON takes it escaped */
-    char *shown = audio_name_escape(path);
+    char *shown = ws_text_escape(path);
     if (!counts || !shown) {
         free(counts); free(shown);
         ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
@@ -676,9 +676,9 @@ static json_t *float_json(float f)
 json_t *audio_cache_dump_clip(const audio_cache *c, size_t i, ws_err *e)
 {
     const char *path = audio_cache_path(c, i);
-    if (!audio_name_is_utf8(path)) {
+    if (!ws_text_is_utf8(path)) {
         /* an older featurize let such names in; JSON cannot hold them */
-        char *shown = audio_name_escape(path);
+        char *shown = ws_text_escape(path);
         ws_err_set(e, WS_EINPUT, "clip %zu: its path \"%s\" is not valid UTF-8, expected UTF-8 (a cache made before "
                    "featurize checked names): run featurize again", i, shown ? shown : "?");
         free(shown);

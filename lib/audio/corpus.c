@@ -13,7 +13,7 @@
 #include <search.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "audio/names.h"
+#include "core/text.h"
 #include "audio/split.h"
 #include "core/fdio.h"
 #include "core/json.h"
@@ -76,7 +76,7 @@ static void free_entries(dir_entry *v, size_t n)
 static int entry_problem(const char *full, const char *name, char *why, size_t len)
 {
     struct stat st, lst;
-    if (!audio_name_is_utf8(name))
+    if (!ws_text_is_utf8(name))
         snprintf(why, len, "the file name is not valid UTF-8 (clip paths are stored as JSON text)");
     else if (stat(full, &st) != 0)
         snprintf(why, len, "%s", errno == ENOENT && lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode)
@@ -93,7 +93,7 @@ static int entry_problem(const char *full, const char *name, char *why, size_t l
 /* "full: why" with the path's non-UTF-8 bytes escaped, as the skip message shows it. */
 static char *entry_reason(const char *full, const char *why)
 {
-    char *shown = audio_name_escape(full), *s = NULL;
+    char *shown = ws_text_escape(full), *s = NULL;
     if (shown && asprintf(&s, "%s: %s", shown, why) < 0) s = NULL;
     free(shown);
     return s;
@@ -224,8 +224,8 @@ static int check_twice(const audio_corpus *c, ws_err *e)
     if (!rc) qsort(v, n, sizeof *v, cmp_named);
     for (size_t i = 1; i < n && !rc; i++)
         if (!cmp_named(&v[i - 1], &v[i])) {   /* the names on one line, as the list files' are */
-            char *canon = audio_name_show(v[i].canon), *a = audio_name_show(v[i - 1].item->path),
-                 *b = audio_name_show(v[i].item->path);
+            char *canon = ws_text_show(v[i].canon), *a = ws_text_show(v[i - 1].item->path),
+                 *b = ws_text_show(v[i].item->path);
             rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is %s twice (as '%s' and '%s'%s): a clip is one example, in one "
                             "class and one split, and a noise file one stream apart from the clips", c->root,
                             canon ? canon : "?", c->is_manifest ? "listed" : "in the folder", a ? a : "?", b ? b : "?",
@@ -283,7 +283,7 @@ static int skip_bom(char **line, const char *path, long lineno, ws_err *e)
  * old Mac line ends, an escape sequence) and bytes that are not UTF-8 as \xNN. NULL: out of memory. */
 static char *shown_n(const char *text, size_t n)
 {
-    char *t = strndup(text, n), *s = t ? audio_name_show(t) : NULL;
+    char *t = strndup(text, n), *s = t ? ws_text_show(t) : NULL;
     free(t);
     return s;
 }
@@ -314,7 +314,7 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         if (!*s) continue;
         char *slash = strchr(s, '/'), *shown = NULL;
         if (!slash || slash == s || !slash[1]) {
-            shown = audio_name_show(s);
+            shown = ws_text_show(s);
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s': expected CLASS/FILE, a clip's path in its class folder",
                             path, lineno, shown ? shown : "?");
             free(shown);
@@ -334,13 +334,13 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         audio_item key = {.path = s}, *kp = &key;
         audio_item **hit = c->n_clips ? bsearch(&kp, sorted, c->n_clips, sizeof *sorted, cmp_item_path) : NULL;
         if (!hit) {
-            shown = audio_name_show(s);
+            shown = ws_text_show(s);
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: no such clip '%s'", path, lineno, shown ? shown : "?");
             free(shown);
             break;
         }
         if ((*hit)->split != AUDIO_SPLIT_TRAIN && (*hit)->split != split) {
-            shown = audio_name_show(s);
+            shown = ws_text_show(s);
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: '%s' is in both validation_list.txt and testing_list.txt",
                             path, lineno, shown ? shown : "?");
             free(shown);
@@ -369,7 +369,7 @@ static const char *class_name_problem(const char *name)
     if (strlen(name) > CLASS_NAME_MAX) return "is longer than 255 bytes";
     if (!strcmp(name, ".") || !strcmp(name, "..")) return "is '.' or '..'";
     if (strchr(name, '/')) return "has a '/'";
-    return audio_name_has_control(name) ? "has a control character" : NULL;
+    return ws_text_has_control(name) ? "has a control character" : NULL;
 }
 
 /* name for a message: control characters as \xNN, and a long one cut after 60 bytes (a label
@@ -395,8 +395,8 @@ static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err 
     if (!(c->classes = calloc(n_dirs + 1, sizeof(char *)))) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < n_dirs; i++) {
         if (strcmp(dirs[i].name, AUDIO_NOISE_LABEL) == 0) continue;
-        if (!audio_name_is_utf8(dirs[i].name)) {
-            char *full = join(c->root, dirs[i].name), *shown = full ? audio_name_escape(full) : NULL;
+        if (!ws_text_is_utf8(dirs[i].name)) {
+            char *full = join(c->root, dirs[i].name), *shown = full ? ws_text_escape(full) : NULL;
             ws_err_set(e, WS_EINPUT, "%s: the class folder's name is not valid UTF-8; expected a UTF-8 name "
                        "(class names are stored as JSON text)", shown ? shown : dirs[i].name);
             free(full); free(shown);
@@ -572,7 +572,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
             char *file = path[0] == '/' ? strdup(path) : join(dir, path);
             if (split < 0) {
                 free(file);
-                char *shown = audio_name_show(split_s);
+                char *shown = ws_text_show(split_s);
                 rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno,
                                 shown ? shown : "?");
                 free(shown);
@@ -664,7 +664,7 @@ int audio_corpus_check_output(const audio_corpus *c, const char *out, const char
             what = i < c->n_clips ? "a clip of the corpus" : "a noise file of the corpus", which = strdup(it->file);
     }
     if (!what) return 0;
-    char *shown = audio_name_show(out), *which_shown = which ? audio_name_show(which) : NULL;
+    char *shown = ws_text_show(out), *which_shown = which ? ws_text_show(which) : NULL;
     ws_err_set(e, WS_EINPUT, "%s: is %s, %s; expected a path apart from %s (the cache would replace it)",
                shown ? shown : "--out", what, which_shown ? which_shown : "?", apart);
     free(shown);

@@ -14,7 +14,7 @@
 #include "audio/decode.h"
 #include "audio/hash64.h"
 #include "audio/mel.h"
-#include "audio/names.h"
+#include "core/text.h"
 #include "audio/split.h"
 #include "core/clock.h"
 #include "core/json.h"
@@ -53,7 +53,7 @@ static void set_fatal(job *j, const ws_err *e)
  * file named with a newline or a tab) are shown escaped, so each skipped file is one line. */
 static int skip_item(job *j, size_t i, const char *why, ws_err *e)
 {
-    j->why[i] = audio_name_show(why);
+    j->why[i] = ws_text_show(why);
     return j->why[i] ? 1 : (ws_err_set(e, WS_ENOMEM, "out of memory"), -1);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "core/text.h"
 
 static const char *prog = "wakesweep";
 
@@ -18,19 +19,38 @@ void ws_cli_init(const char *progname)
 
 const char *ws_cli_prog(void) { return prog; }
 
+/* "PROG: MESSAGE" on stderr, the message shown as ws_text_show shows it: a name or value in it
+ * (a study name, a path, an argument) may hold a newline, which would make the message two
+ * lines, or an escape sequence, which would reach the terminal. As it is when out of memory. */
+static void put_message(const char *msg)
+{
+    char *shown = ws_text_show(msg);
+    fprintf(stderr, "%s: %s", prog, shown ? shown : msg);
+    free(shown);
+}
+
+/* put_message of the printf-style text */
+static void put_messagev(const char *fmt, va_list ap)
+{
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
+    put_message(msg ? msg : fmt);
+    free(msg);
+}
+
 void ws_cli_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", prog);
-    vfprintf(stderr, fmt, ap);
+    put_messagev(fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
 }
 
 int ws_cli_report(const ws_err *e)
 {
-    fprintf(stderr, "%s: %s\n", prog, e->msg[0] ? e->msg : "unknown error");
+    put_message(e->msg[0] ? e->msg : "unknown error");
+    fputc('\n', stderr);
     return ws_err_exit_code(e);
 }
 
@@ -38,8 +58,7 @@ void ws_cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", prog);
-    vfprintf(stderr, fmt, ap);
+    put_messagev(fmt, ap);
     fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
     va_end(ap);
     exit(2);

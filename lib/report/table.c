@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "core/text.h"
 #include "report/analysis.h"
 #include "report/html.h"
 #include "report/summary.h"
@@ -94,16 +95,13 @@ int ws_report_csv(FILE *f, const ws_summary *s)
     return fflush(f) ? -1 : 0;
 }
 
-/* A name or value of the study in the text form, its control characters (C0, DEL, C1) as
- * \xNN: a newline in a categorical choice must not split a trial's row, nor an ESC in a study
- * name reach the terminal. Everything else (UTF-8 text) as it is. */
+/* A name or value of the study in the text form as ws_text_show shows it: a newline in a
+ * categorical choice must not split a trial's row, nor an ESC in a study name reach the terminal. */
 static void put_shown(FILE *f, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\x%02x", *p);
-        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) { fprintf(f, "\\xc2\\x%02x", p[1]); p++; }
-        else fputc(*p, f);
-    }
+    char *x = ws_text_show(s ? s : "");
+    fputs(x ? x : "?", f);
+    free(x);
 }
 
 /* The analysis below the table: importance, time, utilization (the JSON form's numbers). */

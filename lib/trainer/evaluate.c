@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "audio/cache.h"
-#include "audio/names.h"
+#include "core/text.h"
 #include "core/json.h"
 #include "nn/nn.h"
 #include "trainer/data.h"
@@ -146,7 +146,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     long unmapped = 0;
     json_t *unmapped_classes = unmapped_json(&cache, map, sid, &unmapped);
     /* paths as JSON can hold them: a byte that is not UTF-8 as \xNN (a Linux file name may have one) */
-    char *ckpt_shown = audio_name_escape(ckpt), *features_shown = audio_name_escape(features);
+    char *ckpt_shown = ws_text_escape(ckpt), *features_shown = ws_text_escape(features);
     if (!ckpt_shown || !features_shown) {   /* out of memory: json_pack would have taken these */
         json_decref(unmapped_classes); json_decref(metrics); json_decref(at);
         *result = NULL;

@@ -13,6 +13,7 @@
 #include "audio/cache.h"
 #include "audio/hash64.h"
 #include "core/atomic.h"
+#include "core/cli.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/rng.h"
@@ -469,7 +470,7 @@ static int build(run_ctx *c, ws_err *e)
     ws_err soft;
     int grow = nn_device_is_cuda(c->o->device) ? 0 : c->o->grow_threads;
     if (trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft) && !c->o->quiet)
-        fprintf(stderr, "train-trial: note: %s; the trial stays on %d threads\n", soft.msg, c->o->threads);
+        ws_cli_warn("note: %s; the trial stays on %d threads", soft.msg, c->o->threads);
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
     if (!c->model) return -1;
@@ -959,7 +960,7 @@ static void set_failure(run_ctx *c, const ws_err *te)
  * exit 0, so a sweep goes on. */
 static int failed_in_setup(run_ctx *c, ws_err *e, json_t **result)
 {
-    fprintf(stderr, "train-trial: %s: trial %d fails\n", e->msg, c->number);
+    ws_cli_warn("%s: trial %d fails", e->msg, c->number);
     set_failure(c, e);
     int rc = finish(c, e);
     if (rc && e->kind == WS_ESTATE) finished_under_us(c, e);
@@ -1044,7 +1045,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         return -1;
     }
     if (c.state == WS_COMPLETE && o->keep_best && c.has_best && update_best(&c, &soft))
-        fprintf(stderr, "train-trial: %s\n", soft.msg);
+        ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);
     release(&c);
     return 0;

@@ -145,4 +145,22 @@ expect_error "a directory as --enqueue" "^suggest: cdir: cannot read: Is a direc
 expect_error "a directory as --fixed" "^suggest: cdir: is a directory, expected a JSON file" suggest --db s.db --config c.json --fixed cdir
 expect_error "unknown option" "unknown option" suggest --db s.db --config c.json --bogus
 expect_error "report format" "--format: expected" report --db s.db --format xml
+# A name from the command line with a newline or an escape sequence in it made the message two
+# lines or reached the terminal (ESC [2J cleared it): every tool's messages show control
+# characters (and bytes that are not UTF-8) as \xNN, on one line.
+one_line_shown() {  # NAME SHOWN COMMAND...: exit 2, stderr one line holding SHOWN (and a usage error's
+                    # "Try ..."), no ESC byte
+  local name=$1 shown=$2; shift 2
+  local rc=0
+  "$@" >out 2>err || rc=$?
+  if [ "$rc" = 2 ] && [ "$(grep -vc "^Try '" err)" = 1 ] && grep -qF -- "$shown" err && ! grep -q "$(printf '\033')" err; then echo "ok $name"
+  else echo "FAIL $name: exit $rc, stderr: $(od -c err | head -5 | tr '\n' ' ') (wanted one line with $shown)"; fi
+}
+bad=$'a\e[2Jb\nc'
+one_line_shown "report: an unknown --study with ESC and a newline" "unknown study 'a\x1b[2Jb\x0ac'" report --db s.db --study "$bad"
+one_line_shown "tell: the same" "unknown study 'a\x1b[2Jb\x0ac'" tell --db s.db --study "$bad" --trial 0 --state fail
+one_line_shown "prune-check: the same" "unknown study 'a\x1b[2Jb\x0ac'" prune-check --db s.db --study "$bad" --trial 0 --step 1 --value 0.5
+one_line_shown "suggest: a --config path with them" "a\x1b[2Jb\x0ac: cannot read" suggest --db s.db --config "$bad"
+one_line_shown "gpu-monitor: an unexpected argument with them (a usage error)" "unexpected argument 'a\x1b[2Jb\x0ac'" gpu-monitor "$bad"
+one_line_shown "report: a --format with a byte that is not UTF-8" "got 'x\xe9'" report --db s.db --format $'x\xe9'
 test_expect_success "the study is unharmed" '[ "$(sqlite3 s.db "PRAGMA integrity_check")" = ok ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = 2 ]'

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "audio/cache.h"
-#include "audio/names.h"
+#include "core/text.h"
 #include "harness.h"
 
 static char dir[256];
@@ -274,34 +274,6 @@ static void test_writer_failures(void)
     CHECK(n == 0, "abort left %d files behind", n);
 }
 
-/* Names in messages: audio_name_has_control finds C0, DEL and C1 only; audio_name_show escapes what audio_name_escape does and every byte of a
- * control character (C0, DEL, C1), so a file named with a newline is one line on stderr; other
- * UTF-8 (a no-break space, U+00A0, just past C1) is left as it is, and audio_name_escape, whose
- * text goes into JSON, still keeps control characters. */
-static void test_names_show(void)
-{
-    static const struct { const char *s, *shown, *escaped; } cases[] = {
-        {"yes", "yes", "yes"}, {"bad\nname.wav", "bad\\x0aname.wav", "bad\nname.wav"},
-        {"a\tb\r", "a\\x09b\\x0d", "a\tb\r"}, {"\x1b[31m", "\\x1b[31m", "\x1b[31m"}, {"x\x7f", "x\\x7f", "x\x7f"},
-        {"\xc2\x85\xc2\x9f", "\\xc2\\x85\\xc2\\x9f", "\xc2\x85\xc2\x9f"}, {"\xc2\xa0" "caf\xc3\xa9", "\xc2\xa0" "caf\xc3\xa9", "\xc2\xa0" "caf\xc3\xa9"},
-        {"caf\xe9\n", "caf\\xe9\\x0a", "caf\\xe9\n"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *shown = audio_name_show(cases[i].s), *escaped = audio_name_escape(cases[i].s);
-        CHECK(shown && !strcmp(shown, cases[i].shown), "case %zu shown as %s, expected %s", i, shown, cases[i].shown);
-        CHECK(escaped && !strcmp(escaped, cases[i].escaped), "case %zu escaped as %s", i, escaped);
-        free(shown);
-        free(escaped);
-    }
-    static const struct { const char *s; int has; } control[] = {
-        {"yes", 0}, {"hey nova", 0}, {"caf\xc3\xa9", 0}, {"\xc2\xa0", 0}, {"\xef\xbf\xbd", 0},
-        {"ye\ns", 1}, {"a\tb", 1}, {"\x1b", 1}, {"x\x7f", 1}, {"\xc2\x80", 1}, {"\xc2\x9f", 1},
-    };
-    for (size_t i = 0; i < sizeof control / sizeof *control; i++)
-        CHECK(audio_name_has_control(control[i].s) == control[i].has, "control case %zu: %d", i,
-              audio_name_has_control(control[i].s));
-}
-
 /* Names are JSON text in the cache: the UTF-8 check takes what jansson takes, the escape shows
  * the rest as \xNN, and the writer refuses a class name, noise name or clip path that is not
  * UTF-8 with a message naming it, leaving no file (it used to drop it and write a cache no
@@ -314,11 +286,11 @@ static void test_names_utf8(void)
         {"\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80"}, {"a\xe2\x82", 0, "a\\xe2\\x82"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *shown = audio_name_escape(cases[i].s);
+        char *shown = ws_text_escape(cases[i].s);
         json_t *j = json_string(cases[i].s);
-        CHECK(audio_name_is_utf8(cases[i].s) == cases[i].ok && (j != NULL) == cases[i].ok, "case %zu: utf8 %d, jansson %d",
-              i, audio_name_is_utf8(cases[i].s), j != NULL);
-        CHECK(shown && !strcmp(shown, cases[i].shown) && audio_name_is_utf8(shown), "case %zu shown as %s", i, shown);
+        CHECK(ws_text_is_utf8(cases[i].s) == cases[i].ok && (j != NULL) == cases[i].ok, "case %zu: utf8 %d, jansson %d",
+              i, ws_text_is_utf8(cases[i].s), j != NULL);
+        CHECK(shown && !strcmp(shown, cases[i].shown) && ws_text_is_utf8(shown), "case %zu shown as %s", i, shown);
         json_decref(j);
         free(shown);
     }
@@ -367,7 +339,6 @@ int main(void)
     RUN(test_truncated_while_mapped);
     RUN(test_writer_failures);
     RUN(test_names_utf8);
-    RUN(test_names_show);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);

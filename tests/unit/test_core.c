@@ -17,6 +17,7 @@
 #include "core/parse.h"
 #include "core/proc.h"
 #include "core/rng.h"
+#include "core/text.h"
 #include "harness.h"
 
 static void test_float_repr_matches_python(void)
@@ -301,6 +302,34 @@ static void test_datetime_local(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "local datetimes wrong (child status %d)", status);
 }
 
+/* Names in messages: ws_text_has_control finds C0, DEL and C1 only; ws_text_show escapes what
+ * ws_text_escape does and every byte of a control character (C0, DEL, C1), so a file named with a newline is one line on stderr; other
+ * UTF-8 (a no-break space, U+00A0, just past C1) is left as it is, and ws_text_escape, whose
+ * text goes into JSON, still keeps control characters. */
+static void test_text_show(void)
+{
+    static const struct { const char *s, *shown, *escaped; } cases[] = {
+        {"yes", "yes", "yes"}, {"bad\nname.wav", "bad\\x0aname.wav", "bad\nname.wav"},
+        {"a\tb\r", "a\\x09b\\x0d", "a\tb\r"}, {"\x1b[31m", "\\x1b[31m", "\x1b[31m"}, {"x\x7f", "x\\x7f", "x\x7f"},
+        {"\xc2\x85\xc2\x9f", "\\xc2\\x85\\xc2\\x9f", "\xc2\x85\xc2\x9f"}, {"\xc2\xa0" "caf\xc3\xa9", "\xc2\xa0" "caf\xc3\xa9", "\xc2\xa0" "caf\xc3\xa9"},
+        {"caf\xe9\n", "caf\\xe9\\x0a", "caf\\xe9\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *shown = ws_text_show(cases[i].s), *escaped = ws_text_escape(cases[i].s);
+        CHECK(shown && !strcmp(shown, cases[i].shown), "case %zu shown as %s, expected %s", i, shown, cases[i].shown);
+        CHECK(escaped && !strcmp(escaped, cases[i].escaped), "case %zu escaped as %s", i, escaped);
+        free(shown);
+        free(escaped);
+    }
+    static const struct { const char *s; int has; } control[] = {
+        {"yes", 0}, {"hey nova", 0}, {"caf\xc3\xa9", 0}, {"\xc2\xa0", 0}, {"\xef\xbf\xbd", 0},
+        {"ye\ns", 1}, {"a\tb", 1}, {"\x1b", 1}, {"x\x7f", 1}, {"\xc2\x80", 1}, {"\xc2\x9f", 1},
+    };
+    for (size_t i = 0; i < sizeof control / sizeof *control; i++)
+        CHECK(ws_text_has_control(control[i].s) == control[i].has, "control case %zu: %d", i,
+              ws_text_has_control(control[i].s));
+}
+
 int main(void)
 {
     RUN(test_float_repr_matches_python);
@@ -312,5 +341,6 @@ int main(void)
     RUN(test_rng);
     RUN(test_datetime_round_trip);
     RUN(test_datetime_local);
+    RUN(test_text_show);
     return test_summary();
 }

@@ -1,5 +1,5 @@
-/* names.c — see names.h. */
-#include "audio/names.h"
+/* text.c — see text.h. */
+#include "core/text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +24,7 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-int audio_name_is_utf8(const char *s)
+int ws_text_is_utf8(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
@@ -41,7 +41,7 @@ static int is_control(const unsigned char *p, size_t n)
     return (n == 1 && (p[0] < 0x20 || p[0] == 0x7f)) || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
 }
 
-int audio_name_has_control(const char *s)
+int ws_text_has_control(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t n; *p; p += n ? n : 1)
@@ -63,6 +63,6 @@ static char *escape(const char *s, int controls)
     return out;
 }
 
-char *audio_name_escape(const char *s) { return escape(s, 0); }
+char *ws_text_escape(const char *s) { return escape(s, 0); }
 
-char *audio_name_show(const char *s) { return escape(s, 1); }
+char *ws_text_show(const char *s) { return escape(s, 1); }

@@ -1,0 +1,23 @@
+/* text.h — names and values as text. A POSIX file name is any bytes, and Optuna takes any
+ * string for a study, a parameter or a choice; JSON holds only UTF-8 (jansson's json_string
+ * returns NULL for anything else), so names go into JSON only when they are UTF-8. A message or
+ * a line of text output shows a name with its bad bytes and control characters escaped, so it
+ * stays one line and nothing in it reaches the terminal as a command (ESC [2J clears it). */
+#ifndef WS_CORE_TEXT_H
+#define WS_CORE_TEXT_H
+
+/* 1 when s is valid UTF-8 as jansson takes it (no overlong forms, surrogates or code points
+ * above U+10FFFF), 0 otherwise. */
+int ws_text_is_utf8(const char *s);
+/* s with every byte that is not part of valid UTF-8 written as \xNN ("caf\xe9"), so it can be
+ * printed and stored as JSON. A new string (free it); NULL when out of memory. */
+char *ws_text_escape(const char *s);
+/* 1 when s (UTF-8) holds a control character: C0 (a newline, a tab, ESC...), DEL or C1. */
+int ws_text_has_control(const char *s);
+/* s for a message or a line of text output, which must stay one line (the tools' messages are
+ * all printed through it, by core/cli): as ws_text_escape, and every byte of a control
+ * character (C0 such as a newline or a tab, DEL, C1) written as \xNN too ("bad\x0aname.wav").
+ * A new string (free it); NULL when out of memory. */
+char *ws_text_show(const char *s);
+
+#endif
