@@ -87,6 +87,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
 	$(CC) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
 # It interposes on the pruner to finish a trial while the pruner decides.
 $(BUILD)/tests/test_study_prune: LDFLAGS += -Wl,--wrap=ws_pruner_should_prune
+# It interposes on the trial loader to finish a trial while study-copy reads its source.
+$(BUILD)/tests/test_store_copy: LDFLAGS += -Wl,--wrap=ws_loader_init
 
 # Module makefiles (pipelines, test fixtures, the CUDA backend) add their own rules.
 -include $(sort $(wildcard pipelines/*.mk) $(wildcard tests/*.mk) $(wildcard lib/*/module.mk))

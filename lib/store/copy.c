@@ -5,31 +5,53 @@
 #include <stdio.h>
 #include "store/store.h"
 
-/* *failed: the store whose read or write failed (src or dst). */
-static int copy_attrs(ws_store *src, const ws_study *from, ws_store *dst, const ws_study *to, int system,
-                      ws_store **failed, ws_err *e)
+/* A study's attributes as read: system (i = 1) and user (i = 0), each {key: value} and the texts
+ * of those that are not strict JSON. */
+typedef struct { json_t *obj[2], *texts[2]; } study_attrs;
+
+static void attrs_free(study_attrs *a)
 {
-    json_t *obj, *texts;
-    *failed = src;
-    if (ws_store_study_attrs(src, from->id, system, &obj, &texts, e)) return -1;
-    *failed = dst;
-    const char *key;
-    json_t *v;
-    int rc = 0;
-    json_object_foreach(obj, key, v) {   /* Python's NaN and Infinity as written, not their stand-ins */
-        const char *text = json_string_value(json_object_get(texts, key));
-        rc = text ? ws_store_attr_set_text(dst, "study", to->id, system, key, text, e)
-                  : ws_store_study_attr_set(dst, to->id, system, key, v, e);
-        if (rc) break;
+    for (int i = 0; i < 2; i++) { json_decref(a->obj[i]); json_decref(a->texts[i]); }
+}
+
+static int attrs_read(ws_store *src, const ws_study *from, study_attrs *a, ws_err *e)
+{
+    for (int system = 1; system >= 0; system--)
+        if (ws_store_study_attrs(src, from->id, system, &a->obj[system], &a->texts[system], e)) return -1;
+    return 0;
+}
+
+static int attrs_write(ws_store *dst, const ws_study *to, const study_attrs *a, ws_err *e)
+{
+    for (int system = 1; system >= 0; system--) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(a->obj[system], key, v) {   /* Python's NaN and Infinity as written, not their stand-ins */
+            const char *text = json_string_value(json_object_get(a->texts[system], key));
+            if (text ? ws_store_attr_set_text(dst, "study", to->id, system, key, text, e)
+                     : ws_store_study_attr_set(dst, to->id, system, key, v, e))
+                return -1;
+        }
     }
-    json_decref(obj);
-    json_decref(texts);
-    return rc;
+    return 0;
 }
 
 static int exists_already(ws_store *dst, const char *name, ws_err *e)
 {
     return ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), name);
+}
+
+/* The source's study, trials and attributes as of one moment: read in one snapshot, so that a
+ * trial finished meanwhile by another process is copied as it was before (RUNNING, no value) or
+ * after (COMPLETE with its value), never half of each. */
+static int read_source(ws_store *src, const char *name, ws_study *from, ws_trial_list *l, study_attrs *a, ws_err *e)
+{
+    if (ws_store_begin_read(src, e)) return -1;
+    int ok = !ws_store_study_find(src, name, from, e);
+    if (ok) ok = !ws_store_trials_load(src, from, WS_LOAD_ALL, l, e);
+    if (ok && attrs_read(src, from, a, e)) { ws_trial_list_free(l); ok = 0; }
+    ws_store_end_read(src);
+    return ok ? 0 : -1;
 }
 
 int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
@@ -44,9 +66,10 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     *failed = dst;
     /* early, before the trials are loaded; the answer that counts is the one in the transaction */
     if (ws_store_study_find(dst, dst_name, &to, &none) == 0) return exists_already(dst, dst_name, e);
-    ws_trial_list l;
+    ws_trial_list l = {0};
+    study_attrs a = {{0}, {0}};
     *failed = src;
-    if (ws_store_trials_load(src, &from, WS_LOAD_ALL, &l, e)) return -1;
+    if (read_source(src, name, &from, &l, &a, e)) { attrs_free(&a); return -1; }
     /* one transaction: a copy is whole or absent */
     *failed = dst;
     int created, ok = !ws_store_begin(dst, e);
@@ -55,8 +78,7 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
      * it then, and the trials would go into it. Inside the write transaction the answer holds
      * until the commit (SQLite's write lock, PostgreSQL's advisory lock on the name). */
     if (ok && !created) ok = !exists_already(dst, dst_name, e);
-    for (int system = 1; ok && system >= 0; system--)   /* reads src, writes dst: either may fail */
-        ok = !copy_attrs(src, &from, dst, &to, system, failed, e);
+    if (ok) ok = !attrs_write(dst, &to, &a, e);
     for (size_t i = 0; ok && i < l.n; i++) {
         int64_t id;
         ok = !ws_store_trial_import(dst, &to, &l.v[i], &id, e);
@@ -66,5 +88,6 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     else ws_store_rollback(dst);
     if (ok) { *n_trials = (int)l.n; *failed = NULL; }
     ws_trial_list_free(&l);
+    attrs_free(&a);
     return ok ? 0 : -1;
 }

@@ -276,6 +276,14 @@ int ws_sqlite_commit(ws_store *s, ws_err *e)
     return 0;
 }
 
+/* BEGIN alone is deferred: the read lock, and with it the snapshot, comes at the first read. */
+static int sqlite_begin_read(ws_store *s, ws_err *e)
+{
+    if (ws_sql_exec(s, "BEGIN", e)) return -1;
+    s->in_txn = 1;
+    return 0;
+}
+
 void ws_sqlite_rollback(ws_store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -289,5 +297,5 @@ const ws_store_ops ws_sqlite_ops = {
     ws_sqlite_trial_claim_waiting, ws_sqlite_trial_set_params, ws_sqlite_trial_finish, ws_sqlite_trial_report,
     ws_sqlite_trial_heartbeat, ws_sqlite_trial_peers, ws_sqlite_trial_attr_set,
     ws_sqlite_trial_require_running, ws_sqlite_fail_stale, ws_sqlite_study_attrs, ws_sqlite_trial_import,
-    ws_sqlite_attr_set_text,
+    ws_sqlite_attr_set_text, sqlite_begin_read,
 };

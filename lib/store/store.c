@@ -61,6 +61,8 @@ const char *ws_store_path(const ws_store *s) { return s->path; }
 int ws_store_begin(ws_store *s, ws_err *e) { return s->ops->begin(s, e); }
 int ws_store_commit(ws_store *s, ws_err *e) { return s->ops->commit(s, e); }
 void ws_store_rollback(ws_store *s) { s->ops->rollback(s); }
+int ws_store_begin_read(ws_store *s, ws_err *e) { return s->ops->begin_read ? s->ops->begin_read(s, e) : 0; }
+void ws_store_end_read(ws_store *s) { if (s->in_txn) s->ops->rollback(s); }
 
 /* Optuna's multi-objective studies (several study_directions rows) are refused by every tool:
  * read as single-objective they would show a wrong best trial, and a single value told to one
