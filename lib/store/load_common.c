@@ -1,8 +1,10 @@
 /* load_common.c — loading trials, the database-independent half (see load_common.h). */
 #include "store/load_common.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/clock.h"
 #include "core/json.h"
 
 struct ws_load_id { int64_t trial_id; size_t idx; };
@@ -35,8 +37,37 @@ const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf
     return buf;
 }
 
-ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, const char *state, double t_start,
-                            double t_complete, ws_err *e)
+int ws_load_datetime_text(const char *in, char *out, size_t n)
+{
+    int y, mo, d, h, mi, s, used = 0, digits = 0;
+    long us = 0;
+    out[0] = 0;
+    if (!in || !*in || sscanf(in, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) != 6) return -1;
+    const char *p = in + used;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9' && digits < 6; p++, digits++) us = 10 * us + (*p - '0');
+    for (int k = digits; k < 6; k++) us *= 10;
+    if (*p || y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || h < 0 || mi < 0 || s < 0)
+        return -1;
+    char buf[96];   /* room for any ints, for the compiler; the checks above keep it to 26 */
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", y, mo, d, h, mi, s, us);
+    if (strlen(buf) >= n) return -1;
+    memcpy(out, buf, strlen(buf) + 1);
+    return 0;
+}
+
+/* The text as stored, when it fits (a copy normalizes it: ws_load_datetime_text); parsing it
+ * here would cost every load of every study, where only a copy needs it. */
+static void stored_text(const char *in, char *out, size_t n)
+{
+    size_t len = in ? strlen(in) : 0;
+    if (len >= n) len = 0;
+    memcpy(out, in ? in : "", len);
+    out[len] = 0;
+}
+
+ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, const char *state, const char *start,
+                            const char *complete, ws_err *e)
 {
     if ((l->n & (l->n - 1)) == 0) {   /* full at 0 and at powers of two: double */
         ws_trial *nv = realloc(l->v, (l->n ? 2 * l->n : 1) * sizeof *nv);
@@ -48,8 +79,10 @@ ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, cons
     t->trial_id = trial_id;
     t->number = number;
     if (!state || ws_state_parse(state, &t->state)) t->state = WS_FAIL;
-    t->t_start = t_start;
-    t->t_complete = t_complete;
+    t->t_start = start ? ws_datetime_parse(start) : NAN;
+    t->t_complete = complete ? ws_datetime_parse(complete) : NAN;
+    stored_text(start, t->start_text, sizeof t->start_text);
+    stored_text(complete, t->complete_text, sizeof t->complete_text);
     t->system_attrs = json_object();
     t->user_attrs = json_object();
     return t;

@@ -28,10 +28,10 @@ typedef struct {
     size_t n_dist, cap_dist;
 } ws_loader;
 
-/* Adds a trials row (attribute objects made, the rest zero) and returns it; NULL when out of
- * memory (e set). */
-ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, const char *state, double t_start,
-                            double t_complete, ws_err *e);
+/* Adds a trials row (attribute objects made, the rest zero; start and complete: the datetime
+ * columns' text, NULL for SQL NULL) and returns it; NULL when out of memory (e set). */
+ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, const char *state, const char *start,
+                            const char *complete, ws_err *e);
 /* After the trials rows: indexes them. */
 int ws_loader_init(ws_loader *ld, ws_trial_list *l, ws_err *e);
 void ws_loader_release(ws_loader *ld);
@@ -43,6 +43,11 @@ void ws_load_value(ws_trial *t, double value);
 int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal, const char *dist_json, ws_err *e);
 int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e);
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json);
+
+/* A loaded datetime's text (ws_trial.start_text) as Optuna writes the datetime it reads from it:
+ * SQLAlchemy's "YYYY-MM-DD HH:MM:SS.ffffff" (PostgreSQL's text leaves out a zero fraction) into
+ * out (n >= 27). 0, or -1 (out "") when it is empty or not such a datetime. */
+int ws_load_datetime_text(const char *in, char *out, size_t n);
 
 /* The one trial that a single-trial load found, or WS_EINPUT "unknown trial N"; frees l. */
 int ws_load_single(ws_trial_list *l, const ws_study *st, int number, ws_trial *out, ws_err *e);

@@ -17,12 +17,6 @@ static const char *text_or_null(const PGresult *r, int i, int col)
     return PQgetisnull(r, i, col) ? NULL : PQgetvalue(r, i, col);
 }
 
-static double datetime_col(const PGresult *r, int i, int col)
-{
-    const char *t = text_or_null(r, i, col);
-    return t ? ws_datetime_parse(t) : NAN;
-}
-
 static int64_t int_col(const PGresult *r, int i, int col) { return strtoll(PQgetvalue(r, i, col), NULL, 10); }
 
 /* Row i of query k into its trial. */
@@ -52,8 +46,8 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
         return -1;
     int ok = 1;
     for (int i = 0; ok && i < PQntuples(r); i++)
-        ok = ws_load_add_trial(l, int_col(r, i, 0), (int)int_col(r, i, 1), PQgetvalue(r, i, 2), datetime_col(r, i, 3),
-                               datetime_col(r, i, 4), e) != NULL;
+        ok = ws_load_add_trial(l, int_col(r, i, 0), (int)int_col(r, i, 1), PQgetvalue(r, i, 2), text_or_null(r, i, 3),
+                               text_or_null(r, i, 4), e) != NULL;
     PQclear(r);
     if (!ok) { ws_trial_list_free(l); return -1; }
 

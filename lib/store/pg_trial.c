@@ -11,6 +11,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "core/json.h"
+#include "store/load_common.h"
 #include "store/pg_internal.h"
 
 /* Trial datetimes in the client's local time, as Optuna's datetime.now() (clock.h). */
@@ -283,10 +284,12 @@ int ws_pg_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, in
     id_text(tid, sizeof tid, *trial_id);
     id_text(sid, sizeof sid, study->id);
     snprintf(num, sizeof num, "%d", t->number);
-    if (!isnan(t->t_start)) ws_datetime_format(t->t_start, start, sizeof start);
-    if (!isnan(t->t_complete)) ws_datetime_format(t->t_complete, done, sizeof done);
-    const char *pv[] = {tid, num, sid, ws_state_name(t->state), isnan(t->t_start) ? NULL : start,
-                        isnan(t->t_complete) ? NULL : done};
+    /* as the source stored them (sqlite_trial.c's bind_datetime) */
+    int has_start = !ws_load_datetime_text(t->start_text, start, sizeof start) || !isnan(t->t_start);
+    int has_done = !ws_load_datetime_text(t->complete_text, done, sizeof done) || !isnan(t->t_complete);
+    if (!start[0] && has_start) ws_datetime_format(t->t_start, start, sizeof start);
+    if (!done[0] && has_done) ws_datetime_format(t->t_complete, done, sizeof done);
+    const char *pv[] = {tid, num, sid, ws_state_name(t->state), has_start ? start : NULL, has_done ? done : NULL};
     if (ws_pg_run(s, "INSERT INTO trials (trial_id, number, study_id, state, datetime_start, datetime_complete) "
                      "VALUES ($1, $2, $3, $4, $5, $6)", 6, pv, "import trial", e)
         || ws_pg_trial_set_params(s, *trial_id, t->params, t->n_params, e)

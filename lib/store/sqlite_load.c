@@ -9,12 +9,6 @@
 
 static const char *text_col(sqlite3_stmt *st, int col) { return (const char *)sqlite3_column_text(st, col); }
 
-static double datetime_col(sqlite3_stmt *st, int col)
-{
-    const char *t = text_col(st, col);
-    return t ? ws_datetime_parse(t) : NAN;
-}
-
 static int prepare(ws_store *s, const char *sql, const ws_study *study, int number, sqlite3_stmt **st, ws_err *e)
 {
     if (ws_sql_prepare(s, sql, st, e)) return -1;
@@ -45,7 +39,7 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (!ws_load_add_trial(l, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), text_col(st, 2),
-                               datetime_col(st, 3), datetime_col(st, 4), e)) {
+                               text_col(st, 3), text_col(st, 4), e)) {
             sqlite3_finalize(st);
             ws_trial_list_free(l);
             return -1;

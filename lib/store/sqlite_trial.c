@@ -6,6 +6,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "core/json.h"
+#include "store/load_common.h"
 #include "store/sqlite_internal.h"
 
 /* Trial datetimes in local time, as Optuna's datetime.now(); heartbeats are UTC (clock.h). */
@@ -277,11 +278,15 @@ static int import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, int sy
     return 0;
 }
 
-static void bind_datetime(sqlite3_stmt *st, int col, double t)
+/* A copied datetime as the source stored it, as Optuna's copy_study writes it; from t, in this
+ * process's zone, only for a trial whose text is not such a datetime. */
+static void bind_datetime(sqlite3_stmt *st, int col, double t, const char *stored)
 {
     char text[40];
-    if (isnan(t)) return;
-    ws_datetime_format(t, text, sizeof text);
+    if (ws_load_datetime_text(stored, text, sizeof text)) {
+        if (isnan(t)) return;
+        ws_datetime_format(t, text, sizeof text);
+    }
     sqlite3_bind_text(st, col, text, -1, SQLITE_TRANSIENT);
 }
 
@@ -294,8 +299,8 @@ int ws_sqlite_trial_import(ws_store *s, const ws_study *study, const ws_trial *t
     sqlite3_bind_int(st, 1, t->number);
     sqlite3_bind_int64(st, 2, study->id);
     sqlite3_bind_text(st, 3, ws_state_name(t->state), -1, SQLITE_STATIC);
-    bind_datetime(st, 4, t->t_start);
-    bind_datetime(st, 5, t->t_complete);
+    bind_datetime(st, 4, t->t_start, t->start_text);
+    bind_datetime(st, 5, t->t_complete, t->complete_text);
     if (ws_sql_run(s, st, "import trial", e)) return -1;
     *trial_id = sqlite3_last_insert_rowid(s->db);
     if (ws_sqlite_trial_set_params(s, *trial_id, t->params, t->n_params, e)) return -1;

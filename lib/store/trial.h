@@ -31,6 +31,9 @@ typedef struct {
     int has_value;
     double value;                  /* objective value (±inf allowed) when has_value */
     double t_start, t_complete;    /* epoch seconds; NAN when not set */
+    char start_text[27], complete_text[27];   /* the same as stored (a naive wall time, Optuna's
+                                      "YYYY-MM-DD HH:MM:SS.ffffff"; "" when not set or longer):
+                                      what a copy writes, whatever this process's TZ */
     ws_param *params; size_t n_params;   /* in the order stored */
     ws_iv *ivs; size_t n_ivs;            /* intermediate values, sorted by step */
     json_t *system_attrs;          /* object (never NULL after loading): fixed_params,
