@@ -77,22 +77,15 @@ int main(int argc, char **argv)
 
     ws_err e = {0};
     ws_store *src = NULL, *dst = NULL, *failed = NULL;
-    json_t *names = NULL;
     int n = 0, rc = 0, at_dst = 0;   /* which side the error is on */
-    if (ws_store_open(&src, from, WS_STORE_READ, &e)) goto fail;
-    if (!study) {
-        if (ws_store_study_names(src, &names, &e)) goto fail;
-        if (json_array_size(names) != 1) {
-            ws_err_set(&e, WS_EINPUT, "%s: holds %zu studies: choose one with --study", ws_store_path(src),
-                       json_array_size(names));
-            goto fail;
-        }
-        study = json_string_value(json_array_get(names, 0));
-    }
-    /* an unknown study is refused before --to is opened: opening creates the file (or Optuna's
-     * tables in a PostgreSQL database), which a copy that never starts must not leave behind */
     ws_study found;
-    if (ws_store_study_find(src, study, &found, &e)) goto fail;
+    if (ws_store_open(&src, from, WS_STORE_READ, &e)) goto fail;
+    /* the study named, or the source's only one ("holds no study", or several: their names, as
+     * every tool's --study says). An unknown study is refused before --to is opened: opening
+     * creates the file (or Optuna's tables in a PostgreSQL database), which a copy that never
+     * starts must not leave behind */
+    if (ws_store_study_pick(src, study, &found, NULL, &e)) goto fail;
+    study = found.name;
     at_dst = 1;
     if (ws_store_open(&dst, to, WS_STORE_CREATE, &e)) goto fail;
     if (ws_store_copy_study(src, study, dst, to_study, &n, &failed, &e)) {
@@ -107,7 +100,6 @@ fail:
     name_side(&e, at_dst ? "--to" : "--from", at_dst ? to : from);
     rc = ws_cli_report(&e);
 out:
-    json_decref(names);
     ws_store_close(src);
     ws_store_close(dst);
     return ws_cli_finish(rc);

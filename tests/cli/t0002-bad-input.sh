@@ -105,6 +105,15 @@ test_expect_success "... nothing created" '[ ! -e c2.db ] && [ ! -e no ]'
 expect_error "study-copy: an unknown --study" "^study-copy: --from s.db: unknown study 'nope'$" \
   study-copy --from s.db --to c4.db --study nope
 test_expect_success "... creates no --to file" '[ ! -e c4.db ] && [ ! -e c4.db-wal ]'
+# Without --study a source of no study, or of several, says so as every tool's --study does: it
+# said "holds 0 studies: choose one with --study" of a file with none, and named no study of several.
+cp s.db none.db && sqlite3 none.db "DELETE FROM study_directions; DELETE FROM study_user_attributes;
+  DELETE FROM study_system_attributes; DELETE FROM studies"
+expect_error "study-copy: a source of no study" "^study-copy: --from none.db: holds no study$" study-copy --from none.db --to c5.db
+study-copy --from s.db --to two.db >/dev/null && study-copy --from s.db --to two.db --to-study other >/dev/null
+expect_error "study-copy: a source of several studies names them" \
+  '^study-copy: --from two.db: holds several studies \["kws","other"\]: choose one with --study$' study-copy --from two.db --to c5.db
+test_expect_success "... creates no --to file" '[ ! -e c5.db ]'
 # An empty path names the option (it said ": cannot read: unable to open : No such file ...",
 # naming neither file nor option), as --db and study-copy's --from do (train-trial's --features
 # and --ckpt-dir: t0701, where the trial they were given fails)
