@@ -36,7 +36,7 @@ typedef struct ws_store_ops {
     int (*trial_import)(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
     int (*attr_set_text)(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
                          ws_err *e);
-    int (*begin_read)(ws_store *s, ws_err *e);   /* NULL: each read sees the database as it is then */
+    int (*begin_read)(ws_store *s, ws_err *e);
 } ws_store_ops;
 
 struct ws_store {

@@ -152,6 +152,17 @@ int ws_pg_commit(ws_store *s, ws_err *e)
     return 0;
 }
 
+/* store.h's read snapshot: REPEATABLE READ takes it at the first read and keeps it to the end;
+ * READ ONLY, as nothing is written in it. (A reconnect in the middle replays the transaction as
+ * pg_internal.h says, in a plain BEGIN: the reads after it see the database as it is then.) */
+static int pg_begin_read(ws_store *s, ws_err *e)
+{
+    ws_pg_log_clear(s->pg);
+    if (ws_pg_run(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, "begin", e)) return -1;
+    s->in_txn = 1;
+    return 0;
+}
+
 void ws_pg_rollback(ws_store *s)
 {
     struct ws_pg *p = s->pg;
@@ -167,5 +178,5 @@ const ws_store_ops ws_pg_ops = {
     ws_pg_trial_claim_waiting, ws_pg_trial_set_params, ws_pg_trial_finish, ws_pg_trial_report,
     ws_pg_trial_heartbeat, ws_pg_trial_peers, ws_pg_trial_attr_set,
     ws_pg_trial_require_running, ws_pg_fail_stale, ws_pg_study_attrs, ws_pg_trial_import, ws_pg_attr_set_text,
-    NULL,   /* begin_read: not yet (store.h) */
+    pg_begin_read,
 };

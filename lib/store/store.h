@@ -60,7 +60,7 @@ void ws_store_rollback(ws_store *s);
 /* A read snapshot, for a reader that must see one state of the study (study-copy's source):
  * every read until ws_store_end_read sees the database as it was at the first of them, whatever
  * other processes commit meanwhile. SQLite: a deferred transaction, which takes no write lock
- * (in WAL mode writers go on); PostgreSQL: not yet, each read sees the database as it is then. */
+ * (in WAL mode writers go on); PostgreSQL: a REPEATABLE READ, READ ONLY transaction. */
 int ws_store_begin_read(ws_store *s, ws_err *e);
 void ws_store_end_read(ws_store *s);
 

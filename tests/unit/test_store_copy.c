@@ -4,7 +4,9 @@
  * before their values and attributes are, the wrapper finishes the RUNNING trial with a value
  * and sets a study attribute through a second connection, in one transaction, as a concurrent
  * `tell` would. The copy must hold the trial as it was before (RUNNING, no value, no attribute)
- * or after (COMPLETE, its value, the attribute), never RUNNING with a value. */
+ * or after (COMPLETE, its value, the attribute), never RUNNING with a value.
+ * The source is a SQLite file, or the empty PostgreSQL database that WS_TEST_COPY_SRC names
+ * (tests/cluster/t0202-study-copy-snapshot.sh, under make check-cluster). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,7 +52,9 @@ static char dir[512];
 static void test_copy_is_one_snapshot(void)
 {
     char src_url[600], dst_url[600];
-    snprintf(src_url, sizeof src_url, "%s/src.db", dir);
+    const char *pg = getenv("WS_TEST_COPY_SRC");
+    snprintf(src_url, sizeof src_url, "%s", pg && *pg ? pg : "");
+    if (!src_url[0]) snprintf(src_url, sizeof src_url, "%s/src.db", dir);
     snprintf(dst_url, sizeof dst_url, "%s/dst.db", dir);
     ws_store *s = NULL, *src = NULL, *dst = NULL, *failed = NULL;
     ws_err e = {0};
