@@ -33,7 +33,8 @@ void ws_plot_utilization(FILE *f, const ws_summary *s);
 
 /* "trial N (STATE): value V; p=v, ..." for tooltips. */
 void ws_trial_tip(const ws_trial *t, char *buf, size_t n);
-/* A parameter's external value as text (floats with 4 significant digits); caller frees. */
+/* A parameter's external value as text (floats with 4 significant digits, a categorical's
+ * whole-valued float with ".0": its 1.0 apart from its 1); caller frees. */
 char *ws_param_text(const ws_param *p);
 
 #endif

@@ -20,6 +20,8 @@ char *ws_param_text(const ws_param *p)
     if (json_is_real(v)) {
         char buf[32];
         snprintf(buf, sizeof buf, "%.4g", json_real_value(v));
+        /* a categorical's 1.0 is a choice apart from its 1 (Optuna keeps both): it reads 1.0 */
+        if (p->dist.kind == WS_DIST_CATEGORICAL && !strpbrk(buf, ".eEni")) strcat(buf, ".0");
         out = strdup(buf);
     } else if (json_is_string(v)) out = strdup(json_string_value(v));
     else out = v ? ws_json_dump(v, 0) : strdup("?");
