@@ -28,8 +28,9 @@ typedef struct {
  * point of the grid (noted in sp->warnings), and low == high is a single-value parameter. */
 int ws_space_parse(ws_space *sp, const json_t *obj, const char *where, ws_err *e);
 /* What a space in a config file must pass besides ws_space_parse: no key of another kind
- * ("log" on a categorical), no float range wider than the largest double. A study's kept config is read without it (ws_config_parse), so
- * that a study kept before a check existed stays readable. obj is the object sp was parsed from. */
+ * ("log" on a categorical), no float range wider than the largest double. A study's kept
+ * config is read without it (ws_config_parse), so that a study kept before a check existed
+ * stays readable. obj is the object sp was parsed from. */
 int ws_space_check_file(const ws_space *sp, const json_t *obj, const char *where, ws_err *e);
 void ws_space_release(ws_space *sp);
 int ws_space_find(const ws_space *sp, const char *name);   /* index or -1 */

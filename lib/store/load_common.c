@@ -37,7 +37,9 @@ const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf
     return buf;
 }
 
-int ws_load_datetime_text(const char *in, char *out, size_t n)
+/* A stored datetime's text as "YYYY-MM-DD HH:MM:SS.ffffff" into out: 0, or -1 (out "") when it is
+ * empty or not such a datetime. */
+static int datetime_text(const char *in, char *out, size_t n)
 {
     int y, mo, d, h, mi, s, used = 0, digits = 0;
     long us = 0;
@@ -56,7 +58,15 @@ int ws_load_datetime_text(const char *in, char *out, size_t n)
     return 0;
 }
 
-/* The text as stored, when it fits (a copy normalizes it: ws_load_datetime_text); parsing it
+int ws_load_datetime_out(const char *stored, double t, char *out, size_t n)
+{
+    if (!datetime_text(stored, out, n)) return 1;
+    if (isnan(t)) return 0;
+    ws_datetime_format(t, out, n);
+    return 1;
+}
+
+/* The text as stored, when it fits (a copy normalizes it: ws_load_datetime_out); parsing it
  * here would cost every load of every study, where only a copy needs it. */
 static void stored_text(const char *in, char *out, size_t n)
 {

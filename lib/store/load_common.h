@@ -44,10 +44,12 @@ int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal,
 int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e);
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json);
 
-/* A loaded datetime's text (ws_trial.start_text) as Optuna writes the datetime it reads from it:
- * SQLAlchemy's "YYYY-MM-DD HH:MM:SS.ffffff" (PostgreSQL's text leaves out a zero fraction) into
- * out (n >= 27). 0, or -1 (out "") when it is empty or not such a datetime. */
-int ws_load_datetime_text(const char *in, char *out, size_t n);
+/* A copied trial's datetime as the source stored it (stored: ws_trial.start_text or
+ * complete_text), written as Optuna writes the datetime it reads from it: SQLAlchemy's
+ * "YYYY-MM-DD HH:MM:SS.ffffff" (PostgreSQL's text leaves out a zero fraction); from t, in this
+ * process's zone, only when the text is not such a datetime. Into out (n >= 27): 1, or 0 (out "")
+ * when the trial has none. */
+int ws_load_datetime_out(const char *stored, double t, char *out, size_t n);
 
 /* The one trial that a single-trial load found, or WS_EINPUT "unknown trial N"; frees l. */
 int ws_load_single(ws_trial_list *l, const ws_study *st, int number, ws_trial *out, ws_err *e);

@@ -284,11 +284,9 @@ int ws_pg_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, in
     id_text(tid, sizeof tid, *trial_id);
     id_text(sid, sizeof sid, study->id);
     snprintf(num, sizeof num, "%d", t->number);
-    /* as the source stored them (sqlite_trial.c's bind_datetime) */
-    int has_start = !ws_load_datetime_text(t->start_text, start, sizeof start) || !isnan(t->t_start);
-    int has_done = !ws_load_datetime_text(t->complete_text, done, sizeof done) || !isnan(t->t_complete);
-    if (!start[0] && has_start) ws_datetime_format(t->t_start, start, sizeof start);
-    if (!done[0] && has_done) ws_datetime_format(t->t_complete, done, sizeof done);
+    /* as the source stored them */
+    int has_start = ws_load_datetime_out(t->start_text, t->t_start, start, sizeof start);
+    int has_done = ws_load_datetime_out(t->complete_text, t->t_complete, done, sizeof done);
     const char *pv[] = {tid, num, sid, ws_state_name(t->state), has_start ? start : NULL, has_done ? done : NULL};
     if (ws_pg_run(s, "INSERT INTO trials (trial_id, number, study_id, state, datetime_start, datetime_complete) "
                      "VALUES ($1, $2, $3, $4, $5, $6)", 6, pv, "import trial", e)

@@ -278,16 +278,11 @@ static int import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, int sy
     return 0;
 }
 
-/* A copied datetime as the source stored it, as Optuna's copy_study writes it; from t, in this
- * process's zone, only for a trial whose text is not such a datetime. */
+/* A copied datetime (ws_load_datetime_out), or NULL */
 static void bind_datetime(sqlite3_stmt *st, int col, double t, const char *stored)
 {
     char text[40];
-    if (ws_load_datetime_text(stored, text, sizeof text)) {
-        if (isnan(t)) return;
-        ws_datetime_format(t, text, sizeof text);
-    }
-    sqlite3_bind_text(st, col, text, -1, SQLITE_TRANSIENT);
+    if (ws_load_datetime_out(stored, t, text, sizeof text)) sqlite3_bind_text(st, col, text, -1, SQLITE_TRANSIENT);
 }
 
 int ws_sqlite_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, int64_t *trial_id, ws_err *e)
