@@ -90,6 +90,10 @@ typedef struct nn_backend {
     void (*bn_bwd)(int c, size_t m, const float *x, const float *gamma, const float *save,
                    int train, const float *y, float *dy, float *dx, float *dgamma, float *dbeta,
                    int relu);
+    /* The forward's output again from its input and save (the backward pass recomputes the
+     * batch norm outputs it does not keep): the same values bn_fwd wrote, bit for bit. */
+    void (*bn_apply)(int c, size_t m, const float *x, const float *gamma, const float *beta,
+                     const float *save, float *y, int relu);
 
     void (*relu_fwd)(size_t n, const float *x, float *y);
     void (*relu_bwd)(size_t n, const float *y, const float *dy, float *dx);

@@ -1304,6 +1304,24 @@ static void cpu_bn_fwd(int c, size_t m, const float *x, const float *gamma, cons
     nn_pool_run_if((size_t)c * m, PAR_MIN, bn_fwd_task, &k);
 }
 
+static void bn_apply_task(void *vc, int t, int nt)
+{
+    bn_ctx *c = vc;
+    size_t c0, c1;
+    nn_pool_range((size_t)c->c, t, nt, 1, &c0, &c1);
+    for (size_t ch = c0; ch < c1; ch++)   /* the arithmetic of bn_fwd_task's last line */
+        affine(c->m, c->x + ch * c->m, c->save_in[ch], c->gamma[ch] * c->save_in[c->c + ch], c->beta[ch],
+               c->out_y + ch * c->m, c->relu);
+}
+
+static void cpu_bn_apply(int c, size_t m, const float *x, const float *gamma, const float *beta, const float *save,
+                         float *y, int relu)
+{
+    bn_ctx k = {0};
+    k.c = c; k.relu = relu; k.m = m; k.x = x; k.gamma = gamma; k.beta = beta; k.save_in = save; k.out_y = y;
+    nn_pool_run_if((size_t)c * m, PAR_MIN, bn_apply_task, &k);
+}
+
 static void bn_bwd_task(void *vc, int t, int nt)
 {
     bn_ctx *c = vc;
@@ -1563,7 +1581,7 @@ static const nn_backend cpu_backend = {
     .linear_fwd = cpu_linear_fwd, .linear_bwd = cpu_linear_bwd,
     .conv_work = cpu_conv_work, .conv_fwd = cpu_conv_fwd, .conv_bwd = cpu_conv_bwd,
     .dwconv_work = cpu_dwconv_work, .dwconv_fwd = cpu_dwconv_fwd, .dwconv_bwd = cpu_dwconv_bwd,
-    .bn_fwd = cpu_bn_fwd, .bn_bwd = cpu_bn_bwd,
+    .bn_fwd = cpu_bn_fwd, .bn_bwd = cpu_bn_bwd, .bn_apply = cpu_bn_apply,
     .relu_fwd = cpu_relu_fwd, .relu_bwd = cpu_relu_bwd,
     .dropout_fwd = cpu_dropout_fwd, .dropout_bwd = cpu_dropout_bwd,
     .pool_fwd = cpu_pool_fwd, .pool_bwd = cpu_pool_bwd,

@@ -279,6 +279,21 @@ static void init_weights(nn_model *m, float *host)
     }
 }
 
+/* Which batch norm outputs the arena does not keep. A BN output is a whole activation (in a
+ * dscnn, half of them), yet it is cheap to make again from the BN's input, which the arena keeps
+ * for the BN's own backward, and its saved statistics (bn_apply: one pass over the plane). So
+ * all of them share one place: each BN's forward writes there for the next layer to read, and
+ * the backward pass writes it there again where a layer's backward reads it (see
+ * shared_output). A BN just before another keeps its output (the second's backward reads it
+ * while its own output is in the place); so does a BN that is the last layer. */
+static void mark_recomputed(nn_model *m)
+{
+    for (int i = 0; i + 1 < m->n_layers; i++) {
+        nn_layer *l = &m->layers[i];
+        l->recomputed = l->kind == NN_L_BN && m->layers[i + 1].kind != NN_L_BN;
+    }
+}
+
 nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_classes, uint64_t seed, ws_err *e)
 {
     if (net->failed || net->n == 0) {
@@ -297,6 +312,8 @@ nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_class
     m->n_params = net->n_params;
     m->n_buffers = net->n_buffers;
     m->n_save = net->n_save;
+    mark_recomputed(m);
+    m->shared_holds = -1;
     m->seed = seed;
     m->be = nn_backend_cpu();
     nn_net_release(net);
@@ -372,7 +389,7 @@ static void spare_sizes(const nn_model *m, size_t spare[2])
 /* The activation arena of batch n: layer outputs, BN saves, the spares, the workspace (work,
  * floats) and, for tests, the input gradient. */
 typedef struct {
-    size_t outputs, save, spare[2], work, dx, total;
+    size_t outputs, save, shared, spare[2], work, dx, total;
 } arena_plan;
 
 static arena_plan plan_arena(const nn_model *m, int n)
@@ -380,7 +397,8 @@ static arena_plan plan_arena(const nn_model *m, int n)
     arena_plan a = {0};
     for (int i = 0; i < m->n_layers; i++) {
         const nn_layer *l = &m->layers[i];
-        a.outputs += (size_t)n * out_size(l);
+        if (!l->recomputed) a.outputs += (size_t)n * out_size(l);
+        else if ((size_t)n * out_size(l) > a.shared) a.shared = (size_t)n * out_size(l);
         if (l->kind == NN_L_CONV || l->kind == NN_L_DWCONV) {
             nn_geom g = {n, l->c, l->h, l->w, l->oc, l->oh, l->ow, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw};
             size_t wk = l->kind == NN_L_CONV ? m->be->conv_work(&g) : m->be->dwconv_work(&g);
@@ -392,7 +410,7 @@ static arena_plan plan_arena(const nn_model *m, int n)
     a.spare[0] *= (size_t)n;
     a.spare[1] *= (size_t)n;
     a.dx = m->keep_dx ? (size_t)n * in_size(&m->layers[0]) : 0;
-    a.total = a.outputs + a.save + a.spare[0] + a.spare[1] + a.work + a.dx;
+    a.total = a.outputs + a.save + a.shared + a.spare[0] + a.spare[1] + a.work + a.dx;
     return a;
 }
 
@@ -409,14 +427,16 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
                               n, p.total * sizeof(float) >> 20);
     m->be->release(m->acts);
     m->acts = a;
-    /* Outputs in layer order from 0; BN saves in their region in layer order. */
-    size_t at = 0, s = p.outputs;
+    /* Kept outputs in layer order from 0; BN saves in their region in layer order; the
+     * recomputed outputs' one place after them. */
+    size_t at = 0, s = p.outputs, shared = p.outputs + p.save;
     for (int i = 0; i < m->n_layers; i++) {
         nn_layer *l = &m->layers[i];
-        l->out_off = take(&at, (size_t)n * out_size(l));
+        l->out_off = l->recomputed ? shared : take(&at, (size_t)n * out_size(l));
         if (l->kind == NN_L_BN) { l->save_off = s; s += 2 * (size_t)l->c; }
     }
-    at = p.outputs + p.save;
+    at = shared + p.shared;
+    m->shared_holds = -1;
     m->gbuf[0] = a + take(&at, p.spare[0]);
     m->gbuf[1] = a + take(&at, p.spare[1]);
     m->work = a + take(&at, p.work);
@@ -490,12 +510,36 @@ int nn_forward(nn_model *m, const float *x, int n, int train, const float **logi
             else be->flatten_fwd(l->c, n, (int)plane, in, out);
             break;
         }
+        if (l->recomputed) m->shared_holds = i;
         in = out;
     }
     m->last_n = n;
     m->last_train = train;
     if (logits) *logits = in;
     return 0;
+}
+
+/* Layers whose backward reads their input (the others need only the gradient, or their own
+ * output). */
+static int reads_input(const nn_layer *l)
+{
+    switch (l->kind) {
+    case NN_L_LINEAR: case NN_L_CONV: case NN_L_DWCONV: case NN_L_BN: case NN_L_MAXPOOL: case NN_L_AVGPOOL: return 1;
+    default: return 0;
+    }
+}
+
+/* Puts the output of the recomputed BN layer i back in the shared place, unless it is there:
+ * bn_apply over the BN's input (kept) with the statistics its forward saved, so the values are
+ * those that forward wrote. */
+static void shared_output(nn_model *m, int i, const float *x, int n)
+{
+    const nn_layer *l = &m->layers[i];
+    if (m->shared_holds == i) return;
+    const float *in = i ? m->acts + m->layers[i - 1].out_off : x;
+    m->be->bn_apply(l->c, (size_t)n * l->h * l->w, in, m->params + l->w_off, m->params + l->b_off,
+                    m->acts + l->save_off, m->acts + l->out_off, l->relu);
+    m->shared_holds = i;
 }
 
 int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
@@ -515,6 +559,8 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
     for (int i = m->n_layers - 1; i >= 0; i--) {
         if (i < lowest && !m->keep_dx) break;
         const nn_layer *l = &m->layers[i];
+        if (i && m->layers[i - 1].recomputed && reads_input(l)) shared_output(m, i - 1, x, n);
+        if (l->recomputed && l->relu) shared_output(m, i, x, n);   /* the ReLU's mask */
         const float *in_x = i ? act(m, i - 1) : x;
         float *out = act(m, i), *dx = NULL;
         int p = dx_place(l), next_in = in;
@@ -631,7 +677,7 @@ size_t nn_model_bytes(const nn_model *m)
     size_t acts = 0;
     if (m->reserved) {
         arena_plan p = plan_arena(m, m->reserved);
-        acts = p.outputs + p.save + p.spare[0] + p.spare[1];   /* the workspace and dx aside, as before */
+        acts = p.outputs + p.save + p.shared + p.spare[0] + p.spare[1];   /* the workspace and dx aside */
     }
     return (2 * m->n_params + m->n_buffers + acts) * sizeof(float);
 }

@@ -27,6 +27,7 @@ typedef struct nn_layer {
     size_t mean_off, var_off;    /* BN running stats in the buffers */
     size_t save_off;             /* BN: [2][c] batch mean and 1/std in the activation arena */
     size_t out_off;              /* output [n][...] in the activation arena */
+    int recomputed;              /* BN: output not kept but recomputed in backward (model.c) */
 } nn_layer;
 
 /* Shape inference while appending layers. Any failure sticks (later calls do nothing) and is
@@ -76,10 +77,12 @@ struct nn_model {
     /* Arena 2, fixed: gradients [n_params], same layout as the parameters. */
     float *grads;
     /* Arena 3, grows with the batch (reserved samples): each layer's output [n][out] at its
-     * out_off, BN saves [n_save], two gradient ping-pong buffers [n][max width], the conv
-     * workspace, and the input gradient (tests only, keep_dx). */
+     * out_off, BN saves [n_save], the one place all recomputed BN outputs share, two gradient
+     * ping-pong buffers [n][max width], the conv workspace, and the input gradient (tests
+     * only, keep_dx). */
     float *acts;
     size_t n_save;
+    int shared_holds;            /* the layer whose output the shared place holds, or -1 */
     int reserved, work_shares;   /* batch and backend shares the arena was sized for */
     float *gbuf[2], *work, *dx;
     int keep_dx;

@@ -199,6 +199,14 @@ static void test_layers_other(void)
             same("batch norm running mean", grm, rm, C, TOL);
             same("batch norm running var", grv, rv, C, TOL);
             same("batch norm saved stats", gsave, save, 2 * C, TOL);
+            float *gy2 = up(NULL, n);                                 /* the backward's recomputation */
+            gpu->bn_apply(C, m, gx, gga, gbe, gsave, gy2, relu);
+            same("batch norm output made again (bn_apply)", gy2, y, n, TOL);
+            float *h2 = down(gy2, n), *h1 = down(gy, n);
+            CHECK(memcmp(h2, h1, n * sizeof *h1) == 0, "bn_apply differs from the device's forward output (train %d, relu %d)",
+                  train, relu);
+            free(h1); free(h2);
+            gpu->release(gy2);
             cpu->bn_bwd(C, m, x, ga, save, train, y, dy, dx, dg, db, relu);
             gpu->bn_bwd(C, m, gx, gga, gsave, train, gy, gdy, gdx, gdg, gdb, relu);
             same("batch norm dx", gdx, dx, n, TOL);

@@ -6,7 +6,9 @@
  * through col2im (strided, even kernels), the transposed weight gradient, pointwise layers with
  * ragged column counts, small im2col chunks, 3 threads; for depthwise convolution the masked
  * AVX-512 planes (3x3, 5x5) and the fallbacks (even kernels, no padding, strided, planes too
- * large for the mask table). On a CPU without AVX-512 the same cases check the other paths. */
+ * large for the mask table). On a CPU without AVX-512 the same cases check the other paths.
+ * And batch norm's bn_apply, which the backward pass uses to make a BN output again, against
+ * the output bn_fwd wrote: the same bits. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,10 +174,42 @@ static void test_dwconv_paths(void)
     check_conv("depthwise 3x3, 200x200 plane", geom(1, 2, 0, 200, 200, 3, 3, 1, 1, 1, 1), 1, 0, 0, 27);
 }
 
+/* bn_apply from bn_fwd's saved statistics gives bn_fwd's output bit for bit (the backward
+ * pass masks the ReLU and takes weight gradients with it), training and eval, on 1 and 3
+ * threads. */
+static void test_bn_apply(void)
+{
+    const nn_backend *be = nn_backend_cpu();
+    ws_rng r;
+    ws_rng_seed(&r, 31);
+    int c = 7;
+    size_t m = 4 * 51 * 21 + 3;
+    float *x = rnd(&r, (size_t)c * m), *gamma = rnd(&r, c), *beta = rnd(&r, c), *mean = rnd(&r, c);
+    float *var = rnd(&r, c), save[14], *y = malloc((size_t)c * m * sizeof *y), *y2 = malloc((size_t)c * m * sizeof *y2);
+    for (size_t i = 0; i < (size_t)c * m; i++) x[i] = 3.0f * x[i] + 0.5f;
+    for (int i = 0; i < c; i++) var[i] = 1.5f + var[i];
+    for (int threads = 1; threads <= 3; threads += 2)
+        for (int train = 0; train < 2; train++)
+            for (int relu = 0; relu < 2; relu++) {
+                nn_set_threads(threads, 0);
+                be->bn_fwd(c, m, x, gamma, beta, mean, var, 0.1f, 1e-5f, train, save, y, relu);
+                memset(y2, 0xff, (size_t)c * m * sizeof *y2);
+                be->bn_apply(c, m, x, gamma, beta, save, y2, relu);
+                size_t zeros = 0;
+                for (size_t i = 0; i < (size_t)c * m; i++) zeros += y[i] == 0.0f;
+                CHECK(memcmp(y, y2, (size_t)c * m * sizeof *y) == 0, "bn_apply differs from bn_fwd's output "
+                      "(threads %d, train %d, relu %d)", threads, train, relu);
+                CHECK(!relu || (zeros > 0 && zeros < (size_t)c * m), "relu %d: %zu zeros", relu, zeros);
+            }
+    nn_set_threads(1, 0);
+    free(x); free(gamma); free(beta); free(mean); free(var); free(y); free(y2);
+}
+
 int main(void)
 {
     RUN(test_conv_paths);
     RUN(test_conv_chunks_threads);
     RUN(test_dwconv_paths);
+    RUN(test_bn_apply);
     return test_summary();
 }

@@ -341,6 +341,16 @@ static void test_fused_relu(void)
     nn_net_begin(&a, 3, 4, 3, &e_); nn_net_bn(&a, "bn", 1);
     nn_net_begin(&b, 3, 4, 3, &e_); nn_net_bn(&b, "bn", 0); nn_net_relu(&b);
     CHECK(fused_equal(&a, &b, 3), "batch norm with fused ReLU differs from batch norm + ReLU");
+    /* Batch norm outputs are not kept but made again in backward (model.c, mark_recomputed).
+     * In a, bn1's output is in their shared place when bn0's backward needs bn0's own output for
+     * its fused ReLU, and no layer between reads bn0's output as its input; b's bn0 has no ReLU
+     * to mask. */
+    nn_net_begin(&a, 2, 5, 4, &e_); nn_net_conv(&a, "c0", 3, 3, 3, 1, 1, 1, 1, 1, 0); nn_net_bn(&a, "bn0", 1);
+    nn_net_relu(&a); nn_net_conv(&a, "c1", 3, 1, 1, 1, 1, 0, 0, 0, 0); nn_net_bn(&a, "bn1", 1); nn_net_relu(&a);
+    nn_net_begin(&b, 2, 5, 4, &e_); nn_net_conv(&b, "c0", 3, 3, 3, 1, 1, 1, 1, 1, 0); nn_net_bn(&b, "bn0", 0);
+    nn_net_relu(&b); nn_net_relu(&b); nn_net_conv(&b, "c1", 3, 1, 1, 1, 1, 0, 0, 0, 0); nn_net_bn(&b, "bn1", 1);
+    nn_net_relu(&b);
+    CHECK(fused_equal(&a, &b, 3), "recomputed batch norm with fused ReLU differs from batch norm + ReLU");
 }
 
 /* Whole networks with the classification loss (smoothing, class weights, focal) and dropout

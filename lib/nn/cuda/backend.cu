@@ -581,6 +581,14 @@ static unsigned bn_parts(int c, size_t m, size_t extra)
     return P;
 }
 
+static void t_bn_apply(int c, size_t m, const float *x, const float *gamma, const float *beta, const float *save,
+                       float *y, int relu)
+{
+    if (c < 1 || !m) return;
+    k_bn_apply<<<dim3((unsigned)c, cu_spread(m)), NN_THREADS, 0, g_cu.stream>>>(c, m, x, gamma, beta, save, y, relu);
+    KERNEL_CHECK("k_bn_apply");
+}
+
 static void t_bn_fwd(int c, size_t m, const float *x, const float *gamma, const float *beta, float *run_mean,
                      float *run_var, float momentum, float eps, int train, float *save, float *y, int relu)
 {
@@ -594,8 +602,7 @@ static void t_bn_fwd(int c, size_t m, const float *x, const float *gamma, const 
     k_bn_finish<<<(unsigned)c, NN_THREADS, 0, g_cu.stream>>>(c, m, P, x, g_cu.part, run_mean, run_var, momentum, eps,
                                                              train, save);
     KERNEL_CHECK("k_bn_finish");
-    k_bn_apply<<<dim3((unsigned)c, cu_spread(m)), NN_THREADS, 0, g_cu.stream>>>(c, m, x, gamma, beta, save, y, relu);
-    KERNEL_CHECK("k_bn_apply");
+    t_bn_apply(c, m, x, gamma, beta, save, y, relu);
 }
 
 static void t_bn_bwd(int c, size_t m, const float *x, const float *gamma, const float *save, int train, const float *y,
@@ -816,7 +823,7 @@ static const nn_backend cuda_backend = {
     t_linear_fwd, t_linear_bwd,
     t_conv_work, t_conv_fwd, t_conv_bwd,
     t_dwconv_work, t_dwconv_fwd, t_dwconv_bwd,
-    t_bn_fwd, t_bn_bwd,
+    t_bn_fwd, t_bn_bwd, t_bn_apply,
     t_relu_fwd, t_relu_bwd, t_dropout_fwd, t_dropout_bwd,
     t_pool_fwd, t_pool_bwd,
     t_gap_fwd, t_gap_bwd, t_flatten_fwd, t_flatten_bwd,
