@@ -29,7 +29,8 @@ static void usage(void)
            "                   per trial), csv, or html (one self-contained page with SVG plots)\n"
            "  --best           print only the best feasible complete trial as one JSON line\n"
            "                   {\"study\",\"trial\",\"state\",\"value\",\"params\"}; exit 1 when no\n"
-           "                   feasible trial has completed yet\n"
+           "                   feasible trial has completed yet; with --format json or jsonl\n"
+           "                   only (the same line), not text, csv or html\n"
            "  -h, --help       show this help;  --version  show the version\n\n"
            "Exit status: 0 success, 1 --best with no feasible completed trial, 2 usage or input error,\n"
            "3 internal error.\n");
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
         {"best", no_argument, 0, 'b'}, {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     const char *db = NULL, *names[MAX_STUDIES], *format = "text";
     size_t n_names = 0;
-    int best = 0, o;
+    int best = 0, format_given = 0, o;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
         case 'd': db = optarg; break;
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
             if (n_names == MAX_STUDIES) ws_cli_usage_error("--study: at most %d studies", MAX_STUDIES);
             names[n_names++] = optarg;
             break;
-        case 'f': format = optarg; break;
+        case 'f': format = optarg; format_given = 1; break;
         case 'b': best = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
@@ -107,6 +108,9 @@ int main(int argc, char **argv)
     if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "jsonl") && strcmp(format, "csv")
         && strcmp(format, "html"))
         ws_cli_usage_error("--format: expected text, json, jsonl, csv or html, got '%s'", format);
+    if (best && format_given && strcmp(format, "json") && strcmp(format, "jsonl"))
+        ws_cli_usage_error("--best prints one JSON line: --format %s does not go with it (leave --format out, or "
+                           "give json or jsonl)", format);
     if (n_names > 1 && (best || !strcmp(format, "jsonl") || !strcmp(format, "csv")))
         ws_cli_usage_error("several --study: only with --format text, json or html (not %s)", best ? "--best" : format);
 

@@ -26,6 +26,18 @@ test_expect_code 0 "--best" report --db s.db --best
 test_expect_success "--best is a trial line suggest --fixed takes" '
   cp out best.json && [ "$(jq .trial best.json)" = 2 ] && suggest --db s.db --config c.json --fixed best.json >f &&
   [ "$(jq -c .params.learning_rate f)" = "$(jq -c .params.learning_rate best.json)" ]'
+# --best prints one JSON line whatever the format: an explicit --format json or jsonl is that
+# line, while text, csv or html was ignored without a word (the JSON line came out instead of the
+# CSV asked for). Now they are a usage error naming both options.
+test_expect_code 0 "--best --format json" report --db s.db --best --format json
+test_expect_success "... is the --best line" 'cmp out best.json'
+test_expect_code 0 "--format jsonl --best" report --db s.db --format jsonl --best
+test_expect_success "... is the --best line" 'cmp out best.json'
+for f in text csv html; do
+  test_expect_code 2 "--best --format $f" report --db s.db --best --format $f
+  test_expect_success "... says why, naming both options, and prints nothing" '[ ! -s out ] &&
+    grep -q "^report: --best prints one JSON line: --format $f does not go with it (leave --format out, or give json or jsonl)$" err'
+done
 suggest --db e.db --config c.json >/dev/null
 test_expect_code 1 "--best with no completed trial exits 1" report --db e.db --best
 jq '.study = "other"' c.json >o.json; suggest --db s.db --config o.json >/dev/null
