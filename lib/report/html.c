@@ -347,7 +347,8 @@ static void study_body(FILE *f, const ws_summary *s)
     figure(f, "half", "Learning curves", curves, ws_plot_curves, s);
     figure(f, "wide", "Parallel coordinates",
            "Searched parameters against the value (log axes for log-scale parameters; <i>n/a</i>: a conditional "
-           "parameter the trial did not have). Darker lines are better.", ws_plot_parallel, s);
+           "parameter the trial did not have). Each axis spans the search range and every value on it (one fixed or "
+           "queued past a bound). Darker lines are better.", ws_plot_parallel, s);
     importance_caption(f, s);
     figure(f, "half", "Where the time went",
            "Capacity = parallel slots \xc3\x97 wall time. <i>other</i>: time inside a trial outside setup, training and "

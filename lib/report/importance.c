@@ -179,7 +179,9 @@ double ws_param_value_under(const ws_trial *t, const char *name, const ws_dist *
 {
     const ws_param *p = ws_trial_param(t, name);
     if (!p) return NAN;
-    if (ws_dist_equal(&p->dist, d)) return p->internal;
+    /* a number is its own internal value: under another range of its kind it stays as it is,
+     * also past that range (fixed or queued beyond a bound), where converting refused it */
+    if (ws_dist_equal(&p->dist, d) || (p->dist.kind == d->kind && d->kind != WS_DIST_CATEGORICAL)) return p->internal;
     json_t *ext = ws_dist_external(&p->dist, p->internal);
     double v;
     int rc = ext ? ws_dist_internal(d, ext, &v, NULL) : -1;

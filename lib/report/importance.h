@@ -73,13 +73,14 @@ typedef struct {
 /* Parameters named in `names` (a JSON array of strings; their dist is the first non-single one
  * a trial holds, else the first seen, and for a numeric parameter whose range changed during
  * the study the union of its ranges); ranked = indices of COMPLETE trials with a value, best
- * first. Values under another dist than the chosen one are converted through their external
- * value (or left out when it does not fit). */
+ * first. Values under another dist than the chosen one are taken through ws_param_value_under
+ * (a number outside the range counts at its nearest end). */
 int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const size_t *ranked, size_t n_ranked,
                           const json_t *names, ws_err *e);
 void ws_importance_release(ws_importance *imp);
-/* The internal value of trial t's parameter under dist d (a converted one when the trial's own
- * dist differs); NaN when absent or not representable. */
+/* The internal value of trial t's parameter under dist d: a number of d's kind as it is (even
+ * outside d's range), else converted through its external value; NaN when absent or not
+ * representable. */
 double ws_param_value_under(const ws_trial *t, const char *name, const ws_dist *d);
 
 #endif

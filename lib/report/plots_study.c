@@ -414,7 +414,16 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
         const ws_importance_param *p = ax[a].p;
         if (!p) ws_scale_init(&ax[a].y, vlo, vhi, y0, y1, 0);
         else if (p->dist.kind == WS_DIST_CATEGORICAL) ws_scale_init(&ax[a].y, 0, 1, y0, y1, 0);
-        else ws_scale_init(&ax[a].y, p->dist.low, p->dist.high, y0, y1, p->dist.log);
+        else {   /* the search range and every value drawn: one fixed or queued past a bound too */
+            double dlo = p->dist.low, dhi = p->dist.high;
+            for (size_t i = 0; i < n_tr; i++) {
+                double v = ws_param_value_under(tr[i], p->name, &p->dist);
+                if (!isfinite(v)) continue;
+                dlo = fmin(dlo, v);
+                dhi = fmax(dhi, v);
+            }
+            ws_scale_init(&ax[a].y, dlo, dhi, y0, y1, p->dist.log);   /* linear when a value is <= 0 */
+        }
         for (size_t i = 0; p && i < n_tr && !ax[a].has_absent; i++) ax[a].has_absent = !ws_trial_param(tr[i], p->name);
     }
     pc_ctx = s;
@@ -450,7 +459,7 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", x->x, y0, x->x, y1);
         const char *name = x->p ? x->p->name : objective_name(s);
         char label[128];
-        ws_text_printf(label, sizeof label, "%s%s", name, x->p && x->p->dist.log ? " (log)" : "");
+        ws_text_printf(label, sizeof label, "%s%s", name, x->p && x->y.log ? " (log)" : "");
         axis_name(f, x->x, MT - 16, label, a + 1 == n_axes ? MR + gap / 2 - 10 : gap - 8);
         if (!x->p) numeric_ticks(f, x, 1);
         else if (x->p->dist.kind == WS_DIST_CATEGORICAL) categorical_ticks(f, x);

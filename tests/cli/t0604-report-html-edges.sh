@@ -2,8 +2,9 @@
 # report's HTML at the edges: long non-ASCII texts cut between characters (the page stays valid
 # UTF-8); values near ±DBL_MAX never put nan or inf into an SVG attribute; a parameter whose
 # range changed during the study (suggest --force) is plotted and measured on the union of its
-# ranges; slots are numbered as in the JSON. And the CLI's small print: singular counts, a
-# missing option argument named as such, --help and the man page on --db.
+# ranges, and a value past the range lies on its axis; slots are numbered as in the JSON. And
+# the CLI's small print: singular counts, a missing option argument named as such, --help and
+# the man page on --db.
 . "$WS_ROOT/tests/cli/lib.sh"
 # no attribute value holding nan or inf (as printf writes them)
 finite_attrs() { ! grep -oE '="[^"]*"' "$1" | grep -qiE '(^|[^a-z])-?(nan|inf)([^a-z]|$)'; }
@@ -108,6 +109,47 @@ test_expect_success "... plots every trial's value on the union of the ranges an
   awk "/<svg id=\"parallel\"/ {on = 1} on {print} on && /<\\/svg>/ {exit}" out >par.svg &&
   ! grep -q "n/a" par.svg && grep -q ">10</text>" par.svg &&
   [ "$(grep -o "Pearson divergence [0-9.e+-]* over 20 trials" out | wc -l)" = 2 ]'
+
+# ---- values past the search range (suggest --fixed uses them as given, as Optuna does), in a
+# study whose range was also widened: every point of every line lies on its axis, which spans the
+# range and the values (x: -3 to 25 though the space says [0, 10]). A log parameter with a value
+# <= 0 gets a linear axis. They were drawn past the axis' end (y < 70: above the plot), or at n/a
+# when the value was outside the union of the ranges as well.
+# on_axes SVG: each polyline point (x,y) has an axis line at x whose y range holds y
+on_axes() {
+  awk 'match($0, /<line x1="[0-9.-]+" y1="[0-9.-]+" x2="[0-9.-]+" y2="[0-9.-]+" stroke-width="1.5"\/>/) {
+         split(substr($0, RSTART, RLENGTH), q, "\""); a = q[4] + 0; b = q[8] + 0
+         lo[q[2]] = a < b ? a : b; hi[q[2]] = a < b ? b : a }
+       match($0, /points="[^"]*"/) { pts[++np] = substr($0, RSTART + 8, RLENGTH - 9) }
+       END { if (!np) { print "no lines" >"/dev/stderr"; exit 1 }
+             for (i = 1; i <= np; i++) { n = split(pts[i], p, " ")
+               for (k = 1; k <= n; k++) { split(p[k], c, ","); y = c[2] + 0
+                 if (!(c[1] in lo) || y < lo[c[1]] || y > hi[c[1]]) { print "off its axis: " p[k] >"/dev/stderr"; bad = 1 } } }
+             exit bad }' "$1"
+}
+# axis_ys SVG K: the y of every line's point on the K-th axis (from 1), one a line
+axis_ys() { grep -o 'points="[^"]*"' "$1" | sed 's/points="//; s/"$//' | awk -v k="$2" '{ split($k, c, ","); print c[2] + 0 }'; }
+jq '.study = "p" | .space.lr = {"type": "float", "low": 1e-4, "high": 1e-2, "log": true}' a.json >pa.json
+jq '.space.x.high = 10 | .space.n.low = 1 | .space.n.high = 9' pa.json >pb.json
+echo '{"x": 25, "n": 40, "lr": 0.5}' >hi.json && echo '{"x": -3, "n": -7, "lr": 1e-6}' >lo.json
+{ suggest --db p.db --config pa.json --n 4 && suggest --db p.db --config pa.json --fixed hi.json &&
+  suggest --db p.db --config pb.json --force --n 4 && suggest --db p.db --config pb.json --fixed lo.json; } 2>/dev/null >pl
+jq -r '"\(.trial) \(.params.x)"' pl | while read -r n x; do tell --db p.db --study p --trial "$n" --state complete --value "$x" >/dev/null; done
+test_expect_code 0 "html of values past the search range" report --db p.db --format html
+test_expect_success "... draws every one on its axis, the axis spanning them" '
+  awk "/<svg id=\"parallel\"/ {on = 1} on {print} on && /<\\/svg>/ {exit}" out >past.svg && [ "$(grep -c "<polyline" past.svg)" = 10 ] &&
+  on_axes past.svg && grep -q ">lr (log)<" past.svg &&
+  for k in 1 2 3; do [ "$(axis_ys past.svg $k | sort -n | sed -n "1p;\$p" | paste -sd" ")" = "70 376" ] || exit 1; done'
+test_expect_success "... and measures all 10 trials in the importance (one past the union of the ranges was left out)" '
+  [ "$(grep -o "Pearson divergence [0-9.e+-]* over 10 trials" out | wc -l)" = 3 ]'
+jq '.study = "z"' pa.json >z.json && echo '{"x": 0.5, "n": 2, "lr": 0}' >zero.json
+{ suggest --db z.db --config z.json --n 4 && suggest --db z.db --config z.json --fixed zero.json; } 2>/dev/null >zl
+for n in 0 1 2 3 4; do tell --db z.db --study z --trial $n --state complete --value $n >/dev/null; done
+test_expect_code 0 "html of a log parameter with the value 0" report --db z.db --format html
+test_expect_success "... draws it on a linear axis, at its bottom" '
+  awk "/<svg id=\"parallel\"/ {on = 1} on {print} on && /<\\/svg>/ {exit}" out >zero.svg && on_axes zero.svg &&
+  grep -q ">lr<" zero.svg && ! grep -q "(log)" zero.svg &&
+  [ "$(grep -o "points=\"[^\"]*\"><title>\(best: \)\?trial 4 " zero.svg | cut -d" " -f3 | cut -d, -f2)" = 376.0 ]'
 
 # ---- slots: the HTML's numbers are the JSON's
 test_expect_code 0 "json of the same study" report --db r.db --format json
