@@ -139,6 +139,22 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
     for (size_t i = 0; i < l->n; i++) a->grown_s += a->tt[i].slot >= 0 ? a->tt[i].grown_s : 0;
     a->grown_s = fmin(a->grown_s, fmax(0, a->capacity_s - a->all.busy_s));   /* lent only what was idle */
     a->idle_s = fmax(0, a->capacity_s - a->all.busy_s - a->grown_s);
+    /* No trial time at all: say which of these it is (it read "no trial has run yet" with trials
+     * running, or finished with datetime_start = datetime_complete, as Optuna's create_trial
+     * records them). */
+    size_t n_open = 0;
+    for (size_t i = 0; i < l->n; i++) n_open += a->tt[i].slot >= 0 && a->tt[i].open;
+    if (!(a->all.busy_s > 0)) {
+        size_t n_done = a->all.trials - n_open;
+        if (!a->all.trials) snprintf(a->time_note, sizeof a->time_note, "no trial has started yet");
+        else if (!n_done) snprintf(a->time_note, sizeof a->time_note, "no trial has finished yet: %zu started", n_open);
+        else {
+            int at = snprintf(a->time_note, sizeof a->time_note, "%zu finished trial%s took 0 s%s",
+                              n_done, ws_plural(n_done), n_done > 1 ? " each" : "");
+            if (n_open && at > 0 && (size_t)at < sizeof a->time_note)
+                snprintf(a->time_note + at, sizeof a->time_note - (size_t)at, "; %zu more started and not finished", n_open);
+        }
+    }
     return 0;
 }
 
@@ -267,6 +283,7 @@ json_t *ws_analysis_time_json(const ws_analysis *a)
     json_object_set_new(all, "grown_s", json_real(a->grown_s));
     json_object_set_new(all, "idle_s", json_real(a->idle_s));
     json_object_set_new(all, "measured_trials", json_integer((json_int_t)a->n_measured));
+    json_object_set_new(all, "note", a->time_note[0] ? json_string(a->time_note) : json_null());
     json_object_set_new(all, "per_slot", slots);
     return all;
 }
