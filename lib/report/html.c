@@ -204,6 +204,11 @@ static void card_time(FILE *f, const ws_summary *s)
     fprintf(f, "<div class=\"card\" id=\"%scard-time\"><h2>Time and utilization</h2>", ws_html_id());
     fprintf(f, "<div class=\"big\">%s</div><dl>", a->n_slots ? wall : "\xe2\x80\x93");
     fprintf(f, "<dt>parallel slots</dt><dd>%zu</dd>", a->n_slots);
+    if (a->time_note[0]) {   /* why the shares below are missing (or all idle): the JSON's time.note */
+        fputs("<dt>time</dt><dd>", f);
+        text(f, a->time_note);
+        fputs("</dd>", f);
+    }
     if (a->capacity_s > 0) {
         double c = a->capacity_s;
         fprintf(f, "<dt>busy</dt><dd>%.1f%% (%s in trials)</dd>", 100 * a->all.busy_s / c, busy);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# report when no trial has any time: text, JSON (time.note) and HTML (the breakdown and the
-# trial-times plots) say the same true thing: no trial has started yet (only WAITING ones), none
+# report when no trial has any time: text, JSON (time.note) and HTML (the time card, the breakdown
+# and the trial-times plots) say the same true thing: no trial has started yet (only WAITING ones), none
 # has finished yet (a trial just suggested), or the finished trials took 0 s (Optuna's
 # create_trial records datetime_start = datetime_complete). Each read "no trial has run yet",
 # also with trials complete or running, and the JSON said nothing.
@@ -53,6 +53,7 @@ check() {
       awk -v id="$id" "index(\$0, \"<svg id=\\\"\" id \"\\\"\") == 1 {on = 1} on {print} on && /<\\/svg>/ {exit}" out >p.svg &&
       grep -qF "class=\"msg\">$note<" p.svg || { echo "$id: $(grep -o "class=\"msg\">[^<]*" p.svg)" >&2; exit 1; }
     done'
+  test_expect_success "... and the time card" 'grep -o "id=\"card-time\".*" out | grep -qF "<dt>time</dt><dd>$note</dd>"'
 }
 check wait "no trial has started yet"
 check run "no trial has finished yet: 1 started"
