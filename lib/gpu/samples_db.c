@@ -25,6 +25,10 @@ struct gpu_samples_db {
 
 static int sql_fail(gpu_samples_db *d, const char *what, ws_err *e)
 {
+    if ((sqlite3_errcode(d->db) & 0xff) == SQLITE_BUSY)   /* said as the study tools say it (ws_sql_fail) */
+        return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer than "
+                          "the %g s gpu-monitor waits (WS_MONITOR_BUSY_S); run it again once that process has finished, "
+                          "or set WS_MONITOR_BUSY_S to wait longer", d->path, what, d->busy_timeout_ms * 1e-3);
     return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
 }
 

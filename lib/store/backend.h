@@ -44,6 +44,7 @@ struct ws_store {
     char *path;            /* for messages: the file path, or the URL without its password */
     int in_txn;            /* inside begin .. commit/rollback (the caller's or the store's own) */
     struct sqlite3 *db;    /* SQLite backend */
+    int busy_timeout_ms;   /* SQLite: the wait for another connection's lock (WS_DB_BUSY_S) */
     struct ws_pg *pg;      /* PostgreSQL backend */
 };
 

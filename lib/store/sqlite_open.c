@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/parse.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_read.h"
 #include "store/sqlite_wal.h"
@@ -38,6 +39,17 @@ static const char schema_sql[] =
 
 enum { OPTUNA_SCHEMA_VERSION = 12, BUSY_TIMEOUT_MS = 60000 };
 
+int ws_sqlite_busy_timeout_ms(ws_err *e)
+{
+    const char *env = getenv("WS_DB_BUSY_S");
+    if (!env || !*env) return BUSY_TIMEOUT_MS;   /* empty is unset, as for the other WS_ variables */
+    double busy_s;
+    if (ws_parse_double_finite(env, "WS_DB_BUSY_S", &busy_s, e)) return -1;
+    if (!(busy_s >= 0 && busy_s <= 86400))
+        return ws_err_set(e, WS_EINPUT, "WS_DB_BUSY_S: expected seconds in [0, 86400], got '%s'", env);
+    return (int)(busy_s * 1e3 + 0.5);
+}
+
 int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
 {
     int code = rc & 0xff;
@@ -45,6 +57,15 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
                        || code == SQLITE_CORRUPT) ? WS_EINPUT : code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
     const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     if (code == SQLITE_READONLY) msg = "the database is read-only";
+    /* SQLite's "database is locked" alone says neither why nor what to do; the busy timeout
+     * has run out, so some other connection's transaction (a long one, an sqlite3 shell left
+     * open, a stopped process) kept the file locked all that time. Still exit 3: nothing is
+     * wrong with the input, and the same call later may succeed. */
+    if (code == SQLITE_BUSY)
+        return ws_err_set(e, kind, "%s: %s: database is locked: another process held the lock for longer than the %g s "
+                          "this tool waits (WS_DB_BUSY_S); run it again once that process has finished (a long "
+                          "transaction, an open sqlite3 shell, a stopped process?), or set WS_DB_BUSY_S to wait longer",
+                          s->path, what, s->busy_timeout_ms * 1e-3);
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
 }
 
@@ -179,8 +200,9 @@ int ws_sqlite_open_read(const char *path, sqlite3 **db)
         }
     }
     if (rc == SQLITE_OK) {
+        int busy_ms = ws_sqlite_busy_timeout_ms(NULL);   /* a bad WS_DB_BUSY_S: the store's open said so */
         sqlite3_extended_result_codes(*db, 1);
-        sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+        sqlite3_busy_timeout(*db, busy_ms < 0 ? BUSY_TIMEOUT_MS : busy_ms);
     }
     return rc;
 }
@@ -198,7 +220,7 @@ static int dir_writable(const char *path)
 /* A reader's open as sqlite_read.h says, for a file or a directory it may not write. */
 static int open_read_only(ws_store *s, ws_err *e)
 {
-    int rc = ws_sqlite_open_read(s->path, &s->db);
+    int rc = ws_sqlite_open_read(s->path, &s->db);   /* with s->busy_timeout_ms, as read there */
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open read-only", e);
     return check_schema(s, 0, e);
 }
@@ -206,6 +228,7 @@ static int open_read_only(ws_store *s, ws_err *e)
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
 {
     if (url_to_path(url, &s->path, e)) return -1;
+    if ((s->busy_timeout_ms = ws_sqlite_busy_timeout_ms(e)) < 0) return -1;
     struct stat sb;
     if (stat(s->path, &sb) != 0) {
         char *copy = strdup(s->path), *dir = dirname(copy);
@@ -234,7 +257,7 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     int rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open", e);
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
     if (reader) {
         if (sqlite3_db_readonly(s->db, "main") != 1) return check_schema(s, 0, e);
         sqlite3_close(s->db);   /* a file it may not write: SQLite opened it read-only */
@@ -244,7 +267,7 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* The last connection to close checkpoints the WAL into the database file (an fsync per
      * tool call when nothing else has it open): kept, so that the study file alone, copied or
      * mailed, holds the whole study. */
-    rc = ws_sqlite_set_wal(s->db, BUSY_TIMEOUT_MS, NULL);
+    rc = ws_sqlite_set_wal(s->db, s->busy_timeout_ms, NULL);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "setting WAL mode", e);
     return check_schema(s, flags & WS_STORE_CREATE, e) ? -1 : 0;
 }
@@ -259,7 +282,8 @@ void ws_sqlite_close(ws_store *s)
 
 int ws_sqlite_begin(ws_store *s, ws_err *e)
 {
-    if (ws_sql_exec(s, "BEGIN IMMEDIATE", e)) return -1;
+    /* IMMEDIATE: the write lock, and so the one wait for it, comes here */
+    SQL_CHECK(s, sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL), "beginning a write transaction", e);
     s->in_txn = 1;
     return 0;
 }
@@ -279,7 +303,7 @@ int ws_sqlite_commit(ws_store *s, ws_err *e)
 /* BEGIN alone is deferred: the read lock, and with it the snapshot, comes at the first read. */
 static int sqlite_begin_read(ws_store *s, ws_err *e)
 {
-    if (ws_sql_exec(s, "BEGIN", e)) return -1;
+    SQL_CHECK(s, sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), "beginning a read", e);
     s->in_txn = 1;
     return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef WS_STORE_SQLITE_READ_H
 #define WS_STORE_SQLITE_READ_H
 #include <sqlite3.h>
+#include "core/err.h"
 
 /* Opens path read-only, with the store's busy timeout and extended result codes; an SQLite
  * result code (on failure *db may be set: close it). A WAL-mode file whose directory the reader
@@ -14,5 +15,10 @@
  * the shared memory; so is a file the reader may not write in a folder it may (SQLite would
  * leave a -wal and -shm there, read-only, that the study's writers could not use). */
 int ws_sqlite_open_read(const char *path, sqlite3 **db);
+
+/* The busy timeout of every SQLite study connection (but gpu-monitor's): WS_DB_BUSY_S seconds
+ * from the environment, 0 to 86400 (empty or unset: 60), in ms; -1 with WS_EINPUT in e (may be
+ * NULL) for another value. */
+int ws_sqlite_busy_timeout_ms(ws_err *e);
 
 #endif
