@@ -181,6 +181,37 @@ int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e)
     return 0;
 }
 
+int ws_load_iv_row(ws_trial *t, const ws_iv_cells *c, ws_err *e)
+{
+    static const char table[] = "trial_intermediate_values";
+    if (!c->step_ok)
+        return c->step_text ? ws_err_set(e, WS_EINPUT, "%s: trial %d, step '%.40s': not an integer step", table, t->number,
+                                         c->step_text)
+                            : ws_err_set(e, WS_EINPUT, "%s: trial %d: a step that is a blob or NULL, not an integer", table,
+                                         t->number);
+    long long step = c->step;
+    if (step < 0)
+        return ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: a negative step (steps are integers >= 0)", table,
+                          t->number, step);
+    const char *type = c->type;
+    if (type && !strcmp(type, "INF_POS")) return ws_load_iv(t, c->step, INFINITY, e);
+    if (type && !strcmp(type, "INF_NEG")) return ws_load_iv(t, c->step, -INFINITY, e);
+    if (type && !strcmp(type, "NAN")) return ws_load_iv(t, c->step, NAN, e);
+    if (!type || strcmp(type, "FINITE"))
+        return ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value_type %s%.20s%s is not FINITE, "
+                          "INF_POS, INF_NEG or NAN", table, t->number, step, type ? "'" : "", type ? type : "NULL",
+                          type ? "'" : "");
+    if (c->value_null)
+        return ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value is NULL, but its type says FINITE "
+                          "(a number)", table, t->number, step);
+    if (!c->value_ok)
+        return c->value_text ? ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value '%.40s' is not a "
+                                          "number", table, t->number, step, c->value_text)
+                             : ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value is a blob, not a "
+                                          "number", table, t->number, step);
+    return ws_load_iv(t, c->step, c->value, e);
+}
+
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json)
 {
     json_t *v = value_json ? json_loads(value_json, JSON_DECODE_ANY, NULL) : NULL;

@@ -42,6 +42,24 @@ ws_trial *ws_loader_trial(const ws_loader *ld, int64_t trial_id);
 void ws_load_value(ws_trial *t, double value);
 int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal, const char *dist_json, ws_err *e);
 int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e);
+/* A trial_intermediate_values row's cells, as its backend read them. */
+typedef struct {
+    int step_ok;              /* the step cell holds an integer (SQLite: not text, a fraction, a blob) */
+    int64_t step;
+    const char *step_text;    /* when !step_ok: the cell as text (NULL: a blob or NULL) */
+    const char *type;         /* intermediate_value_type; NULL for SQL NULL */
+    int value_null;           /* intermediate_value is SQL NULL */
+    int value_ok;             /* else: it holds a number, value */
+    double value;
+    const char *value_text;   /* when neither: the cell as text (NULL: a blob) */
+} ws_iv_cells;
+/* The row into t (ws_load_iv), checked as Optuna 3.1 writes one: a step that is an integer >= 0
+ * (Trial.report refuses a negative one, prune-check too), a type FINITE, INF_POS, INF_NEG or NAN,
+ * and for FINITE a number. Any other row (a hand edit, another client) is WS_EINPUT naming the
+ * table, the trial and the step: read as 0, NaN or another step it would steer a pruner's
+ * decision in silence (Optuna itself fails on it: AssertionError, LookupError, or ValueError in
+ * its pruners). */
+int ws_load_iv_row(ws_trial *t, const ws_iv_cells *c, ws_err *e);
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json);
 
 /* A copied trial's datetime as the source stored it (stored: ws_trial.start_text or

@@ -28,7 +28,12 @@ static int add_row(ws_loader *ld, int k, const PGresult *r, int i, ws_err *e)
     case WS_LOADQ_VALUE: ws_load_value(t, ws_pg_value_from(r, i, 1, 2)); return 0;
     case WS_LOADQ_PARAM:
         return ws_load_param(ld, t, PQgetvalue(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL), text_or_null(r, i, 3), e);
-    case WS_LOADQ_IV: return ws_load_iv(t, int_col(r, i, 1), ws_pg_value_from(r, i, 2, 3), e);
+    case WS_LOADQ_IV: {   /* PostgreSQL's types leave only a negative step, a NULL and a type to check */
+        ws_iv_cells c = {.step_ok = 1, .step = int_col(r, i, 1), .type = text_or_null(r, i, 3),
+                         .value_null = PQgetisnull(r, i, 2), .value_ok = !PQgetisnull(r, i, 2)};
+        if (c.value_ok) c.value = strtod(PQgetvalue(r, i, 2), NULL);
+        return ws_load_iv_row(t, &c, e);
+    }
     default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), text_or_null(r, i, 2)); return 0;
     }
 }
