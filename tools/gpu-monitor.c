@@ -180,7 +180,41 @@ static int gather_pids(monitor *m, ws_err *e)
     return m->db ? gpu_samples_db_watch_trials(m->db, &m->s, e) : 0;
 }
 
-static int take_sample(monitor *m, ws_err *e)
+/* The samples that waited for the --db file's lock as long as they may (all of them after a
+ * stop) are not stored, each said: even with --quiet, as it is data the user asked for and will
+ * not find. Their lines went out. */
+static void drop_expired(monitor *m, double now_s, const char *then)
+{
+    ws_err w = {0};
+    while (gpu_samples_db_expire(m->db, now_s, &w)) {
+        m->not_stored++;
+        ws_cli_warn("%s%s", w.msg, then);
+    }
+}
+
+/* The sample, taken at mono_s, into the --db file: queued, then the queue written, waiting for
+ * another connection's lock until the next sample is due (until_s) at most, so that a lock held
+ * for a while delays the rows, not the lines on stdout, and no tick is skipped. */
+static int store_sample(monitor *m, double mono_s, double until_s, ws_err *e)
+{
+    if (gpu_samples_db_queue(m->db, &m->s, mono_s, e)) return -1;
+    double deadline = gpu_samples_db_deadline(m->db);   /* the newest sample's wait ends then */
+    int rc = gpu_samples_db_flush(m->db, until_s < deadline ? until_s : deadline, e);
+    if (rc > 0 && !stop_requested) drop_expired(m, ws_mono_s(), "; sampling goes on");
+    return rc < 0 ? -1 : 0;   /* after a stop, flush_rest says what stayed queued */
+}
+
+/* After the last sample: the queued samples, waited for until the newest one's busy timeout
+ * (not after a stop: those are not stored, each said). */
+static int flush_rest(monitor *m, ws_err *e)
+{
+    if (!m->db || !gpu_samples_db_queued(m->db)) return 0;
+    int rc = gpu_samples_db_flush(m->db, stop_requested ? 0 : gpu_samples_db_deadline(m->db), e);
+    if (rc > 0) drop_expired(m, INFINITY, "");
+    return rc < 0 ? -1 : 0;
+}
+
+static int take_sample(monitor *m, double until_s, ws_err *e)
 {
     if (gather_pids(m, e)) return -1;
     m->s.t_s = ws_now_s();
@@ -206,15 +240,7 @@ static int take_sample(monitor *m, ws_err *e)
         return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(err));
     }
     m->lines++;
-    if (!m->db || !(rc = gpu_samples_db_write(m->db, &m->s, e))) return 0;
-    if (rc < 0 || stop_requested) return -1;   /* a stop cut the wait for the lock short: run() stops */
-    /* The study stayed locked past the busy timeout: this sample stays out of it (its line went
-     * out), and monitoring goes on, as a sweep needs it to. Said even with --quiet: it is data
-     * the user asked for and will not find. */
-    m->not_stored++;
-    ws_cli_warn("%s; sampling goes on", e->msg);
-    ws_err_clear(e);
-    return 0;
+    return m->db ? store_sample(m, mono_s, until_s, e) : 0;
 }
 
 /* Samples until the count or duration is reached or a signal asks to stop. */
@@ -232,7 +258,8 @@ static int run(monitor *m, ws_err *e)
         /* A monitor that fell behind (stopped, suspended) skips to the latest due tick, which
          * may lie past the duration: no sample is taken there. */
         if (o->duration_s > 0 && gpu_ticker_offset_s(&tk, tk.k) > o->duration_s + 1e-9) break;
-        if (take_sample(m, e)) return stop_requested ? 0 : -1;   /* a stop cut a wait for the db short */
+        /* a stop cut a write to stdout short */
+        if (take_sample(m, gpu_ticker_due_s(&tk, tk.k + 1), e)) return stop_requested ? 0 : -1;
     }
     return 0;
 }
@@ -284,10 +311,12 @@ int main(int argc, char **argv)
     int rc = open_sources(&m, &e);
     if (rc < 0 && stop_requested) rc = 0;   /* a stop cut a wait for the db's lock short: stopped, as in run */
     else if (rc == 0) rc = run(&m, &e);
+    ws_err later = {0};   /* after an error, the samples whose lines went out are stored all the same */
+    if (flush_rest(&m, rc < 0 ? &later : &e)) rc = -1;
     if (rc < 0) rc = ws_cli_report(&e);
     if (m.not_stored)   /* the count, for a log whose warnings scrolled by; not an error (exit 0) */
-        ws_cli_warn("%s: %ld of %ld samples not stored (the file stayed locked longer than %g s)",
-                    gpu_samples_db_file(o.db_path, NULL), m.not_stored, m.lines, o.busy_timeout_ms * 1e-3);
+        ws_cli_warn("%s: %ld of %ld samples not stored (another connection held the file's lock; each is named above)",
+                    gpu_samples_db_file(o.db_path, NULL), m.not_stored, m.lines);
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);
     gpu_nvml_close(m.nvml);

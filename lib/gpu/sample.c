@@ -68,6 +68,53 @@ gpu_process *gpu_process_push(gpu_process **list, size_t *n, size_t *cap)
     return p;
 }
 
+/* n processes into *dst, growing it to hold them. */
+static int copy_procs(gpu_process **dst, size_t *cap, const gpu_process *src, size_t n)
+{
+    if (n > *cap) {
+        gpu_process *p = realloc(*dst, n * sizeof *p);
+        if (!p) return -1;
+        *dst = p;
+        *cap = n;
+    }
+    if (n) memcpy(*dst, src, n * sizeof **dst);
+    return 0;
+}
+
+int gpu_sample_copy(gpu_sample *dst, const gpu_sample *src)
+{
+    if (gpu_sample_set_devices(dst, src->n_devices)) return -1;
+    for (size_t i = 0; i < src->n_devices; i++) {
+        gpu_device *d = &dst->devices[i];
+        gpu_process *procs = d->procs;   /* dst's own buffer, kept */
+        size_t cap = d->cap_procs;
+        *d = src->devices[i];
+        d->procs = procs;
+        d->cap_procs = cap;
+        if (copy_procs(&d->procs, &d->cap_procs, src->devices[i].procs, src->devices[i].n_procs)) {
+            d->n_procs = 0;
+            return -1;
+        }
+    }
+    if (src->n_cores > dst->cap_cores) {
+        double *c = realloc(dst->cpu_core_pct, src->n_cores * sizeof *c);
+        if (!c) return -1;
+        dst->cpu_core_pct = c;
+        dst->cap_cores = src->n_cores;
+    }
+    if (src->n_cores) memcpy(dst->cpu_core_pct, src->cpu_core_pct, src->n_cores * sizeof *src->cpu_core_pct);
+    dst->n_cores = src->n_cores;
+    if (copy_procs(&dst->procs, &dst->cap_procs, src->procs, src->n_procs)) return -1;
+    dst->n_procs = src->n_procs;
+    dst->t_s = src->t_s;
+    dst->source = src->source;
+    dst->cpu_total_pct = src->cpu_total_pct;
+    dst->mem_used_bytes = src->mem_used_bytes;
+    dst->mem_total_bytes = src->mem_total_bytes;
+    dst->with_procs = src->with_procs;
+    return 0;
+}
+
 gpu_process *gpu_sample_watch(gpu_sample *s, long pid)
 {
     for (size_t i = 0; i < s->n_procs; i++)

@@ -58,6 +58,9 @@ gpu_process *gpu_process_push(gpu_process **list, size_t *n, size_t *cap);
 /* The watched process with this pid in s->procs, added (trial unknown) when not there yet;
  * NULL when out of memory. */
 gpu_process *gpu_sample_watch(gpu_sample *s, long pid);
+/* Makes dst (initialized) a copy of src, reusing dst's buffers (growing them as needed): 0, or
+ * -1 when out of memory (dst then still a valid sample, part copied). */
+int gpu_sample_copy(gpu_sample *dst, const gpu_sample *src);
 /* Copies the trial of each watched process to the same pid's device rows (NVML). */
 void gpu_sample_tag_trials(gpu_sample *s);
 /* The JSON object of one sample (see gpu-monitor(1) for its keys); NULL when out of memory. */

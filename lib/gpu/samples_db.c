@@ -10,11 +10,20 @@
 #include "store/sqlite_wal.h"
 #include "store/store.h"
 
+/* A sample waiting to be written, and when it was taken. */
+typedef struct queued {
+    gpu_sample s;                        /* a copy; its buffers stay for the next one in this slot */
+    double mono_s;
+} queued;
+
 struct gpu_samples_db {
     sqlite3 *db;
     const volatile sig_atomic_t *stop;   /* set by a signal: stop waiting for a lock */
     int busy_timeout_ms;                 /* how long one wait for a lock lasts at most */
     long long busy_until_ms;             /* this wait for a lock gives up then */
+    long long flush_until_ms;            /* >= 0: a flush's wait gives up then (monotonic ms) */
+    queued *q;                           /* ring of q_cap slots: q_n samples from q_head, oldest first */
+    size_t q_head, q_n, q_cap;
     char path[512];
     sqlite3_stmt *insert;        /* one row */
     sqlite3_stmt *last_sample;   /* the newest row's sample number */
@@ -81,9 +90,10 @@ static int on_busy(void *arg, int tries)
 {
     gpu_samples_db *d = arg;
     long long now = (long long)(ws_mono_s() * 1e3);
-    if (tries == 0) d->busy_until_ms = now + d->busy_timeout_ms;
+    if (tries == 0) d->busy_until_ms = d->flush_until_ms >= 0 ? d->flush_until_ms : now + d->busy_timeout_ms;
     if ((d->stop && *d->stop) || now >= d->busy_until_ms) return 0;
-    sqlite3_sleep(tries < 10 ? 1 + tries : 20);
+    long long nap = tries < 10 ? 1 + tries : 20;   /* never far past the end: a flush ends at the next sample */
+    sqlite3_sleep((int)(nap < d->busy_until_ms - now ? nap : d->busy_until_ms - now));
     return 1;
 }
 
@@ -97,6 +107,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     snprintf(d->path, sizeof d->path, "%s", path);
     d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
     d->busy_timeout_ms = busy_timeout_ms;
+    d->flush_until_ms = -1;
     int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc));
@@ -141,6 +152,8 @@ void gpu_samples_db_close(gpu_samples_db *d)
     sqlite3_finalize(d->commit);
     sqlite3_finalize(d->rollback);
     sqlite3_close(d->db);
+    for (size_t i = 0; i < d->q_cap; i++) gpu_sample_release(&d->q[i].s);
+    free(d->q);
     free(d);
 }
 
@@ -288,35 +301,86 @@ static int step_once(sqlite3_stmt *st)
     return rc;
 }
 
-/* After a step that gave up waiting for another connection's lock: 1 with e saying which sample
- * was left out. */
-static int not_stored(gpu_samples_db *d, const gpu_sample *s, ws_err *e)
+/* e says which sample was left out, and why. */
+static void not_stored(gpu_samples_db *d, const gpu_sample *s, const char *why, ws_err *e)
 {
     char datetime[40];
     ws_datetime_format(s->t_s, datetime, sizeof datetime);
-    ws_err_set(e, WS_EINTERNAL, "%s: sample of %s (t=%.6f) not stored: %s (for more than %g s)", d->path, datetime,
-               s->t_s, sqlite3_errmsg(d->db), d->busy_timeout_ms * 1e-3);
-    return 1;
+    ws_err_set(e, WS_EINTERNAL, "%s: sample of %s (t=%.6f) not stored: database is locked (%s)", d->path, datetime,
+               s->t_s, why);
 }
 
 static int is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY; }
 
-int gpu_samples_db_write(gpu_samples_db *d, const gpu_sample *s, ws_err *e)
+int gpu_samples_db_queue(gpu_samples_db *d, const gpu_sample *s, double mono_s, ws_err *e)
+{
+    if (d->q_n == d->q_cap) {   /* full: twice the slots, the ring unrolled into them */
+        size_t cap = d->q_cap ? 2 * d->q_cap : 4;
+        queued *q = malloc(cap * sizeof *q);
+        if (!q) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path);
+        for (size_t i = 0; i < d->q_cap; i++) q[i] = d->q[(d->q_head + i) % d->q_cap];
+        for (size_t i = d->q_cap; i < cap; i++) gpu_sample_init(&q[i].s);
+        free(d->q);
+        d->q = q;
+        d->q_head = 0;
+        d->q_cap = cap;
+    }
+    queued *slot = &d->q[(d->q_head + d->q_n) % d->q_cap];
+    if (gpu_sample_copy(&slot->s, s)) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path);
+    slot->mono_s = mono_s;
+    d->q_n++;
+    return 0;
+}
+
+size_t gpu_samples_db_queued(const gpu_samples_db *d) { return d->q_n; }
+
+double gpu_samples_db_deadline(const gpu_samples_db *d)
+{
+    return d->q_n ? d->q[(d->q_head + d->q_n - 1) % d->q_cap].mono_s + d->busy_timeout_ms * 1e-3 : -INFINITY;
+}
+
+/* The queue in one transaction; as gpu_samples_db_flush. */
+static int flush_queue(gpu_samples_db *d, ws_err *e)
 {
     int rc = step_once(d->begin);   /* IMMEDIATE: the one wait for the write lock is here */
-    if (is_busy(rc)) return not_stored(d, s, e);
+    if (is_busy(rc)) return 1;
     SQL_CHECK(d, rc, "beginning a transaction", e);
-    if (write_rows(d, s, e)) {
-        sqlite3_reset(d->insert);
-        step_once(d->rollback);
-        return -1;
-    }
+    for (size_t i = 0; i < d->q_n; i++)
+        if (write_rows(d, &d->q[(d->q_head + i) % d->q_cap].s, e)) {
+            sqlite3_reset(d->insert);
+            step_once(d->rollback);
+            return -1;
+        }
     sqlite3_reset(d->insert);
     if ((rc = step_once(d->commit)) != SQLITE_DONE) {
-        if (is_busy(rc)) not_stored(d, s, e);
-        else sql_fail(d, "committing a sample", e);
+        if (!is_busy(rc)) sql_fail(d, "committing samples", e);
         step_once(d->rollback);
         return is_busy(rc) ? 1 : -1;
     }
+    d->q_head = d->q_n = 0;
     return 0;
+}
+
+int gpu_samples_db_flush(gpu_samples_db *d, double until_s, ws_err *e)
+{
+    if (!d->q_n) return 0;
+    d->flush_until_ms = until_s > 0 ? (long long)(until_s * 1e3) : 0;
+    int rc = flush_queue(d, e);
+    d->flush_until_ms = -1;
+    return rc;
+}
+
+int gpu_samples_db_expire(gpu_samples_db *d, double now_s, ws_err *e)
+{
+    if (!d->q_n) return 0;
+    const queued *oldest = &d->q[d->q_head];
+    int stopped = d->stop && *d->stop;
+    if (!stopped && now_s - oldest->mono_s < d->busy_timeout_ms * 1e-3) return 0;
+    char why[64];
+    if (stopped) snprintf(why, sizeof why, "stopped while waiting for it");
+    else snprintf(why, sizeof why, "for more than %g s", d->busy_timeout_ms * 1e-3);
+    not_stored(d, &oldest->s, why, e);
+    d->q_head = (d->q_head + 1) % d->q_cap;
+    d->q_n--;
+    return 1;
 }

@@ -82,10 +82,29 @@ void gpu_samples_db_close(gpu_samples_db *db);
  * the watched processes of s, with their trial number and id. A file without Optuna's tables yet
  * adds nothing. */
 int gpu_samples_db_watch_trials(gpu_samples_db *db, gpu_sample *s, ws_err *e);
-/* Writes the rows of one sample in one short transaction: 0, or -1 with e filled; or 1 when the
- * file stayed locked by another connection past the busy timeout (or a stop cut the wait short):
- * nothing of the sample is written, e says "PATH: sample of DATETIME (t=EPOCH) not stored: ..."
- * and the connection can take the next one. */
-int gpu_samples_db_write(gpu_samples_db *db, const gpu_sample *s, ws_err *e);
+
+/* Writing samples while another connection may hold the file's lock: each sample is queued, and
+ * every flush writes all the queued ones, oldest first, in one short transaction (all or none:
+ * none is lost or written twice), waiting for the lock no longer than the caller can wait (until
+ * the next sample is due). A sample that has waited the busy timeout is dropped by
+ * gpu_samples_db_expire. So a lock held for a while delays the rows, not the sampling. */
+
+/* Queues a copy of s, taken at monotonic time mono_s: 0, or -1 when out of memory. The queue
+ * holds at most the samples of one busy timeout, its slots' buffers kept for reuse. */
+int gpu_samples_db_queue(gpu_samples_db *db, const gpu_sample *s, double mono_s, ws_err *e);
+/* Writes the queued samples' rows, numbering them on from the newest in the file, waiting for
+ * another connection's lock until monotonic time until_s at most (not at all once *stop is
+ * set): 0 when the queue is empty after it, 1 when the lock was not had (the samples stay
+ * queued, none written), -1 on another error (e filled; they stay queued). */
+int gpu_samples_db_flush(gpu_samples_db *db, double until_s, ws_err *e);
+/* Drops the oldest queued sample when it has waited the busy timeout at monotonic time now_s
+ * (any queued sample once *stop is set): 1 with e saying "PATH: sample of DATETIME (t=EPOCH)
+ * not stored: database is locked (for more than N s)" (or "(stopped while waiting for it)");
+ * else 0. Call it until 0 after a flush that answered 1. */
+int gpu_samples_db_expire(gpu_samples_db *db, double now_s, ws_err *e);
+/* How many samples are queued; when the newest queued one will have waited the busy timeout
+ * (monotonic s; -inf when none is queued). */
+size_t gpu_samples_db_queued(const gpu_samples_db *db);
+double gpu_samples_db_deadline(const gpu_samples_db *db);
 
 #endif

@@ -20,6 +20,11 @@ double gpu_ticker_offset_s(const gpu_ticker *tk, long long k)
     return (double)k * (double)tk->interval_ns * 1e-9;
 }
 
+double gpu_ticker_due_s(const gpu_ticker *tk, long long k)
+{
+    return (double)tk->start.tv_sec + (double)tk->start.tv_nsec * 1e-9 + gpu_ticker_offset_s(tk, k);
+}
+
 int gpu_ticker_wait(gpu_ticker *tk, int wake_fd)
 {
     struct timespec now;

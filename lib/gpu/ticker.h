@@ -23,5 +23,7 @@ void gpu_ticker_start(gpu_ticker *tk, double interval_s);
 int gpu_ticker_wait(gpu_ticker *tk, int wake_fd);
 /* Seconds from the start to tick k. */
 double gpu_ticker_offset_s(const gpu_ticker *tk, long long k);
+/* When tick k falls, in monotonic seconds (CLOCK_MONOTONIC, as ws_mono_s). */
+double gpu_ticker_due_s(const gpu_ticker *tk, long long k);
 
 #endif

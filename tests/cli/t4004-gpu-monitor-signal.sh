@@ -65,8 +65,10 @@ for sig in TERM INT; do
   fi
 done
 
-# Another connection holds the database locked for 20 s while a sample waits to be written: SIGTERM
-# still stops the monitor at once (the waiting sample is dropped), not after the 30 s busy wait.
+# Another connection holds the database locked for 20 s while samples wait to be written: SIGTERM
+# still stops the monitor at once, not after the 30 s busy wait. Sampling and its lines went on
+# meanwhile; the waiting samples are not stored, each named (before, the one sample waiting was
+# dropped without a word, and no other was taken while it waited).
 test_expect_success sigTERM-while-db-locked '
   rm -f o e l.db*; gpu-monitor --nvml-library /nonexistent -q -i 0.05 -n 1 --db l.db >/dev/null &&
   rm -f hold.fifo && mkfifo hold.fifo || exit 1
@@ -81,7 +83,10 @@ test_expect_success sigTERM-while-db-locked '
   kill -KILL $pid 2>/dev/null; rc=0; wait $pid || rc=$?
   pkill -P $writer 2>/dev/null; kill $writer $holder 2>/dev/null; wait $writer $holder 2>/dev/null   # the sleep first: it holds the fifo open
   echo "stopped after $ms ms, exit $rc" >&2
-  [ "$rc" = 0 ] && [ "$ms" -lt 3000 ] && [ ! -s e ]'
+  n=$(wc -l <o) named=$(grep -c "^gpu-monitor: l.db: sample of .* not stored: database is locked (stopped while waiting for it)$" e)
+  [ "$rc" = 0 ] && [ "$ms" -lt 3000 ] && [ "$n" -ge 10 ] && [ "$named" = "$n" ] && [ "$(wc -l <e)" = $((n + 1)) ] &&
+  [ "$(tail -n 1 e)" = "gpu-monitor: l.db: $n of $n samples not stored (another connection held the file'"'"'s lock; each is named above)" ] &&
+  [ "$(sqlite3 l.db "SELECT count(*) FROM wakesweep_gpu_samples")" = 1 ]'
 
 # The same lock met while the monitor opens the file (a new study file that a suggest is setting
 # up, in rollback-journal mode: switching it to WAL and creating the samples table wait for the

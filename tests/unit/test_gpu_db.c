@@ -51,6 +51,12 @@ static int exec(const char *sql)
     return rc;
 }
 
+/* One sample written at once, as gpu-monitor writes it when no other connection holds the lock. */
+static int write_now(gpu_samples_db *db, const gpu_sample *s, ws_err *e)
+{
+    return gpu_samples_db_queue(db, s, ws_mono_s(), e) ? -1 : gpu_samples_db_flush(db, ws_mono_s() + 60, e);
+}
+
 static void nvml_sample(gpu_sample *s)
 {
     gpu_sample_init(s);
@@ -98,7 +104,7 @@ static void test_rows(void)
     nvml_sample(&s);
     size_t watched = s.n_procs;
     CHECK(gpu_samples_db_watch_trials(db, &s, &e) == 0 && s.n_procs == watched, "no Optuna tables: %s", e.msg);
-    CHECK(gpu_samples_db_write(db, &s, &e) == 0, "write: %s", e.msg);
+    CHECK(write_now(db, &s, &e) == 0, "write: %s", e.msg);
     CHECK(query1("SELECT count(*) FROM sqlite_master WHERE name = 'trials'") == 0, "created Optuna tables");
     CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE kind = 'device' AND sample = 1") == 2, "device rows");
     CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE kind = 'process' AND device = 0") == 2, "GPU process rows");
@@ -123,14 +129,14 @@ static void test_rows(void)
     s.cpu_total_pct = 37.5;
     s.mem_used_bytes = 5;
     s.mem_total_bytes = 9;
-    CHECK(gpu_samples_db_write(db, &s, &e) == 0, "write: %s", e.msg);
+    CHECK(write_now(db, &s, &e) == 0, "write: %s", e.msg);
     CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE sample = 2 AND kind = 'device' AND device IS NULL"
                  " AND source = 'proc' AND util = 37.5 AND mem_used_bytes = 5 AND mem_total_bytes = 9") == 1, "proc row");
     CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE sample = 2") == 1, "proc rows");
     gpu_samples_db_close(db);
     /* reopened: sample numbers go on */
     db = gpu_samples_db_open(path, GPU_SAMPLES_BUSY_TIMEOUT_MS, NULL, &e);
-    CHECK(db && gpu_samples_db_write(db, &s, &e) == 0, "reopen: %s", e.msg);
+    CHECK(db && write_now(db, &s, &e) == 0, "reopen: %s", e.msg);
     CHECK(query1("SELECT max(sample) FROM wakesweep_gpu_samples") == 3, "sample numbers continue");
     CHECK(query1("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1, "WAL");
     gpu_samples_db_close(db);
@@ -189,7 +195,7 @@ static void test_report_queries(void)
     for (int k = 0; k < 10; k++) {                 /* util 0, 10, ..., 90 at t0 + k s */
         s.t_s = 1700000000.0 + k;
         s.cpu_total_pct = 10.0 * k;
-        CHECK(gpu_samples_db_write(db, &s, &e) == 0, "write: %s", e.msg);
+        CHECK(write_now(db, &s, &e) == 0, "write: %s", e.msg);
     }
     gpu_samples_db_close(db);
     char a0[40], a1[40], b0[40], sql[1024];
@@ -212,40 +218,103 @@ static void test_report_queries(void)
                       " AND (SELECT max(datetime_complete) FROM trials WHERE study_id = 1)"), 30.0, 1e-9);
     remove_dir();
 }
-/* Another connection holds the write lock past the busy timeout (50 ms here): the write answers
- * 1, "not stored", names the file and the sample's time, and leaves nothing behind; once the lock
- * is gone the next sample is stored, numbered as if the one left out had never come. */
+/* Another connection holds the write lock: a flush waits for it no longer than told and keeps
+ * the queued samples (nothing of them written); a sample that has waited the busy timeout (1 s
+ * here) is dropped, named by its time, the newer ones stay; once the lock is gone one flush
+ * writes them all, in order, numbered on as if the one dropped had never come, and their rows
+ * (devices and processes, from copies: the caller's sample has changed since) are whole. */
 static void test_locked(void)
 {
     make_dir();
     ws_err e = {0};
-    gpu_samples_db *db = gpu_samples_db_open(path, 50, NULL, &e);
+    gpu_samples_db *db = gpu_samples_db_open(path, 1000, NULL, &e);
     CHECK(db != NULL, "open: %s", e.msg);
     if (!db) { remove_dir(); return; }
     gpu_sample s;
     gpu_sample_init(&s);
     s.t_s = 1700000000.25;
     s.source = GPU_SOURCE_PROC;
-    CHECK(gpu_samples_db_write(db, &s, &e) == 0, "write: %s", e.msg);
+    CHECK(write_now(db, &s, &e) == 0, "write: %s", e.msg);
     sqlite3 *other = NULL;
     CHECK(sqlite3_open(path, &other) == SQLITE_OK && sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK,
           "the other connection's lock: %s", sqlite3_errmsg(other));
+    double m0 = ws_mono_s();
     s.t_s = 1700000001.5;
-    double t0 = ws_mono_s();
-    int rc = gpu_samples_db_write(db, &s, &e);
-    double took = ws_mono_s() - t0;
+    CHECK(gpu_samples_db_queue(db, &s, m0, &e) == 0, "queue: %s", e.msg);
+    int rc = gpu_samples_db_flush(db, ws_mono_s() + 0.05, &e);
+    double took = ws_mono_s() - m0;
+    CHECK(rc == 1 && gpu_samples_db_queued(db) == 1, "rc %d, %zu queued: %s", rc, gpu_samples_db_queued(db), e.msg);
+    CHECK(took >= 0.045 && took < 0.5, "waited %.3f s, told 0.05", took);
+    CHECK(gpu_samples_db_expire(db, m0 + 0.9, &e) == 0 && gpu_samples_db_queued(db) == 1, "dropped before its time");
+    gpu_sample_release(&s);
+    nvml_sample(&s);   /* t 1700000000.5: a sample of another shape, queued behind */
+    s.t_s = 1700000002.5;
+    CHECK(gpu_samples_db_queue(db, &s, m0 + 0.6, &e) == 0, "queue: %s", e.msg);
+    CHECK(gpu_samples_db_flush(db, 0, &e) == 1 && gpu_samples_db_queued(db) == 2, "flush without waiting");
+    CHECK(gpu_samples_db_deadline(db) == m0 + 0.6 + 1.0, "deadline %.3f", gpu_samples_db_deadline(db) - m0);
     char want[500];
     snprintf(want, sizeof want, "%s: sample of 2023-11-14 22:13:21.500000 (t=1700000001.500000) not stored: "
-             "database is locked (for more than 0.05 s)", path);
+             "database is locked (for more than 1 s)", path);
+    rc = gpu_samples_db_expire(db, m0 + 1.0, &e);
     CHECK(rc == 1 && !strcmp(e.msg, want), "rc %d: %s", rc, e.msg);
-    CHECK(took >= 0.045 && took < 5, "waited %.3f s", took);
+    CHECK(gpu_samples_db_expire(db, m0 + 1.0, &e) == 0 && gpu_samples_db_queued(db) == 1, "the newer one kept");
+    s.devices[0].n_procs = 0;   /* the caller's sample changes; the queued copy does not */
+    s.devices[1].util_pct = 0;
     sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(other);
-    s.t_s = 1700000002.5;
-    CHECK(gpu_samples_db_write(db, &s, &e) == 0, "after the lock: %s", e.msg);
-    CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples") == 2, "rows");
+    gpu_sample_release(&s);
+    gpu_sample_init(&s);
+    s.t_s = 1700000003.5;
+    s.source = GPU_SOURCE_PROC;
+    CHECK(gpu_samples_db_queue(db, &s, ws_mono_s(), &e) == 0, "queue: %s", e.msg);
+    CHECK(gpu_samples_db_flush(db, 0, &e) == 0 && gpu_samples_db_queued(db) == 0, "after the lock: %s", e.msg);
+    CHECK(query1("SELECT count(DISTINCT sample) FROM wakesweep_gpu_samples") == 3, "samples");
     CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE t = 1700000001.5") == 0, "the sample left out");
-    CHECK(query1("SELECT sample FROM wakesweep_gpu_samples WHERE t = 1700000002.5") == 2, "numbered on");
+    CHECK(query1("SELECT min(sample) * 10 + max(sample) FROM wakesweep_gpu_samples WHERE t = 1700000002.5") == 22,
+          "the queued one numbered on");
+    CHECK(query1("SELECT sample FROM wakesweep_gpu_samples WHERE t = 1700000003.5") == 3, "then the next");
+    CHECK(query1("SELECT count(*) FROM wakesweep_gpu_samples WHERE t = 1700000002.5 AND kind = 'process'"
+                 " AND device = 0") == 2, "its GPU processes, as queued");
+    CHECK(query1("SELECT util FROM wakesweep_gpu_samples WHERE t = 1700000002.5 AND device = 1 AND kind = 'device'") == 51,
+          "its device values, as queued");
+    gpu_samples_db_close(db);
+    gpu_sample_release(&s);
+    remove_dir();
+}
+
+/* After a stop, a flush does not wait for the lock, and every queued sample is dropped at once,
+ * saying so. */
+static void test_locked_stop(void)
+{
+    make_dir();
+    ws_err e = {0};
+    volatile sig_atomic_t stop = 0;
+    gpu_samples_db *db = gpu_samples_db_open(path, 30000, &stop, &e);
+    CHECK(db != NULL, "open: %s", e.msg);
+    if (!db) { remove_dir(); return; }
+    sqlite3 *other = NULL;
+    CHECK(sqlite3_open(path, &other) == SQLITE_OK && sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK,
+          "the other connection's lock: %s", sqlite3_errmsg(other));
+    gpu_sample s;
+    gpu_sample_init(&s);
+    s.source = GPU_SOURCE_PROC;
+    for (int i = 0; i < 9; i++) {   /* past the ring's first sizes */
+        s.t_s = 1700000000 + i;
+        CHECK(gpu_samples_db_queue(db, &s, ws_mono_s(), &e) == 0, "queue: %s", e.msg);
+    }
+    CHECK(gpu_samples_db_flush(db, 0, &e) == 1 && gpu_samples_db_expire(db, ws_mono_s(), &e) == 0, "kept");
+    stop = 1;
+    double t0 = ws_mono_s();
+    CHECK(gpu_samples_db_flush(db, ws_mono_s() + 60, &e) == 1 && ws_mono_s() - t0 < 1, "waited after the stop");
+    int n = 0;
+    char want[500];
+    snprintf(want, sizeof want, "%s: sample of 2023-11-14 22:13:20.000000 (t=1700000000.000000) not stored: "
+             "database is locked (stopped while waiting for it)", path);
+    CHECK(gpu_samples_db_expire(db, t0, &e) == 1 && !strcmp(e.msg, want), "%s", e.msg);
+    for (n = 1; gpu_samples_db_expire(db, t0, &e); n++) {}
+    CHECK(n == 9 && gpu_samples_db_queued(db) == 0 && strstr(e.msg, "(t=1700000008.000000)"), "%d dropped: %s", n, e.msg);
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
     gpu_samples_db_close(db);
     gpu_sample_release(&s);
     remove_dir();
@@ -270,6 +339,7 @@ int main(void)
     RUN(test_running_trial_pids);
     RUN(test_report_queries);
     RUN(test_locked);
+    RUN(test_locked_stop);
     RUN(test_open_errors);
     return test_summary();
 }
