@@ -138,7 +138,9 @@ static int set_value(ws_store *s, int64_t trial_id, double v, ws_err *e)
         return -1;
     sqlite3_bind_int64(st, 1, trial_id);
     if (isfinite(v)) sqlite3_bind_double(st, 2, v);
-    sqlite3_bind_text(st, 3, ws_sql_value_type(v), -1, SQLITE_STATIC);
+    /* trial_values has no type NAN: a NaN (only a copied trial has one; ws_store_trial_finish
+     * refuses it) is NULL with FINITE, as Optuna's add_trial leaves it in SQLite */
+    sqlite3_bind_text(st, 3, isnan(v) ? "FINITE" : ws_sql_value_type(v), -1, SQLITE_STATIC);
     return ws_sql_run(s, st, "store value", e);
 }
 
