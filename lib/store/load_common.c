@@ -21,7 +21,7 @@ const char *ws_load_trials_query(char p, int one_trial, char *buf, size_t n)
 const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf, size_t n)
 {
     static const struct { unsigned need; const char *head, *tail; } q[WS_LOADQ_N] = {
-        [WS_LOADQ_VALUE] = {0, "SELECT x.trial_id, x.value, x.value_type FROM trial_values x", " AND x.objective = 0"},
+        [WS_LOADQ_VALUE] = {0, "SELECT x.trial_id, x.value, x.value_type, x.objective FROM trial_values x", ""},
         [WS_LOADQ_PARAM] = {WS_LOAD_PARAMS, "SELECT x.trial_id, x.param_name, x.param_value, x.distribution_json "
                             "FROM trial_params x", " ORDER BY x.param_id"},
         [WS_LOADQ_IV] = {WS_LOAD_IVS, "SELECT x.trial_id, x.step, x.intermediate_value, x.intermediate_value_type "
@@ -148,16 +148,76 @@ static const ws_dist *cached_dist(ws_loader *ld, const char *text, ws_err *e)
     return &ld->dist[ld->n_dist++];
 }
 
-void ws_load_value(ws_trial *t, double value)
+/* How a number cell reads (cell_number). */
+enum { NUM_TYPED = 1, NUM_NAN_TYPE = 2, NUM_NULL_NAN = 4 };
+
+/* The number in c, column col of the row that `at` names ("table: trial N, step S"), into *out.
+ * NUM_TYPED: the type column col_type says FINITE (the number), INF_POS or INF_NEG, and with
+ * NUM_NAN_TYPE also NAN; NUM_NULL_NAN: a NULL is NaN (else: not a number). */
+static int cell_number(const ws_num_cells *c, unsigned how, const char *at, const char *col, double *out, ws_err *e)
 {
-    t->has_value = 1;
-    t->value = value;
+    const char *type = c->type;
+    if (how & NUM_TYPED) {
+        if (type && !strcmp(type, "INF_POS")) { *out = INFINITY; return 0; }
+        if (type && !strcmp(type, "INF_NEG")) { *out = -INFINITY; return 0; }
+        if ((how & NUM_NAN_TYPE) && type && !strcmp(type, "NAN")) { *out = NAN; return 0; }
+        if (!type || strcmp(type, "FINITE"))
+            return ws_err_set(e, WS_EINPUT, "%s: %s_type %s%.20s%s is not FINITE, INF_POS%s", at, col, type ? "'" : "",
+                              type ? type : "NULL", type ? "'" : "", how & NUM_NAN_TYPE ? ", INF_NEG or NAN" : " or INF_NEG");
+    }
+    if (c->null) {
+        if (how & NUM_NULL_NAN) { *out = NAN; return 0; }
+        return ws_err_set(e, WS_EINPUT, "%s: %s is NULL, %s", at, col,
+                          how & NUM_TYPED ? "but its type says FINITE (a number)" : "not a number");
+    }
+    if (!c->ok)
+        return c->text ? ws_err_set(e, WS_EINPUT, "%s: %s '%.40s' is not a number", at, col, c->text)
+                       : ws_err_set(e, WS_EINPUT, "%s: %s is a blob, not a number", at, col);
+    *out = c->v;
+    return 0;
 }
 
-int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal, const char *dist_json, ws_err *e)
+/* The integer in c, the `what` (step, objective) of a row of table. */
+static int cell_int(const ws_int_cell *c, const char *table, const ws_trial *t, const char *what, ws_err *e)
+{
+    if (c->ok) return 0;
+    return c->text ? ws_err_set(e, WS_EINPUT, "%s: trial %d, %s '%.40s': not an integer %s", table, t->number, what,
+                                c->text, what)
+                   : ws_err_set(e, WS_EINPUT, "%s: trial %d: a%s %s that is a blob or NULL, not an integer", table,
+                                t->number, strchr("aeiou", what[0]) ? "n" : "", what);
+}
+
+int ws_load_value_row(ws_trial *t, const ws_int_cell *objective, const ws_num_cells *value, ws_err *e)
+{
+    static const char table[] = "trial_values";
+    if (cell_int(objective, table, t, "objective", e)) return -1;
+    long long k = objective->v;
+    if (k != 0)   /* Optuna 3.1: IndexError, or a trial of several values */
+        return ws_err_set(e, WS_EINPUT, "%s: trial %d, objective %lld: the study has one objective, 0", table, t->number,
+                          k);
+    char at[128];
+    snprintf(at, sizeof at, "%s: trial %d, objective %lld", table, t->number, k);
+    if (cell_number(value, NUM_TYPED | NUM_NULL_NAN, at, "value", &t->value, e)) return -1;
+    t->has_value = 1;
+    return 0;
+}
+
+int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cells *value, const char *dist_json,
+                  ws_err *e)
 {
     const ws_dist *d = cached_dist(ld, dist_json ? dist_json : "", e);
     if (!d) return ws_err_prefix(e, "trial %d: param %s", t->number, name);
+    char at[160], num[32];
+    snprintf(at, sizeof at, "trial_params: trial %d, param %.100s", t->number, name);
+    double internal;
+    if (cell_number(value, 0, at, "param_value", &internal, e)) return -1;
+    /* Optuna reads another index as choice int(v) (IndexError past the end; -1: the last) */
+    if (d->kind == WS_DIST_CATEGORICAL && !ws_dist_contains(d, internal)) {
+        if (internal == floor(internal) && fabs(internal) < 1e15) snprintf(num, sizeof num, "%.0f", internal);
+        else ws_json_format_double(internal, num, sizeof num);
+        return ws_err_set(e, WS_EINPUT, "%s: param_value %s is not the index of one of its %zu choices", at, num,
+                          ws_dist_n_choices(d));
+    }
     ws_param *np = realloc(t->params, (t->n_params + 1) * sizeof *np);
     if (!np) return ws_err_set(e, WS_ENOMEM, "out of memory");
     t->params = np;
@@ -168,7 +228,7 @@ int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal,
     return 0;
 }
 
-int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e)
+static int add_iv(ws_trial *t, int64_t step, double value, ws_err *e)
 {
     if ((t->n_ivs & (t->n_ivs - 1)) == 0) {   /* grow at powers of two */
         ws_iv *nv = realloc(t->ivs, (t->n_ivs ? 2 * t->n_ivs : 1) * sizeof *nv);
@@ -181,35 +241,18 @@ int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e)
     return 0;
 }
 
-int ws_load_iv_row(ws_trial *t, const ws_iv_cells *c, ws_err *e)
+int ws_load_iv_row(ws_trial *t, const ws_int_cell *step, const ws_num_cells *value, ws_err *e)
 {
     static const char table[] = "trial_intermediate_values";
-    if (!c->step_ok)
-        return c->step_text ? ws_err_set(e, WS_EINPUT, "%s: trial %d, step '%.40s': not an integer step", table, t->number,
-                                         c->step_text)
-                            : ws_err_set(e, WS_EINPUT, "%s: trial %d: a step that is a blob or NULL, not an integer", table,
-                                         t->number);
-    long long step = c->step;
-    if (step < 0)
+    if (cell_int(step, table, t, "step", e)) return -1;
+    long long k = step->v;
+    if (k < 0)
         return ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: a negative step (steps are integers >= 0)", table,
-                          t->number, step);
-    const char *type = c->type;
-    if (type && !strcmp(type, "INF_POS")) return ws_load_iv(t, c->step, INFINITY, e);
-    if (type && !strcmp(type, "INF_NEG")) return ws_load_iv(t, c->step, -INFINITY, e);
-    if (type && !strcmp(type, "NAN")) return ws_load_iv(t, c->step, NAN, e);
-    if (!type || strcmp(type, "FINITE"))
-        return ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value_type %s%.20s%s is not FINITE, "
-                          "INF_POS, INF_NEG or NAN", table, t->number, step, type ? "'" : "", type ? type : "NULL",
-                          type ? "'" : "");
-    if (c->value_null)
-        return ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value is NULL, but its type says FINITE "
-                          "(a number)", table, t->number, step);
-    if (!c->value_ok)
-        return c->value_text ? ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value '%.40s' is not a "
-                                          "number", table, t->number, step, c->value_text)
-                             : ws_err_set(e, WS_EINPUT, "%s: trial %d, step %lld: intermediate_value is a blob, not a "
-                                          "number", table, t->number, step);
-    return ws_load_iv(t, c->step, c->value, e);
+                          t->number, k);
+    char at[128];
+    snprintf(at, sizeof at, "%s: trial %d, step %lld", table, t->number, k);
+    double v;
+    return cell_number(value, NUM_TYPED | NUM_NAN_TYPE, at, "intermediate_value", &v, e) ? -1 : add_iv(t, k, v, e);
 }
 
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json)

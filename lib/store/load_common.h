@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 /* The queries after the trials rows, in this order. Their columns: trial_id first, then
- *   VALUE     value, value_type               PARAM  param_name, param_value, distribution_json
+ *   VALUE     value, value_type, objective    PARAM  param_name, param_value, distribution_json
  *   IV        step, intermediate_value, intermediate_value_type
  *   SYS_ATTR / USER_ATTR   key, value_json */
 enum { WS_LOADQ_VALUE, WS_LOADQ_PARAM, WS_LOADQ_IV, WS_LOADQ_SYS_ATTR, WS_LOADQ_USER_ATTR, WS_LOADQ_N };
@@ -38,28 +38,36 @@ void ws_loader_release(ws_loader *ld);
 /* The loaded trial with this id; NULL when the row belongs to none (a trial added meanwhile). */
 ws_trial *ws_loader_trial(const ws_loader *ld, int64_t trial_id);
 
-/* A row of each query, added to its trial. */
-void ws_load_value(ws_trial *t, double value);
-int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, double internal, const char *dist_json, ws_err *e);
-int ws_load_iv(ws_trial *t, int64_t step, double value, ws_err *e);
-/* A trial_intermediate_values row's cells, as its backend read them. */
+/* A row of each query, added to its trial, its cells as the backend read them: an integer cell
+ * (a step, an objective) and a number cell with its type cell (trial_values' value and
+ * value_type, an intermediate value and its type; a param_value has no type). Each row is checked
+ * as Optuna 3.1 writes one; any other (a hand edit, another client) is WS_EINPUT naming the
+ * table, the trial and the row: read as 0, NaN or another row it would steer the best trial, a
+ * sampler or a pruner in silence, where Optuna itself fails on it (AssertionError, LookupError,
+ * IndexError while loading, a TypeError or ValueError in its samplers and pruners). */
 typedef struct {
-    int step_ok;              /* the step cell holds an integer (SQLite: not text, a fraction, a blob) */
-    int64_t step;
-    const char *step_text;    /* when !step_ok: the cell as text (NULL: a blob or NULL) */
-    const char *type;         /* intermediate_value_type; NULL for SQL NULL */
-    int value_null;           /* intermediate_value is SQL NULL */
-    int value_ok;             /* else: it holds a number, value */
-    double value;
-    const char *value_text;   /* when neither: the cell as text (NULL: a blob) */
-} ws_iv_cells;
-/* The row into t (ws_load_iv), checked as Optuna 3.1 writes one: a step that is an integer >= 0
- * (Trial.report refuses a negative one, prune-check too), a type FINITE, INF_POS, INF_NEG or NAN,
- * and for FINITE a number. Any other row (a hand edit, another client) is WS_EINPUT naming the
- * table, the trial and the step: read as 0, NaN or another step it would steer a pruner's
- * decision in silence (Optuna itself fails on it: AssertionError, LookupError, or ValueError in
- * its pruners). */
-int ws_load_iv_row(ws_trial *t, const ws_iv_cells *c, ws_err *e);
+    int ok;                   /* the cell holds an integer (SQLite: not text, a fraction, a blob) */
+    int64_t v;
+    const char *text;         /* when !ok: the cell as text (NULL: a blob or NULL) */
+} ws_int_cell;
+typedef struct {
+    const char *type;         /* the type column; NULL for SQL NULL (or when the table has none) */
+    int null;                 /* the number is SQL NULL */
+    int ok;                   /* else: it holds a number, v */
+    double v;
+    const char *text;         /* when neither: the cell as text (NULL: a blob) */
+} ws_num_cells;
+/* trial_values: objective 0 (single-objective studies only: Optuna cannot load another in
+ * them); a type FINITE, INF_POS or INF_NEG, and for FINITE a number, or NULL: NaN, as Optuna's
+ * add_trial leaves a NaN value in SQLite. */
+int ws_load_value_row(ws_trial *t, const ws_int_cell *objective, const ws_num_cells *value, ws_err *e);
+/* trial_params: a number (for a categorical, the index of one of its choices); the distribution
+ * JSON is parsed once per distinct text. */
+int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cells *value, const char *dist_json,
+                  ws_err *e);
+/* trial_intermediate_values: a step that is an integer >= 0 (Trial.report refuses a negative
+ * one, prune-check too), a type FINITE, INF_POS, INF_NEG or NAN, and for FINITE a number. */
+int ws_load_iv_row(ws_trial *t, const ws_int_cell *step, const ws_num_cells *value, ws_err *e);
 void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json);
 
 /* A copied trial's datetime as the source stored it (stored: ws_trial.start_text or

@@ -250,13 +250,3 @@ void ws_pg_double(char *buf, size_t len, double v)
 {
     snprintf(buf, len, "%.17g", v);
 }
-
-double ws_pg_value_from(const PGresult *r, int row, int value_col, int type_col)
-{
-    const char *type = PQgetisnull(r, row, type_col) ? NULL : PQgetvalue(r, row, type_col);
-    if (type && !strcmp(type, "INF_POS")) return INFINITY;
-    if (type && !strcmp(type, "INF_NEG")) return -INFINITY;
-    if (type && !strcmp(type, "NAN")) return NAN;
-    if (PQgetisnull(r, row, value_col)) return NAN;
-    return strtod(PQgetvalue(r, row, value_col), NULL);
-}

@@ -54,7 +54,6 @@ int ws_pg_auto_end(ws_store *s, int own, int ok, ws_err *e);
 /* Numbers as text parameters: %.17g round-trips a double; ±inf and NaN are stored as NULL with
  * a type tag, as Optuna does. */
 void ws_pg_double(char *buf, size_t len, double v);
-double ws_pg_value_from(const PGresult *r, int row, int value_col, int type_col);
 
 /* INSERT ... ON CONFLICT UPDATE of an attribute of owner "study" or "trial" (pg_study.c). */
 int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const json_t *value,

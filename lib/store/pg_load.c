@@ -19,21 +19,37 @@ static const char *text_or_null(const PGresult *r, int i, int col)
 
 static int64_t int_col(const PGresult *r, int i, int col) { return strtoll(PQgetvalue(r, i, col), NULL, 10); }
 
+/* Cells of row i: PostgreSQL's column types leave only a NULL (and a type, a sign, an
+ * objective's number) to check; a number as text round-trips (%.17g, NaN, Infinity). */
+static const ws_num_cells *num_cells(const PGresult *r, int i, int col, int type_col, ws_num_cells *c)
+{
+    c->null = PQgetisnull(r, i, col);
+    c->ok = !c->null;
+    if (c->ok) c->v = strtod(PQgetvalue(r, i, col), NULL);
+    if (type_col >= 0) c->type = text_or_null(r, i, type_col);
+    return c;
+}
+
+static const ws_int_cell *int_cell(const PGresult *r, int i, int col, ws_int_cell *c)
+{
+    c->ok = !PQgetisnull(r, i, col);   /* NOT NULL columns: only a changed table has one */
+    c->v = int_col(r, i, col);
+    return c;
+}
+
 /* Row i of query k into its trial. */
 static int add_row(ws_loader *ld, int k, const PGresult *r, int i, ws_err *e)
 {
     ws_trial *t = ws_loader_trial(ld, int_col(r, i, 0));
     if (!t) return 0;
     switch (k) {
-    case WS_LOADQ_VALUE: ws_load_value(t, ws_pg_value_from(r, i, 1, 2)); return 0;
+    case WS_LOADQ_VALUE:
+        return ws_load_value_row(t, int_cell(r, i, 3, &(ws_int_cell){0}), num_cells(r, i, 1, 2, &(ws_num_cells){0}), e);
     case WS_LOADQ_PARAM:
-        return ws_load_param(ld, t, PQgetvalue(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL), text_or_null(r, i, 3), e);
-    case WS_LOADQ_IV: {   /* PostgreSQL's types leave only a negative step, a NULL and a type to check */
-        ws_iv_cells c = {.step_ok = 1, .step = int_col(r, i, 1), .type = text_or_null(r, i, 3),
-                         .value_null = PQgetisnull(r, i, 2), .value_ok = !PQgetisnull(r, i, 2)};
-        if (c.value_ok) c.value = strtod(PQgetvalue(r, i, 2), NULL);
-        return ws_load_iv_row(t, &c, e);
-    }
+        return ws_load_param(ld, t, PQgetvalue(r, i, 1), num_cells(r, i, 2, -1, &(ws_num_cells){0}),
+                             text_or_null(r, i, 3), e);
+    case WS_LOADQ_IV:
+        return ws_load_iv_row(t, int_cell(r, i, 1, &(ws_int_cell){0}), num_cells(r, i, 2, 3, &(ws_num_cells){0}), e);
     default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), text_or_null(r, i, 2)); return 0;
     }
 }

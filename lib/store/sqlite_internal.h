@@ -58,6 +58,5 @@ int ws_sql_auto_end(ws_store *s, int own, int ok, ws_err *e);
 /* Value storage as Optuna writes it: finite numbers as they are, ±inf (and NaN for
  * intermediate values) as NULL with a type tag. */
 const char *ws_sql_value_type(double v);
-double ws_sql_value_from(sqlite3_stmt *st, int value_col, int type_col);
 
 #endif

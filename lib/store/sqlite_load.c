@@ -17,20 +17,27 @@ static int prepare(ws_store *s, const char *sql, const ws_study *study, int numb
     return 0;
 }
 
-/* An intermediate value's cells by their storage classes: the columns' affinities turn what
- * looks like a number into one, so text or a blob here is not a number, and a REAL step is a
+/* Cells by their storage classes: the columns' affinities turn what looks like a number into
+ * one, so text or a blob in a FLOAT column is not a number, and a REAL in an INTEGER column is a
  * fraction (or past 64 bits). Texts only where a message needs them. */
-static const ws_iv_cells *iv_cells(sqlite3_stmt *st, ws_iv_cells *c)
+static const ws_int_cell *int_cell(sqlite3_stmt *st, int col, ws_int_cell *c)
 {
-    int step_class = sqlite3_column_type(st, 1), value_class = sqlite3_column_type(st, 2);
-    c->step_ok = step_class == SQLITE_INTEGER;
-    c->step = sqlite3_column_int64(st, 1);
-    c->value_null = value_class == SQLITE_NULL;
-    c->value_ok = value_class == SQLITE_FLOAT || value_class == SQLITE_INTEGER;
-    c->value = sqlite3_column_double(st, 2);
-    if (!c->step_ok && step_class != SQLITE_BLOB) c->step_text = text_col(st, 1);
-    if (!c->value_ok && value_class == SQLITE_TEXT) c->value_text = text_col(st, 2);
-    c->type = text_col(st, 3);
+    int class = sqlite3_column_type(st, col);
+    c->ok = class == SQLITE_INTEGER;
+    c->v = sqlite3_column_int64(st, col);
+    if (!c->ok && class != SQLITE_BLOB) c->text = text_col(st, col);
+    return c;
+}
+
+/* type_col < 0: the number has no type column */
+static const ws_num_cells *num_cells(sqlite3_stmt *st, int col, int type_col, ws_num_cells *c)
+{
+    int class = sqlite3_column_type(st, col);
+    c->null = class == SQLITE_NULL;
+    c->ok = class == SQLITE_FLOAT || class == SQLITE_INTEGER;
+    c->v = sqlite3_column_double(st, col);
+    if (class == SQLITE_TEXT) c->text = text_col(st, col);
+    if (type_col >= 0) c->type = text_col(st, type_col);
     return c;
 }
 
@@ -40,9 +47,12 @@ static int add_row(ws_loader *ld, int k, sqlite3_stmt *st, ws_err *e)
     ws_trial *t = ws_loader_trial(ld, sqlite3_column_int64(st, 0));
     if (!t) return 0;
     switch (k) {
-    case WS_LOADQ_VALUE: ws_load_value(t, ws_sql_value_from(st, 1, 2)); return 0;
-    case WS_LOADQ_PARAM: return ws_load_param(ld, t, text_col(st, 1), sqlite3_column_double(st, 2), text_col(st, 3), e);
-    case WS_LOADQ_IV: return ws_load_iv_row(t, iv_cells(st, &(ws_iv_cells){0}), e);
+    case WS_LOADQ_VALUE:
+        return ws_load_value_row(t, int_cell(st, 3, &(ws_int_cell){0}), num_cells(st, 1, 2, &(ws_num_cells){0}), e);
+    case WS_LOADQ_PARAM:
+        return ws_load_param(ld, t, text_col(st, 1), num_cells(st, 2, -1, &(ws_num_cells){0}), text_col(st, 3), e);
+    case WS_LOADQ_IV:
+        return ws_load_iv_row(t, int_cell(st, 1, &(ws_int_cell){0}), num_cells(st, 2, 3, &(ws_num_cells){0}), e);
     default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, text_col(st, 1), text_col(st, 2)); return 0;
     }
 }

@@ -108,16 +108,6 @@ const char *ws_sql_value_type(double v)
     return isnan(v) ? "NAN" : isinf(v) ? (v > 0 ? "INF_POS" : "INF_NEG") : "FINITE";
 }
 
-double ws_sql_value_from(sqlite3_stmt *st, int value_col, int type_col)
-{
-    const char *type = (const char *)sqlite3_column_text(st, type_col);
-    if (type && !strcmp(type, "INF_POS")) return INFINITY;
-    if (type && !strcmp(type, "INF_NEG")) return -INFINITY;
-    if (type && !strcmp(type, "NAN")) return NAN;
-    if (sqlite3_column_type(st, value_col) == SQLITE_NULL) return NAN;
-    return sqlite3_column_double(st, value_col);
-}
-
 /* "sqlite:///relative" and "sqlite:////absolute" as Optuna writes them, or a plain path. */
 static int url_to_path(const char *url, char **path, ws_err *e)
 {
