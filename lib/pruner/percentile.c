@@ -75,6 +75,12 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
     double p = percentile_linear(vals, n, q);
     free(vals);
     out->prune = h->direction == WS_MAXIMIZE ? best < p : best > p;
+    if (isnan(p)) {   /* numpy's lerp next to an infinite value (inf - inf, inf * 0): nothing compares */
+        snprintf(out->reason, sizeof out->reason, "best %.6g kept: the %g%% percentile of %zu completed trials at step %lld "
+                 "is NaN (numpy interpolates it next to an infinite value), so nothing is %s it", best, cfg->percentile, n,
+                 step, h->direction == WS_MAXIMIZE ? "below" : "above");
+        return 0;
+    }
     snprintf(out->reason, sizeof out->reason, "best %.6g %s the %g%% percentile %.6g of %zu completed trials at step %lld",
              best, out->prune ? (h->direction == WS_MAXIMIZE ? "below" : "above") : "within", cfg->percentile, p, n, step);
     return 0;

@@ -57,3 +57,24 @@ prune-check --db hb.db --study kws --trial 0 --step 9223372036854775807 --value 
 tell --db hb.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
 test_expect_code 1 "hyperband after a trial that completed at step 2^63 - 1" prune-check --db hb.db --study kws --trial 1 --step 5 --value 0.5
 test_expect_success "... has Optuna's 40 brackets" 'jq -e ".reason | test(\" of 40: \")" out'
+# A median that is NaN (numpy interpolates it next to an infinite value: [0.5, inf] gives
+# inf - inf) is below and above nothing: the trial is kept, as Optuna 3.1's MedianPruner keeps it
+# (n_startup_trials 2, n_warmup_steps 0: False). The reason printed the NaN as "-nan".
+jq '.pruner = {"name": "median", "n_startup_trials": 2, "n_warmup_steps": 0}' c.json >nan.json
+suggest --db nanmed.db --config nan.json --n 3 >/dev/null
+for t in 0 1; do
+  prune-check --db nanmed.db --study kws --trial $t --step 0 --value "$([ $t = 0 ] && echo 0.5 || echo inf)" >/dev/null
+  tell --db nanmed.db --study kws --trial $t --state complete --value 0.5 >/dev/null
+done
+test_expect_code 1 "a median that is NaN (0.5 and inf): kept, as Optuna keeps it" prune-check --db nanmed.db --study kws --trial 2 --step 0 --value 0.6
+test_expect_success "... the reason says the percentile is NaN and why" '[ "$(jq -r .reason out)" = "best 0.6 kept: the 50% percentile of 2 completed trials at step 0 is NaN (numpy interpolates it next to an infinite value), so nothing is below it" ]'
+test_expect_success "... Optuna 3.1 keeps it too" "$PY - <<'PY'
+import optuna, warnings
+warnings.simplefilter('ignore')
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(direction='maximize', pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
+for v in (0.5, float('inf')):
+    t = s.ask(); t.report(v, 0); s.tell(t, 0.5)
+t = s.ask(); t.report(0.6, 0)
+assert t.should_prune() is False
+PY"
