@@ -19,7 +19,7 @@ typedef struct {
 
 static int sql_fail(conn *c, const char *what)
 {
-    return ws_err_set(c->e, WS_EINTERNAL, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+    return ws_sqlite_read_fail(c->db, sqlite3_extended_errcode(c->db), WS_EINTERNAL, c->path, what, c->e);
 }
 
 /* Samples are matched to trials by instant: a sample's epoch seconds (t) against a trial's
@@ -294,8 +294,9 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
         return -1;
     }
     conn c = {NULL, db_path, e};
-    if (ws_sqlite_open_read(db_path, &c.db) != SQLITE_OK) {
-        ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", db_path, c.db ? sqlite3_errmsg(c.db) : "out of memory");
+    int orc = ws_sqlite_open_read(db_path, &c.db);
+    if (orc != SQLITE_OK) {
+        ws_sqlite_read_fail(c.db, orc, WS_EINPUT, db_path, "cannot open", e);
         sqlite3_close(c.db);
         ws_utilization_release(u);
         return -1;

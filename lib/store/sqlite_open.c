@@ -50,6 +50,18 @@ int ws_sqlite_busy_timeout_ms(ws_err *e)
     return (int)(busy_s * 1e3 + 0.5);
 }
 
+/* SQLite's "database is locked" alone says neither why nor what to do; the busy timeout has run
+ * out, so some other connection's transaction (a long one, an sqlite3 shell left open, a
+ * stopped process) kept the file locked all that time. WS_EINTERNAL, exit 3: nothing is wrong
+ * with the input, and the same call later may succeed. */
+static int locked(const char *path, const char *what, int busy_ms, ws_err *e)
+{
+    return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer than the "
+                      "%g s this tool waits (WS_DB_BUSY_S); run it again once that process has finished (a long "
+                      "transaction, an open sqlite3 shell, a stopped process?), or set WS_DB_BUSY_S to wait longer",
+                      path, what, busy_ms * 1e-3);
+}
+
 int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
 {
     int code = rc & 0xff;
@@ -57,16 +69,17 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
                        || code == SQLITE_CORRUPT) ? WS_EINPUT : code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
     const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     if (code == SQLITE_READONLY) msg = "the database is read-only";
-    /* SQLite's "database is locked" alone says neither why nor what to do; the busy timeout
-     * has run out, so some other connection's transaction (a long one, an sqlite3 shell left
-     * open, a stopped process) kept the file locked all that time. Still exit 3: nothing is
-     * wrong with the input, and the same call later may succeed. */
-    if (code == SQLITE_BUSY)
-        return ws_err_set(e, kind, "%s: %s: database is locked: another process held the lock for longer than the %g s "
-                          "this tool waits (WS_DB_BUSY_S); run it again once that process has finished (a long "
-                          "transaction, an open sqlite3 shell, a stopped process?), or set WS_DB_BUSY_S to wait longer",
-                          s->path, what, s->busy_timeout_ms * 1e-3);
+    if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, e);
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
+}
+
+int ws_sqlite_read_fail(sqlite3 *db, int rc, ws_errkind kind, const char *path, const char *what, ws_err *e)
+{
+    if ((rc & 0xff) == SQLITE_BUSY) {   /* the timeout ws_sqlite_open_read set */
+        int busy_ms = ws_sqlite_busy_timeout_ms(NULL);
+        return locked(path, what, busy_ms < 0 ? BUSY_TIMEOUT_MS : busy_ms, e);
+    }
+    return ws_err_set(e, kind, "%s: %s: %s", path, what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
 int ws_sql_prepare(ws_store *s, const char *sql, sqlite3_stmt **st, ws_err *e)

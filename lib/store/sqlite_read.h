@@ -15,6 +15,10 @@
  * the shared memory; so is a file the reader may not write in a folder it may (SQLite would
  * leave a -wal and -shm there, read-only, that the study's writers could not use). */
 int ws_sqlite_open_read(const char *path, sqlite3 **db);
+/* A failure of such a connection (db may be NULL) with SQLite result code rc into e, as the
+ * store words its own (ws_sql_fail): "PATH: WHAT: MESSAGE" of kind, and for a lock held past
+ * the busy timeout why and what to do, WS_EINTERNAL. Returns -1. */
+int ws_sqlite_read_fail(sqlite3 *db, int rc, ws_errkind kind, const char *path, const char *what, ws_err *e);
 
 /* The busy timeout of every SQLite study connection (but gpu-monitor's): WS_DB_BUSY_S seconds
  * from the environment, 0 to 86400 (empty or unset: 60), in ms; -1 with WS_EINPUT in e (may be

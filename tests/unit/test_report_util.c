@@ -243,10 +243,43 @@ static void test_no_samples_table(void)
     cleanup();
 }
 
+/* A file whose lock another connection holds past WS_DB_BUSY_S: the samples' read fails as the
+ * store's do (ws_sql_fail), saying why and what to do, not only "database is locked". A file
+ * in rollback-journal mode (as Optuna makes them) whose writer holds BEGIN EXCLUSIVE: readers
+ * wait for it (in WAL mode they would not). */
+static void test_locked(void)
+{
+    ws_study a;
+    ws_trial_list l = {0};
+    if (make_study(&a) || load(&a, &l)) { CHECK(0, "study setup"); cleanup(); return; }
+    sqlite3 *holder;
+    int held = sqlite3_open(path, &holder) == SQLITE_OK && sql(holder, "PRAGMA journal_mode=DELETE") == SQLITE_OK
+               && sql(holder, "BEGIN EXCLUSIVE") == SQLITE_OK;
+    CHECK(held, "the lock is held");
+    char *old = getenv("WS_DB_BUSY_S") ? strdup(getenv("WS_DB_BUSY_S")) : NULL;
+    setenv("WS_DB_BUSY_S", "0.1", 1);
+    ws_err e = {0};
+    ws_utilization u;
+    CHECK(ws_utilization_load(&u, path, a.id, &l, &e) == -1, "a locked file is not read");
+    char want[512];
+    snprintf(want, sizeof want, "%s: cannot open: database is locked: another process held the lock for longer than the "
+             "0.1 s this tool waits (WS_DB_BUSY_S); run it again once that process has finished (a long transaction, an "
+             "open sqlite3 shell, a stopped process?), or set WS_DB_BUSY_S to wait longer", path);
+    CHECK(!strcmp(e.msg, want), "the store's explanation: got '%s'", e.msg);
+    if (old) setenv("WS_DB_BUSY_S", old, 1);
+    else unsetenv("WS_DB_BUSY_S");
+    free(old);
+    sql(holder, "ROLLBACK");
+    sqlite3_close(holder);
+    ws_trial_list_free(&l);
+    cleanup();
+}
+
 int main(void)
 {
     RUN(test_means);
     RUN(test_layout);
     RUN(test_no_samples_table);
+    RUN(test_locked);
     return test_summary();
 }
