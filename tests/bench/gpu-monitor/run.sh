@@ -13,7 +13,7 @@ set -u
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 bin=${WS_BIN:-$root/bin} build=${WS_BUILD:-$root/build}
 D=${1:-60} I=${2:-0.1} GOAL=0.5
-work=$(mktemp -d /tmp/ws-bench-gpu.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/ws-bench-gpu.XXXXXX")
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work" || exit 1

@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/../../.." && pwd)
 bin=${WS_BIN:-$root/bin}
 PY=/usr/bin/python3
 P=${1:-8} L=${2:-200}
-work=$(mktemp -d /tmp/ws-bench-store.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/ws-bench-store.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 . "$root/tests/bench/store/loop.sh"

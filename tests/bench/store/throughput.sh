@@ -12,7 +12,7 @@ bin=${WS_BIN:-$root/bin}
 PY=/usr/bin/python3
 WORKERS=${WORKERS:-2 8 32} TRIALS=${TRIALS:-320}
 . "$root/tests/cluster/pg.sh"
-work=$(mktemp -d /tmp/ws-bench-tput.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/ws-bench-tput.XXXXXX")
 chmod 0755 "$work"
 port=${WS_PG_PORT:-55440}
 trap 'pg_stop "$work/pg"; rm -rf "$work"' EXIT

@@ -27,7 +27,7 @@
 #   JOBS [2]           make -j for the sweep;  THREADS1 [nproc]: threads of W1, P1 and PS
 #   DEVICE [cpu]       train-trial --device;  PY_WORKERS [0]: DataLoader workers
 #   BUILD [build], BIN [bin, or BUILD/bin]     the build tree to use (made here if needed)
-#   WORK [mktemp -d /tmp/ws-bench-sweep.XXXXXX]  where runs, databases and logs go (kept)
+#   WORK [mktemp -d $TMPDIR/ws-bench-sweep.XXXXXX]  where runs, databases and logs go (kept)
 #   PHASES ["W1 WS P1 PS"]  the phases to run; the others' results are taken from an earlier run
 #                      in the same WORK, whose features and study config are then kept as they are
 #                      (so both sides still see the same features and epochs), e.g. to redo the
@@ -64,7 +64,7 @@ runs() { [[ " $PHASES " == *" $1 "* ]]; }
 for t in jq make /usr/bin/time; do command -v "$t" >/dev/null || die "$t not found"; done
 "$PY" -c 'import optuna, torch, numpy' 2>/dev/null || die "$PY lacks optuna/torch/numpy (apt-get install python3-optuna python3-torch)"
 
-WORK=${WORK:-$(mktemp -d /tmp/ws-bench-sweep.XXXXXX)}
+WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/ws-bench-sweep.XXXXXX")}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 exec 3>&2   # progress, even while a phase's output is redirected
