@@ -19,7 +19,7 @@
 
 #define BASE 1800000000.0   /* epoch seconds of the samples' time 0 */
 
-static char dir[64], path[128];
+static char dir[512], path[600];
 
 static int sql(sqlite3 *db, const char *text)
 {
@@ -37,7 +37,7 @@ static int make_study(ws_study *a)
 {
     ws_err e = {0};
     ws_store *s;
-    snprintf(dir, sizeof dir, "/tmp/ws-util-XXXXXX");
+    snprintf(dir, sizeof dir, "%s/ws-util-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir)) return -1;
     snprintf(path, sizeof path, "%s/s.db", dir);
     ws_study b;
@@ -227,7 +227,7 @@ static void test_no_samples_table(void)
     ws_store *s;
     ws_study a;
     int created;
-    snprintf(dir, sizeof dir, "/tmp/ws-util-XXXXXX");
+    snprintf(dir, sizeof dir, "%s/ws-util-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir)) { CHECK(0, "mkdtemp"); return; }
     snprintf(path, sizeof path, "%s/s.db", dir);
     CHECK(ws_store_open(&s, path, WS_STORE_CREATE, &e) == 0 && ws_store_begin(s, &e) == 0
