@@ -1,7 +1,8 @@
 /* patient.c — Optuna's PatientPruner: with more than patience+1 reported steps, compare the
  * best value before the last patience+1 steps with the best of those steps; when the recent
  * ones did not improve by more than min_delta, prune (or ask the wrapped pruner). NaNs are
- * ignored; when either side is all NaN there is no verdict (numpy's nanmin gives NaN). */
+ * ignored; when either side is all NaN there is no verdict (numpy's nanmin gives NaN, and Optuna compares
+ * NaN as false, so it keeps the trial). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,11 @@ int ws_patient_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const
     int maximize = h->direction == WS_MAXIMIZE;
     size_t nb = cur->n_ivs - keep;   /* ivs are sorted by step */
     double before = best_of(cur->ivs, nb, maximize), after = best_of(cur->ivs + nb, keep, maximize);
+    if (isnan(before) || isnan(after)) {   /* no comparison: not stalled, as Optuna's NaN compares false */
+        if (isnan(after)) snprintf(out->reason, sizeof out->reason, "no verdict: the last %zu steps reported only NaN", keep);
+        else snprintf(out->reason, sizeof out->reason, "no verdict: the steps before the last %zu reported only NaN", keep);
+        return 0;
+    }
     int stalled = maximize ? before - cfg->min_delta > after : before + cfg->min_delta < after;
     if (!stalled) {
         snprintf(out->reason, sizeof out->reason, "improving: best of the last %zu steps %.6g vs %.6g before", keep, after, before);

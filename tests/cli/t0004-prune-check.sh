@@ -78,3 +78,24 @@ for v in (0.5, float('inf')):
 t = s.ask(); t.report(0.6, 0)
 assert t.should_prune() is False
 PY"
+# The patient pruner over a window that reported only NaN, or after steps that did: no
+# comparison, so no prune (Optuna compares NaN as false), and the reason says so (it said
+# "improving: best of the last 2 steps nan vs 0.5 before").
+jq '.pruner = {"name": "patient", "patience": 1}' c.json >pat.json
+suggest --db pat.db --config pat.json --n 2 >/dev/null
+for v in 0.5 nan; do prune-check --db pat.db --study kws --trial 0 --step $([ $v = nan ] && echo 1 || echo 0) --value $v >/dev/null; done
+test_expect_code 1 "patient: the last 2 steps NaN, kept" prune-check --db pat.db --study kws --trial 0 --step 2 --value nan
+test_expect_success "... no verdict, and why" '[ "$(jq -r .reason out)" = "no verdict: the last 2 steps reported only NaN" ]'
+for v in nan 0.5; do prune-check --db pat.db --study kws --trial 1 --step $([ $v = nan ] && echo 0 || echo 1) --value $v >/dev/null; done
+test_expect_code 1 "patient: NaN before the window, kept" prune-check --db pat.db --study kws --trial 1 --step 2 --value 0.4
+test_expect_success "... no verdict, and why" '[ "$(jq -r .reason out)" = "no verdict: the steps before the last 2 reported only NaN" ]'
+test_expect_success "... Optuna 3.1 keeps both" "$PY - <<'PY'
+import optuna, warnings
+warnings.simplefilter('ignore')
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(direction='maximize', pruner=optuna.pruners.PatientPruner(None, patience=1))
+for vals in ((0.5, float('nan'), float('nan')), (float('nan'), 0.5, 0.4)):
+    t = s.ask()
+    for step, v in enumerate(vals): t.report(v, step)
+    assert t.should_prune() is False, vals
+PY"
