@@ -536,9 +536,8 @@ static void shared_output(nn_model *m, int i, const float *x, int n)
 {
     const nn_layer *l = &m->layers[i];
     if (m->shared_holds == i) return;
-    const float *in = i ? m->acts + m->layers[i - 1].out_off : x;
-    m->be->bn_apply(l->c, (size_t)n * l->h * l->w, in, m->params + l->w_off, m->params + l->b_off,
-                    m->acts + l->save_off, m->acts + l->out_off, l->relu);
+    m->be->bn_apply(l->c, (size_t)n * l->h * l->w, i ? act(m, i - 1) : x, par(m, l->w_off), par(m, l->b_off),
+                    m->acts + l->save_off, act(m, i), l->relu);
     m->shared_holds = i;
 }
 

@@ -54,7 +54,8 @@ typedef struct ws_analysis {
     double wall_s, capacity_s, idle_s;
     double grown_s;                /* slot-seconds of idle slots that grown trials trained on */
     size_t n_measured;             /* trials with the "seconds" attribute */
-    char time_note[160];           /* why no trial has any time (none started, none finished, each took 0 s); else empty */
+    char time_note[160];           /* why no trial has any time (none started, none finished, each took 0 s):
+                                    * set whenever all.busy_s is 0 (so with no capacity too); else empty */
 } ws_analysis;
 
 /* Builds the analysis of a summary. db_path and study_id locate gpu-monitor's samples; a

@@ -154,7 +154,7 @@ void ws_plot_breakdown(FILE *f, const ws_summary *s)
                 "inside trials, unmeasured trials, idle slots' cores that trials which grew trained on, and idle "
                 "slots; then each slot.", W, H);
     if (!(a->capacity_s > 0)) {   /* what the text's time line and the JSON's time.note say */
-        ws_svg_message(f, W, H, a->time_note[0] ? a->time_note : "no trial has started yet");
+        ws_svg_message(f, W, H, a->time_note);
         ws_svg_close(f);
         return;
     }
@@ -202,7 +202,7 @@ void ws_plot_trial_times(FILE *f, const ws_summary *s)
         any_unmeasured |= !a->tt[i].measured;
     }
     if (!(top > 0)) {
-        ws_svg_message(f, W, H, a->time_note[0] ? a->time_note : "no trial has started yet");
+        ws_svg_message(f, W, H, a->time_note);
         ws_svg_close(f);
         return;
     }

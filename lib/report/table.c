@@ -140,7 +140,7 @@ static void text_analysis(FILE *f, const ws_analysis *a)
         if (a->grown_s > 0) fprintf(f, "grown %.1f%%, ", 100 * a->grown_s / c);
         fprintf(f, "idle %.1f%%", 100 * a->idle_s / c);
         fprintf(f, a->time_note[0] ? " (%s)\n" : "%s\n", a->time_note);   /* the JSON's time.note */
-    } else fprintf(f, "time: %s\n", a->time_note[0] ? a->time_note : "no trial has started yet");
+    } else fprintf(f, "time: %s\n", a->time_note);
     if (isfinite(a->util.sweep_mean)) {
         fprintf(f, "utilization (%s, gpu-monitor): sweep mean %.1f%% over %ld sample%s", ws_utilization_what(&a->util),
                 a->util.sweep_mean, a->util.n_samples, ws_plural((size_t)a->util.n_samples));

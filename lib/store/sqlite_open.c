@@ -73,12 +73,16 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
 }
 
+/* A reader's wait: WS_DB_BUSY_S, or the default where it is bad (the store's open said so). */
+static int reader_busy_ms(void)
+{
+    int busy_ms = ws_sqlite_busy_timeout_ms(NULL);
+    return busy_ms < 0 ? BUSY_TIMEOUT_MS : busy_ms;
+}
+
 int ws_sqlite_read_fail(sqlite3 *db, int rc, ws_errkind kind, const char *path, const char *what, ws_err *e)
 {
-    if ((rc & 0xff) == SQLITE_BUSY) {   /* the timeout ws_sqlite_open_read set */
-        int busy_ms = ws_sqlite_busy_timeout_ms(NULL);
-        return locked(path, what, busy_ms < 0 ? BUSY_TIMEOUT_MS : busy_ms, e);
-    }
+    if ((rc & 0xff) == SQLITE_BUSY) return locked(path, what, reader_busy_ms(), e);   /* ws_sqlite_open_read's wait */
     return ws_err_set(e, kind, "%s: %s: %s", path, what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
@@ -203,9 +207,8 @@ int ws_sqlite_open_read(const char *path, sqlite3 **db)
         }
     }
     if (rc == SQLITE_OK) {
-        int busy_ms = ws_sqlite_busy_timeout_ms(NULL);   /* a bad WS_DB_BUSY_S: the store's open said so */
         sqlite3_extended_result_codes(*db, 1);
-        sqlite3_busy_timeout(*db, busy_ms < 0 ? BUSY_TIMEOUT_MS : busy_ms);
+        sqlite3_busy_timeout(*db, reader_busy_ms());
     }
     return rc;
 }
