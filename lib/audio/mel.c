@@ -3,7 +3,7 @@
  * functional.spectrogram (torch.stft with a window of win_length zero-padded to n_fft on both
  * sides, reflect or constant padding of n_fft / 2 when centred, |X|^2). */
 #include "audio/mel.h"
-#include <kissfft/kiss_fftr.h>
+#include "audio/fft4.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,13 +106,17 @@ int audio_melbank_check(const audio_feat_config *c, const char *where, char *msg
     return empty;
 }
 
-void audio_melbank_apply(const audio_melbank *fb, const float *power, float *mel)
+/* mel[l][m] = sum_k fb[k][m] * power[k * 4 + l] for the four frames of an fft4 call: the lanes are
+ * the inner loop, so the compiler makes one vector multiply-add of each weight. Rows l >= rows
+ * are not written (the last call of a clip may hold fewer than four frames). */
+static void melbank_apply4(const audio_melbank *fb, const float *restrict power, int rows, float *restrict mel)
 {
     for (int m = 0; m < fb->n_mels; m++) {
-        const float *w = fb->w + fb->off[m], *p = power + fb->first[m];
-        float s = 0;
-        for (int k = 0; k < fb->count[m]; k++) s += w[k] * p[k];
-        mel[m] = s;
+        const float *w = fb->w + fb->off[m], *p = power + (size_t)fb->first[m] * AUDIO_FFT4_LANES;
+        float s[AUDIO_FFT4_LANES] = {0};
+        for (int k = 0; k < fb->count[m]; k++)
+            for (int l = 0; l < AUDIO_FFT4_LANES; l++) s[l] += w[k] * p[k * AUDIO_FFT4_LANES + l];
+        for (int l = 0; l < rows; l++) mel[(size_t)l * (size_t)fb->n_mels + (size_t)m] = s[l];
     }
 }
 
@@ -130,13 +134,11 @@ int audio_melspec_init(audio_melspec *m, const audio_feat_config *c, ws_err *e)
     if (audio_feat_config_validate(c, "features", e) < 0) return -1;
     m->cfg = *c;
     if (audio_melbank_init(&m->fb, c, e) < 0) return -1;
-    int n_fft = c->n_fft, win = c->win_length, n_freqs = audio_feat_n_freqs(c);
-    m->fft = kiss_fftr_alloc(n_fft, 0, NULL, NULL);
-    m->frame = calloc((size_t)n_fft, sizeof(float));
+    int win = c->win_length, n_freqs = audio_feat_n_freqs(c);
+    m->fft = audio_fft4_alloc(c->n_fft);
     m->window = malloc(sizeof(float) * (size_t)win);
-    m->spec = malloc(sizeof(kiss_fft_cpx) * (size_t)n_freqs);
-    m->power = malloc(sizeof(float) * (size_t)n_freqs);
-    if (!m->fft || !m->frame || !m->window || !m->spec || !m->power) {
+    m->power = malloc(sizeof(float) * (size_t)n_freqs * AUDIO_FFT4_LANES);
+    if (!m->fft || !m->window || !m->power) {
         audio_melspec_release(m);
         return ws_err_set(e, WS_ENOMEM, "mel spectrogram: out of memory");
     }
@@ -149,8 +151,8 @@ int audio_melspec_init(audio_melspec *m, const audio_feat_config *c, ws_err *e)
 void audio_melspec_release(audio_melspec *m)
 {
     audio_melbank_release(&m->fb);
-    if (m->fft) kiss_fftr_free(m->fft);
-    free(m->frame); free(m->window); free(m->spec); free(m->power); free(m->padded);
+    audio_fft4_free(m->fft);
+    free(m->window); free(m->power); free(m->padded);
     memset(m, 0, sizeof *m);
 }
 
@@ -181,6 +183,14 @@ static const float *pad_signal(audio_melspec *m, const float *x, size_t n, size_
     return p;
 }
 
+/* Whether every sample of x[0..n) is zero: the frames over them then have an all-zero spectrum. */
+static int all_zero(const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != 0.0f) return 0;
+    return 1;
+}
+
 long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e)
 {
     const audio_feat_config *c = &m->cfg;
@@ -190,22 +200,21 @@ long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *ou
     size_t len;
     const float *s = pad_signal(m, x, n, &len, e);
     if (!s) return -1;
-    int n_fft = c->n_fft, win = c->win_length, off = (n_fft - win) / 2, n_freqs = audio_feat_n_freqs(c);
-    const kiss_fft_cpx *restrict spec = m->spec;
-    const float *restrict window = m->window;
-    float *restrict dst = m->frame + off, *restrict power = m->power;
-    for (size_t t = 0; t < frames; t++) {
-        const float *restrict src = s + t * (size_t)c->hop_length + off;
-        int any = 0;
-        for (int i = 0; i < win; i++) { dst[i] = src[i] * window[i]; any |= dst[i] != 0.0f; }
-        if (!any) {
-            /* digital silence (padding, gaps): the spectrum is exactly zero, skip the FFT */
-            memset(out + t * (size_t)c->n_mels, 0, sizeof(float) * (size_t)c->n_mels);
+    int n_fft = c->n_fft, win = c->win_length, off = (n_fft - win) / 2, n_mels = c->n_mels;
+    size_t hop = (size_t)c->hop_length;
+    for (size_t t = 0; t < frames; t += AUDIO_FFT4_LANES) {
+        int rows = frames - t < AUDIO_FFT4_LANES ? (int)(frames - t) : AUDIO_FFT4_LANES;
+        const float *src = s + t * hop + off;
+        float *dst = out + t * (size_t)n_mels;
+        if (all_zero(src, (size_t)(rows - 1) * hop + (size_t)win)) {
+            /* digital silence (padding, gaps): the spectra are exactly zero, skip the FFT. A
+             * silent frame beside sounding ones comes out exactly zero from the FFT as well. */
+            memset(dst, 0, sizeof(float) * (size_t)rows * (size_t)n_mels);
             continue;
         }
-        kiss_fftr(m->fft, m->frame, m->spec);
-        for (int k = 0; k < n_freqs; k++) power[k] = spec[k].r * spec[k].r + spec[k].i * spec[k].i;
-        audio_melbank_apply(&m->fb, power, out + t * (size_t)c->n_mels);
+        audio_fft4_window(m->fft, src, hop, m->window, win, off, rows);
+        audio_fft4_power(m->fft, m->power);
+        melbank_apply4(&m->fb, m->power, rows, dst);
     }
     (void)len;
     return (long)frames;

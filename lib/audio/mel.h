@@ -1,7 +1,7 @@
 /* mel.h — mel power spectrograms as torchaudio.transforms.MelSpectrogram computes them
  * (power 2, periodic Hann window centred in the FFT frame, optional centre padding), with the
- * STFT on kissfft and a sparse triangular filterbank (htk or slaney scale, optional slaney area
- * norm, built with torchaudio's formulas in double precision).
+ * STFT on kissfft (four frames per call, fft4.h) and a sparse triangular filterbank (htk or
+ * slaney scale, optional slaney area norm, built with torchaudio's formulas in double precision).
  *
  * Output layout is time-major, [frames][n_mels] float32: the layout of the feature cache.
  * One audio_melspec per thread (kissfft's real-FFT state has scratch space). */
@@ -28,8 +28,6 @@ void audio_melbank_release(audio_melbank *fb);
  * as torchaudio, which warns "At least one mel filterbank has all zero values", such settings
  * are used, their empty bands zero in every clip. */
 int audio_melbank_check(const audio_feat_config *c, const char *where, char *msg, size_t len, ws_err *e);
-/* mel[m] = sum_k fb[k][m] * power[k]; power [n_freqs], mel [n_mels]. */
-void audio_melbank_apply(const audio_melbank *fb, const float *power, float *mel);
 /* The dense matrix [n_freqs][n_mels], as torchaudio.functional.melscale_fbanks returns it. */
 void audio_melbank_dense(const audio_melbank *fb, float *out);
 
@@ -40,11 +38,9 @@ double audio_mel_to_hz(double mel, int mel_scale);
 typedef struct audio_melspec {
     audio_feat_config cfg;
     audio_melbank fb;
-    void *fft;             /* kiss_fftr_cfg */
-    float *frame;          /* [n_fft] windowed frame, zero outside the window */
+    struct audio_fft4 *fft; /* four frames per FFT call (fft4.h) */
     float *window;         /* [win_length] periodic Hann */
-    void *spec;            /* [n_freqs] kiss_fft_cpx */
-    float *power;          /* [n_freqs] */
+    float *power;          /* [n_freqs * 4]: the four frames' power spectra, interleaved */
     float *padded;         /* centre-padded signal, grown as needed */
     size_t padded_cap;     /* floats */
 } audio_melspec;

@@ -44,6 +44,9 @@ def signals():
         ("noise", 0.1 * rng.standard_normal(N)),
         ("quiet_tone", 1e-3 * np.sin(2 * np.pi * 1234.5 * t)),
         ("silence", np.zeros(N)),
+        # a 40 ms tone between digital silence: frames that sound beside frames that are exactly
+        # zero in the same FFT call (featurize transforms four frames per call)
+        ("burst", np.where((t >= 0.1) & (t < 0.14), 0.5 * np.sin(2 * np.pi * 880 * t), 0.0)),
     ]
 
 

@@ -6,9 +6,11 @@
 # Each figure is the best of REPEAT runs. Prints one JSON line with
 # wall-clock rates and, for the per-thread comparison, rates per CPU second (user + system), which
 # other load on a shared machine disturbs less. kissfft_only: the FFTs a clip needs, timed alone
-# (fft_ceiling.c): the most clips per second per thread kissfft allows, next to torchaudio's.
+# (fft_ceiling.c: kissfft's SIMD build as featurize calls it, and Debian's scalar build beside
+# it): the most clips per second per thread kissfft allows, next to torchaudio's.
 #
-# Usage: [BIN=bin] [DATA=data/demo] [REPEAT=2] bash tests/bench/featurize/run.sh
+# Usage: [BIN=bin] [BUILD=build] [DATA=data/demo] [REPEAT=2] bash tests/bench/featurize/run.sh
+#   BUILD: the build tree whose libwakesweep.a fft_ceiling.c links (the FFT timed alone).
 #   DATA: a Speech Commands folder (default data/demo when it exists; otherwise 1000 clips are
 #   made with sox in a temporary folder). Needs Debian's /usr/bin/python3 with torchaudio.
 set -euo pipefail
@@ -71,9 +73,12 @@ print(min(r[0] for r in runs), min(r[1] for r in runs), len(files))
 P
 )
 read -r tt tc tclips <<<"$torch_s"
-# The FFT alone (kiss_fftr, as featurize calls it, n_fft and frames of the cache): the ceiling of
-# clips per second per thread that kissfft leaves, however little the rest costs.
-cc -O2 -o "$tmp/fft_ceiling" "$root/tests/bench/featurize/fft_ceiling.c" -lkissfft-float
+# The FFT alone (audio_fft4_power, as featurize calls it, n_fft and frames of the cache): the
+# ceiling of clips per second per thread that kissfft leaves, however little the rest costs.
+BUILD=${BUILD:-$root/build}
+[ -f "$BUILD/libwakesweep.a" ] || { echo "bench: no $BUILD/libwakesweep.a (make first, or set BUILD)" >&2; exit 2; }
+cc -O2 -I"$root/lib" -o "$tmp/fft_ceiling" "$root/tests/bench/featurize/fft_ceiling.c" "$BUILD/libwakesweep.a" \
+  -lkissfft-float -lm
 fft=$("$tmp/fft_ceiling" "$(jq .n_fft "$root/configs/features/default.json")" "$(jq .frames "$tmp/s.json")")
 jq -n -c --argjson clips "$clips" --argjson tclips "$tclips" --argjson t1 "$t1" --argjson t2 "$t2" --argjson tt "$tt" \
   --argjson c1 "$c1" --argjson c2 "$c2" --argjson tc "$tc" --arg data "$DATA" --arg load "$(cut -d" " -f1 /proc/loadavg)" \
@@ -85,6 +90,7 @@ jq -n -c --argjson clips "$clips" --argjson tclips "$tclips" --argjson t1 "$t1" 
   ratio_2_threads_per_thread: ($clips / $t2 / 2 / ($tclips / $tt) * 100 | round / 100),
   per_cpu_second: {featurize_1_thread: ($clips / $c1 | floor), featurize_2_threads: ($clips / $c2 | floor),
                    torchaudio: ($tclips / $tc | floor), ratio_1_thread: ($clips / $c1 / ($tclips / $tc) * 100 | round / 100)},
-  kissfft_only: {us_per_fft: $fft.us_per_fft, frames_per_clip: $fft.frames,
+  kissfft_only: {fft: $fft.fft, us_per_fft: $fft.us_per_fft, us_per_fft_debian_scalar: $fft.us_per_fft_scalar,
+                 frames_per_clip: $fft.frames,
                  ceiling_clips_per_s: $fft.ceiling_clips_per_s,
                  ceiling_ratio_to_torchaudio: ($fft.ceiling_clips_per_s / ($tclips / $tt) * 100 | round / 100)}}'
