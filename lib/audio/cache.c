@@ -68,17 +68,43 @@ static void header_decode(const uint8_t *in, header *h)
     for (int s = 0; s < N_SECTIONS; s++) { h->off[s] = get64(in + 72 + 16 * s); h->len[s] = get64(in + 80 + 16 * s); }
 }
 
-/* hash64 of the header with the checksum zeroed, then the payload */
-static uint64_t file_checksum(const uint8_t *file, size_t len)
+/* The checksum is hash64 of the header with the checksum zeroed, then the payload. */
+static void checksum_begin(audio_hash64_ctx *h, const uint8_t *head)
 {
     uint8_t hdr[HEADER_BYTES];
-    memcpy(hdr, file, HEADER_BYTES);
+    memcpy(hdr, head, HEADER_BYTES);
     put64(hdr + CHECKSUM_AT, 0);
+    audio_hash64_init(h, 0x5753464341434845ull);
+    audio_hash64_update(h, hdr, HEADER_BYTES);
+}
+
+static uint64_t file_checksum(const uint8_t *file, size_t len)
+{
     audio_hash64_ctx h;
-    audio_hash64_init(&h, 0x5753464341434845ull);
-    audio_hash64_update(&h, hdr, HEADER_BYTES);
+    checksum_begin(&h, file);
     audio_hash64_update(&h, file + HEADER_BYTES, len - HEADER_BYTES);
     return audio_hash64_final(&h);
+}
+
+/* The same of the file the writer has just written (header given), read through fd in 1 MiB
+ * pieces rather than through a fresh mapping of it, whose page faults cost featurize about 5% of
+ * its CPU time on the demo corpus (30 MB of cache). -1 (errno set). */
+static int fd_checksum(int fd, const uint8_t *head, uint64_t len, uint64_t *out)
+{
+    enum { PIECE = 1 << 20 };
+    uint8_t *buf = malloc(PIECE);
+    if (!buf) return -1;
+    audio_hash64_ctx h;
+    checksum_begin(&h, head);
+    for (uint64_t at = HEADER_BYTES; at < len;) {
+        size_t n = len - at < PIECE ? (size_t)(len - at) : PIECE;
+        if (ws_pread_full(fd, buf, n, at) < 0) { free(buf); return -1; }
+        audio_hash64_update(&h, buf, n);
+        at += n;
+    }
+    free(buf);
+    *out = audio_hash64_final(&h);
+    return 0;
 }
 
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
@@ -285,10 +311,7 @@ int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents 
     uint8_t hdr[HEADER_BYTES];
     header_encode(&h, hdr);
     if (ws_pwrite_full(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
-    void *map = mmap(NULL, h.file_bytes, PROT_READ, MAP_SHARED, w->fd, 0);
-    if (map == MAP_FAILED) goto io;
-    h.checksum = file_checksum(map, h.file_bytes);
-    munmap(map, h.file_bytes);
+    if (fd_checksum(w->fd, hdr, h.file_bytes, &h.checksum) < 0) goto io;
     put64(hdr + CHECKSUM_AT, h.checksum);
     if (ws_pwrite_full(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
     int rc = ws_atomic_commit(&w->a, e);
