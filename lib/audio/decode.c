@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <samplerate.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -116,6 +117,11 @@ static sf_count_t mem_read(void *dst, sf_count_t n, void *u)
 
 static sf_count_t mem_write(const void *src, sf_count_t n, void *u) { (void)src; (void)n; (void)u; return 0; }
 
+/* libsndfile keeps the reason a file could not be opened in a global (sf_strerror(NULL)), which
+ * every other open resets: with featurize's workers opening files at once, a file that is not
+ * audio was skipped as "not audio (No Error.)". Opens, and the read of that reason, take turns. */
+static pthread_mutex_t sf_open_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Opens path for libsndfile: a file of at most WHOLE_MAX bytes is read in one call and decoded
  * from memory (m), a larger one is streamed from disk. */
 static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_INFO *info, long long *bytes, ws_err *e)
@@ -128,8 +134,10 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     if (st.st_size == 0) { close(fd); return ws_err_set(e, WS_EINPUT, "%s: empty file", path), NULL; }
     *bytes = (long long)st.st_size;
     if (st.st_size > WHOLE_MAX) {
+        pthread_mutex_lock(&sf_open_lock);
         SNDFILE *f = sf_open_fd(fd, SFM_READ, info, SF_TRUE);   /* it closes fd, even on failure */
         if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+        pthread_mutex_unlock(&sf_open_lock);
         return f;
     }
     size_t len = (size_t)st.st_size;
@@ -144,8 +152,10 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     if (rc < 0) return ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(saved)), NULL;
     *m = (mem_file){d->file, (sf_count_t)len, 0};
     static SF_VIRTUAL_IO io = {mem_length, mem_seek, mem_read, mem_write, mem_tell};
+    pthread_mutex_lock(&sf_open_lock);
     SNDFILE *f = sf_open_virtual(&io, SFM_READ, info, m);
     if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+    pthread_mutex_unlock(&sf_open_lock);
     return f;
 }
 

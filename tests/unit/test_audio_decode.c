@@ -3,6 +3,7 @@
  * then the corpus scanner on a small folder (classes, noise, lists, which_set). Files are written
  * with libsndfile into a temporary folder. */
 #include <math.h>
+#include <pthread.h>
 #include <sndfile.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -185,6 +186,52 @@ static void test_bad_audio(void)
     expect_bad("missing.wav", "cannot open");
 }
 
+/* Four threads decoding at once, as featurize's workers do, half of them files that are not
+ * audio: each refusal names libsndfile's reason for that file. libsndfile keeps the reason of a
+ * failed open in a global, which another thread's open resets: featurize skipped files as
+ * "not audio (No Error.)". */
+typedef struct { const char *bad, *good; char wrong[300]; } race_arg;
+
+static void *race_worker(void *p)
+{
+    race_arg *a = p;
+    audio_decoder d;
+    audio_decoder_init(&d, 16000);
+    for (int i = 0; i < 2000 && !a->wrong[0]; i++) {
+        audio_decoded o;
+        ws_err e = {0};
+        int bad = i % 2 == 0;
+        int rc = audio_decode(&d, bad ? a->bad : a->good, 0, &o, &e);
+        if (bad && (rc == 0 || !strstr(e.msg, "(Format not recognised.)")))
+            snprintf(a->wrong, sizeof a->wrong, "%.250s", rc == 0 ? "decoded" : e.msg);
+        else if (!bad && rc != 0)
+            snprintf(a->wrong, sizeof a->wrong, "good file: %.250s", e.msg);
+    }
+    audio_decoder_release(&d);
+    return NULL;
+}
+
+static void test_bad_audio_threads(void)
+{
+    float x[1600];
+    for (int i = 0; i < 1600; i++) x[i] = 0.1f * (float)sin(i / 3.0);
+    CHECK(write_wav("race_good.wav", 16000, 1, SF_FORMAT_PCM_16, x, 1600) == 0, "write");
+    FILE *f = fopen(path_of("race_text.wav"), "w");
+    fputs("not a sound at all\n", f);
+    fclose(f);
+    enum { N = 4 };
+    pthread_t th[N];
+    race_arg a[N];
+    char bad[600], good[600];
+    snprintf(bad, sizeof bad, "%s", path_of("race_text.wav"));
+    snprintf(good, sizeof good, "%s", path_of("race_good.wav"));
+    memset(a, 0, sizeof a);
+    for (int t = 0; t < N; t++) { a[t].bad = bad; a[t].good = good; }
+    for (int t = 0; t < N; t++) CHECK(pthread_create(&th[t], NULL, race_worker, &a[t]) == 0, "pthread_create");
+    for (int t = 0; t < N; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < N; t++) CHECK(!a[t].wrong[0], "thread %d: %s", t, a[t].wrong);
+}
+
 static void write_text(const char *name, const char *text)
 {
     FILE *f = fopen(path_of(name), "w");
@@ -243,6 +290,7 @@ int main(void)
     RUN(test_resample_length);
     RUN(test_fit_length);
     RUN(test_bad_audio);
+    RUN(test_bad_audio_threads);
     RUN(test_corpus_layout);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
