@@ -111,7 +111,9 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
         return ws_err_set(e, WS_EINPUT, "%s.hop_length: %d is outside 1..4*n_fft", where, c->hop_length);
     if (c->n_mels < 1 || c->n_mels > 1024)
         return ws_err_set(e, WS_EINPUT, "%s.n_mels: %d is outside 1..1024", where, c->n_mels);
-    double nyquist = c->sample_rate / 2;
+    /* the true Nyquist frequency (5512.5 Hz at 11025 Hz), which torchaudio takes for f_max; it
+     * was sample_rate / 2 in integers, which refused it as "above the Nyquist frequency (5512 Hz)" */
+    double nyquist = c->sample_rate / 2.0;
     if (!(c->f_min >= 0 && c->f_min < c->f_max))
         return ws_err_set(e, WS_EINPUT, "%s.f_min: %g must be >= 0 and below f_max (%g)", where, c->f_min, c->f_max);
     if (!(c->f_max <= nyquist))

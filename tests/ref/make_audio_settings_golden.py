@@ -36,6 +36,12 @@ CONFIGS = {
                     f_min=0.0, f_max=None, mel_scale="slaney"),
     "sr8000_hop_gt_nfft": dict(sample_rate=8000, n_fft=256, win_length=200, hop_length=300, n_mels=32,
                                f_min=0.0, f_max=None),
+    # an odd sample rate: f_max null is sample_rate // 2 (5512 Hz), and f_max may be the true
+    # Nyquist frequency, 5512.5 Hz (torchaudio takes it; featurize once refused it as "above 5512")
+    "sr11025_fmax_null": dict(sample_rate=11025, n_fft=256, win_length=256, hop_length=110, n_mels=40,
+                              f_min=0.0, f_max=None),
+    "sr11025_fmax_nyquist": dict(sample_rate=11025, n_fft=256, win_length=256, hop_length=110, n_mels=40,
+                                 f_min=0.0, f_max=5512.5, mel_scale="slaney", norm="slaney"),
 }
 
 

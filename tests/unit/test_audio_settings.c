@@ -1,7 +1,8 @@
 /* test_audio_settings.c — parity of the mel spectrogram with torchaudio for the feature settings
  * that test_audio_mel.c leaves at their defaults: n_fft, win_length (down to 1 sample),
  * hop_length (not dividing the clip, above n_fft), centre off, constant padding, other sample
- * rates, filterbanks with all-zero filters. Golden files: tests/ref/make_audio_settings_golden.py
+ * rates (an odd one: f_max null and f_max at its true Nyquist frequency, 5512.5 Hz at 11025 Hz),
+ * filterbanks with all-zero filters. Golden files: tests/ref/make_audio_settings_golden.py
  * (float64 torchaudio, stored as float32); each config goes through audio_feat_config_from_json as
  * a featurize --config would. Criterion as test_audio_mel.c's: max relative error <= 1e-4 where
  * the reference is above 1e-6 of its peak; silence and empty filters must be exactly zero. */
@@ -75,7 +76,7 @@ static void test_settings_parity(void)
         free(mel);
         cases++;
     }
-    CHECK(cases == 24, "%d cases, want 24", cases);
+    CHECK(cases == 30, "%d cases, want 30", cases);
     json_decref(index); json_decref(set);
     free(signals); free(golden);
 }
