@@ -571,8 +571,8 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
             if (split < 0) {
                 free(file);
                 char *shown = ws_text_show(split_s);
-                rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (train, validation or test)", c->root, lineno,
-                                shown ? shown : "?");
+                rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown split '%s' (expected train, validation or test; "
+                                "training and testing are taken too)", c->root, lineno, shown ? shown : "?");
                 free(shown);
             } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0 && split_s && split != AUDIO_SPLIT_TRAIN) {
                 /* taken as training noise without a word, a noise file held out for testing was mixed

@@ -111,7 +111,7 @@ test_expect_code 2 manifest-clip-as-noise-hard-link featurize -q -o h.feat hardn
 printf '{"path": "c/yes/y0_nohash_0.wav", "label": "yes", "split": "te\\u001b[2Jst"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n' >split-esc.jsonl
 test_expect_code 2 manifest-unknown-split-escape featurize -q -o se.feat split-esc.jsonl
 test_expect_success manifest-unknown-split-escape-message '! grep -q "$(printf "\033")" err && [ "$(wc -l <err)" = 1 ] &&
-  grep -qxF "featurize: split-esc.jsonl:1: unknown split '"'te\x1b[2Jst'"' (train, validation or test)" err && [ ! -e se.feat ]'
+  grep -qxF "featurize: split-esc.jsonl:1: unknown split '"'te\x1b[2Jst'"' (expected train, validation or test; training and testing are taken too)" err && [ ! -e se.feat ]'
 mkdir -p "esc$(printf '\033')dir" && cp c/yes/y1_nohash_0.wav "esc$(printf '\033')dir/a"$'\n'"b.wav"
 printf '{"path": "esc\\u001bdir/a\\nb.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "./esc\\u001bdir/a\\nb.wav", "label": "no"}\n' >twice-esc.jsonl
 test_expect_code 2 manifest-twice-escape featurize -q -o te.feat twice-esc.jsonl
