@@ -97,6 +97,35 @@ int audio_feat_config_load(const char *path, audio_feat_config *c, ws_err *e)
     return rc;
 }
 
+/* kissfft makes a real FFT of n_fft points as a complex one of n_fft / 2; a prime factor p of that
+ * goes through its generic butterfly, whose time grows with p, so a large one turns a clip's
+ * milliseconds into seconds or minutes (n_fft 9998, half 4999 prime: 2.8 s a one-second clip,
+ * 0.04 s at 10000), a run that looks hung. Up to this factor an FFT stays within about a
+ * millisecond (n_fft 2018, half 1009 prime: 1.2 ms against 0.04 ms at 2024). */
+#define FFT_MAX_PRIME 1024
+
+static int largest_prime_factor(int n)
+{
+    int p = 1;
+    for (int f = 2; (long)f * f <= n; f++)
+        while (n % f == 0) { n /= f; p = f; }
+    return n > 1 ? n : p;
+}
+
+/* The nearest even size from n in steps of dir (-1 or 1) whose half has only the factors 2, 3
+ * and 5, the ones kissfft has its fast butterflies for; 0 when there is none in 4..65536. */
+static int fast_fft_size(int n, int dir)
+{
+    for (int m = n; m >= 4 && m <= 65536; m += 2 * dir) {
+        int h = m / 2;
+        while (h % 2 == 0) h /= 2;
+        while (h % 3 == 0) h /= 3;
+        while (h % 5 == 0) h /= 5;
+        if (h == 1) return m;
+    }
+    return 0;
+}
+
 int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws_err *e)
 {
     if (c->sample_rate < 1000 || c->sample_rate > 384000)
@@ -105,6 +134,16 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
         return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g is outside (0, 600]", where, c->clip_seconds);
     if (c->n_fft < 4 || c->n_fft > 65536 || c->n_fft % 2)
         return ws_err_set(e, WS_EINPUT, "%s.n_fft: %d is not an even number in 4..65536", where, c->n_fft);
+    int p = largest_prime_factor(c->n_fft / 2);
+    if (p > FFT_MAX_PRIME) {
+        int below = fast_fft_size(c->n_fft, -1), above = fast_fft_size(c->n_fft, 1);
+        char alt[64];
+        if (below && above) snprintf(alt, sizeof alt, "%d or %d", below, above);
+        else snprintf(alt, sizeof alt, "%d", below ? below : above);
+        return ws_err_set(e, WS_EINPUT, "%s.n_fft: %d: its half has the prime factor %d, and kissfft's time grows with "
+                          "such a factor (seconds a clip where a nearby size takes milliseconds); expected an n_fft "
+                          "whose half has no prime factor above %d, such as %s", where, c->n_fft, p, FFT_MAX_PRIME, alt);
+    }
     if (c->win_length < 1 || c->win_length > c->n_fft)
         return ws_err_set(e, WS_EINPUT, "%s.win_length: %d is outside 1..n_fft (%d)", where, c->win_length, c->n_fft);
     if (c->hop_length < 1 || c->hop_length > c->n_fft * 4)

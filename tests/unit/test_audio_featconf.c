@@ -60,6 +60,14 @@ static void test_errors(void)
         {"{\"f_max\": 9000}", "cfg.f_max: 9000 Hz is above the Nyquist frequency (8000 Hz)"},
         {"{\"f_min\": 8000, \"f_max\": 7000}", "cfg.f_min"},
         {"{\"n_fft\": 511}", "cfg.n_fft: 511 is not an even number"},
+        /* halves 4999 and 32749 are prime; 2 * 1031 is the first size past the limit of 1024 */
+        {"{\"n_fft\": 9998, \"win_length\": 400}", "cfg.n_fft: 9998: its half has the prime factor 4999, and kissfft's "
+         "time grows with such a factor (seconds a clip where a nearby size takes milliseconds); expected an n_fft whose "
+         "half has no prime factor above 1024, such as 9720 or 10000"},
+        {"{\"n_fft\": 65498, \"clip_seconds\": 5}", "prime factor 32749, and kissfft's time grows with such a factor "
+         "(seconds a clip where a nearby size takes milliseconds); expected an n_fft whose half has no prime factor above "
+         "1024, such as 64800 or 65536"},
+        {"{\"n_fft\": 2062}", "cfg.n_fft: 2062: its half has the prime factor 1031"},
         {"{\"win_length\": 1024}", "cfg.win_length: 1024 is outside 1..n_fft (512)"},
         {"{\"hop_length\": 0}", "cfg.hop_length"},
         {"{\"n_mels\": 2.5}", "cfg.n_mels: expected an integer, got a fraction"},
@@ -78,9 +86,25 @@ static void test_errors(void)
     }
 }
 
+/* Sizes whose halves keep their prime factors at or under 1024 are taken, however odd (2 * 1021). */
+static void test_fft_sizes_taken(void)
+{
+    static const int sizes[] = {4, 6, 14, 400, 502, 512, 640, 2018, 2042, 4008, 9720, 10000, 65536};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        char json[128];
+        int win = sizes[i] < 400 ? sizes[i] : 400;
+        snprintf(json, sizeof json, "{\"n_fft\": %d, \"win_length\": %d, \"hop_length\": %d, \"clip_seconds\": 5}",
+                 sizes[i], win, win < 160 ? win : 160);
+        audio_feat_config c;
+        ws_err e = {0};
+        CHECK(from_text(json, &c, &e) == 0, "%s: %s", json, e.msg);
+    }
+}
+
 int main(void)
 {
     RUN(test_default_file);
+    RUN(test_fft_sizes_taken);
     RUN(test_roundtrip);
     RUN(test_errors);
     return test_summary();
