@@ -68,6 +68,10 @@ static void test_errors(void)
          "(seconds a clip where a nearby size takes milliseconds); expected an n_fft whose half has no prime factor above "
          "1024, such as 64800 or 65536"},
         {"{\"n_fft\": 2062}", "cfg.n_fft: 2062: its half has the prime factor 1031"},
+        /* 600 s at hop 1: 9600001 frames of 1024 mels, 4 bytes each: 39321604096 bytes = 37500 MiB */
+        {"{\"clip_seconds\": 600, \"hop_length\": 1, \"n_mels\": 1024, \"n_fft\": 4096, \"f_max\": 8000}",
+         "cfg: one clip's features would take 37500 MiB (9600001 frames of 1024 mels, float32); expected at most 256 "
+         "MiB a clip (a larger hop_length, fewer n_mels or a shorter clip_seconds)"},
         {"{\"win_length\": 1024}", "cfg.win_length: 1024 is outside 1..n_fft (512)"},
         {"{\"hop_length\": 0}", "cfg.hop_length"},
         {"{\"n_mels\": 2.5}", "cfg.n_mels: expected an integer, got a fraction"},
@@ -89,6 +93,10 @@ static void test_errors(void)
 /* Sizes whose halves keep their prime factors at or under 1024 are taken, however odd (2 * 1021). */
 static void test_fft_sizes_taken(void)
 {
+    /* and a long clip within the limit: 600 s at hop 160, 128 mels: 60001 frames, 29.3 MiB */
+    audio_feat_config c0;
+    ws_err e0 = {0};
+    CHECK(from_text("{\"clip_seconds\": 600, \"n_mels\": 128, \"n_fft\": 2048}", &c0, &e0) == 0, "%s", e0.msg);
     static const int sizes[] = {4, 6, 14, 400, 502, 512, 640, 2018, 2042, 4008, 9720, 10000, 65536};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         char json[128];
