@@ -16,8 +16,28 @@ static int known(const char *key)
     return 0;
 }
 
-int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
-                           const char *where, ws_err *e)
+/* A bad setting named where it was given. The settings are checked merged, under "where: params",
+ * so a study's fixed learning_rate of 0 read "trial line: params.learning_rate: 0: must be > 0",
+ * and the trial line has no such key to mend. A key the line's params do not hold came from the
+ * study config's fixed settings: the message says so. Returns -1. */
+static int name_origin(ws_err *e, const char *path, const json_t *params)
+{
+    size_t n = strlen(path), len;
+    if (strncmp(e->msg, path, n) || e->msg[n] != '.') return -1;
+    const char *key = e->msg + n + 1;
+    char name[64], rest[sizeof e->msg];
+    len = strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    if (!len || len >= sizeof name) return -1;
+    memcpy(name, key, len);
+    name[len] = 0;
+    if (json_object_get(params, name)) return -1;
+    snprintf(rest, sizeof rest, "%s", key);
+    snprintf(e->msg, sizeof e->msg, "study config: fixed.%.1000s", rest);
+    return -1;
+}
+
+static int parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
+                 const char *where, const char *path, ws_err *e)
 {
     memset(s, 0, sizeof *s);
     nn_hparams_default(&s->hp);
@@ -35,8 +55,6 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
     }
     json_object_foreach(s->merged, key, v)
         if (!known(key)) return ws_err_set(e, WS_EINPUT, "%s: %s: unknown setting", fixed && json_object_get(fixed, key) ? "study config: fixed" : where, key);
-    char path[600];
-    snprintf(path, sizeof path, "%s: params", where);
     long bs = s->batch_size, every = s->validate_every, patience = 0, n_mfcc = s->n_mfcc;
     const char *transform = "logmel";
     if (ws_json_get_int(s->merged, "batch_size", path, &bs, e) || ws_json_get_int(s->merged, "epochs", path, &s->epochs, e)
@@ -71,6 +89,14 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
     s->patience = (int)patience;
     s->n_mfcc = (int)n_mfcc;
     return nn_hparams_parse(&s->hp, s->merged, path, e);
+}
+
+int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
+                           const char *where, ws_err *e)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s: params", where);
+    return parse(s, fixed, params, budget_epochs, where, path, e) ? name_origin(e, path, params) : 0;
 }
 
 void trainer_settings_release(trainer_settings *s)

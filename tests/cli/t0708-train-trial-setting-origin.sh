@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# train-trial: a bad setting is named where it was given. The study's fixed settings and the
+# trial's params are checked merged, and every bad fixed value read "trial line: params.KEY"
+# (a fixed learning_rate of 0: "trial line: params.learning_rate: 0: must be > 0"), naming a key
+# the trial line does not hold. A fixed one is "study config: fixed.KEY"; a searched one is
+# still the trial line's params. Exit 2 either way, the trial FAIL with that reason.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+tone_study_config c.json
+reason() {  # DB: the reason recorded for trial 0, as train-trial says it
+  sqlite3 "$1" "SELECT value_json FROM trial_system_attributes WHERE key = 'wakesweep:reason'" | jq -r '"train-trial: " + .'
+}
+n=0
+for bad in '.space = {} | .fixed.learning_rate = 0 @@ study config: fixed.learning_rate: 0: must be > 0' \
+           '.fixed.batch_size = 1.5 @@ study config: fixed.batch_size: expected an integer, got a fraction' \
+           '.fixed.snr_low = 30 @@ study config: fixed.snr_low: 30 is above snr_high 20' \
+           '.fixed.class_weights = [1, -1, 1, 1] @@ study config: fixed.class_weights[1]: expected a number >= 0' \
+           '.fixed.transform = "MFCC" @@ study config: fixed.transform: expected "logmel" or "mfcc", got "MFCC"' \
+           '.space.batch_size = {"type": "int", "low": 70000, "high": 70000} | del(.fixed.batch_size) @@ trial line: params.batch_size: expected 1..65536, got 70000'; do
+  n=$((n + 1))
+  mkdir "s$n"
+  jq "${bad% @@ *} | .budget.epochs = 1" c.json >"s$n/c.json"
+  suggest --db "s$n/s.db" --config "s$n/c.json" >"s$n/line"
+  printf 'train-trial: %s\n' "${bad#* @@ }" >"s$n/want"
+  test_expect_code 2 "bad setting: ${bad% @@ *}" train-trial --db "s$n/s.db" --features tones.feat --quiet "s$n/line"
+  test_expect_success "... says: $(cat "s$n/want")" "cmp err s$n/want"
+  test_expect_success "... the trial FAIL with that reason" "
+    [ \"\$(sqlite3 s$n/s.db 'SELECT state FROM trials')\" = FAIL ] && reason s$n/s.db | cmp - s$n/want"
+done
