@@ -42,7 +42,8 @@ static inline WS_HD float nn_uniform_at(uint64_t seed, uint64_t i)
 }
 
 /* Inverted dropout: element i is kept with probability 1 - p and then scaled by 1 / (1 - p),
- * so the expectation is unchanged and evaluation needs no rescaling. p < 1. */
+ * so the expectation is unchanged and evaluation needs no rescaling. p = 1 zeroes every
+ * element, as torch's F.dropout: the uniform draw is below 1, so 1 / 0 is never taken. */
 static inline WS_HD float nn_dropout_factor(uint64_t seed, uint64_t i, float p)
 {
     return nn_uniform_at(seed, i) < p ? 0.0f : 1.0f / (1.0f - p);

@@ -132,6 +132,10 @@ static int get_flag(const json_t *o, const char *key, const char *where, int *ou
     return ws_json_get_bool(o, key, where, out, e);
 }
 
+/* The ranges are torch's, closed where its are: a value torch trains with is not bad input (a
+ * searched dropout of step 0.25 up to 1, or a learning rate from 0, stopped a sweep with exit 2).
+ * dropout 1 zeroes every activation in training (torch's F.dropout), label_smoothing 1 trains
+ * towards the uniform target, learning_rate 0 leaves the weights as they are. */
 static int parse_model(nn_model_config *c, const json_t *o, const char *w, ws_err *e)
 {
     int arch = (int)c->arch;
@@ -140,7 +144,7 @@ static int parse_model(nn_model_config *c, const json_t *o, const char *w, ws_er
     return get_int(o, "channels", w, 1, 4096, &c->channels, e) || get_int(o, "blocks", w, 0, 64, &c->blocks, e)
         || get_pair(o, "kernel", w, c->kernel, e) || get_pair(o, "stride", w, c->stride, e)
         || get_pair(o, "inner_kernel", w, c->inner_kernel, e) || get_pair(o, "pool", w, c->pool, e)
-        || get_int(o, "hidden", w, 0, 65536, &c->hidden, e) || get_num(o, "dropout", w, 0, 1, 1, &c->dropout, e)
+        || get_int(o, "hidden", w, 0, 65536, &c->hidden, e) || get_num(o, "dropout", w, 0, 1, 0, &c->dropout, e)
         ? -1 : 0;
 }
 
@@ -164,7 +168,6 @@ static int parse_optim(nn_optim_config *c, const json_t *o, const char *w, ws_er
     }
     c->kind = (nn_optim_kind)kind;
     c->schedule = (nn_schedule_kind)sched;
-    if (!(c->lr > 0)) return ws_err_set(e, WS_EINPUT, "%s.learning_rate: %g: must be > 0", w, c->lr);
     if (c->kind == NN_OPT_SGD && c->nesterov && c->momentum <= 0)
         return ws_err_set(e, WS_EINPUT, "%s.nesterov: needs momentum > 0", w);
     return 0;
@@ -172,7 +175,7 @@ static int parse_optim(nn_optim_config *c, const json_t *o, const char *w, ws_er
 
 static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err *e)
 {
-    if (get_num(o, "label_smoothing", w, 0, 1, 1, &c->label_smoothing, e)
+    if (get_num(o, "label_smoothing", w, 0, 1, 0, &c->label_smoothing, e)
         || get_num(o, "focal_gamma", w, 0, INFINITY, 0, &c->focal_gamma, e))
         return -1;
     json_t *cw = json_object_get(o, "class_weights");

@@ -59,8 +59,8 @@ nn_model *nn_model_create(const nn_model_config *c, int n_classes, int frames, i
 {
     if (n_classes < 2)
         return ws_err_set(e, WS_EINPUT, "model: %d classes: need at least 2", n_classes), NULL;
-    if (!(c->dropout >= 0 && c->dropout < 1))
-        return ws_err_set(e, WS_EINPUT, "model: dropout %g: must be in [0, 1)", c->dropout), NULL;
+    if (!(c->dropout >= 0 && c->dropout <= 1))
+        return ws_err_set(e, WS_EINPUT, "model: dropout %g: must be in [0, 1]", c->dropout), NULL;
     nn_net net;
     nn_net_begin(&net, 1, frames, features, e);
     switch (c->arch) {

@@ -69,7 +69,7 @@ typedef struct nn_model_config {
     int inner_kernel[2];     /* "inner_kernel": cnn's second conv, dscnn's depthwise convs */
     int pool[2];             /* "pool": cnn's max pool, kernel = stride */
     int hidden;              /* "hidden": cnn's hidden linear layer units; 0 = none */
-    double dropout;          /* "dropout": probability in [0, 1) */
+    double dropout;          /* "dropout": probability in [0, 1] (1: every activation zeroed, as torch) */
 } nn_model_config;
 
 typedef enum { NN_OPT_SGD, NN_OPT_ADAM, NN_OPT_ADAMW } nn_optim_kind;
@@ -91,7 +91,7 @@ typedef struct nn_optim_config {
 } nn_optim_config;
 
 typedef struct nn_loss_config {
-    double label_smoothing;  /* "label_smoothing" in [0, 1) */
+    double label_smoothing;  /* "label_smoothing" in [0, 1] */
     double focal_gamma;      /* "focal_gamma" >= 0; 0 = cross-entropy */
     float *class_weights;    /* "class_weights": [n_class_weights] or NULL; owned by nn_hparams */
     int n_class_weights;
@@ -120,7 +120,7 @@ void nn_hparams_default(nn_hparams *hp);
 void nn_model_config_default(nn_model_config *c, nn_arch arch);
 /* Reads the keys listed above from a JSON object of parameters (a trial's "params" merged with
  * the study's fixed settings); "model" first, so the other keys override that model's defaults.
- * Errors name the field: "params.dropout: expected a number in [0, 1)". Unknown keys ignored. */
+ * Errors name the field: "params.dropout: 1.5: must be in [0, 1]". Unknown keys ignored. */
 int nn_hparams_parse(nn_hparams *hp, const json_t *params, const char *where, ws_err *e);
 void nn_hparams_release(nn_hparams *hp);
 /* NULL-terminated list of the keys nn_hparams_parse reads. */

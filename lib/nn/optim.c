@@ -15,7 +15,7 @@ struct nn_optim {
 
 nn_optim *nn_optim_create(nn_model *m, const nn_optim_config *c, long total_steps, long warmup_steps, ws_err *e)
 {
-    if (!(c->lr > 0)) return ws_err_set(e, WS_EINPUT, "optimizer: learning rate %g: must be > 0", c->lr), NULL;
+    if (!(c->lr >= 0)) return ws_err_set(e, WS_EINPUT, "optimizer: learning rate %g: must be >= 0", c->lr), NULL;
     if (c->kind == NN_OPT_SGD && c->nesterov && c->momentum <= 0)
         return ws_err_set(e, WS_EINPUT, "optimizer: nesterov needs momentum > 0"), NULL;
     if (warmup_steps < 0 || total_steps < 0)

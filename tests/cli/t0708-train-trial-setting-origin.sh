@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # train-trial: a bad setting is named where it was given. The study's fixed settings and the
 # trial's params are checked merged, and every bad fixed value read "trial line: params.KEY"
-# (a fixed learning_rate of 0: "trial line: params.learning_rate: 0: must be > 0"), naming a key
+# (a fixed learning_rate of -1: "trial line: params.learning_rate: -1: must be >= 0"), naming a key
 # the trial line does not hold. A fixed one is "study config: fixed.KEY"; a searched one is
 # still the trial line's params. Exit 2 either way, the trial FAIL with that reason.
 . "$WS_ROOT/tests/cli/lib.sh"
@@ -12,7 +12,7 @@ reason() {  # DB: the reason recorded for trial 0, as train-trial says it
   sqlite3 "$1" "SELECT value_json FROM trial_system_attributes WHERE key = 'wakesweep:reason'" | jq -r '"train-trial: " + .'
 }
 n=0
-for bad in '.space = {} | .fixed.learning_rate = 0 @@ study config: fixed.learning_rate: 0: must be > 0' \
+for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learning_rate: -1: must be >= 0' \
            '.fixed.batch_size = 1.5 @@ study config: fixed.batch_size: expected an integer, got a fraction' \
            '.fixed.snr_low = 30 @@ study config: fixed.snr_low: 30 is above snr_high 20' \
            '.fixed.class_weights = [1, -1, 1, 1] @@ study config: fixed.class_weights[1]: expected a number >= 0' \

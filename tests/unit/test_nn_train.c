@@ -79,14 +79,15 @@ static void test_hparams_errors_name_the_field(void)
         {"{\"channels\":2.5}", "params.channels: expected an integer"},
         {"{\"kernel\":[3]}", "params.kernel"},
         {"{\"kernel\":[3,0]}", "params.kernel"},
-        {"{\"learning_rate\":0}", "params.learning_rate"},
+        {"{\"learning_rate\":-1}", "params.learning_rate: -1: must be >= 0"},
+        {"{\"dropout\":1.5}", "params.dropout: 1.5: must be in [0, 1]"},
         {"{\"optimizer\":\"sgd\",\"momentum\":0,\"nesterov\":true}", "params.nesterov"},
         {"{\"nesterov\":\"yes\"}", "params.nesterov"},
         {"{\"schedule\":\"step\"}", "params.schedule"},
         {"{\"snr_low\":10,\"snr_high\":5}", "params.snr_low"},
         {"{\"class_weights\":[1,-1]}", "params.class_weights[1]"},
         {"{\"time_masks\":-1}", "params.time_masks"},
-        {"{\"label_smoothing\":1}", "params.label_smoothing"},
+        {"{\"label_smoothing\":1.5}", "params.label_smoothing: 1.5: must be in [0, 1]"},
         /* 1e300 epochs of warmup passed, and lround(1e300 * steps) made the step count negative:
          * the trial failed in training ("optimizer: negative step counts", exit 0) */
         {"{\"warmup_epochs\":1e300}", "params.warmup_epochs: 1e+300: must be in [0, 100000]"},
@@ -618,6 +619,71 @@ static void test_pool(void)
     nn_set_threads(1, 0);
 }
 
+/* torch's closed ranges: Dropout(p=1), CrossEntropyLoss(label_smoothing=1) and an optimizer at
+ * lr=0 all train in torch 1.13; they were refused here (exit 2, a sweep stopped by one trial). */
+static void test_torch_closed_ranges(void)
+{
+    nn_hparams hp;
+    ws_err e = {0};
+    CHECK(parse("{\"dropout\":1,\"label_smoothing\":1,\"learning_rate\":0}", &hp, &e) == 0, "refused: %s", e.msg);
+    CHECK(hp.model.dropout == 1 && hp.loss.label_smoothing == 1 && hp.optim.lr == 0, "values");
+    nn_hparams_release(&hp);
+    /* label_smoothing 1: torch's F.cross_entropy(z, y, label_smoothing=1.0), and with
+     * weight=[0.5, 2, 1], in float64 (/usr/bin/python3, torch 1.13): loss and z.grad */
+    const float z[9] = {1, 2, 3, 0.5f, -1, 2, 0.25f, 0.5f, -2};
+    const int y[3] = {0, 2, 1};
+    static const double want_loss[2] = {1.5622121762837546, 1.6018947159662942};
+    static const double want_grad[2][9] = {
+        {-0.08110092005431763, -0.02953495409284523, 0.1106358741471628, -0.052680980397765545, -0.09807358668754862,
+         0.15075456708531418, 0.028392486357026174, 0.06801505375735281, -0.09640754011437898},
+        {-0.017608856562254138, -0.1089000334579246, 0.12650889002017868, 0.010811083094297945, -0.17743866605262798,
+         0.16662758295833005, 0.09188454984908966, -0.01135002560772655, -0.0805345242413631}};
+    float w[3] = {0.5f, 2, 1}, d[9];
+    for (int k = 0; k < 2; k++) {
+        nn_loss_config lc = {0};
+        lc.label_smoothing = 1;
+        if (k) { lc.class_weights = w; lc.n_class_weights = 3; }
+        CHECK_REL(nn_loss(z, y, 3, 3, &lc, d, &e), want_loss[k], 1e-6);
+        for (int i = 0; i < 9; i++) CHECK_NEAR(d[i], want_grad[k][i], 1e-6);
+    }
+    /* dropout 1: torch zeroes every activation in training, so the output layer sees zeros and
+     * every sample's logits are its bias; in evaluation dropout is the identity */
+    float x[4 * 24];
+    int labels[4];
+    nn_model *m = small_model("{\"model\":\"dnn\",\"channels\":8,\"blocks\":1,\"dropout\":1}", 4, x, labels, 7);
+    CHECK(m != NULL, "dropout 1: no model");
+    const float *lg = NULL;
+    if (m && nn_forward(m, x, 4, 1, &lg, &e) == 0) {
+        int same = 1, finite = 1;
+        for (int i = 1; i < 4; i++)
+            for (int c = 0; c < 3; c++) same &= lg[i * 3 + c] == lg[c];
+        for (int i = 0; i < 12; i++) finite &= isfinite(lg[i]) != 0;
+        CHECK(same && finite, "dropout 1 in training: logits not the bias alone");
+    } else CHECK(0, "dropout 1 forward: %s", e.msg);
+    if (m && nn_forward(m, x, 4, 0, &lg, &e) == 0) CHECK(lg[0] != lg[3] || lg[1] != lg[4], "evaluation: dropout not the identity");
+    /* lr 0: SGD, Adam and AdamW (its decay is lr * weight_decay) leave the weights as they are */
+    for (int kind = 0; m && kind < 3; kind++) {
+        size_t n = nn_model_n_params(m);
+        float *p0 = malloc(n * sizeof *p0), *p1 = malloc(n * sizeof *p1);
+        nn_model_get_weights(m, p0, NULL);
+        nn_optim_config oc = {0};
+        oc.kind = (nn_optim_kind)kind;
+        oc.lr = 0;
+        oc.momentum = 0.9;
+        oc.weight_decay = 0.01;
+        oc.beta1 = 0.9; oc.beta2 = 0.999; oc.eps = 1e-8;
+        nn_optim *o = nn_optim_create(m, &oc, 2, 0, &e);
+        CHECK(o != NULL, "lr 0, optimizer %d: %s", kind, e.msg);
+        double loss;
+        for (int step = 0; o && step < 2; step++) nn_train_step(m, o, x, labels, 4, NULL, &loss, &e);
+        nn_model_get_weights(m, p1, NULL);
+        CHECK(o && memcmp(p0, p1, n * sizeof *p0) == 0, "lr 0, optimizer %d: the weights moved", kind);
+        nn_optim_free(o);
+        free(p0); free(p1);
+    }
+    nn_model_free(m);
+}
+
 int main(void)
 {
     nn_set_threads(1, 0);
@@ -637,5 +703,6 @@ int main(void)
     RUN(test_bn_one_value_per_channel);
     RUN(test_pool);
     RUN(test_shares_not_threads);
+    RUN(test_torch_closed_ranges);
     return test_summary();
 }
