@@ -69,7 +69,11 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
     nn_noise *noise = NULL;
     int *train = NULL, rc = -1;
     *result = NULL;
-    if (probe_settings(o, line, &set, e) || audio_cache_open(&cache, o->features, AUDIO_CACHE_NO_VERIFY, e)) goto out;
+    /* the study's feature settings, as training checks them: a cache of others (more mels, another
+     * hop) gave the largest batch of another input shape, exit 0 */
+    if (probe_settings(o, line, &set, e) || audio_cache_open(&cache, o->features, AUDIO_CACHE_NO_VERIFY, e)
+        || trainer_settings_check_cache(&set, &cache, o->features, e))
+        goto out;
     size_t n = 0;
     if (!(train = malloc((cache.n_clips + 1) * sizeof *train))) { ws_err_set(e, WS_ENOMEM, "out of memory"); goto out; }
     for (size_t i = 0; i < cache.n_clips; i++) if (cache.splits[i] == AUDIO_SPLIT_TRAIN) train[n++] = (int)i;

@@ -310,7 +310,6 @@ static int trial_seed(run_ctx *c, ws_err *e)
 
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
-    audio_feat_config want;
     /* a line without a seed, as one without a budget: the seed suggest gives this trial */
     if (!c->has_seed && trial_seed(c, e)) return -1;
     /* a line without a budget (written by hand, or edited): the epochs suggest gives this trial */
@@ -329,10 +328,9 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           "more than once an epoch or less, not both", c->per, c->set.validate_every);
     /* bad input, so the trial fails with the reason, as for a cache that cannot be opened */
     if (!*c->o->features) return ws_err_set(e, WS_EINPUT, "--features: empty path");
-    if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)) return -1;
-    if (c->set.features ? audio_feat_config_load(c->set.features, &want, e) : (audio_feat_config_default(&want), 0))
-        return ws_err_prefix(e, "study config: fixed.features");
-    if (audio_cache_check_config(&c->cache, c->o->features, &want, e)) return -1;
+    if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)
+        || trainer_settings_check_cache(&c->set, &c->cache, c->o->features, e))
+        return -1;
     /* a property of the cache, as n_mfcc below: found when the model was built it failed every
      * trial of a sweep with exit 0 ("model: 1 classes") instead of stopping it */
     if (c->cache.n_classes < 2)

@@ -99,6 +99,14 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
     return parse(s, fixed, params, budget_epochs, where, path, e) ? name_origin(e, path, params) : 0;
 }
 
+int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e)
+{
+    audio_feat_config want;
+    if (s->features ? audio_feat_config_load(s->features, &want, e) : (audio_feat_config_default(&want), 0))
+        return ws_err_prefix(e, "study config: fixed.features");
+    return audio_cache_check_config(c, path, &want, e);
+}
+
 void trainer_settings_release(trainer_settings *s)
 {
     nn_hparams_release(&s->hp);

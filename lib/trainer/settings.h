@@ -29,5 +29,8 @@ typedef struct {
 int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
                            const char *where, ws_err *e);
 void trainer_settings_release(trainer_settings *s);
+/* 0 when the cache c (at path) was made with the feature settings s->features names (none: the
+ * defaults); else -1 naming the first difference (exit 2). */
+int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e);
 
 #endif
