@@ -70,8 +70,9 @@ static json_t *read_line(const char *path, ws_err *e)
     const char *name = strcmp(path, "-") ? path : "stdin";
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) { ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path); return NULL; }
-    char *text = malloc(TRIAL_LINE_MAX + 1);
+    char *text = malloc(TRIAL_LINE_MAX + 2);
     size_t n = text ? fread(text, 1, TRIAL_LINE_MAX + 1, f) : 0;
+    if (text) text[n] = 0;   /* the str* scans below stop here, not in bytes never read */
     int bad_read = ferror(f) ? errno : 0;   /* the reason: a directory opens, and reads EISDIR */
     if (f != stdin) fclose(f);
     json_t *j = NULL;
@@ -84,8 +85,20 @@ static json_t *read_line(const char *path, ws_err *e)
         if (je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", name, je.line, je.column, ws_json_error_text(&je));
         else ws_err_set(e, WS_EINPUT, "%s:%d: %s", name, je.line, ws_json_error_text(&je));   /* at the end: no column */
     } else if ((size_t)je.position < n && strspn(text + je.position, " \t\r\n") < n - (size_t)je.position) {
-        ws_err_set(e, WS_EINPUT, "%s: more than one trial line; train-trial trains one (one process per line, "
-                   "e.g. xargs -L1 or the sweep pipeline)", name);
+        /* a second object is a second trial line; anything else after the line (a stray '}', a
+         * word) was reported as one too, which sent the reader looking for a line not there */
+        size_t at = (size_t)je.position + strspn(text + je.position, " \t\r\n"), line = 1, col = 1;
+        json_t *next = json_loadb(text + at, n - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+        if (json_is_object(next))
+            ws_err_set(e, WS_EINPUT, "%s: more than one trial line; train-trial trains one (one process per line, "
+                       "e.g. xargs -L1 or the sweep pipeline)", name);
+        else {
+            size_t shown = strcspn(text + at, " \t\r\n");
+            for (size_t i = 0; i < at; i++, col++) if (text[i] == '\n') { line++; col = 0; }
+            ws_err_set(e, WS_EINPUT, "%s:%zu:%zu: '%.*s' after the trial line: expected nothing more (one JSON object)",
+                       name, line, col, (int)(shown < 20 ? shown : 20), text + at);
+        }
+        json_decref(next);
         json_decref(j);
         j = NULL;
     }
