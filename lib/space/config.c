@@ -32,6 +32,10 @@ static int parse_constraints(ws_config *c, const json_t *obj, const char *where,
         if (ws_json_check_keys(b, keys, path, e) || ws_json_get_number(b, "max", path, &k->max, e)
             || ws_json_get_number(b, "min", path, &k->min, e))
             return -1;
+        /* no value meets both: every trial infeasible, a sweep that can find nothing */
+        if (k->min > k->max)
+            return ws_err_set(e, WS_EINPUT, "%s: min %g is above max %g: no value is feasible (expected min <= max)", path,
+                              k->min, k->max);
     }
     return 0;
 }
