@@ -949,6 +949,9 @@ static int finished_under_us(run_ctx *c, ws_err *e)
 static void set_failure(run_ctx *c, const ws_err *te)
 {
     const char *why = te->kind == WS_ENOMEM ? "oom" : te->msg[0] ? te->msg : "failed without a message";
+    /* failed before training began (train() sets t_setup as it starts): all the time so far was
+     * setup, which read 0 beside a total of seconds (an oom while the statistics were computed) */
+    if (!c->t_setup) c->t_setup = ws_mono_s() - c->o->t_process_start;
     if (!c->reason[0]) snprintf(c->reason, sizeof c->reason, "%.300s", why);
     if (c->state != WS_PRUNED) c->state = WS_FAIL;
 }
