@@ -324,8 +324,9 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     c->per = c->cfg.validations_per_epoch;
     c->fine_epochs = c->cfg.fine_epochs ? c->cfg.fine_epochs : INT_MAX;
     if (c->per > 1 && c->set.validate_every > 1)
-        return ws_err_set(e, WS_EINPUT, "study config: budget.validations_per_epoch %d with validate_every %d: validate "
-                          "more than once an epoch or less, not both", c->per, c->set.validate_every);
+        return ws_err_set(e, WS_EINPUT, "study config: budget.validations_per_epoch %d with %s.validate_every %d: validate "
+                          "more than once an epoch or less, not both", c->per, trainer_settings_origin(params, "validate_every"),
+                          c->set.validate_every);
     /* bad input, so the trial fails with the reason, as for a cache that cannot be opened */
     if (!*c->o->features) return ws_err_set(e, WS_EINPUT, "--features: empty path");
     if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)
@@ -349,12 +350,16 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           c->set.hp.aug.noise_prob);
     const nn_loss_config *lc = &c->set.hp.loss;
     if (!lc->balanced && lc->class_weights && lc->n_class_weights != c->cache.n_classes)
-        return ws_err_set(e, WS_EINPUT, "class_weights: %d weights for the %d classes of %s (one per class, in the cache's order)",
-                          lc->n_class_weights, c->cache.n_classes, c->o->features);
+        return ws_err_set(e, WS_EINPUT, "%s.class_weights: %d weights for the %d classes of %s (one per class, in the cache's "
+                          "order)", trainer_settings_origin(params, "class_weights"), lc->n_class_weights,
+                          c->cache.n_classes, c->o->features);
     /* before training, as the weights above: found in setting up the data it failed the trial
      * with exit 0, so a sweep with a fixed n_mfcc too large failed every trial instead of stopping */
     if (c->set.transform == TRAINER_MFCC && c->set.n_mfcc > c->cache.n_mels)
-        return ws_err_set(e, WS_EINPUT, "n_mfcc: expected 1..%d (the cache's n_mels), got %d", c->cache.n_mels, c->set.n_mfcc);
+        return ws_err_set(e, WS_EINPUT, "%s%s: expected 1..%d (the cache's n_mels), got %d",
+                          json_object_get(c->set.merged, "n_mfcc") ? trainer_settings_origin(params, "n_mfcc") : "",
+                          json_object_get(c->set.merged, "n_mfcc") ? ".n_mfcc" : "n_mfcc (the default)", c->cache.n_mels,
+                          c->set.n_mfcc);
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
     if (!is_metric(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", metric_names(), c->objective);

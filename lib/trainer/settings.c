@@ -32,7 +32,7 @@ static int name_origin(ws_err *e, const char *path, const json_t *params)
     name[len] = 0;
     if (json_object_get(params, name)) return -1;
     snprintf(rest, sizeof rest, "%s", key);
-    snprintf(e->msg, sizeof e->msg, "study config: fixed.%.1000s", rest);
+    snprintf(e->msg, sizeof e->msg, "%s.%.1000s", trainer_settings_origin(params, name), rest);
     return -1;
 }
 
@@ -97,6 +97,11 @@ int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_
     char path[600];
     snprintf(path, sizeof path, "%s: params", where);
     return parse(s, fixed, params, budget_epochs, where, path, e) ? name_origin(e, path, params) : 0;
+}
+
+const char *trainer_settings_origin(const json_t *params, const char *key)
+{
+    return json_object_get(params, key) ? "trial line: params" : "study config: fixed";
 }
 
 int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e)

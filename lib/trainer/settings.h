@@ -29,6 +29,9 @@ typedef struct {
 int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
                            const char *where, ws_err *e);
 void trainer_settings_release(trainer_settings *s);
+/* Where a setting the trial uses was given: "trial line: params" when the line's params hold
+ * key, else "study config: fixed", for messages that name it as the parser's do. */
+const char *trainer_settings_origin(const json_t *params, const char *key);
 /* 0 when the cache c (at path) was made with the feature settings s->features names (none: the
  * defaults); else -1 naming the first difference (exit 2). */
 int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e);

@@ -197,7 +197,7 @@ test_expect_success "... saying why" 'grep -q "budget.validations_per_epoch 4 wi
 jq '.budget = {"epochs": 3, "validations_per_epoch": 4} | .space.validate_every = {"type": "categorical", "choices": [2]}' base.json >both.json
 suggest --db both/s.db --config both.json >both.line
 test_expect_code 2 "with a searched validate_every 2: train-trial refuses the pair" train-trial --db both/s.db --features tones.feat --threads 1 --quiet both.line
-test_expect_success "... saying why, and the trial is FAIL" 'grep -q "validations_per_epoch 4 with validate_every 2" err &&
+test_expect_success "... saying why, and the trial is FAIL" 'grep -q "validations_per_epoch 4 with trial line: params.validate_every 2" err &&
   [ "$(sqlite3 both/s.db "SELECT state FROM trials")" = FAIL ]'
 
 # Every ready study (kws-fast among them) is a valid config.

@@ -3,7 +3,8 @@
 # trial's params are checked merged, and every bad fixed value read "trial line: params.KEY"
 # (a fixed learning_rate of -1: "trial line: params.learning_rate: -1: must be >= 0"), naming a key
 # the trial line does not hold. A fixed one is "study config: fixed.KEY"; a searched one is
-# still the trial line's params. Exit 2 either way, the trial FAIL with that reason.
+# still the trial line's params. So are the settings checked against the cache (class_weights,
+# n_mfcc), which named no origin. Exit 2 either way, the trial FAIL with that reason.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -17,6 +18,8 @@ for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learn
            '.fixed.snr_low = 30 @@ study config: fixed.snr_low: 30 is above snr_high 20' \
            '.fixed.class_weights = [1, -1, 1, 1] @@ study config: fixed.class_weights[1]: expected a number >= 0' \
            '.fixed.transform = "MFCC" @@ study config: fixed.transform: expected "logmel" or "mfcc", got "MFCC"' \
+           '.fixed.class_weights = [1, 2] @@ study config: fixed.class_weights: 2 weights for the 4 classes of tones.feat (one per class, in the cache'"'"'s order)' \
+           '.fixed += {"transform": "mfcc", "n_mfcc": 41} @@ study config: fixed.n_mfcc: expected 1..40 (the cache'"'"'s n_mels), got 41' \
            '.space.batch_size = {"type": "int", "low": 70000, "high": 70000} | del(.fixed.batch_size) @@ trial line: params.batch_size: expected 1..65536, got 70000'; do
   n=$((n + 1))
   mkdir "s$n"
