@@ -39,7 +39,8 @@ static void usage(void)
            "                     or one drawn then)\n"
            "  --fixed FILE       fix parameters to the values in FILE (a trial line, e.g. from\n"
            "                     `report --best`, or a JSON object of params); a conditional one\n"
-           "                     the trial leaves inactive is dropped, as in Optuna\n"
+           "                     the trial leaves inactive is dropped, and a single-value one\n"
+           "                     (low == high, one choice) keeps its value, as in Optuna\n"
            "  --enqueue FILE     queue the parameter sets in FILE (JSON lines) as WAITING trials\n"
            "                     instead of sampling, all or none; later suggests claim them first\n"
            "                     (not with --n, --seed, --fixed, --tag or --pid)\n"
@@ -92,11 +93,31 @@ static int outside_value(const ws_dist *d, const json_t *v, int lenient, const c
     return 0;
 }
 
+/* --fixed's value for a parameter whose distribution holds one value (low == high, one choice):
+ * Optuna's Trial._suggest takes that value before it asks the sampler, so PartialFixedSampler's
+ * fixed value never reaches it (an enqueued value, read before, does). Returns 1 when d is
+ * single, *internal its value, with a warning when v is another value. */
+static int single_value(const ws_dist *d, const json_t *v, const char *where, const char *name, double *internal)
+{
+    double given;
+    if (!ws_dist_single(d, internal)) return 0;
+    if (ws_dist_internal(d, v, &given, NULL) || given != *internal) {
+        json_t *x = ws_dist_external(d, *internal);
+        char *t = ws_json_dump(v, 0), *u = ws_json_dump(x, 0);
+        ws_cli_warn("%s.%s: the space holds one value, %s; the fixed %s is not used, as in Optuna", where, name,
+                    u ? u : "its own", t ? t : "value");
+        free(t); free(u);
+        json_decref(x);
+    }
+    return 1;
+}
+
 /* Turns a params object into ws_params: names in the space take its distribution (and must
- * fit it, or with `lenient` be a number, see outside_value); other names are carried as
+ * fit it, or with `lenient` be a number, see outside_value; with `fixed`, --fixed's values, a
+ * single-value parameter keeps its own, see single_value); other names are carried as
  * one-choice categoricals, which Optuna reads as well. */
-static int params_from_json(const ws_space *sp, const json_t *obj, const char *where, int lenient, ws_param **out,
-                            size_t *n, ws_err *e)
+static int params_from_json(const ws_space *sp, const json_t *obj, const char *where, int lenient, int fixed,
+                            ws_param **out, size_t *n, ws_err *e)
 {
     const char *name;
     json_t *v;
@@ -105,7 +126,8 @@ static int params_from_json(const ws_space *sp, const json_t *obj, const char *w
         int i = ws_space_find(sp, name);
         double internal = 0;
         ws_dist single = {.kind = WS_DIST_CATEGORICAL};
-        if (i >= 0 && ws_dist_internal(&sp->v[i].dist, v, &internal, e)
+        if (i >= 0 && !(fixed && single_value(&sp->v[i].dist, v, where, name, &internal))
+            && ws_dist_internal(&sp->v[i].dist, v, &internal, e)
             && outside_value(&sp->v[i].dist, v, lenient, where, name, &internal, e))
             return -1;
         if (i < 0) {
@@ -297,7 +319,7 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         json_t *j = ws_json_load_string(line, where, e);
         ws_param *p = NULL;
         size_t n = 0;
-        rc = !j || refuse_result_line(j, where, e) || params_from_json(&c->cfg.space, params_of(j), where, 0, &p, &n, e);
+        rc = !j || refuse_result_line(j, where, e) || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e);
         if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
         json_decref(j);
@@ -388,7 +410,7 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
         size_t n_fp = 0;
         char where[64];
         snprintf(where, sizeof where, "enqueued trial %d", number);
-        int rc = rest && (params_from_json(&c->cfg.space, rest, where, 1, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
+        int rc = rest && (params_from_json(&c->cfg.space, rest, where, 1, 0, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
         json_decref(rest);
         params_free(fpp, n_fp);
         if (rc && e->kind == WS_EINPUT) goto unusable;
@@ -566,7 +588,7 @@ int main(int argc, char **argv)
          * narrower stage-2 space) is used as given with a warning, as Optuna's
          * PartialFixedSampler and fixed_params use it; a value no choice matches, or no number
          * where one is needed, is refused, where Optuna's suggest raises. */
-        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
+        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 1, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
     }
     if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;

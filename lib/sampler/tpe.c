@@ -279,11 +279,6 @@ out:
 
 /* ---- the multivariate search space ---- */
 
-static int is_single(const ws_dist *d)
-{
-    return d->kind == WS_DIST_CATEGORICAL ? ws_dist_n_choices(d) <= 1 : !(d->low < d->high);
-}
-
 static int fixed_already(const ws_param *p, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++) if (!strcmp(p[i].name, name)) return 1;
@@ -351,7 +346,7 @@ static int joint_groups(const tpe_ctx *c, int *group, size_t *n_groups, const ws
     if (n < 0) return -1;
     *n_groups = (size_t)n;
     for (size_t i = 0; i < np; i++)
-        if (group[i] >= 0 && (is_single(&c->sp->v[i].dist)
+        if (group[i] >= 0 && (ws_dist_single(&c->sp->v[i].dist, NULL)
                               || (c->cfg->mode != WS_TPE_OPTUNA && fixed_already(fixed, n_fixed, c->sp->v[i].name))))
             group[i] = -1;
     return 0;
@@ -407,7 +402,7 @@ static int tpe_once(tpe_ctx *c, uint64_t seed, ws_param **params, size_t *n_para
         if (fixed_already(*params, *n_params, p->name) || !ws_space_active(sp, i, *params, *n_params)) continue;
         double v;
         if (group[i] >= 0) v = joint[i];
-        else if (is_single(&p->dist)) v = p->dist.kind == WS_DIST_CATEGORICAL ? 0 : p->dist.low;
+        else if (ws_dist_single(&p->dist, &v)) {}
         else if (tpe_sample_group(c, &i, 1, &v, e)) goto out;
         if (ws_sampler_append(params, n_params, p->name, &p->dist, v, e)) goto out;
     }

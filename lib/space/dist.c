@@ -167,6 +167,13 @@ int ws_dist_contains(const ws_dist *d, double v)
     return d->step > 0 ? on_grid(d, v) : 1;
 }
 
+int ws_dist_single(const ws_dist *d, double *internal)
+{
+    if (d->kind == WS_DIST_CATEGORICAL ? ws_dist_n_choices(d) > 1 : d->low < d->high) return 0;
+    if (internal) *internal = d->kind == WS_DIST_CATEGORICAL ? 0 : d->low;
+    return 1;
+}
+
 int ws_dist_int_value(const json_t *x)
 {
     const json_int_t bound = 9007199254740992LL;

@@ -39,5 +39,7 @@ int ws_dist_internal(const ws_dist *d, const json_t *external, double *internal,
 int ws_dist_int_value(const json_t *x);
 /* Whether an internal value lies in d (bounds, step grid, choice index). */
 int ws_dist_contains(const ws_dist *d, double internal);
+/* Optuna's single(): one value only (low == high, or one choice); *internal gets it. */
+int ws_dist_single(const ws_dist *d, double *internal);
 
 #endif
