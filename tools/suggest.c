@@ -561,6 +561,7 @@ int main(int argc, char **argv)
     c.config_path = config;
     int rc = 0;
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
+        || ws_sampler_check_file(c.cfg.sampler, config, &e)
         || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e))
         goto fail;
     for (size_t i = 0; i < json_array_size(c.cfg.space.warnings); i++)   /* as Optuna's warnings */

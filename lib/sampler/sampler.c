@@ -166,6 +166,19 @@ int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, 
     return 0;
 }
 
+int ws_sampler_check_file(const json_t *obj, const char *where, ws_err *e)
+{
+    const char *key;
+    json_t *v;
+    const char *name = json_string_value(json_object_get(obj, "name"));
+    if (!name || strcmp(name, "random")) return 0;
+    json_object_foreach((json_t *)obj, key, v)
+        if (strcmp(key, "name") && strcmp(key, "seed"))
+            return ws_err_set(e, WS_EINPUT, "%s: sampler.%s: not an option of the random sampler (it takes only seed, as "
+                              "Optuna's RandomSampler does)", where, key);
+    return 0;
+}
+
 double ws_sample_uniform(const ws_dist *d, ws_rng *rng)
 {
     double u = ws_rng_uniform(rng);

@@ -84,6 +84,10 @@ typedef struct {
 /* Parses the study config's "sampler" object (NULL → defaults: wakesweep's TPE). Errors name
  * the field ("kws.json: sampler.gamma: ..."). */
 int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, ws_err *e);
+/* What a config file's "sampler" must pass besides ws_sampler_parse: the random sampler takes
+ * no option but its seed (as Optuna's RandomSampler); a TPE option there would be ignored. A
+ * study's kept config is read without it, so that one kept before the check stays readable. */
+int ws_sampler_check_file(const json_t *obj, const char *where, ws_err *e);
 
 /* Chooses values for every active parameter of sp that *params does not already hold (fixed or
  * enqueued values stay as given and count as parents for conditional parameters). Appends to
