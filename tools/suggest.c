@@ -591,6 +591,8 @@ int main(int argc, char **argv)
          * where one is needed, is refused, where Optuna's suggest raises. */
         if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 1, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
+        c.sampler.partial_fixed = c.fixed;   /* Optuna's PartialFixedSampler around the study's */
+        c.sampler.n_partial_fixed = c.n_fixed;
     }
     if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;
     if (reap) {

@@ -79,6 +79,12 @@ typedef struct {
     double liar_weight;            /* weight of a RUNNING trial's kernel in g(x) (1: Optuna) */
     int kernel_heights;            /* "kernel": "mass" (0), "height" (1, Optuna 3.1.0's log-density),
                                       "height_all" (2, stepped parameters too); see parzen.h */
+    /* Not from the config: suggest --fixed's values, which make the sampler Optuna's
+     * PartialFixedSampler around this one. It takes them out of TPE's relative search space, so
+     * in every mode they stay out of the joint kernels. Values queued (fixed_params) are not
+     * here: Optuna's relative sampling draws those with the rest, then lets the queued value win. */
+    const ws_param *partial_fixed;
+    size_t n_partial_fixed;
 } ws_sampler_cfg;
 
 /* Parses the study config's "sampler" object (NULL → defaults: wakesweep's TPE). Errors name

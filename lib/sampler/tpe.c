@@ -18,8 +18,9 @@
  * hand out a configuration that another trial already holds while it can find a new one
  * (dedup: up to 8 TPE draws, then up to 56 random ones), in a group that holds a
  * categorical and two or more numeric parameters g(x)'s bandwidths are no narrower than l(x)'s
- * magic clip (shared_clip; see mixed_group_clip), and it leaves fixed and enqueued parameters
- * out of the joint kernels (Optuna samples them with the rest, then overrides them). */
+ * magic clip (shared_clip; see mixed_group_clip), and it leaves enqueued parameters out of the
+ * joint kernels (Optuna samples them with the rest, then overrides them; both leave --fixed's
+ * out, as Optuna's PartialFixedSampler does). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,10 +333,11 @@ static int decomposed_space(const tpe_ctx *c, int *group)
 }
 
 /* Groups of space indices sampled jointly: group[i] = group id of parameter i, or -1 for
- * "sample independently" (also single-valued parameters, and in the wakesweep mode already
- * fixed ones). Optuna 3.1 samples its relative search space whole, fixed and enqueued
- * parameters included, and only then lets their fixed values win: the kernels and the
- * l(x)/g(x) of the others still span those dimensions, so the optuna mode keeps them in. */
+ * "sample independently" (also single-valued parameters, suggest --fixed's, and in the
+ * wakesweep mode every value already given). Optuna 3.1 samples its relative search space
+ * whole, enqueued (and held) parameters included, and only then lets their values win: the
+ * kernels and the l(x)/g(x) of the others still span those dimensions, so the optuna mode keeps
+ * them in. PartialFixedSampler (--fixed) takes its parameters out of that space first. */
 static int joint_groups(const tpe_ctx *c, int *group, size_t *n_groups, const ws_param *fixed, size_t n_fixed)
 {
     size_t np = c->sp->n;
@@ -347,6 +349,7 @@ static int joint_groups(const tpe_ctx *c, int *group, size_t *n_groups, const ws
     *n_groups = (size_t)n;
     for (size_t i = 0; i < np; i++)
         if (group[i] >= 0 && (ws_dist_single(&c->sp->v[i].dist, NULL)
+                              || fixed_already(c->cfg->partial_fixed, c->cfg->n_partial_fixed, c->sp->v[i].name)
                               || (c->cfg->mode != WS_TPE_OPTUNA && fixed_already(fixed, n_fixed, c->sp->v[i].name))))
             group[i] = -1;
     return 0;

@@ -421,6 +421,50 @@ static void test_inactive_fixed_dropped(void)
     ws_space_release(&sp);
 }
 
+/* suggest --fixed is Optuna's PartialFixedSampler, whose infer_relative_search_space deletes the
+ * fixed names from TPE's relative search space: in the optuna mode a multivariate TPE with x
+ * fixed draws y from kernels over y alone, exactly as over a space without x. A value queued
+ * (fixed_params) stays in the joint kernels, as in Optuna, whose relative sampling draws it with
+ * the rest before the queued value wins. */
+static void test_partial_fixed_left_out(void)
+{
+    ws_space both = space_of("{\"x\": {\"type\": \"float\", \"low\": 0, \"high\": 1},"
+                             " \"y\": {\"type\": \"float\", \"low\": 0, \"high\": 1}}");
+    ws_space only_y = space_of("{\"y\": {\"type\": \"float\", \"low\": 0, \"high\": 1}}");
+    ws_sampler_cfg cfg;
+    ws_err e = {0};
+    CHECK(!parse_cfg(&cfg, "{\"mode\": \"optuna\", \"multivariate\": true, \"n_startup_trials\": 3}", &e), "%s", e.msg);
+    ws_trial_list l = {0};
+    optimise(&cfg, &both, quad, 15, 8, &l);
+    ws_param *fixed = NULL;
+    size_t n_fixed = 0;
+    ws_sampler_append(&fixed, &n_fixed, "x", &both.v[0].dist, 0.25, &e);
+    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+    ws_sampler_cfg pf = cfg;   /* suggest --fixed: PartialFixedSampler around the TPE */
+    pf.partial_fixed = fixed;
+    pf.n_partial_fixed = n_fixed;
+    int queued_differs = 0;
+    for (uint64_t seed = 0; seed < 10; seed++) {
+        ws_param *p = NULL, *q = NULL, *r = NULL;
+        size_t np = 0, nq = 0, nr = 0;
+        ws_sampler_append(&p, &np, "x", &both.v[0].dist, 0.25, &e);
+        ws_sampler_append(&r, &nr, "x", &both.v[0].dist, 0.25, &e);
+        CHECK(!ws_sampler_suggest(&pf, &both, &h, seed, &p, &np, &e), "%s", e.msg);
+        CHECK(!ws_sampler_suggest(&cfg, &only_y, &h, seed, &q, &nq, &e), "%s", e.msg);
+        CHECK(!ws_sampler_suggest(&cfg, &both, &h, seed, &r, &nr, &e), "%s", e.msg);
+        CHECK(np == 2 && get(p, np, "x") == 0.25 && get(p, np, "y") == get(q, nq, "y"),
+              "seed %llu: y %.17g with x fixed, %.17g without x in the space", (unsigned long long)seed,
+              get(p, np, "y"), get(q, nq, "y"));
+        queued_differs |= get(r, nr, "y") != get(q, nq, "y");
+        free_params(p, np); free_params(q, nq); free_params(r, nr);
+    }
+    CHECK(queued_differs, "a queued x never changed y: it is not in the joint kernels");
+    free_params(fixed, n_fixed);
+    ws_trial_list_free(&l);
+    ws_space_release(&both);
+    ws_space_release(&only_y);
+}
+
 /* low == high (Optuna's single-value distributions) give exactly that value. */
 static void test_single_values(void)
 {
@@ -570,6 +614,7 @@ int main(void)
     RUN(test_liar_and_dedup);
     RUN(test_conditional);
     RUN(test_inactive_fixed_dropped);
+    RUN(test_partial_fixed_left_out);
     RUN(test_single_values);
     RUN(test_mixed_kinds_and_progress);
     RUN(test_stepped_grid_is_optunas);
