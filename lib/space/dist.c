@@ -218,9 +218,12 @@ int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err
         return -1;
     }
     if (!ws_dist_contains(d, v)) {
-        char vt[32], lt[32], ht[32];
-        return ws_err_set(e, WS_EINPUT, "%s is outside [%s, %s]%s", number_text(d, v, vt), number_text(d, d->low, lt),
-                          number_text(d, d->high, ht), d->step > 0 ? " or off the step grid" : "");
+        /* which of the two: "or off the step grid" named both, also for an int of step 1 */
+        char vt[32], lt[32], ht[32], st[32];
+        number_text(d, v, vt), number_text(d, d->low, lt), number_text(d, d->high, ht);
+        if (v < d->low || v > d->high) return ws_err_set(e, WS_EINPUT, "%s is outside [%s, %s]", vt, lt, ht);
+        return ws_err_set(e, WS_EINPUT, "%s is off the step grid of [%s, %s] (%s + a multiple of %s)", vt, lt, ht, lt,
+                          number_text(d, d->step, st));
     }
     *internal = v;
     return 0;

@@ -60,8 +60,8 @@ except ValueError: pass
 test_expect_code 0 "--fixed numbers outside the space" suggest --db off.db --config c.json --fixed off.json --n 2
 test_expect_success "... are used as given, as Optuna does, each with a warning" '
   [ "$(jq -c "[.params.channels,.params.dropout,.params.learning_rate]" out | sort -u)" = "$(cat optuna-off.out)" ] &&
-  grep -q "off.json.channels: 20 is outside .* or off the step grid; used as given" err &&
-  grep -q "off.json.dropout: 0.25 is outside .*; used as given" err && grep -q "off.json.learning_rate: 0.05 is outside .*; used as given" err'
+  grep -q "off.json.channels: 20 is off the step grid of \[16, 128\] (16 + a multiple of 16); used as given" err &&
+  grep -q "off.json.dropout: 0.25 is off the step grid of \[0.0, 0.5\] (0.0 + a multiple of 0.1); used as given" err && grep -q "off.json.learning_rate: 0.05 is outside .*; used as given" err'
 test_expect_success "... and Optuna reads them back" '"$PY" -W ignore -c "
 import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
 t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///off.db\").trials[1]
