@@ -200,6 +200,13 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
             return -1;
         if (!(c->heartbeat_interval_s > 0) || !(c->grace_s > 0))
             return ws_err_set(e, WS_EINPUT, "%s: interval_seconds and grace_seconds must be > 0", path);
+        /* a trial beats once an interval: a grace no longer than that lets a suggest fail and
+         * queue again a trial that is training (Optuna takes it and does so too) */
+        if (!(c->grace_s > c->heartbeat_interval_s))
+            return ws_err_set(e, WS_EINPUT, "%s: grace_seconds (%g) must be above interval_seconds (%g): a trial's "
+                              "heartbeat comes once an interval, so a shorter grace fails trials that are still "
+                              "training (Optuna's default grace is twice the interval)", path, c->grace_s,
+                              c->heartbeat_interval_s);
     }
     json_t *space = json_object_get(root, "space");
     char path[600];

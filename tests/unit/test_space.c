@@ -160,6 +160,13 @@ static void test_config_errors(void)
          "budget.epochs[1]: expected [upto, epochs] with integer epochs 1..100000"},
         {"{\"study\":\"s\",\"budget\":{\"epochs\":[[-3,3],[null,5]]},\"space\":{}}", "budget.epochs[0]: upto: expected a trial number >= 0"},
         {"{\"study\":\"s\",\"heartbeat\":{\"grace_seconds\":-1},\"space\":{}}", "must be > 0"},
+        {"{\"study\":\"s\",\"heartbeat\":{\"interval_seconds\":30,\"grace_seconds\":20},\"space\":{}}",
+         "k.json: heartbeat: grace_seconds (20) must be above interval_seconds (30): a trial's heartbeat comes once an "
+         "interval, so a shorter grace fails trials that are still training (Optuna's default grace is twice the "
+         "interval)"},
+        /* the default grace (120 s) against an interval given alone */
+        {"{\"study\":\"s\",\"heartbeat\":{\"interval_seconds\":120},\"space\":{}}",
+         "grace_seconds (120) must be above interval_seconds (120)"},
         {"{\"study\":\"s\"}", "space: missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
