@@ -355,11 +355,11 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           c->cache.n_classes, c->o->features);
     /* before training, as the weights above: found in setting up the data it failed the trial
      * with exit 0, so a sweep with a fixed n_mfcc too large failed every trial instead of stopping */
-    if (c->set.transform == TRAINER_MFCC && c->set.n_mfcc > c->cache.n_mels)
-        return ws_err_set(e, WS_EINPUT, "%s%s: expected 1..%d (the cache's n_mels), got %d",
-                          json_object_get(c->set.merged, "n_mfcc") ? trainer_settings_origin(params, "n_mfcc") : "",
-                          json_object_get(c->set.merged, "n_mfcc") ? ".n_mfcc" : "n_mfcc (the default)", c->cache.n_mels,
-                          c->set.n_mfcc);
+    if (c->set.transform == TRAINER_MFCC && c->set.n_mfcc > c->cache.n_mels) {
+        const char *origin = json_object_get(c->set.merged, "n_mfcc") ? trainer_settings_origin(params, "n_mfcc") : NULL;
+        return ws_err_set(e, WS_EINPUT, "%s%s: expected 1..%d (the cache's n_mels), got %d", origin ? origin : "",
+                          origin ? ".n_mfcc" : "n_mfcc (the default)", c->cache.n_mels, c->set.n_mfcc);
+    }
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
     if (!is_metric(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", metric_names(), c->objective);
