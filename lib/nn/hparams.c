@@ -135,7 +135,8 @@ static int get_flag(const json_t *o, const char *key, const char *where, int *ou
 /* The ranges are torch's, closed where its are: a value torch trains with is not bad input (a
  * searched dropout of step 0.25 up to 1, or a learning rate from 0, stopped a sweep with exit 2).
  * dropout 1 zeroes every activation in training (torch's F.dropout), label_smoothing 1 trains
- * towards the uniform target, learning_rate 0 leaves the weights as they are. */
+ * towards the uniform target, learning_rate 0 leaves the weights as they are; SGD refuses only a
+ * negative momentum (one above 1 grows its buffer, and such a trial ends FAIL once the loss is NaN). */
 static int parse_model(nn_model_config *c, const json_t *o, const char *w, ws_err *e)
 {
     int arch = (int)c->arch;
@@ -152,7 +153,7 @@ static int parse_optim(nn_optim_config *c, const json_t *o, const char *w, ws_er
 {
     int kind = (int)c->kind, sched = (int)c->schedule;
     if (get_choice(o, "optimizer", w, optim_names, 3, &kind, e) || get_choice(o, "schedule", w, sched_names, 2, &sched, e)
-        || get_num(o, "learning_rate", w, 0, INFINITY, 0, &c->lr, e) || get_num(o, "momentum", w, 0, 1, 0, &c->momentum, e)
+        || get_num(o, "learning_rate", w, 0, INFINITY, 0, &c->lr, e) || get_num(o, "momentum", w, 0, INFINITY, 0, &c->momentum, e)
         || get_flag(o, "nesterov", w, &c->nesterov, e) || get_num(o, "beta1", w, 0, 1, 1, &c->beta1, e)
         || get_num(o, "beta2", w, 0, 1, 1, &c->beta2, e) || get_num(o, "eps", w, 0, INFINITY, 0, &c->eps, e)
         /* at most the most epochs a trial trains (space/config.h's WS_MAX_EPOCHS): the trainer

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # train-trial: values at the closed ends of torch's ranges train, as in torch 1.13 (Dropout(p=1),
-# CrossEntropyLoss(label_smoothing=1), an optimizer at lr=0). They were bad input (exit 2): a
+# CrossEntropyLoss(label_smoothing=1), an optimizer at lr=0, SGD's momentum above 1: torch.optim.SGD
+# refuses only a negative one). They were bad input (exit 2): a
 # searched dropout in steps of 0.5 up to 1, or a learning rate from 0, stopped a sweep at the
 # trial that drew the end value.
 . "$WS_ROOT/tests/cli/lib.sh"
@@ -10,7 +11,8 @@ tone_study_config c.json
 n=0
 for set in '.space = {"dropout": {"type": "float", "low": 0.5, "high": 1, "step": 0.5}} @@ {"learning_rate": 0.01, "dropout": 1.0}' \
            '.fixed.label_smoothing = 1 @@ ' \
-           '.space = {"learning_rate": {"type": "float", "low": 0, "high": 0.01, "step": 0.01}} @@ {"learning_rate": 0.0}'; do
+           '.space = {"learning_rate": {"type": "float", "low": 0, "high": 0.01, "step": 0.01}} @@ {"learning_rate": 0.0}' \
+           '.fixed.optimizer = "sgd" | .fixed.momentum = 1.5 @@ '; do
   n=$((n + 1))
   mkdir "s$n"
   jq "${set% @@ *} | .budget.epochs = 2" c.json >"s$n/c.json"
