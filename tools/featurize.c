@@ -102,6 +102,7 @@ static int run_featurize(const char *config, const char *out, const char *input,
     if (empty > 0) ws_cli_warn("%s", warning);
     audio_corpus c;
     if (audio_corpus_scan(&c, input, &e) < 0) return ws_cli_report(&e);
+    for (size_t i = 0; i < c.n_notes; i++) ws_cli_warn("%s", c.notes[i]);
     if (audio_corpus_check_output(&c, out, config, &e) < 0) {
         audio_corpus_release(&c);
         return ws_cli_report(&e);

@@ -515,6 +515,36 @@ static int class_id(const class_table *t, const char *name)
 }
 
 
+/* The keys a manifest line has that featurize does not read, a note each the first time one is
+ * seen (where: "FILE:LINE"), at most MAX_NOTED_KEYS of them. Extra keys are allowed (a manifest
+ * made for other tools too), but a misspelt "split" would silently split by the which_set rule,
+ * training on clips meant for the test, so the user hears of every key that was ignored. */
+#define MAX_NOTED_KEYS 16
+static int note_unknown_keys(audio_corpus *c, const json_t *j, const char *where, char **seen, size_t *n_seen,
+                             ws_err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)j, key, v) {
+        if (!strcmp(key, "path") || !strcmp(key, "label") || !strcmp(key, "split")) continue;
+        size_t k = 0;
+        while (k < *n_seen && strcmp(seen[k], key)) k++;
+        if (k < *n_seen || *n_seen == MAX_NOTED_KEYS) continue;
+        char *shown = ws_text_show(key), *note = NULL, **p = realloc(c->notes, (c->n_notes + 1) * sizeof *p);
+        if (p) c->notes = p;
+        if (!p || !shown || !(seen[*n_seen] = strdup(key))
+            || asprintf(&note, "%s: key \"%s\" is not one featurize reads (path, label, split): ignored, on this "
+                        "line and every other", where, shown) < 0) {
+            free(shown);
+            return ws_err_set(e, WS_ENOMEM, "out of memory");
+        }
+        (*n_seen)++;
+        c->notes[c->n_notes++] = note;
+        free(shown);
+    }
+    return 0;
+}
+
 static int scan_manifest(audio_corpus *c, ws_err *e)
 {
     /* INPUT is a folder or a manifest file: a FIFO would hang the open (no writer) and a device
@@ -532,7 +562,8 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     if (!dir) { fclose(f); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
     if (slash) *slash = 0; else strcpy(dir, ".");
     char *line = NULL, where[4200];
-    size_t cap = 0, clip_cap = 0, noise_cap = 0;
+    size_t cap = 0, clip_cap = 0, noise_cap = 0, n_seen = 0;
+    char *seen[MAX_NOTED_KEYS];
     long lineno = 0;
     int rc = 0;
     ssize_t len;
@@ -555,6 +586,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
          * which_set rule, as the man page promises for an optional split */
         if (json_is_object(j) && json_is_null(json_object_get(j, "split"))) json_object_del(j, "split");
         if (!json_is_object(j)) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: expected an object", c->root, lineno);
+        else if (note_unknown_keys(c, j, where, seen, &n_seen, e) < 0) rc = -1;
         else if (ws_json_get_string(j, "path", where, &path, e) < 0 || ws_json_get_string(j, "label", where, &label, e) < 0 ||
                  ws_json_get_string(j, "split", where, &split_s, e) < 0) rc = -1;
         else if (!path || !*path) rc = ws_err_set(e, WS_EINPUT, "%s:%ld: \"path\" is %s", c->root, lineno, path ? "empty" : "missing");
@@ -595,6 +627,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     free(line);
     free(dir);
     fclose(f);
+    for (size_t k = 0; k < n_seen; k++) free(seen[k]);
     /* the corpus owns the names from here (audio_corpus_release frees them), sorted below */
     c->classes = classes.names;
     c->n_classes = classes.n;
@@ -684,5 +717,7 @@ void audio_corpus_release(audio_corpus *c)
     free(c->classes);
     free_items(c->clips, c->n_clips);
     free_items(c->noise, c->n_noise);
+    for (size_t i = 0; i < c->n_notes; i++) free(c->notes[i]);
+    free(c->notes);
     memset(c, 0, sizeof *c);
 }

@@ -41,6 +41,9 @@ typedef struct audio_corpus {
     size_t n_clips;
     audio_item *noise;     /* [n_noise] */
     size_t n_noise;
+    char **notes;          /* [n_notes] things the user should hear of that are no error: keys a
+                            * manifest has that are not read ("FILE:LINE: key ...") */
+    size_t n_notes;
 } audio_corpus;
 
 /* Scans a folder or a manifest. Errors (WS_EINPUT): a missing input, an unreadable folder, a class

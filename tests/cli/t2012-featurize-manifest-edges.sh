@@ -10,7 +10,8 @@
 # path, or the --config settings file, is refused before any work, the file untouched. Manifest
 # paths are relative to its folder.
 # A file listed twice by a hard link is listed twice. Messages quoting a manifest's text (an
-# unknown split, a file listed twice) show its control characters as \xNN, on one line.
+# unknown split, a file listed twice) show its control characters as \xNN, on one line. Keys
+# featurize does not read are named on stderr.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -140,3 +141,16 @@ test_expect_success many-classes-in-name-order 'featurize --describe many.feat >
 # (jq 1.6 reads "label" in {path, label} as its keyword: the keys are spelled out)
 test_expect_success many-classes-each-clip-its-label 'for i in $(seq 0 119); do featurize --dump many.feat --clip $i | jq -c "[.path, .label]"; done | sort >got &&
   jq -c "[.path, .label]" many.jsonl | sort >want && [ "$(wc -l <want)" = 120 ] && cmp got want'
+
+# --- 10. keys a manifest line has that featurize does not read are named once each on stderr
+# (exit 0, the cache made): a misspelt "split" would otherwise split by the which_set rule unheard
+# of. A key's control characters are shown as \xNN; at most 16 keys are named.
+printf '%s\n' '{"path": "c/no/n0_nohash_0.wav", "label": "no", "Split": "test", "speaker": "a"}' \
+  '{"path": "c/yes/y0_nohash_0.wav", "label": "yes", "Split": "test", "speaker": "b", "x\u001b": 1}' >keys.jsonl
+test_expect_code 0 unknown-keys featurize -q -o keys.feat keys.jsonl
+test_expect_success unknown-keys-named-once-each '[ "$(wc -l <err)" = 3 ] &&
+  grep -qxF "featurize: keys.jsonl:1: key \"Split\" is not one featurize reads (path, label, split): ignored, on this line and every other" err &&
+  grep -qF "keys.jsonl:1: key \"speaker\" is not" err && grep -qF "keys.jsonl:2: key \"x\x1b\" is not" err && [ -s keys.feat ]'
+for i in $(seq 1 20); do printf '"k%d": 1, ' "$i"; done | sed 's/^/{/; s/$/"path": "c\/no\/n0_nohash_0.wav", "label": "no"}/' >keys20.jsonl
+test_expect_code 0 unknown-keys-many featurize -q -o keys20.feat keys20.jsonl
+test_expect_success unknown-keys-at-most-16 '[ "$(grep -c "is not one featurize reads" err)" = 16 ]'
