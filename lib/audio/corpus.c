@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <sndfile.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,11 +516,28 @@ static int class_id(const class_table *t, const char *name)
 }
 
 
+/* Adds a note for the user to the corpus (audio_corpus.notes). */
+static int add_note(audio_corpus *c, ws_err *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int add_note(audio_corpus *c, ws_err *e, const char *fmt, ...)
+{
+    char *note = NULL, **p = realloc(c->notes, (c->n_notes + 1) * sizeof *p);
+    if (p) c->notes = p;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = p ? vasprintf(&note, fmt, ap) : -1;
+    va_end(ap);
+    if (n < 0) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    c->notes[c->n_notes++] = note;
+    return 0;
+}
+
+/* At most this many notes of one kind: a manifest made for other tools may carry many keys. */
+#define MAX_NOTES_OF_A_KIND 16
+
 /* The keys a manifest line has that featurize does not read, a note each the first time one is
- * seen (where: "FILE:LINE"), at most MAX_NOTED_KEYS of them. Extra keys are allowed (a manifest
- * made for other tools too), but a misspelt "split" would silently split by the which_set rule,
- * training on clips meant for the test, so the user hears of every key that was ignored. */
-#define MAX_NOTED_KEYS 16
+ * seen (where: "FILE:LINE"). Extra keys are allowed (a manifest made for other tools too), but a
+ * misspelt "split" would silently split by the which_set rule, training on clips meant for the
+ * test, so the user hears of every key that was ignored. */
 static int note_unknown_keys(audio_corpus *c, const json_t *j, const char *where, char **seen, size_t *n_seen,
                              ws_err *e)
 {
@@ -529,20 +547,45 @@ static int note_unknown_keys(audio_corpus *c, const json_t *j, const char *where
         if (!strcmp(key, "path") || !strcmp(key, "label") || !strcmp(key, "split")) continue;
         size_t k = 0;
         while (k < *n_seen && strcmp(seen[k], key)) k++;
-        if (k < *n_seen || *n_seen == MAX_NOTED_KEYS) continue;
-        char *shown = ws_text_show(key), *note = NULL, **p = realloc(c->notes, (c->n_notes + 1) * sizeof *p);
-        if (p) c->notes = p;
-        if (!p || !shown || !(seen[*n_seen] = strdup(key))
-            || asprintf(&note, "%s: key \"%s\" is not one featurize reads (path, label, split): ignored, on this "
-                        "line and every other", where, shown) < 0) {
-            free(shown);
-            return ws_err_set(e, WS_ENOMEM, "out of memory");
-        }
+        if (k < *n_seen || *n_seen == MAX_NOTES_OF_A_KIND) continue;
+        char *shown = ws_text_show(key);
+        if (!shown || !(seen[*n_seen] = strdup(key))) { free(shown); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
         (*n_seen)++;
-        c->notes[c->n_notes++] = note;
+        int rc = add_note(c, e, "%s: key \"%s\" is not one featurize reads (path, label, split): ignored, on this "
+                          "line and every other", where, shown);
         free(shown);
+        if (rc) return -1;
     }
     return 0;
+}
+
+static int cmp_str_nocase(const void *a, const void *b)
+{
+    return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Class names that differ only in letter case ("Yes" and "yes", ASCII letters), a note each: two
+ * classes, as written, but most likely one word labelled two ways (and folders that a
+ * case-insensitive file system, macOS's or Windows', could not hold apart). */
+static int note_case_twins(audio_corpus *c, ws_err *e)
+{
+    if (c->n_classes < 2) return 0;
+    char **v = malloc(sizeof *v * (size_t)c->n_classes);
+    if (!v) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    memcpy(v, c->classes, sizeof *v * (size_t)c->n_classes);
+    qsort(v, (size_t)c->n_classes, sizeof *v, cmp_str_nocase);
+    int rc = 0, noted = 0;
+    for (int k = 1; k < c->n_classes && !rc && noted < MAX_NOTES_OF_A_KIND; k++)
+        if (!strcasecmp(v[k - 1], v[k])) {
+            char *a = ws_text_show(v[k - 1]), *b = ws_text_show(v[k]);
+            rc = !a || !b ? ws_err_set(e, WS_ENOMEM, "out of memory")
+                          : add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in letter case: they are two "
+                                     "classes", c->root, a, b);
+            free(a); free(b);
+            noted++;
+        }
+    free(v);
+    return rc;
 }
 
 static int scan_manifest(audio_corpus *c, ws_err *e)
@@ -563,7 +606,7 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     if (slash) *slash = 0; else strcpy(dir, ".");
     char *line = NULL, where[4200];
     size_t cap = 0, clip_cap = 0, noise_cap = 0, n_seen = 0;
-    char *seen[MAX_NOTED_KEYS];
+    char *seen[MAX_NOTES_OF_A_KIND];
     long lineno = 0;
     int rc = 0;
     ssize_t len;
@@ -661,6 +704,7 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     if (rc == 0 && c->n_clips == 0)
         rc = ws_err_set(e, WS_EINPUT, "%s: no audio clips found%s", input,
                         c->is_manifest ? "" : " (expected one folder of audio files per class)");
+    if (rc == 0) rc = note_case_twins(c, e);
     if (rc < 0) audio_corpus_release(c);
     return rc;
 }

@@ -11,7 +11,7 @@
 # paths are relative to its folder.
 # A file listed twice by a hard link is listed twice. Messages quoting a manifest's text (an
 # unknown split, a file listed twice) show its control characters as \xNN, on one line. Keys
-# featurize does not read are named on stderr.
+# featurize does not read, and class names that differ only in letter case, are named on stderr.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
@@ -154,3 +154,15 @@ test_expect_success unknown-keys-named-once-each '[ "$(wc -l <err)" = 3 ] &&
 for i in $(seq 1 20); do printf '"k%d": 1, ' "$i"; done | sed 's/^/{/; s/$/"path": "c\/no\/n0_nohash_0.wav", "label": "no"}/' >keys20.jsonl
 test_expect_code 0 unknown-keys-many featurize -q -o keys20.feat keys20.jsonl
 test_expect_success unknown-keys-at-most-16 '[ "$(grep -c "is not one featurize reads" err)" = 16 ]'
+
+# --- 11. class names that differ only in letter case are noted on stderr (two classes, as before):
+# "Yes" beside "yes" is most likely one word labelled two ways
+mkdir -p case/yes case/Yes case/no && cp c/yes/y0_nohash_0.wav case/yes/ && cp c/yes/y1_nohash_0.wav case/Yes/ && cp c/no/n0_nohash_0.wav case/no/
+test_expect_code 0 case-twins-folders featurize -q -o case.feat case
+test_expect_success case-twins-folders-noted '[ "$(wc -l <err)" = 1 ] &&
+  grep -qxF "featurize: case: classes \"Yes\" and \"yes\" differ only in letter case: they are two classes" err &&
+  featurize --describe case.feat | jq -e ".classes == [\"Yes\", \"no\", \"yes\"]" >/dev/null'
+printf '%s\n' '{"path": "c/no/n0_nohash_0.wav", "label": "no"}' '{"path": "c/no/n1_nohash_0.wav", "label": "NO"}' \
+  '{"path": "c/yes/y0_nohash_0.wav", "label": "yes"}' >case.jsonl
+test_expect_code 0 case-twins-manifest featurize -q -o case2.feat case.jsonl
+test_expect_success case-twins-manifest-noted '[ "$(wc -l <err)" = 1 ] && grep -qF "case.jsonl: classes \"NO\" and \"no\" differ only" err'
