@@ -106,16 +106,44 @@ int audio_melbank_check(const audio_feat_config *c, const char *where, char *msg
     return empty;
 }
 
-/* mel[l][m] = sum_k fb[k][m] * power[k * 4 + l] for the four frames of an fft4 call: the lanes are
- * the inner loop, so the compiler makes one vector multiply-add of each weight. Rows l >= rows
- * are not written (the last call of a clip may hold fewer than four frames). */
-static void melbank_apply4(const audio_melbank *fb, const float *restrict power, int rows, float *restrict mel)
+typedef float mel_v4 __attribute__((vector_size(16)));   /* four lanes: SSE, NEON, or the compiler's own */
+
+static inline mel_v4 load_v4(const float *p)
+{
+    mel_v4 x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* mel[l][m] = sum_k fb[k][m] * power[k * L + l] for the L frames (4 or 16) of an fft4 call: one
+ * vector multiply and add of each weight for each four lanes, into sums held in registers (named
+ * one by one: an array of them the compiler kept in memory, a store for every weight). Each lane
+ * adds its terms in the order of k whatever L is, so four and sixteen lanes give the same bits.
+ * Rows l >= rows are not written (the last call of a clip may hold fewer than L frames). */
+static void melbank_apply(const audio_melbank *fb, const float *restrict power, int lanes, int rows,
+                          float *restrict mel)
 {
     for (int m = 0; m < fb->n_mels; m++) {
-        const float *w = fb->w + fb->off[m], *p = power + (size_t)fb->first[m] * AUDIO_FFT4_LANES;
-        float s[AUDIO_FFT4_LANES] = {0};
-        for (int k = 0; k < fb->count[m]; k++)
-            for (int l = 0; l < AUDIO_FFT4_LANES; l++) s[l] += w[k] * p[k * AUDIO_FFT4_LANES + l];
+        const float *w = fb->w + fb->off[m], *p = power + (size_t)fb->first[m] * (size_t)lanes;
+        float s[16];
+        if (lanes == 16) {
+            mel_v4 a = {0}, b = {0}, c = {0}, d = {0};
+            for (int k = 0; k < fb->count[m]; k++, p += 16) {
+                mel_v4 wk = {w[k], w[k], w[k], w[k]};
+                a += wk * load_v4(p);
+                b += wk * load_v4(p + 4);
+                c += wk * load_v4(p + 8);
+                d += wk * load_v4(p + 12);
+            }
+            memcpy(s, &a, sizeof a); memcpy(s + 4, &b, sizeof b); memcpy(s + 8, &c, sizeof c); memcpy(s + 12, &d, sizeof d);
+        } else {
+            mel_v4 a = {0};
+            for (int k = 0; k < fb->count[m]; k++, p += 4) {
+                mel_v4 wk = {w[k], w[k], w[k], w[k]};
+                a += wk * load_v4(p);
+            }
+            memcpy(s, &a, sizeof a);
+        }
         for (int l = 0; l < rows; l++) mel[(size_t)l * (size_t)fb->n_mels + (size_t)m] = s[l];
     }
 }
@@ -137,7 +165,7 @@ int audio_melspec_init(audio_melspec *m, const audio_feat_config *c, ws_err *e)
     int win = c->win_length, n_freqs = audio_feat_n_freqs(c);
     m->fft = audio_fft4_alloc(c->n_fft);
     m->window = malloc(sizeof(float) * (size_t)win);
-    m->power = malloc(sizeof(float) * (size_t)n_freqs * AUDIO_FFT4_LANES);
+    m->power = malloc(sizeof(float) * (size_t)n_freqs * AUDIO_FFT4_MAX_LANES);
     if (!m->fft || !m->window || !m->power) {
         audio_melspec_release(m);
         return ws_err_set(e, WS_ENOMEM, "mel spectrogram: out of memory");
@@ -201,9 +229,9 @@ long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *ou
     const float *s = pad_signal(m, x, n, &len, e);
     if (!s) return -1;
     int n_fft = c->n_fft, win = c->win_length, off = (n_fft - win) / 2, n_mels = c->n_mels;
-    size_t hop = (size_t)c->hop_length;
-    for (size_t t = 0; t < frames; t += AUDIO_FFT4_LANES) {
-        int rows = frames - t < AUDIO_FFT4_LANES ? (int)(frames - t) : AUDIO_FFT4_LANES;
+    size_t hop = (size_t)c->hop_length, lanes = (size_t)audio_fft4_lanes(m->fft);
+    for (size_t t = 0; t < frames; t += lanes) {
+        int rows = frames - t < lanes ? (int)(frames - t) : (int)lanes;
         const float *src = s + t * hop + off;
         float *dst = out + t * (size_t)n_mels;
         if (all_zero(src, (size_t)(rows - 1) * hop + (size_t)win)) {
@@ -214,7 +242,7 @@ long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *ou
         }
         audio_fft4_window(m->fft, src, hop, m->window, win, off, rows);
         audio_fft4_power(m->fft, m->power);
-        melbank_apply4(&m->fb, m->power, rows, dst);
+        melbank_apply(&m->fb, m->power, (int)lanes, rows, dst);
     }
     (void)len;
     return (long)frames;

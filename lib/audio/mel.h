@@ -1,6 +1,6 @@
 /* mel.h — mel power spectrograms as torchaudio.transforms.MelSpectrogram computes them
  * (power 2, periodic Hann window centred in the FFT frame, optional centre padding), with the
- * STFT on kissfft (four frames per call, fft4.h) and a sparse triangular filterbank (htk or
+ * STFT on kissfft (four or sixteen frames per call, fft4.h) and a sparse triangular filterbank (htk or
  * slaney scale, optional slaney area norm, built with torchaudio's formulas in double precision).
  *
  * Output layout is time-major, [frames][n_mels] float32: the layout of the feature cache.
@@ -38,9 +38,9 @@ double audio_mel_to_hz(double mel, int mel_scale);
 typedef struct audio_melspec {
     audio_feat_config cfg;
     audio_melbank fb;
-    struct audio_fft4 *fft; /* four frames per FFT call (fft4.h) */
+    struct audio_fft4 *fft; /* four or sixteen frames per FFT call (fft4.h) */
     float *window;         /* [win_length] periodic Hann */
-    float *power;          /* [n_freqs * 4]: the four frames' power spectra, interleaved */
+    float *power;          /* [n_freqs * AUDIO_FFT4_MAX_LANES]: a call's power spectra, interleaved */
     float *padded;         /* centre-padded signal, grown as needed */
     size_t padded_cap;     /* floats */
 } audio_melspec;

@@ -13,6 +13,31 @@ $(KISS4_OBJS): CFLAGS += -O3 -w
 $(KISS4_OBJS): CPPFLAGS += -include lib/audio/kiss4_names.h
 $(LIB_A): $(KISS4_OBJS)
 -include $(KISS4_OBJS:.o=.d)
+
+# The same sources once more with sixteen lanes (kiss16_names.h, fft16.h) where the compiler can
+# target AVX-512F; fft4.c takes them only where the CPU has it. -ffp-contract=off keeps each lane's
+# arithmetic that of the four-lane build (no fused multiply-add), so the two give the same bits.
+KISS16_AVX512 := $(shell $(CC) -mavx512f -dM -E -x c /dev/null 2>/dev/null | grep -c '__AVX512F__ ')
+ifneq ($(KISS16_AVX512),0)
+KISS16_OBJS := $(BUILD)/third_party/kissfft16/kiss_fft.o $(BUILD)/third_party/kissfft16/kiss_fftr.o
+$(BUILD)/third_party/kissfft16/%.o: third_party/kissfft/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -include lib/audio/kiss16_names.h $(CFLAGS) -O3 -w -mavx512f -ffp-contract=off -c $< -o $@
+$(BUILD)/lib/audio/fft16.o: CFLAGS += -O3 -mavx512f -ffp-contract=off
+$(BUILD)/lib/audio/fft4.o $(BUILD)/lib/audio/fft4_sse.o: CPPFLAGS += -DWS_HAVE_FFT16
+$(LIB_A): $(KISS16_OBJS)
+-include $(KISS16_OBJS:.o=.d)
+# the four-lane SSE path, which CPUs without AVX-512F take, checked on this one too
+# (test_audio_mel_sse: torchaudio's golden files, and the same bits as the sixteen lanes)
+$(BUILD)/lib/audio/fft4_sse.o: lib/audio/fft4.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DWS_FFT4_SSE_ONLY $(CFLAGS) -c $< -o $@
+$(BUILD)/tests/test_audio_mel_sse: $(BUILD)/tests/unit/test_audio_mel.o $(BUILD)/lib/audio/fft4_sse.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB_A) $(LDLIBS) -o $@
+UNITS += $(BUILD)/tests/test_audio_mel_sse
+-include $(BUILD)/lib/audio/fft4_sse.d
+endif
 endif
 
 # fft4.c's portable path (Debian's scalar kissfft), which machines without SSE build: compiled

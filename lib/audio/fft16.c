@@ -1,0 +1,41 @@
+/* fft16.c — sixteen frames' power spectra per call; see fft16.h. Compiled with -mavx512f and
+ * -ffp-contract=off: no multiply-add is fused, so each lane computes what the four-lane SSE build
+ * computes, to the bit, and a cache does not depend on which of the two the CPU ran. */
+#include "audio/fft16.h"
+#ifdef __AVX512F__   /* lib/audio/module.mk adds -mavx512f where the compiler has it; empty elsewhere */
+#include "audio/kiss16_names.h"
+#include "../../third_party/kissfft/kiss_fftr.h"
+
+struct audio_fft16 {
+    int n_fft;
+    kiss_fftr_cfg cfg;
+    kiss_fft_cpx *spec;     /* [n_fft / 2 + 1], sixteen lanes per bin */
+};
+
+audio_fft16 *audio_fft16_alloc(int n_fft)
+{
+    audio_fft16 *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    f->n_fft = n_fft;
+    f->cfg = kiss_fftr_alloc(n_fft, 0, NULL, NULL);
+    f->spec = _mm_malloc(sizeof(kiss_fft_cpx) * (size_t)(n_fft / 2 + 1), 64);
+    if (!f->cfg || !f->spec) { audio_fft16_free(f); return NULL; }
+    return f;
+}
+
+void audio_fft16_free(audio_fft16 *f)
+{
+    if (!f) return;
+    if (f->cfg) kiss_fftr_free(f->cfg);
+    _mm_free(f->spec);
+    free(f);
+}
+
+void audio_fft16_power(audio_fft16 *f, const float *in, float *power)
+{
+    kiss_fftr(f->cfg, (const kiss_fft_scalar *)in, f->spec);
+    const kiss_fft_cpx *s = f->spec;
+    for (int k = 0; k <= f->n_fft / 2; k++)
+        _mm512_storeu_ps(power + 16 * k, _mm512_add_ps(_mm512_mul_ps(s[k].r, s[k].r), _mm512_mul_ps(s[k].i, s[k].i)));
+}
+#endif
