@@ -1,5 +1,6 @@
 /* decode.c — see decode.h. */
 #include "audio/decode.h"
+#include "audio/finite.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -215,9 +216,9 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         return -1;
     }
     sf_close(f);
-    for (size_t i = 0; i < n * ch; i++)
-        if (!isfinite(d->raw[i]))
-            return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, i / ch);
+    size_t bad = audio_first_nonfinite(d->raw, n * ch);
+    if (bad < n * ch)
+        return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, bad / ch);
     const float *mono = d->raw;
     if (ch == 2) {
         for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (d->raw[2 * i] + d->raw[2 * i + 1]);

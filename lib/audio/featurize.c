@@ -12,6 +12,7 @@
 #include <time.h>
 #include "audio/cache.h"
 #include "audio/decode.h"
+#include "audio/finite.h"
 #include "audio/hash64.h"
 #include "audio/mel.h"
 #include "core/text.h"
@@ -64,8 +65,7 @@ static int skip_item(job *j, size_t i, const char *why, ws_err *e)
 static int features_not_finite(const float *feat, size_t n, int n_mels, const float *x, size_t n_x,
                                const char *file, char *why, size_t len)
 {
-    size_t at = 0;
-    while (at < n && isfinite(feat[at])) at++;
+    size_t at = audio_first_nonfinite(feat, n);
     if (at == n) return 0;
     float peak = 0;
     for (size_t k = 0; k < n_x; k++) peak = fmaxf(peak, fabsf(x[k]));
