@@ -138,12 +138,18 @@ audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_c
     return w;
 }
 
-int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *features, ws_err *e)
+int audio_cache_writer_put_run(audio_cache_writer *w, size_t slot, size_t n, const float *features, ws_err *e)
 {
-    if (slot >= w->n_slots) return ws_err_set(e, WS_EINTERNAL, "%s: slot %zu out of range", w->a.path, slot);
-    if (ws_pwrite_full(w->fd, features, w->clip_bytes, FEATURES_ALIGN + (uint64_t)slot * w->clip_bytes) < 0)
+    if (slot >= w->n_slots || n > w->n_slots - slot)
+        return ws_err_set(e, WS_EINTERNAL, "%s: slots %zu..%zu out of range", w->a.path, slot, slot + n);
+    if (ws_pwrite_full(w->fd, features, n * w->clip_bytes, FEATURES_ALIGN + (uint64_t)slot * w->clip_bytes) < 0)
         return ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));
     return 0;
+}
+
+int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *features, ws_err *e)
+{
+    return audio_cache_writer_put_run(w, slot, 1, features, e);
 }
 
 void audio_cache_writer_abort(audio_cache_writer *w)

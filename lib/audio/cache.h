@@ -134,6 +134,9 @@ audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_c
 /* Stores one clip's features [n_frames][n_mels] in a slot; safe from several threads at once
  * (different slots). */
 int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *features, ws_err *e);
+/* Stores n clips' features, one after another in features, in slots slot .. slot + n - 1: one
+ * write for them all. */
+int audio_cache_writer_put_run(audio_cache_writer *w, size_t slot, size_t n, const float *features, ws_err *e);
 /* Keeps the listed slots in order (dropping the others), writes the index, noise, metadata and
  * checksum, and renames the file into place. Frees w, also on failure (nothing is left behind).
  * A class name, noise name or clip path that is not UTF-8 is WS_EINPUT naming it (escaped); the

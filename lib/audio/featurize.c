@@ -74,7 +74,8 @@ static int features_not_finite(const float *feat, size_t n, int n_mels, const fl
     return 1;
 }
 
-/* One item: 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). */
+/* One item: 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). A clip's features are
+ * left in feat for the worker to write; a noise stream's are kept in noise_power. */
 static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, float *clip, float *feat, ws_err *e)
 {
     const audio_item *it = item_of(j, i);
@@ -111,7 +112,29 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
     if (frames < 0) return -1;
     if (features_not_finite(feat, (size_t)frames * n_mels, j->cfg->n_mels, clip, clip_n, it->file, why, sizeof why))
         return skip_item(j, i, why, e);
-    return audio_cache_writer_put(j->w, i - j->corpus->n_noise, feat, e);
+    return 0;
+}
+
+/* Items a worker claims at once: its clips' features go to the cache in one write (a write a clip
+ * was 6% of featurize's time, most of it the system call's own cost), and the two workers' runs of
+ * slots stay apart. Small enough that the last claims still share the work out evenly. */
+#define CLAIM 16
+
+/* Items [start, end) of one claim: their clips' features into feats, then one write of them.
+ * A skipped clip's slot is written as zeros (the cache drops it when it is made). */
+static void do_claim(job *j, size_t start, size_t end, audio_decoder *dec, audio_melspec *ms, float *clip,
+                     float *feats, size_t feat_n, ws_err *e)
+{
+    size_t nn = j->corpus->n_noise, first = start > nn ? start : nn, i = start;
+    for (; i < end && !atomic_load(&j->abort); i++) {
+        float *feat = feats + (i >= nn ? (i - first) * feat_n : 0);
+        int rc = do_item(j, i, dec, ms, clip, feat, e);
+        if (rc < 0) { set_fatal(j, e); return; }
+        if (rc == 1 && i >= nn) memset(feat, 0, sizeof(float) * feat_n);
+        if (rc == 1 && j->strict) atomic_store(&j->abort, 1);
+        atomic_fetch_add(&j->done, 1);
+    }
+    if (i > first && audio_cache_writer_put_run(j->w, first - nn, i - first, feats, e) < 0) set_fatal(j, e);
 }
 
 static void *worker(void *arg)
@@ -123,7 +146,7 @@ static void *worker(void *arg)
     audio_decoder_init(&dec, j->cfg->sample_rate);
     size_t clip_n = audio_feat_clip_samples(j->cfg);
     size_t feat_n = audio_feat_frames(j->cfg, clip_n) * (size_t)j->cfg->n_mels;
-    float *clip = malloc(sizeof(float) * clip_n), *feat = malloc(sizeof(float) * feat_n);
+    float *clip = malloc(sizeof(float) * clip_n), *feat = malloc(sizeof(float) * feat_n * CLAIM);
     if (audio_melspec_init(&ms, j->cfg, &e) < 0) {
         set_fatal(j, &e);
     } else if (!clip || !feat) {
@@ -131,12 +154,10 @@ static void *worker(void *arg)
         set_fatal(j, &e);
     } else {
         while (!atomic_load(&j->abort)) {
-            size_t i = atomic_fetch_add(&j->next, 1);
-            if (i >= j->n_items) break;
-            int rc = do_item(j, i, &dec, &ms, clip, feat, &e);
-            if (rc < 0) set_fatal(j, &e);
-            else if (rc == 1 && j->strict) atomic_store(&j->abort, 1);
-            atomic_fetch_add(&j->done, 1);
+            size_t start = atomic_fetch_add(&j->next, CLAIM);
+            if (start >= j->n_items) break;
+            do_claim(j, start, start + CLAIM < j->n_items ? start + CLAIM : j->n_items, &dec, &ms, clip, feat,
+                     feat_n, &e);
         }
     }
     audio_melspec_release(&ms);
