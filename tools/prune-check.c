@@ -19,10 +19,10 @@
 
 static void usage(void)
 {
-    printf("Usage: prune-check --db FILE --study NAME --trial N --step K --value V\n"
+    printf("Usage: prune-check --db URL --study NAME --trial N --step K --value V\n"
            "Record intermediate value V of trial N at step K and ask the study's pruner whether\n"
            "to stop the trial. Prints {\"study\",\"trial\",\"step\",\"value\",\"prune\",\"reason\"}.\n\n"
-           "  --db FILE       study database\n"
+           "  --db URL        study database\n"
            "  --study NAME    study name\n"
            "  --trial N       trial number (a RUNNING trial)\n"
            "  --step K        step (epoch) of the value, an integer >= 0\n"

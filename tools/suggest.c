@@ -25,10 +25,11 @@
 
 static void usage(void)
 {
-    printf("Usage: suggest --db FILE --config FILE [OPTIONS]\n"
+    printf("Usage: suggest --db URL --config FILE [OPTIONS]\n"
            "Create K new trials of the study in CONFIG and print one trial line each:\n"
            "  {\"study\",\"trial\",\"params\",\"budget\":{\"epochs\"},\"seed\"}\n\n"
-           "  --db FILE          study database (path or sqlite:///path); created when missing\n"
+           "  --db URL           study database: a path or sqlite:///path (created when missing),\n"
+           "                     or postgresql://user@host:port/db\n"
            "  --config FILE      study config (JSON): name, direction, sampler, pruner, space, ...\n"
            "  --study NAME       the study's name instead of the config's \"study\" (the config kept\n"
            "                     in the study carries it)\n"

@@ -14,9 +14,9 @@
 
 static void usage(void)
 {
-    printf("Usage: tell --db FILE --study NAME --trial N --state complete|pruned|fail [OPTIONS]\n"
+    printf("Usage: tell --db URL --study NAME --trial N --state complete|pruned|fail [OPTIONS]\n"
            "Finish a RUNNING trial and print its result line {\"study\",\"trial\",\"state\",\"value\",\"reason\"}.\n\n"
-           "  --db FILE            study database\n"
+           "  --db URL             study database\n"
            "  --study NAME         study name\n"
            "  --trial N            trial number\n"
            "  --state STATE        complete, pruned or fail\n"

@@ -17,13 +17,13 @@
 
 static void usage(void)
 {
-    printf("Usage: train-trial --db FILE --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
+    printf("Usage: train-trial --db URL --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
            "       train-trial --evaluate CKPT --features CACHE [--split SPLIT] [--max-fpr P]\n"
-           "       train-trial --db FILE [--study NAME] --result-of TAG\n"
+           "       train-trial --db URL [--study NAME] --result-of TAG\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
            "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"best_epoch\",\"seconds\",\n"
            "\"reason\"}.\n\n"
-           "  --db FILE          study database (the trial must be RUNNING in it)\n"
+           "  --db URL           study database (the trial must be RUNNING in it)\n"
            "  --features CACHE   feature cache made by featurize with the study's feature settings\n"
            "  --device DEV       auto (default: a CUDA GPU when there is one, else the CPU), cpu\n"
            "                     or cuda (exit 2 when there is no GPU at all)\n"
