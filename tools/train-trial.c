@@ -18,7 +18,7 @@
 static void usage(void)
 {
     printf("Usage: train-trial --db URL --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
-           "       train-trial --evaluate CKPT --features CACHE [--split SPLIT] [--max-fpr P]\n"
+           "       train-trial --evaluate CKPT --features CACHE [--split SPLIT] [--max-fpr P] [--threads N]\n"
            "       train-trial --db URL [--study NAME] --result-of TAG\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
            "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"best_epoch\",\"seconds\",\n"
