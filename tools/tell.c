@@ -20,7 +20,7 @@ static void usage(void)
            "  --study NAME         study name\n"
            "  --trial N            trial number\n"
            "  --state STATE        complete, pruned or fail\n"
-           "  --value V            objective value (required for complete; a NaN value makes the\n"
+           "  --value V            objective value, once (required for complete; a NaN value makes the\n"
            "                       trial FAIL, as in Optuna; pruned without it takes the last\n"
            "                       intermediate value, and with a NaN value keeps none; refused\n"
            "                       with fail, as in Optuna)\n"
@@ -55,7 +55,10 @@ int main(int argc, char **argv)
         case 's': study = optarg; break;
         case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'S': state_text = optarg; break;
-        case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
+        case 'v': /* as Optuna's tell: as many values as the study has objectives, here one */
+                  if (has_value) ws_cli_usage_error("--value given twice: the study has one objective, so one value");
+                  if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg);
+                  has_value = 1; break;
         case 'r': reason = ws_cli_utf8_arg("reason", optarg); break;
         case 'C': if (ws_parse_double(optarg, "--constraint", &c, &e)) ws_cli_usage_error("%s", e.msg);
                   /* as Optuna: NaN refused; inf (infeasible) kept, as its capped stand-in */
