@@ -2,6 +2,7 @@
  * (parameters+buffers, gradients, activations), torch's initialisation, and the forward and
  * backward passes through the backend table. See model.h for the layout of the arenas. */
 #include "nn/model.h"
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,15 +79,22 @@ static int geom_fit(nn_net *net, nn_layer *l)
                    l->name, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw);
         return -1;
     }
-    int hp = l->h + 2 * l->ph, wp = l->w + 2 * l->pw;
+    /* in 64 bits: an input near INT_MAX (a damaged checkpoint header) overflowed the int sum */
+    long long hp = (long long)l->h + 2LL * l->ph, wp = (long long)l->w + 2LL * l->pw;
+    if (!l->flat_in && (hp > INT_MAX || wp > INT_MAX)) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINPUT, "model: %s: input %dx%d padded by %dx%d is too large (more than %d a side)",
+                   l->name, l->h, l->w, l->ph, l->pw, INT_MAX);
+        return -1;
+    }
     if (l->flat_in || hp < l->kh || wp < l->kw) {
         net->failed = 1;
-        ws_err_set(net->e, WS_EINPUT, "model: %s: kernel %dx%d does not fit its input %dx%d (padded %dx%d)",
+        ws_err_set(net->e, WS_EINPUT, "model: %s: kernel %dx%d does not fit its input %dx%d (padded %lldx%lld)",
                    l->name, l->kh, l->kw, l->h, l->w, hp, wp);
         return -1;
     }
-    l->oh = (hp - l->kh) / l->sh + 1;
-    l->ow = (wp - l->kw) / l->sw + 1;
+    l->oh = (int)((hp - l->kh) / l->sh + 1);
+    l->ow = (int)((wp - l->kw) / l->sw + 1);
     return 0;
 }
 
@@ -200,7 +208,13 @@ void nn_net_flatten(nn_net *net)
 {
     nn_layer *l = net_add(net, NN_L_FLATTEN, "flatten");
     if (!l) return;
-    l->oc = l->c * l->h * l->w;
+    long long n = (long long)l->c * l->h * l->w;   /* int overflowed for a large input */
+    if (n > INT_MAX) {
+        net->failed = 1;
+        ws_err_set(net->e, WS_EINPUT, "model: flatten: %dx%dx%d is %lld features, more than %d", l->c, l->h, l->w, n, INT_MAX);
+        return;
+    }
+    l->oc = (int)n;
     l->oh = l->ow = 1;
     l->flat_out = 1;
     net_done(net, l);

@@ -1,6 +1,7 @@
 /* test_nn_train.c — the parts of lib/nn around the layers: hyperparameter parsing and its
  * errors, model shapes and errors, schedules, gradient clipping and accumulation, determinism,
  * a model that learns, augmentation, metrics and checkpoints. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,27 @@ static void test_model_shapes_and_errors(void)
     CHECK(!m && e.kind == WS_EINPUT && strstr(e.msg, "pool") && strstr(e.msg, "kernel 8x2"), "big pool: '%s'", e.msg);
     m = nn_model_create(&hp.model, 1, 101, 40, 1, &e);
     CHECK(!m && e.kind == WS_EINPUT, "one class accepted");
+    nn_hparams_release(&hp);
+}
+
+/* An input near INT_MAX a side (as a damaged checkpoint header gives) is refused by name: the
+ * padded size and the flattened size overflowed int (undefined behaviour; the sanitizer build
+ * stopped there, the plain build reported "padded -2147483639x..." or built a dnn on 0 features). */
+static void test_model_huge_input(void)
+{
+    nn_hparams hp;
+    ws_err e = {0};
+    CHECK(parse("{\"model\":\"dscnn\"}", &hp, &e) == 0, "%s", e.msg);
+    nn_model *m = nn_model_create(&hp.model, 4, INT_MAX, INT_MAX, 1, &e);
+    CHECK(!m && e.kind == WS_EINPUT && strstr(e.msg, "conv0: input 2147483647x2147483647 padded by") && strstr(e.msg, "too large"),
+          "dscnn on INT_MAX x INT_MAX: '%s'", e.msg);
+    nn_model_free(m);
+    nn_hparams_release(&hp);
+    CHECK(parse("{\"model\":\"dnn\",\"blocks\":1,\"channels\":4}", &hp, &e) == 0, "%s", e.msg);
+    m = nn_model_create(&hp.model, 4, 65536, 65536, 1, &e);   /* 2^32 features: wrapped to 0 */
+    CHECK(!m && e.kind == WS_EINPUT && strstr(e.msg, "flatten: 1x65536x65536 is 4294967296 features"),
+          "dnn on 65536 x 65536: '%s'", e.msg);
+    nn_model_free(m);
     nn_hparams_release(&hp);
 }
 
@@ -690,6 +712,7 @@ int main(void)
     RUN(test_hparams_defaults_and_values);
     RUN(test_hparams_errors_name_the_field);
     RUN(test_model_shapes_and_errors);
+    RUN(test_model_huge_input);
     RUN(test_schedule);
     RUN(test_clip_grad_norm);
     RUN(test_accumulation_equals_big_batch);
