@@ -5,6 +5,7 @@
  * the weights' too, so a flipped bit anywhere is found; version 1 files (weights only) are read. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,22 +133,48 @@ static int read_all(const char *path, unsigned char **data, size_t *len, ws_err 
     return 0;
 }
 
-/* The header's model, shape and sizes; the model built from them. */
-static nn_model *model_from_header(const char *path, const json_t *h, ws_err *e)
+/* An integer of the header in lo..hi (they are kept as int: 4294967300 classes read as 4). */
+static int header_int(const char *path, const char *name, const json_t *v, long long lo, long long hi, int *out, ws_err *e)
+{
+    if (!json_is_integer(v)) return ws_err_set(e, WS_EINPUT, "%s: header: %s: expected an integer", path, name);
+    json_int_t x = json_integer_value(v);
+    if (x < lo || x > hi)
+        return ws_err_set(e, WS_EINPUT, "%s: header: %s: %" JSON_INTEGER_FORMAT " is outside %lld..%lld", path, name, x, lo, hi);
+    *out = (int)x;
+    return 0;
+}
+
+/* The header's model, shape and sizes; the model built from them once its size is known to be
+ * the file's weights (weight_bytes): a damaged or edited header must not make the loader
+ * allocate (and initialise) gigabytes for a model the file cannot hold. */
+static nn_model *model_from_header(const char *path, const json_t *h, size_t weight_bytes, ws_err *e)
 {
     json_t *cfg = json_object_get(h, "model"), *input = json_object_get(h, "input");
     json_t *nc = json_object_get(h, "n_classes");
     if (!json_is_object(cfg) || !json_is_integer(nc) || !json_is_array(input) || json_array_size(input) != 3
         || !json_is_integer(json_array_get(input, 1)) || !json_is_integer(json_array_get(input, 2)))
         return ws_err_set(e, WS_EINPUT, "%s: header lacks model, n_classes or input", path), NULL;
+    int k = 0, frames = 0, features = 0;
+    if (header_int(path, "n_classes", nc, 2, INT_MAX, &k, e) || header_int(path, "input[1]", json_array_get(input, 1), 1, INT_MAX, &frames, e)
+        || header_int(path, "input[2]", json_array_get(input, 2), 1, INT_MAX, &features, e))
+        return NULL;
     nn_hparams hp;
     nn_hparams_default(&hp);
     char where[600];
     snprintf(where, sizeof where, "%s: model", path);
     if (nn_hparams_parse(&hp, cfg, where, e)) { nn_hparams_release(&hp); return NULL; }
     nn_hparams_release(&hp);
-    nn_model *m = nn_model_create(&hp.model, (int)json_integer_value(nc), (int)json_integer_value(json_array_get(input, 1)),
-                                  (int)json_integer_value(json_array_get(input, 2)), 0, e);
+    json_t *np = json_object_get(h, "params"), *nb = json_object_get(h, "buffers");
+    size_t n_params, n_buffers;
+    if (nn_model_count(&hp.model, k, frames, features, &n_params, &n_buffers, e)) { ws_err_prefix(e, "%s", path); return NULL; }
+    if (!json_is_integer(np) || (size_t)json_integer_value(np) != n_params || !json_is_integer(nb)
+        || (size_t)json_integer_value(nb) != n_buffers)
+        return ws_err_set(e, WS_EINPUT, "%s: the header's parameter counts do not match its model", path), NULL;
+    if (weight_bytes / 4 != n_params + n_buffers || weight_bytes % 4) {
+        ws_err_set(e, WS_EINPUT, "%s: %zu bytes of weights, expected %zu", path, weight_bytes, (n_params + n_buffers) * 4);
+        return NULL;
+    }
+    nn_model *m = nn_model_create(&hp.model, k, frames, features, 0, e);
     if (!m) { ws_err_prefix(e, "%s", path); return NULL; }
     return m;
 }
@@ -175,20 +202,10 @@ nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
     json_error_t je;
     h = json_loadb((const char *)d + pre, hlen, 0, &je);
     if (!h || !json_is_object(h)) { ws_err_set(e, WS_EINPUT, "%s: bad header: %s", path, h ? "not an object" : je.text); goto fail; }
-    m = model_from_header(path, h, e);
+    m = model_from_header(path, h, len - pre - hlen, e);
     if (!m) goto fail;
-    size_t n = m->n_params + m->n_buffers;
-    json_t *np = json_object_get(h, "params"), *nb = json_object_get(h, "buffers");
+    size_t n = m->n_params + m->n_buffers;   /* the file's weights: model_from_header checked */
     const char *sum = json_string_value(json_object_get(h, "checksum"));
-    if (!json_is_integer(np) || (size_t)json_integer_value(np) != m->n_params || !json_is_integer(nb)
-        || (size_t)json_integer_value(nb) != m->n_buffers) {
-        ws_err_set(e, WS_EINPUT, "%s: the header's parameter counts do not match its model", path);
-        goto fail;
-    }
-    if (len - pre - hlen != n * 4) {
-        ws_err_set(e, WS_EINPUT, "%s: %zu bytes of weights, expected %zu", path, len - pre - hlen, n * 4);
-        goto fail;
-    }
     const unsigned char *wb = d + pre + hlen;
     char want[24];
     snprintf(want, sizeof want, "%016" PRIx64, fnv1a64(wb, n * 4));

@@ -54,22 +54,41 @@ static void build_dscnn(nn_net *net, const nn_model_config *c, int n_classes)
     nn_net_linear(net, "out", n_classes, 1, 0);
 }
 
+/* The layer list of nn_model_create, shapes and counts only (nothing allocated for them). */
+static int build(nn_net *net, const nn_model_config *c, int n_classes, int frames, int features, ws_err *e)
+{
+    if (n_classes < 2) return ws_err_set(e, WS_EINPUT, "model: %d classes: need at least 2", n_classes);
+    if (!(c->dropout >= 0 && c->dropout <= 1))
+        return ws_err_set(e, WS_EINPUT, "model: dropout %g: must be in [0, 1]", c->dropout);
+    nn_net_begin(net, 1, frames, features, e);
+    switch (c->arch) {
+    case NN_DNN: build_dnn(net, c, n_classes); break;
+    case NN_CNN: build_cnn(net, c, n_classes); break;
+    case NN_DSCNN: build_dscnn(net, c, n_classes); break;
+    default:
+        nn_net_release(net);
+        return ws_err_set(e, WS_EINTERNAL, "model: unknown architecture %d", (int)c->arch);
+    }
+    return 0;
+}
+
 nn_model *nn_model_create(const nn_model_config *c, int n_classes, int frames, int features,
                           uint64_t seed, ws_err *e)
 {
-    if (n_classes < 2)
-        return ws_err_set(e, WS_EINPUT, "model: %d classes: need at least 2", n_classes), NULL;
-    if (!(c->dropout >= 0 && c->dropout <= 1))
-        return ws_err_set(e, WS_EINPUT, "model: dropout %g: must be in [0, 1]", c->dropout), NULL;
     nn_net net;
-    nn_net_begin(&net, 1, frames, features, e);
-    switch (c->arch) {
-    case NN_DNN: build_dnn(&net, c, n_classes); break;
-    case NN_CNN: build_cnn(&net, c, n_classes); break;
-    case NN_DSCNN: build_dscnn(&net, c, n_classes); break;
-    default:
-        nn_net_release(&net);
-        return ws_err_set(e, WS_EINTERNAL, "model: unknown architecture %d", (int)c->arch), NULL;
-    }
+    if (build(&net, c, n_classes, frames, features, e)) return NULL;
     return nn_model_from_net(&net, c, n_classes, seed, e);
+}
+
+int nn_model_count(const nn_model_config *c, int n_classes, int frames, int features, size_t *n_params,
+                   size_t *n_buffers, ws_err *e)
+{
+    nn_net net;
+    if (build(&net, c, n_classes, frames, features, e)) return -1;
+    int failed = net.failed || net.n == 0;
+    if (!net.failed && net.n == 0) ws_err_set(e, WS_EINTERNAL, "model: no layers");
+    *n_params = net.n_params;
+    *n_buffers = net.n_buffers;
+    nn_net_release(&net);
+    return failed ? -1 : 0;
 }

@@ -156,6 +156,11 @@ int nn_reserve_blas(int threads, ws_err *e);
  * the configuration does not fit the input (e.g. a kernel larger than the padded input). */
 nn_model *nn_model_create(const nn_model_config *cfg, int n_classes, int frames, int features,
                           uint64_t seed, ws_err *e);
+/* The parameter and buffer floats nn_model_create would allocate for the same arguments, found
+ * without allocating them (a checkpoint's header is held against its file before a model is
+ * built from it). 0, or -1 with e set as nn_model_create would set it. */
+int nn_model_count(const nn_model_config *cfg, int n_classes, int frames, int features, size_t *n_params,
+                   size_t *n_buffers, ws_err *e);
 void nn_model_free(nn_model *m);
 const nn_model_config *nn_model_config_of(const nn_model *m);
 int nn_model_classes(const nn_model *m);

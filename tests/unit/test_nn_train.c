@@ -119,6 +119,9 @@ static void test_model_shapes_and_errors(void)
         nn_model *m = nn_model_create(&hp.model, 12, 101, 40, 1, &e);
         CHECK(m && nn_model_n_params(m) == want[i], "%s: %zu parameters, want %zu (%s)", models[i],
               m ? nn_model_n_params(m) : 0, want[i], e.msg);
+        size_t np = 0, nb = 0;   /* counted without building: the same sizes */
+        CHECK(nn_model_count(&hp.model, 12, 101, 40, &np, &nb, &e) == 0 && np == want[i] && m && nb == nn_model_n_buffers(m),
+              "%s: nn_model_count %zu + %zu, want %zu + %zu", models[i], np, nb, want[i], m ? nn_model_n_buffers(m) : 0);
         nn_model_free(m);
         nn_hparams_release(&hp);
     }
