@@ -82,11 +82,19 @@ int trainer_data_init_stats(trainer_data *d, const audio_cache *c, trainer_trans
     if (json_array_size(mean) != (size_t)d->n_feat || json_array_size(inv) != (size_t)d->n_feat) {
         int n_feat = d->n_feat;   /* the release zeroes it: the message said "expected 0" */
         trainer_data_release(d);
-        return ws_err_set(e, WS_EINPUT, "checkpoint: features.normalize: expected %d means and scales", n_feat);
+        return ws_err_set(e, WS_EINPUT, "features.normalize: expected %d means and scales", n_feat);
     }
     for (int j = 0; j < d->n_feat; j++) {
-        d->mean[j] = (float)json_number_value(json_array_get(mean, (size_t)j));
-        d->inv_std[j] = (float)json_number_value(json_array_get(inv, (size_t)j));
+        /* a string read as 0 and a NaN scale made every feature NaN, without a word */
+        const json_t *mj = json_array_get(mean, (size_t)j), *ij = json_array_get(inv, (size_t)j);
+        double mv = json_number_value(mj), iv = json_number_value(ij);
+        if (!json_is_number(mj) || !json_is_number(ij) || !isfinite(mv) || !isfinite(iv)) {
+            trainer_data_release(d);
+            return ws_err_set(e, WS_EINPUT, "features.normalize: %s[%d]: expected a finite number",
+                              !json_is_number(mj) || !isfinite(mv) ? "mean" : "inv_std", j);
+        }
+        d->mean[j] = (float)mv;
+        d->inv_std[j] = (float)iv;
     }
     return 0;
 }

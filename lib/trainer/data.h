@@ -30,7 +30,8 @@ typedef struct {
  * training clips (evenly spaced, no augmentation). */
 int trainer_data_init(trainer_data *d, const audio_cache *c, trainer_transform t, int n_mfcc,
                       const int *train_idx, size_t n_train, int max_batch, ws_err *e);
-/* Rebuilds from saved statistics (checkpoint evaluation). */
+/* Rebuilds from saved statistics (checkpoint evaluation, a study's kept ones): n_feat finite
+ * means and inverse deviations, else WS_EINPUT naming features.normalize. */
 int trainer_data_init_stats(trainer_data *d, const audio_cache *c, trainer_transform t, int n_mfcc,
                             const json_t *stats, int max_batch, ws_err *e);
 void trainer_data_release(trainer_data *d);

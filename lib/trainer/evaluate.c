@@ -7,6 +7,7 @@
  * class it does not know is "other" audio: a negative for the wake-word metrics (F1, FPR, FRR,
  * binary accuracy, the operating point), left out of the per-class metrics and the accuracy,
  * which only have the checkpoint's classes to speak of, and counted in "unmapped_clips". */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,31 @@ static json_t *unmapped_json(const audio_cache *c, const int *map, int sid, long
     return j;
 }
 
+/* The header's features.normalize: its transform (every checkpoint names it; an unknown one was
+ * taken for logmel) and, for mfcc, its n_mfcc (a missing or wrong one was read as 0). */
+static int normalize_of(const json_t *norm, const char *ckpt, trainer_transform *t, int *n_mfcc, ws_err *e)
+{
+    const char *name = json_string_value(json_object_get(norm, "transform"));
+    if (!json_is_object(norm))
+        return ws_err_set(e, WS_EINPUT, "%s: header: features.normalize: expected an object, got %s", ckpt,
+                          ws_json_type_name(norm));
+    if (!name || (strcmp(name, "logmel") && strcmp(name, "mfcc"))) {
+        char *shown = name ? ws_text_escape(name) : NULL;
+        ws_err_set(e, WS_EINPUT, "%s: header: features.normalize.transform: expected \"logmel\" or \"mfcc\", got %s%s%s", ckpt,
+                   shown ? "\"" : ws_json_type_name(json_object_get(norm, "transform")), shown ? shown : "", shown ? "\"" : "");
+        free(shown);
+        return -1;
+    }
+    *t = !strcmp(name, "mfcc") ? TRAINER_MFCC : TRAINER_LOGMEL;
+    *n_mfcc = 0;
+    if (*t == TRAINER_LOGMEL) return 0;
+    const json_t *n = json_object_get(norm, "n_mfcc");
+    if (!json_is_integer(n) || json_integer_value(n) < 1 || json_integer_value(n) > INT_MAX)
+        return ws_err_set(e, WS_EINPUT, "%s: header: features.normalize.n_mfcc: expected an integer in 1..%d", ckpt, INT_MAX);
+    *n_mfcc = (int)json_integer_value(n);
+    return 0;
+}
+
 int trainer_evaluate(const char *ckpt, const char *features, const char *split, double max_fpr, int threads,
                      json_t **result, ws_err *e)
 {
@@ -77,7 +103,9 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     if (!m || audio_cache_open(&cache, features, 0, e)) goto out;
     json_t *feat = json_object_get(header, "features");
     audio_feat_config want;
-    if (audio_feat_config_from_json(json_object_get(feat, "settings"), ckpt, &want, e)
+    char where[600];
+    snprintf(where, sizeof where, "%s: header: features.settings", ckpt);
+    if (audio_feat_config_from_json(json_object_get(feat, "settings"), where, &want, e)
         || audio_cache_check_config(&cache, features, &want, e))
         goto out;
     if (isnan(max_fpr)) {   /* the operating point the trial was judged at; older checkpoints have none */
@@ -85,8 +113,9 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         max_fpr = json_is_number(mf) && json_number_value(mf) >= 0 && json_number_value(mf) <= 1 ? json_number_value(mf) : 0.05;
     }
     json_t *norm = json_object_get(feat, "normalize");
-    const char *tname = json_string_value(json_object_get(norm, "transform"));
-    trainer_transform t = tname && !strcmp(tname, "mfcc") ? TRAINER_MFCC : TRAINER_LOGMEL;
+    trainer_transform t = TRAINER_LOGMEL;
+    int n_mfcc = 0;
+    if (normalize_of(norm, ckpt, &t, &n_mfcc, e)) goto out;
     /* 64 clips a batch: the arena holds every layer's output for the batch (as in training), so
      * 256 mapped 850 MiB for a 64-channel dscnn, and the kernel zeroing those pages took longer
      * than the forward passes; at 64, 290 MiB and no slower (32: 160 MiB, the same speed again). */
@@ -95,7 +124,10 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     map = malloc(((size_t)cache.n_classes + 1) * sizeof *map);
     if (!names || !map) { ws_err_set(e, WS_ENOMEM, "out of memory"); goto out; }
     if (class_map(header, k, &cache, ckpt, names, map, e)) goto out;
-    if (trainer_data_init_stats(&data, &cache, t, (int)json_integer_value(json_object_get(norm, "n_mfcc")), norm, B, e)) goto out;
+    if (trainer_data_init_stats(&data, &cache, t, n_mfcc, norm, B, e)) {
+        ws_err_prefix(e, "%s: header", ckpt);
+        goto out;
+    }
     int frames, n_feat;   /* a header that does not match its own settings (damaged, edited) */
     nn_model_input_shape(m, &frames, &n_feat);
     if (frames != data.frames || n_feat != data.n_feat) {
