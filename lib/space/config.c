@@ -215,6 +215,28 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     return ws_space_parse(&c->space, space, path, e);
 }
 
+/* A trial's epochs are set in one place. budget.epochs, and hyperband's max_resource, give every
+ * trial line its epochs, which train-trial takes over the settings: with fixed.epochs too, the
+ * fixed value went unused without a word (3 fixed, 10 trained), and a searched epochs was
+ * recorded as the trial's parameter but never trained. */
+static int check_epochs(const ws_config *c, const char *where, ws_err *e)
+{
+    const char *pruner = c->pruner ? json_string_value(json_object_get(c->pruner, "name")) : NULL;
+    json_t *r = c->pruner ? json_object_get(c->pruner, "max_resource") : NULL;
+    const char *by = c->budget && json_object_get(c->budget, "epochs") ? "budget.epochs"
+                     : pruner && !strcmp(pruner, "hyperband") && json_is_integer(r) && json_integer_value(r) > 0
+                     ? "hyperband's pruner.max_resource" : NULL;
+    if (!by) return 0;
+    if (c->fixed && json_object_get(c->fixed, "epochs"))
+        return ws_err_set(e, WS_EINPUT, "%s: fixed.epochs: %s sets every trial's epochs, so fixed.epochs would go unused: "
+                          "give the epochs in one place", where, by);
+    for (size_t i = 0; i < c->space.n; i++)
+        if (!strcmp(c->space.v[i].name, "epochs"))
+            return ws_err_set(e, WS_EINPUT, "%s: space.epochs: %s sets every trial's epochs, so a searched value would be "
+                              "recorded but never trained: search epochs without %s, or do not search them", where, by, by);
+    return 0;
+}
+
 int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
 {
     char path[600];
@@ -227,7 +249,7 @@ int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
         if (json_object_get(c->fixed, c->space.v[i].name))
             return ws_err_set(e, WS_EINPUT, "%s: fixed.%s: is also a parameter of the space; a setting is searched "
                               "(space) or fixed, not both", where, c->space.v[i].name);
-    return 0;
+    return check_epochs(c, where, e);
 }
 
 int ws_config_load(ws_config *c, const char *path, ws_err *e)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A study config gives a trial's epochs in one place. budget.epochs (or a hyperband pruner's
+# max_resource) gives every trial line its epochs, and train-trial takes the line's budget over
+# the settings: a config with fixed.epochs 3 and budget.epochs 10 trained 10 epochs without a
+# word, and a searched epochs was stored as the trial's parameter but never trained. suggest now
+# refuses such a config (exit 2, naming both fields, no study made); either alone still works.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+tone_study_config c.json
+mkdir runs
+
+jq '.budget.epochs = 10 | .fixed.epochs = 3' c.json >both.json
+test_expect_code 2 "fixed.epochs with budget.epochs" suggest --db runs/both.db --config both.json
+test_expect_success "... names both, makes no study and prints no trial" '
+  grep -qxF "suggest: both.json: fixed.epochs: budget.epochs sets every trial'"'"'s epochs, so fixed.epochs would go unused: give the epochs in one place" err &&
+  [ ! -s out ] && { [ ! -e runs/both.db ] || [ "$(sqlite3 runs/both.db "SELECT count(*) FROM studies")" = 0 ]; }'
+jq '.budget.epochs = [[2, 4], [null, 6]] | .fixed.epochs = 3' c.json >sched.json
+test_expect_code 2 "fixed.epochs with a budget.epochs schedule" suggest --db runs/sched.db --config sched.json
+jq '.budget.epochs = 10 | .space.epochs = {"type": "int", "low": 1, "high": 5}' c.json >searched.json
+test_expect_code 2 "a searched epochs with budget.epochs" suggest --db runs/searched.db --config searched.json
+test_expect_success "... says the searched value would not be trained" '
+  grep -qxF "suggest: searched.json: space.epochs: budget.epochs sets every trial'"'"'s epochs, so a searched value would be recorded but never trained: search epochs without budget.epochs, or do not search them" err'
+jq 'del(.budget) | .fixed.epochs = 3 | .pruner = {"name": "hyperband", "min_resource": 1, "max_resource": 9}' c.json >hb.json
+test_expect_code 2 "fixed.epochs with hyperband's max_resource" suggest --db runs/hb.db --config hb.json
+test_expect_success "... names it" 'grep -qF "fixed.epochs: hyperband'"'"'s pruner.max_resource sets every trial'"'"'s epochs" err'
+
+# Alone, each is used: fixed.epochs trains that many epochs; a searched epochs, the sampled value.
+jq 'del(.budget) | .fixed.epochs = 3' c.json >fixed.json
+test_expect_code 0 "fixed.epochs without a budget" suggest --db runs/fixed.db --config fixed.json
+cp out fixed.line
+test_expect_code 0 "... trains" train-trial --db runs/fixed.db --features tones.feat --threads 1 --quiet --keep none fixed.line
+test_expect_success "... 3 epochs" 'jq -e ".state == \"COMPLETE\" and .epochs == 3" out'
+jq 'del(.budget) | .space.epochs = {"type": "int", "low": 1, "high": 3}' c.json >space.json
+test_expect_code 0 "a searched epochs without a budget" suggest --db runs/space.db --config space.json
+cp out space.line
+test_expect_code 0 "... trains" train-trial --db runs/space.db --features tones.feat --threads 1 --quiet --keep none space.line
+test_expect_success "... the sampled number of epochs" '[ "$(jq .epochs out)" = "$(jq .params.epochs space.line)" ] && jq -e ".epochs >= 1" out'
