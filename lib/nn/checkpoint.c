@@ -123,7 +123,14 @@ static int read_all(const char *path, unsigned char **data, size_t *len, ws_err 
     if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
     if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a checkpoint file", path, why);
     size_t n = (size_t)st.st_size;   /* a regular file: its size is known */
-    unsigned char *buf = malloc(n ? n : 1);
+    /* the magic first: another file given for a checkpoint (a feature cache of gigabytes) was
+     * read whole into memory before it was found not to be one */
+    unsigned char magic[8];
+    if (n < 16 || ws_pread_full(fd, magic, sizeof magic, 0) || memcmp(magic, MAGIC, 8) != 0) {
+        close(fd);
+        return ws_err_set(e, WS_EINPUT, "%s: not a wakesweep checkpoint", path);
+    }
+    unsigned char *buf = malloc(n);
     int rc = !buf ? ws_err_set(e, WS_ENOMEM, "%s: out of memory", path)
              : ws_pread_full(fd, buf, n, 0) ? ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(errno)) : 0;
     close(fd);
