@@ -35,9 +35,14 @@ static int class_map(const json_t *header, int k, const audio_cache *c, const ch
     const json_t *classes = json_object_get(header, "classes");
     if (json_array_size(classes) != (size_t)k)
         return ws_err_set(e, WS_EINPUT, "%s: header: classes: expected %d names", ckpt, k);
-    for (int j = 0; j < k; j++)
+    for (int j = 0; j < k; j++) {
         if (!(names[j] = json_string_value(json_array_get(classes, (size_t)j))))
             return ws_err_set(e, WS_EINPUT, "%s: header: classes[%d]: expected a string", ckpt, j);
+        /* the cache's classes, distinct: a repeated name matched only its first index */
+        for (int i = 0; i < j; i++)
+            if (!strcmp(names[i], names[j]))
+                return ws_err_set(e, WS_EINPUT, "%s: header: classes[%d]: repeats classes[%d]", ckpt, j, i);
+    }
     for (int i = 0; i < c->n_classes; i++) {
         map[i] = -1;
         for (int j = 0; j < k && map[i] < 0; j++) if (!strcmp(c->class_names[i], names[j])) map[i] = j;
@@ -136,9 +141,20 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         goto out;
     }
     /* the positive class is the checkpoint's: its index in the model's output */
-    const char *pos_name = json_string_value(json_object_get(feat, "positive"));
+    const json_t *pj = json_object_get(feat, "positive");
+    const char *pos_name = json_string_value(pj);
     int pos = -1;
     for (int j = 0; pos_name && j < k && pos < 0; j++) if (!strcmp(names[j], pos_name)) pos = j;
+    /* training refuses a positive class the cache lacks: one the header's classes lack (or one
+     * that is not a name) is a damaged header, whose wake-word metrics came out null unsaid */
+    if ((pj && !json_is_null(pj) && !pos_name) || (pos_name && pos < 0)) {
+        char *shown = pos_name ? ws_text_escape(pos_name) : NULL;
+        if (pos_name && !shown) ws_err_set(e, WS_ENOMEM, "out of memory");
+        else if (shown) ws_err_set(e, WS_EINPUT, "%s: header: features.positive: '%s' is not among the header's classes", ckpt, shown);
+        else ws_err_set(e, WS_EINPUT, "%s: header: features.positive: expected a class name or null, got %s", ckpt, ws_json_type_name(pj));
+        free(shown);
+        goto out;
+    }
     size_t n = 0;
     idx = malloc((cache.n_clips + 1) * sizeof *idx);
     scores = malloc((cache.n_clips + 1) * sizeof *scores);

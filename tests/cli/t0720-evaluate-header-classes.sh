@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# train-trial --evaluate on a checkpoint header whose positive class is not among its classes,
+# is not a name, or whose classes repeat a name (a damaged or edited header: training takes the
+# cache's distinct classes and refuses a positive class the cache lacks). Such a header was
+# evaluated with exit 0 and null wake-word metrics, or with a class that could never be matched;
+# now exit 2 naming the file and the field. A header without a positive class (null) still
+# evaluates, its wake-word metrics null.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+mkdir runs
+tone_study_config c.json
+suggest --db runs/s.db --config c.json >line
+train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
+# edit IN OUT PYTHON: IN's header changed by the Python statement (on h), its checksum made
+# again: the format written out from its description in lib/nn/checkpoint.c.
+edit() {
+  "$PY" - "$@" <<'P'
+import json, struct, sys
+def fnv(b):
+    x = 0xcbf29ce484222325
+    for c in b: x = ((x ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return x
+src, dst, code = sys.argv[1:]
+d = open(src, "rb").read()
+k = struct.unpack("<I", d[12:16])[0]
+h = json.loads(d[24:24 + k]); w = d[24 + k:]
+exec(code)
+t = json.dumps(h).encode(); s = fnv(t)
+open(dst, "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffffff, s >> 32) + t + w)
+P
+}
+test_expect_success "setup: the checkpoint's classes and positive class" '
+  [ -s runs/best.ckpt ] && jq -e ".state == \"COMPLETE\"" result'
+edit runs/best.ckpt nopos.ckpt 'h["features"]["positive"] = None'
+test_expect_code 0 "positive null: evaluates" train-trial --evaluate nopos.ckpt --features tones.feat --threads 1
+test_expect_success "... without wake-word metrics" 'jq -e ".metrics.f1 == null and .at_fpr == null and (.metrics.accuracy | type) == \"number\"" out'
+
+want=
+expect() {   # NAME FILE MESSAGE PYTHON
+  want="train-trial: $2: $3"
+  edit runs/best.ckpt "$2" "$4"
+  test_expect_code 2 "$1" train-trial --evaluate "$2" --features tones.feat --threads 1
+  test_expect_success "... says: $3" '[ "$(cat err)" = "$want" ] && [ ! -s out ]'
+}
+expect "a positive class the header's classes lack" stranger.ckpt \
+  "header: features.positive: 'hey_nora' is not among the header's classes" 'h["features"]["positive"] = "hey_nora"'
+expect "a positive class that is not a name" number.ckpt \
+  "header: features.positive: expected a class name or null, got an integer" 'h["features"]["positive"] = 1'
+expect "a class named twice" twice.ckpt \
+  "header: classes[2]: repeats classes[1]" 'h["classes"][2] = h["classes"][1]'
