@@ -161,8 +161,9 @@ static nn_model *model_from_header(const char *path, const json_t *h, size_t wei
     if (!json_is_object(cfg) || !json_is_integer(nc) || !json_is_array(input) || json_array_size(input) != 3
         || !json_is_integer(json_array_get(input, 1)) || !json_is_integer(json_array_get(input, 2)))
         return ws_err_set(e, WS_EINPUT, "%s: header lacks model, n_classes or input", path), NULL;
-    int k = 0, frames = 0, features = 0;
-    if (header_int(path, "n_classes", nc, 2, INT_MAX, &k, e) || header_int(path, "input[1]", json_array_get(input, 1), 1, INT_MAX, &frames, e)
+    int k = 0, frames = 0, features = 0, channels = 0;   /* the models take one input channel */
+    if (header_int(path, "n_classes", nc, 2, INT_MAX, &k, e) || header_int(path, "input[0]", json_array_get(input, 0), 1, 1, &channels, e)
+        || header_int(path, "input[1]", json_array_get(input, 1), 1, INT_MAX, &frames, e)
         || header_int(path, "input[2]", json_array_get(input, 2), 1, INT_MAX, &features, e))
         return NULL;
     nn_hparams hp;

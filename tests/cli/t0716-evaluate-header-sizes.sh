@@ -40,6 +40,9 @@ test_expect_success "... names the file and the field" 'grep -qxF "train-trial: 
 edit runs/best.ckpt in-wrap.ckpt input '[1, 4294967397, 40]'
 test_expect_code 2 "input 4294967397 frames (101 in 32 bits)" train-trial --evaluate in-wrap.ckpt --features tones.feat --threads 1
 test_expect_success "... names the file and the field" 'grep -qxF "train-trial: in-wrap.ckpt: header: input[1]: 4294967397 is outside 1..2147483647" err'
+edit runs/best.ckpt channels.ckpt input '[7, 101, 40]'
+test_expect_code 2 "input with 7 channels (the models take one; it was never read)" train-trial --evaluate channels.ckpt --features tones.feat --threads 1
+test_expect_success "... names the file and the field" 'grep -qxF "train-trial: channels.ckpt: header: input[0]: 7 is outside 1..1" err'
 
 # 10^8 classes: the model would be 1.7e9 floats. Under a 1 GB address-space limit the loader
 # ran out of memory (exit 3); it must find the mismatch before allocating anything.
