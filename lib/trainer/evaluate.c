@@ -115,7 +115,13 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         goto out;
     if (isnan(max_fpr)) {   /* the operating point the trial was judged at; older checkpoints have none */
         json_t *mf = json_object_get(feat, "max_fpr");
-        max_fpr = json_is_number(mf) && json_number_value(mf) >= 0 && json_number_value(mf) <= 1 ? json_number_value(mf) : 0.05;
+        /* one that is not a limit in [0, 1] (a damaged header) was taken for 0.05 unsaid */
+        if (mf && !json_is_null(mf) && !(json_is_number(mf) && json_number_value(mf) >= 0 && json_number_value(mf) <= 1)) {
+            ws_err_set(e, WS_EINPUT, "%s: header: features.max_fpr: expected a number in [0, 1], got %s", ckpt,
+                       json_is_number(mf) ? "a number outside it" : ws_json_type_name(mf));
+            goto out;
+        }
+        max_fpr = json_is_number(mf) ? json_number_value(mf) : 0.05;
     }
     json_t *norm = json_object_get(feat, "normalize");
     trainer_transform t = TRAINER_LOGMEL;

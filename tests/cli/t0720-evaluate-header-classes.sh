@@ -49,3 +49,14 @@ expect "a positive class that is not a name" number.ckpt \
   "header: features.positive: expected a class name or null, got an integer" 'h["features"]["positive"] = 1'
 expect "a class named twice" twice.ckpt \
   "header: classes[2]: repeats classes[1]" 'h["classes"][2] = h["classes"][1]'
+
+# The operating point's limit the trial was judged at (features.max_fpr), the default of
+# --max-fpr: one that is not a limit in [0, 1] was taken for 0.05 without a word.
+expect "a max_fpr of 5" maxfpr5.ckpt \
+  "header: features.max_fpr: expected a number in [0, 1], got a number outside it" 'h["features"]["max_fpr"] = 5'
+expect "a max_fpr that is a string" maxfprs.ckpt \
+  "header: features.max_fpr: expected a number in [0, 1], got a string" 'h["features"]["max_fpr"] = "0.1"'
+test_expect_code 0 "... --max-fpr given: the header's is not used" train-trial --evaluate maxfprs.ckpt --features tones.feat --threads 1 --max-fpr 0.1
+edit runs/best.ckpt old.ckpt 'del h["features"]["max_fpr"]'
+test_expect_code 0 "a header without max_fpr (written before it was kept)" train-trial --evaluate old.ckpt --features tones.feat --threads 1
+test_expect_success "... is judged at 0.05" 'jq -e ".at_fpr.max_fpr == 0.05" out'
