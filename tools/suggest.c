@@ -176,6 +176,17 @@ static const json_t *params_of(const json_t *j)
     return p ? p : j;
 }
 
+/* An epochs value fixed or queued (where) that the study's budget would override: the trial
+ * would record it as its parameter and train the budget's epochs, as a config's fixed.epochs
+ * would (ws_config_check_file refuses that pair). */
+static int refuse_unused_epochs(const ws_config *cfg, const json_t *params, const char *where, ws_err *e)
+{
+    const char *by = ws_config_epochs_set_by(cfg);
+    if (!by || !json_is_object(params) || !json_object_get(params, "epochs")) return 0;
+    return ws_err_set(e, WS_EINPUT, "%s: epochs: the study's %s sets every trial's epochs, so this value would be "
+                      "recorded but not trained: leave epochs out here, or give the study no %s", where, by, by);
+}
+
 /* A line with a study and a trial but no params is a trial's result (a sweep's trial-NNN.json,
  * tell's line), not a set of params: taken for one, its keys would be fixed as parameters
  * (study, trial, state, value: train-trial refuses them) or fail on its metrics as "expected a
@@ -320,7 +331,8 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         json_t *j = ws_json_load_string(line, where, e);
         ws_param *p = NULL;
         size_t n = 0;
-        rc = !j || refuse_result_line(j, where, e) || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e);
+        rc = !j || refuse_result_line(j, where, e) || refuse_unused_epochs(&c->cfg, params_of(j), where, e)
+             || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e);
         if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
         json_decref(j);
@@ -590,7 +602,8 @@ int main(int argc, char **argv)
          * narrower stage-2 space) is used as given with a warning, as Optuna's
          * PartialFixedSampler and fixed_params use it; a value no choice matches, or no number
          * where one is needed, is refused, where Optuna's suggest raises. */
-        if (!j || params_from_json(&c.cfg.space, params_of(j), fixed, 1, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
+        if (!j || refuse_unused_epochs(&c.cfg, params_of(j), fixed, &e)
+            || params_from_json(&c.cfg.space, params_of(j), fixed, 1, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
         c.sampler.partial_fixed = c.fixed;   /* Optuna's PartialFixedSampler around the study's */
         c.sampler.n_partial_fixed = c.n_fixed;

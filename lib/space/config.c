@@ -219,13 +219,18 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
  * trial line its epochs, which train-trial takes over the settings: with fixed.epochs too, the
  * fixed value went unused without a word (3 fixed, 10 trained), and a searched epochs was
  * recorded as the trial's parameter but never trained. */
-static int check_epochs(const ws_config *c, const char *where, ws_err *e)
+const char *ws_config_epochs_set_by(const ws_config *c)
 {
     const char *pruner = c->pruner ? json_string_value(json_object_get(c->pruner, "name")) : NULL;
     json_t *r = c->pruner ? json_object_get(c->pruner, "max_resource") : NULL;
-    const char *by = c->budget && json_object_get(c->budget, "epochs") ? "budget.epochs"
-                     : pruner && !strcmp(pruner, "hyperband") && json_is_integer(r) && json_integer_value(r) > 0
-                     ? "hyperband's pruner.max_resource" : NULL;
+    return c->budget && json_object_get(c->budget, "epochs") ? "budget.epochs"
+           : pruner && !strcmp(pruner, "hyperband") && json_is_integer(r) && json_integer_value(r) > 0
+           ? "hyperband's pruner.max_resource" : NULL;
+}
+
+static int check_epochs(const ws_config *c, const char *where, ws_err *e)
+{
+    const char *by = ws_config_epochs_set_by(c);
     if (!by) return 0;
     if (c->fixed && json_object_get(c->fixed, "epochs"))
         return ws_err_set(e, WS_EINPUT, "%s: fixed.epochs: %s sets every trial's epochs, so fixed.epochs would go unused: "

@@ -59,6 +59,9 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e);
  * kept config, maybe written before one of them existed, is read with ws_config_parse alone, so
  * that prune-check, tell, report and train-trial still read it. */
 int ws_config_check_file(const ws_config *c, const char *where, ws_err *e);
+/* What sets every trial's epochs, "budget.epochs" or "hyperband's pruner.max_resource", which
+ * train-trial takes over an "epochs" setting or parameter; NULL when nothing does. */
+const char *ws_config_epochs_set_by(const ws_config *c);
 void ws_config_release(ws_config *c);
 
 /* Epochs for trial `number` from a budget: {"epochs": N} or {"epochs": [[upto, N], ..., [null, N]]}

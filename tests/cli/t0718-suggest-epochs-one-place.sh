@@ -36,3 +36,20 @@ test_expect_code 0 "a searched epochs without a budget" suggest --db runs/space.
 cp out space.line
 test_expect_code 0 "... trains" train-trial --db runs/space.db --features tones.feat --threads 1 --quiet --keep none space.line
 test_expect_success "... the sampled number of epochs" '[ "$(jq .epochs out)" = "$(jq .params.epochs space.line)" ] && jq -e ".epochs >= 1" out'
+
+# The same for an epochs value given to suggest --fixed or --enqueue: under budget.epochs it would
+# be recorded as the trial's parameter and the budget's epochs trained. Refused, nothing queued.
+jq '.budget.epochs = 4' c.json >budget.json
+suggest --db runs/fx.db --config budget.json --n 0 >/dev/null
+printf '{"epochs": 9}\n' >fx.json
+test_expect_code 2 "--fixed epochs with budget.epochs" suggest --db runs/fx.db --config budget.json --fixed fx.json
+test_expect_success "... names the file and the budget, prints no trial" '[ ! -s out ] &&
+  grep -qxF "suggest: fx.json: epochs: the study'"'"'s budget.epochs sets every trial'"'"'s epochs, so this value would be recorded but not trained: leave epochs out here, or give the study no budget.epochs" err &&
+  [ "$(sqlite3 runs/fx.db "SELECT count(*) FROM trials")" = 0 ]'
+printf '{"learning_rate": 0.01}\n{"params": {"epochs": 2}}\n' >q.jsonl
+test_expect_code 2 "--enqueue epochs with budget.epochs" suggest --db runs/fx.db --config budget.json --enqueue q.jsonl
+test_expect_success "... names the line, queues none" 'grep -qF "suggest: q.jsonl:2: epochs: the study'"'"'s budget.epochs sets" err &&
+  [ "$(sqlite3 runs/fx.db "SELECT count(*) FROM trials")" = 0 ]'
+jq 'del(.budget)' c.json >nobudget.json
+test_expect_code 0 "--fixed epochs without a budget" suggest --db runs/nb.db --config nobudget.json --fixed fx.json
+test_expect_success "... is the trial's" 'jq -e ".params.epochs == 9" out'
