@@ -6,6 +6,7 @@
 #include <string.h>
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/text.h"
 
 struct ws_load_id { int64_t trial_id; size_t idx; };
 
@@ -202,9 +203,33 @@ int ws_load_value_row(ws_trial *t, const ws_int_cell *objective, const ws_num_ce
     return 0;
 }
 
+int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e)
+{
+    if (!text || ws_text_is_utf8(text)) return 0;
+    char *shown = ws_text_escape(text);
+    ws_err_set(e, WS_EINPUT, "%s: %s '%.200s' is not UTF-8 (JSON cannot hold it, nor Optuna read it)", at, col,
+               shown ? shown : "?");
+    free(shown);
+    return -1;
+}
+
+int ws_load_study_attr_utf8(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
+                            ws_err *e)
+{
+    char row[192];
+    snprintf(row, sizeof row, "study_%s_attributes: study_id %lld", system ? "system" : "user", (long long)study_id);
+    if (ws_load_utf8(key, row, "key", e)) return ws_err_prefix(e, "%s", path);
+    snprintf(row, sizeof row, "study_%s_attributes: study_id %lld, key '%.80s'", system ? "system" : "user",
+             (long long)study_id, key ? key : "");
+    return ws_load_utf8(value_json, row, "value_json", e) ? ws_err_prefix(e, "%s", path) : 0;
+}
+
 int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cells *value, const char *dist_json,
                   ws_err *e)
 {
+    char row[64];
+    snprintf(row, sizeof row, "trial_params: trial %d", t->number);
+    if (ws_load_utf8(name, row, "param_name", e)) return -1;
     const ws_dist *d = cached_dist(ld, dist_json ? dist_json : "", e);
     if (!d) return ws_err_prefix(e, "trial %d: param %s", t->number, name);
     char at[160], num[32];
@@ -255,8 +280,14 @@ int ws_load_iv_row(ws_trial *t, const ws_int_cell *step, const ws_num_cells *val
     return cell_number(value, NUM_TYPED | NUM_NAN_TYPE, at, "intermediate_value", &v, e) ? -1 : add_iv(t, k, v, e);
 }
 
-void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json)
+int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json, ws_err *e)
 {
+    char row[160];
+    snprintf(row, sizeof row, "trial_%s_attributes: trial %d", system ? "system" : "user", t->number);
+    if (ws_load_utf8(key, row, "key", e)) return -1;
+    snprintf(row, sizeof row, "trial_%s_attributes: trial %d, key '%.80s'", system ? "system" : "user", t->number,
+             key ? key : "");
+    if (ws_load_utf8(value_json, row, "value_json", e)) return -1;
     json_t *v = value_json ? json_loads(value_json, JSON_DECODE_ANY, NULL) : NULL;
     if (!v && value_json) {
         /* Python's NaN/Infinity read as ws_json_load_python's stand-ins; what is not JSON even
@@ -266,6 +297,7 @@ void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_js
         json_object_set_new(json_object_get(t->attr_texts, system ? "system" : "user"), key, json_string(value_json));
     }
     json_object_set_new(system ? t->system_attrs : t->user_attrs, key, v ? v : json_string(value_json ? value_json : ""));
+    return 0;
 }
 
 int ws_load_single(ws_trial_list *l, const ws_study *st, int number, ws_trial *out, ws_err *e)

@@ -68,7 +68,19 @@ int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cel
 /* trial_intermediate_values: a step that is an integer >= 0 (Trial.report refuses a negative
  * one, prune-check too), a type FINITE, INF_POS, INF_NEG or NAN, and for FINITE a number. */
 int ws_load_iv_row(ws_trial *t, const ws_int_cell *step, const ws_num_cells *value, ws_err *e);
-void ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json);
+/* trial_system_attributes / trial_user_attributes: a key and value_json, each UTF-8 (else
+ * WS_EINPUT, as ws_load_utf8). */
+int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json, ws_err *e);
+/* Text a cell holds that is not UTF-8 (SQLite keeps any bytes: a study made by hand or by another
+ * client): WS_EINPUT "AT: COL '...' is not UTF-8", the bytes shown as \xNN; 0 for UTF-8 or NULL.
+ * JSON cannot hold such a name or value (jansson's json_string refuses it), so every output
+ * would drop it in silence; and Optuna cannot read it either (Python's sqlite3: "Could not decode
+ * to UTF-8 column"). AT names the table and row ("trial_params: trial 3"). */
+int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e);
+/* A study attribute's key and value_json (study_system_attributes / study_user_attributes of the
+ * database at path), as ws_load_utf8. */
+int ws_load_study_attr_utf8(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
+                            ws_err *e);
 
 /* A copied trial's datetime as the source stored it (stored: ws_trial.start_text or
  * complete_text), written as Optuna writes the datetime it reads from it: SQLAlchemy's

@@ -50,7 +50,7 @@ static int add_row(ws_loader *ld, int k, const PGresult *r, int i, ws_err *e)
                              text_or_null(r, i, 3), e);
     case WS_LOADQ_IV:
         return ws_load_iv_row(t, int_cell(r, i, 1, &(ws_int_cell){0}), num_cells(r, i, 2, 3, &(ws_num_cells){0}), e);
-    default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), text_or_null(r, i, 2)); return 0;
+    default: return ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), text_or_null(r, i, 2), e);
     }
 }
 

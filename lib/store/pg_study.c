@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/json.h"
 #include "space/config.h"
+#include "store/load_common.h"
 #include "store/pg_internal.h"
 
 int ws_pg_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
@@ -72,9 +73,19 @@ end:
 int ws_pg_study_names(ws_store *s, json_t **names, ws_err *e)
 {
     PGresult *r;
-    if (ws_pg_exec(s, "SELECT study_name FROM studies ORDER BY study_id", 0, NULL, 0, &r, "list studies", e)) return -1;
+    if (ws_pg_exec(s, "SELECT study_name, study_id FROM studies ORDER BY study_id", 0, NULL, 0, &r, "list studies", e)) return -1;
     *names = json_array();
-    for (int i = 0; i < PQntuples(r); i++) json_array_append_new(*names, json_string(PQgetvalue(r, i, 0)));
+    for (int i = 0; i < PQntuples(r); i++) {   /* a SQL_ASCII database holds any bytes */
+        char row[64];
+        snprintf(row, sizeof row, "studies: study_id %s", PQgetvalue(r, i, 1));
+        if (ws_load_utf8(PQgetvalue(r, i, 0), row, "study_name", e)) {
+            PQclear(r);
+            json_decref(*names);
+            *names = NULL;
+            return ws_err_prefix(e, "%s", s->path);
+        }
+        json_array_append_new(*names, json_string(PQgetvalue(r, i, 0)));
+    }
     PQclear(r);
     return 0;
 }
@@ -142,6 +153,11 @@ int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, j
     *texts = json_object();
     for (int i = 0; i < PQntuples(r); i++) {
         const char *key = PQgetvalue(r, i, 0), *text = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
+        if (ws_load_study_attr_utf8(s->path, study_id, system, key, text, e)) {
+            PQclear(r);
+            json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL;
+            return -1;
+        }
         json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
         if (!v && text) {   /* not strict JSON: its stand-ins, and the text as written */
             v = ws_json_load_python(text);

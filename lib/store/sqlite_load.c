@@ -53,7 +53,7 @@ static int add_row(ws_loader *ld, int k, sqlite3_stmt *st, ws_err *e)
         return ws_load_param(ld, t, text_col(st, 1), num_cells(st, 2, -1, &(ws_num_cells){0}), text_col(st, 3), e);
     case WS_LOADQ_IV:
         return ws_load_iv_row(t, int_cell(st, 1, &(ws_int_cell){0}), num_cells(st, 2, 3, &(ws_num_cells){0}), e);
-    default: ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, text_col(st, 1), text_col(st, 2)); return 0;
+    default: return ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, text_col(st, 1), text_col(st, 2), e);
     }
 }
 

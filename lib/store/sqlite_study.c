@@ -3,6 +3,7 @@
 #include <string.h>
 #include "core/json.h"
 #include "space/config.h"
+#include "store/load_common.h"
 #include "store/sqlite_internal.h"
 
 int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
@@ -64,11 +65,21 @@ end:
 int ws_sqlite_study_names(ws_store *s, json_t **names, ws_err *e)
 {
     sqlite3_stmt *st;
-    if (ws_sql_prepare(s, "SELECT study_name FROM studies ORDER BY study_id", &st, e)) return -1;
+    if (ws_sql_prepare(s, "SELECT study_name, study_id FROM studies ORDER BY study_id", &st, e)) return -1;
     *names = json_array();
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(*names, json_string((const char *)sqlite3_column_text(st, 0)));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        char row[64];
+        snprintf(row, sizeof row, "studies: study_id %lld", (long long)sqlite3_column_int64(st, 1));
+        if (ws_load_utf8(name, row, "study_name", e)) {
+            sqlite3_finalize(st);
+            json_decref(*names);
+            *names = NULL;
+            return ws_err_prefix(e, "%s", s->path);
+        }
+        json_array_append_new(*names, json_string(name ? name : ""));
+    }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) { json_decref(*names); *names = NULL; }
     SQL_CHECK(s, rc, "list studies", e);
@@ -137,6 +148,11 @@ int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **ob
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(st, 0), *text = (const char *)sqlite3_column_text(st, 1);
+        if (ws_load_study_attr_utf8(s->path, study_id, system, key, text, e)) {
+            sqlite3_finalize(st);
+            json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL;
+            return -1;
+        }
         json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
         if (!v && text) {   /* not strict JSON: its stand-ins, and the text as written */
             v = ws_json_load_python(text);
