@@ -12,6 +12,9 @@
 #          * ? [ ] as its own syntax, so those are refused
 #   study  STUDY when RUNS is its default runs/STUDY: the same characters as path
 #   file   a file that must be there to read (CONFIG: STUDY comes from it)
+#   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
+#          any other stopped the sweep after the features were made and a trial per job slot was
+#          claimed in the study, left RUNNING there)
 # Values that are only handed to commands (CONFIG, DB, STUDY with RUNS given) are quoted by the
 # makefiles instead, so any character goes there.
 set -u
@@ -23,6 +26,8 @@ while [ $# -ge 3 ]; do
   case $kind in
   file)
     [ -f "$value" ] && [ -r "$value" ] || { echo "$name: '$value': no such file to read"; exit 0; } ;;
+  device)
+    case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
   count)
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$name: expected a positive integer, got '$value'"; exit 0; }
     [ "${#value}" -le 7 ] && [ "$value" -le 1000000 ] ||

@@ -37,6 +37,7 @@ THREADS  ?= auto
 # (make data or features need no study).
 ws_sweep_goals := $(filter sweep sweep-begin %.json %.html %.dir,$(MAKECMDGOALS))
 ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
+                device DEVICE $(call ws_q,$(DEVICE)) \
                 $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS)))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))

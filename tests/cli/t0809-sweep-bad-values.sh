@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Bad values of the pipelines' variables that t0804 and t0807 do not cover, each refused when make
+# reads the makefiles (exit 2, a message naming the variable), before anything runs: no
+# features made, no folder, no trial claimed in a study.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+tone_sweep_config c.json tones-bad 1
+jq '.study = "tones-bad-1"' c.json >s1.json
+jq '.study = "tones-bad-2"' c.json >s2.json
+# A feature cache of its own per case (FEATURES=$TMP/NAME.feat, not there): made, it would show
+# that make went on to work.
+sweep() {  # NAME [make args...]
+  local name=$1; shift
+  ws_make -j2 sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/$name.feat" CONFIG="$TMP/c.json" TRIALS=2 \
+    RUNS="$TMP/$name" MONITOR_INTERVAL=0.2 "$@"
+}
+staged() {  # NAME [make args...]
+  local name=$1; shift
+  ws_make -j2 staged DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/$name.feat" STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" \
+    STAGE_TRIALS=1 STAGED_RUNS="$TMP/$name" MONITOR_INTERVAL=0.2 "$@"
+}
+untouched() { [ ! -e "$1" ] && [ ! -e "$1.feat" ]; }
+
+# DEVICE: train-trial alone refused it, after the features were made and each job slot's suggest
+# had claimed a trial, left RUNNING in the study.
+for d in bogus gpu ''; do
+  test_expect_code 2 "make sweep DEVICE='$d' is refused" sweep "dev$d" DEVICE="$d"
+  test_expect_success "... naming DEVICE, before anything ran" "
+    grep -q \"DEVICE: expected auto, cpu or cuda, got '$d'\" err && untouched dev$d"
+done
+test_expect_code 2 "make staged DEVICE=bogus is refused" staged stdev DEVICE=bogus
+test_expect_success "... naming DEVICE, before anything ran" '
+  grep -q "DEVICE: expected auto, cpu or cuda, got .bogus." err && untouched stdev'
+test_expect_code 0 "make sweep DEVICE=cpu runs" sweep devcpu DEVICE=cpu
+test_expect_success "... both trials" '[ "$(cat devcpu/trial-*.json | jq -r .state | sort | uniq -c | tr -s " ")" = " 2 COMPLETE" ]'
