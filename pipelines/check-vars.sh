@@ -10,7 +10,10 @@
 #   path   a path that make uses as a target or prerequisite (RUNS, FEATURES, DATA, STAGED_RUNS):
 #          make splits target names at spaces and reads : % ; | $ \ ( ) and the glob characters
 #          * ? [ ] as its own syntax, so those are refused
-#   study  STUDY when RUNS is its default runs/STUDY: the same characters as path
+#   study  STUDY when RUNS is its default runs/STUDY: the same characters as path, and a folder of
+#          its own under runs/: no '.' or '..' part, no '/' at either end or doubled ("..": the
+#          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
+#          "a", whose trial files the other study took for its own)
 #   file   a file that must be there to read (CONFIG: STUDY comes from it)
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
 #          any other stopped the sweep after the features were made and a trial per job slot was
@@ -37,6 +40,13 @@ while [ $# -ge 3 ]; do
       if [ "$kind" = study ]; then echo "STUDY: empty: CONFIG names no study (jq -r .study CONFIG); give STUDY=NAME"
       else echo "$name: empty; expected a path"; fi
       exit 0
+    fi
+    if [ "$kind" = study ]; then
+      case /$value/ in
+      *//* | */./* | */../*)
+        echo "STUDY: '$value' names the sweep's folder (RUNS=runs/STUDY), and runs/$value is not a folder of its own there (a '.' or '..' part, or a '/' at either end or doubled); give another STUDY, or RUNS"
+        exit 0 ;;
+      esac
     fi
     has_bad_char "$value" || continue
     if [ "$kind" = study ]; then

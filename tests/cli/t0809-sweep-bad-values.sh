@@ -34,3 +34,17 @@ test_expect_success "... naming DEVICE, before anything ran" '
   grep -q "DEVICE: expected auto, cpu or cuda, got .bogus." err && untouched stdev'
 test_expect_code 0 "make sweep DEVICE=cpu runs" sweep devcpu DEVICE=cpu
 test_expect_success "... both trials" '[ "$(cat devcpu/trial-*.json | jq -r .state | sort | uniq -c | tr -s " ")" = " 2 COMPLETE" ]'
+
+# STUDY names the default RUNS, runs/STUDY: one with a '.' or '..' part or a '/' at an end or
+# doubled is not a folder of its own there. ".." put the trial files and study.db in the
+# checkout's root; "." and "/" in runs/ itself; "a/", "./a" and "a//b" in the folder of study
+# "a" (or "a/b"), whose trial files the sweep took as its own and ran nothing. make -n: were the
+# check missing, nothing would run (and the recipe would name the folder). A '/' inside is a folder
+# of its own (runs/a/b): it goes.
+for s in .. ../up . / a/ ./a a//b a/../b /abs; do
+  test_expect_code 2 "STUDY='$s' naming the default RUNS is refused" ws_make -n sweep STUDY="$s" CONFIG="$TMP/c.json"
+  test_expect_success "... naming STUDY" "[ ! -s out ] && grep -qF \"STUDY: '$s' names the sweep's folder (RUNS=runs/STUDY), and runs/$s is not a folder of its own there\" err"
+done
+test_expect_code 0 "STUDY='a/b' makes runs/a/b" ws_make -n sweep STUDY=a/b CONFIG="$TMP/c.json"
+test_expect_success "... there" 'grep -qF "'\''runs/a/b/trial-000.json'\''" out'
+test_expect_code 0 "STUDY='..' with RUNS given goes (it only names the study)" ws_make -n sweep STUDY=.. RUNS="$TMP/dots" CONFIG="$TMP/c.json"
