@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pipelines/check-vars.sh KIND NAME VALUE [KIND NAME VALUE...] — the pipelines' variables,
+# pipelines/check-vars.sh KIND NAME VALUE [KIND NAME VALUE...] — the pipelines' variables (db takes a fourth, RUNS),
 # checked when make reads the makefiles for a pipeline goal (sweep, staged, data, features, a
 # trial file): prints the message for the first bad one (make stops with it, exit status 2), or
 # nothing. KIND is
@@ -15,6 +15,10 @@
 #          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
 #          "a", whose trial files the other study took for its own)
 #   file   a file that must be there to read (CONFIG: STUDY comes from it)
+#   db     DB, with a fourth argument, RUNS: a PostgreSQL URL, or a SQLite file (a path or
+#          sqlite:///path) in a folder that is there, or that make sweep makes (RUNS, or a folder
+#          above it); suggest found another only once each job slot had started a trial, after the
+#          features were made
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
 #          any other stopped the sweep after the features were made and a trial per job slot was
 #          claimed in the study, left RUNNING there)
@@ -29,6 +33,23 @@ while [ $# -ge 3 ]; do
   case $kind in
   file)
     [ -f "$value" ] && [ -r "$value" ] || { echo "$name: '$value': no such file to read"; exit 0; } ;;
+  db)
+    runs=${1-}
+    shift
+    case $value in postgresql://* | postgres://* | postgresql+psycopg2://*) continue ;; esac
+    file=${value#sqlite:///}
+    case $file in
+    '') echo "$name: '$value': empty path; expected a file, sqlite:///FILE or postgresql://..."; exit 0 ;;
+    *://*) echo "$name: '$value': unsupported database URL (expected a path, sqlite:///path or postgresql://...)"; exit 0 ;;
+    */*) dir=${file%/*}; [ -n "$dir" ] || dir=/ ;;
+    *) dir=. ;;
+    esac
+    if [ -d "$file" ]; then echo "$name: '$value' is a folder; expected a study database file"; exit 0; fi
+    if [ ! -d "$dir" ]; then
+      r=$(realpath -m -- "$runs") d=$(realpath -m -- "$dir")
+      [ "$r" = "$d" ] || [[ $r == "$d"/* ]] || {
+        echo "$name: '$value': folder '$dir' does not exist (make makes RUNS, '$runs', and the folders above it, no other)"; exit 0; }
+    fi ;;
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
   count)

@@ -38,7 +38,8 @@ THREADS  ?= auto
 ws_sweep_goals := $(filter sweep sweep-begin %.json %.html %.dir,$(MAKECMDGOALS))
 ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
                 device DEVICE $(call ws_q,$(DEVICE)) \
-                $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS)))))
+                $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))) \
+                db DB $(call ws_q,$(DB)) $(call ws_q,$(RUNS))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
 endif

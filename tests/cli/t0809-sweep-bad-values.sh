@@ -48,3 +48,23 @@ done
 test_expect_code 0 "STUDY='a/b' makes runs/a/b" ws_make -n sweep STUDY=a/b CONFIG="$TMP/c.json"
 test_expect_success "... there" 'grep -qF "'\''runs/a/b/trial-000.json'\''" out'
 test_expect_code 0 "STUDY='..' with RUNS given goes (it only names the study)" ws_make -n sweep STUDY=.. RUNS="$TMP/dots" CONFIG="$TMP/c.json"
+
+# DB in a folder that is not there: suggest refused it only once each job slot had started a
+# trial, after the features were made, RUNS and its monitor started. make sweep makes RUNS and
+# the folders above it (make staged's STAGED_RUNS/study.db): a DB there goes.
+test_expect_code 2 "make sweep DB=NOFOLDER/s.db is refused" sweep dbmiss DB="$TMP/nodir/s.db"
+test_expect_success "... naming DB and the folder, before anything ran" '
+  grep -qF "DB: '\''$TMP/nodir/s.db'\'': folder '\''$TMP/nodir'\'' does not exist" err && untouched dbmiss && [ ! -e nodir ]'
+test_expect_code 2 "... as sqlite:///NOFOLDER/s.db" sweep dbmiss DB="sqlite:///$TMP/nodir/s.db"
+test_expect_success "... naming it" 'grep -qF "DB: '\''sqlite:///$TMP/nodir/s.db'\'': folder '\''$TMP/nodir'\'' does not exist" err && untouched dbmiss'
+test_expect_code 2 "make sweep DB= (empty) is refused" sweep dbempty DB=
+test_expect_success "... naming DB" 'grep -qF "DB: '\'''\'': empty path" err && untouched dbempty'
+mkdir adir
+test_expect_code 2 "make sweep DB=FOLDER is refused" sweep dbdir DB="$TMP/adir"
+test_expect_success "... naming DB" 'grep -qF "DB: '\''$TMP/adir'\'' is a folder" err && untouched dbdir'
+test_expect_code 0 "a DB in RUNS's folder, or one above it, not there yet, goes" \
+  ws_make -n sweep CONFIG="$TMP/c.json" RUNS="$TMP/up/r" DB="$TMP/up/s.db" FEATURES="$TMP/tones.feat" DATA="$TMP/tones/manifest.jsonl"
+test_expect_code 0 "... and so does a PostgreSQL URL" \
+  ws_make -n sweep CONFIG="$TMP/c.json" RUNS="$TMP/pg" DB="postgresql://me@/db?host=/nowhere" FEATURES="$TMP/tones.feat" DATA="$TMP/tones/manifest.jsonl"
+test_expect_code 0 "make staged of a STAGED_RUNS not there yet runs (its study.db above the stages' RUNS)" staged stnew
+test_expect_success "... both stages" '[ "$(sqlite3 stnew/study.db "SELECT count(*) FROM trials WHERE state = \"COMPLETE\"")" = 2 ]'
