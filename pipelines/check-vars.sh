@@ -19,6 +19,10 @@
 #          sqlite:///path) in a folder that is there, or that make sweep makes (RUNS, or a folder
 #          above it); suggest found another only once each job slot had started a trial, after the
 #          features were made
+#   launch LAUNCH: empty, or its command (the first word that is not NAME=VALUE) one the shell
+#          can run: each trial's command failed with "command not found" (127), which the sweep
+#          takes for a launcher that could not start a trial this time, going on to the report
+#          and exit status 0 with no trial run (a word with a quote, $ or ` is left to the shell)
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
 #          any other stopped the sweep after the features were made and a trial per job slot was
 #          claimed in the study, left RUNNING there)
@@ -50,6 +54,14 @@ while [ $# -ge 3 ]; do
       [ "$r" = "$d" ] || [[ $r == "$d"/* ]] || {
         echo "$name: '$value': folder '$dir' does not exist (make makes RUNS, '$runs', and the folders above it, no other)"; exit 0; }
     fi ;;
+  launch)
+    read -ra words <<<"$value"
+    for w in "${words[@]}"; do
+      [[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && continue
+      [[ $w == *[\'\"\$\`]* ]] || command -v -- "$w" >/dev/null ||
+        { echo "$name: '$value': no command '$w' to run (not a program on PATH, nor an executable file)"; exit 0; }
+      break
+    done ;;
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
   count)

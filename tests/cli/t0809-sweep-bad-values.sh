@@ -68,3 +68,19 @@ test_expect_code 0 "... and so does a PostgreSQL URL" \
   ws_make -n sweep CONFIG="$TMP/c.json" RUNS="$TMP/pg" DB="postgresql://me@/db?host=/nowhere" FEATURES="$TMP/tones.feat" DATA="$TMP/tones/manifest.jsonl"
 test_expect_code 0 "make staged of a STAGED_RUNS not there yet runs (its study.db above the stages' RUNS)" staged stnew
 test_expect_success "... both stages" '[ "$(sqlite3 stnew/study.db "SELECT count(*) FROM trials WHERE state = \"COMPLETE\"")" = 2 ]'
+
+# LAUNCH whose command is not there: each trial failed with "command not found" (127), which the
+# sweep takes for a launcher that could not start that trial this time: it went on to the report,
+# and with a study there already ended with exit status 0, no trial run.
+test_expect_code 2 "make sweep LAUNCH with no such command is refused" sweep ln LAUNCH="nosuchlauncher -N1"
+test_expect_success "... naming LAUNCH, before anything ran" '
+  grep -qF "LAUNCH: '\''nosuchlauncher -N1'\'': no command '\''nosuchlauncher'\'' to run" err && untouched ln'
+test_expect_code 2 "... also after NAME=VALUE words, on a sweep that has a study already" \
+  sweep devcpu TRIALS=3 LAUNCH="X=1 $TMP/no-launch.sh"
+test_expect_success "... naming LAUNCH, nothing run" '
+  grep -qF "no command '\''$TMP/no-launch.sh'\'' to run" err && [ "$(ls devcpu/trial-*.json | wc -l)" = 2 ] &&
+  [ "$(sqlite3 devcpu/study.db "SELECT count(*) FROM trials")" = 2 ]'
+test_expect_code 2 "make staged LAUNCH with no such command is refused" staged stln LAUNCH=nosuchlauncher
+test_expect_success "... naming LAUNCH, before anything ran" 'grep -qF "LAUNCH: '\''nosuchlauncher'\''" err && untouched stln'
+test_expect_code 0 "a LAUNCH that is there runs (env X=1)" sweep lenv LAUNCH="X=1 env Y=2"
+test_expect_success "... both trials" '[ "$(cat lenv/trial-*.json | jq -r .state | sort | uniq -c | tr -s " ")" = " 2 COMPLETE" ]'
