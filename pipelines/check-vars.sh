@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# pipelines/check-vars.sh KIND NAME VALUE [KIND NAME VALUE...] — the pipelines' variables (db takes a fourth, RUNS),
+# pipelines/check-vars.sh KIND NAME VALUE [KIND NAME VALUE...] — the pipelines' variables (config and db
+# take a fourth, BIN and RUNS),
 # checked when make reads the makefiles for a pipeline goal (sweep, staged, data, features, a
 # trial file): prints the message for the first bad one (make stops with it, exit status 2), or
 # nothing. KIND is
@@ -15,6 +16,10 @@
 #          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
 #          "a", whose trial files the other study took for its own)
 #   file   a file that must be there to read (CONFIG: STUDY comes from it)
+#   config CONFIG, with a fourth argument, BIN: a study config suggest takes (suggest --n 0 on a
+#          study file of its own, removed after; skipped while BIN/suggest is not built yet).
+#          suggest refused another only once each job slot had started a trial, after the features
+#          were made
 #   db     DB, with a fourth argument, RUNS: a PostgreSQL URL, or a SQLite file (a path or
 #          sqlite:///path) in a folder that is there, or that make sweep makes (RUNS, or a folder
 #          above it); suggest found another only once each job slot had started a trial, after the
@@ -37,6 +42,19 @@ while [ $# -ge 3 ]; do
   case $kind in
   file)
     [ -f "$value" ] && [ -r "$value" ] || { echo "$name: '$value': no such file to read"; exit 0; } ;;
+  config)
+    bin=${1-}
+    shift
+    [ -x "$bin/suggest" ] || continue
+    tmp=$(mktemp -d) || continue
+    # (--study: the config's own name may be missing where STUDY gives one; the study kind checks it)
+    msg=$("$bin/suggest" --db "$tmp/check.db" --config "$value" --study ws-check --n 0 2>&1 >/dev/null) && rc=0 || rc=$?
+    rm -rf "$tmp"
+    if [ "$rc" = 2 ]; then
+      msg=${msg%%$'\n'*}
+      echo "$name: '$value': ${msg#suggest: }"
+      exit 0
+    fi ;;
   db)
     runs=${1-}
     shift
@@ -70,7 +88,7 @@ while [ $# -ge 3 ]; do
       { echo "$name: at most 1000000 (make holds a target per trial), got '$value'"; exit 0; } ;;
   path | study)
     if [ -z "$value" ]; then
-      if [ "$kind" = study ]; then echo "STUDY: empty: CONFIG names no study (jq -r .study CONFIG); give STUDY=NAME"
+      if [ "$kind" = study ]; then echo "STUDY: empty: CONFIG names no study (no \"study\" in it, or not JSON: jq -r .study CONFIG); give STUDY=NAME, or another CONFIG"
       else echo "$name: empty; expected a path"; fi
       exit 0
     fi

@@ -84,3 +84,21 @@ test_expect_code 2 "make staged LAUNCH with no such command is refused" staged s
 test_expect_success "... naming LAUNCH, before anything ran" 'grep -qF "LAUNCH: '\''nosuchlauncher'\''" err && untouched stln'
 test_expect_code 0 "a LAUNCH that is there runs (env X=1)" sweep lenv LAUNCH="X=1 env Y=2"
 test_expect_success "... both trials" '[ "$(cat lenv/trial-*.json | jq -r .state | sort | uniq -c | tr -s " ")" = " 2 COMPLETE" ]'
+
+# A CONFIG that suggest refuses (a space of low > high, not JSON): found only by each job slot's
+# suggest, after the features were made, RUNS and a study file; a STAGE2 so made stopped make
+# staged after the whole of stage 1. Now suggest's own message, before anything runs; with the
+# default RUNS, a config that is not JSON names no study, and the message says it may be that.
+jq '.space.learning_rate.low = 1' c.json >badspace.json
+echo 'not json' >notjson.json
+test_expect_code 2 "make sweep with a CONFIG whose space suggest refuses" sweep cfsp CONFIG="$TMP/badspace.json"
+test_expect_success "... naming CONFIG and suggest's reason, before anything ran" '
+  grep -qF "CONFIG: '\''$TMP/badspace.json'\'': badspace.json: space.learning_rate: low must be <= high (got 1 > 0.02)" err && untouched cfsp'
+test_expect_code 2 "make sweep with a CONFIG that is not JSON" sweep cfnj CONFIG="$TMP/notjson.json"
+test_expect_success "... says so, before anything ran" 'grep -qF "CONFIG: '\''$TMP/notjson.json'\'': $TMP/notjson.json:1:" err && untouched cfnj'
+test_expect_code 2 "... with the default RUNS" ws_make -n sweep CONFIG="$TMP/notjson.json"
+test_expect_success "... says it names no study, or is not JSON" 'grep -qF "STUDY: empty: CONFIG names no study (no \"study\" in it, or not JSON" err'
+jq '.study = "tones-bad-2" | .space.learning_rate.low = 1' c.json >s2bad.json
+test_expect_code 2 "make staged with a STAGE2 whose space suggest refuses" staged stcf STAGE2="$TMP/s2bad.json"
+test_expect_success "... naming STAGE2, before stage 1 ran" '
+  grep -qF "STAGE2: '\''$TMP/s2bad.json'\'': s2bad.json: space.learning_rate: low must be <= high" err && untouched stcf'
