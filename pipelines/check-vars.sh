@@ -28,6 +28,8 @@
 #          can run: each trial's command failed with "command not found" (127), which the sweep
 #          takes for a launcher that could not start a trial this time, going on to the report
 #          and exit status 0 with no trial run (a word with a quote, $ or ` is left to the shell)
+#   threads THREADS: auto, or an integer in [1, 1024], what train-trial --threads takes (found only
+#          by train-trial, as DEVICE was)
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
 #          any other stopped the sweep after the features were made and a trial per job slot was
 #          claimed in the study, left RUNNING there)
@@ -80,6 +82,9 @@ while [ $# -ge 3 ]; do
         { echo "$name: '$value': no command '$w' to run (not a program on PATH, nor an executable file)"; exit 0; }
       break
     done ;;
+  threads)
+    [ "$value" = auto ] || { [[ $value =~ ^[1-9][0-9]{0,3}$ ]] && [ "$value" -le 1024 ]; } ||
+      { echo "$name: expected auto or an integer in [1, 1024] (threads per trial), got '$value'"; exit 0; } ;;
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
   count)

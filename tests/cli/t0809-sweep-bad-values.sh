@@ -102,3 +102,14 @@ jq '.study = "tones-bad-2" | .space.learning_rate.low = 1' c.json >s2bad.json
 test_expect_code 2 "make staged with a STAGE2 whose space suggest refuses" staged stcf STAGE2="$TMP/s2bad.json"
 test_expect_success "... naming STAGE2, before stage 1 ran" '
   grep -qF "STAGE2: '\''$TMP/s2bad.json'\'': s2bad.json: space.learning_rate: low must be <= high" err && untouched stcf'
+
+# THREADS: train-trial alone refused it, as DEVICE (the trials left RUNNING in the study).
+for t in abc 0 1025 -2; do
+  test_expect_code 2 "make sweep THREADS='$t' is refused" sweep "th$t" THREADS="$t"
+  test_expect_success "... naming THREADS, before anything ran" "
+    grep -q \"THREADS: expected auto or an integer in \[1, 1024\] (threads per trial), got '$t'\" err && untouched th$t"
+done
+test_expect_code 2 "make staged THREADS=0 is refused" staged stth THREADS=0
+test_expect_success "... naming THREADS, before anything ran" 'grep -q "THREADS: expected auto or an integer" err && untouched stth'
+test_expect_code 0 "make sweep THREADS=1 runs" sweep th1 THREADS=1
+test_expect_success "... on 1 thread" 'grep -q "(1 threads)$" out'
