@@ -30,6 +30,8 @@
 #          and exit status 0 with no trial run (a word with a quote, $ or ` is left to the shell)
 #   threads THREADS: auto, or an integer in [1, 1024], what train-trial --threads takes (found only
 #          by train-trial, as DEVICE was)
+#   interval MONITOR_INTERVAL: seconds in [0.01, 86400], what gpu-monitor --interval takes (it
+#          refused another into RUNS/monitor.err, and the sweep ran unmonitored with exit status 0)
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
 #          any other stopped the sweep after the features were made and a trial per job slot was
 #          claimed in the study, left RUNNING there)
@@ -85,6 +87,10 @@ while [ $# -ge 3 ]; do
   threads)
     [ "$value" = auto ] || { [[ $value =~ ^[1-9][0-9]{0,3}$ ]] && [ "$value" -le 1024 ]; } ||
       { echo "$name: expected auto or an integer in [1, 1024] (threads per trial), got '$value'"; exit 0; } ;;
+  interval)
+    [[ $value =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$ ]] &&
+      awk -v v="$value" 'BEGIN { exit !(v + 0 >= 0.01 && v + 0 <= 86400) }' ||
+      { echo "$name: expected seconds in [0.01, 86400] (gpu-monitor's interval), got '$value'"; exit 0; } ;;
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
   count)

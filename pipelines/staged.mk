@@ -25,8 +25,8 @@ STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q
 # Each stage is a study of its own in the one study file: a config without a study name, or
 # two naming one study, would fail there too (suggest: a study of another config). Each must be a
 # config suggest takes (a bad space in STAGE2 stopped make after the whole of stage 1), checked
-# last (suggest's message for a config without a study name is less plain). DEVICE, THREADS and
-# LAUNCH too, which the stages' sweeps would check only after the features were made.
+# last (suggest's message for a config without a study name is less plain). DEVICE, THREADS,
+# MONITOR_INTERVAL and LAUNCH too, which the stages' sweeps would check only after the features were made.
 ws_staged_goals := $(filter staged $(STAGED_RUNS)/%,$(MAKECMDGOALS))
 # The stages' sweeps get CONFIG, STUDY, TRIALS, RUNS and DB from this makefile, overriding the
 # ones given on make's command line (which make hands down to them, as it does DEVICE, LAUNCH,
@@ -49,7 +49,8 @@ endif
 ws_bad_var := $(or $(ws_bad_var),$(call ws_check_vars,count STAGE_TRIALS $(call ws_q,$(STAGE_TRIALS)) path STAGED_RUNS $(call ws_q,$(STAGED_RUNS)) \
                 $(if $(ws_staged_goals),file STAGE1 $(call ws_q,$(STAGE1)) file STAGE2 $(call ws_q,$(STAGE2)) \
                 device DEVICE $(call ws_q,$(if $(filter undefined,$(origin DEVICE)),auto,$(DEVICE))) launch LAUNCH $(call ws_q,$(LAUNCH)) \
-                threads THREADS $(call ws_q,$(if $(filter undefined,$(origin THREADS)),auto,$(THREADS))))))
+                threads THREADS $(call ws_q,$(if $(filter undefined,$(origin THREADS)),auto,$(THREADS))) \
+                interval MONITOR_INTERVAL $(call ws_q,$(if $(filter undefined,$(origin MONITOR_INTERVAL)),1,$(MONITOR_INTERVAL))))))
 ifeq ($(ws_bad_var),)
 ifneq ($(and $(ws_staged_goals),$(wildcard $(DEPS_STAMP))),)
 ws_bad_var := $(if $(STAGE1_STUDY),,STAGE1: '$(STAGE1)' names no study (no "study" in it, or not JSON))

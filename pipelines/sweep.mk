@@ -38,6 +38,7 @@ THREADS  ?= auto
 ws_sweep_goals := $(filter sweep sweep-begin %.json %.html %.dir,$(MAKECMDGOALS))
 ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
                 device DEVICE $(call ws_q,$(DEVICE)) threads THREADS $(call ws_q,$(THREADS)) launch LAUNCH $(call ws_q,$(LAUNCH)) \
+                interval MONITOR_INTERVAL $(call ws_q,$(MONITOR_INTERVAL)) \
                 $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))) \
                 db DB $(call ws_q,$(DB)) $(call ws_q,$(RUNS)) config CONFIG $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN))))
 ifneq ($(ws_bad_var),)

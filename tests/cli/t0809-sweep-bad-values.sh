@@ -113,3 +113,13 @@ test_expect_code 2 "make staged THREADS=0 is refused" staged stth THREADS=0
 test_expect_success "... naming THREADS, before anything ran" 'grep -q "THREADS: expected auto or an integer" err && untouched stth'
 test_expect_code 0 "make sweep THREADS=1 runs" sweep th1 THREADS=1
 test_expect_success "... on 1 thread" 'grep -q "(1 threads)$" out'
+
+# MONITOR_INTERVAL: gpu-monitor refused it into RUNS/monitor.err, and the sweep ran unmonitored
+# with exit status 0.
+for m in abc 0 -1 0.001 ''; do
+  test_expect_code 2 "make sweep MONITOR_INTERVAL='$m' is refused" sweep "mi$m" MONITOR_INTERVAL="$m"
+  test_expect_success "... naming MONITOR_INTERVAL, before anything ran" "
+    grep -q \"MONITOR_INTERVAL: expected seconds in \[0.01, 86400\] (gpu-monitor's interval), got '$m'\" err && untouched mi$m"
+done
+test_expect_code 2 "make staged MONITOR_INTERVAL=0 is refused" staged stmi MONITOR_INTERVAL=0
+test_expect_success "... naming MONITOR_INTERVAL, before anything ran" 'grep -q "MONITOR_INTERVAL: expected seconds" err && untouched stmi'
