@@ -15,7 +15,9 @@
 #          its own under runs/: no '.' or '..' part, no '/' at either end or doubled ("..": the
 #          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
 #          "a", whose trial files the other study took for its own)
-#   file   a file that must be there to read (CONFIG: STUDY comes from it)
+#   file   a file that must be there to read (CONFIG: STUDY comes from it; FEATURE_CONFIG)
+#   corpus DATA other than the demo corpus: a folder or manifest that is there (found by make only
+#          once it ran, in parallel with the first steps of a sweep, which had made RUNS)
 #   config CONFIG, with a fourth argument, BIN: a study config suggest takes (suggest --n 0 on a
 #          study file of its own, removed after; skipped while BIN/suggest is not built yet).
 #          suggest refused another only once each job slot had started a trial, after the features
@@ -93,6 +95,8 @@ while [ $# -ge 3 ]; do
       { echo "$name: expected seconds in [0.01, 86400] (gpu-monitor's interval), got '$value'"; exit 0; } ;;
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
+  corpus)
+    [ -e "$value" ] || { echo "$name: '$value': no such corpus (a Speech Commands folder or a JSONL manifest)"; exit 0; } ;;
   count)
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$name: expected a positive integer, got '$value'"; exit 0; }
     [ "${#value}" -le 7 ] && [ "$value" -le 1000000 ] ||

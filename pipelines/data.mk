@@ -55,7 +55,8 @@ DEMO_ENV := SEED=$(DEMO_SEED) WAKE_CLIPS=$(DEMO_WAKE_CLIPS) CLIPS_PER_CLASS=$(DE
             SPEAKERS=$(DEMO_SPEAKERS) JOBS=$(DEMO_JOBS)
 
 ws_bad_var := $(call ws_check_vars,path DATA $(call ws_q,$(DATA)) path FEATURES $(call ws_q,$(FEATURES)) \
-                   path FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)))
+                   path FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) file FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) \
+                   $(if $(filter data/demo,$(patsubst %/,%,$(DATA))),,corpus DATA $(call ws_q,$(DATA))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
 endif

@@ -123,3 +123,15 @@ for m in abc 0 -1 0.001 ''; do
 done
 test_expect_code 2 "make staged MONITOR_INTERVAL=0 is refused" staged stmi MONITOR_INTERVAL=0
 test_expect_success "... naming MONITOR_INTERVAL, before anything ran" 'grep -q "MONITOR_INTERVAL: expected seconds" err && untouched stmi'
+
+# DATA (other than the demo corpus) and FEATURE_CONFIG that are not there: make found DATA's
+# absence only when it came to it, with RUNS already made by then (-j2), and FEATURE_CONFIG's as
+# "No rule to make target", naming no variable.
+test_expect_code 2 "make sweep with a DATA that is not there" sweep nodata DATA="$TMP/nodata/m.jsonl"
+test_expect_success "... naming DATA, before anything ran" '
+  grep -qF "DATA: '\''$TMP/nodata/m.jsonl'\'': no such corpus" err && untouched nodata'
+test_expect_code 2 "make features with a DATA that is not there" ws_make features DATA="$TMP/nodata/m.jsonl" FEATURES="$TMP/nodataf.feat"
+test_expect_success "... naming DATA" 'grep -qF "DATA: '\''$TMP/nodata/m.jsonl'\'': no such corpus" err && [ ! -e nodataf.feat ]'
+test_expect_code 2 "make sweep with a FEATURE_CONFIG that is not there" sweep nofc FEATURE_CONFIG="$TMP/nofc.json"
+test_expect_success "... naming FEATURE_CONFIG, before anything ran" '
+  grep -qF "FEATURE_CONFIG: '\''$TMP/nofc.json'\'': no such file to read" err && untouched nofc'
