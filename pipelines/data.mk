@@ -32,7 +32,7 @@ ws_head = ws_out=$$($(1)) && printf '%s\n' "$$ws_out" | head -n $(2)
 # (the deps stamp): on a fresh machine make reads the makefiles a first time, installs them (the
 # stamp is an included makefile) and reads them again; in that first reading jq is missing, so
 # STUDY, read from CONFIG with jq, would be empty and refused.
-ws_pipeline_goals := $(filter sweep staged sweep-begin data features %.json %.html %.done %.dir %.feat,$(MAKECMDGOALS))
+ws_pipeline_goals := $(filter sweep staged sweep-begin sweep-check data features %.json %.html %.done %.dir %.feat,$(MAKECMDGOALS))
 ws_check_vars = $(if $(ws_pipeline_goals),$(if $(wildcard $(DEPS_STAMP)),$(shell bash pipelines/check-vars.sh $(1))))
 
 DATA                 ?= data/demo

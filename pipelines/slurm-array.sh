@@ -37,8 +37,11 @@ msg=$(bash "$root/pipelines/check-vars.sh" count TRIALS "$trials"); [ -z "$msg" 
 for o in "${sb[@]}"; do [ "$o" != --wait ] && [ "$o" != -W ] || wait=1; done
 
 mk=(make -s --no-print-directory -C "$root" "${vars[@]}")
-# Once, here: tasks starting together must not race to build the tools or the cache.
+# Once, here: tasks starting together must not race to build the tools or the cache. Then the
+# sweep's variables, as each task's make checks them (a bad DEVICE, CONFIG, DB... would fail
+# every task of the array): sweep-check does nothing else.
 "${mk[@]}" all features
+"${mk[@]}" sweep-check || exit 2
 # RUNS as sweep.mk computes it (from CONFIG's study name unless given): the task's target must
 # be spelled as make spells it.
 # shellcheck disable=SC2016  # $(RUNS) is for make

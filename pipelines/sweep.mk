@@ -35,7 +35,7 @@ THREADS  ?= auto
 # the default, the fault is STUDY's, and the message says so. CONFIG, STUDY and DB are only
 # handed to commands: quoted (ws_q), they may hold anything. Checked for the goals that sweep
 # (make data or features need no study).
-ws_sweep_goals := $(filter sweep sweep-begin %.json %.html %.dir,$(MAKECMDGOALS))
+ws_sweep_goals := $(filter sweep sweep-begin sweep-check %.json %.html %.dir,$(MAKECMDGOALS))
 ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
                 device DEVICE $(call ws_q,$(DEVICE)) threads THREADS $(call ws_q,$(THREADS)) launch LAUNCH $(call ws_q,$(LAUNCH)) \
                 interval MONITOR_INTERVAL $(call ws_q,$(MONITOR_INTERVAL)) \
@@ -79,6 +79,10 @@ $(TRIAL_FILES): | all $(FEATURES) $(RUNS)/.dir sweep-begin
 $(RUNS)/.dir:
 	@mkdir -p $(call ws_q,$(RUNS)) && touch $(call ws_q,$@)
 
+# Only the checks above (pipelines/slurm-array.sh runs it before it submits the array, whose every
+# task would meet a bad variable).
+sweep-check: ;
+
 # Each make sweep lets its trials start the monitor again (a stopped sweep marked it stopped).
 sweep-begin:
 	@bash pipelines/monitor.sh clear $(call ws_q,$(RUNS))
@@ -90,4 +94,4 @@ $(RUNS)/report.json: $(TRIAL_FILES)
 $(RUNS)/report.html: $(RUNS)/report.json
 	$(call ws_write,$(SWEEP_REPORT) --format html)
 
-.PHONY: sweep sweep-begin
+.PHONY: sweep sweep-begin sweep-check

@@ -135,3 +135,12 @@ test_expect_success "... naming DATA" 'grep -qF "DATA: '\''$TMP/nodata/m.jsonl'\
 test_expect_code 2 "make sweep with a FEATURE_CONFIG that is not there" sweep nofc FEATURE_CONFIG="$TMP/nofc.json"
 test_expect_success "... naming FEATURE_CONFIG, before anything ran" '
   grep -qF "FEATURE_CONFIG: '\''$TMP/nofc.json'\'': no such file to read" err && untouched nofc'
+
+# pipelines/slurm-array.sh checked TRIALS alone before it submitted the array: any other bad
+# variable failed every task. It runs make sweep-check (the checks only) first.
+test_expect_code 2 "slurm-array.sh with DEVICE=bogus stops before it submits anything" \
+  env PATH="$WS_BIN:$PATH" bash "$WS_ROOT/pipelines/slurm-array.sh" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
+  FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2 RUNS="$TMP/slurm" DEVICE=bogus
+test_expect_success "... naming DEVICE, nothing made" 'grep -q "DEVICE: expected auto, cpu or cuda, got .bogus." err && [ ! -e slurm ]'
+test_expect_code 0 "make sweep-check with good variables does nothing" ws_make sweep-check CONFIG="$TMP/c.json" RUNS="$TMP/chk"
+test_expect_success "... (no output, no folder)" '[ ! -s out ] && [ ! -e chk ]'
