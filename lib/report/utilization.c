@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/clock.h"
+#include "core/text.h"
 #include "gpu/samples_db.h"
+#include "report/svg.h"
 #include "store/sqlite_read.h"
 #include "store/store.h"
 
@@ -219,11 +221,17 @@ static int sweep_row(sqlite3_stmt *st, void *p)
     return 0;
 }
 
+/* The source as JSON can hold it: gpu-monitor writes "nvml" or "proc"; another (a hand edit) is
+ * shown, its bytes that are not UTF-8 as \xNN and cut at a character boundary to fit (as it was,
+ * json_string refused it and the report's whole utilization object was null). */
 static int source_row(sqlite3_stmt *st, void *p)
 {
     load_ctx *c = p;
-    const unsigned char *s = sqlite3_column_text(st, 0);
-    snprintf(c->u->source, sizeof c->u->source, "%s", s ? (const char *)s : "");
+    const char *s = (const char *)sqlite3_column_text(st, 0);
+    char *shown = ws_text_escape(s ? s : "");
+    if (!shown) return -1;
+    ws_text_copy(c->u->source, sizeof c->u->source, shown);
+    free(shown);
     return 0;
 }
 
