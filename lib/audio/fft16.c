@@ -6,9 +6,17 @@
 #include "audio/kiss16_names.h"
 #include "../../third_party/kissfft/kiss_fftr.h"
 
+/* kiss_fftr's state is its struct kiss_fftr_state (in SIMD mode three pointers and a pad
+ * pointer), then the complex transform's state, its scratch and its twiddles, each a multiple of
+ * 64 bytes (KISS_FFT_ALIGN_SIZE_UP, kiss16_names.h). Placed STATE_BYTES before a 64-byte boundary,
+ * every array in it starts on one, as the 64-byte aligned vector type's loads require. */
+#define STATE_BYTES (4 * sizeof(void *))
+#define STATE_AT ((64 - STATE_BYTES % 64) % 64)
+
 struct audio_fft16 {
     int n_fft;
-    kiss_fftr_cfg cfg;
+    kiss_fftr_cfg cfg;      /* in mem, at STATE_AT */
+    void *mem;
     kiss_fft_cpx *spec;     /* [n_fft / 2 + 1], sixteen lanes per bin */
 };
 
@@ -17,7 +25,10 @@ audio_fft16 *audio_fft16_alloc(int n_fft)
     audio_fft16 *f = calloc(1, sizeof *f);
     if (!f) return NULL;
     f->n_fft = n_fft;
-    f->cfg = kiss_fftr_alloc(n_fft, 0, NULL, NULL);
+    size_t len = 0;
+    kiss_fftr_alloc(n_fft, 0, NULL, &len);
+    f->mem = _mm_malloc(len + 64, 64);
+    if (f->mem) f->cfg = kiss_fftr_alloc(n_fft, 0, (char *)f->mem + STATE_AT, &len);
     f->spec = _mm_malloc(sizeof(kiss_fft_cpx) * (size_t)(n_fft / 2 + 1), 64);
     if (!f->cfg || !f->spec) { audio_fft16_free(f); return NULL; }
     return f;
@@ -26,7 +37,7 @@ audio_fft16 *audio_fft16_alloc(int n_fft)
 void audio_fft16_free(audio_fft16 *f)
 {
     if (!f) return;
-    if (f->cfg) kiss_fftr_free(f->cfg);
+    _mm_free(f->mem);
     _mm_free(f->spec);
     free(f);
 }

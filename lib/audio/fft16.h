@@ -12,7 +12,7 @@ typedef struct audio_fft16 audio_fft16;
 audio_fft16 *audio_fft16_alloc(int n_fft);
 void audio_fft16_free(audio_fft16 *f);
 /* power[k * 16 + l] = |X_l[k]|^2, k = 0 .. n_fft / 2, of in[i * 16 + l], sample i of frame l
- * (in: 16-byte aligned, n_fft * 16 floats). */
+ * (in: 64-byte aligned, n_fft * 16 floats). */
 void audio_fft16_power(audio_fft16 *f, const float *in, float *power);
 
 #endif

@@ -24,7 +24,7 @@ struct audio_fft4 {
     int n_fft;
     int lanes;              /* frames per call: 4, or 16 where the CPU has AVX-512F */
     kiss_fftr_cfg cfg;
-    float *in;              /* [n_fft * lanes], 16-byte aligned: kissfft's SIMD mode loads it as __m128 */
+    float *in;              /* [n_fft * lanes], 64-byte aligned: kissfft's SIMD mode loads it in vectors of lanes */
     kiss_fft_cpx *spec;     /* [n_fft / 2 + 1]: four lanes per bin in the SIMD build */
 #if FFT4_SIMD && FFT4_16
     audio_fft16 *f16;       /* the sixteen-lane transform, when lanes is 16 */
@@ -36,8 +36,8 @@ struct audio_fft4 {
 
 static void *aligned_floats(size_t n)
 {
-    size_t bytes = (sizeof(float) * n + 15) & ~(size_t)15;
-    return aligned_alloc(16, bytes ? bytes : 16);
+    size_t bytes = (sizeof(float) * n + 63) & ~(size_t)63;
+    return aligned_alloc(64, bytes ? bytes : 64);
 }
 
 audio_fft4 *audio_fft4_alloc(int n_fft) { return audio_fft4_alloc_lanes(n_fft, 0); }
