@@ -7,10 +7,10 @@
  * kissfft's scalar float build, so third_party/kissfft holds the same release (131.1.0, from
  * Debian's source package) and lib/audio/module.mk builds it in that mode where the compiler
  * targets SSE (every x86-64). Where the compiler can also target AVX-512F, the same sources are
- * built a second time with sixteen lanes (fft16.h), 1.75x cheaper per frame again (0.34 against
- * 0.59 us, measured the same way), and taken where the CPU has AVX-512F; each lane computes what
- * the four-lane build computes, to the bit. Elsewhere the four frames go one by one through
- * Debian's libkissfft-float, with the same layout and results.
+ * built a second time with sixteen lanes (fft16.h), about 3x cheaper per frame again (0.17 against
+ * 0.50 us, tests/bench/featurize/fft_ceiling.c on a quiet machine), and taken where the CPU has
+ * AVX-512F; each lane computes what the four-lane build computes, to the bit. Elsewhere the
+ * four frames go one by one through Debian's libkissfft-float, with the same layout and results.
  *
  * Layout, frame-interleaved as kissfft's SIMD mode takes it, L = audio_fft4_lanes(): in[i * L + l]
  * is sample i of frame l, power[k * L + l] is |X_l[k]|^2 for bin k = 0 .. n_fft / 2. */
