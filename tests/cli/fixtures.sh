@@ -73,3 +73,27 @@ tone_sweep() {
 study_steps() {
   sqlite3 "$1" "SELECT step || ' ' || printf('%.17g', intermediate_value) FROM trial_intermediate_values ORDER BY step"
 }
+
+# ckpt_edit IN OUT PYTHON: the checkpoint IN with its header changed by the Python statement
+# (on h, the header; n is its features.normalize, or None) and its checksum made again, into OUT:
+# a header edited by hand or written by something else. The file format (magic, version 2, header
+# length, FNV-1a 64 of the header in two 32-bit halves, header, weights) is written out here
+# from its description in lib/nn/checkpoint.c, not with the code under test.
+ckpt_edit() {
+  "$PY" - "$@" <<'P'
+import json, struct, sys
+def fnv(b):
+    x = 0xcbf29ce484222325
+    for c in b: x = ((x ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return x
+src, dst, code = sys.argv[1:]
+d = open(src, "rb").read()
+assert d[:8] == b"WSNNCKPT" and struct.unpack("<I", d[8:12])[0] == 2
+k = struct.unpack("<I", d[12:16])[0]
+h = json.loads(d[24:24 + k]); w = d[24 + k:]
+n = (h.get("features") or {}).get("normalize")
+exec(code)
+t = json.dumps(h).encode(); s = fnv(t)
+open(dst, "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffffff, s >> 32) + t + w)
+P
+}

@@ -11,35 +11,15 @@ tone_study_config c0.json
 jq '.fixed += {"transform": "mfcc", "n_mfcc": 13} | .budget.epochs = 2' c0.json >c.json
 suggest --db runs/s.db --config c.json >line
 train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
-# edit IN OUT PYTHON: IN's header changed by the Python statement (on h, the header, and n, its
-# features.normalize), its checksum made again: the format written out here from its description
-# in lib/nn/checkpoint.c, not with the code under test.
-edit() {
-  "$PY" - "$@" <<'P'
-import json, struct, sys
-def fnv(b):
-    x = 0xcbf29ce484222325
-    for c in b: x = ((x ^ c) * 0x100000001b3) & 0xffffffffffffffff
-    return x
-src, dst, code = sys.argv[1:]
-d = open(src, "rb").read()
-k = struct.unpack("<I", d[12:16])[0]
-h = json.loads(d[24:24 + k]); w = d[24 + k:]
-n = h["features"]["normalize"]
-exec(code)
-t = json.dumps(h).encode(); s = fnv(t)
-open(dst, "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffffff, s >> 32) + t + w)
-P
-}
 test_expect_success "setup: an mfcc trial trained, its checkpoint names the transform" '
   jq -e ".state == \"COMPLETE\"" result && [ -s runs/trial-0.ckpt ]'
-edit runs/trial-0.ckpt same.ckpt 'pass'
+ckpt_edit runs/trial-0.ckpt same.ckpt 'pass'
 test_expect_code 0 "the mfcc checkpoint, rewritten unchanged, evaluates" train-trial --evaluate same.ckpt --features tones.feat --threads 1
 
 # expect NAME FILE MESSAGE PYTHON: the edited checkpoint exits 2 with exactly that message.
 expect() {
   want="train-trial: $2: $3"
-  edit runs/trial-0.ckpt "$2" "$4"
+  ckpt_edit runs/trial-0.ckpt "$2" "$4"
   test_expect_code 2 "$1" train-trial --evaluate "$2" --features tones.feat --threads 1
   test_expect_success "... says: $3" 'grep -qxF "$want" err && [ ! -s out ]'
 }

@@ -12,34 +12,16 @@ mkdir runs
 tone_study_config c.json
 suggest --db runs/s.db --config c.json >line
 train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
-# edit IN OUT PYTHON: IN's header changed by the Python statement (on h), its checksum made
-# again: the format written out from its description in lib/nn/checkpoint.c.
-edit() {
-  "$PY" - "$@" <<'P'
-import json, struct, sys
-def fnv(b):
-    x = 0xcbf29ce484222325
-    for c in b: x = ((x ^ c) * 0x100000001b3) & 0xffffffffffffffff
-    return x
-src, dst, code = sys.argv[1:]
-d = open(src, "rb").read()
-k = struct.unpack("<I", d[12:16])[0]
-h = json.loads(d[24:24 + k]); w = d[24 + k:]
-exec(code)
-t = json.dumps(h).encode(); s = fnv(t)
-open(dst, "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffffff, s >> 32) + t + w)
-P
-}
 test_expect_success "setup: the checkpoint's classes and positive class" '
   [ -s runs/best.ckpt ] && jq -e ".state == \"COMPLETE\"" result'
-edit runs/best.ckpt nopos.ckpt 'h["features"]["positive"] = None'
+ckpt_edit runs/best.ckpt nopos.ckpt 'h["features"]["positive"] = None'
 test_expect_code 0 "positive null: evaluates" train-trial --evaluate nopos.ckpt --features tones.feat --threads 1
 test_expect_success "... without wake-word metrics" 'jq -e ".metrics.f1 == null and .at_fpr == null and (.metrics.accuracy | type) == \"number\"" out'
 
 want=
 expect() {   # NAME FILE MESSAGE PYTHON
   want="train-trial: $2: $3"
-  edit runs/best.ckpt "$2" "$4"
+  ckpt_edit runs/best.ckpt "$2" "$4"
   test_expect_code 2 "$1" train-trial --evaluate "$2" --features tones.feat --threads 1
   test_expect_success "... says: $3" '[ "$(cat err)" = "$want" ] && [ ! -s out ]'
 }
@@ -57,6 +39,6 @@ expect "a max_fpr of 5" maxfpr5.ckpt \
 expect "a max_fpr that is a string" maxfprs.ckpt \
   "header: features.max_fpr: expected a number in [0, 1], got a string" 'h["features"]["max_fpr"] = "0.1"'
 test_expect_code 0 "... --max-fpr given: the header's is not used" train-trial --evaluate maxfprs.ckpt --features tones.feat --threads 1 --max-fpr 0.1
-edit runs/best.ckpt old.ckpt 'del h["features"]["max_fpr"]'
+ckpt_edit runs/best.ckpt old.ckpt 'del h["features"]["max_fpr"]'
 test_expect_code 0 "a header without max_fpr (written before it was kept)" train-trial --evaluate old.ckpt --features tones.feat --threads 1
 test_expect_success "... is judged at 0.05" 'jq -e ".at_fpr.max_fpr == 0.05" out'
