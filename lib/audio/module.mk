@@ -3,6 +3,20 @@
 # compile time; -O2 alone left finite.c's loop a compare per float, 7% of featurize's time).
 $(BUILD)/lib/audio/mel.o $(BUILD)/lib/audio/finite.o: CFLAGS += -ftree-vectorize -fvect-cost-model=dynamic
 
+# fft4_variant_test NAME FLAG: fft4.c compiled once more with FLAG, choosing one of its paths,
+# and test_audio_mel_NAME, test_audio_mel linked with it: the object comes before the library on
+# the link line, so the library's fft4.o is never pulled in.
+define fft4_variant_test
+$$(BUILD)/lib/audio/fft4_$(1).o: lib/audio/fft4.c | $$(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+$$(BUILD)/tests/test_audio_mel_$(1): $$(BUILD)/tests/unit/test_audio_mel.o $$(BUILD)/lib/audio/fft4_$(1).o $$(LIB_A)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) $$(filter %.o,$$^) $$(LIB_A) $$(LDLIBS) -o $$@
+UNITS += $$(BUILD)/tests/test_audio_mel_$(1)
+-include $$(BUILD)/lib/audio/fft4_$(1).d
+endef
+
 # kissfft in its SIMD mode (lib/audio/fft4.h): the release in third_party/kissfft, built where the
 # compiler targets SSE, with its names renamed (kiss4_names.h) apart from Debian's scalar build,
 # which fft4.c uses everywhere else. Third-party code: its own warnings are not ours to fix, and
@@ -29,27 +43,12 @@ $(BUILD)/lib/audio/fft4.o $(BUILD)/lib/audio/fft4_sse.o: CPPFLAGS += -DWS_HAVE_F
 $(LIB_A): $(KISS16_OBJS)
 -include $(KISS16_OBJS:.o=.d)
 # the four-lane SSE path, which CPUs without AVX-512F take, checked on this one too
-# (test_audio_mel_sse: torchaudio's golden files, and the same bits as the sixteen lanes)
-$(BUILD)/lib/audio/fft4_sse.o: lib/audio/fft4.c | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -DWS_FFT4_SSE_ONLY $(CFLAGS) -c $< -o $@
-$(BUILD)/tests/test_audio_mel_sse: $(BUILD)/tests/unit/test_audio_mel.o $(BUILD)/lib/audio/fft4_sse.o $(LIB_A)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB_A) $(LDLIBS) -o $@
-UNITS += $(BUILD)/tests/test_audio_mel_sse
--include $(BUILD)/lib/audio/fft4_sse.d
+# (test_audio_mel_sse: torchaudio's golden files; test_audio_fft4 holds its bits against 16 lanes)
+$(eval $(call fft4_variant_test,sse,-DWS_FFT4_SSE_ONLY))
 endif
 endif
 
 # fft4.c's portable path (Debian's scalar kissfft), which machines without SSE build: compiled
 # here too, with WS_FFT4_SCALAR, so that test_audio_mel_scalar checks it against torchaudio's
-# golden files beside test_audio_mel's check of the SIMD path. Its object comes before the
-# library on the link line, so the library's fft4.o is never pulled in.
-$(BUILD)/lib/audio/fft4_scalar.o: lib/audio/fft4.c | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -DWS_FFT4_SCALAR $(CFLAGS) -c $< -o $@
-$(BUILD)/tests/test_audio_mel_scalar: $(BUILD)/tests/unit/test_audio_mel.o $(BUILD)/lib/audio/fft4_scalar.o $(LIB_A)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB_A) $(LDLIBS) -o $@
-UNITS += $(BUILD)/tests/test_audio_mel_scalar
--include $(BUILD)/lib/audio/fft4_scalar.d
+# golden files beside test_audio_mel's check of the SIMD path.
+$(eval $(call fft4_variant_test,scalar,-DWS_FFT4_SCALAR))
