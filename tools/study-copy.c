@@ -76,7 +76,8 @@ int main(int argc, char **argv)
         ws_cli_usage_error("--to-study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
 
     ws_err e = {0};
-    ws_store *src = NULL, *dst = NULL, *failed = NULL;
+    ws_store *src = NULL, *dst = NULL;
+    ws_copy_source *copy = NULL;
     int n = 0, rc = 0, at_dst = 0;   /* which side the error is on */
     ws_study found;
     if (ws_store_open(&src, from, WS_STORE_READ, &e)) goto fail;
@@ -86,12 +87,13 @@ int main(int argc, char **argv)
      * starts must not leave behind */
     if (ws_store_study_pick(src, study, &found, NULL, &e)) goto fail;
     study = found.name;
+    /* the whole study read before --to is opened, for the same reason: a source refused while
+     * it is read (a value Optuna could not have written, a name that is not UTF-8) left an
+     * empty study file behind */
+    if (!(copy = ws_store_copy_read(src, study, &e))) goto fail;
     at_dst = 1;
     if (ws_store_open(&dst, to, WS_STORE_CREATE, &e)) goto fail;
-    if (ws_store_copy_study(src, study, dst, to_study, &n, &failed, &e)) {
-        at_dst = failed == dst;
-        goto fail;
-    }
+    if (ws_store_copy_write(copy, dst, to_study, &n, &e)) goto fail;
     json_t *line = json_pack("{s:s, s:s, s:i}", "study", study, "to", to_study ? to_study : study, "trials", n);
     ws_json_print_line(stdout, line);
     json_decref(line);
@@ -100,6 +102,7 @@ fail:
     name_side(&e, at_dst ? "--to" : "--from", at_dst ? to : from);
     rc = ws_cli_report(&e);
 out:
+    ws_copy_source_free(copy);
     ws_store_close(src);
     ws_store_close(dst);
     return ws_cli_finish(rc);

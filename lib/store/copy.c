@@ -3,6 +3,7 @@
  * state, datetimes, params, value, intermediate values and attributes. Backend-neutral: it
  * only uses store.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "store/store.h"
 
 /* A study's attributes as read: system (i = 1) and user (i = 0), each {key: value} and the texts
@@ -54,6 +55,52 @@ static int read_source(ws_store *src, const char *name, ws_study *from, ws_trial
     return ok ? 0 : -1;
 }
 
+struct ws_copy_source {
+    ws_study from;
+    ws_trial_list l;
+    study_attrs a;
+};
+
+void ws_copy_source_free(ws_copy_source *c)
+{
+    if (!c) return;
+    ws_trial_list_free(&c->l);
+    attrs_free(&c->a);
+    free(c);
+}
+
+ws_copy_source *ws_store_copy_read(ws_store *src, const char *name, ws_err *e)
+{
+    ws_copy_source *c = calloc(1, sizeof *c);
+    if (!c) return ws_err_set(e, WS_ENOMEM, "out of memory"), NULL;
+    if (read_source(src, name, &c->from, &c->l, &c->a, e)) { ws_copy_source_free(c); return NULL; }
+    return c;
+}
+
+int ws_store_copy_write(const ws_copy_source *c, ws_store *dst, const char *dst_name, int *n_trials, ws_err *e)
+{
+    ws_study to;
+    *n_trials = 0;
+    if (!dst_name) dst_name = c->from.name;
+    /* one transaction: a copy is whole or absent */
+    int created, ok = !ws_store_begin(dst, e);
+    if (ok) ok = !ws_store_study_create(dst, dst_name, c->from.direction, &to, &created, e);
+    /* Another copy (or suggest) may have created the study since an earlier look: create finds
+     * it then, and the trials would go into it. Inside the write transaction the answer holds
+     * until the commit (SQLite's write lock, PostgreSQL's advisory lock on the name). */
+    if (ok && !created) ok = !exists_already(dst, dst_name, e);
+    if (ok) ok = !attrs_write(dst, &to, &c->a, e);
+    for (size_t i = 0; ok && i < c->l.n; i++) {
+        int64_t id;
+        ok = !ws_store_trial_import(dst, &to, &c->l.v[i], &id, e);
+        if (!ok) ws_err_prefix(e, "trial %d", c->l.v[i].number);
+    }
+    if (ok) ok = !ws_store_commit(dst, e);
+    else ws_store_rollback(dst);
+    if (ok) *n_trials = (int)c->l.n;
+    return ok ? 0 : -1;
+}
+
 int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
                         ws_store **failed, ws_err *e)
 {
@@ -61,33 +108,17 @@ int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const ch
     ws_err none;
     *n_trials = 0;
     *failed = src;
-    if (!dst_name) dst_name = name;
     if (ws_store_study_find(src, name, &from, e)) return -1;
     *failed = dst;
     /* early, before the trials are loaded; the answer that counts is the one in the transaction */
-    if (ws_store_study_find(dst, dst_name, &to, &none) == 0) return exists_already(dst, dst_name, e);
-    ws_trial_list l = {0};
-    study_attrs a = {{0}, {0}};
+    if (ws_store_study_find(dst, dst_name ? dst_name : name, &to, &none) == 0)
+        return exists_already(dst, dst_name ? dst_name : name, e);
     *failed = src;
-    if (read_source(src, name, &from, &l, &a, e)) { attrs_free(&a); return -1; }
-    /* one transaction: a copy is whole or absent */
+    ws_copy_source *c = ws_store_copy_read(src, name, e);
+    if (!c) return -1;
     *failed = dst;
-    int created, ok = !ws_store_begin(dst, e);
-    if (ok) ok = !ws_store_study_create(dst, dst_name, from.direction, &to, &created, e);
-    /* Another copy (or suggest) may have created the study since the check above: create finds
-     * it then, and the trials would go into it. Inside the write transaction the answer holds
-     * until the commit (SQLite's write lock, PostgreSQL's advisory lock on the name). */
-    if (ok && !created) ok = !exists_already(dst, dst_name, e);
-    if (ok) ok = !attrs_write(dst, &to, &a, e);
-    for (size_t i = 0; ok && i < l.n; i++) {
-        int64_t id;
-        ok = !ws_store_trial_import(dst, &to, &l.v[i], &id, e);
-        if (!ok) ws_err_prefix(e, "trial %d", l.v[i].number);
-    }
-    if (ok) ok = !ws_store_commit(dst, e);
-    else ws_store_rollback(dst);
-    if (ok) { *n_trials = (int)l.n; *failed = NULL; }
-    ws_trial_list_free(&l);
-    attrs_free(&a);
-    return ok ? 0 : -1;
+    int rc = ws_store_copy_write(c, dst, dst_name, n_trials, e);
+    ws_copy_source_free(c);
+    if (rc == 0) *failed = NULL;
+    return rc;
 }

@@ -135,6 +135,14 @@ int ws_store_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, in
  * On failure *failed is the store (src or dst) whose read or write failed, for the message. */
 int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
                         ws_store **failed, ws_err *e);
+/* The same in two steps, so that a source refused while it is read (a value Optuna could not have
+ * written, a name that is not UTF-8) is found before the destination is opened, which creates
+ * it: ws_store_copy_read reads study `name` of src whole, in one snapshot (NULL, e set, when it
+ * cannot); ws_store_copy_write writes that into dst as ws_store_copy_study does. */
+typedef struct ws_copy_source ws_copy_source;
+ws_copy_source *ws_store_copy_read(ws_store *src, const char *name, ws_err *e);
+int ws_store_copy_write(const ws_copy_source *c, ws_store *dst, const char *dst_name, int *n_trials, ws_err *e);
+void ws_copy_source_free(ws_copy_source *c);
 
 /* System attribute keys wakesweep keeps beside Optuna's own. */
 #define WS_ATTR_CONFIG "wakesweep:config"    /* study: the study config, as given */

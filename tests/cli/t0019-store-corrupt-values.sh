@@ -86,8 +86,8 @@ test_expect_code 2 "prune-check: exit 2" prune-check --db text.db --study kws --
 # (the value is stored first, as Optuna's trial.report stores it before should_prune reads the study)
 test_expect_success "... the message, no decision" "[ \"\$(cat err)\" = \"prune-check: text.db: $M\" ] && [ ! -s out ]"
 test_expect_code 2 "study-copy: exit 2" study-copy --from text.db --to copy.db
-test_expect_success "... the message, no study copied" "[ \"\$(cat err)\" = \"study-copy: --from text.db: $M\" ] && [ ! -s out ] &&
-  { [ ! -e copy.db ] || [ \"\$(sqlite3 copy.db 'SELECT count(*) FROM studies')\" = 0 ]; }"
+test_expect_success "... the message, no study file made (the source is read whole before --to is opened)" "[ \"\$(cat err)\" = \"study-copy: --from text.db: $M\" ] && [ ! -s out ] &&
+  [ ! -e copy.db ]"
 test_expect_code 2 "train-trial --result-of: exit 2" train-trial --db text.db --result-of t
 test_expect_success "... the message, no line" "[ \"\$(cat err)\" = \"train-trial: text.db: $M\" ] && [ ! -s out ]"
 # tell reads its own trial only (RUNNING: no value yet), not trial 1's

@@ -56,5 +56,6 @@ test_expect_success "... says which" 'grep -qF "skey.db: study_user_attributes: 
 test_expect_code 2 "study-copy of a study attribute value that is not UTF-8" study-copy --from sval.db --to copy2.db
 test_expect_success "... says which" 'grep -qF "sval.db: study_system_attributes: study_id 1, key '\''k'\'': value_json '\''\"\xfe\"'\'' is not UTF-8" err'
 test_expect_code 2 "study-copy of a param name that is not UTF-8" study-copy --from param.db --to copy3.db
+test_expect_success "... none of the three left a study file behind" '[ ! -e copy1.db ] && [ ! -e copy2.db ] && [ ! -e copy3.db ]'
 test_expect_code 0 "the study as it was reads" report --db good.db --format json
 test_expect_success "... with its param" '[ "$(jq -c ".trials | map(.params | keys)" out)" = "[[\"lr\"],[\"lr\"]]" ]'
