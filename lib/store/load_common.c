@@ -85,11 +85,18 @@ ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, cons
         if (!nv) { ws_err_set(e, WS_ENOMEM, "out of memory"); return NULL; }
         l->v = nv;
     }
-    ws_trial *t = &l->v[l->n++];
+    ws_trial *t = &l->v[l->n];
     memset(t, 0, sizeof *t);
+    /* a state Optuna does not write (a row edited by hand) was read as FAIL, in silence; Optuna
+     * fails to load such a study (LookupError), as the other rows its loader refuses */
+    if (!state || ws_state_parse(state, &t->state)) {
+        ws_err_set(e, WS_EINPUT, "trials: trial %d: state '%.40s' is not one Optuna writes (RUNNING, COMPLETE, PRUNED, "
+                   "FAIL, WAITING)", number, state ? state : "NULL");
+        return NULL;
+    }
+    l->n++;
     t->trial_id = trial_id;
     t->number = number;
-    if (!state || ws_state_parse(state, &t->state)) t->state = WS_FAIL;
     t->t_start = start ? ws_datetime_parse(start) : NAN;
     t->t_complete = complete ? ws_datetime_parse(complete) : NAN;
     stored_text(start, t->start_text, sizeof t->start_text);

@@ -29,7 +29,9 @@ typedef struct {
 } ws_loader;
 
 /* Adds a trials row (attribute objects made, the rest zero; start and complete: the datetime
- * columns' text, NULL for SQL NULL) and returns it; NULL when out of memory (e set). */
+ * columns' text, NULL for SQL NULL) and returns it; NULL (e set) when out of memory, or
+ * WS_EINPUT for a state Optuna does not write ("trials: trial N: state ...", the caller names
+ * the file and study). */
 ws_trial *ws_load_add_trial(ws_trial_list *l, int64_t trial_id, int number, const char *state, const char *start,
                             const char *complete, ws_err *e);
 /* After the trials rows: indexes them. */

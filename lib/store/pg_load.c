@@ -70,6 +70,7 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
         ok = ws_load_add_trial(l, int_col(r, i, 0), (int)int_col(r, i, 1), PQgetvalue(r, i, 2), text_or_null(r, i, 3),
                                text_or_null(r, i, 4), e) != NULL;
     PQclear(r);
+    if (!ok && e->kind == WS_EINPUT) ws_err_prefix(e, "%s: study '%s'", s->path, study->name);
     if (!ok) { ws_trial_list_free(l); return -1; }
 
     ws_loader ld;

@@ -67,6 +67,7 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (!ws_load_add_trial(l, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), text_col(st, 2),
                                text_col(st, 3), text_col(st, 4), e)) {
+            if (e->kind == WS_EINPUT) ws_err_prefix(e, "%s: study '%s'", s->path, study->name);
             sqlite3_finalize(st);
             ws_trial_list_free(l);
             return -1;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Objective values and parameter values that Optuna 3.1 could not have written (a hand-edited
-# row: text or a blob where a number goes, an unknown value_type or NAN, which trial_values does
-# not have, an objective other than 0, a NULL parameter, a categorical index that is no choice)
+# Objective values, parameter values and trial states that Optuna 3.1 could not have written (a
+# hand-edited row: text or a blob where a number goes, an unknown value_type or NAN, which
+# trial_values does not have, an objective other than 0, a NULL parameter, a categorical index
+# that is no choice, a state other than Optuna's five)
 # are an input error, exit 2, naming the table, trial and row, as t0018's intermediate values
 # are; no tool answers on them. Before, such a value was read as 0 (or its numeric prefix), an
 # unknown type by the number beside it, NAN as NaN, another objective as none, and report's best
@@ -46,6 +47,8 @@ check param-null trial_params "param_value = NULL" "param_name = 'channels'" "$T
 check param-blob trial_params "param_value = x'3f'" "param_name = 'dropout'" "$TP dropout: param_value is a blob, not a number"
 check param-choice trial_params "param_value = 7" "param_name = 'optimizer'" "$TP optimizer: param_value 7 is not the index of one of its 3 choices"
 check param-fraction trial_params "param_value = 0.5" "param_name = 'batch_size'" "$TP batch_size: param_value 0.5 is not the index of one of its 3 choices"
+# a trial state Optuna does not write was read as FAIL, in silence
+check state trials "state = 'BOGUS'" "" "trials: trial 1: state 'BOGUS' is not one Optuna writes (RUNNING, COMPLETE, PRUNED, FAIL, WAITING)"
 
 # Optuna fails on them too, asked for a TPE trial of every param: loading (an unknown type, NAN,
 # another objective, a NULL or text param of an int or categorical, an index past the choices)
@@ -56,7 +59,7 @@ import optuna, shutil, warnings
 warnings.simplefilter('ignore')
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 for name in ['text', 'text-number', 'blob', 'type', 'nan-type', 'objective', 'text-objective',
-             'param-text', 'param-null', 'param-blob', 'param-choice']:
+             'param-text', 'param-null', 'param-blob', 'param-choice', 'state']:
     shutil.copy('%s.db' % name, 'optuna.db')   # ask() adds a trial before TPE fails
     try:
         study = optuna.load_study(study_name='kws', storage='sqlite:///optuna.db',
