@@ -2,7 +2,7 @@
 # featurize's workers claim the clips sixteen at a time and write each claim's features in one
 # write (lib/audio/featurize.c, CLAIM). Each clip must still land in its own slot: on a manifest of
 # 45 distinct tones, noise files first, with bad files at the claims' first and last places and
-# across their edges (items 0, 15, 16, 17, 31, 32 and 44), on 1, 2 and 3 threads, every kept clip's
+# across their edges (items 0, 15, 16, 17, 31, 32 and 44), on 1 and 3 threads, every kept clip's
 # features (--dump) are those of the same file featurized alone, and the skipped ones are named.
 . "$WS_ROOT/tests/cli/lib.sh"
 
@@ -22,19 +22,18 @@ sox -n -r 16000 -b 16 -c 1 n/noise.wav synth 2 pinknoise vol 0.1
 # item 0 is the noise file; the seventh bad one is a clip that is not there at all
 printf '{"path": "a/missing.wav", "label": "c0", "split": "train"}\n' >>m.jsonl
 
-# each good file alone: its features as --dump prints them
+# each good file alone: its features as --dump prints them, [path, mel_power] a line, sorted
 for f in a/t*.wav; do
   printf '{"path": "%s", "label": "c0", "split": "train"}\n' "$f" >one.jsonl
-  featurize -q --threads 1 -o one.feat one.jsonl >/dev/null && featurize --dump one.feat --clip 0 | jq -c .mel_power >"$f.want"
-done
-for t in 1 2 3; do
+  featurize -q --threads 1 -o one.feat one.jsonl >/dev/null && featurize --dump one.feat --clip 0
+done | jq -c '[.path, .mel_power]' | sort >want
+for t in 1 3; do
   test_expect_code 0 "threads-$t" featurize -q --threads "$t" -o "m$t.feat" m.jsonl
   test_expect_success "threads-$t-skips-named" '[ "$(grep -c "^featurize: skipped" err)" = 7 ] &&
     for i in 15 16 17 31 32 44; do grep -q "skipped ./a/bad$i.wav: not audio" err || exit 1; done &&
     grep -q "skipped ./a/missing.wav" err && jq -e ".clips == 38 and .skipped == 7" out >/dev/null'
-  test_expect_success "threads-$t-each-clip-its-own-features" 'n=$(featurize --describe m'$t'.feat | jq .clips) && [ "$n" = 38 ] &&
-    for c in $(seq 0 $((n - 1))); do
-      featurize --dump m'$t'.feat --clip $c >d.json && f=$(jq -r .path d.json) &&
-      jq -c .mel_power d.json | cmp -s - "$f.want" || { echo "clip $c ($f): other features than alone" >&2; exit 1; }
-    done'
+  test_expect_success "threads-$t-each-clip-its-own-features" '[ "$(wc -l <want)" = 38 ] &&
+    n=$(featurize --describe m'$t'.feat | jq .clips) && [ "$n" = 38 ] &&
+    for c in $(seq 0 $((n - 1))); do featurize --dump m'$t'.feat --clip $c; done | jq -c "[.path, .mel_power]" | sort >got &&
+    cmp got want'
 done
