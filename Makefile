@@ -98,12 +98,16 @@ $(BUILD)/tests/test_store_copy: LDFLAGS += -Wl,--wrap=ws_loader_init
 # The tests themselves run one after another. A test file's time limit (tests/run-one.sh): the
 # sanitizers slow the tools 5-10x.
 check:
-	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc)) all $(UNITS) $(CHECK_EXTRA)
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc)) check-build
 	@WS_BIN=$(abspath $(BIN)) WS_BUILD=$(abspath $(BUILD)) WS_TEST_TIMEOUT=$${WS_TEST_TIMEOUT:-$(if $(SANITIZE),3000,300)} \
 	  bash tests/run.sh $(UNITS)
 
 clean:
 	rm -rf build build-san bin
 
-.PHONY: all deps check clean
+# one goal for the sub-make, so that it names no goal "up to date" (the recipe keeps it quiet)
+check-build: all $(UNITS) $(CHECK_EXTRA)
+	@:
+
+.PHONY: all deps check check-build clean
 -include $(LIB_OBJS:.o=.d) $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%.d) $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
