@@ -100,25 +100,3 @@ int ws_store_copy_write(const ws_copy_source *c, ws_store *dst, const char *dst_
     if (ok) *n_trials = (int)c->l.n;
     return ok ? 0 : -1;
 }
-
-int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
-                        ws_store **failed, ws_err *e)
-{
-    ws_study from, to;
-    ws_err none;
-    *n_trials = 0;
-    *failed = src;
-    if (ws_store_study_find(src, name, &from, e)) return -1;
-    *failed = dst;
-    /* early, before the trials are loaded; the answer that counts is the one in the transaction */
-    if (ws_store_study_find(dst, dst_name ? dst_name : name, &to, &none) == 0)
-        return exists_already(dst, dst_name ? dst_name : name, e);
-    *failed = src;
-    ws_copy_source *c = ws_store_copy_read(src, name, e);
-    if (!c) return -1;
-    *failed = dst;
-    int rc = ws_store_copy_write(c, dst, dst_name, n_trials, e);
-    ws_copy_source_free(c);
-    if (rc == 0) *failed = NULL;
-    return rc;
-}

@@ -130,15 +130,12 @@ int ws_store_attr_set_text(ws_store *s, const char *owner, int64_t id, int syste
  * intermediate values, system and user attributes); t->trial_id is ignored, the new id goes to
  * *trial_id. No heartbeat is written (copy_study writes none either). */
 int ws_store_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
-/* Copies study `name` of src into dst under the name dst_name (NULL: the same name): the
- * direction, study attributes and every trial. A study of that name in dst is an input error.
- * On failure *failed is the store (src or dst) whose read or write failed, for the message. */
-int ws_store_copy_study(ws_store *src, const char *name, ws_store *dst, const char *dst_name, int *n_trials,
-                        ws_store **failed, ws_err *e);
-/* The same in two steps, so that a source refused while it is read (a value Optuna could not have
- * written, a name that is not UTF-8) is found before the destination is opened, which creates
- * it: ws_store_copy_read reads study `name` of src whole, in one snapshot (NULL, e set, when it
- * cannot); ws_store_copy_write writes that into dst as ws_store_copy_study does. */
+/* A study copied from src to dst in two steps, so that a source refused while it is read (a value
+ * Optuna could not have written, a name that is not UTF-8) is found before the destination is
+ * opened, which creates it. ws_store_copy_read reads study `name` of src whole, in one snapshot
+ * (NULL, e set, when it cannot); ws_store_copy_write writes it into dst under the name dst_name
+ * (NULL: the same name), in one transaction: the direction, study attributes and every trial. A
+ * study of that name in dst is an input error. */
 typedef struct ws_copy_source ws_copy_source;
 ws_copy_source *ws_store_copy_read(ws_store *src, const char *name, ws_err *e);
 int ws_store_copy_write(const ws_copy_source *c, ws_store *dst, const char *dst_name, int *n_trials, ws_err *e);

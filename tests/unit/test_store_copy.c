@@ -1,4 +1,4 @@
-/* test_store_copy.c — ws_store_copy_study (study-copy) while another process writes the source:
+/* test_store_copy.c — ws_store_copy_read and _write (study-copy) while another process writes the source:
  * the copy is the source as of one moment. The loader is wrapped at link time
  * (-Wl,--wrap=ws_loader_init, in the Makefile): after the source's trials rows are read and
  * before their values and attributes are, the wrapper finishes the RUNNING trial with a value
@@ -56,7 +56,7 @@ static void test_copy_is_one_snapshot(void)
     snprintf(src_url, sizeof src_url, "%s", pg && *pg ? pg : "");
     if (!src_url[0]) snprintf(src_url, sizeof src_url, "%s/src.db", dir);
     snprintf(dst_url, sizeof dst_url, "%s/dst.db", dir);
-    ws_store *s = NULL, *src = NULL, *dst = NULL, *failed = NULL;
+    ws_store *s = NULL, *src = NULL, *dst = NULL;
     ws_err e = {0};
     ws_study st;
     int created, n;
@@ -72,7 +72,9 @@ static void test_copy_is_one_snapshot(void)
     CHECK(ws_store_open(&src, src_url, WS_STORE_READ, &e) == 0, "open source: %s", e.msg);
     CHECK(ws_store_open(&dst, dst_url, WS_STORE_CREATE, &e) == 0, "open destination: %s", e.msg);
     finish_url = src_url;
-    int copied = src && dst && ws_store_copy_study(src, "kws", dst, NULL, &n, &failed, &e) == 0;
+    ws_copy_source *c = src && dst ? ws_store_copy_read(src, "kws", &e) : NULL;
+    int copied = c && ws_store_copy_write(c, dst, NULL, &n, &e) == 0;
+    ws_copy_source_free(c);
     finish_url = NULL;
     CHECK(copied, "copy: %s", e.msg);
     CHECK(finished == 1, "the second connection did not finish the trial during the copy");
