@@ -45,6 +45,15 @@ test_expect_success() {
 }
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
+
+# flip_byte FILE OFFSET: the byte at OFFSET inverted (every bit), so that the file surely
+# changes; writing a fixed byte there left it as it was whenever it already held that byte (the
+# test audio is dithered by sox: 1 run in 256).
+flip_byte() {
+  local b
+  b=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' ')
+  printf "\\$(printf %03o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
 # test_run_cases PREFIX CMD...: a C test's case lines ("ok/FAIL/skip NAME") passed on as
 # PREFIX/NAME, its "#" remarks to stderr; a non-zero exit without a FAIL line is a failure too.
 test_run_cases() {

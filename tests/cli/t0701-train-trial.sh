@@ -40,8 +40,7 @@ test_expect_code 0 "--evaluate with --max-fpr 0: no threshold may be reachable" 
 # flipped bit in a class name was read as another class), the weights theirs. Not a regular
 # file: refused at once (/dev/zero was read without end, a FIFO hung the open).
 hbyte=$(( 24 + $(od -An -t u4 -j 12 -N 4 runs/best.ckpt | tr -d ' ') / 2 ))
-cp runs/best.ckpt flip.ckpt && printf '\001' | dd of=flip.ckpt bs=1 seek=$hbyte conv=notrunc 2>/dev/null
-cmp -s runs/best.ckpt flip.ckpt || printf '\002' | dd of=flip.ckpt bs=1 seek=$hbyte conv=notrunc 2>/dev/null
+cp runs/best.ckpt flip.ckpt && flip_byte flip.ckpt $hbyte
 test_expect_code 2 "--evaluate a checkpoint with a flipped header byte" train-trial --evaluate flip.ckpt --features tones.feat
 test_expect_success "... says the header is corrupt" 'grep -q "flip.ckpt: header checksum mismatch" err'
 test_expect_code 2 "--evaluate /dev/zero" timeout 20 train-trial --evaluate /dev/zero --features tones.feat
@@ -142,7 +141,7 @@ jq -c '.params.batch_size = "big"' b1 >b1bad
 test_expect_code 2 "a parameter of the wrong type" train-trial --db runs/b.db --features tones.feat --quiet b1bad
 test_expect_success "... names it" 'grep -q "batch_size: expected an integer" err'
 cp tones.feat bad.feat
-printf '\x01' | dd of=bad.feat bs=1 seek=5000 conv=notrunc 2>/dev/null
+flip_byte bad.feat 5000
 suggest --db runs/b.db --config c.json >b2
 test_expect_code 2 "a corrupted cache (bad checksum)" train-trial --db runs/b.db --features bad.feat --quiet b2
 test_expect_success "... says checksum" 'grep -qi "checksum" err && [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=2")" = FAIL ]'

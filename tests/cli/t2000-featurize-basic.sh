@@ -173,7 +173,7 @@ test_expect_code 2 config-syntax featurize -q --config broken.json -o u.feat cor
 test_expect_success config-syntax-position 'grep -q "broken.json:" err'
 
 # --- a damaged cache is refused
-cp c.feat bad.feat && printf '\x55' | dd of=bad.feat bs=1 seek=5000 conv=notrunc 2>/dev/null
+cp c.feat bad.feat && flip_byte bad.feat 5000
 test_expect_code 2 corrupted-cache featurize --describe bad.feat
 test_expect_success corrupted-message 'grep -q "checksum mismatch" err'
 head -c 3000 c.feat > short.feat
