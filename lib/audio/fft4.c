@@ -23,9 +23,9 @@
 struct audio_fft4 {
     int n_fft;
     int lanes;              /* frames per call: 4, or 16 where the CPU has AVX-512F */
-    kiss_fftr_cfg cfg;
+    kiss_fftr_cfg cfg;      /* the four-lane (or scalar) transform; NULL with sixteen lanes */
     float *in;              /* [n_fft * lanes], 64-byte aligned: kissfft's SIMD mode loads it in vectors of lanes */
-    kiss_fft_cpx *spec;     /* [n_fft / 2 + 1]: four lanes per bin in the SIMD build */
+    kiss_fft_cpx *spec;     /* [n_fft / 2 + 1]: four lanes per bin in the SIMD build; NULL as cfg */
 #if FFT4_SIMD && FFT4_16
     audio_fft16 *f16;       /* the sixteen-lane transform, when lanes is 16 */
 #endif
@@ -64,15 +64,17 @@ audio_fft4 *audio_fft4_alloc_lanes(int n_fft, int lanes)
 #if FFT4_SIMD && FFT4_16
     if (lanes == 16 && !(f->f16 = audio_fft16_alloc(n_fft))) { free(f); return NULL; }
 #endif
-    f->cfg = kiss_fftr_alloc(n_fft, 0, NULL, NULL);
     f->in = aligned_floats((size_t)n_fft * (size_t)f->lanes);
+    if (!f->in) { audio_fft4_free(f); return NULL; }
+    memset(f->in, 0, sizeof(float) * (size_t)n_fft * (size_t)f->lanes);
+    if (lanes == 16) return f;   /* fft16.c holds its own transform and spectrum */
+    f->cfg = kiss_fftr_alloc(n_fft, 0, NULL, NULL);
     f->spec = aligned_floats((size_t)(n_fft / 2 + 1) * sizeof(kiss_fft_cpx) / sizeof(float));
 #if !FFT4_SIMD
     f->frame = malloc(sizeof(float) * (size_t)n_fft);
     if (!f->frame) { audio_fft4_free(f); return NULL; }
 #endif
-    if (!f->cfg || !f->in || !f->spec) { audio_fft4_free(f); return NULL; }
-    memset(f->in, 0, sizeof(float) * (size_t)n_fft * (size_t)f->lanes);
+    if (!f->cfg || !f->spec) { audio_fft4_free(f); return NULL; }
     return f;
 }
 
