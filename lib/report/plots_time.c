@@ -257,7 +257,7 @@ void ws_plot_utilization(FILE *f, const ws_summary *s)
     const double W = WIDE_W, H = 250, MT = 36, MB = 50;
     const char *what = ws_utilization_what(u);
     char title[96];
-    snprintf(title, sizeof title, "%s utilization (gpu-monitor)", what[0] ? what : "GPU or CPU");
+    snprintf(title, sizeof title, "%s utilization (gpu-monitor)", what);
     ws_svg_open(f, "utilization", title,
                 !strcmp(what, "CPU") ? "Busy percentage of all CPUs over the sweep (no GPU was found), sampled by "
                                        "gpu-monitor; the dashed line is the sweep's mean."

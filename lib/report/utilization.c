@@ -350,5 +350,5 @@ const char *ws_utilization_what(const ws_utilization *u)
 {
     if (!strcmp(u->source, "nvml")) return "GPU";
     if (!strcmp(u->source, "proc")) return "CPU";
-    return "";
+    return "GPU or CPU";   /* another source (a hand edit) names no kind */
 }

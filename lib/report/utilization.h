@@ -46,7 +46,7 @@ void ws_utilization_release(ws_utilization *u);
  * where known and earlier, as the next make sweep may find it dead hours later. NaN while it
  * runs. */
 double ws_trial_end(const ws_trial *t, double beat);
-/* "GPU" for nvml samples, "CPU" for /proc ones, "" for none. */
+/* "GPU" for nvml samples, "CPU" for /proc ones, "GPU or CPU" for another source or none. */
 const char *ws_utilization_what(const ws_utilization *u);
 
 #endif

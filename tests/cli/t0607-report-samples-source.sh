@@ -25,3 +25,12 @@ for f in text html; do
   test_expect_code 0 "report --format $f of the source that is not UTF-8" report --db bad.db --format $f
   test_expect_success "... valid UTF-8, the samples counted" 'iconv -f UTF-8 -t UTF-8 out >/dev/null && grep -q "3 samples" out'
 done
+# A source other than "nvml" or "proc" names no device kind: the text said "utilization (,
+# gpu-monitor)" and the HTML "<dt> utilization" with nothing before it; the plot's title already
+# said "GPU or CPU", and now all three do.
+test_expect_code 0 "report --format text of another source" report --db bad.db --format text
+test_expect_success "... says GPU or CPU, with no empty name" '
+  grep -q "^utilization (GPU or CPU, gpu-monitor): sweep mean" out && ! grep -q "(, " out'
+test_expect_code 0 "report --format html of another source" report --db bad.db --format html
+test_expect_success "... the same words in its summary and its plot" '
+  grep -q "<dt>GPU or CPU utilization</dt>" out && grep -q "GPU or CPU utilization (gpu-monitor)" out'
