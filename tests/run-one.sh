@@ -5,24 +5,47 @@
 # started, and fails naming itself: one hung test must not hold the whole run (and CI) until CI's
 # own time runs out. A file that takes more than a minute is named with its time, so a slow run
 # shows where its time went.
+#
+# Two steps, so that tests/run.sh can run files side by side and still print them in order:
+# run_one_to DIR LABEL COMMAND... runs the file and leaves in DIR the lines to print ("lines")
+# and its counts ("counts": pass fail skip), written last; run_one_report DIR prints and adds
+# them. run_one LABEL COMMAND... is both, one after the other.
 
-# run_one LABEL COMMAND...: the lines printed start with "LABEL: ".
-run_one() {
-  local label=$1; shift
-  local out="$log/out" rc=0 t0=$SECONDS limit=${WS_TEST_TIMEOUT:-300} p f_ s
-  # timeout runs the test in a process group of its own and signals the whole group.
-  timeout -k 10 "$limit" "$@" >"$out" 2>"$log/err" </dev/null || rc=$?
-  [ $((SECONDS - t0)) -le 60 ] || echo "$label: slow, $((SECONDS - t0)) s"
-  p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
-  grep -E "^(FAIL|skip${RUN_SHOW_OK:+|ok}) " "$out" | sed "s|^|$label: |"
-  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    f_=$((f_ + 1)); echo "$label: FAIL timed out after $limit s (WS_TEST_TIMEOUT); its last output:"
-    tail -n 3 "$out" | sed 's/^/    /'; tail -n 3 "$log/err" | sed 's/^/    /'
-  elif [ "$rc" != 0 ] && [ "$f_" = 0 ]; then
-    f_=1; echo "$label: FAIL exited with status $rc"; tail -n 5 "$log/err" | sed 's/^/    /'
-  elif [ "$f_" != 0 ]; then
-    tail -n 5 "$log/err" | sed 's/^/    /'
-  fi
-  if [ $((p + f_ + s)) = 0 ]; then f_=1; echo "$label: FAIL ran no test case"; fi
+# run_one_to DIR LABEL COMMAND...: the lines kept start with "LABEL: ".
+run_one_to() {
+  local dir=$1 label=$2; shift 2
+  local out="$dir/out" err="$dir/err" rc=0 t0=$SECONDS limit=${WS_TEST_TIMEOUT:-300} p f_ s
+  mkdir -p "$dir"
+  {
+    # timeout runs the test in a process group of its own and signals the whole group.
+    timeout -k 10 "$limit" "$@" >"$out" 2>"$err" </dev/null || rc=$?
+    [ $((SECONDS - t0)) -le 60 ] || echo "$label: slow, $((SECONDS - t0)) s"
+    p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
+    grep -E "^(FAIL|skip${RUN_SHOW_OK:+|ok}) " "$out" | sed "s|^|$label: |"
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+      f_=$((f_ + 1)); echo "$label: FAIL timed out after $limit s (WS_TEST_TIMEOUT); its last output:"
+      tail -n 3 "$out" | sed 's/^/    /'; tail -n 3 "$err" | sed 's/^/    /'
+    elif [ "$rc" != 0 ] && [ "$f_" = 0 ]; then
+      f_=1; echo "$label: FAIL exited with status $rc"; tail -n 5 "$err" | sed 's/^/    /'
+    elif [ "$f_" != 0 ]; then
+      tail -n 5 "$err" | sed 's/^/    /'
+    fi
+    if [ $((p + f_ + s)) = 0 ]; then f_=1; echo "$label: FAIL ran no test case"; fi
+  } >"$dir/lines"
+  echo "$p $f_ $s" >"$dir/counts.tmp" && mv "$dir/counts.tmp" "$dir/counts"
+}
+
+# run_one_report DIR: prints DIR's lines and adds its counts (once run_one_to has left them).
+run_one_report() {
+  local p f_ s
+  cat "$1/lines"
+  read -r p f_ s <"$1/counts"
   pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
+}
+
+# run_one LABEL COMMAND...: runs and reports one file.
+run_one() {
+  run_one_to "$log/one" "$@"
+  run_one_report "$log/one"
+  rm -rf "$log/one"
 }
