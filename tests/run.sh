@@ -37,7 +37,19 @@ for t in "$here"/cli/t[0-9]*.sh; do [ -e "$t" ] && wanted "$t" && files+=("$t") 
 
 # Files are started in order, at most $jobs at a time; each one's lines are printed once it and
 # every file before it have ended.
-printed=0 running=0
+printed=0 running=0 runners=()
+# Ctrl-C or a TERM: `timeout` runs each file in a process group of its own, out of reach of the
+# terminal's signal, and the runner went on file after file after make had gone. So the runner
+# passes it to each file's timeout (the child of its runner subshell), waits for them and exits.
+stop() {
+  trap '' INT TERM
+  local r
+  for r in "${runners[@]}"; do pkill -TERM -P "$r" 2>/dev/null; done
+  wait
+  echo "tests/run.sh: stopped by a signal; $printed of ${#files[@]} files reported" >&2
+  exit 130
+}
+trap stop INT TERM
 print_ended() {
   while [ "$printed" -lt "${#files[@]}" ] && [ -e "$log/$printed/counts" ]; do
     run_one_report "$log/$printed"
@@ -47,7 +59,7 @@ print_ended() {
 for k in "${!files[@]}"; do
   while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); print_ended; done
   run_one_to "$log/$k" "$(basename "${files[k]}")" ${cmds[k]} "${files[k]}" &
-  running=$((running + 1))
+  runners+=($!) running=$((running + 1))
 done
 wait
 print_ended

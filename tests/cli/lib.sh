@@ -7,6 +7,10 @@ PATH="$WS_BIN:$PATH"
 PY=${PY:-/usr/bin/python3}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli.XXXXXX")
 trap '[ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+# A signal (the runner stopped by Ctrl-C, a file's time limit) ends the file through its EXIT
+# trap, so that its folder goes too; without a trap bash dies of it and runs none.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cd "$TMP" || exit 1
 # The sqlite3 shell gives up at once on a locked file (the tools wait up to 60 s): a gpu-monitor
 # or trial that make has just stopped may still hold the study file for its last write or the

@@ -25,3 +25,27 @@ test_expect_code 0 "TESTS picks files: only t0003, exit 0" env TESTS=t0003 bash 
 test_expect_success "... 1 passed, 0 failed" '[ "$(tail -n 1 out)" = "1 passed, 0 failed" ]'
 test_expect_code 2 "WS_TEST_JOBS=0 is refused" env -u TESTS WS_TEST_JOBS=0 bash rt/tests/run.sh
 test_expect_success "... naming the variable" 'grep -q "WS_TEST_JOBS must be a positive number" err'
+# Ctrl-C (SIGINT to the runner's process group, as a terminal sends it): the runner stops the
+# running files and starts no more, exits 130, and each file's EXIT trap removes its folder.
+# Before, `timeout` (which puts each file in a process group of its own) kept the signal from
+# the files, and the runner went on, file after file, after make had exited.
+rm -f rt/tests/cli/*.sh
+cat >rt/tests/cli/t0001-waits.sh <<EOT
+. "$WS_ROOT/tests/cli/lib.sh"
+echo "\$TMP" >"$TMP/waits.tmp"
+sleep 30
+echo "ok w1"
+EOT
+printf '%s\n' "touch '$TMP/later.ran'; echo 'ok l1'" >rt/tests/cli/t0002-later.sh
+# (set -m: the runner in a process group of its own, with SIGINT not ignored, as make check
+# started at a terminal; a plain & would start it with SIGINT ignored, which no trap undoes.)
+set -m; env -u TESTS WS_TEST_JOBS=1 bash rt/tests/run.sh >int.out 2>int.err & runner=$!; set +m
+for _ in $(seq 100); do [ -s waits.tmp ] && break; sleep 0.1; done
+pgid=$runner
+kill -INT -- "-$pgid"
+runner_rc=0; for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$runner" 2>/dev/null; then runner_rc=running; kill -TERM -- "-$pgid"; pkill -f "$TMP/rt/tests/cli/" ; else wait "$runner" || runner_rc=$?; fi
+test_expect_success "Ctrl-C: the runner ends within 10 s, exit 130 (was $runner_rc)" '[ "$runner_rc" = 130 ]'
+test_expect_success "... the running file stopped, its folder removed" '
+  [ -s waits.tmp ] && ! pgrep -f "$TMP/rt/tests/cli/t0001" >/dev/null && [ ! -e "$(cat waits.tmp)" ]'
+test_expect_success "... the next file never started" '[ ! -e later.ran ]'
