@@ -6,9 +6,9 @@
 # A file past WS_TEST_TIMEOUT seconds (default 300) is stopped and fails, and one over a minute
 # gets a "NAME: slow, N s" line (tests/run-one.sh).
 # WS_TEST_JOBS files run side by side (default: one per CPU); their lines are printed in file
-# order all the same. Each file works in a folder of its own, and most of them wait on a Python
-# start-up, the disk or a sleep for much of their time: two at once on two cores took make check
-# from about 550 s of tests to about 300 s. WS_TEST_JOBS=1 runs them one after another.
+# order all the same. Each file works in a folder of its own. Two at once on two cores took
+# make check from about 595 s to about 375 s (the files keep a CPU busy most of their time:
+# Python start-ups, trainings, sweeps). WS_TEST_JOBS=1 runs them one after another.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export WS_ROOT=$(cd "$here/.." && pwd)
