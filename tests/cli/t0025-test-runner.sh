@@ -2,7 +2,8 @@
 # tests/run.sh itself (make check's runner): files run side by side (WS_TEST_JOBS) and their
 # lines still come in file order, every file's cases counted once, a file that fails without a
 # FAIL line or runs past WS_TEST_TIMEOUT counted as a failure, the last line "N passed, N failed".
-# (The outer make check's TESTS is unset for the inner runs.) It runs on a copy of the runner beside made-up test files that end out of order.
+# It runs a copy of the runner beside made-up test files that end out of order (the outer make
+# check's TESTS unset for it).
 . "$WS_ROOT/tests/cli/lib.sh"
 mkdir -p rt/tests/cli
 cp "$WS_ROOT/tests/run.sh" "$WS_ROOT/tests/run-one.sh" rt/tests/
@@ -44,7 +45,9 @@ for _ in $(seq 100); do [ -s waits.tmp ] && break; sleep 0.1; done
 pgid=$runner
 kill -INT -- "-$pgid"
 runner_rc=0; for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$runner" 2>/dev/null; then runner_rc=running; kill -TERM -- "-$pgid"; pkill -f "$TMP/rt/tests/cli/" ; else wait "$runner" || runner_rc=$?; fi
+if kill -0 "$runner" 2>/dev/null; then   # still going: stopped here, whatever it left
+  runner_rc=running; kill -TERM -- "-$pgid"; pkill -f "$TMP/rt/tests/cli/"
+else wait "$runner" || runner_rc=$?; fi
 test_expect_success "Ctrl-C: the runner ends within 10 s, exit 130 (was $runner_rc)" '[ "$runner_rc" = 130 ]'
 test_expect_success "... the running file stopped, its folder removed" '
   [ -s waits.tmp ] && ! pgrep -f "$TMP/rt/tests/cli/t0001" >/dev/null && [ ! -e "$(cat waits.tmp)" ]'
