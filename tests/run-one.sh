@@ -1,15 +1,15 @@
-# tests/run-one.sh — sourced by tests/run.sh and tests/cluster/run.sh: runs one test file and
-# counts its "ok NAME", "FAIL NAME: why" and "skip NAME: why" lines into pass, fail and skip.
+# tests/run-one.sh — sourced by tests/run.sh and tests/cluster/run.sh: runs test files and
+# counts their "ok NAME", "FAIL NAME: why" and "skip NAME: why" lines into pass, fail and skip.
 # Needs $log (a scratch folder). RUN_SHOW_OK=1 prints the ok lines too (check-cluster does).
 # A file that runs past WS_TEST_TIMEOUT seconds (default 300) is stopped, with every process it
 # started, and fails naming itself: one hung test must not hold the whole run (and CI) until CI's
 # own time runs out. A file that takes more than a minute is named with its time, so a slow run
 # shows where its time went.
 #
-# Two steps, so that tests/run.sh can run files side by side and still print them in order:
+# Two steps, so that run_files (below) can run files side by side and still print them in order:
 # run_one_to DIR LABEL COMMAND... runs the file and leaves in DIR the lines to print ("lines")
 # and its counts ("counts": pass fail skip), written last; run_one_report DIR prints and adds
-# them. run_one LABEL COMMAND... is both, one after the other.
+# them.
 
 # run_one_to DIR LABEL COMMAND...: the lines kept start with "LABEL: ".
 run_one_to() {
@@ -43,9 +43,36 @@ run_one_report() {
   pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
 }
 
-# run_one LABEL COMMAND...: runs and reports one file.
-run_one() {
-  run_one_to "$log/one" "$@"
-  run_one_report "$log/one"
-  rm -rf "$log/one"
+# run_files JOBS: runs the files of the arrays run_paths (each run by the program in run_with,
+# or as a program itself where that is empty) and run_labels, in order, at most JOBS at a time;
+# each one's lines are printed once it and every file before it have ended. Needs $log.
+# Ctrl-C or a TERM: `timeout` runs each file in a process group of its own, out of reach of the
+# terminal's signal, and a runner that left it at that went on file after file after make had
+# gone. So the signal is passed to each running file's timeout (the child of the subshell that
+# runs it), and the runner waits for them and exits 130 (its EXIT trap still runs).
+run_files() {
+  local jobs=$1 k running=0 runners=()
+  run_printed=0
+  trap run_files_stop INT TERM
+  for k in "${!run_paths[@]}"; do
+    while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); run_files_print; done
+    run_one_to "$log/$k" "${run_labels[k]}" ${run_with[k]} "${run_paths[k]}" &
+    runners+=($!) running=$((running + 1))
+  done
+  wait
+  run_files_print
+}
+run_files_print() {
+  while [ "$run_printed" -lt "${#run_paths[@]}" ] && [ -e "$log/$run_printed/counts" ]; do
+    run_one_report "$log/$run_printed"
+    run_printed=$((run_printed + 1))
+  done
+}
+run_files_stop() {
+  trap '' INT TERM
+  local r
+  for r in "${runners[@]}"; do pkill -TERM -P "$r" 2>/dev/null; done
+  wait
+  echo "$(basename "$0"): stopped by a signal; $run_printed of ${#run_paths[@]} files reported" >&2
+  exit 130
 }

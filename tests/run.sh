@@ -31,38 +31,12 @@ wanted() {  # file: 0 when TESTS is unset or one of its words is in the file's n
 
 jobs=${WS_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "tests/run.sh: WS_TEST_JOBS must be a positive number, got '$jobs'" >&2; exit 2; }
-files=() cmds=()
-for t in "$@"; do wanted "$t" && files+=("$t") cmds+=(""); done
-for t in "$here"/cli/t[0-9]*.sh; do [ -e "$t" ] && wanted "$t" && files+=("$t") cmds+=(bash); done
-
-# Files are started in order, at most $jobs at a time; each one's lines are printed once it and
-# every file before it have ended.
-printed=0 running=0 runners=()
-# Ctrl-C or a TERM: `timeout` runs each file in a process group of its own, out of reach of the
-# terminal's signal, and the runner went on file after file after make had gone. So the runner
-# passes it to each file's timeout (the child of its runner subshell), waits for them and exits.
-stop() {
-  trap '' INT TERM
-  local r
-  for r in "${runners[@]}"; do pkill -TERM -P "$r" 2>/dev/null; done
-  wait
-  echo "tests/run.sh: stopped by a signal; $printed of ${#files[@]} files reported" >&2
-  exit 130
-}
-trap stop INT TERM
-print_ended() {
-  while [ "$printed" -lt "${#files[@]}" ] && [ -e "$log/$printed/counts" ]; do
-    run_one_report "$log/$printed"
-    printed=$((printed + 1))
-  done
-}
-for k in "${!files[@]}"; do
-  while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); print_ended; done
-  run_one_to "$log/$k" "$(basename "${files[k]}")" ${cmds[k]} "${files[k]}" &
-  runners+=($!) running=$((running + 1))
+run_labels=() run_with=() run_paths=()
+for t in "$@"; do wanted "$t" && run_labels+=("$(basename "$t")") run_with+=("") run_paths+=("$t"); done
+for t in "$here"/cli/t[0-9]*.sh; do
+  [ -e "$t" ] && wanted "$t" && run_labels+=("$(basename "$t")") run_with+=(bash) run_paths+=("$t")
 done
-wait
-print_ended
+run_files "$jobs"
 echo "$skip skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
