@@ -43,21 +43,22 @@ run_one_report() {
   pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
 }
 
-# run_files JOBS: runs the files of the arrays run_paths (each run by the program in run_with,
-# or as a program itself where that is empty) and run_labels, in order, at most JOBS at a time;
-# each one's lines are printed once it and every file before it have ended. Needs $log.
+# run_files JOBS: runs the files of the arrays run_paths (a *.sh with bash, anything else as a
+# program) and run_labels, in order, at most JOBS at a time; each one's lines are printed once it
+# and every file before it have ended. Needs $log.
 # Ctrl-C or a TERM: `timeout` runs each file in a process group of its own, out of reach of the
 # terminal's signal, and a runner that left it at that went on file after file after make had
 # gone. So the signal is passed to each running file's timeout (the child of the subshell that
 # runs it), and the runner waits for them and exits 130 (its EXIT trap still runs).
 run_files() {
-  local jobs=$1 k running=0 runners=()
+  local jobs=$1 k running=0 with
   run_printed=0
   trap run_files_stop INT TERM
   for k in "${!run_paths[@]}"; do
     while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); run_files_print; done
-    run_one_to "$log/$k" "${run_labels[k]}" ${run_with[k]} "${run_paths[k]}" &
-    runners+=($!) running=$((running + 1))
+    with=; [[ ${run_paths[k]} == *.sh ]] && with=bash
+    run_one_to "$log/$k" "${run_labels[k]}" $with "${run_paths[k]}" &
+    running=$((running + 1))
   done
   wait
   run_files_print
@@ -71,7 +72,7 @@ run_files_print() {
 run_files_stop() {
   trap '' INT TERM
   local r
-  for r in "${runners[@]}"; do pkill -TERM -P "$r" 2>/dev/null; done
+  for r in $(jobs -p); do pkill -TERM -P "$r" 2>/dev/null; done   # the files' runner subshells
   wait
   echo "$(basename "$0"): stopped by a signal; $run_printed of ${#run_paths[@]} files reported" >&2
   exit 130

@@ -31,10 +31,10 @@ wanted() {  # file: 0 when TESTS is unset or one of its words is in the file's n
 
 jobs=${WS_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "tests/run.sh: WS_TEST_JOBS must be a positive number, got '$jobs'" >&2; exit 2; }
-run_labels=() run_with=() run_paths=()
-for t in "$@"; do wanted "$t" && run_labels+=("$(basename "$t")") run_with+=("") run_paths+=("$t"); done
+run_labels=() run_paths=()
+for t in "$@"; do wanted "$t" && run_labels+=("$(basename "$t")") run_paths+=("$t"); done
 for t in "$here"/cli/t[0-9]*.sh; do
-  [ -e "$t" ] && wanted "$t" && run_labels+=("$(basename "$t")") run_with+=(bash) run_paths+=("$t")
+  [ -e "$t" ] && wanted "$t" && run_labels+=("$(basename "$t")") run_paths+=("$t")
 done
 run_files "$jobs"
 echo "$skip skipped"

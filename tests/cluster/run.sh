@@ -34,13 +34,13 @@ else
   echo "FAIL postgresql: the throwaway server did not start"; tail -n 5 "$WS_PG_DIR/log" 2>/dev/null | sed 's/^/    /'
   fail=1; finish
 fi
-run_labels=() run_with=() run_paths=()
+run_labels=() run_paths=()
 for t in t0005 t0007 t0006 t0706; do
   f=$(ls "$WS_ROOT"/tests/cli/$t-*.sh)
-  run_labels+=("postgresql $(basename "$f" .sh)") run_with+=(bash) run_paths+=("$f")
+  run_labels+=("postgresql $(basename "$f" .sh)") run_paths+=("$f")
 done
 for f in "$here"/t[0-9]*.sh; do
-  [ -e "$f" ] && run_labels+=("$(basename "$f" .sh)") run_with+=(bash) run_paths+=("$f")
+  [ -e "$f" ] && run_labels+=("$(basename "$f" .sh)") run_paths+=("$f")
 done
 # one file at a time: they share the one server (and its Slurm cluster)
 run_files 1
