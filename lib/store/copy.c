@@ -42,19 +42,6 @@ static int exists_already(ws_store *dst, const char *name, ws_err *e)
     return ws_err_set(e, WS_EINPUT, "%s: a study named '%s' exists already", ws_store_path(dst), name);
 }
 
-/* The source's study, trials and attributes as of one moment: read in one snapshot, so that a
- * trial finished meanwhile by another process is copied as it was before (RUNNING, no value) or
- * after (COMPLETE with its value), never half of each. */
-static int read_source(ws_store *src, const char *name, ws_study *from, ws_trial_list *l, study_attrs *a, ws_err *e)
-{
-    if (ws_store_begin_read(src, e)) return -1;
-    int ok = !ws_store_study_find(src, name, from, e);
-    if (ok) ok = !ws_store_trials_load(src, from, WS_LOAD_ALL, l, e);
-    if (ok && attrs_read(src, from, a, e)) { ws_trial_list_free(l); ok = 0; }
-    ws_store_end_read(src);
-    return ok ? 0 : -1;
-}
-
 struct ws_copy_source {
     ws_study from;
     ws_trial_list l;
@@ -69,11 +56,19 @@ void ws_copy_source_free(ws_copy_source *c)
     free(c);
 }
 
+/* The source's study, trials and attributes as of one moment: read in one snapshot, so that a
+ * trial finished meanwhile by another process is copied as it was before (RUNNING, no value) or
+ * after (COMPLETE with its value), never half of each. */
 ws_copy_source *ws_store_copy_read(ws_store *src, const char *name, ws_err *e)
 {
     ws_copy_source *c = calloc(1, sizeof *c);
     if (!c) return ws_err_set(e, WS_ENOMEM, "out of memory"), NULL;
-    if (read_source(src, name, &c->from, &c->l, &c->a, e)) { ws_copy_source_free(c); return NULL; }
+    if (ws_store_begin_read(src, e)) { free(c); return NULL; }
+    int ok = !ws_store_study_find(src, name, &c->from, e);
+    if (ok) ok = !ws_store_trials_load(src, &c->from, WS_LOAD_ALL, &c->l, e);
+    if (ok) ok = !attrs_read(src, &c->from, &c->a, e);
+    ws_store_end_read(src);
+    if (!ok) { ws_copy_source_free(c); return NULL; }
     return c;
 }
 
