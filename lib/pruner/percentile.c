@@ -36,15 +36,7 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
         snprintf(out->reason, sizeof out->reason, "startup: %zu of %ld completed trials", n_complete, cfg->n_startup_trials);
         return 0;
     }
-    if (step < 0) { snprintf(out->reason, sizeof out->reason, "no intermediate value reported"); return 0; }
-    if (step < cfg->n_warmup_steps) {
-        snprintf(out->reason, sizeof out->reason, "warmup: step %lld < %ld", step, cfg->n_warmup_steps);
-        return 0;
-    }
-    if (!ws_pruner_first_in_interval(cur, step, cfg->n_warmup_steps, cfg->interval_steps)) {
-        snprintf(out->reason, sizeof out->reason, "interval: step %lld is not checked", step);
-        return 0;
-    }
+    if (!ws_pruner_judges_step(cfg, cur, step, out)) return 0;
     double best = NAN;
     for (size_t i = 0; i < cur->n_ivs; i++) {
         double v = cur->ivs[i].value;

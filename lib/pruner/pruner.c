@@ -234,13 +234,28 @@ int ws_pruner_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const 
 
 /* ---- helpers ---- */
 
-int ws_pruner_first_in_interval(const ws_trial *t, int64_t step, long warmup, long interval)
+/* Optuna's _is_first_in_interval_step for the trial's last step. */
+static int first_in_interval(const ws_trial *t, int64_t step, long warmup, long interval)
 {
     int64_t nearest_lower = (step - warmup) / interval * interval + warmup;   /* step >= warmup here */
     int64_t second_last = -1;
     for (size_t i = 0; i < t->n_ivs; i++)
         if (t->ivs[i].step != step && t->ivs[i].step > second_last) second_last = t->ivs[i].step;
     return second_last < nearest_lower;
+}
+
+int ws_pruner_judges_step(const ws_pruner_cfg *cfg, const ws_trial *cur, long long step, ws_prune_decision *out)
+{
+    if (step < 0) { snprintf(out->reason, sizeof out->reason, "no intermediate value reported"); return 0; }
+    if (step < cfg->n_warmup_steps) {
+        snprintf(out->reason, sizeof out->reason, "warmup: step %lld < %ld", step, cfg->n_warmup_steps);
+        return 0;
+    }
+    if (!first_in_interval(cur, step, cfg->n_warmup_steps, cfg->interval_steps)) {
+        snprintf(out->reason, sizeof out->reason, "interval: step %lld is not checked", step);
+        return 0;
+    }
+    return 1;
 }
 
 const ws_trial *ws_pruner_first_completed(const ws_history *h)

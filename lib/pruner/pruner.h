@@ -118,8 +118,11 @@ int ws_halving_should_prune(long min_resource, long eta, long min_early_stopping
                             const ws_history *h, const ws_trial *cur, ws_prune_decision *out, ws_err *e);
 int ws_hyperband_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,
                               ws_prune_decision *out, ws_err *e);
-/* Optuna's _is_first_in_interval_step for the trial's last step. */
-int ws_pruner_first_in_interval(const ws_trial *t, int64_t step, long warmup, long interval);
+/* The step gates of Optuna's PercentilePruner (after its start-up gate) and ThresholdPruner, in
+ * their order: a trial that reported no step, a step of the warm-up (n_warmup_steps), a step that
+ * is not the first of its interval (interval_steps; _is_first_in_interval_step) is not judged.
+ * 1: judge the trial's last step; 0: not, with the reason in out. */
+int ws_pruner_judges_step(const ws_pruner_cfg *cfg, const ws_trial *cur, long long step, ws_prune_decision *out);
 /* The COMPLETE trial that finished first (earliest t_complete, then number) among those that
  * reported a step; NULL when none. */
 const ws_trial *ws_pruner_first_completed(const ws_history *h);

@@ -7,15 +7,7 @@
 int ws_threshold_should_prune(const ws_pruner_cfg *cfg, const ws_trial *cur, ws_prune_decision *out)
 {
     long long step = ws_trial_last_step(cur);   /* 64 bits, as the store keeps steps */
-    if (step < 0) { snprintf(out->reason, sizeof out->reason, "no intermediate value reported"); return 0; }
-    if (step < cfg->n_warmup_steps) {
-        snprintf(out->reason, sizeof out->reason, "warmup: step %lld < %ld", step, cfg->n_warmup_steps);
-        return 0;
-    }
-    if (!ws_pruner_first_in_interval(cur, step, cfg->n_warmup_steps, cfg->interval_steps)) {
-        snprintf(out->reason, sizeof out->reason, "interval: step %lld is not checked", step);
-        return 0;
-    }
+    if (!ws_pruner_judges_step(cfg, cur, step, out)) return 0;
     double v = cur->ivs[cur->n_ivs - 1].value;
     if (isnan(v)) {
         out->prune = 1;
