@@ -108,12 +108,15 @@ if [ -z "$reuse" ]; then
   else cp "$CONFIG" "$WORK/study.json"; fi
 fi
 config=$WORK/study.json
-# Full length: one validation an epoch and no early stopping. W1 is one such training; the
-# Python side trains so too (P1 is the same training, PS the setup users start from): the extra
+# Full length: one validation an epoch, no early stopping and no pruner. W1 is one such training;
+# the Python side trains so too (P1 is the same training, PS the setup users start from): the extra
 # validations of budget.validations_per_epoch (and fine_epochs, fine_steps) serve the sweep's pruner, and
-# early stopping (fixed.patience) ends the sweep's trials sooner; both are the sweep's to gain.
+# early stopping (fixed.patience) ends the sweep's trials sooner; both are the sweep's to gain. The
+# pruner goes too: a lone trial is not always let through (a halving pruner's bootstrap_count, a
+# threshold pruner), and W1 is one whole training.
 full=$WORK/full-length.json
-jq 'del(.budget.validations_per_epoch, .budget.fine_epochs, .budget.fine_steps, .fixed.patience, .fixed.min_delta)' "$config" >"$full"
+jq 'del(.budget.validations_per_epoch, .budget.fine_epochs, .budget.fine_steps, .fixed.patience, .fixed.min_delta)
+    | .pruner = {name: "nop"}' "$config" >"$full"
 # The default model: the values train-trial takes when a parameter is not given (lib/nn/hparams.c:
 # dscnn defaults, Adam's 1e-3, AdamW's weight decay 1e-2; lib/trainer/settings.c: batch 64),
 # pinned with suggest --fixed, each checked to lie in the study's space.
