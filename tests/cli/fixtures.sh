@@ -45,6 +45,22 @@ tone_study_config() {
 J
 }
 
+# tone_trial: the setup of the train-trial tests: the tone cache (tones.feat), the tone study
+# (c.json) in runs/s.db and its first trial line in the file line.
+tone_trial() {
+  make_tone_cache tones
+  mkdir -p runs
+  tone_study_config c.json
+  suggest --db runs/s.db --config c.json >line
+}
+
+# tone_trained: tone_trial, then that trial trained (1 thread): its result line in the file result
+# and its checkpoint, the study's best, in runs/best.ckpt.
+tone_trained() {
+  tone_trial
+  train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
+}
+
 # tone_sweep_config FILE STUDY EPOCHS: a sweep study of the tone cache that trains in a moment (a
 # tiny DS-CNN, random learning rate, no pruner), for tests of the pipeline around the trials.
 tone_sweep_config() {

@@ -5,10 +5,7 @@
 # marks the trial FAIL.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-mkdir runs
-tone_study_config c.json
-suggest --db runs/s.db --config c.json >line
+tone_trial
 test_expect_code 0 "trains a trial" train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line
 cp out result
 test_expect_success "result line: COMPLETE with a value, metrics, epochs and seconds" '

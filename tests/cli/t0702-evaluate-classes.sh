@@ -6,11 +6,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 # (jq -e exits 0 on an empty file: each check first asks for a non-empty one.)
-make_tone_cache tones
-mkdir runs
-tone_study_config c.json
-suggest --db runs/s.db --config c.json >line
-train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
+tone_trained
 ckpt=runs/best.ckpt
 
 # clip CLASS I LABEL: one manifest line for tones/CLASS/clipI.wav, labelled LABEL, in the test split.

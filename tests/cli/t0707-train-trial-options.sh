@@ -4,10 +4,7 @@
 # (exit 2, the trial FAIL with the reason), found before training.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-mkdir runs
-tone_study_config c.json
-suggest --db runs/s.db --config c.json >line
+tone_trial
 
 # --split and --max-fpr were taken on a training run and ignored: "--split train" reads as
 # "train on that split", "--max-fpr 0.01" as the trial's operating point (the setting max_fpr).

@@ -4,10 +4,7 @@
 # a model of the cache's input shape, exit 0, for a trial that training then refuses (exit 2).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-tone_study_config c.json
-mkdir runs
-suggest --db runs/s.db --config c.json >line
+tone_trial
 test_expect_code 0 "--probe-batch on the study's own cache" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat line
 test_expect_success "... prints the batch" 'jq -e "(.batch | type) == \"number\" and .batch > 0" out'
 jq '.n_mels = 64' "$WS_ROOT/configs/features/default.json" >f64.json

@@ -5,10 +5,7 @@
 # error is; a second object is still "more than one trial line".
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-tone_study_config c.json
-mkdir runs
-suggest --db runs/s.db --config c.json >line
+tone_trial
 len=$(tr -d '\n' <line | wc -c)
 { tr -d '\n' <line; echo '}'; } >brace
 test_expect_code 2 "a trial line with a stray '}' after it" train-trial --db runs/s.db --features tones.feat --quiet brace

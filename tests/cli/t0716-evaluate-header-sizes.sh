@@ -6,11 +6,7 @@
 # 1.7e9 parameters (6.6 GB, 25 s) before finding that the file holds 1300 weights.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-mkdir runs
-tone_study_config c.json
-suggest --db runs/s.db --config c.json >line
-train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
+tone_trained
 ckpt_edit runs/best.ckpt same.ckpt 'h["n_classes"] = 4'
 test_expect_code 0 "setup: the checkpoint, rewritten unchanged, still evaluates" train-trial --evaluate same.ckpt --features tones.feat --threads 1
 

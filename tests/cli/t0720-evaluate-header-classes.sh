@@ -7,11 +7,7 @@
 # evaluates, its wake-word metrics null.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-mkdir runs
-tone_study_config c.json
-suggest --db runs/s.db --config c.json >line
-train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
+tone_trained
 test_expect_success "setup: the checkpoint's classes and positive class" '
   [ -s runs/best.ckpt ] && jq -e ".state == \"COMPLETE\"" result'
 ckpt_edit runs/best.ckpt nopos.ckpt 'h["features"]["positive"] = None'
