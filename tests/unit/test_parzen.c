@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "golden.h"
 #include "harness.h"
 #include "core/json.h"
 #include "sampler/parzen.h"
@@ -15,33 +16,13 @@ static json_t *golden;
 static json_t *load_golden(void)
 {
     if (golden) return golden;
-    const char *root = getenv("WS_ROOT");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/ref/parzen/golden.json", root ? root : ".");
     ws_err e = {0};
-    golden = ws_json_load_file(path, &e);
+    golden = golden_json("parzen/golden.json", &e);
     if (!golden) fprintf(stderr, "%s\n", e.msg);
     return golden;
 }
 
 static double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
-
-static void dist_of(const json_t *j, ws_dist *d)
-{
-    memset(d, 0, sizeof *d);
-    const char *type = json_string_value(json_object_get(j, "type"));
-    if (!strcmp(type, "categorical")) {
-        d->kind = WS_DIST_CATEGORICAL;
-        d->choices = json_array();
-        for (int i = 0; i < (int)num(j, "n_choices"); i++) json_array_append_new(d->choices, json_integer(i));
-        return;
-    }
-    d->kind = !strcmp(type, "int") ? WS_DIST_INT : WS_DIST_FLOAT;
-    d->low = num(j, "low");
-    d->high = num(j, "high");
-    d->step = num(j, "step");
-    d->log = json_is_true(json_object_get(j, "log"));
-}
 
 static void opts_of(const json_t *j, ws_parzen_opts *o)
 {
@@ -73,7 +54,7 @@ static int check_case(const json_t *c, char *why, size_t len)
     ws_dist dists[8];
     ws_parzen_opts o;
     opts_of(json_object_get(c, "opts"), &o);
-    for (size_t d = 0; d < nd; d++) dist_of(json_array_get(jd, d), &dists[d]);
+    for (size_t d = 0; d < nd; d++) golden_dist(json_array_get(jd, d), &dists[d]);
     double *obs = calloc(n * nd + 1, sizeof *obs);
     for (size_t i = 0; i < n; i++)
         for (size_t d = 0; d < nd; d++) obs[i * nd + d] = json_number_value(json_array_get(json_array_get(jobs, i), d));

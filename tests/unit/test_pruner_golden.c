@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "golden.h"
 #include "harness.h"
 #include "core/json.h"
 #include "pruner/pruner.h"
@@ -154,11 +155,10 @@ fail:
 
 static void golden_file(const char *file)
 {
-    const char *root = getenv("WS_ROOT");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/ref/pruner/%s.json", root ? root : ".", file);
+    char rel[256];
+    snprintf(rel, sizeof rel, "pruner/%s.json", file);
     ws_err e = {0};
-    json_t *j = ws_json_load_file(path, &e);
+    json_t *j = golden_json(rel, &e);
     CHECK(j, "%s", e.msg);
     if (!j) return;
     json_t *scs = json_object_get(j, "scenarios"), *sc;
@@ -171,7 +171,7 @@ static void golden_file(const char *file)
         if (n < 0) break;
         total += n;
     }
-    CHECK(json_array_size(scs) > 0 && total > 0, "no decisions compared in %s", path);
+    CHECK(json_array_size(scs) > 0 && total > 0, "no decisions compared in tests/ref/%s", rel);
     fprintf(stderr, "%s: %zu scenarios, %ld decisions identical to Optuna's\n", file, json_array_size(scs), total);
     json_decref(j);
 }

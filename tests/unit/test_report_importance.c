@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "golden.h"
 #include "harness.h"
 #include "core/json.h"
 #include "core/rng.h"
@@ -12,33 +13,13 @@
 
 static json_t *load_golden(void)
 {
-    const char *root = getenv("WS_ROOT");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/ref/report/importance_golden.json", root ? root : ".");
     ws_err e = {0};
-    json_t *g = ws_json_load_file(path, &e);
+    json_t *g = golden_json("report/importance_golden.json", &e);
     if (!g) fprintf(stderr, "%s\n", e.msg);
     return g;
 }
 
 static double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
-
-static void dist_of(const json_t *j, ws_dist *d)
-{
-    memset(d, 0, sizeof *d);
-    const char *type = json_string_value(json_object_get(j, "type"));
-    if (!strcmp(type, "categorical")) {
-        d->kind = WS_DIST_CATEGORICAL;
-        d->choices = json_array();
-        for (int i = 0; i < (int)num(j, "n_choices"); i++) json_array_append_new(d->choices, json_integer(i));
-        return;
-    }
-    d->kind = !strcmp(type, "int") ? WS_DIST_INT : WS_DIST_FLOAT;
-    d->low = num(j, "low");
-    d->high = num(j, "high");
-    d->step = num(j, "step");
-    d->log = json_is_true(json_object_get(j, "log"));
-}
 
 static void test_constants_match_reference(void)
 {
@@ -67,7 +48,7 @@ static void test_golden_cases(void)
         double *x = malloc(n * np * sizeof *x), *div = malloc(np * sizeof *div), *imp = malloc(np * sizeof *imp);
         unsigned char *is_top = malloc(n);
         size_t n_top = 0;
-        for (size_t j = 0; j < np; j++) dist_of(json_array_get(params, j), &d[j]);
+        for (size_t j = 0; j < np; j++) golden_dist(json_array_get(params, j), &d[j]);
         for (size_t i = 0; i < n; i++) {
             is_top[i] = (unsigned char)json_integer_value(json_array_get(top, i));
             n_top += is_top[i];
