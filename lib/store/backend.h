@@ -53,6 +53,11 @@ struct ws_store {
  * telling to upgrade it, as Optuna itself refuses it. Later revisions are taken. */
 int ws_store_check_revision(const ws_store *s, const char *revision, ws_err *e);
 
+/* Whether trial `number`, read (and on PostgreSQL locked) as being in `state`, may be reported on
+ * or finished: 0 when RUNNING, else WS_ESTATE saying why and that nothing changed. Each backend
+ * reads the state its own way; the answer and its words are the same for both. */
+int ws_store_check_running(ws_state state, int number, ws_err *e);
+
 /* Each backend's open: fills *out (already allocated, ops set by the caller) or fails. */
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e);
 int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e);

@@ -33,15 +33,7 @@ static int require_running(ws_store *s, int64_t trial_id, ws_err *e)
 {
     ws_state state = WS_FAIL;
     int number = -1;
-    if (trial_state(s, trial_id, &state, &number, e)) return -1;
-    /* a WAITING trial is not finished but not begun: queued, no one has it yet (Optuna's tell:
-     * "Cannot tell a WAITING trial") */
-    if (state == WS_WAITING)
-        return ws_err_set(e, WS_ESTATE, "trial %d: WAITING (queued, not yet handed out by suggest), not RUNNING; "
-                          "nothing changed", number);
-    if (state != WS_RUNNING)
-        return ws_err_set(e, WS_ESTATE, "trial %d: already %s, nothing changed", number, ws_state_name(state));
-    return 0;
+    return trial_state(s, trial_id, &state, &number, e) ? -1 : ws_store_check_running(state, number, e);
 }
 
 int ws_sqlite_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e) { return require_running(s, trial_id, e); }

@@ -49,6 +49,18 @@ int ws_store_check_revision(const ws_store *s, const char *revision, ws_err *e)
     return 0;
 }
 
+int ws_store_check_running(ws_state state, int number, ws_err *e)
+{
+    /* a WAITING trial is not finished but not begun: queued, no one has it yet (Optuna's tell:
+     * "Cannot tell a WAITING trial") */
+    if (state == WS_WAITING)
+        return ws_err_set(e, WS_ESTATE, "trial %d: WAITING (queued, not yet handed out by suggest), not RUNNING; "
+                          "nothing changed", number);
+    if (state != WS_RUNNING)
+        return ws_err_set(e, WS_ESTATE, "trial %d: already %s, nothing changed", number, ws_state_name(state));
+    return 0;
+}
+
 void ws_store_close(ws_store *s)
 {
     if (!s) return;
