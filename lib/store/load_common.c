@@ -220,15 +220,32 @@ int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e)
     return -1;
 }
 
-int ws_load_study_attr_utf8(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
-                            ws_err *e)
+/* An attribute's value_json as the attribute objects hold it: strict JSON as parsed; else
+ * Python's NaN/Infinity as ws_json_load_python's stand-ins, with *loose set (the caller keeps
+ * the text itself too, for a copy); what is not JSON even so, as a string; a NULL cell as "".
+ * One reading for trial and study attributes alike. */
+static json_t *attr_value(const char *value_json, int *loose)
+{
+    json_t *v = value_json ? json_loads(value_json, JSON_DECODE_ANY, NULL) : NULL;
+    *loose = !v && value_json;
+    if (*loose) v = ws_json_load_python(value_json);
+    return v ? v : json_string(value_json ? value_json : "");
+}
+
+int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
+                       json_t *obj, json_t *texts, ws_err *e)
 {
     char row[192];
     snprintf(row, sizeof row, "study_%s_attributes: study_id %lld", system ? "system" : "user", (long long)study_id);
     if (ws_load_utf8(key, row, "key", e)) return ws_err_prefix(e, "%s", path);
     snprintf(row, sizeof row, "study_%s_attributes: study_id %lld, key '%.80s'", system ? "system" : "user",
              (long long)study_id, key ? key : "");
-    return ws_load_utf8(value_json, row, "value_json", e) ? ws_err_prefix(e, "%s", path) : 0;
+    if (ws_load_utf8(value_json, row, "value_json", e)) return ws_err_prefix(e, "%s", path);
+    int loose;
+    json_t *v = attr_value(value_json, &loose);
+    if (loose) json_object_set_new(texts, key, json_string(value_json));
+    json_object_set_new(obj, key, v);
+    return 0;
 }
 
 int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cells *value, const char *dist_json,
@@ -295,15 +312,13 @@ int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_jso
     snprintf(row, sizeof row, "trial_%s_attributes: trial %d, key '%.80s'", system ? "system" : "user", t->number,
              key ? key : "");
     if (ws_load_utf8(value_json, row, "value_json", e)) return -1;
-    json_t *v = value_json ? json_loads(value_json, JSON_DECODE_ANY, NULL) : NULL;
-    if (!v && value_json) {
-        /* Python's NaN/Infinity read as ws_json_load_python's stand-ins; what is not JSON even
-         * so is kept as a string. The text itself is kept too, for a copy. */
-        v = ws_json_load_python(value_json);
+    int loose;
+    json_t *v = attr_value(value_json, &loose);
+    if (loose) {   /* the text as written, for a copy; attr_texts only for trials that have such */
         if (!t->attr_texts) t->attr_texts = json_pack("{s:{},s:{}}", "system", "user");
         json_object_set_new(json_object_get(t->attr_texts, system ? "system" : "user"), key, json_string(value_json));
     }
-    json_object_set_new(system ? t->system_attrs : t->user_attrs, key, v ? v : json_string(value_json ? value_json : ""));
+    json_object_set_new(system ? t->system_attrs : t->user_attrs, key, v);
     return 0;
 }
 

@@ -79,10 +79,12 @@ int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_jso
  * would drop it in silence; and Optuna cannot read it either (Python's sqlite3: "Could not decode
  * to UTF-8 column"). AT names the table and row ("trial_params: trial 3"). */
 int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e);
-/* A study attribute's key and value_json (study_system_attributes / study_user_attributes of the
- * database at path), as ws_load_utf8. */
-int ws_load_study_attr_utf8(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
-                            ws_err *e);
+/* A row of study_system_attributes / study_user_attributes (of the database at path), read as
+ * ws_load_attr reads a trial's: key and value_json each UTF-8 (else WS_EINPUT naming path, table
+ * and row, as ws_load_utf8), the value into obj, and value_json that is not strict JSON also into
+ * texts as written (ws_store_study_attrs). The backends read the rows; this decodes them. */
+int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
+                       json_t *obj, json_t *texts, ws_err *e);
 
 /* A copied trial's datetime as the source stored it (stored: ws_trial.start_text or
  * complete_text), written as Optuna writes the datetime it reads from it: SQLAlchemy's

@@ -153,17 +153,11 @@ int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, j
     *texts = json_object();
     for (int i = 0; i < PQntuples(r); i++) {
         const char *key = PQgetvalue(r, i, 0), *text = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
-        if (ws_load_study_attr_utf8(s->path, study_id, system, key, text, e)) {
+        if (ws_load_study_attr(s->path, study_id, system, key, text, *obj, *texts, e)) {
             PQclear(r);
             json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL;
             return -1;
         }
-        json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-        if (!v && text) {   /* not strict JSON: its stand-ins, and the text as written */
-            v = ws_json_load_python(text);
-            json_object_set_new(*texts, key, json_string(text));
-        }
-        json_object_set_new(*obj, key, v ? v : json_string(text ? text : ""));
     }
     PQclear(r);
     return 0;

@@ -148,17 +148,11 @@ int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **ob
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(st, 0), *text = (const char *)sqlite3_column_text(st, 1);
-        if (ws_load_study_attr_utf8(s->path, study_id, system, key, text, e)) {
+        if (ws_load_study_attr(s->path, study_id, system, key, text, *obj, *texts, e)) {
             sqlite3_finalize(st);
             json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL;
             return -1;
         }
-        json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-        if (!v && text) {   /* not strict JSON: its stand-ins, and the text as written */
-            v = ws_json_load_python(text);
-            json_object_set_new(*texts, key, json_string(text));
-        }
-        json_object_set_new(*obj, key, v ? v : json_string(text ? text : ""));
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) { json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL; }
