@@ -18,7 +18,6 @@ typedef struct ws_store_ops {
     int (*study_create)(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e);
     int (*study_names)(ws_store *s, json_t **names, ws_err *e);
     int (*study_attr_get)(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
-    int (*study_attr_set)(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e);
     int (*trials_load)(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
     int (*trial_load)(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
     int (*trial_create)(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,
@@ -29,11 +28,12 @@ typedef struct ws_store_ops {
     int (*trial_report)(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e);
     int (*trial_heartbeat)(ws_store *s, int64_t trial_id, ws_err *e);
     int (*trial_peers)(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
-    int (*trial_attr_set)(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
     int (*trial_require_running)(ws_store *s, int64_t trial_id, ws_err *e);
     int (*fail_stale)(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
     int (*study_attrs)(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e);
     int (*trial_import)(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
+    /* every attribute write: ws_store_study_attr_set and ws_store_trial_attr_set turn the value
+     * into Optuna's text in store.c, the same for both backends */
     int (*attr_set_text)(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
                          ws_err *e);
     int (*begin_read)(ws_store *s, ws_err *e);
@@ -57,6 +57,10 @@ int ws_store_check_revision(const ws_store *s, const char *revision, ws_err *e);
  * or finished: 0 when RUNNING, else WS_ESTATE saying why and that nothing changed. Each backend
  * reads the state its own way; the answer and its words are the same for both. */
 int ws_store_check_running(ws_state state, int number, ws_err *e);
+
+/* A copied trial's system and user attributes written to trial_id (each backend's trial_import):
+ * those Python wrote with NaN or Infinity as written (ws_trial_attr_text), not their stand-ins. */
+int ws_store_trial_import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, ws_err *e);
 
 /* Each backend's open: fills *out (already allocated, ops set by the caller) or fails. */
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e);

@@ -55,10 +55,8 @@ int ws_pg_auto_end(ws_store *s, int own, int ok, ws_err *e);
  * a type tag, as Optuna does. */
 void ws_pg_double(char *buf, size_t len, double v);
 
-/* INSERT ... ON CONFLICT UPDATE of an attribute of owner "study" or "trial" (pg_study.c). */
-int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const json_t *value,
-                      ws_err *e);
-/* The same with the value_json text given, as it is (ws_pg_ops' attr_set_text). */
+/* INSERT ... ON CONFLICT UPDATE of an attribute of owner "study" or "trial", the value_json text
+ * given, as it is (ws_pg_ops' attr_set_text; store.c makes the text from a JSON value). */
 int ws_pg_attr_set_text(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const char *text,
                         ws_err *e);
 
@@ -71,7 +69,6 @@ int ws_pg_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e);
 int ws_pg_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e);
 int ws_pg_study_names(ws_store *s, json_t **names, ws_err *e);
 int ws_pg_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
-int ws_pg_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e);
 int ws_pg_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
 int ws_pg_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
 int ws_pg_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,
@@ -82,7 +79,6 @@ int ws_pg_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const doub
 int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e);
 int ws_pg_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_pg_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
-int ws_pg_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
 int ws_pg_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_pg_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e);

@@ -109,18 +109,8 @@ int ws_pg_study_attr_get(ws_store *s, int64_t study_id, int system, const char *
     return 0;
 }
 
-/* Sets a study's or a trial's attribute (owner "study" or "trial"): Optuna's tables of both
- * have the same shape, (owner_id, key) unique. */
-int ws_pg_attr_upsert(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const json_t *value,
-                      ws_err *e)
-{
-    char *text = ws_json_dump(value, WS_JSON_PYTHON);
-    if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    int rc = ws_pg_attr_set_text(s, owner, owner_id, system, key, text, e);
-    free(text);
-    return rc;
-}
-
+/* A study's or a trial's attribute (owner "study" or "trial"): Optuna's tables of both have the
+ * same shape, (owner_id, key) unique. */
 int ws_pg_attr_set_text(ws_store *s, const char *owner, int64_t owner_id, int system, const char *key, const char *text,
                         ws_err *e)
 {
@@ -132,11 +122,6 @@ int ws_pg_attr_set_text(ws_store *s, const char *owner, int64_t owner_id, int sy
     snprintf(what, sizeof what, "set %s attribute", owner);
     const char *pv[] = {id, key, text};
     return ws_pg_run(s, sql, 3, pv, what, e);
-}
-
-int ws_pg_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
-{
-    return ws_pg_attr_upsert(s, "study", study_id, system, key, value, e);
 }
 
 int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e)

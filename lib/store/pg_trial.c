@@ -214,11 +214,6 @@ int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value
     return ws_pg_auto_end(s, own, ok, e);
 }
 
-int ws_pg_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
-{
-    return ws_pg_attr_upsert(s, "trial", trial_id, system, key, value, e);
-}
-
 int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)
 {
     char sid[24], grace[40], now[40];
@@ -247,20 +242,6 @@ int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t 
     PQclear(r);
     if (!ok) { json_decref(list); return -1; }
     if (failed) *failed = list; else json_decref(list);
-    return 0;
-}
-
-/* t's attributes, those Python wrote with NaN or Infinity as written (not their stand-ins). */
-static int import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, int system, ws_err *e)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(system ? t->system_attrs : t->user_attrs, key, v) {
-        const char *text = ws_trial_attr_text(t, system, key);
-        if (text ? ws_pg_attr_set_text(s, "trial", trial_id, system, key, text, e)
-                 : ws_pg_trial_attr_set(s, trial_id, system, key, v, e))
-            return -1;
-    }
     return 0;
 }
 
@@ -295,5 +276,5 @@ int ws_pg_trial_import(ws_store *s, const ws_study *study, const ws_trial *t, in
                          "intermediate_value_type) VALUES ($1, $2, $3, $4)", 4, pi, "import intermediate value", e))
             return -1;
     }
-    return import_attrs(s, *trial_id, t, 1, e) || import_attrs(s, *trial_id, t, 0, e) ? -1 : 0;
+    return ws_store_trial_import_attrs(s, *trial_id, t, e);
 }

@@ -14,7 +14,6 @@ int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e
 int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e);
 int ws_sqlite_study_names(ws_store *s, json_t **names, ws_err *e);
 int ws_sqlite_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
-int ws_sqlite_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e);
 int ws_sqlite_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
 int ws_sqlite_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
 int ws_sqlite_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,
@@ -25,16 +24,12 @@ int ws_sqlite_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const 
 int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e);
 int ws_sqlite_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_sqlite_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
-int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e);
 int ws_sqlite_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_sqlite_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e);
 int ws_sqlite_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);
 int ws_sqlite_attr_set_text(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
                             ws_err *e);
-/* An attribute of owner "study" or "trial", value as Optuna writes it (json.dumps). */
-int ws_sqlite_attr_set(ws_store *s, const char *owner, int64_t id, int system, const char *key, const json_t *value,
-                       ws_err *e);
 
 /* Fills e from the connection's last error: "PATH: WHAT: sqlite message". Input-like failures
  * (read-only file, not a database) are WS_EINPUT; the rest WS_EINTERNAL. Returns -1. */

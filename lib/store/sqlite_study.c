@@ -1,5 +1,4 @@
 /* sqlite_study.c — studies and their attributes. */
-#include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
 #include "space/config.h"
@@ -119,21 +118,6 @@ int ws_sqlite_attr_set_text(ws_store *s, const char *owner, int64_t id, int syst
     sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
     return ws_sql_run(s, st, what, e);
-}
-
-int ws_sqlite_attr_set(ws_store *s, const char *owner, int64_t id, int system, const char *key, const json_t *value,
-                       ws_err *e)
-{
-    char *text = ws_json_dump(value, WS_JSON_PYTHON);
-    if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    int rc = ws_sqlite_attr_set_text(s, owner, id, system, key, text, e);
-    free(text);
-    return rc;
-}
-
-int ws_sqlite_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
-{
-    return ws_sqlite_attr_set(s, "study", study_id, system, key, value, e);
 }
 
 int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e)

@@ -178,11 +178,6 @@ int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int64_t step, double v
     return ws_sql_auto_end(s, own, ok, e);
 }
 
-int ws_sqlite_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
-{
-    return ws_sqlite_attr_set(s, "trial", trial_id, system, key, value, e);
-}
-
 int ws_sqlite_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)
 {
     sqlite3_stmt *st;
@@ -258,20 +253,6 @@ int ws_sqlite_fail_stale(ws_store *s, const ws_study *study, double grace_s, jso
     return 0;
 }
 
-/* t's attributes, those Python wrote with NaN or Infinity as written (not their stand-ins). */
-static int import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, int system, ws_err *e)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(system ? t->system_attrs : t->user_attrs, key, v) {
-        const char *text = ws_trial_attr_text(t, system, key);
-        if (text ? ws_sqlite_attr_set_text(s, "trial", trial_id, system, key, text, e)
-                 : ws_sqlite_trial_attr_set(s, trial_id, system, key, v, e))
-            return -1;
-    }
-    return 0;
-}
-
 /* A copied datetime (ws_load_datetime_out), or NULL */
 static void bind_datetime(sqlite3_stmt *st, int col, double t, const char *stored)
 {
@@ -304,5 +285,5 @@ int ws_sqlite_trial_import(ws_store *s, const ws_study *study, const ws_trial *t
         sqlite3_bind_text(st, 4, ws_sql_value_type(t->ivs[i].value), -1, SQLITE_STATIC);
         if (ws_sql_run(s, st, "import intermediate value", e)) return -1;
     }
-    return import_attrs(s, *trial_id, t, 1, e) || import_attrs(s, *trial_id, t, 0, e) ? -1 : 0;
+    return ws_store_trial_import_attrs(s, *trial_id, t, e);
 }

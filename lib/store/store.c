@@ -137,9 +137,21 @@ int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const cha
     return s->ops->study_attr_get(s, study_id, system, key, value, e);
 }
 
+/* An attribute of owner "study" or "trial" (Optuna's tables of both have the same shape), its
+ * value_json as Optuna writes it (json.dumps), whichever the backend. */
+static int attr_set(ws_store *s, const char *owner, int64_t id, int system, const char *key, const json_t *value,
+                    ws_err *e)
+{
+    char *text = ws_json_dump(value, WS_JSON_PYTHON);
+    if (!text) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    int rc = s->ops->attr_set_text(s, owner, id, system, key, text, e);
+    free(text);
+    return rc;
+}
+
 int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e)
 {
-    return s->ops->study_attr_set(s, study_id, system, key, value, e);
+    return attr_set(s, "study", study_id, system, key, value, e);
 }
 
 int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
@@ -195,7 +207,7 @@ int ws_store_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e)
 
 int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const char *key, const json_t *value, ws_err *e)
 {
-    return s->ops->trial_attr_set(s, trial_id, system, key, value, e);
+    return attr_set(s, "trial", trial_id, system, key, value, e);
 }
 
 int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_err *e)
@@ -226,6 +238,21 @@ int ws_store_attr_set_text(ws_store *s, const char *owner, int64_t id, int syste
                            ws_err *e)
 {
     return s->ops->attr_set_text(s, owner, id, system, key, text, e);
+}
+
+int ws_store_trial_import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, ws_err *e)
+{
+    for (int system = 1; system >= 0; system--) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(system ? t->system_attrs : t->user_attrs, key, v) {
+            const char *text = ws_trial_attr_text(t, system, key);
+            if (text ? s->ops->attr_set_text(s, "trial", trial_id, system, key, text, e)
+                     : attr_set(s, "trial", trial_id, system, key, v, e))
+                return -1;
+        }
+    }
+    return 0;
 }
 
 int ws_store_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e)
