@@ -58,6 +58,11 @@ int ws_store_check_revision(const ws_store *s, const char *revision, ws_err *e);
  * reads the state its own way; the answer and its words are the same for both. */
 int ws_store_check_running(ws_state state, int number, ws_err *e);
 
+/* A study that a backend's study_create found there already, instead of creating it: 0 when its
+ * direction is the one asked for, else WS_EINPUT saying which it has (a direction is fixed when the
+ * study is made, in Optuna too). */
+int ws_store_check_direction(const ws_store *s, const ws_study *st, int direction, ws_err *e);
+
 /* A copied trial's system and user attributes written to trial_id (each backend's trial_import):
  * those Python wrote with NaN or Infinity as written (ws_trial_attr_text), not their stand-ins. */
 int ws_store_trial_import_attrs(ws_store *s, int64_t trial_id, const ws_trial *t, ws_err *e);

@@ -38,15 +38,8 @@ int ws_pg_study_create(ws_store *s, const char *name, int direction, ws_study *o
     const char *lock[] = {name};
     if (ws_pg_run(s, "SELECT pg_advisory_xact_lock(hashtext($1))", 1, lock, "create study", e))
         return ws_pg_auto_end(s, own, 0, e);
-    if (ws_pg_study_find(s, name, out, &sub) == 0) {
-        ok = 1;
-        if (out->direction != direction) {
-            ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with direction %s", s->path, name,
-                       out->direction == WS_MAXIMIZE ? "maximize" : "minimize");
-            ok = 0;
-        }
-        return ws_pg_auto_end(s, own, ok, e);
-    }
+    if (ws_pg_study_find(s, name, out, &sub) == 0)   /* there already: taken when its direction is the same */
+        return ws_pg_auto_end(s, own, !ws_store_check_direction(s, out, direction, e), e);
     if (sub.kind != WS_EINPUT) { *e = sub; return ws_pg_auto_end(s, own, 0, e); }
     PGresult *r;
     if (ws_pg_exec(s, "SELECT nextval(pg_get_serial_sequence('studies', 'study_id'))", 0, NULL, WS_PG_KEEP, &r,

@@ -33,15 +33,8 @@ int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_stud
     ws_err sub;
     *created = 0;
     if (ws_sql_auto_begin(s, &own, e)) return -1;
-    if (ws_sqlite_study_find(s, name, out, &sub) == 0) {
-        ok = 1;
-        if (out->direction != direction) {
-            ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with direction %s", s->path, name,
-                       out->direction == WS_MAXIMIZE ? "maximize" : "minimize");
-            ok = 0;
-        }
-        return ws_sql_auto_end(s, own, ok, e);
-    }
+    if (ws_sqlite_study_find(s, name, out, &sub) == 0)   /* there already: taken when its direction is the same */
+        return ws_sql_auto_end(s, own, !ws_store_check_direction(s, out, direction, e), e);
     if (sub.kind != WS_EINPUT) { *e = sub; return ws_sql_auto_end(s, own, 0, e); }
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, "INSERT INTO studies (study_name) VALUES (?)", &st, e)) goto end;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "space/config.h"   /* WS_MAXIMIZE, a study's direction */
 #include "store/backend.h"
 
 ws_db_kind ws_store_url_kind(const char *url)
@@ -59,6 +60,13 @@ int ws_store_check_running(ws_state state, int number, ws_err *e)
     if (state != WS_RUNNING)
         return ws_err_set(e, WS_ESTATE, "trial %d: already %s, nothing changed", number, ws_state_name(state));
     return 0;
+}
+
+int ws_store_check_direction(const ws_store *s, const ws_study *st, int direction, ws_err *e)
+{
+    if (st->direction == direction) return 0;
+    return ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with direction %s", s->path, st->name,
+                      st->direction == WS_MAXIMIZE ? "maximize" : "minimize");
 }
 
 void ws_store_close(ws_store *s)
