@@ -53,6 +53,12 @@ struct ws_store {
  * telling to upgrade it, as Optuna itself refuses it. Later revisions are taken. */
 int ws_store_check_revision(const ws_store *s, const char *revision, ws_err *e);
 
+/* A backend function's own transaction, for a write made of several statements: begun only when
+ * the caller holds none (*own says so), and only then ended by ws_store_auto_end: rolled back
+ * when !ok, else committed. Returns 0, or -1 when !ok or the begin or commit fails. */
+int ws_store_auto_begin(ws_store *s, int *own, ws_err *e);
+int ws_store_auto_end(ws_store *s, int own, int ok, ws_err *e);
+
 /* Whether trial `number`, read (and on PostgreSQL locked) as being in `state`, may be reported on
  * or finished: 0 when RUNNING, else WS_ESTATE saying why and that nothing changed. Each backend
  * reads the state its own way; the answer and its words are the same for both. */

@@ -233,19 +233,6 @@ int ws_pg_run(ws_store *s, const char *sql, int n, const char *const *params, co
     return ws_pg_exec(s, sql, n, params, 0, NULL, what, e);
 }
 
-int ws_pg_auto_begin(ws_store *s, int *own, ws_err *e)
-{
-    *own = !s->in_txn;
-    return *own ? ws_pg_begin(s, e) : 0;
-}
-
-int ws_pg_auto_end(ws_store *s, int own, int ok, ws_err *e)
-{
-    if (!own) return ok ? 0 : -1;
-    if (!ok) { ws_pg_rollback(s); return -1; }
-    return ws_pg_commit(s, e);
-}
-
 void ws_pg_double(char *buf, size_t len, double v)
 {
     snprintf(buf, len, "%.17g", v);

@@ -47,10 +47,6 @@ int ws_pg_connect(ws_store *s, ws_err *e);
 /* Drops the transaction log (after commit or rollback). */
 void ws_pg_log_clear(struct ws_pg *p);
 
-/* Begins an implicit transaction when the caller holds none; *own says whether to end it. */
-int ws_pg_auto_begin(ws_store *s, int *own, ws_err *e);
-int ws_pg_auto_end(ws_store *s, int own, int ok, ws_err *e);
-
 /* Numbers as text parameters: %.17g round-trips a double; ±inf and NaN are stored as NULL with
  * a type tag, as Optuna does. */
 void ws_pg_double(char *buf, size_t len, double v);

@@ -33,14 +33,14 @@ int ws_pg_study_create(ws_store *s, const char *name, int direction, ws_study *o
     int own, ok = 0;
     ws_err sub;
     *created = 0;
-    if (ws_pg_auto_begin(s, &own, e)) return -1;
+    if (ws_store_auto_begin(s, &own, e)) return -1;
     /* Two processes creating the same study: the second waits here for the first to commit. */
     const char *lock[] = {name};
     if (ws_pg_run(s, "SELECT pg_advisory_xact_lock(hashtext($1))", 1, lock, "create study", e))
-        return ws_pg_auto_end(s, own, 0, e);
+        return ws_store_auto_end(s, own, 0, e);
     if (ws_pg_study_find(s, name, out, &sub) == 0)   /* there already: taken when its direction is the same */
-        return ws_pg_auto_end(s, own, !ws_store_check_direction(s, out, direction, e), e);
-    if (sub.kind != WS_EINPUT) { *e = sub; return ws_pg_auto_end(s, own, 0, e); }
+        return ws_store_auto_end(s, own, !ws_store_check_direction(s, out, direction, e), e);
+    if (sub.kind != WS_EINPUT) { *e = sub; return ws_store_auto_end(s, own, 0, e); }
     PGresult *r;
     if (ws_pg_exec(s, "SELECT nextval(pg_get_serial_sequence('studies', 'study_id'))", 0, NULL, WS_PG_KEEP, &r,
                    "create study", e))
@@ -60,7 +60,7 @@ int ws_pg_study_create(ws_store *s, const char *name, int direction, ws_study *o
     *created = 1;
     ok = 1;
 end:
-    return ws_pg_auto_end(s, own, ok, e);
+    return ws_store_auto_end(s, own, ok, e);
 }
 
 int ws_pg_study_names(ws_store *s, json_t **names, ws_err *e)

@@ -168,7 +168,7 @@ static int set_value(ws_store *s, int64_t trial_id, double v, ws_err *e)
 int ws_pg_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e)
 {
     int own;
-    if (ws_pg_auto_begin(s, &own, e)) return -1;
+    if (ws_store_auto_begin(s, &own, e)) return -1;
     int ok = !require_running(s, trial_id, e);
     if (ok && value) ok = !set_value(s, trial_id, *value, e);
     if (ok) {
@@ -179,7 +179,7 @@ int ws_pg_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const doub
         ok = !ws_pg_run(s, "UPDATE trials SET state = $1, datetime_complete = $2 WHERE trial_id = $3", 3, pv,
                         "finish trial", e);
     }
-    return ws_pg_auto_end(s, own, ok, e);
+    return ws_store_auto_end(s, own, ok, e);
 }
 
 /* Optuna's PostgreSQL schema holds a step as INTEGER, 32 bits (SQLite's INTEGER has 64): a
@@ -196,7 +196,7 @@ int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value
 {
     int own;
     if (step_fits(step, e)) return -1;
-    if (ws_pg_auto_begin(s, &own, e)) return -1;
+    if (ws_store_auto_begin(s, &own, e)) return -1;
     int ok = !require_running(s, trial_id, e);
     if (ok) {
         char id[24], st[24], v[40];
@@ -211,7 +211,7 @@ int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value
         if (ok) { *stored = strcmp(PQcmdTuples(r), "0") != 0; PQclear(r); }
     }
     if (ok) ok = !ws_pg_trial_heartbeat(s, trial_id, e);
-    return ws_pg_auto_end(s, own, ok, e);
+    return ws_store_auto_end(s, own, ok, e);
 }
 
 int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t **failed, ws_err *e)

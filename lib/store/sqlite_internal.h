@@ -46,9 +46,6 @@ int ws_sql_prepare(ws_store *s, const char *sql, sqlite3_stmt **st, ws_err *e);
 int ws_sql_exec(ws_store *s, const char *sql, ws_err *e);
 /* Steps a prepared statement to completion (no rows expected) and finalizes it. */
 int ws_sql_run(ws_store *s, sqlite3_stmt *st, const char *what, ws_err *e);
-/* Begins an implicit transaction when the caller holds none; *own says whether to end it. */
-int ws_sql_auto_begin(ws_store *s, int *own, ws_err *e);
-int ws_sql_auto_end(ws_store *s, int own, int ok, ws_err *e);
 
 /* Value storage as Optuna writes it: finite numbers as they are, ±inf (and NaN for
  * intermediate values) as NULL with a type tag. */

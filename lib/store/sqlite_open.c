@@ -107,19 +107,6 @@ int ws_sql_run(ws_store *s, sqlite3_stmt *st, const char *what, ws_err *e)
     return 0;
 }
 
-int ws_sql_auto_begin(ws_store *s, int *own, ws_err *e)
-{
-    *own = !s->in_txn;
-    return *own ? ws_sqlite_begin(s, e) : 0;
-}
-
-int ws_sql_auto_end(ws_store *s, int own, int ok, ws_err *e)
-{
-    if (!own) return ok ? 0 : -1;
-    if (!ok) { ws_sqlite_rollback(s); return -1; }
-    return ws_sqlite_commit(s, e);
-}
-
 const char *ws_sql_value_type(double v)
 {
     return isnan(v) ? "NAN" : isinf(v) ? (v > 0 ? "INF_POS" : "INF_NEG") : "FINITE";

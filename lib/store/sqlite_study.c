@@ -32,10 +32,10 @@ int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_stud
     int own, ok = 0;
     ws_err sub;
     *created = 0;
-    if (ws_sql_auto_begin(s, &own, e)) return -1;
+    if (ws_store_auto_begin(s, &own, e)) return -1;
     if (ws_sqlite_study_find(s, name, out, &sub) == 0)   /* there already: taken when its direction is the same */
-        return ws_sql_auto_end(s, own, !ws_store_check_direction(s, out, direction, e), e);
-    if (sub.kind != WS_EINPUT) { *e = sub; return ws_sql_auto_end(s, own, 0, e); }
+        return ws_store_auto_end(s, own, !ws_store_check_direction(s, out, direction, e), e);
+    if (sub.kind != WS_EINPUT) { *e = sub; return ws_store_auto_end(s, own, 0, e); }
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, "INSERT INTO studies (study_name) VALUES (?)", &st, e)) goto end;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -51,7 +51,7 @@ int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_stud
     *created = 1;
     ok = 1;
 end:
-    return ws_sql_auto_end(s, own, ok, e);
+    return ws_store_auto_end(s, own, ok, e);
 }
 
 int ws_sqlite_study_names(ws_store *s, json_t **names, ws_err *e)

@@ -139,7 +139,7 @@ static int set_value(ws_store *s, int64_t trial_id, double v, ws_err *e)
 int ws_sqlite_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const double *value, ws_err *e)
 {
     int own;
-    if (ws_sql_auto_begin(s, &own, e)) return -1;
+    if (ws_store_auto_begin(s, &own, e)) return -1;
     int ok = !require_running(s, trial_id, e);
     if (ok && value) ok = !set_value(s, trial_id, *value, e);
     if (ok) {
@@ -154,14 +154,14 @@ int ws_sqlite_trial_finish(ws_store *s, int64_t trial_id, ws_state state, const 
             ok = !ws_sql_run(s, st, "finish trial", e);
         }
     }
-    return ws_sql_auto_end(s, own, ok, e);
+    return ws_store_auto_end(s, own, ok, e);
 }
 
 int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value, int *stored, ws_err *e)
 {
     int own;
     sqlite3_stmt *st;
-    if (ws_sql_auto_begin(s, &own, e)) return -1;
+    if (ws_store_auto_begin(s, &own, e)) return -1;
     int ok = !require_running(s, trial_id, e)
              && !ws_sql_prepare(s, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, "
                                    "intermediate_value_type) VALUES (?, ?, ?, ?) ON CONFLICT (trial_id, step) DO NOTHING",
@@ -175,7 +175,7 @@ int ws_sqlite_trial_report(ws_store *s, int64_t trial_id, int64_t step, double v
         *stored = ok && sqlite3_changes(s->db) > 0;
     }
     if (ok) ok = !ws_sqlite_trial_heartbeat(s, trial_id, e);
-    return ws_sql_auto_end(s, own, ok, e);
+    return ws_store_auto_end(s, own, ok, e);
 }
 
 int ws_sqlite_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)

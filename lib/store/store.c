@@ -81,6 +81,19 @@ const char *ws_store_path(const ws_store *s) { return s->path; }
 int ws_store_begin(ws_store *s, ws_err *e) { return s->ops->begin(s, e); }
 int ws_store_commit(ws_store *s, ws_err *e) { return s->ops->commit(s, e); }
 void ws_store_rollback(ws_store *s) { s->ops->rollback(s); }
+int ws_store_auto_begin(ws_store *s, int *own, ws_err *e)
+{
+    *own = !s->in_txn;
+    return *own ? s->ops->begin(s, e) : 0;
+}
+
+int ws_store_auto_end(ws_store *s, int own, int ok, ws_err *e)
+{
+    if (!own) return ok ? 0 : -1;
+    if (!ok) { s->ops->rollback(s); return -1; }
+    return s->ops->commit(s, e);
+}
+
 int ws_store_begin_read(ws_store *s, ws_err *e) { return s->ops->begin_read ? s->ops->begin_read(s, e) : 0; }
 void ws_store_end_read(ws_store *s) { if (s->in_txn) s->ops->rollback(s); }
 
