@@ -155,11 +155,14 @@ int ws_pg_trial_claim_waiting(ws_store *s, const ws_study *study, int64_t *trial
 
 static int set_value(ws_store *s, int64_t trial_id, double v, ws_err *e)
 {
-    if (isnan(v)) return ws_err_set(e, WS_EINPUT, "%s: NaN is not an objective value", s->path);
     char id[24], value[40];
     id_text(id, sizeof id, trial_id);
-    ws_pg_double(value, sizeof value, v);
-    const char *pv[] = {id, isfinite(v) ? value : NULL, value_type(v)};
+    /* trial_values has no type NAN: a NaN (only a copied trial has one; ws_store_trial_finish
+     * refuses it) is the float NaN with FINITE, as Optuna's add_trial leaves it in PostgreSQL
+     * (SQLite, having no NaN, gets NULL: sqlite_trial.c) */
+    if (isnan(v)) snprintf(value, sizeof value, "NaN");
+    else ws_pg_double(value, sizeof value, v);
+    const char *pv[] = {id, isinf(v) ? NULL : value, isnan(v) ? "FINITE" : value_type(v)};
     return ws_pg_run(s, "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES ($1, 0, $2, $3) "
                         "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, "
                         "value_type = excluded.value_type", 3, pv, "store value", e);
