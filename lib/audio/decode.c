@@ -160,6 +160,46 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     return f;
 }
 
+/* Reads a stream whose length libsndfile cannot tell (see audio_decode) to its end, or to max
+ * frames: into d->raw, *n frames. A noise file (whole) longer than MAX_SAMPLES is refused, as one
+ * whose length is known is. 0, or -1 with e set. */
+static int read_to_end(audio_decoder *d, SNDFILE *f, size_t ch, sf_count_t max, int whole, size_t *n,
+                       const char *path, ws_err *e)
+{
+    enum { CHUNK = 1 << 16 };   /* frames a read */
+    sf_count_t have = 0;
+    for (;;) {
+        sf_count_t ask = max - have < CHUNK ? max - have : CHUNK;
+        if (ask == 0) {
+            float probe[8];   /* at most 2 channels */
+            if (whole && sf_readf_float(f, probe, 1) > 0)
+                return ws_err_set(e, WS_EINPUT, "%s: too long (more than %lld frames)", path, (long long)max);
+            break;
+        }
+        if (grow(&d->raw, &d->raw_cap, (size_t)(have + ask) * ch) < 0)
+            return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        sf_count_t got = sf_readf_float(f, d->raw + (size_t)have * ch, ask);
+        if (got <= 0) break;
+        have += got;
+    }
+    if (sf_error(f) != SF_ERR_NO_ERROR)
+        return ws_err_set(e, WS_EINPUT, "%s: %s after %lld frames", path, sf_strerror(f), (long long)have);
+    /* cut short, such a stream just ends early: libFLAC lost its sync in the last, partial frame,
+     * which libsndfile notes only in its log */
+    char log[4096] = "";
+    sf_command(f, SFC_GET_LOG_INFO, log, sizeof log);
+    const char *lost = strstr(log, "ERROR : FLAC__STREAM_DECODER_ERROR_STATUS_");
+    if (lost) {
+        lost += strlen("ERROR : FLAC__STREAM_DECODER_ERROR_STATUS_");
+        return ws_err_set(e, WS_EINPUT, "%s: truncated or damaged: the FLAC decoder reports %.*s after %lld frames "
+                          "(the stream gives no length to check against)", path, (int)strcspn(lost, "\n"), lost,
+                          (long long)have);
+    }
+    if (have == 0) return ws_err_set(e, WS_EINPUT, "%s: zero length", path);
+    *n = (size_t)have;
+    return 0;
+}
+
 int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *o, ws_err *e)
 {
     memset(o, 0, sizeof *o);
@@ -171,6 +211,10 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
     if (!f) return -1;
     char log[2048] = "", why[160];
     sf_command(f, SFC_GET_LOG_INFO, log, sizeof log);
+    /* A FLAC stream may leave its length out (STREAMINFO's total samples 0, "unknown", as an
+     * encoder writing to a pipe does): libsndfile reports it as SF_COUNT_MAX, as it does an Ogg
+     * file cut short, but such a file is whole, so it is read to its end. */
+    int unknown_length = info.frames == SF_COUNT_MAX && (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC;
     int rc = -1;
     if (info.channels < 1 || info.channels > 2) {
         ws_err_set(e, WS_EINPUT, "%s: %d channels (at most 2)", path, info.channels);
@@ -184,38 +228,46 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
                    "beyond the resampler", path, info.samplerate, d->target_rate);
     } else if (info.frames <= 0) {
         ws_err_set(e, WS_EINPUT, "%s: zero length", path);
-    } else if (info.frames == SF_COUNT_MAX) {
+    } else if (info.frames == SF_COUNT_MAX && !unknown_length) {
         /* libsndfile's "length unknown": an Ogg file cut short has no last page to read the length
          * from; this was skipped as "too long (9223372036854775807 frames)" */
         ws_err_set(e, WS_EINPUT, "%s: truncated: its length cannot be read (the end of the stream is missing)", path);
     } else if (log_says_truncated(log, why, sizeof why)) {
         ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
-    } else if ((long long)info.frames * info.channels > MAX_SAMPLES) {
+    } else if (!unknown_length && (long long)info.frames * info.channels > MAX_SAMPLES) {
         ws_err_set(e, WS_EINPUT, "%s: too long (%lld frames)", path, (long long)info.frames);
     } else {
         rc = 0;
     }
     if (rc < 0) { sf_close(f); return -1; }
 
-    sf_count_t want = info.frames;
+    sf_count_t want = unknown_length ? MAX_SAMPLES / info.channels : info.frames;
     if (max_seconds > 0) {
         sf_count_t lim = (sf_count_t)ceil(max_seconds * info.samplerate);
         if (lim < want) want = lim;
     }
     size_t ch = (size_t)info.channels, n = (size_t)want;
-    if (grow(&d->raw, &d->raw_cap, n * ch) < 0 || grow(&d->mono, &d->mono_cap, n) < 0) {
+    if (unknown_length) {
+        rc = read_to_end(d, f, ch, want, max_seconds <= 0, &n, path, e);
         sf_close(f);
-        return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-    }
-    sf_count_t got = sf_readf_float(f, d->raw, want);
-    int err = sf_error(f);
-    if (err != SF_ERR_NO_ERROR || got != want) {
-        ws_err_set(e, WS_EINPUT, "%s: %s after %lld of %lld frames", path,
-                   err ? sf_strerror(f) : "truncated", (long long)got, (long long)want);
+        if (rc < 0) return -1;
+        info.frames = (sf_count_t)n;
+    } else {
+        if (grow(&d->raw, &d->raw_cap, n * ch) < 0) {
+            sf_close(f);
+            return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        }
+        sf_count_t got = sf_readf_float(f, d->raw, want);
+        int err = sf_error(f);
+        if (err != SF_ERR_NO_ERROR || got != want) {
+            ws_err_set(e, WS_EINPUT, "%s: %s after %lld of %lld frames", path,
+                       err ? sf_strerror(f) : "truncated", (long long)got, (long long)want);
+            sf_close(f);
+            return -1;
+        }
         sf_close(f);
-        return -1;
     }
-    sf_close(f);
+    if (grow(&d->mono, &d->mono_cap, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     size_t bad = audio_first_nonfinite(d->raw, n * ch);
     if (bad < n * ch)
         return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, bad / ch);
