@@ -1,6 +1,7 @@
 /* plots_study.c — the plots of what the search found: optimization history, learning curves,
  * parallel coordinates and parameter importance (see html.h). Each plot is one SVG whose
  * viewBox width matches the width it is shown at, so 12 px text stays 12 px. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,11 @@ char *ws_param_text(const ws_param *p)
     char *out;
     if (json_is_real(v)) {
         char buf[32];
-        snprintf(buf, sizeof buf, "%.4g", json_real_value(v));
+        double x = json_real_value(v);
+        /* an infinite choice Optuna wrote (Python's Infinity) is held as its stand-in, the
+         * largest double: it reads inf, as an infinite value does */
+        if (p->dist.text && fabs(x) == DBL_MAX) snprintf(buf, sizeof buf, "%sinf", x < 0 ? "-" : "");
+        else snprintf(buf, sizeof buf, "%.4g", x);
         /* a categorical's 1.0 is a choice apart from its 1 (Optuna keeps both): it reads 1.0 */
         if (p->dist.kind == WS_DIST_CATEGORICAL && !strpbrk(buf, ".eEni")) strcat(buf, ".0");
         out = strdup(buf);

@@ -21,11 +21,24 @@ static int get_num(json_t *attrs, const char *key, double *out, int required, ws
 int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
 {
     memset(d, 0, sizeof *d);
-    json_t *root = ws_json_load_string(json_text, "distribution", e);
-    if (!root) return -1;
+    ws_err strict = {0};
+    json_t *root = ws_json_load_string(json_text, "distribution", &strict);
+    /* Optuna takes any float as a categorical choice and writes its distribution with
+     * json.dumps, so an infinite or NaN choice is Python's bare Infinity or NaN there: read
+     * as their stand-ins (as attributes are), the text kept for writing back. Only there: a
+     * float or int distribution with such a bound is no distribution Optuna can sample. */
+    int loose = !root && json_text && (root = ws_json_load_python(json_text)) != NULL;
+    if (!root) {
+        if (e) *e = strict;
+        return -1;
+    }
     json_t *attrs = json_object_get(root, "attributes");
     const char *name = json_string_value(json_object_get(root, "name"));
     int rc = -1;
+    if (loose && (!name || strcmp(name, "CategoricalDistribution"))) {
+        if (e) *e = strict;
+        goto out;
+    }
     if (!name || !json_is_object(attrs)) {
         ws_err_set(e, WS_EINPUT, "distribution: expected {\"name\":..., \"attributes\":{...}}");
         goto out;
@@ -36,6 +49,11 @@ int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
         if (!json_is_array(ch) || json_array_size(ch) == 0) { ws_err_set(e, WS_EINPUT, "distribution: choices must be a non-empty array"); goto out; }
         d->kind = WS_DIST_CATEGORICAL;
         d->choices = json_incref(ch);
+        if (loose && !(d->text = json_string(json_text))) {
+            ws_err_set(e, WS_ENOMEM, "out of memory");
+            ws_dist_release(d);
+            goto out;
+        }
         rc = 0;
         goto out;
     }
@@ -67,7 +85,9 @@ out:
 char *ws_dist_to_optuna(const ws_dist *d)
 {
     /* Optuna writes json.dumps({"name":..., "attributes": dist.__dict__}); the attribute order
-     * below is the order Optuna 3.1's constructors assign them. */
+     * below is the order Optuna 3.1's constructors assign them. A text read with Python's
+     * Infinity or NaN in it is written as it was: its stand-ins would be other choices. */
+    if (d->text) return strdup(json_string_value(d->text));
     json_t *a = json_object(), *root;
     if (d->kind == WS_DIST_CATEGORICAL) {
         json_object_set(a, "choices", d->choices);
@@ -94,13 +114,15 @@ void ws_dist_release(ws_dist *d)
 {
     if (!d) return;
     json_decref(d->choices);
-    d->choices = NULL;
+    json_decref(d->text);
+    d->choices = d->text = NULL;
 }
 
 int ws_dist_copy(ws_dist *dst, const ws_dist *src)
 {
     *dst = *src;
     if (src->choices) json_incref(src->choices);
+    if (src->text) json_incref(src->text);
     return 0;
 }
 
@@ -125,7 +147,9 @@ int ws_dist_equal(const ws_dist *a, const ws_dist *b)
 const char *ws_dist_incompatible(const ws_dist *old, const ws_dist *new)
 {
     if (old->kind != new->kind) return "another kind";
-    if (old->kind == WS_DIST_CATEGORICAL) return ws_dist_equal(old, new) ? NULL : "other choices";
+    /* an infinite or NaN choice (Python's text) is none of the choices a strict text holds */
+    if (old->kind == WS_DIST_CATEGORICAL)
+        return ws_dist_equal(old, new) && !old->text == !new->text ? NULL : "other choices";
     return old->log != new->log ? "another log" : NULL;
 }
 

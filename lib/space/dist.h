@@ -16,9 +16,14 @@ typedef struct {
     double step;        /* float: 0 = continuous; int: >= 1 (default 1) */
     int log;            /* sample in log space */
     json_t *choices;    /* categorical: array of JSON scalars (owned reference) */
+    json_t *text;       /* categorical whose choices hold Python's Infinity, -Infinity or NaN
+                         * (json.dumps writes them; not strict JSON): the JSON string of Optuna's
+                         * text, written back as it is; choices holds their stand-ins
+                         * (+-1.7976931348623157e308, null). NULL otherwise (owned reference) */
 } ws_dist;
 
-/* Parses Optuna's distribution JSON text. */
+/* Parses Optuna's distribution JSON text (a categorical's choices may hold Python's bare
+ * Infinity, -Infinity and NaN, as Optuna writes an infinite or NaN choice: see ws_dist.text). */
 int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e);
 /* Optuna's JSON text for d (json.dumps layout, key order as Optuna writes); caller frees. */
 char *ws_dist_to_optuna(const ws_dist *d);
