@@ -26,6 +26,11 @@
 #          sqlite:///path) in a folder that is there, or that make sweep makes (RUNS, or a folder
 #          above it); suggest found another only once each job slot had started a trial, after the
 #          features were made
+#   runs   RUNS, with two more arguments, STUDY and DB: a RUNS whose trial files are of another
+#          study, or of one whose SQLite DB is not there (removed): make takes a trial file that
+#          is there for done, so the sweep ran only the targets without one, into a study that then
+#          held fewer than TRIALS trials, and ended 0 (or with report's 'unknown study' when every
+#          target had a file). Its first trial file names the study (as for a stage of make staged)
 #   launch LAUNCH: empty, or its command (the first word that is not NAME=VALUE) one the shell
 #          can run: each trial's command failed with "command not found" (127), which the sweep
 #          takes for a launcher that could not start a trial this time, going on to the report
@@ -78,6 +83,21 @@ while [ $# -ge 3 ]; do
       [ "$r" = "$d" ] || [[ $r == "$d"/* ]] || {
         echo "$name: '$value': folder '$dir' does not exist (make makes RUNS, '$runs', and the folders above it, no other)"; exit 0; }
     fi ;;
+  runs)
+    study=${1-} db=${2-}
+    shift 2
+    files=("$value"/trial-*.json)
+    had=
+    [ ! -e "${files[0]}" ] || had=$(jq -r '.study // empty' "${files[0]}" 2>/dev/null)
+    [ -n "$had" ] || continue
+    if [ "$had" != "$study" ]; then
+      echo "$name: '$value' holds the trial files of study '$had', not of STUDY '$study' (make would take them for this sweep's trials): give another RUNS"
+      exit 0
+    fi
+    case $db in postgresql://* | postgres://* | postgresql+psycopg2://*) continue ;; esac
+    [ -e "${db#sqlite:///}" ] || {
+      echo "DB: '$db': no such study database, but $name '$value' holds trial files of study '$had' (make would take them for this sweep's trials): put the study file back, or remove them ($value/trial-*.json) to begin the study again"
+      exit 0; } ;;
   launch)
     read -ra words <<<"$value"
     for w in "${words[@]}"; do
