@@ -17,8 +17,13 @@ ws_q = '$(subst ','\'',$(1))'
 # $(call ws_write,COMMAND[,FILE]): COMMAND's output into FILE (default the target) through a
 # temporary file of this process's own, so that two makes that write it at once (the report of
 # one RUNS, the .source of one cache) each rename a whole file, and neither renames the other's
-# away (nor, failing, deletes its file).
-ws_write = tmp=$(call ws_q,$(or $(2),$@)).tmp.$$$$; $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$(or $(2),$@)) || { rm -f "$$tmp"; exit 1; }
+# away (nor, failing, deletes its file). A writer stopped by Ctrl-C (or TERM, HUP) removes its
+# temporary; one killed by kill -9 cannot, and the next write of FILE removes the temporaries
+# whose writer (the PID that names them) is gone, leaving a live one's: they stayed in RUNS for good.
+ws_write = tmp=$(call ws_q,$(or $(2),$@)).tmp.$$$$; \
+  for f in $(call ws_q,$(or $(2),$@)).tmp.*; do [[ $${f\#\#*.} =~ ^[0-9]+$$ ]] && ! kill -0 "$${f\#\#*.}" 2>/dev/null && rm -f "$$f"; done; \
+  trap 'rm -f "$$tmp"; exit 130' INT; trap 'rm -f "$$tmp"; exit 143' TERM; trap 'rm -f "$$tmp"; exit 129' HUP; \
+  $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$(or $(2),$@)) || { rm -f "$$tmp"; exit 1; }
 
 # $(call ws_head,COMMAND,N): COMMAND's first N lines, the recipe failing when COMMAND fails. Not
 # COMMAND | head -n N: make's shell runs without pipefail, so a report that failed (a study file
