@@ -947,6 +947,28 @@ static int finished_under_us(run_ctx *c, ws_err *e)
                       "trained it", c->study.name, c->number, state);
 }
 
+/* finish() failed. A trial finished under us is said as such (finished_under_us); so is one
+ * that is gone, deleted with its study (optuna.delete_study) while this process trained it: the
+ * store said "no trial with id N", its own row id, which named neither the trial nor what
+ * happened. Any other failure (the store cannot be read or written) stands as it is. */
+static void finish_failed(run_ctx *c, ws_err *e)
+{
+    ws_trial t;
+    ws_err why = {0};
+    if (e->kind == WS_ESTATE) {
+        finished_under_us(c, e);
+        return;
+    }
+    if (e->kind != WS_EINPUT) return;
+    if (!ws_store_trial_load(c->store, &c->study, c->number, 0, &t, &why)) {
+        ws_trial_release(&t);
+        return;
+    }
+    if (why.kind == WS_EINPUT)   /* no such trial (not a store that failed to answer) */
+        ws_err_set(e, WS_ESTATE, "study '%s': trial %d is gone: deleted (with its study) by another process while this "
+                   "one trained it", c->study.name, c->number);
+}
+
 /* A trial that could not go on for want of the machine's resources (memory above all): FAIL with
  * the reason, unless the pruner already stopped it. "oom" is the failure's kind (WS_ENOMEM: an
  * allocation that did not fit), never a word in its message: a GPU fault says "illegal memory
@@ -969,7 +991,7 @@ static int failed_in_setup(run_ctx *c, ws_err *e, json_t **result)
     ws_cli_warn("%s: trial %d fails", e->msg, c->number);
     set_failure(c, e);
     int rc = finish(c, e);
-    if (rc && e->kind == WS_ESTATE) finished_under_us(c, e);
+    if (rc) finish_failed(c, e);
     if (!rc) *result = result_line(c);
     release(c);
     return rc;
@@ -1046,7 +1068,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     stats_publish(&c);
     if (finish(&c, e)) {
-        if (e->kind == WS_ESTATE) finished_under_us(&c, e);
+        finish_failed(&c, e);
         release(&c);
         return -1;
     }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# train-trial: a study deleted while one of its trials trains (optuna.delete_study, or
+# `suggest`'s study removed by hand: the trial's rows are gone) ended with exit 2 and
+# "study.db: no trial with id 1": the store's internal trial_id, not the trial, and no word of
+# what happened, so the reader looked for a bad trial line. The trial is gone as a told one is
+# over: exit 2, no result line, saying which trial of which study is gone and why.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+tone_study_config c.json
+jq '.budget.epochs = 100000' c.json >long.json
+mkdir runs
+suggest --db runs/s.db --config long.json >line
+train-trial --db runs/s.db --features tones.feat --threads 1 --quiet --max-seconds 60 line >out 2>err &
+pid=$!
+for _ in $(seq 300); do   # until its first validation is in the study (at most 30 s)
+  [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break
+  sleep 0.1
+done
+"$PY" -c "import optuna; optuna.delete_study(study_name='tones', storage='sqlite:///runs/s.db')" 2>/dev/null
+drc=0; wait $pid || drc=$?
+test_expect_success "(the study is gone)" '[ "$(sqlite3 runs/s.db "SELECT count(*) FROM trials")" = 0 ]'
+test_expect_success "a trial whose study was deleted mid-run: exit 2, no result line" '[ "$drc" = 2 ] && [ ! -s out ]'
+test_expect_success "... says which trial is gone and why, not the store's trial_id" '
+  grep -qx "train-trial: study .tones.: trial 0 is gone: deleted (with its study) by another process while this one trained it" err &&
+  ! grep -q "trial with id" err'
