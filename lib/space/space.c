@@ -56,8 +56,10 @@ static int scale_to(long long mant, int exp10, int e, __int128 *out)
 
 /* Optuna's _adjust_discrete_uniform_high: in exact decimal arithmetic on the values as Python
  * prints them, high becomes low + floor((high - low) / step) * step. Decimal rather than binary
- * so that [0, 1] step 0.1 stays whole and [0, 1] step 0.3 ends at exactly 0.9, as in Optuna. */
-static double adjust_float_high(double low, double high, double step)
+ * so that [0, 1] step 0.1 stays whole and [0, 1] step 0.3 ends at exactly 0.9, as in Optuna.
+ * -1 (*adjusted unset) for a grid of 10^28 points or more, where Python's 28-digit Decimal
+ * raises DivisionImpossible: Optuna can make no such distribution, nor load one stored. */
+static int adjust_float_high(double low, double high, double step, double *adjusted)
 {
     double v[3] = {low, high, step};
     long long m[3];
@@ -69,12 +71,18 @@ static double adjust_float_high(double low, double high, double step)
     }
     for (int i = 0; i < 3; i++)
         if (scale_to(m[i], x[i], e, &w[i])) {
-            /* beyond 28 digits (ranges spanning ~20 decades): a binary approximation */
+            /* beyond 28 digits (ranges spanning ~20 decades): a binary approximation, but for a
+             * step above the range (Optuna: low + 0 * step, low itself; the approximation's
+             * tolerance took a tiny quotient for a whole one and kept high) and for a grid too
+             * fine for Optuna (an infinite quotient made high inf) */
             double k = (high - low) / step;
-            return fabs(k - round(k)) <= 1e-12 * fmax(1, k) ? high : low + floor(k) * step;
+            if (!(k < 1e28)) return -1;
+            *adjusted = k < 1 ? low : fabs(k - round(k)) <= 1e-12 * k ? high : low + floor(k) * step;
+            return 0;
         }
     __int128 r = w[1] - w[0];
-    if (r % w[2] == 0) return high;
+    *adjusted = high;
+    if (r % w[2] == 0) return 0;
     __int128 nh = r / w[2] * w[2] + w[0];
     char digits[64], buf[80];
     int n = 0, neg = nh < 0;
@@ -84,7 +92,8 @@ static double adjust_float_high(double low, double high, double step)
     if (neg) buf[k++] = '-';
     while (n) buf[k++] = digits[--n];
     snprintf(buf + k, sizeof buf - (size_t)k, "e%d", e);
-    return strtod(buf, NULL);   /* correctly rounded, as Python's float(Decimal) */
+    *adjusted = strtod(buf, NULL);   /* correctly rounded, as Python's float(Decimal) */
+    return 0;
 }
 
 /* Optuna's _adjust_int_uniform_high: high - (high - low) % step. */
@@ -142,7 +151,14 @@ static int parse_numeric(ws_space_param *p, const json_t *spec, const char *wher
         return ws_err_set(e, WS_EINPUT, "%s: log scale and step cannot be combined (as in Optuna)", where);
     if (step > 0) {
         /* Optuna lowers high to the grid with a warning rather than refusing the space */
-        double adjusted = is_int ? adjust_int_high(low, high, step) : adjust_float_high(low, high, step);
+        double adjusted = high;
+        if (is_int) adjusted = adjust_int_high(low, high, step);
+        else if (adjust_float_high(low, high, step, &adjusted)) {
+            char a[32], b[32], c[32];
+            return ws_err_set(e, WS_EINPUT, "%s: step %s makes 10^28 or more points of [%s, %s], more than Optuna's "
+                              "decimal arithmetic can adjust high on (it refuses the distribution): use a larger step",
+                              where, py_str(step, a, sizeof a), py_str(low, b, sizeof b), py_str(high, c, sizeof c));
+        }
         if (adjusted != high) {
             char a[32], b[32], c[32];
             add_warning(warnings, "%s: high %s is not low + a multiple of step %s; using %s, as Optuna does", where,
