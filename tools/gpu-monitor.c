@@ -69,6 +69,7 @@ typedef struct monitor {
     int stdout_failed;       /* a sample's line could not be written (not cut by a stop) */
     long lines;              /* samples whose line was written */
     long not_stored;         /* ... of them, kept out of the --db file by another connection's lock */
+    long gone;               /* ... of them, not stored as the --db file was deleted or replaced (db closed) */
 } monitor;
 
 static void usage(void)
@@ -163,7 +164,7 @@ static void print_notes(monitor *m)
 static int gather_pids(monitor *m, ws_err *e)
 {
     m->s.n_procs = 0;
-    m->s.with_procs = m->opt->pidfile || m->db;
+    m->s.with_procs = m->opt->pidfile || m->opt->db_path;
     if (m->opt->pidfile) {
         long bad = 0;
         ws_err pe = {0};
@@ -192,11 +193,29 @@ static void drop_expired(monitor *m, double now_s, const char *then)
     }
 }
 
+/* The --db file was deleted, or another renamed over it: the samples waiting for the lock and
+ * this one (and all later ones) are not stored, said once, even with --quiet; the connection is
+ * closed, so that nothing more goes into a file no one finds or into a WAL that the new file's
+ * next reader would take for its own. The RUNNING trials' pids are no longer read. */
+static void db_gone(monitor *m)
+{
+    size_t waiting = gpu_samples_db_queued(m->db);
+    char datetime[40], before[96] = "";
+    ws_datetime_format(m->s.t_s, datetime, sizeof datetime);
+    if (waiting) snprintf(before, sizeof before, " (nor the %zu before it that waited for the lock)", waiting);
+    ws_cli_warn("%s: the file was deleted or replaced while gpu-monitor ran: samples from %s (t=%.6f) on are not "
+                "stored%s; sampling goes on", gpu_samples_db_file(m->opt->db_path, NULL), datetime, m->s.t_s, before);
+    m->gone += (long)waiting + 1;
+    gpu_samples_db_close(m->db);
+    m->db = NULL;
+}
+
 /* The sample, taken at mono_s, into the --db file: queued, then the queue written, waiting for
  * another connection's lock until the next sample is due (until_s) at most, so that a lock held
  * for a while delays the rows, not the lines on stdout, and no tick is skipped. */
 static int store_sample(monitor *m, double mono_s, double until_s, ws_err *e)
 {
+    if (gpu_samples_db_moved(m->db)) { db_gone(m); return 0; }
     if (gpu_samples_db_queue(m->db, &m->s, mono_s, e)) return -1;
     double deadline = gpu_samples_db_deadline(m->db);   /* the newest sample's wait ends then */
     int rc = gpu_samples_db_flush(m->db, until_s < deadline ? until_s : deadline, e);
@@ -240,6 +259,7 @@ static int take_sample(monitor *m, double until_s, ws_err *e)
         return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(err));
     }
     m->lines++;
+    if (m->gone) m->gone++;   /* the --db file went away: no longer stored */
     return m->db ? store_sample(m, mono_s, until_s, e) : 0;
 }
 
@@ -317,6 +337,9 @@ int main(int argc, char **argv)
     if (m.not_stored)   /* the count, for a log whose warnings scrolled by; not an error (exit 0) */
         ws_cli_warn("%s: %ld of %ld samples not stored (another connection held the file's lock; each is named above)",
                     gpu_samples_db_file(o.db_path, NULL), m.not_stored, m.lines);
+    if (m.gone)
+        ws_cli_warn("%s: %ld of %ld samples not stored (the file was deleted or replaced while gpu-monitor ran)",
+                    gpu_samples_db_file(o.db_path, NULL), m.gone, m.lines);
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);
     gpu_nvml_close(m.nvml);

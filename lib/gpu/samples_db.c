@@ -151,6 +151,15 @@ void gpu_samples_db_close(gpu_samples_db *d)
     sqlite3_finalize(d->begin);
     sqlite3_finalize(d->commit);
     sqlite3_finalize(d->rollback);
+    /* A file deleted or renamed over keeps its WAL's name, which now pairs with whatever file
+     * takes the path: the next reader of that one would take this file's rows for its own (and
+     * its checkpoint would write them into it). So the WAL is emptied into the old file first
+     * (SQLite's close checkpoints no moved file), waiting a second at most for the new file's
+     * readers. */
+    if (d->db && gpu_samples_db_moved(d)) {
+        d->flush_until_ms = (long long)(ws_mono_s() * 1e3) + 1000;
+        sqlite3_wal_checkpoint_v2(d->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    }
     sqlite3_close(d->db);
     for (size_t i = 0; i < d->q_cap; i++) gpu_sample_release(&d->q[i].s);
     free(d->q);
@@ -368,6 +377,13 @@ int gpu_samples_db_flush(gpu_samples_db *d, double until_s, ws_err *e)
     int rc = flush_queue(d, e);
     d->flush_until_ms = -1;
     return rc;
+}
+
+int gpu_samples_db_moved(gpu_samples_db *d)
+{
+    int moved = 0;
+    if (sqlite3_file_control(d->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK) return 0;
+    return moved != 0;
 }
 
 int gpu_samples_db_expire(gpu_samples_db *d, double now_s, ws_err *e)
