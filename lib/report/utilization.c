@@ -157,6 +157,9 @@ typedef struct {
     const ws_trial_list *trials;
     columns series;       /* the per-sample series before bucketing */
     columns device;       /* device rows (t, util; NaN for null) in time order */
+    ws_err *e;
+    const char *path;
+    int bad;              /* a number column holds text or a blob: e says where */
 } load_ctx;
 
 static int device_row(sqlite3_stmt *st, void *p)
@@ -268,6 +271,43 @@ static int bucket_series(ws_utilization *u, const double *t, const double *v, si
     return 0;
 }
 
+/* A number column that holds text or a blob (a hand edit: REAL and INTEGER columns turn text
+ * that reads as a number into one): SQLite's avg took it as 0 (or its numeric prefix) and moved
+ * the means in silence, and a t that is text left its sample out of every window. The first such
+ * value, by row. */
+#define NOT_NUMBER(col) "typeof(" col ") IN ('text', 'blob')"
+static const char not_number_sql[] =
+    "SELECT row_id, sample, CASE WHEN typeof(t) NOT IN ('integer', 'real') THEN 't' WHEN " NOT_NUMBER("util")
+    " THEN 'util' WHEN " NOT_NUMBER("cpu") " THEN 'cpu' ELSE 'rss_bytes' END AS col,"
+    " CASE WHEN typeof(t) NOT IN ('integer', 'real') THEN t WHEN " NOT_NUMBER("util") " THEN util WHEN "
+    NOT_NUMBER("cpu") " THEN cpu ELSE rss_bytes END FROM " GPU_SAMPLES_TABLE
+    " WHERE typeof(t) NOT IN ('integer', 'real') OR " NOT_NUMBER("util") " OR " NOT_NUMBER("cpu") " OR "
+    NOT_NUMBER("rss_bytes") " ORDER BY row_id LIMIT 1";
+
+static int not_number_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    const char *sample = (const char *)sqlite3_column_text(st, 1), *col = (const char *)sqlite3_column_text(st, 2);
+    char *sample_shown = ws_text_escape(sample ? sample : "NULL"), *value = NULL;
+    if (sqlite3_column_type(st, 3) == SQLITE_TEXT) {
+        const char *text = (const char *)sqlite3_column_text(st, 3);
+        value = ws_text_escape(text ? text : "");
+    }
+    if (!sample_shown || (sqlite3_column_type(st, 3) == SQLITE_TEXT && !value)) {
+        free(sample_shown); free(value);
+        return -1;
+    }
+    char what[80];
+    if (value) snprintf(what, sizeof what, "text '%.60s%s'", value, strlen(value) > 60 ? "..." : "");
+    else snprintf(what, sizeof what, "a blob");
+    ws_err_set(c->e, WS_EINPUT, "%s: " GPU_SAMPLES_TABLE " row %lld (sample %.40s): %s is %s, not a number", c->path,
+               (long long)sqlite3_column_int64(st, 0), sample_shown, col ? col : "?", what);
+    c->bad = 1;
+    free(sample_shown);
+    free(value);
+    return 0;
+}
+
 static int has_table(conn *c, int *present)
 {
     sqlite3_stmt *st = NULL;
@@ -310,7 +350,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
         return -1;
     }
     sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_epoch, NULL, NULL);
-    load_ctx ctx = {u, trials, {0}, {0}};
+    load_ctx ctx = {u, trials, {0}, {0}, e, db_path, 0};
     int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
     trial_ends ends = {malloc(n * sizeof *ends.v), trials->n};
     if (!rc && !ends.v) rc = ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
@@ -319,6 +359,10 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
             ends.v[i] = (trial_end){trials->v[i].trial_id, ws_trial_end(&trials->v[i], u->trial_beat[i])};
         qsort(ends.v, ends.n, sizeof *ends.v, cmp_trial_end);
         sqlite3_create_function(c.db, "ws_trial_end", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &ends, sql_trial_end, NULL, NULL);
+    }
+    if (!rc && u->present) {
+        rc = query(&c, not_number_sql, study_id, not_number_row, &ctx, "checking the samples' numbers");
+        if (!rc && ctx.bad) rc = -1;
     }
     if (!rc && u->present)
         rc = query(&c, device_rows_sql, study_id, device_row, &ctx, "utilization per trial")
