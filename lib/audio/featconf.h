@@ -37,7 +37,9 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
 /* The settings as JSON with torchaudio's names (f_max resolved, power 2.0, window_fn "hann"). */
 json_t *audio_feat_config_to_json(const audio_feat_config *c);
 /* 0 when a and b give the same features; 1 and a message naming the first difference
- * ("n_mels: 40 in the cache, 64 wanted") otherwise. a is "the cache", b "wanted". */
+ * ("n_mels: 40 in the cache, 64 wanted") otherwise. a is "the cache", b "wanted". Settings that
+ * do not change the features are not differences: a clip_seconds of the same number of samples,
+ * pad_mode when neither is centred. */
 int audio_feat_config_diff(const audio_feat_config *a, const audio_feat_config *b, char *msg, size_t len);
 
 size_t audio_feat_clip_samples(const audio_feat_config *c);          /* round(clip_seconds * rate) */

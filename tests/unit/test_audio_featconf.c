@@ -51,6 +51,28 @@ static void test_roundtrip(void)
     CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 0, "%s", msg);
 }
 
+/* pad_mode is how a centred signal is padded: without centring there is no padding, and torch.stft
+ * ignores it, so two uncentred settings that differ only there give the same features. */
+static void test_diff_pad_mode_uncentred(void)
+{
+    audio_feat_config a, b;
+    ws_err e = {0};
+    CHECK(from_text("{\"center\": false, \"pad_mode\": \"reflect\"}", &a, &e) == 0, "%.300s", e.msg);
+    CHECK(from_text("{\"center\": false, \"pad_mode\": \"constant\"}", &b, &e) == 0, "%.300s", e.msg);
+    char msg[256] = "";
+    CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 0, "uncentred, pad_mode alone differs: %s", msg);
+    a.center = b.center = 1;
+    CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 1 &&
+          !strcmp(msg, "pad_mode: \"reflect\" in the cache, \"constant\" wanted"), "centred: %s", msg);
+    a.center = 0;
+    CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 1 && !strcmp(msg, "center: false in the cache, true wanted"),
+          "one centred: %s", msg);
+    /* written differently, as train-trial(1) says: 40 and 40.0, a default left out and given, f_max null */
+    CHECK(from_text("{\"n_mels\": 40.0, \"sample_rate\": 16000, \"f_max\": 8000}", &a, &e) == 0, "%.300s", e.msg);
+    CHECK(from_text("{\"f_max\": null, \"hop_length\": 160.0}", &b, &e) == 0, "%.300s", e.msg);
+    CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 0, "same settings written differently: %s", msg);
+}
+
 static void test_errors(void)
 {
     static const struct { const char *json, *want; } cases[] = {
@@ -114,6 +136,7 @@ int main(void)
     RUN(test_default_file);
     RUN(test_fft_sizes_taken);
     RUN(test_roundtrip);
+    RUN(test_diff_pad_mode_uncentred);
     RUN(test_errors);
     return test_summary();
 }
