@@ -63,14 +63,15 @@ int audio_feat_config_from_json(const json_t *j, const char *where, audio_feat_c
     if (!json_is_object(j))
         return ws_err_set(e, WS_EINPUT, "%s: expected an object, got %s", where, ws_json_type_name(j));
     if (ws_json_check_keys(j, keys, where, e) < 0) return -1;
-    json_t *fmax = json_object_get(j, "f_max");
+    json_t *fmax = json_object_get(j, "f_max"), *win = json_object_get(j, "win_length"),
+           *hop = json_object_get(j, "hop_length");
     int window = 0, slaney_norm = c->norm == AUDIO_NORM_SLANEY ? 0 : 1;
     double power = 2.0;
     if (get_int_in(j, "sample_rate", where, &c->sample_rate, e) < 0 ||
         ws_json_get_number(j, "clip_seconds", where, &c->clip_seconds, e) < 0 ||
         get_int_in(j, "n_fft", where, &c->n_fft, e) < 0 ||
-        get_int_in(j, "win_length", where, &c->win_length, e) < 0 ||
-        get_int_in(j, "hop_length", where, &c->hop_length, e) < 0 ||
+        (!json_is_null(win) && get_int_in(j, "win_length", where, &c->win_length, e) < 0) ||
+        (!json_is_null(hop) && get_int_in(j, "hop_length", where, &c->hop_length, e) < 0) ||
         get_int_in(j, "n_mels", where, &c->n_mels, e) < 0 ||
         ws_json_get_number(j, "f_min", where, &c->f_min, e) < 0 ||
         (fmax && !json_is_null(fmax) && ws_json_get_number(j, "f_max", where, &c->f_max, e) < 0) ||
@@ -83,6 +84,9 @@ int audio_feat_config_from_json(const json_t *j, const char *where, audio_feat_c
         return -1;
     c->norm = slaney_norm == 0 ? AUDIO_NORM_SLANEY : AUDIO_NORM_NONE;
     if (fmax && json_is_null(fmax)) c->f_max = c->sample_rate / 2;   /* torchaudio: sample_rate // 2 */
+    /* torchaudio's None for the lengths: win_length n_fft, hop_length win_length // 2 */
+    if (json_is_null(win)) c->win_length = c->n_fft;
+    if (json_is_null(hop)) c->hop_length = c->win_length / 2;
     if (power != 2.0)
         return ws_err_set(e, WS_EINPUT, "%s.power: only 2.0 (power spectrum) is cached, got %g", where, power);
     return audio_feat_config_validate(c, where, e);

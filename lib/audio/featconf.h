@@ -29,8 +29,9 @@ typedef struct audio_feat_config {
 /* The built-in defaults; configs/features/default.json holds the same values:
  * 16 kHz, 1 s, n_fft 512, win 400, hop 160, 40 mels, 20–7600 Hz, htk, no norm, centre, reflect. */
 void audio_feat_config_default(audio_feat_config *c);
-/* Reads a JSON object over the defaults (absent keys keep them; unknown keys are errors), then
- * validates. `where` names the origin in messages. */
+/* Reads a JSON object over the defaults (absent keys keep them; unknown keys are errors; null
+ * for f_max, win_length or hop_length is torchaudio's None: sample_rate // 2, n_fft and
+ * win_length // 2), then validates. `where` names the origin in messages. */
 int audio_feat_config_from_json(const json_t *j, const char *where, audio_feat_config *c, ws_err *e);
 int audio_feat_config_load(const char *path, audio_feat_config *c, ws_err *e);
 int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws_err *e);

@@ -73,6 +73,27 @@ static void test_diff_pad_mode_uncentred(void)
     CHECK(audio_feat_config_diff(&a, &b, msg, sizeof msg) == 0, "same settings written differently: %s", msg);
 }
 
+/* torchaudio's None for win_length (n_fft) and hop_length (win_length // 2), as f_max's null. */
+static void test_null_lengths(void)
+{
+    static const struct { const char *json; int win, hop; } cases[] = {
+        {"{\"n_fft\": 400, \"win_length\": null, \"hop_length\": null}", 400, 200},
+        {"{\"n_fft\": 1024, \"win_length\": null}", 1024, 160},   /* hop_length absent: the default */
+        {"{\"win_length\": 301, \"hop_length\": null}", 301, 150},
+        {"{\"hop_length\": null}", 400, 200},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        audio_feat_config c;
+        ws_err e = {0};
+        CHECK(from_text(cases[i].json, &c, &e) == 0, "%s: %.300s", cases[i].json, e.msg);
+        CHECK(c.win_length == cases[i].win && c.hop_length == cases[i].hop, "%s: win_length %d, hop_length %d",
+              cases[i].json, c.win_length, c.hop_length);
+    }
+    audio_feat_config c;
+    ws_err e = {0};
+    CHECK(from_text("{\"n_fft\": 1, \"win_length\": null}", &c, &e) < 0 && strstr(e.msg, "cfg.n_fft: 1 is not"), "%s", e.msg);
+}
+
 static void test_errors(void)
 {
     static const struct { const char *json, *want; } cases[] = {
@@ -137,6 +158,7 @@ int main(void)
     RUN(test_fft_sizes_taken);
     RUN(test_roundtrip);
     RUN(test_diff_pad_mode_uncentred);
+    RUN(test_null_lengths);
     RUN(test_errors);
     return test_summary();
 }
