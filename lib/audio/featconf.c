@@ -171,9 +171,17 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
     if (c->pad_mode != AUDIO_PAD_REFLECT && c->pad_mode != AUDIO_PAD_CONSTANT)
         return ws_err_set(e, WS_EINPUT, "%s.pad_mode: unknown mode", where);
     size_t frames = audio_feat_frames(c, audio_feat_clip_samples(c));
-    if (frames == 0)
-        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g s (%zu samples) is too short for n_fft %d",
-                          where, c->clip_seconds, audio_feat_clip_samples(c), c->n_fft);
+    if (frames == 0) {
+        /* what a clip needs (audio_feat_frames): "too short for n_fft 512" alone sent a user to
+         * 512 samples where, centred, 258 would do */
+        char need[96];
+        if (!c->center) snprintf(need, sizeof need, "uncentred, a clip needs at least n_fft (%d) samples", c->n_fft);
+        else if (c->pad_mode == AUDIO_PAD_REFLECT)
+            snprintf(need, sizeof need, "centred with reflect padding, a clip needs more than n_fft / 2 (%d) samples", c->n_fft / 2);
+        else snprintf(need, sizeof need, "a clip needs at least one sample");
+        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g s (%zu samples) is too short for n_fft %d: %s",
+                          where, c->clip_seconds, audio_feat_clip_samples(c), c->n_fft, need);
+    }
     /* each clip's features are one float32 row per frame: within the limits of each setting
      * alone, their product could ask gigabytes a clip (600 s at hop_length 1, 1024 mels: 39 GB),
      * which ended in a bare "out of memory" */

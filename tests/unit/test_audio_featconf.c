@@ -120,6 +120,11 @@ static void test_errors(void)
         {"{\"n_mels\": 2.5}", "cfg.n_mels: expected an integer, got a fraction"},
         {"{\"sample_rate\": 100}", "cfg.sample_rate: 100 Hz is outside"},
         {"{\"clip_seconds\": 0.01}", "too short for n_fft 512"},
+        /* what the clip needs, for it is not n_fft samples when centred: 258 samples are enough here */
+        {"{\"clip_seconds\": 0.016}", "cfg.clip_seconds: 0.016 s (256 samples) is too short for n_fft 512: centred "
+         "with reflect padding, a clip needs more than n_fft / 2 (256) samples"},
+        {"{\"clip_seconds\": 0.016, \"center\": false}", "cfg.clip_seconds: 0.016 s (256 samples) is too short for "
+         "n_fft 512: uncentred, a clip needs at least n_fft (512) samples"},
         {"{\"power\": 1.0}", "cfg.power: only 2.0"},
         {"{\"window_fn\": \"hamming\"}", "cfg.window_fn"},
         {"{\"center\": 1}", "cfg.center: expected true or false"},
