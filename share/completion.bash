@@ -4,17 +4,42 @@
 # --help when TAB is pressed, so they cannot drift from what the tool parses (t0010 keeps --help
 # and the man pages in step); an option's value: its choices, else files where it names a file.
 _wakesweep() {
-  local cur=${COMP_WORDS[COMP_CWORD]} prev= i=$COMP_CWORD
-  # --name=VALUE: bash breaks the word at "=" (COMP_WORDBREAKS), so "=" is a word of its own
-  [ "$cur" = = ] && cur=
-  [ "$i" -gt 1 ] && [ "${COMP_WORDS[i - 1]}" = = ] && i=$((i - 1))
-  [ "$i" -gt 0 ] && prev=${COMP_WORDS[i - 1]}
+  local cur=${COMP_WORDS[COMP_CWORD]} prev= i=$COMP_CWORD pre= word
+  # A ':' in COMP_WORDBREAKS (bash's default) splits --db sqlite:///runs/x.db into "sqlite" ":"
+  # "///runs/x.db" (a file a:b.db into "a" ":" "b.db"): the pieces are joined again into the
+  # word completed, and as readline replaces only the text after its last ':', that much is
+  # taken off each completion at the end.
+  if [[ $COMP_WORDBREAKS == *:* ]]; then
+    while [ "$i" -gt 1 ] && [[ ${COMP_WORDS[i]} =~ ^:+$ || ${COMP_WORDS[i - 1]} =~ ^:+$ ]] &&
+          [[ ${COMP_WORDS[i - 1]} != = && ! ${COMP_WORDS[i - 1]} =~ ^-[^=]*$ ]]; do
+      i=$((i - 1))
+      cur=${COMP_WORDS[i]}$cur
+    done
+  fi
+  if [[ $cur =~ ^(--[a-z][a-z-]*)=(.*)$ ]]; then
+    # no "=" in COMP_WORDBREAKS: --name=VALUE is one word, replaced whole
+    prev=${BASH_REMATCH[1]} pre=${BASH_REMATCH[1]}= cur=${BASH_REMATCH[2]}
+  else
+    # --name=VALUE: bash breaks the word at "=" (COMP_WORDBREAKS), so "=" is a word of its own
+    [ "$cur" = = ] && cur=
+    [ "$i" -gt 1 ] && [ "${COMP_WORDS[i - 1]}" = = ] && i=$((i - 1))
+    [ "$i" -gt 0 ] && prev=${COMP_WORDS[i - 1]}
+  fi
+  word=$pre$cur
   COMPREPLY=()
+  _wakesweep_reply || return 0
+  [ -z "$pre" ] || COMPREPLY=("${COMPREPLY[@]/#/"$pre"}")
+  if [[ $COMP_WORDBREAKS == *:* && $word == *:* ]]; then
+    COMPREPLY=("${COMPREPLY[@]#"${word%"${word##*:}"}"}")
+  fi
+}
+# COMPREPLY for cur after prev (an option or empty); 1 when the tool gives no --help
+_wakesweep_reply() {
   local help
-  help=$(command "${COMP_WORDS[0]}" --help 2>/dev/null) || return 0
+  help=$(command "${COMP_WORDS[0]}" --help 2>/dev/null) || return 1
   case $prev in
     -[a-zA-Z])   # a short option: its long name, from its --help line "-o, --out CACHE"
-      prev=$(grep -oE -- "^ {1,8}$prev, --[a-z][a-z-]*" <<<"$help" | grep -oE -- '--[a-z-]+$') || return 0 ;;
+      prev=$(grep -oE -- "^ {1,8}$prev, --[a-z][a-z-]*" <<<"$help" | grep -oE -- '--[a-z-]+$') || return 1 ;;
     --[a-z]*) [[ $prev =~ ^--[a-z][a-z-]*$ ]] || prev= ;;
     *) prev= ;;
   esac
@@ -34,7 +59,16 @@ _wakesweep() {
   if [ -n "$arg" ]; then
     case ${arg#* } in
       DIR) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
-      FILE | CACHE | CKPT | PATH | URL) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+      FILE | CACHE | CKPT | PATH | URL)   # a URL's sqlite:///FILE: the FILE after it
+        local url=
+        if [ "${arg#* }" = URL ]; then
+          case $cur in
+            sqlite:///*) url=sqlite:/// cur=${cur#sqlite:///} ;;
+            sqlite: | sqlite:/ | sqlite://) url=sqlite:/// cur= ;;
+          esac
+        fi
+        compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        [ -z "$url" ] || COMPREPLY=("${COMPREPLY[@]/#/$url}") ;;
     esac
     return 0
   fi
