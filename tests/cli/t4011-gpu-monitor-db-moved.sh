@@ -10,10 +10,16 @@
 unset WS_MONITOR_BUSY_S
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
 
-# run DB ACTION: a monitor of 30 samples 0.05 s apart into DB; ACTION (a command) runs 0.5 s in.
+# run DB ACTION: a monitor of 30 samples 0.05 s apart into DB; ACTION (a command) runs once the
+# first sample is stored (not after a fixed sleep: on a loaded machine the monitor may not have
+# made the file yet, or may be near its end).
 run() {
   gpu-monitor "${NOGPU[@]}" -i 0.05 -n 30 --db "$1" >o 2>e & pid=$!
-  sleep 0.5; eval "$2"
+  for _ in $(seq 500); do
+    [ "$(sqlite3 "file:$1?mode=ro" "SELECT count(*) FROM wakesweep_gpu_samples" 2>/dev/null)" -gt 0 ] 2>/dev/null && break
+    sleep 0.02
+  done
+  eval "$2"
   rc=0; wait $pid || rc=$?
 }
 
