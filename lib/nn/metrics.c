@@ -146,12 +146,15 @@ void nn_metrics_wake_json(json_t *j, const nn_metrics *mt, int positive)
     json_object_set_new(j, "binary_accuracy", n ? ws_json_number(nn_metrics_binary_accuracy(mt, positive)) : json_null());
 }
 
-typedef struct { float s; int pos; } scored;
+typedef struct { float s; int pos, nan; } scored;
 
+/* Highest score first; NaN scores last, together (NaN equals nothing, so they cannot be
+ * compared as scores: qsort would get no order and the tie groups below would never end). */
 static int by_score_desc(const void *a, const void *b)
 {
-    float x = ((const scored *)a)->s, y = ((const scored *)b)->s;
-    return (x < y) - (x > y);
+    const scored *p = a, *q = b;
+    if (p->nan || q->nan) return p->nan - q->nan;
+    return (p->s < q->s) - (p->s > q->s);
 }
 
 int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_t n, double max_fpr,
@@ -161,20 +164,22 @@ int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_
     if (!v) return ws_err_set(e, WS_ENOMEM, "metrics: out of memory");
     long npos = 0, nneg = 0;
     for (size_t i = 0; i < n; i++) {
-        /* a NaN score (weights gone bad) ranks below every other, and ties with another NaN:
-         * NaN equals nothing, so the tie groups below would never end */
-        v[i].s = isnan(scores[i]) ? -INFINITY : scores[i];
+        v[i].s = scores[i];
+        v[i].nan = isnan(scores[i]) != 0;
         v[i].pos = is_positive[i] != 0;
         if (v[i].pos) npos++; else nneg++;
     }
     qsort(v, n, sizeof *v, by_score_desc);
-    /* Lower the threshold group by group (ties together) while the FPR stays within bounds. */
+    /* Lower the threshold group by group (ties together) while the FPR stays within bounds. A
+     * NaN score (weights gone bad) is >= no threshold: its clip is never accepted, a false
+     * rejection when it is the wake word, so the search ends where the NaN scores begin (it took
+     * them for -inf and accepted them at a threshold of -inf, which reads null: nothing accepted). */
     long tp = 0, fp = 0, best_tp = 0, best_fp = 0;
     double thr = INFINITY;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; i < n && !v[i].nan;) {
         size_t j = i;
         long gtp = 0, gfp = 0;
-        while (j < n && v[j].s == v[i].s) { if (v[j].pos) gtp++; else gfp++; j++; }
+        while (j < n && !v[j].nan && v[j].s == v[i].s) { if (v[j].pos) gtp++; else gfp++; j++; }
         if (ratio(fp + gfp, nneg) > max_fpr) break;
         tp += gtp; fp += gfp;
         best_tp = tp; best_fp = fp;

@@ -296,7 +296,8 @@ json_t *nn_metrics_json(const nn_metrics *mt, const char *const *names, int posi
 void nn_metrics_wake_json(json_t *j, const nn_metrics *mt, int positive);
 
 /* Operating point on positive-class scores: the lowest threshold whose false-positive rate
- * (score >= threshold counts as positive) is at most max_fpr, and its F1, FPR and FRR. */
+ * (score >= threshold counts as positive; a NaN score never does) is at most max_fpr, and its F1,
+ * FPR and FRR. */
 typedef struct nn_operating_point { double threshold, f1, fpr, frr; } nn_operating_point;
 int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_t n, double max_fpr,
                               nn_operating_point *out, ws_err *e);

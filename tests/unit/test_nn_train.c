@@ -463,6 +463,30 @@ static void test_metrics(void)
           && op.frr == 0.25, "operating point with NaN scores: %g fpr %g frr %g", op.threshold, op.fpr, op.frr);
 }
 
+/* A NaN score is >= no threshold: its clip is never accepted, a false rejection when it is the
+ * wake word, and still one of the positives or negatives. (It was ranked as -inf and accepted
+ * once the threshold got there: "threshold" -inf, printed null, which says nothing was accepted,
+ * beside FRR 0 for wake-word clips no threshold detects.) Golden values: tests/ref/
+ * make_operating_point_golden.py. */
+static void test_operating_point_nan(void)
+{
+    static const struct { double max_fpr; int n; float s[4]; int pos[4]; float thr; double fpr, frr, f1; } cases[] = {
+        {1.0, 4, {0.0f, 0.7f, 0.1f, NAN}, {0, 0, 0, 1}, 0.0f, 1.0, 1.0, 0.0},
+        {1.0, 4, {1.0f, NAN, 0.2f, 0.1f}, {1, 1, 1, 1}, 0.1f, 0.0, 0.25, 0.8571428571428571},
+        {1.0, 4, {0.5f, NAN, 0.2f, 0.1f}, {1, 0, 0, 1}, 0.1f, 0.5, 0.0, 0.8},
+        {0.4, 4, {0.5f, NAN, 0.2f, 0.1f}, {1, 0, 0, 1}, 0.5f, 0.0, 0.5, 0.6666666666666666},
+        {1.0, 3, {NAN, NAN, NAN}, {1, 0, 1}, INFINITY, 0.0, 1.0, 0.0},
+    };
+    ws_err e = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        nn_operating_point op;
+        CHECK(nn_operating_point_at_fpr(cases[i].s, cases[i].pos, (size_t)cases[i].n, cases[i].max_fpr, &op, &e) == 0, "%s", e.msg);
+        CHECK(op.threshold == cases[i].thr && fabs(op.fpr - cases[i].fpr) < 1e-12 && fabs(op.frr - cases[i].frr) < 1e-12
+              && fabs(op.f1 - cases[i].f1) < 1e-12, "case %zu: threshold %g fpr %g frr %g f1 %g, want %g %g %g %g", i,
+              op.threshold, op.fpr, op.frr, op.f1, cases[i].thr, cases[i].fpr, cases[i].frr, cases[i].f1);
+    }
+}
+
 static void test_checkpoint_roundtrip(void)
 {
     float x[5 * 24], la[5 * 3], lb[5 * 3];
@@ -724,6 +748,7 @@ int main(void)
     RUN(test_augment_shift_and_masks);
     RUN(test_augment_noise_snr);
     RUN(test_metrics);
+    RUN(test_operating_point_nan);
     RUN(test_checkpoint_roundtrip);
     RUN(test_bad_labels);
     RUN(test_bn_one_value_per_channel);
