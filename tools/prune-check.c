@@ -26,7 +26,7 @@ static void usage(void)
            "  --study NAME    study name\n"
            "  --trial N       trial number (a RUNNING trial)\n"
            "  --step K        step (epoch) of the value, an integer >= 0\n"
-           "  --value V       the intermediate value (a number; nan and inf are accepted)\n"
+           "  --value V       the intermediate value, once (a number; nan and inf are accepted)\n"
            "  -h, --help      show this help;  --version  show the version\n\n"
            "Exit status: 0 prune the trial, 1 keep training, 2 usage or input error, 3 internal error.\n");
 }
@@ -49,7 +49,10 @@ int main(int argc, char **argv)
         case 's': study = optarg; break;
         case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'k': if (ws_parse_long_range(optarg, "--step", 0, INT64_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg); break;
-        case 'v': if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg); has_value = 1; break;
+        case 'v': /* one float, as Optuna's trial.report takes: a second replaced the first in silence */
+                  if (has_value) ws_cli_usage_error("--value given twice: a step has one intermediate value");
+                  if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg);
+                  has_value = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_option_error(o, argv, opts);

@@ -99,3 +99,9 @@ for vals in ((0.5, float('nan'), float('nan')), (float('nan'), 0.5, 0.4)):
     for step, v in enumerate(vals): t.report(v, step)
     assert t.should_prune() is False, vals
 PY"
+# A second --value silently replaced the first (0.9 was stored and judged), where tell refuses one
+# (t0715): a step has one intermediate value, as Optuna's trial.report takes one float.
+test_expect_code 2 "--value given twice" prune-check --db s.db --study kws --trial 3 --step 7 --value 0.5 --value 0.9
+test_expect_success "... says why, prints nothing, stores nothing at that step" '
+  grep -q "^prune-check: --value given twice: a step has one intermediate value" err && [ ! -s out ] &&
+  [ "$(sqlite3 s.db "SELECT count(*) FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=3 AND step=7")" = 0 ]'
