@@ -61,6 +61,24 @@ tone_trained() {
   train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
 }
 
+# tone_training [ARGS...]: the tone cache and study as tone_trial makes them, but for 100000
+# epochs (long.json), and train-trial started on its trial in the background (ARGS appended;
+# stdout in out, stderr in err, its pid in $pid): back once its first validation is in the study
+# (at most 30 s), for tests of what happens to a trial while it trains.
+tone_training() {
+  make_tone_cache tones
+  tone_study_config c.json
+  jq '.budget.epochs = 100000' c.json >long.json
+  mkdir -p runs
+  suggest --db runs/s.db --config long.json >line
+  train-trial --db runs/s.db --features tones.feat --threads 1 --quiet "$@" line >out 2>err &
+  pid=$!
+  for _ in $(seq 300); do
+    [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break
+    sleep 0.1
+  done
+}
+
 # tone_sweep_config FILE STUDY EPOCHS: a sweep study of the tone cache that trains in a moment (a
 # tiny DS-CNN, random learning rate, no pruner), for tests of the pipeline around the trials.
 tone_sweep_config() {

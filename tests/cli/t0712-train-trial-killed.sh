@@ -4,17 +4,7 @@
 # HOST is gone") and queues its params again; no half-written checkpoint is left.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-tone_study_config c.json
-jq '.budget.epochs = 100000' c.json >long.json
-mkdir runs
-suggest --db runs/s.db --config long.json >line
-train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >out 2>err &
-pid=$!
-for _ in $(seq 300); do   # until its first validation is in the study (at most 30 s)
-  [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break
-  sleep 0.1
-done
+tone_training
 kill -TERM $pid
 killed=0; wait $pid || killed=$?   # (not "rc": test_expect_success has its own)
 test_expect_success "SIGTERM mid-trial: it dies of the signal (status 143), printing no result line" '[ "$killed" = 143 ] && [ ! -s out ]'

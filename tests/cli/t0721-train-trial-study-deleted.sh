@@ -6,17 +6,7 @@
 # over: exit 2, no result line, saying which trial of which study is gone and why.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-tone_study_config c.json
-jq '.budget.epochs = 100000' c.json >long.json
-mkdir runs
-suggest --db runs/s.db --config long.json >line
-train-trial --db runs/s.db --features tones.feat --threads 1 --quiet --max-seconds 60 line >out 2>err &
-pid=$!
-for _ in $(seq 300); do   # until its first validation is in the study (at most 30 s)
-  [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_intermediate_values")" -gt 0 ] && break
-  sleep 0.1
-done
+tone_training --max-seconds 60
 "$PY" -c "import optuna; optuna.delete_study(study_name='tones', storage='sqlite:///runs/s.db')" 2>/dev/null
 drc=0; wait $pid || drc=$?
 test_expect_success "(the study is gone)" '[ "$(sqlite3 runs/s.db "SELECT count(*) FROM trials")" = 0 ]'
