@@ -176,29 +176,25 @@ static const json_t *params_of(const json_t *j)
     return p ? p : j;
 }
 
-/* An epochs value fixed or queued (where) that the study's budget would override: the trial
- * would record it as its parameter and train the budget's epochs, as a config's fixed.epochs
- * would (ws_config_check_file refuses that pair). */
-static int refuse_unused_epochs(const ws_config *cfg, const json_t *params, const char *where, ws_err *e)
+/* Values fixed or queued (where) for settings the study config sets itself, where the config's
+ * would win or lose without a word:
+ *  - epochs, when the study's budget sets every trial's: the trial would record the value as its
+ *    parameter and train the budget's epochs, as a config's fixed.epochs would;
+ *  - a setting the config's "fixed" sets to another value: the name would go into the trial line
+ *    as a parameter, and train-trial takes a trial's params over the fixed settings, so the
+ *    config's value would be dropped, as for a setting both searched and fixed.
+ * ws_config_check_file refuses both pairs within a config. The same value in both is no conflict. */
+static int refuse_set_by_config(const ws_config *cfg, const json_t *params, const char *where, ws_err *e)
 {
+    if (!json_is_object(params)) return 0;
     const char *by = ws_config_epochs_set_by(cfg);
-    if (!by || !json_is_object(params) || !json_object_get(params, "epochs")) return 0;
-    return ws_err_set(e, WS_EINPUT, "%s: epochs: the study's %s sets every trial's epochs, so this value would be "
-                      "recorded but not trained: leave epochs out here, or give the study no %s", where, by, by);
-}
-
-/* A value fixed or queued (where) for a setting the study config's "fixed" sets to another value:
- * the name would go into the trial line as a parameter, and train-trial takes a trial's params
- * over the fixed settings, so the config's value would be dropped without a word (as a setting
- * both searched and fixed would be: ws_config_check_file refuses that pair). The same value in
- * both is no conflict. */
-static int refuse_other_fixed(const ws_config *cfg, const json_t *params, const char *where, ws_err *e)
-{
+    if (by && json_object_get(params, "epochs"))
+        return ws_err_set(e, WS_EINPUT, "%s: epochs: the study's %s sets every trial's epochs, so this value would be "
+                          "recorded but not trained: leave epochs out here, or give the study no %s", where, by, by);
     const char *name;
     json_t *v;
-    if (!cfg->fixed || !json_is_object(params)) return 0;
     json_object_foreach((json_t *)params, name, v) {
-        json_t *f = json_object_get(cfg->fixed, name);
+        json_t *f = cfg->fixed ? json_object_get(cfg->fixed, name) : NULL;
         if (!f || json_equal(f, v)) continue;
         char *a = ws_json_dump(v, 0), *b = ws_json_dump(f, 0);
         ws_err_set(e, WS_EINPUT, "%s: %s: %s here, but the study config fixes it to %s (fixed.%s), and a trial's value "
@@ -355,8 +351,7 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         json_t *j = ws_json_load_string(line, where, e);
         ws_param *p = NULL;
         size_t n = 0;
-        rc = !j || refuse_result_line(j, where, e) || refuse_unused_epochs(&c->cfg, params_of(j), where, e)
-             || refuse_other_fixed(&c->cfg, params_of(j), where, e)
+        rc = !j || refuse_result_line(j, where, e) || refuse_set_by_config(&c->cfg, params_of(j), where, e)
              || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e);
         if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
@@ -627,7 +622,7 @@ int main(int argc, char **argv)
          * narrower stage-2 space) is used as given with a warning, as Optuna's
          * PartialFixedSampler and fixed_params use it; a value no choice matches, or no number
          * where one is needed, is refused, where Optuna's suggest raises. */
-        if (!j || refuse_unused_epochs(&c.cfg, params_of(j), fixed, &e) || refuse_other_fixed(&c.cfg, params_of(j), fixed, &e)
+        if (!j || refuse_set_by_config(&c.cfg, params_of(j), fixed, &e)
             || params_from_json(&c.cfg.space, params_of(j), fixed, 1, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
         c.sampler.partial_fixed = c.fixed;   /* Optuna's PartialFixedSampler around the study's */
