@@ -46,6 +46,8 @@
 # makefiles instead, so any character goes there.
 set -u
 bad_path_chars=$' \t\n:%;|$\\()*?[]'
+# A PostgreSQL URL, whose database no file check applies to.
+is_pg_url() { case $1 in postgresql://* | postgres://* | postgresql+psycopg2://*) return 0 ;; esac; return 1; }
 has_bad_char() { local v=$1 i; for ((i = 0; i < ${#v}; i++)); do [[ $bad_path_chars == *"${v:i:1}"* ]] && return 0; done; return 1; }
 while [ $# -ge 3 ]; do
   kind=$1 name=$2 value=$3
@@ -69,7 +71,7 @@ while [ $# -ge 3 ]; do
   db)
     runs=${1-}
     shift
-    case $value in postgresql://* | postgres://* | postgresql+psycopg2://*) continue ;; esac
+    is_pg_url "$value" && continue
     file=${value#sqlite:///}
     case $file in
     '') echo "$name: '$value': empty path; expected a file, sqlite:///FILE or postgresql://..."; exit 0 ;;
@@ -94,7 +96,7 @@ while [ $# -ge 3 ]; do
       echo "$name: '$value' holds the trial files of study '$had', not of STUDY '$study' (make would take them for this sweep's trials): give another RUNS"
       exit 0
     fi
-    case $db in postgresql://* | postgres://* | postgresql+psycopg2://*) continue ;; esac
+    is_pg_url "$db" && continue
     [ -e "${db#sqlite:///}" ] || {
       echo "DB: '$db': no such study database, but $name '$value' holds trial files of study '$had' (make would take them for this sweep's trials): put the study file back, or remove them ($value/trial-*.json) to begin the study again"
       exit 0; } ;;

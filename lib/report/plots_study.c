@@ -23,8 +23,8 @@ char *ws_param_text(const ws_param *p)
         double x = json_real_value(v);
         /* an infinite choice Optuna wrote (Python's Infinity) is held as its stand-in, the
          * largest double: it reads inf, as an infinite value does */
-        if (p->dist.text && fabs(x) == DBL_MAX) snprintf(buf, sizeof buf, "%sinf", x < 0 ? "-" : "");
-        else snprintf(buf, sizeof buf, "%.4g", x);
+        if (p->dist.text && fabs(x) == DBL_MAX) x = copysign(INFINITY, x);
+        snprintf(buf, sizeof buf, "%.4g", x);
         /* a categorical's 1.0 is a choice apart from its 1 (Optuna keeps both): it reads 1.0 */
         if (p->dist.kind == WS_DIST_CATEGORICAL && !strpbrk(buf, ".eEni")) strcat(buf, ".0");
         out = strdup(buf);
