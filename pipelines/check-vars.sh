@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# pipelines/check-vars.sh KIND NAME VALUE [KIND NAME VALUE...] — the pipelines' variables (config and db
-# take a fourth, BIN and RUNS),
+# pipelines/check-vars.sh KIND NAME VALUE [KIND NAME VALUE...] — the pipelines' variables (config takes
+# a fourth argument, db and runs two more: see each),
 # checked when make reads the makefiles for a pipeline goal (sweep, staged, data, features, a
 # trial file): prints the message for the first bad one (make stops with it, exit status 2), or
 # nothing. KIND is
@@ -22,10 +22,16 @@
 #          study file of its own, removed after; skipped while BIN/suggest is not built yet).
 #          suggest refused another only once each job slot had started a trial, after the features
 #          were made
-#   db     DB, with a fourth argument, RUNS: a PostgreSQL URL, or a SQLite file (a path or
-#          sqlite:///path) in a folder that is there, or that make sweep makes (RUNS, or a folder
-#          above it); suggest found another only once each job slot had started a trial, after the
-#          features were made
+#   db     DB, with two more arguments, RUNS and BIN: a SQLite file (a path or sqlite:///path) in a
+#          folder that is there, or that make sweep makes (RUNS, or a folder above it); suggest
+#          found another only once each job slot had started a trial, after the features were
+#          made. Or a PostgreSQL URL whose server answers here (BIN/report connects, waiting as
+#          every tool does, WS_DB_RETRY_S): the report at the end runs where make does, and a
+#          server that did not answer failed each trial after that wait (60 s), which the sweep
+#          took for a trial that could not start this time and went on to the next: 20 trials
+#          were 10 minutes of waiting under -j2 before the report failed the same way. A database
+#          that is not there, or a login refused, stopped the sweep only after the features
+#          were made (skipped while BIN/report is not built yet)
 #   runs   RUNS, with two more arguments, STUDY and DB: a RUNS whose trial files are of another
 #          study, or of one whose SQLite DB is not there (removed): make takes a trial file that
 #          is there for done, so the sweep ran only the targets without one, into a study that then
@@ -69,9 +75,19 @@ while [ $# -ge 3 ]; do
       exit 0
     fi ;;
   db)
-    runs=${1-}
-    shift
-    is_pg_url "$value" && continue
+    runs=${1-} bin=${2-}
+    shift 2
+    if is_pg_url "$value"; then
+      [ -x "$bin/report" ] || continue
+      # A database with no study yet (no Optuna tables, or none of this name) is what a sweep
+      # starts from. The message names the URL as report does, its password left out.
+      msg=$("$bin/report" --db "$value" --study ws-check --format json 2>&1 >/dev/null) && rc=0 || rc=$?
+      case $rc:$msg in
+      0:* | 2:*"(no Optuna tables)"* | 2:*"unknown study 'ws-check'"*) ;;
+      *) msg=${msg%%$'\n'*}; echo "$name: ${msg#report: }"; exit 0 ;;
+      esac
+      continue
+    fi
     file=${value#sqlite:///}
     case $file in
     '') echo "$name: '$value': empty path; expected a file, sqlite:///FILE or postgresql://..."; exit 0 ;;
