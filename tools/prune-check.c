@@ -15,6 +15,7 @@
 #include "pruner/pruner.h"
 #include "space/config.h"
 #include "store/store.h"
+#include "study/finished.h"
 #include "study/prune.h"
 
 static void usage(void)
@@ -73,7 +74,10 @@ int main(int argc, char **argv)
         || ws_store_study_config(s, &st, &cfg, &found, &e)
         || ws_pruner_parse(&pruner, found ? cfg.pruner : NULL, "study config", &e))
         goto fail;
-    if (study_report_and_prune(s, &st, (int)number, step, value, &pruner, &d, &stored, &value, &e)) goto fail;
+    if (study_report_and_prune(s, &st, (int)number, step, value, &pruner, &d, &stored, &value, &e)) {
+        study_say_finished(s, &st, (int)number, &e);
+        goto fail;
+    }
     if (!stored) ws_cli_warn("trial %ld: step %ld was already reported; the first value is kept (as in Optuna)", number, step);
     json_t *line = json_pack("{s:s,s:i,s:I,s:o,s:b,s:s}", "study", st.name, "trial", (int)number, "step", (json_int_t)step,
                              "value", ws_json_number_capped(value), "prune", d.prune, "reason", d.reason);

@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/parse.h"
 #include "store/store.h"
+#include "study/finished.h"
 
 static void usage(void)
 {
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
     goto out;
 rollback:
     ws_store_rollback(s);
+    study_say_finished(s, &st, (int)number, &e);
 fail:
     rc = ws_cli_report(&e);
 out:

@@ -26,6 +26,7 @@
 #include "store/trial_json.h"
 #include "study/prune.h"
 #include "core/proc.h"
+#include "study/finished.h"
 #include "study/reap.h"
 #include "trainer/data.h"
 #include "trainer/grow.h"
@@ -943,8 +944,10 @@ static int finished_under_us(run_ctx *c, ws_err *e)
         state = ws_state_name(t.state);
         ws_trial_release(&t);
     }
-    return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING: finished by another process while this one "
-                      "trained it", c->study.name, c->number, state);
+    ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING: finished by another process while this one "
+               "trained it", c->study.name, c->number, state);
+    study_say_finished(c->store, &c->study, c->number, e);
+    return -1;
 }
 
 /* finish() failed. A trial finished under us is said as such (finished_under_us); so is one

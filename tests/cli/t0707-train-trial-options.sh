@@ -101,6 +101,7 @@ test_expect_success "a trial failed under train-trial: exit 2 saying it is not R
   [ "$urc" = 2 ] && grep -q "trial 0 is FAIL, not RUNNING" under.err && [ ! -s under.out ]'
 test_expect_success "... the study keeps the other process's reason" '
   sqlite3 under/s.db "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | grep -qx "\"marked stale\""'
+test_expect_success "... and the message gives it (t0035)" 'grep -q "trial 0 is FAIL, not RUNNING: .* (the study.s reason: marked stale)$" under.err'
 
 # A trial line without "seed" (written by hand, or edited) trained with seed 0: every such trial
 # the same initial weights and batches. As a line without a budget gets suggest's epochs, it gets
