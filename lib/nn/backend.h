@@ -40,6 +40,8 @@ typedef struct nn_update_args {
     float lr, momentum, dampening, weight_decay, beta1, beta2, eps;
     int nesterov, first;        /* first: this is step 1 (SGD's buffer initialisation) */
     float bc1, bc2_sqrt;        /* Adam's bias corrections for this step */
+    float omb1, omb2;           /* 1 - beta1, 1 - beta2 taken in double, as torch's Python floats:
+                                 * a beta within 2^-25 of 1 is 1 in float, and 1 - that is 0 */
 } nn_update_args;
 
 typedef struct nn_backend {

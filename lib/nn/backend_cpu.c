@@ -1543,11 +1543,11 @@ HOT static void adam_k(const nn_update_args *a, size_t n, float *restrict p, con
                        float *restrict m, float *restrict v)
 {
     float lr = a->lr, b1 = a->beta1, b2 = a->beta2, eps = a->eps, wd = a->weight_decay;
-    float bc1 = a->bc1, bc2 = a->bc2_sqrt;
+    float bc1 = a->bc1, bc2 = a->bc2_sqrt, omb1 = a->omb1, omb2 = a->omb2;
     if (a->kind == NN_OPT_ADAMW) {
-        for (size_t i = 0; i < n; i++) nn_adam_update(p + i, g[i], m + i, v + i, lr, b1, b2, eps, wd, 1, bc1, bc2);
+        for (size_t i = 0; i < n; i++) nn_adam_update(p + i, g[i], m + i, v + i, lr, b1, b2, omb1, omb2, eps, wd, 1, bc1, bc2);
     } else {
-        for (size_t i = 0; i < n; i++) nn_adam_update(p + i, g[i], m + i, v + i, lr, b1, b2, eps, wd, 0, bc1, bc2);
+        for (size_t i = 0; i < n; i++) nn_adam_update(p + i, g[i], m + i, v + i, lr, b1, b2, omb1, omb2, eps, wd, 0, bc1, bc2);
     }
 }
 

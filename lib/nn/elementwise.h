@@ -68,15 +68,17 @@ static inline WS_HD void nn_sgd_update(float *p, float g, float *buf, float lr, 
 
 /* torch.optim.Adam (decoupled = 0: weight decay as L2 added to the gradient) and torch.optim.AdamW
  * (decoupled = 1: the parameter shrinks by lr * weight_decay before the step). bc1 = 1 - beta1^t,
- * bc2_sqrt = sqrt(1 - beta2^t) for the step number t counted from 1, as torch computes them. */
+ * bc2_sqrt = sqrt(1 - beta2^t) for the step number t counted from 1, as torch computes them;
+ * omb1 = 1 - beta1 and omb2 = 1 - beta2 are the caller's, taken in double as torch takes them
+ * (1.0f - beta2 is 0 for a beta2 of 0.99999999, and v then stayed 0). */
 static inline WS_HD void nn_adam_update(float *p, float g, float *m, float *v, float lr, float beta1,
-                                        float beta2, float eps, float weight_decay, int decoupled,
-                                        float bc1, float bc2_sqrt)
+                                        float beta2, float omb1, float omb2, float eps, float weight_decay,
+                                        int decoupled, float bc1, float bc2_sqrt)
 {
     if (decoupled) *p *= 1.0f - lr * weight_decay;
     else if (weight_decay != 0.0f) g += weight_decay * *p;
-    float mm = beta1 * *m + (1.0f - beta1) * g;
-    float vv = beta2 * *v + (1.0f - beta2) * g * g;
+    float mm = beta1 * *m + omb1 * g;
+    float vv = beta2 * *v + omb2 * g * g;
     *m = mm;
     *v = vv;
     float denom = sqrtf(vv) / bc2_sqrt + eps;

@@ -84,6 +84,8 @@ void nn_optim_step(nn_optim *o, double *grad_norm)
     a.nesterov = o->c.nesterov;
     a.first = o->t == 0;
     long step = o->t + 1;
+    a.omb1 = (float)(1.0 - o->c.beta1);
+    a.omb2 = (float)(1.0 - o->c.beta2);
     a.bc1 = (float)(1.0 - pow(o->c.beta1, (double)step));
     a.bc2_sqrt = (float)sqrt(1.0 - pow(o->c.beta2, (double)step));
     be->update(&a, n, m->params, m->grads, o->state, o->state + n);

@@ -264,7 +264,7 @@ static void test_loss_and_update(void)
     free(z); free(d); gpu->release(gz); gpu->release(gd);
     size_t np = 100003;
     for (int kind = 0; kind < 3; kind++) {
-        nn_update_args a = {kind, 0.01f, 0.9f, 0, 0.01f, 0.9f, 0.999f, 1e-8f, 1, 0, 0.19f, 0.0447f};
+        nn_update_args a = {kind, 0.01f, 0.9f, 0, 0.01f, 0.9f, 0.999f, 1e-8f, 1, 0, 0.19f, 0.0447f, 0.1f, 0.001f};
         float *p = randv(np, -1, 1), *g = randv(np, -1, 1), *s1 = randv(np, -1, 1), *s2 = randv(np, 0, 1);
         float *gp = up(p, np), *gg = up(g, np), *gs1 = up(s1, np), *gs2 = up(s2, np);
         cpu->update(&a, np, p, g, s1, s2);

@@ -254,7 +254,7 @@ static void test_update(void)
     size_t n = 1000;
     for (int kind = 0; kind < 3; kind++)
         for (int first = 0; first < 2; first++) {
-            nn_update_args a = {kind, 0.01f, 0.9f, 0.0f, 0.01f, 0.9f, 0.999f, 1e-8f, kind == 0, first, 0.19f, 0.0447f};
+            nn_update_args a = {kind, 0.01f, 0.9f, 0.0f, 0.01f, 0.9f, 0.999f, 1e-8f, kind == 0, first, 0.19f, 0.0447f, 0.1f, 0.001f};
             float *p = randv(n, -1, 1), *g = randv(n, -1, 1), *s1 = randv(n, -1, 1), *s2 = randv(n, 0, 1);
             float *p2 = malloc(n * 4), *s12 = malloc(n * 4), *s22 = malloc(n * 4);
             memcpy(p2, p, n * 4); memcpy(s12, s1, n * 4); memcpy(s22, s2, n * 4);

@@ -91,20 +91,29 @@ RUNS = {
     "adamw": {"optimizer": "adamw", "learning_rate": 0.01, "weight_decay": 0.05},
     "sgd_clip": {"optimizer": "sgd", "learning_rate": 0.1, "momentum": 0.9, "weight_decay": 0.0, "clip_norm": 0.05},
 }
+# Edges of torch's ranges (betas in [0, 1)): a beta within 2^-25 of 1 is 1 in float32, and
+# 1 - beta taken in float32 is then 0, where torch takes it in float64 (0.99999999: v grows by
+# 1e-8 g^2 a step and sqrt(v / (1 - beta2^t)) is |g|, not 0).
+EDGE_RUNS = {
+    "adam_beta2_1e-8": {"optimizer": "adam", "learning_rate": 0.01, "beta2": 0.99999999, "weight_decay": 0.0},
+    "adam_beta1_1e-8": {"optimizer": "adam", "learning_rate": 0.01, "beta1": 0.99999999, "weight_decay": 0.0},
+    "adamw_betas_1e-8": {"optimizer": "adamw", "learning_rate": 0.01, "beta1": 0.99999999, "beta2": 0.99999999,
+                         "eps": 1e-6, "weight_decay": 0.01},
+}
 SMOOTHING = 0.1
 STEPS = 3
 
 
-def make_optim(kind, params):
-    o = RUNS[kind]
+def make_optim(o, params):
     if o["optimizer"] == "sgd":
         return torch.optim.SGD(params, lr=o["learning_rate"], momentum=o["momentum"],
                                nesterov=o.get("nesterov", False), weight_decay=o["weight_decay"])
     cls = torch.optim.Adam if o["optimizer"] == "adam" else torch.optim.AdamW
-    return cls(params, lr=o["learning_rate"], weight_decay=o["weight_decay"])
+    return cls(params, lr=o["learning_rate"], betas=(o.get("beta1", 0.9), o.get("beta2", 0.999)),
+               eps=o.get("eps", 1e-8), weight_decay=o["weight_decay"])
 
 
-def model_case(name, cfg, seed):
+def model_case(name, cfg, seed, runs=RUNS):
     torch.manual_seed(seed)
     m0 = build(cfg)                         # float32 weights from torch's default init
     x = torch.randn(BATCH, 1, FRAMES, FEATS)
@@ -127,23 +136,23 @@ def model_case(name, cfg, seed):
     header = {"config": cfg, "n_classes": CLASSES, "input": [BATCH, 1, FRAMES, FEATS], "labels": y.tolist(),
               "label_smoothing": SMOOTHING, "loss": loss.item(), "steps": STEPS, "runs": {}}
 
-    for run in RUNS:
+    for run in runs:
         m = build(cfg).double()
         m.load_state_dict({k: v.double() if v.is_floating_point() else v for k, v in m0.state_dict().items()})
         m.train()
-        opt = make_optim(run, m.parameters())
+        opt = make_optim(runs[run], m.parameters())
         losses = []
         for _ in range(STEPS):
             opt.zero_grad()
             l = F.cross_entropy(m(xd), y, label_smoothing=SMOOTHING)
             l.backward()
-            if RUNS[run].get("clip_norm"):
-                torch.nn.utils.clip_grad_norm_(m.parameters(), RUNS[run]["clip_norm"])
+            if runs[run].get("clip_norm"):
+                torch.nn.utils.clip_grad_norm_(m.parameters(), runs[run]["clip_norm"])
             opt.step()
             losses.append(l.item())
         blob.add(run + ".params", flat_params(m))
         blob.add(run + ".buffers", flat_buffers(m))
-        header["runs"][run] = {"optim": RUNS[run], "losses": losses}
+        header["runs"][run] = {"optim": runs[run], "losses": losses}
         if run == "sgd":
             m.eval()
             with torch.no_grad():
@@ -198,6 +207,7 @@ def main():
                        "pool": [2, 2], "hidden": 8, "dropout": 0.0}, 2)
     model_case("dscnn", {"model": "dscnn", "channels": 8, "blocks": 2, "kernel": [4, 3], "stride": [2, 2],
                          "inner_kernel": [3, 3], "dropout": 0.0}, 3)
+    model_case("dnn_optim_edges", {"model": "dnn", "channels": 8, "blocks": 2, "dropout": 0.0}, 4, EDGE_RUNS)
     loss_cases()
 
 

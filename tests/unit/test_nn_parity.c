@@ -2,7 +2,7 @@
  * (torch's initial weights, a batch, and torch's float64 results). For dnn, cnn and dscnn: the
  * same logits, loss, gradients and BN running stats after one forward, and the same weights
  * after 3 steps of SGD (momentum, nesterov, weight decay), Adam, AdamW and SGD with gradient
- * clipping; plus the loss variants (label smoothing, class weights, focal). Errors are
+ * clipping, and Adam and AdamW at betas next to 1 (dnn_optim_edges); plus the loss variants (label smoothing, class weights, focal). Errors are
  * norm-relative, ||ours - torch|| / ||torch||; the largest are printed on stderr. */
 #include <math.h>
 #include <stdio.h>
@@ -198,6 +198,8 @@ static void model_case(const char *name)
 static void test_parity_dnn(void) { model_case("dnn"); }
 static void test_parity_cnn(void) { model_case("cnn"); }
 static void test_parity_dscnn(void) { model_case("dscnn"); }
+/* Adam and AdamW at betas within 1e-8 of 1 (torch's range is [0, 1)): 1 - beta is 0 in float32 */
+static void test_parity_optim_edges(void) { model_case("dnn_optim_edges"); }
 
 /* The same on 3 threads: uneven shares of samples, channels, rows and ranges. */
 static void test_parity_threads3(void)
@@ -249,6 +251,7 @@ int main(void)
     RUN(test_parity_cnn);
     RUN(test_parity_dscnn);
     RUN(test_parity_threads3);
+    RUN(test_parity_optim_edges);
     RUN(test_parity_losses);
     fprintf(stderr, "worst: logits %.2e loss %.2e grads %.2e weights %.2e updates %.2e running-stats %.2e loss-fn %.2e\n",
             worst_logits, worst_loss, worst_grads, worst_params, worst_update, worst_buffers, worst_lossfn);

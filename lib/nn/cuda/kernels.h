@@ -198,8 +198,8 @@ static inline WS_HD void nn_k_update(const nn_update_args *a, float *p, float g,
     if (a->kind == NN_OPT_SGD)
         nn_sgd_update(p, g, s1, a->lr, a->momentum, a->dampening, a->weight_decay, a->nesterov, a->first);
     else
-        nn_adam_update(p, g, s1, s2, a->lr, a->beta1, a->beta2, a->eps, a->weight_decay, a->kind == NN_OPT_ADAMW,
-                       a->bc1, a->bc2_sqrt);
+        nn_adam_update(p, g, s1, s2, a->lr, a->beta1, a->beta2, a->omb1, a->omb2, a->eps, a->weight_decay,
+                       a->kind == NN_OPT_ADAMW, a->bc1, a->bc2_sqrt);
 }
 
 /* ---- the data path --------------------------------------------------------------------------------- */
