@@ -186,9 +186,16 @@ static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err 
     c->n_class_weights = 0;
     c->balanced = 0;
     if (json_is_string(cw) && !strcmp(json_string_value(cw), "balanced")) { c->balanced = 1; return 0; }
-    if (!json_is_array(cw) || json_array_size(cw) == 0 || json_array_size(cw) > 65536)
+    if (json_is_string(cw))   /* as get_choice says it */
+        return ws_err_set(e, WS_EINPUT, "%s.class_weights: unknown value '%s' (expected \"balanced\" or an array of numbers)",
+                          w, json_string_value(cw));
+    if (!json_is_array(cw))
         return ws_err_set(e, WS_EINPUT, "%s.class_weights: expected an array of numbers or \"balanced\", got %s", w,
                           ws_json_type_name(cw));
+    /* an array of the wrong length said "expected an array ..., got an array" */
+    if (json_array_size(cw) == 0 || json_array_size(cw) > 65536)
+        return ws_err_set(e, WS_EINPUT, "%s.class_weights: %s: expected one weight per class of the cache, in its order",
+                          w, json_array_size(cw) ? "more than 65536 weights" : "an empty array");
     c->n_class_weights = (int)json_array_size(cw);
     int any = 0;
     c->class_weights = malloc((size_t)c->n_class_weights * sizeof *c->class_weights);

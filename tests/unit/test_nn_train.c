@@ -87,6 +87,9 @@ static void test_hparams_errors_name_the_field(void)
         {"{\"schedule\":\"step\"}", "params.schedule"},
         {"{\"snr_low\":10,\"snr_high\":5}", "params.snr_low"},
         {"{\"class_weights\":[1,-1]}", "params.class_weights[1]"},
+        /* an empty list was "expected an array of numbers or \"balanced\", got array" */
+        {"{\"class_weights\":[]}", "params.class_weights: an empty array: expected one weight per class"},
+        {"{\"class_weights\":\"Balanced\"}", "params.class_weights: unknown value 'Balanced'"},
         {"{\"time_masks\":-1}", "params.time_masks"},
         {"{\"label_smoothing\":1.5}", "params.label_smoothing: 1.5: must be in [0, 1]"},
         /* 1e300 epochs of warmup passed, and lround(1e300 * steps) made the step count negative:
