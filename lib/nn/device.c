@@ -312,10 +312,11 @@ struct nn_dtrain {
     nn_optim *o;                 /* created without clipping: clip_grads runs on the device */
     nn_cuda_data *data;
     nn_augment_config aug;
-    float smoothing, gamma, clip_norm;
-    int clip;                    /* clip_norm > 0, judged in double: a clip_norm below the least
-                                  * float (1e-50) is 0 as a float, yet clips, to factor 0, as
-                                  * torch's float32 clip_grad_norm_ and the CPU path do */
+    float smoothing, gamma;
+    double clip_norm;            /* as given, as the CPU path takes it: as a float, one below the
+                                  * least float (1e-50) was 0, no clipping, where torch's float32
+                                  * clip_grad_norm_ and the CPU clip to factor 0; and one a float
+                                  * does not hold (0.1) gave another factor now and then */
     float *class_w;              /* device [k], or NULL */
     int batch, reserve, k, frames, n_feat;
     size_t n_train, n_val, n_epoch;
@@ -380,8 +381,7 @@ nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams 
     t->aug = hp->aug;
     t->smoothing = (float)lc->label_smoothing;
     t->gamma = (float)lc->focal_gamma;
-    t->clip_norm = (float)hp->optim.clip_norm;
-    t->clip = hp->optim.clip_norm > 0;
+    t->clip_norm = hp->optim.clip_norm;
     t->batch = batch;
     t->reserve = reserve;
     t->k = d->n_classes;
@@ -458,7 +458,7 @@ int nn_dtrain_batch(nn_dtrain *t, long b, float scale, int zero_grad, int step, 
     t->cu->xent(n, t->k, logits, y, t->class_w, t->smoothing, t->gamma, scale, t->m->gbuf[0], t->losses + b);
     if (nn_backward(t->m, x, t->m->gbuf[0], e)) return -1;
     if (step) {
-        if (t->clip) t->cu->clip_grads(t->m->n_params, t->m->grads, t->clip_norm);
+        if (t->clip_norm > 0) t->cu->clip_grads(t->m->n_params, t->m->grads, t->clip_norm);
         nn_optim_step(t->o, NULL);
     }
     t->last_x = x;

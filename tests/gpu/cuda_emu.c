@@ -309,7 +309,7 @@ static void emu_xent(int n, int k, const float *logits, const int32_t *labels, c
     if (loss) *loss = t / wsum;
 }
 
-static void emu_clip_grads(size_t n, float *grads, float max_norm)
+static void emu_clip_grads(size_t n, float *grads, double max_norm)
 {
     float c = nn_k_clip_coef(sqrt(nn_backend_cpu()->sumsq(n, grads)), max_norm);
     if (c < 1.0f) nn_backend_cpu()->scale(n, c, grads);

@@ -22,7 +22,7 @@
 #include "nn/backend.h"
 #include "nn/device.h"
 
-#define NN_CUDA_ABI 2
+#define NN_CUDA_ABI 3   /* 3: clip_grads takes max_norm as a double */
 #define NN_CUDA_ENTRY "nn_cuda_api_get"
 
 /* What init's failure means for a sweep (device.c): */
@@ -86,7 +86,7 @@ typedef struct nn_cuda_api {
      * into counts [k][k] (device). */
     void (*xent)(int n, int k, const float *logits, const int32_t *labels, const float *class_w,
                  float smoothing, float gamma, float scale, float *dlogits, double *loss);
-    void (*clip_grads)(size_t n, float *grads, float max_norm);
+    void (*clip_grads)(size_t n, float *grads, double max_norm);
     void (*confusion)(int n, int k, const float *logits, const int32_t *labels, int32_t *counts);
 } nn_cuda_api;
 

@@ -745,7 +745,7 @@ __global__ void k_sumsq_part(const float *x, size_t n, double *part)
 }
 
 /* Stage 2: out[0] = the sum; with max_norm > 0 also *coef = the clipping factor. */
-__global__ void k_sum_final(const double *part, int parts, double *out, float max_norm, float *coef)
+__global__ void k_sum_final(const double *part, int parts, double *out, double max_norm, float *coef)
 {
     double s = 0;
     for (int i = threadIdx.x; i < parts; i += blockDim.x) s += part[i];
@@ -756,7 +756,7 @@ __global__ void k_sum_final(const double *part, int parts, double *out, float ma
     }
 }
 
-static void sumsq_dev(size_t n, const float *x, float max_norm, float *coef)
+static void sumsq_dev(size_t n, const float *x, double max_norm, float *coef)
 {
     k_sumsq_part<<<NN_RED_BLOCKS, NN_THREADS, 0, g_cu.stream>>>(x, n, g_cu.red);
     KERNEL_CHECK("k_sumsq_part");
@@ -764,7 +764,7 @@ static void sumsq_dev(size_t n, const float *x, float max_norm, float *coef)
     KERNEL_CHECK("k_sum_final");
 }
 
-static void cu_clip_grads(size_t n, float *grads, float max_norm)
+static void cu_clip_grads(size_t n, float *grads, double max_norm)
 {
     sumsq_dev(n, grads, max_norm, g_cu.coef);
     LAUNCH(k_scale_by, n, grads, n, g_cu.coef);   /* a factor of 1 leaves every value as it was */
