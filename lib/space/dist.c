@@ -18,6 +18,11 @@ static int get_num(json_t *attrs, const char *key, double *out, int required, ws
     return 0;
 }
 
+/* The legacy classes Optuna 3.1 still reads and writes: three float ones, then two int ones */
+static const char *const legacy_names[] = {"UniformDistribution", "LogUniformDistribution",
+                                           "DiscreteUniformDistribution", "IntUniformDistribution",
+                                           "IntLogUniformDistribution"};
+
 int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
 {
     memset(d, 0, sizeof *d);
@@ -57,10 +62,12 @@ int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
         rc = 0;
         goto out;
     }
-    int is_float = !strcmp(name, "FloatDistribution") || !strcmp(name, "UniformDistribution")
-                   || !strcmp(name, "LogUniformDistribution") || !strcmp(name, "DiscreteUniformDistribution");
-    int is_int = !strcmp(name, "IntDistribution") || !strcmp(name, "IntUniformDistribution")
-                 || !strcmp(name, "IntLogUniformDistribution");
+    int is_float = !strcmp(name, "FloatDistribution"), is_int = !strcmp(name, "IntDistribution");
+    for (size_t i = 0; !is_float && !is_int && i < sizeof legacy_names / sizeof *legacy_names; i++)
+        if (!strcmp(name, legacy_names[i])) {
+            d->legacy = legacy_names[i];
+            is_float = i < 3, is_int = i >= 3;
+        }
     if (!is_float && !is_int) {
         ws_err_set(e, WS_EINPUT, "distribution: unknown name '%s'", name);
         goto out;
@@ -92,6 +99,14 @@ char *ws_dist_to_optuna(const ws_dist *d)
     if (d->kind == WS_DIST_CATEGORICAL) {
         json_object_set(a, "choices", d->choices);
         root = json_pack("{s:s,s:o}", "name", "CategoricalDistribution", "attributes", a);
+    } else if (d->legacy) {
+        /* the class's _asdict: its constructor's arguments (low, high; q for a discrete one;
+         * step for an int one), as Optuna's copy_study writes them */
+        if (d->kind == WS_DIST_INT) json_object_set_new(a, "step", json_integer((json_int_t)d->step));
+        json_object_set_new(a, "low", d->kind == WS_DIST_INT ? json_integer((json_int_t)d->low) : json_real(d->low));
+        json_object_set_new(a, "high", d->kind == WS_DIST_INT ? json_integer((json_int_t)d->high) : json_real(d->high));
+        if (d->kind == WS_DIST_FLOAT && d->step > 0) json_object_set_new(a, "q", json_real(d->step));
+        root = json_pack("{s:s,s:o}", "name", d->legacy, "attributes", a);
     } else if (d->kind == WS_DIST_FLOAT) {
         json_object_set_new(a, "step", d->step > 0 ? json_real(d->step) : json_null());
         json_object_set_new(a, "low", json_real(d->low));

@@ -20,6 +20,10 @@ typedef struct {
                          * (json.dumps writes them; not strict JSON): the JSON string of Optuna's
                          * text, written back as it is; choices holds their stand-ins
                          * (+-1.7976931348623157e308, null). NULL otherwise (owned reference) */
+    const char *legacy; /* the legacy class it was read as ("UniformDistribution", ...; a static
+                         * string), NULL for FloatDistribution, IntDistribution, categorical:
+                         * Optuna keeps the class (copy_study writes it back, and its storage
+                         * takes no other class for that name), so it is written back as such */
 } ws_dist;
 
 /* Parses Optuna's distribution JSON text (a categorical's choices may hold Python's bare
