@@ -162,6 +162,9 @@ int ws_dist_equal(const ws_dist *a, const ws_dist *b)
 const char *ws_dist_incompatible(const ws_dist *old, const ws_dist *new)
 {
     if (old->kind != new->kind) return "another kind";
+    /* Optuna compares classes: a legacy one (UniformDistribution) is another kind than
+     * FloatDistribution to it (legacy points into legacy_names, so pointers compare) */
+    if (old->legacy != new->legacy) return "another kind";
     /* an infinite or NaN choice (Python's text) is none of the choices a strict text holds */
     if (old->kind == WS_DIST_CATEGORICAL)
         return ws_dist_equal(old, new) && !old->text == !new->text ? NULL : "other choices";

@@ -42,3 +42,25 @@ test_expect_success "... whose distribution texts are as Optuna wrote them" '
     "$(sqlite3 l.db "SELECT distribution_json FROM trial_params ORDER BY param_id")" ]'
 test_expect_code 0 "a copy of the copy" study-copy --from lc.db --to lcc.db
 test_expect_success "... is the same again" '"$PY" same.py l.db lcc.db'
+
+# A config giving u, lu, du, iu or ilu (stored under a legacy class) a float or int: Optuna refuses
+# suggest_float/suggest_int for such a name, and so does suggest (exit 2, as for another kind),
+# writing nothing.
+jq -n '{study:"kws",direction:"maximize",sampler:{name:"random",seed:1},budget:{epochs:2},space:{}}' >base.json
+for x in u:float:0:1:false lu:float:0.001:1:true iu:int:0:10:false ilu:int:1:100:true; do
+  IFS=: read -r p type low high log <<<"$x"
+  jq --arg p "$p" --arg t "$type" ".space[\$p] = {type: \$t, low: $low, high: $high, log: $log}" base.json >c_$p.json
+  cp l.db l_$p.db
+  test_expect_code 2 "suggest refuses a $type $p for the study's legacy $p" suggest --db l_$p.db --config c_$p.json
+  test_expect_success "... naming $p, another kind and both distributions" '
+    grep -q "c_$p.json: space.$p: .*has another kind than .*Uniform.*which trial 0 of study .kws." err &&
+    [ "$(sqlite3 l_$p.db "SELECT count(*) FROM trials")" = 3 ]'
+done
+test_expect_success "(Optuna refuses them too)" '
+  "$PY" -W ignore -c "
+import optuna; optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///l.db\")
+for f in (lambda t: t.suggest_float(\"u\", 0, 1), lambda t: t.suggest_float(\"lu\", 1e-3, 1, log=True),
+          lambda t: t.suggest_int(\"iu\", 0, 10), lambda t: t.suggest_int(\"ilu\", 1, 100, log=True)):
+    try: f(s.ask()); raise SystemExit(\"taken\")
+    except ValueError as e: assert \"different distribution kind\" in str(e), e"'
