@@ -29,8 +29,9 @@ int ws_trial_feasible(const ws_summary *s, const ws_trial *t)
     if (!json_is_array(c)) return !s->constrained;
     size_t i;
     json_t *v;
-    /* a value that is not a number (null: NaN stored as JSON) is not shown feasible */
-    json_array_foreach(c, i, v) if (!json_is_number(v) || json_number_value(v) > 0) return 0;
+    /* a value that is not a number (null: NaN stored as JSON) is not shown feasible; a bool is
+     * Python's 0 or 1, as Optuna judges it */
+    json_array_foreach(c, i, v) if (!(ws_constraint_value(v) <= 0)) return 0;
     return 1;
 }
 

@@ -37,7 +37,8 @@ const char *ws_summary_why_no_best(const ws_summary *s);
 void ws_summary_fine_epochs_text(const ws_summary *s, char *buf, size_t n);
 /* budget.fine_steps in words ("steps 1, 4 and the end of each epoch"), at most the first 8; "" without. */
 void ws_summary_fine_steps_text(const ws_summary *s, char *buf, size_t n);
-/* Feasible iff no constraint value (system attr "constraints") is > 0 or not a number; in a
+/* Feasible iff no constraint value (system attr "constraints") is > 0 or not a number (a bool
+ * is 0 or 1: ws_constraint_value); in a
  * study with constraints (s->constrained) a trial without constraint values is not feasible. */
 int ws_trial_feasible(const ws_summary *s, const ws_trial *t);
 /* A trial's wall time in seconds, as every form shows it (to the microsecond); NaN while it runs. */

@@ -57,7 +57,7 @@ static double constraint_violation(const ws_trial *t, int *has)
     size_t i;
     json_t *x;
     json_array_foreach(c, i, x) {
-        double y = json_is_number(x) ? json_number_value(x) : INFINITY;
+        double y = ws_constraint_value(x);   /* a bool as Optuna's sum takes it: 0 or 1 */
         if (y > 0 || isnan(y)) v += isnan(y) ? INFINITY : y;
     }
     return v;

@@ -1,6 +1,7 @@
 /* trial.c — trial records (see trial.h). */
 #include "store/trial.h"
 #include "store/store.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -78,4 +79,11 @@ int ws_trial_is_result_of(const ws_trial *t, const char *tag)
     const char *tg = json_string_value(json_object_get(t->system_attrs, WS_ATTR_TAG));
     int requeued = json_is_true(json_object_get(t->system_attrs, WS_ATTR_REQUEUED));
     return tg && !strcmp(tg, tag) && !requeued && (t->state == WS_COMPLETE || t->state == WS_PRUNED || t->state == WS_FAIL);
+}
+
+double ws_constraint_value(const json_t *x)
+{
+    if (json_is_number(x)) return json_number_value(x);
+    if (json_is_boolean(x)) return json_is_true(x);
+    return NAN;
 }

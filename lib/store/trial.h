@@ -65,5 +65,10 @@ int ws_trial_iv_at(const ws_trial *t, int64_t step, double *value);
  * finished (COMPLETE, PRUNED or FAIL) and was not queued again (a killed sweep's trial, whose
  * params another trial of the target retries). Needs t's system attributes. */
 int ws_trial_is_result_of(const ws_trial *t, const char *tag);
+/* One value of a trial's constraints (system attribute "constraints") as Optuna 3.1 judges it
+ * (feasible iff <= 0): a number; a bool, as a constraints_func returning [fpr > 0.05] stores
+ * it, as Python's int (false 0, true 1); anything else NaN (null: a NaN), which no check takes
+ * as feasible. */
+double ws_constraint_value(const json_t *x);
 
 #endif

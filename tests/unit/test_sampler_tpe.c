@@ -257,6 +257,21 @@ static void test_split_ranking(void)
     ws_tpe_split_history(&cfg, &hc, bc, &nf, &e);
     CHECK(bc[1] == 1 && bc[0] == 1 && bc[4] == 0, "then by violation");
     ws_trial_list_free(&c);
+
+    /* bools, as a constraints_func returning [fpr > 0.05] stores them: Python's 0 and 1 to
+     * Optuna's sum, so [false] is feasible and [true] violates by 1, less than [2.0] */
+    ws_trial_list b = {0};
+    const char *bcons[4] = {"[true]", "[false]", "[2.0]", "[false, -1]"};
+    for (int i = 0; i < 4; i++) {
+        ws_trial *t = add_trial(&b, WS_COMPLETE, 9.0 - i);
+        json_object_set_new(t->system_attrs, "constraints", json_loads(bcons[i], 0, NULL));
+    }
+    ws_history hb = {"t", WS_MINIMIZE, &b, NULL, 0};
+    int bb[4];
+    cfg.gamma = 0.75;   /* 3 below: the feasible 1 and 3, then 0 (violation 1) before 2 (violation 2) */
+    ws_tpe_split_history(&cfg, &hb, bb, &nf, &e);
+    CHECK(bb[1] == 1 && bb[3] == 1 && bb[0] == 1 && bb[2] == 0, "bools: %d %d %d %d", bb[0], bb[1], bb[2], bb[3]);
+    ws_trial_list_free(&b);
 }
 
 /* Constant liar: 3 workers hold points; a 4th suggestion avoids them, and with dedup a
