@@ -127,12 +127,15 @@ static int check_schema(ws_store *s, int create, ws_err *e)
 {
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'studies'), "
-                          "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_state') FROM sqlite_master",
+                          "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_state'), "
+                          "count(*) FILTER (WHERE type = 'table' AND name = 'version_info'), "
+                          "count(*) FILTER (WHERE type = 'table' AND name = 'alembic_version') FROM sqlite_master",
                        &st, e))
         return -1;
     int rc = sqlite3_step(st);
     int have = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     int have_state_index = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+    int have_version = rc == SQLITE_ROW && sqlite3_column_int(st, 2), have_alembic = rc == SQLITE_ROW && sqlite3_column_int(st, 3);
     sqlite3_finalize(st);
     SQL_CHECK(s, rc, "read schema", e);
     if (!have) {
@@ -141,6 +144,12 @@ static int check_schema(ws_store *s, int create, ws_err *e)
         if (ws_sql_exec(s, schema_sql, e)) { ws_sqlite_rollback(s); return -1; }
         return ws_sqlite_commit(s, e);
     }
+    /* a table named studies of another program's (or Optuna's tables half removed): the reads
+     * below failed on the missing table as an internal error (exit 3); Optuna refuses such a
+     * file too, its schema having no revision */
+    if (!have_version || !have_alembic)
+        return ws_err_set(e, WS_EINPUT, "%s: not an Optuna study database: it has a table 'studies' but no '%s'",
+                          s->path, !have_version ? "version_info" : "alembic_version");
     if (ws_sql_prepare(s, "SELECT schema_version FROM version_info WHERE version_info_id=1", &st, e)) return -1;
     rc = sqlite3_step(st);
     int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
