@@ -43,9 +43,10 @@ mk=(make -s --no-print-directory -C "$root" "${vars[@]}")
 "${mk[@]}" all features
 "${mk[@]}" sweep-check || exit 2
 # RUNS as sweep.mk computes it (from CONFIG's study name unless given): the task's target must
-# be spelled as make spells it.
+# be spelled as make spells it. Quoted (ws_q) for the shell that prints it, as the recipes quote
+# it: a ' or " there was a syntax error, a & or > ran or wrote something else.
 # shellcheck disable=SC2016  # $(RUNS) is for make
-runs=$("${mk[@]}" --eval 'ws-print-runs: ; @echo $(RUNS)' ws-print-runs)
+runs=$("${mk[@]}" --eval 'ws-print-runs: ; @printf "%s\n" $(call ws_q,$(RUNS))' ws-print-runs)
 case $runs in /*) abs=$runs ;; *) abs=$root/$runs ;; esac
 mkdir -p "$abs"
 

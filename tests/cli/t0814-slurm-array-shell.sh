@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# pipelines/slurm-array.sh without a cluster: an sbatch stand-in notes the options and the batch
+# script it is given, prints a job id and, with FAKE_RUN, runs the array's tasks one after
+# another (SLURM_ARRAY_TASK_ID set, each task's output in the --output file), exiting with the
+# highest task's status as sbatch --wait does. The sweep is the tiny tone study, 1 epoch.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+tone_sweep_config c.json tones-array 1
+mkdir fake
+cat >fake/sbatch <<'SH'
+#!/usr/bin/env bash
+printf '%s\n' "$@" >"$FAKE_DIR/sbatch.args"
+script=${*: -1} array= outp= rc=0
+for a in "$@"; do case $a in --array=*) array=${a#--array=} ;; --output=*) outp=${a#--output=} ;; esac; done
+echo 4242
+[ -n "${FAKE_RUN:-}" ] || exit 0
+last=${array%%\%*}; last=${last#*-}
+for ((i = 0; i <= last; i++)); do
+  o=${outp//%A/4242}; o=${o//%a/$i}
+  SLURM_ARRAY_TASK_ID=$i bash "$script" >"$o" 2>&1 || { r=$?; [ "$r" -le "$rc" ] || rc=$r; }
+done
+exit "$rc"
+SH
+chmod +x fake/sbatch
+array() {  # [NAME=VALUE...] [-- SBATCH_OPTION...]
+  env FAKE_DIR="$TMP" PATH="$TMP/fake:$WS_BIN:$PATH" bash "$WS_ROOT/pipelines/slurm-array.sh" BUILD="$WS_BUILD" BIN="$WS_BIN" \
+    DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2 MONITOR_INTERVAL=0.2 "$@"
+}
+run_array() { FAKE_RUN=1 array "$@"; }   # and its tasks
+
+# RUNS as make spells it came from `echo $(RUNS)` in a shell: a RUNS that make sweep takes (a '
+# or a " in it) was a shell syntax error there, and slurm-array.sh exited 2 without submitting
+# anything (and one with a > wrote its batch script into the checkout's root, with tasks whose
+# target, /trial-iii.json, no make knows).
+for r in "bob's" 'x"y' 'a&b'; do
+  test_expect_code 0 "slurm-array.sh RUNS=.../$r -- --wait: submitted, tasks run, report made" \
+    run_array RUNS="$TMP/$r" -- --wait
+  test_expect_success "... the batch script in RUNS, 2 trial files, the report" '
+    grep -qxF -- "$TMP/$r/slurm-array.sh" sbatch.args && grep -qx -- "--array=0-1%16" sbatch.args &&
+    [ "$(cat "$r"/trial-*.json | jq -r .state | sort | uniq -c | xargs)" = "2 COMPLETE" ] &&
+    [ "$(jq .n_trials "$r/report.json")" = 2 ] && [ -s "$r/slurm-4242_1.out" ]'
+done
