@@ -40,7 +40,8 @@
 #   launch LAUNCH: empty, or its command (the first word that is not NAME=VALUE) one the shell
 #          can run: each trial's command failed with "command not found" (127), which the sweep
 #          takes for a launcher that could not start a trial this time, going on to the report
-#          and exit status 0 with no trial run (a word with a quote, $ or ` is left to the shell)
+#          and exit status 0 with no trial run (a word with a quote, $ or ` is left to the shell;
+#          a \ and a leading ~ are read as the shell reads them)
 #   threads THREADS: auto, or an integer in [1, 1024], what train-trial --threads takes (found only
 #          by train-trial, as DEVICE was)
 #   interval MONITOR_INTERVAL: seconds in [0.01, 86400], what gpu-monitor --interval takes (it
@@ -117,10 +118,15 @@ while [ $# -ge 3 ]; do
       echo "DB: '$db': no such study database, but $name '$value' holds trial files of study '$had' (make would take them for this sweep's trials): put the study file back, or remove them ($value/trial-*.json) to begin the study again"
       exit 0; } ;;
   launch)
-    read -ra words <<<"$value"
+    # Words as the recipe's shell reads them: read without -r takes a backslash as it does (my\ dir
+    # one word, the backslash gone), and a leading ~ or ~user is expanded (the regex leaves eval
+    # nothing else to run); with -r, and ~ taken literally, a command written so was refused.
+    read -a words <<<"$value"
     for w in "${words[@]}"; do
       [[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && continue
-      [[ $w == *[\'\"\$\`]* ]] || command -v -- "$w" >/dev/null ||
+      c=$w
+      if [[ $w =~ ^(~[A-Za-z0-9._-]*)(/.*)?$ ]]; then eval "c=${BASH_REMATCH[1]}"; c=$c${BASH_REMATCH[2]}; fi
+      [[ $w == *[\'\"\$\`]* ]] || command -v -- "$c" >/dev/null ||
         { echo "$name: '$value': no command '$w' to run (not a program on PATH, nor an executable file)"; exit 0; }
       break
     done ;;
