@@ -18,7 +18,9 @@
 # bad arguments.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-vars=() sb=() parallel=16 trials=20 wait=0
+# trials: make's TRIALS ?= 20, which takes one from the environment too (the array must hold
+# exactly the targets each task's make knows)
+vars=() sb=() parallel=16 trials=${TRIALS-20} wait=0
 usage() { echo "slurm-array.sh: $*" >&2; echo "usage: pipelines/slurm-array.sh [NAME=VALUE...] [-- SBATCH_OPTION...]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in

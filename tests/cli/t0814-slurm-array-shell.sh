@@ -41,3 +41,15 @@ for r in "bob's" 'x"y' 'a&b'; do
     [ "$(cat "$r"/trial-*.json | jq -r .state | sort | uniq -c | xargs)" = "2 COMPLETE" ] &&
     [ "$(jq .n_trials "$r/report.json")" = 2 ] && [ -s "$r/slurm-4242_1.out" ]'
 done
+
+# TRIALS from the environment (export TRIALS=3): make's TRIALS ?= 20 takes it, so each task's
+# make knew trials 0-2, but the array was sized by the script's own default, 0-19, and its tasks
+# 3-19 failed (no rule to make target trial-003.json). The array follows what make takes.
+array_env() {
+  env TRIALS=3 FAKE_DIR="$TMP" PATH="$TMP/fake:$WS_BIN:$PATH" bash "$WS_ROOT/pipelines/slurm-array.sh" BUILD="$WS_BUILD" BIN="$WS_BIN" \
+    DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" RUNS="$TMP/envtrials" "$@"
+}
+test_expect_code 0 "slurm-array.sh with TRIALS=3 in the environment, none given" array_env
+test_expect_success "... submits the array of make's 3 trial targets (0-2)" 'grep -qx -- "--array=0-2%16" sbatch.args'
+test_expect_code 0 "... TRIALS=2 given overrides it, as for make" array_env TRIALS=2
+test_expect_success "... (0-1)" 'grep -qx -- "--array=0-1%16" sbatch.args'
