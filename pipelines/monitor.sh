@@ -43,8 +43,10 @@ start)
   alive && exit 0   # running: what the check under the lock would find, without taking it
   lock
   alive || [ -e "$stopped" ] && exit 0
-  # Samples go into SQLite study files only; with a PostgreSQL study, to monitor.jsonl alone.
-  case $db in postgres*) dbarg=() ;; *) dbarg=(--db "$db") ;; esac
+  # Samples go into SQLite study files only; with a PostgreSQL study, to monitor.jsonl alone. A
+  # URL as the store (and check-vars.sh's is_pg_url) reads one: postgres* took a SQLite file named
+  # postgres-kws.db for one, and its study got no samples.
+  case $db in postgresql://* | postgres://* | postgresql+psycopg2://*) dbarg=() ;; *) dbarg=(--db "$db") ;; esac
   # For stop: where this monitor's lines begin in monitor.jsonl, and when its first sample is
   # due at the latest (one interval after it starts, and 5 s for it to open its sources).
   printf -v now '%(%s)T' -1
