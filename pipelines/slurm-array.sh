@@ -14,8 +14,9 @@
 #   pipelines/slurm-array.sh CONFIG=configs/studies/kws-default.json TRIALS=200 PARALLEL=16 \
 #       DB=postgresql://me@db:5432/sweeps FEATURES=/shared/kws.feat -- -c4 --gres=gpu:1
 # Without --wait it prints the job id; `make sweep` with the same variables writes the report
-# once every task has finished. Exit status: sbatch's (with --wait: the highest task's), 2 on
-# bad arguments.
+# once every task has finished. Exit status: sbatch's (with --wait: the highest task's; then 1
+# when a task left its trial without a file, which is named, and no report is made), 2 on bad
+# arguments.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # trials: make's TRIALS ?= 20, which takes one from the environment too (the array must hold
@@ -64,5 +65,18 @@ mv "$script.tmp.$$" "$script"
 rc=0
 sbatch --array="0-$((trials - 1))%$parallel" --job-name=ws-sweep --output="$abs/slurm-%A_%a.out" \
   --parsable "${sb[@]}" "$script" || rc=$?
-[ "$rc" = 0 ] && [ "$wait" = 1 ] && "${mk[@]}" sweep
-exit "$rc"
+[ "$rc" = 0 ] && [ "$wait" = 1 ] || exit "$rc"
+# --wait: the report, once every trial has its file. A task whose trial command failed (a trial
+# it could not start: its make goes on and ends 0) leaves its target without one, which make
+# sweep would train here, on the submitting host, and end 0: named instead, exit 1; the array
+# submitted again runs only those.
+missing=()
+for ((i = 0; i < trials; i++)); do
+  printf -v f 'trial-%03d.json' "$i"
+  [ -e "$abs/$f" ] || missing+=("$f")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "slurm-array.sh: ${#missing[@]} of $trials trials have no file (${missing[*]:0:5}${missing[5]:+ ...}): their tasks could not run them (see $abs/slurm-*.out); submit the array again to run them, and make the report" >&2
+  exit 1
+fi
+"${mk[@]}" sweep

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pipelines/slurm-array.sh without a cluster: an sbatch stand-in notes the options and the batch
 # script it is given, prints a job id and, with FAKE_RUN, runs the array's tasks one after
-# another (SLURM_ARRAY_TASK_ID set, each task's output in the --output file), exiting with the
+# another (SLURM_ARRAY_TASK_ID set, each task's output in the --output file; FAKE_SKIP=i: task i
+# does nothing), exiting with the
 # highest task's status as sbatch --wait does. The sweep is the tiny tone study, 1 epoch.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
@@ -18,6 +19,8 @@ echo 4242
 last=${array%%\%*}; last=${last#*-}
 for ((i = 0; i <= last; i++)); do
   o=${outp//%A/4242}; o=${o//%a/$i}
+  # FAKE_SKIP: that task ends 0 without its trial file, as one whose trial command failed does
+  [ "$i" = "${FAKE_SKIP:--1}" ] && { echo "trial command failed" >"$o"; continue; }
   SLURM_ARRAY_TASK_ID=$i bash "$script" >"$o" 2>&1 || { r=$?; [ "$r" -le "$rc" ] || rc=$r; }
 done
 exit "$rc"
@@ -53,3 +56,16 @@ test_expect_code 0 "slurm-array.sh with TRIALS=3 in the environment, none given"
 test_expect_success "... submits the array of make's 3 trial targets (0-2)" 'grep -qx -- "--array=0-2%16" sbatch.args'
 test_expect_code 0 "... TRIALS=2 given overrides it, as for make" array_env TRIALS=2
 test_expect_success "... (0-1)" 'grep -qx -- "--array=0-1%16" sbatch.args'
+
+# --wait makes the report once the array is done. A task whose trial command failed (its make
+# goes on and ends 0: a trial it could not start) leaves its target without a file, and the
+# make sweep that followed trained that trial here, on the submitting host, and ended 0. Now it
+# names the trials left and ends 1, without training or a report; the array submitted again
+# runs only those, and makes the report.
+skip_array() { FAKE_SKIP=1 run_array "$@"; }
+test_expect_code 1 "slurm-array.sh -- --wait, task 1 ending 0 without its trial file: exit 1" skip_array RUNS="$TMP/skip" -- --wait
+test_expect_success "... naming it, nothing trained here, no report" '
+  grep -q "1 of 2 trials have no file (trial-001.json)" err && [ -e skip/trial-000.json ] &&
+  [ ! -e skip/trial-001.json ] && [ ! -e skip/report.json ]'
+test_expect_code 0 "... submitted again: the array runs trial 1, then the report" run_array RUNS="$TMP/skip" -- --wait
+test_expect_success "... 2 trials, the report" '[ "$(jq .n_trials skip/report.json)" = 2 ] && [ -s skip/slurm-4242_1.out ]'
