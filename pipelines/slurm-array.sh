@@ -40,11 +40,14 @@ msg=$(bash "$root/pipelines/check-vars.sh" count TRIALS "$trials"); [ -z "$msg" 
 for o in "${sb[@]}"; do [ "$o" != --wait ] && [ "$o" != -W ] || wait=1; done
 
 mk=(make -s --no-print-directory -C "$root" "${vars[@]}")
-# Once, here: tasks starting together must not race to build the tools or the cache. Then the
-# sweep's variables, as each task's make checks them (a bad DEVICE, CONFIG, DB... would fail
-# every task of the array): sweep-check does nothing else.
-"${mk[@]}" all features
+# Once, here: tasks starting together must not race to build the tools or the cache. Between
+# the two, the sweep's variables, as each task's make checks them (a bad DEVICE, CONFIG, DB...
+# would fail every task of the array): sweep-check does nothing else. After the tools (the
+# CONFIG check runs suggest), before the cache, as make sweep checks them before anything runs:
+# a bad one was found only once the whole corpus had been featurized.
+"${mk[@]}" all
 "${mk[@]}" sweep-check || exit 2
+"${mk[@]}" features
 # RUNS as sweep.mk computes it (from CONFIG's study name unless given): the task's target must
 # be spelled as make spells it. Quoted (ws_q) for the shell that prints it, as the recipes quote
 # it: a ' or " there was a syntax error, a & or > ran or wrote something else.
