@@ -41,7 +41,8 @@
 #          can run: each trial's command failed with "command not found" (127), which the sweep
 #          takes for a launcher that could not start a trial this time, going on to the report
 #          and exit status 0 with no trial run (a word with a quote, $ or ` is left to the shell;
-#          a \ and a leading ~ are read as the shell reads them)
+#          a \ and a leading ~ are read as the shell reads them; a keyword such as time is no
+#          command there, after the sweep's NAME=VALUE words: the program is looked for)
 #   threads THREADS: auto, or an integer in [1, 1024], what train-trial --threads takes (found only
 #          by train-trial, as DEVICE was)
 #   interval MONITOR_INTERVAL: seconds in [0.01, 86400], what gpu-monitor --interval takes (it
@@ -126,7 +127,11 @@ while [ $# -ge 3 ]; do
       [[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && continue
       c=$w
       if [[ $w =~ ^(~[A-Za-z0-9._-]*)(/.*)?$ ]]; then eval "c=${BASH_REMATCH[1]}"; c=$c${BASH_REMATCH[2]}; fi
-      [[ $w == *[\'\"\$\`]* ]] || command -v -- "$c" >/dev/null ||
+      # A builtin or a program: the recipe's NAME=VALUE words come first, where a keyword (time)
+      # is none and command -v's yes for it stood for a program time that may not be installed.
+      ok=
+      case $(type -t -- "$c") in builtin | function) ok=1 ;; esac
+      [[ $w == *[\'\"\$\`]* ]] || [ -n "$ok" ] || type -P -- "$c" >/dev/null ||
         { echo "$name: '$value': no command '$w' to run (not a program on PATH, nor an executable file)"; exit 0; }
       break
     done ;;

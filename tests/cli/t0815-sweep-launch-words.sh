@@ -31,3 +31,18 @@ test_expect_code 2 "... while a ~/ command that is not there still is" \
   env HOME="$TMP/home" make -s -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" sweep DATA="$TMP/tones/manifest.jsonl" \
   FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1 RUNS="$TMP/tl" LAUNCH="~/bin/nolaunch.sh x"
 test_expect_success "... naming LAUNCH and the command" 'grep -qF "no command '\''~/bin/nolaunch.sh'\'' to run" err'
+
+# The launcher follows the sweep's NAME=VALUE words in the recipe (SWEEP_ENV), where a shell
+# keyword is no keyword: LAUNCH="time -p" runs the program time, not bash's keyword. The check
+# took the keyword for a command that is there, and where no program time is installed (Debian's
+# time package is optional) every trial failed with "command not found" (127), the sweep going
+# on to its report with none run. A PATH of this machine's commands but time stands for one.
+mkdir notime
+for d in ${PATH//:/ }; do for f in "$d"/*; do [ "${f##*/}" = time ] || [ -e "notime/${f##*/}" ] || ln -s "$f" notime/ 2>/dev/null; done; done
+test_expect_code 2 "LAUNCH='time -p' with no program time on PATH is refused" \
+  env PATH="$TMP/notime" make -s -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" sweep DATA="$TMP/tones/manifest.jsonl" \
+  FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1 RUNS="$TMP/tk" LAUNCH="time -p"
+test_expect_success "... naming it" 'grep -qF "no command '\''time'\'' to run" err'
+test_expect_code 0 "... a builtin (exec) is not" \
+  env PATH="$TMP/notime" make -s -n -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" sweep DATA="$TMP/tones/manifest.jsonl" \
+  FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1 RUNS="$TMP/tk" LAUNCH="exec"
