@@ -10,7 +10,8 @@
 #          and seq's %03g names trial 1000000 trial-1e+06.json, as it does the next four
 #   path   a path that make uses as a target or prerequisite (RUNS, FEATURES, DATA, STAGED_RUNS):
 #          make splits target names at spaces and reads : % ; | $ \ ( ) and the glob characters
-#          * ? [ ] as its own syntax, so those are refused
+#          * ? [ ] as its own syntax, so those are refused, as is a leading ~ (a home folder to
+#          make, not to the commands)
 #   study  STUDY when RUNS is its default runs/STUDY: the same characters as path, and a folder of
 #          its own under runs/: no '.' or '..' part, no '/' at either end or doubled ("..": the
 #          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
@@ -162,6 +163,12 @@ while [ $# -ge 3 ]; do
         echo "STUDY: '$value' names the sweep's folder (RUNS=runs/STUDY), and runs/$value is not a folder of its own there (a '.' or '..' part, or a '/' at either end or doubled); give another STUDY, or RUNS"
         exit 0 ;;
       esac
+    fi
+    # make expands a leading ~ (~/ or ~user) in a target's name to a home folder, the commands it
+    # is handed to (quoted) do not: RUNS='~/runs' made ./~/runs in the checkout, then failed.
+    if [ "$kind" = path ] && [[ $value == '~'* ]]; then
+      echo "$name: '$value': make reads a leading ~ in a target as a home folder, the commands given it do not; give the path with the folder written out"
+      exit 0
     fi
     has_bad_char "$value" || continue
     if [ "$kind" = study ]; then

@@ -152,3 +152,18 @@ test_expect_code 2 "slurm-array.sh with DEVICE=bogus stops before it submits any
 test_expect_success "... naming DEVICE, nothing made" 'grep -q "DEVICE: expected auto, cpu or cuda, got .bogus." err && [ ! -e slurm ]'
 test_expect_code 0 "make sweep-check with good variables does nothing" ws_make sweep-check CONFIG="$TMP/c.json" RUNS="$TMP/chk"
 test_expect_success "... (no output, no folder)" '[ ! -s out ] && [ ! -e chk ]'
+
+# A path with a leading ~ (RUNS='~/runs', quoted, so no shell expanded it): make expands a leading ~
+# in a target's name to the home folder, the recipes' commands (quoted) do not. make sweep made
+# a folder named ~ in the checkout (mkdir -p '~/runs'), then failed to touch HOME/runs/.dir; a
+# FEATURES so was written to ./~/f.feat while make looked for HOME/f.feat. Refused, with make -n
+# (nothing runs either way) and a HOME of the test's own.
+mkdir home
+test_expect_code 2 "make -n sweep RUNS='~/runs' is refused" env HOME="$TMP/home" make -s -n -C "$WS_ROOT" BUILD="$WS_BUILD" \
+  BIN="$WS_BIN" sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1 RUNS='~/runs'
+test_expect_success "... naming RUNS and the ~" 'grep -qF "RUNS: '\''~/runs'\'': make reads a leading ~" err'
+test_expect_code 2 "make -n features FEATURES='~/f.feat' is refused" env HOME="$TMP/home" make -s -n -C "$WS_ROOT" BUILD="$WS_BUILD" \
+  BIN="$WS_BIN" features DATA="$TMP/tones/manifest.jsonl" FEATURES='~/f.feat'
+test_expect_success "... naming FEATURES" 'grep -qF "FEATURES: '\''~/f.feat'\'': make reads a leading ~" err'
+test_expect_code 0 "a ~ elsewhere in RUNS is no home folder, and is taken (make -n)" env HOME="$TMP/home" make -s -n -C "$WS_ROOT" \
+  BUILD="$WS_BUILD" BIN="$WS_BIN" sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=1 RUNS="$TMP/a~b"
