@@ -123,6 +123,7 @@ while [ $# -ge 3 ]; do
     # Words as the recipe's shell reads them: read without -r takes a backslash as it does (my\ dir
     # one word, the backslash gone), and a leading ~ or ~user is expanded (the regex leaves eval
     # nothing else to run); with -r, and ~ taken literally, a command written so was refused.
+    # shellcheck disable=SC2162  # the backslashes are the shell's, as said above
     read -a words <<<"$value"
     for w in "${words[@]}"; do
       [[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && continue
