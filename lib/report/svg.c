@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/text.h"
 
 const char *ws_state_color(ws_state s)
 {
@@ -154,6 +155,11 @@ void ws_fmt_duration(double s, char *buf, size_t n)
 
 void ws_html_text(FILE *f, const char *s)
 {
+    /* HTML forbids control characters other than whitespace (and XML, the SVGs, all but TAB, LF
+     * and CR): a study name, parameter name or choice holding one (Optuna takes any string) is
+     * shown \xNN, as the text form shows it (ws_text_show) */
+    char *shown = ws_text_show(s ? s : "");
+    if (shown) s = shown;
     for (; s && *s; s++) {
         switch (*s) {
         case '&': fputs("&amp;", f); break;
@@ -164,6 +170,7 @@ void ws_html_text(FILE *f, const char *s)
         default: fputc(*s, f);
         }
     }
+    free(shown);
 }
 
 static char id_prefix[32];

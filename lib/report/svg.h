@@ -55,7 +55,8 @@ void ws_fmt_value(double v, char *buf, size_t n);
 /* A duration: "850 ms", "12.3 s", "4.2 min", "1.50 h". */
 void ws_fmt_duration(double s, char *buf, size_t n);
 
-/* Text with &, <, >, " and ' escaped (for HTML text and attributes). */
+/* Text with &, <, >, " and ' escaped (for HTML text and attributes), a control character as
+ * \xNN (ws_text_show): HTML allows none but whitespace. */
 void ws_html_text(FILE *f, const char *s);
 
 /* <svg id=ID class="plot" viewBox="0 0 W H" role="img"> with <title> and <desc> first. The page
