@@ -27,7 +27,9 @@ double ws_ped_unit(const ws_dist *d, double internal)
         if (lo <= 0 || x <= 0) return NAN;
         lo = log(lo); hi = log(hi); x = log(x);
     }
-    double u = (x - lo) / (hi - lo);
+    /* on halves, as the HTML's scales: a range across nearly all doubles (-1.7e308..1.7e308,
+     * Optuna takes it) has a span that overflows to inf, and every value read 0 */
+    double u = (x / 2 - lo / 2) / (hi / 2 - lo / 2);
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
