@@ -271,6 +271,10 @@ int ws_importance_compute(ws_importance *imp, const ws_trial_list *trials, const
         snprintf(imp->note, sizeof imp->note, "needs more than %d complete trials with a finite value, has %zu", WS_PED_MIN_TOP, n_ranked);
         return 0;
     }
+    if (!np) {   /* not "every parameter has one value": there is none */
+        snprintf(imp->note, sizeof imp->note, "the trials hold no parameter");
+        return 0;
+    }
     if (!n_searched) {
         snprintf(imp->note, sizeof imp->note, "no searched parameter: every parameter has one value");
         return 0;

@@ -106,6 +106,11 @@ test_expect_success "... its importance baseline says the -inf trial is left out
 test_expect_code 0 "json of an empty study" report --db empty.db --format json
 test_expect_success "... says importance needs more complete trials" '
   [ "$(jq -c "[.n_trials, .importance.params, .importance.note]" out)" = "[0,null,\"needs more than 5 complete trials with a finite value, has 0\"]" ]'
+# A study whose trials hold no parameter (an Optuna objective that suggests nothing): the note
+# said "no searched parameter: every parameter has one value", of parameters there are none of.
+"$PY" -W ignore -c 'import optuna; optuna.logging.set_verbosity(40); optuna.create_study(study_name="bare", storage="sqlite:///bare.db").optimize(lambda t: t.number, n_trials=8)'
+test_expect_code 0 "text of a study whose trials hold no parameter" report --db bare.db
+test_expect_success "... says so" 'grep -q "^importance (PED-ANOVA, top 5 of 8 finite complete trials vs all): not computed: the trials hold no parameter$" out'
 # report(1)'s examples that pipe the JSON into jq run on it too: the idle share divided by
 # capacity_s, which is 0 here (and while the only trials are RUNNING), and jq stopped with
 # "cannot be divided because the divisor is zero".
