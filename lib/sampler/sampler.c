@@ -171,7 +171,25 @@ int ws_sampler_check_file(const json_t *obj, const char *where, ws_err *e)
     const char *key;
     json_t *v;
     const char *name = json_string_value(json_object_get(obj, "name"));
-    if (!name || strcmp(name, "random")) return 0;
+    if (!name || strcmp(name, "random")) {
+        /* TPE options that the rest of the config leaves without effect: refused rather than
+         * taken and ignored (a liar_weight in the optuna mode, which has no liar) */
+        ws_sampler_cfg c;
+        ws_err ignored = {0};   /* a config that does not parse is said by ws_sampler_parse, called first */
+        if (!obj || ws_sampler_parse(&c, obj, where, &ignored)) return 0;
+        if (json_object_get(obj, "liar_weight") && !c.constant_liar)
+            return ws_err_set(e, WS_EINPUT, "%s: sampler.liar_weight: has no effect without \"constant_liar\": true "
+                              "(it weighs the RUNNING trials that only the liar counts)", where);
+        if (json_is_true(json_object_get(obj, "shared_clip")) && !c.multivariate)
+            return ws_err_set(e, WS_EINPUT, "%s: sampler.shared_clip: has no effect without \"multivariate\": true "
+                              "(it acts on joint kernels)", where);
+        if (json_is_true(json_object_get(obj, "consider_endpoints")) && c.bandwidth == WS_BANDWIDTH_SCOTT)
+            return ws_err_set(e, WS_EINPUT, "%s: sampler.consider_endpoints: has no effect with Scott's bandwidths "
+                              "(\"bandwidth\": \"scott\", the optuna mode's default when multivariate), which give "
+                              "every kernel one width (Optuna 3.1 ignores it there too); it applies to \"bandwidth\": "
+                              "\"neighbour\"", where);
+        return 0;
+    }
     json_object_foreach((json_t *)obj, key, v)
         if (strcmp(key, "name") && strcmp(key, "seed"))
             return ws_err_set(e, WS_EINPUT, "%s: sampler.%s: not an option of the random sampler (it takes only seed, as "
