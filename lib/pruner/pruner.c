@@ -43,6 +43,26 @@ static int get_bound(const json_t *obj, const char *key, const char *path, doubl
 
 static int parse_at(ws_pruner_cfg *cfg, const json_t *obj, const char *path, int depth, ws_err *e);
 
+/* ws_json_check_keys, saying what the named pruner takes: a config written from Optuna code
+ * (a percentile for MedianPruner, PatientPruner's wrapped_pruner) is told what to write. */
+static int check_keys(const json_t *obj, const char *const *keys, const char *name, const char *path, ws_err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        const char *const *k = keys;
+        while (*k && strcmp(*k, key)) k++;
+        if (*k) continue;
+        if (keys == patient_keys && !strcmp(key, "wrapped_pruner"))
+            return ws_err_set(e, WS_EINPUT, "%s.wrapped_pruner: Optuna's wrapped_pruner is \"wrapped\" here", path);
+        char list[256] = "";
+        for (k = keys; *k; k++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k == keys ? "" : ", ", *k);
+        return ws_err_set(e, WS_EINPUT, "%s: unknown key '%s' (the %s pruner takes %s)", path, key, name, list);
+    }
+    return 0;
+}
+
 static int parse_percentile(ws_pruner_cfg *cfg, const json_t *obj, const char *path, ws_err *e)
 {
     if (!strcmp(cfg->name, "percentile") && !json_object_get(obj, "percentile"))
@@ -161,7 +181,7 @@ static int parse_at(ws_pruner_cfg *cfg, const json_t *obj, const char *path, int
         return ws_err_set(e, WS_EINPUT, "%s.name: unknown pruner '%s' (expected median, percentile, "
                           "successive_halving, hyperband, patient, threshold or nop)", path, name);
     if (name) snprintf(cfg->name, sizeof cfg->name, "%s", name);
-    if (ws_json_check_keys(obj, keys, path, e)) return -1;
+    if (check_keys(obj, keys, cfg->name, path, e)) return -1;
     int rc = 0;
     if (keys == median_keys || keys == percentile_keys) rc = parse_percentile(cfg, obj, path, e);
     else if (keys == halving_keys) rc = parse_halving(cfg, obj, path, e);

@@ -81,6 +81,15 @@ int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, 
     char path[600];
     snprintf(path, sizeof path, "%s: sampler", where);
     if (!json_is_object(obj)) return ws_err_set(e, WS_EINPUT, "%s: expected an object", path);
+    /* TPESampler arguments that the config does not take, said with what it does instead */
+    static const char *const optuna_only[][2] = {
+        {"consider_prior", "the prior kernel is always used (Optuna's default); prior_weight sets its weight"},
+        {"constraints_func", "the study config's \"constraints\" object gives the constraints"},
+        {"warn_independent_sampling", "no such warning is printed"},
+    };
+    for (size_t i = 0; i < sizeof optuna_only / sizeof optuna_only[0]; i++)
+        if (json_object_get(obj, optuna_only[i][0]))
+            return ws_err_set(e, WS_EINPUT, "%s.%s: not an option here: %s", path, optuna_only[i][0], optuna_only[i][1]);
     if (ws_json_check_keys(obj, keys, path, e)) return -1;
     const char *name = NULL, *mode = NULL, *bw = NULL, *weights = NULL, *kernel = NULL;
     long seed = -1;
