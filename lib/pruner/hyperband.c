@@ -94,6 +94,7 @@ static int bracket_view(const hb_setup *s, const ws_history *h, int bracket, ws_
         if (hb_bracket(s, h->study_name, h->trials->v[i].number) == bracket)
             view->list.v[view->list.n++] = h->trials->v[i];
     view->h.trials = &view->list;
+    view->h.all_trials = h->all_trials ? h->all_trials : h->trials;
     return 0;
 }
 

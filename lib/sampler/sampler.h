@@ -47,6 +47,10 @@ typedef struct {
      * (Optuna's _BracketStudy). NULL: the whole history. */
     const struct ws_pruner_cfg *pruner;
     int number;
+    /* Set by ws_pruner_history_view when it keeps one bracket: every trial of the study, for
+     * what must see all of them (TPE's dedup: a configuration a trial of another bracket holds
+     * is still one another trial holds). NULL: trials is every trial. */
+    const ws_trial_list *all_trials;
 } ws_history;
 
 /* TPE variants: wakesweep's (the default; tuned on tests/bench/sampler) or Optuna 3.1's. */

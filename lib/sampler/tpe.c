@@ -425,8 +425,10 @@ static int duplicate_of_some_trial(const ws_space *sp, const ws_history *h, cons
     int dup = 0;
     if (!off) return 0;   /* out of memory: accept the draw rather than fail the trial */
     for (size_t i = 0; i < n; i++) n_active += !(off[i] = (unsigned char)ws_sampler_inactive(sp, p, n, i));
-    for (size_t k = 0; !dup && h->trials && k < h->trials->n; k++) {
-        const ws_trial *t = &h->trials->v[k];
+    /* every trial of the study, not only those of the sampler's view (one hyperband bracket) */
+    const ws_trial_list *all = h->all_trials ? h->all_trials : h->trials;
+    for (size_t k = 0; !dup && all && k < all->n; k++) {
+        const ws_trial *t = &all->v[k];
         if (t->state == WS_FAIL || t->n_params != n_active) continue;
         size_t i;
         for (i = 0; i < n; i++) {

@@ -316,7 +316,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     /* a line without a budget (written by hand, or edited): the epochs suggest gives this trial */
     if (!epochs) {
         ws_trial_list none = {0};
-        ws_history h = {c->study.name, c->study.direction, &none, NULL, c->number};
+        ws_history h = {c->study.name, c->study.direction, &none, NULL, c->number, NULL};
         if (ws_trial_epochs(&c->cfg, &c->pruner, &h, c->number, &epochs, e)) return -1;
     }
     /* params NULL (a line without them): the fixed settings alone */

@@ -110,7 +110,7 @@ static void test_hyperband_brackets_and_budget(void)
     ws_err e = {0};
     parse(&c, "{\"name\": \"hyperband\", \"min_resource\": 1, \"max_resource\": 81, \"reduction_factor\": 3}", &e);
     ws_trial_list l = {0};
-    ws_history h = {"kws", WS_MAXIMIZE, &l, NULL, 0};
+    ws_history h = {"kws", WS_MAXIMIZE, &l, NULL, 0, NULL};
     ws_hyperband_info info;
     int count[5] = {0};
     for (int n = 0; n < 1430; n++) {
@@ -165,7 +165,7 @@ static void test_halving_auto_first_completed(void)
     cur.n_ivs = 1;
     cur.ivs[0].step = 3;
     cur.ivs[0].value = 0.5;
-    ws_history h = {"s", WS_MINIMIZE, &l, NULL, 0};
+    ws_history h = {"s", WS_MINIMIZE, &l, NULL, 0, NULL};
     ws_prune_decision d;
     CHECK(!ws_pruner_should_prune(&c, &h, &cur, &d, &e) && !d.prune && !d.set_system_attrs, "step 3 < r = 4: no rung yet");
     ws_prune_decision_release(&d);

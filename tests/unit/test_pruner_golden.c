@@ -107,7 +107,7 @@ static long replay(const json_t *sc, char *why, size_t len)
         size_t nh = 0;
         for (size_t k = 0; k < tr.n; k++) if ((int)k != number) hist[nh++] = tr.v[k];
         ws_trial_list list = {hist, nh};
-        ws_history h = {study, dir, &list, NULL, 0};
+        ws_history h = {study, dir, &list, NULL, 0, NULL};
         ws_prune_decision d;
         if (ws_pruner_should_prune(&cfg, &h, t, &d, &e)) {
             snprintf(why, len, "%s: event %zu: %.400s", name, i, e.msg);
@@ -131,7 +131,7 @@ static long replay(const json_t *sc, char *why, size_t len)
     json_t *br = json_object_get(sc, "brackets");
     if (br) {
         ws_trial_list list = {tr.v, tr.n};
-        ws_history h = {study, dir, &list, NULL, 0};
+        ws_history h = {study, dir, &list, NULL, 0, NULL};
         for (size_t k = 0; k < json_array_size(br); k++) {
             ws_hyperband_info info;
             ws_hyperband_info_get(&cfg, &h, (int)k, &info);

@@ -75,7 +75,7 @@ static double optimise(const ws_sampler_cfg *cfg, const ws_space *sp, double (*f
 {
     double best = INFINITY;
     for (int k = 0; k < n; k++) {
-        ws_history h = {"t", WS_MINIMIZE, l, NULL, 0};
+        ws_history h = {"t", WS_MINIMIZE, l, NULL, 0, NULL};
         ws_param *p = NULL;
         size_t np = 0;
         ws_err e = {0};
@@ -157,7 +157,7 @@ static void test_reproducible(void)
         parse_cfg(&cfg, cfgs[c], &e);
         ws_trial_list l = {0};
         optimise(&cfg, &sp, quad, 20, 1, &l);
-        ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+        ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0, NULL};
         ws_param *a = NULL, *b = NULL, *d = NULL;
         size_t na = 0, nb = 0, nd = 0;
         ws_sampler_suggest(&cfg, &sp, &h, 42, &a, &na, &e);
@@ -184,7 +184,7 @@ static void test_startup_is_random(void)
     for (int k = 0; k < 3; k++) add_trial(&l, WS_COMPLETE, k);
     add_trial(&l, WS_RUNNING, 0);
     add_trial(&l, WS_FAIL, 0);
-    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0, NULL};
     ws_param *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
     ws_sampler_suggest(&cfg, &sp, &h, 9, &a, &na, &e);
@@ -216,7 +216,7 @@ static void test_split_ranking(void)
     add_trial(&l, WS_RUNNING, 0);                 /* 7 */
     add_trial(&l, WS_FAIL, 0);                    /* 8 */
     add_trial(&l, WS_WAITING, 0);                 /* 9 */
-    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0, NULL};
     int below[10];
     size_t nf = 0;
     CHECK(!ws_tpe_split_history(&cfg, &h, below, &nf, &e), "%s", e.msg);
@@ -248,7 +248,7 @@ static void test_split_ranking(void)
         ws_trial *t = add_trial(&c, WS_COMPLETE, vals[i]);
         json_object_set_new(t->system_attrs, "constraints", json_pack("[f, f]", viol[i], -0.5));
     }
-    ws_history hc = {"t", WS_MINIMIZE, &c, NULL, 0};
+    ws_history hc = {"t", WS_MINIMIZE, &c, NULL, 0, NULL};
     int bc[6];
     ws_tpe_split_history(&cfg, &hc, bc, &nf, &e);
     /* 3 below: the feasible trials 2, 3, 5 despite their worse values */
@@ -291,7 +291,7 @@ static void test_liar_and_dedup(void)
         ws_sampler_append(&t->params, &t->n_params, "c", &sp.v[0].dist, cs[i][0], &e);
         ws_sampler_append(&t->params, &t->n_params, "k", &sp.v[1].dist, cs[i][1], &e);
     }
-    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0, NULL};
     for (uint64_t seed = 0; seed < 20; seed++) {
         ws_param *p = NULL;
         size_t n = 0;
@@ -312,7 +312,7 @@ static void test_liar_and_dedup(void)
     int dups = 0;
     for (int k = 0; k < 60; k++) {
         while (q.n - done < 4) {
-            ws_history hq = {"t", WS_MINIMIZE, &q, NULL, 0};
+            ws_history hq = {"t", WS_MINIMIZE, &q, NULL, 0, NULL};
             ws_param *p = NULL;
             size_t n = 0;
             ws_sampler_suggest(&cfg, &sq, &hq, ws_seed_mix(5, q.n), &p, &n, &e);
@@ -374,7 +374,7 @@ static void test_conditional(void)
     parse_cfg(&cfg, NULL, &e);
     ws_trial_list l = {0};
     optimise(&cfg, &sp, cond_f, 20, 4, &l);
-    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0, NULL};
     ws_param *p = NULL;
     size_t n = 0;
     ws_sampler_append(&p, &n, "opt", &sp.v[0].dist, 0, &e);
@@ -403,7 +403,7 @@ static void test_inactive_fixed_dropped(void)
         parse_cfg(&cfg, cfgs[c], &e);
         ws_trial_list l = {0};
         optimise(&cfg, &sp, cond_f, 12, 5, &l);
-        ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+        ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0, NULL};
         const char *name = cfgs[c] ? cfgs[c] : "default";
         /* opt fixed to adam: the fixed m (and nest below it) go, "extra" stays */
         ws_param *p = NULL;
@@ -454,7 +454,7 @@ static void test_partial_fixed_left_out(void)
     ws_param *fixed = NULL;
     size_t n_fixed = 0;
     ws_sampler_append(&fixed, &n_fixed, "x", &both.v[0].dist, 0.25, &e);
-    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0};
+    ws_history h = {"t", WS_MINIMIZE, &l, NULL, 0, NULL};
     ws_sampler_cfg pf = cfg;   /* suggest --fixed: PartialFixedSampler around the TPE */
     pf.partial_fixed = fixed;
     pf.n_partial_fixed = n_fixed;
@@ -596,7 +596,7 @@ static void test_hyperband_view(void)
     parse_cfg(&cfg, "{\"n_startup_trials\": 3}", &e);
     ws_trial_list l = {0};
     optimise(&cfg, &sp, quad, 40, 8, &l);
-    ws_history h = {"hb-study", WS_MINIMIZE, &l, &pc, 40};
+    ws_history h = {"hb-study", WS_MINIMIZE, &l, &pc, 40, NULL};
     ws_history_view v;
     CHECK(!ws_pruner_history_view(&pc, &h, 40, &v, &e), "%s", e.msg);
     ws_hyperband_info me, other;

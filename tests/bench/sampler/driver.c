@@ -145,7 +145,7 @@ static int same_params(const ws_trial *a, const ws_trial *b)
 /* Asks for trial `number`: suggests its params against everything in l so far. */
 static double ask(const ws_sampler_cfg *cfg, const ws_space *sp, ws_trial_list *l, uint64_t study_seed, int *dups)
 {
-    ws_history h = {"bench", WS_MINIMIZE, l, NULL, 0};
+    ws_history h = {"bench", WS_MINIMIZE, l, NULL, 0, NULL};
     ws_param *p = NULL;
     size_t n = 0;
     ws_err e = {0};
@@ -231,7 +231,7 @@ static void latency(const ws_sampler_cfg *cfg, const ws_space *sp, const char *h
     fclose(fp);
     double *ms = malloc((size_t)reps * sizeof *ms);
     for (long r = 0; r < reps; r++) {
-        ws_history h = {"bench", WS_MINIMIZE, &l, NULL, 0};
+        ws_history h = {"bench", WS_MINIMIZE, &l, NULL, 0, NULL};
         ws_param *p = NULL;
         size_t n = 0;
         double t0 = now_ms();
