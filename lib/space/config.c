@@ -118,6 +118,20 @@ static int check_budget(ws_config *c, const json_t *budget, const char *where, w
     return 0;
 }
 
+/* Hyperband's integer max_resource as its pruner takes it (ws_json_get_int: 12, and 12.0 too); 0
+ * for another pruner, "auto", or a value ws_pruner_parse refuses. Read as a JSON integer only, a
+ * 12.0 set every trial's epochs unchecked. */
+static long hyperband_max_resource(const ws_config *c)
+{
+    const char *name = c->pruner ? json_string_value(json_object_get(c->pruner, "name")) : NULL;
+    long r = 0;
+    ws_err ignored = {0};
+    if (!name || strcmp(name, "hyperband") || !json_is_number(json_object_get(c->pruner, "max_resource"))
+        || ws_json_get_int(c->pruner, "max_resource", "", &r, &ignored))
+        return 0;
+    return r;
+}
+
 /* With several validations an epoch, what counts steps must agree with the epochs: hyperband's
  * max_resource R is steps its survivors train, and a trial trains whole epochs, so R must fill
  * them (Optuna would never prune past R); a fixed validate_every of several epochs is the
@@ -130,12 +144,10 @@ static int check_steps(const ws_config *c, const char *where, ws_err *e)
     if (json_is_integer(every) && json_integer_value(every) > 1)
         return ws_err_set(e, WS_EINPUT, "%s: budget.validations_per_epoch %d with fixed.validate_every %lld: validate more "
                           "than once an epoch or less, not both", where, k, (long long)json_integer_value(every));
-    const char *name = c->pruner ? json_string_value(json_object_get(c->pruner, "name")) : NULL;
-    json_t *r = c->pruner ? json_object_get(c->pruner, "max_resource") : NULL;
-    if (name && !strcmp(name, "hyperband") && json_is_integer(r) && json_integer_value(r) % k)
-        return ws_err_set(e, WS_EINPUT, "%s: pruner.max_resource %lld is not a whole number of epochs of %d steps "
-                          "(budget.validations_per_epoch): make it a multiple of %d", where,
-                          (long long)json_integer_value(r), k, k);
+    long r = hyperband_max_resource(c);
+    if (r > 0 && r % k)
+        return ws_err_set(e, WS_EINPUT, "%s: pruner.max_resource %ld is not a whole number of epochs of %d steps "
+                          "(budget.validations_per_epoch): make it a multiple of %d", where, r, k, k);
     return 0;
 }
 
@@ -221,11 +233,8 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
  * recorded as the trial's parameter but never trained. */
 const char *ws_config_epochs_set_by(const ws_config *c)
 {
-    const char *pruner = c->pruner ? json_string_value(json_object_get(c->pruner, "name")) : NULL;
-    json_t *r = c->pruner ? json_object_get(c->pruner, "max_resource") : NULL;
     return c->budget && json_object_get(c->budget, "epochs") ? "budget.epochs"
-           : pruner && !strcmp(pruner, "hyperband") && json_is_integer(r) && json_integer_value(r) > 0
-           ? "hyperband's pruner.max_resource" : NULL;
+           : hyperband_max_resource(c) > 0 ? "hyperband's pruner.max_resource" : NULL;
 }
 
 static int check_epochs(const ws_config *c, const char *where, ws_err *e)

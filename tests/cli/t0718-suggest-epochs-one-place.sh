@@ -24,6 +24,17 @@ test_expect_success "... says the searched value would not be trained" '
 jq 'del(.budget) | .fixed.epochs = 3 | .pruner = {"name": "hyperband", "min_resource": 1, "max_resource": 9}' c.json >hb.json
 test_expect_code 2 "fixed.epochs with hyperband's max_resource" suggest --db runs/hb.db --config hb.json
 test_expect_success "... names it" 'grep -qF "fixed.epochs: hyperband'"'"'s pruner.max_resource sets every trial'"'"'s epochs" err'
+# max_resource written 9.0 (a JSON real, as a config written by Python's json from a float has
+# it): the pruner takes it as 9, so it sets the epochs all the same; the checks read only a JSON
+# integer, so fixed.epochs 3 went unused (the trial line said 9), and 10 steps an epoch took a
+# max_resource of 12 that no whole epochs hold (2 epochs, 10 steps: survivors never reached R).
+sed 's/"max_resource": 9/"max_resource": 9.0/' hb.json >hbr.json
+test_expect_code 2 "fixed.epochs with hyperband's max_resource 9.0" suggest --db runs/hbr.db --config hbr.json
+test_expect_success "... names it" 'grep -qF "fixed.epochs: hyperband'"'"'s pruner.max_resource sets every trial'"'"'s epochs" err'
+jq 'del(.budget) | .budget.validations_per_epoch = 5 | .pruner = {"name": "hyperband", "min_resource": 1, "max_resource": 12}' c.json |
+  sed 's/"max_resource": 12/"max_resource": 12.0/' >hbk.json
+test_expect_code 2 "hyperband's max_resource 12.0 with 5 validations an epoch" suggest --db runs/hbk.db --config hbk.json
+test_expect_success "... is not whole epochs" 'grep -qF "pruner.max_resource 12 is not a whole number of epochs of 5 steps" err'
 
 # Alone, each is used: fixed.epochs trains that many epochs; a searched epochs, the sampled value.
 jq 'del(.budget) | .fixed.epochs = 3' c.json >fixed.json
