@@ -858,8 +858,28 @@ static int copy_file(const char *from, const char *to, ws_err *e)
     return ws_atomic_commit(&a, e);
 }
 
-/* When this trial is now the study's best, its weights become best.ckpt. A lock file orders
- * trials finishing together, so a worse trial never overwrites a better one's weights. */
+/* 1 when the files at a and b hold the same bytes; 0 when they differ or one cannot be read. */
+static int same_bytes(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    char ba[1 << 14], bb[1 << 14];
+    while (same) {
+        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
+        same = na == nb && !memcmp(ba, bb, na) && !ferror(fa) && !ferror(fb);
+        if (na < sizeof ba) break;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same;
+}
+
+/* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
+ * together, so a worse trial never overwrites a better one's weights. The best may be another
+ * trial whose weights never reached best.ckpt: its process was killed between finishing the
+ * trial and this copy (waiting here on another's lock, say), or the copy failed. Nothing later
+ * would copy them (only the best trial's own process did), and best.ckpt stayed an older
+ * trial's for good; so when best.ckpt is not that trial's trial-N.ckpt, it is copied here. */
 static int update_best(run_ctx *c, ws_err *e)
 {
     char lock[PATH_MAX + 16], best[PATH_MAX + 16];
@@ -872,6 +892,12 @@ static int update_best(run_ctx *c, ws_err *e)
     int rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_ATTRS, &l, e)
              || ws_summary_build(&s, c->study.name, c->study.direction, &l, e);
     if (!rc && s.best && s.best->number == c->number) rc = copy_file(c->ckpt, best, e);
+    else if (!rc && s.best) {
+        /* a trial kept with --keep none has no trial-N.ckpt: best.ckpt is left as it is */
+        char from[PATH_MAX + 32];
+        snprintf(from, sizeof from, "%s/trial-%d.ckpt", c->ckpt_dir, s.best->number);
+        if (access(from, R_OK) == 0 && !same_bytes(from, best)) rc = copy_file(from, best, e);
+    }
     ws_summary_release(&s);
     ws_trial_list_free(&l);
     close(fd);
@@ -1075,7 +1101,8 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         release(&c);
         return -1;
     }
-    if (c.state == WS_COMPLETE && o->keep_best && c.has_best && update_best(&c, &soft))
+    /* any trial that keeps weights, pruned or failed too: it may find the best's missing */
+    if (o->keep_best && update_best(&c, &soft))
         ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);
     release(&c);
