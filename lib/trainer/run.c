@@ -891,7 +891,8 @@ static int update_best(run_ctx *c, ws_err *e)
     ws_summary s = {0};
     int rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_ATTRS, &l, e)
              || ws_summary_build(&s, c->study.name, c->study.direction, &l, e);
-    if (!rc && s.best && s.best->number == c->number) rc = copy_file(c->ckpt, best, e);
+    /* (this trial the best, it has weights: it is COMPLETE, and those end with a validation) */
+    if (!rc && s.best && s.best->number == c->number) rc = c->has_best ? copy_file(c->ckpt, best, e) : 0;
     else if (!rc && s.best) {
         /* a trial kept with --keep none has no trial-N.ckpt: best.ckpt is left as it is */
         char from[PATH_MAX + 32];
