@@ -108,17 +108,26 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
     d->busy_timeout_ms = busy_timeout_ms;
     d->flush_until_ms = -1;
+    int why = ws_sqlite_create_errno(path);
+    if (why) {
+        ws_err_set(e, WS_EINPUT, "%s: cannot create: %s", path, strerror(why));
+        gpu_samples_db_close(d);
+        return NULL;
+    }
     int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc));
         gpu_samples_db_close(d);
         return NULL;
     }
-    if (sqlite3_busy_handler(d->db, on_busy, d) != SQLITE_OK
-        || ws_sqlite_set_wal(d->db, busy_timeout_ms, stop) != SQLITE_OK) {
-        int code = sqlite3_errcode(d->db);
+    if ((rc = sqlite3_busy_handler(d->db, on_busy, d)) != SQLITE_OK
+        || (rc = ws_sqlite_set_wal(d->db, busy_timeout_ms, stop)) != SQLITE_OK) {
+        /* set_wal's own answer: its SQLITE_READONLY for a file opened read-only is no errcode */
+        int code = rc & 0xff;
+        char ro[128];
         if (code == SQLITE_READONLY)   /* worded as the study tools word it */
-            ws_err_set(e, WS_EINPUT, "%s: setting up the connection: the database is read-only", d->path);
+            ws_err_set(e, WS_EINPUT, "%s: setting up the connection: %s", d->path,
+                       ws_sqlite_readonly_msg(d->path, ro, sizeof ro));
         else
             sql_fail(d, "setting up the connection", e);
         if (code == SQLITE_NOTADB) e->kind = WS_EINPUT;

@@ -68,7 +68,8 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
     ws_errkind kind = (code == SQLITE_READONLY || code == SQLITE_NOTADB || code == SQLITE_CANTOPEN
                        || code == SQLITE_CORRUPT) ? WS_EINPUT : code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
     const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-    if (code == SQLITE_READONLY) msg = "the database is read-only";
+    char ro[128];
+    if (code == SQLITE_READONLY) msg = ws_sqlite_readonly_msg(s->path, ro, sizeof ro);
     if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, e);
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
 }
@@ -239,6 +240,8 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
         else if (!(flags & WS_STORE_CREATE)) ws_err_set(e, WS_EINPUT, "%s: no such study database", s->path);
         free(copy);
         if (!dir_ok || !(flags & WS_STORE_CREATE)) return -1;
+        int why = ws_sqlite_create_errno(s->path);
+        if (why) return ws_err_set(e, WS_EINPUT, "%s: cannot create: %s", s->path, strerror(why));
     } else if (S_ISDIR(sb.st_mode)) {
         return ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
     } else if (sb.st_size == 0 && !(flags & WS_STORE_CREATE)) {

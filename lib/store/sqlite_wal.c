@@ -1,5 +1,11 @@
 /* sqlite_wal.c — WAL mode despite the deadlock of two new connections (see sqlite_wal.h). */
 #include "store/sqlite_wal.h"
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "core/clock.h"
 
 int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *stop)
@@ -7,9 +13,26 @@ int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *
     double t0 = ws_mono_s();
     for (;;) {
         int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+        if (rc != SQLITE_OK && sqlite3_db_readonly(db, "main") == 1) return SQLITE_READONLY;
         if ((rc & 0xff) != SQLITE_BUSY || (ws_mono_s() - t0) * 1e3 > timeout_ms || (stop && *stop)) return rc;
         unsigned r;
         sqlite3_randomness(sizeof r, &r);
         sqlite3_sleep(5 + (int)(r % 20));   /* random: two that collided should not meet again */
     }
+}
+
+const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n)
+{
+    int why = access(path, W_OK) != 0 ? errno : 0;
+    snprintf(buf, n, "the database is read-only%s%s%s", why ? " (" : "", why ? strerror(why) : "", why ? ")" : "");
+    return buf;
+}
+
+int ws_sqlite_create_errno(const char *path)
+{
+    if (access(path, F_OK) == 0 || errno != ENOENT) return 0;
+    char *copy = strdup(path);
+    int why = copy && access(dirname(copy), W_OK) != 0 ? errno : 0;
+    free(copy);
+    return why == ENOENT ? 0 : why;   /* no folder at all: the callers say that themselves */
 }

@@ -1,5 +1,6 @@
 /* sqlite_wal.h — putting a connection to a study file in WAL mode, for the store's writers and
- * gpu-monitor, which both open one file that may be new, at once, from several processes. */
+ * gpu-monitor, which both open one file that may be new, at once, from several processes; and
+ * what both say when the file cannot be written or made. */
 #ifndef WS_STORE_SQLITE_WAL_H
 #define WS_STORE_SQLITE_WAL_H
 #include <signal.h>
@@ -16,5 +17,15 @@
  * answering one of them SQLITE_BUSY at once, without calling the busy handler ("database is
  * locked", and the trial command failed). That one tries again after a short random sleep. */
 int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *stop);
+/* SQLite opens a file it may not write (its mode, a read-only mount) read-only, and switching it
+ * to WAL then fails as "unable to open database file" (no -shm can be made beside a WAL-mode
+ * file) or "attempt to write a readonly database": ws_sqlite_set_wal answers SQLITE_READONLY for
+ * both, and this says it: "the database is read-only", with why (errno's text, as access(2)
+ * gives it) where the system says, into buf. Returns buf. */
+const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n);
+/* Why a study file that is not there cannot be made beside it (a read-only mount, a folder the
+ * user may not write): an errno; 0 when path exists or may be made. SQLite says only "unable to
+ * open database file". */
+int ws_sqlite_create_errno(const char *path);
 
 #endif
