@@ -38,10 +38,11 @@ static int sql_fail(gpu_samples_db *d, const char *what, ws_err *e)
         return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer than "
                           "the %g s gpu-monitor waits (WS_MONITOR_BUSY_S); run it again once that process has finished, "
                           "or set WS_MONITOR_BUSY_S to wait longer", d->path, what, d->busy_timeout_ms * 1e-3);
-    return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
+    char buf[512];
+    return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", d->path, what, ws_sqlite_errmsg(d->db, buf, sizeof buf));
 }
 
-/* Any code but OK, ROW or DONE fails the calling function with sqlite3_errmsg. */
+/* Any code but OK, ROW or DONE fails the calling function with sqlite3_errmsg (ws_sqlite_errmsg). */
 #define SQL_CHECK(d, call, what, e) do { int rc_ = (call); \
     if (rc_ != SQLITE_OK && rc_ != SQLITE_ROW && rc_ != SQLITE_DONE) return sql_fail((d), (what), (e)); \
     } while (0)

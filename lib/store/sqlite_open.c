@@ -67,9 +67,9 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
     int code = rc & 0xff;
     ws_errkind kind = (code == SQLITE_READONLY || code == SQLITE_NOTADB || code == SQLITE_CANTOPEN
                        || code == SQLITE_CORRUPT) ? WS_EINPUT : code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
-    const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-    char ro[128];
-    if (code == SQLITE_READONLY) msg = ws_sqlite_readonly_msg(s->path, ro, sizeof ro);
+    char buf[512];
+    const char *msg = s->db ? ws_sqlite_errmsg(s->db, buf, sizeof buf) : sqlite3_errstr(rc);
+    if (code == SQLITE_READONLY) msg = ws_sqlite_readonly_msg(s->path, buf, sizeof buf);
     if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, e);
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
 }
@@ -84,7 +84,8 @@ static int reader_busy_ms(void)
 int ws_sqlite_read_fail(sqlite3 *db, int rc, ws_errkind kind, const char *path, const char *what, ws_err *e)
 {
     if ((rc & 0xff) == SQLITE_BUSY) return locked(path, what, reader_busy_ms(), e);   /* ws_sqlite_open_read's wait */
-    return ws_err_set(e, kind, "%s: %s: %s", path, what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    char buf[512];
+    return ws_err_set(e, kind, "%s: %s: %s", path, what, db ? ws_sqlite_errmsg(db, buf, sizeof buf) : sqlite3_errstr(rc));
 }
 
 int ws_sql_prepare(ws_store *s, const char *sql, sqlite3_stmt **st, ws_err *e)

@@ -21,6 +21,13 @@ int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *
     }
 }
 
+const char *ws_sqlite_errmsg(sqlite3 *db, char *buf, size_t n)
+{
+    int why = (sqlite3_errcode(db) & 0xff) == SQLITE_IOERR ? sqlite3_system_errno(db) : 0;
+    snprintf(buf, n, "%s%s%s%s", sqlite3_errmsg(db), why ? " (" : "", why ? strerror(why) : "", why ? ")" : "");
+    return buf;
+}
+
 const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n)
 {
     int why = access(path, W_OK) != 0 ? errno : 0;

@@ -23,6 +23,10 @@ int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *
  * both, and this says it: "the database is read-only", with why (errno's text, as access(2)
  * gives it) where the system says, into buf. Returns buf. */
 const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n);
+/* sqlite3_errmsg(db), and for an I/O error why, as the system said it: SQLite's "disk I/O
+ * error" alone is all it says when a full disk stops it from making the -shm or -wal of a file
+ * (ENOSPC; "database or disk is full" only once they exist). Into buf; returns buf. */
+const char *ws_sqlite_errmsg(sqlite3 *db, char *buf, size_t n);
 /* Why a study file that is not there cannot be made beside it (a read-only mount, a folder the
  * user may not write): an errno; 0 when path exists or may be made. SQLite says only "unable to
  * open database file". */

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Every tool's outputs on a full file system (a small tmpfs filled up, as root): featurize's
+# cache and train-trial's checkpoints are written whole or not at all (a temporary file renamed
+# into place: no partial file, no temporary left, an older file kept as it was), with the file
+# and errno's text in the message; a study file there cannot take a write: suggest, tell,
+# prune-check and train-trial end with exit 3 and a message that says why, the study as it was
+# (integrity_check ok once there is room again, Optuna 3.1 loads it); gpu-monitor's lines
+# (monitor.jsonl) that cannot be written end it with exit 3. The study's first write there said
+# only "setting WAL mode: disk I/O error", not that the disk was full.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+
+full=$TMP/full
+if [ "$(id -u)" != 0 ]; then
+  test_skip full-fs "needs root to mount a tmpfs"
+  exit 0
+fi
+mkdir "$full"
+if ! mount -t tmpfs -o size=1m tmpfs "$full" 2>mount.err; then
+  test_skip full-fs "mount -t tmpfs failed (a container that may not mount?): $(head -c 200 mount.err)"
+  exit 0
+fi
+mon=
+trap 'cd /; [ -z "$mon" ] || kill "$mon" 2>/dev/null; umount "$full" 2>/dev/null; [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+# fill [KB]: the file system full but for KB kilobytes (default none)
+fill() { rm -f "$full/fill"; dd if=/dev/zero of="$full/fill" bs=4k 2>/dev/null; [ "${1:-0}" = 0 ] || truncate -s -"$1"k "$full/fill"; }
+no_tmp() { ! ls -A "$full" | grep -q '\.tmp\.'; }
+
+make_tone_cache tones
+tone_study_config c.json
+
+# --- featurize: the cache (842 KB) does not fit
+fill 200
+test_expect_code 3 "featurize: a cache that does not fit" featurize -q -o "$full/t.feat" tones/manifest.jsonl
+test_expect_success "... names the file and why, leaves nothing" '
+  grep -qx "featurize: $full/t.feat: cannot write: No space left on device" err && [ ! -s out ] &&
+  [ ! -e "$full/t.feat" ] && no_tmp'
+rm -f "$full/fill"
+cp tones.feat "$full/t.feat"
+fill 100
+test_expect_code 3 "featurize: over a cache there" featurize -q -o "$full/t.feat" tones/manifest.jsonl
+test_expect_success "... the old cache kept whole" 'cmp -s tones.feat "$full/t.feat" && no_tmp'
+rm -f "$full/fill" "$full/t.feat"
+
+# --- train-trial: checkpoints (9 KB each) into a full folder
+suggest --db s.db --config c.json >line
+fill
+test_expect_code 0 "train-trial: checkpoints into a full folder" train-trial --db s.db --features tones.feat --threads 1 --quiet --ckpt-dir "$full" line
+test_expect_success "... the trial FAIL, its reason the file and why" '
+  jq -e ".state == \"FAIL\" and .reason == \"$full/trial-0.ckpt: cannot write: No space left on device\"" out >/dev/null &&
+  [ "$(sqlite3 s.db "SELECT state FROM trials")" = FAIL ] && [ ! -e "$full/trial-0.ckpt" ] && [ ! -e "$full/best.ckpt" ] && no_tmp'
+# room for the first checkpoint, not for a better one beside it (the temporary and the old file)
+suggest --db s.db --config c.json >line
+fill 20
+test_expect_code 0 "train-trial: room for one checkpoint" train-trial --db s.db --features tones.feat --threads 1 --quiet --ckpt-dir "$full" line
+test_expect_success "... what was kept is whole" '
+  n=$(jq .trial line) && no_tmp && { [ ! -e "$full/trial-$n.ckpt" ] ||
+    train-trial --evaluate "$full/trial-$n.ckpt" --features tones.feat >ev 2>&1; } &&
+  { [ ! -e "$full/best.ckpt" ] || train-trial --evaluate "$full/best.ckpt" --features tones.feat >ev 2>&1; } &&
+  jq -e ".state == \"COMPLETE\" or (.state == \"FAIL\" and (.reason | endswith(\": cannot write: No space left on device\")))" out >/dev/null'
+rm -f "$full"/*
+
+# --- the study: its first write on a full file system (no -shm, no -wal yet)
+suggest --db "$full/s.db" --config c.json --n 3 >lines
+tell --db "$full/s.db" --study tones --trial 0 --state complete --value 0.5
+snap() { sqlite3 "$full/s.db" "SELECT number, state FROM trials ORDER BY number; SELECT count(*) FROM trial_intermediate_values"; }
+before=$(snap)
+fill
+full_said() { grep -q "^$1: $full/s.db: .*No space left on device" err || grep -q "^$1: $full/s.db: .*database or disk is full" err; }
+test_expect_code 3 "suggest on a full file system" suggest --db "$full/s.db" --config c.json
+test_expect_success "... says the disk is full" 'full_said suggest && [ ! -s out ]'
+test_expect_code 3 "tell" tell --db "$full/s.db" --study tones --trial 1 --state fail
+test_expect_success "... says the disk is full" 'full_said tell'
+test_expect_code 3 "prune-check" prune-check --db "$full/s.db" --study tones --trial 1 --step 1 --value 0.3
+test_expect_success "... says the disk is full" 'full_said prune-check && [ ! -s out ]'
+test_expect_code 3 "train-trial" sh -c 'sed -n 3p lines | train-trial --db "$1" --features tones.feat --threads 1 --quiet --keep none' sh "$full/s.db"
+test_expect_success "... says the disk is full" 'full_said train-trial && [ ! -s out ]'
+rm -f "$full/fill"
+test_expect_success "the study as it was" '[ "$(snap)" = "$before" ] && [ "$(sqlite3 "$full/s.db" "PRAGMA integrity_check")" = ok ]'
+
+# --- the same while another connection holds the study open (its -wal and -shm there): gpu-monitor
+gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.05 --db "$full/s.db" >mon.out 2>mon.err &
+mon=$!
+for _ in $(seq 100); do [ -e "$full/s.db-shm" ] && [ -s mon.out ] && break; sleep 0.05; done
+fill
+test_expect_code 3 "suggest, the study open elsewhere" suggest --db "$full/s.db" --config c.json
+test_expect_success "... says the disk is full" 'full_said suggest && [ ! -s out ]'
+test_expect_code 3 "tell" tell --db "$full/s.db" --study tones --trial 1 --state fail
+test_expect_success "... says the disk is full" 'full_said tell'
+test_expect_code 3 "prune-check" prune-check --db "$full/s.db" --study tones --trial 1 --step 1 --value 0.3
+test_expect_success "... says the disk is full" 'full_said prune-check && [ ! -s out ]'
+test_expect_code 3 "train-trial" sh -c 'sed -n 3p lines | train-trial --db "$1" --features tones.feat --threads 1 --quiet --keep none' sh "$full/s.db"
+test_expect_success "... says the disk is full" 'full_said train-trial && [ ! -s out ]'
+mon_rc=0; wait "$mon" || mon_rc=$?; mon=
+test_expect_success "gpu-monitor ends: exit 3, the disk full" '[ $mon_rc = 3 ] &&
+  grep -q "^gpu-monitor: $full/s.db: .*database or disk is full" mon.err'
+rm -f "$full/fill"
+test_expect_success "the study as it was" '[ "$(snap)" = "$before" ] && [ "$(sqlite3 "$full/s.db" "PRAGMA integrity_check")" = ok ]'
+test_expect_success "Optuna 3.1 loads it" "$PY - '$full/s.db' <<'PY'
+import sys, optuna
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+s = optuna.load_study(study_name='tones', storage='sqlite:///' + sys.argv[1])
+assert [t.state.name for t in s.trials] == ['COMPLETE', 'RUNNING', 'RUNNING'] and s.best_value == 0.5, s.trials
+PY"
+test_expect_code 0 "the tools write it again" tell --db "$full/s.db" --study tones --trial 1 --state fail
+rm -f "$full"/*
+
+# --- gpu-monitor's lines (monitor.jsonl) on a full file system
+fill 8
+test_expect_code 3 "gpu-monitor: monitor.jsonl fills up" sh -c 'gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -d 60 >>"$1/monitor.jsonl"' sh "$full"
+test_expect_success "... said once, with why" '[ "$(grep -c "^gpu-monitor:" err)" = 1 ] && grep -qx "gpu-monitor: stdout: write error: No space left on device" err'
