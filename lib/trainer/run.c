@@ -891,13 +891,25 @@ static int update_best(run_ctx *c, ws_err *e)
     ws_summary s = {0};
     int rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_ATTRS, &l, e)
              || ws_summary_build(&s, c->study.name, c->study.direction, &l, e);
-    /* (this trial the best, it has weights: it is COMPLETE, and those end with a validation) */
-    if (!rc && s.best && s.best->number == c->number) rc = c->has_best ? copy_file(c->ckpt, best, e) : 0;
+    /* the weights best.ckpt must hold: this trial's when it is the best (it has some: it is
+     * COMPLETE, and those end with a validation), or the best trial's trial-N.ckpt when best.ckpt
+     * does not hold it yet (a trial kept with --keep none has none: best.ckpt is left as it is) */
+    const char *from = NULL;
+    char other[PATH_MAX + 32];
+    if (!rc && s.best && s.best->number == c->number) from = c->has_best ? c->ckpt : NULL;
     else if (!rc && s.best) {
-        /* a trial kept with --keep none has no trial-N.ckpt: best.ckpt is left as it is */
-        char from[PATH_MAX + 32];
-        snprintf(from, sizeof from, "%s/trial-%d.ckpt", c->ckpt_dir, s.best->number);
-        if (access(from, R_OK) == 0 && !same_bytes(from, best)) rc = copy_file(from, best, e);
+        snprintf(other, sizeof other, "%s/trial-%d.ckpt", c->ckpt_dir, s.best->number);
+        if (access(other, R_OK) == 0 && !same_bytes(other, best)) from = other;
+    }
+    if (from && (rc = copy_file(from, best, e))) {
+        /* The copy failed (a full disk): the best.ckpt there is an earlier trial's, no longer
+         * the best's. Removed, as best.ckpt is the best trial's weights or absent (as before any
+         * trial is feasible), and where those are said. */
+        if (unlink(best) == 0) {
+            size_t len = strlen(e->msg);
+            snprintf(e->msg + len, sizeof e->msg - len, "; removed the old best.ckpt (an earlier trial's): trial %d's "
+                     "weights are %.400s", s.best->number, from);
+        }
     }
     ws_summary_release(&s);
     ws_trial_list_free(&l);

@@ -59,6 +59,24 @@ test_expect_success "... what was kept is whole" '
   { [ ! -e "$full/best.ckpt" ] || train-trial --evaluate "$full/best.ckpt" --features tones.feat >ev 2>&1; } &&
   jq -e ".state == \"COMPLETE\" or (.state == \"FAIL\" and (.reason | endswith(\": cannot write: No space left on device\")))" out >/dev/null'
 rm -f "$full"/*
+# The study's best (trial 1: trial 0, told -1, was the best before it) whose checkpoint fits but
+# not its copy to best.ckpt (one validation: one checkpoint written, 12 KB of the 16 KB left):
+# best.ckpt held trial 0's weights on, as the best's, with a warning alone. Now it is removed
+# (the best trial's weights are its trial-N.ckpt) and the warning says so: best.ckpt is the best
+# trial's weights or absent, as while no trial is feasible.
+jq 'del(.constraints) | .budget.epochs = 1' c.json >one.json
+suggest --db b.db --config one.json --n 2 >lines
+tell --db b.db --study tones --trial 0 --state complete --value -1
+printf 'trial 0 weights, a stand-in' >"$full/best.ckpt"
+cp "$full/best.ckpt" old-best
+fill 16
+sed -n 2p lines >line
+test_expect_code 0 "train-trial: room for the trial's checkpoint, not for best.ckpt" train-trial --db b.db --features tones.feat --threads 1 --quiet --ckpt-dir "$full" line
+test_expect_success "... COMPLETE, the study's best" 'jq -e ".state == \"COMPLETE\"" out >/dev/null && [ "$(report --db b.db --best | jq .trial)" = 1 ]'
+test_expect_success "... best.ckpt no longer an earlier trial's weights, and the warning says so" '
+  ! cmp -s old-best "$full/best.ckpt" && [ -s "$full/trial-1.ckpt" ] && no_tmp &&
+  grep -qx "train-trial: $full/best.ckpt: cannot write: No space left on device; removed the old best.ckpt (an earlier trial.s): trial 1.s weights are $full/trial-1.ckpt" err'
+rm -f "$full"/* "$full"/.best.lock
 
 # --- the study: its first write on a full file system (no -shm, no -wal yet)
 suggest --db "$full/s.db" --config c.json --n 3 >lines
