@@ -10,10 +10,13 @@
 
 int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *stop)
 {
+    /* Refused before the pragma reads the file: reading a WAL-mode file makes its -wal and -shm,
+     * which this user would own, with the file's mode, and leave behind, and the study's owner
+     * could then no longer write the study. */
+    if (sqlite3_db_readonly(db, "main") == 1) return SQLITE_READONLY;
     double t0 = ws_mono_s();
     for (;;) {
         int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
-        if (rc != SQLITE_OK && sqlite3_db_readonly(db, "main") == 1) return SQLITE_READONLY;
         if ((rc & 0xff) != SQLITE_BUSY || (ws_mono_s() - t0) * 1e3 > timeout_ms || (stop && *stop)) return rc;
         unsigned r;
         sqlite3_randomness(sizeof r, &r);

@@ -18,9 +18,10 @@
  * locked", and the trial command failed). That one tries again after a short random sleep. */
 int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *stop);
 /* SQLite opens a file it may not write (its mode, a read-only mount) read-only, and switching it
- * to WAL then fails as "unable to open database file" (no -shm can be made beside a WAL-mode
- * file) or "attempt to write a readonly database": ws_sqlite_set_wal answers SQLITE_READONLY for
- * both, and this says it: "the database is read-only", with why (errno's text, as access(2)
+ * to WAL then failed as "unable to open database file" (no -shm can be made beside a WAL-mode
+ * file) or "attempt to write a readonly database", or, where the folder may be written, made a
+ * -wal and -shm of this user's that the file's owner could not use: ws_sqlite_set_wal answers
+ * SQLITE_READONLY at once for such a connection, and this says it: "the database is read-only", with why (errno's text, as access(2)
  * gives it) where the system says, into buf. Returns buf. */
 const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n);
 /* sqlite3_errmsg(db), and for an I/O error why, as the system said it: SQLite's "disk I/O

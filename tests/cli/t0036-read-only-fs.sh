@@ -22,6 +22,30 @@ fi
 trap 'cd /; umount "$ro" 2>/dev/null; [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 cp "$WS_ROOT/tests/cli/study.json" c.json
+
+# A study file the user may not write (another user's, mode 644, in a folder both may write):
+# suggest, gpu-monitor refused it (exit 2) only after SQLite had made its -wal and -shm there,
+# the user's own and with the file's mode, and left them: the study's owner could then not write
+# the study at all ("beginning a write transaction: the database is read-only") until someone
+# removed them. Now refused before anything is made. Root writes everything: the users here are
+# nobody and daemon, the tools copied to a folder they may enter.
+shared=$(mktemp -d "${TMPDIR:-/tmp}/ws-shared.XXXXXX") && chmod 777 "$shared" &&
+  cp "$WS_BIN/suggest" "$WS_BIN/gpu-monitor" c.json "$shared/" && chmod 644 "$shared/c.json"
+as() { local u=$1; shift; (cd "$shared" && runuser -u "$u" -- "$@"); }
+if id daemon >/dev/null 2>&1 && id nobody >/dev/null 2>&1 && as daemon ./suggest --db o.db --config c.json >/dev/null 2>&1; then
+  chmod 644 "$shared/o.db"
+  test_expect_code 2 "suggest on another user's study" as nobody ./suggest --db o.db --config c.json
+  test_expect_success "... the database is read-only, no -wal or -shm made" '
+    grep -qx "suggest: o.db: .*the database is read-only (Permission denied)" err && [ "$(ls "$shared")" = "$(printf "c.json\ngpu-monitor\no.db\nsuggest")" ]'
+  test_expect_code 2 "gpu-monitor on it" as nobody ./gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -n 1 --db o.db
+  test_expect_success "... the same" '
+    grep -qx "gpu-monitor: o.db: .*the database is read-only (Permission denied)" err && [ "$(ls "$shared")" = "$(printf "c.json\ngpu-monitor\no.db\nsuggest")" ]'
+  test_expect_code 0 "its owner goes on writing it" as daemon ./suggest --db o.db --config c.json
+else
+  test_skip "another user's study" "needs the users daemon and nobody"
+fi
+rm -rf "$shared"
+
 suggest --db "$ro/s.db" --config c.json --n 3 >lines
 tell --db "$ro/s.db" --study kws --trial 0 --state complete --value 0.5
 snap() { sqlite3 "$ro/s.db" "SELECT number, state FROM trials ORDER BY number; SELECT count(*) FROM trial_intermediate_values"; }
