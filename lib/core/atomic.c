@@ -98,7 +98,11 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     }
     int fd = mkstemp(a->tmp);
     if (fd < 0) {
-        ws_err_set(e, WS_EINPUT, "%s: cannot create: %s", path, strerror(errno));
+        /* a full disk (no inode, no block for the folder's entry) or quota is no fault of the
+         * input: an internal error as a write that finds the disk full (exit 3, not 2) */
+        int why = errno;
+        ws_err_set(e, why == ENOSPC || why == EDQUOT ? WS_EINTERNAL : WS_EINPUT, "%s: cannot create: %s", path,
+                   strerror(why));
         free(a->tmp); free(a->path); a->tmp = a->path = NULL;
         return -1;
     }

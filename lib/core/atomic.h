@@ -15,7 +15,8 @@ typedef struct {
  * device) is refused (WS_EINPUT). Temporaries of the same target that a killed writer on this
  * host left are removed first. Until commit or abort, SIGINT, SIGTERM and SIGHUP (where they
  * would kill the process anyway) remove the temporary before the process dies. On failure e
- * names the path. */
+ * names the path; a temporary that cannot be made is WS_EINPUT (a missing or read-only folder)
+ * but WS_EINTERNAL where the disk is full (ENOSPC, EDQUOT). */
 int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e);
 /* Flushes, fsyncs, closes and renames into place; on any error removes the temporary. */
 int ws_atomic_commit(ws_atomic *a, ws_err *e);

@@ -21,7 +21,8 @@ if ! mount -t tmpfs -o size=1m tmpfs "$full" 2>mount.err; then
   exit 0
 fi
 mon=
-trap 'cd /; [ -z "$mon" ] || kill "$mon" 2>/dev/null; umount "$full" 2>/dev/null; [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+trap 'cd /; [ -z "$mon" ] || kill "$mon" 2>/dev/null; umount "$full" 2>/dev/null; umount "$TMP/noinodes" 2>/dev/null
+  [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 # fill [KB]: the file system full but for KB kilobytes (default none)
 fill() { rm -f "$full/fill"; dd if=/dev/zero of="$full/fill" bs=4k 2>/dev/null; [ "${1:-0}" = 0 ] || truncate -s -"$1"k "$full/fill"; }
 no_tmp() { ! ls -A "$full" | grep -q '\.tmp\.'; }
@@ -41,6 +42,17 @@ fill 100
 test_expect_code 3 "featurize: over a cache there" featurize -q -o "$full/t.feat" tones/manifest.jsonl
 test_expect_success "... the old cache kept whole" 'cmp -s tones.feat "$full/t.feat" && no_tmp'
 rm -f "$full/fill" "$full/t.feat"
+# a file system out of inodes (room, but no new file): its temporary cannot be made. A full
+# disk, not bad input: exit 3 as for the bytes (it was 2, "an output that cannot be created").
+mkdir noinodes
+if mount -t tmpfs -o size=2m,nr_inodes=2 tmpfs noinodes 2>/dev/null; then
+  touch noinodes/a 2>/dev/null; touch noinodes/b 2>/dev/null
+  test_expect_code 3 "featurize: no inode left for the cache" featurize -q -o noinodes/t.feat tones/manifest.jsonl
+  test_expect_success "... names the file and why" 'grep -qx "featurize: noinodes/t.feat: cannot create: No space left on device" err'
+  umount noinodes
+else
+  test_skip "featurize: no inode left" "mount -t tmpfs -o nr_inodes failed"
+fi
 
 # --- train-trial: checkpoints (9 KB each) into a full folder
 suggest --db s.db --config c.json >line
