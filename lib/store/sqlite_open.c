@@ -186,11 +186,22 @@ static int open_immutable(const char *path, sqlite3 **db)
     return rc;
 }
 
+/* SQLite could make no -shm (or -wal) for lack of room: its "disk I/O error" with ENOSPC. */
+static int disk_full(sqlite3 *db)
+{
+    int why = sqlite3_system_errno(db);
+    return (sqlite3_errcode(db) & 0xff) == SQLITE_IOERR && (why == ENOSPC || why == EDQUOT);
+}
+
 int ws_sqlite_open_read(const char *path, sqlite3 **db)
 {
     char *wal = sqlite3_mprintf("%s-wal", path);
     if (!wal) return SQLITE_NOMEM;
-    int no_wal = access(wal, F_OK) != 0, rc;
+    struct stat wst;
+    int no_wal = stat(wal, &wst) != 0, rc;
+    /* an empty -wal holds nothing the file lacks: what a connection that found no room for its
+     * -shm leaves behind (the store's first read of a reader, on a full disk) */
+    int wal_empty = no_wal || wst.st_size == 0;
     sqlite3_free(wal);
     /* A file the reader may not write, in a folder it may: SQLite would make a -wal and -shm
      * there with the file's read-only mode and, read-only itself, never remove them, and the
@@ -199,7 +210,8 @@ int ws_sqlite_open_read(const char *path, sqlite3 **db)
     else {
         rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
         if (rc == SQLITE_OK) rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-        if ((rc & 0xff) == SQLITE_READONLY && no_wal) {   /* no -shm to be had: the folder is read-only */
+        /* no -shm to be had: the folder is read-only, or the disk full */
+        if (((rc & 0xff) == SQLITE_READONLY && no_wal) || ((rc & 0xff) == SQLITE_IOERR && disk_full(*db) && wal_empty)) {
             sqlite3_close(*db);
             rc = open_immutable(path, db);
         }
@@ -265,8 +277,17 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
     if (reader) {
-        if (sqlite3_db_readonly(s->db, "main") != 1) return check_schema(s, 0, e);
-        sqlite3_close(s->db);   /* a file it may not write: SQLite opened it read-only */
+        ws_err why = {0};
+        if (sqlite3_db_readonly(s->db, "main") != 1) {
+            if (!check_schema(s, 0, &why)) return 0;
+            /* on a full disk SQLite could make no -shm for its first read: read as where the
+             * folder may not be written (ws_sqlite_open_read), rather than not at all */
+            if (!disk_full(s->db)) {
+                if (e) *e = why;
+                return -1;
+            }
+        }
+        sqlite3_close(s->db);   /* a file it may not write (SQLite opened it read-only), or a full disk */
         s->db = NULL;
         return open_read_only(s, e);
     }

@@ -13,7 +13,8 @@
  * may not write has no -shm it can share and can't get one; without a -wal file (no writer has
  * it open: the last one to close folds the WAL into the file) it is read as immutable, without
  * the shared memory; so is a file the reader may not write in a folder it may (SQLite would
- * leave a -wal and -shm there, read-only, that the study's writers could not use). */
+ * leave a -wal and -shm there, read-only, that the study's writers could not use). So is one
+ * for whose -shm a full disk has no room, where its -wal is absent or empty. */
 int ws_sqlite_open_read(const char *path, sqlite3 **db);
 /* A failure of such a connection (db may be NULL) with SQLite result code rc into e, as the
  * store words its own (ws_sql_fail): "PATH: WHAT: MESSAGE" of kind, and for a lock held past

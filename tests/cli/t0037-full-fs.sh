@@ -105,6 +105,11 @@ test_expect_code 3 "prune-check" prune-check --db "$full/s.db" --study tones --t
 test_expect_success "... says the disk is full" 'full_said prune-check && [ ! -s out ]'
 test_expect_code 3 "train-trial" sh -c 'sed -n 3p lines | train-trial --db "$1" --features tones.feat --threads 1 --quiet --keep none' sh "$full/s.db"
 test_expect_success "... says the disk is full" 'full_said train-trial && [ ! -s out ]'
+# report only reads: a study on a full disk is read all the same (as on a read-only one), where
+# SQLite could make no -shm for it ("prepare: disk I/O error")
+test_expect_code 0 "report reads the study on the full disk" report --db "$full/s.db" --format jsonl
+test_expect_success "... all its trials" '[ "$(jq -s length out)" = 3 ]'
+test_expect_code 0 "study-copy reads it too" study-copy --from "$full/s.db" --to fromfull.db
 rm -f "$full/fill"
 test_expect_success "the study as it was" '[ "$(snap)" = "$before" ] && [ "$(sqlite3 "$full/s.db" "PRAGMA integrity_check")" = ok ]'
 
@@ -139,3 +144,27 @@ rm -f "$full"/*
 fill 8
 test_expect_code 3 "gpu-monitor: monitor.jsonl fills up" sh -c 'gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -d 60 >>"$1/monitor.jsonl"' sh "$full"
 test_expect_success "... said once, with why" '[ "$(grep -c "^gpu-monitor:" err)" = 1 ] && grep -qx "gpu-monitor: stdout: write error: No space left on device" err'
+rm -f "$full"/*
+
+# --- the sweep's report (ws_write, pipelines/data.mk) when the disk fills up as it is written:
+# a report whose shim fills the file system first. make fails with report's message, no
+# report.html nor temporary is left, and the next make sweep, with room again, writes it.
+tone_sweep_config sw.json tones-full 1
+mkdir shim
+for b in "$WS_BIN"/*; do ln -s "$b" shim/; done
+rm shim/report
+cat >shim/report <<SH
+#!/usr/bin/env bash
+case " \$* " in *" --format html "*) dd if=/dev/zero of="$full/fill" bs=4k 2>/dev/null ;; esac
+exec "$WS_BIN/report" "\$@"
+SH
+chmod +x shim/report
+sweep() { ws_make -j2 sweep DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" CONFIG="$TMP/sw.json" TRIALS=2 \
+  RUNS="$full/sw" MONITOR_INTERVAL=0.2 BIN="$TMP/shim"; }
+test_expect_success "make sweep: the disk fills up as report.html is written" '! sweep >sw.out 2>sw.err &&
+  grep -q "^report: stdout: write error: No space left on device" sw.err'
+test_expect_success "... no report.html, no temporary" '[ -s "$full/sw/report.json" ] && [ ! -e "$full/sw/report.html" ] &&
+  ! ls -A "$full/sw" | grep -q "\.tmp\."'
+rm -f "$full/fill" shim/report && ln -s "$WS_BIN/report" shim/report
+test_expect_success "... the next make sweep, with room, writes it" 'sweep >sw2.out 2>sw2.err && [ -s "$full/sw/report.html" ] &&
+  ! ls -A "$full/sw" | grep -q "\.tmp\."'
