@@ -1,7 +1,7 @@
 /* sqlite_wal.c — WAL mode despite the deadlock of two new connections (see sqlite_wal.h). */
 #include "store/sqlite_wal.h"
 #include <errno.h>
-#include <libgen.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +41,10 @@ const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n)
 int ws_sqlite_create_errno(const char *path)
 {
     if (access(path, F_OK) == 0 || errno != ENOENT) return 0;
-    char *copy = strdup(path);
-    int why = copy && access(dirname(copy), W_OK) != 0 ? errno : 0;
-    free(copy);
-    return why == ENOENT ? 0 : why;   /* no folder at all: the callers say that themselves */
+    /* made here, empty (SQLite takes it for a new database, as the file it would make): only
+     * an attempt tells a full disk (no inode left) from a folder that may be written */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) { close(fd); return 0; }
+    int why = errno;
+    return why == EEXIST || why == ENOENT ? 0 : why;   /* another made it; no folder: the callers say so */
 }

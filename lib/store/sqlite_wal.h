@@ -3,8 +3,11 @@
  * what both say when the file cannot be written or made. */
 #ifndef WS_STORE_SQLITE_WAL_H
 #define WS_STORE_SQLITE_WAL_H
+#include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sqlite3.h>
+#include "core/err.h"
 
 /* PRAGMA journal_mode=WAL and synchronous=NORMAL on db, waiting up to timeout_ms while another
  * process holds the file, or until *stop (NULL: none; a signal's flag) is set; an SQLite result
@@ -28,9 +31,11 @@ const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n);
  * error" alone is all it says when a full disk stops it from making the -shm or -wal of a file
  * (ENOSPC; "database or disk is full" only once they exist). Into buf; returns buf. */
 const char *ws_sqlite_errmsg(sqlite3 *db, char *buf, size_t n);
-/* Why a study file that is not there cannot be made beside it (a read-only mount, a folder the
- * user may not write): an errno; 0 when path exists or may be made. SQLite says only "unable to
- * open database file". */
+/* Why a study file that is not there cannot be made (a read-only mount, a folder the user may
+ * not write, a disk with no inode left): an errno; 0 when path exists or was made (empty, as
+ * SQLite would make it). SQLite says only "unable to open database file". A full disk (ENOSPC,
+ * EDQUOT) is an internal error, the rest bad input (ws_sqlite_create_kind). */
 int ws_sqlite_create_errno(const char *path);
+#define ws_sqlite_create_kind(why) ((why) == ENOSPC || (why) == EDQUOT ? WS_EINTERNAL : WS_EINPUT)
 
 #endif

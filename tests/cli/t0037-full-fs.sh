@@ -49,6 +49,11 @@ if mount -t tmpfs -o size=2m,nr_inodes=2 tmpfs noinodes 2>/dev/null; then
   touch noinodes/a 2>/dev/null; touch noinodes/b 2>/dev/null
   test_expect_code 3 "featurize: no inode left for the cache" featurize -q -o noinodes/t.feat tones/manifest.jsonl
   test_expect_success "... names the file and why" 'grep -qx "featurize: noinodes/t.feat: cannot create: No space left on device" err'
+  # a new study file there: SQLite said "open: unable to open database file", exit 2
+  test_expect_code 3 "suggest: no inode left for a new study" suggest --db noinodes/s.db --config c.json
+  test_expect_success "... names the file and why" 'grep -qx "suggest: noinodes/s.db: cannot create: No space left on device" err'
+  test_expect_code 3 "gpu-monitor: the same" gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -n 1 --db noinodes/s.db
+  test_expect_success "... names the file and why" 'grep -qx "gpu-monitor: noinodes/s.db: cannot create: No space left on device" err'
   umount noinodes
 else
   test_skip "featurize: no inode left" "mount -t tmpfs -o nr_inodes failed"
