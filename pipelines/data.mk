@@ -1,9 +1,9 @@
 # pipelines/data.mk — the data stages of a sweep.
 #   make data       the demo corpus in data/demo (synthesized; a no-op when it is complete and
 #                   made with the same settings), or checks that DATA names an existing corpus
-#   make features   featurize DATA once into FEATURES (rebuilt when the corpus, the feature
-#                   settings or bin/featurize change, and when FEATURES was made from another
-#                   corpus or feature config)
+#   make features   featurize DATA once into FEATURES (rebuilt when the corpus (any of its files,
+#                   or a file a manifest lists), the feature settings or bin/featurize change, and
+#                   when FEATURES was made from another corpus or feature config)
 # Variables: DATA, FEATURES (default features/demo.feat for the demo corpus, else
 # features/NAME-HASH.feat: NAME the corpus's file or folder name less its extension, HASH from
 # its absolute path, so each corpus has a cache of its own), FEATURE_CONFIG, FEATURIZE_THREADS, and for the demo
@@ -76,7 +76,7 @@ endif
 $(DATA_STAMP): | $(DEPS_STAMP)
 	$(DEMO_ENV) bash share/make-demo-corpus.sh data/demo
 else
-# A real corpus: it must exist; its top folder's time stamps stand for its contents.
+# A real corpus: it must exist; its files are checked above the cache's rule (corpus-changed.sh).
 DATA_STAMP := $(DATA)
 $(DATA):
 	@echo "data: "$(call ws_q,$(DATA))": no such corpus (a Speech Commands folder or a JSONL manifest)" >&2; exit 2
@@ -97,9 +97,24 @@ $(FEATURES): ws-force
 endif
 endif
 
+# The time stamps of DATA and FEATURE_CONFIG do not cover the corpus's files (a clip added to,
+# removed from or replaced in a class folder leaves the corpus's top folder as it was; a manifest
+# does not change when a clip it lists does): a cache older than the change time of any file of
+# the corpus or FEATURE_CONFIG (pipelines/corpus-changed.sh) is made again. Only for the pipeline
+# goals: the check reads the whole corpus's file list. The cache's time is set back to when
+# featurize started, so that a file changed while it read the corpus counts as changed after.
+ifneq ($(ws_pipeline_goals),)
+ifneq ($(wildcard $(FEATURES)),)
+ifneq ($(shell bash pipelines/corpus-changed.sh $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA)) $(call ws_q,$(FEATURE_CONFIG))),)
+$(FEATURES): ws-force
+endif
+endif
+endif
+
 $(FEATURES): $(DATA_STAMP) $(FEATURE_CONFIG) $(BIN)/featurize
 	@mkdir -p $(call ws_q,$(@D))
-	$(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) --out $(call ws_q,$@) $(call ws_q,$(DATA))
+	ws_start=$$(date +%s.%N) && $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
+	  --out $(call ws_q,$@) $(call ws_q,$(DATA)) && touch -m -d @$$ws_start $(call ws_q,$@)
 	@$(call ws_write,printf '%s\n' $(call ws_q,$(abspath $(DATA))) $(call ws_q,$(abspath $(FEATURE_CONFIG))),$(FEATURES_SOURCE))
 
 features: $(FEATURES)

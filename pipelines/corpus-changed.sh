@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# pipelines/corpus-changed.sh CACHE DATA FEATURE_CONFIG: prints the path of one file of the
+# corpus DATA (a Speech Commands folder: any file or folder under it; a JSONL manifest: the
+# manifest, each file it lists and that file's folder) or FEATURE_CONFIG whose status changed
+# after CACHE was written, and nothing when none did (or CACHE is not there: make makes it
+# anyway). data.mk makes the cache again when it prints one.
+#
+# Make's time stamps could not tell: the top folder of a Speech Commands corpus keeps its time
+# when a clip is added to, removed from or replaced in a class folder, and a manifest keeps its
+# own when a clip it lists is replaced. The change time (ctime) is used, not the modification
+# time: a file copied in with cp -p, unpacked from tar or edited and touched back keeps an old
+# modification time, but any write, rename or removal sets the change time (of the file, or of
+# its folder) to now. -L follows symbolic links to their targets, as featurize reads them.
+cache=$1 data=$2 config=$3
+[ -e "$cache" ] || exit 0
+cache=$(realpath -m -- "$cache")   # find runs in the manifest's folder
+# newer: of the NUL-separated paths on stdin, the first whose status changed after the cache
+# (find exits 255 with it, which stops xargs: the rest are not looked at)
+# shellcheck disable=SC2016  # $@ and $0 are the inner sh's
+newer() {
+  xargs -0 -r sh -c 'r=$(find -L "$@" -maxdepth 0 -cnewer "$0" -print -quit); [ -z "$r" ] || { printf "%s\n" "$r"; exit 255; }' \
+    "$cache" 2>/dev/null
+}
+if [ -d "$data" ]; then
+  printf '%s\0' "$config" | newer | grep . || find -L "$data" -cnewer "$cache" -print -quit 2>/dev/null
+else
+  # A manifest's paths are relative to its folder; a listed file's folder changes when the file is
+  # removed or renamed. Lines that are not JSON objects with a string path are featurize's to
+  # refuse: the check passes them by (a BOM, CRLF endings it takes as featurize does).
+  list=$(mktemp) || exit 1
+  trap 'rm -f "$list"' EXIT
+  printf '%s\0' "$config" "$data" | newer | grep . && exit 0
+  cd -- "$(dirname -- "$data")" || exit 0
+  jq -jR 'ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "") | . + "\u0000"' \
+    "./$(basename -- "$data")" >"$list" 2>/dev/null
+  { sed -z 's|/[^/]*$||; t x; s|.*|.|; b; :x s|^$|/|' "$list" | sort -zu; cat "$list"; } | newer
+fi
