@@ -84,15 +84,16 @@ endif
 
 data: $(DATA_STAMP)
 
-# The cache's source (DATA and FEATURE_CONFIG, absolute) is kept beside it in .NAME.source,
+# The cache's source (DATA and FEATURE_CONFIG, absolute, their symbolic links resolved: a link
+# such as data/current pointed at another corpus is another source) is kept beside it in .NAME.source,
 # written once featurize has renamed the cache into place: a cache whose source differs from
 # the one asked for now is made again, whatever the time stamps say (they only tell that it is
 # newer than the corpus asked for, not that it was made from it). A cache without the file (made
 # by hand, or before make kept it) is trusted as before.
 FEATURES_SOURCE = $(dir $(FEATURES)).$(notdir $(FEATURES)).source
-features_source = $(abspath $(DATA)) $(abspath $(FEATURE_CONFIG))
+features_source = realpath -m -- $(call ws_q,$(DATA)) $(call ws_q,$(FEATURE_CONFIG))
 ifneq ($(wildcard $(FEATURES_SOURCE)),)
-ifneq ($(shell cat $(call ws_q,$(FEATURES_SOURCE))),$(features_source))
+ifneq ($(shell cat $(call ws_q,$(FEATURES_SOURCE))),$(shell $(features_source)))
 $(FEATURES): ws-force
 endif
 endif
@@ -115,7 +116,7 @@ $(FEATURES): $(DATA_STAMP) $(FEATURE_CONFIG) $(BIN)/featurize
 	@mkdir -p $(call ws_q,$(@D))
 	ws_start=$$(date +%s.%N) && $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
 	  --out $(call ws_q,$@) $(call ws_q,$(DATA)) && touch -m -d @$$ws_start $(call ws_q,$@)
-	@$(call ws_write,printf '%s\n' $(call ws_q,$(abspath $(DATA))) $(call ws_q,$(abspath $(FEATURE_CONFIG))),$(FEATURES_SOURCE))
+	@$(call ws_write,$(features_source),$(FEATURES_SOURCE))
 
 features: $(FEATURES)
 
