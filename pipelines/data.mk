@@ -112,11 +112,18 @@ endif
 endif
 endif
 
+# Two makes that write one cache at once (two corpora, one FEATURES) each write the cache and then
+# its source: one at a time, under a lock on .NAME.lock, or the cache left could be one's and the
+# source the other's. As trial.sh does, where the file system has no locks it goes on without one.
+# The recipe is one shell, so it shows the featurize command itself (not under make -s).
+ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
+  --out $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA))
 $(FEATURES): $(DATA_STAMP) $(FEATURE_CONFIG) $(BIN)/featurize
 	@mkdir -p $(call ws_q,$(@D))
-	ws_start=$$(date +%s.%N) && $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
-	  --out $(call ws_q,$@) $(call ws_q,$(DATA)) && touch -m -d @$$ws_start $(call ws_q,$@)
-	@$(call ws_write,$(features_source),$(FEATURES_SOURCE))
+	@exec 8>>$(call ws_q,$(dir $@).$(notdir $@).lock); flock 8 2>/dev/null || :; \
+	$(if $(findstring s,$(firstword -$(MAKEFLAGS))),,echo $(call ws_q,$(ws_featurize));) \
+	ws_start=$$(date +%s.%N) && $(ws_featurize) && touch -m -d @$$ws_start $(call ws_q,$@) || exit; \
+	$(call ws_write,$(features_source),$(FEATURES_SOURCE))
 
 features: $(FEATURES)
 
