@@ -13,16 +13,25 @@
 # its folder) to now. -L follows symbolic links to their targets, as featurize reads them.
 cache=$1 data=$2 config=$3
 [ -e "$cache" ] || exit 0
-cache=$(realpath -m -- "$cache")   # find runs in the manifest's folder
+cache=$(realpath -m -- "$cache")   # find runs in the corpus's folder
+# The cache, its .NAME.source and .NAME.lock and featurize's NAME.tmp.* temporaries may lie in the
+# corpus's folders (FEATURES=DATA/x.feat): they are not the corpus (featurize skips hidden and
+# non-audio files) and are written after the cache's time, so they are passed by, and so is the
+# time of the folder that holds them (its entries change as they are written): a class folder
+# removed from that folder alone goes unseen. Hidden entries below the top are passed by too.
+cache_dir=$(dirname -- "$cache") cache_name=$(basename -- "$cache")
+skip=(! -samefile "$cache" ! -samefile "$cache_dir" ! -name "$cache_name.tmp.*")
 # newer: of the NUL-separated paths on stdin, the first whose status changed after the cache
 # (find exits 255 with it, which stops xargs: the rest are not looked at)
 # shellcheck disable=SC2016  # $@ and $0 are the inner sh's
 newer() {
-  xargs -0 -r sh -c 'r=$(find -L "$@" -maxdepth 0 -cnewer "$0" -print -quit); [ -z "$r" ] || { printf "%s\n" "$r"; exit 255; }' \
-    "$cache" 2>/dev/null
+  cache=$cache cache_dir=$cache_dir cache_name=$cache_name xargs -0 -r sh -c '
+    r=$(find -L "$@" -maxdepth 0 -cnewer "$cache" ! -samefile "$cache" ! -samefile "$cache_dir" ! -name "$cache_name.tmp.*" -print -quit)
+    [ -z "$r" ] || { printf "%s\n" "$r"; exit 255; }' sh 2>/dev/null
 }
 if [ -d "$data" ]; then
-  printf '%s\0' "$config" | newer | grep . || find -L "$data" -cnewer "$cache" -print -quit 2>/dev/null
+  printf '%s\0' "$config" | newer | grep . ||
+    { cd -- "$data" && find -L . -name '.?*' -prune -o -cnewer "$cache" "${skip[@]}" -print -quit 2>/dev/null; }
 else
   # A manifest's paths are relative to its folder; a listed file's folder changes when the file is
   # removed or renamed. Lines that are not JSON objects with a string path are featurize's to

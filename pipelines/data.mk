@@ -70,6 +70,7 @@ ifeq ($(patsubst %/,%,$(DATA)),data/demo)
 # The corpus is complete when its stamp holds the settings asked for now; otherwise (missing,
 # interrupted, other settings) the stamp is out of date and the script rebuilds the corpus.
 DATA_STAMP := data/demo/.complete
+ws_data_prereq := $(DATA_STAMP)
 ifneq ($(shell cat $(DATA_STAMP) 2>/dev/null),$(shell $(DEMO_ENV) bash share/make-demo-corpus.sh --stamp))
 .PHONY: $(DATA_STAMP)
 endif
@@ -77,7 +78,14 @@ $(DATA_STAMP): | $(DEPS_STAMP)
 	$(DEMO_ENV) bash share/make-demo-corpus.sh data/demo
 else
 # A real corpus: it must exist; its files are checked above the cache's rule (corpus-changed.sh).
+# A folder's own time is no prerequisite of the cache (only order): a cache written in it
+# (FEATURES=DATA/x.feat), or its .source, changes it, and the cache was made again at every make.
 DATA_STAMP := $(DATA)
+ifneq ($(wildcard $(DATA)/.),)
+ws_data_order := $(DATA)
+else
+ws_data_prereq := $(DATA)
+endif
 $(DATA):
 	@echo "data: "$(call ws_q,$(DATA))": no such corpus (a Speech Commands folder or a JSONL manifest)" >&2; exit 2
 endif
@@ -118,7 +126,7 @@ endif
 # The recipe is one shell, so it shows the featurize command itself (not under make -s).
 ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
   --out $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA))
-$(FEATURES): $(DATA_STAMP) $(FEATURE_CONFIG) $(BIN)/featurize
+$(FEATURES): $(ws_data_prereq) $(FEATURE_CONFIG) $(BIN)/featurize | $(ws_data_order)
 	@mkdir -p $(call ws_q,$(@D))
 	@exec 8>>$(call ws_q,$(dir $@).$(notdir $@).lock); flock 8 2>/dev/null || :; \
 	$(if $(findstring s,$(firstword -$(MAKEFLAGS))),,echo $(call ws_q,$(ws_featurize));) \

@@ -17,7 +17,7 @@ later() { sleep 0.05; }
 test_expect_code 0 "a folder corpus: make features" feats "$TMP/tones" sc.feat
 test_expect_success "... again, unchanged: not made again" '
   cp -p sc.feat sc.before && later && feats "$TMP/tones" sc.feat >again.out 2>&1 && cmp -s sc.feat sc.before &&
-  [ "$(stat -c %Y.%y sc.feat)" = "$(stat -c %Y.%y sc.before)" ] && ! grep -q featurize again.out'
+  [ "$(stat -c %Y.%y sc.feat)" = "$(stat -c %Y.%y sc.before)" ] && ! grep -q "\"cache\"" again.out'
 test_expect_success "a clip added to a class folder (with an old time stamp, as cp -p or tar leave it): made again" '
   n=$(desc sc.feat | cut -d" " -f1) && later && cp -p tones/yes/clip0.wav tones/yes/extra.wav &&
   feats "$TMP/tones" sc.feat && [ "$(desc sc.feat | cut -d" " -f1)" = $((n + 1)) ]'
@@ -34,7 +34,7 @@ test_expect_success "a clip edited, its old time stamp put back (touch -r): made
 test_expect_code 0 "a manifest: make features" feats "$TMP/tones/manifest.jsonl" m.feat
 test_expect_success "... again, unchanged: not made again" '
   cp -p m.feat m.before && later && feats "$TMP/tones/manifest.jsonl" m.feat >again.out 2>&1 && cmp -s m.feat m.before &&
-  ! grep -q featurize again.out'
+  ! grep -q "\"cache\"" again.out'
 test_expect_success "a clip the manifest lists replaced: made again" '
   d=$(desc m.feat) && later && flip_byte tones/hey_nova/clip5.wav 2500 &&
   feats "$TMP/tones/manifest.jsonl" m.feat && [ "$(desc m.feat)" != "$d" ]'
@@ -46,3 +46,15 @@ test_expect_success "FEATURE_CONFIG replaced by an older file of other settings 
   feats "$TMP/tones/manifest.jsonl" mf.feat "$TMP/f.json" && later && cp -p f64.json f.json &&
   feats "$TMP/tones/manifest.jsonl" mf.feat "$TMP/f.json" &&
   [ "$(featurize --describe mf.feat | jq .features.n_mels)" = 64 ]'
+
+# The cache, its noted source and its lock inside the corpus's folder (FEATURES=DATA/x.feat):
+# they are not the corpus (featurize skips them), so writing them does not make the cache again.
+test_expect_code 0 "a cache inside a folder corpus: make features" feats "$TMP/tones" tones/in.feat
+test_expect_success "... again, unchanged: not made again" '
+  cp -p tones/in.feat in.before && later && feats "$TMP/tones" tones/in.feat >again-in.out 2>&1 &&
+  cmp -s tones/in.feat in.before && ! grep -q "\"cache\"" again-in.out'
+test_expect_success "... a clip added then: made again" '
+  later && cp -p tones/go/clip0.wav tones/go/extra.wav && feats "$TMP/tones" tones/in.feat >added.out 2>&1 && grep -q "\"cache\"" added.out'
+test_expect_code 0 "a cache beside a manifest's clips: make features" feats "$TMP/tones/manifest.jsonl" tones/go/m.feat
+test_expect_success "... again, unchanged: not made again" '
+  later && feats "$TMP/tones/manifest.jsonl" tones/go/m.feat >again-m.out 2>&1 && ! grep -q "\"cache\"" again.out'
