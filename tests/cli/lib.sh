@@ -49,6 +49,15 @@ test_expect_success() {
 }
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
+# need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's
+# python3-MODULE, the tests' reference): without one, skips NAME, saying which, and ends the file.
+need_python() {
+  local name=$1 pkgs; shift
+  "$PY" -c "import $(IFS=,; echo "$*")" 2>/dev/null && return 0
+  pkgs=$(printf 'python3-%s or ' "$@"); pkgs=${pkgs% or }
+  test_skip "$name" "$pkgs is not installed (make deps installs $([ $# = 1 ] && echo it || echo them))"
+  exit 0
+}
 
 # flip_byte FILE OFFSET: the byte at OFFSET inverted (every bit), so that the file surely
 # changes; writing a fixed byte there left it as it was whenever it already held that byte (the

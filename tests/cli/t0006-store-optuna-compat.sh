@@ -5,9 +5,7 @@
 # The database is SQLite, or PostgreSQL under `make check-cluster` (tests/cluster/db.sh).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cluster/db.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "optuna compatibility" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "optuna compatibility" optuna
 if [ -n "${WS_PG_HOST:-}" ] && ! "$PY" -c 'import psycopg2' 2>/dev/null; then
   test_skip "optuna compatibility" "python3-psycopg2 is not installed (make deps installs it)"; exit 0
 fi

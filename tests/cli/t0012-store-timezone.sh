@@ -7,9 +7,7 @@
 # The database is SQLite, or PostgreSQL when WS_PG_HOST is set (tests/cluster/db.sh).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cluster/db.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "time zones" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "time zones" optuna
 cp "$WS_ROOT/tests/cli/study.json" c.json
 # opt.py URL GRACE_S CMD [ARGS]: Optuna's side of each step, on storage with heartbeats enabled.
 cat >opt.py <<'P'

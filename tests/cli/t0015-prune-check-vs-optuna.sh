@@ -8,7 +8,7 @@
 # COMPLETE with NaN (FAIL), or left RUNNING. Then the study file, read by optuna.load_study, must
 # hold what Optuna's study holds: states, values, intermediate values, completed_rung_k.
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then test_skip "replay against Optuna" "no optuna for $PY"; exit 0; fi
+need_python "replay against Optuna" optuna
 cp "$WS_ROOT/tests/cli/study.json" base.json
 cat >replay.py <<'EOF'
 import json, math, random, sqlite3, subprocess, sys, warnings

@@ -6,9 +6,7 @@
 # came out as "1-01-01" and "10000-01-01 00:00:00.000000", which Optuna cannot read.
 # Optuna (Debian's python3-optuna) copies the same study; its copy is the reference.
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "study-copy datetimes" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "study-copy datetimes" optuna
 cat >make.py <<'P'
 import datetime as D, sys, warnings
 warnings.simplefilter("ignore")

@@ -7,9 +7,7 @@
 # its copy_study, fail on such a row too: AssertionError; its best_trial reads the best trial
 # alone and answers.)
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "study-copy NaN value" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "study-copy NaN value" optuna
 cat >make.py <<'P'
 import sys, warnings
 warnings.simplefilter("ignore")

@@ -5,9 +5,7 @@
 # copy_study writes the same class back, and its storage refuses suggest_float/suggest_int for a
 # name stored under a legacy class ("Cannot set different distribution kind").
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "optuna legacy distributions" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "optuna legacy distributions" optuna
 cat >leg.py <<'P'
 import sys, warnings
 warnings.simplefilter("ignore")

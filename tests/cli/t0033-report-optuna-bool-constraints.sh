@@ -4,9 +4,7 @@
 # (feasible) and True as 1 (a violation of 1) in TPE's split. report, and suggest's TPE, must
 # judge them so too, not as "not a number" (infeasible, an infinite violation).
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "optuna bool constraints" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "optuna bool constraints" optuna
 cat >make.py <<'P'
 import warnings
 warnings.simplefilter("ignore")

@@ -6,9 +6,7 @@
 # infinite, shown inf in the text and as the largest double in the JSON, as infinite values
 # are, and a copy keeps Optuna's text, so Optuna reads the same params from it.
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "an infinite categorical choice" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "an infinite categorical choice" optuna
 cat >make.py <<'P'
 import json, sys, warnings
 warnings.simplefilter("ignore")

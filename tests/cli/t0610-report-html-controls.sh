@@ -7,9 +7,7 @@
 # not valid HTML and its SVGs not well-formed XML. Now each is shown \xNN, as the text form shows
 # it (report(1)); the page holds none.
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "control characters in the HTML" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "control characters in the HTML" optuna
 "$PY" -W ignore - <<'PYEOF'
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)

@@ -7,9 +7,7 @@
 # too, so it is the importance of the same study with the range and the values scaled down by
 # 1e300 (the unit interval is the same), as Optuna's evaluators are unchanged by such a scaling.
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! "$PY" -c 'import optuna' 2>/dev/null; then
-  test_skip "importance of a parameter with a huge range" "python3-optuna is not installed (make deps installs it)"; exit 0
-fi
+need_python "importance of a parameter with a huge range" optuna
 "$PY" -W ignore - <<'PYEOF'
 import optuna, random
 from optuna.distributions import FloatDistribution

@@ -5,9 +5,7 @@
 # The study mixes trials run by Optuna (every state, enqueued WAITING) and by our tools.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cluster/db.sh"
-if ! "$PY" -c 'import optuna, psycopg2' 2>/dev/null; then
-  test_skip "study copy" "python3-optuna or python3-psycopg2 is not installed (make deps installs them)"; exit 0
-fi
+need_python "study copy" optuna psycopg2
 PG=$(db_new copy) || exit 1
 cat >make.py <<'P'
 import math, warnings

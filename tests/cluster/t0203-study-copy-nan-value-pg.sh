@@ -9,9 +9,7 @@
 if [ -z "${WS_PG_HOST:-}" ]; then
   test_skip "study-copy NaN value on PostgreSQL" "no PostgreSQL server (make check-cluster starts one)"; exit 0
 fi
-if ! "$PY" -c 'import optuna, psycopg2' 2>/dev/null; then
-  test_skip "study-copy NaN value on PostgreSQL" "python3-optuna or python3-psycopg2 is not installed (make deps installs them)"; exit 0
-fi
+need_python "study-copy NaN value on PostgreSQL" optuna psycopg2
 SRC=$(db_new nan_src) && DST=$(db_new nan_dst) && FROM_SQLITE=$(db_new nan_sqlite) || exit 1
 cat >make.py <<'P'
 import math, sys, warnings
