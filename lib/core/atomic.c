@@ -98,11 +98,10 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     }
     int fd = mkstemp(a->tmp);
     if (fd < 0) {
-        /* a full disk (no inode, no block for the folder's entry) or quota is no fault of the
-         * input: an internal error as a write that finds the disk full (exit 3, not 2) */
+        /* a full disk (no inode, no block for the folder's entry) is no fault of the input: an
+         * internal error, as a write that finds the disk full (exit 3, not 2) */
         int why = errno;
-        ws_err_set(e, why == ENOSPC || why == EDQUOT ? WS_EINTERNAL : WS_EINPUT, "%s: cannot create: %s", path,
-                   strerror(why));
+        ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", path, strerror(why));
         free(a->tmp); free(a->path); a->tmp = a->path = NULL;
         return -1;
     }

@@ -1,5 +1,6 @@
 /* err.c — filling error buffers (see err.h). */
 #include "core/err.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,3 +41,7 @@ int ws_err_exit_code(const ws_err *e)
 {
     return (e->kind == WS_EINPUT || e->kind == WS_ESTATE) ? 2 : 3;
 }
+
+int ws_errno_disk_full(int why) { return why == ENOSPC || why == EDQUOT; }
+
+ws_errkind ws_errno_kind(int why) { return ws_errno_disk_full(why) ? WS_EINTERNAL : WS_EINPUT; }

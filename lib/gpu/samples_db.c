@@ -111,7 +111,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     d->flush_until_ms = -1;
     int why = ws_sqlite_create_errno(path);
     if (why) {
-        ws_err_set(e, ws_sqlite_create_kind(why), "%s: cannot create: %s", path, strerror(why));
+        ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", path, strerror(why));
         gpu_samples_db_close(d);
         return NULL;
     }

@@ -47,20 +47,16 @@ static int parse_at(ws_pruner_cfg *cfg, const json_t *obj, const char *path, int
  * (a percentile for MedianPruner, PatientPruner's wrapped_pruner) is told what to write. */
 static int check_keys(const json_t *obj, const char *const *keys, const char *name, const char *path, ws_err *e)
 {
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
-        const char *const *k = keys;
-        while (*k && strcmp(*k, key)) k++;
-        if (*k) continue;
-        if (keys == patient_keys && !strcmp(key, "wrapped_pruner"))
-            return ws_err_set(e, WS_EINPUT, "%s.wrapped_pruner: Optuna's wrapped_pruner is \"wrapped\" here", path);
-        char list[256] = "";
-        for (k = keys; *k; k++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k == keys ? "" : ", ", *k);
-        return ws_err_set(e, WS_EINPUT, "%s: unknown key '%s' (the %s pruner takes %s)", path, key, name, list);
-    }
-    return 0;
+    if (keys == patient_keys && json_object_get(obj, "wrapped_pruner"))
+        return ws_err_set(e, WS_EINPUT, "%s.wrapped_pruner: Optuna's wrapped_pruner is \"wrapped\" here", path);
+    if (!ws_json_check_keys(obj, keys, path, e)) return 0;
+    if (!e) return -1;
+    char list[256] = "";
+    for (const char *const *k = keys; *k; k++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k == keys ? "" : ", ", *k);
+    size_t len = strlen(e->msg);
+    snprintf(e->msg + len, sizeof e->msg - len, " (the %s pruner takes %s)", name, list);
+    return -1;
 }
 
 static int parse_percentile(ws_pruner_cfg *cfg, const json_t *obj, const char *path, ws_err *e)

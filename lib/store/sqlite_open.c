@@ -190,7 +190,7 @@ static int open_immutable(const char *path, sqlite3 **db)
 static int disk_full(sqlite3 *db)
 {
     int why = sqlite3_system_errno(db);
-    return (sqlite3_errcode(db) & 0xff) == SQLITE_IOERR && (why == ENOSPC || why == EDQUOT);
+    return (sqlite3_errcode(db) & 0xff) == SQLITE_IOERR && ws_errno_disk_full(why);
 }
 
 int ws_sqlite_open_read(const char *path, sqlite3 **db)
@@ -254,7 +254,7 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
         free(copy);
         if (!dir_ok || !(flags & WS_STORE_CREATE)) return -1;
         int why = ws_sqlite_create_errno(s->path);
-        if (why) return ws_err_set(e, ws_sqlite_create_kind(why), "%s: cannot create: %s", s->path, strerror(why));
+        if (why) return ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", s->path, strerror(why));
     } else if (S_ISDIR(sb.st_mode)) {
         return ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
     } else if (sb.st_size == 0 && !(flags & WS_STORE_CREATE)) {

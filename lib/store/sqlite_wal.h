@@ -3,11 +3,9 @@
  * what both say when the file cannot be written or made. */
 #ifndef WS_STORE_SQLITE_WAL_H
 #define WS_STORE_SQLITE_WAL_H
-#include <errno.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sqlite3.h>
-#include "core/err.h"
 
 /* PRAGMA journal_mode=WAL and synchronous=NORMAL on db, waiting up to timeout_ms while another
  * process holds the file, or until *stop (NULL: none; a signal's flag) is set; an SQLite result
@@ -33,9 +31,8 @@ const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n);
 const char *ws_sqlite_errmsg(sqlite3 *db, char *buf, size_t n);
 /* Why a study file that is not there cannot be made (a read-only mount, a folder the user may
  * not write, a disk with no inode left): an errno; 0 when path exists or was made (empty, as
- * SQLite would make it). SQLite says only "unable to open database file". A full disk (ENOSPC,
- * EDQUOT) is an internal error, the rest bad input (ws_sqlite_create_kind). */
+ * SQLite would make it). SQLite says only "unable to open database file". A full disk is an
+ * internal error, the rest bad input (ws_errno_kind). */
 int ws_sqlite_create_errno(const char *path);
-#define ws_sqlite_create_kind(why) ((why) == ENOSPC || (why) == EDQUOT ? WS_EINTERNAL : WS_EINPUT)
 
 #endif
