@@ -102,14 +102,19 @@ snap() { sqlite3 "$full/s.db" "SELECT number, state FROM trials ORDER BY number;
 before=$(snap)
 fill
 full_said() { grep -q "^$1: $full/s.db: .*No space left on device" err || grep -q "^$1: $full/s.db: .*database or disk is full" err; }
-test_expect_code 3 "suggest on a full file system" suggest --db "$full/s.db" --config c.json
-test_expect_success "... says the disk is full" 'full_said suggest && [ ! -s out ]'
-test_expect_code 3 "tell" tell --db "$full/s.db" --study tones --trial 1 --state fail
-test_expect_success "... says the disk is full" 'full_said tell'
-test_expect_code 3 "prune-check" prune-check --db "$full/s.db" --study tones --trial 1 --step 1 --value 0.3
-test_expect_success "... says the disk is full" 'full_said prune-check && [ ! -s out ]'
-test_expect_code 3 "train-trial" sh -c 'sed -n 3p lines | train-trial --db "$1" --features tones.feat --threads 1 --quiet --keep none' sh "$full/s.db"
-test_expect_success "... says the disk is full" 'full_said train-trial && [ ! -s out ]'
+# writers_refused LABEL: suggest (case LABEL), tell, prune-check and train-trial on the full disk:
+# each exit 3, saying so
+writers_refused() {
+  test_expect_code 3 "$1" suggest --db "$full/s.db" --config c.json
+  test_expect_success "... says the disk is full" 'full_said suggest && [ ! -s out ]'
+  test_expect_code 3 "tell" tell --db "$full/s.db" --study tones --trial 1 --state fail
+  test_expect_success "... says the disk is full" 'full_said tell'
+  test_expect_code 3 "prune-check" prune-check --db "$full/s.db" --study tones --trial 1 --step 1 --value 0.3
+  test_expect_success "... says the disk is full" 'full_said prune-check && [ ! -s out ]'
+  test_expect_code 3 "train-trial" sh -c 'sed -n 3p lines | train-trial --db "$1" --features tones.feat --threads 1 --quiet --keep none' sh "$full/s.db"
+  test_expect_success "... says the disk is full" 'full_said train-trial && [ ! -s out ]'
+}
+writers_refused "suggest on a full file system"
 # report only reads: a study on a full disk is read all the same (as on a read-only one), where
 # SQLite could make no -shm for it ("prepare: disk I/O error")
 test_expect_code 0 "report reads the study on the full disk" report --db "$full/s.db" --format jsonl
@@ -123,14 +128,7 @@ gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.05 --db "$full
 mon=$!
 for _ in $(seq 100); do [ -e "$full/s.db-shm" ] && [ -s mon.out ] && break; sleep 0.05; done
 fill
-test_expect_code 3 "suggest, the study open elsewhere" suggest --db "$full/s.db" --config c.json
-test_expect_success "... says the disk is full" 'full_said suggest && [ ! -s out ]'
-test_expect_code 3 "tell" tell --db "$full/s.db" --study tones --trial 1 --state fail
-test_expect_success "... says the disk is full" 'full_said tell'
-test_expect_code 3 "prune-check" prune-check --db "$full/s.db" --study tones --trial 1 --step 1 --value 0.3
-test_expect_success "... says the disk is full" 'full_said prune-check && [ ! -s out ]'
-test_expect_code 3 "train-trial" sh -c 'sed -n 3p lines | train-trial --db "$1" --features tones.feat --threads 1 --quiet --keep none' sh "$full/s.db"
-test_expect_success "... says the disk is full" 'full_said train-trial && [ ! -s out ]'
+writers_refused "suggest, the study open elsewhere"
 mon_rc=0; wait "$mon" || mon_rc=$?; mon=
 test_expect_success "gpu-monitor ends: exit 3, the disk full" '[ $mon_rc = 3 ] &&
   grep -q "^gpu-monitor: $full/s.db: .*database or disk is full" mon.err'
