@@ -1,6 +1,6 @@
 /* checkpoint.c — a trained model in one small file: magic, version, the header's length and
  * (from version 2) the header's checksum, a JSON header (config, classes, feature settings,
- * metrics, tensor list, the weights' checksum), then the float32 weights, little-endian,
+ * metrics, tensor list, the weights' checksum, the trial that made it), then the float32 weights, little-endian,
  * parameters before buffers in torch's order. Written atomically. The header's checksum covers
  * the weights' too, so a flipped bit anywhere is found; version 1 files (weights only) are read. */
 #include <errno.h>
@@ -61,16 +61,16 @@ static json_t *tensor_list(const nn_model *m)
     return a;
 }
 
-static json_t *make_header(const nn_model *m, const char *const *class_names, const json_t *features,
-                           const json_t *metrics, uint64_t checksum)
+static json_t *make_header(const nn_model *m, const char *const *class_names, const json_t *trial,
+                           const json_t *features, const json_t *metrics, uint64_t checksum)
 {
     char sum[24];
     snprintf(sum, sizeof sum, "%016" PRIx64, checksum);
     json_t *classes = json_array();
     for (int c = 0; classes && class_names && c < m->n_classes; c++)
         json_array_append_new(classes, json_string(class_names[c] ? class_names[c] : ""));
-    return json_pack("{s:s,s:i,s:o,s:i,s:[i,i,i],s:o,s:O,s:O,s:I,s:I,s:o,s:s}", "format", "wakesweep-nn",
-                     "version", (int)VERSION, "model", nn_model_config_json(&m->cfg), "n_classes", m->n_classes,
+    return json_pack("{s:s,s:i,s:O,s:o,s:i,s:[i,i,i],s:o,s:O,s:O,s:I,s:I,s:o,s:s}", "format", "wakesweep-nn",
+                     "version", (int)VERSION, "trial", trial ? (json_t *)trial : json_null(), "model", nn_model_config_json(&m->cfg), "n_classes", m->n_classes,
                      "input", m->in_c, m->in_h, m->in_w, "classes", classes, "features",
                      features ? (json_t *)features : json_null(), "metrics", metrics ? (json_t *)metrics : json_null(),
                      "params", (json_int_t)m->n_params, "buffers", (json_int_t)m->n_buffers, "tensors", tensor_list(m),
@@ -78,7 +78,7 @@ static json_t *make_header(const nn_model *m, const char *const *class_names, co
 }
 
 int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
-                       const json_t *features, const json_t *metrics, ws_err *e)
+                       const json_t *trial, const json_t *features, const json_t *metrics, ws_err *e)
 {
     size_t n = m->n_params + m->n_buffers;
     float *w = malloc(n * sizeof *w + 4);
@@ -91,7 +91,7 @@ int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *c
      * written as the weights */
     if (nn_model_get_weights_checked(m, w, w + m->n_params, e)) { ws_err_prefix(e, "%s", path); goto out; }
     floats_to_le(w, n, bytes);
-    h = make_header(m, class_names, features, metrics, fnv1a64(bytes, n * 4));
+    h = make_header(m, class_names, trial, features, metrics, fnv1a64(bytes, n * 4));
     text = h ? ws_json_dump(h, 0) : NULL;
     if (!text) { ws_err_set(e, WS_EINTERNAL, "%s: cannot build the header", path); goto out; }
     unsigned char pre[PREFIX];

@@ -31,7 +31,7 @@
  *   validation: nn_metrics_init(&mt, n_classes); per batch nn_predict(m, f, B, logits, &e) and
  *       nn_metrics_add(&mt, logits, y, B); then nn_metrics_json(&mt, names, positive) and
  *       nn_metrics_positive(...) for the objective; nn_metrics_release(&mt).
- *   best so far: nn_checkpoint_save(path, m, class_names, features_json, metrics_json, &e);
+ *   best so far: nn_checkpoint_save(path, m, class_names, trial_json, features_json, metrics_json, &e);
  *   --evaluate: m = nn_checkpoint_load(path, &header, &e) (header: config, classes, features).
  *   nn_optim_free(o); nn_model_free(m); nn_hparams_release(&hp);
  *
@@ -314,13 +314,14 @@ void nn_positive_scores(float *logits, int n, int k, int positive, float *scores
 
 /* Writes, atomically: "WSNNCKPT", a little-endian u32 version (2), u32 header length, u64
  * FNV-1a of the header (version 1 files, read too, lack it), the JSON header
- * {"format":"wakesweep-nn","version":2,"model":{config},"n_classes","input":[1,frames,
- * features],"classes":[names],"features":{caller's},"metrics":{caller's},"params":N,"buffers":M,
- * "tensors":[{"name","shape","buffer"}...],"checksum":"fnv1a64 hex"}, then N + M float32
- * (parameters, then buffers, torch's order). class_names has n_classes entries or is NULL;
- * features and metrics may be NULL. */
+ * {"format":"wakesweep-nn","version":2,"trial":{caller's},"model":{config},"n_classes","input":
+ * [1,frames,features],"classes":[names],"features":{caller's},"metrics":{caller's},"params":N,
+ * "buffers":M,"tensors":[{"name","shape","buffer"}...],"checksum":"fnv1a64 hex"}, then N + M
+ * float32 (parameters, then buffers, torch's order). class_names has n_classes entries or is
+ * NULL; trial (who made it: the trainer's study, number and params), features and metrics may
+ * be NULL (null in the header). */
 int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
-                       const json_t *features, const json_t *metrics, ws_err *e);
+                       const json_t *trial, const json_t *features, const json_t *metrics, ws_err *e);
 /* Rebuilds the model from a checkpoint; *header (when not NULL) receives the parsed header
  * (caller json_decref's). WS_EINPUT for a file that is not a valid checkpoint. */
 nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e);

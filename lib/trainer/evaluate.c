@@ -205,7 +205,11 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         json_decref(unmapped_classes); json_decref(metrics); json_decref(at);
         *result = NULL;
     } else
-        *result = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "checkpoint", ckpt_shown, "features", features_shown, "split", split,
+        /* the trial that made it (study, number, params); null from checkpoints before the
+         * header named it */
+        *result = json_pack("{s:s,s:O,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "checkpoint", ckpt_shown, "trial",
+                        json_is_object(json_object_get(header, "trial")) ? json_object_get(header, "trial") : json_null(),
+                        "features", features_shown, "split", split,
                         "clips", (json_int_t)n, "unmapped_clips", (json_int_t)unmapped, "unmapped_classes", unmapped_classes,
                         "metrics", metrics, "at_fpr", at);
     free(ckpt_shown);

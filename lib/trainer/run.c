@@ -717,9 +717,12 @@ static int after_validation(run_ctx *c, long step, json_t *metrics, int watches,
         json_decref(c->best_metrics);
         c->best_metrics = json_incref(metrics);
         if (c->o->keep_best) {
-            json_t *feat = features_json(c);
-            int rc = nn_checkpoint_save(c->ckpt, c->model, c->cache.class_names, feat, metrics, e);
+            /* the header names the trial, so that best.ckpt says whose weights it holds */
+            json_t *feat = features_json(c), *trial = json_pack("{s:s,s:i,s:O}", "study", c->study.name, "number",
+                                                               c->number, "params", c->stored_params);
+            int rc = nn_checkpoint_save(c->ckpt, c->model, c->cache.class_names, trial, feat, metrics, e);
             json_decref(feat);
+            json_decref(trial);
             if (rc) return -1;
         }
     }
@@ -893,13 +896,21 @@ static int update_best(run_ctx *c, ws_err *e)
              || ws_summary_build(&s, c->study.name, c->study.direction, &l, e);
     /* the weights best.ckpt must hold: this trial's when it is the best (it has some: it is
      * COMPLETE, and those end with a validation), or the best trial's trial-N.ckpt when best.ckpt
-     * does not hold it yet (a trial kept with --keep none has none: best.ckpt is left as it is) */
+     * does not hold it yet */
     const char *from = NULL;
     char other[PATH_MAX + 32];
     if (!rc && s.best && s.best->number == c->number) from = c->has_best ? c->ckpt : NULL;
     else if (!rc && s.best) {
         snprintf(other, sizeof other, "%s/trial-%d.ckpt", c->ckpt_dir, s.best->number);
-        if (access(other, R_OK) == 0 && !same_bytes(other, best)) from = other;
+        if (access(other, R_OK) == 0) {
+            if (!same_bytes(other, best)) from = other;
+        } else if (unlink(best) == 0) {
+            /* The best left no weights here (kept with --keep none, finished by tell from
+             * another trainer, its file deleted, or made on another host of a PostgreSQL
+             * study): the best.ckpt there is an earlier trial's, which is not the best's. */
+            rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
+                            "left none in %s", best, s.best->number, c->ckpt_dir);
+        }
     }
     if (from && (rc = copy_file(from, best, e))) {
         /* The copy failed (a full disk): the best.ckpt there is an earlier trial's, no longer

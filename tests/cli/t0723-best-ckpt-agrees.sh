@@ -75,8 +75,11 @@ test_expect_success "a trial killed waiting on .best.lock after it finished: the
   [ "$(report --db k/s.db --best | jq .trial)" = 1 ] && ! cmp -s k/best.ckpt k/trial-1.ckpt'
 test_expect_code 0 "... the next trial (failing: a time limit)" train-trial --db k/s.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 k.l2
 test_expect_success "... copies its weights to best.ckpt" 'jq -e ".state == \"FAIL\"" out && best_is k'
+test_expect_code 0 "--evaluate best.ckpt" train-trial --evaluate k/best.ckpt --features tones.feat
+test_expect_success "... names the trial whose weights it holds: study, number and params" '
+  jq -e --slurpfile l k.l1 ".trial == {study: \"k\", number: 1, params: \$l[0].params}" out'
 
-# A best trial kept with --keep none has no weights to copy: best.ckpt is left as it is.
+# A best trial kept with --keep none has no weights to copy: best.ckpt stays absent.
 mkdir kn
 jq '.study = "kn" | del(.constraints) | .budget.epochs = 3' c.json >kn.json
 suggest --db kn/s.db --config kn.json --n 2 >kn.lines
@@ -85,3 +88,18 @@ train-trial --db kn/s.db --features tones.feat --threads 1 --quiet --keep none k
 test_expect_code 0 "a study whose trial 0 kept no weights: trial 1" train-trial --db kn/s.db --features tones.feat --threads 1 --quiet kn.l1
 test_expect_success "... best.ckpt only when trial 1 is the best" '
   if [ "$(report --db kn/s.db --best | jq .trial)" = 1 ]; then best_is kn; else [ ! -e kn/best.ckpt ]; fi'
+
+# The best finished by tell (another trainer's trial, no weights here) after trial 0 had made
+# best.ckpt: the next trial removes best.ckpt, which no longer holds the best's weights.
+mkdir tl
+jq '.study = "tl" | .budget.epochs = 3' c.json >tl.json
+suggest --db tl/s.db --config tl.json --n 3 >tl.lines
+for i in 0 2; do sed -n "$((i + 1))p" tl.lines >tl.l$i; done
+train-trial --db tl/s.db --features tones.feat --threads 1 --quiet tl.l0 >tl.r0
+tell --db tl/s.db --study tl --trial 1 --state complete --value 2 --constraint -1 >/dev/null
+test_expect_success "a best trial finished by tell: best.ckpt is still trial 0's" 'best_is tl || cmp tl/best.ckpt tl/trial-0.ckpt'
+test_expect_code 0 "... the next trial" train-trial --db tl/s.db --features tones.feat --threads 1 --quiet tl.l2
+test_expect_success "... removes best.ckpt, saying why" '
+  [ "$(report --db tl/s.db --best | jq .trial)" = 1 ] && [ ! -e tl/best.ckpt ] && [ -e tl/trial-0.ckpt ] &&
+  grep -q "removed tl/best.ckpt (an earlier trial.s weights): the study.s best, trial 1, left none in tl" err'
+

@@ -508,7 +508,7 @@ static void test_checkpoint_roundtrip(void)
     nn_predict(m, x, 5, la, &e);
     const char *names[3] = {"yes", "no", "_unknown_"};
     json_t *feat = J("{\"n_mels\":4,\"features\":\"logmel\"}"), *met = J("{\"accuracy\":0.5}");
-    CHECK(nn_checkpoint_save(path, m, names, feat, met, &e) == 0, "%s", e.msg);
+    CHECK(nn_checkpoint_save(path, m, names, NULL, feat, met, &e) == 0, "%s", e.msg);
     json_t *h = NULL;
     nn_model *m2 = nn_checkpoint_load(path, &h, &e);
     CHECK(m2 != NULL, "%s", e.msg);
