@@ -33,3 +33,18 @@ done
 set --
 test_expect_success "report(1) says where 3.1 put an infinite value in each direction" '
   tr "\n" " " <"$WS_ROOT/share/man/man1/report.1" | grep -q "Optuna 3.1 on a database ranked it after every finite value when maximizing and before every one when minimizing"'
+
+# Constraints: report --best takes the best feasible trial, as Optuna 4 does; Optuna 3.1's
+# best_trial ignores them (trial 0, the better value, is infeasible).
+suggest --db con.db --config max.json --n 2 >/dev/null
+tell --db con.db --study kws --trial 0 --state complete --value 0.9 --constraint 1 >/dev/null
+tell --db con.db --study kws --trial 1 --state complete --value 0.5 --constraint -1 >/dev/null
+test_expect_code 0 "constraints: report --best" report --db con.db --best
+test_expect_success "... trial 1, the feasible one" '[ "$(jq .trial out)" = 1 ]'
+if [ $have_optuna = 1 ]; then
+  test_expect_success "... Optuna 3.1's best_trial: trial 0, the infeasible one" '[ "$(optuna_best con.db)" = 0 ]'
+else
+  test_skip "... Optuna 3.1's best_trial: trial 0, the infeasible one" "python3-optuna is not installed"
+fi
+test_expect_success "report(1) says Optuna 3.1's best_trial ignores constraints" '
+  tr "\n" " " <"$WS_ROOT/share/man/man1/report.1" | grep -q "Optuna 3.1.s ignores constraints"'
