@@ -12,13 +12,15 @@ cat >c.json <<'J'
  "pruner": {"name": "median", "n_startup_trials": 3},
  "space": {"x": {"type": "float", "low": -5, "high": 5}, "k": {"type": "int", "low": 1, "high": 9}}}
 J
+# One jq per loop for the trial number and the five values (x*x + step): a jq per value was
+# three quarters of the file's processes (and of its CPU time), none of them touching the study.
 worker() {
-  local w=$1 i line n s v
+  local w=$1 i line n s v vs
   for ((i = 0; i < L; i++)); do
     line=$(suggest --db "$DB" --config c.json) || { echo "worker $w: suggest failed" >&2; return 1; }
-    n=$(jq -r .trial <<<"$line")
+    { read -r n; mapfile -t vs; } < <(jq -r '.trial, (.params.x * .params.x + (0, 1, 2, 3, 4))' <<<"$line")
     for s in 0 1 2 3 4; do
-      v=$(jq -r ".params.x * .params.x + $s" <<<"$line")
+      v=${vs[s]}
       prune-check --db "$DB" --study conc --trial "$n" --step "$s" --value "$v" >/dev/null
       [ $? -le 1 ] || { echo "worker $w: prune-check failed" >&2; return 1; }
     done
