@@ -42,8 +42,10 @@ static int grow(float **p, size_t *cap, size_t need)
 }
 
 /* libsndfile quietly shortens a file whose data chunk claims more bytes than there are, and
- * notes it in its log as "data : 32000 (should be 9956)". Streaming writers put 0 or ~4 GiB
- * there on purpose; those are not truncation. */
+ * notes it in its log as "data : 32000 (should be 9956)" (WAV), "SSND : ..." (AIFF) or
+ * "  Data Size   : ..." (AU: a name of two words, which a %s read missed, so a cut .au was read
+ * with its lost part as silence). Streaming writers put 0 or ~4 GiB there on purpose; those are
+ * not truncation. */
 static int log_says_truncated(const char *log, char *why, size_t len)
 {
     for (const char *p = log; (p = strstr(p, "(should be ")) != NULL; p++) {
@@ -51,8 +53,9 @@ static int log_says_truncated(const char *log, char *why, size_t len)
         while (line > log && line[-1] != '\n') line--;
         char name[16];
         unsigned long long claimed, actual;
-        if (sscanf(line, "%15s : %llu (should be %llu)", name, &claimed, &actual) != 3) continue;
-        if (strcmp(name, "data") && strcmp(name, "SSND")) continue;
+        if (sscanf(line, " %15[^:\n]: %llu (should be %llu)", name, &claimed, &actual) != 3) continue;
+        for (size_t n = strlen(name); n > 0 && name[n - 1] == ' '; n--) name[n - 1] = 0;
+        if (strcmp(name, "data") && strcmp(name, "SSND") && strcmp(name, "Data Size")) continue;
         if (claimed > actual && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
             snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
                      claimed, actual);
