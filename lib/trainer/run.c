@@ -522,16 +522,37 @@ static int batch_noise(const run_ctx *c, uint64_t bseed)
     return (int)ws_rng_below(&r, c->cache.n_noise);
 }
 
-/* 0, or -1 with c->reason set when a batch's loss ends the trial. */
-static int check_loss(run_ctx *c, double loss, int epoch)
+/* The loss of equal logits (a model that knows nothing) on batch b of the epoch: log(classes)
+ * for plain cross-entropy, with or without label smoothing. With class weights, torch's smoothing
+ * term weighs every class's weight against the batch's label weights (nn_xent_sample), so the
+ * batch's loss at equal logits is log k ((1 - s) sum_i w_yi + (s / k) n sum_c w_c) / sum_i w_yi:
+ * with weights 10000 and 1 and label_smoothing 0.1, ~348 on a batch without the heavy class. */
+static double equal_logits_loss(const run_ctx *c, long b)
+{
+    const nn_loss_config *lc = &c->set.hp.loss;
+    int k = c->cache.n_classes;
+    if (!lc->class_weights) return log((double)k);
+    size_t lo = (size_t)b * (size_t)c->set.batch_size, hi = lo + (size_t)c->set.batch_size;
+    if (hi > c->n_fit) hi = c->n_fit;
+    double wy = 0, wall = 0, s = lc->label_smoothing;
+    for (size_t i = lo; i < hi; i++) wy += lc->class_weights[c->cache.labels[c->train_idx[i]]];
+    for (int j = 0; j < k; j++) wall += lc->class_weights[j];
+    /* every label's weight 0: the backend's xent divides by 1 (no NaN) */
+    return log((double)k) * ((1.0 - s) * wy + s / k * (double)(hi - lo) * wall) / (wy > 0 ? wy : 1.0);
+}
+
+/* 0, or -1 with c->reason set when the loss of batch b of the epoch ends the trial. */
+static int check_loss(run_ctx *c, double loss, int epoch, long b)
 {
     if (!isfinite(loss)) {
         snprintf(c->reason, sizeof c->reason, "loss is %s at epoch %d", isnan(loss) ? "NaN" : "infinite", epoch + 1);
         return -1;
     }
-    /* Cross-entropy starts near log(classes); a hundred times that is divergence, not a
-     * bad batch, and the weights will not come back from it. */
-    if (loss > 100.0 * fmax(1.0, log((double)c->cache.n_classes))) {
+    /* Cross-entropy starts near the loss of equal logits (log(classes) without class weights); a
+     * hundred times that is divergence, not a bad batch, and the weights will not come back from
+     * it. A fixed 100 log(classes) failed a fresh model whose class weights and label smoothing
+     * give it a larger loss from the start. */
+    if (loss > 100.0 * fmax(1.0, equal_logits_loss(c, b))) {
         snprintf(c->reason, sizeof c->reason, "diverged: loss %.3g at epoch %d", loss, epoch + 1);
         return -1;
     }
@@ -591,7 +612,7 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
     if (nn_dtrain_losses(c->dt, c->bloss, e)) return -1;
     double sum = 0;
     for (long b = c->dev_unchecked; b < b1; b++) {
-        if (check_loss(c, c->bloss[b], epoch)) return -1;
+        if (check_loss(c, c->bloss[b], epoch, b)) return -1;
         sum += c->bloss[b];
     }
     c->last_loss = sum / (double)(b1 - c->dev_unchecked);
@@ -625,7 +646,7 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
         if (b % acc == 0) nn_zero_grad(c->model);
         if (nn_accumulate(c->model, c->x, c->labels, n, &c->set.hp.loss, 1.0f / (float)acc, &loss, e)) return -1;
         if ((b + 1) % acc == 0 || start + (size_t)B >= c->n_fit) nn_optim_step(c->optim, NULL);
-        if (check_loss(c, loss, epoch)) return -1;
+        if (check_loss(c, loss, epoch, b)) return -1;
         sum += loss;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
             snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
