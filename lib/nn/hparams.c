@@ -1,5 +1,6 @@
 /* hparams.c — the training hyperparameters of nn.h from a JSON object of parameters, with
  * defaults and range checks whose errors name the field ("params.dropout: ..."). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,11 +206,18 @@ static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err 
         double d = json_is_number(v) ? json_number_value(v) : -1;
         if (!(d >= 0 && isfinite(d)))
             return ws_err_set(e, WS_EINPUT, "%s.class_weights[%d]: expected a number >= 0", w, i);
+        /* the weights are float32, as torch's weight tensor: one past FLT_MAX is inf there (the
+         * loss NaN from the first batch holding its class) */
+        if (d > FLT_MAX)
+            return ws_err_set(e, WS_EINPUT, "%s.class_weights[%d]: %g: expected a number >= 0 that a float32 holds (at "
+                              "most %g)", w, i, d, (double)FLT_MAX);
         c->class_weights[i] = (float)d;
-        any |= d > 0;
+        any |= c->class_weights[i] > 0;   /* as a float: 1e-50 is 0 */
     }
     /* torch's weighted mean is 0/0 then: NaN from the first step, no sample counting */
-    if (!any) return ws_err_set(e, WS_EINPUT, "%s.class_weights: every weight is 0 (expected at least one above 0)", w);
+    if (!any)
+        return ws_err_set(e, WS_EINPUT, "%s.class_weights: every weight is 0 as a float32 (expected at least one above 0; "
+                          "the least is %g)", w, (double)FLT_TRUE_MIN);
     return 0;
 }
 

@@ -90,6 +90,11 @@ static void test_hparams_errors_name_the_field(void)
         /* an empty list was "expected an array of numbers or \"balanced\", got array" */
         {"{\"class_weights\":[]}", "params.class_weights: an empty array: expected one weight per class"},
         {"{\"class_weights\":\"Balanced\"}", "params.class_weights: unknown value 'Balanced'"},
+        /* the weights are float32, as torch's weight tensor (torch.tensor([1e39]) is inf, [1e-50]
+         * is 0): 1e39 trained to "loss is NaN" (exit 0), and weights that are all 0 as floats
+         * passed the all-zero check, trained on a loss of 0 (nothing learned) where torch's is NaN */
+        {"{\"class_weights\":[1,1e39]}", "params.class_weights[1]: 1e+39: expected a number >= 0 that a float32 holds"},
+        {"{\"class_weights\":[1e-50,1e-50]}", "params.class_weights: every weight is 0"},
         {"{\"time_masks\":-1}", "params.time_masks"},
         {"{\"label_smoothing\":1.5}", "params.label_smoothing: 1.5: must be in [0, 1]"},
         /* 1e300 epochs of warmup passed, and lround(1e300 * steps) made the step count negative:
