@@ -77,12 +77,20 @@ static json_t *read_line(const char *path, ws_err *e)
     if (f != stdin) fclose(f);
     json_t *j = NULL;
     json_error_t je;
+    /* the text is read up to a NUL byte, which jansson would take for its end ("'' after the
+     * trial line", "expected near end of file"): one is said where it is (ws_json_nul_error),
+     * unless the text before it is wrong already */
+    const char *nul = text && n <= TRIAL_LINE_MAX ? memchr(text, '\0', n) : NULL;
+    size_t all = n;
+    if (nul) n = (size_t)(nul - text);
     if (!text) ws_err_set(e, WS_ENOMEM, "out of memory");
     else if (bad_read) ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", name, strerror(bad_read));
-    else if (n > TRIAL_LINE_MAX) ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: not a trial line", name, TRIAL_LINE_MAX);
-    else if (strspn(text, " \t\r\n") >= n) ws_err_set(e, WS_EINPUT, "%s: no trial line", name);
+    else if (all > TRIAL_LINE_MAX) ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: not a trial line", name, TRIAL_LINE_MAX);
+    else if (strspn(text, " \t\r\n") >= n && !nul) ws_err_set(e, WS_EINPUT, "%s: no trial line", name);
+    else if (strspn(text, " \t\r\n") >= n) ws_json_nul_error(text, n, name, "a trial line (one JSON object)", e);
     else if (!(j = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &je))) {
-        if (je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", name, je.line, je.column, ws_json_error_text(&je));
+        if (nul && (size_t)je.position >= n) ws_json_nul_error(text, n, name, "a trial line (one JSON object)", e);
+        else if (je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", name, je.line, je.column, ws_json_error_text(&je));
         else ws_err_set(e, WS_EINPUT, "%s:%d: %s", name, je.line, ws_json_error_text(&je));   /* at the end: no column */
     } else if ((size_t)je.position < n && strspn(text + je.position, " \t\r\n") < n - (size_t)je.position) {
         /* a second object is a second trial line; anything else after the line (a stray '}', a
@@ -101,6 +109,10 @@ static json_t *read_line(const char *path, ws_err *e)
         json_decref(next);
         json_decref(j);
         j = NULL;
+    } else if (nul) {   /* after the trial line */
+        json_decref(j);
+        j = NULL;
+        ws_json_nul_error(text, n, name, "a trial line (one JSON object)", e);
     }
     free(text);
     return j;

@@ -1,5 +1,6 @@
 /* json.c — JSON helpers (see json.h). */
 #include "core/json.h"
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -13,20 +14,56 @@ const char *ws_json_error_text(const json_error_t *je)
     return je->text;
 }
 
+int ws_json_nul_error(const char *text, size_t off, const char *where, const char *what, ws_err *e)
+{
+    long line = 1, col = 1;
+    for (size_t i = 0; i < off; i++)
+        if (text[i] == '\n') { line++; col = 1; }
+        else if (((unsigned char)text[i] & 0xC0) != 0x80) col++;   /* not a UTF-8 continuation byte */
+    return ws_err_set(e, WS_EINPUT, "%s:%ld:%ld: a NUL byte: expected %s", where, line, col, what);
+}
+
 json_t *ws_json_load_file(const char *path, ws_err *e)
 {
-    json_error_t je;
-    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    struct stat st;
-    if (!j) {
-        /* a directory opens, and reads as an empty file: say what it is */
-        if (!stat(path, &st) && S_ISDIR(st.st_mode))
-            ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a JSON file", path);
-        else if (je.line < 0 || strstr(je.text, "unable to open"))
-            ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, je.text);
-        else
-            ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, ws_json_error_text(&je));
+    /* read whole (a pipe too: --config <(jq ...)), but only up to a NUL byte, which ends the
+     * JSON text that can be read (and a device such as /dev/zero is not read for ever) */
+    FILE *f = fopen(path, "r");
+    if (!f) {   /* jansson's words, as json_load_file said it */
+        ws_err_set(e, WS_EINPUT, "%s: cannot read: unable to open %s: %s", path, path, strerror(errno));
+        return NULL;
     }
+    char *text = NULL, *nul = NULL;
+    size_t n = 0, cap = 0;
+    int bad_read = 0;
+    while (!nul) {
+        if (cap - n < 4096) {
+            char *t = realloc(text, cap = cap * 2 + 8192);
+            if (!t) { free(text); fclose(f); ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
+            text = t;
+        }
+        size_t got = fread(text + n, 1, cap - n, f);
+        if (!got) { bad_read = ferror(f) ? errno : 0; break; }
+        nul = memchr(text + n, '\0', got);
+        n += got;
+    }
+    fclose(f);
+    json_t *j = NULL;
+    json_error_t je;
+    struct stat st;
+    size_t len = nul ? (size_t)(nul - text) : n;
+    /* a directory opens, and reads EISDIR: say what it is */
+    if (bad_read && !stat(path, &st) && S_ISDIR(st.st_mode))
+        ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a JSON file", path);
+    else if (bad_read)
+        ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(bad_read));
+    else if (!(j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je)) && !(nul && (size_t)je.position >= len))
+        ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, ws_json_error_text(&je));
+    else if (nul) {   /* the text before it was fine, or ended at it */
+        json_decref(j);
+        j = NULL;
+        ws_json_nul_error(text, len, path, "JSON text", e);
+    }
+    free(text);
     return j;
 }
 

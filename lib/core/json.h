@@ -9,8 +9,15 @@
 /* jansson's message for a text it could not read, in the reader's words where jansson names
  * its own API (a NUL in a string) */
 const char *ws_json_error_text(const json_error_t *je);
-/* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what". */
+/* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what", and so does a NUL byte
+ * in it (ws_json_nul_error). */
 json_t *ws_json_load_file(const char *path, ws_err *e);
+/* A NUL byte is no JSON text, but jansson takes one for the end of the text and says "end of
+ * file expected near end of file" (a file padded with NULs after a crash) or "'}' expected
+ * near end of file" (one inside). For JSON text whose first NUL is at text[off]: fills e with
+ * "WHERE:LINE:COL: a NUL byte: expected WHAT", LINE and COL counted as jansson counts them
+ * (from 1; COL in characters), and returns -1. */
+int ws_json_nul_error(const char *text, size_t off, const char *where, const char *what, ws_err *e);
 /* Parses JSON that Python's json module wrote: strict JSON, or with its bare NaN, Infinity and
  * -Infinity (Optuna's attributes of non-finite values), read as null and +-DBL_MAX, the
  * stand-ins of ws_json_real_capped. NULL when it is not JSON even so. */
