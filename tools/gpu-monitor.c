@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "core/cli.h"
 #include "core/clock.h"
@@ -251,11 +252,19 @@ static int take_sample(monitor *m, double until_s, ws_err *e)
      * and its newline go in one write: whole unless a stop cuts it. */
     size_t n = strlen(line);
     line[n] = '\n';   /* over the NUL: the buffer is not used as a string again */
+    struct stat st;
+    off_t size0 = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
     int rc = ws_write_full(STDOUT_FILENO, line, n + 1, &stop_requested);
     int err = errno;
     free(line);
     if (rc) {
         m->stdout_failed = !stop_requested;
+        /* A file (monitor.jsonl) that filled up took part of the line: cut back to the whole
+         * lines, else the next monitor appending to it (a resumed sweep) glues its first line to
+         * the cut one and jq stops there. Only when the file grew by less than a line since, so
+         * that nothing another writer added is cut. */
+        if (size0 >= 0 && fstat(STDOUT_FILENO, &st) == 0 && st.st_size > size0 && st.st_size - size0 <= (off_t)n
+            && ftruncate(STDOUT_FILENO, size0)) {}
         return ws_err_set(e, WS_EINTERNAL, "stdout: write error: %s", strerror(err));
     }
     m->lines++;

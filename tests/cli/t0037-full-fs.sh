@@ -5,8 +5,9 @@
 # and errno's text in the message; a study file there cannot take a write: suggest, tell,
 # prune-check and train-trial end with exit 3 and a message that says why, the study as it was
 # (integrity_check ok once there is room again, Optuna 3.1 loads it); gpu-monitor's lines
-# (monitor.jsonl) that cannot be written end it with exit 3. The study's first write there said
-# only "setting WAL mode: disk I/O error", not that the disk was full.
+# (monitor.jsonl) that cannot be written end it with exit 3, the part of a line that went out
+# cut off again. The study's first write there said only "setting WAL mode: disk I/O error",
+# not that the disk was full.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 
@@ -147,6 +148,12 @@ rm -f "$full"/*
 fill 8
 test_expect_code 3 "gpu-monitor: monitor.jsonl fills up" sh -c 'gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -d 60 >>"$1/monitor.jsonl"' sh "$full"
 test_expect_success "... said once, with why" '[ "$(grep -c "^gpu-monitor:" err)" = 1 ] && grep -qx "gpu-monitor: stdout: write error: No space left on device" err'
+# The line that did not fit was left cut off, and the next monitor's (make sweep resumed, with
+# room again) was appended to it: one line that is not JSON, where jq stops.
+test_expect_success "... no line cut off: whole lines only, the next monitor's after them" '
+  [ "$(tail -c 1 "$full/monitor.jsonl" | od -An -c | tr -d " ")" = "\n" ] && rm -f "$full/fill" &&
+  gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -n 2 >>"$full/monitor.jsonl" &&
+  jq -e -s "length > 2 and all(.[]; .source == \"proc\")" "$full/monitor.jsonl" >/dev/null'
 rm -f "$full"/*
 
 # --- the sweep's report (ws_write, pipelines/data.mk) when the disk fills up as it is written:
