@@ -139,12 +139,20 @@ static long hyperband_max_resource(const ws_config *c)
 static int check_steps(const ws_config *c, const char *where, ws_err *e)
 {
     int k = c->validations_per_epoch;
+    /* R / K is every trial's epochs (ws_trial_epochs): held to train-trial's range, as
+     * budget.epochs is, or every trial line it printed was one train-trial refuses */
+    long r = hyperband_max_resource(c);
+    if (r / k > WS_MAX_EPOCHS) {
+        char steps[64] = "";
+        if (k > 1) snprintf(steps, sizeof steps, " (steps of 1/%d epoch)", k);
+        return ws_err_set(e, WS_EINPUT, "%s: pruner.max_resource %ld sets every trial's epochs to %ld%s: expected at "
+                          "most %d epochs", where, r, r / k, steps, WS_MAX_EPOCHS);
+    }
     if (k <= 1) return 0;
     json_t *every = c->fixed ? json_object_get(c->fixed, "validate_every") : NULL;
     if (json_is_integer(every) && json_integer_value(every) > 1)
         return ws_err_set(e, WS_EINPUT, "%s: budget.validations_per_epoch %d with fixed.validate_every %lld: validate more "
                           "than once an epoch or less, not both", where, k, (long long)json_integer_value(every));
-    long r = hyperband_max_resource(c);
     if (r > 0 && r % k)
         return ws_err_set(e, WS_EINPUT, "%s: pruner.max_resource %ld is not a whole number of epochs of %d steps "
                           "(budget.validations_per_epoch): make it a multiple of %d", where, r, k, k);
