@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,17 +52,21 @@ json_t *ws_json_load_file(const char *path, ws_err *e)
     json_error_t je;
     struct stat st;
     size_t len = nul ? (size_t)(nul - text) : n;
+    /* a UTF-8 byte order mark, which Windows tools (Notepad, PowerShell) start a text file with,
+     * is skipped (RFC 8259 lets a reader ignore it), as it is at the start of a manifest: it was
+     * "FILE:1:1: '[' or '{' expected near ''", the mark not to be seen */
+    size_t bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
     /* a directory opens, and reads EISDIR: say what it is */
     if (bad_read && !stat(path, &st) && S_ISDIR(st.st_mode))
         ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a JSON file", path);
     else if (bad_read)
         ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(bad_read));
-    else if (!(j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je)) && !(nul && (size_t)je.position >= len))
+    else if (!(j = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je)) && !(nul && (size_t)je.position >= len - bom))
         ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, ws_json_error_text(&je));
     else if (nul) {   /* the text before it was fine, or ended at it */
         json_decref(j);
         j = NULL;
-        ws_json_nul_error(text, len, path, "JSON text", e);
+        ws_json_nul_error(text + bom, len - bom, path, "JSON text", e);
     }
     free(text);
     return j;
