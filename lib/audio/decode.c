@@ -42,12 +42,13 @@ static int grow(float **p, size_t *cap, size_t need)
 }
 
 /* libsndfile quietly shortens a file whose data chunk claims more bytes than there are, and
- * notes it in its log as "data : 32000 (should be 9956)" (WAV), "SSND : ..." (AIFF) or
+ * notes it in its log as "data : 32000 (should be 9956)" (WAV), "SSND : ..." (AIFF),
  * "  Data Size   : ..." (AU: a name of two words, which a %s read missed, so a cut .au was read
- * with its lost part as silence). Streaming writers put 0 or ~4 GiB there on purpose; those are
- * not truncation. */
+ * with its lost part as silence), or for RF64 as below. Streaming writers put 0 or ~4 GiB there
+ * on purpose; those are not truncation. */
 static int log_says_truncated(const char *log, char *why, size_t len)
 {
+    int riff_long = 0;
     for (const char *p = log; (p = strstr(p, "(should be ")) != NULL; p++) {
         const char *line = p;
         while (line > log && line[-1] != '\n') line--;
@@ -55,12 +56,24 @@ static int log_says_truncated(const char *log, char *why, size_t len)
         unsigned long long claimed, actual;
         if (sscanf(line, " %15[^:\n]: %llu (should be %llu)", name, &claimed, &actual) != 3) continue;
         for (size_t n = strlen(name); n > 0 && name[n - 1] == ' '; n--) name[n - 1] = 0;
+        if (!strcmp(name, "Riff size")) riff_long |= claimed > actual;
         if (strcmp(name, "data") && strcmp(name, "SSND") && strcmp(name, "Data Size")) continue;
         if (claimed > actual && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
             snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
                      claimed, actual);
             return 1;
         }
+    }
+    /* RF64 (the 64-bit WAV that broadcast recorders write) keeps its sizes in a ds64 chunk, and a
+     * cut file is noted only as frames fewer than ds64's count (it was read, its lost part as
+     * silence); with its riff size too long as well, so that a ds64 count merely wrong in a whole
+     * file is not taken for a cut */
+    const char *c = strstr(log, "*** Calculated frame count ");
+    unsigned long long have, claimed;
+    if (riff_long && c && sscanf(c, "*** Calculated frame count %llu does not match value from 'ds64' chunk of %llu",
+                                 &have, &claimed) == 2 && have < claimed) {
+        snprintf(why, len, "truncated: the header claims %llu frames, the file holds %llu", claimed, have);
+        return 1;
     }
     return 0;
 }
