@@ -543,9 +543,6 @@ static int suggest_one(suggest_ctx *c, json_t **line, ws_err *e)
 int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
-    /* A reader that went away (`suggest --n 9 | head -1`) is a write error to handle, as
-     * /dev/full is: killed by SIGPIPE, suggest would leave the trial it made RUNNING. */
-    signal(SIGPIPE, SIG_IGN);
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'}, {"study", required_argument, 0, 'S'}, {"n", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
@@ -587,6 +584,11 @@ int main(int argc, char **argv)
         ws_cli_usage_error("%s goes with sampled trials, not --enqueue (which queues one trial per line of FILE)",
                            n_given ? "--n" : fixed ? "--fixed" : tag ? "--tag" : owner_pid ? "--pid" : "--seed");
 
+    /* A reader that went away (`suggest --n 9 | head -1`) is a write error to handle, as
+     * /dev/full is: killed by SIGPIPE, suggest would leave the trial it made RUNNING. Only from
+     * here: --help and --version, which make nothing, die of it quietly, as the shell expects
+     * (`suggest --version | true` said "stdout: write error: Broken pipe", exit 3). */
+    signal(SIGPIPE, SIG_IGN);
     suggest_ctx c = {0};
     c.owner_pid = owner_pid;
     c.tag = tag;
