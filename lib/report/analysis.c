@@ -187,6 +187,17 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
         snprintf(a->util_note, sizeof a->util_note, "util is null in %ld of %ld device rows, as from a GPU that "
                  "reports no utilization: the means are of the other %ld", a->util.n_readings - a->util.n_util,
                  a->util.n_readings, a->util.n_util);
+    /* Samples of the other source (GPU and CPU busy % do not average): left out, said. */
+    if (a->util.n_other) {
+        const char *o = a->util.other_source;
+        char other[64];
+        if (!strcmp(o, "nvml")) snprintf(other, sizeof other, "NVML (GPU busy %%)");
+        else if (!strcmp(o, "proc")) snprintf(other, sizeof other, "/proc (CPU busy %%)");
+        else snprintf(other, sizeof other, "source '%s'", o);
+        size_t len = strlen(a->util_note);
+        snprintf(a->util_note + len, sizeof a->util_note - len, "%s%ld samples from %s left out: the means are of the "
+                 "%s ones", len ? "; " : "", a->util.n_other, other, a->util.source);
+    }
     if (layout_time(a, l, e)) return -1;
 
     /* ranked trials for the importance: COMPLETE with a finite value, in the report's order */

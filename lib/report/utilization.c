@@ -33,22 +33,28 @@ static int sql_fail(conn *c, const char *what)
 #define WINDOW_HI "(SELECT CASE WHEN count(*) > count(ws_trial_end(trial_id)) THEN 1e300 ELSE max(ws_trial_end(trial_id)) END" \
                   " FROM trials WHERE study_id = ?1 AND datetime_start IS NOT NULL)"
 
+/* The source the means are of: the one with the most device rows in the sweep's window (ties:
+ * nvml). A file may hold both (a sweep resumed on another machine, a monitor that once found no
+ * driver), and a mean of GPU and CPU busy percentages together is neither; the other source's
+ * samples are counted (other_sql) and the note says so. */
+#define SOURCE "(SELECT source FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " \
+               WINDOW_HI " GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)"
+#define IN_WINDOW "kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI " AND source = " SOURCE
+
 /* The device rows of the sweep's window in time order, for the means per trial (trial_means):
  * one pass here and a binary search per trial, where a join of trials and samples on t (which
  * no index covers) compared every trial with every sample: 19 s for 1000 trials and 10 hours of
  * samples at gpu-monitor's 1 s. */
 static const char device_rows_sql[] =
-    "SELECT t, util FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI
-    " ORDER BY t, row_id";
+    "SELECT t, util FROM " GPU_SAMPLES_TABLE " WHERE " IN_WINDOW " ORDER BY t, row_id";
 static const char sweep_sql[] =
-    "SELECT avg(util), count(DISTINCT sample), count(*), count(util) FROM " GPU_SAMPLES_TABLE
-    " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI;
-static const char source_sql[] =
-    "SELECT source FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI
-    " GROUP BY source ORDER BY count(*) DESC LIMIT 1";
+    "SELECT avg(util), count(DISTINCT sample), count(*), count(util) FROM " GPU_SAMPLES_TABLE " WHERE " IN_WINDOW;
+static const char source_sql[] = "SELECT " SOURCE;
+static const char other_sql[] =
+    "SELECT source, count(DISTINCT sample) FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO
+    " AND " WINDOW_HI " AND source IS NOT " SOURCE " GROUP BY source ORDER BY count(*) DESC, source";
 static const char series_sql[] =
-    "SELECT min(t), avg(util) FROM " GPU_SAMPLES_TABLE
-    " WHERE kind = 'device' AND util IS NOT NULL AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI
+    "SELECT min(t), avg(util) FROM " GPU_SAMPLES_TABLE " WHERE util IS NOT NULL AND " IN_WINDOW
     " GROUP BY sample ORDER BY sample";
 
 /* ws_epoch(TEXT): a trial datetime as epoch seconds (ws_datetime_parse); NULL for NULL or bad text. */
@@ -238,6 +244,20 @@ static int source_row(sqlite3_stmt *st, void *p)
     return 0;
 }
 
+static int other_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    if (!c->u->n_other) {   /* the most common other source names them */
+        const char *src = (const char *)sqlite3_column_text(st, 0);
+        char *shown = ws_text_escape(src ? src : "");
+        if (!shown) return -1;
+        ws_text_copy(c->u->other_source, sizeof c->u->other_source, shown);
+        free(shown);
+    }
+    c->u->n_other += sqlite3_column_int64(st, 1);
+    return 0;
+}
+
 static int series_row(sqlite3_stmt *st, void *p)
 {
     load_ctx *c = p;
@@ -370,6 +390,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
              || query(&c, process_sql, study_id, process_row, &ctx, "trial processes")
              || query(&c, sweep_sql, study_id, sweep_row, &ctx, "utilization of the sweep")
              || query(&c, source_sql, study_id, source_row, &ctx, "samples' source")
+             || query(&c, other_sql, study_id, other_row, &ctx, "samples of another source")
              || query(&c, series_sql, study_id, series_row, &ctx, "utilization over time")
              || (bucket_series(u, ctx.series.t, ctx.series.v, ctx.series.n) ? ws_err_set(e, WS_ENOMEM, "utilization: out of memory") : 0);
     free(ctx.series.t);

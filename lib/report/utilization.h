@@ -3,6 +3,9 @@
  * lib/gpu/samples_db.h for its schema and the queries used here). Read-only: the file is opened
  * with SQLITE_OPEN_READONLY beside the store's own connection.
  *
+ * The device rows are those of one source, the one with the most rows in the sweep's window
+ * (NVML's GPU busy % and /proc's CPU busy % do not average); the others' samples are counted.
+ *
  *   per trial: mean `util` of the device rows whose datetime lies in [datetime_start, its end]
  *              (ws_trial_end; a RUNNING trial: up to the last sample), and of its own
  *              processes (rows tied to its trial_id) the mean CPU % of one core and the largest RSS;
@@ -26,6 +29,8 @@ typedef struct {
     long n_samples;         /* samples (of all devices together) in the sweep's window */
     long n_readings;        /* device rows in the sweep's window (one per device per sample) */
     long n_util;            /* those with a util: a GPU that reports no utilization writes null */
+    long n_other;           /* samples in the window from another source than `source`: not in the means */
+    char other_source[8];   /* the most common of those sources ("" when none) */
     double sweep_mean;      /* %; NaN when no samples */
     double *trial_mean;     /* [n_trials] mean util % while the trial ran; NaN when no samples */
     long *trial_n;          /* [n_trials] device rows in its window */
