@@ -53,9 +53,12 @@ static const char source_sql[] = "SELECT " SOURCE;
 static const char other_sql[] =
     "SELECT source, count(DISTINCT sample) FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO
     " AND " WINDOW_HI " AND source IS NOT " SOURCE " GROUP BY source ORDER BY count(*) DESC, source";
+/* In time order, which bucket_series takes: sample numbers follow the order the rows were written
+ * in, not always the samples' times (two monitors writing to one file, where a sample that
+ * waited for the lock is numbered when written; a clock stepped back). */
 static const char series_sql[] =
     "SELECT min(t), avg(util) FROM " GPU_SAMPLES_TABLE " WHERE util IS NOT NULL AND " IN_WINDOW
-    " GROUP BY sample ORDER BY sample";
+    " GROUP BY sample ORDER BY min(t), sample";
 
 /* ws_epoch(TEXT): a trial datetime as epoch seconds (ws_datetime_parse); NULL for NULL or bad text. */
 static void sql_epoch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -264,7 +267,8 @@ static int series_row(sqlite3_stmt *st, void *p)
     return columns_add(&c->series, column_real(st, 0), column_real(st, 1));
 }
 
-/* Averages the per-sample series into at most WS_UTIL_POINTS equal time buckets. */
+/* Averages the per-sample series (t in time order: its first and last are the ends) into at most
+ * WS_UTIL_POINTS equal time buckets. */
 static int bucket_series(ws_utilization *u, const double *t, const double *v, size_t n)
 {
     if (!n) return 0;
