@@ -198,6 +198,13 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
         snprintf(a->util_note + len, sizeof a->util_note - len, "%s%ld samples from %s left out: the means are of the "
                  "%s ones", len ? "; " : "", a->util.n_other, other, a->util.source);
     }
+    /* GPUs no trial of the study ran on (idle, or another user's): left out, named. */
+    if (a->util.n_unused) {
+        size_t len = strlen(a->util_note);
+        snprintf(a->util_note + len, sizeof a->util_note - len, "%sGPU%s %s left out: no trial of the study ran on %s",
+                 len ? "; " : "", a->util.n_unused > 1 ? "s" : "", a->util.unused_devices,
+                 a->util.n_unused > 1 ? "them" : "it");
+    }
     if (layout_time(a, l, e)) return -1;
 
     /* ranked trials for the importance: COMPLETE with a finite value, in the report's order */

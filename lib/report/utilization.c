@@ -39,7 +39,15 @@ static int sql_fail(conn *c, const char *what)
  * samples are counted (other_sql) and the note says so. */
 #define SOURCE "(SELECT source FROM " GPU_SAMPLES_TABLE " WHERE kind = 'device' AND t BETWEEN " WINDOW_LO " AND " \
                WINDOW_HI " GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)"
-#define IN_WINDOW "kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI " AND source = " SOURCE
+/* The GPUs the study's trials ran on: the devices of gpu-monitor's process rows tied to one of
+ * its trials. On a machine with several GPUs, the trials on one (train-trial takes the first
+ * visible), the idle others (or another user's) would cut the means to a fraction of what the
+ * trials' GPU did. Without such rows (no --db, pids NVML does not report), every device. */
+#define USED_DEVICES "(SELECT DISTINCT p.device FROM " GPU_SAMPLES_TABLE " p JOIN trials tr ON tr.trial_id = p.trial_id" \
+                     " WHERE p.kind = 'process' AND p.device IS NOT NULL AND tr.study_id = ?1)"
+#define DEVICE_USED "(device IS NULL OR NOT EXISTS " USED_DEVICES " OR device IN " USED_DEVICES ")"
+#define IN_WINDOW_ANY_DEVICE "kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI " AND source = " SOURCE
+#define IN_WINDOW IN_WINDOW_ANY_DEVICE " AND " DEVICE_USED
 
 /* The device rows of the sweep's window in time order, for the means per trial (trial_means):
  * one pass here and a binary search per trial, where a join of trials and samples on t (which
@@ -56,6 +64,10 @@ static const char other_sql[] =
 /* In time order, which bucket_series takes: sample numbers follow the order the rows were written
  * in, not always the samples' times (two monitors writing to one file, where a sample that
  * waited for the lock is numbered when written; a clock stepped back). */
+/* The devices left out by DEVICE_USED, for the note. */
+static const char unused_sql[] =
+    "SELECT DISTINCT device FROM " GPU_SAMPLES_TABLE " WHERE " IN_WINDOW_ANY_DEVICE " AND NOT " DEVICE_USED
+    " ORDER BY device";
 static const char series_sql[] =
     "SELECT min(t), avg(util) FROM " GPU_SAMPLES_TABLE " WHERE util IS NOT NULL AND " IN_WINDOW
     " GROUP BY sample ORDER BY min(t), sample";
@@ -261,6 +273,17 @@ static int other_row(sqlite3_stmt *st, void *p)
     return 0;
 }
 
+static int unused_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    char *u = c->u->unused_devices;
+    size_t len = strlen(u), cap = sizeof c->u->unused_devices;
+    if (len + 16 < cap) snprintf(u + len, cap - len, "%s%lld", len ? ", " : "", (long long)sqlite3_column_int64(st, 0));
+    else if (len + 4 < cap && strcmp(u + len - 3, "...")) snprintf(u + len, cap - len, "...");
+    c->u->n_unused++;
+    return 0;
+}
+
 static int series_row(sqlite3_stmt *st, void *p)
 {
     load_ctx *c = p;
@@ -395,6 +418,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
              || query(&c, sweep_sql, study_id, sweep_row, &ctx, "utilization of the sweep")
              || query(&c, source_sql, study_id, source_row, &ctx, "samples' source")
              || query(&c, other_sql, study_id, other_row, &ctx, "samples of another source")
+             || query(&c, unused_sql, study_id, unused_row, &ctx, "devices no trial ran on")
              || query(&c, series_sql, study_id, series_row, &ctx, "utilization over time")
              || (bucket_series(u, ctx.series.t, ctx.series.v, ctx.series.n) ? ws_err_set(e, WS_ENOMEM, "utilization: out of memory") : 0);
     free(ctx.series.t);

@@ -5,6 +5,8 @@
  *
  * The device rows are those of one source, the one with the most rows in the sweep's window
  * (NVML's GPU busy % and /proc's CPU busy % do not average); the others' samples are counted.
+ * With NVML, only the GPUs that the study's trials ran on (process rows tied to its trials),
+ * where any is known; the others are named.
  *
  *   per trial: mean `util` of the device rows whose datetime lies in [datetime_start, its end]
  *              (ws_trial_end; a RUNNING trial: up to the last sample), and of its own
@@ -31,6 +33,8 @@ typedef struct {
     long n_util;            /* those with a util: a GPU that reports no utilization writes null */
     long n_other;           /* samples in the window from another source than `source`: not in the means */
     char other_source[8];   /* the most common of those sources ("" when none) */
+    long n_unused;          /* GPUs in the window that no trial of the study ran on: not in the means */
+    char unused_devices[64]; /* their indices, "0, 3" (cut with "...") */
     double sweep_mean;      /* %; NaN when no samples */
     double *trial_mean;     /* [n_trials] mean util % while the trial ran; NaN when no samples */
     long *trial_n;          /* [n_trials] device rows in its window */
