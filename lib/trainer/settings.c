@@ -109,7 +109,16 @@ int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c
     audio_feat_config want;
     if (s->features ? audio_feat_config_load(s->features, &want, e) : (audio_feat_config_default(&want), 0))
         return ws_err_prefix(e, "study config: fixed.features");
-    return audio_cache_check_config(c, path, &want, e);
+    if (audio_cache_check_config(c, path, &want, e) == 0) return 0;
+    /* "40 wanted" said not by what: a cache featurized with another feature config (make
+     * sweep's FEATURE_CONFIG, featurize --config) than the study's is the usual cause, so the
+     * message names the study's file, or says it names none, and the user knows which to change */
+    char msg[sizeof e->msg];
+    snprintf(msg, sizeof msg, "%s", e->msg);
+    if (s->features)
+        return ws_err_set(e, WS_EINPUT, "%s by the study config's fixed.features, %s", msg, s->features);
+    return ws_err_set(e, WS_EINPUT, "%s by the study config, which has no fixed.features: featurize's defaults "
+                      "(configs/features/default.json)", msg);
 }
 
 void trainer_settings_release(trainer_settings *s)
