@@ -44,8 +44,8 @@ static int grow(float **p, size_t *cap, size_t need)
 /* libsndfile quietly shortens a file whose data chunk claims more bytes than there are, and
  * notes it in its log as "data : 32000 (should be 9956)" (WAV), "SSND : ..." (AIFF),
  * "  Data Size   : ..." (AU: a name of two words, which a %s read missed, so a cut .au was read
- * with its lost part as silence), or for RF64 as below. Streaming writers put 0 or ~4 GiB there
- * on purpose; those are not truncation. */
+ * with its lost part as silence), or for RF64 and a few other formats as below. Streaming
+ * writers put 0 or ~4 GiB there on purpose; those are not truncation. */
 static int log_says_truncated(const char *log, char *why, size_t len)
 {
     int riff_long = 0;
@@ -73,6 +73,20 @@ static int log_says_truncated(const char *log, char *why, size_t len)
     if (riff_long && c && sscanf(c, "*** Calculated frame count %llu does not match value from 'ds64' chunk of %llu",
                                  &have, &claimed) == 2 && have < claimed) {
         snprintf(why, len, "truncated: the header claims %llu frames, the file holds %llu", claimed, have);
+        return 1;
+    }
+    /* formats that note a cut in words: VOC, MAT4 and XI, and WVE ("Data length 8000 should be
+     * 3984"); unread, a cut clip of theirs was read with its lost part as silence */
+    const char *note = strstr(log, "Seems to be a truncated file");
+    if (!note) note = strstr(log, "seems to be truncated");
+    if (!note && (c = strstr(log, "Data length ")) && sscanf(c, "Data length %llu should be %llu", &claimed, &have) == 2
+        && claimed > have)
+        note = c;
+    if (note) {
+        while (note > log && note[-1] != '\n') note--;   /* the whole line, less its stars */
+        note += strspn(note, " *");
+        snprintf(why, len, "truncated: the header claims more audio than the file holds (libsndfile: \"%.*s\")",
+                 (int)strcspn(note, "\n"), note);
         return 1;
     }
     return 0;
