@@ -46,9 +46,9 @@ static int grow(float **p, size_t *cap, size_t need)
  * "  Data Size   : ..." (AU: a name of two words, which a %s read missed, so a cut .au was read
  * with its lost part as silence), or for RF64 and a few other formats as below. Streaming
  * writers put 0 or ~4 GiB there on purpose; those are not truncation. */
-static int log_says_truncated(const char *log, char *why, size_t len)
+static int log_says_truncated(const char *log, const SF_INFO *info, char *why, size_t len)
 {
-    int riff_long = 0;
+    int riff_long = 0, w64_riff_long = 0;
     for (const char *p = log; (p = strstr(p, "(should be ")) != NULL; p++) {
         const char *line = p;
         while (line > log && line[-1] != '\n') line--;
@@ -57,6 +57,7 @@ static int log_says_truncated(const char *log, char *why, size_t len)
         if (sscanf(line, " %15[^:\n]: %llu (should be %llu)", name, &claimed, &actual) != 3) continue;
         for (size_t n = strlen(name); n > 0 && name[n - 1] == ' '; n--) name[n - 1] = 0;
         if (!strcmp(name, "Riff size")) riff_long |= claimed > actual;
+        if (!strcmp(name, "riff")) w64_riff_long |= claimed > actual;
         if (strcmp(name, "data") && strcmp(name, "SSND") && strcmp(name, "Data Size")) continue;
         if (claimed > actual && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
             snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
@@ -73,6 +74,22 @@ static int log_says_truncated(const char *log, char *why, size_t len)
     if (riff_long && c && sscanf(c, "*** Calculated frame count %llu does not match value from 'ds64' chunk of %llu",
                                  &have, &claimed) == 2 && have < claimed) {
         snprintf(why, len, "truncated: the header claims %llu frames, the file holds %llu", claimed, have);
+        return 1;
+    }
+    /* Wave64 notes only its riff size as too long, which a cut in a chunk after the audio gives
+     * too: the cut is in the audio when the data chunk ("data : N", N its 24-byte head and the
+     * audio, padded to 8) claims more than the frames read fill (bytes = frames x block align for
+     * the uncompressed encodings) */
+    int sub = info->format & SF_FORMAT_SUBMASK, block = 0;
+    unsigned long long chunk = 0;
+    const char *d = strstr(log, "\ndata : "), *b = strstr(log, "Block Align   : ");
+    if (w64_riff_long && (info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_W64 &&
+        (sub <= SF_FORMAT_PCM_U8 || sub == SF_FORMAT_FLOAT || sub == SF_FORMAT_DOUBLE ||
+         sub == SF_FORMAT_ULAW || sub == SF_FORMAT_ALAW) &&
+        d && sscanf(d, "\ndata : %llu", &chunk) == 1 && b && sscanf(b, "Block Align   : %d", &block) == 1 &&
+        block > 0 && chunk >= 24 && chunk - 24 >= (unsigned long long)info->frames * (unsigned)block + 8) {
+        snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu", chunk - 24,
+                 (unsigned long long)info->frames * (unsigned)block);
         return 1;
     }
     /* formats that note a cut in words: VOC, MAT4 and XI, and WVE ("Data length 8000 should be
@@ -262,7 +279,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         /* libsndfile's "length unknown": an Ogg file cut short has no last page to read the length
          * from; this was skipped as "too long (9223372036854775807 frames)" */
         ws_err_set(e, WS_EINPUT, "%s: truncated: its length cannot be read (the end of the stream is missing)", path);
-    } else if (log_says_truncated(log, why, sizeof why)) {
+    } else if (log_says_truncated(log, &info, why, sizeof why)) {
         ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
     } else if (!unknown_length && (long long)info.frames * info.channels > MAX_SAMPLES) {
         ws_err_set(e, WS_EINPUT, "%s: too long (%lld frames)", path, (long long)info.frames);
