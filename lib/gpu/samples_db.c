@@ -109,6 +109,12 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
     d->busy_timeout_ms = busy_timeout_ms;
     d->flush_until_ms = -1;
+    const char *what = ws_sqlite_not_a_file(path);
+    if (what) {   /* SQLite said only "cannot open: disk I/O error" (a FIFO, a device) */
+        ws_err_set(e, WS_EINPUT, "%s: %s, expected a study database file", path, what);
+        gpu_samples_db_close(d);
+        return NULL;
+    }
     int why = ws_sqlite_create_errno(path);
     if (why) {
         ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", path, strerror(why));

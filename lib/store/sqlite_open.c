@@ -255,8 +255,8 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
         if (!dir_ok || !(flags & WS_STORE_CREATE)) return -1;
         int why = ws_sqlite_create_errno(s->path);
         if (why) return ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", s->path, strerror(why));
-    } else if (S_ISDIR(sb.st_mode)) {
-        return ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a study database file", s->path);
+    } else if (!S_ISREG(sb.st_mode)) {   /* a folder, a FIFO, a device (ws_sqlite_not_a_file) */
+        return ws_err_set(e, WS_EINPUT, "%s: %s, expected a study database file", s->path, ws_sqlite_not_a_file(s->path));
     } else if (sb.st_size == 0 && !(flags & WS_STORE_CREATE)) {
         /* SQLite takes an empty file for an empty database, and switching it to WAL would write
          * one there: a tool that only uses a study leaves the file as it found it */

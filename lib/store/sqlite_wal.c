@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "core/clock.h"
 
@@ -36,6 +37,13 @@ const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n)
     int why = access(path, W_OK) != 0 ? errno : 0;
     snprintf(buf, n, "the database is read-only%s%s%s", why ? " (" : "", why ? strerror(why) : "", why ? ")" : "");
     return buf;
+}
+
+const char *ws_sqlite_not_a_file(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) return NULL;
+    return S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file";
 }
 
 int ws_sqlite_create_errno(const char *path)

@@ -34,5 +34,10 @@ const char *ws_sqlite_errmsg(sqlite3 *db, char *buf, size_t n);
  * SQLite would make it). SQLite says only "unable to open database file". A full disk is an
  * internal error, the rest bad input (ws_errno_kind). */
 int ws_sqlite_create_errno(const char *path);
+/* What path names when it is there but is no file a study can be kept in: "is a directory", or
+ * "is not a regular file" (a FIFO, a device such as /dev/null: SQLite opens one and then fails
+ * with "disk I/O error (Illegal seek)", an internal error, having made PATH-journal beside it,
+ * or reads a FIFO as an empty file). NULL for a regular file (a link to one too) or no file. */
+const char *ws_sqlite_not_a_file(const char *path);
 
 #endif
