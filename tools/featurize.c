@@ -176,7 +176,7 @@ int main(int argc, char **argv)
     ws_cli_init(argv[0]);
     const char *config = NULL, *out = NULL, *describe = NULL, *dump = NULL, *clip = NULL;
     long threads = 2;
-    int strict = 0, quiet = 0, opt;
+    int strict = 0, quiet = 0, threads_given = 0, opt;
     ws_err e = {0};
     while ((opt = getopt_long(argc, argv, ":c:o:j:qhV", longopts, NULL)) != -1) {
         switch (opt) {
@@ -184,6 +184,7 @@ int main(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'j':
             if (ws_parse_long_range(optarg, "--threads", 1, 256, &threads, &e) < 0) ws_cli_usage_error("%s", e.msg);
+            threads_given = 1;
             break;
         case OPT_STRICT: strict = 1; break;
         case 'q': quiet = 1; break;
@@ -200,6 +201,10 @@ int main(int argc, char **argv)
         if (optind < argc || out) ws_cli_usage_error("--describe and --dump take no INPUT and no --out");
         if (dump && !clip) ws_cli_usage_error("--dump needs --clip I");
         if (describe && clip) ws_cli_usage_error("--clip goes with --dump");
+        /* options of writing a cache, ignored here in silence: --describe CACHE --config new.json
+         * reads as "check the cache against these settings", and said nothing of them */
+        const char *other = config ? "--config" : threads_given ? "--threads" : strict ? "--strict" : NULL;
+        if (other) ws_cli_usage_error("%s goes with writing a cache (--out), not --describe or --dump", other);
         return ws_cli_finish(run_show(describe ? describe : dump, clip));
     }
     if (clip) ws_cli_usage_error("--clip goes with --dump");
