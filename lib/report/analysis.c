@@ -160,6 +160,15 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
 
 /* ---- building ------------------------------------------------------------------------------ */
 
+/* Why a device row's util is null, as its source has it (another source, edited in: not said). */
+static const char *null_why(const char *source)
+{
+    if (!strcmp(source, "nvml")) return ", as from a GPU that reports no utilization";
+    /* the CPUs' tick counters in /proc/stat did not move: an interval shorter than a tick or two */
+    if (!strcmp(source, "proc")) return ", as from /proc when no CPU clock tick passed in the interval";
+    return "";
+}
+
 int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg, const char *db_path,
                       int64_t study_id, ws_err *e)
 {
@@ -178,15 +187,16 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
         snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor did not write to this study file");
     else if (!a->util.n_samples)
         snprintf(a->util_note, sizeof a->util_note, "no samples in the time the trials ran");
-    /* A GPU that gives no utilization reading (NVML: not supported) has util null in its rows:
-     * the means leave them out, and say so rather than show nothing, or "no samples". */
+    /* A GPU that gives no utilization reading (NVML: not supported), or /proc over an interval in
+     * which no clock tick passed, has util null in its rows: the means leave them out, and say
+     * so rather than show nothing, or "no samples". */
     else if (!a->util.n_util)
         snprintf(a->util_note, sizeof a->util_note, "no utilization readings: util is null in all %ld device rows "
-                 "of the %ld samples, as from a GPU that reports no utilization", a->util.n_readings, a->util.n_samples);
+                 "of the %ld samples%s", a->util.n_readings, a->util.n_samples, null_why(a->util.source));
     else if (a->util.n_util < a->util.n_readings)
-        snprintf(a->util_note, sizeof a->util_note, "util is null in %ld of %ld device rows, as from a GPU that "
-                 "reports no utilization: the means are of the other %ld", a->util.n_readings - a->util.n_util,
-                 a->util.n_readings, a->util.n_util);
+        snprintf(a->util_note, sizeof a->util_note, "util is null in %ld of %ld device rows%s: the means are of the "
+                 "other %ld", a->util.n_readings - a->util.n_util, a->util.n_readings, null_why(a->util.source),
+                 a->util.n_util);
     /* Samples of the other source (GPU and CPU busy % do not average): left out, said. */
     if (a->util.n_other) {
         const char *o = a->util.other_source;

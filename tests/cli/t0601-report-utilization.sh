@@ -112,11 +112,12 @@ test_expect_success "... lends only what was idle" '[ "$(jq -c "[.time.grown_s, 
 # A GPU that gives no utilization reading (NVML: not supported) has util null in its rows. All
 # null: the report said "utilization: no samples" in the text and HTML, and nothing in the JSON
 # (note null beside samples 51); now each says so in the note. Some null: the means are of the
-# rest (as before), and the note says how many were left out.
+# rest (as before), and the note says how many were left out (and why, as /proc has it: these
+# samples are /proc's; t0615 has NVML's).
 cp s.db null.db && sqlite3 null.db "UPDATE wakesweep_gpu_samples SET util = NULL WHERE kind = 'device'"
 cp s.db half.db && sqlite3 half.db "UPDATE wakesweep_gpu_samples SET util = NULL WHERE kind = 'device' AND sample % 2 = 1"
-NULL_NOTE="no utilization readings: util is null in all 51 device rows of the 51 samples, as from a GPU that reports no utilization"
-HALF_NOTE="util is null in 25 of 51 device rows, as from a GPU that reports no utilization: the means are of the other 26"
+NULL_NOTE="no utilization readings: util is null in all 51 device rows of the 51 samples, as from /proc when no CPU clock tick passed in the interval"
+HALF_NOTE="util is null in 25 of 51 device rows, as from /proc when no CPU clock tick passed in the interval: the means are of the other 26"
 test_expect_code 0 "util null in every sample: json" report --db null.db --format json
 test_expect_success "... the note says so, no mean" '
   [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples, (.trials | map(.util_mean) | unique)]" out)" = "[null,51,[null]]" ] &&
