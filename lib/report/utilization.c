@@ -25,8 +25,9 @@ static int sql_fail(conn *c, const char *what)
 }
 
 /* Samples are matched to trials by instant: a sample's epoch seconds (t) against a trial's
- * datetimes read as clock.h reads them (ws_epoch, registered below), not by their text, which
- * is local time and out of order in the hour repeated when DST ends. */
+ * datetimes read as clock.h reads them (ws_epoch, registered below, less the shift between the
+ * sweep's time zone and the report's: shift_sql), not by their text, which is local time and out
+ * of order in the hour repeated when DST ends. */
 #define WINDOW_LO "(SELECT min(ws_epoch(datetime_start)) FROM trials WHERE study_id = ?1)"
 /* A trial's window ends where ws_trial_end says (ws_trial_end(trial_id), registered below), and
  * is open (NULL) while it runs. */
@@ -72,15 +73,29 @@ static const char series_sql[] =
     "SELECT min(t), avg(util) FROM " GPU_SAMPLES_TABLE " WHERE util IS NOT NULL AND " IN_WINDOW
     " GROUP BY sample ORDER BY min(t), sample";
 
-/* ws_epoch(TEXT): a trial datetime as epoch seconds (ws_datetime_parse); NULL for NULL or bad text. */
+/* ws_epoch(TEXT): a trial datetime as epoch seconds (ws_datetime_parse), less the zone shift
+ * (*user data: see shift_sql); NULL for NULL or bad text. */
 static void sql_epoch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
+    const double *shift = sqlite3_user_data(ctx);
     const unsigned char *text = sqlite3_value_text(argv[0]);
     double t = text ? ws_datetime_parse((const char *)text) : NAN;
     if (isnan(t)) sqlite3_result_null(ctx);
-    else sqlite3_result_double(ctx, t);
+    else sqlite3_result_double(ctx, t - *shift);
 }
+
+/* Trial datetimes are the trainer's naive local time, read here in the report's zone; a sample
+ * has its epoch seconds (t) and the monitor's local time (datetime) of the same instant. Where
+ * the report runs in another zone than the sweep (a study file copied from a server on UTC), the
+ * two readings differ by the zones' offsets: that shift, the most common one over device rows
+ * spread through the table (to 15 min, the grain of every zone), is taken off the trials' times,
+ * so that samples and trials meet in the sweep's time. In the sweep's own zone it is 0 (but for
+ * the hour repeated when DST ends, which t keeps in order). */
+static const char shift_sql[] =
+    "SELECT 900 * round((ws_epoch(datetime) - t) / 900) AS d FROM " GPU_SAMPLES_TABLE
+    " WHERE kind = 'device' AND row_id % (SELECT max(1, max(row_id) / 4000) FROM " GPU_SAMPLES_TABLE ") = 0"
+    " AND d IS NOT NULL GROUP BY d ORDER BY count(*) DESC, abs(d) LIMIT 1";
 
 /* See utilization.h: one rule for the time layout (analysis.c) and the windows here. */
 double ws_trial_end(const ws_trial *t, double beat)
@@ -181,6 +196,7 @@ typedef struct {
     ws_err *e;
     const char *path;
     int bad;              /* a number column holds text or a blob: e says where */
+    double shift;         /* shift_sql's answer */
 } load_ctx;
 
 static int device_row(sqlite3_stmt *st, void *p)
@@ -192,10 +208,10 @@ static int device_row(sqlite3_stmt *st, void *p)
 /* Each trial's mean util over the device rows d (in time order) with t in [its start, its end
  * (ws_trial_end; open while it runs)], nulls left out as SQL's avg leaves them; summed in time
  * order. A trial without a start, or without a reading in its window, keeps NaN and 0. */
-static void trial_means(ws_utilization *u, const ws_trial_list *trials, const columns *d)
+static void trial_means(ws_utilization *u, const ws_trial_list *trials, const columns *d, double shift)
 {
     for (size_t i = 0; i < trials->n; i++) {
-        double t0 = trials->v[i].t_start, t1 = ws_trial_end(&trials->v[i], u->trial_beat[i]);
+        double t0 = trials->v[i].t_start - shift, t1 = ws_trial_end(&trials->v[i], u->trial_beat[i]) - shift;
         if (isnan(t0)) continue;
         if (isnan(t1)) t1 = INFINITY;
         size_t lo = 0, hi = d->n;   /* the first row with t >= t0 */
@@ -281,6 +297,13 @@ static int unused_row(sqlite3_stmt *st, void *p)
     if (len + 16 < cap) snprintf(u + len, cap - len, "%s%lld", len ? ", " : "", (long long)sqlite3_column_int64(st, 0));
     else if (len + 4 < cap && strcmp(u + len - 3, "...")) snprintf(u + len, cap - len, "...");
     c->u->n_unused++;
+    return 0;
+}
+
+static int shift_row(sqlite3_stmt *st, void *p)
+{
+    load_ctx *c = p;
+    c->shift = sqlite3_column_double(st, 0);
     return 0;
 }
 
@@ -396,24 +419,27 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
         ws_utilization_release(u);
         return -1;
     }
-    sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_epoch, NULL, NULL);
-    load_ctx ctx = {u, trials, {0}, {0}, e, db_path, 0};
+    double shift = 0;   /* shift_sql's; 0 while it is found */
+    sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &shift, sql_epoch, NULL, NULL);
+    load_ctx ctx = {u, trials, {0}, {0}, e, db_path, 0, 0};
     int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
-    trial_ends ends = {malloc(n * sizeof *ends.v), trials->n};
-    if (!rc && !ends.v) rc = ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
-    if (!rc) {
-        for (size_t i = 0; i < trials->n; i++)
-            ends.v[i] = (trial_end){trials->v[i].trial_id, ws_trial_end(&trials->v[i], u->trial_beat[i])};
-        qsort(ends.v, ends.n, sizeof *ends.v, cmp_trial_end);
-        sqlite3_create_function(c.db, "ws_trial_end", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &ends, sql_trial_end, NULL, NULL);
-    }
     if (!rc && u->present) {
         rc = query(&c, not_number_sql, study_id, not_number_row, &ctx, "checking the samples' numbers");
         if (!rc && ctx.bad) rc = -1;
     }
+    if (!rc && u->present) rc = query(&c, shift_sql, study_id, shift_row, &ctx, "the samples' time zone");
+    shift = ctx.shift;
+    trial_ends ends = {malloc(n * sizeof *ends.v), trials->n};
+    if (!rc && !ends.v) rc = ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
+    if (!rc) {
+        for (size_t i = 0; i < trials->n; i++)
+            ends.v[i] = (trial_end){trials->v[i].trial_id, ws_trial_end(&trials->v[i], u->trial_beat[i]) - shift};
+        qsort(ends.v, ends.n, sizeof *ends.v, cmp_trial_end);
+        sqlite3_create_function(c.db, "ws_trial_end", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &ends, sql_trial_end, NULL, NULL);
+    }
     if (!rc && u->present)
         rc = query(&c, device_rows_sql, study_id, device_row, &ctx, "utilization per trial")
-             || (trial_means(u, trials, &ctx.device), 0)
+             || (trial_means(u, trials, &ctx.device, shift), 0)
              || query(&c, process_sql, study_id, process_row, &ctx, "trial processes")
              || query(&c, sweep_sql, study_id, sweep_row, &ctx, "utilization of the sweep")
              || query(&c, source_sql, study_id, source_row, &ctx, "samples' source")
@@ -421,6 +447,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
              || query(&c, unused_sql, study_id, unused_row, &ctx, "devices no trial ran on")
              || query(&c, series_sql, study_id, series_row, &ctx, "utilization over time")
              || (bucket_series(u, ctx.series.t, ctx.series.v, ctx.series.n) ? ws_err_set(e, WS_ENOMEM, "utilization: out of memory") : 0);
+    for (size_t i = 0; !rc && i < u->n; i++) u->t[i] += shift;   /* the plot's times are the trials' */
     free(ctx.series.t);
     free(ctx.series.v);
     free(ctx.device.t);

@@ -15,6 +15,8 @@
  *              trial's end (to the last sample while a trial is RUNNING);
  *   the series: the device rows of that window averaged per sample, then into at most
  *              WS_UTIL_POINTS equal time buckets, for the plot.
+ * Trial datetimes (the trainer's local time) are read in the sweep's time zone, as the samples'
+ * datetime and t tell it, also where the report runs in another.
  * Also each trial's last heartbeat (Optuna's trial_heartbeats), which tells how far a RUNNING
  * trial has got. */
 #ifndef WS_REPORT_UTILIZATION_H
