@@ -157,7 +157,7 @@ static int push_item(audio_item **items, size_t *n, size_t *cap, char *path, cha
         *items = p;
         *cap = nc;
     }
-    (*items)[(*n)++] = (audio_item){path, file, label, split, bad};
+    (*items)[(*n)++] = (audio_item){path, file, label, split, bad, 0};
     return 0;
 }
 
@@ -227,12 +227,20 @@ static int check_twice(const audio_corpus *c, ws_err *e)
             /* its real path, looked up only here: realpath reads every folder of the
              * path as a link (a system call each), which for every clip cost 8% of featurize */
             char *real = realpath(v[i].item->file, NULL);
-            char *canon = ws_text_show(real ? real : v[i].item->file), *a = ws_text_show(v[i - 1].item->path),
-                 *b = ws_text_show(v[i].item->path);
-            rc = ws_err_set(e, WS_EINPUT, "%s: '%s' is %s twice (as '%s' and '%s'%s): a clip is one example, in one "
-                            "class and one split, and a noise file one stream apart from the clips", c->root,
+            /* a manifest's two lines, the first one first: without them, a name listed twice in
+             * 40 000 lines was to be found by hand */
+            const audio_item *first = v[i - 1].item, *second = v[i].item;
+            if (second->line < first->line) { first = v[i].item; second = v[i - 1].item; }
+            char lines[64] = "";
+            if (c->is_manifest) snprintf(lines, sizeof lines, ":%ld", second->line);
+            char firstline[64] = "";
+            if (c->is_manifest) snprintf(firstline, sizeof firstline, ", first on line %ld", first->line);
+            char *canon = ws_text_show(real ? real : v[i].item->file), *a = ws_text_show(first->path),
+                 *b = ws_text_show(second->path);
+            rc = ws_err_set(e, WS_EINPUT, "%s%s: '%s' is %s twice (as '%s' and '%s'%s)%s: a clip is one example, in "
+                            "one class and one split, and a noise file one stream apart from the clips", c->root, lines,
                             canon ? canon : "?", c->is_manifest ? "listed" : "in the folder", a ? a : "?", b ? b : "?",
-                            c->is_manifest ? "" : ", links to one file");
+                            c->is_manifest ? "" : ", links to one file", firstline);
             free(real); free(canon); free(a); free(b);
         }
     free(v);
@@ -662,10 +670,12 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
             } else if (strcmp(label, AUDIO_NOISE_LABEL) == 0) {
                 if (push_item(&c->noise, &c->n_noise, &noise_cap, strdup(path), file, NULL, -1, AUDIO_SPLIT_TRAIN) < 0)
                     rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+                else c->noise[c->n_noise - 1].line = lineno;
             } else {
                 int k = class_index(&classes, label);
                 if (k < 0 || push_item(&c->clips, &c->n_clips, &clip_cap, strdup(path), file, NULL, k, split) < 0)
                     rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+                else c->clips[c->n_clips - 1].line = lineno;
             }
         }
         json_decref(j);

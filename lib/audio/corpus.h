@@ -29,6 +29,7 @@ typedef struct audio_item {
     int label;             /* class id; -1 for noise */
     int split;             /* AUDIO_SPLIT_*; train for noise */
     char *bad;             /* "FILE: why" when the scan found it unusable (skip it); NULL when fine */
+    long line;             /* a manifest's line that lists it (from 1); 0 in a folder */
 } audio_item;
 
 typedef struct audio_corpus {

@@ -117,7 +117,7 @@ mkdir -p "esc$(printf '\033')dir" && cp c/yes/y1_nohash_0.wav "esc$(printf '\033
 printf '{"path": "esc\\u001bdir/a\\nb.wav", "label": "yes"}\n{"path": "c/no/n0_nohash_0.wav", "label": "no"}\n{"path": "./esc\\u001bdir/a\\nb.wav", "label": "no"}\n' >twice-esc.jsonl
 test_expect_code 2 manifest-twice-escape featurize -q -o te.feat twice-esc.jsonl
 test_expect_success manifest-twice-escape-message '! grep -q "$(printf "\033")" err && [ "$(wc -l <err)" = 1 ] &&
-  grep -qF "featurize: twice-esc.jsonl: '"'$PWD/esc\x1bdir/a\x0ab.wav'"' is listed twice (as '"'esc\x1bdir/a\x0ab.wav'"' and '"'./esc\x1bdir/a\x0ab.wav'"')" err && [ ! -e te.feat ]'
+  grep -qF "featurize: twice-esc.jsonl:3: '"'$PWD/esc\x1bdir/a\x0ab.wav'"' is listed twice (as '"'esc\x1bdir/a\x0ab.wav'"' and '"'./esc\x1bdir/a\x0ab.wav'"')" err && [ ! -e te.feat ]'
 
 # --- 8. --out naming the --config settings file (by its name or a link): the cache replaced it,
 # exit 0, as it replaced a manifest given as --out (section 4)
