@@ -98,8 +98,10 @@ static json_t *read_line(const char *path, ws_err *e)
         size_t at = (size_t)je.position + strspn(text + je.position, " \t\r\n"), line = 1, col = 1;
         json_t *next = json_loadb(text + at, n - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
         if (json_is_object(next))
-            ws_err_set(e, WS_EINPUT, "%s: more than one trial line; train-trial trains one (one process per line, "
-                       "e.g. xargs -L1 or the sweep pipeline)", name);
+            /* not xargs -L1, as this said: xargs hands a line over as an argument, its quotes
+             * stripped, and train-trial opened it as TRIAL_FILE; split feeds each one on stdin */
+            ws_err_set(e, WS_EINPUT, "%s: more than one trial line; train-trial trains one (one process per line: "
+                       "suggest ... | split -l1 --filter='train-trial ...', or the sweep pipeline)", name);
         else {
             size_t shown = strcspn(text + at, " \t\r\n");
             for (size_t i = 0; i < at; i++, col++) if (text[i] == '\n') { line++; col = 0; }
