@@ -136,6 +136,10 @@ int main(int argc, char **argv)
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
     int probe = 0, split_given = 0;
+    /* the first option given that only training reads, and the first that only a run on a
+     * trial line and a cache reads (training, --probe-batch, --evaluate): refused below where
+     * nothing reads it */
+    const char *train_only = NULL, *cache_only = NULL;
     double max_fpr = NAN;   /* --evaluate: the checkpoint's own unless given */
     long threads = 0, grow_threads = 0;
     int opt;
@@ -143,20 +147,25 @@ int main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': o.db = optarg; break;
-        case 'f': o.features = optarg; break;
-        case 'D': device = optarg; break;
-        case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg); break;
-        case 'g': if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
+        case 'f': o.features = optarg; if (!cache_only) cache_only = "--features"; break;
+        case 'D': device = optarg; if (!cache_only) cache_only = "--device"; break;
+        case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
+                  if (!cache_only) cache_only = "--threads";
+                  break;
+        case 'g': if (!train_only) train_only = "--grow-threads";
+                  if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
                   break;
         /* the parser's own message where it refuses (1e400: "write inf"), as inf is taken here */
-        case 'm': if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e)) ws_cli_usage_error("%s", e.msg);
+        case 'm': if (!train_only) train_only = "--max-seconds";
+                  if (ws_parse_double(optarg, "--max-seconds", &o.max_seconds, &e)) ws_cli_usage_error("%s", e.msg);
                   if (!(o.max_seconds >= 0))
                       ws_cli_usage_error("--max-seconds: expected seconds >= 0 (0 or inf: no limit), got '%s'", optarg);
                   break;
-        case 'k': if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;
+        case 'k': if (!train_only) train_only = "--keep";
+                  if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;
                   else ws_cli_usage_error("--keep: expected best or none, got '%s'", optarg);
                   break;
-        case 'c': o.ckpt_dir = optarg; break;
+        case 'c': o.ckpt_dir = optarg; if (!train_only) train_only = "--ckpt-dir"; break;
         case 'E': evaluate = ws_cli_path_arg("evaluate", optarg); break;
         case 's': split = optarg; split_given = 1; break;
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))
@@ -164,7 +173,7 @@ int main(int argc, char **argv)
                   break;
         case 'R': result_of = optarg; break;
         case 'S': study = optarg; break;
-        case 'P': precision_name = optarg; break;
+        case 'P': precision_name = optarg; if (!cache_only) cache_only = "--precision"; break;
         case 'B': probe = 1; break;
         case 'q': o.quiet = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
@@ -183,6 +192,16 @@ int main(int argc, char **argv)
         ws_cli_usage_error("--split goes with --evaluate (a trial trains on the cache's training split)");
     if (!evaluate && !isnan(max_fpr))
         ws_cli_usage_error("--max-fpr goes with --evaluate (a trial's operating point is the setting max_fpr)");
+    /* A time limit, growing and keeping weights are training's: --evaluate, --probe-batch and
+     * --result-of went on without them, silently (--evaluate --max-seconds 60 ran unlimited);
+     * --result-of reads the study alone, and ignored a cache, a device, threads and a trial file */
+    const char *mode = evaluate ? "--evaluate" : probe ? "--probe-batch" : result_of ? "--result-of" : NULL;
+    if (mode && train_only) ws_cli_usage_error("%s goes with training, not %s", train_only, mode);
+    if (result_of && cache_only)
+        ws_cli_usage_error("%s goes with training, --evaluate or --probe-batch, not --result-of (which reads the study "
+                           "alone)", cache_only);
+    if (result_of && optind < argc)
+        ws_cli_usage_error("unexpected argument '%s' (--result-of reads the study alone, no trial line)", argv[optind]);
     /* --evaluate runs on the CPU (below): a GPU asked for would be ignored, silently */
     if (evaluate && !strcmp(device, "cuda"))
         ws_cli_usage_error("--device cuda: --evaluate runs on the CPU (leave --device out, or give cpu)");

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# train-trial refuses an option of one mode in another rather than ignore it (its man page; t0707
+# has --split, --max-fpr and --device cuda). The options only training reads were still taken and
+# ignored by --evaluate, --probe-batch and --result-of: "--evaluate ... --max-seconds 5" ran
+# without a limit, "--keep none" or "--ckpt-dir DIR" there wrote or kept nothing either way; and
+# --result-of, which reads the study alone, ignored --features, --threads, --device, --precision
+# and a trial file. Each is now exit 2 naming the option and the mode; what a mode reads is
+# still taken.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+tone_trial
+jq '.budget.epochs = 1' line >line1
+suggest --db runs/s.db --config c.json --tag t --n 1 | jq -c '.budget.epochs = 1' >tagged
+train-trial --db runs/s.db --features tones.feat --threads 1 --quiet tagged >/dev/null
+
+for o in "--max-seconds 5" "--keep none" "--ckpt-dir runs" "--grow-threads 2"; do
+  test_expect_code 2 "--evaluate with $o" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 $o
+  test_expect_success "... names both" 'grep -qxF "train-trial: ${o%% *} goes with training, not --evaluate" err && [ ! -s out ]'
+  test_expect_code 2 "--probe-batch with $o" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat $o line1
+  test_expect_code 2 "--result-of with $o" train-trial --db runs/s.db --result-of t $o
+done
+for o in "--features tones.feat" "--threads 2" "--device cpu" "--precision fp32"; do
+  test_expect_code 2 "--result-of with $o" train-trial --db runs/s.db --result-of t $o
+  test_expect_success "... names it" 'grep -qxF "train-trial: ${o%% *} goes with training, --evaluate or --probe-batch, not --result-of (which reads the study alone)" err && [ ! -s out ]'
+done
+test_expect_code 2 "--result-of with a trial file" train-trial --db runs/s.db --result-of t line1
+test_expect_success "... names it" 'grep -qF "unexpected argument '"'line1'"'" err'
+
+# what each mode reads is taken as before
+test_expect_code 0 "--result-of with --study and --quiet" train-trial --db runs/s.db --study tones --quiet --result-of t
+test_expect_success "... prints the trial" 'jq -e ".trial == 1 and .state == \"COMPLETE\"" out'
+test_expect_code 0 "--evaluate with --threads and --device cpu" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --device cpu
+test_expect_code 0 "--probe-batch with --device cpu" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat line1
+test_expect_code 0 "training with them all" train-trial --db runs/s.db --features tones.feat --threads 1 --grow-threads 1 --max-seconds 60 --keep best --ckpt-dir runs --quiet line1
+test_expect_success "... trains" 'jq -e ".state == \"COMPLETE\"" out'
