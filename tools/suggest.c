@@ -78,6 +78,7 @@ typedef struct {
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
     const char *config_path;           /* --config, for messages */
     const char *fixed_path;            /* --fixed, for messages */
+    json_t *stale;                     /* trials fail_stale failed, said once committed */
 } suggest_ctx;
 
 /* A numeric value for distribution d that lies outside it: with `lenient`, taken as given with a
@@ -471,16 +472,24 @@ static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
 }
 
 /* Marks FAIL the RUNNING trials whose heartbeat is older than the grace period and queues each
- * again, a line each on stderr; inside the caller's transaction. */
+ * again, inside the caller's transaction; their numbers wait in c->stale for say_stale. */
 static int fail_stale(suggest_ctx *c, ws_err *e)
 {
-    json_t *failed = NULL;
-    if (study_fail_stale(c->store, &c->study, c->cfg.grace_s, &failed, e)) return -1;
-    for (size_t i = 0; i < json_array_size(failed); i++)
+    json_decref(c->stale);
+    c->stale = NULL;
+    return study_fail_stale(c->store, &c->study, c->cfg.grace_s, &c->stale, e);
+}
+
+/* A line each on stderr for the trials fail_stale failed, once its transaction is committed:
+ * said at once, it named trials still RUNNING when the transaction was rolled back
+ * (--unless-done found the tag's trial finished, an input error), at every such suggest. */
+static void say_stale(suggest_ctx *c)
+{
+    for (size_t i = 0; i < json_array_size(c->stale); i++)
         ws_cli_warn("trial %lld: heartbeat older than %gs, marked FAIL and queued again",
-                    (long long)json_integer_value(json_array_get(failed, i)), c->cfg.grace_s);
-    json_decref(failed);
-    return 0;
+                    (long long)json_integer_value(json_array_get(c->stale, i)), c->cfg.grace_s);
+    json_decref(c->stale);
+    c->stale = NULL;
 }
 
 /* One trial: claim a WAITING one or create a new one, sample what is not fixed, store. With
@@ -579,6 +588,7 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
     long epochs;
     if (ws_trial_epochs(&c->cfg, &c->pruner, &h, number, &epochs, e)) goto fail;
     if (ws_store_commit(c->store, e)) goto out;
+    say_stale(c);
     *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
     ws_trial_list_free(&hist);
     ws_trial_release(&claimed);
@@ -596,6 +606,7 @@ unusable:
     json_decref(why);
     if (frc) goto fail;
     if (ws_store_commit(c->store, e)) goto out;
+    say_stale(c);
     ws_trial_list_free(&hist);
     ws_trial_release(&claimed);
     free(fresh);
@@ -727,6 +738,7 @@ int main(int argc, char **argv)
         if (ws_store_begin(c.store, &e)) goto fail;
         if (fail_stale(&c, &e)) { ws_store_rollback(c.store); goto fail; }
         if (ws_store_commit(c.store, &e)) goto fail;
+        say_stale(&c);
     }
     if (enq) {
         if (enqueue(&c, enq, &e)) goto fail;
@@ -758,6 +770,7 @@ fail:
 out:
     ws_pruner_cfg_release(&c.pruner);
     params_free(c.fixed, c.n_fixed);
+    json_decref(c.stale);
     ws_store_close(c.store);
     ws_config_release(&c.cfg);
     return ws_cli_finish(rc);
