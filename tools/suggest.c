@@ -348,7 +348,20 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
 {
     int created;
     if (ws_store_begin(c->store, e)) return -1;
-    if (ws_store_study_create(c->store, c->cfg.study, c->cfg.direction, &c->study, &created, e)) goto fail;
+    c->study = (ws_study){0};
+    if (ws_store_study_create(c->store, c->cfg.study, c->cfg.direction, &c->study, &created, e)) {
+        /* found with the other direction (c->study is the study found), which a study keeps: said
+         * against the config, which asked for it (or, giving none, took Optuna's default) */
+        if (e->kind == WS_EINPUT && c->study.id && c->study.n_objectives <= 1 && c->study.direction != c->cfg.direction) {
+            const char *want = c->cfg.direction == WS_MAXIMIZE ? "maximize" : "minimize",
+                       *has = c->study.direction == WS_MAXIMIZE ? "maximize" : "minimize";
+            ws_err_set(e, WS_EINPUT, "%s: direction: %s%s, but study '%s' in %s has direction %s, which a study keeps "
+                       "(as in Optuna): give \"direction\": \"%s\", or another study name (--study)", c->config_path,
+                       want, json_object_get(c->cfg.root, "direction") ? "" : " (the default: the config gives none)",
+                       c->study.name, ws_store_path(c->store), has, has);
+        }
+        goto fail;
+    }
     json_t *kept = NULL;
     if (!created && ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_CONFIG, &kept, e)) goto fail;
     char *a = kept ? ws_json_canonical(kept) : NULL, *b = ws_json_canonical(c->cfg.root);
