@@ -20,6 +20,8 @@ cat >c.json <<J
 J
 dev=(env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$fault" CUDA_VISIBLE_DEVICES=0)
 tt=(train-trial --device cuda --keep none --quiet --db runs/s.db --features tones.feat)
+# --probe-batch keeps nothing: --keep is refused with it (a training option), so its runs leave it out
+tp=(train-trial --device cuda --quiet --db runs/s.db --features tones.feat)
 reason() { sqlite3 runs/s.db "SELECT json_extract(value_json, '$') FROM trial_system_attributes a JOIN trials t USING (trial_id)
                               WHERE t.number = $(jq .trial "$1") AND a.key = 'wakesweep:reason'"; }
 state() { sqlite3 runs/s.db "SELECT state FROM trials WHERE number = $(jq .trial "$1")"; }
@@ -46,13 +48,13 @@ test_expect_success "... FAIL with the failure as the reason (never null)" '
   reason l4 | grep -q "illegal memory access"'
 
 # --- --probe-batch ----------------------------------------------------------------------------------
-test_expect_code 3 "--probe-batch stops at a kernel fault" "${dev[@]}" FAULT_AFTER=0 "${tt[@]}" --probe-batch l4
+test_expect_code 3 "--probe-batch stops at a kernel fault" "${dev[@]}" FAULT_AFTER=0 "${tp[@]}" --probe-batch l4
 test_expect_success "... saying probe: cuda: and the fault, with no batch printed" '
   grep -q "^train-trial: probe: cuda: .*illegal memory access was encountered" err && [ ! -s out ]'
-test_expect_code 0 "--probe-batch on the failing wrapper without a fault" "${dev[@]}" WS_CUDA_MEM_MIB=64 "${tt[@]}" --probe-batch l4
+test_expect_code 0 "--probe-batch on the failing wrapper without a fault" "${dev[@]}" WS_CUDA_MEM_MIB=64 "${tp[@]}" --probe-batch l4
 cp out probe-ok
 test_expect_code 0 "... and when the first step runs out of memory (the backend's code)" \
-  "${dev[@]}" FAULT_AFTER=0 FAULT_OOM=1 FAULT_TEXT="the resource allocation failed: out of memory" WS_CUDA_MEM_MIB=64 "${tt[@]}" --probe-batch l4
+  "${dev[@]}" FAULT_AFTER=0 FAULT_OOM=1 FAULT_TEXT="the resource allocation failed: out of memory" WS_CUDA_MEM_MIB=64 "${tp[@]}" --probe-batch l4
 test_expect_success "... that batch does not fit: 0 (where it found $(jq .batch probe-ok) without)" '
   jq -e ".batch == 0" out && jq -e ".batch > 4" probe-ok'
 
@@ -73,9 +75,9 @@ test_expect_code 0 "a GPU busy in exclusive mode: exit 0" "${dev[@]}" INIT_FAIL=
 test_expect_success "... the trial FAIL with why" '
   jq -e ".state == \"FAIL\" and (.reason | test(\"busy or unavailable\"))" out && [ "$(state l6)" = FAIL ]'
 test_expect_code 0 "--probe-batch on a full GPU: nothing fits" \
-  "${dev[@]}" INIT_FAIL=memory INIT_WHY="cublasCreate: the resource allocation failed" "${tt[@]}" --probe-batch l6
+  "${dev[@]}" INIT_FAIL=memory INIT_WHY="cublasCreate: the resource allocation failed" "${tp[@]}" --probe-batch l6
 test_expect_success "... batch 0" 'jq -e ".device == \"cuda\" and .batch == 0" out'
-test_expect_code 3 "--probe-batch on a busy GPU fails" "${dev[@]}" INIT_FAIL=busy INIT_WHY="$busy" "${tt[@]}" --probe-batch l6
+test_expect_code 3 "--probe-batch on a busy GPU fails" "${dev[@]}" INIT_FAIL=busy INIT_WHY="$busy" "${tp[@]}" --probe-batch l6
 test_expect_success "... saying why" 'grep -q "probe: cuda: .*busy or unavailable" err'
 suggest --db runs/s.db --config c.json >l7
 test_expect_code 2 "no device at all is still exit 2" "${dev[@]}" INIT_FAIL=none \
