@@ -14,10 +14,15 @@ tone_study_config tones.json
 # grows after three asks of its watch, 1 to 1.5 s in
 jq '.budget.epochs = 150 | .fixed.channels = 64 | .fixed.blocks = 2 | .fixed.batch_size = 32 | .fixed.dropout = 0.1' \
   tones.json >g.json
+# The trials that never grow (another trial RUNNING or WAITING throughout, or nothing to grow
+# to) train a third as long, against a two-thread trial of their own length: still seconds, a
+# trial alone grows within 1.5 s, and the same bits as two threads at every epoch either way.
+# Those that grow, and when, keep the long training.
+jq '.budget.epochs = 50' g.json >s.json
 
-# new NAME: a new study database (its URL in NAME.url) with one trial line NAME.line (the same
-# params in every study: seeded); db NAME: its URL
-new() { db_new "$1" >"$1.url" && suggest --db "$(db "$1")" --config g.json >"$1.line"; }
+# new NAME [CONFIG]: a new study database (its URL in NAME.url) with one trial line NAME.line
+# (the same params in every study of a config: seeded), of g.json or CONFIG; db NAME: its URL
+new() { db_new "$1" >"$1.url" && suggest --db "$(db "$1")" --config "${2:-g.json}" >"$1.line"; }
 db() { cat "$1.url"; }
 # train NAME ARGS...: trains NAME.line into NAME.result with ARGS
 train() {
@@ -40,7 +45,9 @@ same() {
     [ "$(steps "$1")" = "$(steps "$2")" ] && [ -n "$(steps "$1")" ]
 }
 
-test_expect_success "two threads: trains" 'new two && train two --threads 2 && [ "$(secs two grow_threads)" = null ]'
+test_expect_success "two threads: trains" '
+  new two && train two --threads 2 && [ "$(secs two grow_threads)" = null ] &&
+  new twos s.json && train twos --threads 2 && [ "$(secs twos grow_threads)" = null ]'
 
 test_expect_success "one thread, growing to two, alone in its study: trains" 'new alone && train alone --threads 1 --grow-threads 2'
 test_expect_success "... grew to two threads for part of its training" '
@@ -48,14 +55,14 @@ test_expect_success "... grew to two threads for part of its training" '
 test_expect_success "... the same result and values as two threads throughout" 'same alone two'
 
 test_expect_success "with another trial RUNNING throughout: trains" '
-  new peer && suggest --db "$(db peer)" --config g.json >peer.other && train peer --threads 1 --grow-threads 2'
+  new peer s.json && suggest --db "$(db peer)" --config s.json >peer.other && train peer --threads 1 --grow-threads 2'
 test_expect_success "... never grew" 'never_grew peer'
-test_expect_success "... the same result and values as two threads" 'same peer two'
+test_expect_success "... the same result and values as two threads" 'same peer twos'
 
 test_expect_success "with another trial WAITING: never grew" '
-  new waiting && jq -c .params waiting.line >queued.jsonl &&
-  suggest --db "$(db waiting)" --config g.json --enqueue queued.jsonl >/dev/null && train waiting --threads 1 --grow-threads 2 &&
-  never_grew waiting && same waiting two'
+  new waiting s.json && jq -c .params waiting.line >queued.jsonl &&
+  suggest --db "$(db waiting)" --config s.json --enqueue queued.jsonl >/dev/null && train waiting --threads 1 --grow-threads 2 &&
+  never_grew waiting && same waiting twos'
 
 # The other trial ends while this one trains (once it has validated twice): it grows from two
 # asks after that on, mid-training, and never before.
@@ -70,7 +77,7 @@ test_expect_success "... grew after it ended, not before" '
 test_expect_success "... the same result and values as two threads" 'same mid two'
 
 test_expect_success "--grow-threads equal to --threads: trains, nothing to grow" '
-  new flat && train flat --threads 2 --grow-threads 2 && [ "$(secs flat grow_threads)" = null ] && same flat two'
+  new flat s.json && train flat --threads 2 --grow-threads 2 && [ "$(secs flat grow_threads)" = null ] && same flat twos'
 
 new bad
 test_expect_code 2 "--grow-threads below --threads: refused" \
