@@ -5,6 +5,7 @@
 # The database is SQLite, or PostgreSQL under `make check-cluster` (tests/cluster/db.sh).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cluster/db.sh"
+py_warm optuna alembic.command   # (need_python's server, old.py's alembic too)
 need_python "optuna compatibility" optuna
 if [ -n "${WS_PG_HOST:-}" ] && ! "$PY" -c 'import psycopg2' 2>/dev/null; then
   test_skip "optuna compatibility" "python3-psycopg2 is not installed (make deps installs it)"; exit 0

@@ -2,6 +2,7 @@
 # suggest --enqueue (Optuna's enqueue_trial: WAITING trials claimed first, each exactly once,
 # even by concurrent suggests) and --fixed (parameters fixed from a trial line).
 . "$WS_ROOT/tests/cli/lib.sh"
+py_warm optuna
 cp "$WS_ROOT/tests/cli/study.json" c.json
 printf '%s\n' '{"learning_rate": 0.001, "batch_size": 64}' '{"params": {"learning_rate": 0.002, "optimizer": "sgd", "momentum": 0.9}}' \
   '{"learning_rate": 0.003}' '{"learning_rate": 0.004}' >q.jsonl

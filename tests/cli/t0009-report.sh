@@ -2,6 +2,7 @@
 # report: text, json, jsonl and csv agree; trials best first; --best is a trial line that
 # suggest --fixed takes.
 . "$WS_ROOT/tests/cli/lib.sh"
+py_warm optuna
 cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json --n 5 >lines
 # a study with constraints: every complete trial carries its values (one without them would be

@@ -1,0 +1,233 @@
+"""tests/cli/pywarm.py — Python start-ups without the imports: `import optuna` is about 1.2 s of
+CPU and `import torch` 2-3 s, and a test file that runs "$PY" twenty times paid them twenty times.
+
+  python3 pywarm.py serve SOCKET MODULE...   (py_warm in lib.sh starts it) imports the MODULEs
+      once, then for each client forks a copy of itself that runs the client's command there:
+      the same interpreter, the modules already loaded, nothing left over from the runs before
+      (each run is a fresh fork of the server, which never runs a script itself).
+  python3 -I -S pywarm.py client SOCKET PYTHON ARG...   (what $PY runs after py_warm) runs
+      `PYTHON ARG...` in a fork of the server, with the client's own stdin, stdout and stderr (the
+      open files themselves, passed over the socket: output lands where python's would, at the
+      same offsets), its working folder and environment, and exits as python would (its status;
+      128 + N when a signal N ended it). A command it does not take (an option other than -W X,
+      -u, -B, -c CODE, -, a script), an environment whose PYTHON* variables differ from the
+      server's, or no server, and it execs PYTHON itself.
+
+The server ends on TERM (py_warm's EXIT trap) or when the test file that started it has gone
+(it polls its parent).
+"""
+import os
+import socket
+import struct
+import sys
+
+HDR = struct.Struct("!I")
+
+
+def recv_exact(conn, n):
+    b = b""
+    while len(b) < n:
+        c = conn.recv(n - len(b))
+        if not c:
+            raise EOFError
+        b += c
+    return b
+
+
+def parse(args):
+    """PYTHON's ARGs: (warnoptions, unbuffered, kind, what, argv) or None when not taken."""
+    warn, unbuf, i = [], False, 0
+    while i < len(args):
+        a = args[i]
+        if a == "-W" and i + 1 < len(args):
+            warn.append(args[i + 1]); i += 2
+        elif a.startswith("-W") and len(a) > 2:
+            warn.append(a[2:]); i += 1
+        elif a == "-u":
+            unbuf = True; i += 1
+        elif a == "-B":
+            i += 1
+        elif a == "-c" and i + 1 < len(args):
+            return warn, unbuf, "c", args[i + 1], ["-c"] + args[i + 2:]
+        elif a == "-":
+            return warn, unbuf, "stdin", None, ["-"] + args[i + 1:]
+        elif a.startswith("-"):
+            return None
+        else:
+            return warn, unbuf, "file", a, args[i:]
+    return None   # no script: the interactive interpreter
+
+
+def client(sock_path, python, args):
+    fallback = lambda: os.execv(python, [python] + args)
+    if parse(args) is None:
+        fallback()
+    env = {k: v for k, v in os.environ.items()}
+    payload = repr({"args": args, "cwd": os.getcwd(), "env": env}).encode()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(sock_path)
+    except OSError:
+        fallback()
+    fds = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd); fds.append(fd)
+        except OSError:
+            fds.append(os.open(os.devnull, os.O_RDWR))
+    socket.send_fds(s, [HDR.pack(len(payload)) + payload], fds)
+    try:
+        rc = recv_exact(s, 8).decode()
+    except (EOFError, OSError):
+        sys.stderr.write("pywarm: the server went away\n"); os._exit(70)
+    if rc == "fallback":
+        fallback()
+    os._exit(int(rc))
+
+
+def run_script(req):
+    """In the fork that runs one command: become that python run, and never return."""
+    import atexit, io, time, traceback, warnings
+    warn, unbuf, kind, what, argv = parse(req["args"])
+    os.chdir(req["cwd"])
+    os.environ.clear(); os.environ.update(req["env"])
+    if hasattr(time, "tzset"):
+        time.tzset()
+    enc = sys.stdout.encoding
+    sys.stdin = io.TextIOWrapper(io.open(0, "rb", closefd=False), encoding=enc, errors=sys.stdin.errors)
+    out = io.open(1, "wb", buffering=0 if unbuf else -1, closefd=False)
+    sys.stdout = io.TextIOWrapper(out, encoding=enc, errors=sys.stdout.errors,
+                                  line_buffering=os.isatty(1) or unbuf, write_through=unbuf)
+    sys.stderr = io.TextIOWrapper(io.open(2, "wb", buffering=0, closefd=False), encoding=enc,
+                                  errors="backslashreplace", line_buffering=True, write_through=True)
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+    sys.warnoptions[:] = warn
+    warnings.resetwarnings()
+    for w in warn:
+        warnings._setoption(w)   # as -W does
+    sys.argv[:] = argv
+    g = {"__name__": "__main__", "__builtins__": __builtins__, "__doc__": None, "__package__": None}
+    rc = 0
+    try:
+        if kind == "file":
+            sys.path[0] = os.path.dirname(os.path.realpath(what))
+            import runpy
+            runpy.run_path(what, run_name="__main__")
+        else:
+            sys.path[0] = ""
+            code = what if kind == "c" else sys.stdin.read()
+            g["__file__"] = "<stdin>" if kind == "stdin" else None
+            if kind == "c":
+                del g["__file__"]
+            exec(compile(code, "<string>" if kind == "c" else "<stdin>", "exec"), g)
+    except SystemExit as e:
+        c = e.code
+        if c is None:
+            rc = 0
+        elif isinstance(c, int):
+            rc = c & 0xff
+        else:
+            sys.stderr.write(str(c) + "\n"); rc = 1
+    except BaseException:
+        traceback.print_exc(); rc = 1
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except BaseException:
+            rc = rc or 120
+    os._exit(rc)
+
+
+def handle(conn, server_pyenv):
+    """In a fork of the server: runs the command in a fork of its own, answers its status."""
+    msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+    (n,) = HDR.unpack(msg[:4])
+    body = msg[4:]
+    while len(body) < n:
+        body += recv_exact(conn, n - len(body))
+    import ast
+    req = ast.literal_eval(body.decode())
+    pyenv = {k: v for k, v in req["env"].items() if k.startswith("PYTHON")}
+    if pyenv != server_pyenv or len(fds) != 3:
+        conn.sendall(b"fallback"); os._exit(0)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            conn.close()
+            for i, fd in enumerate(fds):
+                os.dup2(fd, i)
+                if fd > 2:
+                    os.close(fd)
+            run_script(req)
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        os._exit(70)
+    for fd in fds:
+        os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    rc = os.waitstatus_to_exitcode(status)
+    rc = 128 - rc if rc < 0 else rc
+    conn.sendall(b"%8d" % rc)
+    os._exit(0)
+
+
+def serve(sock_path, modules):
+    import importlib, select, signal
+    parent = os.getppid()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(sock_path)
+    s.listen(64)   # clients that come before the imports are done wait here
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for m in modules:
+            try:
+                importlib.import_module(m)
+            except ImportError:
+                pass   # the scripts that need it fail as they would
+    server_pyenv = {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
+    # TERM (py_warm's EXIT trap) ends it once every run has ended: the runs are waited for, down
+    # to the server, so that their CPU time is the test file's, as a plain python's was.
+    def stop(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while os.getppid() == parent:
+            r, _, _ = select.select([s], [], [], 0.5)
+            try:
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass
+            except ChildProcessError:
+                pass
+            if not r:
+                continue
+            conn, _ = s.accept()
+            if os.fork() == 0:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                s.close()
+                try:
+                    handle(conn, server_pyenv)
+                finally:
+                    os._exit(0)
+            conn.close()
+    except KeyboardInterrupt:
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    s.close()
+    try:
+        while True:
+            os.wait()
+    except ChildProcessError:
+        pass
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2], sys.argv[3:])
+    else:
+        client(sys.argv[2], sys.argv[3], sys.argv[4:])
