@@ -101,10 +101,11 @@ def run_script(req):
     sys.stderr = io.TextIOWrapper(io.open(2, "wb", buffering=0, closefd=False), encoding=enc,
                                   errors="backslashreplace", line_buffering=True, write_through=True)
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+    # The filters python starts with and those the MODULEs added as the server imported them (as
+    # the script's own import would), with the -W options in front, as -W puts them.
     sys.warnoptions[:] = warn
-    warnings.resetwarnings()
     for w in warn:
-        warnings._setoption(w)   # as -W does
+        warnings._setoption(w)
     sys.argv[:] = argv
     g = {"__name__": "__main__", "__builtins__": __builtins__, "__doc__": None, "__package__": None}
     rc = 0
@@ -182,14 +183,11 @@ def serve(sock_path, modules):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.bind(sock_path)
     s.listen(64)   # clients that come before the imports are done wait here
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for m in modules:
-            try:
-                importlib.import_module(m)
-            except ImportError:
-                pass   # the scripts that need it fail as they would
+    for m in modules:   # (what they warn of goes to the server's stderr, a file)
+        try:
+            importlib.import_module(m)
+        except ImportError:
+            pass   # the scripts that need it fail as they would
     server_pyenv = {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
     # TERM (py_warm's EXIT trap) ends it once every run has ended: the runs are waited for, down
     # to the server, so that their CPU time is the test file's, as a plain python's was.
