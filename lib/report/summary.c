@@ -111,11 +111,13 @@ void ws_summary_release(ws_summary *s)
     s->order = NULL;
 }
 
-static json_t *datetime_json(double t)
+/* The wall time as stored, as Optuna reads it: not through t, epoch seconds in this process's
+ * zone, which moves a wall time the zone skips (02:30 on the day DST begins) and rounds the
+ * years at Python's ends (0001 came out "1-01-01", 9999-12-31 23:59:59.999999 "10000-01-01"). */
+static json_t *datetime_json(const char *stored, double t)
 {
     char buf[40];
-    if (isnan(t)) return json_null();
-    ws_datetime_format(t, buf, sizeof buf);
+    if (!ws_load_datetime_out(stored, t, buf, sizeof buf)) return json_null();
     return json_string(buf);
 }
 
@@ -140,7 +142,8 @@ json_t *ws_summary_trial_json(const ws_trial *t)
                      "value", t->has_value ? ws_json_number_capped(t->value) : json_null(),
                      "params", ws_params_json(t->params, t->n_params),
                      "duration_s", isfinite(dur) ? json_real(dur) : json_null(),
-                     "datetime_start", datetime_json(t->t_start), "datetime_complete", datetime_json(t->t_complete),
+                     "datetime_start", datetime_json(t->start_text, t->t_start), "datetime_complete",
+                     datetime_json(t->complete_text, t->t_complete),
                      "intermediate_values", ivs, "reason", reason ? reason : json_null(),
                      "constraints", cons ? cons : json_null());
 }

@@ -86,12 +86,7 @@ int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e);
 int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
                        json_t *obj, json_t *texts, ws_err *e);
 
-/* A copied trial's datetime as the source stored it (stored: ws_trial.start_text or
- * complete_text), written as Optuna writes the datetime it reads from it: SQLAlchemy's
- * "YYYY-MM-DD HH:MM:SS.ffffff" (PostgreSQL's text leaves out a zero fraction); from t, in this
- * process's zone, only when the text is not such a datetime. Into out (n >= 27): 1, or 0 (out "")
- * when the trial has none. */
-int ws_load_datetime_out(const char *stored, double t, char *out, size_t n);
+/* ws_load_datetime_out: in store/trial.h (report shows the datetimes as a copy writes them). */
 
 /* The one trial that a single-trial load found, or WS_EINPUT "unknown trial N"; frees l. */
 int ws_load_single(ws_trial_list *l, const ws_study *st, int number, ws_trial *out, ws_err *e);

@@ -50,6 +50,13 @@ typedef struct {
     size_t n;
 } ws_trial_list;
 
+/* A trial's datetime as the source stored it (stored: ws_trial.start_text or complete_text),
+ * written by a copy and shown by report as Optuna writes the datetime it reads from it:
+ * SQLAlchemy's "YYYY-MM-DD HH:MM:SS.ffffff" (PostgreSQL's text leaves out a zero fraction); from
+ * t, in this process's zone, only when the text is not such a datetime. Into out (n >= 27): 1,
+ * or 0 (out "") when the trial has none. Defined in load_common.c. */
+int ws_load_datetime_out(const char *stored, double t, char *out, size_t n);
+
 void ws_trial_release(ws_trial *t);
 void ws_trial_list_free(ws_trial_list *l);
 /* The param named `name`, or NULL. */
