@@ -77,7 +77,6 @@ typedef struct {
     int unless_done;                   /* --unless-done: no trial where tag's trial finished */
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
     const char *config_path;           /* --config, for messages */
-    const char *fixed_path;            /* --fixed, for messages */
     json_t *stale;                     /* trials fail_stale failed, said once committed */
 } suggest_ctx;
 
@@ -289,60 +288,6 @@ static int check_stored_dists(suggest_ctx *c, ws_err *e)
     return rc;
 }
 
-/* A name outside the space is carried as a one-choice categorical: another distribution for
- * each value. Optuna's storage keeps one per parameter name in a study (it checks a new one
- * against the first stored, check_distribution_compatibility: "CategoricalDistribution does not
- * support dynamic value space"), so a second value (a later --fixed FILE after stage 1's best
- * moved) made a study that Optuna could no longer add such a trial to, nor copy_study. p is
- * checked against the first trial of l but trial `skip` that stores its name, else against the
- * first of `earlier` (the sets of an --enqueue FILE's lines before it, lines[i] each one's line).
- * Names in the space take its distribution, which check_stored_dists checks. */
-static int check_carried(const suggest_ctx *c, const ws_trial_list *l, int skip, const ws_param *earlier,
-                         const int *lines, size_t n_earlier, const ws_param *p, const char *where, ws_err *e)
-{
-    if (ws_space_find(&c->cfg.space, p->name) >= 0) return 0;
-    const ws_param *old = NULL;
-    int number = -1, line = 0;
-    for (size_t t = 0; l && !old && t < l->n; t++)
-        if (l->v[t].number != skip && (old = ws_trial_param(&l->v[t], p->name))) number = l->v[t].number;
-    for (size_t i = 0; !old && i < n_earlier; i++)
-        if (!strcmp(earlier[i].name, p->name)) old = &earlier[i], line = lines[i];
-    if (!old || !ws_dist_incompatible(&old->dist, &p->dist)) return 0;
-    char *now = ws_dist_to_optuna(&p->dist), *was = ws_dist_to_optuna(&old->dist), by[2200];   /* a study name: 2048 bytes */
-    if (number >= 0) snprintf(by, sizeof by, "trial %d of study '%s' stores it as", number, c->study.name);
-    else snprintf(by, sizeof by, "line %d gives it as", line);
-    ws_err_set(e, WS_EINPUT, "%s.%s: not a parameter of the space, so stored as %s, but %s %s: Optuna keeps one "
-               "distribution per parameter name in a study (give the same value, or start a new study)", where,
-               p->name, now ? now : "a one-choice categorical", by, was ? was : "another");
-    free(now);
-    free(was);
-    return -1;
-}
-
-/* check_carried for the params trial `number` is about to store, against hist (the other
- * trials, where the caller loaded them) or else a load of the study's params. *queued says that
- * a param refused came from the claimed trial's fixed_params (`queued`), not from --fixed. */
-static int check_trial_carried(const suggest_ctx *c, const ws_trial_list *hist, int number, const json_t *queued,
-                               const ws_param *p, size_t n, int *is_queued, ws_err *e)
-{
-    ws_trial_list own = {0};
-    int rc = 0;
-    *is_queued = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
-        if (ws_space_find(&c->cfg.space, p[i].name) >= 0) continue;
-        if (!hist && (rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_PARAMS, &own, e))) break;
-        if (!hist) hist = &own;
-        int q = json_object_get(queued, p[i].name) != NULL;
-        char where[600];
-        if (q) snprintf(where, sizeof where, "enqueued trial %d", number);
-        else snprintf(where, sizeof where, "%s", c->fixed_path ? c->fixed_path : "--fixed");
-        rc = check_carried(c, hist, number, NULL, NULL, 0, &p[i], where, e);
-        *is_queued = rc && q;
-    }
-    ws_trial_list_free(&own);
-    return rc;
-}
-
 /* Creates or checks the study and settles the study seed (one transaction). */
 static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, ws_err *e)
 {
@@ -407,12 +352,8 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
     if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path);
     char *line = NULL;
     size_t cap = 0;
-    int lineno = 0, rc = 0, *seen_lines = NULL;
+    int lineno = 0, rc = 0;
     ssize_t len;
-    ws_trial_list stored = {0};   /* loaded for the first name outside the space */
-    int loaded = 0;
-    ws_param *seen = NULL;        /* the earlier lines' names outside the space */
-    size_t n_seen = 0;
     while (!rc && (len = getline(&line, &cap, f)) > 0) {
         char where[600];
         snprintf(where, sizeof where, "%s:%d", path, ++lineno);
@@ -426,17 +367,6 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         size_t n = 0;
         rc = !j || refuse_result_line(j, where, e) || refuse_set_by_config(&c->cfg, params_of(j), where, e)
              || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e);
-        for (size_t k = 0; !rc && k < n; k++) {
-            if (ws_space_find(&c->cfg.space, p[k].name) >= 0) continue;
-            if (!loaded && (rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_PARAMS, &stored, e))) break;
-            loaded = 1;
-            int *grown = realloc(seen_lines, (n_seen + 1) * sizeof *grown);
-            if (!grown) { rc = ws_err_set(e, WS_ENOMEM, "out of memory"); break; }
-            seen_lines = grown;
-            seen_lines[n_seen] = lineno;
-            rc = check_carried(c, &stored, -1, seen, seen_lines, n_seen, &p[k], where, e)
-                 || ws_sampler_append(&seen, &n_seen, p[k].name, &p[k].dist, p[k].internal, e);
-        }
         if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
         json_decref(j);
@@ -444,9 +374,6 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
     /* getline's -1 is also a read error: a directory opens, reads EISDIR, and queued nothing
      * with exit 0 */
     if (!rc && ferror(f)) rc = ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-    ws_trial_list_free(&stored);
-    params_free(seen, n_seen);
-    free(seen_lines);
     free(line);
     fclose(f);
     return rc ? -1 : 0;
@@ -572,15 +499,9 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
     if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
     /* A held param stays, even one the space's conditions leave inactive: the trial holds it (as
      * in Optuna, which never removes a param), and the line carries what the study holds. */
-    if (append_missing(&p, &n, claimed.params, claimed.n_params, e) || params_not_stored(&claimed, p, n, &fresh, &n_fresh, e))
+    if (append_missing(&p, &n, claimed.params, claimed.n_params, e)
+        || params_not_stored(&claimed, p, n, &fresh, &n_fresh, e) || ws_store_trial_set_params(c->store, id, fresh, n_fresh, e))
         goto fail;
-    int queued;
-    if (check_trial_carried(c, need_history ? &hist : NULL, number, json_object_get(claimed.system_attrs, "fixed_params"),
-                            fresh, n_fresh, &queued, e)) {
-        if (queued) goto unusable;   /* a queued value this trial cannot store, as one that is no choice */
-        goto fail;
-    }
-    if (ws_store_trial_set_params(c->store, id, fresh, n_fresh, e)) goto fail;
     if (c->tag) {
         json_t *tag = json_string(c->tag);
         int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_TAG, tag, e);
@@ -622,7 +543,6 @@ unusable:
     say_stale(c);
     ws_trial_list_free(&hist);
     ws_trial_release(&claimed);
-    free(fresh);
     params_free(p, n);
     return 1;
 fail:
@@ -701,7 +621,6 @@ int main(int argc, char **argv)
     c.tag = tag;
     c.unless_done = unless_done;
     c.config_path = config;
-    c.fixed_path = fixed;
     int rc = 0;
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
         || ws_sampler_check_file(c.cfg.sampler, config, &e)
