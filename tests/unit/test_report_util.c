@@ -113,7 +113,7 @@ static int make_study(ws_study *a)
 
 static void cleanup(void)
 {
-    char p[160];
+    char p[sizeof dir + 16];
     static const char *const files[] = {"s.db", "s.db-wal", "s.db-shm"};
     for (int i = 0; i < 3; i++) { snprintf(p, sizeof p, "%s/%s", dir, files[i]); unlink(p); }
     rmdir(dir);
@@ -261,7 +261,7 @@ static void test_locked(void)
     ws_err e = {0};
     ws_utilization u;
     CHECK(ws_utilization_load(&u, path, a.id, &l, &e) == -1, "a locked file is not read");
-    char want[512];
+    char want[sizeof path + 400];
     snprintf(want, sizeof want, "%s: cannot open: database is locked: another process held the lock for longer than the "
              "0.1 s this tool waits (WS_DB_BUSY_S); run it again once that process has finished (a long transaction, an "
              "open sqlite3 shell, a stopped process?), or set WS_DB_BUSY_S to wait longer", path);

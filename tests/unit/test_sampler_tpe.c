@@ -266,7 +266,7 @@ static void test_split_ranking(void)
         ws_trial *t = add_trial(&b, WS_COMPLETE, 9.0 - i);
         json_object_set_new(t->system_attrs, "constraints", json_loads(bcons[i], 0, NULL));
     }
-    ws_history hb = {"t", WS_MINIMIZE, &b, NULL, 0};
+    ws_history hb = {"t", WS_MINIMIZE, &b, NULL, 0, NULL};
     int bb[4];
     cfg.gamma = 0.75;   /* 3 below: the feasible 1 and 3, then 0 (violation 1) before 2 (violation 2) */
     ws_tpe_split_history(&cfg, &hb, bb, &nf, &e);
