@@ -91,6 +91,17 @@ tone_sweep_config() {
 J
 }
 
+# samples_study: for report tests that write their own samples: s.db with c.json (study.json's
+# study) and its trial 0 COMPLETE at 0.7, and gpu-monitor's samples table made by one sample,
+# which the test replaces; TZ=UTC, in which the tests' datetimes are written.
+samples_study() {
+  cp "$WS_ROOT/tests/cli/study.json" c.json
+  suggest --db s.db --config c.json --n 1 >/dev/null
+  tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
+  gpu-monitor --db s.db --count 1 --quiet >/dev/null 2>&1
+  export TZ=UTC
+}
+
 # ws_make ARGS...: the project's make, quiet, on this test's build and binaries.
 ws_make() { make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@"; }
 

@@ -6,11 +6,8 @@
 # sample's times, so that its line went back and forth (and with over 400 samples, those before
 # the first sample's time fell into the last bucket).
 . "$WS_ROOT/tests/cli/lib.sh"
-cp "$WS_ROOT/tests/cli/study.json" c.json
-suggest --db s.db --config c.json --n 1 >/dev/null
-tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
-gpu-monitor --db s.db --count 1 --quiet >/dev/null 2>&1
-export TZ=UTC
+. "$WS_ROOT/tests/cli/fixtures.sh"
+samples_study
 # sample i was taken at (7 i + 3 mod N) s: the first is not the earliest
 prep() {  # N: samples 0..N-1 at (7 i + 3 mod N) s, util 1 + that; the trial over [0, N] s
   sqlite3 s.db "

@@ -5,11 +5,8 @@
 # idle ones cut an 80 % busy GPU to 40 % on two GPUs (10 % on eight), and the note names the
 # GPUs left out. Without such rows (no --db, pids NVML does not report), every GPU, as before.
 . "$WS_ROOT/tests/cli/lib.sh"
-cp "$WS_ROOT/tests/cli/study.json" c.json
-suggest --db s.db --config c.json --n 1 >/dev/null
-tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
-gpu-monitor --db s.db --count 1 --quiet >/dev/null 2>&1
-export TZ=UTC
+. "$WS_ROOT/tests/cli/fixtures.sh"
+samples_study
 # trial 0 ran over [0, 10] s on GPU 0 (80 % busy, its process there in every sample); GPU 1
 # idle (0 %) but for 1 s of 60 % at 5 s, another user's job. Samples at 0..10 s.
 sqlite3 s.db "

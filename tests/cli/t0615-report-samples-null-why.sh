@@ -4,11 +4,8 @@
 # CPU clock tick passed (at --interval 0.01 s, a sample in seven here). Every note said "as from
 # a GPU that reports no utilization", also under "utilization (CPU, gpu-monitor)".
 . "$WS_ROOT/tests/cli/lib.sh"
-cp "$WS_ROOT/tests/cli/study.json" c.json
-suggest --db s.db --config c.json --n 1 >/dev/null
-tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
-gpu-monitor --db s.db --count 1 --quiet >/dev/null 2>&1
-export TZ=UTC
+. "$WS_ROOT/tests/cli/fixtures.sh"
+samples_study
 # the trial over [0, 10] s; samples at 0..10 s, util 20 but null at odd seconds
 sqlite3 s.db "
   UPDATE trials SET datetime_start = '2026-03-01 00:00:00.000000', datetime_complete = '2026-03-01 00:00:10.000000';
