@@ -102,6 +102,32 @@ samples_study() {
   export TZ=UTC
 }
 
+# sndfile_tone OUT FORMAT RATE SECONDS FREQ AMPLITUDE: a mono sine written by libsndfile itself
+# (FORMAT its SF_FORMAT_* bits, e.g. 0x230082 MP3, 0x220002 16-bit RF64: formats sox here does not
+# write); exit 1 when libsndfile cannot write FORMAT.
+sndfile_tone() {
+  "$PY" - "$@" <<'P'
+import ctypes, ctypes.util, math, sys
+out, fmt, rate, secs, freq, amp = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+sf = ctypes.CDLL(ctypes.util.find_library("sndfile") or "libsndfile.so.1")
+class Info(ctypes.Structure):
+    _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
+                ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
+sf.sf_open.restype = ctypes.c_void_p
+sf.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(Info)]
+sf.sf_writef_float.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
+sf.sf_close.argtypes = [ctypes.c_void_p]
+info = Info(0, rate, 1, fmt, 0, 0)
+f = sf.sf_open(out.encode(), 0x20, ctypes.byref(info))   # SFM_WRITE
+if not f:
+    sys.exit(1)
+n = int(secs * rate)
+x = (ctypes.c_float * n)(*[amp * math.sin(2 * math.pi * freq * i / rate) for i in range(n)])
+sf.sf_writef_float(f, x, n)
+sf.sf_close(f)
+P
+}
+
 # ws_make ARGS...: the project's make, quiet, on this test's build and binaries.
 ws_make() { make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@"; }
 

@@ -5,30 +5,10 @@
 # found"), though the same files in a manifest were read. .mp3 (and .mp2, .mp1) files are clips,
 # and a broken one is skipped and named, as bad audio is.
 . "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
 
 # mp3 OUT RATE SECONDS FREQ: a tone as MP3, written by libsndfile itself (sox here has no MP3)
-mp3() {
-  "$PY" - "$@" <<'P'
-import ctypes, ctypes.util, math, sys
-out, rate, secs, freq = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-sf = ctypes.CDLL(ctypes.util.find_library("sndfile") or "libsndfile.so.1")
-class Info(ctypes.Structure):
-    _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
-                ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
-sf.sf_open.restype = ctypes.c_void_p
-sf.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(Info)]
-sf.sf_writef_float.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
-sf.sf_close.argtypes = [ctypes.c_void_p]
-info = Info(0, rate, 1, 0x230000 | 0x0082, 0, 0)   # SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III
-f = sf.sf_open(out.encode(), 0x20, ctypes.byref(info))   # SFM_WRITE
-if not f:
-    sys.exit(1)
-n = int(secs * rate)
-x = (ctypes.c_float * n)(*[0.2 * math.sin(2 * math.pi * freq * i / rate) for i in range(n)])
-sf.sf_writef_float(f, x, n)
-sf.sf_close(f)
-P
-}
+mp3() { sndfile_tone "$1" 0x230082 "$2" "$3" "$4" 0.2; }   # SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III
 
 mkdir -p c/yes c/no c/_background_noise_
 if ! mp3 probe.mp3 16000 1 440 2>/dev/null || [ ! -s probe.mp3 ]; then

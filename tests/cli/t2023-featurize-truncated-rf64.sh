@@ -5,29 +5,10 @@
 # half-copied RF64 clip was taken with its missing half read as silence, where a cut WAV is
 # skipped as truncated (featurize(1): bad audio). A whole RF64 file is read as before.
 . "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
 
 # rf64 OUT FREQ: one second of a tone at 16 kHz as 16-bit RF64, written by libsndfile (sox has no RF64)
-rf64() {
-  "$PY" - "$@" <<'P'
-import ctypes, ctypes.util, math, sys
-out, freq = sys.argv[1], float(sys.argv[2])
-sf = ctypes.CDLL(ctypes.util.find_library("sndfile") or "libsndfile.so.1")
-class Info(ctypes.Structure):
-    _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
-                ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
-sf.sf_open.restype = ctypes.c_void_p
-sf.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(Info)]
-sf.sf_writef_float.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
-sf.sf_close.argtypes = [ctypes.c_void_p]
-info = Info(0, 16000, 1, 0x220000 | 0x0002, 0, 0)   # SF_FORMAT_RF64 | SF_FORMAT_PCM_16
-f = sf.sf_open(out.encode(), 0x20, ctypes.byref(info))   # SFM_WRITE
-if not f:
-    sys.exit(1)
-x = (ctypes.c_float * 16000)(*[0.3 * math.sin(2 * math.pi * freq * i / 16000) for i in range(16000)])
-sf.sf_writef_float(f, x, 16000)
-sf.sf_close(f)
-P
-}
+rf64() { sndfile_tone "$1" 0x220002 16000 1 "$2" 0.3; }   # SF_FORMAT_RF64 | SF_FORMAT_PCM_16
 
 mkdir -p c/yes c/no
 if ! rf64 c/yes/y0_nohash_0.wav 450 2>/dev/null || [ "$(head -c 4 c/yes/y0_nohash_0.wav)" != RF64 ]; then
