@@ -92,14 +92,17 @@ J
 }
 
 # samples_study: for report tests that write their own samples: s.db with c.json (study.json's
-# study) and its trial 0 COMPLETE at 0.7, and gpu-monitor's samples table made by one sample,
-# which the test replaces; TZ=UTC, in which the tests' datetimes are written.
+# study) and its trial 0 COMPLETE at 0.7, run over [0, 10] s of 2026-03-01, and gpu-monitor's
+# samples table, empty (made by one sample, then removed); TZ=UTC, in which the tests' datetimes
+# are written.
 samples_study() {
   cp "$WS_ROOT/tests/cli/study.json" c.json
   suggest --db s.db --config c.json --n 1 >/dev/null
   tell --db s.db --study kws --trial 0 --state complete --value 0.7 >/dev/null
   gpu-monitor --db s.db --count 1 --quiet >/dev/null 2>&1
   export TZ=UTC
+  sqlite3 s.db "UPDATE trials SET datetime_start = '2026-03-01 00:00:00.000000', datetime_complete = '2026-03-01 00:00:10.000000';
+                DELETE FROM wakesweep_gpu_samples"
 }
 
 # sndfile_tone OUT FORMAT RATE SECONDS FREQ AMPLITUDE: a mono sine written by libsndfile itself

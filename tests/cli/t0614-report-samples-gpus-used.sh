@@ -10,8 +10,6 @@ samples_study
 # trial 0 ran over [0, 10] s on GPU 0 (80 % busy, its process there in every sample); GPU 1
 # idle (0 %) but for 1 s of 60 % at 5 s, another user's job. Samples at 0..10 s.
 sqlite3 s.db "
-  UPDATE trials SET datetime_start = '2026-03-01 00:00:00.000000', datetime_complete = '2026-03-01 00:00:10.000000';
-  DELETE FROM wakesweep_gpu_samples;
   CREATE TEMP TABLE k(i INTEGER); WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < 10) INSERT INTO k SELECT i FROM r;
   CREATE TEMP VIEW at(i, t, dt) AS SELECT i, 1772323200 + i, strftime('%Y-%m-%d %H:%M:%S', '2026-03-01', '+' || i || ' seconds') || '.000000' FROM k;
   INSERT INTO wakesweep_gpu_samples (sample, t, datetime, source, kind, device, util)

@@ -8,8 +8,6 @@
 samples_study
 # the trial over [0, 10] s; samples at 0..10 s, util 20 but null at odd seconds
 sqlite3 s.db "
-  UPDATE trials SET datetime_start = '2026-03-01 00:00:00.000000', datetime_complete = '2026-03-01 00:00:10.000000';
-  DELETE FROM wakesweep_gpu_samples;
   WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < 10)
   INSERT INTO wakesweep_gpu_samples (sample, t, datetime, source, kind, util)
     SELECT i, 1772323200 + i, strftime('%Y-%m-%d %H:%M:%S', '2026-03-01', '+' || i || ' seconds') || '.000000',
