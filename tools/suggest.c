@@ -150,6 +150,69 @@ static void params_free(ws_param *p, size_t n)
     free(p);
 }
 
+/* A name outside the space comes from params_from_json as a one-choice categorical of its
+ * value: a distribution of its own for each value. Optuna's storage keeps one per parameter name
+ * in a study (a new one must be compatible with the first stored, check_distribution_
+ * compatibility), so a second value (--fixed FILE again after stage 1's best moved) made a study
+ * that Optuna could not add such a trial to, nor copy_study. Such a param takes instead the
+ * distribution `ref` that `by` (a trial of the study, an earlier line) holds for its name, as
+ * Optuna's enqueued value takes the objective's distribution: a number outside it is used as
+ * given with a warning (outside_value), a value it cannot hold is refused. */
+static int carry_as(ws_param *p, const ws_dist *ref, const char *by, const char *where, ws_err *e)
+{
+    const json_t *v = json_array_get(p->dist.choices, (size_t)p->internal);
+    double internal;
+    ws_dist d;
+    if (ws_dist_internal(ref, v, &internal, e)) {
+        char why[sizeof e->msg];
+        snprintf(why, sizeof why, "%s", e->msg);
+        if (outside_value(ref, v, 1, where, p->name, &internal, e)) {
+            char *was = ws_dist_to_optuna(ref);
+            ws_err_set(e, WS_EINPUT, "%s.%s: not a parameter of the space, so it takes the distribution %s holds for "
+                       "it, %s, but %s: Optuna keeps one distribution per parameter name in a study (give a value it "
+                       "holds, or start a new study)", where, p->name, by, was ? was : "another", why);
+            free(was);
+            return -1;
+        }
+    }
+    if (ws_dist_copy(&d, ref)) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    ws_dist_release(&p->dist);
+    p->dist = d;
+    p->internal = internal;
+    return 0;
+}
+
+/* Whether any of p[0..n) lies outside the space (a study load is needed only then). */
+static int any_carried(const ws_space *sp, const ws_param *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ws_space_find(sp, p[i].name) < 0) return 1;
+    return 0;
+}
+
+/* carry_as for each param of p[0..n) outside the space, against the first trial of l but trial
+ * `skip` that stores its name (where Optuna's storage checks), else the first of earlier[0..
+ * n_earlier) giving it (an --enqueue FILE's earlier lines, lines[i] each one's line). */
+static int carry_stored(const suggest_ctx *c, const ws_trial_list *l, int skip, const ws_param *earlier,
+                        const int *lines, size_t n_earlier, ws_param *p, size_t n, const char *where, ws_err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ws_space_find(&c->cfg.space, p[i].name) >= 0) continue;
+        const ws_param *ref = NULL;
+        char by[2200];   /* a study name: 2048 bytes */
+        for (size_t t = 0; l && !ref && t < l->n; t++)
+            if (l->v[t].number != skip && (ref = ws_trial_param(&l->v[t], p[i].name)))
+                snprintf(by, sizeof by, "trial %d of study '%s'", l->v[t].number, c->study.name);
+        for (size_t j = 0; !ref && j < n_earlier; j++)
+            if (!strcmp(earlier[j].name, p[i].name)) {
+                ref = &earlier[j];
+                snprintf(by, sizeof by, "line %d", lines[j]);
+            }
+        if (ref && carry_as(&p[i], &ref->dist, by, where, e)) return -1;
+    }
+    return 0;
+}
+
 /* Appends to *p the params of src whose names *p does not hold yet. */
 static int append_missing(ws_param **p, size_t *n, const ws_param *src, size_t n_src, ws_err *e)
 {
@@ -352,8 +415,11 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
     if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path);
     char *line = NULL;
     size_t cap = 0;
-    int lineno = 0, rc = 0;
+    int lineno = 0, rc = 0, loaded = 0, *lines = NULL;
     ssize_t len;
+    ws_trial_list l = {0};
+    ws_param *earlier = NULL;   /* the first line's value of each name outside the space */
+    size_t n_earlier = 0;
     while (!rc && (len = getline(&line, &cap, f)) > 0) {
         char where[600];
         snprintf(where, sizeof where, "%s:%d", path, ++lineno);
@@ -367,10 +433,26 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         size_t n = 0;
         rc = !j || refuse_result_line(j, where, e) || refuse_set_by_config(&c->cfg, params_of(j), where, e)
              || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e);
+        if (!rc && any_carried(&c->cfg.space, p, n) && !loaded++)
+            rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_PARAMS, &l, e);
+        if (!rc) rc = carry_stored(c, &l, -1, earlier, lines, n_earlier, p, n, where, e);
+        for (size_t i = 0; !rc && i < n; i++) {   /* a name new to the file: later lines hold to it */
+            if (ws_space_find(&c->cfg.space, p[i].name) >= 0
+                || ws_trial_param(&(ws_trial){.params = earlier, .n_params = n_earlier}, p[i].name))
+                continue;
+            int *more = realloc(lines, (n_earlier + 1) * sizeof *lines);
+            if (more) lines = more;
+            rc = !more ? ws_err_set(e, WS_ENOMEM, "out of memory")
+                       : ws_sampler_append(&earlier, &n_earlier, p[i].name, &p[i].dist, p[i].internal, e);
+            if (!rc) lines[n_earlier - 1] = lineno;
+        }
         if (!rc) json_array_append(sets, (json_t *)params_of(j));
         params_free(p, n);
         json_decref(j);
     }
+    ws_trial_list_free(&l);
+    params_free(earlier, n_earlier);
+    free(lines);
     /* getline's -1 is also a read error: a directory opens, reads EISDIR, and queued nothing
      * with exit 0 */
     if (!rc && ferror(f)) rc = ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
@@ -465,7 +547,13 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
         size_t n_fp = 0;
         char where[64];
         snprintf(where, sizeof where, "enqueued trial %d", number);
-        int rc = rest && (params_from_json(&c->cfg.space, rest, where, 1, 0, &fpp, &n_fp, e) || append_missing(&p, &n, fpp, n_fp, e));
+        ws_trial_list held = {0};   /* where a queued name outside the space takes the study's distribution */
+        int rc = rest && (params_from_json(&c->cfg.space, rest, where, 1, 0, &fpp, &n_fp, e)
+                          || (any_carried(&c->cfg.space, fpp, n_fp)
+                              && (ws_store_trials_load(c->store, &c->study, WS_LOAD_PARAMS, &held, e)
+                                  || carry_stored(c, &held, number, NULL, NULL, 0, fpp, n_fp, where, e)))
+                          || append_missing(&p, &n, fpp, n_fp, e));
+        ws_trial_list_free(&held);
         json_decref(rest);
         params_free(fpp, n_fp);
         if (rc && e->kind == WS_EINPUT) goto unusable;
@@ -658,6 +746,13 @@ int main(int argc, char **argv)
         c.sampler.n_partial_fixed = c.n_fixed;
     }
     if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;
+    if (any_carried(&c.cfg.space, c.fixed, c.n_fixed)) {   /* names outside the space: as the study holds them */
+        ws_trial_list l = {0};
+        int bad = ws_store_trials_load(c.store, &c.study, WS_LOAD_PARAMS, &l, &e)
+                  || carry_stored(&c, &l, -1, NULL, NULL, 0, c.fixed, c.n_fixed, fixed, &e);
+        ws_trial_list_free(&l);
+        if (bad) goto fail;
+    }
     if (reap) {
         json_t *gone = NULL;
         if (study_reap_dead(c.store, &c.study, &gone, &e)) goto fail;
