@@ -36,9 +36,11 @@ run_one_to() {
 }
 
 # run_one_report DIR: prints DIR's lines and adds its counts (once run_one_to has left them).
+# Its FAIL lines are kept in $log/failed for run_failed_recap.
 run_one_report() {
   local p f_ s
   cat "$1/lines"
+  grep -E "^[^ ]+( [^ ]+)?: FAIL " "$1/lines" >>"$log/failed"
   read -r p f_ s <"$1/counts"
   pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
 }
@@ -76,4 +78,13 @@ run_files_stop() {
   wait
   echo "$(basename "$0"): stopped by a signal; $run_printed of ${#run_paths[@]} files reported" >&2
   exit 130
+}
+
+# run_failed_recap: the FAIL lines again, just before the counts: CI keeps only the last lines
+# of a run, and a failure printed minutes earlier was lost from them (stop 35's check-cluster
+# said "153 passed, 1 failed" and not which). At most 20, each cut to 300 characters.
+run_failed_recap() {
+  [ -s "$log/failed" ] || return 0
+  echo "the failures again ($(wc -l <"$log/failed") lines):"
+  head -n 20 "$log/failed" | cut -c 1-300 | sed 's/^/  /'
 }

@@ -37,6 +37,7 @@ for t in "$here"/cli/t[0-9]*.sh; do
   [ -e "$t" ] && wanted "$t" && run_labels+=("$(basename "$t")") run_paths+=("$t")
 done
 run_files "$jobs"
+run_failed_recap
 echo "$skip skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

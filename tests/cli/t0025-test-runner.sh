@@ -21,9 +21,14 @@ for jobs in 1 2 4; do
     grep -q "^t0004-exit.sh: FAIL exited with status 3" out && grep -q "^t0005-hangs.sh: FAIL timed out after 4 s" out'
   test_expect_success "... counted once each: 1 skipped, 5 passed, 3 failed (last line)" '
     grep -qx "1 skipped" out && [ "$(tail -n 1 out)" = "5 passed, 3 failed" ]'
+  # CI keeps a run's last lines only: the failures come again just before the counts
+  test_expect_success "... the three failures again, just before the counts" '
+    [ "$(tail -n 6 out | head -n 1)" = "the failures again (3 lines):" ] &&
+    [ "$(tail -n 5 out | head -n 3 | cut -d: -f1-2 | tr "\n" " ")" = "  t0002-fails.sh: FAIL b2   t0004-exit.sh: FAIL exited with status 3   t0005-hangs.sh: FAIL timed out after 4 s (WS_TEST_TIMEOUT); its last output " ]'
 done
 test_expect_code 0 "TESTS picks files: only t0003, exit 0" env TESTS=t0003 bash rt/tests/run.sh
-test_expect_success "... 1 passed, 0 failed" '[ "$(tail -n 1 out)" = "1 passed, 0 failed" ]'
+test_expect_success "... 1 passed, 0 failed, no failures to say again" '
+  [ "$(tail -n 1 out)" = "1 passed, 0 failed" ] && ! grep -q "failures again" out'
 test_expect_code 2 "WS_TEST_JOBS=0 is refused" env -u TESTS WS_TEST_JOBS=0 bash rt/tests/run.sh
 test_expect_success "... naming the variable" 'grep -q "WS_TEST_JOBS must be a positive number" err'
 # Ctrl-C (SIGINT to the runner's process group, as a terminal sends it): the runner stops the

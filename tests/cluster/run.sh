@@ -21,7 +21,7 @@ trap 'exit 130' INT TERM
 RUN_SHOW_OK=1   # every case is listed, as check-cluster always did
 . "$WS_ROOT/tests/run-one.sh"
 
-finish() { echo "$skip skipped"; echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; exit; }
+finish() { run_failed_recap; echo "$skip skipped"; echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; exit; }
 
 if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
   echo "skip check-cluster: PostgreSQL is not installed (make deps installs postgresql)"; skip=1; finish

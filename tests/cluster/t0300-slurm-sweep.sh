@@ -118,7 +118,7 @@ jq '.study = "slurm-array"' c.json >c-array.json
 test_expect_success "pipelines/slurm-array.sh TRIALS=4 PARALLEL=2 -- -c1 --wait: array done, report made" '
   bash "$WS_ROOT/pipelines/slurm-array.sh" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
     FEATURES="$TMP/tones.feat" CONFIG="$TMP/c-array.json" TRIALS=4 RUNS="$TMP/r3" DB="$DB" MONITOR_INTERVAL=0.5 \
-    PARALLEL=2 -- -c1 --wait >array.out 2>array.err'
+    PARALLEL=2 -- -c1 --wait >array.out 2>array.err || { s=$?; tail -n 5 array.err >&2; exit $s; }'
 jid=$(head -n 1 array.out)
 test_expect_success "4 trial files, trials 0..3, all COMPLETE, 1 thread each (-c1)" '
   [ "$(cat r3/trial-*.json | jq .trial | sort -n | tr "\n" " ")" = "0 1 2 3 " ] &&
