@@ -18,11 +18,14 @@ static void sleep_ms(long ms)
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
 }
 
-/* Sleeps the next backoff step; -1 when that would pass the deadline. */
+/* Sleeps the next backoff step, or what is left until the deadline where that is less (one
+ * last try at the deadline: giving up when the next step would pass it ended a 2 s wait after
+ * 1.55 s, and said "did not answer within 2 s"); -1 once the deadline has passed. */
 static int backoff(double deadline, long *delay_ms)
 {
-    if (ws_mono_s() + (double)*delay_ms / 1000.0 > deadline) return -1;
-    sleep_ms(*delay_ms);
+    double left = deadline - ws_mono_s();
+    if (left <= 0) return -1;
+    sleep_ms((double)*delay_ms / 1000.0 > left ? (long)ceil(left * 1000.0) : *delay_ms);
     *delay_ms = *delay_ms * 2 > MAX_DELAY_MS ? MAX_DELAY_MS : *delay_ms * 2;
     return 0;
 }
