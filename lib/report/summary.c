@@ -123,10 +123,14 @@ static json_t *datetime_json(const char *stored, double t)
 
 /* Its datetimes are stored to the microsecond, but as epoch doubles they carry rounding noise
  * below that (an ulp is 0.24 us today), which the difference shows in its last digits: rounded
- * to the microsecond it is exact, the duration Optuna's trials give. */
+ * to the microsecond it is exact, the duration Optuna's trials give. The difference of the wall
+ * times as stored (read as UTC: no zone moves them), as Optuna's FrozenTrial.duration takes it
+ * on its naive datetimes: t_start and t_complete are in this process's zone, which put a DST
+ * change into the duration (one file, two durations, by where report ran). */
 double ws_summary_duration_s(const ws_trial *t)
 {
-    double d = t->t_complete - t->t_start;
+    double d = ws_datetime_parse_utc(t->complete_text) - ws_datetime_parse_utc(t->start_text);
+    if (isnan(d)) d = t->t_complete - t->t_start;   /* a text the load did not keep */
     return isfinite(d) ? round(d * 1e6) / 1e6 : NAN;
 }
 
