@@ -55,7 +55,12 @@ static int sql_fail(conn *c, const char *what)
  * no index covers) compared every trial with every sample: 19 s for 1000 trials and 10 hours of
  * samples at gpu-monitor's 1 s. */
 static const char device_rows_sql[] =
-    "SELECT t, util FROM " GPU_SAMPLES_TABLE " WHERE " IN_WINDOW " ORDER BY t, row_id";
+    "SELECT t, util, device FROM " GPU_SAMPLES_TABLE " WHERE " IN_WINDOW " ORDER BY t, row_id";
+/* The GPUs each trial's own processes ran on, by trial id: with several GPUs and a trial on each
+ * (a slot per GPU), a trial's mean is of its GPUs, not of every GPU the study used. */
+static const char trial_devices_sql[] =
+    "SELECT DISTINCT trial_id, device FROM " GPU_SAMPLES_TABLE
+    " WHERE kind = 'process' AND trial_id IS NOT NULL AND device IS NOT NULL ORDER BY trial_id, device";
 static const char sweep_sql[] =
     "SELECT avg(util), count(DISTINCT sample), count(*), count(util) FROM " GPU_SAMPLES_TABLE " WHERE " IN_WINDOW;
 static const char source_sql[] = "SELECT " SOURCE;
@@ -188,11 +193,20 @@ static int columns_add(columns *c, double t, double v)
     return 0;
 }
 
+/* (trial id, device) pairs, sorted: trial_devices_sql's rows. */
+typedef struct {
+    int64_t (*v)[2];
+    size_t n, cap;
+} id_pairs;
+
 typedef struct {
     ws_utilization *u;
     const ws_trial_list *trials;
     columns series;       /* the per-sample series before bucketing */
     columns device;       /* device rows (t, util; NaN for null) in time order */
+    int64_t *device_index;   /* ... and each one's device (-1: NULL), by the same index */
+    size_t device_index_cap;
+    id_pairs trial_devices;   /* trial_devices_sql's pairs */
     ws_err *e;
     const char *path;
     int bad;              /* a number column holds text or a blob: e says where */
@@ -202,15 +216,58 @@ typedef struct {
 static int device_row(sqlite3_stmt *st, void *p)
 {
     load_ctx *c = p;
+    if (c->device.n == c->device_index_cap) {
+        size_t cap = c->device_index_cap ? 2 * c->device_index_cap : 256;
+        int64_t *a = realloc(c->device_index, cap * sizeof *a);
+        if (!a) return -1;
+        c->device_index = a;
+        c->device_index_cap = cap;
+    }
+    c->device_index[c->device.n] = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
     return columns_add(&c->device, column_real(st, 0), column_real(st, 1));
 }
 
+static int trial_device_row(sqlite3_stmt *st, void *p)
+{
+    id_pairs *d = &((load_ctx *)p)->trial_devices;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 64;
+        int64_t(*a)[2] = realloc(d->v, cap * sizeof *a);
+        if (!a) return -1;
+        d->v = a;
+        d->cap = cap;
+    }
+    d->v[d->n][0] = sqlite3_column_int64(st, 0);
+    d->v[d->n][1] = sqlite3_column_int64(st, 1);
+    d->n++;
+    return 0;
+}
+
+/* Whether a device row of device dev counts for a trial whose own GPUs are pairs[a, b) (none:
+ * every device the study used, as the sweep's mean). */
+static int trial_device(const id_pairs *d, size_t a, size_t b, int64_t dev)
+{
+    if (a == b) return 1;
+    for (size_t k = a; k < b; k++)
+        if (d->v[k][1] == dev) return 1;
+    return 0;
+}
+
 /* Each trial's mean util over the device rows d (in time order) with t in [its start, its end
- * (ws_trial_end; open while it runs)], nulls left out as SQL's avg leaves them; summed in time
+ * (ws_trial_end; open while it runs)], of its own GPUs (own; dev: each row's device) when
+ * gpu-monitor tied a process of it to one, nulls left out as SQL's avg leaves them; summed in time
  * order. A trial without a start, or without a reading in its window, keeps NaN and 0. */
-static void trial_means(ws_utilization *u, const ws_trial_list *trials, const columns *d, double shift)
+static void trial_means(ws_utilization *u, const ws_trial_list *trials, const columns *d, const int64_t *dev,
+                        const id_pairs *own, double shift)
 {
     for (size_t i = 0; i < trials->n; i++) {
+        size_t a = 0, b = own->n;   /* the trial's own GPUs: own->v[a, b), a the first of its id */
+        while (a < b) {
+            size_t mid = a + (b - a) / 2;
+            if (own->v[mid][0] < trials->v[i].trial_id) a = mid + 1;
+            else b = mid;
+        }
+        for (b = a; b < own->n && own->v[b][0] == trials->v[i].trial_id; b++) {}
         double t0 = trials->v[i].t_start - shift, t1 = ws_trial_end(&trials->v[i], u->trial_beat[i]) - shift;
         if (isnan(t0)) continue;
         if (isnan(t1)) t1 = INFINITY;
@@ -223,7 +280,7 @@ static void trial_means(ws_utilization *u, const ws_trial_list *trials, const co
         double sum = 0;
         long n = 0;
         for (size_t k = lo; k < d->n && d->t[k] <= t1; k++)
-            if (!isnan(d->v[k])) { sum += d->v[k]; n++; }
+            if (!isnan(d->v[k]) && trial_device(own, a, b, dev[k])) { sum += d->v[k]; n++; }
         u->trial_mean[i] = n ? sum / (double)n : NAN;
         u->trial_n[i] = n;
     }
@@ -421,7 +478,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     }
     double shift = 0;   /* shift_sql's; 0 while it is found */
     sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &shift, sql_epoch, NULL, NULL);
-    load_ctx ctx = {u, trials, {0}, {0}, e, db_path, 0, 0};
+    load_ctx ctx = {u, trials, {0}, {0}, NULL, 0, {0}, e, db_path, 0, 0};
     int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
     if (!rc && u->present) {
         rc = query(&c, not_number_sql, study_id, not_number_row, &ctx, "checking the samples' numbers");
@@ -439,7 +496,8 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     }
     if (!rc && u->present)
         rc = query(&c, device_rows_sql, study_id, device_row, &ctx, "utilization per trial")
-             || (trial_means(u, trials, &ctx.device, shift), 0)
+             || query(&c, trial_devices_sql, study_id, trial_device_row, &ctx, "the GPUs of each trial")
+             || (trial_means(u, trials, &ctx.device, ctx.device_index, &ctx.trial_devices, shift), 0)
              || query(&c, process_sql, study_id, process_row, &ctx, "trial processes")
              || query(&c, sweep_sql, study_id, sweep_row, &ctx, "utilization of the sweep")
              || query(&c, source_sql, study_id, source_row, &ctx, "samples' source")
@@ -452,6 +510,8 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     free(ctx.series.v);
     free(ctx.device.t);
     free(ctx.device.v);
+    free(ctx.device_index);
+    free(ctx.trial_devices.v);
     sqlite3_close(c.db);
     free(ends.v);
     if (rc) { ws_utilization_release(u); return -1; }
