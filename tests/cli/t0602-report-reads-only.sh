@@ -120,3 +120,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 else
   test_skip "a read-only WAL file in a folder the reader may write" "needs root and setpriv to read as another user"
 fi
+test_expect_code 2 "study-copy refuses the multi-objective study" study-copy --from mo.db --to mo-copy.db
+test_expect_success "... the source left as it was, no copy made; report.1 and study-copy.1 say so" '
+  unchanged mo.db "$mo" && grep -q "2 objectives" err && [ ! -e mo-copy.db ] &&
+  for p in report study-copy; do
+    sed -n "/^.SH EXIT STATUS/,/^.SH/p" "$WS_ROOT/share/man/man1/$p.1" | grep -q "multi-objective Optuna study" || exit 1
+  done'
