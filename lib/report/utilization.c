@@ -211,6 +211,7 @@ typedef struct {
     const char *path;
     int bad;              /* a number column holds text or a blob: e says where */
     double shift;         /* shift_sql's answer */
+    int has_shift;        /* ... when it found one */
 } load_ctx;
 
 static int device_row(sqlite3_stmt *st, void *p)
@@ -361,7 +362,29 @@ static int shift_row(sqlite3_stmt *st, void *p)
 {
     load_ctx *c = p;
     c->shift = sqlite3_column_double(st, 0);
+    c->has_shift = 1;
     return 0;
+}
+
+/* Without samples, the same shift D (the trials' times as read here less the instants), to 15 min
+ * (the grain of every zone), from the heartbeats: every beat comes after its trial's start and
+ * before its completion, so D >= start - beat for each trial and D <= complete - beat for each
+ * finished one (beats are whole seconds, truncated: 1 s of leeway). 0 where it fits (the report
+ * in the sweep's zone, as before); else the largest that fits below the tightest completion (a
+ * trainer's heartbeat thread beats up to its end), or with no finished trial the smallest above
+ * the starts; 0 also where nothing fits (a DST change between the trials, clocks stepped). */
+static double beat_shift(const ws_trial_list *trials, const double *beat)
+{
+    double lo = -INFINITY, hi = INFINITY;
+    for (size_t i = 0; i < trials->n; i++) {
+        double b = beat[i], t0 = trials->v[i].t_start, t1 = trials->v[i].t_complete;
+        if (!isfinite(b)) continue;
+        if (isfinite(t0)) lo = fmax(lo, t0 - b - 1);
+        if (isfinite(t1)) hi = fmin(hi, t1 - b + 1);
+    }
+    if (lo <= 0 && 0 <= hi) return 0;
+    double d = isfinite(hi) ? 900 * floor(hi / 900) : 900 * ceil(lo / 900);
+    return d >= lo && d <= hi ? d : 0;
 }
 
 static int series_row(sqlite3_stmt *st, void *p)
@@ -478,7 +501,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     }
     double shift = 0;   /* shift_sql's; 0 while it is found */
     sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &shift, sql_epoch, NULL, NULL);
-    load_ctx ctx = {u, trials, {0}, {0}, NULL, 0, {0}, e, db_path, 0, 0};
+    load_ctx ctx = {u, trials, {0}, {0}, NULL, 0, {0}, e, db_path, 0, 0, 0};
     int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
     if (!rc && u->present) {
         rc = query(&c, not_number_sql, study_id, not_number_row, &ctx, "checking the samples' numbers");
@@ -486,6 +509,12 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     }
     if (!rc && u->present) rc = query(&c, shift_sql, study_id, shift_row, &ctx, "the samples' time zone");
     shift = ctx.shift;
+    /* Heartbeats are instants (UTC), the trials' datetimes the sweep's wall time read in this
+     * process's zone: a beat is put where the trials' times are, by the shift between the two
+     * (the samples', else the heartbeats' own), so that a RUNNING trial runs to its last beat also
+     * where report runs in another zone than the sweep (a study file copied from a server). */
+    double bshift = !rc && !ctx.has_shift ? beat_shift(trials, u->trial_beat) : shift;
+    for (size_t i = 0; !rc && i < trials->n; i++) u->trial_beat[i] += bshift;
     trial_ends ends = {malloc(n * sizeof *ends.v), trials->n};
     if (!rc && !ends.v) rc = ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
     if (!rc) {
