@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "report/summary.h"
 #include "space/config.h"
+#include "store/store.h"
 
 /* Parameter names: the config's space order first, then any other as first seen by number. */
 static json_t *param_names(const ws_trial_list *l, const ws_config *cfg)
@@ -181,6 +182,10 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
     if (!a->names) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
     ws_err ue = {0};
     if (!db_path) snprintf(a->util_note, sizeof a->util_note, "no samples");
+    /* gpu-monitor writes to SQLite study files only: a PostgreSQL study has no samples to read,
+     * which every report of one said as a warning, "cannot read gpu-monitor's samples" */
+    else if (ws_store_url_kind(db_path) == WS_DB_POSTGRES)
+        snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor keeps them in SQLite study files only");
     else if (ws_utilization_load(&a->util, db_path, study_id, l, &ue))
         snprintf(a->util_note, sizeof a->util_note, "cannot read gpu-monitor's samples: %s", ue.msg);
     else if (!a->util.present)
