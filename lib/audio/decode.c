@@ -41,12 +41,26 @@ static int grow(float **p, size_t *cap, size_t need)
     return 0;
 }
 
+/* The number after the last "key" in the log that a colon follows ("Frames      : 16000"), or -1. */
+static long long log_count(const char *log, const char *key)
+{
+    long long v = -1;
+    for (const char *p = log; (p = strstr(p, key)) != NULL; p++) {
+        const char *q = p + strlen(key);
+        q += strspn(q, " ");
+        unsigned long long n;
+        if (*q == ':' && sscanf(q + 1, " %llu", &n) == 1 && n < (1ull << 62)) v = (long long)n;
+    }
+    return v;
+}
+
 /* libsndfile quietly shortens a file whose data chunk claims more bytes than there are, and
  * notes it in its log as "data : 32000 (should be 9956)" (WAV), "SSND : ..." (AIFF),
  * "  Data Size   : ..." (AU: a name of two words, which a %s read missed, so a cut .au was read
- * with its lost part as silence), or for RF64 and a few other formats as below. Streaming
- * writers put 0 or ~4 GiB there on purpose; those are not truncation. */
-static int log_says_truncated(const char *log, const SF_INFO *info, char *why, size_t len)
+ * with its lost part as silence), "BODY : ..." (IFF 8SVX/16SV), or for RF64 and a few other
+ * formats as below. Streaming writers put 0 or ~4 GiB there on purpose; those are not
+ * truncation. head: the file's first bytes (up to 1024, NUL-terminated), for NIST's header. */
+static int log_says_truncated(const char *log, const char *head, const SF_INFO *info, char *why, size_t len)
 {
     int riff_long = 0, w64_riff_long = 0;
     for (const char *p = log; (p = strstr(p, "(should be ")) != NULL; p++) {
@@ -58,7 +72,7 @@ static int log_says_truncated(const char *log, const SF_INFO *info, char *why, s
         for (size_t n = strlen(name); n > 0 && name[n - 1] == ' '; n--) name[n - 1] = 0;
         if (!strcmp(name, "Riff size")) riff_long |= claimed > actual;
         if (!strcmp(name, "riff")) w64_riff_long |= claimed > actual;
-        if (strcmp(name, "data") && strcmp(name, "SSND") && strcmp(name, "Data Size")) continue;
+        if (strcmp(name, "data") && strcmp(name, "SSND") && strcmp(name, "Data Size") && strcmp(name, "BODY")) continue;
         if (claimed > actual && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
             snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
                      claimed, actual);
@@ -90,6 +104,26 @@ static int log_says_truncated(const char *log, const SF_INFO *info, char *why, s
         block > 0 && chunk >= 24 && chunk - 24 >= (unsigned long long)info->frames * (unsigned)block + 8) {
         snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu", chunk - 24,
                  (unsigned long long)info->frames * (unsigned)block);
+        return 1;
+    }
+    /* AVR, MPC 2000 and MATLAB 5 headers give the frames (MAT5 as its matrix's columns), and
+     * NIST SPHERE's text header its sample_count (frames); libsndfile logs the first three (NIST
+     * not at all) but counts the frames the bytes there hold, so a cut clip was read with its
+     * lost part as silence. MIDI sample dumps the other way round: the header's count is the
+     * file's, the blocks there are logged ("Frames : N"), and the missing ones read as noise. */
+    long long header = -1, there = (long long)info->frames;
+    switch (info->format & SF_FORMAT_TYPEMASK) {
+    case SF_FORMAT_AVR: case SF_FORMAT_MPC2K: header = log_count(log, "Frames"); break;
+    case SF_FORMAT_MAT5: header = log_count(log, "Cols"); break;
+    case SF_FORMAT_NIST:
+        if ((c = strstr(head, "sample_count -i ")) && sscanf(c, "sample_count -i %llu", &claimed) == 1 &&
+            claimed < (1ull << 62))
+            header = (long long)claimed;
+        break;
+    case SF_FORMAT_SDS: header = there; there = log_count(log, "Frames"); break;
+    }
+    if (header > 0 && there >= 0 && header > there) {
+        snprintf(why, len, "truncated: the header claims %lld frames, the file holds %lld", header, there);
         return 1;
     }
     /* formats that note a cut in words: VOC, MAT4 and XI, and WVE ("Data length 8000 should be
@@ -170,9 +204,13 @@ static sf_count_t mem_write(const void *src, sf_count_t n, void *u) { (void)src;
  * audio was skipped as "not audio (No Error.)". Opens, and the read of that reason, take turns. */
 static pthread_mutex_t sf_open_lock = PTHREAD_MUTEX_INITIALIZER;
 
+#define HEAD_MAX 1024   /* bytes of a file kept in head: a NIST header's, all libsndfile reads */
+
 /* Opens path for libsndfile: a file of at most WHOLE_MAX bytes is read in one call and decoded
- * from memory (m), a larger one is streamed from disk. */
-static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_INFO *info, long long *bytes, ws_err *e)
+ * from memory (m), a larger one is streamed from disk. head gets the file's first bytes (at most
+ * HEAD_MAX), NUL-terminated. */
+static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_INFO *info, long long *bytes,
+                           char head[HEAD_MAX + 1], ws_err *e)
 {
     struct stat st;
     const char *why = NULL;
@@ -181,7 +219,10 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: not a regular file", path), NULL;   /* as the scan's skips say */
     if (st.st_size == 0) { close(fd); return ws_err_set(e, WS_EINPUT, "%s: empty file", path), NULL; }
     *bytes = (long long)st.st_size;
+    size_t head_len = st.st_size < HEAD_MAX ? (size_t)st.st_size : HEAD_MAX;
+    head[0] = 0;
     if (st.st_size > WHOLE_MAX) {
+        if (ws_pread_full(fd, head, head_len, 0) == 0) head[head_len] = 0;
         pthread_mutex_lock(&sf_open_lock);
         SNDFILE *f = sf_open_fd(fd, SFM_READ, info, SF_TRUE);   /* it closes fd, even on failure */
         if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
@@ -198,6 +239,8 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     int rc = ws_pread_full(fd, d->file, len, 0), saved = errno;
     close(fd);
     if (rc < 0) return ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(saved)), NULL;
+    memcpy(head, d->file, head_len);
+    head[head_len] = 0;
     *m = (mem_file){d->file, (sf_count_t)len, 0};
     static SF_VIRTUAL_IO io = {mem_length, mem_seek, mem_read, mem_write, mem_tell};
     pthread_mutex_lock(&sf_open_lock);
@@ -254,7 +297,8 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
     memset(&info, 0, sizeof info);
     mem_file m;
     long long bytes = 0;
-    SNDFILE *f = open_audio(d, path, &m, &info, &bytes, e);
+    char head[HEAD_MAX + 1];
+    SNDFILE *f = open_audio(d, path, &m, &info, &bytes, head, e);
     if (!f) return -1;
     char log[2048] = "", why[160];
     sf_command(f, SFC_GET_LOG_INFO, log, sizeof log);
@@ -279,7 +323,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         /* libsndfile's "length unknown": an Ogg file cut short has no last page to read the length
          * from; this was skipped as "too long (9223372036854775807 frames)" */
         ws_err_set(e, WS_EINPUT, "%s: truncated: its length cannot be read (the end of the stream is missing)", path);
-    } else if (log_says_truncated(log, &info, why, sizeof why)) {
+    } else if (log_says_truncated(log, head, &info, why, sizeof why)) {
         ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
     } else if (!unknown_length && (long long)info.frames * info.channels > MAX_SAMPLES) {
         ws_err_set(e, WS_EINPUT, "%s: too long (%lld frames)", path, (long long)info.frames);

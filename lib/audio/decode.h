@@ -2,9 +2,9 @@
  * format it reads, samples scaled to [-1, 1] as torchaudio.load does), channels are averaged,
  * libsamplerate resamples (SRC_SINC_MEDIUM_QUALITY). Bad audio is refused with WS_EINPUT and a
  * short reason (the featurizer skips such files): missing or empty file, not audio, zero length,
- * truncated (a data chunk that claims more than the file holds, a stream whose length cannot be
- * read: an Ogg file cut short; a FLAC stream without a length is read to its end, and is
- * truncated when libFLAC loses its sync there), more than two channels, an absurd
+ * truncated (a data chunk or a header's frame count that claims more than the file holds, a
+ * stream whose length cannot be read: an Ogg file cut short; a FLAC stream without a length is
+ * read to its end, and is truncated when libFLAC loses its sync there), more than two channels, an absurd
  * sample rate (outside 1 kHz..768 kHz, or more than 256 times from the target: the resampler's
  * limit), NaN or infinite samples. One decoder per thread; its
  * buffers are reused from call to call. */
