@@ -204,6 +204,23 @@ static sf_count_t mem_write(const void *src, sf_count_t n, void *u) { (void)src;
  * audio was skipped as "not audio (No Error.)". Opens, and the read of that reason, take turns. */
 static pthread_mutex_t sf_open_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Sets e for a file libsndfile cannot open; under sf_open_lock. When libmpg123 finds no MPEG frame
+ * it can decode, libsndfile fails with its error for a path that is no file ("File does not exist
+ * or is not a regular file (possibly a pipe?).") and says why only in its log ("mpg123 could not
+ * open the file: ...", "Cannot get MPEG decoder configuration: ..."): a damaged .mp3 clip was
+ * skipped as if missing. Those words are given instead (less libmpg123's reason after them,
+ * which libsndfile often gives as "No error"). */
+static void not_audio(const char *path, ws_err *e)
+{
+    char log[2048] = "";
+    sf_command(NULL, SFC_GET_LOG_INFO, log, sizeof log);
+    const char *m = strstr(log, "mpg123 could not open the file");
+    if (!m) m = strstr(log, "Cannot get MPEG decoder configuration");
+    if (m && strstr(sf_strerror(NULL), "not a regular file")) ws_err_set(e, WS_EINPUT, "%s: not audio (no MPEG frame in it can be decoded: libsndfile: \"%.*s\")", path,
+                      (int)strcspn(m, ":\n"), m);
+    else ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+}
+
 #define HEAD_MAX 1024   /* bytes of a file kept in head: a NIST header's, all libsndfile reads */
 
 /* Opens path for libsndfile: a file of at most WHOLE_MAX bytes is read in one call and decoded
@@ -225,7 +242,7 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
         if (ws_pread_full(fd, head, head_len, 0) == 0) head[head_len] = 0;
         pthread_mutex_lock(&sf_open_lock);
         SNDFILE *f = sf_open_fd(fd, SFM_READ, info, SF_TRUE);   /* it closes fd, even on failure */
-        if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+        if (!f) not_audio(path, e);
         pthread_mutex_unlock(&sf_open_lock);
         return f;
     }
@@ -245,7 +262,7 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     static SF_VIRTUAL_IO io = {mem_length, mem_seek, mem_read, mem_write, mem_tell};
     pthread_mutex_lock(&sf_open_lock);
     SNDFILE *f = sf_open_virtual(&io, SFM_READ, info, m);
-    if (!f) ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
+    if (!f) not_audio(path, e);
     pthread_mutex_unlock(&sf_open_lock);
     return f;
 }
