@@ -1,8 +1,10 @@
 /* decode.c — see decode.h. */
 #include "audio/decode.h"
 #include "audio/finite.h"
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <mpg123.h>
 #include <math.h>
 #include <pthread.h>
 #include <samplerate.h>
@@ -198,6 +200,28 @@ static sf_count_t mem_read(void *dst, sf_count_t n, void *u)
 }
 
 static sf_count_t mem_write(const void *src, sf_count_t n, void *u) { (void)src; (void)n; (void)u; return 0; }
+
+/* libsndfile decodes MPEG audio with a libmpg123 handle of libmpg123's default settings, which
+ * prints notes of its own on stderr for a damaged file ("Note: Illegal Audio-MPEG-Header 0x00f318c4
+ * at offset 1584.", "Note: Trying to resync...", "[src/libmpg123/layer3.c:...] error: dequantization
+ * failed!"): lines naming neither the file nor the tool, beside the one featurize prints when it
+ * skips the file. libsndfile gives no way to set the handle's MPG123_QUIET, so its call of
+ * mpg123_new comes here (a symbol of the program that a shared library uses is exported for it)
+ * and is passed on, the handle made quiet. */
+mpg123_handle *mpg123_new(const char *decoder, int *error)
+{
+    typedef mpg123_handle *new_fn(const char *, int *);
+    typedef int param_fn(mpg123_handle *, enum mpg123_parms, long, double);
+    new_fn *real_new = (new_fn *)dlsym(RTLD_NEXT, "mpg123_new");
+    param_fn *param = (param_fn *)dlsym(RTLD_NEXT, "mpg123_param");
+    if (!real_new) {
+        if (error) *error = MPG123_ERR;
+        return NULL;
+    }
+    mpg123_handle *h = real_new(decoder, error);
+    if (h && param) param(h, MPG123_ADD_FLAGS, MPG123_QUIET, 0.0);
+    return h;
+}
 
 /* libsndfile keeps the reason a file could not be opened in a global (sf_strerror(NULL)), which
  * every other open resets: with featurize's workers opening files at once, a file that is not
