@@ -145,6 +145,46 @@ static int log_says_truncated(const char *log, const char *head, const SF_INFO *
     return 0;
 }
 
+/* Bytes a sample of an uncompressed encoding takes; 0 for the others. */
+static int sample_bytes(int sub)
+{
+    switch (sub) {
+    case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: case SF_FORMAT_ULAW: case SF_FORMAT_ALAW: return 1;
+    case SF_FORMAT_PCM_16: return 2;
+    case SF_FORMAT_PCM_24: return 3;
+    case SF_FORMAT_PCM_32: case SF_FORMAT_FLOAT: return 4;
+    case SF_FORMAT_DOUBLE: return 8;
+    default: return 0;
+    }
+}
+
+/* libsndfile's log holds 2048 bytes: a WAV or AIFF header with much text before the audio (a
+ * LIST/INFO chunk of many comments, each logged; an ANNO chunk) fills it before the line noting a
+ * cut data chunk, and such a clip cut short was read with its lost part as silence. With the log
+ * full, the data chunk's size as its header gives it (SSND's counts 8 bytes of its own, and an
+ * offset that writers leave 0) is read from libsndfile's chunk list, against the bytes the frames
+ * read fill (uncompressed encodings). */
+static int chunk_says_truncated(SNDFILE *f, const SF_INFO *info, char *why, size_t len)
+{
+    int type = info->format & SF_FORMAT_TYPEMASK, bytes = sample_bytes(info->format & SF_FORMAT_SUBMASK);
+    const char *id = type == SF_FORMAT_WAV || type == SF_FORMAT_WAVEX ? "data" : type == SF_FORMAT_AIFF ? "SSND" : NULL;
+    if (!id || !bytes) return 0;
+    SF_CHUNK_INFO ci;
+    memset(&ci, 0, sizeof ci);
+    memcpy(ci.id, id, 4);
+    ci.id_size = 4;
+    SF_CHUNK_ITERATOR *it = sf_get_chunk_iterator(f, &ci);
+    if (!it || sf_get_chunk_size(it, &ci) != SF_ERR_NO_ERROR) return 0;
+    unsigned long long claimed = ci.datalen, holds = (unsigned long long)info->frames * (unsigned)info->channels * (unsigned)bytes;
+    if (type == SF_FORMAT_AIFF) claimed = claimed >= 8 ? claimed - 8 : 0;
+    /* streaming writers' placeholders are not truncation, as in log_says_truncated */
+    if (claimed > holds + 1 && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
+        snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu", claimed, holds);
+        return 1;
+    }
+    return 0;
+}
+
 static int resample(audio_decoder *d, const float *in, size_t n, int src_rate, audio_decoded *o,
                     const char *path, ws_err *e)
 {
@@ -364,7 +404,8 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         /* libsndfile's "length unknown": an Ogg file cut short has no last page to read the length
          * from; this was skipped as "too long (9223372036854775807 frames)" */
         ws_err_set(e, WS_EINPUT, "%s: truncated: its length cannot be read (the end of the stream is missing)", path);
-    } else if (log_says_truncated(log, head, &info, why, sizeof why)) {
+    } else if (log_says_truncated(log, head, &info, why, sizeof why) ||
+               (strlen(log) + 1 >= sizeof log && chunk_says_truncated(f, &info, why, sizeof why))) {
         ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
     } else if (!unknown_length && (long long)info.frames * info.channels > MAX_SAMPLES) {
         ws_err_set(e, WS_EINPUT, "%s: too long (%lld frames)", path, (long long)info.frames);
