@@ -299,8 +299,14 @@ static void not_audio(const char *path, ws_err *e)
     sf_command(NULL, SFC_GET_LOG_INFO, log, sizeof log);
     const char *m = strstr(log, "mpg123 could not open the file");
     if (!m) m = strstr(log, "Cannot get MPEG decoder configuration");
+    /* an Ogg file cut within its headers (the codebooks take kilobytes) fails as "malformed", a
+     * half-copied clip; libsndfile's log says the file ended */
+    const char *end = strstr(sf_strerror(NULL), "malformed") ? strstr(log, "File ended unexpectedly") : NULL;
+    while (end && end > log && end[-1] != '\n') end--;
     if (m && strstr(sf_strerror(NULL), "not a regular file")) ws_err_set(e, WS_EINPUT, "%s: not audio (no MPEG frame in it can be decoded: libsndfile: \"%.*s\")", path,
                       (int)strcspn(m, ":\n"), m);
+    else if (end) ws_err_set(e, WS_EINPUT, "%s: truncated: the file ends before its stream's headers do (libsndfile: \"%.*s\")",
+                             path, (int)strcspn(end, "\n"), end);
     else ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
 }
 

@@ -100,6 +100,12 @@ if sox -R -n -r 16000 -c 1 full.ogg synth 3 sine 300 sine 1234 vol 0.4 2>/dev/nu
   test_expect_code 0 truncated-ogg featurize -q -o ogg.feat ogg
   test_expect_success truncated-ogg-message 'jq -e ".clips == 1 and .skipped == 1" out >/dev/null && [ "$(wc -l <err)" = 1 ] &&
     grep -qxF "featurize: skipped ogg/yes/cut.ogg: truncated: its length cannot be read (the end of the stream is missing)" err'
+  # cut within its headers (the codebooks, some kilobytes): libsndfile cannot open it and says
+  # "malformed", which made a half-copied clip "not audio"; its log says the file ended
+  mkdir -p ogg2/yes && head -c 1000 full.ogg >ogg2/yes/head.ogg && cp ogg/yes/whole_nohash_0.ogg ogg2/yes/
+  test_expect_code 0 truncated-ogg-headers featurize -q -o ogg2.feat ogg2
+  test_expect_success truncated-ogg-headers-message 'jq -e ".clips == 1 and .skipped == 1" out >/dev/null &&
+    grep -q "^featurize: skipped ogg2/yes/head.ogg: truncated: the file ends before its stream.s headers do (libsndfile: " err'
 else
   test_skip truncated-ogg "sox cannot write Ogg Vorbis here"
 fi
