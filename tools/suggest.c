@@ -407,6 +407,32 @@ fail:
     return -1;
 }
 
+/* The longest --enqueue line: train-trial's limit on the trial line that a queued set becomes. */
+enum { ENQUEUE_LINE_MAX = 1 << 20 };
+
+/* getline, but a line ends at a NUL byte too, and at ENQUEUE_LINE_MAX + 1 bytes without a
+ * newline: getline read /dev/zero, or a stream that never sends a newline, for ever, its buffer
+ * growing until it failed with ENOMEM (taken for the end of the file: the lines before were
+ * queued, exit 0). Returns the length (0 at the end of the file), -1 on a read or memory error. */
+static ssize_t enqueue_getline(char **line, size_t *cap, FILE *f)
+{
+    size_t len = 0;
+    int ch;
+    while ((ch = getc_unlocked(f)) != EOF) {   /* one thread: no lock per byte */
+        if (len + 2 > *cap) {
+            size_t ncap = *cap ? *cap * 2 : 256;
+            char *t = realloc(*line, ncap);
+            if (!t) { errno = ENOMEM; return -1; }
+            *line = t, *cap = ncap;
+        }
+        (*line)[len++] = (char)ch;
+        if (ch == '\n' || ch == '\0' || len > ENQUEUE_LINE_MAX) break;
+    }
+    if (ch == EOF && ferror(f)) return -1;
+    if (*line) (*line)[len] = '\0';
+    return (ssize_t)len;
+}
+
 /* Reads every line of the --enqueue FILE into *sets (an array of parameter objects) and checks
  * each against the space, so that a bad line is found before anything is queued. */
 static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *e)
@@ -420,11 +446,16 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
     ws_trial_list l = {0};
     ws_param *earlier = NULL;   /* the first line's value of each name outside the space */
     size_t n_earlier = 0;
-    while (!rc && (len = getline(&line, &cap, f)) > 0) {
+    while (!rc && (len = enqueue_getline(&line, &cap, f)) > 0) {
         char where[600];
         snprintf(where, sizeof where, "%s:%d", path, ++lineno);
         if (memchr(line, '\0', (size_t)len)) {   /* the text after it would go unread */
             rc = ws_err_set(e, WS_EINPUT, "%s: a NUL byte: expected a JSON object of parameters", where);
+            break;
+        }
+        if (len > ENQUEUE_LINE_MAX && line[len - 1] != '\n') {   /* its newline not counted */
+            rc = ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: expected a JSON object of parameters",
+                            where, ENQUEUE_LINE_MAX);
             break;
         }
         if (strspn(line, " \t\r\n") == strlen(line)) continue;
@@ -453,9 +484,10 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
     ws_trial_list_free(&l);
     params_free(earlier, n_earlier);
     free(lines);
-    /* getline's -1 is also a read error: a directory opens, reads EISDIR, and queued nothing
-     * with exit 0 */
-    if (!rc && ferror(f)) rc = ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+    /* -1 is also a read error: a directory opens, reads EISDIR, and queued nothing with exit 0 */
+    if (!rc && len < 0)
+        rc = errno == ENOMEM ? ws_err_set(e, WS_ENOMEM, "%s: out of memory", path)
+                             : ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
     free(line);
     fclose(f);
     return rc ? -1 : 0;
