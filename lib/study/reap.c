@@ -7,7 +7,7 @@
 #include "store/trial_json.h"
 
 /* Marks failed trial t queued again (wakesweep:requeued: not its pipeline target's result) and
- * makes its WAITING copy with its params, as Optuna's RetryFailedTrialCallback: what every
+ * makes its WAITING copy with its params and user attributes, as Optuna's RetryFailedTrialCallback: what every
  * failing of a trial whose process stopped (or never got it) ends with. */
 static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)
 {
@@ -29,6 +29,14 @@ static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e
              || ws_store_trial_attr_set(s, id, 1, "fixed_params", params, e)
              || ws_store_trial_attr_set(s, id, 1, "failed_trial", failed, e)
              || ws_store_trial_attr_set(s, id, 1, "retry_history", history, e);
+    /* the callback's create_trial(user_attrs=trial.user_attrs): what an Optuna worker set on the
+     * trial (trial.set_user_attr) goes with its retry */
+    const char *key;
+    json_t *v;
+    json_object_foreach(t->user_attrs, key, v) {
+        if (rc) break;
+        rc = ws_store_trial_attr_set(s, id, 0, key, v, e);
+    }
     json_decref(params);
     json_decref(history);
     json_decref(failed);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A trial that suggest fails as stale (or --reap, or a trial line it could not write) is queued
+# again as Optuna's RetryFailedTrialCallback queues it: that callback copies the failed trial's
+# user attributes to the WAITING trial (create_trial(..., user_attrs=trial.user_attrs)); suggest
+# copied none, so what an Optuna worker had set on the trial (trial.set_user_attr) was lost on its
+# retry. The reference: Optuna's own fail_stale_trials with the callback on a copy of the study.
+. "$WS_ROOT/tests/cli/lib.sh"
+need_python "retry user attributes as Optuna's" optuna
+cp "$WS_ROOT/tests/cli/study.json" c.json
+suggest --db s.db --config c.json --n 2 >/dev/null
+# trial 0, run by an Optuna worker, set two user attributes, then went silent long ago
+sqlite3 s.db "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (1, 'fold', '3'), (1, 'note', '{\"host\": \"b2\", \"tries\": [1, 2]}');
+              UPDATE trial_heartbeats SET heartbeat = '2000-01-01 00:00:00' WHERE trial_id = 1"
+cp s.db ref.db
+test_expect_code 0 "suggest --n 0 fails trial 0 as stale" suggest --db s.db --config c.json --n 0
+ua() {
+  "$PY" -W ignore -c '
+import json, sys, optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+st = optuna.load_study(study_name="kws", storage=sys.argv[1])
+print(json.dumps([(t.number, t.user_attrs) for t in st.trials if t.state == optuna.trial.TrialState.WAITING], sort_keys=True))' "$1"
+}
+test_expect_success "Optuna's RetryFailedTrialCallback on a copy queues the same user attributes" '
+  "$PY" -W ignore -c "
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.storages.RDBStorage(\"sqlite:///ref.db\", heartbeat_interval=1, grace_period=3600,
+                               failed_trial_callback=optuna.storages.RetryFailedTrialCallback())
+optuna.storages.fail_stale_trials(optuna.load_study(study_name=\"kws\", storage=s))" &&
+  ua sqlite:///ref.db >want && ua sqlite:///s.db >got && cat want got >&2 &&
+  grep -q "\"fold\": 3" want && cmp want got'
