@@ -517,8 +517,17 @@ static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
         json_array_foreach(sets, i, set) {
             json_t *out = json_pack("{s:s,s:i,s:s,s:O}", "study", c->study.name, "trial", numbers[i],
                                     "state", "WAITING", "params", set);
-            ws_json_print_line(stdout, out);
+            int bad = ws_json_print_line(stdout, out);
             json_decref(out);
+            if (bad) {   /* exit 3 (ws_cli_finish): said to be queued, lest FILE be given again and
+                          * queued twice */
+                int werr = errno;
+                if (n_sets == 1) ws_cli_warn("%s: its set is queued all the same, as trial %d: do not give it again", path, numbers[0]);
+                else ws_cli_warn("%s: its %zu sets are queued all the same, as trials %d to %d: do not give it again",
+                                 path, n_sets, numbers[0], numbers[n_sets - 1]);
+                errno = werr;   /* for ws_cli_finish's message */
+                break;
+            }
         }
     free(numbers);
     json_decref(sets);
