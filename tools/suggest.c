@@ -770,6 +770,13 @@ int main(int argc, char **argv)
         if (!e.msg[0]) ws_err_set(&e, WS_EINPUT, "--grace: must be > 0");
         goto fail;
     }
+    /* the config's grace must be above its interval (ws_config_load); --grace is not refused
+     * (Optuna takes any grace_period, and a short one fails silent trials soon, on purpose), but
+     * one that fails trials still training is said */
+    if (grace && !(c.cfg.grace_s > c.cfg.heartbeat_interval_s))
+        ws_cli_warn("--grace %g is not above heartbeat.interval_seconds (%g) of %s: a trial still training "
+                    "beats once an interval, and may be failed as stale between two heartbeats",
+                    c.cfg.grace_s, c.cfg.heartbeat_interval_s, config);
     if (fixed) {
         json_t *j = ws_json_load_file(fixed, &e);
         if (j && refuse_result_line(j, fixed, &e)) {
