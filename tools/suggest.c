@@ -458,8 +458,20 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
                             where, ENQUEUE_LINE_MAX);
             break;
         }
-        if (strspn(line, " \t\r\n") == strlen(line)) continue;
-        json_t *j = ws_json_load_string(line, where, e);
+        /* a UTF-8 byte order mark (Notepad, PowerShell) starting the file is skipped, as for
+         * --config and --fixed (ws_json_load_file); one starting a later line (files joined with
+         * cat) is said as what it is, not as jansson's "invalid token" near an invisible one */
+        const char *text = line;
+        if (!strncmp(line, "\xef\xbb\xbf", 3)) {
+            if (lineno > 1) {
+                rc = ws_err_set(e, WS_EINPUT, "%s: a UTF-8 byte order mark (EF BB BF) starts the line; expected one only "
+                                "at the start of the file (were files joined?)", where);
+                break;
+            }
+            text += 3;
+        }
+        if (strspn(text, " \t\r\n") == strlen(text)) continue;
+        json_t *j = ws_json_load_string(text, where, e);
         ws_param *p = NULL;
         size_t n = 0;
         rc = !j || refuse_result_line(j, where, e) || refuse_set_by_config(&c->cfg, params_of(j), where, e)
