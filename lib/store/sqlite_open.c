@@ -117,10 +117,12 @@ const char *ws_sql_value_type(double v)
 /* "sqlite:///relative" and "sqlite:////absolute" as Optuna writes them, or a plain path. */
 static int url_to_path(const char *url, char **path, ws_err *e)
 {
+    const char *why = ws_store_url_no_file(url);
     if (!strncmp(url, "sqlite:///", 10)) url += 10;
     else if (strstr(url, "://"))
         return ws_err_set(e, WS_EINPUT, "%s: unsupported database URL (expected a path, sqlite:///path or postgresql://...)", url);
     if (!*url) return ws_err_set(e, WS_EINPUT, "--db: empty path");
+    if (why) return ws_err_set(e, WS_EINPUT, "--db: %s", why);
     *path = strdup(url);
     return *path ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory");
 }

@@ -24,7 +24,15 @@ const char *ws_store_url_no_file(const char *url)
 {
     if (ws_store_url_kind(url) != WS_DB_SQLITE) return NULL;
     if (!*url) return "empty path";
-    return *ws_store_sqlite_file(url) ? NULL : "empty path after 'sqlite:///' (expected sqlite:///FILE or a path)";
+    const char *file = ws_store_sqlite_file(url);
+    if (!*file) return "empty path after 'sqlite:///' (expected sqlite:///FILE or a path)";
+    /* SQLAlchemy reads what follows '?' in a URL as its query, arguments to Python's
+     * sqlite3.connect: Optuna opens FILE for sqlite:///FILE?timeout=30, and this store would
+     * have opened (made) a file named "FILE?timeout=30", another study */
+    if (file != url && strchr(file, '?'))
+        return "a query ('?...') after sqlite:///FILE, which Optuna (SQLAlchemy) passes to Python's sqlite3 while "
+               "it opens FILE, is not taken (WS_DB_BUSY_S sets the wait for a lock): give sqlite:///FILE alone";
+    return NULL;
 }
 
 int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Optuna's storage URL sqlite:///FILE?timeout=30 is SQLAlchemy's: what follows '?' is a query
+# (arguments to Python's sqlite3.connect) and Optuna opens FILE. Every tool took the whole rest
+# for the file name: suggest made (and the others used) a file "FILE?timeout=30", another study
+# than Optuna's, in silence. Such a query is refused now (exit 2, saying why and what to give),
+# before any file is made; a plain path keeps its '?' (Optuna takes no plain path).
+. "$WS_ROOT/tests/cli/lib.sh"
+cp "$WS_ROOT/tests/cli/study.json" c.json
+suggest --db s.db --config c.json >/dev/null
+msg="a query ('?...') after sqlite:///FILE, which Optuna (SQLAlchemy) passes to Python's sqlite3 while it opens FILE, is not taken (WS_DB_BUSY_S sets the wait for a lock): give sqlite:///FILE alone"
+test_expect_code 2 "suggest --db sqlite:///n.db?timeout=30" suggest --db 'sqlite:///n.db?timeout=30' --config c.json
+test_expect_success "... says why; no file made" 'grep -qxF "suggest: --db: $msg" err && [ -z "$(ls | grep "^n\.db")" ]'
+test_expect_code 2 "tell --db sqlite:///s.db?timeout=30" tell --db 'sqlite:///s.db?timeout=30' --study kws --trial 0 --state fail
+test_expect_success "... says why; trial 0 still RUNNING" '
+  grep -qxF "tell: --db: $msg" err && [ "$(sqlite3 s.db "SELECT state FROM trials")" = RUNNING ]'
+test_expect_code 2 "study-copy --to sqlite:///c.db?x=1" study-copy --from s.db --to 'sqlite:///c.db?x=1'
+test_expect_success "... says why; no file made" 'grep -qF "study-copy: --to: $msg" err && [ -z "$(ls | grep "^c\.db")" ]'
+test_expect_code 0 "a plain path with '?' is a file name" suggest --db 'p?.db' --config c.json
+test_expect_success "... that file" '[ "$(sqlite3 "p?.db" "SELECT count(*) FROM trials")" = 1 ]'
