@@ -32,6 +32,13 @@ const char *ws_store_url_no_file(const char *url)
     if (file != url && strchr(file, '?'))
         return "a query ('?...') after sqlite:///FILE, which Optuna (SQLAlchemy) passes to Python's sqlite3 while "
                "it opens FILE, is not taken (WS_DB_BUSY_S sets the wait for a lock): give sqlite:///FILE alone";
+    /* SQLite (built with SQLITE_USE_URI, as Debian's, which Python's sqlite3 and so Optuna use
+     * too) opens a name starting "file:" as a URI: file:s.db opened s.db, while this store
+     * checked and made the file "file:s.db" (empty: every later reader refused it), and
+     * file:s?mode=memory kept the study in memory, its trials lost at exit */
+    if (!strncmp(file, "file:", 5))
+        return "a name starting 'file:', which SQLite opens as a URI (file:s.db opens s.db), is not taken: give the "
+               "path itself (./file:... for a file so named)";
     return NULL;
 }
 

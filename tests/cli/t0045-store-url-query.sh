@@ -17,3 +17,15 @@ test_expect_code 2 "study-copy --to sqlite:///c.db?x=1" study-copy --from s.db -
 test_expect_success "... says why; no file made" 'grep -qF "study-copy: --to: $msg" err && [ -z "$(ls | grep "^c\.db")" ]'
 test_expect_code 0 "a plain path with '?' is a file name" suggest --db 'p?.db' --config c.json
 test_expect_success "... that file" '[ "$(sqlite3 "p?.db" "SELECT count(*) FROM trials")" = 1 ]'
+# SQLite opens a name starting "file:" as a URI (as Python's sqlite3, and Optuna, open it): the
+# tools checked and made the file "file:u.db" (empty), stored the study in u.db, and every later
+# reader refused the empty file; file:m?mode=memory kept the trial in memory only, exit 0
+urimsg="a name starting 'file:', which SQLite opens as a URI (file:s.db opens s.db), is not taken: give the path itself (./file:... for a file so named)"
+test_expect_code 2 "suggest --db file:u.db" suggest --db file:u.db --config c.json
+test_expect_success "... says why; no file made" 'grep -qxF "suggest: --db: $urimsg" err && [ -z "$(ls | grep "u\.db")" ]'
+test_expect_code 2 "suggest --db 'file:m?mode=memory'" suggest --db 'file:m?mode=memory' --config c.json
+test_expect_success "... says why; no trial line" 'grep -qxF "suggest: --db: $urimsg" err && [ ! -s out ]'
+test_expect_code 2 "report --db sqlite:///file:s.db" report --db sqlite:///file:s.db
+test_expect_success "... says why" 'grep -qxF "report: --db: $urimsg" err'
+test_expect_code 0 "./file:u.db is a file name" suggest --db ./file:u.db --config c.json
+test_expect_success "... that file" '[ "$(sqlite3 ./file:u.db "SELECT count(*) FROM trials")" = 1 ] && [ ! -e u.db ]'
