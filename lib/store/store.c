@@ -32,6 +32,12 @@ const char *ws_store_url_no_file(const char *url)
     if (file != url && strchr(file, '?'))
         return "a query ('?...') after sqlite:///FILE, which Optuna (SQLAlchemy) passes to Python's sqlite3 while "
                "it opens FILE, is not taken (WS_DB_BUSY_S sets the wait for a lock): give sqlite:///FILE alone";
+    /* SQLite's name for a private in-memory database (Optuna's sqlite:///:memory:): a trial made
+     * there was printed, exit 0, and lost with the process; the file ":memory:" made beside it,
+     * empty, every later reader refused */
+    if (!strcmp(file, ":memory:"))
+        return "':memory:', SQLite's private in-memory database, would be lost when the tool exits: give a study "
+               "file (./:memory: for a file so named)";
     /* SQLite (built with SQLITE_USE_URI, as Debian's, which Python's sqlite3 and so Optuna use
      * too) opens a name starting "file:" as a URI: file:s.db opened s.db, while this store
      * checked and made the file "file:s.db" (empty: every later reader refused it), and

@@ -29,3 +29,10 @@ test_expect_code 2 "report --db sqlite:///file:s.db" report --db sqlite:///file:
 test_expect_success "... says why" 'grep -qxF "report: --db: $urimsg" err'
 test_expect_code 0 "./file:u.db is a file name" suggest --db ./file:u.db --config c.json
 test_expect_success "... that file" '[ "$(sqlite3 ./file:u.db "SELECT count(*) FROM trials")" = 1 ] && [ ! -e u.db ]'
+# :memory: (Optuna's sqlite:///:memory:) is SQLite's private in-memory database: suggest printed a
+# trial of a study lost at its exit (exit 0) and made an empty file ":memory:" that readers refused
+memmsg="':memory:', SQLite's private in-memory database, would be lost when the tool exits: give a study file (./:memory: for a file so named)"
+test_expect_code 2 "suggest --db :memory:" suggest --db :memory: --config c.json
+test_expect_success "... says why; no trial line, no file" 'grep -qxF "suggest: --db: $memmsg" err && [ ! -s out ] && [ ! -e ./:memory: ]'
+test_expect_code 2 "suggest --db sqlite:///:memory:" suggest --db sqlite:///:memory: --config c.json
+test_expect_success "... says why" 'grep -qxF "suggest: --db: $memmsg" err && [ ! -s out ]'
