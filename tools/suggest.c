@@ -351,6 +351,43 @@ static int check_stored_dists(suggest_ctx *c, ws_err *e)
     return rc;
 }
 
+/* The first place where config `a` differs from the kept config `b`, as "space.dropout.low" in
+ * path (empty: the whole config); *va and *vb are the values there (NULL where one has none).
+ * Returns 0 when they are the same. "a different config" alone named no file, no field, no value:
+ * a config only reformatted (jq writes 0.0 as 0, which the kept config tells apart) looked the
+ * same to the user as the one kept. */
+static int config_diff(const json_t *a, const json_t *b, char *path, size_t n, const json_t **va, const json_t **vb)
+{
+    size_t len = strlen(path);
+    if (json_is_object(a) && json_is_object(b)) {
+        const char *key;
+        json_t *v;
+        for (int side = 0; side < 2; side++)
+            json_object_foreach((json_t *)(side ? b : a), key, v) {
+                const json_t *other = json_object_get(side ? a : b, key);
+                if (side && other) continue;   /* compared from a's side */
+                snprintf(path + len, n - len, "%s%s", len ? "." : "", key);
+                if (!other) { *va = side ? NULL : v, *vb = side ? v : NULL; return 1; }
+                if (config_diff(v, other, path, n, va, vb)) return 1;
+            }
+        path[len] = '\0';
+        return 0;
+    }
+    if (json_is_array(a) && json_is_array(b) && json_array_size(a) == json_array_size(b)) {
+        for (size_t i = 0; i < json_array_size(a); i++) {
+            snprintf(path + len, n - len, "[%zu]", i);
+            if (config_diff(json_array_get(a, i), json_array_get(b, i), path, n, va, vb)) return 1;
+        }
+        path[len] = '\0';
+        return 0;
+    }
+    char *x = ws_json_canonical(a), *y = ws_json_canonical(b);
+    int differs = !x || !y || strcmp(x, y);
+    free(x); free(y);
+    *va = a, *vb = b;
+    return differs;
+}
+
 /* Creates or checks the study and settles the study seed (one transaction). */
 static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, ws_err *e)
 {
@@ -376,9 +413,19 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     int differs = kept && (!a || !b || strcmp(a, b));
     free(a); free(b);
     int rc = 0;
-    if (differs && !force)
-        rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config (use --force to replace it)",
-                        ws_store_path(c->store), c->cfg.study);
+    if (differs && !force) {
+        char path[512] = "";
+        const json_t *va = NULL, *vb = NULL;
+        config_diff(c->cfg.root, kept, path, sizeof path, &va, &vb);
+        char *x = va ? json_dumps(va, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        char *y = vb ? json_dumps(vb, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        int same_number = json_is_number(va) && json_is_number(vb) && json_number_value(va) == json_number_value(vb);
+        rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config: %s is %.120s in %s, %.120s in the "
+                        "config the study keeps%s (use --force to replace it)", ws_store_path(c->store), c->cfg.study,
+                        *path ? path : "the config", x ? x : "absent", c->config_path, y ? y : "absent",
+                        same_number ? " (one number, written as an integer and as a fraction, which the kept config tells apart)" : "");
+        free(x); free(y);
+    }
     else if (differs)
         rc = check_step_unit(c, kept, e);
     json_decref(kept);

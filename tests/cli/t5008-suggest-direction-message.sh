@@ -17,3 +17,18 @@ test_expect_success "... says minimize is the default taken" '
 test_expect_success "... the study is as it was" '[ "$(sqlite3 s.db "SELECT direction FROM study_directions")" = MAXIMIZE ] &&
   [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = 0 ]'
 test_expect_code 0 "the same config under another study name" suggest --db s.db --config none.json --study other --n 0
+# Another config under the study's name was refused with only "exists with a different config":
+# no file, no field, no values; a config only pretty-printed by jq (which writes 0.0 as 0, the
+# kept config telling the two apart) looked the same to the user as the kept one.
+jq . c.json >jq.json
+test_expect_code 2 "the config pretty-printed by jq" suggest --db s.db --config jq.json --n 0
+test_expect_success "... names the field, both values, the file, and why they differ" '
+  grep -qx "suggest: s.db: study .kws. exists with a different config: space.dropout.low is 0 in jq.json, 0.0 in the config the study keeps (one number, written as an integer and as a fraction, which the kept config tells apart) (use --force to replace it)" err'
+jq '.sampler.seed = 8 | del(.pruner)' c.json >other.json
+test_expect_code 2 "a config with another seed and no pruner" suggest --db s.db --config other.json --n 0
+test_expect_success "... names the first: sampler.seed, 8 here, 7 kept" '
+  grep -qx "suggest: s.db: study .kws. exists with a different config: sampler.seed is 8 in other.json, 7 in the config the study keeps (use --force to replace it)" err'
+sed '/"pruner"/d' c.json >nopruner.json   # not jq, which writes 0.0 as 0
+test_expect_code 2 "a config without the kept pruner" suggest --db s.db --config nopruner.json --n 0
+test_expect_success "... says it is absent here" '
+  grep -qx "suggest: s.db: study .kws. exists with a different config: pruner is absent in nopruner.json, {\"n_startup_trials\":2,\"n_warmup_steps\":1,\"name\":\"median\"} in the config the study keeps (use --force to replace it)" err'
