@@ -781,7 +781,10 @@ int main(int argc, char **argv)
         case 'g': grace = optarg; break;
         case 'f': force = 1; break;
         case 'R': reap = 1; break;
-        case 'T': tag = ws_cli_utf8_arg("tag", optarg); break;
+        /* empty, as from an unset variable (--tag "$TARGET"), it tagged every such trial alike, and
+         * --unless-done then took any of them, finished, for this target's */
+        case 'T': if (!*optarg) ws_cli_usage_error("--tag: empty: expected a tag that names the trial's target (its file)");
+                  tag = ws_cli_utf8_arg("tag", optarg); break;
         case 'U': unless_done = 1; break;
         case 'P': if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'h': usage(); return ws_cli_finish(0);

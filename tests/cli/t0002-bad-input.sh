@@ -76,6 +76,9 @@ expect_error "fail with a value (Optuna refuses one too)" "--state fail takes no
 # Text that goes into the study as JSON must be UTF-8: refused before anything changes (a crash, once)
 expect_error "a reason that is not UTF-8" "--reason: expected UTF-8 text" tell --db s.db --study kws --trial 0 --state complete --value 0.5 --reason $'bad\xff'
 expect_error "a tag that is not UTF-8" "--tag: expected UTF-8 text" suggest --db s.db --config c.json --tag $'t\xff'
+# an empty tag (an unset variable) tagged every such trial alike: --unless-done took any finished
+# one for the target's, made no trial and exited 1
+expect_error "an empty tag" "^suggest: --tag: empty: expected a tag that names the trial's target (its file)$" suggest --db s.db --config c.json --tag '' --unless-done
 expect_error "a study name to create that is not UTF-8" "--to-study: expected UTF-8 text" study-copy --from s.db --to c2.db --to-study $'x\xfe'
 # study-copy names its own options (it said "--db", which it has not) and creates no study
 # without a name (an empty --to-study made one)
