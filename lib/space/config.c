@@ -223,10 +223,13 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
         /* a trial beats once an interval: a grace no longer than that lets a suggest fail and
          * queue again a trial that is training (Optuna takes it and does so too) */
         if (!(c->grace_s > c->heartbeat_interval_s))
-            return ws_err_set(e, WS_EINPUT, "%s: grace_seconds (%g) must be above interval_seconds (%g): a trial's "
+            /* a value the config does not give is said to be the default: "grace_seconds (120)"
+             * alone, for a config giving only interval_seconds 200, named a number it never wrote */
+            return ws_err_set(e, WS_EINPUT, "%s: grace_seconds (%g%s) must be above interval_seconds (%g%s): a trial's "
                               "heartbeat comes once an interval, so a shorter grace fails trials that are still "
                               "training (Optuna's default grace is twice the interval)", path, c->grace_s,
-                              c->heartbeat_interval_s);
+                              json_object_get(hb, "grace_seconds") ? "" : ", the default", c->heartbeat_interval_s,
+                              json_object_get(hb, "interval_seconds") ? "" : ", the default");
     }
     json_t *space = json_object_get(root, "space");
     char path[600];

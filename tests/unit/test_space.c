@@ -164,9 +164,12 @@ static void test_config_errors(void)
          "k.json: heartbeat: grace_seconds (20) must be above interval_seconds (30): a trial's heartbeat comes once an "
          "interval, so a shorter grace fails trials that are still training (Optuna's default grace is twice the "
          "interval)"},
-        /* the default grace (120 s) against an interval given alone */
+        /* the default grace (120 s) against an interval given alone: said to be the default (the
+         * config never wrote 120) */
         {"{\"study\":\"s\",\"heartbeat\":{\"interval_seconds\":120},\"space\":{}}",
-         "grace_seconds (120) must be above interval_seconds (120)"},
+         "grace_seconds (120, the default) must be above interval_seconds (120):"},
+        {"{\"study\":\"s\",\"heartbeat\":{\"grace_seconds\":5},\"space\":{}}",
+         "grace_seconds (5) must be above interval_seconds (10, the default):"},
         {"{\"study\":\"s\"}", "space: missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
