@@ -248,7 +248,14 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     if (url_to_path(url, &s->path, e)) return -1;
     if ((s->busy_timeout_ms = ws_sqlite_busy_timeout_ms(e)) < 0) return -1;
     struct stat sb;
-    if (stat(s->path, &sb) != 0) {
+    /* "s.db/" (a file, then '/'): ENOTDIR, taken for a missing file, so suggest went on to
+     * create it, and SQLite, which drops the '/', opened s.db, while the readers said "no such
+     * study database" */
+    int missing = stat(s->path, &sb) != 0;
+    if (missing && errno == ENOTDIR)
+        return ws_err_set(e, WS_EINPUT, "%s: not a directory: the path goes on after a file (a '/' after the file's "
+                          "name?), expected a study database file", s->path);
+    if (missing) {
         char *copy = strdup(s->path), *dir = dirname(copy);
         int dir_ok = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
         if (!dir_ok) ws_err_set(e, WS_EINPUT, "%s: directory '%s' does not exist", s->path, dir);

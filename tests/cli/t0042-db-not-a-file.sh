@@ -30,3 +30,12 @@ said "study-copy --to" f study-copy --from s.db --to f
 said "gpu-monitor --db" f gpu-monitor --db f -n 1 -q
 said "train-trial" f train-trial --db f --features nope.feat --device cpu --quiet line
 test_expect_success "the FIFO is one still" '[ -p f ]'
+# "s.db/" (the study file, then '/'): stat's ENOTDIR was taken for a missing file, so suggest made
+# a trial in s.db (SQLite drops the '/') while tell said "no such study database"
+n=$(sqlite3 s.db "SELECT count(*) FROM trials")
+for t in "suggest --db s.db/ --config c.json" "tell --db s.db/ --study kws --trial 0 --state fail"; do
+  test_expect_code 2 "${t%% *} --db s.db/" $t
+  test_expect_success "... says the path goes on after a file; the study as it was" '
+    grep -qx "${t%% *}: s.db/: not a directory: the path goes on after a file (a ./. after the file.s name?), expected a study database file" err &&
+    [ ! -s out ] && [ "$(sqlite3 s.db "SELECT count(*) FROM trials")" = "$n" ] && [ "$(sqlite3 s.db "SELECT state FROM trials WHERE number = 0")" = RUNNING ]'
+done
