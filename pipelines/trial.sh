@@ -150,4 +150,4 @@ fi
 # and a trial finished in the study, whose line that run rebuilds; after it, the target is made
 # and never runs again.
 mv "$tmp" "$out"
-echo "$out_name: $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS threads${grow[1]:+, ${grow[1]} when alone})"
+echo "$out_name: $(jq -r '"trial \(.trial) \(.state) \(.value // "-") in \(.seconds.total // 0 | floor) s \(.reason // "")"' "$out") ($THREADS thread$([ "$THREADS" = 1 ] || echo s)${grow[1]:+, ${grow[1]} when alone})"

@@ -252,7 +252,7 @@ int main(int argc, char **argv)
             if (note[0]) ws_cli_warn("note: %s", note);
             else ws_cli_warn("note: training on %s", nn_device_name(o.device));
         } else if (note[0]) {
-            ws_cli_warn("note: %s; training on the CPU with %d threads", note, o.threads);
+            ws_cli_warn("note: %s; training on the CPU with %d thread%s", note, o.threads, o.threads == 1 ? "" : "s");
         }
     }
     json_t *result = NULL;

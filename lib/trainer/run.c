@@ -474,7 +474,7 @@ static int build(run_ctx *c, ws_err *e)
     ws_err soft;
     int grow = nn_device_is_cuda(c->o->device) ? 0 : c->o->grow_threads;
     if (trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft) && !c->o->quiet)
-        ws_cli_warn("note: %s; the trial stays on %d threads", soft.msg, c->o->threads);
+        ws_cli_warn("note: %s; the trial stays on %d thread%s", soft.msg, c->o->threads, ws_plural((size_t)c->o->threads));
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
     if (!c->model) return -1;
@@ -792,8 +792,8 @@ static int train(run_ctx *c, ws_err *e)
             json_decref(m);
             if (stop) return stop < 0 ? -1 : 0;
             if (c->set.patience && stale >= c->set.patience) {
-                snprintf(c->reason, sizeof c->reason, "early stop: no improvement in %d %s", stale,
-                         c->cfg.fine_epochs ? "epochs" : "validations");
+                snprintf(c->reason, sizeof c->reason, "early stop: no improvement in %d %s%s", stale,
+                         c->cfg.fine_epochs ? "epoch" : "validation", ws_plural((size_t)stale));
                 c->state = WS_COMPLETE;
                 return 0;
             }

@@ -40,6 +40,10 @@ test_expect_success "... COMPLETE, saying why, with the best validation's value"
   jq -e ".state == \"COMPLETE\" and .reason == \"early stop: no improvement in 3 validations\" and .epochs == $(last_step p3)" p3.result &&
   [ "$(jq .value p3.result)" = "$(cut -d" " -f2 p3.steps | sort -g | tail -n 1 | jq .)" ]'
 
+test_expect_success "patience 1: stops at the first validation that does not improve, saying 1 validation" '
+  train p1 ".fixed.patience = 1" && [ "$(lightning_stop 1 0 maximize <p1.steps)" = "$(last_step p1)" ] &&
+  jq -e ".reason == \"early stop: no improvement in 1 validation\"" p1.result'
+
 test_expect_success "patience 3, min_delta 0.2: stops where the rule does" '
   train d3 ".fixed.patience = 3 | .fixed.min_delta = 0.2" &&
   [ "$(lightning_stop 3 0.2 maximize <d3.steps)" = "$(last_step d3)" ]'

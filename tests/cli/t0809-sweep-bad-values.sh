@@ -120,7 +120,7 @@ done
 test_expect_code 2 "make staged THREADS=0 is refused" staged stth THREADS=0
 test_expect_success "... naming THREADS, before anything ran" 'grep -q "THREADS: expected auto or an integer" err && untouched stth'
 test_expect_code 0 "make sweep THREADS=1 runs" sweep th1 THREADS=1
-test_expect_success "... on 1 thread" 'grep -q "(1 threads)$" out'
+test_expect_success "... on 1 thread, said so (not \"1 threads\")" 'grep -q "(1 thread)$" out'
 
 # MONITOR_INTERVAL: gpu-monitor refused it into RUNS/monitor.err, and the sweep ran unmonitored
 # with exit status 0.

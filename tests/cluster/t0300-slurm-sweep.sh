@@ -51,7 +51,7 @@ test_expect_success "8 trial files, trials 0..7, all COMPLETE" '
   [ "$(cat r1/trial-*.json | jq .trial | sort -n | tr "\n" " ")" = "0 1 2 3 4 5 6 7 " ] &&
   [ "$(cat r1/trial-*.json | jq -r .state | sort -u)" = COMPLETE ]'
 test_expect_success "... each in a Slurm job of its own (8 jobs COMPLETED), 1 thread each (-c1)" '
-  [ "$(jobs_in COMPLETED)" = 8 ] && [ "$(grep -c "trial-.*COMPLETE.*(1 threads)" sweep.out)" = 8 ]'
+  [ "$(jobs_in COMPLETED)" = 8 ] && [ "$(grep -c "trial-.*COMPLETE.*(1 thread)" sweep.out)" = 8 ]'
 test_expect_success "the study holds the 8 trials COMPLETE, nothing RUNNING" '
   [ "$(q "SELECT count(*), sum(CASE WHEN state = '"'COMPLETE'"' THEN 1 ELSE 0 END) FROM trials")" = "8|8" ]'
 # report has no generation timestamp: the two must be the same bytes.
@@ -122,7 +122,7 @@ test_expect_success "pipelines/slurm-array.sh TRIALS=4 PARALLEL=2 -- -c1 --wait:
 jid=$(head -n 1 array.out)
 test_expect_success "4 trial files, trials 0..3, all COMPLETE, 1 thread each (-c1)" '
   [ "$(cat r3/trial-*.json | jq .trial | sort -n | tr "\n" " ")" = "0 1 2 3 " ] &&
-  [ "$(cat r3/trial-*.json | jq -r .state | sort -u)" = COMPLETE ] && [ "$(cat r3/slurm-*.out | grep -c "(1 threads)")" = 4 ]'
+  [ "$(cat r3/trial-*.json | jq -r .state | sort -u)" = COMPLETE ] && [ "$(cat r3/slurm-*.out | grep -c "(1 thread)")" = 4 ]'
 test_expect_success "... from 4 array tasks of job $jid, all COMPLETED, throttled to 2 (%2)" '
   scontrol -o show job "$jid" >jobs.txt && [ "$(grep -c "JobState=COMPLETED" jobs.txt)" = 4 ] &&
   [ "$(grep -c "ArrayJobId=$jid " jobs.txt)" = 4 ] && grep -q "ArrayTaskThrottle=2" jobs.txt'
