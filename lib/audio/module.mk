@@ -21,7 +21,19 @@ endef
 # compiler targets SSE, with its names renamed (kiss4_names.h) apart from Debian's scalar build,
 # which fft4.c uses everywhere else. Third-party code: its own warnings are not ours to fix, and
 # -O3 as Debian builds kissfft.
-KISS4_SSE  := $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep -c '__SSE__ ')
+# What the compiler targets (the two greps below, "SSE AVX512F") is asked once per build tree and
+# CC, kept in $(BUILD)/.cc-simd ("SSE AVX512F CC"), not at every make: each asking runs the
+# preprocessor (~75 ms of CPU each, about half of what a make that has nothing to build spends),
+# and a sweep's make, each trial target a Slurm array task makes, each make a test runs read them.
+# CC comes last, so a file cut short (two makes writing it at once) never matches and is asked
+# again. Kept only once the packages are in (the deps stamp): before, there may be no compiler.
+WS_CC_SIMD := $(file <$(BUILD)/.cc-simd)
+ifneq ($(wordlist 3,$(words $(WS_CC_SIMD)),$(WS_CC_SIMD)),$(strip $(CC)))
+WS_CC_SIMD := $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep -c '__SSE__ ') \
+              $(shell $(CC) -mavx512f -dM -E -x c /dev/null 2>/dev/null | grep -c '__AVX512F__ ') $(strip $(CC))
+$(if $(wildcard $(DEPS_STAMP)),$(file >$(BUILD)/.cc-simd,$(WS_CC_SIMD)))
+endif
+KISS4_SSE  := $(word 1,$(WS_CC_SIMD))
 ifneq ($(KISS4_SSE),0)
 KISS4_OBJS := $(BUILD)/third_party/kissfft/kiss_fft.o $(BUILD)/third_party/kissfft/kiss_fftr.o
 $(KISS4_OBJS): CFLAGS += -O3 -w
@@ -32,7 +44,7 @@ $(LIB_A): $(KISS4_OBJS)
 # The same sources once more with sixteen lanes (kiss16_names.h, fft16.h) where the compiler can
 # target AVX-512F; fft4.c takes them only where the CPU has it. -ffp-contract=off keeps each lane's
 # arithmetic that of the four-lane build (no fused multiply-add), so the two give the same bits.
-KISS16_AVX512 := $(shell $(CC) -mavx512f -dM -E -x c /dev/null 2>/dev/null | grep -c '__AVX512F__ ')
+KISS16_AVX512 := $(word 2,$(WS_CC_SIMD))
 ifneq ($(KISS16_AVX512),0)
 KISS16_OBJS := $(BUILD)/third_party/kissfft16/kiss_fft.o $(BUILD)/third_party/kissfft16/kiss_fftr.o
 $(BUILD)/third_party/kissfft16/%.o: third_party/kissfft/%.c | $(DEPS_STAMP)
