@@ -13,6 +13,7 @@
 #include "core/cli.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "trainer/trainer.h"
 
 static void usage(void)
@@ -252,7 +253,7 @@ int main(int argc, char **argv)
             if (note[0]) ws_cli_warn("note: %s", note);
             else ws_cli_warn("note: training on %s", nn_device_name(o.device));
         } else if (note[0]) {
-            ws_cli_warn("note: %s; training on the CPU with %d thread%s", note, o.threads, o.threads == 1 ? "" : "s");
+            ws_cli_warn("note: %s; training on the CPU with %d thread%s", note, o.threads, ws_plural((size_t)o.threads));
         }
     }
     json_t *result = NULL;

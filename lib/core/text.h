@@ -6,6 +6,8 @@
 #ifndef WS_CORE_TEXT_H
 #define WS_CORE_TEXT_H
 
+#include <stddef.h>
+
 /* 1 when s is valid UTF-8 as jansson takes it (no overlong forms, surrogates or code points
  * above U+10FFFF), 0 otherwise. */
 int ws_text_is_utf8(const char *s);
@@ -19,5 +21,7 @@ int ws_text_has_control(const char *s);
  * character (C0 such as a newline or a tab, DEL, C1) written as \xNN too ("bad\x0aname.wav").
  * A new string (free it); NULL when out of memory. */
 char *ws_text_show(const char *s);
+/* The plural ending of a count in a message: "1 trial", "2 trials". */
+static inline const char *ws_plural(size_t n) { return n == 1 ? "" : "s"; }
 
 #endif

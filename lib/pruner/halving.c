@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "core/text.h"
 #include "pruner/pruner.h"
 #include "space/config.h"
 
@@ -97,8 +98,8 @@ int ws_halving_should_prune(long min_resource, long eta, long s, long bootstrap_
         comp[n++] = value;
         if ((long)n <= bootstrap_count) {
             out->prune = 1;
-            snprintf(out->reason, sizeof out->reason, "rung %d: %zu trials so far, not more than bootstrap_count %ld",
-                     rung, n, bootstrap_count);
+            snprintf(out->reason, sizeof out->reason, "rung %d: %zu trial%s so far, not more than bootstrap_count %ld",
+                     rung, n, ws_plural(n), bootstrap_count);
             break;
         }
         long idx = (long)n / eta - 1;

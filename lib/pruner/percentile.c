@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "core/text.h"
 #include "pruner/pruner.h"
 #include "space/config.h"
 
@@ -58,7 +59,7 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
         if (!isnan(v)) vals[n++] = v;
     }
     if ((long)n_at_step < cfg->n_min_trials || n == 0) {
-        snprintf(out->reason, sizeof out->reason, "%zu completed trials reported step %lld (need %ld%s)", n_at_step, step,
+        snprintf(out->reason, sizeof out->reason, "%zu completed trial%s reported step %lld (need %ld%s)", n_at_step, ws_plural(n_at_step), step,
                  cfg->n_min_trials, n_at_step && !n ? ", all NaN" : "");
         free(vals);
         return 0;
@@ -68,12 +69,13 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
     free(vals);
     out->prune = h->direction == WS_MAXIMIZE ? best < p : best > p;
     if (isnan(p)) {   /* numpy's lerp next to an infinite value (inf - inf, inf * 0): nothing compares */
-        snprintf(out->reason, sizeof out->reason, "best %.6g kept: the %g%% percentile of %zu completed trials at step %lld "
+        snprintf(out->reason, sizeof out->reason, "best %.6g kept: the %g%% percentile of %zu completed trial%s at step %lld "
                  "is NaN (numpy interpolates it next to an infinite value), so nothing is %s it", best, cfg->percentile, n,
-                 step, h->direction == WS_MAXIMIZE ? "below" : "above");
+                 ws_plural(n), step, h->direction == WS_MAXIMIZE ? "below" : "above");
         return 0;
     }
-    snprintf(out->reason, sizeof out->reason, "best %.6g %s the %g%% percentile %.6g of %zu completed trials at step %lld",
-             best, out->prune ? (h->direction == WS_MAXIMIZE ? "below" : "above") : "within", cfg->percentile, p, n, step);
+    snprintf(out->reason, sizeof out->reason, "best %.6g %s the %g%% percentile %.6g of %zu completed trial%s at step %lld",
+             best, out->prune ? (h->direction == WS_MAXIMIZE ? "below" : "above") : "within", cfg->percentile, p, n,
+             ws_plural(n), step);
     return 0;
 }

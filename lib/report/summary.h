@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include "core/err.h"
+#include "core/text.h"   /* ws_plural */
 #include "store/trial.h"
 
 struct ws_analysis;
@@ -53,8 +54,6 @@ json_t *ws_summary_trial_json_at(const ws_summary *s, size_t i);
  * with s->an also "objective", "importance", "utilization" and "time". */
 json_t *ws_summary_json(const ws_summary *s);
 
-/* The plural ending of a count in a message: "1 trial", "2 trials". */
-static inline const char *ws_plural(size_t n) { return n == 1 ? "" : "s"; }
 
 int ws_report_text(FILE *f, const ws_summary *s);
 int ws_report_csv(FILE *f, const ws_summary *s);
