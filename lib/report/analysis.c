@@ -210,8 +210,8 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
         else if (!strcmp(o, "proc")) snprintf(other, sizeof other, "/proc (CPU busy %%)");
         else snprintf(other, sizeof other, "source '%s'", o);
         size_t len = strlen(a->util_note);
-        snprintf(a->util_note + len, sizeof a->util_note - len, "%s%ld samples from %s left out: the means are of the "
-                 "%s ones", len ? "; " : "", a->util.n_other, other, a->util.source);
+        snprintf(a->util_note + len, sizeof a->util_note - len, "%s%ld sample%s from %s left out: the means are of the "
+                 "%s ones", len ? "; " : "", a->util.n_other, ws_plural((size_t)a->util.n_other), other, a->util.source);
     }
     /* GPUs no trial of the study ran on (idle, or another user's): left out, named. */
     if (a->util.n_unused) {

@@ -351,9 +351,9 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           c->set.hp.aug.noise_prob);
     const nn_loss_config *lc = &c->set.hp.loss;
     if (!lc->balanced && lc->class_weights && lc->n_class_weights != c->cache.n_classes)
-        return ws_err_set(e, WS_EINPUT, "%s.class_weights: %d weights for the %d classes of %s (one per class, in the cache's "
+        return ws_err_set(e, WS_EINPUT, "%s.class_weights: %d weight%s for the %d classes of %s (one per class, in the cache's "
                           "order)", trainer_settings_origin(params, "class_weights"), lc->n_class_weights,
-                          c->cache.n_classes, c->o->features);
+                          ws_plural((size_t)lc->n_class_weights), c->cache.n_classes, c->o->features);
     /* before training, as the weights above: found in setting up the data it failed the trial
      * with exit 0, so a sweep with a fixed n_mfcc too large failed every trial instead of stopping */
     if (c->set.transform == TRAINER_MFCC && c->set.n_mfcc > c->cache.n_mels) {

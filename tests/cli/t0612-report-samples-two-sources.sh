@@ -39,3 +39,7 @@ test_expect_code 0 "json, mostly /proc" report --db s.db --format json
 test_expect_success "the means are the CPUs' alone" '
   [ "$(jq -c "[.utilization.source, .utilization.sweep_mean, .utilization.samples, [.trials[].util_mean]]" out)" = "[\"proc\",90,26,[90,90]]" ] &&
   jq -r .utilization.note out | grep -q "5 samples from NVML (GPU busy %) left out"'
+# One sample of the other source in the window: "1 sample", not "1 samples".
+sqlite3 s.db "UPDATE wakesweep_gpu_samples SET source = 'proc', util = 90 WHERE sample BETWEEN 10 AND 13"
+test_expect_code 0 "json, one NVML sample in the window" report --db s.db --format json
+test_expect_success "... the note says 1 sample" 'jq -r .utilization.note out | grep -q "1 sample from NVML (GPU busy %) left out: the means are of the proc ones"'

@@ -19,6 +19,7 @@ for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learn
            '.fixed.class_weights = [1, -1, 1, 1] @@ study config: fixed.class_weights[1]: expected a number >= 0' \
            '.fixed.transform = "MFCC" @@ study config: fixed.transform: expected "logmel" or "mfcc", got "MFCC"' \
            '.fixed.class_weights = [1, 2] @@ study config: fixed.class_weights: 2 weights for the 4 classes of tones.feat (one per class, in the cache'"'"'s order)' \
+           '.fixed.class_weights = [2] @@ study config: fixed.class_weights: 1 weight for the 4 classes of tones.feat (one per class, in the cache'"'"'s order)' \
            '.fixed += {"transform": "mfcc", "n_mfcc": 41} @@ study config: fixed.n_mfcc: expected 1..40 (the cache'"'"'s n_mels), got 41' \
            '.space.batch_size = {"type": "int", "low": 70000, "high": 70000} | del(.fixed.batch_size) @@ trial line: params.batch_size: expected 1..65536, got 70000'; do
   n=$((n + 1))
