@@ -231,6 +231,12 @@ int main(int argc, char **argv)
     if (!o.features) ws_cli_usage_error("--features is required");
     /* with no trial to fail (a trial's run fails it, with this reason: trainer/run.c) */
     if (!*o.features && (evaluate || probe)) ws_cli_usage_error("--features: empty path");
+    /* The rest of the command line before the device: a usage error came after a note
+     * "training on the CPU with N threads" (or a GPU opened, or --device cuda's "no GPU"). */
+    if (evaluate && optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (probe && !o.db) ws_cli_usage_error("--probe-batch needs --db (the study's settings)");
+    if (!evaluate && !probe && !o.db) ws_cli_usage_error("--db is required");
+    if (!evaluate && argc - optind > 1) ws_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
     /* The device: --evaluate runs on the CPU; cpu loads nothing; auto and cuda look for a GPU
      * (nn/device.h: nothing CUDA is loaded on a machine without one). */
     if (!evaluate) {
@@ -259,17 +265,12 @@ int main(int argc, char **argv)
     json_t *result = NULL;
     int rc = 0;
     if (evaluate) {
-        if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
         if (trainer_evaluate(evaluate, o.features, split, max_fpr, o.threads, &result, &e)) rc = ws_cli_report(&e);
     } else if (probe) {
-        if (!o.db) ws_cli_usage_error("--probe-batch needs --db (the study's settings)");
-        if (argc - optind > 1) ws_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
         json_t *line = read_line(optind < argc ? argv[optind] : "-", &e);
         if (!line || trainer_probe_batch(&o, line, &result, &e)) rc = ws_cli_report(&e);
         json_decref(line);
     } else {
-        if (!o.db) ws_cli_usage_error("--db is required");
-        if (argc - optind > 1) ws_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
         json_t *line = read_line(optind < argc ? argv[optind] : "-", &e);
         if (!line || trainer_run(&o, line, &result, &e)) rc = ws_cli_report(&e);
         json_decref(line);
