@@ -23,6 +23,11 @@
 #          study file of its own, removed after; skipped while BIN/suggest is not built yet).
 #          suggest refused another only once each job slot had started a trial, after the features
 #          were made
+#   args   SUGGEST_ARGS, with two more arguments, CONFIG and BIN: options suggest takes with CONFIG
+#          (suggest --n 0 with them, split at blanks without glob expansion as trial.sh splits
+#          them, on a study file of its own, removed after; skipped while BIN/suggest is not built
+#          yet). A --fixed file that is not there or holds a bad value stopped the sweep at its
+#          first trial, after the corpus and the features were made
 #   db     DB, with two more arguments, RUNS and BIN: a SQLite file (a path or sqlite:///path) in a
 #          folder that is there, or that make sweep makes (RUNS, or a folder above it); suggest
 #          found another only once each job slot had started a trial, after the features were
@@ -71,6 +76,23 @@ while [ $# -ge 3 ]; do
     tmp=$(mktemp -d) || continue
     # (--study: the config's own name may be missing where STUDY gives one; the study kind checks it)
     msg=$("$bin/suggest" --db "$tmp/check.db" --config "$value" --study ws-check --n 0 2>&1 >/dev/null) && rc=0 || rc=$?
+    rm -rf "$tmp"
+    if [ "$rc" = 2 ]; then
+      msg=${msg%%$'\n'*}
+      echo "$name: '$value': ${msg#suggest: }"
+      exit 0
+    fi ;;
+  args)
+    config=${1-} bin=${2-}
+    shift 2
+    [ -n "$value" ] && [ -x "$bin/suggest" ] || continue
+    set -f
+    # shellcheck disable=SC2206  # split at blanks, as trial.sh splits SUGGEST_ARGS
+    words=($value)
+    set +f
+    tmp=$(mktemp -d) || continue
+    msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n 0 "${words[@]}" 2>&1 >/dev/null) &&
+      rc=0 || rc=$?
     rm -rf "$tmp"
     if [ "$rc" = 2 ]; then
       msg=${msg%%$'\n'*}

@@ -41,6 +41,7 @@ ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_
                 interval MONITOR_INTERVAL $(call ws_q,$(MONITOR_INTERVAL)) \
                 $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))) \
                 db DB $(call ws_q,$(DB)) $(call ws_q,$(RUNS)) $(call ws_q,$(BIN)) config CONFIG $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN)) \
+                args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN)) \
                 runs RUNS $(call ws_q,$(RUNS)) $(call ws_q,$(STUDY)) $(call ws_q,$(DB))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))

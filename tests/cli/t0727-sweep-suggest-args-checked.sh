@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make sweep: SUGGEST_ARGS are checked with the other variables, when make reads the makefiles
+# (suggest --n 0 with them and CONFIG on a study file of its own), exit 2 naming SUGGEST_ARGS and
+# suggest's reason, before anything runs. A --fixed file that was not there, or a value suggest
+# refuses, stopped the sweep only at its first trial, after the corpus (the demo's: minutes)
+# and the features were made, and with a study file and a monitor started.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+tone_study_config c.json
+echo '{"path":"x.wav","label":"yes","split":"train"}' >manifest.jsonl   # there; never read here
+sweep() {  # NAME [make args...]
+  local name=$1; shift
+  ws_make sweep DATA="$TMP/manifest.jsonl" FEATURES="$TMP/$name.feat" CONFIG="$TMP/c.json" TRIALS=2 RUNS="$TMP/$name" "$@"
+}
+untouched() { [ ! -e "$1" ] && [ ! -e "$1.feat" ]; }
+
+test_expect_code 2 "SUGGEST_ARGS with a --fixed file that is not there" sweep nf SUGGEST_ARGS="--fixed $TMP/nosuch.json"
+test_expect_success "... refused naming SUGGEST_ARGS and suggest's reason, before anything ran" '
+  grep -qF "SUGGEST_ARGS: '\''--fixed $TMP/nosuch.json'\'': $TMP/nosuch.json: cannot read" err && untouched nf'
+echo '{"params": {"learning_rate": "fast"}}' >bad.json
+test_expect_code 2 "SUGGEST_ARGS with a --fixed value suggest refuses" sweep bv SUGGEST_ARGS="--fixed $TMP/bad.json"
+test_expect_success "... refused naming SUGGEST_ARGS and the value, before anything ran" '
+  grep -qF "SUGGEST_ARGS: '\''--fixed $TMP/bad.json'\'': $TMP/bad.json.learning_rate: expected a number, got a string" err && untouched bv'
+test_expect_code 2 "SUGGEST_ARGS with an option suggest does not have" sweep uo SUGGEST_ARGS="--no-such-option"
+test_expect_success "... refused naming SUGGEST_ARGS" 'grep -qF "SUGGEST_ARGS: '\''--no-such-option'\'': unknown option" err && untouched uo'
+echo '{"params": {"learning_rate": 0.015}}' >good.json
+test_expect_code 0 "a good --fixed file passes (make -n)" sweep ok -n SUGGEST_ARGS="--fixed $TMP/good.json"
+test_expect_success "... the trial commands carry it" 'grep -qF -- "--fixed $TMP/good.json" out || grep -qF "SUGGEST_ARGS='\''--fixed $TMP/good.json'\''" out'
