@@ -27,7 +27,8 @@ STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q
 # Each stage is a study of its own in the one study file: a config without a study name, or
 # two naming one study, would fail there too (suggest: a study of another config). Each must be a
 # config suggest takes (a bad space in STAGE2 stopped make after the whole of stage 1), checked
-# last (suggest's message for a config without a study name is less plain). DEVICE, THREADS,
+# last (suggest's message for a config without a study name is less plain), as SUGGEST_ARGS with
+# each (stage 1's sweep found a bad one only after the features were made). DEVICE, THREADS,
 # MONITOR_INTERVAL and LAUNCH too, which the stages' sweeps would check only after the features were made.
 ws_staged_goals := $(filter staged $(STAGED_RUNS)/%,$(MAKECMDGOALS))
 # The stages' sweeps get CONFIG, STUDY, TRIALS, RUNS and DB from this makefile, overriding the
@@ -78,7 +79,9 @@ endif
 endef
 $(foreach n,1 2,$(eval $(call stage_study_check,$(n))))
 ws_bad_var := $(or $(ws_bad_var),$(call ws_check_vars,config STAGE1 $(call ws_q,$(STAGE1)) $(call ws_q,$(BIN)) \
-                config STAGE2 $(call ws_q,$(STAGE2)) $(call ws_q,$(BIN))))
+                config STAGE2 $(call ws_q,$(STAGE2)) $(call ws_q,$(BIN)) \
+                args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(STAGE1)) $(call ws_q,$(BIN)) \
+                args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(STAGE2)) $(call ws_q,$(BIN))))
 endif
 endif
 ifneq ($(ws_bad_var),)

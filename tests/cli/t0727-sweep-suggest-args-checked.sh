@@ -26,3 +26,11 @@ test_expect_success "... refused naming SUGGEST_ARGS" 'grep -qF "SUGGEST_ARGS: '
 echo '{"params": {"learning_rate": 0.015}}' >good.json
 test_expect_code 0 "a good --fixed file passes (make -n)" sweep ok -n SUGGEST_ARGS="--fixed $TMP/good.json"
 test_expect_success "... the trial commands carry it" 'grep -qF -- "--fixed $TMP/good.json" out || grep -qF "SUGGEST_ARGS='\''--fixed $TMP/good.json'\''" out'
+
+# make staged hands SUGGEST_ARGS to both stages' sweeps: checked with each stage's config first.
+jq '.study = "tones-1"' c.json >s1.json; jq '.study = "tones-2"' c.json >s2.json
+test_expect_code 2 "make staged with an option suggest does not have in SUGGEST_ARGS" \
+  ws_make staged DATA="$TMP/manifest.jsonl" FEATURES="$TMP/st.feat" STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" \
+    STAGE_TRIALS=1 STAGED_RUNS="$TMP/st" SUGGEST_ARGS="--no-such-option"
+test_expect_success "... refused naming SUGGEST_ARGS, before anything ran" '
+  grep -qF "SUGGEST_ARGS: '\''--no-such-option'\'': unknown option" err && untouched st'
