@@ -63,6 +63,21 @@ bad_path_chars=$' \t\n:%;|$\\()*?[]'
 # A PostgreSQL URL, whose database no file check applies to.
 is_pg_url() { case $1 in postgresql://* | postgres://* | postgresql+psycopg2://*) return 0 ;; esac; return 1; }
 has_bad_char() { local v=$1 i; for ((i = 0; i < ${#v}; i++)); do [[ $bad_path_chars == *"${v:i:1}"* ]] && return 0; done; return 1; }
+# suggest_refuses NAME VALUE CONFIG BIN [ARG...]: suggest --n 0 with CONFIG and the ARGs on a study
+# file of its own, removed after; where suggest refuses them (exit 2), its first line is NAME's
+# message, and the check ends. (--study: the config's own name may be missing where STUDY gives
+# one; the study kind checks it.)
+suggest_refuses() {
+  local name=$1 value=$2 config=$3 bin=$4 tmp msg rc
+  shift 4
+  tmp=$(mktemp -d) || return 0
+  msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n 0 "$@" 2>&1 >/dev/null) && rc=0 || rc=$?
+  rm -rf "$tmp"
+  [ "$rc" = 2 ] || return 0
+  msg=${msg%%$'\n'*}
+  echo "$name: '$value': ${msg#suggest: }"
+  exit 0
+}
 while [ $# -ge 3 ]; do
   kind=$1 name=$2 value=$3
   shift 3
@@ -73,15 +88,7 @@ while [ $# -ge 3 ]; do
     bin=${1-}
     shift
     [ -x "$bin/suggest" ] || continue
-    tmp=$(mktemp -d) || continue
-    # (--study: the config's own name may be missing where STUDY gives one; the study kind checks it)
-    msg=$("$bin/suggest" --db "$tmp/check.db" --config "$value" --study ws-check --n 0 2>&1 >/dev/null) && rc=0 || rc=$?
-    rm -rf "$tmp"
-    if [ "$rc" = 2 ]; then
-      msg=${msg%%$'\n'*}
-      echo "$name: '$value': ${msg#suggest: }"
-      exit 0
-    fi ;;
+    suggest_refuses "$name" "$value" "$value" "$bin" ;;
   args)
     config=${1-} bin=${2-}
     shift 2
@@ -90,15 +97,7 @@ while [ $# -ge 3 ]; do
     # shellcheck disable=SC2206  # split at blanks, as trial.sh splits SUGGEST_ARGS
     words=($value)
     set +f
-    tmp=$(mktemp -d) || continue
-    msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n 0 "${words[@]}" 2>&1 >/dev/null) &&
-      rc=0 || rc=$?
-    rm -rf "$tmp"
-    if [ "$rc" = 2 ]; then
-      msg=${msg%%$'\n'*}
-      echo "$name: '$value': ${msg#suggest: }"
-      exit 0
-    fi ;;
+    suggest_refuses "$name" "$value" "$config" "$bin" "${words[@]}" ;;
   db)
     runs=${1-} bin=${2-}
     shift 2
