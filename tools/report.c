@@ -63,8 +63,15 @@ static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_
         v->sum.fine_steps = v->cfg.fine_steps;
         v->sum.n_fine_steps = v->cfg.n_fine_steps;
     }
+    /* the heartbeats through the store, on either backend: a PostgreSQL study has no SQLite file
+     * beside the samples to read them from */
+    double *beats = malloc((v->trials.n ? v->trials.n : 1) * sizeof *beats);
+    if (!beats) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
+    if (ws_store_trial_heartbeats(s, &v->st, &v->trials, beats, e)) { free(beats); return -1; }
     v->has_an = 1;   /* released even when building fails half way */
-    if (ws_analysis_build(&v->an, &v->sum, v->has_cfg ? &v->cfg : NULL, ws_store_path(s), v->st.id, e)) return -1;
+    int rc = ws_analysis_build(&v->an, &v->sum, v->has_cfg ? &v->cfg : NULL, ws_store_path(s), v->st.id, beats, e);
+    free(beats);
+    if (rc) return -1;
     v->sum.an = &v->an;
     if (!strncmp(v->an.util_note, "cannot", 6)) ws_cli_warn("%s", v->an.util_note);
     return 0;

@@ -171,7 +171,7 @@ static const char *null_why(const char *source)
 }
 
 int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg, const char *db_path,
-                      int64_t study_id, ws_err *e)
+                      int64_t study_id, const double *beats, ws_err *e)
 {
     memset(a, 0, sizeof *a);
     a->cfg = cfg;
@@ -184,9 +184,12 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
     if (!db_path) snprintf(a->util_note, sizeof a->util_note, "no samples");
     /* gpu-monitor writes to SQLite study files only: a PostgreSQL study has no samples to read,
      * which every report of one said as a warning, "cannot read gpu-monitor's samples" */
-    else if (ws_store_url_kind(db_path) == WS_DB_POSTGRES)
+    else if (ws_store_url_kind(db_path) == WS_DB_POSTGRES) {
         snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor keeps them in SQLite study files only");
-    else if (ws_utilization_load(&a->util, db_path, study_id, l, &ue))
+        /* ... but its heartbeats still end a RUNNING or dead trial in the time layout */
+        if (ws_utilization_beats(&a->util, l, beats, e)) return -1;
+    }
+    else if (ws_utilization_load(&a->util, db_path, study_id, l, beats, &ue))
         snprintf(a->util_note, sizeof a->util_note, "cannot read gpu-monitor's samples: %s", ue.msg);
     else if (!a->util.present)
         snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor did not write to this study file");

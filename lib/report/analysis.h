@@ -59,9 +59,10 @@ typedef struct ws_analysis {
 } ws_analysis;
 
 /* Builds the analysis of a summary. db_path and study_id locate gpu-monitor's samples; a
- * failure to read them is no error: util_note says what happened (and the tool may warn). */
+ * failure to read them is no error: util_note says what happened (and the tool may warn).
+ * beats: the trials' last heartbeats (ws_store_trial_heartbeats; NULL: none). */
 int ws_analysis_build(ws_analysis *a, const struct ws_summary *s, const struct ws_config *cfg, const char *db_path,
-                      int64_t study_id, ws_err *e);
+                      int64_t study_id, const double *beats, ws_err *e);
 void ws_analysis_release(ws_analysis *a);
 
 /* JSON parts (see report(1)): "importance", "utilization", "time"; and the per-trial fields

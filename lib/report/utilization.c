@@ -139,9 +139,6 @@ static void sql_trial_end(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     else sqlite3_result_double(ctx, hit->end);
 }
 
-static const char beat_sql[] =
-    "SELECT h.trial_id, h.heartbeat FROM trial_heartbeats h JOIN trials t ON t.trial_id = h.trial_id"
-    " WHERE t.study_id = ?1";
 static const char process_sql[] =
     "SELECT trial_id, avg(cpu), max(rss_bytes) FROM " GPU_SAMPLES_TABLE
     " WHERE kind = 'process' AND trial_id IS NOT NULL AND device IS NULL GROUP BY trial_id";
@@ -296,16 +293,6 @@ static int process_row(sqlite3_stmt *st, void *p)
             c->u->trial_cpu[i] = column_real(st, 1);
             c->u->trial_rss[i] = column_real(st, 2);
         }
-    return 0;
-}
-
-static int beat_row(sqlite3_stmt *st, void *p)
-{
-    load_ctx *c = p;
-    int64_t id = sqlite3_column_int64(st, 0);
-    const unsigned char *text = sqlite3_column_text(st, 1);
-    for (size_t i = 0; i < c->trials->n && text; i++)   /* heartbeats are UTC, trial datetimes local: clock.h */
-        if (c->trials->v[i].trial_id == id) c->u->trial_beat[i] = ws_datetime_parse_utc((const char *)text);
     return 0;
 }
 
@@ -470,8 +457,8 @@ static int has_table(conn *c, int *present)
     return rc == SQLITE_ROW ? 0 : sql_fail(c, "looking for the samples table");
 }
 
-int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id, const ws_trial_list *trials,
-                        ws_err *e)
+/* u's arrays for the trials, all NaN (counts 0) but the heartbeats: beats (NULL: none). */
+static int alloc_trials(ws_utilization *u, const ws_trial_list *trials, const double *beats, ws_err *e)
 {
     memset(u, 0, sizeof *u);
     u->sweep_mean = NAN;
@@ -486,7 +473,23 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
         return ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
     }
     for (size_t i = 0; i < n; i++) u->trial_mean[i] = u->trial_cpu[i] = u->trial_rss[i] = u->trial_beat[i] = NAN;
+    for (size_t i = 0; beats && i < trials->n; i++) u->trial_beat[i] = beats[i];
+    return 0;
+}
 
+int ws_utilization_beats(ws_utilization *u, const ws_trial_list *trials, const double *beats, ws_err *e)
+{
+    if (alloc_trials(u, trials, beats, e)) return -1;
+    double bshift = beat_shift(trials, u->trial_beat);   /* no samples: the heartbeats' own shift */
+    for (size_t i = 0; i < trials->n; i++) u->trial_beat[i] += bshift;
+    return 0;
+}
+
+int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id, const ws_trial_list *trials,
+                        const double *beats, ws_err *e)
+{
+    if (alloc_trials(u, trials, beats, e)) return -1;
+    size_t n = trials->n ? trials->n : 1;
     if (!(db_path = gpu_samples_db_file(db_path, e))) {
         ws_utilization_release(u);
         return -1;
@@ -502,14 +505,14 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     double shift = 0;   /* shift_sql's; 0 while it is found */
     sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &shift, sql_epoch, NULL, NULL);
     load_ctx ctx = {u, trials, {0}, {0}, NULL, 0, {0}, e, db_path, 0, 0, 0};
-    int rc = has_table(&c, &u->present) || query(&c, beat_sql, study_id, beat_row, &ctx, "heartbeats");
+    int rc = has_table(&c, &u->present);
     if (!rc && u->present) {
         rc = query(&c, not_number_sql, study_id, not_number_row, &ctx, "checking the samples' numbers");
         if (!rc && ctx.bad) rc = -1;
     }
     if (!rc && u->present) rc = query(&c, shift_sql, study_id, shift_row, &ctx, "the samples' time zone");
     shift = ctx.shift;
-    /* Heartbeats are instants (UTC), the trials' datetimes the sweep's wall time read in this
+    /* Heartbeats are instants (the store's), the trials' datetimes the sweep's wall time read in this
      * process's zone: a beat is put where the trials' times are, by the shift between the two
      * (the samples', else the heartbeats' own), so that a RUNNING trial runs to its last beat also
      * where report runs in another zone than the sweep (a study file copied from a server). */

@@ -17,8 +17,8 @@
  *              WS_UTIL_POINTS equal time buckets, for the plot.
  * Trial datetimes (the trainer's local time) are read in the sweep's time zone, as the samples'
  * datetime and t tell it, also where the report runs in another.
- * Also each trial's last heartbeat (Optuna's trial_heartbeats), which tells how far a RUNNING
- * trial has got. */
+ * Also each trial's last heartbeat (Optuna's trial_heartbeats, as the store reads it:
+ * ws_store_trial_heartbeats), which tells how far a RUNNING trial has got. */
 #ifndef WS_REPORT_UTILIZATION_H
 #define WS_REPORT_UTILIZATION_H
 #include <stdint.h>
@@ -47,10 +47,15 @@ typedef struct {
     size_t n;
 } ws_utilization;
 
-/* Reads the samples and heartbeats for the trials of study `study_id` (trials as loaded from
- * that study). A file without the samples table gives present = 0 and no error. */
+/* Reads the samples for the trials of study `study_id` (trials as loaded from that study), and
+ * puts their heartbeats `beats` (instants, ws_store_trial_heartbeats; NULL: none) into the
+ * trials' wall time (trial_beat). A file without the samples table gives present = 0 and no
+ * error. */
 int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id, const ws_trial_list *trials,
-                        ws_err *e);
+                        const double *beats, ws_err *e);
+/* Without samples (a PostgreSQL study): the heartbeats alone, put into the trials' wall time as
+ * the heartbeats bound the shift; every other field as with no samples. */
+int ws_utilization_beats(ws_utilization *u, const ws_trial_list *trials, const double *beats, ws_err *e);
 void ws_utilization_release(ws_utilization *u);
 /* When trial t stopped running (epoch s): its datetime_complete; for a trial failed by another
  * process once its own had stopped (WS_ATTR_DIED: reaped, or stale), its last heartbeat `beat`

@@ -37,6 +37,8 @@ typedef struct ws_store_ops {
     int (*attr_set_text)(ws_store *s, const char *owner, int64_t id, int system, const char *key, const char *text,
                          ws_err *e);
     int (*begin_read)(ws_store *s, ws_err *e);
+    /* each heartbeat of the study's trials: beat(id, epoch seconds, ctx) per row */
+    int (*heartbeats)(ws_store *s, const ws_study *st, void (*beat)(int64_t, double, void *), void *ctx, ws_err *e);
 } ws_store_ops;
 
 struct ws_store {

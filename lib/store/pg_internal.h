@@ -76,6 +76,7 @@ int ws_pg_trial_report(ws_store *s, int64_t trial_id, int64_t step, double value
 int ws_pg_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e);
 int ws_pg_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e);
 int ws_pg_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e);
+int ws_pg_heartbeats(ws_store *s, const ws_study *st, void (*beat)(int64_t, double, void *), void *ctx, ws_err *e);
 int ws_pg_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, json_t **texts, ws_err *e);
 int ws_pg_trial_import(ws_store *s, const ws_study *st, const ws_trial *t, int64_t *trial_id, ws_err *e);

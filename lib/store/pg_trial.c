@@ -80,6 +80,25 @@ int ws_pg_trial_heartbeat(ws_store *s, int64_t trial_id, ws_err *e)
                         "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat", 1, pv, "heartbeat", e);
 }
 
+/* A heartbeat is LOCALTIMESTAMP, a zoneless time in the writer's session zone: read as an
+ * instant in this session's (the server's or database's TimeZone, or PGTZ), which is the
+ * writer's where the sweep's processes share one. */
+int ws_pg_heartbeats(ws_store *s, const ws_study *study, void (*beat)(int64_t, double, void *), void *ctx, ws_err *e)
+{
+    char sid[24];
+    id_text(sid, sizeof sid, study->id);
+    const char *pv[] = {sid};
+    PGresult *r;
+    if (ws_pg_exec(s, "SELECT h.trial_id, extract(epoch FROM h.heartbeat::timestamptz) FROM trial_heartbeats h "
+                      "JOIN trials t ON t.trial_id = h.trial_id WHERE t.study_id = $1", 1, pv, WS_PG_KEEP, &r,
+                   "heartbeats", e))
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++)
+        beat(strtoll(PQgetvalue(r, i, 0), NULL, 10), strtod(PQgetvalue(r, i, 1), NULL), ctx);
+    PQclear(r);
+    return 0;
+}
+
 int ws_pg_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total, ws_err *e)
 {
     char id[24];

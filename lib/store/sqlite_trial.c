@@ -194,6 +194,24 @@ int ws_sqlite_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total
     return rc == SQLITE_ROW ? 0 : ws_sql_fail(s, rc, "count the other trials", e);
 }
 
+/* Heartbeats are CURRENT_TIMESTAMP: UTC text (clock.h). */
+int ws_sqlite_heartbeats(ws_store *s, const ws_study *study, void (*beat)(int64_t, double, void *), void *ctx,
+                         ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "SELECT h.trial_id, h.heartbeat FROM trial_heartbeats h JOIN trials t ON t.trial_id = h.trial_id "
+                          "WHERE t.study_id = ?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, study->id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *text = sqlite3_column_text(st, 1);
+        if (text) beat(sqlite3_column_int64(st, 0), ws_datetime_parse_utc((const char *)text), ctx);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : ws_sql_fail(s, rc, "heartbeats", e);
+}
+
 /* The ids and numbers of the study's RUNNING trials whose heartbeat is older than limit (UTC
  * text), all of them: *ids is malloc'd (free it), their numbers appended to list. */
 static int find_stale(ws_store *s, const ws_study *study, const char *limit, int64_t **ids, size_t *n, json_t *list,

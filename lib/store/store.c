@@ -242,6 +242,25 @@ int ws_store_trial_peers(ws_store *s, int64_t trial_id, int *active, int *total,
     return s->ops->trial_peers(s, trial_id, active, total, e);
 }
 
+typedef struct {
+    const ws_trial_list *trials;
+    double *beat;
+} beats_ctx;
+
+static void put_beat(int64_t trial_id, double t, void *p)
+{
+    beats_ctx *c = p;
+    for (size_t i = 0; i < c->trials->n; i++)
+        if (c->trials->v[i].trial_id == trial_id) c->beat[i] = t;
+}
+
+int ws_store_trial_heartbeats(ws_store *s, const ws_study *st, const ws_trial_list *trials, double *beat, ws_err *e)
+{
+    for (size_t i = 0; i < trials->n; i++) beat[i] = NAN;
+    beats_ctx c = {trials, beat};
+    return s->ops->heartbeats(s, st, put_beat, &c, e);
+}
+
 int ws_store_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e)
 {
     return s->ops->trial_require_running(s, trial_id, e);

@@ -113,6 +113,10 @@ int ws_store_trial_require_running(ws_store *s, int64_t trial_id, ws_err *e);
 /* For a trial another process has just failed because its own had stopped (its pid gone, its
  * heartbeat past the grace): the reason, and WS_ATTR_DIED. */
 int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_err *e);
+/* The last heartbeat of each of trials (the study's, as loaded) as an instant, epoch seconds,
+ * into beat[i] (one per trial); NaN for a trial without one. SQLite's are CURRENT_TIMESTAMP, UTC;
+ * PostgreSQL's LOCALTIMESTAMP, the session's zone, read back in it (clock.h). */
+int ws_store_trial_heartbeats(ws_store *s, const ws_study *st, const ws_trial_list *trials, double *beat, ws_err *e);
 /* Marks FAIL every RUNNING trial of the study whose heartbeat is older than grace_s seconds
  * (trials that never beat are left alone, as in Optuna). Returns their numbers in *failed
  * (a JSON array; may be NULL). In a transaction. */

@@ -119,11 +119,15 @@ static void cleanup(void)
     rmdir(dir);
 }
 
+/* The trials' heartbeats as the report reads them (ws_store_trial_heartbeats), filled by load(). */
+static double beats[64];
+
 static int load(ws_study *a, ws_trial_list *l)
 {
     ws_err e = {0};
     ws_store *s;
-    int rc = ws_store_open(&s, path, 0, &e) || ws_store_study_find(s, "a", a, &e) || ws_store_trials_load(s, a, WS_LOAD_ALL, l, &e);
+    int rc = ws_store_open(&s, path, 0, &e) || ws_store_study_find(s, "a", a, &e) || ws_store_trials_load(s, a, WS_LOAD_ALL, l, &e)
+             || (l->n > 64 ? ws_err_set(&e, WS_EINTERNAL, "too many trials") : ws_store_trial_heartbeats(s, a, l, beats, &e));
     ws_store_close(s);
     if (rc) fprintf(stderr, "%s\n", e.msg);
     return rc;
@@ -136,7 +140,7 @@ static void test_means(void)
     if (make_study(&a) || load(&a, &l)) { CHECK(0, "setting up the study"); cleanup(); return; }
     ws_utilization u;
     ws_err e = {0};
-    CHECK(ws_utilization_load(&u, path, a.id, &l, &e) == 0, "%s", e.msg);
+    CHECK(ws_utilization_load(&u, path, a.id, &l, beats, &e) == 0, "%s", e.msg);
     CHECK(u.present && !strcmp(u.source, "proc") && !strcmp(ws_utilization_what(&u), "CPU"), "source '%s'", u.source);
     /* trial 0 on [10, 20]: seconds 10..20 (12 has one NULL row more): mean 15 over 11 rows */
     CHECK_NEAR(u.trial_mean[0], 15.0, 1e-9);
@@ -169,7 +173,7 @@ static void test_means(void)
     sqlite3_close(db);
     ws_trial_list_free(&l);
     if (load(&a, &l)) { CHECK(0, "reload"); cleanup(); return; }
-    CHECK(ws_utilization_load(&u, path, a.id, &l, &e) == 0, "%s", e.msg);
+    CHECK(ws_utilization_load(&u, path, a.id, &l, beats, &e) == 0, "%s", e.msg);
     CHECK_NEAR(u.trial_mean[2], 42.5, 1e-9);
     CHECK_NEAR(u.sweep_mean, 27.5, 1e-9);
     CHECK(u.n_samples == 36, "%ld samples in the sweep", u.n_samples);
@@ -187,7 +191,7 @@ static void test_layout(void)
     ws_analysis an;
     ws_err e = {0};
     CHECK(ws_summary_build(&s, "a", WS_MAXIMIZE, &l, &e) == 0, "%s", e.msg);
-    CHECK(ws_analysis_build(&an, &s, NULL, path, a.id, &e) == 0, "%s", e.msg);
+    CHECK(ws_analysis_build(&an, &s, NULL, path, a.id, beats, &e) == 0, "%s", e.msg);
     s.an = &an;
     /* 0 [10,20] → slot 0; 1 [15,30] → slot 1; 2 [40, heartbeat 47] → slot 0 again */
     CHECK(an.tt[0].slot == 0 && an.tt[1].slot == 1 && an.tt[2].slot == 0 && an.tt[3].slot == -1, "slots %d %d %d %d",
@@ -236,10 +240,10 @@ static void test_no_samples_table(void)
     ws_store_close(s);
     ws_trial_list l = {0};
     ws_utilization u;
-    CHECK(ws_utilization_load(&u, path, a.id, &l, &e) == 0, "%s", e.msg);
+    CHECK(ws_utilization_load(&u, path, a.id, &l, beats, &e) == 0, "%s", e.msg);
     CHECK(!u.present && isnan(u.sweep_mean) && u.n == 0 && !u.source[0], "no table: nothing");
     ws_utilization_release(&u);
-    CHECK(ws_utilization_load(&u, "/nonexistent/s.db", a.id, &l, &e) == -1 && strstr(e.msg, "cannot open"), "%s", e.msg);
+    CHECK(ws_utilization_load(&u, "/nonexistent/s.db", a.id, &l, NULL, &e) == -1 && strstr(e.msg, "cannot open"), "%s", e.msg);
     cleanup();
 }
 
@@ -260,7 +264,7 @@ static void test_locked(void)
     setenv("WS_DB_BUSY_S", "0.1", 1);
     ws_err e = {0};
     ws_utilization u;
-    CHECK(ws_utilization_load(&u, path, a.id, &l, &e) == -1, "a locked file is not read");
+    CHECK(ws_utilization_load(&u, path, a.id, &l, beats, &e) == -1, "a locked file is not read");
     char want[sizeof path + 400];
     snprintf(want, sizeof want, "%s: cannot open: database is locked: another process held the lock for longer than the "
              "0.1 s this tool waits (WS_DB_BUSY_S); run it again once that process has finished (a long transaction, an "
