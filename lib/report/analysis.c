@@ -189,8 +189,12 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
         /* ... but its heartbeats still end a RUNNING or dead trial in the time layout */
         if (ws_utilization_beats(&a->util, l, beats, e)) return -1;
     }
-    else if (ws_utilization_load(&a->util, db_path, study_id, l, beats, &ue))
+    else if (ws_utilization_load(&a->util, db_path, study_id, l, beats, &ue)) {
         snprintf(a->util_note, sizeof a->util_note, "cannot read gpu-monitor's samples: %s", ue.msg);
+        /* the heartbeats are the store's, not the samples': they still end a RUNNING or dead
+         * trial (a samples table edited by hand made it take 0 s, or run to when found dead) */
+        if (ws_utilization_beats(&a->util, l, beats, e)) return -1;
+    }
     else if (!a->util.present)
         snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor did not write to this study file");
     else if (!a->util.n_samples)

@@ -49,3 +49,18 @@ case_ rss-text "UPDATE wakesweep_gpu_samples SET rss_bytes = 'lots' WHERE kind =
 cp s.db numtext.db && sqlite3 numtext.db "UPDATE wakesweep_gpu_samples SET util = '12' WHERE sample = 12 AND kind = 'device'"
 test_expect_code 0 "a number as text is a number" report --db numtext.db --format json
 test_expect_success "... read as one" '[ "$(jq -c "[.utilization.sweep_mean, .utilization.note]" out)" = "[20,null]" ]'
+
+# Samples that cannot be read leave the heartbeats (the store's) in the time layout: a RUNNING
+# trial still runs to its last beat. It took 0 s (wall 10 s, busy 10 s) as the heartbeats went
+# with the samples. By hand, in UTC: trial 0 [10, 20] s, trial 1 RUNNING from 15 s, last beat at
+# 40 s: 2 slots, wall 30 s, busy 10 + 25 s.
+cp s.db beat.db && sqlite3 beat.db "
+  UPDATE trials SET state = 'RUNNING', datetime_complete = NULL WHERE number = 1;
+  DELETE FROM trial_values WHERE trial_id = (SELECT trial_id FROM trials WHERE number = 1);
+  UPDATE trial_heartbeats SET heartbeat = CASE (SELECT number FROM trials t WHERE t.trial_id = trial_heartbeats.trial_id)
+    WHEN 0 THEN '2026-03-01 00:00:19' ELSE '2026-03-01 00:00:40' END;
+  UPDATE wakesweep_gpu_samples SET util = 'abc' WHERE sample = 12 AND kind = 'device'" || echo "FAIL editing beat.db"
+test_expect_code 0 "unreadable samples, a RUNNING trial: json" env TZ=UTC report --db beat.db --format json
+test_expect_success "... the running trial still ends at its last heartbeat" '
+  jq -e ".utilization.note | startswith(\"cannot read\")" out >/dev/null &&
+  [ "$(jq -c "[.time.slots, .time.wall_s, .time.busy_s] | map(. * 1000 | round / 1000)" out)" = "[2,30,35]" ]'
