@@ -41,10 +41,10 @@ static void usage(void)
            "  --fixed FILE       fix parameters to the values in FILE (a trial line, e.g. from\n"
            "                     `report --best`, or a JSON object of params); a conditional one\n"
            "                     the trial leaves inactive is dropped, and a single-value one\n"
-           "                     (low == high, one choice) keeps its value, as in Optuna\n"
+           "                     (low == high, one choice) keeps its value, as in Optuna; - is stdin\n"
            "  --enqueue FILE     queue the parameter sets in FILE (JSON lines) as WAITING trials\n"
            "                     instead of sampling, all or none; later suggests claim them first\n"
-           "                     (not with --n, --seed, --fixed, --tag or --pid)\n"
+           "                     (not with --n, --seed, --fixed, --tag or --pid); - is stdin\n"
            "  --grace SECONDS    fail RUNNING trials silent for longer and queue them again\n"
            "                     (default: the config's heartbeat.grace_seconds, 120)\n"
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
@@ -482,9 +482,12 @@ static ssize_t enqueue_getline(char **line, size_t *cap, FILE *f)
 
 /* Reads every line of the --enqueue FILE into *sets (an array of parameter objects) and checks
  * each against the space, so that a bad line is found before anything is queued. */
-static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *e)
+static int enqueue_read(suggest_ctx *c, const char *file, json_t *sets, ws_err *e)
 {
-    FILE *f = fopen(path, "r");
+    /* "-" is stdin, as for cat and jq: `jq -c ... | suggest --enqueue -` */
+    int std = !strcmp(file, "-");
+    const char *path = std ? "stdin" : file;
+    FILE *f = std ? stdin : fopen(file, "r");
     if (!f) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path);
     char *line = NULL;
     size_t cap = 0;
@@ -548,7 +551,7 @@ static int enqueue_read(suggest_ctx *c, const char *path, json_t *sets, ws_err *
         rc = errno == ENOMEM ? ws_err_set(e, WS_ENOMEM, "%s: out of memory", path)
                              : ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
     free(line);
-    fclose(f);
+    if (!std) fclose(f);
     return rc ? -1 : 0;
 }
 
@@ -840,7 +843,10 @@ int main(int argc, char **argv)
                     "beats once an interval, and may be failed as stale between two heartbeats",
                     c.cfg.grace_s, c.cfg.heartbeat_interval_s, config);
     if (fixed) {
-        json_t *j = ws_json_load_file(fixed, &e);
+        /* "-" is stdin: `report --best ... | suggest --fixed - ...` */
+        int std = !strcmp(fixed, "-");
+        if (std) fixed = "stdin";
+        json_t *j = std ? ws_json_load_stream(stdin, fixed, &e) : ws_json_load_file(fixed, &e);
         if (j && refuse_result_line(j, fixed, &e)) {
             json_decref(j);
             goto fail;

@@ -26,20 +26,27 @@ int ws_json_nul_error(const char *text, size_t off, const char *where, const cha
 
 json_t *ws_json_load_file(const char *path, ws_err *e)
 {
-    /* read whole (a pipe too: --config <(jq ...)), but only up to a NUL byte, which ends the
-     * JSON text that can be read (and a device such as /dev/zero is not read for ever) */
     FILE *f = fopen(path, "r");
     if (!f) {   /* jansson's words, as json_load_file said it */
         ws_err_set(e, WS_EINPUT, "%s: cannot read: unable to open %s: %s", path, path, strerror(errno));
         return NULL;
     }
+    json_t *j = ws_json_load_stream(f, path, e);
+    fclose(f);
+    return j;
+}
+
+json_t *ws_json_load_stream(FILE *f, const char *path, ws_err *e)
+{
+    /* read whole (a pipe too: --config <(jq ...)), but only up to a NUL byte, which ends the
+     * JSON text that can be read (and a device such as /dev/zero is not read for ever) */
     char *text = NULL, *nul = NULL;
     size_t n = 0, cap = 0;
     int bad_read = 0;
     while (!nul) {
         if (cap - n < 4096) {
             char *t = realloc(text, cap = cap * 2 + 8192);
-            if (!t) { free(text); fclose(f); ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
+            if (!t) { free(text); ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
             text = t;
         }
         size_t got = fread(text + n, 1, cap - n, f);
@@ -47,7 +54,6 @@ json_t *ws_json_load_file(const char *path, ws_err *e)
         nul = memchr(text + n, '\0', got);
         n += got;
     }
-    fclose(f);
     json_t *j = NULL;
     json_error_t je;
     struct stat st;
@@ -57,7 +63,7 @@ json_t *ws_json_load_file(const char *path, ws_err *e)
      * "FILE:1:1: '[' or '{' expected near ''", the mark not to be seen */
     size_t bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
     /* a directory opens, and reads EISDIR: say what it is */
-    if (bad_read && !stat(path, &st) && S_ISDIR(st.st_mode))
+    if (bad_read && !fstat(fileno(f), &st) && S_ISDIR(st.st_mode))
         ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a JSON file", path);
     else if (bad_read)
         ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(bad_read));

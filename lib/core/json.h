@@ -12,6 +12,9 @@ const char *ws_json_error_text(const json_error_t *je);
 /* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what", and so does a NUL byte
  * in it (ws_json_nul_error). */
 json_t *ws_json_load_file(const char *path, ws_err *e);
+/* The same for an open stream (stdin for a FILE given as "-"), named `path` in messages; the
+ * caller closes it. */
+json_t *ws_json_load_stream(FILE *f, const char *path, ws_err *e);
 /* A NUL byte is no JSON text, but jansson takes one for the end of the text and says "end of
  * file expected near end of file" (a file padded with NULs after a crash) or "'}' expected
  * near end of file" (one inside). For JSON text whose first NUL is at text[off]: fills e with
