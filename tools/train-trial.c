@@ -198,6 +198,10 @@ int main(int argc, char **argv)
      * --result-of reads the study alone, and ignored a cache, a device, threads and a trial file */
     const char *mode = evaluate ? "--evaluate" : probe ? "--probe-batch" : result_of ? "--result-of" : NULL;
     if (mode && train_only) ws_cli_usage_error("%s goes with training, not %s", train_only, mode);
+    /* --evaluate reads a checkpoint and a cache, no study: a --db given with it was ignored */
+    if (evaluate && o.db)
+        ws_cli_usage_error("--db goes with training, --probe-batch or --result-of, not --evaluate (which reads the "
+                           "checkpoint and the cache alone)");
     if (result_of && cache_only)
         ws_cli_usage_error("%s goes with training, --evaluate or --probe-batch, not --result-of (which reads the study "
                            "alone)", cache_only);

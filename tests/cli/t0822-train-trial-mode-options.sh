@@ -33,3 +33,8 @@ test_expect_code 0 "--evaluate with --threads and --device cpu" train-trial --ev
 test_expect_code 0 "--probe-batch with --device cpu" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat line1
 test_expect_code 0 "training with them all" train-trial --db runs/s.db --features tones.feat --threads 1 --grow-threads 1 --max-seconds 60 --keep best --ckpt-dir runs --quiet line1
 test_expect_success "... trains" 'jq -e ".state == \"COMPLETE\"" out'
+
+# --evaluate reads the checkpoint and the cache, no study: a --db given with it was taken and
+# ignored (exit 0), where every other option of another mode is refused
+test_expect_code 2 "--evaluate with --db" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --db runs/s.db
+test_expect_success "... names it" 'grep -qxF "train-trial: --db goes with training, --probe-batch or --result-of, not --evaluate (which reads the checkpoint and the cache alone)" err && [ ! -s out ]'
