@@ -172,7 +172,10 @@ int main(int argc, char **argv)
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
                   break;
-        case 'R': result_of = optarg; break;
+        /* as suggest --tag refuses it: empty (an unset variable: --result-of "$TARGET") or not
+         * UTF-8, no trial can carry the tag, and "none found" (exit 1) hid the mistake */
+        case 'R': if (!*optarg) ws_cli_usage_error("--result-of: empty: expected the tag a trial was given (suggest --tag)");
+                  result_of = ws_cli_utf8_arg("result-of", optarg); break;
         case 'S': study = optarg; break;
         case 'P': precision_name = optarg; if (!cache_only) cache_only = "--precision"; break;
         case 'B': probe = 1; break;

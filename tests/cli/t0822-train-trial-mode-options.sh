@@ -38,3 +38,10 @@ test_expect_success "... trains" 'jq -e ".state == \"COMPLETE\"" out'
 # ignored (exit 0), where every other option of another mode is refused
 test_expect_code 2 "--evaluate with --db" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --db runs/s.db
 test_expect_success "... names it" 'grep -qxF "train-trial: --db goes with training, --probe-batch or --result-of, not --evaluate (which reads the checkpoint and the cache alone)" err && [ ! -s out ]'
+
+# --result-of '' (an unset variable: --result-of "$TARGET") looked for a tag no trial can carry
+# (suggest --tag refuses it) and said "none", exit 1; so did a tag that is not UTF-8
+test_expect_code 2 "--result-of ''" train-trial --db runs/s.db --result-of ''
+test_expect_success "... names it" 'grep -qxF "train-trial: --result-of: empty: expected the tag a trial was given (suggest --tag)" err && [ ! -s out ]'
+test_expect_code 2 "--result-of not UTF-8" train-trial --db runs/s.db --result-of $'\xff'
+test_expect_success "... names it" 'grep -qxF "train-trial: --result-of: expected UTF-8 text, got bytes that are not" err && [ ! -s out ]'
