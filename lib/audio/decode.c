@@ -457,6 +457,15 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         }
         sf_count_t got = sf_readf_float(f, d->raw, want);
         int err = sf_error(f);
+        if (err != SF_ERR_NO_ERROR && got < want && (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC) {
+            /* a FLAC file cut short: libFLAC loses its sync in the last, partial frame, and
+             * libsndfile says only "flac decoder lost sync", which named no cut file (every other
+             * format's says "truncated"); damage inside the stream reads alike */
+            ws_err_set(e, WS_EINPUT, "%s: truncated or damaged: the header claims %lld frames, the FLAC decoder stopped "
+                       "after %lld (libsndfile: \"%s\")", path, (long long)info.frames, (long long)got, sf_strerror(f));
+            sf_close(f);
+            return -1;
+        }
         if (err != SF_ERR_NO_ERROR || got != want) {
             ws_err_set(e, WS_EINPUT, "%s: %s after %lld of %lld frames", path,
                        err ? sf_strerror(f) : "truncated", (long long)got, (long long)want);

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# featurize on a FLAC file cut short whose header gives its length (STREAMINFO's total samples,
+# as sox writes it). libsndfile decodes the frames that are there, then says only "Error : flac
+# decoder lost sync.", so the file was skipped as "Error : flac decoder lost sync. after 8192 of
+# 16800 frames": the one cut format whose message had no "truncated" (featurize(1): bad audio;
+# t2021-t2029, and t2015 for a FLAC file without a length). A whole one is read as before.
+. "$WS_ROOT/tests/cli/lib.sh"
+
+mkdir -p c/yes c/no
+sox -n -r 16000 -b 16 -c 1 c/yes/y0_nohash_0.flac synth 1 sine 450 vol 0.3
+sox -n -r 16000 -b 16 -c 1 whole.flac synth 1.05 sine 700 vol 0.3   # 16800 frames, its header says
+head -c $(($(stat -c %s whole.flac) / 2)) whole.flac >c/no/cut_nohash_0.flac
+
+test_expect_code 0 "a cut FLAC clip whose header gives its length" featurize -q -o c.feat c
+test_expect_success "... is skipped as truncated, with the frames its header claims; the whole one kept" '
+  jq -e ".clips == 1 and .skipped == 1" out >/dev/null && [ "$(wc -l <err)" = 1 ] &&
+  grep -q "^featurize: skipped c/no/cut_nohash_0.flac: truncated or damaged: the header claims 16800 frames, the FLAC decoder stopped after [0-9]* (libsndfile: \"Error : flac decoder lost sync.\")$" err'
+test_expect_code 2 "... with --strict" featurize -q --strict -o s.feat c
+test_expect_success "... names it, no cache" 'grep -q "^featurize: c/no/cut_nohash_0.flac: truncated or damaged: .*(--strict)$" err && [ ! -e s.feat ]'
