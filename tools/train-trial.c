@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "core/parse.h"
 #include "core/text.h"
+#include "store/store.h"
 #include "trainer/trainer.h"
 
 static void usage(void)
@@ -147,7 +148,12 @@ int main(int argc, char **argv)
     ws_err e = {0};
     while ((opt = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
         switch (opt) {
-        case 'd': o.db = optarg; break;
+        /* a URL naming no file (empty, sqlite:///, :memory:) is a command-line mistake, said
+         * before the device: the store found it after the note "training on the CPU" */
+        case 'd': { const char *why = ws_store_url_no_file(optarg);
+                    if (why) ws_cli_usage_error("--db: %s", why);
+                    o.db = optarg;
+                    break; }
         case 'f': o.features = optarg; if (!cache_only) cache_only = "--features"; break;
         case 'D': device = optarg; if (!cache_only) cache_only = "--device"; break;
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);

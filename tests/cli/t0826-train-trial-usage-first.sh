@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# train-trial: a command-line mistake (no --db, a second trial file, --probe-batch without --db,
-# --evaluate with a trial file) is said alone, exit 2, before any device is looked at: it came
-# after the note "training on the CPU with N threads" (nothing trains), after a GPU was opened,
-# or, with --device cuda on a machine without one, as "no CUDA device" instead of the mistake.
+# train-trial: a command-line mistake (no --db, a --db naming no file, a second trial file,
+# --probe-batch without --db, --evaluate with a trial file) is said alone, exit 2, before any
+# device is looked at: it came after the note "training on the CPU with N threads" (nothing
+# trains), after a GPU was opened, or, with --device cuda on a machine without one, as "no CUDA
+# device" instead of the mistake.
 # Nothing here reads a cache or a study: the mistake is found first.
 . "$WS_ROOT/tests/cli/lib.sh"
 echo '{"study":"kws","trial":0,"params":{}}' >line
@@ -18,6 +19,11 @@ for dev in auto cuda; do
   usage_only "two trial files (--device $dev)" "unexpected argument 'line2'" --device $dev --db s.db --features x.feat line line2
   usage_only "--probe-batch without --db (--device $dev)" "--probe-batch needs --db (the study's settings)" \
     --device $dev --probe-batch --features x.feat line
+  # a --db naming no file was found by the store, after the note (or, with cuda, "no CUDA device")
+  usage_only "--db '' (--device $dev)" "--db: empty path" --device $dev --db '' --features x.feat line
+  usage_only "--db sqlite:///:memory: (--device $dev)" \
+    "--db: ':memory:', SQLite's private in-memory database, would be lost when the tool exits: give a study file (./:memory: for a file so named)" \
+    --device $dev --db sqlite:///:memory: --features x.feat line
 done
 usage_only "--evaluate with a trial file" "unexpected argument 'line'" --evaluate x.ckpt --features x.feat line
 test_expect_success "nothing was made" '[ ! -e s.db ]'
