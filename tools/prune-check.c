@@ -71,9 +71,14 @@ int main(int argc, char **argv)
     int rc = 0, found, stored = 0;
     memset(&pruner, 0, sizeof pruner);
     if (ws_store_open(&s, db, 0, &e) || ws_store_study_find(s, study, &st, &e)
-        || ws_store_study_config(s, &st, &cfg, &found, &e)
-        || ws_pruner_parse(&pruner, found ? cfg.pruner : NULL, "study config", &e))
+        || ws_store_study_config(s, &st, &cfg, &found, &e))
         goto fail;
+    /* named as ws_store_study_config names the config it read: "study config" alone did not
+     * say which study's, nor in which file */
+    if (ws_pruner_parse(&pruner, found ? cfg.pruner : NULL, "study config", &e)) {
+        ws_err_prefix(&e, "%s: study '%s'", ws_store_path(s), st.name);
+        goto fail;
+    }
     if (study_report_and_prune(s, &st, (int)number, step, value, &pruner, &d, &stored, &value, &e)) {
         study_say_finished(s, &st, (int)number, &e);
         goto fail;

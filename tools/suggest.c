@@ -291,7 +291,8 @@ static int refuse_result_line(const json_t *j, const char *where, ws_err *e)
 static int check_step_unit(suggest_ctx *c, json_t *kept, ws_err *e)
 {
     ws_config old;
-    if (ws_config_parse(&old, kept, "study config", e)) return -1;
+    if (ws_config_parse(&old, kept, "study config", e))   /* the kept one, not --config's: named */
+        return ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), c->cfg.study);
     int k = old.validations_per_epoch, fine = old.fine_epochs;
     int same_steps = old.n_fine_steps == c->cfg.n_fine_steps &&
                      !memcmp(old.fine_steps, c->cfg.fine_steps, (size_t)old.n_fine_steps * sizeof *old.fine_steps);

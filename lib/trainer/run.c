@@ -214,8 +214,10 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
         || ws_store_study_config(c->store, &c->study, &c->cfg, &found, e))
         return -1;
     if (!found) return ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config (create it with suggest)", c->o->db, study);
-    if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e) || (claim && ws_store_begin(c->store, e)))
-        return -1;
+    /* named as ws_store_study_config names the config: "study config" alone named no study or file */
+    if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e))
+        return ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), study);
+    if (claim && ws_store_begin(c->store, e)) return -1;
     /* The trial's row locked before its pid is read: SQLite's write transaction locks it all, but
      * PostgreSQL locks only the rows a transaction locks itself, and two train-trials that read
      * the trial at once both found no other trainer and both trained it. A trial no longer
@@ -301,7 +303,8 @@ static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
 static int trial_seed(run_ctx *c, ws_err *e)
 {
     ws_sampler_cfg sc;
-    if (ws_sampler_parse(&sc, c->cfg.sampler, "study config", e)) return -1;
+    if (ws_sampler_parse(&sc, c->cfg.sampler, "study config", e))
+        return ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), c->study.name);
     uint64_t seed;
     int found, stored;
     if (study_seed(c->store, &c->study, &sc, &seed, &found, &stored, e)) return -1;
