@@ -77,13 +77,17 @@ static json_t *read_line(const char *path, ws_err *e)
     if (text) text[n] = 0;   /* the str* scans below stop here, not in bytes never read */
     int bad_read = ferror(f) ? errno : 0;   /* the reason: a directory opens, and reads EISDIR */
     if (f != stdin) fclose(f);
+    size_t all = n;   /* as read: the limit below counts a mark skipped too */
+    /* a UTF-8 byte order mark (a line saved by a Windows editor) is skipped, as at the start of a
+     * settings file (core/json.c) and of suggest --enqueue's lines: it was "'[' or '{' expected
+     * near '<the invisible mark>'" */
+    if (text && n >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) { n -= 3; memmove(text, text + 3, n + 1); }
     json_t *j = NULL;
     json_error_t je;
     /* the text is read up to a NUL byte, which jansson would take for its end ("'' after the
      * trial line", "expected near end of file"): one is said where it is (ws_json_nul_error),
      * unless the text before it is wrong already */
-    const char *nul = text && n <= TRIAL_LINE_MAX ? memchr(text, '\0', n) : NULL;
-    size_t all = n;
+    const char *nul = text && all <= TRIAL_LINE_MAX ? memchr(text, '\0', n) : NULL;
     if (nul) n = (size_t)(nul - text);
     if (!text) ws_err_set(e, WS_ENOMEM, "out of memory");
     else if (bad_read) ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", name, strerror(bad_read));

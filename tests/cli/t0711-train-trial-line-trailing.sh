@@ -19,3 +19,10 @@ suggest --db runs/s.db --config c.json >>line
 test_expect_code 2 "two trial lines" train-trial --db runs/s.db --features tones.feat --quiet line
 test_expect_success "... still: more than one trial line" 'grep -q "^train-trial: line: more than one trial line; train-trial trains one" err'
 test_expect_success "none of them trained: the trials still RUNNING" '[ "$(sqlite3 runs/s.db "SELECT group_concat(state) FROM trials")" = RUNNING,RUNNING ]'
+
+# A trial line saved by a Windows editor (Notepad, PowerShell's Out-File) starts with a UTF-8 byte
+# order mark: it was "bom:1:1: '[' or '{' expected near '<the invisible mark>'", a message that
+# shows nothing wrong, where the settings files and suggest --enqueue's lines skip it (t2022, t0044)
+{ printf '\357\273\277'; suggest --db runs/s.db --config c.json | jq -c '.budget.epochs = 1'; } >bom
+test_expect_code 0 "a trial line starting with a byte order mark" train-trial --db runs/s.db --features tones.feat --quiet --threads 1 bom
+test_expect_success "... trains its trial" 'jq -e ".trial == 2 and .state == \"COMPLETE\"" out'
