@@ -713,6 +713,13 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     size_t len = strlen(c->root);
     while (len > 1 && c->root[len - 1] == '/') c->root[--len] = 0;
     c->is_manifest = !S_ISDIR(st.st_mode);
+    /* one audio file given as INPUT was read as a manifest: "FILE:1: a NUL byte: expected a JSON
+     * object", which said nothing of what INPUT must be */
+    if (c->is_manifest && S_ISREG(st.st_mode) && audio_has_audio_extension(input)) {
+        audio_corpus_release(c);
+        return ws_err_set(e, WS_EINPUT, "%s: an audio file; expected a folder in Speech Commands layout (CLASS/FILE) "
+                          "or a JSONL manifest of the clips", input);
+    }
     int rc = c->is_manifest ? scan_manifest(c, e) : scan_layout(c, e);
     if (rc == 0 && c->n_clips == 0)
         rc = ws_err_set(e, WS_EINPUT, "%s: no audio clips found%s", input,
