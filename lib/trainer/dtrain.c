@@ -34,7 +34,8 @@ int trainer_data_desc(const trainer_data *d, nn_data_desc *desc, nn_noise **nois
 }
 
 /* The study's fixed settings with the trial line's params over them. */
-static int probe_settings(const trainer_opts *o, const json_t *line, trainer_settings *set, ws_err *e)
+static int probe_settings(const trainer_opts *o, const json_t *line, trainer_settings *set, char *study_named,
+                          size_t named_len, ws_err *e)
 {
     const char *name = NULL;
     if (!json_is_object(line)) return ws_err_set(e, WS_EINPUT, "trial line: expected a JSON object");
@@ -51,6 +52,7 @@ static int probe_settings(const trainer_opts *o, const json_t *line, trainer_set
         && !ws_store_study_config(st, &study, &cfg, &found, e)) {
         if (!found) ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config", o->db, name);
         else rc = trainer_settings_parse(set, cfg.fixed, json_is_object(params) ? params : none, 0, "trial line", e);
+        snprintf(study_named, named_len, "%s: study '%s'", ws_store_path(st), name);
     }
     json_decref(none);
     ws_config_release(&cfg);
@@ -71,9 +73,14 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
     *result = NULL;
     /* the study's feature settings, as training checks them: a cache of others (more mels, another
      * hop) gave the largest batch of another input shape, exit 0 */
-    if (probe_settings(o, line, &set, e) || audio_cache_open(&cache, o->features, AUDIO_CACHE_NO_VERIFY, e)
-        || trainer_settings_check_cache(&set, &cache, o->features, e))
+    char study_named[600] = "";   /* "FILE: study 'NAME'", once the study's settings are read */
+    if (probe_settings(o, line, &set, study_named, sizeof study_named, e)
+        || audio_cache_open(&cache, o->features, AUDIO_CACHE_NO_VERIFY, e)
+        || trainer_settings_check_cache(&set, &cache, o->features, e)) {
+        /* "study config" alone named neither the study nor the file (as in training: run.c) */
+        if (study_named[0] && !strncmp(e->msg, "study config", 12)) ws_err_prefix(e, "%s", study_named);
         goto out;
+    }
     size_t n = 0;
     if (!(train = malloc((cache.n_clips + 1) * sizeof *train))) { ws_err_set(e, WS_ENOMEM, "out of memory"); goto out; }
     for (size_t i = 0; i < cache.n_clips; i++) if (cache.splits[i] == AUDIO_SPLIT_TRAIN) train[n++] = (int)i;

@@ -1092,6 +1092,9 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     if (prepare(&c, params, epochs, e)) {
         if (e->kind == WS_EINTERNAL || e->kind == WS_ENOMEM) return failed_in_setup(&c, e, result);
         fail_trial(&c, e->msg);
+        /* the trial's reason, kept in its study, needs no name; said on stderr, "study config"
+         * alone named neither the study nor the file (as ws_store_study_config names them) */
+        if (!strncmp(e->msg, "study config", 12)) ws_err_prefix(e, "%s: study '%s'", ws_store_path(c.store), study);
         release(&c);
         return -1;
     }

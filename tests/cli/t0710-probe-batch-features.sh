@@ -19,4 +19,4 @@ jq --arg f "$PWD/nofile.json" '.study = "nof" | .fixed.features = $f' c.json >cn
 suggest --db runs/s.db --config cnof.json >linenof
 test_expect_code 2 "--probe-batch with a study whose fixed.features cannot be read" \
   train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat linenof
-test_expect_success "... names the setting" 'grep -q "^train-trial: study config: fixed.features: .*nofile.json" err'
+test_expect_success "... names the setting" 'grep -q "^train-trial: runs/s.db: study .nof.: study config: fixed.features: .*nofile.json" err'
