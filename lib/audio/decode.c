@@ -293,7 +293,32 @@ static pthread_mutex_t sf_open_lock = PTHREAD_MUTEX_INITIALIZER;
  * open the file: ...", "Cannot get MPEG decoder configuration: ..."): a damaged .mp3 clip was
  * skipped as if missing. Those words are given instead (less libmpg123's reason after them,
  * which libsndfile often gives as "No error"). */
-static void not_audio(const char *path, ws_err *e)
+/* A CAF file (Apple's Core Audio Format) whose data chunk claims more bytes than the file holds:
+ * libsndfile refuses it as "malformed", and a half-copied clip was skipped as "not audio". b: the
+ * file's first n bytes (all of it, or its head), bytes: its size. The chunks are walked as the
+ * format has them: "caff", version, flags, then a 4-byte type and a big-endian 64-bit size each
+ * (-1 for a data chunk that runs to the end of the file). */
+static int caf_says_truncated(const unsigned char *b, size_t n, long long bytes, char *why, size_t len)
+{
+    if (n < 8 || memcmp(b, "caff", 4)) return 0;
+    for (size_t at = 8; at + 12 <= n;) {
+        unsigned long long size = 0;
+        for (int i = 0; i < 8; i++) size = size << 8 | b[at + 4 + i];
+        if (!memcmp(b + at, "data", 4)) {
+            unsigned long long holds = (unsigned long long)bytes - (at + 12);
+            if (size == ~0ull || size <= holds) return 0;
+            /* the first 4 bytes of the chunk count edits, not audio */
+            snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
+                     size >= 4 ? size - 4 : 0, holds >= 4 ? holds - 4 : 0);
+            return 1;
+        }
+        if (size > (unsigned long long)bytes) return 0;
+        at += 12 + (size_t)size;
+    }
+    return 0;
+}
+
+static void not_audio(const char *path, const unsigned char *b, size_t n, long long bytes, ws_err *e)
 {
     char log[2048] = "";
     sf_command(NULL, SFC_GET_LOG_INFO, log, sizeof log);
@@ -303,10 +328,13 @@ static void not_audio(const char *path, ws_err *e)
      * half-copied clip; libsndfile's log says the file ended */
     const char *end = strstr(sf_strerror(NULL), "malformed") ? strstr(log, "File ended unexpectedly") : NULL;
     while (end && end > log && end[-1] != '\n') end--;
+    char why[160];
     if (m && strstr(sf_strerror(NULL), "not a regular file")) ws_err_set(e, WS_EINPUT, "%s: not audio (no MPEG frame in it can be decoded: libsndfile: \"%.*s\")", path,
                       (int)strcspn(m, ":\n"), m);
     else if (end) ws_err_set(e, WS_EINPUT, "%s: truncated: the file ends before its stream's headers do (libsndfile: \"%.*s\")",
                              path, (int)strcspn(end, "\n"), end);
+    else if (strstr(sf_strerror(NULL), "malformed") && caf_says_truncated(b, n, bytes, why, sizeof why))
+        ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
     else ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
 }
 
@@ -331,7 +359,7 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
         if (ws_pread_full(fd, head, head_len, 0) == 0) head[head_len] = 0;
         pthread_mutex_lock(&sf_open_lock);
         SNDFILE *f = sf_open_fd(fd, SFM_READ, info, SF_TRUE);   /* it closes fd, even on failure */
-        if (!f) not_audio(path, e);
+        if (!f) not_audio(path, (const unsigned char *)head, head_len, *bytes, e);
         pthread_mutex_unlock(&sf_open_lock);
         return f;
     }
@@ -351,7 +379,7 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     static SF_VIRTUAL_IO io = {mem_length, mem_seek, mem_read, mem_write, mem_tell};
     pthread_mutex_lock(&sf_open_lock);
     SNDFILE *f = sf_open_virtual(&io, SFM_READ, info, m);
-    if (!f) not_audio(path, e);
+    if (!f) not_audio(path, d->file, len, *bytes, e);
     pthread_mutex_unlock(&sf_open_lock);
     return f;
 }
