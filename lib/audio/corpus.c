@@ -715,10 +715,16 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     c->is_manifest = !S_ISDIR(st.st_mode);
     /* one audio file given as INPUT was read as a manifest: "FILE:1: a NUL byte: expected a JSON
      * object", which said nothing of what INPUT must be */
-    if (c->is_manifest && S_ISREG(st.st_mode) && audio_has_audio_extension(input)) {
+    /* so was a feature cache (featurize's own output given back: "FILE:1: a NUL byte"), known by
+     * its magic (audio/cache.c) */
+    char magic[8] = {0};
+    FILE *mf = c->is_manifest && S_ISREG(st.st_mode) ? fopen(input, "rb") : NULL;
+    int is_cache = mf && fread(magic, 1, sizeof magic, mf) == sizeof magic && !memcmp(magic, "WSFCACHE", 8);
+    if (mf) fclose(mf);
+    if (c->is_manifest && S_ISREG(st.st_mode) && (is_cache || audio_has_audio_extension(input))) {
         audio_corpus_release(c);
-        return ws_err_set(e, WS_EINPUT, "%s: an audio file; expected a folder in Speech Commands layout (CLASS/FILE) "
-                          "or a JSONL manifest of the clips", input);
+        return ws_err_set(e, WS_EINPUT, "%s: %s; expected a folder in Speech Commands layout (CLASS/FILE) or a JSONL "
+                          "manifest of the clips", input, is_cache ? "a feature cache" : "an audio file");
     }
     int rc = c->is_manifest ? scan_manifest(c, e) : scan_layout(c, e);
     if (rc == 0 && c->n_clips == 0)
