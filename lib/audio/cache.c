@@ -23,7 +23,6 @@
 /* The arrays are stored in host order and mapped as they are: little-endian hosts only. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the feature cache format is little-endian");
 
-#define MAGIC "WSFCACHE"
 #define HEADER_BYTES 256
 #define FEATURES_ALIGN 4096
 #define SECTION_ALIGN 64
@@ -49,7 +48,7 @@ static uint64_t get64(const uint8_t *p) { uint64_t v = 0; for (int i = 7; i >= 0
 static void header_encode(const header *h, uint8_t out[HEADER_BYTES])
 {
     memset(out, 0, HEADER_BYTES);
-    memcpy(out, MAGIC, 8);
+    memcpy(out, AUDIO_CACHE_MAGIC, 8);
     put32(out + 8, h->version); put32(out + 12, h->header_bytes);
     put64(out + CHECKSUM_AT, h->checksum);    /* 16 */
     put64(out + 24, h->file_bytes); put64(out + 32, h->inputs_hash); put64(out + 40, h->n_clips);
@@ -538,7 +537,7 @@ int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
     const uint8_t *base = map;
     header h;
     header_decode(base, &h);
-    if (memcmp(base, MAGIC, 8) != 0) { bad(e, path, "wrong magic"); goto fail; }
+    if (memcmp(base, AUDIO_CACHE_MAGIC, 8) != 0) { bad(e, path, "wrong magic"); goto fail; }
     if (h.version != AUDIO_CACHE_VERSION) {
         ws_err_set(e, WS_EINPUT, "%s: cache version %u is not supported (this build reads version %d); "
                    "run featurize again", path, h.version, AUDIO_CACHE_VERSION);

@@ -33,6 +33,8 @@
 #include "core/err.h"
 
 #define AUDIO_CACHE_VERSION 1
+/* The cache file's first 8 bytes (featurize also knows its own output given back as INPUT by them). */
+#define AUDIO_CACHE_MAGIC "WSFCACHE"
 
 typedef struct audio_cache_noise {
     const char *name;      /* file name, e.g. "white.wav" */

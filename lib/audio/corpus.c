@@ -1,6 +1,7 @@
 /* corpus.c — scanning a Speech Commands folder or a JSONL manifest into clips and noise files
  * (see corpus.h). */
 #include "audio/corpus.h"
+#include "audio/cache.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -716,10 +717,10 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     /* one audio file given as INPUT was read as a manifest: "FILE:1: a NUL byte: expected a JSON
      * object", which said nothing of what INPUT must be */
     /* so was a feature cache (featurize's own output given back: "FILE:1: a NUL byte"), known by
-     * its magic (audio/cache.c) */
+     * its magic (audio/cache.h) */
     char magic[8] = {0};
     FILE *mf = c->is_manifest && S_ISREG(st.st_mode) ? fopen(input, "rb") : NULL;
-    int is_cache = mf && fread(magic, 1, sizeof magic, mf) == sizeof magic && !memcmp(magic, "WSFCACHE", 8);
+    int is_cache = mf && fread(magic, 1, sizeof magic, mf) == sizeof magic && !memcmp(magic, AUDIO_CACHE_MAGIC, 8);
     if (mf) fclose(mf);
     if (c->is_manifest && S_ISREG(st.st_mode) && (is_cache || audio_has_audio_extension(input))) {
         audio_corpus_release(c);
