@@ -14,6 +14,7 @@
 #include "core/cli.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "pruner/pruner.h"
 #include "sampler/sampler.h"
 #include "space/config.h"
@@ -512,15 +513,12 @@ static int enqueue_read(suggest_ctx *c, const char *file, json_t *sets, ws_err *
         /* a UTF-8 byte order mark (Notepad, PowerShell) starting the file is skipped, as for
          * --config and --fixed (ws_json_load_file); one starting a later line (files joined with
          * cat) is said as what it is, not as jansson's "invalid token" near an invisible one */
-        const char *text = line;
-        if (!strncmp(line, "\xef\xbb\xbf", 3)) {
-            if (lineno > 1) {
-                rc = ws_err_set(e, WS_EINPUT, "%s: a UTF-8 byte order mark (EF BB BF) starts the line; expected one only "
-                                "at the start of the file (were files joined?)", where);
-                break;
-            }
-            text += 3;
+        int bom = ws_text_line_bom(line, path, lineno, e);
+        if (bom < 0) {
+            rc = -1;
+            break;
         }
+        const char *text = line + bom;
         if (strspn(text, " \t\r\n") == strlen(text)) continue;
         json_t *j = ws_json_load_string(text, where, e);
         ws_param *p = NULL;

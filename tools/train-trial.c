@@ -81,7 +81,8 @@ static json_t *read_line(const char *path, ws_err *e)
     /* a UTF-8 byte order mark (a line saved by a Windows editor) is skipped, as at the start of a
      * settings file (core/json.c) and of suggest --enqueue's lines: it was "'[' or '{' expected
      * near '<the invisible mark>'" */
-    if (text && n >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) { n -= 3; memmove(text, text + 3, n + 1); }
+    size_t bom = text ? ws_text_bom(text, n) : 0;
+    if (bom) { n -= bom; memmove(text, text + bom, n + 1); }
     json_t *j = NULL;
     json_error_t je;
     /* the text is read up to a NUL byte, which jansson would take for its end ("'' after the

@@ -274,22 +274,6 @@ static int open_list(const char *path, FILE **f, ws_err *e)
     return 0;
 }
 
-/* Text files from Windows tools (Notepad, PowerShell) may start with a UTF-8 byte order mark,
- * invisible in an editor and in a message ("unknown label '\xef\xbb\xbfyes'" looked like
- * "unknown label 'yes'"). One at the start of the file is skipped, as RFC 8259 allows; one at the
- * start of a later line (files joined with cat) is an error that says what it is. 0, or -1 with e
- * set. */
-#define BOM "\xef\xbb\xbf"
-static int skip_bom(char **line, const char *path, long lineno, ws_err *e)
-{
-    if (strncmp(*line, BOM, 3) != 0) return 0;
-    if (lineno > 1)
-        return ws_err_set(e, WS_EINPUT, "%s:%ld: a UTF-8 byte order mark (EF BB BF) starts the line; expected one "
-                          "only at the start of the file (were files joined?)", path, lineno);
-    *line += 3;
-    return 0;
-}
-
 /* The first n bytes of text for a message, on one line: control characters (a carriage return of
  * old Mac line ends, an escape sequence) and bytes that are not UTF-8 as \xNN. NULL: out of memory. */
 static char *shown_n(const char *text, size_t n)
@@ -317,8 +301,9 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: a NUL byte: expected CLASS/FILE", path, lineno);
             break;
         }
-        char *s = line, *end;
-        if (skip_bom(&s, path, lineno, e) < 0) { rc = -1; break; }
+        int bom = ws_text_line_bom(line, path, lineno, e);
+        if (bom < 0) { rc = -1; break; }
+        char *s = line + bom, *end;
         while (*s == ' ' || *s == '\t') s++;
         end = s + strlen(s);
         while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t')) *--end = 0;
@@ -629,8 +614,9 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: a NUL byte: expected a JSON object", c->root, lineno);
             break;
         }
-        char *s = line;
-        if (skip_bom(&s, c->root, lineno, e) < 0) { rc = -1; break; }
+        int bom = ws_text_line_bom(line, c->root, lineno, e);
+        if (bom < 0) { rc = -1; break; }
+        char *s = line + bom;
         while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
         if (!*s) continue;
         snprintf(where, sizeof where, "%.4096s:%ld", c->root, lineno);

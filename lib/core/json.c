@@ -1,5 +1,6 @@
 /* json.c — JSON helpers (see json.h). */
 #include "core/json.h"
+#include "core/text.h"
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -61,7 +62,7 @@ json_t *ws_json_load_stream(FILE *f, const char *path, ws_err *e)
     /* a UTF-8 byte order mark, which Windows tools (Notepad, PowerShell) start a text file with,
      * is skipped (RFC 8259 lets a reader ignore it), as it is at the start of a manifest: it was
      * "FILE:1:1: '[' or '{' expected near ''", the mark not to be seen */
-    size_t bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
+    size_t bom = ws_text_bom(text, len);
     /* a directory opens, and reads EISDIR: say what it is */
     if (bad_read && !fstat(fileno(f), &st) && S_ISDIR(st.st_mode))
         ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a JSON file", path);

@@ -66,3 +66,16 @@ static char *escape(const char *s, int controls)
 char *ws_text_escape(const char *s) { return escape(s, 0); }
 
 char *ws_text_show(const char *s) { return escape(s, 1); }
+
+#define BOM "\xef\xbb\xbf"
+
+size_t ws_text_bom(const char *s, size_t n) { return n >= 3 && !memcmp(s, BOM, 3) ? 3 : 0; }
+
+int ws_text_line_bom(const char *line, const char *path, long lineno, ws_err *e)
+{
+    if (strncmp(line, BOM, 3) != 0) return 0;
+    if (lineno > 1)
+        return ws_err_set(e, WS_EINPUT, "%s:%ld: a UTF-8 byte order mark (EF BB BF) starts the line; expected one "
+                          "only at the start of the file (were files joined?)", path, lineno);
+    return 3;
+}

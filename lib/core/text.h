@@ -7,6 +7,7 @@
 #define WS_CORE_TEXT_H
 
 #include <stddef.h>
+#include "core/err.h"
 
 /* 1 when s is valid UTF-8 as jansson takes it (no overlong forms, surrogates or code points
  * above U+10FFFF), 0 otherwise. */
@@ -21,6 +22,14 @@ int ws_text_has_control(const char *s);
  * character (C0 such as a newline or a tab, DEL, C1) written as \xNN too ("bad\x0aname.wav").
  * A new string (free it); NULL when out of memory. */
 char *ws_text_show(const char *s);
+/* Text files from Windows tools (Notepad, PowerShell) may start with a UTF-8 byte order mark,
+ * invisible in an editor and in a message ("unknown label '\xef\xbb\xbfyes'" looked like
+ * "unknown label 'yes'"); RFC 8259 lets a reader skip it. ws_text_bom: its length at the start of
+ * the n bytes of s (3), else 0. ws_text_line_bom, for files read a line at a time: the bytes to
+ * skip at the start of line LINENO of PATH, 3 for a mark on the first line, 0 for none; a mark
+ * starting a later line (files joined with cat) is an error that says what it is: -1, e set. */
+size_t ws_text_bom(const char *s, size_t n);
+int ws_text_line_bom(const char *line, const char *path, long lineno, ws_err *e);
 /* The plural ending of a count in a message: "1 trial", "2 trials". */
 static inline const char *ws_plural(size_t n) { return n == 1 ? "" : "s"; }
 
