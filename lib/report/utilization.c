@@ -477,11 +477,18 @@ static int alloc_trials(ws_utilization *u, const ws_trial_list *trials, const do
     return 0;
 }
 
+/* Puts u's heartbeats (instants) into the trials' wall time: by *shift (the samples'), or where
+ * there is none (NULL: no samples, or none that tell) by the heartbeats' own (beat_shift). */
+static void place_beats(ws_utilization *u, const ws_trial_list *trials, const double *shift)
+{
+    double d = shift ? *shift : beat_shift(trials, u->trial_beat);
+    for (size_t i = 0; i < trials->n; i++) u->trial_beat[i] += d;
+}
+
 int ws_utilization_beats(ws_utilization *u, const ws_trial_list *trials, const double *beats, ws_err *e)
 {
     if (alloc_trials(u, trials, beats, e)) return -1;
-    double bshift = beat_shift(trials, u->trial_beat);   /* no samples: the heartbeats' own shift */
-    for (size_t i = 0; i < trials->n; i++) u->trial_beat[i] += bshift;
+    place_beats(u, trials, NULL);
     return 0;
 }
 
@@ -516,8 +523,7 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
      * process's zone: a beat is put where the trials' times are, by the shift between the two
      * (the samples', else the heartbeats' own), so that a RUNNING trial runs to its last beat also
      * where report runs in another zone than the sweep (a study file copied from a server). */
-    double bshift = !rc && !ctx.has_shift ? beat_shift(trials, u->trial_beat) : shift;
-    for (size_t i = 0; !rc && i < trials->n; i++) u->trial_beat[i] += bshift;
+    if (!rc) place_beats(u, trials, ctx.has_shift ? &shift : NULL);
     trial_ends ends = {malloc(n * sizeof *ends.v), trials->n};
     if (!rc && !ends.v) rc = ws_err_set(e, WS_ENOMEM, "utilization: out of memory");
     if (!rc) {
