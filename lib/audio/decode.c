@@ -56,6 +56,17 @@ static long long log_count(const char *log, const char *key)
     return v;
 }
 
+/* The reason for a file whose audio chunk claims more bytes than it holds: in why, and 1. */
+static int cut_bytes(char *why, size_t len, unsigned long long claimed, unsigned long long holds)
+{
+    snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu", claimed, holds);
+    return 1;
+}
+
+/* A chunk size that streaming writers put there on purpose, the length not yet known (~4 GiB,
+ * 2^31 - 1): no truncation. */
+static int size_placeholder(unsigned long long n) { return n >= 0xFFFFFFF0ull || n == 0x7FFFFFFFull; }
+
 /* libsndfile quietly shortens a file whose data chunk claims more bytes than there are, and
  * notes it in its log as "data : 32000 (should be 9956)" (WAV), "SSND : ..." (AIFF),
  * "  Data Size   : ..." (AU: a name of two words, which a %s read missed, so a cut .au was read
@@ -75,11 +86,7 @@ static int log_says_truncated(const char *log, const char *head, const SF_INFO *
         if (!strcmp(name, "Riff size")) riff_long |= claimed > actual;
         if (!strcmp(name, "riff")) w64_riff_long |= claimed > actual;
         if (strcmp(name, "data") && strcmp(name, "SSND") && strcmp(name, "Data Size") && strcmp(name, "BODY")) continue;
-        if (claimed > actual && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
-            snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
-                     claimed, actual);
-            return 1;
-        }
+        if (claimed > actual && !size_placeholder(claimed)) return cut_bytes(why, len, claimed, actual);
     }
     /* RF64 (the 64-bit WAV that broadcast recorders write) keeps its sizes in a ds64 chunk, and a
      * cut file is noted only as frames fewer than ds64's count (it was read, its lost part as
@@ -103,11 +110,8 @@ static int log_says_truncated(const char *log, const char *head, const SF_INFO *
         (sub <= SF_FORMAT_PCM_U8 || sub == SF_FORMAT_FLOAT || sub == SF_FORMAT_DOUBLE ||
          sub == SF_FORMAT_ULAW || sub == SF_FORMAT_ALAW) &&
         d && sscanf(d, "\ndata : %llu", &chunk) == 1 && b && sscanf(b, "Block Align   : %d", &block) == 1 &&
-        block > 0 && chunk >= 24 && chunk - 24 >= (unsigned long long)info->frames * (unsigned)block + 8) {
-        snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu", chunk - 24,
-                 (unsigned long long)info->frames * (unsigned)block);
-        return 1;
-    }
+        block > 0 && chunk >= 24 && chunk - 24 >= (unsigned long long)info->frames * (unsigned)block + 8)
+        return cut_bytes(why, len, chunk - 24, (unsigned long long)info->frames * (unsigned)block);
     /* AVR, MPC 2000 and MATLAB 5 headers give the frames (MAT5 as its matrix's columns), and
      * NIST SPHERE's text header its sample_count (frames); libsndfile logs the first three (NIST
      * not at all) but counts the frames the bytes there hold, so a cut clip was read with its
@@ -177,12 +181,8 @@ static int chunk_says_truncated(SNDFILE *f, const SF_INFO *info, char *why, size
     if (!it || sf_get_chunk_size(it, &ci) != SF_ERR_NO_ERROR) return 0;
     unsigned long long claimed = ci.datalen, holds = (unsigned long long)info->frames * (unsigned)info->channels * (unsigned)bytes;
     if (type == SF_FORMAT_AIFF) claimed = claimed >= 8 ? claimed - 8 : 0;
-    /* streaming writers' placeholders are not truncation, as in log_says_truncated */
-    if (claimed > holds + 1 && claimed < 0xFFFFFFF0ull && claimed != 0x7FFFFFFFull) {
-        snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu", claimed, holds);
-        return 1;
-    }
-    return 0;
+    /* streaming writers' placeholders (size_placeholder) are not truncation */
+    return claimed > holds + 1 && !size_placeholder(claimed) ? cut_bytes(why, len, claimed, holds) : 0;
 }
 
 static int resample(audio_decoder *d, const float *in, size_t n, int src_rate, audio_decoded *o,
@@ -308,9 +308,7 @@ static int caf_says_truncated(const unsigned char *b, size_t n, long long bytes,
             unsigned long long holds = (unsigned long long)bytes - (at + 12);
             if (size == ~0ull || size <= holds) return 0;
             /* the first 4 bytes of the chunk count edits, not audio */
-            snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu",
-                     size >= 4 ? size - 4 : 0, holds >= 4 ? holds - 4 : 0);
-            return 1;
+            return cut_bytes(why, len, size >= 4 ? size - 4 : 0, holds >= 4 ? holds - 4 : 0);
         }
         if (size > (unsigned long long)bytes) return 0;
         at += 12 + (size_t)size;
