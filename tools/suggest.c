@@ -410,9 +410,36 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
         goto fail;
     }
     json_t *kept = NULL;
-    if (!created && ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_CONFIG, &kept, e)) goto fail;
+    /* A kept config that is not JSON, or not a config (a damaged or hand-edited study), is what
+     * --force is for: it is replaced with a warning. Without --force the message says so. */
+    int unreadable = 0;
+    if (!created && ws_store_study_attr_get(c->store, c->study.id, 1, WS_ATTR_CONFIG, &kept, e)) {
+        if (e->kind != WS_EINPUT) goto fail;
+        unreadable = 1;
+    }
+    if (kept && force) {
+        ws_config old;
+        if (ws_config_parse(&old, kept, "study config", e)) {
+            ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), c->cfg.study);
+            json_decref(kept);
+            kept = NULL;
+            unreadable = 1;
+        }
+        else ws_config_release(&old);
+    }
+    if (unreadable) {
+        if (!force) {
+            size_t len = strlen(e->msg);
+            snprintf(e->msg + len, sizeof e->msg - len, " (the config the study keeps; --force replaces it by %s)",
+                     c->config_path);
+            goto fail;
+        }
+        ws_cli_warn("%s; replaced by %s (--force): the lengths of the steps its trials reported could not be "
+                    "checked against it", e->msg, c->config_path);
+        ws_err_clear(e);
+    }
     char *a = kept ? ws_json_canonical(kept) : NULL, *b = ws_json_canonical(c->cfg.root);
-    int differs = kept && (!a || !b || strcmp(a, b));
+    int differs = unreadable || (kept && (!a || !b || strcmp(a, b)));
     free(a); free(b);
     int rc = 0;
     if (differs && !force) {
@@ -428,7 +455,7 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
                         same_number ? " (one number, written as an integer and as a fraction, which the kept config tells apart)" : "");
         free(x); free(y);
     }
-    else if (differs)
+    else if (differs && kept)
         rc = check_step_unit(c, kept, e);
     json_decref(kept);
     if (!rc && (!kept || differs) && !created) rc = check_stored_dists(c, e);

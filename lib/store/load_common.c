@@ -248,6 +248,15 @@ int ws_load_study_attr(const char *path, int64_t study_id, int system, const cha
     return 0;
 }
 
+json_t *ws_load_study_attr_json(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
+                                ws_err *e)
+{
+    char at[256];
+    snprintf(at, sizeof at, "%s: study_%s_attributes: study_id %lld, key '%.80s': value_json", path,
+             system ? "system" : "user", (long long)study_id, key);
+    return ws_json_load_string(value_json, at, e);
+}
+
 int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cells *value, const char *dist_json,
                   ws_err *e)
 {

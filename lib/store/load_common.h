@@ -85,6 +85,11 @@ int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e);
  * texts as written (ws_store_study_attrs). The backends read the rows; this decodes them. */
 int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
                        json_t *obj, json_t *texts, ws_err *e);
+/* One study attribute's value_json parsed strictly (ws_store_study_attr_get); what is not JSON is
+ * WS_EINPUT naming path, table, row and column: "s.db: study_system_attributes: study_id 1, key
+ * 'wakesweep:config': value_json:4: ...". */
+json_t *ws_load_study_attr_json(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
+                                ws_err *e);
 
 /* ws_load_datetime_out: in store/trial.h (report shows the datetimes as a copy writes them). */
 

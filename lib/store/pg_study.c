@@ -95,8 +95,9 @@ int ws_pg_study_attr_get(ws_store *s, int64_t study_id, int system, const char *
                    2, pv, 0, &r, "read study attribute", e))
         return -1;
     if (PQntuples(r) > 0) {
-        *value = ws_json_load_string(PQgetvalue(r, 0, 0), key, e);
-        if (!*value) { PQclear(r); return ws_err_prefix(e, "%s: study attribute", s->path); }
+        *value = ws_load_study_attr_json(s->path, study_id, system, key,
+                                         PQgetisnull(r, 0, 0) ? NULL : PQgetvalue(r, 0, 0), e);
+        if (!*value) { PQclear(r); return -1; }
     }
     PQclear(r);
     return 0;

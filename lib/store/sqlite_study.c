@@ -89,8 +89,8 @@ int ws_sqlite_study_attr_get(ws_store *s, int64_t study_id, int system, const ch
     sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *value = ws_json_load_string((const char *)sqlite3_column_text(st, 0), key, e);
-        if (!*value) { sqlite3_finalize(st); return ws_err_prefix(e, "%s: study attribute", s->path); }
+        *value = ws_load_study_attr_json(s->path, study_id, system, key, (const char *)sqlite3_column_text(st, 0), e);
+        if (!*value) { sqlite3_finalize(st); return -1; }
     }
     sqlite3_finalize(st);
     SQL_CHECK(s, rc, "read study attribute", e);

@@ -135,7 +135,7 @@ expect_error "train-trial --probe-batch: an empty --features" "^train-trial: --f
 test_expect_success "... nothing made, the trial still RUNNING" '[ ! -e x.feat ] && [ "$(sqlite3 e.db "SELECT state FROM trials")" = RUNNING ]'
 cp s.db nullcfg.db
 sqlite3 nullcfg.db "UPDATE study_system_attributes SET value_json = NULL WHERE key = 'wakesweep:config'"
-expect_error "a stored config damaged to NULL" "wakesweep:config: no JSON text (NULL)" suggest --db nullcfg.db --config c.json
+expect_error "a stored config damaged to NULL" "key 'wakesweep:config': value_json: no JSON text (NULL)" suggest --db nullcfg.db --config c.json
 mkdir cdir
 : >empty.db
 expect_error "an empty file as the study, to a tool that writes" "empty.db: an empty file, not a study database" tell --db empty.db --study kws --trial 0 --state fail
