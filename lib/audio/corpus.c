@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <search.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "core/text.h"
 #include "audio/split.h"
@@ -585,20 +586,36 @@ static int note_case_twins(audio_corpus *c, ws_err *e)
     return rc;
 }
 
+/* stdin as a manifest ("-": `jq -c ... | featurize -o F.feat -`): a copy of fd 0, or -2 with why
+ * for what cannot be one. A pipe, a file or a terminal is read as cat reads it; a folder, or a
+ * device such as /dev/zero (one endless line), is not. */
+static int stdin_manifest(const char **why)
+{
+    struct stat st;
+    if (fstat(STDIN_FILENO, &st) != 0) return -1;
+    if (S_ISDIR(st.st_mode)) { *why = "a folder"; return -2; }
+    int null = S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);   /* /dev/null: empty */
+    if ((S_ISCHR(st.st_mode) && !isatty(STDIN_FILENO) && !null) || S_ISBLK(st.st_mode)) { *why = "a device"; return -2; }
+    return dup(STDIN_FILENO);
+}
+
 static int scan_manifest(audio_corpus *c, ws_err *e)
 {
     /* INPUT is a folder or a manifest file: a FIFO would hang the open (no writer) and a device
      * such as /dev/zero would be read as one endless line, so neither is taken for a manifest */
     struct stat st;
     const char *why = NULL;
-    int fd = ws_open_regular(c->root, &st, &why);
+    int fd = c->from_stdin ? stdin_manifest(&why) : ws_open_regular(c->root, &st, &why);
     if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", c->root, strerror(errno));
+    if (fd == -2 && c->from_stdin)
+        return ws_err_set(e, WS_EINPUT, "stdin (INPUT -): %s; expected a JSONL manifest (a folder is given as INPUT)", why);
     if (fd == -2)
         return ws_err_set(e, WS_EINPUT, "%s: %s, expected a folder in Speech Commands layout or a JSONL manifest",
                           c->root, why);
     FILE *f = fdopen(fd, "r");
     if (!f) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", c->root); }
-    char *dir = strdup(c->root), *slash = dir ? strrchr(dir, '/') : NULL;
+    /* a manifest's relative paths are taken from its folder; stdin's from the working folder */
+    char *dir = strdup(c->from_stdin ? "." : c->root), *slash = dir ? strrchr(dir, '/') : NULL;
     if (!dir) { fclose(f); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
     if (slash) *slash = 0; else strcpy(dir, ".");
     char *line = NULL, where[4200];
@@ -694,6 +711,15 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
 int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
 {
     memset(c, 0, sizeof *c);
+    if (!strcmp(input, "-")) {   /* "-" is stdin, as for cat and jq: a manifest */
+        c->from_stdin = c->is_manifest = 1;
+        if (!(c->root = strdup("stdin"))) return ws_err_set(e, WS_ENOMEM, "out of memory");
+        int rc = scan_manifest(c, e);
+        if (rc == 0 && c->n_clips == 0) rc = ws_err_set(e, WS_EINPUT, "stdin: no audio clips found");
+        if (rc == 0) rc = note_case_twins(c, e);
+        if (rc < 0) audio_corpus_release(c);
+        return rc;
+    }
     struct stat st;
     if (stat(input, &st) != 0) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", input, strerror(errno));
     if (!(c->root = strdup(input))) return ws_err_set(e, WS_ENOMEM, "out of memory");
@@ -740,7 +766,11 @@ int audio_corpus_check_output(const audio_corpus *c, const char *out, const char
     char *which = NULL;
     if (config && same_file(&o, config))
         what = "the settings file being read (--config)", apart = "the inputs", which = strdup(config);
-    if (!what && c->is_manifest && same_file(&o, c->root)) what = "the manifest being read", which = strdup(c->root);
+    struct stat in;
+    if (!what && c->from_stdin && fstat(STDIN_FILENO, &in) == 0 && in.st_dev == o.st_dev && in.st_ino == o.st_ino)
+        what = "the manifest being read", which = strdup("stdin");
+    if (!what && c->is_manifest && !c->from_stdin && same_file(&o, c->root))
+        what = "the manifest being read", which = strdup(c->root);
     for (int k = 0; !what && !c->is_manifest && k < 2; k++) {
         char *p = join(c->root, lists[k]);
         if (p && same_file(&o, p)) what = "a list file of the corpus", which = p;

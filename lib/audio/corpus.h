@@ -33,8 +33,9 @@ typedef struct audio_item {
 } audio_item;
 
 typedef struct audio_corpus {
-    char *root;            /* the input as given */
+    char *root;            /* the input as given; "stdin" for "-" */
     int is_manifest;
+    int from_stdin;        /* a manifest read from stdin ("-"): its relative paths from the working folder */
     const char *split_rule;    /* "lists", "which_set" or "manifest" */
     char **classes;        /* [n_classes] sorted */
     int n_classes;
