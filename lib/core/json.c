@@ -13,6 +13,13 @@ const char *ws_json_error_text(const json_error_t *je)
 {
     /* jansson names its own decoding flag here; the reader needs the rule */
     if (strstr(je->text, "JSON_ALLOW_NUL")) return "\\u0000 (a NUL character) is not allowed in a string";
+    /* "too big integer near '...'" gave no bound: the reader needs to know that integers are 64-bit */
+    if (strstr(je->text, "too big")) {
+        static __thread char text[sizeof je->text + 96];
+        snprintf(text, sizeof text, "%s: an integer must be within -9223372036854775808 to 9223372036854775807",
+                 je->text);
+        return text;
+    }
     return je->text;
 }
 

@@ -11,6 +11,9 @@ expect_error() {  # NAME PATTERN COMMAND...
 }
 printf '{"study": "x",\n  "space": {"a": {"type": "float" "low": 1}}}\n' >syntax.json
 expect_error "malformed JSON gives line and column" "suggest: syntax.json:2:[0-9]*: " suggest --db s.db --config syntax.json
+# jansson's "too big integer near '...'" said no bound
+printf '{"study": "x",\n  "space": {"a": {"type": "int", "low": 1, "high": 99999999999999999999}}}\n' >bigint.json
+expect_error "an integer past 64 bits names the bound" "suggest: bigint.json:2:[0-9]*: too big integer near '99999999999999999999': an integer must be within -9223372036854775808 to 9223372036854775807$" suggest --db s.db --config bigint.json
 # jansson's own words named its flag ("... without JSON_ALLOW_NUL")
 printf '{"study": "x\\u0000y"}\n' >nul.json
 expect_error "a NUL in a string is named as such" "suggest: nul.json:1:[0-9]*: .u0000 (a NUL character) is not allowed in a string$" suggest --db s.db --config nul.json
