@@ -9,7 +9,8 @@
 #   SBATCH_OPTION  passed to sbatch: -c N (each trial's threads follow SLURM_CPUS_PER_TASK),
 #                --gres=gpu:1, -p PART, --wait (wait for the array, then make the report)
 # Run it from the repository on shared storage, with FEATURES there and DB a PostgreSQL URL
-# (SQLite must not be shared between machines). The tools and the feature cache are built here
+# (SQLite must not be shared between machines: a SQLite DB on a network file system is warned of).
+# The tools and the feature cache are built here
 # first, so tasks only train. Task logs: RUNS/slurm-JOB_TASK.out; the batch script: RUNS/slurm-array.sh.
 #   pipelines/slurm-array.sh CONFIG=configs/studies/kws-default.json TRIALS=200 PARALLEL=16 \
 #       DB=postgresql://me@db:5432/sweeps FEATURES=/shared/kws.feat -- -c4 --gres=gpu:1
@@ -55,6 +56,22 @@ mk=(make -s --no-print-directory -C "$root" "${vars[@]}")
 runs=$("${mk[@]}" --eval 'ws-print-runs: ; @printf "%s\n" $(call ws_q,$(RUNS))' ws-print-runs)
 case $runs in /*) abs=$runs ;; *) abs=$root/$runs ;; esac
 mkdir -p "$abs"
+# DB as sweep.mk computes it. A SQLite file on a network file system (the shared storage that tasks
+# on other nodes reach it through) is written by several machines at once, which SQLite's locking
+# does not survive there (a corrupt study): said before anything is submitted. A local folder (one
+# node) is fine, so it is a warning, not a refusal.
+# shellcheck disable=SC2016  # $(DB) is for make
+db=$("${mk[@]}" --eval 'ws-print-db: ; @printf "%s\n" $(call ws_q,$(DB))' ws-print-db)
+case $db in
+  postgresql://* | postgres://*) ;;
+  *)
+    case $db in /*) dbdir=$(dirname "$db") ;; *) dbdir=$(dirname "$root/$db") ;; esac
+    fs=$(stat -f -c %T "$dbdir" 2>/dev/null || true)
+    case $fs in
+      nfs* | cifs | smb* | lustre | gpfs | beegfs | ceph* | fuse.sshfs | afs | 9p | glusterfs | fuse.glusterfs)
+        echo "slurm-array.sh: warning: DB=$db is a SQLite file on $fs, a network file system: tasks on several nodes writing it at once can corrupt the study (SQLite's locking does not hold there); give DB a PostgreSQL URL" >&2 ;;
+    esac ;;
+esac
 
 script=$abs/slurm-array.sh
 {

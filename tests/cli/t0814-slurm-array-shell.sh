@@ -76,3 +76,18 @@ test_expect_success "... 2 trials, the report" '[ "$(jq .n_trials skip/report.js
 test_expect_code 2 "slurm-array.sh DEVICE=bogus with no feature cache yet: refused" array RUNS="$TMP/dev" DEVICE=bogus FEATURES="$TMP/new.feat"
 test_expect_success "... naming DEVICE, before the cache was made" '
   grep -q "DEVICE: expected auto, cpu or cuda, got .bogus." err && [ ! -e new.feat ] && [ ! -e dev ]'
+
+# A SQLite DB on a network file system (the shared storage the header asks for) is written by tasks
+# on several nodes at once, which SQLite's locking does not survive there; nothing said so. Now a
+# warning, before the array is submitted (a stat stand-in reports the file system's type).
+mkdir fakefs
+printf '#!/bin/sh\n[ "$1" = -f ] && { echo "${FAKE_FS:-ext2/ext3}"; exit 0; }\nexec /usr/bin/stat "$@"\n' >fakefs/stat
+chmod +x fakefs/stat
+fs_array() { env PATH="$TMP/fakefs:$TMP/fake:$WS_BIN:$PATH" FAKE_FS="$1" FAKE_DIR="$TMP" \
+  bash "$WS_ROOT/pipelines/slurm-array.sh" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
+  FEATURES="$TMP/tones.feat" CONFIG="$TMP/c.json" TRIALS=2 RUNS="$TMP/nfs"; }
+test_expect_code 0 "slurm-array.sh, DB a SQLite file on nfs4: submitted" fs_array nfs4
+test_expect_success "... with a warning naming the file system and the way out" '
+  grep -qx "slurm-array.sh: warning: DB=$TMP/nfs/study.db is a SQLite file on nfs4, a network file system: tasks on several nodes writing it at once can corrupt the study (SQLite.s locking does not hold there); give DB a PostgreSQL URL" err'
+test_expect_code 0 "... on a local file system (ext2/ext3)" fs_array ext2/ext3
+test_expect_success "... says nothing of it" '! grep -q "network file system" err'
