@@ -89,7 +89,25 @@ int audio_feat_config_from_json(const json_t *j, const char *where, audio_feat_c
     if (json_is_null(hop)) c->hop_length = c->win_length / 2;
     if (power != 2.0)
         return ws_err_set(e, WS_EINPUT, "%s.power: only 2.0 (power spectrum) is cached, got %g", where, power);
-    return audio_feat_config_validate(c, where, e);
+    if (audio_feat_config_validate(c, where, e) == 0) return 0;
+    /* A default refused beside a value the file gives ({"sample_rate": 8000} and f_max 7600,
+     * {"n_fft": 256} and win_length 400): the message named a number found nowhere in the file,
+     * where torchaudio's defaults follow sample_rate and n_fft. Say that it is the default. */
+    static const struct { const char *key, *null_is; } defaulted[] = {
+        {"win_length", "n_fft"}, {"hop_length", "win_length // 2"}, {"f_max", "sample_rate // 2"},
+        {"f_min", NULL}, {"clip_seconds", NULL}};
+    for (size_t i = 0; i < sizeof defaulted / sizeof *defaulted; i++) {
+        const char *key = defaulted[i].key, *null_is = defaulted[i].null_is;
+        char head[512];
+        int len = snprintf(head, sizeof head, "%s.%s:", where, key);
+        if (json_object_get(j, key) || len >= (int)sizeof head || strncmp(e->msg, head, (size_t)len)) continue;
+        char msg[sizeof e->msg];
+        snprintf(msg, sizeof msg, "%s", e->msg);
+        return ws_err_set(e, WS_EINPUT, "%s (the default: %s is not in the file, and the defaults do not follow the "
+                          "other settings; give %s%s%s)", msg, key, key, null_is ? ", or null for " : "",
+                          null_is ? null_is : "");
+    }
+    return -1;
 }
 
 int audio_feat_config_load(const char *path, audio_feat_config *c, ws_err *e)
