@@ -1,5 +1,6 @@
 /* decode.h — audio files to mono float samples at the target rate: libsndfile decodes (any
- * format it reads, samples scaled to [-1, 1] as torchaudio.load does), channels are averaged,
+ * format it reads; integer samples scaled to [-1, 1] as torchaudio.load does; float samples as
+ * stored, where torchaudio's sox_io backend clips them to [-1, 1]), channels are averaged,
  * libsamplerate resamples (SRC_SINC_MEDIUM_QUALITY). Bad audio is refused with WS_EINPUT and a
  * short reason (the featurizer skips such files): missing or empty file, not audio, zero length,
  * truncated (a data chunk or a header's frame count that claims more than the file holds, a
