@@ -100,9 +100,13 @@ int audio_feat_config_from_json(const json_t *j, const char *where, audio_feat_c
         const char *key = defaulted[i].key, *null_is = defaulted[i].null_is;
         char head[512];
         int len = snprintf(head, sizeof head, "%s.%s:", where, key);
-        if (json_object_get(j, key) || len >= (int)sizeof head || strncmp(e->msg, head, (size_t)len)) continue;
+        const json_t *given = json_object_get(j, key);
+        if ((given && !(json_is_null(given) && null_is)) || len >= (int)sizeof head || strncmp(e->msg, head, (size_t)len))
+            continue;
         char msg[sizeof e->msg];
         snprintf(msg, sizeof msg, "%s", e->msg);
+        if (given)   /* null, which the message showed as the number it stands for */
+            return ws_err_set(e, WS_EINPUT, "%s (the file's null: %s)", msg, null_is);
         return ws_err_set(e, WS_EINPUT, "%s (the default: %s is not in the file, and the defaults do not follow the "
                           "other settings; give %s%s%s)", msg, key, key, null_is ? ", or null for " : "",
                           null_is ? null_is : "");

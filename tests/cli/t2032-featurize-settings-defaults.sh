@@ -49,3 +49,9 @@ suggest --db s.db --config study.json >line 2>/dev/null
 test_expect_code 2 "train-trial: the study's fixed.features with the default refused" \
   train-trial --db s.db --features null.feat --device cpu --quiet line
 test_expect_success "... says it is the default" 'grep -q "fixed.features: sr8k.json.f_max: .*(the default: f_max is not in the file" err'
+
+# a null that stands for a number refused: the message showed the number, which the file does not hold
+printf '{"win_length": 1, "hop_length": null}\n' >hopnull.json
+test_expect_code 2 "hop_length null with win_length 1 (win_length // 2 = 0)" featurize -q -c hopnull.json -o h.feat c
+test_expect_success "... says the 0 is the file's null" '
+  grep -qx "featurize: hopnull.json.hop_length: 0 is outside 1..4\*n_fft (the file.s null: win_length // 2)" err'
