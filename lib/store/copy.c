@@ -4,6 +4,7 @@
  * only uses store.h. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "store/store.h"
 
 /* A study's attributes as read: system (i = 1) and user (i = 0), each {key: value} and the texts
@@ -22,6 +23,20 @@ static int attrs_read(ws_store *src, const ws_study *from, study_attrs *a, ws_er
     return 0;
 }
 
+/* wakesweep's study config names its study (suggest --study NAME keeps NAME in it, and refuses
+ * a config that differs from the kept one): copied under another name, it takes that name, else
+ * suggest --study NEW could not continue the copy. NULL when v is not such a config or out of
+ * memory (then v is written as it is). */
+static json_t *config_renamed(const char *key, json_t *v, const char *name)
+{
+    if (strcmp(key, WS_ATTR_CONFIG) || !json_is_string(json_object_get(v, "study"))
+        || !strcmp(json_string_value(json_object_get(v, "study")), name))
+        return NULL;
+    json_t *c = json_deep_copy(v);
+    if (c && json_object_set_new(c, "study", json_string(name))) { json_decref(c); c = NULL; }
+    return c;
+}
+
 static int attrs_write(ws_store *dst, const ws_study *to, const study_attrs *a, ws_err *e)
 {
     for (int system = 1; system >= 0; system--) {
@@ -29,9 +44,11 @@ static int attrs_write(ws_store *dst, const ws_study *to, const study_attrs *a, 
         json_t *v;
         json_object_foreach(a->obj[system], key, v) {   /* Python's NaN and Infinity as written, not their stand-ins */
             const char *text = json_string_value(json_object_get(a->texts[system], key));
-            if (text ? ws_store_attr_set_text(dst, "study", to->id, system, key, text, e)
-                     : ws_store_study_attr_set(dst, to->id, system, key, v, e))
-                return -1;
+            json_t *renamed = system && !text ? config_renamed(key, v, to->name) : NULL;
+            int rc = text ? ws_store_attr_set_text(dst, "study", to->id, system, key, text, e)
+                          : ws_store_study_attr_set(dst, to->id, system, key, renamed ? renamed : v, e);
+            json_decref(renamed);
+            if (rc) return -1;
         }
     }
     return 0;
