@@ -76,6 +76,15 @@ const char *gpu_samples_db_file(const char *url, ws_err *e)
                    "(watch its trials with gpu-monitor --pidfile)", url);
         return NULL;
     }
+    /* a query is refused as the store refuses it, but naming the variable that sets this tool's
+     * wait for a lock: the store's words name WS_DB_BUSY_S, which gpu-monitor does not read */
+    const char *file = ws_store_sqlite_file(url);
+    if (file != url && strchr(file, '?')) {
+        ws_err_set(e, WS_EINPUT, "--db: a query ('?...') after sqlite:///FILE, which Optuna (SQLAlchemy) passes to "
+                   "Python's sqlite3 while it opens FILE, is not taken (WS_MONITOR_BUSY_S sets its wait for a lock): "
+                   "give sqlite:///FILE alone");
+        return NULL;
+    }
     /* "sqlite:///" alone would be a private temporary database: the samples would vanish */
     const char *why = ws_store_url_no_file(url);
     if (why) {

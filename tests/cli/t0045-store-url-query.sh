@@ -15,6 +15,11 @@ test_expect_success "... says why; trial 0 still RUNNING" '
   grep -qxF "tell: --db: $msg" err && [ "$(sqlite3 s.db "SELECT state FROM trials")" = RUNNING ]'
 test_expect_code 2 "study-copy --to sqlite:///c.db?x=1" study-copy --from s.db --to 'sqlite:///c.db?x=1'
 test_expect_success "... says why; no file made" 'grep -qF "study-copy: --to: $msg" err && [ -z "$(ls | grep "^c\.db")" ]'
+# gpu-monitor's wait for a lock is WS_MONITOR_BUSY_S (gpu-monitor.1); WS_DB_BUSY_S, which the
+# message named to it, it never reads
+test_expect_code 2 "gpu-monitor --db sqlite:///g.db?timeout=30" gpu-monitor -q -n 1 -i 0.01 --db 'sqlite:///g.db?timeout=30'
+test_expect_success "... names the variable gpu-monitor reads, no other; no file made" '
+  grep -qF "WS_MONITOR_BUSY_S sets its wait for a lock" err && ! grep -q WS_DB_BUSY_S err && [ -z "$(ls | grep "^g\.db")" ]'
 test_expect_code 0 "a plain path with '?' is a file name" suggest --db 'p?.db' --config c.json
 test_expect_success "... that file" '[ "$(sqlite3 "p?.db" "SELECT count(*) FROM trials")" = 1 ]'
 # SQLite opens a name starting "file:" as a URI (as Python's sqlite3, and Optuna, open it): the
