@@ -42,6 +42,10 @@ static void one_line(char *dst, size_t len, const char *msg)
 static int connect_retryable(const char *const *keys, const char *const *vals, const char *msg)
 {
     if (strstr(msg, "too many clients") || strstr(msg, "starting up") || strstr(msg, "shutting down")) return 1;
+    /* a port libpq cannot use (0, past 65535, not a number) is found only when it tries the host,
+     * and the ping then answers "no response" as for a server that is down: a mistake in the URL,
+     * which no wait mends */
+    if (strstr(msg, "invalid port number") || strstr(msg, "invalid integer value")) return 0;
     PGPing ping = PQpingParams(keys, vals, 1);
     return ping == PQPING_REJECT || ping == PQPING_NO_RESPONSE;
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# A PostgreSQL URL whose port libpq cannot use (past 65535, 0, not a number) is the URL's fault,
+# found by libpq only when it tries the host, where PQping answers "no response" as for a server
+# that is down: every tool waited WS_DB_RETRY_S (60 s by default) for a server it never tried,
+# then said "the database server did not answer within N s: invalid port number" and exited 3
+# (internal). Now refused at once as the other URL mistakes are (an unknown sslmode): exit 2,
+# "cannot connect: ...". No server is contacted: no port is tried.
+. "$WS_ROOT/tests/cli/lib.sh"
+cp "$WS_ROOT/tests/cli/study.json" c.json
+suggest --db s.db --config c.json >/dev/null
+export WS_DB_RETRY_S=30
+WS_DB_RETRY_S=0 tell --db 'postgresql://me@127.0.0.1:0/db' --study kws --trial 0 --state fail 2>err.0
+if grep -q libpq err.0 && ! grep -q "invalid port" err.0; then test_skip "bad port" "$(cat err.0)"; exit 0; fi
+# at_once WANT NAME COMMAND...: exit WANT well before the 30 s of retries
+at_once() {
+  local want=$1 name=$2; shift 2
+  local t0=$SECONDS
+  test_expect_code "$want" "$name" timeout 20 "$@"
+  test_expect_success "... at once, not after WS_DB_RETRY_S" "[ \$((SECONDS - $t0)) -lt 10 ]"
+}
+at_once 2 "study-copy --to a URL with port 99999" study-copy --from s.db --to 'postgresql://me:pw@127.0.0.1:99999/db'
+test_expect_success "... says why, password left out" '
+  grep -qxF "study-copy: --to: postgresql://me@127.0.0.1:99999/db: cannot connect: invalid port number: \"99999\"" err'
+at_once 2 "tell --db a URL with port 0" tell --db 'postgresql://me@127.0.0.1:0/db' --study kws --trial 0 --state fail
+test_expect_success "... says why" 'grep -qF "cannot connect: invalid port number: \"0\"" err'
+at_once 2 "prune-check --db a URL with a port that is not a number" \
+  prune-check --db 'postgres://me@127.0.0.1:abc/db' --study kws --trial 0 --step 0 --value 1
+test_expect_success "... says why" 'grep -qF "cannot connect: " err && grep -qF "abc" err'
