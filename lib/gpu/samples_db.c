@@ -118,6 +118,14 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
     d->busy_timeout_ms = busy_timeout_ms;
     d->flush_until_ms = -1;
+    /* "s.db/" and a folder that is not there: refused as the study tools refuse them */
+    char buf[4200];
+    const char *unusable = ws_sqlite_path_unusable(path, buf, sizeof buf);
+    if (unusable) {
+        ws_err_set(e, WS_EINPUT, "%s: %s", path, unusable);
+        gpu_samples_db_close(d);
+        return NULL;
+    }
     const char *what = ws_sqlite_not_a_file(path);
     if (what) {   /* SQLite said only "cannot open: disk I/O error" (a FIFO, a device) */
         ws_err_set(e, WS_EINPUT, "%s: %s, expected a study database file", path, what);

@@ -252,16 +252,11 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
      * create it, and SQLite, which drops the '/', opened s.db, while the readers said "no such
      * study database" */
     int missing = stat(s->path, &sb) != 0;
-    if (missing && errno == ENOTDIR)
-        return ws_err_set(e, WS_EINPUT, "%s: not a directory: the path goes on after a file (a '/' after the file's "
-                          "name?), expected a study database file", s->path);
+    char buf[4200];
+    const char *unusable = missing ? ws_sqlite_path_unusable(s->path, buf, sizeof buf) : NULL;
+    if (unusable) return ws_err_set(e, WS_EINPUT, "%s: %s", s->path, unusable);
     if (missing) {
-        char *copy = strdup(s->path), *dir = dirname(copy);
-        int dir_ok = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
-        if (!dir_ok) ws_err_set(e, WS_EINPUT, "%s: directory '%s' does not exist", s->path, dir);
-        else if (!(flags & WS_STORE_CREATE)) ws_err_set(e, WS_EINPUT, "%s: no such study database", s->path);
-        free(copy);
-        if (!dir_ok || !(flags & WS_STORE_CREATE)) return -1;
+        if (!(flags & WS_STORE_CREATE)) return ws_err_set(e, WS_EINPUT, "%s: no such study database", s->path);
         int why = ws_sqlite_create_errno(s->path);
         if (why) return ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", s->path, strerror(why));
     } else if (!S_ISREG(sb.st_mode)) {   /* a folder, a FIFO, a device (ws_sqlite_not_a_file) */

@@ -2,6 +2,7 @@
 #include "store/sqlite_wal.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,22 @@ const char *ws_sqlite_not_a_file(const char *path)
     struct stat st;
     if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) return NULL;
     return S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file";
+}
+
+const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) return NULL;
+    if (errno == ENOTDIR)
+        return "not a directory: the path goes on after a file (a '/' after the file's name?), expected a study "
+               "database file";
+    char *copy = strdup(path);
+    if (!copy) return NULL;   /* out of memory: the open that follows says what it finds */
+    const char *dir = dirname(copy);
+    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!dir_ok) snprintf(buf, n, "directory '%s' does not exist", dir);
+    free(copy);
+    return dir_ok ? NULL : buf;
 }
 
 int ws_sqlite_create_errno(const char *path)
