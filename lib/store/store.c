@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "space/config.h"   /* WS_MAXIMIZE, a study's direction */
 #include "store/backend.h"
+#include "store/load_common.h"
 
 ws_db_kind ws_store_url_kind(const char *url)
 {
@@ -136,9 +137,20 @@ static int name_fits(const char *name, ws_err *e)
                       sizeof ((ws_study *)0)->name - 1);
 }
 
+/* A study another client named with bytes that are not UTF-8: found by such a name (tell,
+ * prune-check), it was changed and then no JSON line could name it (the tools crashed on the
+ * line); refused before anything changes, as the lists of studies refuse it. */
+static int name_utf8(ws_store *s, const ws_study *st, ws_err *e)
+{
+    char row[64];
+    snprintf(row, sizeof row, "studies: study_id %lld", (long long)st->id);
+    return ws_load_utf8(st->name, row, "study_name", e) ? ws_err_prefix(e, "%s", ws_store_path(s)) : 0;
+}
+
 int ws_store_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
 {
-    return name_fits(name, e) || s->ops->study_find(s, name, out, e) || single_objective(s, out, e) ? -1 : 0;
+    return name_fits(name, e) || s->ops->study_find(s, name, out, e) || name_utf8(s, out, e) || single_objective(s, out, e)
+           ? -1 : 0;
 }
 
 int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
