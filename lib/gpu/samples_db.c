@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/clock.h"
+#include "core/json.h"
+#include "core/proc.h"
 #include "store/sqlite_wal.h"
 #include "store/store.h"
 
@@ -62,9 +64,11 @@ static const char insert_sql[] =
     " mem_used_bytes, mem_total_bytes, power_w, temp_c, sm_clock_mhz, pid, trial_id, cpu, rss_bytes)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
+/* with the host the trainer recorded beside its pid (NULL where none) */
 static const char running_sql[] =
-    "SELECT t.trial_id, t.number, a.value_json FROM trial_system_attributes AS a"
+    "SELECT t.trial_id, t.number, a.value_json, h.value_json FROM trial_system_attributes AS a"
     " JOIN trials AS t ON t.trial_id = a.trial_id"
+    " LEFT JOIN trial_system_attributes AS h ON h.trial_id = a.trial_id AND h.key = '" GPU_HOST_ATTR_KEY "'"
     " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'";
 
 const char *gpu_samples_db_file(const char *url, ws_err *e)
@@ -211,6 +215,17 @@ static int prepare_running(gpu_samples_db *d, ws_err *e)
     return 0;
 }
 
+/* Whether a trainer recorded its pid on another host (value_json of wakesweep:host, a JSON
+ * string; NULL: none recorded): that pid names another process here, as suggest --reap knows. */
+static int other_host(const unsigned char *host_json)
+{
+    if (!host_json) return 0;
+    json_t *h = json_loads((const char *)host_json, JSON_DECODE_ANY, NULL);
+    int other = json_is_string(h) && strcmp(json_string_value(h), ws_hostname()) != 0;
+    json_decref(h);
+    return other;
+}
+
 /* A JSON integer (Optuna's value_json) as a pid; 0 when it is not one. */
 static long json_pid(const unsigned char *text)
 {
@@ -229,7 +244,7 @@ int gpu_samples_db_watch_trials(gpu_samples_db *d, gpu_sample *s, ws_err *e)
     int rc;
     while ((rc = sqlite3_step(d->running)) == SQLITE_ROW) {
         long pid = json_pid(sqlite3_column_text(d->running, 2));
-        if (!pid) continue;
+        if (!pid || other_host(sqlite3_column_text(d->running, 3))) continue;
         gpu_process *p = gpu_sample_watch(s, pid);
         if (!p) { sqlite3_reset(d->running); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path); }
         p->trial_id = sqlite3_column_int64(d->running, 0);

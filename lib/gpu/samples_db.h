@@ -25,7 +25,7 @@
  *     sm_clock_mhz    REAL,              -- device (nvml)
  *     pid             INTEGER,           -- process
  *     trial_id        INTEGER,           -- process: Optuna trials.trial_id when the pid is the
- *                                        --   "wakesweep:pid" system attribute of a RUNNING trial
+ *                                        --   "wakesweep:pid" system attribute of a RUNNING trial (of this host)
  *     cpu             REAL,              -- process, device NULL: % of one core since the last sample
  *     rss_bytes       INTEGER            -- process, device NULL: resident set size
  *   );
@@ -61,6 +61,7 @@
 
 #define GPU_SAMPLES_TABLE "wakesweep_gpu_samples"
 #define GPU_PID_ATTR_KEY "wakesweep:pid"   /* trial system attribute holding a trial's pid */
+#define GPU_HOST_ATTR_KEY "wakesweep:host" /* ... and the host it runs on (a JSON string) */
 
 typedef struct gpu_samples_db gpu_samples_db;
 
