@@ -64,11 +64,12 @@ static const char insert_sql[] =
     " mem_used_bytes, mem_total_bytes, power_w, temp_c, sm_clock_mhz, pid, trial_id, cpu, rss_bytes)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
-/* with the host the trainer recorded beside its pid (NULL where none) */
+/* with the host and the start time the trainer recorded beside its pid (NULL where none) */
 static const char running_sql[] =
-    "SELECT t.trial_id, t.number, a.value_json, h.value_json FROM trial_system_attributes AS a"
+    "SELECT t.trial_id, t.number, a.value_json, h.value_json, b.value_json FROM trial_system_attributes AS a"
     " JOIN trials AS t ON t.trial_id = a.trial_id"
     " LEFT JOIN trial_system_attributes AS h ON h.trial_id = a.trial_id AND h.key = '" GPU_HOST_ATTR_KEY "'"
+    " LEFT JOIN trial_system_attributes AS b ON b.trial_id = a.trial_id AND b.key = '" GPU_START_ATTR_KEY "'"
     " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'";
 
 const char *gpu_samples_db_file(const char *url, ws_err *e)
@@ -226,6 +227,20 @@ static int other_host(const unsigned char *host_json)
     return other;
 }
 
+/* Whether pid names another process than the one the trainer recorded (start_json: the value_json
+ * of wakesweep:pid_start, NULL or null where not known): a trainer killed leaves its trial
+ * RUNNING until it is found dead, and its pid may be another process's meanwhile. */
+static int other_process(long pid, const unsigned char *start_json)
+{
+    if (!start_json) return 0;
+    char *end;
+    errno = 0;
+    long long want = strtoll((const char *)start_json, &end, 10);
+    if (end == (const char *)start_json || *end || errno) return 0;
+    long long now = ws_process_start(pid);
+    return now >= 0 && now != want;
+}
+
 /* A JSON integer (Optuna's value_json) as a pid; 0 when it is not one. */
 static long json_pid(const unsigned char *text)
 {
@@ -244,7 +259,9 @@ int gpu_samples_db_watch_trials(gpu_samples_db *d, gpu_sample *s, ws_err *e)
     int rc;
     while ((rc = sqlite3_step(d->running)) == SQLITE_ROW) {
         long pid = json_pid(sqlite3_column_text(d->running, 2));
-        if (!pid || other_host(sqlite3_column_text(d->running, 3))) continue;
+        if (!pid || other_host(sqlite3_column_text(d->running, 3))
+            || other_process(pid, sqlite3_column_text(d->running, 4)))
+            continue;
         gpu_process *p = gpu_sample_watch(s, pid);
         if (!p) { sqlite3_reset(d->running); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path); }
         p->trial_id = sqlite3_column_int64(d->running, 0);

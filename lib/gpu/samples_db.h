@@ -62,6 +62,7 @@
 #define GPU_SAMPLES_TABLE "wakesweep_gpu_samples"
 #define GPU_PID_ATTR_KEY "wakesweep:pid"   /* trial system attribute holding a trial's pid */
 #define GPU_HOST_ATTR_KEY "wakesweep:host" /* ... and the host it runs on (a JSON string) */
+#define GPU_START_ATTR_KEY "wakesweep:pid_start" /* ... and when that process started (clock ticks) */
 
 typedef struct gpu_samples_db gpu_samples_db;
 
