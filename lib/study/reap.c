@@ -37,6 +37,14 @@ static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e
         if (rc) break;
         rc = ws_store_trial_attr_set(s, id, 0, key, v, e);
     }
+    /* and its system_attrs={..., **trial.system_attrs}: the rungs successive halving and
+     * hyperband recorded for the failed trial (completed_rung_k) go with the retry, which Optuna's
+     * pruner then judges from the next rung on only; without them it was judged again at rungs
+     * its earlier run had passed, against that run's own values, and pruned where Optuna goes on */
+    json_object_foreach(t->system_attrs, key, v) {
+        if (rc) break;
+        if (!strncmp(key, "completed_rung_", 15)) rc = ws_store_trial_attr_set(s, id, 1, key, v, e);
+    }
     json_decref(params);
     json_decref(history);
     json_decref(failed);
