@@ -35,7 +35,7 @@ static int hb_init(const ws_pruner_cfg *cfg, const ws_history *h, hb_setup *s)
         s->max_resource = last < INT64_MAX ? (long)last + 1 : LONG_MAX;
     }
     double nb = floor(log((double)s->max_resource / (double)s->min_resource) / log((double)s->eta)) + 1;
-    if (!(nb >= 1)) return 0;   /* R < r: Optuna ends up with no brackets and never prunes */
+    if (!(nb >= 1)) return 0;   /* R < r (learned so): Optuna ends up with no brackets and never prunes */
     s->n_brackets = nb > MAX_BRACKETS ? MAX_BRACKETS : (int)nb;
     for (int b = 0; b < s->n_brackets; b++) {
         int sb = s->n_brackets - 1 - b;
@@ -121,6 +121,13 @@ int ws_hyperband_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, con
 {
     hb_setup s;
     hb_init(cfg, h, &s);
+    if (!s.known && s.max_resource > 0) {
+        /* learned from a trial that completed before min_resource: "none yet" said a trial was
+         * still awaited, where the study will never prune */
+        snprintf(out->reason, sizeof out->reason, "hyperband: max_resource %ld (the first completed trial's last step + 1) "
+                 "is below min_resource %ld: no brackets, never prunes (as Optuna)", s.max_resource, s.min_resource);
+        return 0;
+    }
     if (!s.known) {
         snprintf(out->reason, sizeof out->reason, "hyperband: max_resource is learned from the first completed trial; none yet");
         return 0;

@@ -48,3 +48,15 @@ suggest --db ii.db --config c.json --n 2 >/dev/null
 prune-check --db ii.db --study kws --trial 0 --step 1 --value inf >/dev/null
 test_expect_code 0 "0.5 under an inf at rung 0 is pruned" prune-check --db ii.db --study kws --trial 1 --step 1 --value 0.5
 test_expect_success "... the reason names the bar as inf" 'jq -r .reason out | grep -q "0.5 is not among the best 1 of 2 (bar inf)"'
+# Hyperband's max_resource "auto" learned below min_resource (the first trial completed at step 2,
+# R = 3 < 5): Optuna builds no bracket and never prunes. The reason said a completed trial was
+# still awaited ("none yet"). Golden: Optuna 3.1's HyperbandPruner(min_resource=5), maximize,
+# trial 0 reporting 0.5 at step 2 and completing, trial 1 reporting 0.1 at step 7:
+# should_prune() False, with _max_resource 3 and _n_brackets 0.
+jq '.pruner = {"name": "hyperband", "min_resource": 5}' "$WS_ROOT/tests/cli/study.json" >hs.json
+suggest --db hs.db --config hs.json --n 2 >/dev/null
+prune-check --db hs.db --study kws --trial 0 --step 2 --value 0.5 >/dev/null
+tell --db hs.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
+test_expect_code 1 "hyperband: R learned below min_resource never prunes" prune-check --db hs.db --study kws --trial 1 --step 7 --value 0.1
+test_expect_success "... and says so, not that no trial has completed" '
+  jq -r .reason out | grep -q "max_resource 3 .* is below min_resource 5: no brackets, never prunes"'
