@@ -33,6 +33,12 @@ int ws_percentile_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, co
     long long step = ws_trial_last_step(cur);   /* 64 bits, as the store keeps steps */
     size_t n_complete = 0, n_hist = h->trials ? h->trials->n : 0;
     for (size_t i = 0; i < n_hist; i++) n_complete += h->trials->v[i].state == WS_COMPLETE;
+    if (n_complete == 0 && cfg->n_startup_trials == 0) {
+        /* "startup: 0 of 0 completed trials" read as a start-up done: Optuna judges nothing before
+         * a first trial completes, whatever n_startup_trials says */
+        snprintf(out->reason, sizeof out->reason, "no completed trial yet to compare with");
+        return 0;
+    }
     if (n_complete == 0 || (long)n_complete < cfg->n_startup_trials) {
         snprintf(out->reason, sizeof out->reason, "startup: %zu of %ld completed trials", n_complete, cfg->n_startup_trials);
         return 0;

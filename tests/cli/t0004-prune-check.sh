@@ -105,3 +105,10 @@ test_expect_code 2 "--value given twice" prune-check --db s.db --study kws --tri
 test_expect_success "... says why, prints nothing, stores nothing at that step" '
   grep -q "^prune-check: --value given twice: a step has one intermediate value" err && [ ! -s out ] &&
   [ "$(sqlite3 s.db "SELECT count(*) FROM trial_intermediate_values i JOIN trials t USING(trial_id) WHERE t.number=3 AND step=7")" = 0 ]'
+# n_startup_trials 0 before any trial completed: Optuna's PercentilePruner judges nothing until one
+# has (n_trials == 0: False); the reason said "startup: 0 of 0 completed trials", a start-up done.
+jq '.pruner = {"name": "median", "n_startup_trials": 0}' "$WS_ROOT/tests/cli/study.json" >s0.json
+suggest --db s0.db --config s0.json --n 1 >/dev/null
+test_expect_code 1 "n_startup_trials 0, no completed trial: kept" prune-check --db s0.db --study kws --trial 0 --step 1 --value 0.5
+test_expect_success "... because none has completed, not for a start-up of 0 of 0" '
+  [ "$(jq -r .reason out)" = "no completed trial yet to compare with" ]'
