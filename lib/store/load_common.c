@@ -331,11 +331,11 @@ int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_jso
     return 0;
 }
 
-int ws_load_single(ws_trial_list *l, const ws_study *st, int number, ws_trial *out, ws_err *e)
+int ws_load_single(ws_trial_list *l, const char *path, const ws_study *st, int number, ws_trial *out, ws_err *e)
 {
     if (l->n == 0) {
         ws_trial_list_free(l);
-        return ws_err_set(e, WS_EINPUT, "study '%s': unknown trial %d", st->name, number);
+        return ws_err_set(e, WS_EINPUT, "%s: study '%s': unknown trial %d", path, st->name, number);
     }
     *out = l->v[0];
     for (size_t i = 1; i < l->n; i++) ws_trial_release(&l->v[i]);

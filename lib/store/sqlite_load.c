@@ -101,5 +101,5 @@ int ws_sqlite_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_tri
 int ws_sqlite_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)
 {
     ws_trial_list l;
-    return load(s, st, number, what, &l, e) ? -1 : ws_load_single(&l, st, number, out, e);
+    return load(s, st, number, what, &l, e) ? -1 : ws_load_single(&l, ws_store_path(s), st, number, out, e);
 }

@@ -66,7 +66,7 @@ else
   expect_error "read-only database" "read-only" suggest --db ro.db --config c.json
 fi
 expect_error "unknown study" "unknown study 'nope'" tell --db s.db --study nope --trial 0 --state fail
-expect_error "unknown trial number" "unknown trial 42" tell --db s.db --study kws --trial 42 --state fail
+expect_error "unknown trial number" "tell: s.db: study 'kws': unknown trial 42$" tell --db s.db --study kws --trial 42 --state fail
 expect_error "step that is not an integer" "--step: expected an integer" prune-check --db s.db --study kws --trial 0 --step 1.5 --value 0.3
 # an integer past 64 bits was "expected an integer, got '9223372036854775808'": it is one, out of range
 expect_error "step past 2^63 - 1 is out of range, not 'not an integer'" "^prune-check: --step: expected an integer in \[0, 9223372036854775807\], got 9223372036854775808$" prune-check --db s.db --study kws --trial 0 --step 9223372036854775808 --value 0.3
