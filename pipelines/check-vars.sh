@@ -28,6 +28,11 @@
 #          them, on a study file of its own, removed after; skipped while BIN/suggest is not built
 #          yet). A --fixed file that is not there or holds a bad value stopped the sweep at its
 #          first trial, after the corpus and the features were made
+#   stages STAGE2, with a fourth argument, STAGE1: no setting of STAGE2's fixed that STAGE1
+#          searches, nor its budget.epochs when STAGE1 searches epochs. make staged fixes stage 1's
+#          best params into stage 2 (suggest --fixed), and suggest refuses one that the config's
+#          fixed sets to another value, or epochs that its budget sets: stage 2's sweep stopped
+#          there, after the whole of stage 1, naming SUGGEST_ARGS
 #   db     DB, with two more arguments, RUNS and BIN: a SQLite file (a path or sqlite:///path) in a
 #          folder that is there, or that make sweep makes (RUNS, or a folder above it); suggest
 #          found another only once each job slot had started a trial, after the features were
@@ -98,6 +103,18 @@ while [ $# -ge 3 ]; do
     words=($value)
     set +f
     suggest_refuses "$name" "$value" "$config" "$bin" "${words[@]}" ;;
+  stages)
+    stage1=${1-}
+    shift
+    # (configs that are not JSON are the config kind's to refuse)
+    names=$(jq -nr --slurpfile s1 "$stage1" --slurpfile s2 "$value" '[$s1[0].space // {} | keys_unsorted[] | . as $k
+      | if $s2[0].fixed // {} | has($k) then "fixed.\($k)"
+        elif $k == "epochs" and ($s2[0].budget // {} | has("epochs")) then "budget.epochs" else empty end] | join(", ")' 2>/dev/null) ||
+      continue
+    [ -n "$names" ] || continue
+    case $names in *,*) them=them ;; *) them=it ;; esac
+    echo "$name: '$value': sets $names, which STAGE1 '$stage1' searches: make staged fixes stage 1's best values into stage 2 (suggest --fixed), which refuses one that the config sets otherwise: leave $them out of STAGE2"
+    exit 0 ;;
   db)
     runs=${1-} bin=${2-}
     shift 2

@@ -30,6 +30,8 @@ STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q
 # last (suggest's message for a config without a study name is less plain), as SUGGEST_ARGS with
 # each (stage 1's sweep found a bad one only after the features were made). DEVICE, THREADS,
 # MONITOR_INTERVAL and LAUNCH too, which the stages' sweeps would check only after the features were made.
+# And a STAGE2 whose fixed settings hold a param STAGE1 searches: stage 2's suggest --fixed with
+# stage 1's best refused it only after the whole of stage 1.
 ws_staged_goals := $(filter staged $(STAGED_RUNS)/%,$(MAKECMDGOALS))
 # The stages' sweeps get CONFIG, STUDY, TRIALS, RUNS and DB from this makefile, overriding the
 # ones given on make's command line (which make hands down to them, as it does DEVICE, LAUNCH,
@@ -80,6 +82,7 @@ endef
 $(foreach n,1 2,$(eval $(call stage_study_check,$(n))))
 ws_bad_var := $(or $(ws_bad_var),$(call ws_check_vars,config STAGE1 $(call ws_q,$(STAGE1)) $(call ws_q,$(BIN)) \
                 config STAGE2 $(call ws_q,$(STAGE2)) $(call ws_q,$(BIN)) \
+                stages STAGE2 $(call ws_q,$(STAGE2)) $(call ws_q,$(STAGE1)) \
                 args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(STAGE1)) $(call ws_q,$(BIN)) \
                 args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(STAGE2)) $(call ws_q,$(BIN))))
 endif
