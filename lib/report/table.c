@@ -157,6 +157,21 @@ int ws_report_text(FILE *f, const ws_summary *s)
             s->n_state[WS_PRUNED], s->n_state[WS_RUNNING], s->n_state[WS_WAITING], s->n_state[WS_FAIL]);
     if (s->best) fprintf(f, "best: trial %d, value %.6g\n", s->best->number, s->best->value);
     else fprintf(f, "best: none: %s\n", ws_summary_why_no_best(s));
+    /* Which complete trials are ranked after the feasible ones, and why: the JSON has their
+     * constraints and the HTML a feasible column; without this line a trial of a better value
+     * stood below the best with nothing to say so. At most 20 named, in rank order. */
+    size_t n_inf = 0, named = 0;
+    for (size_t i = 0; i < s->trials->n; i++)
+        n_inf += s->trials->v[i].state == WS_COMPLETE && !ws_trial_feasible(s, &s->trials->v[i]);
+    if (n_inf) {
+        fprintf(f, "infeasible: %zu complete trial%s a constraint (ranked after the feasible ones): trial%s", n_inf,
+                n_inf == 1 ? " breaks" : "s break", ws_plural(n_inf));
+        for (size_t r = 0; r < s->trials->n && named < 20; r++) {
+            const ws_trial *t = &s->trials->v[s->order[r]];
+            if (t->state == WS_COMPLETE && !ws_trial_feasible(s, t)) fprintf(f, "%s%d", named++ ? ", " : " ", t->number);
+        }
+        fputs(n_inf > named ? ", ...\n" : "\n", f);
+    }
     int util = s->an && s->an->util.n_samples > 0;
     if (util) fprintf(f, "%6s  %-8s  %12s  %9s  %6s  %s\n", "trial", "state", "value", "seconds", "util%", "params");
     else fprintf(f, "%6s  %-8s  %12s  %9s  %s\n", "trial", "state", "value", "seconds", "params");
