@@ -324,8 +324,10 @@ static void categorical_ticks(FILE *f, const pc_axis *a)
         double py = ws_scale_map(&a->y, (place + 0.5) / (double)k);
         size_t c = 0;
         while (c + 1 < k && choice_place(&a->p->dist, c) != place) c++;
-        json_t *ch = json_array_get(a->p->dist.choices, c);
-        char *txt = json_is_string(ch) ? strdup(json_string_value(ch)) : ws_json_dump(ch, 0);
+        /* as the tooltips and the text form show the choice: an infinite one Optuna wrote reads
+         * inf, not its stand-in (the largest double, "1.797693134...") */
+        ws_param choice = {.dist = a->p->dist, .internal = (double)c};
+        char *txt = ws_param_text(&choice);
         char buf[96];
         ws_fit_text(buf, sizeof buf, txt ? txt : "?", 80, 10.5);
         free(txt);

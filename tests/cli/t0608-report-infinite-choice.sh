@@ -37,6 +37,12 @@ test_expect_code 0 "... text" report --db s.db
 test_expect_success "... shows the infinite choice as inf, as it shows an infinite value" '
   n=$(jq ".inf[0]" want.json) &&
   grep -Eq "^ +$n  .* clip=inf x=" out && ! grep -q "e+308" out'
+test_expect_code 0 "... html" report --db s.db --format html
+# (the parallel coordinates' axis of the categorical named the infinite choices by their stand-in,
+# "1.797693134..." and "-1.797693134...", where the text, the tooltips and the table say inf)
+test_expect_success "... names the infinite choices inf and -inf on the parallel coordinates too, nowhere the stand-in" '
+  sed -n "/<svg id=\"parallel\"/,/<\/svg>/p" out >pc.svg && grep -q ">inf</text>" pc.svg && grep -q ">-inf</text>" pc.svg &&
+  grep -q ">1.0</text>" pc.svg && ! grep -q "1\.79769" out'
 test_expect_code 0 "report --best" report --db s.db --best
 test_expect_success "... is Optuna's best trial" '[ "$(jq .trial out)" = "$(jq .best want.json)" ]'
 test_expect_code 0 "study-copy copies it" study-copy --from s.db --to copy.db
