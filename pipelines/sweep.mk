@@ -36,12 +36,16 @@ THREADS  ?= auto
 # handed to commands: quoted (ws_q), they may hold anything. Checked for the goals that sweep
 # (make data or features need no study).
 ws_sweep_goals := $(filter sweep sweep-begin sweep-check %.json %.html %.dir,$(MAKECMDGOALS))
+# SUGGEST_ARGS is not checked in a dry run (make -n), which runs no suggest: under make -n staged,
+# stage 2's sweep is handed --fixed STAGED_RUNS/stage-1/best.json, which only a real run of stage
+# 1 makes, and the check stopped the dry run there ("SUGGEST_ARGS: ...: cannot read").
+ws_dry_run := $(findstring n,$(firstword -$(MAKEFLAGS)))
 ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
                 device DEVICE $(call ws_q,$(DEVICE)) threads THREADS $(call ws_q,$(THREADS)) launch LAUNCH $(call ws_q,$(LAUNCH)) \
                 interval MONITOR_INTERVAL $(call ws_q,$(MONITOR_INTERVAL)) \
                 $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))) \
                 db DB $(call ws_q,$(DB)) $(call ws_q,$(RUNS)) $(call ws_q,$(BIN)) config CONFIG $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN)) \
-                args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN)) \
+                $(if $(ws_dry_run),,args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN))) \
                 runs RUNS $(call ws_q,$(RUNS)) $(call ws_q,$(STUDY)) $(call ws_q,$(DB))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))

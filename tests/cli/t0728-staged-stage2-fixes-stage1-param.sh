@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # make staged: stage 2 gets stage 1's best params through suggest --fixed, which refuses a
 # param that the stage-2 config's fixed settings set to another value. A STAGE2 whose fixed
-# holds a param STAGE1 searches, or whose budget sets the epochs STAGE1 searches (the shipped kws-critical then kws-augmentation: learning_rate
-# and batch_size) ran the whole of stage 1, then stopped in stage 2's sweep, blaming a
-# SUGGEST_ARGS the user never gave. Refused before anything runs (exit 2, naming STAGE2, the
-# params and STAGE1), as the other STAGE1/STAGE2 mistakes are.
+# holds a param STAGE1 searches, or whose budget sets the epochs STAGE1 searches (the shipped
+# kws-critical then kws-augmentation: learning_rate and batch_size), ran the whole of stage 1,
+# then stopped in stage 2's sweep, blaming a SUGGEST_ARGS the user never gave. Refused before
+# anything runs (exit 2, naming STAGE2, the params and STAGE1), as the other STAGE1/STAGE2
+# mistakes are. And make -n staged, a dry run, stopped at stage 2 on the best.json that only a
+# real run makes.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 echo '{"path":"x.wav","label":"yes","split":"train"}' >manifest.jsonl   # there; never read here
@@ -30,6 +32,10 @@ jq '.study = "tones-e1" | .space.epochs = {"type": "int", "low": 1, "high": 2} |
 jq '.study = "tones-e2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' s1.json >e2.json
 test_expect_code 2 "STAGE1 searches epochs, STAGE2 has budget.epochs: refused" staged se STAGE1="$TMP/e1.json" STAGE2="$TMP/e2.json"
 test_expect_success "... naming budget.epochs" 'untouched se && grep -qF "sets budget.epochs, which STAGE1" err'
-# (a dry run cannot tell: stage 2's sweep checks a best.json that only the real run makes)
 test_expect_success "the shipped staged pair is not refused: it goes on to the features" '
   ! staged sn >sn.out 2>sn.err && ! grep -q "STAGE2" sn.err && grep -q "featurize" sn.err'
+# A dry run of a fresh make staged: stage 2's sweep is handed --fixed STAGED_RUNS/stage-1/best.json,
+# which only a real stage 1 makes; the check of SUGGEST_ARGS stopped the dry run there.
+test_expect_code 0 "make -n staged on a fresh STAGED_RUNS" staged dr -n
+test_expect_success "... prints both stages' trial commands, stage 2's with stage 1's best fixed, and makes nothing" '
+  [ "$(grep -c "pipelines/trial.sh" out)" = 2 ] && grep -qF -- "--fixed $TMP/dr/stage-1/best.json" out && untouched dr'
