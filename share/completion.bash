@@ -1,8 +1,9 @@
 # share/completion.bash — bash completion for the wakesweep tools. Source it from ~/.bashrc
 # (`. /path/to/wakesweep/share/completion.bash`) or copy it into /etc/bash_completion.d/.
-# It completes bin/suggest as well as suggest on PATH. The options come from the tool's own
-# --help when TAB is pressed, so they cannot drift from what the tool parses (t0010 keeps --help
-# and the man pages in step); an option's value: its choices, else files where it names a file.
+# It completes bin/suggest (and ~/wakesweep/bin/suggest) as well as suggest on PATH. The options
+# come from the tool's own --help when TAB is pressed, so they cannot drift from what the tool
+# parses (t0010 keeps --help and the man pages in step); an option's value: its choices, else
+# files where it names a file.
 _wakesweep() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev= i=$COMP_CWORD pre= word
   # A ':' in COMP_WORDBREAKS (bash's default) splits --db sqlite:///runs/x.db into "sqlite" ":"
@@ -35,8 +36,12 @@ _wakesweep() {
 }
 # COMPREPLY for cur after prev (an option or empty); 1 when the tool gives no --help
 _wakesweep_reply() {
-  local help
-  help=$(command "${COMP_WORDS[0]}" --help 2>/dev/null) || return 1
+  local help cmd=${COMP_WORDS[0]}
+  # COMP_WORDS holds the command as typed: a leading ~ or ~user (~/src/wakesweep/bin/suggest) is
+  # expanded by the shell only when the line runs, so it is expanded here (the regex leaves eval
+  # nothing else to run); run as typed, it was no command and nothing was completed.
+  if [[ $cmd =~ ^(~[A-Za-z0-9._-]*)(/.*)?$ ]]; then eval "cmd=${BASH_REMATCH[1]}"; cmd=$cmd${BASH_REMATCH[2]}; fi
+  help=$(command "$cmd" --help 2>/dev/null) || return 1
   case $prev in
     -[a-zA-Z])   # a short option: its long name, from its --help line "-o, --out CACHE"
       prev=$(grep -oE -- "^ {1,8}$prev, --[a-z][a-z-]*" <<<"$help" | grep -oE -- '--[a-z-]+$') || return 1 ;;

@@ -34,3 +34,9 @@ test_expect_success "an option whose value is a name or a number completes nothi
 test_expect_success "a file name with a space is one completion, of an option's value and of TRIAL_FILE" '
   [ "$(comp featurize --out my)" = "my cache.feat" ] && [ "$(comp train-trial my)" = "my cache.feat" ]'
 test_expect_success "... and a * in one is no pattern" '[ "$(comp suggest --db "g*" | tr "\n" " ")" = "g*.db " ]'
+# The command as typed, ~/.../bin/suggest: COMP_WORDS holds the ~ unexpanded (the shell expands
+# it only when the line runs), and run as it stood it was no command, so nothing was offered.
+mkdir -p home && ln -s "$WS_BIN" home/wsbin
+test_expect_success "~/.../bin/suggest --f<TAB> and ~/.../bin/report --format j<TAB>: as for suggest on PATH" '
+  [ "$(HOME=$TMP/home comp "~/wsbin/suggest" --f | tr "\n" " ")" = "--fixed --force " ] &&
+  [ "$(HOME=$TMP/home comp "~/wsbin/report" --format j | tr "\n" " ")" = "json jsonl " ]'
