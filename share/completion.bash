@@ -66,7 +66,8 @@ _wakesweep_reply() {
       DIR) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
       FILE | CACHE | CKPT | PATH | URL)   # a URL's sqlite:///FILE: the FILE after it
         local url=
-        if [ "${arg#* }" = URL ]; then
+        # gpu-monitor's --db FILE takes sqlite:///FILE too, as every --db does
+        if [ "${arg#* }" = URL ] || [ "$prev" = --db ]; then
           case $cur in
             sqlite:///*) url=sqlite:/// cur=${cur#sqlite:///} ;;
             sqlite: | sqlite:/ | sqlite://) url=sqlite:/// cur= ;;

@@ -28,3 +28,8 @@ test_expect_success "without '=' in COMP_WORDBREAKS: --format=j<TAB> and --db=s.
 test_expect_success "... and --for<TAB> still the option" '[ "$(comp "$bare" report --for)" = "--format" ]'
 test_expect_success "the default COMP_WORDBREAKS as before: --format = j, --db s.d" '
   [ "$(comp "$dflt" report --format = j | tr "\n" " ")" = "json jsonl " ] && [ "$(comp "$dflt" suggest --db s.d)" = s.db ]'
+# gpu-monitor's --db (FILE in its --help) takes sqlite:///FILE as every --db does (gpu-monitor(1)),
+# and completed nothing after sqlite:///, where suggest's --db URL completed the file.
+test_expect_success "gpu-monitor --db sqlite:///ru<TAB>, as suggest --db: runs.d after the ':' (whole without ':')" '
+  [ "$(comp "$dflt" gpu-monitor --db sqlite : ///ru)" = "///runs.d" ] &&
+  [ "$(comp "$bare" gpu-monitor --db sqlite:///ru)" = "sqlite:///runs.d" ]'
