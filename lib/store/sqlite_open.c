@@ -16,6 +16,7 @@
  * Optuna's later migrations, which add ix_trials_study_id, do not collide: trials by number
  * (numbering, loading in order) and by state (the stale, waiting and running trials that every
  * suggest looks for, without reading every trial of a long study). */
+#define NUMBER_INDEX_SQL "CREATE INDEX IF NOT EXISTS ws_trials_study_number ON trials (study_id, number)"
 #define STATE_INDEX_SQL "CREATE INDEX IF NOT EXISTS ws_trials_study_state ON trials (study_id, state)"
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS studies (study_id INTEGER NOT NULL, study_name VARCHAR(512) NOT NULL, PRIMARY KEY (study_id));"
@@ -32,7 +33,7 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS trial_intermediate_values (trial_intermediate_value_id INTEGER NOT NULL, trial_id INTEGER NOT NULL, step INTEGER NOT NULL, intermediate_value FLOAT, intermediate_value_type VARCHAR(7) NOT NULL, PRIMARY KEY (trial_intermediate_value_id), UNIQUE (trial_id, step), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
     "CREATE TABLE IF NOT EXISTS trial_heartbeats (trial_heartbeat_id INTEGER NOT NULL, trial_id INTEGER NOT NULL, heartbeat DATETIME NOT NULL, PRIMARY KEY (trial_heartbeat_id), UNIQUE (trial_id), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
     "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
-    "CREATE INDEX IF NOT EXISTS ws_trials_study_number ON trials (study_id, number);"
+    NUMBER_INDEX_SQL ";"
     STATE_INDEX_SQL ";"
     "INSERT OR IGNORE INTO version_info (version_info_id, schema_version, library_version) VALUES (1, 12, '3.1.0');"
     "INSERT INTO alembic_version (version_num) SELECT 'v3.0.0.d' WHERE NOT EXISTS (SELECT 1 FROM alembic_version);";
@@ -132,6 +133,7 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'studies'), "
                           "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_state'), "
+                          "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_number'), "
                           "count(*) FILTER (WHERE type = 'table' AND name = 'version_info'), "
                           "count(*) FILTER (WHERE type = 'table' AND name = 'alembic_version') FROM sqlite_master",
                        &st, e))
@@ -139,7 +141,8 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     int rc = sqlite3_step(st);
     int have = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     int have_state_index = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
-    int have_version = rc == SQLITE_ROW && sqlite3_column_int(st, 2), have_alembic = rc == SQLITE_ROW && sqlite3_column_int(st, 3);
+    int have_number_index = rc == SQLITE_ROW ? sqlite3_column_int(st, 2) : 0;
+    int have_version = rc == SQLITE_ROW && sqlite3_column_int(st, 3), have_alembic = rc == SQLITE_ROW && sqlite3_column_int(st, 4);
     sqlite3_finalize(st);
     SQL_CHECK(s, rc, "read schema", e);
     if (!have) {
@@ -168,8 +171,10 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     sqlite3_finalize(st);
     if (old) return -1;
     SQL_CHECK(s, rc, "read alembic_version", e);
-    /* A study file that Optuna (or a wakesweep before the index) made gets the state index from
-     * the first tool that may write to it; readers leave the file as it is. */
+    /* A study file that Optuna (or a wakesweep before the state index) made gets our indexes from
+     * the first tool that may write to it; readers leave the file as it is. Optuna's file had
+     * the state index alone, and numbering (max(number) of the study) read every trial of it. */
+    if (create && !have_number_index && ws_sql_exec(s, NUMBER_INDEX_SQL, e)) return -1;
     return create && !have_state_index ? ws_sql_exec(s, STATE_INDEX_SQL, e) : 0;
 }
 
