@@ -37,10 +37,16 @@ _wakesweep() {
 # COMPREPLY for cur after prev (an option or empty); 1 when the tool gives no --help
 _wakesweep_reply() {
   local help cmd=${COMP_WORDS[0]}
-  # COMP_WORDS holds the command as typed: a leading ~ or ~user (~/src/wakesweep/bin/suggest) is
-  # expanded by the shell only when the line runs, so it is expanded here (the regex leaves eval
-  # nothing else to run); run as typed, it was no command and nothing was completed.
-  if [[ $cmd =~ ^(~[A-Za-z0-9._-]*)(/.*)?$ ]]; then eval "cmd=${BASH_REMATCH[1]}"; cmd=$cmd${BASH_REMATCH[2]}; fi
+  # COMP_WORDS holds the command as typed: a leading ~ or ~user (~/src/wakesweep/bin/suggest), or
+  # a leading $NAME or ${NAME} ($WS/bin/suggest), is expanded by the shell only when the line
+  # runs, so it is expanded here (the ~ by eval, to which the regex leaves nothing else to run; a
+  # variable by its name, the shell's own); run as typed, it was no command and nothing was
+  # completed.
+  if [[ $cmd =~ ^(~[A-Za-z0-9._-]*)(/.*)?$ ]]; then eval "cmd=${BASH_REMATCH[1]}"; cmd=$cmd${BASH_REMATCH[2]}
+  elif [[ $cmd =~ ^\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(/.*)$ ]]; then
+    local var=${BASH_REMATCH[2]}${BASH_REMATCH[3]}
+    cmd=${!var-}${BASH_REMATCH[4]}
+  fi
   help=$(command "$cmd" --help 2>/dev/null) || return 1
   case $prev in
     -[a-zA-Z])   # a short option: its long name, from its --help line "-o, --out CACHE"

@@ -40,3 +40,8 @@ mkdir -p home && ln -s "$WS_BIN" home/wsbin
 test_expect_success "~/.../bin/suggest --f<TAB> and ~/.../bin/report --format j<TAB>: as for suggest on PATH" '
   [ "$(HOME=$TMP/home comp "~/wsbin/suggest" --f | tr "\n" " ")" = "--fixed --force " ] &&
   [ "$(HOME=$TMP/home comp "~/wsbin/report" --format j | tr "\n" " ")" = "json jsonl " ]'
+# ... and so does a leading variable, $WS/bin/suggest or ${WS}/bin/suggest (the shell's, here
+# exported to comp's bash)
+test_expect_success "\$WS/bin/suggest --f<TAB> and \${WS}/bin/report --format j<TAB>: as for suggest on PATH" '
+  [ "$(WS=$TMP/home/wsbin comp "\$WS/suggest" --f | tr "\n" " ")" = "--fixed --force " ] &&
+  [ "$(WS=$TMP/home/wsbin comp "\${WS}/report" --format j | tr "\n" " ")" = "json jsonl " ]'
