@@ -65,7 +65,7 @@ _wakesweep_reply() {
   esac
   # An option that takes an argument: its --help line reads "--name PLACEHOLDER". Files and
   # folders are read a line each (mapfile), not split into words: "my cache.feat" is one name.
-  local arg
+  local arg=   # empty, not unset: the function runs in the user's shell, which may have set -u
   [ -n "$prev" ] && arg=$(grep -E -- "^ {1,8}(-[a-zA-Z], )?$prev [A-Z]" <<<"$help" | grep -oE -- "$prev [A-Z][A-Z_]*" | head -1)
   if [ -n "$arg" ]; then
     case ${arg#* } in

@@ -45,3 +45,9 @@ test_expect_success "~/.../bin/suggest --f<TAB> and ~/.../bin/report --format j<
 test_expect_success "\$WS/bin/suggest --f<TAB> and \${WS}/bin/report --format j<TAB>: as for suggest on PATH" '
   [ "$(WS=$TMP/home/wsbin comp "\$WS/suggest" --f | tr "\n" " ")" = "--fixed --force " ] &&
   [ "$(WS=$TMP/home/wsbin comp "\${WS}/report" --format j | tr "\n" " ")" = "json jsonl " ]'
+# A shell with set -u (nounset, in some users' ~/.bashrc): the function read a variable it had
+# declared without a value, and TAB printed "arg: unbound variable" instead of completing.
+compu() { bash -uc '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _wakesweep; printf "%s\n" "${COMPREPLY[@]}" | sort' comp "$C" "$@"; }
+test_expect_success "under set -u: suggest --f<TAB>, report --format j<TAB>, featurize --out ca<TAB>" '
+  [ "$(compu suggest --f 2>&1 | tr "\n" " ")" = "--fixed --force " ] &&
+  [ "$(compu report --format j 2>&1 | tr "\n" " ")" = "json jsonl " ] && [ "$(compu featurize --out ca 2>&1)" = cache.feat ]'
