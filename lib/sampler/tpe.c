@@ -13,14 +13,15 @@
  *      Parzen estimators l(x) of "below" and g(x) of "above" are built, n_ei_candidates points
  *      are drawn from l and the one maximising log l(x) - log g(x) is taken.
  *
- * The wakesweep mode differs from Optuna 3.1 in its defaults (see sampler.c) and in four rules:
+ * The wakesweep mode differs from Optuna 3.1 in its defaults (see sampler.c) and in five rules:
  * it ranks infeasible trials of equal violation by value (Optuna: by number), it does not
  * hand out a configuration that another trial already holds while it can find a new one
  * (dedup: up to 8 TPE draws, then up to 56 random ones), in a group that holds a
  * categorical and two or more numeric parameters g(x)'s bandwidths are no narrower than l(x)'s
  * magic clip (shared_clip; see mixed_group_clip), and it leaves enqueued parameters out of the
  * joint kernels (Optuna samples them with the rest, then overrides them; both leave --fixed's
- * out, as Optuna's PartialFixedSampler does). */
+ * out, as Optuna's PartialFixedSampler does), and it drops a trial's value that a space narrowed
+ * since leaves outside the range (Optuna keeps it as an observation; see obs_value). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,8 +182,9 @@ static const ws_param *find_param(const ws_trial *t, const char *name, size_t hi
 }
 
 /* The value trial t holds for a parameter of distribution d, in d's internal representation;
- * 0 when it has one, -1 when not (absent, or from an incompatible distribution). */
-static int obs_value(const ws_trial *t, const char *name, size_t hint, const ws_dist *d, double *v)
+ * 0 when it has one, -1 when not (absent, or from an incompatible distribution). `optuna`: the
+ * optuna mode, which keeps a value outside d's range (see below). */
+static int obs_value(const ws_trial *t, const char *name, size_t hint, const ws_dist *d, int optuna, double *v)
 {
     const ws_param *p = find_param(t, name, hint);
     if (!p || !isfinite(p->internal)) return -1;
@@ -192,8 +194,11 @@ static int obs_value(const ws_trial *t, const char *name, size_t hint, const ws_
         json_t *x = json_array_get(p->dist.choices, (size_t)p->internal);
         return x && !ws_dist_internal(d, x, v, NULL) ? 0 : -1;
     }
-    /* the range changed: keep values that still lie inside */
-    if (p->internal < d->low || p->internal > d->high) return -1;
+    /* the range changed: keep values that still lie inside. Optuna 3.1 keeps every value as
+     * its trial stores it (_get_observation_pairs): a kernel centred outside the narrowed range
+     * still pulls the draws toward the bound nearest to it, so the optuna mode keeps them too
+     * (dropped, a space narrowed away from the best trials sampled as if they had never been). */
+    if (!optuna && (p->internal < d->low || p->internal > d->high)) return -1;
     *v = d->kind == WS_DIST_INT ? rint(p->internal) : p->internal;
     return 0;
 }
@@ -212,7 +217,7 @@ static const double *gather(const tpe_ctx *c, const size_t *idx, size_t nd, cons
         double *row = c->below[i] ? ob + *nb * nd : oa + *na * nd;
         size_t d;
         for (d = 0; d < nd; d++)
-            if (obs_value(c->o[i].t, c->sp->v[idx[d]].name, idx[d], &dists[d], &row[d])) break;
+            if (obs_value(c->o[i].t, c->sp->v[idx[d]].name, idx[d], &dists[d], c->cfg->mode == WS_TPE_OPTUNA, &row[d])) break;
         if (d < nd) continue;
         if (c->below[i]) { (*nb)++; continue; }
         wa[(*na)++] = c->o[i].running ? c->cfg->liar_weight : 1.0;
