@@ -45,6 +45,9 @@ typedef struct {
     unsigned char *below;  /* [n_obs] */
     ws_parzen_opts popts;
     ws_rng rng;
+    /* [sp->n] in the optuna mode, set by joint_groups: the distribution a parameter's joint
+     * group samples it with, the one its trials store (NULL: the space's own; see joint_groups) */
+    const ws_dist **rel;
 } tpe_ctx;
 
 /* ---- observations and the split ---- */
@@ -249,8 +252,9 @@ static size_t mixed_group_clip(const tpe_ctx *c, const ws_dist *dists, size_t nd
     return c->cfg->shared_clip && n_cat > 0 && nd - n_cat >= 2 ? nb + 1 : 0;
 }
 
-/* Samples the parameters idx[0..nd) of the space jointly; out[d] gets internal values. */
-static int tpe_sample_group(tpe_ctx *c, const size_t *idx, size_t nd, double *out, ws_err *e)
+/* Samples the parameters idx[0..nd) of the space jointly; out[d] gets internal values. `joint`:
+ * a group of the relative search space, sampled with its stored distributions (c->rel). */
+static int tpe_sample_group(tpe_ctx *c, const size_t *idx, size_t nd, int joint, double *out, ws_err *e)
 {
     size_t n = c->n_obs ? c->n_obs : 1, nb, na;
     size_t n_ei = (size_t)(c->cfg->n_ei_candidates > 0 ? c->cfg->n_ei_candidates : 1);
@@ -260,7 +264,8 @@ static int tpe_sample_group(tpe_ctx *c, const size_t *idx, size_t nd, double *ou
     ws_parzen pb = {0}, pa = {0};
     int rc = -1;
     if (!dists || !ob || !oa || !wa || !cand || !ll || !lg) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
-    for (size_t d = 0; d < nd; d++) dists[d] = c->sp->v[idx[d]].dist;
+    for (size_t d = 0; d < nd; d++)
+        dists[d] = joint && c->rel && c->rel[idx[d]] ? *c->rel[idx[d]] : c->sp->v[idx[d]].dist;
     const double *above_w = gather(c, idx, nd, dists, ob, &nb, oa, &na, wa);
     ws_parzen_opts above_opts = c->popts;
     above_opts.clip_kernels = mixed_group_clip(c, dists, nd, nb);
@@ -292,7 +297,8 @@ static int fixed_already(const ws_param *p, size_t n, const char *name)
 }
 
 /* Optuna's IntersectionSearchSpace: the parameters every COMPLETE/PRUNED trial holds with the
- * space's own distribution form one group (0). */
+ * space's own distribution form one group (0); in the optuna mode, as in Optuna, with one
+ * distribution that all of them store (c->rel), the space's own or not. */
 static int intersection_space(const tpe_ctx *c, int *group)
 {
     size_t np = c->sp->n;
@@ -303,7 +309,8 @@ static int intersection_space(const tpe_ctx *c, int *group)
         any = 1;
         for (size_t i = 0; i < np; i++) {
             const ws_param *p = group[i] == 0 ? find_param(c->o[k].t, c->sp->v[i].name, i) : NULL;
-            if (!p || !ws_dist_equal(&p->dist, &c->sp->v[i].dist)) group[i] = -1;
+            if (p && c->rel && !c->rel[i]) c->rel[i] = &p->dist;
+            if (!p || !ws_dist_equal(&p->dist, c->rel ? c->rel[i] : &c->sp->v[i].dist)) group[i] = -1;
         }
     }
     if (!any) for (size_t i = 0; i < np; i++) group[i] = -1;
@@ -325,7 +332,9 @@ static int decomposed_space(const tpe_ctx *c, int *group)
         for (size_t g = 0; g < 2 * (np + 1); g++) remap[g] = -1;
         int next = 0;
         for (size_t i = 0; i < np; i++) {
-            int has = find_param(c->o[k].t, c->sp->v[i].name, i) != NULL;
+            const ws_param *p = find_param(c->o[k].t, c->sp->v[i].name, i);
+            int has = p != NULL;
+            if (p && c->rel && !c->rel[i]) c->rel[i] = &p->dist;   /* Optuna's: the first trial's */
             int key = group[i] < 0 ? (has ? 2 * (int)np : -1) : 2 * group[i] + !has;
             if (key < 0) continue;
             if (remap[key] < 0) remap[key] = next++;
@@ -353,7 +362,7 @@ static int joint_groups(const tpe_ctx *c, int *group, size_t *n_groups, const ws
     if (n < 0) return -1;
     *n_groups = (size_t)n;
     for (size_t i = 0; i < np; i++)
-        if (group[i] >= 0 && (ws_dist_single(&c->sp->v[i].dist, NULL)
+        if (group[i] >= 0 && (ws_dist_single(c->rel && c->rel[i] ? c->rel[i] : &c->sp->v[i].dist, NULL)
                               || fixed_already(c->cfg->partial_fixed, c->cfg->n_partial_fixed, c->sp->v[i].name)
                               || (c->cfg->mode != WS_TPE_OPTUNA && fixed_already(fixed, n_fixed, c->sp->v[i].name))))
             group[i] = -1;
@@ -391,7 +400,13 @@ static int tpe_once(tpe_ctx *c, uint64_t seed, ws_param **params, size_t *n_para
     double *joint = malloc((np ? np : 1) * sizeof *joint);
     size_t *idx = malloc((np ? np : 1) * sizeof *idx);
     int rc = -1;
-    if (!group || !joint || !idx) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
+    /* the optuna mode samples a group with the distributions its trials store (Optuna's relative
+     * search space holds theirs), which a space changed since (--force) may not equal */
+    c->rel = c->cfg->mode == WS_TPE_OPTUNA ? calloc(np ? np : 1, sizeof *c->rel) : NULL;
+    if (!group || !joint || !idx || (c->cfg->mode == WS_TPE_OPTUNA && !c->rel)) {
+        ws_err_set(e, WS_ENOMEM, "tpe: out of memory");
+        goto out;
+    }
     ws_rng_seed(&c->rng, seed);
     if (joint_groups(c, group, &n_groups, *params, n_fixed)) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
     for (size_t g = 0; g < n_groups; g++) {
@@ -400,7 +415,7 @@ static int tpe_once(tpe_ctx *c, uint64_t seed, ws_param **params, size_t *n_para
         if (!nd) continue;
         double *vals = malloc(nd * sizeof *vals);
         if (!vals) { ws_err_set(e, WS_ENOMEM, "tpe: out of memory"); goto out; }
-        int r = tpe_sample_group(c, idx, nd, vals, e);
+        int r = tpe_sample_group(c, idx, nd, 1, vals, e);
         for (size_t d = 0; d < nd && !r; d++) joint[idx[d]] = vals[d];
         free(vals);
         if (r) goto out;
@@ -409,14 +424,17 @@ static int tpe_once(tpe_ctx *c, uint64_t seed, ws_param **params, size_t *n_para
         const ws_space_param *p = &sp->v[i];
         if (fixed_already(*params, *n_params, p->name) || !ws_space_active(sp, i, *params, *n_params)) continue;
         double v;
-        if (group[i] >= 0) v = joint[i];
+        /* a joint value drawn from a stored distribution that the space's no longer contains
+         * (a range narrowed since) is not used: Optuna samples that parameter on its own */
+        if (group[i] >= 0 && (!c->rel || ws_dist_contains(&p->dist, joint[i]))) v = joint[i];
         else if (ws_dist_single(&p->dist, &v)) {}
-        else if (tpe_sample_group(c, &i, 1, &v, e)) goto out;
+        else if (tpe_sample_group(c, &i, 1, 0, &v, e)) goto out;
         if (ws_sampler_append(params, n_params, p->name, &p->dist, v, e)) goto out;
     }
     rc = 0;
 out:
-    free(group); free(joint); free(idx);
+    free(group); free(joint); free(idx); free(c->rel);
+    c->rel = NULL;
     return rc;
 }
 
