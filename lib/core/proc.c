@@ -77,3 +77,10 @@ long long ws_process_start(long long pid)
     long long start;
     return sscanf(p + 1, "%lld", &start) == 1 ? start : -1;
 }
+
+int ws_process_reused(long long pid, long long started)
+{
+    if (started < 0) return 0;
+    long long now = ws_process_start(pid);
+    return now >= 0 && now != started;
+}

@@ -17,5 +17,9 @@ int ws_process_same_program(long long pid);
  * -1 when it cannot be read. A pid is reused once its process is gone; the pair names one
  * process. */
 long long ws_process_start(long long pid);
+/* 1 when pid now names another process than the one that started at `started` (a time
+ * ws_process_start gave when it was recorded): its pid reused once it was gone. 0 when it is
+ * that one, or when either start time is not known (started < 0, or /proc unreadable). */
+int ws_process_reused(long long pid, long long started);
 
 #endif

@@ -237,8 +237,7 @@ static int other_process(long pid, const unsigned char *start_json)
     errno = 0;
     long long want = strtoll((const char *)start_json, &end, 10);
     if (end == (const char *)start_json || *end || errno) return 0;
-    long long now = ws_process_start(pid);
-    return now >= 0 && now != want;
+    return ws_process_reused(pid, want);
 }
 
 /* A JSON integer (Optuna's value_json) as a pid; 0 when it is not one. */

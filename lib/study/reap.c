@@ -68,8 +68,7 @@ int study_recorded_process_gone(const json_t *system_attrs, long long pid)
 {
     if (ws_process_gone(pid)) return 1;
     json_t *start = json_object_get(system_attrs, WS_ATTR_PID_START);
-    long long now = json_is_integer(start) ? ws_process_start(pid) : -1;
-    return now >= 0 && now != json_integer_value(start);
+    return json_is_integer(start) && ws_process_reused(pid, json_integer_value(start));
 }
 
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
