@@ -199,7 +199,11 @@ json_t *nn_operating_point_json(const float *scores, const int *is_positive, siz
     nn_operating_point op;
     size_t npos = 0;
     for (size_t i = 0; i < n; i++) npos += is_positive[i] != 0;
-    if (!n || nn_operating_point_at_fpr(scores, is_positive, n, max_fpr, &op, e)) return json_null();
+    /* no clip at all: nothing to set a threshold on, every value but the limit asked for is
+     * undefined (null), as each is without the clips it needs; the object keeps its keys */
+    if (!n)
+        return json_pack("{s:o,s:n,s:n,s:n,s:n}", "max_fpr", ws_json_number(max_fpr), "threshold", "f1", "fpr", "frr");
+    if (nn_operating_point_at_fpr(scores, is_positive, n, max_fpr, &op, e)) return json_null();
     /* the threshold is +inf when no score keeps the false positives under the limit: null */
     return json_pack("{s:o,s:o,s:o,s:o,s:o}", "max_fpr", ws_json_number(max_fpr), "threshold", ws_json_number(op.threshold),
                      "f1", npos ? ws_json_number(op.f1) : json_null(), "fpr", npos < n ? ws_json_number(op.fpr) : json_null(),

@@ -304,7 +304,8 @@ int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_
 /* The operating point as JSON, {"max_fpr","threshold","f1","fpr","frr"}: what train-trial's
  * validations (metrics.at_fpr) and --evaluate (at_fpr) print. The threshold is null when no
  * score keeps the false positives under the limit; F1 and FRR are null without a positive clip,
- * FPR without a negative one. JSON null for no clip at all, or on failure (e says why). */
+ * FPR without a negative one; with no clip at all, every value but max_fpr. JSON null on failure
+ * (e says why). */
 json_t *nn_operating_point_json(const float *scores, const int *is_positive, size_t n, double max_fpr, ws_err *e);
 /* The wake word's score of each of n clips: its softmax probability, logits turned into
  * probabilities in place ([n][k]). */

@@ -196,6 +196,11 @@ featurize --quiet --out notest.feat tones/notest.jsonl >/dev/null 2>&1
 test_expect_code 0 "--evaluate on an empty split" train-trial --evaluate sa/trial-0.ckpt --features notest.feat --split test
 test_expect_success "... every metric of no clip is null, binary_accuracy too" '
   jq -e ".clips == 0 and .metrics.accuracy == null and .metrics.f1 == null and .metrics.binary_accuracy == null" out'
+# ... and at_fpr was null as a whole, where train-trial(1) gives its keys (max_fpr as asked, every
+# value the split leaves undefined null), as it does for a split without negatives
+test_expect_code 0 "--evaluate --max-fpr 0.1 on an empty split" train-trial --evaluate sa/trial-0.ckpt --features notest.feat --split test --max-fpr 0.1
+test_expect_success "... at_fpr keeps its keys: max_fpr 0.1, the rest null" '
+  jq -e ".at_fpr == {max_fpr: 0.1, threshold: null, f1: null, fpr: null, frr: null}" out'
 
 # A checkpoint whose standardization does not fit its features (edited, or a writer's bug) said
 # "expected 0 means and scales": the count was read after the buffers were released.
