@@ -42,7 +42,8 @@ static void usage(void)
            "  -V, --version         the version\n"
            "\n"
            "Bad audio (empty, truncated, not audio, zero length, NaN/Inf samples or features, more\n"
-           "than two channels, an absurd sample rate, not a regular file, a name that is not UTF-8)\n"
+           "than two channels, an absurd sample rate, a noise stream over 256 MiB, not a regular file,\n"
+           "a name that is not UTF-8)\n"
            "is skipped with one line each on stderr and counted.\n"
            "Exit status: 0 done, 2 usage or input error, 3 internal error.\n");
 }

@@ -129,9 +129,6 @@ int audio_feat_config_load(const char *path, audio_feat_config *c, ws_err *e)
  * 0.04 s at 10000), a run that looks hung. Up to this factor an FFT stays within about a
  * millisecond (n_fft 2018, half 1009 prime: 1.2 ms against 0.04 ms at 2024). */
 #define FFT_MAX_PRIME 1024
-/* One clip's features at most (the cache holds thousands; a one-second clip at the defaults is
- * 16 KB, a 600 s clip at hop 160 with 128 mels 29 MiB). */
-#define CLIP_MAX_MIB 256
 
 static int largest_prime_factor(int n)
 {
@@ -208,10 +205,10 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
      * alone, their product could ask gigabytes a clip (600 s at hop_length 1, 1024 mels: 39 GB),
      * which ended in a bare "out of memory" */
     double clip_mib = (double)frames * c->n_mels * sizeof(float) / (1 << 20);
-    if (clip_mib > CLIP_MAX_MIB)
+    if (clip_mib > AUDIO_FEAT_MAX_MIB)
         return ws_err_set(e, WS_EINPUT, "%s: one clip's features would take %.0f MiB (%zu frames of %d mels, float32); "
                           "expected at most %d MiB a clip (a larger hop_length, fewer n_mels or a shorter clip_seconds)",
-                          where, clip_mib, frames, c->n_mels, CLIP_MAX_MIB);
+                          where, clip_mib, frames, c->n_mels, AUDIO_FEAT_MAX_MIB);
     return 0;
 }
 

@@ -43,6 +43,10 @@ json_t *audio_feat_config_to_json(const audio_feat_config *c);
  * pad_mode when neither is centred. */
 int audio_feat_config_diff(const audio_feat_config *a, const audio_feat_config *b, char *msg, size_t len);
 
+/* One clip's features, or one noise stream's, at most (the cache holds thousands of clips; a
+ * one-second clip at the defaults is 16 KB, a 600 s clip at hop 160 with 128 mels 29 MiB). */
+#define AUDIO_FEAT_MAX_MIB 256
+
 size_t audio_feat_clip_samples(const audio_feat_config *c);          /* round(clip_seconds * rate) */
 size_t audio_feat_frames(const audio_feat_config *c, size_t n_samples); /* 0 when too short */
 int audio_feat_n_freqs(const audio_feat_config *c);                  /* n_fft / 2 + 1 */

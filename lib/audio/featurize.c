@@ -96,6 +96,16 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
     size_t n_mels = (size_t)j->cfg->n_mels;
     if (is_noise) {
         size_t frames = audio_feat_frames(j->cfg, d.n);
+        /* the settings check holds a clip's features to AUDIO_FEAT_MAX_MIB, but a noise stream's
+         * size is its file's length times the settings: a minute at hop_length 1 with 1024 mels
+         * asked 3.9 GB and ended the run in "out of memory" after every clip was done */
+        double mib = (double)frames * (double)n_mels * sizeof(float) / (1 << 20);
+        if (mib > AUDIO_FEAT_MAX_MIB) {
+            snprintf(why, sizeof why, "%s: its noise stream would take %.0f MiB (%zu frames of %zu mels, float32); "
+                     "expected at most %d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)",
+                     it->file, mib, frames, n_mels, AUDIO_FEAT_MAX_MIB);
+            return skip_item(j, i, why, e);
+        }
         float *p = malloc(sizeof(float) * frames * n_mels);
         if (!p) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", it->file);
         if (audio_melspec_compute(ms, d.samples, d.n, p, e) < 0) { free(p); return -1; }
