@@ -56,8 +56,7 @@ static void on_progress(void *ctx, size_t done, size_t total)
 
 /* The summary line. Class names are UTF-8 (the scan refuses others); the output path as given may
  * be any bytes and goes in escaped. NULL with e set when something cannot be put in JSON. */
-static json_t *summary_json(const audio_corpus *c, const audio_featurize_result *r, const char *out, int threads,
-                            ws_err *e)
+static json_t *summary_json(const audio_corpus *c, const audio_featurize_result *r, const char *out, ws_err *e)
 {
     json_t *classes = json_object(), *splits = json_object(), *j = NULL;
     char *shown = ws_text_escape(out);
@@ -81,7 +80,7 @@ static json_t *summary_json(const audio_corpus *c, const audio_featurize_result 
         j = json_pack("{s:s, s:I, s:O, s:O, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:o}",
             "cache", shown, "clips", (json_int_t)r->n_clips, "classes", classes, "splits", splits,
             "noise", (json_int_t)r->n_noise, "skipped", (json_int_t)r->n_skipped, "split_rule", c->split_rule,
-            "frames", r->n_frames, "mels", r->n_mels, "threads", threads, "inputs_hash", ih,
+            "frames", r->n_frames, "mels", r->n_mels, "threads", r->threads, "inputs_hash", ih,
             "seconds", ws_json_number(r->seconds));
     if (!j && e->kind == WS_EOK) ws_err_set(e, WS_ENOMEM, "summary: out of memory");
     json_decref(classes);
@@ -124,7 +123,7 @@ static int run_featurize(const char *config, const char *out, const char *input,
         rc = ws_cli_report(&e);
     } else {
         /* the cache is written; a summary that cannot be made says why */
-        json_t *j = summary_json(&c, &r, out, threads, &e);
+        json_t *j = summary_json(&c, &r, out, &e);
         rc = !j ? ws_cli_report(&e) : ws_json_print_line(stdout, j) == 0 ? 0 : 3;
         json_decref(j);
     }

@@ -178,6 +178,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Starts the workers, at most one an item, and waits for them; the number that ran, or -1 (e set). */
 static int run_workers(job *j, const audio_featurize_opts *o, ws_err *e)
 {
     int n = o->threads < 1 ? 1 : o->threads;
@@ -200,7 +201,7 @@ static int run_workers(job *j, const audio_featurize_opts *o, ws_err *e)
     for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
     free(th);
     if (o->progress) o->progress(o->progress_ctx, atomic_load(&j->done), j->n_items);
-    return 0;
+    return started;
 }
 
 /* The hash of the settings and the kept inputs (see cache.h); -1 (e set) when the settings cannot
@@ -317,7 +318,7 @@ int audio_featurize(const audio_corpus *corpus, const char *out_path, const audi
         goto out;
     }
     if (!(j.w = audio_cache_writer_open(out_path, &o->cfg, corpus->n_clips, e))) goto out;
-    if (run_workers(&j, o, e) < 0) goto out;
+    if ((r->threads = run_workers(&j, o, e)) < 0) goto out;
     if (j.fatal.kind != WS_EOK) { *e = j.fatal; goto out; }
     if (o->strict) {
         /* workers stop at the first bad file they meet; report the earliest in corpus order of those seen */

@@ -35,6 +35,7 @@ typedef struct audio_featurize_result {
     int n_frames, n_mels;
     uint64_t inputs_hash;
     double seconds;            /* wall time of the whole run */
+    int threads;               /* workers that ran: at most opts.threads, and one a file */
 } audio_featurize_result;
 
 int audio_featurize(const audio_corpus *corpus, const char *out_path, const audio_featurize_opts *o,
