@@ -129,6 +129,17 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
  * was 6% of featurize's time, most of it the system call's own cost), and the two workers' runs of
  * slots stay apart. Small enough that the last claims still share the work out evenly. */
 #define CLAIM 16
+/* A claim's buffer holds CLAIM clips' features only while that stays within this (16 clips of
+ * 16 KB at the defaults): a clip may take up to AUDIO_FEAT_MAX_MIB, and 16 such a thread asked
+ * gigabytes, "out of memory" for settings the check had let through. At least one clip. */
+#define CLAIM_MAX_BYTES (16u << 20)
+
+static size_t claim_of(const audio_feat_config *cfg)
+{
+    size_t clip_bytes = audio_feat_frames(cfg, audio_feat_clip_samples(cfg)) * (size_t)cfg->n_mels * sizeof(float);
+    size_t n = clip_bytes ? CLAIM_MAX_BYTES / clip_bytes : CLAIM;
+    return n < 1 ? 1 : n > CLAIM ? CLAIM : n;
+}
 
 /* Items [start, end) of one claim: their clips' features into feats, then one write of them.
  * A skipped clip's slot is written as zeros (the cache drops it when it is made). */
@@ -156,7 +167,8 @@ static void *worker(void *arg)
     audio_decoder_init(&dec, j->cfg->sample_rate);
     size_t clip_n = audio_feat_clip_samples(j->cfg);
     size_t feat_n = audio_feat_frames(j->cfg, clip_n) * (size_t)j->cfg->n_mels;
-    float *clip = malloc(sizeof(float) * clip_n), *feat = malloc(sizeof(float) * feat_n * CLAIM);
+    size_t claim = claim_of(j->cfg);
+    float *clip = malloc(sizeof(float) * clip_n), *feat = malloc(sizeof(float) * feat_n * claim);
     if (audio_melspec_init(&ms, j->cfg, &e) < 0) {
         set_fatal(j, &e);
     } else if (!clip || !feat) {
@@ -164,9 +176,9 @@ static void *worker(void *arg)
         set_fatal(j, &e);
     } else {
         while (!atomic_load(&j->abort)) {
-            size_t start = atomic_fetch_add(&j->next, CLAIM);
+            size_t start = atomic_fetch_add(&j->next, claim);
             if (start >= j->n_items) break;
-            do_claim(j, start, start + CLAIM < j->n_items ? start + CLAIM : j->n_items, &dec, &ms, clip, feat,
+            do_claim(j, start, start + claim < j->n_items ? start + claim : j->n_items, &dec, &ms, clip, feat,
                      feat_n, &e);
         }
     }
