@@ -37,7 +37,7 @@
 #define AUDIO_CACHE_MAGIC "WSFCACHE"
 
 typedef struct audio_cache_noise {
-    const char *name;      /* file name, e.g. "white.wav" */
+    const char *name;      /* file name, e.g. "white.wav" (its corpus path where two share one) */
     const float *power;    /* [n_frames][n_mels] linear mel power */
     size_t n_frames;
 } audio_cache_noise;

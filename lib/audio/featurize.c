@@ -253,6 +253,18 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
+/* A noise stream's name in the cache: its file's base name, or its path as the corpus lists it
+ * when another kept stream has the same base name (a manifest's n1/w.wav and n2/w.wav were two
+ * streams both named "w.wav", which --describe could not tell apart). */
+static const char *noise_name(const job *j, size_t k)
+{
+    const char *b = base_name(j->corpus->noise[k].path);
+    for (size_t m = 0; m < j->corpus->n_noise; m++)
+        if (m != k && !j->why[m] && strcmp(base_name(j->corpus->noise[m].path), b) == 0)
+            return j->corpus->noise[k].path;
+    return b;
+}
+
 /* Gathers the results, fills r and writes the index; takes ownership of the writer. */
 static int finish(job *j, const char *out_path, const audio_featurize_opts *o, audio_featurize_result *r, ws_err *e)
 {
@@ -278,7 +290,7 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
             clips[r->n_clips++] = (audio_cache_entry){k - nn, it->label, it->split, it->path};
             r->counts[(size_t)it->label * AUDIO_N_SPLITS + (size_t)it->split]++;
         } else {
-            noise[r->n_noise++] = (audio_cache_noise){base_name(it->path), j->noise_power[k], j->noise_frames[k]};
+            noise[r->n_noise++] = (audio_cache_noise){noise_name(j, k), j->noise_power[k], j->noise_frames[k]};
         }
     }
     int rc = -1;
