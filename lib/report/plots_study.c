@@ -75,13 +75,14 @@ void ws_plot_history(FILE *f, const ws_summary *s)
                 "feasible complete trials.", W, H);
     double lo = INFINITY, hi = -INFINITY;
     int max_number = 0, n_valued = 0;
-    size_t n_infeasible = 0, n_pruned = 0, n_fail = 0, n_running = 0;
+    size_t n_infeasible = 0, n_pruned = 0, n_fail = 0, n_running = 0, n_unplotted = 0;
     for (size_t i = 0; i < l->n; i++) {
         const ws_trial *t = &l->v[i];
         if (t->number > max_number) max_number = t->number;
         if (t->state == WS_FAIL) n_fail++;
         if (t->state == WS_RUNNING || t->state == WS_WAITING) n_running++;
-        if (!(t->state == WS_COMPLETE || t->state == WS_PRUNED) || !t->has_value || !isfinite(t->value)) continue;
+        if (!(t->state == WS_COMPLETE || t->state == WS_PRUNED) || !t->has_value) continue;
+        if (!isfinite(t->value)) { n_unplotted++; continue; }
         lo = fmin(lo, t->value);
         hi = fmax(hi, t->value);
         n_valued++;
@@ -89,7 +90,13 @@ void ws_plot_history(FILE *f, const ws_summary *s)
         n_infeasible += t->state == WS_COMPLETE && !ws_trial_feasible(s, t);
     }
     if (!l->n || !n_valued) {
-        ws_svg_message(f, W, H, l->n ? "no trial has a value yet" : "no trials yet");
+        /* trials whose values are all infinite or NaN (Optuna stores both) have values, just none
+         * to draw: the best trial's card may show one (inf) */
+        char msg[120];
+        if (n_unplotted)
+            snprintf(msg, sizeof msg, "no finite value to draw: %zu finished trial%s an infinite or NaN value",
+                     n_unplotted, n_unplotted == 1 ? " has" : "s have");
+        ws_svg_message(f, W, H, n_unplotted ? msg : l->n ? "no trial has a value yet" : "no trials yet");
         ws_svg_close(f);
         return;
     }
@@ -210,10 +217,11 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
                  "cross where they stopped.", per, *first ? " in " : "", first, *first ? ", then 1" : "");
     ws_svg_open(f, "curves", "Learning curves", desc, W, H);
     double lo = INFINITY, hi = -INFINITY, s0 = INFINITY, s1 = -INFINITY;
-    size_t n_curves = 0, n_state[5] = {0};
+    size_t n_curves = 0, n_state[5] = {0}, n_ivs = 0;
     for (size_t i = 0; i < l->n; i++) {
         const ws_trial *t = &l->v[i];
         int any = 0;
+        n_ivs += t->n_ivs;
         for (size_t k = 0; k < t->n_ivs; k++) {
             if (!isfinite(t->ivs[k].value)) continue;
             lo = fmin(lo, t->ivs[k].value);
@@ -226,8 +234,11 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
         if (any) s1 = fmax(s1, ws_trial_last_step(t));   /* where it stopped, also on a NaN or infinite value */
         if (any && (unsigned)t->state < 5) n_state[t->state]++;
     }
-    if (!n_curves) {
-        ws_svg_message(f, W, H, "no intermediate values reported");
+    if (!n_curves) {   /* reported ones that are all NaN or infinite are reported all the same */
+        char msg[120];
+        snprintf(msg, sizeof msg, "no finite intermediate value to draw: the %zu reported %s NaN or infinite", n_ivs,
+                 n_ivs == 1 ? "is" : "are");
+        ws_svg_message(f, W, H, n_ivs ? msg : "no intermediate values reported");
         ws_svg_close(f);
         return;
     }
@@ -409,7 +420,10 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
     for (size_t j = 0; ax && j < imp->n; j++)
         if (imp->v[j].searched) ax[n_axes++].p = &imp->v[j];
     if (!ax || !tr || !n_axes || !n_tr) {
-        ws_svg_message(f, W, H, !n_axes ? "no searched parameters" : "no complete trial yet");
+        /* complete trials whose values are all infinite or NaN are there, just not drawable */
+        ws_svg_message(f, W, H, !n_axes ? "no searched parameters"
+                                : s->n_state[WS_COMPLETE] ? "no complete trial with a finite value to draw"
+                                                          : "no complete trial yet");
         goto out;
     }
     ax[n_axes++].p = NULL;   /* the objective */
