@@ -324,7 +324,14 @@ static void axis_name(FILE *f, double x, double y, const char *name, double room
 {
     char buf[160];
     ws_fit_text(buf, sizeof buf, name, room, 12);
-    ws_svg_text(f, x, y, "middle", "label", buf);
+    if (!strcmp(buf, name)) { ws_svg_text(f, x, y, "middle", "label", buf); return; }
+    /* cut to its room (with 40 parameters every name reads "p…"): the whole name on hover, or no
+     * axis could be told from another */
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"label\"><title>", x, y);
+    ws_html_text(f, name);
+    fputs("</title>", f);
+    ws_html_text(f, buf);
+    fputs("</text>\n", f);
 }
 
 static void categorical_ticks(FILE *f, const pc_axis *a)
