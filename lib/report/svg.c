@@ -260,8 +260,14 @@ void ws_svg_axis_y(FILE *f, const ws_scale *y, double x, double grid_to, size_t 
     }
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x, y->r0, x, y->r1);
     if (title) {
-        double tx = fmax(12, x - 18 - widest), ty = 0.5 * (y->r0 + y->r1);
-        fprintf(f, "<text class=\"label\" text-anchor=\"middle\" transform=\"translate(%.1f %.1f) rotate(-90)\">", tx, ty);
+        double tx = x - 18 - widest, ty = 0.5 * (y->r0 + y->r1);
+        /* the rotated title needs about 12 px left of the widest tick label; wide labels (values
+         * of 1e6 and up read 1.2e+06) leave less, and it was drawn over them: then it goes above
+         * the axis, level, starting at the plot's left edge */
+        if (tx >= 12)
+            fprintf(f, "<text class=\"label\" text-anchor=\"middle\" transform=\"translate(%.1f %.1f) rotate(-90)\">", tx,
+                    ty);
+        else fprintf(f, "<text class=\"label\" x=\"4.0\" y=\"%.1f\">", fmin(y->r0, y->r1) - 14);
         ws_html_text(f, title);
         fputs("</text>\n", f);
     }

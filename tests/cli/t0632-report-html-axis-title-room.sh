@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# report --format html of a study whose values are 1e6 and up (an objective such as a model's
+# parameter count): the y tick labels read 1.2e+06, wider than the room the history's axis
+# title had beside them, and the rotated title "value" was drawn over them. Checked as laid out
+# in headless Chromium (skipped without it): no axis title overlaps another text of its plot,
+# and no console errors.
+. "$WS_ROOT/tests/cli/lib.sh"
+need_python "axis titles beside wide tick labels" optuna
+"$PY" -W ignore - <<'PYEOF'
+import optuna
+from optuna.distributions import FloatDistribution
+from optuna.trial import create_trial
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="big", storage="sqlite:///big.db")
+for i in range(8):
+    s.add_trial(create_trial(params={"x": i / 10}, distributions={"x": FloatDistribution(0, 1)}, value=1234567.0 + 98765 * i))
+PYEOF
+test_expect_code 0 "html of values past 1e6" report --db big.db --format html
+cp out r.html
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then test_skip "chromium lays out the axis titles" "no chromium (Debian package chromium)"; exit 0; fi
+# a probe: each plot's label texts (axis titles) against every other text of that plot
+probe='<script>const bad=[];for(const s of document.querySelectorAll("svg.plot")){const ts=[...s.querySelectorAll("text")];
+for(const a of ts.filter(t=>t.classList.contains("label"))){const r=a.getBoundingClientRect();for(const b of ts){if(b===a)continue;
+const q=b.getBoundingClientRect();if(r.width&&q.width&&r.left<q.right-1&&q.left<r.right-1&&r.top<q.bottom-1&&q.top<r.bottom-1)
+bad.push(s.id+": "+a.textContent+" over "+b.textContent);}}}
+const p=document.createElement("pre");p.id="ws-probe";p.textContent="overlaps:"+bad.join(";");document.body.appendChild(p);</script>'
+sed "s|</body>|$(echo "$probe" | tr '\n' ' ' | sed 's/[&|]/\\&/g')</body>|" r.html >probe.html
+timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
+  --user-data-dir="$(mktemp -d "$TMP/chrome.XXXXXX")" --enable-logging=stderr --v=0 --window-size=1280,3000 \
+  --dump-dom "file://$TMP/probe.html" >probe.out 2>probe.err
+test_expect_success "chromium: no axis title over a tick label, no console errors" '
+  tr -d "\n" <probe.out | sed -n "s/.*<pre id=\"ws-probe\">\(overlaps:[^<]*\)<.*/\1/p" >got && [ "$(cat got)" = "overlaps:" ] ||
+    { cat got >&2; exit 1; }
+  ! grep -E ":CONSOLE|Uncaught|Refused to" probe.err'
