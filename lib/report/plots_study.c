@@ -158,7 +158,7 @@ void ws_plot_history(FILE *f, const ws_summary *s)
     if (n_pruned) items[n++] = (ws_legend_item){WS_MARK_TRIANGLE, WS_C_PRUNED, "pruned"};
     if (n_fail) items[n++] = (ws_legend_item){WS_MARK_CROSS, WS_C_FAIL, "failed"};
     if (n_running) items[n++] = (ws_legend_item){WS_MARK_DIAMOND, WS_C_RUNNING, "running"};
-    items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_BEST, "best so far"};
+    if (started) items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_BEST, "best so far"};   /* none feasible: no line */
     ws_svg_legend(f, W - MR, 18, items, n, 1);
     ws_svg_close(f);
 }
@@ -498,8 +498,12 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
     if (hi > lo) color_bar(f, s, &ax[n_axes - 1], lo, hi);
     size_t n_infeasible = 0;
     for (size_t i = 0; i < n_tr; i++) n_infeasible += !ws_trial_feasible(s, tr[i]);
-    ws_legend_item items[2] = {{WS_MARK_LINE, WS_C_BEST, "best trial"}, {WS_MARK_DASH, "#aaaaaa", "infeasible"}};
-    ws_svg_legend(f, W - 16, 18, items, n_infeasible ? 2 : 1, 1);
+    /* the best trial's line only where one is drawn (none when no complete trial is feasible) */
+    int best_drawn = s->best && s->best->state == WS_COMPLETE && s->best->has_value && isfinite(s->best->value);
+    ws_legend_item items[2], *it = items;
+    if (best_drawn) *it++ = (ws_legend_item){WS_MARK_LINE, WS_C_BEST, "best trial"};
+    if (n_infeasible) *it++ = (ws_legend_item){WS_MARK_DASH, "#aaaaaa", "infeasible"};
+    ws_svg_legend(f, W - 16, 18, items, (size_t)(it - items), 1);
 out:
     free(ax);
     free(tr);
