@@ -6,10 +6,15 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 need_python "html of 40 parameters" optuna
 "$PY" -W ignore - <<'PYEOF' >want
-import optuna
+import random, optuna
+from optuna.distributions import FloatDistribution
+from optuna.trial import create_trial
 optuna.logging.set_verbosity(optuna.logging.ERROR)
-s = optuna.create_study(study_name="p40", storage="sqlite:///p40.db", sampler=optuna.samplers.RandomSampler(seed=0))
-s.optimize(lambda t: sum(t.suggest_float(f"param_number_{k}", 0, 1) for k in range(40)), n_trials=6)
+random.seed(0)
+s = optuna.create_study(study_name="p40", storage="sqlite:///p40.db")
+d = {f"param_number_{k}": FloatDistribution(0, 1) for k in range(40)}
+trials = [{n: random.random() for n in d} for _ in range(6)]
+s.add_trials([create_trial(params=p, distributions=d, value=sum(p.values())) for p in trials])
 print("\n".join(s.best_params))
 PYEOF
 test_expect_code 0 "html of a study with 40 parameters" report --db p40.db --format html
