@@ -88,7 +88,8 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     snprintf(dir, sizeof dir, "%s", path);
     snprintf(base, sizeof base, "%s", path);
     snprintf(prefix, sizeof prefix, "%s.tmp.", basename(base));
-    reap_in(dirname(dir), prefix);   /* what an earlier writer of this file, killed, left */
+    const char *folder = dirname(dir);
+    reap_in(folder, prefix);   /* what an earlier writer of this file, killed, left */
     a->path = strdup(path);
     char host[256];
     host_tag(host, sizeof host);
@@ -101,7 +102,12 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
         /* a full disk (no inode, no block for the folder's entry) is no fault of the input: an
          * internal error, as a write that finds the disk full (exit 3, not 2) */
         int why = errno;
-        ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", path, strerror(why));
+        /* "No such file or directory" alone did not say which is missing: name the folder, as
+         * the store does for a study file's */
+        if (why == ENOENT && (stat(folder, &st) != 0 || !S_ISDIR(st.st_mode)))
+            ws_err_set(e, WS_EINPUT, "%s: cannot create: directory '%s' does not exist", path, folder);
+        else
+            ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", path, strerror(why));
         free(a->tmp); free(a->path); a->tmp = a->path = NULL;
         return -1;
     }
