@@ -246,6 +246,10 @@ int main(int argc, char **argv)
     if (grow_threads && grow_threads < threads)
         ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld), got %ld", threads, grow_threads);
     o.grow_threads = (int)grow_threads;
+    /* with neither, "--features is required" alone hid that a run needs a --db too */
+    if (!o.features && !o.db && !evaluate && !probe)
+        ws_cli_usage_error("--db URL and --features CACHE are required (or --evaluate CKPT --features CACHE, or "
+                           "--db URL --result-of TAG)");
     if (!o.features) ws_cli_usage_error("--features is required");
     /* with no trial to fail (a trial's run fails it, with this reason: trainer/run.c) */
     if (!*o.features && (evaluate || probe)) ws_cli_usage_error("--features: empty path");

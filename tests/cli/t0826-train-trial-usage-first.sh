@@ -25,5 +25,10 @@ for dev in auto cuda; do
     "--db: ':memory:', SQLite's private in-memory database, would be lost when the tool exits: give a study file (./:memory: for a file so named)" \
     --device $dev --db sqlite:///:memory: --features x.feat line
 done
+# no arguments at all: "--features is required" alone hid that a run needs --db too
+usage_only "no arguments" "--db URL and --features CACHE are required (or --evaluate CKPT --features CACHE, or --db URL --result-of TAG)"
+usage_only "a trial file alone" "--db URL and --features CACHE are required (or --evaluate CKPT --features CACHE, or --db URL --result-of TAG)" line
+usage_only "--db alone" "--features is required" --db s.db line
+usage_only "--evaluate alone" "--features is required" --evaluate x.ckpt
 usage_only "--evaluate with a trial file" "unexpected argument 'line'" --evaluate x.ckpt --features x.feat line
 test_expect_success "nothing was made" '[ ! -e s.db ]'
