@@ -172,7 +172,22 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
         || sqlite3_prepare_v2(d->db, "BEGIN IMMEDIATE", -1, &d->begin, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(d->db, "COMMIT", -1, &d->commit, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(d->db, "ROLLBACK", -1, &d->rollback, NULL) != SQLITE_OK) {
-        sql_fail(d, "creating the samples table", e);
+        /* CREATE ... IF NOT EXISTS keeps what the file holds by that name: a view, or a table of
+         * someone else's, failed here as an internal error ("no such column: kind") */
+        sqlite3_stmt *q = NULL;
+        int busy = (sqlite3_errcode(d->db) & 0xff) == SQLITE_BUSY;
+        char msg[512];
+        ws_sqlite_errmsg(d->db, msg, sizeof msg);
+        if (!busy && sqlite3_prepare_v2(d->db, "SELECT type FROM sqlite_master WHERE name = '" GPU_SAMPLES_TABLE "'",
+                                        -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            ws_err_set(e, WS_EINPUT, "%s: its %s " GPU_SAMPLES_TABLE " is not gpu-monitor's samples table (%s); expected "
+                       "a study file without another table or view of that name", d->path,
+                       (const char *)sqlite3_column_text(q, 0), msg);
+        else if (busy)
+            sql_fail(d, "creating the samples table", e);
+        else   /* msg: the failure's own message (the query above has set another since) */
+            ws_err_set(e, WS_EINTERNAL, "%s: creating the samples table: %s", d->path, msg);
+        sqlite3_finalize(q);
         gpu_samples_db_close(d);
         return NULL;
     }
