@@ -59,6 +59,26 @@ const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n)
     const char *dir = dirname(copy);
     int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
     if (!dir_ok) snprintf(buf, n, "directory '%s' does not exist", dir);
+    /* a link whose target is in a folder that is not there: SQLite follows it and says only
+     * "unable to open database file"; name the link's target and its missing folder */
+    char target[4096];
+    ssize_t len;
+    if (dir_ok && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)
+        && (len = readlink(path, target, sizeof target - 1)) > 0) {
+        target[len] = '\0';
+        char *resolved = NULL;   /* a relative target is relative to the link's folder */
+        if (target[0] == '/' || !strcmp(dir, ".") ? (resolved = strdup(target)) != NULL
+                                                   : asprintf(&resolved, "%s/%s", dir, target) >= 0) {
+            char *rcopy = strdup(resolved);
+            const char *tdir = rcopy ? dirname(rcopy) : NULL;
+            if (tdir && (stat(tdir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+                snprintf(buf, n, "a link to '%s', whose directory '%s' does not exist", target, tdir);
+                dir_ok = 0;
+            }
+            free(rcopy);
+            free(resolved);
+        }
+    }
     free(copy);
     return dir_ok ? NULL : buf;
 }

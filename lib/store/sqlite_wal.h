@@ -42,7 +42,8 @@ const char *ws_sqlite_not_a_file(const char *path);
 /* Why path names no file a study could be kept in or made at: "not a directory: ..." for a path
  * that goes on after a file ("s.db/": SQLite drops the '/' and opens s.db), "directory 'D' does
  * not exist" for a file in a folder that is not there (SQLite says only "unable to open database
- * file"); into buf. NULL where path is there or may be made. */
+ * file"), and "a link to 'T', whose directory 'D' does not exist" for a link so made; into buf.
+ * NULL where path is there or may be made. */
 const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n);
 
 #endif

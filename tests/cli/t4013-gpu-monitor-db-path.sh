@@ -22,3 +22,15 @@ test_expect_code 2 "gpu-monitor --db nodir/x.db" gpu-monitor "${NOGPU[@]}" --db 
 test_expect_success "... says the folder is not there, as the study tools do" '
   grep -qxF "gpu-monitor: nodir/x.db: directory '\''nodir'\'' does not exist" err &&
   [ "$(sed "s/^gpu-monitor:/suggest:/" err)" = "$(cat suggest.err)" ] && [ ! -e nodir ]'
+
+# a link into a folder that is not there: SQLite follows it and said only "unable to open
+# database file"; the link, its target and the missing folder are named, exit 2, nothing made
+ln -s gone/x.db link.db
+want="link.db: a link to 'gone/x.db', whose directory 'gone' does not exist"
+test_expect_code 2 "suggest --db LINK into a missing folder" suggest --db link.db --config c.json
+test_expect_success "... names the link and the missing folder" 'grep -qxF "suggest: $want" err && [ ! -e gone ]'
+test_expect_code 2 "gpu-monitor --db LINK into a missing folder" gpu-monitor "${NOGPU[@]}" --db link.db
+test_expect_success "... says it as the study tools do" 'grep -qxF "gpu-monitor: $want" err && [ ! -s out ] && [ ! -e gone ]'
+mkdir here && ln -s here/y.db link2.db
+test_expect_code 0 "a link into a folder that is there: the study is made at its target" suggest --db link2.db --config c.json
+test_expect_success "... here/y.db" '[ -s here/y.db ] && [ -L link2.db ]'
