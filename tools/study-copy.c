@@ -1,10 +1,14 @@
 /* study-copy — copies a study from one study database to another, SQLite or PostgreSQL, as
  * Optuna's copy_study does: direction, study attributes and every trial with its number, state,
  * datetimes, params, value, intermediate values and attributes. The copy is written in one
- * transaction, so it is whole or absent. */
+ * transaction, so it is whole or absent; a new SQLite file is put in place only when whole. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "core/atomic.h"
 #include "core/cli.h"
 #include "core/json.h"
 #include "space/config.h"
@@ -48,6 +52,16 @@ static void name_side(ws_err *e, const char *option, const char *url)
     }
 }
 
+/* A message about the temporary file speaks of the file it stands for. */
+static void rename_tmp(ws_err *e, const char *tmp, const char *file)
+{
+    size_t n = strlen(tmp);
+    if (strncmp(e->msg, tmp, n)) return;
+    char rest[sizeof e->msg];
+    snprintf(rest, sizeof rest, "%s", e->msg + n);
+    snprintf(e->msg, sizeof e->msg, "%s%s", file, rest);
+}
+
 int main(int argc, char **argv)
 {
     ws_cli_init(argv[0]);
@@ -80,6 +94,7 @@ int main(int argc, char **argv)
     ws_copy_source *copy = NULL;
     int n = 0, rc = 0, at_dst = 0;   /* which side the error is on */
     ws_study found;
+    ws_atomic tmp = {0};
     if (ws_store_open(&src, from, WS_STORE_READ, &e)) goto fail;
     /* the study named, or the source's only one ("holds no study", or several: their names, as
      * every tool's --study says). An unknown study is refused before --to is opened: opening
@@ -92,13 +107,36 @@ int main(int argc, char **argv)
      * empty study file behind */
     if (!(copy = ws_store_copy_read(src, study, &e))) goto fail;
     at_dst = 1;
+    /* A new SQLite file is made under a temporary name beside it and linked into place when
+     * the copy is whole: a copy killed there left an empty study file (Optuna's tables, no
+     * study). link, not rename: a file made by another process meanwhile is not replaced, it
+     * gets the copy as an existing one does (one transaction), as does a missing file where
+     * links cannot be made. */
+    const char *file = ws_store_url_kind(to) == WS_DB_SQLITE ? ws_store_sqlite_file(to) : NULL;
+    struct stat sb;
+    ws_err te = {0};
+    if (file && lstat(file, &sb) != 0 && errno == ENOENT && ws_atomic_open(&tmp, file, &te) == 0) {
+        int bad = ws_store_open(&dst, tmp.tmp, WS_STORE_CREATE, &e) || ws_store_copy_write(copy, dst, to_study, &n, &e);
+        ws_store_close(dst);   /* the last connection: its WAL checkpointed into the file, removed */
+        dst = NULL;
+        if (bad) { rename_tmp(&e, tmp.tmp, file); goto fail; }
+        if (link(tmp.tmp, file) == 0) {
+            ws_atomic_abort(&tmp);   /* the temporary name goes; the file stays under its own */
+            goto done;
+        }
+        /* EEXIST, or a filesystem without hard links: the copy goes into FILE itself */
+        ws_atomic_abort(&tmp);
+        n = 0;
+    }
     if (ws_store_open(&dst, to, WS_STORE_CREATE, &e)) goto fail;
     if (ws_store_copy_write(copy, dst, to_study, &n, &e)) goto fail;
+done:;
     json_t *line = json_pack("{s:s, s:s, s:i}", "study", study, "to", to_study ? to_study : study, "trials", n);
     ws_json_print_line(stdout, line);
     json_decref(line);
     goto out;
 fail:
+    if (tmp.tmp) ws_atomic_abort(&tmp);
     name_side(&e, at_dst ? "--to" : "--from", at_dst ? to : from);
     rc = ws_cli_report(&e);
 out:

@@ -22,10 +22,22 @@ static volatile sig_atomic_t live_used[LIVE_MAX];
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
 
+/* What SQLite keeps beside a database that is a temporary here (study-copy's new file). */
+static const char *const sqlite_sides[] = {"-wal", "-shm", "-journal"};
+
 static void on_fatal_signal(int sig)
 {
-    for (int i = 0; i < LIVE_MAX; i++)
-        if (live_used[i]) unlink(live_path[i]);
+    char side[PATH_MAX + 16];
+    for (int i = 0; i < LIVE_MAX; i++) {
+        if (!live_used[i]) continue;
+        unlink(live_path[i]);
+        size_t n = strlen(live_path[i]);   /* no snprintf in a handler: copied by hand */
+        for (size_t k = 0; k < sizeof sqlite_sides / sizeof sqlite_sides[0]; k++) {
+            memcpy(side, live_path[i], n);
+            memcpy(side + n, sqlite_sides[k], strlen(sqlite_sides[k]) + 1);
+            unlink(side);
+        }
+    }
     signal(sig, SIG_DFL);   /* then die of the signal, as the shell expects */
     raise(sig);
 }
@@ -180,8 +192,16 @@ static int reap_in(const char *dir, const char *prefix)
     host_tag(me, sizeof me);
     int removed = 0;
     long long pid;
+    char name[NAME_MAX + 1];
     for (struct dirent *de; (de = readdir(d));) {
-        if (strncmp(de->d_name, prefix, plen) || !parse_tmp_name(de->d_name, host, sizeof host, &pid) || strcmp(host, me)
+        /* a temporary's SQLite files (NAME.tmp.HOST-PID.XXXXXX-wal) go with it */
+        snprintf(name, sizeof name, "%s", de->d_name);
+        size_t len = strlen(name);
+        for (size_t k = 0; k < sizeof sqlite_sides / sizeof sqlite_sides[0]; k++) {
+            size_t sl = strlen(sqlite_sides[k]);
+            if (len > sl && !strcmp(name + len - sl, sqlite_sides[k])) { name[len - sl] = 0; break; }
+        }
+        if (strncmp(name, prefix, plen) || !parse_tmp_name(name, host, sizeof host, &pid) || strcmp(host, me)
             || !ws_process_gone(pid))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
