@@ -56,6 +56,11 @@ static char *masked(const char *url)
 #define HAVE_TABLES "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() " \
                     "AND tablename = 'studies')"
 
+#define HAVE_INDEXES "SELECT count(*) FROM pg_catalog.pg_indexes WHERE schemaname = current_schema() " \
+                     "AND tablename = 'trials' AND indexname IN ('ws_trials_study_number', 'ws_trials_study_state')"
+#define INDEXES_SQL "CREATE INDEX IF NOT EXISTS ws_trials_study_number ON trials (study_id, number);" \
+                    "CREATE INDEX IF NOT EXISTS ws_trials_study_state ON trials (study_id, state);"
+
 static int check_schema(ws_store *s, int create, ws_err *e)
 {
     PGresult *r;
@@ -86,7 +91,22 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     if (ws_pg_exec(s, "SELECT version_num FROM alembic_version", 0, NULL, 0, &r, "read alembic_version", e)) return -1;
     int old = PQntuples(r) && ws_store_check_revision(s, PQgetvalue(r, 0, 0), e);
     PQclear(r);
-    return old ? -1 : 0;
+    if (old) return -1;
+    /* A database Optuna made (or a wakesweep before them) gets our two indexes from the first
+     * tool that may write to it, as a SQLite file does (sqlite_open.c); readers leave it as it
+     * is. Under the schema lock: two CREATE INDEX IF NOT EXISTS at once, one fails. */
+    if (!create) return 0;
+    if (ws_pg_exec(s, HAVE_INDEXES, 0, NULL, 0, &r, "read schema", e)) return -1;
+    int have_indexes = !strcmp(PQgetvalue(r, 0, 0), "2");
+    PQclear(r);
+    if (have_indexes) return 0;
+    if (ws_pg_begin(s, e)) return -1;
+    if (ws_pg_run(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", 0, NULL, "create indexes", e)
+        || ws_pg_run(s, INDEXES_SQL, 0, NULL, "create indexes", e)) {
+        ws_pg_rollback(s);
+        return -1;
+    }
+    return ws_pg_commit(s, e);
 }
 
 int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
