@@ -5,6 +5,7 @@
 # It runs a copy of the runner beside made-up test files that end out of order (the outer make
 # check's TESTS unset for it).
 . "$WS_ROOT/tests/cli/lib.sh"
+unset WS_TEST_TIMES   # the runs below are the runner's own cases, not make check's files
 mkdir -p rt/tests/cli
 cp "$WS_ROOT/tests/run.sh" "$WS_ROOT/tests/run-one.sh" rt/tests/
 # t0001 ends last (its sleep), t0002 and t0003 before it; t0004 exits 3 with no FAIL line
