@@ -10,6 +10,9 @@
  * are PostgreSQL's defaults, which is what Optuna's tables carry. Plus two indexes of our own
  * (as sqlite_open.c says why), named so that Optuna's later migrations (ix_trials_study_id) do
  * not collide. */
+/* wakesweep's own two indexes: in a new schema, and added to one Optuna made (check_schema) */
+#define INDEXES_SQL "CREATE INDEX IF NOT EXISTS ws_trials_study_number ON trials (study_id, number);" \
+                    "CREATE INDEX IF NOT EXISTS ws_trials_study_state ON trials (study_id, state);"
 static const char schema_sql[] =
     "CREATE TYPE studydirection AS ENUM ('NOT_SET', 'MINIMIZE', 'MAXIMIZE');"
     "CREATE TYPE trialintermediatevaluetype AS ENUM ('FINITE', 'INF_POS', 'INF_NEG', 'NAN');"
@@ -29,8 +32,7 @@ static const char schema_sql[] =
     "CREATE TABLE trial_intermediate_values (trial_intermediate_value_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, step INTEGER NOT NULL, intermediate_value FLOAT, intermediate_value_type trialintermediatevaluetype NOT NULL, PRIMARY KEY (trial_intermediate_value_id), UNIQUE (trial_id, step), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
     "CREATE TABLE trial_heartbeats (trial_heartbeat_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, heartbeat TIMESTAMP WITHOUT TIME ZONE NOT NULL, PRIMARY KEY (trial_heartbeat_id), UNIQUE (trial_id), FOREIGN KEY(trial_id) REFERENCES trials (trial_id));"
     "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
-    "CREATE INDEX ws_trials_study_number ON trials (study_id, number);"
-    "CREATE INDEX ws_trials_study_state ON trials (study_id, state);"
+    INDEXES_SQL
     "INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, 12, '3.1.0');"
     "INSERT INTO alembic_version (version_num) VALUES ('v3.0.0.d');";
 
@@ -58,8 +60,6 @@ static char *masked(const char *url)
 
 #define HAVE_INDEXES "SELECT count(*) FROM pg_catalog.pg_indexes WHERE schemaname = current_schema() " \
                      "AND tablename = 'trials' AND indexname IN ('ws_trials_study_number', 'ws_trials_study_state')"
-#define INDEXES_SQL "CREATE INDEX IF NOT EXISTS ws_trials_study_number ON trials (study_id, number);" \
-                    "CREATE INDEX IF NOT EXISTS ws_trials_study_state ON trials (study_id, state);"
 
 static int check_schema(ws_store *s, int create, ws_err *e)
 {
