@@ -94,6 +94,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
 {
     int sid = split_id(split, e), rc = -1;
     if (sid < -1) return -1;
+    int fpr_given = !isnan(max_fpr);   /* --max-fpr, not the header's */
     json_t *header = NULL;
     audio_cache cache;
     memset(&cache, 0, sizeof cache);
@@ -159,6 +160,13 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         else if (shown) ws_err_set(e, WS_EINPUT, "%s: header: features.positive: '%s' is not among the header's classes", ckpt, shown);
         else ws_err_set(e, WS_EINPUT, "%s: header: features.positive: expected a class name or null, got %s", ckpt, ws_json_type_name(pj));
         free(shown);
+        goto out;
+    }
+    /* without a wake word there is no operating point (at_fpr is null): a --max-fpr asked for one
+     * and was ignored without a word */
+    if (pos < 0 && fpr_given) {
+        ws_err_set(e, WS_EINPUT, "%s: --max-fpr: the checkpoint has no wake word (its trial had no fixed.positive), "
+                   "so no operating point to set", ckpt);
         goto out;
     }
     size_t n = 0;

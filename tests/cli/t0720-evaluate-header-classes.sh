@@ -13,6 +13,10 @@ test_expect_success "setup: the checkpoint's classes and positive class" '
 ckpt_edit runs/best.ckpt nopos.ckpt 'h["features"]["positive"] = None'
 test_expect_code 0 "positive null: evaluates" train-trial --evaluate nopos.ckpt --features tones.feat --threads 1
 test_expect_success "... without wake-word metrics" 'jq -e ".metrics.f1 == null and .at_fpr == null and (.metrics.accuracy | type) == \"number\"" out'
+# --max-fpr asks for an operating point such a checkpoint has none of: it was ignored (exit 0,
+# at_fpr null), as the project refuses an option it would ignore
+test_expect_code 2 "positive null: --max-fpr refused" train-trial --evaluate nopos.ckpt --features tones.feat --threads 1 --max-fpr 0.1
+test_expect_success "... says why, naming the checkpoint" '[ "$(cat err)" = "train-trial: nopos.ckpt: --max-fpr: the checkpoint has no wake word (its trial had no fixed.positive), so no operating point to set" ] && [ ! -s out ]'
 
 want=
 expect() {   # NAME FILE MESSAGE PYTHON
