@@ -60,6 +60,20 @@ test_expect_success "... accuracy and per-class counts leave the unknown-class c
   jq -e --argjson a "$acc" "(.metrics.accuracy - \$a | fabs) < 1e-12" subset.json &&
   jq -e ".metrics.per_class | .go.support == 0 and .hey_nova.support == 6 and .no.support == 6 and .yes.support == 4
     and (has(\"music\") or has(\"stranger\") | not)" subset.json'
+# Precision, recall and F1 from the confusion, 0 where 0/0 (scikit-learn's zero_division=0: "go"
+# has no clip here), and macro_f1 their mean over all four classes, "go" too: computed by jq.
+per_class_ref='.metrics.confusion as $c | ($c | length) as $k | [range($k) as $i | $c[$i][$i] as $tp
+  | ([$c[][$i]] | add) as $pred | ($c[$i] | add) as $real
+  | {p: (if $pred > 0 then $tp / $pred else 0 end), r: (if $real > 0 then $tp / $real else 0 end)}
+  | . + {f1: (if .p + .r > 0 then 2 * .p * .r / (.p + .r) else 0 end)}]'
+test_expect_success "... per-class precision, recall and F1 as scikit-learn's (0 where 0/0), macro_f1 over every class" '
+  jq "$per_class_ref" subset.json >pc.json && [ -s pc.json ] && jq -e --slurpfile r pc.json "\$r[0] as \$r
+    | [.metrics.per_class | to_entries[] | .value] as \$m | (\$m | length) == 4
+    and ([range(4) as \$i | (\$m[\$i].precision - \$r[\$i].p | fabs) < 1e-12 and (\$m[\$i].recall - \$r[\$i].r | fabs) < 1e-12
+         and (\$m[\$i].f1 - \$r[\$i].f1 | fabs) < 1e-12] | all)
+    and (.metrics.macro_f1 - (\$r | map(.f1) | add / 4) | fabs) < 1e-12 and \$m[0].support == 0 and \$m[0].recall == 0" subset.json'
+test_expect_success "... and train-trial(1) says so" '
+  tr "\n" " " <"$WS_ROOT/share/man/man1/train-trial.1" | grep -q "is 0, as scikit-learn.s zero_division=0, and .fBmacro_f1.fR is the mean F1 over every class"'
 
 # A cache without the wake word: F1 and FRR undefined (null), FPR still computed.
 { for i in 0 1 2 3; do clip no "$i" no; clip go "$i" music; done; } >tones/negatives.jsonl
