@@ -104,6 +104,39 @@ const char *trainer_settings_origin(const json_t *params, const char *key)
     return json_object_get(params, key) ? "trial line: params" : "study config: fixed";
 }
 
+/* The space's parameters at one end of their ranges (end 0: low, first choice; 1: high, last). */
+static json_t *space_end(const ws_space *sp, int end)
+{
+    json_t *params = json_object();
+    for (size_t i = 0; params && i < sp->n; i++) {
+        const ws_dist *d = &sp->v[i].dist;
+        double at = d->kind == WS_DIST_CATEGORICAL ? (end ? (double)ws_dist_n_choices(d) - 1 : 0) : (end ? d->high : d->low);
+        json_object_set_new(params, sp->v[i].name, ws_dist_external(d, at));
+    }
+    return params;
+}
+
+int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e)
+{
+    static const char origin[] = "study config: fixed";
+    ws_err first = {0};
+    /* A fixed snr_low of 30 fails beside the default snr_high of 20, yet trains beside a searched
+     * snr_high at its high end: only a failure on a fixed setting at every probe is the config's. */
+    for (int probe = 0; probe < 3; probe++) {
+        json_t *params = probe ? space_end(&c->space, probe - 1) : json_object();
+        if (!params) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", where);
+        trainer_settings s;
+        ws_err pe = {0};
+        int rc = trainer_settings_parse(&s, c->fixed, params, 0, "study config", &pe);
+        trainer_settings_release(&s);
+        json_decref(params);
+        if (!rc || strncmp(pe.msg, origin, sizeof origin - 1)) return 0;   /* trains, or the params' own fault */
+        if (!probe) first = pe;
+    }
+    return ws_err_set(e, WS_EINPUT, "%s: %s (train-trial would fail every trial)", where,
+                      first.msg + sizeof "study config: " - 1);
+}
+
 int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e)
 {
     audio_feat_config want;

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include "core/err.h"
 #include "nn/nn.h"
+#include "space/config.h"
 #include "trainer/data.h"
 
 typedef struct {
@@ -32,6 +33,12 @@ void trainer_settings_release(trainer_settings *s);
 /* Where a setting the trial uses was given: "trial line: params" when the line's params hold
  * key, else "study config: fixed", for messages that name it as the parser's do. */
 const char *trainer_settings_origin(const json_t *params, const char *key);
+/* 0 unless the study config's fixed settings fail train-trial's checks (an unknown key, a
+ * value out of range) whatever the space's parameters are: tried with none and with every
+ * parameter at the low, then at the high end of its range (a categorical's first, last
+ * choice), it fails each time on a fixed setting. Then -1, "WHERE: fixed.KEY: why" (exit 2):
+ * suggest refuses such a config, which would hand out trials that all fail. */
+int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e);
 /* 0 when the cache c (at path) was made with the feature settings s->features names (none: the
  * defaults); else -1 naming the first difference (exit 2). */
 int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e);

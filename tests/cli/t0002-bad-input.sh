@@ -33,6 +33,18 @@ expect_error "log on a categorical" "t.json: space.batch_size.log: not a key of 
 # a setting both searched and fixed: the trainer took the trial's value, the fixed one unused
 jq '.fixed = {"model": "dscnn", "batch_size": 64}' c.json >t.json
 expect_error "a setting both in space and in fixed" "t.json: fixed.batch_size: is also a parameter of the space; a setting is searched (space) or fixed, not both" suggest --db s.db --config t.json
+# fixed settings train-trial refuses whatever the trial's params: suggest handed out trials that
+# all failed ("study config: fixed.label_smoothing: 2: ...", each one), the study filling with FAILs
+jq '.fixed.label_smoothing = 2' c.json >t.json
+expect_error "a fixed setting out of train-trial's range" "t.json: fixed.label_smoothing: 2: must be in \[0, 1\] (train-trial would fail every trial)" suggest --db fx.db --config t.json
+test_expect_success "... no study made" '[ ! -e fx.db ]'
+jq '.fixed.lerning_rate = 0.01' c.json >t.json
+expect_error "a fixed setting train-trial does not know" "t.json: fixed: lerning_rate: unknown setting (train-trial would fail every trial)" suggest --db fx.db --config t.json
+jq '.fixed.snr_low = 30' c.json >t.json
+expect_error "a fixed snr_low above the default snr_high" "t.json: fixed.snr_low: 30 is above snr_high 20 (train-trial would fail every trial)" suggest --db fx.db --config t.json
+jq '.fixed.snr_low = 30 | .space.snr_high = {"type": "float", "low": 25, "high": 40}' c.json >t.json
+test_expect_success "... beside a searched snr_high that can be above it: a trial can train, taken" '
+  suggest --db fx.db --config t.json >line && jq -e ".params.snr_high >= 25" line'
 # a range past the largest double: every value drawn was 1e308 or -1e308
 jq '.space.dropout = {"type": "float", "low": -1e308, "high": 1e308}' c.json >t.json
 expect_error "a float range past the largest double" "t.json: space.dropout: high - low must be within the largest double" suggest --db s.db --config t.json
