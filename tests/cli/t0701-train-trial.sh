@@ -75,7 +75,7 @@ for bad in '.fixed.max_fpr = 1.5 @@ max_fpr: expected a number in \[0, 1\], got 
            '.objective = "at_fpr.f2" @@ objective: expected accuracy, .*at_fpr.f1, at_fpr.fpr or at_fpr.frr, got .at_fpr.f2.' \
            '.constraints = {"at_fpr.frr": {"max": 1}} | del(.fixed.positive) | .objective = "accuracy" @@ constraints.at_fpr.frr needs fixed.positive'; do
   jq "${bad% @@ *} | .study = \"bad\"" c.json >cbad.json
-  suggest --db runs/bad.db --config cbad.json --force >badline 2>/dev/null
+  rm -f runs/bad.db*; suggest_kept runs/bad.db cbad.json >badline 2>/dev/null
   test_expect_code 2 "refused: ${bad% @@ *}" train-trial --db runs/bad.db --features tones.feat --quiet badline
   test_expect_success "... says so" "grep -q '${bad#* @@ }' err"
 done
@@ -187,7 +187,7 @@ test_expect_success "... says so and fails the trial" '
 # All weights 0: torch's weighted mean is 0/0, NaN from the first step; the trial completed
 # having learnt nothing (a batch whose labels all weigh 0 still counts as no loss).
 jq '.study = "cz" | .fixed.class_weights = [0, 0, 0, 0]' c.json >cz.json
-suggest --db runs/cz.db --config cz.json >cz0
+suggest_kept runs/cz.db cz.json >cz0
 test_expect_code 2 "class_weights all 0" train-trial --db runs/cz.db --features tones.feat --quiet cz0
 test_expect_success "... says so and fails the trial" '
   grep -q "class_weights: every weight is 0" err && [ "$(sqlite3 runs/cz.db "SELECT state FROM trials")" = FAIL ]'

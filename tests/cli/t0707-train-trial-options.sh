@@ -70,7 +70,7 @@ test_expect_success "... COMPLETE" 'jq -e ".state == \"COMPLETE\"" out'
 for k in validate_every patience n_mfcc; do
   mkdir "w$k"
   jq --arg k "$k" '.fixed += {"transform": "mfcc"} | .fixed[$k] = 4294967297' c.json >"w$k.json"
-  suggest --db "w$k/s.db" --config "w$k.json" >"w$k.line"
+  suggest_kept "w$k/s.db" "w$k.json" >"w$k.line"
   test_expect_code 2 "$k 2^32 + 1 (wrapped to 1)" train-trial --db "w$k/s.db" --features tones.feat --quiet "w$k.line"
   test_expect_success "... names it, a setting of the study config" "grep -q 'study config: fixed.$k: expected' err"
 done

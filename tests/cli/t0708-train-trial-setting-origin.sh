@@ -25,7 +25,7 @@ for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learn
   n=$((n + 1))
   mkdir "s$n"
   jq "${bad% @@ *} | .budget.epochs = 1" c.json >"s$n/c.json"
-  suggest --db "s$n/s.db" --config "s$n/c.json" >"s$n/line"
+  suggest_kept "s$n/s.db" "s$n/c.json" >"s$n/line"
   printf 'train-trial: %s\n' "${bad#* @@ }" >"s$n/want"
   # on stderr a setting of the study config names the study and its file (the reason, kept in
   # the study, needs neither)

@@ -14,7 +14,7 @@ said() {
   local d="s-$1$2"
   mkdir "$d"
   jq --arg k "$1" --argjson v "$2" '.fixed[$k] = $v | .budget.epochs = 1' c.json >"$d/c.json"
-  suggest --db "$d/s.db" --config "$d/c.json" >"$d/line" &&
+  suggest_kept "$d/s.db" "$d/c.json" >"$d/line" &&
     { train-trial --db "$d/s.db" --features none.feat --quiet "$d/line" >/dev/null 2>"$d/err"; cat "$d/err"; }
 }
 : >ranges
