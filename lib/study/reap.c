@@ -6,6 +6,18 @@
 #include "core/proc.h"
 #include "store/trial_json.h"
 
+/* Attribute key of t set on trial id as t holds it: a value_json that is not strict JSON (what
+ * Python wrote: NaN, Infinity, an integer past 64 bits) as its text, for t's value is only a
+ * stand-in for it (null, the largest double, a string), which the retry would have kept instead
+ * of what the callback's copy keeps, the value itself. */
+static int copy_attr(ws_store *s, int64_t id, const ws_trial *t, int system, const char *key, const json_t *v,
+                     ws_err *e)
+{
+    const char *text = ws_trial_attr_text(t, system, key);
+    return text ? ws_store_attr_set_text(s, "trial", id, system, key, text, e)
+                : ws_store_trial_attr_set(s, id, system, key, v, e);
+}
+
 /* Marks failed trial t queued again (wakesweep:requeued: not its pipeline target's result) and
  * makes its WAITING copy with its params and user attributes, as Optuna's RetryFailedTrialCallback: what every
  * failing of a trial whose process stopped (or never got it) ends with. */
@@ -35,7 +47,7 @@ static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e
     json_t *v;
     json_object_foreach(t->user_attrs, key, v) {
         if (rc) break;
-        rc = ws_store_trial_attr_set(s, id, 0, key, v, e);
+        rc = copy_attr(s, id, t, 0, key, v, e);
     }
     /* and its system_attrs={..., **trial.system_attrs}: the rungs successive halving and
      * hyperband recorded for the failed trial (completed_rung_k) go with the retry, which Optuna's
@@ -43,7 +55,7 @@ static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e
      * its earlier run had passed, against that run's own values, and pruned where Optuna goes on */
     json_object_foreach(t->system_attrs, key, v) {
         if (rc) break;
-        if (!strncmp(key, "completed_rung_", 15)) rc = ws_store_trial_attr_set(s, id, 1, key, v, e);
+        if (!strncmp(key, "completed_rung_", 15)) rc = copy_attr(s, id, t, 1, key, v, e);
     }
     json_decref(params);
     json_decref(history);

@@ -29,3 +29,29 @@ s = optuna.storages.RDBStorage(\"sqlite:///ref.db\", heartbeat_interval=1, grace
 optuna.storages.fail_stale_trials(optuna.load_study(study_name=\"kws\", storage=s))" &&
   ua sqlite:///ref.db >want && ua sqlite:///s.db >got && cat want got >&2 &&
   grep -q "\"fold\": 3" want && cmp want got'
+
+# Attributes Python wrote that are not strict JSON (NaN, Infinity, an integer past 64 bits; a
+# rung's value that was infinite) were read as stand-ins (null, the largest double, a string)
+# and the retry got those instead of the values, which Optuna's callback copies as they are.
+suggest --db t.db --config c.json --n 1 >/dev/null
+sqlite3 t.db "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (1, 'big', '1000000000000000000000000000000'),
+                (1, 'loss', 'NaN'), (1, 'span', '[Infinity, -Infinity, {\"a\": null}]');
+              INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (1, 'completed_rung_0', 'Infinity');
+              UPDATE trial_heartbeats SET heartbeat = '2000-01-01 00:00:00' WHERE trial_id = 1"
+cp t.db tref.db
+test_expect_code 0 "suggest --n 0 fails as stale a trial with NaN, Infinity and a 100-bit integer in its attributes" \
+  suggest --db t.db --config c.json --n 0
+attrs() {
+  sqlite3 "$1" "SELECT 'u', key, value_json FROM trial_user_attributes WHERE trial_id = 2 UNION ALL
+                SELECT 's', key, value_json FROM trial_system_attributes WHERE trial_id = 2 AND key LIKE 'completed_rung_%'
+                ORDER BY 1, 2"
+}
+test_expect_success "... its retry holds them as Optuna's RetryFailedTrialCallback writes them" '
+  "$PY" -W ignore -c "
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.storages.RDBStorage(\"sqlite:///tref.db\", heartbeat_interval=1, grace_period=3600,
+                               failed_trial_callback=optuna.storages.RetryFailedTrialCallback())
+optuna.storages.fail_stale_trials(optuna.load_study(study_name=\"kws\", storage=s))" &&
+  attrs tref.db >want && attrs t.db >got && cat want got >&2 && grep -q "^u|big|1000000000000000000000000000000$" want &&
+  grep -q "^s|completed_rung_0|Infinity$" want && cmp want got'
