@@ -20,7 +20,9 @@ int ws_pg_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e)
     int found = PQntuples(r) > 0;
     if (found) {
         out->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        out->direction = !strcmp(PQgetvalue(r, 0, 1), "MAXIMIZE") ? WS_MAXIMIZE : WS_MINIMIZE;
+        const char *dir = PQgetvalue(r, 0, 1);   /* "" for NULL: no row */
+        /* 0: none set (NOT_SET, or no row), which ws_store_study_find refuses */
+        out->direction = !strcmp(dir, "MAXIMIZE") ? WS_MAXIMIZE : !strcmp(dir, "MINIMIZE") ? WS_MINIMIZE : 0;
         out->n_objectives = (int)strtol(PQgetvalue(r, 0, 2), NULL, 10);
         snprintf(out->name, sizeof out->name, "%s", name);
     }

@@ -17,7 +17,8 @@ int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(st, 0);
         const char *dir = (const char *)sqlite3_column_text(st, 1);
-        out->direction = dir && !strcmp(dir, "MAXIMIZE") ? WS_MAXIMIZE : WS_MINIMIZE;
+        /* 0: none set (NOT_SET, or no row), which ws_store_study_find refuses */
+        out->direction = !dir ? 0 : !strcmp(dir, "MAXIMIZE") ? WS_MAXIMIZE : !strcmp(dir, "MINIMIZE") ? WS_MINIMIZE : 0;
         out->n_objectives = sqlite3_column_int(st, 2);
         snprintf(out->name, sizeof out->name, "%s", name);
     }

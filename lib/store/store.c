@@ -84,8 +84,12 @@ int ws_store_check_running(ws_state state, int number, ws_err *e)
     return 0;
 }
 
+static int single_objective(const ws_store *s, const ws_study *st, ws_err *e);
+
 int ws_store_check_direction(const ws_store *s, const ws_study *st, int direction, ws_err *e)
 {
+    /* a study wakesweep does not take is said to be one, not to have another direction */
+    if (single_objective(s, st, e)) return -1;
     if (st->direction == direction) return 0;
     return ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with direction %s", s->path, st->name,
                       st->direction == WS_MAXIMIZE ? "maximize" : "minimize");
@@ -121,12 +125,21 @@ void ws_store_end_read(ws_store *s) { if (s->in_txn) s->ops->rollback(s); }
 
 /* Optuna's multi-objective studies (several study_directions rows) are refused by every tool:
  * read as single-objective they would show a wrong best trial, and a single value told to one
- * of their trials would leave it unreadable for Optuna. */
+ * of their trials would leave it unreadable for Optuna. So is a study whose direction is not set
+ * (NOT_SET, which an Optuna 2 left when killed between making a study and setting its direction,
+ * or no row at all): read as minimize it was copied as a minimizing study (Optuna's copy_study
+ * refuses it) and continued as one, while Optuna's own TPE takes NOT_SET as maximize. */
 static int single_objective(const ws_store *s, const ws_study *st, ws_err *e)
 {
-    if (st->n_objectives <= 1) return 0;
-    return ws_err_set(e, WS_ESTATE, "%s: study '%s' has %d objectives (a multi-objective Optuna study); "
-                      "wakesweep takes single-objective studies", ws_store_path(s), st->name, st->n_objectives);
+    if (st->n_objectives > 1)
+        return ws_err_set(e, WS_ESTATE, "%s: study '%s' has %d objectives (a multi-objective Optuna study); "
+                          "wakesweep takes single-objective studies", ws_store_path(s), st->name, st->n_objectives);
+    if (st->n_objectives < 1 || !st->direction)
+        return ws_err_set(e, WS_ESTATE, "%s: study '%s' has %s; wakesweep takes single-objective studies, "
+                          "minimize or maximize", ws_store_path(s), st->name,
+                          st->n_objectives < 1 ? "no direction (no study_directions row)"
+                                               : "no direction set (study_directions: NOT_SET)");
+    return 0;
 }
 
 /* A name the study record cannot hold whole would be cut short in every line printed after. */
