@@ -44,8 +44,13 @@ static int sql_fail(conn *c, const char *what)
  * its trials. On a machine with several GPUs, the trials on one (train-trial takes the first
  * visible), the idle others (or another user's) would cut the means to a fraction of what the
  * trials' GPU did. Without such rows (no --db, pids NVML does not report), every device. */
+/* A process row p is its trial's (tr's) own when taken once tr had started: a trial id is only
+ * a row id, which SQLite gives again once the highest rows are gone (Optuna's delete_study, then
+ * a new study in the file), and the deleted trial's rows, taken before the new trial began,
+ * were counted as the new one's (its CPU, memory and GPUs, with no sample in its time). */
+#define OWN_ROW "p.t >= coalesce(ws_epoch(tr.datetime_start), -1e300)"
 #define USED_DEVICES "(SELECT DISTINCT p.device FROM " GPU_SAMPLES_TABLE " p JOIN trials tr ON tr.trial_id = p.trial_id" \
-                     " WHERE p.kind = 'process' AND p.device IS NOT NULL AND tr.study_id = ?1)"
+                     " WHERE p.kind = 'process' AND p.device IS NOT NULL AND tr.study_id = ?1 AND " OWN_ROW ")"
 #define DEVICE_USED "(device IS NULL OR NOT EXISTS " USED_DEVICES " OR device IN " USED_DEVICES ")"
 #define IN_WINDOW_ANY_DEVICE "kind = 'device' AND t BETWEEN " WINDOW_LO " AND " WINDOW_HI " AND source = " SOURCE
 #define IN_WINDOW IN_WINDOW_ANY_DEVICE " AND " DEVICE_USED
@@ -59,8 +64,9 @@ static const char device_rows_sql[] =
 /* The GPUs each trial's own processes ran on, by trial id: with several GPUs and a trial on each
  * (a slot per GPU), a trial's mean is of its GPUs, not of every GPU the study used. */
 static const char trial_devices_sql[] =
-    "SELECT DISTINCT trial_id, device FROM " GPU_SAMPLES_TABLE
-    " WHERE kind = 'process' AND trial_id IS NOT NULL AND device IS NOT NULL ORDER BY trial_id, device";
+    "SELECT DISTINCT p.trial_id, p.device FROM " GPU_SAMPLES_TABLE " p LEFT JOIN trials tr ON tr.trial_id = p.trial_id"
+    " WHERE p.kind = 'process' AND p.trial_id IS NOT NULL AND p.device IS NOT NULL AND " OWN_ROW
+    " ORDER BY p.trial_id, p.device";
 static const char sweep_sql[] =
     "SELECT avg(util), count(DISTINCT sample), count(*), count(util) FROM " GPU_SAMPLES_TABLE " WHERE " IN_WINDOW;
 static const char source_sql[] = "SELECT " SOURCE;
@@ -140,8 +146,8 @@ static void sql_trial_end(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 static const char process_sql[] =
-    "SELECT trial_id, avg(cpu), max(rss_bytes) FROM " GPU_SAMPLES_TABLE
-    " WHERE kind = 'process' AND trial_id IS NOT NULL AND device IS NULL GROUP BY trial_id";
+    "SELECT p.trial_id, avg(p.cpu), max(p.rss_bytes) FROM " GPU_SAMPLES_TABLE " p LEFT JOIN trials tr ON tr.trial_id = p.trial_id"
+    " WHERE p.kind = 'process' AND p.trial_id IS NOT NULL AND p.device IS NULL AND " OWN_ROW " GROUP BY p.trial_id";
 
 /* Runs sql (with study id ?1 when it has a parameter), calling row() per result row. */
 static int query(conn *c, const char *sql, int64_t study_id, int (*row)(sqlite3_stmt *, void *), void *ctx,
