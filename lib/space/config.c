@@ -191,7 +191,11 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
     if (!json_is_object(root)) return ws_err_set(e, WS_EINPUT, "%s: expected a JSON object", where);
     if (ws_json_check_keys(root, config_keys, where, e)) return -1;
     if (ws_json_get_string(root, "study", where, &c->study, e)) return -1;
-    if (!c->study || !*c->study) return ws_err_set(e, WS_EINPUT, "%s: study: missing (the study name)", where);
+    if (!c->study) return ws_err_set(e, WS_EINPUT, "%s: study: missing (the study name)", where);
+    /* given, but "" (a name Optuna takes, which no tool here makes): not said to be missing */
+    if (!*c->study)
+        return ws_err_set(e, WS_EINPUT, "%s: study: empty: expected a name of 1 to %d characters", where,
+                          WS_STUDY_NAME_MAX);
     if (!ws_config_study_name_ok(c->study))
         return ws_err_set(e, WS_EINPUT, "%s: study: longer than %d characters", where, WS_STUDY_NAME_MAX);
     const char *dir = NULL;

@@ -152,6 +152,8 @@ static void test_config_errors(void)
         {"{\"study\":\"s\",\"space\":{\"o\":{\"type\":\"categorical\",\"choices\":[\"a\"]},\"m\":{\"type\":\"float\",\"low\":0,\"high\":1,\"when\":{\"o\":[\"b\"]}}}}",
          "space.m.when.o[0]: \"b\" is not one of the choices"},
         {"{\"space\":{}}", "k.json: study: missing"},
+        /* given as "", which the message said was missing */
+        {"{\"study\":\"\",\"space\":{}}", "k.json: study: empty: expected a name of 1 to 512 characters"},
         {"{\"study\":\"s\",\"direction\":\"up\",\"space\":{}}", "direction: expected \"maximize\" or \"minimize\", got \"up\""},
         {"{\"study\":\"s\",\"constraints\":{\"fpr\":{\"below\":1}},\"space\":{}}", "constraints.fpr: unknown key 'below'"},
         {"{\"study\":\"s\",\"budget\":{\"epochs\":0},\"space\":{}}", "budget.epochs: expected 1..100000, got 0"},
