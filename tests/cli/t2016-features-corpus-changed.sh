@@ -6,8 +6,20 @@
 # cache was made makes it again; an unchanged corpus does not.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-make_tone_cache tones
-rm -f tones.feat
+# A small corpus in the tone fixture's layout (class folders and a manifest of their clips): two
+# clips of each class, whose names the cases below use. What is checked is whether the cache is
+# made again, and with how many clips: make_tone_cache's 48 clips and its own cache (removed
+# here) were most of the file's setup, and every make features read them all again.
+mkdir -p tones
+: >tones/manifest.jsonl
+for cf in hey_nova:0:5:sine:700 yes:0:1:sine:2500 no:0:4:pinknoise: go:0:3:square:220; do
+  IFS=: read -r c i j kind freq <<<"$cf"
+  mkdir -p "tones/$c"
+  sox -R -n -r 16000 -c 1 -b 16 "tones/$c/clip$i.wav" synth 0.4 $kind $freq pad 0.1 vol 0.5
+  sox -R -n -r 16000 -c 1 -b 16 "tones/$c/clip$j.wav" synth 0.4 $kind $freq pad 0.3 vol 0.7
+  printf '{"path":"%s","label":"%s","split":"train"}\n{"path":"%s","label":"%s","split":"validation"}\n' \
+    "$c/clip$i.wav" "$c" "$c/clip$j.wav" "$c" >>tones/manifest.jsonl
+done
 feats() { ws_make features DATA="$1" FEATURES="$TMP/$2" FEATURE_CONFIG="${3:-$WS_ROOT/configs/features/default.json}"; }
 desc() { featurize --describe "$1" | jq -r '"\(.clips) \(.checksum)"'; }
 # the changes come a moment after the cache, as they would: a time stamp is as fine as the
