@@ -3,6 +3,7 @@
  * line per trial. Each trial is created, sampled and stored in one short write transaction, so
  * parallel suggests never share a number and a constant liar sees every running trial. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -888,6 +889,13 @@ int main(int argc, char **argv)
         json_decref(j);
         c.sampler.partial_fixed = c.fixed;   /* Optuna's PartialFixedSampler around the study's */
         c.sampler.n_partial_fixed = c.n_fixed;
+    }
+    /* --enqueue - reads stdin after the study file is open; a closed stdin (<&-) would by then
+     * hold the /dev/null that SQLite puts on descriptors 0 to 2 before it opens its own files,
+     * and read as an empty file: nothing queued, exit 0. Said now, as --fixed - says it. */
+    if (enq && !strcmp(enq, "-") && fcntl(STDIN_FILENO, F_GETFD) < 0) {
+        ws_err_set(&e, WS_EINPUT, "stdin: cannot read: %s", strerror(errno));
+        goto fail;
     }
     if (ws_store_open(&c.store, db, WS_STORE_CREATE, &e) || setup_study(&c, force, has_seed, (uint64_t)seed, &e)) goto fail;
     if (any_carried(&c.cfg.space, c.fixed, c.n_fixed)) {   /* names outside the space: as the study holds them */

@@ -22,3 +22,10 @@ test_expect_success "... names stdin:2, queues nothing" '
 echo '{"learning_rate": "fast"}' >badfix.json
 test_expect_code 2 "--fixed - with a bad value" sh -c 'suggest --db b.db --config c.json --fixed - <badfix.json'
 test_expect_success "... names stdin" 'grep -q "^suggest: stdin.learning_rate: expected a number" err'
+# A closed stdin (<&-) is no empty file: --fixed - said "stdin: cannot read: Bad file descriptor",
+# but --enqueue - read stdin only after the study file was open, and SQLite, which keeps its files
+# off descriptors 0 to 2, had put /dev/null there: it queued nothing, said nothing, exit 0.
+test_expect_code 2 "--enqueue - with stdin closed" sh -c 'suggest --db c.db --config c.json --enqueue - <&-'
+test_expect_success "... says stdin cannot be read, queues nothing" '
+  grep -q "^suggest: stdin: cannot read: Bad file descriptor" err && [ ! -s out ] &&
+  [ "$(sqlite3 c.db "SELECT count(*) FROM trials" 2>/dev/null || echo 0)" = 0 ]'
