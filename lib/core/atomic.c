@@ -57,18 +57,36 @@ static void install_handlers(void)
     }
 }
 
-static void live_add(const char *tmp)
+/* mkstemp(tmpl) with the name made in a slot of the table, so that a fatal signal removes the
+ * file from the moment it exists: made first and put in the table after, a signal that came in
+ * between (a SIGTERM as the temporary appeared) killed the process and left the file. The handler
+ * may meet the template or a name mkstemp is still trying: one that does not exist, or that
+ * exists under this host's and process's tag (a leftover of a dead process of this pid), whose
+ * removal is no loss. tmpl gets the name made. */
+static int live_mkstemp(char *tmpl)
 {
-    if (strlen(tmp) >= PATH_MAX) return;
     pthread_once(&handlers_once, install_handlers);
+    size_t n = strlen(tmpl);
+    int slot = -1;
     pthread_mutex_lock(&live_lock);
-    for (int i = 0; i < LIVE_MAX; i++)
+    for (int i = 0; n < PATH_MAX && i < LIVE_MAX; i++)
         if (!live_used[i]) {
-            memcpy(live_path[i], tmp, strlen(tmp) + 1);
+            memcpy(live_path[i], tmpl, n + 1);
             live_used[i] = 1;
+            slot = i;
             break;
         }
     pthread_mutex_unlock(&live_lock);
+    if (slot < 0) return mkstemp(tmpl);   /* no room: made as before, unguarded */
+    int fd = mkstemp(live_path[slot]), why = errno;
+    memcpy(tmpl, live_path[slot], n + 1);
+    if (fd < 0) {
+        pthread_mutex_lock(&live_lock);
+        live_used[slot] = 0;
+        pthread_mutex_unlock(&live_lock);
+    }
+    errno = why;
+    return fd;
 }
 
 static void live_remove(const char *tmp)
@@ -109,7 +127,7 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
         free(a->path); a->path = NULL; a->tmp = NULL;
         return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     }
-    int fd = mkstemp(a->tmp);
+    int fd = live_mkstemp(a->tmp);
     if (fd < 0) {
         /* a full disk (no inode, no block for the folder's entry) is no fault of the input: an
          * internal error, as a write that finds the disk full (exit 3, not 2) */
@@ -127,7 +145,6 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
-    live_add(a->tmp);
     a->f = fdopen(fd, "w");
     if (!a->f) { close(fd); ws_atomic_abort(a); return ws_err_set(e, WS_EINTERNAL, "%s: fdopen failed", path); }
     return 0;
