@@ -46,7 +46,8 @@ static void on_fatal_signal(int sig)
  * signal (a background job's SIGINT), is left as it is. */
 static void install_handlers(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    /* SIGXFSZ: a write past the file size limit (ulimit -f) kills the process as these do */
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction old, sa;
         if (sigaction(sigs[i], NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;

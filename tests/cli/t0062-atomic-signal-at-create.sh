@@ -38,3 +38,9 @@ for sig in TERM INT HUP; do
     '[ "$got" = $want ] && [ -z "$(ls -A out)" ]'
   rm -f out/*
 done
+# A file size limit (ulimit -f) that the cache outgrows: the write raises SIGXFSZ, which kills
+# the tool (exit 153, as for cp) and left the temporary beside the cache; it goes now, as for
+# the signals above.
+got=$(ulimit -f 20; featurize --quiet --out out/x.feat m.jsonl >/dev/null 2>&1; echo $?)
+test_expect_success "featurize past ulimit -f: dies of SIGXFSZ, no temporary left" \
+  '[ "$got" = 153 ] && [ -z "$(ls -A out)" ]'
