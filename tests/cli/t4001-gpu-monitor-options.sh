@@ -68,3 +68,12 @@ test_expect_code 3 stdout-full sh -c 'gpu-monitor --nvml-library /nonexistent/li
 test_expect_success stdout-full-said-once '[ "$(grep -c "^gpu-monitor:" err)" = 1 ] && grep -q "^gpu-monitor: stdout: write error: No space left on device$" err'
 test_expect_code 3 stdout-closed sh -c 'gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -n 3 >&-'
 test_expect_success stdout-closed-said-once '[ "$(grep -c "^gpu-monitor:" err)" = 1 ] && grep -q "^gpu-monitor: stdout: write error" err'
+# A file size limit (ulimit -f) is a full disk for this process alone: the write past it raised
+# SIGXFSZ, which killed the monitor (exit 153) with the part of its line that fitted left in the
+# file, where a monitor appending later (a resumed sweep) began its first line. Now the write
+# fails (EFBIG) and is handled as a full disk's: exit 3, said, the cut line taken out again.
+rm -f lim.jsonl
+test_expect_code 3 stdout-file-size-limit sh -c 'ulimit -f 1; gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -q -i 0.01 -n 50 >>lim.jsonl'
+test_expect_success stdout-file-size-limit-whole-lines '
+  grep -q "^gpu-monitor: stdout: write error: File too large$" err && [ -s lim.jsonl ] &&
+  [ "$(tail -c 1 lim.jsonl | od -An -c | tr -d " ")" = "\n" ] && jq -e . lim.jsonl >/dev/null'
