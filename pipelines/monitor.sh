@@ -2,9 +2,10 @@
 # pipelines/monitor.sh start RUNS DB BIN INTERVAL | stop RUNS | clear RUNS — gpu-monitor alongside a sweep:
 # started by the first trial that finds it not running (a lock keeps it to one), samples into
 # the study database (an SQLite one) and RUNS/monitor.jsonl, stopped when the report is made. Ctrl-C on make
-# stops it too (same process group); after a kill -9 the next run reuses or restarts it.
+# stops it too (same process group), and so does a hangup (SIGHUP: an ssh session dropped), as it
+# stops make and the trials; after a kill -9 the next run reuses or restarts it.
 # The pid in RUNS/monitor.pid is this sweep's monitor only while that process writes this RUNS's
-# monitor.jsonl (its stdout, set before nohup runs gpu-monitor): after a kill -9 or a reboot the
+# monitor.jsonl (its stdout, set before bash runs gpu-monitor): after a kill -9 or a reboot the
 # pid may be another process's now, which is neither trusted as the monitor nor killed.
 # monitor_pid RUNS sets pid; pipelines/trial.sh sources this file for it (builtins only: it runs
 # once per trial, where a bash started to ask would be 10 ms of a job slot left idle).
@@ -51,7 +52,8 @@ start)
   # due at the latest (one interval after it starts, and 5 s for it to open its sources).
   printf -v now '%(%s)T' -1
   echo "$(stat -c %s "$runs/monitor.jsonl" 2>/dev/null || echo 0) $(awk -v t="$now" -v i="$interval" 'BEGIN { printf "%d", t + i + 6 }')" >"$since"
-  nohup "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
+  # Not under nohup: it lived on after a hangup, alone of the sweep, sampling for its whole day.
+  "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
       >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
   mon=$!
   echo "$mon" >"$pidfile"

@@ -23,7 +23,7 @@ other=$!
 echo "$other" >m/monitor.pid
 test_expect_success "a stale monitor.pid naming another process: start starts gpu-monitor" '
   mon clear m && mon start m "$TMP/m/s.db" "$WS_BIN" 0.2 && pid=$(cat m/monitor.pid) && [ "$pid" != "$other" ] &&
-  for _ in $(seq 50); do   # (nohup execs it a moment after the start)
+  for _ in $(seq 50); do   # (bash execs it a moment after the start)
     [ "$(tr "\0" "\n" </proc/"$pid"/cmdline | head -n 1)" = "$WS_BIN/gpu-monitor" ] && exit 0; sleep 0.1
   done; exit 1'
 test_expect_success "... and stop stops it" '
