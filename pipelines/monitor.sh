@@ -52,6 +52,15 @@ start)
   # due at the latest (one interval after it starts, and 5 s for it to open its sources).
   printf -v now '%(%s)T' -1
   echo "$(stat -c %s "$runs/monitor.jsonl" 2>/dev/null || echo 0) $(awk -v t="$now" -v i="$interval" 'BEGIN { printf "%d", t + i + 6 }')" >"$since"
+  # A background job of a script starts with SIGINT ignored, gpu-monitor too until its handler is
+  # in place: a Ctrl-C in that moment was lost to it, and it sampled on for a day. This script
+  # gets the same Ctrl-C (TERM, HUP: the same group) and stops the monitor itself until the
+  # monitor handles it (its $! is set by then: a trap runs between commands). Then it dies of the
+  # signal, not exit 130: the trial's bash, seeing its child exit, took the Ctrl-C for handled and
+  # went on (suggest, train-trial, and a monitor started again).
+  for sig in INT TERM HUP; do
+    trap 'kill "$!" 2>/dev/null; trap - '$sig'; kill -'$sig' $$' $sig
+  done
   # Not under nohup: it lived on after a hangup, alone of the sweep, sampling for its whole day.
   "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
       >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
@@ -60,10 +69,16 @@ start)
   # The lock is held until the monitor's output is this monitor.jsonl, which is what alive looks
   # at: the forked shell sets it up a moment after the fork, and a second start within that
   # moment (a busy machine) found no monitor alive and started another, never stopped. At most
-  # 5 s, and not for a monitor already gone.
+  # 5 s, and not for a monitor already gone. Then until it catches SIGINT (SigCgt, bit 1).
   for _ in $(seq 500); do
     alive && break
     kill -0 "$mon" 2>/dev/null || break
+    sleep 0.01
+  done
+  for _ in $(seq 500); do
+    caught=0
+    while read -r key val; do [ "$key" != SigCgt: ] || caught=$(( 0x$val & 2 )); done </proc/"$mon"/status 2>/dev/null || break
+    [ "$caught" = 0 ] || break
     sleep 0.01
   done
   ;;

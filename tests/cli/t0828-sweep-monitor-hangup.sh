@@ -16,3 +16,41 @@ test_expect_success "the sweep's monitor stops when its terminal hangs up" '
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.02; done; exit 1'
 kill "$pid" 2>/dev/null   # (a monitor that lived on: not for a day)
 test_expect_success "... its study file whole" '[ "$(sqlite3 m/s.db "PRAGMA integrity_check")" = ok ]'
+
+# Ctrl-C (SIGINT to make's process group) as the first trial starts the monitor: a job that a
+# script starts in the background has SIGINT ignored, and so had gpu-monitor until its own
+# handler was in place; a SIGINT in that moment was lost, and the monitor sampled on for a day
+# (about 1 Ctrl-C in 10 of a tone sweep at its second second). The moment is made half a second
+# long here (an LD_PRELOAD constructor that sleeps before gpu-monitor's main), and the SIGINT
+# comes then. monitor.sh now waits until the monitor handles SIGINT, and stops it itself when
+# the SIGINT comes first.
+cat >slow.c <<'C'
+#include <unistd.h>
+__attribute__((constructor)) static void slow_start(void) { usleep(500000); }
+C
+if ! cc -shared -fPIC -o slow.so slow.c 2>cc.err; then
+  test_skip "Ctrl-C as the monitor starts" "no C compiler for the shim: $(head -c 200 cc.err)"
+  exit 0
+fi
+mkdir c
+# monitor.sh start in a session of its own with SIGINT at its default (as under a terminal), the
+# monitor's start slowed; SIGINT to the group once its pid is in monitor.pid
+"$PY" - "$WS_ROOT/pipelines/monitor.sh" "$TMP/c/s.db" "$WS_BIN" "$TMP/slow.so" <<'P'
+import os, signal, subprocess, sys, time
+sh, db, bin_, so = sys.argv[1:]
+p = subprocess.Popen(["bash", sh, "start", "c", db, bin_, "0.1"], start_new_session=True,
+                     env=dict(os.environ, LD_PRELOAD=so), stdin=subprocess.DEVNULL,
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+for _ in range(500):
+    if os.path.exists("c/monitor.pid") and os.path.getsize("c/monitor.pid"): break
+    time.sleep(0.01)
+os.killpg(p.pid, signal.SIGINT)
+open("start.rc", "w").write("%d\n" % p.wait())
+P
+pid=$(cat c/monitor.pid)
+# monitor.sh itself dies of the SIGINT (-2), so that the trial's bash that ran it stops too: an
+# exit 130 it takes for a Ctrl-C handled, and goes on
+test_expect_success "Ctrl-C as the sweep's monitor starts: it stops all the same, monitor.sh dies of it" '
+  [ "$(cat start.rc)" = -2 ] &&
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.02; done; exit 1'
+kill "$pid" 2>/dev/null || true   # (one that lived on: not for a day)
