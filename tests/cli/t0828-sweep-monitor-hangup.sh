@@ -5,15 +5,33 @@
 # rest of its --duration, a day, after everything else of the sweep had died.
 . "$WS_ROOT/tests/cli/lib.sh"
 mkdir m
-# monitor.sh start as a trial of the sweep runs it: in a session and process group of its own
-# (setsid, as a terminal's), whose id is the pid that the file sid holds
-setsid bash -c 'echo $$ >sid; exec bash "$0" start m "$1" "$2" 0.1' "$WS_ROOT/pipelines/monitor.sh" "$TMP/m/s.db" "$WS_BIN" </dev/null
+# gone PID: PID has ended (a zombie too: the monitor's parent has gone, and who reaps it may be slow)
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(cut -d" " -f3 /proc/"$1"/stat 2>/dev/null)" = Z ]; }
+# start_then RUNS SIG: monitor.sh start RUNS, as a trial of the sweep runs it, in a session and
+# process group of its own (a terminal's), with SIGINT, SIGTERM and SIGHUP at their defaults
+# (whatever the test runner was started with); once it has returned and the monitor has written
+# a sample, SIG to the group
+start_then() {
+  "$PY" - "$WS_ROOT/pipelines/monitor.sh" "$TMP/$1/s.db" "$WS_BIN" "$@" <<'P'
+import os, signal, subprocess, sys, time
+sh, db, bin_, runs, sig = sys.argv[1:]
+def dfl():
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
+p = subprocess.Popen(["bash", sh, "start", runs, db, bin_, "0.1"], start_new_session=True,
+                     stdin=subprocess.DEVNULL, preexec_fn=dfl)
+p.wait()
+for _ in range(200):
+    if os.path.exists(runs + "/monitor.jsonl") and os.path.getsize(runs + "/monitor.jsonl"): break
+    time.sleep(0.01)
+os.killpg(p.pid, getattr(signal, "SIG" + sig))
+P
+}
+start_then m HUP
 pid=$(cat m/monitor.pid)
-for _ in $(seq 100); do [ -s m/monitor.jsonl ] && break; sleep 0.02; done
-kill -HUP -- -"$(cat sid)"
 test_expect_success "the sweep's monitor stops when its terminal hangs up" '
   [ -s m/monitor.jsonl ] &&
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.02; done; exit 1'
+  for _ in $(seq 100); do gone "$pid" && exit 0; sleep 0.02; done; exit 1'
 kill "$pid" 2>/dev/null   # (a monitor that lived on: not for a day)
 test_expect_success "... its study file whole" '[ "$(sqlite3 m/s.db "PRAGMA integrity_check")" = ok ]'
 
@@ -52,5 +70,5 @@ pid=$(cat c/monitor.pid)
 # exit 130 it takes for a Ctrl-C handled, and goes on
 test_expect_success "Ctrl-C as the sweep's monitor starts: it stops all the same, monitor.sh dies of it" '
   [ "$(cat start.rc)" = -2 ] &&
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.02; done; exit 1'
+  for _ in $(seq 100); do gone "$pid" && exit 0; sleep 0.02; done; exit 1'
 kill "$pid" 2>/dev/null || true   # (one that lived on: not for a day)
