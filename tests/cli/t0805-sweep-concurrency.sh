@@ -48,12 +48,35 @@ fm_pairs() {
 }
 test_expect_success "two makes featurize one corpus at once, six times: all succeed, the caches stay" '[ "$(fm_pairs)" = 0 ]'
 
-# Two make sweep at once in one RUNS, trials long enough (~2 s) to overlap.
-tone_sweep_config c100.json tones-twice 100
-sweep two c100.json >two-a.out 2>two-a.err &
+# A BIN whose train-trial waits, before it trains, until the file release is there (at most 300
+# s): trials that run for as long as the test needs, on a fast machine or under the sanitizers,
+# where trials of 100 and 400 epochs stood for them (seconds of training each, and a race still).
+mkdir shim
+for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
+rm shim/train-trial
+cat >shim/train-trial <<EOF
+#!/usr/bin/env bash
+case " \$* " in *" --result-of "*) ;; *) for _ in \$(seq 3000); do [ -e "$TMP/release" ] || [ ! -d "$TMP" ] && break; sleep 0.1; done ;; esac
+exec "$WS_BIN/train-trial" "\$@"
+EOF
+chmod +x shim/train-trial
+# said FILE...: waits (at most 120 s) until one of the FILEs says a make waits for another's trial.
+said() {
+  for _ in $(seq 1200); do
+    cat "$@" 2>/dev/null | grep -q "another make is running this trial; waiting for it" && return 0; sleep 0.1
+  done
+  return 1
+}
+
+# Two make sweep at once in one RUNS, their trials held until one make waits for the other's.
+tone_sweep_config c1t.json tones-twice 1
+rm -f release
+sweep two c1t.json BIN="$TMP/shim" >two-a.out 2>two-a.err &
 a=$!
-sweep two c100.json >two-b.out 2>two-b.err &
+sweep two c1t.json BIN="$TMP/shim" >two-b.out 2>two-b.err &
 b=$!
+said two-a.err two-b.err
+touch release
 rc_a=0 rc_b=0
 wait "$a" || rc_a=$?
 wait "$b" || rc_b=$?
@@ -66,9 +89,11 @@ test_expect_success "... the second waited for the first one's trials, saying so
 test_expect_success "... a whole report, no temporaries left" '
   [ "$(jq .n_trials two/report.json)" = 4 ] && ! ls two/*.tmp* 2>/dev/null | grep -q .'
 
-# kill -9 of make alone: its two trials go on; make run again must not train their targets.
-tone_sweep_config c400.json tones-orphans 400
-sweep orph c400.json >orph-1.out 2>orph-1.err &
+# kill -9 of make alone: its two trials go on (held until the make run again waits for them);
+# make run again must not train their targets.
+tone_sweep_config c1o.json tones-orphans 1
+rm -f release
+sweep orph c1o.json BIN="$TMP/shim" >orph-1.out 2>orph-1.err &
 mk=$!
 for _ in $(seq 300); do
   [ "$(sqlite3 orph/study.db "SELECT count(*) FROM trial_system_attributes WHERE key = 'wakesweep:pid'" 2>/dev/null)" = 2 ] && break
@@ -78,7 +103,8 @@ sleep 0.5
 kill -9 "$mk"
 running=$(count orph RUNNING)
 test_expect_success "make killed alone: two trials still RUNNING, their processes alive" '[ "$running" = 2 ] && pgrep -f "pipelines/trial.sh $TMP/orph/" >/dev/null'
-test_expect_success "make sweep run again finishes" 'sweep orph c400.json >orph-2.out 2>orph-2.err'
+test_expect_success "make sweep run again finishes" '
+  { sweep orph c1o.json BIN="$TMP/shim" >orph-2.out 2>orph-2.err & } && m2=$! && { said orph-2.err; touch release; wait "$m2"; }'
 test_expect_success "... after waiting for the orphaned trials, whose targets it did not train again" '
   grep -q "another make is running this trial; waiting for it" orph-2.err &&
   [ "$(count orph)" = 4 ] && [ "$(count orph COMPLETE)" = 4 ] && [ "$(cat orph/trial-*.json | jq .trial | sort -u | wc -l)" = 4 ]'
@@ -122,7 +148,7 @@ monitor_pairs() {
   local i d k started=0 left=0
   for i in 1 2 3 4 5 6 7 8; do
     d=pair$i; mkdir -p "$d"
-    for k in 1 2; do PATH="$TMP/nolock:$PATH" bash "$WS_ROOT/pipelines/monitor.sh" start "$d" "$d/study.db" "$WS_BIN" 1 & done
+    for k in 1 2; do PATH="$TMP/nolock:$PATH" bash "$WS_ROOT/pipelines/monitor.sh" start "$d" "$d/study.db" "$WS_BIN" 0.2 & done
     wait
     # (a monitor forked just now may not have its output set up yet)
     for _ in $(seq 30); do [ -n "$(monitors_of "$d/monitor.jsonl")" ] && break; sleep 0.1; done
