@@ -44,8 +44,9 @@ test_expect_success "a finished sweep re-run does nothing" '
   before=$(sqlite3 r1/study.db "SELECT count(*) FROM trials"); sweep r1 2 >again.out 2>&1 &&
   [ "$(sqlite3 r1/study.db "SELECT count(*) FROM trials")" = "$before" ] && ! grep -q "trial-" again.out'
 
-# Resume: long trials, killed in the middle.
-( setsid bash -c "$(declare -f sweep); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN sweep r2 400" >kill.out 2>&1 & echo $! >make.pid; wait ) &
+# Resume: long trials (150 epochs: a second or more of training each, which the kill below falls
+# within: it comes as soon as the third trial has begun), killed in the middle.
+( setsid bash -c "$(declare -f sweep); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN sweep r2 150" >kill.out 2>&1 & echo $! >make.pid; wait ) &
 for _ in $(seq 150); do
   [ -n "$(ls r2/trial-*.json 2>/dev/null)" ] && [ "$(sqlite3 r2/study.db "SELECT count(*) FROM trial_system_attributes WHERE key='wakesweep:pid'" 2>/dev/null)" -ge 3 ] 2>/dev/null && break
   sleep 0.2
@@ -55,7 +56,7 @@ sqlite3 r2/study.db "SELECT number, state FROM trials" >state.before
 running=$(sqlite3 r2/study.db "SELECT count(*) FROM trials WHERE state='RUNNING'")
 test_expect_success "killed mid-trial: some trial left RUNNING, not all trial files written" '[ "$running" -ge 1 ] && [ "$(ls r2/trial-*.json | wc -l)" -lt 4 ]'
 test_expect_success "every trial file there is whole" 'for f in $(ls r2/trial-*.json 2>/dev/null); do jq -e .state "$f" >/dev/null || exit 1; done'
-test_expect_success "the sweep run again completes" 'sweep r2 400 >resume.out 2>resume.err'
+test_expect_success "the sweep run again completes" 'sweep r2 150 >resume.out 2>resume.err'
 test_expect_success "four trial files, distinct trials, all finished" '
   [ "$(ls r2/trial-*.json | wc -l)" = 4 ] && [ "$(cat r2/trial-*.json | jq .trial | sort -u | wc -l)" = 4 ] &&
   [ "$(cat r2/trial-*.json | jq -r .state | sort -u)" = COMPLETE ]'
