@@ -4,6 +4,9 @@
 # settings, the end-to-end parity of one clip with torchaudio, and clear errors (exit 2, no
 # cache left) for a bad config, unknown labels, a missing corpus, an unwritable output.
 . "$WS_ROOT/tests/cli/lib.sh"
+# torch is imported once, in py_warm's server (meanwhile the featurize cases run), not by each of
+# the two "is torchaudio here" runs and the two torchaudio checks (2-3 s of CPU each)
+py_warm torchaudio
 
 test_expect_code 0 help featurize --help
 test_expect_success help-text 'featurize --help >h && grep -q "^Usage: featurize" h && grep -q -- "--describe" h'
