@@ -12,13 +12,17 @@ cat >c.json <<'J'
  "pruner": {"name": "median", "n_startup_trials": 3},
  "space": {"x": {"type": "float", "low": -5, "high": 5}, "k": {"type": "int", "low": 1, "high": 9}}}
 J
-# One jq per loop for the trial number and the five values (x*x + step): a jq per value was
-# three quarters of the file's processes (and of its CPU time), none of them touching the study.
+# One awk per loop for the five values (x*x + step), the trial number and x read from the line by
+# bash: a jq per value was three quarters of the file's processes (and of its CPU time), none of
+# them touching the study, and a jq per loop still cost three times an awk.
 worker() {
-  local w=$1 i line n s v vs
+  local w=$1 i line n x s v vs
   for ((i = 0; i < L; i++)); do
     line=$(suggest --db "$DB" --config c.json) || { echo "worker $w: suggest failed" >&2; return 1; }
-    { read -r n; mapfile -t vs; } < <(jq -r '.trial, (.params.x * .params.x + (0, 1, 2, 3, 4))' <<<"$line")
+    [[ $line =~ \"trial\":\ *([0-9]+) ]] && n=${BASH_REMATCH[1]} &&
+      [[ $line =~ \"x\":\ *(-?[0-9][-+.0-9eE]*) ]] && x=${BASH_REMATCH[1]} ||
+      { echo "worker $w: no trial or x in $line" >&2; return 1; }
+    mapfile -t vs < <(awk -v x="$x" 'BEGIN { for (s = 0; s < 5; s++) printf "%.17g\n", x * x + s }')
     for s in 0 1 2 3 4; do
       v=${vs[s]}
       prune-check --db "$DB" --study conc --trial "$n" --step "$s" --value "$v" >/dev/null
