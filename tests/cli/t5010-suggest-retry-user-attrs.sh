@@ -20,13 +20,17 @@ optuna.logging.set_verbosity(optuna.logging.ERROR)
 st = optuna.load_study(study_name="kws", storage=sys.argv[1])
 print(json.dumps([(t.number, t.user_attrs) for t in st.trials if t.state == optuna.trial.TrialState.WAITING], sort_keys=True))' "$1"
 }
-test_expect_success "Optuna's RetryFailedTrialCallback on a copy queues the same user attributes" '
-  "$PY" -W ignore -c "
-import optuna
+# optuna_retry FILE: Optuna fails FILE's stale trials with its RetryFailedTrialCallback
+optuna_retry() {
+  "$PY" -W ignore -c '
+import sys, optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)
-s = optuna.storages.RDBStorage(\"sqlite:///ref.db\", heartbeat_interval=1, grace_period=3600,
+s = optuna.storages.RDBStorage("sqlite:///" + sys.argv[1], heartbeat_interval=1, grace_period=3600,
                                failed_trial_callback=optuna.storages.RetryFailedTrialCallback())
-optuna.storages.fail_stale_trials(optuna.load_study(study_name=\"kws\", storage=s))" &&
+optuna.storages.fail_stale_trials(optuna.load_study(study_name="kws", storage=s))' "$1"
+}
+test_expect_success "Optuna's RetryFailedTrialCallback on a copy queues the same user attributes" '
+  optuna_retry ref.db &&
   ua sqlite:///ref.db >want && ua sqlite:///s.db >got && cat want got >&2 &&
   grep -q "\"fold\": 3" want && cmp want got'
 
@@ -47,11 +51,6 @@ attrs() {
                 ORDER BY 1, 2"
 }
 test_expect_success "... its retry holds them as Optuna's RetryFailedTrialCallback writes them" '
-  "$PY" -W ignore -c "
-import optuna
-optuna.logging.set_verbosity(optuna.logging.ERROR)
-s = optuna.storages.RDBStorage(\"sqlite:///tref.db\", heartbeat_interval=1, grace_period=3600,
-                               failed_trial_callback=optuna.storages.RetryFailedTrialCallback())
-optuna.storages.fail_stale_trials(optuna.load_study(study_name=\"kws\", storage=s))" &&
+  optuna_retry tref.db &&
   attrs tref.db >want && attrs t.db >got && cat want got >&2 && grep -q "^u|big|1000000000000000000000000000000$" want &&
   grep -q "^s|completed_rung_0|Infinity$" want && cmp want got'
