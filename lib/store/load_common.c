@@ -337,6 +337,21 @@ int ws_load_single(ws_trial_list *l, const char *path, const ws_study *st, int n
         ws_trial_list_free(l);
         return ws_err_set(e, WS_EINPUT, "%s: study '%s': unknown trial %d", path, st->name, number);
     }
+    /* Two rows with one number: Optuna numbers a new trial by the count of its earlier ones, so
+     * after rows are deleted (by hand, or a crashed writer) a number can be given twice. Acting
+     * on the first would tell or prune a trial the user did not mean; Optuna refuses it too
+     * (MultipleResultsFound), and so does every tool here, before it changes anything. */
+    if (l->n > 1) {
+        char ids[256] = "";
+        size_t k = 0, i;
+        for (i = 0; i < l->n && k < sizeof ids - 32; i++)
+            k += (size_t)snprintf(ids + k, sizeof ids - k, "%s%lld", i ? ", " : "", (long long)l->v[i].trial_id);
+        if (i < l->n) snprintf(ids + k, sizeof ids - k, ", ...");
+        ws_trial_list_free(l);
+        return ws_err_set(e, WS_EINPUT, "%s: study '%s': trial %d is ambiguous: trial ids %s all hold that number "
+                          "(rows deleted by hand or by a crashed writer?); nothing changed",
+                          path, st->name, number, ids);
+    }
     *out = l->v[0];
     for (size_t i = 1; i < l->n; i++) ws_trial_release(&l->v[i]);
     free(l->v);

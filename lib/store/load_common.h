@@ -93,8 +93,8 @@ json_t *ws_load_study_attr_json(const char *path, int64_t study_id, int system, 
 
 /* ws_load_datetime_out: in store/trial.h (report shows the datetimes as a copy writes them). */
 
-/* The one trial that a single-trial load found, or WS_EINPUT "PATH: study 'S': unknown trial N";
- * frees l. */
+/* The one trial that a single-trial load found, or WS_EINPUT "PATH: study 'S': unknown trial N",
+ * or WS_EINPUT naming the trial ids when several rows hold number N; frees l. */
 int ws_load_single(ws_trial_list *l, const char *path, const ws_study *st, int number, ws_trial *out, ws_err *e);
 
 #endif

@@ -82,7 +82,8 @@ int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const cha
 /* What ws_store_trials_load fills besides number, state, value and times. */
 enum { WS_LOAD_PARAMS = 1, WS_LOAD_IVS = 2, WS_LOAD_ATTRS = 4, WS_LOAD_ALL = 7 };
 int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
-/* One trial by number; WS_EINPUT "unknown trial N" when absent. */
+/* One trial by number; WS_EINPUT "unknown trial N" when absent, and when several rows hold N
+ * (after deletions, as Optuna's MultipleResultsFound) naming their trial ids. */
 int ws_store_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
 
 /* In a transaction: a new trial numbered count(trials of the study), with state RUNNING (and a
