@@ -15,6 +15,7 @@
 #include "core/atomic.h"
 #include "core/cli.h"
 #include "core/clock.h"
+#include "core/fdio.h"
 #include "core/json.h"
 #include "core/rng.h"
 #include "pruner/pruner.h"
@@ -870,10 +871,24 @@ static int finish(run_ctx *c, ws_err *e)
     return ws_store_commit(c->store, e);
 }
 
+/* A checkpoint opened for reading, NULL (with *why) unless it is a regular file: a FIFO put in
+ * the checkpoint folder as best.ckpt or trial-N.ckpt hung fopen, in update_best, forever, and
+ * with it every other trial of the study waiting on the folder's lock. */
+static FILE *open_ckpt(const char *path, const char **why)
+{
+    struct stat st;
+    int fd = ws_open_regular(path, &st, why);
+    if (fd == -1) *why = strerror(errno);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f) { *why = strerror(errno); close(fd); }
+    return f;
+}
+
 static int copy_file(const char *from, const char *to, ws_err *e)
 {
-    FILE *in = fopen(from, "rb");
-    if (!in) return ws_err_set(e, WS_EINTERNAL, "%s: cannot read: %s", from, strerror(errno));
+    const char *why = NULL;
+    FILE *in = open_ckpt(from, &why);
+    if (!in) return ws_err_set(e, WS_EINTERNAL, "%s: cannot read: %s", from, why);
     ws_atomic a;
     if (ws_atomic_open(&a, to, e)) { fclose(in); return -1; }
     char buf[1 << 16];
@@ -888,7 +903,8 @@ static int copy_file(const char *from, const char *to, ws_err *e)
 /* 1 when the files at a and b hold the same bytes; 0 when they differ or one cannot be read. */
 static int same_bytes(const char *a, const char *b)
 {
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    const char *why;
+    FILE *fa = open_ckpt(a, &why), *fb = open_ckpt(b, &why);
     int same = fa && fb;
     char ba[1 << 14], bb[1 << 14];
     while (same) {

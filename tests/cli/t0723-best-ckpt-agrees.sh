@@ -103,3 +103,15 @@ test_expect_success "... removes best.ckpt, saying why" '
   [ "$(report --db tl/s.db --best | jq .trial)" = 1 ] && [ ! -e tl/best.ckpt ] && [ -e tl/trial-0.ckpt ] &&
   grep -q "removed tl/best.ckpt (an earlier trial.s weights): the study.s best, trial 1, left none in tl" err'
 
+
+# best.ckpt a FIFO (made by hand, or a stray mkfifo): the next trial opened it to compare with the
+# best's weights and hung there, holding .best.lock, so every later trial of the study hung too.
+mkdir ff
+jq '.study = "ff" | del(.constraints) | .budget.epochs = 3' c.json >ff.json
+suggest --db ff/s.db --config ff.json --n 2 >ff.lines
+sed -n 1p ff.lines >ff.l0; sed -n 2p ff.lines >ff.l1
+train-trial --db ff/s.db --features tones.feat --threads 1 --quiet ff.l0 >ff.r0
+rm -f ff/best.ckpt && mkfifo ff/best.ckpt
+test_expect_code 0 "best.ckpt a FIFO: the next trial (failing: a time limit)" \
+  timeout 30 train-trial --db ff/s.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 ff.l1
+test_expect_success "... ends, the FIFO gone, saying why" '[ ! -p ff/best.ckpt ] && grep -q "ff/best.ckpt: is not a regular file" err'
