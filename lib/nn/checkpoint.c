@@ -151,6 +151,36 @@ static int header_int(const char *path, const char *name, const json_t *v, long 
     return 0;
 }
 
+/* The header's tensor list against the model its config builds: the weights are laid out as the
+ * writer's tensors were, so a config edited to another model of the same size (kernel 10x4 made
+ * 8x5) read them as other tensors and was evaluated with exit 0. Absent (a header that predates
+ * the list, or written by something else), the config alone decides. */
+static int check_tensors(const char *path, const json_t *list, const nn_model *m, ws_err *e)
+{
+    if (!list) return 0;
+    if (!json_is_array(list) || json_array_size(list) != (size_t)m->n_tensors)
+        return ws_err_set(e, WS_EINPUT, "%s: header: tensors: expected a list of the model's %d tensors", path, m->n_tensors);
+    for (int i = 0; i < m->n_tensors; i++) {
+        const nn_tensor_info *t = &m->tensors[i];
+        const json_t *x = json_array_get(list, (size_t)i), *shape = json_object_get(x, "shape");
+        const char *name = json_string_value(json_object_get(x, "name"));
+        int ok = name && !strcmp(name, t->name) && json_is_array(shape) && json_array_size(shape) == (size_t)t->ndim;
+        for (int d = 0; ok && d < t->ndim; d++) {
+            const json_t *v = json_array_get(shape, (size_t)d);
+            ok = json_is_integer(v) && json_integer_value(v) == t->shape[d];
+        }
+        if (!ok) {
+            char want[96];
+            int n = snprintf(want, sizeof want, "%s [", t->name);
+            for (int d = 0; d < t->ndim && n > 0 && (size_t)n < sizeof want; d++)
+                n += snprintf(want + n, sizeof want - (size_t)n, "%s%d", d ? ", " : "", t->shape[d]);
+            if (n > 0 && (size_t)n < sizeof want) snprintf(want + n, sizeof want - (size_t)n, "]");
+            return ws_err_set(e, WS_EINPUT, "%s: header: tensors[%d]: expected %s, as its model builds it", path, i, want);
+        }
+    }
+    return 0;
+}
+
 /* The header's model, shape and sizes; the model built from them once its size is known to be
  * the file's weights (weight_bytes): a damaged or edited header must not make the loader
  * allocate (and initialise) gigabytes for a model the file cannot hold. */
@@ -184,6 +214,7 @@ static nn_model *model_from_header(const char *path, const json_t *h, size_t wei
     }
     nn_model *m = nn_model_create(&hp.model, k, frames, features, 0, e);
     if (!m) { ws_err_prefix(e, "%s", path); return NULL; }
+    if (check_tensors(path, json_object_get(h, "tensors"), m, e)) { nn_model_free(m); return NULL; }
     return m;
 }
 

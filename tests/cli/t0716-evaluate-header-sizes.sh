@@ -31,3 +31,12 @@ else
   test_expect_success "... says the header's counts are not its model's" \
     'grep -qxF "train-trial: nc-big.ckpt: the header'"'"'s parameter counts do not match its model" err'
 fi
+
+# The tensor list against the model the config builds: a kernel of 10x4 edited to 8x5 keeps the
+# parameter counts, and the weights were read as other tensors, evaluated with exit 0.
+ckpt_edit runs/best.ckpt kernel.ckpt 'h["model"]["kernel"] = [8, 5]'
+test_expect_code 2 "model edited to another of the same size" train-trial --evaluate kernel.ckpt --features tones.feat --threads 1
+test_expect_success "... names the file and the tensor" 'grep -qxF "train-trial: kernel.ckpt: header: tensors[0]: expected conv0.weight [16, 1, 8, 5], as its model builds it" err && [ ! -s out ]'
+ckpt_edit runs/best.ckpt shape.ckpt 'h["tensors"][0]["shape"] = [99]'
+test_expect_code 2 "a tensor's shape edited" train-trial --evaluate shape.ckpt --features tones.feat --threads 1
+test_expect_success "... names the file and the tensor" 'grep -qxF "train-trial: shape.ckpt: header: tensors[0]: expected conv0.weight [16, 1, 10, 4], as its model builds it" err'
