@@ -198,6 +198,23 @@ static nn_model *model_from_header(const char *path, const json_t *h, size_t wei
         return NULL;
     nn_hparams hp;
     nn_hparams_default(&hp);
+    /* The model's keys, all of them and no other, as every checkpoint writes them: a missing one
+     * was built with its default and an unknown one (a setting of another version, a training
+     * setting) ignored, both evaluated as some other model with exit 0. */
+    json_t *keys = nn_model_config_json(&hp.model);
+    const char *key, *bad = NULL, *why = NULL;
+    json_t *v;
+    json_object_foreach(keys, key, v) if (!bad && !json_object_get(cfg, key)) bad = key, why = "missing";
+    json_object_foreach((json_t *)cfg, key, v) if (!bad && !json_object_get(keys, key)) bad = key, why = "not a model setting";
+    if (bad) {
+        char list[256] = "";
+        size_t n = 0;
+        json_object_foreach(keys, key, v)
+            if (n < sizeof list) n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", key);
+        ws_err_set(e, WS_EINPUT, "%s: header: model.%s: %s (expected the keys %s)", path, bad, why, list);
+    }
+    json_decref(keys);
+    if (bad) { nn_hparams_release(&hp); return NULL; }
     char where[600];
     snprintf(where, sizeof where, "%s: model", path);
     if (nn_hparams_parse(&hp, cfg, where, e)) { nn_hparams_release(&hp); return NULL; }

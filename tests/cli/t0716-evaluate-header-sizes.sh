@@ -40,3 +40,13 @@ test_expect_success "... names the file and the tensor" 'grep -qxF "train-trial:
 ckpt_edit runs/best.ckpt shape.ckpt 'h["tensors"][0]["shape"] = [99]'
 test_expect_code 2 "a tensor's shape edited" train-trial --evaluate shape.ckpt --features tones.feat --threads 1
 test_expect_success "... names the file and the tensor" 'grep -qxF "train-trial: shape.ckpt: header: tensors[0]: expected conv0.weight [16, 1, 10, 4], as its model builds it" err'
+
+# The model's settings, all of them and no other (every checkpoint writes these nine): a missing
+# one was built with its default, an unknown one ignored, and the file evaluated with exit 0.
+keys="model, channels, blocks, kernel, stride, inner_kernel, pool, hidden, dropout"
+ckpt_edit runs/best.ckpt nostride.ckpt 'del h["model"]["stride"]'
+test_expect_code 2 "a model setting missing" train-trial --evaluate nostride.ckpt --features tones.feat --threads 1
+test_expect_success "... names the file and the key" 'grep -qxF "train-trial: nostride.ckpt: header: model.stride: missing (expected the keys $keys)" err'
+ckpt_edit runs/best.ckpt act.ckpt 'h["model"]["activation"] = "gelu"'
+test_expect_code 2 "a setting this build does not know" train-trial --evaluate act.ckpt --features tones.feat --threads 1
+test_expect_success "... names the file and the key" 'grep -qxF "train-trial: act.ckpt: header: model.activation: not a model setting (expected the keys $keys)" err && [ ! -s out ]'
