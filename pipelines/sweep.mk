@@ -14,9 +14,10 @@
 
 CONFIG   ?= configs/studies/kws-default.json
 # Read once (:=): every trial's recipe names STUDY, and a jq started per trial is 20 ms of a
-# job slot left idle between trials.
+# job slot left idle between trials. Not read for goals that only build or test (ws_build_only,
+# data.mk): a make or make check makes no sweep, and its jq was ~40 ms of each one's CPU.
 ifeq ($(origin STUDY),undefined)
-STUDY    := $(shell jq -r '.study // empty' $(call ws_q,$(CONFIG)) 2>/dev/null)
+STUDY    := $(if $(ws_build_only),,$(shell jq -r '.study // empty' $(call ws_q,$(CONFIG)) 2>/dev/null))
 endif
 RUNS     ?= runs/$(STUDY)
 DB       ?= $(RUNS)/study.db
@@ -51,7 +52,7 @@ ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
 endif
 
-TRIAL_FILES := $(shell seq -f $(call ws_q,$(RUNS)/trial-%03g.json) 0 $$(( $(TRIALS) - 1 )) 2>/dev/null)
+TRIAL_FILES := $(if $(ws_build_only),,$(shell seq -f $(call ws_q,$(RUNS)/trial-%03g.json) 0 $$(( $(TRIALS) - 1 )) 2>/dev/null))
 SUGGEST_ARGS ?=
 # Every value quoted: a PostgreSQL URL may hold '&' and '?' (postgresql://u@/db?host=/dir&port=5432),
 # a path a space or a '.
