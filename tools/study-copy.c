@@ -1,5 +1,6 @@
 /* study-copy — copies a study from one study database to another, SQLite or PostgreSQL, as
- * Optuna's copy_study does: direction, study attributes and every trial with its number, state,
+ * Optuna's copy_study does: direction, study attributes and every trial with its number (0..n-1,
+ * as Optuna's add_trial numbers them), state,
  * datetimes, params, value, intermediate values and attributes. The copy is written in one
  * transaction, so it is whole or absent; a new SQLite file is put in place only when whole. */
 #include <errno.h>

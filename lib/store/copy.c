@@ -1,7 +1,7 @@
 /* copy.c — a study copied from one store to another (SQLite to PostgreSQL and back), as
- * Optuna's copy_study does: direction, study attributes, and every trial with its number,
- * state, datetimes, params, value, intermediate values and attributes. Backend-neutral: it
- * only uses store.h. */
+ * Optuna's copy_study does: direction, study attributes, and every trial with its number
+ * (0..n-1, as Optuna's add_trial numbers them), state, datetimes, params, value, intermediate
+ * values and attributes. Backend-neutral: it only uses store.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +103,15 @@ int ws_store_copy_write(const ws_copy_source *c, ws_store *dst, const char *dst_
     if (ok && !created) ok = !exists_already(dst, dst_name, e);
     if (ok) ok = !attrs_write(dst, &to, &c->a, e);
     for (size_t i = 0; ok && i < c->l.n; i++) {
+        /* Numbered as Optuna's copy_study numbers them: its add_trial gives each trial (in the
+         * source's order, by number then trial id, as loaded) the count of those before it, so
+         * a source with gaps (trials deleted by hand) or a number two rows hold is copied as
+         * 0..n-1; kept as they were, the copy's next trial (numbered by the count) would take
+         * a number a trial holds already. */
+        ws_trial t = c->l.v[i];
+        t.number = (int)i;
         int64_t id;
-        ok = !ws_store_trial_import(dst, &to, &c->l.v[i], &id, e);
+        ok = !ws_store_trial_import(dst, &to, &t, &id, e);
         if (!ok) ws_err_prefix(e, "trial %d", c->l.v[i].number);
     }
     if (ok) ok = !ws_store_commit(dst, e);
