@@ -667,7 +667,8 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
          * trial holds, and come before its fixed_params. A fixed value outside the space (from
          * Optuna's enqueue_trial, or a space narrowed by --force since) is used with a warning,
          * as Optuna does: refused, it would leave the trial WAITING and fail every suggest. */
-        if (ws_store_trial_load(c->store, &c->study, number, WS_LOAD_ATTRS | WS_LOAD_PARAMS, &claimed, e)
+        /* by the id claimed, not its number, which deleted rows may have left to two trials */
+        if (ws_store_trial_load_id(c->store, &c->study, id, WS_LOAD_ATTRS | WS_LOAD_PARAMS, &claimed, e)
             || append_missing(&p, &n, claimed.params, claimed.n_params, e))
             goto fail;
         json_t *fp = json_object_get(claimed.system_attrs, "fixed_params");

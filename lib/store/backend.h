@@ -39,6 +39,7 @@ typedef struct ws_store_ops {
     int (*begin_read)(ws_store *s, ws_err *e);
     /* each heartbeat of the study's trials: beat(id, epoch seconds, ctx) per row */
     int (*heartbeats)(ws_store *s, const ws_study *st, void (*beat)(int64_t, double, void *), void *ctx, ws_err *e);
+    int (*trial_load_id)(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e);
 } ws_store_ops;
 
 struct ws_store {

@@ -10,16 +10,24 @@
 
 struct ws_load_id { int64_t trial_id; size_t idx; };
 
-const char *ws_load_trials_query(char p, int one_trial, char *buf, size_t n)
+/* The condition that scopes a query to one trial, on the trials table's alias t ("" or "t.") */
+static void scope_text(int scope, char p, const char *t, char *buf, size_t n)
 {
-    char scope[32] = "";
-    if (one_trial) snprintf(scope, sizeof scope, " AND number = %c2", p);
+    buf[0] = 0;
+    if (scope == WS_LOAD_SCOPE_NUMBER) snprintf(buf, n, " AND %snumber = %c2", t, p);
+    if (scope == WS_LOAD_SCOPE_ID) snprintf(buf, n, " AND %strial_id = %c2", t, p);
+}
+
+const char *ws_load_trials_query(char p, int scope_by, char *buf, size_t n)
+{
+    char scope[40];
+    scope_text(scope_by, p, "", scope, sizeof scope);
     snprintf(buf, n, "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials "
                      "WHERE study_id = %c1%s ORDER BY number, trial_id", p, scope);
     return buf;
 }
 
-const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf, size_t n)
+const char *ws_load_query(int k, unsigned what, char p, int scope_by, char *buf, size_t n)
 {
     static const struct { unsigned need; const char *head, *tail; } q[WS_LOADQ_N] = {
         [WS_LOADQ_VALUE] = {0, "SELECT x.trial_id, x.value, x.value_type, x.objective FROM trial_values x", ""},
@@ -31,8 +39,8 @@ const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf
         [WS_LOADQ_USER_ATTR] = {WS_LOAD_ATTRS, "SELECT x.trial_id, x.key, x.value_json FROM trial_user_attributes x", ""},
     };
     if (k < 0 || k >= WS_LOADQ_N || (q[k].need && !(what & q[k].need))) return NULL;
-    char scope[32] = "";
-    if (one_trial) snprintf(scope, sizeof scope, " AND t.number = %c2", p);
+    char scope[40];
+    scope_text(scope_by, p, "t.", scope, sizeof scope);
     snprintf(buf, n, "%s JOIN trials t ON t.trial_id = x.trial_id WHERE t.study_id = %c1%s%s", q[k].head, p, scope,
              q[k].tail);
     return buf;
@@ -357,4 +365,15 @@ int ws_load_single(ws_trial_list *l, const char *path, const ws_study *st, int n
     free(l->v);
     memset(l, 0, sizeof *l);
     return 0;
+}
+
+int ws_load_single_id(ws_trial_list *l, const char *path, const ws_study *st, int64_t trial_id, ws_trial *out,
+                      ws_err *e)
+{
+    if (l->n == 0) {
+        ws_trial_list_free(l);
+        return ws_err_set(e, WS_EINPUT, "%s: study '%s': unknown trial id %lld", path, st->name, (long long)trial_id);
+    }
+    /* trial_id is the key: one row, whatever number it holds (and however many others do) */
+    return ws_load_single(l, path, st, l->v[0].number, out, e);
 }

@@ -14,11 +14,13 @@
  *   SYS_ATTR / USER_ATTR   key, value_json */
 enum { WS_LOADQ_VALUE, WS_LOADQ_PARAM, WS_LOADQ_IV, WS_LOADQ_SYS_ATTR, WS_LOADQ_USER_ATTR, WS_LOADQ_N };
 
+/* What a load reads: the whole study, the trials with one number, the trial with one trial_id. */
+enum { WS_LOAD_SCOPE_STUDY, WS_LOAD_SCOPE_NUMBER, WS_LOAD_SCOPE_ID };
 /* The trials query, then query k: SQL with placeholder p ('?' for SQLite, '$' for PostgreSQL)
- * numbered 1 (the study id) and, when one_trial, 2 (its number). ws_load_query returns NULL
- * when `what` (WS_LOAD_*) does not ask for query k. */
-const char *ws_load_trials_query(char p, int one_trial, char *buf, size_t n);
-const char *ws_load_query(int k, unsigned what, char p, int one_trial, char *buf, size_t n);
+ * numbered 1 (the study id) and, unless scope is WS_LOAD_SCOPE_STUDY, 2 (the number or the
+ * trial_id). ws_load_query returns NULL when `what` (WS_LOAD_*) does not ask for query k. */
+const char *ws_load_trials_query(char p, int scope, char *buf, size_t n);
+const char *ws_load_query(int k, unsigned what, char p, int scope, char *buf, size_t n);
 
 typedef struct {
     ws_trial_list *l;
@@ -96,5 +98,9 @@ json_t *ws_load_study_attr_json(const char *path, int64_t study_id, int system, 
 /* The one trial that a single-trial load found, or WS_EINPUT "PATH: study 'S': unknown trial N",
  * or WS_EINPUT naming the trial ids when several rows hold number N; frees l. */
 int ws_load_single(ws_trial_list *l, const char *path, const ws_study *st, int number, ws_trial *out, ws_err *e);
+/* The same for a load by trial_id: the trial, or WS_EINPUT "PATH: study 'S': unknown trial id
+ * N" (none of the study's rows has it); frees l. */
+int ws_load_single_id(ws_trial_list *l, const char *path, const ws_study *st, int64_t trial_id, ws_trial *out,
+                      ws_err *e);
 
 #endif

@@ -54,16 +54,18 @@ static int add_row(ws_loader *ld, int k, const PGresult *r, int i, ws_err *e)
     }
 }
 
-static int load(ws_store *s, const ws_study *study, int number, unsigned what, ws_trial_list *l, ws_err *e)
+/* scope (WS_LOAD_SCOPE_*): the study's trials, or those whose number or trial_id is key */
+static int load(ws_store *s, const ws_study *study, int scope, int64_t key, unsigned what, ws_trial_list *l,
+                ws_err *e)
 {
     memset(l, 0, sizeof *l);
-    char sid[24], num[16], sql[512];
+    char sid[24], num[24], sql[512];
     snprintf(sid, sizeof sid, "%" PRId64, study->id);
-    snprintf(num, sizeof num, "%d", number);
+    snprintf(num, sizeof num, "%" PRId64, key);
     const char *pv[] = {sid, num};
-    int np = number >= 0 ? 2 : 1;
+    int np = scope != WS_LOAD_SCOPE_STUDY ? 2 : 1;
     PGresult *r;
-    if (ws_pg_exec(s, ws_load_trials_query('$', number >= 0, sql, sizeof sql), np, pv, WS_PG_KEEP, &r, "load trials", e))
+    if (ws_pg_exec(s, ws_load_trials_query('$', scope, sql, sizeof sql), np, pv, WS_PG_KEEP, &r, "load trials", e))
         return -1;
     int ok = 1;
     for (int i = 0; ok && i < PQntuples(r); i++)
@@ -76,7 +78,7 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
     ws_loader ld;
     ok = !ws_loader_init(&ld, l, e);
     for (int k = 0; ok && k < WS_LOADQ_N; k++) {
-        if (!ws_load_query(k, what, '$', number >= 0, sql, sizeof sql)) continue;
+        if (!ws_load_query(k, what, '$', scope, sql, sizeof sql)) continue;
         if (ws_pg_exec(s, sql, np, pv, WS_PG_KEEP, &r, "load trials", e)) { ok = 0; break; }
         for (int i = 0; ok && i < PQntuples(r); i++)
             if (add_row(&ld, k, r, i, e)) {   /* "trial N: param P: ..." alone names neither file nor study */
@@ -92,11 +94,19 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
 
 int ws_pg_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
 {
-    return load(s, st, -1, what, out, e);
+    return load(s, st, WS_LOAD_SCOPE_STUDY, 0, what, out, e);
 }
 
 int ws_pg_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)
 {
     ws_trial_list l;
-    return load(s, st, number, what, &l, e) ? -1 : ws_load_single(&l, ws_store_path(s), st, number, out, e);
+    return load(s, st, WS_LOAD_SCOPE_NUMBER, number, what, &l, e) ? -1
+                                                                  : ws_load_single(&l, ws_store_path(s), st, number, out, e);
+}
+
+int ws_pg_trial_load_id(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e)
+{
+    ws_trial_list l;
+    return load(s, st, WS_LOAD_SCOPE_ID, trial_id, what, &l, e) ? -1
+                                                                : ws_load_single_id(&l, ws_store_path(s), st, trial_id, out, e);
 }

@@ -247,9 +247,9 @@ int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t 
     /* The study's row first, as numbering takes it: one reaper at a time. The trials' rows are
      * locked too, so a tell finishing one of them meanwhile is waited for and then excluded. */
     if (ws_pg_run(s, "SELECT 1 FROM studies WHERE study_id = $1 FOR NO KEY UPDATE", 1, pv, "lock study", e)
-        || ws_pg_exec(s, "SELECT t.trial_id, t.number FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
+        || ws_pg_exec(s, "SELECT t.trial_id FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
                          "WHERE t.study_id = $1 AND t.state = 'RUNNING' "
-                         "AND h.heartbeat < LOCALTIMESTAMP - make_interval(secs => $2::float8) ORDER BY t.number "
+                         "AND h.heartbeat < LOCALTIMESTAMP - make_interval(secs => $2::float8) ORDER BY t.trial_id "
                          "FOR NO KEY UPDATE OF t", 2, pv, 0, &r, "find stale trials", e))
         return -1;
     json_t *list = json_array();
@@ -259,7 +259,7 @@ int ws_pg_fail_stale(ws_store *s, const ws_study *study, double grace_s, json_t 
         ok = !ws_pg_run(s, "UPDATE trials SET state = 'FAIL', datetime_complete = $1 WHERE trial_id = $2", 2, pu,
                         "fail stale trial", e);
         ok = ok && !ws_store_trial_mark_died(s, strtoll(PQgetvalue(r, i, 0), NULL, 10), WS_REASON_STALE, e);
-        if (ok) json_array_append_new(list, json_integer(strtol(PQgetvalue(r, i, 1), NULL, 10)));
+        if (ok) json_array_append_new(list, json_integer(strtoll(PQgetvalue(r, i, 0), NULL, 10)));
     }
     PQclear(r);
     if (!ok) { json_decref(list); return -1; }

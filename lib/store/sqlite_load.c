@@ -9,11 +9,12 @@
 
 static const char *text_col(sqlite3_stmt *st, int col) { return (const char *)sqlite3_column_text(st, col); }
 
-static int prepare(ws_store *s, const char *sql, const ws_study *study, int number, sqlite3_stmt **st, ws_err *e)
+static int prepare(ws_store *s, const char *sql, const ws_study *study, int scope, int64_t key, sqlite3_stmt **st,
+                   ws_err *e)
 {
     if (ws_sql_prepare(s, sql, st, e)) return -1;
     sqlite3_bind_int64(*st, 1, study->id);
-    if (number >= 0) sqlite3_bind_int(*st, 2, number);
+    if (scope != WS_LOAD_SCOPE_STUDY) sqlite3_bind_int64(*st, 2, key);
     return 0;
 }
 
@@ -57,12 +58,14 @@ static int add_row(ws_loader *ld, int k, sqlite3_stmt *st, ws_err *e)
     }
 }
 
-static int load(ws_store *s, const ws_study *study, int number, unsigned what, ws_trial_list *l, ws_err *e)
+/* scope (WS_LOAD_SCOPE_*): the study's trials, or those whose number or trial_id is key */
+static int load(ws_store *s, const ws_study *study, int scope, int64_t key, unsigned what, ws_trial_list *l,
+                ws_err *e)
 {
     memset(l, 0, sizeof *l);
     char sql[512];
     sqlite3_stmt *st;
-    if (prepare(s, ws_load_trials_query('?', number >= 0, sql, sizeof sql), study, number, &st, e)) return -1;
+    if (prepare(s, ws_load_trials_query('?', scope, sql, sizeof sql), study, scope, key, &st, e)) return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (!ws_load_add_trial(l, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), text_col(st, 2),
@@ -78,8 +81,8 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
     ws_loader ld;
     int ok = !ws_loader_init(&ld, l, e);
     for (int k = 0; ok && k < WS_LOADQ_N; k++) {
-        if (!ws_load_query(k, what, '?', number >= 0, sql, sizeof sql)) continue;
-        if (prepare(s, sql, study, number, &st, e)) { ok = 0; break; }
+        if (!ws_load_query(k, what, '?', scope, sql, sizeof sql)) continue;
+        if (prepare(s, sql, study, scope, key, &st, e)) { ok = 0; break; }
         while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
             if (add_row(&ld, k, st, e)) {   /* "trial N: param P: ..." alone names neither file nor study */
                 ws_err_prefix(e, "%s: study '%s'", s->path, study->name);
@@ -95,11 +98,19 @@ static int load(ws_store *s, const ws_study *study, int number, unsigned what, w
 
 int ws_sqlite_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
 {
-    return load(s, st, -1, what, out, e);
+    return load(s, st, WS_LOAD_SCOPE_STUDY, 0, what, out, e);
 }
 
 int ws_sqlite_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)
 {
     ws_trial_list l;
-    return load(s, st, number, what, &l, e) ? -1 : ws_load_single(&l, ws_store_path(s), st, number, out, e);
+    return load(s, st, WS_LOAD_SCOPE_NUMBER, number, what, &l, e) ? -1
+                                                                  : ws_load_single(&l, ws_store_path(s), st, number, out, e);
+}
+
+int ws_sqlite_trial_load_id(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e)
+{
+    ws_trial_list l;
+    return load(s, st, WS_LOAD_SCOPE_ID, trial_id, what, &l, e) ? -1
+                                                                : ws_load_single_id(&l, ws_store_path(s), st, trial_id, out, e);
 }

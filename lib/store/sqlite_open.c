@@ -357,5 +357,5 @@ const ws_store_ops ws_sqlite_ops = {
     ws_sqlite_trial_claim_waiting, ws_sqlite_trial_set_params, ws_sqlite_trial_finish, ws_sqlite_trial_report,
     ws_sqlite_trial_heartbeat, ws_sqlite_trial_peers,
     ws_sqlite_trial_require_running, ws_sqlite_fail_stale, ws_sqlite_study_attrs, ws_sqlite_trial_import,
-    ws_sqlite_attr_set_text, sqlite_begin_read, ws_sqlite_heartbeats,
+    ws_sqlite_attr_set_text, sqlite_begin_read, ws_sqlite_heartbeats, ws_sqlite_trial_load_id,
 };

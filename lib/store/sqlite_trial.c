@@ -212,15 +212,15 @@ int ws_sqlite_heartbeats(ws_store *s, const ws_study *study, void (*beat)(int64_
     return rc == SQLITE_DONE ? 0 : ws_sql_fail(s, rc, "heartbeats", e);
 }
 
-/* The ids and numbers of the study's RUNNING trials whose heartbeat is older than limit (UTC
- * text), all of them: *ids is malloc'd (free it), their numbers appended to list. */
+/* The ids of the study's RUNNING trials whose heartbeat is older than limit (UTC text), all of
+ * them: *ids is malloc'd (free it), and appended to list too. */
 static int find_stale(ws_store *s, const ws_study *study, const char *limit, int64_t **ids, size_t *n, json_t *list,
                       ws_err *e)
 {
     sqlite3_stmt *st;
     *ids = NULL;
     *n = 0;
-    if (ws_sql_prepare(s, "SELECT t.trial_id, t.number FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
+    if (ws_sql_prepare(s, "SELECT t.trial_id FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
                           "WHERE t.study_id = ? AND t.state = 'RUNNING' AND julianday(h.heartbeat) < julianday(?) "
                           "ORDER BY t.trial_id", &st, e))
         return -1;
@@ -236,7 +236,7 @@ static int find_stale(ws_store *s, const ws_study *study, const char *limit, int
             *ids = grown;
         }
         (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-        json_array_append_new(list, json_integer(sqlite3_column_int(st, 1)));
+        json_array_append_new(list, json_integer(sqlite3_column_int64(st, 0)));
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : ws_sql_fail(s, rc, "find stale trials", e);

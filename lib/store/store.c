@@ -231,6 +231,11 @@ int ws_store_trial_load(ws_store *s, const ws_study *st, int number, unsigned wh
     return s->ops->trial_load(s, st, number, what, out, e);
 }
 
+int ws_store_trial_load_id(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e)
+{
+    return s->ops->trial_load_id(s, st, trial_id, what, out, e);
+}
+
 int ws_store_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws_param *params,
                           size_t n_params, int64_t *trial_id, int *number, ws_err *e)
 {

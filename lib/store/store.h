@@ -85,6 +85,10 @@ int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_tria
 /* One trial by number; WS_EINPUT "unknown trial N" when absent, and when several rows hold N
  * (after deletions, as Optuna's MultipleResultsFound) naming their trial ids. */
 int ws_store_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
+/* One trial by its trial_id, for callers that hold it (a claimed or stale trial): unlike its
+ * number, never shared with another row (Optuna's storage reads such a trial by id too);
+ * WS_EINPUT "unknown trial id N" when the study has no such row. */
+int ws_store_trial_load_id(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e);
 
 /* In a transaction: a new trial numbered count(trials of the study), with state RUNNING (and a
  * first heartbeat, so a trainer that dies before its first beat is still failed in time) or
@@ -119,8 +123,9 @@ int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_
  * PostgreSQL's LOCALTIMESTAMP, the session's zone, read back in it (clock.h). */
 int ws_store_trial_heartbeats(ws_store *s, const ws_study *st, const ws_trial_list *trials, double *beat, ws_err *e);
 /* Marks FAIL every RUNNING trial of the study whose heartbeat is older than grace_s seconds
- * (trials that never beat are left alone, as in Optuna). Returns their numbers in *failed
- * (a JSON array; may be NULL). In a transaction. */
+ * (trials that never beat are left alone, as in Optuna). Returns their trial ids in *failed
+ * (a JSON array; may be NULL): a number may be held by two rows after deletions, an id not.
+ * In a transaction. */
 int ws_store_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 
 /* Copying a study between stores, as Optuna's copy_study does (tools/study-copy). */

@@ -119,12 +119,15 @@ int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **f
     json_t *list = NULL;
     if (ws_store_fail_stale(s, st, grace_s, &list, e)) return -1;
     int rc = 0;
+    /* by trial id, as Optuna's fail_stale_trials: by number, a number that deleted rows left to
+     * two trials was refused as ambiguous at every suggest, and the sweep stuck */
     for (size_t i = 0; !rc && i < json_array_size(list); i++) {
         ws_trial t;
-        if ((rc = ws_store_trial_load(s, st, (int)json_integer_value(json_array_get(list, i)),
-                                      WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)))
+        if ((rc = ws_store_trial_load_id(s, st, json_integer_value(json_array_get(list, i)),
+                                         WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)))
             break;
         rc = requeue(s, st, &t, e);
+        json_array_set_new(list, i, json_integer(t.number));   /* the callers say numbers */
         ws_trial_release(&t);
     }
     if (rc || !failed) json_decref(list); else *failed = list;
