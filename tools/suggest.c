@@ -81,6 +81,7 @@ typedef struct {
     ws_param *fixed; size_t n_fixed;   /* --fixed values, applied to every trial */
     const char *config_path;           /* --config, for messages */
     json_t *stale;                     /* trials fail_stale failed, said once committed */
+    int64_t line_id;                   /* trial id of the last line made, to fail it by id if unwritten */
 } suggest_ctx;
 
 /* A numeric value for distribution d that lies outside it: with `lenient`, taken as given with a
@@ -744,6 +745,7 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
     if (ws_store_commit(c->store, e)) goto out;
     say_stale(c);
     *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
+    c->line_id = id;
     ws_trial_list_free(&hist);
     ws_trial_release(&claimed);
     free(fresh);
@@ -938,7 +940,8 @@ int main(int argc, char **argv)
                 snprintf(why, sizeof why, "suggest could not write its trial line: stdout: %s", strerror(werr));
                 int number = (int)json_integer_value(json_object_get(line, "trial"));
                 json_decref(line);
-                if (study_fail_requeue(c.store, &c.study, number, why, &e)) goto fail;
+                /* by id: its number may be another row's too (rows deleted by hand) */
+                if (study_fail_requeue(c.store, &c.study, c.line_id, why, &e)) goto fail;
                 ws_cli_warn("trial %d: its line could not be written; marked FAIL and queued again", number);
                 errno = werr;   /* for ws_cli_finish's message */
                 rc = 3;

@@ -134,11 +134,11 @@ int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **f
     return rc ? -1 : 0;
 }
 
-int study_fail_requeue(ws_store *s, const ws_study *st, int number, const char *why, ws_err *e)
+int study_fail_requeue(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, ws_err *e)
 {
     ws_trial t;
     if (ws_store_begin(s, e)) return -1;
-    if (ws_store_trial_load(s, st, number, WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)) {
+    if (ws_store_trial_load_id(s, st, trial_id, WS_LOAD_PARAMS | WS_LOAD_ATTRS, &t, e)) {
         ws_store_rollback(s);
         return -1;
     }

@@ -30,11 +30,11 @@ int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
  * RetryFailedTrialCallback on fail_stale_trials have it. Inside the caller's transaction;
  * *failed (may be NULL) receives the numbers failed. */
 int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
-/* In one transaction: fails RUNNING trial `number` with reason why and queues it again as
- * study_reap_dead does (wakesweep:requeued, a WAITING copy with its params). For a trial that
+/* In one transaction: fails RUNNING trial trial_id (by id: a number may be two rows') with
+ * reason why and queues it again as study_reap_dead does (wakesweep:requeued, a WAITING copy with its params). For a trial that
  * was made but never handed out (suggest could not write its line): nothing ran it, so its
  * params, enqueued ones too, go to the next suggest, and --unless-done does not take it for
  * finished. A trial no longer RUNNING: WS_ESTATE, nothing changed. */
-int study_fail_requeue(ws_store *s, const ws_study *st, int number, const char *why, ws_err *e);
+int study_fail_requeue(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, ws_err *e);
 
 #endif

@@ -40,3 +40,13 @@ test_expect_success "... names them, then claims the WAITING one (trial id 4)" '
   grep -q "trial 1: heartbeat older than 11s" err && grep -q "trial 2: heartbeat older than 11s" err &&
   [ "$(jq .trial out)" = 2 ] && [ "$(sqlite3 s.db "SELECT state FROM trials WHERE trial_id = 4")" = RUNNING ]'
 test_expect_success "... as Optuna 3.1 does: the same trials, states and retries, the failed ones' params kept" 'rows s.db | diff want -'
+
+# A claimed trial whose line could not be written is failed and queued again by its id too:
+# by number it was refused as ambiguous (exit 2, "nothing changed") and left RUNNING.
+cp claim.db full.db
+sqlite3 full.db "UPDATE trials SET state = 'WAITING' WHERE trial_id = 4"
+test_expect_code 3 "a claimed trial whose line cannot be written (stdout full)" sh -c 'suggest --db full.db --config c.json >/dev/full'
+test_expect_success "... is failed and queued again by its id, the other trial 2 left RUNNING" '
+  grep -q "trial 2: its line could not be written; marked FAIL and queued again" err &&
+  [ "$(sqlite3 full.db "SELECT group_concat(trial_id || \":\" || number || \":\" || state, \" \") FROM trials")" = "2:1:RUNNING 3:2:RUNNING 4:2:FAIL 5:3:WAITING" ] &&
+  [ "$(sqlite3 full.db "SELECT value_json FROM trial_system_attributes WHERE trial_id = 5 AND key = '"'failed_trial'"'")" = 2 ]'
