@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/fdio.h"
+#include "core/text.h"
 
 /* A line holding one positive pid (surrounding blanks allowed): the pid; 0 for a blank or
  * comment line; -1 when it is something else. */
@@ -26,6 +27,9 @@ static long parse_line(const char *line)
 /* Handles one whole line; -1 when out of memory. */
 static int take_line(const char *line, long lineno, gpu_sample *s, long *bad_line)
 {
+    /* an editor's UTF-8 byte order mark before line 1 is skipped, as in the other tools' input
+     * files (it made line 1 "not a pid") */
+    if (lineno == 1) line += ws_text_bom(line, strlen(line));
     long pid = parse_line(line);
     if (pid < 0 && !*bad_line) *bad_line = lineno;
     return pid > 0 && !gpu_sample_watch(s, pid) ? -1 : 0;

@@ -186,6 +186,11 @@ static void test_pidfile(void)
     CHECK(s.n_procs == 2 && s.procs[0].pid == 101 && s.procs[1].pid == 102, "pids: %zu", s.n_procs);
     CHECK(bad == 5, "first bad line %ld", bad);
     s.n_procs = 0;
+    /* a UTF-8 byte order mark at the start is skipped, as in the other tools' input files */
+    write_file("pids", "\xef\xbb\xbf" "103\n104\n");
+    CHECK(gpu_pidfile_read(path, &s, &bad, &e) == 0 && bad == 0 && s.n_procs == 2 && s.procs[0].pid == 103,
+          "BOM: bad line %ld, %zu pids", bad, s.n_procs);
+    s.n_procs = 0;
     snprintf(path, sizeof path, "%s/missing", root);
     CHECK(gpu_pidfile_read(path, &s, &bad, &e) == 0 && s.n_procs == 0 && bad == 0, "missing file is empty");
     CHECK(gpu_pidfile_read(root, &s, &bad, &e) == -1 && e.kind == WS_EINPUT, "a directory: %s", e.msg);
