@@ -609,9 +609,9 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", c->root, strerror(errno));
     if (fd == -2 && c->from_stdin)
         return ws_err_set(e, WS_EINPUT, "stdin (INPUT -): %s; expected a JSONL manifest (a folder is given as INPUT)", why);
-    if (fd == -2)
-        return ws_err_set(e, WS_EINPUT, "%s: %s, expected a folder in Speech Commands layout or a JSONL manifest",
-                          c->root, why);
+    if (fd == -2)   /* a pipe, as from <(cat manifest): stdin reads one, so say so */
+        return ws_err_set(e, WS_EINPUT, "%s: %s, expected a folder in Speech Commands layout or a JSONL manifest%s",
+                          c->root, why, S_ISFIFO(st.st_mode) ? " (a manifest from a pipe is given as INPUT - on stdin)" : "");
     FILE *f = fdopen(fd, "r");
     if (!f) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", c->root); }
     /* a manifest's relative paths are taken from its folder; stdin's from the working folder */

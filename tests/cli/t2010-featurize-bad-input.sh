@@ -89,6 +89,10 @@ test_expect_success rerun-removes-stale-temporary '[ -s k.feat ] && ! ls k.feat.
 mkfifo in.fifo
 test_expect_code 2 input-is-a-fifo timeout 10 featurize -q -o fifo.feat in.fifo
 test_expect_success input-is-a-fifo-message 'grep -q "^featurize: in.fifo: is not a regular file, expected a folder" err && [ ! -e fifo.feat ]'
+# A manifest from a pipe, e.g. <(cat manifest), is refused too, pointing to stdin (INPUT -),
+# which reads one; the message once said only "not a regular file".
+test_expect_code 2 input-is-a-pipe timeout 10 featurize -q -o pipe.feat <(echo '{}')
+test_expect_success input-is-a-pipe-points-to-stdin 'grep -q "^featurize: /dev/fd/[0-9]*: is not a regular file.*as INPUT - on stdin" err && [ ! -e pipe.feat ]'
 test_expect_code 2 input-is-dev-zero timeout 10 featurize -q -o zero.feat /dev/zero
 test_expect_success input-is-dev-zero-message 'grep -q "^featurize: /dev/zero: is not a regular file" err && [ ! -e zero.feat ]'
 # An Ogg Vorbis file cut short has no last page to read its length from (libsndfile: "unknown",
