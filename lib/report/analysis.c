@@ -122,7 +122,9 @@ static int layout_time(ws_analysis *a, const ws_trial_list *l, ws_err *e)
         s->setup_s += st * k;
         s->train_s += tr * k;
         s->eval_s += ev * k;
-        s->other_s += d - parts * k;
+        /* scaled, the parts fill the wall time: other is 0 (d - parts * k rounded to -1e-15,
+         * printed "other -0.0%") */
+        s->other_s += k < 1 ? 0 : d - parts;
     }
     for (size_t s = 0; s < a->n_slots; s++) {
         a->all.trials += a->slots[s].trials;
