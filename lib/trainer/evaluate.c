@@ -107,6 +107,13 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     nn_set_threads(threads, 0);
     nn_model *m = nn_reserve_blas(threads, e) ? NULL : nn_checkpoint_load(ckpt, &header, e);
     if (!m || audio_cache_open(&cache, features, 0, e)) goto out;
+    /* the trial that made it, printed as is: one that is not an object (a damaged or edited
+     * header) was printed as null, as if from a checkpoint before headers named it */
+    json_t *trial = json_object_get(header, "trial");
+    if (trial && !json_is_null(trial) && !json_is_object(trial)) {
+        ws_err_set(e, WS_EINPUT, "%s: header: trial: expected an object or null, got %s", ckpt, ws_json_type_name(trial));
+        goto out;
+    }
     json_t *feat = json_object_get(header, "features");
     audio_feat_config want;
     char where[600];
@@ -216,7 +223,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         /* the trial that made it (study, number, params); null from checkpoints before the
          * header named it */
         *result = json_pack("{s:s,s:O,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "checkpoint", ckpt_shown, "trial",
-                        json_is_object(json_object_get(header, "trial")) ? json_object_get(header, "trial") : json_null(),
+                        trial ? trial : json_null(),
                         "features", features_shown, "split", split,
                         "clips", (json_int_t)n, "unmapped_clips", (json_int_t)unmapped, "unmapped_classes", unmapped_classes,
                         "metrics", metrics, "at_fpr", at);

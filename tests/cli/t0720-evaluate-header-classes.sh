@@ -42,3 +42,11 @@ test_expect_code 0 "... --max-fpr given: the header's is not used" train-trial -
 ckpt_edit runs/best.ckpt old.ckpt 'del h["features"]["max_fpr"]'
 test_expect_code 0 "a header without max_fpr (written before it was kept)" train-trial --evaluate old.ckpt --features tones.feat --threads 1
 test_expect_success "... is judged at 0.05" 'jq -e ".at_fpr.max_fpr == 0.05" out'
+
+# The header's trial (study, number, params), printed as the result's "trial": one that is not an
+# object was printed as null, as if written before headers named it; null (those old ones) stays.
+expect "a trial that is a string" trials.ckpt \
+  "header: trial: expected an object or null, got a string" 'h["trial"] = "7"'
+ckpt_edit runs/best.ckpt notrial.ckpt 'h["trial"] = None'
+test_expect_code 0 "a trial of null (written before headers named it)" train-trial --evaluate notrial.ckpt --features tones.feat --threads 1
+test_expect_success "... prints trial null" 'jq -e ".trial == null" out'
