@@ -25,6 +25,9 @@ int ws_json_nul_error(const char *text, size_t off, const char *where, const cha
  * -Infinity (Optuna's attributes of non-finite values), read as null and +-DBL_MAX, the
  * stand-ins of ws_json_real_capped. NULL when it is not JSON even so. */
 json_t *ws_json_load_python(const char *text);
+/* The same, each bare token read as the string "\x01" and its text ("\x01-Infinity"), to tell
+ * which values they were where a stand-in would be ambiguous (null, the largest double). */
+json_t *ws_json_load_python_marked(const char *text);
 /* Parses one JSON text; `where` names its origin, a line as "FILE:LINE" ("stdin:3"), and a
  * syntax error reads "WHERE:COL: what" (no column at the end of the text). */
 json_t *ws_json_load_string(const char *text, const char *where, ws_err *e);

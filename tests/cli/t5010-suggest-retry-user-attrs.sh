@@ -54,3 +54,30 @@ test_expect_success "... its retry holds them as Optuna's RetryFailedTrialCallba
   optuna_retry tref.db &&
   attrs tref.db >want && attrs t.db >got && cat want got >&2 && grep -q "^u|big|1000000000000000000000000000000$" want &&
   grep -q "^s|completed_rung_0|Infinity$" want && cmp want got'
+
+# A retried trial whose categorical parameter took an infinite or NaN choice (Optuna takes any
+# float as one, writing Python's bare Infinity or NaN): the retry's fixed_params held the
+# stand-ins (1.7976931348623157e+308, null), which are none of the choices, and an Optuna worker
+# that claimed it raised ValueError in to_internal_repr. The reference: a worker claiming the
+# retries Optuna's callback makes on a copy gets the failed trials' own choices.
+"$PY" -W ignore - <<'P'
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+s = optuna.create_study(study_name="kws", direction="maximize", storage="sqlite:///n.db")
+for _ in range(3): s.ask().suggest_categorical("c", [1.0, float("inf"), float("-inf"), float("nan")])
+P
+sqlite3 n.db "UPDATE trial_params SET param_value = trial_id WHERE param_name = 'c';
+              INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (1, '2000-01-01 00:00:00'), (2, '2000-01-01 00:00:00'),
+                (3, '2000-01-01 00:00:00')"
+cp n.db nref.db
+test_expect_code 0 "suggest --n 0 queues again trials that took an infinite or NaN choice" suggest --db n.db --config c.json --n 0
+claim() {
+  "$PY" -W ignore -c '
+import sys, optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+st = optuna.load_study(study_name="kws", storage=sys.argv[1])
+print(" ".join(sorted(repr(st.ask().suggest_categorical("c", [1.0, float("inf"), float("-inf"), float("nan")])) for _ in range(3))))' "$1"
+}
+test_expect_success "... an Optuna worker claims the retries with the choices Optuna's callback keeps" '
+  optuna_retry nref.db && claim sqlite:///nref.db >want && claim sqlite:///n.db >got && cat want got >&2 &&
+  [ "$(cat want)" = "-inf inf nan" ] && cmp want got'
