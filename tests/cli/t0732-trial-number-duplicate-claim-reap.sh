@@ -18,7 +18,7 @@ test_expect_success "... by its id: trial id 4 RUNNING with the queued params, t
   [ "$(sqlite3 claim.db "SELECT group_concat(trial_id || \":\" || number || \":\" || state, \" \") FROM trials")" = "2:1:RUNNING 3:2:RUNNING 4:2:RUNNING" ]'
 
 # both RUNNING trials stale: failed and queued again by id before the claim, as Optuna does
-sqlite3 s.db "UPDATE trial_heartbeats SET heartbeat = '2000-01-01 00:00:00'"
+sqlite3 s.db "UPDATE trial_heartbeats SET heartbeat = datetime('now', '-2 hours')"
 cp s.db py.db
 need_python "Optuna's fail_stale_trials and ask" optuna
 "$PY" - 2>/dev/null <<'EOF'

@@ -10,7 +10,7 @@ cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json --n 2 >/dev/null
 # trial 0, run by an Optuna worker, set two user attributes, then went silent long ago
 sqlite3 s.db "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (1, 'fold', '3'), (1, 'note', '{\"host\": \"b2\", \"tries\": [1, 2]}');
-              UPDATE trial_heartbeats SET heartbeat = '2000-01-01 00:00:00' WHERE trial_id = 1"
+              UPDATE trial_heartbeats SET heartbeat = datetime('now', '-2 hours') WHERE trial_id = 1"
 cp s.db ref.db
 test_expect_code 0 "suggest --n 0 fails trial 0 as stale" suggest --db s.db --config c.json --n 0
 ua() {
@@ -41,7 +41,7 @@ suggest --db t.db --config c.json --n 1 >/dev/null
 sqlite3 t.db "INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (1, 'big', '1000000000000000000000000000000'),
                 (1, 'loss', 'NaN'), (1, 'span', '[Infinity, -Infinity, {\"a\": null}]');
               INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (1, 'completed_rung_0', 'Infinity');
-              UPDATE trial_heartbeats SET heartbeat = '2000-01-01 00:00:00' WHERE trial_id = 1"
+              UPDATE trial_heartbeats SET heartbeat = datetime('now', '-2 hours') WHERE trial_id = 1"
 cp t.db tref.db
 test_expect_code 0 "suggest --n 0 fails as stale a trial with NaN, Infinity and a 100-bit integer in its attributes" \
   suggest --db t.db --config c.json --n 0
@@ -67,8 +67,8 @@ s = optuna.create_study(study_name="kws", direction="maximize", storage="sqlite:
 for _ in range(3): s.ask().suggest_categorical("c", [1.0, float("inf"), float("-inf"), float("nan")])
 P
 sqlite3 n.db "UPDATE trial_params SET param_value = trial_id WHERE param_name = 'c';
-              INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (1, '2000-01-01 00:00:00'), (2, '2000-01-01 00:00:00'),
-                (3, '2000-01-01 00:00:00')"
+              INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (1, datetime('now', '-2 hours')), (2, datetime('now', '-2 hours')),
+                (3, datetime('now', '-2 hours'))"
 cp n.db nref.db
 test_expect_code 0 "suggest --n 0 queues again trials that took an infinite or NaN choice" suggest --db n.db --config c.json --n 0
 claim() {

@@ -14,7 +14,7 @@ suggest --db s.db --config c.json >/dev/null
 # trial 0 passes rungs 0 and 1 (steps 1 and 2) at 0.5, then its node goes silent
 prune-check --db s.db --study kws --trial 0 --step 1 --value 0.5 >/dev/null
 prune-check --db s.db --study kws --trial 0 --step 2 --value 0.5 >/dev/null
-sqlite3 s.db "UPDATE trial_heartbeats SET heartbeat = '2000-01-01 00:00:00'"
+sqlite3 s.db "UPDATE trial_heartbeats SET heartbeat = datetime('now', '-2 hours')"
 cp s.db ref.db
 test_expect_code 0 "suggest --n 0 fails trial 0 as stale and queues it again" suggest --db s.db --config c.json --n 0
 cat >ref.py <<'P'
