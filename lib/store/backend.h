@@ -18,8 +18,10 @@ typedef struct ws_store_ops {
     int (*study_create)(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e);
     int (*study_names)(ws_store *s, json_t **names, ws_err *e);
     int (*study_attr_get)(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
-    int (*trials_load)(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
-    int (*trial_load)(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
+    /* the study's trials (scope WS_LOAD_SCOPE_STUDY, load_common.h), or those whose number or
+     * trial_id is key: ws_store_trials_load, ws_store_trial_load and ws_store_trial_load_id */
+    int (*trials_load)(ws_store *s, const ws_study *st, int scope, int64_t key, unsigned what, ws_trial_list *out,
+                       ws_err *e);
     int (*trial_create)(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,
                         int64_t *trial_id, int *number, ws_err *e);
     int (*trial_claim_waiting)(ws_store *s, const ws_study *st, int64_t *trial_id, int *number, ws_err *e);
@@ -39,7 +41,6 @@ typedef struct ws_store_ops {
     int (*begin_read)(ws_store *s, ws_err *e);
     /* each heartbeat of the study's trials: beat(id, epoch seconds, ctx) per row */
     int (*heartbeats)(ws_store *s, const ws_study *st, void (*beat)(int64_t, double, void *), void *ctx, ws_err *e);
-    int (*trial_load_id)(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e);
 } ws_store_ops;
 
 struct ws_store {

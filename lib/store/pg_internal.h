@@ -65,9 +65,8 @@ int ws_pg_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e);
 int ws_pg_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e);
 int ws_pg_study_names(ws_store *s, json_t **names, ws_err *e);
 int ws_pg_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
-int ws_pg_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
-int ws_pg_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
-int ws_pg_trial_load_id(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e);
+int ws_pg_trials_load(ws_store *s, const ws_study *st, int scope, int64_t key, unsigned what, ws_trial_list *out,
+                        ws_err *e);
 int ws_pg_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,
                        int64_t *trial_id, int *number, ws_err *e);
 int ws_pg_trial_claim_waiting(ws_store *s, const ws_study *st, int64_t *trial_id, int *number, ws_err *e);

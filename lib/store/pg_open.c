@@ -194,9 +194,9 @@ void ws_pg_rollback(ws_store *s)
 const ws_store_ops ws_pg_ops = {
     ws_pg_close, ws_pg_begin, ws_pg_commit, ws_pg_rollback,
     ws_pg_study_find, ws_pg_study_create, ws_pg_study_names, ws_pg_study_attr_get,
-    ws_pg_trials_load, ws_pg_trial_load, ws_pg_trial_create,
+    ws_pg_trials_load, ws_pg_trial_create,
     ws_pg_trial_claim_waiting, ws_pg_trial_set_params, ws_pg_trial_finish, ws_pg_trial_report,
     ws_pg_trial_heartbeat, ws_pg_trial_peers,
     ws_pg_trial_require_running, ws_pg_fail_stale, ws_pg_study_attrs, ws_pg_trial_import, ws_pg_attr_set_text,
-    pg_begin_read, ws_pg_heartbeats, ws_pg_trial_load_id,
+    pg_begin_read, ws_pg_heartbeats,
 };

@@ -59,8 +59,8 @@ static int add_row(ws_loader *ld, int k, sqlite3_stmt *st, ws_err *e)
 }
 
 /* scope (WS_LOAD_SCOPE_*): the study's trials, or those whose number or trial_id is key */
-static int load(ws_store *s, const ws_study *study, int scope, int64_t key, unsigned what, ws_trial_list *l,
-                ws_err *e)
+int ws_sqlite_trials_load(ws_store *s, const ws_study *study, int scope, int64_t key, unsigned what,
+                          ws_trial_list *l, ws_err *e)
 {
     memset(l, 0, sizeof *l);
     char sql[512];
@@ -94,23 +94,4 @@ static int load(ws_store *s, const ws_study *study, int scope, int64_t key, unsi
     ws_loader_release(&ld);
     if (!ok) { ws_trial_list_free(l); return -1; }
     return 0;
-}
-
-int ws_sqlite_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
-{
-    return load(s, st, WS_LOAD_SCOPE_STUDY, 0, what, out, e);
-}
-
-int ws_sqlite_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)
-{
-    ws_trial_list l;
-    return load(s, st, WS_LOAD_SCOPE_NUMBER, number, what, &l, e) ? -1
-                                                                  : ws_load_single(&l, ws_store_path(s), st, number, out, e);
-}
-
-int ws_sqlite_trial_load_id(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e)
-{
-    ws_trial_list l;
-    return load(s, st, WS_LOAD_SCOPE_ID, trial_id, what, &l, e) ? -1
-                                                                : ws_load_single_id(&l, ws_store_path(s), st, trial_id, out, e);
 }

@@ -353,9 +353,9 @@ void ws_sqlite_rollback(ws_store *s)
 const ws_store_ops ws_sqlite_ops = {
     ws_sqlite_close, ws_sqlite_begin, ws_sqlite_commit, ws_sqlite_rollback,
     ws_sqlite_study_find, ws_sqlite_study_create, ws_sqlite_study_names, ws_sqlite_study_attr_get,
-    ws_sqlite_trials_load, ws_sqlite_trial_load, ws_sqlite_trial_create,
+    ws_sqlite_trials_load, ws_sqlite_trial_create,
     ws_sqlite_trial_claim_waiting, ws_sqlite_trial_set_params, ws_sqlite_trial_finish, ws_sqlite_trial_report,
     ws_sqlite_trial_heartbeat, ws_sqlite_trial_peers,
     ws_sqlite_trial_require_running, ws_sqlite_fail_stale, ws_sqlite_study_attrs, ws_sqlite_trial_import,
-    ws_sqlite_attr_set_text, sqlite_begin_read, ws_sqlite_heartbeats, ws_sqlite_trial_load_id,
+    ws_sqlite_attr_set_text, sqlite_begin_read, ws_sqlite_heartbeats,
 };

@@ -223,17 +223,21 @@ int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const cha
 
 int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
 {
-    return s->ops->trials_load(s, st, what, out, e);
+    return s->ops->trials_load(s, st, WS_LOAD_SCOPE_STUDY, 0, what, out, e);
 }
 
 int ws_store_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)
 {
-    return s->ops->trial_load(s, st, number, what, out, e);
+    ws_trial_list l;
+    return s->ops->trials_load(s, st, WS_LOAD_SCOPE_NUMBER, number, what, &l, e)
+               ? -1 : ws_load_single(&l, ws_store_path(s), st, number, out, e);
 }
 
 int ws_store_trial_load_id(ws_store *s, const ws_study *st, int64_t trial_id, unsigned what, ws_trial *out, ws_err *e)
 {
-    return s->ops->trial_load_id(s, st, trial_id, what, out, e);
+    ws_trial_list l;
+    return s->ops->trials_load(s, st, WS_LOAD_SCOPE_ID, trial_id, what, &l, e)
+               ? -1 : ws_load_single_id(&l, ws_store_path(s), st, trial_id, out, e);
 }
 
 int ws_store_trial_create(ws_store *s, const ws_study *st, ws_state state, const ws_param *params,
