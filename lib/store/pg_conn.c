@@ -3,6 +3,7 @@
  * pg_internal.h). */
 #include <errno.h>
 #include <math.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,54 @@ static void one_line(char *dst, size_t len, const char *msg)
     dst[strcspn(dst, "\n")] = 0;
 }
 
+/* Option `key` of libpq's list, or NULL. */
+static const char *conninfo_val(const PQconninfoOption *opts, const char *key)
+{
+    for (const PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (!strcmp(o->keyword, key)) return o->val && *o->val ? o->val : NULL;
+    return NULL;
+}
+
+/* 1 when every host the connection names is a name the resolver says does not exist (a typo in
+ * the URL's host, or in PGHOST): libpq's ping answers "no response" for it as for a server that
+ * is down, and every tool waited WS_DB_RETRY_S for a host that no wait makes. Asked of
+ * getaddrinfo, not read from libpq's message, which may be translated; a resolver that cannot
+ * answer now (EAI_AGAIN: the name server is down) is a wait like a server's. A socket folder, a
+ * hostaddr (libpq then resolves nothing) or no host at all is never unknown. */
+static int hosts_unknown(const char *conninfo)
+{
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *defaults = NULL;
+    if (!opts) return 0;
+    const char *host = conninfo_val(opts, "host"), *hostaddr = conninfo_val(opts, "hostaddr");
+    if (!host && !hostaddr) {   /* libpq's defaults: the environment's (PGHOST, PGHOSTADDR) */
+        defaults = PQconndefaults();
+        host = conninfo_val(defaults, "host");
+        hostaddr = conninfo_val(defaults, "hostaddr");
+    }
+    int unknown = 0;
+    if (host && !hostaddr) {
+        char names[1024];
+        snprintf(names, sizeof names, "%s", host);
+        unknown = 1;
+        for (char *save = NULL, *h = strtok_r(names, ",", &save); h && unknown; h = strtok_r(NULL, ",", &save)) {
+            struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+            if (*h == '/' || *h == '@') { unknown = 0; break; }
+            int rc = getaddrinfo(h, NULL, &hints, &res);
+            if (res) freeaddrinfo(res);
+            unknown = rc == EAI_NONAME
+#ifdef EAI_NODATA
+                      || rc == EAI_NODATA
+#endif
+                ;
+        }
+    }
+    PQconninfoFree(opts);
+    PQconninfoFree(defaults);
+    return unknown;
+}
+
 /* The connection failed; is it worth waiting (server down, starting, full) or not (no such
- * database, authentication, a bad URL)? */
+ * database, authentication, a bad URL, a host name that does not exist)? */
 static int connect_retryable(const char *const *keys, const char *const *vals, const char *msg)
 {
     if (strstr(msg, "too many clients") || strstr(msg, "starting up") || strstr(msg, "shutting down")) return 1;
@@ -46,6 +93,7 @@ static int connect_retryable(const char *const *keys, const char *const *vals, c
      * and the ping then answers "no response" as for a server that is down: a mistake in the URL,
      * which no wait mends */
     if (strstr(msg, "invalid port number") || strstr(msg, "invalid integer value")) return 0;
+    if (hosts_unknown(vals[2])) return 0;
     PGPing ping = PQpingParams(keys, vals, 1);
     return ping == PQPING_REJECT || ping == PQPING_NO_RESPONSE;
 }

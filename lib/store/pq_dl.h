@@ -11,6 +11,9 @@
 #define WS_PQ_FUNCS(X)                                                                              \
     X(PGconn *, PQconnectdbParams, (const char *const *keywords, const char *const *values, int expand)) \
     X(PGPing, PQpingParams, (const char *const *keywords, const char *const *values, int expand))  \
+    X(PQconninfoOption *, PQconninfoParse, (const char *conninfo, char **errmsg))                    \
+    X(void, PQconninfoFree, (PQconninfoOption *connOptions))                                         \
+    X(PQconninfoOption *, PQconndefaults, (void))                                                    \
     X(void, PQfinish, (PGconn *conn))                                                                \
     X(ConnStatusType, PQstatus, (const PGconn *conn))                                                \
     X(char *, PQerrorMessage, (const PGconn *conn))                                                  \
@@ -38,6 +41,9 @@ int ws_pq_load(char *why, size_t n);
 
 #define PQconnectdbParams ws_PQconnectdbParams
 #define PQpingParams ws_PQpingParams
+#define PQconninfoParse ws_PQconninfoParse
+#define PQconninfoFree ws_PQconninfoFree
+#define PQconndefaults ws_PQconndefaults
 #define PQfinish ws_PQfinish
 #define PQstatus ws_PQstatus
 #define PQerrorMessage ws_PQerrorMessage

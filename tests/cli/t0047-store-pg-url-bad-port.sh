@@ -5,6 +5,7 @@
 # then said "the database server did not answer within N s: invalid port number" and exited 3
 # (internal). Now refused at once as the other URL mistakes are (an unknown sslmode): exit 2,
 # "cannot connect: ...". No server is contacted: no port is tried.
+# The same holds for a host name that does not exist (below).
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json >/dev/null
@@ -26,3 +27,22 @@ test_expect_success "... says why" 'grep -qF "cannot connect: invalid port numbe
 at_once 2 "prune-check --db a URL with a port that is not a number" \
   prune-check --db 'postgres://me@127.0.0.1:abc/db' --study kws --trial 0 --step 0 --value 1
 test_expect_success "... says why" 'grep -qF "cannot connect: " err && grep -qF "abc" err'
+
+# A host name that does not exist (a typo in the URL) is the URL's fault too: PQping answered
+# "no response" for it, and the tools waited WS_DB_RETRY_S for a host no wait makes. Now exit 2
+# at once, with libpq's own words. Only where the resolver itself says the name does not exist
+# (EAI_NONAME, asked through Python's socket module); without a name server it cannot say so,
+# and a resolver that cannot answer is waited for as a server is.
+bad=nosuch-host.invalid   # .invalid never resolves (RFC 2606)
+if ! "$PY" -c 'import socket, sys
+try: socket.getaddrinfo(sys.argv[1], None)
+except socket.gaierror as x: sys.exit(0 if x.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)) else 1)
+sys.exit(1)' "$bad"; then
+  test_skip "unknown host" "this machine's resolver does not say that $bad does not exist"
+else
+  at_once 2 "report --db a URL whose host does not exist" report --db "postgresql://me:pw@$bad:5432/db"
+  test_expect_success "... says why, password left out" "
+    grep -qxF 'report: postgresql://me@$bad:5432/db: cannot connect: could not translate host name \"$bad\" to address: Name or service not known' err"
+  at_once 2 "tell, the host from PGHOST" env PGHOST=$bad tell --db postgresql:///db --study kws --trial 0 --state fail
+  test_expect_success "... says why" "grep -qF 'could not translate host name \"$bad\"' err"
+fi
