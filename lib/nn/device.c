@@ -323,7 +323,7 @@ struct nn_dtrain {
     long n_batches, max_batches;
     size_t *noise_frames;        /* host [n_noise] */
     double *losses;              /* device [max_batches]: each batch's loss */
-    int32_t *counts;             /* device [k][k] */
+    int32_t *counts;             /* device [k][k], then [1]: the rows with a logit that is not finite */
     float *last_x;               /* device pointers of the last batch (tests) */
     int32_t *last_y;
     int last_n;
@@ -407,7 +407,7 @@ nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams 
         goto fail;
     }
     t->losses = t->be->alloc((size_t)t->max_batches * sizeof *t->losses);
-    t->counts = t->be->alloc((size_t)t->k * (size_t)t->k * sizeof *t->counts);
+    t->counts = t->be->alloc(((size_t)t->k * (size_t)t->k + 1) * sizeof *t->counts);
     if (lc->class_weights && (t->class_w = t->be->alloc((size_t)t->k * sizeof *t->class_w)))
         t->be->upload(t->class_w, lc->class_weights, (size_t)t->k * sizeof *t->class_w);
     if (!t->losses || !t->counts || (lc->class_weights && !t->class_w)) {
@@ -474,12 +474,12 @@ int nn_dtrain_losses(nn_dtrain *t, double *loss, ws_err *e)
     return cuda_failed(t->cu, "dtrain", e);
 }
 
-int nn_dtrain_confusion(nn_dtrain *t, long *confusion, float *logits_out, ws_err *e)
+int nn_dtrain_confusion(nn_dtrain *t, long *confusion, long *nonfinite, float *logits_out, ws_err *e)
 {
     size_t kk = (size_t)t->k * (size_t)t->k;
-    int32_t *host = malloc(kk * sizeof *host);
+    int32_t *host = malloc((kk + 1) * sizeof *host);
     if (!host) return ws_err_set(e, WS_ENOMEM, "dtrain: out of memory");
-    t->be->fill((float *)t->counts, kk, 0.0f);     /* all-zero bits: int32 zeros */
+    t->be->fill((float *)t->counts, kk + 1, 0.0f);     /* all-zero bits: int32 zeros */
     for (size_t s = 0; s < t->n_val; s += (size_t)t->reserve) {
         int n = t->n_val - s < (size_t)t->reserve ? (int)(t->n_val - s) : t->reserve;
         float *x;
@@ -492,8 +492,9 @@ int nn_dtrain_confusion(nn_dtrain *t, long *confusion, float *logits_out, ws_err
         if (logits_out) t->be->download(logits_out + s * (size_t)t->k, logits, (size_t)n * (size_t)t->k * sizeof *logits_out);
     }
     t->m->last_n = 0;                               /* as nn_predict: no backward after this */
-    t->be->download(host, t->counts, kk * sizeof *host);
+    t->be->download(host, t->counts, (kk + 1) * sizeof *host);   /* the one download of the counts */
     for (size_t i = 0; i < kk; i++) confusion[i] += host[i];
+    if (nonfinite) *nonfinite = host[kk];
     free(host);
     return cuda_failed(t->cu, "dtrain: validation", e);
 }

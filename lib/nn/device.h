@@ -128,10 +128,11 @@ int nn_dtrain_batch(nn_dtrain *t, long b, float scale, int zero_grad, int step, 
  * device (the epoch's work and the download). */
 int nn_dtrain_losses(nn_dtrain *t, double *loss, ws_err *e);
 /* Adds the confusion counts [k true][k predicted] of the current weights over the validation
- * clips to confusion (nn_metrics' layout). Waits for the device once (the download); with
- * logits_out ([n_val][k], the validation clips in val_idx's order) not NULL, once more per
- * validation batch, to download its logits. */
-int nn_dtrain_confusion(nn_dtrain *t, long *confusion, float *logits_out, ws_err *e);
+ * clips to confusion (nn_metrics' layout), and sets *nonfinite (when not NULL) to the number of
+ * clips whose logits hold a NaN or an infinity (weights gone bad: no prediction). Waits for the
+ * device once (the download); with logits_out ([n_val][k], the validation clips in val_idx's
+ * order) not NULL, once more per validation batch, to download its logits. */
+int nn_dtrain_confusion(nn_dtrain *t, long *confusion, long *nonfinite, float *logits_out, ws_err *e);
 
 /* The largest batch that fits (train-trial --probe-batch). CUDA: with the data uploaded (when
  * data is not NULL), tries real allocations and one training step per candidate, doubling from

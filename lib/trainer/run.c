@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "audio/cache.h"
+#include "audio/finite.h"
 #include "audio/hash64.h"
 #include "core/atomic.h"
 #include "core/cli.h"
@@ -662,14 +663,16 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
 }
 
 /* Metrics of the current weights on the validation split, with the wake word's operating point
- * at fixed max_fpr (at_fpr) when there is a wake word. */
-static json_t *validate(run_ctx *c, ws_err *e)
+ * at fixed max_fpr (at_fpr) when there is a wake word. NULL with c->reason set when the weights
+ * have diverged (see below). */
+static json_t *validate(run_ctx *c, long step, ws_err *e)
 {
     nn_metrics mt;
     int B = c->set.batch_size, k = c->cache.n_classes, pos = c->positive;
+    long nonfinite = 0;   /* validation clips whose logits hold a NaN or an infinity */
     if (nn_metrics_init(&mt, k, e)) return NULL;
     if (c->dt) {   /* the device counts the confusion; its logits come back only for the scores */
-        if (nn_dtrain_confusion(c->dt, mt.confusion, pos >= 0 ? c->val_logits : NULL, e)) goto fail;
+        if (nn_dtrain_confusion(c->dt, mt.confusion, &nonfinite, pos >= 0 ? c->val_logits : NULL, e)) goto fail;
         if (pos >= 0) nn_positive_scores(c->val_logits, (int)c->n_val, k, pos, c->val_scores);
     }
     for (size_t start = 0; !c->dt && start < c->n_val; start += (size_t)B) {
@@ -678,8 +681,21 @@ static json_t *validate(run_ctx *c, ws_err *e)
         if (trainer_data_batch(&c->data, c->val_idx + start, n, NULL, NULL, 0, c->x, c->labels, e)
             || nn_predict(c->model, c->x, n, c->logits, e))
             goto fail;
+        for (int i = 0; i < n; i++)
+            nonfinite += audio_first_nonfinite(c->logits + (size_t)i * k, (size_t)k) < (size_t)k;
         nn_metrics_add(&mt, c->logits, c->labels, n);
         if (pos >= 0) nn_positive_scores(c->logits, n, k, pos, c->val_scores + start);
+    }
+    /* The last step of a training run (of the only epoch, say) can take the weights to NaN or
+     * infinity after its batch's loss was checked: the validation's argmax then picks the first
+     * class for every clip, and the trial was COMPLETE with the metrics of a model that predicts
+     * nothing (the same run an epoch longer failed "diverged" at the next batch). As Optuna
+     * fails a trial whose objective is NaN, and its validation loss here would be, the trial
+     * fails; nothing of this validation is reported or kept. */
+    if (nonfinite) {
+        snprintf(c->reason, sizeof c->reason, "diverged: the model's outputs are NaN or infinite for %ld of the %zu "
+                 "validation clips at epoch %g", nonfinite, c->n_val, (double)step / c->per);
+        goto fail;
     }
     json_t *m = nn_metrics_json(&mt, c->cache.class_names, pos);
     nn_metrics_release(&mt);
@@ -782,7 +798,7 @@ static int train(run_ctx *c, ws_err *e)
             part_batches(c, part, &b0, &b1);
             if (b0 == b1) continue;   /* an empty part (fewer batches than parts): nothing new to validate */
             ts = ws_mono_s();
-            json_t *m = validate(c, e);
+            json_t *m = validate(c, step, e);
             c->t_eval += ws_mono_s() - ts;
             if (!m) return -1;
             if (!c->o->quiet && isatty(2))

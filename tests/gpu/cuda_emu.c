@@ -317,7 +317,10 @@ static void emu_clip_grads(size_t n, float *grads, double max_norm)
 
 static void emu_confusion(int n, int k, const float *logits, const int32_t *labels, int32_t *counts)
 {
-    for (int i = 0; i < n; i++) counts[(size_t)labels[i] * k + nn_k_argmax(logits + (size_t)i * k, k)]++;
+    for (int i = 0; i < n; i++) {
+        counts[(size_t)labels[i] * k + nn_k_argmax(logits + (size_t)i * k, k)]++;
+        if (!nn_k_row_finite(logits + (size_t)i * k, k)) counts[(size_t)k * k]++;
+    }
 }
 
 static const nn_cuda_api api = {

@@ -452,7 +452,7 @@ static void dtrain_vs_cpu(trainer_transform tf)
     nn_metrics_init(&mt, K, &e);
     long conf[K * K] = {0};
     float *logits = zeros(BATCH * K), *lv = zeros(CLIPS * K);   /* lv: the logits it downloads, val order */
-    CHECK(!nn_dtrain_confusion(t, conf, lv, &e), "%s", e.msg);
+    CHECK(!nn_dtrain_confusion(t, conf, NULL, lv, &e), "%s", e.msg);
     for (int s0 = 0; s0 < CLIPS; s0 += BATCH) {
         trainer_data_batch(&f.data, f.val + s0, BATCH, NULL, NULL, 0, x, y, &e);
         nn_predict(mc, x, BATCH, logits, &e);

@@ -83,7 +83,7 @@ typedef struct nn_cuda_api {
     /* Step helpers on device pointers, asynchronous. xent: nn_backend's xent with device labels
      * and class weights (may be NULL), the batch loss into *loss (device). clip_grads:
      * torch.nn.utils.clip_grad_norm_ without leaving the device. confusion: adds argmax counts
-     * into counts [k][k] (device). */
+     * into counts [k][k] (device), and the rows holding a NaN or infinite logit into counts[k * k]. */
     void (*xent)(int n, int k, const float *logits, const int32_t *labels, const float *class_w,
                  float smoothing, float gamma, float scale, float *dlogits, double *loss);
     void (*clip_grads)(size_t n, float *grads, double max_norm);

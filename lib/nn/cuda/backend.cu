@@ -725,7 +725,10 @@ static void cu_xent(int n, int k, const float *logits, const int32_t *labels, co
 
 __global__ void k_confusion(int n, int k, const float *z, const int32_t *y, int32_t *counts)
 {
-    NN_FOR(i, (size_t)n) atomicAdd(&counts[(size_t)y[i] * k + nn_k_argmax(z + i * (size_t)k, k)], 1);
+    NN_FOR(i, (size_t)n) {
+        atomicAdd(&counts[(size_t)y[i] * k + nn_k_argmax(z + i * (size_t)k, k)], 1);
+        if (!nn_k_row_finite(z + i * (size_t)k, k)) atomicAdd(&counts[(size_t)k * k], 1);
+    }
 }
 
 static void cu_confusion(int n, int k, const float *logits, const int32_t *labels, int32_t *counts)

@@ -184,6 +184,14 @@ static inline WS_HD int nn_k_argmax(const float *z, int k)
     return best;
 }
 
+/* 1 when every logit of a row is a number (no NaN, no infinity): a row that is not has no
+ * prediction (its argmax is the first class whatever it holds), and its trial has diverged. */
+static inline WS_HD int nn_k_row_finite(const float *z, int k)
+{
+    for (int c = 0; c < k; c++) if (!isfinite(z[c])) return 0;
+    return 1;
+}
+
 /* torch.nn.utils.clip_grad_norm_'s factor for a gradient of norm `norm`: 1 when it is short
  * enough. */
 static inline WS_HD float nn_k_clip_coef(double norm, double max_norm)
