@@ -54,23 +54,34 @@ int trainer_data_init(trainer_data *d, const audio_cache *c, trainer_transform t
     if (setup(d, c, t, n_mfcc, max_batch, e)) { trainer_data_release(d); return -1; }
     size_t take = n_train < 512 ? n_train : 512, per = (size_t)d->frames * (size_t)d->n_feat;
     double *sum = calloc((size_t)d->n_feat, sizeof *sum), *sq = calloc((size_t)d->n_feat, sizeof *sq);
-    float *f = malloc(per * sizeof *f);
-    if (!sum || !sq || !f) { free(sum); free(sq); free(f); trainer_data_release(d); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
+    float *f = malloc(per * sizeof *f), *lo = malloc((size_t)d->n_feat * sizeof *lo), *hi = malloc((size_t)d->n_feat * sizeof *hi);
+    if (!sum || !sq || !f || !lo || !hi) {
+        free(sum); free(sq); free(f); free(lo); free(hi);
+        trainer_data_release(d);
+        return ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
     for (size_t k = 0; k < take; k++) {
         transform_clip(d, audio_cache_clip(c, (size_t)train_idx[k * n_train / take]), f);
         for (size_t i = 0; i < per; i++) {
             size_t j = i % (size_t)d->n_feat;
             sum[j] += f[i];
             sq[j] += (double)f[i] * f[i];
+            if ((k == 0 && i < (size_t)d->n_feat) || f[i] < lo[j]) lo[j] = f[i];
+            if ((k == 0 && i < (size_t)d->n_feat) || f[i] > hi[j]) hi[j] = f[i];
         }
     }
     double cnt = (double)take * d->frames;
     for (int j = 0; take && j < d->n_feat; j++) {
         double m = sum[j] / cnt, var = sq[j] / cnt - m * m;
         d->mean[j] = (float)m;
-        d->inv_std[j] = (float)(1.0 / sqrt(var > 1e-8 ? var : 1e-8));
+        /* A feature constant over the training clips (a mel band that is silent in every one:
+         * log(0 + 1e-6), or audio band-limited below f_max) has no spread to scale to 1: it is
+         * left as it is, scale 1, as scikit-learn's StandardScaler leaves a zero-variance
+         * feature. Its floored scale, 1e4, made any clip with power in that band (a validation
+         * or test clip unlike the training ones) ten thousand times larger than the rest. */
+        d->inv_std[j] = lo[j] == hi[j] ? 1.0f : (float)(1.0 / sqrt(var > 1e-8 ? var : 1e-8));
     }
-    free(sum); free(sq); free(f);
+    free(sum); free(sq); free(f); free(lo); free(hi);
     return 0;
 }
 
