@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "audio/cache.h"
+#include "audio/finite.h"
 #include "core/text.h"
 #include "core/json.h"
 #include "nn/nn.h"
@@ -177,6 +178,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         goto out;
     }
     size_t n = 0;
+    long nonfinite = 0;   /* clips whose logits hold a NaN or an infinity */
     idx = malloc((cache.n_clips + 1) * sizeof *idx);
     scores = malloc((cache.n_clips + 1) * sizeof *scores);
     is_pos = malloc((cache.n_clips + 1) * sizeof *is_pos);
@@ -191,6 +193,7 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         if (trainer_data_batch(&data, idx + s, b, NULL, NULL, 0, x, labels, e) || nn_predict(m, x, b, logits, e)) goto out;
         for (int j = 0; j < b; j++) {
             const float *z = logits + (size_t)j * (size_t)k;
+            nonfinite += audio_first_nonfinite(z, (size_t)k) < (size_t)k;
             int label = map[labels[j]], predicted = nn_argmax(z, k);
             nn_metrics_add_one(&mt, label, predicted);   /* an unmapped clip (label -1) is not counted */
             if (pos >= 0) {
@@ -201,6 +204,15 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         if (pos >= 0) nn_positive_scores(logits, b, k, pos, scores + s);
     }
     if (audio_cache_verify_wait(&cache, e)) goto out;   /* cut while read: zeros were counted */
+    /* Logits that are NaN or infinite predict nothing (their argmax is the first class, which
+     * counted as a detection where the wake word is class 0): weights gone bad, which training
+     * now fails as "diverged" (run.c's validate) and no trial keeps; such a checkpoint, written
+     * before or elsewhere, has no metrics to print. */
+    if (nonfinite) {
+        ws_err_set(e, WS_EINPUT, "%s: the model's outputs are NaN or infinite for %ld of the %zu clips of split %s "
+                   "(weights gone bad: diverged): no metrics", ckpt, nonfinite, n, split);
+        goto out;
+    }
     json_t *metrics = nn_metrics_json(&mt, names, pos);
     if (metrics && !nn_metrics_total(&mt)) {
         /* no clip of a class the checkpoint knows: nothing to be accurate about */

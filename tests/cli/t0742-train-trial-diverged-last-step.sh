@@ -58,3 +58,27 @@ jq '.space = {"learning_rate": {"type": "float", "low": 0.01, "high": 0.02}}' on
 test_expect_code 0 "one epoch at a learning rate that trains" train ok ok.json --device cpu
 test_expect_success "... COMPLETE with a value and its checkpoint" \
   'jq -e ".state == \"COMPLETE\" and (.value | type) == \"number\"" out && [ -s ok/trial-0.ckpt ]'
+
+# nan_ckpt IN OUT: the checkpoint IN with every weight NaN, its checksums made again (the format
+# as tests/cli/fixtures.sh's ckpt_edit writes it out: magic, version 2, header length, FNV-1a 64
+# of the header, the header with the weights' FNV-1a 64 as "checksum", the float32 weights)
+nan_ckpt() {
+  "$PY" - "$@" <<'PY'
+import json, struct, sys
+def fnv(b):
+    x = 0xcbf29ce484222325
+    for c in b: x = ((x ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return x
+d = open(sys.argv[1], "rb").read()
+k = struct.unpack("<I", d[12:16])[0]
+h = json.loads(d[24:24 + k]); w = struct.pack("<f", float("nan")) * ((len(d) - 24 - k) // 4)
+h["checksum"] = "%016x" % fnv(w)
+t = json.dumps(h).encode(); s = fnv(t)
+open(sys.argv[2], "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffffff, s >> 32) + t + w)
+PY
+}
+nan_ckpt ok/trial-0.ckpt nan.ckpt
+test_expect_code 0 "--evaluate the checkpoint that trained" train-trial --evaluate ok/trial-0.ckpt --features tones.feat --split validation
+test_expect_code 2 "--evaluate it with NaN weights" train-trial --evaluate nan.ckpt --features tones.feat --split validation
+test_expect_success "... no metrics: says the outputs are NaN or infinite, for which clips" '[ ! -s out ] &&
+  grep -qx "train-trial: nan.ckpt: the model.s outputs are NaN or infinite for 8 of the 8 clips of split validation (weights gone bad: diverged): no metrics" err'
