@@ -116,6 +116,53 @@ static json_t *space_end(const ws_space *sp, int end)
     return params;
 }
 
+/* 1 when train-trial refuses the value `at` of searched parameter i whatever the others hold:
+ * with it alone, and beside every other parameter at its low, then its high end, the parser
+ * names it ("study config: params.NAME: why", kept in why). A value refused only beside some
+ * values of the others (snr_low above a searched snr_high's low end) is not. */
+static int space_value_refused(const ws_config *c, size_t i, double at, ws_err *why)
+{
+    const ws_space_param *sp = &c->space.v[i];
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "study config: params.%s:", sp->name);
+    for (int probe = 0; probe < 3; probe++) {
+        json_t *params = probe ? space_end(&c->space, probe - 1) : json_object();
+        if (!params) return 0;
+        json_object_set_new(params, sp->name, ws_dist_external(&sp->dist, at));
+        trainer_settings s;
+        ws_err pe = {0};
+        int rc = trainer_settings_parse(&s, c->fixed, params, 0, "study config", &pe);
+        trainer_settings_release(&s);
+        json_decref(params);
+        if (!rc || strncmp(pe.msg, prefix, strlen(prefix))) return 0;
+        if (!probe) *why = pe;
+    }
+    return 1;
+}
+
+/* The searched parameters train-trial knows (a study for one's own trainer may search others),
+ * each at its ends and at every choice: one that train-trial refuses stops a sweep at the first
+ * trial that draws it, train-trial's exit 2 being bad input. */
+static int check_space(const ws_config *c, const char *where, ws_err *e)
+{
+    for (size_t i = 0; i < c->space.n; i++) {
+        const ws_dist *d = &c->space.v[i].dist;
+        if (!known(c->space.v[i].name)) continue;
+        int cat = d->kind == WS_DIST_CATEGORICAL, n = cat ? (int)ws_dist_n_choices(d) : 2;
+        for (int k = 0; k < n; k++) {
+            double at = cat ? k : k ? d->high : d->low;
+            ws_err why = {0};
+            if (!space_value_refused(c, i, at, &why)) continue;
+            char what[64];
+            if (cat) snprintf(what, sizeof what, "choice %d", k);
+            else snprintf(what, sizeof what, "%s end", k ? "high" : "low");
+            return ws_err_set(e, WS_EINPUT, "%s: space.%s: its %s: %s (train-trial would refuse every trial that "
+                              "draws it)", where, c->space.v[i].name, what, why.msg + sizeof "study config: " - 1);
+        }
+    }
+    return 0;
+}
+
 int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e)
 {
     static const char origin[] = "study config: fixed";
@@ -130,7 +177,7 @@ int trainer_settings_check_config(const ws_config *c, const char *where, ws_err 
         int rc = trainer_settings_parse(&s, c->fixed, params, 0, "study config", &pe);
         trainer_settings_release(&s);
         json_decref(params);
-        if (!rc || strncmp(pe.msg, origin, sizeof origin - 1)) return 0;   /* trains, or the params' own fault */
+        if (!rc || strncmp(pe.msg, origin, sizeof origin - 1)) return check_space(c, where, e);   /* trains, or the params' own fault */
         if (!probe) first = pe;
     }
     return ws_err_set(e, WS_EINPUT, "%s: %s (train-trial would fail every trial)", where,

@@ -37,7 +37,9 @@ const char *trainer_settings_origin(const json_t *params, const char *key);
  * value out of range) whatever the space's parameters are: tried with none and with every
  * parameter at the low, then at the high end of its range (a categorical's first, last
  * choice), it fails each time on a fixed setting. Then -1, "WHERE: fixed.KEY: why" (exit 2):
- * suggest refuses such a config, which would hand out trials that all fail. */
+ * suggest refuses such a config, which would hand out trials that all fail. Then the space:
+ * -1, "WHERE: space.NAME: its high end: why", for a parameter train-trial knows whose range
+ * end or choice it refuses alone and beside the others at their ends (check_space). */
 int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e);
 /* 0 when the cache c (at path) was made with the feature settings s->features names (none: the
  * defaults); else -1 naming the first difference (exit 2). */

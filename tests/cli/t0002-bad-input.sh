@@ -45,6 +45,22 @@ expect_error "a fixed snr_low above the default snr_high" "t.json: fixed.snr_low
 jq '.fixed.snr_low = 30 | .space.snr_high = {"type": "float", "low": 25, "high": 40}' c.json >t.json
 test_expect_success "... beside a searched snr_high that can be above it: a trial can train, taken" '
   suggest --db fx.db --config t.json >line && jq -e ".params.snr_high >= 25" line'
+# a searched range reaching a value train-trial refuses whatever the others hold: suggest handed
+# out the trials, and the sweep stopped at the first that drew it (train-trial: exit 2)
+rm -f fx.db
+jq '.space.dropout = {"type": "float", "low": 0, "high": 2}' c.json >t.json
+expect_error "a searched range past train-trial's" "t.json: space.dropout: its high end: params.dropout: 2: must be in \[0, 1\] (train-trial would refuse every trial that draws it)" suggest --db fx.db --config t.json
+test_expect_success "... no study made" '[ ! -e fx.db ]'
+jq '.space.batch_size = {"type": "int", "low": 0, "high": 64}' c.json >t.json
+expect_error "... its low end" "t.json: space.batch_size: its low end: params.batch_size: expected 1..65536, got 0" suggest --db fx.db --config t.json
+jq '.space.optimizer = {"type": "categorical", "choices": ["sgd", "sgdd"]}' c.json >t.json
+expect_error "... a choice" "t.json: space.optimizer: its choice 1: params.optimizer: unknown value 'sgdd'" suggest --db fx.db --config t.json
+jq '.space.snr_low = {"type": "float", "low": 0, "high": 20} | .space.snr_high = {"type": "float", "low": 10, "high": 30}' c.json >t.json
+test_expect_success "... ranges refused only together (snr_low above snr_high at some draws): taken" '
+  suggest --db fx.db --config t.json >line && jq -e ".params.snr_low >= 0" line'
+jq '.space = {"x": {"type": "float", "low": -5, "high": 5}} | del(.fixed)' c.json >t.json
+test_expect_success "... a parameter train-trial does not know (one's own trainer): taken" '
+  suggest --db own.db --config t.json >line && jq -e ".params.x >= -5" line'
 # a range past the largest double: every value drawn was 1e308 or -1e308
 jq '.space.dropout = {"type": "float", "low": -1e308, "high": 1e308}' c.json >t.json
 expect_error "a float range past the largest double" "t.json: space.dropout: high - low must be within the largest double" suggest --db s.db --config t.json

@@ -5,6 +5,8 @@
 # the trial line does not hold. A fixed one is "study config: fixed.KEY"; a searched one is
 # still the trial line's params. So are the settings checked against the cache (class_weights,
 # n_mfcc), which named no origin. Exit 2 either way, the trial FAIL with that reason.
+# The searched case is a combination (snr_low above snr_high): suggest refuses a range whose end
+# train-trial refuses alone (t0002).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -21,7 +23,7 @@ for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learn
            '.fixed.class_weights = [1, 2] @@ study config: fixed.class_weights: 2 weights for the 4 classes of tones.feat (one per class, in the cache'"'"'s order)' \
            '.fixed.class_weights = [2] @@ study config: fixed.class_weights: 1 weight for the 4 classes of tones.feat (one per class, in the cache'"'"'s order)' \
            '.fixed += {"transform": "mfcc", "n_mfcc": 41} @@ study config: fixed.n_mfcc: expected 1..40 (the cache'"'"'s n_mels), got 41' \
-           '.space.batch_size = {"type": "int", "low": 70000, "high": 70000} | del(.fixed.batch_size) @@ trial line: params.batch_size: expected 1..65536, got 70000'; do
+           '.space.snr_low = {"type": "float", "low": 15, "high": 15} | .space.snr_high = {"type": "float", "low": 10, "high": 10} @@ trial line: params.snr_low: 15 is above snr_high 10'; do
   n=$((n + 1))
   mkdir "s$n"
   jq "${bad% @@ *} | .budget.epochs = 1" c.json >"s$n/c.json"
