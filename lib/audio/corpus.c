@@ -182,6 +182,21 @@ static int push_folder(audio_item **items, size_t *n, size_t *cap, const char *d
     return rc;
 }
 
+/* Adds a note for the user to the corpus (audio_corpus.notes). */
+static int add_note(audio_corpus *c, ws_err *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int add_note(audio_corpus *c, ws_err *e, const char *fmt, ...)
+{
+    char *note = NULL, **p = realloc(c->notes, (c->n_notes + 1) * sizeof *p);
+    if (p) c->notes = p;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = p ? vasprintf(&note, fmt, ap) : -1;
+    va_end(ap);
+    if (n < 0) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    c->notes[c->n_notes++] = note;
+    return 0;
+}
+
 /* ---- one file named twice (both kinds of corpus) ---- */
 
 /* A listed file: its device and inode when it is there (id); one that is not there is compared by
@@ -320,11 +335,17 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         *slash = 0;
         const char *label = s;   /* the layout's classes are its folders, in strcmp order */
         int known = bsearch(&label, c->classes, (size_t)c->n_classes, sizeof *c->classes, cmp_str) != NULL;
+        int noise = !strcmp(label, AUDIO_NOISE_LABEL);
+        char *folder = known || noise ? NULL : join(c->root, label);
+        struct stat st;
+        int left_out = folder && stat(folder, &st) == 0 && S_ISDIR(st.st_mode);   /* one without audio */
+        free(folder);
         *slash = '/';
         if (!known) {
             shown = shown_n(s, (size_t)(slash - s));
-            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%s' (no such class folder)", path, lineno,
-                            shown ? shown : "?");
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%s' (%s)", path, lineno, shown ? shown : "?",
+                            noise ? "the noise folder: its files are noise streams for training batches, in no split"
+                            : left_out ? "its folder holds no audio file, so it is not a class" : "no such class folder");
             free(shown);
             break;
         }
@@ -419,13 +440,33 @@ static int scan_layout(audio_corpus *c, ws_err *e)
     if (list_dir(c->root, 1, &dirs, &n_dirs, e) < 0) return -1;
     int rc = -1;
     if (scan_classes(c, dirs, n_dirs, e) < 0) goto out;
+    int kept = 0;
     for (int k = 0; k < c->n_classes; k++) {
         char *dir = join(c->root, c->classes[k]);
         if (!dir) goto oom;
-        int r = push_folder(&c->clips, &c->n_clips, &cap, dir, c->classes[k], k, e);
+        size_t before = c->n_clips;
+        int r = push_folder(&c->clips, &c->n_clips, &cap, dir, c->classes[k], kept, e);
         free(dir);
         if (r < 0) goto out;
+        if (c->n_clips > before) {   /* moved down over the classes left out; one pointer per name */
+            char *name = c->classes[k];
+            c->classes[k] = NULL;
+            c->classes[kept++] = name;
+            continue;
+        }
+        /* A folder without an audio file (macOS's __MACOSX, one left empty, one of speaker
+         * subfolders) made a class no clip could teach, which a macro F1 still averaged in at 0.
+         * torchaudio's SPEECHCOMMANDS takes its labels from the files, so it has no such class. */
+        char *shown = class_name_shown(c->classes[k]);
+        r = shown ? add_note(c, e, "%s/%s: no audio file in the folder, so it is not a class (a class folder's "
+                             "own files are read, not its subfolders')", c->root, shown)
+                  : ws_err_set(e, WS_ENOMEM, "out of memory");
+        free(shown);
+        free(c->classes[k]);
+        c->classes[k] = NULL;
+        if (r < 0) goto out;
     }
+    c->n_classes = kept;
     char *noise_dir = join(c->root, AUDIO_NOISE_LABEL);
     struct stat st;
     if (!noise_dir) goto oom;
@@ -513,21 +554,6 @@ static int class_id(const class_table *t, const char *name)
     return (*found)->id;   /* every name asked for is in the table */
 }
 
-
-/* Adds a note for the user to the corpus (audio_corpus.notes). */
-static int add_note(audio_corpus *c, ws_err *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int add_note(audio_corpus *c, ws_err *e, const char *fmt, ...)
-{
-    char *note = NULL, **p = realloc(c->notes, (c->n_notes + 1) * sizeof *p);
-    if (p) c->notes = p;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = p ? vasprintf(&note, fmt, ap) : -1;
-    va_end(ap);
-    if (n < 0) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    c->notes[c->n_notes++] = note;
-    return 0;
-}
 
 /* At most this many notes of one kind: a manifest made for other tools may carry many keys. */
 #define MAX_NOTES_OF_A_KIND 16
