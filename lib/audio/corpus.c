@@ -493,6 +493,15 @@ static int scan_layout(audio_corpus *c, ws_err *e)
             c->clips[i].split = audio_which_set(c->clips[i].path, WHICH_SET_VALIDATION_PCT, WHICH_SET_TEST_PCT);
     } else {
         c->split_rule = "lists";
+        /* One list without the other left that split empty without a word (torchaudio's
+         * SPEECHCOMMANDS opens both for its training subset and fails on the missing one); an
+         * empty test split may be meant, so it is a note, and train-trial refuses an empty
+         * validation split itself. */
+        if ((v == 1 || t == 1) &&
+            add_note(c, e, "%s/%s: not there, while %s is: no clip is in the %s split (a corpus with neither "
+                     "list is split by the which_set rule)", c->root, v == 1 ? "validation_list.txt" : "testing_list.txt",
+                     v == 1 ? "testing_list.txt" : "validation_list.txt", v == 1 ? "validation" : "test") < 0)
+            goto out;
     }
     rc = 0;
     goto out;
