@@ -314,6 +314,25 @@ static int trial_seed(run_ctx *c, ws_err *e)
     return 0;
 }
 
+/* The cache's class names for a message, quoted, as many as fit in buf (a corpus of many words
+ * has thousands): a wake word that is not one of them (kws-default's hey_nova on one's own
+ * corpus, hey_nova for a folder "hey nova") is found at a glance. */
+static const char *class_list(const audio_cache *cache, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (int k = 0; k < cache->n_classes; k++) {
+        int n = snprintf(buf + len, cap - len, "%s'%s'", k ? ", " : "", cache->class_names[k]);
+        if (n < 0 || (size_t)n >= cap - len - 16) {   /* room kept for the tail */
+            buf[len] = 0;
+            snprintf(buf + len, cap - len, ", ... %d in all", cache->n_classes);
+            break;
+        }
+        len += (size_t)n;
+    }
+    return buf;
+}
+
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     /* a line without a seed, as one without a budget: the seed suggest gives this trial */
@@ -345,8 +364,12 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           c->cache.n_classes, c->cache.n_classes == 1 ? " (" : "es",
                           c->cache.n_classes == 1 ? c->cache.class_names[0] : "", c->cache.n_classes == 1 ? ")" : "");
     c->positive = -1;
-    if (c->set.positive && (c->positive = audio_cache_class_id(&c->cache, c->set.positive)) < 0)
-        return ws_err_set(e, WS_EINPUT, "%s: the positive class '%s' is not among the cache's classes", c->o->features, c->set.positive);
+    if (c->set.positive && (c->positive = audio_cache_class_id(&c->cache, c->set.positive)) < 0) {
+        char names[600];
+        return ws_err_set(e, WS_EINPUT, "%s.positive: '%s' is not one of the %d classes of %s (%s); expected the wake "
+                          "word's class as the corpus names it", trainer_settings_origin(params, "positive"),
+                          c->set.positive, c->cache.n_classes, c->o->features, class_list(&c->cache, names, sizeof names));
+    }
     /* noise_prob on a cache without noise streams mixed nothing, without a word: a searched
      * noise_prob was a parameter that did nothing (t3900's tone cache had none, and its noise
      * tests mixed none) */
