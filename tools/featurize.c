@@ -119,6 +119,15 @@ static int run_featurize(const char *config, const char *out, const char *input,
     int rc = audio_featurize(&c, out, &o, &r, &e);
     ws_progress_finish(&bar);
     for (size_t i = 0; i < r.n_skipped; i++) ws_cli_warn("skipped %s", r.skipped[i].reason);
+    /* one's own recordings are often longer than Speech Commands' second, and a wake word said
+     * slowly lost its end to the crop without a word */
+    if (rc == 0 && r.n_cropped) {
+        char longest[64] = "";
+        if (r.longest_s > 0) snprintf(longest, sizeof longest, ", the longest %.2f s", r.longest_s);
+        ws_cli_warn("clips longer than clip_seconds (%g s), their features the first %g s: %zu of %zu%s (a longer "
+                    "clip_seconds in --config keeps more)", o.cfg.clip_seconds, o.cfg.clip_seconds, r.n_cropped,
+                    r.n_clips, longest);
+    }
     if (rc < 0) {
         rc = ws_cli_report(&e);
     } else {

@@ -511,7 +511,8 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
     }
     o->src_rate = info.samplerate;
     o->channels = info.channels;
-    o->src_frames = (long long)info.frames;
+    /* a FLAC stream without a length, read only to the clip's end: its length is not known */
+    o->src_frames = unknown_length && max_seconds > 0 && n == (size_t)want ? -1 : (long long)info.frames;
     o->file_bytes = bytes;
     if (info.samplerate == d->target_rate) {
         o->samples = mono;

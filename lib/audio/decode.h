@@ -31,7 +31,8 @@ typedef struct audio_decoded {
     size_t n;              /* samples */
     int src_rate;          /* Hz, of the file */
     int channels;          /* of the file */
-    long long src_frames;  /* frames in the file (as libsndfile counts them) */
+    long long src_frames;  /* frames in the file (as libsndfile counts them); -1: not known (a FLAC
+                            * stream without a length, read only as far as max_seconds) */
     long long file_bytes;  /* size of the file */
 } audio_decoded;
 

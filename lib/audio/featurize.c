@@ -30,6 +30,8 @@ typedef struct {
     atomic_int abort, running;
     char **why;                /* [n_items] NULL: fine; else why the file was skipped */
     long long *bytes;          /* [n_items] file sizes */
+    double *cropped_s;         /* [n_items] a clip's length in seconds when longer than the clip (-1: of
+                                * unknown length); else 0 */
     float **noise_power;       /* [n_noise] [frames][n_mels] */
     size_t *noise_frames;      /* [n_noise] */
     pthread_mutex_t lock;
@@ -117,6 +119,7 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
         j->noise_frames[i] = frames;
         return 0;
     }
+    if (d.n > clip_n) j->cropped_s[i] = d.src_frames > 0 ? (double)d.src_frames / d.src_rate : -1;
     audio_fit_length(d.samples, d.n, clip, clip_n);
     long frames = audio_melspec_compute(ms, clip, clip_n, feat, e);
     if (frames < 0) return -1;
@@ -288,6 +291,8 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
             r->skipped[r->n_skipped++].reason = strdup(j->why[k]);
         } else if (k >= nn) {
             clips[r->n_clips++] = (audio_cache_entry){k - nn, it->label, it->split, it->path};
+            if (j->cropped_s[k] != 0) r->n_cropped++;
+            if (j->cropped_s[k] > r->longest_s) r->longest_s = j->cropped_s[k];
             r->counts[(size_t)it->label * AUDIO_N_SPLITS + (size_t)it->split]++;
         } else {
             noise[r->n_noise++] = (audio_cache_noise){noise_name(j, k), j->noise_power[k], j->noise_frames[k]};
@@ -334,10 +339,11 @@ int audio_featurize(const audio_corpus *corpus, const char *out_path, const audi
     pthread_mutex_init(&j.lock, NULL);
     j.why = calloc(j.n_items + 1, sizeof(char *));
     j.bytes = calloc(j.n_items + 1, sizeof(long long));
+    j.cropped_s = calloc(j.n_items + 1, sizeof(double));
     j.noise_power = calloc(corpus->n_noise + 1, sizeof(float *));
     j.noise_frames = calloc(corpus->n_noise + 1, sizeof(size_t));
     int rc = -1;
-    if (!j.why || !j.bytes || !j.noise_power || !j.noise_frames) {
+    if (!j.why || !j.bytes || !j.cropped_s || !j.noise_power || !j.noise_frames) {
         ws_err_set(e, WS_ENOMEM, "out of memory");
         goto out;
     }
@@ -356,7 +362,7 @@ out:
     audio_cache_writer_abort(j.w);
     for (size_t i = 0; j.why && i < j.n_items; i++) free(j.why[i]);
     for (size_t k = 0; j.noise_power && k < corpus->n_noise; k++) free(j.noise_power[k]);
-    free(j.why); free(j.bytes); free(j.noise_power); free(j.noise_frames);
+    free(j.why); free(j.bytes); free(j.cropped_s); free(j.noise_power); free(j.noise_frames);
     pthread_mutex_destroy(&j.lock);
     r->seconds = ws_mono_s() - t0;
     return rc;

@@ -29,6 +29,9 @@ typedef struct audio_featurize_result {
     size_t n_clips;            /* in the cache */
     size_t n_noise;            /* noise streams in the cache */
     size_t n_skipped;          /* clips and noise files skipped */
+    size_t n_cropped;          /* clips in the cache longer than clip_seconds, cropped to it */
+    double longest_s;          /* the longest of those whose length is known, seconds (a FLAC stream
+                                * without a length is read only to the clip's end); 0: none */
     size_t *counts;            /* [n_classes][AUDIO_N_SPLITS] clips in the cache */
     int n_classes;
     audio_skip *skipped;       /* [n_skipped] clips in corpus order, then noise files */

@@ -37,7 +37,8 @@ printf 'yes/aa02_nohash_0.wav\r\n\nup/cc01_nohash_0.wav\n' > corpus/testing_list
 test_expect_code 0 featurize featurize -q -o c.feat corpus
 test_expect_success summary 'jq -e ".clips == 12 and .skipped == 0 and .noise == 1 and .frames == 101 and .mels == 40
   and .classes.yes == {train: 3, validation: 1, test: 1} and .classes.up.test == 1 and .splits.validation == 2
-  and .split_rule == \"lists\" and .threads == 2 and (.seconds | type) == \"number\"" out >/dev/null && [ ! -s err ]'
+  and .split_rule == \"lists\" and .threads == 2 and (.seconds | type) == \"number\"" out >/dev/null && [ "$(wc -l <err)" = 1 ] &&
+  grep -qxF "featurize: clips longer than clip_seconds (1 s), their features the first 1 s: 4 of 12, the longest 1.30 s (a longer clip_seconds in --config keeps more)" err'
 test_expect_code 0 describe featurize --describe c.feat
 test_expect_success describe-json 'jq -e ".clips == 12 and .version == 1 and .checksum_verified and .classes == [\"no\",\"up\",\"yes\"]
   and .features.n_mels == 40 and .features.mel_scale == \"htk\" and .features.norm == null and .features.center
