@@ -695,9 +695,13 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
     /* TPE and hyperband's brackets look at the history, as --unless-done does; random sampling
      * alone is spared the load. Loaded once the trial is claimed or made (it is taken out of the
      * history below), so that a queued trial that cannot be used is failed without a load: one
-     * load each made thousands of them cost minutes under TPE (2000: 15 s; 100000: hours). */
+     * load each made thousands of them cost minutes under TPE (2000: 15 s; 100000: hours). Of the
+     * intermediate values only each trial's last, all that TPE (a PRUNED trial's rank) and
+     * hyperband (the first completed trial's last step) read of them. */
     int need_history = strcmp(c->sampler.name, "random") || !strcmp(c->pruner.name, "hyperband") || c->unless_done;
-    if (need_history && ws_store_trials_load(c->store, &c->study, WS_LOAD_ALL, &hist, e)) goto fail;
+    if (need_history
+        && ws_store_trials_load(c->store, &c->study, WS_LOAD_PARAMS | WS_LOAD_LAST_IV | WS_LOAD_ATTRS, &hist, e))
+        goto fail;
     for (size_t i = 0; c->unless_done && i < hist.n; i++)
         if (ws_trial_is_result_of(&hist.v[i], c->tag)) {   /* the trial claimed or made is undone */
             ws_store_rollback(c->store);

@@ -38,11 +38,16 @@ const char *ws_load_query(int k, unsigned what, char p, int scope_by, char *buf,
         [WS_LOADQ_SYS_ATTR] = {WS_LOAD_ATTRS, "SELECT x.trial_id, x.key, x.value_json FROM trial_system_attributes x", ""},
         [WS_LOADQ_USER_ATTR] = {WS_LOAD_ATTRS, "SELECT x.trial_id, x.key, x.value_json FROM trial_user_attributes x", ""},
     };
-    if (k < 0 || k >= WS_LOADQ_N || (q[k].need && !(what & q[k].need))) return NULL;
+    /* each trial's last row only: found by the (trial_id, step) index Optuna's schema has, one
+     * lookup per trial instead of every row of the table */
+    static const char last_iv[] = " AND x.step = (SELECT max(y.step) FROM trial_intermediate_values y"
+                                  " WHERE y.trial_id = t.trial_id)";
+    int last = k == WS_LOADQ_IV && !(what & WS_LOAD_IVS) && (what & WS_LOAD_LAST_IV);
+    if (k < 0 || k >= WS_LOADQ_N || (q[k].need && !(what & q[k].need) && !last)) return NULL;
     char scope[40];
     scope_text(scope_by, p, "t.", scope, sizeof scope);
-    snprintf(buf, n, "%s JOIN trials t ON t.trial_id = x.trial_id WHERE t.study_id = %c1%s%s", q[k].head, p, scope,
-             q[k].tail);
+    snprintf(buf, n, "%s JOIN trials t ON t.trial_id = x.trial_id WHERE t.study_id = %c1%s%s%s", q[k].head, p, scope,
+             last ? last_iv : "", q[k].tail);
     return buf;
 }
 

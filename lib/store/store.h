@@ -79,8 +79,11 @@ int ws_store_study_pick(ws_store *s, const char *name, ws_study *out, int *found
 int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
 int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e);
 
-/* What ws_store_trials_load fills besides number, state, value and times. */
-enum { WS_LOAD_PARAMS = 1, WS_LOAD_IVS = 2, WS_LOAD_ATTRS = 4, WS_LOAD_ALL = 7 };
+/* What ws_store_trials_load fills besides number, state, value and times. WS_LOAD_LAST_IV: of
+ * the intermediate values only each trial's last (largest step), all TPE reads of them (it ranks
+ * a PRUNED trial by its last report, as Optuna 3.1's _get_observation_pairs): a study keeps one
+ * row per report, and reading all of them cost suggest half its time, under its write lock. */
+enum { WS_LOAD_PARAMS = 1, WS_LOAD_IVS = 2, WS_LOAD_ATTRS = 4, WS_LOAD_ALL = 7, WS_LOAD_LAST_IV = 8 };
 int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
 /* One trial by number; WS_EINPUT "unknown trial N" when absent, and when several rows hold N
  * (after deletions, as Optuna's MultipleResultsFound) naming their trial ids. */
