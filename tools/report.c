@@ -147,11 +147,7 @@ int main(int argc, char **argv)
         ws_json_print_line(stdout, line);
         json_decref(line);
     } else if (!strcmp(format, "json")) {
-        for (size_t k = 0; k < n; k++) {   /* one object per study, one per line */
-            json_t *j = ws_summary_json(sums[k]);
-            ws_json_print_line(stdout, j);
-            json_decref(j);
-        }
+        for (size_t k = 0; k < n; k++) ws_summary_json_print(stdout, sums[k]);   /* one object per study, one per line */
     } else if (!strcmp(format, "jsonl")) {
         for (size_t i = 0; i < views[0].trials.n; i++) {
             json_t *j = ws_summary_trial_json_at(sums[0], sums[0]->order[i]);

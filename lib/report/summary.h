@@ -53,6 +53,9 @@ json_t *ws_summary_trial_json_at(const ws_summary *s, size_t i);
 /* The whole study: {"study","direction","n_trials","states":{...},"best":{...},"trials":[...]},
  * with s->an also "objective", "importance", "utilization" and "time". */
 json_t *ws_summary_json(const ws_summary *s);
+/* The same object as one line on f, written a trial at a time, so that the memory does not grow
+ * with the study's size; 0, or -1 when out of memory or a write failed. */
+int ws_summary_json_print(FILE *f, const ws_summary *s);
 
 
 int ws_report_text(FILE *f, const ws_summary *s);
