@@ -227,6 +227,12 @@ int ws_pruner_reads_attrs(const ws_pruner_cfg *cfg)
            || ws_pruner_reads_attrs(cfg->wrapped);
 }
 
+int ws_pruner_reads_curves(const ws_pruner_cfg *cfg)
+{
+    if (!cfg) return 0;
+    return !strcmp(cfg->name, "median") || !strcmp(cfg->name, "percentile") || ws_pruner_reads_curves(cfg->wrapped);
+}
+
 /* ---- dispatch ---- */
 
 int ws_pruner_should_prune(const ws_pruner_cfg *cfg, const ws_history *h, const ws_trial *cur,

@@ -66,6 +66,11 @@ void ws_prune_decision_release(ws_prune_decision *d);
  * and hyperband, also wrapped by patient), so a caller loads them only then: the other pruners
  * read intermediate values alone, and loading every trial's attributes dominates a call. */
 int ws_pruner_reads_attrs(const ws_pruner_cfg *cfg);
+/* 1 when the pruner reads other trials' intermediate values before their last (median and
+ * percentile: each completed trial's value at the step; also wrapped by patient). Successive
+ * halving and hyperband read only the first completed trial's last step, so a caller loads the
+ * others' last values alone; the trial judged always needs its whole curve. */
+int ws_pruner_reads_curves(const ws_pruner_cfg *cfg);
 
 /* ---- hyperband: brackets, the sampler's view, budgets ---- */
 

@@ -33,10 +33,18 @@ int study_report_and_prune(ws_store *s, const ws_study *st, int number, int64_t 
     if (ws_store_commit(s, e)) return -1;
     /* 2. The decision, on a read of the study that holds no write lock: loading every trial's
      * values grows with the study, and under the lock every other worker's report would queue
-     * behind it (Optuna's should_prune reads without a lock too). */
-    if (ws_store_trials_load(s, st, WS_LOAD_IVS | (ws_pruner_reads_attrs(pruner) ? WS_LOAD_ATTRS : 0), &all, e))
-        return -1;
+     * behind it (Optuna's should_prune reads without a lock too). Of the other trials' values,
+     * only their last where the pruner reads no more (halving, hyperband: 0.5 s of 0.5 s at 4000
+     * trials of 100 reports); the trial judged, by its id, with its whole curve. */
+    unsigned attrs = ws_pruner_reads_attrs(pruner) ? WS_LOAD_ATTRS : 0;
+    int curves = ws_pruner_reads_curves(pruner);
+    if (ws_store_trials_load(s, st, attrs | (curves ? WS_LOAD_IVS : WS_LOAD_LAST_IV), &all, e)) return -1;
     if (take_trial(&all, number, &mine)) { ws_err_set(e, WS_EINTERNAL, "trial %d vanished", number); goto fail; }
+    if (!curves) {
+        ws_trial_release(&mine);
+        memset(&mine, 0, sizeof mine);
+        if (ws_store_trial_load_id(s, st, trial_id, attrs | WS_LOAD_IVS, &mine, e)) goto fail;
+    }
     if (kept) {
         *kept = value;
         for (size_t i = 0; i < mine.n_ivs; i++) if (mine.ivs[i].step == step) *kept = mine.ivs[i].value;
