@@ -5,8 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/proc.h"
-#include "core/json.h"
-#include "store/trial_json.h"
 
 /* Attribute key of t set on trial id as t holds it: a value_json that is not strict JSON (what
  * Python wrote: NaN, Infinity, an integer past 64 bits) as its text, for t's value is only a
@@ -20,43 +18,27 @@ static int copy_attr(ws_store *s, int64_t id, const ws_trial *t, int system, con
                 : ws_store_trial_attr_set(s, id, system, key, v, e);
 }
 
-/* fixed_params of t's retry as Python writes it when a categorical parameter took an infinite or
- * NaN choice: its bare Infinity, -Infinity or NaN (json.dumps), which an Optuna worker's
- * to_internal_repr finds among the choices; their stand-ins (the largest double, null) are none
- * of them, and it raised ValueError. NULL when no parameter took one (or out of memory). */
-static char *params_text(const ws_trial *t)
+/* wakesweep's own system attributes (wakesweep:reason, :died, :requeued, :pid, :host,
+ * :pid_start, :tag) tell how the failed trial ran and ended, not what its retry is: a retry
+ * holding wakesweep:requeued never counted as its target's result, and one holding the dead
+ * process's wakesweep:pid, claimed by an Optuna worker, would be failed by the next --reap while
+ * it runs. Optuna's callback copies them (it knows no key); the retry here starts without. */
+static int own_attr(const char *key)
 {
-    const char **token = calloc(t->n_params + 1, sizeof *token);
-    json_t **marked = calloc(t->n_params + 1, sizeof *marked);
-    int any = 0;
-    for (size_t i = 0; token && marked && i < t->n_params; i++) {
-        const ws_dist *d = &t->params[i].dist;
-        if (d->kind != WS_DIST_CATEGORICAL || !d->text) continue;
-        marked[i] = ws_json_load_python_marked(json_string_value(d->text));
-        const char *c = json_string_value(json_array_get(json_object_get(json_object_get(marked[i], "attributes"), "choices"),
-                                                         (size_t)t->params[i].internal));
-        if (c && c[0] == '\x01') { token[i] = c + 1; any = 1; }
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = any ? open_memstream(&text, &len) : NULL;
-    for (size_t i = 0; f && i < t->n_params; i++) {
-        json_t *key = json_string(t->params[i].name), *v = ws_dist_external(&t->params[i].dist, t->params[i].internal);
-        char *k = ws_json_dump(key, WS_JSON_PYTHON), *vt = token[i] ? NULL : ws_json_dump(v, WS_JSON_PYTHON);
-        fprintf(f, "%s%s: %s", i ? ", " : "{", k ? k : "", token[i] ? token[i] : vt ? vt : "");
-        free(k); free(vt); json_decref(key); json_decref(v);
-    }
-    if (f && fputs(t->n_params ? "}" : "{}", f) < 0) { fclose(f); free(text); text = NULL; f = NULL; }
-    if (f) fclose(f);
-    for (size_t i = 0; marked && i < t->n_params; i++) json_decref(marked[i]);
-    free(marked);
-    free(token);
-    return text;
+    return !strncmp(key, "wakesweep:", 10);
 }
 
 /* Marks failed trial t queued again (wakesweep:requeued: not its pipeline target's result) and
- * makes its WAITING copy with its params and user attributes, as Optuna's RetryFailedTrialCallback: what every
- * failing of a trial whose process stopped (or never got it) ends with. */
+ * makes its WAITING copy as Optuna 3.1's RetryFailedTrialCallback does: what every failing of a
+ * trial whose process stopped (or never got it) ends with. The callback's
+ * create_trial(params=trial.params, distributions=trial.distributions, user_attrs=...,
+ * system_attrs={"failed_trial": n, "retry_history": [], **trial.system_attrs}) is written in
+ * add_trial's order: the params as trial_params rows (an Optuna worker's suggest returns a param
+ * the trial holds, and Optuna's trials list shows them), the user attributes, then failed_trial,
+ * retry_history + [n] and every other system attribute, the rungs successive halving and
+ * hyperband recorded (completed_rung_k, judged from the next rung on) and an enqueued trial's
+ * fixed_params among them, but for wakesweep's own (own_attr). No intermediate values: the
+ * callback's inherit_intermediate_values is False unless asked. */
 static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e)
 {
     json_t *yes = json_true();
@@ -65,38 +47,28 @@ static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e
     if (marked) return -1;
     int64_t id;
     int number;
-    json_t *params = ws_params_json(t->params, t->n_params);
-    char *ptext = params_text(t);
     json_t *hist = json_object_get(t->system_attrs, "retry_history");
     json_t *history = json_is_array(hist) ? json_deep_copy(hist) : json_array();
     json_array_append_new(history, json_integer(t->number));
-    /* a retry that fails again keeps naming the original trial, as Optuna's callback copies the
-     * failed trial's own failed_trial over the new number (retried_trial_number's contract) */
-    json_t *orig = json_object_get(t->system_attrs, "failed_trial");
-    json_t *failed = json_is_integer(orig) ? json_incref(orig) : json_integer(t->number);
-    int rc = ws_store_trial_create(s, st, WS_WAITING, NULL, 0, &id, &number, e)
-             || (ptext ? ws_store_attr_set_text(s, "trial", id, 1, "fixed_params", ptext, e)
-                       : ws_store_trial_attr_set(s, id, 1, "fixed_params", params, e))
-             || ws_store_trial_attr_set(s, id, 1, "failed_trial", failed, e)
-             || ws_store_trial_attr_set(s, id, 1, "retry_history", history, e);
-    /* the callback's create_trial(user_attrs=trial.user_attrs): what an Optuna worker set on the
-     * trial (trial.set_user_attr) goes with its retry */
+    json_t *failed = json_integer(t->number);
+    int rc = ws_store_trial_create(s, st, WS_WAITING, t->params, t->n_params, &id, &number, e);
     const char *key;
     json_t *v;
     json_object_foreach(t->user_attrs, key, v) {
         if (rc) break;
         rc = copy_attr(s, id, t, 0, key, v, e);
     }
-    /* and its system_attrs={..., **trial.system_attrs}: the rungs successive halving and
-     * hyperband recorded for the failed trial (completed_rung_k) go with the retry, which Optuna's
-     * pruner then judges from the next rung on only; without them it was judged again at rungs
-     * its earlier run had passed, against that run's own values, and pruned where Optuna goes on */
+    /* a retry that fails again keeps naming the original trial: the failed trial's own
+     * failed_trial wins over its number (retried_trial_number's contract) */
+    if (!rc) rc = json_object_get(t->system_attrs, "failed_trial")
+                      ? copy_attr(s, id, t, 1, "failed_trial", json_object_get(t->system_attrs, "failed_trial"), e)
+                      : ws_store_trial_attr_set(s, id, 1, "failed_trial", failed, e);
+    if (!rc) rc = ws_store_trial_attr_set(s, id, 1, "retry_history", history, e);
     json_object_foreach(t->system_attrs, key, v) {
         if (rc) break;
-        if (!strncmp(key, "completed_rung_", 15)) rc = copy_attr(s, id, t, 1, key, v, e);
+        if (strcmp(key, "failed_trial") && strcmp(key, "retry_history") && !own_attr(key))
+            rc = copy_attr(s, id, t, 1, key, v, e);
     }
-    json_decref(params);
-    free(ptext);
     json_decref(history);
     json_decref(failed);
     return rc ? -1 : 0;

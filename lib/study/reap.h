@@ -2,8 +2,8 @@
  * leaves RUNNING trials behind; on this host we need not wait for their heartbeat to go stale:
  * a trial records its pid and host (wakesweep:pid, wakesweep:host), and when that process no
  * longer exists the trial is failed and, as Optuna's RetryFailedTrialCallback does, queued
- * again as a WAITING copy with the same params (system attrs failed_trial, retry_history), so
- * the next suggest retries it. Trials of other hosts are failed and queued again the same way
+ * again as a WAITING copy with the same params (trial_params), user and system attributes (but
+ * wakesweep's own), failed_trial and retry_history, so the next suggest retries it. Trials of other hosts are failed and queued again the same way
  * once their heartbeat is stale. */
 #ifndef WS_STUDY_REAP_H
 #define WS_STUDY_REAP_H
@@ -31,7 +31,7 @@ int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
  * *failed (may be NULL) receives the numbers failed. */
 int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **failed, ws_err *e);
 /* In one transaction: fails RUNNING trial trial_id (by id: a number may be two rows') with
- * reason why and queues it again as study_reap_dead does (wakesweep:requeued, a WAITING copy with its params). For a trial that
+ * reason why and queues it again as study_reap_dead does (wakesweep:requeued, a WAITING copy with its params and attributes). For a trial that
  * was made but never handed out (suggest could not write its line): nothing ran it, so its
  * params, enqueued ones too, go to the next suggest, and --unless-done does not take it for
  * finished. A trial no longer RUNNING: WS_ESTATE, nothing changed. */
