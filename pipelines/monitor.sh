@@ -32,7 +32,7 @@ lock() {
   exec 9>"$runs/monitor.lock"
   flock 9 2>/dev/null && return 0
   local i
-  for i in $(seq 300); do
+  for ((i = 0; i < 300; i++)); do
     if mkdir "$lockdir" 2>/dev/null; then trap 'rmdir "$lockdir" 2>/dev/null' EXIT; return 0; fi
     sleep 0.1
   done
@@ -41,6 +41,20 @@ lock() {
 case $cmd in
 start)
   db=$3 bin=$4 interval=$5
+  # A background job of a script starts with SIGINT ignored, gpu-monitor too until its handler is
+  # in place: a Ctrl-C in that moment was lost to it, and it sampled on for a day. This script
+  # gets the same Ctrl-C (TERM, HUP: the same group) and stops the monitor itself until the
+  # monitor handles it (its $! is set by then: a trap runs between commands; before the monitor
+  # is started there is none, and the trap only dies). Then it dies of the signal, not exit 130:
+  # the trial's bash, seeing its child exit, took the Ctrl-C for handled and went on (suggest,
+  # train-trial, and a monitor started again). Set first: set after the lock, stat and awk, a
+  # Ctrl-C that came while one of them ran, which went on or exited 0 (flock, holding its lock
+  # already), left bash to go on as well (a child that does not die of SIGINT has handled it,
+  # bash takes it), and start the monitor after the sweep had stopped, for a day (28 of 540
+  # SIGINTs 0 to 30 ms into the start).
+  for sig in INT TERM HUP; do
+    trap '[ -z "${!:-}" ] || kill "$!" 2>/dev/null; trap - '$sig'; kill -'$sig' $$' $sig
+  done
   alive && exit 0   # running: what the check under the lock would find, without taking it
   lock
   alive || [ -e "$stopped" ] && exit 0
@@ -49,18 +63,15 @@ start)
   # postgres-kws.db for one, and its study got no samples.
   case $db in postgresql://* | postgres://* | postgresql+psycopg2://*) dbarg=() ;; *) dbarg=(--db "$db") ;; esac
   # For stop: where this monitor's lines begin in monitor.jsonl, and when its first sample is
-  # due at the latest (one interval after it starts, and 5 s for it to open its sources).
+  # due at the latest (one interval after it starts, and 5 s for it to open its sources), a line
+  # each.
   printf -v now '%(%s)T' -1
-  echo "$(stat -c %s "$runs/monitor.jsonl" 2>/dev/null || echo 0) $(awk -v t="$now" -v i="$interval" 'BEGIN { printf "%d", t + i + 6 }')" >"$since"
-  # A background job of a script starts with SIGINT ignored, gpu-monitor too until its handler is
-  # in place: a Ctrl-C in that moment was lost to it, and it sampled on for a day. This script
-  # gets the same Ctrl-C (TERM, HUP: the same group) and stops the monitor itself until the
-  # monitor handles it (its $! is set by then: a trap runs between commands). Then it dies of the
-  # signal, not exit 130: the trial's bash, seeing its child exit, took the Ctrl-C for handled and
-  # went on (suggest, train-trial, and a monitor started again).
-  for sig in INT TERM HUP; do
-    trap 'kill "$!" 2>/dev/null; trap - '$sig'; kill -'$sig' $$' $sig
-  done
+  # Simple commands only while the traps above are set, no $(...), pipeline or ( ): bash 5.2 ran
+  # a trap that came while it parsed a $(...) as part of it ("unexpected EOF while looking for
+  # matching `)'") and went on, and one that came in the shell it forked for a brace group of a
+  # pipeline there, which exited 1, and so did this script, not of the signal.
+  stat -c %s "$runs/monitor.jsonl" >"$since" 2>/dev/null || echo 0 >"$since"
+  awk -v t="$now" -v i="$interval" 'BEGIN { printf "%d\n", t + i + 6 }' >>"$since"
   # Not under nohup: it lived on after a hangup, alone of the sweep, sampling for its whole day.
   "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
       >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
@@ -70,12 +81,12 @@ start)
   # at: the forked shell sets it up a moment after the fork, and a second start within that
   # moment (a busy machine) found no monitor alive and started another, never stopped. At most
   # 5 s, and not for a monitor already gone. Then until it catches SIGINT (SigCgt, bit 1).
-  for _ in $(seq 500); do
+  for ((i = 0; i < 500; i++)); do
     alive && break
     kill -0 "$mon" 2>/dev/null || break
     sleep 0.01
   done
-  for _ in $(seq 500); do
+  for ((i = 0; i < 500; i++)); do
     caught=0
     while read -r key val; do [ "$key" != SigCgt: ] || caught=$(( 0x$val & 2 )); done </proc/"$mon"/status 2>/dev/null || break
     [ "$caught" = 0 ] || break
@@ -90,7 +101,7 @@ stop)
   # sample) would have no sample at all in the study. So the stop waits for this monitor's
   # first line (its sample's row follows at once, no trial of the sweep holding the file now),
   # until the time start noted.
-  if monitor_pid "$runs" && read -r size0 due <"$since" 2>/dev/null; then
+  if monitor_pid "$runs" && { read -r size0 && read -r due; } <"$since" 2>/dev/null; then
     while printf -v now '%(%s)T' -1 && [ "$now" -lt "$due" ] && alive &&
         [ "$(stat -c %s "$runs/monitor.jsonl" 2>/dev/null || echo 0)" -le "$size0" ]; do
       sleep 0.05

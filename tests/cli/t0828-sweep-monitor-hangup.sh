@@ -72,3 +72,40 @@ test_expect_success "Ctrl-C as the sweep's monitor starts: it stops all the same
   [ "$(cat start.rc)" = -2 ] &&
   for _ in $(seq 100); do gone "$pid" && exit 0; sleep 0.02; done; exit 1'
 kill "$pid" 2>/dev/null || true   # (one that lived on: not for a day)
+
+# Ctrl-C while the start runs a command that takes it for handled (does not die of it, exits 0):
+# bash then takes it for handled too and goes on. monitor.sh set its traps only once it had the
+# lock and the size of monitor.jsonl, so a Ctrl-C in flock, stat or awk let it start the
+# monitor after the sweep had stopped, and it sampled on for a day (28 of 540 SIGINTs sent to
+# its group 0 to 30 ms after it began, in a loop; the one traced came while flock ran, and flock
+# exited 0). Here flock is such a command for half a second (a flock first on PATH that
+# ignores SIGINT, then locks), and the SIGINT comes then: monitor.sh dies of it and starts no
+# monitor.
+mkdir shim d
+real_flock=$(command -v flock)
+printf '#!/bin/sh\ntrap "" INT\n: >%s/in-flock\nsleep 0.5\nexec %s "$@"\n' "$TMP" "$real_flock" >shim/flock
+chmod +x shim/flock
+"$PY" - "$WS_ROOT/pipelines/monitor.sh" "$TMP/d/s.db" "$WS_BIN" "$TMP/shim" <<'P'
+import os, signal, subprocess, sys, time
+sh, db, bin_, shim = sys.argv[1:]
+p = subprocess.Popen(["bash", sh, "start", "d", db, bin_, "0.1"], start_new_session=True,
+                     env=dict(os.environ, PATH=shim + ":" + os.environ["PATH"]), stdin=subprocess.DEVNULL,
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+for _ in range(500):   # in the shim's half second
+    if os.path.exists("in-flock"): break
+    time.sleep(0.01)
+time.sleep(0.1)
+os.killpg(p.pid, signal.SIGINT)
+open("d.rc", "w").write("%d\n" % p.wait())
+time.sleep(0.3)
+# a monitor started all the same: any process writing d/monitor.jsonl
+left = []
+for q in os.listdir("/proc"):
+    try:
+        if q.isdigit() and os.path.samefile("/proc/%s/fd/1" % q, "d/monitor.jsonl"): left.append(q)
+    except OSError: pass
+open("d.left", "w").write(" ".join(left))
+P
+test_expect_success "Ctrl-C while the start's flock takes it for handled: monitor.sh dies of it, no monitor started" '
+  cat d.rc d.left >&2; [ "$(cat d.rc)" = -2 ] && [ ! -s d.left ]'
+for p in $(cat d.left); do kill "$p"; done   # (one started all the same: not for a day)
