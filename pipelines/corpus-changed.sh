@@ -42,5 +42,8 @@ else
   cd -- "$(dirname -- "$data")" || exit 0
   jq -jR 'ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "") | . + "\u0000"' \
     "./$(basename -- "$data")" >"$list" 2>/dev/null
-  { sed -z 's|/[^/]*$||; t x; s|.*|.|; b; :x s|^$|/|' "$list" | sort -zu; cat "$list"; } | newer
+  # sort -u under the C locale, byte by byte: a UTF-8 locale (de_DE.UTF-8) collates folder names of
+  # characters it does not order (private use, unassigned, bytes that are not UTF-8) as equal, and
+  # -u kept one of them, so a clip removed from another went unseen
+  { sed -z 's|/[^/]*$||; t x; s|.*|.|; b; :x s|^$|/|' "$list" | LC_ALL=C sort -zu; cat "$list"; } | newer
 fi
