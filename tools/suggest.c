@@ -727,6 +727,16 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
     if (append_missing(&p, &n, claimed.params, claimed.n_params, e)
         || params_not_stored(&claimed, p, n, &fresh, &n_fresh, e) || ws_store_trial_set_params(c->store, id, fresh, n_fresh, e))
         goto fail;
+    /* The line's seed, kept as the trial's: a claimed retry (--grace, --reap, or Optuna's
+     * RetryFailedTrialCallback, which copy it) keeps the seed of the trial it retries, as it keeps
+     * its params, and so trains as that trial would have; a new or enqueued trial takes its own. */
+    uint64_t lseed = tseed;
+    int kept = study_trial_seed_kept(json_object_get(claimed.system_attrs, WS_ATTR_SEED), number, &lseed, e);
+    if (kept < 0) goto unusable;
+    json_t *sj = json_integer((json_int_t)lseed);
+    int src = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_SEED, sj, e);
+    json_decref(sj);
+    if (src) goto fail;
     if (c->tag) {
         json_t *tag = json_string(c->tag);
         int rc = ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_TAG, tag, e);
@@ -748,7 +758,7 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
     if (ws_trial_epochs(&c->cfg, &c->pruner, &h, number, &epochs, e)) goto fail;
     if (ws_store_commit(c->store, e)) goto out;
     say_stale(c);
-    *line = ws_trial_line(c->study.name, number, p, n, epochs, tseed);
+    *line = ws_trial_line(c->study.name, number, p, n, epochs, lseed);
     c->line_id = id;
     ws_trial_list_free(&hist);
     ws_trial_release(&claimed);

@@ -157,7 +157,7 @@ void ws_copy_source_free(ws_copy_source *c);
 
 /* System attribute keys wakesweep keeps beside Optuna's own. */
 #define WS_ATTR_CONFIG "wakesweep:config"    /* study: the study config, as given */
-#define WS_ATTR_SEED "wakesweep:seed"        /* study: the study seed (integer) */
+#define WS_ATTR_SEED "wakesweep:seed"        /* study: the study seed; trial: its line's seed (integers) */
 #define WS_ATTR_REASON "wakesweep:reason"    /* trial: why it ended PRUNED or FAIL */
 #define WS_ATTR_PID "wakesweep:pid"          /* trial: pid of the process running it */
 #define WS_ATTR_TAG "wakesweep:tag"          /* trial: the pipeline target that ran it (suggest --tag) */

@@ -25,7 +25,9 @@ static int copy_attr(ws_store *s, int64_t id, const ws_trial *t, int system, con
  * it runs. Optuna's callback copies them (it knows no key); the retry here starts without. */
 static int own_attr(const char *key)
 {
-    return !strncmp(key, "wakesweep:", 10);
+    /* but the trial's seed (suggest claims it with the retry): the retry trains as the failed
+     * trial would have, its weights, batches, augmentation and dropout drawn alike */
+    return !strncmp(key, "wakesweep:", 10) && strcmp(key, WS_ATTR_SEED);
 }
 
 /* Marks failed trial t queued again (wakesweep:requeued: not its pipeline target's result) and

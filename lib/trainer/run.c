@@ -46,6 +46,7 @@ typedef struct {
     int has_seed;                   /* the trial line gave "seed" */
     int64_t trial_id;
     json_t *stored_params;          /* the trial's params as the study holds them (external values) */
+    json_t *kept_seed;              /* the trial's seed as the study keeps it (WS_ATTR_SEED), or NULL */
     uint64_t seed;
     trainer_settings set;
     audio_cache cache;
@@ -231,6 +232,7 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
     }
     c->trial_id = t.trial_id;
     c->stored_params = ws_params_json(t.params, t.n_params);
+    c->kept_seed = json_incref(json_object_get(t.system_attrs, WS_ATTR_SEED));
     ws_state st = t.state;
     long long other = st == WS_RUNNING ? other_trainer(&t) : 0;
     ws_trial_release(&t);
@@ -299,11 +301,14 @@ static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
                       "printed; fixed settings go in the config or suggest --fixed)", key, c->number);
 }
 
-/* The seed suggest gives trial c->number (as suggest without --seed: the config's sampler.seed,
- * else the study seed it stored), for a line without one: every such line trained with seed 0,
- * the same initial weights and batches whatever the trial. */
+/* The seed suggest gave trial c->number, for a line without one (every such line trained with
+ * seed 0, the same initial weights and batches whatever the trial): the one the study keeps for
+ * the trial, else (a trial suggest made before it kept them, or one Optuna made) the one suggest
+ * without --seed gives it: the config's sampler.seed, else the study seed it stored. */
 static int trial_seed(run_ctx *c, ws_err *e)
 {
+    int kept = study_trial_seed_kept(c->kept_seed, c->number, &c->seed, e);
+    if (kept) return kept < 0 ? ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), c->study.name) : 0;
     ws_sampler_cfg sc;
     if (ws_sampler_parse(&sc, c->cfg.sampler, "study config", e))
         return ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), c->study.name);
@@ -1040,6 +1045,7 @@ static void release(run_ctx *c)
     json_decref(c->best_metrics);
     json_decref(c->last_metrics);
     json_decref(c->stored_params);
+    json_decref(c->kept_seed);
     ws_pruner_cfg_release(&c->pruner);
     ws_config_release(&c->cfg);
     ws_store_close(c->store);
