@@ -755,7 +755,8 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
         if (rc) goto fail;
     }
     long epochs;
-    if (ws_trial_epochs(&c->cfg, &c->pruner, &h, number, &epochs, e)) goto fail;
+    /* a retry's epochs: the retried trial's, from a schedule by trial number (as its seed) */
+    if (ws_trial_epochs(&c->cfg, &c->pruner, &h, study_budget_number(claimed.system_attrs, number), &epochs, e)) goto fail;
     if (ws_store_commit(c->store, e)) goto out;
     say_stale(c);
     *line = ws_trial_line(c->study.name, number, p, n, epochs, lseed);

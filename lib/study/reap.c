@@ -1,5 +1,6 @@
 /* reap.c — failing and retrying trials whose process died (see reap.h). */
 #include "study/reap.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,13 @@ static int requeue(ws_store *s, const ws_study *st, const ws_trial *t, ws_err *e
     json_decref(history);
     json_decref(failed);
     return rc ? -1 : 0;
+}
+
+int study_budget_number(const json_t *system_attrs, int number)
+{
+    const json_t *f = json_object_get(system_attrs, "failed_trial");
+    return json_is_integer(f) && json_integer_value(f) >= 0 && json_integer_value(f) <= INT_MAX
+               ? (int)json_integer_value(f) : number;
 }
 
 int study_record_process(ws_store *s, int64_t trial_id, long long pid, ws_err *e)

@@ -22,6 +22,12 @@ int study_record_process(ws_store *s, int64_t trial_id, long long pid, ws_err *e
  * process, or one of that pid that started at another time than the recorded one. */
 int study_recorded_process_gone(const json_t *system_attrs, long long pid);
 
+/* The number of the trial a retry retries (its system attribute failed_trial, which names the
+ * first trial of a chain of retries, as Optuna's callback writes it), else number: a retry takes
+ * that trial's epochs from a budget.epochs schedule by trial number, as it takes its params and
+ * seed, and trains as that trial would have (its own new number's could be other epochs). */
+int study_budget_number(const json_t *system_attrs, int number);
+
 /* In one transaction. *failed (may be NULL) receives the numbers of the trials failed. */
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e);
 /* Fails the RUNNING trials whose heartbeat is older than grace_s (a host that died, a job

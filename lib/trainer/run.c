@@ -47,6 +47,7 @@ typedef struct {
     int64_t trial_id;
     json_t *stored_params;          /* the trial's params as the study holds them (external values) */
     json_t *kept_seed;              /* the trial's seed as the study keeps it (WS_ATTR_SEED), or NULL */
+    int budget_number;              /* whose epochs a schedule gives it: a retry's, the retried trial's */
     uint64_t seed;
     trainer_settings set;
     audio_cache cache;
@@ -233,6 +234,7 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
     c->trial_id = t.trial_id;
     c->stored_params = ws_params_json(t.params, t.n_params);
     c->kept_seed = json_incref(json_object_get(t.system_attrs, WS_ATTR_SEED));
+    c->budget_number = study_budget_number(t.system_attrs, c->number);
     ws_state st = t.state;
     long long other = st == WS_RUNNING ? other_trainer(&t) : 0;
     ws_trial_release(&t);
@@ -346,7 +348,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     if (!epochs) {
         ws_trial_list none = {0};
         ws_history h = {c->study.name, c->study.direction, &none, NULL, c->number, NULL};
-        if (ws_trial_epochs(&c->cfg, &c->pruner, &h, c->number, &epochs, e)) return -1;
+        if (ws_trial_epochs(&c->cfg, &c->pruner, &h, c->budget_number, &epochs, e)) return -1;
     }
     /* params NULL (a line without them): the fixed settings alone */
     if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e) || check_params(c, params, e))
