@@ -47,6 +47,17 @@ test_expect_success() {
   if [ "$rc" = 0 ]; then echo "ok $name"
   else echo "FAIL $name: exit $rc; stderr: $(tail -c 400 .t.err | tr '\n' ' ')"; fi
 }
+# expect_rss_within NAME TOOL KB_FILE BASE_KB_FILE SLACK_KB: the case NAME, a peak resident size
+# (/usr/bin/time -f %M, in KB) at most SLACK_KB over the base run's: memory that does not grow with
+# what the base run lacks. Skipped, saying why, when TOOL is built with AddressSanitizer, whose
+# shadow memory follows every allocation.
+expect_rss_within() {
+  if ldd "$WS_BIN/$2" | grep -q libasan; then
+    test_skip "$1" "$2 is built with AddressSanitizer, whose shadow memory follows every allocation"
+    return
+  fi
+  test_expect_success "$1" "echo \"$3 \$(cat $3) KB, $4 \$(cat $4) KB\" >&2; [ \"\$(cat $3)\" -le \$(( \$(cat $4) + $5 )) ]"
+}
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
 # need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's

@@ -31,9 +31,4 @@ run() {
 test_expect_code 0 "suggest on the study of 376000 reports" run full
 test_expect_code 0 "suggest on its copy with each trial's last report only" run last
 test_expect_success "... the same trial lines (TPE reads only the last report)" '[ -s full.lines ] && cmp full.lines last.lines'
-if ldd "$WS_BIN/suggest" | grep -q libasan; then
-  test_skip "suggest's memory with many reports" "built with AddressSanitizer, whose shadow memory follows every allocation"
-else
-  test_expect_success "its memory does not grow with the reports (at most 4 MB over the copy's)" '
-    echo "full $(cat full.kb) KB, last $(cat last.kb) KB" >&2; [ "$(cat full.kb)" -le $(( $(cat last.kb) + 4096 )) ]'
-fi
+expect_rss_within "its memory does not grow with the reports (at most 4 MB over the copy's)" suggest full.kb last.kb 4096

@@ -21,9 +21,4 @@ test_expect_success "... one line: the study, its 200 trials and 400000 intermed
   [ "$(jq -r ".trials[] | select(.trial == 7) | .intermediate_values[:3][] | @csv" out)" = \
     "$(sqlite3 -csv s.db "SELECT step, intermediate_value FROM trial_intermediate_values x JOIN trials t USING (trial_id)
        WHERE t.number = 7 ORDER BY step LIMIT 3")" ]'
-if ldd "$WS_BIN/report" | grep -q libasan; then
-  test_skip "report --format json's memory" "built with AddressSanitizer, whose shadow memory follows every allocation"
-else
-  test_expect_success "its memory is text's, not a tree of the whole study (at most 8 MB more)" '
-    echo "json $(cat json.kb) KB, text $(cat text.kb) KB" >&2; [ "$(cat json.kb)" -le $(( $(cat text.kb) + 8192 )) ]'
-fi
+expect_rss_within "its memory is text's, not a tree of the whole study (at most 8 MB more)" report json.kb text.kb 8192

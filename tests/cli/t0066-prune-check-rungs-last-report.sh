@@ -39,10 +39,6 @@ for p in '{"name": "successive_halving", "min_resource": 1, "reduction_factor": 
   test_expect_success "$name: prune-check on 8 trials of 40000 to 47000 reports, and on a copy with their last only" \
     'ask full && ask last'
   test_expect_success "... the same answers" '[ "$(grep -c "^exit [01]$" full.answers)" = 6 ] && cmp full.answers last.answers'
-  if ldd "$WS_BIN/prune-check" | grep -q libasan; then
-    test_skip "$name: prune-check's memory" "built with AddressSanitizer, whose shadow memory follows every allocation"
-  else
-    test_expect_success "... in memory that does not grow with the reports (at most 4 MB over the copy's)" '
-      echo "full $(cat full.kb) KB, last $(cat last.kb) KB" >&2; [ "$(cat full.kb)" -le $(( $(cat last.kb) + 4096 )) ]'
-  fi
+  expect_rss_within "$name: ... in memory that does not grow with the reports (at most 4 MB over the copy's)" \
+    prune-check full.kb last.kb 4096
 done

@@ -59,25 +59,9 @@ test_expect_code 0 "one epoch at a learning rate that trains" train ok ok.json -
 test_expect_success "... COMPLETE with a value and its checkpoint" \
   'jq -e ".state == \"COMPLETE\" and (.value | type) == \"number\"" out && [ -s ok/trial-0.ckpt ]'
 
-# nan_ckpt IN OUT: the checkpoint IN with every weight NaN, its checksums made again (the format
-# as tests/cli/fixtures.sh's ckpt_edit writes it out: magic, version 2, header length, FNV-1a 64
-# of the header, the header with the weights' FNV-1a 64 as "checksum", the float32 weights)
-nan_ckpt() {
-  "$PY" - "$@" <<'PY'
-import json, struct, sys
-def fnv(b):
-    x = 0xcbf29ce484222325
-    for c in b: x = ((x ^ c) * 0x100000001b3) & 0xffffffffffffffff
-    return x
-d = open(sys.argv[1], "rb").read()
-k = struct.unpack("<I", d[12:16])[0]
-h = json.loads(d[24:24 + k]); w = struct.pack("<f", float("nan")) * ((len(d) - 24 - k) // 4)
-h["checksum"] = "%016x" % fnv(w)
-t = json.dumps(h).encode(); s = fnv(t)
-open(sys.argv[2], "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffffff, s >> 32) + t + w)
-PY
-}
-nan_ckpt ok/trial-0.ckpt nan.ckpt
+# the checkpoint with every weight NaN, its checksums made again (fixtures.sh's ckpt_edit, which
+# writes the format out from its description, the weights w and their checksum replaced here)
+ckpt_edit ok/trial-0.ckpt nan.ckpt 'w = struct.pack("<f", float("nan")) * (len(w) // 4); h["checksum"] = "%016x" % fnv(w)'
 test_expect_code 0 "--evaluate the checkpoint that trained" train-trial --evaluate ok/trial-0.ckpt --features tones.feat --split validation
 test_expect_code 2 "--evaluate it with NaN weights" train-trial --evaluate nan.ckpt --features tones.feat --split validation
 test_expect_success "... no metrics: says the outputs are NaN or infinite, for which clips" '[ ! -s out ] &&
