@@ -19,31 +19,35 @@ cache=$(realpath -m -- "$cache")   # find runs in the corpus's folder
 # non-audio files) and are written after the cache's time, so they are passed by, and so is the
 # time of the folder that holds them (its entries change as they are written): a class folder
 # removed from that folder alone goes unseen. Hidden entries below the top are passed by too.
-cache_dir=$(dirname -- "$cache") cache_name=$(basename -- "$cache")
+# The script runs at every make of a pipeline goal (a sweep's, and each stage's of make staged):
+# folders and names are taken with the shell's own expansions, not dirname and basename, and
+# find reads the paths itself (no xargs and sh), each process saved being milliseconds of each
+# make (realpath's result is absolute, without a trailing /).
+cache_dir=${cache%/*} cache_name=${cache##*/}
+[ -n "$cache_dir" ] || cache_dir=/
 skip=(! -samefile "$cache" ! -samefile "$cache_dir" ! -name "$cache_name.tmp.*")
-# newer: of the NUL-separated paths on stdin, the first whose status changed after the cache
-# (find exits 255 with it, which stops xargs: the rest are not looked at)
-# shellcheck disable=SC2016  # $@ and $0 are the inner sh's
-newer() {
-  cache=$cache cache_dir=$cache_dir cache_name=$cache_name xargs -0 -r sh -c '
-    r=$(find -L "$@" -maxdepth 0 -cnewer "$cache" ! -samefile "$cache" ! -samefile "$cache_dir" ! -name "$cache_name.tmp.*" -print -quit)
-    [ -z "$r" ] || { printf "%s\n" "$r"; exit 255; }' sh 2>/dev/null
-}
+# changed PATH... | changed -files0-from -: prints the first of the PATHs (or of the NUL-separated
+# paths on stdin, as many as they are: no command line to overflow) whose status changed after
+# the cache, and looks no further
+changed() { find -L "$@" -maxdepth 0 -cnewer "$cache" "${skip[@]}" -print -quit 2>/dev/null; }
 if [ -d "$data" ]; then
-  printf '%s\0' "$config" | newer | grep . ||
-    { cd -- "$data" && find -L . -name '.?*' -prune -o -cnewer "$cache" "${skip[@]}" -print -quit 2>/dev/null; }
+  r=$(changed "$config")
+  [ -z "$r" ] || { printf '%s\n' "$r"; exit 0; }
+  cd -- "$data" && find -L . -name '.?*' -prune -o -cnewer "$cache" "${skip[@]}" -print -quit 2>/dev/null
 else
   # A manifest's paths are relative to its folder; a listed file's folder changes when the file is
   # removed or renamed. Lines that are not JSON objects with a string path are featurize's to
-  # refuse: the check passes them by (a BOM, CRLF endings it takes as featurize does).
-  list=$(mktemp) || exit 1
-  trap 'rm -f "$list"' EXIT
-  printf '%s\0' "$config" "$data" | newer | grep . && exit 0
-  cd -- "$(dirname -- "$data")" || exit 0
-  jq -jR 'ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "") | . + "\u0000"' \
-    "./$(basename -- "$data")" >"$list" 2>/dev/null
+  # refuse: the check passes them by (a BOM, CRLF endings it takes as featurize does). (DATA is
+  # no folder here: with a trailing / it names nothing to read, whatever its folder is taken to be.)
+  r=$(changed "$config" "$data")
+  [ -z "$r" ] || { printf '%s\n' "$r"; exit 0; }
+  case $data in */*) dir=${data%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac
+  cd -- "$dir" || exit 0
+  mapfile -d '' list < <(jq -jR 'ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "") | . + "\u0000"' \
+    "./${data##*/}" 2>/dev/null)
+  [ "${#list[@]}" -gt 0 ] || exit 0
   # sort -u under the C locale, byte by byte: a UTF-8 locale (de_DE.UTF-8) collates folder names of
   # characters it does not order (private use, unassigned, bytes that are not UTF-8) as equal, and
   # -u kept one of them, so a clip removed from another went unseen
-  { sed -z 's|/[^/]*$||; t x; s|.*|.|; b; :x s|^$|/|' "$list" | LC_ALL=C sort -zu; cat "$list"; } | newer
+  { printf '%s\0' "${list[@]}" | sed -z 's|/[^/]*$||; t x; s|.*|.|; b; :x s|^$|/|' | LC_ALL=C sort -zu; printf '%s\0' "${list[@]}"; } | changed -files0-from -
 fi
