@@ -111,8 +111,9 @@ stage_done = n=$$(cd $(call ws_q,$(@D)) && seq -f 'trial-%03g.json' 0 $$(($(STAG
 	  echo $(call ws_q,$(@D))": $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; fi
 # A stage whose trial file was removed after its .done (one of the first STAGE_TRIALS, the ones its
 # sweep makes) runs again too, as make sweep remakes a removed trial file: the sweep rebuilds it
-# from the study (suggest --unless-done), training nothing again.
-stage_short = $(if $(ws_pipeline_goals),$(shell d=$(call ws_q,$(STAGED_RUNS)/stage-$(1)); n=$$(cat "$$d/.done" 2>/dev/null) && \
+# from the study (suggest --unless-done), training nothing again. Looked at only for the goals
+# that make a stage (two shells at each make of a sweep, each stage's own included, otherwise).
+stage_short = $(if $(ws_staged_goals),$(shell d=$(call ws_q,$(STAGED_RUNS)/stage-$(1)); n=$$(cat "$$d/.done" 2>/dev/null) && \
 	[ "$${n:-0}" -ge $(STAGE_TRIALS) ] 2>/dev/null && \
 	(cd "$$d" && seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1)) | xargs ls >/dev/null 2>&1) || echo ws-force))
 # (the recipes name $(MAKE) themselves: make hands its jobserver only to a line that does)
