@@ -27,9 +27,10 @@ endif
 
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wvla -Wno-unused-parameter
-# libpq's headers (the PostgreSQL store, which opens libpq with dlopen); asked once, and right
-# before `make deps` has run too.
-PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+# libpq's headers (the PostgreSQL store, which opens libpq with dlopen); asked once, at the first
+# compile (after `make deps`, which runs first): a make that compiles nothing (a sweep's, each of
+# its stages', a test's) does not ask, a shell and pkg-config fewer each time.
+PQ_CFLAGS = $(eval PQ_CFLAGS := $$(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql))$(PQ_CFLAGS)
 CPPFLAGS += -Ilib -D_GNU_SOURCE -DWS_VERSION='"$(VERSION)"' -MMD -MP $(PQ_CFLAGS)
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -pthread $(WARN) $(SANFLAGS)
