@@ -8,6 +8,11 @@
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
+# Every rule here is the makefiles' own: make's built-in ones (RCS, SCCS, yacc, ... for each header
+# the .d files name) were two thirds of the CPU time of a make with nothing to do, and every sweep,
+# each of its stages, each Slurm task and each test's make reads the makefiles (make all: ~0.10 →
+# ~0.03 s). The built-in variables (CC, AR) stay.
+MAKEFLAGS += --no-builtin-rules
 
 VERSION := 0.1.0
 CC      ?= cc
