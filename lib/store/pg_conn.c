@@ -51,34 +51,37 @@ static const char *conninfo_val(const PQconninfoOption *opts, const char *key)
  * is down, and every tool waited WS_DB_RETRY_S for a host that no wait makes. Asked of
  * getaddrinfo, not read from libpq's message, which may be translated; a resolver that cannot
  * answer now (EAI_AGAIN: the name server is down) is a wait like a server's. A socket folder, a
- * hostaddr (libpq then resolves nothing) or no host at all is never unknown. */
+ * hostaddr (libpq then resolves nothing) or no host at all is never unknown. Each option is
+ * taken as libpq takes it: the connection string's, else the environment's (PQconndefaults),
+ * each on its own, so a PGHOSTADDR beside a URL's host name is a hostaddr too; and an empty
+ * element of a host list ("name,") is the default socket, which no resolver answers for. */
 static int hosts_unknown(const char *conninfo)
 {
     PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *defaults = NULL;
     if (!opts) return 0;
     const char *host = conninfo_val(opts, "host"), *hostaddr = conninfo_val(opts, "hostaddr");
-    if (!host && !hostaddr) {   /* libpq's defaults: the environment's (PGHOST, PGHOSTADDR) */
+    if (!host || !hostaddr) {   /* libpq's defaults: the environment's (PGHOST, PGHOSTADDR) */
         defaults = PQconndefaults();
-        host = conninfo_val(defaults, "host");
-        hostaddr = conninfo_val(defaults, "hostaddr");
+        if (!host) host = conninfo_val(defaults, "host");
+        if (!hostaddr) hostaddr = conninfo_val(defaults, "hostaddr");
     }
-    int unknown = 0;
-    if (host && !hostaddr) {
-        char names[1024];
-        snprintf(names, sizeof names, "%s", host);
-        unknown = 1;
-        for (char *save = NULL, *h = strtok_r(names, ",", &save); h && unknown; h = strtok_r(NULL, ",", &save)) {
-            struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-            if (*h == '/' || *h == '@') { unknown = 0; break; }
-            int rc = getaddrinfo(h, NULL, &hints, &res);
-            if (res) freeaddrinfo(res);
-            unknown = rc == EAI_NONAME
+    /* the whole list: a name cut at a buffer's end was another name */
+    char *names = host && !hostaddr ? strdup(host) : NULL;
+    int unknown = names != NULL;
+    for (char *h = names, *next; h && unknown; h = next) {
+        next = strchr(h, ',');
+        if (next) *next++ = 0;
+        if (!*h || *h == '/' || *h == '@') { unknown = 0; break; }
+        struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+        int rc = getaddrinfo(h, NULL, &hints, &res);
+        if (res) freeaddrinfo(res);
+        unknown = rc == EAI_NONAME
 #ifdef EAI_NODATA
-                      || rc == EAI_NODATA
+                  || rc == EAI_NODATA
 #endif
-                ;
-        }
+            ;
     }
+    free(names);
     PQconninfoFree(opts);
     PQconninfoFree(defaults);
     return unknown;

@@ -45,4 +45,15 @@ else
     grep -qxF 'report: postgresql://me@$bad:5432/db: cannot connect: could not translate host name \"$bad\" to address: Name or service not known' err"
   at_once 2 "tell, the host from PGHOST" env PGHOST=$bad tell --db postgresql:///db --study kws --trial 0 --state fail
   test_expect_success "... says why" "grep -qF 'could not translate host name \"$bad\"' err"
+  # Not every host name is resolved: libpq takes hostaddr from PGHOSTADDR beside a URL's host
+  # name (and then resolves nothing), and an empty element of a host list ("name,") is the
+  # default socket. A server down there is waited for, as any: these were refused at once, exit
+  # 2, as if the URL were wrong ("cannot connect: connection to server at \"127.0.0.1\", port 1
+  # failed: Connection refused"). Port 1: no server listens there.
+  test_expect_code 3 "PGHOSTADDR beside a host name that does not resolve: a server down, waited for" \
+    env WS_DB_RETRY_S=2 PGHOSTADDR=127.0.0.1 tell --db "postgresql://me@$bad:1/db" --study kws --trial 0 --state fail
+  test_expect_success "... says it waited" "grep -qF 'did not answer within 2 s' err"
+  test_expect_code 3 "a host list with an empty element (the default socket): waited for" \
+    env WS_DB_RETRY_S=2 tell --db "postgresql:///db?host=$bad,&port=1" --study kws --trial 0 --state fail
+  test_expect_success "... says it waited" "grep -qF 'did not answer within 2 s' err"
 fi
