@@ -780,6 +780,7 @@ unusable:
     say_stale(c);
     ws_trial_list_free(&hist);
     ws_trial_release(&claimed);
+    free(fresh);   /* a kept seed that is no trial seed comes here after the params were stored */
     params_free(p, n);
     return 1;
 fail:
