@@ -227,10 +227,13 @@ int ws_pruner_reads_attrs(const ws_pruner_cfg *cfg)
            || ws_pruner_reads_attrs(cfg->wrapped);
 }
 
-int ws_pruner_reads_curves(const ws_pruner_cfg *cfg)
+int ws_pruner_reads_others(const ws_pruner_cfg *cfg)
 {
-    if (!cfg) return 0;
-    return !strcmp(cfg->name, "median") || !strcmp(cfg->name, "percentile") || ws_pruner_reads_curves(cfg->wrapped);
+    if (!cfg) return WS_PRUNER_READS_NONE;
+    if (!strcmp(cfg->name, "median") || !strcmp(cfg->name, "percentile")) return WS_PRUNER_READS_AT_STEP;
+    if (!strcmp(cfg->name, "successive_halving") || !strcmp(cfg->name, "hyperband")) return WS_PRUNER_READS_LAST;
+    if (!strcmp(cfg->name, "patient")) return ws_pruner_reads_others(cfg->wrapped);
+    return WS_PRUNER_READS_NONE;
 }
 
 /* ---- dispatch ---- */

@@ -66,11 +66,15 @@ void ws_prune_decision_release(ws_prune_decision *d);
  * and hyperband, also wrapped by patient), so a caller loads them only then: the other pruners
  * read intermediate values alone, and loading every trial's attributes dominates a call. */
 int ws_pruner_reads_attrs(const ws_pruner_cfg *cfg);
-/* 1 when the pruner reads other trials' intermediate values before their last (median and
- * percentile: each completed trial's value at the step; also wrapped by patient). Successive
- * halving and hyperband read only the first completed trial's last step, so a caller loads the
- * others' last values alone; the trial judged always needs its whole curve. */
-int ws_pruner_reads_curves(const ws_pruner_cfg *cfg);
+/* What the pruner reads of the other trials' intermediate values (the trial judged always needs
+ * its whole curve), so a caller loads that alone: WS_PRUNER_READS_AT_STEP, each COMPLETE trial's
+ * value at the judged trial's last step (median, percentile: Optuna's
+ * _get_percentile_intermediate_result_over_trials); WS_PRUNER_READS_LAST, each trial's last
+ * (successive halving and hyperband read the first completed trial's last step);
+ * WS_PRUNER_READS_NONE, nothing of the other trials (threshold, nop, patient alone; patient
+ * reads what its wrapped pruner reads). */
+enum { WS_PRUNER_READS_NONE, WS_PRUNER_READS_LAST, WS_PRUNER_READS_AT_STEP };
+int ws_pruner_reads_others(const ws_pruner_cfg *cfg);
 
 /* ---- hyperband: brackets, the sampler's view, budgets ---- */
 

@@ -19,7 +19,8 @@ typedef struct ws_store_ops {
     int (*study_names)(ws_store *s, json_t **names, ws_err *e);
     int (*study_attr_get)(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
     /* the study's trials (scope WS_LOAD_SCOPE_STUDY, load_common.h), or those whose number or
-     * trial_id is key: ws_store_trials_load, ws_store_trial_load and ws_store_trial_load_id */
+     * trial_id is key: ws_store_trials_load, ws_store_trial_load and ws_store_trial_load_id; with
+     * WS_LOAD_STEP_IV (scope study), key is the step (ws_store_trials_load_step) */
     int (*trials_load)(ws_store *s, const ws_study *st, int scope, int64_t key, unsigned what, ws_trial_list *out,
                        ws_err *e);
     int (*trial_create)(ws_store *s, const ws_study *st, ws_state state, const ws_param *params, size_t n_params,

@@ -27,7 +27,7 @@ const char *ws_load_trials_query(char p, int scope_by, char *buf, size_t n)
     return buf;
 }
 
-const char *ws_load_query(int k, unsigned what, char p, int scope_by, char *buf, size_t n)
+const char *ws_load_query(int k, unsigned what, char p, int scope_by, int64_t step, char *buf, size_t n)
 {
     static const struct { unsigned need; const char *head, *tail; } q[WS_LOADQ_N] = {
         [WS_LOADQ_VALUE] = {0, "SELECT x.trial_id, x.value, x.value_type, x.objective FROM trial_values x", ""},
@@ -42,12 +42,18 @@ const char *ws_load_query(int k, unsigned what, char p, int scope_by, char *buf,
      * lookup per trial instead of every row of the table */
     static const char last_iv[] = " AND x.step = (SELECT max(y.step) FROM trial_intermediate_values y"
                                   " WHERE y.trial_id = t.trial_id)";
-    int last = k == WS_LOADQ_IV && !(what & WS_LOAD_IVS) && (what & WS_LOAD_LAST_IV);
-    if (k < 0 || k >= WS_LOADQ_N || (q[k].need && !(what & q[k].need) && !last)) return NULL;
+    /* the COMPLETE trials' rows at one step only (a median or percentile pruner's read): one
+     * lookup of (trial_id, step) per trial; the step, an integer, is written into the text */
+    char at_step[80] = "";
+    int iv_part = k == WS_LOADQ_IV && !(what & WS_LOAD_IVS);
+    if (iv_part && (what & WS_LOAD_STEP_IV) && scope_by == WS_LOAD_SCOPE_STUDY)
+        snprintf(at_step, sizeof at_step, " AND x.step = %lld AND t.state = 'COMPLETE'", (long long)step);
+    int last = iv_part && !at_step[0] && (what & WS_LOAD_LAST_IV);
+    if (k < 0 || k >= WS_LOADQ_N || (q[k].need && !(what & q[k].need) && !last && !at_step[0])) return NULL;
     char scope[40];
     scope_text(scope_by, p, "t.", scope, sizeof scope);
-    snprintf(buf, n, "%s JOIN trials t ON t.trial_id = x.trial_id WHERE t.study_id = %c1%s%s%s", q[k].head, p, scope,
-             last ? last_iv : "", q[k].tail);
+    snprintf(buf, n, "%s JOIN trials t ON t.trial_id = x.trial_id WHERE t.study_id = %c1%s%s%s%s", q[k].head, p, scope,
+             last ? last_iv : "", at_step, q[k].tail);
     return buf;
 }
 

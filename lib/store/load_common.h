@@ -18,9 +18,10 @@ enum { WS_LOADQ_VALUE, WS_LOADQ_PARAM, WS_LOADQ_IV, WS_LOADQ_SYS_ATTR, WS_LOADQ_
 enum { WS_LOAD_SCOPE_STUDY, WS_LOAD_SCOPE_NUMBER, WS_LOAD_SCOPE_ID };
 /* The trials query, then query k: SQL with placeholder p ('?' for SQLite, '$' for PostgreSQL)
  * numbered 1 (the study id) and, unless scope is WS_LOAD_SCOPE_STUDY, 2 (the number or the
- * trial_id). ws_load_query returns NULL when `what` (WS_LOAD_*) does not ask for query k. */
+ * trial_id). ws_load_query returns NULL when `what` (WS_LOAD_*) does not ask for query k; step: the
+ * step of WS_LOAD_STEP_IV (with WS_LOAD_SCOPE_STUDY only; the backends pass their key). */
 const char *ws_load_trials_query(char p, int scope, char *buf, size_t n);
-const char *ws_load_query(int k, unsigned what, char p, int scope, char *buf, size_t n);
+const char *ws_load_query(int k, unsigned what, char p, int scope, int64_t step, char *buf, size_t n);
 
 typedef struct {
     ws_trial_list *l;

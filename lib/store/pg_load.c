@@ -78,7 +78,7 @@ int ws_pg_trials_load(ws_store *s, const ws_study *study, int scope, int64_t key
     ws_loader ld;
     ok = !ws_loader_init(&ld, l, e);
     for (int k = 0; ok && k < WS_LOADQ_N; k++) {
-        if (!ws_load_query(k, what, '$', scope, sql, sizeof sql)) continue;
+        if (!ws_load_query(k, what, '$', scope, key, sql, sizeof sql)) continue;
         if (ws_pg_exec(s, sql, np, pv, WS_PG_KEEP, &r, "load trials", e)) { ok = 0; break; }
         for (int i = 0; ok && i < PQntuples(r); i++)
             if (add_row(&ld, k, r, i, e)) {   /* "trial N: param P: ..." alone names neither file nor study */

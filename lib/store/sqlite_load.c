@@ -81,7 +81,7 @@ int ws_sqlite_trials_load(ws_store *s, const ws_study *study, int scope, int64_t
     ws_loader ld;
     int ok = !ws_loader_init(&ld, l, e);
     for (int k = 0; ok && k < WS_LOADQ_N; k++) {
-        if (!ws_load_query(k, what, '?', scope, sql, sizeof sql)) continue;
+        if (!ws_load_query(k, what, '?', scope, key, sql, sizeof sql)) continue;
         if (prepare(s, sql, study, scope, key, &st, e)) { ok = 0; break; }
         while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
             if (add_row(&ld, k, st, e)) {   /* "trial N: param P: ..." alone names neither file nor study */

@@ -223,7 +223,13 @@ int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const cha
 
 int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e)
 {
-    return s->ops->trials_load(s, st, WS_LOAD_SCOPE_STUDY, 0, what, out, e);
+    return s->ops->trials_load(s, st, WS_LOAD_SCOPE_STUDY, 0, what & ~WS_LOAD_STEP_IV, out, e);
+}
+
+int ws_store_trials_load_step(ws_store *s, const ws_study *st, unsigned what, int64_t step, ws_trial_list *out,
+                              ws_err *e)
+{
+    return s->ops->trials_load(s, st, WS_LOAD_SCOPE_STUDY, step, what | WS_LOAD_STEP_IV, out, e);
 }
 
 int ws_store_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e)

@@ -82,9 +82,16 @@ int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const cha
 /* What ws_store_trials_load fills besides number, state, value and times. WS_LOAD_LAST_IV: of
  * the intermediate values only each trial's last (largest step), all TPE reads of them (it ranks
  * a PRUNED trial by its last report, as Optuna 3.1's _get_observation_pairs): a study keeps one
- * row per report, and reading all of them cost suggest half its time, under its write lock. */
-enum { WS_LOAD_PARAMS = 1, WS_LOAD_IVS = 2, WS_LOAD_ATTRS = 4, WS_LOAD_ALL = 7, WS_LOAD_LAST_IV = 8 };
+ * row per report, and reading all of them cost suggest half its time, under its write lock.
+ * WS_LOAD_STEP_IV (ws_store_trials_load_step only): of the intermediate values only the COMPLETE
+ * trials' values at one step, all Optuna 3.1's median and percentile pruners read of the other
+ * trials (_get_percentile_intermediate_result_over_trials). */
+enum { WS_LOAD_PARAMS = 1, WS_LOAD_IVS = 2, WS_LOAD_ATTRS = 4, WS_LOAD_ALL = 7, WS_LOAD_LAST_IV = 8, WS_LOAD_STEP_IV = 16 };
 int ws_store_trials_load(ws_store *s, const ws_study *st, unsigned what, ws_trial_list *out, ws_err *e);
+/* ws_store_trials_load with WS_LOAD_STEP_IV at `step` (rows of other steps, and of trials not
+ * COMPLETE, are not read, so not checked either). */
+int ws_store_trials_load_step(ws_store *s, const ws_study *st, unsigned what, int64_t step, ws_trial_list *out,
+                              ws_err *e);
 /* One trial by number; WS_EINPUT "unknown trial N" when absent, and when several rows hold N
  * (after deletions, as Optuna's MultipleResultsFound) naming their trial ids. */
 int ws_store_trial_load(ws_store *s, const ws_study *st, int number, unsigned what, ws_trial *out, ws_err *e);
