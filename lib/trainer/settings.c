@@ -116,19 +116,16 @@ static json_t *space_end(const ws_space *sp, int end)
     return params;
 }
 
-/* 1 when train-trial refuses the value `at` of searched parameter i whatever the others hold:
- * with it alone, and beside every other parameter at its low, then its high end, the parser
- * names it ("study config: params.NAME: why", kept in why). A value refused only beside some
- * values of the others (snr_low above a searched snr_high's low end) is not. */
-static int space_value_refused(const ws_config *c, size_t i, double at, ws_err *why)
+/* 1 when train-trial's parser refuses every probe (params: none, every searched parameter at
+ * its low end, at its high end), with name set to value over each when name is not NULL, and
+ * each time with a message that starts with prefix (the failure is that setting's); the first
+ * message kept in why. */
+static int refused_at_every_probe(const ws_config *c, json_t *const probes[3], const char *name, json_t *value,
+                                  const char *prefix, ws_err *why)
 {
-    const ws_space_param *sp = &c->space.v[i];
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "study config: params.%s:", sp->name);
     for (int probe = 0; probe < 3; probe++) {
-        json_t *params = probe ? space_end(&c->space, probe - 1) : json_object();
-        if (!params) return 0;
-        json_object_set_new(params, sp->name, ws_dist_external(&sp->dist, at));
+        json_t *params = json_copy(probes[probe]);
+        if (!params || (name && json_object_set(params, name, value))) { json_decref(params); return 0; }
         trainer_settings s;
         ws_err pe = {0};
         int rc = trainer_settings_parse(&s, c->fixed, params, 0, "study config", &pe);
@@ -141,23 +138,30 @@ static int space_value_refused(const ws_config *c, size_t i, double at, ws_err *
 }
 
 /* The searched parameters train-trial knows (a study for one's own trainer may search others),
- * each at its ends and at every choice: one that train-trial refuses stops a sweep at the first
- * trial that draws it, train-trial's exit 2 being bad input. */
-static int check_space(const ws_config *c, const char *where, ws_err *e)
+ * each at its ends and at every choice: a value train-trial refuses whatever the others hold
+ * (alone and beside them at their ends) stops a sweep at the first trial that draws it,
+ * train-trial's exit 2 being bad input. One refused only beside some values of the others
+ * (snr_low above a searched snr_high's low end) is not the config's fault. */
+static int check_space(const ws_config *c, json_t *const probes[3], const char *where, ws_err *e)
 {
     for (size_t i = 0; i < c->space.n; i++) {
-        const ws_dist *d = &c->space.v[i].dist;
-        if (!known(c->space.v[i].name)) continue;
+        const ws_space_param *sp = &c->space.v[i];
+        const ws_dist *d = &sp->dist;
+        if (!known(sp->name)) continue;
+        char prefix[128];
+        snprintf(prefix, sizeof prefix, "study config: params.%s:", sp->name);
         int cat = d->kind == WS_DIST_CATEGORICAL, n = cat ? (int)ws_dist_n_choices(d) : 2;
         for (int k = 0; k < n; k++) {
-            double at = cat ? k : k ? d->high : d->low;
+            json_t *value = ws_dist_external(d, cat ? k : k ? d->high : d->low);
             ws_err why = {0};
-            if (!space_value_refused(c, i, at, &why)) continue;
+            int refused = refused_at_every_probe(c, probes, sp->name, value, prefix, &why);
+            json_decref(value);
+            if (!refused) continue;
             char what[64];
             if (cat) snprintf(what, sizeof what, "choice %d", k);
             else snprintf(what, sizeof what, "%s end", k ? "high" : "low");
             return ws_err_set(e, WS_EINPUT, "%s: space.%s: its %s: %s (train-trial would refuse every trial that "
-                              "draws it)", where, c->space.v[i].name, what, why.msg + sizeof "study config: " - 1);
+                              "draws it)", where, sp->name, what, why.msg + sizeof "study config: " - 1);
         }
     }
     return 0;
@@ -165,23 +169,18 @@ static int check_space(const ws_config *c, const char *where, ws_err *e)
 
 int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e)
 {
-    static const char origin[] = "study config: fixed";
-    ws_err first = {0};
+    json_t *probes[3] = {json_object(), space_end(&c->space, 0), space_end(&c->space, 1)};
+    ws_err why = {0};
+    int rc;
+    if (!probes[0] || !probes[1] || !probes[2]) rc = ws_err_set(e, WS_ENOMEM, "%s: out of memory", where);
     /* A fixed snr_low of 30 fails beside the default snr_high of 20, yet trains beside a searched
      * snr_high at its high end: only a failure on a fixed setting at every probe is the config's. */
-    for (int probe = 0; probe < 3; probe++) {
-        json_t *params = probe ? space_end(&c->space, probe - 1) : json_object();
-        if (!params) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", where);
-        trainer_settings s;
-        ws_err pe = {0};
-        int rc = trainer_settings_parse(&s, c->fixed, params, 0, "study config", &pe);
-        trainer_settings_release(&s);
-        json_decref(params);
-        if (!rc || strncmp(pe.msg, origin, sizeof origin - 1)) return check_space(c, where, e);   /* trains, or the params' own fault */
-        if (!probe) first = pe;
-    }
-    return ws_err_set(e, WS_EINPUT, "%s: %s (train-trial would fail every trial)", where,
-                      first.msg + sizeof "study config: " - 1);
+    else if (refused_at_every_probe(c, probes, NULL, NULL, "study config: fixed", &why))
+        rc = ws_err_set(e, WS_EINPUT, "%s: %s (train-trial would fail every trial)", where,
+                        why.msg + sizeof "study config: " - 1);
+    else rc = check_space(c, probes, where, e);
+    for (int i = 0; i < 3; i++) json_decref(probes[i]);
+    return rc;
 }
 
 int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e)
