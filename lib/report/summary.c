@@ -183,20 +183,9 @@ static json_t *summary_tail(const ws_summary *s)
     return j;
 }
 
-json_t *ws_summary_json(const ws_summary *s)
-{
-    json_t *j = summary_head(s), *trials = json_array(), *tail = summary_tail(s);
-    for (size_t i = 0; i < s->trials->n; i++) json_array_append_new(trials, ws_summary_trial_json_at(s, s->order[i]));
-    if (j) json_object_set_new(j, "trials", trials);
-    else json_decref(trials);
-    if (j && tail) json_object_update(j, tail);
-    json_decref(tail);
-    return j;
-}
-
 /* Written a trial at a time: the whole object held every trial's JSON (a few hundred bytes per
  * intermediate value in jansson) and then its text, 2.7 times text's memory at 4000 trials of 100
- * reports, growing with the study; the text is ws_summary_json's, byte for byte. */
+ * reports, growing with the study. */
 int ws_summary_json_print(FILE *f, const ws_summary *s)
 {
     json_t *head = summary_head(s), *tail = summary_tail(s);

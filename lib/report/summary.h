@@ -50,11 +50,10 @@ json_t *ws_summary_trial_json(const ws_trial *t);
 /* Trial i of the list (by index) with what the analysis adds when s->an is set: "slot",
  * "seconds", "metrics", "util_mean", "cpu_mean", "rss_max_bytes". */
 json_t *ws_summary_trial_json_at(const ws_summary *s, size_t i);
-/* The whole study: {"study","direction","n_trials","states":{...},"best":{...},"trials":[...]},
- * with s->an also "objective", "importance", "utilization" and "time". */
-json_t *ws_summary_json(const ws_summary *s);
-/* The same object as one line on f, written a trial at a time, so that the memory does not grow
- * with the study's size; 0, or -1 when out of memory or a write failed. */
+/* The whole study as one JSON line on f: {"study","direction","n_trials","states":{...},
+ * "best":{...},"trials":[...]}, with s->an also "objective", "importance", "utilization" and
+ * "time"; written a trial at a time, so that the memory does not grow with the study's size. 0,
+ * or -1 when out of memory or a write failed. */
 int ws_summary_json_print(FILE *f, const ws_summary *s);
 
 

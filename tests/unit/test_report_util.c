@@ -210,7 +210,13 @@ static void test_layout(void)
     CHECK_NEAR(an.all.unmeasured_s, 22, 1e-3);
     CHECK(an.n_measured == 1, "%zu measured", an.n_measured);
     /* the JSON form carries the same numbers */
-    json_t *j = ws_summary_json(&s);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    CHECK(mem && ws_summary_json_print(mem, &s) == 0, "ws_summary_json_print");
+    if (mem) fclose(mem);
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
     CHECK(json_real_value(json_object_get(json_object_get(j, "time"), "idle_s")) == an.idle_s, "time.idle_s");
     CHECK(json_object_get(json_object_get(j, "utilization"), "sweep_mean") != NULL, "utilization.sweep_mean");
     json_t *t0 = NULL, *tr;
