@@ -170,8 +170,6 @@ static int parse_optim(nn_optim_config *c, const json_t *o, const char *w, ws_er
     }
     c->kind = (nn_optim_kind)kind;
     c->schedule = (nn_schedule_kind)sched;
-    if (c->kind == NN_OPT_SGD && c->nesterov && c->momentum <= 0)
-        return ws_err_set(e, WS_EINPUT, "%s.nesterov: needs momentum > 0", w);
     return 0;
 }
 
@@ -223,25 +221,40 @@ static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err 
 
 static int parse_aug(nn_augment_config *c, const json_t *o, const char *w, ws_err *e)
 {
-    if (get_num(o, "noise_prob", w, 0, 1, 0, &c->noise_prob, e)
+    return get_num(o, "noise_prob", w, 0, 1, 0, &c->noise_prob, e)
         || get_num(o, "snr_low", w, -100, 100, 0, &c->snr_low, e) || get_num(o, "snr_high", w, -100, 100, 0, &c->snr_high, e)
         || get_int(o, "time_shift", w, 0, 100000, &c->time_shift, e)
         || get_int(o, "time_masks", w, 0, 100, &c->time_masks, e)
         || get_int(o, "time_mask_width", w, 0, 100000, &c->time_mask_width, e)
         || get_int(o, "freq_masks", w, 0, 100, &c->freq_masks, e)
-        || get_int(o, "freq_mask_width", w, 0, 100000, &c->freq_mask_width, e))
-        return -1;
-    if (c->snr_low > c->snr_high)
-        return ws_err_set(e, WS_EINPUT, "%s.snr_low: %g is above snr_high %g", w, c->snr_low, c->snr_high);
-    return 0;
+        || get_int(o, "freq_mask_width", w, 0, 100000, &c->freq_mask_width, e)
+        ? -1 : 0;
 }
 
-int nn_hparams_parse(nn_hparams *hp, const json_t *params, const char *where, ws_err *e)
+int nn_hparams_parse_each(nn_hparams *hp, const json_t *params, const char *where, ws_err *e)
 {
     if (!json_is_object(params))
         return ws_err_set(e, WS_EINPUT, "%s: expected an object, got %s", where, ws_json_type_name(params));
     return parse_model(&hp->model, params, where, e) || parse_optim(&hp->optim, params, where, e)
         || parse_loss(&hp->loss, params, where, e) || parse_aug(&hp->aug, params, where, e) ? -1 : 0;
+}
+
+/* Apart from the values' own checks: a sampler that draws each value from a range train-trial
+ * takes can still draw a pair refused here, and train-trial fails that trial as infeasible
+ * rather than stop the sweep (trainer/run.c). */
+int nn_hparams_check_together(const nn_hparams *hp, const char *where, ws_err *e)
+{
+    const nn_optim_config *o = &hp->optim;
+    if (o->kind == NN_OPT_SGD && o->nesterov && o->momentum <= 0)
+        return ws_err_set(e, WS_EINPUT, "%s.nesterov: needs momentum > 0", where);
+    if (hp->aug.snr_low > hp->aug.snr_high)
+        return ws_err_set(e, WS_EINPUT, "%s.snr_low: %g is above snr_high %g", where, hp->aug.snr_low, hp->aug.snr_high);
+    return 0;
+}
+
+int nn_hparams_parse(nn_hparams *hp, const json_t *params, const char *where, ws_err *e)
+{
+    return nn_hparams_parse_each(hp, params, where, e) || nn_hparams_check_together(hp, where, e) ? -1 : 0;
 }
 
 static json_t *pair(const int v[2]) { return json_pack("[ii]", v[0], v[1]); }

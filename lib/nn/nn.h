@@ -120,8 +120,15 @@ void nn_hparams_default(nn_hparams *hp);
 void nn_model_config_default(nn_model_config *c, nn_arch arch);
 /* Reads the keys listed above from a JSON object of parameters (a trial's "params" merged with
  * the study's fixed settings); "model" first, so the other keys override that model's defaults.
- * Errors name the field: "params.dropout: 1.5: must be in [0, 1]". Unknown keys ignored. */
+ * Errors name the field: "params.dropout: 1.5: must be in [0, 1]". Unknown keys ignored. Each
+ * value is checked alone (nn_hparams_parse_each), then beside the others
+ * (nn_hparams_check_together). */
 int nn_hparams_parse(nn_hparams *hp, const json_t *params, const char *where, ws_err *e);
+/* nn_hparams_parse's reading, each value checked alone (its type and range). */
+int nn_hparams_parse_each(nn_hparams *hp, const json_t *params, const char *where, ws_err *e);
+/* Values each taken alone but refused together: "WHERE.snr_low: 25 is above snr_high 20",
+ * "WHERE.nesterov: needs momentum > 0" (SGD). */
+int nn_hparams_check_together(const nn_hparams *hp, const char *where, ws_err *e);
 void nn_hparams_release(nn_hparams *hp);
 /* NULL-terminated list of the keys nn_hparams_parse reads. */
 const char *const *nn_hparams_keys(void);

@@ -36,6 +36,10 @@
 #include "trainer/settings.h"
 #include "trainer/trainer.h"
 
+/* How a trial's reason starts when its settings, each taken, are refused together or describe a
+ * model the cache cannot feed: the point drawn is infeasible, not the input bad. */
+#define INFEASIBLE "infeasible parameters"
+
 typedef struct {
     const trainer_opts *o;
     ws_store *store;
@@ -46,6 +50,8 @@ typedef struct {
     int has_seed;                   /* the trial line gave "seed" */
     int64_t trial_id;
     json_t *stored_params;          /* the trial's params as the study holds them (external values) */
+    int params_in_space;            /* each of them lies in the distribution the study records for it */
+    int infeasible;                 /* prepare failed on the point the study drew (drawn_point) */
     json_t *kept_seed;              /* the trial's seed as the study keeps it (WS_ATTR_SEED), or NULL */
     int budget_number;              /* whose epochs a schedule gives it: a retry's, the retried trial's */
     uint64_t seed;
@@ -233,6 +239,8 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
     }
     c->trial_id = t.trial_id;
     c->stored_params = ws_params_json(t.params, t.n_params);
+    c->params_in_space = 1;
+    for (size_t i = 0; i < t.n_params; i++) c->params_in_space &= ws_dist_contains(&t.params[i].dist, t.params[i].internal);
     c->kept_seed = json_incref(json_object_get(t.system_attrs, WS_ATTR_SEED));
     c->budget_number = study_budget_number(t.system_attrs, c->number);
     ws_state st = t.state;
@@ -303,6 +311,20 @@ static int check_params(const run_ctx *c, const json_t *params, ws_err *e)
                       "printed; fixed settings go in the config or suggest --fixed)", key, c->number);
 }
 
+/* 1 when the params of the line, refused together (trainer_settings.refused_together: snr_low
+ * above snr_high), are a point the study drew: the study's record of the trial (check_params),
+ * each within the distribution it records for it (an enqueued value outside it is the user's,
+ * as a line edited by hand is), of a config suggest takes (no fixed setting, range end or choice
+ * refused alone: trainer_settings_check_config). Then the refusal is of the combination a sampler
+ * drew from ranges that overlap, and the trial fails as Optuna's optimize(catch=(ValueError,))
+ * fails it, the sweep going on; else it is bad input, which stops the sweep (exit 2). */
+static int drawn_point(const run_ctx *c, const json_t *params)
+{
+    ws_err ignore;
+    return c->params_in_space && !check_params(c, params, &ignore)
+        && !trainer_settings_check_config(&c->cfg, "study config", &ignore);
+}
+
 /* The seed suggest gave trial c->number, for a line without one (every such line trained with
  * seed 0, the same initial weights and batches whatever the trial): the one the study keeps for
  * the trial, else (a trial suggest made before it kept them, or one Optuna made) the one suggest
@@ -351,8 +373,11 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
         if (ws_trial_epochs(&c->cfg, &c->pruner, &h, c->budget_number, &epochs, e)) return -1;
     }
     /* params NULL (a line without them): the fixed settings alone */
-    if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e) || check_params(c, params, e))
+    if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e)) {
+        c->infeasible = c->set.refused_together && drawn_point(c, params);
         return -1;
+    }
+    if (check_params(c, params, e)) return -1;
     c->per = c->cfg.validations_per_epoch;
     c->fine_epochs = c->cfg.fine_epochs ? c->cfg.fine_epochs : INT_MAX;
     if (c->per > 1 && c->set.validate_every > 1)
@@ -512,7 +537,9 @@ static int build(run_ctx *c, ws_err *e)
         ws_cli_warn("note: %s; the trial stays on %d thread%s", soft.msg, c->o->threads, ws_plural((size_t)c->o->threads));
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
-    if (!c->model) return -1;
+    /* a model the settings describe that the cache's feature shape cannot take (a kernel, stride
+     * or pool past the frames left): the trial fails, as it did, and says why as prepare does */
+    if (!c->model) return e->kind == WS_EINPUT ? ws_err_prefix(e, INFEASIBLE) : -1;
     if (fit_count(c, e)) return -1;
     long steps_per_epoch = (long)((c->n_fit + (size_t)B - 1) / (size_t)B);
     long acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
@@ -1124,8 +1151,9 @@ static void set_failure(run_ctx *c, const ws_err *te)
 }
 
 /* Setting up failed for the machine's sake, not the input's (the cache could not be mapped,
- * memory ran out): the trial fails as one that fails in training does, with a result line and
- * exit 0, so a sweep goes on. */
+ * memory ran out), or on params the study drew that are refused together (drawn_point): the
+ * trial fails as one that fails in training does, with a result line and exit 0, so a sweep
+ * goes on. */
 static int failed_in_setup(run_ctx *c, ws_err *e, json_t **result)
 {
     ws_cli_warn("%s: trial %d fails", e->msg, c->number);
@@ -1154,6 +1182,11 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     if (open_study(&c, study, 1, e)) { release(&c); return -1; }
     if (prepare(&c, params, epochs, e)) {
         if (e->kind == WS_EINTERNAL || e->kind == WS_ENOMEM) return failed_in_setup(&c, e, result);
+        /* a point the study drew, refused only as a whole: the trial fails, the sweep goes on */
+        if (c.infeasible) {
+            ws_err_prefix(e, INFEASIBLE);
+            return failed_in_setup(&c, e, result);
+        }
         fail_trial(&c, e->msg);
         /* the trial's reason, kept in its study, needs no name; said on stderr, "study config"
          * alone named neither the study nor the file (as ws_store_study_config names them) */

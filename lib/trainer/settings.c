@@ -88,7 +88,9 @@ static int parse(trainer_settings *s, const json_t *fixed, const json_t *params,
     s->validate_every = (int)every;
     s->patience = (int)patience;
     s->n_mfcc = (int)n_mfcc;
-    return nn_hparams_parse(&s->hp, s->merged, path, e);
+    if (nn_hparams_parse_each(&s->hp, s->merged, path, e)) return -1;
+    s->refused_together = nn_hparams_check_together(&s->hp, path, e) != 0;
+    return s->refused_together ? -1 : 0;
 }
 
 int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,

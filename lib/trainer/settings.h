@@ -23,10 +23,14 @@ typedef struct {
     double max_fpr;             /* "max_fpr": the false-positive limit of the validations' wake-word
                                  * operating point, metrics.at_fpr (0.05) */
     const char *features;       /* "features": feature config the study expects, or NULL */
+    int refused_together;       /* set when trainer_settings_parse failed on values each taken
+                                 * alone but refused together (nn_hparams_check_together: snr_low
+                                 * above snr_high): where the study drew them, a property of the
+                                 * point drawn, and the trial fails as infeasible (trainer/run.c) */
 } trainer_settings;
 
 /* where names the origin for messages ("trial line"). params may be NULL (none). budget_epochs <= 0: none
- * given. */
+ * given. Every value is checked alone before any is checked beside the others. */
 int trainer_settings_parse(trainer_settings *s, const json_t *fixed, const json_t *params, long budget_epochs,
                            const char *where, ws_err *e);
 void trainer_settings_release(trainer_settings *s);

@@ -7,7 +7,9 @@
  * another version, with a bad checksum or other feature settings than the study's) returns -1
  * with a WS_EINPUT error, after marking the trial FAIL with that reason. Everything that can go
  * wrong while training (NaN loss, divergence, out of memory, the time limit) ends the trial
- * FAIL with the reason and returns 0 with a result line: one bad trial never stops a sweep. */
+ * FAIL with the reason and returns 0 with a result line: one bad trial never stops a sweep. So
+ * do params the study drew that are refused only together (snr_low above snr_high), and a model
+ * the cache's feature shape cannot take: reason "infeasible parameters: ...". */
 #ifndef WS_TRAINER_TRAINER_H
 #define WS_TRAINER_TRAINER_H
 #include <jansson.h>

@@ -5,8 +5,9 @@
 # the trial line does not hold. A fixed one is "study config: fixed.KEY"; a searched one is
 # still the trial line's params. So are the settings checked against the cache (class_weights,
 # n_mfcc), which named no origin. Exit 2 either way, the trial FAIL with that reason.
-# The searched case is a combination (snr_low above snr_high): suggest refuses a range whose end
-# train-trial refuses alone (t0002).
+# A searched pair refused together (snr_low above snr_high) is the point the study drew, no
+# longer bad input: its trial fails as infeasible, exit 0 (t0744); it is named as the trial
+# line's params all the same.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -22,8 +23,7 @@ for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learn
            '.fixed.transform = "MFCC" @@ study config: fixed.transform: expected "logmel" or "mfcc", got "MFCC"' \
            '.fixed.class_weights = [1, 2] @@ study config: fixed.class_weights: 2 weights for the 4 classes of tones.feat (one per class, in the cache'"'"'s order)' \
            '.fixed.class_weights = [2] @@ study config: fixed.class_weights: 1 weight for the 4 classes of tones.feat (one per class, in the cache'"'"'s order)' \
-           '.fixed += {"transform": "mfcc", "n_mfcc": 41} @@ study config: fixed.n_mfcc: expected 1..40 (the cache'"'"'s n_mels), got 41' \
-           '.space.snr_low = {"type": "float", "low": 15, "high": 15} | .space.snr_high = {"type": "float", "low": 10, "high": 10} @@ trial line: params.snr_low: 15 is above snr_high 10'; do
+           '.fixed += {"transform": "mfcc", "n_mfcc": 41} @@ study config: fixed.n_mfcc: expected 1..40 (the cache'"'"'s n_mels), got 41'; do
   n=$((n + 1))
   mkdir "s$n"
   jq "${bad% @@ *} | .budget.epochs = 1" c.json >"s$n/c.json"
@@ -37,3 +37,13 @@ for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learn
   test_expect_success "... the trial FAIL with that reason" "
     [ \"\$(sqlite3 s$n/s.db 'SELECT state FROM trials')\" = FAIL ] && reason s$n/s.db | cmp - s$n/want"
 done
+# the searched pair: the same name in the infeasible trial's reason and result line
+mkdir sp
+jq '.space.snr_low = {"type": "float", "low": 15, "high": 15} | .space.snr_high = {"type": "float", "low": 10, "high": 10}
+    | .budget.epochs = 1' c.json >sp/c.json
+suggest --db sp/s.db --config sp/c.json >sp/line
+test_expect_code 0 "searched snr_low 15 above searched snr_high 10: infeasible, exit 0" \
+  train-trial --db sp/s.db --features tones.feat --quiet sp/line
+test_expect_success "... names the trial line's params.snr_low, in the result line and the study" '
+  want="infeasible parameters: trial line: params.snr_low: 15 is above snr_high 10" &&
+  jq -e --arg w "$want" ".state == \"FAIL\" and .reason == \$w" out && [ "$(reason sp/s.db)" = "train-trial: $want" ]'
