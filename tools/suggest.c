@@ -33,7 +33,7 @@ static void usage(void)
            "  {\"study\",\"trial\",\"params\",\"budget\":{\"epochs\"},\"seed\"}\n\n"
            "  --db URL           study database: a path or sqlite:///path (created when missing),\n"
            "                     or postgresql://user@host:port/db\n"
-           "  --config FILE      study config (JSON): name, direction, sampler, pruner, space, ...\n"
+           "  --config FILE      study config (JSON): study, direction, sampler, pruner, space, ...\n"
            "  --study NAME       the study's name instead of the config's \"study\" (the config kept\n"
            "                     in the study carries it)\n"
            "  -n, --n K          number of trials to create (default 1; 0 only sets up the study\n"
