@@ -97,3 +97,12 @@ for c in 'reduction_factor 1001|reduction_factor is 2 to 1000' 'min_early_stoppi
   test_expect_success "... which Optuna 3.1 takes" '"$PY" -c "import optuna; optuna.pruners.SuccessiveHalvingPruner($k=$v)"'
   test_expect_success "... and suggest(1)'s PRUNER says so" '[[ $pruner_intro == *"$words"* ]]'
 done
+
+# The budget's validations_per_epoch K is 1 to 1000: suggest refuses 1001 (exit 2, naming it),
+# README, where the budget is described, gave no range.
+test_expect_code 2 "suggest refuses budget.validations_per_epoch 1001" \
+  suggest --db vpe.db --config <(jq '.budget.validations_per_epoch = 1001' c.json) --n 0
+test_expect_success "... naming it" 'grep -q "validations_per_epoch" err'
+test_expect_code 0 "... and takes 1000" suggest --db vpe.db --config <(jq '.budget.validations_per_epoch = 1000' c.json) --n 0
+test_expect_success "... as README says: K from 1 to 1000" '
+  tr "\n" " " <"$WS_ROOT/README.md" | grep -q "\"validations_per_epoch\": K\` (1 to 1000)"'
