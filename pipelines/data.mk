@@ -45,6 +45,24 @@ ws_check_vars = $(if $(ws_pipeline_goals),$(if $(wildcard $(DEPS_STAMP)),$(shell
 # each make about a third of its CPU time. Any other goal (a file, whatever its name) learns them.
 ws_build_only := $(if $(filter-out all check check-build clean deps,$(MAKECMDGOALS)),,1)
 
+# A value given on make's command line or in the environment is make's to expand: a '$' there is
+# a reference ($x the variable x, empty), so STUDY='a$x' ran study 'a', DB='s$x.db' wrote s.db and
+# CONFIG='c$x.json' read c.json, each without a word (and RUNS='r$x' ran in r: the path check saw no
+# '$'). Such a '$' is refused for the pipelines' variables, naming the variable; make's own $$ (a
+# '$': make staged hands a stage's study so) and a reference written as make's, $(NAME) or
+# ${NAME}, go. First of the checks, as every other sees only make's reading of the value.
+ws_user_vars := DATA FEATURES FEATURE_CONFIG FEATURIZE_THREADS DEMO_SEED DEMO_WAKE_CLIPS DEMO_CLIPS_PER_CLASS \
+  DEMO_SPEAKERS DEMO_JOBS CONFIG STUDY RUNS DB TRIALS DEVICE LAUNCH THREADS SUGGEST_ARGS MONITOR_INTERVAL \
+  STAGE1 STAGE2 STAGE_TRIALS STAGED_RUNS
+ws_lparen := (
+ws_lbrace := {
+ws_lone_dollar = $(findstring $$,$(subst $$$(ws_lbrace),,$(subst $$$(ws_lparen),,$(subst $$$$,,$(value $(1))))))
+ws_dollar_var := $(if $(ws_pipeline_goals),$(firstword $(foreach v,$(ws_user_vars),\
+  $(if $(filter command environment,$(origin $(v))),$(if $(call ws_lone_dollar,$(v)),$(v))))))
+ifneq ($(ws_dollar_var),)
+$(error $(ws_dollar_var): '$(value $(ws_dollar_var))' given $(if $(filter command,$(origin $(ws_dollar_var))),on make's command line,in the environment): make reads a '$$' there as a reference to a make variable (this value as '$($(ws_dollar_var))'); write $$$$ for a '$$')
+endif
+
 DATA                 ?= data/demo
 FEATURE_CONFIG       ?= configs/features/default.json
 ifeq ($(origin FEATURES),undefined)
