@@ -5,7 +5,7 @@
 # Interrupted sweeps resume: finished trial files stay; trials whose process died are failed
 # in the study and queued again (suggest --reap); re-running a finished sweep does nothing.
 # Variables: DATA, FEATURES (data.mk), CONFIG, TRIALS (a positive integer, at most 1000000), STUDY (default: the
-# config's study name; another name makes another study from the same config), RUNS (default
+# config's study name; not empty; another name makes another study from the same config), RUNS (default
 # runs/STUDY), DEVICE, DB (default RUNS/study.db), LAUNCH (a prefix for each trial command,
 # e.g. LAUNCH="srun -N1 -n1 --gres=gpu:1"), THREADS (per trial; default cores / jobs, or
 # SLURM_CPUS_PER_TASK in a step of its own: LAUNCH="srun -c N ..."),
@@ -41,13 +41,18 @@ ws_sweep_goals := $(filter sweep sweep-begin sweep-check %.json %.html %.dir,$(M
 # stage 2's sweep is handed --fixed STAGED_RUNS/stage-1/best.json, which only a real run of stage
 # 1 makes, and the check stopped the dry run there ("SUGGEST_ARGS: ...: cannot read").
 ws_dry_run := $(findstring n,$(firstword -$(MAKEFLAGS)))
-ws_bad_var := $(if $(ws_sweep_goals),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
+# STUDY given empty (STUDY= on the command line or in the environment) is neither a study nor
+# CONFIG's: with RUNS given, the trials ran in CONFIG's study (suggest without --study) and the
+# report, of study '', failed after the whole sweep; with the default RUNS the study check's
+# message said that CONFIG names no study.
+ws_study_given_empty = $(if $(filter-out undefined file,$(origin STUDY)),$(if $(STUDY),,STUDY: given empty; give a study name, or leave STUDY out for CONFIG's own))
+ws_bad_var := $(if $(ws_sweep_goals),$(or $(ws_study_given_empty),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
                 device DEVICE $(call ws_q,$(DEVICE)) threads THREADS $(call ws_q,$(THREADS)) launch LAUNCH $(call ws_q,$(LAUNCH)) \
                 interval MONITOR_INTERVAL $(call ws_q,$(MONITOR_INTERVAL)) \
                 $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))) \
                 db DB $(call ws_q,$(DB)) $(call ws_q,$(RUNS)) $(call ws_q,$(BIN)) config CONFIG $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN)) \
                 $(if $(ws_dry_run),,args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN))) \
-                runs RUNS $(call ws_q,$(RUNS)) $(call ws_q,$(STUDY)) $(call ws_q,$(DB))))
+                runs RUNS $(call ws_q,$(RUNS)) $(call ws_q,$(STUDY)) $(call ws_q,$(DB)))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
 endif
