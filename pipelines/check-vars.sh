@@ -56,6 +56,9 @@
 #          command there, after the sweep's NAME=VALUE words: the program is looked for)
 #   threads THREADS: auto, or an integer in [1, 1024], what train-trial --threads takes (found only
 #          by train-trial, as DEVICE was)
+#   fthreads FEATURIZE_THREADS: an integer in [1, 256], what featurize --threads takes (found only
+#          by featurize, naming its option, once make came to the cache: for the demo corpus after
+#          synthesizing it; an empty one took the next word, --out, for its value)
 #   interval MONITOR_INTERVAL: seconds in [0.01, 86400], what gpu-monitor --interval takes (it
 #          refused another into RUNS/monitor.err, and the sweep ran unmonitored with exit status 0)
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
@@ -178,6 +181,9 @@ while [ $# -ge 3 ]; do
   threads)
     [ "$value" = auto ] || { [[ $value =~ ^[1-9][0-9]{0,3}$ ]] && [ "$value" -le 1024 ]; } ||
       { echo "$name: expected auto or an integer in [1, 1024] (threads per trial), got '$value'"; exit 0; } ;;
+  fthreads)
+    [[ $value =~ ^[1-9][0-9]{0,2}$ ]] && [ "$value" -le 256 ] ||
+      { echo "$name: expected an integer in [1, 256] (featurize's threads), got '$value'"; exit 0; } ;;
   interval)
     [[ $value =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$ ]] &&
       awk -v v="$value" 'BEGIN { exit !(v + 0 >= 0.01 && v + 0 <= 86400) }' ||

@@ -84,6 +84,7 @@ DEMO_ENV := SEED=$(DEMO_SEED) WAKE_CLIPS=$(DEMO_WAKE_CLIPS) CLIPS_PER_CLASS=$(DE
 
 ws_bad_var := $(call ws_check_vars,path DATA $(call ws_q,$(DATA)) path FEATURES $(call ws_q,$(FEATURES)) \
                    path FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) file FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) \
+                   fthreads FEATURIZE_THREADS $(call ws_q,$(FEATURIZE_THREADS)) \
                    $(if $(filter data/demo,$(patsubst %/,%,$(DATA))),,corpus DATA $(call ws_q,$(DATA))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
