@@ -114,8 +114,10 @@ ws_data_order := $(DATA)
 else
 ws_data_prereq := $(DATA)
 endif
+# The recipe looks first: under make -B (every target made again) it runs for a corpus that is
+# there too, and said "no such corpus" of it (make -B data, features and sweep all stopped).
 $(DATA):
-	@echo "data: "$(call ws_q,$(DATA))": no such corpus (a Speech Commands folder or a JSONL manifest)" >&2; exit 2
+	@[ -e $(call ws_q,$(DATA)) ] || { echo "data: "$(call ws_q,$(DATA))": no such corpus (a Speech Commands folder or a JSONL manifest)" >&2; exit 2; }
 endif
 
 data: $(DATA_STAMP)
