@@ -88,7 +88,9 @@ start)
   done
   for ((i = 0; i < 500; i++)); do
     caught=0
-    while read -r key val; do [ "$key" != SigCgt: ] || caught=$(( 0x$val & 2 )); done </proc/"$mon"/status 2>/dev/null || break
+    # (2>/dev/null first: redirections apply left to right, and the shell's message for a monitor
+    # already gone, "/proc/N/status: No such file or directory", reached the sweep's terminal)
+    while read -r key val; do [ "$key" != SigCgt: ] || caught=$(( 0x$val & 2 )); done 2>/dev/null </proc/"$mon"/status || break
     [ "$caught" = 0 ] || break
     sleep 0.01
   done
