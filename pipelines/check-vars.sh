@@ -33,7 +33,8 @@
 #          best params into stage 2 (suggest --fixed), and suggest refuses one that the config's
 #          fixed sets to another value, or epochs that its budget sets: stage 2's sweep stopped
 #          there, after the whole of stage 1, naming SUGGEST_ARGS
-#   db     DB, with two more arguments, RUNS and BIN: a SQLite file (a path or sqlite:///path) in a
+#   db     DB, with two more arguments, RUNS and BIN: a SQLite file (a path or sqlite:///path; one
+#          that is there a SQLite database, or empty) in a
 #          folder that is there, or that make sweep makes (RUNS, or a folder above it); suggest
 #          found another only once each job slot had started a trial, after the features were
 #          made. Or a PostgreSQL URL whose server answers here (BIN/report connects, waiting as
@@ -140,6 +141,12 @@ while [ $# -ge 3 ]; do
     *) dir=. ;;
     esac
     if [ -d "$file" ]; then echo "$name: '$value' is a folder; expected a study database file"; exit 0; fi
+    # A file that is there begins with SQLite's header ("SQLite format 3" and a NUL; an empty one is
+    # a database SQLite makes): another (a config, a report, named by mistake) was found by each job
+    # slot's suggest, after the features were made. One it cannot read is left to suggest to name.
+    if [ -s "$file" ] && [ -r "$file" ] && [ "$(head -c 15 -- "$file" | tr -d '\0')" != "SQLite format 3" ]; then
+      echo "$name: '$value': not a SQLite database (expected a study file, sqlite:///FILE or postgresql://...)"; exit 0
+    fi
     if [ ! -d "$dir" ]; then
       r=$(realpath -m -- "$runs") d=$(realpath -m -- "$dir")
       [ "$r" = "$d" ] || [[ $r == "$d"/* ]] || {
