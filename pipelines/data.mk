@@ -59,6 +59,13 @@ ws_lbrace := {
 ws_lone_dollar = $(findstring $$,$(subst $$$(ws_lbrace),,$(subst $$$(ws_lparen),,$(subst $$$$,,$(value $(1))))))
 ws_dollar_var := $(if $(ws_pipeline_goals),$(firstword $(foreach v,$(ws_user_vars),\
   $(if $(filter command environment,$(origin $(v))),$(if $(call ws_lone_dollar,$(v)),$(v))))))
+# make -t (touch) marks targets made without running their recipes: the trial files of a raised
+# TRIALS were left empty, and every later make sweep took them for trials done (TRIALS=3 ended 0,
+# the study holding 1 trial); make staged got an empty best.json for stage 2. Refused for the
+# goals that sweep; make -t features (a cache kept after bin/featurize was rebuilt) goes.
+ifneq ($(and $(findstring t,$(firstword -$(MAKEFLAGS))),$(filter-out data features %.feat,$(ws_pipeline_goals))),)
+$(error make -t marks the sweep's files made without making them (empty trial files, which every later make sweep takes for trials done): run make $(filter-out data features %.feat,$(ws_pipeline_goals)) without -t)
+endif
 ifneq ($(ws_dollar_var),)
 $(error $(ws_dollar_var): '$(value $(ws_dollar_var))' given $(if $(filter command,$(origin $(ws_dollar_var))),on make's command line,in the environment): make reads a '$$' there as a reference to a make variable (this value as '$($(ws_dollar_var))'); write $$$$ for a '$$')
 endif
