@@ -13,6 +13,12 @@ SHELL := /bin/bash
 # each of its stages, each Slurm task and each test's make reads the makefiles (make all: ~0.10 →
 # ~0.03 s). The built-in variables (CC, AR) stay.
 MAKEFLAGS += --no-builtin-rules
+# make's single-letter flags (n for -n, t, s, k, ...): MAKEFLAGS's first word when there are any,
+# else a long option or "--". Read as $(firstword -$(MAKEFLAGS)), the line above made that first
+# word "---no-builtin-rules" for a make given no letter (make -j2 sweep from a shell), whose n, t
+# and s read as -n, -t and -s: the sweep skipped its SUGGEST_ARGS check as in a dry run, was
+# refused as make -t, and did not echo featurize's command. (Tests run make -s, which hid it.)
+ws_make_letters = $(filter-out -% %=%,$(firstword $(MAKEFLAGS)))
 
 VERSION := 0.1.0
 CC      ?= cc

@@ -63,7 +63,7 @@ ws_dollar_var := $(if $(ws_pipeline_goals),$(firstword $(foreach v,$(ws_user_var
 # TRIALS were left empty, and every later make sweep took them for trials done (TRIALS=3 ended 0,
 # the study holding 1 trial); make staged got an empty best.json for stage 2. Refused for the
 # goals that sweep; make -t features (a cache kept after bin/featurize was rebuilt) goes.
-ifneq ($(and $(findstring t,$(firstword -$(MAKEFLAGS))),$(filter-out data features %.feat,$(ws_pipeline_goals))),)
+ifneq ($(and $(findstring t,$(ws_make_letters)),$(filter-out data features %.feat,$(ws_pipeline_goals))),)
 $(error make -t marks the sweep's files made without making them (empty trial files, which every later make sweep takes for trials done): run make $(filter-out data features %.feat,$(ws_pipeline_goals)) without -t)
 endif
 ifneq ($(ws_dollar_var),)
@@ -166,7 +166,7 @@ ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --thread
 $(FEATURES): $(ws_data_prereq) $(FEATURE_CONFIG) $(BIN)/featurize | $(ws_data_order)
 	@mkdir -p $(call ws_q,$(@D))
 	@exec 8>>$(call ws_q,$(dir $@).$(notdir $@).lock); flock 8 2>/dev/null || :; \
-	$(if $(findstring s,$(firstword -$(MAKEFLAGS))),,echo $(call ws_q,$(ws_featurize));) \
+	$(if $(findstring s,$(ws_make_letters)),,echo $(call ws_q,$(ws_featurize));) \
 	ws_start=$$(date +%s.%N) && $(ws_featurize) && touch -m -d @$$ws_start $(call ws_q,$@) || exit; \
 	$(call ws_write,$(features_source),$(FEATURES_SOURCE))
 

@@ -40,7 +40,7 @@ ws_sweep_goals := $(filter sweep sweep-begin sweep-check %.json %.html %.dir,$(M
 # SUGGEST_ARGS is not checked in a dry run (make -n), which runs no suggest: under make -n staged,
 # stage 2's sweep is handed --fixed STAGED_RUNS/stage-1/best.json, which only a real run of stage
 # 1 makes, and the check stopped the dry run there ("SUGGEST_ARGS: ...: cannot read").
-ws_dry_run := $(findstring n,$(firstword -$(MAKEFLAGS)))
+ws_dry_run := $(findstring n,$(ws_make_letters))
 # STUDY given empty (STUDY= on the command line or in the environment) is neither a study nor
 # CONFIG's: with RUNS given, the trials ran in CONFIG's study (suggest without --study) and the
 # report, of study '', failed after the whole sweep; with the default RUNS the study check's
