@@ -44,7 +44,8 @@ static void usage(void)
            "Bad audio (empty, truncated, not audio, zero length, NaN/Inf samples or features, more\n"
            "than two channels, an absurd sample rate, a noise stream over 256 MiB, not a regular file,\n"
            "a name that is not UTF-8)\n"
-           "is skipped with one line each on stderr and counted.\n"
+           "is skipped with one line each on stderr and counted; a class all of whose files\n"
+           "are skipped is left out of the cache, and named.\n"
            "Exit status: 0 done, 2 usage or input error, 3 internal error.\n");
 }
 
@@ -69,8 +70,8 @@ static json_t *summary_json(const audio_corpus *c, const audio_featurize_result 
             ok &= json_object_set_new(o, audio_split_name(s), json_integer((json_int_t)v)) == 0;
             split_tot[s] += v;
         }
-        ok &= o && json_object_set_new(classes, c->classes[k], o) == 0;
-        if (!ok) ws_err_set(e, WS_ENOMEM, "summary: class '%s': not UTF-8, or out of memory", c->classes[k]);
+        ok &= o && json_object_set_new(classes, r->class_names[k], o) == 0;
+        if (!ok) ws_err_set(e, WS_ENOMEM, "summary: class '%s': not UTF-8, or out of memory", r->class_names[k]);
     }
     for (int s = 0; ok && s < AUDIO_N_SPLITS; s++)
         ok &= json_object_set_new(splits, audio_split_name(s), json_integer((json_int_t)split_tot[s])) == 0;
@@ -119,6 +120,7 @@ static int run_featurize(const char *config, const char *out, const char *input,
     int rc = audio_featurize(&c, out, &o, &r, &e);
     ws_progress_finish(&bar);
     for (size_t i = 0; i < r.n_skipped; i++) ws_cli_warn("skipped %s", r.skipped[i].reason);
+    for (size_t i = 0; i < r.n_left_out; i++) ws_cli_warn("%s", r.left_out[i]);
     /* one's own recordings are often longer than Speech Commands' second, and a wake word said
      * slowly lost its end to the crop without a word */
     if (rc == 0 && r.n_cropped) {

@@ -268,6 +268,57 @@ static const char *noise_name(const job *j, size_t k)
     return b;
 }
 
+/* The note for class k of the corpus, n_files of whose files were all skipped (r->left_out). */
+static char *left_out_note(const audio_corpus *c, int k, size_t n_files)
+{
+    char *shown = ws_text_show(c->classes[k]), *s = NULL;
+    char all[64];
+    if (n_files == 1) snprintf(all, sizeof all, "its one %s was", c->is_manifest ? "clip" : "audio file");
+    else snprintf(all, sizeof all, "every one of its %zu %s was", n_files, c->is_manifest ? "clips" : "audio files");
+    int n = !shown ? -1
+          : c->is_manifest ? asprintf(&s, "%s: label '%s': %s skipped (named above), so it is not a class", c->root,
+                                      shown, all)
+          : asprintf(&s, "%s/%s: %s skipped (named above), so it is not a class", c->root, shown, all);
+    free(shown);
+    return n < 0 ? NULL : s;
+}
+
+/* Leaves out the classes none of whose clips is in the cache, the others keeping their order:
+ * such a class (a folder of unreadable files, of 4-channel recordings) was in the cache with 0
+ * clips, an output no clip could teach, which macro F1 averaged in at 0. As a folder with no audio
+ * file at all (corpus.c) and as torchaudio's SPEECHCOMMANDS, whose labels are its clips', it is
+ * not a class; r->left_out says which and why. Relabels clips[] to the cache's class ids and
+ * fills r->class_names and r->counts; counts holds the corpus's [n_classes][splits] and is
+ * compacted in place. */
+static int drop_empty_classes(const audio_corpus *c, const size_t *files, audio_cache_entry *clips, size_t n_clips,
+                              audio_featurize_result *r, ws_err *e)
+{
+    int *id = malloc(sizeof(int) * (size_t)(c->n_classes + 1));
+    r->class_names = malloc(sizeof(char *) * (size_t)(c->n_classes + 1));
+    r->left_out = calloc((size_t)c->n_classes + 1, sizeof(char *));
+    if (!id || !r->class_names || !r->left_out) { free(id); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
+    int kept = 0;
+    for (int k = 0; k < c->n_classes; k++) {
+        size_t total = 0, *row = r->counts + (size_t)k * AUDIO_N_SPLITS;
+        for (int s = 0; s < AUDIO_N_SPLITS; s++) total += row[s];
+        if (!total) {
+            id[k] = -1;
+            if (!(r->left_out[r->n_left_out++] = left_out_note(c, k, files[k]))) {
+                free(id);
+                return ws_err_set(e, WS_ENOMEM, "out of memory");
+            }
+            continue;
+        }
+        memmove(r->counts + (size_t)kept * AUDIO_N_SPLITS, row, sizeof(size_t) * AUDIO_N_SPLITS);
+        r->class_names[kept] = c->classes[k];
+        id[k] = kept++;
+    }
+    for (size_t i = 0; i < n_clips; i++) clips[i].label = id[clips[i].label];
+    r->n_classes = kept;
+    free(id);
+    return 0;
+}
+
 /* Gathers the results, fills r and writes the index; takes ownership of the writer. */
 static int finish(job *j, const char *out_path, const audio_featurize_opts *o, audio_featurize_result *r, ws_err *e)
 {
@@ -275,10 +326,11 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     size_t nn = c->n_noise;
     audio_cache_entry *clips = malloc(sizeof *clips * (c->n_clips + 1));
     audio_cache_noise *noise = malloc(sizeof *noise * (nn + 1));
+    size_t *files = calloc((size_t)c->n_classes + 1, sizeof *files);   /* each class's files, skipped or not */
     r->counts = calloc((size_t)c->n_classes * AUDIO_N_SPLITS + 1, sizeof(size_t));
     r->skipped = calloc(j->n_items + 1, sizeof(audio_skip));
-    if (!clips || !noise || !r->counts || !r->skipped) {
-        free(clips); free(noise);
+    if (!clips || !noise || !files || !r->counts || !r->skipped) {
+        free(clips); free(noise); free(files);
         audio_cache_writer_abort(j->w);
         return ws_err_set(e, WS_ENOMEM, "out of memory");
     }
@@ -286,6 +338,7 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     for (size_t i = 0; i < j->n_items; i++) {
         size_t k = i < c->n_clips ? i + nn : i - c->n_clips;   /* clips first, then noise */
         const audio_item *it = item_of(j, k);
+        if (k >= nn) files[it->label]++;
         if (j->why[k]) {
             r->skipped[r->n_skipped].path = strdup(it->path);
             r->skipped[r->n_skipped++].reason = strdup(j->why[k]);
@@ -302,11 +355,12 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     if (r->n_clips == 0) {
         ws_err_set(e, WS_EINPUT, "%s: no usable audio clips (%zu skipped)", c->root, r->n_skipped);
         audio_cache_writer_abort(j->w);
-    } else if (inputs_hash(j, clips, r->n_clips, &r->inputs_hash, e) < 0) {
+    } else if (inputs_hash(j, clips, r->n_clips, &r->inputs_hash, e) < 0   /* by the corpus's class ids */
+               || drop_empty_classes(c, files, clips, r->n_clips, r, e) < 0) {
         audio_cache_writer_abort(j->w);
     } else {
         audio_cache_contents cc = {
-            .class_names = (const char *const *)c->classes, .n_classes = c->n_classes,
+            .class_names = r->class_names, .n_classes = r->n_classes,
             .clips = clips, .n_clips = r->n_clips, .noise = noise, .n_noise = r->n_noise,
             .source = c->root, .created_by = o->created_by, .inputs_hash = r->inputs_hash,
         };
@@ -315,6 +369,7 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     j->w = NULL;
     free(clips);
     free(noise);
+    free(files);
     return rc;
 }
 
@@ -373,5 +428,8 @@ void audio_featurize_result_release(audio_featurize_result *r)
     for (size_t i = 0; r->skipped && i < r->n_skipped; i++) { free(r->skipped[i].path); free(r->skipped[i].reason); }
     free(r->skipped);
     free(r->counts);
+    free(r->class_names);
+    for (size_t i = 0; r->left_out && i < r->n_left_out; i++) free(r->left_out[i]);
+    free(r->left_out);
     memset(r, 0, sizeof *r);
 }

@@ -33,7 +33,11 @@ typedef struct audio_featurize_result {
     double longest_s;          /* the longest of those whose length is known, seconds (a FLAC stream
                                 * without a length is read only to the clip's end); 0: none */
     size_t *counts;            /* [n_classes][AUDIO_N_SPLITS] clips in the cache */
-    int n_classes;
+    int n_classes;             /* in the cache: the corpus's, less those whose every clip was skipped */
+    const char **class_names;  /* [n_classes] the cache's, in its order; the corpus's strings */
+    char **left_out;           /* [n_left_out] a note for each class left out so: every one of its
+                                * clips was skipped ("DIR/CLASS: every one of its N audio files ...") */
+    size_t n_left_out;
     audio_skip *skipped;       /* [n_skipped] clips in corpus order, then noise files */
     int n_frames, n_mels;
     uint64_t inputs_hash;

@@ -159,8 +159,9 @@ test_expect_success control-chars-good-clip-kept 'for i in 0 1 2 3 4; do featuri
   grep -qxF "no/good	tab_nohash_0.wav" paths'
 printf '{"path": "c/yes/y0_nohash_0.wav", "label": "yes"}\n{"path": "no\\nsuch.wav", "label": "no"}\n' >ctl.jsonl
 test_expect_code 0 control-chars-manifest-path featurize -q -o ctlm.feat ctl.jsonl
-test_expect_success control-chars-manifest-path-one-line '[ "$(wc -l <err)" = 1 ] &&
-  grep -qxF "featurize: skipped ./no\x0asuch.wav: cannot open: No such file or directory" err'
+test_expect_success control-chars-manifest-path-one-line '[ "$(wc -l <err)" = 2 ] &&
+  grep -qxF "featurize: skipped ./no\x0asuch.wav: cannot open: No such file or directory" err &&
+  grep -qxF "featurize: ctl.jsonl: label '"'"'no'"'"': its one clip was skipped (named above), so it is not a class" err'
 test_expect_code 2 control-chars-strict featurize -q --strict -o ctls.feat ctl
 test_expect_success control-chars-strict-one-line '[ "$(wc -l <err)" = 1 ] && grep -q "\\\\x0[9a].*(--strict)$" err && [ ! -e ctls.feat ]'
 # list files: a line's text in a message is one line too, whatever it holds (a carriage return of

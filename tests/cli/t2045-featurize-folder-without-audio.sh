@@ -61,10 +61,11 @@ test_expect_code 2 "a list line in the noise folder" sh -c \
 test_expect_success "... names it the noise folder" \
   'grep -q "unknown label '"'"'_background_noise_'"'"' (the noise folder: its files are noise streams for training batches, in no split)" err'
 
-# a folder whose only audio entry cannot be read (a link to nothing) stays a class: that file is
-# skipped and named, as before
+# a folder whose only audio entry cannot be read (a link to nothing): that file is skipped and
+# named, as before, and the folder, with no clip, is no class either (t2052)
 cp -r c k && ln -s nowhere.wav k/empty/dangling.wav
 test_expect_code 0 "a folder with only a dangling link" featurize -q -o k.feat k
-test_expect_success "... stays a class, its file skipped" '
-  jq -e "(.classes | keys) == [\"empty\", \"no\", \"yes\"] and .skipped == 1" out >/dev/null &&
-  grep -q "^featurize: skipped k/empty/dangling.wav: a symbolic link to nothing" err'
+test_expect_success "... its file skipped, the folder not a class" '
+  jq -e "(.classes | keys) == [\"no\", \"yes\"] and .skipped == 1" out >/dev/null &&
+  grep -q "^featurize: skipped k/empty/dangling.wav: a symbolic link to nothing" err &&
+  grep -qxF "featurize: k/empty: its one audio file was skipped (named above), so it is not a class" err'
