@@ -76,17 +76,28 @@ static void free_entries(dir_entry *v, size_t n)
     free(v);
 }
 
+/* Why full, whose stat failed with err, is a symbolic link that leads nowhere (dangling, or
+ * looping), into why: 1; 0 when it is not a link. */
+static int link_problem(const char *full, int err, char *why, size_t len)
+{
+    struct stat lst;
+    if (lstat(full, &lst) != 0 || !S_ISLNK(lst.st_mode)) return 0;
+    snprintf(why, len, "%s", err == ENOENT ? "a symbolic link to nothing (dangling)" : strerror(err));
+    return 1;
+}
+
 /* Why full (named `name`, with an audio extension) cannot be a clip, into why; 0 when it can.
  * Such an entry is skipped and counted rather than ignored: a link to nothing or a folder named
  * x.wav is a mistake the user should hear of, as bad audio is. */
 static int entry_problem(const char *full, const char *name, char *why, size_t len)
 {
-    struct stat st, lst;
+    struct stat st;
     if (!ws_text_is_utf8(name))
         snprintf(why, len, "the file name is not valid UTF-8 (clip paths are stored as JSON text)");
-    else if (stat(full, &st) != 0)
-        snprintf(why, len, "%s", errno == ENOENT && lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode)
-                 ? "a symbolic link to nothing (dangling)" : strerror(errno));
+    else if (stat(full, &st) != 0) {
+        int err = errno;
+        if (!link_problem(full, err, why, len)) snprintf(why, len, "%s", strerror(err));
+    }
     else if (S_ISDIR(st.st_mode))
         snprintf(why, len, "a directory, expected an audio file");
     else if (!S_ISREG(st.st_mode))
@@ -105,8 +116,9 @@ static char *entry_reason(const char *full, const char *why)
     return s;
 }
 
-/* Sorted entries of dir: its folders (want_dirs), or its files with an audio extension, those that
- * cannot be clips marked with why (entry_problem). Hidden entries are left out. Caller frees. */
+/* Sorted entries of dir: its folders and its links that lead nowhere, marked with why
+ * (want_dirs), or its files with an audio extension, those that cannot be clips marked with why
+ * (entry_problem). Hidden entries are left out. Caller frees. */
 static int list_dir(const char *dir, int want_dirs, dir_entry **out, size_t *n_out, ws_err *e)
 {
     DIR *d = opendir(dir);
@@ -121,8 +133,16 @@ static int list_dir(const char *dir, int want_dirs, dir_entry **out, size_t *n_o
         char *full = join(dir, de->d_name), why[160];
         if (!full) { rc = -1; break; }
         struct stat st;
-        int keep = want_dirs ? stat(full, &st) == 0 && S_ISDIR(st.st_mode) : 1;
-        int bad = !want_dirs && entry_problem(full, de->d_name, why, sizeof why);
+        int keep = 1, bad;
+        if (want_dirs) {
+            /* a link that leads nowhere (its target's disk not mounted, a loop) may be a class
+             * folder of a corpus of links: kept, marked, for the scan to name */
+            int found = stat(full, &st) == 0, err = errno;
+            keep = found ? S_ISDIR(st.st_mode) : link_problem(full, err, why, sizeof why);
+            bad = keep && !found;
+        } else {
+            bad = entry_problem(full, de->d_name, why, sizeof why);
+        }
         char *reason = bad ? entry_reason(full, why) : NULL;
         free(full);
         if (!keep) continue;
@@ -405,14 +425,20 @@ static char *class_name_shown(const char *name)
 }
 
 /* The class folders: every folder but _background_noise_ (torchaudio's SPEECHCOMMANDS excludes
- * only that one, so _unknown_ and _silence_ are classes). Their names go into the cache as JSON
+ * only that one, so _unknown_ and _silence_ are classes), each link to nothing named in a note. Their names go into the cache as JSON
  * text, so a name that is not UTF-8, or that class_name_problem refuses, is an error naming the
  * folder. */
 static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err *e)
 {
     if (!(c->classes = calloc(n_dirs + 1, sizeof(char *)))) return ws_err_set(e, WS_ENOMEM, "out of memory");
     for (size_t i = 0; i < n_dirs; i++) {
-        if (strcmp(dirs[i].name, AUDIO_NOISE_LABEL) == 0) continue;
+        /* a link to nothing: a class folder whose target is gone (a corpus of links into recordings
+         * on another disk, not mounted) was left out without a word, as if never there */
+        int noise = strcmp(dirs[i].name, AUDIO_NOISE_LABEL) == 0;
+        if (dirs[i].bad && add_note(c, e, "%s, so %s", dirs[i].bad, noise ? "no noise file is read from it"
+                                    : "it is not a class folder") < 0)
+            return -1;
+        if (dirs[i].bad || noise) continue;
         if (!ws_text_is_utf8(dirs[i].name)) {
             char *full = join(c->root, dirs[i].name), *shown = full ? ws_text_escape(full) : NULL;
             ws_err_set(e, WS_EINPUT, "%s: the class folder's name is not valid UTF-8; expected a UTF-8 name "
