@@ -24,11 +24,22 @@ int audio_which_set(const char *filename, double validation_pct, double test_pct
 {
     const char *base = strrchr(filename, '/');
     base = base ? base + 1 : filename;
-    /* re.sub(r'_nohash_.*$', '', base): everything from the first "_nohash_" on goes */
-    const char *cut = strstr(base, "_nohash_");
-    size_t len = cut ? (size_t)(cut - base) : strlen(base);
+    /* re.sub(r'_nohash_.*$', '', base). Python's '.' stops at a newline, and '$' matches at the
+     * end or before a final newline only: the match starts at the first "_nohash_" after which
+     * no newline comes but one ending the name, and that newline stays. Cutting at the first
+     * "_nohash_" whatever followed split a name with a newline after it otherwise. */
+    size_t n = strlen(base);
+    const char *cut = NULL;
+    for (const char *p = strstr(base, "_nohash_"); p && !cut; p = strstr(p + 1, "_nohash_")) {
+        const char *nl = strchr(p + 8, '\n');
+        if (!nl || nl == base + n - 1) cut = p;
+    }
     uint8_t d[20];
-    audio_sha1(base, len, d);
+    audio_sha1_ctx h;
+    audio_sha1_init(&h);
+    audio_sha1_update(&h, base, cut ? (size_t)(cut - base) : n);
+    if (cut && base[n - 1] == '\n') audio_sha1_update(&h, "\n", 1);
+    audio_sha1_final(&h, d);
     /* int(hexdigest, 16) % 2^27: the low 27 bits of the big-endian 160-bit number */
     uint32_t low = (uint32_t)d[16] << 24 | (uint32_t)d[17] << 16 | (uint32_t)d[18] << 8 | d[19];
     low &= (1u << 27) - 1;

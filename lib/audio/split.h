@@ -12,7 +12,8 @@ const char *audio_split_name(int split);
 int audio_split_parse(const char *name);
 
 /* The set of a file by Speech Commands' rule: the base name's text before "_nohash_" (the whole
- * base name when absent) is hashed with SHA-1; the hash modulo 2^27, times 100 / (2^27 - 1), is
+ * base name when absent; as Python's regex has it, a "_nohash_" that a newline follows, other
+ * than one ending the name, does not count, and that last newline is kept) is hashed with SHA-1; the hash modulo 2^27, times 100 / (2^27 - 1), is
  * a percentage; below validation_pct it is validation, below validation_pct + test_pct test,
  * else train. Identical to the README's Python, floating point included. */
 int audio_which_set(const char *filename, double validation_pct, double test_pct);
