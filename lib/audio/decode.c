@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <samplerate.h>
 #include <sndfile.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,6 +421,24 @@ static int read_to_end(audio_decoder *d, SNDFILE *f, size_t ch, sf_count_t max, 
     if (have == 0) return ws_err_set(e, WS_EINPUT, "%s: zero length", path);
     *n = (size_t)have;
     return 0;
+}
+
+size_t audio_decode_length(audio_decoder *d, const char *path)
+{
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    mem_file m;
+    long long bytes = 0;
+    char head[HEAD_MAX + 1];
+    ws_err ignored = {0};   /* a file that cannot be opened: audio_decode says why */
+    SNDFILE *f = open_audio(d, path, &m, &info, &bytes, head, &ignored);
+    if (!f) return 0;
+    sf_close(f);
+    if (info.frames <= 0 || info.frames == SF_COUNT_MAX || info.samplerate < MIN_RATE_HZ || info.samplerate > MAX_RATE_HZ)
+        return 0;
+    /* as resample gives it: ceil(frames * target / rate) */
+    double n = ceil((double)info.frames * d->target_rate / info.samplerate);
+    return n < (double)SIZE_MAX / 2 ? (size_t)n : SIZE_MAX / 2;
 }
 
 int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *o, ws_err *e)

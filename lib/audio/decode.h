@@ -41,6 +41,11 @@ void audio_decoder_release(audio_decoder *d);
 /* Decodes path. max_seconds > 0 reads only that much of the file (clips are cropped anyway);
  * 0 reads it all. Errors: WS_EINPUT "PATH: reason" for bad audio, WS_EINTERNAL otherwise. */
 int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *out, ws_err *e);
+/* The samples audio_decode would give for the whole of path (at target_rate), from the length its
+ * header gives, without decoding it: a noise file too long for its stream is refused unread. 0
+ * when not known (a FLAC stream without a length, an Ogg file cut short) or the file cannot be
+ * opened or is bad (audio_decode then says why). */
+size_t audio_decode_length(audio_decoder *d, const char *path);
 /* Copies x[0..n) into out[0..want): cropped at the end, or zero-padded at the end. */
 void audio_fit_length(const float *x, size_t n, float *out, size_t want);
 

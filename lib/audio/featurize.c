@@ -76,6 +76,21 @@ static int features_not_finite(const float *feat, size_t n, int n_mels, const fl
     return 1;
 }
 
+/* Why the noise stream of n samples (at the target rate) would be too large, into why: 1; 0 when
+ * it is within the limit. The settings check holds a clip's features to AUDIO_FEAT_MAX_MIB, but a
+ * noise stream's size is its file's length times the settings: a minute at hop_length 1 with 1024
+ * mels asked 3.9 GB and ended the run in "out of memory" after every clip was done. */
+static int noise_too_large(const job *j, const char *file, size_t n, char *why, size_t len)
+{
+    size_t frames = audio_feat_frames(j->cfg, n), n_mels = (size_t)j->cfg->n_mels;
+    double mib = (double)frames * (double)n_mels * sizeof(float) / (1 << 20);
+    if (mib <= AUDIO_FEAT_MAX_MIB) return 0;
+    snprintf(why, len, "%s: its noise stream would take %.0f MiB (%zu frames of %zu mels, float32); expected at most "
+             "%d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)", file, mib, frames, n_mels,
+             AUDIO_FEAT_MAX_MIB);
+    return 1;
+}
+
 /* One item: 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). A clip's features are
  * left in feat for the worker to write; a noise stream's are kept in noise_power. */
 static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, float *clip, float *feat, ws_err *e)
@@ -87,6 +102,11 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
     audio_decoded d;
     ws_err ie = {0};
     char why[sizeof ie.msg];
+    /* a noise file is read whole, every channel as float32, then mixed and resampled: one whose
+     * stream would be refused is refused from its header's length, unread (an hour of 48 kHz
+     * stereo took 2.8 GB before the check below; five hours, over the default limit, 11 GB) */
+    if (is_noise && noise_too_large(j, it->file, audio_decode_length(dec, it->file), why, sizeof why))
+        return skip_item(j, i, why, e);
     int rc = audio_decode(dec, it->file, is_noise ? 0 : j->cfg->clip_seconds + 0.05, &d, &ie);
     if (rc == 0 && is_noise && audio_feat_frames(j->cfg, d.n) == 0)
         rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu samples)", it->file, d.n);
@@ -98,16 +118,8 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
     size_t n_mels = (size_t)j->cfg->n_mels;
     if (is_noise) {
         size_t frames = audio_feat_frames(j->cfg, d.n);
-        /* the settings check holds a clip's features to AUDIO_FEAT_MAX_MIB, but a noise stream's
-         * size is its file's length times the settings: a minute at hop_length 1 with 1024 mels
-         * asked 3.9 GB and ended the run in "out of memory" after every clip was done */
-        double mib = (double)frames * (double)n_mels * sizeof(float) / (1 << 20);
-        if (mib > AUDIO_FEAT_MAX_MIB) {
-            snprintf(why, sizeof why, "%s: its noise stream would take %.0f MiB (%zu frames of %zu mels, float32); "
-                     "expected at most %d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)",
-                     it->file, mib, frames, n_mels, AUDIO_FEAT_MAX_MIB);
-            return skip_item(j, i, why, e);
-        }
+        /* again for a stream whose header gave no length (a FLAC stream written to a pipe) */
+        if (noise_too_large(j, it->file, d.n, why, sizeof why)) return skip_item(j, i, why, e);
         float *p = malloc(sizeof(float) * frames * n_mels);
         if (!p) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", it->file);
         if (audio_melspec_compute(ms, d.samples, d.n, p, e) < 0) { free(p); return -1; }
