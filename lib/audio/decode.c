@@ -31,6 +31,7 @@ void audio_decoder_init(audio_decoder *d, int target_rate)
 void audio_decoder_release(audio_decoder *d)
 {
     free(d->raw); free(d->mono); free(d->out); free(d->file);
+    if (d->src) src_delete(d->src);
     memset(d, 0, sizeof *d);
 }
 
@@ -186,26 +187,102 @@ static int chunk_says_truncated(SNDFILE *f, const SF_INFO *info, char *why, size
     return claimed > holds + 1 && !size_placeholder(claimed) ? cut_bytes(why, len, claimed, holds) : 0;
 }
 
-static int resample(audio_decoder *d, const float *in, size_t n, int src_rate, audio_decoded *o,
-                    const char *path, ws_err *e)
+#define READ_CHUNK (1 << 16)   /* frames a read */
+
+/* Where a file's samples go as they are read, a chunk at a time: checked for NaN and Inf, mixed to
+ * mono and passed through the resampler, so that only the result is held whole. A noise file read
+ * whole was held as every channel in float32, then the mono mix, then the resampled copy: an hour
+ * of 48 kHz stereo 2.3 GB, for a stream that then takes 58 MB. */
+typedef struct {
+    audio_decoder *d;
+    size_t ch;
+    SRC_STATE *src;        /* NULL at the target rate */
+    double ratio;          /* target / source rate */
+    size_t frames;         /* fed so far */
+    size_t made;           /* samples in d->out */
+} sink;
+
+/* n frames of ch interleaved channels at raw. 0, or -1 with e set. */
+static int sink_feed(sink *k, const float *raw, size_t n, const char *path, ws_err *e)
 {
-    double ratio = (double)d->target_rate / src_rate;
-    size_t cap = (size_t)ceil((double)n * ratio) + 16;
-    if (grow(&d->out, &d->out_cap, cap) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+    audio_decoder *d = k->d;
+    size_t bad = audio_first_nonfinite(raw, n * k->ch);
+    if (bad < n * k->ch)
+        return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, k->frames + bad / k->ch);
+    const float *mono = raw;
+    if (k->ch == 2) {
+        if (grow(&d->mono, &d->mono_cap, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (raw[2 * i] + raw[2 * i + 1]);
+        mono = d->mono;
+    }
+    k->frames += n;
+    if (!k->src) {
+        if (grow(&d->out, &d->out_cap, k->made + n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        memcpy(d->out + k->made, mono, n * sizeof *mono);
+        k->made += n;
+    }
+    return 0;
+}
+
+/* Resamples n mono samples at in, the last ones of the file when last (the resampler's tail is
+ * flushed then: n may be 0, in not NULL). 0, or -1 with e set. */
+static int sink_resample(sink *k, const float *in, size_t n, int last, const char *path, ws_err *e)
+{
+    audio_decoder *d = k->d;
     SRC_DATA s = {0};
     s.data_in = in;
     s.input_frames = (long)n;
-    s.data_out = d->out;
-    s.output_frames = (long)cap;
-    s.src_ratio = ratio;
-    s.end_of_input = 1;
-    int rc = src_simple(&s, SRC_SINC_MEDIUM_QUALITY, 1);
-    if (rc != 0) return ws_err_set(e, WS_EINTERNAL, "%s: resampling: %s", path, src_strerror(rc));
-    /* torchaudio's resample gives ceil(n * target / source) samples; libsamplerate's flush can
-     * stop one short (a noise stream then lost its last frame), so fit to that length. */
-    size_t want = (n * (size_t)d->target_rate + (size_t)src_rate - 1) / (size_t)src_rate, got = (size_t)s.output_frames_gen;
-    if (want > cap) want = cap;
-    if (got < want) memset(d->out + got, 0, (want - got) * sizeof *d->out);
+    s.src_ratio = k->ratio;
+    s.end_of_input = last;
+    for (;;) {
+        size_t room = (size_t)ceil((double)s.input_frames * k->ratio) + 64;
+        if (grow(&d->out, &d->out_cap, k->made + room) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        s.data_out = d->out + k->made;
+        s.output_frames = (long)room;
+        int rc = src_process(k->src, &s);
+        if (rc != 0) return ws_err_set(e, WS_EINTERNAL, "%s: resampling: %s", path, src_strerror(rc));
+        k->made += (size_t)s.output_frames_gen;
+        s.data_in += s.input_frames_used;
+        s.input_frames -= s.input_frames_used;
+        if (s.input_frames_used == 0 && s.output_frames_gen == 0) break;   /* all in, nothing more out */
+        if (s.input_frames == 0 && !last) break;
+    }
+    return 0;
+}
+
+/* Reads up to want frames of f through k, READ_CHUNK at a time (into d->raw, the chunk's, then
+ * mixed to mono in d->mono). *got: the frames read. 0, or -1 with e set. */
+static int sink_read(sink *k, SNDFILE *f, sf_count_t want, sf_count_t *got, const char *path, ws_err *e)
+{
+    audio_decoder *d = k->d;
+    *got = 0;
+    if (grow(&d->raw, &d->raw_cap, READ_CHUNK * k->ch) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+    while (*got < want) {
+        sf_count_t ask = want - *got < READ_CHUNK ? want - *got : READ_CHUNK;
+        sf_count_t n = sf_readf_float(f, d->raw, ask);
+        if (n <= 0) break;
+        *got += n;
+        if (sink_feed(k, d->raw, (size_t)n, path, e) < 0) return -1;
+        if (k->src && sink_resample(k, k->ch == 2 ? d->mono : d->raw, (size_t)n, 0, path, e) < 0) return -1;
+        if (n < ask) break;
+    }
+    return 0;
+}
+
+/* Ends k: the resampler's tail flushed, the result fitted to the length torchaudio's resample
+ * gives, ceil(frames * target / source) (libsamplerate's flush can stop one short: a noise
+ * stream then lost its last frame). 0, or -1 with e set. */
+static int sink_finish(sink *k, int src_rate, audio_decoded *o, const char *path, ws_err *e)
+{
+    audio_decoder *d = k->d;
+    size_t want = k->made;
+    if (k->src) {
+        static const float none[1];   /* libsamplerate flushes nothing for a NULL input */
+        if (sink_resample(k, none, 0, 1, path, e) < 0) return -1;
+        want = (k->frames * (size_t)d->target_rate + (size_t)src_rate - 1) / (size_t)src_rate;
+        if (grow(&d->out, &d->out_cap, want) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        if (k->made < want) memset(d->out + k->made, 0, (want - k->made) * sizeof *d->out);
+    }
     o->samples = d->out;
     o->n = want;
     return 0;
@@ -384,27 +461,15 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
 }
 
 /* Reads a stream whose length libsndfile cannot tell (see audio_decode) to its end, or to max
- * frames: into d->raw, *n frames. A noise file (whole) longer than MAX_SAMPLES is refused, as one
- * whose length is known is. 0, or -1 with e set. */
-static int read_to_end(audio_decoder *d, SNDFILE *f, size_t ch, sf_count_t max, int whole, size_t *n,
-                       const char *path, ws_err *e)
+ * frames, through k. A noise file (whole) longer than MAX_SAMPLES is refused, as one whose length
+ * is known is. 0, or -1 with e set. */
+static int read_to_end(sink *k, SNDFILE *f, sf_count_t max, int whole, const char *path, ws_err *e)
 {
-    enum { CHUNK = 1 << 16 };   /* frames a read */
     sf_count_t have = 0;
-    for (;;) {
-        sf_count_t ask = max - have < CHUNK ? max - have : CHUNK;
-        if (ask == 0) {
-            float probe[8];   /* at most 2 channels */
-            if (whole && sf_readf_float(f, probe, 1) > 0)
-                return ws_err_set(e, WS_EINPUT, "%s: too long (more than %lld frames)", path, (long long)max);
-            break;
-        }
-        if (grow(&d->raw, &d->raw_cap, (size_t)(have + ask) * ch) < 0)
-            return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-        sf_count_t got = sf_readf_float(f, d->raw + (size_t)have * ch, ask);
-        if (got <= 0) break;
-        have += got;
-    }
+    if (sink_read(k, f, max, &have, path, e) < 0) return -1;
+    float probe[8];   /* at most 2 channels */
+    if (have == max && whole && sf_readf_float(f, probe, 1) > 0)
+        return ws_err_set(e, WS_EINPUT, "%s: too long (more than %lld frames)", path, (long long)max);
     if (sf_error(f) != SF_ERR_NO_ERROR)
         return ws_err_set(e, WS_EINPUT, "%s: %s after %lld frames", path, sf_strerror(f), (long long)have);
     /* cut short, such a stream just ends early: libFLAC lost its sync in the last, partial frame,
@@ -419,7 +484,6 @@ static int read_to_end(audio_decoder *d, SNDFILE *f, size_t ch, sf_count_t max, 
                           (long long)have);
     }
     if (have == 0) return ws_err_set(e, WS_EINPUT, "%s: zero length", path);
-    *n = (size_t)have;
     return 0;
 }
 
@@ -489,18 +553,25 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         sf_count_t lim = (sf_count_t)ceil(max_seconds * info.samplerate);
         if (lim < want) want = lim;
     }
-    size_t ch = (size_t)info.channels, n = (size_t)want;
+    sink k = {d, (size_t)info.channels, NULL, (double)d->target_rate / info.samplerate, 0, 0};
+    if (info.samplerate != d->target_rate) {
+        int err = 0;
+        if (!d->src) d->src = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
+        else err = src_reset(d->src);
+        if (!d->src || err) {
+            sf_close(f);
+            return ws_err_set(e, WS_EINTERNAL, "%s: resampling: %s", path, src_strerror(err));
+        }
+        k.src = d->src;
+    }
     if (unknown_length) {
-        rc = read_to_end(d, f, ch, want, max_seconds <= 0, &n, path, e);
+        rc = read_to_end(&k, f, want, max_seconds <= 0, path, e);
         sf_close(f);
         if (rc < 0) return -1;
-        info.frames = (sf_count_t)n;
+        info.frames = (sf_count_t)k.frames;
     } else {
-        if (grow(&d->raw, &d->raw_cap, n * ch) < 0) {
-            sf_close(f);
-            return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-        }
-        sf_count_t got = sf_readf_float(f, d->raw, want);
+        sf_count_t got = 0;
+        if (sink_read(&k, f, want, &got, path, e) < 0) { sf_close(f); return -1; }
         int err = sf_error(f);
         if (err != SF_ERR_NO_ERROR && got < want && (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC) {
             /* a FLAC file cut short: libFLAC loses its sync in the last, partial frame, and
@@ -519,26 +590,12 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         }
         sf_close(f);
     }
-    if (grow(&d->mono, &d->mono_cap, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-    size_t bad = audio_first_nonfinite(d->raw, n * ch);
-    if (bad < n * ch)
-        return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, bad / ch);
-    const float *mono = d->raw;
-    if (ch == 2) {
-        for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (d->raw[2 * i] + d->raw[2 * i + 1]);
-        mono = d->mono;
-    }
     o->src_rate = info.samplerate;
     o->channels = info.channels;
     /* a FLAC stream without a length, read only to the clip's end: its length is not known */
-    o->src_frames = unknown_length && max_seconds > 0 && n == (size_t)want ? -1 : (long long)info.frames;
+    o->src_frames = unknown_length && max_seconds > 0 && k.frames == (size_t)want ? -1 : (long long)info.frames;
     o->file_bytes = bytes;
-    if (info.samplerate == d->target_rate) {
-        o->samples = mono;
-        o->n = n;
-        return 0;
-    }
-    return resample(d, mono, n, info.samplerate, o, path, e);
+    return sink_finish(&k, info.samplerate, o, path, e);
 }
 
 void audio_fit_length(const float *x, size_t n, float *out, size_t want)

@@ -16,14 +16,15 @@
 
 typedef struct audio_decoder {
     int target_rate;       /* Hz */
-    float *raw;            /* [frames * channels] as read */
+    float *raw;            /* [chunk frames * channels] as read, a chunk at a time */
     size_t raw_cap;        /* floats */
-    float *mono;           /* [frames] channel mean */
+    float *mono;           /* [chunk frames] channel mean */
     size_t mono_cap;
     float *out;            /* [n] resampled */
     size_t out_cap;
     unsigned char *file;   /* a small file's bytes, read whole (see decode.c) */
     size_t file_cap;
+    struct SRC_STATE_tag *src;   /* libsamplerate's converter, made at the first file to resample */
 } audio_decoder;
 
 typedef struct audio_decoded {
