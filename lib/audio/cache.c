@@ -221,6 +221,12 @@ static json_t *meta_json(const audio_cache_writer *w, const audio_cache_contents
             "classes", classes, "splits", splits, "noise", noise,
             "source", source, "created_by", c->created_by ? c->created_by : "")))
         name_error(path, "created_by", c->created_by ? c->created_by : "", e);
+    if (j && c->left_out && json_object_size(c->left_out) &&
+        json_object_set(j, "left_out", (json_t *)c->left_out) < 0) {
+        json_decref(j);
+        j = NULL;
+        ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+    }
     json_decref(classes); json_decref(splits); json_decref(noise);
     free(source);
     return j;
@@ -610,6 +616,11 @@ const float *audio_cache_clip(const audio_cache *c, size_t i)
 
 const char *audio_cache_path(const audio_cache *c, size_t i) { return c->strings_ + c->path_off_[i]; }
 
+const char *audio_cache_left_out(const audio_cache *c, const char *name)
+{
+    return json_string_value(json_object_get(json_object_get(c->meta_, "left_out"), name));
+}
+
 int audio_cache_class_id(const audio_cache *c, const char *name)
 {
     for (int k = 0; k < c->n_classes; k++)
@@ -683,6 +694,11 @@ json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
         "features", audio_feat_config_to_json(&c->cfg), "classes", classes,
         "counts", per_class, "splits", per_split, "noise", noise,
         "source", c->source, "created_by", c->created_by);
+    json_t *left_out = json_object_get(c->meta_, "left_out");
+    if (j && json_is_object(left_out) && json_object_set(j, "left_out", left_out) < 0) {
+        json_decref(j);
+        j = NULL;
+    }
     free(shown);
     if (!j) ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     return j;

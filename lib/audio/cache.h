@@ -18,7 +18,8 @@
  *             refuses others, older caches may hold them)
  *   noise     float32 streams back to back, each [frames][n_mels]
  *   meta      JSON: {"format", "features": {torchaudio names}, "classes": [...],
- *             "splits": [...], "noise": [{"name", "frames", "offset"}], "source", "created_by"}
+ *             "splits": [...], "noise": [{"name", "frames", "offset"}], "source", "created_by",
+ *             and "left_out": {CLASS: why} where a folder or label was no class}
  * checksum: hash64 (hash64.h) of the header with its checksum field zeroed, then of every byte
  * after the header. inputs_hash: hash64 of the settings and the list of clips (path, label,
  * split, file size) and noise files, so two caches of the same inputs carry the same value.
@@ -93,6 +94,9 @@ const float *audio_cache_clip(const audio_cache *c, size_t i);
 const char *audio_cache_path(const audio_cache *c, size_t i);
 /* Class id of a name, or -1. */
 int audio_cache_class_id(const audio_cache *c, const char *name);
+/* Why featurize left the class name out of the cache ("its folder holds no audio file", "every
+ * one of its 4 audio files was skipped"), or NULL: it did not (or the cache is older). */
+const char *audio_cache_left_out(const audio_cache *c, const char *name);
 /* Clips with this label and split; -1 for either means any. */
 size_t audio_cache_count(const audio_cache *c, int label, int split);
 /* Fails (WS_EINPUT) when the cache was made with other settings than want, naming the first
@@ -127,6 +131,8 @@ typedef struct audio_cache_contents {
     const char *source;
     const char *created_by;
     uint64_t inputs_hash;
+    const json_t *left_out;            /* {CLASS: why} folders or labels that are not classes (no
+                                        * clip): meta's "left_out"; NULL or empty: none, no key */
 } audio_cache_contents;
 
 /* Starts a cache at path (written to a temporary beside it, renamed on commit) with room for

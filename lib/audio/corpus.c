@@ -488,7 +488,14 @@ static int scan_layout(audio_corpus *c, ws_err *e)
                              "own files are read, not its subfolders')", c->root, shown)
                   : ws_err_set(e, WS_ENOMEM, "out of memory");
         free(shown);
-        free(c->classes[k]);
+        audio_left_out *lo = r == 0 ? realloc(c->left_out, (c->n_left_out + 1) * sizeof *lo) : NULL;
+        if (lo) {
+            c->left_out = lo;
+            lo[c->n_left_out++] = (audio_left_out){c->classes[k], "its folder holds no audio file"};
+        } else {
+            free(c->classes[k]);
+            if (r == 0) r = ws_err_set(e, WS_ENOMEM, "out of memory");
+        }
         c->classes[k] = NULL;
         if (r < 0) goto out;
     }
@@ -867,5 +874,7 @@ void audio_corpus_release(audio_corpus *c)
     free_items(c->noise, c->n_noise);
     for (size_t i = 0; i < c->n_notes; i++) free(c->notes[i]);
     free(c->notes);
+    for (size_t i = 0; i < c->n_left_out; i++) free(c->left_out[i].name);
+    free(c->left_out);
     memset(c, 0, sizeof *c);
 }

@@ -32,6 +32,12 @@ typedef struct audio_item {
     long line;             /* a manifest's line that lists it (from 1); 0 in a folder */
 } audio_item;
 
+/* A folder that is not a class though it could have been one: its name and why. */
+typedef struct audio_left_out {
+    char *name;
+    const char *why;       /* static text */
+} audio_left_out;
+
 typedef struct audio_corpus {
     char *root;            /* the input as given; "stdin" for "-" */
     int is_manifest;
@@ -46,6 +52,10 @@ typedef struct audio_corpus {
     char **notes;          /* [n_notes] things the user should hear of that are no error: keys a
                             * manifest has that are not read ("FILE:LINE: key ...") */
     size_t n_notes;
+    audio_left_out *left_out;  /* [n_left_out] class folders with no audio file, not classes (each
+                                * also a note): a cache records them, so that a wake word among
+                                * them is named as such */
+    size_t n_left_out;
 } audio_corpus;
 
 /* Scans a folder or a manifest. Errors (WS_EINPUT): a missing input, an unreadable folder, a class

@@ -3,6 +3,7 @@
  * the next item with an atomic counter and writes a clip's features into its own slot of the
  * cache file, so the order of the file never depends on the threads. */
 #include "audio/featurize.h"
+#include <jansson.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -280,17 +281,17 @@ static const char *noise_name(const job *j, size_t k)
     return b;
 }
 
-/* The note for class k of the corpus, n_files of whose files were all skipped (r->left_out). */
-static char *left_out_note(const audio_corpus *c, int k, size_t n_files)
+/* The note for class k of the corpus, n_files of whose files were all skipped (r->left_out), and
+ * why it is no class, for the cache's record (left, {CLASS: why}). */
+static char *left_out_note(const audio_corpus *c, int k, size_t n_files, json_t *left)
 {
     char *shown = ws_text_show(c->classes[k]), *s = NULL;
     char all[64];
-    if (n_files == 1) snprintf(all, sizeof all, "its one %s was", c->is_manifest ? "clip" : "audio file");
-    else snprintf(all, sizeof all, "every one of its %zu %s was", n_files, c->is_manifest ? "clips" : "audio files");
-    int n = !shown ? -1
-          : c->is_manifest ? asprintf(&s, "%s: label '%s': %s skipped (named above), so it is not a class", c->root,
-                                      shown, all)
-          : asprintf(&s, "%s/%s: %s skipped (named above), so it is not a class", c->root, shown, all);
+    if (n_files == 1) snprintf(all, sizeof all, "its one %s was skipped", c->is_manifest ? "clip" : "audio file");
+    else snprintf(all, sizeof all, "every one of its %zu %s was skipped", n_files, c->is_manifest ? "clips" : "audio files");
+    int n = !shown || json_object_set_new(left, c->classes[k], json_string(all)) < 0 ? -1
+          : c->is_manifest ? asprintf(&s, "%s: label '%s': %s (named above), so it is not a class", c->root, shown, all)
+          : asprintf(&s, "%s/%s: %s (named above), so it is not a class", c->root, shown, all);
     free(shown);
     return n < 0 ? NULL : s;
 }
@@ -299,11 +300,11 @@ static char *left_out_note(const audio_corpus *c, int k, size_t n_files)
  * such a class (a folder of unreadable files, of 4-channel recordings) was in the cache with 0
  * clips, an output no clip could teach, which macro F1 averaged in at 0. As a folder with no audio
  * file at all (corpus.c) and as torchaudio's SPEECHCOMMANDS, whose labels are its clips', it is
- * not a class; r->left_out says which and why. Relabels clips[] to the cache's class ids and
+ * not a class; r->left_out says which and why, and so does left for the cache. Relabels clips[] to the cache's class ids and
  * fills r->class_names and r->counts; counts holds the corpus's [n_classes][splits] and is
  * compacted in place. */
 static int drop_empty_classes(const audio_corpus *c, const size_t *files, audio_cache_entry *clips, size_t n_clips,
-                              audio_featurize_result *r, ws_err *e)
+                              json_t *left, audio_featurize_result *r, ws_err *e)
 {
     int *id = malloc(sizeof(int) * (size_t)(c->n_classes + 1));
     r->class_names = malloc(sizeof(char *) * (size_t)(c->n_classes + 1));
@@ -315,7 +316,7 @@ static int drop_empty_classes(const audio_corpus *c, const size_t *files, audio_
         for (int s = 0; s < AUDIO_N_SPLITS; s++) total += row[s];
         if (!total) {
             id[k] = -1;
-            if (!(r->left_out[r->n_left_out++] = left_out_note(c, k, files[k]))) {
+            if (!(r->left_out[r->n_left_out++] = left_out_note(c, k, files[k], left))) {
                 free(id);
                 return ws_err_set(e, WS_ENOMEM, "out of memory");
             }
@@ -364,20 +365,32 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
         }
     }
     int rc = -1;
-    if (r->n_clips == 0) {
+    /* the folders and labels that are no class, in the cache: a wake word among them is named
+     * as such by train-trial, not only as a name the cache lacks */
+    json_t *left = json_object();
+    for (size_t k = 0; left && k < c->n_left_out; k++)
+        if (json_object_set_new(left, c->left_out[k].name, json_string(c->left_out[k].why)) < 0) {
+            json_decref(left);
+            left = NULL;
+        }
+    if (!left) {
+        ws_err_set(e, WS_ENOMEM, "out of memory");
+        audio_cache_writer_abort(j->w);
+    } else if (r->n_clips == 0) {
         ws_err_set(e, WS_EINPUT, "%s: no usable audio clips (%zu skipped)", c->root, r->n_skipped);
         audio_cache_writer_abort(j->w);
     } else if (inputs_hash(j, clips, r->n_clips, &r->inputs_hash, e) < 0   /* by the corpus's class ids */
-               || drop_empty_classes(c, files, clips, r->n_clips, r, e) < 0) {
+               || drop_empty_classes(c, files, clips, r->n_clips, left, r, e) < 0) {
         audio_cache_writer_abort(j->w);
     } else {
         audio_cache_contents cc = {
             .class_names = r->class_names, .n_classes = r->n_classes,
             .clips = clips, .n_clips = r->n_clips, .noise = noise, .n_noise = r->n_noise,
-            .source = c->root, .created_by = o->created_by, .inputs_hash = r->inputs_hash,
+            .source = c->root, .created_by = o->created_by, .inputs_hash = r->inputs_hash, .left_out = left,
         };
         rc = audio_cache_writer_commit(j->w, &cc, e);
     }
+    json_decref(left);
     j->w = NULL;
     free(clips);
     free(noise);

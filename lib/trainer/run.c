@@ -398,6 +398,14 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     c->positive = -1;
     if (c->set.positive && (c->positive = audio_cache_class_id(&c->cache, c->set.positive)) < 0) {
         char names[600];
+        /* a class featurize left out (a folder of unreadable files): its folder is there, so "not
+         * one of the classes" alone sent the user looking for a misspelling */
+        const char *why = audio_cache_left_out(&c->cache, c->set.positive);
+        if (why)
+            return ws_err_set(e, WS_EINPUT, "%s.positive: '%s' is not one of the %d classes of %s (%s): featurize left it "
+                              "out, as %s; expected a wake word with clips in the cache",
+                              trainer_settings_origin(params, "positive"), c->set.positive, c->cache.n_classes,
+                              c->o->features, class_list(&c->cache, names, sizeof names), why);
         return ws_err_set(e, WS_EINPUT, "%s.positive: '%s' is not one of the %d classes of %s (%s); expected the wake "
                           "word's class as the corpus names it", trainer_settings_origin(params, "positive"),
                           c->set.positive, c->cache.n_classes, c->o->features, class_list(&c->cache, names, sizeof names));

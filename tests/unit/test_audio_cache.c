@@ -42,7 +42,7 @@ static int write_cache(const char *path, ws_err *e)
     for (int i = 0; i < 7 * 40; i++) n1[i] = 0.5f * (float)i;
     for (int i = 0; i < 3 * 40; i++) n2[i] = -1.0f;
     audio_cache_noise noise[] = {{"white.wav", n1, 7}, {"hum.wav", n2, 3}};
-    audio_cache_contents c = {classes, 2, clips, 4, noise, 2, "corpus/x", "test 1", 0xabcdef12345ull};
+    audio_cache_contents c = {classes, 2, clips, 4, noise, 2, "corpus/x", "test 1", 0xabcdef12345ull, NULL};
     return audio_cache_writer_commit(w, &c, e);
 }
 
@@ -309,14 +309,14 @@ static void test_names_utf8(void)
         CHECK(w && audio_cache_writer_put(w, 0, f, &e) == 0, "%.300s", e.msg);
         if (!w) break;
         audio_cache_contents c = {runs[r].classes, 2, runs[r].clip, 1, runs[r].noise, runs[r].noise ? 1 : 0,
-                                  "corpus/\xe9", "test", 0};
+                                  "corpus/\xe9", "test", 0, NULL};
         CHECK(audio_cache_writer_commit(w, &c, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, runs[r].says) &&
               access(tmp_path("u8.feat"), F_OK) != 0, "run %zu: %.300s", r, e.msg);
     }
     /* a source path that is not UTF-8 is only a note: stored escaped */
     audio_cache_writer *w = audio_cache_writer_open(tmp_path("src.feat"), &cfg, 1, &e);
     CHECK(w && audio_cache_writer_put(w, 0, f, &e) == 0, "%.300s", e.msg);
-    audio_cache_contents c = {good_class, 2, ok_clip, 1, NULL, 0, "corpus/\xe9", "test", 0};
+    audio_cache_contents c = {good_class, 2, ok_clip, 1, NULL, 0, "corpus/\xe9", "test", 0, NULL};
     audio_cache rc;
     CHECK(w && audio_cache_writer_commit(w, &c, &e) == 0 && audio_cache_open(&rc, tmp_path("src.feat"), 0, &e) == 0 &&
           !strcmp(rc.source, "corpus/\\xe9"), "source: %.300s", e.msg);
