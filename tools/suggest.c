@@ -869,7 +869,7 @@ int main(int argc, char **argv)
     if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
         || ws_sampler_check_file(c.cfg.sampler, config, &e)
         || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e)
-        || trainer_settings_check_config(&c.cfg, strrchr(config, '/') ? strrchr(config, '/') + 1 : config, &e))
+        || trainer_settings_check_config(&c.cfg, config, &e))
         goto fail;
     for (size_t i = 0; i < json_array_size(c.cfg.space.warnings); i++)   /* as Optuna's warnings */
         ws_cli_warn("%s", json_string_value(json_array_get(c.cfg.space.warnings, i)));

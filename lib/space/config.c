@@ -286,8 +286,9 @@ int ws_config_load(ws_config *c, const char *path, ws_err *e)
     memset(c, 0, sizeof *c);
     json_t *root = ws_json_load_file(path, e);
     if (!root) return -1;
-    const char *base = strrchr(path, '/');
-    int rc = ws_config_parse(c, root, base ? base + 1 : path, e) || ws_config_check_file(c, base ? base + 1 : path, e) ? -1 : 0;
+    /* named as given, as every other file is: cut to its last part, a config given by process
+     * substitution (<(jq . c.json)) was "63", and one in another folder lost the folder */
+    int rc = ws_config_parse(c, root, path, e) || ws_config_check_file(c, path, e) ? -1 : 0;
     json_decref(root);
     return rc;
 }

@@ -101,7 +101,7 @@ jq '.space.learning_rate.low = 1' c.json >badspace.json
 echo 'not json' >notjson.json
 test_expect_code 2 "make sweep with a CONFIG whose space suggest refuses" sweep cfsp CONFIG="$TMP/badspace.json"
 test_expect_success "... naming CONFIG and suggest's reason, before anything ran" '
-  grep -qF "CONFIG: '\''$TMP/badspace.json'\'': badspace.json: space.learning_rate: low must be <= high (got 1 > 0.02)" err && untouched cfsp'
+  grep -qF "CONFIG: '\''$TMP/badspace.json'\'': $TMP/badspace.json: space.learning_rate: low must be <= high (got 1 > 0.02)" err && untouched cfsp'
 test_expect_code 2 "make sweep with a CONFIG that is not JSON" sweep cfnj CONFIG="$TMP/notjson.json"
 test_expect_success "... says so, before anything ran" 'grep -qF "CONFIG: '\''$TMP/notjson.json'\'': $TMP/notjson.json:1:" err && untouched cfnj'
 test_expect_code 2 "... with the default RUNS" ws_make -n sweep CONFIG="$TMP/notjson.json"
@@ -109,7 +109,7 @@ test_expect_success "... says it names no study, or is not JSON" 'grep -qF "STUD
 jq '.study = "tones-bad-2" | .space.learning_rate.low = 1' c.json >s2bad.json
 test_expect_code 2 "make staged with a STAGE2 whose space suggest refuses" staged stcf STAGE2="$TMP/s2bad.json"
 test_expect_success "... naming STAGE2, before stage 1 ran" '
-  grep -qF "STAGE2: '\''$TMP/s2bad.json'\'': s2bad.json: space.learning_rate: low must be <= high" err && untouched stcf'
+  grep -qF "STAGE2: '\''$TMP/s2bad.json'\'': $TMP/s2bad.json: space.learning_rate: low must be <= high" err && untouched stcf'
 
 # THREADS: train-trial alone refused it, as DEVICE (the trials left RUNNING in the study).
 for t in abc 0 1025 -2; do
