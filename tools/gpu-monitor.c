@@ -87,7 +87,7 @@ static void usage(void)
            "      --pidfile FILE       watch the pids listed in FILE (one per line, re-read each sample)\n"
            "      --nvml-library PATH  the NVML library to load (default " GPU_NVML_DEFAULT_LIBRARY ")\n"
            "  -q, --quiet              no notes on stderr (errors and samples not stored still print)\n"
-           "      --help               show this help and exit\n"
+           "  -h, --help               show this help and exit\n"
            "      --version            show the version and exit\n\n"
            "A sample that waits for the --db file's lock longer than WS_MONITOR_BUSY_S seconds\n"
            "(environment; default %g) is not stored there, with a warning; sampling goes on.\n"
@@ -98,18 +98,18 @@ static void usage(void)
 
 static void parse_options(int argc, char **argv, options *o)
 {
-    enum { OPT_DB = 256, OPT_FALLBACK, OPT_PIDFILE, OPT_NVML, OPT_HELP, OPT_VERSION };
+    enum { OPT_DB = 256, OPT_FALLBACK, OPT_PIDFILE, OPT_NVML, OPT_VERSION };
     static const struct option longopts[] = {
         {"interval", required_argument, NULL, 'i'}, {"count", required_argument, NULL, 'n'},
         {"duration", required_argument, NULL, 'd'}, {"db", required_argument, NULL, OPT_DB},
         {"fallback", required_argument, NULL, OPT_FALLBACK}, {"pidfile", required_argument, NULL, OPT_PIDFILE},
         {"nvml-library", required_argument, NULL, OPT_NVML}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, OPT_HELP}, {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
     };
     *o = (options){.interval_s = 1.0, .fallback_cpu = 1, .busy_timeout_ms = GPU_SAMPLES_BUSY_TIMEOUT_MS};
     ws_err e = {0};
     int c;
-    while ((c = getopt_long(argc, argv, ":i:n:d:q", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":i:n:d:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'i':
             if (ws_parse_double_finite(optarg, "--interval", &o->interval_s, &e)) ws_cli_usage_error("%s", e.msg);
@@ -138,7 +138,7 @@ static void parse_options(int argc, char **argv, options *o)
         case OPT_PIDFILE: o->pidfile = ws_cli_path_arg("pidfile", optarg); break;
         case OPT_NVML: o->nvml_library = ws_cli_path_arg("nvml-library", optarg); break;
         case 'q': o->quiet = 1; break;
-        case OPT_HELP: usage(); exit(ws_cli_finish(0));
+        case 'h': usage(); exit(ws_cli_finish(0));   /* -h as every tool takes it */
         case OPT_VERSION: ws_cli_version();
         default: ws_cli_option_error(c, argv, longopts);
         }
