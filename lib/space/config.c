@@ -67,6 +67,16 @@ static int check_fine_steps(ws_config *c, const json_t *steps, const char *where
     return 0;
 }
 
+/* budget.fine_epochs is at most the most epochs a trial trains (WS_MAX_EPOCHS): more says nothing
+ * a trial could reach. A config file is held to that (ws_config_check_file); a study's kept
+ * config, which versions before took up to this, is read as it was (ws_config_parse). */
+#define FINE_EPOCHS_KEPT_MAX 1000000
+static int fine_epochs_refused(const char *where, ws_err *e)
+{
+    return ws_err_set(e, WS_EINPUT, "%s: budget.fine_epochs: expected an integer 1..%d (at most the epochs a trial "
+                      "trains)", where, WS_MAX_EPOCHS);
+}
+
 static int check_budget(ws_config *c, const json_t *budget, const char *where, ws_err *e)
 {
     static const char *const keys[] = {"epochs", "validations_per_epoch", "fine_epochs", "fine_steps", NULL};
@@ -80,8 +90,8 @@ static int check_budget(ws_config *c, const json_t *budget, const char *where, w
     /* Parts validated in the first epochs only: where successive halving's and hyperband's
      * early rungs fall; a step stays 1/K of an epoch in every epoch, so steps still compare. */
     json_t *fine = json_object_get(budget, "fine_epochs");
-    if (fine && (!json_is_integer(fine) || json_integer_value(fine) < 1 || json_integer_value(fine) > 1000000))
-        return ws_err_set(e, WS_EINPUT, "%s: budget.fine_epochs: expected an integer 1..1000000", where);
+    if (fine && (!json_is_integer(fine) || json_integer_value(fine) < 1 || json_integer_value(fine) > FINE_EPOCHS_KEPT_MAX))
+        return fine_epochs_refused(where, e);
     if (fine && c->validations_per_epoch == 1)
         return ws_err_set(e, WS_EINPUT, "%s: budget.fine_epochs: says which epochs validate validations_per_epoch times, "
                           "but budget.validations_per_epoch is 1", where);
@@ -271,6 +281,7 @@ int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
     char path[600];
     snprintf(path, sizeof path, "%s: space", where);
     if (ws_space_check_file(&c->space, json_object_get(c->root, "space"), path, e)) return -1;
+    if (c->fine_epochs > WS_MAX_EPOCHS) return fine_epochs_refused(where, e);
     /* A setting in both was searched, and the fixed value never used (the trainer takes the
      * trial's params over the fixed settings) without a word: a config that meant to fix
      * batch_size, copied from one that searched it, went on searching it. */

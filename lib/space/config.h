@@ -54,8 +54,9 @@ int ws_config_load(ws_config *c, const char *path, ws_err *e);
 /* Validates an already parsed config (takes a reference to root). */
 int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e);
 /* The checks a config file passes before a study keeps it (ws_config_load makes them), beyond
- * ws_config_parse's: ws_space_check_file's, no setting both in space and fixed, and no epochs in
- * fixed or space when budget.epochs or hyperband's max_resource sets every trial's. A study's
+ * ws_config_parse's: ws_space_check_file's, budget.fine_epochs at most WS_MAX_EPOCHS, no setting
+ * both in space and fixed, and no epochs in fixed or space when budget.epochs or hyperband's
+ * max_resource sets every trial's. A study's
  * kept config, maybe written before one of them existed, is read with ws_config_parse alone, so
  * that prune-check, tell, report and train-trial still read it. */
 int ws_config_check_file(const ws_config *c, const char *where, ws_err *e);
