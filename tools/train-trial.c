@@ -21,7 +21,8 @@
 static void usage(void)
 {
     printf("Usage: train-trial --db URL --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
-           "       train-trial --evaluate CKPT --features CACHE [--split SPLIT] [--max-fpr P] [--threads N]\n"
+           "       train-trial --probe-batch --db URL --features CACHE [--device DEV] [--precision P] [TRIAL_FILE|-]\n"
+           "       train-trial --evaluate CKPT --features CACHE [--device cpu] [--split SPLIT] [--max-fpr P] [--threads N]\n"
            "       train-trial --db URL [--study NAME] --result-of TAG\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
            "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"best_epoch\",\"seconds\",\n"
@@ -50,7 +51,7 @@ static void usage(void)
            "  --study NAME       with --result-of: the study to look in (may be left out when the\n"
            "                     database holds one study)\n"
            "  --evaluate CKPT    print the metrics of checkpoint CKPT on --features instead\n"
-           "                     (on the CPU: --device cuda is refused)\n"
+           "                     (on the CPU: --device auto or cuda, and --precision, are refused)\n"
            "  --split SPLIT      with --evaluate: train, validation, test (default) or all\n"
            "  --max-fpr P        with --evaluate: the operating point's false-positive limit\n"
            "                     (default: the trial's max_fpr, kept in the checkpoint; else 0.05)\n"
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
-    int probe = 0, split_given = 0;
+    int probe = 0, split_given = 0, threads_given = 0, device_given = 0, precision_given = 0;
     /* the first option given that only training reads, and the first that only a run on a
      * trial line and a cache reads (training, --probe-batch, --evaluate): refused below where
      * nothing reads it */
@@ -166,9 +167,10 @@ int main(int argc, char **argv)
                     o.db = optarg;
                     break; }
         case 'f': o.features = optarg; if (!cache_only) cache_only = "--features"; break;
-        case 'D': device = optarg; if (!cache_only) cache_only = "--device"; break;
+        case 'D': device = optarg; device_given = 1; if (!cache_only) cache_only = "--device"; break;
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
                   if (!cache_only) cache_only = "--threads";
+                  threads_given = 1;
                   break;
         case 'g': if (!train_only) train_only = "--grow-threads";
                   if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
@@ -194,7 +196,7 @@ int main(int argc, char **argv)
         case 'R': if (!*optarg) ws_cli_usage_error("--result-of: empty: expected the tag a trial was given (suggest --tag)");
                   result_of = ws_cli_utf8_arg("result-of", optarg); break;
         case 'S': study = optarg; break;
-        case 'P': precision_name = optarg; if (!cache_only) cache_only = "--precision"; break;
+        case 'P': precision_name = optarg; precision_given = 1; if (!cache_only) cache_only = "--precision"; break;
         case 'B': probe = 1; break;
         case 'q': o.quiet = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
@@ -227,9 +229,18 @@ int main(int argc, char **argv)
                            "alone)", cache_only);
     if (result_of && optind < argc)
         ws_cli_usage_error("unexpected argument '%s' (--result-of reads the study alone, no trial line)", argv[optind]);
-    /* --evaluate runs on the CPU (below): a GPU asked for would be ignored, silently */
-    if (evaluate && !strcmp(device, "cuda"))
-        ws_cli_usage_error("--device cuda: --evaluate runs on the CPU (leave --device out, or give cpu)");
+    /* --evaluate runs on the CPU (below): a GPU asked for would be ignored, silently; so would
+     * auto's (a GPU where there is one), and a GPU's GEMM precision. cpu, the device it runs
+     * on, is taken. */
+    if (evaluate && device_given && (!strcmp(device, "cuda") || !strcmp(device, "auto")))
+        ws_cli_usage_error("--device %s: --evaluate runs on the CPU (leave --device out, or give cpu)", device);
+    if (evaluate && precision_given)
+        ws_cli_usage_error("--precision goes with training or --probe-batch, not --evaluate (which runs on the CPU)");
+    /* the probe sizes the batch from the model and the device's memory (on a GPU, by trying
+     * steps there): it runs nothing on the CPU's threads, and --threads was ignored */
+    if (probe && threads_given)
+        ws_cli_usage_error("--threads goes with training or --evaluate, not --probe-batch (which sizes the batch from "
+                           "the model and the device's memory)");
     if (result_of) {
         if (!o.db) ws_cli_usage_error("--result-of needs --db");
         json_t *line = NULL;
