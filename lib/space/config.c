@@ -145,7 +145,7 @@ static long hyperband_max_resource(const ws_config *c)
 /* With several validations an epoch, what counts steps must agree with the epochs: hyperband's
  * max_resource R is steps its survivors train, and a trial trains whole epochs, so R must fill
  * them (Optuna would never prune past R); a fixed validate_every of several epochs is the
- * opposite wish (train-trial also refuses a searched one). */
+ * opposite wish (a searched one: check_searched_every; train-trial refuses both). */
 static int check_steps(const ws_config *c, const char *where, ws_err *e)
 {
     int k = c->validations_per_epoch;
@@ -276,6 +276,34 @@ static int check_epochs(const ws_config *c, const char *where, ws_err *e)
     return 0;
 }
 
+/* check_steps' refusal for a searched validate_every: a range end or choice above 1 beside
+ * several validations an epoch is a trial line train-trial refuses (exit 2), so a sweep stopped
+ * at the first trial that drew it. Here, not in check_steps, because a study's kept config is
+ * read with ws_config_parse alone: one kept before this check is still read (its trials still
+ * refused by train-trial, one at a time). */
+static int check_searched_every(const ws_config *c, const char *where, ws_err *e)
+{
+    for (size_t i = 0; c->validations_per_epoch > 1 && i < c->space.n; i++) {
+        const ws_dist *d = &c->space.v[i].dist;
+        if (strcmp(c->space.v[i].name, "validate_every")) continue;
+        int cat = d->kind == WS_DIST_CATEGORICAL, n = cat ? (int)ws_dist_n_choices(d) : 2;
+        for (int k = 0; k < n; k++) {
+            json_t *v = ws_dist_external(d, cat ? k : k ? d->high : d->low);
+            /* a choice that is no number is train-trial's to refuse (trainer_settings_check_config) */
+            double x = json_is_number(v) ? json_number_value(v) : 0;
+            json_decref(v);
+            if (!(x > 1)) continue;
+            char what[64];
+            if (cat) snprintf(what, sizeof what, "choice %d", k);
+            else snprintf(what, sizeof what, "%s end", k ? "high" : "low");
+            return ws_err_set(e, WS_EINPUT, "%s: budget.validations_per_epoch %d with space.validate_every, whose %s is "
+                              "%g: validate more than once an epoch or less, not both (train-trial would refuse every "
+                              "trial that draws a validate_every above 1)", where, c->validations_per_epoch, what, x);
+        }
+    }
+    return 0;
+}
+
 int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
 {
     char path[600];
@@ -289,7 +317,7 @@ int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
         if (json_object_get(c->fixed, c->space.v[i].name))
             return ws_err_set(e, WS_EINPUT, "%s: fixed.%s: is also a parameter of the space; a setting is searched "
                               "(space) or fixed, not both", where, c->space.v[i].name);
-    return check_epochs(c, where, e);
+    return check_epochs(c, where, e) || check_searched_every(c, where, e) ? -1 : 0;
 }
 
 int ws_config_load(ws_config *c, const char *path, ws_err *e)

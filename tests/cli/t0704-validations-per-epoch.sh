@@ -194,8 +194,13 @@ mkdir both
 jq '.budget = {"epochs": 3, "validations_per_epoch": 4} | .fixed.validate_every = 2' base.json >both.json
 test_expect_code 2 "with a fixed validate_every 2 as well: suggest refuses the config" suggest --db both/s.db --config both.json
 test_expect_success "... saying why" 'grep -q "budget.validations_per_epoch 4 with fixed.validate_every 2" err'
+# suggest refuses this config too (t0847); a study can hold it all the same (kept before that
+# check), so it is made with one validation an epoch and its kept config then set to both.json
 jq '.budget = {"epochs": 3, "validations_per_epoch": 4} | .space.validate_every = {"type": "categorical", "choices": [2]}' base.json >both.json
-suggest --db both/s.db --config both.json >both.line
+jq '.budget = {"epochs": 3}' both.json >both1.json
+suggest --db both/s.db --config both1.json >both.line
+jq -c . both.json >both.kept
+sqlite3 both/s.db "UPDATE study_system_attributes SET value_json = CAST(readfile('both.kept') AS TEXT) WHERE key = 'wakesweep:config'"
 test_expect_code 2 "with a searched validate_every 2: train-trial refuses the pair" train-trial --db both/s.db --features tones.feat --threads 1 --quiet both.line
 test_expect_success "... saying why, and the trial is FAIL" 'grep -q "validations_per_epoch 4 with trial line: params.validate_every 2" err &&
   [ "$(sqlite3 both/s.db "SELECT state FROM trials")" = FAIL ]'
