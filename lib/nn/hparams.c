@@ -239,16 +239,49 @@ int nn_hparams_parse_each(nn_hparams *hp, const json_t *params, const char *wher
         || parse_loss(&hp->loss, params, where, e) || parse_aug(&hp->aug, params, where, e) ? -1 : 0;
 }
 
+static int together_nesterov(const nn_hparams *hp, const char *where, ws_err *e)
+{
+    const nn_optim_config *o = &hp->optim;
+    if (o->kind == NN_OPT_SGD && o->nesterov && o->momentum <= 0)
+        return ws_err_set(e, WS_EINPUT, "%s.nesterov: needs momentum > 0", where);
+    return 0;
+}
+
+static int together_snr(const nn_hparams *hp, const char *where, ws_err *e)
+{
+    if (hp->aug.snr_low > hp->aug.snr_high)
+        return ws_err_set(e, WS_EINPUT, "%s.snr_low: %g is above snr_high %g", where, hp->aug.snr_low, hp->aug.snr_high);
+    return 0;
+}
+
+/* Each check of values refused together, with the keys it reads: suggest tries a space's ranges
+ * of those keys at their ends (trainer_settings_check_config), which stand for the whole ranges
+ * only while each check's refused set is a box or a half-space, as these are. */
+static const struct {
+    const char *const keys[4];
+    int (*check)(const nn_hparams *hp, const char *where, ws_err *e);
+} together[] = {
+    {{"optimizer", "momentum", "nesterov", NULL}, together_nesterov},
+    {{"snr_low", "snr_high", NULL}, together_snr},
+};
+
+const char *const *nn_hparams_together_keys(int i)
+{
+    return i >= 0 && i < (int)(sizeof together / sizeof *together) ? together[i].keys : NULL;
+}
+
+int nn_hparams_check_together_one(const nn_hparams *hp, int i, const char *where, ws_err *e)
+{
+    return together[i].check(hp, where, e);
+}
+
 /* Apart from the values' own checks: a sampler that draws each value from a range train-trial
  * takes can still draw a pair refused here, and train-trial fails that trial as infeasible
  * rather than stop the sweep (trainer/run.c). */
 int nn_hparams_check_together(const nn_hparams *hp, const char *where, ws_err *e)
 {
-    const nn_optim_config *o = &hp->optim;
-    if (o->kind == NN_OPT_SGD && o->nesterov && o->momentum <= 0)
-        return ws_err_set(e, WS_EINPUT, "%s.nesterov: needs momentum > 0", where);
-    if (hp->aug.snr_low > hp->aug.snr_high)
-        return ws_err_set(e, WS_EINPUT, "%s.snr_low: %g is above snr_high %g", where, hp->aug.snr_low, hp->aug.snr_high);
+    for (int i = 0; nn_hparams_together_keys(i); i++)
+        if (together[i].check(hp, where, e)) return -1;
     return 0;
 }
 

@@ -129,6 +129,11 @@ int nn_hparams_parse_each(nn_hparams *hp, const json_t *params, const char *wher
 /* Values each taken alone but refused together: "WHERE.snr_low: 25 is above snr_high 20",
  * "WHERE.nesterov: needs momentum > 0" (SGD). */
 int nn_hparams_check_together(const nn_hparams *hp, const char *where, ws_err *e);
+/* The keys that nn_hparams_check_together's check i reads (NULL-terminated); NULL when i is past
+ * the last check. */
+const char *const *nn_hparams_together_keys(int i);
+/* nn_hparams_check_together's check i alone (i below the count nn_hparams_together_keys gives). */
+int nn_hparams_check_together_one(const nn_hparams *hp, int i, const char *where, ws_err *e);
 void nn_hparams_release(nn_hparams *hp);
 /* NULL-terminated list of the keys nn_hparams_parse reads. */
 const char *const *nn_hparams_keys(void);

@@ -169,6 +169,94 @@ static int check_space(const ws_config *c, json_t *const probes[3], const char *
     return 0;
 }
 
+/* The most combinations of one together-check's searched parameters tried: a space with more
+ * (categoricals of very many choices) is taken without this check, as before it. */
+#define MAX_TOGETHER_PROBES 4096
+
+/* A searched parameter's values tried beside the others: its ends (a categorical's choices)
+ * and, when a condition may leave it out of a trial, its absence, where the fixed setting or the
+ * default holds: value_at gives NULL for that one, the last. */
+static int n_values(const ws_space_param *p)
+{
+    return (p->dist.kind == WS_DIST_CATEGORICAL ? (int)ws_dist_n_choices(&p->dist) : 2) + (p->parent >= 0);
+}
+
+static json_t *value_at(const ws_space_param *p, int k)
+{
+    const ws_dist *d = &p->dist;
+    if (d->kind == WS_DIST_CATEGORICAL) return k < (int)ws_dist_n_choices(d) ? ws_dist_external(d, k) : NULL;
+    return k < 2 ? ws_dist_external(d, k ? d->high : d->low) : NULL;
+}
+
+/* 1 when nn_hparams_check_together's check i refuses every combination of the values
+ * (n_values) of the n searched parameters at[] it reads, the others at their fixed settings or
+ * defaults; why then says the first's refusal ("study config: params.snr_low: 15 is above
+ * snr_high 5"). A combination refused for another reason (a value refused alone) counts as one
+ * the check takes: that is check_space's to find. */
+static int refused_together_everywhere(const ws_config *c, int i, const size_t *at, int n, ws_err *why)
+{
+    long total = 1;
+    for (int j = 0; j < n; j++)
+        if ((total *= n_values(&c->space.v[at[j]])) > MAX_TOGETHER_PROBES) return 0;
+    for (long t = 0; t < total; t++) {
+        json_t *params = json_object();
+        long r = t;
+        for (int j = 0; params && j < n; j++) {
+            const ws_space_param *p = &c->space.v[at[j]];
+            json_t *v = value_at(p, (int)(r % n_values(p)));
+            r /= n_values(p);
+            if (v && json_object_set_new(params, p->name, v)) { json_decref(params); params = NULL; }
+        }
+        if (!params) return 0;
+        trainer_settings s;
+        ws_err pe = {0};
+        int refused = trainer_settings_parse(&s, c->fixed, params, 0, "study config", &pe) && s.refused_together
+                      && nn_hparams_check_together_one(&s.hp, i, "study config: params", &pe);
+        if (refused && !t) { name_origin(&pe, "study config: params", params); *why = pe; }
+        trainer_settings_release(&s);
+        json_decref(params);
+        if (!refused) return 0;
+    }
+    return 1;
+}
+
+/* "space.a and space.b" (with ", " before the last but one): the k-th of n names, appended. */
+static void append_name(char *buf, size_t cap, const char *prefix, const char *name, int k, int n)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, cap - len, "%s%s%s", k ? k + 1 == n ? " and " : ", " : "", prefix, name);
+}
+
+/* Ranges that every together-check point refuses (snr_low in [15, 20] beside snr_high in [5, 10];
+ * nesterov only true beside sgd only and a fixed momentum of 0): each trial drawn would fail as
+ * infeasible (exit 0), a study of FAIL trials. Ranges that meet anywhere are taken: the sampler
+ * may draw where they meet (the others fail as infeasible, the sweep going on). A check none of
+ * whose keys is searched is the fixed settings', found before. */
+static int check_together(const ws_config *c, const char *where, ws_err *e)
+{
+    const char *const *keys;
+    for (int i = 0; (keys = nn_hparams_together_keys(i)); i++) {
+        size_t at[8];
+        int n = 0, n_fixed = 0;
+        for (int k = 0; keys[k]; k++) {
+            for (size_t j = 0; j < c->space.n; j++)
+                if (!strcmp(c->space.v[j].name, keys[k])) at[n++] = j;
+            n_fixed += c->fixed && json_object_get(c->fixed, keys[k]) != NULL;
+        }
+        ws_err why = {0};
+        if (!n || !refused_together_everywhere(c, i, at, n, &why)) continue;
+        char names[512] = "", fixed[512] = "";
+        for (int j = 0; j < n; j++) append_name(names, sizeof names, "space.", c->space.v[at[j]].name, j, n);
+        for (int k = 0, f = 0; keys[k]; k++)
+            if (c->fixed && json_object_get(c->fixed, keys[k]))
+                append_name(fixed, sizeof fixed, "fixed.", keys[k], f++, n_fixed);
+        return ws_err_set(e, WS_EINPUT, "%s: %s%s%s: refused together at every end and choice of their ranges (at the "
+                          "first: %s): train-trial would fail every trial as infeasible", where, names,
+                          *fixed ? ", with " : "", fixed, why.msg + sizeof "study config: " - 1);
+    }
+    return 0;
+}
+
 int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e)
 {
     json_t *probes[3] = {json_object(), space_end(&c->space, 0), space_end(&c->space, 1)};
@@ -180,7 +268,7 @@ int trainer_settings_check_config(const ws_config *c, const char *where, ws_err 
     else if (refused_at_every_probe(c, probes, NULL, NULL, "study config: fixed", &why))
         rc = ws_err_set(e, WS_EINPUT, "%s: %s (train-trial would fail every trial)", where,
                         why.msg + sizeof "study config: " - 1);
-    else rc = check_space(c, probes, where, e);
+    else rc = check_space(c, probes, where, e) || check_together(c, where, e) ? -1 : 0;
     for (int i = 0; i < 3; i++) json_decref(probes[i]);
     return rc;
 }

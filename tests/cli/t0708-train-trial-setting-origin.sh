@@ -39,8 +39,12 @@ for bad in '.space = {} | .fixed.learning_rate = -1 @@ study config: fixed.learn
 done
 # the searched pair: the same name in the infeasible trial's reason and result line
 mkdir sp
-jq '.space.snr_low = {"type": "float", "low": 15, "high": 15} | .space.snr_high = {"type": "float", "low": 10, "high": 10}
+# (ranges that meet, and the pair enqueued in them: suggest refuses ranges refused together at
+# every point, t0848)
+jq '.space.snr_low = {"type": "float", "low": 15, "high": 15} | .space.snr_high = {"type": "float", "low": 10, "high": 20}
     | .budget.epochs = 1' c.json >sp/c.json
+printf '{"snr_low": 15, "snr_high": 10}\n' >sp/q
+suggest --db sp/s.db --config sp/c.json --enqueue sp/q >/dev/null
 suggest --db sp/s.db --config sp/c.json >sp/line
 test_expect_code 0 "searched snr_low 15 above searched snr_high 10: infeasible, exit 0" \
   train-trial --db sp/s.db --features tones.feat --quiet sp/line
