@@ -62,6 +62,10 @@
 #          synthesizing it; an empty one took the next word, --out, for its value)
 #   interval MONITOR_INTERVAL: seconds in [0.01, 86400], what gpu-monitor --interval takes (it
 #          refused another into RUNS/monitor.err, and the sweep ran unmonitored with exit status 0)
+#   demo   DEMO_SEED, DEMO_WAKE_CLIPS, DEMO_CLIPS_PER_CLASS: a non-negative integer; demo1
+#          DEMO_SPEAKERS, DEMO_JOBS: a positive one (share/make-demo-corpus.sh's rules). The script
+#          refused another only once make ran it, under its own name for it ("SEED must be ..."),
+#          and under make -j2 sweep RUNS was made beside it
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
 #          any other stopped the sweep after the features were made and a trial per job slot was
 #          claimed in the study, left RUNNING there)
@@ -195,6 +199,13 @@ while [ $# -ge 3 ]; do
     [[ $value =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$ ]] &&
       awk -v v="$value" 'BEGIN { exit !(v + 0 >= 0.01 && v + 0 <= 86400) }' ||
       { echo "$name: expected seconds in [0.01, 86400] (gpu-monitor's interval), got '$value'"; exit 0; } ;;
+  demo | demo1)
+    # empty: the script's default, as when not given (make's ?= keeps a value given empty)
+    [ -n "$value" ] || continue
+    if [[ ! $value =~ ^[0-9]+$ ]] || { [ "$kind" = demo1 ] && [[ $value != *[1-9]* ]]; }; then
+      what=non-negative; [ "$kind" = demo ] || what=positive
+      echo "$name: expected a $what integer (a setting of the demo corpus), got '$value'"; exit 0
+    fi ;;
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
   corpus)

@@ -89,10 +89,14 @@ DEMO_JOBS            ?= 2
 DEMO_ENV := SEED=$(DEMO_SEED) WAKE_CLIPS=$(DEMO_WAKE_CLIPS) CLIPS_PER_CLASS=$(DEMO_CLIPS_PER_CLASS) \
             SPEAKERS=$(DEMO_SPEAKERS) JOBS=$(DEMO_JOBS)
 
+# The demo corpus's settings, checked only where DATA is the demo corpus (else unused).
+ws_demo_checks = demo DEMO_SEED $(call ws_q,$(DEMO_SEED)) demo DEMO_WAKE_CLIPS $(call ws_q,$(DEMO_WAKE_CLIPS)) \
+  demo DEMO_CLIPS_PER_CLASS $(call ws_q,$(DEMO_CLIPS_PER_CLASS)) demo1 DEMO_SPEAKERS $(call ws_q,$(DEMO_SPEAKERS)) \
+  demo1 DEMO_JOBS $(call ws_q,$(DEMO_JOBS))
 ws_bad_var := $(call ws_check_vars,path DATA $(call ws_q,$(DATA)) path FEATURES $(call ws_q,$(FEATURES)) \
                    path FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) file FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) \
                    fthreads FEATURIZE_THREADS $(call ws_q,$(FEATURIZE_THREADS)) \
-                   $(if $(filter data/demo,$(patsubst %/,%,$(DATA))),,corpus DATA $(call ws_q,$(DATA))))
+                   $(if $(filter data/demo,$(patsubst %/,%,$(DATA))),$(ws_demo_checks),corpus DATA $(call ws_q,$(DATA))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
 endif
