@@ -49,6 +49,9 @@
 #          is there for done, so the sweep ran only the targets without one, into a study that then
 #          held fewer than TRIALS trials, and ended 0 (or with report's 'unknown study' when every
 #          target had a file). Its first trial file names the study (as for a stage of make staged)
+#   folder RUNS, STAGED_RUNS: a folder, or a path make can make one at: no file that is there at
+#          it or at a folder above it (a report or config named by mistake: make made the features,
+#          then its mkdir said "cannot create directory ...: File exists", naming no variable)
 #   launch LAUNCH: empty, or its command (the first word that is not NAME=VALUE) one the shell
 #          can run: each trial's command failed with "command not found" (127), which the sweep
 #          takes for a launcher that could not start a trial this time, going on to the report
@@ -171,6 +174,18 @@ while [ $# -ge 3 ]; do
     [ -e "${db#sqlite:///}" ] || {
       echo "DB: '$db': no such study database, but $name '$value' holds trial files of study '$had' (make would take them for this sweep's trials): put the study file back, or remove them ($value/trial-*.json) to begin the study again"
       exit 0; } ;;
+  folder)
+    # The nearest part of the path that is there (a trailing / asks for a folder: "rf/" of a file
+    # rf is not there, rf is)
+    p=$value
+    while [ -n "$p" ] && [ ! -e "$p" ] && [ ! -L "$p" ]; do case $p in */*) p=${p%/*} ;; *) p= ;; esac; done
+    [ -z "$p" ] || [ -d "$p" ] && continue
+    if [ "$p" = "$value" ]; then
+      echo "$name: '$value' is a file, not a folder (the sweep's folder, which make makes): give another $name"
+    else
+      echo "$name: '$value': '$p' is a file, not a folder (the sweep's folder, which make makes, with the folders above it): give another $name"
+    fi
+    exit 0 ;;
   launch)
     # Words as the recipe's shell reads them: read without -r takes a backslash as it does (my\ dir
     # one word, the backslash gone), and a leading ~ or ~user is expanded (the regex leaves eval

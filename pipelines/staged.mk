@@ -52,6 +52,7 @@ ws_bad_var := SUGGEST_ARGS: make staged fixes stage 1's best into stage 2 with -
 endif
 endif
 ws_bad_var := $(or $(ws_bad_var),$(call ws_check_vars,count STAGE_TRIALS $(call ws_q,$(STAGE_TRIALS)) path STAGED_RUNS $(call ws_q,$(STAGED_RUNS)) \
+                folder STAGED_RUNS $(call ws_q,$(STAGED_RUNS)) \
                 $(if $(ws_staged_goals),file STAGE1 $(call ws_q,$(STAGE1)) file STAGE2 $(call ws_q,$(STAGE2)) \
                 device DEVICE $(call ws_q,$(if $(filter undefined,$(origin DEVICE)),auto,$(DEVICE))) launch LAUNCH $(call ws_q,$(LAUNCH)) \
                 threads THREADS $(call ws_q,$(if $(filter undefined,$(origin THREADS)),auto,$(THREADS))) \
