@@ -136,7 +136,9 @@ $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
 # and killed ones, queued again with their params).
 # A stage 1 without a feasible COMPLETE trial (report --best exits 1) has no best to fix: the
 # recipe removes its temporary (a failed recipe leaves no output) and says what to do; its .done
-# stays, so only a higher STAGE_TRIALS runs stage 1 again. The temporary is this shell's own, as
+# stays, so only a higher STAGE_TRIALS runs stage 1 again. When none COMPLETEd because its
+# pruner pruned them, more trials would be pruned the same (a threshold none reaches): it says so,
+# as the advice for constraints (run more, or loosen them) did not. The temporary is this shell's own, as
 # ws_write's: two make staged at once in one STAGED_RUNS each rename a whole file (with one name,
 # one renamed the other's away, failed, and make deleted best.json under the other's stage 2).
 # Stage 2's trial files are looked for with set --, a builtin: their names given to ls overflow
@@ -145,6 +147,13 @@ $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 	@tmp=$(call ws_q,$@).tmp.$$$$; \
 	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best >"$$tmp" || { rc=$$?; \
 	  rm -f "$$tmp"; [ $$rc = 1 ] || exit $$rc; \
+	  set -- $$($(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --format jsonl 2>/dev/null | \
+	    jq -rs '[length, (map(select(.state == "COMPLETE")) | length), (map(select(.state == "PRUNED")) | length)] | map(tostring) | join(" ")'); \
+	  if [ "$${2:-1}" = 0 ] && [ "$${3:-0}" -gt 0 ]; then \
+	    echo $(call ws_q,$(@D))": stage 1 has no COMPLETE trial to fix into stage 2: its pruner pruned" \
+	      "$$([ $$3 = $$1 ] && echo all $$1 of its trials || echo $$3 of its $$1 trials, and the others failed);" \
+	      "begin again with a STAGE1 whose pruner" \
+	      "lets trials complete, in another STAGED_RUNS" >&2; exit 2; fi; \
 	  echo $(call ws_q,$(@D))": stage 1 has no feasible COMPLETE trial to fix into stage 2: run more stage-1 trials" \
 	    "(make staged STAGE_TRIALS=N, N above $$(cat $(call ws_q,$<))), or, when its constraints cannot be met, begin again" \
 	    "with a STAGE1 of looser ones in another STAGED_RUNS" >&2; exit 2; }; \
