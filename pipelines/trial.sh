@@ -86,6 +86,18 @@ trap on_exit EXIT
 # The lock keeps other runs of this target away, so the temporary's name needs no mktemp (another
 # process): the host and pid name it.
 tmp=$out.tmp.${HOSTNAME:-host}.$$
+# The trial's tag (suggest --tag, train-trial --result-of): the target's canonical path, the
+# same however RUNS is spelled (rs, rs/, ./rs, its absolute path: each spelling tagged a trial of
+# its own, and a removed trial file was trained again as a new trial, not rebuilt), relative to
+# make's folder when under it, as the default RUNS (runs/STUDY) spelled it before tags were
+# canonical. A study's trial tagged before, as another spelling (RUNS=./runs/x), is found under
+# that spelling when RUNS is spelled so again: asked first, where the two differ (the lock keeps
+# other runs of this target away meanwhile).
+tag=$(realpath -m --relative-base=. -- "$out")
+if [ "$tag" != "$out" ] && "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$tmp" 2>/dev/null; then
+  mv "$tmp" "$out"
+  exit 0
+fi
 # --unless-done: a trial of this target that finished before a kill, but whose file was not
 # renamed yet, is not trained again (suggest asks the study, in the transaction that would make
 # the trial, and exits 1): its result line is rebuilt from the study.
@@ -94,10 +106,10 @@ tmp=$out.tmp.${HOSTNAME:-host}.$$
 rc=0
 set -f
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
-line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$out" --unless-done ${SUGGEST_ARGS:-}) || rc=$?
+line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$tag" --unless-done ${SUGGEST_ARGS:-}) || rc=$?
 set +f
 if [ "$rc" = 1 ]; then
-  "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$tmp"
+  "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$tag" >"$tmp"
   mv "$tmp" "$out"
   exit 0
 fi
@@ -113,7 +125,7 @@ err=$("$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" 
 line_study() { jq -r .study <<<"$line"; }
 found=0
 if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]]; then
-  "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp" || found=$?
+  "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" >"$tmp" || found=$?
 fi
 if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]] && [ "$found" = 0 ]; then
   # Not bad input: this trial was finished under it (told, say). Its file holds the study's
@@ -144,7 +156,7 @@ elif [ "$rc" -ne 0 ]; then
   why="train-trial exited with status $rc"
   [ "$rc" -gt 128 ] && why="train-trial was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo ?))"
   "$BIN/tell" --db "$DB" --study "$(line_study)" --trial "$(jq -r .trial <<<"$line")" --state fail \
-      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$out" >"$tmp"
+      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" >"$tmp"
 fi
 # A kill before the rename leaves at most a temporary (the next run of this target removes it)
 # and a trial finished in the study, whose line that run rebuilds; after it, the target is made
