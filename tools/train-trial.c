@@ -29,6 +29,7 @@ static void usage(void)
            "\"reason\"}.\n\n"
            "  --db URL           study database (the trial must be RUNNING in it)\n"
            "  --features CACHE   feature cache made by featurize with the study's feature settings\n"
+           "                     and of the data its trials trained on (the first records it)\n"
            "  --device DEV       auto (default: a CUDA GPU when there is one, else the CPU), cpu\n"
            "                     or cuda (exit 2 when there is no GPU at all)\n"
            "  --precision P      GEMM precision on CUDA: tf32 (default), fp32 or bf16\n"
@@ -61,7 +62,8 @@ static void usage(void)
            "line, also \"infeasible parameters: ...\" for params the study drew that are refused\n"
            "together; --result-of: found); 1 --result-of found no finished trial with the tag;\n"
            "2 usage or input error (a bad trial line, a cache of another version, with a\n"
-           "bad checksum or other feature settings: the trial is marked FAIL; a trial\n"
+           "bad checksum, other feature settings or other data than the study's: the trial\n"
+           "is marked FAIL; a trial\n"
            "finished by another process or trained by another train-trial: left as it is);\n"
            "3 internal error.\n");
 }

@@ -643,11 +643,42 @@ int audio_cache_check_config(const audio_cache *c, const char *path, const audio
     return ws_err_set(e, WS_EINPUT, "%s: feature settings differ: %s", path, msg);
 }
 
+/* Integers enter the data hash as little-endian words, as the file stores them. */
+static void hash_u64(audio_hash64_ctx *h, uint64_t v)
+{
+    uint8_t b[8];
+    put64(b, v);
+    audio_hash64_update(h, b, sizeof b);
+}
+
+uint64_t audio_cache_data_hash(const audio_cache *c)
+{
+    audio_hash64_ctx h;
+    audio_hash64_init(&h, 0x5753444154413031ull);   /* "WSDATA01": not the checksum's seed */
+    hash_u64(&h, c->n_clips);
+    hash_u64(&h, (uint64_t)c->n_frames);
+    hash_u64(&h, (uint64_t)c->n_mels);
+    audio_hash64_update(&h, c->features, c->n_clips * (size_t)c->n_frames * (size_t)c->n_mels * sizeof(float));
+    audio_hash64_update(&h, c->labels, c->n_clips * sizeof(int32_t));
+    audio_hash64_update(&h, c->splits, c->n_clips * sizeof(int32_t));
+    /* a label is an index into the class names: the same ids under other names are other data */
+    hash_u64(&h, (uint64_t)c->n_classes);
+    for (int k = 0; k < c->n_classes; k++) audio_hash64_update(&h, c->class_names[k], strlen(c->class_names[k]) + 1);
+    /* the noise streams are mixed into training clips (noise_prob): data too, their names not */
+    hash_u64(&h, c->n_noise);
+    for (size_t k = 0; k < c->n_noise; k++) {
+        hash_u64(&h, c->noise[k].n_frames);
+        audio_hash64_update(&h, c->noise[k].power, c->noise[k].n_frames * (size_t)c->n_mels * sizeof(float));
+    }
+    return audio_hash64_final(&h);
+}
+
 json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
 {
-    char sum[17], ih[17];
+    char sum[17], ih[17], dh[17];
     audio_hash64_hex(c->checksum, sum);
     audio_hash64_hex(c->inputs_hash, ih);
+    audio_hash64_hex(audio_cache_data_hash(c), dh);
     size_t *counts = calloc((size_t)c->n_classes * AUDIO_N_SPLITS + 1, sizeof(size_t));
     size_t split_tot[AUDIO_N_SPLITS] = {0};
     /* the path as given on the command line may be any bytes; JSON takes it escaped */
@@ -686,10 +717,10 @@ json_t *audio_cache_describe(const audio_cache *c, const char *path, ws_err *e)
                                       / c->cfg.sample_rate)));
     free(counts);
     /* every string here is UTF-8 (the metadata was JSON, the path is escaped): NULL is memory */
-    json_t *j = json_pack("{s:s, s:s, s:i, s:I, s:s, s:b, s:s, s:s, s:s, s:I, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+    json_t *j = json_pack("{s:s, s:s, s:i, s:I, s:s, s:b, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
         "path", shown, "format", "wakesweep feature cache", "version", c->version,
         "bytes", (json_int_t)c->file_bytes, "checksum", sum, "checksum_verified", c->verified,
-        "inputs_hash", ih, "dtype", "float32", "layout", "[clips][frames][mels] linear mel power",
+        "inputs_hash", ih, "data_hash", dh, "dtype", "float32", "layout", "[clips][frames][mels] linear mel power",
         "clips", (json_int_t)c->n_clips, "frames", c->n_frames, "mels", c->n_mels,
         "features", audio_feat_config_to_json(&c->cfg), "classes", classes,
         "counts", per_class, "splits", per_split, "noise", noise,

@@ -28,6 +28,7 @@
 #include "store/trial_json.h"
 #include "study/prune.h"
 #include "core/proc.h"
+#include "study/data.h"
 #include "study/finished.h"
 #include "study/reap.h"
 #include "trainer/data.h"
@@ -59,6 +60,8 @@ typedef struct {
     audio_cache cache;
     trainer_data data;
     int stats_new;                  /* data's statistics were computed here, not yet in the study */
+    char data_hash[17];             /* the cache's data hash (hex), once computed */
+    int data_recorded;              /* the study records that hash (study/data.h) */
     int *train_idx, *val_idx;       /* clip indices of the training and validation splits */
     float *val_scores, *val_logits; /* [n_val] the wake word's scores; [n_val][classes], device path */
     int *val_pos;                   /* [n_val] 1 for a clip of the wake word */
@@ -362,6 +365,22 @@ static const char *class_list(const audio_cache *cache, char *buf, size_t cap)
     return buf;
 }
 
+/* The cache's data against the study's record (study/data.h): compared before training, as its
+ * feature settings are, so that a cache of other data is refused before it trains; recorded
+ * (record 1) only once its checksum pass has matched, as nothing made from the data is stored
+ * before (a damaged file's hash is not its data's). A refusal waits for that pass first, so that
+ * a damaged cache is said to be damaged rather than other data. */
+static int data_check(run_ctx *c, int record, ws_err *e)
+{
+    if (c->data_recorded) return 0;
+    if (!c->data_hash[0]) audio_hash64_hex(audio_cache_data_hash(&c->cache), c->data_hash);
+    ws_err why = {0};
+    if (!study_data_check(c->store, &c->study, c->o->features, c->data_hash, record, &c->data_recorded, &why)) return 0;
+    if (why.kind == WS_EINPUT && audio_cache_verify_wait(&c->cache, e)) return -1;
+    *e = why;
+    return -1;
+}
+
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     /* a line without a seed, as one without a budget: the seed suggest gives this trial */
@@ -387,7 +406,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     /* bad input, so the trial fails with the reason, as for a cache that cannot be opened */
     if (!*c->o->features) return ws_err_set(e, WS_EINPUT, "--features: empty path");
     if (audio_cache_open(&c->cache, c->o->features, AUDIO_CACHE_VERIFY_LATER, e)
-        || trainer_settings_check_cache(&c->set, &c->cache, c->o->features, e))
+        || trainer_settings_check_cache(&c->set, &c->cache, c->o->features, e) || data_check(c, 0, e))
         return -1;
     /* a property of the cache, as n_mfcc below: found when the model was built it failed every
      * trial of a sweep with exit 0 ("model: 1 classes") instead of stopping it */
@@ -800,7 +819,7 @@ static json_t *features_json(run_ctx *c)
 static int after_validation(run_ctx *c, long step, json_t *metrics, int watches, int *stale, ws_err *e)
 {
     /* nothing made from the data is stored before the cache's checksum pass has matched */
-    if (audio_cache_verify_wait(&c->cache, e)) return -1;
+    if (audio_cache_verify_wait(&c->cache, e) || data_check(c, 1, e)) return -1;
     stats_publish(c);
     double v = json_number_value(metric_of(metrics, c->objective));
     c->last_value = v;
@@ -1245,7 +1264,9 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     trainer_heartbeat_stop(&c.hb);
     trainer_grow_stop(&c.grow);   /* its seconds stop counting; finish records them */
-    if (audio_cache_verify_wait(&c.cache, e)) {   /* a corrupted cache is bad input: exit 2 */
+    /* a corrupted cache, or one of other data than the study's (another trial of a fresh study
+     * recorded its own first), is bad input: exit 2 */
+    if (audio_cache_verify_wait(&c.cache, e) || data_check(&c, 1, e)) {
         fail_trial(&c, e->msg);
         release(&c);
         return -1;

@@ -1,0 +1,80 @@
+/* data.c — the data a study's trials train on (see data.h). */
+#include "study/data.h"
+#include <stdlib.h>
+#include <string.h>
+#include "core/text.h"
+
+/* The hash a record holds, or NULL (WS_EINPUT naming the attribute) when it holds none: written
+ * by hand or by something else, it cannot be compared, and taking another cache in its place
+ * would lose what it was there to keep. */
+static const char *record_hash(const ws_store *s, const ws_study *st, const json_t *v, ws_err *e)
+{
+    const char *hash = json_string_value(json_object_get(v, "data_hash"));
+    if (hash && strlen(hash) == 16 && strspn(hash, "0123456789abcdef") == 16) return hash;
+    char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    ws_err_set(e, WS_EINPUT, "%s: study '%s': system attribute %s: expected {\"data_hash\": 16 hex digits, "
+               "\"features\": a path}, got %.80s (remove it to have the next trial record its cache's)",
+               ws_store_path(s), st->name, WS_ATTR_DATA, text ? text : "?");
+    free(text);
+    return NULL;
+}
+
+/* In the caller's transaction: the study's record made this cache's when it has none. Finding the
+ * study through ws_store_study_create locks it on PostgreSQL (an advisory lock on its name, to the
+ * transaction's end), where a read of an absent row locks nothing; SQLite's write transaction
+ * holds the whole file already. So of two first trials at once one records, the other reads it. */
+static int record(ws_store *s, const ws_study *st, const char *features, const char *hash, json_t **kept, ws_err *e)
+{
+    ws_study again;
+    int created;
+    if (ws_store_study_create(s, st->name, st->direction, &again, &created, e))
+        return -1;
+    /* made anew: deleted (optuna.delete_study) since the trial began; rolled back by the caller */
+    if (created || again.id != st->id)
+        return ws_err_set(e, WS_ESTATE, "study '%s' is gone: deleted by another process while this one trained a "
+                          "trial of it", st->name);
+    if (ws_store_study_attr_get(s, st->id, 1, WS_ATTR_DATA, kept, e)) return -1;
+    if (*kept) return 0;
+    char *shown = ws_text_escape(features);   /* any bytes; JSON takes UTF-8 */
+    *kept = shown ? json_pack("{s:s, s:s}", "data_hash", hash, "features", shown) : NULL;
+    free(shown);
+    if (!*kept) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    return ws_store_study_attr_set(s, st->id, 1, WS_ATTR_DATA, *kept, e);
+}
+
+int study_data_check(ws_store *s, const ws_study *st, const char *features, const char *hash, int record_it,
+                     int *recorded, ws_err *e)
+{
+    json_t *kept = NULL;
+    if (recorded) *recorded = 0;
+    if (record_it) {
+        if (ws_store_begin(s, e)) return -1;
+        if (record(s, st, features, hash, &kept, e)) {
+            ws_store_rollback(s);
+            json_decref(kept);
+            return -1;
+        }
+        if (ws_store_commit(s, e)) { json_decref(kept); return -1; }
+    } else if (ws_store_study_attr_get(s, st->id, 1, WS_ATTR_DATA, &kept, e)) {
+        return -1;
+    }
+    if (!kept) return 0;
+    const char *was = record_hash(s, st, kept, e);
+    int rc = -1;
+    if (was && !strcmp(was, hash)) {
+        if (recorded) *recorded = 1;
+        rc = 0;
+    } else if (was) {
+        /* as a cache of other feature settings is refused (trainer_settings_check_cache): the
+         * cache first, what differs, in it and wanted; then why it matters and what to do */
+        const char *from = json_string_value(json_object_get(kept, "features"));
+        rc = ws_err_set(e, WS_EINPUT, "%s: data differ: data hash %s in the cache, %s in study '%s' of %s (the data "
+                        "its trials trained on, first from %s): its corpus changed (a clip, a label or a split) or it is "
+                        "another, and values of trials on other data do not compare. To go on with this study, give it "
+                        "a cache of its own data; to sweep this data, start a new study: another STUDY (make sweep "
+                        "STUDY=NAME) or another study name in the config", features, hash, was, st->name,
+                        ws_store_path(s), from ? from : "a cache");
+    }
+    json_decref(kept);
+    return rc;
+}
