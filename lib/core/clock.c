@@ -20,16 +20,23 @@ double ws_mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Past about 31 million years either way (and for NaN, +-inf): a double that a time_t cannot
+ * hold is undefined to convert, and gmtime fails before its int year overflows. */
+#define FORMAT_MAX_S 1e15
+
 static void format(double t_s, int utc, char *buf, size_t len)
 {
+    /* such a time has no text: "" (which SQLite's julianday reads as NULL, matching no time).
+     * It was the text of an uninitialized struct tm: a suggest --grace 1e300 read past it. */
+    if (len) buf[0] = 0;
+    if (!(fabs(t_s) < FORMAT_MAX_S)) return;
     time_t sec = (time_t)floor(t_s);
     long usec = lround((t_s - (double)sec) * 1e6);
     if (usec >= 1000000) { sec++; usec -= 1000000; }
     struct tm tm;
-    if (utc) gmtime_r(&sec, &tm);
-    else localtime_r(&sec, &tm);
+    if (!(utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm))) return;
     char base[32];
-    strftime(base, sizeof base, "%Y-%m-%d %H:%M:%S", &tm);
+    if (!strftime(base, sizeof base, "%Y-%m-%d %H:%M:%S", &tm)) return;
     snprintf(buf, len, "%s.%06ld", base, usec);
 }
 

@@ -12,7 +12,8 @@
 
 double ws_now_s(void);        /* seconds since the epoch, microsecond resolution */
 double ws_mono_s(void);       /* monotonic seconds, for durations */
-/* Formats epoch seconds as Optuna's trial datetime text, in local time, into buf (>= 27 bytes). */
+/* Formats epoch seconds as Optuna's trial datetime text, in local time, into buf (>= 27 bytes);
+ * "" for a time that has none (NaN, +-inf, beyond about 1e15 s either way). */
 void ws_datetime_format(double t_s, char *buf, size_t len);
 /* Parses Optuna's trial datetime text (local time; fraction optional) to epoch seconds; NAN on
  * bad text. A wall time that occurs twice (the hour when DST ends) reads as the C library picks. */

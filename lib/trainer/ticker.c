@@ -6,6 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+/* 1e12 s, over 30000 years: now plus that fits any 64-bit time_t */
+#define TICKER_MAX_WAIT_S 1e12
+
 static void *run(void *arg)
 {
     trainer_ticker *t = arg;
@@ -16,9 +19,11 @@ static void *run(void *arg)
     while (!t->stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        double secs = floor(t->interval_s);
+        /* an interval past any training (a config's 1e300 s) waits until stopped: converted to a
+         * time_t as it is, it wrapped to a time long past, and the thread ticked in a busy loop */
+        double wait = fmin(t->interval_s, TICKER_MAX_WAIT_S), secs = floor(wait);
         until.tv_sec += (time_t)secs;
-        until.tv_nsec += (long)((t->interval_s - secs) * 1e9);
+        until.tv_nsec += (long)((wait - secs) * 1e9);
         if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
         int rc = 0;
         while (!t->stop && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&t->cv, &t->mu, &until);
