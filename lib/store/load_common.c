@@ -281,6 +281,9 @@ int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cel
 {
     char row[64];
     snprintf(row, sizeof row, "trial_params: trial %d", t->number);
+    /* the column allows NULL, though no Optuna writes one (every suggest_* names its parameter);
+     * it went on to strdup(NULL): report, study-copy and TPE's suggest died of SIGSEGV */
+    if (!name) return ws_err_set(e, WS_EINPUT, "%s: param_name is NULL, expected the parameter's name", row);
     if (ws_load_utf8(name, row, "param_name", e)) return -1;
     const ws_dist *d = cached_dist(ld, dist_json ? dist_json : "", e);
     if (!d) return ws_err_prefix(e, "trial %d: param %s", t->number, name);
