@@ -73,6 +73,19 @@ int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
         goto out;
     }
     if (get_num(attrs, "low", &d->low, 1, e) || get_num(attrs, "high", &d->high, 1, e)) goto out;
+    /* an int's bounds and step are held as doubles, exact within +-2^53 only: Optuna's
+     * suggest_int(n, 16, 2**63 - 1) stores 2^63 - 1, which read as 2^63 was written back as a
+     * long long that it overflows (-2^63 on x86: a copy with high < low, which Optuna refuses) */
+    static const char *const int_attrs[] = {"low", "high", "step"};
+    for (size_t i = 0; is_int && i < sizeof int_attrs / sizeof *int_attrs; i++) {
+        json_t *v = json_object_get(attrs, int_attrs[i]);
+        if (!v || json_is_null(v) || ws_dist_int_value(v)) continue;
+        char *t = ws_json_dump(v, 0);
+        ws_err_set(e, WS_EINPUT, "distribution: attributes.%s: expected an integer within +-2^53, got %s", int_attrs[i],
+                   t ? t : "a number");
+        free(t);
+        goto out;
+    }
     if (is_float) {
         d->kind = WS_DIST_FLOAT;
         d->log = lg || !strcmp(name, "LogUniformDistribution");
