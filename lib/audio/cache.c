@@ -367,6 +367,36 @@ static int check_sections(const header *h, const char *path, ws_err *e)
     return 0;
 }
 
+/* qsort_r's order of class indices: by name, then index */
+static int by_name(const void *a, const void *b, void *names)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(((const char **)names)[i], ((const char **)names)[j]);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* A class named twice (a cache written by something else, or edited; featurize makes one class
+ * of a name) was trained on: the two shared one entry of a result's per_class, a name meant the
+ * first of them, and the checkpoint written was refused by --evaluate. Sorted, not pairwise:
+ * the header may declare any number of classes. */
+static int check_names_once(const char **names, size_t n, const char *path, ws_err *e)
+{
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+    for (size_t k = 0; k < n; k++) order[k] = k;
+    qsort_r(order, n, sizeof *order, by_name, names);
+    int rc = 0;
+    for (size_t k = 1; k < n && !rc; k++)
+        if (!strcmp(names[order[k - 1]], names[order[k]])) {
+            char *shown = ws_text_escape(names[order[k]]);
+            rc = ws_err_set(e, WS_EINPUT, "%s: not a valid feature cache: class %zu has the name of class %zu, '%s' "
+                            "(a class is named once)", path, order[k], order[k - 1], shown ? shown : "?");
+            free(shown);
+        }
+    free(order);
+    return rc;
+}
+
 static int parse_meta(audio_cache *c, const header *h, const uint8_t *base, const char *path, ws_err *e)
 {
     json_error_t je;
@@ -389,6 +419,7 @@ static int parse_meta(audio_cache *c, const header *h, const uint8_t *base, cons
         c->class_names[k] = json_string_value(json_array_get(classes, k));
         if (!c->class_names[k]) return bad(e, path, "a class name is not a string");
     }
+    if (check_names_once(c->class_names, h->n_classes, path, e)) return -1;
     uint64_t row = 4ull * h->n_mels, n_lo = h->off[S_NOISE], n_hi = h->off[S_NOISE] + h->len[S_NOISE];
     for (size_t k = 0; k < h->n_noise; k++) {
         json_t *s = json_array_get(noise, k);

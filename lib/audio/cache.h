@@ -81,9 +81,9 @@ typedef struct audio_cache {
 enum { AUDIO_CACHE_NO_VERIFY = 1, AUDIO_CACHE_VERIFY_LATER = 2 };
 
 /* Maps and validates a cache. Errors (WS_EINPUT, "PATH: what"): not a cache, an unsupported
- * version, a size or checksum mismatch (truncated or corrupted), inconsistent sections. The
- * structure is always validated (offsets, labels, splits, paths), so even with NO_VERIFY a
- * damaged file cannot make readers go out of bounds. */
+ * version, a size or checksum mismatch (truncated or corrupted), inconsistent sections, a class
+ * named twice. The structure is always validated (offsets, labels, splits, paths, class names),
+ * so even with NO_VERIFY a damaged file cannot make readers go out of bounds. */
 int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e);
 void audio_cache_close(audio_cache *c);    /* safe on a zeroed or closed cache */
 /* Waits for a VERIFY_LATER checksum pass: 0 when it matched (verified becomes 1) or none was

@@ -143,6 +143,54 @@ sf.sf_close(f)
 P
 }
 
+# cache_edit IN OUT PYTHON: the feature cache IN with the Python statement run on raw (a bytearray
+# of the file) and m (its meta JSON, the last section, as an object), the meta section, file_bytes
+# and checksum made again, into OUT: a cache written by something else, or by an older featurize.
+# The meta is written again only where the statement changed it. The layout and the checksum
+# (hash64 of the header with its checksum zeroed, then the rest) are ported here from their
+# description in lib/audio/cache.h and lib/audio/hash64.c, not with the code under test; the
+# port is checked against IN's own checksum first.
+cache_edit() {
+  "$PY" - "$@" <<'P'
+import json, struct, sys
+M = (1 << 64) - 1
+K1, K2, K3, K4 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93
+def rotl(x, r): return ((x << r) | (x >> (64 - r))) & M
+def lane(v, w): return rotl((v + w * K1) & M, 31) * K2 & M
+def hash64(data, seed):   # lib/audio/hash64.c
+    v = [(seed + K1 + K2) & M, (seed + K2) & M, seed, (seed - K1) & M]
+    full = len(data) // 32 * 32
+    w = struct.unpack_from("<%dQ" % (full // 8), data)
+    for i in range(0, len(w), 4):
+        for k in range(4): v[k] = lane(v[k], w[i + k])
+    x = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) & M
+    for k in range(4): x = ((x ^ lane(0, v[k])) * K1 + K4) & M
+    x = (x + len(data)) & M
+    t, i = data[full:], 0
+    while i + 8 <= len(t): x = (rotl(x ^ lane(0, int.from_bytes(t[i:i + 8], "little")), 27) * K1 + K4) & M; i += 8
+    while i < len(t): x = rotl(x ^ (t[i] * K3 & M), 11) * K1 & M; i += 1
+    x ^= x >> 30; x = x * K2 & M; x ^= x >> 27; x = x * K3 & M; x ^= x >> 31
+    return x
+def checksum(raw): return hash64(bytes(raw[:16]) + bytes(8) + bytes(raw[24:]), 0x5753464341434845)
+src, dst, code = sys.argv[1:]
+raw = bytearray(open(src, "rb").read())
+assert raw[:8] == b"WSFCACHE" and checksum(raw) == struct.unpack_from("<Q", raw, 16)[0], "hash64 port disagrees with the cache"
+META = 72 + 16 * 6   # the 7th section's {offset, bytes}
+off, n = struct.unpack_from("<QQ", raw, META)
+assert off + n == len(raw), "the meta section is not the last"
+m = json.loads(bytes(raw[off:]))
+before = json.dumps(m)
+exec(code)
+if json.dumps(m) != before:
+    t = json.dumps(m).encode()
+    raw[off:] = t
+    struct.pack_into("<Q", raw, 24, len(raw))
+    struct.pack_into("<Q", raw, META + 8, len(t))
+struct.pack_into("<Q", raw, 16, checksum(raw))
+open(dst, "wb").write(raw)
+P
+}
+
 # ws_make ARGS...: the project's make, quiet, on this test's build and binaries.
 ws_make() { make -s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" "$@"; }
 

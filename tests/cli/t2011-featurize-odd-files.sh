@@ -8,6 +8,7 @@
 # feed, an empty --out (exit 2 before any work), and file names and list lines with control
 # characters (one line each, shown as \xNN).
 . "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
 
 tone() { sox -n -r 16000 -b 16 -c 1 "$1" synth "${2:-1}" sine "${3:-440}" vol 0.2; }
 mkdir -p c/yes c/no c/_background_noise_
@@ -40,33 +41,7 @@ test_expect_success non-utf8-describe-path-escaped 'jq -e ".path == \"out\\\\xe9
 # a cache from before the check, with a clip path that is not UTF-8 (patched in, checksum redone)
 cp -r c old && tone old/yes/cafe_nohash_0.wav
 featurize -q -o old.feat old >/dev/null 2>&1
-"$PY" - <<'P'
-import struct
-M = (1 << 64) - 1
-K1, K2, K3, K4 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93
-def rotl(x, r): return ((x << r) | (x >> (64 - r))) & M
-def lane(v, w): return rotl((v + w * K1) & M, 31) * K2 & M
-def hash64(data, seed):   # lib/audio/hash64.c
-    v = [(seed + K1 + K2) & M, (seed + K2) & M, seed, (seed - K1) & M]
-    full = len(data) // 32 * 32
-    w = struct.unpack_from("<%dQ" % (full // 8), data)
-    for i in range(0, len(w), 4):
-        for k in range(4): v[k] = lane(v[k], w[i + k])
-    x = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) & M
-    for k in range(4): x = ((x ^ lane(0, v[k])) * K1 + K4) & M
-    x = (x + len(data)) & M
-    t, i = data[full:], 0
-    while i + 8 <= len(t): x = (rotl(x ^ lane(0, int.from_bytes(t[i:i + 8], "little")), 27) * K1 + K4) & M; i += 8
-    while i < len(t): x = rotl(x ^ (t[i] * K3 & M), 11) * K1 & M; i += 1
-    x ^= x >> 30; x = x * K2 & M; x ^= x >> 27; x = x * K3 & M; x ^= x >> 31
-    return x
-def checksum(raw): return hash64(raw[:16] + bytes(8) + raw[24:], 0x5753464341434845)
-raw = bytearray(open("old.feat", "rb").read())
-assert checksum(raw) == struct.unpack_from("<Q", raw, 16)[0], "hash64 port disagrees with the cache"
-raw = bytearray(bytes(raw).replace(b"yes/cafe_nohash_0.wav", b"yes/caf\xe9_nohash_0.wav"))
-struct.pack_into("<Q", raw, 16, checksum(raw))
-open("old.feat", "wb").write(raw)
-P
+cache_edit old.feat old.feat 'raw[:] = bytes(raw).replace(b"yes/cafe_nohash_0.wav", b"yes/caf\xe9_nohash_0.wav")'
 test_expect_code 0 old-cache-describe featurize --describe old.feat
 test_expect_success old-cache-clip-index 'featurize --dump old.feat --clip 3 | jq -e ".path == \"yes/y0_nohash_0.wav\"" >/dev/null'
 test_expect_code 2 old-cache-dump-non-utf8 featurize --dump old.feat --clip 2
