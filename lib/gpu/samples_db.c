@@ -41,7 +41,8 @@ static int sql_fail(gpu_samples_db *d, const char *what, ws_err *e)
                           "the %g s gpu-monitor waits (WS_MONITOR_BUSY_S); run it again once that process has finished, "
                           "or set WS_MONITOR_BUSY_S to wait longer", d->path, what, d->busy_timeout_ms * 1e-3);
     char buf[512];
-    return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", d->path, what, ws_sqlite_errmsg(d->db, buf, sizeof buf));
+    return ws_err_set(e, ws_sqlite_error_kind(sqlite3_extended_errcode(d->db)), "%s: %s: %s", d->path, what,
+                      ws_sqlite_errmsg(d->db, buf, sizeof buf));
 }
 
 /* Any code but OK, ROW or DONE fails the calling function with sqlite3_errmsg (ws_sqlite_errmsg). */
@@ -159,7 +160,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
                        ws_sqlite_readonly_msg(d->path, ro, sizeof ro));
         else
             sql_fail(d, "setting up the connection", e);
-        if (code == SQLITE_NOTADB) e->kind = WS_EINPUT;
+        e->kind = ws_sqlite_error_kind(rc);   /* set_wal's answer, which errcode may not hold */
         gpu_samples_db_close(d);
         return NULL;
     }

@@ -66,8 +66,7 @@ static int locked(const char *path, const char *what, int busy_ms, ws_err *e)
 int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
 {
     int code = rc & 0xff;
-    ws_errkind kind = (code == SQLITE_READONLY || code == SQLITE_NOTADB || code == SQLITE_CANTOPEN
-                       || code == SQLITE_CORRUPT) ? WS_EINPUT : code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
+    ws_errkind kind = ws_sqlite_error_kind(rc);
     char buf[512];
     const char *msg = s->db ? ws_sqlite_errmsg(s->db, buf, sizeof buf) : sqlite3_errstr(rc);
     if (code == SQLITE_READONLY) msg = ws_sqlite_readonly_msg(s->path, buf, sizeof buf);

@@ -93,3 +93,11 @@ int ws_sqlite_create_errno(const char *path)
     int why = errno;
     return why == EEXIST || why == ENOENT ? 0 : why;   /* another made it; no folder: the callers say so */
 }
+
+ws_errkind ws_sqlite_error_kind(int rc)
+{
+    int code = rc & 0xff;
+    if (code == SQLITE_READONLY || code == SQLITE_NOTADB || code == SQLITE_CANTOPEN || code == SQLITE_CORRUPT)
+        return WS_EINPUT;
+    return code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
+}

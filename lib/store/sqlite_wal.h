@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sqlite3.h>
+#include "core/err.h"
 
 /* PRAGMA journal_mode=WAL and synchronous=NORMAL on db, waiting up to timeout_ms while another
  * process holds the file, or until *stop (NULL: none; a signal's flag) is set; an SQLite result
@@ -25,6 +26,11 @@ int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *
  * SQLITE_READONLY at once for such a connection, and this says it: "the database is read-only", with why (errno's text, as access(2)
  * gives it) where the system says, into buf. Returns buf. */
 const char *ws_sqlite_readonly_msg(const char *path, char *buf, size_t n);
+/* What a failed SQLite call's result code (extended or primary) says of the study file: one it
+ * cannot open, that is no database (NOTADB), damaged (CORRUPT: cut short by a copy or a full disk)
+ * or read-only is bad input (exit 2); out of memory; anything else internal (exit 3). The study
+ * tools and gpu-monitor read the codes alike. */
+ws_errkind ws_sqlite_error_kind(int rc);
 /* sqlite3_errmsg(db), and for an I/O error why, as the system said it: SQLite's "disk I/O
  * error" alone is all it says when a full disk stops it from making the -shm or -wal of a file
  * (ENOSPC; "database or disk is full" only once they exist). Into buf; returns buf. */
