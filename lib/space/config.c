@@ -234,6 +234,11 @@ int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e)
             return -1;
         if (!(c->heartbeat_interval_s > 0) || !(c->grace_s > 0))
             return ws_err_set(e, WS_EINPUT, "%s: interval_seconds and grace_seconds must be > 0", path);
+        /* a trial writes its heartbeat to the study once an interval: 1e-300 wrote it in a busy
+         * loop, the study's write lock taken from every other trial (gpu-monitor's floor too) */
+        if (c->heartbeat_interval_s < 0.01)
+            return ws_err_set(e, WS_EINPUT, "%s.interval_seconds: %g is below 0.01 s (a trial writes its heartbeat to "
+                              "the study once an interval)", path, c->heartbeat_interval_s);
         /* a trial beats once an interval: a grace no longer than that lets a suggest fail and
          * queue again a trial that is training (Optuna takes it and does so too) */
         if (!(c->grace_s > c->heartbeat_interval_s))
