@@ -47,20 +47,28 @@ json_t *ws_json_load_file(const char *path, ws_err *e)
 json_t *ws_json_load_stream(FILE *f, const char *path, ws_err *e)
 {
     /* read whole (a pipe too: --config <(jq ...)), but only up to a NUL byte, which ends the
-     * JSON text that can be read (and a device such as /dev/zero is not read for ever) */
+     * JSON text that can be read (and a device such as /dev/zero is not read for ever), and
+     * WS_JSON_FILE_MAX bytes: a pipe that never ends (<(yes)) was read until memory ran out */
     char *text = NULL, *nul = NULL;
     size_t n = 0, cap = 0;
     int bad_read = 0;
-    while (!nul) {
+    while (!nul && n <= WS_JSON_FILE_MAX) {
         if (cap - n < 4096) {
             char *t = realloc(text, cap = cap * 2 + 8192);
             if (!t) { free(text); ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
             text = t;
         }
-        size_t got = fread(text + n, 1, cap - n, f);
+        size_t want = cap - n < WS_JSON_FILE_MAX + 1 - n ? cap - n : WS_JSON_FILE_MAX + 1 - n;
+        size_t got = fread(text + n, 1, want, f);
         if (!got) { bad_read = ferror(f) ? errno : 0; break; }
         nul = memchr(text + n, '\0', got);
         n += got;
+    }
+    if (!nul && n > WS_JSON_FILE_MAX) {
+        free(text);
+        ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: expected a JSON file (a config or a trial line; they are far "
+                   "smaller)", path, WS_JSON_FILE_MAX);
+        return NULL;
     }
     json_t *j = NULL;
     json_error_t je;
