@@ -489,29 +489,6 @@ fail:
 /* The longest --enqueue line: train-trial's limit on the trial line that a queued set becomes. */
 enum { ENQUEUE_LINE_MAX = 1 << 20 };
 
-/* getline, but a line ends at a NUL byte too, and at ENQUEUE_LINE_MAX + 1 bytes without a
- * newline: getline read /dev/zero, or a stream that never sends a newline, for ever, its buffer
- * growing until it failed with ENOMEM (taken for the end of the file: the lines before were
- * queued, exit 0). Returns the length (0 at the end of the file), -1 on a read or memory error. */
-static ssize_t enqueue_getline(char **line, size_t *cap, FILE *f)
-{
-    size_t len = 0;
-    int ch;
-    while ((ch = getc_unlocked(f)) != EOF) {   /* one thread: no lock per byte */
-        if (len + 2 > *cap) {
-            size_t ncap = *cap ? *cap * 2 : 256;
-            char *t = realloc(*line, ncap);
-            if (!t) { errno = ENOMEM; return -1; }
-            *line = t, *cap = ncap;
-        }
-        (*line)[len++] = (char)ch;
-        if (ch == '\n' || ch == '\0' || len > ENQUEUE_LINE_MAX) break;
-    }
-    if (ch == EOF && ferror(f)) return -1;
-    if (*line) (*line)[len] = '\0';
-    return (ssize_t)len;
-}
-
 /* Reads every line of the --enqueue FILE into *sets (an array of parameter objects) and checks
  * each against the space, so that a bad line is found before anything is queued. */
 static int enqueue_read(suggest_ctx *c, const char *file, json_t *sets, ws_err *e)
@@ -528,7 +505,7 @@ static int enqueue_read(suggest_ctx *c, const char *file, json_t *sets, ws_err *
     ws_trial_list l = {0};
     ws_param *earlier = NULL;   /* the first line's value of each name outside the space */
     size_t n_earlier = 0;
-    while (!rc && (len = enqueue_getline(&line, &cap, f)) > 0) {
+    while (!rc && (len = ws_text_getline(&line, &cap, f, ENQUEUE_LINE_MAX)) > 0) {
         char where[600];
         snprintf(where, sizeof where, "%s:%d", path, ++lineno);
         if (memchr(line, '\0', (size_t)len)) {   /* the text after it would go unread */

@@ -599,6 +599,8 @@ static int class_id(const class_table *t, const char *name)
 
 /* At most this many notes of one kind: a manifest made for other tools may carry many keys. */
 #define MAX_NOTES_OF_A_KIND 16
+/* The longest manifest line: a path and a label (train-trial's trial lines stop there too) */
+#define MANIFEST_LINE_MAX (1 << 20)
 
 /* The keys a manifest line has that featurize does not read, a note each the first time one is
  * seen (where: "FILE:LINE"). Extra keys are allowed (a manifest made for other tools too), but a
@@ -693,10 +695,17 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     int rc = 0;
     ssize_t len;
     class_table classes = {0};
-    while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
+    /* a line held whole stops at MANIFEST_LINE_MAX: a manifest piped on stdin that never ended a
+     * line was read until memory ran out, and that failed read taken for its end */
+    while (rc == 0 && (len = ws_text_getline(&line, &cap, f, MANIFEST_LINE_MAX)) > 0) {
         lineno++;
         if (memchr(line, '\0', (size_t)len)) {   /* the text after it would go unread */
             rc = ws_err_set(e, WS_EINPUT, "%s:%ld: a NUL byte: expected a JSON object", c->root, lineno);
+            break;
+        }
+        if ((size_t)len > MANIFEST_LINE_MAX && line[len - 1] != '\n') {
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: more than %d bytes: expected a JSON object", c->root, lineno,
+                            MANIFEST_LINE_MAX);
             break;
         }
         int bom = ws_text_line_bom(line, c->root, lineno, e);

@@ -1,5 +1,6 @@
 /* text.c — see text.h. */
 #include "core/text.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,4 +79,23 @@ int ws_text_line_bom(const char *line, const char *path, long lineno, ws_err *e)
         return ws_err_set(e, WS_EINPUT, "%s:%ld: a UTF-8 byte order mark (EF BB BF) starts the line; expected one "
                           "only at the start of the file (were files joined?)", path, lineno);
     return 3;
+}
+
+ssize_t ws_text_getline(char **line, size_t *cap, FILE *f, size_t max)
+{
+    size_t len = 0;
+    int ch;
+    while ((ch = getc_unlocked(f)) != EOF) {   /* one thread: no lock per byte */
+        if (len + 2 > *cap) {
+            size_t ncap = *cap ? *cap * 2 : 256;
+            char *t = realloc(*line, ncap);
+            if (!t) { errno = ENOMEM; return -1; }
+            *line = t, *cap = ncap;
+        }
+        (*line)[len++] = (char)ch;
+        if (ch == '\n' || ch == '\0' || len > max) break;
+    }
+    if (ch == EOF && ferror(f)) return -1;
+    if (*line) (*line)[len] = '\0';
+    return (ssize_t)len;
 }

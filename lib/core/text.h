@@ -7,6 +7,8 @@
 #define WS_CORE_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include "core/err.h"
 
 /* 1 when s is valid UTF-8 as jansson takes it (no overlong forms, surrogates or code points
@@ -31,6 +33,12 @@ char *ws_text_show(const char *s);
 size_t ws_text_bom(const char *s, size_t n);
 int ws_text_line_bom(const char *line, const char *path, long lineno, ws_err *e);
 /* The plural ending of a count in a message: "1 trial", "2 trials". */
+/* getline, but a line ends at a NUL byte too, and at max + 1 bytes without a newline: getline
+ * read /dev/zero, or a stream that never sends a newline, for ever, its buffer growing until it
+ * failed with ENOMEM (taken for the end of the file by its callers). A line over max has more
+ * than max bytes and no newline at its end. Returns the length (0 at the end of the file), -1 on
+ * a read or memory error. */
+ssize_t ws_text_getline(char **line, size_t *cap, FILE *f, size_t max);
 static inline const char *ws_plural(size_t n) { return n == 1 ? "" : "s"; }
 
 #endif
