@@ -656,6 +656,56 @@ static int note_case_twins(audio_corpus *c, ws_err *e)
     return rc;
 }
 
+/* A class name and its NFC form (ws_text_nfc), for note_form_twins' sort. */
+typedef struct { const char *name; char *nfc; } twin_key;
+
+/* Equal NFC forms, ASCII letters folded, next to each other; names in byte order among them. */
+static int cmp_twin_key(const void *a, const void *b)
+{
+    const twin_key *x = a, *y = b;
+    int c = strcasecmp(x->nfc, y->nfc);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* Class names that differ only in Unicode normalization ("caf\xc3\xa9" typed on Linux, composed,
+ * and "cafe\xcc\x81" from a folder copied off macOS, whose file names are decomposed), or in that
+ * and letter case, a note each, with their bytes: two classes that print the same. They stay two
+ * (torchaudio's SPEECHCOMMANDS makes two labels of them too, and the cache is as it was); a
+ * pair that differs only in letter case has note_case_twins' note. */
+static int note_form_twins(audio_corpus *c, ws_err *e)
+{
+    if (c->n_classes < 2) return 0;
+    twin_key *v = calloc((size_t)c->n_classes, sizeof *v);
+    int rc = v ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory"), noted = 0;
+    for (int k = 0; k < c->n_classes && !rc; k++) {
+        v[k].name = c->classes[k];
+        if (!(v[k].nfc = ws_text_nfc(c->classes[k]))) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
+    if (!rc) qsort(v, (size_t)c->n_classes, sizeof *v, cmp_twin_key);
+    for (int k = 1; k < c->n_classes && !rc && noted < MAX_NOTES_OF_A_KIND; k++) {
+        const twin_key *a = &v[k - 1], *b = &v[k];
+        if (strcasecmp(a->nfc, b->nfc) || !strcasecmp(a->name, b->name)) continue;
+        char *sa = ws_text_show(a->name), *sb = ws_text_show(b->name), *ba = ws_text_bytes(a->name),
+             *bb = ws_text_bytes(b->name);
+        rc = !sa || !sb || !ba || !bb ? ws_err_set(e, WS_ENOMEM, "out of memory")
+             : add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in %sUnicode normalization (bytes %s and "
+                        "%s): they are two classes", c->root, sa, sb, strcmp(a->nfc, b->nfc) ? "letter case and " : "",
+                        ba, bb);
+        free(sa); free(sb); free(ba); free(bb);
+        noted++;
+    }
+    for (int k = 0; v && k < c->n_classes; k++) free(v[k].nfc);
+    free(v);
+    return rc;
+}
+
+/* The notes of class names that differ only in how they are written: letter case, Unicode
+ * normalization. */
+static int note_twins(audio_corpus *c, ws_err *e)
+{
+    return note_case_twins(c, e) < 0 || note_form_twins(c, e) < 0 ? -1 : 0;
+}
+
 /* stdin as a manifest ("-": `jq -c ... | featurize -o F.feat -`): a copy of fd 0, or -2 with why
  * for what cannot be one. A pipe, a file or a terminal is read as cat reads it; a folder, or a
  * device such as /dev/zero (one endless line), is not. */
@@ -793,7 +843,7 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
         if (!(c->root = strdup("stdin"))) return ws_err_set(e, WS_ENOMEM, "out of memory");
         int rc = scan_manifest(c, e);
         if (rc == 0 && c->n_clips == 0) rc = ws_err_set(e, WS_EINPUT, "stdin: no audio clips found");
-        if (rc == 0) rc = note_case_twins(c, e);
+        if (rc == 0) rc = note_twins(c, e);
         if (rc < 0) audio_corpus_release(c);
         return rc;
     }
@@ -820,7 +870,7 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     if (rc == 0 && c->n_clips == 0)
         rc = ws_err_set(e, WS_EINPUT, "%s: no audio clips found%s", input,
                         c->is_manifest ? "" : " (expected one folder of audio files per class)");
-    if (rc == 0) rc = note_case_twins(c, e);
+    if (rc == 0) rc = note_twins(c, e);
     if (rc < 0) audio_corpus_release(c);
     return rc;
 }

@@ -50,14 +50,17 @@ int ws_text_has_control(const char *s)
     return 0;
 }
 
-static char *escape(const char *s, int controls)
+/* mode: 0 bad bytes as \xNN, 1 control characters too (ws_text_show), 2 every byte outside
+ * printable ASCII (ws_text_bytes). */
+static char *escape(const char *s, int mode)
 {
     const unsigned char *p = (const unsigned char *)s;
     char *out = malloc(4 * strlen(s) + 1), *o = out;   /* every byte escaped at worst */
     if (!out) return NULL;
     while (*p) {
         size_t n = utf8_len(p);
-        if (n && !(controls && is_control(p, n))) { memcpy(o, p, n); o += n; p += n; continue; }
+        int plain = mode == 2 ? n == 1 && !is_control(p, n) : n && !(mode && is_control(p, n));
+        if (plain) { memcpy(o, p, n); o += n; p += n; continue; }
         for (size_t k = 0; k < (n ? n : 1); k++) o += sprintf(o, "\\x%02x", *p++);
     }
     *o = 0;
@@ -67,6 +70,8 @@ static char *escape(const char *s, int controls)
 char *ws_text_escape(const char *s) { return escape(s, 0); }
 
 char *ws_text_show(const char *s) { return escape(s, 1); }
+
+char *ws_text_bytes(const char *s) { return escape(s, 2); }
 
 #define BOM "\xef\xbb\xbf"
 

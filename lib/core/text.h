@@ -24,6 +24,15 @@ int ws_text_has_control(const char *s);
  * character (C0 such as a newline or a tab, DEL, C1) written as \xNN too ("bad\x0aname.wav").
  * A new string (free it); NULL when out of memory. */
 char *ws_text_show(const char *s);
+/* s as its bytes, for a message telling apart two names that print the same: every byte outside
+ * printable ASCII written as \xNN ("caf\xc3\xa9" beside "cafe\xcc\x81"). A new string (free it);
+ * NULL when out of memory. */
+char *ws_text_bytes(const char *s);
+/* s (UTF-8) in Unicode normalization form C (composed: "e" and U+0301 become U+00E9), as
+ * libunistring's u8_normalize makes it, so that two canonically equivalent names compare equal
+ * (text_nfc.c, an object of its own: only a tool that calls it links libunistring). A new string
+ * (free it); NULL when out of memory or s is not UTF-8. */
+char *ws_text_nfc(const char *s);
 /* Text files from Windows tools (Notepad, PowerShell) may start with a UTF-8 byte order mark,
  * invisible in an editor and in a message ("unknown label '\xef\xbb\xbfyes'" looked like
  * "unknown label 'yes'"); RFC 8259 lets a reader skip it. ws_text_bom: its length at the start of
