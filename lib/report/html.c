@@ -9,6 +9,7 @@
 #include "report/analysis.h"
 #include "report/svg.h"
 #include "space/config.h"
+#include "store/store.h"
 
 static const char style[] =
     ":root{--fg:#1f2328;--muted:#5f6b7a;--line:#e1e5ea;--card:#f7f9fb}\n"
@@ -282,7 +283,7 @@ static void trial_table(FILE *f, const ws_summary *s)
         text(f, json_string_value(json_array_get(a->names, j)));
         fputs("</th>", f);
     }
-    fputs("<th class=\"l\">reason</th></tr></thead><tbody>\n", f);
+    fputs("<th>seed</th><th class=\"l\">reason</th></tr></thead><tbody>\n", f);
     for (size_t r = 0; r < s->trials->n; r++) {
         size_t i = s->order[r];
         const ws_trial *t = &s->trials->v[i];
@@ -318,6 +319,10 @@ static void trial_table(FILE *f, const ws_summary *s)
             }
             fputs("</td>", f);
         }
+        json_t *seed = json_object_get(t->system_attrs, WS_ATTR_SEED);   /* as the JSON's "seed" */
+        fputs("<td>", f);
+        if (seed && !json_is_null(seed)) json_text(f, seed);
+        fputs("</td>", f);
         json_t *why = json_object_get(t->system_attrs, "wakesweep:reason");
         fputs("<td class=\"l reason\">", f);
         if (why && !json_is_null(why)) json_text(f, why);

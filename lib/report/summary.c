@@ -142,9 +142,12 @@ json_t *ws_summary_trial_json(const ws_trial *t)
     double dur = ws_summary_duration_s(t);
     json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
     json_t *cons = json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS);
-    return json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:O,s:O}", "trial", t->number, "state", ws_state_name(t->state),
+    /* the seed its line trained with, as the study keeps it (suggest writes it, a retry carries it
+     * over); an Optuna-made trial, or a WAITING one not yet claimed, has none */
+    json_t *seed = json_object_get(t->system_attrs, WS_ATTR_SEED);
+    return json_pack("{s:i,s:s,s:o,s:o,s:O,s:o,s:o,s:o,s:o,s:O,s:O}", "trial", t->number, "state", ws_state_name(t->state),
                      "value", t->has_value ? ws_json_number_capped(t->value) : json_null(),
-                     "params", ws_params_json(t->params, t->n_params),
+                     "params", ws_params_json(t->params, t->n_params), "seed", seed ? seed : json_null(),
                      "duration_s", isfinite(dur) ? json_real(dur) : json_null(),
                      "datetime_start", datetime_json(t->start_text, t->t_start), "datetime_complete",
                      datetime_json(t->complete_text, t->t_complete),

@@ -44,7 +44,7 @@ void ws_summary_fine_steps_text(const ws_summary *s, char *buf, size_t n);
 int ws_trial_feasible(const ws_summary *s, const ws_trial *t);
 /* A trial's wall time in seconds, as every form shows it (to the microsecond); NaN while it runs. */
 double ws_summary_duration_s(const ws_trial *t);
-/* {"trial","state","value","params","duration_s","datetime_start","datetime_complete",
+/* {"trial","state","value","params","seed","duration_s","datetime_start","datetime_complete",
  *  "intermediate_values":[[step,value],...],"reason","constraints"} */
 json_t *ws_summary_trial_json(const ws_trial *t);
 /* Trial i of the list (by index) with what the analysis adds when s->an is set: "slot",

@@ -54,7 +54,9 @@ int ws_report_csv(FILE *f, const ws_summary *s)
         put_csv_field(f, col);
         free(col);
     }
-    fputs(s->an ? ",reason,slot,util_mean,setup_s,train_s,eval_s\n" : ",reason\n", f);
+    /* the trial's seed (system attribute wakesweep:seed, Optuna's system_attrs_wakesweep:seed) after
+     * the params, where trials_dataframe puts system attributes, named as the JSON names it */
+    fputs(s->an ? ",seed,reason,slot,util_mean,setup_s,train_s,eval_s\n" : ",seed,reason\n", f);
     for (size_t r = 0; r < s->trials->n; r++) {
         json_t *t = ws_summary_trial_json(&s->trials->v[s->order[r]]);
         json_t *params = json_object_get(t, "params");
@@ -71,10 +73,13 @@ int ws_report_csv(FILE *f, const ws_summary *s)
             put_csv_field(f, x ? x : "");
             free(x);
         }
-        char *why = scalar_text(json_object_get(t, "reason"));
-        fputc(',', f);
-        put_csv_field(f, why ? why : "");
-        free(why);
+        const char *tail[] = {"seed", "reason"};
+        for (int c = 0; c < 2; c++) {
+            char *x = scalar_text(json_object_get(t, tail[c]));
+            fputc(',', f);
+            put_csv_field(f, x ? x : "");
+            free(x);
+        }
         if (s->an) {   /* the analysis' columns, as the JSON form has them */
             const ws_trial_time *tt = &s->an->tt[s->order[r]];
             json_t *slot = tt->slot >= 0 ? json_integer(tt->slot) : json_null();

@@ -19,7 +19,7 @@ test_expect_code 0 "jsonl" report --db s.db --format jsonl
 test_expect_success "jsonl lines equal the json trials" 'jq -c ".trials[]" r.json >a; jq -c . out >b; cmp a b'
 test_expect_code 0 "csv" report --db s.db --format csv
 test_expect_success "csv has a header, one row per trial, quoted commas" '
-  [ "$(head -1 out)" = "trial,state,value,duration_s,params_learning_rate,params_batch_size,params_channels,params_dropout,params_optimizer,params_momentum,reason" -o "$(head -1 out | cut -d, -f1-4)" = "trial,state,value,duration_s" ] &&
+  [ "$(head -1 out)" = "trial,state,value,duration_s,params_learning_rate,params_batch_size,params_channels,params_dropout,params_optimizer,params_momentum,seed,reason" -o "$(head -1 out | cut -d, -f1-4)" = "trial,state,value,duration_s" ] &&
   [ "$(wc -l <out)" = 6 ] && grep -q "\"diverged, loss=nan\"" out && [ "$(sed -n 2p out | cut -d, -f1-3)" = "2,COMPLETE,0.8" ]'
 test_expect_code 0 "text" report --db s.db
 test_expect_success "text names the best trial" 'grep -q "best: trial 2, value 0.8" out'
@@ -76,7 +76,7 @@ test_expect_success "... values and intermediate values as +-largest double" '
   [ "$(jq -s -c "map([.trial, (.value | . > 1e308 or . < -1e308), (.intermediate_values[0][1] == .value)])" out)" = "[[1,true,true],[0,false,true],[2,true,true]]" ]'
 test_expect_code 0 "csv with a parameter named value" report --db inf.db --format csv
 test_expect_success "... keeps it apart from the objective's column" '
-  head -1 out | grep -q "^trial,state,value,duration_s,params_value,reason" &&
+  head -1 out | grep -q "^trial,state,value,duration_s,params_value,seed,reason" &&
   [ "$(sed -n 2p out | cut -d, -f1,3,5)" = "1,1.7976931348623157e+308,0.1" ]'
 # Durations are Optuna's: its datetimes hold microseconds, so duration_s is datetime_complete
 # minus datetime_start to the microsecond (trial.duration), without the noise of epoch doubles.
