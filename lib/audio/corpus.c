@@ -58,11 +58,12 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-/* One entry of a folder: its name and, for a file named like audio that cannot be a clip, why
- * ("dir/name: reason"; NULL when it can be). */
+/* One entry of a folder: its name and, for a file named like audio that cannot be a clip or a
+ * folder entry that is a link to nothing, why ("dir/name: reason"; NULL when it can be). */
 typedef struct {
     char *name;
     char *bad;
+    const char *why;       /* within bad: the reason alone */
 } dir_entry;
 
 static int cmp_entry(const void *a, const void *b)
@@ -153,7 +154,7 @@ static int list_dir(const char *dir, int want_dirs, dir_entry **out, size_t *n_o
             if (!p) { free(reason); rc = -1; break; }
             v = p;
         }
-        v[n] = (dir_entry){strdup(de->d_name), reason};
+        v[n] = (dir_entry){strdup(de->d_name), reason, reason ? reason + strlen(reason) - strlen(why) : NULL};
         if (!v[n++].name) { rc = -1; break; }
     }
     closedir(d);
@@ -424,10 +425,24 @@ static char *class_name_shown(const char *name)
     return s;
 }
 
+/* Records folder `name` as no class, and why (a cache keeps them: a wake word among them is named
+ * as such). Takes both; NULL for either is out of memory. */
+static int add_left_out(audio_corpus *c, char *name, char *why, ws_err *e)
+{
+    audio_left_out *lo = name && why ? realloc(c->left_out, (c->n_left_out + 1) * sizeof *lo) : NULL;
+    if (!lo) {
+        free(name); free(why);
+        return ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
+    c->left_out = lo;
+    lo[c->n_left_out++] = (audio_left_out){name, why};
+    return 0;
+}
+
 /* The class folders: every folder but _background_noise_ (torchaudio's SPEECHCOMMANDS excludes
- * only that one, so _unknown_ and _silence_ are classes), each link to nothing named in a note. Their names go into the cache as JSON
- * text, so a name that is not UTF-8, or that class_name_problem refuses, is an error naming the
- * folder. */
+ * only that one, so _unknown_ and _silence_ are classes), each link to nothing named in a note
+ * and recorded as left out. Their names go into the cache as JSON text, so a name that is not
+ * UTF-8, or that class_name_problem refuses, is an error naming the folder. */
 static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err *e)
 {
     if (!(c->classes = calloc(n_dirs + 1, sizeof(char *)))) return ws_err_set(e, WS_ENOMEM, "out of memory");
@@ -438,6 +453,15 @@ static int scan_classes(audio_corpus *c, dir_entry *dirs, size_t n_dirs, ws_err 
         if (dirs[i].bad && add_note(c, e, "%s, so %s", dirs[i].bad, noise ? "no noise file is read from it"
                                     : "it is not a class folder") < 0)
             return -1;
+        /* and recorded, as a folder with no audio file is: a wake word so left out met train-trial's
+         * "not one of the classes" alone, which sent one looking for a misspelling. A name that is
+         * not UTF-8 is no JSON key: the note alone names it. */
+        if (dirs[i].bad && !noise && ws_text_is_utf8(dirs[i].name)) {
+            char *why = NULL;
+            int n = !strncmp(dirs[i].why, "a symbolic link", 15) ? asprintf(&why, "its folder is %s", dirs[i].why)
+                  : asprintf(&why, "its folder is a symbolic link that cannot be followed (%s)", dirs[i].why);
+            if (add_left_out(c, strdup(dirs[i].name), n < 0 ? NULL : why, e) < 0) return -1;
+        }
         if (dirs[i].bad || noise) continue;
         if (!ws_text_is_utf8(dirs[i].name)) {
             char *full = join(c->root, dirs[i].name), *shown = full ? ws_text_escape(full) : NULL;
@@ -488,14 +512,8 @@ static int scan_layout(audio_corpus *c, ws_err *e)
                              "own files are read, not its subfolders')", c->root, shown)
                   : ws_err_set(e, WS_ENOMEM, "out of memory");
         free(shown);
-        audio_left_out *lo = r == 0 ? realloc(c->left_out, (c->n_left_out + 1) * sizeof *lo) : NULL;
-        if (lo) {
-            c->left_out = lo;
-            lo[c->n_left_out++] = (audio_left_out){c->classes[k], "its folder holds no audio file"};
-        } else {
-            free(c->classes[k]);
-            if (r == 0) r = ws_err_set(e, WS_ENOMEM, "out of memory");
-        }
+        if (r == 0) r = add_left_out(c, c->classes[k], strdup("its folder holds no audio file"), e);
+        else free(c->classes[k]);
         c->classes[k] = NULL;
         if (r < 0) goto out;
     }
@@ -933,7 +951,7 @@ void audio_corpus_release(audio_corpus *c)
     free_items(c->noise, c->n_noise);
     for (size_t i = 0; i < c->n_notes; i++) free(c->notes[i]);
     free(c->notes);
-    for (size_t i = 0; i < c->n_left_out; i++) free(c->left_out[i].name);
+    for (size_t i = 0; i < c->n_left_out; i++) { free(c->left_out[i].name); free(c->left_out[i].why); }
     free(c->left_out);
     memset(c, 0, sizeof *c);
 }

@@ -35,7 +35,8 @@ typedef struct audio_item {
 /* A folder that is not a class though it could have been one: its name and why. */
 typedef struct audio_left_out {
     char *name;
-    const char *why;       /* static text */
+    char *why;             /* "its folder holds no audio file", "its folder is a symbolic link to nothing
+                            * (dangling)" */
 } audio_left_out;
 
 typedef struct audio_corpus {
@@ -52,9 +53,9 @@ typedef struct audio_corpus {
     char **notes;          /* [n_notes] things the user should hear of that are no error: keys a
                             * manifest has that are not read ("FILE:LINE: key ...") */
     size_t n_notes;
-    audio_left_out *left_out;  /* [n_left_out] class folders with no audio file, not classes (each
-                                * also a note): a cache records them, so that a wake word among
-                                * them is named as such */
+    audio_left_out *left_out;  /* [n_left_out] class folders with no audio file, or that are links
+                                * to nothing, not classes (each also a note): a cache records them,
+                                * so that a wake word among them is named as such */
     size_t n_left_out;
 } audio_corpus;
 

@@ -37,3 +37,17 @@ test_expect_success "... says so" 'grep -qF "featurize left it out, as its folde
 rm -r c/hey_nova c/empty && sed -i "/hey_nova/d" c/validation_list.txt
 test_expect_code 0 "a corpus with none left out" featurize -q -o d.feat c
 test_expect_success "... has no left_out" 'featurize --describe d.feat | jq -e "has(\"left_out\") | not" >/dev/null'
+# a wake-word folder that is a symbolic link to nothing (its disk not mounted, t2053): left out as
+# well, and recorded so, or train-trial sent one looking for a misspelling again
+ln -s /nonexistent/mount/hey_nova c/hey_nova
+ln -s loop c/loop
+ln -s /nonexistent/mount/x c/$'\xff'   # a name that is not UTF-8: named on stderr, not recorded
+test_expect_code 0 "a wake-word folder that is a link to nothing, another that loops" featurize -q -o l.feat c
+test_expect_success "... --describe records both as left out, and why" '
+  featurize --describe l.feat | jq -e ".classes == [\"no\", \"yes\"] and .left_out == {
+    \"hey_nova\": \"its folder is a symbolic link to nothing (dangling)\",
+    \"loop\": \"its folder is a symbolic link that cannot be followed (Too many levels of symbolic links)\"}" >/dev/null'
+suggest --db s.db --config s.json >lline
+test_expect_code 2 "a wake word whose folder is a link to nothing" train-trial -q --device cpu --db s.db --features l.feat lline
+test_expect_success "... says so" '[ "$(wc -l <err)" = 1 ] &&
+  grep -qF "featurize left it out, as its folder is a symbolic link to nothing (dangling); expected a wake word" err'
