@@ -291,16 +291,13 @@ static int check_searched_every(const ws_config *c, const char *where, ws_err *e
     for (size_t i = 0; c->validations_per_epoch > 1 && i < c->space.n; i++) {
         const ws_dist *d = &c->space.v[i].dist;
         if (strcmp(c->space.v[i].name, "validate_every")) continue;
-        int cat = d->kind == WS_DIST_CATEGORICAL, n = cat ? (int)ws_dist_n_choices(d) : 2;
-        for (int k = 0; k < n; k++) {
-            json_t *v = ws_dist_external(d, cat ? k : k ? d->high : d->low);
+        for (int k = 0; k < ws_dist_n_ends(d); k++) {
+            char what[64];
+            json_t *v = ws_dist_end(d, k, what, sizeof what);
             /* a choice that is no number is train-trial's to refuse (trainer_settings_check_config) */
             double x = json_is_number(v) ? json_number_value(v) : 0;
             json_decref(v);
             if (!(x > 1)) continue;
-            char what[64];
-            if (cat) snprintf(what, sizeof what, "choice %d", k);
-            else snprintf(what, sizeof what, "%s end", k ? "high" : "low");
             return ws_err_set(e, WS_EINPUT, "%s: budget.validations_per_epoch %d with space.validate_every, whose %s is "
                               "%g: validate more than once an epoch or less, not both (train-trial would refuse every "
                               "trial that draws a validate_every above 1)", where, c->validations_per_epoch, what, x);

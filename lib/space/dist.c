@@ -201,6 +201,19 @@ json_t *ws_dist_external(const ws_dist *d, double internal)
     }
 }
 
+int ws_dist_n_ends(const ws_dist *d)
+{
+    return d->kind == WS_DIST_CATEGORICAL ? (int)ws_dist_n_choices(d) : 2;
+}
+
+json_t *ws_dist_end(const ws_dist *d, int k, char *what, size_t len)
+{
+    int cat = d->kind == WS_DIST_CATEGORICAL;
+    if (what && cat) snprintf(what, len, "choice %d", k);
+    else if (what) snprintf(what, len, "%s end", k ? "high" : "low");
+    return ws_dist_external(d, cat ? k : k ? d->high : d->low);
+}
+
 /* Optuna 3.1's _contains: an int's grid exactly ((value - low) % step == 0, in floats as Python
  * has them), a float's within an absolute 1e-8 of a grid point in units of step. A tolerance
  * relative to the grid index, as here before, took off-grid values on huge grids (any value past

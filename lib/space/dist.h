@@ -41,6 +41,11 @@ const char *ws_dist_incompatible(const ws_dist *old, const ws_dist *new);
 size_t ws_dist_n_choices(const ws_dist *d);
 /* Internal value → the value users see (a JSON number, int, or the categorical choice). */
 json_t *ws_dist_external(const ws_dist *d, double internal);
+/* The values a check of a whole range tries (suggest's checks of a config): a categorical's every
+ * choice, else its low and high ends. ws_dist_n_ends: how many; ws_dist_end: the k-th, external,
+ * with what (may be NULL) naming it for messages: "choice 2", "low end", "high end". */
+int ws_dist_n_ends(const ws_dist *d);
+json_t *ws_dist_end(const ws_dist *d, int k, char *what, size_t len);
 /* A user's value (from a trial line or --fixed) → internal; fails when outside d. */
 int ws_dist_internal(const ws_dist *d, const json_t *external, double *internal, ws_err *e);
 /* Whether x is a value an int parameter can take: a JSON number that is a whole number within

@@ -112,8 +112,7 @@ static json_t *space_end(const ws_space *sp, int end)
     json_t *params = json_object();
     for (size_t i = 0; params && i < sp->n; i++) {
         const ws_dist *d = &sp->v[i].dist;
-        double at = d->kind == WS_DIST_CATEGORICAL ? (end ? (double)ws_dist_n_choices(d) - 1 : 0) : (end ? d->high : d->low);
-        json_object_set_new(params, sp->v[i].name, ws_dist_external(d, at));
+        json_object_set_new(params, sp->v[i].name, ws_dist_end(d, end ? ws_dist_n_ends(d) - 1 : 0, NULL, 0));
     }
     return params;
 }
@@ -150,18 +149,14 @@ static int check_space(const ws_config *c, json_t *const probes[3], const char *
         const ws_space_param *sp = &c->space.v[i];
         const ws_dist *d = &sp->dist;
         if (!known(sp->name)) continue;
-        char prefix[128];
+        char prefix[128], what[64];
         snprintf(prefix, sizeof prefix, "study config: params.%s:", sp->name);
-        int cat = d->kind == WS_DIST_CATEGORICAL, n = cat ? (int)ws_dist_n_choices(d) : 2;
-        for (int k = 0; k < n; k++) {
-            json_t *value = ws_dist_external(d, cat ? k : k ? d->high : d->low);
+        for (int k = 0; k < ws_dist_n_ends(d); k++) {
+            json_t *value = ws_dist_end(d, k, what, sizeof what);
             ws_err why = {0};
             int refused = refused_at_every_probe(c, probes, sp->name, value, prefix, &why);
             json_decref(value);
             if (!refused) continue;
-            char what[64];
-            if (cat) snprintf(what, sizeof what, "choice %d", k);
-            else snprintf(what, sizeof what, "%s end", k ? "high" : "low");
             return ws_err_set(e, WS_EINPUT, "%s: space.%s: its %s: %s (train-trial would refuse every trial that "
                               "draws it)", where, sp->name, what, why.msg + sizeof "study config: " - 1);
         }
@@ -178,14 +173,12 @@ static int check_space(const ws_config *c, json_t *const probes[3], const char *
  * default holds: value_at gives NULL for that one, the last. */
 static int n_values(const ws_space_param *p)
 {
-    return (p->dist.kind == WS_DIST_CATEGORICAL ? (int)ws_dist_n_choices(&p->dist) : 2) + (p->parent >= 0);
+    return ws_dist_n_ends(&p->dist) + (p->parent >= 0);
 }
 
 static json_t *value_at(const ws_space_param *p, int k)
 {
-    const ws_dist *d = &p->dist;
-    if (d->kind == WS_DIST_CATEGORICAL) return k < (int)ws_dist_n_choices(d) ? ws_dist_external(d, k) : NULL;
-    return k < 2 ? ws_dist_external(d, k ? d->high : d->low) : NULL;
+    return k < ws_dist_n_ends(&p->dist) ? ws_dist_end(&p->dist, k, NULL, 0) : NULL;
 }
 
 /* 1 when nn_hparams_check_together's check i refuses every combination of the values
