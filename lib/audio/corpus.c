@@ -218,6 +218,28 @@ static int add_note(audio_corpus *c, ws_err *e, const char *fmt, ...)
     return 0;
 }
 
+/* Records folder `name` as no class, and why (a cache keeps them: a wake word among them is named
+ * as such). Takes both; NULL for either is out of memory. */
+static int add_left_out(audio_corpus *c, char *name, char *why, ws_err *e)
+{
+    audio_left_out *lo = name && why ? realloc(c->left_out, (c->n_left_out + 1) * sizeof *lo) : NULL;
+    if (!lo) {
+        free(name); free(why);
+        return ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
+    c->left_out = lo;
+    lo[c->n_left_out++] = (audio_left_out){name, why};
+    return 0;
+}
+
+/* Why folder `name` is no class, as recorded (add_left_out), or NULL: it is a class, or not there. */
+static const char *left_out_why(const audio_corpus *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_left_out; i++)
+        if (!strcmp(c->left_out[i].name, name)) return c->left_out[i].why;
+    return NULL;
+}
+
 /* ---- one file named twice (both kinds of corpus) ---- */
 
 /* A listed file: its device and inode when it is there (id); one that is not there is compared by
@@ -357,16 +379,14 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
         const char *label = s;   /* the layout's classes are its folders, in strcmp order */
         int known = bsearch(&label, c->classes, (size_t)c->n_classes, sizeof *c->classes, cmp_str) != NULL;
         int noise = !strcmp(label, AUDIO_NOISE_LABEL);
-        char *folder = known || noise ? NULL : join(c->root, label);
-        struct stat st;
-        int left_out = folder && stat(folder, &st) == 0 && S_ISDIR(st.st_mode);   /* one without audio */
-        free(folder);
+        /* a folder that is there but no class (no audio file, a link to nothing): why, as recorded */
+        const char *left_out = known || noise ? NULL : left_out_why(c, label);
         *slash = '/';
         if (!known) {
             shown = shown_n(s, (size_t)(slash - s));
-            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%s' (%s)", path, lineno, shown ? shown : "?",
+            rc = ws_err_set(e, WS_EINPUT, "%s:%ld: unknown label '%s' (%s%s)", path, lineno, shown ? shown : "?",
                             noise ? "the noise folder: its files are noise streams for training batches, in no split"
-                            : left_out ? "its folder holds no audio file, so it is not a class" : "no such class folder");
+                            : left_out ? left_out : "no such class folder", left_out ? ", so it is not a class" : "");
             free(shown);
             break;
         }
@@ -423,20 +443,6 @@ static char *class_name_shown(const char *name)
     if (asprintf(&s, "%s... (%zu bytes)", shown, len) < 0) s = NULL;
     free(shown);
     return s;
-}
-
-/* Records folder `name` as no class, and why (a cache keeps them: a wake word among them is named
- * as such). Takes both; NULL for either is out of memory. */
-static int add_left_out(audio_corpus *c, char *name, char *why, ws_err *e)
-{
-    audio_left_out *lo = name && why ? realloc(c->left_out, (c->n_left_out + 1) * sizeof *lo) : NULL;
-    if (!lo) {
-        free(name); free(why);
-        return ws_err_set(e, WS_ENOMEM, "out of memory");
-    }
-    c->left_out = lo;
-    lo[c->n_left_out++] = (audio_left_out){name, why};
-    return 0;
 }
 
 /* The class folders: every folder but _background_noise_ (torchaudio's SPEECHCOMMANDS excludes

@@ -36,3 +36,9 @@ rm c/.hidden && ln -s /nonexistent/noise c/_background_noise_
 test_expect_code 0 "... the noise folder a link to nothing" featurize -q -o c.feat c
 test_expect_success "... is named as the noise folder" '[ "$(wc -l <err)" = 3 ] && jq -e ".noise == 0" out >/dev/null &&
   grep -qxF "featurize: c/_background_noise_: a symbolic link to nothing (dangling), so no noise file is read from it" err'
+# a list file naming a clip of such a folder: the label is not a class, and the error says why, as
+# for a folder with no audio file (t2045), not "no such class folder", since its link is there
+printf 'yes/y0_nohash_0.wav\nhey_nova/h0_nohash_0.wav\n' >c/testing_list.txt
+test_expect_code 2 "a list naming a clip in a folder that is a link to nothing" featurize -q -o c.feat c
+test_expect_success "... says the label's folder is a link to nothing" '
+  grep -qxF "featurize: c/testing_list.txt:2: unknown label '"'"'hey_nova'"'"' (its folder is a symbolic link to nothing (dangling), so it is not a class)" err'
