@@ -103,9 +103,10 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
     audio_decoded d;
     ws_err ie = {0};
     char why[sizeof ie.msg];
-    /* a noise file is read whole, every channel as float32, then mixed and resampled: one whose
-     * stream would be refused is refused from its header's length, unread (an hour of 48 kHz
-     * stereo took 2.8 GB before the check below; five hours, over the default limit, 11 GB) */
+    /* a noise file is decoded to its end, its samples at sample_rate held whole (audio_decode reads
+     * it a chunk at a time): one whose stream would be refused is refused from its header's length,
+     * unread, rather than decoded only to be skipped (five hours, over the default limit: 1.2 GB
+     * of samples at 16 kHz, and the minutes to decode them) */
     if (is_noise && noise_too_large(j, it->file, audio_decode_length(dec, it->file), why, sizeof why))
         return skip_item(j, i, why, e);
     int rc = audio_decode(dec, it->file, is_noise ? 0 : j->cfg->clip_seconds + 0.05, &d, &ie);
