@@ -63,8 +63,8 @@ static void usage(void)
            "together; --result-of: found); 1 --result-of found no finished trial with the tag;\n"
            "2 usage or input error (a bad trial line, a cache of another version, with a\n"
            "bad checksum, other feature settings or other data than the study's: the trial\n"
-           "is marked FAIL; a trial\n"
-           "finished by another process or trained by another train-trial: left as it is);\n"
+           "is marked FAIL; a trial finished by another process or trained by another\n"
+           "train-trial: left as it is);\n"
            "3 internal error.\n");
 }
 
