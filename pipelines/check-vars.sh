@@ -49,9 +49,10 @@
 #          is there for done, so the sweep ran only the targets without one, into a study that then
 #          held fewer than TRIALS trials, and ended 0 (or with report's 'unknown study' when every
 #          target had a file). Its first trial file names the study (as for a stage of make staged)
-#   folder RUNS, STAGED_RUNS: a folder, or a path make can make one at: no file that is there at
-#          it or at a folder above it (a report or config named by mistake: make made the features,
-#          then its mkdir said "cannot create directory ...: File exists", naming no variable)
+#   folder RUNS, STAGED_RUNS: a folder, or a path make can make one at: no file (or symbolic link
+#          to nothing) that is there at it or at a folder above it (a report or config named by
+#          mistake: make made the features, then its mkdir said "cannot create directory ...: File
+#          exists", naming no variable)
 #   launch LAUNCH: empty, or its command (the first word that is not NAME=VALUE) one the shell
 #          can run: each trial's command failed with "command not found" (127), which the sweep
 #          takes for a launcher that could not start a trial this time, going on to the report
@@ -180,10 +181,12 @@ while [ $# -ge 3 ]; do
     p=$value
     while [ -n "$p" ] && [ ! -e "$p" ] && [ ! -L "$p" ]; do case $p in */*) p=${p%/*} ;; *) p= ;; esac; done
     [ -z "$p" ] || [ -d "$p" ] && continue
+    # a link to nothing (its target's disk not mounted) is no file, though mkdir says the same of it
+    what="a file"; [ -e "$p" ] || what="a symbolic link to nothing"
     if [ "$p" = "$value" ]; then
-      echo "$name: '$value' is a file, not a folder (the sweep's folder, which make makes): give another $name"
+      echo "$name: '$value' is $what, not a folder (the sweep's folder, which make makes): give another $name"
     else
-      echo "$name: '$value': '$p' is a file, not a folder (the sweep's folder, which make makes, with the folders above it): give another $name"
+      echo "$name: '$value': '$p' is $what, not a folder (the sweep's folder, which make makes, with the folders above it): give another $name"
     fi
     exit 0 ;;
   launch)

@@ -33,3 +33,14 @@ test_expect_code 2 "make staged with STAGED_RUNS naming a file" \
     STAGE_TRIALS=1 STAGED_RUNS="$TMP/rf" MONITOR_INTERVAL=0.2
 test_expect_success "... names STAGED_RUNS" "
   grep -qF \"STAGED_RUNS: '$TMP/rf' is a file, not a folder\" err && untouched f4"
+# a symbolic link to nothing (its target's disk not mounted): mkdir -p says "File exists" of it as
+# of a file, but it is no file: named for what it is
+ln -s "$TMP/nowhere" dl
+test_expect_code 2 "RUNS naming a symbolic link to nothing" sweep f5 "$TMP/dl"
+test_expect_success "... names RUNS and says what it is, before anything ran" "
+  grep -qF \"RUNS: '$TMP/dl' is a symbolic link to nothing, not a folder (the sweep's folder, which make makes): give another RUNS\" err &&
+  [ ! -e f5.feat ] && [ ! -e nowhere ]"
+test_expect_code 2 "RUNS under a symbolic link to nothing" sweep f6 "$TMP/dl/sub"
+test_expect_success "... names the link on its way" "
+  grep -qF \"RUNS: '$TMP/dl/sub': '$TMP/dl' is a symbolic link to nothing, not a folder (the sweep's folder, which make makes, with the folders above it)\" err &&
+  [ ! -e f6.feat ] && [ ! -e nowhere ]"
