@@ -19,7 +19,10 @@
 
 #define MIN_RATE_HZ 1000
 #define MAX_RATE_HZ 768000
-#define MAX_SAMPLES (1ll << 31)     /* per file, all channels: 2^31 floats = 8 GiB */
+/* A file's samples, all channels (frames x channels), at most. It is read 64 Ki frames at a time;
+ * what is held whole is its mono mix at the target rate (audio_decoder.out): up to 2^31 floats,
+ * 8 GiB, for a mono file at that rate, half that for stereo, more or less as it is resampled. */
+#define MAX_SAMPLES (1ll << 31)
 #define WHOLE_MAX (16ll << 20)      /* files up to this size are read in one call, see below */
 
 void audio_decoder_init(audio_decoder *d, int target_rate)
@@ -35,14 +38,34 @@ void audio_decoder_release(audio_decoder *d)
     memset(d, 0, sizeof *d);
 }
 
-static int grow(float **p, size_t *cap, size_t need)
+/* Room for need floats at *p, kept. A buffer that grows as a stream comes, a chunk at a time (one
+ * whose length the header does not give: see audio_decode), grows by half again, up to most (the
+ * most it is asked for in the file), or to need when that is more: a realloc to just the size asked
+ * copied the whole stream at every chunk where the allocator cannot remap a block, quadratic in the
+ * file's length (AddressSanitizer's: 20 minutes of 16 kHz noise took 11 to 20 s, not 1). */
+static int grow(float **p, size_t *cap, size_t need, size_t most)
 {
     if (need <= *cap) return 0;
-    float *q = realloc(*p, sizeof(float) * need);
+    size_t to = *cap + *cap / 2;
+    if (to > most) to = most;
+    if (to < need) to = need;
+    float *q = realloc(*p, sizeof(float) * to);
     if (!q) return -1;
     *p = q;
-    *cap = need;
+    *cap = to;
     return 0;
+}
+
+/* Room for n floats at d->out, none kept (the file before's samples), in one allocation: a stream
+ * whose length the header gives is read into it with no realloc. Only a hint: without the memory
+ * (a header that claims more than the file holds, which the read then finds cut), grow makes the
+ * room as the samples come. */
+static void reserve(audio_decoder *d, size_t n)
+{
+    if (n <= d->out_cap) return;
+    free(d->out);
+    d->out = malloc(sizeof(float) * n);
+    d->out_cap = d->out ? n : 0;
 }
 
 /* The number after the last "key" in the log that a colon follows ("Frames      : 16000"), or -1. */
@@ -200,6 +223,7 @@ typedef struct {
     double ratio;          /* target / source rate */
     size_t frames;         /* fed so far */
     size_t made;           /* samples in d->out */
+    size_t most;           /* the most d->out is asked to hold for the frames wanted */
 } sink;
 
 /* n frames of ch interleaved channels at raw. 0, or -1 with e set. */
@@ -211,13 +235,13 @@ static int sink_feed(sink *k, const float *raw, size_t n, const char *path, ws_e
         return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, k->frames + bad / k->ch);
     const float *mono = raw;
     if (k->ch == 2) {
-        if (grow(&d->mono, &d->mono_cap, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        if (grow(&d->mono, &d->mono_cap, n, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
         for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (raw[2 * i] + raw[2 * i + 1]);
         mono = d->mono;
     }
     k->frames += n;
     if (!k->src) {
-        if (grow(&d->out, &d->out_cap, k->made + n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        if (grow(&d->out, &d->out_cap, k->made + n, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
         memcpy(d->out + k->made, mono, n * sizeof *mono);
         k->made += n;
     }
@@ -236,7 +260,7 @@ static int sink_resample(sink *k, const float *in, size_t n, int last, const cha
     s.end_of_input = last;
     for (;;) {
         size_t room = (size_t)ceil((double)s.input_frames * k->ratio) + 64;
-        if (grow(&d->out, &d->out_cap, k->made + room) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        if (grow(&d->out, &d->out_cap, k->made + room, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
         s.data_out = d->out + k->made;
         s.output_frames = (long)room;
         int rc = src_process(k->src, &s);
@@ -256,7 +280,7 @@ static int sink_read(sink *k, SNDFILE *f, sf_count_t want, sf_count_t *got, cons
 {
     audio_decoder *d = k->d;
     *got = 0;
-    if (grow(&d->raw, &d->raw_cap, READ_CHUNK * k->ch) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+    if (grow(&d->raw, &d->raw_cap, READ_CHUNK * k->ch, READ_CHUNK * k->ch) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     while (*got < want) {
         sf_count_t ask = want - *got < READ_CHUNK ? want - *got : READ_CHUNK;
         sf_count_t n = sf_readf_float(f, d->raw, ask);
@@ -280,7 +304,7 @@ static int sink_finish(sink *k, int src_rate, audio_decoded *o, const char *path
         static const float none[1];   /* libsamplerate flushes nothing for a NULL input */
         if (sink_resample(k, none, 0, 1, path, e) < 0) return -1;
         want = (k->frames * (size_t)d->target_rate + (size_t)src_rate - 1) / (size_t)src_rate;
-        if (grow(&d->out, &d->out_cap, want) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        if (grow(&d->out, &d->out_cap, want, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
         if (k->made < want) memset(d->out + k->made, 0, (want - k->made) * sizeof *d->out);
     }
     o->samples = d->out;
@@ -553,7 +577,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         sf_count_t lim = (sf_count_t)ceil(max_seconds * info.samplerate);
         if (lim < want) want = lim;
     }
-    sink k = {d, (size_t)info.channels, NULL, (double)d->target_rate / info.samplerate, 0, 0};
+    sink k = {d, (size_t)info.channels, NULL, (double)d->target_rate / info.samplerate, 0, 0, (size_t)want};
     if (info.samplerate != d->target_rate) {
         int err = 0;
         if (!d->src) d->src = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
@@ -563,6 +587,8 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
             return ws_err_set(e, WS_EINTERNAL, "%s: resampling: %s", path, src_strerror(err));
         }
         k.src = d->src;
+        /* sink_resample asks room for 64 more than the samples in make, and its flush as much */
+        k.most = (size_t)ceil((double)want * k.ratio) + 128;
     }
     if (unknown_length) {
         rc = read_to_end(&k, f, want, max_seconds <= 0, path, e);
@@ -570,6 +596,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         if (rc < 0) return -1;
         info.frames = (sf_count_t)k.frames;
     } else {
+        reserve(d, k.most);
         sf_count_t got = 0;
         if (sink_read(&k, f, want, &got, path, e) < 0) { sf_close(f); return -1; }
         int err = sf_error(f);
