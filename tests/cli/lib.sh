@@ -47,12 +47,23 @@ test_expect_success() {
   if [ "$rc" = 0 ]; then echo "ok $name"
   else echo "FAIL $name: exit $rc; stderr: $(tail -c 400 .t.err | tr '\n' ' ')"; fi
 }
+# asan_built TOOL: TOOL (in WS_BIN) is built with AddressSanitizer (make check SANITIZE=address...).
+asan_built() { ldd "$WS_BIN/$1" 2>/dev/null | grep -q libasan; }
+# can_limit_address_space NAME TOOL: 0 when TOOL can run under an address-space limit (ulimit -v);
+# 1 when it is built with AddressSanitizer, whose runtime maps terabytes of shadow address space at
+# start, so that no limit leaves it room to run: NAME is skipped then, saying so. The rest of a
+# file: `can_limit_address_space NAME TOOL || exit 0`.
+can_limit_address_space() {
+  asan_built "$2" || return 0
+  test_skip "$1" "$2 is built with AddressSanitizer, which maps terabytes of shadow address space at start: no address-space limit (ulimit -v) leaves it room to run"
+  return 1
+}
 # expect_rss_within NAME TOOL KB_FILE BASE_KB_FILE SLACK_KB: the case NAME, a peak resident size
 # (/usr/bin/time -f %M, in KB) at most SLACK_KB over the base run's: memory that does not grow with
 # what the base run lacks. Skipped, saying why, when TOOL is built with AddressSanitizer, whose
 # shadow memory follows every allocation.
 expect_rss_within() {
-  if ldd "$WS_BIN/$2" | grep -q libasan; then
+  if asan_built "$2"; then
     test_skip "$1" "$2 is built with AddressSanitizer, whose shadow memory follows every allocation"
     return
   fi

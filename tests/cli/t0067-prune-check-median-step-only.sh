@@ -40,10 +40,6 @@ for p in '{"name": "median", "n_startup_trials": 2}' \
   test_expect_success "$name: prune-check on 6 completed trials of 42000 to 47000 reports, and on a copy with the asked steps only" \
     'ask full && ask few'
   test_expect_success "... the same answers" '[ "$(grep -c "^exit [01]$" full.answers)" = 6 ] && cmp full.answers few.answers'
-  if ldd "$WS_BIN/prune-check" | grep -q libasan; then
-    test_skip "$name: prune-check's memory" "built with AddressSanitizer, whose shadow memory follows every allocation"
-  else
-    test_expect_success "... in memory that does not grow with the reports (at most 4 MB over the copy's)" '
-      echo "full $(cat full.kb) KB, few $(cat few.kb) KB" >&2; [ "$(cat full.kb)" -le $(( $(cat few.kb) + 4096 )) ]'
-  fi
+  expect_rss_within "... in memory that does not grow with the reports (at most 4 MB over the copy's)" \
+    prune-check full.kb few.kb 4096
 done

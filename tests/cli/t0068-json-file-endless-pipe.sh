@@ -6,10 +6,10 @@
 # above any config or trial line, exit 2 naming the file.
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
-# a memory limit, so that a reader that does not stop fails soon (not under AddressSanitizer,
-# whose shadow memory needs the address space)
+# a memory limit, so that a reader that does not stop fails soon (where one can be set: without
+# it the timeout bounds the run)
 limit=""
-ldd "$WS_BIN/suggest" | grep -q libasan || limit="ulimit -v 1000000;"
+can_limit_address_space "a 1 GB address-space limit on the readers" suggest && limit="ulimit -v 1000000;"
 endless() {   # NAME TOOL ARGS... (the endless pipe is <(yes) among ARGS as @)
   local name=$1; shift
   test_expect_code 2 "$name: exit 2" bash -c "$limit"' a=(); for x in "$@"; do [ "$x" = @ ] && x=/dev/fd/3; a+=("$x"); done

@@ -6,10 +6,7 @@
 # mid-epoch, the first time two GEMMs ran at once, while the heartbeat kept the trial alive.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-if ldd "$WS_BIN/train-trial" | grep -q libasan; then
-  test_skip "train-trial under ulimit -v" "built with AddressSanitizer, which maps terabytes of shadow address space at start: no address-space limit leaves it room to run"
-  exit 0
-fi
+can_limit_address_space "train-trial under ulimit -v" train-trial || exit 0
 make_tone_cache tones
 tone_study_config c0.json
 # Wide enough that both threads run GEMMs at once (the pool splits only sizeable ones).

@@ -23,9 +23,7 @@ test_expect_success "... names the file and the field" 'grep -qxF "train-trial: 
 # 10^8 classes: the model would be 1.7e9 floats. Under a 1 GB address-space limit the loader
 # ran out of memory (exit 3); it must find the mismatch before allocating anything.
 ckpt_edit runs/best.ckpt nc-big.ckpt 'h["n_classes"] = 100000000'
-if ldd "$WS_BIN/train-trial" | grep -q libasan; then
-  test_skip "n_classes 10^8 under ulimit -v" "built with AddressSanitizer, which maps terabytes of shadow address space: no address-space limit leaves it room to run"
-else
+if can_limit_address_space "n_classes 10^8 under ulimit -v" train-trial; then
   test_expect_code 2 "n_classes 10^8 under a 1 GB address-space limit" \
     bash -c 'ulimit -v 1000000 && exec timeout 60 "$WS_BIN/train-trial" --evaluate nc-big.ckpt --features tones.feat --threads 1'
   test_expect_success "... says the header's counts are not its model's" \

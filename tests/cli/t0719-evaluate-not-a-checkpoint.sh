@@ -7,9 +7,7 @@
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
 truncate -s 8G big.bin   # sparse: no disk used
-if ldd "$WS_BIN/train-trial" | grep -q libasan; then
-  test_skip "an 8 GB file under ulimit -v" "built with AddressSanitizer, which maps terabytes of shadow address space: no address-space limit leaves it room to run"
-else
+if can_limit_address_space "an 8 GB file under ulimit -v" train-trial; then
   test_expect_code 2 "an 8 GB file of zeros as the checkpoint, under a 1 GB address-space limit" \
     bash -c 'ulimit -v 1000000 && exec timeout 60 "$WS_BIN/train-trial" --evaluate big.bin --features tones.feat --threads 1'
   test_expect_success "... says it is not a checkpoint" 'grep -qxF "train-trial: big.bin: not a wakesweep checkpoint" err && [ ! -s out ]'

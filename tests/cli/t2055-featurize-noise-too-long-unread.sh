@@ -7,10 +7,7 @@
 # before it is read. The run is held to 600 MB of address space, so the old behaviour fails fast
 # (malloc refused: exit 3) instead of taking the memory; the file is sparse, so it takes no disk.
 . "$WS_ROOT/tests/cli/lib.sh"
-if ldd "$WS_BIN/featurize" | grep -q libasan; then
-  test_skip "featurize under ulimit -v" "built with AddressSanitizer, which maps terabytes of shadow address space at start: no address-space limit leaves it room to run"
-  exit 0
-fi
+can_limit_address_space "featurize under ulimit -v" featurize || exit 0
 mkdir -p c/yes c/no c/_background_noise_
 sox -R -n -r 16000 -c 1 -b 16 c/yes/a.wav synth 0.1 sine 2500
 sox -R -n -r 16000 -c 1 -b 16 c/no/a.wav synth 0.1 sine 300

@@ -15,7 +15,7 @@ fi
 
 # Under the sanitizers the CUDA driver needs ASan's shadow gap, and its runtime keeps memory
 # until exit.
-if ldd "$WS_BIN/train-trial" | grep -q libasan; then
+if asan_built train-trial; then
   export ASAN_OPTIONS=protect_shadow_gap=0:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
 fi
 

@@ -8,11 +8,11 @@
 cp "$WS_ROOT/tests/cli/study.json" c.json
 printf '{"learning_rate": 0.001}\n' >ok.jsonl
 suggest --db s.db --config c.json --enqueue ok.jsonl >/dev/null 2>&1
-# the limit bounds memory too: without it getline would reach the ulimit (or run for ever). No
-# ulimit -v under AddressSanitizer, whose shadow memory needs the address space (it could not
-# start: exit 134); the timeout bounds such a run.
+# the limit bounds memory too: without it getline would reach the ulimit (or run for ever). Where
+# no ulimit -v can be set (AddressSanitizer could not start under one: exit 134) the timeout bounds
+# such a run.
 limit=""
-ldd "$WS_BIN/suggest" | grep -q libasan || limit="ulimit -v 1000000;"
+can_limit_address_space "a 1 GB address-space limit on suggest" suggest && limit="ulimit -v 1000000;"
 test_expect_code 2 "--enqueue /dev/zero" bash -c "$limit"' exec timeout 20 suggest --db s.db --config c.json --enqueue /dev/zero'
 test_expect_success "... names the file and line: a NUL byte; nothing queued" '
   grep -qx "suggest: /dev/zero:1: a NUL byte: expected a JSON object of parameters" err &&
