@@ -18,6 +18,48 @@ static int get_num(json_t *attrs, const char *key, double *out, int required, ws
     return 0;
 }
 
+/* v as a message shows it: every digit that tells it apart (0.30000000000000004 is above high
+ * 0.3, which "0.3" would not say); an int distribution's as an integer. out holds 32 bytes. */
+static const char *number_text(const ws_dist *d, double v, char *out)
+{
+    if (d->kind == WS_DIST_INT) snprintf(out, 32, "%.0f", v);
+    else ws_json_format_double(v, out, 32);
+    return out;
+}
+
+/* key when attrs holds it as other than null (a float's step, or q for the legacy discrete class) */
+static const char *present(json_t *attrs, const char *key)
+{
+    json_t *v = json_object_get(attrs, key);
+    return v && !json_is_null(v) ? key : NULL;
+}
+
+/* What Optuna 3.1's constructors refuse (ValueError: json_to_distribution fails, and with it
+ * load_study's trials and copy_study), checked in their order so the first named is the one
+ * Optuna names: a step with log (a float's any, an int's other than 1), low above high, a log
+ * low <= 0 (float) or < 1 (int), a step <= 0. Read as they were, report, TPE's history and
+ * study-copy took such a row in silence, where Optuna cannot read the study. step_key: the
+ * attribute holding a float's step ("step", "q"), NULL for none; an int's is "step". */
+static int check_range(const ws_dist *d, const char *step_key, ws_err *e)
+{
+    char a[32], b[32];
+    int is_int = d->kind == WS_DIST_INT;
+    if (is_int) step_key = "step";
+    if (d->log && (is_int ? d->step != 1 : step_key != NULL))
+        return ws_err_set(e, WS_EINPUT, "distribution: attributes.%s: expected %s for a log distribution, got %s",
+                          step_key, is_int ? "1" : "null", number_text(d, d->step, a));
+    if (d->low > d->high)
+        return ws_err_set(e, WS_EINPUT, "distribution: attributes.low: expected at most high (%s), got %s",
+                          number_text(d, d->high, a), number_text(d, d->low, b));
+    if (d->log && (is_int ? d->low < 1 : d->low <= 0))
+        return ws_err_set(e, WS_EINPUT, "distribution: attributes.low: expected %s for a log distribution, got %s",
+                          is_int ? ">= 1" : "> 0", number_text(d, d->low, a));
+    if (step_key && d->step <= 0)
+        return ws_err_set(e, WS_EINPUT, "distribution: attributes.%s: expected > 0, got %s", step_key,
+                          number_text(d, d->step, a));
+    return 0;
+}
+
 /* The legacy classes Optuna 3.1 still reads and writes: three float ones, then two int ones */
 static const char *const legacy_names[] = {"UniformDistribution", "LogUniformDistribution",
                                            "DiscreteUniformDistribution", "IntUniformDistribution",
@@ -51,7 +93,10 @@ int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
     int lg = json_is_true(json_object_get(attrs, "log"));
     if (!strcmp(name, "CategoricalDistribution")) {
         json_t *ch = json_object_get(attrs, "choices");
-        if (!json_is_array(ch) || json_array_size(ch) == 0) { ws_err_set(e, WS_EINPUT, "distribution: choices must be a non-empty array"); goto out; }
+        if (!json_is_array(ch) || json_array_size(ch) == 0) {   /* Optuna: ValueError for none */
+            ws_err_set(e, WS_EINPUT, "distribution: attributes.choices: expected a non-empty array");
+            goto out;
+        }
         d->kind = WS_DIST_CATEGORICAL;
         d->choices = json_incref(ch);
         if (loose && !(d->text = json_string(json_text))) {
@@ -94,8 +139,14 @@ int ws_dist_from_optuna(const char *json_text, ws_dist *d, ws_err *e)
         d->kind = WS_DIST_INT;
         d->log = lg || !strcmp(name, "IntLogUniformDistribution");
         d->step = 1;
+        /* absent is 1 (the constructor's default); null is no step Optuna takes (TypeError) */
+        if (json_is_null(json_object_get(attrs, "step"))) {
+            ws_err_set(e, WS_EINPUT, "distribution: attributes.step: expected an integer > 0, got null");
+            goto out;
+        }
         if (get_num(attrs, "step", &d->step, 0, e)) goto out;
     }
+    if (check_range(d, present(attrs, "q") ? "q" : present(attrs, "step"), e)) goto out;
     rc = 0;
 out:
     json_decref(root);
@@ -248,15 +299,6 @@ int ws_dist_int_value(const json_t *x)
     if (json_is_integer(x)) return json_integer_value(x) >= -bound && json_integer_value(x) <= bound;
     double v = json_number_value(x);
     return json_is_real(x) && v == floor(v) && fabs(v) <= (double)bound;
-}
-
-/* v as a message shows it: every digit that tells it apart (0.30000000000000004 is above high
- * 0.3, which "0.3" would not say); an int distribution's as an integer. out holds 32 bytes. */
-static const char *number_text(const ws_dist *d, double v, char *out)
-{
-    if (d->kind == WS_DIST_INT) snprintf(out, 32, "%.0f", v);
-    else ws_json_format_double(v, out, 32);
-    return out;
 }
 
 int ws_dist_internal(const ws_dist *d, const json_t *x, double *internal, ws_err *e)

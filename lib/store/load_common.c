@@ -288,9 +288,9 @@ int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cel
     if (!name) return ws_err_set(e, WS_EINPUT, "%s: param_name is NULL, expected the parameter's name", row);
     if (ws_load_utf8(name, row, "param_name", e)) return -1;
     const ws_dist *d = cached_dist(ld, dist_json ? dist_json : "", e);
-    if (!d) return ws_err_prefix(e, "trial %d: param %s", t->number, name);
     char at[160], num[32];
     snprintf(at, sizeof at, "trial_params: trial %d, param %.100s", t->number, name);
+    if (!d) return ws_err_prefix(e, "%s", at);   /* the table too, as every other row's refusal */
     double internal;
     if (cell_number(value, 0, at, "param_value", &internal, e)) return -1;
     /* Optuna reads another index as choice int(v) (IndexError past the end; -1: the last) */

@@ -122,7 +122,8 @@ test_expect_success "report(1)'s json | jq examples run on the empty study" '
   [ "$(jq -c . ex.out)" = "{\"slots\":0,\"idle\":null}" ]'
 # A study file holding a study this reader cannot take: Optuna stores a categorical choice with
 # a NUL character (JSON "\u0000"), which C strings cannot hold. It is refused (exit 2), and the
-# message names the file and the study, not only "trial 0: param c" (which of the file's studies?).
+# message names the file and the study, not only "trial_params: trial 0, param c" (which of the
+# file's studies?).
 "$PY" -W ignore - <<'PYEOF'
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -131,7 +132,7 @@ s = optuna.create_study(study_name="nul", storage="sqlite:///nul.db")
 s.optimize(lambda t: len(t.suggest_categorical("c", ["a", "\x00b"])), n_trials=1)
 PYEOF
 test_expect_code 2 "a categorical choice holding NUL is refused" report --db nul.db --study nul --format json
-test_expect_success "... naming the file and the study" 'grep -q "nul.db: study .nul.: trial 0: param c: " err'
+test_expect_success "... naming the file and the study" 'grep -q "nul.db: study .nul.: trial_params: trial 0, param c: " err'
 # A categorical with None among its choices (Optuna takes None, bool, int, float and str): the
 # JSON shows the choice as null, and so does the text table; it showed "c=" there, as it
 # shows the choice "" (and "None" is the string "None").

@@ -27,7 +27,7 @@ test_expect_success "Optuna stores a study with an int parameter up to 2^63 - 1"
 # the study's rows (a tool's first open adds wakesweep's indexes to an Optuna file)
 dump() { command sqlite3 s.db .dump | grep -v "^CREATE INDEX ws_"; }
 dump >before.sql
-M="study 'big': trial 0: param wide: distribution: attributes.high: expected an integer within +-2^53, got 9223372036854775807"
+M="study 'big': trial_params: trial 0, param wide: distribution: attributes.high: expected an integer within +-2^53, got 9223372036854775807"
 
 test_expect_code 2 "study-copy: exit 2" study-copy --from s.db --to copy.db
 test_expect_success "... names the attribute, makes no copy" "[ \"\$(cat err)\" = \"study-copy: --from s.db: $M\" ] && [ ! -e copy.db ]"
