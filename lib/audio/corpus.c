@@ -651,83 +651,82 @@ static int note_unknown_keys(audio_corpus *c, const json_t *j, const char *where
     return 0;
 }
 
-static int cmp_str_nocase(const void *a, const void *b)
-{
-    return strcasecmp(*(char *const *)a, *(char *const *)b);
-}
+/* A class name, its NFC form, its case fold as written, and its key: folded and in NFC
+ * (ws_text_casefold), equal for twins, names that differ only in how they are written. */
+typedef struct { const char *name; char *nfc, *fold, *key; } twin_key;
 
-/* Class names that differ only in letter case ("Yes" and "yes", ASCII letters), a note each: two
- * classes, as written, but most likely one word labelled two ways (and folders that a
- * case-insensitive file system, macOS's or Windows', could not hold apart). */
-static int note_case_twins(audio_corpus *c, ws_err *e)
-{
-    if (c->n_classes < 2) return 0;
-    char **v = malloc(sizeof *v * (size_t)c->n_classes);
-    if (!v) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    memcpy(v, c->classes, sizeof *v * (size_t)c->n_classes);
-    qsort(v, (size_t)c->n_classes, sizeof *v, cmp_str_nocase);
-    int rc = 0, noted = 0;
-    for (int k = 1; k < c->n_classes && !rc && noted < MAX_NOTES_OF_A_KIND; k++)
-        if (!strcasecmp(v[k - 1], v[k])) {
-            char *a = ws_text_show(v[k - 1]), *b = ws_text_show(v[k]);
-            rc = !a || !b ? ws_err_set(e, WS_ENOMEM, "out of memory")
-                          : add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in letter case: they are two "
-                                     "classes", c->root, a, b);
-            free(a); free(b);
-            noted++;
-        }
-    free(v);
-    return rc;
-}
-
-/* A class name and its NFC form (ws_text_nfc), for note_form_twins' sort. */
-typedef struct { const char *name; char *nfc; } twin_key;
-
-/* Equal NFC forms, ASCII letters folded, next to each other; names in byte order among them. */
+/* Equal keys next to each other; names in byte order among them. */
 static int cmp_twin_key(const void *a, const void *b)
 {
     const twin_key *x = a, *y = b;
-    int c = strcasecmp(x->nfc, y->nfc);
+    int c = strcmp(x->key, y->key);
     return c ? c : strcmp(x->name, y->name);
 }
 
-/* Class names that differ only in Unicode normalization ("caf\xc3\xa9" typed on Linux, composed,
- * and "cafe\xcc\x81" from a folder copied off macOS, whose file names are decomposed), or in that
- * and letter case, a note each, with their bytes: two classes that print the same. They stay two
- * (torchaudio's SPEECHCOMMANDS makes two labels of them too, and the cache is as it was); a
- * pair that differs only in letter case has note_case_twins' note. */
-static int note_form_twins(audio_corpus *c, ws_err *e)
+/* 1 when twins a and b differ only in letter case: not one name in NFC, and they fold alike as
+ * written, or both are written in NFC (a long s and an accent, "\xc5\xbf\xcc\x81", has no
+ * composed form, so it folds to s and an accent where its twin "\xc5\x9a" folds to a composed
+ * "\xc5\x9b": both written alike, they differ in letter case alone). */
+static int case_only(const twin_key *a, const twin_key *b)
 {
-    if (c->n_classes < 2) return 0;
-    twin_key *v = calloc((size_t)c->n_classes, sizeof *v);
-    int rc = v ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory"), noted = 0;
-    for (int k = 0; k < c->n_classes && !rc; k++) {
-        v[k].name = c->classes[k];
-        if (!(v[k].nfc = ws_text_nfc(c->classes[k]))) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
-    }
-    if (!rc) qsort(v, (size_t)c->n_classes, sizeof *v, cmp_twin_key);
-    for (int k = 1; k < c->n_classes && !rc && noted < MAX_NOTES_OF_A_KIND; k++) {
-        const twin_key *a = &v[k - 1], *b = &v[k];
-        if (strcasecmp(a->nfc, b->nfc) || !strcasecmp(a->name, b->name)) continue;
-        char *sa = ws_text_show(a->name), *sb = ws_text_show(b->name), *ba = ws_text_bytes(a->name),
-             *bb = ws_text_bytes(b->name);
-        rc = !sa || !sb || !ba || !bb ? ws_err_set(e, WS_ENOMEM, "out of memory")
-             : add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in %sUnicode normalization (bytes %s and "
-                        "%s): they are two classes", c->root, sa, sb, strcmp(a->nfc, b->nfc) ? "letter case and " : "",
-                        ba, bb);
-        free(sa); free(sb); free(ba); free(bb);
-        noted++;
-    }
-    for (int k = 0; v && k < c->n_classes; k++) free(v[k].nfc);
-    free(v);
+    return strcmp(a->nfc, b->nfc) && (!strcmp(a->fold, b->fold) || (!strcmp(a->name, a->nfc) && !strcmp(b->name, b->nfc)));
+}
+
+/* The note of one pair of twins. Letter case alone prints apart ("Yes" and "yes", "CAF\xc3\x89"
+ * and "caf\xc3\xa9"); a pair that differs in Unicode normalization prints the same, so its note
+ * shows both names' bytes. */
+static int note_twin_pair(audio_corpus *c, const twin_key *a, const twin_key *b, ws_err *e)
+{
+    char *sa = ws_text_show(a->name), *sb = ws_text_show(b->name), *ba = ws_text_bytes(a->name),
+         *bb = ws_text_bytes(b->name);
+    int rc = !sa || !sb || !ba || !bb ? ws_err_set(e, WS_ENOMEM, "out of memory")
+             : case_only(a, b) ? add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in letter case: they are "
+                                          "two classes", c->root, sa, sb)
+             : add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in %sUnicode normalization (bytes %s and %s): "
+                        "they are two classes", c->root, sa, sb, strcmp(a->nfc, b->nfc) ? "letter case and " : "", ba, bb);
+    free(sa); free(sb); free(ba); free(bb);
     return rc;
 }
 
-/* The notes of class names that differ only in how they are written: letter case, Unicode
- * normalization. */
+/* The notes of the pairs of twins of one kind (case: letter case only, or not), every pair of a
+ * group of twins in key order, the first 16. */
+static int note_twins_of_kind(audio_corpus *c, const twin_key *v, int case_kind, ws_err *e)
+{
+    int noted = 0;
+    for (int i = 0; i < c->n_classes; i++)
+        for (int j = i + 1; j < c->n_classes && !strcmp(v[i].key, v[j].key); j++) {
+            if (case_only(&v[i], &v[j]) != case_kind) continue;
+            if (noted++ == MAX_NOTES_OF_A_KIND) return 0;
+            if (note_twin_pair(c, &v[i], &v[j], e)) return -1;
+        }
+    return 0;
+}
+
+/* Class names that differ only in how they are written, a note each pair: in letter case ("Yes"
+ * and "yes", "\xc3\x84RGER" and "\xc3\xa4rger"; by Unicode's full case folding, so "STRASSE"
+ * and "stra\xc3\x9fe" too), most likely one word labelled two ways, and folders a
+ * case-insensitive file system (macOS's, Windows') could not hold apart; in Unicode
+ * normalization ("caf\xc3\xa9" typed on Linux, composed, and "cafe\xcc\x81" from a folder copied
+ * off macOS, whose file names are decomposed), or in both. The letter-case notes first, then
+ * the others, at most 16 of each. They stay two classes (torchaudio's SPEECHCOMMANDS makes two
+ * labels of them too, and the cache is as it was). */
 static int note_twins(audio_corpus *c, ws_err *e)
 {
-    return note_case_twins(c, e) < 0 || note_form_twins(c, e) < 0 ? -1 : 0;
+    if (c->n_classes < 2) return 0;
+    twin_key *v = calloc((size_t)c->n_classes, sizeof *v);
+    int rc = v ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory");
+    /* class names are UTF-8 (scan_layout and the manifest refuse others): NULL is out of memory */
+    for (int k = 0; k < c->n_classes && !rc; k++) {
+        v[k].name = c->classes[k];
+        if (!(v[k].nfc = ws_text_nfc(v[k].name)) || !(v[k].fold = ws_text_casefold(v[k].name, 0))
+            || !(v[k].key = ws_text_casefold(v[k].name, 1)))
+            rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
+    if (!rc) qsort(v, (size_t)c->n_classes, sizeof *v, cmp_twin_key);
+    if (!rc) rc = note_twins_of_kind(c, v, 1, e) < 0 || note_twins_of_kind(c, v, 0, e) < 0 ? -1 : 0;
+    for (int k = 0; v && k < c->n_classes; k++) { free(v[k].nfc); free(v[k].fold); free(v[k].key); }
+    free(v);
+    return rc;
 }
 
 /* stdin as a manifest ("-": `jq -c ... | featurize -o F.feat -`): a copy of fd 0, or -2 with why

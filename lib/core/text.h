@@ -33,6 +33,12 @@ char *ws_text_bytes(const char *s);
  * (text_nfc.c, an object of its own: only a tool that calls it links libunistring). A new string
  * (free it); NULL when out of memory or s is not UTF-8. */
 char *ws_text_nfc(const char *s);
+/* s (UTF-8) case folded by Unicode's full case folding, as Python's str.casefold folds it
+ * ("STRASSE" and "stra\xc3\x9fe" both "strasse", the Kelvin sign "k"): as written (nfc 0),
+ * or decomposed first and the result in NFC (nfc 1; Unicode's canonical caseless match, so that
+ * two canonically equivalent names fold alike), by libunistring's u8_casefold in text_nfc.c. A
+ * new string (free it); NULL when out of memory or s is not UTF-8. */
+char *ws_text_casefold(const char *s, int nfc);
 /* Text files from Windows tools (Notepad, PowerShell) may start with a UTF-8 byte order mark,
  * invisible in an editor and in a message ("unknown label '\xef\xbb\xbfyes'" looked like
  * "unknown label 'yes'"); RFC 8259 lets a reader skip it. ws_text_bom: its length at the start of
