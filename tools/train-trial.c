@@ -15,6 +15,7 @@
 #include "core/json.h"
 #include "core/parse.h"
 #include "core/text.h"
+#include "nn/nn.h"
 #include "store/store.h"
 #include "trainer/trainer.h"
 
@@ -57,7 +58,7 @@ static void usage(void)
            "  --max-fpr P        with --evaluate: the operating point's false-positive limit\n"
            "                     (default: the trial's max_fpr, kept in the checkpoint; else 0.05)\n"
            "  -q, --quiet        no progress on stderr\n"
-           "  -h, --help         show this help;  --version  show the version\n\n"
+           "  -h, --help         show this help;  --version  the version and BLAS kernels\n\n"
            "Exit status: 0 the trial ran (COMPLETE, PRUNED, or FAIL with its reason in the result\n"
            "line, also \"infeasible parameters: ...\" for params the study drew that are refused\n"
            "together; --result-of: found); 1 --result-of found no finished trial with the tag;\n"
@@ -202,7 +203,7 @@ int main(int argc, char **argv)
         case 'B': probe = 1; break;
         case 'q': o.quiet = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
-        case 'V': ws_cli_version();
+        case 'V': { char k[256]; ws_cli_version_and(nn_blas_kernels(k, sizeof k)); }
         default: ws_cli_option_error(opt, argv, opts);
         }
     }

@@ -64,9 +64,12 @@ void ws_cli_usage_error(const char *fmt, ...)
     exit(2);
 }
 
-void ws_cli_version(void)
+void ws_cli_version(void) { ws_cli_version_and(NULL); }
+
+void ws_cli_version_and(const char *more)
 {
     printf("%s (wakesweep) %s\n", prog, WS_VERSION);
+    if (more) printf("%s\n", more);
     exit(ws_cli_finish(0));
 }
 

@@ -21,6 +21,8 @@ void ws_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2
 struct option;
 void ws_cli_option_error(int getopt_rc, char *const argv[], const struct option *longopts) __attribute__((noreturn));
 void ws_cli_version(void) __attribute__((noreturn));
+/* The same, then `more` on a line of its own (train-trial: the BLAS kernels it trains with). */
+void ws_cli_version_and(const char *more) __attribute__((noreturn));
 /* A text option that goes into JSON (a reason, a tag, a study name to create): value unless it is
  * not valid UTF-8, which JSON cannot hold: then a usage error naming the option (exit 2), before
  * the tool has changed anything. */

@@ -162,6 +162,15 @@ void nn_set_threads(int threads, int shares);
  * nn_set_threads, and again before raising them. */
 int nn_reserve_blas(int threads, ws_err *e);
 
+/* The OpenBLAS kernels GEMMs run in, as words for --version and benchmarks ("OpenBLAS SkylakeX
+ * kernels ..."), into buf. Where OPENBLAS_CORETYPE is unset and OpenBLAS took kernels of an older
+ * instruction set than the CPU has (a CPU newer than its table of models), lib/nn chose the
+ * CPU's at start-up (blas_kernels.c), and the words say so. */
+const char *nn_blas_kernels(char *buf, size_t n);
+/* Chooses them again as at start-up (which calls it): 1 when it replaced OpenBLAS's choice, 0 when
+ * it kept it. Call it only while no GEMM runs (tests call it after forcing other kernels). */
+int nn_blas_choose_kernels(void);
+
 /* Builds the network for inputs [B][1][frames][features] and n_classes outputs, initialised as
  * torch does (kaiming_uniform(a=sqrt(5)) weights, U(±1/sqrt(fan_in)) biases, BN γ=1 β=0),
  * drawn from a ws_rng seeded with seed; dropout masks derive from the seed too. WS_EINPUT when

@@ -74,6 +74,8 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
 
 make -s BUILD="$BUILD" BIN="$BIN" all >&2
+. tests/bench/same_blas_kernels.sh   # the Python reference's GEMMs in the OpenBLAS kernels ours use
+same_blas_kernels "$BIN/train-trial"
 
 # --- the features: one cache for both sides, copied into WORK (make must not remake it) ---------
 feat_cfg=$(jq -r '.fixed.features // "configs/features/default.json"' "$CONFIG")

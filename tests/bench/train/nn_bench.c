@@ -104,13 +104,14 @@ int main(int argc, char **argv)
     } while (el < seconds || steps < 3);
     double cpu = cpu_s() - start_cpu;
     struct rusage ru;
+    char kernels[256];   /* linking nn_blas_kernels links lib/nn's choice of kernels at start-up, as in train-trial */
     getrusage(RUSAGE_SELF, &ru);
     printf("{\"impl\":\"wakesweep\",\"model\":\"%s\",\"threads\":%d,\"batch\":%d,\"input\":[1,%d,%d],\"params\":%zu,"
            "\"steps\":%ld,\"step_ms\":%.3f,\"cpu_ms_per_step\":%.3f,\"samples_per_s\":%.1f,\"setup_ms\":%.2f,\"setup_cpu_ms\":%.2f,\"first_step_ms\":%.2f,"
-           "\"model_mib\":%.1f,\"max_rss_mib\":%.1f,\"blas_core\":\"%s\"}\n",
+           "\"model_mib\":%.1f,\"max_rss_mib\":%.1f,\"blas_core\":\"%s\",\"blas_kernels\":\"%s\"}\n",
            argv[1], threads, batch, frames, mels, nn_model_n_params(m), steps, 1e3 * el / steps, 1e3 * cpu / steps,
            steps * batch / el, 1e3 * setup, 1e3 * setup_cpu, 1e3 * first, nn_model_bytes(m) / 1048576.0, ru.ru_maxrss / 1024.0,
-           openblas_get_corename());
+           openblas_get_corename(), nn_blas_kernels(kernels, sizeof kernels));
     free(x);
     free(y);
     nn_optim_free(o);

@@ -9,7 +9,7 @@ set -eu
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 build=${1:-${BUILD:-build}}
 cd "$root"
-make -s BUILD="$build" BIN="$build/bin" "$build/bench/nn_bench" >&2
+make -s BUILD="$build" BIN="$build/bin" "$build/bench/nn_bench" "$build/bin/train-trial" >&2
 bench=$build/bench/nn_bench
 PY=${PY:-/usr/bin/python3}
 MODELS=${MODELS:-dnn cnn dscnn} THREADS=${THREADS:-1 2}
@@ -23,8 +23,11 @@ import torch
 torch.mm(torch.randn(64, 64), torch.randn(64, 64))
 libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower() and l.split()[-1].startswith("/")})
 print(", ".join(libs) or "none found")')"
+ws_set=${OPENBLAS_CORETYPE:-unset}
+. tests/bench/same_blas_kernels.sh
+same_blas_kernels "$build/bin/train-trial"   # torch's GEMMs in the kernels lib/nn uses
 echo "# our BLAS: $(ldd "$bench" | awk '/blas/ {print $3}' | xargs -r readlink -f | tr '\n' ' ')kernels $("$bench" dnn 1 1 4 4 0 | jq -r .blas_core)" \
-     "(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}; lib/nn's own AVX-512 kernels: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no))"
+     "(OPENBLAS_CORETYPE was $ws_set, now set for both; lib/nn's own AVX-512 kernels: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no))"
 echo "# input 1x${FRAMES}x${MELS}, batch $BATCH, Adam; samples/s of whole training steps ($(nproc) cores);"
 echo "# best of $REPEAT interleaved runs each; cpu-ratio: torch's CPU time per step / ours (less sensitive to"
 echo "# other load on a shared machine); setup: launch (exec) to the first training step, wall ms and"
