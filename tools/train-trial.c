@@ -62,9 +62,10 @@ static void usage(void)
            "Exit status: 0 the trial ran (COMPLETE, PRUNED, or FAIL with its reason in the result\n"
            "line, also \"infeasible parameters: ...\" for params the study drew that are refused\n"
            "together; --result-of: found); 1 --result-of found no finished trial with the tag;\n"
-           "2 usage or input error (a bad trial line, a cache of another version, with a\n"
-           "bad checksum, other feature settings or other data than the study's: the trial\n"
-           "is marked FAIL; a trial finished by another process or trained by another\n"
+           "2 usage or input error (a bad trial line, also one whose params or seed are not the\n"
+           "study's for the trial; a cache of another version, with a bad checksum, other\n"
+           "feature settings or other data than the study's: the trial is marked FAIL;\n"
+           "a trial finished by another process or trained by another\n"
            "train-trial: left as it is);\n"
            "3 internal error.\n");
 }

@@ -381,10 +381,27 @@ static int data_check(run_ctx *c, int record, ws_err *e)
     return -1;
 }
 
+/* The line's seed must be the one the study keeps for the trial, as its params must be the
+ * study's (check_params): a seed edited by hand trained while the study, report and a retry
+ * kept suggest's, so the study named a seed the trial never trained with. A trial the study
+ * keeps no seed for (an older suggest's, or Optuna's) trains with the line's, which the study
+ * then names nowhere; a kept one that is no trial seed is said, as for a line without one. */
+static int check_seed(run_ctx *c, ws_err *e)
+{
+    uint64_t kept;
+    int k = study_trial_seed_kept(c->kept_seed, c->number, &kept, e);
+    if (k < 0) return ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), c->study.name);
+    if (!k || kept == c->seed) return 0;
+    /* the line's number as written (parse_line read a long: -1 is said as -1) */
+    return ws_err_set(e, WS_EINPUT, "trial line: seed: %lld is not the study's seed for trial %d (%llu, which "
+                      "suggest printed): give the line suggest printed, or leave \"seed\" out to train with the "
+                      "study's", (long long)(int64_t)c->seed, c->number, (unsigned long long)kept);
+}
+
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
 {
     /* a line without a seed, as one without a budget: the seed suggest gives this trial */
-    if (!c->has_seed && trial_seed(c, e)) return -1;
+    if (c->has_seed ? check_seed(c, e) : trial_seed(c, e)) return -1;
     /* a line without a budget (written by hand, or edited): the epochs suggest gives this trial */
     if (!epochs) {
         ws_trial_list none = {0};

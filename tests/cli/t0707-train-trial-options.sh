@@ -111,6 +111,8 @@ suggest --db sa/s.db --config c.json >sa.line
 suggest --db sb/s.db --config c.json >sb.line
 suggest --db sz/s.db --config c.json >sz.line
 jq -c 'del(.seed)' sb.line >sb.noseed
+# seed 0 in a line is refused while the study keeps another for the trial (t0853): sz's keeps 0
+sqlite3 sz/s.db "UPDATE trial_system_attributes SET value_json = '0' WHERE key = 'wakesweep:seed'"
 jq -c '.seed = 0' sz.line >sz.zero
 test_expect_success "(the trial's seed is not 0)" '[ "$(jq .seed sa.line)" != 0 ]'
 test_expect_code 0 "the line suggest printed" train-trial --db sa/s.db --features tones.feat --quiet --threads 1 sa.line
