@@ -1,7 +1,7 @@
 # wakesweep — top-level build.
 #   make            build lib/ into build/libwakesweep.a and every tool into bin/
 #   make check      build and run every test; last line "N passed, N failed"
-#   make check SANITIZE=address,undefined   the same under the sanitizers (own build dir)
+#   make check SANITIZE=address,undefined   the same under the sanitizers (build-san-address-undefined)
 #   make deps       install the Debian packages the build, the tests and the demo need
 # Pipelines (sweep, data, features, ...) live in pipelines/*.mk and are included below.
 
@@ -24,9 +24,14 @@ VERSION := 0.1.0
 CC      ?= cc
 NVCC    ?= $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
 
-# A sanitizer build lives in its own tree so it never mixes objects with the normal one.
+# A sanitizer build lives in a tree of its own, one per SANITIZE value (build-san-address,
+# build-san-undefined, build-san-address-undefined), so it never mixes objects with the normal
+# build or with another setting's: one build-san for all had make take address's objects for up
+# to date under undefined, and link them with the wrong runtime (or an address,undefined build
+# with one sanitizer missing).
+comma := ,
 ifneq ($(SANITIZE),)
-BUILD   ?= build-san
+BUILD   ?= build-san-$(subst $(comma),-,$(SANITIZE))
 BIN     ?= $(BUILD)/bin
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 OPT     ?= -O1
@@ -117,8 +122,9 @@ check:
 	@WS_BIN=$(abspath $(BIN)) WS_BUILD=$(abspath $(BUILD)) WS_TEST_TIMEOUT=$${WS_TEST_TIMEOUT:-$(if $(SANITIZE),3000,300)} \
 	  bash tests/run.sh $(UNITS)
 
+# build-san: the one sanitizer tree of checkouts made before the trees were per setting
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-san-* bin
 
 # one goal for the sub-make, so that it names no goal "up to date" (the recipe keeps it quiet)
 check-build: all $(UNITS) $(CHECK_EXTRA)
