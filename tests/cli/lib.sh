@@ -47,8 +47,12 @@ test_expect_success() {
   if [ "$rc" = 0 ]; then echo "ok $name"
   else echo "FAIL $name: exit $rc; stderr: $(tail -c 400 .t.err | tr '\n' ' ')"; fi
 }
+# asan_lib TOOL: prints the path of the AddressSanitizer runtime that TOOL (in WS_BIN) loads, and
+# fails (printing nothing) when TOOL is not built with it. A test that preloads a shim into TOOL
+# puts it first: LD_PRELOAD="$asan${asan:+ }SHIM", as ASan refuses to start after another library.
+asan_lib() { ldd "$WS_BIN/$1" 2>/dev/null | awk '$1 ~ /^libasan/ { print $3; found = 1 } END { exit !found }'; }
 # asan_built TOOL: TOOL (in WS_BIN) is built with AddressSanitizer (make check SANITIZE=address...).
-asan_built() { ldd "$WS_BIN/$1" 2>/dev/null | grep -q libasan; }
+asan_built() { asan_lib "$1" >/dev/null; }
 # can_limit_address_space NAME TOOL: 0 when TOOL can run under an address-space limit (ulimit -v);
 # 1 when it is built with AddressSanitizer, whose runtime maps terabytes of shadow address space at
 # start, so that no limit leaves it room to run: NAME is skipped then, saying so. The rest of a

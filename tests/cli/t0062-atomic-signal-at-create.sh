@@ -27,18 +27,22 @@ fi
 mkdir out
 sox -R -n -r 16000 -c 1 -b 16 a.wav synth 1 sine 500
 echo '{"path":"a.wav","label":"yes","split":"train"}' >m.jsonl
+# An ASan build's runtime must come first among the preloaded libraries (else ASan refuses to
+# start, exit 1, and no temporary is ever made).
+asan=$(asan_lib featurize)
 # kill_at_tmp SIG CMD...: CMD run with SIGINT, SIGTERM and SIGHUP at their defaults (whatever the
 # test runner was started with: a background job has SIGINT ignored), SIG sent to it once a
 # temporary is in out/; prints its exit status as the shell gives it (128 + N when killed)
 kill_at_tmp() {
-  "$PY" - "$@" <<'P'
+  "$PY" - "$asan" "$@" <<'P'
 import os, signal, subprocess, sys, time
+asan = sys.argv.pop(1)
 sig = getattr(signal, "SIG" + sys.argv[1])
 def dfl():
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, signal.SIG_DFL)
 p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=dfl,
-                     env=dict(os.environ, LD_PRELOAD=os.path.abspath("slow.so")))
+                     env=dict(os.environ, LD_PRELOAD=(asan + " " if asan else "") + os.path.abspath("slow.so")))
 for _ in range(500):
     if any(".tmp." in f for f in os.listdir("out")): break
     time.sleep(0.01)

@@ -50,7 +50,7 @@ test_expect_success sigTERM-long-interval '
 # sample 30 s later. timeout ends a monitor that sleeps the interval out (exit 124).
 RAISE=$WS_BUILD/tests/gpu-monitor/libraise-before-wait.so
 # An ASan build's runtime must come first among the preloaded libraries.
-asan=$(ldd "$WS_BIN/gpu-monitor" 2>/dev/null | awk '$1 ~ /^libasan/ { print $3 }')
+asan=$(asan_lib gpu-monitor)
 for sig in TERM INT; do
   if [ -e "$RAISE" ]; then
     test_expect_success sig$sig-just-before-the-wait '
