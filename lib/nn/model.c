@@ -308,15 +308,10 @@ static void mark_recomputed(nn_model *m)
     }
 }
 
-nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_classes, uint64_t seed, ws_err *e)
+/* The model of net's layers without its arenas (net is emptied): what nn_model_from_net
+ * allocates them for, and what nn_model_plan_net sizes them from. */
+static void model_shell(nn_model *m, nn_net *net, const nn_model_config *cfg, int n_classes, uint64_t seed)
 {
-    if (net->failed || net->n == 0) {
-        if (!net->failed) ws_err_set(e, WS_EINTERNAL, "model: no layers");
-        nn_net_release(net);
-        return NULL;
-    }
-    nn_model *m = calloc(1, sizeof *m);
-    if (!m) { nn_net_release(net); ws_err_set(e, WS_ENOMEM, "model: out of memory"); return NULL; }
     if (cfg) m->cfg = *cfg;
     m->n_classes = n_classes;
     m->layers = net->layers;
@@ -331,6 +326,22 @@ nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_class
     m->seed = seed;
     m->be = nn_backend_cpu();
     nn_net_release(net);
+}
+
+static int net_usable(nn_net *net, ws_err *e)
+{
+    if (!net->failed && net->n > 0) return 0;
+    if (!net->failed) ws_err_set(e, WS_EINTERNAL, "model: no layers");
+    nn_net_release(net);
+    return -1;
+}
+
+nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_classes, uint64_t seed, ws_err *e)
+{
+    if (net_usable(net, e)) return NULL;
+    nn_model *m = calloc(1, sizeof *m);
+    if (!m) { nn_net_release(net); ws_err_set(e, WS_ENOMEM, "model: out of memory"); return NULL; }
+    model_shell(m, net, cfg, n_classes, seed);
     m->tensors = calloc((size_t)m->n_layers * 4 + 1, sizeof *m->tensors);
     m->params = m->be->alloc((m->n_params + m->n_buffers) * sizeof(float));
     m->grads = m->be->alloc(m->n_params * sizeof(float));
@@ -426,6 +437,24 @@ static arena_plan plan_arena(const nn_model *m, int n)
     a.dx = m->keep_dx ? (size_t)n * in_size(&m->layers[0]) : 0;
     a.total = a.outputs + a.save + a.shared + a.spare[0] + a.spare[1] + a.work + a.dx;
     return a;
+}
+
+int nn_model_plan_net(nn_net *net, int batch, nn_model_need *need, ws_err *e)
+{
+    memset(need, 0, sizeof *need);
+    if (batch < 1) { nn_net_release(net); return ws_err_set(e, WS_EINPUT, "model: batch size %d: must be positive", batch); }
+    if (net_usable(net, e)) return -1;
+    nn_model m;
+    memset(&m, 0, sizeof m);
+    model_shell(&m, net, NULL, 0, 0);
+    /* the sizes nn_model_from_net, nn_optim_create and nn_model_reserve(batch) allocate */
+    need->n_params = m.n_params;
+    need->params_bytes = (m.n_params + m.n_buffers) * sizeof(float);
+    need->grads_bytes = m.n_params * sizeof(float);
+    need->optim_bytes = nn_optim_state_bytes(m.n_params);
+    need->acts_bytes = plan_arena(&m, batch).total * sizeof(float);
+    free(m.layers);
+    return 0;
 }
 
 int nn_model_reserve(nn_model *m, int n, ws_err *e)

@@ -94,6 +94,10 @@ struct nn_model {
 /* Takes the layers of net (net is emptied) and builds the model; cfg may be NULL (tests). */
 nn_model *nn_model_from_net(nn_net *net, const nn_model_config *cfg, int n_classes, uint64_t seed,
                             ws_err *e);
+/* What nn_model_from_net would allocate for net's layers, and the optimizer and the activations
+ * of a batch of `batch` after it (nn_model_need in nn.h), found without allocating any of it
+ * (net is emptied). */
+int nn_model_plan_net(nn_net *net, int batch, nn_model_need *need, ws_err *e);
 /* Gradient with respect to the input of the last backward pass when m->keep_dx is set
  * (call nn_model_reserve after setting it). */
 const float *nn_model_input_grad(const nn_model *m);

@@ -92,3 +92,11 @@ int nn_model_count(const nn_model_config *c, int n_classes, int frames, int feat
     nn_net_release(&net);
     return failed ? -1 : 0;
 }
+
+int nn_model_plan(const nn_model_config *c, int n_classes, int frames, int features, int batch, nn_model_need *need,
+                  ws_err *e)
+{
+    nn_net net;
+    if (build(&net, c, n_classes, frames, features, e)) return -1;
+    return nn_model_plan_net(&net, batch, need, e);
+}

@@ -182,6 +182,23 @@ nn_model *nn_model_create(const nn_model_config *cfg, int n_classes, int frames,
  * built from it). 0, or -1 with e set as nn_model_create would set it. */
 int nn_model_count(const nn_model_config *cfg, int n_classes, int frames, int features, size_t *n_params,
                    size_t *n_buffers, ws_err *e);
+/* Host memory a model takes to train, in bytes: its first two arenas (parameters and buffers,
+ * gradients), the optimizer's state (nn_optim_create) and the activation arena for a batch
+ * (nn_model_reserve), as those calls will size them. */
+typedef struct nn_model_need {
+    size_t n_params;                 /* trainable floats */
+    size_t params_bytes;             /* parameters and buffers (BN running statistics) */
+    size_t grads_bytes;
+    size_t optim_bytes;              /* SGD's momentum or Adam's two moments */
+    size_t acts_bytes;               /* layer outputs, BN saves, gradient buffers, conv workspace */
+} nn_model_need;
+/* The memory nn_model_create, nn_optim_create and a training step of `batch` samples will
+ * allocate for these settings (on the CPU backend, at the shares nn_set_threads gave: the conv
+ * workspace is per share), found from the layer list alone, allocating none of it: so that a
+ * model past the machine's memory is refused before it is built, rather than built and killed by
+ * the kernel as its pages are touched. 0, or -1 with e as nn_model_create would set it. */
+int nn_model_plan(const nn_model_config *cfg, int n_classes, int frames, int features, int batch,
+                  nn_model_need *need, ws_err *e);
 void nn_model_free(nn_model *m);
 const nn_model_config *nn_model_config_of(const nn_model *m);
 int nn_model_classes(const nn_model *m);
@@ -243,6 +260,9 @@ typedef struct nn_optim nn_optim;
  * allocation. total_steps bounds the cosine schedule; warmup_steps of linear warmup first. */
 nn_optim *nn_optim_create(nn_model *m, const nn_optim_config *c, long total_steps, long warmup_steps,
                           ws_err *e);
+/* Bytes of the state nn_optim_create allocates for n_params parameters (two floats each, as
+ * Adam's moments; SGD's momentum uses the first). */
+size_t nn_optim_state_bytes(size_t n_params);
 /* Frees the optimizer and its state (in any order with its model; steps need the model). */
 void nn_optim_free(nn_optim *o);
 /* Clips the gradients to clip_norm (torch.nn.utils.clip_grad_norm_: scale by

@@ -13,6 +13,8 @@ struct nn_optim {
     float *state;                /* [2][n_params]: SGD momentum / Adam m, then Adam v */
 };
 
+size_t nn_optim_state_bytes(size_t n_params) { return 2 * n_params * sizeof(float) + sizeof(float); }
+
 nn_optim *nn_optim_create(nn_model *m, const nn_optim_config *c, long total_steps, long warmup_steps, ws_err *e)
 {
     if (!(c->lr >= 0)) return ws_err_set(e, WS_EINPUT, "optimizer: learning rate %g: must be >= 0", c->lr), NULL;
@@ -28,7 +30,7 @@ nn_optim *nn_optim_create(nn_model *m, const nn_optim_config *c, long total_step
     if (isnan(o->c.weight_decay)) o->c.weight_decay = c->kind == NN_OPT_ADAMW ? 1e-2 : 0.0;
     o->total = total_steps;
     o->warmup = warmup_steps;
-    o->state = m->be->alloc(2 * m->n_params * sizeof(float) + sizeof(float));
+    o->state = m->be->alloc(nn_optim_state_bytes(m->n_params));
     if (!o->state) {
         free(o);
         return ws_err_set(e, WS_ENOMEM, "optimizer: out of memory for %zu parameters", m->n_params), NULL;

@@ -34,6 +34,7 @@
 #include "trainer/data.h"
 #include "trainer/grow.h"
 #include "trainer/heartbeat.h"
+#include "trainer/memory.h"
 #include "trainer/settings.h"
 #include "trainer/trainer.h"
 
@@ -579,6 +580,19 @@ static int build(run_ctx *c, ws_err *e)
     int grow = nn_device_is_cuda(c->o->device) ? 0 : c->o->grow_threads;
     if (trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft) && !c->o->quiet)
         ws_cli_warn("note: %s; the trial stays on %d thread%s", soft.msg, c->o->threads, ws_plural((size_t)c->o->threads));
+    /* A model past the memory the machine (or its cgroup) has in all is refused before any of it
+     * is allocated: built, it was killed by the kernel as it touched its pages, the trial left
+     * RUNNING without a result line. The reason names the need and the limit. After the grow
+     * watch set the shares: the conv workspace is per share. */
+    size_t x_bytes = (size_t)Bmem * (size_t)c->data.frames * (size_t)c->data.n_feat * sizeof *c->x;
+    size_t batch_bytes = x_bytes + (size_t)Bmem * ((size_t)c->cache.n_classes * sizeof *c->logits + sizeof *c->labels +
+                                                   sizeof *c->batch_idx);
+    if (trainer_memory_check(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat, Bmem,
+                             nn_device_is_cuda(c->o->device), batch_bytes, e)) {
+        ws_cli_warn("%s: trial %d fails", e->msg, c->number);
+        snprintf(c->reason, sizeof c->reason, "%.300s", e->msg);
+        return -1;
+    }
     c->model = nn_model_create(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat,
                                ws_seed_mix(c->seed, 1), e);
     /* a model the settings describe that the cache's feature shape cannot take (a kernel, stride
@@ -592,7 +606,7 @@ static int build(run_ctx *c, ws_err *e)
         return build_device(c, Bmem, opt_steps * c->set.epochs, lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
     c->optim = nn_optim_create(c->model, &c->set.hp.optim, opt_steps * c->set.epochs,
                                lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
-    c->x = malloc((size_t)Bmem * (size_t)c->data.frames * (size_t)c->data.n_feat * sizeof *c->x);
+    c->x = malloc(x_bytes);
     c->logits = malloc((size_t)Bmem * (size_t)c->cache.n_classes * sizeof *c->logits);
     c->labels = malloc((size_t)Bmem * sizeof *c->labels);
     c->batch_idx = malloc((size_t)Bmem * sizeof *c->batch_idx);

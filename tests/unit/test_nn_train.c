@@ -130,6 +130,19 @@ static void test_model_shapes_and_errors(void)
         size_t np = 0, nb = 0;   /* counted without building: the same sizes */
         CHECK(nn_model_count(&hp.model, 12, 101, 40, &np, &nb, &e) == 0 && np == want[i] && m && nb == nn_model_n_buffers(m),
               "%s: nn_model_count %zu + %zu, want %zu + %zu", models[i], np, nb, want[i], m ? nn_model_n_buffers(m) : 0);
+        /* planned without building (train-trial holds it against the machine's memory): the
+         * arenas the model has, Adam's two moments, and activations at least those a reserved
+         * batch of 8 holds (nn_model_bytes leaves the conv workspace out), growing with it */
+        nn_model_need need = {0}, need16 = {0};
+        CHECK(nn_model_plan(&hp.model, 12, 101, 40, 8, &need, &e) == 0 && nn_model_plan(&hp.model, 12, 101, 40, 16, &need16, &e) == 0,
+              "%s: nn_model_plan: %s", models[i], e.msg);
+        CHECK(need.n_params == want[i] && need.params_bytes == (np + nb) * sizeof(float) && need.grads_bytes == np * sizeof(float)
+              && need.optim_bytes >= 2 * np * sizeof(float), "%s: planned %zu params, %zu + %zu + %zu bytes", models[i],
+              need.n_params, need.params_bytes, need.grads_bytes, need.optim_bytes);
+        CHECK(m && nn_model_reserve(m, 8, &e) == 0 &&
+              need.acts_bytes >= nn_model_bytes(m) - need.params_bytes - need.grads_bytes && need16.acts_bytes > need.acts_bytes,
+              "%s: planned activations %zu bytes (16: %zu), the model holds %zu", models[i], need.acts_bytes, need16.acts_bytes,
+              m ? nn_model_bytes(m) - need.params_bytes - need.grads_bytes : 0);
         nn_model_free(m);
         nn_hparams_release(&hp);
     }

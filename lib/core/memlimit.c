@@ -1,0 +1,96 @@
+/* memlimit.c — MemTotal and the cgroup memory limits above this process (see memlimit.h). */
+#include "core/memlimit.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int read_memtotal(uint64_t *bytes)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb;
+    int found = 0;
+    while (f && !found && fgets(line, sizeof line, f)) found = sscanf(line, "MemTotal: %llu kB", &kb) == 1;
+    if (f) fclose(f);
+    if (found) *bytes = (uint64_t)kb << 10;
+    return found ? 0 : -1;
+}
+
+/* Where a cgroup hierarchy is mounted: the mount point and the hierarchy's folder it shows
+ * (its root: "/" but where a container sees its own part of the host's tree). */
+typedef struct { char point[256], root[256]; } cg_mount;
+
+/* The mounts of the v2 hierarchy and of the v1 hierarchy that holds the memory controller, from
+ * /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT POINT OPTIONS [TAGS...] - TYPE SOURCE SUPER". */
+static void find_mounts(cg_mount *v2, cg_mount *v1)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    char line[4096];
+    while (f && fgets(line, sizeof line, f)) {
+        char root[256], point[256], type[32], super[1024];
+        const char *dash = strstr(line, " - ");
+        if (!dash || sscanf(line, "%*s %*s %*s %255s %255s", root, point) != 2 ||
+            sscanf(dash + 3, "%31s %*s %1023s", type, super) != 2)
+            continue;
+        cg_mount *m = !strcmp(type, "cgroup2") ? v2 : NULL;
+        /* v1: the memory controller among the super options (rw,memory or rw,nosuid,...,memory) */
+        char opts[1030];
+        snprintf(opts, sizeof opts, ",%s,", super);
+        if (!strcmp(type, "cgroup") && strstr(opts, ",memory,")) m = v1;
+        if (m && !m->point[0]) {
+            snprintf(m->point, sizeof m->point, "%s", point);
+            snprintf(m->root, sizeof m->root, "%s", root);
+        }
+    }
+    if (f) fclose(f);
+}
+
+/* The limit in FILE of the cgroup at path (as /proc/self/cgroup gives it) and each one above it,
+ * where below lim->bytes. */
+static void walk_up(const cg_mount *m, const char *path, const char *file, ws_memory_limit *lim)
+{
+    char rel[1024], at[sizeof lim->file];
+    size_t n = strlen(m->root);
+    /* a container's mount shows the hierarchy from its own cgroup down: the path is below it */
+    if (strcmp(m->root, "/") && !strncmp(path, m->root, n) && (path[n] == '/' || !path[n])) path += n;
+    snprintf(rel, sizeof rel, "%s", path);
+    for (;;) {
+        size_t len = strlen(rel);
+        while (len > 0 && rel[len - 1] == '/') rel[--len] = '\0';
+        int len_at = snprintf(at, sizeof at, "%s%s/%s", m->point, rel, file);
+        FILE *f = len_at > 0 && (size_t)len_at < sizeof at ? fopen(at, "r") : NULL;
+        unsigned long long v;
+        if (f && fscanf(f, "%llu", &v) == 1 && v < lim->bytes) {
+            lim->bytes = v;
+            memcpy(lim->file, at, sizeof at);
+        }
+        if (f) fclose(f);
+        char *slash = strrchr(rel, '/');
+        if (!slash) break;
+        *slash = '\0';
+    }
+}
+
+int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e)
+{
+    memset(lim, 0, sizeof *lim);
+    if (read_memtotal(&lim->bytes)) return ws_err_set(e, WS_EINTERNAL, "/proc/meminfo: no MemTotal");
+    cg_mount v2 = {{0}, {0}}, v1 = {{0}, {0}};
+    find_mounts(&v2, &v1);
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    char line[2048];
+    /* "0::PATH" is the v2 hierarchy; "N:CONTROLLERS:PATH" a v1 one, memory's where it lists it */
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2) continue;
+        *c2 = '\0';
+        char controllers[1024];
+        snprintf(controllers, sizeof controllers, ",%s,", c1 + 1);
+        if (c1 == line + 1 && line[0] == '0' && !c1[1] && v2.point[0]) walk_up(&v2, c2 + 1, "memory.max", lim);
+        else if (strstr(controllers, ",memory,") && v1.point[0]) walk_up(&v1, c2 + 1, "memory.limit_in_bytes", lim);
+    }
+    if (f) fclose(f);
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* memlimit.h — the memory this process may use in all: the machine's (MemTotal), or its cgroup's
+ * limit where that is smaller (cgroup v2 memory.max, v1 memory.limit_in_bytes, of the process's
+ * own cgroup or of one above it). A trial holds a model's need against it before building the
+ * model: past it, the kernel would kill the process as it touched the memory (heuristic
+ * overcommit lets the allocations themselves succeed), never telling the trial. It is the total,
+ * not what is free now: trials of a sweep run side by side and each must be able to fit alone. */
+#ifndef WS_CORE_MEMLIMIT_H
+#define WS_CORE_MEMLIMIT_H
+#include <stdint.h>
+#include "core/err.h"
+
+typedef struct ws_memory_limit {
+    uint64_t bytes;          /* the smaller of MemTotal and the cgroups' limits */
+    char file[1024];          /* the cgroup file that set it; "" when MemTotal did */
+} ws_memory_limit;
+
+/* Fills lim from /proc/meminfo, /proc/self/cgroup and /proc/self/mountinfo. A cgroup file that
+ * cannot be read, or says "max", sets nothing. -1 with e (WS_EINTERNAL) when /proc/meminfo has
+ * no MemTotal: nothing is known then, and the caller refuses nothing. */
+int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e);
+
+#endif
