@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "core/memlimit.h"
 #include "core/parse.h"
 #include "core/rng.h"
 #include "nn/cuda/api.h"
@@ -571,20 +572,22 @@ static size_t mem_available(size_t *total)
     return (size_t)avail;
 }
 
-/* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer). */
+/* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer), as
+ * nn_model_plan finds them: from the layer list, nothing allocated. Built to be measured, a model
+ * past the host's memory failed the probe ("model: out of memory", exit 3) or had it killed as
+ * its weights were drawn (a dscnn of 4096 channels and 64 blocks: 4 GiB touched), before a batch
+ * of it was tried on the GPU. */
 static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int mels, size_t *per, size_t *fixed,
-                        ws_err *e)
+                        size_t *built, ws_err *e)
 {
-    nn_model *m = nn_model_create(&hp->model, k, frames, n_feat, 1, e);
-    if (!m) return -1;
-    size_t b1 = 0, b2 = 0;
-    if (!nn_model_reserve(m, 1, e)) b1 = nn_model_bytes(m);
-    if (b1 && !nn_model_reserve(m, 2, e)) b2 = nn_model_bytes(m);
-    size_t np = nn_model_n_params(m);
-    nn_model_free(m);
-    if (!b2) return -1;
-    *per = b2 - b1 + (size_t)frames * (size_t)(n_feat + mels) * sizeof(float);
-    *fixed = b1 - (b2 - b1) + 2 * np * sizeof(float);
+    nn_model_need one, two;
+    if (nn_model_plan(&hp->model, k, frames, n_feat, 1, &one, e) || nn_model_plan(&hp->model, k, frames, n_feat, 2, &two, e))
+        return -1;
+    /* the workspace aside, as the arena's part a sample adds: it stops growing at a chunk */
+    size_t acts1 = one.acts_bytes - one.work_bytes, acts = two.acts_bytes - two.work_bytes - acts1;
+    *per = acts + (size_t)frames * (size_t)(n_feat + mels) * sizeof(float);
+    *fixed = one.params_bytes + one.grads_bytes + one.optim_bytes + acts1 - acts;
+    *built = one.params_bytes + one.grads_bytes;
     return 0;
 }
 
@@ -594,8 +597,8 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
     memset(out, 0, sizeof *out);
     out->limit = limit;
     int mels = data ? data->mels : n_feat;
-    size_t fixed;
-    if (sample_bytes(hp, n_classes, frames, n_feat, mels, &out->sample_bytes, &fixed, e)) return -1;
+    size_t fixed, built;
+    if (sample_bytes(hp, n_classes, frames, n_feat, mels, &out->sample_bytes, &fixed, &built, e)) return -1;
     if (!nn_device_is_cuda(dev)) {
         size_t avail = mem_available(&out->total_bytes);
         out->free_bytes = avail;
@@ -610,6 +613,15 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
     char why[600] = "";
     if (data && !(dd = cu->data_create(data, NULL, 0, &out->data_bytes, why, sizeof why))) return data_failed(cu, why, e);
     cu->mem_info(&out->free_bytes, &out->total_bytes);
+    /* Each candidate builds the model in host memory (weights drawn, gradients) before it goes to
+     * the device: past the memory the host (or its cgroup) has in all, the kernel would kill the
+     * probe there, where the device never had a say. Not even a batch of 1 fits then. */
+    ws_memory_limit host;
+    ws_err ignore;
+    if (!ws_memory_limit_read(&host, &ignore) && built > host.bytes) {
+        if (dd) cu->data_free(dd);
+        return 0;
+    }
     int lo = 0, hi = -1, rc = 0;
     for (int B = 1;; B = B > limit / 2 ? limit : 2 * B) {
         if ((rc = probe_try(dev, hp, n_classes, frames, n_feat, mels, B, e)) < 0) break;

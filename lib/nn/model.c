@@ -452,7 +452,9 @@ int nn_model_plan_net(nn_net *net, int batch, nn_model_need *need, ws_err *e)
     need->params_bytes = (m.n_params + m.n_buffers) * sizeof(float);
     need->grads_bytes = m.n_params * sizeof(float);
     need->optim_bytes = nn_optim_state_bytes(m.n_params);
-    need->acts_bytes = plan_arena(&m, batch).total * sizeof(float);
+    arena_plan a = plan_arena(&m, batch);
+    need->acts_bytes = a.total * sizeof(float);
+    need->work_bytes = a.work * sizeof(float);
     free(m.layers);
     return 0;
 }

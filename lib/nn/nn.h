@@ -191,6 +191,8 @@ typedef struct nn_model_need {
     size_t grads_bytes;
     size_t optim_bytes;              /* SGD's momentum or Adam's two moments */
     size_t acts_bytes;               /* layer outputs, BN saves, gradient buffers, conv workspace */
+    size_t work_bytes;               /* of acts_bytes, the conv workspace (grows with the batch up
+                                      * to a chunk of samples, then stays) */
 } nn_model_need;
 /* The memory nn_model_create, nn_optim_create and a training step of `batch` samples will
  * allocate for these settings (on the CPU backend, at the shares nn_set_threads gave: the conv

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# train-trial --probe-batch sizes a model without building it on the host: it built the trial's
+# model (weights drawn, gradients allocated) and reserved its activations for batches of 1 and 2
+# only to measure them, on the CPU and before a GPU's search alike (whose every candidate builds
+# the model in host memory before it goes to the device), so a model past the host's
+# memory (a cnn of 4 TiB of weights; a dscnn of 4096 channels and 64 blocks, 4 GiB of weights
+# touched as they were drawn) failed the probe ("model: out of memory", exit 3) or had it killed
+# by the OOM killer. Now the sizes come from the layer list (nn_model_plan, what training will
+# allocate), and a GPU's search is not begun for a model whose weights and gradients are past the
+# host's memory: the probe answers, batch 0 where the model alone does not fit. References: torch (the
+# model built on the meta device: parameters, and each convolution's output for one sample).
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+need_python "probe past memory" torch
+make_tone_cache tones
+tone_study_config c0.json
+mkdir runs
+
+# torch_sizes CONFIG_FIXED: "PARAMS ACTS": torch's parameters of the model, and the floats of its
+# convolutions' outputs for one sample (which training keeps for the backward pass: a lower bound
+# of what a sample adds), on the tone cache's [1][101][40] input, 4 classes.
+torch_sizes() {
+  "$PY" - "$1" <<'P'
+import json, sys
+import torch, torch.nn as nn
+c = json.loads(sys.argv[1]); C = c["channels"]; dev = "meta"
+pad = lambda k: (k[0] // 2, k[1] // 2)
+if c["model"] == "cnn":
+    k, s, ik, p = c["kernel"], c["stride"], c["inner_kernel"], c["pool"]
+    body = [nn.Conv2d(1, C, k, s, pad(k), device=dev), nn.ReLU(), nn.Conv2d(C, C, ik, 1, pad(ik), device=dev), nn.ReLU(),
+            nn.MaxPool2d(p), nn.Flatten()]
+    width = nn.Sequential(*body)(torch.zeros(1, 1, 101, 40, device=dev)).shape[1]
+    layers = body + [nn.Linear(width, c["hidden"], device=dev), nn.ReLU(), nn.Linear(c["hidden"], 4, device=dev)]
+else:
+    k, s, ik = c["kernel"], c["stride"], c["inner_kernel"]
+    layers = [nn.Conv2d(1, C, k, s, pad(k), bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU()]
+    for _ in range(c["blocks"]):
+        layers += [nn.Conv2d(C, C, ik, 1, pad(ik), groups=C, bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU(),
+                   nn.Conv2d(C, C, 1, bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU()]
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(C, 4, device=dev)]
+acts = []
+for l in layers:
+    if isinstance(l, nn.Conv2d): l.register_forward_hook(lambda m, i, o: acts.append(o.numel()))
+nn.Sequential(*layers)(torch.zeros(1, 1, 101, 40, device=dev))
+print(sum(p.numel() for l in layers for p in l.parameters()), sum(acts))
+P
+}
+# probe_study NAME JQ: a study of the tone config changed by JQ, in runs/NAME.db, its trial line in NAME.line
+probe_study() { jq "$2" c0.json >"$1.json" && suggest --db "runs/$1.db" --config "$1.json" >"$1.line"; }
+
+probe_study small '.'
+test_expect_code 0 "--probe-batch --device cpu, the tone study's small dscnn" \
+  train-trial --probe-batch --device cpu --db runs/small.db --features tones.feat small.line
+test_expect_success "... a batch in the tens of thousands" 'jq -e ".batch > 1000 and .bytes.per_sample > 0" out'
+
+if can_limit_address_space "--probe-batch past memory under ulimit -v" train-trial; then
+  probe_study cnn '.fixed += {"model": "cnn", "channels": 4096, "kernel": [1, 1], "stride": [1, 1], "inner_kernel": [1, 1],
+                              "pool": [1, 1], "hidden": 65536, "dropout": 0}'
+  test_expect_code 0 "a cnn of 4 TiB of weights, under ulimit -v 2 GB" \
+    bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --probe-batch --device cpu --db runs/cnn.db --features tones.feat cnn.line'
+  test_expect_success "... batch 0: the model alone does not fit" 'jq -e ".device == \"cpu\" and .batch == 0" out'
+  # On a GPU each candidate batch builds the model in host memory before it goes to the device:
+  # one past the host's memory fits no batch (here the host emulation of the CUDA backend, t3900's).
+  emu=$WS_BUILD/tests/gpu/libwakesweep-cuda-emu.so
+  if [ -e "$emu" ]; then
+    test_expect_code 0 "the same cnn on the emulated CUDA device" \
+      env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 bash -c \
+      'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --probe-batch --device cuda --db runs/cnn.db --features tones.feat cnn.line'
+    test_expect_success "... batch 0" 'jq -e ".device == \"cuda\" and .batch == 0" out'
+  else
+    test_skip "the same cnn on the emulated CUDA device" "$emu is not built"
+  fi
+
+  probe_study ds '.fixed += {"channels": 4096, "blocks": 64, "kernel": [10, 4], "stride": [2, 2], "inner_kernel": [3, 3]}'
+  test_expect_code 0 "a dscnn of 4096 channels and 64 blocks, under ulimit -v 2 GB" \
+    bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --probe-batch --device cpu --db runs/ds.db --features tones.feat ds.line'
+  test_expect_success "... per sample at least torch's convolution outputs; the batch with Adam's model within what is free" '
+    read -r params acts < <(torch_sizes "$(jq -c .fixed ds.json)") &&
+    echo "torch: $params parameters, $acts floats of convolution outputs a sample; $(cat out)" >&2 &&
+    jq -e --argjson p "$params" --argjson a "$acts" \
+      ".bytes.per_sample >= 4 * \$a and .batch * .bytes.per_sample + 16 * \$p <= .bytes.free" out'
+fi
+
+# Where a memory cgroup can be made (root, cgroup files writable): the same dscnn probed in a cgroup
+# of 256 MiB, where drawing its 4 GiB of weights had the probe killed (exit 137).
+cg=
+v2=$(findmnt -n -t cgroup2 -o TARGET | head -1) v1=$(findmnt -n -t cgroup -O memory -o TARGET | head -1)
+if [ -n "$v1" ] && mkdir "$v1/ws-t0859-$$" 2>/dev/null; then
+  cg=$v1/ws-t0859-$$
+  echo $((256 << 20)) >"$cg/memory.limit_in_bytes" 2>/dev/null || { rmdir "$cg"; cg=; }
+elif [ -n "$v2" ] && grep -qw memory "$v2/cgroup.subtree_control" 2>/dev/null && mkdir "$v2/ws-t0859-$$" 2>/dev/null; then
+  cg=$v2/ws-t0859-$$
+  echo $((256 << 20)) >"$cg/memory.max" 2>/dev/null || { rmdir "$cg"; cg=; }
+fi
+if [ -z "$cg" ]; then
+  test_skip "--probe-batch in a cgroup of 256 MiB" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
+else
+  [ -e ds.line ] || probe_study ds '.fixed += {"channels": 4096, "blocks": 64}'
+  test_expect_code 0 "--probe-batch of the 4096-channel dscnn in a cgroup of 256 MiB" \
+    bash -c 'echo $$ >"$0/cgroup.procs" && exec timeout 120 "$WS_BIN/train-trial" --probe-batch --device cpu --db runs/ds.db --features tones.feat ds.line' "$cg"
+  test_expect_success "... answers, not killed" 'jq -e ".device == \"cpu\" and (.batch | type) == \"number\"" out'
+  rmdir "$cg" 2>/dev/null || true
+fi
