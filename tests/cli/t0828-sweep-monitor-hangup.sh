@@ -42,30 +42,59 @@ test_expect_success "... its study file whole" '[ "$(sqlite3 m/s.db "PRAGMA inte
 # long here (an LD_PRELOAD constructor that sleeps before gpu-monitor's main), and the SIGINT
 # comes then. monitor.sh now waits until the monitor handles SIGINT, and stops it itself when
 # the SIGINT comes first.
+# The shim goes into gpu-monitor alone, through a gpu-monitor in a bin folder of the test's own
+# that runs the real one under env LD_PRELOAD (same pid: exec): preloaded into monitor.sh's
+# whole environment, as it was, an ASan build's gpu-monitor refused to start (its runtime must
+# come first) and the case passed on a monitor that never ran; the runtime put first there would
+# load ASan into bash, stat and awk as well.
+asan=$(asan_lib gpu-monitor)
 cat >slow.c <<'C'
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
-__attribute__((constructor)) static void slow_start(void) { usleep(500000); }
+/* SLOW_MARK gets a line with this process's pid before the wait: the process came as far as its
+   start (an ASan build that refuses to start does not: its runtime checks before this runs). */
+__attribute__((constructor)) static void slow_start(void) {
+  const char *mark = getenv("SLOW_MARK");
+  if (mark) {
+    int fd = open(mark, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) { dprintf(fd, "%d\n", (int)getpid()); close(fd); }
+  }
+  usleep(500000);
+}
 C
 if ! cc -shared -fPIC -o slow.so slow.c 2>cc.err; then
   test_skip "Ctrl-C as the monitor starts" "no C compiler for the shim: $(head -c 200 cc.err)"
   exit 0
 fi
-mkdir c
+mkdir c slowbin
+printf '#!/bin/sh\nexec env LD_PRELOAD="$SLOW_PRELOAD" "$SLOW_TOOL" "$@"\n' >slowbin/gpu-monitor
+chmod +x slowbin/gpu-monitor
 # monitor.sh start in a session of its own with SIGINT at its default (as under a terminal), the
-# monitor's start slowed; SIGINT to the group once its pid is in monitor.pid
-"$PY" - "$WS_ROOT/pipelines/monitor.sh" "$TMP/c/s.db" "$WS_BIN" "$TMP/slow.so" <<'P'
+# monitor's start slowed; SIGINT to the group once the monitor in monitor.pid is in its start
+"$PY" - "$WS_ROOT/pipelines/monitor.sh" "$TMP/c/s.db" "$TMP/slowbin" "$asan${asan:+ }$TMP/slow.so" "$WS_BIN/gpu-monitor" <<'P'
 import os, signal, subprocess, sys, time
-sh, db, bin_, so = sys.argv[1:]
+sh, db, bin_, preload, tool = sys.argv[1:]
 p = subprocess.Popen(["bash", sh, "start", "c", db, bin_, "0.1"], start_new_session=True,
-                     env=dict(os.environ, LD_PRELOAD=so), stdin=subprocess.DEVNULL,
+                     env=dict(os.environ, SLOW_PRELOAD=preload, SLOW_TOOL=tool,
+                              SLOW_MARK=os.path.abspath("started")), stdin=subprocess.DEVNULL,
                      preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 for _ in range(500):
     if os.path.exists("c/monitor.pid") and os.path.getsize("c/monitor.pid"): break
+    time.sleep(0.01)
+for _ in range(500):   # and once the monitor is in its slowed start
+    pid = open("c/monitor.pid").read().strip()
+    if os.path.exists("started") and pid in open("started").read().split(): break
     time.sleep(0.01)
 os.killpg(p.pid, signal.SIGINT)
 open("start.rc", "w").write("%d\n" % p.wait())
 P
 pid=$(cat c/monitor.pid)
+# The case is about a monitor that was starting: one that never ran (an ASan build refusing a
+# shim preloaded without its runtime first, exit 1 at once) passed the case below all the same.
+test_expect_success "Ctrl-C as the sweep's monitor starts: the monitor was in its start, with nothing to say" '
+  cat c/monitor.err started >&2; grep -qx "$pid" started && [ ! -s c/monitor.err ]'
 # monitor.sh itself dies of the SIGINT (-2), so that the trial's bash that ran it stops too: an
 # exit 130 it takes for a Ctrl-C handled, and goes on
 test_expect_success "Ctrl-C as the sweep's monitor starts: it stops all the same, monitor.sh dies of it" '
