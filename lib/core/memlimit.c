@@ -1,4 +1,5 @@
-/* memlimit.c — MemTotal and the cgroup memory limits above this process (see memlimit.h). */
+/* memlimit.c — MemTotal and the cgroup memory limits above this process, and what those cgroups
+ * leave now (see memlimit.h). */
 #include "core/memlimit.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -46,9 +47,51 @@ static void find_mounts(cg_mount *v2, cg_mount *v1)
     if (f) fclose(f);
 }
 
-/* The limit in FILE of the cgroup at path (as /proc/self/cgroup gives it) and each one above it,
- * where below lim->bytes. */
-static void walk_up(const cg_mount *m, const char *path, const char *file, ws_memory_limit *lim)
+/* A hierarchy's file names: the limit, the usage, and memory.stat's inactive page cache (v1's
+ * total_ one counts the cgroups below, as its usage does). */
+typedef struct { const char *limit, *usage, *inactive; } cg_files;
+static const cg_files v2_files = {"memory.max", "memory.current", "inactive_file"};
+static const cg_files v1_files = {"memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"};
+
+/* The number at the start of the file at DIR/NAME; -1 where it cannot be read or is none ("max"). */
+static int read_number(const char *dir, const char *name, unsigned long long *v)
+{
+    char at[1400];
+    int n = snprintf(at, sizeof at, "%s/%s", dir, name);
+    FILE *f = n > 0 && (size_t)n < sizeof at ? fopen(at, "r") : NULL;
+    int ok = f && fscanf(f, "%llu", v) == 1;
+    if (f) fclose(f);
+    return ok ? 0 : -1;
+}
+
+/* KEY's value in DIR/memory.stat ("KEY VALUE" lines); 0 where it has none. */
+static unsigned long long read_stat(const char *dir, const char *key)
+{
+    char at[1400], name[64];
+    unsigned long long v, found = 0;
+    int n = snprintf(at, sizeof at, "%s/memory.stat", dir);
+    FILE *f = n > 0 && (size_t)n < sizeof at ? fopen(at, "r") : NULL;
+    while (f && fscanf(f, "%63s %llu", name, &v) == 2)
+        if (!strcmp(name, key)) { found = v; break; }
+    if (f) fclose(f);
+    return found;
+}
+
+/* What the cgroup at DIR, of limit LIMIT, leaves now: the limit less its usage less the inactive
+ * page cache in it; where below lim->left_bytes. A usage that cannot be read leaves it as it was. */
+static void note_left(const char *dir, unsigned long long limit, const cg_files *names, ws_memory_limit *lim)
+{
+    unsigned long long usage, inactive;
+    if (read_number(dir, names->usage, &usage)) return;
+    inactive = read_stat(dir, names->inactive);
+    usage = usage > inactive ? usage - inactive : 0;
+    uint64_t left = limit > usage ? limit - usage : 0;
+    if (left < lim->left_bytes) lim->left_bytes = left;
+}
+
+/* The limit of the cgroup at path (as /proc/self/cgroup gives it) and each one above it, where
+ * below lim->bytes, and what each leaves now. */
+static void walk_up(const cg_mount *m, const char *path, const cg_files *names, ws_memory_limit *lim)
 {
     char rel[1024], at[sizeof lim->file];
     size_t n = strlen(m->root);
@@ -58,14 +101,18 @@ static void walk_up(const cg_mount *m, const char *path, const char *file, ws_me
     for (;;) {
         size_t len = strlen(rel);
         while (len > 0 && rel[len - 1] == '/') rel[--len] = '\0';
-        int len_at = snprintf(at, sizeof at, "%s%s/%s", m->point, rel, file);
-        FILE *f = len_at > 0 && (size_t)len_at < sizeof at ? fopen(at, "r") : NULL;
+        char dir[sizeof at];
+        int len_at = snprintf(at, sizeof at, "%s%s/%s", m->point, rel, names->limit);
+        int len_dir = snprintf(dir, sizeof dir, "%s%s", m->point, rel);
         unsigned long long v;
-        if (f && fscanf(f, "%llu", &v) == 1 && v < lim->bytes) {
-            lim->bytes = v;
-            memcpy(lim->file, at, sizeof at);
+        if (len_at > 0 && (size_t)len_at < sizeof at && len_dir > 0 && (size_t)len_dir < sizeof dir
+            && !read_number(dir, names->limit, &v)) {
+            if (v < lim->bytes) {
+                lim->bytes = v;
+                memcpy(lim->file, at, sizeof at);
+            }
+            note_left(dir, v, names, lim);
         }
-        if (f) fclose(f);
         char *slash = strrchr(rel, '/');
         if (!slash) break;
         *slash = '\0';
@@ -75,6 +122,7 @@ static void walk_up(const cg_mount *m, const char *path, const char *file, ws_me
 int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e)
 {
     memset(lim, 0, sizeof *lim);
+    lim->left_bytes = UINT64_MAX;
     if (read_memtotal(&lim->bytes)) return ws_err_set(e, WS_EINTERNAL, "/proc/meminfo: no MemTotal");
     cg_mount v2 = {{0}, {0}}, v1 = {{0}, {0}};
     find_mounts(&v2, &v1);
@@ -88,8 +136,8 @@ int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e)
         *c2 = '\0';
         char controllers[1024];
         snprintf(controllers, sizeof controllers, ",%s,", c1 + 1);
-        if (c1 == line + 1 && line[0] == '0' && !c1[1] && v2.point[0]) walk_up(&v2, c2 + 1, "memory.max", lim);
-        else if (strstr(controllers, ",memory,") && v1.point[0]) walk_up(&v1, c2 + 1, "memory.limit_in_bytes", lim);
+        if (c1 == line + 1 && line[0] == '0' && !c1[1] && v2.point[0]) walk_up(&v2, c2 + 1, &v2_files, lim);
+        else if (strstr(controllers, ",memory,") && v1.point[0]) walk_up(&v1, c2 + 1, &v1_files, lim);
     }
     if (f) fclose(f);
     return 0;

@@ -3,7 +3,9 @@
  * own cgroup or of one above it). A trial holds a model's need against it before building the
  * model: past it, the kernel would kill the process as it touched the memory (heuristic
  * overcommit lets the allocations themselves succeed), never telling the trial. It is the total,
- * not what is free now: trials of a sweep run side by side and each must be able to fit alone. */
+ * not what is free now: trials of a sweep run side by side and each must be able to fit alone.
+ * What the cgroups leave now comes with it, for the CPU's batch probe, which sizes from what is
+ * free: MemAvailable alone is the machine's, and offered a cgroup batches it could never hold. */
 #ifndef WS_CORE_MEMLIMIT_H
 #define WS_CORE_MEMLIMIT_H
 #include <stdint.h>
@@ -12,6 +14,10 @@
 typedef struct ws_memory_limit {
     uint64_t bytes;          /* the smaller of MemTotal and the cgroups' limits */
     char file[1024];          /* the cgroup file that set it; "" when MemTotal did */
+    uint64_t left_bytes;      /* the least any of those cgroups leaves now: its limit less its
+                                 usage (v2 memory.current, v1 memory.usage_in_bytes), page cache
+                                 the kernel would drop first (inactive_file) counted as left, as
+                                 MemAvailable counts it; UINT64_MAX where no cgroup has a limit */
 } ws_memory_limit;
 
 /* Fills lim from /proc/meminfo, /proc/self/cgroup and /proc/self/mountinfo. A cgroup file that

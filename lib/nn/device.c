@@ -572,6 +572,21 @@ static size_t mem_available(size_t *total)
     return (size_t)avail;
 }
 
+/* The host memory the CPU's probe sizes from: MemAvailable, or what this process's cgroups leave
+ * where less (MemAvailable is the machine's: in a cgroup of 256 MiB it offered batches of 24
+ * GiB); the total likewise the machine's or the cgroup's limit. */
+static size_t host_free(size_t *total)
+{
+    size_t avail = mem_available(total);
+    ws_memory_limit lim;
+    ws_err ignore;
+    if (!ws_memory_limit_read(&lim, &ignore)) {
+        if (lim.left_bytes < avail) avail = (size_t)lim.left_bytes;
+        if (lim.bytes < *total) *total = (size_t)lim.bytes;
+    }
+    return avail;
+}
+
 /* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer), as
  * nn_model_plan finds them: from the layer list, nothing allocated. Built to be measured, a model
  * past the host's memory failed the probe ("model: out of memory", exit 3) or had it killed as
@@ -600,7 +615,7 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
     size_t fixed, built;
     if (sample_bytes(hp, n_classes, frames, n_feat, mels, &out->sample_bytes, &fixed, &built, e)) return -1;
     if (!nn_device_is_cuda(dev)) {
-        size_t avail = mem_available(&out->total_bytes);
+        size_t avail = host_free(&out->total_bytes);
         out->free_bytes = avail;
         size_t n = avail > fixed ? (avail - fixed) / out->sample_bytes : 0;
         out->batch = n < (size_t)limit ? (int)n : limit;

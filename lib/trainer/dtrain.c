@@ -95,7 +95,7 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
     *result = json_pack("{s:s,s:s,s:i,s:i,s:s,s:{s:I,s:I,s:I,s:I}}", "device", cuda ? "cuda" : "cpu", "name",
                         nn_device_name(dev), "batch", p.batch, "limit", p.limit, "how",
                         cuda ? "largest batch whose training step ran on the device (allocations tried)"
-                             : "computed from MemAvailable; the limit that matters is the GPU's (--device cuda)",
+                             : "computed from MemAvailable, or what the memory cgroup leaves where less; the limit that matters is the GPU's (--device cuda)",
                         "bytes", "free", (json_int_t)p.free_bytes, "total", (json_int_t)p.total_bytes, "data",
                         (json_int_t)p.data_bytes, "per_sample", (json_int_t)p.sample_bytes);
     rc = *result ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory");

@@ -73,6 +73,26 @@ expect_rss_within() {
   fi
   test_expect_success "$1" "echo \"$3 \$(cat $3) KB, $4 \$(cat $4) KB\" >&2; [ \"\$(cat $3)\" -le \$(( \$(cat $4) + $5 )) ]"
 }
+# memory_cgroup NAME BYTES: makes a memory cgroup NAME-PID limited to BYTES (cgroup v1
+# memory.limit_in_bytes, else v2 memory.max) and prints its folder; prints nothing and fails
+# where none can be made (needs root and a writable v1 memory or v2 hierarchy with the memory
+# controller). The test runs commands in it with in_cgroup and removes it (rmdir) once they ended.
+memory_cgroup() {
+  local v1 v2 cg
+  v1=$(findmnt -n -t cgroup -O memory -o TARGET | head -1) v2=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+  if [ -n "$v1" ] && mkdir "$v1/$1-$$" 2>/dev/null; then
+    cg=$v1/$1-$$
+    echo "$2" >"$cg/memory.limit_in_bytes" 2>/dev/null || { rmdir "$cg"; return 1; }
+  elif [ -n "$v2" ] && grep -qw memory "$v2/cgroup.subtree_control" 2>/dev/null && mkdir "$v2/$1-$$" 2>/dev/null; then
+    cg=$v2/$1-$$
+    echo "$2" >"$cg/memory.max" 2>/dev/null || { rmdir "$cg"; return 1; }
+  else
+    return 1
+  fi
+  echo "$cg"
+}
+# in_cgroup CG CMD...: CMD run in the cgroup CG (a bash that moves itself there, then execs CMD).
+in_cgroup() { bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$@"; }
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
 # need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's

@@ -118,27 +118,17 @@ fi
 # Where a memory cgroup can be made (root, cgroup files writable): a dscnn of 1024 channels and
 # 8 blocks (a batch of 32: about 2 GiB of activations) in a cgroup of 256 MiB. Allocating it, the
 # process was killed by the cgroup's OOM killer (exit 137, no result line, the trial RUNNING).
-cg=
-v2=$(findmnt -n -t cgroup2 -o TARGET | head -1) v1=$(findmnt -n -t cgroup -O memory -o TARGET | head -1)
-if [ -n "$v1" ] && mkdir "$v1/ws-t0858-$$" 2>/dev/null; then
-  cg=$v1/ws-t0858-$$
-  echo $((256 << 20)) >"$cg/memory.limit_in_bytes" 2>/dev/null || { rmdir "$cg"; cg=; }
-elif [ -n "$v2" ] && grep -qw memory "$v2/cgroup.subtree_control" 2>/dev/null && mkdir "$v2/ws-t0858-$$" 2>/dev/null; then
-  cg=$v2/ws-t0858-$$
-  echo $((256 << 20)) >"$cg/memory.max" 2>/dev/null || { rmdir "$cg"; cg=; }
-fi
-if [ -z "$cg" ]; then
+if ! cg=$(memory_cgroup ws-t0858 $((256 << 20))); then
   test_skip "dscnn past a cgroup's memory limit" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
 else
-  in_cgroup() { bash -c 'echo $$ >"$0/cgroup.procs" && exec timeout 120 "$@"' "$cg" "$@"; }
   jq '.fixed += {"channels": 1024, "blocks": 8, "batch_size": 32, "kernel": [3, 3], "stride": [1, 1], "inner_kernel": [3, 3]}' c1.json >ds.json
   suggest --db runs/ds.db --config ds.json >line
   test_expect_code 0 "dscnn of 1024 channels, 8 blocks, in a cgroup of 256 MiB" \
-    in_cgroup "$WS_BIN/train-trial" --db runs/ds.db --features tones.feat --threads 1 --quiet line
+    in_cgroup "$cg" timeout 120 "$WS_BIN/train-trial" --db runs/ds.db --features tones.feat --threads 1 --quiet line
   test_expect_success "... FAIL at once, naming the cgroup's 256 MiB" 'check_refusal ds.json runs/ds.db 256 && jq -e ".reason | contains(\"its cgroup allows 256 MiB\")" out'
   suggest --db runs/s.db --config c1.json >line
   test_expect_code 0 "the small dscnn in the same cgroup" \
-    in_cgroup "$WS_BIN/train-trial" --db runs/s.db --features tones.feat --threads 1 --quiet line
+    in_cgroup "$cg" timeout 120 "$WS_BIN/train-trial" --db runs/s.db --features tones.feat --threads 1 --quiet line
   test_expect_success "... trains: COMPLETE" 'jq -e ".state == \"COMPLETE\"" out'
   rmdir "$cg" 2>/dev/null || true
 fi

@@ -83,21 +83,12 @@ fi
 
 # Where a memory cgroup can be made (root, cgroup files writable): the same dscnn probed in a cgroup
 # of 256 MiB, where drawing its 4 GiB of weights had the probe killed (exit 137).
-cg=
-v2=$(findmnt -n -t cgroup2 -o TARGET | head -1) v1=$(findmnt -n -t cgroup -O memory -o TARGET | head -1)
-if [ -n "$v1" ] && mkdir "$v1/ws-t0859-$$" 2>/dev/null; then
-  cg=$v1/ws-t0859-$$
-  echo $((256 << 20)) >"$cg/memory.limit_in_bytes" 2>/dev/null || { rmdir "$cg"; cg=; }
-elif [ -n "$v2" ] && grep -qw memory "$v2/cgroup.subtree_control" 2>/dev/null && mkdir "$v2/ws-t0859-$$" 2>/dev/null; then
-  cg=$v2/ws-t0859-$$
-  echo $((256 << 20)) >"$cg/memory.max" 2>/dev/null || { rmdir "$cg"; cg=; }
-fi
-if [ -z "$cg" ]; then
+if ! cg=$(memory_cgroup ws-t0859 $((256 << 20))); then
   test_skip "--probe-batch in a cgroup of 256 MiB" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
 else
   [ -e ds.line ] || probe_study ds '.fixed += {"channels": 4096, "blocks": 64}'
   test_expect_code 0 "--probe-batch of the 4096-channel dscnn in a cgroup of 256 MiB" \
-    bash -c 'echo $$ >"$0/cgroup.procs" && exec timeout 120 "$WS_BIN/train-trial" --probe-batch --device cpu --db runs/ds.db --features tones.feat ds.line' "$cg"
+    in_cgroup "$cg" timeout 120 "$WS_BIN/train-trial" --probe-batch --device cpu --db runs/ds.db --features tones.feat ds.line
   test_expect_success "... answers, not killed" 'jq -e ".device == \"cpu\" and (.batch | type) == \"number\"" out'
   rmdir "$cg" 2>/dev/null || true
 fi
