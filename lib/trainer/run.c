@@ -150,6 +150,11 @@ static int parse_line(run_ctx *c, const json_t *line, const char **study, const 
         || ws_json_get_int(line, "trial", "trial line", &number, e) || ws_json_get_int(line, "seed", "trial line", &seed, e))
         return -1;
     if (!*study || number < 0) return ws_err_set(e, WS_EINPUT, "trial line: needs \"study\" and \"trial\" (a number >= 0)");
+    /* a trial seed, as suggest makes them and the study keeps them (study_trial_seed_kept): one
+     * outside trained, and kept for a trial (keep_seed) it was refused by a retry and train-trial */
+    if (seed < 0 || seed > 0x7fffffff)
+        return ws_err_set(e, WS_EINPUT, "trial line: seed: expected 0..2147483647 (a trial seed, as suggest prints "
+                          "them), got %ld", seed);
     if (number > INT32_MAX) return ws_err_set(e, WS_EINPUT, "trial line: trial: expected 0..%d, got %ld", INT32_MAX, number);
     *params = json_object_get(line, "params");
     if (*params && !json_is_object(*params)) return ws_err_set(e, WS_EINPUT, "trial line: params: expected an object");
@@ -385,8 +390,8 @@ static int data_check(run_ctx *c, int record, ws_err *e)
 /* The line's seed must be the one the study keeps for the trial, as its params must be the
  * study's (check_params): a seed edited by hand trained while the study, report and a retry
  * kept suggest's, so the study named a seed the trial never trained with. A trial the study
- * keeps no seed for (an older suggest's, or Optuna's) trains with the line's, which the study
- * then names nowhere; a kept one that is no trial seed is said, as for a line without one. */
+ * keeps no seed for (an older suggest's, or Optuna's) trains with the line's, which keep_seed
+ * then keeps for it; a kept one that is no trial seed is said, as for a line without one. */
 static int check_seed(run_ctx *c, ws_err *e)
 {
     uint64_t kept;
@@ -397,6 +402,21 @@ static int check_seed(run_ctx *c, ws_err *e)
     return ws_err_set(e, WS_EINPUT, "trial line: seed: %lld is not the study's seed for trial %d (%llu, which "
                       "suggest printed): give the line suggest printed, or leave \"seed\" out to train with the "
                       "study's", (long long)(int64_t)c->seed, c->number, (unsigned long long)kept);
+}
+
+/* A trial the study keeps no seed for (a line of a suggest older than wakesweep:seed, a trial
+ * Optuna made) trained with the line's seed, or the one trial_seed gave it, and the study named
+ * it nowhere: report said null, and the trial could not be trained again as it was. Kept now as
+ * suggest keeps it, once the line is taken and before training, so that a retry of a trial
+ * killed in training (--reap, --grace) trains with it too. */
+static int keep_seed(run_ctx *c, ws_err *e)
+{
+    if (c->kept_seed) return 0;
+    json_t *j = json_integer((json_int_t)c->seed);
+    int rc = j ? ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_SEED, j, e)
+               : ws_err_set(e, WS_ENOMEM, "out of memory");
+    json_decref(j);
+    return rc;
 }
 
 static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
@@ -1276,6 +1296,11 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     if (why) {
         ws_err_set(e, WS_EINPUT, "%s%s: cannot write checkpoints there: %s", o->ckpt_dir ? "--ckpt-dir " : "",
                    c.ckpt_dir, strerror(why));
+        fail_trial(&c, e->msg);
+        release(&c);
+        return -1;
+    }
+    if (keep_seed(&c, e)) {
         fail_trial(&c, e->msg);
         release(&c);
         return -1;

@@ -5,7 +5,7 @@
 # a seed it was not. A line whose params were edited is refused as bad input (exit 2, the trial
 # FAIL with the reason: t0744), and so now is such a seed, naming the field, both seeds and what
 # to do. A trial with no seed kept (made by Optuna, or by a suggest older than the attribute)
-# trains with the line's seed, as before: the study says no seed for it, so nothing false.
+# trains with the line's seed, as before, which the study then keeps for it (t0861).
 # The reference for "trained with seed S": the same line trained in a study that keeps S for it
 # (the same weights, bit for bit).
 . "$WS_ROOT/tests/cli/lib.sh"
@@ -54,7 +54,7 @@ test_expect_code 0 "a line without seed trains (with the study's: t0737)" tk n/s
 test_expect_success "... COMPLETE, with the weights of the line with it" 'jq -e ".state == \"COMPLETE\"" out && cmp n/trial-0.ckpt p/trial-0.ckpt'
 
 # a study that keeps no seed for the trial (an older suggest's, or Optuna's trial): the line's
-# seed trains, as before; the reference keeps that seed for the trial
+# seed trains, as before, and is kept for it; the reference keeps that seed for the trial
 mkdir o r
 suggest --db o/s.db --config a.json >o/line
 sqlite3 o/s.db "DELETE FROM trial_system_attributes WHERE key = 'wakesweep:seed'"
@@ -66,7 +66,8 @@ test_expect_code 0 "no seed kept for the trial: a line with another seed trains"
 test_expect_success "... with the line's seed: the weights of a study that keeps that seed, not of the kept one" '
   tk r/s.db r/kept >/dev/null && cmp o/trial-0.ckpt r/trial-0.ckpt && ! cmp -s o/trial-0.ckpt p/trial-0.ckpt'
 test_expect_code 0 "report --format jsonl after it" report --db o/s.db --format jsonl
-test_expect_success "... says no seed for the trial (none kept)" 'jq -e "select(.trial == 0) | .seed == null" out'
+test_expect_success "... gives the line's seed, kept for the trial once it trained (t0861)" '
+  jq -e --argjson o "$other" "select(.trial == 0) | .seed == \$o" out'
 
 # a kept seed that is no trial seed (the study edited): said, as for a line without seed (t0737)
 mkdir b
