@@ -308,6 +308,8 @@ static void mark_recomputed(nn_model *m)
     }
 }
 
+static void spare_walk(nn_model *m);
+
 /* The model of net's layers without its arenas (net is emptied): what nn_model_from_net
  * allocates them for, and what nn_model_plan_net sizes them from. */
 static void model_shell(nn_model *m, nn_net *net, const nn_model_config *cfg, int n_classes, uint64_t seed)
@@ -322,6 +324,7 @@ static void model_shell(nn_model *m, nn_net *net, const nn_model_config *cfg, in
     m->n_buffers = net->n_buffers;
     m->n_save = net->n_save;
     mark_recomputed(m);
+    spare_walk(m);
     m->shared_holds = -1;
     m->seed = seed;
     m->be = nn_backend_cpu();
@@ -393,22 +396,50 @@ static int dx_place(const nn_layer *l)
     }
 }
 
-/* Floats per sample of the two spare gradient buffers: the backward pass walked as nn_backward
- * walks it, spare 0 first holding dlogits. */
-static void spare_sizes(const nn_model *m, size_t spare[2])
+/* Floats per sample of the two spare gradient buffers (m->spare_floats): the backward pass
+ * walked as nn_backward walks it, spare 0 first holding dlogits. Marks in each layer's
+ * spares_busy the spares its backward reads g from or writes dx to (every layer's dx counted
+ * as written, a bound on nn_backward, which skips those below the lowest parameters). Once, as
+ * the model is built: neither depends on the batch. */
+static void spare_walk(nn_model *m)
 {
     int in = 0;                       /* the spare g is in, or -1 (an activation's place) */
+    size_t *spare = m->spare_floats;
     spare[0] = out_size(&m->layers[m->n_layers - 1]);
     spare[1] = 0;
-    for (int i = m->n_layers - 1; i >= 1; i--) {
-        const nn_layer *l = &m->layers[i];
+    for (int i = m->n_layers - 1; i >= 0; i--) {
+        nn_layer *l = &m->layers[i];
+        l->spares_busy = in >= 0 ? 1u << in : 0;
+        if (i == 0) break;            /* layer 0's dx is the input's (keep_dx), never a spare */
         int p = dx_place(l);
         if (p == DX_OWN) in = -1;
         else if (p == DX_SPARE) {
             in = in == 0 ? 1 : 0;
+            l->spares_busy |= 1u << in;
             if (in_size(l) > spare[in]) spare[in] = in_size(l);
         }
     }
+}
+
+/* Floats of layer l's workspace at batch n (0 for layers without one). */
+static size_t layer_work(const nn_model *m, const nn_layer *l, int n)
+{
+    if (l->kind != NN_L_CONV && l->kind != NN_L_DWCONV) return 0;
+    nn_geom g = {n, l->c, l->h, l->w, l->oc, l->oh, l->ow, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw};
+    return l->kind == NN_L_CONV ? m->be->conv_work(&g) : m->be->dwconv_work(&g);
+}
+
+/* The spare that can hold a workspace of wk floats for layer l, or -1. A spare holds gradients
+ * only in the backward pass (and dlogits from the loss, after the forward pass), so one that
+ * l's backward neither reads nor writes is free through both of l's passes: the im2col
+ * columns of the first convolution (3.5 MiB of a dscnn's arena on one thread) then cost
+ * nothing beside the plane-wide spare the global pooling's gradient needs anyway. Workspace
+ * is scratch within one call (nn/backend.h), so layers sharing it never see each other's. */
+static int work_spare(const nn_layer *l, size_t wk, const size_t spare[2], int n)
+{
+    for (int s = 0; s < 2; s++)
+        if (!(l->spares_busy & (1u << s)) && wk <= spare[s] * (size_t)n) return s;
+    return -1;
 }
 
 /* The activation arena of batch n: layer outputs, BN saves, the spares, the workspace (work,
@@ -424,16 +455,12 @@ static arena_plan plan_arena(const nn_model *m, int n)
         const nn_layer *l = &m->layers[i];
         if (!l->recomputed) a.outputs += (size_t)n * out_size(l);
         else if ((size_t)n * out_size(l) > a.shared) a.shared = (size_t)n * out_size(l);
-        if (l->kind == NN_L_CONV || l->kind == NN_L_DWCONV) {
-            nn_geom g = {n, l->c, l->h, l->w, l->oc, l->oh, l->ow, l->kh, l->kw, l->sh, l->sw, l->ph, l->pw};
-            size_t wk = l->kind == NN_L_CONV ? m->be->conv_work(&g) : m->be->dwconv_work(&g);
-            if (wk > a.work) a.work = wk;
-        }
+        size_t wk = layer_work(m, l, n);
+        if (wk > a.work && work_spare(l, wk, m->spare_floats, n) < 0) a.work = wk;
     }
     a.save = m->n_save;
-    spare_sizes(m, a.spare);
-    a.spare[0] *= (size_t)n;
-    a.spare[1] *= (size_t)n;
+    a.spare[0] = m->spare_floats[0] * (size_t)n;
+    a.spare[1] = m->spare_floats[1] * (size_t)n;
     a.dx = m->keep_dx ? (size_t)n * in_size(&m->layers[0]) : 0;
     a.total = a.outputs + a.save + a.shared + a.spare[0] + a.spare[1] + a.work + a.dx;
     return a;
@@ -479,6 +506,8 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
         nn_layer *l = &m->layers[i];
         l->out_off = l->recomputed ? shared : take(&at, (size_t)n * out_size(l));
         if (l->kind == NN_L_BN) { l->save_off = s; s += 2 * (size_t)l->c; }
+        size_t wk = layer_work(m, l, n);
+        l->work_in = wk ? work_spare(l, wk, m->spare_floats, n) : -1;
     }
     at = shared + p.shared;
     m->shared_holds = -1;
@@ -499,6 +528,7 @@ static nn_geom layer_geom(const nn_layer *l, int n)
 }
 
 static float *act(const nn_model *m, int i) { return m->acts + m->layers[i].out_off; }
+static float *work(const nn_model *m, const nn_layer *l) { return l->work_in >= 0 ? m->gbuf[l->work_in] : m->work; }
 static float *par(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->params + off; }
 static float *grad(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->grads + off; }
 
@@ -534,9 +564,9 @@ int nn_forward(nn_model *m, const float *x, int n, int train, const float **logi
             be->linear_fwd(n, l->c, l->oc, in, par(m, l->w_off), par(m, l->b_off), out, l->relu);
             break;
         case NN_L_CONV:
-            be->conv_fwd(&g, in, par(m, l->w_off), par(m, l->b_off), out, l->relu, m->work);
+            be->conv_fwd(&g, in, par(m, l->w_off), par(m, l->b_off), out, l->relu, work(m, l));
             break;
-        case NN_L_DWCONV: be->dwconv_fwd(&g, in, par(m, l->w_off), out, m->work); break;
+        case NN_L_DWCONV: be->dwconv_fwd(&g, in, par(m, l->w_off), out, work(m, l)); break;
         case NN_L_BN:
             be->bn_fwd(l->c, (size_t)n * plane, in, par(m, l->w_off), par(m, l->b_off),
                        m->params + m->n_params + l->mean_off, m->params + m->n_params + l->var_off,
@@ -623,9 +653,9 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
             break;
         case NN_L_CONV:
             be->conv_bwd(&geo, in_x, par(m, l->w_off), out, g, dx, grad(m, l->w_off), grad(m, l->b_off),
-                         l->relu, m->work);
+                         l->relu, work(m, l));
             break;
-        case NN_L_DWCONV: be->dwconv_bwd(&geo, in_x, par(m, l->w_off), g, dx, grad(m, l->w_off), m->work); break;
+        case NN_L_DWCONV: be->dwconv_bwd(&geo, in_x, par(m, l->w_off), g, dx, grad(m, l->w_off), work(m, l)); break;
         case NN_L_BN:
             be->bn_bwd(l->c, (size_t)n * plane, in_x, par(m, l->w_off), m->acts + l->save_off, m->last_train,
                        out, g, dx, grad(m, l->w_off), grad(m, l->b_off), l->relu);

@@ -28,6 +28,9 @@ typedef struct nn_layer {
     size_t save_off;             /* BN: [2][c] batch mean and 1/std in the activation arena */
     size_t out_off;              /* output [n][...] in the activation arena */
     int recomputed;              /* BN: output not kept but recomputed in backward (model.c) */
+    unsigned spares_busy;        /* bit s: gradient spare s is in use while the layer's backward runs */
+    int work_in;                 /* conv, dwconv: the spare (0, 1) holding its workspace, or -1: the
+                                    arena's own workspace (model.c, work_spare) */
 } nn_layer;
 
 /* Shape inference while appending layers. Any failure sticks (later calls do nothing) and is
@@ -79,12 +82,14 @@ struct nn_model {
     /* Arena 3, grows with the batch (reserved samples): each layer's output [n][out] at its
      * out_off, BN saves [n_save], the one place all recomputed BN outputs share, two gradient
      * ping-pong buffers [n][max width], the conv workspace, and the input gradient (tests
-     * only, keep_dx). */
+     * only, keep_dx). A convolution's workspace lies in a spare where one is free and large
+     * enough throughout that layer's passes (work_spare); the arena's own is for the rest. */
     float *acts;
     size_t n_save;
     int shared_holds;            /* the layer whose output the shared place holds, or -1 */
     int reserved, work_shares;   /* batch and backend shares the arena was sized for */
     float *gbuf[2], *work, *dx;
+    size_t spare_floats[2];      /* the spares' floats per sample (model.c, spare_walk) */
     int keep_dx;
 
     uint64_t seed, n_forward, fwd_seed;  /* dropout masks: fwd_seed of the last forward */
