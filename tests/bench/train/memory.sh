@@ -18,7 +18,7 @@ jq '.budget.epochs = 1' "$STUDY" >"$tmp/study.json"
 torch=$(OMP_NUM_THREADS=1 "$PY" tests/bench/train/torch_startup.py "$FEATURES" "$CHANNELS" "$blocks" "$BATCH" "$STEPS")
 echo "# $FEATURES, dscnn channels $CHANNELS blocks $blocks, batch $BATCH, AdamW, 1 thread;"
 echo "# wakesweep: one epoch and its validation ($(jq -r .state "$tmp/result")); torch: $STEPS training steps"
-"$PY" - "$(stat -c %s "$FEATURES")" "$(cat "$tmp/rss")" "$torch" <<'PYEOF'
+"$PY" - "$(stat -L -c %s "$FEATURES")" "$(cat "$tmp/rss")" "$torch" <<'PYEOF'
 import json, sys
 cache, ours_kib, torch = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
 state = 4 * (4 * torch["n_params"] + torch["n_buffers"])
