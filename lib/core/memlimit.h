@@ -8,12 +8,13 @@
  * free: MemAvailable alone is the machine's, and offered a cgroup batches it could never hold. */
 #ifndef WS_CORE_MEMLIMIT_H
 #define WS_CORE_MEMLIMIT_H
+#include <limits.h>
 #include <stdint.h>
 #include "core/err.h"
 
 typedef struct ws_memory_limit {
     uint64_t bytes;          /* the smaller of MemTotal and the cgroups' limits */
-    char file[1024];          /* the cgroup file that set it; "" when MemTotal did */
+    char file[PATH_MAX];      /* the cgroup file that set it; "" when MemTotal did */
     uint64_t left_bytes;      /* the least any of those cgroups leaves now: its limit less its
                                  usage (v2 memory.current, v1 memory.usage_in_bytes), page cache
                                  the kernel would drop first (inactive_file) counted as left, as
