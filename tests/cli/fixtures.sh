@@ -231,3 +231,25 @@ t = json.dumps(h).encode(); s = fnv(t)
 open(dst, "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffffff, s >> 32) + t + w)
 P
 }
+
+# torch_sizes FIXED: "PARAMS ACTS" of torch's model of the fixed settings FIXED (JSON: model,
+# channels, blocks, kernel, stride, inner_kernel, pool, hidden) on the tone cache's [1][101][40]
+# input and 4 classes: its parameters, and the floats of its convolutions' outputs for one sample
+# (which training keeps for the backward pass: a lower bound of what a sample adds). Built on the
+# meta device, nothing allocated (models past any machine's memory), by the builder the nn golden
+# files come from (tests/ref/make_nn_golden.py), as lib/nn/models.c builds it. Needs need_python torch.
+torch_sizes() {
+  "$PY" - "$WS_ROOT/tests/ref" "$1" <<'P'
+import json, sys
+sys.dont_write_bytecode = True   # nothing written into the checkout
+sys.path.insert(0, sys.argv[1])
+import torch, torch.nn as nn
+from make_nn_golden import build
+m = build(json.loads(sys.argv[2]), frames=101, feats=40, classes=4, device="meta")
+acts = []
+for l in m:
+    if isinstance(l, nn.Conv2d): l.register_forward_hook(lambda mod, i, o: acts.append(o.numel()))
+m(torch.zeros(1, 1, 101, 40, device="meta"))
+print(sum(p.numel() for p in m.parameters()), sum(acts))
+P
+}

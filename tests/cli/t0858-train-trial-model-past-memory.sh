@@ -10,7 +10,8 @@
 # is allocated, the reason naming the need and the limit (MemTotal, or the cgroup's memory limit
 # when smaller: the total, not what is free now, as two trials of a sweep share the machine),
 # exit 0 and a result line. The reference for the need is torch (the model built on the meta
-# device: parameters counted, nothing allocated), for the limit the kernel's /proc and cgroup files.
+# device, fixtures.sh's torch_sizes: parameters counted, nothing allocated), for the limit the
+# kernel's /proc and cgroup files.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 need_python "model past memory" torch
@@ -40,38 +41,13 @@ memory_limit_mib() {
   done </proc/self/cgroup
   echo "$lim"
 }
-# The parameters torch's model of these settings has, built on the meta device (nothing
-# allocated), for the tone cache's [1][101][40] input and its 4 classes, as tests/ref/make_nn_golden.py
-# builds the three models.
-torch_params() {
-  "$PY" - "$1" <<'P'
-import json, sys
-import torch, torch.nn as nn
-c = json.loads(sys.argv[1]); C = c["channels"]; dev = "meta"
-pad = lambda k: (k[0] // 2, k[1] // 2)
-if c["model"] == "cnn":
-    k, s, ik, p = c["kernel"], c["stride"], c["inner_kernel"], c["pool"]
-    body = [nn.Conv2d(1, C, k, s, pad(k), device=dev), nn.ReLU(), nn.Conv2d(C, C, ik, 1, pad(ik), device=dev), nn.ReLU(),
-            nn.MaxPool2d(p), nn.Flatten()]
-    width = nn.Sequential(*body)(torch.zeros(1, 1, 101, 40, device=dev)).shape[1]
-    layers = body + [nn.Linear(width, c["hidden"], device=dev), nn.ReLU(), nn.Linear(c["hidden"], 4, device=dev)]
-else:
-    k, s, ik = c["kernel"], c["stride"], c["inner_kernel"]
-    layers = [nn.Conv2d(1, C, k, s, pad(k), bias=False, device=dev), nn.BatchNorm2d(C, device=dev)]
-    for _ in range(c["blocks"]):
-        layers += [nn.Conv2d(C, C, ik, 1, pad(ik), groups=C, bias=False, device=dev), nn.BatchNorm2d(C, device=dev),
-                   nn.Conv2d(C, C, 1, bias=False, device=dev), nn.BatchNorm2d(C, device=dev)]
-    layers += [nn.Linear(C, 4, device=dev)]
-print(sum(p.numel() for l in layers for p in l.parameters()))
-P
-}
 # check_refusal CONFIG DB [LIMIT_MIB [BYTES]]: the result line (out) is FAIL with the reason naming
 # the need, at least BYTES a parameter of torch's (16: weights, gradients and Adam's two moments),
 # and the limit (LIMIT_MIB, else what memory_limit_mib reads); the study in DB holds the trial FAIL with that
 # reason, nothing RUNNING.
 check_refusal() {
   local mib params need limit per
-  params=$(torch_params "$(jq -c .fixed "$1")") || return 1
+  read -r params _ < <(torch_sizes "$(jq -c .fixed "$1")") && [ -n "$params" ] || return 1
   limit=${3:-$(memory_limit_mib)} per=${4:-16}
   jq -e '.state == "FAIL" and .value == null and .epochs == 0' out >/dev/null || { echo "result: $(cat out)" >&2; return 1; }
   reason=$(jq -r .reason out)

@@ -8,7 +8,8 @@
 # by the OOM killer. Now the sizes come from the layer list (nn_model_plan, what training will
 # allocate), and a GPU's search is not begun for a model whose weights and gradients are past the
 # host's memory: the probe answers, batch 0 where the model alone does not fit. References: torch (the
-# model built on the meta device: parameters, and each convolution's output for one sample).
+# model built on the meta device, fixtures.sh's torch_sizes: parameters, and each convolution's
+# output for one sample).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 need_python "probe past memory" torch
@@ -16,35 +17,6 @@ make_tone_cache tones
 tone_study_config c0.json
 mkdir runs
 
-# torch_sizes CONFIG_FIXED: "PARAMS ACTS": torch's parameters of the model, and the floats of its
-# convolutions' outputs for one sample (which training keeps for the backward pass: a lower bound
-# of what a sample adds), on the tone cache's [1][101][40] input, 4 classes.
-torch_sizes() {
-  "$PY" - "$1" <<'P'
-import json, sys
-import torch, torch.nn as nn
-c = json.loads(sys.argv[1]); C = c["channels"]; dev = "meta"
-pad = lambda k: (k[0] // 2, k[1] // 2)
-if c["model"] == "cnn":
-    k, s, ik, p = c["kernel"], c["stride"], c["inner_kernel"], c["pool"]
-    body = [nn.Conv2d(1, C, k, s, pad(k), device=dev), nn.ReLU(), nn.Conv2d(C, C, ik, 1, pad(ik), device=dev), nn.ReLU(),
-            nn.MaxPool2d(p), nn.Flatten()]
-    width = nn.Sequential(*body)(torch.zeros(1, 1, 101, 40, device=dev)).shape[1]
-    layers = body + [nn.Linear(width, c["hidden"], device=dev), nn.ReLU(), nn.Linear(c["hidden"], 4, device=dev)]
-else:
-    k, s, ik = c["kernel"], c["stride"], c["inner_kernel"]
-    layers = [nn.Conv2d(1, C, k, s, pad(k), bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU()]
-    for _ in range(c["blocks"]):
-        layers += [nn.Conv2d(C, C, ik, 1, pad(ik), groups=C, bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU(),
-                   nn.Conv2d(C, C, 1, bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU()]
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(C, 4, device=dev)]
-acts = []
-for l in layers:
-    if isinstance(l, nn.Conv2d): l.register_forward_hook(lambda m, i, o: acts.append(o.numel()))
-nn.Sequential(*layers)(torch.zeros(1, 1, 101, 40, device=dev))
-print(sum(p.numel() for l in layers for p in l.parameters()), sum(acts))
-P
-}
 # probe_study NAME JQ: a study of the tone config changed by JQ, in runs/NAME.db, its trial line in NAME.line
 probe_study() { jq "$2" c0.json >"$1.json" && suggest --db "runs/$1.db" --config "$1.json" >"$1.line"; }
 

@@ -47,28 +47,30 @@ def pad(k):
     return (k[0] // 2, k[1] // 2)
 
 
-def build(cfg):
-    C = cfg["channels"]
+def build(cfg, frames=FRAMES, feats=FEATS, classes=CLASSES, device=None):
+    """The model of cfg for [1][frames][feats] inputs and `classes` outputs. device="meta" builds it
+    without allocating (tests/cli/fixtures.sh's torch_sizes: models past any machine's memory)."""
+    C, dev = cfg["channels"], device
     if cfg["model"] == "dnn":
-        layers, width = [nn.Flatten()], FRAMES * FEATS
+        layers, width = [nn.Flatten()], frames * feats
         for _ in range(cfg["blocks"]):
-            layers += [nn.Linear(width, C), nn.ReLU()]
+            layers += [nn.Linear(width, C, device=dev), nn.ReLU()]
             width = C
-        layers += [nn.Linear(width, CLASSES)]
+        layers += [nn.Linear(width, classes, device=dev)]
     elif cfg["model"] == "cnn":
         k, s, ik, p = cfg["kernel"], cfg["stride"], cfg["inner_kernel"], cfg["pool"]
-        layers = [nn.Conv2d(1, C, k, s, pad(k)), nn.ReLU(), nn.Conv2d(C, C, ik, 1, pad(ik)), nn.ReLU(),
-                  nn.MaxPool2d(p), nn.Flatten()]
+        layers = [nn.Conv2d(1, C, k, s, pad(k), device=dev), nn.ReLU(), nn.Conv2d(C, C, ik, 1, pad(ik), device=dev),
+                  nn.ReLU(), nn.MaxPool2d(p), nn.Flatten()]
         with torch.no_grad():
-            width = nn.Sequential(*layers)(torch.zeros(1, 1, FRAMES, FEATS)).shape[1]
-        layers += [nn.Linear(width, cfg["hidden"]), nn.ReLU(), nn.Linear(cfg["hidden"], CLASSES)]
+            width = nn.Sequential(*layers)(torch.zeros(1, 1, frames, feats, device=dev)).shape[1]
+        layers += [nn.Linear(width, cfg["hidden"], device=dev), nn.ReLU(), nn.Linear(cfg["hidden"], classes, device=dev)]
     else:
         k, s, ik = cfg["kernel"], cfg["stride"], cfg["inner_kernel"]
-        layers = [nn.Conv2d(1, C, k, s, pad(k), bias=False), nn.BatchNorm2d(C), nn.ReLU()]
+        layers = [nn.Conv2d(1, C, k, s, pad(k), bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU()]
         for _ in range(cfg["blocks"]):
-            layers += [nn.Conv2d(C, C, ik, 1, pad(ik), groups=C, bias=False), nn.BatchNorm2d(C), nn.ReLU(),
-                       nn.Conv2d(C, C, 1, bias=False), nn.BatchNorm2d(C), nn.ReLU()]
-        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(C, CLASSES)]
+            layers += [nn.Conv2d(C, C, ik, 1, pad(ik), groups=C, bias=False, device=dev), nn.BatchNorm2d(C, device=dev),
+                       nn.ReLU(), nn.Conv2d(C, C, 1, bias=False, device=dev), nn.BatchNorm2d(C, device=dev), nn.ReLU()]
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(C, classes, device=dev)]
     return nn.Sequential(*layers)
 
 
