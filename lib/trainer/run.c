@@ -398,10 +398,9 @@ static int check_seed(run_ctx *c, ws_err *e)
     int k = study_trial_seed_kept(c->kept_seed, c->number, &kept, e);
     if (k < 0) return ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), c->study.name);
     if (!k || kept == c->seed) return 0;
-    /* the line's number as written (parse_line read a long: -1 is said as -1) */
-    return ws_err_set(e, WS_EINPUT, "trial line: seed: %lld is not the study's seed for trial %d (%llu, which "
+    return ws_err_set(e, WS_EINPUT, "trial line: seed: %llu is not the study's seed for trial %d (%llu, which "
                       "suggest printed): give the line suggest printed, or leave \"seed\" out to train with the "
-                      "study's", (long long)(int64_t)c->seed, c->number, (unsigned long long)kept);
+                      "study's", (unsigned long long)c->seed, c->number, (unsigned long long)kept);
 }
 
 /* A trial the study keeps no seed for (a line of a suggest older than wakesweep:seed, a trial
