@@ -354,10 +354,29 @@ static void categorical_ticks(FILE *f, const pc_axis *a)
     }
 }
 
+/* A parameter searched on a few steps (channels 32..64 step 16, dropout 0..0.3 step 0.1) takes
+ * only the values low, low + step, ... high: ticked as a continuous range its labels read 35,
+ * 40, ... 60, none of them a value a trial can have, and 32, 48, 64 went unlabelled. Such an
+ * axis is ticked at those values (Optuna keeps high on the grid); with more than STEP_TICKS_MAX
+ * of them (or on a log axis) the labels would crowd, and the axis is ticked as a continuous one. Returns how many, 0
+ * when the axis is not such a one. */
+#define STEP_TICKS_MAX 11
+static size_t step_ticks(const ws_dist *d, double *out, double *step)
+{
+    double st = (d->kind == WS_DIST_FLOAT || d->kind == WS_DIST_INT) && !d->log ? d->step : 0;
+    if (!(st > 0)) return 0;
+    double k_max = floor((d->high - d->low) / st + 1e-9);
+    if (!(k_max >= 1) || k_max > STEP_TICKS_MAX - 1) return 0;
+    for (size_t k = 0; k <= (size_t)k_max; k++) out[k] = d->low + (double)k * st;
+    *step = st;
+    return (size_t)k_max + 1;
+}
+
 static void numeric_ticks(FILE *f, const pc_axis *a, int right)
 {
     double ticks[32], step;
-    size_t n = ws_ticks(fmin(a->y.d0, a->y.d1), fmax(a->y.d0, a->y.d1), a->y.log, 5, ticks, 32, &step);
+    size_t n = a->p ? step_ticks(&a->p->dist, ticks, &step) : 0;
+    if (!n) n = ws_ticks(fmin(a->y.d0, a->y.d1), fmax(a->y.d0, a->y.d1), a->y.log, 5, ticks, 32, &step);
     for (size_t i = 0; i < n; i++) {
         char lab[40];
         if (!a->p || a->p->dist.kind != WS_DIST_INT) ws_fmt_tick(ticks[i], step, lab, sizeof lab);
