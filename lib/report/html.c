@@ -29,7 +29,11 @@ static const char style[] =
     "dt{color:var(--muted)}dd{margin:0;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}\n"
     ".plots{display:grid;grid-template-columns:1fr 1fr;gap:16px}\n"
     "figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:12px 12px 8px;min-width:0}\n"
-    "figure.wide{grid-column:1/-1}\n"
+    /* a plot's text is 12 px at its viewBox width; drawn narrower it shrinks with it: a wide plot
+     * (1160 px) keeps 1000 px and scrolls inside its figure, as the table does, and the half
+     * ones (570 px) go one to a row where two would be drawn below 0.87 of their size */
+    "figure.wide{grid-column:1/-1;overflow-x:auto}\n"
+    "figure.wide svg.plot{min-width:1000px}\n"
     "figcaption{font-size:12.5px;color:var(--muted);margin:0 0 6px}\n"
     "figcaption h2{color:var(--fg);margin-bottom:2px}\n"
     "svg.plot{width:100%;height:auto;display:block}\n"
@@ -58,7 +62,7 @@ static const char style[] =
     "td.reason{max-width:340px;overflow:hidden;text-overflow:ellipsis}\n"
     ".st{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px}\n"
     "footer{margin-top:22px;color:var(--muted);font-size:12px}\n"
-    "@media (max-width:900px){.plots{grid-template-columns:1fr}}\n";
+    "@media (max-width:1100px){.plots{grid-template-columns:1fr}}\n";
 
 static const char *state_label(ws_state s)
 {
