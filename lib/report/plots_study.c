@@ -195,6 +195,24 @@ static long last_finite(const ws_trial *t)
     return -1;
 }
 
+/* Steps of `per` an epoch are ticked at the ends of epochs (every epoch, or every 2nd, 5th,
+ * ... so that at most 8 show), the steps at which every trial validates: ticked 5, 10, 15 (the
+ * nice numbers of a plain axis) they named no epoch's end. Returns how many; 0 (a plain axis)
+ * for a step of an epoch or a span with fewer than 2 epochs' ends in it. */
+static size_t epoch_ticks(int per, double s0, double s1, double *out, size_t max, double *step)
+{
+    if (per <= 1) return 0;
+    double k0 = ceil(s0 / per), k1 = floor(s1 / per), every = 1;
+    if (!(k1 - k0 >= 1)) return 0;
+    static const double nice[] = {1, 2, 5};
+    for (double mag = 1; (k1 - k0) / every + 1 > 8; mag *= 10)
+        for (size_t i = 0; i < 3 && (k1 - k0) / every + 1 > 8; i++) every = nice[i] * mag;
+    size_t n = 0;
+    for (double k = ceil(k0 / every) * every; k <= k1 && n < max; k += every) out[n++] = k * per;
+    *step = every * per;
+    return n;
+}
+
 void ws_plot_curves(FILE *f, const ws_summary *s)
 {
     const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
@@ -244,11 +262,17 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     }
     ws_pad_domain(&lo, &hi, 0.05, 0);
     if (s1 - s0 < 1) { s0 -= 0.5; s1 += 0.5; }
+    /* the first and last steps inside the plot: the points of the first step (and the crosses
+     * of trials pruned there, most of a successive-halving study's) lay on the y axis */
+    double pad = 0.025 * (s1 - s0);
     ws_scale x, y;
-    ws_scale_init(&x, s0, s1, ML, W - MR, 0);
+    ws_scale_init(&x, s0 - pad, s1 + pad, ML, W - MR, 0);
     ws_scale_init(&y, lo, hi, H - MB, MT, 0);
     ws_svg_axis_y(f, &y, ML, W - MR, 5, NULL, objective_name(s));
-    ws_svg_axis_x(f, &x, H - MB, MT, 8, ws_fmt_int_tick, xlabel);
+    double ticks[64], tick_step;
+    size_t n_ticks = epoch_ticks(per, s0, s1, ticks, 64, &tick_step);
+    if (n_ticks) ws_svg_axis_x_at(f, &x, H - MB, MT, ticks, n_ticks, tick_step, ws_fmt_int_tick, xlabel);
+    else ws_svg_axis_x(f, &x, H - MB, MT, 8, ws_fmt_int_tick, xlabel);
     double op = n_curves > 150 ? 0.3 : n_curves > 40 ? 0.5 : 0.75;
     /* failed and running first, then pruned, then complete, the best last: the best stays on top */
     static const ws_state order[] = {WS_FAIL, WS_WAITING, WS_RUNNING, WS_PRUNED, WS_COMPLETE};

@@ -224,6 +224,12 @@ void ws_svg_axis_x(FILE *f, const ws_scale *x, double y, double grid_to, size_t 
 {
     double ticks[64], step;
     size_t n = ws_ticks(fmin(x->d0, x->d1), fmax(x->d0, x->d1), x->log, target, ticks, 64, &step);
+    ws_svg_axis_x_at(f, x, y, grid_to, ticks, n, step, fmt, title);
+}
+
+void ws_svg_axis_x_at(FILE *f, const ws_scale *x, double y, double grid_to, const double *ticks, size_t n, double step,
+                      ws_tick_fmt fmt, const char *title)
+{
     fputs("<g class=\"axis\">\n", f);
     for (size_t i = 0; i < n; i++) {
         double px = ws_scale_map(x, ticks[i]);

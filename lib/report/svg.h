@@ -80,6 +80,9 @@ void ws_svg_axis_x(FILE *f, const ws_scale *x, double y, double grid_to, size_t 
                    const char *title);
 void ws_svg_axis_y(FILE *f, const ws_scale *y, double x, double grid_to, size_t target, ws_tick_fmt fmt,
                    const char *title);
+/* An x axis ticked at the n values given (step: theirs, for the labels) instead of nice ones. */
+void ws_svg_axis_x_at(FILE *f, const ws_scale *x, double y, double grid_to, const double *ticks, size_t n, double step,
+                      ws_tick_fmt fmt, const char *title);
 
 typedef enum { WS_MARK_DOT, WS_MARK_RING, WS_MARK_TRIANGLE, WS_MARK_CROSS, WS_MARK_DIAMOND, WS_MARK_LINE,
                WS_MARK_DASH, WS_MARK_RECT } ws_mark;
