@@ -358,6 +358,12 @@ static void axis_name(FILE *f, double x, double y, const char *name, double room
     fputs("</text>\n", f);
 }
 
+/* An axis's name as drawn: the parameter's, " (log)" on a log axis; the objective's. */
+static void axis_label(const ws_summary *s, const pc_axis *a, char *buf, size_t n)
+{
+    ws_text_printf(buf, n, "%s%s", a->p ? a->p->name : objective_name(s), a->p && a->y.log ? " (log)" : "");
+}
+
 static void categorical_ticks(FILE *f, const pc_axis *a)
 {
     size_t k = ws_dist_n_choices(&a->p->dist);
@@ -523,15 +529,27 @@ void ws_plot_parallel(FILE *f, const ws_summary *s)
         ws_html_text(f, tip);
         fputs("</title></polyline>\n", f);
     }
+    /* names that do not fit side by side take two rows, alternately, each with twice the room:
+     * 9 axes 116 px apart cut the staged sweep's time_mask_width to "time_mask_wid…" */
+    int two_rows = 0;
+    for (size_t a = 0; a < n_axes; a++) {
+        char label[128];
+        axis_label(s, &ax[a], label, sizeof label);
+        two_rows |= ws_text_width(label, 12) > (a + 1 == n_axes ? MR + gap / 2 - 10 : gap - 8);
+    }
     /* axes on top of the lines */
     fputs("<g class=\"axis\">\n", f);
     for (size_t a = 0; a < n_axes; a++) {
         const pc_axis *x = &ax[a];
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", x->x, y0, x->x, y1);
-        const char *name = x->p ? x->p->name : objective_name(s);
         char label[128];
-        ws_text_printf(label, sizeof label, "%s%s", name, x->p && x->y.log ? " (log)" : "");
-        axis_name(f, x->x, MT - 16, label, a + 1 == n_axes ? MR + gap / 2 - 10 : gap - 8);
+        axis_label(s, x, label, sizeof label);
+        /* on two rows a name reaches halfway to the next one on its row, 2 axes away; the first,
+         * centred on its axis, no further left than the plot's edge; the objective's, the last,
+         * has the right margin */
+        double room = a + 1 == n_axes ? MR + gap / 2 - 10 : (two_rows ? 2 * gap : gap) - 8;
+        if (a == 0 && a + 1 < n_axes) room = fmin(room, 2 * ML - 8);
+        axis_name(f, x->x, MT - (two_rows && a % 2 ? 30 : 16), label, room);
         if (!x->p) numeric_ticks(f, x, 1);
         else if (x->p->dist.kind == WS_DIST_CATEGORICAL) categorical_ticks(f, x);
         else numeric_ticks(f, x, 0);

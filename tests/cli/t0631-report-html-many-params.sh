@@ -23,3 +23,49 @@ test_expect_success "... names every axis of the parallel coordinates, in full" 
   grep -o "class=\"label\">\(<title>[^<]*</title>\)\?[^<]*<" par.svg |
     sed "s/class=\"label\">//; s/^<title>\([^<]*\)<\/title>.*/\1/; s/<$//" | grep -v "^value$" | sort >got && sort want >want.s &&
   [ "$(wc -l <want)" = 40 ] && cmp want.s got'
+
+# the staged sweep's stage 2 (configs/studies/kws-staged-2.json): 8 parameters and the value, 9
+# axes 116 px apart, and time_mask_width and freq_mask_width (about 100 px at 12 px bold) were
+# cut to "time_mask_wid…" and "freq_mask_wid…" though there was room for them on a second row.
+# Names that do not fit side by side take two rows, alternately; every one of these shows in full,
+# and (laid out in headless Chromium, skipped without it) no name overlaps another text.
+"$PY" -W ignore - <<'PYEOF' >want2
+import json, random, optuna
+from optuna.distributions import FloatDistribution, IntDistribution
+from optuna.trial import create_trial
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+random.seed(1)
+space = json.load(open(__import__("os").environ["WS_ROOT"] + "/configs/studies/kws-staged-2.json"))["space"]
+d = {n: IntDistribution(x["low"], x["high"], step=x.get("step", 1)) if x["type"] == "int"
+     else FloatDistribution(x["low"], x["high"], step=x["step"]) for n, x in space.items()}
+s = optuna.create_study(study_name="stage2", storage="sqlite:///stage2.db", direction="maximize")
+for i in range(6):
+    p = {n: x.low + x.step * random.randint(0, int(round((x.high - x.low) / x.step))) for n, x in d.items()}
+    p = {n: (int(v) if isinstance(d[n], IntDistribution) else round(v, 9)) for n, v in p.items()}
+    s.add_trial(create_trial(params=p, distributions=d, value=0.6 + 0.02 * i))
+print("\n".join(d))
+PYEOF
+test_expect_code 0 "html of the staged sweep's stage 2 (8 parameters)" report --db stage2.db --format html
+cp out stage2.html
+test_expect_success "... shows every axis name in full" '
+  awk "/<svg id=\"parallel\"/ {on = 1} on {print} on && /<\\/svg>/ {exit}" stage2.html >par2.svg &&
+  ! grep -q "class=\"label\"><title>" par2.svg &&
+  grep -o "class=\"label\">[^<]*<" par2.svg | sed "s/class=\"label\">//; s/<$//" | grep -vx value | sort >got2 &&
+  sort want2 >want2.s && [ "$(wc -l <want2.s)" = 8 ] && cmp want2.s got2'
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then test_skip "chromium lays out the axis names" "no chromium (Debian package chromium)"; exit 0; fi
+# a probe: each label text (axis name) of the parallel coordinates against every other text there
+probe='<script>const bad=[];const s=document.getElementById("parallel");const ts=[...s.querySelectorAll("text")];
+for(const a of ts.filter(t=>t.classList.contains("label"))){const r=a.getBoundingClientRect();for(const b of ts){if(b===a)continue;
+const q=b.getBoundingClientRect();if(r.width&&q.width&&r.left<q.right-1&&q.left<r.right-1&&r.top<q.bottom-1&&q.top<r.bottom-1)
+bad.push(a.textContent+" over "+b.textContent);}}
+const p=document.createElement("pre");p.id="ws-probe";p.textContent="overlaps:"+bad.join(";");document.body.appendChild(p);</script>'
+sed "s|</body>|$(echo "$probe" | tr '\n' ' ' | sed 's/[&|]/\\&/g')</body>|" stage2.html >probe.html
+timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
+  --user-data-dir="$(mktemp -d "$TMP/chrome.XXXXXX")" --enable-logging=stderr --v=0 --window-size=1400,3000 \
+  --dump-dom "file://$TMP/probe.html" >probe.out 2>probe.err
+test_expect_success "chromium: no axis name over another text, no console errors" '
+  tr -d "\n" <probe.out | sed -n "s/.*<pre id=\"ws-probe\">\(overlaps:[^<]*\)<.*/\1/p" >got3 && [ "$(cat got3)" = "overlaps:" ] ||
+    { cat got3 >&2; exit 1; }
+  ! grep -E ":CONSOLE|Uncaught|Refused to" probe.err'
