@@ -185,6 +185,18 @@ void ws_plot_breakdown(FILE *f, const ws_summary *s)
 
 /* ---- each trial's time --------------------------------------------------------------------- */
 
+/* A trial state's mark, the optimization history's: complete a dot, pruned a triangle, failed a
+ * cross, running or waiting a diamond. */
+static ws_mark state_mark(ws_state st)
+{
+    switch (st) {
+    case WS_COMPLETE: return WS_MARK_DOT;
+    case WS_PRUNED: return WS_MARK_TRIANGLE;
+    case WS_FAIL: return WS_MARK_CROSS;
+    default: return WS_MARK_DIAMOND;
+    }
+}
+
 void ws_plot_trial_times(FILE *f, const ws_summary *s)
 {
     const ws_analysis *a = s->an;
@@ -215,6 +227,8 @@ void ws_plot_trial_times(FILE *f, const ws_summary *s)
     ws_svg_axis_y(f, &y, ML, W - MR, 5, NULL, ytitle);
     ws_svg_axis_x(f, &x, H - MB, NAN, 8, ws_fmt_int_tick, "trial");
     double bw = fmin(36, fmax(0.8, 0.8 * (x.r1 - x.r0) / (max_number + 1)));
+    char mark_tip[512];
+    size_t n_state[5] = {0};
     for (size_t i = 0; i < l->n; i++) {
         const ws_trial_time *tt = &a->tt[i];
         if (tt->slot < 0) continue;
@@ -239,11 +253,23 @@ void ws_plot_trial_times(FILE *f, const ws_summary *s)
             fputs("</title></rect>\n", f);
             at += v[k];
         }
+        /* its state on top, marked as on the optimization history: what pruning saved shows as
+         * short bars marked pruned (on bars too narrow for a mark, the tooltips say it) */
+        if (bw >= 4) {
+            ws_trial_tip(&l->v[i], mark_tip, sizeof mark_tip);
+            ws_svg_mark(f, state_mark(l->v[i].state), px + bw / 2, ws_scale_map(&y, at / u.div) - 7, fmin(3.5, bw / 2),
+                        ws_state_color(l->v[i].state), mark_tip);
+            n_state[(unsigned)l->v[i].state < 5 ? l->v[i].state : WS_WAITING]++;
+        }
     }
-    ws_legend_item items[5];
+    ws_legend_item items[10];
     size_t n = 0;
     for (int k = 0; k < 4; k++) items[n++] = (ws_legend_item){WS_MARK_RECT, parts[k].color, parts[k].name};
     if (any_unmeasured) items[n++] = (ws_legend_item){WS_MARK_RECT, parts[4].color, parts[4].name};
+    static const ws_state shown[] = {WS_COMPLETE, WS_PRUNED, WS_FAIL, WS_RUNNING, WS_WAITING};
+    static const char *const names[] = {"complete", "pruned", "failed", "running", "waiting"};
+    for (size_t k = 0; k < 5; k++)
+        if (n_state[shown[k]]) items[n++] = (ws_legend_item){state_mark(shown[k]), ws_state_color(shown[k]), names[k]};
     ws_svg_legend(f, W - MR, 18, items, n, 1);
     ws_svg_close(f);
 }

@@ -83,6 +83,14 @@ test_expect_success "html and json agree: best value, top importance, utilizatio
   pct=$(awk -v x="${top#* }" "BEGIN { printf \"%.1f%%\", 100 * x }") && grep -q ">$pct<" svg.importance &&
   u=$(printf "%.1f%%" "$(jq .utilization.sweep_mean r.json)") && grep -q "id=\"sweep-util\">$u mean" r.html &&
   idle=$(printf "%.1f%%" "$(jq ".time.idle_s / .time.capacity_s * 100" r.json)") && grep -q "<dt>idle</dt><dd>$idle</dd>" r.html'
+# time per trial: a bar's colours are the parts of its time; which trials were pruned, failed or
+# are running (what pruning saved) showed nowhere on it. Each bar carries a mark of its state,
+# the JSON's, with the trial's tooltip, and the legend names the states
+test_expect_success "time per trial marks each trial's state, as the json has it" '
+  jq -r ".trials[] | select(.slot != null) | \"<title>trial \(.trial) (\(.state))\"" r.json >states &&
+  [ "$(grep -c . states)" = 12 ] && grep -q RUNNING states && grep -q FAIL states && grep -q PRUNED states &&
+  while read -r t; do grep -qF "$t" svg.trial-times || { echo "no mark $t" >&2; exit 1; }; done <states &&
+  for w in complete pruned failed running; do grep -q ">$w</text>" svg.trial-times || { echo "legend: no $w" >&2; exit 1; }; done'
 test_expect_code 0 "text" report --db s.db
 test_expect_success "text and json agree: importance, time, utilization" '
   top=$(jq -r ".importance.params | to_entries[0] | \"\(.key) \(.value)\"" r.json) &&
