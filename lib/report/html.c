@@ -256,11 +256,14 @@ static void figure(FILE *f, const char *cls, const char *title, const char *capt
 static void importance_caption(FILE *f, const ws_summary *s)
 {
     const ws_importance *imp = &s->an->imp;
+    /* too few trials for a top set (the plot says so): naming one, "here 3 of 3", contradicted it */
+    char here[64] = "";
+    if (imp->n_top < imp->n_trials) snprintf(here, sizeof here, "; here %zu of %zu", imp->n_top, imp->n_trials);
     fprintf(f, "<figure class=\"half\"><figcaption><h2>Parameter importance</h2>Method: <b>PED-ANOVA</b> (Watanabe et al., "
                "2023): for each parameter, the Pearson divergence between the distribution of its values in the top %g%% "
-               "of complete trials with a finite value (at least %d; here %zu of %zu) and in all of them, estimated with 1-D Parzen estimators "
+               "of complete trials with a finite value (at least %d%s) and in all of them, estimated with 1-D Parzen estimators "
                "(Gaussian kernels on the log scale for log parameters, frequencies for categorical ones), normalised to "
-               "sum to 100%%.", 100 * WS_PED_TOP_QUANTILE, WS_PED_MIN_TOP, imp->n_top, imp->n_trials);
+               "sum to 100%%.", 100 * WS_PED_TOP_QUANTILE, WS_PED_MIN_TOP, here);
     int any = 0;
     for (size_t j = 0; j < imp->n; j++)
         if (!imp->v[j].searched) {

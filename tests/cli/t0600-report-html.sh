@@ -104,6 +104,10 @@ suggest --db one.db --config c.json >/dev/null
 tell --db one.db --study kws --trial 0 --state complete --value 0.5 >/dev/null
 test_expect_code 0 "html of a one-trial study" report --db one.db --format html
 test_expect_success "... has every plot" 'for p in $PLOTS; do grep -q "<svg id=\"$p\"" out || exit 1; done && grep -q "needs more than 5 complete trials with a finite value" out'
+# the importance's caption named a top set the plot says there is none of: "top 10% of complete
+# trials ... (at least 5; here 1 of 1)" above "needs more than 5 complete trials ..., has 1"
+test_expect_success "... whose importance caption names no top set of its 1 trial" '
+  grep -q "(at least 5)" out && ! grep -q "here 1 of 1" out'
 test_expect_code 2 "--format names html among the choices" report --db s.db --format svg
 test_expect_success "... in its message" 'grep -q "html" err'
 
