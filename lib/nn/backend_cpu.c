@@ -763,15 +763,65 @@ static void pw_bwd_task(void *vc, int t, int nt)
 
 /* out[p][r] = in[r][p] for r < rows, p < n: in has rows of stride ld. Blocks of 16 positions
  * keep the rows' cache lines in use. */
-HOT static void transpose(int rows, size_t n, const float *restrict in, size_t ld, float *restrict out)
+HOT static void transpose_scalar(int r0, int rows, size_t n, const float *restrict in, size_t ld, float *restrict out)
 {
     for (size_t p0 = 0; p0 < n; p0 += 16) {
         size_t pe = n - p0 < 16 ? n - p0 : 16;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < rows; r++) {
             const float *src = in + (size_t)r * ld + p0;
             for (size_t p = 0; p < pe; p++) out[(p0 + p) * (size_t)rows + r] = src[p];
         }
     }
+}
+
+#ifdef ROWS_AVX512
+/* The same for rows [0, rows - rows % 16) in blocks of 16 x 16 transposed in registers: GCC's
+ * vectorization of the loop above scattered single floats, and this transpose (of dy before
+ * each weight-gradient GEMM) took 5.6% of a cnn step. Unpacks pair rows within 128-bit lanes,
+ * shuffles make 4 x 4 blocks, and two rounds of lane shuffles put each position's 16 rows in
+ * one vector. Positions past n are masked off on load and not stored. */
+__attribute__((target("avx512f"))) static void transpose_avx512(int rows, size_t n, const float *restrict in,
+                                                                size_t ld, float *restrict out)
+{
+    for (int r0 = 0; r0 + 16 <= rows; r0 += 16)
+        for (size_t p0 = 0; p0 < n; p0 += 16) {
+            size_t pe = n - p0 < 16 ? n - p0 : 16;
+            __mmask16 m = (__mmask16)((1u << pe) - 1);
+            __m512 v[16], t[16];
+            for (int r = 0; r < 16; r++) v[r] = _mm512_maskz_loadu_ps(m, in + (size_t)(r0 + r) * ld + p0);
+            for (int r = 0; r < 16; r += 2) {   /* lane l: (a 4l, b 4l, a 4l+1, b 4l+1), (a 4l+2, ...) */
+                t[r] = _mm512_unpacklo_ps(v[r], v[r + 1]);
+                t[r + 1] = _mm512_unpackhi_ps(v[r], v[r + 1]);
+            }
+            for (int r = 0; r < 16; r += 4) {   /* v[r + j], lane l: rows r..r+3 of position 4l + j */
+                v[r] = _mm512_shuffle_ps(t[r], t[r + 2], 0x44);
+                v[r + 1] = _mm512_shuffle_ps(t[r], t[r + 2], 0xEE);
+                v[r + 2] = _mm512_shuffle_ps(t[r + 1], t[r + 3], 0x44);
+                v[r + 3] = _mm512_shuffle_ps(t[r + 1], t[r + 3], 0xEE);
+            }
+            for (int j = 0; j < 4; j++) {        /* gather lane l of v[j], v[4 + j], v[8 + j], v[12 + j] */
+                __m512 a0 = _mm512_shuffle_f32x4(v[j], v[4 + j], 0x88), a1 = _mm512_shuffle_f32x4(v[j], v[4 + j], 0xDD);
+                __m512 b0 = _mm512_shuffle_f32x4(v[8 + j], v[12 + j], 0x88), b1 = _mm512_shuffle_f32x4(v[8 + j], v[12 + j], 0xDD);
+                t[j] = _mm512_shuffle_f32x4(a0, b0, 0x88);        /* position j */
+                t[4 + j] = _mm512_shuffle_f32x4(a1, b1, 0x88);    /* 4 + j */
+                t[8 + j] = _mm512_shuffle_f32x4(a0, b0, 0xDD);    /* 8 + j */
+                t[12 + j] = _mm512_shuffle_f32x4(a1, b1, 0xDD);   /* 12 + j */
+            }
+            for (size_t p = 0; p < pe; p++) _mm512_storeu_ps(out + (p0 + p) * (size_t)rows + r0, t[p]);
+        }
+}
+#endif
+
+static void transpose(int rows, size_t n, const float *restrict in, size_t ld, float *restrict out)
+{
+    int r0 = 0;
+#ifdef ROWS_AVX512
+    if (rows >= 16 && __builtin_cpu_supports("avx512f")) {
+        transpose_avx512(rows, n, in, ld, out);
+        r0 = rows - rows % 16;
+    }
+#endif
+    if (r0 < rows) transpose_scalar(r0, rows, n, in, ld, out);
 }
 
 /* im2col backward: samples in chunks; dw into the share's partial (summed afterwards), dx of

@@ -144,6 +144,8 @@ static void test_conv_paths(void)
     check_conv("4x3 s2x2, 1->8", geom(2, 1, 8, 11, 9, 4, 3, 2, 2, 2, 1), 0, 1, 1, 4);
     check_conv("10x4 s2x2, 1->32", geom(2, 1, 32, 21, 12, 10, 4, 2, 2, 5, 2), 0, 1, 1, 5);
     check_conv("2x4 s1 (even), 8->8", geom(2, 8, 8, 7, 6, 2, 4, 1, 1, 1, 2), 0, 1, 1, 6);
+    /* dy's transpose for the weight gradient: 16-row blocks, then 8 rows; 63 positions a sample */
+    check_conv("3x3 same, 8->40", geom(3, 8, 40, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 15);
     check_conv("3x3 same, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 0, 1, 1, 7);
     check_conv("1x1, 16->8, 90 columns", geom(2, 16, 8, 5, 9, 1, 1, 1, 1, 0, 0), 0, 0, 0, 8);
     check_conv("1x1, 8->24 relu bias", geom(3, 8, 24, 7, 11, 1, 1, 1, 1, 0, 0), 0, 1, 1, 9);
