@@ -595,6 +595,10 @@ NO_LIBCALLS static void zero_wrapped(float *plane, int w, int r0, int r1, int d)
     if (d == 0 || r1 <= r0) return;
     int k0 = d < 0 ? 0 : (w - d > 0 ? w - d : 0), k1 = d < 0 ? (-d < w ? -d : w) : w;
     float *row = plane + (size_t)r0 * w;
+    if (k1 - k0 == 1) {   /* 3x3 kernels: one column a row, without the inner loop's overhead */
+        for (int r = r0; r < r1; r++, row += w) row[k0] = 0.0f;
+        return;
+    }
     for (int r = r0; r < r1; r++, row += w)
         for (int k = k0; k < k1; k++) row[k] = 0.0f;
 }
