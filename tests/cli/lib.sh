@@ -147,3 +147,19 @@ test_run_cases() {
     echo "FAIL $prefix: exited with status $rc: $(tail -c 300 cases.err | tr '\n' ' ')"
   fi
 }
+
+# chromium_probe HTML JS WIDTH NAME: HTML laid out by headless chromium in a window WIDTH px wide,
+# with JS run at the end of its body (a script that leaves its findings as the text of a
+# <pre id="ws-probe"> it appends): the findings in NAME.got (one line), chromium's console and
+# errors in NAME.err. Returns 1, running nothing, where there is no chromium (the caller skips:
+# Debian package chromium). The report tests' one way to measure a page as a browser lays it out.
+chromium_probe() {
+  local chromium
+  chromium=$(command -v chromium || command -v chromium-browser) || return 1
+  sed "s|</body>|$(echo "$2" | tr '\n' ' ' | sed 's/[&|]/\\&/g')</body>|" "$1" >"$4.html"
+  timeout 90 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
+    --user-data-dir="$(mktemp -d "$TMP/chrome.XXXXXX")" --enable-logging=stderr --v=0 --window-size="$3",3000 \
+    --dump-dom "file://$TMP/$4.html" >"$4.out" 2>"$4.err"
+  tr -d '\n' <"$4.out" | sed -n 's/.*<pre id="ws-probe">\([^<]*\)<.*/\1/p' >"$4.got"
+}

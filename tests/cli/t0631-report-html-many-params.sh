@@ -52,20 +52,15 @@ test_expect_success "... shows every axis name in full" '
   ! grep -q "class=\"label\"><title>" par2.svg &&
   grep -o "class=\"label\">[^<]*<" par2.svg | sed "s/class=\"label\">//; s/<$//" | grep -vx value | sort >got2 &&
   sort want2 >want2.s && [ "$(wc -l <want2.s)" = 8 ] && cmp want2.s got2'
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROMIUM" ]; then test_skip "chromium lays out the axis names" "no chromium (Debian package chromium)"; exit 0; fi
 # a probe: each label text (axis name) of the parallel coordinates against every other text there
 probe='<script>const bad=[];const s=document.getElementById("parallel");const ts=[...s.querySelectorAll("text")];
 for(const a of ts.filter(t=>t.classList.contains("label"))){const r=a.getBoundingClientRect();for(const b of ts){if(b===a)continue;
 const q=b.getBoundingClientRect();if(r.width&&q.width&&r.left<q.right-1&&q.left<r.right-1&&r.top<q.bottom-1&&q.top<r.bottom-1)
 bad.push(a.textContent+" over "+b.textContent);}}
 const p=document.createElement("pre");p.id="ws-probe";p.textContent="overlaps:"+bad.join(";");document.body.appendChild(p);</script>'
-sed "s|</body>|$(echo "$probe" | tr '\n' ' ' | sed 's/[&|]/\\&/g')</body>|" stage2.html >probe.html
-timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
-  --user-data-dir="$(mktemp -d "$TMP/chrome.XXXXXX")" --enable-logging=stderr --v=0 --window-size=1400,3000 \
-  --dump-dom "file://$TMP/probe.html" >probe.out 2>probe.err
+if ! chromium_probe stage2.html "$probe" 1400 probe; then
+  test_skip "chromium lays out the axis names" "no chromium (Debian package chromium)"; exit 0
+fi
 test_expect_success "chromium: no axis name over another text, no console errors" '
-  tr -d "\n" <probe.out | sed -n "s/.*<pre id=\"ws-probe\">\(overlaps:[^<]*\)<.*/\1/p" >got3 && [ "$(cat got3)" = "overlaps:" ] ||
-    { cat got3 >&2; exit 1; }
+  [ "$(cat probe.got)" = "overlaps:" ] || { cat probe.got >&2; exit 1; }
   ! grep -E ":CONSOLE|Uncaught|Refused to" probe.err'

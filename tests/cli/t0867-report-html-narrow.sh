@@ -12,20 +12,16 @@
 samples_study
 test_expect_code 0 "html" report --db s.db --format html
 cp out r.html
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROMIUM" ]; then test_skip "chromium lays out the page at 800, 1000 and 1400 px" "no chromium (Debian package chromium)"; exit 0; fi
 # a probe: each plot's drawn width over its viewBox width, and the page's width against the window's
 probe='<script>const out=[];for(const s of document.querySelectorAll("svg.plot")){
 out.push(s.id+"="+(s.getBoundingClientRect().width/s.viewBox.baseVal.width).toFixed(3));}
 out.push("page="+document.documentElement.scrollWidth+"/"+window.innerWidth);
 const p=document.createElement("pre");p.id="ws-probe";p.textContent=out.join(" ");document.body.appendChild(p);</script>'
-sed "s|</body>|$(echo "$probe" | tr '\n' ' ' | sed 's/[&|]/\\&/g')</body>|" r.html >probe.html
 for w in 800 1000 1400; do
-  timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
-    --user-data-dir="$(mktemp -d "$TMP/chrome.XXXXXX")" --enable-logging=stderr --v=0 --window-size=$w,3000 \
-    --dump-dom "file://$TMP/probe.html" >probe-$w.out 2>probe-$w.err
-  tr -d '\n' <probe-$w.out | sed -n 's/.*<pre id="ws-probe">\([^<]*\)<.*/\1/p' | tr ' ' '\n' >got-$w
+  if ! chromium_probe r.html "$probe" $w probe-$w; then
+    test_skip "chromium lays out the page at 800, 1000 and 1400 px" "no chromium (Debian package chromium)"; exit 0
+  fi
+  tr ' ' '\n' <probe-$w.got >got-$w
   test_expect_success "chromium at $w px: every plot at 0.85 of its size or more, the page within the window" '
     [ "$(grep -c "^[a-z-]*=" got-'$w')" -ge 9 ] &&
     awk -F= "\$1 != \"page\" && \$2 < 0.85 { print \"drawn at \" \$2 \" of its size: \" \$1; bad = 1 }
