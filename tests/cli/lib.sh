@@ -163,3 +163,14 @@ chromium_probe() {
     --dump-dom "file://$TMP/$4.html" >"$4.out" 2>"$4.err"
   tr -d '\n' <"$4.out" | sed -n 's/.*<pre id="ws-probe">\([^<]*\)<.*/\1/p' >"$4.got"
 }
+
+# label_overlap_probe SELECTOR: chromium_probe's JS listing each axis name (text.label) of the
+# SVG plots SELECTOR matches that is drawn over another text of the same plot, as
+# "overlaps:PLOT: NAME over TEXT;..." ("overlaps:" where none is).
+label_overlap_probe() {
+  printf '%s' '<script>const bad=[];for(const s of document.querySelectorAll("'"$1"'")){const ts=[...s.querySelectorAll("text")];
+for(const a of ts.filter(t=>t.classList.contains("label"))){const r=a.getBoundingClientRect();for(const b of ts){if(b===a)continue;
+const q=b.getBoundingClientRect();if(r.width&&q.width&&r.left<q.right-1&&q.left<r.right-1&&r.top<q.bottom-1&&q.top<r.bottom-1)
+bad.push(s.id+": "+a.textContent+" over "+b.textContent);}}}
+const p=document.createElement("pre");p.id="ws-probe";p.textContent="overlaps:"+bad.join(";");document.body.appendChild(p);</script>'
+}

@@ -53,11 +53,7 @@ test_expect_success "... shows every axis name in full" '
   grep -o "class=\"label\">[^<]*<" par2.svg | sed "s/class=\"label\">//; s/<$//" | grep -vx value | sort >got2 &&
   sort want2 >want2.s && [ "$(wc -l <want2.s)" = 8 ] && cmp want2.s got2'
 # a probe: each label text (axis name) of the parallel coordinates against every other text there
-probe='<script>const bad=[];const s=document.getElementById("parallel");const ts=[...s.querySelectorAll("text")];
-for(const a of ts.filter(t=>t.classList.contains("label"))){const r=a.getBoundingClientRect();for(const b of ts){if(b===a)continue;
-const q=b.getBoundingClientRect();if(r.width&&q.width&&r.left<q.right-1&&q.left<r.right-1&&r.top<q.bottom-1&&q.top<r.bottom-1)
-bad.push(a.textContent+" over "+b.textContent);}}
-const p=document.createElement("pre");p.id="ws-probe";p.textContent="overlaps:"+bad.join(";");document.body.appendChild(p);</script>'
+probe=$(label_overlap_probe "svg#parallel")
 if ! chromium_probe stage2.html "$probe" 1400 probe; then
   test_skip "chromium lays out the axis names" "no chromium (Debian package chromium)"; exit 0
 fi

@@ -18,11 +18,7 @@ PYEOF
 test_expect_code 0 "html of values past 1e6" report --db big.db --format html
 cp out r.html
 # a probe: each plot's label texts (axis titles) against every other text of that plot
-probe='<script>const bad=[];for(const s of document.querySelectorAll("svg.plot")){const ts=[...s.querySelectorAll("text")];
-for(const a of ts.filter(t=>t.classList.contains("label"))){const r=a.getBoundingClientRect();for(const b of ts){if(b===a)continue;
-const q=b.getBoundingClientRect();if(r.width&&q.width&&r.left<q.right-1&&q.left<r.right-1&&r.top<q.bottom-1&&q.top<r.bottom-1)
-bad.push(s.id+": "+a.textContent+" over "+b.textContent);}}}
-const p=document.createElement("pre");p.id="ws-probe";p.textContent="overlaps:"+bad.join(";");document.body.appendChild(p);</script>'
+probe=$(label_overlap_probe "svg.plot")
 if ! chromium_probe r.html "$probe" 1280 probe; then
   test_skip "chromium lays out the axis titles" "no chromium (Debian package chromium)"; exit 0
 fi
