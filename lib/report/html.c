@@ -356,11 +356,12 @@ static void study_body(FILE *f, const ws_summary *s)
     if (s->steps_per_epoch == 1)
         snprintf(curves, sizeof curves, "Intermediate values per epoch; a cross marks where a pruned trial stopped.");
     else if (*steps)
-        snprintf(curves, sizeof curves, "Intermediate values at %s in %s (a step is 1/%d of an epoch), then one per "
-                 "epoch; a cross marks where a pruned trial stopped.", steps, first, s->steps_per_epoch);
+        snprintf(curves, sizeof curves, "Intermediate values at %s (a step is 1/%d of an epoch); a cross marks where a "
+                 "pruned trial stopped.", steps, s->steps_per_epoch);
     else
-        snprintf(curves, sizeof curves, "Intermediate values, several per epoch%s%s%s (a step is a part of an epoch); a "
-                 "cross marks where a pruned trial stopped.", *first ? " in " : "", first, *first ? ", then one" : "");
+        snprintf(curves, sizeof curves, "Intermediate values, %d per epoch%s%s%s (a step is 1/%d of an epoch); a cross "
+                 "marks where a pruned trial stopped.", s->steps_per_epoch, *first ? " in " : "", first,
+                 *first ? ", then one" : "", s->steps_per_epoch);
     figure(f, "half", "Learning curves", curves, ws_plot_curves, s);
     figure(f, "wide", "Parallel coordinates",
            "Searched parameters against the value (log axes for log-scale parameters; <i>n/a</i>: a conditional "

@@ -228,8 +228,8 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     ws_summary_fine_epochs_text(s, first, sizeof first);
     ws_summary_fine_steps_text(s, steps, sizeof steps);
     if (*steps)
-        snprintf(desc, sizeof desc, "Intermediate values (at %s in %s, then 1 per epoch) of every trial; pruned trials "
-                 "end with a cross where they stopped.", steps, first);
+        snprintf(desc, sizeof desc, "Intermediate values (at %s) of every trial; pruned trials end with a cross where "
+                 "they stopped.", steps);
     else
         snprintf(desc, sizeof desc, "Intermediate values (%d per epoch%s%s%s) of every trial; pruned trials end with a "
                  "cross where they stopped.", per, *first ? " in " : "", first, *first ? ", then 1" : "");

@@ -223,7 +223,7 @@ void ws_summary_fine_steps_text(const ws_summary *s, char *buf, size_t n)
         at += (size_t)snprintf(buf + at, n - at, "%s%d", i ? ", " : s->n_fine_steps == 1 ? "step " : "steps ",
                                s->fine_steps[i]);
     if (s->n_fine_steps > 8 && at < n) at += (size_t)snprintf(buf + at, n - at, ", ...");
-    if (s->n_fine_steps && at < n) snprintf(buf + at, n - at, " and the end of each epoch");
+    if (s->n_fine_steps && at < n) snprintf(buf + at, n - at, " and the end of every epoch");
 }
 
 void ws_summary_fine_epochs_text(const ws_summary *s, char *buf, size_t n)

@@ -36,7 +36,9 @@ const char *ws_summary_why_no_best(const ws_summary *s);
 /* The epochs that have every intermediate value under budget.fine_epochs, in words ("the first
  * epoch", "the first 3 epochs"), for the learning curves' captions; "" without fine_epochs. */
 void ws_summary_fine_epochs_text(const ws_summary *s, char *buf, size_t n);
-/* budget.fine_steps in words ("steps 1, 4 and the end of each epoch"), at most the first 8; "" without. */
+/* budget.fine_steps in words ("steps 1, 4 and the end of every epoch"), at most the first 8; "" without.
+ * The steps lie in the fine epochs (counted from the start of training) and every epoch validates
+ * at its end, so the words are the whole schedule: no "in the first epochs" goes after them. */
 void ws_summary_fine_steps_text(const ws_summary *s, char *buf, size_t n);
 /* Feasible iff no constraint value (system attr "constraints") is > 0 or not a number (a bool
  * is 0 or 1: ws_constraint_value); in a

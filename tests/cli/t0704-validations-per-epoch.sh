@@ -73,8 +73,8 @@ test_expect_code 2 "budget.fine_steps without fine_epochs is refused" suggest --
 test_expect_success "... saying why" 'grep -q "budget.fine_steps: names steps of the fine epochs, but budget.fine_epochs is not given" err'
 test_expect_code 0 "report --format html of the fine_steps study" report --db fsteps/s.db --format html
 test_expect_success "... says which steps have values" '
-  grep -q "at steps 1, 6 and the end of each epoch in the first 2 epochs, then 1 per epoch" out &&
-  grep -q "Intermediate values at steps 1, 6 and the end of each epoch in the first 2 epochs (a step is 1/4 of an epoch)" out'
+  grep -q "(at steps 1, 6 and the end of every epoch) of every trial" out &&
+  grep -q "Intermediate values at steps 1, 6 and the end of every epoch (a step is 1/4 of an epoch)" out'
 jq '.budget.fine_epochs = 2 | .budget.fine_steps = [1, 5]' four.json >fsteps2.json
 test_expect_code 2 "suggest --force with other budget.fine_steps on a study with trials is refused" \
   suggest --db fsteps/s.db --config fsteps2.json --force
@@ -160,7 +160,7 @@ test_expect_code 0 "report --format html of the four-a-epoch study" report --db 
 test_expect_success "... its learning curves count steps in quarters of an epoch" 'grep -q "step (1/4 epoch)" out && grep -q "4 per epoch" out'
 test_expect_code 0 "report --format html of the fine_epochs study" report --db fine/s.db --format html
 test_expect_success "... says the later epochs have one value each" '
-  grep -q "4 per epoch in the first epoch, then 1" out && grep -q "several per epoch in the first epoch, then one" out'
+  grep -q "4 per epoch in the first epoch, then 1" out && grep -q "Intermediate values, 4 per epoch in the first epoch, then one" out'
 
 # --force replaces a config, but not the length of a step once trials have reported one.
 jq '.budget.validations_per_epoch = 2' four.json >four2.json
