@@ -350,17 +350,20 @@ static void study_body(FILE *f, const ws_summary *s)
     figure(f, "half", "Optimization history",
            "Every finished trial's value; the line is the best so far among feasible complete trials. Hover for "
            "details.", ws_plot_history, s);
-    char curves[340], first[32], steps[160];
+    char curves[480], first[32], steps[160];
     ws_summary_fine_epochs_text(s, first, sizeof first);
     ws_summary_fine_steps_text(s, steps, sizeof steps);
     if (s->steps_per_epoch == 1)
-        snprintf(curves, sizeof curves, "Intermediate values per epoch; a cross marks where a pruned trial stopped.");
+        snprintf(curves, sizeof curves, "Intermediate values per epoch; a cross marks where a pruned trial stopped, a "
+                 "diamond marks the step a complete trial's value came from (its best validation).");
     else if (*steps)
         snprintf(curves, sizeof curves, "Intermediate values at %s (a step is 1/%d of an epoch); a cross marks where a "
-                 "pruned trial stopped.", steps, s->steps_per_epoch);
+                 "pruned trial stopped, a diamond marks the step a complete trial's value came from (its best "
+                 "validation).", steps, s->steps_per_epoch);
     else
         snprintf(curves, sizeof curves, "Intermediate values, %d per epoch%s%s%s (a step is 1/%d of an epoch); a cross "
-                 "marks where a pruned trial stopped.", s->steps_per_epoch, *first ? " in " : "", first,
+                 "marks where a pruned trial stopped, a diamond marks the step a complete trial's value came from (its "
+                 "best validation).", s->steps_per_epoch, *first ? " in " : "", first,
                  *first ? ", then one" : "", s->steps_per_epoch);
     figure(f, "half", "Learning curves", curves, ws_plot_curves, s);
     figure(f, "wide", "Parallel coordinates",

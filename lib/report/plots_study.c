@@ -195,6 +195,16 @@ static long last_finite(const ws_trial *t)
     return -1;
 }
 
+/* The point a complete trial's value came from: its first intermediate value equal to the value
+ * (train-trial's value is its best validation, and best_epoch counts the first of equal ones, as
+ * only a strictly better one moves it); -1 for a value that is none of them (told by hand). */
+static long value_point(const ws_trial *t)
+{
+    if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value)) return -1;
+    for (size_t k = 0; k < t->n_ivs; k++) if (t->ivs[k].value == t->value) return (long)k;
+    return -1;
+}
+
 /* Steps of `per` an epoch are ticked at the ends of epochs (every epoch, or every 2nd, 5th,
  * ... so that at most 8 show), the steps at which every trial validates: ticked 5, 10, 15 (the
  * nice numbers of a plain axis) they named no epoch's end. Returns how many; 0 (a plain axis)
@@ -218,7 +228,7 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     const double W = HALF_W, H = 330, ML = 64, MR = 16, MT = 40, MB = 50;
     const ws_trial_list *l = s->trials;
     /* a step is an epoch, or a part of one under budget.validations_per_epoch */
-    char desc[340], xlabel[48], first[32];
+    char desc[480], xlabel[48], first[32];
     int per = s->steps_per_epoch;
     if (per == 1) snprintf(xlabel, sizeof xlabel, "step (epoch)");
     else snprintf(xlabel, sizeof xlabel, "step (1/%d epoch)", per);
@@ -229,10 +239,11 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     ws_summary_fine_steps_text(s, steps, sizeof steps);
     if (*steps)
         snprintf(desc, sizeof desc, "Intermediate values (at %s) of every trial; pruned trials end with a cross where "
-                 "they stopped.", steps);
+                 "they stopped, a diamond marks where a complete trial's value came from.", steps);
     else
         snprintf(desc, sizeof desc, "Intermediate values (%d per epoch%s%s%s) of every trial; pruned trials end with a "
-                 "cross where they stopped.", per, *first ? " in " : "", first, *first ? ", then 1" : "");
+                 "cross where they stopped, a diamond marks where a complete trial's value came from.", per,
+                 *first ? " in " : "", first, *first ? ", then 1" : "");
     ws_svg_open(f, "curves", "Learning curves", desc, W, H);
     double lo = INFINITY, hi = -INFINITY, s0 = INFINITY, s1 = -INFINITY;
     size_t n_curves = 0, n_state[5] = {0}, n_ivs = 0;
@@ -283,6 +294,21 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
             curve(f, t, &x, &y, ws_state_color(t->state), 1.2, op);
         }
     if (s->best) curve(f, s->best, &x, &y, WS_C_BEST, 2.5, 1);
+    /* where each complete trial's value came from: its best validation, which the curve may end
+     * below (early stopping); the best trial's last, on top */
+    size_t n_value_points = 0;
+    for (size_t i = 0; i <= l->n; i++) {
+        const ws_trial *t = i < l->n ? &l->v[i] : s->best;
+        if (!t || (i < l->n && t == s->best)) continue;
+        long k = value_point(t);
+        if (k < 0) continue;
+        char tip[600], head[512];
+        ws_trial_tip(t, head, sizeof head);
+        snprintf(tip, sizeof tip, "trial %d: value %.6g from step %ld\n%s", t->number, t->value, t->ivs[k].step, head);
+        ws_svg_mark(f, WS_MARK_DIAMOND, ws_scale_map(&x, t->ivs[k].step), ws_scale_map(&y, t->value),
+                    t == s->best ? 4.5 : 3.2, t == s->best ? WS_C_BEST : WS_C_COMPLETE, tip);
+        n_value_points++;
+    }
     for (size_t i = 0; i < l->n; i++) {   /* where pruned trials stopped, where running ones are */
         const ws_trial *t = &l->v[i];
         long k = last_finite(t);
@@ -296,9 +322,10 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
         ws_svg_mark(f, t->state == WS_PRUNED ? WS_MARK_CROSS : WS_MARK_RING, ws_scale_map(&x, ws_trial_last_step(t)), py,
                     3.2, ws_state_color(t->state), tip);
     }
-    ws_legend_item items[5];
+    ws_legend_item items[6];
     size_t n = 0;
     if (n_state[WS_COMPLETE]) items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_COMPLETE, "complete"};
+    if (n_value_points) items[n++] = (ws_legend_item){WS_MARK_DIAMOND, WS_C_COMPLETE, "value from here"};
     if (n_state[WS_PRUNED]) items[n++] = (ws_legend_item){WS_MARK_CROSS, WS_C_PRUNED, "pruned here"};
     if (n_state[WS_FAIL]) items[n++] = (ws_legend_item){WS_MARK_LINE, WS_C_FAIL, "failed"};
     if (n_state[WS_RUNNING]) items[n++] = (ws_legend_item){WS_MARK_RING, WS_C_RUNNING, "running"};
