@@ -72,6 +72,13 @@ static size_t linear_ticks(double lo, double hi, size_t target, double *out, siz
     return n;
 }
 
+/* A log tick short enough to print plainly: 0.001 ... 99999. */
+static int plain_log_tick(double v)
+{
+    double a = fabs(v);
+    return a == 0 || (a >= 1e-3 && a < 1e5);
+}
+
 size_t ws_ticks(double lo, double hi, int log, size_t target, double *out, size_t max, double *step)
 {
     *step = 0;
@@ -91,6 +98,9 @@ size_t ws_ticks(double lo, double hi, int log, size_t target, double *out, size_
         }
     }
     if (n < 2) return linear_ticks(lo, hi, target, out, max, step);
+    /* one label format an axis: "0.001" beside "5e-4" read as two scales */
+    for (size_t i = 0; i < n; i++)
+        if (!plain_log_tick(out[i])) *step = WS_TICK_LOG_EXP;
     return n;
 }
 
@@ -107,11 +117,10 @@ static void clean_zero(char *buf)
 
 void ws_fmt_tick(double v, double step, char *buf, size_t n)
 {
-    if (step <= 0) {   /* a log tick: plain when short, else mantissa e exponent */
-        double a = fabs(v);
-        if (a == 0 || (a >= 1e-3 && a < 1e5)) snprintf(buf, n, "%g", v);
+    if (step <= 0) {   /* a log tick: plain when short (and its axis's others are), else mantissa e exponent */
+        if (v == 0 || (step == 0 && plain_log_tick(v))) snprintf(buf, n, "%g", v);
         else {
-            int e = (int)floor(log10(a) + 1e-9);
+            int e = (int)floor(log10(fabs(v)) + 1e-9);
             double m = v / pow(10, e);
             snprintf(buf, n, "%ge%d", round(m * 100) / 100, e);
         }

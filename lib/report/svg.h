@@ -40,11 +40,13 @@ void ws_pad_domain(double *lo, double *hi, double frac, int log);
 
 /* Up to max tick values inside [lo, hi], about `target` of them: multiples of 1, 2 or 5 × 10^k
  * (log: powers of ten, with 2 and 5 in between when the span is short). *step: the linear
- * step (0 for log ticks), for labels. */
+ * step, for labels; for log ticks 0 when every one prints plainly (0.001 ... 99999), else
+ * WS_TICK_LOG_EXP: then all print as 1e-5, 5e-3, 1e-2, one format an axis. */
+#define WS_TICK_LOG_EXP (-1.0)
 size_t ws_ticks(double lo, double hi, int log, size_t target, double *out, size_t max, double *step);
 
-/* Tick label formatters: v with the precision its step calls for (step 0: 3 significant
- * digits; log ticks as 0.001 or 1e-5). */
+/* Tick label formatters: v with the precision its step calls for (step 0: a log tick, or the
+ * one tick of an empty span, as 0.001, or 1e-5 when it is not short; WS_TICK_LOG_EXP: as 1e-3). */
 typedef void (*ws_tick_fmt)(double v, double step, char *buf, size_t n);
 void ws_fmt_tick(double v, double step, char *buf, size_t n);
 void ws_fmt_percent_tick(double v, double step, char *buf, size_t n);   /* "40%" */
