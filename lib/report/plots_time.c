@@ -286,9 +286,9 @@ void ws_plot_utilization(FILE *f, const ws_summary *s)
     snprintf(title, sizeof title, "%s utilization (gpu-monitor)", what);
     ws_svg_open(f, "utilization", title,
                 !strcmp(what, "CPU") ? "Busy percentage of all CPUs over the sweep (no GPU was found), sampled by "
-                                       "gpu-monitor; the dashed line is the sweep's mean."
+                                       "gpu-monitor; the dashed line under it is the sweep's mean."
                                      : "Busy percentage of the GPU over the sweep, sampled by gpu-monitor; the dashed line "
-                                       "is the sweep's mean.", W, H);
+                                       "under it is the sweep's mean.", W, H);
     if (!u->n || !(a->wall_s > 0)) {
         ws_svg_message(f, W, H, a->util_note[0] ? a->util_note : "no samples");
         ws_svg_close(f);
@@ -302,6 +302,17 @@ void ws_plot_utilization(FILE *f, const ws_summary *s)
     snprintf(ytitle, sizeof ytitle, "%s busy", what);
     ws_svg_axis_y(f, &y, TIME_ML, W - TIME_MR, 5, ws_fmt_percent_tick, ytitle);
     ws_svg_axis_x(f, &x, H - MB, NAN, 10, NULL, xtitle);
+    /* the sweep's mean under the samples: a busy sweep's samples lie near it, and drawn on top
+     * its dashes hid the line they are the mean of */
+    char lab[64] = "sweep mean", legend_busy[48];
+    if (isfinite(u->sweep_mean)) {
+        double py = ws_scale_map(&y, u->sweep_mean);
+        snprintf(lab, sizeof lab, "sweep mean %.1f%%", u->sweep_mean);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"><title>",
+                x.r0, py, x.r1, py, WS_C_BEST);
+        ws_html_text(f, lab);
+        fputs("</title></line>\n", f);
+    }
     double span = x.d1;
     fprintf(f, "<path fill=\"%s\" fill-opacity=\"0.15\" stroke=\"none\" d=\"", WS_C_COMPLETE);
     int started = 0;
@@ -326,15 +337,6 @@ void ws_plot_utilization(FILE *f, const ws_summary *s)
         started = 1;
     }
     fputs("\"/>\n", f);
-    char lab[64] = "sweep mean", legend_busy[48];
-    if (isfinite(u->sweep_mean)) {
-        double py = ws_scale_map(&y, u->sweep_mean);
-        snprintf(lab, sizeof lab, "sweep mean %.1f%%", u->sweep_mean);
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"><title>",
-                x.r0, py, x.r1, py, WS_C_BEST);
-        ws_html_text(f, lab);
-        fputs("</title></line>\n", f);
-    }
     snprintf(legend_busy, sizeof legend_busy, "%s busy", what);
     ws_legend_item items[2] = {{WS_MARK_LINE, WS_C_COMPLETE, legend_busy}, {WS_MARK_DASH, WS_C_BEST, lab}};
     ws_svg_legend(f, W - TIME_MR, 18, items, 2, 1);

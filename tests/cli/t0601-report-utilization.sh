@@ -52,6 +52,12 @@ test_expect_code 0 "html" report --db s.db --format html
 test_expect_success "html: the same numbers (slot 1, as in the csv)" '
   grep -q "id=\"sweep-util\">35.0% mean over 51 samples" out && grep -q "<td>1</td><td>22.5</td>" out &&
   grep -q "sweep mean 35.0%" out'
+# A busy sweep's samples lie near their mean: its dashed line drawn over them hid the data line.
+test_expect_success "html: the sweep mean's dashed line is drawn under the samples' line" '
+  sed -n "/<svg id=\"utilization\"/,/<\/svg>/p" out >util.svg &&
+  mean=$(grep -n "stroke-dasharray=\"6 4\"><title>sweep mean 35.0%" util.svg | cut -d: -f1) &&
+  data=$(grep -n "<polyline fill=\"none\"" util.svg | head -1 | cut -d: -f1) &&
+  [ -n "$mean" ] && [ -n "$data" ] && [ "$mean" -lt "$data" ]'
 test_expect_code 0 "a study file without samples" report --db bare.db --format json
 test_expect_success "... says so" '
   [ "$(jq -c "[.utilization.sweep_mean, .utilization.samples, .trials[0].util_mean]" out)" = "[null,0,null]" ] &&
