@@ -591,7 +591,8 @@ static size_t host_free(size_t *total)
  * nn_model_plan finds them: from the layer list, nothing allocated. Built to be measured, a model
  * past the host's memory failed the probe ("model: out of memory", exit 3) or had it killed as
  * its weights were drawn (a dscnn of 4096 channels and 64 blocks: 4 GiB touched), before a batch
- * of it was tried on the GPU. */
+ * of it was tried on the GPU. The convolutions' workspace is neither: it grows with the batch up
+ * to a chunk of samples, then stays, and may lie in a gradient spare (cpu_need counts it). */
 static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int mels, size_t *per, size_t *fixed,
                         size_t *built, ws_err *e)
 {
@@ -606,6 +607,36 @@ static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int
     return 0;
 }
 
+/* Whether a training step of B samples on the CPU fits in avail bytes: fixed and B per-sample
+ * bytes (sample_bytes), and the workspace nn_model_plan gives for B at the shares nn_set_threads
+ * set (per share: 69 MB for a dscnn of 256 channels and 6 blocks at 8 shares, left out before, so
+ * the batch offered did not fit). */
+static int cpu_fits(const nn_hparams *hp, int k, int frames, int n_feat, size_t per, size_t fixed, int B,
+                    size_t avail)
+{
+    nn_model_need need;
+    ws_err ignore;
+    if (nn_model_plan(&hp->model, k, frames, n_feat, B, &need, &ignore)) return 0;
+    size_t bytes = fixed + (size_t)B * per + need.work_bytes;
+    return bytes >= fixed && bytes <= avail;
+}
+
+/* The largest batch up to limit that fits in avail on the CPU. Without the workspace the bytes
+ * grow by per a sample, so (avail - fixed) / per bounds the answer; the workspace is found by
+ * bisection below it. A workspace that moves into a spare as the batch grows may leave a larger
+ * batch fitting too: the answer fits, if not always the very largest. */
+static int cpu_batch(const nn_hparams *hp, int k, int frames, int n_feat, size_t per, size_t fixed, size_t avail,
+                     int limit)
+{
+    size_t most = avail > fixed ? (avail - fixed) / per : 0;
+    int lo = 0, hi = (most < (size_t)limit ? (int)most : limit) + 1;
+    while (hi > lo + 1) {
+        int mid = lo + (hi - lo) / 2;
+        if (cpu_fits(hp, k, frames, n_feat, per, fixed, mid, avail)) lo = mid; else hi = mid;
+    }
+    return lo;
+}
+
 int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_classes, int frames,
                           int n_feat, const nn_data_desc *data, int limit, nn_probe *out, ws_err *e)
 {
@@ -617,8 +648,7 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
     if (!nn_device_is_cuda(dev)) {
         size_t avail = host_free(&out->total_bytes);
         out->free_bytes = avail;
-        size_t n = avail > fixed ? (avail - fixed) / out->sample_bytes : 0;
-        out->batch = n < (size_t)limit ? (int)n : limit;
+        out->batch = cpu_batch(hp, n_classes, frames, n_feat, out->sample_bytes, fixed, avail, limit);
         return 0;
     }
     if (dev->unusable == WS_ENOMEM) return 0;     /* full at start: not even a batch of 1 fits */

@@ -140,7 +140,8 @@ int nn_dtrain_confusion(nn_dtrain *t, long *confusion, long *nonfinite, float *l
  * the backend knows as such by its code) does not fit; any other failure (a fault in a kernel)
  * ends the search: -1 with "probe: cuda: ...". A device too full to open: batch 0. CPU: a
  * computed bound from MemAvailable (or what the process's memory cgroups leave, where less:
- * ws_memory_limit_read) and the bytes a sample needs. The model's sizes come from
+ * ws_memory_limit_read), the bytes a sample needs and the convolutions' workspace at the shares
+ * nn_set_threads set (it is per share). The model's sizes come from
  * nn_model_plan: nothing of it is built in host memory to be measured. */
 typedef struct nn_probe {
     int batch;                  /* largest batch that fits (0: not even 1) */
