@@ -24,6 +24,13 @@ static int alloc_scratch(trainer_data *d, int max_batch, ws_err *e)
     return 0;
 }
 
+size_t trainer_data_bytes(const trainer_data *d)
+{
+    size_t floats = (size_t)d->max_batch * (size_t)d->frames * (size_t)d->mels + (size_t)d->mels + 2 * (size_t)d->n_feat;
+    if (d->transform == TRAINER_MFCC) floats += (size_t)d->mels * (size_t)d->n_mfcc;
+    return floats * sizeof(float);
+}
+
 static int setup(trainer_data *d, const audio_cache *c, trainer_transform t, int n_mfcc, int max_batch, ws_err *e)
 {
     memset(d, 0, sizeof *d);

@@ -35,6 +35,10 @@ int trainer_data_init(trainer_data *d, const audio_cache *c, trainer_transform t
 int trainer_data_init_stats(trainer_data *d, const audio_cache *c, trainer_transform t, int n_mfcc,
                             const json_t *stats, int max_batch, ws_err *e);
 void trainer_data_release(trainer_data *d);
+/* Bytes of the buffers d holds for its batches (the power of max_batch clips, the scratch, the
+ * standardization and DCT tables), as trainer_data_init allocated them: a trial's memory check
+ * counts them in the need of a batch. */
+size_t trainer_data_bytes(const trainer_data *d);
 /* {"transform","n_mfcc","mean":[...],"inv_std":[...]} for checkpoints. */
 json_t *trainer_data_stats_json(const trainer_data *d);
 

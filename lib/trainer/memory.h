@@ -16,7 +16,7 @@
  * A), the machine has M MiB" (or
  * "its cgroup allows M MiB") when it does not. The need is nn_model_plan's: weights, gradients,
  * optimizer state and the activations of one batch, plus batch_bytes (the trainer's own buffers
- * for a batch); on_device: the model trains on a GPU, and the host holds only its weights and
+ * for a batch: its input, logits and labels, and the data path's, trainer_data_bytes); on_device: the model trains on a GPU, and the host holds only its weights and
  * gradients while it is built (the device's memory is the device's to refuse: "oom"). A cfg
  * nn_model_create refuses is left to it: 0. */
 int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, int n_feat, int batch, int on_device,

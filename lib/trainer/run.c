@@ -604,8 +604,11 @@ static int build(run_ctx *c, ws_err *e)
      * RUNNING without a result line. The reason names the need and the limit. After the grow
      * watch set the shares: the conv workspace is per share. */
     size_t x_bytes = (size_t)Bmem * (size_t)c->data.frames * (size_t)c->data.n_feat * sizeof *c->x;
-    size_t batch_bytes = x_bytes + (size_t)Bmem * ((size_t)c->cache.n_classes * sizeof *c->logits + sizeof *c->labels +
-                                                   sizeof *c->batch_idx);
+    /* with the data path's buffers (the power of Bmem clips, data_init's above): allocated already,
+     * they are part of what the process holds while it trains */
+    size_t batch_bytes = x_bytes + trainer_data_bytes(&c->data)
+                         + (size_t)Bmem * ((size_t)c->cache.n_classes * sizeof *c->logits + sizeof *c->labels +
+                                           sizeof *c->batch_idx);
     if (trainer_memory_check(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat, Bmem,
                              nn_device_is_cuda(c->o->device), batch_bytes, e)) {
         ws_cli_warn("%s: trial %d fails", e->msg, c->number);
