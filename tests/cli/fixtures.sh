@@ -253,3 +253,18 @@ m(torch.zeros(1, 1, 101, 40, device="meta"))
 print(sum(p.numel() for p in m.parameters()), sum(acts))
 P
 }
+
+# silent_wav PATH RATE CHANNELS SECONDS: a 16-bit WAV of that length that takes no disk: its
+# header, then a hole the size of its data chunk (silence), for noise files too long to write.
+silent_wav() {
+  "$PY" - "$@" <<'P'
+import struct, sys
+path, rate, ch, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+data = rate * seconds * ch * 2
+fmt = struct.pack("<HHIIHH", 1, ch, rate, rate * ch * 2, ch * 2, 16)
+head = b"RIFF" + struct.pack("<I", 4 + 24 + 8 + data) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data)
+with open(path, "wb") as f:
+    f.write(head)
+    f.truncate(len(head) + data)
+P
+}

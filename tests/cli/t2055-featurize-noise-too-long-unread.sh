@@ -7,22 +7,14 @@
 # before it is read. The run is held to 600 MB of address space, so the old behaviour fails fast
 # (malloc refused: exit 3) instead of taking the memory; the file is sparse, so it takes no disk.
 . "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
 can_limit_address_space "featurize under ulimit -v" featurize || exit 0
 mkdir -p c/yes c/no c/_background_noise_
 sox -R -n -r 16000 -c 1 -b 16 c/yes/a.wav synth 0.1 sine 2500
 sox -R -n -r 16000 -c 1 -b 16 c/no/a.wav synth 0.1 sine 300
 sox -R -n -r 16000 -c 1 -b 16 c/_background_noise_/short.wav synth 0.2 whitenoise vol 0.1
 # an hour of 16-bit stereo at 48 kHz: a WAV header, then a hole the size of its data chunk
-"$PY" - <<'P'
-import struct
-rate, ch, frames = 48000, 2, 48000 * 3600
-data = frames * ch * 2
-fmt = struct.pack("<HHIIHH", 1, ch, rate, rate * ch * 2, ch * 2, 16)
-head = b"RIFF" + struct.pack("<I", 4 + 24 + 8 + data) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data)
-with open("c/_background_noise_/hour.wav", "wb") as f:
-    f.write(head)
-    f.truncate(len(head) + data)
-P
+silent_wav c/_background_noise_/hour.wav 48000 2 3600
 # at these settings a stream may hold 65536 frames, 4 s of audio
 echo '{"clip_seconds": 0.1, "n_fft": 2048, "win_length": null, "hop_length": 1, "n_mels": 1024, "f_min": 0, "f_max": null}' >s.json
 test_expect_code 0 "an hour-long 48 kHz stereo noise file over the stream limit" \

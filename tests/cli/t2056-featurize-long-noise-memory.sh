@@ -8,21 +8,13 @@
 # read: the same stream length as torchaudio's resample gives, and a tone through it the same
 # frames as that tone read as a clip.
 . "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
 mkdir -p c/yes c/no c/_background_noise_
 sox -R -n -r 16000 -c 1 -b 16 c/yes/a.wav synth 0.1 sine 2500
 sox -R -n -r 16000 -c 1 -b 16 c/no/a.wav synth 0.1 sine 300
 sox -R -n -r 16000 -c 1 -b 16 c/_background_noise_/short.wav synth 1 whitenoise vol 0.1
 cp -r c long
-"$PY" - <<'P'
-import struct
-rate, ch, frames = 48000, 2, 48000 * 300
-data = frames * ch * 2
-fmt = struct.pack("<HHIIHH", 1, ch, rate, rate * ch * 2, ch * 2, 16)
-head = b"RIFF" + struct.pack("<I", 4 + 24 + 8 + data) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data)
-with open("long/_background_noise_/five-minutes.wav", "wb") as f:
-    f.write(head)
-    f.truncate(len(head) + data)
-P
+silent_wav long/_background_noise_/five-minutes.wav 48000 2 300
 test_expect_code 0 "a corpus with a one-second noise file" /usr/bin/time -f %M -o base.kb featurize -q -j 1 -o c.feat c
 test_expect_code 0 "... and with five minutes of 48 kHz stereo noise too" /usr/bin/time -f %M -o long.kb featurize -q -j 1 -o long.feat long
 test_expect_success "... a stream of 30001 frames (5 minutes resampled to 4800000 samples)" '
