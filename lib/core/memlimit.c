@@ -1,5 +1,5 @@
 /* memlimit.c — MemTotal and the cgroup memory limits above this process, and what those cgroups
- * leave now (see memlimit.h). */
+ * leave now, with the machine's MemAvailable (see memlimit.h). */
 #include "core/memlimit.h"
 #include <inttypes.h>
 #include <limits.h>
@@ -8,15 +8,18 @@
 #include <string.h>
 #include "core/text.h"
 
-static int read_memtotal(uint64_t *bytes)
+/* MemTotal and MemAvailable (0 where the kernel has none: before 3.14), in one pass. */
+static int read_meminfo(uint64_t *total, uint64_t *avail)
 {
     FILE *f = fopen("/proc/meminfo", "r");
     char line[256];
     unsigned long long kb;
     int found = 0;
-    while (f && !found && fgets(line, sizeof line, f)) found = sscanf(line, "MemTotal: %llu kB", &kb) == 1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) { *total = (uint64_t)kb << 10; found = 1; }
+        else if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) *avail = (uint64_t)kb << 10;
+    }
     if (f) fclose(f);
-    if (found) *bytes = (uint64_t)kb << 10;
     return found ? 0 : -1;
 }
 
@@ -163,8 +166,7 @@ static void walk_up(const cg_mount *m, const char *path, const cg_files *names, 
 int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e)
 {
     memset(lim, 0, sizeof *lim);
-    lim->left_bytes = UINT64_MAX;
-    if (read_memtotal(&lim->bytes)) return ws_err_set(e, WS_EINTERNAL, "/proc/meminfo: no MemTotal");
+    if (read_meminfo(&lim->bytes, &lim->left_bytes)) return ws_err_set(e, WS_EINTERNAL, "/proc/meminfo: no MemTotal");
     cg_mount v2 = {{0}, {0}}, v1 = {{0}, {0}};
     find_mounts(&v2, &v1);
     FILE *f = fopen("/proc/self/cgroup", "r");

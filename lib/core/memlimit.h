@@ -4,8 +4,9 @@
  * model: past it, the kernel would kill the process as it touched the memory (heuristic
  * overcommit lets the allocations themselves succeed), never telling the trial. It is the total,
  * not what is free now: trials of a sweep run side by side and each must be able to fit alone.
- * What the cgroups leave now comes with it, for the CPU's batch probe, which sizes from what is
- * free: MemAvailable alone is the machine's, and offered a cgroup batches it could never hold. */
+ * What is free now comes with it, for the CPU's batch probe: MemAvailable, or what the cgroups
+ * leave where less (MemAvailable alone is the machine's, and offered a cgroup batches it could
+ * never hold). */
 #ifndef WS_CORE_MEMLIMIT_H
 #define WS_CORE_MEMLIMIT_H
 #include <limits.h>
@@ -15,15 +16,17 @@
 typedef struct ws_memory_limit {
     uint64_t bytes;          /* the smaller of MemTotal and the cgroups' limits */
     char file[PATH_MAX];      /* the cgroup file that set it; "" when MemTotal did */
-    uint64_t left_bytes;      /* the least any of those cgroups leaves now: its limit less its
-                                 usage (v2 memory.current, v1 memory.usage_in_bytes), page cache
-                                 the kernel would drop first (inactive_file) counted as left, as
-                                 MemAvailable counts it; UINT64_MAX where no cgroup has a limit */
+    uint64_t left_bytes;      /* free now: MemAvailable (0 where the kernel has none), or the least
+                                 any of those cgroups leaves where less: its limit less its usage
+                                 (v2 memory.current, v1 memory.usage_in_bytes), page cache the
+                                 kernel would drop first (inactive_file) counted as left, as
+                                 MemAvailable counts it */
 } ws_memory_limit;
 
 /* Fills lim from /proc/meminfo, /proc/self/cgroup and /proc/self/mountinfo. A cgroup file that
  * cannot be read, or says "max", sets nothing. -1 with e (WS_EINTERNAL) when /proc/meminfo has
- * no MemTotal: nothing is known then, and the caller refuses nothing. */
+ * no MemTotal: nothing is known then (bytes 0, left_bytes MemAvailable alone), and the caller
+ * refuses nothing. */
 int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e);
 
 #endif

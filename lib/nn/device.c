@@ -558,35 +558,6 @@ static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int fram
     return ws_err_prefix(e, "probe");
 }
 
-static size_t mem_available(size_t *total)
-{
-    FILE *f = fopen("/proc/meminfo", "r");
-    char line[256];
-    unsigned long long v, avail = 0;
-    *total = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        if (sscanf(line, "MemAvailable: %llu kB", &v) == 1) avail = v << 10;
-        if (sscanf(line, "MemTotal: %llu kB", &v) == 1) *total = (size_t)(v << 10);
-    }
-    if (f) fclose(f);
-    return (size_t)avail;
-}
-
-/* The host memory the CPU's probe sizes from: MemAvailable, or what this process's cgroups leave
- * where less (MemAvailable is the machine's: in a cgroup of 256 MiB it offered batches of 24
- * GiB); the total likewise the machine's or the cgroup's limit. */
-static size_t host_free(size_t *total)
-{
-    size_t avail = mem_available(total);
-    ws_memory_limit lim;
-    ws_err ignore;
-    if (!ws_memory_limit_read(&lim, &ignore)) {
-        if (lim.left_bytes < avail) avail = (size_t)lim.left_bytes;
-        if (lim.bytes < *total) *total = (size_t)lim.bytes;
-    }
-    return avail;
-}
-
 /* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer), as
  * nn_model_plan finds them: from the layer list, nothing allocated. Built to be measured, a model
  * past the host's memory failed the probe ("model: out of memory", exit 3) or had it killed as
@@ -646,9 +617,14 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
     size_t fixed, built;
     if (sample_bytes(hp, n_classes, frames, n_feat, mels, &out->sample_bytes, &fixed, &built, e)) return -1;
     if (!nn_device_is_cuda(dev)) {
-        size_t avail = host_free(&out->total_bytes);
-        out->free_bytes = avail;
-        out->batch = cpu_batch(hp, n_classes, frames, n_feat, out->sample_bytes, fixed, avail, limit);
+        /* MemAvailable, or what this process's cgroups leave where less (MemAvailable is the
+         * machine's: in a cgroup of 256 MiB it offered batches of 24 GiB); the total likewise */
+        ws_memory_limit host;
+        ws_err ignore;
+        ws_memory_limit_read(&host, &ignore);   /* no MemTotal: total 0, MemAvailable alone */
+        out->total_bytes = host.bytes;
+        out->free_bytes = host.left_bytes;
+        out->batch = cpu_batch(hp, n_classes, frames, n_feat, out->sample_bytes, fixed, out->free_bytes, limit);
         return 0;
     }
     if (dev->unusable == WS_ENOMEM) return 0;     /* full at start: not even a batch of 1 fits */
