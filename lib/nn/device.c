@@ -563,7 +563,7 @@ static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int fram
  * past the host's memory failed the probe ("model: out of memory", exit 3) or had it killed as
  * its weights were drawn (a dscnn of 4096 channels and 64 blocks: 4 GiB touched), before a batch
  * of it was tried on the GPU. The convolutions' workspace is neither: it grows with the batch up
- * to a chunk of samples, then stays, and may lie in a gradient spare (cpu_need counts it). */
+ * to a chunk of samples, then stays, and may lie in a gradient spare (cpu_fits counts it). */
 static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int mels, size_t *per, size_t *fixed,
                         size_t *built, ws_err *e)
 {
