@@ -260,7 +260,7 @@ int ws_load_study_attr(const char *path, int64_t study_id, int system, const cha
     if (!key) return ws_err_set(e, WS_EINPUT, "%s: %s: key is NULL, expected the attribute's name", path, row);
     if (ws_load_utf8(key, row, "key", e)) return ws_err_prefix(e, "%s", path);
     snprintf(row, sizeof row, "study_%s_attributes: study_id %lld, key '%.80s'", system ? "system" : "user",
-             (long long)study_id, key ? key : "");
+             (long long)study_id, key);
     if (ws_load_utf8(value_json, row, "value_json", e)) return ws_err_prefix(e, "%s", path);
     int loose;
     json_t *v = attr_value(value_json, &loose);
@@ -344,8 +344,7 @@ int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_jso
     /* a NULL key (the column allows it) was dropped in silence: a copy went without the row */
     if (!key) return ws_err_set(e, WS_EINPUT, "%s: key is NULL, expected the attribute's name", row);
     if (ws_load_utf8(key, row, "key", e)) return -1;
-    snprintf(row, sizeof row, "trial_%s_attributes: trial %d, key '%.80s'", system ? "system" : "user", t->number,
-             key ? key : "");
+    snprintf(row, sizeof row, "trial_%s_attributes: trial %d, key '%.80s'", system ? "system" : "user", t->number, key);
     if (ws_load_utf8(value_json, row, "value_json", e)) return -1;
     int loose;
     json_t *v = attr_value(value_json, &loose);
