@@ -226,28 +226,6 @@ typedef struct {
     size_t most;           /* the most d->out is asked to hold for the frames wanted */
 } sink;
 
-/* n frames of ch interleaved channels at raw. 0, or -1 with e set. */
-static int sink_feed(sink *k, const float *raw, size_t n, const char *path, ws_err *e)
-{
-    audio_decoder *d = k->d;
-    size_t bad = audio_first_nonfinite(raw, n * k->ch);
-    if (bad < n * k->ch)
-        return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, k->frames + bad / k->ch);
-    const float *mono = raw;
-    if (k->ch == 2) {
-        if (grow(&d->mono, &d->mono_cap, n, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-        for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (raw[2 * i] + raw[2 * i + 1]);
-        mono = d->mono;
-    }
-    k->frames += n;
-    if (!k->src) {
-        if (grow(&d->out, &d->out_cap, k->made + n, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-        memcpy(d->out + k->made, mono, n * sizeof *mono);
-        k->made += n;
-    }
-    return 0;
-}
-
 /* Resamples n mono samples at in, the last ones of the file when last (the resampler's tail is
  * flushed then: n may be 0, in not NULL). 0, or -1 with e set. */
 static int sink_resample(sink *k, const float *in, size_t n, int last, const char *path, ws_err *e)
@@ -274,6 +252,28 @@ static int sink_resample(sink *k, const float *in, size_t n, int last, const cha
     return 0;
 }
 
+/* n frames of ch interleaved channels at raw, checked, mixed to mono and resampled (or copied
+ * as they are) onto d->out. 0, or -1 with e set. */
+static int sink_feed(sink *k, const float *raw, size_t n, const char *path, ws_err *e)
+{
+    audio_decoder *d = k->d;
+    size_t bad = audio_first_nonfinite(raw, n * k->ch);
+    if (bad < n * k->ch)
+        return ws_err_set(e, WS_EINPUT, "%s: non-finite sample (NaN or Inf) at frame %zu", path, k->frames + bad / k->ch);
+    const float *mono = raw;
+    if (k->ch == 2) {
+        if (grow(&d->mono, &d->mono_cap, n, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (raw[2 * i] + raw[2 * i + 1]);
+        mono = d->mono;
+    }
+    k->frames += n;
+    if (k->src) return sink_resample(k, mono, n, 0, path, e);
+    if (grow(&d->out, &d->out_cap, k->made + n, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+    memcpy(d->out + k->made, mono, n * sizeof *mono);
+    k->made += n;
+    return 0;
+}
+
 /* Reads up to want frames of f through k, READ_CHUNK at a time (into d->raw, the chunk's, then
  * mixed to mono in d->mono). *got: the frames read. 0, or -1 with e set. */
 static int sink_read(sink *k, SNDFILE *f, sf_count_t want, sf_count_t *got, const char *path, ws_err *e)
@@ -287,7 +287,6 @@ static int sink_read(sink *k, SNDFILE *f, sf_count_t want, sf_count_t *got, cons
         if (n <= 0) break;
         *got += n;
         if (sink_feed(k, d->raw, (size_t)n, path, e) < 0) return -1;
-        if (k->src && sink_resample(k, k->ch == 2 ? d->mono : d->raw, (size_t)n, 0, path, e) < 0) return -1;
         if (n < ask) break;
     }
     return 0;
