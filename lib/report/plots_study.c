@@ -195,16 +195,6 @@ static long last_finite(const ws_trial *t)
     return -1;
 }
 
-/* The point a complete trial's value came from: its first intermediate value equal to the value
- * (train-trial's value is its best validation, and best_epoch counts the first of equal ones, as
- * only a strictly better one moves it); -1 for a value that is none of them (told by hand). */
-static long value_point(const ws_trial *t)
-{
-    if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value)) return -1;
-    for (size_t k = 0; k < t->n_ivs; k++) if (t->ivs[k].value == t->value) return (long)k;
-    return -1;
-}
-
 /* Steps of `per` an epoch are ticked at the ends of epochs (every epoch, or every 2nd, 5th,
  * ... so that at most 8 show), the steps at which every trial validates: ticked 5, 10, 15 (the
  * nice numbers of a plain axis) they named no epoch's end. Returns how many; 0 (a plain axis)
@@ -300,7 +290,7 @@ void ws_plot_curves(FILE *f, const ws_summary *s)
     for (size_t i = 0; i <= l->n; i++) {
         const ws_trial *t = i < l->n ? &l->v[i] : s->best;
         if (!t || (i < l->n && t == s->best)) continue;
-        long k = value_point(t);
+        long k = ws_trial_value_iv(t);   /* the JSON's value_step: ivs[k].step */
         if (k < 0) continue;
         char tip[600], head[512];
         ws_trial_tip(t, head, sizeof head);

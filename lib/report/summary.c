@@ -145,13 +145,17 @@ json_t *ws_summary_trial_json(const ws_trial *t)
     /* the seed its line trained with, as the study keeps it (suggest writes it, a retry carries it
      * over); an Optuna-made trial, or a WAITING one not yet claimed, has none */
     json_t *seed = json_object_get(t->system_attrs, WS_ATTR_SEED);
-    return json_pack("{s:i,s:s,s:o,s:o,s:O,s:o,s:o,s:o,s:o,s:O,s:O}", "trial", t->number, "state", ws_state_name(t->state),
+    /* the step its value came from (the HTML curves' diamond), so that "at which epoch did the
+     * trials reach their value?" needs no search of intermediate_values */
+    long k = ws_trial_value_iv(t);
+    return json_pack("{s:i,s:s,s:o,s:o,s:O,s:o,s:o,s:o,s:o,s:o,s:O,s:O}", "trial", t->number, "state", ws_state_name(t->state),
                      "value", t->has_value ? ws_json_number_capped(t->value) : json_null(),
                      "params", ws_params_json(t->params, t->n_params), "seed", seed ? seed : json_null(),
                      "duration_s", isfinite(dur) ? json_real(dur) : json_null(),
                      "datetime_start", datetime_json(t->start_text, t->t_start), "datetime_complete",
                      datetime_json(t->complete_text, t->t_complete),
-                     "intermediate_values", ivs, "reason", reason ? reason : json_null(),
+                     "intermediate_values", ivs, "value_step", k >= 0 ? json_integer((json_int_t)t->ivs[k].step) : json_null(),
+                     "reason", reason ? reason : json_null(),
                      "constraints", cons ? cons : json_null());
 }
 

@@ -47,7 +47,8 @@ int ws_trial_feasible(const ws_summary *s, const ws_trial *t);
 /* A trial's wall time in seconds, as every form shows it (to the microsecond); NaN while it runs. */
 double ws_summary_duration_s(const ws_trial *t);
 /* {"trial","state","value","params","seed","duration_s","datetime_start","datetime_complete",
- *  "intermediate_values":[[step,value],...],"reason","constraints"} */
+ *  "intermediate_values":[[step,value],...],"value_step","reason","constraints"}; value_step: the
+ *  step of the intermediate value its value came from (ws_trial_value_iv), or null */
 json_t *ws_summary_trial_json(const ws_trial *t);
 /* Trial i of the list (by index) with what the analysis adds when s->an is set: "slot",
  * "seconds", "metrics", "util_mean", "cpu_mean", "rss_max_bytes". */

@@ -55,8 +55,9 @@ int ws_report_csv(FILE *f, const ws_summary *s)
         free(col);
     }
     /* the trial's seed (system attribute wakesweep:seed, Optuna's system_attrs_wakesweep:seed) after
-     * the params, where trials_dataframe puts system attributes, named as the JSON names it */
-    fputs(s->an ? ",seed,reason,slot,util_mean,setup_s,train_s,eval_s\n" : ",seed,reason\n", f);
+     * the params, where trials_dataframe puts system attributes, named as the JSON names it; the
+     * step the value came from after them (not beside value: scripts take duration_s as column 4) */
+    fputs(s->an ? ",seed,reason,value_step,slot,util_mean,setup_s,train_s,eval_s\n" : ",seed,reason,value_step\n", f);
     for (size_t r = 0; r < s->trials->n; r++) {
         json_t *t = ws_summary_trial_json(&s->trials->v[s->order[r]]);
         json_t *params = json_object_get(t, "params");
@@ -73,8 +74,8 @@ int ws_report_csv(FILE *f, const ws_summary *s)
             put_csv_field(f, x ? x : "");
             free(x);
         }
-        const char *tail[] = {"seed", "reason"};
-        for (int c = 0; c < 2; c++) {
+        const char *tail[] = {"seed", "reason", "value_step"};
+        for (int c = 0; c < 3; c++) {
             char *x = scalar_text(json_object_get(t, tail[c]));
             fputc(',', f);
             put_csv_field(f, x ? x : "");
@@ -178,15 +179,25 @@ int ws_report_text(FILE *f, const ws_summary *s)
         fputs(n_inf > named ? ", ...\n" : "\n", f);
     }
     int util = s->an && s->an->util.n_samples > 0;
-    if (util) fprintf(f, "%6s  %-8s  %12s  %9s  %6s  %s\n", "trial", "state", "value", "seconds", "util%", "params");
-    else fprintf(f, "%6s  %-8s  %12s  %9s  %s\n", "trial", "state", "value", "seconds", "params");
+    /* the JSON's value_step beside the value, when some trial has one (a study of told values
+     * only keeps its columns, as util% comes only with samples) */
+    int vstep = 0;
+    for (size_t i = 0; i < s->trials->n && !vstep; i++) vstep = ws_trial_value_iv(&s->trials->v[i]) >= 0;
+    fprintf(f, "%6s  %-8s  %12s  ", "trial", "state", "value");
+    if (vstep) fprintf(f, "%10s  ", "value_step");
+    if (util) fprintf(f, "%9s  %6s  %s\n", "seconds", "util%", "params");
+    else fprintf(f, "%9s  %s\n", "seconds", "params");
     for (size_t r = 0; r < s->trials->n; r++) {
         const ws_trial *t = &s->trials->v[s->order[r]];
-        char value[32] = "-", secs[32] = "-";
+        char value[32] = "-", secs[32] = "-", step[24] = "-";
         if (t->has_value) snprintf(value, sizeof value, "%.6g", t->value);
         double d = ws_summary_duration_s(t);
         if (isfinite(d)) snprintf(secs, sizeof secs, "%.2f", d);
-        fprintf(f, "%6d  %-8s  %12s  %9s ", t->number, ws_state_name(t->state), value, secs);
+        long iv = ws_trial_value_iv(t);
+        if (iv >= 0) snprintf(step, sizeof step, "%lld", (long long)t->ivs[iv].step);
+        fprintf(f, "%6d  %-8s  %12s  ", t->number, ws_state_name(t->state), value);
+        if (vstep) fprintf(f, "%10s  ", step);
+        fprintf(f, "%9s ", secs);
         if (util) {
             double u = ws_analysis_util(s->an, s->order[r]);
             if (isfinite(u)) fprintf(f, " %6.1f ", u);

@@ -63,6 +63,14 @@ int64_t ws_trial_last_step(const ws_trial *t)
     return t->n_ivs ? t->ivs[t->n_ivs - 1].step : -1;
 }
 
+long ws_trial_value_iv(const ws_trial *t)
+{
+    if (t->state != WS_COMPLETE || !t->has_value || !isfinite(t->value)) return -1;
+    for (size_t k = 0; k < t->n_ivs; k++)
+        if (t->ivs[k].value == t->value) return (long)k;
+    return -1;
+}
+
 int ws_trial_iv_at(const ws_trial *t, int64_t step, double *value)
 {
     size_t lo = 0, hi = t->n_ivs;

@@ -66,6 +66,12 @@ const ws_param *ws_trial_param(const ws_trial *t, const char *name);
 const char *ws_trial_attr_text(const ws_trial *t, int system, const char *key);
 /* Largest reported step, or -1 when none (Optuna's last_step). */
 int64_t ws_trial_last_step(const ws_trial *t);
+/* Where a COMPLETE trial's value came from: the index in t->ivs of its first intermediate value
+ * equal to its (finite) value, or -1 (not COMPLETE, no or a NaN or infinite value, a value that is
+ * none of them: told by hand). train-trial's value is its best validation, and its best_epoch
+ * counts the first of equal ones, as only a strictly better one moves it. report's value_step
+ * (t->ivs[k].step) and the HTML curves' diamond both come from here. */
+long ws_trial_value_iv(const ws_trial *t);
 /* The intermediate value at `step`; 0 when present, -1 when not. */
 int ws_trial_iv_at(const ws_trial *t, int64_t step, double *value);
 /* 1 when t is the result of the pipeline target `tag`: it carries the tag (suggest --tag), is

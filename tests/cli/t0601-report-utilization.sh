@@ -47,7 +47,7 @@ test_expect_success "text: a util% column and the sweep line" '
   grep -q "^utilization (CPU, gpu-monitor): sweep mean 35.0% over 51 samples$" out'
 test_expect_code 0 "csv" report --db s.db --format csv
 test_expect_success "csv: slot and util_mean columns" '
-  head -1 out | grep -q ",reason,slot,util_mean,setup_s,train_s,eval_s$" && grep -q "^1,COMPLETE,0.8,15.0,.*,1,22.5,,,$" out'
+  head -1 out | grep -q ",reason,value_step,slot,util_mean,setup_s,train_s,eval_s$" && grep -q "^1,COMPLETE,0.8,15.0,.*,1,22.5,,,$" out'
 test_expect_code 0 "html" report --db s.db --format html
 test_expect_success "html: the same numbers (slot 1, as in the csv)" '
   grep -q "id=\"sweep-util\">35.0% mean over 51 samples" out && grep -q "<td>1</td><td>22.5</td>" out &&
