@@ -28,7 +28,8 @@ static void usage(void)
            "  --trial N       trial number (a RUNNING trial)\n"
            "  --step K        step (epoch) of the value, an integer >= 0\n"
            "  --value V       the intermediate value, once (a number; nan and inf are accepted)\n"
-           "  -h, --help      show this help;  --version  show the version\n\n"
+           "  -h, --help      show this help;  --version  show the version\n"
+           "Each option is given once (a second is refused).\n\n"
            "Exit status: 0 prune the trial, 1 keep training, 2 usage or input error, 3 internal error.\n");
 }
 
@@ -46,10 +47,12 @@ int main(int argc, char **argv)
     ws_err e = {0};
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
-        case 'd': db = optarg; break;
-        case 's': study = optarg; break;
-        case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
-        case 'k': if (ws_parse_long_range(optarg, "--step", 0, INT64_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'd': ws_cli_once("db", db != NULL, "the trial is in one study database"); db = optarg; break;
+        case 's': ws_cli_once("study", study != NULL, "the trial is of one study"); study = optarg; break;
+        case 't': ws_cli_once("trial", number >= 0, "a value is one trial's");
+                  if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'k': ws_cli_once("step", step >= 0, "a value is reported at one step");
+                  if (ws_parse_long_range(optarg, "--step", 0, INT64_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg); break;
         case 'v': /* one float, as Optuna's trial.report takes: a second replaced the first in silence */
                   if (has_value) ws_cli_usage_error("--value given twice: a step has one intermediate value");
                   if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg);

@@ -30,7 +30,8 @@ static void usage(void)
            "                       Optuna keeps them, the system attribute \"constraints\"; inf is\n"
            "                       kept as the largest double, NaN refused, none kept on a trial\n"
            "                       that ends FAIL, as Optuna does)\n"
-           "  -h, --help           show this help;  --version  show the version\n\n"
+           "  -h, --help           show this help;  --version  show the version\n"
+           "Each option but --constraint is given once (a second is refused).\n\n"
            "Exit status: 0 success, 2 usage or input error (including a trial already finished, or\n"
            "still WAITING: queued, not yet handed out by suggest), 3 internal error.\n");
 }
@@ -52,15 +53,17 @@ int main(int argc, char **argv)
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         double c;
         switch (o) {
-        case 'd': db = optarg; break;
-        case 's': study = optarg; break;
-        case 't': if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
-        case 'S': state_text = optarg; break;
+        case 'd': ws_cli_once("db", db != NULL, "the trial is in one study database"); db = optarg; break;
+        case 's': ws_cli_once("study", study != NULL, "the trial is of one study"); study = optarg; break;
+        case 't': ws_cli_once("trial", number >= 0, "tell finishes one trial");
+                  if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'S': ws_cli_once("state", state_text != NULL, "a trial ends in one state"); state_text = optarg; break;
         case 'v': /* as Optuna's tell: as many values as the study has objectives, here one */
                   if (has_value) ws_cli_usage_error("--value given twice: the study has one objective, so one value");
                   if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg);
                   has_value = 1; break;
-        case 'r': reason = ws_cli_utf8_arg("reason", optarg); break;
+        case 'r': ws_cli_once("reason", reason != NULL, "a trial keeps one reason");
+                  reason = ws_cli_utf8_arg("reason", optarg); break;
         case 'C': if (ws_parse_double(optarg, "--constraint", &c, &e)) ws_cli_usage_error("%s", e.msg);
                   /* as Optuna: NaN refused; inf (infeasible) kept, as its capped stand-in */
                   if (isnan(c)) ws_cli_usage_error("--constraint: NaN is not a constraint value (> 0 infeasible, <= 0 feasible)");

@@ -121,6 +121,11 @@ void ws_cli_option_error(int getopt_rc, char *const argv[], const struct option 
     ws_cli_usage_error("unknown option '%.*s'", len, arg);
 }
 
+void ws_cli_once(const char *option, int given_before, const char *why)
+{
+    if (given_before) ws_cli_usage_error("--%s given twice: %s", option, why);
+}
+
 const char *ws_cli_utf8_arg(const char *option, const char *value)
 {
     json_t *j = json_string(value);   /* jansson checks the encoding */
