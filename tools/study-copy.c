@@ -24,7 +24,8 @@ static void usage(void)
            "                       or Optuna's tables in an existing PostgreSQL database)\n"
            "  --study NAME         the study to copy (needed when the source holds several)\n"
            "  --to-study NAME      its name in the destination (default: the same)\n"
-           "  -h, --help           show this help;  --version  show the version\n\n"
+           "  -h, --help           show this help;  --version  show the version\n"
+           "Each option is given once (a second is refused).\n\n"
            "Exit status: 0 success, 2 usage or input error (including a study of that name in the\n"
            "destination), 3 internal error.\n");
 }
@@ -74,10 +75,12 @@ int main(int argc, char **argv)
     int o;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
-        case 'f': from = url_arg("from", optarg); break;
-        case 't': to = url_arg("to", optarg); break;
-        case 's': study = ws_cli_utf8_arg("study", optarg); break;
-        case 'S': to_study = ws_cli_utf8_arg("to-study", optarg); break;
+        case 'f': ws_cli_once("from", from != NULL, "a study is copied from one database"); from = url_arg("from", optarg); break;
+        case 't': ws_cli_once("to", to != NULL, "a study is copied to one database"); to = url_arg("to", optarg); break;
+        case 's': ws_cli_once("study", study != NULL, "one study is copied (run study-copy once for each)");
+                  study = ws_cli_utf8_arg("study", optarg); break;
+        case 'S': ws_cli_once("to-study", to_study != NULL, "the copy has one name");
+                  to_study = ws_cli_utf8_arg("to-study", optarg); break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_option_error(o, argv, opts);
