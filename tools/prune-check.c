@@ -50,11 +50,13 @@ int main(int argc, char **argv)
         case 'd': ws_cli_once("db", db != NULL, "the trial is in one study database"); db = optarg; break;
         case 's': ws_cli_once("study", study != NULL, "the trial is of one study"); study = optarg; break;
         case 't': ws_cli_once("trial", number >= 0, "a value is one trial's");
-                  if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
+                  if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg);
+                  break;
         case 'k': ws_cli_once("step", step >= 0, "a value is reported at one step");
-                  if (ws_parse_long_range(optarg, "--step", 0, INT64_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg); break;
+                  if (ws_parse_long_range(optarg, "--step", 0, INT64_MAX, &step, &e)) ws_cli_usage_error("%s", e.msg);
+                  break;
         case 'v': /* one float, as Optuna's trial.report takes: a second replaced the first in silence */
-                  if (has_value) ws_cli_usage_error("--value given twice: a step has one intermediate value");
+                  ws_cli_once("value", has_value, "a step has one intermediate value");
                   if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg);
                   has_value = 1; break;
         case 'h': usage(); return ws_cli_finish(0);

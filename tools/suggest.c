@@ -801,9 +801,9 @@ int main(int argc, char **argv)
         case 's': if (ws_parse_long_range(optarg, "--seed", 0, INT64_MAX, &seed, &e)) ws_cli_usage_error("%s", e.msg);
                   has_seed = 1; break;
         /* one file each: a second replaced the first in silence, its values or sets dropped */
-        case 'F': if (fixed) ws_cli_usage_error("--fixed given twice: one file of fixed values (put them in one object)");
+        case 'F': ws_cli_once("fixed", fixed != NULL, "one file of fixed values (put them in one object)");
                   fixed = ws_cli_path_arg("fixed", optarg); break;
-        case 'E': if (enq) ws_cli_usage_error("--enqueue given twice: one file of parameter sets (cat the files into one)");
+        case 'E': ws_cli_once("enqueue", enq != NULL, "one file of parameter sets (cat the files into one)");
                   enq = ws_cli_path_arg("enqueue", optarg); break;
         case 'g': grace = optarg; break;
         case 'f': force = 1; break;

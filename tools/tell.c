@@ -56,10 +56,11 @@ int main(int argc, char **argv)
         case 'd': ws_cli_once("db", db != NULL, "the trial is in one study database"); db = optarg; break;
         case 's': ws_cli_once("study", study != NULL, "the trial is of one study"); study = optarg; break;
         case 't': ws_cli_once("trial", number >= 0, "tell finishes one trial");
-                  if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg); break;
+                  if (ws_parse_long_range(optarg, "--trial", 0, INT32_MAX, &number, &e)) ws_cli_usage_error("%s", e.msg);
+                  break;
         case 'S': ws_cli_once("state", state_text != NULL, "a trial ends in one state"); state_text = optarg; break;
         case 'v': /* as Optuna's tell: as many values as the study has objectives, here one */
-                  if (has_value) ws_cli_usage_error("--value given twice: the study has one objective, so one value");
+                  ws_cli_once("value", has_value, "the study has one objective, so one value");
                   if (ws_parse_double(optarg, "--value", &value, &e)) ws_cli_usage_error("%s", e.msg);
                   has_value = 1; break;
         case 'r': ws_cli_once("reason", reason != NULL, "a trial keeps one reason");

@@ -24,9 +24,9 @@ void ws_cli_version(void) __attribute__((noreturn));
 /* The same, then `more` on a line of its own (train-trial: the BLAS kernels it trains with). */
 void ws_cli_version_and(const char *more) __attribute__((noreturn));
 /* An option that names what a tool changes for good (the study file, the study, the trial, its
- * step or end state, the copy's source and destination) given again, given_before saying it was: a usage error "--OPTION given twice:
- * WHY" (exit 2). getopt keeps the last one, so `tell --trial 3 ... --trial 4` finished trial 4
- * and left 3 RUNNING without a word. */
+ * step, value or end state, the copy's source and destination) given again, given_before saying
+ * it was: a usage error "--OPTION given twice: WHY" (exit 2). getopt keeps the last one, so
+ * `tell --trial 3 ... --trial 4` finished trial 4 and left 3 RUNNING without a word. */
 void ws_cli_once(const char *option, int given_before, const char *why);
 /* A text option that goes into JSON (a reason, a tag, a study name to create): value unless it is
  * not valid UTF-8, which JSON cannot hold: then a usage error naming the option (exit 2), before
