@@ -22,7 +22,8 @@
 static void usage(void)
 {
     printf("Usage: train-trial --db URL --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
-           "       train-trial --probe-batch --db URL --features CACHE [--device DEV] [--precision P] [TRIAL_FILE|-]\n"
+           "       train-trial --probe-batch --db URL --features CACHE [--device DEV] [--precision P]\n"
+           "                   [--threads N] [--grow-threads N] [TRIAL_FILE|-]\n"
            "       train-trial --evaluate CKPT --features CACHE [--device cpu] [--split SPLIT] [--max-fpr P] [--threads N]\n"
            "       train-trial --db URL [--study NAME] --result-of TAG\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
@@ -35,7 +36,8 @@ static void usage(void)
            "                     or cuda (exit 2 when there is no GPU at all)\n"
            "  --precision P      GEMM precision on CUDA: tf32 (default), fp32 or bf16\n"
            "  --probe-batch      print the largest batch of the trial's model that fits on the\n"
-           "                     device (a JSON line) instead of training\n"
+           "                     device (a JSON line) instead of training; on the CPU for the\n"
+           "                     run --threads and --grow-threads describe (as in training)\n"
            "  --threads N        threads for this trial (default: WS_THREADS, else all cores);\n"
            "                     with make -jJ give each trial cores / J\n"
            "  --grow-threads N   train on N threads instead while no other trial of the study is\n"
@@ -155,7 +157,7 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
-    int probe = 0, split_given = 0, threads_given = 0, device_given = 0, precision_given = 0;
+    int probe = 0, split_given = 0, device_given = 0, precision_given = 0, grow_given = 0;
     /* the first option given that only training reads, and the first that only a run on a
      * trial line and a cache reads (training, --probe-batch, --evaluate): refused below where
      * nothing reads it */
@@ -176,9 +178,8 @@ int main(int argc, char **argv)
         case 'D': device = optarg; device_given = 1; if (!cache_only) cache_only = "--device"; break;
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
                   if (!cache_only) cache_only = "--threads";
-                  threads_given = 1;
                   break;
-        case 'g': if (!train_only) train_only = "--grow-threads";
+        case 'g': grow_given = 1;
                   if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
                   break;
         /* the parser's own message where it refuses (1e400: "write inf"), as inf is taken here */
@@ -226,6 +227,12 @@ int main(int argc, char **argv)
      * --result-of reads the study alone, and ignored a cache, a device, threads and a trial file */
     const char *mode = evaluate ? "--evaluate" : probe ? "--probe-batch" : result_of ? "--result-of" : NULL;
     if (mode && train_only) ws_cli_usage_error("%s goes with training, not %s", train_only, mode);
+    /* the probe sizes the CPU's batch for the shares the run will cut its work into, which
+     * --grow-threads sets from the first step (trainer/grow.c): a trial to grow needs more
+     * workspace than one that will not, and the probe could not be told so. Evaluation and
+     * --result-of grow nothing. */
+    if ((evaluate || result_of) && grow_given)
+        ws_cli_usage_error("--grow-threads goes with training or --probe-batch, not %s", mode);
     /* --evaluate reads a checkpoint and a cache, no study: a --db given with it was ignored */
     if (evaluate && o.db)
         ws_cli_usage_error("--db goes with training, --probe-batch or --result-of, not --evaluate (which reads the "
@@ -242,11 +249,6 @@ int main(int argc, char **argv)
         ws_cli_usage_error("--device %s: --evaluate runs on the CPU (leave --device out, or give cpu)", device);
     if (evaluate && precision_given)
         ws_cli_usage_error("--precision goes with training or --probe-batch, not --evaluate (which runs on the CPU)");
-    /* the probe sizes the batch from the model and the device's memory (on a GPU, by trying
-     * steps there): it runs nothing on the CPU's threads, and --threads was ignored */
-    if (probe && threads_given)
-        ws_cli_usage_error("--threads goes with training or --evaluate, not --probe-batch (which sizes the batch from "
-                           "the model and the device's memory)");
     if (result_of) {
         if (!o.db) ws_cli_usage_error("--result-of needs --db");
         json_t *line = NULL;

@@ -40,7 +40,9 @@ void trainer_fail_line(const trainer_opts *o, const json_t *trial_line, const ch
 
 /* train-trial --probe-batch: the largest batch of the trial line's model that fits on
  * o->device, with the study's fixed settings and the cache's data (nothing is trained):
- * {"device","name","batch","limit","how","bytes":{"free","total","data","per_sample"}}. */
+ * {"device","name","batch","limit","how","bytes":{"free","total","data","per_sample"}}. On the CPU
+ * the batch is sized for the shares training with o->threads and o->grow_threads would cut its
+ * work into (the convolutions' workspace is per share). */
 int trainer_probe_batch(const trainer_opts *o, const json_t *trial_line, json_t **result, ws_err *e);
 
 /* Metrics of a checkpoint on a cache's split ("train", "validation", "test" or "all"):

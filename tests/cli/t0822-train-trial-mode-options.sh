@@ -13,12 +13,18 @@ jq '.budget.epochs = 1' line >line1
 suggest --db runs/s.db --config c.json --tag t --n 1 | jq -c '.budget.epochs = 1' >tagged
 train-trial --db runs/s.db --features tones.feat --threads 1 --quiet tagged >/dev/null
 
-for o in "--max-seconds 5" "--keep none" "--ckpt-dir runs" "--grow-threads 2"; do
+for o in "--max-seconds 5" "--keep none" "--ckpt-dir runs"; do
   test_expect_code 2 "--evaluate with $o" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 $o
   test_expect_success "... names both" 'grep -qxF "train-trial: ${o%% *} goes with training, not --evaluate" err && [ ! -s out ]'
   test_expect_code 2 "--probe-batch with $o" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat $o line1
   test_expect_code 2 "--result-of with $o" train-trial --db runs/s.db --result-of t $o
 done
+# --grow-threads sets the shares a trial's work is cut into, which --probe-batch sizes the CPU's
+# batch for (t0872); --evaluate and --result-of grow nothing
+test_expect_code 2 "--evaluate with --grow-threads 2" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --grow-threads 2
+test_expect_success "... names both" 'grep -qxF "train-trial: --grow-threads goes with training or --probe-batch, not --evaluate" err && [ ! -s out ]'
+test_expect_code 2 "--result-of with --grow-threads 2" train-trial --db runs/s.db --result-of t --grow-threads 2
+test_expect_success "... names both" 'grep -qxF "train-trial: --grow-threads goes with training or --probe-batch, not --result-of" err && [ ! -s out ]'
 for o in "--features tones.feat" "--threads 2" "--device cpu" "--precision fp32"; do
   test_expect_code 2 "--result-of with $o" train-trial --db runs/s.db --result-of t $o
   test_expect_success "... names it" 'grep -qxF "train-trial: ${o%% *} goes with training, --evaluate or --probe-batch, not --result-of (which reads the study alone)" err && [ ! -s out ]'
@@ -31,6 +37,8 @@ test_expect_code 0 "--result-of with --study and --quiet" train-trial --db runs/
 test_expect_success "... prints the trial" 'jq -e ".trial == 1 and .state == \"COMPLETE\"" out'
 test_expect_code 0 "--evaluate with --threads and --device cpu" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --device cpu
 test_expect_code 0 "--probe-batch with --device cpu" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat line1
+test_expect_code 0 "--probe-batch with --threads and --grow-threads" \
+  train-trial --probe-batch --device cpu --threads 1 --grow-threads 2 --db runs/s.db --features tones.feat line1
 test_expect_code 0 "training with them all" train-trial --db runs/s.db --features tones.feat --threads 1 --grow-threads 1 --max-seconds 60 --keep best --ckpt-dir runs --quiet line1
 test_expect_success "... trains" 'jq -e ".state == \"COMPLETE\"" out'
 
