@@ -77,6 +77,12 @@ static json_t *make_header(const nn_model *m, const char *const *class_names, co
                      "checksum", sum);
 }
 
+size_t nn_checkpoint_save_bytes(size_t n_floats)
+{
+    size_t one = n_floats * 4 + 4;   /* as nn_checkpoint_save's mallocs below */
+    return 3 * one;                  /* w, bytes, and the file's pages */
+}
+
 int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
                        const json_t *trial, const json_t *features, const json_t *metrics, ws_err *e)
 {

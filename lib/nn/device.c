@@ -5,6 +5,7 @@
  * this file adds the data path, the loss and clipping on the device, and validation counts. */
 #include "nn/device.h"
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,8 +559,10 @@ static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int fram
     return ws_err_prefix(e, "probe");
 }
 
-/* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer), as
- * nn_model_plan finds them: from the layer list, nothing allocated. Built to be measured, a model
+/* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer, and
+ * the checkpoint of the best weights a trial keeps by default, nn_checkpoint_save_bytes: at the
+ * edge of a cgroup's limit the trial was killed as it saved one), as nn_model_plan finds them:
+ * from the layer list, nothing allocated. Built to be measured, a model
  * past the host's memory failed the probe ("model: out of memory", exit 3) or had it killed as
  * its weights were drawn (a dscnn of 4096 channels and 64 blocks: 4 GiB touched), before a batch
  * of it was tried on the GPU. The convolutions' workspace is neither: it grows with the batch up
@@ -573,9 +576,20 @@ static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int
     /* the workspace aside, as the arena's part a sample adds: it stops growing at a chunk */
     size_t acts1 = one.acts_bytes - one.work_bytes, acts = two.acts_bytes - two.work_bytes - acts1;
     *per = acts + (size_t)frames * (size_t)(n_feat + mels) * sizeof(float);
-    *fixed = one.params_bytes + one.grads_bytes + one.optim_bytes + acts1 - acts;
+    *fixed = one.params_bytes + one.grads_bytes + one.optim_bytes + acts1 - acts
+             + nn_checkpoint_save_bytes(one.params_bytes / sizeof(float));
     *built = one.params_bytes + one.grads_bytes;
     return 0;
+}
+
+/* The page tables of `bytes` of memory touched: an 8-byte entry a page (the last level, on 64-bit
+ * x86 and arm; the levels above add a 512th of that), which the kernel charges to the process's
+ * memory cgroup (v2 memory.stat pagetables, v1 kmem) as it does the pages: half a MiB for 256 MiB,
+ * enough to go past a limit at its edge. */
+static size_t page_tables(size_t bytes)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    return bytes / (size_t)(page > 0 ? page : 4096) * sizeof(uint64_t);
 }
 
 /* Whether a training step of B samples on the CPU fits in avail bytes: fixed and B per-sample
@@ -589,7 +603,9 @@ static int cpu_fits(const nn_hparams *hp, int k, int frames, int n_feat, size_t 
     ws_err ignore;
     if (nn_model_plan(&hp->model, k, frames, n_feat, B, &need, &ignore)) return 0;
     size_t bytes = fixed + (size_t)B * per + need.work_bytes;
-    return bytes >= fixed && bytes <= avail;
+    if (bytes < fixed) return 0;
+    size_t all = bytes + page_tables(bytes);
+    return all >= bytes && all <= avail;
 }
 
 /* The largest batch up to limit that fits in avail on the CPU. Without the workspace the bytes

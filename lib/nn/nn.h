@@ -366,6 +366,11 @@ void nn_positive_scores(float *logits, int n, int k, int positive, float *scores
  * be NULL (null in the header). */
 int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
                        const json_t *trial, const json_t *features, const json_t *metrics, ws_err *e);
+/* Host memory nn_checkpoint_save takes beside the model for n_floats parameters and buffers
+ * (nn_model_need's params_bytes / 4): the weights copied as floats, then as little-endian bytes,
+ * and the file written from them, in the page cache (charged to the process's memory cgroup)
+ * until written back; the header, a few KiB, aside. */
+size_t nn_checkpoint_save_bytes(size_t n_floats);
 /* Rebuilds the model from a checkpoint; *header (when not NULL) receives the parsed header
  * (caller json_decref's). WS_EINPUT for a file that is not a valid checkpoint. */
 nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e);
