@@ -10,7 +10,7 @@ static uint64_t mib_up(uint64_t bytes) { return (bytes >> 20) + ((bytes & ((1u <
 static uint64_t sum(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, int n_feat, int batch, int on_device,
-                         size_t batch_bytes, ws_err *e)
+                         size_t batch_bytes, int keep_best, ws_err *e)
 {
     nn_model_need need;
     ws_memory_limit lim;
@@ -18,7 +18,11 @@ int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, 
     if (nn_model_plan(cfg, n_classes, frames, n_feat, batch, &need, &ignore)) return 0;
     if (ws_memory_limit_read(&lim, &ignore)) return 0;
     uint64_t built = sum(need.params_bytes, need.grads_bytes);
-    uint64_t total = on_device ? built : sum(sum(built, need.optim_bytes), sum(need.acts_bytes, batch_bytes));
+    /* the best weights' checkpoint, saved beside the model on the CPU: a model that fitted
+     * without it was killed by the kernel as it saved its first one. (From a GPU it is saved
+     * after the host's copy of the model is gone, and is left to the save's own allocations.) */
+    uint64_t ckpt = keep_best && !on_device ? nn_checkpoint_save_bytes(need.params_bytes / sizeof(float)) : 0;
+    uint64_t total = on_device ? built : sum(sum(sum(built, need.optim_bytes), ckpt), sum(need.acts_bytes, batch_bytes));
     if (total <= lim.bytes) return 0;
     char has[64];
     snprintf(has, sizeof has, "%s %llu MiB", lim.file[0] ? "its cgroup allows" : "the machine has",
@@ -27,9 +31,11 @@ int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, 
         return ws_err_set(e, WS_ENOMEM, "out of memory: the model needs %llu MiB (weights %llu, gradients %llu, built in "
                           "host memory before it goes to the device), %s", (unsigned long long)mib_up(total),
                           (unsigned long long)mib_up(need.params_bytes), (unsigned long long)mib_up(need.grads_bytes), has);
+    char kept[64] = "";
+    if (ckpt) snprintf(kept, sizeof kept, ", the checkpoint of the best weights %llu", (unsigned long long)mib_up(ckpt));
     return ws_err_set(e, WS_ENOMEM, "out of memory: the model needs %llu MiB (weights %llu, gradients %llu, optimizer "
-                      "state %llu, a batch of %d: %llu), %s", (unsigned long long)mib_up(total),
+                      "state %llu%s, a batch of %d: %llu), %s", (unsigned long long)mib_up(total),
                       (unsigned long long)mib_up(need.params_bytes), (unsigned long long)mib_up(need.grads_bytes),
-                      (unsigned long long)mib_up(need.optim_bytes), batch,
+                      (unsigned long long)mib_up(need.optim_bytes), kept, batch,
                       (unsigned long long)mib_up(sum(need.acts_bytes, batch_bytes)), has);
 }

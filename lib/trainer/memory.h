@@ -12,14 +12,16 @@
 
 /* 0 when the host memory a model of cfg takes to train on batches of `batch` fits under the
  * machine's total or its cgroup's limit (ws_memory_limit_read), or when that cannot be read; -1
- * with e (WS_ENOMEM) "out of memory: the model needs N MiB (weights W, gradients G, optimizer state O, a batch of B:
- * A), the machine has M MiB" (or
+ * with e (WS_ENOMEM) "out of memory: the model needs N MiB (weights W, gradients G, optimizer state O, the
+ * checkpoint of the best weights K, a batch of B: A), the machine has M MiB" (or
  * "its cgroup allows M MiB") when it does not. The need is nn_model_plan's: weights, gradients,
  * optimizer state and the activations of one batch, plus batch_bytes (the trainer's own buffers
- * for a batch: its input, logits and labels, and the data path's, trainer_data_bytes); on_device: the model trains on a GPU, and the host holds only its weights and
- * gradients while it is built (the device's memory is the device's to refuse: "oom"). A cfg
- * nn_model_create refuses is left to it: 0. */
+ * for a batch: its input, logits and labels, and the data path's, trainer_data_bytes), and with
+ * keep_best the checkpoint a save takes beside them (nn_checkpoint_save_bytes; K left out of the
+ * reason without it); on_device: the model trains on a GPU, and the host holds only its weights and
+ * gradients while it is built (the device's memory is the device's to refuse: "oom"; a
+ * checkpoint saved from it is not counted). A cfg nn_model_create refuses is left to it: 0. */
 int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, int n_feat, int batch, int on_device,
-                         size_t batch_bytes, ws_err *e);
+                         size_t batch_bytes, int keep_best, ws_err *e);
 
 #endif

@@ -610,7 +610,7 @@ static int build(run_ctx *c, ws_err *e)
                          + (size_t)Bmem * ((size_t)c->cache.n_classes * sizeof *c->logits + sizeof *c->labels +
                                            sizeof *c->batch_idx);
     if (trainer_memory_check(&c->set.hp.model, c->cache.n_classes, c->data.frames, c->data.n_feat, Bmem,
-                             nn_device_is_cuda(c->o->device), batch_bytes, e)) {
+                             nn_device_is_cuda(c->o->device), batch_bytes, c->o->keep_best, e)) {
         ws_cli_warn("%s: trial %d fails", e->msg, c->number);
         snprintf(c->reason, sizeof c->reason, "%.300s", e->msg);
         return -1;
