@@ -301,10 +301,13 @@ int main(int argc, char **argv)
             }
             return ws_cli_finish(ws_cli_report(&e));
         }
+        /* a probe trains nothing and takes no --threads: its note says what it does */
         if (o.quiet) {
         } else if (nn_device_is_cuda(o.device)) {   /* a note here: a device that cannot be used */
             if (note[0]) ws_cli_warn("note: %s", note);
-            else ws_cli_warn("note: training on %s", nn_device_name(o.device));
+            else ws_cli_warn("note: %s %s", probe ? "probing" : "training on", nn_device_name(o.device));
+        } else if (note[0] && probe) {
+            ws_cli_warn("note: %s; probing the CPU", note);
         } else if (note[0]) {
             ws_cli_warn("note: %s; training on the CPU with %d thread%s", note, o.threads, ws_plural((size_t)o.threads));
         }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# train-trial --probe-batch trains nothing and takes no --threads, yet its note on the device
+# read as training's: "note: no CUDA device (...); training on the CPU with 2 threads" where no
+# GPU is visible, "note: training on GPU" where one opened. The note says what the probe does.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+emu=$WS_BUILD/tests/gpu/libwakesweep-cuda-emu.so
+tone_trial
+# --device auto with every GPU hidden: the CPU, with a note saying why, on any machine
+test_expect_code 0 "--probe-batch, --device auto, no GPU visible" \
+  env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --db runs/s.db --features tones.feat line
+test_expect_success "... notes why it is on the CPU" 'grep -q "^train-trial: note: no CUDA device" err'
+test_expect_success "... and that it probes the CPU, not that it trains on some threads" '
+  grep -q "; probing the CPU$" err && ! grep -q "training" err'
+if [ -e "$emu" ]; then
+  test_expect_code 0 "--probe-batch on a GPU (the host emulation of the CUDA backend)" \
+    env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 \
+    train-trial --probe-batch --db runs/s.db --features tones.feat line
+  test_expect_success "... notes the device it probes, not one it trains on" 'grep -q "^train-trial: note: probing " err && ! grep -q "training" err'
+else
+  test_skip "--probe-batch on a GPU (the host emulation of the CUDA backend)" "$emu is not built (make check builds it)"
+fi
+# training keeps its note: the device and, on the CPU, the threads it trains with
+test_expect_code 0 "training, --device auto, no GPU visible" \
+  env CUDA_VISIBLE_DEVICES=-1 train-trial --db runs/s.db --features tones.feat --threads 1 line
+test_expect_success "... notes that it trains on the CPU with 1 thread" 'grep -q "; training on the CPU with 1 thread$" err'
