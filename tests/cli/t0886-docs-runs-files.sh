@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every file a sweep leaves in its RUNS folder is one README names: it listed the trial files,
+# study.db, the reports, the checkpoints and monitor.jsonl, while the folder also held
+# monitor.lock, monitor.stopped and hidden lock files that a reader of `ls -a runs/STUDY` could
+# not place (nor know whether removing them is safe). Names are compared in README's spelling:
+# trial-NNN.json, trial-N.ckpt, .trial-NNN.json.lock.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+make_tone_cache tones
+tone_sweep_config c.json docs-runs 1
+test_expect_success "a two-trial sweep" 'tone_sweep r >sweep.out 2>sweep.err'
+test_expect_success "... leaves its trial files and a best.ckpt" '[ -s r/trial-000.json ] && [ -s r/trial-001.json ] && [ -s r/best.ckpt ]'
+ls -A r | sed -E 's/^trial-[0-9]{3}\.json$/trial-NNN.json/; s/^\.trial-[0-9]{3}\.json\.lock$/.trial-NNN.json.lock/;
+                  s/^trial-[0-9]+\.ckpt$/trial-N.ckpt/' | sort -u >names
+test_expect_success "the folder holds files to look up" '[ "$(wc -l <names)" -ge 8 ] && grep -qx study.db names'
+while read -r f; do   # not "name": test_expect_success has a local of that name
+  test_expect_success "README names $f" 'grep -qF "\`$f\`" "$WS_ROOT/README.md"'
+done <names
+# train-trial(1)'s --ckpt-dir names the files a trial writes there (the sweep's checkpoints above)
+ls -A r | grep -E '^(best\.ckpt|trial-[0-9]+\.ckpt|\.best\.lock)$' | sed -E 's/^trial-[0-9]+\.ckpt$/trial-N.ckpt/' | sort -u >ckpt.names
+test_expect_success "the sweep's checkpoint folder holds best.ckpt, trial-N.ckpt and .best.lock" '[ "$(wc -l <ckpt.names)" = 3 ]'
+awk '/^\.BI \\-\\-ckpt-dir/ { on = 1; next } on && /^\.(TP|SH)/ { exit } on' "$WS_ROOT/share/man/man1/train-trial.1" | tr '\n' ' ' >ckpt-dir.man
+while read -r f; do
+  test_expect_success "train-trial(1)'s --ckpt-dir names $f" 'grep -qF "$f" ckpt-dir.man'
+done <ckpt.names
