@@ -30,7 +30,9 @@ static void usage(void)
 {
     printf("Usage: suggest --db URL --config FILE [OPTIONS]\n"
            "Create K new trials of the study in CONFIG and print one trial line each:\n"
-           "  {\"study\",\"trial\",\"params\",\"budget\":{\"epochs\"},\"seed\"}\n\n"
+           "  {\"study\",\"trial\",\"params\",\"budget\":{\"epochs\"},\"seed\"}\n"
+           "(budget {} where neither the config's budget nor a hyperband pruner sets the epochs:\n"
+           " the trial then trains fixed.epochs, a searched epochs or train-trial's 10)\n\n"
            "  --db URL           study database: a path or sqlite:///path (created when missing),\n"
            "                     or postgresql://user@host:port/db\n"
            "  --config FILE      study config (JSON): study, direction, sampler, pruner, space, ...\n"
