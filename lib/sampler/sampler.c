@@ -106,8 +106,12 @@ int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, 
             return ws_err_set(e, WS_EINPUT, "%s.mode: unknown mode '%s' (expected wakesweep or optuna)", path, mode);
     }
     int group_given = json_object_get(obj, "group") != NULL;
-    if (ws_json_get_int(obj, "seed", path, &seed, e)
-        || ws_json_get_int(obj, "n_startup_trials", path, &cfg->n_startup_trials, e)
+    /* the seed in --seed's range, 0 to 2^63-1: a JSON integer is taken whole, where
+     * ws_json_get_int (through a double, exact to 9e15) refused a seed that --seed takes */
+    const json_t *seed_v = json_object_get(obj, "seed");
+    if (json_is_integer(seed_v)) seed = (long)json_integer_value(seed_v);
+    else if (ws_json_get_int(obj, "seed", path, &seed, e)) return -1;
+    if (ws_json_get_int(obj, "n_startup_trials", path, &cfg->n_startup_trials, e)
         || ws_json_get_int(obj, "n_ei_candidates", path, &cfg->n_ei_candidates, e)
         || ws_json_get_bool(obj, "multivariate", path, &cfg->multivariate, e)
         || ws_json_get_bool(obj, "constant_liar", path, &cfg->constant_liar, e)
