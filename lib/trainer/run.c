@@ -938,9 +938,10 @@ static int train(run_ctx *c, ws_err *e)
             json_t *m = validate(c, step, e);
             c->t_eval += ws_mono_s() - ts;
             if (!m) return -1;
+            /* a message like the tool's others: "train-trial: trial N: epoch ..." (README) */
             if (!c->o->quiet && isatty(2))
-                fprintf(stderr, "trial %d: epoch %g/%ld loss %.4f %s %.4f\n", c->number, (double)step / c->per,
-                        c->set.epochs, c->last_loss, c->objective, json_number_value(metric_of(m, c->objective)));
+                ws_cli_warn("trial %d: epoch %g/%ld loss %.4f %s %.4f", c->number, (double)step / c->per,
+                            c->set.epochs, c->last_loss, c->objective, json_number_value(metric_of(m, c->objective)));
             /* Inside budget.fine_epochs, the validations before an epoch's end are there for the
              * pruner's early rungs; early stopping counts only the epoch's last, so that patience
              * is a number of epochs throughout, as it is once an epoch has one validation. */
