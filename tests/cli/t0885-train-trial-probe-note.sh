@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# train-trial --probe-batch trains nothing and takes no --threads, yet its note on the device
-# read as training's: "note: no CUDA device (...); training on the CPU with 2 threads" where no
-# GPU is visible, "note: training on GPU" where one opened. The note says what the probe does.
+# train-trial --probe-batch trains nothing, yet its note on the device read as training's: "note: no CUDA device (...); training on the CPU with 2 threads" where no
+# GPU is visible, "note: training on GPU" where one opened. The note says what the probe does, and
+# on the CPU the shares it sizes for (--grow-threads where given, else --threads).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 emu=$WS_BUILD/tests/gpu/libwakesweep-cuda-emu.so
@@ -11,7 +11,13 @@ test_expect_code 0 "--probe-batch, --device auto, no GPU visible" \
   env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --db runs/s.db --features tones.feat line
 test_expect_success "... notes why it is on the CPU" 'grep -q "^train-trial: note: no CUDA device" err'
 test_expect_success "... and that it probes the CPU, not that it trains on some threads" '
-  grep -q "; probing the CPU$" err && ! grep -q "training" err'
+  grep -q "; probing the CPU for [0-9]* threads*$" err && ! grep -q "training" err'
+test_expect_code 0 "--probe-batch --threads 1 --grow-threads 2, no GPU visible" \
+  env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --threads 1 --grow-threads 2 --db runs/s.db --features tones.feat line
+test_expect_success "... notes the 2 threads it sizes for" 'grep -q "; probing the CPU for 2 threads$" err'
+test_expect_code 0 "--probe-batch --threads 1, no GPU visible" \
+  env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --threads 1 --db runs/s.db --features tones.feat line
+test_expect_success "... notes the 1 thread it sizes for" 'grep -q "; probing the CPU for 1 thread$" err'
 if [ -e "$emu" ]; then
   test_expect_code 0 "--probe-batch on a GPU (the host emulation of the CUDA backend)" \
     env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 \
