@@ -314,6 +314,11 @@ int main(int argc, char **argv)
             ws_cli_warn("note: %s; training on the CPU with %d thread%s", note, o.threads, ws_plural((size_t)o.threads));
         }
     }
+    /* OpenBLAS ignores a core name it does not know without a word: the user's choice did not
+     * happen (the CPU runs OpenBLAS's GEMMs: --evaluate, or a trial on the CPU) */
+    char blas_note[400];
+    if (!o.quiet && (evaluate || !nn_device_is_cuda(o.device)) && nn_blas_coretype_note(blas_note, sizeof blas_note))
+        ws_cli_warn("note: %s", blas_note);
     json_t *result = NULL;
     int rc = 0;
     if (evaluate) {

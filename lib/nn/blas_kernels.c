@@ -14,10 +14,17 @@
  * (a priority runs first), so OpenBLAS is started here, after reading its environment as its
  * constructor would (OPENBLAS_VERBOSE, OPENBLAS_BLOCK_FACTOR); its constructor then finds it
  * started. They are declared weak: an OpenBLAS built for one CPU (no DYNAMIC_ARCH) lacks them and keeps
- * its kernels. The results differ from the other kernels' by rounding only. */
+ * its kernels. The results differ from the other kernels' by rounding only.
+ *
+ * OpenBLAS takes OPENBLAS_CORETYPE only where it is a core name it knows (in any case; "Katmai"
+ * and the like run the kernels of another): any other value ("Skylake", "Haswell ") it ignores,
+ * without a word, running the kernels it picks without it. That is said here (--version, and a
+ * note of train-trial's), found by picking again with the variable unset; empty is unset, as for
+ * wakesweep's own variables (OpenBLAS takes no core from it either). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "nn/nn.h"
 
 char *openblas_get_corename(void);
@@ -52,27 +59,73 @@ static int cpu_level(void)
 }
 
 static char openblas_choice[32];   /* OpenBLAS's own kernels where these replaced them, else "" */
+/* OPENBLAS_CORETYPE as given where OpenBLAS runs the kernels it picks without it all the same,
+ * else "" (a longer value is cut: it is only shown) */
+static char coretype_ignored[64];
+
+/* OPENBLAS_CORETYPE, or NULL where it is unset or empty */
+static const char *coretype_given(void)
+{
+    const char *v = getenv("OPENBLAS_CORETYPE");
+    return v && *v ? v : NULL;
+}
+
+/* OpenBLAS started with the user's OPENBLAS_CORETYPE, given: where its core is not the one the
+ * name says, OpenBLAS picks again without the variable, and a pick of the same core means the
+ * variable changed nothing (a name it does not know, or one of another core's that it runs anyway:
+ * the same kernels either way). OpenBLAS is left as the variable makes it, the variable as given. */
+static void note_if_ignored(const char *given)
+{
+    char value[256], core[32];
+    if (strcasecmp(openblas_get_corename(), given) == 0) return;
+    snprintf(value, sizeof value, "%s", given);
+    snprintf(core, sizeof core, "%s", openblas_get_corename());
+    unsetenv("OPENBLAS_CORETYPE");
+    gotoblas_dynamic_quit();
+    gotoblas_dynamic_init();
+    int same = strcmp(openblas_get_corename(), core) == 0;
+    setenv("OPENBLAS_CORETYPE", value, 1);
+    gotoblas_dynamic_quit();
+    gotoblas_dynamic_init();
+    if (same) snprintf(coretype_ignored, sizeof coretype_ignored, "%.63s", value);   /* shown, so cut to fit */
+}
 
 int nn_blas_choose_kernels(void)
 {
-    openblas_choice[0] = 0;
-    if (getenv("OPENBLAS_CORETYPE") || !gotoblas_dynamic_init || !gotoblas_dynamic_quit) return 0;
+    openblas_choice[0] = coretype_ignored[0] = 0;
+    if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit) return 0;
     gotoblas_dynamic_init();   /* started already where OpenBLAS is a shared library: then a no-op */
+    const char *given = coretype_given();
+    if (given) {
+        note_if_ignored(given);
+        return 0;
+    }
     const char *core = openblas_get_corename();
     int have = core_level(core), can = cpu_level();
     if (can <= have) return 0;
     snprintf(openblas_choice, sizeof openblas_choice, "%s", core);
+    int empty = getenv("OPENBLAS_CORETYPE") != NULL;   /* set but empty: kept so */
     setenv("OPENBLAS_CORETYPE", kernels_of_level[can], 1);
     gotoblas_dynamic_quit();
     gotoblas_dynamic_init();
-    unsetenv("OPENBLAS_CORETYPE");   /* the user's environment as it was, for what this process runs */
+    /* the user's environment as it was, for what this process runs */
+    if (empty) setenv("OPENBLAS_CORETYPE", "", 1);
+    else unsetenv("OPENBLAS_CORETYPE");
     return 1;
 }
 
 __attribute__((constructor(201))) static void choose_at_start(void)
 {
-    if (openblas_read_env && !getenv("OPENBLAS_CORETYPE")) openblas_read_env();
+    if (openblas_read_env) openblas_read_env();
     nn_blas_choose_kernels();
+}
+
+const char *nn_blas_coretype_note(char *buf, size_t n)
+{
+    if (!coretype_ignored[0]) return NULL;
+    snprintf(buf, n, "OPENBLAS_CORETYPE '%s' changed nothing: OpenBLAS runs the %s kernels it picks without it "
+             "(it takes a core name such as Haswell or SkylakeX, in any case)", coretype_ignored, openblas_get_corename());
+    return buf;
 }
 
 const char *nn_blas_kernels(char *buf, size_t n)
@@ -82,6 +135,7 @@ const char *nn_blas_kernels(char *buf, size_t n)
                  "OPENBLAS_CORETYPE overrides)", openblas_get_corename(), openblas_choice);
     else
         snprintf(buf, n, "OpenBLAS %s kernels%s", openblas_get_corename(),
-                 getenv("OPENBLAS_CORETYPE") ? " (OPENBLAS_CORETYPE)" : "");
+                 coretype_ignored[0] ? " (OPENBLAS_CORETYPE changed nothing: OpenBLAS's own choice)"
+                 : coretype_given() ? " (OPENBLAS_CORETYPE)" : "");
     return buf;
 }

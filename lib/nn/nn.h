@@ -167,6 +167,10 @@ int nn_reserve_blas(int threads, ws_err *e);
  * instruction set than the CPU has (a CPU newer than its table of models), lib/nn chose the
  * CPU's at start-up (blas_kernels.c), and the words say so. */
 const char *nn_blas_kernels(char *buf, size_t n);
+/* Where OPENBLAS_CORETYPE is set to a value that changed nothing (OpenBLAS ignores a name it does
+ * not know and runs the kernels it picks without it), a sentence saying so for a note, into buf;
+ * else NULL. An empty OPENBLAS_CORETYPE is unset. */
+const char *nn_blas_coretype_note(char *buf, size_t n);
 /* Chooses them again as at start-up (which calls it): 1 when it replaced OpenBLAS's choice, 0 when
  * it kept it. Call it only while no GEMM runs (tests call it after forcing other kernels). */
 int nn_blas_choose_kernels(void);
