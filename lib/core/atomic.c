@@ -46,8 +46,13 @@ static void on_fatal_signal(int sig)
  * signal (a background job's SIGINT), is left as it is. */
 static void install_handlers(void)
 {
-    /* SIGXFSZ: a write past the file size limit (ulimit -f) kills the process as these do */
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
+    /* Every signal whose default ends the process and that comes from outside it: a kill, a
+     * terminal (SIGQUIT: Ctrl-\ there), a scheduler (Slurm's --signal sends SIGUSR1 or SIGUSR2), a
+     * timer, a limit (SIGXFSZ: a write past ulimit -f; SIGXCPU: CPU time) or a reader gone
+     * (SIGPIPE). Only SIGKILL leaves the temporary, for the next writer to remove. Faults
+     * (SIGSEGV, SIGBUS, ...) are not caught: the process is in no state to run a handler. */
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+                               SIGXCPU, SIGXFSZ, SIGPIPE};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction old, sa;
         if (sigaction(sigs[i], NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;

@@ -13,8 +13,10 @@ typedef struct {
 
 /* Creates the temporary file. A target that exists and is not a regular file (a directory, a
  * device) is refused (WS_EINPUT). Temporaries of the same target that a killed writer on this
- * host left are removed first. Until commit or abort, SIGINT, SIGTERM, SIGHUP and SIGXFSZ (where they
- * would kill the process anyway) remove the temporary before the process dies. Both take the
+ * host left are removed first. Until commit or abort, every signal that would end the process and
+ * comes from outside it (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
+ * SIGPROF, SIGXCPU, SIGXFSZ, SIGPIPE; where the tool has no handler of its own and does not ignore
+ * it) removes the temporary before the process dies of it. Both take the
  * temporary's SQLite files (TMP-wal, TMP-shm, TMP-journal) with it, for one that is a database. On failure e
  * names the path; a temporary that cannot be made is WS_EINPUT (a missing or read-only folder)
  * but WS_EINTERNAL where the disk is full (ENOSPC, EDQUOT). */
