@@ -80,7 +80,8 @@ static void usage(void)
            "print one JSON line per sample.\n\n"
            "  -i, --interval SECONDS   time between samples (default 1; at least 0.01)\n"
            "  -n, --count N            stop after N samples\n"
-           "  -d, --duration SECONDS   stop after SECONDS (the last sample falls at or before it)\n"
+           "  -d, --duration SECONDS   stop after SECONDS (the last sample falls at or before it;\n"
+           "                           at least --interval)\n"
            "      --db FILE            also store the samples in the study SQLite FILE (table\n"
            "                           " GPU_SAMPLES_TABLE ") and watch its RUNNING trials' pids\n"
            "      --fallback cpu|none  without a GPU: sample /proc (cpu, the default) or exit 1\n"
@@ -144,6 +145,11 @@ static void parse_options(int argc, char **argv, options *o)
         }
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
+    /* the first sample falls one interval after the start: a shorter duration took none and
+     * exited 0, a monitor that watched nothing (within the ticker's 1e-9 s, as run_loop counts) */
+    if (o->duration_s > 0 && o->duration_s + 1e-9 < o->interval_s)
+        ws_cli_usage_error("--duration: %g s is shorter than --interval, %g s: no sample falls within it (the first is "
+                           "taken one interval after the start)", o->duration_s, o->interval_s);
     const char *env = getenv("WS_MONITOR_BUSY_S");
     if (o->db_path && env && *env) {   /* empty is unset, as for the other WS_ variables */
         double busy_s;
