@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "gpu/nvml_api.h"
 
 enum { F_NAME, F_UTIL, F_MEMORY, F_POWER, F_TEMP, F_CLOCK, F_PROCS, F_COUNT };
@@ -213,7 +214,12 @@ gpu_nvml *gpu_nvml_open(const char *library, ws_err *e)
     g->dl = dlopen(g->library, RTLD_NOW | RTLD_LOCAL);
     if (!g->dl) {
         const char *why = dlerror();
-        if (why) ws_err_set(e, WS_ESTATE, "NVML: %s (no NVIDIA driver?)", why);   /* dlerror names the library */
+        /* dlopen looks for a name without '/' where the dynamic loader looks, never in the
+         * working folder: "No such file" of a file that is there said nothing of why */
+        if (why && !strchr(g->library, '/') && access(g->library, F_OK) == 0)
+            ws_err_set(e, WS_ESTATE, "NVML: %s (a name without '/' is looked for where the dynamic loader looks, not in "
+                       "the working folder: ./%s names the file here)", why, g->library);
+        else if (why) ws_err_set(e, WS_ESTATE, "NVML: %s (no NVIDIA driver?)", why);   /* dlerror names the library */
         else ws_err_set(e, WS_ESTATE, "NVML: cannot load %s (no NVIDIA driver?)", g->library);
         unload(g, 0);
         return NULL;
