@@ -2,6 +2,8 @@
 #include "trainer/settings.h"
 #include <limits.h>
 #include <string.h>
+#include <unistd.h>
+#include "core/fdio.h"
 #include "core/json.h"
 #include "space/config.h"
 #include "trainer/trainer.h"
@@ -266,10 +268,25 @@ int trainer_settings_check_config(const ws_config *c, const char *where, ws_err 
     return rc;
 }
 
+/* The study's feature settings file, which every trial of the study reads again: a regular file.
+ * A FIFO there hung the trial in open() for good (no writer comes), where featurize --config
+ * may read one pipe once. One that cannot be opened is the loader's to say. */
+static int load_features(const char *path, audio_feat_config *want, ws_err *e)
+{
+    struct stat st;
+    const char *why = NULL;
+    int fd = ws_open_regular(path, &st, &why);
+    if (fd == -2)
+        return ws_err_set(e, WS_EINPUT, "%s: %s, expected a file of feature settings (JSON), which every trial reads",
+                          path, why);
+    if (fd >= 0) close(fd);
+    return audio_feat_config_load(path, want, e);
+}
+
 int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e)
 {
     audio_feat_config want;
-    if (s->features ? audio_feat_config_load(s->features, &want, e) : (audio_feat_config_default(&want), 0))
+    if (s->features ? load_features(s->features, &want, e) : (audio_feat_config_default(&want), 0))
         return ws_err_prefix(e, "study config: fixed.features");
     if (audio_cache_check_config(c, path, &want, e) == 0) return 0;
     /* "40 wanted" said not by what: a cache featurized with another feature config (make
