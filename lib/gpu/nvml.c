@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/fdio.h"
 #include "gpu/nvml_api.h"
 
 enum { F_NAME, F_UTIL, F_MEMORY, F_POWER, F_TEMP, F_CLOCK, F_PROCS, F_COUNT };
@@ -211,6 +212,18 @@ gpu_nvml *gpu_nvml_open(const char *library, ws_err *e)
     gpu_nvml *g = calloc(1, sizeof *g);
     if (!g) { ws_err_set(e, WS_ENOMEM, "NVML: out of memory"); return NULL; }
     snprintf(g->library, sizeof g->library, "%s", library ? library : GPU_NVML_DEFAULT_LIBRARY);
+    /* a path (a name without '/' is the loader's to find): dlopen opens a FIFO and waits for a
+     * writer that never comes, with no sample taken until a signal; not a regular file is no
+     * library, as a path that is not there */
+    struct stat st;
+    const char *what = NULL;
+    int fd = strchr(g->library, '/') ? ws_open_regular(g->library, &st, &what) : -1;
+    if (fd >= 0) close(fd);
+    if (fd == -2) {
+        ws_err_set(e, WS_ESTATE, "NVML: %s: %s, expected a shared library", g->library, what);
+        unload(g, 0);
+        return NULL;
+    }
     g->dl = dlopen(g->library, RTLD_NOW | RTLD_LOCAL);
     if (!g->dl) {
         const char *why = dlerror();
