@@ -790,6 +790,7 @@ int main(int argc, char **argv)
         {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"pid", required_argument, 0, 'P'}, {"tag", required_argument, 0, 'T'}, {"unless-done", no_argument, 0, 'U'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL, *tag = NULL, *study = NULL;
+    double grace_s = 0;   /* --grace, put in place of the config's once that is read */
     long k = 1, seed = 0, owner_pid = 0;
     int force = 0, has_seed = 0, reap = 0, unless_done = 0, n_given = 0, o;
     ws_err e = {0};
@@ -797,7 +798,11 @@ int main(int argc, char **argv)
         switch (o) {
         case 'd': db = optarg; break;
         case 'c': config = ws_cli_path_arg("config", optarg); break;
-        case 'S': study = optarg; break;
+        /* checked here, with the other mistakes on the command line: after the config was read,
+         * these said one line, without the --help hint, and only of a config that loads */
+        case 'S': if (!ws_config_study_name_ok(optarg) || !ws_text_is_utf8(optarg))
+                      ws_cli_usage_error("--study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
+                  study = optarg; break;
         case 'n': if (ws_parse_long_range(optarg, "--n", 0, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg);
                   n_given = 1; break;
         case 's': if (ws_parse_long_range(optarg, "--seed", 0, INT64_MAX, &seed, &e)) ws_cli_usage_error("%s", e.msg);
@@ -807,7 +812,9 @@ int main(int argc, char **argv)
                   fixed = ws_cli_path_arg("fixed", optarg); break;
         case 'E': ws_cli_once("enqueue", enq != NULL, "one file of parameter sets (cat the files into one)");
                   enq = ws_cli_path_arg("enqueue", optarg); break;
-        case 'g': grace = optarg; break;
+        case 'g': if (ws_parse_double(optarg, "--grace", &grace_s, &e)) ws_cli_usage_error("%s", e.msg);
+                  if (!(grace_s > 0)) ws_cli_usage_error("--grace: must be > 0");
+                  grace = optarg; break;
         case 'f': force = 1; break;
         case 'R': reap = 1; break;
         /* empty, as from an unset variable (--tag "$TARGET"), it tagged every such trial alike, and
@@ -853,18 +860,15 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < json_array_size(c.cfg.space.warnings); i++)   /* as Optuna's warnings */
         ws_cli_warn("%s", json_string_value(json_array_get(c.cfg.space.warnings, i)));
     if (study) {   /* the kept config names the study it belongs to */
-        json_t *name = ws_config_study_name_ok(study) ? json_string(study) : NULL;   /* NULL too when not UTF-8 */
+        json_t *name = json_string(study);   /* checked as a name and as UTF-8 with the options */
         if (!name) {
-            ws_err_set(&e, WS_EINPUT, "--study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
+            ws_err_set(&e, WS_ENOMEM, "--study: out of memory");
             goto fail;
         }
         json_object_set_new(c.cfg.root, "study", name);
         c.cfg.study = json_string_value(json_object_get(c.cfg.root, "study"));
     }
-    if (grace && (ws_parse_double(grace, "--grace", &c.cfg.grace_s, &e) || !(c.cfg.grace_s > 0))) {
-        if (!e.msg[0]) ws_err_set(&e, WS_EINPUT, "--grace: must be > 0");
-        goto fail;
-    }
+    if (grace) c.cfg.grace_s = grace_s;
     /* the config's grace must be above its interval (ws_config_load); --grace is not refused
      * (Optuna takes any grace_period, and a short one fails silent trials soon, on purpose), but
      * one that fails trials still training is said */
