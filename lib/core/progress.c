@@ -27,11 +27,11 @@ void ws_progress_update(ws_progress *p, size_t done)
     for (size_t i = 0; i < BAR_WIDTH; i++) bar[i] = i < fill ? '#' : '.';
     bar[BAR_WIDTH] = 0;
     if (p->total)
-        fprintf(p->f, "\r%s [%s] %3d%% %zu/%zu %.0f/s eta %.0fs\033[K", p->label, bar,
+        fprintf(p->f, "\r%s: [%s] %3d%% %zu/%zu %.0f/s eta %.0fs\033[K", p->label, bar,
                 (int)(100.0 * (double)done / (double)p->total), done, p->total, rate,
                 rate > 0 ? (double)(p->total - (done < p->total ? done : p->total)) / rate : 0.0);
     else
-        fprintf(p->f, "\r%s %zu %.0f/s\033[K", p->label, done, rate);
+        fprintf(p->f, "\r%s: %zu %.0f/s\033[K", p->label, done, rate);
     fflush(p->f);
 }
 

@@ -13,9 +13,10 @@ typedef struct ws_progress {
     double t0_s, last_s;   /* monotonic start and last redraw */
 } ws_progress;
 
-/* Enabled when !quiet and stderr is a terminal. */
+/* Enabled when !quiet and stderr is a terminal. label is the tool's name: the bar, a line on
+ * stderr while it lasts, begins "TOOL: " as the tools' messages do (README). */
 void ws_progress_init(ws_progress *p, const char *label, size_t total, int quiet);
-/* Redraws "label [#####.....]  42% 420/1000 1234/s eta 1s" when 0.1 s have passed. */
+/* Redraws "label: [#####.....]  42% 420/1000 1234/s eta 1s" when 0.1 s have passed. */
 void ws_progress_update(ws_progress *p, size_t done);
 /* Erases the line. */
 void ws_progress_finish(ws_progress *p);
