@@ -36,6 +36,18 @@ for t in "$WS_BIN"/*; do
   # The man page's footer names the version --version prints; README's table of tools lists it.
   test_expect_success "$n: the man page is of this version" \
     'v=$("$t" --version | grep -oE "[0-9]+\.[0-9]+\.[0-9]+"); grep -q "^\.TH .*\"wakesweep $v\"" "$man1"'
+  # The man page's date (.TH's third field) is the month of its last change: its last commit's,
+  # or this month's while it has changes not committed (study-copy.1 read 2026-12 beside pages
+  # last changed the same month but dated 2026-11).
+  page=share/man/man1/$n.1
+  if [ -n "$(git -C "$WS_ROOT" log -1 --format=%cs -- "$page" 2>/dev/null)" ]; then
+    if git -C "$WS_ROOT" diff --quiet HEAD -- "$page"; then
+      month=$(git -C "$WS_ROOT" log -1 --format=%cd --date=format-local:%Y-%m -- "$page")
+    else month=$(date +%Y-%m); fi
+    test_expect_success "$n: the man page is dated $month, the month of its last change" 'grep -q "^\.TH [^ ]* 1 \"$month\"" "$man1"'
+  else
+    test_skip "$n: the man page is dated the month of its last change" "no git history of $page (not a git checkout)"
+  fi
   test_expect_success "$n: README lists it among the tools" 'grep -q "^| \`$n\` |" "$WS_ROOT/README.md"'
   if command -v groff >/dev/null; then
     test_expect_success "$n: the man page renders without groff warnings" \
