@@ -88,8 +88,12 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     if (version != OPTUNA_SCHEMA_VERSION)
         return ws_err_set(e, WS_EINPUT, "%s: Optuna schema version %d, expected %d (Optuna 3.x)", s->path, version,
                           OPTUNA_SCHEMA_VERSION);
-    if (ws_pg_exec(s, "SELECT version_num FROM alembic_version", 0, NULL, 0, &r, "read alembic_version", e)) return -1;
-    int old = PQntuples(r) && ws_store_check_revision(s, PQgetvalue(r, 0, 0), e);
+    /* the first two rows: one is Optuna's, two are refused (ws_store_check_revision) */
+    if (ws_pg_exec(s, "SELECT coalesce(version_num, 'NULL') FROM alembic_version ORDER BY 1 LIMIT 2", 0, NULL, 0, &r,
+                   "read alembic_version", e))
+        return -1;
+    int n = PQntuples(r);
+    int old = ws_store_check_revision(s, n > 0 ? PQgetvalue(r, 0, 0) : NULL, n > 1 ? PQgetvalue(r, 1, 0) : NULL, e);
     PQclear(r);
     if (old) return -1;
     /* A database Optuna made (or a wakesweep before them) gets our two indexes from the first
