@@ -20,7 +20,7 @@ static void usage(void)
            "  --db URL             study database\n"
            "  --study NAME         study name\n"
            "  --trial N            trial number\n"
-           "  --state STATE        complete, pruned or fail\n"
+           "  --state STATE        complete, pruned or fail (any case; Optuna's CLI takes lower case)\n"
            "  --value V            objective value, once (required for complete; a NaN value makes the\n"
            "                       trial FAIL, as Optuna's tell without a state; pruned without it\n"
            "                       takes the last intermediate value, with it keeps it (Optuna refuses\n"
