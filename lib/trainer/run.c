@@ -1083,7 +1083,13 @@ static int update_best(run_ctx *c, ws_err *e)
     snprintf(lock, sizeof lock, "%s/.best.lock", c->ckpt_dir);
     snprintf(best, sizeof best, "%s/best.ckpt", c->ckpt_dir);
     int fd = open(lock, O_CREAT | O_RDWR, 0644);
-    if (fd < 0 || flock(fd, LOCK_EX)) { if (fd >= 0) close(fd); return ws_err_set(e, WS_EINTERNAL, "%s: cannot lock", lock); }
+    if (fd < 0 || flock(fd, LOCK_EX)) {
+        /* why, before close() can change errno: a folder of that name, a file not ours to
+         * write, a file system without locks each want another remedy */
+        int err = errno;
+        if (fd >= 0) close(fd);
+        return ws_err_set(e, WS_EINTERNAL, "%s: cannot lock: %s", lock, strerror(err));
+    }
     ws_trial_list l = {0};
     ws_summary s = {0};
     int rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_ATTRS, &l, e)
