@@ -4,11 +4,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "core/fdio.h"
 #include "core/text.h"
+
+#define MAX_BYTES 65536u   /* 8192 lines of a 7-digit pid: more than any sweep runs at once */
 
 /* A line holding one positive pid (surrounding blanks allowed): the pid; 0 for a blank or
  * comment line; -1 when it is something else. */
@@ -35,6 +39,14 @@ static int take_line(const char *line, long lineno, gpu_sample *s, long *bad_lin
     return pid > 0 && !gpu_sample_watch(s, pid) ? -1 : 0;
 }
 
+/* A file of more than MAX_BYTES bytes (`bytes`, or at least that when the read stopped there) is
+ * not a file of pids. */
+static int too_large(const char *path, uint64_t bytes, int at_least, ws_err *e)
+{
+    return ws_err_set(e, WS_EINPUT, "%s: %" PRIu64 "%s bytes, expected a file of pids, one per line, of at most %u bytes; "
+                      "no pid read", path, bytes, at_least ? " or more" : "", (unsigned)MAX_BYTES);
+}
+
 int gpu_pidfile_read(const char *path, gpu_sample *s, long *bad_line, ws_err *e)
 {
     *bad_line = 0;
@@ -45,35 +57,50 @@ int gpu_pidfile_read(const char *path, gpu_sample *s, long *bad_line, ws_err *e)
     int fd = ws_open_regular(path, &st, &why);
     if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a file of pids, one per line", path, why);
     if (fd < 0) return errno == ENOENT ? 0 : ws_err_set(e, WS_EINPUT, "%s: %s", path, strerror(errno));
-    char buf[4096], line[128];
-    size_t len = 0;                  /* bytes of the current line in `line` */
-    int overlong = 0;                /* the current line did not fit: not a pid */
-    long lineno = 1;
-    ssize_t n;
+    /* A file of pids for the trials running at once is a few hundred bytes; read whole at every
+     * sample, a file of gigabytes (a sparse one, or another file named by mistake) held each
+     * sample up for seconds. Past MAX_BYTES it is refused unread (and a file that grew past it
+     * since the fstat is found by the bounded read), so that no pid is taken from part of it. */
+    if ((uint64_t)st.st_size > MAX_BYTES) {
+        close(fd);
+        return too_large(path, (uint64_t)st.st_size, 0, e);
+    }
+    char *buf = malloc(MAX_BYTES + 1);
+    if (!buf) { close(fd); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); }
+    size_t got = 0;
     int rc = 0;
-    while (!rc && (n = read(fd, buf, sizeof buf)) != 0) {
+    while (got <= MAX_BYTES) {
+        ssize_t n = read(fd, buf + got, MAX_BYTES + 1 - got);
+        if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR) continue;
             rc = ws_err_set(e, WS_EINPUT, "%s: %s", path, strerror(errno));
             break;
         }
-        for (ssize_t i = 0; i < n && !rc; i++) {
-            if (buf[i] != '\n') {
-                if (len + 1 < sizeof line) line[len++] = buf[i];
-                else overlong = 1;
-                continue;
-            }
-            line[len] = 0;
-            rc = take_line(overlong ? "x" : line, lineno++, s, bad_line);
-            len = 0;
-            overlong = 0;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (!rc && got > MAX_BYTES) rc = too_large(path, got, 1, e);
+    char line[128];
+    size_t len = 0;                  /* bytes of the current line in `line` */
+    int overlong = 0;                /* the current line did not fit: not a pid */
+    long lineno = 1;
+    for (size_t i = 0; i < got && !rc; i++) {
+        if (buf[i] != '\n') {
+            if (len + 1 < sizeof line) line[len++] = buf[i];
+            else overlong = 1;
+            continue;
         }
+        line[len] = 0;
+        rc = take_line(overlong ? "x" : line, lineno++, s, bad_line);
+        len = 0;
+        overlong = 0;
     }
     if (!rc && (len || overlong)) {            /* a last line without a newline */
         line[len] = 0;
         rc = take_line(overlong ? "x" : line, lineno, s, bad_line);
     }
-    close(fd);
+    free(buf);
     if (rc && e && !e->msg[0]) ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     return rc;
 }
