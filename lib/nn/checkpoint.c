@@ -21,12 +21,15 @@
 #define PREFIX 24u      /* magic, version, header length, header checksum (version 1: 16) */
 #define MAX_HEADER (16u << 20)
 
-static uint64_t fnv1a64(const unsigned char *p, size_t n)
+/* FNV-1a, 64-bit: h the sum so far (FNV_BASIS to begin), p the next n bytes */
+#define FNV_BASIS 0xcbf29ce484222325ULL
+static uint64_t fnv1a64_more(uint64_t h, const unsigned char *p, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < n; i++) { h ^= p[i]; h *= 0x100000001b3ULL; }
     return h;
 }
+
+static uint64_t fnv1a64(const unsigned char *p, size_t n) { return fnv1a64_more(FNV_BASIS, p, n); }
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -79,46 +82,69 @@ static json_t *make_header(const nn_model *m, const char *const *class_names, co
 
 size_t nn_checkpoint_save_bytes(size_t n_floats)
 {
-    size_t one = n_floats * 4 + 4;   /* as nn_checkpoint_save's mallocs below */
-    return 3 * one;                  /* w, bytes, and the file's pages */
+    /* the file's pages, and one part of the weights as floats, made bytes in place */
+    return n_floats * 4 + NN_CHECKPOINT_CHUNK_BYTES;
 }
 
+/* The prefix and the header, its weights' checksum `checksum`, to a.f at its position. The
+ * header text is one length for every checksum (16 hex digits), so it can be written ahead of
+ * the weights with a stand-in and again once they are summed. */
+static int write_head(FILE *f, const char *path, const nn_model *m, const char *const *class_names, const json_t *trial,
+                      const json_t *features, const json_t *metrics, uint64_t checksum, size_t *len, ws_err *e)
+{
+    json_t *h = make_header(m, class_names, trial, features, metrics, checksum);
+    char *text = h ? ws_json_dump(h, 0) : NULL;
+    json_decref(h);
+    if (!text) return ws_err_set(e, WS_EINTERNAL, "%s: cannot build the header", path);
+    size_t n = strlen(text);
+    if (*len && n != *len) {
+        free(text);
+        return ws_err_set(e, WS_EINTERNAL, "%s: the header changed length with its checksum", path);
+    }
+    *len = n;
+    unsigned char pre[PREFIX];
+    uint64_t hsum = fnv1a64((const unsigned char *)text, n);
+    memcpy(pre, MAGIC, 8);
+    put_u32(pre + 8, VERSION);
+    put_u32(pre + 12, (uint32_t)n);
+    put_u32(pre + 16, (uint32_t)hsum);
+    put_u32(pre + 20, (uint32_t)(hsum >> 32));
+    fwrite(pre, 1, sizeof pre, f);
+    fwrite(text, 1, n, f);
+    free(text);
+    return 0;
+}
+
+/* The weights are written a part at a time (NN_CHECKPOINT_CHUNK_BYTES), summed as they go: a
+ * copy of them all as floats and another as bytes, made before the file was, took twice the
+ * weights beside the model, and a model that trained in its memory (or cgroup) was killed as it
+ * saved. The header, which holds their checksum, is written first with a stand-in and again
+ * at the end, in place. */
 int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
                        const json_t *trial, const json_t *features, const json_t *metrics, ws_err *e)
 {
-    size_t n = m->n_params + m->n_buffers;
-    float *w = malloc(n * sizeof *w + 4);
-    unsigned char *bytes = malloc(n * 4 + 4);
-    char *text = NULL;
-    json_t *h = NULL;
-    int rc = -1;
-    if (!w || !bytes) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); goto out; }
-    /* from a GPU, a failed download (the backend's void download records it) must not be
-     * written as the weights */
-    if (nn_model_get_weights_checked(m, w, w + m->n_params, e)) { ws_err_prefix(e, "%s", path); goto out; }
-    floats_to_le(w, n, bytes);
-    h = make_header(m, class_names, trial, features, metrics, fnv1a64(bytes, n * 4));
-    text = h ? ws_json_dump(h, 0) : NULL;
-    if (!text) { ws_err_set(e, WS_EINTERNAL, "%s: cannot build the header", path); goto out; }
-    unsigned char pre[PREFIX];
-    uint64_t hsum = fnv1a64((const unsigned char *)text, strlen(text));
-    memcpy(pre, MAGIC, 8);
-    put_u32(pre + 8, VERSION);
-    put_u32(pre + 12, (uint32_t)strlen(text));
-    put_u32(pre + 16, (uint32_t)hsum);
-    put_u32(pre + 20, (uint32_t)(hsum >> 32));
+    size_t n = m->n_params + m->n_buffers, per = NN_CHECKPOINT_CHUNK_BYTES / sizeof(float);
+    float *part = malloc((n < per ? n : per) * sizeof *part + 4);
+    if (!part) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     ws_atomic a;
-    if (ws_atomic_open(&a, path, e)) goto out;
-    fwrite(pre, 1, sizeof pre, a.f);
-    fwrite(text, 1, strlen(text), a.f);
-    fwrite(bytes, 4, n, a.f);
-    rc = ws_atomic_commit(&a, e);
-out:
-    free(w);
-    free(bytes);
-    free(text);
-    json_decref(h);
-    return rc;
+    size_t hlen = 0;
+    if (ws_atomic_open(&a, path, e)) { free(part); return -1; }
+    int rc = write_head(a.f, path, m, class_names, trial, features, metrics, 0, &hlen, e);
+    uint64_t sum = FNV_BASIS;   /* fnv1a64 of the weights' bytes so far */
+    for (size_t first = 0; !rc && first < n; first += per) {
+        size_t count = n - first < per ? n - first : per;
+        /* from a GPU, a failed download (the backend's void download records it) must not be
+         * written as the weights */
+        if (nn_model_get_weights_checked(m, first, count, part, e)) { rc = ws_err_prefix(e, "%s", path); break; }
+        floats_to_le(part, count, (unsigned char *)part);   /* in place: each float's 4 bytes to its own */
+        sum = fnv1a64_more(sum, (const unsigned char *)part, count * 4);
+        fwrite(part, 4, count, a.f);
+    }
+    free(part);
+    if (!rc && fseek(a.f, 0, SEEK_SET) != 0) rc = ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
+    if (!rc) rc = write_head(a.f, path, m, class_names, trial, features, metrics, sum, &hlen, e);
+    if (rc) { ws_atomic_abort(&a); return -1; }
+    return ws_atomic_commit(&a, e);
 }
 
 static int read_all(const char *path, unsigned char **data, size_t *len, ws_err *e)

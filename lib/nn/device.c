@@ -247,9 +247,9 @@ int nn_model_to_device(nn_model *m, const nn_device *dev, ws_err *e)
     return cuda_failed(dev->cu, "model", e);
 }
 
-int nn_model_get_weights_checked(const nn_model *m, float *params, float *buffers, ws_err *e)
+int nn_model_get_weights_checked(const nn_model *m, size_t first, size_t count, float *out, ws_err *e)
 {
-    nn_model_get_weights(m, params, buffers);
+    nn_model_get_weights_range(m, first, count, out);
     const nn_cuda_api *cu = cuda_device.cu;
     if (!cu || m->be != cu->backend()) return 0;
     return cuda_failed(cu, "weights", e);

@@ -82,10 +82,10 @@ void nn_device_set_precision(const nn_device *d, nn_precision p);
  * when an allocation failed for another reason (a fault that cudaMalloc saw). */
 int nn_model_to_device(nn_model *m, const nn_device *dev, ws_err *e);
 
-/* nn_model_get_weights, and whether the device recorded a failure (the download, or a fault of
- * an earlier kernel): then the host copy cannot be trusted. 0, or -1 with the backend's message
- * (WS_ENOMEM when it was running out of memory). The CPU cannot fail. */
-int nn_model_get_weights_checked(const nn_model *m, float *params, float *buffers, ws_err *e);
+/* nn_model_get_weights_range, and whether the device recorded a failure (the download, or a
+ * fault of an earlier kernel): then the host copy cannot be trusted. 0, or -1 with the backend's
+ * message (WS_ENOMEM when it was running out of memory). The CPU cannot fail. */
+int nn_model_get_weights_checked(const nn_model *m, size_t first, size_t count, float *out, ws_err *e);
 
 /* A trial's data for the device path, all in host memory (e.g. the mapped feature cache). */
 typedef struct nn_data_desc {

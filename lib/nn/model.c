@@ -762,6 +762,11 @@ void nn_model_get_weights(const nn_model *m, float *params, float *buffers)
     if (buffers) m->be->download(buffers, m->params + m->n_params, m->n_buffers * sizeof *buffers);
 }
 
+void nn_model_get_weights_range(const nn_model *m, size_t first, size_t count, float *out)
+{
+    m->be->download(out, m->params + first, count * sizeof *out);   /* the buffers follow the parameters */
+}
+
 void nn_model_set_weights(nn_model *m, const float *params, const float *buffers)
 {
     if (params) m->be->upload(m->params, params, m->n_params * sizeof *params);

@@ -216,6 +216,9 @@ size_t nn_model_bytes(const nn_model *m);
 /* Copies of the weights in torch's order (module order; weight then bias; for each BN layer
  * running_mean then running_var among the buffers). NULL skips that part. */
 void nn_model_get_weights(const nn_model *m, float *params, float *buffers);
+/* count floats of those from float `first` of the parameters then the buffers (as one list, as a
+ * checkpoint holds them), to write a large model a part at a time. */
+void nn_model_get_weights_range(const nn_model *m, size_t first, size_t count, float *out);
 void nn_model_set_weights(nn_model *m, const float *params, const float *buffers);
 void nn_model_get_grads(const nn_model *m, float *grads);
 /* Name, shape and whether it is a buffer, of tensor i (0 <= i < nn_model_n_tensors): for
@@ -371,9 +374,10 @@ void nn_positive_scores(float *logits, int n, int k, int positive, float *scores
 int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *class_names,
                        const json_t *trial, const json_t *features, const json_t *metrics, ws_err *e);
 /* Host memory nn_checkpoint_save takes beside the model for n_floats parameters and buffers
- * (nn_model_need's params_bytes / 4): the weights copied as floats, then as little-endian bytes,
- * and the file written from them, in the page cache (charged to the process's memory cgroup)
- * until written back; the header, a few KiB, aside. */
+ * (nn_model_need's params_bytes / 4): the file written, in the page cache (charged to the
+ * process's memory cgroup) until written back, and the part of the weights it converts at a time
+ * (NN_CHECKPOINT_CHUNK_BYTES); the header, a few KiB, aside. */
+#define NN_CHECKPOINT_CHUNK_BYTES ((size_t)1 << 20)
 size_t nn_checkpoint_save_bytes(size_t n_floats);
 /* Rebuilds the model from a checkpoint; *header (when not NULL) receives the parsed header
  * (caller json_decref's). WS_EINPUT for a file that is not a valid checkpoint. */
