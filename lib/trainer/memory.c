@@ -19,14 +19,19 @@ int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, 
     if (ws_memory_limit_read(&lim, &ignore)) return 0;
     uint64_t built = sum(need.params_bytes, need.grads_bytes);
     /* the best weights' checkpoint, saved beside the model on the CPU: a model that fitted
-     * without it was killed by the kernel as it saved its first one. (From a GPU it is saved
-     * after the host's copy of the model is gone, and is left to the save's own allocations.) */
-    uint64_t ckpt = keep_best && !on_device ? nn_checkpoint_save_bytes(need.params_bytes / sizeof(float)) : 0;
-    uint64_t total = on_device ? built : sum(sum(sum(built, need.optim_bytes), ckpt), sum(need.acts_bytes, batch_bytes));
+     * without it was killed by the kernel as it saved its first one. From a GPU it is saved after
+     * the host's copy of the model is gone, through host memory all the same (the part it
+     * downloads at a time, the file's pages): the host needs the larger of the two then. */
+    uint64_t ckpt = keep_best ? nn_checkpoint_save_bytes(need.params_bytes / sizeof(float)) : 0;
+    uint64_t total = on_device ? (built > ckpt ? built : ckpt)
+                               : sum(sum(sum(built, need.optim_bytes), ckpt), sum(need.acts_bytes, batch_bytes));
     if (total <= lim.bytes) return 0;
     char has[64];
     snprintf(has, sizeof has, "%s %llu MiB", lim.file[0] ? "its cgroup allows" : "the machine has",
              (unsigned long long)(lim.bytes >> 20));
+    if (on_device && ckpt > built)
+        return ws_err_set(e, WS_ENOMEM, "out of memory: the model needs %llu MiB (the checkpoint of the best weights, saved "
+                          "from the device through host memory), %s", (unsigned long long)mib_up(total), has);
     if (on_device)
         return ws_err_set(e, WS_ENOMEM, "out of memory: the model needs %llu MiB (weights %llu, gradients %llu, built in "
                           "host memory before it goes to the device), %s", (unsigned long long)mib_up(total),
