@@ -11,7 +11,7 @@
 #   path   a path that make uses as a target or prerequisite (RUNS, FEATURES, DATA, STAGED_RUNS):
 #          make splits target names at spaces and reads : % ; | $ \ ( ) and the glob characters
 #          * ? [ ] as its own syntax, so those are refused, as is a leading ~ (a home folder to
-#          make, not to the commands)
+#          make, not to the commands) and a leading - (an option to the commands: write ./-x)
 #   study  STUDY when RUNS is its default runs/STUDY: the same characters as path, and a folder of
 #          its own under runs/: no '.' or '..' part, no '/' at either end or doubled ("..": the
 #          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
@@ -249,6 +249,14 @@ while [ $# -ge 3 ]; do
     # is handed to (quoted) do not: RUNS='~/runs' made ./~/runs in the checkout, then failed.
     if [ "$kind" = path ] && [[ $value == '~'* ]]; then
       echo "$name: '$value': make reads a leading ~ in a target as a home folder, the commands given it do not; give the path with the folder written out"
+      exit 0
+    fi
+    # A leading '-': the commands make hands the path to (mkdir, touch, rm, featurize's corpus) read
+    # it as an option. RUNS=-r stopped at "mkdir: invalid option", naming no variable; FEATURES=-f.feat
+    # at touch's, after featurize had made the cache (make deleted it); DATA=-m.jsonl at featurize's
+    # "unknown option", after RUNS was made.
+    if [ "$kind" = path ] && [[ $value == -* ]]; then
+      echo "$name: '$value': begins with '-', which the commands make hands it to read as an option; write ./$value"
       exit 0
     fi
     has_bad_char "$value" || continue
