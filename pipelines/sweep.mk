@@ -26,7 +26,7 @@ DEVICE   ?= auto
 LAUNCH   ?=
 MONITOR_INTERVAL ?= 1
 # auto: each trial gets cores / N threads under make -jN (pipelines/trial.sh reads N from the
-# MAKEFLAGS its recipe sees; under a bare make -j, cores / TRIALS), so trials never
+# MAKEFLAGS its recipe sees, at most TRIALS; under a bare make -j, cores / TRIALS), so trials never
 # oversubscribe the machine; and all the cores (rounded down to a multiple of its threads)
 # while no other trial of the study is running or waiting (train-trial --grow-threads: the end
 # of a sweep, where the last trial trains alone).

@@ -36,18 +36,21 @@ fi
 # this script runs inside the step, where srun sets SLURM_JOB_ID.SLURM_STEP_ID to other values
 # than make saw, SWEEP_SLURM_STEP) that is SLURM_CPUS_PER_TASK. Trials sharing make's CPUs (no
 # LAUNCH; make maybe inside an allocation or array task) divide them by the number of trials
-# make runs at once: its -jN, or under a bare -j (no limit) every trial of the sweep.
+# make runs at once: its -jN (TRIALS where N is above it), or under a bare -j (no limit) every
+# trial of the sweep.
 make_jobs() {
   # MAKEFLAGS as GNU make writes it: a first word of single-letter flags (without a dash), then
   # -jN (-j when unlimited), --jobserver-auth=... and other options, each a word of its own, then
   # " -- " and the command line's variables, whose values (RUNS=/x/r-j2) are not make's flags.
-  local w words
+  local w words n t
   read -ra words <<<"${MAKEFLAGS:-}"
   for w in "${words[@]}"; do
     case $w in
       --) break ;;
       -j) echo "${SWEEP_TRIALS:-1}"; return ;;
-      -j[1-9]*) [[ ${w#-j} =~ ^[0-9]+$ ]] && { echo "${w#-j}"; return; } ;;
+      # no more than TRIALS at once, however many slots: make -j8 sweep TRIALS=2 gave each of its
+      # two trials cores / 8 threads, three quarters of the cores idle while both ran
+      -j[1-9]*) [[ ${w#-j} =~ ^[0-9]+$ ]] && { n=${w#-j}; t=${SWEEP_TRIALS:-$n}; [ "${#n}" -le 7 ] && [ "$n" -le "$t" ] || n=$t; echo "$n"; return; } ;;
     esac
   done
   echo 1
