@@ -18,7 +18,9 @@
 #          "a", whose trial files the other study took for its own)
 #   file   a file that must be there to read (CONFIG: STUDY comes from it; FEATURE_CONFIG)
 #   corpus DATA other than the demo corpus: a folder or manifest that is there (found by make only
-#          once it ran, in parallel with the first steps of a sweep, which had made RUNS)
+#          once it ran, in parallel with the first steps of a sweep, which had made RUNS), and not
+#          empty: a folder with a file in it, a manifest with a line that is not blank (found by
+#          featurize, "no audio clips found", as late)
 #   config CONFIG, with a fourth argument, BIN: a study config suggest takes (suggest --n 0 on a
 #          study file of its own, removed after; skipped while BIN/suggest is not built yet).
 #          suggest refused another only once each job slot had started a trial, after the features
@@ -227,7 +229,17 @@ while [ $# -ge 3 ]; do
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
   corpus)
-    [ -e "$value" ] || { echo "$name: '$value': no such corpus (a Speech Commands folder or a JSONL manifest)"; exit 0; } ;;
+    [ -e "$value" ] || { echo "$name: '$value': no such corpus (a Speech Commands folder or a JSONL manifest)"; exit 0; }
+    # One that is there but empty: featurize's "no audio clips found" came once make ran it, naming
+    # no variable, RUNS made beside it. Only emptiness is looked for (the first file, the first line
+    # that is not blank: at once on a corpus of any size); what the files hold is featurize's to read.
+    expected="expected a Speech Commands folder (one folder of audio files per class) or a JSONL manifest"
+    if [ -d "$value" ]; then
+      [ -n "$(find -L "$value" -type f -print -quit 2>/dev/null)" ] ||
+        { echo "$name: '$value': a folder with no file in it; $expected"; exit 0; }
+    elif [ -r "$value" ] && ! grep -q '[^[:space:]]' "$value" 2>/dev/null; then
+      echo "$name: '$value': an empty manifest (no line in it); $expected"; exit 0
+    fi ;;
   count)
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$name: expected a positive integer, got '$value'"; exit 0; }
     [ "${#value}" -le 7 ] && [ "$value" -le 1000000 ] ||
