@@ -16,7 +16,8 @@
 #          its own under runs/: no '.' or '..' part, no '/' at either end or doubled ("..": the
 #          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
 #          "a", whose trial files the other study took for its own)
-#   file   a file that must be there to read (CONFIG: STUDY comes from it; FEATURE_CONFIG)
+#   file   a file that must be there to read (CONFIG: STUDY comes from it; STAGE1, STAGE2,
+#          FEATURE_CONFIG), not a folder (said so)
 #   corpus DATA other than the demo corpus: a folder or manifest that is there (found by make only
 #          once it ran, in parallel with the first steps of a sweep, which had made RUNS), and not
 #          empty: a folder with a file in it, a manifest with a line that is not blank (found by
@@ -102,6 +103,11 @@ while [ $# -ge 3 ]; do
   shift 3
   case $kind in
   file)
+    # a folder named by mistake was "no such file to read", a file to look for where the path is there
+    if [ -d "$value" ]; then
+      what="a study config"; [ "$name" != FEATURE_CONFIG ] || what="a feature config"
+      echo "$name: '$value' is a folder; expected a file to read ($what)"; exit 0
+    fi
     [ -f "$value" ] && [ -r "$value" ] || { echo "$name: '$value': no such file to read"; exit 0; } ;;
   config)
     bin=${1-}
