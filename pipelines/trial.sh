@@ -141,8 +141,10 @@ elif [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]] && [ "$found" = 1 ]; then
   rm -f "$tmp"
   exit 1
 elif [ "$rc" -eq 2 ]; then
-  # Bad input (the trial line, the cache): every trial would meet it, so the sweep stops here
-  # with train-trial's message; the trial is already FAIL in the study.
+  # Bad input (the trial line, the cache, the device): every trial would meet it, so the sweep
+  # stops here with train-trial's message; the trial is already FAIL in the study, and queued
+  # again (it never ran: not this target's result), so the next make sweep, the input put right,
+  # trains its params.
   exit 2
 elif [ "$rc" -eq 126 ] || [ "$rc" -eq 127 ]; then
   # train-trial could not be run at all (the shell's "not found" and "cannot execute": a build

@@ -68,9 +68,9 @@ static void usage(void)
            "--result-of: found); 1 --result-of found no finished trial with the tag;\n"
            "2 usage or input error (a bad trial line, also one whose params or seed are not the\n"
            "study's for the trial; a cache of another version, with a bad checksum, other\n"
-           "feature settings or other data than the study's: the trial is marked FAIL;\n"
-           "a trial finished by another process or trained by another\n"
-           "train-trial: left as it is);\n"
+           "feature settings or other data than the study's, --device cuda without a GPU: the\n"
+           "trial is marked FAIL and its params queued again; a trial finished by another\n"
+           "process or trained by another train-trial: left as it is);\n"
            "3 internal error.\n");
 }
 

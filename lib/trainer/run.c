@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "store/trial_json.h"
 #include "study/prune.h"
+#include "study/reap.h"
 #include "core/proc.h"
 #include "study/data.h"
 #include "study/finished.h"
@@ -173,19 +174,16 @@ static int parse_line(run_ctx *c, const json_t *line, const char **study, const 
     return 0;
 }
 
-/* Marks the trial FAIL with reason (best effort: the error being reported matters more). */
+/* Marks the trial FAIL with reason, refused for bad input (exit 2: the device, the cache, a
+ * setting every trial would meet), and queues its params again as a WAITING copy, as
+ * study_reap_dead does for a trial whose process died (best effort: the error being reported
+ * matters more). Nothing of the trial was a result: finished plain FAIL, it stayed its pipeline
+ * target's result (suggest --unless-done), and the make sweep run after the input was put right
+ * rebuilt the refused targets' trial files as FAIL, training nothing, and ended 0. */
 static void fail_trial(run_ctx *c, const char *reason)
 {
     ws_err ignore;
-    json_t *why = json_string(reason);
-    if (!ws_store_begin(c->store, &ignore)) {
-        if (ws_store_trial_finish(c->store, c->trial_id, WS_FAIL, NULL, &ignore)
-            || ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_REASON, why, &ignore))
-            ws_store_rollback(c->store);
-        else
-            ws_store_commit(c->store, &ignore);
-    }
-    json_decref(why);
+    study_fail_requeue(c->store, &c->study, c->trial_id, reason, &ignore);
 }
 
 /* The pid of another train-trial that trains trial t now, or 0: its recorded process

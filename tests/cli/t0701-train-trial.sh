@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # train-trial: trains a trial from a small cache of tones, reports every validation to the
 # study, keeps the best weights, finishes the trial; --evaluate reads the checkpoint back;
-# failures inside training end the trial FAIL with a reason and exit 0; bad input exits 2 and
-# marks the trial FAIL.
+# failures inside training end the trial FAIL with a reason and exit 0; bad input exits 2,
+# marks the trial FAIL and queues its params again.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 tone_trial
@@ -189,14 +189,14 @@ suggest --db runs/cw.db --config cw.json >cw0
 test_expect_code 2 "class_weights not one per class of the cache" train-trial --db runs/cw.db --features tones.feat --quiet cw0
 test_expect_success "... says so and fails the trial" '
   grep -q "class_weights: 7 weights for the [0-9]* classes of tones.feat" err &&
-  [ "$(sqlite3 runs/cw.db "SELECT state FROM trials")" = FAIL ]'
+  [ "$(sqlite3 runs/cw.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
 # All weights 0: torch's weighted mean is 0/0, NaN from the first step; the trial completed
 # having learnt nothing (a batch whose labels all weigh 0 still counts as no loss).
 jq '.study = "cz" | .fixed.class_weights = [0, 0, 0, 0]' c.json >cz.json
 suggest_kept runs/cz.db cz.json >cz0
 test_expect_code 2 "class_weights all 0" train-trial --db runs/cz.db --features tones.feat --quiet cz0
 test_expect_success "... says so and fails the trial" '
-  grep -q "class_weights: every weight is 0" err && [ "$(sqlite3 runs/cz.db "SELECT state FROM trials")" = FAIL ]'
+  grep -q "class_weights: every weight is 0" err && [ "$(sqlite3 runs/cz.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
 
 # A validation split without a wake-word clip: F1 and FRR are undefined there (null, as --evaluate
 # prints them). An objective or a constraint on one of them is refused before training, exit 2,
@@ -210,7 +210,7 @@ suggest --db nopos/n.db --config cnopos.json >npline
 test_expect_code 2 "a validation split without a wake-word clip, objective f1" train-trial --db nopos/n.db --features nopos.feat --threads 1 --quiet npline
 test_expect_success "... says so and fails the trial" '
   grep -qxF "train-trial: nopos.feat: the validation split has no clip of the wake word (0 of its 6 clips are '"'hey_nova'"'), so the objective f1 would be undefined at every validation; expected one at least" err &&
-  [ "$(sqlite3 nopos/n.db "SELECT state FROM trials")" = FAIL ]'
+  [ "$(sqlite3 nopos/n.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
 jq '.study = "nopos-frr" | .objective = "accuracy" | .constraints = {"frr": {"max": 0.1}}' c.json >cfrr.json
 suggest --db nopos/r.db --config cfrr.json >nrline
 test_expect_code 2 "... a constraint on frr" train-trial --db nopos/r.db --features nopos.feat --threads 1 --quiet nrline

@@ -203,7 +203,7 @@ jq -c . both.json >both.kept
 sqlite3 both/s.db "UPDATE study_system_attributes SET value_json = CAST(readfile('both.kept') AS TEXT) WHERE key = 'wakesweep:config'"
 test_expect_code 2 "with a searched validate_every 2: train-trial refuses the pair" train-trial --db both/s.db --features tones.feat --threads 1 --quiet both.line
 test_expect_success "... saying why, and the trial is FAIL" 'grep -q "validations_per_epoch 4 with trial line: params.validate_every 2" err &&
-  [ "$(sqlite3 both/s.db "SELECT state FROM trials")" = FAIL ]'
+  [ "$(sqlite3 both/s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
 
 # Every ready study (kws-fast among them) is a valid config.
 test_expect_success "the ready studies in configs/studies all set up a study" '

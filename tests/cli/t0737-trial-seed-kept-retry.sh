@@ -74,12 +74,15 @@ jq -c 'del(.seed)' b/line >b/noseed
 test_expect_code 2 "train-trial: a line without seed whose kept seed is not an integer" \
   train-trial --db b/s.db --features tones.feat --threads 1 --quiet --keep none b/noseed
 test_expect_success "... names the attribute" 'grep -q "trial 0: system attribute wakesweep:seed: expected an integer in 0..2147483647 (a trial seed), got \"x\"" err'
-suggest --db b/s.db --config a.json --pid "$dead" >/dev/null
-sqlite3 b/s.db "UPDATE trial_system_attributes SET value_json = '-1' WHERE key = 'wakesweep:seed' AND trial_id = 2"
-test_expect_code 0 "suggest: a retry whose kept seed is -1 fails and the next trial is made" suggest --db b/s.db --config a.json --reap
+# (a study of its own: b's refused trial 0 is queued again, with its seed "x", as trial 1)
+mkdir b2
+suggest --db b2/s.db --config a.json >/dev/null
+suggest --db b2/s.db --config a.json --pid "$dead" >/dev/null
+sqlite3 b2/s.db "UPDATE trial_system_attributes SET value_json = '-1' WHERE key = 'wakesweep:seed' AND trial_id = 2"
+test_expect_code 0 "suggest: a retry whose kept seed is -1 fails and the next trial is made" suggest --db b2/s.db --config a.json --reap
 test_expect_success "... saying why; the new trial 3 has a seed of its own" '
   grep -q "trial 2: system attribute wakesweep:seed: expected an integer in 0..2147483647 (a trial seed), got -1: trial 2 marked FAIL" err &&
-  [ "$(jq .trial out)" = 3 ] && [ "$(kept_seed b/s.db 3)" = "$(jq .seed out)" ]'
+  [ "$(jq .trial out)" = 3 ] && [ "$(kept_seed b2/s.db 3)" = "$(jq .seed out)" ]'
 
 # Optuna's RetryFailedTrialCallback copies the failed trial's system attributes to the retry,
 # wakesweep:seed among them: suggest claiming that retry keeps the seed too.

@@ -71,8 +71,9 @@ test_expect_success "... the study keeps the seed suggest gives trial 2 ($want2)
 test_expect_code 2 "an Optuna trial, a line whose params were edited: refused" tt a/s.db a/edited3
 test_expect_success "... no seed recorded for it (the line was not taken)" '[ -z "$(kept_seed a/s.db 3)" ]'
 test_expect_code 0 "report --format jsonl" report --db a/s.db --format jsonl
-test_expect_success "... the seeds of trials 0-3: suggest's, 4242, trial 2's, null" '
-  [ "$(jq -sc "map([.trial, .seed]) | sort" out)" = "[[0,$(jq .seed a/line0)],[1,4242],[2,$want2],[3,null]]" ]'
+# (trial 4: refused trial 3's params queued again, WAITING, with no seed as trial 3 had none)
+test_expect_success "... the seeds of trials 0-4: suggest's, 4242, trial 2's, null, null" '
+  [ "$(jq -sc "map([.trial, .seed]) | sort" out)" = "[[0,$(jq .seed a/line0)],[1,4242],[2,$want2],[3,null],[4,null]]" ]'
 test_expect_success "... Optuna 3.1 loads the study: trials 1 and 2 COMPLETE with those seeds" '
   [ "$(optuna_seed a/s.db 1)" = "COMPLETE 4242" ] && [ "$(optuna_seed a/s.db 2)" = "COMPLETE $want2" ]'
 test_expect_success "... one seed row a trial, trial 0'\''s (kept by suggest) as it was" '

@@ -28,7 +28,7 @@ suggest --db s.db --config s.json >line
 test_expect_code 2 "a wake word featurize left out" train-trial -q --device cpu --db s.db --features c.feat line
 test_expect_success "... says so, and why" '[ "$(wc -l <err)" = 1 ] &&
   grep -qF "fixed.positive: '"'"'hey_nova'"'"' is not one of the 2 classes of c.feat ('"'"'no'"'"', '"'"'yes'"'"'): featurize left it out, as every one of its 4 audio files was skipped; expected a wake word with clips in the cache" err &&
-  [ "$(sqlite3 s.db "SELECT state FROM trials")" = FAIL ]'
+  [ "$(sqlite3 s.db "SELECT state FROM trials WHERE number = 0")" = FAIL ]'
 jq '.fixed.positive = "empty" | .study = "e"' s.json >e.json
 suggest --db e.db --config e.json >eline
 test_expect_code 2 "a wake word whose folder holds no audio" train-trial -q --device cpu --db e.db --features c.feat eline
