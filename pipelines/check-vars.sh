@@ -31,6 +31,10 @@
 #          them, on a study file of its own, removed after; skipped while BIN/suggest is not built
 #          yet). A --fixed file that is not there or holds a bad value stopped the sweep at its
 #          first trial, after the corpus and the features were made
+#   kept   CONFIG (STAGE1, STAGE2), with three more arguments, STUDY, DB, BIN and SUGGEST_ARGS: the
+#          config the study keeps in a SQLite DB that is there, or none kept yet (suggest refused
+#          another only in each job slot's first trial, after the features were made, saying
+#          "use --force"); skipped with a SUGGEST_ARGS that holds --force, which replaces it
 #   stages STAGE2, with a fourth argument, STAGE1: no setting of STAGE2's fixed that STAGE1
 #          searches, nor its budget.epochs when STAGE1 searches epochs. make staged fixes stage 1's
 #          best params into stage 2 (suggest --fixed), and suggest refuses one that the config's
@@ -114,6 +118,43 @@ while [ $# -ge 3 ]; do
     shift
     [ -x "$bin/suggest" ] || continue
     suggest_refuses "$name" "$value" "$value" "$bin" ;;
+  kept)
+    # The config the study keeps in DB: another (the config edited between two sweeps of one
+    # study) was refused by suggest only in each job slot's first trial, after the features were
+    # made, its message saying "use --force", an option make sweep has no word for. Read-only:
+    # the kept config is read with sqlite3, compared with jq (the same JSON: nothing to say), and
+    # where they differ suggest compares them, on a study file of its own, removed after, made
+    # from the kept config, so that the message is suggest's. Left to suggest: a PostgreSQL DB,
+    # a study file that is not there or held locked, SUGGEST_ARGS with --force (it replaces it).
+    study=${1-} db=${2-} bin=${3-} args=${4-}
+    shift 4
+    file=${db#sqlite:///}
+    ! is_pg_url "$db" && [ -s "$file" ] && [ -x "$bin/suggest" ] && [[ " $args " != *" --force "* ]] || continue
+    # One sqlite3 for a study whose kept config is the file's text (minified, the study name set as
+    # suggest --study sets it): the same, nothing more to read. Another text (keys in another order,
+    # a number written otherwise) is compared as JSON by jq, and by suggest where that differs.
+    where="FROM study_system_attributes a JOIN studies s USING (study_id)
+      WHERE s.study_name = '${study//\'/\'\'}' AND a.key = 'wakesweep:config'"
+    same=$(command sqlite3 -readonly -cmd '.timeout 2000' "$file" "SELECT json(a.value_json) =
+      json_set(json(CAST(readfile('${value//\'/\'\'}') AS TEXT)), '\$.study', '${study//\'/\'\'}') $where" 2>/dev/null) || continue
+    [ "$same" = 0 ] || continue
+    kept=$(command sqlite3 -readonly -cmd '.timeout 2000' "$file" "SELECT a.value_json $where" 2>/dev/null) || continue
+    [ -n "$kept" ] || continue
+    same=$(jq -n --arg s "$study" --argjson a "$kept" --slurpfile b "$value" '($a | .study = $s) == ($b[0] | .study = $s)' 2>/dev/null)
+    [ "$same" != true ] || continue
+    tmp=$(mktemp -d) || continue
+    printf '%s\n' "$kept" >"$tmp/kept.json"
+    msg= rc=0
+    if "$bin/suggest" --db "$tmp/k.db" --config "$tmp/kept.json" --study "$study" --n 0 >/dev/null 2>&1; then
+      msg=$("$bin/suggest" --db "$tmp/k.db" --config "$value" --study "$study" --n 0 2>&1 >/dev/null) || rc=$?
+    fi
+    rm -rf "$tmp"
+    [ "$rc" = 2 ] && [[ $msg == *" exists with a different config: "* ]] || continue
+    msg=${msg%%$'\n'*}
+    msg=${msg#* exists with a different config: }
+    msg=${msg% (use --force to replace it)}
+    echo "$name: '$value': study '$study' in DB '$db' keeps another config: $msg; give the config the study was made with, another STUDY (a study of its own), or SUGGEST_ARGS=--force to replace the kept one"
+    exit 0 ;;
   args)
     config=${1-} bin=${2-}
     shift 2

@@ -84,6 +84,8 @@ $(foreach n,1 2,$(eval $(call stage_study_check,$(n))))
 ws_bad_var := $(or $(ws_bad_var),$(call ws_check_vars,config STAGE1 $(call ws_q,$(STAGE1)) $(call ws_q,$(BIN)) \
                 config STAGE2 $(call ws_q,$(STAGE2)) $(call ws_q,$(BIN)) \
                 stages STAGE2 $(call ws_q,$(STAGE2)) $(call ws_q,$(STAGE1)) \
+                kept STAGE1 $(call ws_q,$(STAGE1)) $(call ws_q,$(STAGE1_STUDY)) $(call ws_q,$(STAGED_DB)) $(call ws_q,$(BIN)) $(call ws_q,$(SUGGEST_ARGS)) \
+                kept STAGE2 $(call ws_q,$(STAGE2)) $(call ws_q,$(STAGE2_STUDY)) $(call ws_q,$(STAGED_DB)) $(call ws_q,$(BIN)) $(call ws_q,$(SUGGEST_ARGS)) \
                 args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(STAGE1)) $(call ws_q,$(BIN)) \
                 args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(STAGE2)) $(call ws_q,$(BIN))))
 endif

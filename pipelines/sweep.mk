@@ -52,6 +52,7 @@ ws_bad_var := $(if $(ws_sweep_goals),$(or $(ws_study_given_empty),$(call ws_chec
                 $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))) folder RUNS $(call ws_q,$(RUNS)) \
                 db DB $(call ws_q,$(DB)) $(call ws_q,$(RUNS)) $(call ws_q,$(BIN)) config CONFIG $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN)) \
                 $(if $(ws_dry_run),,args SUGGEST_ARGS $(call ws_q,$(SUGGEST_ARGS)) $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN))) \
+                kept CONFIG $(call ws_q,$(CONFIG)) $(call ws_q,$(STUDY)) $(call ws_q,$(DB)) $(call ws_q,$(BIN)) $(call ws_q,$(SUGGEST_ARGS)) \
                 runs RUNS $(call ws_q,$(RUNS)) $(call ws_q,$(STUDY)) $(call ws_q,$(DB)))))
 ifneq ($(ws_bad_var),)
 $(error $(ws_bad_var))
