@@ -77,6 +77,9 @@
 #          DEMO_SPEAKERS, DEMO_JOBS: a positive one (share/make-demo-corpus.sh's rules). The script
 #          refused another only once make ran it, under its own name for it ("SEED must be ..."),
 #          and under make -j2 sweep RUNS was made beside it
+#   gpu    DEVICE, with two more arguments, LAUNCH and BIN: cuda only where there is a GPU, when the
+#          trials run here (no LAUNCH) and no NVIDIA driver is there (train-trial --device cuda says
+#          why: found only by each job slot's train-trial, after the features were made)
 #   device DEVICE: auto, cpu or cuda, what train-trial --device takes (found only by train-trial,
 #          any other stopped the sweep after the features were made and a trial per job slot was
 #          claimed in the study, left RUNNING there)
@@ -275,6 +278,22 @@ while [ $# -ge 3 ]; do
     fi ;;
   device)
     case $value in auto | cpu | cuda) ;; *) echo "$name: expected auto, cpu or cuda, got '$value'"; exit 0 ;; esac ;;
+  gpu)
+    # DEVICE=cuda with the trials run here (no LAUNCH) on a machine without a GPU: each job slot's
+    # train-trial refused it, after the features were made and a trial claimed per slot. train-trial
+    # says whether there is one (its message, the reason in it); asked only where no NVIDIA driver
+    # is there (no /dev/nvidia*), where it answers before loading anything: with a driver it would
+    # load the CUDA backend, a second or so at every make, and the trials find out.
+    launch=${1-} bin=${2-}
+    shift 2
+    [ "$value" = cuda ] && [ -z "$launch" ] && [ -x "$bin/train-trial" ] || continue
+    [ ! -e /dev/nvidiactl ] && [ ! -e /dev/nvidia0 ] && [ ! -e /dev/dxg ] || continue
+    # (no trial line, /dev/null: nothing to fail, no study opened)
+    msg=$("$bin/train-trial" --device cuda --db /dev/null/none --features /dev/null/none /dev/null 2>&1 >/dev/null)
+    msg=${msg%%$'\n'*}
+    [[ $msg == "train-trial: --device cuda: no CUDA device"* ]] || continue
+    echo "$name: 'cuda': ${msg#train-trial: --device cuda: }: give DEVICE=auto (a GPU where there is one, else the CPU) or cpu, or a LAUNCH that runs the trials where there is one"
+    exit 0 ;;
   corpus)
     [ -e "$value" ] || { echo "$name: '$value': no such corpus (a Speech Commands folder or a JSONL manifest)"; exit 0; }
     # One that is there but empty: featurize's "no audio clips found" came once make ran it, naming

@@ -55,6 +55,7 @@ ws_bad_var := $(or $(ws_bad_var),$(call ws_check_vars,count STAGE_TRIALS $(call 
                 folder STAGED_RUNS $(call ws_q,$(STAGED_RUNS)) \
                 $(if $(ws_staged_goals),file STAGE1 $(call ws_q,$(STAGE1)) file STAGE2 $(call ws_q,$(STAGE2)) \
                 device DEVICE $(call ws_q,$(if $(filter undefined,$(origin DEVICE)),auto,$(DEVICE))) launch LAUNCH $(call ws_q,$(LAUNCH)) \
+                gpu DEVICE $(call ws_q,$(DEVICE)) $(call ws_q,$(LAUNCH)) $(call ws_q,$(BIN)) \
                 threads THREADS $(call ws_q,$(if $(filter undefined,$(origin THREADS)),auto,$(THREADS))) \
                 interval MONITOR_INTERVAL $(call ws_q,$(if $(filter undefined,$(origin MONITOR_INTERVAL)),1,$(MONITOR_INTERVAL))))))
 ifeq ($(ws_bad_var),)

@@ -47,7 +47,7 @@ ws_dry_run := $(findstring n,$(ws_make_letters))
 # message said that CONFIG names no study.
 ws_study_given_empty = $(if $(filter-out undefined file,$(origin STUDY)),$(if $(STUDY),,STUDY: given empty; give a study name, or leave STUDY out for CONFIG's own))
 ws_bad_var := $(if $(ws_sweep_goals),$(or $(ws_study_given_empty),$(call ws_check_vars,file CONFIG $(call ws_q,$(CONFIG)) count TRIALS $(call ws_q,$(TRIALS)) \
-                device DEVICE $(call ws_q,$(DEVICE)) threads THREADS $(call ws_q,$(THREADS)) launch LAUNCH $(call ws_q,$(LAUNCH)) \
+                device DEVICE $(call ws_q,$(DEVICE)) gpu DEVICE $(call ws_q,$(DEVICE)) $(call ws_q,$(LAUNCH)) $(call ws_q,$(BIN)) threads THREADS $(call ws_q,$(THREADS)) launch LAUNCH $(call ws_q,$(LAUNCH)) \
                 interval MONITOR_INTERVAL $(call ws_q,$(MONITOR_INTERVAL)) \
                 $(if $(filter file,$(origin RUNS)),study STUDY $(call ws_q,$(STUDY)),path RUNS $(call ws_q,$(RUNS))) folder RUNS $(call ws_q,$(RUNS)) \
                 db DB $(call ws_q,$(DB)) $(call ws_q,$(RUNS)) $(call ws_q,$(BIN)) config CONFIG $(call ws_q,$(CONFIG)) $(call ws_q,$(BIN)) \

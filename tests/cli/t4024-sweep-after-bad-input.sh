@@ -29,10 +29,11 @@ test_expect_success "... the refused trials' params among them (queued again)" '
   [ "$(sqlite3 fb/study.db "SELECT state, count(*) FROM trials GROUP BY state" | tr "\n" " ")" = "COMPLETE|2 FAIL|2 " ] &&
   [ "$(sqlite3 fb/study.db "SELECT count(DISTINCT param_value) FROM trial_params")" = 2 ]'
 
-# DEVICE=cuda without a GPU: the same (train-trial --device cuda exits 2 before training)
+# DEVICE=cuda without a GPU: the same (train-trial --device cuda exits 2 before training). With a
+# LAUNCH (env here), as the trials would run elsewhere: without one make refuses it first (t4026).
 train-trial --device cuda --db none.db --features none.feat /dev/null >/dev/null 2>gpu.err || true
 if grep -q "no CUDA device" gpu.err; then
-  test_expect_code 2 "make sweep DEVICE=cuda on a machine without a GPU stops" sweep cu FEATURES="$TMP/tones.feat" DEVICE=cuda
+  test_expect_code 2 "make sweep DEVICE=cuda on a machine without a GPU stops" sweep cu FEATURES="$TMP/tones.feat" DEVICE=cuda LAUNCH=env
   test_expect_success "... saying no CUDA device" 'grep -q "no CUDA device" err && [ ! -e cu/trial-000.json ]'
   test_expect_code 0 "the next make sweep (DEVICE=auto) runs" sweep cu FEATURES="$TMP/tones.feat"
   test_expect_success "... and trains both trials" '[ "$(states cu)" = " 2 COMPLETE " ]'
