@@ -132,7 +132,7 @@ while [ $# -ge 3 ]; do
     study=${1-} db=${2-} bin=${3-} args=${4-}
     shift 4
     file=${db#sqlite:///}
-    ! is_pg_url "$db" && [ -s "$file" ] && [ -x "$bin/suggest" ] && [[ " $args " != *" --force "* ]] || continue
+    if is_pg_url "$db" || [ ! -s "$file" ] || [ ! -x "$bin/suggest" ] || [[ " $args " == *" --force "* ]]; then continue; fi
     # One sqlite3 for a study whose kept config is the file's text (minified, the study name set as
     # suggest --study sets it): the same, nothing more to read. Another text (keys in another order,
     # a number written otherwise) is compared as JSON by jq, and by suggest where that differs.
@@ -147,12 +147,12 @@ while [ $# -ge 3 ]; do
     [ "$same" != true ] || continue
     tmp=$(mktemp -d) || continue
     printf '%s\n' "$kept" >"$tmp/kept.json"
-    msg= rc=0
+    msg='' rc=0
     if "$bin/suggest" --db "$tmp/k.db" --config "$tmp/kept.json" --study "$study" --n 0 >/dev/null 2>&1; then
       msg=$("$bin/suggest" --db "$tmp/k.db" --config "$value" --study "$study" --n 0 2>&1 >/dev/null) || rc=$?
     fi
     rm -rf "$tmp"
-    [ "$rc" = 2 ] && [[ $msg == *" exists with a different config: "* ]] || continue
+    if [ "$rc" != 2 ] || [[ $msg != *" exists with a different config: "* ]]; then continue; fi
     msg=${msg%%$'\n'*}
     msg=${msg#* exists with a different config: }
     msg=${msg% (use --force to replace it)}
@@ -286,8 +286,8 @@ while [ $# -ge 3 ]; do
     # load the CUDA backend, a second or so at every make, and the trials find out.
     launch=${1-} bin=${2-}
     shift 2
-    [ "$value" = cuda ] && [ -z "$launch" ] && [ -x "$bin/train-trial" ] || continue
-    [ ! -e /dev/nvidiactl ] && [ ! -e /dev/nvidia0 ] && [ ! -e /dev/dxg ] || continue
+    if [ "$value" != cuda ] || [ -n "$launch" ] || [ ! -x "$bin/train-trial" ]; then continue; fi
+    if [ -e /dev/nvidiactl ] || [ -e /dev/nvidia0 ] || [ -e /dev/dxg ]; then continue; fi
     # (no trial line, /dev/null: nothing to fail, no study opened)
     msg=$("$bin/train-trial" --device cuda --db /dev/null/none --features /dev/null/none /dev/null 2>&1 >/dev/null)
     msg=${msg%%$'\n'*}
@@ -301,8 +301,9 @@ while [ $# -ge 3 ]; do
     # that is not blank: at once on a corpus of any size); what the files hold is featurize's to read.
     expected="expected a Speech Commands folder (one folder of audio files per class) or a JSONL manifest"
     if [ -d "$value" ]; then
-      [ -n "$(find -L "$value" -type f -print -quit 2>/dev/null)" ] ||
-        { echo "$name: '$value': a folder with no file in it; $expected"; exit 0; }
+      if [ -z "$(find -L "$value" -type f -print -quit 2>/dev/null)" ]; then
+        echo "$name: '$value': a folder with no file in it; $expected"; exit 0
+      fi
     elif [ -r "$value" ] && ! grep -q '[^[:space:]]' "$value" 2>/dev/null; then
       echo "$name: '$value': an empty manifest (no line in it); $expected"; exit 0
     fi ;;
