@@ -13,6 +13,7 @@
 #include "core/text.h"
 
 #define MAX_BYTES 65536u   /* 8192 lines of a 7-digit pid: more than any sweep runs at once */
+#define MAX_LINE 127u      /* bytes of a line that may be a pid (blanks around it); a longer one is not */
 
 /* A line holding one positive pid (surrounding blanks allowed): the pid; 0 for a blank or
  * comment line; -1 when it is something else. */
@@ -81,24 +82,15 @@ int gpu_pidfile_read(const char *path, gpu_sample *s, long *bad_line, ws_err *e)
     }
     close(fd);
     if (!rc && got > MAX_BYTES) rc = too_large(path, got, 1, e);
-    char line[128];
-    size_t len = 0;                  /* bytes of the current line in `line` */
-    int overlong = 0;                /* the current line did not fit: not a pid */
+    /* the lines in place, each ended at its '\n'; the last, without one, at buf[got]: a file
+     * parsed is at most MAX_BYTES, and buf has one byte more */
     long lineno = 1;
-    for (size_t i = 0; i < got && !rc; i++) {
-        if (buf[i] != '\n') {
-            if (len + 1 < sizeof line) line[len++] = buf[i];
-            else overlong = 1;
-            continue;
-        }
+    for (char *line = buf, *end = buf + got; !rc && line < end; line++, lineno++) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t len = (size_t)((nl ? nl : end) - line);
         line[len] = 0;
-        rc = take_line(overlong ? "x" : line, lineno++, s, bad_line);
-        len = 0;
-        overlong = 0;
-    }
-    if (!rc && (len || overlong)) {            /* a last line without a newline */
-        line[len] = 0;
-        rc = take_line(overlong ? "x" : line, lineno, s, bad_line);
+        rc = take_line(len <= MAX_LINE ? line : "x", lineno, s, bad_line);
+        line += len;
     }
     free(buf);
     if (rc && e && !e->msg[0]) ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
