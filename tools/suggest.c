@@ -789,8 +789,8 @@ int main(int argc, char **argv)
         {"seed", required_argument, 0, 's'}, {"fixed", required_argument, 0, 'F'}, {"enqueue", required_argument, 0, 'E'},
         {"grace", required_argument, 0, 'g'}, {"force", no_argument, 0, 'f'}, {"reap", no_argument, 0, 'R'}, {"pid", required_argument, 0, 'P'}, {"tag", required_argument, 0, 'T'}, {"unless-done", no_argument, 0, 'U'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
-    const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *grace = NULL, *tag = NULL, *study = NULL;
-    double grace_s = 0;   /* --grace, put in place of the config's once that is read */
+    const char *db = NULL, *config = NULL, *fixed = NULL, *enq = NULL, *tag = NULL, *study = NULL;
+    double grace_s = 0;   /* --grace (> 0; 0: not given), put in place of the config's once that is read */
     long k = 1, seed = 0, owner_pid = 0;
     int force = 0, has_seed = 0, reap = 0, unless_done = 0, n_given = 0, o;
     ws_err e = {0};
@@ -814,7 +814,7 @@ int main(int argc, char **argv)
                   enq = ws_cli_path_arg("enqueue", optarg); break;
         case 'g': if (ws_parse_double(optarg, "--grace", &grace_s, &e)) ws_cli_usage_error("%s", e.msg);
                   if (!(grace_s > 0)) ws_cli_usage_error("--grace: must be > 0");
-                  grace = optarg; break;
+                  break;
         case 'f': force = 1; break;
         case 'R': reap = 1; break;
         /* empty, as from an unset variable (--tag "$TARGET"), it tagged every such trial alike, and
@@ -868,11 +868,11 @@ int main(int argc, char **argv)
         json_object_set_new(c.cfg.root, "study", name);
         c.cfg.study = json_string_value(json_object_get(c.cfg.root, "study"));
     }
-    if (grace) c.cfg.grace_s = grace_s;
+    if (grace_s > 0) c.cfg.grace_s = grace_s;
     /* the config's grace must be above its interval (ws_config_load); --grace is not refused
      * (Optuna takes any grace_period, and a short one fails silent trials soon, on purpose), but
      * one that fails trials still training is said */
-    if (grace && !(c.cfg.grace_s > c.cfg.heartbeat_interval_s))
+    if (grace_s > 0 && !(c.cfg.grace_s > c.cfg.heartbeat_interval_s))
         ws_cli_warn("--grace %g is not above heartbeat.interval_seconds (%g) of %s: a trial still training "
                     "beats once an interval, and may be failed as stale between two heartbeats",
                     c.cfg.grace_s, c.cfg.heartbeat_interval_s, config);
