@@ -157,7 +157,7 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
-    int probe = 0, split_given = 0, device_given = 0, precision_given = 0, grow_given = 0;
+    int probe = 0, split_given = 0, device_given = 0, precision_given = 0;
     /* the first option given that only training reads, and the first that only a run on a
      * trial line and a cache reads (training, --probe-batch, --evaluate): refused below where
      * nothing reads it */
@@ -179,8 +179,7 @@ int main(int argc, char **argv)
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
                   if (!cache_only) cache_only = "--threads";
                   break;
-        case 'g': grow_given = 1;
-                  if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
+        case 'g': if (ws_parse_long_range(optarg, "--grow-threads", 1, 1024, &grow_threads, &e)) ws_cli_usage_error("%s", e.msg);
                   break;
         /* the parser's own message where it refuses (1e400: "write inf"), as inf is taken here */
         case 'm': if (!train_only) train_only = "--max-seconds";
@@ -231,7 +230,7 @@ int main(int argc, char **argv)
      * --grow-threads sets from the first step (trainer/grow.c): a trial to grow needs more
      * workspace than one that will not, and the probe could not be told so. Evaluation and
      * --result-of grow nothing. */
-    if ((evaluate || result_of) && grow_given)
+    if ((evaluate || result_of) && grow_threads)
         ws_cli_usage_error("--grow-threads goes with training or --probe-batch, not %s", mode);
     /* --evaluate reads a checkpoint and a cache, no study: a --db given with it was ignored */
     if (evaluate && o.db)
