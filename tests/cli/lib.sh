@@ -148,6 +148,25 @@ test_run_cases() {
   fi
 }
 
+# on_tty OUT CMD...: CMD with its stderr on a terminal (a pty; stdin and stdout /dev/null), what it
+# wrote there in OUT, and CMD's exit status: for what a tool shows only on a terminal (progress).
+on_tty() {
+  "$PY" - "$@" <<'P'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=s)
+os.close(s)
+out = b""
+while True:
+    try: b = os.read(m, 65536)
+    except OSError: break   # EIO: the child's side closed
+    if not b: break
+    out += b
+open(sys.argv[1], "wb").write(out)
+sys.exit(p.wait())
+P
+}
+
 # chromium_probe HTML JS WIDTH NAME: HTML laid out by headless chromium in a window WIDTH px wide,
 # with JS run at the end of its body (a script that leaves its findings as the text of a
 # <pre id="ws-probe"> it appends): the findings in NAME.got (one line), chromium's console and
