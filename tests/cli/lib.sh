@@ -53,6 +53,28 @@ test_expect_success() {
 asan_lib() { ldd "$WS_BIN/$1" 2>/dev/null | awk '$1 ~ /^libasan/ { print $3; found = 1 } END { exit !found }'; }
 # asan_built TOOL: TOOL (in WS_BIN) is built with AddressSanitizer (make check SANITIZE=address...).
 asan_built() { asan_lib "$1" >/dev/null; }
+# slow_fchmod_shim NAME: slow.so, an LD_PRELOAD shim whose fchmod sleeps a second first. A
+# temporary (lib/core/atomic.h) gets its fchmod right after mkstemp, so a signal sent once the
+# temporary is there comes in that moment, made long. Without a C compiler, NAME is skipped, saying
+# so, and it returns 1: `slow_fchmod_shim NAME || exit 0`.
+slow_fchmod_shim() {
+  cat >slow.c <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+int fchmod(int fd, mode_t mode)
+{
+    static int (*real)(int, mode_t);
+    if (!real) real = (int (*)(int, mode_t))dlsym(RTLD_NEXT, "fchmod");
+    usleep(1000000);   /* a signal ends the sleep; the handler, if any, runs */
+    return real(fd, mode);
+}
+C
+  cc -shared -fPIC -o slow.so slow.c -ldl 2>cc.err && return 0
+  test_skip "$1" "no C compiler for the shim: $(head -c 200 cc.err)"
+  return 1
+}
 # can_limit_address_space NAME TOOL: 0 when TOOL can run under an address-space limit (ulimit -v);
 # 1 when it is built with AddressSanitizer, whose runtime maps terabytes of shadow address space at
 # start, so that no limit leaves it room to run: NAME is skipped then, saying so. The rest of a

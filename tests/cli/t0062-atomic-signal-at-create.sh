@@ -7,23 +7,7 @@
 # temporary appeared). That moment is made a second long here: fchmod, which comes right after
 # mkstemp, sleeps first (an LD_PRELOAD shim), and the signal comes while it sleeps.
 . "$WS_ROOT/tests/cli/lib.sh"
-cat >slow.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <sys/stat.h>
-#include <unistd.h>
-int fchmod(int fd, mode_t mode)
-{
-    static int (*real)(int, mode_t);
-    if (!real) real = (int (*)(int, mode_t))dlsym(RTLD_NEXT, "fchmod");
-    usleep(1000000);   /* a signal ends the sleep; the handler, if any, runs */
-    return real(fd, mode);
-}
-C
-if ! cc -shared -fPIC -o slow.so slow.c -ldl 2>cc.err; then
-  test_skip "a signal as the temporary is made" "no C compiler for the shim: $(head -c 200 cc.err)"
-  exit 0
-fi
+slow_fchmod_shim "a signal as the temporary is made" || exit 0
 mkdir out
 sox -R -n -r 16000 -c 1 -b 16 a.wav synth 1 sine 500
 echo '{"path":"a.wav","label":"yes","split":"train"}' >m.jsonl
