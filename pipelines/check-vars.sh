@@ -133,15 +133,14 @@ while [ $# -ge 3 ]; do
     shift 4
     file=${db#sqlite:///}
     if is_pg_url "$db" || [ ! -s "$file" ] || [ ! -x "$bin/suggest" ] || [[ " $args " == *" --force "* ]]; then continue; fi
-    # One sqlite3 for a study whose kept config is the file's text (minified, the study name set as
-    # suggest --study sets it): the same, nothing more to read. Another text (keys in another order,
-    # a number written otherwise) is compared as JSON by jq, and by suggest where that differs.
-    where="FROM study_system_attributes a JOIN studies s USING (study_id)
-      WHERE s.study_name = '${study//\'/\'\'}' AND a.key = 'wakesweep:config'"
-    same=$(command sqlite3 -readonly -cmd '.timeout 2000' "$file" "SELECT json(a.value_json) =
-      json_set(json(CAST(readfile('${value//\'/\'\'}') AS TEXT)), '\$.study', '${study//\'/\'\'}') $where" 2>/dev/null) || continue
-    [ "$same" = 0 ] || continue
-    kept=$(command sqlite3 -readonly -cmd '.timeout 2000' "$file" "SELECT a.value_json $where" 2>/dev/null) || continue
+    # One sqlite3 reads the kept config, none where it is the file's text (minified, the study name
+    # set as suggest --study sets it): the same, nothing more to compare. Another text (keys in
+    # another order, a number written otherwise) is compared as JSON by jq, and by suggest where
+    # that differs.
+    kept=$(command sqlite3 -readonly -cmd '.timeout 2000' "$file" "SELECT a.value_json
+      FROM study_system_attributes a JOIN studies s USING (study_id)
+      WHERE s.study_name = '${study//\'/\'\'}' AND a.key = 'wakesweep:config' AND json(a.value_json) !=
+        json_set(json(CAST(readfile('${value//\'/\'\'}') AS TEXT)), '\$.study', '${study//\'/\'\'}')" 2>/dev/null) || continue
     [ -n "$kept" ] || continue
     same=$(jq -n --arg s "$study" --argjson a "$kept" --slurpfile b "$value" '($a | .study = $s) == ($b[0] | .study = $s)' 2>/dev/null)
     [ "$same" != true ] || continue
