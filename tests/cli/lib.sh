@@ -115,6 +115,19 @@ memory_cgroup() {
 }
 # in_cgroup CG CMD...: CMD run in the cgroup CG (a bash that moves itself there, then execs CMD).
 in_cgroup() { bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$@"; }
+# peak_file CG: the file of CG's peak memory use (v1 memory.max_usage_in_bytes, v2 memory.peak);
+# fails, printing nothing, where the kernel keeps none.
+peak_file() { local f; for f in memory.max_usage_in_bytes memory.peak; do [ -e "$1/$f" ] && echo "$1/$f" && return; done; return 1; }
+# peak_of OUT CMD...: CMD run (timeout 300) in a fresh memory cgroup of 1 GiB, its stdout in OUT,
+# its stderr in OUT.err and its peak use (bytes, or "none" where the kernel keeps none) in OUT.peak.
+peak_of() {
+  local o=$1 cg f
+  shift
+  cg=$(memory_cgroup ws-peak $((1 << 30))) || return 1
+  in_cgroup "$cg" timeout 300 "$@" >"$o" 2>"$o.err"
+  if f=$(peak_file "$cg"); then cat "$f" >"$o.peak"; else echo none >"$o.peak"; fi
+  rmdir "$cg"
+}
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
 # need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's

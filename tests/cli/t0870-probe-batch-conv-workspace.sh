@@ -21,22 +21,10 @@ if asan_built train-trial; then
   test_skip "--probe-batch's batch trained" "train-trial is built with AddressSanitizer, whose shadow memory follows every allocation"
   exit 0
 fi
-# peak_file CG: the file of CG's peak memory use (v1 or v2), or nothing where the kernel keeps none
-peak_file() { local f; for f in memory.max_usage_in_bytes memory.peak; do [ -e "$1/$f" ] && echo "$1/$f" && return; done; return 1; }
 tone_trial
 jq '.budget.epochs = 1 | .fixed += {"channels": 256, "blocks": 6}' c.json >ws.json
 jq '.budget.epochs = 1' c.json >base.json
 
-# peak_of OUT CMD...: CMD run in a fresh cgroup of 1 GiB, its stdout in OUT and its peak use (bytes,
-# or "none" where the kernel keeps none) in OUT.peak
-peak_of() {
-  local o=$1 cg f
-  shift
-  cg=$(memory_cgroup ws-t0870 $((1 << 30))) || return 1
-  in_cgroup "$cg" timeout 300 "$@" >"$o" 2>"$o.err"
-  if f=$(peak_file "$cg"); then cat "$f" >"$o.peak"; else echo none >"$o.peak"; fi
-  rmdir "$cg"
-}
 # probe_and_train THREADS: probes in a fresh cgroup of $limit with WS_THREADS=THREADS, then trains
 # the study's trial at the offered batch on THREADS threads, and the small dscnn's for the base;
 # their peak use (bytes) in peakTHREADS and basepeakTHREADS, the probe's line in probeTHREADS

@@ -35,8 +35,6 @@ if ! cg=$(memory_cgroup ws-t0872 "$limit"); then
   test_skip "--probe-batch's batch for --threads and --grow-threads, trained" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
   exit 0
 fi
-# peak_file CG: the file of CG's peak memory use (v1 or v2), or nothing where the kernel keeps none
-peak_file() { local f; for f in memory.max_usage_in_bytes memory.peak; do [ -e "$1/$f" ] && echo "$1/$f" && return; done; return 1; }
 kept=$(peak_file "$cg")
 rmdir "$cg"
 if [ -z "$kept" ]; then
@@ -56,19 +54,10 @@ probe_in() {
   while [ "$1" != -- ]; do env+=("$1"); shift; done
   shift
   cg=$(memory_cgroup ws-t0872 "$limit") || return 1
-  "${env[@]}" bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" timeout 120 "$WS_BIN/train-trial" --probe-batch \
+  in_cgroup "$cg" "${env[@]}" timeout 120 "$WS_BIN/train-trial" --probe-batch \
     --device cpu --db runs/ws.db --features tones.feat "$@" ws.line >"$name" 2>"$name.err"
   rmdir "$cg"
   jq -e '.batch | select(. >= 1)' "$name" || { echo "probe $name: $(cat "$name" "$name.err")" >&2; return 1; }
-}
-# peak_of OUT CMD...: CMD run in a fresh cgroup of 1 GiB, its stdout in OUT and its peak use (bytes) in OUT.peak
-peak_of() {
-  local o=$1 cg f
-  shift
-  cg=$(memory_cgroup ws-t0872 $((1 << 30))) || return 1
-  in_cgroup "$cg" timeout 300 "$@" >"$o" 2>"$o.err"
-  f=$(peak_file "$cg") && cat "$f" >"$o.peak"
-  rmdir "$cg"
 }
 # train_at NAME BATCH ARGS...: the big dscnn's trial at BATCH and the small dscnn's, each trained
 # with ARGS (--threads, --grow-threads) in a cgroup of 1 GiB: their peaks in NAME.peak and NAME.base.peak
