@@ -73,6 +73,18 @@ tone_trained() {
   train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line >result
 }
 
+# big_cnn_config FILE: tone_trial's study (c.json) as a cnn whose weights are most of its memory
+# (a hidden layer of 256 after 16 channels at every point: 64 MB of weights, 4 x that with the
+# gradients and Adam's two moments), named "big", for one epoch at a learning rate small enough
+# that it does not diverge in it (at the tone study's it does, and saves no checkpoint): the model
+# of the tests of a checkpoint's memory.
+big_cnn_config() {
+  jq '.study = "big" | .budget.epochs = 1 |
+      .fixed += {"model": "cnn", "channels": 16, "kernel": [1, 1], "stride": [1, 1], "inner_kernel": [1, 1], "pool": [1, 1],
+                 "hidden": 256, "dropout": 0} |
+      .space.learning_rate += {"low": 0.0001, "high": 0.0002}' c.json >"$1"
+}
+
 # tone_training [ARGS...]: the tone cache and study as tone_trial makes them, but for 100000
 # epochs (long.json), and train-trial started on its trial in the background (ARGS appended;
 # stdout in out, stderr in err, its pid in $pid): back once its first validation is in the study

@@ -21,9 +21,7 @@ if asan_built train-trial; then
   exit 0
 fi
 tone_trial
-fixed='{"model": "cnn", "channels": 16, "kernel": [1, 1], "stride": [1, 1], "inner_kernel": [1, 1], "pool": [1, 1],
-        "hidden": 256, "dropout": 0}'
-jq --argjson f "$fixed" '.study = "big" | .budget.epochs = 1 | .fixed += $f | .space.learning_rate += {"low": 0.0001, "high": 0.0002}' c.json >big.json
+big_cnn_config big.json
 read -r params _ < <(torch_sizes "$(jq -c .fixed big.json)")
 weights=$((params * 4))
 for keep in best none; do
