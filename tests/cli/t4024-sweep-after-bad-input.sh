@@ -10,19 +10,15 @@
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
 tone_sweep_config c.json tones-again 1
-sweep() {  # RUNS [make args...]
-  local runs=$1; shift
-  ws_make -j2 sweep DATA="$TMP/tones/manifest.jsonl" CONFIG="$TMP/c.json" TRIALS=2 RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
-}
 states() { cat "$1"/trial-*.json | jq -r .state | sort | uniq -c | tr -s ' ' | tr '\n' ' '; }
 # no feature cache, newer than the corpus: make takes it for the cache
 jq . c.json >bogus.feat
 
-test_expect_code 2 "make sweep with a FEATURES that is no feature cache stops (train-trial: exit 2)" sweep fb FEATURES="$TMP/bogus.feat"
+test_expect_code 2 "make sweep with a FEATURES that is no feature cache stops (train-trial: exit 2)" tone_sweep fb FEATURES="$TMP/bogus.feat"
 test_expect_success "... naming the cache; no trial RUNNING" '
   grep -q "bogus.feat: not a valid feature cache" err && [ ! -e fb/trial-000.json ] && [ ! -e fb/trial-001.json ] &&
   [ "$(sqlite3 fb/study.db "SELECT count(*) FROM trials WHERE state = \"RUNNING\"")" = 0 ]'
-test_expect_code 0 "the next make sweep, with the cache put right, runs" sweep fb FEATURES="$TMP/tones.feat"
+test_expect_code 0 "the next make sweep, with the cache put right, runs" tone_sweep fb FEATURES="$TMP/tones.feat"
 test_expect_success "... and trains both trials" '[ "$(states fb)" = " 2 COMPLETE " ] && [ "$(jq .states.COMPLETE fb/report.json)" = 2 ] ||
   { echo "trial files: $(states fb); study: $(sqlite3 fb/study.db "SELECT number || \" \" || state FROM trials" | tr "\n" " ")"; false; } >&2'
 test_expect_success "... the refused trials' params among them (queued again)" '
@@ -33,9 +29,9 @@ test_expect_success "... the refused trials' params among them (queued again)" '
 # LAUNCH (env here), as the trials would run elsewhere: without one make refuses it first (t4026).
 train-trial --device cuda --db none.db --features none.feat /dev/null >/dev/null 2>gpu.err || true
 if grep -q "no CUDA device" gpu.err; then
-  test_expect_code 2 "make sweep DEVICE=cuda on a machine without a GPU stops" sweep cu FEATURES="$TMP/tones.feat" DEVICE=cuda LAUNCH=env
+  test_expect_code 2 "make sweep DEVICE=cuda on a machine without a GPU stops" tone_sweep cu DEVICE=cuda LAUNCH=env
   test_expect_success "... saying no CUDA device" 'grep -q "no CUDA device" err && [ ! -e cu/trial-000.json ]'
-  test_expect_code 0 "the next make sweep (DEVICE=auto) runs" sweep cu FEATURES="$TMP/tones.feat"
+  test_expect_code 0 "the next make sweep (DEVICE=auto) runs" tone_sweep cu
   test_expect_success "... and trains both trials" '[ "$(states cu)" = " 2 COMPLETE " ]'
 else
   test_skip "make sweep DEVICE=cuda on a machine without a GPU" "this machine has a GPU"
