@@ -16,8 +16,9 @@ STAGED_RUNS  ?= runs/kws-staged
 STAGED_DB     = $(STAGED_RUNS)/study.db
 # Each read once, at its first use (not for other goals): a make staged names them some fifteen
 # times while it reads the makefiles, and a jq for each was half a second of CPU per make staged.
-STAGE1_STUDY  = $(eval STAGE1_STUDY := $$(shell jq -r '.study // empty' $$(call ws_q,$$(STAGE1)) 2>/dev/null))$(STAGE1_STUDY)
-STAGE2_STUDY  = $(eval STAGE2_STUDY := $$(shell jq -r '.study // empty' $$(call ws_q,$$(STAGE2)) 2>/dev/null))$(STAGE2_STUDY)
+# On jq's stdin, as sweep.mk reads CONFIG: a STAGE1=-s1.json was read as jq's options.
+STAGE1_STUDY  = $(eval STAGE1_STUDY := $$(shell jq -r '.study // empty' 2>/dev/null <$$(call ws_q,$$(STAGE1))))$(STAGE1_STUDY)
+STAGE2_STUDY  = $(eval STAGE2_STUDY := $$(shell jq -r '.study // empty' 2>/dev/null <$$(call ws_q,$$(STAGE2))))$(STAGE2_STUDY)
 # Both stages, stage 1 first (report takes --study once per study).
 STAGED_REPORT = $(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --study $(call ws_q,$(STAGE2_STUDY))
 

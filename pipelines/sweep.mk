@@ -15,9 +15,11 @@
 CONFIG   ?= configs/studies/kws-default.json
 # Read once (:=): every trial's recipe names STUDY, and a jq started per trial is 20 ms of a
 # job slot left idle between trials. Not read for goals that only build or test (ws_build_only,
-# data.mk): a make or make check makes no sweep, and its jq was ~40 ms of each one's CPU.
+# data.mk): a make or make check makes no sweep, and its jq was ~40 ms of each one's CPU. The
+# config goes in on stdin: a relative CONFIG=-c.json handed to jq as an argument was read as its
+# options, and the study check said that CONFIG names no study.
 ifeq ($(origin STUDY),undefined)
-STUDY    := $(if $(ws_build_only),,$(shell jq -r '.study // empty' $(call ws_q,$(CONFIG)) 2>/dev/null))
+STUDY    := $(if $(ws_build_only),,$(shell jq -r '.study // empty' 2>/dev/null <$(call ws_q,$(CONFIG))))
 endif
 RUNS     ?= runs/$(STUDY)
 DB       ?= $(RUNS)/study.db
