@@ -18,6 +18,12 @@
 #          "a", whose trial files the other study took for its own)
 #   file   a file that must be there to read (CONFIG: STUDY comes from it; STAGE1, STAGE2,
 #          FEATURE_CONFIG), not a folder (said so)
+#   cache  FEATURES: a path with nothing there (make writes the cache), or a feature cache: a file
+#          that begins with featurize's magic bytes, WSFCACHE (lib/audio/cache.h; the first 8
+#          bytes, read at once whatever the cache's size, by bash's read: featurize --describe verifies the whole
+#          file). Another file (a config or report named by mistake) was found only by train-trial,
+#          after each job slot had claimed a trial, its message naming no variable; one older than
+#          the corpus was overwritten by featurize; a folder failed the same ways
 #   corpus DATA other than the demo corpus: a folder or manifest that is there (found by make only
 #          once it ran, in parallel with the first steps of a sweep, which had made RUNS), and not
 #          empty: a folder with a file in it, a manifest with a line that is not blank (found by
@@ -293,6 +299,17 @@ while [ $# -ge 3 ]; do
     [[ $msg == "train-trial: --device cuda: no CUDA device"* ]] || continue
     echo "$name: 'cuda': ${msg#train-trial: --device cuda: }: give DEVICE=auto (a GPU where there is one, else the CPU) or cpu, or a LAUNCH that runs the trials where there is one"
     exit 0 ;;
+  cache)
+    what="expected a feature cache (a file featurize wrote, beginning WSFCACHE) or a path with nothing there, where make writes one"
+    if [ -d "$value" ]; then echo "$name: '$value' is a folder; $what"; exit 0; fi
+    # (one that cannot be read is left to featurize or train-trial to name, with the reason). read,
+    # a builtin, takes the 8 bytes without a fork: head and tr were 2.6 ms of each make.
+    magic=
+    [ -f "$value" ] && [ -r "$value" ] && { IFS= LC_ALL=C read -r -N 8 magic <"$value" 2>/dev/null || :; }
+    if [ -f "$value" ] && [ -r "$value" ] && [ "$magic" != WSFCACHE ]; then
+      echo "$name: '$value': not a feature cache (its first bytes are not WSFCACHE); $what: give another $name, or remove the file to have make write the cache there"
+      exit 0
+    fi ;;
   corpus)
     [ -e "$value" ] || { echo "$name: '$value': no such corpus (a Speech Commands folder or a JSONL manifest)"; exit 0; }
     # One that is there but empty: featurize's "no audio clips found" came once make ran it, naming

@@ -93,7 +93,7 @@ DEMO_ENV := SEED=$(DEMO_SEED) WAKE_CLIPS=$(DEMO_WAKE_CLIPS) CLIPS_PER_CLASS=$(DE
 ws_demo_checks = demo DEMO_SEED $(call ws_q,$(DEMO_SEED)) demo DEMO_WAKE_CLIPS $(call ws_q,$(DEMO_WAKE_CLIPS)) \
   demo DEMO_CLIPS_PER_CLASS $(call ws_q,$(DEMO_CLIPS_PER_CLASS)) demo1 DEMO_SPEAKERS $(call ws_q,$(DEMO_SPEAKERS)) \
   demo1 DEMO_JOBS $(call ws_q,$(DEMO_JOBS))
-ws_bad_var := $(call ws_check_vars,path DATA $(call ws_q,$(DATA)) path FEATURES $(call ws_q,$(FEATURES)) \
+ws_bad_var := $(call ws_check_vars,path DATA $(call ws_q,$(DATA)) path FEATURES $(call ws_q,$(FEATURES)) cache FEATURES $(call ws_q,$(FEATURES)) \
                    path FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) file FEATURE_CONFIG $(call ws_q,$(FEATURE_CONFIG)) \
                    fthreads FEATURIZE_THREADS $(call ws_q,$(FEATURIZE_THREADS)) \
                    $(if $(filter data/demo,$(patsubst %/,%,$(DATA))),$(ws_demo_checks),corpus DATA $(call ws_q,$(DATA))))
