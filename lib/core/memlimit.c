@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/text.h"
 
 /* MemTotal and MemAvailable (0 where the kernel has none: before 3.14), in one pass. */
@@ -183,4 +184,10 @@ int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e)
     free(line);
     if (f) fclose(f);
     return 0;
+}
+
+uint64_t ws_page_table_bytes(uint64_t bytes)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    return bytes / (uint64_t)(page > 0 ? page : 4096) * sizeof(uint64_t);
 }

@@ -29,4 +29,11 @@ typedef struct ws_memory_limit {
  * refuses nothing. */
 int ws_memory_limit_read(ws_memory_limit *lim, ws_err *e);
 
+/* The page tables of `bytes` of memory touched: an 8-byte entry a page (the last level, on 64-bit
+ * x86 and arm; the levels above add a 512th of that), which the kernel charges to the process's
+ * memory cgroup (v2 memory.stat pagetables, v1 kmem) as it does the pages: half a MiB for 256 MiB,
+ * enough to go past a limit at its edge. Part of what a model needs for trainer_memory_check and
+ * for the batch probe (nn_device_probe_batch) alike, so that the two agree. */
+uint64_t ws_page_table_bytes(uint64_t bytes);
+
 #endif

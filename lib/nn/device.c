@@ -582,20 +582,11 @@ static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int
     return 0;
 }
 
-/* The page tables of `bytes` of memory touched: an 8-byte entry a page (the last level, on 64-bit
- * x86 and arm; the levels above add a 512th of that), which the kernel charges to the process's
- * memory cgroup (v2 memory.stat pagetables, v1 kmem) as it does the pages: half a MiB for 256 MiB,
- * enough to go past a limit at its edge. */
-static size_t page_tables(size_t bytes)
-{
-    long page = sysconf(_SC_PAGESIZE);
-    return bytes / (size_t)(page > 0 ? page : 4096) * sizeof(uint64_t);
-}
-
 /* Whether a training step of B samples on the CPU fits in avail bytes: fixed and B per-sample
  * bytes (sample_bytes), and the workspace nn_model_plan gives for B at the shares nn_set_threads
  * set (per share: 69 MB for a dscnn of 256 channels and 6 blocks at 8 shares, left out before, so
- * the batch offered did not fit). */
+ * the batch offered did not fit), with the page tables of it all (ws_page_table_bytes, as
+ * trainer_memory_check counts them). */
 static int cpu_fits(const nn_hparams *hp, int k, int frames, int n_feat, size_t per, size_t fixed, int B,
                     size_t avail)
 {
@@ -604,7 +595,7 @@ static int cpu_fits(const nn_hparams *hp, int k, int frames, int n_feat, size_t 
     if (nn_model_plan(&hp->model, k, frames, n_feat, B, &need, &ignore)) return 0;
     size_t bytes = fixed + (size_t)B * per + need.work_bytes;
     if (bytes < fixed) return 0;
-    size_t all = bytes + page_tables(bytes);
+    size_t all = bytes + ws_page_table_bytes(bytes);
     return all >= bytes && all <= avail;
 }
 
@@ -652,10 +643,11 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
     cu->mem_info(&out->free_bytes, &out->total_bytes);
     /* Each candidate builds the model in host memory (weights drawn, gradients) before it goes to
      * the device: past the memory the host (or its cgroup) has in all, the kernel would kill the
-     * probe there, where the device never had a say. Not even a batch of 1 fits then. */
+     * probe there, where the device never had a say. Not even a batch of 1 fits then. With their
+     * page tables, as trainer_memory_check holds them. */
     ws_memory_limit host;
     ws_err ignore;
-    if (!ws_memory_limit_read(&host, &ignore) && built > host.bytes) {
+    if (!ws_memory_limit_read(&host, &ignore) && built + ws_page_table_bytes(built) > host.bytes) {
         if (dd) cu->data_free(dd);
         return 0;
     }

@@ -25,6 +25,10 @@ int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, 
     uint64_t ckpt = keep_best ? nn_checkpoint_save_bytes(need.params_bytes / sizeof(float)) : 0;
     uint64_t total = on_device ? (built > ckpt ? built : ckpt)
                                : sum(sum(sum(built, need.optim_bytes), ckpt), sum(need.acts_bytes, batch_bytes));
+    /* and the page tables of all that, which the kernel charges to the cgroup as it does the pages:
+     * the one count the CPU batch probe makes too (nn_device_probe_batch), so that a batch it
+     * offers is one this check takes */
+    total = sum(total, ws_page_table_bytes(total));
     if (total <= lim.bytes) return 0;
     char has[64];
     snprintf(has, sizeof has, "%s %llu MiB", lim.file[0] ? "its cgroup allows" : "the machine has",

@@ -20,7 +20,9 @@
  * keep_best the checkpoint a save takes beside them (nn_checkpoint_save_bytes; K left out of the
  * reason without it); on_device: the model trains on a GPU, and the host holds only its weights and
  * gradients while it is built (the device's memory is the device's to refuse: "oom"), then, with
- * keep_best, what a save from the device takes (nn_checkpoint_save_bytes): the larger of the two. A cfg nn_model_create refuses is left to it: 0. */
+ * keep_best, what a save from the device takes (nn_checkpoint_save_bytes): the larger of the two. Either
+ * with its page tables (ws_page_table_bytes, which the CPU batch probe counts too): N is the parts'
+ * sum and those. A cfg nn_model_create refuses is left to it: 0. */
 int trainer_memory_check(const nn_model_config *cfg, int n_classes, int frames, int n_feat, int batch, int on_device,
                          size_t batch_bytes, int keep_best, ws_err *e);
 
