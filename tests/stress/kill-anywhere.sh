@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# tests/stress/kill-anywhere.sh — crash-consistency stress of `make -j2 sweep` (not part of
+# make check: it runs for as long as it is asked to, and its kill moments are random).
+#
+#   bash tests/stress/kill-anywhere.sh [CAMPAIGNS]        (default 5; after `make`)
+#
+# Each campaign is a fresh sweep of TRIALS (4 to 6, drawn) trials of 1 to 10 epochs (drawn) on the tiny
+# tone corpus of the CLI tests (tests/cli/fixtures.sh: 48 one-second clips), whose feature cache
+# the sweep itself makes (so featurize can be interrupted too). The sweep is started, its whole
+# process group is sent SIGKILL (sometimes SIGINT, as a terminal's Ctrl-C, or SIGTERM) after a
+# random delay spread over a whole run (a third of the kills within its first half second:
+# make reading its makefiles, featurize, the first suggest), then started again, KILLS times
+# (1 to 5, drawn); then run to its end. After each kill: every trial file there is one valid
+# JSON line, integrity_check is ok. After the end, the pipeline's promises (README, "Interrupt
+# it at any point"; pipelines/sweep.mk):
+#   - the last make exits 0 and a make run again after it does nothing (no trial made);
+#   - TRIALS trial files, each one valid JSON line, of distinct trials, each finished
+#     (COMPLETE, PRUNED or FAIL) in the study with the file's state;
+#   - finished trials add up: the study's COMPLETE + PRUNED + FAIL = TRIALS + the interrupted
+#     trials, each of those FAIL, marked died, and retried (a later trial's failed_trial names
+#     it) with its params and its seed; no trial RUNNING or WAITING; no trial tag (target)
+#     finished twice other than by an interrupted trial;
+#   - PRAGMA integrity_check is ok;
+#   - report.json parses and agrees with the study; report.html parses as HTML (python's parser)
+#     and ends with </html>;
+#   - best.ckpt, if any, loads with train-trial --evaluate and holds the study's best trial;
+#   - no temporary (*.tmp.*) left under RUNS or beside the cache; no gpu-monitor of RUNS running.
+# Every kill moment is logged with what was running then (kills.log: signal, delay, the group's
+# programs, the temporaries present), and a summary of the moments covered is printed at the
+# end. Exit status: 0 when every check of every campaign held, 1 otherwise (the failing
+# campaign's folder is kept and named). Environment: WS_BIN (default bin), STRESS_SEED (the
+# draws), STRESS_DIR (where campaigns run; default a new folder under TMPDIR, removed when all
+# held), STRESS_EPOCHS (drawn from 1, 2, 5, 10 by default).
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+export WS_ROOT=$here WS_BIN=${WS_BIN:-$here/bin} WS_BUILD=${WS_BUILD:-$here/build}
+PY=/usr/bin/python3   # the tests' python (json and html parsers; SIGINT reset, setsid)
+campaigns=${1:-5}
+RANDOM=${STRESS_SEED:-$$}
+echo "kill-anywhere: seed ${STRESS_SEED:-$$}, $campaigns campaigns"
+dir=${STRESS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/ws-stress.XXXXXX")}
+mkdir -p "$dir" && cd "$dir" || exit 1
+sqlite3() { command sqlite3 -cmd ".timeout 30000" "$@"; }
+seed_saved=$RANDOM
+# the corpus, once (fixtures.sh's tone corpus; its cache is made here only to check featurize works)
+. "$WS_ROOT/tests/cli/fixtures.sh"
+[ -s tones/manifest.jsonl ] || make_tone_cache tones || { echo "kill-anywhere: cannot make the tone corpus" >&2; exit 1; }
+RANDOM=$seed_saved
+
+# sweep_cmd C: the make command line of campaign C's sweep.
+sweep_cmd() {
+  local c=$1
+  echo make -s -C "$WS_ROOT" -j2 sweep BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$dir/tones/manifest.jsonl" \
+    FEATURES="$dir/$c/tones.feat" CONFIG="$dir/$c/config.json" TRIALS="$(cat "$dir/$c/trials")" RUNS="$dir/$c/runs" \
+    MONITOR_INTERVAL=0.2
+}
+# start C LOG: the sweep in a process group of its own, SIGINT at its default (as under a
+# terminal, not ignored as in a background job); prints its pid.
+start() {
+  # shellcheck disable=SC2046
+  "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
+    $(sweep_cmd "$1") >>"$2" 2>&1 </dev/null &
+  echo $!
+}
+gone_group() {  # PGID [TRIES]: waits (0.1 s a try) until no process is left in the group
+  local i
+  for i in $(seq "${2:-100}"); do pgrep -g "$1" >/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+# what the group is doing now: its programs (one word each) and the temporaries present
+moment() {  # PGID C
+  local progs tmps
+  progs=$(ps -o args= -g "$1" 2>/dev/null | awk '{
+      n = split($1, p, "/"); w = p[n]
+      if (w == "bash" && $2 ~ /trial\.sh$/) w = "trial.sh"
+      else if (w == "bash" && $2 ~ /monitor\.sh$/) w = "monitor.sh"
+      else if (w == "bash" || w == "sh" || w ~ /^\[/) next   # shells, and zombies (ended, not reaped)
+      if (w == "report") { for (i = 2; i <= NF; i++) if ($i == "--format") w = "report-" $(i + 1) }
+      if (w == "train-trial" && / --result-of /) w = "train-trial-result-of"
+      print w }' | sort | uniq -c | awk '{ printf "%s%s", s, $2 (($1 > 1) ? "x" $1 : ""); s = "," }')
+  tmps=$(find "$dir/$2" -name '*.tmp.*' -printf '%f\n' 2>/dev/null | sed 's/\.tmp\..*/.tmp/' | sort -u | tr '\n' ',')
+  echo "progs=${progs:-none} tmps=${tmps%,}"
+}
+
+fail=0
+fails() { echo "FAIL campaign $c: $*"; bad=1; }
+# check_partial C: what must hold after any kill
+check_partial() {
+  local c=$1 f
+  for f in "$c"/runs/trial-*.json; do
+    [ -e "$f" ] || continue
+    [ "$(wc -l <"$f")" = 1 ] && jq -e 'type == "object" and (.state | IN("COMPLETE","PRUNED","FAIL"))' "$f" >/dev/null 2>&1 ||
+      fails "after kill $k: $f is not one JSON line of a finished trial: $(head -c 200 "$f")"
+  done
+  if [ -e "$c/runs/study.db" ]; then
+    [ "$(sqlite3 "$c/runs/study.db" "PRAGMA integrity_check" 2>&1)" = ok ] || fails "after kill $k: integrity_check not ok"
+  fi
+}
+
+check_final() {
+  local c=$1 runs=$1/runs trials db n q
+  trials=$(cat "$c/trials") db=$runs/study.db
+  q() { sqlite3 "$db" "$1"; }
+  [ "$(q "PRAGMA integrity_check")" = ok ] || fails "integrity_check: $(q "PRAGMA integrity_check" | head -3)"
+  n=$(ls "$runs"/trial-*.json 2>/dev/null | wc -l)
+  [ "$n" = "$trials" ] || fails "$n trial files, expected $trials"
+  for f in "$runs"/trial-*.json; do
+    [ "$(wc -l <"$f")" = 1 ] && jq -e 'type == "object" and (.trial | type == "number")' "$f" >/dev/null 2>&1 ||
+      fails "$f is not one JSON line of a trial"
+  done
+  # each file's trial finished in the study with the file's state
+  local files_states study_states
+  files_states=$(cat "$runs"/trial-*.json | jq -r '"\(.trial) \(.state)"' | sort -n)
+  study_states=$(for t in $(cat "$runs"/trial-*.json | jq .trial); do echo "$t $(q "SELECT state FROM trials WHERE number = $t")"; done | sort -n)
+  [ "$files_states" = "$study_states" ] || fails "trial files' states differ from the study's: files [$files_states] study [$study_states]"
+  [ "$(cat "$runs"/trial-*.json | jq .trial | sort -u | wc -l)" = "$trials" ] || fails "trial files name the same trial twice"
+  [ "$(q "SELECT count(*) FROM trials WHERE state IN ('RUNNING','WAITING')")" = 0 ] ||
+    fails "trials left RUNNING or WAITING: $(q "SELECT number || ':' || state FROM trials WHERE state IN ('RUNNING','WAITING')" | tr '\n' ' ')"
+  # counts: finished = TRIALS + interrupted, the interrupted (not in a file) all FAIL and died
+  local total in_files others
+  total=$(q "SELECT count(*) FROM trials WHERE state IN ('COMPLETE','PRUNED','FAIL')")
+  in_files=$(cat "$runs"/trial-*.json | jq .trial | sort -n | tr '\n' ',' | sed 's/,$//')
+  others=$(q "SELECT number FROM trials WHERE number NOT IN (${in_files:--1})" | tr '\n' ' ')
+  echo "  campaign $c: $total trials in the study, $trials in files; interrupted: ${others:-none}" >>"$dir/summary.log"
+  local o retry
+  for o in $others; do
+    [ "$(q "SELECT state FROM trials WHERE number = $o")" = FAIL ] || fails "trial $o, not a target's, is $(q "SELECT state FROM trials WHERE number = $o"), not FAIL"
+    # interrupted before any training (suggest killed after it made the trial) or killed training: died
+    [ "$(q "SELECT value_json FROM trial_system_attributes JOIN trials USING (trial_id) WHERE number = $o AND key = 'wakesweep:died'")" = true ] ||
+      fails "interrupted trial $o is not marked died ($(q "SELECT group_concat(key || '=' || value_json, ' ') FROM trial_system_attributes JOIN trials USING (trial_id) WHERE number = $o AND key LIKE 'wakesweep:%'"))"
+    # retried: a later trial's retry_history names it, with the same params and seed
+    retry=$(q "SELECT t.number FROM trials t JOIN trial_system_attributes a USING (trial_id) WHERE a.key = 'retry_history' AND EXISTS (SELECT 1 FROM json_each(a.value_json) WHERE value = $o) ORDER BY t.number LIMIT 1")
+    if [ -z "$retry" ]; then fails "interrupted trial $o was never retried"; continue; fi
+    [ "$(q "SELECT group_concat(param_name || '=' || param_value, ' ') FROM (SELECT param_name, param_value FROM trial_params JOIN trials USING (trial_id) WHERE number = $o ORDER BY param_name)")" = \
+      "$(q "SELECT group_concat(param_name || '=' || param_value, ' ') FROM (SELECT param_name, param_value FROM trial_params JOIN trials USING (trial_id) WHERE number = $retry ORDER BY param_name)")" ] ||
+      fails "retry $retry of trial $o has other params"
+    [ "$(q "SELECT value_json FROM trial_system_attributes JOIN trials USING (trial_id) WHERE number = $o AND key = 'wakesweep:seed'")" = \
+      "$(q "SELECT value_json FROM trial_system_attributes JOIN trials USING (trial_id) WHERE number = $retry AND key = 'wakesweep:seed'")" ] ||
+      fails "retry $retry of trial $o has another seed"
+  done
+  # no target finished twice by trials that both ran to their end (a died trial is not one)
+  local dup
+  dup=$(q "SELECT value_json FROM trial_system_attributes a JOIN trials t USING (trial_id) WHERE a.key = 'wakesweep:tag'
+           AND t.state IN ('COMPLETE','PRUNED') GROUP BY value_json HAVING count(*) > 1" | tr '\n' ' ')
+  [ -z "$dup" ] || fails "targets finished twice: $dup"
+  # reports
+  jq -e . "$runs/report.json" >/dev/null 2>&1 || fails "report.json does not parse"
+  [ "$(jq -s 'map(.n_trials) | add' "$runs/report.json" 2>/dev/null)" = "$(q "SELECT count(*) FROM trials")" ] ||
+    fails "report.json n_trials $(jq -s 'map(.n_trials) | add' "$runs/report.json" 2>/dev/null) != study's $(q "SELECT count(*) FROM trials")"
+  "$PY" - "$runs/report.html" <<'P' || fails "report.html does not parse"
+import sys
+from html.parser import HTMLParser
+VOID = {"area","base","br","col","embed","hr","img","input","link","meta","source","track","wbr",
+        "path","circle","line","rect","polyline","polygon","stop","use","ellipse"}
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []
+    def handle_starttag(self, t, a):
+        if t not in VOID: self.stack.append(t)
+    def handle_startendtag(self, t, a): pass
+    def handle_endtag(self, t):
+        if t in VOID: return
+        if not self.stack or self.stack[-1] != t: raise SystemExit("unbalanced </%s> at %s, open %s" % (t, self.getpos(), self.stack[-3:]))
+        self.stack.pop()
+s = open(sys.argv[1], encoding="utf-8").read()
+p = P(); p.feed(s); p.close()
+if p.stack: raise SystemExit("unclosed %s" % p.stack)
+if not s.rstrip().endswith("</html>"): raise SystemExit("does not end with </html>")
+P
+  # best.ckpt: loads, and is the study's best trial's
+  if [ -e "$runs/best.ckpt" ]; then
+    "$WS_BIN/train-trial" --evaluate "$runs/best.ckpt" --features "$c/tones.feat" >"$c/eval.out" 2>"$c/eval.err" ||
+      fails "best.ckpt does not load: $(head -c 300 "$c/eval.err")"
+    local best_trial ckpt_trial
+    best_trial=$("$WS_BIN/report" --db "$db" --best 2>/dev/null | jq .trial)
+    ckpt_trial=$(jq .trial.number "$c/eval.out" 2>/dev/null)
+    [ "$best_trial" = "$ckpt_trial" ] || fails "best.ckpt holds trial ${ckpt_trial:-?}, the study's best is ${best_trial:-none}"
+  elif [ "$(q "SELECT count(*) FROM trials WHERE state = 'COMPLETE'")" != 0 ]; then
+    fails "no best.ckpt, though $(q "SELECT count(*) FROM trials WHERE state = 'COMPLETE'") trials are COMPLETE"
+  fi
+  local left
+  left=$(find "$c" -name '*.tmp*' -printf '%P ' 2>/dev/null)
+  [ -z "$left" ] || fails "temporaries left: $left"
+  [ ! -e "$runs/monitor.pid" ] || fails "monitor.pid left"
+  ! pgrep -f "gpu-monitor --db $runs/" >/dev/null || fails "a gpu-monitor of $runs still runs"
+  # a make run again does nothing
+  local before
+  before=$(q "SELECT count(*) FROM trials")
+  # shellcheck disable=SC2046
+  $(sweep_cmd "$c") >"$c/again.out" 2>&1 || fails "make sweep run again failed"
+  [ "$(q "SELECT count(*) FROM trials")" = "$before" ] || fails "make sweep run again made trials"
+}
+
+# campaign C TRIALS EPOCHS KILLS: one sweep killed KILLS times, then run to its end and checked;
+# sets len_ms to its last (uninterrupted) run's time
+campaign() {
+  local c=$1 trials=$2 epochs=$3 kills=$4 k pid delay_ms sig m t0
+  bad=0
+  rm -rf "$c"; mkdir -p "$c"
+  echo "$trials" >"$c/trials"
+  jq --arg f "$WS_ROOT/configs/features/default.json" --arg s "stress-$c" --argjson ep "$epochs" '.study = $s | .budget.epochs = $ep | .fixed.features = $f' \
+    >"$c/config.json" <<'J'
+{"study": "x", "direction": "maximize", "objective": "f1",
+ "sampler": {"name": "tpe", "seed": 3, "n_startup_trials": 2, "constant_liar": true}, "pruner": {"name": "median", "n_startup_trials": 2, "n_warmup_steps": 0},
+ "budget": {"epochs": 2},
+ "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true},
+           "batch_size": {"type": "categorical", "choices": [4, 8]}},
+ "fixed": {"model": "dscnn", "channels": 16, "blocks": 1, "positive": "hey_nova", "validate_every": 1}}
+J
+  for k in $(seq "$kills"); do
+    # a third of the kills in the first half second (makefiles read, featurize, first suggest),
+    # the others anywhere in a whole run's time
+    if [ $((RANDOM % 3)) = 0 ]; then delay_ms=$((RANDOM % 500)); else delay_ms=$((RANDOM % len_ms)); fi
+    case $((RANDOM % 6)) in 0) sig=INT ;; 1) sig=TERM ;; *) sig=KILL ;; esac
+    pid=$(start "$c" "$c/make.log")
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    if [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] && kill -0 "$pid" 2>/dev/null; then
+      m=$(moment "$pid" "$c")
+      kill -"$sig" -- -"$pid" 2>/dev/null
+      # a sweep asked to stop (INT, TERM) gets 10 s, then is killed
+      gone_group "$pid" 100 || { m="$m (then KILL)"; kill -KILL -- -"$pid" 2>/dev/null; gone_group "$pid" 50; }
+      wait "$pid" 2>/dev/null
+      echo "$c kill $k: SIG$sig at ${delay_ms} ms: $m" >>kills.log
+    else
+      wait "$pid" 2>/dev/null
+      echo "$c kill $k: sweep ended before ${delay_ms} ms" >>kills.log
+    fi
+    check_partial "$c"
+  done
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2046
+  $(sweep_cmd "$c") >"$c/final.out" 2>&1 || fails "the final make sweep failed: $(tail -3 "$c/final.out" | tr '\n' ' ')"
+  len_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  check_final "$c"
+  if [ "$bad" = 0 ]; then echo "ok campaign $c ($trials trials, $epochs epochs, $kills kills)"; rm -rf "$c/runs" "$c/tones.feat"
+  else fail=1; echo "  kept: $dir/$c"; fi
+}
+
+t_start=$SECONDS
+: >kills.log; : >summary.log
+# calibration: a whole sweep of 6 trials of 2 epochs, uninterrupted (and checked): the time kills are spread over
+campaign c00 6 2 0
+echo "kill-anywhere: a whole sweep of 6 trials takes $len_ms ms"
+full_ms=$len_ms
+for c in $(seq -f c%02g 1 "$campaigns"); do
+  len_ms=$full_ms
+  e=(1 2 2 5 10); campaign "$c" $((4 + RANDOM % 3)) "${STRESS_EPOCHS:-${e[RANDOM % 5]}}" $((1 + RANDOM % 5))
+done
+echo "kill-anywhere: $campaigns campaigns in $((SECONDS - t_start)) s; kill moments (program running -> count):"
+grep -o 'progs=[^ ]*' kills.log | tr ',' '\n' | sed 's/progs=//; s/x[0-9]*$//' | sort | uniq -c | sort -rn
+echo "temporaries present at a kill:"; grep -o 'tmps=[^ ]*' kills.log | sed 's/tmps=//' | tr ',' '\n' | grep . | sort | uniq -c
+echo "signals:"; grep -o 'SIG[A-Z]*' kills.log | sort | uniq -c
+[ "$fail" = 0 ] && [ -z "${STRESS_DIR:-}" ] && { cd / && rm -rf "$dir"; }
+[ "$fail" = 0 ] || echo "kill-anywhere: FAILED; logs in $dir (kills.log, summary.log)"
+exit "$fail"
