@@ -97,13 +97,15 @@ tmp=$out.tmp.${HOSTNAME:-host}.$$
 # that spelling when RUNS is spelled so again: asked first, where the two differ (the lock keeps
 # other runs of this target away meanwhile).
 tag=$(realpath -m --relative-base=. -- "$out")
-if [ "$tag" != "$out" ] && "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" >"$tmp" 2>/dev/null; then
+if [ "$tag" != "$out" ] && "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" --ckpt-dir "$RUNS" >"$tmp" 2>/dev/null; then
   mv "$tmp" "$out"
   exit 0
 fi
 # --unless-done: a trial of this target that finished before a kill, but whose file was not
 # renamed yet, is not trained again (suggest asks the study, in the transaction that would make
-# the trial, and exits 1): its result line is rebuilt from the study.
+# the trial, and exits 1): its result line is rebuilt from the study, and best.ckpt made the
+# study's best's (--ckpt-dir: the kill may have come before the trial copied its weights there,
+# and no trial may come after it to copy them).
 # SUGGEST_ARGS is split into words at blanks, but not glob-expanded (set -f): a --fixed path with
 # a * ? or [ reached suggest as the other files it matched.
 rc=0
@@ -112,7 +114,7 @@ set -f
 line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$tag" --unless-done ${SUGGEST_ARGS:-}) || rc=$?
 set +f
 if [ "$rc" = 1 ]; then
-  "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$tag" >"$tmp"
+  "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp"
   mv "$tmp" "$out"
   exit 0
 fi
@@ -128,7 +130,7 @@ err=$("$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" 
 line_study() { jq -r .study <<<"$line"; }
 found=0
 if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]]; then
-  "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" >"$tmp" || found=$?
+  "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp" || found=$?
 fi
 if [ "$rc" -eq 2 ] && [[ $err == *"not RUNNING"* ]] && [ "$found" = 0 ]; then
   # Not bad input: this trial was finished under it (told, say). Its file holds the study's
@@ -161,7 +163,7 @@ elif [ "$rc" -ne 0 ]; then
   why="train-trial exited with status $rc"
   [ "$rc" -gt 128 ] && why="train-trial was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo ?))"
   "$BIN/tell" --db "$DB" --study "$(line_study)" --trial "$(jq -r .trial <<<"$line")" --state fail \
-      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" >"$tmp"
+      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp"
 fi
 # A kill before the rename leaves at most a temporary (the next run of this target removes it)
 # and a trial finished in the study, whose line that run rebuilds; after it, the target is made

@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "nn/nn.h"
 #include "store/store.h"
+#include "trainer/best.h"
 #include "trainer/trainer.h"
 
 static void usage(void)
@@ -25,7 +26,7 @@ static void usage(void)
            "       train-trial --probe-batch --db URL --features CACHE [--device DEV] [--precision P]\n"
            "                   [--threads N] [--grow-threads N] [TRIAL_FILE|-]\n"
            "       train-trial --evaluate CKPT --features CACHE [--device cpu] [--split SPLIT] [--max-fpr P] [--threads N]\n"
-           "       train-trial --db URL [--study NAME] --result-of TAG\n"
+           "       train-trial --db URL [--study NAME] --result-of TAG [--ckpt-dir DIR]\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
            "result line {\"study\",\"trial\",\"state\",\"value\",\"metrics\",\"epochs\",\"best_epoch\",\"seconds\",\n"
            "\"reason\"}.\n\n"
@@ -49,7 +50,9 @@ static void usage(void)
            "  --keep WHAT        best (default): keep the trial's best weights as trial-N.ckpt and\n"
            "                     the study's best as best.ckpt; none: keep no weights\n"
            "  --ckpt-dir DIR     where checkpoints go (default: the SQLite database's folder;\n"
-           "                     with a PostgreSQL study, the working directory)\n"
+           "                     with a PostgreSQL study, the working directory); with\n"
+           "                     --result-of: also make DIR/best.ckpt the study's best trial's\n"
+           "                     weights (its trial may have been killed before it copied them)\n"
            "  --result-of TAG    print the result line of the finished trial tagged TAG (suggest\n"
            "                     --tag) from the study, without training; exit 1 when there is none\n"
            "  --study NAME       with --result-of: the study to look in (may be left out when the\n"
@@ -191,7 +194,7 @@ int main(int argc, char **argv)
                   if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;
                   else ws_cli_usage_error("--keep: expected best or none, got '%s'", optarg);
                   break;
-        case 'c': o.ckpt_dir = optarg; if (!train_only) train_only = "--ckpt-dir"; break;
+        case 'c': o.ckpt_dir = optarg; break;
         case 'E': evaluate = ws_cli_path_arg("evaluate", optarg); break;
         case 's': split = optarg; split_given = 1; break;
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))
@@ -232,6 +235,9 @@ int main(int argc, char **argv)
      * --result-of grow nothing. */
     if ((evaluate || result_of) && grow_threads)
         ws_cli_usage_error("--grow-threads goes with training or --probe-batch, not %s", mode);
+    /* --result-of takes it too: the rebuilt result's trial may have been killed before it copied
+     * its weights to best.ckpt there (trainer_best_sync) */
+    if ((evaluate || probe) && o.ckpt_dir) ws_cli_usage_error("--ckpt-dir goes with training or --result-of, not %s", mode);
     /* --evaluate reads a checkpoint and a cache, no study: a --db given with it was ignored */
     if (evaluate && o.db)
         ws_cli_usage_error("--db goes with training, --probe-batch or --result-of, not --evaluate (which reads the "
@@ -252,6 +258,10 @@ int main(int argc, char **argv)
         if (!o.db) ws_cli_usage_error("--result-of needs --db");
         json_t *line = NULL;
         int rc = trainer_stored_result(o.db, study, result_of, &line, &e) ? ws_cli_report(&e) : line ? 0 : 1;
+        /* best.ckpt there made the study's best's: a warning where it cannot be, as after training */
+        ws_err soft = {0};
+        if (line && o.ckpt_dir && trainer_best_sync(o.db, json_string_value(json_object_get(line, "study")), o.ckpt_dir, &soft))
+            ws_cli_warn("%s", soft.msg);
         if (line && ws_json_print_line(stdout, line)) rc = 3;
         json_decref(line);
         return ws_cli_finish(rc);

@@ -32,6 +32,7 @@
 #include "study/data.h"
 #include "study/finished.h"
 #include "study/reap.h"
+#include "trainer/best.h"
 #include "trainer/data.h"
 #include "trainer/grow.h"
 #include "trainer/heartbeat.h"
@@ -1023,109 +1024,6 @@ static int finish(run_ctx *c, ws_err *e)
     return ws_store_commit(c->store, e);
 }
 
-/* A checkpoint opened for reading, NULL (with *why) unless it is a regular file: a FIFO put in
- * the checkpoint folder as best.ckpt or trial-N.ckpt hung fopen, in update_best, forever, and
- * with it every other trial of the study waiting on the folder's lock. */
-static FILE *open_ckpt(const char *path, const char **why)
-{
-    struct stat st;
-    int fd = ws_open_regular(path, &st, why);
-    if (fd == -1) *why = strerror(errno);
-    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-    if (fd >= 0 && !f) { *why = strerror(errno); close(fd); }
-    return f;
-}
-
-static int copy_file(const char *from, const char *to, ws_err *e)
-{
-    const char *why = NULL;
-    FILE *in = open_ckpt(from, &why);
-    if (!in) return ws_err_set(e, WS_EINTERNAL, "%s: cannot read: %s", from, why);
-    ws_atomic a;
-    if (ws_atomic_open(&a, to, e)) { fclose(in); return -1; }
-    char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, a.f);
-    int bad = ferror(in);
-    fclose(in);
-    if (bad) { ws_atomic_abort(&a); return ws_err_set(e, WS_EINTERNAL, "%s: read error", from); }
-    return ws_atomic_commit(&a, e);
-}
-
-/* 1 when the files at a and b hold the same bytes; 0 when they differ or one cannot be read. */
-static int same_bytes(const char *a, const char *b)
-{
-    const char *why;
-    FILE *fa = open_ckpt(a, &why), *fb = open_ckpt(b, &why);
-    int same = fa && fb;
-    char ba[1 << 14], bb[1 << 14];
-    while (same) {
-        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
-        same = na == nb && !memcmp(ba, bb, na) && !ferror(fa) && !ferror(fb);
-        if (na < sizeof ba) break;
-    }
-    if (fa) fclose(fa);
-    if (fb) fclose(fb);
-    return same;
-}
-
-/* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
- * together, so a worse trial never overwrites a better one's weights. The best may be another
- * trial whose weights never reached best.ckpt: its process was killed between finishing the
- * trial and this copy (waiting here on another's lock, say), or the copy failed. Nothing later
- * would copy them (only the best trial's own process did), and best.ckpt stayed an older
- * trial's for good; so when best.ckpt is not that trial's trial-N.ckpt, it is copied here. */
-static int update_best(run_ctx *c, ws_err *e)
-{
-    char lock[PATH_MAX + 16], best[PATH_MAX + 16];
-    snprintf(lock, sizeof lock, "%s/.best.lock", c->ckpt_dir);
-    snprintf(best, sizeof best, "%s/best.ckpt", c->ckpt_dir);
-    int fd = open(lock, O_CREAT | O_RDWR, 0644);
-    if (fd < 0 || flock(fd, LOCK_EX)) {
-        /* why, before close() can change errno: a folder of that name, a file not ours to
-         * write, a file system without locks each want another remedy */
-        int err = errno;
-        if (fd >= 0) close(fd);
-        return ws_err_set(e, WS_EINTERNAL, "%s: cannot lock: %s", lock, strerror(err));
-    }
-    ws_trial_list l = {0};
-    ws_summary s = {0};
-    int rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_ATTRS, &l, e)
-             || ws_summary_build(&s, c->study.name, c->study.direction, &l, e);
-    /* the weights best.ckpt must hold: this trial's when it is the best (it has some: it is
-     * COMPLETE, and those end with a validation), or the best trial's trial-N.ckpt when best.ckpt
-     * does not hold it yet */
-    const char *from = NULL;
-    char other[PATH_MAX + 32];
-    if (!rc && s.best && s.best->number == c->number) from = c->has_best ? c->ckpt : NULL;
-    else if (!rc && s.best) {
-        snprintf(other, sizeof other, "%s/trial-%d.ckpt", c->ckpt_dir, s.best->number);
-        if (access(other, R_OK) == 0) {
-            if (!same_bytes(other, best)) from = other;
-        } else if (unlink(best) == 0) {
-            /* The best left no weights here (kept with --keep none, finished by tell from
-             * another trainer, its file deleted, or made on another host of a PostgreSQL
-             * study): the best.ckpt there is an earlier trial's, which is not the best's. */
-            rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
-                            "left none in %s", best, s.best->number, c->ckpt_dir);
-        }
-    }
-    if (from && (rc = copy_file(from, best, e))) {
-        /* The copy failed (a full disk): the best.ckpt there is an earlier trial's, no longer
-         * the best's. Removed, as best.ckpt is the best trial's weights or absent (as before any
-         * trial is feasible), and where those are said. */
-        if (unlink(best) == 0) {
-            size_t len = strlen(e->msg);
-            snprintf(e->msg + len, sizeof e->msg - len, "; removed the old best.ckpt (an earlier trial's): trial %d's "
-                     "weights are %.400s", s.best->number, from);
-        }
-    }
-    ws_summary_release(&s);
-    ws_trial_list_free(&l);
-    close(fd);
-    return rc ? -1 : 0;
-}
-
 json_t *trainer_epochs_json(long steps, int per)
 {
     return per > 1 && steps % per ? json_real((double)steps / per) : json_integer(per > 1 ? steps / per : steps);
@@ -1341,7 +1239,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         return -1;
     }
     /* any trial that keeps weights, pruned or failed too: it may find the best's missing */
-    if (o->keep_best && update_best(&c, &soft))
+    if (o->keep_best && trainer_best_update(c.store, &c.study, c.ckpt_dir, c.number, c.has_best ? c.ckpt : NULL, &soft))
         ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);
     release(&c);

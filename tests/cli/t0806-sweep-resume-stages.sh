@@ -56,7 +56,8 @@ for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
 rm shim/train-trial
 cat >shim/train-trial <<EOF
 #!/usr/bin/env bash
-case " \$* " in *" --result-of "*) echo "\${@: -1}" >>"$TMP/lookups" ;; esac
+# the tag looked up: the word after --result-of (--ckpt-dir RUNS follows it)
+a=("\$@"); for i in "\${!a[@]}"; do [ "\${a[i]}" != --result-of ] || echo "\${a[i+1]}" >>"$TMP/lookups"; done
 exec "$WS_BIN/train-trial" "\$@"
 EOF
 chmod +x shim/train-trial

@@ -4,7 +4,7 @@
 # ignored by --evaluate, --probe-batch and --result-of: "--evaluate ... --max-seconds 5" ran
 # without a limit, "--keep none" or "--ckpt-dir DIR" there wrote or kept nothing either way; and
 # --result-of, which reads the study alone, ignored --features, --threads, --device, --precision
-# and a trial file. Each is now exit 2 naming the option and the mode; what a mode reads is
+# and a trial file (--ckpt-dir it takes now: t0076). Each is now exit 2 naming the option and the mode; what a mode reads is
 # still taken.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
@@ -13,7 +13,7 @@ jq '.budget.epochs = 1' line >line1
 suggest --db runs/s.db --config c.json --tag t --n 1 | jq -c '.budget.epochs = 1' >tagged
 train-trial --db runs/s.db --features tones.feat --threads 1 --quiet tagged >/dev/null
 
-for o in "--max-seconds 5" "--keep none" "--ckpt-dir runs"; do
+for o in "--max-seconds 5" "--keep none"; do
   test_expect_code 2 "--evaluate with $o" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 $o
   test_expect_success "... names both" 'grep -qxF "train-trial: ${o%% *} goes with training, not --evaluate" err && [ ! -s out ]'
   test_expect_code 2 "--probe-batch with $o" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat $o line1
@@ -25,6 +25,14 @@ test_expect_code 2 "--evaluate with --grow-threads 2" train-trial --evaluate run
 test_expect_success "... names both" 'grep -qxF "train-trial: --grow-threads goes with training or --probe-batch, not --evaluate" err && [ ! -s out ]'
 test_expect_code 2 "--result-of with --grow-threads 2" train-trial --db runs/s.db --result-of t --grow-threads 2
 test_expect_success "... names both" 'grep -qxF "train-trial: --grow-threads goes with training or --probe-batch, not --result-of" err && [ ! -s out ]'
+# --ckpt-dir goes with training and --result-of (whose trial may not have copied its weights to
+# best.ckpt there: t0076), not with the other two modes
+test_expect_code 2 "--evaluate with --ckpt-dir runs" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --ckpt-dir runs
+test_expect_success "... names both" 'grep -qxF "train-trial: --ckpt-dir goes with training or --result-of, not --evaluate" err && [ ! -s out ]'
+test_expect_code 2 "--probe-batch with --ckpt-dir runs" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat --ckpt-dir runs line1
+test_expect_success "... names both" 'grep -qxF "train-trial: --ckpt-dir goes with training or --result-of, not --probe-batch" err && [ ! -s out ]'
+test_expect_code 0 "--result-of with --ckpt-dir runs" train-trial --db runs/s.db --result-of t --ckpt-dir runs
+test_expect_success "... prints the trial" 'jq -e ".trial == 1 and .state == \"COMPLETE\"" out'
 for o in "--features tones.feat" "--threads 2" "--device cpu" "--precision fp32"; do
   test_expect_code 2 "--result-of with $o" train-trial --db runs/s.db --result-of t $o
   test_expect_success "... names it" 'grep -qxF "train-trial: ${o%% *} goes with training, --evaluate or --probe-batch, not --result-of (which reads the study alone)" err && [ ! -s out ]'

@@ -1,0 +1,139 @@
+/* best.c — best.ckpt, the weights of the study's best trial, kept beside the trials'
+ * trial-N.ckpt: updated by each trial that finishes (train-trial), and by the sweep's resume,
+ * which rebuilds a finished trial's result from the study without training it again
+ * (train-trial --result-of --ckpt-dir). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "core/atomic.h"
+#include "core/fdio.h"
+#include "report/summary.h"
+#include "store/store.h"
+#include "trainer/best.h"
+
+/* A checkpoint opened for reading, NULL (with *why) unless it is a regular file: a FIFO put in
+ * the checkpoint folder as best.ckpt or trial-N.ckpt hung fopen, in update_best, forever, and
+ * with it every other trial of the study waiting on the folder's lock. */
+static FILE *open_ckpt(const char *path, const char **why)
+{
+    struct stat st;
+    int fd = ws_open_regular(path, &st, why);
+    if (fd == -1) *why = strerror(errno);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f) { *why = strerror(errno); close(fd); }
+    return f;
+}
+
+static int copy_file(const char *from, const char *to, ws_err *e)
+{
+    const char *why = NULL;
+    FILE *in = open_ckpt(from, &why);
+    if (!in) return ws_err_set(e, WS_EINTERNAL, "%s: cannot read: %s", from, why);
+    ws_atomic a;
+    if (ws_atomic_open(&a, to, e)) { fclose(in); return -1; }
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, a.f);
+    int bad = ferror(in);
+    fclose(in);
+    if (bad) { ws_atomic_abort(&a); return ws_err_set(e, WS_EINTERNAL, "%s: read error", from); }
+    return ws_atomic_commit(&a, e);
+}
+
+/* 1 when the files at a and b hold the same bytes; 0 when they differ or one cannot be read. */
+static int same_bytes(const char *a, const char *b)
+{
+    const char *why;
+    FILE *fa = open_ckpt(a, &why), *fb = open_ckpt(b, &why);
+    int same = fa && fb;
+    char ba[1 << 14], bb[1 << 14];
+    while (same) {
+        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
+        same = na == nb && !memcmp(ba, bb, na) && !ferror(fa) && !ferror(fb);
+        if (na < sizeof ba) break;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same;
+}
+
+/* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
+ * together, so a worse trial never overwrites a better one's weights. The best may be another
+ * trial whose weights never reached best.ckpt: its process was killed between finishing the
+ * trial and this copy (waiting here on another's lock, say), or the copy failed. Nothing later
+ * would copy them (only the best trial's own process did), and best.ckpt stayed an older
+ * trial's for good; so when best.ckpt is not that trial's trial-N.ckpt, it is copied here. */
+int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, const char *own_ckpt,
+                        ws_err *e)
+{
+    char lock[PATH_MAX + 16], best[PATH_MAX + 16];
+    snprintf(lock, sizeof lock, "%s/.best.lock", ckpt_dir);
+    snprintf(best, sizeof best, "%s/best.ckpt", ckpt_dir);
+    int fd = open(lock, O_CREAT | O_RDWR, 0644);
+    if (fd < 0 || flock(fd, LOCK_EX)) {
+        /* why, before close() can change errno: a folder of that name, a file not ours to
+         * write, a file system without locks each want another remedy */
+        int err = errno;
+        if (fd >= 0) close(fd);
+        return ws_err_set(e, WS_EINTERNAL, "%s: cannot lock: %s", lock, strerror(err));
+    }
+    ws_trial_list l = {0};
+    ws_summary s = {0};
+    int rc = ws_store_trials_load(store, study, WS_LOAD_ATTRS, &l, e)
+             || ws_summary_build(&s, study->name, study->direction, &l, e);
+    /* the weights best.ckpt must hold: this trial's when it is the best (it has some: it is
+     * COMPLETE, and those end with a validation), or the best trial's trial-N.ckpt when best.ckpt
+     * does not hold it yet */
+    const char *from = NULL;
+    char other[PATH_MAX + 32];
+    if (!rc && s.best && s.best->number == number) from = own_ckpt;
+    else if (!rc && s.best) {
+        snprintf(other, sizeof other, "%s/trial-%d.ckpt", ckpt_dir, s.best->number);
+        if (access(other, R_OK) == 0) {
+            if (!same_bytes(other, best)) from = other;
+        } else if (unlink(best) == 0) {
+            /* The best left no weights here (kept with --keep none, finished by tell from
+             * another trainer, its file deleted, or made on another host of a PostgreSQL
+             * study): the best.ckpt there is an earlier trial's, which is not the best's. */
+            rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
+                            "left none in %s", best, s.best->number, ckpt_dir);
+        }
+    }
+    if (from && (rc = copy_file(from, best, e))) {
+        /* The copy failed (a full disk): the best.ckpt there is an earlier trial's, no longer
+         * the best's. Removed, as best.ckpt is the best trial's weights or absent (as before any
+         * trial is feasible), and where those are said. */
+        if (unlink(best) == 0) {
+            size_t len = strlen(e->msg);
+            snprintf(e->msg + len, sizeof e->msg - len, "; removed the old best.ckpt (an earlier trial's): trial %d's "
+                     "weights are %.400s", s.best->number, from);
+        }
+    }
+    ws_summary_release(&s);
+    ws_trial_list_free(&l);
+    close(fd);
+    return rc ? -1 : 0;
+}
+
+/* The sweep's resume found a trial finished before its result file was written (killed, maybe
+ * between finishing and the copy above): no trial may come after it to copy the best's weights,
+ * so its rebuilt result (train-trial --result-of --ckpt-dir) brings best.ckpt up to date here,
+ * removing first the checkpoint temporaries of processes killed meanwhile. */
+int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, ws_err *e)
+{
+    ws_store *s = NULL;
+    ws_study st;
+    if (ws_store_open(&s, db, WS_STORE_READ, e) || ws_store_study_pick(s, study, &st, NULL, e)) {
+        ws_store_close(s);
+        return -1;
+    }
+    ws_atomic_reap(ckpt_dir);
+    int rc = trainer_best_update(s, &st, ckpt_dir, -1, NULL, e);
+    ws_store_close(s);
+    return rc;
+}
