@@ -21,9 +21,14 @@ ws_q = '$(subst ','\'',$(1))'
 # temporary; one killed by kill -9 cannot, and the next write of FILE removes the temporaries
 # whose writer (the PID that names them) is gone, leaving a live one's: they stayed in RUNS for good.
 ws_write = tmp=$(call ws_q,$(or $(2),$@)).tmp.$$$$; \
-  for f in $(call ws_q,$(or $(2),$@)).tmp.*; do [[ $${f\#\#*.} =~ ^[0-9]+$$ ]] && ! kill -0 "$${f\#\#*.}" 2>/dev/null && rm -f "$$f"; done; \
+  $(call ws_reap,$(or $(2),$@)); \
   trap 'rm -f "$$tmp"; exit 130' INT; trap 'rm -f "$$tmp"; exit 143' TERM; trap 'rm -f "$$tmp"; exit 129' HUP; \
   $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$(or $(2),$@)) || { rm -f "$$tmp"; exit 1; }
+
+# $(call ws_reap,FILE): removes FILE.tmp.PID, the temporaries of FILE whose writer (PID) is gone;
+# $(call ws_dead_tmps,FILE) prints their names.
+ws_dead_tmps = for f in $(call ws_q,$(1)).tmp.*; do [[ $${f\#\#*.} =~ ^[0-9]+$$ ]] && ! kill -0 "$${f\#\#*.}" 2>/dev/null && echo "$$f"; done
+ws_reap = for f in $(call ws_q,$(1)).tmp.*; do [[ $${f\#\#*.} =~ ^[0-9]+$$ ]] && ! kill -0 "$${f\#\#*.}" 2>/dev/null && rm -f "$$f"; done
 
 # $(call ws_head,COMMAND,N): COMMAND's first N lines, the recipe failing when COMMAND fails. Not
 # COMMAND | head -n N: make's shell runs without pipefail, so a report that failed (a study file
@@ -146,6 +151,16 @@ ifneq ($(shell cat $(call ws_q,$(FEATURES_SOURCE))),$(shell $(features_source)))
 $(FEATURES): ws-force
 endif
 endif
+# The recipe below writes the new source to its temporary before it runs featurize, and renames
+# it last: a make killed (kill -9, a machine that went down) between those leaves a temporary
+# whose writer is gone, and a cache whose source is unknown (another corpus's cache beside the
+# old .source, or the new one beside none, which is trusted): made again. The temporary's name
+# is the only sign (kill -9 runs no trap), and the recipe removes it.
+ifneq ($(wildcard $(FEATURES_SOURCE).tmp.*),)
+ifneq ($(shell $(call ws_dead_tmps,$(FEATURES_SOURCE))),)
+$(FEATURES): ws-force
+endif
+endif
 
 # The time stamps of DATA and FEATURE_CONFIG do not cover the corpus's files (a clip added to,
 # removed from or replaced in a class folder leaves the corpus's top folder as it was; a manifest
@@ -163,16 +178,20 @@ endif
 
 # Two makes that write one cache at once (two corpora, one FEATURES) each write the cache and then
 # its source: one at a time, under a lock on .NAME.lock, or the cache left could be one's and the
-# source the other's. As trial.sh does, where the file system has no locks it goes on without one.
+# source the other's. The new source goes to its temporary before featurize runs, renamed over
+# the old one last (see above: a kill in between is seen by the next make). A featurize that
+# fails removes it: the cache and the source left are the old ones, as before. As trial.sh does, where the file system has no locks it goes on without one.
 # The recipe is one shell, so it shows the featurize command itself (not under make -s).
 ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
   --out $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA))
 $(FEATURES): $(ws_data_prereq) $(FEATURE_CONFIG) $(BIN)/featurize | $(ws_data_order)
 	@mkdir -p $(call ws_q,$(@D))
 	@exec 8>>$(call ws_q,$(dir $@).$(notdir $@).lock); flock 8 2>/dev/null || :; \
+	$(call ws_reap,$(FEATURES_SOURCE)); src=$(call ws_q,$(FEATURES_SOURCE)).tmp.$$$$; \
+	$(features_source) >"$$src" || { rm -f "$$src"; exit 1; }; \
 	$(if $(findstring s,$(ws_make_letters)),,echo $(call ws_q,$(ws_featurize));) \
-	ws_start=$$(date +%s.%N) && $(ws_featurize) && touch -m -d @$$ws_start $(call ws_q,$@) || exit; \
-	$(call ws_write,$(features_source),$(FEATURES_SOURCE))
+	ws_start=$$(date +%s.%N) && $(ws_featurize) && touch -m -d @$$ws_start $(call ws_q,$@) && \
+	mv "$$src" $(call ws_q,$(FEATURES_SOURCE)) || { rm -f "$$src"; exit 1; }
 
 features: $(FEATURES)
 
