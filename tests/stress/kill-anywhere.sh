@@ -4,12 +4,15 @@
 #
 #   bash tests/stress/kill-anywhere.sh [CAMPAIGNS]        (default 5; after `make`)
 #
-# Each campaign is a fresh sweep of TRIALS (4 to 6, drawn) trials of 1 to 10 epochs (drawn) on the tiny
+# Each campaign is a fresh sweep of TRIALS (4 to 8, drawn) trials of 1 to 10 epochs (drawn) on the tiny
 # tone corpus of the CLI tests (tests/cli/fixtures.sh: 48 one-second clips), whose feature cache
 # the sweep itself makes (so featurize can be interrupted too). The sweep is started, its whole
 # process group is sent SIGKILL (sometimes SIGINT, as a terminal's Ctrl-C, or SIGTERM) after a
-# random delay spread over a whole run (a third of the kills within its first half second:
-# make reading its makefiles, featurize, the first suggest), then started again, KILLS times
+# random delay spread over a whole run (a third of those within its first half second: make
+# reading its makefiles, featurize, the first suggest), or (half the kills) at the first moment,
+# polled, that a chosen program runs or a chosen temporary is there (featurize, suggest,
+# train-trial, a checkpoint's or trial file's or report's temporary, the report, the monitor,
+# tell), then started again, KILLS times
 # (1 to 5, drawn); then run to its end. After each kill: every trial file there is one valid
 # JSON line, integrity_check is ok. After the end, the pipeline's promises (README, "Interrupt
 # it at any point"; pipelines/sweep.mk):
@@ -191,6 +194,9 @@ P
   [ "$(q "SELECT count(*) FROM trials")" = "$before" ] || fails "make sweep run again made trials"
 }
 
+# what aimed kills aim at (regular expressions on moment's line)
+aims=('featurize' 'tones\.feat\.tmp' 'suggest' 'train-trial[,x ]' 'train-trial-result-of' 'ckpt\.tmp' 'best\.ckpt\.tmp'
+      'trial-[0-9]+\.json\.tmp' 'report-json' 'report-html' 'report\.json\.tmp' 'report\.html\.tmp' 'monitor\.sh' 'gpu-monitor' 'tell' 'flock')
 # campaign C TRIALS EPOCHS KILLS: one sweep killed KILLS times, then run to its end and checked;
 # sets len_ms to its last (uninterrupted) run's time
 campaign() {
@@ -212,18 +218,37 @@ J
     # the others anywhere in a whole run's time
     if [ $((RANDOM % 3)) = 0 ]; then delay_ms=$((RANDOM % 500)); else delay_ms=$((RANDOM % len_ms)); fi
     case $((RANDOM % 6)) in 0) sig=INT ;; 1) sig=TERM ;; *) sig=KILL ;; esac
+    # half the kills are aimed instead: at the first moment (polled) that a chosen program runs
+    # or a chosen temporary is there, moments a random delay rarely meets
+    aim=
+    [ $((RANDOM % 2)) = 0 ] || aim=${aims[RANDOM % ${#aims[@]}]}
+    # featurize runs only while there is no cache: aimed at then, or at the first start
+    if [ $((RANDOM % 4)) = 0 ] && [ ! -e "$c/tones.feat" ]; then aim='featurize|tones\.feat\.tmp'; fi
     pid=$(start "$c" "$c/make.log")
-    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    if [ -n "$aim" ]; then
+      delay_ms=aimed
+      m=
+      for _ in $(seq 2000); do
+        [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] || break
+        m=$(moment "$pid" "$c")
+        [[ $m =~ $aim ]] && break
+        m=
+      done
+      [ -z "$m" ] || delay_ms="aimed at $aim:"
+    else
+      sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    fi
     if [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] && kill -0 "$pid" 2>/dev/null; then
-      m=$(moment "$pid" "$c")
+      [ -n "$aim" ] && [ -n "$m" ] || m=$(moment "$pid" "$c")
       kill -"$sig" -- -"$pid" 2>/dev/null
       # a sweep asked to stop (INT, TERM) gets 10 s, then is killed
       gone_group "$pid" 100 || { m="$m (then KILL)"; kill -KILL -- -"$pid" 2>/dev/null; gone_group "$pid" 50; }
       wait "$pid" 2>/dev/null
-      echo "$c kill $k: SIG$sig at ${delay_ms} ms: $m" >>kills.log
+      [ -n "$aim" ] || delay_ms="$delay_ms ms:"
+      echo "$c kill $k: SIG$sig at ${delay_ms} $m" >>kills.log
     else
       wait "$pid" 2>/dev/null
-      echo "$c kill $k: sweep ended before ${delay_ms} ms" >>kills.log
+      echo "$c kill $k: sweep ended before ${aim:+the kill aimed at }${aim:-$delay_ms ms}" >>kills.log
     fi
     check_partial "$c"
   done
@@ -244,7 +269,7 @@ echo "kill-anywhere: a whole sweep of 6 trials takes $len_ms ms"
 full_ms=$len_ms
 for c in $(seq -f c%02g 1 "$campaigns"); do
   len_ms=$full_ms
-  e=(1 2 2 5 10); campaign "$c" $((4 + RANDOM % 3)) "${STRESS_EPOCHS:-${e[RANDOM % 5]}}" $((1 + RANDOM % 5))
+  e=(1 2 2 5 10); campaign "$c" $((4 + RANDOM % 5)) "${STRESS_EPOCHS:-${e[RANDOM % 5]}}" $((1 + RANDOM % 5))
 done
 echo "kill-anywhere: $campaigns campaigns in $((SECONDS - t_start)) s; kill moments (program running -> count):"
 grep -o 'progs=[^ ]*' kills.log | tr ',' '\n' | sed 's/progs=//; s/x[0-9]*$//' | sort | uniq -c | sort -rn
