@@ -4,7 +4,8 @@
 #
 #   bash tests/stress/kill-anywhere.sh [CAMPAIGNS]        (default 5; after `make`)
 #
-# Each campaign is a fresh sweep of TRIALS (4 to 8, drawn) trials of 1 to 10 epochs (drawn) on the tiny
+# Each campaign is a fresh sweep of TRIALS (4 to 8, drawn) trials of E epochs (1 to 10, drawn;
+# E + 1 from trial 2 on, budget.epochs a schedule) on the tiny
 # tone corpus of the CLI tests (tests/cli/fixtures.sh: 48 one-second clips), whose feature cache
 # the sweep itself makes (so featurize can be interrupted too). The sweep is started, its whole
 # process group is sent SIGKILL (sometimes SIGINT, as a terminal's Ctrl-C, or SIGTERM) after a
@@ -21,7 +22,8 @@
 #     (COMPLETE, PRUNED or FAIL) in the study with the file's state;
 #   - finished trials add up: the study's COMPLETE + PRUNED + FAIL = TRIALS + the interrupted
 #     trials, each of those FAIL, marked died, and retried (a later trial's failed_trial names
-#     it) with its params and its seed; no trial RUNNING or WAITING; no trial tag (target)
+#     it) with its params and its seed, and (budget.epochs a schedule by trial number) the epochs
+#     of the trial it retries; no trial RUNNING or WAITING; no trial tag (target)
 #     finished twice other than by an interrupted trial;
 #   - PRAGMA integrity_check is ok;
 #   - report.json parses and agrees with the study; report.html parses as HTML (python's parser)
@@ -141,6 +143,16 @@ check_final() {
       "$(q "SELECT value_json FROM trial_system_attributes JOIN trials USING (trial_id) WHERE number = $retry AND key = 'wakesweep:seed'")" ] ||
       fails "retry $retry of trial $o has another seed"
   done
+  # the epoch schedule ([[2, E], [null, E + 1]]): a COMPLETE trial trained its number's epochs, a
+  # retry those of the trial it retries (failed_trial)
+  local t ep f want
+  ep=$(cat "$c/epochs")
+  for t in $(q "SELECT number FROM trials WHERE state = 'COMPLETE'"); do
+    f=$(q "SELECT value_json FROM trial_system_attributes JOIN trials USING (trial_id) WHERE number = $t AND key = 'failed_trial'")
+    want=$(( ${f:-$t} < 2 ? ep : ep + 1 ))
+    [ "$(q "SELECT count(*) FROM trial_intermediate_values JOIN trials USING (trial_id) WHERE number = $t")" = "$want" ] ||
+      fails "trial $t${f:+ (a retry of $f)} trained $(q "SELECT count(*) FROM trial_intermediate_values JOIN trials USING (trial_id) WHERE number = $t") epochs, not $want"
+  done
   # no target finished twice by trials that both ran to their end (a died trial is not one)
   local dup
   dup=$(q "SELECT value_json FROM trial_system_attributes a JOIN trials t USING (trial_id) WHERE a.key = 'wakesweep:tag'
@@ -203,8 +215,8 @@ campaign() {
   local c=$1 trials=$2 epochs=$3 kills=$4 k pid delay_ms sig m t0
   bad=0
   rm -rf "$c"; mkdir -p "$c"
-  echo "$trials" >"$c/trials"
-  jq --arg f "$WS_ROOT/configs/features/default.json" --arg s "stress-$c" --argjson ep "$epochs" '.study = $s | .budget.epochs = $ep | .fixed.features = $f' \
+  echo "$trials" >"$c/trials"; echo "$epochs" >"$c/epochs"
+  jq --arg f "$WS_ROOT/configs/features/default.json" --arg s "stress-$c" --argjson ep "$epochs" '.study = $s | .budget.epochs = [[2, $ep], [null, $ep + 1]] | .fixed.features = $f' \
     >"$c/config.json" <<'J'
 {"study": "x", "direction": "maximize", "objective": "f1",
  "sampler": {"name": "tpe", "seed": 3, "n_startup_trials": 2, "constant_liar": true}, "pruner": {"name": "median", "n_startup_trials": 2, "n_warmup_steps": 0},
