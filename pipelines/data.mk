@@ -26,9 +26,12 @@ ws_write = tmp=$(call ws_q,$(or $(2),$@)).tmp.$$$$; \
   $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$(or $(2),$@)) || { rm -f "$$tmp"; exit 1; }
 
 # $(call ws_reap,FILE): removes FILE.tmp.PID, the temporaries of FILE whose writer (PID) is gone;
-# $(call ws_dead_tmps,FILE) prints their names.
-ws_dead_tmps = for f in $(call ws_q,$(1)).tmp.*; do [[ $${f\#\#*.} =~ ^[0-9]+$$ ]] && ! kill -0 "$${f\#\#*.}" 2>/dev/null && echo "$$f"; done
-ws_reap = for f in $(call ws_q,$(1)).tmp.*; do [[ $${f\#\#*.} =~ ^[0-9]+$$ ]] && ! kill -0 "$${f\#\#*.}" 2>/dev/null && rm -f "$$f"; done
+# $(call ws_dead_tmps,FILE) prints their names. A zombie is gone (as ws_process_gone has it): a
+# writer killed with its make stays one until something reaps it, for good in a container whose
+# PID 1 reaps nothing, and kill -0 answers for it as for a live one.
+ws_gone = { ! kill -0 "$(1)" 2>/dev/null || grep -qs '^State:.Z' /proc/"$(1)"/status; }
+ws_dead_tmps = for f in $(call ws_q,$(1)).tmp.*; do p=$${f\#\#*.}; [[ $$p =~ ^[0-9]+$$ ]] && $(call ws_gone,$$p) && echo "$$f"; done
+ws_reap = for f in $(call ws_q,$(1)).tmp.*; do p=$${f\#\#*.}; [[ $$p =~ ^[0-9]+$$ ]] && $(call ws_gone,$$p) && rm -f "$$f"; done
 
 # $(call ws_head,COMMAND,N): COMMAND's first N lines, the recipe failing when COMMAND fails. Not
 # COMMAND | head -n N: make's shell runs without pipefail, so a report that failed (a study file
