@@ -29,6 +29,7 @@
 #   - report.json parses and agrees with the study; report.html parses as HTML (python's parser)
 #     and ends with </html>;
 #   - best.ckpt, if any, loads with train-trial --evaluate and holds the study's best trial;
+#   - every line of monitor.jsonl (appended by each run's gpu-monitor) a JSON object;
 #   - no temporary (*.tmp.*) left under RUNS or beside the cache; no gpu-monitor of RUNS running.
 # Every kill moment is logged with what was running then (kills.log: signal, delay, the group's
 # programs, the temporaries present), and a summary of the moments covered is printed at the
@@ -192,6 +193,11 @@ P
     [ "$best_trial" = "$ckpt_trial" ] || fails "best.ckpt holds trial ${ckpt_trial:-?}, the study's best is ${best_trial:-none}"
   elif [ "$(q "SELECT count(*) FROM trials WHERE state = 'COMPLETE'")" != 0 ]; then
     fails "no best.ckpt, though $(q "SELECT count(*) FROM trials WHERE state = 'COMPLETE'") trials are COMPLETE"
+  fi
+  # the monitor's samples: appended by each run's gpu-monitor, killed or not: every line whole
+  if [ -s "$runs/monitor.jsonl" ]; then
+    jq -e 'type == "object"' "$runs/monitor.jsonl" >/dev/null 2>"$c/monitor.jq.err" ||
+      fails "monitor.jsonl holds a line that is not a JSON object: $(head -c 200 "$c/monitor.jq.err")"
   fi
   local left
   left=$(find "$c" -name '*.tmp*' -printf '%P ' 2>/dev/null)
