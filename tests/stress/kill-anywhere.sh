@@ -8,7 +8,8 @@
 # E + 1 from trial 2 on, budget.epochs a schedule) on the tiny
 # tone corpus of the CLI tests (tests/cli/fixtures.sh: 48 one-second clips), whose feature cache
 # the sweep itself makes (so featurize can be interrupted too). The sweep is started, its whole
-# process group is sent SIGKILL (sometimes SIGINT, as a terminal's Ctrl-C, or SIGTERM) after a
+# process group is sent SIGKILL (sometimes SIGINT, as a terminal's Ctrl-C, or SIGTERM; or make
+# alone is killed, its trials living on beside the next make: "KILL-make") after a
 # random delay spread over a whole run (a third of those within its first half second: make
 # reading its makefiles, featurize, the first suggest), or (half the kills) at the first moment,
 # polled, that a chosen program runs or a chosen temporary is there (featurize, suggest,
@@ -235,7 +236,7 @@ J
     # a third of the kills in the first half second (makefiles read, featurize, first suggest),
     # the others anywhere in a whole run's time
     if [ $((RANDOM % 3)) = 0 ]; then delay_ms=$((RANDOM % 500)); else delay_ms=$((RANDOM % len_ms)); fi
-    case $((RANDOM % 6)) in 0) sig=INT ;; 1) sig=TERM ;; *) sig=KILL ;; esac
+    case $((RANDOM % 8)) in 0) sig=INT ;; 1) sig=TERM ;; 2) sig=KILL-make ;; *) sig=KILL ;; esac
     # half the kills are aimed instead: at the first moment (polled) that a chosen program runs
     # or a chosen temporary is there, moments a random delay rarely meets
     aim=
@@ -258,27 +259,40 @@ J
     fi
     if [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] && kill -0 "$pid" 2>/dev/null; then
       [ -n "$aim" ] && [ -n "$m" ] || m=$(moment "$pid" "$c")
-      kill -"$sig" -- -"$pid" 2>/dev/null
-      # a sweep asked to stop (INT, TERM) gets 10 s, then is killed
-      gone_group "$pid" 100 || { m="$m (then KILL)"; kill -KILL -- -"$pid" 2>/dev/null; gone_group "$pid" 50; }
-      wait "$pid" 2>/dev/null
+      if [ "$sig" = KILL-make ]; then
+        # make alone: its trials live on, and the next make runs beside them (README: it waits
+        # for the trial running a target); the group is waited for before the final checks
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        orphans+=("$pid")
+      else
+        kill -"$sig" -- -"$pid" 2>/dev/null
+        # a sweep asked to stop (INT, TERM) gets 10 s, then is killed
+        gone_group "$pid" 100 || { m="$m (then KILL)"; kill -KILL -- -"$pid" 2>/dev/null; gone_group "$pid" 50; }
+        wait "$pid" 2>/dev/null
+      fi
       [ -n "$aim" ] || delay_ms="$delay_ms ms:"
       echo "$c kill $k: SIG$sig at ${delay_ms} $m" >>kills.log
     else
       wait "$pid" 2>/dev/null
       echo "$c kill $k: sweep ended before ${aim:+the kill aimed at }${aim:-$delay_ms ms}" >>kills.log
     fi
-    check_partial "$c"
+    # (a killed make's orphaned trials may be writing: what is checked after each kill waits)
+    [ "$sig" = KILL-make ] || check_partial "$c"
   done
   t0=$(date +%s%N)
   # shellcheck disable=SC2046
   $(sweep_cmd "$c") >"$c/final.out" 2>&1 || fails "the final make sweep failed: $(tail -3 "$c/final.out" | tr '\n' ' ')"
   len_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  local o
+  for o in "${orphans[@]}"; do gone_group "$o" 600 || fails "processes of a make killed alone still run 60 s after the end"; done
+  orphans=()
   check_final "$c"
   if [ "$bad" = 0 ]; then echo "ok campaign $c ($trials trials, $epochs epochs, $kills kills)"; rm -rf "$c/runs" "$c/tones.feat"
   else fail=1; echo "  kept: $dir/$c"; fi
 }
 
+orphans=()
 t_start=$SECONDS
 : >kills.log; : >summary.log
 # calibration: a whole sweep of 6 trials of 2 epochs, uninterrupted (and checked): the time kills are spread over
@@ -292,7 +306,7 @@ done
 echo "kill-anywhere: $campaigns campaigns in $((SECONDS - t_start)) s; kill moments (program running -> count):"
 grep -o 'progs=[^ ]*' kills.log | tr ',' '\n' | sed 's/progs=//; s/x[0-9]*$//' | sort | uniq -c | sort -rn
 echo "temporaries present at a kill:"; grep -o 'tmps=[^ ]*' kills.log | sed 's/tmps=//' | tr ',' '\n' | grep . | sort | uniq -c
-echo "signals:"; grep -o 'SIG[A-Z]*' kills.log | sort | uniq -c
+echo "signals:"; grep -o 'SIG[A-Za-z-]*' kills.log | sort | uniq -c
 [ "$fail" = 0 ] && [ -z "${STRESS_DIR:-}" ] && { cd / && rm -rf "$dir"; }
 [ "$fail" = 0 ] || echo "kill-anywhere: FAILED; logs in $dir (kills.log, summary.log)"
 exit "$fail"
