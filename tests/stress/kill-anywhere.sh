@@ -75,17 +75,28 @@ gone_group() {  # PGID [TRIES]: waits (0.1 s a try) until no process is left in 
   return 1
 }
 # what the group is doing now: its programs (one word each) and the temporaries present
-moment() {  # PGID C
+# snap PGID C: what the group is doing now, cheaply (one ps; the temporaries by the shell's own
+# globbing), into snap_ps and snap_tmps: polled for aimed kills
+snap() {
+  local t
+  snap_ps=$(ps -o stat=,args= -g "$1" 2>/dev/null)
+  snap_tmps=
+  for t in "$dir/$2"/*.tmp.* "$dir/$2"/.*.tmp.* "$dir/$2"/runs/*.tmp.* "$dir/$2"/runs/.*.tmp.*; do
+    [ -e "$t" ] && snap_tmps+="${t##*/} "
+  done
+}
+# moment: snap's findings as one line: the group's programs (one word each) and the temporaries
+moment() {
   local progs tmps
-  progs=$(ps -o args= -g "$1" 2>/dev/null | awk '{
+  progs=$(awk '$1 !~ /^Z/ { $1 = ""; sub(/^ /, "")
       n = split($1, p, "/"); w = p[n]
       if (w == "bash" && $2 ~ /trial\.sh$/) w = "trial.sh"
       else if (w == "bash" && $2 ~ /monitor\.sh$/) w = "monitor.sh"
-      else if (w == "bash" || w == "sh" || w ~ /^\[/) next   # shells, and zombies (ended, not reaped)
+      else if (w == "bash" || w == "sh") next   # shells (zombies, ended but not reaped, are left out above)
       if (w == "report") { for (i = 2; i <= NF; i++) if ($i == "--format") w = "report-" $(i + 1) }
       if (w == "train-trial" && / --result-of /) w = "train-trial-result-of"
-      print w }' | sort | uniq -c | awk '{ printf "%s%s", s, $2 (($1 > 1) ? "x" $1 : ""); s = "," }')
-  tmps=$(find "$dir/$2" -name '*.tmp.*' -printf '%f\n' 2>/dev/null | sed 's/\.tmp\..*/.tmp/' | sort -u | tr '\n' ',')
+      print w }' <<<"$snap_ps" | sort | uniq -c | awk '{ printf "%s%s", s, $2 (($1 > 1) ? "x" $1 : ""); s = "," }')
+  tmps=$(tr ' ' '\n' <<<"$snap_tmps" | sed 's/\.tmp\..*/.tmp/' | grep . | sort -u | tr '\n' ',')
   echo "progs=${progs:-none} tmps=${tmps%,}"
 }
 
@@ -213,9 +224,10 @@ P
   [ "$(q "SELECT count(*) FROM trials")" = "$before" ] || fails "make sweep run again made trials"
 }
 
-# what aimed kills aim at (regular expressions on moment's line)
-aims=('featurize' 'tones\.feat\.tmp' 'suggest' 'train-trial[,x ]' 'train-trial-result-of' 'ckpt\.tmp' 'best\.ckpt\.tmp'
-      'trial-[0-9]+\.json\.tmp' 'report-json' 'report-html' 'report\.json\.tmp' 'report\.html\.tmp' 'monitor\.sh' 'gpu-monitor' 'tell' 'flock')
+# what aimed kills aim at: regular expressions on snap's ps lines and temporaries (live processes)
+aims=('bin/featurize' 'tones\.feat\.tmp' 'bin/suggest' 'bin/train-trial --db [^ ]* --features' 'train-trial .*--result-of'
+      'ckpt\.tmp' 'best\.ckpt\.tmp' 'trial-[0-9]+\.json\.tmp' 'report .*--format json' 'report .*--format html'
+      'report\.json\.tmp' 'report\.html\.tmp' 'monitor\.sh' 'gpu-monitor' 'bin/tell' 'flock')
 # campaign C TRIALS EPOCHS KILLS: one sweep killed KILLS times, then run to its end and checked;
 # sets len_ms to its last (uninterrupted) run's time
 campaign() {
@@ -247,18 +259,19 @@ J
     if [ -n "$aim" ]; then
       delay_ms=aimed
       m=
-      for _ in $(seq 2000); do
-        [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] || break
-        m=$(moment "$pid" "$c")
-        [[ $m =~ $aim ]] && break
-        m=
+      for _ in $(seq 5000); do
+        snap "$pid" "$c"
+        [[ $snap_ps =~ (^|$'\n')[^Z$'\n']+$aim || $snap_tmps =~ $aim ]] && { m=hit; break; }
+        # the sweep ended: make a zombie (not waited for yet), or gone
+        st=; { read -r st <"/proc/$pid/stat"; } 2>/dev/null; st=${st##*) }
+        [ -n "$st" ] && [ "${st:0:1}" != Z ] || break
       done
       [ -z "$m" ] || delay_ms="aimed at $aim:"
     else
       sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
     fi
     if [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] && kill -0 "$pid" 2>/dev/null; then
-      [ -n "$aim" ] && [ -n "$m" ] || m=$(moment "$pid" "$c")
+      [ -n "$aim" ] && [ -n "$m" ] || snap "$pid" "$c"
       if [ "$sig" = KILL-make ]; then
         # make alone: its trials live on, and the next make runs beside them (README: it waits
         # for the trial running a target); the group is waited for before the final checks
@@ -272,7 +285,7 @@ J
         wait "$pid" 2>/dev/null
       fi
       [ -n "$aim" ] || delay_ms="$delay_ms ms:"
-      echo "$c kill $k: SIG$sig at ${delay_ms} $m" >>kills.log
+      echo "$c kill $k: SIG$sig at ${delay_ms} $(moment)" >>kills.log
     else
       wait "$pid" 2>/dev/null
       echo "$c kill $k: sweep ended before ${aim:+the kill aimed at }${aim:-$delay_ms ms}" >>kills.log
