@@ -183,7 +183,10 @@ endif
 # its source: one at a time, under a lock on .NAME.lock, or the cache left could be one's and the
 # source the other's. The new source goes to its temporary before featurize runs, renamed over
 # the old one last (see above: a kill in between is seen by the next make). A featurize that
-# fails removes it: the cache and the source left are the old ones, as before. As trial.sh does, where the file system has no locks it goes on without one.
+# fails removes it: the cache and the source left are the old ones, as before.
+# touch -c: a Ctrl-C as featurize ends has make delete the new cache while this shell goes on
+# (featurize did not die of the signal); touch made it again, empty, and every later make took
+# that for the cache. As trial.sh does, where the file system has no locks it goes on without one.
 # The recipe is one shell, so it shows the featurize command itself (not under make -s).
 ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
   --out $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA))
@@ -193,7 +196,7 @@ $(FEATURES): $(ws_data_prereq) $(FEATURE_CONFIG) $(BIN)/featurize | $(ws_data_or
 	$(call ws_reap,$(FEATURES_SOURCE)); src=$(call ws_q,$(FEATURES_SOURCE)).tmp.$$$$; \
 	$(features_source) >"$$src" || { rm -f "$$src"; exit 1; }; \
 	$(if $(findstring s,$(ws_make_letters)),,echo $(call ws_q,$(ws_featurize));) \
-	ws_start=$$(date +%s.%N) && $(ws_featurize) && touch -m -d @$$ws_start $(call ws_q,$@) && \
+	ws_start=$$(date +%s.%N) && $(ws_featurize) && touch -c -m -d @$$ws_start $(call ws_q,$@) && \
 	mv "$$src" $(call ws_q,$(FEATURES_SOURCE)) || { rm -f "$$src"; exit 1; }
 
 features: $(FEATURES)
