@@ -16,7 +16,7 @@
 # train-trial, a checkpoint's or trial file's or report's temporary, the report, the monitor,
 # tell), then started again, KILLS times
 # (1 to 5, drawn); then run to its end. After each kill: every trial file there is one valid
-# JSON line, integrity_check is ok. After the end, the pipeline's promises (README, "Interrupt
+# JSON line, integrity_check is ok, a cache or report.json there is whole. After the end, the pipeline's promises (README, "Interrupt
 # it at any point"; pipelines/sweep.mk):
 #   - the last make exits 0 and a make run again after it does nothing (no trial made);
 #   - TRIALS trial files, each one valid JSON line, of distinct trials, each finished
@@ -112,6 +112,13 @@ check_partial() {
   done
   if [ -e "$c/runs/study.db" ]; then
     [ "$(sqlite3 "$c/runs/study.db" "PRAGMA integrity_check" 2>&1)" = ok ] || fails "after kill $k: integrity_check not ok"
+  fi
+  # what is there is whole: the cache (which later makes may trust), the report
+  if [ -e "$c/tones.feat" ] && ! "$WS_BIN/featurize" --describe "$c/tones.feat" >/dev/null 2>"$c/describe.err"; then
+    fails "after kill $k: tones.feat is there but not a cache: $(head -c 200 "$c/describe.err")"
+  fi
+  if [ -e "$c/runs/report.json" ] && ! jq -e . "$c/runs/report.json" >/dev/null 2>&1; then
+    fails "after kill $k: report.json is there but does not parse"
   fi
 }
 
