@@ -17,7 +17,7 @@
 #include "trainer/best.h"
 
 /* A checkpoint opened for reading, NULL (with *why) unless it is a regular file: a FIFO put in
- * the checkpoint folder as best.ckpt or trial-N.ckpt hung fopen, in update_best, forever, and
+ * the checkpoint folder as best.ckpt or trial-N.ckpt hung fopen, in trainer_best_update, forever, and
  * with it every other trial of the study waiting on the folder's lock. */
 static FILE *open_ckpt(const char *path, const char **why)
 {
