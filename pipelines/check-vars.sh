@@ -222,7 +222,8 @@ while [ $# -ge 3 ]; do
     shift 2
     files=("$value"/trial-*.json)
     had=
-    [ ! -e "${files[0]}" ] || had=$(jq -r '.study // empty' "${files[0]}" 2>/dev/null)
+    # On jq's stdin: a file named as its argument that began with '-' would be read as its options.
+    [ ! -e "${files[0]}" ] || had=$(jq -r '.study // empty' 2>/dev/null <"${files[0]}")
     [ -n "$had" ] || continue
     if [ "$had" != "$study" ]; then
       echo "$name: '$value' holds the trial files of study '$had', not of STUDY '$study' (make would take them for this sweep's trials): give another RUNS"

@@ -70,8 +70,9 @@ endif
 # STAGED_RUNS (the default one, runs/kws-staged, whatever the configs) would find the stage done,
 # or its files made, and run nothing in its own study; make staged then went on with the old
 # stage's best and reports, and ended 0. Refused, as the stage's study is named by its first
-# trial file.
-stage_study_had = $(shell set -- $(call ws_q,$(STAGED_RUNS)/stage-$(1))/trial-*.json; [ ! -e "$$1" ] || jq -r '.study // empty' "$$1" 2>/dev/null)
+# trial file, read on jq's stdin (as STAGE1/STAGE2 are): handed as an argument, a path beginning
+# with '-' would be read as jq's options, safe only while the path check refuses such a STAGED_RUNS.
+stage_study_had = $(shell set -- $(call ws_q,$(STAGED_RUNS)/stage-$(1))/trial-*.json; [ ! -e "$$1" ] || jq -r '.study // empty' 2>/dev/null <"$$1")
 define stage_study_check
 ifeq ($$(ws_bad_var),)
 ws_had := $$(call stage_study_had,$(1))
