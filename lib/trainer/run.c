@@ -1029,6 +1029,8 @@ json_t *trainer_epochs_json(long steps, int per)
     return per > 1 && steps % per ? json_real((double)steps / per) : json_integer(per > 1 ? steps / per : steps);
 }
 
+/* best_epoch is null when no validation ran (a trial failed or out of time in its first epoch):
+ * 0 read as a best at epoch 0. */
 static json_t *result_line(run_ctx *c)
 {
     double total = ws_mono_s() - c->o->t_process_start;
@@ -1037,7 +1039,7 @@ static json_t *result_line(run_ctx *c)
     return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
                      "state", ws_state_name(c->state), "value", has_value ? ws_json_number(value) : json_null(),
                      "metrics", value_metrics(c) ? value_metrics(c) : json_null(), "epochs", trainer_epochs_json(c->steps_done, c->per),
-                     "best_epoch", trainer_epochs_json(c->best_step, c->per), "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
+                     "best_epoch", c->has_best ? trainer_epochs_json(c->best_step, c->per) : json_null(), "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
                      "total", total, "reason", c->reason[0] ? json_string(c->reason) : json_null());
 }
 

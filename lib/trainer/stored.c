@@ -45,7 +45,8 @@ static json_t *line_of(const ws_study *st, int per, const ws_trial *t)
     /* the parts trained as train-trial recorded them; a study written before it did, or a trial
      * tell finished after prune-check's steps: the last step. A trial tell finished with neither
      * trained nothing this study knows of: null, not 0 (which is a trial that trained no epoch),
-     * for both, as its "seconds" is null. */
+     * for both, as its "seconds" is null. best_epoch is null too for a trial with no intermediate
+     * value (train-trial's: it ended before its first validation), as train-trial's line says. */
     json_t *trained = json_object_get(t->user_attrs, "steps_trained");
     int known = json_is_integer(trained) || t->n_ivs > 0;
     long steps = json_is_integer(trained) ? (long)json_integer_value(trained)
@@ -54,7 +55,7 @@ static json_t *line_of(const ws_study *st, int per, const ws_trial *t)
                      "state", ws_state_name(t->state), "value", t->has_value ? ws_json_number_capped(t->value) : json_null(),
                      "metrics", metrics ? metrics : json_null(),
                      "epochs", known ? trainer_epochs_json(steps, per) : json_null(),
-                     "best_epoch", known ? trainer_epochs_json(best_step_of(st, t), per) : json_null(),
+                     "best_epoch", known && t->n_ivs > 0 ? trainer_epochs_json(best_step_of(st, t), per) : json_null(),
                      "seconds", seconds_of(t), "reason", reason ? reason : json_null());
 }
 
