@@ -24,7 +24,7 @@ static void usage(void)
 {
     printf("Usage: train-trial --db URL --features CACHE [OPTIONS] [TRIAL_FILE|-]\n"
            "       train-trial --probe-batch --db URL --features CACHE [--device DEV] [--precision P]\n"
-           "                   [--threads N] [--grow-threads N] [TRIAL_FILE|-]\n"
+           "                   [--threads N] [--grow-threads N] [--keep WHAT] [TRIAL_FILE|-]\n"
            "       train-trial --evaluate CKPT --features CACHE [--device cpu] [--split SPLIT] [--max-fpr P] [--threads N]\n"
            "       train-trial --db URL [--study NAME] --result-of TAG [--ckpt-dir DIR]\n"
            "Train the trial in TRIAL_FILE (a trial line from suggest; default stdin) and print its\n"
@@ -38,7 +38,7 @@ static void usage(void)
            "  --precision P      GEMM precision on CUDA: tf32 (default), fp32 or bf16\n"
            "  --probe-batch      print the largest batch of the trial's model that fits on the\n"
            "                     device (a JSON line) instead of training; on the CPU for the\n"
-           "                     run --threads and --grow-threads describe (as in training)\n"
+           "                     run --threads, --grow-threads and --keep describe (as in training)\n"
            "  --threads N        threads for this trial (default: WS_THREADS, else all cores);\n"
            "                     with make -jJ give each trial cores / J\n"
            "  --grow-threads N   train on N threads instead while no other trial of the study is\n"
@@ -160,7 +160,7 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     trainer_opts o = {.keep_best = 1, .t_process_start = t0};
     const char *device = "auto", *evaluate = NULL, *split = "test", *result_of = NULL, *study = NULL, *precision_name = "tf32";
-    int probe = 0, split_given = 0, device_given = 0, precision_given = 0;
+    int probe = 0, split_given = 0, device_given = 0, precision_given = 0, keep_given = 0;
     /* the first option given that only training reads, and the first that only a run on a
      * trial line and a cache reads (training, --probe-batch, --evaluate): refused below where
      * nothing reads it */
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
                   if (!(o.max_seconds >= 0))
                       ws_cli_usage_error("--max-seconds: expected seconds >= 0 (0 or inf: no limit), got '%s'", optarg);
                   break;
-        case 'k': if (!train_only) train_only = "--keep";
+        case 'k': keep_given = 1;
                   if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;
                   else ws_cli_usage_error("--keep: expected best or none, got '%s'", optarg);
                   break;
@@ -235,6 +235,10 @@ int main(int argc, char **argv)
      * --result-of grow nothing. */
     if ((evaluate || result_of) && grow_threads)
         ws_cli_usage_error("--grow-threads goes with training or --probe-batch, not %s", mode);
+    /* the probe counts the checkpoint a save takes for a run that keeps its best (the default),
+     * not for one with --keep none; evaluation and --result-of save none */
+    if ((evaluate || result_of) && keep_given)
+        ws_cli_usage_error("--keep goes with training or --probe-batch, not %s", mode);
     /* --result-of takes it too: the rebuilt result's trial may have been killed before it copied
      * its weights to best.ckpt there (trainer_best_sync) */
     if ((evaluate || probe) && o.ckpt_dir) ws_cli_usage_error("--ckpt-dir goes with training or --result-of, not %s", mode);

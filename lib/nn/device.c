@@ -560,15 +560,16 @@ static int probe_try(const nn_device *dev, const nn_hparams *hp, int k, int fram
 }
 
 /* Bytes per sample (activations, inputs) and fixed bytes (parameters, gradients, optimizer, and
- * the checkpoint of the best weights a trial keeps by default, nn_checkpoint_save_bytes: at the
- * edge of a cgroup's limit the trial was killed as it saved one), as nn_model_plan finds them:
+ * with keep_ckpt the checkpoint of the best weights a trial keeps by default,
+ * nn_checkpoint_save_bytes: at the edge of a cgroup's limit the trial was killed as it saved one;
+ * a trial with --keep none saves none), as nn_model_plan finds them:
  * from the layer list, nothing allocated. Built to be measured, a model
  * past the host's memory failed the probe ("model: out of memory", exit 3) or had it killed as
  * its weights were drawn (a dscnn of 4096 channels and 64 blocks: 4 GiB touched), before a batch
  * of it was tried on the GPU. The convolutions' workspace is neither: it grows with the batch up
  * to a chunk of samples, then stays, and may lie in a gradient spare (cpu_fits counts it). */
-static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int mels, size_t *per, size_t *fixed,
-                        size_t *built, ws_err *e)
+static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int mels, int keep_ckpt, size_t *per,
+                        size_t *fixed, size_t *built, ws_err *e)
 {
     nn_model_need one, two;
     if (nn_model_plan(&hp->model, k, frames, n_feat, 1, &one, e) || nn_model_plan(&hp->model, k, frames, n_feat, 2, &two, e))
@@ -577,7 +578,7 @@ static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int
     size_t acts1 = one.acts_bytes - one.work_bytes, acts = two.acts_bytes - two.work_bytes - acts1;
     *per = acts + (size_t)frames * (size_t)(n_feat + mels) * sizeof(float);
     *fixed = one.params_bytes + one.grads_bytes + one.optim_bytes + acts1 - acts
-             + nn_checkpoint_save_bytes(one.params_bytes / sizeof(float));
+             + (keep_ckpt ? nn_checkpoint_save_bytes(one.params_bytes / sizeof(float)) : 0);
     *built = one.params_bytes + one.grads_bytes;
     return 0;
 }
@@ -616,13 +617,13 @@ static int cpu_batch(const nn_hparams *hp, int k, int frames, int n_feat, size_t
 }
 
 int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_classes, int frames,
-                          int n_feat, const nn_data_desc *data, int limit, nn_probe *out, ws_err *e)
+                          int n_feat, const nn_data_desc *data, int limit, int keep_ckpt, nn_probe *out, ws_err *e)
 {
     memset(out, 0, sizeof *out);
     out->limit = limit;
     int mels = data ? data->mels : n_feat;
     size_t fixed, built;
-    if (sample_bytes(hp, n_classes, frames, n_feat, mels, &out->sample_bytes, &fixed, &built, e)) return -1;
+    if (sample_bytes(hp, n_classes, frames, n_feat, mels, keep_ckpt, &out->sample_bytes, &fixed, &built, e)) return -1;
     if (!nn_device_is_cuda(dev)) {
         /* MemAvailable, or what this process's cgroups leave where less (MemAvailable is the
          * machine's: in a cgroup of 256 MiB it offered batches of 24 GiB); the total likewise */

@@ -141,8 +141,8 @@ int nn_dtrain_confusion(nn_dtrain *t, long *confusion, long *nonfinite, float *l
  * ends the search: -1 with "probe: cuda: ...". A device too full to open: batch 0. CPU: a
  * computed bound from MemAvailable (or what the process's memory cgroups leave, where less:
  * ws_memory_limit_read), the bytes a sample needs and the convolutions' workspace at the shares
- * nn_set_threads set (it is per share), with the checkpoint a trial saves
- * (nn_checkpoint_save_bytes) and the page tables of it all, which the kernel charges to the
+ * nn_set_threads set (it is per share), with the checkpoint a trial saves where keep_ckpt
+ * (nn_checkpoint_save_bytes; train-trial --keep best, not none) and the page tables of it all, which the kernel charges to the
  * cgroup too. What this process holds is in the usage read: the trial's own is about the same. The model's sizes come from
  * nn_model_plan: nothing of it is built in host memory to be measured. */
 typedef struct nn_probe {
@@ -153,7 +153,7 @@ typedef struct nn_probe {
     size_t sample_bytes;        /* activations and inputs per sample */
 } nn_probe;
 int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_classes, int frames,
-                          int n_feat, const nn_data_desc *data, int limit, nn_probe *out, ws_err *e);
+                          int n_feat, const nn_data_desc *data, int limit, int keep_ckpt, nn_probe *out, ws_err *e);
 
 /* ---- for tests ----------------------------------------------------------------------------- */
 

@@ -93,8 +93,10 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
      * whether or not the trial grows; else its threads: --threads, WS_THREADS or all cores),
      * without starting a thread. */
     if (!nn_device_is_cuda(dev)) nn_set_threads(1, o->grow_threads > o->threads ? o->grow_threads : o->threads);
+    /* and with the checkpoint of the best weights only for a run that keeps it (--keep best, the
+     * default): a --keep none run saves none, and was offered a batch smaller than it fits */
     if (trainer_data_init(&data, &cache, set.transform, set.n_mfcc, train, n, 1, e) || trainer_data_desc(&data, &d, &noise, e)
-        || nn_device_probe_batch(dev, &set.hp, cache.n_classes, data.frames, data.n_feat, &d, 65536, &p, e))
+        || nn_device_probe_batch(dev, &set.hp, cache.n_classes, data.frames, data.n_feat, &d, 65536, o->keep_best, &p, e))
         goto out;
     int cuda = nn_device_is_cuda(dev);
     *result = json_pack("{s:s,s:s,s:i,s:i,s:s,s:{s:I,s:I,s:I,s:I}}", "device", cuda ? "cuda" : "cpu", "name",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # train-trial refuses an option of one mode in another rather than ignore it (its man page; t0707
 # has --split, --max-fpr and --device cuda). The options only training reads were still taken and
-# ignored by --evaluate, --probe-batch and --result-of: "--evaluate ... --max-seconds 5" ran
+# ignored by --evaluate, --probe-batch and --result-of (--keep, which --probe-batch now sizes for, t4031): "--evaluate ... --max-seconds 5" ran
 # without a limit, "--keep none" or "--ckpt-dir DIR" there wrote or kept nothing either way; and
 # --result-of, which reads the study alone, ignored --features, --threads, --device, --precision
 # and a trial file (--ckpt-dir it takes now: t0076). Each is now exit 2 naming the option and the mode; what a mode reads is
@@ -13,7 +13,7 @@ jq '.budget.epochs = 1' line >line1
 suggest --db runs/s.db --config c.json --tag t --n 1 | jq -c '.budget.epochs = 1' >tagged
 train-trial --db runs/s.db --features tones.feat --threads 1 --quiet tagged >/dev/null
 
-for o in "--max-seconds 5" "--keep none"; do
+for o in "--max-seconds 5"; do
   test_expect_code 2 "--evaluate with $o" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 $o
   test_expect_success "... names both" 'grep -qxF "train-trial: ${o%% *} goes with training, not --evaluate" err && [ ! -s out ]'
   test_expect_code 2 "--probe-batch with $o" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat $o line1
@@ -25,6 +25,12 @@ test_expect_code 2 "--evaluate with --grow-threads 2" train-trial --evaluate run
 test_expect_success "... names both" 'grep -qxF "train-trial: --grow-threads goes with training or --probe-batch, not --evaluate" err && [ ! -s out ]'
 test_expect_code 2 "--result-of with --grow-threads 2" train-trial --db runs/s.db --result-of t --grow-threads 2
 test_expect_success "... names both" 'grep -qxF "train-trial: --grow-threads goes with training or --probe-batch, not --result-of" err && [ ! -s out ]'
+# --keep says whether the run saves a checkpoint, which --probe-batch counts for --keep best only
+# (t4031); --evaluate and --result-of save nothing
+test_expect_code 2 "--evaluate with --keep none" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --keep none
+test_expect_success "... names both" 'grep -qxF "train-trial: --keep goes with training or --probe-batch, not --evaluate" err && [ ! -s out ]'
+test_expect_code 2 "--result-of with --keep none" train-trial --db runs/s.db --result-of t --keep none
+test_expect_success "... names both" 'grep -qxF "train-trial: --keep goes with training or --probe-batch, not --result-of" err && [ ! -s out ]'
 # --ckpt-dir goes with training and --result-of (whose trial may not have copied its weights to
 # best.ckpt there: t0076), not with the other two modes
 test_expect_code 2 "--evaluate with --ckpt-dir runs" train-trial --evaluate runs/best.ckpt --features tones.feat --threads 1 --ckpt-dir runs
@@ -47,6 +53,7 @@ test_expect_code 0 "--evaluate with --threads and --device cpu" train-trial --ev
 test_expect_code 0 "--probe-batch with --device cpu" train-trial --probe-batch --device cpu --db runs/s.db --features tones.feat line1
 test_expect_code 0 "--probe-batch with --threads and --grow-threads" \
   train-trial --probe-batch --device cpu --threads 1 --grow-threads 2 --db runs/s.db --features tones.feat line1
+test_expect_code 0 "--probe-batch with --keep none" train-trial --probe-batch --device cpu --keep none --db runs/s.db --features tones.feat line1
 test_expect_code 0 "training with them all" train-trial --db runs/s.db --features tones.feat --threads 1 --grow-threads 1 --max-seconds 60 --keep best --ckpt-dir runs --quiet line1
 test_expect_success "... trains" 'jq -e ".state == \"COMPLETE\"" out'
 

@@ -20,7 +20,7 @@ cat >c.json <<J
 J
 dev=(env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$fault" CUDA_VISIBLE_DEVICES=0)
 tt=(train-trial --device cuda --keep none --quiet --db runs/s.db --features tones.feat)
-# --probe-batch keeps nothing: --keep is refused with it (a training option), so its runs leave it out
+# --probe-batch keeps nothing (--keep none would only leave the checkpoint out of the CPU's count), so its runs leave --keep out
 tp=(train-trial --device cuda --quiet --db runs/s.db --features tones.feat)
 reason() { sqlite3 runs/s.db "SELECT json_extract(value_json, '$') FROM trial_system_attributes a JOIN trials t USING (trial_id)
                               WHERE t.number = $(jq .trial "$1") AND a.key = 'wakesweep:reason'"; }

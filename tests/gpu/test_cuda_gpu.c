@@ -565,7 +565,7 @@ static void test_out_of_memory(void)
      * the answer) run on the CPU: a batch of ~170 there, not ~720 (most of t3900's time) */
     size_t probe_mib = strstr(nn_device_name(dev), "host emulation") ? 64 : 256;
     nn_device_set_memory_limit(dev, probe_mib << 20);
-    CHECK(!nn_device_probe_batch(dev, &f.hp, K, FRAMES, MELS, &d, 65536, &p, &e) && p.batch >= 1, "probe: %s", e.msg);
+    CHECK(!nn_device_probe_batch(dev, &f.hp, K, FRAMES, MELS, &d, 65536, 1, &p, &e) && p.batch >= 1, "probe: %s", e.msg);
     nn_device_set_memory_limit(dev, 0);
     m = nn_model_create(&f.hp.model, K, FRAMES, MELS, 3, &e);
     CHECK(m && !nn_model_to_device(m, dev, &e) && !nn_model_reserve(m, p.batch, &e), "the probed batch %d: %s", p.batch, e.msg);
