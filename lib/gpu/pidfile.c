@@ -89,7 +89,10 @@ int gpu_pidfile_read(const char *path, gpu_sample *s, long *bad_line, ws_err *e)
         char *nl = memchr(line, '\n', (size_t)(end - line));
         size_t len = (size_t)((nl ? nl : end) - line);
         line[len] = 0;
-        rc = take_line(len <= MAX_LINE ? line : "x", lineno, s, bad_line);
+        /* a NUL byte in it would end the C string there: "PID<NUL>junk" read as PID, a line of
+         * NULs as a blank one; no pid or blank holds one, so the line is not a pid */
+        int whole = len <= MAX_LINE && !memchr(line, 0, len);
+        rc = take_line(whole ? line : "x", lineno, s, bad_line);
         line += len;
     }
     free(buf);
