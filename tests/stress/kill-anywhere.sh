@@ -54,9 +54,17 @@ seed_saved=$RANDOM
 [ -s tones/manifest.jsonl ] || make_tone_cache tones || { echo "kill-anywhere: cannot make the tone corpus" >&2; exit 1; }
 RANDOM=$seed_saved
 
-# sweep_cmd C: the make command line of campaign C's sweep.
+# STRESS_PIPELINE=staged: make staged (pipelines/staged.mk) instead, STAGE_TRIALS (2 to 4, drawn)
+# a stage, each stage checked as a sweep is (check_final_staged), and stage 2's trials all with
+# stage 1's best (best.json) fixed; kills aimed at the stage boundaries too (best.json's report
+# --best and its temporary, stage 2's first suggest, a .done written).
+pipeline=${STRESS_PIPELINE:-sweep}
+# sweep_cmd C: the make command line of campaign C's sweep (or staged run).
 sweep_cmd() {
   local c=$1
+  [ "$pipeline" != staged ] || { echo make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$dir/tones/manifest.jsonl" \
+    FEATURES="$dir/$c/tones.feat" STAGE1="$dir/$c/s1.json" STAGE2="$dir/$c/s2.json" STAGE_TRIALS="$(cat "$dir/$c/trials")" \
+    STAGED_RUNS="$dir/$c/runs" MONITOR_INTERVAL=0.2; return; }
   echo make -s -C "$WS_ROOT" -j2 sweep BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$dir/tones/manifest.jsonl" \
     FEATURES="$dir/$c/tones.feat" CONFIG="$dir/$c/config.json" TRIALS="$(cat "$dir/$c/trials")" RUNS="$dir/$c/runs" \
     MONITOR_INTERVAL=0.2
@@ -81,7 +89,8 @@ snap() {
   local t
   snap_ps=$(ps -o stat=,args= -g "$1" 2>/dev/null)
   snap_tmps=
-  for t in "$dir/$2"/*.tmp.* "$dir/$2"/.*.tmp.* "$dir/$2"/runs/*.tmp.* "$dir/$2"/runs/.*.tmp.*; do
+  for t in "$dir/$2"/*.tmp.* "$dir/$2"/.*.tmp.* "$dir/$2"/runs/*.tmp.* "$dir/$2"/runs/.*.tmp.* \
+           "$dir/$2"/runs/stage-*/*.tmp.* "$dir/$2"/runs/stage-*/.*.tmp.*; do
     [ -e "$t" ] && snap_tmps+="${t##*/} "
   done
 }
@@ -105,7 +114,7 @@ fails() { echo "FAIL campaign $c: $*"; bad=1; }
 # check_partial C: what must hold after any kill
 check_partial() {
   local c=$1 f
-  for f in "$c"/runs/trial-*.json; do
+  for f in "$c"/runs/trial-*.json "$c"/runs/stage-*/trial-*.json; do
     [ -e "$f" ] || continue
     [ "$(wc -l <"$f")" = 1 ] && jq -e 'type == "object" and (.state | IN("COMPLETE","PRUNED","FAIL"))' "$f" >/dev/null 2>&1 ||
       fails "after kill $k: $f is not one JSON line of a finished trial: $(head -c 200 "$f")"
@@ -119,6 +128,10 @@ check_partial() {
   fi
   if [ -e "$c/runs/report.json" ] && ! jq -e . "$c/runs/report.json" >/dev/null 2>&1; then
     fails "after kill $k: report.json is there but does not parse"
+  fi
+  # staged: stage 1's best, when there, is one whole JSON object with params
+  if [ -e "$c/runs/stage-1/best.json" ] && ! jq -e '.params | type == "object"' "$c/runs/stage-1/best.json" >/dev/null 2>&1; then
+    fails "after kill $k: stage-1/best.json is there but is not a whole best line: $(head -c 200 "$c/runs/stage-1/best.json")"
   fi
 }
 
@@ -231,10 +244,65 @@ P
   [ "$(q "SELECT count(*) FROM trials")" = "$before" ] || fails "make sweep run again made trials"
 }
 
+# check_final_staged C: make staged's promises (README, "The pipeline"; pipelines/staged.mk):
+# each stage's STAGE_TRIALS files of distinct trials finished in its own study with the file's
+# state, none RUNNING or WAITING, no tag finished twice; stage 1's best (report --best) in
+# best.json, fixed into every stage-2 trial; integrity_check ok; report.json of both studies; no
+# temporary left; .done marks whole; a make staged run again makes no trial.
+check_final_staged() {
+  local c=$1 runs=$1/runs trials db s st q f
+  trials=$(cat "$c/trials") db=$runs/study.db
+  q() { sqlite3 "$db" "$1"; }
+  [ "$(q "PRAGMA integrity_check")" = ok ] || fails "integrity_check: $(q "PRAGMA integrity_check" | head -3)"
+  for s in 1 2; do
+    st=stress-$c-$s
+    [ "$(ls "$runs/stage-$s"/trial-*.json 2>/dev/null | wc -l)" = "$trials" ] || fails "stage $s: $(ls "$runs/stage-$s"/trial-*.json 2>/dev/null | wc -l) trial files, expected $trials"
+    [ "$(cat "$runs/stage-$s/.done" 2>/dev/null)" = "$trials" ] || fails "stage $s: .done holds '$(head -c 50 "$runs/stage-$s/.done" 2>/dev/null)', not $trials"
+    for f in "$runs/stage-$s"/trial-*.json; do
+      [ "$(wc -l <"$f")" = 1 ] && jq -e --arg st "$st" 'type == "object" and .study == $st' "$f" >/dev/null 2>&1 || fails "$f is not one JSON line of a $st trial"
+    done
+    [ "$(cat "$runs/stage-$s"/trial-*.json | jq -r '"\(.trial) \(.state)"' | sort -n)" = \
+      "$(for t in $(cat "$runs/stage-$s"/trial-*.json | jq .trial); do echo "$t $(q "SELECT state FROM trials JOIN studies USING (study_id) WHERE study_name = '$st' AND number = $t")"; done | sort -n)" ] ||
+      fails "stage $s: trial files' states differ from the study's"
+    [ "$(cat "$runs/stage-$s"/trial-*.json | jq .trial | sort -u | wc -l)" = "$trials" ] || fails "stage $s: trial files name the same trial twice"
+    [ "$(q "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = '$st' AND state IN ('RUNNING','WAITING')")" = 0 ] ||
+      fails "stage $s: trials left RUNNING or WAITING"
+    local dup
+    dup=$(q "SELECT value_json FROM trial_system_attributes a JOIN trials t USING (trial_id) JOIN studies USING (study_id) WHERE study_name = '$st'
+             AND a.key = 'wakesweep:tag' AND t.state IN ('COMPLETE','PRUNED') GROUP BY value_json HAVING count(*) > 1" | tr '\n' ' ')
+    [ -z "$dup" ] || fails "stage $s: targets finished twice: $dup"
+    echo "  campaign $c stage $s: $(q "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = '$st'") trials in the study, $trials in files" >>"$dir/summary.log"
+  done
+  [ "$(jq -c .params "$runs/stage-1/best.json" 2>/dev/null)" = "$("$WS_BIN/report" --db "$db" --study "stress-$c-1" --best 2>/dev/null | jq -c .params)" ] ||
+    fails "stage-1/best.json is not stage 1's best: $(head -c 200 "$runs/stage-1/best.json" 2>/dev/null)"
+  # every stage-2 trial ran with best.json's learning rate and batch size
+  local lrs
+  lrs=$("$WS_BIN/report" --db "$db" --study "stress-$c-2" --format jsonl | jq -c '.params | [.learning_rate, .batch_size]' | sort -u)
+  [ "$lrs" = "$(jq -c '.params | [.learning_rate, .batch_size]' "$runs/stage-1/best.json" 2>/dev/null)" ] ||
+    fails "stage-2 trials' fixed params [$lrs] are not best.json's"
+  jq -e . "$runs/report.json" >/dev/null 2>&1 || fails "report.json does not parse"
+  [ "$(jq -s 'map(.n_trials) | add' "$runs/report.json" 2>/dev/null)" = "$(q "SELECT count(*) FROM trials")" ] ||
+    fails "report.json n_trials $(jq -s 'map(.n_trials) | add' "$runs/report.json" 2>/dev/null) != the studies' $(q "SELECT count(*) FROM trials")"
+  tail -c 20 "$runs/report.html" | grep -q '</html>' || fails "report.html does not end with </html>"
+  local left
+  left=$(find "$c" -name '*.tmp*' -printf '%P ' 2>/dev/null)
+  [ -z "$left" ] || fails "temporaries left: $left"
+  ! pgrep -f "gpu-monitor --db $runs/" >/dev/null || fails "a gpu-monitor of $runs still runs"
+  local before
+  before=$(q "SELECT count(*) FROM trials")
+  # shellcheck disable=SC2046
+  $(sweep_cmd "$c") >"$c/again.out" 2>&1 || fails "make staged run again failed"
+  [ "$(q "SELECT count(*) FROM trials")" = "$before" ] || fails "make staged run again made trials"
+  ! grep -q '^trial-\|best is now' "$c/again.out" || fails "make staged run again ran something: $(head -c 200 "$c/again.out")"
+}
+
 # what aimed kills aim at: regular expressions on snap's ps lines and temporaries (live processes)
 aims=('bin/featurize' 'tones\.feat\.tmp' 'bin/suggest' 'bin/train-trial --db [^ ]* --features' 'train-trial .*--result-of'
       'ckpt\.tmp' 'best\.ckpt\.tmp' 'trial-[0-9]+\.json\.tmp' 'report .*--format json' 'report .*--format html'
       'report\.json\.tmp' 'report\.html\.tmp' 'monitor\.sh' 'gpu-monitor' 'bin/tell' 'flock')
+# staged: the stage boundaries (best.json made, its temporary, stage 2's first suggest, the .done marks)
+[ "$pipeline" != staged ] || aims+=('report .*--best' 'best\.json\.tmp' 'suggest .*stage-2/trial-000\.json' 'seq -f trial-'
+      'make sweep .*stage-2' 'report .*--study [^ ]*-1 --study')
 # campaign C TRIALS EPOCHS KILLS: one sweep killed KILLS times, then run to its end and checked;
 # sets len_ms to its last (uninterrupted) run's time
 campaign() {
@@ -242,7 +310,19 @@ campaign() {
   bad=0
   rm -rf "$c"; mkdir -p "$c"
   echo "$trials" >"$c/trials"; echo "$epochs" >"$c/epochs"
-  jq --arg f "$WS_ROOT/configs/features/default.json" --arg s "stress-$c" --argjson ep "$epochs" '.study = $s | .budget.epochs = [[2, $ep], [null, $ep + 1]] | .fixed.features = $f' \
+  if [ "$pipeline" = staged ]; then
+    # stage 1 searches learning rate and batch size, stage 2 time shift with them fixed
+    jq --arg f "$WS_ROOT/configs/features/default.json" --arg s "stress-$c-1" --argjson ep "$epochs" '.study = $s | .budget.epochs = $ep | .fixed.features = $f' \
+      >"$c/s1.json" <<'J'
+{"study": "x", "direction": "maximize", "objective": "f1",
+ "sampler": {"name": "random", "seed": 3}, "pruner": {"name": "nop"}, "budget": {"epochs": 1},
+ "space": {"learning_rate": {"type": "float", "low": 0.005, "high": 0.02, "log": true},
+           "batch_size": {"type": "categorical", "choices": [4, 8]}},
+ "fixed": {"model": "dscnn", "channels": 8, "blocks": 1, "positive": "hey_nova", "validate_every": 1}}
+J
+    jq --arg s "stress-$c-2" '.study = $s | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' "$c/s1.json" >"$c/s2.json"
+  fi
+  [ "$pipeline" = staged ] || jq --arg f "$WS_ROOT/configs/features/default.json" --arg s "stress-$c" --argjson ep "$epochs" '.study = $s | .budget.epochs = [[2, $ep], [null, $ep + 1]] | .fixed.features = $f' \
     >"$c/config.json" <<'J'
 {"study": "x", "direction": "maximize", "objective": "f1",
  "sampler": {"name": "tpe", "seed": 3, "n_startup_trials": 2, "constant_liar": true}, "pruner": {"name": "median", "n_startup_trials": 2, "n_warmup_steps": 0},
@@ -307,7 +387,7 @@ J
   local o
   for o in "${orphans[@]}"; do gone_group "$o" 600 || fails "processes of a make killed alone still run 60 s after the end"; done
   orphans=()
-  check_final "$c"
+  if [ "$pipeline" = staged ]; then check_final_staged "$c"; else check_final "$c"; fi
   if [ "$bad" = 0 ]; then echo "ok campaign $c ($trials trials, $epochs epochs, $kills kills)"; rm -rf "$c/runs" "$c/tones.feat"
   else fail=1; echo "  kept: $dir/$c"; fi
 }
@@ -316,12 +396,14 @@ orphans=()
 t_start=$SECONDS
 : >kills.log; : >summary.log
 # calibration: a whole sweep of 6 trials of 2 epochs, uninterrupted (and checked): the time kills are spread over
-campaign c00 6 2 0
-echo "kill-anywhere: a whole sweep of 6 trials takes $len_ms ms"
+if [ "$pipeline" = staged ]; then campaign c00 3 1 0; else campaign c00 6 2 0; fi
+echo "kill-anywhere: a whole $pipeline of $(cat c00/trials) trials takes $len_ms ms"
 full_ms=$len_ms
 for c in $(seq -f c%02g 1 "$campaigns"); do
   len_ms=$full_ms
-  e=(1 2 2 5 10); campaign "$c" $((4 + RANDOM % 5)) "${STRESS_EPOCHS:-${e[RANDOM % 5]}}" $((1 + RANDOM % 5))
+  e=(1 2 2 5 10)
+  if [ "$pipeline" = staged ]; then campaign "$c" $((2 + RANDOM % 3)) "${STRESS_EPOCHS:-$((1 + RANDOM % 2))}" $((1 + RANDOM % 5))
+  else campaign "$c" $((4 + RANDOM % 5)) "${STRESS_EPOCHS:-${e[RANDOM % 5]}}" $((1 + RANDOM % 5)); fi
 done
 echo "kill-anywhere: $campaigns campaigns in $((SECONDS - t_start)) s; kill moments (program running -> count):"
 grep -o 'progs=[^ ]*' kills.log | tr ',' '\n' | sed 's/progs=//; s/x[0-9]*$//' | sort | uniq -c | sort -rn
