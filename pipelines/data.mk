@@ -20,10 +20,14 @@ ws_q = '$(subst ','\'',$(1))'
 # away (nor, failing, deletes its file). A writer stopped by Ctrl-C (or TERM, HUP) removes its
 # temporary; one killed by kill -9 cannot, and the next write of FILE removes the temporaries
 # whose writer (the PID that names them) is gone, leaving a live one's: they stayed in RUNS for good.
-ws_write = tmp=$(call ws_q,$(or $(2),$@)).tmp.$$$$; \
-  $(call ws_reap,$(or $(2),$@)); \
-  trap 'rm -f "$$tmp"; exit 130' INT; trap 'rm -f "$$tmp"; exit 143' TERM; trap 'rm -f "$$tmp"; exit 129' HUP; \
+ws_write = $(call ws_tmp,$(or $(2),$@)); \
   $(1) >"$$tmp" && mv "$$tmp" $(call ws_q,$(or $(2),$@)) || { rm -f "$$tmp"; exit 1; }
+# $(call ws_tmp,FILE): ws_write's temporary for a recipe that renames it itself (stage 1's
+# best.json, whose rename depends on stage 2): sets tmp to FILE.tmp.PID, removes the dead
+# writers' ones, and removes this one if the shell is stopped by Ctrl-C, TERM or HUP.
+ws_tmp = tmp=$(call ws_q,$(1)).tmp.$$$$; \
+  $(call ws_reap,$(1)); \
+  trap 'rm -f "$$tmp"; exit 130' INT; trap 'rm -f "$$tmp"; exit 143' TERM; trap 'rm -f "$$tmp"; exit 129' HUP
 
 # $(call ws_reap,FILE): removes FILE.tmp.PID, the temporaries of FILE whose writer (PID) is gone;
 # $(call ws_dead_tmps,FILE) prints their names. A zombie is gone (as ws_process_gone has it): a

@@ -148,8 +148,10 @@ $(STAGED_RUNS)/stage-1/.done: $(call stage_short,1) | all $(FEATURES)
 # one renamed the other's away, failed, and make deleted best.json under the other's stage 2).
 # Stage 2's trial files are looked for with set --, a builtin: their names given to ls overflow
 # ARG_MAX past ~115000 (ls fails, and the study is asked instead, slower).
+# The temporary is ws_tmp's: written by hand, it was left for good by a make stopped while it
+# wrote best.json (Ctrl-C, kill -9), as the reports' were before ws_write removed them.
 $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
-	@tmp=$(call ws_q,$@).tmp.$$$$; \
+	@$(call ws_tmp,$@); \
 	$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --best >"$$tmp" || { rc=$$?; \
 	  rm -f "$$tmp"; [ $$rc = 1 ] || exit $$rc; \
 	  set -- $$($(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE1_STUDY)) --format jsonl 2>/dev/null | \
