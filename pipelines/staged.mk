@@ -174,6 +174,12 @@ $(STAGED_RUNS)/stage-1/best.json: $(STAGED_RUNS)/stage-1/.done
 	  rm "$$tmp"; touch $(call ws_q,$@); \
 	else mv "$$tmp" $(call ws_q,$@); fi
 
+# Precious: a make stopped while the recipe ran deleted best.json when its time had changed, and
+# the one kept for stage 2 (touched above) was lost: the next make staged wrote stage 1's new best
+# there, other fixed params than stage 2's trials began with. best.json is only renamed whole or
+# touched, so an interrupted recipe never leaves half of one.
+.PRECIOUS: $(STAGED_RUNS)/stage-1/best.json
+
 $(STAGED_RUNS)/stage-2/.done: $(call stage_short,2) $(STAGED_RUNS)/stage-1/best.json
 	$(MAKE) sweep $(call stage_sweep_vars,2) SUGGEST_ARGS=$(call ws_mq,$(SUGGEST_ARGS) --fixed $(STAGED_RUNS)/stage-1/best.json)
 	@$(stage_done)
