@@ -37,7 +37,8 @@
 # end. Exit status: 0 when every check of every campaign held, 1 otherwise (the failing
 # campaign's folder is kept and named). Environment: WS_BIN (default bin), STRESS_SEED (the
 # draws), STRESS_DIR (where campaigns run; default a new folder under TMPDIR, removed when all
-# held), STRESS_EPOCHS (drawn from 1, 2, 5, 10 by default).
+# held), STRESS_EPOCHS (drawn from 1, 2, 5, 10 by default; 1 or 2 staged), STRESS_PIPELINE (sweep, the
+# default, or staged: make staged of STAGE_TRIALS 2 to 4, checked by check_final_staged).
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 export WS_ROOT=$here WS_BIN=${WS_BIN:-$here/bin} WS_BUILD=${WS_BUILD:-$here/build}
