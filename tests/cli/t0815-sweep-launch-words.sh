@@ -9,7 +9,8 @@ tone_sweep_config c.json tones-launch 1
 mkdir -p "my dir"
 cat >"my dir/launch it.sh" <<SH
 #!/usr/bin/env bash
-printf '[%s]' "\$@" >>"$TMP/launch.log"; echo >>"$TMP/launch.log"
+# one write a line (two trials launch at once: a printf and then an echo interleaved their lines)
+printf '%s\n' "\$(printf '[%s]' "\$@")" >>"$TMP/launch.log"
 shift; exec "\$@"
 SH
 chmod +x "my dir/launch it.sh"
