@@ -113,6 +113,37 @@ memory_cgroup() {
   fi
   echo "$cg"
 }
+# need_memory_cgroups NAME: the rest of the file trains in memory cgroups and holds train-trial's
+# memory to what the kernel counts there. Where no cgroup can be made (memory_cgroup), or where
+# train-trial is built with AddressSanitizer (whose shadow memory follows every allocation), it
+# skips NAME, saying which, and ends the file.
+need_memory_cgroups() {
+  local cg
+  if ! cg=$(memory_cgroup ws-need $((64 << 20))); then
+    test_skip "$1" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
+    exit 0
+  fi
+  rmdir "$cg"
+  if asan_built train-trial; then
+    test_skip "$1" "train-trial is built with AddressSanitizer, whose shadow memory follows every allocation"
+    exit 0
+  fi
+}
+# slow_best_report DIR SECONDS: DIR made a BIN of WS_BIN's tools whose report --best writes the
+# first 20 characters of its line, waits SECONDS, then writes the rest (its other forms as they
+# are): time for another make staged, or a signal, to meet the one writing best.json.
+slow_best_report() {
+  mkdir "$1"
+  local t
+  for t in "$WS_BIN"/*; do ln -s "$t" "$1/${t##*/}"; done
+  rm "$1/report"
+  cat >"$1/report" <<EOF2
+#!/usr/bin/env bash
+case " \$* " in *" --best "*) out=\$("$WS_BIN/report" "\$@") || exit; printf %s "\${out:0:20}"; sleep $2; printf '%s\n' "\${out:20}"; exit 0 ;; esac
+exec "$WS_BIN/report" "\$@"
+EOF2
+  chmod +x "$1/report"
+}
 # in_cgroup CG CMD...: CMD run in the cgroup CG (a bash that moves itself there, then execs CMD).
 in_cgroup() { bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$@"; }
 # peak_file CG: the file of CG's peak memory use (v1 memory.max_usage_in_bytes, v2 memory.peak);

@@ -156,15 +156,7 @@ test_expect_success "... saying why, nothing run" 'grep -q "SUGGEST_ARGS: make s
 # best.json under the other's stage 2 (both failed), or, stage 2 begun, said stage 1's best had
 # moved to trial "" (jq on the temporary gone). A report whose --best line takes a second
 # to write makes them meet.
-mkdir shim3
-for t in "$WS_BIN"/*; do ln -s "$t" "shim3/${t##*/}"; done
-rm shim3/report
-cat >shim3/report <<EOF2
-#!/usr/bin/env bash
-case " \$* " in *" --best "*) out=\$("$WS_BIN/report" "\$@") || exit; printf %s "\${out:0:20}"; sleep 1; printf '%s\n' "\${out:20}"; exit 0 ;; esac
-exec "$WS_BIN/report" "\$@"
-EOF2
-chmod +x shim3/report
+slow_best_report shim3 1
 test_expect_success "two make staged at once, from a stage 1 done: both end 0, one trial per stage" '
   make -s -C "$WS_ROOT" "$TMP/cc/stage-1/.done" BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" \
     FEATURES="$TMP/tones.feat" STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGED_RUNS="$TMP/cc" STAGE_TRIALS=1 >cc0.out 2>&1 &&

@@ -12,15 +12,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 limit=$((320 << 20))
-if ! cg=$(memory_cgroup ws-t0870 "$limit"); then
-  test_skip "--probe-batch's batch trained" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
-  exit 0
-fi
-rmdir "$cg"
-if asan_built train-trial; then
-  test_skip "--probe-batch's batch trained" "train-trial is built with AddressSanitizer, whose shadow memory follows every allocation"
-  exit 0
-fi
+need_memory_cgroups "--probe-batch's batch trained"
 tone_trial
 jq '.budget.epochs = 1 | .fixed += {"channels": 256, "blocks": 6}' c.json >ws.json
 jq '.budget.epochs = 1' c.json >base.json

@@ -13,15 +13,7 @@
 # so no rounding of the batch leaves room for what the probe leaves out.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-if ! cg=$(memory_cgroup ws-t0873 $((256 << 20))); then
-  test_skip "--probe-batch at the edge of a cgroup's limit" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
-  exit 0
-fi
-rmdir "$cg"
-if asan_built train-trial; then
-  test_skip "--probe-batch at the edge of a cgroup's limit" "train-trial is built with AddressSanitizer, whose shadow memory follows every allocation"
-  exit 0
-fi
+need_memory_cgroups "--probe-batch at the edge of a cgroup's limit"
 tone_trial
 jq '.budget.epochs = 1 | .fixed += {"channels": 256, "blocks": 6}' c.json >ws.json
 suggest --db runs/ws.db --config ws.json >ws.line

@@ -14,15 +14,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 need_python "the checkpoint in the memory check" torch
-if ! cg=$(memory_cgroup ws-t0874 $((256 << 20))); then
-  test_skip "the checkpoint in the memory check" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
-  exit 0
-fi
-rmdir "$cg"
-if asan_built train-trial; then
-  test_skip "the checkpoint in the memory check" "train-trial is built with AddressSanitizer, whose shadow memory follows every allocation"
-  exit 0
-fi
+need_memory_cgroups "the checkpoint in the memory check"
 tone_trial
 big_cnn_config big.json
 read -r params _ < <(torch_sizes "$(jq -c .fixed big.json)")

@@ -41,15 +41,7 @@ test_expect_success "--help and train-trial(1) say --probe-batch takes --keep" '
   grep -q "and .--keep. the trial will train with" "$WS_ROOT/README.md"'
 
 limit=$((300 << 20))
-if ! cg=$(memory_cgroup ws-t4031 "$limit"); then
-  test_skip "--probe-batch --keep none's batch, trained" "no memory cgroup can be made here (needs root and a writable cgroup v1 memory or v2 hierarchy with the memory controller)"
-  exit 0
-fi
-rmdir "$cg"
-if asan_built train-trial; then
-  test_skip "--probe-batch --keep none's batch, trained" "train-trial is built with AddressSanitizer, whose shadow memory follows every allocation"
-  exit 0
-fi
+need_memory_cgroups "--probe-batch --keep none's batch, trained"
 # probe_in NAME ARGS...: train-trial --probe-batch ARGS on the big cnn in a fresh cgroup of
 # $limit; its line in NAME, its batch on stdout
 probe_in() {

@@ -10,15 +10,7 @@ make_tone_cache tones
 tone_sweep_config s1.json tones-bj-1 1
 jq '.study = "tones-bj-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' s1.json >s2.json
 # A BIN whose report --best writes half its line, then waits 30 s: time to stop make staged there.
-mkdir shim
-for b in "$WS_BIN"/*; do ln -s "$b" shim/; done
-rm shim/report
-cat >shim/report <<EOF2
-#!/usr/bin/env bash
-case " \$* " in *" --best "*) out=\$("$WS_BIN/report" "\$@") || exit; printf %s "\${out:0:20}"; sleep 30; printf '%s\n' "\${out:20}"; exit 0 ;; esac
-exec "$WS_BIN/report" "\$@"
-EOF2
-chmod +x shim/report
+slow_best_report shim 30
 staged() {  # STAGED_RUNS [make args...]
   local runs=$1; shift
   make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
