@@ -315,14 +315,14 @@ int main(int argc, char **argv)
             return ws_cli_finish(ws_cli_report(&e));
         }
         /* a probe trains nothing: its note says what it does, and on the CPU the shares it sizes
-         * the batch for (--grow-threads where given, else the trial's threads, as dtrain.c) */
+         * the batch for (trainer_shares) */
         if (o.quiet) {
         } else if (nn_device_is_cuda(o.device)) {   /* a note here: a device that cannot be used */
             if (note[0]) ws_cli_warn("note: %s", note);
             else ws_cli_warn("note: %s %s", probe ? "probing" : "training on", nn_device_name(o.device));
         } else if (note[0] && probe) {
-            long shares = o.grow_threads > o.threads ? o.grow_threads : o.threads;
-            ws_cli_warn("note: %s; probing the CPU for %ld thread%s", note, shares, ws_plural((size_t)shares));
+            int shares = trainer_shares(&o);
+            ws_cli_warn("note: %s; probing the CPU for %d thread%s", note, shares, ws_plural((size_t)shares));
         } else if (note[0]) {
             ws_cli_warn("note: %s; training on the CPU with %d thread%s", note, o.threads, ws_plural((size_t)o.threads));
         }

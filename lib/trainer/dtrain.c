@@ -89,10 +89,8 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
     const nn_device *dev = o->device;
     if (!dev && nn_device_select("cpu", NN_PRECISION_FP32, &dev, NULL, 0, e)) goto out;
     /* On the CPU the convolutions' workspace is per share: sized for the shares the run cuts its
-     * work into, as trainer_grow_start sets them (--grow-threads where given, from the first step
-     * whether or not the trial grows; else its threads: --threads, WS_THREADS or all cores),
-     * without starting a thread. */
-    if (!nn_device_is_cuda(dev)) nn_set_threads(1, o->grow_threads > o->threads ? o->grow_threads : o->threads);
+     * work into (trainer_shares), without starting a thread. */
+    if (!nn_device_is_cuda(dev)) nn_set_threads(1, trainer_shares(o));
     /* and with the checkpoint of the best weights only for a run that keeps it (--keep best, the
      * default): a --keep none run saves none, and was offered a batch smaller than it fits */
     if (trainer_data_init(&data, &cache, set.transform, set.n_mfcc, train, n, 1, e) || trainer_data_desc(&data, &d, &noise, e)

@@ -29,6 +29,14 @@ typedef struct {
     const nn_device *device;    /* where to train (nn_device_select); NULL: the CPU */
 } trainer_opts;
 
+/* The shares the CPU's work is cut into from a trial's first step: its --grow-threads where
+ * given (trainer_grow_start splits the work so whether or not the trial grows), else its
+ * threads. The convolutions' workspace is per share, so the probe and the run size it alike. */
+static inline int trainer_shares(const trainer_opts *o)
+{
+    return o->grow_threads > o->threads ? o->grow_threads : o->threads;
+}
+
 /* Trainer settings read from the trial's params and the study's fixed settings, besides the
  * network's own (nn_hparams_keys). */
 extern const char *const trainer_keys[];
