@@ -13,6 +13,7 @@ is the exact answer for the float32 weights, and our float32 run is compared aga
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 import torch
@@ -163,6 +164,99 @@ def model_case(name, cfg, seed, runs=RUNS):
     print(f"{name}: {flat_params(m0).numel()} parameters, loss {loss.item():.6f}")
 
 
+# A whole short run as train-trial runs it (lib/trainer/run.c's train_part): each epoch a fresh
+# order of the clips in batches of SCHED_BATCH (the last one smaller), accumulate k: zero the
+# gradients at every k-th batch, add each batch's loss / k, and an optimizer step after every k-th
+# batch and after the epoch's last (which takes the batches left, still divided by k); clip the
+# summed gradients; step the scheduler after the optimizer, as torch's docs have it. train-trial(1):
+# an epoch has ceil(batches / k) optimizer steps, the steps the schedule counts; warmup over
+# W = round(warmup_epochs * steps per epoch) of them, step t (from 0) at lr (t+1)/W; cosine is
+# CosineAnnealingLR (eta_min 0) over the T - W steps after warmup.
+SCHED_CLIPS, SCHED_BATCH, SCHED_EPOCHS = 18, 4, 4       # 5 batches an epoch: 3 steps at k = 2, 12 in all
+SCHED_RUNS = {
+    "adamw_warmup_cosine": {"optimizer": "adamw", "learning_rate": 0.01, "weight_decay": 0.05, "schedule": "cosine",
+                            "warmup_epochs": 1, "accumulate": 2, "clip_norm": 0.5},
+    "sgd_cosine": {"optimizer": "sgd", "learning_rate": 0.05, "momentum": 0.9, "weight_decay": 1e-3,
+                   "schedule": "cosine", "accumulate": 2, "clip_norm": 0.5},
+    "adam_warmup_constant": {"optimizer": "adam", "learning_rate": 0.01, "weight_decay": 1e-3, "schedule": "constant",
+                             "warmup_epochs": 1.2, "accumulate": 3},
+}
+
+
+def make_scheduler(o, opt, total, warmup):
+    """torch's own schedulers for our schedule (no LambdaLR of our formula: the formula is checked
+    against them). Warmup is LinearLR from 1/W to 1 over W - 1 scheduler steps, so step t < W runs
+    at (t+1)/W; SequentialLR hands over to the cosine at step W."""
+    after = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total - warmup, eta_min=0.0)
+             if o["schedule"] == "cosine" else torch.optim.lr_scheduler.ConstantLR(opt, factor=1.0, total_iters=0))
+    if warmup <= 1:   # W = 1 runs step 0 at lr (0 + 1) / 1: no warmup (and LinearLR needs total_iters >= 1)
+        return after
+    warm = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1.0 / warmup, end_factor=1.0, total_iters=warmup - 1)
+    # SequentialLR itself starts the cosine with step(0), which torch 1.13 warns is deprecated
+    warnings.filterwarnings("ignore", "The epoch parameter", UserWarning)
+    return torch.optim.lr_scheduler.SequentialLR(opt, [warm, after], milestones=[warmup])
+
+
+def documented_lr(o, t, total, warmup):
+    """train-trial(1)'s formula, written from the man page."""
+    if t < warmup:
+        return o["learning_rate"] * (t + 1) / warmup
+    if o["schedule"] == "constant":
+        return o["learning_rate"]
+    return o["learning_rate"] * (1 + np.cos(np.pi * (t - warmup) / (total - warmup))) / 2
+
+
+def schedule_case(name, cfg, seed):
+    torch.manual_seed(seed)
+    m0 = build(cfg)
+    x = torch.randn(SCHED_CLIPS, 1, FRAMES, FEATS)
+    y = torch.randint(0, CLASSES, (SCHED_CLIPS,))
+    orders = [torch.randperm(SCHED_CLIPS).tolist() for _ in range(SCHED_EPOCHS)]
+    blob = Blob()
+    blob.add("x", x)
+    blob.add("params0", flat_params(m0))
+    blob.add("buffers0", flat_buffers(m0))
+    batches = (SCHED_CLIPS + SCHED_BATCH - 1) // SCHED_BATCH
+    header = {"config": cfg, "n_classes": CLASSES, "input": [SCHED_CLIPS, 1, FRAMES, FEATS], "labels": y.tolist(),
+              "label_smoothing": SMOOTHING, "batch": SCHED_BATCH, "orders": orders, "runs": {}}
+    xd = x.double()
+    for run, o in SCHED_RUNS.items():
+        k = o["accumulate"]
+        per_epoch = (batches + k - 1) // k
+        total, warmup = per_epoch * SCHED_EPOCHS, int(np.floor(o.get("warmup_epochs", 0) * per_epoch + 0.5))
+        m = build(cfg).double()
+        m.load_state_dict({kk: v.double() if v.is_floating_point() else v for kk, v in m0.state_dict().items()})
+        m.train()
+        opt = make_optim(o, m.parameters())
+        sched = make_scheduler(o, opt, total, warmup)
+        lrs, losses, clipped = [], [], 0
+        for order in orders:
+            for b in range(batches):
+                idx = order[b * SCHED_BATCH:(b + 1) * SCHED_BATCH]
+                if b % k == 0:
+                    opt.zero_grad()
+                loss = F.cross_entropy(m(xd[idx]), y[idx], label_smoothing=SMOOTHING)
+                (loss / k).backward()
+                losses.append(loss.item())
+                if (b + 1) % k == 0 or b + 1 == batches:
+                    if o.get("clip_norm"):
+                        norm = torch.nn.utils.clip_grad_norm_(m.parameters(), o["clip_norm"])
+                        clipped += bool(norm > o["clip_norm"])
+                    lrs.append(opt.param_groups[0]["lr"])
+                    opt.step()
+                    sched.step()
+        assert len(lrs) == total
+        for t, lr in enumerate(lrs):
+            want = documented_lr(o, t, total, warmup)
+            assert abs(lr - want) <= 1e-12 * o["learning_rate"], (run, t, lr, want)
+        blob.add(run + ".params", flat_params(m))
+        blob.add(run + ".buffers", flat_buffers(m))
+        header["runs"][run] = {"optim": o, "total_steps": total, "warmup_steps": warmup, "lrs": lrs,
+                               "losses": losses, "clipped_steps": clipped}
+        print(f"{name} {run}: {total} steps, warmup {warmup}, clipped {clipped}, last loss {losses[-1]:.6f}")
+    blob.write(os.path.join(OUT, name + ".bin"), header)
+
+
 def focal_reference(z, y, k, smoothing, weights, gamma):
     """Our generalised loss, written directly: sum_c a_c (1-p_c)^gamma (-log p_c) / sum_i w_{y_i}."""
     logp = F.log_softmax(z, dim=1)
@@ -210,6 +304,8 @@ def main():
     model_case("dscnn", {"model": "dscnn", "channels": 8, "blocks": 2, "kernel": [4, 3], "stride": [2, 2],
                          "inner_kernel": [3, 3], "dropout": 0.0}, 3)
     model_case("dnn_optim_edges", {"model": "dnn", "channels": 8, "blocks": 2, "dropout": 0.0}, 4, EDGE_RUNS)
+    schedule_case("dscnn_schedule", {"model": "dscnn", "channels": 8, "blocks": 2, "kernel": [4, 3], "stride": [2, 2],
+                                     "inner_kernel": [3, 3], "dropout": 0.0}, 5)
     loss_cases()
 
 

@@ -2,7 +2,10 @@
  * (torch's initial weights, a batch, and torch's float64 results). For dnn, cnn and dscnn: the
  * same logits, loss, gradients and BN running stats after one forward, and the same weights
  * after 3 steps of SGD (momentum, nesterov, weight decay), Adam, AdamW and SGD with gradient
- * clipping, and Adam and AdamW at betas next to 1 (dnn_optim_edges); plus the loss variants (label smoothing, class weights, focal). Errors are
+ * clipping, and Adam and AdamW at betas next to 1 (dnn_optim_edges); a short run of 12 steps as
+ * train-trial's loop makes it: learning-rate schedules (warmup, cosine, constant), accumulation
+ * and clipping, the learning rate of every step and the weights at the end (dscnn_schedule);
+ * plus the loss variants (label smoothing, class weights, focal). Errors are
  * norm-relative, ||ours - torch|| / ||torch||; the largest are printed on stderr. */
 #include <math.h>
 #include <stdio.h>
@@ -85,6 +88,36 @@ static int labels_of(const golden *g, int *y, int n)
     return (int)json_array_size(a) == n ? 0 : -1;
 }
 
+/* m's weights and running stats after `steps` steps of `run` against torch's (RUN.params,
+ * RUN.buffers), and the updates w - w0 (from p0), a much stricter measure. got: room for them. */
+static void check_weights(const golden *g, const char *name, const char *run, nn_model *m, const float *p0,
+                          float *got, int steps)
+{
+    size_t np = nn_model_n_params(m), nb = nn_model_n_buffers(m), cnt;
+    char key[64];
+    snprintf(key, sizeof key, "%s.params", run);
+    const float *wp = tensor(g, key, &cnt);
+    snprintf(key, sizeof key, "%s.buffers", run);
+    const float *wb = tensor(g, key, &cnt);
+    CHECK(wp && wb, "%s %s: golden weights missing", name, run);
+    if (!wp || !wb) return;
+    nn_model_get_weights(m, got, got + np);
+    double r_p = rel_err(got, wp, np);
+    double num = 0, den = 0;
+    for (size_t i = 0; i < np; i++) {
+        double du = ((double)got[i] - p0[i]) - ((double)wp[i] - p0[i]);
+        num += du * du;
+        den += ((double)wp[i] - p0[i]) * ((double)wp[i] - p0[i]);
+    }
+    double r_u = sqrt(num / den);
+    double r_b = nb ? rel_err(got + np, wb, nb) : 0;
+    note(&worst_params, r_p); note(&worst_update, r_u); note(&worst_buffers, r_b);
+    CHECK(r_p <= TOL, "%s %s: weights after %d steps, relative error %.3g", name, run, steps, r_p);
+    CHECK(r_u <= 1e-3, "%s %s: updates after %d steps, relative error %.3g", name, run, steps, r_u);
+    CHECK(r_b <= TOL, "%s %s: running stats, relative error %.3g", name, run, r_b);
+    fprintf(stderr, "%s %-8s: weights %.2e updates %.2e running-stats %.2e\n", name, run, r_p, r_u, r_b);
+}
+
 static void model_case(const char *name)
 {
     golden g;
@@ -160,26 +193,7 @@ static void model_case(const char *name)
             CHECK(fabs(loss - wl) <= TOL * fabs(wl), "%s %s step %d: loss %.9g, torch %.9g", name, run, s + 1, loss, wl);
         }
         nn_optim_free(o);
-        char key[64];
-        snprintf(key, sizeof key, "%s.params", run);
-        const float *wp = tensor(&g, key, &cnt);
-        nn_model_get_weights(m, got, got + np);
-        double r_p = rel_err(got, wp, np);
-        /* the same on the updates w - w0, a much stricter measure */
-        double num = 0, den = 0;
-        for (size_t i = 0; i < np; i++) {
-            double du = ((double)got[i] - p_init[i]) - ((double)wp[i] - p_init[i]);
-            num += du * du;
-            den += ((double)wp[i] - p_init[i]) * ((double)wp[i] - p_init[i]);
-        }
-        double r_u = sqrt(num / den);
-        snprintf(key, sizeof key, "%s.buffers", run);
-        double r_b = nb ? rel_err(got + np, tensor(&g, key, &cnt), nb) : 0;
-        note(&worst_params, r_p); note(&worst_update, r_u); note(&worst_buffers, r_b);
-        CHECK(r_p <= TOL, "%s %s: weights after %d steps, relative error %.3g", name, run, steps, r_p);
-        CHECK(r_u <= 1e-3, "%s %s: updates after %d steps, relative error %.3g", name, run, steps, r_u);
-        CHECK(r_b <= TOL, "%s %s: running stats, relative error %.3g", name, run, r_b);
-        fprintf(stderr, "%s %-8s: weights %.2e updates %.2e running-stats %.2e\n", name, run, r_p, r_u, r_b);
+        check_weights(&g, name, run, m, p_init, got, steps);
         if (!strcmp(run, "sgd")) {
             CHECK(nn_predict(m, x, n, got, &e) == 0, "%s: %s", name, e.msg);
             double r_e = rel_err(got, tensor(&g, "sgd.eval_logits", &cnt), (size_t)n * k);
@@ -200,6 +214,102 @@ static void test_parity_cnn(void) { model_case("cnn"); }
 static void test_parity_dscnn(void) { model_case("dscnn"); }
 /* Adam and AdamW at betas within 1e-8 of 1 (torch's range is [0, 1)): 1 - beta is 0 in float32 */
 static void test_parity_optim_edges(void) { model_case("dnn_optim_edges"); }
+
+/* One run of dscnn_schedule.bin: a short training run as train-trial's loop makes it
+ * (lib/trainer/run.c train_part): per epoch the golden's order of the clips in batches, accumulate
+ * k (zero at every k-th batch, each batch's loss / k, a step after every k-th batch and after the
+ * epoch's last), the step counts of run.c (ceil(batches / k) optimizer steps an epoch, warmup
+ * lround(warmup_epochs × that)), clipping and the schedule inside nn_optim_step. Against torch's
+ * loop with its own schedulers (SequentialLR(LinearLR, CosineAnnealingLR), stepped after
+ * optimizer.step()): the learning rate of every step, every batch's loss, which steps were
+ * clipped, and the weights and running stats at the end. */
+static void schedule_case(const char *run)
+{
+    const char *name = "dscnn_schedule";
+    golden g;
+    ws_err e = {0};
+    if (golden_load(name, &g)) { CHECK(0, "cannot read tests/ref/nn/%s.bin (set WS_ROOT)", name); return; }
+    json_t *input = json_object_get(g.h, "input"), *orders = json_object_get(g.h, "orders");
+    json_t *rj = json_object_get(json_object_get(g.h, "runs"), run);
+    int n_clips = (int)json_integer_value(json_array_get(input, 0)), frames = (int)json_integer_value(json_array_get(input, 2));
+    int feats = (int)json_integer_value(json_array_get(input, 3)), k = (int)json_integer_value(json_object_get(g.h, "n_classes"));
+    int B = (int)json_integer_value(json_object_get(g.h, "batch")), y_all[64];
+    CHECK(rj && n_clips <= 64 && B >= 1 && labels_of(&g, y_all, n_clips) == 0, "%s %s: golden header", name, run);
+    nn_hparams hp, ho;
+    nn_hparams_default(&hp);
+    nn_hparams_default(&ho);
+    CHECK(nn_hparams_parse(&hp, json_object_get(g.h, "config"), "config", &e) == 0, "%s: %s", name, e.msg);
+    CHECK(nn_hparams_parse(&ho, json_object_get(rj, "optim"), "optim", &e) == 0, "%s %s: %s", name, run, e.msg);
+    hp.loss.label_smoothing = json_number_value(json_object_get(g.h, "label_smoothing"));
+    nn_model *m = test_why[0] ? NULL : nn_model_create(&hp.model, k, frames, feats, 1, &e);
+    size_t np = m ? nn_model_n_params(m) : 0, nb = m ? nn_model_n_buffers(m) : 0, cnt;
+    const float *x_all = tensor(&g, "x", &cnt), *p0 = tensor(&g, "params0", &np), *b0 = tensor(&g, "buffers0", &nb);
+    CHECK(m && x_all && p0 && b0 && np == nn_model_n_params(m) && nb == nn_model_n_buffers(m),
+          "%s: model or golden tensors: %s", name, e.msg);
+    float *x = malloc((size_t)B * frames * feats * sizeof *x), *got = malloc((np + nb + 1) * sizeof *got);
+    nn_optim *o = NULL;
+    if (test_why[0] || !x || !got) goto done;
+    nn_model_set_weights(m, p0, b0);
+
+    /* the step counts as run.c makes them */
+    long batches = (n_clips + B - 1) / B, acc = ho.optim.accumulate > 1 ? ho.optim.accumulate : 1;
+    long per_epoch = (batches + acc - 1) / acc, epochs = (long)json_array_size(orders);
+    long total = per_epoch * epochs, warmup = lround(ho.optim.warmup_epochs * (double)per_epoch);
+    CHECK(total == json_integer_value(json_object_get(rj, "total_steps"))
+          && warmup == json_integer_value(json_object_get(rj, "warmup_steps")),
+          "%s %s: %ld steps, %ld of warmup; torch's loop took %lld, %lld", name, run, total, warmup,
+          json_integer_value(json_object_get(rj, "total_steps")), json_integer_value(json_object_get(rj, "warmup_steps")));
+    if (!(o = nn_optim_create(m, &ho.optim, total, warmup, &e))) { CHECK(0, "%s %s: %s", name, run, e.msg); goto done; }
+
+    json_t *lrs = json_object_get(rj, "lrs"), *losses = json_object_get(rj, "losses");
+    long step = 0, clipped = 0;
+    size_t mb = 0;   /* micro-batches so far */
+    for (long ep = 0; ep < epochs && !test_why[0]; ep++) {
+        json_t *order = json_array_get(orders, (size_t)ep);
+        for (long b = 0; b < batches && !test_why[0]; b++, mb++) {
+            int n = (int)(n_clips - b * B < B ? n_clips - b * B : B), y[64];
+            for (int i = 0; i < n; i++) {
+                int c = (int)json_integer_value(json_array_get(order, (size_t)(b * B + i)));
+                memcpy(x + (size_t)i * frames * feats, x_all + (size_t)c * frames * feats, (size_t)frames * feats * sizeof *x);
+                y[i] = y_all[c];
+            }
+            double loss, wl = json_number_value(json_array_get(losses, mb));
+            if (b % acc == 0) nn_zero_grad(m);
+            CHECK(nn_accumulate(m, x, y, n, &hp.loss, 1.0f / (float)acc, &loss, &e) == 0, "%s %s: %s", name, run, e.msg);
+            note(&worst_loss, fabs(loss - wl) / fabs(wl));
+            CHECK(fabs(loss - wl) <= TOL * fabs(wl), "%s %s epoch %ld batch %ld: loss %.9g, torch %.9g", name, run,
+                  ep + 1, b + 1, loss, wl);
+            if ((b + 1) % acc && b + 1 < batches) continue;
+            double lr = nn_optim_lr(o), want = json_number_value(json_array_get(lrs, (size_t)step)), norm;
+            CHECK(fabs(lr - want) <= 1e-12 * ho.optim.lr, "%s %s step %ld: learning rate %.17g, torch %.17g", name,
+                  run, step, lr, want);
+            nn_optim_step(o, &norm);
+            clipped += ho.optim.clip_norm > 0 && norm > ho.optim.clip_norm;
+            step++;
+        }
+    }
+    CHECK(step == total && nn_optim_steps(o) == total && mb == json_array_size(losses),
+          "%s %s: %ld steps of %ld micro-batches; torch's loop: %ld of %zu", name, run, step, (long)mb, total,
+          json_array_size(losses));
+    CHECK(clipped == json_integer_value(json_object_get(rj, "clipped_steps")), "%s %s: %ld steps clipped, torch %lld",
+          name, run, clipped, json_integer_value(json_object_get(rj, "clipped_steps")));
+    if (!test_why[0]) check_weights(&g, name, run, m, p0, got, (int)total);
+done:
+    nn_optim_free(o);
+    free(x);
+    free(got);
+    nn_model_free(m);
+    nn_hparams_release(&ho);
+    nn_hparams_release(&hp);
+    golden_free(&g);
+}
+
+/* AdamW, linear warmup then cosine, accumulate 2 (an epoch's fifth batch steps alone), clip_norm */
+static void test_parity_schedule_warmup_cosine(void) { schedule_case("adamw_warmup_cosine"); }
+/* SGD with momentum, cosine from the first step, accumulate 2, clip_norm */
+static void test_parity_schedule_cosine(void) { schedule_case("sgd_cosine"); }
+/* Adam, 2 steps of warmup then constant, accumulate 3 (an epoch's last step takes 2 batches) */
+static void test_parity_schedule_warmup_constant(void) { schedule_case("adam_warmup_constant"); }
 
 /* The same on 3 threads: uneven shares of samples, channels, rows and ranges. */
 static void test_parity_threads3(void)
@@ -252,6 +362,9 @@ int main(void)
     RUN(test_parity_dscnn);
     RUN(test_parity_threads3);
     RUN(test_parity_optim_edges);
+    RUN(test_parity_schedule_warmup_cosine);
+    RUN(test_parity_schedule_cosine);
+    RUN(test_parity_schedule_warmup_constant);
     RUN(test_parity_losses);
     fprintf(stderr, "worst: logits %.2e loss %.2e grads %.2e weights %.2e updates %.2e running-stats %.2e loss-fn %.2e\n",
             worst_logits, worst_loss, worst_grads, worst_params, worst_update, worst_buffers, worst_lossfn);
