@@ -283,6 +283,21 @@ double nn_optim_lr(const nn_optim *o);        /* learning rate of the next step 
 /* The learning rate at step t (0-based): lr (t+1)/W during warmup (W steps), then constant or
  * lr (1 + cos(pi (t − W) / (T − W))) / 2. */
 double nn_schedule_lr(const nn_optim_config *c, long t, long total_steps, long warmup_steps);
+/* An epoch of a training loop with gradient accumulation, as train-trial runs it (k =
+ * c->accumulate micro-batches a step; below 1 reads as 1), for both its step counts and its loop,
+ * so the trainer and the PyTorch parity test share them:
+ *   steps = nn_epoch_steps(c, batches): ceil(batches / k), the steps the schedule counts;
+ *   warmup = nn_warmup_steps(c, steps): lround(warmup_epochs × steps);
+ *   each batch b (from 0): if nn_accumulate_starts(c, b) nn_zero_grad(m);
+ *       nn_accumulate(m, ..., nn_accumulate_scale(c) = 1/k, ...);
+ *       if nn_accumulate_ends(c, b, batches) nn_optim_step(o, ...);
+ * a step after every k-th batch and after the epoch's last, which takes the batches left, still
+ * scaled 1/k (torch code that divides each batch's loss by k and steps at the epoch's end). */
+long nn_epoch_steps(const nn_optim_config *c, long batches);
+long nn_warmup_steps(const nn_optim_config *c, long epoch_steps);
+int nn_accumulate_starts(const nn_optim_config *c, long b);
+int nn_accumulate_ends(const nn_optim_config *c, long b, long batches);
+float nn_accumulate_scale(const nn_optim_config *c);
 /* zero_grad + nn_accumulate(scale 1) + nn_optim_step. */
 int nn_train_step(nn_model *m, nn_optim *o, const float *x, const int *labels, int n,
                   const nn_loss_config *lc, double *loss, ws_err *e);

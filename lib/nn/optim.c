@@ -1,6 +1,7 @@
-/* optim.c — SGD, Adam and AdamW with torch.optim's semantics, learning-rate schedules, and
- * gradient clipping by global norm. The state (momentum buffers or Adam's two moments) is one
- * allocation in the model's backend; a step is one fused update over all parameters. */
+/* optim.c — SGD, Adam and AdamW with torch.optim's semantics, learning-rate schedules, the step
+ * counts and rules of gradient accumulation, and gradient clipping by global norm. The state
+ * (momentum buffers or Adam's two moments) is one allocation in the model's backend; a step is
+ * one fused update over all parameters. */
 #include <math.h>
 #include <stdlib.h>
 #include "nn/model.h"
@@ -57,6 +58,21 @@ double nn_schedule_lr(const nn_optim_config *c, long t, long total_steps, long w
     if (u > 1) u = 1;
     return c->lr * 0.5 * (1.0 + cos(M_PI * u));
 }
+
+static long accumulate_k(const nn_optim_config *c) { return c->accumulate > 1 ? c->accumulate : 1; }
+
+long nn_epoch_steps(const nn_optim_config *c, long batches) { return (batches + accumulate_k(c) - 1) / accumulate_k(c); }
+
+long nn_warmup_steps(const nn_optim_config *c, long epoch_steps) { return lround(c->warmup_epochs * (double)epoch_steps); }
+
+int nn_accumulate_starts(const nn_optim_config *c, long b) { return b % accumulate_k(c) == 0; }
+
+int nn_accumulate_ends(const nn_optim_config *c, long b, long batches)
+{
+    return (b + 1) % accumulate_k(c) == 0 || b + 1 >= batches;
+}
+
+float nn_accumulate_scale(const nn_optim_config *c) { return 1.0f / (float)accumulate_k(c); }
 
 double nn_optim_lr(const nn_optim *o) { return nn_schedule_lr(&o->c, o->t, o->total, o->warmup); }
 

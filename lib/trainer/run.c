@@ -620,13 +620,10 @@ static int build(run_ctx *c, ws_err *e)
      * or pool past the frames left): the trial fails, as it did, and says why as prepare does */
     if (!c->model) return e->kind == WS_EINPUT ? ws_err_prefix(e, INFEASIBLE) : -1;
     if (fit_count(c, e)) return -1;
-    long steps_per_epoch = (long)((c->n_fit + (size_t)B - 1) / (size_t)B);
-    long acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
-    long opt_steps = (steps_per_epoch + acc - 1) / acc;
-    if (nn_device_is_cuda(c->o->device))
-        return build_device(c, Bmem, opt_steps * c->set.epochs, lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
-    c->optim = nn_optim_create(c->model, &c->set.hp.optim, opt_steps * c->set.epochs,
-                               lround(c->set.hp.optim.warmup_epochs * (double)opt_steps), e);
+    long opt_steps = nn_epoch_steps(&c->set.hp.optim, (long)((c->n_fit + (size_t)B - 1) / (size_t)B));
+    long warmup = nn_warmup_steps(&c->set.hp.optim, opt_steps);
+    if (nn_device_is_cuda(c->o->device)) return build_device(c, Bmem, opt_steps * c->set.epochs, warmup, e);
+    c->optim = nn_optim_create(c->model, &c->set.hp.optim, opt_steps * c->set.epochs, warmup, e);
     c->x = malloc(x_bytes);
     c->logits = malloc((size_t)Bmem * (size_t)c->cache.n_classes * sizeof *c->logits);
     c->labels = malloc((size_t)Bmem * sizeof *c->labels);
@@ -729,7 +726,8 @@ static int part_validates(const run_ctx *c, int epoch, int part)
  * does. */
 static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
 {
-    int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
+    const nn_optim_config *oc = &c->set.hp.optim;
+    int B = c->set.batch_size;
     long nb = (long)((c->n_fit + (size_t)B - 1) / (size_t)B), b0, b1;
     part_batches(c, part, &b0, &b1);
     if (part == 0) {
@@ -743,7 +741,8 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
     }
     if (b0 == b1) return 0;
     for (long b = b0; b < b1; b++) {
-        if (nn_dtrain_batch(c->dt, b, 1.0f / (float)acc, b % acc == 0, (b + 1) % acc == 0 || b + 1 == nb, e)) return -1;
+        if (nn_dtrain_batch(c->dt, b, nn_accumulate_scale(oc), nn_accumulate_starts(oc, b), nn_accumulate_ends(oc, b, nb), e))
+            return -1;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
             snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
             return -1;
@@ -767,8 +766,9 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
 static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
 {
     if (c->dt) return train_part_device(c, epoch, part, e);
-    int B = c->set.batch_size, acc = c->set.hp.optim.accumulate > 1 ? c->set.hp.optim.accumulate : 1;
-    long b0, b1;
+    const nn_optim_config *oc = &c->set.hp.optim;
+    int B = c->set.batch_size;
+    long nb = (long)((c->n_fit + (size_t)B - 1) / (size_t)B), b0, b1;
     part_batches(c, part, &b0, &b1);
     if (part == 0) shuffle(c->train_idx, c->n_train, ws_seed_mix(c->seed, 1000 + (uint64_t)epoch));
     double sum = 0;
@@ -784,9 +784,9 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
                                c->labels, e))
             return -1;
         double loss;
-        if (b % acc == 0) nn_zero_grad(c->model);
-        if (nn_accumulate(c->model, c->x, c->labels, n, &c->set.hp.loss, 1.0f / (float)acc, &loss, e)) return -1;
-        if ((b + 1) % acc == 0 || start + (size_t)B >= c->n_fit) nn_optim_step(c->optim, NULL);
+        if (nn_accumulate_starts(oc, b)) nn_zero_grad(c->model);
+        if (nn_accumulate(c->model, c->x, c->labels, n, &c->set.hp.loss, nn_accumulate_scale(oc), &loss, e)) return -1;
+        if (nn_accumulate_ends(oc, b, nb)) nn_optim_step(c->optim, NULL);
         if (check_loss(c, loss, epoch, b)) return -1;
         sum += loss;
         if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {

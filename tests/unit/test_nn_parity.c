@@ -216,10 +216,9 @@ static void test_parity_dscnn(void) { model_case("dscnn"); }
 static void test_parity_optim_edges(void) { model_case("dnn_optim_edges"); }
 
 /* One run of dscnn_schedule.bin: a short training run as train-trial's loop makes it
- * (lib/trainer/run.c train_part): per epoch the golden's order of the clips in batches, accumulate
- * k (zero at every k-th batch, each batch's loss / k, a step after every k-th batch and after the
- * epoch's last), the step counts of run.c (ceil(batches / k) optimizer steps an epoch, warmup
- * lround(warmup_epochs × that)), clipping and the schedule inside nn_optim_step. Against torch's
+ * (lib/trainer/run.c train_part): per epoch the golden's order of the clips in batches, with the
+ * step counts and accumulation rules run.c takes from nn (nn_epoch_steps, nn_warmup_steps,
+ * nn_accumulate_starts/_scale/_ends), clipping and the schedule inside nn_optim_step. Against torch's
  * loop with its own schedulers (SequentialLR(LinearLR, CosineAnnealingLR), stepped after
  * optimizer.step()): the learning rate of every step, every batch's loss, which steps were
  * clipped, and the weights and running stats at the end. */
@@ -251,10 +250,8 @@ static void schedule_case(const char *run)
     if (test_why[0] || !x || !got) goto done;
     nn_model_set_weights(m, p0, b0);
 
-    /* the step counts as run.c makes them */
-    long batches = (n_clips + B - 1) / B, acc = ho.optim.accumulate > 1 ? ho.optim.accumulate : 1;
-    long per_epoch = (batches + acc - 1) / acc, epochs = (long)json_array_size(orders);
-    long total = per_epoch * epochs, warmup = lround(ho.optim.warmup_epochs * (double)per_epoch);
+    long batches = (n_clips + B - 1) / B, per_epoch = nn_epoch_steps(&ho.optim, batches);
+    long epochs = (long)json_array_size(orders), total = per_epoch * epochs, warmup = nn_warmup_steps(&ho.optim, per_epoch);
     CHECK(total == json_integer_value(json_object_get(rj, "total_steps"))
           && warmup == json_integer_value(json_object_get(rj, "warmup_steps")),
           "%s %s: %ld steps, %ld of warmup; torch's loop took %lld, %lld", name, run, total, warmup,
@@ -274,12 +271,13 @@ static void schedule_case(const char *run)
                 y[i] = y_all[c];
             }
             double loss, wl = json_number_value(json_array_get(losses, mb));
-            if (b % acc == 0) nn_zero_grad(m);
-            CHECK(nn_accumulate(m, x, y, n, &hp.loss, 1.0f / (float)acc, &loss, &e) == 0, "%s %s: %s", name, run, e.msg);
+            if (nn_accumulate_starts(&ho.optim, b)) nn_zero_grad(m);
+            CHECK(nn_accumulate(m, x, y, n, &hp.loss, nn_accumulate_scale(&ho.optim), &loss, &e) == 0, "%s %s: %s", name,
+                  run, e.msg);
             note(&worst_loss, fabs(loss - wl) / fabs(wl));
             CHECK(fabs(loss - wl) <= TOL * fabs(wl), "%s %s epoch %ld batch %ld: loss %.9g, torch %.9g", name, run,
                   ep + 1, b + 1, loss, wl);
-            if ((b + 1) % acc && b + 1 < batches) continue;
+            if (!nn_accumulate_ends(&ho.optim, b, batches)) continue;
             double lr = nn_optim_lr(o), want = json_number_value(json_array_get(lrs, (size_t)step)), norm;
             CHECK(fabs(lr - want) <= 1e-12 * ho.optim.lr, "%s %s step %ld: learning rate %.17g, torch %.17g", name,
                   run, step, lr, want);

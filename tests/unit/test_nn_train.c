@@ -194,6 +194,30 @@ static void test_schedule(void)
     CHECK_NEAR(nn_schedule_lr(&c, 3, 8, 0), 0.1 * (1 + cos(3 * M_PI / 8)) / 2, 1e-15);
 }
 
+/* train-trial(1): accumulate k sums k batches into one optimizer step, an epoch's last step takes
+ * the batches left (each still divided by k), ceil(batches / k) steps an epoch; warmup over
+ * round(warmup_epochs × those) steps. */
+static void test_accumulation_plan(void)
+{
+    nn_optim_config c = {0};   /* accumulate 0, as a struct not from nn_hparams_parse: 1 */
+    CHECK(nn_epoch_steps(&c, 5) == 5 && nn_accumulate_ends(&c, 0, 5) && nn_accumulate_starts(&c, 3), "k 0 reads as 1");
+    CHECK(nn_accumulate_scale(&c) == 1.0f, "k 1: scale 1");
+    c.accumulate = 2;
+    char starts[8] = "", ends[8] = "";
+    for (long b = 0; b < 5; b++) {
+        starts[b] = nn_accumulate_starts(&c, b) ? 'z' : '.';
+        ends[b] = nn_accumulate_ends(&c, b, 5) ? 's' : '.';
+    }
+    CHECK(!strcmp(starts, "z.z.z") && !strcmp(ends, ".s.ss"), "k 2 over 5 batches: zero %s, step %s", starts, ends);
+    CHECK(nn_epoch_steps(&c, 5) == 3 && nn_epoch_steps(&c, 4) == 2 && nn_accumulate_scale(&c) == 0.5f, "k 2: steps");
+    c.accumulate = 3;
+    CHECK(nn_epoch_steps(&c, 5) == 2 && !nn_accumulate_ends(&c, 3, 5) && nn_accumulate_ends(&c, 4, 5), "k 3 over 5");
+    c.warmup_epochs = 1.2;
+    CHECK(nn_warmup_steps(&c, 2) == 2 && nn_warmup_steps(&c, 10) == 12, "warmup 1.2 epochs of 2, 10 steps");
+    c.warmup_epochs = 0;
+    CHECK(nn_warmup_steps(&c, 7) == 0, "no warmup");
+}
+
 /* A small dnn and a batch of separable data: class c has mean +2 at features [c*8, c*8+8). */
 static nn_model *small_model(const char *json, int n, float *x, int *y, uint64_t seed)
 {
@@ -762,6 +786,7 @@ int main(void)
     RUN(test_model_shapes_and_errors);
     RUN(test_model_huge_input);
     RUN(test_schedule);
+    RUN(test_accumulation_plan);
     RUN(test_clip_grad_norm);
     RUN(test_accumulation_equals_big_batch);
     RUN(test_deterministic);
