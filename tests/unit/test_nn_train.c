@@ -214,6 +214,8 @@ static void test_accumulation_plan(void)
     CHECK(nn_epoch_steps(&c, 5) == 2 && !nn_accumulate_ends(&c, 3, 5) && nn_accumulate_ends(&c, 4, 5), "k 3 over 5");
     c.warmup_epochs = 1.2;
     CHECK(nn_warmup_steps(&c, 2) == 2 && nn_warmup_steps(&c, 10) == 12, "warmup 1.2 epochs of 2, 10 steps");
+    c.warmup_epochs = 0.5;
+    CHECK(nn_warmup_steps(&c, 5) == 3, "warmup 0.5 epochs of 5 steps: a half rounds away from zero");
     c.warmup_epochs = 0;
     CHECK(nn_warmup_steps(&c, 7) == 0, "no warmup");
 }
