@@ -102,7 +102,7 @@ staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
 	@$(call ws_head,$(BIN)/report --db $(call ws_q,$(STAGED_DB)) --study $(call ws_q,$(STAGE2_STUDY)),8)
 
 # A stage's .done marks it finished, with a file for each of its trials, and holds the
-# STAGE_TRIALS it was finished for: a re-run skips it, and an interrupted stage (or one whose
+# STAGE_TRIALS it was finished for (written as every output is, ws_write): a re-run skips it, and an interrupted stage (or one whose
 # launcher left a trial unstarted), or one finished for fewer trials than STAGE_TRIALS asks now,
 # runs again (its sweep runs only the trials it lacks, as make sweep with a higher TRIALS does).
 # The stage's own sweep names its study (STUDY) so that one given on the command line, which
@@ -113,7 +113,7 @@ staged: $(STAGED_RUNS)/report.json $(STAGED_RUNS)/report.html
 # one command line (ARG_MAX), ls could not start, and a finished stage counted 0 files. xargs
 # runs one ls while they fit, as before, and more only past that.
 stage_done = n=$$(cd $(call ws_q,$(@D)) && seq -f 'trial-%03g.json' 0 $$(($(STAGE_TRIALS) - 1)) | xargs ls 2>/dev/null | wc -l); \
-	if [ $$n -ge $(STAGE_TRIALS) ]; then echo $(STAGE_TRIALS) >$(call ws_q,$@); else \
+	if [ $$n -ge $(STAGE_TRIALS) ]; then $(call ws_write,echo $(STAGE_TRIALS)); else \
 	  echo $(call ws_q,$(@D))": $$n of $(STAGE_TRIALS) trials have a file; make staged again runs the rest" >&2; exit 1; fi
 # A stage whose trial file was removed after its .done (one of the first STAGE_TRIALS, the ones its
 # sweep makes) runs again too, as make sweep remakes a removed trial file: the sweep rebuilds it
