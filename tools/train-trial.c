@@ -63,7 +63,9 @@ static void usage(void)
            "  --max-fpr P        with --evaluate: the operating point's false-positive limit\n"
            "                     (default: the trial's max_fpr, kept in the checkpoint; else 0.05)\n"
            "  -q, --quiet        no progress on stderr\n"
-           "  -h, --help         show this help;  --version  the version and BLAS kernels\n\n"
+           "  -h, --help         show this help;  --version  the version and BLAS kernels\n"
+           "--db, --features, --device, --ckpt-dir, --evaluate, --split, --result-of and --study are\n"
+           "each given once (a second is refused).\n\n"
            "Exit status: 0 the trial ran (COMPLETE, PRUNED, or FAIL with its reason in the result\n"
            "line, also \"infeasible parameters: ...\" for params the study drew that are refused\n"
            "together, or \"out of memory: the model needs N MiB ...\" for a model past the\n"
@@ -169,16 +171,23 @@ int main(int argc, char **argv)
     long threads = 0, grow_threads = 0;
     int opt;
     ws_err e = {0};
+    /* An option that names a thing (the study, the cache, the device, the checkpoints' folder, the
+     * checkpoint, its split, the tag and its study) is taken once (ws_cli_once), as tell's are:
+     * getopt kept the last, so `--db a.db --db b.db` trained b.db's trial without a word. The
+     * numbers, --keep, --precision and the flags stay getopt's last one: a setting restated. */
     while ((opt = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
         switch (opt) {
         /* a URL naming no file (empty, sqlite:///, :memory:) is a command-line mistake, said
          * before the device: the store found it after the note "training on the CPU" */
-        case 'd': { const char *why = ws_store_url_no_file(optarg);
+        case 'd': { ws_cli_once("db", o.db != NULL, "the trial is in one study database");
+                    const char *why = ws_store_url_no_file(optarg);
                     if (why) ws_cli_usage_error("--db: %s", why);
                     o.db = optarg;
                     break; }
-        case 'f': o.features = optarg; if (!cache_only) cache_only = "--features"; break;
-        case 'D': device = optarg; device_given = 1; if (!cache_only) cache_only = "--device"; break;
+        case 'f': ws_cli_once("features", o.features != NULL, "a trial trains, and a checkpoint is evaluated, on one cache");
+                  o.features = optarg; if (!cache_only) cache_only = "--features"; break;
+        case 'D': ws_cli_once("device", device_given, "a trial runs on one device");
+                  device = optarg; device_given = 1; if (!cache_only) cache_only = "--device"; break;
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
                   if (!cache_only) cache_only = "--threads";
                   break;
@@ -194,17 +203,22 @@ int main(int argc, char **argv)
                   if (!strcmp(optarg, "best")) o.keep_best = 1; else if (!strcmp(optarg, "none")) o.keep_best = 0;
                   else ws_cli_usage_error("--keep: expected best or none, got '%s'", optarg);
                   break;
-        case 'c': o.ckpt_dir = optarg; break;
-        case 'E': evaluate = ws_cli_path_arg("evaluate", optarg); break;
-        case 's': split = optarg; split_given = 1; break;
+        case 'c': ws_cli_once("ckpt-dir", o.ckpt_dir != NULL, "checkpoints go to one folder");
+                  o.ckpt_dir = optarg; break;
+        case 'E': ws_cli_once("evaluate", evaluate != NULL, "one checkpoint is evaluated (run train-trial once for each)");
+                  evaluate = ws_cli_path_arg("evaluate", optarg); break;
+        case 's': ws_cli_once("split", split_given, "a checkpoint is evaluated on one split (all: on every one)");
+                  split = optarg; split_given = 1; break;
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))
                       ws_cli_usage_error("--max-fpr: expected a number in [0, 1], got '%s'", optarg);
                   break;
         /* as suggest --tag refuses it: empty (an unset variable: --result-of "$TARGET") or not
          * UTF-8, no trial can carry the tag, and "none found" (exit 1) hid the mistake */
-        case 'R': if (!*optarg) ws_cli_usage_error("--result-of: empty: expected the tag a trial was given (suggest --tag)");
+        case 'R': ws_cli_once("result-of", result_of != NULL,
+                              "one trial's result is printed (run train-trial once for each tag)");
+                  if (!*optarg) ws_cli_usage_error("--result-of: empty: expected the tag a trial was given (suggest --tag)");
                   result_of = ws_cli_utf8_arg("result-of", optarg); break;
-        case 'S': study = optarg; break;
+        case 'S': ws_cli_once("study", study != NULL, "the tagged trial is looked for in one study"); study = optarg; break;
         case 'P': precision_name = optarg; precision_given = 1; if (!cache_only) cache_only = "--precision"; break;
         case 'B': probe = 1; break;
         case 'q': o.quiet = 1; break;
