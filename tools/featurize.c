@@ -40,6 +40,7 @@ static void usage(void)
            "      --clip I          the clip for --dump (0-based)\n"
            "  -h, --help            this help\n"
            "  -V, --version         the version\n"
+           "--config, --out, --describe, --dump and --clip are each given once (a second is refused).\n"
            "\n"
            "Bad audio (empty, truncated, not audio, zero length, NaN/Inf samples or features, more\n"
            "than two channels, an absurd sample rate, a noise stream over 256 MiB, not a regular file,\n"
@@ -190,19 +191,28 @@ int main(int argc, char **argv)
     long threads = 2;
     int strict = 0, quiet = 0, threads_given = 0, opt;
     ws_err e = {0};
+    /* A file (or clip) option is taken once (ws_cli_once), as tell's are: getopt kept the last,
+     * so `--out a.feat --out b.feat` wrote b.feat without a word. --threads and the flags stay
+     * getopt's last one: a setting restated. */
     while ((opt = getopt_long(argc, argv, ":c:o:j:qhV", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'c': config = ws_cli_path_arg("config", optarg); break;
-        case 'o': out = optarg; break;
+        case 'c': ws_cli_once("config", config != NULL, "a cache is made with one set of feature settings");
+                  config = ws_cli_path_arg("config", optarg); break;
+        case 'o': ws_cli_once("out", out != NULL, "one cache is written (run featurize once for each)");
+                  out = optarg; break;
         case 'j':
             if (ws_parse_long_range(optarg, "--threads", 1, 256, &threads, &e) < 0) ws_cli_usage_error("%s", e.msg);
             threads_given = 1;
             break;
         case OPT_STRICT: strict = 1; break;
         case 'q': quiet = 1; break;
-        case OPT_DESCRIBE: describe = ws_cli_path_arg("describe", optarg); break;
-        case OPT_DUMP: dump = ws_cli_path_arg("dump", optarg); break;
-        case OPT_CLIP: clip = optarg; break;
+        case OPT_DESCRIBE: ws_cli_once("describe", describe != NULL,
+                                       "one cache is described (run featurize once for each)");
+                           describe = ws_cli_path_arg("describe", optarg); break;
+        case OPT_DUMP: ws_cli_once("dump", dump != NULL, "one cache's clip is dumped (run featurize once for each)");
+                       dump = ws_cli_path_arg("dump", optarg); break;
+        case OPT_CLIP: ws_cli_once("clip", clip != NULL, "one clip is dumped (run featurize once for each)");
+                       clip = optarg; break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_option_error(opt, argv, longopts);

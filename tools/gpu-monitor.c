@@ -90,7 +90,8 @@ static void usage(void)
            "      --nvml-library PATH  the NVML library to load (default " GPU_NVML_DEFAULT_LIBRARY ")\n"
            "  -q, --quiet              no notes on stderr (errors and samples not stored still print)\n"
            "  -h, --help               show this help and exit\n"
-           "      --version            show the version and exit\n\n"
+           "      --version            show the version and exit\n"
+           "--db, --pidfile and --nvml-library are each given once (a second is refused).\n\n"
            "A sample that waits for the --db file's lock longer than WS_MONITOR_BUSY_S seconds\n"
            "(environment; default %g) is not stored there, with a warning; sampling goes on.\n"
            "SIGTERM or SIGINT stops it after the sample in progress (exit 0).\n"
@@ -126,7 +127,11 @@ static void parse_options(int argc, char **argv, options *o)
             if (!(o->duration_s > 0 && isfinite(o->duration_s)))
                 ws_cli_usage_error("--duration: expected a positive number of seconds, got '%s'", optarg);
             break;
+        /* a file option is taken once (ws_cli_once), as tell's are: getopt kept the last, so
+         * `--db a.db --db b.db` stored the samples in b.db without a word; the numbers and
+         * --fallback stay getopt's last one, a setting restated */
         case OPT_DB:
+            ws_cli_once("db", o->db_path != NULL, "the samples are stored in one study file");
             /* an empty path, a URL naming no file, or a PostgreSQL study: refused before anything
              * is sampled */
             o->db_path = optarg;
@@ -137,8 +142,14 @@ static void parse_options(int argc, char **argv, options *o)
                 ws_cli_usage_error("--fallback: expected 'cpu' or 'none', got '%s'", optarg);
             o->fallback_cpu = !strcmp(optarg, "cpu");
             break;
-        case OPT_PIDFILE: o->pidfile = ws_cli_path_arg("pidfile", optarg); break;
-        case OPT_NVML: o->nvml_library = ws_cli_path_arg("nvml-library", optarg); break;
+        case OPT_PIDFILE:
+            ws_cli_once("pidfile", o->pidfile != NULL, "one pidfile is watched (put the pids in one file)");
+            o->pidfile = ws_cli_path_arg("pidfile", optarg);
+            break;
+        case OPT_NVML:
+            ws_cli_once("nvml-library", o->nvml_library != NULL, "one NVML library is loaded");
+            o->nvml_library = ws_cli_path_arg("nvml-library", optarg);
+            break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(); exit(ws_cli_finish(0));   /* -h as every tool takes it */
         case OPT_VERSION: ws_cli_version();

@@ -32,7 +32,8 @@ static void usage(void)
            "                   {\"study\",\"trial\",\"state\",\"value\",\"params\"}; exit 1 when no\n"
            "                   feasible trial has completed yet; with --format json or jsonl\n"
            "                   only (the same line), not text, csv or html\n"
-           "  -h, --help       show this help;  --version  show the version\n\n"
+           "  -h, --help       show this help;  --version  show the version\n"
+           "--db is given once (a second is refused).\n\n"
            "Exit status: 0 success, 1 --best with no feasible completed trial, 2 usage or input error,\n"
            "3 internal error.\n");
 }
@@ -99,7 +100,11 @@ int main(int argc, char **argv)
     int best = 0, format_given = 0, o;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (o) {
-        case 'd': db = optarg; break;
+        /* one database, taken once (ws_cli_once): getopt kept the last, so `--db a.db --db b.db`
+         * showed b.db without a word; --study is repeatable (several studies of it), --format a
+         * setting restated, the last one counts */
+        case 'd': ws_cli_once("db", db != NULL, "the studies are read from one database (run report once for each)");
+                  db = optarg; break;
         case 's':
             if (n_names == MAX_STUDIES) ws_cli_usage_error("--study: at most %d studies", MAX_STUDIES);
             names[n_names++] = optarg;
