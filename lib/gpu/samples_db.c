@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/proc.h"
+#include "store/sqlite_revision.h"
 #include "store/sqlite_wal.h"
 #include "store/store.h"
 
@@ -150,8 +151,21 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
         gpu_samples_db_close(d);
         return NULL;
     }
-    if ((rc = sqlite3_busy_handler(d->db, on_busy, d)) != SQLITE_OK
-        || (rc = ws_sqlite_set_wal(d->db, busy_timeout_ms, stop)) != SQLITE_OK) {
+    rc = sqlite3_busy_handler(d->db, on_busy, d);
+    /* A study file of a schema Optuna 3.1 refuses (a newer Optuna's revision, two revisions) is
+     * refused as the study tools refuse it, by the store's check, before anything is written to
+     * it, WAL mode included: the samples went in with exit 0, into a schema these tools do not
+     * know. Checked at start only: a file made after it is made by suggest, of our revision. A
+     * file opened read-only is left to ws_sqlite_set_wal, which refuses it before reading it: a
+     * read would leave this user's -wal and -shm beside a WAL-mode file. */
+    int revision = rc == SQLITE_OK && sqlite3_db_readonly(d->db, "main") != 1
+                       ? ws_sqlite_check_revision(d->db, d->path, e) : 0;
+    if (revision) {
+        if (revision > 0) sql_fail(d, "setting up the connection", e);   /* the read failed */
+        gpu_samples_db_close(d);
+        return NULL;
+    }
+    if (rc != SQLITE_OK || (rc = ws_sqlite_set_wal(d->db, busy_timeout_ms, stop)) != SQLITE_OK) {
         /* set_wal's own answer: its SQLITE_READONLY for a file opened read-only is no errcode */
         int code = rc & 0xff;
         char ro[128];

@@ -70,7 +70,8 @@ typedef struct gpu_samples_db gpu_samples_db;
 
 /* Opens the study file of a --db URL (gpu_samples_db_file; creating it when missing) with a busy
  * timeout of busy_timeout_ms (>= 0), WAL and synchronous=NORMAL, and creates the samples table if
- * needed. Creates none of Optuna's tables. NULL with e filled. A wait for a lock, here and in
+ * needed. Creates none of Optuna's tables; refuses (WS_EINPUT, before writing anything) a study
+ * file whose alembic revision the store refuses (ws_sqlite_check_revision). NULL with e filled. A wait for a lock, here and in
  * every later call, ends at once when *stop (NULL: none; a signal's flag) is set, failing the call
  * that waited: a stop must not wait out another connection's transaction, also not while the file
  * is opened. */

@@ -53,13 +53,13 @@ struct ws_store {
     struct ws_pg *pg;      /* PostgreSQL backend */
 };
 
-/* alembic_version as Optuna 3.1 reads it: its first row `revision` (NULL: none) and its second
- * (NULL: none). 0 for v3.0.0.d, or no row (Optuna 3.1 stamps its head there); else WS_EINPUT: a
+/* alembic_version of the study at path (for messages) as Optuna 3.1 reads it: its first row
+ * `revision` (NULL: none) and its second (NULL: none). 0 for v3.0.0.d, or no row (Optuna 3.1 stamps its head there); else WS_EINPUT: a
  * revision older than v3.0.0.d, whose tables lack columns the store reads and writes (version_info
  * says 12 for all of them), telling to upgrade it; one Optuna 3.1 does not know (a newer Optuna's
  * schema, which a write of ours could corrupt); or more than one row. Optuna 3.1 refuses all three.
  */
-int ws_store_check_revision(const ws_store *s, const char *revision, const char *second, ws_err *e);
+int ws_store_check_revision(const char *path, const char *revision, const char *second, ws_err *e);
 
 /* A backend function's own transaction, for a write made of several statements: begun only when
  * the caller holds none (*own says so), and only then ended by ws_store_auto_end: rolled back

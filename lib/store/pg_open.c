@@ -93,7 +93,7 @@ static int check_schema(ws_store *s, int create, ws_err *e)
                    "read alembic_version", e))
         return -1;
     int n = PQntuples(r);
-    int old = ws_store_check_revision(s, n > 0 ? PQgetvalue(r, 0, 0) : NULL, n > 1 ? PQgetvalue(r, 1, 0) : NULL, e);
+    int old = ws_store_check_revision(s->path, n > 0 ? PQgetvalue(r, 0, 0) : NULL, n > 1 ? PQgetvalue(r, 1, 0) : NULL, e);
     PQclear(r);
     if (old) return -1;
     /* A database Optuna made (or a wakesweep before them) gets our two indexes from the first

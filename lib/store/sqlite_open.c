@@ -9,6 +9,7 @@
 #include "core/parse.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_read.h"
+#include "store/sqlite_revision.h"
 #include "store/sqlite_wal.h"
 
 /* Optuna 3.1's DDL (as its SQLAlchemy models create it on SQLite), with IF NOT EXISTS so that
@@ -164,18 +165,8 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     if (version != OPTUNA_SCHEMA_VERSION)
         return ws_err_set(e, WS_EINPUT, "%s: Optuna schema version %d, expected %d (Optuna 3.x)", s->path, version,
                           OPTUNA_SCHEMA_VERSION);
-    /* the first two rows: one is Optuna's, two are refused (ws_store_check_revision) */
-    if (ws_sql_prepare(s, "SELECT coalesce(version_num, 'NULL') FROM alembic_version ORDER BY 1 LIMIT 2", &st, e))
-        return -1;
-    char *rows[2] = {NULL, NULL};
-    for (int i = 0; i < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW; i++)
-        if (!(rows[i] = strdup((const char *)sqlite3_column_text(st, 0)))) { rc = SQLITE_NOMEM; break; }
-    if (rc == SQLITE_ROW) rc = SQLITE_DONE;
-    sqlite3_finalize(st);
-    int bad = rc == SQLITE_DONE && ws_store_check_revision(s, rows[0], rows[1], e);
-    free(rows[0]);
-    free(rows[1]);
-    if (bad) return -1;
+    /* its revision, checked as gpu-monitor checks it (sqlite_revision.h) */
+    if ((rc = ws_sqlite_check_revision(s->db, s->path, e)) < 0) return -1;
     SQL_CHECK(s, rc, "read alembic_version", e);
     /* A study file that Optuna (or a wakesweep before the state index) made gets our indexes from
      * the first tool that may write to it; readers leave the file as it is. Optuna's file had

@@ -61,7 +61,7 @@ int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
     return 0;
 }
 
-int ws_store_check_revision(const ws_store *s, const char *revision, const char *second, ws_err *e)
+int ws_store_check_revision(const char *path, const char *revision, const char *second, ws_err *e)
 {
     /* Optuna 3.1's revisions, oldest first (optuna/storages/_rdb/alembic/versions); its head last */
     static const char *const known[] = {"v0.9.0.a", "v1.2.0.a", "v1.3.0.a", "v2.4.0.a", "v2.6.0.a",
@@ -73,17 +73,17 @@ int ws_store_check_revision(const ws_store *s, const char *revision, const char 
     if (second)
         return ws_err_set(e, WS_EINPUT, "%s: alembic_version holds more than one revision ('%s', '%s'), expected one "
                           "(Optuna 3.1's %s): Optuna 3.1 refuses such a file too; leave the one revision of its schema "
-                          "there", s->path, revision, second, known[N_KNOWN - 1]);
+                          "there", path, revision, second, known[N_KNOWN - 1]);
     if (!strcmp(revision, known[N_KNOWN - 1])) return 0;
     for (size_t i = 0; i + 1 < N_KNOWN; i++)
         if (!strcmp(revision, known[i]))
             return ws_err_set(e, WS_EINPUT, "%s: Optuna schema revision %s, older than Optuna 3.1's v3.0.0.d: upgrade "
-                              "it with `optuna storage upgrade --storage URL`", s->path, revision);
+                              "it with `optuna storage upgrade --storage URL`", path, revision);
     /* a newer Optuna's (after its `optuna storage upgrade`): its tables may differ from the ones
      * these tools read and write, and a write with v3.0.0.d's could corrupt its study */
     return ws_err_set(e, WS_EINPUT, "%s: Optuna schema revision '%s' (alembic_version), one Optuna 3.1 does not know "
                       "(it knows %s to %s): a newer Optuna's schema, which these tools, written for %s's tables, "
-                      "neither read nor write; use the Optuna that made it", s->path, revision, known[0],
+                      "neither read nor write; use the Optuna that made it", path, revision, known[0],
                       known[N_KNOWN - 1], known[N_KNOWN - 1]);
 }
 
