@@ -13,6 +13,8 @@ Writes tests/ref/audio/resample/:
                  Hz, 0.3 s and one sample, so that n x 16000 / rate is not a whole number for the
                  three downsampled rates (libsamplerate's converter then stops one sample short of
                  torchaudio's length). Both start and stop abruptly: the edges are what is checked.
+                 And hf_44100.wav, a 7.4 kHz tone at 44.1 kHz: above libsamplerate's passband (90 %
+                 of 8 kHz), within torchaudio's (rolloff 0.99), for the difference featurize(1) gives.
   golden.f32     mel power, float32 little-endian, time-major [frames][n_mels] (the cache's layout)
   index.json     the settings (as featurize's --config JSON), the clips (file, rate, samples, and the
                  samples after torchaudio's resample: ceil(n x 16000 / rate)), and the outputs (clip,
@@ -47,6 +49,8 @@ def clip(kind, rate):
     t = np.arange(n) / rate
     if kind == "tone":
         return 0.5 * np.sin(2 * np.pi * 1000 * t + 0.4)
+    if kind == "hf":
+        return 0.5 * np.sin(2 * np.pi * 7400 * t + 0.4)
     top = 0.8 * min(rate, SR) / 2
     k = np.arange(1, int(top // 140) + 1)
     x = (np.sin(2 * np.pi * 140 * np.outer(t, k) + 0.7 * k) / k).sum(1)
@@ -73,8 +77,8 @@ def main():
         index["settings"][name] = {k: v for k, v in MEL.items() if k not in ("power",)}
         index["settings"][name].update(sample_rate=SR, clip_seconds=seconds)
     gold = bytearray()
-    for kind in ("tone", "buzz"):
-        for rate in RATES:
+    for kind, rates in (("tone", RATES), ("buzz", RATES), ("hf", (44100,))):
+        for rate in rates:
             file = f"{kind}_{rate}.wav"
             write_wav(os.path.join(OUT, file), clip(kind, rate), rate)
             x, sr = torchaudio.load(os.path.join(OUT, file))
