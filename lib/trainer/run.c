@@ -259,7 +259,11 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
         if (other)
             return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is being trained by train-trial process %lld (one "
                               "process trains a trial)", study, c->number, other);
-        return ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING", study, c->number, ws_state_name(st));
+        ws_err_set(e, WS_ESTATE, "study '%s': trial %d is %s, not RUNNING", study, c->number, ws_state_name(st));
+        /* why, as tell and prune-check say it: a trial the README's tour leaves RUNNING is failed as
+         * stale and queued again by the next suggest after the grace period */
+        study_say_finished(c->store, &c->study, c->number, e);
+        return -1;
     }
     if (!claim) return 0;
     /* pid, host and start: for gpu-monitor's per-trial samples and for reaping after a crash */
