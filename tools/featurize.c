@@ -232,6 +232,10 @@ int main(int argc, char **argv)
     if (clip) ws_cli_usage_error("--clip goes with --dump");
     if (!out) ws_cli_usage_error("--out CACHE is required");
     if (!*out) ws_cli_usage_error("--out: expected the path of a file, got an empty string");
+    /* '-' is standard input for INPUT; the cache cannot be a stream, and --out - wrote a file named '-' */
+    if (!strcmp(out, "-"))
+        ws_cli_usage_error("--out: '-' names no file here (the cache is a file, written whole and renamed, which "
+                           "train-trial maps; not standard output): give its path (./- for a file so named)");
     if (optind != argc - 1) ws_cli_usage_error(optind < argc ? "one INPUT only" : "INPUT is required");
     if (!*argv[optind]) ws_cli_usage_error("INPUT: empty path");
     return ws_cli_finish(run_featurize(config, out, argv[optind], (int)threads, strict, quiet));

@@ -36,6 +36,11 @@ const char *ws_store_url_no_file(const char *url)
     /* SQLite's name for a private in-memory database (Optuna's sqlite:///:memory:): a trial made
      * there was printed, exit 0, and lost with the process; the file ":memory:" made beside it,
      * empty, every later reader refused */
+    /* '-' is standard input where a tool reads a stream (suggest --fixed -, a trial line); a
+     * study is a file: --db - made (or looked for) a study file named '-' in the working folder */
+    if (file == url && !strcmp(file, "-"))
+        return "'-' names no file here (a study is a SQLite file, not standard input or output): give a study file "
+               "(./- for a file so named)";
     if (!strcmp(file, ":memory:"))
         return "':memory:', SQLite's private in-memory database, would be lost when the tool exits: give a study "
                "file (./:memory: for a file so named)";
