@@ -76,7 +76,8 @@ static void usage(void)
            "feature settings or other data than the study's, --device cuda without a GPU: the\n"
            "trial is marked FAIL and its params queued again; a trial finished by another\n"
            "process or trained by another train-trial: left as it is);\n"
-           "3 internal error.\n");
+           "3 internal error (also the study file deleted or replaced while the trial trained: its\n"
+           "result is not stored, no result line).\n");
 }
 
 /* The one trial line of path ("-": stdin). The whole input is one JSON value, so a line that jq

@@ -473,12 +473,7 @@ int gpu_samples_db_flush(gpu_samples_db *d, double until_s, ws_err *e)
     return rc;
 }
 
-int gpu_samples_db_moved(gpu_samples_db *d)
-{
-    int moved = 0;
-    if (sqlite3_file_control(d->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK) return 0;
-    return moved != 0;
-}
+int gpu_samples_db_moved(gpu_samples_db *d) { return ws_sqlite_moved(d->db); }
 
 int gpu_samples_db_expire(gpu_samples_db *d, double now_s, ws_err *e)
 {

@@ -110,7 +110,7 @@ int gpu_samples_db_expire(gpu_samples_db *db, double now_s, ws_err *e);
 size_t gpu_samples_db_queued(const gpu_samples_db *db);
 double gpu_samples_db_deadline(const gpu_samples_db *db);
 /* 1 when the file's path no longer names the file open (deleted, or another renamed over it:
- * SQLite's HAS_MOVED, one stat), else 0. Writing on would store rows where no one finds them, or
+ * ws_sqlite_moved, the study's writers' check too), else 0. Writing on would store rows where no one finds them, or
  * into a WAL that the new file's next reader takes for its own: close the connection instead
  * (SQLite checkpoints no moved file on close). */
 int gpu_samples_db_moved(gpu_samples_db *db);

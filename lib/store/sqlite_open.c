@@ -309,6 +309,15 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
 void ws_sqlite_close(ws_store *s)
 {
     if (s->in_txn) ws_sqlite_rollback(s);
+    /* A file deleted or renamed over keeps its WAL's name, which now pairs with whatever file
+     * takes the path: that one's next reader would take this connection's frames for its own
+     * (a study renamed over a trial in training read "database disk image is malformed"). SQLite's
+     * close checkpoints no moved file, so the WAL is emptied into the old file here, waiting a
+     * second at most for the new file's readers (as gpu_samples_db_close does). */
+    if (s->db && ws_sqlite_moved(s->db)) {
+        sqlite3_busy_timeout(s->db, 1000);
+        sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    }
     sqlite3_close(s->db);
     s->db = NULL;
 }

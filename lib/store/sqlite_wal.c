@@ -101,3 +101,10 @@ ws_errkind ws_sqlite_error_kind(int rc)
         return WS_EINPUT;
     return code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
 }
+
+int ws_sqlite_moved(sqlite3 *db)
+{
+    int moved = 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK) return 0;
+    return moved != 0;
+}

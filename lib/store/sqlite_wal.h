@@ -1,6 +1,7 @@
 /* sqlite_wal.h — putting a connection to a study file in WAL mode, for the store's writers and
- * gpu-monitor, which both open one file that may be new, at once, from several processes; and
- * what both say when the file cannot be written or made. */
+ * gpu-monitor, which both open one file that may be new, at once, from several processes; what
+ * both say when the file cannot be written or made; and whether the file was moved from under
+ * them. */
 #ifndef WS_STORE_SQLITE_WAL_H
 #define WS_STORE_SQLITE_WAL_H
 #include <signal.h>
@@ -51,5 +52,12 @@ const char *ws_sqlite_not_a_file(const char *path);
  * file"), and "a link to 'T', whose directory 'D' does not exist" for a link so made; into buf.
  * NULL where path is there or may be made. */
 const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n);
+/* 1 when the path db was opened by no longer names the file open (deleted, or another renamed
+ * over it: SQLite's HAS_MOVED, one stat), else 0. Writing on would store rows where no one finds
+ * them, or into a WAL that the new file's next reader takes for its own; SQLite's close
+ * checkpoints no moved file, so a writer empties its WAL into the old file itself before closing
+ * (ws_sqlite_close, gpu_samples_db_close). gpu-monitor (its --db file) and train-trial (its
+ * study, at each validation and heartbeat) stop writing once it says so. */
+int ws_sqlite_moved(sqlite3 *db);
 
 #endif

@@ -7,6 +7,7 @@
 #include "space/config.h"   /* WS_MAXIMIZE, a study's direction */
 #include "store/backend.h"
 #include "store/load_common.h"
+#include "store/sqlite_wal.h"
 
 ws_db_kind ws_store_url_kind(const char *url)
 {
@@ -124,6 +125,7 @@ void ws_store_close(ws_store *s)
 }
 
 const char *ws_store_path(const ws_store *s) { return s->path; }
+int ws_store_moved(ws_store *s) { return s && s->db ? ws_sqlite_moved(s->db) : 0; }
 int ws_store_begin(ws_store *s, ws_err *e) { return s->ops->begin(s, e); }
 int ws_store_commit(ws_store *s, ws_err *e) { return s->ops->commit(s, e); }
 void ws_store_rollback(ws_store *s) { s->ops->rollback(s); }

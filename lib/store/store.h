@@ -54,6 +54,10 @@ int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e);
 void ws_store_close(ws_store *s);
 /* For messages: the file path, or the URL without its password. */
 const char *ws_store_path(const ws_store *s);
+/* 1 when s is an SQLite study file whose path no longer names the file open: deleted, or another
+ * file renamed over it, since it was opened (ws_sqlite_moved). What is written from then on is in
+ * no study anyone reads: a writer stops and says so. 0 otherwise (and always for PostgreSQL). */
+int ws_store_moved(ws_store *s);
 
 int ws_store_begin(ws_store *s, ws_err *e);
 int ws_store_commit(ws_store *s, ws_err *e);

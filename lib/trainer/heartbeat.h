@@ -1,6 +1,8 @@
 /* heartbeat.h — a trial's heartbeat while it trains: a thread with its own connection to the
  * study (ticker.h) beats every interval, so a trial killed mid-epoch is failed after the grace
- * period and a healthy one never is, however long its epochs. */
+ * period and a healthy one never is, however long its epochs. A beat finds the study file
+ * deleted or replaced too (ws_store_moved): it writes nothing then, and the trainer, told at
+ * its next batch, stops, as its result could be stored nowhere. */
 #ifndef WS_TRAINER_HEARTBEAT_H
 #define WS_TRAINER_HEARTBEAT_H
 #include <stdint.h>
@@ -10,9 +12,12 @@
 typedef struct trainer_heartbeat {
     trainer_ticker ticker;
     int64_t trial_id;
+    int moved;   /* a beat found the study file moved (atomic: set by the thread, read by the trainer) */
 } trainer_heartbeat;
 
 int trainer_heartbeat_start(trainer_heartbeat *h, const char *db, int64_t trial_id, double interval_s, ws_err *e);
 void trainer_heartbeat_stop(trainer_heartbeat *h);   /* safe on a zeroed or stopped one */
+/* 1 once a beat has found the study file deleted or another renamed over it, else 0. */
+int trainer_heartbeat_moved(trainer_heartbeat *h);
 
 #endif

@@ -81,6 +81,7 @@ typedef struct {
     int *bnoise;
     double *bloss;
     trainer_heartbeat hb;
+    int moved;                      /* the study file was found deleted or replaced (study_moved) */
     trainer_grow grow;              /* CPU threads, and more of them when the sweep leaves cores idle */
     /* outcome */
     ws_state state;
@@ -724,6 +725,25 @@ static int part_validates(const run_ctx *c, int epoch, int part)
     return 0;
 }
 
+/* The study file deleted, or another renamed over it, since it was opened: the trial's result
+ * could be stored nowhere anyone reads (and its rows would go into a WAL that a new file there
+ * takes for its own), so training stops and nothing more is written. Noticed by a heartbeat
+ * (checked at each batch, a load) or, with the trainer's own connection, at each validation and
+ * before the result is committed. Returns 1 once noticed. */
+static int study_moved(run_ctx *c, int ask_store)
+{
+    if (!c->moved && (trainer_heartbeat_moved(&c->hb) || (ask_store && ws_store_moved(c->store)))) c->moved = 1;
+    return c->moved;
+}
+
+/* What study_moved found, in e: exit 3, as for a study that cannot be written. */
+static int moved_error(run_ctx *c, ws_err *e)
+{
+    return ws_err_set(e, WS_EINTERNAL, "%s: the file was deleted or replaced while trial %d of study '%s' trained: its "
+                      "result is not stored (training stopped at epoch %g)", ws_store_path(c->store), c->number,
+                      c->study.name, c->per > 0 ? (double)c->steps_done / c->per : 0.0);
+}
+
 /* train_part on a device: the same clip order, seeds and noise streams, queued batch after
  * batch; the losses come back once a validated part ends (for the parts since the last
  * download: no wait where no validation follows), and are checked in order as train_part
@@ -751,6 +771,7 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
             snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
             return -1;
         }
+        if (study_moved(c, 0)) return -1;
     }
     if (!part_validates(c, epoch, part)) return 0;
     if (nn_dtrain_losses(c->dt, c->bloss, e)) return -1;
@@ -797,6 +818,7 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
             snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
             return -1;
         }
+        if (study_moved(c, 0)) return -1;
     }
     if (b1 > b0) c->last_loss = sum / (double)(b1 - b0);
     return 0;
@@ -874,6 +896,7 @@ static json_t *features_json(run_ctx *c)
  * Returns 1 to stop (pruned), 0 to go on, -1 on error. */
 static int after_validation(run_ctx *c, long step, json_t *metrics, int watches, int *stale, ws_err *e)
 {
+    if (study_moved(c, 1)) return -1;
     /* nothing made from the data is stored before the cache's checksum pass has matched */
     if (audio_cache_verify_wait(&c->cache, e) || data_check(c, 1, e)) return -1;
     stats_publish(c);
@@ -1024,6 +1047,8 @@ static int finish(run_ctx *c, ws_err *e)
     json_decref(steps);
     json_decref(cons);
     json_decref(why);
+    /* the last moment before the result is committed: one committed into a moved file is lost */
+    if (!rc && study_moved(c, 1)) rc = moved_error(c, e);
     if (rc) { ws_store_rollback(c->store); return -1; }
     return ws_store_commit(c->store, e);
 }
@@ -1231,6 +1256,11 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     trainer_heartbeat_stop(&c.hb);
     trainer_grow_stop(&c.grow);   /* its seconds stop counting; finish records them */
+    if (study_moved(&c, 1)) {   /* no result line: the study does not hold it */
+        moved_error(&c, e);
+        release(&c);
+        return -1;
+    }
     /* a corrupted cache, or one of other data than the study's (another trial of a fresh study
      * recorded its own first), is bad input: exit 2 */
     if (audio_cache_verify_wait(&c.cache, e) || data_check(&c, 1, e)) {
