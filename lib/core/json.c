@@ -44,6 +44,14 @@ json_t *ws_json_load_file(const char *path, ws_err *e)
     return j;
 }
 
+/* Whether the n bytes at text (no NUL among them, none after) are JSON's white space alone. */
+static int only_white_space(const char *text, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(" \t\r\n", text[i])) return 0;
+    return 1;
+}
+
 json_t *ws_json_load_stream(FILE *f, const char *path, ws_err *e)
 {
     /* read whole (a pipe too: --config <(jq ...)), but only up to a NUL byte, which ends the
@@ -83,6 +91,11 @@ json_t *ws_json_load_stream(FILE *f, const char *path, ws_err *e)
         ws_err_set(e, WS_EINPUT, "%s: is a directory, expected a JSON file", path);
     else if (bad_read)
         ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", path, strerror(bad_read));
+    /* no text at all (report --best, which prints nothing while a study has no best, piped into
+     * suggest --fixed -) is said as such: the parser's "'[' or '{' expected near end of file"
+     * read as a line broken, not as none */
+    else if (!nul && only_white_space(text + bom, len - bom))
+        ws_err_set(e, WS_EINPUT, "%s: %s: expected a JSON object", path, len == bom ? "empty" : "only white space");
     else if (!(j = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je)) && !(nul && (size_t)je.position >= len - bom))
         ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, ws_json_error_text(&je));
     else if (nul) {   /* the text before it was fine, or ended at it */

@@ -10,7 +10,8 @@
  * its own API (a NUL in a string) */
 const char *ws_json_error_text(const json_error_t *je);
 /* Loads a whole JSON file; syntax errors read "PATH:LINE:COL: what", and so does a NUL byte
- * in it (ws_json_nul_error). One of more than WS_JSON_FILE_MAX bytes is refused (WS_EINPUT):
+ * in it (ws_json_nul_error); a file of nothing, or of white space alone, reads "PATH: empty:
+ * expected a JSON object" ("only white space"). One of more than WS_JSON_FILE_MAX bytes is refused (WS_EINPUT):
  * the configs and trial lines read so are kilobytes, and a pipe may never end. */
 #define WS_JSON_FILE_MAX (16 << 20)
 json_t *ws_json_load_file(const char *path, ws_err *e);
