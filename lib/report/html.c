@@ -119,12 +119,19 @@ static void card_trials(FILE *f, const ws_summary *s)
         fprintf(f, "<span class=\"chip%s\" style=\"background:%s\">%zu %s</span>", s->n_state[order[k]] ? "" : " zero",
                 ws_state_color(order[k]), s->n_state[order[k]], state_label(order[k]));
     fputs("</div>", f);
-    size_t infeasible = 0;
-    for (size_t i = 0; i < s->trials->n; i++)
-        infeasible += s->trials->v[i].state == WS_COMPLETE && !ws_trial_feasible(s, &s->trials->v[i]);
-    if (infeasible)
-        fprintf(f, "<dl><dt>infeasible</dt><dd>%zu complete trial%s a constraint</dd></dl>", infeasible,
-                infeasible == 1 ? " breaks" : "s break");
+    /* as the text says it: a trial with no constraint values (told without --constraint) is
+     * infeasible as Optuna counts it, but breaks none */
+    size_t broken, none;
+    ws_summary_infeasible(s, &broken, &none);
+    if (broken && none)
+        fprintf(f, "<dl><dt>infeasible</dt><dd>%zu complete trials: %zu break%s a constraint, %zu ha%s no constraint "
+                "values</dd></dl>", broken + none, broken, broken == 1 ? "s" : "", none, none == 1 ? "s" : "ve");
+    else if (broken)
+        fprintf(f, "<dl><dt>infeasible</dt><dd>%zu complete trial%s a constraint</dd></dl>", broken,
+                broken == 1 ? " breaks" : "s break");
+    else if (none)
+        fprintf(f, "<dl><dt>infeasible</dt><dd>%zu complete trial%s no constraint values</dd></dl>", none,
+                none == 1 ? " has" : "s have");
     fputs("</div>\n", f);
 }
 

@@ -35,6 +35,22 @@ int ws_trial_feasible(const ws_summary *s, const ws_trial *t)
     return 1;
 }
 
+int ws_trial_no_constraints(const ws_summary *s, const ws_trial *t)
+{
+    return s->constrained && !json_is_array(json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS));
+}
+
+void ws_summary_infeasible(const ws_summary *s, size_t *broken, size_t *none)
+{
+    *broken = *none = 0;
+    for (size_t i = 0; i < s->trials->n; i++) {
+        const ws_trial *t = &s->trials->v[i];
+        if (t->state != WS_COMPLETE || ws_trial_feasible(s, t)) continue;
+        if (ws_trial_no_constraints(s, t)) (*none)++;
+        else (*broken)++;
+    }
+}
+
 static const ws_summary *sort_ctx;
 
 /* A value to rank by: a COMPLETE trial that Optuna stored with NaN (add_trial takes it; the

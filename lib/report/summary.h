@@ -44,6 +44,12 @@ void ws_summary_fine_steps_text(const ws_summary *s, char *buf, size_t n);
  * is 0 or 1: ws_constraint_value); in a
  * study with constraints (s->constrained) a trial without constraint values is not feasible. */
 int ws_trial_feasible(const ws_summary *s, const ws_trial *t);
+/* The complete trials that are not feasible: how many break a constraint (*broken) and how many
+ * have no constraint values in a study whose trials carry them (*none: a trial told without
+ * --constraint), so that the report says which, not that the second kind breaks one. */
+void ws_summary_infeasible(const ws_summary *s, size_t *broken, size_t *none);
+/* 1 when t has no constraint values, in a study with constraints: infeasible for that alone. */
+int ws_trial_no_constraints(const ws_summary *s, const ws_trial *t);
 /* A trial's wall time in seconds, as every form shows it (to the microsecond); NaN while it runs. */
 double ws_summary_duration_s(const ws_trial *t);
 /* {"trial","state","value","params","seed","duration_s","datetime_start","datetime_complete",

@@ -154,6 +154,20 @@ static void text_analysis(FILE *f, const ws_analysis *a)
     } else fprintf(f, "utilization: %s\n", a->util_note[0] ? a->util_note : "no samples");
 }
 
+/* " trial(s) A, B, ... WHAT": the n complete infeasible trials with (no_cons 1) or without no
+ * constraint values, in rank order, at most 20 named. */
+static void infeasible_names(FILE *f, const ws_summary *s, int no_cons, size_t n, const char *what)
+{
+    size_t named = 0;
+    fprintf(f, " trial%s", ws_plural(n));
+    for (size_t r = 0; r < s->trials->n && named < 20; r++) {
+        const ws_trial *t = &s->trials->v[s->order[r]];
+        if (t->state == WS_COMPLETE && !ws_trial_feasible(s, t) && ws_trial_no_constraints(s, t) == no_cons)
+            fprintf(f, "%s%d", named++ ? ", " : " ", t->number);
+    }
+    fprintf(f, "%s %s", n > named ? ", ..." : "", what);
+}
+
 int ws_report_text(FILE *f, const ws_summary *s)
 {
     fputs("study ", f);
@@ -165,18 +179,18 @@ int ws_report_text(FILE *f, const ws_summary *s)
     else fprintf(f, "best: none: %s\n", ws_summary_why_no_best(s));
     /* Which complete trials are ranked after the feasible ones, and why: the JSON has their
      * constraints and the HTML a feasible column; without this line a trial of a better value
-     * stood below the best with nothing to say so. At most 20 named, in rank order. */
-    size_t n_inf = 0, named = 0;
-    for (size_t i = 0; i < s->trials->n; i++)
-        n_inf += s->trials->v[i].state == WS_COMPLETE && !ws_trial_feasible(s, &s->trials->v[i]);
-    if (n_inf) {
-        fprintf(f, "infeasible: %zu complete trial%s a constraint (ranked after the feasible ones): trial%s", n_inf,
-                n_inf == 1 ? " breaks" : "s break", ws_plural(n_inf));
-        for (size_t r = 0; r < s->trials->n && named < 20; r++) {
-            const ws_trial *t = &s->trials->v[s->order[r]];
-            if (t->state == WS_COMPLETE && !ws_trial_feasible(s, t)) fprintf(f, "%s%d", named++ ? ", " : " ", t->number);
-        }
-        fputs(n_inf > named ? ", ...\n" : "\n", f);
+     * stood below the best with nothing to say so. Those that break a constraint and those with
+     * no constraint values (told without --constraint: infeasible as Optuna counts them, though
+     * they break none) are named apart, at most 20 of each, in rank order. */
+    size_t broken, none;
+    ws_summary_infeasible(s, &broken, &none);
+    if (broken + none) {
+        fprintf(f, "infeasible: %zu complete trial%s (ranked after the feasible ones):", broken + none,
+                ws_plural(broken + none));
+        if (broken) infeasible_names(f, s, 0, broken, broken == 1 ? "breaks a constraint" : "break a constraint");
+        if (broken && none) fputc(';', f);
+        if (none) infeasible_names(f, s, 1, none, none == 1 ? "has no constraint values" : "have no constraint values");
+        fputc('\n', f);
     }
     int util = s->an && s->an->util.n_samples > 0;
     /* the JSON's value_step beside the value, when some trial has one (a study of told values

@@ -19,7 +19,7 @@ test_expect_code 0 "text" report --db s.db
 test_expect_success "... nor in the text" 'grep -q "^best: trial 1, value 0.5$" out'
 test_expect_code 0 "html" report --db s.db --format html
 test_expect_success "... nor in the HTML, whose table says it is not feasible" '
-  grep -q "#1 · 0.5<" out && grep -q "2 complete trials break a constraint" out &&
+  grep -q "#1 · 0.5<" out && grep -q "2 complete trials: 1 breaks a constraint, 1 has no constraint values<" out &&
   grep -o "<tr[^>]*><td>[0-9]*</td><td>0</td>.*</tr>" out | grep -q "<td>0.9</td><td>no</td>"'
 
 suggest --db free.db --config c.json --n 2 >/dev/null
