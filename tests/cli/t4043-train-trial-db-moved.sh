@@ -49,3 +49,20 @@ test_expect_success "study file replaced while training: exit 3, said" '
 test_expect_success "... the study renamed over it is left as it was" '
   [ "$(sqlite3 runs/s.db "SELECT count(*) FROM trial_intermediate_values; PRAGMA integrity_check")" = "0
 ok" ] && cmp runs/s.db other/o.orig'
+
+# Between validations (validate_every past the run): a heartbeat (every 0.2 s here) finds the file
+# gone, writes no beat into it, and the trainer stops at its next batch.
+rm -rf runs && mkdir runs
+jq '.budget.epochs = 100000 | .fixed.validate_every = 100000 | .heartbeat = {"interval_seconds": 0.2, "grace_seconds": 60}' \
+  c.json >rare.json
+suggest --db runs/s.db --config rare.json >line
+train-trial --db runs/s.db --features tones.feat --threads 1 --quiet --max-seconds 25 line >out 2>err & pid=$!
+sleep 2
+t0=$SECONDS
+rm runs/s.db
+trc=0; wait "$pid" || trc=$?
+secs=$((SECONDS - t0))
+test_expect_success "deleted between validations: noticed by a heartbeat, exit 3 within seconds, said, no result line" '
+  cat err >&2; echo "exit $trc, $secs s" >&2
+  [ "$trc" = 3 ] && [ "$secs" -lt 15 ] && [ ! -s out ] &&
+  grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err'
