@@ -47,7 +47,8 @@
 #          fixed sets to another value, or epochs that its budget sets: stage 2's sweep stopped
 #          there, after the whole of stage 1, naming SUGGEST_ARGS
 #   db     DB, with two more arguments, RUNS and BIN: a SQLite file (a path or sqlite:///path; one
-#          that is there a SQLite database, or empty) in a
+#          that is there a SQLite database, or empty; not a name the tools refuse as naming no
+#          file: '-', ':memory:', 'file:...', a query after sqlite:///FILE) in a
 #          folder that is there, or that make sweep makes (RUNS, or a folder above it); suggest
 #          found another only once each job slot had started a trial, after the features were
 #          made. Or a PostgreSQL URL whose server answers here (BIN/report connects, waiting as
@@ -205,6 +206,15 @@ while [ $# -ge 3 ]; do
     */*) dir=${file%/*}; [ -n "$dir" ] || dir=/ ;;
     *) dir=. ;;
     esac
+    # A URL that names no study file as the tools read it ('-', ':memory:', a name starting
+    # 'file:', a query after sqlite:///FILE): each job slot's suggest refused it only after the
+    # features were made. The rule is the store's (ws_store_url_no_file); study-copy applies it to
+    # --to as it reads its options, before it opens anything, so its words are asked for here
+    # (skipped while BIN/study-copy is not built yet).
+    if [ -x "$bin/study-copy" ]; then
+      msg=$("$bin/study-copy" --to "$value" 2>&1 >/dev/null) || :
+      case $msg in "study-copy: --to: "*) msg=${msg%%$'\n'*}; echo "$name: '$value': ${msg#study-copy: --to: }"; exit 0 ;; esac
+    fi
     if [ -d "$file" ]; then echo "$name: '$value' is a folder; expected a study database file"; exit 0; fi
     # A file that is there begins with SQLite's header ("SQLite format 3" and a NUL; an empty one is
     # a database SQLite makes): another (a config, a report, named by mistake) was found by each job
