@@ -36,7 +36,8 @@
 #          (suggest --n 0 with them, split at blanks without glob expansion as trial.sh splits
 #          them, on a study file of its own, removed after; skipped while BIN/suggest is not built
 #          yet). A --fixed file that is not there or holds a bad value stopped the sweep at its
-#          first trial, after the corpus and the features were made
+#          first trial, after the corpus and the features were made; so did an option that
+#          trial.sh gives suggest itself (--db, --config, --study, --pid, --tag), given again
 #   kept   CONFIG (STAGE1, STAGE2), with three more arguments, STUDY, DB, BIN and SUGGEST_ARGS: the
 #          config the study keeps in a SQLite DB that is there, or none kept yet (suggest refused
 #          another only in each job slot's first trial, after the features were made, saying
@@ -172,7 +173,9 @@ while [ $# -ge 3 ]; do
     # shellcheck disable=SC2206  # split at blanks, as trial.sh splits SUGGEST_ARGS
     words=($value)
     set +f
-    suggest_refuses "$name" "$value" "$config" "$bin" "${words[@]}" ;;
+    # after the options trial.sh gives before them (--db, --config, --study, --pid, --tag), so
+    # that one of those given again is refused here, as suggest refuses it in every trial
+    suggest_refuses "$name" "$value" "$config" "$bin" --pid $$ --tag ws-check "${words[@]}" ;;
   stages)
     stage1=${1-}
     shift

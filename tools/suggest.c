@@ -64,7 +64,9 @@ static void usage(void)
            "                     was not queued again), make no trial, print nothing and exit 1\n"
            "  --reap             before anything else, fail the RUNNING trials of this host whose\n"
            "                     process is gone (a killed sweep) and queue them to be retried\n"
-           "  -h, --help         show this help;  --version  show the version\n\n"
+           "  -h, --help         show this help;  --version  show the version\n"
+           "--db, --config, --study, --fixed, --enqueue, --tag and --pid are each given once (a second\n"
+           "is refused).\n\n"
            "Exit status: 0 success, 1 --unless-done found TAG's trial finished, 2 usage or input\n"
            "error, 3 internal error or a trial line that could not be written (that trial is\n"
            "failed and queued again).\n");
@@ -796,11 +798,18 @@ int main(int argc, char **argv)
     ws_err e = {0};
     while ((o = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
         switch (o) {
-        case 'd': db = optarg; break;
-        case 'c': config = ws_cli_path_arg("config", optarg); break;
+        /* What names a thing (the study file, the config, the study, the tag, the process) is
+         * taken once (ws_cli_once), as every tool's is: getopt kept the last, so `--db a.db --db
+         * b.db` made the trial in b.db without a word, and make sweep's SUGGEST_ARGS="--db X"
+         * (after make's own --db) made every trial in X, where train-trial looked for it in DB.
+         * The numbers and the flags stay getopt's last one: a setting restated. */
+        case 'd': ws_cli_once("db", db != NULL, "the trials are made in one study database"); db = optarg; break;
+        case 'c': ws_cli_once("config", config != NULL, "a study has one config");
+                  config = ws_cli_path_arg("config", optarg); break;
         /* checked here, with the other mistakes on the command line: after the config was read,
          * these said one line, without the --help hint, and only of a config that loads */
-        case 'S': if (!ws_config_study_name_ok(optarg) || !ws_text_is_utf8(optarg))
+        case 'S': ws_cli_once("study", study != NULL, "the trials are made in one study");
+                  if (!ws_config_study_name_ok(optarg) || !ws_text_is_utf8(optarg))
                       ws_cli_usage_error("--study: expected a name of 1 to %d characters of UTF-8", WS_STUDY_NAME_MAX);
                   study = optarg; break;
         case 'n': if (ws_parse_long_range(optarg, "--n", 0, 100000, &k, &e)) ws_cli_usage_error("%s", e.msg);
@@ -819,10 +828,13 @@ int main(int argc, char **argv)
         case 'R': reap = 1; break;
         /* empty, as from an unset variable (--tag "$TARGET"), it tagged every such trial alike, and
          * --unless-done then took any of them, finished, for this target's */
-        case 'T': if (!*optarg) ws_cli_usage_error("--tag: empty: expected a tag that names the trial's target (its file)");
+        case 'T': ws_cli_once("tag", tag != NULL, "a trial's tag names one target");
+                  if (!*optarg) ws_cli_usage_error("--tag: empty: expected a tag that names the trial's target (its file)");
                   tag = ws_cli_utf8_arg("tag", optarg); break;
         case 'U': unless_done = 1; break;
-        case 'P': if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg); break;
+        case 'P': ws_cli_once("pid", owner_pid != 0, "one process runs the new trials");
+                  if (ws_parse_long_range(optarg, "--pid", 1, INT32_MAX, &owner_pid, &e)) ws_cli_usage_error("%s", e.msg);
+                  break;
         case 'h': usage(); return ws_cli_finish(0);
         case 'V': ws_cli_version();
         default: ws_cli_option_error(o, argv, opts);
