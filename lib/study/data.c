@@ -69,8 +69,9 @@ int study_data_check(ws_store *s, const ws_study *st, const char *features, cons
          * cache first, what differs, in it and wanted; then why it matters and what to do */
         const char *from = json_string_value(json_object_get(kept, "features"));
         rc = ws_err_set(e, WS_EINPUT, "%s: data differ: data hash %s in the cache, %s in study '%s' of %s (the data "
-                        "its trials trained on, first from %s): its corpus changed (a clip, a label or a split) or it is "
-                        "another, and values of trials on other data do not compare. To go on with this study, give it "
+                        "its trials trained on, first from %s): its corpus changed (a clip, a label or a split), it is "
+                        "another, or a featurize that computes features otherwise made it (featurize(1), HISTORY), and "
+                        "values of trials on other data do not compare. To go on with this study, give it "
                         "a cache of its own data; to sweep this data, start a new study: another STUDY (make sweep "
                         "STUDY=NAME) or another study name in the config", features, hash, was, st->name,
                         ws_store_path(s), from ? from : "a cache");
