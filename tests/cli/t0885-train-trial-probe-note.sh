@@ -18,6 +18,10 @@ test_expect_success "... notes the 2 threads it sizes for" 'grep -q "; probing t
 test_expect_code 0 "--probe-batch --threads 1, no GPU visible" \
   env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --threads 1 --db runs/s.db --features tones.feat line
 test_expect_success "... notes the 1 thread it sizes for" 'grep -q "; probing the CPU for 1 thread$" err'
+# the CPU backend cuts its work into at most 64 shares (NN_MAX_THREADS): --threads 100 said 100
+test_expect_code 0 "--probe-batch --threads 100, no GPU visible" \
+  env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --threads 100 --db runs/s.db --features tones.feat line
+test_expect_success "... notes the 64 threads it sizes for, the CPU backend's most" 'grep -q "; probing the CPU for 64 threads$" err'
 if [ -e "$emu" ]; then
   test_expect_code 0 "--probe-batch on a GPU (the host emulation of the CUDA backend)" \
     env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 \
