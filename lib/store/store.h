@@ -42,7 +42,8 @@ ws_db_kind ws_store_url_kind(const char *url);
 /* The file of a SQLite URL (a pointer into url). */
 const char *ws_store_sqlite_file(const char *url);
 /* Why a SQLite URL names no file ("" or "sqlite:///" alone, which SQLite would open as a private
- * temporary database) or not the file Optuna opens (sqlite:///FILE?query, a SQLite URI file:..., :memory:), for a message
+ * temporary database; "-", standard input or output where a tool reads or writes a stream) or not
+ * the file Optuna opens (sqlite:///FILE?query, a SQLite URI file:..., :memory:), for a message
  * "--OPTION: why"; NULL when it names one, or a server. */
 const char *ws_store_url_no_file(const char *url);
 
