@@ -214,6 +214,15 @@ tone_sweep() {
      RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
 }
 
+# tone_staged STAGED_RUNS [make args...]: make -j2 staged on the tone corpus and cache (as
+# tone_sweep; make_tone_cache tones first), its stages the configs $TMP/s1.json and $TMP/s2.json,
+# into $TMP/STAGED_RUNS; later args override (STAGE_TRIALS=N).
+tone_staged() {
+  local runs=$1; shift
+  ws_make -j2 staged DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" \
+    STAGED_RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+}
+
 # study_steps DB: "STEP VALUE" per intermediate value of the (one-trial) SQLite study DB, by
 # step, the value with every digit a double holds (so two runs compare exactly).
 study_steps() {

@@ -136,8 +136,7 @@ jq '.study = "tones-stage-1"' c1.json >s1.json
 jq '.study = "tones-stage-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' c1.json >s2.json
 staged() {  # STAGED_RUNS [make args...]
   local runs=$1; shift
-  make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
-    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGE_TRIALS=3 STAGED_RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
+  tone_staged "$runs" STAGE_TRIALS=3 "$@"
 }
 test_expect_success "make -j2 staged runs both stages" '
   staged st >st.out 2>st.err &&

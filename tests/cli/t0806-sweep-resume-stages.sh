@@ -79,11 +79,7 @@ test_expect_success "another STUDY in the same study file and RUNS trains its ow
 # make staged, then with a higher STAGE_TRIALS.
 tone_sweep_config s1.json tones-st-1 1
 jq '.study = "tones-st-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' s1.json >s2.json
-staged() {  # STAGED_RUNS [make args...]
-  local runs=$1; shift
-  make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
-    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGED_RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
-}
+staged() { tone_staged "$@"; }   # STAGED_RUNS [make args...]
 complete() { sqlite3 "$1/study.db" "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = '$2' AND state = 'COMPLETE'"; }
 lrs2() { report --db "$1/study.db" --study tones-st-2 --format jsonl | jq -r .params.learning_rate | sort -u; }
 test_expect_success "make staged with STAGE_TRIALS=2" '

@@ -4,12 +4,7 @@
 # n_warmup_steps 4) never prunes below step 4, as Optuna's PercentilePruner returns False while
 # step < n_warmup_steps; a loop of epochs 1..3 could never prune any trial.
 . "$WS_ROOT/tests/cli/lib.sh"
-awk '/^Any trainer can take part through ask\/tell:/ { on = 1; next }
-     on && /^```sh$/ { inside = 1; next }
-     inside && /^```$/ { exit }
-     inside' "$WS_ROOT/README.md" >loop.sh
-# the tools under test (WS_BIN: another build tree under make check SANITIZE=...), not bin/
-sed -i "s|bin/|$WS_BIN/|g" loop.sh
+readme_loop >loop.sh
 test_expect_success "README.md holds the ask/tell loop" 'grep -q "bin/prune-check" loop.sh && grep -q "bin/tell" loop.sh'
 # my-trainer: the value at an epoch, from $base (each round's level) rising a little an epoch
 cat >run.sh <<'EOF'

@@ -13,8 +13,7 @@ jq '.study = "tones-pr-1" | .pruner = {"name": "threshold", "lower": 2}' c.json 
 jq '.study = "tones-pr-2"' c.json >s2.json
 staged() {  # NAME [make args...]
   local name=$1; shift
-  ws_make -j2 staged DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" \
-    STAGE_TRIALS=2 STAGED_RUNS="$TMP/$name" MONITOR_INTERVAL=0.2 "$@"
+  tone_staged "$name" STAGE_TRIALS=2 "$@"
 }
 test_expect_code 2 "a stage 1 whose pruner pruned every trial: make staged exits 2" staged p
 test_expect_success "... both stage-1 trials PRUNED (checked in the study)" '

@@ -7,11 +7,7 @@
 # to give it, and how; what it says is checked here against the tools.
 . "$WS_ROOT/tests/cli/lib.sh"
 awk '/^Any trainer can take part through ask\/tell:/ { on = 1 } on && /^### / { exit } on' "$WS_ROOT/README.md" >section
-awk '/^Any trainer can take part through ask\/tell:/ { on = 1; next }
-     on && /^```sh$/ { inside = 1; next }
-     inside && /^```$/ { exit }
-     inside' "$WS_ROOT/README.md" >loop.sh
-sed -i "s|bin/|$WS_BIN/|g" loop.sh
+readme_loop >loop.sh
 test_expect_success "README.md holds the ask/tell loop" 'grep -q "/tell " loop.sh'
 # my-trainer: 0.9 at every epoch, better than the tour's trial
 cat >run.sh <<'EOF'

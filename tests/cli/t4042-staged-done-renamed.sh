@@ -8,11 +8,7 @@
 make_tone_cache tones
 tone_sweep_config s1.json tones-dn-1 1
 jq '.study = "tones-dn-2" | .space = {"time_shift": {"type": "int", "low": 0, "high": 10, "step": 5}}' s1.json >s2.json
-staged() {  # STAGED_RUNS [make args...]
-  local runs=$1; shift
-  make -s -C "$WS_ROOT" -j2 staged BUILD="$WS_BUILD" BIN="$WS_BIN" DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/tones.feat" \
-    STAGE1="$TMP/s1.json" STAGE2="$TMP/s2.json" STAGED_RUNS="$TMP/$runs" MONITOR_INTERVAL=0.2 "$@"
-}
+staged() { tone_staged "$@"; }   # STAGED_RUNS [make args...]
 test_expect_success "make staged STAGE_TRIALS=1: each stage's .done holds 1" '
   staged st STAGE_TRIALS=1 >st1.out 2>st1.err &&
   [ "$(cat st/stage-1/.done)" = 1 ] && [ "$(cat st/stage-2/.done)" = 1 ] &&

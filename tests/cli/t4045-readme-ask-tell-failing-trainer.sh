@@ -6,11 +6,7 @@
 # out. Now a trainer that fails, or a prune-check that errs (exit 2 or 3, prune-check(1)), ends
 # the loop and tells the trial FAIL; a healthy trainer's trial is COMPLETE as before.
 . "$WS_ROOT/tests/cli/lib.sh"
-awk '/^Any trainer can take part through ask\/tell:/ { on = 1; next }
-     on && /^```sh$/ { inside = 1; next }
-     inside && /^```$/ { exit }
-     inside' "$WS_ROOT/README.md" >loop.sh
-sed -i "s|bin/|$WS_BIN/|g" loop.sh
+readme_loop >loop.sh
 test_expect_success "README.md holds the ask/tell loop" 'grep -q "/prune-check " loop.sh && grep -q "/tell " loop.sh'
 # my-trainer: 0.5 at each epoch, until epoch $2 of run.sh, where it does what $3 says:
 # crash (exit 1, no value), empty (exit 0, no value) or word (exit 0, a value that is no number)
