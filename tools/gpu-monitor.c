@@ -352,10 +352,6 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
-    /* A file size limit (ulimit -f) is a full disk for this process: ignored, the write past it
-     * fails with EFBIG and the line is cut back as a full disk's is; SIGXFSZ killed the monitor
-     * and left the part of the line that fitted in the file. */
-    signal(SIGXFSZ, SIG_IGN);
 
     monitor m = {.opt = &o};
     gpu_sample_init(&m.s);

@@ -855,9 +855,6 @@ int main(int argc, char **argv)
      * here: --help and --version, which make nothing, die of it quietly, as the shell expects
      * (`suggest --version | true` said "stdout: write error: Broken pipe", exit 3). */
     signal(SIGPIPE, SIG_IGN);
-    /* So is a line past the file size limit (ulimit -f): SIGXFSZ killed suggest with the trial
-     * RUNNING; ignored, the write fails with EFBIG (and a study write with SQLite's error). */
-    signal(SIGXFSZ, SIG_IGN);
     suggest_ctx c = {0};
     c.owner_pid = owner_pid;
     c.tag = tag;

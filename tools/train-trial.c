@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,10 +147,6 @@ int main(int argc, char **argv)
 {
     double t0 = ws_mono_s();
     ws_cli_init(argv[0]);
-    /* A file size limit (ulimit -f) is a full disk for this process, as for suggest and
-     * gpu-monitor: SIGXFSZ killed train-trial at its first checkpoint (exit 153, no message, the
-     * trial left RUNNING); ignored, the write fails with EFBIG and the trial fails saying so. */
-    signal(SIGXFSZ, SIG_IGN);
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"features", required_argument, 0, 'f'}, {"device", required_argument, 0, 'D'},
         {"threads", required_argument, 0, 't'}, {"grow-threads", required_argument, 0, 'g'},

@@ -48,7 +48,8 @@ static void install_handlers(void)
 {
     /* Every signal whose default ends the process and that comes from outside it: a kill, a
      * terminal (SIGQUIT: Ctrl-\ there), a scheduler (Slurm's --signal sends SIGUSR1 or SIGUSR2), a
-     * timer, a limit (SIGXFSZ: a write past ulimit -f; SIGXCPU: CPU time) or a reader gone
+     * timer, a limit (SIGXFSZ: a write past ulimit -f, where a caller has not ignored it as the
+     * tools do; SIGXCPU: CPU time) or a reader gone
      * (SIGPIPE). Only SIGKILL leaves the temporary, for the next writer to remove. Faults
      * (SIGSEGV, SIGBUS, ...) are not caught: the process is in no state to run a handler. */
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,

@@ -17,7 +17,9 @@ typedef struct {
  * comes from outside it (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
  * SIGPROF, SIGXCPU, SIGXFSZ, SIGPIPE; where the tool has no handler of its own and does not ignore
  * it) removes the temporary before the process dies of it. Both take the
- * temporary's SQLite files (TMP-wal, TMP-shm, TMP-journal) with it, for one that is a database. On failure e
+ * temporary's SQLite files (TMP-wal, TMP-shm, TMP-journal) with it, for one that is a database. The
+ * tools ignore SIGXFSZ (ws_cli_init): a write past ulimit -f fails with EFBIG, and the caller's
+ * error path (commit, or abort) removes the temporary, as on a full disk. On failure e
  * names the path; a temporary that cannot be made is WS_EINPUT (a missing or read-only folder)
  * but WS_EINTERNAL where the disk is full (ENOSPC, EDQUOT). */
 int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e);

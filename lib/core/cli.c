@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <jansson.h>
 #include "core/text.h"
 
@@ -15,6 +16,15 @@ void ws_cli_init(const char *progname)
 {
     const char *slash = strrchr(progname, '/');
     prog = slash ? slash + 1 : progname;
+    /* A file size limit (ulimit -f) is a full disk for this process, in every tool. Its default
+     * SIGXFSZ killed the tool at the first write past it (exit 153, no message): a cut report or
+     * cache, a trial left RUNNING (suggest, train-trial), a prune-check answer lost, half a line
+     * in gpu-monitor's file. Ignored, that write fails with EFBIG ("File too large") and takes
+     * the tool's write-error path: the message names the file or stdout, exit 3, a temporary
+     * removed by ws_atomic_abort (so atomic.c's handler, which removes it as the signal kills,
+     * is not needed for this one), the study's transaction rolled back. From the start, so that
+     * --help and --version say so too. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 const char *ws_cli_prog(void) { return prog; }

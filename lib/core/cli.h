@@ -5,6 +5,8 @@
 #define WS_CORE_CLI_H
 #include "core/err.h"
 
+/* Takes the program name for messages, and ignores SIGXFSZ: a write past a file size limit
+ * (ulimit -f) then fails with EFBIG, as on a full disk, instead of killing the tool. */
 void ws_cli_init(const char *progname);
 const char *ws_cli_prog(void);
 /* Prints "tool: message" to stderr. */
