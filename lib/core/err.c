@@ -42,6 +42,6 @@ int ws_err_exit_code(const ws_err *e)
     return (e->kind == WS_EINPUT || e->kind == WS_ESTATE) ? 2 : 3;
 }
 
-int ws_errno_disk_full(int why) { return why == ENOSPC || why == EDQUOT; }
+int ws_errno_disk_full(int why) { return why == ENOSPC || why == EDQUOT || why == EFBIG; }
 
 ws_errkind ws_errno_kind(int why) { return ws_errno_disk_full(why) ? WS_EINTERNAL : WS_EINPUT; }

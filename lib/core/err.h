@@ -29,8 +29,10 @@ void ws_err_clear(ws_err *e);
 /* Exit code for a failure of this kind: 2 for input and state errors, 3 otherwise (internal
  * errors and out of memory). */
 int ws_err_exit_code(const ws_err *e);
-/* 1 for an errno that says the disk is full: no block or inode left (ENOSPC), or a quota
- * (EDQUOT). */
+/* 1 for an errno that says the disk is full: no block or inode left (ENOSPC), a quota (EDQUOT),
+ * or this process's file size limit (EFBIG: ulimit -f, whose SIGXFSZ the tools ignore), which
+ * the tools take as a full disk: a reader that SQLite can make no -shm for reads the study as
+ * it is on either. */
 int ws_errno_disk_full(int why);
 /* The kind of a failure to make or write a file, for its errno: a full disk is no fault of the
  * input (WS_EINTERNAL, exit 3); anything else (a missing or read-only folder) is (WS_EINPUT). */

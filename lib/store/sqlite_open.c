@@ -190,12 +190,9 @@ static int open_immutable(const char *path, sqlite3 **db)
     return rc;
 }
 
-/* SQLite could make no -shm (or -wal) for lack of room: its "disk I/O error" with ENOSPC. */
-static int disk_full(sqlite3 *db)
-{
-    int why = sqlite3_system_errno(db);
-    return (sqlite3_errcode(db) & 0xff) == SQLITE_IOERR && ws_errno_disk_full(why);
-}
+/* SQLite could make no -shm (or -wal) for lack of room: its "disk I/O error" with ENOSPC, or
+ * EFBIG past a file size limit (below the -shm's 32 KiB). */
+static int disk_full(sqlite3 *db) { return ws_errno_disk_full(ws_sqlite_io_errno(db)); }
 
 int ws_sqlite_open_read(const char *path, sqlite3 **db)
 {

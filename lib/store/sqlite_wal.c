@@ -26,9 +26,21 @@ int ws_sqlite_set_wal(sqlite3 *db, int timeout_ms, const volatile sig_atomic_t *
     }
 }
 
+int ws_sqlite_io_errno(sqlite3 *db)
+{
+    if ((sqlite3_errcode(db) & 0xff) != SQLITE_IOERR) return 0;
+    int why = sqlite3_system_errno(db);
+    if (!why) sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &why);
+    sqlite3_file *journal = NULL;
+    if (!why && sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK && journal
+        && journal->pMethods)   /* NULL methods: the journal is not open */
+        journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &why);
+    return why;
+}
+
 const char *ws_sqlite_errmsg(sqlite3 *db, char *buf, size_t n)
 {
-    int why = (sqlite3_errcode(db) & 0xff) == SQLITE_IOERR ? sqlite3_system_errno(db) : 0;
+    int why = ws_sqlite_io_errno(db);
     snprintf(buf, n, "%s%s%s%s", sqlite3_errmsg(db), why ? " (" : "", why ? strerror(why) : "", why ? ")" : "");
     return buf;
 }

@@ -36,6 +36,12 @@ ws_errkind ws_sqlite_error_kind(int rc);
  * error" alone is all it says when a full disk stops it from making the -shm or -wal of a file
  * (ENOSPC; "database or disk is full" only once they exist). Into buf; returns buf. */
 const char *ws_sqlite_errmsg(sqlite3 *db, char *buf, size_t n);
+/* The errno behind db's last I/O error (0: none known, or the error is not an I/O error). SQLite
+ * keeps it (sqlite3_system_errno) for a file it could not open or map, but not for a write that
+ * failed: "disk I/O error" alone where the study's WAL or journal, or a new study file, went past
+ * a file size limit (ulimit -f: EFBIG). The unix VFS keeps that one on the file it was written to
+ * (SQLITE_FCNTL_LAST_ERRNO): asked of the database file, then of its WAL or journal. */
+int ws_sqlite_io_errno(sqlite3 *db);
 /* Why a study file that is not there cannot be made (a read-only mount, a folder the user may
  * not write, a disk with no inode left): an errno; 0 when path exists or was made (empty, as
  * SQLite would make it). SQLite says only "unable to open database file". A full disk is an
