@@ -2,11 +2,11 @@
 #include "core/cli.h"
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <jansson.h>
 #include "core/text.h"
 
