@@ -84,9 +84,10 @@ sweep: $(RUNS)/report.json $(RUNS)/report.html
 # Trials depend on the tools and the cache only for ordering: rebuilding a tool or the cache
 # never reruns finished trials. A trial command that fails (a launcher that could not start it,
 # a study write that failed) leaves no trial file: the other trials and the report go on, and
-# the next make sweep runs it again. Exit status 2 (bad input, the same for every trial) stops
-# the sweep. Two makes of one trial file (a second make sweep, or one run again after a kill -9
-# of make left its trials running) never train it twice: pipelines/trial.sh holds a lock on it.
+# the next make sweep runs it again. Exit status 2 (bad input, or the study file deleted or
+# replaced while a trial trained: the same for every trial) stops the sweep. Two makes of one
+# trial file (a second make sweep, or one run again after a kill -9 of make left its trials
+# running) never train it twice: pipelines/trial.sh holds a lock on it.
 $(TRIAL_FILES): | all $(FEATURES) $(RUNS)/.dir sweep-begin
 	@$(SWEEP_ENV) $(LAUNCH) bash pipelines/trial.sh $(call ws_q,$@) || { rc=$$?; [ $$rc -ne 2 ] || exit 2; \
 	  echo $(call ws_q,$@)": the trial command failed (exit status $$rc); the other trials go on, the next make sweep runs it again" >&2; }

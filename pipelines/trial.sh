@@ -148,6 +148,12 @@ elif [ "$rc" -eq 2 ]; then
   # again (it never ran: not this target's result), so the next make sweep, the input put right,
   # trains its params.
   exit 2
+elif [ "$rc" -eq 3 ] && [[ $err == *": the file was deleted or replaced while trial "* ]]; then
+  # The study file was deleted, or another renamed over it, while the trial trained (train-trial
+  # stopped and said so, above). There is no study of this trial to tell: telling it FAIL by
+  # number failed that number's trial of a study renamed over it (or, the file deleted, tell was
+  # refused). Every trial would meet it, so the sweep stops, nothing told, this target unmade.
+  exit 2
 elif [ "$rc" -eq 126 ] || [ "$rc" -eq 127 ]; then
   # train-trial could not be run at all (the shell's "not found" and "cannot execute": a build
   # relinking bin/ at this moment, a BIN that lacks it): nothing of the trial ran, and this
