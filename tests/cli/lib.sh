@@ -159,7 +159,6 @@ peak_of() {
   if f=$(peak_file "$cg"); then cat "$f" >"$o.peak"; else echo none >"$o.peak"; fi
   rmdir "$cg"
 }
-# test_skip NAME WHY
 # readme_loop: the README's ask/tell loop (the ```sh block after "Any trainer can take part through
 # ask/tell:"), its bin/ the tools under test (WS_BIN: another build tree under make check
 # SANITIZE=...), on stdout, for the tests that run it as written.
@@ -170,6 +169,7 @@ readme_loop() {
        inside' "$WS_ROOT/README.md" | sed "s|bin/|$WS_BIN/|g"
 }
 
+# test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
 # need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's
 # python3-MODULE, the tests' reference): without one, skips NAME, saying which, and ends the file.
