@@ -117,6 +117,14 @@ ws_errkind ws_sqlite_error_kind(int rc)
 int ws_sqlite_moved(sqlite3 *db)
 {
     int moved = 0;
-    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK) return 0;
-    return moved != 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || !moved) return 0;
+    /* SQLite says moved when a stat of the path fails for any reason: one that fails for a moment
+     * with the file in place (ESTALE or EACCES on NFS) stopped a healthy trial. Only a path that
+     * names no file is moved so; one that stats now is asked again (SQLite compares the inodes). */
+    const char *path = sqlite3_db_filename(db, "main");
+    struct stat st;
+    if (!path || !*path) return 1;
+    if (stat(path, &st) != 0) return errno == ENOENT || errno == ENOTDIR;
+    moved = 0;
+    return sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved;
 }
