@@ -290,12 +290,15 @@ int main(int argc, char **argv)
         if (env && *env && ws_parse_long_range(env, "WS_THREADS", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
         if (!threads) threads = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
     }
+    /* the CPU backend runs at most NN_MAX_THREADS threads (and shares): more, taken as given, were
+     * trained on 64 while the notes and the probe said the number asked for; clamped before the
+     * check below, as --threads 100 --grow-threads 64 both train on 64 */
+    if (threads > NN_MAX_THREADS) threads = NN_MAX_THREADS;
+    if (grow_threads > NN_MAX_THREADS) grow_threads = NN_MAX_THREADS;
     if (grow_threads && grow_threads < threads)
         ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld), got %ld", threads, grow_threads);
-    /* the CPU backend runs at most NN_MAX_THREADS threads (and shares): more, taken as given, were
-     * trained on 64 while the notes and the probe said the number asked for */
-    o.threads = (int)(threads < NN_MAX_THREADS ? threads : NN_MAX_THREADS);
-    o.grow_threads = (int)(grow_threads < NN_MAX_THREADS ? grow_threads : NN_MAX_THREADS);
+    o.threads = (int)threads;
+    o.grow_threads = (int)grow_threads;
     /* with neither, "--features is required" alone hid that a run needs a --db too */
     if (!o.features && !o.db && !evaluate && !probe)
         ws_cli_usage_error("--db URL and --features CACHE are required (or --evaluate CKPT --features CACHE, or "

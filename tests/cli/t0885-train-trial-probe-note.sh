@@ -22,6 +22,8 @@ test_expect_success "... notes the 1 thread it sizes for" 'grep -q "; probing th
 test_expect_code 0 "--probe-batch --threads 100, no GPU visible" \
   env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --threads 100 --db runs/s.db --features tones.feat line
 test_expect_success "... notes the 64 threads it sizes for, the CPU backend's most" 'grep -q "; probing the CPU for 64 threads$" err'
+test_expect_code 0 "--probe-batch --threads 100 --grow-threads 64: both 64, not refused as fewer grown than base" \
+  env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --threads 100 --grow-threads 64 --db runs/s.db --features tones.feat line
 if [ -e "$emu" ]; then
   test_expect_code 0 "--probe-batch on a GPU (the host emulation of the CUDA backend)" \
     env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 \
