@@ -114,17 +114,46 @@ ws_errkind ws_sqlite_error_kind(int rc)
     return code == SQLITE_NOMEM ? WS_ENOMEM : WS_EINTERNAL;
 }
 
+/* What path names now, for the checks below: 1 with *st where it stats, 0 where it names no file
+ * (ENOENT, ENOTDIR), -1 where the stat failed otherwise: one that fails for a moment with the file
+ * in place (ESTALE or EACCES on NFS) says nothing of the file, and stopped a healthy trial. */
+static int path_names(const char *path, struct stat *st)
+{
+    if (!path || !*path) return 0;
+    if (stat(path, st) == 0) return 1;
+    return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+}
+
 int ws_sqlite_moved(sqlite3 *db)
 {
     int moved = 0;
     if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || !moved) return 0;
-    /* SQLite says moved when a stat of the path fails for any reason: one that fails for a moment
-     * with the file in place (ESTALE or EACCES on NFS) stopped a healthy trial. Only a path that
-     * names no file is moved so; one that stats now is asked again (SQLite compares the inodes). */
-    const char *path = sqlite3_db_filename(db, "main");
+    /* SQLite says moved when a stat of the path fails for any reason: only a path that names no
+     * file is moved so; one that stats now is asked again (SQLite compares the inodes). */
     struct stat st;
-    if (!path || !*path) return 1;
-    if (stat(path, &st) != 0) return errno == ENOENT || errno == ENOTDIR;
+    int names = path_names(sqlite3_db_filename(db, "main"), &st);
+    if (names <= 0) return names == 0;
     moved = 0;
     return sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved;
+}
+
+int ws_sqlite_file_id(sqlite3 *db, dev_t *dev, ino_t *ino)
+{
+    struct stat st;
+    int names = path_names(sqlite3_db_filename(db, "main"), &st);
+    if (names == 0) return 1;
+    /* the file stat'ed is the one open unless the path changed before SQLite's own stat, which
+     * compares the inode of the file open with the path's */
+    if (ws_sqlite_moved(db)) return 1;
+    if (names < 0) return -1;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return 0;
+}
+
+int ws_sqlite_path_is(const char *path, dev_t dev, ino_t ino)
+{
+    struct stat st;
+    int names = path_names(path, &st);
+    return names < 0 || (names == 1 && st.st_dev == dev && st.st_ino == ino);
 }

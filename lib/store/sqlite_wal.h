@@ -6,6 +6,7 @@
 #define WS_STORE_SQLITE_WAL_H
 #include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <sqlite3.h>
 #include "core/err.h"
 
@@ -65,5 +66,14 @@ const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n);
  * (ws_sqlite_close, gpu_samples_db_close). gpu-monitor (its --db file) and train-trial (its
  * study, at each validation and heartbeat) stop writing once it says so. */
 int ws_sqlite_moved(sqlite3 *db);
+/* The file db has open, as the device and inode its path names: 0 with them; 1 where the path no
+ * longer names it (ws_sqlite_moved); -1 where that cannot be told for now (a stat that fails for a
+ * moment, as ws_sqlite_moved takes it). For ws_sqlite_path_is, by another connection. */
+int ws_sqlite_file_id(sqlite3 *db, dev_t *dev, ino_t *ino);
+/* 1 when path names the file dev and ino (ws_sqlite_file_id) say, or cannot be stat'ed for now; 0
+ * when it names another file, or none. A connection opened by path since that file was opened,
+ * and not moved (ws_sqlite_moved) after this said 1, has that same file open: HAS_MOVED after its
+ * own open cannot tell, as the path names the file it opened, whichever that is. */
+int ws_sqlite_path_is(const char *path, dev_t dev, ino_t ino);
 
 #endif

@@ -126,6 +126,18 @@ void ws_store_close(ws_store *s)
 
 const char *ws_store_path(const ws_store *s) { return s->path; }
 int ws_store_moved(ws_store *s) { return s && s->db ? ws_sqlite_moved(s->db) : 0; }
+int ws_store_file_id(ws_store *s, ws_file_id *id)
+{
+    id->set = 0;
+    int rc = s && s->db ? ws_sqlite_file_id(s->db, &id->dev, &id->ino) : -1;
+    id->set = rc == 0;
+    return rc;
+}
+int ws_store_url_names(const char *url, const ws_file_id *id)
+{
+    return !id->set || ws_store_url_kind(url) != WS_DB_SQLITE
+           || ws_sqlite_path_is(ws_store_sqlite_file(url), id->dev, id->ino);
+}
 int ws_store_begin(ws_store *s, ws_err *e) { return s->ops->begin(s, e); }
 int ws_store_commit(ws_store *s, ws_err *e) { return s->ops->commit(s, e); }
 void ws_store_rollback(ws_store *s) { s->ops->rollback(s); }

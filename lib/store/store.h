@@ -16,6 +16,7 @@
 #define WS_STORE_STORE_H
 #include <jansson.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "core/err.h"
 #include "store/trial.h"
 
@@ -59,6 +60,20 @@ const char *ws_store_path(const ws_store *s);
  * file renamed over it, since it was opened (ws_sqlite_moved). What is written from then on is in
  * no study anyone reads: a writer stops and says so. 0 otherwise (and always for PostgreSQL). */
 int ws_store_moved(ws_store *s);
+/* The SQLite study file a connection has open (device and inode), for a connection opened later
+ * by the same path, which opens whatever file the path names by then (ws_store_url_names). */
+typedef struct {
+    int set;   /* 0: none (PostgreSQL, or one that could not be told) */
+    dev_t dev;
+    ino_t ino;
+} ws_file_id;
+/* s's file into *id: 0; 1 when its path no longer names it (ws_store_moved); -1, id->set 0, where
+ * that cannot be told (a stat that fails for a moment; always for PostgreSQL). */
+int ws_store_file_id(ws_store *s, ws_file_id *id);
+/* 0 when the SQLite study url names another file than id now, or none: a connection opened by it
+ * now would not be to id's file; checked after the open too, with ws_store_moved of that
+ * connection (ws_sqlite_path_is). 1 otherwise (id not set, a stat that fails for a moment). */
+int ws_store_url_names(const char *url, const ws_file_id *id);
 
 int ws_store_begin(ws_store *s, ws_err *e);
 int ws_store_commit(ws_store *s, ws_err *e);

@@ -20,7 +20,8 @@ static void watch(ws_store *s, void *arg)
     __atomic_store_n(&g->want, g->quiet >= QUIET_ASKS ? g->grow : g->base, __ATOMIC_RELAXED);
 }
 
-int trainer_grow_start(trainer_grow *g, const char *db, int64_t trial_id, int base, int grow, ws_err *e)
+int trainer_grow_start(trainer_grow *g, const char *db, const ws_file_id *file, int64_t trial_id, int base, int grow,
+                       ws_err *e)
 {
     if (base > NN_MAX_THREADS) base = NN_MAX_THREADS;
     if (grow > NN_MAX_THREADS) grow = NN_MAX_THREADS;
@@ -33,7 +34,7 @@ int trainer_grow_start(trainer_grow *g, const char *db, int64_t trial_id, int ba
     g->since = g->grown_s = 0;
     nn_set_threads(base, g->grow);
     if (g->grow == base) return 0;
-    return trainer_ticker_start(&g->ticker, db, WATCH_INTERVAL_S, watch, g, e);
+    return trainer_ticker_start(&g->ticker, db, file, WATCH_INTERVAL_S, watch, g, e);
 }
 
 static void set_now(trainer_grow *g, int threads)

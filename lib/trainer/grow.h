@@ -28,8 +28,11 @@ typedef struct trainer_grow {
     double grown_s;    /* seconds spent grown, up to the last shrink */
 } trainer_grow;
 
-/* Sets base threads with grow shares, and starts the watch when grow > base. */
-int trainer_grow_start(trainer_grow *g, const char *db, int64_t trial_id, int base, int grow, ws_err *e);
+/* Sets base threads with grow shares, and starts the watch when grow > base: on the trainer's
+ * study file only (ticker.h), else it ends without an ask and the trial stays on base threads
+ * (the heartbeat's connection, the trainer's file, finds that file moved). */
+int trainer_grow_start(trainer_grow *g, const char *db, const ws_file_id *file, int64_t trial_id, int base, int grow,
+                       ws_err *e);
 /* Between steps: takes the threads the watch wants now. */
 void trainer_grow_apply(trainer_grow *g);
 /* Seconds the trial has trained on its grown threads so far. */

@@ -15,9 +15,12 @@ typedef struct trainer_heartbeat {
     int moved;   /* a beat found the study file moved (atomic: set by the thread, read by the trainer) */
 } trainer_heartbeat;
 
-int trainer_heartbeat_start(trainer_heartbeat *h, const char *db, int64_t trial_id, double interval_s, ws_err *e);
+/* file: the trainer's study file (ticker.h), which the heartbeat's connection must be to */
+int trainer_heartbeat_start(trainer_heartbeat *h, const char *db, const ws_file_id *file, int64_t trial_id,
+                            double interval_s, ws_err *e);
 void trainer_heartbeat_stop(trainer_heartbeat *h);   /* safe on a zeroed or stopped one */
-/* 1 once a beat has found the study file deleted or another renamed over it, else 0. */
+/* 1 once a beat has found the study file deleted or another renamed over it, or the heartbeat's
+ * connection found its path naming another file than the trainer's (trainer_ticker_moved), else 0. */
 int trainer_heartbeat_moved(trainer_heartbeat *h);
 
 #endif

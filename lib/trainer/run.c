@@ -82,6 +82,7 @@ typedef struct {
     double *bloss;
     trainer_heartbeat hb;
     int moved;                      /* the study file was found deleted or replaced (study_moved) */
+    ws_file_id file;                /* the study file claimed: the heartbeat's and grow watch's must be it */
     trainer_grow grow;              /* CPU threads, and more of them when the sweep leaves cores idle */
     /* outcome */
     ws_state state;
@@ -601,7 +602,7 @@ static int build(run_ctx *c, ws_err *e)
      * cannot start leaves the trial on its base threads, split as if it could grow. */
     ws_err soft;
     int grow = nn_device_is_cuda(c->o->device) ? 0 : c->o->grow_threads;
-    if (trainer_grow_start(&c->grow, c->o->db, c->trial_id, c->o->threads, grow, &soft) && !c->o->quiet)
+    if (trainer_grow_start(&c->grow, c->o->db, &c->file, c->trial_id, c->o->threads, grow, &soft) && !c->o->quiet)
         ws_cli_warn("note: %s; the trial stays on %d thread%s", soft.msg, c->o->threads, ws_plural((size_t)c->o->threads));
     /* A model past the memory the machine (or its cgroup) has in all is refused before any of it
      * is allocated: built, it was killed by the kernel as it touched its pages, the trial left
@@ -1194,6 +1195,10 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         return -1;
     }
     if (open_study(&c, study, 1, e)) { release(&c); return -1; }
+    /* The heartbeat and the grow watch open the study by its path once setup is done: a file
+     * renamed over it meanwhile is theirs, unless they check that it is this one. Moved already:
+     * training stops at its first batch. */
+    if (ws_store_file_id(c.store, &c.file) == 1) c.moved = 1;
     if (prepare(&c, params, epochs, e)) {
         if (e->kind == WS_EINTERNAL || e->kind == WS_ENOMEM) return failed_in_setup(&c, e, result);
         /* a point the study drew, refused only as a whole: the trial fails, the sweep goes on */
@@ -1249,7 +1254,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
      * probe and OpenBLAS's mmap under ulimit -v made that mmap fail, which OpenBLAS retries
      * forever (t0703 hung about one run in three). */
     int no_blas = nn_reserve_blas(o->threads, &te);
-    trainer_heartbeat_start(&c.hb, o->db, c.trial_id, c.cfg.heartbeat_interval_s, &soft);
+    trainer_heartbeat_start(&c.hb, o->db, &c.file, c.trial_id, c.cfg.heartbeat_interval_s, &soft);
     if (no_blas || build(&c, &te) || train(&c, &te)) {
         /* Training went wrong: the trial fails with the reason, the sweep goes on. */
         set_failure(&c, &te);

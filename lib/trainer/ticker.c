@@ -14,7 +14,19 @@ static void *run(void *arg)
     trainer_ticker *t = arg;
     ws_store *s = NULL;
     ws_err e;
+    /* Before the open too: a connection to the file there would switch it to WAL, and take the
+     * trainer's -wal, still at that name, for its own. After it, for a file renamed over in
+     * between, which the path then names: ws_store_moved of this connection says it is that one. */
+    if (!ws_store_url_names(t->db, &t->file)) {
+        __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
+        return NULL;
+    }
     if (ws_store_open(&s, t->db, 0, &e)) return NULL;
+    if (!ws_store_url_names(t->db, &t->file) || ws_store_moved(s)) {
+        __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
+        ws_store_close(s);
+        return NULL;
+    }
     pthread_mutex_lock(&t->mu);
     while (!t->stop) {
         struct timespec until;
@@ -37,11 +49,12 @@ static void *run(void *arg)
     return NULL;
 }
 
-int trainer_ticker_start(trainer_ticker *t, const char *db, double interval_s, trainer_tick_fn tick, void *arg,
-                         ws_err *e)
+int trainer_ticker_start(trainer_ticker *t, const char *db, const ws_file_id *file, double interval_s,
+                         trainer_tick_fn tick, void *arg, ws_err *e)
 {
     memset(t, 0, sizeof *t);
     t->db = strdup(db);
+    if (file) t->file = *file;
     t->interval_s = interval_s;
     t->tick = tick;
     t->arg = arg;
@@ -72,3 +85,5 @@ void trainer_ticker_stop(trainer_ticker *t)
     t->db = NULL;
     t->running = 0;
 }
+
+int trainer_ticker_moved(trainer_ticker *t) { return __atomic_load_n(&t->moved, __ATOMIC_RELAXED); }
