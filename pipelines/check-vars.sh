@@ -37,7 +37,8 @@
 #          them, on a study file of its own, removed after; skipped while BIN/suggest is not built
 #          yet). A --fixed file that is not there or holds a bad value stopped the sweep at its
 #          first trial, after the corpus and the features were made; so did an option that
-#          trial.sh gives suggest itself (--db, --config, --study, --pid, --tag), given again
+#          trial.sh gives suggest itself (--db, --config, --study, --pid, --tag), given again; and
+#          an --n that makes other than one trial (suggest --n 1 with them: see suggest_makes_one)
 #   kept   CONFIG (STAGE1, STAGE2), with three more arguments, STUDY, DB, BIN and SUGGEST_ARGS: the
 #          config the study keeps in a SQLite DB that is there, or none kept yet (suggest refused
 #          another only in each job slot's first trial, after the features were made, saying
@@ -113,6 +114,23 @@ suggest_refuses() {
   echo "$name: '$value': ${msg#suggest: }"
   exit 0
 }
+# suggest_makes_one NAME VALUE CONFIG BIN [ARG...]: suggest --n 1, then the ARGs, with CONFIG on a
+# study file of its own, removed after: where it prints other than one trial line, NAME's message
+# says so, and the check ends. trial.sh pipes the line into train-trial, which trains one, and
+# suggest takes the last --n given: an --n in SUGGEST_ARGS passed suggest_refuses, and --n 2 made two
+# RUNNING trials a target and stopped the sweep at train-trial ("more than one trial line"), --n 0
+# handed it none. Run only once suggest_refuses took the ARGs.
+suggest_makes_one() {
+  local name=$1 value=$2 config=$3 bin=$4 tmp n rc
+  shift 4
+  tmp=$(mktemp -d) || return 0
+  "$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n 1 "$@" >"$tmp/lines" 2>/dev/null && rc=0 || rc=$?
+  n=$(grep -c . "$tmp/lines")
+  rm -rf "$tmp"
+  [ "$rc" = 0 ] && [ "$n" != 1 ] || return 0
+  echo "$name: '$value': --n: suggest made $n trials where each trial target makes one (trial.sh hands its line to train-trial, which trains one): leave --n out"
+  exit 0
+}
 while [ $# -ge 3 ]; do
   kind=$1 name=$2 value=$3
   shift 3
@@ -175,7 +193,8 @@ while [ $# -ge 3 ]; do
     set +f
     # after the options trial.sh gives before them (--db, --config, --study, --pid, --tag), so
     # that one of those given again is refused here, as suggest refuses it in every trial
-    suggest_refuses "$name" "$value" "$config" "$bin" --pid $$ --tag ws-check "${words[@]}" ;;
+    suggest_refuses "$name" "$value" "$config" "$bin" --pid $$ --tag ws-check "${words[@]}"
+    suggest_makes_one "$name" "$value" "$config" "$bin" --pid $$ --tag ws-check "${words[@]}" ;;
   stages)
     stage1=${1-}
     shift
