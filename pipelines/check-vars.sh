@@ -38,7 +38,8 @@
 #          yet). A --fixed file that is not there or holds a bad value stopped the sweep at its
 #          first trial, after the corpus and the features were made; so did an option that
 #          trial.sh gives suggest itself (--db, --config, --study, --pid, --tag), given again; and
-#          an --n that makes other than one trial (suggest --n 1 with them: see suggest_makes_one)
+#          an --n that makes other than one trial, or --version or --help: suggest printing other
+#          than one trial line (suggest --n 1 with them: see suggest_makes_one)
 #   kept   CONFIG (STAGE1, STAGE2), with three more arguments, STUDY, DB, BIN and SUGGEST_ARGS: the
 #          config the study keeps in a SQLite DB that is there, or none kept yet (suggest refused
 #          another only in each job slot's first trial, after the features were made, saying
@@ -115,20 +116,23 @@ suggest_refuses() {
   exit 0
 }
 # suggest_makes_one NAME VALUE CONFIG BIN [ARG...]: suggest --n 1, then the ARGs, with CONFIG on a
-# study file of its own, removed after: where it prints other than one trial line, NAME's message
-# says so, and the check ends. trial.sh pipes the line into train-trial, which trains one, and
-# suggest takes the last --n given: an --n in SUGGEST_ARGS passed suggest_refuses, and --n 2 made two
-# RUNNING trials a target and stopped the sweep at train-trial ("more than one trial line"), --n 0
-# handed it none. Run only once suggest_refuses took the ARGs.
+# study file of its own, removed after: where it exits 0 but prints other than one trial line (a
+# JSON object with "trial" and "params"), NAME's message says so, and the check ends. trial.sh
+# hands suggest's output to train-trial as the trial's line, and suggest takes the last --n
+# given: an --n in SUGGEST_ARGS passed suggest_refuses, and --n 2 made two RUNNING trials a target
+# and stopped the sweep at train-trial ("more than one trial line"), --n 0 handed it none;
+# --version (or --help) handed it text. Run only once suggest_refuses took the ARGs.
 suggest_makes_one() {
-  local name=$1 value=$2 config=$3 bin=$4 tmp n rc
+  local name=$1 value=$2 config=$3 bin=$4 tmp n one rc
   shift 4
   tmp=$(mktemp -d) || return 0
   "$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n 1 "$@" >"$tmp/lines" 2>/dev/null && rc=0 || rc=$?
   n=$(grep -c . "$tmp/lines")
+  one=$(jq -s 'length == 1 and (.[0] | type == "object" and has("trial") and has("params"))' "$tmp/lines" 2>/dev/null)
   rm -rf "$tmp"
-  [ "$rc" = 0 ] && [ "$n" != 1 ] || return 0
-  echo "$name: '$value': --n: suggest made $n trials where each trial target makes one (trial.sh hands its line to train-trial, which trains one): leave --n out"
+  [ "$rc" = 0 ] && [ "$one" != true ] || return 0
+  [ "$n" = 1 ] && n="1 line" || n="$n lines"
+  echo "$name: '$value': suggest printed $n, not one trial line, where each trial target takes one (trial.sh hands suggest's output to train-trial, which trains one trial line): leave out --n, --help and --version"
   exit 0
 }
 while [ $# -ge 3 ]; do
