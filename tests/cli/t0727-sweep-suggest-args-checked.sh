@@ -34,3 +34,34 @@ test_expect_code 2 "make staged with an option suggest does not have in SUGGEST_
     STAGE_TRIALS=1 STAGED_RUNS="$TMP/st" SUGGEST_ARGS="--no-such-option"
 test_expect_success "... refused naming SUGGEST_ARGS, before anything ran" '
   grep -qF "SUGGEST_ARGS: '\''--no-such-option'\'': unknown option" err && untouched st'
+
+# Each trial target makes one trial (pipelines/trial.sh pipes suggest's line into
+# train-trial, which trains one), so a SUGGEST_ARGS whose --n makes other than one is refused
+# with the other variables, exit 2 naming SUGGEST_ARGS, before anything runs. suggest takes it
+# (the last --n given counts), so the check that runs suggest with SUGGEST_ARGS let it through:
+# SUGGEST_ARGS="--n 2" made two RUNNING trials per target and stopped the sweep at train-trial
+# ("stdin: more than one trial line"), both trials left RUNNING; --n 0 handed train-trial none.
+i=0
+for args in "--n 2" "-n2" "--n=3 --grace 30" "--n 0"; do
+  i=$((i + 1))
+  test_expect_code 2 "SUGGEST_ARGS='$args'" sweep n$i SUGGEST_ARGS="$args"
+  test_expect_success "... refused naming SUGGEST_ARGS and --n, before anything ran" "
+    grep -qF \"SUGGEST_ARGS: '\$args': \" err && grep -q -- '--n' err && untouched n$i"
+done
+test_expect_code 0 "SUGGEST_ARGS='--n 1 --grace 30' passes (make -n)" sweep one -n SUGGEST_ARGS="--n 1 --grace 30"
+test_expect_success "README says SUGGEST_ARGS takes no --n but 1" '
+  tr "\n" " " <"$WS_ROOT/README.md" | grep -q "SUGGEST_ARGS.*nor an .--n. other than 1"'
+
+# A SUGGEST_ARGS that makes suggest print anything but one trial line is refused with
+# the other variables (exit 2, naming SUGGEST_ARGS), before anything runs: trial.sh hands
+# suggest's output to train-trial as the trial's line. --version passed the check (suggest exits 0)
+# and stopped the sweep at its first trial ("train-trial: stdin:1:7: '[' or '{' expected"), after
+# the corpus and features were made; --help was refused, but as "--n: suggest made 42 trials",
+# counting its help text as trials.
+i=0
+for args in "--version" "--help" "-h" "--grace 30 --version"; do
+  i=$((i + 1))
+  test_expect_code 2 "SUGGEST_ARGS='$args'" sweep v$i SUGGEST_ARGS="$args"
+  test_expect_success "... refused naming SUGGEST_ARGS, saying suggest printed no trial line, before anything ran" "
+    grep -qF \"SUGGEST_ARGS: '\$args': \" err && grep -q 'not one trial line' err && ! grep -q 'made [0-9]* trials' err && untouched v$i"
+done
