@@ -112,6 +112,11 @@ suggest_refuses() {
   rm -rf "$tmp"
   [ "$rc" = 2 ] || return 0
   msg=${msg%%$'\n'*}
+  # --enqueue queues trials and makes none: suggest refuses it beside the --n 0 given here, in
+  # words that named that --n, which the user never gave
+  case $msg in "suggest: --n goes with sampled trials, not --enqueue"*)
+    msg="suggest: --enqueue queues trials and makes none, where each trial target makes one: queue them before the sweep (suggest --db DB --config CONFIG --enqueue FILE), and make sweep claims them first" ;;
+  esac
   echo "$name: '$value': ${msg#suggest: }"
   exit 0
 }

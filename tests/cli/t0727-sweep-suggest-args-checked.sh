@@ -65,3 +65,11 @@ for args in "--version" "--help" "-h" "--grace 30 --version"; do
   test_expect_success "... refused naming SUGGEST_ARGS, saying suggest printed no trial line, before anything ran" "
     grep -qF \"SUGGEST_ARGS: '\$args': \" err && grep -q 'not one trial line' err && ! grep -q 'made [0-9]* trials' err && untouched v$i"
 done
+
+# --enqueue queues trials and makes none: refused, saying so and what to do, where the message
+# named the --n 0 the check itself gives suggest ("--n goes with sampled trials, not --enqueue")
+echo '{"learning_rate": 0.01}' >q.jsonl
+test_expect_code 2 "SUGGEST_ARGS='--enqueue FILE'" sweep eq SUGGEST_ARGS="--enqueue $TMP/q.jsonl"
+test_expect_success "... refused naming SUGGEST_ARGS and --enqueue, not --n, and saying to queue before the sweep" '
+  grep -qF "SUGGEST_ARGS: '\''--enqueue $TMP/q.jsonl'\'': --enqueue queues trials and makes none" err && ! grep -q -- "--n " err &&
+  grep -q "queue them before the sweep" err && untouched eq'
