@@ -29,3 +29,12 @@ test_expect_code 2 "--enqueue - with stdin closed" sh -c 'suggest --db c.db --co
 test_expect_success "... says stdin cannot be read, queues nothing" '
   grep -q "^suggest: stdin: cannot read: Bad file descriptor" err && [ ! -s out ] &&
   [ "$(sqlite3 c.db "SELECT count(*) FROM trials" 2>/dev/null || echo 0)" = 0 ]'
+# An empty --enqueue FILE (report --best | suggest --enqueue - on a study with no best yet) queued
+# nothing and said nothing, exit 0: a note now says so (exit 0 still: nothing was wrong with it).
+test_expect_code 0 "--enqueue - with empty stdin" sh -c 'suggest --db d.db --config c.json --enqueue - </dev/null'
+test_expect_success "... a note says stdin holds no set, nothing queued, no line" '
+  grep -q "^suggest: note: stdin holds no parameter set: nothing queued" err && [ ! -s out ] &&
+  [ "$(sqlite3 d.db "SELECT count(*) FROM trials")" = 0 ]'
+printf '\n\n' >blank.jsonl
+test_expect_code 0 "--enqueue FILE of blank lines" suggest --db d.db --config c.json --enqueue blank.jsonl
+test_expect_success "... the note names the file" 'grep -q "^suggest: note: blank.jsonl holds no parameter set: nothing queued" err'
