@@ -51,6 +51,7 @@ struct ws_store {
     struct sqlite3 *db;    /* SQLite backend */
     int busy_timeout_ms;   /* SQLite: the wait for another connection's lock (WS_DB_BUSY_S) */
     struct ws_pg *pg;      /* PostgreSQL backend */
+    const ws_file_id *want;   /* SQLite: the file the open must be of (ws_store_open_file), or NULL */
 };
 
 /* alembic_version of the study at path (for messages) as Optuna 3.1 reads it: its first row

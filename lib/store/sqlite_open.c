@@ -277,6 +277,14 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     int oflags = SQLITE_OPEN_READWRITE | ((flags & WS_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open", e);
+    /* SQLite has the file open and has read nothing: its first read opens the -wal and -shm at
+     * the path's name, which are the wanted file's where another was renamed over it. The path
+     * names the wanted file, and the one open is the path's (moved compares their inodes). */
+    if (s->want && (!ws_sqlite_path_is(s->path, s->want->dev, s->want->ino) || ws_sqlite_moved(s->db))) {
+        sqlite3_close(s->db);   /* here, not by ws_sqlite_close, whose checkpoint of a moved file would read */
+        s->db = NULL;
+        return ws_err_set(e, WS_EINPUT, "%s: now another file than the study opened before", s->path);
+    }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
     if (reader) {

@@ -57,9 +57,15 @@ const char *ws_store_url_no_file(const char *url)
 
 int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
 {
+    return ws_store_open_file(out, url, flags, NULL, e);
+}
+
+int ws_store_open_file(ws_store **out, const char *url, int flags, const ws_file_id *id, ws_err *e)
+{
     *out = NULL;
     ws_store *s = calloc(1, sizeof *s);
     if (!s) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    s->want = id && id->set ? id : NULL;
     int pg = ws_store_url_kind(url) == WS_DB_POSTGRES;
     s->ops = pg ? &ws_pg_ops : &ws_sqlite_ops;
     if ((pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e)) { ws_store_close(s); return -1; }

@@ -74,6 +74,11 @@ int ws_store_file_id(ws_store *s, ws_file_id *id);
  * now would not be to id's file; checked after the open too, with ws_store_moved of that
  * connection (ws_sqlite_path_is). 1 otherwise (id not set, a stat that fails for a moment). */
 int ws_store_url_names(const char *url, const ws_file_id *id);
+/* ws_store_open, of id's file only (id not set: any, as ws_store_open): a SQLite url that names
+ * another file by the time SQLite has opened it is refused (WS_EINPUT) before anything is read
+ * there. A check before ws_store_open cannot tell a file renamed over in between, and the open's
+ * first read already took the study's -wal and -shm, still at that name, for that file's. */
+int ws_store_open_file(ws_store **out, const char *url, int flags, const ws_file_id *id, ws_err *e);
 
 int ws_store_begin(ws_store *s, ws_err *e);
 int ws_store_commit(ws_store *s, ws_err *e);

@@ -14,14 +14,19 @@ static void *run(void *arg)
     trainer_ticker *t = arg;
     ws_store *s = NULL;
     ws_err e;
-    /* Before the open too: a connection to the file there would switch it to WAL, and take the
-     * trainer's -wal, still at that name, for its own. After it, for a file renamed over in
-     * between, which the path then names: ws_store_moved of this connection says it is that one. */
+    /* A connection to another file renamed over the path would switch it to WAL, and take the
+     * trainer's -wal, still at that name, for its own: none is opened where the path names
+     * another file, and the open is of the trainer's file only (checked once SQLite has it open,
+     * before its first read, for one renamed over in between). After it, for one renamed over
+     * since, which this connection's moved check then says. */
     if (!ws_store_url_names(t->db, &t->file)) {
         __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
         return NULL;
     }
-    if (ws_store_open(&s, t->db, 0, &e)) return NULL;
+    if (ws_store_open_file(&s, t->db, 0, &t->file, &e)) {
+        if (!ws_store_url_names(t->db, &t->file)) __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
+        return NULL;
+    }
     if (!ws_store_url_names(t->db, &t->file) || ws_store_moved(s)) {
         __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
         ws_store_close(s);

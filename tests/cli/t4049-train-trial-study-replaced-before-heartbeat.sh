@@ -137,3 +137,10 @@ test_expect_success "replaced as the heartbeat opens its connection: exit 3 with
   grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err'
 test_expect_success "... no beat in the study renamed over it" '
   [ ! -e runs/new.db ] && [ "$(sqlite3 runs/s.db "SELECT * FROM trial_heartbeats")" = "$(sqlite3 other/o.orig "SELECT * FROM trial_heartbeats")" ]'
+# ... and its connection to that file made no change there: the open switched it to WAL and read
+# the trainer's -wal and -shm, still at that name, as its own, and its close checkpointed the
+# trainer's frames into it; now the file is checked between SQLite's open
+# and its first read
+test_expect_success "... the study renamed over it is left as it was, byte for byte" '
+  cmp runs/s.db other/o.orig || { ls -l runs >&2; false; }'
+
