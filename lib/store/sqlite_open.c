@@ -280,7 +280,7 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* SQLite has the file open and has read nothing: its first read opens the -wal and -shm at
      * the path's name, which are the wanted file's where another was renamed over it. The path
      * names the wanted file, and the one open is the path's (moved compares their inodes). */
-    if (s->want && (!ws_sqlite_path_is(s->path, s->want->dev, s->want->ino) || ws_sqlite_moved(s->db))) {
+    if (s->want && (s->want->gone || !ws_sqlite_path_is(s->path, s->want->dev, s->want->ino) || ws_sqlite_moved(s->db))) {
         sqlite3_close(s->db);   /* here, not by ws_sqlite_close, whose checkpoint of a moved file would read */
         s->db = NULL;
         return ws_err_set(e, WS_EINPUT, "%s: now another file than the study opened before", s->path);

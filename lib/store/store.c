@@ -65,7 +65,7 @@ int ws_store_open_file(ws_store **out, const char *url, int flags, const ws_file
     *out = NULL;
     ws_store *s = calloc(1, sizeof *s);
     if (!s) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    s->want = id && id->set ? id : NULL;
+    s->want = id && (id->set || id->gone) ? id : NULL;
     int pg = ws_store_url_kind(url) == WS_DB_POSTGRES;
     s->ops = pg ? &ws_pg_ops : &ws_sqlite_ops;
     if ((pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e)) { ws_store_close(s); return -1; }
@@ -134,13 +134,17 @@ const char *ws_store_path(const ws_store *s) { return s->path; }
 int ws_store_moved(ws_store *s) { return s && s->db ? ws_sqlite_moved(s->db) : 0; }
 int ws_store_file_id(ws_store *s, ws_file_id *id)
 {
-    id->set = 0;
+    id->set = id->gone = 0;
     int rc = s && s->db ? ws_sqlite_file_id(s->db, &id->dev, &id->ino) : -1;
     id->set = rc == 0;
+    /* no file to compare with, but the path's is not s's: left unset, a connection by the path
+     * was opened unchecked, to the file renamed over s's, whose -wal it took for its own */
+    id->gone = rc == 1;
     return rc;
 }
 int ws_store_url_names(const char *url, const ws_file_id *id)
 {
+    if (id->gone) return 0;
     return !id->set || ws_store_url_kind(url) != WS_DB_SQLITE
            || ws_sqlite_path_is(ws_store_sqlite_file(url), id->dev, id->ino);
 }

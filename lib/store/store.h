@@ -64,19 +64,20 @@ int ws_store_moved(ws_store *s);
  * by the same path, which opens whatever file the path names by then (ws_store_url_names). */
 typedef struct {
     int set;   /* 0: none (PostgreSQL, or one that could not be told) */
+    int gone;  /* the path named the file no more when asked: a connection by it is to another */
     dev_t dev;
     ino_t ino;
 } ws_file_id;
-/* s's file into *id: 0; 1 when its path no longer names it (ws_store_moved); -1, id->set 0, where
- * that cannot be told (a stat that fails for a moment; always for PostgreSQL). */
+/* s's file into *id: 0; 1, id->gone, when its path no longer names it (ws_store_moved); -1, id->set
+ * 0, where that cannot be told (a stat that fails for a moment; always for PostgreSQL). */
 int ws_store_file_id(ws_store *s, ws_file_id *id);
-/* 0 when the SQLite study url names another file than id now, or none: a connection opened by it
- * now would not be to id's file; checked after the open too, with ws_store_moved of that
+/* 0 when the SQLite study url names another file than id now, or none (or did, id->gone): a
+ * connection opened by it now would not be to id's file; checked after the open too, with ws_store_moved of that
  * connection (ws_sqlite_path_is). 1 otherwise (id not set, a stat that fails for a moment). */
 int ws_store_url_names(const char *url, const ws_file_id *id);
-/* ws_store_open, of id's file only (id not set: any, as ws_store_open): a SQLite url that names
- * another file by the time SQLite has opened it is refused (WS_EINPUT) before anything is read
- * there. A check before ws_store_open cannot tell a file renamed over in between, and the open's
+/* ws_store_open, of id's file only (id neither set nor gone: any, as ws_store_open): a SQLite url
+ * that names another file by the time SQLite has opened it (any, id->gone) is refused (WS_EINPUT)
+ * before anything is read there. A check before ws_store_open cannot tell a file renamed over in between, and the open's
  * first read already took the study's -wal and -shm, still at that name, for that file's. */
 int ws_store_open_file(ws_store **out, const char *url, int flags, const ws_file_id *id, ws_err *e);
 

@@ -1197,7 +1197,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     if (open_study(&c, study, 1, e)) { release(&c); return -1; }
     /* The heartbeat and the grow watch open the study by its path once setup is done: a file
      * renamed over it meanwhile is theirs, unless they check that it is this one. Moved already:
-     * training stops at its first batch. */
+     * training stops at its first batch, and they open nothing (c.file.gone). */
     if (ws_store_file_id(c.store, &c.file) == 1) c.moved = 1;
     if (prepare(&c, params, epochs, e)) {
         if (e->kind == WS_EINTERNAL || e->kind == WS_ENOMEM) return failed_in_setup(&c, e, result);

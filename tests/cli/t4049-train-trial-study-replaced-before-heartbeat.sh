@@ -29,16 +29,19 @@ static int study(const char *p)
     return n >= 9 && !strcmp(p + n - 9, "runs/s.db");
 }
 /* The SWAP_AT-th thread other than the main one to stat the study (SWAP_ON=open: to open it)
- * renames $SWAP_FROM over it first, once. */
+ * renames $SWAP_FROM over it first, once. SWAP_AT=0: the main thread, at its first stat of the
+ * study by its full path (as SQLite names it: the trainer's look at its file once claimed). */
 static void swap(const char *p, const char *call)
 {
     static __thread int seen;
     static int threads;
     const char *on = getenv("SWAP_ON") ? getenv("SWAP_ON") : "stat";
-    if (!study(p) || strcmp(call, on) || syscall(SYS_gettid) == getpid() || seen) return;
+    int at = atoi(getenv("SWAP_AT")), main_thread = syscall(SYS_gettid) == getpid();
+    if (!study(p) || strcmp(call, on) || seen || __atomic_load_n(&done, __ATOMIC_SEQ_CST)) return;
+    if (at == 0 && (!main_thread || p[0] != '/')) return;
+    if (at > 0 && main_thread) return;
     seen = 1;
-    int at = atoi(getenv("SWAP_AT"));
-    if (__atomic_add_fetch(&threads, 1, __ATOMIC_SEQ_CST) != at) return;
+    if (at > 0 && __atomic_add_fetch(&threads, 1, __ATOMIC_SEQ_CST) != at) return;
     if (rename(getenv("SWAP_FROM"), p)) perror("swap.so: rename");
     __atomic_store_n(&done, 1, __ATOMIC_SEQ_CST);
 }
@@ -143,4 +146,16 @@ test_expect_success "... no beat in the study renamed over it" '
 # and its first read
 test_expect_success "... the study renamed over it is left as it was, byte for byte" '
   cmp runs/s.db other/o.orig || { ls -l runs >&2; false; }'
+
+# Renamed over while the trainer claimed the trial, before it looked at its file: found moved
+# then, and its threads were told of no file, so each opened whatever the path named, the other
+# study, taking the trainer's -wal and -shm for its own; now they open nothing there.
+run 0
+test_expect_success "replaced before the trainer looks at its file: exit 3 within seconds, said" '
+  cat err >&2; echo "exit $trc, $secs s" >&2
+  [ "$trc" = 3 ] && [ "$secs" -lt 12 ] && [ ! -s out ] &&
+  grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err'
+test_expect_success "... the study renamed over it is not opened by the heartbeat, and left as it was" '
+  { ! grep -q "another thread" opens 2>/dev/null || { cat opens >&2; false; }; } && [ ! -e runs/new.db ] &&
+  cmp runs/s.db other/o.orig'
 
