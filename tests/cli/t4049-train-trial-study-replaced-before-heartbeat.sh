@@ -114,20 +114,25 @@ run() {
   secs=$((SECONDS - t0))
 }
 
+# stopped_said: the run ended with exit 3 within seconds (not at its 20 s limit), no result line,
+# and the message that the study file was deleted or replaced
+stopped_said() {
+  cat err >&2
+  echo "exit $trc, $secs s" >&2
+  [ "$trc" = 3 ] && [ "$secs" -lt 12 ] && [ ! -s out ] &&
+    grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err
+}
+
 run 1
 test_expect_success "replaced before the heartbeat's connection: exit 3 within seconds, not at the time limit, said" '
-  cat err >&2; echo "exit $trc, $secs s" >&2
-  [ "$trc" = 3 ] && [ "$secs" -lt 12 ] && [ ! -s out ] &&
-  grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err'
+  stopped_said'
 test_expect_success "... the study renamed over it is not opened, and left as it was: no beat" '
   { [ ! -e opens ] || { cat opens >&2; false; }; } && [ ! -e runs/new.db ] && cmp runs/s.db other/o.orig'
 
 # --grow-threads: a grow watch besides the heartbeat; the file replaced before the later of them
 run 2 --grow-threads 2
 test_expect_success "replaced before the second thread's connection (--grow-threads): exit 3 within seconds, said" '
-  cat err >&2; echo "exit $trc, $secs s" >&2
-  [ "$trc" = 3 ] && [ "$secs" -lt 12 ] && [ ! -s out ] &&
-  grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err'
+  stopped_said'
 test_expect_success "... the study renamed over it is not opened, and left as it was" '
   { [ ! -e opens ] || { cat opens >&2; false; }; } && [ ! -e runs/new.db ] && cmp runs/s.db other/o.orig'
 
@@ -135,9 +140,7 @@ test_expect_success "... the study renamed over it is not opened, and left as it
 # file's connection, which its own moved check cannot tell; checked again after the open.
 run 1 open
 test_expect_success "replaced as the heartbeat opens its connection: exit 3 within seconds, said" '
-  cat err >&2; echo "exit $trc, $secs s" >&2
-  [ "$trc" = 3 ] && [ "$secs" -lt 12 ] && [ ! -s out ] &&
-  grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err'
+  stopped_said'
 test_expect_success "... no beat in the study renamed over it" '
   [ ! -e runs/new.db ] && [ "$(sqlite3 runs/s.db "SELECT * FROM trial_heartbeats")" = "$(sqlite3 other/o.orig "SELECT * FROM trial_heartbeats")" ]'
 # ... and its connection to that file made no change there: the open switched it to WAL and read
@@ -152,9 +155,7 @@ test_expect_success "... the study renamed over it is left as it was, byte for b
 # study, taking the trainer's -wal and -shm for its own; now they open nothing there.
 run 0
 test_expect_success "replaced before the trainer looks at its file: exit 3 within seconds, said" '
-  cat err >&2; echo "exit $trc, $secs s" >&2
-  [ "$trc" = 3 ] && [ "$secs" -lt 12 ] && [ ! -s out ] &&
-  grep -q "^train-trial: runs/s.db: the file was deleted or replaced while trial 0 of study .* trained: its result is not stored" err'
+  stopped_said'
 test_expect_success "... the study renamed over it is not opened by the heartbeat, and left as it was" '
   { ! grep -q "another thread" opens 2>/dev/null || { cat opens >&2; false; }; } && [ ! -e runs/new.db ] &&
   cmp runs/s.db other/o.orig'
