@@ -293,8 +293,12 @@ int main(int argc, char **argv)
     /* the CPU backend runs at most NN_MAX_THREADS threads (and shares): more, taken as given, were
      * trained on 64 while the notes and the probe said the number asked for; clamped before the
      * check below, as --threads 100 --grow-threads 64 both train on 64 */
+    long asked = threads;   /* the refusal below names it beside the 64, which no one gave */
     if (threads > NN_MAX_THREADS) threads = NN_MAX_THREADS;
     if (grow_threads > NN_MAX_THREADS) grow_threads = NN_MAX_THREADS;
+    if (grow_threads && grow_threads < threads && asked != threads)
+        ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld, the CPU backend's most, of the "
+                           "%ld asked), got %ld", threads, asked, grow_threads);
     if (grow_threads && grow_threads < threads)
         ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld), got %ld", threads, grow_threads);
     o.threads = (int)threads;

@@ -24,6 +24,12 @@ test_expect_code 0 "--probe-batch --threads 100, no GPU visible" \
 test_expect_success "... notes the 64 threads it sizes for, the CPU backend's most" 'grep -q "; probing the CPU for 64 threads$" err'
 test_expect_code 0 "--probe-batch --threads 100 --grow-threads 64: both 64, not refused as fewer grown than base" \
   env CUDA_VISIBLE_DEVICES=-1 train-trial --probe-batch --threads 100 --grow-threads 64 --db runs/s.db --features tones.feat line
+# fewer grown than the 64 that --threads 100 trains on: refused, naming the 100 given beside the
+# 64 (the message said only "the trial's threads (64)", a number the user never gave)
+test_expect_code 2 "--threads 100 --grow-threads 50: refused" \
+  train-trial --probe-batch --threads 100 --grow-threads 50 --db runs/s.db --features tones.feat line
+test_expect_success "... naming the --threads 100 given and the 64 it trains on" '
+  grep -q "^train-trial: --grow-threads: expected at least the trial.s threads (64, .*100.*), got 50$" err'
 if [ -e "$emu" ]; then
   test_expect_code 0 "--probe-batch on a GPU (the host emulation of the CUDA backend)" \
     env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 \
