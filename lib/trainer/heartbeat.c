@@ -5,12 +5,6 @@ static void beat(ws_store *s, void *arg)
 {
     trainer_heartbeat *h = arg;
     ws_err e;
-    /* a beat into a moved file would go into a WAL that the new file's next reader takes for
-     * its own: none is written, and the trainer is told */
-    if (__atomic_load_n(&h->moved, __ATOMIC_RELAXED) || ws_store_moved(s)) {
-        __atomic_store_n(&h->moved, 1, __ATOMIC_RELAXED);
-        return;
-    }
     ws_store_trial_heartbeat(s, h->trial_id, &e);   /* a missed beat is retried next time */
 }
 
@@ -18,13 +12,9 @@ int trainer_heartbeat_start(trainer_heartbeat *h, const char *db, const ws_file_
                             double interval_s, ws_err *e)
 {
     h->trial_id = trial_id;
-    h->moved = 0;
     return trainer_ticker_start(&h->ticker, db, file, interval_s, beat, h, e);
 }
 
 void trainer_heartbeat_stop(trainer_heartbeat *h) { trainer_ticker_stop(&h->ticker); }
 
-int trainer_heartbeat_moved(trainer_heartbeat *h)
-{
-    return __atomic_load_n(&h->moved, __ATOMIC_RELAXED) || trainer_ticker_moved(&h->ticker);
-}
+int trainer_heartbeat_moved(trainer_heartbeat *h) { return trainer_ticker_moved(&h->ticker); }

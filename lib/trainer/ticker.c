@@ -16,20 +16,15 @@ static void *run(void *arg)
     ws_err e;
     /* A connection to another file renamed over the path would switch it to WAL, and take the
      * trainer's -wal, still at that name, for its own: none is opened where the path names
-     * another file, and the open is of the trainer's file only (checked once SQLite has it open,
-     * before its first read, for one renamed over in between). After it, for one renamed over
-     * since, which this connection's moved check then says. */
+     * another file, and the open is of the trainer's file only (ws_store_open_file checks it
+     * once SQLite has it open, before its first read, for one renamed over in between). One
+     * renamed over since is the tick's to find (ws_store_moved). */
     if (!ws_store_url_names(t->db, &t->file)) {
         __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
         return NULL;
     }
     if (ws_store_open_file(&s, t->db, 0, &t->file, &e)) {
         if (!ws_store_url_names(t->db, &t->file)) __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
-        return NULL;
-    }
-    if (!ws_store_url_names(t->db, &t->file) || ws_store_moved(s)) {
-        __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
-        ws_store_close(s);
         return NULL;
     }
     pthread_mutex_lock(&t->mu);
@@ -45,6 +40,12 @@ static void *run(void *arg)
         int rc = 0;
         while (!t->stop && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&t->cv, &t->mu, &until);
         if (t->stop) break;
+        /* a tick into a moved file would go into a WAL that the new file's next reader takes for
+         * its own: none is made, and trainer_ticker_moved tells the trainer */
+        if (ws_store_moved(s)) {
+            __atomic_store_n(&t->moved, 1, __ATOMIC_RELAXED);
+            break;
+        }
         pthread_mutex_unlock(&t->mu);
         t->tick(s, t->arg);
         pthread_mutex_lock(&t->mu);

@@ -19,7 +19,8 @@ typedef struct trainer_ticker {
     int stop, running;
     char *db;
     ws_file_id file;   /* the trainer's study file (ws_store_file_id) */
-    int moved;         /* the path named another file than the trainer's, or none (atomic) */
+    int moved;         /* the path named another file than the trainer's, or none, at the open, or
+                        * the file opened was deleted or replaced since (atomic) */
     double interval_s;
     trainer_tick_fn tick;
     void *arg;
@@ -33,7 +34,9 @@ typedef struct trainer_ticker {
 int trainer_ticker_start(trainer_ticker *t, const char *db, const ws_file_id *file, double interval_s,
                          trainer_tick_fn tick, void *arg, ws_err *e);
 void trainer_ticker_stop(trainer_ticker *t);   /* safe on a zeroed or stopped one */
-/* 1 once the thread found that its path named another file than the trainer's, or none. */
+/* 1 once the thread found that its path named another file than the trainer's, or none, or that
+ * the file it opened was deleted or another renamed over it (ws_store_moved, before each tick,
+ * which then ends the thread). */
 int trainer_ticker_moved(trainer_ticker *t);
 
 #endif
