@@ -296,11 +296,12 @@ int main(int argc, char **argv)
     long asked = threads;   /* the refusal below names it beside the 64, which no one gave */
     if (threads > NN_MAX_THREADS) threads = NN_MAX_THREADS;
     if (grow_threads > NN_MAX_THREADS) grow_threads = NN_MAX_THREADS;
-    if (grow_threads && grow_threads < threads && asked != threads)
-        ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld, the CPU backend's most, of the "
-                           "%ld asked), got %ld", threads, asked, grow_threads);
-    if (grow_threads && grow_threads < threads)
-        ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld), got %ld", threads, grow_threads);
+    if (grow_threads && grow_threads < threads) {
+        char clamped[80] = "";
+        if (asked != threads) snprintf(clamped, sizeof clamped, ", the CPU backend's most, of the %ld asked", asked);
+        ws_cli_usage_error("--grow-threads: expected at least the trial's threads (%ld%s), got %ld", threads, clamped,
+                           grow_threads);
+    }
     o.threads = (int)threads;
     o.grow_threads = (int)grow_threads;
     /* with neither, "--features is required" alone hid that a run needs a --db too */
