@@ -33,13 +33,13 @@
 #          suggest refused another only once each job slot had started a trial, after the features
 #          were made
 #   args   SUGGEST_ARGS, with two more arguments, CONFIG and BIN: options suggest takes with CONFIG
-#          (suggest --n 0 with them, split at blanks without glob expansion as trial.sh splits
+#          (suggest --n 1 with them, split at blanks without glob expansion as trial.sh splits
 #          them, on a study file of its own, removed after; skipped while BIN/suggest is not built
 #          yet). A --fixed file that is not there or holds a bad value stopped the sweep at its
 #          first trial, after the corpus and the features were made; so did an option that
 #          trial.sh gives suggest itself (--db, --config, --study, --pid, --tag), given again; and
 #          an --n that makes other than one trial, or --version or --help: suggest printing other
-#          than one trial line (suggest --n 1 with them: see suggest_makes_one)
+#          than one trial line (see suggest_refuses)
 #   kept   CONFIG (STAGE1, STAGE2), with three more arguments, STUDY, DB, BIN and SUGGEST_ARGS: the
 #          config the study keeps in a SQLite DB that is there, or none kept yet (suggest refused
 #          another only in each job slot's first trial, after the features were made, saying
@@ -100,44 +100,36 @@ bad_path_chars=$' \t\n:%;|$\\()*?[]'
 # A PostgreSQL URL, whose database no file check applies to.
 is_pg_url() { case $1 in postgresql://* | postgres://* | postgresql+psycopg2://*) return 0 ;; esac; return 1; }
 has_bad_char() { local v=$1 i; for ((i = 0; i < ${#v}; i++)); do [[ $bad_path_chars == *"${v:i:1}"* ]] && return 0; done; return 1; }
-# suggest_refuses NAME VALUE CONFIG BIN [ARG...]: suggest --n 0 with CONFIG and the ARGs on a study
-# file of its own, removed after; where suggest refuses them (exit 2), its first line is NAME's
-# message, and the check ends. (--study: the config's own name may be missing where STUDY gives
-# one; the study kind checks it.)
+# suggest_refuses NAME VALUE CONFIG BIN N [ARG...]: suggest --n N with CONFIG and the ARGs on a
+# study file of its own, removed after; where suggest refuses them (exit 2), its first line is
+# NAME's message, and the check ends. (--study: the config's own name may be missing where STUDY
+# gives one; the study kind checks it.) N 1 (SUGGEST_ARGS, after it): where suggest exits 0 but
+# prints other than one trial line (a JSON object with "trial" and "params"), NAME's message says
+# so too. trial.sh hands suggest's output to train-trial as the trial's line, and suggest takes
+# the last --n given: --n 2 in SUGGEST_ARGS made two RUNNING trials a target and stopped the sweep
+# at train-trial ("more than one trial line"), --n 0 handed it none; --version (or --help) handed
+# it text.
 suggest_refuses() {
-  local name=$1 value=$2 config=$3 bin=$4 tmp msg rc
-  shift 4
+  local name=$1 value=$2 config=$3 bin=$4 n=$5 tmp msg rc lines one
+  shift 5
   tmp=$(mktemp -d) || return 0
-  msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n 0 "$@" 2>&1 >/dev/null) && rc=0 || rc=$?
-  rm -rf "$tmp"
-  [ "$rc" = 2 ] || return 0
-  msg=${msg%%$'\n'*}
-  # --enqueue queues trials and makes none: suggest refuses it beside the --n 0 given here, in
-  # words that named that --n, which the user never gave
-  case $msg in "suggest: --n goes with sampled trials, not --enqueue"*)
-    msg="suggest: --enqueue queues trials and makes none, where each trial target makes one: queue them before the sweep (suggest --db DB --config CONFIG --enqueue FILE), and make sweep claims them first" ;;
-  esac
-  echo "$name: '$value': ${msg#suggest: }"
-  exit 0
-}
-# suggest_makes_one NAME VALUE CONFIG BIN [ARG...]: suggest --n 1, then the ARGs, with CONFIG on a
-# study file of its own, removed after: where it exits 0 but prints other than one trial line (a
-# JSON object with "trial" and "params"), NAME's message says so, and the check ends. trial.sh
-# hands suggest's output to train-trial as the trial's line, and suggest takes the last --n
-# given: an --n in SUGGEST_ARGS passed suggest_refuses, and --n 2 made two RUNNING trials a target
-# and stopped the sweep at train-trial ("more than one trial line"), --n 0 handed it none;
-# --version (or --help) handed it text. Run only once suggest_refuses took the ARGs.
-suggest_makes_one() {
-  local name=$1 value=$2 config=$3 bin=$4 tmp n one rc
-  shift 4
-  tmp=$(mktemp -d) || return 0
-  "$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n 1 "$@" >"$tmp/lines" 2>/dev/null && rc=0 || rc=$?
-  n=$(grep -c . "$tmp/lines")
+  msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n "$n" "$@" 2>&1 >"$tmp/lines") && rc=0 || rc=$?
+  lines=$(grep -c . "$tmp/lines")
   one=$(jq -s 'length == 1 and (.[0] | type == "object" and has("trial") and has("params"))' "$tmp/lines" 2>/dev/null)
   rm -rf "$tmp"
-  [ "$rc" = 0 ] && [ "$one" != true ] || return 0
-  [ "$n" = 1 ] && n="1 line" || n="$n lines"
-  echo "$name: '$value': suggest printed $n, not one trial line, where each trial target takes one (trial.sh hands suggest's output to train-trial, which trains one trial line): leave out --n, --help and --version"
+  if [ "$rc" = 2 ]; then
+    msg=${msg%%$'\n'*}
+    # --enqueue queues trials and makes none: suggest refuses it beside the --n given here, in
+    # words that named that --n, which the user never gave
+    case $msg in "suggest: --n goes with sampled trials, not --enqueue"*)
+      msg="suggest: --enqueue queues trials and makes none, where each trial target makes one: queue them before the sweep (suggest --db DB --config CONFIG --enqueue FILE), and make sweep claims them first" ;;
+    esac
+    echo "$name: '$value': ${msg#suggest: }"
+    exit 0
+  fi
+  [ "$n" = 1 ] && [ "$rc" = 0 ] && [ "$one" != true ] || return 0
+  [ "$lines" = 1 ] && lines="1 line" || lines="$lines lines"
+  echo "$name: '$value': suggest printed $lines, not one trial line, where each trial target takes one (trial.sh hands suggest's output to train-trial, which trains one trial line): leave out --n, --help and --version"
   exit 0
 }
 while [ $# -ge 3 ]; do
@@ -155,7 +147,7 @@ while [ $# -ge 3 ]; do
     bin=${1-}
     shift
     [ -x "$bin/suggest" ] || continue
-    suggest_refuses "$name" "$value" "$value" "$bin" ;;
+    suggest_refuses "$name" "$value" "$value" "$bin" 0 ;;
   kept)
     # The config the study keeps in DB: another (the config edited between two sweeps of one
     # study) was refused by suggest only in each job slot's first trial, after the features were
@@ -202,8 +194,7 @@ while [ $# -ge 3 ]; do
     set +f
     # after the options trial.sh gives before them (--db, --config, --study, --pid, --tag), so
     # that one of those given again is refused here, as suggest refuses it in every trial
-    suggest_refuses "$name" "$value" "$config" "$bin" --pid $$ --tag ws-check "${words[@]}"
-    suggest_makes_one "$name" "$value" "$config" "$bin" --pid $$ --tag ws-check "${words[@]}" ;;
+    suggest_refuses "$name" "$value" "$config" "$bin" 1 --pid $$ --tag ws-check "${words[@]}" ;;
   stages)
     stage1=${1-}
     shift

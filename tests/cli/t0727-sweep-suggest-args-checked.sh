@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make sweep: SUGGEST_ARGS are checked with the other variables, when make reads the makefiles
-# (suggest --n 0 with them and CONFIG on a study file of its own), exit 2 naming SUGGEST_ARGS and
+# (suggest --n 1 with them and CONFIG on a study file of its own), exit 2 naming SUGGEST_ARGS and
 # suggest's reason, before anything runs. A --fixed file that was not there, or a value suggest
 # refuses, stopped the sweep only at its first trial, after the corpus (the demo's: minutes)
 # and the features were made, and with a study file and a monitor started.
