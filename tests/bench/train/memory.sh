@@ -5,29 +5,38 @@
 # every parameter, and the BatchNorm running statistics).
 #   tests/bench/train/memory.sh [BUILD_DIR]
 # Environment: FEATURES (features/demo.feat), STUDY (configs/studies/kws-default.json), BATCH (64),
-# CHANNELS (64), STEPS (torch's training steps, 40). Ours is one whole epoch and its validation
-# (train-trial, 1 thread). Both map the cache, so its pages that were read count in both.
+# CHANNELS (64), CORNERS (BATCHxCHANNELS: one row; e.g. "32x32 32x64 64x32 64x64", kws-default's
+# corners, one row each), STEPS (torch's training steps, 40). Ours is one whole epoch and its
+# validation (train-trial, 1 thread). Both map the cache, so its pages that were read count in both.
 # Not part of make check.
 set -eu
 . "$(dirname "$0")/demo_setup.sh"
 STEPS=${STEPS:-40}
+CORNERS=${CORNERS:-${BATCH}x$CHANNELS}
 jq '.budget.epochs = 1' "$STUDY" >"$tmp/study.json"
-"$bin/suggest" --db "$tmp/s.db" --config "$tmp/study.json" --fixed "$tmp/fixed.json" >"$tmp/line"
-/usr/bin/time -f %M -o "$tmp/rss" "$bin/train-trial" --db "$tmp/s.db" --features "$FEATURES" --threads 1 --quiet \
-  --keep none "$tmp/line" >"$tmp/result"
-torch=$(OMP_NUM_THREADS=1 "$PY" tests/bench/train/torch_startup.py "$FEATURES" "$CHANNELS" "$blocks" "$BATCH" "$STEPS")
-echo "# $FEATURES, dscnn channels $CHANNELS blocks $blocks, batch $BATCH, AdamW, 1 thread;"
-echo "# wakesweep: one epoch and its validation ($(jq -r .state "$tmp/result")); torch: $STEPS training steps"
-"$PY" - "$(stat -L -c %s "$FEATURES")" "$(cat "$tmp/rss")" "$torch" <<'PYEOF'
+echo "# $FEATURES, dscnn blocks $blocks, AdamW, 1 thread;"
+echo "# wakesweep: one epoch and its validation; torch: $STEPS training steps"
+awk -v n="$(stat -L -c %s "$FEATURES")" 'BEGIN { printf "cache %.1f MiB\n", n / 1048576 }'
+printf '%5s %8s %9s %9s %10s %8s %9s %8s %11s\n' batch channels "state MiB" "bound MiB" "ours MiB" "/ bound" \
+  "torch MiB" "/ bound" "torch/ours"
+for corner in $CORNERS; do
+  b=${corner%x*} c=${corner#*x}
+  case "$b$c" in *[!0-9]*|'') echo "memory.sh: CORNERS: $corner: expected BATCHxCHANNELS, e.g. 32x64" >&2; exit 2;; esac
+  jq -n --argjson b "$b" --argjson c "$c" '{batch_size: $b, channels: $c}' >"$tmp/fixed.json"
+  rm -f "$tmp"/s.db*
+  "$bin/suggest" --db "$tmp/s.db" --config "$tmp/study.json" --fixed "$tmp/fixed.json" >"$tmp/line"
+  /usr/bin/time -f %M -o "$tmp/rss" "$bin/train-trial" --db "$tmp/s.db" --features "$FEATURES" --threads 1 \
+    --quiet --keep none "$tmp/line" >"$tmp/result"
+  state=$(jq -r .state "$tmp/result")
+  [ "$state" = COMPLETE ] || { echo "memory.sh: batch $b, channels $c: the trial ended $state" >&2; exit 1; }
+  torch=$(OMP_NUM_THREADS=1 "$PY" tests/bench/train/torch_startup.py "$FEATURES" "$c" "$blocks" "$b" "$STEPS")
+  "$PY" - "$b" "$c" "$(stat -L -c %s "$FEATURES")" "$(cat "$tmp/rss")" "$torch" <<'PYEOF'
 import json, sys
-cache, ours_kib, torch = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+b, c, cache, ours_kib, torch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
 state = 4 * (4 * torch["n_params"] + torch["n_buffers"])
-bound = 2 * (cache + state)
-mib = lambda b: b / 2**20
-print("cache %.1f MiB, model and optimizer state %.2f MiB (%d parameters): bound %.1f MiB"
-      % (mib(cache), mib(state), torch["n_params"], mib(bound)))
-print("%-10s %10s %10s" % ("", "peak MiB", "/ bound"))
-for name, m in (("wakesweep", ours_kib / 1024), ("torch", torch["max_rss_mib"])):
-    print("%-10s %10.1f %9.2fx" % (name, m, m / mib(bound)))
-print("torch / wakesweep: %.2fx" % (torch["max_rss_mib"] / (ours_kib / 1024)))
+mib = lambda n: n / 2**20
+bound, ours, theirs = mib(2 * (cache + state)), ours_kib / 1024, torch["max_rss_mib"]
+print("%5s %8s %9.2f %9.1f %10.1f %7.2fx %9.1f %7.2fx %10.2fx"
+      % (b, c, mib(state), bound, ours, ours / bound, theirs, theirs / bound, theirs / ours))
 PYEOF
+done
