@@ -210,7 +210,7 @@ rows_tile(const int nv, int K, const float *a, int a_rs, int a_cs, const float *
             __m512 x = c[r][v];
             if (accumulate) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(km[v], cr + 16 * v));
             if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[r]));
-            if (relu) x = _mm512_max_ps(x, zero);   /* max(v, 0) is 0 for NaN and -0 as nn_relu */
+            if (relu) x = _mm512_max_ps(zero, x);   /* as nn_relu: NaN and -0 (the second operand) come through */
             _mm512_mask_storeu_ps(cr + 16 * v, km[v], x);
         }
     }
@@ -1451,9 +1451,9 @@ HOT static void max2x2_fwd(const nn_geom *g, const float *restrict xp, float *re
         float *yr = yp + (size_t)oh * g->w_out;
         for (int ow = 0; ow < g->w_out; ow++) {
             float v = a[2 * ow];
-            v = a[2 * ow + 1] > v ? a[2 * ow + 1] : v;
-            v = b[2 * ow] > v ? b[2 * ow] : v;
-            v = b[2 * ow + 1] > v ? b[2 * ow + 1] : v;
+            v = nn_pool_takes(a[2 * ow + 1], v) ? a[2 * ow + 1] : v;
+            v = nn_pool_takes(b[2 * ow], v) ? b[2 * ow] : v;
+            v = nn_pool_takes(b[2 * ow + 1], v) ? b[2 * ow + 1] : v;
             yr[ow] = v;
         }
     }
@@ -1472,12 +1472,15 @@ HOT static void max2x2_bwd(const nn_geom *g, const float *restrict xp, const flo
             /* selects on floats, not branches (random data mispredicts), so the loop vectorizes;
              * r: what is left of d for the positions before the one looked at */
             float a0 = a[2 * ow], a1 = a[2 * ow + 1], b0 = b[2 * ow], b1 = b[2 * ow + 1], d = dr[ow];
-            float m1 = a1 > a0 ? a1 : a0, m2 = b0 > m1 ? b0 : m1;
-            float r2 = b1 > m2 ? 0.0f : d, r1 = b0 > m1 ? 0.0f : r2;
-            db[2 * ow + 1] = b1 > m2 ? d : 0.0f;
-            db[2 * ow] = b0 > m1 ? r2 : 0.0f;
-            da[2 * ow + 1] = a1 > a0 ? r1 : 0.0f;
-            da[2 * ow] = a1 > a0 ? 0.0f : r1;
+            int t1 = nn_pool_takes(a1, a0);
+            float m1 = t1 ? a1 : a0;
+            int t2 = nn_pool_takes(b0, m1);
+            int t3 = nn_pool_takes(b1, t2 ? b0 : m1);
+            float r2 = t3 ? 0.0f : d, r1 = t2 ? 0.0f : r2;
+            db[2 * ow + 1] = t3 ? d : 0.0f;
+            db[2 * ow] = t2 ? r2 : 0.0f;
+            da[2 * ow + 1] = t1 ? r1 : 0.0f;
+            da[2 * ow] = t1 ? 0.0f : r1;
         }
         for (int iw = wc; iw < g->w_in; iw++) da[iw] = db[iw] = 0.0f;
     }

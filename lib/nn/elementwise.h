@@ -19,9 +19,12 @@
 
 /* ---- activations ---------------------------------------------------------------------------- */
 
-static inline WS_HD float nn_relu(float x) { return x > 0.0f ? x : 0.0f; }
-/* Gradient through ReLU from its output y (y > 0 exactly where the input was > 0). */
-static inline WS_HD float nn_relu_grad(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
+/* torch's: NaN and -0 come through (a NaN reaches the loss, which fails the trial, rather than
+ * training on as zeros); max(0, x) in SIMD, whose second operand wins on NaN and on zeros. */
+static inline WS_HD float nn_relu(float x) { return x < 0.0f ? 0.0f : x; }
+/* Gradient through ReLU from its output y, masked where y <= 0 (torch's threshold_backward, so
+ * a NaN output passes its gradient). */
+static inline WS_HD float nn_relu_grad(float y, float dy) { return y <= 0.0f ? 0.0f : dy; }
 
 /* ---- counter-based random numbers ------------------------------------------------------------ */
 
@@ -137,8 +140,12 @@ static inline WS_HD double nn_xent_sample(int k, const float *z, int y, const fl
  * P_clean / P_noise makes the noise's mean power snr dB below the clean clip's. */
 static inline WS_HD float nn_noise_mix(float clean, float noise, float gain) { return clean + noise * gain; }
 
-/* Offset within the plane xp of the first maximum of pooling window (oh, ow): both backends
- * scan in this order, so ties pick the same element. */
+/* Whether max pooling's scan takes v over the best so far: a larger value, or a NaN (torch's
+ * rule: a window holding a NaN pools to NaN, its gradient going to the last NaN). */
+static inline WS_HD int nn_pool_takes(float v, float best) { return v > best || v != v; }
+
+/* Offset within the plane xp of the first maximum of pooling window (oh, ow) (the last NaN if
+ * it holds one): both backends scan in this order, so ties pick the same element. */
 static inline WS_HD size_t nn_window_argmax(const nn_geom *g, const float *xp, int oh, int ow)
 {
     size_t best = (size_t)oh * g->sh * g->w_in + (size_t)ow * g->sw;
@@ -146,7 +153,7 @@ static inline WS_HD size_t nn_window_argmax(const nn_geom *g, const float *xp, i
     for (int i = 0; i < g->kh; i++)
         for (int j = 0; j < g->kw; j++) {
             size_t k = (size_t)(oh * g->sh + i) * g->w_in + (size_t)(ow * g->sw + j);
-            if (xp[k] > bv) { bv = xp[k]; best = k; }
+            if (nn_pool_takes(xp[k], bv)) { bv = xp[k]; best = k; }
         }
     return best;
 }

@@ -295,6 +295,46 @@ def loss_cases():
     print("loss: %d cases" % len(cases))
 
 
+NAN, INF = float("nan"), float("inf")
+
+
+def nan_cases():
+    """NaN and the signed zeros through ReLU and max pooling, torch's way: relu(NaN) is NaN and
+    passes its gradient (threshold_backward masks where the output is <= 0); a window holding a
+    NaN pools to NaN and routes its gradient to the last NaN (the scan takes a value that is
+    larger or NaN), otherwise to the first maximum."""
+    blob = Blob()
+    x = torch.tensor([NAN, -0.0, -1.5, 2.0, INF, -INF, 0.0, 3.0], requires_grad=True)
+    dy = torch.arange(1.0, 9.0)
+    y = torch.relu(x)
+    y.backward(dy)
+    blob.add("relu.x", x)
+    blob.add("relu.dy", dy)
+    blob.add("relu.y", y)
+    blob.add("relu.dx", x.grad)
+    # windows in the order (0,0), (0,1), (1,0), (1,1), side by side in a 2 x 16 plane
+    windows = [[1, NAN, 3, 2], [NAN, 5, 3, NAN], [NAN, NAN, NAN, NAN], [4, 4, 1, 4],
+               [-INF, NAN, 1, 2], [1, 2, 3, NAN], [-0.0, 0.0, -1, -2], [7, 1, NAN, 9]]
+    plane = torch.zeros(2, 2 * len(windows))
+    for k, (a0, a1, b0, b1) in enumerate(windows):
+        plane[0, 2 * k], plane[0, 2 * k + 1], plane[1, 2 * k], plane[1, 2 * k + 1] = a0, a1, b0, b1
+    pools = [("pool2x2", plane, (2, 2)),
+             ("pool3x2", torch.tensor([[1, NAN, 2, 0, 9, 1], [3, 4, NAN, 0, 5, NAN], [NAN, 8, 1, 9, 2, 3]]), (3, 2))]
+    header = {"pools": []}
+    for name, p, (kh, kw) in pools:
+        xp = p.reshape(1, 1, *p.shape).clone().requires_grad_(True)
+        yp = F.max_pool2d(xp, (kh, kw), (kh, kw))
+        dyp = torch.arange(1.0, yp.numel() + 1).reshape(yp.shape)
+        yp.backward(dyp)
+        blob.add(name + ".x", xp)
+        blob.add(name + ".y", yp)
+        blob.add(name + ".dy", dyp)
+        blob.add(name + ".dx", xp.grad)
+        header["pools"].append({"name": name, "h": p.shape[0], "w": p.shape[1], "kh": kh, "kw": kw})
+    blob.write(os.path.join(OUT, "nan.bin"), header)
+    print("nan: relu and %d pools" % len(pools))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
@@ -307,6 +347,7 @@ def main():
     schedule_case("dscnn_schedule", {"model": "dscnn", "channels": 8, "blocks": 2, "kernel": [4, 3], "stride": [2, 2],
                                      "inner_kernel": [3, 3], "dropout": 0.0}, 5)
     loss_cases()
+    nan_cases()
 
 
 if __name__ == "__main__":

@@ -352,6 +352,80 @@ static void test_parity_losses(void)
     golden_free(&g);
 }
 
+/* Bit for bit where torch has NaN, infinities or a signed zero (nan.bin): equal, or both NaN. */
+static int same_or_nan(float a, float b) { return isnan(a) ? isnan(b) : !isnan(b) && a == b && signbit(a) == signbit(b); }
+
+static void check_same(const char *what, const float *got, const float *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        CHECK(same_or_nan(got[i], want[i]), "%s[%zu]: %g, torch %g", what, i, got[i], want[i]);
+}
+
+/* NaN through ReLU and max pooling as torch has it (nan.bin): relu keeps NaN and passes its
+ * gradient; a window with a NaN pools to NaN, its gradient to the last NaN. A NaN in a
+ * network's input then reaches the loss, which train-trial fails on ("nan loss"), rather than
+ * ReLU turning it into zeros that train on. */
+static void test_parity_nan(void)
+{
+    golden g;
+    if (golden_load("nan", &g)) { CHECK(0, "cannot read tests/ref/nn/nan.bin (set WS_ROOT)"); return; }
+    const nn_backend *be = nn_backend_cpu();
+    size_t n, k;
+    const float *x = tensor(&g, "relu.x", &n), *dy = tensor(&g, "relu.dy", &k);
+    float y[64], dx[64];
+    be->relu_fwd(n, x, y);
+    check_same("relu", y, tensor(&g, "relu.y", &k), n);
+    be->relu_bwd(n, y, dy, dx);
+    check_same("relu grad", dx, tensor(&g, "relu.dx", &k), n);
+    size_t i;
+    json_t *pc;
+    json_array_foreach(json_object_get(g.h, "pools"), i, pc) {
+        const char *name = json_string_value(json_object_get(pc, "name"));
+        int h = (int)json_integer_value(json_object_get(pc, "h")), w = (int)json_integer_value(json_object_get(pc, "w"));
+        int kh = (int)json_integer_value(json_object_get(pc, "kh")), kw = (int)json_integer_value(json_object_get(pc, "kw"));
+        nn_geom geo = {1, 1, h, w, 1, h / kh, w / kw, kh, kw, kh, kw, 0, 0};
+        char key[64];
+        snprintf(key, sizeof key, "%s.x", name);
+        const float *px = tensor(&g, key, &n);
+        snprintf(key, sizeof key, "%s.dy", name);
+        const float *pdy = tensor(&g, key, &k);
+        CHECK(px && pdy && n <= 64 && k == (size_t)geo.h_out * geo.w_out, "%s: golden shape", name);
+        if (!px || !pdy || n > 64) continue;
+        be->pool_fwd(NN_POOL_MAX, &geo, px, y);
+        snprintf(key, sizeof key, "%s.y", name);
+        check_same(key, y, tensor(&g, key, &k), k);
+        be->pool_bwd(NN_POOL_MAX, &geo, px, y, pdy, dx);
+        snprintf(key, sizeof key, "%s.dx", name);
+        check_same(key, dx, tensor(&g, key, &k), n);
+    }
+    golden_free(&g);
+    /* a whole network: one NaN in one clip's features, and torch's loss is NaN */
+    static const char *archs[] = {"{\"model\": \"cnn\"}", "{\"model\": \"dscnn\"}", "{\"model\": \"dnn\"}"};
+    for (size_t a = 0; a < sizeof archs / sizeof *archs; a++) {
+        ws_err e = {0};
+        nn_hparams hp;
+        nn_hparams_default(&hp);
+        json_t *j = json_loads(archs[a], 0, NULL);
+        int bad = !j || nn_hparams_parse(&hp, j, "params", &e);
+        json_decref(j);
+        nn_model *m = bad ? NULL : nn_model_create(&hp.model, 3, 20, 10, 1, &e);
+        nn_optim *o = m ? nn_optim_create(m, &hp.optim, 10, 0, &e) : NULL;
+        CHECK(o, "%s: %s", archs[a], e.msg);
+        if (o) {
+            float f[4 * 20 * 10];
+            int lab[4] = {0, 1, 2, 0};
+            for (size_t q = 0; q < sizeof f / sizeof *f; q++) f[q] = (float)((q * 37) % 11) / 11.0f - 0.5f;
+            f[2 * 200 + 57] = NAN;
+            double loss = 0;
+            CHECK(nn_train_step(m, o, f, lab, 4, &hp.loss, &loss, &e) == 0, "%s: step: %s", archs[a], e.msg);
+            CHECK(isnan(loss), "%s: a NaN feature gave the loss %g, torch NaN", archs[a], loss);
+        }
+        nn_optim_free(o);
+        nn_model_free(m);
+        nn_hparams_release(&hp);
+    }
+}
+
 int main(void)
 {
     nn_set_threads(1, 0);
@@ -364,6 +438,7 @@ int main(void)
     RUN(test_parity_schedule_cosine);
     RUN(test_parity_schedule_warmup_constant);
     RUN(test_parity_losses);
+    RUN(test_parity_nan);
     fprintf(stderr, "worst: logits %.2e loss %.2e grads %.2e weights %.2e updates %.2e running-stats %.2e loss-fn %.2e\n",
             worst_logits, worst_loss, worst_grads, worst_params, worst_update, worst_buffers, worst_lossfn);
     return test_summary();
