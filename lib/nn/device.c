@@ -257,27 +257,12 @@ int nn_model_get_weights_checked(const nn_model *m, size_t first, size_t count, 
 
 /* ---- the augmentation plan ------------------------------------------------------------------------ */
 
-void nn_cuda_plan_masks(const nn_augment_config *a, int *tm, int *fm)
-{
-    *tm = a->time_masks > 0 && a->time_mask_width > 0 ? a->time_masks : 0;
-    *fm = a->freq_masks > 0 && a->freq_mask_width > 0 ? a->freq_masks : 0;
-}
-
-/* augment.c's draw_mask: a width in [0, max_width], a start such that the mask fits in len. */
-static void draw_mask(ws_rng *r, int max_width, int len, int32_t *start_width)
-{
-    int w = (int)ws_rng_below(r, (uint64_t)max_width + 1);
-    if (w > len) w = len;
-    start_width[0] = (int32_t)ws_rng_below(r, (uint64_t)(len - w) + 1);
-    start_width[1] = w;
-}
-
 void nn_cuda_plan_draw(const nn_augment_config *a, const int *order, size_t n, int batch,
                        const uint64_t *batch_seed, const int *batch_noise, const size_t *noise_frames,
                        int frames, int n_feat, nn_clip_plan *plan, int32_t *masks)
 {
     int tm, fm;
-    nn_cuda_plan_masks(a, &tm, &fm);
+    nn_augment_mask_counts(a, &tm, &fm);
     for (size_t k = 0; k < n; k++) {
         size_t b = k / (size_t)batch;
         uint64_t pos = k % (size_t)batch, seed = batch_seed[b];
@@ -286,22 +271,18 @@ void nn_cuda_plan_draw(const nn_augment_config *a, const int *order, size_t n, i
         memset(p, 0, sizeof *p);
         p->clip = order[k];
         p->noise = -1;
-        /* nn_augment_power: clip `pos` of the batch draws from ws_seed_mix(seed, pos) */
-        ws_rng r;
-        ws_rng_seed(&r, ws_seed_mix(seed, pos));
-        if (a->time_shift > 0) p->shift = (int32_t)ws_rng_below(&r, 2 * (uint64_t)a->time_shift + 1) - a->time_shift;
-        int use_noise = stream >= 0 && noise_frames[stream] > 0 && a->noise_prob > 0;
-        if (use_noise && ws_rng_uniform(&r) < a->noise_prob) {
-            p->snr_db = a->snr_low + (a->snr_high - a->snr_low) * ws_rng_uniform(&r);
-            p->noise_start = ws_rng_below(&r, noise_frames[stream]);
+        /* trainer_data_batch's draws: nn_augment_power with the batch's seed, then
+         * nn_augment_masks with ws_seed_mix(seed, NN_AUGMENT_MASK_STREAM) */
+        nn_power_draw d;
+        nn_augment_draw_power(a, seed, pos, stream >= 0 ? noise_frames[stream] : 0, &d);
+        p->shift = d.shift;
+        if (d.noisy) {
+            p->snr_db = d.snr_db;
+            p->noise_start = d.noise_start;
             p->noise = stream;
         }
-        /* trainer_data_batch calls nn_augment_masks with ws_seed_mix(seed, "mask"), which draws
-         * clip `pos` from ws_seed_mix(ws_seed_mix(that, "mask"), pos) */
-        int32_t *mk = masks + k * 2 * (size_t)(tm + fm);
-        ws_rng_seed(&r, ws_seed_mix(ws_seed_mix(ws_seed_mix(seed, 0x6d61736b), 0x6d61736b), pos));
-        for (int i = 0; i < tm; i++) draw_mask(&r, a->time_mask_width, frames, mk + 2 * i);
-        for (int i = 0; i < fm; i++) draw_mask(&r, a->freq_mask_width, n_feat, mk + 2 * (tm + i));
+        nn_augment_draw_masks(a, ws_seed_mix(seed, NN_AUGMENT_MASK_STREAM), pos, frames, n_feat,
+                              masks + k * 2 * (size_t)(tm + fm));
     }
 }
 
@@ -402,7 +383,7 @@ nn_dtrain *nn_dtrain_create(const nn_device *dev, nn_model *m, const nn_hparams 
     char why[600] = "";
     size_t bytes;
     int tm, fm;
-    nn_cuda_plan_masks(&hp->aug, &tm, &fm);
+    nn_augment_mask_counts(&hp->aug, &tm, &fm);
     if (!(t->data = t->cu->data_create(d, val_idx, n_val, &bytes, why, sizeof why))
         || t->cu->data_reserve(t->data, reserve, n_train, tm, fm, why, sizeof why)) {
         data_failed(t->cu, why, e);

@@ -224,9 +224,9 @@ static int parse_aug(nn_augment_config *c, const json_t *o, const char *w, ws_er
     return get_num(o, "noise_prob", w, 0, 1, 0, &c->noise_prob, e)
         || get_num(o, "snr_low", w, -100, 100, 0, &c->snr_low, e) || get_num(o, "snr_high", w, -100, 100, 0, &c->snr_high, e)
         || get_int(o, "time_shift", w, 0, 100000, &c->time_shift, e)
-        || get_int(o, "time_masks", w, 0, 100, &c->time_masks, e)
+        || get_int(o, "time_masks", w, 0, NN_AUGMENT_MAX_MASKS, &c->time_masks, e)
         || get_int(o, "time_mask_width", w, 0, 100000, &c->time_mask_width, e)
-        || get_int(o, "freq_masks", w, 0, 100, &c->freq_masks, e)
+        || get_int(o, "freq_masks", w, 0, NN_AUGMENT_MAX_MASKS, &c->freq_masks, e)
         || get_int(o, "freq_mask_width", w, 0, 100000, &c->freq_mask_width, e)
         ? -1 : 0;
 }

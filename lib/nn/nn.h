@@ -325,6 +325,25 @@ int nn_augment_power(const nn_augment_config *a, float *x, int n, int frames, in
 void nn_augment_masks(const nn_augment_config *a, float *x, int n, int frames, int features,
                       float fill, uint64_t seed);
 
+/* The random draws of those two for clip pos of a batch, one place for every backend (the GPU
+ * plans an epoch's on the host, lib/nn/device.c). nn_augment_power's: noise_frames, the
+ * noise's frames (0: none to mix). */
+typedef struct nn_power_draw {
+    int shift;               /* frames, positive: later */
+    int noisy;               /* a noise segment is mixed in: */
+    double snr_db;           /*   at this SNR */
+    size_t noise_start;      /*   from this frame (wrapping around) */
+} nn_power_draw;
+void nn_augment_draw_power(const nn_augment_config *a, uint64_t seed, uint64_t pos, size_t noise_frames,
+                           nn_power_draw *d);
+/* The masks applied (those of width 0 never are), and nn_augment_masks's draws: start_width
+ * [time_masks + freq_masks][2], the time masks first. */
+#define NN_AUGMENT_MAX_MASKS 100   /* of each kind: nn_hparams_parse's limit */
+#define NN_AUGMENT_MASK_STREAM 0x6d61736bULL   /* "mask": the masks' draws apart from the power's */
+void nn_augment_mask_counts(const nn_augment_config *a, int *time_masks, int *freq_masks);
+void nn_augment_draw_masks(const nn_augment_config *a, uint64_t seed, uint64_t pos, int frames, int features,
+                           int32_t *start_width);
+
 /* ---- metrics ------------------------------------------------------------------------------------- */
 
 typedef struct nn_metrics {

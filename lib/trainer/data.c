@@ -153,6 +153,6 @@ int trainer_data_batch(trainer_data *d, const int *idx, int n, const nn_augment_
             for (int j = 0; j < d->n_feat; j++) row[j] = (row[j] - d->mean[j]) * d->inv_std[j];
     }
     /* masked values become 0, the training mean after standardization */
-    if (aug) nn_augment_masks(aug, x, n, d->frames, d->n_feat, 0.0f, ws_seed_mix(seed, 0x6d61736b));
+    if (aug) nn_augment_masks(aug, x, n, d->frames, d->n_feat, 0.0f, ws_seed_mix(seed, NN_AUGMENT_MASK_STREAM));
     return 0;
 }

@@ -327,7 +327,7 @@ static void data_path(trainer_transform tf, const nn_augment_config *aug)
     uint64_t seeds[8];
     int streams[8];
     for (int b = 0; b < nb; b++) { seeds[b] = ws_seed_mix(99, (uint64_t)b); streams[b] = b == 2 ? -1 : 0; }
-    nn_cuda_plan_masks(aug, &tm, &fm);
+    nn_augment_mask_counts(aug, &tm, &fm);
     nn_clip_plan plan[CLIPS];
     int32_t *masks = calloc((size_t)CLIPS * 2 * (tm + fm) + 1, sizeof *masks);
     nn_cuda_plan_draw(aug, order, CLIPS, BATCH, seeds, streams, &noise_frames, FRAMES, d.n_feat, plan, masks);

@@ -96,11 +96,9 @@ typedef const nn_cuda_api *(*nn_cuda_api_get_fn)(void);
  * nn_augment_power and nn_augment_masks draw for trainer_data_batch: clip k is position
  * k % batch of batch k / batch, whose seed and noise stream are batch_seed[] and
  * batch_noise[]. noise_frames [n_noise] are the streams' lengths. masks receives
- * [n][tm + fm][2] (start, width), tm = time masks if their width > 0 else 0, fm likewise. */
+ * [n][tm + fm][2] (start, width), tm and fm from nn_augment_mask_counts. */
 void nn_cuda_plan_draw(const nn_augment_config *a, const int *order, size_t n, int batch,
                        const uint64_t *batch_seed, const int *batch_noise, const size_t *noise_frames,
                        int frames, int n_feat, nn_clip_plan *plan, int32_t *masks);
-/* The mask counts nn_cuda_plan_draw uses. */
-void nn_cuda_plan_masks(const nn_augment_config *a, int *tm, int *fm);
 
 #endif
