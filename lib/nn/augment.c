@@ -32,7 +32,7 @@ static void mix_noise(float *x, int frames, int mels, const nn_noise *noise, siz
         for (int f = 0; f < mels; f++) pn += nr[f];
     }
     if (!(pn > 0)) return;   /* silent noise: nothing to mix */
-    float gain = (float)(pow(10.0, -snr_db / 10.0) * pc / pn);   /* the lengths cancel in the means */
+    float gain = nn_noise_gain(pc, pn, snr_db);
     for (int t = 0; t < frames; t++) {
         const float *nr = noise->power + ((start + (size_t)t) % noise->frames) * (size_t)mels;
         float *xr = x + (size_t)t * mels;

@@ -139,6 +139,13 @@ static inline WS_HD double nn_xent_sample(int k, const float *z, int y, const fl
 /* Mixing in the linear power domain: powers of uncorrelated signals add. gain = 10^(-snr/10) *
  * P_clean / P_noise makes the noise's mean power snr dB below the clean clip's. */
 static inline WS_HD float nn_noise_mix(float clean, float noise, float gain) { return clean + noise * gain; }
+/* That gain from the clip's and the noise segment's summed power (the lengths cancel in the
+ * means); 0 for silent noise: nothing is mixed. */
+static inline WS_HD float nn_noise_gain(double clip_sum, double noise_sum, double snr_db)
+{
+    if (!(noise_sum > 0)) return 0.0f;
+    return (float)(pow(10.0, -snr_db / 10.0) * clip_sum / noise_sum);
+}
 
 /* Whether max pooling's scan takes v over the best so far: a larger value, or a NaN (torch's
  * rule: a window holding a NaN pools to NaN, its gradient going to the last NaN). */

@@ -261,7 +261,7 @@ static void make_batch(nn_cuda_data *dd, const nn_clip_plan *plan, const int32_t
         for (size_t i = 0; i < clip_n; i++)
             pn += nn_k_noise_at(dd->noise + dd->noise_off[s], dd->noise_off[d->n_noise + s], mels, plan[b].noise_start,
                                 (int)(i / (size_t)mels), (int)(i % (size_t)mels));
-        dd->gain[b] = nn_k_noise_gain(pc, pn, plan[b].snr_db);
+        dd->gain[b] = nn_noise_gain(pc, pn, plan[b].snr_db);
     }
     for (int b = 0; b < n; b++)                                     /* k_log */
         for (size_t i = 0; i < clip_n; i++) {

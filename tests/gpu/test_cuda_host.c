@@ -284,7 +284,7 @@ static void emulate_batch(const audio_cache *c, const nn_clip_plan *plan, const 
         for (size_t i = 0; i < clip_n; i++) pc += power[b * clip_n + i];
         for (size_t i = 0; i < clip_n; i++)
             pn += nn_k_noise_at(noise->power, noise->frames, MELS, plan[b].noise_start, (int)(i / MELS), (int)(i % MELS));
-        gain[b] = nn_k_noise_gain(pc, pn, plan[b].snr_db);
+        gain[b] = nn_noise_gain(pc, pn, plan[b].snr_db);
     }
     for (int b = 0; b < n; b++)
         for (size_t i = 0; i < clip_n; i++) {

@@ -238,7 +238,7 @@ __global__ void k_gain(const float *power, int frames, int mels, const nn_clip_p
     }
     pc = block_sum(pc);
     pn = block_sum(pn);
-    if (threadIdx.x == 0) gain[b] = nn_k_noise_gain(pc, pn, plan[b].snr_db);
+    if (threadIdx.x == 0) gain[b] = nn_noise_gain(pc, pn, plan[b].snr_db);
 }
 
 /* Log power with the noise mixed in: into x standardized and masked (log-mel), or back into

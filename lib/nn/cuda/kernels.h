@@ -227,14 +227,6 @@ static inline WS_HD float nn_k_noise_at(const float *stream, uint64_t frames, in
     return stream[((start + (uint64_t)t) % frames) * (uint64_t)mels + (uint64_t)f];
 }
 
-/* The gain on the noise for an SNR from the clip's and the segment's summed power, as
- * nn_augment_power computes it (0 for silent noise: nothing is mixed). */
-static inline WS_HD float nn_k_noise_gain(double clip_sum, double noise_sum, double snr_db)
-{
-    if (!(noise_sum > 0)) return 0.0f;
-    return (float)(pow(10.0, -snr_db / 10.0) * clip_sum / noise_sum);
-}
-
 /* Whether feature (t, f) falls in one of the clip's SpecAugment masks: masks holds tm
  * (start, width) pairs over frames, then fm over features. */
 static inline WS_HD int nn_k_masked(const int32_t *masks, int tm, int fm, int t, int f)
