@@ -57,7 +57,13 @@ double nn_metrics_accuracy(const nn_metrics *mt)
 }
 
 static double ratio(long a, long b) { return b ? (double)a / (double)b : 0.0; }
-static double f1_of(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; }
+
+/* F1 from the counts, 2 TP / (2 TP + FP + FN), one rounding as scikit-learn 1.3 has it, 0 without
+ * a true positive (zero_division=0). 2 p r / (p + r) from the rounded precision and recall gave
+ * equal F1s as different doubles (1/8 as 0.125 or 0.12500000000000003, by the counts), so that a
+ * validation or trial no better than another won the tie by that last bit (early stopping, the
+ * best weights, the best trial). */
+static double f1_of(long tp, long fp, long fn) { return tp ? (2.0 * (double)tp) / (double)(2 * tp + fp + fn) : 0.0; }
 
 void nn_metrics_class(const nn_metrics *mt, int c, double *precision, double *recall, double *f1)
 {
@@ -66,10 +72,9 @@ void nn_metrics_class(const nn_metrics *mt, int c, double *precision, double *re
         pred += mt->confusion[(size_t)i * mt->k + c];
         real += mt->confusion[(size_t)c * mt->k + i];
     }
-    double p = ratio(tp, pred), r = ratio(tp, real);
-    if (precision) *precision = p;
-    if (recall) *recall = r;
-    if (f1) *f1 = f1_of(p, r);
+    if (precision) *precision = ratio(tp, pred);
+    if (recall) *recall = ratio(tp, real);
+    if (f1) *f1 = f1_of(tp, pred - tp, real - tp);
 }
 
 double nn_metrics_macro_f1(const nn_metrics *mt)
@@ -92,7 +97,7 @@ void nn_metrics_positive(const nn_metrics *mt, int pos, double *f1, double *fpr,
             if (t == pos) { if (p == pos) tp += v; else fn += v; }
             else { if (p == pos) fp += v; else tn += v; }
         }
-    if (f1) *f1 = f1_of(ratio(tp, tp + fp), ratio(tp, tp + fn));
+    if (f1) *f1 = f1_of(tp, fp, fn);
     if (fpr) *fpr = ratio(fp, fp + tn);
     if (frr) *frr = ratio(fn, tp + fn);
 }
@@ -190,7 +195,7 @@ int nn_operating_point_at_fpr(const float *scores, const int *is_positive, size_
     out->threshold = thr;
     out->fpr = ratio(best_fp, nneg);
     out->frr = npos ? ratio(npos - best_tp, npos) : 0.0;
-    out->f1 = f1_of(ratio(best_tp, best_tp + best_fp), ratio(best_tp, npos));
+    out->f1 = f1_of(best_tp, best_fp, npos - best_tp);
     return 0;
 }
 

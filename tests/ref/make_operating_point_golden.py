@@ -4,7 +4,7 @@ test_operating_point_nan (lib/nn/metrics.c, nn_operating_point_at_fpr), from the
 train-trial(1): the lowest score threshold t whose false-positive rate is at most max_fpr, a clip
 accepted when score >= t. A NaN score is >= no threshold: such a clip is never accepted (a
 false rejection when positive), yet counts in the positives or negatives. No threshold at all:
-t = inf, nothing accepted (FPR 0, FRR 1). F1 with sklearn's zero_division=0.
+t = inf, nothing accepted (FPR 0, FRR 1). F1 with sklearn's zero_division=0, as 2 TP / (2 TP + FP + FN) (make_f1_golden.py).
 
 Run: /usr/bin/python3 tests/ref/make_operating_point_golden.py  (prints the C table to paste)
 """
@@ -37,8 +37,7 @@ def operating_point(max_fpr, scores, pos):
         if div(fp, nneg) <= max_fpr:
             best = (t, tp, fp)
     t, tp, fp = best
-    p, r = div(tp, tp + fp), div(tp, npos)
-    return t, div(fp, nneg), div(npos - tp, npos), div(2 * p * r, p + r)
+    return t, div(fp, nneg), div(npos - tp, npos), div(2 * tp, tp + fp + npos)
 
 
 for mf, s, p in CASES:

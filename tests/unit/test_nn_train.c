@@ -534,6 +534,70 @@ static void test_operating_point_nan(void)
     }
 }
 
+/* F1 is 2 TP / (2 TP + FP + FN) rounded once, so that equal F1s are equal doubles whatever counts
+ * gave them: from the rounded precision and recall, 2 p r / (p + r) made F1 1/8 0.125 from one
+ * confusion and 0.12500000000000003 from another, and a validation, trial or checkpoint "better"
+ * by that last bit won ties that early stopping and the best trial leave to the earlier one.
+ * Checked through each path that computes one: a class's F1, the positive class's, and the
+ * operating point's (scores that accept TP and FP clips and reject FN). Golden values:
+ * tests/ref/make_f1_golden.py (exact rationals, as scikit-learn 1.3 divides them). */
+static void test_f1_exact(void)
+{
+    static const struct { int tp, fp, fn; double f1; } cases[] = {
+        {1, 3, 11, 0.125},
+        {1, 4, 10, 0.125},
+        {1, 1, 9, 0.16666666666666666},
+        {1, 2, 8, 0.16666666666666666},
+        {1, 9, 9, 0.1},
+        {1, 8, 10, 0.1},
+        {2, 3, 0, 0.5714285714285714},
+        {2, 1, 2, 0.5714285714285714},
+        {4, 6, 0, 0.5714285714285714},
+        {1, 0, 1, 0.6666666666666666},
+        {2, 0, 1, 0.8},
+        {3, 1, 1, 0.75},
+        {7, 4, 9, 0.5185185185185185},
+        {13, 5, 8, 0.6666666666666666},
+        {5, 1, 0, 0.9090909090909091},
+        {0, 3, 2, 0.0},
+        {0, 0, 0, 0.0},
+        {1, 0, 0, 1.0},
+    };
+    const size_t n = sizeof cases / sizeof *cases;
+    ws_err e = {0};
+    int wrong = 0;
+    char first[200] = "";
+    for (size_t i = 0; i < n; i++) {
+        nn_metrics mt;
+        CHECK(nn_metrics_init(&mt, 2, &e) == 0, "%s", e.msg);
+        /* class 1 the positive one; one true negative so that class 0 has a clip */
+        for (int k = 0; k < cases[i].tp; k++) nn_metrics_add_one(&mt, 1, 1);
+        for (int k = 0; k < cases[i].fp; k++) nn_metrics_add_one(&mt, 0, 1);
+        for (int k = 0; k < cases[i].fn; k++) nn_metrics_add_one(&mt, 1, 0);
+        nn_metrics_add_one(&mt, 0, 0);
+        double f_class, f_pos;
+        nn_metrics_class(&mt, 1, NULL, NULL, &f_class);
+        nn_metrics_positive(&mt, 1, &f_pos, NULL, NULL);
+        nn_metrics_release(&mt);
+        /* scores: TP clips 0.9, FP clips 0.8, the true negative 0.5, FN clips 0.1: a limit that
+         * admits the FP clips and not the true negative puts the threshold at 0.8 (at 0.9 without FP) */
+        float s[64];
+        int pos[64], m = 0;
+        for (int k = 0; k < cases[i].tp; k++) { s[m] = 0.9f; pos[m++] = 1; }
+        for (int k = 0; k < cases[i].fp; k++) { s[m] = 0.8f; pos[m++] = 0; }
+        for (int k = 0; k < cases[i].fn; k++) { s[m] = 0.1f; pos[m++] = 1; }
+        s[m] = 0.5f; pos[m++] = 0;
+        nn_operating_point op;
+        double limit = (double)cases[i].fp / (cases[i].fp + 1);   /* admits the FP clips, not the negative at 0.5 */
+        CHECK(nn_operating_point_at_fpr(s, pos, (size_t)m, limit, &op, &e) == 0, "%s", e.msg);
+        int bad = f_class != cases[i].f1 || f_pos != cases[i].f1 || op.f1 != cases[i].f1;
+        if (bad && !wrong++)
+            snprintf(first, sizeof first, "TP %d FP %d FN %d: class %.17g, positive %.17g, operating point %.17g, want %.17g",
+                     cases[i].tp, cases[i].fp, cases[i].fn, f_class, f_pos, op.f1, cases[i].f1);
+    }
+    CHECK(!wrong, "%d of %zu confusions' F1 not the exact one, first %s", wrong, n, first);
+}
+
 static void test_checkpoint_roundtrip(void)
 {
     float x[5 * 24], la[5 * 3], lb[5 * 3];
@@ -797,6 +861,7 @@ int main(void)
     RUN(test_augment_noise_snr);
     RUN(test_metrics);
     RUN(test_operating_point_nan);
+    RUN(test_f1_exact);
     RUN(test_checkpoint_roundtrip);
     RUN(test_bad_labels);
     RUN(test_bn_one_value_per_channel);

@@ -144,9 +144,7 @@ def positive_metrics(conf, pos):
     fn = conf[pos].sum() - tp
     fp = conf[:, pos].sum() - tp
     tn = conf.sum() - tp - fn - fp
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * p * r / (p + r) if p + r > 0 else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0   # scikit-learn 1.3's one division
     return float(f1), float(fp / (fp + tn) if fp + tn else 0.0), float(fn / (tp + fn) if tp + fn else 0.0)
 
 
@@ -167,9 +165,7 @@ def at_fpr(scores, is_pos, max_fpr):
         if nneg and (fp + (j - i - gtp)) / nneg > max_fpr:
             break
         tp, fp, i = tp + gtp, fp + (j - i - gtp), j
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / npos if npos else 0.0
-    return {"f1": 2 * p * r / (p + r) if p + r > 0 else 0.0, "fpr": fp / nneg if nneg else 0.0,
+    return {"f1": 2 * tp / (tp + fp + npos) if tp else 0.0, "fpr": fp / nneg if nneg else 0.0,
             "frr": (npos - tp) / npos if npos else 0.0}
 
 
