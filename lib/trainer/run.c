@@ -37,6 +37,7 @@
 #include "trainer/grow.h"
 #include "trainer/heartbeat.h"
 #include "trainer/memory.h"
+#include "trainer/metric_names.h"
 #include "trainer/settings.h"
 #include "trainer/trainer.h"
 
@@ -99,30 +100,6 @@ typedef struct {
     char ckpt_dir[PATH_MAX], ckpt[PATH_MAX + 32];
 } run_ctx;
 
-/* The metrics an objective or a constraint may name: keys of a validation's metrics, and
- * "at_fpr.X" inside its wake-word operating point. Every one but the first two is about the
- * wake word, so needs fixed.positive. */
-static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", "binary_accuracy",
-                                          "at_fpr.f1", "at_fpr.fpr", "at_fpr.frr", NULL};
-
-/* metric_keys in words, "accuracy, ... or at_fpr.frr", for the messages that list them */
-static const char *metric_names(void)
-{
-    static char buf[200];
-    size_t used = 0;
-    for (const char *const *m = metric_keys; *m && used < sizeof buf; m++)
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", m == metric_keys ? "" : m[1] ? ", " : " or ", *m);
-    return buf;
-}
-
-static int is_metric(const char *k)
-{
-    for (const char *const *m = metric_keys; *m; m++) if (!strcmp(*m, k)) return 1;
-    return 0;
-}
-
-static int needs_positive(const char *k) { return strcmp(k, "accuracy") && strcmp(k, "macro_f1"); }
-
 /* What a wake-word metric needs in the validation split to be defined: a clip of the wake word
  * (F1, FRR), a clip of another class (FPR), or any clip (binary_accuracy, the others). */
 typedef enum { NEEDS_ANY_CLIP, NEEDS_WAKE_CLIP, NEEDS_OTHER_CLIP } metric_need;
@@ -135,7 +112,7 @@ static metric_need metric_needs(const char *k)
     return NEEDS_ANY_CLIP;
 }
 
-/* The metric named k (one of metric_keys) in a validation's metrics; NULL when it has none. */
+/* The metric named k (trainer_is_metric) in a validation's metrics; NULL when it has none. */
 static const json_t *metric_of(const json_t *metrics, const char *k)
 {
     if (!strncmp(k, "at_fpr.", 7)) return json_object_get(json_object_get(metrics, "at_fpr"), k + 7);
@@ -491,14 +468,14 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                           origin ? ".n_mfcc" : "n_mfcc (the default)", c->cache.n_mels, c->set.n_mfcc);
     }
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
-    if (!is_metric(c->objective))
-        return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", metric_names(), c->objective);
-    if (c->positive < 0 && needs_positive(c->objective))
+    if (!trainer_is_metric(c->objective))
+        return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", trainer_metric_names(), c->objective);
+    if (c->positive < 0 && trainer_metric_needs_positive(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective '%s' needs fixed.positive (the wake-word class)", c->objective);
     for (size_t i = 0; i < c->cfg.n_constraints; i++) {
         const char *k = c->cfg.constraints[i].name;
-        if (!is_metric(k)) return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (%s)", k, metric_names());
-        if (c->positive < 0 && needs_positive(k))
+        if (!trainer_is_metric(k)) return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (%s)", k, trainer_metric_names());
+        if (c->positive < 0 && trainer_metric_needs_positive(k))
             return ws_err_set(e, WS_EINPUT, "study config: constraints.%s needs fixed.positive (the wake-word class)", k);
     }
     return split_indices(c, e);

@@ -49,9 +49,10 @@ J
 # with whatever fixed settings it holds. suggest refuses fixed settings that train-trial would
 # refuse for every trial; a study can hold them all the same (made before that check, or its
 # config edited in the database), and train-trial's own checks of them are tested on such a
-# study: made with no fixed settings, then its kept config (wakesweep:config) set to CONFIG.
+# study: made with no fixed settings, objective or constraints (an unknown metric is refused by
+# suggest too), then its kept config (wakesweep:config) set to CONFIG.
 suggest_kept() {
-  jq '.fixed = {}' "$2" >"$2.nofixed" &&
+  jq '.fixed = {} | del(.objective, .constraints)' "$2" >"$2.nofixed" &&
     suggest --db "$1" --config "$2.nofixed" &&
     jq -c . "$2" >"$2.kept" &&
     sqlite3 "$1" "UPDATE study_system_attributes SET value_json = CAST(readfile('$2.kept') AS TEXT) WHERE key = 'wakesweep:config'"

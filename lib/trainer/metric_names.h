@@ -1,0 +1,15 @@
+/* metric_names.h — the metrics a study's objective or a constraint may name: keys of a
+ * validation's metrics (lib/nn/metrics.c), "at_fpr.X" inside its wake-word operating point.
+ * One list for train-trial, which reads them from each validation, and for suggest, which
+ * refuses a config naming another (every trial of it would fail). */
+#ifndef WS_TRAINER_METRIC_NAMES_H
+#define WS_TRAINER_METRIC_NAMES_H
+
+/* 1 when k is one of the metrics. */
+int trainer_is_metric(const char *k);
+/* The metrics in words, "accuracy, ... or at_fpr.frr", for the messages that list them. */
+const char *trainer_metric_names(void);
+/* 1 for a metric about the wake word (all but accuracy and macro_f1): it needs fixed.positive. */
+int trainer_metric_needs_positive(const char *k);
+
+#endif
