@@ -23,3 +23,8 @@ int trainer_is_metric(const char *k)
 }
 
 int trainer_metric_needs_positive(const char *k) { return strcmp(k, "accuracy") && strcmp(k, "macro_f1"); }
+
+int trainer_metric_maximized(const char *k)
+{
+    return strcmp(k, "fpr") && strcmp(k, "frr") && strcmp(k, "at_fpr.fpr") && strcmp(k, "at_fpr.frr");
+}

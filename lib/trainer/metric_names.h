@@ -11,5 +11,9 @@ int trainer_is_metric(const char *k);
 const char *trainer_metric_names(void);
 /* 1 for a metric about the wake word (all but accuracy and macro_f1): it needs fixed.positive. */
 int trainer_metric_needs_positive(const char *k);
+/* 1 for a metric that is better higher (accuracy, macro_f1, f1, binary_accuracy, at_fpr.f1),
+ * 0 for one better lower (the error rates fpr, frr, at_fpr.fpr, at_fpr.frr): the direction a
+ * study of it must have. */
+int trainer_metric_maximized(const char *k);
 
 #endif

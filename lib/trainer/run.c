@@ -472,6 +472,20 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
         return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", trainer_metric_names(), c->objective);
     if (c->positive < 0 && trainer_metric_needs_positive(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective '%s' needs fixed.positive (the wake-word class)", c->objective);
+    /* A study minimizing f1 (a config without a direction: minimize, Optuna's default) took a
+     * validation's drop for an improvement: it kept the worst weights, gave the trial its worst
+     * value and early-stopped on rises. Checked here, where the objective is a validation's
+     * metric (the default one known), not by suggest: a study whose values tell(1) gives may
+     * minimize a loss whatever objective its config names (tests/cli/study.json's f1 is so used).
+     * A study keeps its direction: the way out is a new one. */
+    if (trainer_metric_maximized(c->objective) != (c->study.direction == WS_MAXIMIZE)) {
+        int up = trainer_metric_maximized(c->objective);
+        return ws_err_set(e, WS_EINPUT, "study '%s' has direction %s, but its objective %s%s is better %s: make the study "
+                          "again with \"direction\": \"%s\" in its config (a study keeps its direction)", c->study.name,
+                          up ? "minimize" : "maximize", c->objective, strcmp(c->cfg.objective, "value") ? "" :
+                          c->positive >= 0 ? " (the default, with fixed.positive)" : " (the default, without fixed.positive)",
+                          up ? "higher" : "lower", up ? "maximize" : "minimize");
+    }
     for (size_t i = 0; i < c->cfg.n_constraints; i++) {
         const char *k = c->cfg.constraints[i].name;
         if (!trainer_is_metric(k)) return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (%s)", k, trainer_metric_names());
