@@ -91,15 +91,18 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
      * does not hold it yet */
     const char *from = NULL;
     char other[PATH_MAX + 32];
-    if (!rc && s.best && s.best->number == number) from = own_ckpt;
+    int ours = !rc && s.best && s.best->number == number;
+    if (ours && own_ckpt) from = own_ckpt;
     else if (!rc && s.best) {
+        /* this trial kept none (--keep none): a trial-N.ckpt of its number there is not its own */
         snprintf(other, sizeof other, "%s/trial-%d.ckpt", ckpt_dir, s.best->number);
-        if (access(other, R_OK) == 0) {
+        if (!ours && access(other, R_OK) == 0) {
             if (!same_bytes(other, best)) from = other;
         } else if (unlink(best) == 0) {
-            /* The best left no weights here (kept with --keep none, finished by tell from
-             * another trainer, its file deleted, or made on another host of a PostgreSQL
-             * study): the best.ckpt there is an earlier trial's, which is not the best's. */
+            /* The best left no weights here (kept with --keep none, this trial's own included,
+             * finished by tell from another trainer, its file deleted, or made on another host
+             * of a PostgreSQL study): the best.ckpt there is an earlier trial's, which is not
+             * the best's. */
             rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
                             "left none in %s", best, s.best->number, ckpt_dir);
         }

@@ -5,11 +5,11 @@
 #include "store/store.h"
 
 /* Makes ckpt_dir/best.ckpt the weights of study's best trial, under ckpt_dir/.best.lock:
- * own_ckpt when trial `number` (the caller's own, just finished; -1 for none) is the best
- * (NULL: it kept no weights, nothing is copied), else the best's trial-N.ckpt in ckpt_dir when
- * best.ckpt does not hold it yet; a best.ckpt of an earlier trial is removed where the best
- * left no weights there. -1 with e set when it could not (the study could not be read, the copy
- * failed: what was removed is said). */
+ * own_ckpt when trial `number` (the caller's own, just finished; -1 for none) is the best,
+ * else the best's trial-N.ckpt in ckpt_dir when best.ckpt does not hold it yet; a best.ckpt of
+ * an earlier trial is removed where the best left no weights there (own_ckpt NULL: the caller's
+ * trial kept none). -1 with e set when it could not, or when best.ckpt was removed (the study
+ * could not be read, the copy failed: what was removed is said). */
 int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, const char *own_ckpt,
                         ws_err *e);
 /* trainer_best_update for study (a name) of db, for no trial of the caller's own, after the
