@@ -267,6 +267,27 @@ static nn_model *model_from_header(const char *path, const json_t *h, size_t wei
     return m;
 }
 
+/* The header's format and version: every checkpoint's header names them (version 1's too). A
+ * header that names another format, or a version this build does not read (a file another
+ * program wrote under this magic, or one edited, its checksums made again), is not one this
+ * reader knows the layout of: it was evaluated all the same, with exit 0. */
+static int check_format(const char *path, const json_t *h, ws_err *e)
+{
+    const json_t *f = json_object_get(h, "format"), *v = json_object_get(h, "version");
+    if (!json_is_string(f) || strcmp(json_string_value(f), "wakesweep-nn") != 0) {
+        const char *name = json_string_value(f);
+        return ws_err_set(e, WS_EINPUT, "%s: header: format: expected \"wakesweep-nn\", got %s%s%s", path,
+                          name ? "\"" : ws_json_type_name(f), name ? name : "", name ? "\"" : "");
+    }
+    if (!json_is_integer(v) || (json_integer_value(v) != 1 && json_integer_value(v) != VERSION)) {
+        char got[32];
+        if (json_is_integer(v)) snprintf(got, sizeof got, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return ws_err_set(e, WS_EINPUT, "%s: header: version: expected 1 or %u (the versions this build reads), got %s", path,
+                          VERSION, json_is_integer(v) ? got : ws_json_type_name(v));
+    }
+    return 0;
+}
+
 nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
 {
     unsigned char *d = NULL;
@@ -290,6 +311,7 @@ nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
     json_error_t je;
     h = json_loadb((const char *)d + pre, hlen, 0, &je);
     if (!h || !json_is_object(h)) { ws_err_set(e, WS_EINPUT, "%s: bad header: %s", path, h ? "not an object" : je.text); goto fail; }
+    if (check_format(path, h, e)) goto fail;
     m = model_from_header(path, h, len - pre - hlen, e);
     if (!m) goto fail;
     size_t n = m->n_params + m->n_buffers;   /* the file's weights: model_from_header checked */
