@@ -168,8 +168,15 @@ elif [ "$rc" -ne 0 ]; then
   # own when train-trial finished the trial before it died.
   why="train-trial exited with status $rc"
   [ "$rc" -gt 128 ] && why="train-trial was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo ?))"
-  "$BIN/tell" --db "$DB" --study "$(line_study)" --trial "$(jq -r .trial <<<"$line")" --state fail \
-      --reason "$why" >"$tmp" 2>/dev/null || "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp"
+  if "$BIN/tell" --db "$DB" --study "$(line_study)" --trial "$(jq -r .trial <<<"$line")" --state fail \
+      --reason "$why" >"$tmp" 2>/dev/null; then
+    # Killed as it saved a checkpoint, train-trial left its temporary in RUNS, which only a later
+    # trial's start removed: none after the sweep's last. --result-of --ckpt-dir removes those of
+    # killed processes (and keeps best.ckpt the best's); its line is tell's, already in tmp.
+    "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" --ckpt-dir "$RUNS" >/dev/null || :
+  else
+    "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp"
+  fi
 fi
 # A kill before the rename leaves at most a temporary (the next run of this target removes it)
 # and a trial finished in the study, whose line that run rebuilds; after it, the target is made
