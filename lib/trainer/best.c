@@ -106,6 +106,14 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
             rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
                             "left none in %s", best, s.best->number, ckpt_dir);
         }
+    } else if (!rc && s.n_state[WS_COMPLETE] && unlink(best) == 0) {
+        /* No best any more, trials complete (constraints given to a study once it had trials
+         * leave those without their values infeasible, and maybe every trial): the best.ckpt there
+         * is a trial's that is not the best, as report --best names none. A study with no trial
+         * complete yet has made no best.ckpt: one there is another study's (their folders are
+         * shared by default: the study files' folder), left alone. */
+        rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study has no best trial: %s",
+                        best, ws_summary_why_no_best(&s));
     }
     if (from && (rc = copy_file(from, best, e))) {
         /* The copy failed (a full disk): the best.ckpt there is an earlier trial's, no longer

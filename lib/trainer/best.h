@@ -8,7 +8,7 @@
  * own_ckpt when trial `number` (the caller's own, just finished; -1 for none) is the best,
  * else the best's trial-N.ckpt in ckpt_dir when best.ckpt does not hold it yet; a best.ckpt of
  * an earlier trial is removed where the best left no weights there (own_ckpt NULL: the caller's
- * trial kept none). -1 with e set when it could not, or when best.ckpt was removed (the study
+ * trial kept none), or where the study's complete trials include no best (none feasible). -1 with e set when it could not, or when best.ckpt was removed (the study
  * could not be read, the copy failed: what was removed is said). */
 int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, const char *own_ckpt,
                         ws_err *e);
