@@ -288,35 +288,70 @@ static int check_format(const char *path, const json_t *h, ws_err *e)
     return 0;
 }
 
+/* The header of a checkpoint whose first `have` bytes are d, of `len` in all: its prefix checked
+ * (magic, version, the header's length and checksum) and the header parsed and checked
+ * (check_format); *at gets where the weights begin. NULL with e set for a file that is not a
+ * valid checkpoint, or one whose header is not all in d (*at then is the bytes it needs: the
+ * prefix given, the header's end). */
+static json_t *parse_head(const char *path, const unsigned char *d, size_t have, size_t len, size_t *at, ws_err *e)
+{
+    *at = 0;
+    if (len < 16 || have < 16 || memcmp(d, MAGIC, 8) != 0) return ws_err_set(e, WS_EINPUT, "%s: not a wakesweep checkpoint", path), NULL;
+    uint32_t version = get_u32(d + 8), hlen = get_u32(d + 12);
+    if (version != VERSION && version != 1)
+        return ws_err_set(e, WS_EINPUT, "%s: checkpoint version %u, this build reads 1 and %u", path, version, VERSION), NULL;
+    size_t pre = version == 1 ? 16 : PREFIX;
+    if (len < pre || hlen > MAX_HEADER || pre + (size_t)hlen > len) return ws_err_set(e, WS_EINPUT, "%s: truncated header", path), NULL;
+    if (have < pre + hlen) { *at = pre + hlen; return ws_err_set(e, WS_EINPUT, "%s: header not read", path), NULL; }
+    if (version != 1 && fnv1a64(d + pre, hlen) != ((uint64_t)get_u32(d + 20) << 32 | get_u32(d + 16)))
+        return ws_err_set(e, WS_EINPUT, "%s: header checksum mismatch (corrupt file)", path), NULL;
+    json_error_t je;
+    json_t *h = json_loadb((const char *)d + pre, hlen, 0, &je);
+    if (!h || !json_is_object(h)) {
+        ws_err_set(e, WS_EINPUT, "%s: bad header: %s", path, h ? "not an object" : je.text);
+        json_decref(h);
+        return NULL;
+    }
+    if (check_format(path, h, e)) { json_decref(h); return NULL; }
+    *at = pre + hlen;
+    return h;
+}
+
+json_t *nn_checkpoint_header(const char *path, ws_err *e)
+{
+    struct stat st;
+    const char *why = NULL;
+    int fd = ws_open_regular(path, &st, &why);   /* a FIFO would hang the open */
+    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno)), NULL;
+    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a checkpoint file", path, why), NULL;
+    size_t len = (size_t)st.st_size, at = 0, have = len < PREFIX ? len : PREFIX;
+    unsigned char pre[PREFIX], *d = NULL;
+    json_t *h = NULL;
+    if (ws_pread_full(fd, pre, have, 0)) ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(errno));
+    else if (!(h = parse_head(path, pre, have, len, &at, e)) && at) {   /* the prefix alone: now the header */
+        if (!(d = malloc(at))) ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        else if (ws_pread_full(fd, d, at, 0)) ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(errno));
+        else h = parse_head(path, d, at, len, &at, e);
+    }
+    free(d);
+    close(fd);
+    return h;
+}
+
 nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e)
 {
     unsigned char *d = NULL;
-    size_t len = 0;
+    size_t len = 0, at = 0;
     nn_model *m = NULL;
     json_t *h = NULL;
     if (header) *header = NULL;
     if (read_all(path, &d, &len, e)) return NULL;
-    if (len < 16 || memcmp(d, MAGIC, 8) != 0) { ws_err_set(e, WS_EINPUT, "%s: not a wakesweep checkpoint", path); goto fail; }
-    uint32_t version = get_u32(d + 8), hlen = get_u32(d + 12);
-    if (version != VERSION && version != 1) {
-        ws_err_set(e, WS_EINPUT, "%s: checkpoint version %u, this build reads 1 and %u", path, version, VERSION);
-        goto fail;
-    }
-    size_t pre = version == 1 ? 16 : PREFIX;
-    if (len < pre || hlen > MAX_HEADER || pre + (size_t)hlen > len) { ws_err_set(e, WS_EINPUT, "%s: truncated header", path); goto fail; }
-    if (version != 1 && fnv1a64(d + pre, hlen) != ((uint64_t)get_u32(d + 20) << 32 | get_u32(d + 16))) {
-        ws_err_set(e, WS_EINPUT, "%s: header checksum mismatch (corrupt file)", path);
-        goto fail;
-    }
-    json_error_t je;
-    h = json_loadb((const char *)d + pre, hlen, 0, &je);
-    if (!h || !json_is_object(h)) { ws_err_set(e, WS_EINPUT, "%s: bad header: %s", path, h ? "not an object" : je.text); goto fail; }
-    if (check_format(path, h, e)) goto fail;
-    m = model_from_header(path, h, len - pre - hlen, e);
+    if (!(h = parse_head(path, d, len, len, &at, e))) goto fail;
+    m = model_from_header(path, h, len - at, e);
     if (!m) goto fail;
     size_t n = m->n_params + m->n_buffers;   /* the file's weights: model_from_header checked */
     const char *sum = json_string_value(json_object_get(h, "checksum"));
-    const unsigned char *wb = d + pre + hlen;
+    const unsigned char *wb = d + at;
     char want[24];
     snprintf(want, sizeof want, "%016" PRIx64, fnv1a64(wb, n * 4));
     if (!sum || strcmp(sum, want) != 0) { ws_err_set(e, WS_EINPUT, "%s: checksum mismatch (corrupt file)", path); goto fail; }

@@ -416,5 +416,8 @@ size_t nn_checkpoint_save_bytes(size_t n_floats);
 /* Rebuilds the model from a checkpoint; *header (when not NULL) receives the parsed header
  * (caller json_decref's). WS_EINPUT for a file that is not a valid checkpoint. */
 nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e);
+/* The parsed header alone (caller json_decref's), checked as nn_checkpoint_load checks it; the
+ * weights are not read. NULL with e set (WS_EINPUT) for a file that is not a valid checkpoint. */
+json_t *nn_checkpoint_header(const char *path, ws_err *e);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "core/atomic.h"
 #include "core/fdio.h"
+#include "nn/nn.h"
 #include "report/summary.h"
 #include "store/store.h"
 #include "trainer/best.h"
@@ -62,6 +63,16 @@ static int same_bytes(const char *a, const char *b)
     return same;
 }
 
+int trainer_ckpt_of_study(const char *path, const char *study)
+{
+    ws_err e;
+    json_t *h = nn_checkpoint_header(path, &e);
+    const char *name = json_string_value(json_object_get(json_object_get(h, "trial"), "study"));
+    int same = name && !strcmp(name, study);
+    json_decref(h);
+    return same;
+}
+
 /* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
  * together, so a worse trial never overwrites a better one's weights. The best may be another
  * trial whose weights never reached best.ckpt: its process was killed between finishing the
@@ -106,12 +117,13 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
             rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
                             "left none in %s", best, s.best->number, ckpt_dir);
         }
-    } else if (!rc && s.n_state[WS_COMPLETE] && unlink(best) == 0) {
+    } else if (!rc && s.n_state[WS_COMPLETE] && trainer_ckpt_of_study(best, study->name) && unlink(best) == 0) {
         /* No best any more, trials complete (constraints given to a study once it had trials
          * leave those without their values infeasible, and maybe every trial): the best.ckpt there
          * is a trial's that is not the best, as report --best names none. A study with no trial
-         * complete yet has made no best.ckpt: one there is another study's (their folders are
-         * shared by default: the study files' folder), left alone. */
+         * complete yet has made no best.ckpt, nor has another study (study files share their
+         * folder, and so the checkpoints' by default): one whose header names no trial of this
+         * study is left alone. */
         rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study has no best trial: %s",
                         best, ws_summary_why_no_best(&s));
     }

@@ -15,6 +15,10 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
 /* trainer_best_update for study (a name) of db, for no trial of the caller's own, after the
  * temporaries that killed writers left in ckpt_dir are removed: train-trial --result-of
  * --ckpt-dir, for a trial that finished but may have been killed before its copy. */
+/* 1 when the checkpoint at path is a valid one whose header names study (its trial's "study"):
+ * best.ckpt in a folder that study files share (the checkpoints' by default) may be another
+ * study's, which a trial of this one must not remove. */
+int trainer_ckpt_of_study(const char *path, const char *study);
 int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, ws_err *e);
 
 #endif

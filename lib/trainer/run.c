@@ -1271,13 +1271,13 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         return -1;
     }
     /* any trial that keeps weights, pruned or failed too: it may find the best's missing. One
-     * that keeps none (--keep none) writes nothing in a folder without best.ckpt, but where there
-     * is one it may be the best now, with no weights to put there: the best.ckpt there, an
-     * earlier trial's, stayed until a later trial that keeps weights ended (if one ever did). */
+     * that keeps none (--keep none) writes nothing in a folder without this study's best.ckpt,
+     * but where there is one it may be the best now, with no weights to put there: the best.ckpt
+     * there, an earlier trial's, stayed until a later trial that keeps weights ended (if one ever
+     * did). Another study's there (study files share their folder) is not looked at. */
     char best[PATH_MAX + 16];
-    struct stat bst;
     snprintf(best, sizeof best, "%s/best.ckpt", c.ckpt_dir);
-    if ((o->keep_best || lstat(best, &bst) == 0)
+    if ((o->keep_best || trainer_ckpt_of_study(best, c.study.name))
         && trainer_best_update(c.store, &c.study, c.ckpt_dir, c.number, o->keep_best && c.has_best ? c.ckpt : NULL, &soft))
         ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);

@@ -52,3 +52,14 @@ mkdir nf
 suggest --db nf/s.db --config nf.json --n 1 >nf.l0
 test_expect_code 0 "the best trial with --keep none, no best.ckpt there" train-trial --db nf/s.db --features tones.feat --threads 1 --quiet --keep none nf.l0
 test_expect_success "... writes nothing beside the study" '[ "$(ls -A nf | grep -v "^s\.db")" = "" ] && [ ! -s err ]'
+
+# Study files share their folder, and the checkpoints' by default: a --keep none trial of another
+# study, its best, leaves the first study's best.ckpt alone (its header names that study).
+mkdir sh
+jq '.study = "sa"' kn.json >sa.json; jq '.study = "sb"' kn.json >sb.json
+suggest --db sh/a.db --config sa.json >sa.l0
+train-trial --db sh/a.db --features tones.feat --threads 1 --quiet sa.l0 >/dev/null
+suggest --db sh/b.db --config sb.json >sb.l0
+test_expect_code 0 "another study's --keep none trial, its best, in the same folder" \
+  train-trial --db sh/b.db --features tones.feat --threads 1 --quiet --keep none sb.l0
+test_expect_success "... leaves the first study's best.ckpt as it was, said nothing" 'cmp sh/best.ckpt sh/trial-0.ckpt && [ ! -s err ]'

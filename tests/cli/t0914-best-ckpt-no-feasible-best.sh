@@ -53,3 +53,12 @@ suggest --db sh/b.db --config sb.json >sb.l0
 test_expect_code 0 "another study's first trial failing in the same folder" \
   train-trial --db sh/b.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 sb.l0
 test_expect_success "... leaves the first study's best.ckpt as it was" 'cmp sh/best.ckpt sh/trial-0.ckpt && ! grep -q best.ckpt err'
+# ... and so does one that completes, infeasible, in a study that has no best (its own
+# trial-0.ckpt replaces the first study's: trial numbers are per study)
+cp sh/best.ckpt sa.best
+jq '.study = "sc"' b.json >sc.json
+suggest --db sh/c.db --config sc.json >sc.l0
+test_expect_code 0 "another study's first trial complete but infeasible in the same folder" \
+  train-trial --db sh/c.db --features tones.feat --threads 1 --quiet sc.l0
+test_expect_success "... leaves the first study's best.ckpt as it was" \
+  'jq -e ".state == \"COMPLETE\"" out && cmp sh/best.ckpt sa.best && ! grep -q best.ckpt err'
