@@ -8,17 +8,18 @@
  * own_ckpt when trial `number` (the caller's own, just finished; -1 for none) is the best,
  * else the best's trial-N.ckpt in ckpt_dir when best.ckpt does not hold it yet; a best.ckpt of
  * an earlier trial is removed where the best left no weights there (own_ckpt NULL: the caller's
- * trial kept none), or where the study's complete trials include no best (none feasible). -1 with e set when it could not, or when best.ckpt was removed (the study
- * could not be read, the copy failed: what was removed is said). */
+ * trial kept none), or where the study's complete trials include no best (none feasible).
+ * -1 with e set when it could not, or when best.ckpt was removed (the study could not be read,
+ * the copy failed: what was removed is said). */
 int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, const char *own_ckpt,
                         ws_err *e);
 /* trainer_best_update for study (a name) of db, for no trial of the caller's own, after the
  * temporaries that killed writers left in ckpt_dir are removed: train-trial --result-of
  * --ckpt-dir, for a trial that finished but may have been killed before its copy. */
+int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, ws_err *e);
 /* 1 when the checkpoint at path is a valid one whose header names study (its trial's "study"):
  * best.ckpt in a folder that study files share (the checkpoints' by default) may be another
  * study's, which a trial of this one must not remove. */
 int trainer_ckpt_of_study(const char *path, const char *study);
-int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, ws_err *e);
 
 #endif
