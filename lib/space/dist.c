@@ -265,6 +265,21 @@ json_t *ws_dist_end(const ws_dist *d, int k, char *what, size_t len)
     return ws_dist_external(d, cat ? k : k ? d->high : d->low);
 }
 
+int ws_dist_fraction(const ws_dist *d, double *v)
+{
+    if (d->kind != WS_DIST_FLOAT || !(d->low < d->high)) return 0;
+    double x;
+    if (d->step > 0) x = d->low + d->step;   /* the grid's first point past the low end */
+    else {
+        x = floor(d->low) + 0.5;              /* the first half past a whole number in the range */
+        if (x <= d->low) x += 1;
+        if (x >= d->high) x = d->low + (d->high - d->low) / 2;
+    }
+    if (!(x > d->low && x < d->high) || x == floor(x)) return 0;
+    *v = x;
+    return 1;
+}
+
 /* Optuna 3.1's _contains: an int's grid exactly ((value - low) % step == 0, in floats as Python
  * has them), a float's within an absolute 1e-8 of a grid point in units of step. A tolerance
  * relative to the grid index, as here before, took off-grid values on huge grids (any value past

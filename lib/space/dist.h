@@ -46,6 +46,11 @@ json_t *ws_dist_external(const ws_dist *d, double internal);
  * with what (may be NULL) naming it for messages: "choice 2", "low end", "high end". */
 int ws_dist_n_ends(const ws_dist *d);
 json_t *ws_dist_end(const ws_dist *d, int k, char *what, size_t len);
+/* A fraction d draws strictly between its ends, in *v: 1 when there is one (a float range of
+ * whole ends has them: channels float [1, 8] draws 3.68, which a check of its ends, 1.0 and 8.0,
+ * never sees), 0 for an int, a categorical, a single value, or a float whose every point between
+ * its ends is whole (step 1 from a whole low end). */
+int ws_dist_fraction(const ws_dist *d, double *v);
 /* A user's value (from a trial line or --fixed) → internal; fails when outside d. */
 int ws_dist_internal(const ws_dist *d, const json_t *external, double *internal, ws_err *e);
 /* Whether x is a value an int parameter can take: a JSON number that is a whole number within

@@ -145,7 +145,10 @@ static int refused_at_every_probe(const ws_config *c, json_t *const probes[3], c
  * each at its ends and at every choice: a value train-trial refuses whatever the others hold
  * (alone and beside them at their ends) stops a sweep at the first trial that draws it,
  * train-trial's exit 2 being bad input. One refused only beside some values of the others
- * (snr_low above a searched snr_high's low end) is not the config's fault. */
+ * (snr_low above a searched snr_high's low end) is not the config's fault. A float range is
+ * tried at a fraction between its ends too: one of an integer setting whose ends are whole
+ * (channels float [1, 8]) passed at both, and nearly every trial drew a fraction train-trial
+ * refuses. */
 static int check_space(const ws_config *c, json_t *const probes[3], const char *where, ws_err *e)
 {
     for (size_t i = 0; i < c->space.n; i++) {
@@ -154,8 +157,11 @@ static int check_space(const ws_config *c, json_t *const probes[3], const char *
         if (!known(sp->name)) continue;
         char prefix[128], what[64];
         snprintf(prefix, sizeof prefix, "study config: params.%s:", sp->name);
-        for (int k = 0; k < ws_dist_n_ends(d); k++) {
-            json_t *value = ws_dist_end(d, k, what, sizeof what);
+        double fraction = 0;
+        int n = ws_dist_n_ends(d) + ws_dist_fraction(d, &fraction);
+        for (int k = 0; k < n; k++) {
+            json_t *value = k < ws_dist_n_ends(d) ? ws_dist_end(d, k, what, sizeof what) : json_real(fraction);
+            if (k == ws_dist_n_ends(d)) snprintf(what, sizeof what, "value %g between its ends", fraction);
             ws_err why = {0};
             int refused = refused_at_every_probe(c, probes, sp->name, value, prefix, &why);
             json_decref(value);
