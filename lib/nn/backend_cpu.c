@@ -559,11 +559,13 @@ static void valid_range(int out, int s, int p, int j, int len, int *lo, int *hi)
     *hi = h + 1 > l ? h + 1 : l;
 }
 
-/* Valid output rows [lo, hi) of tap row i: 0 <= oh + i - ph < h_in. */
+/* Valid output rows [lo, hi) of tap row i: 0 <= oh + i - ph < h_in. Empty at h_out for a tap
+ * that reads padding only (a kernel more than twice the input's height at stride 1: row 0 of an
+ * 11-row kernel over one frame); a lo past h_out had im2col zero a negative size (SIGSEGV). */
 static void row_range(const nn_geom *g, int i, int *lo, int *hi)
 {
     int l = g->ph - i, h = g->h_in + g->ph - i;
-    *lo = l > 0 ? l : 0;
+    *lo = l > 0 ? (l < g->h_out ? l : g->h_out) : 0;
     *hi = h < g->h_out ? h : g->h_out;
     if (*hi < *lo) *hi = *lo;
 }
@@ -623,7 +625,7 @@ HOT static void im2col(const nn_geom *g, const float *x, int b0, int nb, float *
                         /* block [r0 w, r1 w) from xp + (r0 + i - ph) w + d, clipped to the plane */
                         int d = j - g->pw;
                         long s0 = (long)(r0 + i - g->ph) * w + d, n = (long)(r1 - r0) * w, a = 0, e = n;
-                        if (s0 < 0) a = -s0;
+                        if (s0 < 0) a = -s0 < n ? -s0 : n;   /* within the block: none of an empty one */
                         if (s0 + e > (long)plane) e = (long)plane - s0;
                         memset(dst, 0, (size_t)r0 * w * sizeof *dst);
                         if (a > 0) memset(dst + (size_t)r0 * w, 0, (size_t)a * sizeof *dst);

@@ -152,6 +152,23 @@ static void test_conv_paths(void)
     check_conv("1x1, 5->7 (BLAS)", geom(2, 5, 7, 4, 6, 1, 1, 1, 1, 0, 0), 0, 1, 1, 10);
 }
 
+/* A kernel more than twice the input's height, "same" padding at stride 1 (a cache of one or two
+ * frames, kernel [11, 1] or [5, 5]): its first and last tap rows read padding only. im2col's
+ * row range for such a tap began past the output (row 5 of 1), and its zeroing took a negative
+ * size: train-trial died of SIGSEGV. Taller and wider, strided, and 3 threads too. */
+static void test_conv_kernel_past_input(void)
+{
+    check_conv("11x1 same on a 1x1 plane", geom(3, 1, 8, 1, 1, 11, 1, 1, 1, 5, 0), 0, 1, 1, 30);
+    check_conv("5x5 same on a 1x40 plane", geom(2, 1, 8, 1, 40, 5, 5, 1, 1, 2, 2), 0, 1, 1, 31);
+    check_conv("7x3 same on 2x5, 5->6", geom(2, 5, 6, 2, 5, 7, 3, 1, 1, 3, 1), 0, 1, 1, 32);
+    check_conv("1x11 same on 3x1", geom(2, 3, 8, 3, 1, 1, 11, 1, 1, 0, 5), 0, 0, 1, 33);
+    check_conv("11x11 s2 on a 1x1 plane", geom(2, 1, 8, 1, 1, 11, 11, 2, 2, 5, 5), 0, 1, 1, 34);
+    check_conv("depthwise 9x9 same on 2x3", geom(2, 3, 0, 2, 3, 9, 9, 1, 1, 4, 4), 1, 0, 0, 35);
+    nn_set_threads(3, 0);
+    check_conv("11x1 same on 1x1, 3 threads", geom(5, 2, 8, 1, 1, 11, 1, 1, 1, 5, 0), 0, 1, 1, 36);
+    nn_set_threads(1, 0);
+}
+
 static void test_conv_chunks_threads(void)
 {
     nn_cpu_set_cols_budget(50);   /* one sample per im2col chunk */
@@ -210,6 +227,7 @@ static void test_bn_apply(void)
 int main(void)
 {
     RUN(test_conv_paths);
+    RUN(test_conv_kernel_past_input);
     RUN(test_conv_chunks_threads);
     RUN(test_dwconv_paths);
     RUN(test_bn_apply);
