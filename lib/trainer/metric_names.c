@@ -3,28 +3,46 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Every one but the first two is about the wake word, so needs fixed.positive. */
-static const char *const metric_keys[] = {"accuracy", "macro_f1", "f1", "fpr", "frr", "binary_accuracy",
-                                          "at_fpr.f1", "at_fpr.fpr", "at_fpr.frr", NULL};
+/* Each metric with what the others ask of it, in one row: whether it is about the wake word
+ * (needs fixed.positive) and whether it is better higher (the direction its study must have). */
+typedef struct {
+    const char *name;
+    int wake, higher;
+} metric_row;
+
+static const metric_row metrics[] = {
+    {"accuracy", 0, 1},        {"macro_f1", 0, 1},
+    {"f1", 1, 1},              {"fpr", 1, 0},          {"frr", 1, 0},
+    {"binary_accuracy", 1, 1}, {"at_fpr.f1", 1, 1},    {"at_fpr.fpr", 1, 0}, {"at_fpr.frr", 1, 0},
+    {NULL, 0, 0},
+};
+
+static const metric_row *row_of(const char *k)
+{
+    for (const metric_row *m = metrics; m->name; m++) if (!strcmp(m->name, k)) return m;
+    return NULL;
+}
 
 const char *trainer_metric_names(void)
 {
     static char buf[200];
     size_t used = 0;
-    for (const char *const *m = metric_keys; *m && used < sizeof buf; m++)
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", m == metric_keys ? "" : m[1] ? ", " : " or ", *m);
+    for (const metric_row *m = metrics; m->name && used < sizeof buf; m++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", m == metrics ? "" : m[1].name ? ", " : " or ",
+                                 m->name);
     return buf;
 }
 
-int trainer_is_metric(const char *k)
-{
-    for (const char *const *m = metric_keys; *m; m++) if (!strcmp(*m, k)) return 1;
-    return 0;
-}
+int trainer_is_metric(const char *k) { return row_of(k) != NULL; }
 
-int trainer_metric_needs_positive(const char *k) { return strcmp(k, "accuracy") && strcmp(k, "macro_f1"); }
+int trainer_metric_needs_positive(const char *k)
+{
+    const metric_row *m = row_of(k);
+    return !m || m->wake;
+}
 
 int trainer_metric_maximized(const char *k)
 {
-    return strcmp(k, "fpr") && strcmp(k, "frr") && strcmp(k, "at_fpr.fpr") && strcmp(k, "at_fpr.frr");
+    const metric_row *m = row_of(k);
+    return !m || m->higher;
 }
