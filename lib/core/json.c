@@ -211,6 +211,14 @@ const char *ws_json_type_name(const json_t *j)
     }
 }
 
+const char *ws_json_got(const json_t *j, json_type shown, char *buf, size_t len)
+{
+    if (shown == JSON_STRING && json_is_string(j)) snprintf(buf, len, "\"%s\"", json_string_value(j));
+    else if (shown == JSON_INTEGER && json_is_integer(j)) snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+    else return ws_json_type_name(j);
+    return buf;
+}
+
 /* How a key is named after where: "FILE: key" at the top of a file or a line ("kws.json: objective",
  * "m.jsonl:3: path", "trial line: seed"); a dotted path inside an object, whether where already
  * names the file ("kws.json: space.x.low") or is an object path itself ("params.dropout"). */

@@ -68,5 +68,9 @@ int ws_json_get_string(const json_t *obj, const char *key, const char *where, co
 int ws_json_check_keys(const json_t *obj, const char *const *known, const char *where, ws_err *e);
 /* Name of a JSON value's type for messages: "a string", "an array", ... */
 const char *ws_json_type_name(const json_t *j);
+/* A field's value for a message's "got ...": the value itself where it is of the type the field
+ * takes, `shown` (a string quoted, "\"other-nn\"", or an integer, "99", written into buf), else
+ * its type's name ("a string" where an integer was expected: ws_json_type_name). */
+const char *ws_json_got(const json_t *j, json_type shown, char *buf, size_t len);
 
 #endif

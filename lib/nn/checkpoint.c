@@ -274,17 +274,13 @@ static nn_model *model_from_header(const char *path, const json_t *h, size_t wei
 static int check_format(const char *path, const json_t *h, ws_err *e)
 {
     const json_t *f = json_object_get(h, "format"), *v = json_object_get(h, "version");
-    if (!json_is_string(f) || strcmp(json_string_value(f), "wakesweep-nn") != 0) {
-        const char *name = json_string_value(f);
-        return ws_err_set(e, WS_EINPUT, "%s: header: format: expected \"wakesweep-nn\", got %s%s%s", path,
-                          name ? "\"" : ws_json_type_name(f), name ? name : "", name ? "\"" : "");
-    }
-    if (!json_is_integer(v) || (json_integer_value(v) != 1 && json_integer_value(v) != VERSION)) {
-        char got[32];
-        if (json_is_integer(v)) snprintf(got, sizeof got, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    char got[160];
+    if (!json_is_string(f) || strcmp(json_string_value(f), "wakesweep-nn") != 0)
+        return ws_err_set(e, WS_EINPUT, "%s: header: format: expected \"wakesweep-nn\", got %s", path,
+                          ws_json_got(f, JSON_STRING, got, sizeof got));
+    if (!json_is_integer(v) || (json_integer_value(v) != 1 && json_integer_value(v) != VERSION))
         return ws_err_set(e, WS_EINPUT, "%s: header: version: expected 1 or %u (the versions this build reads), got %s", path,
-                          VERSION, json_is_integer(v) ? got : ws_json_type_name(v));
-    }
+                          VERSION, ws_json_got(v, JSON_INTEGER, got, sizeof got));
     return 0;
 }
 

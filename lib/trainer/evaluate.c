@@ -73,13 +73,10 @@ static int normalize_of(const json_t *norm, const char *ckpt, trainer_transform 
     if (!json_is_object(norm))
         return ws_err_set(e, WS_EINPUT, "%s: header: features.normalize: expected an object, got %s", ckpt,
                           ws_json_type_name(norm));
-    if (!name || (strcmp(name, "logmel") && strcmp(name, "mfcc"))) {
-        char *shown = name ? ws_text_escape(name) : NULL;
-        ws_err_set(e, WS_EINPUT, "%s: header: features.normalize.transform: expected \"logmel\" or \"mfcc\", got %s%s%s", ckpt,
-                   shown ? "\"" : ws_json_type_name(json_object_get(norm, "transform")), shown ? shown : "", shown ? "\"" : "");
-        free(shown);
-        return -1;
-    }
+    char got[160];
+    if (!name || (strcmp(name, "logmel") && strcmp(name, "mfcc")))
+        return ws_err_set(e, WS_EINPUT, "%s: header: features.normalize.transform: expected \"logmel\" or \"mfcc\", got %s",
+                          ckpt, ws_json_got(json_object_get(norm, "transform"), JSON_STRING, got, sizeof got));
     *t = !strcmp(name, "mfcc") ? TRAINER_MFCC : TRAINER_LOGMEL;
     *n_mfcc = 0;
     if (*t == TRAINER_LOGMEL) return 0;
@@ -94,23 +91,20 @@ static int normalize_of(const json_t *norm, const char *ckpt, trainer_transform 
  * {study, number, params} every checkpoint that names one writes. Anything else (a damaged or
  * edited header) is refused: one that is not an object was printed as null, as if from such a
  * checkpoint, and an object that names no trial (study 5, number "x", no params) as if it named one. */
-static int trial_of(const json_t *header, const char *ckpt, ws_err *e)
+static int check_trial(const json_t *trial, const char *ckpt, ws_err *e)
 {
-    const json_t *trial = json_object_get(header, "trial");
     if (!trial || json_is_null(trial)) return 0;
     if (!json_is_object(trial))
         return ws_err_set(e, WS_EINPUT, "%s: header: trial: expected an object or null, got %s", ckpt, ws_json_type_name(trial));
     const json_t *study = json_object_get(trial, "study"), *number = json_object_get(trial, "number"),
                  *params = json_object_get(trial, "params");
+    char got[32];
     if (!json_is_string(study))
         return ws_err_set(e, WS_EINPUT, "%s: header: trial.study: expected a study name (a string), got %s", ckpt,
                           ws_json_type_name(study));
-    if (!json_is_integer(number) || json_integer_value(number) < 0) {
-        char got[32];
-        if (json_is_integer(number)) snprintf(got, sizeof got, "%" JSON_INTEGER_FORMAT, json_integer_value(number));
+    if (!json_is_integer(number) || json_integer_value(number) < 0)
         return ws_err_set(e, WS_EINPUT, "%s: header: trial.number: expected a trial number (an integer, 0 or more), got %s",
-                          ckpt, json_is_integer(number) ? got : ws_json_type_name(number));
-    }
+                          ckpt, ws_json_got(number, JSON_INTEGER, got, sizeof got));
     if (!json_is_object(params))
         return ws_err_set(e, WS_EINPUT, "%s: header: trial.params: expected an object, got %s", ckpt, ws_json_type_name(params));
     return 0;
@@ -134,8 +128,8 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
     nn_set_threads(threads, 0);
     nn_model *m = nn_reserve_blas(threads, e) ? NULL : nn_checkpoint_load(ckpt, &header, e);
     if (!m || audio_cache_open(&cache, features, 0, e)) goto out;
-    if (trial_of(header, ckpt, e)) goto out;
     json_t *trial = json_object_get(header, "trial");   /* the trial that made it, printed as is */
+    if (check_trial(trial, ckpt, e)) goto out;
     json_t *feat = json_object_get(header, "features");
     audio_feat_config want;
     char where[600];
