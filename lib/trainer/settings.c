@@ -158,10 +158,14 @@ static int check_space(const ws_config *c, json_t *const probes[3], const char *
         char prefix[128], what[64];
         snprintf(prefix, sizeof prefix, "study config: params.%s:", sp->name);
         double fraction = 0;
-        int n = ws_dist_n_ends(d) + ws_dist_fraction(d, &fraction);
+        int ends = ws_dist_n_ends(d), n = ends + ws_dist_fraction(d, &fraction);
         for (int k = 0; k < n; k++) {
-            json_t *value = k < ws_dist_n_ends(d) ? ws_dist_end(d, k, what, sizeof what) : json_real(fraction);
-            if (k == ws_dist_n_ends(d)) snprintf(what, sizeof what, "value %g between its ends", fraction);
+            json_t *value;
+            if (k < ends) value = ws_dist_end(d, k, what, sizeof what);
+            else {   /* the fraction, after the ends */
+                value = json_real(fraction);
+                snprintf(what, sizeof what, "value %g between its ends", fraction);
+            }
             ws_err why = {0};
             int refused = refused_at_every_probe(c, probes, sp->name, value, prefix, &why);
             json_decref(value);
