@@ -548,12 +548,16 @@ static size_t cpu_conv_work(const nn_geom *g)
     return l.wt + (dx_as_conv(g) ? round_up((size_t)g->c_in * g->c_out * g->kh * g->kw) : 0);
 }
 
-/* Output columns [lo, hi) of a row whose input column is o * s - p + j lie inside [0, len). */
+/* Output columns [lo, hi) of a row whose input column is o * s - p + j lie inside [0, len).
+ * Empty at out for a tap that reads padding only, as row_range's rows: a kernel more than twice
+ * as wide as the input (11 wide, stride 2, over one column: lo 3 of 1) had im2col zero columns
+ * past the row's end, into the next row (written after it, so no value was wrong). */
 static void valid_range(int out, int s, int p, int j, int len, int *lo, int *hi)
 {
     int a = p - j, b = len - 1 + p - j;      /* need a <= o * s <= b */
     int l = a <= 0 ? 0 : (a + s - 1) / s;
     int h = b < 0 ? -1 : b / s;
+    if (l > out) l = out;
     if (h > out - 1) h = out - 1;
     *lo = l;
     *hi = h + 1 > l ? h + 1 : l;
