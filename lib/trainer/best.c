@@ -68,9 +68,9 @@ int trainer_ckpt_of_study(const char *path, const char *study)
     ws_err e;
     json_t *h = nn_checkpoint_header(path, &e);
     const char *name = json_string_value(json_object_get(json_object_get(h, "trial"), "study"));
-    int same = name && !strcmp(name, study);
+    int whose = !name ? -1 : !strcmp(name, study);
     json_decref(h);
-    return same;
+    return whose;
 }
 
 /* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
@@ -109,15 +109,16 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
         snprintf(other, sizeof other, "%s/trial-%d.ckpt", ckpt_dir, s.best->number);
         if (!ours && access(other, R_OK) == 0) {
             if (!same_bytes(other, best)) from = other;
-        } else if (unlink(best) == 0) {
+        } else if (trainer_ckpt_of_study(best, study->name) != 0 && unlink(best) == 0) {
             /* The best left no weights here (kept with --keep none, this trial's own included,
              * finished by tell from another trainer, its file deleted, or made on another host
              * of a PostgreSQL study): the best.ckpt there is an earlier trial's, which is not
-             * the best's. */
+             * the best's. One whose header names another study is that study's (study files
+             * share their folder, and so the checkpoints' by default): left alone. */
             rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
                             "left none in %s", best, s.best->number, ckpt_dir);
         }
-    } else if (!rc && s.n_state[WS_COMPLETE] && trainer_ckpt_of_study(best, study->name) && unlink(best) == 0) {
+    } else if (!rc && s.n_state[WS_COMPLETE] && trainer_ckpt_of_study(best, study->name) == 1 && unlink(best) == 0) {
         /* No best any more, trials complete (constraints given to a study once it had trials
          * leave those without their values infeasible, and maybe every trial): the best.ckpt there
          * is a trial's that is not the best, as report --best names none. A study with no trial

@@ -17,9 +17,10 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
  * temporaries that killed writers left in ckpt_dir are removed: train-trial --result-of
  * --ckpt-dir, for a trial that finished but may have been killed before its copy. */
 int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, ws_err *e);
-/* 1 when the checkpoint at path is a valid one whose header names study (its trial's "study"):
- * best.ckpt in a folder that study files share (the checkpoints' by default) may be another
- * study's, which a trial of this one must not remove. */
+/* Whose the checkpoint at path is: 1 study's (its header's trial.study), 0 another study's, -1
+ * unknown (no file, not a valid checkpoint, a header that names no study). best.ckpt in a folder
+ * that study files share (the checkpoints' by default) may be another study's, which a trial of
+ * this one must not remove. */
 int trainer_ckpt_of_study(const char *path, const char *study);
 
 #endif

@@ -1277,7 +1277,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
      * did). Another study's there (study files share their folder) is not looked at. */
     char best[PATH_MAX + 16];
     snprintf(best, sizeof best, "%s/best.ckpt", c.ckpt_dir);
-    if ((o->keep_best || trainer_ckpt_of_study(best, c.study.name))
+    if ((o->keep_best || trainer_ckpt_of_study(best, c.study.name) == 1)
         && trainer_best_update(c.store, &c.study, c.ckpt_dir, c.number, o->keep_best && c.has_best ? c.ckpt : NULL, &soft))
         ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);
