@@ -147,13 +147,22 @@ int nn_checkpoint_save(const char *path, const nn_model *m, const char *const *c
     return ws_atomic_commit(&a, e);
 }
 
+/* A checkpoint opened for reading, *st its status; -1 with e set unless it is a regular file (a
+ * FIFO would hang the open, /dev/zero the read). */
+static int open_checkpoint(const char *path, struct stat *st, ws_err *e)
+{
+    const char *why = NULL;
+    int fd = ws_open_regular(path, st, &why);
+    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a checkpoint file", path, why);
+    return fd;
+}
+
 static int read_all(const char *path, unsigned char **data, size_t *len, ws_err *e)
 {
     struct stat st;
-    const char *why = NULL;
-    int fd = ws_open_regular(path, &st, &why);   /* a FIFO would hang the open, /dev/zero the read */
-    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a checkpoint file", path, why);
+    int fd = open_checkpoint(path, &st, e);
+    if (fd < 0) return -1;
     size_t n = (size_t)st.st_size;   /* a regular file: its size is known */
     /* the magic first: another file given for a checkpoint (a feature cache of gigabytes) was
      * read whole into memory before it was found not to be one */
@@ -316,10 +325,8 @@ static json_t *parse_head(const char *path, const unsigned char *d, size_t have,
 json_t *nn_checkpoint_header(const char *path, ws_err *e)
 {
     struct stat st;
-    const char *why = NULL;
-    int fd = ws_open_regular(path, &st, &why);   /* a FIFO would hang the open */
-    if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno)), NULL;
-    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: %s, expected a checkpoint file", path, why), NULL;
+    int fd = open_checkpoint(path, &st, e);
+    if (fd < 0) return NULL;
     size_t len = (size_t)st.st_size, at = 0, have = len < PREFIX ? len : PREFIX;
     unsigned char pre[PREFIX], *d = NULL;
     json_t *h = NULL;
