@@ -129,14 +129,20 @@ need_memory_cgroups() {
     exit 0
   fi
 }
+# bin_but DIR TOOL...: DIR made a BIN of WS_BIN's tools (links) but the TOOLs, for the caller to
+# write: a tool of its own in a pipeline's place, the others the real ones.
+bin_but() {
+  local d=$1 t
+  shift
+  mkdir "$d" || return
+  for t in "$WS_BIN"/*; do ln -s "$t" "$d/${t##*/}"; done
+  for t; do rm "$d/$t"; done
+}
 # slow_best_report DIR SECONDS: DIR made a BIN of WS_BIN's tools whose report --best writes the
 # first 20 characters of its line, waits SECONDS, then writes the rest (its other forms as they
 # are): time for another make staged, or a signal, to meet the one writing best.json.
 slow_best_report() {
-  mkdir "$1"
-  local t
-  for t in "$WS_BIN"/*; do ln -s "$t" "$1/${t##*/}"; done
-  rm "$1/report"
+  bin_but "$1" report
   cat >"$1/report" <<EOF2
 #!/usr/bin/env bash
 case " \$* " in *" --best "*) out=\$("$WS_BIN/report" "\$@") || exit; printf %s "\${out:0:20}"; sleep $2; printf '%s\n' "\${out:20}"; exit 0 ;; esac

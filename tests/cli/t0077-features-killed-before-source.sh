@@ -15,9 +15,8 @@
 make_tone_cache tones
 # corpus B: 16 of the 48 clips (4 of each class), and the noise
 grep -E '/clip(0|1|8|10)\.wav"|_background_noise_' tones/manifest.jsonl >tones/b.jsonl
-mkdir shim shimpath
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
-rm shim/featurize
+mkdir shimpath
+bin_but shim featurize
 printf '#!/usr/bin/env bash\n"%s/featurize" "$@" || exit\nkill -9 0\n' "$WS_BIN" >shim/featurize
 # (only where its output goes to the .source's temporary: make runs realpath as it reads the
 # makefiles too)

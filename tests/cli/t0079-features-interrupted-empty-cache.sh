@@ -11,9 +11,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
-mkdir shim
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
-rm shim/featurize
+bin_but shim featurize
 cat >shim/featurize <<EOF2
 #!/usr/bin/env bash
 "$WS_BIN/featurize" "\$@" || exit

@@ -27,9 +27,7 @@ sweep() {  # RUNS CONFIG [make args...]
 # trial KILL_TRIAL, exits with EXIT_CODE on trial EXIT_TRIAL, or fails trial STALE_TRIAL in the
 # study before handing it to the real one; other trials, and every --result-of lookup, go to the
 # real one. With FAIL_TARGET it refuses to start that target.
-mkdir shim
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/$(basename "$t")"; done
-rm shim/train-trial
+bin_but shim train-trial
 cat >shim/train-trial <<EOF
 #!/usr/bin/env bash
 case " \$* " in *" --result-of "*) exec "$WS_BIN/train-trial" "\$@" ;; esac

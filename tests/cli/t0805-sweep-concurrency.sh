@@ -51,9 +51,7 @@ test_expect_success "two makes featurize one corpus at once, six times: all succ
 # A BIN whose train-trial waits, before it trains, until the file release is there (at most 300
 # s): trials that run for as long as the test needs, on a fast machine or under the sanitizers,
 # where trials of 100 and 400 epochs stood for them (seconds of training each, and a race still).
-mkdir shim
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
-rm shim/train-trial
+bin_but shim train-trial
 cat >shim/train-trial <<EOF
 #!/usr/bin/env bash
 case " \$* " in *" --result-of "*) ;; *) for _ in \$(seq 3000); do [ -e "$TMP/release" ] || [ ! -d "$TMP" ] && break; sleep 0.1; done ;; esac

@@ -51,9 +51,7 @@ sweep() {  # RUNS CONFIG [make args...]
 tone_sweep_config c4.json tones-resume 4
 # A BIN whose train-trial notes every --result-of lookup: a sweep makes one only for a target
 # whose trial finished before its file was written (suggest --unless-done tells).
-mkdir shim
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
-rm shim/train-trial
+bin_but shim train-trial
 cat >shim/train-trial <<EOF
 #!/usr/bin/env bash
 # the tag looked up: the word after --result-of (--ckpt-dir RUNS follows it)
@@ -120,9 +118,7 @@ test_expect_success "... what the message says to remove runs stage 2 again from
 # What make staged takes from its command line: SUGGEST_ARGS (and DEVICE, LAUNCH, ... which make
 # hands down) reach both stages' trials; CONFIG, STUDY, TRIALS, RUNS and DB, which it sets for
 # each stage itself, and a --fixed of SUGGEST_ARGS (stage 2's is stage 1's best) are refused.
-mkdir shim2
-for t in "$WS_BIN"/*; do ln -s "$t" "shim2/${t##*/}"; done
-rm shim2/suggest shim2/train-trial
+bin_but shim2 suggest train-trial
 for t in suggest train-trial; do
   printf '#!/usr/bin/env bash\necho "%s $*" >>"%s/calls"\nexec "%s/%s" "$@"\n' "$t" "$TMP" "$WS_BIN" "$t" >"shim2/$t"
   chmod +x "shim2/$t"

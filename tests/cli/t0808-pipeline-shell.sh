@@ -31,9 +31,7 @@ test_expect_success "... (ws-force)" 'grep -qx "short:ws-force" out'
 # glob-expanded: --fixed 'b?st.json' (a file named so) reached suggest as best.json, the other
 # file the pattern matches, and a trial was fixed to another file's params without a word. A
 # suggest shim notes the arguments it gets (and exits 3: the trial is over).
-mkdir shim
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
-rm shim/suggest
+bin_but shim suggest
 cat >shim/suggest <<SH
 #!/usr/bin/env bash
 printf '%s\n' "\$@" >"$TMP/suggest.args"

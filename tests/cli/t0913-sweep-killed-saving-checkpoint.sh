@@ -34,9 +34,7 @@ make_tone_cache tones
 tone_sweep_config c.json killed-saving 2
 # The trials' train-trial (LAUNCH's BIN): trial KILL_TRIAL's with the shim, killed at the rename
 # onto KILL_AT (a path's end); the others, and every --result-of, the real one.
-mkdir shim
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/$(basename "$t")"; done
-rm shim/train-trial
+bin_but shim train-trial
 cat >shim/train-trial <<EOF
 #!/usr/bin/env bash
 case " \$* " in *" --result-of "*) exec "$WS_BIN/train-trial" "\$@" ;; esac

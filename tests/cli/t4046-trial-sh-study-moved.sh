@@ -16,9 +16,7 @@ jq '.budget.epochs = 100000' c.json >long.json
 # sweep_trial ACTION: trial.sh's first trial of an endless study in runs/ (its own train-trial
 # with a 25 s time limit as a backstop, through a train-trial shim); ACTION (a command) runs once
 # the trial's first validation is in the study. Sets trc (trial.sh's exit status).
-mkdir shim
-for t in "$WS_BIN"/*; do ln -s "$t" "shim/${t##*/}"; done
-rm shim/train-trial
+bin_but shim train-trial
 cat >shim/train-trial <<SH
 #!/usr/bin/env bash
 exec "$WS_BIN/train-trial" --max-seconds 25 "\$@"
