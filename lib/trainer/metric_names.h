@@ -4,6 +4,8 @@
  * refuses a config naming another (every trial of it would fail). */
 #ifndef WS_TRAINER_METRIC_NAMES_H
 #define WS_TRAINER_METRIC_NAMES_H
+#include "core/err.h"
+#include "space/config.h"
 
 /* 1 when k is one of the metrics. */
 int trainer_is_metric(const char *k);
@@ -15,5 +17,10 @@ int trainer_metric_needs_positive(const char *k);
  * 0 for one better lower (the error rates fpr, frr, at_fpr.fpr, at_fpr.frr): the direction a
  * study of it must have. */
 int trainer_metric_maximized(const char *k);
+
+/* The objective (unless "value", train-trial's default: f1 or accuracy) and each constraint of c
+ * name a metric: else WS_EINPUT, "WHERE: objective: expected ..., got 'f2'WHY" (why: what
+ * follows, "" for none). */
+int trainer_check_metric_names(const ws_config *c, const char *where, const char *why, ws_err *e);
 
 #endif

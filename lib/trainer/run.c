@@ -467,9 +467,8 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
         return ws_err_set(e, WS_EINPUT, "%s%s: expected 1..%d (the cache's n_mels), got %d", origin ? origin : "",
                           origin ? ".n_mfcc" : "n_mfcc (the default)", c->cache.n_mels, c->set.n_mfcc);
     }
+    if (trainer_check_metric_names(&c->cfg, "study config", "", e)) return -1;
     c->objective = strcmp(c->cfg.objective, "value") ? c->cfg.objective : c->positive >= 0 ? "f1" : "accuracy";
-    if (!trainer_is_metric(c->objective))
-        return ws_err_set(e, WS_EINPUT, "study config: objective: expected %s, got '%s'", trainer_metric_names(), c->objective);
     if (c->positive < 0 && trainer_metric_needs_positive(c->objective))
         return ws_err_set(e, WS_EINPUT, "study config: objective '%s' needs fixed.positive (the wake-word class)", c->objective);
     /* A study minimizing f1 (a config without a direction: minimize, Optuna's default) took a
@@ -488,7 +487,6 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     }
     for (size_t i = 0; i < c->cfg.n_constraints; i++) {
         const char *k = c->cfg.constraints[i].name;
-        if (!trainer_is_metric(k)) return ws_err_set(e, WS_EINPUT, "study config: constraints.%s: not a metric (%s)", k, trainer_metric_names());
         if (c->positive < 0 && trainer_metric_needs_positive(k))
             return ws_err_set(e, WS_EINPUT, "study config: constraints.%s needs fixed.positive (the wake-word class)", k);
     }

@@ -263,26 +263,12 @@ static int check_together(const ws_config *c, const char *where, ws_err *e)
     return 0;
 }
 
-/* The objective and each constraint name a metric a validation reports (absent, the objective
- * is "value": train-trial's default, f1 or accuracy). Another name ("f2", "fp") passed here, and
- * train-trial refused every trial of the study with the same words. Whether a wake-word metric
- * has its fixed.positive stays train-trial's to say: a study may name the objective alone, for
- * trials told by tell(1). */
-static int check_metrics(const ws_config *c, const char *where, ws_err *e)
-{
-    if (strcmp(c->objective, "value") && !trainer_is_metric(c->objective))
-        return ws_err_set(e, WS_EINPUT, "%s: objective: expected %s, got '%s' (train-trial would fail every trial)", where,
-                          trainer_metric_names(), c->objective);
-    for (size_t i = 0; i < c->n_constraints; i++)
-        if (!trainer_is_metric(c->constraints[i].name))
-            return ws_err_set(e, WS_EINPUT, "%s: constraints.%s: not a metric (%s) (train-trial would fail every trial)",
-                              where, c->constraints[i].name, trainer_metric_names());
-    return 0;
-}
-
 int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e)
 {
-    if (check_metrics(c, where, e)) return -1;
+    /* another name ("f2", "fp") passed here, and train-trial refused every trial of the study.
+     * Whether a wake-word metric has its fixed.positive stays train-trial's to say: a study may
+     * name the objective alone, for trials told by tell(1). */
+    if (trainer_check_metric_names(c, where, " (train-trial would fail every trial)", e)) return -1;
     json_t *probes[3] = {json_object(), space_end(&c->space, 0), space_end(&c->space, 1)};
     ws_err why = {0};
     int rc;
