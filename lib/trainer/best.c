@@ -17,6 +17,9 @@
 #include "store/store.h"
 #include "trainer/best.h"
 
+/* what a checkpoint of another study is said to be: its study's name, then this study's */
+#define OTHERS "a checkpoint of study '%.200s' (its header's trial.study), not of study '%.200s'"
+
 /* A checkpoint opened for reading, NULL (with *why) unless it is a regular file: a FIFO put in
  * the checkpoint folder as best.ckpt or trial-N.ckpt hung fopen, in trainer_best_update, forever, and
  * with it every other trial of the study waiting on the folder's lock. */
@@ -63,14 +66,30 @@ static int same_bytes(const char *a, const char *b)
     return same;
 }
 
-int trainer_ckpt_of_study(const char *path, const char *study)
+int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t size)
 {
     ws_err e;
     json_t *h = nn_checkpoint_header(path, &e);
     const char *name = json_string_value(json_object_get(json_object_get(h, "trial"), "study"));
-    int whose = !name ? -1 : !strcmp(name, study);
+    int owner = !name ? -1 : !strcmp(name, study);
+    if (owner == 0 && other) snprintf(other, size, "%s", name);
     json_decref(h);
-    return whose;
+    return owner;
+}
+
+/* Where best.ckpt or the trial's own trial-N.ckpt is another study's, a trial that keeps weights
+ * would write its own over them: refused before it trains. */
+int trainer_ckpt_dir_check(const char *ckpt_dir, int number, const char *study, ws_err *e)
+{
+    char path[PATH_MAX + 32], other[512];
+    for (int own = 0; own < 2; own++) {
+        if (own) snprintf(path, sizeof path, "%s/trial-%d.ckpt", ckpt_dir, number);
+        else snprintf(path, sizeof path, "%s/best.ckpt", ckpt_dir);
+        if (trainer_ckpt_owner(path, study, other, sizeof other) == 0)
+            return ws_err_set(e, WS_EINPUT, "%s: " OTHERS ": give this study a folder of its own with --ckpt-dir",
+                              path, other, study);
+    }
+    return 0;
 }
 
 /* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
@@ -101,24 +120,31 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
      * COMPLETE, and those end with a validation), or the best trial's trial-N.ckpt when best.ckpt
      * does not hold it yet */
     const char *from = NULL;
-    char other[PATH_MAX + 32];
+    char other[PATH_MAX + 32], name[512];
     int ours = !rc && s.best && s.best->number == number;
-    if (ours && own_ckpt) from = own_ckpt;
+    int owner = rc ? -1 : trainer_ckpt_owner(best, study->name, name, sizeof name);
+    if (owner == 0) {
+        /* Another study's (study files share their folder, and so the checkpoints' by default):
+         * not this study's to replace or remove. A trial that keeps weights is refused before
+         * training where it is there (trainer_ckpt_dir_check); it came meanwhile, or this is
+         * --result-of --ckpt-dir. */
+        rc = ws_err_set(e, WS_EINPUT, "left %s alone: " OTHERS, best, name, study->name);
+    } else if (ours && own_ckpt) from = own_ckpt;
     else if (!rc && s.best) {
-        /* this trial kept none (--keep none): a trial-N.ckpt of its number there is not its own */
+        /* this trial kept none (--keep none): a trial-N.ckpt of its number there is not its own;
+         * nor is one of another study, which holds none of the best's weights */
         snprintf(other, sizeof other, "%s/trial-%d.ckpt", ckpt_dir, s.best->number);
-        if (!ours && access(other, R_OK) == 0) {
+        if (!ours && access(other, R_OK) == 0 && trainer_ckpt_owner(other, study->name, NULL, 0) != 0) {
             if (!same_bytes(other, best)) from = other;
-        } else if (trainer_ckpt_of_study(best, study->name) != 0 && unlink(best) == 0) {
+        } else if (unlink(best) == 0) {
             /* The best left no weights here (kept with --keep none, this trial's own included,
              * finished by tell from another trainer, its file deleted, or made on another host
              * of a PostgreSQL study): the best.ckpt there is an earlier trial's, which is not
-             * the best's. One whose header names another study is that study's (study files
-             * share their folder, and so the checkpoints' by default): left alone. */
+             * the best's (one of another study's was left alone above). */
             rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
                             "left none in %s", best, s.best->number, ckpt_dir);
         }
-    } else if (!rc && s.n_state[WS_COMPLETE] && trainer_ckpt_of_study(best, study->name) == 1 && unlink(best) == 0) {
+    } else if (!rc && s.n_state[WS_COMPLETE] && owner == 1 && unlink(best) == 0) {
         /* No best any more, trials complete (constraints given to a study once it had trials
          * leave those without their values infeasible, and maybe every trial): the best.ckpt there
          * is a trial's that is not the best, as report --best names none. A study with no trial

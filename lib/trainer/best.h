@@ -17,10 +17,15 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
  * temporaries that killed writers left in ckpt_dir are removed: train-trial --result-of
  * --ckpt-dir, for a trial that finished but may have been killed before its copy. */
 int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, ws_err *e);
-/* Whose the checkpoint at path is: 1 study's (its header's trial.study), 0 another study's, -1
- * unknown (no file, not a valid checkpoint, a header that names no study). best.ckpt in a folder
- * that study files share (the checkpoints' by default) may be another study's, which a trial of
- * this one must not remove. */
-int trainer_ckpt_of_study(const char *path, const char *study);
+/* Whose the checkpoint at path is, by its header's trial.study: 1 study's, 0 another study's
+ * (its name copied into other, size bytes, when other is not NULL), -1 unknown (no file, not a
+ * valid checkpoint, a header that names no study). A folder that study files share (the
+ * checkpoints' by default) may hold another study's, which a trial of this one must neither
+ * remove nor write over. */
+int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t size);
+/* -1 (WS_EINPUT, naming the file and both studies) when ckpt_dir's best.ckpt or trial-number's
+ * trial-N.ckpt is another study's checkpoint, which a trial of study that keeps weights would
+ * write over; 0 otherwise. */
+int trainer_ckpt_dir_check(const char *ckpt_dir, int number, const char *study, ws_err *e);
 
 #endif

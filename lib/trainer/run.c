@@ -1230,7 +1230,9 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         release(&c);
         return -1;
     }
-    if (keep_seed(&c, e)) {
+    /* another study's checkpoints there (study files share their folder, and so the checkpoints'
+     * by default): found before training too, not written over after it */
+    if ((o->keep_best && trainer_ckpt_dir_check(c.ckpt_dir, c.number, c.study.name, e)) || keep_seed(&c, e)) {
         fail_trial(&c, e->msg);
         release(&c);
         return -1;
@@ -1275,7 +1277,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
      * did). Another study's there (study files share their folder) is not looked at. */
     char best[PATH_MAX + 16];
     snprintf(best, sizeof best, "%s/best.ckpt", c.ckpt_dir);
-    if ((o->keep_best || trainer_ckpt_of_study(best, c.study.name) == 1)
+    if ((o->keep_best || trainer_ckpt_owner(best, c.study.name, NULL, 0) == 1)
         && trainer_best_update(c.store, &c.study, c.ckpt_dir, c.number, o->keep_best && c.has_best ? c.ckpt : NULL, &soft))
         ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);

@@ -90,7 +90,10 @@ done
 jq '.study = "diverge" | .space = {"dropout": {"type": "float", "low": 0, "high": 0.1}}
     | .fixed.learning_rate = 1e30 | .fixed.optimizer = "sgd"' c.json >cdiv.json
 suggest --db runs/f.db --config cdiv.json >f1big
-test_expect_code 0 "a diverging trial exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet f1big
+# a folder of its own for study diverge's checkpoints: runs/ holds study tones' trial-0.ckpt, which
+# its trial 0 would write over (refused: t4050)
+mkdir div
+test_expect_code 0 "a diverging trial exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet --ckpt-dir div f1big
 test_expect_success "... FAIL with the reason, the epoch's time counted as training" '
   jq -e ".state == \"FAIL\" and (.reason | test(\"NaN|infinite|diverged\")) and .seconds.train > 0" out'
 suggest --db runs/f.db --config c.json >f2

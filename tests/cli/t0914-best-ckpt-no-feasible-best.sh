@@ -43,22 +43,22 @@ suggest --db nc/s.db --config nc.json >nc.l0
 test_expect_code 0 "a first trial that fails (a time limit)" train-trial --db nc/s.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 nc.l0
 test_expect_success "... no best.ckpt, nothing said of it" 'jq -e ".state == \"FAIL\"" out && [ ! -e nc/best.ckpt ] && ! grep -q best.ckpt err'
 
-# Study files share their folder, and the checkpoints' by default: a new study's first trial that
-# fails there leaves the other study's best.ckpt alone.
+# Study files share their folder, and the checkpoints' by default: a new study's first trial there,
+# one that would fail or one that would complete infeasible (the study has no best), leaves the
+# other study's best.ckpt alone. It keeps weights, which would go over the other study's
+# trial-0.ckpt (trial numbers are per study): refused before it trains (t4050), exit 2.
 mkdir sh
 jq '.study = "sa"' a.json >sa.json; jq '.study = "sb"' a.json >sb.json
 suggest --db sh/a.db --config sa.json >sa.l0
 train-trial --db sh/a.db --features tones.feat --threads 1 --quiet sa.l0 >/dev/null
-suggest --db sh/b.db --config sb.json >sb.l0
-test_expect_code 0 "another study's first trial failing in the same folder" \
-  train-trial --db sh/b.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 sb.l0
-test_expect_success "... leaves the first study's best.ckpt as it was" 'cmp sh/best.ckpt sh/trial-0.ckpt && ! grep -q best.ckpt err'
-# ... and so does one that completes, infeasible, in a study that has no best (its own
-# trial-0.ckpt replaces the first study's: trial numbers are per study)
 cp sh/best.ckpt sa.best
+suggest --db sh/b.db --config sb.json >sb.l0
+test_expect_code 2 "another study's first trial failing in the same folder: refused" \
+  train-trial --db sh/b.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 sb.l0
+test_expect_success "... leaves the first study's best.ckpt as it was" 'cmp sh/best.ckpt sa.best && cmp sh/best.ckpt sh/trial-0.ckpt'
 jq '.study = "sc"' b.json >sc.json
 suggest --db sh/c.db --config sc.json >sc.l0
-test_expect_code 0 "another study's first trial complete but infeasible in the same folder" \
+test_expect_code 2 "another study's first trial complete but infeasible in the same folder: refused" \
   train-trial --db sh/c.db --features tones.feat --threads 1 --quiet sc.l0
 test_expect_success "... leaves the first study's best.ckpt as it was" \
-  'jq -e ".state == \"COMPLETE\"" out && cmp sh/best.ckpt sa.best && ! grep -q best.ckpt err'
+  'cmp sh/best.ckpt sa.best && cmp sh/best.ckpt sh/trial-0.ckpt && grep -q "^train-trial: sh/best.ckpt: a checkpoint of study .sa. " err'
