@@ -125,6 +125,10 @@ fi
 # (in err: no file to remove after) to be read below, and passed on. rc is 0 here.
 err=$("$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" "${grow[@]}" --device "$DEVICE" --ckpt-dir "$RUNS" --quiet - \
     <<<"$line" 2>&1 >"$tmp") || rc=$?
+# Another study's checkpoints in RUNS (the tour's folder, trained with train-trial alone, holds no
+# trial files for RUNS's check to find): train-trial's remedy is --ckpt-dir, which the sweep sets
+# from RUNS, so its user is told the sweep's own.
+err=${err//"give this study a folder of its own with --ckpt-dir"/"give this sweep a folder of its own: another RUNS (the sweep's --ckpt-dir)"}
 [ -z "$err" ] || printf '%s\n' "$err" >&2
 # The trial's own study (the line's), for the lookups below (only on failure: jq is slow to start).
 line_study() { jq -r .study <<<"$line"; }
