@@ -48,8 +48,8 @@ static void usage(void)
            "  --max-seconds S    fail the trial when it runs longer than S seconds (0 or inf: no limit)\n"
            "  --keep WHAT        best (default): keep the trial's best weights as trial-N.ckpt and\n"
            "                     the study's best as best.ckpt; none: keep no weights (a\n"
-           "                     best.ckpt of its study there is still updated: removed if this is\n"
-           "                     the best)\n"
+           "                     best.ckpt of its study there is still updated, and removed if\n"
+           "                     this trial, which kept none, is the best)\n"
            "  --ckpt-dir DIR     where checkpoints go (default: the SQLite database's folder;\n"
            "                     with a PostgreSQL study, the working directory); a trial\n"
            "                     that keeps weights is refused (exit 2) where best.ckpt or its\n"
@@ -77,9 +77,9 @@ static void usage(void)
            "2 usage or input error (a bad trial line, also one whose params or seed are not the\n"
            "study's for the trial; a cache of another version, with a bad checksum, other\n"
            "feature settings or other data than the study's, --device cuda without a GPU, a\n"
-           "checkpoint folder that cannot be written or holds another study's checkpoints: the\n"
-           "trial is marked FAIL and its params queued again; a trial finished by another\n"
-           "process or trained by another train-trial: left as it is);\n"
+           "checkpoint folder that cannot be written or whose best.ckpt or trial-N.ckpt is\n"
+           "another study's: the trial is marked FAIL and its params queued again; a trial\n"
+           "finished by another process or trained by another train-trial: left as it is);\n"
            "3 internal error (also the study file deleted or replaced while the trial trained: its\n"
            "result is not stored, no result line).\n");
 }
