@@ -178,6 +178,14 @@ while [ $# -ge 3 ]; do
       msg=$("$bin/suggest" --db "$tmp/k.db" --config "$value" --study "$study" --n 0 2>&1 >/dev/null) || rc=$?
     fi
     rm -rf "$tmp"
+    # Another direction: suggest's way out names --study, which the sweep sets from STUDY. (A
+    # study of a config without one minimizes; train-trial refuses it where the objective is
+    # better higher, and says to make a study of another name.)
+    re='direction: ([a-z]+), but study .* has direction ([a-z]+), which a study keeps'
+    if [ "$rc" = 2 ] && [[ $msg =~ $re ]]; then
+      echo "$name: '$value': study '$study' in DB '$db' keeps direction ${BASH_REMATCH[2]}, not the config's ${BASH_REMATCH[1]} (a study keeps its direction, as in Optuna): give another STUDY (a study of its own)"
+      exit 0
+    fi
     if [ "$rc" != 2 ] || [[ $msg != *" exists with a different config: "* ]]; then continue; fi
     msg=${msg%%$'\n'*}
     msg=${msg#* exists with a different config: }

@@ -476,11 +476,12 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
      * value and early-stopped on rises. Checked here, where the objective is a validation's
      * metric (the default one known), not by suggest: a study whose values tell(1) gives may
      * minimize a loss whatever objective its config names (tests/cli/study.json's f1 is so used).
-     * A study keeps its direction: the way out is a new one. */
+     * A study keeps its direction: the way out is a new one, of another name (suggest refuses the
+     * same name with another direction). */
     if (trainer_metric_maximized(c->objective) != (c->study.direction == WS_MAXIMIZE)) {
         int up = trainer_metric_maximized(c->objective);
-        return ws_err_set(e, WS_EINPUT, "study '%s' has direction %s, but its objective %s%s is better %s: make the study "
-                          "again with \"direction\": \"%s\" in its config (a study keeps its direction)", c->study.name,
+        return ws_err_set(e, WS_EINPUT, "study '%s' has direction %s, but its objective %s%s is better %s: make a study of "
+                          "another name with \"direction\": \"%s\" in its config (a study keeps its direction)", c->study.name,
                           up ? "minimize" : "maximize", c->objective, strcmp(c->cfg.objective, "value") ? "" :
                           c->positive >= 0 ? " (the default, with fixed.positive)" : " (the default, without fixed.positive)",
                           up ? "higher" : "lower", up ? "maximize" : "minimize");

@@ -26,18 +26,18 @@ test_expect_success "no objective, no direction, a wake word: suggest takes it, 
   study dflt "del(.direction, .objective)" && [ "$(sqlite3 dflt.db "SELECT direction FROM study_directions")" = MINIMIZE ]'
 test_expect_success "... train-trial refuses it before training: exit 2, the trial FAIL, no intermediate value" 'refused dflt'
 test_expect_success "... naming the study, its direction, the default objective and what to do" '
-  grep -qxF "train-trial: study '"'dflt'"' has direction minimize, but its objective f1 (the default, with fixed.positive) is better higher: make the study again with \"direction\": \"maximize\" in its config (a study keeps its direction)" err'
+  grep -qxF "train-trial: study '"'dflt'"' has direction minimize, but its objective f1 (the default, with fixed.positive) is better higher: make a study of another name with \"direction\": \"maximize\" in its config (a study keeps its direction)" err'
 test_expect_success "objective accuracy, direction minimize: refused" '
   study minacc ".direction = \"minimize\" | .objective = \"accuracy\"" && refused minacc &&
   grep -q "^train-trial: study .minacc. has direction minimize, but its objective accuracy is better higher: " err'
 test_expect_success "objective at_fpr.fpr, direction maximize: refused, better lower" '
   study maxfpr ".objective = \"at_fpr.fpr\"" && refused maxfpr &&
-  grep -q "^train-trial: study .maxfpr. has direction maximize, but its objective at_fpr.fpr is better lower: make the study again with \"direction\": \"minimize\"" err'
+  grep -q "^train-trial: study .maxfpr. has direction maximize, but its objective at_fpr.fpr is better lower: make a study of another name with \"direction\": \"minimize\"" err'
 test_expect_code 0 "objective frr, direction minimize: trains" \
   sh -c 'jq ".direction = \"minimize\" | .objective = \"frr\" | .study = \"minfrr\"" base.json >minfrr.json &&
     suggest --db minfrr.db --config minfrr.json >minfrr.line &&
     train-trial --db minfrr.db --features tones.feat --threads 1 --quiet minfrr.line'
 test_expect_success "... COMPLETE" 'jq -e ".state == \"COMPLETE\"" out'
 test_expect_success "train-trial(1) and README say so" '
-  tr "\n" " " <"$WS_ROOT/share/man/man1/train-trial.1" | grep -q "The study.s direction is its objective.s: maximize for" &&
-  grep -q "refuses to train a study whose direction is not its objective.s" "$WS_ROOT/README.md"'
+  tr "\n" " " <"$WS_ROOT/share/man/man1/train-trial.1" | grep -q "The study.s direction must be its objective.s: maximize for" &&
+  grep -q "refuses (exit 2) every trial of a study whose direction is not its objective.s" "$WS_ROOT/README.md"'
