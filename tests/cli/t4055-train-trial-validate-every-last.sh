@@ -29,4 +29,4 @@ test_expect_success "every 3 of 9: steps 3 6 9, the last not twice" '[ "$(steps_
 test_expect_success "every 5 of 3: the last epoch only, step 3" '[ "$(steps_of e5of3 5 3)" = "3" ]'
 test_expect_success "train-trial(1) says the last epoch validates too" '
   tr "\n" " " <"$WS_ROOT/share/man/man1/train-trial.1" |
-    grep -q "Every .fBvalidate_every.fR epochs, and after the last epoch"'
+    grep -q "Where .fBvalidate_every.fR does not divide the epochs, the last epoch validates too"'
