@@ -254,6 +254,15 @@ open(dst, "wb").write(b"WSNNCKPT" + struct.pack("<IIII", 2, len(t), s & 0xffffff
 P
 }
 
+# ckpt_refused NAME EDIT MESSAGE: runs/best.ckpt edited by EDIT (ckpt_edit's Python, on h) into
+# NAME.ckpt is refused by --evaluate (on tones.feat), exit 2, the message "NAME.ckpt: header:
+# MESSAGE" (two tests: tone_trained made the checkpoint)
+ckpt_refused() {
+  ckpt_edit runs/best.ckpt "$1.ckpt" "$2"
+  test_expect_code 2 "$1: $2" train-trial --evaluate "$1.ckpt" --features tones.feat --threads 1
+  test_expect_success "... names the file and the field" "grep -qxF 'train-trial: $1.ckpt: header: $3' err"
+}
+
 # torch_sizes FIXED: "PARAMS ACTS" of torch's model of the fixed settings FIXED (JSON: model,
 # channels, blocks, kernel, stride, inner_kernel, pool, hidden) on the tone cache's [1][101][40]
 # input and 4 classes: its parameters, and the floats of its convolutions' outputs for one sample

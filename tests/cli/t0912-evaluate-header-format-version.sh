@@ -11,18 +11,12 @@ tone_trained
 ckpt_edit runs/best.ckpt same.ckpt 'h["format"] = "wakesweep-nn"'
 test_expect_code 0 "setup: the checkpoint, rewritten unchanged, still evaluates" train-trial --evaluate same.ckpt --features tones.feat --threads 1
 
-# refused NAME EDIT MESSAGE: the checkpoint edited by EDIT (Python, on h) is refused with MESSAGE
-refused() {
-  ckpt_edit runs/best.ckpt "$1.ckpt" "$2"
-  test_expect_code 2 "$1: $2" train-trial --evaluate "$1.ckpt" --features tones.feat --threads 1
-  test_expect_success "... names the file and the field" "grep -qxF 'train-trial: $1.ckpt: header: $3' err"
-}
-refused other 'h["format"] = "other-nn"' 'format: expected "wakesweep-nn", got "other-nn"'
-refused noformat 'del h["format"]' 'format: expected "wakesweep-nn", got nothing (the key is missing)'
-refused intformat 'h["format"] = 5' 'format: expected "wakesweep-nn", got an integer'
-refused v99 'h["version"] = 99' 'version: expected 1 or 2 (the versions this build reads), got 99'
-refused noversion 'del h["version"]' 'version: expected 1 or 2 (the versions this build reads), got nothing (the key is missing)'
-refused strversion 'h["version"] = "2"' 'version: expected 1 or 2 (the versions this build reads), got a string'
+ckpt_refused other 'h["format"] = "other-nn"' 'format: expected "wakesweep-nn", got "other-nn"'
+ckpt_refused noformat 'del h["format"]' 'format: expected "wakesweep-nn", got nothing (the key is missing)'
+ckpt_refused intformat 'h["format"] = 5' 'format: expected "wakesweep-nn", got an integer'
+ckpt_refused v99 'h["version"] = 99' 'version: expected 1 or 2 (the versions this build reads), got 99'
+ckpt_refused noversion 'del h["version"]' 'version: expected 1 or 2 (the versions this build reads), got nothing (the key is missing)'
+ckpt_refused strversion 'h["version"] = "2"' 'version: expected 1 or 2 (the versions this build reads), got a string'
 
 # v1 FILE HEADER_VERSION: the checkpoint as a version 1 file (prefix: magic, version 1, header
 # length; no header checksum) whose header says HEADER_VERSION, written here from the format's

@@ -15,17 +15,11 @@ ckpt_edit runs/best.ckpt null.ckpt 'h["trial"] = None'
 test_expect_code 0 "a header of before headers named the trial (null)" train-trial --evaluate null.ckpt --features tones.feat --threads 1
 test_expect_success "... prints trial null" 'jq -e ".trial == null" out'
 
-# refused NAME EDIT MESSAGE: the checkpoint edited by EDIT (Python, on h) is refused with MESSAGE
-refused() {
-  ckpt_edit runs/best.ckpt "$1.ckpt" "$2"
-  test_expect_code 2 "$1: $2" train-trial --evaluate "$1.ckpt" --features tones.feat --threads 1
-  test_expect_success "... names the file and the field" "grep -qxF 'train-trial: $1.ckpt: header: $3' err"
-}
-refused study-int 'h["trial"]["study"] = 5' 'trial.study: expected a study name (a string), got an integer'
-refused study-none 'del h["trial"]["study"]' 'trial.study: expected a study name (a string), got nothing (the key is missing)'
-refused number-str 'h["trial"]["number"] = "x"' 'trial.number: expected a trial number (an integer, 0 or more), got a string'
-refused number-neg 'h["trial"]["number"] = -1' 'trial.number: expected a trial number (an integer, 0 or more), got -1'
-refused number-none 'del h["trial"]["number"]' 'trial.number: expected a trial number (an integer, 0 or more), got nothing (the key is missing)'
-refused params-list 'h["trial"]["params"] = [1]' 'trial.params: expected an object, got an array'
-refused params-none 'del h["trial"]["params"]' 'trial.params: expected an object, got nothing (the key is missing)'
-refused empty 'h["trial"] = {}' 'trial.study: expected a study name (a string), got nothing (the key is missing)'
+ckpt_refused study-int 'h["trial"]["study"] = 5' 'trial.study: expected a study name (a string), got an integer'
+ckpt_refused study-none 'del h["trial"]["study"]' 'trial.study: expected a study name (a string), got nothing (the key is missing)'
+ckpt_refused number-str 'h["trial"]["number"] = "x"' 'trial.number: expected a trial number (an integer, 0 or more), got a string'
+ckpt_refused number-neg 'h["trial"]["number"] = -1' 'trial.number: expected a trial number (an integer, 0 or more), got -1'
+ckpt_refused number-none 'del h["trial"]["number"]' 'trial.number: expected a trial number (an integer, 0 or more), got nothing (the key is missing)'
+ckpt_refused params-list 'h["trial"]["params"] = [1]' 'trial.params: expected an object, got an array'
+ckpt_refused params-none 'del h["trial"]["params"]' 'trial.params: expected an object, got nothing (the key is missing)'
+ckpt_refused empty 'h["trial"] = {}' 'trial.study: expected a study name (a string), got nothing (the key is missing)'
