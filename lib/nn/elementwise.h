@@ -4,9 +4,10 @@
  * Everything is a static inline function marked WS_HD, which is nothing in C and
  * `__host__ __device__` under nvcc, so the CPU backend's loops and the CUDA backend's kernels
  * call the same code and the CPU tests cover it.
- * No state, no allocation, no libc beyond <math.h>. */
+ * No state, no allocation, no libc beyond <math.h> (and <float.h>'s limits). */
 #ifndef WS_NN_ELEMENTWISE_H
 #define WS_NN_ELEMENTWISE_H
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include "nn/backend.h"
@@ -140,11 +141,14 @@ static inline WS_HD double nn_xent_sample(int k, const float *z, int y, const fl
  * P_clean / P_noise makes the noise's mean power snr dB below the clean clip's. */
 static inline WS_HD float nn_noise_mix(float clean, float noise, float gain) { return clean + noise * gain; }
 /* That gain from the clip's and the noise segment's summed power (the lengths cancel in the
- * means); 0 for silent noise: nothing is mixed. */
+ * means); 0 for silent noise: nothing is mixed. At most a float's largest: near-silent noise (a
+ * float file's, 1e-30 in power) at a low SNR asked for more, and the Inf made every value of
+ * the clip Inf, where the mix itself fits (mixed at that gain, the noise is then quieter than asked). */
 static inline WS_HD float nn_noise_gain(double clip_sum, double noise_sum, double snr_db)
 {
     if (!(noise_sum > 0)) return 0.0f;
-    return (float)(pow(10.0, -snr_db / 10.0) * clip_sum / noise_sum);
+    double g = pow(10.0, -snr_db / 10.0) * clip_sum / noise_sum;
+    return g < FLT_MAX ? (float)g : FLT_MAX;
 }
 
 /* Whether max pooling's scan takes v over the best so far: a larger value, or a NaN (torch's

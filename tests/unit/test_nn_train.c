@@ -451,6 +451,16 @@ static void test_augment_noise_snr(void)
         }
         CHECK(found, "clip %d: the added power is not a scaled noise segment", b);
     }
+    /* near-silent noise (a float file's 1e-16 amplitude, power 1e-30) at -100 dB: the gain,
+     * 10^10 P_clean / P_noise, is past a float's range; the mix stays finite */
+    float quiet[NF * F];
+    for (int i = 0; i < NF * F; i++) quiet[i] = 1e-30f;
+    nn_noise qz = {quiet, NF, F};
+    a.snr_low = a.snr_high = -100;
+    memcpy(x, clean, sizeof x);
+    CHECK(nn_augment_power(&a, x, 2, T, F, &qz, 5, &e) == 0, "%s", e.msg);
+    for (int i = 0; i < 2 * T * F; i++) CHECK(isfinite(x[i]) && x[i] > clean[i], "near-silent noise at -100 dB: x[%d] = %g", i, x[i]);
+    a.snr_low = a.snr_high = 6;
     a.noise_prob = 0;
     memcpy(x, clean, sizeof x);
     nn_augment_power(&a, x, 2, T, F, &nz, 5, &e);
