@@ -33,8 +33,6 @@ const char *trainer_metric_names(void)
     return buf;
 }
 
-int trainer_is_metric(const char *k) { return row_of(k) != NULL; }
-
 int trainer_metric_needs_positive(const char *k)
 {
     const metric_row *m = row_of(k);
@@ -49,11 +47,11 @@ int trainer_metric_maximized(const char *k)
 
 int trainer_check_metric_names(const ws_config *c, const char *where, const char *why, ws_err *e)
 {
-    if (strcmp(c->objective, "value") && !trainer_is_metric(c->objective))
+    if (strcmp(c->objective, "value") && !row_of(c->objective))
         return ws_err_set(e, WS_EINPUT, "%s: objective: expected %s, got '%s'%s", where, trainer_metric_names(), c->objective,
                           why);
     for (size_t i = 0; i < c->n_constraints; i++)
-        if (!trainer_is_metric(c->constraints[i].name))
+        if (!row_of(c->constraints[i].name))
             return ws_err_set(e, WS_EINPUT, "%s: constraints.%s: not a metric (%s)%s", where, c->constraints[i].name,
                               trainer_metric_names(), why);
     return 0;

@@ -7,8 +7,6 @@
 #include "core/err.h"
 #include "space/config.h"
 
-/* 1 when k is one of the metrics. */
-int trainer_is_metric(const char *k);
 /* The metrics in words, "accuracy, ... or at_fpr.frr", for the messages that list them. */
 const char *trainer_metric_names(void);
 /* 1 for a metric about the wake word (all but accuracy and macro_f1): it needs fixed.positive. */

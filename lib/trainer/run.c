@@ -112,7 +112,7 @@ static metric_need metric_needs(const char *k)
     return NEEDS_ANY_CLIP;
 }
 
-/* The metric named k (trainer_is_metric) in a validation's metrics; NULL when it has none. */
+/* The metric named k (trainer_check_metric_names passed it) in a validation's metrics; NULL when it has none. */
 static const json_t *metric_of(const json_t *metrics, const char *k)
 {
     if (!strncmp(k, "at_fpr.", 7)) return json_object_get(json_object_get(metrics, "at_fpr"), k + 7);
