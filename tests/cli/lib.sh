@@ -71,7 +71,12 @@ int fchmod(int fd, mode_t mode)
     return real(fd, mode);
 }
 C
-  cc -shared -fPIC -o slow.so slow.c -ldl 2>cc.err && return 0
+  build_shim "$1" slow.c slow.so
+}
+# build_shim NAME SRC OUT: the LD_PRELOAD shim SRC (C) built into OUT; 1 where no C compiler
+# builds it, NAME skipped then, saying so. The rest of a file: `build_shim NAME SRC OUT || exit 0`.
+build_shim() {
+  cc -shared -fPIC -o "$3" "$2" -ldl 2>cc.err && return 0
   test_skip "$1" "no C compiler for the shim: $(head -c 200 cc.err)"
   return 1
 }

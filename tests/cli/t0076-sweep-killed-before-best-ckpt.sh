@@ -33,10 +33,7 @@ int flock(int fd, int op)
     return real(fd, op);
 }
 C
-if ! cc -shared -fPIC -o kill.so kill.c -ldl 2>cc.err; then
-  test_skip "a sweep killed before best.ckpt" "no C compiler for the shim: $(head -c 200 cc.err)"
-  exit 0
-fi
+build_shim "a sweep killed before best.ckpt" kill.c kill.so || exit 0
 asan=$(asan_lib train-trial)
 make_tone_cache tones
 tone_sweep_config c.json tones-best-kill 2

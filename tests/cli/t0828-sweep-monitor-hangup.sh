@@ -64,10 +64,7 @@ __attribute__((constructor)) static void slow_start(void) {
   usleep(500000);
 }
 C
-if ! cc -shared -fPIC -o slow.so slow.c 2>cc.err; then
-  test_skip "Ctrl-C as the monitor starts" "no C compiler for the shim: $(head -c 200 cc.err)"
-  exit 0
-fi
+build_shim "Ctrl-C as the monitor starts" slow.c slow.so || exit 0
 mkdir c slowbin
 printf '#!/bin/sh\nexec env LD_PRELOAD="$SLOW_PRELOAD" "$SLOW_TOOL" "$@"\n' >slowbin/gpu-monitor
 chmod +x slowbin/gpu-monitor

@@ -25,10 +25,7 @@ int rename(const char *from, const char *to)
     return real(from, to);
 }
 C
-if ! cc -shared -fPIC -o killer.so killer.c -ldl 2>cc.err; then
-  test_skip "a sweep's trial killed saving a checkpoint" "no C compiler for the shim: $(head -c 200 cc.err)"
-  exit 0
-fi
+build_shim "a sweep's trial killed saving a checkpoint" killer.c killer.so || exit 0
 asan=$(asan_lib train-trial) || asan=
 make_tone_cache tones
 tone_sweep_config c.json killed-saving 2

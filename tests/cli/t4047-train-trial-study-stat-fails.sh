@@ -37,10 +37,7 @@ int stat64(const char *p, struct stat64 *b)
     return real(p, b);
 }
 C
-if ! cc -shared -fPIC -o stale.so stale.c -ldl 2>cc.err; then
-  test_skip "stat fails for a moment" "no C compiler for the shim: $(head -c 200 cc.err)"
-  exit 0
-fi
+build_shim "stat fails for a moment" stale.c stale.so || exit 0
 asan=$(asan_lib train-trial) || asan=
 make_tone_cache tones
 tone_study_config c.json

@@ -83,10 +83,7 @@ int stat64(const char *p, struct stat64 *b)
     return real(p, b);
 }
 C
-if ! cc -shared -fPIC -o swap.so swap.c -ldl 2>cc.err; then
-  test_skip "study replaced before the heartbeat opens it" "no C compiler for the shim: $(head -c 200 cc.err)"
-  exit 0
-fi
+build_shim "study replaced before the heartbeat opens it" swap.c swap.so || exit 0
 asan=$(asan_lib train-trial) || asan=
 make_tone_cache tones
 tone_study_config c.json
