@@ -241,7 +241,7 @@ int nn_model_to_device(nn_model *m, const nn_device *dev, ws_err *e)
     m->params = p;
     m->grads = g;
     m->acts = NULL;
-    m->gbuf[0] = m->gbuf[1] = m->work = m->dx = NULL;
+    m->gbuf[0] = m->gbuf[1] = m->work = m->dx = m->redo_place[0] = m->redo_place[1] = NULL;
     m->reserved = m->work_shares = m->last_n = 0;
     m->be = be;
     return cuda_failed(dev->cu, "model", e);

@@ -293,18 +293,37 @@ static void init_weights(nn_model *m, float *host)
     }
 }
 
-/* Which batch norm outputs the arena does not keep. A BN output is a whole activation (in a
- * dscnn, half of them), yet it is cheap to make again from the BN's input, which the arena keeps
- * for the BN's own backward, and its saved statistics (bn_apply: one pass over the plane). So
- * all of them share one place: each BN's forward writes there for the next layer to read, and
- * the backward pass writes it there again where a layer's backward reads it (see
- * shared_output). A BN just before another keeps its output (the second's backward reads it
- * while its own output is in the place); so does a BN that is the last layer. */
+/* Which outputs the arena does not keep but makes again in the backward pass (see redo), each
+ * in one of two places that all such outputs share:
+ *   NN_REDO_BN    a batch norm's output, unless another batch norm follows (the second's
+ *                 backward reads it while its own output is in the place) or it is the last
+ *                 layer. In a dscnn half the activations are BN outputs, and one is cheap to
+ *                 make again from the BN's input and its saved statistics (bn_apply: one pass).
+ *   NN_REDO_CONV  the output of a depthwise convolution, or of a convolution over the network
+ *                 input, that only a batch norm reads: the dscnn's first convolution and every
+ *                 block's depthwise one. Each is cheap beside the pointwise GEMMs (9 and 40
+ *                 multiply-adds an output against a pointwise 32 or 64), and its input is at hand:
+ *                 the network input, a kept output, or a BN output (the other place). Not when
+ *                 a ReLU is fused (its backward would read the output) or the input is itself
+ *                 in this place.
+ * So a dscnn keeps only its pointwise outputs: 3 planes of activations where it kept 7 (a
+ * 64-sample, 64-channel plane of the demo cache is 16.7 MiB). The pointwise ones stay: making
+ * them again costs a GEMM each, as much as the forward pass's own. */
+static int conv_redone(const nn_model *m, int i)
+{
+    const nn_layer *l = &m->layers[i];
+    if (l->relu || i + 1 >= m->n_layers || m->layers[i + 1].kind != NN_L_BN) return 0;
+    if (l->kind == NN_L_CONV) return i == 0;
+    return l->kind == NN_L_DWCONV && (i == 0 || m->layers[i - 1].recomputed != 1 + NN_REDO_CONV);
+}
+
 static void mark_recomputed(nn_model *m)
 {
-    for (int i = 0; i + 1 < m->n_layers; i++) {
+    for (int i = 0; i < m->n_layers; i++) {
         nn_layer *l = &m->layers[i];
-        l->recomputed = l->kind == NN_L_BN && m->layers[i + 1].kind != NN_L_BN;
+        int last = i + 1 >= m->n_layers;
+        if (l->kind == NN_L_BN) l->recomputed = !last && m->layers[i + 1].kind != NN_L_BN ? 1 + NN_REDO_BN : 0;
+        else l->recomputed = conv_redone(m, i) ? 1 + NN_REDO_CONV : 0;
     }
 }
 
@@ -325,7 +344,7 @@ static void model_shell(nn_model *m, nn_net *net, const nn_model_config *cfg, in
     m->n_save = net->n_save;
     mark_recomputed(m);
     spare_walk(m);
-    m->shared_holds = -1;
+    m->holds[0] = m->holds[1] = -1;
     m->seed = seed;
     m->be = nn_backend_cpu();
     nn_net_release(net);
@@ -391,7 +410,9 @@ static int dx_place(const nn_layer *l)
     switch (l->kind) {
     case NN_L_BN: case NN_L_RELU: case NN_L_DROPOUT: return DX_IN_PLACE;
     case NN_L_FLATTEN: return l->flat_in ? DX_IN_PLACE : DX_SPARE;
-    case NN_L_LINEAR: case NN_L_CONV: case NN_L_DWCONV: return in_size(l) <= out_size(l) ? DX_OWN : DX_SPARE;
+    case NN_L_LINEAR: case NN_L_CONV: case NN_L_DWCONV:
+        /* not over an output made again: the next redo of its place would clobber the gradient */
+        return in_size(l) <= out_size(l) && !l->recomputed ? DX_OWN : DX_SPARE;
     default: return DX_SPARE;
     }
 }
@@ -429,23 +450,32 @@ static size_t layer_work(const nn_model *m, const nn_layer *l, int n)
     return l->kind == NN_L_CONV ? m->be->conv_work(&g) : m->be->dwconv_work(&g);
 }
 
-/* The spare that can hold a workspace of wk floats for layer l, or -1. A spare holds gradients
+/* Where layer l's workspace of wk floats lies (nn_layer.work_in): a spare (0, 1), the batch
+ * norms' shared place (WORK_BN_PLACE) or the arena's own (WORK_OWN). A spare holds gradients
  * only in the backward pass (and dlogits from the loss, after the forward pass), so one that
- * l's backward neither reads nor writes is free through both of l's passes: the im2col
- * columns of the first convolution (3.5 MiB of a dscnn's arena on one thread) then cost
- * nothing beside the plane-wide spare the global pooling's gradient needs anyway. Workspace
- * is scratch within one call (nn/backend.h), so layers sharing it never see each other's. */
-static int work_spare(const nn_layer *l, size_t wk, const size_t spare[2], int n)
+ * l's backward neither reads nor writes is free through both of l's passes: the im2col columns
+ * of a cnn's first convolution then cost nothing beside the spare the pooling's gradient needs
+ * anyway. A recomputed output is made again inside other layers' backward passes (redo), whose
+ * spares may hold gradients then, so its workspace is elsewhere: a dscnn's first convolution
+ * (its columns: 3.5 MiB at batch 64 on one thread) uses the batch norms' place, which holds
+ * nothing it reads (its input is the network input), and what it held is made again when next
+ * needed (the callers mark it lost). Workspace is scratch within one call (nn/backend.h), so
+ * layers sharing it never see each other's. */
+enum { WORK_OWN = -1, WORK_BN_PLACE = 2 };
+
+static int work_place(const nn_model *m, const nn_layer *l, size_t wk, size_t bn_place, int n)
 {
+    if (l->recomputed)
+        return l == &m->layers[0] && l->kind == NN_L_CONV && wk <= bn_place ? WORK_BN_PLACE : WORK_OWN;
     for (int s = 0; s < 2; s++)
-        if (!(l->spares_busy & (1u << s)) && wk <= spare[s] * (size_t)n) return s;
-    return -1;
+        if (!(l->spares_busy & (1u << s)) && wk <= m->spare_floats[s] * (size_t)n) return s;
+    return WORK_OWN;
 }
 
-/* The activation arena of batch n: layer outputs, BN saves, the spares, the workspace (work,
- * floats) and, for tests, the input gradient. */
+/* The activation arena of batch n: layer outputs, BN saves, the two shared places of recomputed
+ * outputs, the spares, the workspace (work, floats) and, for tests, the input gradient. */
 typedef struct {
-    size_t outputs, save, shared, spare[2], work, dx, total;
+    size_t outputs, save, shared[2], spare[2], work, dx, total;
 } arena_plan;
 
 static arena_plan plan_arena(const nn_model *m, int n)
@@ -453,16 +483,19 @@ static arena_plan plan_arena(const nn_model *m, int n)
     arena_plan a = {0};
     for (int i = 0; i < m->n_layers; i++) {
         const nn_layer *l = &m->layers[i];
-        if (!l->recomputed) a.outputs += (size_t)n * out_size(l);
-        else if ((size_t)n * out_size(l) > a.shared) a.shared = (size_t)n * out_size(l);
-        size_t wk = layer_work(m, l, n);
-        if (wk > a.work && work_spare(l, wk, m->spare_floats, n) < 0) a.work = wk;
+        size_t *place = l->recomputed ? &a.shared[l->recomputed - 1] : NULL;
+        if (!place) a.outputs += (size_t)n * out_size(l);
+        else if ((size_t)n * out_size(l) > *place) *place = (size_t)n * out_size(l);
+    }
+    for (int i = 0; i < m->n_layers; i++) {
+        size_t wk = layer_work(m, &m->layers[i], n);
+        if (wk > a.work && work_place(m, &m->layers[i], wk, a.shared[NN_REDO_BN], n) == WORK_OWN) a.work = wk;
     }
     a.save = m->n_save;
     a.spare[0] = m->spare_floats[0] * (size_t)n;
     a.spare[1] = m->spare_floats[1] * (size_t)n;
     a.dx = m->keep_dx ? (size_t)n * in_size(&m->layers[0]) : 0;
-    a.total = a.outputs + a.save + a.shared + a.spare[0] + a.spare[1] + a.work + a.dx;
+    a.total = a.outputs + a.save + a.shared[0] + a.shared[1] + a.spare[0] + a.spare[1] + a.work + a.dx;
     return a;
 }
 
@@ -500,17 +533,19 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
     m->be->release(m->acts);
     m->acts = a;
     /* Kept outputs in layer order from 0; BN saves in their region in layer order; the
-     * recomputed outputs' one place after them. */
-    size_t at = 0, s = p.outputs, shared = p.outputs + p.save;
+     * recomputed outputs' two places after them. */
+    size_t at = 0, s = p.outputs, shared[2] = {p.outputs + p.save, p.outputs + p.save + p.shared[0]};
     for (int i = 0; i < m->n_layers; i++) {
         nn_layer *l = &m->layers[i];
-        l->out_off = l->recomputed ? shared : take(&at, (size_t)n * out_size(l));
+        l->out_off = l->recomputed ? shared[l->recomputed - 1] : take(&at, (size_t)n * out_size(l));
         if (l->kind == NN_L_BN) { l->save_off = s; s += 2 * (size_t)l->c; }
         size_t wk = layer_work(m, l, n);
-        l->work_in = wk ? work_spare(l, wk, m->spare_floats, n) : -1;
+        l->work_in = wk ? work_place(m, l, wk, p.shared[NN_REDO_BN], n) : WORK_OWN;
     }
-    at = shared + p.shared;
-    m->shared_holds = -1;
+    at = shared[1] + p.shared[1];
+    m->redo_place[0] = a + shared[0];
+    m->redo_place[1] = a + shared[1];
+    m->holds[0] = m->holds[1] = -1;
     m->gbuf[0] = a + take(&at, p.spare[0]);
     m->gbuf[1] = a + take(&at, p.spare[1]);
     m->work = a + take(&at, p.work);
@@ -528,7 +563,17 @@ static nn_geom layer_geom(const nn_layer *l, int n)
 }
 
 static float *act(const nn_model *m, int i) { return m->acts + m->layers[i].out_off; }
-static float *work(const nn_model *m, const nn_layer *l) { return l->work_in >= 0 ? m->gbuf[l->work_in] : m->work; }
+static float *work(const nn_model *m, const nn_layer *l)
+{
+    return l->work_in == WORK_BN_PLACE ? m->redo_place[NN_REDO_BN] : l->work_in >= 0 ? m->gbuf[l->work_in] : m->work;
+}
+
+/* After layer l ran (its forward, backward or redo): what the batch norms' place held is lost
+ * where l's workspace lay there. */
+static void work_done(nn_model *m, const nn_layer *l)
+{
+    if (l->work_in == WORK_BN_PLACE) m->holds[NN_REDO_BN] = -1;
+}
 static float *par(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->params + off; }
 static float *grad(const nn_model *m, size_t off) { return off == NN_NONE ? NULL : m->grads + off; }
 
@@ -585,7 +630,8 @@ int nn_forward(nn_model *m, const float *x, int n, int train, const float **logi
             else be->flatten_fwd(l->c, n, (int)plane, in, out);
             break;
         }
-        if (l->recomputed) m->shared_holds = i;
+        work_done(m, l);
+        if (l->recomputed) m->holds[l->recomputed - 1] = i;
         in = out;
     }
     m->last_n = n;
@@ -604,16 +650,28 @@ static int reads_input(const nn_layer *l)
     }
 }
 
-/* Puts the output of the recomputed BN layer i back in the shared place, unless it is there:
- * bn_apply over the BN's input (kept) with the statistics its forward saved, so the values are
- * those that forward wrote. */
-static void shared_output(nn_model *m, int i, const float *x, int n)
+/* Puts the output of layer i back in its shared place, unless it is kept or there already:
+ * its input first (the other place, a kept output or the network input: mark_recomputed), then
+ * the layer's forward over it with what its forward used (a BN's saved statistics, not the
+ * batch's again), so the values are those that forward wrote. */
+static void redo(nn_model *m, int i, const float *x, int n)
 {
     const nn_layer *l = &m->layers[i];
-    if (m->shared_holds == i) return;
-    m->be->bn_apply(l->c, (size_t)n * l->h * l->w, i ? act(m, i - 1) : x, par(m, l->w_off), par(m, l->b_off),
-                    m->acts + l->save_off, act(m, i), l->relu);
-    m->shared_holds = i;
+    if (!l->recomputed || m->holds[l->recomputed - 1] == i) return;
+    if (i) redo(m, i - 1, x, n);
+    const float *in = i ? act(m, i - 1) : x;
+    nn_geom g = layer_geom(l, n);
+    switch (l->kind) {
+    case NN_L_BN:
+        m->be->bn_apply(l->c, (size_t)n * l->h * l->w, in, par(m, l->w_off), par(m, l->b_off),
+                        m->acts + l->save_off, act(m, i), l->relu);
+        break;
+    case NN_L_CONV: m->be->conv_fwd(&g, in, par(m, l->w_off), par(m, l->b_off), act(m, i), 0, work(m, l)); break;
+    case NN_L_DWCONV: m->be->dwconv_fwd(&g, in, par(m, l->w_off), act(m, i), work(m, l)); break;
+    default: break;
+    }
+    work_done(m, l);
+    m->holds[l->recomputed - 1] = i;
 }
 
 int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
@@ -633,8 +691,8 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
     for (int i = m->n_layers - 1; i >= 0; i--) {
         if (i < lowest && !m->keep_dx) break;
         const nn_layer *l = &m->layers[i];
-        if (i && m->layers[i - 1].recomputed && reads_input(l)) shared_output(m, i - 1, x, n);
-        if (l->recomputed && l->relu) shared_output(m, i, x, n);   /* the ReLU's mask */
+        if (i && reads_input(l)) redo(m, i - 1, x, n);
+        if (l->kind == NN_L_BN && l->relu) redo(m, i, x, n);   /* the ReLU's mask */
         const float *in_x = i ? act(m, i - 1) : x;
         float *out = act(m, i), *dx = NULL;
         int p = dx_place(l), next_in = in;
@@ -675,6 +733,7 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
             else be->flatten_bwd(l->c, n, (int)plane, g, dx);
             break;
         }
+        work_done(m, l);
         if (dx && i) { g = dx; in = next_in; }
     }
     return 0;
@@ -751,7 +810,7 @@ size_t nn_model_bytes(const nn_model *m)
     size_t acts = 0;
     if (m->reserved) {
         arena_plan p = plan_arena(m, m->reserved);
-        acts = p.outputs + p.save + p.shared + p.spare[0] + p.spare[1];   /* the workspace and dx aside */
+        acts = p.outputs + p.save + p.shared[0] + p.shared[1] + p.spare[0] + p.spare[1];   /* the workspace and dx aside */
     }
     return (2 * m->n_params + m->n_buffers + acts) * sizeof(float);
 }

@@ -14,6 +14,10 @@ typedef enum {
 
 #define NN_NONE ((size_t)-1)
 
+/* The two places recomputed outputs share (nn_layer.recomputed - 1): a batch norm's output and
+ * the convolution output that a batch norm reads are never in the same one. */
+enum { NN_REDO_BN, NN_REDO_CONV };
+
 typedef struct nn_layer {
     nn_layer_kind kind;
     char name[32];               /* tensor prefix in torch's style: "conv0", "block1.dw" */
@@ -27,10 +31,11 @@ typedef struct nn_layer {
     size_t mean_off, var_off;    /* BN running stats in the buffers */
     size_t save_off;             /* BN: [2][c] batch mean and 1/std in the activation arena */
     size_t out_off;              /* output [n][...] in the activation arena */
-    int recomputed;              /* BN: output not kept but recomputed in backward (model.c) */
+    int recomputed;              /* output not kept but made again in backward (model.c,
+                                    mark_recomputed): 0 kept, else 1 + its place (NN_REDO_*) */
     unsigned spares_busy;        /* bit s: gradient spare s is in use while the layer's backward runs */
-    int work_in;                 /* conv, dwconv: the spare (0, 1) holding its workspace, or -1: the
-                                    arena's own workspace (model.c, work_spare) */
+    int work_in;                 /* conv, dwconv: where its workspace lies: a spare (0, 1), the
+                                    arena's own (-1) or the BN place (2) (model.c, work_place) */
 } nn_layer;
 
 /* Shape inference while appending layers. Any failure sticks (later calls do nothing) and is
@@ -80,13 +85,14 @@ struct nn_model {
     /* Arena 2, fixed: gradients [n_params], same layout as the parameters. */
     float *grads;
     /* Arena 3, grows with the batch (reserved samples): each layer's output [n][out] at its
-     * out_off, BN saves [n_save], the one place all recomputed BN outputs share, two gradient
-     * ping-pong buffers [n][max width], the conv workspace, and the input gradient (tests
-     * only, keep_dx). A convolution's workspace lies in a spare where one is free and large
+     * out_off, BN saves [n_save], the two places recomputed outputs share (NN_REDO_BN: batch
+     * norms'; NN_REDO_CONV: convolutions'), two gradient ping-pong buffers [n][max width], the
+     * conv workspace, and the input gradient (tests only, keep_dx). A convolution's workspace lies in a spare where one is free and large
      * enough throughout that layer's passes (work_spare); the arena's own is for the rest. */
     float *acts;
     size_t n_save;
-    int shared_holds;            /* the layer whose output the shared place holds, or -1 */
+    float *redo_place[2];        /* the two shared places (NN_REDO_BN, NN_REDO_CONV) */
+    int holds[2];                /* the layer whose output each shared place holds, or -1 */
     int reserved, work_shares;   /* batch and backend shares the arena was sized for */
     float *gbuf[2], *work, *dx;
     size_t spare_floats[2];      /* the spares' floats per sample (model.c, spare_walk) */

@@ -353,6 +353,51 @@ static void test_fused_relu(void)
     CHECK(fused_equal(&a, &b, 3), "recomputed batch norm with fused ReLU differs from batch norm + ReLU");
 }
 
+/* Outputs made again in the backward pass (model.c, mark_recomputed) in layouts a dscnn does
+ * not have: a depthwise convolution as the first layer; two depthwise ones in a row (the first
+ * kept, as no batch norm reads it); a first convolution whose batch norm is followed by another
+ * (kept), then a depthwise one over a batch norm's output. Each ends as a whole model does
+ * (global pooling, a linear layer, the loss), so the batch norms' ReLUs see few inputs near
+ * their kink (check_net). Which outputs are made again is asserted first ("2": the
+ * convolutions' place, "1": the batch norms', "0": kept), so the finite differences check what
+ * they say they check. */
+static void build_redone(nn_net *net, int which)
+{
+    nn_net_begin(net, 2, 6, 5, &e_);
+    if (which == 0) {
+        nn_net_dwconv(net, "dw", 3, 3, 1, 1, 1, 1); nn_net_bn(net, "bn0", 1);
+        nn_net_conv(net, "pw", 3, 1, 1, 1, 1, 0, 0, 0, 0); nn_net_bn(net, "bn1", 0);
+    } else if (which == 1) {
+        nn_net_conv(net, "c0", 3, 3, 3, 1, 1, 1, 1, 0, 0); nn_net_bn(net, "bn0", 1);
+        nn_net_dwconv(net, "dw0", 3, 3, 1, 1, 1, 1); nn_net_dwconv(net, "dw1", 3, 3, 1, 1, 1, 1);
+        nn_net_bn(net, "bn1", 1); nn_net_conv(net, "pw", 3, 1, 1, 1, 1, 0, 0, 0, 0); nn_net_bn(net, "bn2", 0);
+    } else {
+        nn_net_conv(net, "c0", 3, 3, 3, 1, 1, 1, 1, 0, 0); nn_net_bn(net, "bn0", 0); nn_net_bn(net, "bn1", 1);
+        nn_net_dwconv(net, "dw", 3, 3, 1, 1, 1, 1); nn_net_bn(net, "bn2", 0);
+    }
+    nn_net_gap(net);
+    nn_net_linear(net, "out", 3, 1, 0);
+}
+
+static void test_grad_redone_outputs(void)
+{
+    static const char *want[3] = {"210100", "210210100", "2012100"};
+    static const int labels[3] = {2, 0, 1};
+    static const char *names[3] = {"redone: dw first", "redone: dw, dw", "redone: bn, bn, dw"};
+    for (int k = 0; k < 3; k++) {
+        nn_net net;
+        build_redone(&net, k);
+        ws_err e = {0};
+        nn_model *m = nn_model_from_net(&net, NULL, 3, 42, &e);
+        char got[16] = "";
+        for (int i = 0; m && i < m->n_layers && i < 15; i++) got[i] = (char)('0' + m->layers[i].recomputed);
+        CHECK(m && strcmp(got, want[k]) == 0, "%s: outputs made again %s, want %s (%s)", names[k], got, want[k], e.msg);
+        nn_model_free(m);
+        build_redone(&net, k);
+        check_net(names[k], &net, 3, 1, X_UNIFORM, labels, NULL);
+    }
+}
+
 /* Whole networks with the classification loss (smoothing, class weights, focal) and dropout
  * (train mode): the chaining of layers, buffers and layouts. */
 static void check_model(const char *name, const char *json, int train)
@@ -505,6 +550,7 @@ int main(void)
     RUN(test_grad_gap);
     RUN(test_grad_flatten);
     RUN(test_fused_relu);
+    RUN(test_grad_redone_outputs);
     RUN(test_grad_loss);
     RUN(test_grad_model_dnn);
     RUN(test_grad_model_cnn);

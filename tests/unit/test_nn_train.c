@@ -155,6 +155,33 @@ static void test_model_shapes_and_errors(void)
     nn_hparams_release(&hp);
 }
 
+/* The activations a dscnn holds for a training step (issue #4, item 5: a trial's memory), in
+ * planes of one layer's output: batch x channels x 51 x 21 floats on the demo cache's 101x40
+ * (torch's size for the first convolution: (101 + 2*5 - 10) / 2 + 1 by (40 + 2*2 - 4) / 2 + 1).
+ * The pointwise outputs are kept, one a block; every other output is made again in the
+ * backward pass in one of two shared places (model.c, mark_recomputed); the gradient needs
+ * one more. So 3 + 2 + 1 planes for kws-default's 3 blocks, and the first convolution's im2col
+ * columns inside one of the places; beside them only per-channel sums and the logits'
+ * gradient. It was 9 planes and the columns. */
+static void test_dscnn_activation_planes(void)
+{
+    static const int corners[4][2] = {{32, 32}, {32, 64}, {64, 32}, {64, 64}};
+    for (int k = 0; k < 4; k++) {
+        int batch = corners[k][0], ch = corners[k][1];
+        char json[96];
+        snprintf(json, sizeof json, "{\"model\":\"dscnn\",\"blocks\":3,\"channels\":%d}", ch);
+        nn_hparams hp;
+        ws_err e = {0};
+        nn_model_need need = {0};
+        CHECK(parse(json, &hp, &e) == 0 && nn_model_plan(&hp.model, 16, 101, 40, batch, &need, &e) == 0,
+              "%s: %s", json, e.msg);
+        double plane = (double)batch * ch * 51 * 21 * sizeof(float), planes = need.acts_bytes / plane;
+        CHECK(planes >= 6 && planes < 6.05, "batch %d, %d channels: activations %.3f planes of %.1f MiB, want 6",
+              batch, ch, planes, plane / 1048576);
+        nn_hparams_release(&hp);
+    }
+}
+
 /* An input near INT_MAX a side (as a damaged checkpoint header gives) is refused by name: the
  * padded size and the flattened size overflowed int (undefined behaviour; the sanitizer build
  * stopped there, the plain build reported "padded -2147483639x..." or built a dnn on 0 features). */
@@ -860,6 +887,7 @@ int main(void)
     RUN(test_hparams_defaults_and_values);
     RUN(test_hparams_errors_name_the_field);
     RUN(test_model_shapes_and_errors);
+    RUN(test_dscnn_activation_planes);
     RUN(test_model_huge_input);
     RUN(test_schedule);
     RUN(test_accumulation_plan);
