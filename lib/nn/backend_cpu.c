@@ -1107,7 +1107,25 @@ __attribute__((target("avx512f"), always_inline)) static inline void dw_plane_av
         sh[k] = t->shift[k];
     }
     const __mmask16 *m = t->m;
-    for (int c = 0; c < t->chunks; c++, m += taps) {
+    int c = 0;
+    /* Four chunks at a time: each output's sum is a chain of dependent FMAs (taps of them), so
+     * one chunk at a time waited out every FMA's latency; four chains in flight fill the pipe.
+     * Each output still adds its taps in the same order: the same bits. */
+    for (; (c + 4) * 16 <= t->n; c += 4, m += 4 * taps) {
+        int q = c * 16;
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int k = 0; k < taps; k++) {
+            a0 = _mm512_fmadd_ps(wv[k], load_at(m[k], x, q + sh[k]), a0);
+            a1 = _mm512_fmadd_ps(wv[k], load_at(m[taps + k], x, q + 16 + sh[k]), a1);
+            a2 = _mm512_fmadd_ps(wv[k], load_at(m[2 * taps + k], x, q + 32 + sh[k]), a2);
+            a3 = _mm512_fmadd_ps(wv[k], load_at(m[3 * taps + k], x, q + 48 + sh[k]), a3);
+        }
+        _mm512_storeu_ps(y + q, a0);
+        _mm512_storeu_ps(y + q + 16, a1);
+        _mm512_storeu_ps(y + q + 32, a2);
+        _mm512_storeu_ps(y + q + 48, a3);
+    }
+    for (; c < t->chunks; c++, m += taps) {
         int q = c * 16;
         __m512 acc = _mm512_setzero_ps();
         for (int k = 0; k < taps; k++) acc = _mm512_fmadd_ps(wv[k], load_at(m[k], x, q + sh[k]), acc);
