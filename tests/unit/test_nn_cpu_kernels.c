@@ -191,6 +191,15 @@ static void test_dwconv_paths(void)
     check_conv("depthwise 3x3 p0 (narrower)", geom(2, 3, 0, 8, 6, 3, 3, 1, 1, 0, 0), 1, 0, 0, 25);
     check_conv("depthwise 3x3 s2", geom(2, 3, 0, 9, 7, 3, 3, 2, 2, 1, 1), 1, 0, 0, 26);
     check_conv("depthwise 3x3, 200x200 plane", geom(1, 2, 0, 200, 200, 3, 3, 1, 1, 1, 1), 1, 0, 0, 27);
+    /* On AVX-512 CPUs, same-width planes go through padded copies where both fit the stack
+     * buffers (backend_cpu.c, dw_pad_plan: 6144 floats): heights that shrink and grow, and the
+     * largest square plane that fits (76x76: 78 x 78 + 18 floats) next to the smallest that
+     * does not (77x77, the masked path). */
+    check_conv("depthwise 3x1 p0 (shorter)", geom(2, 3, 0, 9, 7, 3, 1, 1, 1, 0, 0), 1, 0, 0, 36);
+    check_conv("depthwise 2x3 p1 (taller)", geom(2, 3, 0, 9, 7, 2, 3, 1, 1, 1, 1), 1, 0, 0, 37);
+    check_conv("depthwise 5x3 p4 (taller)", geom(2, 2, 0, 6, 5, 5, 3, 1, 1, 4, 1), 1, 0, 0, 38);
+    check_conv("depthwise 3x3 same, 76x76", geom(1, 2, 0, 76, 76, 3, 3, 1, 1, 1, 1), 1, 0, 0, 39);
+    check_conv("depthwise 3x3 same, 77x77", geom(1, 2, 0, 77, 77, 3, 3, 1, 1, 1, 1), 1, 0, 0, 40);
 }
 
 /* bn_apply from bn_fwd's saved statistics gives bn_fwd's output bit for bit (the backward
