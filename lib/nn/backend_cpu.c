@@ -1038,20 +1038,23 @@ typedef struct {
     float *y, *dx, *dw, *work;
 } dw_ctx;
 
-/* Stride 1 with w_out == w_in on AVX-512 CPUs: through padded copies in stack buffers where a
- * plane's fit (dw_channel_padded below: unmasked loads), else straight from the compact planes
- * (the flat path's copies through the arena cost more than the arithmetic). There, as in the
- * flat path, output q of a plane reads input q + (i - ph) w + (j - pw) for tap (i, j), so each
- * tap is one pass over the plane in chunks of 16 outputs; a mask per (chunk, tap) drops the
- * lanes whose input falls in the padding (masked-off lanes are never read), computed once per
- * call from the geometry. Sums run over the taps in order, as above, in both. The input
- * gradient is the same correlation, of dy with the kernel flipped and padding k - 1 - p; the
- * weight gradient keeps one vector of partial sums per tap over all the planes of a channel. */
+/* Stride 1 with w_out == w_in on AVX-512 CPUs, where a plane's padded copies fit two stack
+ * buffers (the demo cache's 51x21: 1.2k floats each; larger planes take the flat path). The
+ * forward pass and the input gradient (the same correlation, of dy with the kernel flipped and
+ * padding k - 1 - p) copy each plane into a zero-padded grid, rows wp = w + kw - 1 wide, where
+ * every tap is one unmasked load of 16 outputs' inputs; each output row gets kw - 1 extra
+ * outputs, dropped as the rows are copied out. Masked loads straight from the compact plane, a
+ * mask per (chunk, tap), did the same at half the speed on the Zen 5 where the planes stayed in
+ * cache (a 64-sample, 64-channel 51x21 forward: 2.32 ms a call, now 1.43); the flat path's
+ * copies through the arena cost more than the arithmetic. The weight gradient keeps that mask
+ * table: one vector of partial sums per tap over all the planes of a channel, lane by lane.
+ * Sums run over the taps in order, as in the flat path. */
 #ifndef ROWS_AVX512
 static int dw_avx512(const nn_geom *g) { (void)g; return 0; }
 #else
 #define DW_MAXT 25              /* taps (5x5) */
-#define DW_MAXMASKS 16384       /* chunks x taps of one plane's mask table (planes up to ~100 x 100) */
+#define DW_MAXMASKS 16384       /* chunks x taps of one plane's mask table (more than a padded plane's) */
+enum { DW_PAD_FLOATS = 6144 };  /* floats of each padded buffer (two on the stack) */
 
 typedef struct {
     int chunks, taps, n;        /* n outputs per plane */
@@ -1060,13 +1063,13 @@ typedef struct {
 } dw_masks;
 
 /* The correlation of (hi x w) planes with a kh x kw kernel, stride 1, padding (ph, pw), giving
- * (ho x w) planes; 0 when the plane is too large for the table. */
-static int dw_mask_table(int hi, int w, int ho, int kh, int kw, int ph, int pw, dw_masks *t)
+ * (ho x w) planes: output q reads input q + (i - ph) w + (j - pw) for tap (i, j), where the
+ * mask of its chunk has its lane. */
+static void dw_mask_table(int hi, int w, int ho, int kh, int kw, int ph, int pw, dw_masks *t)
 {
     t->n = ho * w;
     t->taps = kh * kw;
     t->chunks = (t->n + 15) / 16;
-    if (t->taps > DW_MAXT || (size_t)t->chunks * t->taps > DW_MAXMASKS) return 0;
     for (int i = 0; i < kh; i++)
         for (int j = 0; j < kw; j++) t->shift[i * kw + j] = (i - ph) * w + (j - pw);
     for (int c = 0; c < t->chunks; c++)
@@ -1079,14 +1082,33 @@ static int dw_mask_table(int hi, int w, int ho, int kh, int kw, int ph, int pw, 
                 }
                 t->m[c * t->taps + i * kw + j] = (__mmask16)bits;
             }
-    return 1;
+}
+
+typedef struct {
+    int wp, rows, n;             /* padded row width and rows, outputs on the padded grid */
+    size_t in_n;                 /* floats of the padded input, with the last vector's overrun */
+    int shift[DW_MAXT];          /* padded input offset of each tap */
+} dw_padded;
+
+/* The padded layout of the correlation of (hi x w) planes giving (ho x w), kernel kh x kw,
+ * padding (ph, (kw - 1) / 2); 0 where it does not fit the buffers. */
+static int dw_pad_plan(int hi, int w, int ho, int kh, int kw, int ph, dw_padded *p)
+{
+    p->wp = w + kw - 1;
+    p->rows = ho + kh - 1 > hi + ph ? ho + kh - 1 : hi + ph;
+    p->n = ho * p->wp;
+    p->in_n = (size_t)p->rows * p->wp + (size_t)kw - 1 + 16;
+    for (int i = 0; i < kh; i++)
+        for (int j = 0; j < kw; j++) p->shift[i * kw + j] = i * p->wp + j;
+    return p->in_n <= DW_PAD_FLOATS && (size_t)p->n + 16 <= DW_PAD_FLOATS;
 }
 
 static int dw_avx512(const nn_geom *g)
 {
+    dw_padded f, b;
     return dw_flat(g) && g->w_out == g->w_in && g->kh * g->kw <= DW_MAXT && g->ph < g->kh && g->pw < g->kw
-           && (size_t)((g->h_in * g->w_in + 15) / 16) * (size_t)(g->kh * g->kw) <= DW_MAXMASKS
-           && (size_t)((g->h_out * g->w_out + 15) / 16) * (size_t)(g->kh * g->kw) <= DW_MAXMASKS
+           && dw_pad_plan(g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, &f)
+           && dw_pad_plan(g->h_out, g->w_out, g->h_in, g->kh, g->kw, g->kh - 1 - g->ph, &b)
            && __builtin_cpu_supports("avx512f");
 }
 
@@ -1094,45 +1116,6 @@ static int dw_avx512(const nn_geom *g)
 __attribute__((target("avx512f"), always_inline)) static inline __m512 load_at(__mmask16 m, const float *p, int off)
 {
     return _mm512_maskz_loadu_ps(m, (const void *)((uintptr_t)p + (intptr_t)off * (intptr_t)sizeof(float)));
-}
-
-/* y = the correlation of plane x with w under table t (taps: t->taps, or the constant TAPS). */
-__attribute__((target("avx512f"), always_inline)) static inline void dw_plane_avx512(const dw_masks *t, int taps,
-                                                                                    const float *x, const float *w,
-                                                                                    float *y)
-{
-    __m512 wv[DW_MAXT];
-    int sh[DW_MAXT];
-    for (int k = 0; k < taps; k++) {
-        wv[k] = _mm512_set1_ps(w[k]);
-        sh[k] = t->shift[k];
-    }
-    const __mmask16 *m = t->m;
-    int c = 0;
-    /* Four chunks at a time: each output's sum is a chain of dependent FMAs (taps of them), so
-     * one chunk at a time waited out every FMA's latency; four chains in flight fill the pipe.
-     * Each output still adds its taps in the same order: the same bits. */
-    for (; (c + 4) * 16 <= t->n; c += 4, m += 4 * taps) {
-        int q = c * 16;
-        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        for (int k = 0; k < taps; k++) {
-            a0 = _mm512_fmadd_ps(wv[k], load_at(m[k], x, q + sh[k]), a0);
-            a1 = _mm512_fmadd_ps(wv[k], load_at(m[taps + k], x, q + 16 + sh[k]), a1);
-            a2 = _mm512_fmadd_ps(wv[k], load_at(m[2 * taps + k], x, q + 32 + sh[k]), a2);
-            a3 = _mm512_fmadd_ps(wv[k], load_at(m[3 * taps + k], x, q + 48 + sh[k]), a3);
-        }
-        _mm512_storeu_ps(y + q, a0);
-        _mm512_storeu_ps(y + q + 16, a1);
-        _mm512_storeu_ps(y + q + 32, a2);
-        _mm512_storeu_ps(y + q + 48, a3);
-    }
-    for (; c < t->chunks; c++, m += taps) {
-        int q = c * 16;
-        __m512 acc = _mm512_setzero_ps();
-        for (int k = 0; k < taps; k++) acc = _mm512_fmadd_ps(wv[k], load_at(m[k], x, q + sh[k]), acc);
-        int left = t->n - q;
-        _mm512_mask_storeu_ps(y + q, left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u), acc);
-    }
 }
 
 /* acc[k] += dy[q] x[q + shift k] over one plane, lane by lane. */
@@ -1155,37 +1138,9 @@ __attribute__((target("avx512f"), always_inline)) static inline void dw_plane_dw
     for (int k = 0; k < taps; k++) acc[k] = a[k];
 }
 
-/* The same correlation through a zero-padded copy of the plane, for planes whose copies fit two
- * stack buffers (the demo cache's 51x21: 1.2k floats each). On the padded grid (rows wp = w +
- * kw - 1 wide) every tap is one unmasked load, so no lane waits on a mask; each output row gets
- * kw - 1 extra outputs, dropped as the rows are copied out. Masked loads straight from the compact planes
- * (above) streamed the planes through memory at half this speed on the Zen 5: a 64-sample,
- * 64-channel 51x21 forward took 2.3-2.9 ms where the padded copies take 1.4 (/tmp-style
- * microbenchmark of both, the same bits). Taps are added in the same order, padding as zeros:
- * the same bits as the masked path. */
-enum { DW_PAD_FLOATS = 6144 };
-
-typedef struct {
-    int wp, rows, n;             /* padded row width and rows, outputs on the padded grid */
-    size_t in_n;                 /* floats of the padded input, with the last vector's overrun */
-    int shift[DW_MAXT];          /* padded input offset of each tap */
-} dw_padded;
-
-/* The padded layout of the correlation of (hi x w) planes giving (ho x w), kernel kh x kw,
- * padding (ph, (kw - 1) / 2); 0 where it does not fit the buffers. */
-static int dw_pad_plan(int hi, int w, int ho, int kh, int kw, int ph, dw_padded *p)
-{
-    p->wp = w + kw - 1;
-    p->rows = ho + kh - 1 > hi + ph ? ho + kh - 1 : hi + ph;
-    p->n = ho * p->wp;
-    p->in_n = (size_t)p->rows * p->wp + (size_t)kw - 1 + 16;
-    for (int i = 0; i < kh; i++)
-        for (int j = 0; j < kw; j++) p->shift[i * kw + j] = i * p->wp + j;
-    return kh * kw <= DW_MAXT && p->in_n <= DW_PAD_FLOATS && (size_t)p->n + 16 <= DW_PAD_FLOATS;
-}
-
-/* out (n outputs on the padded grid, four vectors at a time: see dw_plane_avx512) = the
- * correlation of the padded plane pad with w. */
+/* out (n outputs on the padded grid) = the correlation of the padded plane pad with w (taps:
+ * p's, or the constant 9 of the dscnn's 3x3). Four vectors at a time: each output's sum is a
+ * chain of dependent FMAs, and four chains in flight fill the pipe. */
 __attribute__((target("avx512f"), always_inline)) static inline void dw_plane_padded(const dw_padded *p, int taps,
                                                                                     const float *pad, const float *w,
                                                                                     float *out)
@@ -1239,7 +1194,7 @@ __attribute__((target("avx512f"))) static void dw_channel_padded(const dw_padded
 {
     float pad[DW_PAD_FLOATS] __attribute__((aligned(64))), out[DW_PAD_FLOATS] __attribute__((aligned(64)));
     size_t pin = (size_t)hi * w, pout = (size_t)ho * w;
-    memset(pad, 0, p->in_n * sizeof *pad);      /* the border stays zero; rows_in fills the rest */
+    memset(pad, 0, p->in_n * sizeof *pad);      /* the border stays zero; the copies fill the rest */
     for (int b = 0; b < n; b++) {
         rows_copy16(x + (size_t)b * pin, (size_t)w, hi, w, pad + (size_t)ph * p->wp + (kw - 1) / 2, (size_t)p->wp);
         if (kh * kw == 9) dw_plane_padded(p, 9, pad, wk, out);
@@ -1248,41 +1203,28 @@ __attribute__((target("avx512f"))) static void dw_channel_padded(const dw_padded
     }
 }
 
-/* The 3x3 kernel (dscnn's) gets the loops above with a constant tap count, others the general. */
 __attribute__((target("avx512f"))) static void dw_fwd_avx512(const nn_geom *g, const float *x, const float *w, float *y,
                                                              size_t c0, size_t c1)
 {
     dw_padded p;
-    if (dw_pad_plan(g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, &p)) {
-        size_t pin = (size_t)g->n * g->h_in * g->w_in, pout = (size_t)g->n * g->h_out * g->w_out;
-        int taps = g->kh * g->kw;
-        for (size_t ch = c0; ch < c1; ch++)
-            dw_channel_padded(&p, g->n, g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, x + ch * pin,
-                              w + ch * (size_t)taps, y + ch * pout);
-        return;
-    }
-    dw_masks t;                             /* 32 KiB, on the stack */
-    size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out;
+    dw_pad_plan(g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, &p);
+    size_t pin = (size_t)g->n * g->h_in * g->w_in, pout = (size_t)g->n * g->h_out * g->w_out;
     int taps = g->kh * g->kw;
-    dw_mask_table(g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, g->pw, &t);
     for (size_t ch = c0; ch < c1; ch++)
-        for (int b = 0; b < g->n; b++) {
-            size_t at = ch * g->n + b;
-            if (taps == 9) dw_plane_avx512(&t, 9, x + at * pin, w + ch * 9, y + at * pout);
-            else dw_plane_avx512(&t, taps, x + at * pin, w + ch * taps, y + at * pout);
-        }
+        dw_channel_padded(&p, g->n, g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, x + ch * pin, w + ch * (size_t)taps,
+                          y + ch * pout);
 }
 
+/* As dw_channel_padded, the 3x3 kernel (dscnn's) gets the loops with a constant tap count. */
 __attribute__((target("avx512f"))) static void dw_bwd_avx512(const nn_geom *g, const float *x, const float *w,
                                                              const float *dy, float *dx, float *dw, size_t c0, size_t c1)
 {
-    dw_masks tw, tx;                        /* the forward's table (weights), the flipped one (dx) */
+    dw_masks tw;                            /* the forward's table, for the weights (32 KiB) */
+    dw_padded p;                            /* dx: the flipped correlation of dy */
     size_t pin = (size_t)g->h_in * g->w_in, pout = (size_t)g->h_out * g->w_out;
     int taps = g->kh * g->kw;
-    dw_padded p;                            /* dx through padded copies where they fit */
-    int padded = dx && dw_pad_plan(g->h_out, g->w_out, g->h_in, g->kh, g->kw, g->kh - 1 - g->ph, &p);
     dw_mask_table(g->h_in, g->w_in, g->h_out, g->kh, g->kw, g->ph, g->pw, &tw);
-    if (dx && !padded) dw_mask_table(g->h_out, g->w_out, g->h_in, g->kh, g->kw, g->kh - 1 - g->ph, g->kw - 1 - g->pw, &tx);
+    dw_pad_plan(g->h_out, g->w_out, g->h_in, g->kh, g->kw, g->kh - 1 - g->ph, &p);
     for (size_t ch = c0; ch < c1; ch++) {
         const float *wc = w + ch * taps;
         float flip[DW_MAXT];
@@ -1295,12 +1237,9 @@ __attribute__((target("avx512f"))) static void dw_bwd_avx512(const nn_geom *g, c
             size_t at = ch * g->n + b;
             if (taps == 9) dw_plane_dw_avx512(&tw, 9, x + at * pin, dy + at * pout, acc);
             else dw_plane_dw_avx512(&tw, taps, x + at * pin, dy + at * pout, acc);
-            if (!dx || padded) continue;
-            if (taps == 9) dw_plane_avx512(&tx, 9, dy + at * pout, flip, dx + at * pin);
-            else dw_plane_avx512(&tx, taps, dy + at * pout, flip, dx + at * pin);
         }
         for (int k = 0; k < taps; k++) dw[ch * taps + k] += _mm512_reduce_add_ps(acc[k]);
-        if (padded)
+        if (dx)
             dw_channel_padded(&p, g->n, g->h_out, g->w_out, g->h_in, g->kh, g->kw, g->kh - 1 - g->ph,
                               dy + ch * g->n * pout, flip, dx + ch * g->n * pin);
     }

@@ -194,7 +194,7 @@ static void test_dwconv_paths(void)
     /* On AVX-512 CPUs, same-width planes go through padded copies where both fit the stack
      * buffers (backend_cpu.c, dw_pad_plan: 6144 floats): heights that shrink and grow, and the
      * largest square plane that fits (76x76: 78 x 78 + 18 floats) next to the smallest that
-     * does not (77x77, the masked path). */
+     * does not (77x77, the flat path). */
     check_conv("depthwise 3x1 p0 (shorter)", geom(2, 3, 0, 9, 7, 3, 1, 1, 1, 0, 0), 1, 0, 0, 36);
     check_conv("depthwise 2x3 p1 (taller)", geom(2, 3, 0, 9, 7, 2, 3, 1, 1, 1, 1), 1, 0, 0, 37);
     check_conv("depthwise 5x3 p4 (taller)", geom(2, 2, 0, 6, 5, 5, 3, 1, 1, 4, 1), 1, 0, 0, 38);
