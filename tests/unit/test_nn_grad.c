@@ -198,6 +198,15 @@ static void test_grad_conv_pointwise(void)
     check_net("conv 1x1", &net, 3, 1, X_UNIFORM, NULL, NULL);
 }
 
+/* A pointwise convolution over one channel: its input gradient is a GEMM of one row (w^T dy)
+ * whose weights are both a column and a row of stride 1. */
+static void test_grad_conv_pointwise_one_channel(void)
+{
+    NET(1, 5, 3);
+    nn_net_conv(&net, "pw", 3, 1, 1, 1, 1, 0, 0, 1, 0);
+    check_net("conv 1x1 from 1 channel", &net, 3, 1, X_UNIFORM, NULL, NULL);
+}
+
 static void test_grad_conv_chunked(void)
 {
     nn_cpu_set_cols_budget(50);   /* one sample per im2col chunk */
@@ -537,6 +546,7 @@ int main(void)
     RUN(test_grad_conv_even);
     RUN(test_grad_conv_wide);
     RUN(test_grad_conv_pointwise);
+    RUN(test_grad_conv_pointwise_one_channel);
     RUN(test_grad_conv_chunked);
     RUN(test_grad_threads3);
     RUN(test_grad_dwconv);
