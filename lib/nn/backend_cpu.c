@@ -260,8 +260,12 @@ static void gemm_rows(int M, int N, int K, const float *A, int a_rs, int a_cs, c
     }
 #endif
     float beta = accumulate ? 1.0f : 0.0f;
-    if (a_cs == 1)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, A, a_rs, B, ldb, beta, C, ldc);
+    /* a row-major [M][K], rows a_rs apart; one row (M = 1) is that whatever a_rs says, with lda
+     * K: OpenBLAS refuses lda < K, printing "illegal value" and leaving C as it was (the pointwise
+     * input gradient over one input channel, a_rs = a_cs = 1, passed lda 1 so) */
+    if (a_cs == 1 && (a_rs >= K || M == 1))
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, A, a_rs >= K ? a_rs : K, B, ldb, beta,
+                    C, ldc);
     else   /* a(m, k) = A[k a_cs + m]: A is the transpose of a row-major [K][M] */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, K, 1.0f, A, a_cs, B, ldb, beta, C, ldc);
     if (bias || relu)
