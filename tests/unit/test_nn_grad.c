@@ -407,6 +407,41 @@ static void test_grad_redone_outputs(void)
     }
 }
 
+/* The first convolution's im2col columns in the batch norms' place (model.c, work_place; one
+ * sample a chunk, so that they fit there: asserted). Made again inside bn0's backward, the
+ * columns overwrite bn0's output, which the place held since the forward pass (bn1, the last
+ * layer, is kept: nothing else was written there), and which bn0's fused ReLU then needs again.
+ * The depthwise kernel spans its input, so the last batch norm gives the 3 logits. */
+static void build_columns_in_bn_place(nn_net *net)
+{
+    nn_net_begin(net, 1, 8, 8, &e_);
+    nn_net_conv(net, "c0", 3, 1, 2, 1, 2, 0, 0, 1, 0); nn_net_bn(net, "bn0", 1);
+    nn_net_dwconv(net, "dw", 8, 4, 1, 1, 0, 0); nn_net_bn(net, "bn1", 0);
+}
+
+static void test_grad_redone_columns(void)
+{
+    static const int labels[3] = {2, 0, 1};
+    nn_cpu_set_cols_budget(64);
+    nn_net net;
+    build_columns_in_bn_place(&net);
+    ws_err e = {0};
+    nn_model *m = nn_model_from_net(&net, NULL, 3, 42, &e);
+    CHECK(m != NULL, "%s", e.msg);
+    if (!m) return;
+    m->keep_dx = 1;
+    CHECK(nn_model_reserve(m, 3, &e) == 0, "%s", e.msg);
+    CHECK(m->layers[0].recomputed == 1 + NN_REDO_CONV && m->layers[1].recomputed == 1 + NN_REDO_BN &&
+          m->layers[2].recomputed == 1 + NN_REDO_CONV && m->layers[3].recomputed == 0 && m->layers[0].work_in == 2,
+          "made again %d %d %d %d, the first convolution's workspace at %d (want 2 1 2 0 and the batch norms' "
+          "place, 2)", m->layers[0].recomputed, m->layers[1].recomputed, m->layers[2].recomputed,
+          m->layers[3].recomputed, m->layers[0].work_in);
+    nn_model_free(m);
+    build_columns_in_bn_place(&net);
+    check_net("redone: columns in bn place", &net, 3, 1, X_UNIFORM, labels, NULL);
+    nn_cpu_set_cols_budget(0);
+}
+
 /* Whole networks with the classification loss (smoothing, class weights, focal) and dropout
  * (train mode): the chaining of layers, buffers and layouts. */
 static void check_model(const char *name, const char *json, int train)
@@ -561,6 +596,7 @@ int main(void)
     RUN(test_grad_flatten);
     RUN(test_fused_relu);
     RUN(test_grad_redone_outputs);
+    RUN(test_grad_redone_columns);
     RUN(test_grad_loss);
     RUN(test_grad_model_dnn);
     RUN(test_grad_model_cnn);
