@@ -87,8 +87,10 @@ struct nn_model {
     /* Arena 3, grows with the batch (reserved samples): each layer's output [n][out] at its
      * out_off, BN saves [n_save], the two places recomputed outputs share (NN_REDO_BN: batch
      * norms'; NN_REDO_CONV: convolutions'), two gradient ping-pong buffers [n][max width], the
-     * conv workspace, and the input gradient (tests only, keep_dx). A convolution's workspace lies in a spare where one is free and large
-     * enough throughout that layer's passes (work_spare); the arena's own is for the rest. */
+     * conv workspace, and the input gradient (tests only, keep_dx). A convolution's workspace
+     * lies in a spare where one is free and large enough throughout that layer's passes, a
+     * recomputed first convolution's in the NN_REDO_BN place where it fits (model.c,
+     * work_place); the arena's own is for the rest. */
     float *acts;
     size_t n_save;
     float *redo_place[2];        /* the two shared places (NN_REDO_BN, NN_REDO_CONV) */

@@ -5,13 +5,15 @@
 # wide as the network's, which only the backward pass of the layers above it uses. So a trial's
 # peak resident memory grew with its threads: here 98 MB on 1 thread, 109 MB on 3. The workspace
 # lies in the spare now, where the spare is free through the layer's passes and large enough
-# (lib/nn/model.c, work_spare): 3 threads take what 1 does, give or take their stacks and
-# OpenBLAS's buffers (under 1 MB measured; 4 MB allowed).
+# (lib/nn/model.c, work_place), and since a dscnn's first convolution is made again in the
+# backward pass, in the batch norms' shared place, as wide as the spare: 3 threads take what 1
+# does, give or take their stacks and OpenBLAS's buffers (under 1 MB measured; 4 MB allowed).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
-# one block of 128 channels at batch 32 (the tone cache's 32 training clips): a spare of
-# 128 x 51 x 21 x 32 floats (16.7 MiB), room for three shares' workspaces of the first convolution
+# one block of 128 channels at batch 32 (the tone cache's 32 training clips): a spare (and a
+# batch norms' place) of 128 x 51 x 21 x 32 floats (16.7 MiB), room for three shares'
+# workspaces of the first convolution
 cat >c.json <<J
 {"study": "mem", "direction": "maximize", "objective": "f1", "constraints": {"fpr": {"max": 0.2}},
  "sampler": {"name": "random", "seed": 2}, "pruner": {"name": "nop"}, "budget": {"epochs": 1},
