@@ -442,6 +442,57 @@ static void test_grad_redone_columns(void)
     nn_cpu_set_cols_budget(0);
 }
 
+/* Depthwise convolutions and batch norms in turn with nothing kept between them, as nn_net_*
+ * builds them (no model of models.c does): each output of such a run is made again from the one
+ * below it (redo, recursive), and each layer's backward finds the run's places holding outputs
+ * higher up, so the whole run below it was made again: a step made k (k + 1) / 2 depthwise
+ * passes for k pairs, where the forward pass makes k (k = 32 on 32x32 planes: 5.4x the step of
+ * f2ce70f's parent). The depthwise passes of one step are counted through a copy of the CPU
+ * table; the gradients are checked too. */
+static int dw_passes;
+
+static void counting_dwconv_fwd(const nn_geom *g, const float *x, const float *w, float *y, float *work)
+{
+    dw_passes++;
+    nn_backend_cpu()->dwconv_fwd(g, x, w, y, work);
+}
+
+static void build_dw_bn_run(nn_net *net, int k)
+{
+    nn_net_begin(net, 2, 6, 5, &e_);
+    nn_net_conv(net, "c0", 3, 3, 3, 1, 1, 1, 1, 1, 0);
+    for (int i = 0; i < k; i++) { nn_net_dwconv(net, "dw", 3, 3, 1, 1, 1, 1); nn_net_bn(net, "bn", 0); }
+    nn_net_gap(net);
+    nn_net_linear(net, "out", 3, 1, 0);
+}
+
+static void test_grad_redone_run(void)
+{
+    enum { K = 8 };
+    static const int labels[3] = {2, 0, 1};
+    nn_backend counting = *nn_backend_cpu();
+    counting.dwconv_fwd = counting_dwconv_fwd;
+    nn_net net;
+    build_dw_bn_run(&net, K);
+    ws_err e = {0};
+    nn_model *m = nn_model_from_net(&net, NULL, 3, 42, &e);
+    CHECK(m != NULL, "%s", e.msg);
+    if (!m) return;
+    m->be = &counting;
+    float x[3 * 2 * 6 * 5];
+    ws_rng g;
+    ws_rng_seed(&g, 3);
+    fill_uniform(&g, x, sizeof x / sizeof *x, -1, 1);
+    dw_passes = 0;
+    CHECK(nn_accumulate(m, x, labels, 3, NULL, 1, NULL, &e) == 0, "%s", e.msg);
+    CHECK(dw_passes <= 3 * K, "a step over %d depthwise convolutions made %d depthwise passes (at most %d: the "
+          "forward's and two more each)", K, dw_passes, 3 * K);
+    m->be = nn_backend_cpu();
+    nn_model_free(m);
+    build_dw_bn_run(&net, 4);   /* fewer: finite differences through 8 batch norms see curvature */
+    check_net("redone: dw, bn run", &net, 3, 1, X_UNIFORM, labels, NULL);
+}
+
 /* Whole networks with the classification loss (smoothing, class weights, focal) and dropout
  * (train mode): the chaining of layers, buffers and layouts. */
 static void check_model(const char *name, const char *json, int train)
@@ -597,6 +648,7 @@ int main(void)
     RUN(test_fused_relu);
     RUN(test_grad_redone_outputs);
     RUN(test_grad_redone_columns);
+    RUN(test_grad_redone_run);
     RUN(test_grad_loss);
     RUN(test_grad_model_dnn);
     RUN(test_grad_model_cnn);
