@@ -304,8 +304,12 @@ static void init_weights(nn_model *m, float *host)
  *                 block's depthwise one. Each is cheap beside the pointwise GEMMs (9 and 40
  *                 multiply-adds an output against a pointwise 32 or 64), and its input is at hand:
  *                 the network input, a kept output, or a BN output (the other place). Not when
- *                 a ReLU is fused (its backward would read the output) or the input is itself
- *                 in this place.
+ *                 a ReLU is fused (its backward would read the output), the input is itself
+ *                 in this place, or more than two outputs below it are made again in a row:
+ *                 redo makes each again from the one below, so each layer's backward in a
+ *                 run made the run below it again (k (k + 1) / 2 depthwise passes for k
+ *                 depthwise-BN pairs in a row); a dscnn's runs are the first convolution, bn0,
+ *                 the first depthwise one and its BN, and a depthwise one with its BN.
  * So a dscnn keeps only its pointwise outputs: 3 planes of activations where it kept 7 (a
  * 64-sample, 64-channel plane of the demo cache is 16.7 MiB). The pointwise ones stay: making
  * them again costs a GEMM each, as much as the forward pass's own. */
@@ -314,7 +318,9 @@ static int conv_redone(const nn_model *m, int i)
     const nn_layer *l = &m->layers[i];
     if (l->relu || i + 1 >= m->n_layers || m->layers[i + 1].kind != NN_L_BN) return 0;
     if (l->kind == NN_L_CONV) return i == 0;
-    return l->kind == NN_L_DWCONV && (i == 0 || m->layers[i - 1].recomputed != 1 + NN_REDO_CONV);
+    int run = 0;   /* outputs made again just below layer i (marked already) */
+    while (run < i && m->layers[i - 1 - run].recomputed) run++;
+    return l->kind == NN_L_DWCONV && (i == 0 || m->layers[i - 1].recomputed != 1 + NN_REDO_CONV) && run <= 2;
 }
 
 static void mark_recomputed(nn_model *m)
