@@ -203,6 +203,9 @@ void ws_copy_source_free(ws_copy_source *c);
 #define WS_ATTR_DATA "wakesweep:data"      /* study: the data its trials train on, {"data_hash": the
                                                 cache's (audio_cache_data_hash, hex), "features": the
                                                 cache it was first read from}: study/data.h */
+#define WS_ATTR_UID "wakesweep:uid"        /* study: a random id (32 hex digits) its first trial made: tells
+                                                it from a study of the same name in another store, whose
+                                                checkpoints may share its folder (study/uid.h) */
 #define WS_ATTR_CONSTRAINTS "constraints"    /* trial: Optuna's constraint values, feasible iff all <= 0 */
 #define WS_REASON_STALE "heartbeat older than the grace period" /* WS_ATTR_REASON of a stale trial */
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/text.h"
+#include "study/lock.h"
 
 /* The hash a record holds, or NULL (WS_EINPUT naming the attribute) when it holds none: written
  * by hand or by something else, it cannot be compared, and taking another cache in its place
@@ -19,20 +20,11 @@ static const char *record_hash(const ws_store *s, const ws_study *st, const json
     return NULL;
 }
 
-/* In the caller's transaction: the study's record made this cache's when it has none. Finding the
- * study through ws_store_study_create locks it on PostgreSQL (an advisory lock on its name, to the
- * transaction's end), where a read of an absent row locks nothing; SQLite's write transaction
- * holds the whole file already. So of two first trials at once one records, the other reads it. */
+/* In the caller's transaction: the study's record made this cache's when it has none, with the
+ * study locked (study_lock): of two first trials at once one records, the other reads it. */
 static int record(ws_store *s, const ws_study *st, const char *features, const char *hash, json_t **kept, ws_err *e)
 {
-    ws_study again;
-    int created;
-    if (ws_store_study_create(s, st->name, st->direction, &again, &created, e))
-        return -1;
-    /* made anew: deleted (optuna.delete_study) since the trial began; rolled back by the caller */
-    if (created || again.id != st->id)
-        return ws_err_set(e, WS_ESTATE, "study '%s' is gone: deleted by another process while this one trained a "
-                          "trial of it", st->name);
+    if (study_lock(s, st, e)) return -1;
     if (ws_store_study_attr_get(s, st->id, 1, WS_ATTR_DATA, kept, e)) return -1;
     if (*kept) return 0;
     char *shown = ws_text_escape(features);   /* any bytes; JSON takes UTF-8 */

@@ -6,19 +6,26 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/atomic.h"
 #include "core/fdio.h"
+#include "core/text.h"
 #include "nn/nn.h"
 #include "report/summary.h"
 #include "store/store.h"
+#include "study/uid.h"
 #include "trainer/best.h"
+#include "trainer/ckpt_claim.h"
 
 /* what a checkpoint of another study is said to be: its study's name, then this study's */
 #define OTHERS "a checkpoint of study '%.200s' (its header's trial.study), not of study '%.200s'"
+/* what a trial refused for another study's checkpoints is told to do (a sweep's trial.sh rewrites
+ * it to the sweep's own: another RUNS) */
+#define REMEDY "give this study a folder of its own with --ckpt-dir"
 
 /* A checkpoint opened for reading, NULL (with *why) unless it is a regular file: a FIFO put in
  * the checkpoint folder as best.ckpt or trial-N.ckpt hung fopen, in trainer_best_update, forever, and
@@ -77,19 +84,63 @@ int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t 
     return owner;
 }
 
-/* Where best.ckpt or the trial's own trial-N.ckpt is another study's, a trial that keeps weights
- * would write its own over them: refused before it trains. */
-int trainer_ckpt_dir_check(const char *ckpt_dir, int number, const char *study, ws_err *e)
+/* The study's store as a folder's claim names it: a study file's full path (the claim is read from
+ * other working directories), a server's URL as ws_store_path shows it; any bytes as JSON holds
+ * them. */
+static void store_shown(ws_store *store, char *buf, size_t size)
 {
-    char path[PATH_MAX + 32], other[512];
+    char full[PATH_MAX];
+    const char *path = ws_store_path(store);
+    if (ws_store_url_kind(path) == WS_DB_SQLITE && realpath(ws_store_sqlite_file(path), full)) path = full;
+    char *shown = ws_text_escape(path);
+    snprintf(buf, size, "%s", shown ? shown : path);
+    free(shown);
+}
+
+/* Where best.ckpt or the trial's own trial-N.ckpt is another study's, a trial that keeps weights
+ * would write its own over them: refused before it trains. So is a folder that another study
+ * claimed (another study of the same name, in another store): one claimed by none becomes this
+ * study's. */
+int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, ws_err *e)
+{
+    char path[PATH_MAX + 32], other[512], uid[STUDY_UID_LEN + 1], shown[PATH_MAX + 64];
+    if (study_uid(store, study, 1, uid, e)) return -1;
     for (int own = 0; own < 2; own++) {
         if (own) snprintf(path, sizeof path, "%s/trial-%d.ckpt", ckpt_dir, number);
         else snprintf(path, sizeof path, "%s/best.ckpt", ckpt_dir);
-        if (trainer_ckpt_owner(path, study, other, sizeof other) == 0)
-            return ws_err_set(e, WS_EINPUT, "%s: " OTHERS ": give this study a folder of its own with --ckpt-dir",
-                              path, other, study);
+        if (trainer_ckpt_owner(path, study->name, other, sizeof other) == 0)
+            return ws_err_set(e, WS_EINPUT, "%s: " OTHERS ": " REMEDY, path, other, study->name);
     }
-    return 0;
+    store_shown(store, shown, sizeof shown);
+    if (!trainer_ckpt_claim(ckpt_dir, study->name, uid, shown, e)) return 0;
+    /* A claim the disk has no room for (WS_EINTERNAL: ws_atomic's ENOSPC, EDQUOT) leaves the
+     * folder claimed by none: the trial's own checkpoint fails as it did, naming its file, and a
+     * later trial claims it. */
+    if (e->kind == WS_EINTERNAL) return 0;
+    if (e->kind == WS_EINPUT) {
+        size_t len = strlen(e->msg);
+        snprintf(e->msg + len, sizeof e->msg - len, ": " REMEDY);
+    }
+    return -1;
+}
+
+/* 0 when ckpt_dir is claimed by no study but this one; -1 with e set (WS_EINPUT: whose it is, or
+ * why that cannot be told) otherwise. */
+static int claimed_by_other(ws_store *store, const ws_study *study, const char *ckpt_dir, ws_err *e)
+{
+    char uid[STUDY_UID_LEN + 1], shown[PATH_MAX + 64];
+    if (study_uid(store, study, 0, uid, e)) return -1;
+    store_shown(store, shown, sizeof shown);
+    int own = trainer_ckpt_claim_owner(ckpt_dir, study->name, uid, shown, e);
+    return own == 0 || own == -2 ? -1 : 0;
+}
+
+int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_dir)
+{
+    char best[PATH_MAX + 16];
+    ws_err e;
+    snprintf(best, sizeof best, "%s/best.ckpt", ckpt_dir);
+    return trainer_ckpt_owner(best, study->name, NULL, 0) == 1 && !claimed_by_other(store, study, ckpt_dir, &e);
 }
 
 /* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
@@ -123,12 +174,17 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
     char other[PATH_MAX + 32], name[512];
     int ours = !rc && s.best && s.best->number == number;
     int owner = rc ? -1 : trainer_ckpt_owner(best, study->name, name, sizeof name);
+    ws_err claim;
     if (owner == 0) {
         /* Another study's (study files share their folder, and so the checkpoints' by default):
          * not this study's to replace or remove. A trial that keeps weights is refused before
          * training where it is there (trainer_ckpt_dir_check); it came meanwhile, or this is
          * --result-of --ckpt-dir. */
         rc = ws_err_set(e, WS_EINPUT, "left %s alone: " OTHERS, best, name, study->name);
+    } else if (!rc && claimed_by_other(store, study, ckpt_dir, &claim)) {
+        /* a folder another study claimed (one of the same name in another store): none of its
+         * checkpoints is this study's to replace, remove or copy */
+        rc = ws_err_set(e, claim.kind, "left %s alone: %s", best, claim.msg);
     } else if (ours && own_ckpt) from = own_ckpt;
     else if (!rc && s.best) {
         /* this trial kept none (--keep none): a trial-N.ckpt of its number there is not its own;

@@ -25,7 +25,11 @@ int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, w
 int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t size);
 /* -1 (WS_EINPUT, naming the file and both studies) when ckpt_dir's best.ckpt or trial-number's
  * trial-N.ckpt is another study's checkpoint, which a trial of study that keeps weights would
- * write over; 0 otherwise. */
-int trainer_ckpt_dir_check(const char *ckpt_dir, int number, const char *study, ws_err *e);
+ * write over, or when another study claimed ckpt_dir (trainer/ckpt_claim.h: one of the same name
+ * in another store); else 0, ckpt_dir claimed for study (its uid made first when it has none). */
+int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, ws_err *e);
+/* 1 when ckpt_dir's best.ckpt is study's: its header names it and no other study claimed the
+ * folder; else 0. */
+int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_dir);
 
 #endif

@@ -1233,7 +1233,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     /* another study's checkpoints there (study files share their folder, and so the checkpoints'
      * by default): found before training too, not written over after it */
-    if ((o->keep_best && trainer_ckpt_dir_check(c.ckpt_dir, c.number, c.study.name, e)) || keep_seed(&c, e)) {
+    if ((o->keep_best && trainer_ckpt_dir_check(c.store, &c.study, c.ckpt_dir, c.number, e)) || keep_seed(&c, e)) {
         fail_trial(&c, e->msg);
         release(&c);
         return -1;
@@ -1276,9 +1276,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
      * but where there is one it may be the best now, with no weights to put there: the best.ckpt
      * there, an earlier trial's, stayed until a later trial that keeps weights ended (if one ever
      * did). Another study's there (study files share their folder) is not looked at. */
-    char best[PATH_MAX + 16];
-    snprintf(best, sizeof best, "%s/best.ckpt", c.ckpt_dir);
-    if ((o->keep_best || trainer_ckpt_owner(best, c.study.name, NULL, 0) == 1)
+    if ((o->keep_best || trainer_best_ours(c.store, &c.study, c.ckpt_dir))
         && trainer_best_update(c.store, &c.study, c.ckpt_dir, c.number, o->keep_best && c.has_best ? c.ckpt : NULL, &soft))
         ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);

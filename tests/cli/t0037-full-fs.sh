@@ -76,18 +76,20 @@ test_expect_success "... what was kept is whole" '
     train-trial --evaluate "$full/trial-$n.ckpt" --features tones.feat >ev 2>&1; } &&
   { [ ! -e "$full/best.ckpt" ] || train-trial --evaluate "$full/best.ckpt" --features tones.feat >ev 2>&1; } &&
   jq -e ".state == \"COMPLETE\" or (.state == \"FAIL\" and (.reason | endswith(\": cannot write: No space left on device\")))" out >/dev/null'
-rm -f "$full"/*
+# the folder emptied, its claim too (.study.json: another study file's study, of the same name, trains there next)
+rm -f "$full"/* "$full"/.study.json
 # The study's best (trial 1: trial 0, told -1, was the best before it) whose checkpoint fits but
 # not its copy to best.ckpt (one validation: one checkpoint written, 12 KB of the 16 KB left):
 # best.ckpt held trial 0's weights on, as the best's, with a warning alone. Now it is removed
 # (the best trial's weights are its trial-N.ckpt) and the warning says so: best.ckpt is the best
-# trial's weights or absent, as while no trial is feasible.
+# trial's weights or absent, as while no trial is feasible. (The folder's claim, .study.json, made
+# as the trial starts, takes 4 KB more.)
 jq 'del(.constraints) | .budget.epochs = 1' c.json >one.json
 suggest --db b.db --config one.json --n 2 >lines
 tell --db b.db --study tones --trial 0 --state complete --value -1
 printf 'trial 0 weights, a stand-in' >"$full/best.ckpt"
 cp "$full/best.ckpt" old-best
-fill 16
+fill 20
 sed -n 2p lines >line
 test_expect_code 0 "train-trial: room for the trial's checkpoint, not for best.ckpt" train-trial --db b.db --features tones.feat --threads 1 --quiet --ckpt-dir "$full" line
 test_expect_success "... COMPLETE, the study's best" 'jq -e ".state == \"COMPLETE\"" out >/dev/null && [ "$(report --db b.db --best | jq .trial)" = 1 ]'

@@ -97,7 +97,10 @@ test_expect_code 0 "a diverging trial exits 0" train-trial --db runs/f.db --feat
 test_expect_success "... FAIL with the reason, the epoch's time counted as training" '
   jq -e ".state == \"FAIL\" and (.reason | test(\"NaN|infinite|diverged\")) and .seconds.train > 0" out'
 suggest --db runs/f.db --config c.json >f2
-test_expect_code 0 "a trial over --max-seconds exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet --max-seconds 0.001 f2
+# Study files of their own beside runs/s.db, each study "tones" too: a trial that trains keeps its
+# weights in a folder of its own (runs/ holds runs/s.db's: t0919).
+mkdir -p runs/f runs/d runs/b runs/i
+test_expect_code 0 "a trial over --max-seconds exits 0" train-trial --db runs/f.db --features tones.feat --threads 1 --quiet --ckpt-dir runs/f --max-seconds 0.001 f2
 test_expect_success "... FAIL: time limit" 'jq -e ".state == \"FAIL\" and (.reason | test(\"time limit\"))" out && [ "$(sqlite3 runs/f.db "SELECT t.state FROM trials t JOIN studies USING (study_id) WHERE study_name = \"tones\" AND number=0")" = FAIL ]'
 
 # Bad input: exit 2, a clear message, and the trial marked FAIL with the reason.
@@ -121,7 +124,7 @@ suggest --db runs/d.db --config cdrop.json --enqueue drop0.jsonl >/dev/null
 suggest --db runs/d.db --config cdrop.json >d0
 sed 's/"dropout":0\.0/"dropout":0/' d0 >d0int   # as jq 1.6 prints it (1.7 keeps 0.0)
 test_expect_success "suggest prints the whole-number float as 0.0" 'grep -q "\"dropout\":0.0" d0 && grep -q "\"dropout\":0[,}]" d0int'
-test_expect_code 0 "a trial line with 0 for the study's 0.0" train-trial --db runs/d.db --features tones.feat --threads 1 --quiet d0int
+test_expect_code 0 "a trial line with 0 for the study's 0.0" train-trial --db runs/d.db --features tones.feat --threads 1 --quiet --ckpt-dir runs/d d0int
 test_expect_success "... trains and completes" 'jq -e ".state == \"COMPLETE\"" out'
 suggest --db runs/b.db --config c.json >bdir
 test_expect_code 2 "a --ckpt-dir that is not there" train-trial --db runs/b.db --features tones.feat --quiet --ckpt-dir nodir bdir
@@ -149,7 +152,7 @@ test_expect_success "... names it" 'grep -q "batch_size: expected an integer" er
 cp tones.feat bad.feat
 flip_byte bad.feat 5000
 suggest --db runs/b.db --config c.json >b2
-test_expect_code 2 "a corrupted cache (bad checksum)" train-trial --db runs/b.db --features bad.feat --quiet b2
+test_expect_code 2 "a corrupted cache (bad checksum)" train-trial --db runs/b.db --features bad.feat --quiet --ckpt-dir runs/b b2
 test_expect_success "... says checksum" 'grep -qi "checksum" err && [ "$(sqlite3 runs/b.db "SELECT state FROM trials WHERE number=2")" = FAIL ]'
 cp tones.feat old.feat
 printf '\x09' | dd of=old.feat bs=1 seek=8 conv=notrunc 2>/dev/null
@@ -268,7 +271,7 @@ suggest --db runs/i.db --config c.json --n 2 >two
 test_expect_code 2 "two trial lines on stdin" train-trial --db runs/i.db --features tones.feat --quiet - <two
 test_expect_success "... says train-trial trains one" 'grep -q "stdin: more than one trial line" err'
 head -1 two | jq . >pretty
-test_expect_code 0 "a pretty-printed trial line" train-trial --db runs/i.db --features tones.feat --quiet --max-seconds 0.001 pretty
+test_expect_code 0 "a pretty-printed trial line" train-trial --db runs/i.db --features tones.feat --quiet --ckpt-dir runs/i --max-seconds 0.001 pretty
 test_expect_success "... is trained (here to the time limit)" 'jq -e ".trial == 0 and .state == \"FAIL\"" out'
 suggest --db runs/i.db --config c.json >n2
 jq -c '.budget.epochs = 0' n2 >n2zero

@@ -69,9 +69,10 @@ test_expect_success "... is rebuilt from the study with the line training wrote,
   [ "$(jq -c "[keys_unsorted, (.seconds | keys_unsorted)]" r/trial-000.json)" = "$(jq -c "[keys_unsorted, (.seconds | keys_unsorted)]" orig.json)" ] &&
   [ "$(sqlite3 r/study.db "SELECT count(*) FROM trials")" = 2 ]'
 # The same RUNS (so the same tags) for another study of the same study file. The first study's
-# checkpoints go with its trial files: train-trial refuses to write over another study's (t4050).
+# checkpoints go with its trial files, and its claim on the folder (.study.json): train-trial
+# refuses to write over another study's (t4050, t0919).
 test_expect_success "another STUDY in the same study file and RUNS trains its own trials" '
-  rm r/trial-*.json r/report.* r/*.ckpt && sweep r c4.json STUDY=other DB="$TMP/r/study.db" >r3.out 2>r3.err &&
+  rm r/trial-*.json r/report.* r/*.ckpt r/.study.json && sweep r c4.json STUDY=other DB="$TMP/r/study.db" >r3.out 2>r3.err &&
   [ "$(cat r/trial-*.json | jq -r .study | sort -u)" = other ] &&
   [ "$(sqlite3 r/study.db "SELECT count(*) FROM trials JOIN studies USING (study_id) WHERE study_name = \"other\"")" = 2 ]'
 

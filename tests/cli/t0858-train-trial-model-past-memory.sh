@@ -18,7 +18,7 @@ need_python "model past memory" torch
 make_tone_cache tones
 tone_study_config c0.json
 jq '.budget.epochs = 1' c0.json >c1.json
-mkdir runs
+mkdir runs runs/cnn runs/ds   # (each study file "tones" keeps its checkpoints in a folder of its own: t0919)
 
 # The memory this shell's processes may use in all, in MiB: MemTotal, or the memory limit of their
 # cgroup or of one above it where smaller (v2 memory.max, v1 memory.limit_in_bytes).
@@ -73,7 +73,7 @@ if can_limit_address_space "cnn past memory under ulimit -v" train-trial; then
                  "hidden": 65536, "dropout": 0}' c1.json >cnn.json
   suggest --db runs/cnn.db --config cnn.json >line
   test_expect_code 0 "cnn of 4096 channels into 65536 hidden units (4 TiB of weights)" \
-    bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --db runs/cnn.db --features tones.feat --threads 1 --quiet line'
+    bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --db runs/cnn.db --ckpt-dir runs/cnn --features tones.feat --threads 1 --quiet line'
   test_expect_success "... FAIL before training, the reason naming the need and the limit" 'check_refusal cnn.json runs/cnn.db'
   test_expect_success "... stderr says so" 'grep -q "^train-trial: out of memory: the model needs .*: trial 0 fails$" err'
   # On a GPU the host holds the weights and gradients while the model is built (the device's
@@ -83,7 +83,7 @@ if can_limit_address_space "cnn past memory under ulimit -v" train-trial; then
     suggest --db runs/cnn.db --config cnn.json >line
     test_expect_code 0 "the same cnn on the emulated CUDA device" \
       env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 bash -c \
-      'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --device cuda --db runs/cnn.db --features tones.feat --threads 1 --quiet line'
+      'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --device cuda --db runs/cnn.db --ckpt-dir runs/cnn --features tones.feat --threads 1 --quiet line'
     test_expect_success "... FAIL: its weights and gradients past the host's memory" '
       check_refusal cnn.json runs/cnn.db "" 8 && jq -e ".reason | test(\"^out of memory: the model needs [0-9]+ MiB \\\\(weights [0-9]+, gradients [0-9]+, built in host memory before it goes to the device\\\\), \")" out'
   else
@@ -100,7 +100,7 @@ else
   jq '.fixed += {"channels": 1024, "blocks": 8, "batch_size": 32, "kernel": [3, 3], "stride": [1, 1], "inner_kernel": [3, 3]}' c1.json >ds.json
   suggest --db runs/ds.db --config ds.json >line
   test_expect_code 0 "dscnn of 1024 channels, 8 blocks, in a cgroup of 256 MiB" \
-    in_cgroup "$cg" timeout 120 "$WS_BIN/train-trial" --db runs/ds.db --features tones.feat --threads 1 --quiet line
+    in_cgroup "$cg" timeout 120 "$WS_BIN/train-trial" --db runs/ds.db --ckpt-dir runs/ds --features tones.feat --threads 1 --quiet line
   test_expect_success "... FAIL at once, naming the cgroup's 256 MiB" 'check_refusal ds.json runs/ds.db 256 && jq -e ".reason | contains(\"its cgroup allows 256 MiB\")" out'
   suggest --db runs/s.db --config c1.json >line
   test_expect_code 0 "the small dscnn in the same cgroup" \

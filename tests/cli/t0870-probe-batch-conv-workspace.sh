@@ -29,9 +29,11 @@ probe_and_train() {
   b=$(jq -e '.batch | select(. >= 1)' probe$t) || { echo "probe: $(cat probe$t probe$t.err)" >&2; return 1; }
   jq --argjson b "$b" '.fixed.batch_size = $b' ws.json >ws$t.json &&
     suggest --db runs/ws$t.db --config ws$t.json >ws$t.line || return 1
-  peak_of train$t "$WS_BIN/train-trial" --db runs/ws$t.db --features tones.feat --threads "$t" --quiet ws$t.line &&
+  # (each study file "tones" keeps its checkpoints in a folder of its own: t0919)
+  mkdir -p runs/ws$t runs/base$t &&
+  peak_of train$t "$WS_BIN/train-trial" --db runs/ws$t.db --ckpt-dir runs/ws$t --features tones.feat --threads "$t" --quiet ws$t.line &&
     suggest --db runs/base$t.db --config base.json >base$t.line &&
-    peak_of base$t "$WS_BIN/train-trial" --db runs/base$t.db --features tones.feat --threads "$t" --quiet base$t.line || return 1
+    peak_of base$t "$WS_BIN/train-trial" --db runs/base$t.db --ckpt-dir runs/base$t --features tones.feat --threads "$t" --quiet base$t.line || return 1
   cp train$t.peak peak$t && cp base$t.peak basepeak$t
   echo "WS_THREADS=$t: probe $(jq -c '{batch, bytes}' probe$t); trained: $(jq -c '[.state, .reason]' train$t), peak $(cat peak$t) bytes; the small dscnn's $(cat basepeak$t)" >&2
   jq -e '.state == "COMPLETE"' train$t base$t >/dev/null

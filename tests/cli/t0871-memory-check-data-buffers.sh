@@ -22,8 +22,9 @@ for m in 40 128; do
         "batch_size": 32, "model": "cnn", "channels": 4096, "kernel": [1, 1], "stride": [1, 1], "inner_kernel": [1, 1],
         "pool": [1, 1], "hidden": 65536, "dropout": 0}' c.json >c$m.json
   suggest --db runs/s$m.db --config c$m.json >line$m
+  mkdir runs/s$m   # (each study file "tones" keeps its checkpoints in a folder of its own: t0919)
   test_expect_code 0 "the cnn past memory on $m mel bands" \
-    bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --db runs/s'$m'.db --features t'$m'.feat --threads 1 --quiet line'$m
+    bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --db runs/s'$m'.db --ckpt-dir runs/s'$m' --features t'$m'.feat --threads 1 --quiet line'$m
   cp out r$m
   test_expect_success "... refused, naming a batch of 32" 'jq -e ".state == \"FAIL\" and (.reason | test(\"a batch of 32: [0-9]+\\\\)\"))" r'$m
 done

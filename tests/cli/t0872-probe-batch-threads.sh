@@ -66,9 +66,11 @@ train_at() {
   shift 2
   jq --argjson b "$b" '.fixed.batch_size = $b' ws.json >"$name.json" &&
     suggest --db "runs/$name.db" --config "$name.json" >"$name.line" &&
-    peak_of "$name" "$WS_BIN/train-trial" --db "runs/$name.db" --features tones.feat --quiet "$@" "$name.line" &&
+    # (each study file "tones" keeps its checkpoints in a folder of its own: t0919)
+    mkdir -p "runs/$name" "runs/$name.base" &&
+    peak_of "$name" "$WS_BIN/train-trial" --db "runs/$name.db" --ckpt-dir "runs/$name" --features tones.feat --quiet "$@" "$name.line" &&
     suggest --db "runs/$name.base.db" --config base.json >"$name.base.line" &&
-    peak_of "$name.base" "$WS_BIN/train-trial" --db "runs/$name.base.db" --features tones.feat --quiet "$@" "$name.base.line" ||
+    peak_of "$name.base" "$WS_BIN/train-trial" --db "runs/$name.base.db" --ckpt-dir "runs/$name.base" --features tones.feat --quiet "$@" "$name.base.line" ||
     return 1
   echo "$name: batch $b, $*: $(jq -c '[.state, .reason]' "$name"), peak $(cat "$name.peak") bytes; the small dscnn's $(cat "$name.base.peak")" >&2
   jq -e '.state == "COMPLETE"' "$name" "$name.base" >/dev/null

@@ -15,7 +15,7 @@ can_limit_address_space "the need of a model past memory" train-trial || exit 0
 make_tone_cache tones
 tone_study_config c0.json
 page=$(getconf PAGESIZE)
-mkdir runs
+mkdir runs runs/cnn runs/ds   # (each study file "tones" keeps its checkpoints in a folder of its own: t0919)
 # need_holds_tables: the reason in out names a need of at least its parts (less a MiB each, their
 # rounding) and their page tables, 8 bytes a page of them.
 need_holds_tables() {
@@ -38,7 +38,7 @@ big() {  # NAME JQ-FIXED: a study of the tone config with those fixed settings, 
 # A cnn of 4096 channels into 65536 hidden units: 4 TiB of weights (t0858's).
 big cnn '{"model": "cnn", "channels": 4096, "kernel": [1, 1], "stride": [1, 1], "inner_kernel": [1, 1], "pool": [1, 1], "hidden": 65536, "dropout": 0}'
 test_expect_code 0 "a cnn of 4 TiB of weights on the CPU" \
-  bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --db runs/cnn.db --features tones.feat --threads 1 --quiet cnn.line'
+  bash -c 'ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --db runs/cnn.db --ckpt-dir runs/cnn --features tones.feat --threads 1 --quiet cnn.line'
 test_expect_success "... its need holds the page tables of its memory" need_holds_tables
 test_expect_code 0 "... with --keep none" \
   bash -c 'suggest --db runs/cnn.db --config cnn.json >cnn.line && ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --keep none --db runs/cnn.db --features tones.feat --threads 1 --quiet cnn.line'
@@ -49,7 +49,7 @@ emu=$WS_BUILD/tests/gpu/libwakesweep-cuda-emu.so
 if [ -e "$emu" ]; then
   test_expect_code 0 "the same cnn on the emulated CUDA device" \
     env WS_CUDA_FORCE_PROBE=1 WS_CUDA_BACKEND="$emu" CUDA_VISIBLE_DEVICES=0 bash -c \
-    'suggest --db runs/cnn.db --config cnn.json >cnn.line && ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --device cuda --db runs/cnn.db --features tones.feat --threads 1 --quiet cnn.line'
+    'suggest --db runs/cnn.db --config cnn.json >cnn.line && ulimit -v 2000000 && exec timeout 120 "$WS_BIN/train-trial" --device cuda --db runs/cnn.db --ckpt-dir runs/cnn --features tones.feat --threads 1 --quiet cnn.line'
   test_expect_success "... its need (weights, gradients) holds their page tables" 'need_holds_tables && jq -e ".reason | contains(\"built in host memory\")" out'
 else
   test_skip "the same cnn on the emulated CUDA device" "$emu is not built"
@@ -61,7 +61,7 @@ if ! cg=$(memory_cgroup ws-t4029 $((256 << 20))); then
 else
   big ds '{"channels": 1024, "blocks": 8, "batch_size": 512, "kernel": [3, 3], "stride": [1, 1], "inner_kernel": [3, 3]}'
   test_expect_code 0 "a dscnn of 1024 channels, 8 blocks, a batch of 512 in a cgroup of 256 MiB" \
-    in_cgroup "$cg" timeout 120 "$WS_BIN/train-trial" --db runs/ds.db --features tones.feat --threads 1 --quiet ds.line
+    in_cgroup "$cg" timeout 120 "$WS_BIN/train-trial" --db runs/ds.db --ckpt-dir runs/ds --features tones.feat --threads 1 --quiet ds.line
   test_expect_success "... its need holds the page tables, against the cgroup's 256 MiB" '
     need_holds_tables && jq -e ".reason | contains(\"its cgroup allows 256 MiB\")" out'
   rmdir "$cg" 2>/dev/null || true

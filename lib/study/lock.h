@@ -1,0 +1,14 @@
+/* lock.h — a study locked inside the caller's write transaction, for a record that the first of
+ * several processes at once makes and the others read (study/data.h, study/uid.h). */
+#ifndef WS_STUDY_LOCK_H
+#define WS_STUDY_LOCK_H
+#include "store/store.h"
+
+/* In the caller's write transaction: study st locked to the transaction's end. Finding the study
+ * through ws_store_study_create locks it on PostgreSQL (an advisory lock on its name), where a
+ * read of an absent row locks nothing; SQLite's write transaction holds the whole file already.
+ * WS_ESTATE when the study is gone (deleted, optuna.delete_study, since the caller found it): the
+ * caller rolls back. */
+int study_lock(ws_store *s, const ws_study *st, ws_err *e);
+
+#endif
