@@ -157,23 +157,34 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     return 0;
 }
 
-int ws_atomic_commit(ws_atomic *a, ws_err *e)
+/* Flushes, fsyncs and closes the temporary, then puts it in place: renamed over the target, or,
+ * with only_new, linked to its name where nothing has it yet (1, the temporary removed, where
+ * something has). */
+static int put_in_place(ws_atomic *a, int only_new, ws_err *e)
 {
     int bad = fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0;
-    int saved = errno;
+    int saved = errno, taken = 0;
     if (fclose(a->f) != 0 && !bad) { bad = 1; saved = errno; }
     a->f = NULL;
-    if (!bad && rename(a->tmp, a->path) != 0) { bad = 1; saved = errno; }
-    if (bad) {
-        ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(saved));
-        ws_atomic_abort(a);
-        return -1;
+    if (!bad && (only_new ? link(a->tmp, a->path) : rename(a->tmp, a->path)) != 0) {
+        if (only_new && errno == EEXIST) taken = 1;
+        else { bad = 1; saved = errno; }
     }
+    if (bad || taken) {
+        if (bad) ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(saved));
+        ws_atomic_abort(a);
+        return bad ? -1 : 1;
+    }
+    if (only_new) unlink(a->tmp);   /* the target is its other name now */
     live_remove(a->tmp);
     free(a->tmp); free(a->path);
     a->tmp = a->path = NULL;
     return 0;
 }
+
+int ws_atomic_commit(ws_atomic *a, ws_err *e) { return put_in_place(a, 0, e); }
+
+int ws_atomic_commit_new(ws_atomic *a, ws_err *e) { return put_in_place(a, 1, e); }
 
 void ws_atomic_abort(ws_atomic *a)
 {

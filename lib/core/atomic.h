@@ -25,6 +25,11 @@ typedef struct {
 int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e);
 /* Flushes, fsyncs, closes and renames into place; on any error removes the temporary. */
 int ws_atomic_commit(ws_atomic *a, ws_err *e);
+/* ws_atomic_commit for a target that only the first of several writers makes: linked into place
+ * where nothing has its name yet, so that of two writers at once one wins and the other learns
+ * it (rename would have the last one win). 1 (the temporary removed, nothing changed) where
+ * something has the name. */
+int ws_atomic_commit_new(ws_atomic *a, ws_err *e);
 /* Closes and removes the temporary (safe after a failed or successful commit). */
 void ws_atomic_abort(ws_atomic *a);
 /* Removes the temporaries in dir that a killed process left: those whose writer ran on this

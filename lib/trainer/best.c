@@ -113,9 +113,10 @@ int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *c
     }
     store_shown(store, shown, sizeof shown);
     if (!trainer_ckpt_claim(ckpt_dir, study->name, uid, shown, e)) return 0;
-    /* A claim the disk has no room for (WS_EINTERNAL: ws_atomic's ENOSPC, EDQUOT) leaves the
-     * folder claimed by none: the trial's own checkpoint fails as it did, naming its file, and a
-     * later trial claims it. */
+    /* A claim that cannot be written (WS_EINTERNAL: no room, ENOSPC or EDQUOT, or a file system
+     * without hard links) leaves the folder claimed by none, told by the headers' names as
+     * before: on a full disk the trial's own checkpoint fails as it did, naming its file, and a
+     * later trial claims the folder. */
     if (e->kind == WS_EINTERNAL) return 0;
     if (e->kind == WS_EINPUT) {
         size_t len = strlen(e->msg);

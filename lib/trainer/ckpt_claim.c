@@ -74,13 +74,10 @@ int trainer_ckpt_claim_owner(const char *dir, const char *study, const char *uid
     return owner_of(dir, study, uid, store, &anew, e);
 }
 
-int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, const char *store, ws_err *e)
+/* The claim written: in place of a study's that is gone (anew), else where none is yet, as only
+ * the first of several writers makes it: 1 where another made one meanwhile. */
+static int write_claim(const char *path, const char *study, const char *uid, const char *store, int anew, ws_err *e)
 {
-    int anew, own = owner_of(dir, study, uid, store, &anew, e);
-    if (own == 1) return 0;
-    if (own == -2 || (own == 0 && !anew)) return -1;
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/" TRAINER_CKPT_CLAIM, dir);
     json_t *c = json_pack("{s:s,s:s,s:s}", "study", study, "uid", uid, "store", store);
     if (!c) return ws_err_set(e, WS_ENOMEM, "out of memory");
     ws_atomic a;
@@ -88,7 +85,25 @@ int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, cons
     if (!rc && (json_dumpf(c, a.f, JSON_COMPACT) || fputc('\n', a.f) == EOF)) {
         ws_atomic_abort(&a);
         rc = ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
-    } else if (!rc) rc = ws_atomic_commit(&a, e);
+    } else if (!rc) rc = anew ? ws_atomic_commit(&a, e) : ws_atomic_commit_new(&a, e);
     json_decref(c);
     return rc;
+}
+
+int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, const char *store, ws_err *e)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/" TRAINER_CKPT_CLAIM, dir);
+    /* Two trials of two studies that start at once both find no claim: a look, then a write,
+     * let both claim the folder and train, writing the same trial-N.ckpt. The claim is linked
+     * into place only where there is none (ws_atomic_commit_new), so the later one finds the
+     * earlier's and is looked at again. */
+    for (int tries = 0; tries < 2; tries++) {
+        int anew, own = owner_of(dir, study, uid, store, &anew, e);
+        if (own == 1) return 0;
+        if (own == -2 || (own == 0 && !anew)) return -1;
+        int rc = write_claim(path, study, uid, store, own == 0, e);
+        if (rc <= 0) return rc;
+    }
+    return ws_err_set(e, WS_EINTERNAL, "%s: made and removed again while this trial claimed the folder", path);
 }

@@ -132,6 +132,26 @@ static void test_atomic_write(void)
     rmdir(dir);
 }
 
+/* ws_atomic_commit_new: the first writer's file is put in place, a later one's is not (rename
+ * would have had the last one win), and neither leaves a temporary. */
+static void test_atomic_commit_new(void)
+{
+    char dir[] = "/tmp/ws-atomic.XXXXXX", path[256];
+    CHECK(mkdtemp(dir), "mkdtemp");
+    snprintf(path, sizeof path, "%s/claim", dir);
+    ws_atomic a, b;
+    ws_err e;
+    CHECK(ws_atomic_open(&a, path, &e) == 0 && ws_atomic_open(&b, path, &e) == 0, "%s", e.msg);
+    fputs("first\n", a.f);
+    fputs("second, longer\n", b.f);
+    CHECK(ws_atomic_commit_new(&a, &e) == 0, "%s", e.msg);
+    CHECK(ws_atomic_commit_new(&b, &e) == 1, "the second writer was not told the name is taken");
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && sb.st_size == 6, "not the first writer's file");
+    unlink(path);
+    CHECK(rmdir(dir) == 0, "a temporary left in %s", dir);
+}
+
 static int touch(const char *dir, const char *name)
 {
     char p[512];
@@ -336,6 +356,7 @@ int main(void)
     RUN(test_json_load_python);
     RUN(test_parse_numbers);
     RUN(test_atomic_write);
+    RUN(test_atomic_commit_new);
     RUN(test_atomic_reap);
     RUN(test_atomic_guards);
     RUN(test_rng);
