@@ -20,36 +20,26 @@ static const char *record_hash(const ws_store *s, const ws_study *st, const json
     return NULL;
 }
 
-/* In the caller's transaction: the study's record made this cache's when it has none, with the
- * study locked (study_lock): of two first trials at once one records, the other reads it. */
-static int record(ws_store *s, const ws_study *st, const char *features, const char *hash, json_t **kept, ws_err *e)
+/* The record of this cache (study_attr_once makes it where the study has none). */
+struct record_of { const char *features, *hash; };
+
+static json_t *make_record(void *ctx, ws_err *e)
 {
-    if (study_lock(s, st, e)) return -1;
-    if (ws_store_study_attr_get(s, st->id, 1, WS_ATTR_DATA, kept, e)) return -1;
-    if (*kept) return 0;
-    char *shown = ws_text_escape(features);   /* any bytes; JSON takes UTF-8 */
-    *kept = shown ? json_pack("{s:s, s:s}", "data_hash", hash, "features", shown) : NULL;
+    const struct record_of *r = ctx;
+    char *shown = ws_text_escape(r->features);   /* any bytes; JSON takes UTF-8 */
+    json_t *v = shown ? json_pack("{s:s, s:s}", "data_hash", r->hash, "features", shown) : NULL;
     free(shown);
-    if (!*kept) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    return ws_store_study_attr_set(s, st->id, 1, WS_ATTR_DATA, *kept, e);
+    if (!v) ws_err_set(e, WS_ENOMEM, "out of memory");
+    return v;
 }
 
 int study_data_check(ws_store *s, const ws_study *st, const char *features, const char *hash, int record_it,
                      int *recorded, ws_err *e)
 {
     json_t *kept = NULL;
+    struct record_of r = {features, hash};
     if (recorded) *recorded = 0;
-    if (record_it) {
-        if (ws_store_begin(s, e)) return -1;
-        if (record(s, st, features, hash, &kept, e)) {
-            ws_store_rollback(s);
-            json_decref(kept);
-            return -1;
-        }
-        if (ws_store_commit(s, e)) { json_decref(kept); return -1; }
-    } else if (ws_store_study_attr_get(s, st->id, 1, WS_ATTR_DATA, &kept, e)) {
-        return -1;
-    }
+    if (study_attr_once(s, st, WS_ATTR_DATA, record_it, make_record, &r, &kept, e)) return -1;
     if (!kept) return 0;
     const char *was = record_hash(s, st, kept, e);
     int rc = -1;

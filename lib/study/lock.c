@@ -12,3 +12,20 @@ int study_lock(ws_store *s, const ws_study *st, ws_err *e)
                           "trial of it", st->name);
     return 0;
 }
+
+int study_attr_once(ws_store *s, const ws_study *st, const char *key, int record,
+                    json_t *(*make)(void *ctx, ws_err *e), void *ctx, json_t **kept, ws_err *e)
+{
+    *kept = NULL;
+    if (!record) return ws_store_study_attr_get(s, st->id, 1, key, kept, e) ? -1 : 0;
+    if (ws_store_begin(s, e)) return -1;
+    int rc = study_lock(s, st, e) || ws_store_study_attr_get(s, st->id, 1, key, kept, e) ? -1 : 0;
+    if (!rc && !*kept) rc = (*kept = make(ctx, e)) && !ws_store_study_attr_set(s, st->id, 1, key, *kept, e) ? 0 : -1;
+    if (rc) ws_store_rollback(s);
+    else rc = ws_store_commit(s, e) ? -1 : 0;
+    if (rc) {
+        json_decref(*kept);
+        *kept = NULL;
+    }
+    return rc;
+}
