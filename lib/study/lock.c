@@ -17,7 +17,10 @@ int study_attr_once(ws_store *s, const ws_study *st, const char *key, int record
                     json_t *(*make)(void *ctx, ws_err *e), void *ctx, json_t **kept, ws_err *e)
 {
     *kept = NULL;
-    if (!record) return ws_store_study_attr_get(s, st->id, 1, key, kept, e) ? -1 : 0;
+    /* read first: once made (every trial after a study's first), no write transaction, which
+     * would queue the trials of a sweep that start together on the store's write lock */
+    if (ws_store_study_attr_get(s, st->id, 1, key, kept, e)) return -1;
+    if (!record || *kept) return 0;
     if (ws_store_begin(s, e)) return -1;
     int rc = study_lock(s, st, e) || ws_store_study_attr_get(s, st->id, 1, key, kept, e) ? -1 : 0;
     if (!rc && !*kept) rc = (*kept = make(ctx, e)) && !ws_store_study_attr_set(s, st->id, 1, key, *kept, e) ? 0 : -1;

@@ -11,10 +11,10 @@
  * caller rolls back. */
 int study_lock(ws_store *s, const ws_study *st, ws_err *e);
 
-/* Study st's system attribute key into *kept (NULL: none). record 0: only read; record 1: in one
- * write transaction that locks the study (study_lock), made by make(ctx, e) where there is none
- * (NULL with e set: rolled back), so that of several first trials at once one makes it and the
- * others read it. */
+/* Study st's system attribute key into *kept (NULL: none). record 0: only read; record 1, where
+ * it is absent: in one write transaction that locks the study (study_lock), read again and made
+ * by make(ctx, e) where there is none still (NULL with e set: rolled back), so that of several
+ * first trials at once one makes it and the others read it. */
 int study_attr_once(ws_store *s, const ws_study *st, const char *key, int record,
                     json_t *(*make)(void *ctx, ws_err *e), void *ctx, json_t **kept, ws_err *e);
 
