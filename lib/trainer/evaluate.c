@@ -147,6 +147,8 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
         }
         max_fpr = json_is_number(mf) ? json_number_value(mf) : 0.05;
     }
+    /* -0 (--max-fpr -0, a header's -0.0) is the limit 0: echoed as -0 it read as one below zero */
+    if (max_fpr == 0) max_fpr = 0;
     json_t *norm = json_object_get(feat, "normalize");
     trainer_transform t = TRAINER_LOGMEL;
     int n_mfcc = 0;

@@ -81,6 +81,7 @@ static int parse(trainer_settings *s, const json_t *fixed, const json_t *params,
     if (s->min_delta < 0) return ws_err_set(e, WS_EINPUT, "%s.min_delta: expected >= 0", path);
     if (!(s->max_fpr >= 0 && s->max_fpr <= 1))
         return ws_err_set(e, WS_EINPUT, "%s.max_fpr: expected a number in [0, 1], got %g", path, s->max_fpr);
+    if (s->max_fpr == 0) s->max_fpr = 0;   /* -0.0 is the limit 0, echoed as 0 (at_fpr, the header) */
     if (!strcmp(transform, "logmel")) s->transform = TRAINER_LOGMEL;
     else if (!strcmp(transform, "mfcc")) s->transform = TRAINER_MFCC;
     else return ws_err_set(e, WS_EINPUT, "%s.transform: expected \"logmel\" or \"mfcc\", got \"%s\"", path, transform);
