@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "core/numsum.h"
 #include "nn/nn.h"
 
 int nn_metrics_init(nn_metrics *mt, int k, ws_err *e)
@@ -77,15 +78,18 @@ void nn_metrics_class(const nn_metrics *mt, int c, double *precision, double *re
     if (f1) *f1 = f1_of(tp, pred - tp, real - tp);
 }
 
+/* The mean F1 over every class as scikit-learn 1.3's f1_score(average="macro"): numpy.mean of
+ * the per-class F1s, summed in numpy's order (ws_sum_numpy), so that from 8 classes on the last
+ * digit is numpy's too (a left-to-right sum differed there for some confusions). */
 double nn_metrics_macro_f1(const nn_metrics *mt)
 {
-    double s = 0;
-    for (int c = 0; c < mt->k; c++) {
-        double f;
-        nn_metrics_class(mt, c, NULL, NULL, &f);
-        s += f;
-    }
-    return mt->k ? s / mt->k : 0.0;
+    if (mt->k < 1) return 0.0;
+    double *f = malloc((size_t)mt->k * sizeof *f);
+    if (!f) return NAN;   /* written as null: no mean rather than another one */
+    for (int c = 0; c < mt->k; c++) nn_metrics_class(mt, c, NULL, NULL, &f[c]);
+    double mean = ws_sum_numpy(f, (size_t)mt->k) / mt->k;
+    free(f);
+    return mean;
 }
 
 void nn_metrics_positive(const nn_metrics *mt, int pos, double *f1, double *fpr, double *frr)

@@ -4,7 +4,9 @@
 # 1 is its score), the operating point at several limits found again from those scores (the
 # lowest threshold whose FPR is at most the limit, a clip accepted at score >= threshold, ties
 # together), and precision, recall and F1 from the confusion as scikit-learn 1.3 divides them
-# (F1 2TP/(2TP+FP+FN), 0 where 0/0). Compared exactly: equal F1s are equal values, and a last
+# (F1 2TP/(2TP+FP+FN), 0 where 0/0), macro F1 as numpy.mean of the per-class F1s (with 4 classes
+# numpy sums them left to right; test_nn_train's test_macro_f1_numpy has the pairwise sums of 8
+# classes and more). Compared exactly: equal F1s are equal values, and a last
 # digit off (from the rounded precision and recall) is a difference.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
@@ -58,8 +60,9 @@ for i, c in enumerate(names):
 p = names.index("hey_nova")
 TP, FP, FN = tp[p], pred[p] - tp[p], real[p] - tp[p]
 TN = C.sum() - TP - FP - FN
+f1s = np.array([2 * tp[i] / (pred[i] + real[i]) if tp[i] else 0.0 for i in range(len(names))], dtype=np.float64)
 want = {"f1": 2 * TP / (2 * TP + FP + FN) if TP else 0.0, "fpr": FP / (FP + TN), "frr": FN / (TP + FN),
-        "accuracy": tp.sum() / C.sum(), "binary_accuracy": (TP + TN) / C.sum()}
+        "accuracy": tp.sum() / C.sum(), "binary_accuracy": (TP + TN) / C.sum(), "macro_f1": np.mean(f1s)}
 bad += [f"{k}: {m[k]!r}, want {v!r}" for k, v in want.items() if m[k] != v]
 print("; ".join(bad) or "same")
 P
@@ -81,7 +84,7 @@ test_expect_success "... at some limit both wake-word and other clips are accept
 test_expect_success "the trial's recorded operating point: the validation split's at its max_fpr (0.05)" '
   [ "$(jq -S -c .metrics.at_fpr result)" = "$("$PY" ref.py validation 0.05 | jq -S -c .)" ]'
 for split in train validation test all; do
-  test_expect_success "--split $split: per-class precision, recall, F1, support and the wake word's F1, FPR, FRR from the confusion" "
+  test_expect_success "--split $split: per-class precision, recall, F1, support, macro F1 and the wake word's F1, FPR, FRR from the confusion" "
     train-trial --evaluate $ckpt --features tones.feat --split $split --threads 1 >m.json && [ \"\$(\"\$PY\" prf.py m.json)\" = same ]"
 done
 test_expect_success "the trial's recorded metrics: the same from its confusion" '[ "$("$PY" prf.py result)" = same ]'

@@ -635,6 +635,84 @@ static void test_f1_exact(void)
     CHECK(!wrong, "%d of %zu confusions' F1 not the exact one, first %s", wrong, n, first);
 }
 
+/* macro_f1 is scikit-learn 1.3's f1_score(average="macro"): numpy.mean over the per-class F1s,
+ * which numpy sums pairwise (eight running sums from 8 classes, halves above 128), so a
+ * left-to-right sum differed in the last digit for some confusions of 8 classes or more. The
+ * confusions come from the formula of tests/ref/make_macro_f1_golden.py (repeated here), the
+ * golden means from numpy 1.24 there; compared exactly. */
+static void test_macro_f1_numpy(void)
+{
+    static const struct { int k, seed; double macro_f1; } cases[] = {
+        {1, 0, 0.0},
+        {1, 1, 1.0},
+        {1, 2, 1.0},
+        {2, 0, 0.35714285714285715},
+        {2, 1, 0.55},
+        {2, 2, 0.25},
+        {5, 0, 0.18787878787878784},
+        {5, 1, 0.3220536816125052},
+        {5, 2, 0.3842968625577321},
+        {7, 0, 0.17710452602093468},
+        {7, 1, 0.2788163750348624},
+        {7, 2, 0.29902846195949645},
+        {8, 0, 0.1814888973641834},
+        {8, 1, 0.24530898821979386},
+        {8, 2, 0.2721542290161678},
+        {9, 0, 0.1969191140243772},
+        {9, 1, 0.2324948582574104},
+        {9, 2, 0.20936242120452647},
+        {12, 0, 0.12561708398446278},
+        {12, 1, 0.16673306865291015},
+        {12, 2, 0.18671139136505244},
+        {16, 0, 0.11697616853866855},
+        {16, 1, 0.14892530751905753},
+        {16, 2, 0.1426584169920567},
+        {17, 0, 0.11533668263094425},
+        {17, 1, 0.13283876273246906},
+        {17, 2, 0.1337116994094947},
+        {24, 0, 0.08819247078212163},
+        {24, 1, 0.09875360682169972},
+        {24, 2, 0.09947872147425792},
+        {35, 0, 0.06600412933277605},
+        {35, 1, 0.06897143913636959},
+        {35, 2, 0.07232994833266207},
+        {64, 0, 0.03722940990542019},
+        {64, 1, 0.038180309170220084},
+        {64, 2, 0.04190229501954636},
+        {128, 0, 0.01938001784243857},
+        {128, 1, 0.019659516357614502},
+        {128, 2, 0.02132823254330104},
+        {129, 0, 0.019253052845979758},
+        {129, 1, 0.01935880676100265},
+        {129, 2, 0.021052240073691435},
+        {200, 0, 0.01245833169443787},
+        {200, 1, 0.012699670834451851},
+        {200, 2, 0.013756230223877699},
+    };
+    /* 12 of 45 differ from a left-to-right sum's mean */
+    const size_t n = sizeof cases / sizeof *cases;
+    ws_err e = {0};
+    int wrong = 0;
+    char first[200] = "";
+    for (size_t i = 0; i < n; i++) {
+        int k = cases[i].k, seed = cases[i].seed;
+        nn_metrics mt;
+        CHECK(nn_metrics_init(&mt, k, &e) == 0, "%s", e.msg);
+        if (!mt.confusion) return;
+        for (int t = 0; t < k; t++)
+            for (int p = 0; p < k; p++) {
+                long c = (seed * 31 + t * 17 + p * 7 + t * p) % 5;
+                if (t == p) c = (t + seed) % 7 == 3 ? 0 : c + (t * 5 + seed) % 9;
+                mt.confusion[(size_t)t * k + p] = c;
+            }
+        double got = nn_metrics_macro_f1(&mt);
+        nn_metrics_release(&mt);
+        if (got != cases[i].macro_f1 && !wrong++)
+            snprintf(first, sizeof first, "%d classes, seed %d: %.17g, want %.17g", k, seed, got, cases[i].macro_f1);
+    }
+    CHECK(!wrong, "%d of %zu confusions' macro F1 not numpy's mean, first %s", wrong, n, first);
+}
+
 static void test_checkpoint_roundtrip(void)
 {
     float x[5 * 24], la[5 * 3], lb[5 * 3];
@@ -900,6 +978,7 @@ int main(void)
     RUN(test_metrics);
     RUN(test_operating_point_nan);
     RUN(test_f1_exact);
+    RUN(test_macro_f1_numpy);
     RUN(test_checkpoint_roundtrip);
     RUN(test_bad_labels);
     RUN(test_bn_one_value_per_channel);
