@@ -43,7 +43,9 @@
 #   kept   CONFIG (STAGE1, STAGE2), with three more arguments, STUDY, DB, BIN and SUGGEST_ARGS: the
 #          config the study keeps in a SQLite DB that is there, or none kept yet (suggest refused
 #          another only in each job slot's first trial, after the features were made, saying
-#          "use --force"); skipped with a SUGGEST_ARGS that holds --force, which replaces it
+#          "use --force"), and its direction, which a study keeps (suggest refuses another even
+#          with --force). A SUGGEST_ARGS that holds --force, which replaces the kept config,
+#          skips the comparison of the rest, not the direction's
 #   stages STAGE2, with a fourth argument, STAGE1: no setting of STAGE2's fixed that STAGE1
 #          searches, nor its budget.epochs when STAGE1 searches epochs. make staged fixes stage 1's
 #          best params into stage 2 (suggest --fixed), and suggest refuses one that the config's
@@ -155,11 +157,15 @@ while [ $# -ge 3 ]; do
     # the kept config is read with sqlite3, compared with jq (the same JSON: nothing to say), and
     # where they differ suggest compares them, on a study file of its own, removed after, made
     # from the kept config, so that the message is suggest's. Left to suggest: a PostgreSQL DB,
-    # a study file that is not there or held locked, SUGGEST_ARGS with --force (it replaces it).
+    # a study file that is not there or held locked. SUGGEST_ARGS with --force replaces the kept
+    # config, but not its direction: only that is checked then (skipping the whole check let
+    # SUGGEST_ARGS=--force start a sweep that suggest stopped at its first trial).
     study=${1-} db=${2-} bin=${3-} args=${4-}
     shift 4
     file=${db#sqlite:///}
-    if is_pg_url "$db" || [ ! -s "$file" ] || [ ! -x "$bin/suggest" ] || [[ " $args " == *" --force "* ]]; then continue; fi
+    force=''
+    [[ " $args " != *" --force "* ]] || force=1
+    if is_pg_url "$db" || [ ! -s "$file" ] || [ ! -x "$bin/suggest" ]; then continue; fi
     # One sqlite3 reads the kept config, none where it is the file's text (minified, the study name
     # set as suggest --study sets it): the same, nothing more to compare. Another text (keys in
     # another order, a number written otherwise) is compared as JSON by jq, and by suggest where
@@ -186,7 +192,7 @@ while [ $# -ge 3 ]; do
       echo "$name: '$value': study '$study' in DB '$db' keeps direction ${BASH_REMATCH[2]}, not the config's ${BASH_REMATCH[1]} (a study keeps its direction, as in Optuna): give another STUDY (a study of its own)"
       exit 0
     fi
-    if [ "$rc" != 2 ] || [[ $msg != *" exists with a different config: "* ]]; then continue; fi
+    if [ -n "$force" ] || [ "$rc" != 2 ] || [[ $msg != *" exists with a different config: "* ]]; then continue; fi
     msg=${msg%%$'\n'*}
     msg=${msg#* exists with a different config: }
     msg=${msg% (use --force to replace it)}
