@@ -72,8 +72,7 @@ _wakesweep_reply() {
       DIR) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
       FILE | CACHE | CKPT | PATH | URL)   # a URL's sqlite:///FILE: the FILE after it
         local url=
-        # gpu-monitor's --db FILE takes sqlite:///FILE too, as every --db does
-        if [ "${arg#* }" = URL ] || [ "$prev" = --db ]; then
+        if [ "${arg#* }" = URL ]; then
           case $cur in
             sqlite:///*) url=sqlite:/// cur=${cur#sqlite:///} ;;
             sqlite: | sqlite:/ | sqlite://) url=sqlite:/// cur= ;;

@@ -9,7 +9,6 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/proc.h"
-#include "store/sqlite_revision.h"
 #include "store/sqlite_wal.h"
 #include "store/store.h"
 
@@ -20,7 +19,8 @@ typedef struct queued {
 } queued;
 
 struct gpu_samples_db {
-    sqlite3 *db;
+    ws_store *store;                     /* the study, opened as the other tools open it */
+    sqlite3 *db;                         /* its connection (ws_store_sqlite) */
     const volatile sig_atomic_t *stop;   /* set by a signal: stop waiting for a lock */
     int busy_timeout_ms;                 /* how long one wait for a lock lasts at most */
     long long busy_until_ms;             /* this wait for a lock gives up then */
@@ -125,59 +125,17 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
     d->busy_timeout_ms = busy_timeout_ms;
     d->flush_until_ms = -1;
-    /* "s.db/" and a folder that is not there: refused as the study tools refuse them */
-    char buf[4200];
-    const char *unusable = ws_sqlite_path_unusable(path, buf, sizeof buf);
-    if (unusable) {
-        ws_err_set(e, WS_EINPUT, "%s: %s", path, unusable);
+    /* Opened as every study tool opens the study (the same checks, refusals and words): made
+     * when missing, but without Optuna's tables, which suggest makes; a file of a schema the
+     * tools refuse is refused before anything is written to it. The store's wait is this
+     * tool's (WS_MONITOR_BUSY_S), and ends at once on a stop. */
+    ws_store_wait w = {busy_timeout_ms, "WS_MONITOR_BUSY_S", stop};
+    if (ws_store_open_wait(&d->store, url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         gpu_samples_db_close(d);
         return NULL;
     }
-    const char *what = ws_sqlite_not_a_file(path);
-    if (what) {   /* SQLite said only "cannot open: disk I/O error" (a FIFO, a device) */
-        ws_err_set(e, WS_EINPUT, "%s: %s, expected a study database file", path, what);
-        gpu_samples_db_close(d);
-        return NULL;
-    }
-    int why = ws_sqlite_create_errno(path);
-    if (why) {
-        ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", path, strerror(why));
-        gpu_samples_db_close(d);
-        return NULL;
-    }
-    int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc != SQLITE_OK) {
-        ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc));
-        gpu_samples_db_close(d);
-        return NULL;
-    }
-    rc = sqlite3_busy_handler(d->db, on_busy, d);
-    /* A study file of a schema Optuna 3.1 refuses (a newer Optuna's revision, two revisions) is
-     * refused as the study tools refuse it, by the store's check, before anything is written to
-     * it, WAL mode included: the samples went in with exit 0, into a schema these tools do not
-     * know. Checked at start only: a file made after it is made by suggest, of our revision. A
-     * file opened read-only is left to ws_sqlite_set_wal, which refuses it before reading it: a
-     * read would leave this user's -wal and -shm beside a WAL-mode file. */
-    int revision = rc == SQLITE_OK && sqlite3_db_readonly(d->db, "main") != 1
-                       ? ws_sqlite_check_revision(d->db, d->path, e) : 0;
-    if (revision) {
-        if (revision > 0) sql_fail(d, "setting up the connection", e);   /* the read failed */
-        gpu_samples_db_close(d);
-        return NULL;
-    }
-    if (rc != SQLITE_OK || (rc = ws_sqlite_set_wal(d->db, busy_timeout_ms, stop)) != SQLITE_OK) {
-        /* set_wal's own answer: its SQLITE_READONLY for a file opened read-only is no errcode */
-        int code = rc & 0xff;
-        char ro[128];
-        if (code == SQLITE_READONLY)   /* worded as the study tools word it */
-            ws_err_set(e, WS_EINPUT, "%s: setting up the connection: %s", d->path,
-                       ws_sqlite_readonly_msg(d->path, ro, sizeof ro));
-        else
-            sql_fail(d, "setting up the connection", e);
-        e->kind = ws_sqlite_error_kind(rc);   /* set_wal's answer, which errcode may not hold */
-        gpu_samples_db_close(d);
-        return NULL;
-    }
+    d->db = ws_store_sqlite(d->store);
+    sqlite3_busy_handler(d->db, on_busy, d);   /* a flush's wait ends at the next sample */
     if (sqlite3_exec(d->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(d->db, insert_sql, -1, &d->insert, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(d->db, "SELECT sample FROM " GPU_SAMPLES_TABLE " ORDER BY row_id DESC LIMIT 1", -1,
@@ -219,16 +177,9 @@ void gpu_samples_db_close(gpu_samples_db *d)
     sqlite3_finalize(d->begin);
     sqlite3_finalize(d->commit);
     sqlite3_finalize(d->rollback);
-    /* A file deleted or renamed over keeps its WAL's name, which now pairs with whatever file
-     * takes the path: the next reader of that one would take this file's rows for its own (and
-     * its checkpoint would write them into it). So the WAL is emptied into the old file first
-     * (SQLite's close checkpoints no moved file), waiting a second at most for the new file's
-     * readers. */
-    if (d->db && gpu_samples_db_moved(d)) {
-        d->flush_until_ms = (long long)(ws_mono_s() * 1e3) + 1000;
-        sqlite3_wal_checkpoint_v2(d->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-    }
-    sqlite3_close(d->db);
+    /* the store's close empties the WAL of a file deleted or renamed over into it first (SQLite
+     * checkpoints no moved file), as for every study tool */
+    ws_store_close(d->store);
     for (size_t i = 0; i < d->q_cap; i++) gpu_sample_release(&d->q[i].s);
     free(d->q);
     free(d);
@@ -473,7 +424,7 @@ int gpu_samples_db_flush(gpu_samples_db *d, double until_s, ws_err *e)
     return rc;
 }
 
-int gpu_samples_db_moved(gpu_samples_db *d) { return ws_sqlite_moved(d->db); }
+int gpu_samples_db_moved(gpu_samples_db *d) { return ws_store_moved(d->store); }
 
 int gpu_samples_db_expire(gpu_samples_db *d, double now_s, ws_err *e)
 {

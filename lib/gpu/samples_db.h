@@ -68,10 +68,12 @@ typedef struct gpu_samples_db gpu_samples_db;
 
 #define GPU_SAMPLES_BUSY_TIMEOUT_MS 30000   /* the default wait for another connection's lock */
 
-/* Opens the study file of a --db URL (gpu_samples_db_file; creating it when missing) with a busy
- * timeout of busy_timeout_ms (>= 0), WAL and synchronous=NORMAL, and creates the samples table if
- * needed. Creates none of Optuna's tables; refuses (WS_EINPUT, before writing anything) a study
- * file whose alembic revision the store refuses (ws_sqlite_check_revision). NULL with e filled. A wait for a lock, here and in
+/* Opens the study of a --db URL (gpu_samples_db_file) through the study store, as every study tool
+ * opens it (ws_store_open_wait with WS_STORE_NO_SCHEMA: the file made when missing, WAL and
+ * synchronous=NORMAL), with a busy timeout of busy_timeout_ms (>= 0), and creates the samples
+ * table if needed. Creates none of Optuna's tables; refuses (WS_EINPUT, before writing anything)
+ * a study file the store refuses (another schema version, an alembic revision Optuna 3.1
+ * refuses), in the store's words. NULL with e filled. A wait for a lock, here and in
  * every later call, ends at once when *stop (NULL: none; a signal's flag) is set, failing the call
  * that waited: a stop must not wait out another connection's transaction, also not while the file
  * is opened. */

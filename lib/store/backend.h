@@ -49,7 +49,11 @@ struct ws_store {
     char *path;            /* for messages: the file path, or the URL without its password */
     int in_txn;            /* inside begin .. commit/rollback (the caller's or the store's own) */
     struct sqlite3 *db;    /* SQLite backend */
-    int busy_timeout_ms;   /* SQLite: the wait for another connection's lock (WS_DB_BUSY_S) */
+    int busy_timeout_ms;   /* SQLite: the wait for another connection's lock (WS_DB_BUSY_S; < 0
+                            * before the open: read it there) */
+    const char *busy_var;  /* SQLite: the variable that sets that wait, for messages */
+    const volatile sig_atomic_t *stop;   /* SQLite: set (by a signal): stop waiting (NULL: none) */
+    long long busy_until_ms;             /* SQLite, with stop: the wait in progress ends then */
     struct ws_pg *pg;      /* PostgreSQL backend */
     const ws_file_id *want;   /* SQLite: the file the open must be of (ws_store_open_file), or NULL */
 };

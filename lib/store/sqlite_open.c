@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/clock.h"
 #include "core/parse.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_read.h"
@@ -56,12 +57,12 @@ int ws_sqlite_busy_timeout_ms(ws_err *e)
  * out, so some other connection's transaction (a long one, an sqlite3 shell left open, a
  * stopped process) kept the file locked all that time. WS_EINTERNAL, exit 3: nothing is wrong
  * with the input, and the same call later may succeed. */
-static int locked(const char *path, const char *what, int busy_ms, ws_err *e)
+static int locked(const char *path, const char *what, int busy_ms, const char *var, ws_err *e)
 {
     return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer than the "
-                      "%g s this tool waits (WS_DB_BUSY_S); run it again once that process has finished (a long "
-                      "transaction, an open sqlite3 shell, a stopped process?), or set WS_DB_BUSY_S to wait longer",
-                      path, what, busy_ms * 1e-3);
+                      "%g s this tool waits (%s); run it again once that process has finished (a long "
+                      "transaction, an open sqlite3 shell, a stopped process?), or set %s to wait longer",
+                      path, what, busy_ms * 1e-3, var, var);
 }
 
 int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
@@ -71,7 +72,7 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
     char buf[512];
     const char *msg = s->db ? ws_sqlite_errmsg(s->db, buf, sizeof buf) : sqlite3_errstr(rc);
     if (code == SQLITE_READONLY) msg = ws_sqlite_readonly_msg(s->path, buf, sizeof buf);
-    if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, e);
+    if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, s->busy_var, e);
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
 }
 
@@ -84,7 +85,7 @@ static int reader_busy_ms(void)
 
 int ws_sqlite_read_fail(sqlite3 *db, int rc, ws_errkind kind, const char *path, const char *what, ws_err *e)
 {
-    if ((rc & 0xff) == SQLITE_BUSY) return locked(path, what, reader_busy_ms(), e);   /* ws_sqlite_open_read's wait */
+    if ((rc & 0xff) == SQLITE_BUSY) return locked(path, what, reader_busy_ms(), "WS_DB_BUSY_S", e);   /* ws_sqlite_open_read's wait */
     char buf[512];
     return ws_err_set(e, kind, "%s: %s: %s", path, what, db ? ws_sqlite_errmsg(db, buf, sizeof buf) : sqlite3_errstr(rc));
 }
@@ -128,8 +129,11 @@ static int url_to_path(const char *url, char **path, ws_err *e)
     return *path ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory");
 }
 
-static int check_schema(ws_store *s, int create, ws_err *e)
+/* flags: WS_STORE_CREATE makes Optuna's tables where there are none, WS_STORE_NO_SCHEMA takes a
+ * file without them as it is; else such a file is refused. */
+static int check_schema(ws_store *s, int flags, ws_err *e)
 {
+    int create = (flags & WS_STORE_CREATE) && !(flags & WS_STORE_NO_SCHEMA);
     sqlite3_stmt *st;
     if (ws_sql_prepare(s, "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'studies'), "
                           "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_state'), "
@@ -146,6 +150,7 @@ static int check_schema(ws_store *s, int create, ws_err *e)
     sqlite3_finalize(st);
     SQL_CHECK(s, rc, "read schema", e);
     if (!have) {
+        if (flags & WS_STORE_NO_SCHEMA) return 0;
         if (!create) return ws_err_set(e, WS_EINPUT, "%s: not a study database (no Optuna tables)", s->path);
         if (ws_sqlite_begin(s, e)) return -1;
         if (ws_sql_exec(s, schema_sql, e)) { ws_sqlite_rollback(s); return -1; }
@@ -234,6 +239,20 @@ static int dir_writable(const char *path)
     return ok;
 }
 
+/* The busy handler of a connection whose caller can be stopped (gpu-monitor's SIGTERM): it waits
+ * as sqlite3_busy_timeout would, but not once *s->stop is set, so that a stop does not wait out
+ * another connection's transaction. */
+static int wait_or_stop(void *arg, int tries)
+{
+    ws_store *s = arg;
+    long long now = (long long)(ws_mono_s() * 1e3);
+    if (tries == 0) s->busy_until_ms = now + s->busy_timeout_ms;
+    if (*s->stop || now >= s->busy_until_ms) return 0;
+    long long nap = tries < 10 ? 1 + tries : 20;
+    sqlite3_sleep((int)(nap < s->busy_until_ms - now ? nap : s->busy_until_ms - now));
+    return 1;
+}
+
 /* A reader's open as sqlite_read.h says, for a file or a directory it may not write. */
 static int open_read_only(ws_store *s, ws_err *e)
 {
@@ -245,7 +264,7 @@ static int open_read_only(ws_store *s, ws_err *e)
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
 {
     if (url_to_path(url, &s->path, e)) return -1;
-    if ((s->busy_timeout_ms = ws_sqlite_busy_timeout_ms(e)) < 0) return -1;
+    if (s->busy_timeout_ms < 0 && (s->busy_timeout_ms = ws_sqlite_busy_timeout_ms(e)) < 0) return -1;
     struct stat sb;
     /* "s.db/" (a file, then '/'): ENOTDIR, taken for a missing file, so suggest went on to
      * create it, and SQLite, which drops the '/', opened s.db, while the readers said "no such
@@ -286,7 +305,8 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
         return ws_err_set(e, WS_EINPUT, "%s: now another file than the study opened before", s->path);
     }
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
+    if (s->stop) sqlite3_busy_handler(s->db, wait_or_stop, s);
+    else sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
     if (reader) {
         ws_err why = {0};
         if (sqlite3_db_readonly(s->db, "main") != 1) {
@@ -305,8 +325,15 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* The last connection to close checkpoints the WAL into the database file (an fsync per
      * tool call when nothing else has it open): kept, so that the study file alone, copied or
      * mailed, holds the whole study. */
-    rc = ws_sqlite_set_wal(s->db, s->busy_timeout_ms, NULL);
+    /* Without Optuna's schema to make, a file of one these tools refuse (another version, a
+     * newer Optuna's revision) is refused before anything is written to it, WAL mode included.
+     * A file SQLite opened read-only is left to set_wal, which refuses it before any read: a
+     * read would leave this user's -wal and -shm beside a WAL-mode file. */
+    int no_schema = (flags & WS_STORE_NO_SCHEMA) != 0;
+    if (no_schema && sqlite3_db_readonly(s->db, "main") != 1 && check_schema(s, flags, e)) return -1;
+    rc = ws_sqlite_set_wal(s->db, s->busy_timeout_ms, s->stop);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "setting WAL mode", e);
+    if (no_schema) return 0;
     return check_schema(s, flags & WS_STORE_CREATE, e) ? -1 : 0;
 }
 

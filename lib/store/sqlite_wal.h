@@ -63,7 +63,7 @@ const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n);
  * over it: SQLite's HAS_MOVED, one stat), else 0. Writing on would store rows where no one finds
  * them, or into a WAL that the new file's next reader takes for its own; SQLite's close
  * checkpoints no moved file, so a writer empties its WAL into the old file itself before closing
- * (ws_sqlite_close, gpu_samples_db_close). gpu-monitor (its --db file) and train-trial (its
+ * (ws_sqlite_close, which gpu_samples_db_close reaches through the store). gpu-monitor (its --db file) and train-trial (its
  * study, at each validation and heartbeat) stop writing once it says so. */
 int ws_sqlite_moved(sqlite3 *db);
 /* The file db has open, as the device and inode its path names: 0 with them; 1 where the path no

@@ -60,18 +60,34 @@ int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e)
     return ws_store_open_file(out, url, flags, NULL, e);
 }
 
-int ws_store_open_file(ws_store **out, const char *url, int flags, const ws_file_id *id, ws_err *e)
+static int open_store(ws_store **out, const char *url, int flags, const ws_file_id *id, const ws_store_wait *w,
+                      ws_err *e)
 {
     *out = NULL;
     ws_store *s = calloc(1, sizeof *s);
     if (!s) return ws_err_set(e, WS_ENOMEM, "out of memory");
     s->want = id && (id->set || id->gone) ? id : NULL;
+    s->busy_timeout_ms = w ? w->busy_timeout_ms : -1;
+    s->busy_var = w && w->busy_var ? w->busy_var : "WS_DB_BUSY_S";
+    s->stop = w ? w->stop : NULL;
     int pg = ws_store_url_kind(url) == WS_DB_POSTGRES;
     s->ops = pg ? &ws_pg_ops : &ws_sqlite_ops;
     if ((pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e)) { ws_store_close(s); return -1; }
     *out = s;
     return 0;
 }
+
+int ws_store_open_file(ws_store **out, const char *url, int flags, const ws_file_id *id, ws_err *e)
+{
+    return open_store(out, url, flags, id, NULL, e);
+}
+
+int ws_store_open_wait(ws_store **out, const char *url, int flags, const ws_store_wait *w, ws_err *e)
+{
+    return open_store(out, url, flags, NULL, w, e);
+}
+
+struct sqlite3 *ws_store_sqlite(ws_store *s) { return s ? s->db : NULL; }
 
 int ws_store_check_revision(const char *path, const char *revision, const char *second, ws_err *e)
 {

@@ -15,6 +15,7 @@
 #ifndef WS_STORE_STORE_H
 #define WS_STORE_STORE_H
 #include <jansson.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include "core/err.h"
@@ -31,8 +32,13 @@ typedef struct {
 
 enum {
     WS_STORE_CREATE = 1,        /* create the file and the schema when missing */
-    WS_STORE_READ = 2           /* the caller only reads: a study file it may not write (a
+    WS_STORE_READ = 2,          /* the caller only reads: a study file it may not write (a
                                  * read-only mount, another user's) is opened read-only */
+    WS_STORE_NO_SCHEMA = 4      /* SQLite, with WS_STORE_CREATE: the file is made when missing,
+                                 * but not Optuna's tables, and one without them is taken as it is
+                                 * (gpu-monitor's samples table, which may come before the study);
+                                 * one with them is checked as any study before anything is written
+                                 * to it, WAL mode included */
 };
 
 typedef enum { WS_DB_SQLITE, WS_DB_POSTGRES } ws_db_kind;
@@ -53,6 +59,19 @@ const char *ws_store_url_no_file(const char *url);
  * exist (as for Optuna); a server that does not answer is waited for with backoff up to
  * WS_DB_RETRY_S seconds (environment, default 60), then it is an error naming the server. */
 int ws_store_open(ws_store **out, const char *url, int flags, ws_err *e);
+/* How an open of ws_store_open_wait waits for another connection's lock on a SQLite file. */
+typedef struct {
+    int busy_timeout_ms;                 /* the longest wait, instead of WS_DB_BUSY_S's */
+    const char *busy_var;                /* the variable that sets it, for messages */
+    const volatile sig_atomic_t *stop;   /* set (by a signal): a wait ends at once (NULL: none) */
+} ws_store_wait;
+/* ws_store_open for a caller with a wait of its own (gpu-monitor: WS_MONITOR_BUSY_S, and a
+ * SIGTERM that must not wait out another connection's transaction). */
+int ws_store_open_wait(ws_store **out, const char *url, int flags, const ws_store_wait *w, ws_err *e);
+/* The SQLite connection of a SQLite store, NULL for PostgreSQL: for gpu-monitor's samples table,
+ * which lives beside Optuna's in the study file (lib/gpu/samples_db.c). The store keeps it:
+ * ws_store_close closes it. */
+struct sqlite3 *ws_store_sqlite(ws_store *s);
 void ws_store_close(ws_store *s);
 /* For messages: the file path, or the URL without its password. */
 const char *ws_store_path(const ws_store *s);

@@ -16,9 +16,9 @@
 
 # Justified exceptions, "TOOL:CHECK:ITEM", each with its reason.
 ALLOW=(
-  # gpu-monitor links lib/store for its URL helpers (store.o pulls in the SQLite and PostgreSQL
-  # openers), but opens its --db file itself: the wait is WS_MONITOR_BUSY_S, and a postgresql://
-  # --db is refused before any connection, so these two are never read.
+  # gpu-monitor opens its --db study through lib/store (ws_store_open_wait), but with a wait of
+  # its own, WS_MONITOR_BUSY_S, and a postgresql:// --db is refused before any connection, so
+  # these two are never read.
   "gpu-monitor:environment:WS_DB_BUSY_S"
   "gpu-monitor:environment:WS_DB_RETRY_S"
 )

@@ -64,12 +64,13 @@ test_expect_code 2 db-not-a-database bash -c 'echo "not a database at all, just 
   gpu-monitor --nvml-library /nonexistent -q -n 1 --db bad.db'
 test_expect_success db-error-message 'grep -q "^gpu-monitor: bad.db: .*not a database" err'
 
-# A study file the monitor may not write: exit 2 (input), worded as the study tools word it.
+# A study file the monitor may not write: exit 2 (input), worded as the study tools word it
+# ("setting WAL mode: ...": opened by the store, as they open it).
 # Root writes everything, so as root the monitor runs as nobody, from a folder nobody may enter.
 ro=$(mktemp -d "${TMPDIR:-/tmp}/ws-ro.XXXXXX") && cp study.db "$WS_BIN/gpu-monitor" "$ro/" && chmod 755 "$ro" && chmod 444 "$ro/study.db"
 as_monitor() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
 test_expect_success db-read-only 'rc=0; as_monitor "$ro/gpu-monitor" "${NOGPU[@]}" -n 1 --db "$ro/study.db" >o 2>e || rc=$?
-  [ $rc = 2 ] && grep -q "study.db: setting up the connection: the database is read-only" e'
+  [ $rc = 2 ] && grep -q "study.db: setting WAL mode: the database is read-only" e'
 rm -rf "$ro"
 
 # Another connection holds the study's write lock (BEGIN IMMEDIATE) longer than the busy timeout
