@@ -26,7 +26,8 @@ int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t 
 /* -1 (WS_EINPUT, naming the file and both studies) when ckpt_dir's best.ckpt or trial-number's
  * trial-N.ckpt is another study's checkpoint, which a trial of study that keeps weights would
  * write over, or when another study claimed ckpt_dir (trainer/ckpt_claim.h: one of the same name
- * in another store); else 0, ckpt_dir claimed for study (its uid made first when it has none). Of
+ * in another store), or, claimed by none, when any of its trial-N.ckpt is another study's
+ * (trainer_ckpt_claim); else 0, ckpt_dir claimed for study (its uid made first when it has none). Of
  * two studies' trials that start at once, the later finds the earlier's claim
  * (trainer_ckpt_claim). */
 int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, ws_err *e);

@@ -1,6 +1,7 @@
 /* ckpt_claim.c — whose a checkpoint folder is (see ckpt_claim.h). */
 #include "trainer/ckpt_claim.h"
 #include <errno.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +12,15 @@
 #include "core/fdio.h"
 #include "core/json.h"
 #include "study/uid.h"
+#include "trainer/best.h"
 
 /* what a folder of another study is said to be: the claim, its study, store and uid, then this
  * study's */
 #define OTHERS "%s: the folder holds the checkpoints of study '%.200s' of %.400s (uid %s), not of study '%.200s' of %.400s (uid %s)"
+/* what a folder claimed by none is said to be where a checkpoint there is another study's: the
+ * checkpoint, its header's study, then this study's name, store and uid */
+#define OTHERS_UNCLAIMED "%s: the folder holds the checkpoints of study '%.200s' (its header's trial.study; no " \
+    TRAINER_CKPT_CLAIM " claims the folder), not of study '%.200s' of %.400s (uid %s)"
 
 /* The claim at path: NULL with *absent 1 where there is none; NULL with e set (WS_EINPUT) where
  * it is not one. Opened as a regular file only: a FIFO there would hang the read. */
@@ -74,6 +80,65 @@ int trainer_ckpt_claim_owner(const char *dir, const char *study, const char *uid
     return owner_of(dir, study, uid, store, &anew, e);
 }
 
+/* The folder's checkpoints, by the names trials write them under (best.ckpt: number -1,
+ * trial-N.ckpt: N), each given to fn with its path until fn returns non-zero, which is returned;
+ * other files (the user's own, temporaries, the claim) are not looked at. 0 also where dir cannot
+ * be listed: nothing is then known of its checkpoints. */
+static int each_ckpt(const char *dir, int (*fn)(const char *path, long number, void *ctx), void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    char path[PATH_MAX + NAME_MAX + 2], name[NAME_MAX + 1];
+    int rc = 0;
+    for (struct dirent *de; !rc && (de = readdir(d));) {
+        /* trial-N.ckpt exactly as a trial names it ("%d": no sign, no leading zeros) */
+        long n = -1;
+        if (strcmp(de->d_name, "best.ckpt")) {
+            if (strncmp(de->d_name, "trial-", 6) || de->d_name[6] < '0' || de->d_name[6] > '9') continue;
+            errno = 0;
+            n = strtol(de->d_name + 6, NULL, 10);
+            snprintf(name, sizeof name, "trial-%ld.ckpt", n);
+            if (errno || n > INT_MAX || strcmp(name, de->d_name)) continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        rc = fn(path, n, ctx);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* The lowest-numbered of a folder's checkpoints whose header names another study than study. */
+typedef struct {
+    const char *study;
+    long number;                 /* its number; LONG_MAX while none is found */
+    char path[PATH_MAX + NAME_MAX + 2], other[512];   /* its path, its study's name */
+} others_ckpt;
+
+static int find_others(const char *path, long number, void *ctx)
+{
+    others_ckpt *o = ctx;
+    char other[sizeof o->other];
+    if (number < o->number && trainer_ckpt_owner(path, o->study, other, sizeof other) == 0) {
+        o->number = number;
+        snprintf(o->path, sizeof o->path, "%s", path);
+        memcpy(o->other, other, sizeof other);
+    }
+    return 0;
+}
+
+/* A folder claimed by none, written before folders were claimed, is told by its checkpoints'
+ * headers: where one names another study, the folder holds that study's weights, and claiming
+ * it would have that study's next trial refused there (e set, WS_EINPUT, as OTHERS_UNCLAIMED:
+ * -1). Where they name this study, or none (headers from before they named the trial, damaged
+ * files), 0: the folder may be claimed, as before. */
+static int unclaimed_others(const char *dir, const char *study, const char *uid, const char *store, ws_err *e)
+{
+    others_ckpt o = {.study = study, .number = LONG_MAX};
+    each_ckpt(dir, find_others, &o);
+    if (o.number == LONG_MAX) return 0;
+    return ws_err_set(e, WS_EINPUT, OTHERS_UNCLAIMED, o.path, o.other, study, store, uid);
+}
+
 /* The claim written: in place of a study's that is gone (anew), else where none is yet, as only
  * the first of several writers makes it: 1 where another made one meanwhile. */
 static int write_claim(const char *path, const char *study, const char *uid, const char *store, int anew, ws_err *e)
@@ -102,6 +167,7 @@ int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, cons
         int anew, own = owner_of(dir, study, uid, store, &anew, e);
         if (own == 1) return 0;
         if (own == -2 || (own == 0 && !anew)) return -1;
+        if (own == -1 && unclaimed_others(dir, study, uid, store, e)) return -1;
         int rc = write_claim(path, study, uid, store, own == 0, e);
         if (rc <= 0) return rc;
     }

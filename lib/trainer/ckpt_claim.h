@@ -21,7 +21,11 @@ int trainer_ckpt_claim_owner(const char *dir, const char *study, const char *uid
  * was claimed by none, or by a study of this name in this store that is gone from it: the study
  * made anew there, as a sweep that begins again makes it, takes over the folder of the one it
  * replaced), -1 with e set when it is another's or cannot be told (as trainer_ckpt_claim_owner),
- * or the claim could not be written. */
+ * or the claim could not be written. A folder claimed by none whose checkpoints (best.ckpt,
+ * trial-N.ckpt) include one whose header names another study (written before folders were
+ * claimed) is that study's: -1, WS_EINPUT, naming the checkpoint and both studies; one whose
+ * checkpoints name this study, or none (headers from before they named the trial, damaged
+ * files), is claimed. */
 int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, const char *store, ws_err *e);
 
 #endif
