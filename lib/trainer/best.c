@@ -154,7 +154,7 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
                         ws_err *e)
 {
     char lock[PATH_MAX + 16], best[PATH_MAX + 16];
-    snprintf(lock, sizeof lock, "%s/.best.lock", ckpt_dir);
+    snprintf(lock, sizeof lock, "%s/" TRAINER_BEST_LOCK, ckpt_dir);
     snprintf(best, sizeof best, "%s/best.ckpt", ckpt_dir);
     int fd = open(lock, O_CREAT | O_RDWR, 0644);
     if (fd < 0 || flock(fd, LOCK_EX)) {

@@ -4,6 +4,9 @@
 #include "core/err.h"
 #include "store/store.h"
 
+/* the lock, in the checkpoint folder, under which best.ckpt changes */
+#define TRAINER_BEST_LOCK ".best.lock"
+
 /* Makes ckpt_dir/best.ckpt the weights of study's best trial, under ckpt_dir/.best.lock:
  * own_ckpt when trial `number` (the caller's own, just finished; -1 for none) is the best,
  * else the best's trial-N.ckpt in ckpt_dir when best.ckpt does not hold it yet; a best.ckpt of

@@ -1,11 +1,13 @@
 /* ckpt_claim.c — whose a checkpoint folder is (see ckpt_claim.h). */
 #include "trainer/ckpt_claim.h"
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <jansson.h>
 #include "core/atomic.h"
@@ -139,19 +141,81 @@ static int unclaimed_others(const char *dir, const char *study, const char *uid,
     return ws_err_set(e, WS_EINPUT, OTHERS_UNCLAIMED, o.path, o.other, study, store, uid);
 }
 
-/* The claim written: in place of a study's that is gone (anew), else where none is yet, as only
- * the first of several writers makes it: 1 where another made one meanwhile. */
-static int write_claim(const char *path, const char *study, const char *uid, const char *store, int anew, ws_err *e)
+/* The claim's temporary, written (0), to be put in place by the caller; -1 with e set. */
+static int claim_open(ws_atomic *a, const char *path, const char *study, const char *uid, const char *store, ws_err *e)
 {
     json_t *c = json_pack("{s:s,s:s,s:s}", "study", study, "uid", uid, "store", store);
     if (!c) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    ws_atomic a;
-    int rc = ws_atomic_open(&a, path, e);
-    if (!rc && (json_dumpf(c, a.f, JSON_COMPACT) || fputc('\n', a.f) == EOF)) {
-        ws_atomic_abort(&a);
+    int rc = ws_atomic_open(a, path, e);
+    if (!rc && (json_dumpf(c, a->f, JSON_COMPACT) || fputc('\n', a->f) == EOF)) {
+        ws_atomic_abort(a);
         rc = ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
-    } else if (!rc) rc = anew ? ws_atomic_commit(&a, e) : ws_atomic_commit_new(&a, e);
+    }
     json_decref(c);
+    return rc;
+}
+
+/* The claim written where none is yet, as only the first of several writers makes it: 1 where
+ * another made one meanwhile. */
+static int claim_new(const char *path, const char *study, const char *uid, const char *store, ws_err *e)
+{
+    ws_atomic a;
+    int rc = claim_open(&a, path, study, uid, store, e);
+    return rc ? rc : ws_atomic_commit_new(&a, e);
+}
+
+/* A checkpoint of the study that claimed the folder before this one, of its name, was made anew:
+ * removed (its header names the study); any other is not this trial's to remove. */
+typedef struct {
+    const char *study;
+    ws_err *e;
+} old_ckpts;
+
+static int remove_old(const char *path, long number, void *ctx)
+{
+    old_ckpts *o = ctx;
+    (void)number;
+    if (trainer_ckpt_owner(path, o->study, NULL, 0) != 1 || unlink(path) == 0 || errno == ENOENT) return 0;
+    return ws_err_set(o->e, ws_errno_kind(errno), "%s: cannot remove it (a checkpoint of the study that claimed the "
+                      "folder, gone from its store, whose study made anew takes the folder over): %s", path,
+                      strerror(errno));
+}
+
+/* The folder of a study of this name in this store, gone from it, taken over by the one made
+ * anew there: 0 when done (here, or by another trial of this study meanwhile), 1 to look again
+ * (the claim removed meanwhile), -1 with e set. The old study's checkpoints go first, then the
+ * new claim is renamed over the old: a trial killed between leaves the old claim (and what is
+ * left of the old study's checkpoints, which the next trial removes), never the new claim beside
+ * the old study's weights, which this study would take for its own (best.ckpt kept as its best,
+ * a trial-N.ckpt copied to it), nor, where this study's trials never complete, the old best.ckpt
+ * as the only one there. Under the lock under which best.ckpt changes: of this study's trials
+ * that start at once (a sweep begun again), one takes the folder over and the others, waiting,
+ * find it theirs, so that none removes checkpoints the first has written since. */
+static int take_over(const char *dir, const char *path, const char *study, const char *uid, const char *store,
+                     ws_err *e)
+{
+    char lock[PATH_MAX + 32];
+    snprintf(lock, sizeof lock, "%s/" TRAINER_BEST_LOCK, dir);
+    int fd = open(lock, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    /* one that cannot be taken (a folder in its place, a file system without locks) leaves the
+     * takeover unordered, as the claim was before: the trial is not refused for it, and best.ckpt
+     * waits for it as trainer_best_update says */
+    if (fd >= 0 && flock(fd, LOCK_EX)) {
+        close(fd);
+        fd = -1;
+    }
+    int anew, own = owner_of(dir, study, uid, store, &anew, e);
+    int rc = own == 1 ? 0 : own == -1 ? 1 : own == -2 || !anew ? -1 : 2;
+    if (rc == 2) {
+        ws_atomic a;
+        old_ckpts o = {study, e};
+        rc = claim_open(&a, path, study, uid, store, e);
+        if (!rc && each_ckpt(dir, remove_old, &o)) {
+            ws_atomic_abort(&a);
+            rc = -1;
+        } else if (!rc) rc = ws_atomic_commit(&a, e);
+    }
+    if (fd >= 0) close(fd);
     return rc;
 }
 
@@ -168,7 +232,7 @@ int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, cons
         if (own == 1) return 0;
         if (own == -2 || (own == 0 && !anew)) return -1;
         if (own == -1 && unclaimed_others(dir, study, uid, store, e)) return -1;
-        int rc = write_claim(path, study, uid, store, own == 0, e);
+        int rc = own == 0 ? take_over(dir, path, study, uid, store, e) : claim_new(path, study, uid, store, e);
         if (rc <= 0) return rc;
     }
     return ws_err_set(e, WS_EINTERNAL, "%s: made and removed again while this trial claimed the folder", path);

@@ -20,7 +20,8 @@ int trainer_ckpt_claim_owner(const char *dir, const char *study, const char *uid
 /* dir made study's (trainer_ckpt_claim_owner's arguments): 0 when it is now (claimed here when it
  * was claimed by none, or by a study of this name in this store that is gone from it: the study
  * made anew there, as a sweep that begins again makes it, takes over the folder of the one it
- * replaced), -1 with e set when it is another's or cannot be told (as trainer_ckpt_claim_owner),
+ * replaced, removing first the old study's checkpoints: best.ckpt and the trial-N.ckpt whose
+ * header names the study, under TRAINER_BEST_LOCK), -1 with e set when it is another's or cannot be told (as trainer_ckpt_claim_owner),
  * or the claim could not be written. A folder claimed by none whose checkpoints (best.ckpt,
  * trial-N.ckpt) include one whose header names another study (written before folders were
  * claimed) is that study's: -1, WS_EINPUT, naming the checkpoint and both studies; one whose
