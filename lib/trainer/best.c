@@ -136,12 +136,22 @@ static int claimed_by_other(ws_store *store, const ws_study *study, const char *
     return own == 0 || own == -2 ? -1 : 0;
 }
 
-int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_dir)
+/* claim's verdict, 1 where another study claimed ckpt_dir or that cannot be told (claim->why),
+ * looked at here where it was not yet: the study's uid and the claim, read once a trial. */
+static int claim_others(ws_store *store, const ws_study *study, const char *ckpt_dir, trainer_claim_seen *claim)
+{
+    if (!claim->seen) {
+        claim->seen = 1;
+        claim->others = claimed_by_other(store, study, ckpt_dir, &claim->why) != 0;
+    }
+    return claim->others;
+}
+
+int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_dir, trainer_claim_seen *claim)
 {
     char best[PATH_MAX + 16];
-    ws_err e;
     snprintf(best, sizeof best, "%s/best.ckpt", ckpt_dir);
-    return trainer_ckpt_owner(best, study->name, NULL, 0) == 1 && !claimed_by_other(store, study, ckpt_dir, &e);
+    return trainer_ckpt_owner(best, study->name, NULL, 0) == 1 && !claim_others(store, study, ckpt_dir, claim);
 }
 
 /* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
@@ -151,8 +161,10 @@ int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_d
  * would copy them (only the best trial's own process did), and best.ckpt stayed an older
  * trial's for good; so when best.ckpt is not that trial's trial-N.ckpt, it is copied here. */
 int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, const char *own_ckpt,
-                        ws_err *e)
+                        trainer_claim_seen *claim, ws_err *e)
 {
+    trainer_claim_seen here = {0};
+    if (!claim) claim = &here;
     char lock[PATH_MAX + 16], best[PATH_MAX + 16];
     snprintf(lock, sizeof lock, "%s/" TRAINER_BEST_LOCK, ckpt_dir);
     snprintf(best, sizeof best, "%s/best.ckpt", ckpt_dir);
@@ -175,17 +187,16 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
     char other[PATH_MAX + 32], name[512];
     int ours = !rc && s.best && s.best->number == number;
     int owner = rc ? -1 : trainer_ckpt_owner(best, study->name, name, sizeof name);
-    ws_err claim;
     if (owner == 0) {
         /* Another study's (study files share their folder, and so the checkpoints' by default):
          * not this study's to replace or remove. A trial that keeps weights is refused before
          * training where it is there (trainer_ckpt_dir_check); it came meanwhile, or this is
          * --result-of --ckpt-dir. */
         rc = ws_err_set(e, WS_EINPUT, "left %s alone: " OTHERS, best, name, study->name);
-    } else if (!rc && claimed_by_other(store, study, ckpt_dir, &claim)) {
+    } else if (!rc && claim_others(store, study, ckpt_dir, claim)) {
         /* a folder another study claimed (one of the same name in another store): none of its
          * checkpoints is this study's to replace, remove or copy */
-        rc = ws_err_set(e, claim.kind, "left %s alone: %s", best, claim.msg);
+        rc = ws_err_set(e, claim->why.kind, "left %s alone: %s", best, claim->why.msg);
     } else if (ours && own_ckpt) from = own_ckpt;
     else if (!rc && s.best) {
         /* this trial kept none (--keep none): a trial-N.ckpt of its number there is not its own;
@@ -240,7 +251,7 @@ int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, w
         return -1;
     }
     ws_atomic_reap(ckpt_dir);
-    int rc = trainer_best_update(s, &st, ckpt_dir, -1, NULL, e);
+    int rc = trainer_best_update(s, &st, ckpt_dir, -1, NULL, NULL, e);
     ws_store_close(s);
     return rc;
 }

@@ -7,15 +7,25 @@
 /* the lock, in the checkpoint folder, under which best.ckpt changes */
 #define TRAINER_BEST_LOCK ".best.lock"
 
+/* Whether another study claimed a checkpoint folder (trainer/ckpt_claim.h: its claim, and this
+ * study's uid, read from the study), as one look found it: a trial that keeps no weights looks
+ * once, in trainer_best_ours, and passes it on to trainer_best_update. */
+typedef struct {
+    int seen;     /* 1 once looked at */
+    int others;   /* 1: claimed by another study, or whose it is cannot be told (why says) */
+    ws_err why;
+} trainer_claim_seen;
+
 /* Makes ckpt_dir/best.ckpt the weights of study's best trial, under ckpt_dir/.best.lock:
  * own_ckpt when trial `number` (the caller's own, just finished; -1 for none) is the best,
  * else the best's trial-N.ckpt in ckpt_dir when best.ckpt does not hold it yet; a best.ckpt of
  * an earlier trial is removed where the best left no weights there (own_ckpt NULL: the caller's
  * trial kept none), or where the study's complete trials include no best (none feasible).
  * -1 with e set when it could not, or when best.ckpt was removed (the study could not be read,
- * the copy failed: what was removed is said). */
+ * the copy failed: what was removed is said). claim: whose ckpt_dir is, as the caller looked
+ * (trainer_best_ours), or NULL or not yet seen: looked at here. */
 int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, const char *own_ckpt,
-                        ws_err *e);
+                        trainer_claim_seen *claim, ws_err *e);
 /* trainer_best_update for study (a name) of db, for no trial of the caller's own, after the
  * temporaries that killed writers left in ckpt_dir are removed: train-trial --result-of
  * --ckpt-dir, for a trial that finished but may have been killed before its copy. */
@@ -35,7 +45,7 @@ int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t 
  * (trainer_ckpt_claim). */
 int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, ws_err *e);
 /* 1 when ckpt_dir's best.ckpt is study's: its header names it and no other study claimed the
- * folder; else 0. */
-int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_dir);
+ * folder; else 0. Where its header names the study, the claim is looked at into *claim. */
+int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_dir, trainer_claim_seen *claim);
 
 #endif

@@ -1275,9 +1275,12 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
      * that keeps none (--keep none) writes nothing in a folder without this study's best.ckpt,
      * but where there is one it may be the best now, with no weights to put there: the best.ckpt
      * there, an earlier trial's, stayed until a later trial that keeps weights ended (if one ever
-     * did). Another study's there (study files share their folder) is not looked at. */
-    if ((o->keep_best || trainer_best_ours(c.store, &c.study, c.ckpt_dir))
-        && trainer_best_update(c.store, &c.study, c.ckpt_dir, c.number, o->keep_best && c.has_best ? c.ckpt : NULL, &soft))
+     * did). Another study's there (study files share their folder) is not looked at. The
+     * folder's claim, looked at to tell, is passed on rather than read again. */
+    trainer_claim_seen claim = {0};
+    if ((o->keep_best || trainer_best_ours(c.store, &c.study, c.ckpt_dir, &claim))
+        && trainer_best_update(c.store, &c.study, c.ckpt_dir, c.number, o->keep_best && c.has_best ? c.ckpt : NULL,
+                               &claim, &soft))
         ws_cli_warn("%s", soft.msg);
     *result = result_line(&c);
     release(&c);
