@@ -101,8 +101,10 @@ static void store_shown(ws_store *store, char *buf, size_t size)
  * would write its own over them: refused before it trains. So is a folder that another study
  * claimed (another study of the same name, in another store): one claimed by none becomes this
  * study's. */
-int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, ws_err *e)
+int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number,
+                           trainer_takeover *took, ws_err *e)
 {
+    if (took) took->removed = -1;
     char path[PATH_MAX + 32], other[512], uid[STUDY_UID_LEN + 1], shown[PATH_MAX + 64];
     if (study_uid(store, study, 1, uid, e)) return -1;
     for (int own = 0; own < 2; own++) {
@@ -112,7 +114,7 @@ int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *c
             return ws_err_set(e, WS_EINPUT, "%s: " OTHERS ": " REMEDY, path, other, study->name);
     }
     store_shown(store, shown, sizeof shown);
-    if (!trainer_ckpt_claim(ckpt_dir, study->name, uid, shown, e)) return 0;
+    if (!trainer_ckpt_claim(ckpt_dir, study->name, uid, shown, took, e)) return 0;
     /* A claim that cannot be written (WS_EINTERNAL: no room, ENOSPC or EDQUOT, or a file system
      * without hard links) leaves the folder claimed by none, told by the headers' names as
      * before: on a full disk the trial's own checkpoint fails as it did, naming its file, and a

@@ -3,6 +3,7 @@
 #define WS_TRAINER_BEST_H
 #include "core/err.h"
 #include "store/store.h"
+#include "trainer/ckpt_claim.h"
 
 /* the lock, in the checkpoint folder, under which best.ckpt changes */
 #define TRAINER_BEST_LOCK ".best.lock"
@@ -42,8 +43,9 @@ int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t 
  * in another store), or, claimed by none, when any of its trial-N.ckpt is another study's
  * (trainer_ckpt_claim); else 0, ckpt_dir claimed for study (its uid made first when it has none). Of
  * two studies' trials that start at once, the later finds the earlier's claim
- * (trainer_ckpt_claim). */
-int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number, ws_err *e);
+ * (trainer_ckpt_claim). took: as trainer_ckpt_claim's (NULL: not wanted). */
+int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *ckpt_dir, int number,
+                           trainer_takeover *took, ws_err *e);
 /* 1 when ckpt_dir's best.ckpt is study's: its header names it and no other study claimed the
  * folder; else 0. Where its header names the study, the claim is looked at into *claim. */
 int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_dir, trainer_claim_seen *claim);

@@ -57,7 +57,8 @@ static json_t *read_claim(const char *path, int *absent, ws_err *e)
 /* trainer_ckpt_claim_owner, and *anew 1 where the claim is that of a study of this name in this
  * store, by another uid: the study there was made anew (its file removed, as a sweep that begins
  * again removes it, or the study deleted), and the one that claimed the folder is gone from it. */
-static int owner_of(const char *dir, const char *study, const char *uid, const char *store, int *anew, ws_err *e)
+static int owner_of(const char *dir, const char *study, const char *uid, const char *store, int *anew, char *was_uid,
+                    ws_err *e)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/" TRAINER_CKPT_CLAIM, dir);
@@ -70,6 +71,7 @@ static int owner_of(const char *dir, const char *study, const char *uid, const c
     int own = !strcmp(name, study) && !strcmp(id, uid);
     if (!own) {
         *anew = !strcmp(name, study) && !strcmp(where, store);
+        if (was_uid) snprintf(was_uid, STUDY_UID_LEN + 1, "%s", id);
         ws_err_set(e, WS_EINPUT, OTHERS, path, name, where, id, study, store, *uid ? uid : "none yet");
     }
     json_decref(c);
@@ -79,7 +81,7 @@ static int owner_of(const char *dir, const char *study, const char *uid, const c
 int trainer_ckpt_claim_owner(const char *dir, const char *study, const char *uid, const char *store, ws_err *e)
 {
     int anew;
-    return owner_of(dir, study, uid, store, &anew, e);
+    return owner_of(dir, study, uid, store, &anew, NULL, e);
 }
 
 /* The folder's checkpoints, by the names trials write them under (best.ckpt: number -1,
@@ -168,6 +170,7 @@ static int claim_new(const char *path, const char *study, const char *uid, const
  * removed (its header names the study); any other is not this trial's to remove. */
 typedef struct {
     const char *study;
+    int removed;   /* how many */
     ws_err *e;
 } old_ckpts;
 
@@ -175,7 +178,12 @@ static int remove_old(const char *path, long number, void *ctx)
 {
     old_ckpts *o = ctx;
     (void)number;
-    if (trainer_ckpt_owner(path, o->study, NULL, 0) != 1 || unlink(path) == 0 || errno == ENOENT) return 0;
+    if (trainer_ckpt_owner(path, o->study, NULL, 0) != 1) return 0;
+    if (unlink(path) == 0) {
+        o->removed++;
+        return 0;
+    }
+    if (errno == ENOENT) return 0;   /* removed meanwhile (a trial of the old study, cleaning up) */
     return ws_err_set(o->e, ws_errno_kind(errno), "%s: cannot remove it (a checkpoint of the study that claimed the "
                       "folder, gone from its store, whose study made anew takes the folder over): %s", path,
                       strerror(errno));
@@ -192,7 +200,7 @@ static int remove_old(const char *path, long number, void *ctx)
  * that start at once (a sweep begun again), one takes the folder over and the others, waiting,
  * find it theirs, so that none removes checkpoints the first has written since. */
 static int take_over(const char *dir, const char *path, const char *study, const char *uid, const char *store,
-                     ws_err *e)
+                     trainer_takeover *took, ws_err *e)
 {
     char lock[PATH_MAX + 32];
     snprintf(lock, sizeof lock, "%s/" TRAINER_BEST_LOCK, dir);
@@ -204,23 +212,29 @@ static int take_over(const char *dir, const char *path, const char *study, const
         close(fd);
         fd = -1;
     }
-    int anew, own = owner_of(dir, study, uid, store, &anew, e);
+    char was[STUDY_UID_LEN + 1] = "";
+    int anew, own = owner_of(dir, study, uid, store, &anew, was, e);
     int rc = own == 1 ? 0 : own == -1 ? 1 : own == -2 || !anew ? -1 : 2;
     if (rc == 2) {
         ws_atomic a;
-        old_ckpts o = {study, e};
+        old_ckpts o = {study, 0, e};
         rc = claim_open(&a, path, study, uid, store, e);
         if (!rc && each_ckpt(dir, remove_old, &o)) {
             ws_atomic_abort(&a);
             rc = -1;
-        } else if (!rc) rc = ws_atomic_commit(&a, e);
+        } else if (!rc && !(rc = ws_atomic_commit(&a, e)) && took) {
+            took->removed = o.removed;
+            memcpy(took->uid, was, sizeof was);
+        }
     }
     if (fd >= 0) close(fd);
     return rc;
 }
 
-int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, const char *store, ws_err *e)
+int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, const char *store, trainer_takeover *took,
+                       ws_err *e)
 {
+    if (took) took->removed = -1;
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/" TRAINER_CKPT_CLAIM, dir);
     /* Two trials of two studies that start at once both find no claim: a look, then a write,
@@ -228,11 +242,11 @@ int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, cons
      * into place only where there is none (ws_atomic_commit_new), so the later one finds the
      * earlier's and is looked at again. */
     for (int tries = 0; tries < 2; tries++) {
-        int anew, own = owner_of(dir, study, uid, store, &anew, e);
+        int anew, own = owner_of(dir, study, uid, store, &anew, NULL, e);
         if (own == 1) return 0;
         if (own == -2 || (own == 0 && !anew)) return -1;
         if (own == -1 && unclaimed_others(dir, study, uid, store, e)) return -1;
-        int rc = own == 0 ? take_over(dir, path, study, uid, store, e) : claim_new(path, study, uid, store, e);
+        int rc = own == 0 ? take_over(dir, path, study, uid, store, took, e) : claim_new(path, study, uid, store, e);
         if (rc <= 0) return rc;
     }
     return ws_err_set(e, WS_EINTERNAL, "%s: made and removed again while this trial claimed the folder", path);

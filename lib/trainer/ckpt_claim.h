@@ -7,6 +7,7 @@
 #ifndef WS_TRAINER_CKPT_CLAIM_H
 #define WS_TRAINER_CKPT_CLAIM_H
 #include "core/err.h"
+#include "study/uid.h"
 
 #define TRAINER_CKPT_CLAIM ".study.json"
 
@@ -26,7 +27,13 @@ int trainer_ckpt_claim_owner(const char *dir, const char *study, const char *uid
  * trial-N.ckpt) include one whose header names another study (written before folders were
  * claimed) is that study's: -1, WS_EINPUT, naming the checkpoint and both studies; one whose
  * checkpoints name this study, or none (headers from before they named the trial, damaged
- * files), is claimed. */
-int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, const char *store, ws_err *e);
+ * files), is claimed. took (NULL: not wanted) says whether this call took the folder over,
+ * for the trial to say so: the files it removed went without a word. */
+typedef struct {
+    int removed;                      /* the old study's checkpoints removed; -1: no takeover */
+    char uid[STUDY_UID_LEN + 1];      /* the old study's uid, from its claim */
+} trainer_takeover;
+int trainer_ckpt_claim(const char *dir, const char *study, const char *uid, const char *store, trainer_takeover *took,
+                       ws_err *e);
 
 #endif

@@ -1233,11 +1233,16 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     /* another study's checkpoints there (study files share their folder, and so the checkpoints'
      * by default): found before training too, not written over after it */
-    if ((o->keep_best && trainer_ckpt_dir_check(c.store, &c.study, c.ckpt_dir, c.number, e)) || keep_seed(&c, e)) {
+    trainer_takeover took;
+    if ((o->keep_best && trainer_ckpt_dir_check(c.store, &c.study, c.ckpt_dir, c.number, &took, e)) || keep_seed(&c, e)) {
         fail_trial(&c, e->msg);
         release(&c);
         return -1;
     }
+    /* files removed are said, though this is what a sweep begun again wants */
+    if (o->keep_best && took.removed >= 0 && !o->quiet)
+        ws_cli_warn("%s: taken over from the study '%s' made before this one at %s (uid %s, gone from it): %d of its "
+                    "checkpoints removed", c.ckpt_dir, c.study.name, ws_store_path(c.store), took.uid, took.removed);
     ws_atomic_reap(c.ckpt_dir);   /* checkpoints half-written by trials killed before this one */
     ws_err soft;
     ws_err te = {0};

@@ -99,3 +99,20 @@ test_expect_code 0 "... the new study's next trial there" tt --db kill/s.db k.l1
 test_expect_success "... takes the folder over: the new claim, none of the old study's checkpoints left" '
   jq -e --arg u "$(uid_of kill/s.db)" ".uid == \$u" kill/.study.json && [ ! -e kill/trial-0.ckpt ] &&
   ! cmp -s kill/trial-1.ckpt kill.keep/trial-1.ckpt && cmp kill/best.ckpt kill/trial-1.ckpt && others_stay kill'
+
+# The takeover said on stderr (the files it removes went without a word): the folder, the old
+# study's uid and how many of its checkpoints went (best.ckpt, trial-0.ckpt, trial-1.ckpt); not
+# with --quiet.
+old_study say
+old_uid=$(jq -r .uid say/.study.json)
+suggest --db say/s.db --config s3.json >y.l0
+test_expect_code 0 "a takeover without --quiet" \
+  "$WS_BIN/train-trial" --db say/s.db --features tones.feat --threads 1 y.l0
+test_expect_success "... says so: the folder, the old study's uid, 3 checkpoints removed" '
+  grep -F "train-trial: say: taken over from the study '\''tones'\'' made before this one at say/s.db (uid $old_uid, gone from it): 3 of its checkpoints removed" err &&
+  others_stay say'
+old_study hush
+suggest --db hush/s.db --config s3.json >h.l0
+test_expect_code 0 "a takeover with --quiet" tt --db hush/s.db h.l0
+test_expect_success "... says nothing of it; takes the folder over all the same" '
+  ! grep -q "taken over" err && [ ! -e hush/trial-1.ckpt ] && cmp hush/best.ckpt hush/trial-0.ckpt'
