@@ -118,8 +118,13 @@ int trainer_ckpt_dir_check(ws_store *store, const ws_study *study, const char *c
     /* A claim that cannot be written (WS_EINTERNAL: no room, ENOSPC or EDQUOT, or a file system
      * without hard links) leaves the folder claimed by none, told by the headers' names as
      * before: on a full disk the trial's own checkpoint fails as it did, naming its file, and a
-     * later trial claims the folder. */
-    if (e->kind == WS_EINTERNAL) return 0;
+     * later trial claims the folder. Not where the claim is still another's: a takeover whose
+     * new claim could not be put in place leaves the old study's, and this trial's weights,
+     * whose header names the study as the old one's do, would be left in its folder (best.ckpt
+     * not updated) and removed as the old study's by the next trial's takeover. */
+    ws_err seen = {0};
+    int own = e->kind == WS_EINTERNAL ? trainer_ckpt_claim_owner(ckpt_dir, study->name, uid, shown, &seen) : 0;
+    if (own == -1 || own == 1) return 0;
     if (e->kind == WS_EINPUT) {
         size_t len = strlen(e->msg);
         snprintf(e->msg + len, sizeof e->msg - len, ": " REMEDY);
