@@ -29,5 +29,16 @@ static double pairwise_sum(const double *v, size_t n)
 }
 
 /* The reduction starts from add's identity, 0., and adds the pairwise sum to it (a -0. sum
- * becomes 0.). */
-double ws_sum_numpy(const double *v, size_t n) { return 0. + pairwise_sum(v, n); }
+ * becomes 0.). Its iterator hands the inner loop at most a buffer's worth of elements at a time
+ * (NPY_BUFSIZE, 8192), contiguous input too: past that, each block is summed pairwise and added
+ * to the running sum in turn (one pairwise sum of the whole differed from numpy's for some
+ * arrays). */
+enum { NUMPY_BUFSIZE = 8192 };   /* numpy's NPY_BUFSIZE */
+
+double ws_sum_numpy(const double *v, size_t n)
+{
+    double s = 0.;
+    for (size_t at = 0; at < n; at += NUMPY_BUFSIZE)
+        s += pairwise_sum(v + at, n - at < NUMPY_BUFSIZE ? n - at : NUMPY_BUFSIZE);
+    return s;
+}

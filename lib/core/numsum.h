@@ -6,7 +6,8 @@
 
 /* numpy.add.reduce over a contiguous float64 array of n values (numpy 1.24's pairwise_sum):
  * left to right below 8 values, eight running sums up to 128, halves (split at a multiple of 8)
- * above that. numpy.mean(v) is ws_sum_numpy(v, n) / n. */
+ * above that, in blocks of 8192 (numpy's buffer) added one after another. numpy.mean(v) is
+ * ws_sum_numpy(v, n) / n. */
 double ws_sum_numpy(const double *v, size_t n);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/atomic.h"
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/numsum.h"
 #include "core/parse.h"
 #include "core/proc.h"
 #include "core/rng.h"
@@ -350,6 +351,55 @@ static void test_text_show(void)
               ws_text_has_control(control[i].s));
 }
 
+/* ws_sum_numpy against numpy 1.24's np.add.reduce (golden sums by tests/ref/make_numsum_golden.py,
+ * of arrays by the formula repeated here): exact, past numpy's buffer of 8192 elements too, whose
+ * blocks numpy adds one after another. */
+static double numsum_value(size_t i)
+{
+    double v = (double)(i * 7919 % 1009 + 1) / (double)(i * 31 % 97 + 1);
+    return i % 3 == 0 ? -v : v;
+}
+
+static void test_sum_numpy(void)
+{
+    static const struct { size_t n; double sum; } cases[] = {
+        {0, 0x0.0p+0},
+        {1, -0x1.0000000000000p+0},
+        {7, 0x1.838292fbdba38p+5},
+        {8, 0x1.5fc1497dedd1cp+6},
+        {9, 0x1.9992bddb05179p+6},
+        {127, 0x1.95299d49053dfp+10},
+        {128, 0x1.9865335aacf76p+10},
+        {129, 0x1.9a128104622e0p+10},
+        {200, 0x1.563462a80a6f6p+11},
+        {1000, 0x1.ee8b66eb1e020p+12},
+        {8191, 0x1.11eb0ecddbe27p+16},
+        {8192, 0x1.11f846e9e9e98p+16},
+        {8193, 0x1.126c46e9e9e98p+16},
+        {8200, 0x1.12c32e8f63dbbp+16},
+        {12000, 0x1.9987c610a04f1p+16},
+        {16384, 0x1.184b2471b7cf2p+17},
+        {16385, 0x1.1862c1fb906cbp+17},
+        {20000, 0x1.56018b7da32e0p+17},
+        {40000, 0x1.5cc01fb8132dbp+18},
+        {100001, 0x1.b3727ef539ba2p+19},
+    };
+    double *v = malloc(100001 * sizeof *v);
+    CHECK(v, "out of memory");
+    if (!v) return;
+    for (size_t i = 0; i < 100001; i++) v[i] = numsum_value(i);
+    int wrong = 0;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double got = ws_sum_numpy(v, cases[c].n);
+        if (got != cases[c].sum) {
+            wrong++;
+            CHECK(0, "n %zu: %a, numpy's %a", cases[c].n, got, cases[c].sum);
+        }
+    }
+    if (wrong) printf("# test_sum_numpy: %d of %zu sums not numpy's\n", wrong, sizeof cases / sizeof cases[0]);
+    free(v);
+}
+
 int main(void)
 {
     RUN(test_float_repr_matches_python);
@@ -360,6 +410,7 @@ int main(void)
     RUN(test_atomic_reap);
     RUN(test_atomic_guards);
     RUN(test_rng);
+    RUN(test_sum_numpy);
     RUN(test_datetime_round_trip);
     RUN(test_datetime_local);
     RUN(test_text_show);
