@@ -148,7 +148,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
         /* CREATE ... IF NOT EXISTS keeps what the file holds by that name: a view, or a table of
          * someone else's, failed here as an internal error ("no such column: kind") */
         sqlite3_stmt *q = NULL;
-        int busy = (sqlite3_errcode(d->db) & 0xff) == SQLITE_BUSY;
+        int code = sqlite3_extended_errcode(d->db), busy = (code & 0xff) == SQLITE_BUSY;
         char msg[512];
         ws_sqlite_errmsg(d->db, msg, sizeof msg);
         if (!busy && sqlite3_prepare_v2(d->db, "SELECT type FROM sqlite_master WHERE name = '" GPU_SAMPLES_TABLE "'",
@@ -158,8 +158,10 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
                        (const char *)sqlite3_column_text(q, 0), msg);
         else if (busy)
             sql_fail(d, "creating the samples table", e);
-        else   /* msg: the failure's own message (the query above has set another since) */
-            ws_err_set(e, WS_EINTERNAL, "%s: creating the samples table: %s", d->path, msg);
+        else   /* msg and code: the failure's own (the query above has set others since); a file
+                * whose damage SQLite finds only as the schema is written is bad input, as it is
+                * to the study tools (ws_sqlite_error_kind), not an internal error */
+            ws_err_set(e, ws_sqlite_error_kind(code), "%s: creating the samples table: %s", d->path, msg);
         sqlite3_finalize(q);
         gpu_samples_db_close(d);
         return NULL;
