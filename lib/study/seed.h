@@ -8,7 +8,9 @@
 
 /* The seed of study st without a --seed: the config's sampler.seed, else the one the study
  * stored (WS_ATTR_SEED, written by the first suggest); *found 0 (and *seed 0) when it has
- * neither. *stored: whether the study holds a seed attribute at all. */
+ * neither. *stored: whether the study holds a seed attribute at all. -1 (WS_EINPUT, naming the
+ * study and the attribute) when the config sets none and the kept one is no study seed (an
+ * integer in 0..2^63-1, as --seed takes them). */
 int study_seed(ws_store *s, const ws_study *st, const ws_sampler_cfg *sampler, uint64_t *seed, int *found,
                int *stored, ws_err *e);
 
