@@ -26,8 +26,11 @@ static int get_resource(const json_t *obj, const char *key, const char *path, in
     json_t *v = json_object_get(obj, key);
     if (!v) return 0;
     if (allow_auto && json_is_string(v) && !strcmp(json_string_value(v), "auto")) { *out = 0; return 0; }
-    if (json_is_string(v) || ws_json_get_int(obj, key, path, out, e))
+    if (!json_is_number(v) || json_number_value(v) != floor(json_number_value(v)))
         return ws_err_set(e, WS_EINPUT, "%s.%s: expected %san integer >= 1", path, key, allow_auto ? "\"auto\" or " : "");
+    /* a whole number past +-9e15 is refused in ws_json_get_int's words: "an integer >= 1", which
+     * it is, said nothing of what to change */
+    if (ws_json_get_int(obj, key, path, out, e)) return -1;
     if (*out < 1) return ws_err_set(e, WS_EINPUT, "%s.%s: must be >= 1 (got %ld)", path, key, *out);
     return 0;
 }
