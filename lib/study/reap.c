@@ -155,7 +155,8 @@ int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **f
     return rc ? -1 : 0;
 }
 
-int study_fail_requeue(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, ws_err *e)
+/* Fails RUNNING trial_id with reason why, queueing it again when again is set. */
+static int fail_with_reason(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, int again, ws_err *e)
 {
     ws_trial t;
     if (ws_store_begin(s, e)) return -1;
@@ -165,7 +166,7 @@ int study_fail_requeue(ws_store *s, const ws_study *st, int64_t trial_id, const 
     }
     json_t *reason = json_string(why);
     int rc = ws_store_trial_finish(s, t.trial_id, WS_FAIL, NULL, e)
-             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, reason, e) || requeue(s, st, &t, e);
+             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, reason, e) || (again && requeue(s, st, &t, e));
     json_decref(reason);
     ws_trial_release(&t);
     if (rc) {
@@ -173,4 +174,14 @@ int study_fail_requeue(ws_store *s, const ws_study *st, int64_t trial_id, const 
         return -1;
     }
     return ws_store_commit(s, e);
+}
+
+int study_fail_requeue(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, ws_err *e)
+{
+    return fail_with_reason(s, st, trial_id, why, 1, e);
+}
+
+int study_fail_refused(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, ws_err *e)
+{
+    return fail_with_reason(s, st, trial_id, why, 0, e);
 }

@@ -42,5 +42,9 @@ int study_fail_stale(ws_store *s, const ws_study *st, double grace_s, json_t **f
  * params, enqueued ones too, go to the next suggest, and --unless-done does not take it for
  * finished. A trial no longer RUNNING: WS_ESTATE, nothing changed. */
 int study_fail_requeue(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, ws_err *e);
+/* The same, not queued again: for a trial refused for its own params, which a copy would carry
+ * and be refused for again (each later suggest claiming it first, the study handing out nothing
+ * else). */
+int study_fail_refused(ws_store *s, const ws_study *st, int64_t trial_id, const char *why, ws_err *e);
 
 #endif

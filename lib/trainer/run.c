@@ -57,6 +57,7 @@ typedef struct {
     json_t *stored_params;          /* the trial's params as the study holds them (external values) */
     int params_in_space;            /* each of them lies in the distribution the study records for it */
     int infeasible;                 /* prepare failed on the point the study drew (drawn_point) */
+    int own_params_refused;         /* ... or on the trial's own params, refused alone (refused_own_params) */
     json_t *kept_seed;              /* the trial's seed as the study keeps it (WS_ATTR_SEED), or NULL */
     int budget_number;              /* whose epochs a schedule gives it: a retry's, the retried trial's */
     uint64_t seed;
@@ -163,7 +164,8 @@ static int parse_line(run_ctx *c, const json_t *line, const char **study, const 
 static void fail_trial(run_ctx *c, const char *reason)
 {
     ws_err ignore;
-    study_fail_requeue(c->store, &c->study, c->trial_id, reason, &ignore);
+    if (c->own_params_refused) study_fail_refused(c->store, &c->study, c->trial_id, reason, &ignore);
+    else study_fail_requeue(c->store, &c->study, c->trial_id, reason, &ignore);
 }
 
 /* The pid of another train-trial that trains trial t now, or 0: its recorded process
@@ -316,6 +318,20 @@ static int drawn_point(const run_ctx *c, const json_t *params)
         && !trainer_settings_check_config(&c->cfg, "study config", &ignore);
 }
 
+/* 1 when the params that the parser refused (not together) are the trial's own, those the study
+ * records for it (check_params), with the study's fixed settings taken without them: a set
+ * queued by suggest --enqueue or --fixed (batch_size 0, a name train-trial does not know). No
+ * input put right trains them, and a copy queued again was claimed first by every later suggest
+ * and refused again: the trial fails without one (fail_trial). */
+static int refused_own_params(const run_ctx *c, const json_t *params, long epochs)
+{
+    ws_err ignore;
+    trainer_settings s;
+    int fixed_taken = !trainer_settings_parse(&s, c->cfg.fixed, NULL, epochs, "study config", &ignore);
+    trainer_settings_release(&s);
+    return fixed_taken && params && json_object_size(params) && !check_params(c, params, &ignore);
+}
+
 /* The seed suggest gave trial c->number, for a line without one (every such line trained with
  * seed 0, the same initial weights and batches whatever the trial): the one the study keeps for
  * the trial, else (a trial suggest made before it kept them, or one Optuna made) the one suggest
@@ -413,6 +429,7 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
     /* params NULL (a line without them): the fixed settings alone */
     if (trainer_settings_parse(&c->set, c->cfg.fixed, params, epochs, "trial line", e)) {
         c->infeasible = c->set.refused_together && drawn_point(c, params);
+        c->own_params_refused = !c->set.refused_together && refused_own_params(c, params, epochs);
         return -1;
     }
     if (check_params(c, params, e)) return -1;
