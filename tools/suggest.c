@@ -535,7 +535,8 @@ static int enqueue_read(suggest_ctx *c, const char *file, json_t *sets, ws_err *
         ws_param *p = NULL;
         size_t n = 0;
         rc = !j || refuse_result_line(j, where, e) || refuse_set_by_config(&c->cfg, params_of(j), where, e)
-             || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e);
+             || params_from_json(&c->cfg.space, params_of(j), where, 0, 0, &p, &n, e)
+             || trainer_settings_check_set(&c->cfg, params_of(j), where, e);
         if (!rc && any_carried(&c->cfg.space, p, n) && !loaded++)
             rc = ws_store_trials_load(c->store, &c->study, WS_LOAD_PARAMS, &l, e);
         if (!rc) rc = carry_stored(c, &l, -1, earlier, lines, n_earlier, p, n, where, e);
@@ -902,7 +903,8 @@ int main(int argc, char **argv)
          * PartialFixedSampler and fixed_params use it; a value no choice matches, or no number
          * where one is needed, is refused, where Optuna's suggest raises. */
         if (!j || refuse_set_by_config(&c.cfg, params_of(j), fixed, &e)
-            || params_from_json(&c.cfg.space, params_of(j), fixed, 1, 1, &c.fixed, &c.n_fixed, &e)) { json_decref(j); goto fail; }
+            || params_from_json(&c.cfg.space, params_of(j), fixed, 1, 1, &c.fixed, &c.n_fixed, &e)
+            || trainer_settings_check_set(&c.cfg, params_of(j), fixed, &e)) { json_decref(j); goto fail; }
         json_decref(j);
         c.sampler.partial_fixed = c.fixed;   /* Optuna's PartialFixedSampler around the study's */
         c.sampler.n_partial_fixed = c.n_fixed;

@@ -264,6 +264,32 @@ static int check_together(const ws_config *c, const char *where, ws_err *e)
     return 0;
 }
 
+int trainer_settings_check_set(const ws_config *c, const json_t *set, const char *where, ws_err *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)set, key, v) {
+        if (!known(key)) continue;   /* a study for one's own trainer may carry any name */
+        json_t *params = json_object();
+        if (!params || json_object_set(params, key, v)) {
+            json_decref(params);
+            return ws_err_set(e, WS_ENOMEM, "%s: out of memory", where);
+        }
+        trainer_settings s;
+        ws_err pe = {0};
+        char prefix[160];
+        snprintf(prefix, sizeof prefix, "study config: params.%s:", key);
+        int refused = trainer_settings_parse(&s, c->fixed, params, 0, "study config", &pe) && !s.refused_together
+                      && !strncmp(pe.msg, prefix, strlen(prefix));
+        trainer_settings_release(&s);
+        json_decref(params);
+        if (refused)
+            return ws_err_set(e, WS_EINPUT, "%s.%s (train-trial would refuse the trial)", where,
+                              pe.msg + sizeof "study config: params." - 1);
+    }
+    return 0;
+}
+
 int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e)
 {
     /* another name ("f2", "fp") passed here, and train-trial refused every trial of the study.

@@ -45,6 +45,13 @@ const char *trainer_settings_origin(const json_t *params, const char *key);
  * -1, "WHERE: space.NAME: its high end: why", for a parameter train-trial knows whose range
  * end or choice it refuses alone and beside the others at their ends (check_space). */
 int trainer_settings_check_config(const ws_config *c, const char *where, ws_err *e);
+/* 0 unless a parameter set given to suggest (an --enqueue line, the --fixed object) holds a value
+ * of a setting train-trial knows that it refuses alone, beside the config's fixed settings
+ * (batch_size 0, optimizer "zzz"): then -1, "WHERE.KEY: why (train-trial would refuse the
+ * trial)", exit 2, before the set is queued or drawn with (the trial would be refused when it
+ * came to train). Names train-trial does not know are left alone (a study for one's own
+ * trainer), as are values refused only beside others (snr_low above snr_high: infeasible). */
+int trainer_settings_check_set(const ws_config *c, const json_t *set, const char *where, ws_err *e);
 /* 0 when the cache c (at path) was made with the feature settings s->features names (none: the
  * defaults); else -1 naming the first difference (exit 2). */
 int trainer_settings_check_cache(const trainer_settings *s, const audio_cache *c, const char *path, ws_err *e);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A queued parameter set (suggest --enqueue, or --fixed) whose own values train-trial refuses
-# alone (batch_size 0, channels 100000, optimizer "zzz": names outside the space, which suggest
-# takes as Optuna's enqueue_trial does; or a name train-trial does not know): train-trial refused
+# A queued parameter set (Optuna's enqueue_trial, suggest --enqueue or --fixed) whose own values
+# train-trial refuses alone (batch_size 0, channels 100000, optimizer "zzz": names outside the
+# space, which Optuna takes; or a name train-trial does not know): train-trial refused
 # the trial (exit 2, FAIL, the reason kept) and queued it again as a WAITING copy with the same
 # params, as it does for input that can be put right (a cache, a device). No input puts these
 # right: every later suggest claimed the copy first, train-trial refused it and queued it again,
@@ -19,8 +19,12 @@ n=0
 for set in '{"learning_rate": 0.015, "batch_size": 0}' '{"learning_rate": 0.015, "channels": 100000}' \
            '{"learning_rate": 0.015, "optimizer": "zzz"}' '{"learning_rate": 0.015, "zz": 1}'; do
   n=$((n + 1))
-  echo "$set" >"q$n.jsonl"
+  # queued as Optuna's enqueue_trial queues it (suggest --enqueue now refuses a value of a setting
+  # train-trial knows that it refuses alone, t5051; a set queued before that was not): a set
+  # suggest takes, its fixed_params then made SET
+  echo '{"learning_rate": 0.015}' >"q$n.jsonl"
   suggest --db "s$n.db" --config c.json --enqueue "q$n.jsonl" >/dev/null
+  sqlite3 "s$n.db" "UPDATE trial_system_attributes SET value_json = '$set' WHERE key = 'fixed_params'"
   suggest --db "s$n.db" --config c.json >"line$n"
   test_expect_code 2 "$set queued: train-trial refuses the trial it makes" \
     train-trial --db "s$n.db" --features tones.feat --threads 1 --quiet --keep none "line$n"
