@@ -8,7 +8,8 @@
  * AVX-512 planes (3x3, 5x5) and the fallbacks (even kernels, no padding, strided, planes too
  * large for the mask table). On a CPU without AVX-512 the same cases check the other paths.
  * And batch norm's bn_apply, which the backward pass uses to make a BN output again, against
- * the output bn_fwd wrote: the same bits. */
+ * the output bn_fwd wrote: the same bits; and 2x2 max pooling against torch's first-maximum
+ * rule, bit for bit. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,57 @@ static void test_bn_apply(void)
     free(x); free(gamma); free(beta); free(mean); free(var); free(y); free(y2);
 }
 
+/* 2x2 max pooling (stride 2) against torch's rule written out here: each window scanned in the
+ * order (0,0), (0,1), (1,0), (1,1), an element taken where it is greater than the maximum so far
+ * or NaN; the output that element, its gradient dy there and 0 at the window's other elements
+ * and at the rows and columns no window covers. Values from a few (ties, -0 beside 0, NaN) so
+ * that every rule is met, rows from 2 to 41 wide, odd and even heights, 1 and 3 threads;
+ * compared bit for bit, dx first filled with garbage (max2x2_bwd writes every element). */
+static void test_maxpool2x2(void)
+{
+    const nn_backend *be = nn_backend_cpu();
+    static const float vals[] = {-1.0f, -0.0f, 0.0f, 0.5f, 1.0f, 2.0f, NAN};
+    ws_rng r;
+    ws_rng_seed(&r, 41);
+    int planes = 6, bad = 0, cases = 0;
+    for (int threads = 1; threads <= 3; threads += 2)
+        for (int h = 2; h <= 7; h++)
+            for (int w = 2; w <= 41; w++) {
+                nn_geom g = {2, 3, h, w, 3, h / 2, w / 2, 2, 2, 2, 2, 0, 0};
+                size_t pin = (size_t)h * w, pout = (size_t)(h / 2) * (w / 2);
+                float *x = malloc(planes * pin * sizeof *x), *dy = rnd(&r, planes * pout);
+                float *y = malloc(planes * pout * sizeof *y), *dx = malloc(planes * pin * sizeof *dx);
+                float *ry = calloc(planes * pout, sizeof *ry), *rdx = calloc(planes * pin, sizeof *rdx);
+                for (size_t i = 0; i < planes * pin; i++)
+                    x[i] = ws_rng_uniform(&r) < 0.3 ? (float)ws_rng_uniform(&r) : vals[(int)(ws_rng_uniform(&r) * 7) % 7];
+                for (int p = 0; p < planes; p++)
+                    for (int oh = 0; oh < h / 2; oh++)
+                        for (int ow = 0; ow < w / 2; ow++) {
+                            const float *xp = x + p * pin;
+                            size_t best = (size_t)2 * oh * w + 2 * ow;
+                            for (int i = 0; i < 2; i++)
+                                for (int j = 0; j < 2; j++) {
+                                    size_t k = (size_t)(2 * oh + i) * w + 2 * ow + j;
+                                    if (xp[k] > xp[best] || isnan(xp[k])) best = k;
+                                }
+                            ry[p * pout + (size_t)oh * (w / 2) + ow] = xp[best];
+                            rdx[p * pin + best] = dy[p * pout + (size_t)oh * (w / 2) + ow];
+                        }
+                nn_set_threads(threads, 0);
+                memset(dx, 0x7f, planes * pin * sizeof *dx);
+                be->pool_fwd(NN_POOL_MAX, &g, x, y);
+                be->pool_bwd(NN_POOL_MAX, &g, x, y, dy, dx);
+                cases++;
+                if (memcmp(y, ry, planes * pout * sizeof *y) || memcmp(dx, rdx, planes * pin * sizeof *dx)) {
+                    if (!bad) fprintf(stderr, "maxpool 2x2 %dx%d, %d threads: differs from the rule\n", h, w, threads);
+                    bad++;
+                }
+                free(x); free(dy); free(y); free(dx); free(ry); free(rdx);
+            }
+    nn_set_threads(1, 0);
+    CHECK(bad == 0, "%d of %d geometries differ from torch's rule", bad, cases);
+}
+
 int main(void)
 {
     RUN(test_conv_paths);
@@ -240,5 +292,6 @@ int main(void)
     RUN(test_conv_chunks_threads);
     RUN(test_dwconv_paths);
     RUN(test_bn_apply);
+    RUN(test_maxpool2x2);
     return test_summary();
 }
