@@ -161,6 +161,27 @@ int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_d
     return trainer_ckpt_owner(best, study->name, NULL, 0) == 1 && !claim_others(store, study, ckpt_dir, claim);
 }
 
+/* Not through a symbolic link (O_NOFOLLOW): one there, to a path elsewhere, had every trial make
+ * the file it leads to, or wait on the lock of another program's. Not left open across exec
+ * (O_CLOEXEC): a child would hold the lock on. */
+int trainer_best_lock(const char *ckpt_dir, char *lock, size_t size, const char **why)
+{
+    snprintf(lock, size, "%s/" TRAINER_BEST_LOCK, ckpt_dir);
+    int fd = open(lock, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0 && !flock(fd, LOCK_EX)) return fd;
+    /* why, before close() or lstat() can change errno: a folder of that name, a file not ours
+     * to write, a file system without locks, a link each want another remedy */
+    int err = errno;
+    struct stat st;
+    if (fd >= 0) close(fd);
+    else if (err == ELOOP && lstat(lock, &st) == 0 && S_ISLNK(st.st_mode)) {
+        *why = "is a symbolic link (not followed: the lock is a file of the folder's own)";
+        return -1;
+    }
+    *why = strerror(err);
+    return -1;
+}
+
 /* best.ckpt becomes the weights of the study's best trial. A lock file orders trials finishing
  * together, so a worse trial never overwrites a better one's weights. The best may be another
  * trial whose weights never reached best.ckpt: its process was killed between finishing the
@@ -173,16 +194,10 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
     trainer_claim_seen here = {0};
     if (!claim) claim = &here;
     char lock[PATH_MAX + 16], best[PATH_MAX + 16];
-    snprintf(lock, sizeof lock, "%s/" TRAINER_BEST_LOCK, ckpt_dir);
+    const char *why;
     snprintf(best, sizeof best, "%s/best.ckpt", ckpt_dir);
-    int fd = open(lock, O_CREAT | O_RDWR, 0644);
-    if (fd < 0 || flock(fd, LOCK_EX)) {
-        /* why, before close() can change errno: a folder of that name, a file not ours to
-         * write, a file system without locks each want another remedy */
-        int err = errno;
-        if (fd >= 0) close(fd);
-        return ws_err_set(e, WS_EINTERNAL, "%s: cannot lock: %s", lock, strerror(err));
-    }
+    int fd = trainer_best_lock(ckpt_dir, lock, sizeof lock, &why);
+    if (fd < 0) return ws_err_set(e, WS_EINTERNAL, "%s: cannot lock: %s", lock, why);
     ws_trial_list l = {0};
     ws_summary s = {0};
     int rc = ws_store_trials_load(store, study, WS_LOAD_ATTRS, &l, e)

@@ -8,6 +8,12 @@
 /* the lock, in the checkpoint folder, under which best.ckpt changes */
 #define TRAINER_BEST_LOCK ".best.lock"
 
+/* ckpt_dir's TRAINER_BEST_LOCK (its path into lock), made where it is not there, opened and
+ * locked (flock, LOCK_EX): its descriptor, to close() to let go; -1 where it cannot be taken,
+ * with *why saying why (a folder of that name, a file not ours to write, a file system without
+ * locks, a symbolic link). */
+int trainer_best_lock(const char *ckpt_dir, char *lock, size_t size, const char **why);
+
 /* Whether another study claimed a checkpoint folder (trainer/ckpt_claim.h: its claim, and this
  * study's uid, read from the study), as one look found it: a trial that keeps no weights looks
  * once, in trainer_best_ours, and passes it on to trainer_best_update. */

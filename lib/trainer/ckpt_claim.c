@@ -2,12 +2,10 @@
 #include "trainer/ckpt_claim.h"
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 #include <jansson.h>
 #include "core/atomic.h"
@@ -203,15 +201,11 @@ static int take_over(const char *dir, const char *path, const char *study, const
                      trainer_takeover *took, ws_err *e)
 {
     char lock[PATH_MAX + 32];
-    snprintf(lock, sizeof lock, "%s/" TRAINER_BEST_LOCK, dir);
-    int fd = open(lock, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-    /* one that cannot be taken (a folder in its place, a file system without locks) leaves the
-     * takeover unordered, as the claim was before: the trial is not refused for it, and best.ckpt
-     * waits for it as trainer_best_update says */
-    if (fd >= 0 && flock(fd, LOCK_EX)) {
-        close(fd);
-        fd = -1;
-    }
+    const char *why;
+    /* one that cannot be taken (a folder in its place, a file system without locks, a symbolic
+     * link) leaves the takeover unordered, as the claim was before: the trial is not refused for
+     * it, and best.ckpt waits for it as trainer_best_update says (naming why) */
+    int fd = trainer_best_lock(dir, lock, sizeof lock, &why);
     char was[STUDY_UID_LEN + 1] = "";
     int anew, own = owner_of(dir, study, uid, store, &anew, was, e);
     int rc = own == 1 ? 0 : own == -1 ? 1 : own == -2 || !anew ? -1 : 2;
