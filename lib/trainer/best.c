@@ -161,6 +161,31 @@ int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_d
     return trainer_ckpt_owner(best, study->name, NULL, 0) == 1 && !claim_others(store, study, ckpt_dir, claim);
 }
 
+/* 1 when path is there but is neither a regular file nor a symbolic link to one, *what then
+ * saying what it is ("a FIFO", "a symbolic link to a character device", "a symbolic link to
+ * nothing (dangling)"); 0 when it is one, or is not there. No trial writes such a best.ckpt: it
+ * is nobody's checkpoint of the study (a FIFO, a link to /dev/zero put there by hand), not the
+ * study's to replace or remove as an earlier trial's. */
+static int not_regular(const char *path, char *what, size_t size)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode)) return 0;
+    const char *via = "";
+    if (S_ISLNK(st.st_mode)) {
+        via = "a symbolic link to ";
+        if (stat(path, &st) != 0) {
+            snprintf(what, size, "a symbolic link to %s", errno == ENOENT ? "nothing (dangling)" : strerror(errno));
+            return 1;
+        }
+        if (S_ISREG(st.st_mode)) return 0;
+    }
+    const char *kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
+    snprintf(what, size, "%s%s", via, kind);
+    return 1;
+}
+
 /* Not through a symbolic link (O_NOFOLLOW): one there, to a path elsewhere, had every trial make
  * the file it leads to, or wait on the lock of another program's. Not left open across exec
  * (O_CLOEXEC): a child would hold the lock on. */
@@ -206,10 +231,16 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
      * COMPLETE, and those end with a validation), or the best trial's trial-N.ckpt when best.ckpt
      * does not hold it yet */
     const char *from = NULL;
-    char other[PATH_MAX + 32], name[512];
+    char other[PATH_MAX + 32], name[512], what[128];
     int ours = !rc && s.best && s.best->number == number;
-    int owner = rc ? -1 : trainer_ckpt_owner(best, study->name, name, sizeof name);
-    if (owner == 0) {
+    int odd = !rc && not_regular(best, what, sizeof what);
+    int owner = rc || odd ? -1 : trainer_ckpt_owner(best, study->name, name, sizeof name);
+    if (odd) {
+        /* not a checkpoint any trial wrote: the copy over it is refused (ws_atomic_open), and
+         * it was then removed as an earlier trial's; the trial's result is not touched */
+        rc = ws_err_set(e, WS_EINPUT, "left %s alone: it is %s, not a regular file (no checkpoint of this study's)",
+                        best, what);
+    } else if (owner == 0) {
         /* Another study's (study files share their folder, and so the checkpoints' by default):
          * not this study's to replace or remove. A trial that keeps weights is refused before
          * training where it is there (trainer_ckpt_dir_check); it came meanwhile, or this is
