@@ -129,41 +129,80 @@ static int url_to_path(const char *url, char **path, ws_err *e)
     return *path ? 0 : ws_err_set(e, WS_ENOMEM, "out of memory");
 }
 
+/* The tables of Optuna 3.1's schema (schema_sql's, alembic's alembic_version among them), studies
+ * first: a file with some but not all of them is refused (check_schema). */
+static const char *const optuna_tables[] = {
+    "studies", "version_info", "alembic_version", "study_directions", "study_user_attributes",
+    "study_system_attributes", "trials", "trial_user_attributes", "trial_system_attributes", "trial_params",
+    "trial_values", "trial_intermediate_values", "trial_heartbeats",
+};
+enum { N_OPTUNA_TABLES = sizeof optuna_tables / sizeof *optuna_tables };
+
+/* What the file's schema holds: have[i], whether it has the table optuna_tables[i], and our two
+ * indexes. One statement, so one snapshot: another process's creation of the schema (one
+ * transaction) is seen whole or not at all. Returns how many of Optuna's tables it has, or -1. */
+static int read_tables(ws_store *s, int have[N_OPTUNA_TABLES], int *state_index, int *number_index, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index')", &st, e)) return -1;
+    int n = 0, rc;
+    memset(have, 0, N_OPTUNA_TABLES * sizeof *have);
+    *state_index = *number_index = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(st, 0), *name = (const char *)sqlite3_column_text(st, 1);
+        if (!type || !name) continue;
+        if (!strcmp(type, "index")) {
+            *state_index |= !strcmp(name, "ws_trials_study_state");
+            *number_index |= !strcmp(name, "ws_trials_study_number");
+            continue;
+        }
+        for (int i = 0; i < N_OPTUNA_TABLES; i++)
+            if (!have[i] && !strcmp(name, optuna_tables[i])) { have[i] = 1; n++; }
+    }
+    sqlite3_finalize(st);
+    SQL_CHECK(s, rc, "read schema", e);
+    return n;
+}
+
+/* A file with some of Optuna's tables but not all (another program's table named studies,
+ * Optuna's tables dropped by hand): the reads and writes of the missing one failed as an
+ * internal error (exit 3, "no such table"), or went on without it; refused, naming the first
+ * table found and those missing. Optuna 3.1 would make a missing table anew, empty: the tools
+ * neither write a file they only read nor take a study whose values or params are gone. */
+static int partial_schema(ws_store *s, const int have[N_OPTUNA_TABLES], ws_err *e)
+{
+    const char *found = NULL;
+    char missing[512] = "";
+    size_t len = 0;
+    for (int i = 0; i < N_OPTUNA_TABLES; i++) {
+        if (have[i] && !found) found = optuna_tables[i];
+        if (!have[i] && len < sizeof missing)
+            len += (size_t)snprintf(missing + len, sizeof missing - len, "%s'%s'", len ? ", " : "",
+                                    optuna_tables[i]);
+    }
+    return ws_err_set(e, WS_EINPUT, "%s: not an Optuna study database: it has a table '%s' but no %s", s->path, found,
+                      missing);
+}
+
 /* flags: WS_STORE_CREATE makes Optuna's tables where there are none, WS_STORE_NO_SCHEMA takes a
  * file without them as it is; else such a file is refused. */
 static int check_schema(ws_store *s, int flags, ws_err *e)
 {
     int create = (flags & WS_STORE_CREATE) && !(flags & WS_STORE_NO_SCHEMA);
-    sqlite3_stmt *st;
-    if (ws_sql_prepare(s, "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'studies'), "
-                          "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_state'), "
-                          "count(*) FILTER (WHERE type = 'index' AND name = 'ws_trials_study_number'), "
-                          "count(*) FILTER (WHERE type = 'table' AND name = 'version_info'), "
-                          "count(*) FILTER (WHERE type = 'table' AND name = 'alembic_version') FROM sqlite_master",
-                       &st, e))
-        return -1;
-    int rc = sqlite3_step(st);
-    int have = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    int have_state_index = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
-    int have_number_index = rc == SQLITE_ROW ? sqlite3_column_int(st, 2) : 0;
-    int have_version = rc == SQLITE_ROW && sqlite3_column_int(st, 3), have_alembic = rc == SQLITE_ROW && sqlite3_column_int(st, 4);
-    sqlite3_finalize(st);
-    SQL_CHECK(s, rc, "read schema", e);
-    if (!have) {
+    int have[N_OPTUNA_TABLES], have_state_index, have_number_index;
+    int n_have = read_tables(s, have, &have_state_index, &have_number_index, e);
+    if (n_have < 0) return -1;
+    if (n_have == 0) {
         if (flags & WS_STORE_NO_SCHEMA) return 0;
         if (!create) return ws_err_set(e, WS_EINPUT, "%s: not a study database (no Optuna tables)", s->path);
         if (ws_sqlite_begin(s, e)) return -1;
         if (ws_sql_exec(s, schema_sql, e)) { ws_sqlite_rollback(s); return -1; }
         return ws_sqlite_commit(s, e);
     }
-    /* a table named studies of another program's (or Optuna's tables half removed): the reads
-     * below failed on the missing table as an internal error (exit 3); Optuna refuses such a
-     * file too, its schema having no revision */
-    if (!have_version || !have_alembic)
-        return ws_err_set(e, WS_EINPUT, "%s: not an Optuna study database: it has a table 'studies' but no '%s'",
-                          s->path, !have_version ? "version_info" : "alembic_version");
+    if (n_have < N_OPTUNA_TABLES) return partial_schema(s, have, e);
+    sqlite3_stmt *st;
     if (ws_sql_prepare(s, "SELECT schema_version FROM version_info WHERE version_info_id=1", &st, e)) return -1;
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
     SQL_CHECK(s, rc, "read version_info", e);
@@ -325,12 +364,15 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* The last connection to close checkpoints the WAL into the database file (an fsync per
      * tool call when nothing else has it open): kept, so that the study file alone, copied or
      * mailed, holds the whole study. */
-    /* Without Optuna's schema to make, a file of one these tools refuse (another version, a
-     * newer Optuna's revision) is refused before anything is written to it, WAL mode included.
-     * A file SQLite opened read-only is left to set_wal, which refuses it before any read: a
-     * read would leave this user's -wal and -shm beside a WAL-mode file. */
+    /* A file of one these tools refuse (another version, a newer Optuna's revision, some of
+     * Optuna's tables missing) is refused before anything is written to it, WAL mode included:
+     * checked here as without a schema to make (a new file, or one with no tables, gets it
+     * below, in WAL mode). A file SQLite opened read-only is left to set_wal, which refuses it
+     * before any read: a read would leave this user's -wal and -shm beside a WAL-mode file. */
     int no_schema = (flags & WS_STORE_NO_SCHEMA) != 0;
-    if (no_schema && sqlite3_db_readonly(s->db, "main") != 1 && check_schema(s, flags, e)) return -1;
+    if ((no_schema || (!missing && sb.st_size > 0)) && sqlite3_db_readonly(s->db, "main") != 1
+        && check_schema(s, flags | WS_STORE_NO_SCHEMA, e))
+        return -1;
     rc = ws_sqlite_set_wal(s->db, s->busy_timeout_ms, s->stop);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "setting WAL mode", e);
     if (no_schema) return 0;
