@@ -318,6 +318,11 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
         if (why) return ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", s->path, strerror(why));
     } else if (!S_ISREG(sb.st_mode)) {   /* a folder, a FIFO, a device (ws_sqlite_not_a_file) */
         return ws_err_set(e, WS_EINPUT, "%s: %s, expected a study database file", s->path, ws_sqlite_not_a_file(s->path));
+    } else if (sb.st_size > 0 && ws_sqlite_no_header(s->path)) {
+        /* before SQLite opens it: a 1-byte file it would take for an empty database and write */
+        return ws_err_set(e, WS_EINPUT, "%s: file is not a database (its %lld byte%s do%s not begin with SQLite's header), "
+                          "expected a study database file", s->path, (long long)sb.st_size, sb.st_size == 1 ? "" : "s",
+                          sb.st_size == 1 ? "es" : "");
     } else if (sb.st_size == 0 && !(flags & WS_STORE_CREATE)) {
         /* SQLite takes an empty file for an empty database, and switching it to WAL would write
          * one there: a tool that only uses a study leaves the file as it found it */
