@@ -122,6 +122,24 @@ static int single_value(const ws_dist *d, const json_t *v, const char *where, co
     return 1;
 }
 
+/* A claimed trial's fixed_params that is no object of params: named with the study file, the trial
+ * and the attribute, and for text that is no JSON at all (loaded as a string of the text,
+ * ws_trial_attr_text) with jansson's reason, where "expected an object" alone told nothing of
+ * what to mend. */
+static int queued_not_object(ws_store *store, const ws_trial *t, const json_t *fp, ws_err *e)
+{
+    const char *text = ws_trial_attr_text(t, 1, "fixed_params");
+    json_error_t je;
+    json_t *j = text ? json_loads(text, JSON_DECODE_ANY, &je) : NULL;
+    json_decref(j);
+    if (text && !j)
+        return ws_err_set(e, WS_EINPUT, "%s: trial %d: system attribute 'fixed_params': not JSON (%s, at character %d), "
+                          "expected an object of parameters", ws_store_path(store), t->number, ws_json_error_text(&je),
+                          je.position);
+    return ws_err_set(e, WS_EINPUT, "%s: trial %d: system attribute 'fixed_params': expected an object of parameters, got %s",
+                      ws_store_path(store), t->number, ws_json_type_name(fp));
+}
+
 /* Turns a params object into ws_params: names in the space take its distribution (and must
  * fit it, or with `lenient` be a number, see outside_value; with `fixed`, --fixed's values, a
  * single-value parameter keeps its own, see single_value); other names are carried as
@@ -658,6 +676,10 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
             || append_missing(&p, &n, claimed.params, claimed.n_params, e))
             goto fail;
         json_t *fp = json_object_get(claimed.system_attrs, "fixed_params");
+        if (fp && !json_is_object(fp)) {
+            queued_not_object(c->store, &claimed, fp, e);
+            goto unusable;
+        }
         /* a fixed value of a param the trial holds is never read (nor checked) */
         json_t *rest = json_is_object(fp) ? json_copy(fp) : json_incref(fp);
         for (size_t i = 0; json_is_object(rest) && i < claimed.n_params; i++) json_object_del(rest, claimed.params[i].name);
