@@ -73,6 +73,8 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
     const char *msg = s->db ? ws_sqlite_errmsg(s->db, buf, sizeof buf) : sqlite3_errstr(rc);
     if (code == SQLITE_READONLY) msg = ws_sqlite_readonly_msg(s->path, buf, sizeof buf);
     if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, s->busy_var, e);
+    /* the file's header read, whatever the statement: said as the open of a small file says it */
+    if (code == SQLITE_NOTADB) return ws_err_set(e, kind, "%s: file is not a database, expected a study database file", s->path);
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
 }
 
@@ -318,11 +320,18 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
         if (why) return ws_err_set(e, ws_errno_kind(why), "%s: cannot create: %s", s->path, strerror(why));
     } else if (!S_ISREG(sb.st_mode)) {   /* a folder, a FIFO, a device (ws_sqlite_not_a_file) */
         return ws_err_set(e, WS_EINPUT, "%s: %s, expected a study database file", s->path, ws_sqlite_not_a_file(s->path));
-    } else if (sb.st_size > 0 && ws_sqlite_no_header(s->path)) {
-        /* before SQLite opens it: a 1-byte file it would take for an empty database and write */
-        return ws_err_set(e, WS_EINPUT, "%s: file is not a database (its %lld byte%s do%s not begin with SQLite's header), "
-                          "expected a study database file", s->path, (long long)sb.st_size, sb.st_size == 1 ? "" : "s",
-                          sb.st_size == 1 ? "es" : "");
+    } else if (sb.st_size > 0 && sb.st_size < WS_SQLITE_MIN_PAGE) {
+        /* before SQLite opens it: a 1-byte file it takes for an empty database (os_unix.c's
+         * unixFileSize reports size 1 as 0, ticket #3260) and would write a study over. Told by
+         * its size, not by reading its header: a close() of any descriptor of the file drops
+         * every POSIX lock this process holds on it, a connection's too (train-trial opens the
+         * study again while its first connection is open), and another process's connection
+         * that then takes itself for the last one checkpoints and removes the WAL under it
+         * ("database disk image is malformed"). Larger files that are no database SQLite
+         * refuses as it reads their header. */
+        return ws_err_set(e, WS_EINPUT, "%s: file is not a database (%lld byte%s: a database file is empty or whole "
+                          "pages of %d bytes or more), expected a study database file", s->path, (long long)sb.st_size,
+                          sb.st_size == 1 ? "" : "s", WS_SQLITE_MIN_PAGE);
     } else if (sb.st_size == 0 && !(flags & WS_STORE_CREATE)) {
         /* SQLite takes an empty file for an empty database, and switching it to WAL would write
          * one there: a tool that only uses a study leaves the file as it found it */

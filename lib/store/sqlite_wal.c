@@ -59,19 +59,6 @@ const char *ws_sqlite_not_a_file(const char *path)
     return S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file";
 }
 
-int ws_sqlite_no_header(const char *path)
-{
-    static const char header[16] = "SQLite format 3";   /* with its NUL: the file format's first 16 bytes */
-    char got[sizeof header];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;   /* a file it may not read: SQLite's open says so */
-    ssize_t n;
-    do n = read(fd, got, sizeof got); while (n < 0 && errno == EINTR);
-    close(fd);
-    if (n < 0) return 0;
-    return n == 0 ? 0 : n < (ssize_t)sizeof got || memcmp(got, header, sizeof header) != 0;
-}
-
 const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n)
 {
     struct stat st;

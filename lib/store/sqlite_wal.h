@@ -53,12 +53,8 @@ int ws_sqlite_create_errno(const char *path);
  * with "disk I/O error (Illegal seek)", an internal error, having made PATH-journal beside it,
  * or reads a FIFO as an empty file). NULL for a regular file (a link to one too) or no file. */
 const char *ws_sqlite_not_a_file(const char *path);
-/* 1 where path holds bytes that do not begin with SQLite's header ("SQLite format 3" and a NUL):
- * no database, and no empty one either. SQLite reports a 1-byte file's size as 0 (os_unix.c's
- * unixFileSize: a byte it writes into a new file on some file systems, ticket #3260), takes it
- * for an empty database, and would write a study over it; longer ones it refuses only when it
- * reads them. 0 for an empty file, a database, or one it cannot read (SQLite's open says why). */
-int ws_sqlite_no_header(const char *path);
+/* SQLite's smallest page: a database file is empty or whole pages of at least this many bytes. */
+#define WS_SQLITE_MIN_PAGE 512
 /* Why path names no file a study could be kept in or made at: "not a directory: ..." for a path
  * that goes on after a file ("s.db/": SQLite drops the '/' and opens s.db), "directory 'D' does
  * not exist" for a file in a folder that is not there (SQLite says only "unable to open database
