@@ -186,13 +186,19 @@ static int partial_schema(ws_store *s, const int have[N_OPTUNA_TABLES], ws_err *
                       missing);
 }
 
-/* flags: WS_STORE_CREATE makes Optuna's tables where there are none, WS_STORE_NO_SCHEMA takes a
- * file without them as it is; else such a file is refused. */
-static int check_schema(ws_store *s, int flags, ws_err *e)
+/* What check_schema found of a file whose schema it passed whole (ok): a writer's open checks it
+ * before switching it to WAL, and then only adds our indexes, rather than reading it all again. */
+typedef struct {
+    int ok, state_index, number_index;
+} schema_seen;
+
+/* The file's tables, version and revision checked (check_schema's flags): 1 where it holds
+ * Optuna's schema whole (seen->ok set, with our indexes' presence), 0 where it holds none of it
+ * and is done with (taken as it is, WS_STORE_NO_SCHEMA, or the schema made here), -1 with e set. */
+static int verify_schema(ws_store *s, int flags, int create, schema_seen *seen, ws_err *e)
 {
-    int create = (flags & WS_STORE_CREATE) && !(flags & WS_STORE_NO_SCHEMA);
-    int have[N_OPTUNA_TABLES], have_state_index, have_number_index;
-    int n_have = read_tables(s, have, &have_state_index, &have_number_index, e);
+    int have[N_OPTUNA_TABLES];
+    int n_have = read_tables(s, have, &seen->state_index, &seen->number_index, e);
     if (n_have < 0) return -1;
     if (n_have == 0) {
         if (flags & WS_STORE_NO_SCHEMA) return 0;
@@ -214,11 +220,27 @@ static int check_schema(ws_store *s, int flags, ws_err *e)
     /* its revision, checked as gpu-monitor checks it (sqlite_revision.h) */
     if ((rc = ws_sqlite_check_revision(s->db, s->path, e)) < 0) return -1;
     SQL_CHECK(s, rc, "read alembic_version", e);
+    seen->ok = 1;
+    return 1;
+}
+
+/* flags: WS_STORE_CREATE makes Optuna's tables where there are none, WS_STORE_NO_SCHEMA takes a
+ * file without them as it is; else such a file is refused. seen (NULL: none) holds what an
+ * earlier call of this open found, and gets what this one finds. */
+static int check_schema(ws_store *s, int flags, schema_seen *seen, ws_err *e)
+{
+    int create = (flags & WS_STORE_CREATE) && !(flags & WS_STORE_NO_SCHEMA);
+    schema_seen here = {0};
+    if (!seen) seen = &here;
+    if (!seen->ok) {
+        int rc = verify_schema(s, flags, create, seen, e);
+        if (rc <= 0) return rc;
+    }
     /* A study file that Optuna (or a wakesweep before the state index) made gets our indexes from
      * the first tool that may write to it; readers leave the file as it is. Optuna's file had
      * the state index alone, and numbering (max(number) of the study) read every trial of it. */
-    if (create && !have_number_index && ws_sql_exec(s, NUMBER_INDEX_SQL, e)) return -1;
-    return create && !have_state_index ? ws_sql_exec(s, STATE_INDEX_SQL, e) : 0;
+    if (create && !seen->number_index && ws_sql_exec(s, NUMBER_INDEX_SQL, e)) return -1;
+    return create && !seen->state_index ? ws_sql_exec(s, STATE_INDEX_SQL, e) : 0;
 }
 
 /* path opened read-only as immutable (no locks, no -shm): only where no -wal exists, so nothing
@@ -299,7 +321,7 @@ static int open_read_only(ws_store *s, ws_err *e)
 {
     int rc = ws_sqlite_open_read(s->path, &s->db);   /* with s->busy_timeout_ms, as read there */
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "open read-only", e);
-    return check_schema(s, 0, e);
+    return check_schema(s, 0, NULL, e);
 }
 
 int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
@@ -363,7 +385,7 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     if (reader) {
         ws_err why = {0};
         if (sqlite3_db_readonly(s->db, "main") != 1) {
-            if (!check_schema(s, 0, &why)) return 0;
+            if (!check_schema(s, 0, NULL, &why)) return 0;
             /* on a full disk SQLite could make no -shm for its first read: read as where the
              * folder may not be written (ws_sqlite_open_read), rather than not at all */
             if (!disk_full(s->db)) {
@@ -384,13 +406,15 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
      * below, in WAL mode). A file SQLite opened read-only is left to set_wal, which refuses it
      * before any read: a read would leave this user's -wal and -shm beside a WAL-mode file. */
     int no_schema = (flags & WS_STORE_NO_SCHEMA) != 0;
+    schema_seen seen = {0};
     if ((no_schema || (!missing && sb.st_size > 0)) && sqlite3_db_readonly(s->db, "main") != 1
-        && check_schema(s, flags | WS_STORE_NO_SCHEMA, e))
+        && check_schema(s, flags | WS_STORE_NO_SCHEMA, &seen, e))
         return -1;
     rc = ws_sqlite_set_wal(s->db, s->busy_timeout_ms, s->stop);
     if (rc != SQLITE_OK) return ws_sql_fail(s, rc, "setting WAL mode", e);
     if (no_schema) return 0;
-    return check_schema(s, flags & WS_STORE_CREATE, e) ? -1 : 0;
+    /* a file found without Optuna's tables is read again: another tool may have made them since */
+    return check_schema(s, flags & WS_STORE_CREATE, &seen, e) ? -1 : 0;
 }
 
 /* Closes the connection; store.c frees the struct and the path. */
