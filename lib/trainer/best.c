@@ -188,16 +188,27 @@ static int not_regular(const char *path, char *what, size_t size)
 
 /* Not through a symbolic link (O_NOFOLLOW): one there, to a path elsewhere, had every trial make
  * the file it leads to, or wait on the lock of another program's. Not left open across exec
- * (O_CLOEXEC): a child would hold the lock on. */
+ * (O_CLOEXEC): a child would hold the lock on. Only a regular file, as the descriptor opened
+ * shows it (fstat, no look at the path before or after that another could change between): a
+ * FIFO put there was opened at once (Linux opens one read-write without waiting; O_NONBLOCK
+ * keeps any other open from waiting on it) and locked, trials ordering themselves on a pipe no
+ * trial made. */
 int trainer_best_lock(const char *ckpt_dir, char *lock, size_t size, const char **why)
 {
     snprintf(lock, size, "%s/" TRAINER_BEST_LOCK, ckpt_dir);
-    int fd = open(lock, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int fd = open(lock, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        close(fd);
+        *why = S_ISFIFO(st.st_mode) ? "is a FIFO, not a regular file (the lock is a file of the folder's own)"
+               : S_ISCHR(st.st_mode) ? "is a character device, not a regular file (the lock is a file of the folder's own)"
+               : "is not a regular file (the lock is a file of the folder's own)";
+        return -1;
+    }
     if (fd >= 0 && !flock(fd, LOCK_EX)) return fd;
     /* why, before close() or lstat() can change errno: a folder of that name, a file not ours
      * to write, a file system without locks, a link each want another remedy */
     int err = errno;
-    struct stat st;
     if (fd >= 0) close(fd);
     else if (err == ELOOP && lstat(lock, &st) == 0 && S_ISLNK(st.st_mode)) {
         *why = "is a symbolic link (not followed: the lock is a file of the folder's own)";

@@ -11,7 +11,7 @@
 /* ckpt_dir's TRAINER_BEST_LOCK (its path into lock), made where it is not there, opened and
  * locked (flock, LOCK_EX): its descriptor, to close() to let go; -1 where it cannot be taken,
  * with *why saying why (a folder of that name, a file not ours to write, a file system without
- * locks, a symbolic link). */
+ * locks, a symbolic link, a FIFO or any other file not a regular one). */
 int trainer_best_lock(const char *ckpt_dir, char *lock, size_t size, const char **why);
 
 /* Whether another study claimed a checkpoint folder (trainer/ckpt_claim.h: its claim, and this
