@@ -194,6 +194,55 @@ void ws_atomic_abort(ws_atomic *a)
     memset(a, 0, sizeof *a);
 }
 
+/* 1 where the file at path (followed where it is a link) is the one seen */
+static int same_file(const char *path, const struct stat *seen)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_dev == seen->st_dev && st.st_ino == seen->st_ino;
+}
+
+int ws_atomic_remove_same(const char *path, const struct stat *seen, struct stat *now)
+{
+    ws_atomic a;
+    ws_err e;
+    struct stat l;
+    if (ws_atomic_open(&a, path, &e)) {
+        if (lstat(path, &l) != 0) return -1;   /* errno: ENOENT, nothing there */
+        if (e.kind == WS_EINPUT) {             /* no regular file, nor a link to one, now */
+            if (now) *now = l;
+            return 1;
+        }
+        /* no temporary (a full disk): looked at, then removed, as before, for a stale
+         * checkpoint is not to outlive the disk's filling up */
+        if (!same_file(path, seen)) {
+            if (now) *now = l;
+            return 1;
+        }
+        return unlink(path) == 0 ? 0 : -1;
+    }
+    if (rename(path, a.tmp) != 0) {   /* over the empty temporary: what path named is at a.tmp now */
+        int err = errno;
+        ws_atomic_abort(&a);
+        errno = err;
+        return -1;
+    }
+    int same = same_file(a.tmp, seen);
+    if (!same) {
+        if (now && lstat(a.tmp, now) != 0) memset(now, 0, sizeof *now);
+        /* back under its name, not over a file put there meanwhile (kept under the temporary's
+         * name then, out of the table of those a fatal signal removes); renamed back on a file
+         * system without hard links */
+        int keep = link(a.tmp, path) != 0 && (errno == EEXIST || rename(a.tmp, path) != 0);
+        if (keep) {
+            live_remove(a.tmp);
+            free(a.tmp);
+            a.tmp = NULL;
+        }
+    }
+    ws_atomic_abort(&a);   /* the moved file's other name, or the file itself where it was the one seen */
+    return same ? 0 : 1;
+}
+
 /* NAME.tmp.HOST-PID.XXXXXX: 1 with host and pid filled in, 0 for any other name. */
 static int parse_tmp_name(const char *name, char *host, size_t hn, long long *pid)
 {

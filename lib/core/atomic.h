@@ -3,6 +3,7 @@
 #ifndef WS_CORE_ATOMIC_H
 #define WS_CORE_ATOMIC_H
 #include <stdio.h>
+#include <sys/stat.h>
 #include "core/err.h"
 
 typedef struct {
@@ -32,6 +33,15 @@ int ws_atomic_commit(ws_atomic *a, ws_err *e);
 int ws_atomic_commit_new(ws_atomic *a, ws_err *e);
 /* Closes and removes the temporary (safe after a failed or successful commit). */
 void ws_atomic_abort(ws_atomic *a);
+/* Removes path where it is still the file *seen (fstat of a descriptor the caller opened on it,
+ * through a symbolic link or not: a link to it is removed, not what it leads to). A look at path
+ * and then unlink() removed whatever was put there between (a FIFO, another program's file); so
+ * it is renamed aside first, under a temporary's name (which a killed process leaves for
+ * ws_atomic_reap), looked at there, and removed, or, where it is another file, linked back to
+ * its name (where nothing took the name meanwhile; else left under the temporary's name).
+ * 0 removed; 1 left, another file being there (*now: its lstat, when now is not NULL); -1 with
+ * errno set where it could not be moved (ENOENT: nothing there). */
+int ws_atomic_remove_same(const char *path, const struct stat *seen, struct stat *now);
 /* Removes the temporaries in dir that a killed process left: those whose writer ran on this
  * host and no longer exists (a live writer's file, or another host's, is never touched).
  * Returns how many were removed. */

@@ -327,7 +327,14 @@ json_t *nn_checkpoint_header(const char *path, ws_err *e)
     struct stat st;
     int fd = open_checkpoint(path, &st, e);
     if (fd < 0) return NULL;
-    size_t len = (size_t)st.st_size, at = 0, have = len < PREFIX ? len : PREFIX;
+    json_t *h = nn_checkpoint_header_fd(fd, (size_t)st.st_size, path, e);
+    close(fd);
+    return h;
+}
+
+json_t *nn_checkpoint_header_fd(int fd, size_t len, const char *path, ws_err *e)
+{
+    size_t at = 0, have = len < PREFIX ? len : PREFIX;
     unsigned char pre[PREFIX], *d = NULL;
     json_t *h = NULL;
     if (ws_pread_full(fd, pre, have, 0)) ws_err_set(e, WS_EINPUT, "%s: read error: %s", path, strerror(errno));
@@ -337,7 +344,6 @@ json_t *nn_checkpoint_header(const char *path, ws_err *e)
         else h = parse_head(path, d, at, len, &at, e);
     }
     free(d);
-    close(fd);
     return h;
 }
 

@@ -419,5 +419,9 @@ nn_model *nn_checkpoint_load(const char *path, json_t **header, ws_err *e);
 /* The parsed header alone (caller json_decref's), checked as nn_checkpoint_load checks it; the
  * weights are not read. NULL with e set (WS_EINPUT) for a file that is not a valid checkpoint. */
 json_t *nn_checkpoint_header(const char *path, ws_err *e);
+/* nn_checkpoint_header of a checkpoint the caller opened (fd, a regular file of len bytes; read
+ * with pread, so its offset is not moved; not closed), path naming it in e: what a caller that
+ * decides on the file it read, and not on what its path names later, reads. */
+json_t *nn_checkpoint_header_fd(int fd, size_t len, const char *path, ws_err *e);
 
 #endif

@@ -56,12 +56,15 @@ static int copy_file(const char *from, const char *to, ws_err *e)
     return ws_atomic_commit(&a, e);
 }
 
-/* 1 when the files at a and b hold the same bytes; 0 when they differ or one cannot be read. */
-static int same_bytes(const char *a, const char *b)
+/* 1 when the file at a and the file open on fd (read from its start, with its own offset)
+ * hold the same bytes; 0 when they differ or one cannot be read. */
+static int same_bytes(const char *a, int fd)
 {
     const char *why;
-    FILE *fa = open_ckpt(a, &why), *fb = open_ckpt(b, &why);
-    int same = fa && fb;
+    int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    FILE *fa = open_ckpt(a, &why), *fb = dup_fd >= 0 ? fdopen(dup_fd, "rb") : NULL;
+    if (dup_fd >= 0 && !fb) close(dup_fd);
+    int same = fa && fb && fseek(fb, 0, SEEK_SET) == 0;
     char ba[1 << 14], bb[1 << 14];
     while (same) {
         size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
@@ -73,13 +76,20 @@ static int same_bytes(const char *a, const char *b)
     return same;
 }
 
+/* trainer_ckpt_owner's verdict on a checkpoint's header h (NULL: none read) */
+static int owner_in(const json_t *h, const char *study, char *other, size_t size)
+{
+    const char *name = json_string_value(json_object_get(json_object_get(h, "trial"), "study"));
+    int owner = !name ? -1 : !strcmp(name, study);
+    if (owner == 0 && other) snprintf(other, size, "%s", name);
+    return owner;
+}
+
 int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t size)
 {
     ws_err e;
     json_t *h = nn_checkpoint_header(path, &e);
-    const char *name = json_string_value(json_object_get(json_object_get(h, "trial"), "study"));
-    int owner = !name ? -1 : !strcmp(name, study);
-    if (owner == 0 && other) snprintf(other, size, "%s", name);
+    int owner = owner_in(h, study, other, size);
     json_decref(h);
     return owner;
 }
@@ -161,29 +171,62 @@ int trainer_best_ours(ws_store *store, const ws_study *study, const char *ckpt_d
     return trainer_ckpt_owner(best, study->name, NULL, 0) == 1 && !claim_others(store, study, ckpt_dir, claim);
 }
 
-/* 1 when path is there but is neither a regular file nor a symbolic link to one, *what then
- * saying what it is ("a FIFO", "a symbolic link to a character device", "a symbolic link to
- * nothing (dangling)"); 0 when it is one, or is not there. No trial writes such a best.ckpt: it
- * is nobody's checkpoint of the study (a FIFO, a link to /dev/zero put there by hand), not the
- * study's to replace or remove as an earlier trial's. */
-static int not_regular(const char *path, char *what, size_t size)
+static const char *kind_of(mode_t mode)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode)) return 0;
-    const char *via = "";
-    if (S_ISLNK(st.st_mode)) {
-        via = "a symbolic link to ";
-        if (stat(path, &st) != 0) {
-            snprintf(what, size, "a symbolic link to %s", errno == ENOENT ? "nothing (dangling)" : strerror(errno));
-            return 1;
-        }
-        if (S_ISREG(st.st_mode)) return 0;
+    return S_ISREG(mode) ? "a regular file" : S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device"
+           : S_ISSOCK(mode) ? "a socket" : S_ISLNK(mode) ? "a symbolic link" : "not a file";
+}
+
+/* best.ckpt opened for all that is read of it and decided on (whose it is, whether it holds the
+ * best's weights), and for the removal of what was read (ws_atomic_remove_same), once: a look at
+ * its path, then a read or unlink() of that path, would use whatever was put there between (a
+ * FIFO, another program's file). O_NONBLOCK: a FIFO is not waited on. Its descriptor (*seen,
+ * its fstat) where it is a regular file or a symbolic link to one; -1 where there is none to
+ * read (*seen its stat where it is a regular file that cannot be read, else st_mode 0);
+ * -2 where it is neither (*what saying what it is: "a FIFO", "a symbolic link to a character
+ * device", "a symbolic link to nothing (dangling)"). No trial writes such a best.ckpt: it is
+ * nobody's checkpoint of the study (a FIFO, a link to /dev/zero put there by hand), not the
+ * study's to replace or remove as an earlier trial's. */
+static int open_best(const char *path, struct stat *seen, char *what, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err = errno;
+    seen->st_mode = 0;
+    if (fd >= 0 && fstat(fd, seen) == 0 && S_ISREG(seen->st_mode)) return fd;
+    if (fd >= 0) close(fd);
+    struct stat l, st;
+    int link = lstat(path, &l) == 0 && S_ISLNK(l.st_mode);
+    const char *via = link ? "a symbolic link to " : "";
+    if (fd >= 0) {
+        if (!seen->st_mode) return -1;   /* fstat failed */
+        snprintf(what, size, "%s%s", via, kind_of(seen->st_mode));
+        return -2;
     }
-    const char *kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
-                       : S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
-                       : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
-    snprintf(what, size, "%s%s", via, kind);
-    return 1;
+    seen->st_mode = 0;
+    if (stat(path, &st) != 0) {   /* not there, or a link that leads nowhere */
+        if (!link) return -1;
+        snprintf(what, size, "a symbolic link to %s", err == ENOENT ? "nothing (dangling)" : strerror(err));
+        return -2;
+    }
+    if (S_ISREG(st.st_mode)) {   /* a file that cannot be read: whose it is cannot be told */
+        *seen = st;
+        return -1;
+    }
+    snprintf(what, size, "%s%s", via, kind_of(st.st_mode));   /* a socket: open() refuses one */
+    return -2;
+}
+
+/* best.ckpt removed where it is still the file that was read (seen: open_best's; st_mode 0 for
+ * none, when nothing is removed): 0 removed; 1 left, another file having been put in its place
+ * (e saying so); -1 not removed (nothing there). */
+static int remove_seen(const char *best, const struct stat *seen, ws_err *e)
+{
+    struct stat now;
+    int gone = seen->st_mode ? ws_atomic_remove_same(best, seen, &now) : -1;
+    if (gone == 1)
+        ws_err_set(e, WS_EINPUT, "left %s alone: %s was put in its place while this trial looked at it (no checkpoint it read)",
+                   best, kind_of(now.st_mode));
+    return gone;
 }
 
 /* Not through a symbolic link (O_NOFOLLOW): one there, to a path elsewhere, had every trial make
@@ -244,8 +287,15 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
     const char *from = NULL;
     char other[PATH_MAX + 32], name[512], what[128];
     int ours = !rc && s.best && s.best->number == number;
-    int odd = !rc && not_regular(best, what, sizeof what);
-    int owner = rc || odd ? -1 : trainer_ckpt_owner(best, study->name, name, sizeof name);
+    struct stat seen = {0};
+    int bfd = rc ? -1 : open_best(best, &seen, what, sizeof what), odd = bfd == -2;
+    json_t *head = NULL;
+    if (bfd >= 0) {
+        ws_err skip;
+        head = nn_checkpoint_header_fd(bfd, (size_t)seen.st_size, best, &skip);
+    }
+    int owner = bfd < 0 ? -1 : owner_in(head, study->name, name, sizeof name);
+    json_decref(head);
     if (odd) {
         /* not a checkpoint any trial wrote: the copy over it is refused (ws_atomic_open), and
          * it was then removed as an earlier trial's; the trial's result is not touched */
@@ -266,9 +316,12 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
         /* this trial kept none (--keep none): a trial-N.ckpt of its number there is not its own;
          * nor is one of another study, which holds none of the best's weights */
         snprintf(other, sizeof other, "%s/trial-%d.ckpt", ckpt_dir, s.best->number);
+        int gone;
         if (!ours && access(other, R_OK) == 0 && trainer_ckpt_owner(other, study->name, NULL, 0) != 0) {
-            if (!same_bytes(other, best)) from = other;
-        } else if (unlink(best) == 0) {
+            if (bfd < 0 || !same_bytes(other, bfd)) from = other;
+        } else if ((gone = remove_seen(best, &seen, e)) == 1) {
+            rc = -1;
+        } else if (gone == 0) {
             /* The best left no weights here (kept with --keep none, this trial's own included,
              * finished by tell from another trainer, its file deleted, or made on another host
              * of a PostgreSQL study): the best.ckpt there is an earlier trial's, which is not
@@ -276,21 +329,25 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
             rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study's best, trial %d, "
                             "left none in %s", best, s.best->number, ckpt_dir);
         }
-    } else if (!rc && s.n_state[WS_COMPLETE] && owner == 1 && unlink(best) == 0) {
+    } else if (!rc && s.n_state[WS_COMPLETE] && owner == 1) {
         /* No best any more, trials complete (constraints given to a study once it had trials
          * leave those without their values infeasible, and maybe every trial): the best.ckpt there
          * is a trial's that is not the best, as report --best names none. A study with no trial
          * complete yet has made no best.ckpt, nor has another study (study files share their
          * folder, and so the checkpoints' by default): one whose header names no trial of this
          * study is left alone. */
-        rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study has no best trial: %s",
-                        best, ws_summary_why_no_best(&s));
+        int gone = remove_seen(best, &seen, e);
+        if (gone == 1) rc = -1;
+        else if (gone == 0)
+            rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study has no best trial: %s",
+                            best, ws_summary_why_no_best(&s));
     }
     if (from && (rc = copy_file(from, best, e))) {
         /* The copy failed (a full disk): the best.ckpt there is an earlier trial's, no longer
          * the best's. Removed, as best.ckpt is the best trial's weights or absent (as before any
          * trial is feasible), and where those are said. */
-        if (unlink(best) == 0) {
+        ws_err left;
+        if (remove_seen(best, &seen, &left) == 0) {
             size_t len = strlen(e->msg);
             snprintf(e->msg + len, sizeof e->msg - len, "; removed the old best.ckpt (an earlier trial's): trial %d's "
                      "weights are %.400s", s.best->number, from);
@@ -298,6 +355,7 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
     }
     ws_summary_release(&s);
     ws_trial_list_free(&l);
+    if (bfd >= 0) close(bfd);
     close(fd);
     return rc ? -1 : 0;
 }
