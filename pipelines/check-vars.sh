@@ -163,8 +163,14 @@ while [ $# -ge 3 ]; do
     study=${1-} db=${2-} bin=${3-} args=${4-}
     shift 4
     file=${db#sqlite:///}
+    # --force a word of its own, set off by any blank: trial.sh splits SUGGEST_ARGS so (a match of
+    # " --force " took one set off by a TAB or newline for none, and refused the config it replaces)
     force=''
-    [[ " $args " != *" --force "* ]] || force=1
+    set -f
+    # shellcheck disable=SC2206  # split at blanks, as trial.sh splits SUGGEST_ARGS
+    words=($args)
+    set +f
+    for w in "${words[@]}"; do [ "$w" != --force ] || force=1; done
     if is_pg_url "$db" || [ ! -s "$file" ] || [ ! -x "$bin/suggest" ]; then continue; fi
     # One sqlite3 reads the kept config, none where it is the file's text (minified, the study name
     # set as suggest --study sets it): the same, nothing more to compare. Another text (keys in
