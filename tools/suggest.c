@@ -136,6 +136,10 @@ static int queued_not_object(ws_store *store, const ws_trial *t, const json_t *f
         return ws_err_set(e, WS_EINPUT, "%s: trial %d: system attribute 'fixed_params': not JSON (%s, at character %d), "
                           "expected an object of parameters", ws_store_path(store), t->number, ws_json_error_text(&je),
                           je.position);
+    /* a NULL cell is held as "": it was named "a string", which is not there to find */
+    if (ws_trial_attr_null(t, 1, "fixed_params"))
+        return ws_err_set(e, WS_EINPUT, "%s: trial %d: system attribute 'fixed_params': expected an object of parameters, "
+                          "got NULL (SQL's NULL, no JSON text)", ws_store_path(store), t->number);
     return ws_err_set(e, WS_EINPUT, "%s: trial %d: system attribute 'fixed_params': expected an object of parameters, got %s",
                       ws_store_path(store), t->number, ws_json_type_name(fp));
 }

@@ -348,9 +348,12 @@ int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_jso
     if (ws_load_utf8(value_json, row, "value_json", e)) return -1;
     int loose;
     json_t *v = attr_value(value_json, &loose);
-    if (loose) {   /* the text as written, for a copy; attr_texts only for trials that have such */
+    /* the text as written, for a copy, or that there is none (a NULL cell, which is held as "",
+     * told from "" for what is said of it); attr_texts only for trials that have such */
+    if (loose || !value_json) {
         if (!t->attr_texts) t->attr_texts = json_pack("{s:{},s:{}}", "system", "user");
-        json_object_set_new(json_object_get(t->attr_texts, system ? "system" : "user"), key, json_string(value_json));
+        json_object_set_new(json_object_get(t->attr_texts, system ? "system" : "user"), key,
+                            value_json ? json_string(value_json) : json_null());
     }
     json_object_set_new(system ? t->system_attrs : t->user_attrs, key, v);
     return 0;

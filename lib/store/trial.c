@@ -51,6 +51,11 @@ const char *ws_trial_attr_text(const ws_trial *t, int system, const char *key)
     return json_string_value(json_object_get(json_object_get(t->attr_texts, system ? "system" : "user"), key));
 }
 
+int ws_trial_attr_null(const ws_trial *t, int system, const char *key)
+{
+    return json_is_null(json_object_get(json_object_get(t->attr_texts, system ? "system" : "user"), key));
+}
+
 const ws_param *ws_trial_param(const ws_trial *t, const char *name)
 {
     for (size_t i = 0; i < t->n_params; i++)

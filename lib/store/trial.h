@@ -42,7 +42,8 @@ typedef struct {
     json_t *attr_texts;            /* {"system"|"user": {key: text}}: the value_json of attributes
                                       that are not strict JSON (Python's NaN, Infinity), which
                                       the objects above hold as stand-ins, as written, so that a
-                                      copy keeps them; NULL when there are none */
+                                      copy keeps them; key: null for a value_json that is SQL's
+                                      NULL (held above as ""); NULL when there are none */
 } ws_trial;
 
 typedef struct {
@@ -64,6 +65,9 @@ const ws_param *ws_trial_param(const ws_trial *t, const char *name);
 /* The value_json text of attribute key (system = 1: a system attribute) as written, where it is
  * not strict JSON (t->attr_texts); else NULL. */
 const char *ws_trial_attr_text(const ws_trial *t, int system, const char *key);
+/* 1 when the value_json of attribute key is SQL's NULL (no JSON text: the attribute objects hold
+ * it as the empty string, as a value_json of "" is), else 0. */
+int ws_trial_attr_null(const ws_trial *t, int system, const char *key);
 /* Largest reported step, or -1 when none (Optuna's last_step). */
 int64_t ws_trial_last_step(const ws_trial *t);
 /* Where a COMPLETE trial's value came from: the index in t->ivs of its first intermediate value
