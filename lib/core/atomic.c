@@ -207,13 +207,10 @@ int ws_atomic_remove_same(const char *path, const struct stat *seen, struct stat
     ws_err e;
     struct stat l;
     if (ws_atomic_open(&a, path, &e)) {
+        /* No temporary: path is no regular file now (refused), or none can be made (a full disk,
+         * a folder not ours to write): looked at, then removed, as before, for a stale
+         * checkpoint is not to outlive the disk's filling up (unlink needs no room). */
         if (lstat(path, &l) != 0) return -1;   /* errno: ENOENT, nothing there */
-        if (e.kind == WS_EINPUT) {             /* no regular file, nor a link to one, now */
-            if (now) *now = l;
-            return 1;
-        }
-        /* no temporary (a full disk): looked at, then removed, as before, for a stale
-         * checkpoint is not to outlive the disk's filling up */
         if (!same_file(path, seen)) {
             if (now) *now = l;
             return 1;

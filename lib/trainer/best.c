@@ -94,6 +94,15 @@ int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t 
     return owner;
 }
 
+int trainer_ckpt_owner_fd(int fd, size_t len, const char *path, const char *study, char *other, size_t size)
+{
+    ws_err e;
+    json_t *h = nn_checkpoint_header_fd(fd, len, path, &e);
+    int owner = owner_in(h, study, other, size);
+    json_decref(h);
+    return owner;
+}
+
 /* The study's store as a folder's claim names it: a study file's full path (the claim is read from
  * other working directories), a server's URL as ws_store_path shows it; any bytes as JSON holds
  * them. */
@@ -289,13 +298,7 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
     int ours = !rc && s.best && s.best->number == number;
     struct stat seen = {0};
     int bfd = rc ? -1 : open_best(best, &seen, what, sizeof what), odd = bfd == -2;
-    json_t *head = NULL;
-    if (bfd >= 0) {
-        ws_err skip;
-        head = nn_checkpoint_header_fd(bfd, (size_t)seen.st_size, best, &skip);
-    }
-    int owner = bfd < 0 ? -1 : owner_in(head, study->name, name, sizeof name);
-    json_decref(head);
+    int owner = bfd < 0 ? -1 : trainer_ckpt_owner_fd(bfd, (size_t)seen.st_size, best, study->name, name, sizeof name);
     if (odd) {
         /* not a checkpoint any trial wrote: the copy over it is refused (ws_atomic_open), and
          * it was then removed as an earlier trial's; the trial's result is not touched */

@@ -43,6 +43,10 @@ int trainer_best_sync(const char *db, const char *study, const char *ckpt_dir, w
  * checkpoints' by default) may hold another study's, which a trial of this one must neither
  * remove nor write over. */
 int trainer_ckpt_owner(const char *path, const char *study, char *other, size_t size);
+/* trainer_ckpt_owner of the checkpoint open on fd (a regular file of len bytes; path names it):
+ * for a caller that then removes what it read (ws_atomic_remove_same), not what its path names
+ * later. */
+int trainer_ckpt_owner_fd(int fd, size_t len, const char *path, const char *study, char *other, size_t size);
 /* -1 (WS_EINPUT, naming the file and both studies) when ckpt_dir's best.ckpt or trial-number's
  * trial-N.ckpt is another study's checkpoint, which a trial of study that keeps weights would
  * write over, or when another study claimed ckpt_dir (trainer/ckpt_claim.h: one of the same name

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
 #include "core/atomic.h"
@@ -176,11 +177,23 @@ static int remove_old(const char *path, long number, void *ctx)
 {
     old_ckpts *o = ctx;
     (void)number;
-    if (trainer_ckpt_owner(path, o->study, NULL, 0) != 1) return 0;
-    if (unlink(path) == 0) {
+    /* What is removed is what was read: its header read from one descriptor (O_NONBLOCK: a FIFO
+     * is not waited on, nor read), and it removed only where the file at path is still that one
+     * (ws_atomic_remove_same). A read through the path, then unlink(), removed whatever was put
+     * there between (a FIFO, another program's file) as the old study's checkpoint. */
+    struct stat st;
+    const char *why;
+    int fd = ws_open_regular(path, &st, &why);
+    if (fd < 0) return 0;   /* gone meanwhile, or no regular file: no checkpoint of the study */
+    int own = trainer_ckpt_owner_fd(fd, (size_t)st.st_size, path, o->study, NULL, 0);
+    close(fd);
+    if (own != 1) return 0;
+    int gone = ws_atomic_remove_same(path, &st, NULL);
+    if (gone == 0) {
         o->removed++;
         return 0;
     }
+    if (gone == 1) return 0;         /* another file put in its place meanwhile: not the study's */
     if (errno == ENOENT) return 0;   /* removed meanwhile (a trial of the old study, cleaning up) */
     return ws_err_set(o->e, ws_errno_kind(errno), "%s: cannot remove it (a checkpoint of the study that claimed the "
                       "folder, gone from its store, whose study made anew takes the folder over): %s", path,

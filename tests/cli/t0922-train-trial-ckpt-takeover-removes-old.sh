@@ -59,7 +59,8 @@ test_expect_success "... completes, its best.ckpt its own; the others as they we
   others_stay re'
 
 # Killed while it removes the old study's checkpoints (an LD_PRELOAD shim: once a checkpoint is
-# removed, unlink marks it and waits to be killed): the old claim stays.
+# removed, unlink marks it and waits to be killed): the old claim stays. (A checkpoint is renamed
+# aside to a temporary of its name, X.ckpt.tmp.HOST-PID.XXXXXX, before it is removed: t0945.)
 cat >unlink.c <<'C'
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -72,7 +73,7 @@ int unlink(const char *path)
     if (!real) real = (int (*)(const char *))dlsym(RTLD_NEXT, "unlink");
     int rc = real(path);
     size_t n = strlen(path);
-    if (n > 5 && !strcmp(path + n - 5, ".ckpt")) {
+    if ((n > 5 && !strcmp(path + n - 5, ".ckpt")) || strstr(path, ".ckpt.tmp.")) {
         close(open("unlinked.mark", O_CREAT | O_WRONLY, 0644));
         sleep(60);
     }
