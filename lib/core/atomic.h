@@ -40,7 +40,9 @@ void ws_atomic_abort(ws_atomic *a);
  * ws_atomic_reap), looked at there, and removed, or, where it is another file, linked back to
  * its name (where nothing took the name meanwhile; else left under the temporary's name).
  * 0 removed; 1 left, another file being there (*now: its lstat, when now is not NULL); -1 with
- * errno set where it could not be moved (ENOENT: nothing there). */
+ * errno set where it could not be moved (ENOENT: nothing there). The caller holds the descriptor
+ * seen was read from open until this returns: a file made once that one is gone may take its
+ * inode number, and be taken for it. */
 int ws_atomic_remove_same(const char *path, const struct stat *seen, struct stat *now);
 /* Removes the temporaries in dir that a killed process left: those whose writer ran on this
  * host and no longer exists (a live writer's file, or another host's, is never touched).

@@ -217,7 +217,8 @@ static int open_best(const char *path, struct stat *seen, char *what, size_t siz
         snprintf(what, size, "a symbolic link to %s", err == ENOENT ? "nothing (dangling)" : strerror(err));
         return -2;
     }
-    if (S_ISREG(st.st_mode)) {   /* a file that cannot be read: whose it is cannot be told */
+    if (S_ISREG(st.st_mode)) {   /* a file that cannot be read: whose it is cannot be told (not held
+                                  * open, as the others are till they are removed) */
         *seen = st;
         return -1;
     }

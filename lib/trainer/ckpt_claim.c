@@ -186,9 +186,12 @@ static int remove_old(const char *path, long number, void *ctx)
     int fd = ws_open_regular(path, &st, &why);
     if (fd < 0) return 0;   /* gone meanwhile, or no regular file: no checkpoint of the study */
     int own = trainer_ckpt_owner_fd(fd, (size_t)st.st_size, path, o->study, NULL, 0);
+    /* held open until it is removed: its inode number is not another file's meanwhile */
+    int gone = own == 1 ? ws_atomic_remove_same(path, &st, NULL) : 1;
+    int err = errno;
     close(fd);
+    errno = err;
     if (own != 1) return 0;
-    int gone = ws_atomic_remove_same(path, &st, NULL);
     if (gone == 0) {
         o->removed++;
         return 0;

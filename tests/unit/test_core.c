@@ -2,6 +2,7 @@
  * tests/ref/make_core_golden.py), number parsing, atomic writes and the reaping of a killed
  * writer's temporaries, the RNG's ranges. */
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <signal.h>
@@ -151,6 +152,45 @@ static void test_atomic_commit_new(void)
     CHECK(stat(path, &sb) == 0 && sb.st_size == 6, "not the first writer's file");
     unlink(path);
     CHECK(rmdir(dir) == 0, "a temporary left in %s", dir);
+}
+
+/* ws_atomic_remove_same removes the file seen, a symbolic link to it as a link (what it leads to
+ * stays), and leaves another file put at the name (a FIFO, another regular file) where it was,
+ * with no temporary left; a name with nothing there is -1, ENOENT. The file seen is held open, as
+ * its callers hold it: a file made once it is gone may take its inode number. */
+static void test_atomic_remove_same(void)
+{
+    char dir[] = "/tmp/ws-rmsame.XXXXXX", path[256], other[256], fifo[256], link_to[256];
+    CHECK(mkdtemp(dir), "mkdtemp");
+    snprintf(path, sizeof path, "%s/best.ckpt", dir);
+    snprintf(other, sizeof other, "%s/other", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(link_to, sizeof link_to, "%s/target", dir);
+    struct stat seen, now, sb;
+    FILE *f = fopen(path, "w");
+    int held = open(path, O_RDONLY);
+    CHECK(held >= 0 && f && fputs("weights", f) >= 0 && fclose(f) == 0 && fstat(held, &seen) == 0, "cannot make %s", path);
+    CHECK(ws_atomic_remove_same(path, &seen, &now) == 0 && lstat(path, &sb) != 0, "the file seen was not removed");
+    /* another regular file at the name: left, *now its lstat */
+    f = fopen(other, "w");
+    CHECK(f && fputs("another program's", f) >= 0 && fclose(f) == 0 && rename(other, path) == 0, "cannot make it");
+    CHECK(ws_atomic_remove_same(path, &seen, &now) == 1 && S_ISREG(now.st_mode), "another file was not left");
+    CHECK(stat(path, &sb) == 0 && sb.st_size == 17, "another file not there as it was");
+    close(held);
+    /* a FIFO at the name: left as a FIFO */
+    CHECK(stat(path, &seen) == 0 && mkfifo(fifo, 0644) == 0 && rename(fifo, path) == 0, "cannot make the FIFO");
+    CHECK(ws_atomic_remove_same(path, &seen, &now) == 1 && S_ISFIFO(now.st_mode), "the FIFO was not left");
+    CHECK(lstat(path, &sb) == 0 && S_ISFIFO(sb.st_mode), "the FIFO is not there");
+    unlink(path);
+    /* a symbolic link to the file seen: the link goes, its target stays */
+    f = fopen(link_to, "w");
+    CHECK(f && fclose(f) == 0 && stat(link_to, &seen) == 0 && symlink(link_to, path) == 0, "cannot make the link");
+    CHECK(ws_atomic_remove_same(path, &seen, &now) == 0, "the link to the file seen was not removed");
+    CHECK(lstat(path, &sb) != 0 && stat(link_to, &sb) == 0, "the link stayed, or its target went");
+    errno = 0;
+    CHECK(ws_atomic_remove_same(path, &seen, &now) == -1 && errno == ENOENT, "nothing there: not -1 ENOENT");
+    unlink(link_to);
+    CHECK(rmdir(dir) == 0, "a file (a temporary?) left in %s", dir);
 }
 
 static int touch(const char *dir, const char *name)
@@ -407,6 +447,7 @@ int main(void)
     RUN(test_parse_numbers);
     RUN(test_atomic_write);
     RUN(test_atomic_commit_new);
+    RUN(test_atomic_remove_same);
     RUN(test_atomic_reap);
     RUN(test_atomic_guards);
     RUN(test_rng);
