@@ -475,8 +475,8 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
         char path[512] = "";
         const json_t *va = NULL, *vb = NULL;
         config_diff(c->cfg.root, kept, path, sizeof path, &va, &vb);
-        char *x = va ? json_dumps(va, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-        char *y = vb ? json_dumps(vb, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        char *x = va ? ws_json_dump(va, WS_JSON_SORT) : NULL;
+        char *y = vb ? ws_json_dump(vb, WS_JSON_SORT) : NULL;
         int same_number = json_is_number(va) && json_is_number(vb) && json_number_value(va) == json_number_value(vb);
         rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config: %s is %.120s in %s, %.120s in the "
                         "config the study keeps%s (use --force to replace it)", ws_store_path(c->store), c->cfg.study,

@@ -2,6 +2,7 @@
 #include "study/data.h"
 #include <stdlib.h>
 #include <string.h>
+#include "core/json.h"
 #include "core/text.h"
 #include "study/lock.h"
 
@@ -12,7 +13,7 @@ static const char *record_hash(const ws_store *s, const ws_study *st, const json
 {
     const char *hash = json_string_value(json_object_get(v, "data_hash"));
     if (hash && strlen(hash) == 16 && strspn(hash, "0123456789abcdef") == 16) return hash;
-    char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    char *text = ws_json_dump(v, 0);
     ws_err_set(e, WS_EINPUT, "%s: study '%s': system attribute %s: expected {\"data_hash\": 16 hex digits, "
                "\"features\": a path}, got %.80s (remove it to have the next trial record its cache's)",
                ws_store_path(s), st->name, WS_ATTR_DATA, text ? text : "?");

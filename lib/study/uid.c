@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include "core/json.h"
 #include "study/lock.h"
 
 /* v's id copied into uid; WS_EINPUT naming the attribute when v holds none (written by hand or by
@@ -16,7 +17,7 @@ static int kept_uid(const ws_store *s, const ws_study *st, const json_t *v, char
         memcpy(uid, text, STUDY_UID_LEN + 1);
         return 0;
     }
-    char *got = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    char *got = ws_json_dump(v, 0);
     ws_err_set(e, WS_EINPUT, "%s: study '%s': system attribute %s: expected %d hex digits (a string), got %.80s",
                ws_store_path(s), st->name, WS_ATTR_UID, STUDY_UID_LEN, got ? got : "?");
     free(got);
