@@ -81,6 +81,20 @@ endif
 ifneq ($(ws_dollar_var),)
 $(error $(ws_dollar_var): '$(value $(ws_dollar_var))' given $(if $(filter command,$(origin $(ws_dollar_var))),on make's command line,in the environment): make reads a '$$' there as a reference to a make variable (this value as '$($(ws_dollar_var))'); write $$$$ for a '$$')
 endif
+# A newline in such a value (pasted from a file, SUGGEST_ARGS from a here-document, THREADS=$'1\n'):
+# make's $(shell) drops it and a recipe line ends at it, so the checks below named another value
+# than the one given (SUGGEST_ARGS '--seed 3--force', DEVICE 'cpucpu') and others let a sweep go
+# on to a recipe that bash could not read ("unexpected EOF while looking for matching `''"),
+# naming no variable, RUNS made. Refused here, the newline shown as \n, before anything runs.
+define ws_newline
+
+
+endef
+ws_newline_var := $(if $(ws_pipeline_goals),$(firstword $(foreach v,$(ws_user_vars),\
+  $(if $(filter command environment,$(origin $(v))),$(if $(findstring $(ws_newline),$(value $(v))),$(v))))))
+ifneq ($(ws_newline_var),)
+$(error $(ws_newline_var): '$(subst $(ws_newline),\n,$(value $(ws_newline_var)))' given $(if $(filter command,$(origin $(ws_newline_var))),on make's command line,in the environment) holds a newline: make ends a command at it; give the value on one line (SUGGEST_ARGS: its options separated by spaces))
+endif
 
 DATA                 ?= data/demo
 FEATURE_CONFIG       ?= configs/features/default.json
