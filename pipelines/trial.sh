@@ -20,16 +20,27 @@ out_name=${out##*/}
 # still waits on the old one); fd 8 goes to no process that outlives the trial (the monitor).
 # flock exits 1 when the lock is held; anything else (a file system without locks: Lustre
 # without -o flock, some NFS or FUSE mounts) means no lock can be had, and the trial runs without
-# one, as it did before there was a lock, rather than fail every trial of the sweep.
-exec 8>>"$out_dir/.$out_name.lock"
+# one, as it did before there was a lock, rather than fail every trial of the sweep. So does a
+# lock that is not a regular file (a FIFO put there): opened for writing alone (>>), it waited
+# for a reader for good; read-write (<>) does not wait, and the test of /dev/fd/8 looks at what
+# was opened (bash fstat()s the descriptor), not at what the path names by then.
+lock=$out_dir/.$out_name.lock
+exec 8<>"$lock"
 rc=0
-flock -n 8 || rc=$?
-if [ "$rc" = 1 ]; then
-  echo "$out_name: another make is running this trial; waiting for it" >&2
-  flock 8 || rc=$?
-fi
-if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
-  echo "$out_name: no lock on this file system (flock exit status $rc); running the trial without one" >&2
+if [ ! -f /dev/fd/8 ]; then
+  what="not a regular file"
+  [ ! -p /dev/fd/8 ] || what="a FIFO, not a regular file"
+  echo "$out_name: $lock is $what; running the trial without a lock" >&2
+  exec 8>&-
+else
+  flock -n 8 || rc=$?
+  if [ "$rc" = 1 ]; then
+    echo "$out_name: another make is running this trial; waiting for it" >&2
+    flock 8 || rc=$?
+  fi
+  if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+    echo "$out_name: no lock on this file system (flock exit status $rc); running the trial without one" >&2
+  fi
 fi
 [ -s "$out" ] && exit 0
 # THREADS=auto: the CPUs this trial may use. In a Slurm step of its own (LAUNCH="srun -c N ...":
