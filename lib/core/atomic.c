@@ -2,10 +2,12 @@
 #include "core/atomic.h"
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -157,6 +159,13 @@ int ws_atomic_open(ws_atomic *a, const char *path, ws_err *e)
     return 0;
 }
 
+/* 1 where the file at path (followed where it is a link) is the one seen */
+static int same_file(const char *path, const struct stat *seen)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_dev == seen->st_dev && st.st_ino == seen->st_ino;
+}
+
 /* Flushes, fsyncs and closes the temporary, then puts it in place: renamed over the target, or,
  * with only_new, linked to its name where nothing has it yet (1, the temporary removed, where
  * something has). */
@@ -184,6 +193,55 @@ static int put_in_place(ws_atomic *a, int only_new, ws_err *e)
 
 int ws_atomic_commit(ws_atomic *a, ws_err *e) { return put_in_place(a, 0, e); }
 
+int ws_atomic_commit_over(ws_atomic *a, const struct stat *seen, struct stat *now, ws_err *e)
+{
+    if (!seen->st_mode) {   /* none was there: linked only where there is still none */
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s", a->path);
+        int rc = put_in_place(a, 1, e);
+        if (rc == 1 && now && lstat(path, now) != 0) memset(now, 0, sizeof *now);
+        return rc;
+    }
+    /* what the temporary holds, whole, before it is exchanged: as put_in_place writes it */
+    int bad = fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0;
+    int saved = errno;
+    if (fclose(a->f) != 0 && !bad) { bad = 1; saved = errno; }
+    a->f = NULL;
+    if (bad) {
+        ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(saved));
+        ws_atomic_abort(a);
+        return -1;
+    }
+    if (renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->path, RENAME_EXCHANGE) != 0) {
+        if (errno != EINVAL && errno != ENOSYS && errno != ENOENT) {
+            ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(errno));
+            ws_atomic_abort(a);
+            return -1;
+        }
+        /* no exchange on this file system (or the target gone meanwhile): renamed over it */
+        if (rename(a->tmp, a->path) != 0) {
+            ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(errno));
+            ws_atomic_abort(a);
+            return -1;
+        }
+    } else if (!same_file(a->tmp, seen)) {
+        /* another file was put there meanwhile: back under its name, the new file at a->tmp */
+        if (now && lstat(a->tmp, now) != 0) memset(now, 0, sizeof *now);
+        if (renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->path, RENAME_EXCHANGE) != 0) {
+            ws_err_set(e, WS_EINTERNAL, "%s: cannot put back the file found there: %s (it is %s)", a->path,
+                       strerror(errno), a->tmp);
+            live_remove(a->tmp);   /* the file found there, not this writer's: not removed */
+            free(a->tmp); free(a->path);
+            a->tmp = a->path = NULL;
+            return -1;
+        }
+        ws_atomic_abort(a);
+        return 1;
+    }
+    ws_atomic_abort(a);   /* the old file, now under the temporary's name (nothing, after a rename) */
+    return 0;
+}
+
 int ws_atomic_commit_new(ws_atomic *a, ws_err *e) { return put_in_place(a, 1, e); }
 
 void ws_atomic_abort(ws_atomic *a)
@@ -192,13 +250,6 @@ void ws_atomic_abort(ws_atomic *a)
     if (a->tmp) { unlink(a->tmp); live_remove(a->tmp); }
     free(a->tmp); free(a->path);
     memset(a, 0, sizeof *a);
-}
-
-/* 1 where the file at path (followed where it is a link) is the one seen */
-static int same_file(const char *path, const struct stat *seen)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && st.st_dev == seen->st_dev && st.st_ino == seen->st_ino;
 }
 
 int ws_atomic_remove_same(const char *path, const struct stat *seen, struct stat *now)

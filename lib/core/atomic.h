@@ -31,6 +31,15 @@ int ws_atomic_commit(ws_atomic *a, ws_err *e);
  * it (rename would have the last one win). 1 (the temporary removed, nothing changed) where
  * something has the name. */
 int ws_atomic_commit_new(ws_atomic *a, ws_err *e);
+/* ws_atomic_commit for a target the caller read (seen: fstat of its descriptor, held open; st_mode
+ * 0 where there was none): put in place only where the name still holds that file (or, for none,
+ * still nothing). A rename over it put the new file in place of whatever was there by then (a
+ * FIFO, another program's file), removing it; so the temporary is exchanged with the target
+ * (renameat2 RENAME_EXCHANGE), what it held looked at under the temporary's name, and removed, or
+ * exchanged back where it is another file: 1 then (the temporary removed, nothing changed; *now
+ * that file's lstat, when now is not NULL). Where the file system cannot exchange, renamed over
+ * it as ws_atomic_commit does. */
+int ws_atomic_commit_over(ws_atomic *a, const struct stat *seen, struct stat *now, ws_err *e);
 /* Closes and removes the temporary (safe after a failed or successful commit). */
 void ws_atomic_abort(ws_atomic *a);
 /* Removes path where it is still the file *seen (fstat of a descriptor the caller opened on it,

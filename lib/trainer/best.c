@@ -40,7 +40,9 @@ static FILE *open_ckpt(const char *path, const char **why)
     return f;
 }
 
-static int copy_file(const char *from, const char *to, ws_err *e)
+/* from copied to `to`, put in place only where `to` still holds the file read there (seen; st_mode
+ * 0: none): 0; 1 where another was put there meanwhile (left, *now its lstat); -1 with e set. */
+static int copy_file(const char *from, const char *to, const struct stat *seen, struct stat *now, ws_err *e)
 {
     const char *why = NULL;
     FILE *in = open_ckpt(from, &why);
@@ -53,7 +55,7 @@ static int copy_file(const char *from, const char *to, ws_err *e)
     int bad = ferror(in);
     fclose(in);
     if (bad) { ws_atomic_abort(&a); return ws_err_set(e, WS_EINTERNAL, "%s: read error", from); }
-    return ws_atomic_commit(&a, e);
+    return ws_atomic_commit_over(&a, seen, now, e);
 }
 
 /* 1 when the file at a and the file open on fd (read from its start, with its own offset)
@@ -226,6 +228,13 @@ static int open_best(const char *path, struct stat *seen, char *what, size_t siz
     return -2;
 }
 
+/* e: best.ckpt left alone, another file (now: its lstat) having been put where the one read was */
+static int swapped(const char *best, const struct stat *now, ws_err *e)
+{
+    return ws_err_set(e, WS_EINPUT, "left %s alone: %s was put in its place while this trial looked at it (no checkpoint "
+                      "it read)", best, kind_of(now->st_mode));
+}
+
 /* best.ckpt removed where it is still the file that was read (seen: open_best's; st_mode 0 for
  * none, when nothing is removed): 0 removed; 1 left, another file having been put in its place
  * (e saying so); -1 not removed (nothing there). */
@@ -233,9 +242,7 @@ static int remove_seen(const char *best, const struct stat *seen, ws_err *e)
 {
     struct stat now;
     int gone = seen->st_mode ? ws_atomic_remove_same(best, seen, &now) : -1;
-    if (gone == 1)
-        ws_err_set(e, WS_EINPUT, "left %s alone: %s was put in its place while this trial looked at it (no checkpoint it read)",
-                   best, kind_of(now.st_mode));
+    if (gone == 1) swapped(best, &now, e);
     return gone;
 }
 
@@ -346,10 +353,14 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
             rc = ws_err_set(e, WS_EINTERNAL, "removed %s (an earlier trial's weights): the study has no best trial: %s",
                             best, ws_summary_why_no_best(&s));
     }
-    if (from && (rc = copy_file(from, best, e))) {
+    struct stat now;
+    int put = from ? copy_file(from, best, &seen, &now, e) : 0;
+    if (put == 1) rc = swapped(best, &now, e);   /* the copy not put over what came there meanwhile */
+    else if (put) {
         /* The copy failed (a full disk): the best.ckpt there is an earlier trial's, no longer
          * the best's. Removed, as best.ckpt is the best trial's weights or absent (as before any
          * trial is feasible), and where those are said. */
+        rc = -1;
         ws_err left;
         if (remove_seen(best, &seen, &left) == 0) {
             size_t len = strlen(e->msg);

@@ -193,6 +193,45 @@ static void test_atomic_remove_same(void)
     CHECK(rmdir(dir) == 0, "a file (a temporary?) left in %s", dir);
 }
 
+/* ws_atomic_commit_over puts the new file in place of the one seen (held open), or where none was
+ * seen and none is there; another file put at the name meanwhile (a FIFO, a regular file) is left
+ * where it is, the new file dropped (1); no temporary is left either way. */
+static void test_atomic_commit_over(void)
+{
+    char dir[] = "/tmp/ws-cover.XXXXXX", path[256], other[256];
+    CHECK(mkdtemp(dir), "mkdtemp");
+    snprintf(path, sizeof path, "%s/best.ckpt", dir);
+    snprintf(other, sizeof other, "%s/other", dir);
+    ws_atomic a;
+    ws_err e;
+    struct stat seen, now, sb;
+    /* none seen, none there: put in place */
+    memset(&seen, 0, sizeof seen);
+    CHECK(ws_atomic_open(&a, path, &e) == 0 && fputs("one", a.f) >= 0, "%s", e.msg);
+    CHECK(ws_atomic_commit_over(&a, &seen, &now, &e) == 0 && stat(path, &sb) == 0 && sb.st_size == 3, "%s", e.msg);
+    /* none seen, one there now: left, the new one dropped */
+    CHECK(ws_atomic_open(&a, path, &e) == 0 && fputs("second", a.f) >= 0, "%s", e.msg);
+    CHECK(ws_atomic_commit_over(&a, &seen, &now, &e) == 1 && S_ISREG(now.st_mode), "put over a file not seen");
+    CHECK(stat(path, &sb) == 0 && sb.st_size == 3, "the file there changed");
+    /* the one seen there: replaced */
+    int held = open(path, O_RDONLY);
+    CHECK(held >= 0 && fstat(held, &seen) == 0, "open");
+    CHECK(ws_atomic_open(&a, path, &e) == 0 && fputs("third!", a.f) >= 0, "%s", e.msg);
+    CHECK(ws_atomic_commit_over(&a, &seen, &now, &e) == 0 && stat(path, &sb) == 0 && sb.st_size == 6, "%s", e.msg);
+    /* another file put in place of the one seen (held open: its inode number not reused) */
+    CHECK(fstat(held, &sb) == 0, "fstat");
+    close(held);
+    held = open(path, O_RDONLY);
+    CHECK(held >= 0 && fstat(held, &seen) == 0, "open");
+    CHECK(ws_atomic_open(&a, path, &e) == 0 && fputs("fourth, long", a.f) >= 0, "%s", e.msg);
+    CHECK(mkfifo(other, 0644) == 0 && rename(other, path) == 0, "cannot put a FIFO there");
+    CHECK(ws_atomic_commit_over(&a, &seen, &now, &e) == 1 && S_ISFIFO(now.st_mode), "put over a FIFO put there");
+    CHECK(lstat(path, &sb) == 0 && S_ISFIFO(sb.st_mode), "the FIFO is not there");
+    close(held);
+    unlink(path);
+    CHECK(rmdir(dir) == 0, "a file (a temporary?) left in %s", dir);
+}
+
 static int touch(const char *dir, const char *name)
 {
     char p[512];
@@ -448,6 +487,7 @@ int main(void)
     RUN(test_atomic_write);
     RUN(test_atomic_commit_new);
     RUN(test_atomic_remove_same);
+    RUN(test_atomic_commit_over);
     RUN(test_atomic_reap);
     RUN(test_atomic_guards);
     RUN(test_rng);
