@@ -20,12 +20,12 @@ $(CUDA_TEST_DIR)/%: tests/gpu/%.c $(LIB_A) tests/unit/harness.h tests/gpu/arrays
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
 
 # The host emulation carries its own copy of the CPU backend, built with lib/nn's flags.
-$(CUDA_EMU): tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c lib/nn/cpu_pool.h lib/nn/cuda/api.h \
+$(CUDA_EMU): tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/winograd.c lib/nn/winograd.h lib/nn/cpu_pool.c lib/nn/cpu_pool.h lib/nn/cuda/api.h \
              lib/nn/cuda/kernels.h lib/nn/elementwise.h lib/nn/backend.h lib/nn/device.h tests/cuda.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -Ilib -D_GNU_SOURCE $(CFLAGS) $(NN_CFLAGS) -fPIC -shared -fvisibility=hidden $(LDFLAGS) \
-	    tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c -lopenblas -lm -o $@
-	$(CC) -Ilib -D_GNU_SOURCE -MM -MP -MT $@ -MT $(abspath $@) tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/cpu_pool.c >$@.d
+	    tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/winograd.c lib/nn/cpu_pool.c -lopenblas -lm -o $@
+	$(CC) -Ilib -D_GNU_SOURCE -MM -MP -MT $@ -MT $(abspath $@) tests/gpu/cuda_emu.c lib/nn/backend_cpu.c lib/nn/winograd.c lib/nn/cpu_pool.c >$@.d
 
 # A backend that fails on purpose over the emulation (kernel faults, a full or busy GPU at start).
 $(CUDA_FAULT): tests/gpu/cuda_fault.c lib/nn/cuda/api.h lib/nn/backend.h lib/nn/device.h tests/cuda.mk | $(DEPS_STAMP)

@@ -132,5 +132,10 @@ const nn_backend *nn_backend_cpu(void);
 /* Tests: the size (floats) of the CPU backend's im2col chunks; 0 restores the default (1 MiB).
  * Takes effect for models reserved afterwards. */
 void nn_cpu_set_cols_budget(size_t floats);
+/* Tests: where the CPU backend's 3x3, stride 1, padding 1 convolutions run as Winograd's
+ * F(2x2, 3x3) (backend_cpu.c): mode -1 never (im2col), 1 always, 0 where it was measured faster
+ * (the default); floats: the per-share chunk of its transformed planes, 0 the default. Takes
+ * effect for models reserved afterwards. */
+void nn_cpu_set_winograd(int mode, size_t floats);
 
 #endif

@@ -27,6 +27,7 @@
 #include "nn/cpu_pool.h"
 #include "nn/elementwise.h"
 #include "nn/nn.h"
+#include "nn/winograd.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -228,11 +229,15 @@ __attribute__((target("avx512f"))) static void gemm_rows_avx512(int M, int N, in
             int left = N - n0 - 16 * v;
             km[v] = left >= 16 ? (__mmask16)0xFFFF : left > 0 ? (__mmask16)((1u << left) - 1) : 0;
         }
+        /* the last panel as narrow as its columns: a 48-wide tile over 24 columns (the Winograd
+         * path's chunks of 120 tiles) spent a third of its multiply-adds on masked-off lanes */
+        int left = N - n0, nvp = left > 16 * (nv - 1) ? nv : (left + 15) / 16;
         for (int m0 = 0; m0 < M; m0 += MR) {
             const float *a = A + (size_t)m0 * a_rs, *bm = bias ? bias + m0 : NULL;
             float *c = C + (size_t)m0 * ldc + n0;
-            if (nv == 3) rows_tile(3, K, a, a_rs, a_cs, B + n0, ldb, km, c, ldc, accumulate, bm, relu);
-            else rows_tile(2, K, a, a_rs, a_cs, B + n0, ldb, km, c, ldc, accumulate, bm, relu);
+            if (nvp == 3) rows_tile(3, K, a, a_rs, a_cs, B + n0, ldb, km, c, ldc, accumulate, bm, relu);
+            else if (nvp == 2) rows_tile(2, K, a, a_rs, a_cs, B + n0, ldb, km, c, ldc, accumulate, bm, relu);
+            else rows_tile(1, K, a, a_rs, a_cs, B + n0, ldb, km, c, ldc, accumulate, bm, relu);
         }
     }
 }
@@ -545,9 +550,13 @@ static conv_layout conv_work_layout(const nn_geom *g)
 /* The pointwise weight gradient's per-share partials, [c_out][c_in] each (pw_bwd_task). */
 static size_t pw_dw_share_work(const nn_geom *g) { return round_up((size_t)g->c_out * g->c_in); }
 
+static int is_wino(const nn_geom *g);
+static size_t wino_work(const nn_geom *g);
+
 static size_t cpu_conv_work(const nn_geom *g)
 {
     if (is_pointwise(g)) return nn_pool_shares() > 1 ? (size_t)nn_pool_shares() * pw_dw_share_work(g) : 0;
+    if (is_wino(g)) return wino_work(g);
     conv_layout l = conv_work_layout(g);
     return l.wt + (dx_as_conv(g) ? round_up((size_t)g->c_in * g->c_out * g->kh * g->kw) : 0);
 }
@@ -738,12 +747,15 @@ static void im_fwd_task(void *vc, int t, int nt)
     }
 }
 
+static void wino_conv_fwd(conv_ctx *c);
+
 static void cpu_conv_fwd(const nn_geom *g, const float *x, const float *w, const float *b, float *y,
                          int relu, float *work)
 {
     conv_ctx c = {g, x, w, b, NULL, y, NULL, NULL, NULL, NULL, work, relu};
     size_t macs = (size_t)g->n * g->h_out * g->w_out * g->c_out * g->c_in * g->kh * g->kw;
     if (is_pointwise(g)) nn_pool_run_if(macs / 16, PAR_MIN, pw_fwd_task, &c);
+    else if (is_wino(g)) wino_conv_fwd(&c);
     else nn_pool_run(im_fwd_task, &c);   /* the work was sized for every share */
 }
 
@@ -903,12 +915,164 @@ static void flip_weights(const nn_geom *g, const float *w, float *wt)
                 wt[((size_t)c * g->c_out + o) * taps + k] = w[((size_t)o * g->c_in + c) * taps + (taps - 1 - k)];
 }
 
+/* ---- convolution: Winograd F(2x2, 3x3) --------------------------------------------------------- */
+
+/* 3x3 kernels at stride 1 with padding 1 (the cnn's conv1: 80% of its multiply-adds) as
+ * winograd.h describes: per chunk of tile rows, the input's 16 transformed planes V, 16 GEMMs
+ * M[xi] = U[xi] V[xi] through gemm_rows, and M transformed back into the output; 4 multiply-adds
+ * per output where im2col's GEMM takes 9, and no column copies. The input gradient is the same
+ * convolution of dy (flipped kernel, channels swapped: dx_as_conv); the weight gradient the
+ * adjoint: dU^T[xi] += V[xi] dM[xi]^T with dM = A dY A^T, then dw += G^T dU G. Shares split the
+ * samples as im2col's; each sums its dU^T partial, and cpu_conv_bwd adds them in share order.
+ * Results differ from im2col's by rounding (tests/unit/test_nn_cpu_kernels.c holds both to a
+ * double-precision reference). */
+static int wino_mode;                            /* nn_cpu_set_winograd */
+#define WINO_BUDGET_DEFAULT ((size_t)1 << 17)    /* floats of V and M a share's chunk holds */
+static size_t wino_budget = WINO_BUDGET_DEFAULT;
+
+void nn_cpu_set_winograd(int mode, size_t floats)
+{
+    wino_mode = mode;
+    wino_budget = floats ? floats : WINO_BUDGET_DEFAULT;
+}
+
+static int wino_applies(const nn_geom *g)
+{
+    return g->kh == 3 && g->kw == 3 && g->sh == 1 && g->sw == 1 && g->ph == 1 && g->pw == 1;
+}
+
+static int is_wino(const nn_geom *g)
+{
+    if (wino_mode < 0 || !wino_applies(g)) return 0;
+    if (wino_mode > 0) return 1;
+    return 0;   /* not yet measured: off by default */
+}
+
+/* Tile rows per chunk: V and M ([16][c][nt] each, both directions) within wino_budget floats. */
+static int wino_rows(const nn_geom *g, const nn_wino_plane *p)
+{
+    size_t per_row = 16 * (size_t)(g->c_in + g->c_out) * (size_t)p->tw;
+    size_t r = wino_budget / per_row, all = (size_t)g->n * (size_t)p->th;
+    if (r < 1) r = 1;
+    return (int)(r < all ? r : all);
+}
+
+/* Per share: V [16][c_in or c_out][nt], M or dM [16][c_out or c_in][nt], dM^T [nt][c_out], the
+ * dU^T partial [16][c_in][c_out], the transforms' scratch. After every share: U or the
+ * flipped kernel's U, [16][c_out][c_in] or [16][c_in][c_out]. */
+typedef struct {
+    size_t v, m, dmt, du, scratch, per_share, u;
+} wino_layout;
+
+static wino_layout wino_work_layout(const nn_geom *g)
+{
+    nn_wino_plane p = nn_wino_plane_of(g->n, g->h_in, g->w_in);
+    size_t nt = (size_t)wino_rows(g, &p) * (size_t)p.tw, cmax = (size_t)(g->c_in > g->c_out ? g->c_in : g->c_out);
+    wino_layout l;
+    l.v = 0;
+    l.m = round_up(16 * cmax * nt);
+    l.dmt = l.m + round_up(16 * cmax * nt);
+    l.du = l.dmt + round_up(nt * (size_t)g->c_out);
+    l.scratch = l.du + round_up(16 * (size_t)g->c_in * g->c_out);
+    l.per_share = l.scratch + round_up(nn_wino_scratch(&p));
+    l.u = (size_t)nn_pool_shares() * l.per_share;
+    return l;
+}
+
+static size_t wino_work(const nn_geom *g)
+{
+    return wino_work_layout(g).u + round_up(16 * (size_t)g->c_in * g->c_out);
+}
+
+/* y (c_out planes) = the convolution of x (c_in planes) for the samples [s0, s1), u: U
+ * [16][c_out][c_in]. */
+static void wino_conv(const nn_geom *g, int c_in, int c_out, const float *x, const float *u, const float *bias,
+                      int relu, float *y, size_t s0, size_t s1, float *share)
+{
+    nn_wino_plane p = nn_wino_plane_of(g->n, g->h_in, g->w_in);
+    wino_layout l = wino_work_layout(g);
+    float *v = share + l.v, *m = share + l.m, *scratch = share + l.scratch;
+    int rows = wino_rows(g, &p), r_end = (int)s1 * p.th;
+    for (int r0 = (int)s0 * p.th; r0 < r_end; r0 += rows) {
+        int r1 = r_end - r0 < rows ? r_end : r0 + rows, nt = (r1 - r0) * p.tw;
+        nn_wino_input(&p, c_in, x, r0, r1, v, scratch);
+        for (int xi = 0; xi < 16; xi++)
+            gemm_rows(c_out, nt, c_in, u + (size_t)xi * c_out * c_in, c_in, 1, v + (size_t)xi * c_in * nt, nt,
+                      m + (size_t)xi * c_out * nt, nt, 0, NULL, 0);
+        nn_wino_output(&p, c_out, m, r0, r1, bias, relu, y, scratch);
+    }
+}
+
+static void wino_fwd_task(void *vc, int t, int nt)
+{
+    conv_ctx *c = vc;
+    size_t s0, s1;
+    nn_pool_range((size_t)c->g->n, t, nt, 1, &s0, &s1);
+    wino_conv(c->g, c->g->c_in, c->g->c_out, c->x, c->work + wino_work_layout(c->g).u, c->b, c->relu, c->out_y, s0,
+              s1, c->work + (size_t)t * wino_work_layout(c->g).per_share);
+}
+
+static void wino_conv_fwd(conv_ctx *c)
+{
+    nn_wino_weights(c->g->c_out, c->g->c_in, c->w, 0, c->work + wino_work_layout(c->g).u);
+    nn_pool_run(wino_fwd_task, c);
+}
+
+/* The share's dU^T partial over its samples, then its samples' dx. */
+static void wino_bwd_task(void *vc, int t, int nt)
+{
+    conv_ctx *c = vc;
+    const nn_geom *g = c->g;
+    nn_wino_plane p = nn_wino_plane_of(g->n, g->h_in, g->w_in);
+    wino_layout l = wino_work_layout(g);
+    float *share = c->work + (size_t)t * l.per_share;
+    float *v = share + l.v, *dm = share + l.m, *dmt = share + l.dmt, *du = share + l.du, *scratch = share + l.scratch;
+    size_t s0, s1, per = (size_t)g->c_in * g->c_out;
+    int rows = wino_rows(g, &p), dwt = rows_kernel(g->c_in);
+    nn_pool_range((size_t)g->n, t, nt, 1, &s0, &s1);
+    memset(du, 0, 16 * per * sizeof *du);
+    int r_end = (int)s1 * p.th;
+    for (int r0 = (int)s0 * p.th; r0 < r_end; r0 += rows) {
+        int r1 = r_end - r0 < rows ? r_end : r0 + rows, n = (r1 - r0) * p.tw;
+        nn_wino_input(&p, g->c_in, c->x, r0, r1, v, scratch);
+        nn_wino_output_grad(&p, g->c_out, c->dy, r0, r1, dm, scratch);
+        for (int xi = 0; xi < 16; xi++) {
+            const float *vx = v + (size_t)xi * g->c_in * n, *dmx = dm + (size_t)xi * g->c_out * n;
+            float *dux = du + (size_t)xi * per;
+            if (dwt) {   /* as dw_transposed: dy's transpose, then gemm_rows's own kernel */
+                transpose(g->c_out, (size_t)n, dmx, (size_t)n, dmt);
+                gemm_rows(g->c_in, g->c_out, n, vx, n, 1, dmt, g->c_out, dux, g->c_out, 1, NULL, 0);
+            } else {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->c_in, g->c_out, n, 1.0f, vx, n, dmx, n, 1.0f,
+                            dux, g->c_out);
+            }
+        }
+    }
+    if (c->dx) wino_conv(g, g->c_out, g->c_in, c->dy, c->work + l.u, NULL, 0, c->dx, s0, s1, share);
+}
+
+static void wino_conv_bwd(conv_ctx *c)
+{
+    const nn_geom *g = c->g;
+    wino_layout l = wino_work_layout(g);
+    size_t n = 16 * (size_t)g->c_in * g->c_out;
+    if (c->dx) nn_wino_weights(g->c_out, g->c_in, c->w, 1, c->work + l.u);
+    nn_pool_run(wino_bwd_task, c);
+    float *sum = c->work + l.du;   /* share 0's partial, then the others added in share order */
+    for (int t = 1; t < nn_pool_shares(); t++) add_k(sum, c->work + (size_t)t * l.per_share + l.du, n);
+    nn_wino_weights_grad(g->c_out, g->c_in, sum, c->dw);
+}
+
 static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const float *y, float *dy,
                          float *dx, float *dw, float *db, int relu, float *work)
 {
     conv_ctx c = {g, x, w, NULL, y, NULL, dy, dx, dw, db, work, relu};
     size_t nP = (size_t)g->n * g->h_out * g->w_out;
     if (relu || db) nn_pool_run_if(nP * g->c_out, PAR_MIN, conv_dy_task, &c);
+    if (is_wino(g)) {
+        wino_conv_bwd(&c);
+        return;
+    }
     if (is_pointwise(g)) {
         int ns = nn_pool_run_if(nP * g->c_out * g->c_in / 16, PAR_MIN, pw_bwd_task, &c);
         for (int t = 0; ns > 1 && t < ns; t++)   /* in share order, whatever the threads */

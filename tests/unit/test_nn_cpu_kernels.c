@@ -4,7 +4,8 @@
  * of backend_cpu.c: the AVX-512 GEMM kernel (channel counts that are multiples of 8) and the
  * OpenBLAS one (others), the input gradient as a convolution of dy (stride 1, same width) and
  * through col2im (strided, even kernels), the transposed weight gradient, pointwise layers with
- * ragged column counts, small im2col chunks, 3 threads; for depthwise convolution the masked
+ * ragged column counts, small im2col chunks, 3 threads; 3x3 "same" convolutions both through
+ * im2col and as Winograd's F(2x2, 3x3) (nn_cpu_set_winograd forces each); for depthwise convolution the masked
  * AVX-512 planes (3x3, 5x5) and the fallbacks (even kernels, no padding, strided, planes too
  * large for the mask table). On a CPU without AVX-512 the same cases check the other paths.
  * And batch norm's bn_apply, which the backward pass uses to make a BN output again, against
@@ -139,6 +140,7 @@ static nn_geom geom(int n, int c_in, int c_out, int h, int w, int kh, int kw, in
 
 static void test_conv_paths(void)
 {
+    nn_cpu_set_winograd(-1, 0);   /* the 3x3 "same" cases through im2col; test_conv_winograd has the other */
     check_conv("3x3 same, 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 1);
     check_conv("3x3 same, 8->16, no relu", geom(2, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 0, 1, 2);
     check_conv("5x5 same, 8->8", geom(4, 8, 8, 6, 5, 5, 5, 1, 1, 2, 2), 0, 1, 1, 3);
@@ -151,6 +153,39 @@ static void test_conv_paths(void)
     check_conv("1x1, 16->8, 90 columns", geom(2, 16, 8, 5, 9, 1, 1, 1, 1, 0, 0), 0, 0, 0, 8);
     check_conv("1x1, 8->24 relu bias", geom(3, 8, 24, 7, 11, 1, 1, 1, 1, 0, 0), 0, 1, 1, 9);
     check_conv("1x1, 5->7 (BLAS)", geom(2, 5, 7, 4, 6, 1, 1, 1, 1, 0, 0), 0, 1, 1, 10);
+    nn_cpu_set_winograd(0, 0);
+}
+
+/* 3x3 convolutions at stride 1, padding 1 as Winograd's F(2x2, 3x3) (forced on): 2x2 output
+ * tiles, partial where a height or width is odd, planes of one tile or less, channel counts
+ * that take gemm_rows's own kernel (multiples of 8; 16 and more: dM's AVX-512 transpose) and
+ * OpenBLAS (others, in each direction: the input gradient swaps them), with and without bias
+ * and ReLU; chunks of one tile row and chunks that cross samples; 3 threads; the cnn's conv1. */
+static void test_conv_winograd(void)
+{
+    nn_cpu_set_winograd(1, 0);
+    check_conv("wino 9x7 (odd), 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 50);
+    check_conv("wino 8x6 (even), 8->8", geom(2, 8, 8, 8, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 51);
+    check_conv("wino 8x7, 16->32 no relu", geom(2, 16, 32, 8, 7, 3, 3, 1, 1, 1, 1), 0, 0, 1, 52);
+    check_conv("wino 7x8, 16->16 no bias", geom(2, 16, 16, 7, 8, 3, 3, 1, 1, 1, 1), 0, 1, 0, 53);
+    check_conv("wino 1x1 plane, 8->8", geom(3, 8, 8, 1, 1, 3, 3, 1, 1, 1, 1), 0, 1, 1, 54);
+    check_conv("wino 1x2 plane, 8->16", geom(2, 8, 16, 1, 2, 3, 3, 1, 1, 1, 1), 0, 1, 1, 55);
+    check_conv("wino 2x1 plane, 16->8", geom(2, 16, 8, 2, 1, 3, 3, 1, 1, 1, 1), 0, 0, 1, 56);
+    check_conv("wino 6x5, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 0, 1, 1, 57);
+    check_conv("wino 5x6, 8->6 (BLAS out)", geom(2, 8, 6, 5, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 58);
+    check_conv("wino 5x6, 6->8 (BLAS in)", geom(2, 6, 8, 5, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 59);
+    check_conv("wino 4x40, 1->8", geom(2, 1, 8, 4, 40, 3, 3, 1, 1, 1, 1), 0, 1, 1, 60);
+    check_conv("wino 51x20, 32->32 (cnn)", geom(2, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 0, 1, 1, 61);
+    nn_cpu_set_winograd(1, 1);   /* one tile row a chunk */
+    check_conv("wino 9x7, one-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 62);
+    nn_cpu_set_winograd(1, 16 * 24 * 4 * 3);   /* 3 of a plane's 5 tile rows: chunks cross samples */
+    check_conv("wino 9x7, 3-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 63);
+    nn_cpu_set_winograd(1, 0);
+    nn_set_threads(3, 0);
+    check_conv("wino 9x7, 3 threads", geom(7, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 64);
+    check_conv("wino 51x20 (cnn), 3 threads", geom(4, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 0, 1, 1, 65);
+    nn_set_threads(1, 0);
+    nn_cpu_set_winograd(0, 0);
 }
 
 /* A kernel more than twice the input's height, "same" padding at stride 1 (a cache of one or two
@@ -172,6 +207,7 @@ static void test_conv_kernel_past_input(void)
 
 static void test_conv_chunks_threads(void)
 {
+    nn_cpu_set_winograd(-1, 0);
     nn_cpu_set_cols_budget(50);   /* one sample per im2col chunk */
     check_conv("3x3 same, one-sample chunks", geom(5, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 11);
     nn_cpu_set_cols_budget(0);
@@ -180,6 +216,7 @@ static void test_conv_chunks_threads(void)
     check_conv("1x1, 3 threads", geom(5, 16, 8, 9, 7, 1, 1, 1, 1, 0, 0), 0, 1, 1, 13);
     check_conv("depthwise 3x3, 3 threads", geom(3, 7, 0, 9, 7, 3, 3, 1, 1, 1, 1), 1, 0, 0, 14);
     nn_set_threads(1, 0);
+    nn_cpu_set_winograd(0, 0);
 }
 
 static void test_dwconv_paths(void)
@@ -288,6 +325,7 @@ static void test_maxpool2x2(void)
 int main(void)
 {
     RUN(test_conv_paths);
+    RUN(test_conv_winograd);
     RUN(test_conv_kernel_past_input);
     RUN(test_conv_chunks_threads);
     RUN(test_dwconv_paths);
