@@ -1,14 +1,18 @@
 /* backend_cpu.c — the CPU backend: GEMMs through OpenBLAS (cblas), or on AVX-512 CPUs the
  * convolutions' GEMMs (weights times columns or planes) and depthwise convolutions through
  * this file's own AVX-512 kernels; everything else as plain loops over the per-element
- * functions of nn/elementwise.h. Layouts, accumulation and aliasing rules are described in
- * nn/backend.h. tests/unit/test_nn_cpu_kernels.c checks every path against a direct reference.
+ * functions of nn/elementwise.h. Convolutions: pointwise ones as one GEMM; 3x3 ones at stride 1
+ * with padding 1, 4 channels or more each side, on AVX-512 CPUs as Winograd's F(2x2, 3x3)
+ * (winograd.c; forward and input gradient, the weight gradient through im2col); the others
+ * through im2col. Layouts,
+ * accumulation and aliasing rules are described in nn/backend.h.
+ * tests/unit/test_nn_cpu_kernels.c checks every path against a direct reference.
  *
  * Threads: one pool (cpu_pool.c) of `threads` threads runs every operation, cut into a fixed
  * number of shares (at least the threads): GEMMs split by rows or columns of the output
  * (OpenBLAS itself stays on one thread, so a trial never uses more than its threads), im2col
- * convolutions by samples (weight gradients summed from per-share partials, in share order),
- * depthwise convolution, batch norm and pooling by channels, elementwise loops by ranges. Each
+ * and Winograd convolutions by samples (weight gradients summed from per-share partials, in
+ * share order), depthwise convolution, batch norm and pooling by channels, elementwise loops by ranges. Each
  * share computes the same whichever thread runs it, so results depend on the shares, not on
  * the threads. Per-share scratch comes from the model's activation arena (conv_work,
  * dwconv_work), sized for the shares.
@@ -921,18 +925,29 @@ static void flip_weights(const nn_geom *g, const float *w, float *wt)
  * winograd.h describes: per chunk of tile rows, the input's 16 transformed planes V, 16 GEMMs
  * M[xi] = U[xi] V[xi] through gemm_rows, and M transformed back into the output; 4 multiply-adds
  * per output where im2col's GEMM takes 9, and no column copies. The input gradient is the same
- * convolution of dy (flipped kernel, channels swapped: dx_as_conv); the weight gradient the
- * adjoint: dU^T[xi] += V[xi] dM[xi]^T with dM = A dY A^T, then dw += G^T dU G. Shares split the
- * samples as im2col's; each sums its dU^T partial, and cpu_conv_bwd adds them in share order.
- * Results differ from im2col's by rounding (tests/unit/test_nn_cpu_kernels.c holds both to a
- * double-precision reference). */
-static int wino_mode;                            /* nn_cpu_set_winograd */
+ * convolution of dy (flipped kernel, channels swapped: dx_as_conv). Shares split the samples as
+ * im2col's. Results differ from im2col's by rounding (tests/unit/test_nn_cpu_kernels.c holds
+ * both to a double-precision reference).
+ *
+ * The weight gradient goes through im2col (im_bwd_task without dx), not through Winograd's own
+ * adjoint (dU^T[xi] += V[xi] dM[xi]^T with dM = A dY A^T, then dw += G^T dU G; per-share dU^T
+ * partials added in share order), which nn_cpu_set_winograd still selects. That adjoint is
+ * exact in real arithmetic, but a weight whose gradient is exactly 0 (every product dy x under
+ * its tap is 0: ReLU zeros) gets the rounding residue of terms that cancel, and Adam's
+ * normalised step turns a residue r into lr r / (|r| + eps): tests/unit/test_nn_parity.c's
+ * 4-channel cnn, where torch's gradient of one conv1 weight is 0 and this one's -5.8e-10, moved
+ * that weight 8.4e-4 (lr 0.01) off torch's in 3 AdamW steps (weights 3.3e-4 from torch's, its
+ * tolerance 1e-4). im2col keeps such zeros exact, as torch's, and the step was as fast within
+ * the noise (the cnn at batch 64, one thread, cpu ms a step, four interleaved runs: 27.3 with
+ * Winograd's weight gradient, 27.8 with im2col's, 32.0 before either). */
+static int wino_mode, wino_dw;                   /* nn_cpu_set_winograd */
 #define WINO_BUDGET_DEFAULT ((size_t)1 << 17)    /* floats of V and M a share's chunk holds */
 static size_t wino_budget = WINO_BUDGET_DEFAULT;
 
-void nn_cpu_set_winograd(int mode, size_t floats)
+void nn_cpu_set_winograd(int mode, int weight_grad, size_t floats)
 {
     wino_mode = mode;
+    wino_dw = weight_grad;
     wino_budget = floats ? floats : WINO_BUDGET_DEFAULT;
 }
 
@@ -941,11 +956,19 @@ static int wino_applies(const nn_geom *g)
     return g->kh == 3 && g->kw == 3 && g->sh == 1 && g->sw == 1 && g->ph == 1 && g->pw == 1;
 }
 
+/* By default where it was measured faster than im2col (a forward and a backward with dx, batch
+ * 64, the best of 3-7, the Zen 5 of 2026-12-06, shared with other work): the cnn's 32 -> 32 on
+ * 51x20 1.23-1.28x on one thread, 1.22-1.26x on two; 1.09-1.21x for 4 -> 4 to 64 -> 64 channels
+ * over 51x20, 32 -> 32 over 9x7 and 51x8. Not with fewer than 4 channels on either side: the
+ * forward's transforms then cost more than its GEMM saves (1 -> 32: 1.04 against 0.40 ms;
+ * 0.99-1.05x with dx, 0.40-0.48x without, as a first layer over the 1-channel input runs). Not
+ * on CPUs without AVX-512, where its transforms are plain C and its GEMMs OpenBLAS's (not
+ * measured). */
 static int is_wino(const nn_geom *g)
 {
     if (wino_mode < 0 || !wino_applies(g)) return 0;
     if (wino_mode > 0) return 1;
-    return 0;   /* not yet measured: off by default */
+    return g->c_in >= 4 && g->c_out >= 4 && rows_kernel(8);   /* 8: any multiple of 8, to ask for AVX-512 */
 }
 
 /* Tile rows per chunk: V and M ([16][c][nt] each, both directions) within wino_budget floats. */
@@ -970,8 +993,8 @@ static wino_layout wino_work_layout(const nn_geom *g)
     size_t nt = (size_t)wino_rows(g, &p) * (size_t)p.tw, cmax = (size_t)(g->c_in > g->c_out ? g->c_in : g->c_out);
     wino_layout l;
     l.v = 0;
-    l.m = round_up(16 * cmax * nt);
-    l.dmt = l.m + round_up(16 * cmax * nt);
+    l.m = round_up(16 * nn_wino_stride((int)cmax, nt));
+    l.dmt = l.m + round_up(16 * nn_wino_stride((int)cmax, nt));
     l.du = l.dmt + round_up(nt * (size_t)g->c_out);
     l.scratch = l.du + round_up(16 * (size_t)g->c_in * g->c_out);
     l.per_share = l.scratch + round_up(nn_wino_scratch(&p));
@@ -979,9 +1002,13 @@ static wino_layout wino_work_layout(const nn_geom *g)
     return l;
 }
 
+/* The larger of the two layouts (the weight gradient through im2col uses its own, wt: its
+ * partials without the flipped weights, which its dx would need). */
 static size_t wino_work(const nn_geom *g)
 {
-    return wino_work_layout(g).u + round_up(16 * (size_t)g->c_in * g->c_out);
+    size_t w = wino_work_layout(g).u + round_up(16 * (size_t)g->c_in * g->c_out);
+    size_t im = wino_dw ? 0 : conv_work_layout(g).wt;
+    return w > im ? w : im;
 }
 
 /* y (c_out planes) = the convolution of x (c_in planes) for the samples [s0, s1), u: U
@@ -997,8 +1024,8 @@ static void wino_conv(const nn_geom *g, int c_in, int c_out, const float *x, con
         int r1 = r_end - r0 < rows ? r_end : r0 + rows, nt = (r1 - r0) * p.tw;
         nn_wino_input(&p, c_in, x, r0, r1, v, scratch);
         for (int xi = 0; xi < 16; xi++)
-            gemm_rows(c_out, nt, c_in, u + (size_t)xi * c_out * c_in, c_in, 1, v + (size_t)xi * c_in * nt, nt,
-                      m + (size_t)xi * c_out * nt, nt, 0, NULL, 0);
+            gemm_rows(c_out, nt, c_in, u + (size_t)xi * c_out * c_in, c_in, 1, v + (size_t)xi * nn_wino_stride(c_in, (size_t)nt),
+                      nt, m + (size_t)xi * nn_wino_stride(c_out, (size_t)nt), nt, 0, NULL, 0);
         nn_wino_output(&p, c_out, m, r0, r1, bias, relu, y, scratch);
     }
 }
@@ -1037,7 +1064,8 @@ static void wino_bwd_task(void *vc, int t, int nt)
         nn_wino_input(&p, g->c_in, c->x, r0, r1, v, scratch);
         nn_wino_output_grad(&p, g->c_out, c->dy, r0, r1, dm, scratch);
         for (int xi = 0; xi < 16; xi++) {
-            const float *vx = v + (size_t)xi * g->c_in * n, *dmx = dm + (size_t)xi * g->c_out * n;
+            const float *vx = v + (size_t)xi * nn_wino_stride(g->c_in, (size_t)n);
+            const float *dmx = dm + (size_t)xi * nn_wino_stride(g->c_out, (size_t)n);
             float *dux = du + (size_t)xi * per;
             if (dwt) {   /* as dw_transposed: dy's transpose, then gemm_rows's own kernel */
                 transpose(g->c_out, (size_t)n, dmx, (size_t)n, dmt);
@@ -1051,11 +1079,35 @@ static void wino_bwd_task(void *vc, int t, int nt)
     if (c->dx) wino_conv(g, g->c_out, g->c_in, c->dy, c->work + l.u, NULL, 0, c->dx, s0, s1, share);
 }
 
+/* The samples [s0, s1) of dx: the convolution of dy with the flipped kernel (work's U part). */
+static void wino_dx_task(void *vc, int t, int nt)
+{
+    conv_ctx *c = vc;
+    const nn_geom *g = c->g;
+    wino_layout l = wino_work_layout(g);
+    size_t s0, s1;
+    nn_pool_range((size_t)g->n, t, nt, 1, &s0, &s1);
+    wino_conv(g, g->c_out, g->c_in, c->dy, c->work + l.u, NULL, 0, c->dx, s0, s1, c->work + (size_t)t * l.per_share);
+}
+
+static void im_bwd_task(void *vc, int t, int nt);
+static void im_dw_sum(const nn_geom *g, const float *work, float *dw);
+
 static void wino_conv_bwd(conv_ctx *c)
 {
     const nn_geom *g = c->g;
     wino_layout l = wino_work_layout(g);
     size_t n = 16 * (size_t)g->c_in * g->c_out;
+    if (!wino_dw) {   /* dw through im2col first (its own layout of the work), then dx */
+        conv_ctx d = *c;
+        d.dx = NULL;
+        nn_pool_run(im_bwd_task, &d);
+        im_dw_sum(g, c->work, c->dw);
+        if (!c->dx) return;
+        nn_wino_weights(g->c_out, g->c_in, c->w, 1, c->work + l.u);
+        nn_pool_run(wino_dx_task, c);
+        return;
+    }
     if (c->dx) nn_wino_weights(g->c_out, g->c_in, c->w, 1, c->work + l.u);
     nn_pool_run(wino_bwd_task, c);
     float *sum = c->work + l.du;   /* share 0's partial, then the others added in share order */
@@ -1082,8 +1134,15 @@ static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const
     conv_layout l = conv_work_layout(g);
     if (dx && dx_as_conv(g)) flip_weights(g, w, work + l.wt);
     nn_pool_run(im_bwd_task, &c);
+    im_dw_sum(g, work, dw);
+}
+
+/* dw += im_bwd_task's per-share partials, in share order whatever the threads. */
+static void im_dw_sum(const nn_geom *g, const float *work, float *dw)
+{
+    conv_layout l = conv_work_layout(g);
     size_t K = (size_t)g->c_in * g->kh * g->kw;
-    for (int t = 0; t < nn_pool_shares(); t++) {   /* in share order, whatever the threads */
+    for (int t = 0; t < nn_pool_shares(); t++) {
         const float *part = work + (size_t)t * l.per_share + l.dw;
         if (!dw_transposed(g)) { add_k(dw, part, (size_t)g->c_out * K); continue; }
         for (int o = 0; o < g->c_out; o++)

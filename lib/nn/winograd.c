@@ -82,7 +82,7 @@ static void tile_rows(const nn_wino_plane *p, const float *xp, int ti, const flo
 HOT static void input_c(const nn_wino_plane *p, int channels, const float *x, int r0, int r1, float *v, float *scratch)
 {
     int w = p->w, tw = p->tw, wp = 2 * tw + 2;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = (size_t)channels * nt, plane = (size_t)p->h * w;
+    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
     float *t0 = scratch, *t1 = t0 + wp, *t2 = t1 + wp, *t3 = t2 + wp, *zero = t3 + wp + 2 * (2 * tw);
     memset(zero, 0, (size_t)w * sizeof *zero);
     /* t_k[q] for padded column q = column + 1: the borders stay zero */
@@ -119,7 +119,7 @@ HOT static void output_c(const nn_wino_plane *p, int channels, const float *m, i
                         int relu, float *y, float *scratch)
 {
     int w = p->w, tw = p->tw, wp = 2 * tw + 2;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = (size_t)channels * nt, plane = (size_t)p->h * w;
+    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
     float *restrict y0 = scratch + 4 * (size_t)wp, *restrict y1 = y0 + 2 * tw;
     for (int o = 0; o < channels; o++) {
         float b = bias ? bias[o] : 0.0f;
@@ -155,7 +155,7 @@ HOT static void output_grad_c(const nn_wino_plane *p, int channels, const float 
                              float *scratch)
 {
     int w = p->w, tw = p->tw;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = (size_t)channels * nt, plane = (size_t)p->h * w;
+    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
     float *restrict e0 = scratch, *restrict e1 = e0 + 2 * tw;   /* the tile row's two dy rows, zero past w */
     for (int o = 0; o < channels; o++)
         for (int r = r0; r < r1; r++) {
@@ -207,7 +207,7 @@ __attribute__((target("avx512f"))) static void input_avx512(const nn_wino_plane 
                                                             int r0, int r1, float *v)
 {
     int w = p->w, tw = p->tw;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = (size_t)channels * nt, plane = (size_t)p->h * w;
+    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
     const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     const __m512 zero = _mm512_setzero_ps();
@@ -256,7 +256,7 @@ __attribute__((target("avx512f"))) static void output_avx512(const nn_wino_plane
                                                              int r0, int r1, const float *bias, int relu, float *y)
 {
     int w = p->w, tw = p->tw;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = (size_t)channels * nt, plane = (size_t)p->h * w;
+    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
     const __m512i il = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i ih = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     const __m512 zero = _mm512_setzero_ps();
@@ -299,7 +299,7 @@ __attribute__((target("avx512f"))) static void output_grad_avx512(const nn_wino_
                                                                   const float *dy, int r0, int r1, float *dm)
 {
     int w = p->w, tw = p->tw;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = (size_t)channels * nt, plane = (size_t)p->h * w;
+    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
     const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     const __m512 zero = _mm512_setzero_ps();

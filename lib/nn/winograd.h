@@ -12,8 +12,8 @@
  * of tiles partial for odd sizes: what lies past the plane reads as zero and is not written).
  * Over the batch, tile row r is row r % th of sample r / th; a chunk is the tile rows [r0, r1),
  * its nt = (r1 - r0) tw tiles in that order. The 16 transformed planes of a chunk are
- * [16][channels][nt] floats: element xi = 4 a + b of the 4x4 transform of tile t of channel c
- * at [xi][c][t]. */
+ * [16][channels][nt] floats, each nn_wino_stride apart: element xi = 4 a + b of the 4x4
+ * transform of tile t of channel c at [xi][c][t]. */
 #ifndef WS_NN_WINOGRAD_H
 #define WS_NN_WINOGRAD_H
 #include <stddef.h>
@@ -24,6 +24,16 @@ typedef struct {
 } nn_wino_plane;
 
 nn_wino_plane nn_wino_plane_of(int n, int h, int w);
+/* Floats from one of the 16 planes of a chunk to the next: [channels][nt] rounded up to an odd
+ * number of cache lines (16 floats), so that the 16 stores or loads of each tile's transform
+ * fall into 16 different L1 sets. Planes a power of two apart (32 channels x 128 tiles: 16 KiB)
+ * put them all into one: the 51x16 and 51x8 convolutions (32 -> 32) ran at 0.57-0.89x im2col's
+ * speed so, 1.2-1.3x skewed; 8 -> 8 over 51x20 (8 x 510 + 16 = 4096 floats) 0.62x, 1.2x odd. */
+static inline size_t nn_wino_stride(int channels, size_t nt)
+{
+    size_t lines = ((size_t)channels * nt + 15) / 16;
+    return (lines | 1) * 16;
+}
 /* Floats of scratch the chunk transforms take (rows of one tile row). */
 size_t nn_wino_scratch(const nn_wino_plane *p);
 
