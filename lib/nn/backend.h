@@ -134,9 +134,8 @@ const nn_backend *nn_backend_cpu(void);
 void nn_cpu_set_cols_budget(size_t floats);
 /* Tests: where the CPU backend's 3x3, stride 1, padding 1 convolutions run as Winograd's
  * F(2x2, 3x3) (backend_cpu.c): mode -1 never (im2col), 1 always, 0 where it was measured faster
- * (the default); weight_grad 1: their weight gradient through Winograd's own transforms too,
- * 0 (the default) through im2col; floats: the per-share chunk of its transformed planes, 0 the
- * default. Takes effect for models reserved afterwards. */
-void nn_cpu_set_winograd(int mode, int weight_grad, size_t floats);
+ * (the default); floats: the per-share chunk of its transformed planes, 0 the default. Takes
+ * effect for models reserved afterwards. */
+void nn_cpu_set_winograd(int mode, size_t floats);
 
 #endif

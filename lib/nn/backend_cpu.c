@@ -927,27 +927,21 @@ static void flip_weights(const nn_geom *g, const float *w, float *wt)
  * per output where im2col's GEMM takes 9, and no column copies. The input gradient is the same
  * convolution of dy (flipped kernel, channels swapped: dx_as_conv). Shares split the samples as
  * im2col's. Results differ from im2col's by rounding (tests/unit/test_nn_cpu_kernels.c holds
- * both to a double-precision reference).
- *
- * The weight gradient goes through im2col (im_bwd_task without dx), not through Winograd's own
- * adjoint (dU^T[xi] += V[xi] dM[xi]^T with dM = A dY A^T, then dw += G^T dU G; per-share dU^T
- * partials added in share order), which nn_cpu_set_winograd still selects. That adjoint is
- * exact in real arithmetic, but a weight whose gradient is exactly 0 (every product dy x under
- * its tap is 0: ReLU zeros) gets the rounding residue of terms that cancel, and Adam's
- * normalised step turns a residue r into lr r / (|r| + eps): tests/unit/test_nn_parity.c's
- * 4-channel cnn, where torch's gradient of one conv1 weight is 0 and this one's -5.8e-10, moved
- * that weight 8.4e-4 (lr 0.01) off torch's in 3 AdamW steps (weights 3.3e-4 from torch's, its
- * tolerance 1e-4). im2col keeps such zeros exact, as torch's, and the step was as fast within
- * the noise (the cnn at batch 64, one thread, cpu ms a step, four interleaved runs: 27.3 with
- * Winograd's weight gradient, 27.8 with im2col's, 32.0 before either). */
-static int wino_mode, wino_dw;                   /* nn_cpu_set_winograd */
+ * both to a double-precision reference). The weight gradient is shift_dw_task's, not
+ * Winograd's own adjoint (dU^T[xi] += V[xi] dM[xi]^T with dM = A dY A^T, then dw += G^T dU G):
+ * that was slower (the cnn at batch 64 on one thread, cpu ms a step, four interleaved runs:
+ * 27.8 against 26.2), and a weight whose gradient is exactly 0 (every product dy x under its
+ * tap is 0: ReLU zeros) got the rounding residue of terms that cancel, which Adam's normalised
+ * step turns into lr r / (|r| + eps): tests/unit/test_nn_parity.c's 4-channel cnn, where
+ * torch's gradient of one conv1 weight is 0 and that one's -5.8e-10, moved the weight 8.4e-4
+ * (lr 0.01) off torch's in 3 AdamW steps (weights 3.3e-4 from torch's, tolerance 1e-4). */
+static int wino_mode;                            /* nn_cpu_set_winograd */
 #define WINO_BUDGET_DEFAULT ((size_t)1 << 17)    /* floats of V and M a share's chunk holds */
 static size_t wino_budget = WINO_BUDGET_DEFAULT;
 
-void nn_cpu_set_winograd(int mode, int weight_grad, size_t floats)
+void nn_cpu_set_winograd(int mode, size_t floats)
 {
     wino_mode = mode;
-    wino_dw = weight_grad;
     wino_budget = floats ? floats : WINO_BUDGET_DEFAULT;
 }
 
@@ -957,12 +951,12 @@ static int wino_applies(const nn_geom *g)
 }
 
 /* By default where it was measured faster than im2col (a forward and a backward with dx, batch
- * 64, the best of 3-7, the Zen 5 of 2026-12-06, shared with other work): the cnn's 32 -> 32 on
- * 51x20 1.23-1.28x on one thread, 1.22-1.26x on two; 1.09-1.21x for 4 -> 4 to 64 -> 64 channels
- * over 51x20, 32 -> 32 over 9x7 and 51x8. Not with fewer than 4 channels on either side: the
- * forward's transforms then cost more than its GEMM saves (1 -> 32: 1.04 against 0.40 ms;
- * 0.99-1.05x with dx, 0.40-0.48x without, as a first layer over the 1-channel input runs). Not
- * on CPUs without AVX-512, where its transforms are plain C and its GEMMs OpenBLAS's (not
+ * 64, the best of 5-7, the Zen 5 of 2026-12-06, shared with other work): the cnn's 32 -> 32 on
+ * 51x20 1.41-1.42x on one thread, 1.38x on two; 1.16-1.34x for 4 -> 4 to 64 -> 64 channels over
+ * 51x20, 1.30-1.44x for 32 -> 32 over 9x7 and 51x8. Not with fewer than 4 channels on either
+ * side: the forward's transforms then cost more than its GEMM saves (1 -> 32: 0.95 against 0.25
+ * ms; 0.93x with dx, 0.27x without, as a first layer over the 1-channel input runs). Not on
+ * CPUs without AVX-512, where its transforms are plain C and its GEMMs OpenBLAS's (not
  * measured). */
 static int is_wino(const nn_geom *g)
 {
@@ -980,11 +974,11 @@ static int wino_rows(const nn_geom *g, const nn_wino_plane *p)
     return (int)(r < all ? r : all);
 }
 
-/* Per share: V [16][c_in or c_out][nt], M or dM [16][c_out or c_in][nt], dM^T [nt][c_out], the
- * dU^T partial [16][c_in][c_out], the transforms' scratch. After every share: U or the
- * flipped kernel's U, [16][c_out][c_in] or [16][c_in][c_out]. */
+/* Per share: V [16][c_in or c_out][nt], M [16][c_out or c_in][nt] (planes nn_wino_stride
+ * apart), the transforms' scratch. After every share: U or the flipped kernel's U,
+ * [16][c_out][c_in] or [16][c_in][c_out]. */
 typedef struct {
-    size_t v, m, dmt, du, scratch, per_share, u;
+    size_t v, m, scratch, per_share, u;
 } wino_layout;
 
 static wino_layout wino_work_layout(const nn_geom *g)
@@ -994,21 +988,31 @@ static wino_layout wino_work_layout(const nn_geom *g)
     wino_layout l;
     l.v = 0;
     l.m = round_up(16 * nn_wino_stride((int)cmax, nt));
-    l.dmt = l.m + round_up(16 * nn_wino_stride((int)cmax, nt));
-    l.du = l.dmt + round_up(nt * (size_t)g->c_out);
-    l.scratch = l.du + round_up(16 * (size_t)g->c_in * g->c_out);
+    l.scratch = l.m + round_up(16 * nn_wino_stride((int)cmax, nt));
     l.per_share = l.scratch + round_up(nn_wino_scratch(&p));
     l.u = (size_t)nn_pool_shares() * l.per_share;
     return l;
 }
 
-/* The larger of the two layouts (the weight gradient through im2col uses its own, wt: its
- * partials without the flipped weights, which its dx would need). */
+/* Per share of shift_dw_task: dy^T of one sample [h w][c_out] three times (as it is, its
+ * column 0 zeroed, its column w - 1 zeroed), the partial dw^T [9][c_in][c_out]. */
+static size_t shift_dw_share(const nn_geom *g)
+{
+    return 3 * round_up((size_t)g->h_in * g->w_in * g->c_out) + round_up(9 * (size_t)g->c_in * g->c_out);
+}
+
+/* Where the weight gradient is shift_dw_task's: gemm_rows's own kernel for c_in rows. Through
+ * OpenBLAS its 9 small GEMMs a sample cost more than im2col saved (4 -> 4 channels over 51x20:
+ * 0.88-0.90x im2col's speed, 5 -> 6 0.76-0.83x, where 8 -> 8 ran 1.22-1.27x); there the weight
+ * gradient goes through im2col (im_bwd_task without dx). */
+static int shift_dw(const nn_geom *g) { return rows_kernel(g->c_in); }
+
+/* The larger of the two layouts: the weight gradient runs first, in its own. */
 static size_t wino_work(const nn_geom *g)
 {
     size_t w = wino_work_layout(g).u + round_up(16 * (size_t)g->c_in * g->c_out);
-    size_t im = wino_dw ? 0 : conv_work_layout(g).wt;
-    return w > im ? w : im;
+    size_t d = shift_dw(g) ? (size_t)nn_pool_shares() * shift_dw_share(g) : conv_work_layout(g).wt;
+    return w > d ? w : d;
 }
 
 /* y (c_out planes) = the convolution of x (c_in planes) for the samples [s0, s1), u: U
@@ -1045,40 +1049,6 @@ static void wino_conv_fwd(conv_ctx *c)
     nn_pool_run(wino_fwd_task, c);
 }
 
-/* The share's dU^T partial over its samples, then its samples' dx. */
-static void wino_bwd_task(void *vc, int t, int nt)
-{
-    conv_ctx *c = vc;
-    const nn_geom *g = c->g;
-    nn_wino_plane p = nn_wino_plane_of(g->n, g->h_in, g->w_in);
-    wino_layout l = wino_work_layout(g);
-    float *share = c->work + (size_t)t * l.per_share;
-    float *v = share + l.v, *dm = share + l.m, *dmt = share + l.dmt, *du = share + l.du, *scratch = share + l.scratch;
-    size_t s0, s1, per = (size_t)g->c_in * g->c_out;
-    int rows = wino_rows(g, &p), dwt = rows_kernel(g->c_in);
-    nn_pool_range((size_t)g->n, t, nt, 1, &s0, &s1);
-    memset(du, 0, 16 * per * sizeof *du);
-    int r_end = (int)s1 * p.th;
-    for (int r0 = (int)s0 * p.th; r0 < r_end; r0 += rows) {
-        int r1 = r_end - r0 < rows ? r_end : r0 + rows, n = (r1 - r0) * p.tw;
-        nn_wino_input(&p, g->c_in, c->x, r0, r1, v, scratch);
-        nn_wino_output_grad(&p, g->c_out, c->dy, r0, r1, dm, scratch);
-        for (int xi = 0; xi < 16; xi++) {
-            const float *vx = v + (size_t)xi * nn_wino_stride(g->c_in, (size_t)n);
-            const float *dmx = dm + (size_t)xi * nn_wino_stride(g->c_out, (size_t)n);
-            float *dux = du + (size_t)xi * per;
-            if (dwt) {   /* as dw_transposed: dy's transpose, then gemm_rows's own kernel */
-                transpose(g->c_out, (size_t)n, dmx, (size_t)n, dmt);
-                gemm_rows(g->c_in, g->c_out, n, vx, n, 1, dmt, g->c_out, dux, g->c_out, 1, NULL, 0);
-            } else {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->c_in, g->c_out, n, 1.0f, vx, n, dmx, n, 1.0f,
-                            dux, g->c_out);
-            }
-        }
-    }
-    if (c->dx) wino_conv(g, g->c_out, g->c_in, c->dy, c->work + l.u, NULL, 0, c->dx, s0, s1, share);
-}
-
 /* The samples [s0, s1) of dx: the convolution of dy with the flipped kernel (work's U part). */
 static void wino_dx_task(void *vc, int t, int nt)
 {
@@ -1090,30 +1060,82 @@ static void wino_dx_task(void *vc, int t, int nt)
     wino_conv(g, g->c_out, g->c_in, c->dy, c->work + l.u, NULL, 0, c->dx, s0, s1, c->work + (size_t)t * l.per_share);
 }
 
+/* The weight gradient of the Winograd geometry without im2col's columns: tap (i, j) reads the
+ * input at flat offset s = (i - 1) w + (j - 1) from the output position q of the same sample, so
+ *   dw^T[(i, j)][c][o] = sum_q x[c][q + s] dy^T[q][o]
+ * is one gemm_rows per sample and tap straight from x (rows: channels, n h w apart), over the
+ * output rows that tap reads inside the plane. What wraps into the next or previous row (column
+ * 0 of tap j = 0, column w - 1 of j = 2) meets a zero of dy^T's copy for that j; the positions
+ * that would read outside the plane are left out. Every dw is so a sum of the same products
+ * dy x as im2col's (a weight whose products are all 0 gets exactly 0, as torch's), without
+ * writing 9 copies of the input (im2col's weight gradients took 26% of a cnn step, perf, with
+ * the forward and input gradient as Winograd; the step 29.1 cpu ms with them, 26.2 so, four
+ * interleaved runs). Per share, partials summed in share order. */
+static void shift_dw_task(void *vc, int t, int nt)
+{
+    conv_ctx *c = vc;
+    const nn_geom *g = c->g;
+    int h = g->h_in, w = g->w_in, co = g->c_out;
+    size_t P = (size_t)h * w, nP = (size_t)g->n * P, per = (size_t)g->c_in * co, s0, s1, rows = round_up(P * co);
+    float *base = c->work + (size_t)t * shift_dw_share(g), *part = base + 3 * rows;
+    float *dyt[3] = {base + rows, base, base + 2 * rows};   /* for j = 0, 1, 2 */
+    memset(part, 0, 9 * per * sizeof *part);
+    nn_pool_range((size_t)g->n, t, nt, 1, &s0, &s1);
+    for (size_t b = s0; b < s1; b++) {
+        transpose(co, P, c->dy + b * P, nP, dyt[1]);
+        memcpy(dyt[0], dyt[1], P * co * sizeof *dyt[0]);
+        memcpy(dyt[2], dyt[1], P * co * sizeof *dyt[2]);
+        for (int oh = 0; oh < h; oh++) {
+            memset(dyt[0] + (size_t)oh * w * co, 0, (size_t)co * sizeof *dyt[0]);
+            memset(dyt[2] + ((size_t)oh * w + (size_t)w - 1) * co, 0, (size_t)co * sizeof *dyt[2]);
+        }
+        for (int i = 0; i < 3; i++) {
+            int lo = i == 0 ? 1 : 0, hi = i == 2 ? h - 1 : h;   /* output rows whose row oh + i - 1 exists */
+            for (int j = 0; j < 3; j++) {
+                /* less the first (j = 0) or last (j = 2) position: it wraps, and it would read
+                 * one float before or after the plane */
+                long q0 = (long)lo * w + (j == 0), q1 = (long)hi * w - (j == 2), off = (long)(i - 1) * w + (j - 1);
+                if (q1 <= q0) continue;
+                gemm_rows(g->c_in, co, (int)(q1 - q0), c->x + (long)(b * P) + q0 + off, (int)nP, 1,
+                          dyt[j] + (size_t)q0 * co, co, part + (size_t)(i * 3 + j) * per, co, 1, NULL, 0);
+            }
+        }
+    }
+}
+
 static void im_bwd_task(void *vc, int t, int nt);
 static void im_dw_sum(const nn_geom *g, const float *work, float *dw);
 
-static void wino_conv_bwd(conv_ctx *c)
+static void wino_conv_dw(conv_ctx *c)
 {
     const nn_geom *g = c->g;
-    wino_layout l = wino_work_layout(g);
-    size_t n = 16 * (size_t)g->c_in * g->c_out;
-    if (!wino_dw) {   /* dw through im2col first (its own layout of the work), then dx */
+    size_t per = (size_t)g->c_in * g->c_out;
+    if (!shift_dw(g)) {
         conv_ctx d = *c;
         d.dx = NULL;
         nn_pool_run(im_bwd_task, &d);
         im_dw_sum(g, c->work, c->dw);
-        if (!c->dx) return;
-        nn_wino_weights(g->c_out, g->c_in, c->w, 1, c->work + l.u);
-        nn_pool_run(wino_dx_task, c);
         return;
     }
-    if (c->dx) nn_wino_weights(g->c_out, g->c_in, c->w, 1, c->work + l.u);
-    nn_pool_run(wino_bwd_task, c);
-    float *sum = c->work + l.du;   /* share 0's partial, then the others added in share order */
-    for (int t = 1; t < nn_pool_shares(); t++) add_k(sum, c->work + (size_t)t * l.per_share + l.du, n);
-    nn_wino_weights_grad(g->c_out, g->c_in, sum, c->dw);
+    nn_pool_run(shift_dw_task, c);
+    float *sum = c->work + 3 * round_up((size_t)g->h_in * g->w_in * g->c_out);   /* share 0's */
+    for (int t = 1; t < nn_pool_shares(); t++) add_k(sum, sum + (size_t)t * shift_dw_share(g), 9 * per);
+    for (int o = 0; o < g->c_out; o++)
+        for (int ch = 0; ch < g->c_in; ch++)
+            for (int k = 0; k < 9; k++) c->dw[((size_t)o * g->c_in + ch) * 9 + k] += sum[(size_t)k * per + (size_t)ch * g->c_out + o];
 }
+
+/* dw first (its own layout of the work), then dx. */
+static void wino_conv_bwd(conv_ctx *c)
+{
+    const nn_geom *g = c->g;
+    wino_conv_dw(c);
+    if (!c->dx) return;
+    nn_wino_weights(g->c_out, g->c_in, c->w, 1, c->work + wino_work_layout(g).u);
+    nn_pool_run(wino_dx_task, c);
+}
+
+static void im_dw_sum(const nn_geom *g, const float *work, float *dw);
 
 static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const float *y, float *dy,
                          float *dx, float *dw, float *db, int relu, float *work)

@@ -51,23 +51,6 @@ void nn_wino_weights(int c_out, int c_in, const float *w, int flipped, float *u)
         }
 }
 
-void nn_wino_weights_grad(int c_out, int c_in, const float *dut, float *dw)
-{
-    size_t per = (size_t)c_out * c_in;
-    for (int o = 0; o < c_out; o++)
-        for (int c = 0; c < c_in; c++) {
-            float d[4][4], t[3][4];
-            for (int xi = 0; xi < 16; xi++) d[xi / 4][xi % 4] = dut[(size_t)xi * per + (size_t)c * c_out + o];
-            for (int i = 0; i < 3; i++)   /* t = G^T d */
-                for (int b = 0; b < 4; b++)
-                    t[i][b] = G[0][i] * d[0][b] + G[1][i] * d[1][b] + G[2][i] * d[2][b] + G[3][i] * d[3][b];
-            float *g = dw + ((size_t)o * c_in + c) * 9;
-            for (int i = 0; i < 3; i++)   /* dw += t G */
-                for (int j = 0; j < 3; j++)
-                    g[i * 3 + j] += t[i][0] * G[0][j] + t[i][1] * G[1][j] + t[i][2] * G[2][j] + t[i][3] * G[3][j];
-        }
-}
-
 /* ---- data ------------------------------------------------------------------------------------- */
 
 /* The four input rows of tile row ti (2 ti - 1 .. 2 ti + 2), zero rows outside the plane. */
@@ -149,35 +132,6 @@ HOT static void output_c(const nn_wino_plane *p, int channels, const float *m, i
             }
         }
     }
-}
-
-HOT static void output_grad_c(const nn_wino_plane *p, int channels, const float *dy, int r0, int r1, float *dm,
-                             float *scratch)
-{
-    int w = p->w, tw = p->tw;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
-    float *restrict e0 = scratch, *restrict e1 = e0 + 2 * tw;   /* the tile row's two dy rows, zero past w */
-    for (int o = 0; o < channels; o++)
-        for (int r = r0; r < r1; r++) {
-            int ti = r % p->th;
-            const float *dp = dy + ((size_t)o * p->n + (size_t)(r / p->th)) * plane + (size_t)(2 * ti) * w;
-            e0[2 * tw - 1] = e1[2 * tw - 1] = 0.0f;
-            for (int k = 0; k < w; k++) e0[k] = dp[k];
-            if (2 * ti + 1 < p->h) for (int k = 0; k < w; k++) e1[k] = dp[(size_t)w + k];
-            else for (int k = 0; k < w; k++) e1[k] = 0.0f;
-            float *restrict out = dm + (size_t)o * nt + (size_t)(r - r0) * tw;
-            for (int j = 0; j < tw; j++) {
-                float a = e0[2 * j], b = e0[2 * j + 1], c = e1[2 * j], d = e1[2 * j + 1];
-                /* rows: u = A dY, A = [1 0; 1 1; 1 -1; 0 -1]; then columns: u A^T */
-                float u[4][2] = {{a, b}, {a + c, b + d}, {a - c, b - d}, {-c, -d}};
-                for (int i = 0; i < 4; i++) {
-                    out[(size_t)(4 * i) * xs + j] = u[i][0];
-                    out[(size_t)(4 * i + 1) * xs + j] = u[i][0] + u[i][1];
-                    out[(size_t)(4 * i + 2) * xs + j] = u[i][0] - u[i][1];
-                    out[(size_t)(4 * i + 3) * xs + j] = -u[i][1];
-                }
-            }
-        }
 }
 
 /* ---- the same on AVX-512, 16 tiles of a tile row at a time ----------------------------------- */
@@ -295,44 +249,6 @@ __attribute__((target("avx512f"))) static void output_avx512(const nn_wino_plane
     }
 }
 
-__attribute__((target("avx512f"))) static void output_grad_avx512(const nn_wino_plane *p, int channels,
-                                                                  const float *dy, int r0, int r1, float *dm)
-{
-    int w = p->w, tw = p->tw;
-    size_t nt = (size_t)(r1 - r0) * tw, xs = nn_wino_stride(channels, nt), plane = (size_t)p->h * w;
-    const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    const __m512 zero = _mm512_setzero_ps();
-    for (int j0 = 0; j0 < tw; j0 += 16) {
-        int nj = tw - j0 < 16 ? tw - j0 : 16;
-        __mmask16 sm = (__mmask16)((1u << nj) - 1u), mlo = col_mask(2 * j0, w), mhi = col_mask(2 * j0 + 16, w);
-        for (int o = 0; o < channels; o++)
-            for (int r = r0; r < r1; r++) {
-                int ti = r % p->th;
-                const float *dp = dy + ((size_t)o * p->n + (size_t)(r / p->th)) * plane + (size_t)(2 * ti) * w + 2 * j0;
-                __m512 l0 = _mm512_maskz_loadu_ps(mlo, dp), h0 = _mm512_maskz_loadu_ps(mhi, dp + 16);
-                __m512 a = _mm512_permutex2var_ps(l0, ev, h0), b = _mm512_permutex2var_ps(l0, od, h0), c = zero, d = zero;
-                if (2 * ti + 1 < p->h) {
-                    __m512 l1 = _mm512_maskz_loadu_ps(mlo, dp + w), h1 = _mm512_maskz_loadu_ps(mhi, dp + w + 16);
-                    c = _mm512_permutex2var_ps(l1, ev, h1);
-                    d = _mm512_permutex2var_ps(l1, od, h1);
-                }
-                /* rows: u = A dY, A = [1 0; 1 1; 1 -1; 0 -1]; then columns: u A^T */
-                __m512 u[4][2] = {{a, b},
-                                  {_mm512_add_ps(a, c), _mm512_add_ps(b, d)},
-                                  {_mm512_sub_ps(a, c), _mm512_sub_ps(b, d)},
-                                  {_mm512_sub_ps(zero, c), _mm512_sub_ps(zero, d)}};
-                float *out = dm + (size_t)o * nt + (size_t)(r - r0) * tw + j0;
-                for (int i = 0; i < 4; i++) {
-                    _mm512_mask_storeu_ps(out + (size_t)(4 * i) * xs, sm, u[i][0]);
-                    _mm512_mask_storeu_ps(out + (size_t)(4 * i + 1) * xs, sm, _mm512_add_ps(u[i][0], u[i][1]));
-                    _mm512_mask_storeu_ps(out + (size_t)(4 * i + 2) * xs, sm, _mm512_sub_ps(u[i][0], u[i][1]));
-                    _mm512_mask_storeu_ps(out + (size_t)(4 * i + 3) * xs, sm, _mm512_sub_ps(zero, u[i][1]));
-                }
-            }
-    }
-}
-
 static int avx512(void) { return __builtin_cpu_supports("avx512f"); }
 #else
 static int avx512(void) { return 0; }
@@ -353,13 +269,4 @@ void nn_wino_output(const nn_wino_plane *p, int channels, const float *m, int r0
     if (avx512()) { output_avx512(p, channels, m, r0, r1, bias, relu, y); return; }
 #endif
     output_c(p, channels, m, r0, r1, bias, relu, y, scratch);
-}
-
-void nn_wino_output_grad(const nn_wino_plane *p, int channels, const float *dy, int r0, int r1, float *dm,
-                         float *scratch)
-{
-#ifdef WINO_AVX512
-    if (avx512()) { output_grad_avx512(p, channels, dy, r0, r1, dm); return; }
-#endif
-    output_grad_c(p, channels, dy, r0, r1, dm, scratch);
 }

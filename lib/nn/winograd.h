@@ -4,9 +4,9 @@
  * tile is A^T [U ⊙ V] A, U = G g G^T from the 3x3 kernel g and V = B^T d B from the 4x4 input
  * tile d around it, so the convolution becomes 16 products U[xi] (out x in channels) times
  * V[xi] (in channels x tiles), 4 multiply-adds per output where the direct form takes 9.
- * backend_cpu.c runs those products (gemm_rows) over chunks of tiles; this file holds the
- * transforms to and from the 16 planes of the products, and their adjoints for the weight
- * gradient. Layouts as nn/backend.h: activations [C][n][h][w], weights [out][in][3][3].
+ * backend_cpu.c runs those products (gemm_rows) over chunks of tiles, for the forward pass and
+ * the input gradient; this file holds the transforms to and from the 16 planes of the products.
+ * Layouts as nn/backend.h: activations [C][n][h][w], weights [out][in][3][3].
  *
  * Tiles: a plane has th = ceil(h / 2) rows of tw = ceil(w / 2) tiles (the last row and column
  * of tiles partial for odd sizes: what lies past the plane reads as zero and is not written).
@@ -41,9 +41,6 @@ size_t nn_wino_scratch(const nn_wino_plane *p);
  * kernel w[o][c] rotated by 180 degrees (the input gradient of a stride-1 "same" convolution is
  * the convolution of dy with that kernel, in and out channels swapped). */
 void nn_wino_weights(int c_out, int c_in, const float *w, int flipped, float *u);
-/* dw[o][c] += G^T dU[o][c] G (the adjoint of nn_wino_weights) for dut = dU transposed,
- * [16][c_in][c_out]. */
-void nn_wino_weights_grad(int c_out, int c_in, const float *dut, float *dw);
 
 /* v [16][channels][nt] = B^T d B for every tile of the chunk's tile rows [r0, r1) of x. */
 void nn_wino_input(const nn_wino_plane *p, int channels, const float *x, int r0, int r1, float *v, float *scratch);
@@ -51,9 +48,5 @@ void nn_wino_input(const nn_wino_plane *p, int channels, const float *x, int r0,
  * and ReLU (nn_relu) when relu; the parts of partial tiles past the plane are not written. */
 void nn_wino_output(const nn_wino_plane *p, int channels, const float *m, int r0, int r1, const float *bias,
                     int relu, float *y, float *scratch);
-/* dm [16][channels][nt] = A dY A^T for the tiles of rows [r0, r1) of dy (the adjoint of
- * nn_wino_output before bias and ReLU; dy past the plane is zero). */
-void nn_wino_output_grad(const nn_wino_plane *p, int channels, const float *dy, int r0, int r1, float *dm,
-                         float *scratch);
 
 #endif

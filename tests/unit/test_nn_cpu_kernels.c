@@ -5,9 +5,9 @@
  * OpenBLAS one (others), the input gradient as a convolution of dy (stride 1, same width) and
  * through col2im (strided, even kernels), the transposed weight gradient, pointwise layers with
  * ragged column counts, small im2col chunks, 3 threads; 3x3 "same" convolutions both through
- * im2col and as Winograd's F(2x2, 3x3) (nn_cpu_set_winograd forces each); for depthwise convolution the masked
- * AVX-512 planes (3x3, 5x5) and the fallbacks (even kernels, no padding, strided, planes too
- * large for the mask table). On a CPU without AVX-512 the same cases check the other paths.
+ * im2col and as Winograd's F(2x2, 3x3) (nn_cpu_set_winograd forces each); for depthwise
+ * convolution the masked AVX-512 planes (3x3, 5x5) and the fallbacks (even kernels, no
+ * padding, strided, planes too large for the mask table). On a CPU without AVX-512 the same cases check the other paths.
  * And batch norm's bn_apply, which the backward pass uses to make a BN output again, against
  * the output bn_fwd wrote: the same bits; and 2x2 max pooling against torch's first-maximum
  * rule, bit for bit. */
@@ -140,7 +140,7 @@ static nn_geom geom(int n, int c_in, int c_out, int h, int w, int kh, int kw, in
 
 static void test_conv_paths(void)
 {
-    nn_cpu_set_winograd(-1, 0, 0);   /* the 3x3 "same" cases through im2col; test_conv_winograd has the other */
+    nn_cpu_set_winograd(-1, 0);   /* the 3x3 "same" cases through im2col; test_conv_winograd has the other */
     check_conv("3x3 same, 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 1);
     check_conv("3x3 same, 8->16, no relu", geom(2, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 0, 1, 2);
     check_conv("5x5 same, 8->8", geom(4, 8, 8, 6, 5, 5, 5, 1, 1, 2, 2), 0, 1, 1, 3);
@@ -153,51 +153,45 @@ static void test_conv_paths(void)
     check_conv("1x1, 16->8, 90 columns", geom(2, 16, 8, 5, 9, 1, 1, 1, 1, 0, 0), 0, 0, 0, 8);
     check_conv("1x1, 8->24 relu bias", geom(3, 8, 24, 7, 11, 1, 1, 1, 1, 0, 0), 0, 1, 1, 9);
     check_conv("1x1, 5->7 (BLAS)", geom(2, 5, 7, 4, 6, 1, 1, 1, 1, 0, 0), 0, 1, 1, 10);
-    nn_cpu_set_winograd(0, 0, 0);
+    nn_cpu_set_winograd(0, 0);
 }
 
-/* 3x3 convolutions at stride 1, padding 1 as Winograd's F(2x2, 3x3) (forced on), with the
- * weight gradient through im2col (the default) and through Winograd's own adjoint: 2x2 output
- * tiles, partial where a height or width is odd, planes of one tile or less, channel counts
- * that take gemm_rows's own kernel (multiples of 8; 16 and more: dM's AVX-512 transpose) and
+/* 3x3 convolutions at stride 1, padding 1 as Winograd's F(2x2, 3x3) (forced on), their weight
+ * gradient as shifted GEMMs straight from x (through im2col where c_in is no multiple of 8):
+ * 2x2 output tiles, partial where a height or width
+ * is odd, planes of one tile or less, one row or one column, channel counts that take
+ * gemm_rows's own kernel (multiples of 8; 16 and more: the AVX-512 transpose of dy) and
  * OpenBLAS (others, in each direction: the input gradient swaps them), with and without bias
  * and ReLU, rows of more than 16 tiles; chunks of one tile row and chunks that cross samples;
- * 3 threads; the cnn's conv1. */
-static void winograd_cases(int dw)
-{
-    char name[64];
-#define WINO(label, g, relu, bias, seed) \
-    (snprintf(name, sizeof name, "wino%s %s", dw ? " dw" : "", label), check_conv(name, g, 0, relu, bias, seed))
-    nn_cpu_set_winograd(1, dw, 0);
-    WINO("9x7 (odd), 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 50);
-    WINO("8x6 (even), 8->8", geom(2, 8, 8, 8, 6, 3, 3, 1, 1, 1, 1), 1, 1, 51);
-    WINO("8x7, 16->32 no relu", geom(2, 16, 32, 8, 7, 3, 3, 1, 1, 1, 1), 0, 1, 52);
-    WINO("7x8, 16->16 no bias", geom(2, 16, 16, 7, 8, 3, 3, 1, 1, 1, 1), 1, 0, 53);
-    WINO("1x1 plane, 8->8", geom(3, 8, 8, 1, 1, 3, 3, 1, 1, 1, 1), 1, 1, 54);
-    WINO("1x2 plane, 8->16", geom(2, 8, 16, 1, 2, 3, 3, 1, 1, 1, 1), 1, 1, 55);
-    WINO("2x1 plane, 16->8", geom(2, 16, 8, 2, 1, 3, 3, 1, 1, 1, 1), 0, 1, 56);
-    WINO("6x5, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 1, 1, 57);
-    WINO("5x6, 8->6 (BLAS out)", geom(2, 8, 6, 5, 6, 3, 3, 1, 1, 1, 1), 1, 1, 58);
-    WINO("5x6, 6->8 (BLAS in)", geom(2, 6, 8, 5, 6, 3, 3, 1, 1, 1, 1), 1, 1, 59);
-    WINO("4x40, 1->8", geom(2, 1, 8, 4, 40, 3, 3, 1, 1, 1, 1), 1, 1, 60);
-    WINO("51x20, 32->32 (cnn)", geom(2, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 1, 1, 61);
-    nn_cpu_set_winograd(1, dw, 1);   /* one tile row a chunk */
-    WINO("9x7, one-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 62);
-    nn_cpu_set_winograd(1, dw, 16 * 24 * 4 * 3);   /* 3 of a plane's 5 tile rows: chunks cross samples */
-    WINO("9x7, 3-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 63);
-    nn_cpu_set_winograd(1, dw, 0);
-    nn_set_threads(3, 0);
-    WINO("9x7, 3 threads", geom(7, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 64);
-    WINO("51x20 (cnn), 3 threads", geom(4, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 1, 1, 65);
-    nn_set_threads(1, 0);
-    nn_cpu_set_winograd(0, 0, 0);
-#undef WINO
-}
-
+ * 3 threads, one of them with no sample; the cnn's conv1. */
 static void test_conv_winograd(void)
 {
-    winograd_cases(0);
-    winograd_cases(1);
+    nn_cpu_set_winograd(1, 0);
+    check_conv("wino 9x7 (odd), 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 50);
+    check_conv("wino 8x6 (even), 8->8", geom(2, 8, 8, 8, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 51);
+    check_conv("wino 8x7, 16->32 no relu", geom(2, 16, 32, 8, 7, 3, 3, 1, 1, 1, 1), 0, 0, 1, 52);
+    check_conv("wino 7x8, 16->16 no bias", geom(2, 16, 16, 7, 8, 3, 3, 1, 1, 1, 1), 0, 1, 0, 53);
+    check_conv("wino 1x1 plane, 8->8", geom(3, 8, 8, 1, 1, 3, 3, 1, 1, 1, 1), 0, 1, 1, 54);
+    check_conv("wino 1x2 plane, 8->16", geom(2, 8, 16, 1, 2, 3, 3, 1, 1, 1, 1), 0, 1, 1, 55);
+    check_conv("wino 2x1 plane, 16->8", geom(2, 16, 8, 2, 1, 3, 3, 1, 1, 1, 1), 0, 0, 1, 56);
+    check_conv("wino 1x9 plane, 8->8", geom(2, 8, 8, 1, 9, 3, 3, 1, 1, 1, 1), 0, 1, 1, 66);
+    check_conv("wino 9x1 plane, 8->8", geom(2, 8, 8, 9, 1, 3, 3, 1, 1, 1, 1), 0, 1, 1, 67);
+    check_conv("wino 6x5, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 0, 1, 1, 57);
+    check_conv("wino 5x6, 8->6 (BLAS out)", geom(2, 8, 6, 5, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 58);
+    check_conv("wino 5x6, 6->8 (BLAS in)", geom(2, 6, 8, 5, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 59);
+    check_conv("wino 4x40, 1->8", geom(2, 1, 8, 4, 40, 3, 3, 1, 1, 1, 1), 0, 1, 1, 60);
+    check_conv("wino 51x20, 32->32 (cnn)", geom(2, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 0, 1, 1, 61);
+    nn_cpu_set_winograd(1, 1);   /* one tile row a chunk */
+    check_conv("wino 9x7, one-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 62);
+    nn_cpu_set_winograd(1, 16 * 24 * 4 * 3);   /* 3 of a plane's 5 tile rows: chunks cross samples */
+    check_conv("wino 9x7, 3-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 63);
+    nn_cpu_set_winograd(1, 0);
+    nn_set_threads(3, 0);
+    check_conv("wino 9x7, 3 threads", geom(7, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 64);
+    check_conv("wino 9x7, 3 threads, 2 samples", geom(2, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 68);
+    check_conv("wino 51x20 (cnn), 3 threads", geom(4, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 0, 1, 1, 65);
+    nn_set_threads(1, 0);
+    nn_cpu_set_winograd(0, 0);
 }
 
 /* A kernel more than twice the input's height, "same" padding at stride 1 (a cache of one or two
@@ -219,7 +213,7 @@ static void test_conv_kernel_past_input(void)
 
 static void test_conv_chunks_threads(void)
 {
-    nn_cpu_set_winograd(-1, 0, 0);
+    nn_cpu_set_winograd(-1, 0);
     nn_cpu_set_cols_budget(50);   /* one sample per im2col chunk */
     check_conv("3x3 same, one-sample chunks", geom(5, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 11);
     nn_cpu_set_cols_budget(0);
@@ -228,7 +222,7 @@ static void test_conv_chunks_threads(void)
     check_conv("1x1, 3 threads", geom(5, 16, 8, 9, 7, 1, 1, 1, 1, 0, 0), 0, 1, 1, 13);
     check_conv("depthwise 3x3, 3 threads", geom(3, 7, 0, 9, 7, 3, 3, 1, 1, 1, 1), 1, 0, 0, 14);
     nn_set_threads(1, 0);
-    nn_cpu_set_winograd(0, 0, 0);
+    nn_cpu_set_winograd(0, 0);
 }
 
 static void test_dwconv_paths(void)
