@@ -936,7 +936,10 @@ static void flip_weights(const nn_geom *g, const float *w, float *wt)
  * torch's gradient of one conv1 weight is 0 and that one's -5.8e-10, moved the weight 8.4e-4
  * (lr 0.01) off torch's in 3 AdamW steps (weights 3.3e-4 from torch's, tolerance 1e-4). */
 static int wino_mode;                            /* nn_cpu_set_winograd */
-#define WINO_BUDGET_DEFAULT ((size_t)1 << 17)    /* floats of V and M a share's chunk holds */
+/* Floats of V and M a share's chunk holds: 512 KiB, half the Zen 5's L2 (the cnn's conv1: 12
+ * tile rows). A cnn step (batch 64, one thread, three interleaved runs) took 25.2-25.6 ms so,
+ * 25.6-27.1 with half as much, 25.4-26.1 with one sample's 26 tile rows. */
+#define WINO_BUDGET_DEFAULT ((size_t)1 << 17)
 static size_t wino_budget = WINO_BUDGET_DEFAULT;
 
 void nn_cpu_set_winograd(int mode, size_t floats)
