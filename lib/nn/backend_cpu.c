@@ -3,9 +3,9 @@
  * this file's own AVX-512 kernels; everything else as plain loops over the per-element
  * functions of nn/elementwise.h. Convolutions: pointwise ones as one GEMM; 3x3 ones at stride 1
  * with padding 1, 4 channels or more each side, on AVX-512 CPUs as Winograd's F(2x2, 3x3)
- * (winograd.c; forward and input gradient, the weight gradient through im2col); the others
- * through im2col. Layouts,
- * accumulation and aliasing rules are described in nn/backend.h.
+ * (winograd.c; forward and input gradient; the weight gradient as 9 shifted GEMMs a sample,
+ * shift_dw_task, or through im2col where c_in is no multiple of 8); the others through im2col.
+ * Layouts, accumulation and aliasing rules are described in nn/backend.h.
  * tests/unit/test_nn_cpu_kernels.c checks every path against a direct reference.
  *
  * Threads: one pool (cpu_pool.c) of `threads` threads runs every operation, cut into a fixed
@@ -1151,8 +1151,6 @@ static void wino_conv_bwd(conv_ctx *c)
     nn_wino_weights(g->c_out, g->c_in, c->w, 1, c->work + wino_work_layout(g).u);
     nn_pool_run(wino_dx_task, c);
 }
-
-static void im_dw_sum(const nn_geom *g, const float *work, float *dw);
 
 static void cpu_conv_bwd(const nn_geom *g, const float *x, const float *w, const float *y, float *dy,
                          float *dx, float *dw, float *db, int relu, float *work)
