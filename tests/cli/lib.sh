@@ -73,6 +73,52 @@ int fchmod(int fd, mode_t mode)
 C
   build_shim "$1" slow.c slow.so
 }
+# swap_in_shim NAME: swap.so, an LD_PRELOAD shim that renames the file WS_SWAP_IN over a path
+# ending in /WS_SWAP_AT (default best.ckpt) once, just before the tool uses that path: with
+# WS_SWAP_ON=use (the default) before an unlink() of it or a rename() from it (the moment between a
+# look at a file and its removal), with WS_SWAP_ON=over before a rename() or renameat2() onto it (the
+# moment before a file is put in its place). NAME is skipped where no C compiler builds it; the rest
+# of a file: `swap_in_shim NAME || exit 0`.
+swap_in_shim() {
+  cat >swap.c <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#define REAL(name) static __typeof__(name) *real; if (!real) real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+static void swap_in(const char *path, const char *on)
+{
+    REAL(rename);
+    const char *in = getenv("WS_SWAP_IN"), *at = getenv("WS_SWAP_AT"), *when = getenv("WS_SWAP_ON");
+    if (!at) at = "best.ckpt";
+    if (strcmp(when ? when : "use", on)) return;
+    size_t n = strlen(path), k = strlen(at);
+    if (in && n > k && path[n - k - 1] == '/' && !strcmp(path + n - k, at) && access(in, F_OK) == 0) real(in, path);
+}
+int unlink(const char *path)
+{
+    REAL(unlink);
+    swap_in(path, "use");
+    return real(path);
+}
+int rename(const char *from, const char *to)
+{
+    REAL(rename);
+    swap_in(from, "use");
+    swap_in(to, "over");
+    return real(from, to);
+}
+int renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned flags)
+{
+    REAL(renameat2);
+    swap_in(to, "over");
+    return real(fromfd, from, tofd, to, flags);
+}
+C
+  build_shim "$1" swap.c swap.so
+}
 # build_shim NAME SRC OUT: the LD_PRELOAD shim SRC (C) built into OUT; 1 where no C compiler
 # builds it, NAME skipped then, saying so. The rest of a file: `build_shim NAME SRC OUT || exit 0`.
 build_shim() {

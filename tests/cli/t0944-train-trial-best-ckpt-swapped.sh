@@ -9,37 +9,7 @@
 # before train-trial's unlink() or rename() of best.ckpt: the moment between the look and the use.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-cat >swap.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-/* WS_SWAP_IN renamed over PATH (a path ending in /best.ckpt) once, before PATH is used */
-static void swap_in(const char *path)
-{
-    static int (*real)(const char *, const char *);
-    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-    const char *in = getenv("WS_SWAP_IN");
-    size_t n = strlen(path);
-    if (in && n >= 10 && !strcmp(path + n - 10, "/best.ckpt") && access(in, F_OK) == 0) real(in, path);
-}
-int unlink(const char *path)
-{
-    static int (*real)(const char *);
-    if (!real) real = (int (*)(const char *))dlsym(RTLD_NEXT, "unlink");
-    swap_in(path);
-    return real(path);
-}
-int rename(const char *from, const char *to)
-{
-    static int (*real)(const char *, const char *);
-    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-    swap_in(from);
-    return real(from, to);
-}
-C
-build_shim "best.ckpt swapped between its look and its removal" swap.c swap.so || exit 0
+swap_in_shim "best.ckpt swapped between its look and its removal" || exit 0
 asan=$(asan_lib train-trial)
 swapped() { env LD_PRELOAD="$asan${asan:+ }$PWD/swap.so" WS_SWAP_IN="$PWD/in" timeout 60 "$WS_BIN/train-trial" "$@"; }
 

@@ -8,38 +8,7 @@
 # checkpoint named by WS_SWAP_AT just before train-trial's unlink() or rename() of it.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-cat >swap.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-/* WS_SWAP_IN renamed over PATH (a path ending in /WS_SWAP_AT) once, before PATH is used */
-static void swap_in(const char *path)
-{
-    static int (*real)(const char *, const char *);
-    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-    const char *in = getenv("WS_SWAP_IN"), *at = getenv("WS_SWAP_AT");
-    size_t n = strlen(path), k = at ? strlen(at) : 0;
-    if (in && at && n > k && path[n - k - 1] == '/' && !strcmp(path + n - k, at) && access(in, F_OK) == 0)
-        real(in, path);
-}
-int unlink(const char *path)
-{
-    static int (*real)(const char *);
-    if (!real) real = (int (*)(const char *))dlsym(RTLD_NEXT, "unlink");
-    swap_in(path);
-    return real(path);
-}
-int rename(const char *from, const char *to)
-{
-    static int (*real)(const char *, const char *);
-    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-    swap_in(from);
-    return real(from, to);
-}
-C
-build_shim "a checkpoint swapped as a takeover removes it" swap.c swap.so || exit 0
+swap_in_shim "a checkpoint swapped as a takeover removes it" || exit 0
 asan=$(asan_lib train-trial)
 make_tone_cache tones
 tone_study_config c.json

@@ -9,41 +9,9 @@
 # WS_SWAP_IN in place of best.ckpt just before a rename() or renameat2() onto it.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-cat >swap.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-/* WS_SWAP_IN renamed over PATH (a path ending in /best.ckpt) once, before PATH is written over */
-static void swap_in(const char *path)
-{
-    static int (*real)(const char *, const char *);
-    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-    const char *in = getenv("WS_SWAP_IN");
-    size_t n = strlen(path);
-    if (in && n >= 10 && !strcmp(path + n - 10, "/best.ckpt") && access(in, F_OK) == 0) real(in, path);
-}
-int rename(const char *from, const char *to)
-{
-    static int (*real)(const char *, const char *);
-    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-    swap_in(to);
-    return real(from, to);
-}
-int renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned flags)
-{
-    static int (*real)(int, const char *, int, const char *, unsigned);
-    if (!real) real = (int (*)(int, const char *, int, const char *, unsigned))dlsym(RTLD_NEXT, "renameat2");
-    swap_in(to);
-    return real(fromfd, from, tofd, to, flags);
-}
-C
-build_shim "best.ckpt swapped as the best's weights are put over it" swap.c swap.so || exit 0
+swap_in_shim "best.ckpt swapped as the best's weights are put over it" || exit 0
 asan=$(asan_lib train-trial)
-swapped() { env LD_PRELOAD="$asan${asan:+ }$PWD/swap.so" WS_SWAP_IN="$PWD/in" timeout 60 "$WS_BIN/train-trial" "$@"; }
+swapped() { env LD_PRELOAD="$asan${asan:+ }$PWD/swap.so" WS_SWAP_IN="$PWD/in" WS_SWAP_ON=over timeout 60 "$WS_BIN/train-trial" "$@"; }
 
 # trial 0 of a poor config, then a better trial 1: its weights are copied over trial 0's best.ckpt
 tone_trial
