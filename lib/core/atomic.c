@@ -166,23 +166,30 @@ static int same_file(const char *path, const struct stat *seen)
     return stat(path, &st) == 0 && st.st_dev == seen->st_dev && st.st_ino == seen->st_ino;
 }
 
+/* Flushes, fsyncs and closes the temporary: 0, or -1 with e set and the temporary removed. */
+static int written(ws_atomic *a, ws_err *e)
+{
+    int bad = fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0;
+    int saved = errno;
+    if (fclose(a->f) != 0 && !bad) { bad = 1; saved = errno; }
+    a->f = NULL;
+    if (!bad) return 0;
+    ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(saved));
+    ws_atomic_abort(a);
+    return -1;
+}
+
 /* Flushes, fsyncs and closes the temporary, then puts it in place: renamed over the target, or,
  * with only_new, linked to its name where nothing has it yet (1, the temporary removed, where
  * something has). */
 static int put_in_place(ws_atomic *a, int only_new, ws_err *e)
 {
-    int bad = fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0;
-    int saved = errno, taken = 0;
-    if (fclose(a->f) != 0 && !bad) { bad = 1; saved = errno; }
-    a->f = NULL;
-    if (!bad && (only_new ? link(a->tmp, a->path) : rename(a->tmp, a->path)) != 0) {
-        if (only_new && errno == EEXIST) taken = 1;
-        else { bad = 1; saved = errno; }
-    }
-    if (bad || taken) {
-        if (bad) ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(saved));
+    if (written(a, e)) return -1;
+    if ((only_new ? link(a->tmp, a->path) : rename(a->tmp, a->path)) != 0) {
+        int taken = only_new && errno == EEXIST;
+        if (!taken) ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(errno));
         ws_atomic_abort(a);
-        return bad ? -1 : 1;
+        return taken ? 1 : -1;
     }
     if (only_new) unlink(a->tmp);   /* the target is its other name now */
     live_remove(a->tmp);
@@ -193,25 +200,35 @@ static int put_in_place(ws_atomic *a, int only_new, ws_err *e)
 
 int ws_atomic_commit(ws_atomic *a, ws_err *e) { return put_in_place(a, 0, e); }
 
+/* link()'s errors on a file system without hard links (vfat EPERM, FUSE ENOSYS, others
+ * EOPNOTSUPP) */
+static int no_hard_links(int err) { return err == EPERM || err == ENOSYS || err == EOPNOTSUPP; }
+
+/* The temporary (written) given the name where none has it: 0; 1 where one has (the temporary
+ * removed, *now its lstat); -1 with e set. Linked, so that a file put there meanwhile is not
+ * replaced; on a file system without hard links renamed without replacing (RENAME_NOREPLACE), or
+ * where that is unknown too, renamed over whatever is there, as ws_atomic_commit does: with
+ * link() alone the first best.ckpt was never made there ('cannot write: Operation not
+ * permitted'), nor any later, each finding none. */
+static int put_where_none(ws_atomic *a, struct stat *now, ws_err *e)
+{
+    int rc = link(a->tmp, a->path);
+    if (rc != 0 && no_hard_links(errno)) {
+        rc = renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->path, RENAME_NOREPLACE);
+        if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) rc = rename(a->tmp, a->path);
+    }
+    int taken = rc != 0 && errno == EEXIST;
+    if (rc != 0 && !taken) ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(errno));
+    if (taken && now && lstat(a->path, now) != 0) memset(now, 0, sizeof *now);
+    ws_atomic_abort(a);   /* the temporary, or the target's other name (after a rename, nothing) */
+    return taken ? 1 : rc != 0 ? -1 : 0;
+}
+
 int ws_atomic_commit_over(ws_atomic *a, const struct stat *seen, struct stat *now, ws_err *e)
 {
-    if (!seen->st_mode) {   /* none was there: linked only where there is still none */
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s", a->path);
-        int rc = put_in_place(a, 1, e);
-        if (rc == 1 && now && lstat(path, now) != 0) memset(now, 0, sizeof *now);
-        return rc;
-    }
-    /* what the temporary holds, whole, before it is exchanged: as put_in_place writes it */
-    int bad = fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0;
-    int saved = errno;
-    if (fclose(a->f) != 0 && !bad) { bad = 1; saved = errno; }
-    a->f = NULL;
-    if (bad) {
-        ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(saved));
-        ws_atomic_abort(a);
-        return -1;
-    }
+    /* what the temporary holds, whole, before it is put in place */
+    if (written(a, e)) return -1;
+    if (!seen->st_mode) return put_where_none(a, now, e);   /* none was there */
     if (renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->path, RENAME_EXCHANGE) != 0) {
         if (errno != EINVAL && errno != ENOSYS && errno != ENOENT) {
             ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", a->path, strerror(errno));

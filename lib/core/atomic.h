@@ -38,7 +38,9 @@ int ws_atomic_commit_new(ws_atomic *a, ws_err *e);
  * (renameat2 RENAME_EXCHANGE), what it held looked at under the temporary's name, and removed, or
  * exchanged back where it is another file: 1 then (the temporary removed, nothing changed; *now
  * that file's lstat, when now is not NULL). Where the file system cannot exchange, renamed over
- * it as ws_atomic_commit does. */
+ * it as ws_atomic_commit does. For none: linked to the name (1 where one has it by then), or on
+ * a file system without hard links renamed there without replacing one (RENAME_NOREPLACE), or
+ * where it cannot tell that either, renamed as ws_atomic_commit does. */
 int ws_atomic_commit_over(ws_atomic *a, const struct stat *seen, struct stat *now, ws_err *e);
 /* Closes and removes the temporary (safe after a failed or successful commit). */
 void ws_atomic_abort(ws_atomic *a);
