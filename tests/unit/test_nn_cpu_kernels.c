@@ -22,6 +22,8 @@
 
 #define TOL 2e-5   /* relative L2 error, float against double */
 
+static int conv_cases_failed;   /* check_conv's cases over TOL, for the tests that count them */
+
 static float *rnd(ws_rng *g, size_t n)
 {
     float *v = malloc((n ? n : 1) * sizeof *v);
@@ -72,7 +74,10 @@ static void check_conv(const char *name, nn_geom g, int depthwise, int relu, int
     memcpy(dw, dw0, nw * sizeof *dw);
     memcpy(db, db0, (size_t)g.c_out * sizeof *db);
     size_t nwork = depthwise ? be->dwconv_work(&g) : be->conv_work(&g);
-    float *work = calloc(nwork + 1, sizeof *work);
+    /* exactly the floats conv_work asks for (the sanitizer build sees a read or write past
+     * them), filled with NaN: a scratch float read before it is written shows in the results */
+    float *work = malloc((nwork ? nwork : 1) * sizeof *work);
+    for (size_t k = 0; k < nwork; k++) work[k] = NAN;
     double *yr = calloc(ny, sizeof *yr), *dxr = calloc(nx, sizeof *dxr), *dwr = calloc(nw, sizeof *dwr);
     double *dbr = calloc((size_t)g.c_out, sizeof *dbr);
 
@@ -124,6 +129,7 @@ static void check_conv(const char *name, nn_geom g, int depthwise, int relu, int
     for (int o = 0; o < g.c_out; o++) db[o] -= db0[o];
     double edx = rel_err(dx, dxr, nx), edw = rel_err(dw, dwr, nw), edb = b && !depthwise ? rel_err(db, dbr, (size_t)g.c_out) : 0;
     fprintf(stderr, "%-28s y %.1e  dx %.1e  dw %.1e  db %.1e\n", name, ey, edx, edw, edb);
+    if (!(ey <= TOL && edx <= TOL && edw <= TOL && edb <= TOL)) conv_cases_failed++;
     CHECK(ey <= TOL, "%s: output, relative error %.3g", name, ey);
     CHECK(edx <= TOL, "%s: input gradient, relative error %.3g", name, edx);
     CHECK(edw <= TOL, "%s: weight gradient, relative error %.3g", name, edw);
@@ -192,6 +198,73 @@ static void test_conv_winograd(void)
     check_conv("wino 51x20 (cnn), 3 threads", geom(4, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 0, 1, 1, 65);
     nn_set_threads(1, 0);
     nn_cpu_set_winograd(0, 0);
+}
+
+/* One forward and backward (ReLU, bias) of g through the backend: y, dx, dw, db into out,
+ * concatenated, for comparing runs bit by bit. Work as check_conv's: exact, NaN-filled. */
+static float *conv_run(nn_geom g, uint64_t seed, size_t *len)
+{
+    const nn_backend *be = nn_backend_cpu();
+    ws_rng r;
+    ws_rng_seed(&r, seed);
+    out_size(&g);
+    size_t nx = (size_t)g.c_in * g.n * g.h_in * g.w_in, ny = (size_t)g.c_out * g.n * g.h_out * g.w_out;
+    size_t nw = (size_t)g.c_out * g.c_in * g.kh * g.kw, nb = (size_t)g.c_out, nwork = be->conv_work(&g);
+    float *x = rnd(&r, nx), *w = rnd(&r, nw), *b = rnd(&r, nb), *dy = rnd(&r, ny);
+    float *out = calloc(ny + nx + nw + nb, sizeof *out), *work = malloc((nwork ? nwork : 1) * sizeof *work);
+    for (size_t k = 0; k < nwork; k++) work[k] = NAN;
+    be->conv_fwd(&g, x, w, b, out, 1, work);
+    be->conv_bwd(&g, x, w, out, dy, out + ny, out + ny + nx, out + ny + nx + nw, 1, work);
+    *len = ny + nx + nw + nb;
+    free(x); free(w); free(b); free(dy); free(work);
+    return out;
+}
+
+/* The Winograd path's edges at 1, 2, 3 and 7 shares (nn_set_threads(1, shares): the work
+ * conv_work sizes for them, shares with no sample): the shifted weight gradient's reads around
+ * the plane (the batch's first and last sample, 1-row, 1-column, 2-row, 2-column planes), the
+ * fused per-sample input gradient, the im2col weight gradient beside it (c_in 5); each against
+ * the direct reference. Then the same shares on 1 thread and on 3 and 7: the same bits. */
+static void test_conv_winograd_shares(void)
+{
+    static const int shape[][5] = {   /* n, c_in, c_out, h, w */
+        {1, 8, 8, 1, 1}, {1, 8, 16, 1, 2}, {2, 8, 8, 2, 1}, {2, 8, 8, 2, 2}, {3, 8, 16, 1, 5},
+        {3, 16, 8, 5, 1}, {5, 8, 8, 2, 3}, {4, 8, 8, 3, 2}, {3, 8, 8, 2, 17}, {2, 8, 8, 17, 2},
+        {3, 5, 8, 2, 2}, {2, 8, 5, 1, 3},
+    };
+    static const int shares[] = {1, 2, 3, 7};
+    int cases = 0, differ = 0;
+    conv_cases_failed = 0;
+    nn_cpu_set_winograd(1, 0);
+    for (size_t s = 0; s < sizeof shares / sizeof *shares; s++) {
+        nn_set_threads(1, shares[s]);
+        for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+            const int *q = shape[k];
+            char name[64];
+            snprintf(name, sizeof name, "wino %dx%d n%d %d->%d, %d sh", q[3], q[4], q[0], q[1], q[2], shares[s]);
+            check_conv(name, geom(q[0], q[1], q[2], q[3], q[4], 3, 3, 1, 1, 1, 1), 0, 1, 1, 70 + k);
+            cases++;
+        }
+    }
+    for (int sh = 3; sh <= 7; sh += 4)
+        for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+            const int *q = shape[k];
+            nn_geom g = geom(q[0], q[1], q[2], q[3], q[4], 3, 3, 1, 1, 1, 1);
+            size_t n1, n2;
+            nn_set_threads(1, sh);
+            float *a = conv_run(g, 90 + k, &n1);
+            nn_set_threads(sh, sh);
+            float *b = conv_run(g, 90 + k, &n2);
+            if (n1 != n2 || memcmp(a, b, n1 * sizeof *a)) {
+                fprintf(stderr, "wino %dx%d n%d: %d shares on 1 and on %d threads differ\n", q[3], q[4], q[0], sh, sh);
+                differ++;
+            }
+            free(a); free(b);
+        }
+    nn_set_threads(1, 0);
+    nn_cpu_set_winograd(0, 0);
+    CHECK(conv_cases_failed == 0, "%d of %d cases over the tolerance", conv_cases_failed, cases);
+    CHECK(differ == 0, "%d geometries depend on the thread count", differ);
 }
 
 /* A kernel more than twice the input's height, "same" padding at stride 1 (a cache of one or two
@@ -332,6 +405,7 @@ int main(void)
 {
     RUN(test_conv_paths);
     RUN(test_conv_winograd);
+    RUN(test_conv_winograd_shares);
     RUN(test_conv_kernel_past_input);
     RUN(test_conv_chunks_threads);
     RUN(test_dwconv_paths);
