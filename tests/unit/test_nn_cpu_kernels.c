@@ -158,8 +158,32 @@ static void test_conv_paths(void)
     check_conv("3x3 same, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 0, 1, 1, 7);
     check_conv("1x1, 16->8, 90 columns", geom(2, 16, 8, 5, 9, 1, 1, 1, 1, 0, 0), 0, 0, 0, 8);
     check_conv("1x1, 8->24 relu bias", geom(3, 8, 24, 7, 11, 1, 1, 1, 1, 0, 0), 0, 1, 1, 9);
-    check_conv("1x1, 5->7 (BLAS)", geom(2, 5, 7, 4, 6, 1, 1, 1, 1, 0, 0), 0, 1, 1, 10);
+    check_conv("1x1, 5->7", geom(2, 5, 7, 4, 6, 1, 1, 1, 1, 0, 0), 0, 1, 1, 10);
     nn_cpu_set_winograd(0, 0);
+}
+
+/* Pointwise weight gradients, dw = dy x^T summed over positions (pw_bwd_task): 4 x 4 register
+ * tiles over K blocks of positions on AVX-512, the last tile of a ragged channel count
+ * overlapping the one before; OpenBLAS under 4 channels. Channel counts 8, 16, 24, 64 and
+ * ragged ones (5, 7, 9, 13), position counts no multiple of 16 nor of the K block (105, 90,
+ * 2040 = 1024 + 1016), one position, 3 threads with a share of 2 positions (130 = 64 + 64 + 2)
+ * and one with none (128 = 0 + 64 + 64). */
+static void test_conv_pointwise_dw(void)
+{
+    check_conv("1x1, 8->8, 105 positions", geom(3, 8, 8, 5, 7, 1, 1, 1, 1, 0, 0), 0, 0, 0, 70);
+    check_conv("1x1, 16->24", geom(2, 16, 24, 5, 9, 1, 1, 1, 1, 0, 0), 0, 1, 1, 71);
+    check_conv("1x1, 24->16", geom(2, 24, 16, 5, 9, 1, 1, 1, 1, 0, 0), 0, 1, 0, 72);
+    check_conv("1x1, 64->64, 51x20 (dscnn)", geom(2, 64, 64, 51, 20, 1, 1, 1, 1, 0, 0), 0, 1, 1, 73);
+    check_conv("1x1, 9->13", geom(2, 9, 13, 3, 7, 1, 1, 1, 1, 0, 0), 0, 1, 1, 74);
+    check_conv("1x1, 13->4", geom(2, 13, 4, 3, 7, 1, 1, 1, 1, 0, 0), 0, 0, 1, 75);
+    check_conv("1x1, 3->8 (BLAS)", geom(2, 3, 8, 3, 7, 1, 1, 1, 1, 0, 0), 0, 1, 1, 76);
+    check_conv("1x1, 8->2 (BLAS)", geom(2, 8, 2, 3, 7, 1, 1, 1, 1, 0, 0), 0, 0, 1, 77);
+    check_conv("1x1, 8->8, one position", geom(1, 8, 8, 1, 1, 1, 1, 1, 1, 0, 0), 0, 1, 1, 78);
+    nn_set_threads(3, 0);
+    check_conv("1x1, 64->64, 3 threads", geom(2, 64, 64, 5, 13, 1, 1, 1, 1, 0, 0), 0, 1, 1, 79);
+    check_conv("1x1, 64->64, 3 thr, 128 pos", geom(2, 64, 64, 8, 8, 1, 1, 1, 1, 0, 0), 0, 1, 1, 80);
+    check_conv("1x1, 24->40, 3 thr (dscnn)", geom(3, 24, 40, 51, 20, 1, 1, 1, 1, 0, 0), 0, 1, 1, 81);
+    nn_set_threads(1, 0);
 }
 
 /* 3x3 convolutions at stride 1, padding 1 as Winograd's F(2x2, 3x3) (forced on), their weight
@@ -404,6 +428,7 @@ static void test_maxpool2x2(void)
 int main(void)
 {
     RUN(test_conv_paths);
+    RUN(test_conv_pointwise_dw);
     RUN(test_conv_winograd);
     RUN(test_conv_winograd_shares);
     RUN(test_conv_kernel_past_input);
