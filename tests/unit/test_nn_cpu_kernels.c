@@ -166,8 +166,8 @@ static void test_conv_paths(void)
  * tiles over K blocks of positions on AVX-512, the last tile of a ragged channel count
  * overlapping the one before; OpenBLAS under 4 channels. Channel counts 8, 16, 24, 64 and
  * ragged ones (5, 7, 9, 13), position counts no multiple of 16 nor of the K block (105, 90,
- * 2040 = 1024 + 1016), one position, 3 threads with a share of 2 positions (130 = 64 + 64 + 2)
- * and one with none (128 = 0 + 64 + 64). */
+ * 2040 = 1024 + 1016), one position; 3 threads with shares of two blocks (4080 = 1344 + 1344
+ * + 1392), a share of 2 positions (130 = 64 + 64 + 2) and one with none (128 = 0 + 64 + 64). */
 static void test_conv_pointwise_dw(void)
 {
     check_conv("1x1, 8->8, 105 positions", geom(3, 8, 8, 5, 7, 1, 1, 1, 1, 0, 0), 0, 0, 0, 70);
@@ -182,7 +182,7 @@ static void test_conv_pointwise_dw(void)
     nn_set_threads(3, 0);
     check_conv("1x1, 64->64, 3 threads", geom(2, 64, 64, 5, 13, 1, 1, 1, 1, 0, 0), 0, 1, 1, 79);
     check_conv("1x1, 64->64, 3 thr, 128 pos", geom(2, 64, 64, 8, 8, 1, 1, 1, 1, 0, 0), 0, 1, 1, 80);
-    check_conv("1x1, 24->40, 3 thr (dscnn)", geom(3, 24, 40, 51, 20, 1, 1, 1, 1, 0, 0), 0, 1, 1, 81);
+    check_conv("1x1, 24->40, 3 thr (dscnn)", geom(4, 24, 40, 51, 20, 1, 1, 1, 1, 0, 0), 0, 1, 1, 81);
     nn_set_threads(1, 0);
 }
 
