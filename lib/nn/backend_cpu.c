@@ -820,6 +820,11 @@ typedef struct {
  * output of a beta = 0 GEMM, and over a whole batch (dscnn: 64 x 17 MB) that pass and the
  * kernel's would each go to memory; a block's output and input (c x 1024 floats) stay in L2. */
 #define PW_COLS 1024
+#ifdef ROWS_AVX512
+/* pw_bwd_task's blocks must be gemm_nt's K blocks: a call per block then sums in the order one
+ * call over the whole share would (lanes within a block, then blocks in order) */
+_Static_assert(PW_COLS == NT_KB, "pointwise blocks and gemm_nt's K blocks differ");
+#endif
 
 /* Pointwise forward: columns (samples x positions) of the output. */
 static void pw_fwd_task(void *vc, int t, int nt)
