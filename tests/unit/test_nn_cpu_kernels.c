@@ -291,6 +291,109 @@ static void test_conv_winograd_shares(void)
     CHECK(differ == 0, "%d geometries depend on the thread count", differ);
 }
 
+/* gemm_nt's edges through the pointwise backward (pw_bwd_task) at 1, 2, 3 and 7 shares: channel
+ * counts of exactly 4, 5..7, 9..15, both ragged, c_in ragged alone (c_out 8), c_out ragged alone
+ * (c_in 8), 3 (OpenBLAS); positions (one share's K) of 1, 15, 16, 17, 1023, 1024, 1025, and
+ * splits large enough to run in shares (c_out c_in nP / 16 >= PAR_MIN): 4097 positions (shares
+ * with a 1-position or ragged last block), 33024 at 4 x 4, 384 at 35 -> 41 (6 blocks of 64 for
+ * 7 shares: one share with none); each against the direct reference, work exact and NaN-filled.
+ * Then the same shares on 1 thread and on 3: the same bits. */
+static void test_conv_pointwise_edges(void)
+{
+    static const int shape[][5] = {   /* n, c_in, c_out, h, w */
+        {1, 4, 4, 1, 1}, {1, 5, 7, 3, 5}, {1, 7, 5, 4, 4}, {1, 9, 15, 1, 17}, {3, 15, 9, 11, 31},
+        {1, 5, 8, 32, 32}, {1, 8, 6, 1, 1025}, {1, 4, 13, 1, 1024}, {1, 13, 4, 1, 15}, {1, 9, 15, 17, 241},
+        {1, 3, 9, 1, 1025}, {2, 4, 4, 128, 129}, {1, 35, 41, 16, 24}, {1, 12, 11, 1, 4097},
+    };
+    static const int shares[] = {1, 2, 3, 7};
+    int cases = 0, differ = 0;
+    conv_cases_failed = 0;
+    for (size_t s = 0; s < sizeof shares / sizeof *shares; s++) {
+        nn_set_threads(1, shares[s]);
+        for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+            const int *q = shape[k];
+            char name[64];
+            snprintf(name, sizeof name, "1x1 %d pos %d->%d, %d sh", q[0] * q[3] * q[4], q[1], q[2], shares[s]);
+            check_conv(name, geom(q[0], q[1], q[2], q[3], q[4], 1, 1, 1, 1, 0, 0), 0, k % 2, 1, 110 + k);
+            cases++;
+        }
+    }
+    for (int sh = 3; sh <= 7; sh += 4)
+        for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+            const int *q = shape[k];
+            nn_geom g = geom(q[0], q[1], q[2], q[3], q[4], 1, 1, 1, 1, 0, 0);
+            size_t n1, n2;
+            nn_set_threads(1, sh);
+            float *a = conv_run(g, 130 + k, &n1);
+            nn_set_threads(3, sh);
+            float *b = conv_run(g, 130 + k, &n2);
+            if (n1 != n2 || memcmp(a, b, n1 * sizeof *a)) {
+                fprintf(stderr, "1x1 %d->%d: %d shares on 1 and on 3 threads differ\n", q[1], q[2], sh);
+                differ++;
+            }
+            free(a); free(b);
+        }
+    nn_set_threads(1, 0);
+    CHECK(conv_cases_failed == 0, "%d of %d cases over the tolerance", conv_cases_failed, cases);
+    CHECK(differ == 0, "%d geometries depend on the thread count", differ);
+}
+
+/* Non-finite values in the pointwise weight gradient's operands reach only the entries a plain
+ * sum puts them in: dy row o' and x row c' poisoned (Inf, NaN) at the first positions of the
+ * batch, where a share's masked tail past the row's end would read them (rows nP apart), and in
+ * a share's middle; every other dw[o][c] has the bits of the clean run, the poisoned ones are
+ * non-finite. Ragged channels (the overlapping edge tile computes the poisoned row again), 1
+ * and 3 shares (the last three split: c_out c_in nP / 16 >= PAR_MIN), positions no multiple of 16. */
+static void test_conv_pointwise_nonfinite(void)
+{
+    static const int shape[][5] = {
+        {1, 7, 9, 1, 1041}, {1, 13, 6, 1, 37}, {1, 9, 15, 17, 241}, {1, 7, 9, 1, 8323}, {1, 13, 6, 1, 6737},
+    };
+    static const int shares[] = {1, 3};
+    const nn_backend *be = nn_backend_cpu();
+    int bad = 0, cases = 0;
+    for (size_t s = 0; s < sizeof shares / sizeof *shares; s++) {
+        nn_set_threads(1, shares[s]);
+        for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+            const int *q = shape[k];
+            nn_geom g = geom(q[0], q[1], q[2], q[3], q[4], 1, 1, 1, 1, 0, 0);
+            out_size(&g);
+            size_t nP = (size_t)g.n * g.h_out * g.w_out, nx = (size_t)g.c_in * nP, ny = (size_t)g.c_out * nP;
+            size_t nw = (size_t)g.c_out * g.c_in, nwork = be->conv_work(&g);
+            int op = g.c_out - 2, cp = g.c_in - 1;   /* in the overlapping last tiles */
+            ws_rng r;
+            ws_rng_seed(&r, 150 + k);
+            float *x = rnd(&r, nx), *w = rnd(&r, nw), *dy = rnd(&r, ny), *dy2 = malloc(ny * sizeof *dy2);
+            float *dx = malloc(nx * sizeof *dx), *dw[2], *work = malloc((nwork ? nwork : 1) * sizeof *work);
+            for (int run = 0; run < 2; run++) {
+                dw[run] = calloc(nw, sizeof *dw[run]);
+                if (run) {
+                    for (size_t p = 0; p < 3; p++) dy[(size_t)op * nP + p] = INFINITY, x[(size_t)cp * nP + p] = NAN;
+                    dy[(size_t)op * nP + nP / 2] = -INFINITY;
+                    x[(size_t)cp * nP + nP / 2] = INFINITY;
+                }
+                for (size_t i = 0; i < nwork; i++) work[i] = NAN;
+                memcpy(dy2, dy, ny * sizeof *dy);
+                be->conv_bwd(&g, x, w, NULL, dy2, dx, dw[run], NULL, 0, work);
+            }
+            for (int o = 0; o < g.c_out; o++)
+                for (int c = 0; c < g.c_in; c++) {
+                    float a = dw[0][(size_t)o * g.c_in + c], b = dw[1][(size_t)o * g.c_in + c];
+                    int ok = o == op || c == cp ? !isfinite(b) : isfinite(a) && memcmp(&a, &b, sizeof a) == 0;
+                    if (!ok) {
+                        if (bad < 8) fprintf(stderr, "nonfinite %d->%d, %d sh: dw[%d][%d] %g, clean %g\n", g.c_in,
+                                             g.c_out, shares[s], o, c, b, a);
+                        bad++;
+                    }
+                }
+            cases++;
+            free(x); free(w); free(dy); free(dy2); free(dx); free(dw[0]); free(dw[1]); free(work);
+        }
+    }
+    nn_set_threads(1, 0);
+    CHECK(bad == 0, "%d dw entries of %d cases not as a plain sum's", bad, cases);
+}
+
 /* A kernel more than twice the input's height, "same" padding at stride 1 (a cache of one or two
  * frames, kernel [11, 1] or [5, 5]): its first and last tap rows read padding only. im2col's
  * row range for such a tap began past the output (row 5 of 1), and its zeroing took a negative
@@ -431,6 +534,8 @@ int main(void)
     RUN(test_conv_pointwise_dw);
     RUN(test_conv_winograd);
     RUN(test_conv_winograd_shares);
+    RUN(test_conv_pointwise_edges);
+    RUN(test_conv_pointwise_nonfinite);
     RUN(test_conv_kernel_past_input);
     RUN(test_conv_chunks_threads);
     RUN(test_dwconv_paths);
