@@ -201,15 +201,13 @@ static const char *kind_of(mode_t mode)
  * study's to replace or remove as an earlier trial's. */
 static int open_best(const char *path, struct stat *seen, char *what, size_t size)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err = errno;
-    seen->st_mode = 0;
-    if (fd >= 0 && fstat(fd, seen) == 0 && S_ISREG(seen->st_mode)) return fd;
-    if (fd >= 0) close(fd);
+    const char *why;
+    int fd = ws_open_regular(path, seen, &why), err = errno;
+    if (fd >= 0) return fd;
     struct stat l, st;
     int link = lstat(path, &l) == 0 && S_ISLNK(l.st_mode);
     const char *via = link ? "a symbolic link to " : "";
-    if (fd >= 0) {
-        if (!seen->st_mode) return -1;   /* fstat failed */
+    if (fd == -2) {   /* opened, and no regular file: *seen says what it is */
         snprintf(what, size, "%s%s", via, kind_of(seen->st_mode));
         return -2;
     }
