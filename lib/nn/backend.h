@@ -137,5 +137,9 @@ void nn_cpu_set_cols_budget(size_t floats);
  * (the default); floats: the per-share chunk of its transformed planes, 0 the default. Takes
  * effect for models reserved afterwards. */
 void nn_cpu_set_winograd(int mode, size_t floats);
+/* Tests: plain 1 runs the Winograd transforms (winograd.c) as its plain C loops even on an
+ * AVX-512 CPU, where they would otherwise never run; 0 (the default) as the CPU allows. So the
+ * tests check both variants on any machine. Takes effect at the next convolution. */
+void nn_cpu_set_winograd_plain(int plain);
 
 #endif

@@ -5,9 +5,10 @@
  * first (whole rows, contiguous), then the columns (the tile row's tiles side by side, so each
  * of the 16 results is a run of tw floats, contiguous in its plane). On AVX-512 CPUs intrinsics
  * do it 16 tiles a vector (below); elsewhere plain C loops, cloned for AVX2 as backend_cpu.c's
- * (-O3 from module.mk). */
+ * (-O3 from module.mk), which the tests also run on AVX-512 CPUs (nn_cpu_set_winograd_plain). */
 #include "nn/winograd.h"
 #include <string.h>
+#include "nn/backend.h"
 #include "nn/elementwise.h"
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -250,8 +251,14 @@ __attribute__((target("avx512f"))) static void output_avx512(const nn_wino_plane
     }
 }
 
-static int avx512(void) { return __builtin_cpu_supports("avx512f"); }
+static int plain_only;   /* nn_cpu_set_winograd_plain */
+
+void nn_cpu_set_winograd_plain(int plain) { plain_only = plain; }
+
+static int avx512(void) { return !plain_only && __builtin_cpu_supports("avx512f"); }
 #else
+void nn_cpu_set_winograd_plain(int plain) { (void)plain; }   /* the plain C loops are all there is */
+
 static int avx512(void) { return 0; }
 #endif
 

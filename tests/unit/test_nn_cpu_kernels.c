@@ -5,7 +5,8 @@
  * OpenBLAS one (others), the input gradient as a convolution of dy (stride 1, same width) and
  * through col2im (strided, even kernels), the transposed weight gradient, pointwise layers with
  * ragged column counts, small im2col chunks, 3 threads; 3x3 "same" convolutions both through
- * im2col and as Winograd's F(2x2, 3x3) (nn_cpu_set_winograd forces each); for depthwise
+ * im2col and as Winograd's F(2x2, 3x3) (nn_cpu_set_winograd forces each; its transforms both
+ * as the CPU runs them and as plain C, nn_cpu_set_winograd_plain); for depthwise
  * convolution the masked AVX-512 planes (3x3, 5x5) and the fallbacks (even kernels, no
  * padding, strided, planes too large for the mask table). On a CPU without AVX-512 the same cases check the other paths.
  * And batch norm's bn_apply, which the backward pass uses to make a BN output again, against
@@ -186,6 +187,14 @@ static void test_conv_pointwise_dw(void)
     nn_set_threads(1, 0);
 }
 
+/* check_conv with the variant of the Winograd transforms ("" or "C ") before the name. */
+static void wino_case(const char *variant, const char *name, nn_geom g, int relu, int bias, uint64_t seed)
+{
+    char full[64];
+    snprintf(full, sizeof full, "%s%s", variant, name);
+    check_conv(full, g, 0, relu, bias, seed);
+}
+
 /* 3x3 convolutions at stride 1, padding 1 as Winograd's F(2x2, 3x3) (forced on), their weight
  * gradient as shifted GEMMs straight from x (through im2col where c_in is no multiple of 8):
  * 2x2 output tiles, partial where a height or width
@@ -193,36 +202,44 @@ static void test_conv_pointwise_dw(void)
  * gemm_rows's own kernel (multiples of 8; 16 and more: the AVX-512 transpose of dy) and
  * OpenBLAS (others, in each direction: the input gradient swaps them), with and without bias
  * and ReLU, rows of more than 16 tiles; chunks of one tile row and chunks that cross samples;
- * 3 threads, one of them with no sample; the cnn's conv1. */
-static void test_conv_winograd(void)
+ * 3 threads, one of them with no sample; the cnn's conv1. Once with the transforms the CPU
+ * runs (AVX-512 where it has it), once with their plain C loops (nn_cpu_set_winograd_plain;
+ * names "C wino ..."): on an AVX-512 CPU these never run otherwise. */
+static void conv_winograd(int plain)
 {
+    const char *v = plain ? "C " : "";
     nn_cpu_set_winograd(1, 0);
-    check_conv("wino 9x7 (odd), 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 50);
-    check_conv("wino 8x6 (even), 8->8", geom(2, 8, 8, 8, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 51);
-    check_conv("wino 8x7, 16->32 no relu", geom(2, 16, 32, 8, 7, 3, 3, 1, 1, 1, 1), 0, 0, 1, 52);
-    check_conv("wino 7x8, 16->16 no bias", geom(2, 16, 16, 7, 8, 3, 3, 1, 1, 1, 1), 0, 1, 0, 53);
-    check_conv("wino 1x1 plane, 8->8", geom(3, 8, 8, 1, 1, 3, 3, 1, 1, 1, 1), 0, 1, 1, 54);
-    check_conv("wino 1x2 plane, 8->16", geom(2, 8, 16, 1, 2, 3, 3, 1, 1, 1, 1), 0, 1, 1, 55);
-    check_conv("wino 2x1 plane, 16->8", geom(2, 16, 8, 2, 1, 3, 3, 1, 1, 1, 1), 0, 0, 1, 56);
-    check_conv("wino 1x9 plane, 8->8", geom(2, 8, 8, 1, 9, 3, 3, 1, 1, 1, 1), 0, 1, 1, 66);
-    check_conv("wino 9x1 plane, 8->8", geom(2, 8, 8, 9, 1, 3, 3, 1, 1, 1, 1), 0, 1, 1, 67);
-    check_conv("wino 6x5, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 0, 1, 1, 57);
-    check_conv("wino 5x6, 8->6 (BLAS out)", geom(2, 8, 6, 5, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 58);
-    check_conv("wino 5x6, 6->8 (BLAS in)", geom(2, 6, 8, 5, 6, 3, 3, 1, 1, 1, 1), 0, 1, 1, 59);
-    check_conv("wino 4x40, 1->8", geom(2, 1, 8, 4, 40, 3, 3, 1, 1, 1, 1), 0, 1, 1, 60);
-    check_conv("wino 51x20, 32->32 (cnn)", geom(2, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 0, 1, 1, 61);
+    nn_cpu_set_winograd_plain(plain);
+    wino_case(v, "wino 9x7 (odd), 8->16", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 50);
+    wino_case(v, "wino 8x6 (even), 8->8", geom(2, 8, 8, 8, 6, 3, 3, 1, 1, 1, 1), 1, 1, 51);
+    wino_case(v, "wino 8x7, 16->32 no relu", geom(2, 16, 32, 8, 7, 3, 3, 1, 1, 1, 1), 0, 1, 52);
+    wino_case(v, "wino 7x8, 16->16 no bias", geom(2, 16, 16, 7, 8, 3, 3, 1, 1, 1, 1), 1, 0, 53);
+    wino_case(v, "wino 1x1 plane, 8->8", geom(3, 8, 8, 1, 1, 3, 3, 1, 1, 1, 1), 1, 1, 54);
+    wino_case(v, "wino 1x2 plane, 8->16", geom(2, 8, 16, 1, 2, 3, 3, 1, 1, 1, 1), 1, 1, 55);
+    wino_case(v, "wino 2x1 plane, 16->8", geom(2, 16, 8, 2, 1, 3, 3, 1, 1, 1, 1), 0, 1, 56);
+    wino_case(v, "wino 1x9 plane, 8->8", geom(2, 8, 8, 1, 9, 3, 3, 1, 1, 1, 1), 1, 1, 66);
+    wino_case(v, "wino 9x1 plane, 8->8", geom(2, 8, 8, 9, 1, 3, 3, 1, 1, 1, 1), 1, 1, 67);
+    wino_case(v, "wino 6x5, 5->6 (BLAS)", geom(2, 5, 6, 6, 5, 3, 3, 1, 1, 1, 1), 1, 1, 57);
+    wino_case(v, "wino 5x6, 8->6 (BLAS out)", geom(2, 8, 6, 5, 6, 3, 3, 1, 1, 1, 1), 1, 1, 58);
+    wino_case(v, "wino 5x6, 6->8 (BLAS in)", geom(2, 6, 8, 5, 6, 3, 3, 1, 1, 1, 1), 1, 1, 59);
+    wino_case(v, "wino 4x40, 1->8", geom(2, 1, 8, 4, 40, 3, 3, 1, 1, 1, 1), 1, 1, 60);
+    wino_case(v, "wino 51x20, 32->32 (cnn)", geom(2, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 1, 1, 61);
     nn_cpu_set_winograd(1, 1);   /* one tile row a chunk */
-    check_conv("wino 9x7, one-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 62);
+    wino_case(v, "wino 9x7, one-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 62);
     nn_cpu_set_winograd(1, 16 * 24 * 4 * 3);   /* 3 of a plane's 5 tile rows: chunks cross samples */
-    check_conv("wino 9x7, 3-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 63);
+    wino_case(v, "wino 9x7, 3-row chunks", geom(3, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 63);
     nn_cpu_set_winograd(1, 0);
     nn_set_threads(3, 0);
-    check_conv("wino 9x7, 3 threads", geom(7, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 64);
-    check_conv("wino 9x7, 3 threads, 2 samples", geom(2, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 0, 1, 1, 68);
-    check_conv("wino 51x20 (cnn), 3 threads", geom(4, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 0, 1, 1, 65);
+    wino_case(v, "wino 9x7, 3 threads", geom(7, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 64);
+    wino_case(v, "wino 9x7, 3 threads, 2 samples", geom(2, 8, 16, 9, 7, 3, 3, 1, 1, 1, 1), 1, 1, 68);
+    wino_case(v, "wino 51x20 (cnn), 3 threads", geom(4, 32, 32, 51, 20, 3, 3, 1, 1, 1, 1), 1, 1, 65);
     nn_set_threads(1, 0);
     nn_cpu_set_winograd(0, 0);
+    nn_cpu_set_winograd_plain(0);
 }
+
+static void test_conv_winograd(void) { conv_winograd(0); }
+static void test_conv_winograd_plain(void) { conv_winograd(1); }
 
 /* One forward and backward (ReLU, bias) of g through the backend: y, dx, dw, db into out,
  * concatenated, for comparing runs bit by bit. Work as check_conv's: exact, NaN-filled. */
@@ -248,8 +265,10 @@ static float *conv_run(nn_geom g, uint64_t seed, size_t *len)
  * conv_work sizes for them, shares with no sample): the shifted weight gradient's reads around
  * the plane (the batch's first and last sample, 1-row, 1-column, 2-row, 2-column planes), the
  * fused per-sample input gradient, the im2col weight gradient beside it (c_in 5); each against
- * the direct reference. Then the same shares on 1 thread and on 3 and 7: the same bits. */
-static void test_conv_winograd_shares(void)
+ * the direct reference. Then the same shares on 1 thread and on 3 and 7: the same bits. Once
+ * with the CPU's transforms, once with the plain C ones (as test_conv_winograd), which then
+ * must give the bits of the CPU's. */
+static void conv_winograd_shares(int plain)
 {
     static const int shape[][5] = {   /* n, c_in, c_out, h, w */
         {1, 8, 8, 1, 1}, {1, 8, 16, 1, 2}, {2, 8, 8, 2, 1}, {2, 8, 8, 2, 2}, {3, 8, 16, 1, 5},
@@ -260,12 +279,14 @@ static void test_conv_winograd_shares(void)
     int cases = 0, differ = 0;
     conv_cases_failed = 0;
     nn_cpu_set_winograd(1, 0);
+    nn_cpu_set_winograd_plain(plain);
     for (size_t s = 0; s < sizeof shares / sizeof *shares; s++) {
         nn_set_threads(1, shares[s]);
         for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
             const int *q = shape[k];
             char name[64];
-            snprintf(name, sizeof name, "wino %dx%d n%d %d->%d, %d sh", q[3], q[4], q[0], q[1], q[2], shares[s]);
+            snprintf(name, sizeof name, "%swino %dx%d n%d %d->%d, %d sh", plain ? "C " : "", q[3], q[4], q[0], q[1],
+                     q[2], shares[s]);
             check_conv(name, geom(q[0], q[1], q[2], q[3], q[4], 3, 3, 1, 1, 1, 1), 0, 1, 1, 70 + k);
             cases++;
         }
@@ -280,16 +301,42 @@ static void test_conv_winograd_shares(void)
             nn_set_threads(sh, sh);
             float *b = conv_run(g, 90 + k, &n2);
             if (n1 != n2 || memcmp(a, b, n1 * sizeof *a)) {
-                fprintf(stderr, "wino %dx%d n%d: %d shares on 1 and on %d threads differ\n", q[3], q[4], q[0], sh, sh);
+                fprintf(stderr, "%swino %dx%d n%d: %d shares on 1 and on %d threads differ\n", plain ? "C " : "", q[3],
+                        q[4], q[0], sh, sh);
                 differ++;
             }
             free(a); free(b);
         }
+    /* the plain C loops and the AVX-512 ones do the same arithmetic in the same order (winograd.c):
+     * the same bits (on a CPU without AVX-512 both runs take the C loops); the shapes above and
+     * rows of more than 16 tiles (two vectors a row) */
+    static const int wide[][5] = {{2, 1, 8, 4, 40}, {2, 8, 8, 3, 33}, {2, 32, 32, 51, 20}};
+    int variants = 0, nshape = (int)(sizeof shape / sizeof *shape), nwide = (int)(sizeof wide / sizeof *wide);
+    nn_set_threads(1, 3);
+    for (int k = 0; plain && k < nshape + nwide; k++) {
+        const int *q = k < nshape ? shape[k] : wide[k - nshape];
+        nn_geom g = geom(q[0], q[1], q[2], q[3], q[4], 3, 3, 1, 1, 1, 1);
+        size_t n1, n2;
+        nn_cpu_set_winograd_plain(0);
+        float *a = conv_run(g, 110 + (uint64_t)k, &n1);
+        nn_cpu_set_winograd_plain(1);
+        float *b = conv_run(g, 110 + (uint64_t)k, &n2);
+        if (n1 != n2 || memcmp(a, b, n1 * sizeof *a)) {
+            fprintf(stderr, "wino %dx%d n%d: the C transforms and the CPU's differ\n", q[3], q[4], q[0]);
+            variants++;
+        }
+        free(a); free(b);
+    }
     nn_set_threads(1, 0);
     nn_cpu_set_winograd(0, 0);
+    nn_cpu_set_winograd_plain(0);
     CHECK(conv_cases_failed == 0, "%d of %d cases over the tolerance", conv_cases_failed, cases);
     CHECK(differ == 0, "%d geometries depend on the thread count", differ);
+    CHECK(variants == 0, "%d geometries differ between the C transforms and the AVX-512 ones", variants);
 }
+
+static void test_conv_winograd_shares(void) { conv_winograd_shares(0); }
+static void test_conv_winograd_shares_plain(void) { conv_winograd_shares(1); }
 
 /* gemm_nt's edges through the pointwise backward (pw_bwd_task) at 1, 2, 3 and 7 shares: channel
  * counts of exactly 4, 5..7, 9..15, both ragged, c_in ragged alone (c_out 8), c_out ragged alone
@@ -533,7 +580,9 @@ int main(void)
     RUN(test_conv_paths);
     RUN(test_conv_pointwise_dw);
     RUN(test_conv_winograd);
+    RUN(test_conv_winograd_plain);
     RUN(test_conv_winograd_shares);
+    RUN(test_conv_winograd_shares_plain);
     RUN(test_conv_pointwise_edges);
     RUN(test_conv_pointwise_nonfinite);
     RUN(test_conv_kernel_past_input);
