@@ -206,15 +206,15 @@ endif
 # (featurize did not die of the signal); touch made it again, empty, and every later make took
 # that for the cache. As trial.sh does, where the file system has no locks it goes on without one,
 # and where the lock is not a regular file (a FIFO: opened read-write, which does not wait on one
-# as a write-only open did, for good, and looked at through its descriptor, /dev/fd/8).
+# as a write-only open did, for good, and looked at through its descriptor: pipelines/lock-kind.sh).
 # The recipe is one shell, so it shows the featurize command itself (not under make -s).
 ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
   --out $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA))
 $(FEATURES): $(ws_data_prereq) $(FEATURE_CONFIG) $(BIN)/featurize | $(ws_data_order)
 	@mkdir -p $(call ws_q,$(@D))
-	@lock=$(call ws_q,$(dir $@).$(notdir $@).lock); exec 8<>"$$lock"; \
-	if [ -f /dev/fd/8 ]; then flock 8 2>/dev/null || :; \
-	else echo "$$lock is $$([ -p /dev/fd/8 ] && echo 'a FIFO, ')not a regular file; making it without a lock" >&2; exec 8>&-; fi; \
+	@lock=$(call ws_q,$(dir $@).$(notdir $@).lock); exec 8<>"$$lock"; . pipelines/lock-kind.sh; kind=$$(lock_kind 8 "$$lock"); \
+	if [ "$$kind" = file ]; then flock 8 2>/dev/null || :; \
+	else echo "$$lock is $$([ "$$kind" = fifo ] && echo 'a FIFO, ')not a regular file; making it without a lock" >&2; exec 8>&-; fi; \
 	$(call ws_reap,$(FEATURES_SOURCE)); src=$(call ws_q,$(FEATURES_SOURCE)).tmp.$$$$; \
 	$(features_source) >"$$src" || { rm -f "$$src"; exit 1; }; \
 	$(if $(findstring s,$(ws_make_letters)),,echo $(call ws_q,$(ws_featurize));) \

@@ -28,12 +28,14 @@ alive() { monitor_pid "$runs"; }
 # fails: Lustre without -o flock, some NFS), a directory, as mkdir is atomic there too (else two
 # trials could each start a monitor, and the one not in the pidfile would never be stopped). So
 # for a monitor.lock that is not a regular file (a FIFO put there: opened for writing alone, it
-# waited for a reader for good; read-write does not wait, and [ -f /dev/fd/9 ] looks at what
-# was opened).
+# waited for a reader for good; read-write does not wait, and lock_kind looks at what was
+# opened: pipelines/lock-kind.sh).
+lib=${BASH_SOURCE[0]%/*}; [ "$lib" != "${BASH_SOURCE[0]}" ] || lib=.
+. "$lib/lock-kind.sh"
 lockdir=$runs/monitor.lock.d
 lock() {
   exec 9<>"$runs/monitor.lock"
-  [ -f /dev/fd/9 ] && flock 9 2>/dev/null && return 0
+  [ "$(lock_kind 9 "$runs/monitor.lock")" = file ] && flock 9 2>/dev/null && return 0
   local i
   for ((i = 0; i < 300; i++)); do
     if mkdir "$lockdir" 2>/dev/null; then trap 'rmdir "$lockdir" 2>/dev/null' EXIT; return 0; fi

@@ -22,14 +22,16 @@ out_name=${out##*/}
 # without -o flock, some NFS or FUSE mounts) means no lock can be had, and the trial runs without
 # one, as it did before there was a lock, rather than fail every trial of the sweep. So does a
 # lock that is not a regular file (a FIFO put there): opened for writing alone (>>), it waited
-# for a reader for good; read-write (<>) does not wait, and the test of /dev/fd/8 looks at what
-# was opened (bash fstat()s the descriptor), not at what the path names by then.
+# for a reader for good; read-write (<>) does not wait, and lock_kind looks at what was opened
+# (pipelines/lock-kind.sh: through /dev/fd/8, or the path where there is no /proc).
+dir_of "$0"; . "$dir/lock-kind.sh"
 lock=$out_dir/.$out_name.lock
 exec 8<>"$lock"
 rc=0
-if [ ! -f /dev/fd/8 ]; then
+kind=$(lock_kind 8 "$lock")
+if [ "$kind" != file ]; then
   what="not a regular file"
-  [ ! -p /dev/fd/8 ] || what="a FIFO, not a regular file"
+  [ "$kind" != fifo ] || what="a FIFO, not a regular file"
   echo "$out_name: $lock is $what; running the trial without a lock" >&2
   exec 8>&-
 else
