@@ -88,7 +88,9 @@ static void usage(void)
            "again; a trial finished by another process or trained by another train-trial: left\n"
            "as it is);\n"
            "3 internal error (also the study file deleted or replaced while the trial trained: its\n"
-           "result is not stored, no result line).\n");
+           "result is not stored, no result line; a study that cannot be written as the result is\n"
+           "stored, a lock held past WS_DB_BUSY_S say: the result line is printed all the same,\n"
+           "the trial left RUNNING, and the message ends with the tell command that records it).\n");
 }
 
 /* The one trial line of path ("-": stdin). The whole input is one JSON value, so a line that jq

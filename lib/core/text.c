@@ -73,6 +73,23 @@ char *ws_text_show(const char *s) { return escape(s, 1); }
 
 char *ws_text_bytes(const char *s) { return escape(s, 2); }
 
+char *ws_text_shell_word(const char *s)
+{
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-";
+    size_t n = strlen(s);
+    if (n && strspn(s, plain) == n) return strdup(s);
+    char *out = malloc(4 * n + 3), *o = out;   /* every byte a quote ('\'') at worst, and the two quotes */
+    if (!out) return NULL;
+    *o++ = '\'';
+    for (; *s; s++) {
+        if (*s == '\'') { memcpy(o, "'\\''", 4); o += 4; }
+        else *o++ = *s;
+    }
+    *o++ = '\'';
+    *o = 0;
+    return out;
+}
+
 #define BOM "\xef\xbb\xbf"
 
 size_t ws_text_bom(const char *s, size_t n) { return n >= 3 && !memcmp(s, BOM, 3) ? 3 : 0; }

@@ -28,6 +28,11 @@ char *ws_text_show(const char *s);
  * printable ASCII written as \xNN ("caf\xc3\xa9" beside "cafe\xcc\x81"). A new string (free it);
  * NULL when out of memory. */
 char *ws_text_bytes(const char *s);
+/* s as one word of a POSIX shell's command line, for a command a message gives to run (a path, a
+ * study name): as it is where it holds only characters no shell takes for anything but
+ * themselves ([A-Za-z0-9_@%+=:,./-], and is not empty), else in single quotes, each ' in it
+ * written '\''. A new string (free it); NULL when out of memory. */
+char *ws_text_shell_word(const char *s);
 /* s (UTF-8) in Unicode normalization form C (composed: "e" and U+0301 become U+00E9), as
  * libunistring's u8_normalize makes it, so that two canonically equivalent names compare equal
  * (text_nfc.c, an object of its own: only a tool that calls it links libunistring). A new string

@@ -52,6 +52,8 @@ struct ws_store {
     int busy_timeout_ms;   /* SQLite: the wait for another connection's lock (WS_DB_BUSY_S; < 0
                             * before the open: read it there) */
     const char *busy_var;  /* SQLite: the variable that sets that wait, for messages */
+    const char *busy_remedy;   /* SQLite: what a lock held past it tells to do (NULL: run the tool
+                                * again; ws_store_set_busy_remedy) */
     const volatile sig_atomic_t *stop;   /* SQLite: set (by a signal): stop waiting (NULL: none) */
     long long busy_until_ms;             /* SQLite, with stop: the wait in progress ends then */
     struct ws_pg *pg;      /* PostgreSQL backend */

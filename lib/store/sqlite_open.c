@@ -57,8 +57,11 @@ int ws_sqlite_busy_timeout_ms(ws_err *e)
  * out, so some other connection's transaction (a long one, an sqlite3 shell left open, a
  * stopped process) kept the file locked all that time. WS_EINTERNAL, exit 3: nothing is wrong
  * with the input, and the same call later may succeed. */
-static int locked(const char *path, const char *what, int busy_ms, const char *var, ws_err *e)
+static int locked(const char *path, const char *what, int busy_ms, const char *var, const char *remedy, ws_err *e)
 {
+    if (remedy)   /* the caller's (ws_store_set_busy_remedy) */
+        return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer "
+                          "than the %g s this tool waits (%s); %s", path, what, busy_ms * 1e-3, var, remedy);
     return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer than the "
                       "%g s this tool waits (%s); run it again once that process has finished (a long "
                       "transaction, an open sqlite3 shell, a stopped process?), or set %s to wait longer",
@@ -72,7 +75,7 @@ int ws_sql_fail(ws_store *s, int rc, const char *what, ws_err *e)
     char buf[512];
     const char *msg = s->db ? ws_sqlite_errmsg(s->db, buf, sizeof buf) : sqlite3_errstr(rc);
     if (code == SQLITE_READONLY) msg = ws_sqlite_readonly_msg(s->path, buf, sizeof buf);
-    if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, s->busy_var, e);
+    if (code == SQLITE_BUSY) return locked(s->path, what, s->busy_timeout_ms, s->busy_var, s->busy_remedy, e);
     /* the file's header read, whatever the statement: said as the open of a small file says it */
     if (code == SQLITE_NOTADB) return ws_err_set(e, kind, "%s: file is not a database, expected a study database file", s->path);
     return ws_err_set(e, kind, "%s: %s: %s", s->path, what, msg);
@@ -87,7 +90,7 @@ static int reader_busy_ms(void)
 
 int ws_sqlite_read_fail(sqlite3 *db, int rc, ws_errkind kind, const char *path, const char *what, ws_err *e)
 {
-    if ((rc & 0xff) == SQLITE_BUSY) return locked(path, what, reader_busy_ms(), "WS_DB_BUSY_S", e);   /* ws_sqlite_open_read's wait */
+    if ((rc & 0xff) == SQLITE_BUSY) return locked(path, what, reader_busy_ms(), "WS_DB_BUSY_S", NULL, e);   /* ws_sqlite_open_read's wait */
     char buf[512];
     return ws_err_set(e, kind, "%s: %s: %s", path, what, db ? ws_sqlite_errmsg(db, buf, sizeof buf) : sqlite3_errstr(rc));
 }

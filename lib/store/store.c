@@ -147,6 +147,8 @@ void ws_store_close(ws_store *s)
 }
 
 const char *ws_store_path(const ws_store *s) { return s->path; }
+
+void ws_store_set_busy_remedy(ws_store *s, const char *remedy) { s->busy_remedy = remedy; }
 int ws_store_moved(ws_store *s) { return s && s->db ? ws_sqlite_moved(s->db) : 0; }
 int ws_store_file_id(ws_store *s, ws_file_id *id)
 {

@@ -39,6 +39,7 @@
 #include "trainer/memory.h"
 #include "trainer/metric_names.h"
 #include "trainer/settings.h"
+#include "trainer/tell_cmd.h"
 #include "trainer/trainer.h"
 
 /* How a trial's reason starts when its settings, each taken, are refused together or describe a
@@ -1158,6 +1159,46 @@ static void finish_failed(run_ctx *c, ws_err *e)
                    "one trained it", c->study.name, c->number);
 }
 
+/* The study could not be written as the result was to be stored (a lock held past WS_DB_BUSY_S, a
+ * full disk, a server gone; not the file moved, whose study holds nothing of the trial): the
+ * trial stays RUNNING, and its result, the training done, went with this process (no line, and a
+ * message telling to run train-trial again, which trained it all over) until a later suggest
+ * failed the trial as stale. Optuna's remedy for a result its storage did not take is to tell it.
+ * The message says the result is not stored and ends with the tell command that records it
+ * (tell_cmd.h), the result line is printed all the same (its metrics, which tell does not
+ * record), and the exit status is still 3. The remedy, said in place of the store's own "run it
+ * again" where a lock was held too long; else after the store's message. Built before the write,
+ * NULL when out of memory: then the store's message alone. */
+static char *not_stored_remedy(run_ctx *c)
+{
+    double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
+    json_t *cons = constraint_values(c);
+    char *tell = trainer_tell_command(ws_store_path(c->store), c->study.name, c->number, c->state,
+                                      has_value_of(c) ? &value : NULL, cons, c->reason);
+    json_decref(cons);
+    if (!tell) return NULL;
+    char *out = NULL;
+    if (asprintf(&out, "trial %d's result is not stored (the trial stays RUNNING): its result line is on stdout; "
+                 "record it, rather than train the trial again, once the study can be written and before a suggest "
+                 "fails the trial as stale (%g s without a heartbeat), with: %s", c->number, c->cfg.grace_s, tell) < 0)
+        out = NULL;
+    free(tell);
+    return out;
+}
+
+/* finish() failed with remedy (not_stored_remedy) set as the store's: a study that could not be
+ * written gets the remedy in its message, if the store did not say it, and the result line. */
+static void not_stored(run_ctx *c, const char *remedy, ws_err *e, json_t **result)
+{
+    if (!remedy || e->kind != WS_EINTERNAL || c->moved) return;
+    if (!strstr(e->msg, remedy)) {
+        char cause[sizeof e->msg];
+        snprintf(cause, sizeof cause, "%s", e->msg);
+        ws_err_set(e, WS_EINTERNAL, "%s; %s", cause, remedy);
+    }
+    *result = result_line(c);
+}
+
 /* A trial that could not go on for want of the machine's resources (memory above all): FAIL with
  * the reason, unless the pruner already stopped it. "oom" is the failure's kind (WS_ENOMEM: an
  * allocation that did not fit), never a word in its message: a GPU fault says "illegal memory
@@ -1288,11 +1329,18 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
         return -1;
     }
     stats_publish(&c);
-    if (finish(&c, e)) {
+    char *remedy = not_stored_remedy(&c);
+    ws_store_set_busy_remedy(c.store, remedy);
+    int failed = finish(&c, e);
+    ws_store_set_busy_remedy(c.store, NULL);
+    if (failed) {
         finish_failed(&c, e);
+        not_stored(&c, remedy, e, result);
+        free(remedy);
         release(&c);
         return -1;
     }
+    free(remedy);
     /* any trial that keeps weights, pruned or failed too: it may find the best's missing. One
      * that keeps none (--keep none) writes nothing in a folder without this study's best.ckpt,
      * but where there is one it may be the best now, with no weights to put there: the best.ckpt
