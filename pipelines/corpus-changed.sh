@@ -43,8 +43,12 @@ else
   [ -z "$r" ] || { printf '%s\n' "$r"; exit 0; }
   case $data in */*) dir=${data%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac
   cd -- "$dir" || exit 0
-  mapfile -d '' list < <(jq -jR 'ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "") | . + "\u0000"' \
-    "./${data##*/}" 2>/dev/null)
+  # Through a pipe (lastpipe: mapfile runs in this shell), not < <(jq ...): bash opens a process
+  # substitution as /dev/fd/N, a link into /proc, and without /proc mounted (chroots, minimal
+  # containers) that failed, the list was empty, and a clip the manifest lists, replaced, went unseen.
+  shopt -s lastpipe
+  jq -jR 'ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "") | . + "\u0000"' \
+    "./${data##*/}" 2>/dev/null | mapfile -d '' list
   [ "${#list[@]}" -gt 0 ] || exit 0
   # sort -u under the C locale, byte by byte: a UTF-8 locale (de_DE.UTF-8) collates folder names of
   # characters it does not order (private use, unassigned, bytes that are not UTF-8) as equal, and
