@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pipelines/monitor.sh start RUNS DB BIN INTERVAL | stop RUNS | clear RUNS — gpu-monitor alongside a sweep:
 # started by the first trial that finds it not running (a lock keeps it to one), samples into
-# the study database (an SQLite one) and RUNS/monitor.jsonl, stopped when the report is made. Ctrl-C on make
+# the study database (SQLite or PostgreSQL) and RUNS/monitor.jsonl, stopped when the report is made. Ctrl-C on make
 # stops it too (same process group), and so does a hangup (SIGHUP: an ssh session dropped), as it
 # stops make and the trials; after a kill -9 the next run reuses or restarts it.
 # The pid in RUNS/monitor.pid is this sweep's monitor only while that process writes this RUNS's
@@ -63,10 +63,6 @@ start)
   alive && exit 0   # running: what the check under the lock would find, without taking it
   lock
   alive || [ -e "$stopped" ] && exit 0
-  # Samples go into SQLite study files only; with a PostgreSQL study, to monitor.jsonl alone. A
-  # URL as the store (and check-vars.sh's is_pg_url) reads one: postgres* took a SQLite file named
-  # postgres-kws.db for one, and its study got no samples.
-  case $db in postgresql://* | postgres://* | postgresql+psycopg2://*) dbarg=() ;; *) dbarg=(--db "$db") ;; esac
   # For stop: where this monitor's lines begin in monitor.jsonl, and when its first sample is
   # due at the latest (one interval after it starts, and 5 s for it to open its sources), a line
   # each.
@@ -78,7 +74,9 @@ start)
   stat -c %s "$runs/monitor.jsonl" >"$since" 2>/dev/null || echo 0 >"$since"
   awk -v t="$now" -v i="$interval" 'BEGIN { printf "%d\n", t + i + 6 }' >>"$since"
   # Not under nohup: it lived on after a hangup, alone of the sweep, sampling for its whole day.
-  "$bin/gpu-monitor" "${dbarg[@]}" --fallback cpu --interval "$interval" --duration 86400 --quiet \
+  # The samples go into the study, SQLite file or PostgreSQL database (this host's: where make
+  # runs), and to monitor.jsonl.
+  "$bin/gpu-monitor" --db "$db" --fallback cpu --interval "$interval" --duration 86400 --quiet \
       >>"$runs/monitor.jsonl" 2>>"$runs/monitor.err" </dev/null 9>&- &
   mon=$!
   echo "$mon" >"$pidfile"

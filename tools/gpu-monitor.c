@@ -1,6 +1,7 @@
 /* gpu-monitor — samples GPU load through NVML (or, without a GPU, CPU and memory from /proc) at a
- * fixed rate and prints one JSON line per sample, optionally storing the samples in the study's
- * SQLite file, so that a sweep can tell whether the accelerator is busy and what each trial used. */
+ * fixed rate and prints one JSON line per sample, optionally storing the samples in the study
+ * (its SQLite file, or its PostgreSQL database), so that a sweep can tell whether the accelerator
+ * is busy and what each trial used. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -69,7 +70,9 @@ typedef struct monitor {
     int pidfile_warned;
     int stdout_failed;       /* a sample's line could not be written (not cut by a stop) */
     long lines;              /* samples whose line was written */
-    long not_stored;         /* ... of them, kept out of the --db file by another connection's lock */
+    long not_stored;         /* ... of them, kept out of the --db file by another connection's lock (or,
+                              * PostgreSQL, a server that did not answer) */
+    char db_shown[512];      /* --db for messages: the file, or the URL without its password */
     long gone;               /* ... of them, not stored as the --db file was deleted or replaced (db closed) */
 } monitor;
 
@@ -82,10 +85,10 @@ static void usage(void)
            "  -n, --count N            stop after N samples\n"
            "  -d, --duration SECONDS   stop after SECONDS (the last sample falls at or before it;\n"
            "                           at least --interval)\n"
-           "      --db URL             also store the samples in the study database URL (a path or\n"
-           "                           sqlite:///path, opened as the other tools open it; not a\n"
-           "                           PostgreSQL one), table " GPU_SAMPLES_TABLE ", and watch its\n"
-           "                           RUNNING trials' pids\n"
+           "      --db URL             also store the samples in the study database URL (a path,\n"
+           "                           sqlite:///path or postgresql://..., opened as the other tools\n"
+           "                           open it), table " GPU_SAMPLES_TABLE ", and watch its RUNNING\n"
+           "                           trials' pids (of this host)\n"
            "      --fallback cpu|none  without a GPU: sample /proc (cpu, the default) or exit 1\n"
            "      --pidfile FILE       watch the pids listed in FILE (one per line, re-read each sample;\n"
            "                           a file of more than 65536 bytes is refused)\n"
@@ -95,7 +98,8 @@ static void usage(void)
            "      --version            show the version and exit\n"
            "--db, --pidfile and --nvml-library are each given once (a second is refused).\n\n"
            "A sample that waits for the --db file's lock longer than WS_MONITOR_BUSY_S seconds\n"
-           "(environment; default %g) is not stored there, with a warning; sampling goes on.\n"
+           "(environment; default %g), or whose PostgreSQL server does not answer for that long\n"
+           "(tried again at each sample), is not stored there, with a warning; sampling goes on.\n"
            "SIGTERM or SIGINT stops it after the sample in progress (exit 0).\n"
            "Exit status: 0 done, 1 no GPU with --fallback none, 2 usage error, 3 internal error.\n",
            ws_cli_prog(), GPU_SAMPLES_BUSY_TIMEOUT_MS * 1e-3);
@@ -134,8 +138,7 @@ static void parse_options(int argc, char **argv, options *o)
          * --fallback stay getopt's last one, a setting restated */
         case OPT_DB:
             ws_cli_once("db", o->db_path != NULL, "the samples are stored in one study file");
-            /* an empty path, a URL naming no file, or a PostgreSQL study: refused before anything
-             * is sampled */
+            /* an empty path or a URL naming no file: refused before anything is sampled */
             o->db_path = optarg;
             if (!gpu_samples_db_file(o->db_path, &e)) ws_cli_usage_error("%s", e.msg);
             break;
@@ -179,6 +182,9 @@ static void print_notes(monitor *m)
     const char *n;
     while ((n = gpu_nvml_next_note(m->nvml)))
         if (!m->opt->quiet) ws_cli_warn("%s", n);
+    int loud = 0;   /* a PostgreSQL server gone (even with --quiet: samples may be lost) or back */
+    while (m->db && (n = gpu_samples_db_next_note(m->db, &loud)))
+        if (loud || !m->opt->quiet) ws_cli_warn("%s", n);
 }
 
 /* The watched processes: the pidfile's and the study's RUNNING trials'. */
@@ -225,7 +231,7 @@ static void db_gone(monitor *m)
     ws_datetime_format(m->s.t_s, datetime, sizeof datetime);
     if (waiting) snprintf(before, sizeof before, " (nor the %zu before it that waited for the lock)", waiting);
     ws_cli_warn("%s: the file was deleted or replaced while gpu-monitor ran: samples from %s (t=%.6f) on are not "
-                "stored%s; sampling goes on", gpu_samples_db_file(m->opt->db_path, NULL), datetime, m->s.t_s, before);
+                "stored%s; sampling goes on", m->db_shown, datetime, m->s.t_s, before);
     m->gone += (long)waiting + 1;
     gpu_samples_db_close(m->db);
     m->db = NULL;
@@ -240,6 +246,7 @@ static int store_sample(monitor *m, double mono_s, double until_s, ws_err *e)
     if (gpu_samples_db_queue(m->db, &m->s, mono_s, e)) return -1;
     double deadline = gpu_samples_db_deadline(m->db);   /* the newest sample's wait ends then */
     int rc = gpu_samples_db_flush(m->db, until_s < deadline ? until_s : deadline, e);
+    print_notes(m);
     if (rc > 0 && !stop_requested) drop_expired(m, ws_mono_s(), "; sampling goes on");
     return rc < 0 ? -1 : 0;   /* after a stop, flush_rest says what stayed queued */
 }
@@ -250,6 +257,7 @@ static int flush_rest(monitor *m, ws_err *e)
 {
     if (!m->db || !gpu_samples_db_queued(m->db)) return 0;
     int rc = gpu_samples_db_flush(m->db, stop_requested ? 0 : gpu_samples_db_deadline(m->db), e);
+    print_notes(m);
     if (rc > 0) drop_expired(m, INFINITY, "");
     return rc < 0 ? -1 : 0;
 }
@@ -332,6 +340,8 @@ static int open_sources(monitor *m, ws_err *e)
     if (o->db_path) {
         m->db = gpu_samples_db_open(o->db_path, o->busy_timeout_ms, &stop_requested, e);
         if (!m->db) return -1;
+        snprintf(m->db_shown, sizeof m->db_shown, "%s", gpu_samples_db_path(m->db));
+        print_notes(m);
     }
     return 0;
 }
@@ -364,11 +374,11 @@ int main(int argc, char **argv)
     if (flush_rest(&m, rc < 0 ? &later : &e)) rc = -1;
     if (rc < 0) rc = ws_cli_report(&e);
     if (m.not_stored)   /* the count, for a log whose warnings scrolled by; not an error (exit 0) */
-        ws_cli_warn("%s: %ld of %ld samples not stored (another connection held the file's lock; each is named above)",
-                    gpu_samples_db_file(o.db_path, NULL), m.not_stored, m.lines);
+        ws_cli_warn("%s: %ld of %ld samples not stored (%s; each is named above)", m.db_shown, m.not_stored, m.lines,
+                    m.db ? gpu_samples_db_lost_why(m.db) : "another connection held the file's lock");
     if (m.gone)
         ws_cli_warn("%s: %ld of %ld samples not stored (the file was deleted or replaced while gpu-monitor ran)",
-                    gpu_samples_db_file(o.db_path, NULL), m.gone, m.lines);
+                    m.db_shown, m.gone, m.lines);
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);
     gpu_nvml_close(m.nvml);

@@ -1,5 +1,7 @@
 /* samples_db.c — samples into the study's SQLite file, and the RUNNING trials' pids out of it
- * (see samples_db.h for the table). Every SQLite return code goes through SQL_CHECK. */
+ * (see samples_db.h for the table), or, for a PostgreSQL study, through samples_pg.c; the queue
+ * of samples not written yet is the same for both. Every SQLite return code goes through
+ * SQL_CHECK. */
 #include "gpu/samples_db.h"
 #include <errno.h>
 #include <math.h>
@@ -9,6 +11,8 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/proc.h"
+#include "gpu/sample_rows.h"
+#include "gpu/samples_pg.h"
 #include "store/sqlite_wal.h"
 #include "store/store.h"
 
@@ -19,6 +23,12 @@ typedef struct queued {
 } queued;
 
 struct gpu_samples_db {
+    gpu_samples_pg *pg;                  /* a PostgreSQL study (none of the SQLite fields below then) */
+    int pg_down;                         /* ... whose server did not answer at the last try */
+    int pg_why;                          /* ... what kept samples out: 1 a server that did not answer, 2 a lock, 3 both */
+    char note[1400];                     /* a note for gpu-monitor to print ("" none), note_loud: even with --quiet */
+    char note_out[1400];                 /* ... as gpu_samples_db_next_note hands it out */
+    int note_loud;
     ws_store *store;                     /* the study, opened as the other tools open it */
     sqlite3 *db;                         /* its connection (ws_store_sqlite) */
     const volatile sig_atomic_t *stop;   /* set by a signal: stop waiting for a lock */
@@ -76,13 +86,8 @@ static const char running_sql[] =
 
 const char *gpu_samples_db_file(const char *url, ws_err *e)
 {
-    /* The samples table lives beside Optuna's in a SQLite study file; a PostgreSQL study would
-     * need its own DDL for it, which is not written yet. */
-    if (ws_store_url_kind(url) == WS_DB_POSTGRES) {
-        ws_err_set(e, WS_EINPUT, "%s: gpu-monitor keeps its samples in SQLite study files only, not in PostgreSQL "
-                   "(watch its trials with gpu-monitor --pidfile)", url);
-        return NULL;
-    }
+    /* a PostgreSQL study keeps them in its database (samples_pg.c) */
+    if (ws_store_url_kind(url) == WS_DB_POSTGRES) return url;
     /* a query is refused as the store refuses it, but naming the variable that sets this tool's
      * wait for a lock: the store's words name WS_DB_BUSY_S, which gpu-monitor does not read */
     const char *file = ws_store_sqlite_file(url);
@@ -125,11 +130,23 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     d->stop = stop;   /* before the first wait for a lock: setting WAL, creating the table */
     d->busy_timeout_ms = busy_timeout_ms;
     d->flush_until_ms = -1;
+    if (ws_store_url_kind(url) == WS_DB_POSTGRES) {
+        ws_err why = {0};
+        d->pg = gpu_samples_pg_open(url, stop, &d->pg_down, &why);
+        if (!d->pg) { *e = why; gpu_samples_db_close(d); return NULL; }
+        snprintf(d->path, sizeof d->path, "%s", gpu_samples_pg_path(d->pg));
+        if (d->pg_down) {   /* sampling goes on: said even with --quiet, as samples may be lost */
+            snprintf(d->note, sizeof d->note, "%s; sampling goes on, and the samples are stored once it answers "
+                     "(each one not stored within %g s, WS_MONITOR_BUSY_S, is named)", why.msg, busy_timeout_ms * 1e-3);
+            d->note_loud = 1;
+        }
+        return d;
+    }
     /* Opened as every study tool opens the study (the same checks, refusals and words): made
      * when missing, but without Optuna's tables, which suggest makes; a file of a schema the
      * tools refuse is refused before anything is written to it. The store's wait is this
      * tool's (WS_MONITOR_BUSY_S), and ends at once on a stop. */
-    ws_store_wait w = {busy_timeout_ms, "WS_MONITOR_BUSY_S", stop};
+    ws_store_wait w = {busy_timeout_ms, "WS_MONITOR_BUSY_S", stop, 0};
     if (ws_store_open_wait(&d->store, url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         gpu_samples_db_close(d);
         return NULL;
@@ -172,6 +189,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
 void gpu_samples_db_close(gpu_samples_db *d)
 {
     if (!d) return;
+    gpu_samples_pg_close(d->pg);
     sqlite3_finalize(d->insert);
     sqlite3_finalize(d->last_sample);
     sqlite3_finalize(d->has_optuna);
@@ -234,21 +252,46 @@ static long json_pid(const unsigned char *text)
     return end == (const char *)text || *end || errno || v <= 0 || v > 4194304 ? 0 : v;
 }
 
+/* A RUNNING trial's pid (Optuna's value_json texts; host and start NULL where not recorded) into
+ * s's watched processes, unless it names no process of this host's trainer. */
+static int watch_trial(gpu_sample *s, long long trial_id, long number, const char *pid_json, const char *host_json,
+                       const char *start_json)
+{
+    long pid = json_pid((const unsigned char *)pid_json);
+    if (!pid || other_host((const unsigned char *)host_json) || other_process(pid, (const unsigned char *)start_json))
+        return 0;
+    gpu_process *p = gpu_sample_watch(s, pid);
+    if (!p) return -1;
+    p->trial_id = trial_id;
+    p->trial = number;
+    return 0;
+}
+
+static int watch_pg_row(void *ctx, long long trial_id, long number, const char *pid_json, const char *host_json,
+                        const char *start_json)
+{
+    return watch_trial(ctx, trial_id, number, pid_json, host_json, start_json);
+}
+
 int gpu_samples_db_watch_trials(gpu_samples_db *d, gpu_sample *s, ws_err *e)
 {
+    if (d->pg) {
+        ws_err pe = {0};
+        int rc = gpu_samples_pg_running(d->pg, watch_pg_row, s, &pe);
+        if (rc && !pe.msg[0]) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path);
+        if (rc) *e = pe;
+        return rc ? -1 : 0;
+    }
     if (!d->running && prepare_running(d, e)) return -1;
     if (!d->running) return 0;
     int rc;
-    while ((rc = sqlite3_step(d->running)) == SQLITE_ROW) {
-        long pid = json_pid(sqlite3_column_text(d->running, 2));
-        if (!pid || other_host(sqlite3_column_text(d->running, 3))
-            || other_process(pid, sqlite3_column_text(d->running, 4)))
-            continue;
-        gpu_process *p = gpu_sample_watch(s, pid);
-        if (!p) { sqlite3_reset(d->running); return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path); }
-        p->trial_id = sqlite3_column_int64(d->running, 0);
-        p->trial = (long)sqlite3_column_int64(d->running, 1);
-    }
+    while ((rc = sqlite3_step(d->running)) == SQLITE_ROW)
+        if (watch_trial(s, sqlite3_column_int64(d->running, 0), (long)sqlite3_column_int64(d->running, 1),
+                        (const char *)sqlite3_column_text(d->running, 2), (const char *)sqlite3_column_text(d->running, 3),
+                        (const char *)sqlite3_column_text(d->running, 4))) {
+            sqlite3_reset(d->running);
+            return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path);
+        }
     sqlite3_reset(d->running);
     SQL_CHECK(d, rc, "reading running trials", e);
     return 0;
@@ -264,55 +307,43 @@ static int bind_count(sqlite3_stmt *st, int col, long long v)
     return v >= 0 ? sqlite3_bind_int64(st, col, v) : sqlite3_bind_null(st, col);
 }
 
-/* Binds the columns every row of a sample shares, and clears the others. */
-static int bind_common(gpu_samples_db *d, const gpu_sample *s, long long sample, const char *datetime, const char *kind,
-                       ws_err *e)
+/* One sample's rows: what they share, and where errors go. */
+typedef struct {
+    gpu_samples_db *d;
+    const gpu_sample *s;
+    long long sample;
+    const char *datetime;
+    ws_err *e;
+} row_ctx;
+
+/* Binds and inserts one row (gpu_sample_rows' callback). */
+static int insert_row(const gpu_sample_row *r, void *arg)
 {
+    row_ctx *c = arg;
+    gpu_samples_db *d = c->d;
+    ws_err *e = c->e;
     sqlite3_stmt *st = d->insert;
     SQL_CHECK(d, sqlite3_reset(st), "writing a sample", e);
     SQL_CHECK(d, sqlite3_clear_bindings(st), "writing a sample", e);
-    SQL_CHECK(d, sqlite3_bind_int64(st, C_SAMPLE, sample), "binding sample", e);
-    SQL_CHECK(d, sqlite3_bind_double(st, C_T, s->t_s), "binding t", e);
-    SQL_CHECK(d, sqlite3_bind_text(st, C_DATETIME, datetime, -1, SQLITE_TRANSIENT), "binding datetime", e);
-    SQL_CHECK(d, sqlite3_bind_text(st, C_SOURCE, s->source == GPU_SOURCE_NVML ? "nvml" : "proc", -1, SQLITE_STATIC),
-              "binding source", e);
-    SQL_CHECK(d, sqlite3_bind_text(st, C_KIND, kind, -1, SQLITE_STATIC), "binding kind", e);
-    return 0;
-}
-
-static int bind_process(gpu_samples_db *d, const gpu_process *p, int device, ws_err *e)
-{
-    sqlite3_stmt *st = d->insert;
-    if (device >= 0) SQL_CHECK(d, sqlite3_bind_int(st, C_DEVICE, device), "binding device", e);
-    SQL_CHECK(d, sqlite3_bind_int64(st, C_PID, p->pid), "binding pid", e);
-    SQL_CHECK(d, p->trial_id >= 0 ? sqlite3_bind_int64(st, C_TRIAL_ID, p->trial_id) : SQLITE_OK, "binding trial_id", e);
-    if (device >= 0) {
-        SQL_CHECK(d, bind_count(st, C_MEM_USED, p->gpu_mem_bytes), "binding mem_used_bytes", e);
-    } else {
-        SQL_CHECK(d, bind_real(st, C_CPU, gpu_round_pct(p->cpu_pct)), "binding cpu", e);
-        SQL_CHECK(d, bind_count(st, C_RSS, p->rss_bytes), "binding rss_bytes", e);
-    }
-    return 0;
-}
-
-static int bind_device(gpu_samples_db *d, const gpu_device *g, ws_err *e)
-{
-    sqlite3_stmt *st = d->insert;
-    SQL_CHECK(d, sqlite3_bind_int(st, C_DEVICE, g->index), "binding device", e);
-    SQL_CHECK(d, g->name[0] ? sqlite3_bind_text(st, C_NAME, g->name, -1, SQLITE_STATIC) : SQLITE_OK, "binding name", e);
-    SQL_CHECK(d, bind_real(st, C_UTIL, g->util_pct), "binding util", e);
-    SQL_CHECK(d, bind_real(st, C_MEM_UTIL, g->mem_util_pct), "binding mem_util", e);
-    SQL_CHECK(d, bind_count(st, C_MEM_USED, g->mem_used_bytes), "binding mem_used_bytes", e);
-    SQL_CHECK(d, bind_count(st, C_MEM_TOTAL, g->mem_total_bytes), "binding mem_total_bytes", e);
-    SQL_CHECK(d, bind_real(st, C_POWER, g->power_w), "binding power_w", e);
-    SQL_CHECK(d, bind_real(st, C_TEMP, g->temp_c), "binding temp_c", e);
-    SQL_CHECK(d, bind_real(st, C_CLOCK, g->sm_clock_mhz), "binding sm_clock_mhz", e);
-    return 0;
-}
-
-static int insert_row(gpu_samples_db *d, ws_err *e)
-{
-    SQL_CHECK(d, sqlite3_step(d->insert), "inserting a sample row", e);
+    SQL_CHECK(d, sqlite3_bind_int64(st, C_SAMPLE, c->sample), "binding sample", e);
+    SQL_CHECK(d, sqlite3_bind_double(st, C_T, c->s->t_s), "binding t", e);
+    SQL_CHECK(d, sqlite3_bind_text(st, C_DATETIME, c->datetime, -1, SQLITE_TRANSIENT), "binding datetime", e);
+    SQL_CHECK(d, sqlite3_bind_text(st, C_SOURCE, gpu_sample_source_name(c->s), -1, SQLITE_STATIC), "binding source", e);
+    SQL_CHECK(d, sqlite3_bind_text(st, C_KIND, r->kind, -1, SQLITE_STATIC), "binding kind", e);
+    SQL_CHECK(d, r->device >= 0 ? sqlite3_bind_int(st, C_DEVICE, r->device) : SQLITE_OK, "binding device", e);
+    SQL_CHECK(d, r->name ? sqlite3_bind_text(st, C_NAME, r->name, -1, SQLITE_STATIC) : SQLITE_OK, "binding name", e);
+    SQL_CHECK(d, bind_real(st, C_UTIL, r->util), "binding util", e);
+    SQL_CHECK(d, bind_real(st, C_MEM_UTIL, r->mem_util), "binding mem_util", e);
+    SQL_CHECK(d, bind_count(st, C_MEM_USED, r->mem_used_bytes), "binding mem_used_bytes", e);
+    SQL_CHECK(d, bind_count(st, C_MEM_TOTAL, r->mem_total_bytes), "binding mem_total_bytes", e);
+    SQL_CHECK(d, bind_real(st, C_POWER, r->power_w), "binding power_w", e);
+    SQL_CHECK(d, bind_real(st, C_TEMP, r->temp_c), "binding temp_c", e);
+    SQL_CHECK(d, bind_real(st, C_CLOCK, r->sm_clock_mhz), "binding sm_clock_mhz", e);
+    SQL_CHECK(d, r->pid > 0 ? sqlite3_bind_int64(st, C_PID, r->pid) : SQLITE_OK, "binding pid", e);
+    SQL_CHECK(d, bind_count(st, C_TRIAL_ID, r->trial_id), "binding trial_id", e);
+    SQL_CHECK(d, bind_real(st, C_CPU, r->cpu), "binding cpu", e);
+    SQL_CHECK(d, bind_count(st, C_RSS, r->rss_bytes), "binding rss_bytes", e);
+    SQL_CHECK(d, sqlite3_step(st), "inserting a sample row", e);
     return 0;
 }
 
@@ -326,27 +357,8 @@ static int write_rows(gpu_samples_db *d, const gpu_sample *s, ws_err *e)
     SQL_CHECK(d, rc, "reading the last sample number", e);
     char datetime[40];
     ws_datetime_format(s->t_s, datetime, sizeof datetime);
-    if (s->source == GPU_SOURCE_NVML) {
-        for (size_t i = 0; i < s->n_devices; i++) {
-            const gpu_device *g = &s->devices[i];
-            if (bind_common(d, s, sample, datetime, "device", e) || bind_device(d, g, e) || insert_row(d, e)) return -1;
-            for (size_t k = 0; k < g->n_procs; k++)
-                if (bind_common(d, s, sample, datetime, "process", e) || bind_process(d, &g->procs[k], g->index, e)
-                    || insert_row(d, e))
-                    return -1;
-        }
-    } else {
-        sqlite3_stmt *st = d->insert;
-        if (bind_common(d, s, sample, datetime, "device", e)) return -1;
-        SQL_CHECK(d, bind_real(st, C_UTIL, gpu_round_pct(s->cpu_total_pct)), "binding util", e);
-        SQL_CHECK(d, bind_count(st, C_MEM_USED, s->mem_used_bytes), "binding mem_used_bytes", e);
-        SQL_CHECK(d, bind_count(st, C_MEM_TOTAL, s->mem_total_bytes), "binding mem_total_bytes", e);
-        if (insert_row(d, e)) return -1;
-    }
-    for (size_t k = 0; k < s->n_procs; k++)
-        if (bind_common(d, s, sample, datetime, "process", e) || bind_process(d, &s->procs[k], -1, e) || insert_row(d, e))
-            return -1;
-    return 0;
+    row_ctx c = {d, s, sample, datetime, e};
+    return gpu_sample_rows(s, insert_row, &c) ? -1 : 0;
 }
 
 /* Steps a statement that returns no rows and resets it; its result code. */
@@ -362,8 +374,8 @@ static void not_stored(gpu_samples_db *d, const gpu_sample *s, const char *why, 
 {
     char datetime[40];
     ws_datetime_format(s->t_s, datetime, sizeof datetime);
-    ws_err_set(e, WS_EINTERNAL, "%s: sample of %s (t=%.6f) not stored: database is locked (%s)", d->path, datetime,
-               s->t_s, why);
+    ws_err_set(e, WS_EINTERNAL, "%s: sample of %s (t=%.6f) not stored: %s (%s)", d->path, datetime, s->t_s,
+               d->pg_down ? "the database server does not answer" : "database is locked", why);
 }
 
 static int is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY; }
@@ -417,16 +429,71 @@ static int flush_queue(gpu_samples_db *d, ws_err *e)
     return 0;
 }
 
+/* The queue to the PostgreSQL study; as gpu_samples_db_flush, and notes when the server stops or
+ * starts answering. */
+static int flush_pg(gpu_samples_db *d, double until_s, ws_err *e)
+{
+    const gpu_sample **v = malloc(d->q_n * sizeof *v);
+    if (!v) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", d->path);
+    for (size_t i = 0; i < d->q_n; i++) v[i] = &d->q[(d->q_head + i) % d->q_cap].s;
+    int busy = 0, was_down = d->pg_down;
+    ws_err why = {0};
+    int rc = gpu_samples_pg_write(d->pg, v, d->q_n, until_s, &busy, &why);
+    /* A server that does not answer is tried again until the wait ends (the next sample, or the
+     * newest sample's busy timeout at the end), every half second, as a lock is waited for; a
+     * stop ends the wait at once. */
+    while (rc > 0 && !busy && !(d->stop && *d->stop) && ws_mono_s() + 0.5 < until_s) {
+        for (int k = 0; k < 25 && !(d->stop && *d->stop); k++) sqlite3_sleep(20);
+        why = (ws_err){0};
+        rc = gpu_samples_pg_write(d->pg, v, d->q_n, until_s, &busy, &why);
+    }
+    free(v);
+    if (rc < 0) { *e = why; return -1; }
+    d->pg_down = rc > 0 && !busy;
+    if (rc > 0) d->pg_why |= busy ? 2 : 1;
+    if (d->pg_down && !was_down) {   /* once per time it goes away */
+        snprintf(d->note, sizeof d->note, "%s; sampling goes on, and the samples are stored once it answers again",
+                 why.msg);
+        d->note_loud = 1;
+    } else if (was_down && !d->pg_down && rc == 0) {
+        snprintf(d->note, sizeof d->note, "%s: the database server answers again; the samples are stored", d->path);
+        d->note_loud = 0;
+    }
+    if (rc > 0) *e = why;
+    if (rc == 0) d->q_head = d->q_n = 0;
+    return rc;
+}
+
 int gpu_samples_db_flush(gpu_samples_db *d, double until_s, ws_err *e)
 {
     if (!d->q_n) return 0;
+    if (d->pg) return flush_pg(d, until_s, e);
     d->flush_until_ms = until_s > 0 ? (long long)(until_s * 1e3) : 0;
     int rc = flush_queue(d, e);
     d->flush_until_ms = -1;
     return rc;
 }
 
-int gpu_samples_db_moved(gpu_samples_db *d) { return ws_store_moved(d->store); }
+int gpu_samples_db_moved(gpu_samples_db *d) { return d->pg ? 0 : ws_store_moved(d->store); }
+
+const char *gpu_samples_db_path(const gpu_samples_db *d) { return d->path; }
+
+const char *gpu_samples_db_next_note(gpu_samples_db *d, int *loud)
+{
+    if (!d->note[0]) return NULL;
+    *loud = d->note_loud;
+    memcpy(d->note_out, d->note, sizeof d->note_out);
+    d->note[0] = 0;
+    return d->note_out;
+}
+
+const char *gpu_samples_db_lost_why(const gpu_samples_db *d)
+{
+    if (!d->pg) return "another connection held the file's lock";
+    return d->pg_why == 1 ? "the database server did not answer"
+           : d->pg_why == 2 ? "another connection held a lock"
+                            : "the database server did not answer, or another connection held a lock";
+}
 
 int gpu_samples_db_expire(gpu_samples_db *d, double now_s, ws_err *e)
 {

@@ -1,5 +1,7 @@
 /* samples_db.h — gpu-monitor's samples in the study's SQLite file, beside Optuna's tables (which
- * Optuna ignores), and the pids of the study's RUNNING trials, read from Optuna's tables.
+ * Optuna ignores), and the pids of the study's RUNNING trials, read from Optuna's tables. A
+ * PostgreSQL study keeps them in its database, in the same table with one column more (host):
+ * samples_pg.h.
  *
  * One table, one row per device per sample and one row per process per sample, told apart by
  * `kind`. Rows written together share `sample` (increasing) and `t`:
@@ -79,9 +81,22 @@ typedef struct gpu_samples_db gpu_samples_db;
  * is opened. */
 gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const volatile sig_atomic_t *stop,
                                     ws_err *e);
-/* The SQLite file that holds a study's samples, from a --db URL (a path or sqlite:///path);
- * NULL with WS_EINPUT for a PostgreSQL study, whose schema has no samples table (yet). */
+/* The SQLite file that holds a study's samples, from a --db URL (a path or sqlite:///path); a
+ * PostgreSQL URL as it is (its database holds them); NULL with WS_EINPUT for a URL that names no
+ * file (see the function). A PostgreSQL study is opened with a server that does not answer: the
+ * open tries it once, and each flush again (gpu_samples_db_next_note says when it went away and
+ * came back); a URL, database or schema that the tools refuse is refused (WS_EINPUT). */
 const char *gpu_samples_db_file(const char *url, ws_err *e);
+/* For messages: the file, or the URL without its password. */
+const char *gpu_samples_db_path(const gpu_samples_db *db);
+/* A note to print (NULL: none), once: a PostgreSQL server that stopped answering (*loud = 1:
+ * printed even with --quiet, as samples may be lost) or answers again (*loud = 0). Valid until
+ * the next call. */
+const char *gpu_samples_db_next_note(gpu_samples_db *db, int *loud);
+/* Why the samples that gpu_samples_db_expire dropped were not stored, for the count at the end:
+ * "another connection held the file's lock"; on PostgreSQL "the database server did not answer"
+ * and/or "another connection held a lock". */
+const char *gpu_samples_db_lost_why(const gpu_samples_db *db);
 void gpu_samples_db_close(gpu_samples_db *db);
 /* Adds the pids of RUNNING trials (trial system attribute GPU_PID_ATTR_KEY, a JSON integer) to
  * the watched processes of s, with their trial number and id. A file without Optuna's tables yet
@@ -104,7 +119,8 @@ int gpu_samples_db_queue(gpu_samples_db *db, const gpu_sample *s, double mono_s,
 int gpu_samples_db_flush(gpu_samples_db *db, double until_s, ws_err *e);
 /* Drops the oldest queued sample when it has waited the busy timeout at monotonic time now_s
  * (any queued sample once *stop is set): 1 with e saying "PATH: sample of DATETIME (t=EPOCH)
- * not stored: database is locked (for more than N s)" (or "(stopped while waiting for it)");
+ * not stored: database is locked (for more than N s)" (or "(stopped while waiting for it)"; a
+ * PostgreSQL server that did not answer at the last try: "the database server does not answer");
  * else 0. Call it until 0 after a flush that answered 1. */
 int gpu_samples_db_expire(gpu_samples_db *db, double now_s, ws_err *e);
 /* How many samples are queued; when the newest queued one will have waited the busy timeout

@@ -184,13 +184,6 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
     if (!a->names) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
     ws_err ue = {0};
     if (!db_path) snprintf(a->util_note, sizeof a->util_note, "no samples");
-    /* gpu-monitor writes to SQLite study files only: a PostgreSQL study has no samples to read,
-     * which every report of one said as a warning, "cannot read gpu-monitor's samples" */
-    else if (ws_store_url_kind(db_path) == WS_DB_POSTGRES) {
-        snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor keeps them in SQLite study files only");
-        /* ... but its heartbeats still end a RUNNING or dead trial in the time layout */
-        if (ws_utilization_beats(&a->util, l, beats, e)) return -1;
-    }
     else if (ws_utilization_load(&a->util, db_path, study_id, l, beats, &ue)) {
         snprintf(a->util_note, sizeof a->util_note, "cannot read gpu-monitor's samples: %s", ue.msg);
         /* the heartbeats are the store's, not the samples': they still end a RUNNING or dead
@@ -198,7 +191,8 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
         if (ws_utilization_beats(&a->util, l, beats, e)) return -1;
     }
     else if (!a->util.present)
-        snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor did not write to this study file");
+        snprintf(a->util_note, sizeof a->util_note, "no samples: gpu-monitor did not write to this study %s",
+                 ws_store_url_kind(db_path) == WS_DB_POSTGRES ? "database" : "file");
     else if (!a->util.n_samples)
         snprintf(a->util_note, sizeof a->util_note, "no samples in the time the trials ran");
     /* A GPU that gives no utilization reading (NVML: not supported), or /proc over an interval in

@@ -1,6 +1,7 @@
 /* utilization.c — gpu-monitor's samples per trial and per sweep (see utilization.h). The
  * queries are the ones lib/gpu/samples_db.h documents; datetime texts compare as times because
- * the samples and Optuna's trials use the same fixed format. */
+ * the samples and Optuna's trials use the same fixed format. A PostgreSQL study's samples are
+ * read from an in-memory copy in the same layout (utilization_pg.h). */
 #include "report/utilization.h"
 #include <math.h>
 #include <sqlite3.h>
@@ -10,6 +11,7 @@
 #include "core/text.h"
 #include "gpu/samples_db.h"
 #include "report/svg.h"
+#include "report/utilization_pg.h"
 #include "store/sqlite_read.h"
 #include "store/store.h"
 
@@ -215,6 +217,7 @@ typedef struct {
     int bad;              /* a number column holds text or a blob: e says where */
     double shift;         /* shift_sql's answer */
     int has_shift;        /* ... when it found one */
+    const ws_util_pg *pg; /* a PostgreSQL study's copy (NULL: a SQLite file): its hosts name devices */
 } load_ctx;
 
 static int device_row(sqlite3_stmt *st, void *p)
@@ -345,7 +348,14 @@ static int unused_row(sqlite3_stmt *st, void *p)
     load_ctx *c = p;
     char *u = c->u->unused_devices;
     size_t len = strlen(u), cap = sizeof c->u->unused_devices;
-    if (len + 16 < cap) snprintf(u + len, cap - len, "%s%lld", len ? ", " : "", (long long)sqlite3_column_int64(st, 0));
+    long long dev = sqlite3_column_int64(st, 0);
+    /* a PostgreSQL study's copy with several hosts numbers a device by its host too: host:index */
+    const ws_util_pg *pg = c->pg && c->pg->n_hosts > 1 ? c->pg : NULL;
+    if (len + (pg ? 40 : 16) < cap) {
+        if (pg) snprintf(u + len, cap - len, "%s%.24s:%lld", len ? ", " : "", pg->hosts[dev >> WS_UTIL_HOST_SHIFT],
+                         dev & ((1LL << WS_UTIL_HOST_SHIFT) - 1));
+        else snprintf(u + len, cap - len, "%s%lld", len ? ", " : "", dev);
+    }
     else if (len + 4 < cap && strcmp(u + len - 3, "...")) snprintf(u + len, cap - len, "...");
     c->u->n_unused++;
     return 0;
@@ -508,16 +518,23 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
         return -1;
     }
     conn c = {NULL, db_path, e};
-    int orc = ws_sqlite_open_read(db_path, &c.db);
-    if (orc != SQLITE_OK) {
-        ws_sqlite_read_fail(c.db, orc, WS_EINPUT, db_path, "cannot open", e);
-        sqlite3_close(c.db);
-        ws_utilization_release(u);
-        return -1;
+    ws_util_pg pg = {0};
+    if (ws_store_url_kind(db_path) == WS_DB_POSTGRES) {
+        if (ws_util_pg_copy(&pg, db_path, study_id, trials, e)) { ws_utilization_release(u); return -1; }
+        c.db = pg.db;
+        c.path = db_path = pg.shown;
+    } else {
+        int orc = ws_sqlite_open_read(db_path, &c.db);
+        if (orc != SQLITE_OK) {
+            ws_sqlite_read_fail(c.db, orc, WS_EINPUT, db_path, "cannot open", e);
+            sqlite3_close(c.db);
+            ws_utilization_release(u);
+            return -1;
+        }
     }
     double shift = 0;   /* shift_sql's; 0 while it is found */
     sqlite3_create_function(c.db, "ws_epoch", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &shift, sql_epoch, NULL, NULL);
-    load_ctx ctx = {u, trials, {0}, {0}, NULL, 0, {0}, e, db_path, 0, 0, 0};
+    load_ctx ctx = {u, trials, {0}, {0}, NULL, 0, {0}, e, db_path, 0, 0, 0, c.db == pg.db ? &pg : NULL};
     int rc = has_table(&c, &u->present);
     if (!rc && u->present) {
         rc = query(&c, not_number_sql, study_id, not_number_row, &ctx, "checking the samples' numbers");
@@ -556,7 +573,8 @@ int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id
     free(ctx.device.v);
     free(ctx.device_index);
     free(ctx.trial_devices.v);
-    sqlite3_close(c.db);
+    if (c.db == pg.db) ws_util_pg_release(&pg);
+    else sqlite3_close(c.db);
     free(ends.v);
     if (rc) { ws_utilization_release(u); return -1; }
     return 0;

@@ -1,7 +1,9 @@
 /* utilization.h — how busy the accelerator (or, without a GPU, the CPUs) was while the study's
  * trials ran, from gpu-monitor's samples in the study file (table wakesweep_gpu_samples, see
  * lib/gpu/samples_db.h for its schema and the queries used here). Read-only: the file is opened
- * with SQLITE_OPEN_READONLY beside the store's own connection.
+ * with SQLITE_OPEN_READONLY beside the store's own connection; a PostgreSQL study's samples
+ * (lib/gpu/samples_pg.h) are read into an in-memory copy of that layout (utilization_pg.h),
+ * where a GPU is its host and index.
  *
  * The device rows are those of one source, the one with the most rows in the sweep's window
  * (NVML's GPU busy % and /proc's CPU busy % do not average); the others' samples are counted.
@@ -53,7 +55,7 @@ typedef struct {
  * error. */
 int ws_utilization_load(ws_utilization *u, const char *db_path, int64_t study_id, const ws_trial_list *trials,
                         const double *beats, ws_err *e);
-/* Without samples (a PostgreSQL study): the heartbeats alone, put into the trials' wall time as
+/* Without samples (no study file, or samples that cannot be read): the heartbeats alone, put into the trials' wall time as
  * the heartbeats bound the shift; every other field as with no samples. */
 int ws_utilization_beats(ws_utilization *u, const ws_trial_list *trials, const double *beats, ws_err *e);
 void ws_utilization_release(ws_utilization *u);

@@ -57,6 +57,7 @@ struct ws_store {
     const volatile sig_atomic_t *stop;   /* SQLite: set (by a signal): stop waiting (NULL: none) */
     long long busy_until_ms;             /* SQLite, with stop: the wait in progress ends then */
     struct ws_pg *pg;      /* PostgreSQL backend */
+    int pg_try_once;       /* PostgreSQL: ws_store_wait's: no wait for a server (retry_s 0) */
     const ws_file_id *want;   /* SQLite: the file the open must be of (ws_store_open_file), or NULL */
 };
 

@@ -120,6 +120,8 @@ static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e
         p->conn = NULL;
         if (!connect_retryable(keys, vals, msg))
             return ws_err_set(e, WS_EINPUT, "%s: cannot connect: %s", s->path, msg);
+        if (s->pg_try_once)   /* the caller tries again later (ws_store_wait) */
+            return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", s->path, msg);
         if (backoff(deadline, delay_ms))
             return ws_err_set(e, WS_EINTERNAL, "%s: the database server did not answer within %g s: %s", s->path,
                               p->retry_s, msg);
@@ -241,6 +243,8 @@ static int recover(ws_store *s, double deadline, long *delay_ms, const char *why
         if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
             PQfinish(p->conn);
             p->conn = NULL;
+            if (s->pg_try_once)   /* the caller tries again later (ws_store_wait) */
+                return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", s->path, why);
             if (backoff(deadline, delay_ms))
                 return ws_err_set(e, WS_EINTERNAL, "%s: lost the database server and it did not come back within "
                                   "%g s (%s)", s->path, p->retry_s, why);

@@ -41,18 +41,6 @@ enum { OPTUNA_SCHEMA_VERSION = 12 };
 #define SCHEMA_LOCK "7770312"
 #define DEFAULT_RETRY_S 60.0
 
-/* The URL for messages: user:password@ becomes user@. */
-static char *masked(const char *url)
-{
-    char *m = strdup(url);
-    if (!m) return NULL;
-    char *scheme = strstr(m, "://");
-    if (!scheme) return m;
-    char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-    if (at && colon && colon < at) memmove(colon, at, strlen(at) + 1);
-    return m;
-}
-
 /* A scan of the catalog, not to_regclass(): that reads the syscache, whose negative entry from
  * before another process created the tables is not invalidated by an advisory lock. */
 #define HAVE_TABLES "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() " \
@@ -61,12 +49,14 @@ static char *masked(const char *url)
 #define HAVE_INDEXES "SELECT count(*) FROM pg_catalog.pg_indexes WHERE schemaname = current_schema() " \
                      "AND tablename = 'trials' AND indexname IN ('ws_trials_study_number', 'ws_trials_study_state')"
 
-static int check_schema(ws_store *s, int create, ws_err *e)
+static int check_schema(ws_store *s, int create, int no_schema, ws_err *e)
 {
     PGresult *r;
     if (ws_pg_exec(s, HAVE_TABLES, 0, NULL, 0, &r, "read schema", e)) return -1;
     int have = !strcmp(PQgetvalue(r, 0, 0), "t");
     PQclear(r);
+    /* WS_STORE_NO_SCHEMA: a database without Optuna's tables is taken as it is (suggest makes them) */
+    if (!have && create && no_schema) return 0;
     if (!have) {
         if (!create) return ws_err_set(e, WS_EINPUT, "%s: not a study database (no Optuna tables)", s->path);
         if (ws_pg_begin(s, e)) return -1;
@@ -124,12 +114,12 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
     const char *rest = strstr(url, "://");
     size_t len = strlen("postgresql") + strlen(rest) + 1;
     p->conninfo = malloc(len);
-    s->path = masked(url);
+    s->path = ws_store_url_shown(url);
     if (!p->conninfo || !s->path) return ws_err_set(e, WS_ENOMEM, "out of memory");
     snprintf(p->conninfo, len, "postgresql%s", rest);
-    p->retry_s = DEFAULT_RETRY_S;
+    p->retry_s = s->pg_try_once ? 0 : DEFAULT_RETRY_S;
     const char *env = getenv("WS_DB_RETRY_S");
-    if (env && *env) {
+    if (env && *env && !s->pg_try_once) {
         /* the checked parser, as the other WS_ variables: strtod alone took hex and " 5" */
         double v;
         if (ws_parse_double(env, "WS_DB_RETRY_S", &v, e)) return -1;
@@ -138,8 +128,10 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
         p->retry_s = v;
     }
     if (ws_pg_connect(s, e)) return -1;
-    return check_schema(s, flags & WS_STORE_CREATE, e);
+    return check_schema(s, flags & WS_STORE_CREATE, flags & WS_STORE_NO_SCHEMA, e);
 }
+
+struct pg_conn *ws_store_pg(ws_store *s) { return s && s->pg ? s->pg->conn : NULL; }
 
 void ws_pg_close(ws_store *s)
 {

@@ -70,6 +70,7 @@ static int open_store(ws_store **out, const char *url, int flags, const ws_file_
     s->busy_timeout_ms = w ? w->busy_timeout_ms : -1;
     s->busy_var = w && w->busy_var ? w->busy_var : "WS_DB_BUSY_S";
     s->stop = w ? w->stop : NULL;
+    s->pg_try_once = w && w->pg_try_once;
     int pg = ws_store_url_kind(url) == WS_DB_POSTGRES;
     s->ops = pg ? &ws_pg_ops : &ws_sqlite_ops;
     if ((pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e)) { ws_store_close(s); return -1; }
@@ -88,6 +89,17 @@ int ws_store_open_wait(ws_store **out, const char *url, int flags, const ws_stor
 }
 
 struct sqlite3 *ws_store_sqlite(ws_store *s) { return s ? s->db : NULL; }
+
+char *ws_store_url_shown(const char *url)
+{
+    char *m = strdup(url);
+    if (!m) return NULL;
+    char *scheme = strstr(m, "://");
+    if (!scheme) return m;
+    char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    if (at && colon && colon < at) memmove(colon, at, strlen(at) + 1);
+    return m;
+}
 
 int ws_store_check_revision(const char *path, const char *revision, const char *second, ws_err *e)
 {

@@ -34,11 +34,11 @@ enum {
     WS_STORE_CREATE = 1,        /* create the file and the schema when missing */
     WS_STORE_READ = 2,          /* the caller only reads: a study file it may not write (a
                                  * read-only mount, another user's) is opened read-only */
-    WS_STORE_NO_SCHEMA = 4      /* SQLite, with WS_STORE_CREATE: the file is made when missing,
-                                 * but not Optuna's tables, and one without them is taken as it is
-                                 * (gpu-monitor's samples table, which may come before the study);
-                                 * one with them is checked as any study before anything is written
-                                 * to it, WAL mode included */
+    WS_STORE_NO_SCHEMA = 4      /* with WS_STORE_CREATE: Optuna's tables are not made, and a
+                                 * database without them is taken as it is (gpu-monitor's samples
+                                 * table, which may come before the study; SQLite: the file is made
+                                 * when missing); one with them is checked as any study before
+                                 * anything is written to it (SQLite: WAL mode included) */
 };
 
 typedef enum { WS_DB_SQLITE, WS_DB_POSTGRES } ws_db_kind;
@@ -64,6 +64,12 @@ typedef struct {
     int busy_timeout_ms;                 /* the longest wait, instead of WS_DB_BUSY_S's */
     const char *busy_var;                /* the variable that sets it, for messages */
     const volatile sig_atomic_t *stop;   /* set (by a signal): a wait ends at once (NULL: none) */
+    int pg_try_once;                     /* PostgreSQL: a server that does not answer is tried once,
+                                          * not waited for (WS_DB_RETRY_S is not read), and a lost
+                                          * connection is not waited for either: the caller tries
+                                          * again later (gpu-monitor, at its next sample). Such a
+                                          * failure is WS_EINTERNAL "PATH: the database server does
+                                          * not answer: WHY"; a refusal no wait mends, WS_EINPUT */
 } ws_store_wait;
 /* ws_store_open for a caller with a wait of its own (gpu-monitor: WS_MONITOR_BUSY_S, and a
  * SIGTERM that must not wait out another connection's transaction). */
@@ -72,6 +78,13 @@ int ws_store_open_wait(ws_store **out, const char *url, int flags, const ws_stor
  * which lives beside Optuna's in the study file (lib/gpu/samples_db.c). The store keeps it:
  * ws_store_close closes it. */
 struct sqlite3 *ws_store_sqlite(ws_store *s);
+/* The libpq connection of a PostgreSQL store (libpq's calls through store/pq_dl.h, loaded by the
+ * open), NULL for SQLite: for gpu-monitor's samples table and report's reading of it, which live
+ * beside Optuna's tables (lib/gpu/samples_pg.c). The store keeps it: ws_store_close closes it. */
+struct pg_conn *ws_store_pg(ws_store *s);
+/* A URL as messages show it: user:password@ becomes user@ (a copy to free; NULL when out of
+ * memory). A PostgreSQL store's ws_store_path is this. */
+char *ws_store_url_shown(const char *url);
 void ws_store_close(ws_store *s);
 /* For messages: the file path, or the URL without its password. */
 const char *ws_store_path(const ws_store *s);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# pipelines/monitor.sh hands the sweep's DB to gpu-monitor --db unless it is a PostgreSQL URL
-# (whose study has no samples table): a URL as the store reads one (postgresql://, postgres://,
-# postgresql+psycopg2://), not any DB whose name begins with "postgres".
+# pipelines/monitor.sh hands the sweep's DB to gpu-monitor --db, a SQLite file named postgres-kws.db
+# too: it left out a DB it took for a PostgreSQL URL (any beginning with "postgres"), whose study
+# had no samples then. A PostgreSQL study is handed over too now (tests/cluster/t0206).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 tone_sweep_config c.json tones-mon 1

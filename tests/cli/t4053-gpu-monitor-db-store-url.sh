@@ -8,8 +8,8 @@
 # others) got a samples table and rows, exit 0, and a file that is no database was "setting up
 # the connection: ...". report's message on the same --db is the reference: like gpu-monitor now,
 # it reads the file's schema before anything is written to it (suggest and tell first switch it
-# to WAL mode, and say "setting WAL mode: file is not a database"). A PostgreSQL study is still
-# refused, naming --pidfile (its schema has no samples table yet).
+# to WAL mode, and say "setting WAL mode: file is not a database"). A PostgreSQL study is taken
+# too (it was refused, naming --pidfile): t0948 and tests/cluster/t0206.
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q -n 1 -i 0.01)
@@ -51,6 +51,8 @@ test_expect_success "... no samples table made in it" '! has_samples other.db'
 printf 'not a database, some text\n%.0s' $(seq 200) >text.db
 same "a file that is no database" text.db
 
-# Still refused: a PostgreSQL study (no samples table in its schema yet), before any connection.
-test_expect_code 2 "gpu-monitor --db postgresql://...: refused" gpu-monitor "${NOGPU[@]}" --db postgresql://u@127.0.0.1:1/db
-test_expect_success "... naming --pidfile, nothing sampled" 'grep -q "watch its trials with gpu-monitor --pidfile" err && [ ! -s out ]'
+# A PostgreSQL study is no longer refused: its server (none here) is tried, and the sample printed.
+test_expect_code 0 "gpu-monitor --db postgresql://...: taken" env WS_MONITOR_BUSY_S=0 gpu-monitor "${NOGPU[@]}" \
+  --db postgresql://u@127.0.0.1:1/db
+test_expect_success "... its sample printed, said not stored" '
+  [ "$(jq -s length out)" = 1 ] && grep -q "not stored: the database server does not answer" err'

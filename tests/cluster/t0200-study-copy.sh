@@ -67,8 +67,8 @@ test_expect_success "... and names it" 'grep -q "a study named .kws. exists alre
 test_expect_success "our report reads the copies as the original" '
   report --db a.db --format jsonl | jq -c "del(.duration_s)" >ra && report --db "$PG" --format jsonl | jq -c "del(.duration_s)" >rp &&
   report --db b.db --format jsonl | jq -c "del(.duration_s)" >rb && cmp ra rp && cmp ra rb'
-# gpu-monitor writes its samples to SQLite study files only; every report of a PostgreSQL study
-# warned "cannot read gpu-monitor's samples" all the same
+# gpu-monitor's samples are the database's, not the study's: a copy has none (as a SQLite file's
+# copy); every report of a PostgreSQL study warned "cannot read gpu-monitor's samples" all the same
 test_expect_success "report of the PostgreSQL study: no warning, its note says it has no samples" '
   report --db "$PG" --format json >rp.json 2>rp.err && [ ! -s rp.err ] &&
-  [ "$(jq -r .utilization.note rp.json)" = "no samples: gpu-monitor keeps them in SQLite study files only" ]'
+  [ "$(jq -r .utilization.note rp.json)" = "no samples: gpu-monitor did not write to this study database" ]'

@@ -1,0 +1,286 @@
+/* samples_pg.c — gpu-monitor's samples into a PostgreSQL study database, and the RUNNING trials'
+ * pids out of it (see samples_pg.h). The study is opened through the store, as every tool opens
+ * it; the statements here go to its connection with libpq's calls (store/pq_dl.h), not through
+ * the store's executor, which waits WS_DB_RETRY_S for a server that went away: a monitor must
+ * sample on, and try again at its next sample. */
+#include "gpu/samples_pg.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/clock.h"
+#include "core/proc.h"
+#include "gpu/sample_rows.h"
+#include "gpu/samples_db.h"
+#include "store/pq_dl.h"
+#include "store/store.h"
+
+struct gpu_samples_pg {
+    char *url;                           /* as given: each reconnection opens it again */
+    char *shown;                         /* for messages: without its password */
+    const volatile sig_atomic_t *stop;   /* set by a signal: connect no more */
+    ws_store *store;                     /* NULL while the server does not answer */
+    PGconn *conn;                        /* the store's */
+};
+
+/* Two monitors (two nodes) making the table at once: one CREATE ... IF NOT EXISTS fails on the
+ * other's catalog row, so they take turns (a transaction-scoped advisory lock; the store's schema
+ * lock is another key). */
+#define SAMPLES_LOCK "7770313"
+static const char schema_sql[] =
+    "BEGIN; SELECT pg_advisory_xact_lock(" SAMPLES_LOCK ");"
+    "CREATE TABLE IF NOT EXISTS " GPU_SAMPLES_TABLE " ("
+    " row_id BIGSERIAL PRIMARY KEY, sample BIGINT NOT NULL, t DOUBLE PRECISION NOT NULL, datetime TEXT NOT NULL,"
+    " source TEXT NOT NULL, kind TEXT NOT NULL, device INTEGER, name TEXT, util DOUBLE PRECISION,"
+    " mem_util DOUBLE PRECISION, mem_used_bytes BIGINT, mem_total_bytes BIGINT, power_w DOUBLE PRECISION,"
+    " temp_c DOUBLE PRECISION, sm_clock_mhz DOUBLE PRECISION, pid BIGINT, trial_id BIGINT, cpu DOUBLE PRECISION,"
+    " rss_bytes BIGINT, host TEXT NOT NULL);"
+    "CREATE SEQUENCE IF NOT EXISTS " GPU_SAMPLES_TABLE "_sample_seq;"
+    "CREATE INDEX IF NOT EXISTS " GPU_SAMPLES_TABLE "_t ON " GPU_SAMPLES_TABLE " (t);"
+    "COMMIT";
+/* every column the inserts name: a table of that name that is not ours is refused at the open */
+#define COLUMNS "sample, t, datetime, source, kind, device, name, util, mem_util, mem_used_bytes, mem_total_bytes," \
+                " power_w, temp_c, sm_clock_mhz, pid, trial_id, cpu, rss_bytes, host"
+static const char insert_sql[] =
+    "INSERT INTO " GPU_SAMPLES_TABLE " (" COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+    " $14, $15, $16, $17, $18, $19)";
+enum { N_COLUMNS = 19 };
+
+/* the RUNNING trials' pids, with the host and start the trainer recorded beside (samples_db.c's) */
+static const char running_sql[] =
+    "SELECT t.trial_id, t.number, a.value_json, h.value_json, b.value_json FROM trial_system_attributes AS a"
+    " JOIN trials AS t ON t.trial_id = a.trial_id"
+    " LEFT JOIN trial_system_attributes AS h ON h.trial_id = a.trial_id AND h.key = '" GPU_HOST_ATTR_KEY "'"
+    " LEFT JOIN trial_system_attributes AS b ON b.trial_id = a.trial_id AND b.key = '" GPU_START_ATTR_KEY "'"
+    " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'";
+
+/* libpq's message, its first line */
+static void one_line(char *dst, size_t len, const char *msg)
+{
+    snprintf(dst, len, "%s", msg && *msg ? msg : "no message from libpq");
+    dst[strcspn(dst, "\n")] = 0;
+}
+
+static int ok(const PGresult *r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+static int sqlstate_is(const PGresult *r, const char *code)
+{
+    const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return s && !strcmp(s, code);
+}
+
+/* The connection is gone (the server stopped, restarted, the network cut): closed here, tried
+ * again at the next write. */
+static int gone(gpu_samples_pg *p)
+{
+    return !p->conn || PQstatus(p->conn) != CONNECTION_OK;
+}
+
+static void disconnect(gpu_samples_pg *p)
+{
+    ws_store_close(p->store);
+    p->store = NULL;
+    p->conn = NULL;
+}
+
+static int down_error(gpu_samples_pg *p, const PGresult *r, ws_err *e)
+{
+    char msg[400];
+    one_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : NULL);
+    if (!r || !*msg || !strcmp(msg, "no message from libpq")) one_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : NULL);
+    disconnect(p);
+    return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", p->shown, msg);
+}
+
+/* Makes the samples table when missing and checks that the one there is ours. */
+static int make_table(gpu_samples_pg *p, ws_err *e)
+{
+    PGresult *r = PQexec(p->conn, schema_sql);
+    if (!ok(r)) {
+        char msg[400];
+        one_line(msg, sizeof msg, PQresultErrorMessage(r));
+        PQclear(r);
+        if (gone(p)) return down_error(p, NULL, e);
+        PQclear(PQexec(p->conn, "ROLLBACK"));
+        return ws_err_set(e, WS_EINTERNAL, "%s: creating the samples table: %s", p->shown, msg);
+    }
+    PQclear(r);
+    r = PQexec(p->conn, "SELECT row_id, " COLUMNS " FROM " GPU_SAMPLES_TABLE " LIMIT 0");
+    if (!ok(r)) {
+        char msg[400];
+        one_line(msg, sizeof msg, PQresultErrorMessage(r));
+        PQclear(r);
+        if (gone(p)) return down_error(p, NULL, e);
+        return ws_err_set(e, WS_EINPUT, "%s: its " GPU_SAMPLES_TABLE " is not gpu-monitor's samples table (%s); expected "
+                          "a database without another table or view of that name", p->shown, msg);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* 0 connected (already, or now), 1 the server does not answer (e says why), -1 refused. */
+static int connect_db(gpu_samples_pg *p, ws_err *e)
+{
+    if (p->store && !gone(p)) return 0;
+    disconnect(p);
+    if (p->stop && *p->stop)
+        return ws_err_set(e, WS_EINTERNAL, "%s: stopped while the database server did not answer", p->shown), 1;
+    ws_store_wait w = {.stop = p->stop, .pg_try_once = 1};
+    if (ws_store_open_wait(&p->store, p->url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
+        p->store = NULL;
+        return e->kind == WS_EINPUT || e->kind == WS_ENOMEM ? -1 : 1;
+    }
+    p->conn = ws_store_pg(p->store);
+    int rc = make_table(p, e);
+    if (rc) return gone(p) || !p->store ? 1 : -1;
+    return 0;
+}
+
+gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t *stop, int *down, ws_err *e)
+{
+    gpu_samples_pg *p = calloc(1, sizeof *p);
+    if (p) { p->url = strdup(url); p->shown = ws_store_url_shown(url); }
+    if (!p || !p->url || !p->shown) {
+        gpu_samples_pg_close(p);
+        ws_err_set(e, WS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    p->stop = stop;
+    int rc = connect_db(p, e);
+    if (rc < 0) { gpu_samples_pg_close(p); return NULL; }
+    if (down) *down = rc > 0;
+    return p;
+}
+
+void gpu_samples_pg_close(gpu_samples_pg *p)
+{
+    if (!p) return;
+    disconnect(p);
+    free(p->url);
+    free(p->shown);
+    free(p);
+}
+
+const char *gpu_samples_pg_path(const gpu_samples_pg *p) { return p->shown; }
+
+int gpu_samples_pg_running(gpu_samples_pg *p,
+                           int (*row)(void *ctx, long long trial_id, long number, const char *pid_json,
+                                      const char *host_json, const char *start_json),
+                           void *ctx, ws_err *e)
+{
+    if (!p->store) return 0;   /* the write tries the server again; until then no pids */
+    PGresult *r = PQexec(p->conn, running_sql);
+    if (!ok(r)) {
+        int no_study = sqlstate_is(r, "42P01");   /* undefined_table: Optuna's, before suggest makes them */
+        char msg[400];
+        one_line(msg, sizeof msg, PQresultErrorMessage(r));
+        PQclear(r);
+        if (no_study) return 0;
+        if (gone(p)) { disconnect(p); return 0; }   /* said by the write that follows */
+        return ws_err_set(e, WS_EINTERNAL, "%s: reading running trials: %s", p->shown, msg);
+    }
+    int rc = 0;
+    for (int i = 0; !rc && i < PQntuples(r); i++)
+        rc = row(ctx, strtoll(PQgetvalue(r, i, 0), NULL, 10), strtol(PQgetvalue(r, i, 1), NULL, 10),
+                 PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2), PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
+                 PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4));
+    PQclear(r);
+    return rc;
+}
+
+/* One sample's rows: the columns they share as text, and where a failure goes. */
+typedef struct {
+    gpu_samples_pg *p;
+    const char *shared[5];   /* sample, t, datetime, source (kind is the row's), host */
+    PGresult *failed;        /* the result of the statement that failed (to PQclear) */
+} row_ctx;
+
+static const char *real_text(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) return NULL;
+    snprintf(buf, n, "%.17g", v);
+    return buf;
+}
+
+static const char *count_text(char *buf, size_t n, long long v)
+{
+    if (v < 0) return NULL;
+    snprintf(buf, n, "%lld", v);
+    return buf;
+}
+
+static int insert_row(const gpu_sample_row *r, void *arg)
+{
+    row_ctx *c = arg;
+    char b[13][32];
+    const char *v[N_COLUMNS] = {
+        c->shared[0], c->shared[1], c->shared[2], c->shared[3], r->kind, count_text(b[0], sizeof b[0], r->device),
+        r->name, real_text(b[1], sizeof b[1], r->util), real_text(b[2], sizeof b[2], r->mem_util),
+        count_text(b[3], sizeof b[3], r->mem_used_bytes), count_text(b[4], sizeof b[4], r->mem_total_bytes),
+        real_text(b[5], sizeof b[5], r->power_w), real_text(b[6], sizeof b[6], r->temp_c),
+        real_text(b[7], sizeof b[7], r->sm_clock_mhz), r->pid > 0 ? count_text(b[8], sizeof b[8], r->pid) : NULL,
+        count_text(b[9], sizeof b[9], r->trial_id), real_text(b[10], sizeof b[10], r->cpu),
+        count_text(b[11], sizeof b[11], r->rss_bytes), c->shared[4]};
+    PGresult *res = PQexecParams(c->p->conn, insert_sql, N_COLUMNS, NULL, v, NULL, NULL, 0);
+    if (ok(res)) { PQclear(res); return 0; }
+    c->failed = res;
+    return 1;
+}
+
+/* The rows of one sample, numbered from the sequence, inside the caller's transaction: 0, or 1
+ * with c->failed set (NULL: libpq gave no result). */
+static int write_sample(row_ctx *c, const gpu_sample *s)
+{
+    PGresult *r = PQexec(c->p->conn, "SELECT nextval('" GPU_SAMPLES_TABLE "_sample_seq')");
+    if (!ok(r)) { c->failed = r; return 1; }
+    char sample[32], t[40], datetime[40];
+    snprintf(sample, sizeof sample, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    snprintf(t, sizeof t, "%.17g", s->t_s);
+    ws_datetime_format(s->t_s, datetime, sizeof datetime);
+    c->shared[0] = sample;
+    c->shared[1] = t;
+    c->shared[2] = datetime;
+    c->shared[3] = gpu_sample_source_name(s);
+    c->shared[4] = ws_hostname();
+    return gpu_sample_rows(s, insert_row, c);
+}
+
+int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, size_t n, double until_s, int *busy,
+                         ws_err *e)
+{
+    *busy = 0;
+    int rc = connect_db(p, e);
+    if (rc) return rc;
+    /* the wait for another connection's lock ends when the next sample is due (1 ms at least:
+     * 0 would be none) */
+    char begin[96];
+    double left_ms = (until_s - ws_mono_s()) * 1e3;
+    snprintf(begin, sizeof begin, "BEGIN; SET LOCAL lock_timeout = %ld", left_ms > 1 ? (long)ceil(left_ms) : 1L);
+    row_ctx c = {p, {NULL}, NULL};
+    PGresult *r = PQexec(p->conn, begin);
+    if (!ok(r)) c.failed = r;
+    else {
+        PQclear(r);
+        int failed = 0;
+        for (size_t i = 0; !failed && i < n; i++) failed = write_sample(&c, samples[i]);
+        if (!failed) {
+            r = PQexec(p->conn, "COMMIT");
+            /* COMMIT of a transaction that had failed answers ROLLBACK, without an error */
+            if (ok(r) && !strcmp(PQcmdStatus(r), "COMMIT")) { PQclear(r); return 0; }
+            c.failed = r;
+        }
+    }
+    if (gone(p)) { rc = down_error(p, c.failed, e); PQclear(c.failed); return 1; }
+    char msg[400];
+    one_line(msg, sizeof msg, c.failed ? PQresultErrorMessage(c.failed) : PQerrorMessage(p->conn));
+    *busy = sqlstate_is(c.failed, "55P03");   /* lock_not_available: lock_timeout passed */
+    PQclear(c.failed);
+    PQclear(PQexec(p->conn, "ROLLBACK"));
+    if (*busy) return ws_err_set(e, WS_EINTERNAL, "%s: database is locked: %s", p->shown, msg), 1;
+    return ws_err_set(e, WS_EINTERNAL, "%s: writing samples: %s", p->shown, msg);
+}
