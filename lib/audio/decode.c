@@ -380,15 +380,25 @@ mpg123_handle *mpg123_new(const char *decoder, int *error)
  * reads no further. A VBR file without that header (one a tool that drops it has cut or joined)
  * was read as far as the estimate, 0.52 s of a 3 s noise file, the rest lost in silence. The
  * frames are counted (mpg123_scan: their headers, not their audio) and the longer of the two
- * lengths given: a header's count above the frames there still makes a cut file truncated. */
+ * lengths given: a header's count above the frames there still makes a cut file truncated.
+ * Not where the header has a LAME tag (libmpg123 read the encoder's delay from it): its count is
+ * exact, and a file cut short by a frame or two then counted fewer frames than it, so libmpg123
+ * dropped its gapless trimming and gave the raw length: such a clip was kept as whole, longer
+ * than the intact file (16704 samples for 16000) and its audio 537 samples late (t2073). Without
+ * the scan it is read as far as its frames go, and found short of the header's length. */
 off_t mpg123_length(mpg123_handle *mh)
 {
     typedef off_t length_fn(mpg123_handle *);
     typedef int scan_fn(mpg123_handle *);
+    typedef int state_fn(mpg123_handle *, int, long *, double *);
     length_fn *real_length = (length_fn *)dlsym(RTLD_NEXT, "mpg123_length");
     scan_fn *scan = (scan_fn *)dlsym(RTLD_NEXT, "mpg123_scan");
+    state_fn *state = (state_fn *)dlsym(RTLD_NEXT, "mpg123_getstate2");   /* mpg123.h's mpg123_getstate */
+    if (!state) state = (state_fn *)dlsym(RTLD_NEXT, "mpg123_getstate");
     if (!real_length) return MPG123_ERR;
     off_t said = real_length(mh);
+    long delay = -1;
+    if (state && state(mh, MPG123_ENC_DELAY, &delay, NULL) == MPG123_OK && delay >= 0) return said;
     if (!scan || scan(mh) != MPG123_OK) return said;
     off_t counted = real_length(mh);
     return counted > said ? counted : said;
