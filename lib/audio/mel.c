@@ -180,35 +180,38 @@ void audio_melspec_release(audio_melspec *m)
 {
     audio_melbank_release(&m->fb);
     audio_fft4_free(m->fft);
-    free(m->window); free(m->power); free(m->padded);
+    free(m->window); free(m->power); free(m->edge);
     memset(m, 0, sizeof *m);
 }
 
-/* The signal as torch.stft sees it: n_fft / 2 samples of reflection (or zeros) on both sides
- * when centred. Returns the padded signal (or x itself) and its length. */
-static const float *pad_signal(audio_melspec *m, const float *x, size_t n, size_t *n_out, ws_err *e)
+/* Sample i of the signal as torch.stft sees it: when centred, n_fft / 2 samples of reflection
+ * (or zeros) on both sides of x[0..n). i lies within that padded signal. */
+static float padded_at(const audio_melspec *m, const float *x, size_t n, size_t i)
 {
-    if (!m->cfg.center) { *n_out = n; return x; }
-    size_t pad = (size_t)m->cfg.n_fft / 2, need = n + 2 * pad;
-    if (need > m->padded_cap) {
-        float *p = realloc(m->padded, sizeof(float) * need);
+    size_t pad = m->cfg.center ? (size_t)m->cfg.n_fft / 2 : 0;
+    int reflect = m->cfg.pad_mode == AUDIO_PAD_REFLECT;
+    if (i < pad) return reflect ? x[pad - i] : 0.0f;                   /* x[1], x[2], ... mirrored, x[0] not repeated */
+    if (i >= pad + n) return reflect ? x[2 * n + pad - 2 - i] : 0.0f;  /* x[n - 2], x[n - 3], ... */
+    return x[i - pad];
+}
+
+/* The span samples from start of the padded signal: within x itself where they lie there, else
+ * (a group of frames that reaches into the padding) copied with the padding into m->edge. The
+ * whole signal was copied to pad it: a noise stream held twice, an hour of 16 kHz noise 230 MB
+ * more at the peak (t2074), and kept by the thread to the end of the run. NULL when out of
+ * memory (e set). */
+static const float *samples_at(audio_melspec *m, const float *x, size_t n, size_t start, size_t span, ws_err *e)
+{
+    size_t pad = m->cfg.center ? (size_t)m->cfg.n_fft / 2 : 0;
+    if (start >= pad && start + span <= pad + n) return x + (start - pad);
+    if (span > m->edge_cap) {
+        float *p = realloc(m->edge, sizeof(float) * span);
         if (!p) { ws_err_set(e, WS_ENOMEM, "mel spectrogram: out of memory"); return NULL; }
-        m->padded = p;
-        m->padded_cap = need;
+        m->edge = p;
+        m->edge_cap = span;
     }
-    float *p = m->padded;
-    memcpy(p + pad, x, sizeof(float) * n);
-    if (m->cfg.pad_mode == AUDIO_PAD_REFLECT) {
-        for (size_t i = 1; i <= pad; i++) {
-            p[pad - i] = x[i];                 /* x[1], x[2], ... mirrored, x[0] not repeated */
-            p[pad + n - 1 + i] = x[n - 1 - i];
-        }
-    } else {
-        memset(p, 0, sizeof(float) * pad);
-        memset(p + pad + n, 0, sizeof(float) * pad);
-    }
-    *n_out = need;
-    return p;
+    for (size_t i = 0; i < span; i++) m->edge[i] = padded_at(m, x, n, start + i);
+    return m->edge;
 }
 
 /* Whether every sample of x[0..n) is zero: the frames over them then have an all-zero spectrum. */
@@ -225,16 +228,15 @@ long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *ou
     size_t frames = audio_feat_frames(c, n);
     if (frames == 0)
         return ws_err_set(e, WS_EINPUT, "signal of %zu samples is too short for n_fft %d", n, c->n_fft);
-    size_t len;
-    const float *s = pad_signal(m, x, n, &len, e);
-    if (!s) return -1;
     int n_fft = c->n_fft, win = c->win_length, off = (n_fft - win) / 2, n_mels = c->n_mels;
     size_t hop = (size_t)c->hop_length, lanes = (size_t)audio_fft4_lanes(m->fft);
     for (size_t t = 0; t < frames; t += lanes) {
         int rows = frames - t < lanes ? (int)(frames - t) : (int)lanes;
-        const float *src = s + t * hop + off;
+        size_t span = (size_t)(rows - 1) * hop + (size_t)win;
+        const float *src = samples_at(m, x, n, t * hop + (size_t)off, span, e);
+        if (!src) return -1;
         float *dst = out + t * (size_t)n_mels;
-        if (all_zero(src, (size_t)(rows - 1) * hop + (size_t)win)) {
+        if (all_zero(src, span)) {
             /* digital silence (padding, gaps): the spectra are exactly zero, skip the FFT. A
              * silent frame beside sounding ones comes out exactly zero from the FFT as well. */
             memset(dst, 0, sizeof(float) * (size_t)rows * (size_t)n_mels);
@@ -244,6 +246,5 @@ long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *ou
         audio_fft4_power(m->fft, m->power);
         melbank_apply(&m->fb, m->power, (int)lanes, rows, dst);
     }
-    (void)len;
     return (long)frames;
 }

@@ -41,8 +41,8 @@ typedef struct audio_melspec {
     struct audio_fft4 *fft; /* four or sixteen frames per FFT call (fft4.h) */
     float *window;         /* [win_length] periodic Hann */
     float *power;          /* [n_freqs * AUDIO_FFT4_MAX_LANES]: a call's power spectra, interleaved */
-    float *padded;         /* centre-padded signal, grown as needed */
-    size_t padded_cap;     /* floats */
+    float *edge;           /* a group of frames that reaches into the centre padding, copied with it */
+    size_t edge_cap;       /* floats */
 } audio_melspec;
 
 int audio_melspec_init(audio_melspec *m, const audio_feat_config *c, ws_err *e);
