@@ -414,21 +414,24 @@ static int apply_list(audio_corpus *c, audio_item **sorted, const char *name, in
 }
 
 #define CLASS_NAME_MAX 255   /* bytes: NAME_MAX, the longest a class folder's name can be */
-#define CLASS_NAME_RULE "a class name of at most 255 bytes, without '/' or control characters, not '.' or '..' " \
-    "(what a class folder's name can be)"
+#define CLASS_NAME_RULE "a class name of at most 255 bytes, with a visible character, without '/' or control " \
+    "characters, not '.' or '..' (what a class folder's name can be)"
 
 /* Why a class name (UTF-8) is refused ("has a '/'"), or NULL. Class names go into the cache
  * header, each validation's per-class metrics and every checkpoint, and into messages: a class is
  * what a class folder of a Speech Commands layout could be, whichever the corpus. A manifest label
  * of megabytes made checkpoints that could not be read back (their header is limited to 16 MiB);
  * "yes\n" (a line read with its newline) was a class beside "yes"; a newline or an escape
- * sequence broke the one-line messages that name a class. */
+ * sequence broke the one-line messages that name a class; " " was a class that showed as nothing. */
 static const char *class_name_problem(const char *name)
 {
     if (strlen(name) > CLASS_NAME_MAX) return "is longer than 255 bytes";
     if (!strcmp(name, ".") || !strcmp(name, "..")) return "is '.' or '..'";
     if (strchr(name, '/')) return "has a '/'";
-    return ws_text_has_control(name) ? "has a control character" : NULL;
+    if (ws_text_has_control(name)) return "has a control character";
+    /* " " or a zero-width space alone (class names are UTF-8 here): a class no message, report
+     * or --positive could show, an empty label in all but its bytes */
+    return ws_text_shows_nothing(name) ? "is only white space or invisible characters" : NULL;
 }
 
 /* name for a message: control characters as \xNN, and a long one cut after 60 bytes (a label
@@ -651,15 +654,17 @@ static int note_unknown_keys(audio_corpus *c, const json_t *j, const char *where
     return 0;
 }
 
-/* A class name, its NFC form, its case fold as written, and its key: folded and in NFC
- * (ws_text_casefold), equal for twins, names that differ only in how they are written. */
-typedef struct { const char *name; char *nfc, *fold, *key; } twin_key;
+/* A class name, its NFC form, its case fold as written, its key: folded and in NFC
+ * (ws_text_casefold), equal for twins, names that differ only in how they are written, and what
+ * of it shows (ws_text_visible) and that one's key, equal for twins and for names that differ
+ * only in white space or invisible characters too. */
+typedef struct { const char *name; char *nfc, *fold, *key, *visible, *loose; } twin_key;
 
-/* Equal keys next to each other; names in byte order among them. */
+/* Equal loose keys next to each other; names in byte order among them. */
 static int cmp_twin_key(const void *a, const void *b)
 {
     const twin_key *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
+    int c = strcmp(x->loose, y->loose);
     return c ? c : strcmp(x->name, y->name);
 }
 
@@ -672,30 +677,46 @@ static int case_only(const twin_key *a, const twin_key *b)
     return strcmp(a->nfc, b->nfc) && (!strcmp(a->fold, b->fold) || (!strcmp(a->name, a->nfc) && !strcmp(b->name, b->nfc)));
 }
 
+/* What a pair of names with equal loose keys differs in: letter case only, Unicode
+ * normalization (and letter case), or white space or invisible characters (and maybe those). */
+enum { TWIN_CASE, TWIN_NORMALIZATION, TWIN_WHITE_SPACE };
+
+static int twin_kind(const twin_key *a, const twin_key *b)
+{
+    if (strcmp(a->key, b->key)) return TWIN_WHITE_SPACE;
+    return case_only(a, b) ? TWIN_CASE : TWIN_NORMALIZATION;
+}
+
 /* The note of one pair of twins. Letter case alone prints apart ("Yes" and "yes", "CAF\xc3\x89"
- * and "caf\xc3\xa9"); a pair that differs in Unicode normalization prints the same, so its note
- * shows both names' bytes. */
+ * and "caf\xc3\xa9"); a pair that differs in Unicode normalization prints the same, and so may
+ * one that differs in white space ("yes" and "yes\xc2\xa0") or invisible characters ("no" and
+ * "no\xe2\x80\x8b"), so its note shows both names' bytes. */
 static int note_twin_pair(audio_corpus *c, const twin_key *a, const twin_key *b, ws_err *e)
 {
     char *sa = ws_text_show(a->name), *sb = ws_text_show(b->name), *ba = ws_text_bytes(a->name),
          *bb = ws_text_bytes(b->name);
+    int kind = twin_kind(a, b);
     int rc = !sa || !sb || !ba || !bb ? ws_err_set(e, WS_ENOMEM, "out of memory")
-             : case_only(a, b) ? add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in letter case: they are "
-                                          "two classes", c->root, sa, sb)
+             : kind == TWIN_CASE ? add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in letter case: they are "
+                                            "two classes", c->root, sa, sb)
+             : kind == TWIN_WHITE_SPACE
+             ? add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in white space or invisible characters%s (bytes "
+                        "%s and %s): they are two classes", c->root, sa, sb, strcmp(a->visible, b->visible)
+                        ? ", and in letter case or Unicode normalization" : "", ba, bb)
              : add_note(c, e, "%s: classes \"%s\" and \"%s\" differ only in %sUnicode normalization (bytes %s and %s): "
                         "they are two classes", c->root, sa, sb, strcmp(a->nfc, b->nfc) ? "letter case and " : "", ba, bb);
     free(sa); free(sb); free(ba); free(bb);
     return rc;
 }
 
-/* The notes of the pairs of twins of one kind (case: letter case only, or not), every pair of a
- * group of twins in key order, the first 16. */
-static int note_twins_of_kind(audio_corpus *c, const twin_key *v, int case_kind, ws_err *e)
+/* The notes of the pairs of twins of one kind (twin_kind), every pair of a group of twins in key
+ * order, the first 16. */
+static int note_twins_of_kind(audio_corpus *c, const twin_key *v, int kind, ws_err *e)
 {
     int noted = 0;
     for (int i = 0; i < c->n_classes; i++)
-        for (int j = i + 1; j < c->n_classes && !strcmp(v[i].key, v[j].key); j++) {
-            if (case_only(&v[i], &v[j]) != case_kind) continue;
+        for (int j = i + 1; j < c->n_classes && !strcmp(v[i].loose, v[j].loose); j++) {
+            if (twin_kind(&v[i], &v[j]) != kind) continue;
             if (noted++ == MAX_NOTES_OF_A_KIND) return 0;
             if (note_twin_pair(c, &v[i], &v[j], e)) return -1;
         }
@@ -707,9 +728,12 @@ static int note_twins_of_kind(audio_corpus *c, const twin_key *v, int case_kind,
  * and "stra\xc3\x9fe" too), most likely one word labelled two ways, and folders a
  * case-insensitive file system (macOS's, Windows') could not hold apart; in Unicode
  * normalization ("caf\xc3\xa9" typed on Linux, composed, and "cafe\xcc\x81" from a folder copied
- * off macOS, whose file names are decomposed), or in both. The letter-case notes first, then
- * the others, at most 16 of each. They stay two classes (torchaudio's SPEECHCOMMANDS makes two
- * labels of them too, and the cache is as it was). */
+ * off macOS, whose file names are decomposed), or in both; in white space or invisible
+ * characters ("yes" and "yes ", a trailing space a script left; "hey nova" and "hey\xc2\xa0nova",
+ * a no-break space a word processor put in; "no" and "no\xe2\x80\x8b", a zero-width space
+ * pasted from a web page), and maybe in those too. The letter-case notes first, then Unicode
+ * normalization, then white space, at most 16 of each. They stay two classes (torchaudio's
+ * SPEECHCOMMANDS makes two labels of them too, and the cache is as it was). */
 static int note_twins(audio_corpus *c, ws_err *e)
 {
     if (c->n_classes < 2) return 0;
@@ -719,12 +743,15 @@ static int note_twins(audio_corpus *c, ws_err *e)
     for (int k = 0; k < c->n_classes && !rc; k++) {
         v[k].name = c->classes[k];
         if (!(v[k].nfc = ws_text_nfc(v[k].name)) || !(v[k].fold = ws_text_casefold(v[k].name, 0))
-            || !(v[k].key = ws_text_casefold(v[k].name, 1)))
+            || !(v[k].key = ws_text_casefold(v[k].name, 1)) || !(v[k].visible = ws_text_visible(v[k].name))
+            || !(v[k].loose = ws_text_casefold(v[k].visible, 1)))
             rc = ws_err_set(e, WS_ENOMEM, "out of memory");
     }
     if (!rc) qsort(v, (size_t)c->n_classes, sizeof *v, cmp_twin_key);
-    if (!rc) rc = note_twins_of_kind(c, v, 1, e) < 0 || note_twins_of_kind(c, v, 0, e) < 0 ? -1 : 0;
-    for (int k = 0; v && k < c->n_classes; k++) { free(v[k].nfc); free(v[k].fold); free(v[k].key); }
+    for (int kind = TWIN_CASE; kind <= TWIN_WHITE_SPACE && !rc; kind++) rc = note_twins_of_kind(c, v, kind, e);
+    for (int k = 0; v && k < c->n_classes; k++) {
+        free(v[k].nfc); free(v[k].fold); free(v[k].key); free(v[k].visible); free(v[k].loose);
+    }
     free(v);
     return rc;
 }

@@ -44,6 +44,14 @@ char *ws_text_nfc(const char *s);
  * two canonically equivalent names fold alike), by libunistring's u8_casefold in text_nfc.c. A
  * new string (free it); NULL when out of memory or s is not UTF-8. */
 char *ws_text_casefold(const char *s, int nfc);
+/* s (UTF-8) as it shows: its format characters (Unicode general category Cf: a zero-width space
+ * U+200B, a byte order mark U+FEFF, a soft hyphen U+00AD) dropped, and its white space (Unicode's
+ * White_Space: a no-break space U+00A0, an ideographic space U+3000 too) one space between words
+ * and none at either end, as Python's " ".join(s.split()) makes it ("yes\xc2\xa0" and " yes" both
+ * "yes"), by libunistring's tables in text_nfc.c. A new string (free it); NULL when out of memory
+ * or s is not UTF-8. ws_text_shows_nothing: 1 when that is empty (s is "", " ", "\xe2\x80\x8b"). */
+char *ws_text_visible(const char *s);
+int ws_text_shows_nothing(const char *s);
 /* Text files from Windows tools (Notepad, PowerShell) may start with a UTF-8 byte order mark,
  * invisible in an editor and in a message ("unknown label '\xef\xbb\xbfyes'" looked like
  * "unknown label 'yes'"); RFC 8259 lets a reader skip it. ws_text_bom: its length at the start of
