@@ -224,6 +224,8 @@ typedef struct {
     size_t frames;         /* fed so far */
     size_t made;           /* samples in d->out */
     size_t most;           /* the most d->out is asked to hold for the frames wanted */
+    int rate_hz;           /* the file's */
+    float peak;            /* the largest |sample| fed to the resampler so far */
 } sink;
 
 /* Resamples n mono samples at in, the last ones of the file when last (the resampler's tail is
@@ -243,6 +245,13 @@ static int sink_resample(sink *k, const float *in, size_t n, int last, const cha
         s.output_frames = (long)room;
         int rc = src_process(k->src, &s);
         if (rc != 0) return ws_err_set(e, WS_EINTERNAL, "%s: resampling: %s", path, src_strerror(rc));
+        /* finite samples near float's largest come out past it where the filter's ripple
+         * overshoots (a square wave at 3.4e38): said so, not left for the mel power to find as
+         * "samples reach inf", which the file does not hold */
+        if (audio_first_nonfinite(s.data_out, (size_t)s.output_frames_gen) < (size_t)s.output_frames_gen)
+            return ws_err_set(e, WS_EINPUT, "%s: resampling from %d Hz to %d Hz overflows float32 (its samples, each "
+                              "finite, reach %g); expected audio within [-1, 1]", path, k->rate_hz, d->target_rate,
+                              (double)k->peak);
         k->made += (size_t)s.output_frames_gen;
         s.data_in += s.input_frames_used;
         s.input_frames -= s.input_frames_used;
@@ -265,7 +274,17 @@ static int sink_feed(sink *k, const float *raw, size_t n, const char *path, ws_e
         if (grow(&d->mono, &d->mono_cap, n, n) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
         for (size_t i = 0; i < n; i++) d->mono[i] = 0.5f * (raw[2 * i] + raw[2 * i + 1]);
         mono = d->mono;
+        /* two finite samples whose sum overflows (both at 3e38): the mix is inf (torch's mean
+         * over the channels gives inf too), so such a file is bad audio, and said to be for what
+         * it is: it was skipped as "samples reach inf", which the file does not hold */
+        size_t over = audio_first_nonfinite(mono, n);
+        if (over < n)
+            return ws_err_set(e, WS_EINPUT, "%s: the mix of its 2 channels overflows float32 at frame %zu (samples %g "
+                              "and %g, each finite); expected audio within [-1, 1]", path, k->frames + over,
+                              (double)raw[2 * over], (double)raw[2 * over + 1]);
     }
+    if (k->src)
+        for (size_t i = 0; i < n; i++) k->peak = fmaxf(k->peak, fabsf(mono[i]));
     k->frames += n;
     if (k->src) return sink_resample(k, mono, n, 0, path, e);
     if (grow(&d->out, &d->out_cap, k->made + n, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
@@ -597,7 +616,8 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         sf_count_t lim = (sf_count_t)ceil(max_seconds * info.samplerate);
         if (lim < want) want = lim;
     }
-    sink k = {d, (size_t)info.channels, NULL, (double)d->target_rate / info.samplerate, 0, 0, (size_t)want};
+    sink k = {d, (size_t)info.channels, NULL, (double)d->target_rate / info.samplerate, 0, 0, (size_t)want,
+              info.samplerate, 0};
     if (info.samplerate != d->target_rate) {
         int err = 0;
         if (!d->src) d->src = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
