@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/fdio.h"
+#include "core/text.h"
 
 #define MIN_RATE_HZ 1000
 #define MAX_RATE_HZ 768000
@@ -84,7 +85,8 @@ static long long log_count(const char *log, const char *key)
 /* The reason for a file whose audio chunk claims more bytes than it holds: in why, and 1. */
 static int cut_bytes(char *why, size_t len, unsigned long long claimed, unsigned long long holds)
 {
-    snprintf(why, len, "truncated: the header claims %llu bytes of audio, the file holds %llu", claimed, holds);
+    snprintf(why, len, "truncated: the header claims %llu byte%s of audio, the file holds %llu", claimed,
+             ws_plural(claimed), holds);
     return 1;
 }
 
@@ -121,7 +123,8 @@ static int log_says_truncated(const char *log, const char *head, const SF_INFO *
     unsigned long long have, claimed;
     if (riff_long && c && sscanf(c, "*** Calculated frame count %llu does not match value from 'ds64' chunk of %llu",
                                  &have, &claimed) == 2 && have < claimed) {
-        snprintf(why, len, "truncated: the header claims %llu frames, the file holds %llu", claimed, have);
+        snprintf(why, len, "truncated: the header claims %llu frame%s, the file holds %llu", claimed, ws_plural(claimed),
+                 have);
         return 1;
     }
     /* Wave64 notes only its riff size as too long, which a cut in a chunk after the audio gives
@@ -154,7 +157,8 @@ static int log_says_truncated(const char *log, const char *head, const SF_INFO *
     case SF_FORMAT_SDS: header = there; there = log_count(log, "Frames"); break;
     }
     if (header > 0 && there >= 0 && header > there) {
-        snprintf(why, len, "truncated: the header claims %lld frames, the file holds %lld", header, there);
+        snprintf(why, len, "truncated: the header claims %lld frame%s, the file holds %lld", header,
+                 ws_plural((size_t)header), there);
         return 1;
     }
     /* formats that note a cut in words: VOC, MAT4 and XI, and WVE ("Data length 8000 should be
@@ -457,6 +461,22 @@ static int caf_says_truncated(const unsigned char *b, size_t n, long long bytes,
     return 0;
 }
 
+/* A header libsndfile parsed but whose values it refuses ("Internal error : SF_INFO struct
+ * incomplete.", its words for a WAV or CAF file whose sample rate is 0: the file's fault, not
+ * libsndfile's): what is wrong, from the values its log ends with (" Sample rate :   0"), where
+ * they tell it, else that the header is not valid, libsndfile's words after either. */
+static void header_not_valid(const char *path, const char *log, ws_err *e)
+{
+    /* channels are checked before (0 is "Channel count is zero.", 2000 "Too many channels
+     * specified."): the rate is what is left to name */
+    const char *r = strstr(log, "\n Sample rate :");
+    int rate = 1;
+    if (r && sscanf(r, "\n Sample rate : %d", &rate) == 1 && rate < 1)
+        ws_err_set(e, WS_EINPUT, "%s: not audio: its header gives a sample rate of %d Hz, expected a positive rate "
+                   "(libsndfile: \"%s\")", path, rate, sf_strerror(NULL));
+    else ws_err_set(e, WS_EINPUT, "%s: not audio: its header is not valid (libsndfile: \"%s\")", path, sf_strerror(NULL));
+}
+
 static void not_audio(const char *path, const unsigned char *b, size_t n, long long bytes, ws_err *e)
 {
     char log[2048] = "";
@@ -474,6 +494,7 @@ static void not_audio(const char *path, const unsigned char *b, size_t n, long l
                              path, (int)strcspn(end, "\n"), end);
     else if (strstr(sf_strerror(NULL), "malformed") && caf_says_truncated(b, n, bytes, why, sizeof why))
         ws_err_set(e, WS_EINPUT, "%s: %s", path, why);
+    else if (strstr(sf_strerror(NULL), "SF_INFO struct incomplete")) header_not_valid(path, log, e);
     else ws_err_set(e, WS_EINPUT, "%s: not audio (%s)", path, sf_strerror(NULL));
 }
 
@@ -489,7 +510,11 @@ static SNDFILE *open_audio(audio_decoder *d, const char *path, mem_file *m, SF_I
     const char *why = NULL;
     int fd = ws_open_regular(path, &st, &why);   /* a FIFO or a device must not hang the run */
     if (fd == -1) return ws_err_set(e, WS_EINPUT, "%s: cannot open: %s", path, strerror(errno)), NULL;
-    if (fd == -2) return ws_err_set(e, WS_EINPUT, "%s: not a regular file", path), NULL;   /* as the scan's skips say */
+    /* as the folder scan's skips say (corpus.c, entry_problem): a manifest's folder was "not a
+     * regular file" where the same folder in a class folder was "a directory" */
+    if (fd == -2)
+        return ws_err_set(e, WS_EINPUT, "%s: %s", path, S_ISDIR(st.st_mode) ? "a directory, expected an audio file"
+                          : "not a regular file"), NULL;
     if (st.st_size == 0) { close(fd); return ws_err_set(e, WS_EINPUT, "%s: empty file", path), NULL; }
     *bytes = (long long)st.st_size;
     size_t head_len = st.st_size < HEAD_MAX ? (size_t)st.st_size : HEAD_MAX;
@@ -534,7 +559,8 @@ static int read_to_end(sink *k, SNDFILE *f, sf_count_t max, int whole, const cha
     if (have == max && whole && sf_readf_float(f, probe, 1) > 0)
         return ws_err_set(e, WS_EINPUT, "%s: too long (more than %lld frames)", path, (long long)max);
     if (sf_error(f) != SF_ERR_NO_ERROR)
-        return ws_err_set(e, WS_EINPUT, "%s: %s after %lld frames", path, sf_strerror(f), (long long)have);
+        return ws_err_set(e, WS_EINPUT, "%s: %s after %lld frame%s", path, sf_strerror(f), (long long)have,
+                          ws_plural((size_t)have));
     /* cut short, such a stream just ends early: libFLAC lost its sync in the last, partial frame,
      * which libsndfile notes only in its log */
     char log[4096] = "";
@@ -650,8 +676,8 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
             return -1;
         }
         if (err != SF_ERR_NO_ERROR || got != want) {
-            ws_err_set(e, WS_EINPUT, "%s: %s after %lld of %lld frames", path,
-                       err ? sf_strerror(f) : "truncated", (long long)got, (long long)want);
+            ws_err_set(e, WS_EINPUT, "%s: %s after %lld of %lld frame%s", path,
+                       err ? sf_strerror(f) : "truncated", (long long)got, (long long)want, ws_plural((size_t)want));
             sf_close(f);
             return -1;
         }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "core/text.h"
 
 void audio_feat_config_default(audio_feat_config *c)
 {
@@ -198,17 +199,18 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
         else if (c->pad_mode == AUDIO_PAD_REFLECT)
             snprintf(need, sizeof need, "centred with reflect padding, a clip needs more than n_fft / 2 (%d) samples", c->n_fft / 2);
         else snprintf(need, sizeof need, "a clip needs at least one sample");
-        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g s (%zu samples) is too short for n_fft %d: %s",
-                          where, c->clip_seconds, audio_feat_clip_samples(c), c->n_fft, need);
+        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g s (%zu sample%s) is too short for n_fft %d: %s",
+                          where, c->clip_seconds, audio_feat_clip_samples(c), ws_plural(audio_feat_clip_samples(c)),
+                          c->n_fft, need);
     }
     /* each clip's features are one float32 row per frame: within the limits of each setting
      * alone, their product could ask gigabytes a clip (600 s at hop_length 1, 1024 mels: 39 GB),
      * which ended in a bare "out of memory" */
     double clip_mib = (double)frames * c->n_mels * sizeof(float) / (1 << 20);
     if (clip_mib > AUDIO_FEAT_MAX_MIB)
-        return ws_err_set(e, WS_EINPUT, "%s: one clip's features would take %.0f MiB (%zu frames of %d mels, float32); "
+        return ws_err_set(e, WS_EINPUT, "%s: one clip's features would take %.0f MiB (%zu frames of %d mel%s, float32); "
                           "expected at most %d MiB a clip (a larger hop_length, fewer n_mels or a shorter clip_seconds)",
-                          where, clip_mib, frames, c->n_mels, AUDIO_FEAT_MAX_MIB);
+                          where, clip_mib, frames, c->n_mels, ws_plural((size_t)c->n_mels), AUDIO_FEAT_MAX_MIB);
     return 0;
 }
 

@@ -86,8 +86,9 @@ static int noise_too_large(const job *j, const char *file, size_t n, char *why, 
     size_t frames = audio_feat_frames(j->cfg, n), n_mels = (size_t)j->cfg->n_mels;
     double mib = (double)frames * (double)n_mels * sizeof(float) / (1 << 20);
     if (mib <= AUDIO_FEAT_MAX_MIB) return 0;
-    snprintf(why, len, "%s: its noise stream would take %.0f MiB (%zu frames of %zu mels, float32); expected at most "
-             "%d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)", file, mib, frames, n_mels,
+    snprintf(why, len, "%s: its noise stream would take %.0f MiB (%zu frames of %zu mel%s, float32); expected at "
+             "most %d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)", file, mib, frames, n_mels,
+             ws_plural(n_mels),
              AUDIO_FEAT_MAX_MIB);
     return 1;
 }
@@ -111,7 +112,8 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
         return skip_item(j, i, why, e);
     int rc = audio_decode(dec, it->file, is_noise ? 0 : j->cfg->clip_seconds + 0.05, &d, &ie);
     if (rc == 0 && is_noise && audio_feat_frames(j->cfg, d.n) == 0)
-        rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu samples)", it->file, d.n);
+        rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu sample%s)", it->file, d.n,
+                          ws_plural(d.n));
     if (rc < 0) {
         if (ie.kind != WS_EINPUT) { *e = ie; return -1; }
         return skip_item(j, i, ie.msg, e);

@@ -4,6 +4,7 @@
  * sides, reflect or constant padding of n_fft / 2 when centred, |X|^2). */
 #include "audio/mel.h"
 #include "audio/fft4.h"
+#include "core/text.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,7 +228,7 @@ long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *ou
     const audio_feat_config *c = &m->cfg;
     size_t frames = audio_feat_frames(c, n);
     if (frames == 0)
-        return ws_err_set(e, WS_EINPUT, "signal of %zu samples is too short for n_fft %d", n, c->n_fft);
+        return ws_err_set(e, WS_EINPUT, "signal of %zu sample%s is too short for n_fft %d", n, ws_plural(n), c->n_fft);
     int n_fft = c->n_fft, win = c->win_length, off = (n_fft - win) / 2, n_mels = c->n_mels;
     size_t hop = (size_t)c->hop_length, lanes = (size_t)audio_fft4_lanes(m->fft);
     for (size_t t = 0; t < frames; t += lanes) {
