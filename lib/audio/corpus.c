@@ -535,6 +535,14 @@ static int scan_layout(audio_corpus *c, ws_err *e)
         free(noise_dir);
         goto out;
     }
+    /* a file of that name (`cp noise.wav corpus/_background_noise_` where the folder was not
+     * there yet makes one) was ignored as the folder's other files are, and its noise with it */
+    if (stat(noise_dir, &st) == 0 && !S_ISDIR(st.st_mode) &&
+        add_note(c, e, "%s: %s, so no noise file is read from it (noise files go in a folder of that name)", noise_dir,
+                 S_ISREG(st.st_mode) ? "a file, not a folder" : "not a folder") < 0) {
+        free(noise_dir);
+        goto out;
+    }
     free(noise_dir);
     if (check_twice(c, e) < 0) goto out;
 
