@@ -132,6 +132,29 @@ if [ "$rc" = 1 ]; then
   exit 0
 fi
 [ "$rc" = 0 ] || exit "$rc"
+# record_result FILE: tells the study the result line in FILE (train-trial's, not stored) as
+# train-trial's tell command would: its state, value, constraints and reason (tell keeps no
+# metrics; the line does). jq prints each number with the digits that read back as its double.
+record_result() {
+  local study reason opts said=()
+  study=$(jq -r .study "$1") && reason=$(jq -r '.reason // empty' "$1") || return
+  opts=$(jq -r '"--trial", .trial, "--state", (.state | ascii_downcase), (.value | numbers | "--value", .),
+    (.constraints // [] | .[] | "--constraint", .)' "$1") || return
+  mapfile -t opts <<<"$opts"
+  [ -z "$reason" ] || said=(--reason "$reason")
+  "$BIN/tell" --db "$DB" --study "$study" "${opts[@]}" "${said[@]}"
+}
+# said_recorded N: train-trial's remedy (the end of its line that says trial N's result is not
+# stored, and gives the tell command) replaced by what the sweep did: a command already run, or
+# refused once run, is not one to give.
+said_recorded() {
+  local mark="trial $1's result is not stored (the trial stays RUNNING)" now head rest
+  now="trial $1's result, not stored by train-trial, was recorded by the sweep once the study could be written; its result line is the trial's file"
+  if [[ $err != *"$mark"* ]]; then err+=${err:+$'\n'}"$out_name: $now"; return; fi
+  head=${err%%"$mark"*} rest=${err#*"$mark"}
+  case $rest in *$'\n'*) rest=$'\n'${rest#*$'\n'} ;; *) rest= ;; esac
+  err=$head$now$rest
+}
 # Checkpoints go to RUNS, the sweep's own folder: beside the study file for a plain sweep, but a
 # stage of `make staged` shares its study file with the other stage, whose trial-N.ckpt and
 # best.ckpt it must not overwrite (and a PostgreSQL study has no folder). Its messages are kept
@@ -142,6 +165,26 @@ err=$("$BIN/train-trial" --db "$DB" --features "$FEATURES" --threads "$THREADS" 
 # trial files for RUNS's check to find): train-trial's remedy is --ckpt-dir, which the sweep sets
 # from RUNS, so its user is told the sweep's own.
 err=${err//"give this study a folder of its own with --ckpt-dir"/"give this sweep a folder of its own: another RUNS (the sweep's --ckpt-dir)"}
+# Exit status 3 with a result line: the training is done, but the study could not be written as
+# its result was stored (a lock another process held past WS_DB_BUSY_S, a full disk): the trial
+# is RUNNING, and the message ends with the tell command that records the result. Told FAIL
+# below as a crash, the result was lost, and that command, run after, refused (the trial
+# finished). The sweep records it itself (record_result), as that command would, keeps the line,
+# metrics and all, as the trial's file, and says so in place of the command; where it cannot
+# either, it says so after the message, whose command still records it.
+unrecorded=
+if [ "$rc" = 3 ] && [ -s "$tmp" ] && jq -e '.state | strings' "$tmp" >/dev/null 2>&1; then
+  n=$(jq -r .trial "$tmp")
+  if told=$(record_result "$tmp" 2>&1 >/dev/null); then
+    rc=0
+    said_recorded "$n"
+    # best.ckpt, which train-trial brings up to date only once the result is stored
+    "$BIN/train-trial" --db "$DB" --study "$(jq -r .study "$tmp")" --result-of "$tag" --ckpt-dir "$RUNS" >/dev/null || :
+  else
+    unrecorded=$n
+    err+=${told:+${err:+$'\n'}$told}
+  fi
+fi
 [ -z "$err" ] || printf '%s\n' "$err" >&2
 # The trial's own study (the line's), for the lookups below (only on failure: jq is slow to start).
 line_study() { jq -r .study <<<"$line"; }
@@ -179,6 +222,17 @@ elif [ "$rc" -eq 126 ] || [ "$rc" -eq 127 ]; then
   # once it exits, so the next suggest --reap fails it and queues its params again, as for a
   # trial whose sweep was killed (failing it here would make it this target's result).
   exit "$rc"
+elif [ -n "$unrecorded" ]; then
+  # train-trial's result, not stored, and the study not written by the sweep's tell either (still
+  # locked, say): as for a failure it cannot tell below, the trial's file is the study's line
+  # where the trial was finished meanwhile (by another process); else this target stays unmade
+  # and the trial RUNNING, its result recorded by the command of train-trial's message, or,
+  # failed as stale by a later suggest (or reaped by another trial's, its train-trial gone), trained
+  # again by the next make sweep. Exit status 3, train-trial's: make says the trial command failed.
+  if ! "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp" 2>/dev/null; then
+    echo "$out_name: the sweep could not record trial $unrecorded's result either (tell's message above): this target stays unmade; record the result with train-trial's tell command above once the study can be written (before a suggest fails the trial as stale), or the next make sweep trains the trial again" >&2
+    exit 3
+  fi
 elif [ "$rc" -ne 0 ]; then
   # A crash, an out-of-memory kill: this trial is over and FAIL, as in Optuna when the objective
   # raises; the other trials go on. The trial file holds tell's result line, or the study's

@@ -1068,15 +1068,20 @@ json_t *trainer_epochs_json(long steps, int per)
 }
 
 /* best_epoch is null when no validation ran (a trial failed or out of time in its first epoch):
- * 0 read as a best at epoch 0. */
+ * 0 read as a best at epoch 0. constraints are the values finish records (null where it records
+ * none: a study without constraints, a FAIL trial), so that a result the study did not take can
+ * be told from the line alone (pipelines/trial.sh does, as the tell command of not_stored_remedy). */
 static json_t *result_line(run_ctx *c)
 {
     double total = ws_mono_s() - c->o->t_process_start;
     int has_value = has_value_of(c);
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
-    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
+    json_t *cons = constraint_values(c);
+    if (!json_array_size(cons)) { json_decref(cons); cons = json_null(); }
+    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:o,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
                      "state", ws_state_name(c->state), "value", has_value ? ws_json_number(value) : json_null(),
-                     "metrics", value_metrics(c) ? value_metrics(c) : json_null(), "epochs", trainer_epochs_json(c->steps_done, c->per),
+                     "metrics", value_metrics(c) ? value_metrics(c) : json_null(), "constraints", cons,
+                     "epochs", trainer_epochs_json(c->steps_done, c->per),
                      "best_epoch", c->has_best ? trainer_epochs_json(c->best_step, c->per) : json_null(), "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
                      "total", total, "reason", c->reason[0] ? json_string(c->reason) : json_null());
 }

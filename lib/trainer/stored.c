@@ -42,6 +42,7 @@ static json_t *line_of(const ws_study *st, int per, const ws_trial *t)
 {
     json_t *reason = json_object_get(t->system_attrs, WS_ATTR_REASON);
     json_t *metrics = json_object_get(t->user_attrs, "metrics");
+    json_t *cons = json_object_get(t->system_attrs, WS_ATTR_CONSTRAINTS);
     /* the parts trained as train-trial recorded them; a study written before it did, or a trial
      * tell finished after prune-check's steps: the last step. A trial tell finished with neither
      * trained nothing this study knows of: null, not 0 (which is a trial that trained no epoch),
@@ -51,9 +52,9 @@ static json_t *line_of(const ws_study *st, int per, const ws_trial *t)
     int known = json_is_integer(trained) || t->n_ivs > 0;
     long steps = json_is_integer(trained) ? (long)json_integer_value(trained)
                  : ws_trial_last_step(t) > 0 ? ws_trial_last_step(t) : 0;
-    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:o,s:O}", "study", st->name, "trial", t->number,
+    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:O,s:o,s:o,s:o,s:O}", "study", st->name, "trial", t->number,
                      "state", ws_state_name(t->state), "value", t->has_value ? ws_json_number_capped(t->value) : json_null(),
-                     "metrics", metrics ? metrics : json_null(),
+                     "metrics", metrics ? metrics : json_null(), "constraints", cons ? cons : json_null(),
                      "epochs", known ? trainer_epochs_json(steps, per) : json_null(),
                      "best_epoch", known && t->n_ivs > 0 ? trainer_epochs_json(best_step_of(st, t), per) : json_null(),
                      "seconds", seconds_of(t), "reason", reason ? reason : json_null());
