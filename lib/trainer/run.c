@@ -1328,14 +1328,28 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     }
     /* a corrupted cache, or one of other data than the study's (another trial of a fresh study
      * recorded its own first), is bad input: exit 2 */
-    if (audio_cache_verify_wait(&c.cache, e) || data_check(&c, 1, e)) {
+    if (audio_cache_verify_wait(&c.cache, e)) {
         fail_trial(&c, e->msg);
         release(&c);
         return -1;
     }
-    stats_publish(&c);
+    /* The training is done: a study that cannot be written from here on is said with the tell
+     * command that records the result (not_stored). data_check writes too where the trial never
+     * validated (a validation records the data, the study's first, or finds it recorded) in a
+     * fresh study: it met a lock before finish did, and the trial's result went with an exit 3,
+     * no line, and the store's "run it again". Such a trial is FAIL with no value, nothing to
+     * compare across data: told by hand, it leaves the data to the next trial to record. */
     char *remedy = not_stored_remedy(&c);
     ws_store_set_busy_remedy(c.store, remedy);
+    if (data_check(&c, 1, e)) {
+        ws_store_set_busy_remedy(c.store, NULL);
+        if (e->kind == WS_EINTERNAL && remedy) not_stored(&c, remedy, e, result);
+        else fail_trial(&c, e->msg);
+        free(remedy);
+        release(&c);
+        return -1;
+    }
+    stats_publish(&c);
     int failed = finish(&c, e);
     ws_store_set_busy_remedy(c.store, NULL);
     if (failed) {
