@@ -239,6 +239,19 @@ int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e)
     return -1;
 }
 
+int ws_load_name(const char *text, size_t bytes, const char *at, const char *col, ws_err *e)
+{
+    size_t n = text ? strlen(text) : 0;
+    if (n >= bytes) return ws_load_utf8(text, at, col, e);
+    /* shown as the bytes before the NUL, \x00, and those after it (up to a next NUL) */
+    char *head = ws_text_escape(text), *tail = ws_text_escape(text + n + 1);
+    ws_err_set(e, WS_EINPUT, "%s: %s '%.100s\\x00%.100s' holds a NUL byte (JSON cannot hold it in a name; read up to it, "
+               "it would be another name)", at, col, head ? head : "?", tail ? tail : "?");
+    free(head);
+    free(tail);
+    return -1;
+}
+
 /* An attribute's value_json as the attribute objects hold it: strict JSON as parsed; else
  * Python's NaN/Infinity as ws_json_load_python's stand-ins, with *loose set (the caller keeps
  * the text itself too, for a copy); what is not JSON even so, as a string; a NULL cell as "".
@@ -251,14 +264,14 @@ static json_t *attr_value(const char *value_json, int *loose)
     return v ? v : json_string(value_json ? value_json : "");
 }
 
-int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
-                       json_t *obj, json_t *texts, ws_err *e)
+int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, size_t key_bytes,
+                       const char *value_json, json_t *obj, json_t *texts, ws_err *e)
 {
     char row[192];
     snprintf(row, sizeof row, "study_%s_attributes: study_id %lld", system ? "system" : "user", (long long)study_id);
     /* a NULL key (the column allows it) was dropped in silence: a copy went without the row */
     if (!key) return ws_err_set(e, WS_EINPUT, "%s: %s: key is NULL, expected the attribute's name", path, row);
-    if (ws_load_utf8(key, row, "key", e)) return ws_err_prefix(e, "%s", path);
+    if (ws_load_name(key, key_bytes, row, "key", e)) return ws_err_prefix(e, "%s", path);
     snprintf(row, sizeof row, "study_%s_attributes: study_id %lld, key '%.80s'", system ? "system" : "user",
              (long long)study_id, key);
     if (ws_load_utf8(value_json, row, "value_json", e)) return ws_err_prefix(e, "%s", path);
@@ -278,15 +291,15 @@ json_t *ws_load_study_attr_json(const char *path, int64_t study_id, int system, 
     return ws_json_load_string(value_json, at, e);
 }
 
-int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cells *value, const char *dist_json,
-                  ws_err *e)
+int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, size_t name_bytes, const ws_num_cells *value,
+                  const char *dist_json, ws_err *e)
 {
     char row[64];
     snprintf(row, sizeof row, "trial_params: trial %d", t->number);
     /* the column allows NULL, though no Optuna writes one (every suggest_* names its parameter);
      * it went on to strdup(NULL): report, study-copy and TPE's suggest died of SIGSEGV */
     if (!name) return ws_err_set(e, WS_EINPUT, "%s: param_name is NULL, expected the parameter's name", row);
-    if (ws_load_utf8(name, row, "param_name", e)) return -1;
+    if (ws_load_name(name, name_bytes, row, "param_name", e)) return -1;
     const ws_dist *d = cached_dist(ld, dist_json ? dist_json : "", e);
     char at[160], num[32];
     snprintf(at, sizeof at, "trial_params: trial %d, param %.100s", t->number, name);
@@ -337,13 +350,13 @@ int ws_load_iv_row(ws_trial *t, const ws_int_cell *step, const ws_num_cells *val
     return cell_number(value, NUM_TYPED | NUM_NAN_TYPE, at, "intermediate_value", &v, e) ? -1 : add_iv(t, k, v, e);
 }
 
-int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json, ws_err *e)
+int ws_load_attr(ws_trial *t, int system, const char *key, size_t key_bytes, const char *value_json, ws_err *e)
 {
     char row[160];
     snprintf(row, sizeof row, "trial_%s_attributes: trial %d", system ? "system" : "user", t->number);
     /* a NULL key (the column allows it) was dropped in silence: a copy went without the row */
     if (!key) return ws_err_set(e, WS_EINPUT, "%s: key is NULL, expected the attribute's name", row);
-    if (ws_load_utf8(key, row, "key", e)) return -1;
+    if (ws_load_name(key, key_bytes, row, "key", e)) return -1;
     snprintf(row, sizeof row, "trial_%s_attributes: trial %d, key '%.80s'", system ? "system" : "user", t->number, key);
     if (ws_load_utf8(value_json, row, "value_json", e)) return -1;
     int loose;

@@ -66,28 +66,36 @@ typedef struct {
  * them); a type FINITE, INF_POS or INF_NEG, and for FINITE a number, or NULL: NaN, as Optuna's
  * add_trial leaves a NaN value in SQLite. */
 int ws_load_value_row(ws_trial *t, const ws_int_cell *objective, const ws_num_cells *value, ws_err *e);
-/* trial_params: a number (for a categorical, the index of one of its choices); the distribution
- * JSON is parsed once per distinct text. */
-int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, const ws_num_cells *value, const char *dist_json,
-                  ws_err *e);
+/* trial_params: a name (name_bytes: the cell's length, as ws_load_name checks it), a number (for
+ * a categorical, the index of one of its choices); the distribution JSON is parsed once per
+ * distinct text. */
+int ws_load_param(ws_loader *ld, ws_trial *t, const char *name, size_t name_bytes, const ws_num_cells *value,
+                  const char *dist_json, ws_err *e);
 /* trial_intermediate_values: a step that is an integer >= 0 (Trial.report refuses a negative
  * one, prune-check too), a type FINITE, INF_POS, INF_NEG or NAN, and for FINITE a number. */
 int ws_load_iv_row(ws_trial *t, const ws_int_cell *step, const ws_num_cells *value, ws_err *e);
-/* trial_system_attributes / trial_user_attributes: a key and value_json, each UTF-8 (else
- * WS_EINPUT, as ws_load_utf8). */
-int ws_load_attr(ws_trial *t, int system, const char *key, const char *value_json, ws_err *e);
+/* trial_system_attributes / trial_user_attributes: a key (key_bytes long: ws_load_name) and
+ * value_json, each UTF-8 (else WS_EINPUT, as ws_load_utf8). */
+int ws_load_attr(ws_trial *t, int system, const char *key, size_t key_bytes, const char *value_json, ws_err *e);
 /* Text a cell holds that is not UTF-8 (SQLite keeps any bytes: a study made by hand or by another
  * client): WS_EINPUT "AT: COL '...' is not UTF-8", the bytes shown as \xNN; 0 for UTF-8 or NULL.
  * JSON cannot hold such a name or value (jansson's json_string refuses it), so every output
  * would drop it in silence; and Optuna cannot read it either (Python's sqlite3: "Could not decode
  * to UTF-8 column"). AT names the table and row ("trial_params: trial 3"). */
 int ws_load_utf8(const char *text, const char *at, const char *col, ws_err *e);
+/* A name cell (a study's name, a parameter's, an attribute's key) of `bytes` bytes: as
+ * ws_load_utf8, and WS_EINPUT "AT: COL 'k\x00x' holds a NUL byte" where a NUL lies before its
+ * end. Optuna writes such a name (Python's str holds a NUL, and SQLite keeps it); read as a C
+ * string it ended at the NUL, so two names Optuna keeps apart ('k' and 'k<NUL>x') were one:
+ * study-copy merged two attributes into one, report showed one of two parameters. JSON cannot
+ * hold it as a key either (jansson refuses one with a NUL). */
+int ws_load_name(const char *text, size_t bytes, const char *at, const char *col, ws_err *e);
 /* A row of study_system_attributes / study_user_attributes (of the database at path), read as
- * ws_load_attr reads a trial's: key and value_json each UTF-8 (else WS_EINPUT naming path, table
+ * ws_load_attr reads a trial's: key (key_bytes long) and value_json each UTF-8 (else WS_EINPUT naming path, table
  * and row, as ws_load_utf8), the value into obj, and value_json that is not strict JSON also into
  * texts as written (ws_store_study_attrs). The backends read the rows; this decodes them. */
-int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, const char *value_json,
-                       json_t *obj, json_t *texts, ws_err *e);
+int ws_load_study_attr(const char *path, int64_t study_id, int system, const char *key, size_t key_bytes,
+                       const char *value_json, json_t *obj, json_t *texts, ws_err *e);
 /* One study attribute's value_json parsed strictly (ws_store_study_attr_get); what is not JSON is
  * WS_EINPUT naming path, table, row and column: "s.db: study_system_attributes: study_id 1, key
  * 'wakesweep:config': value_json:4: ...". */

@@ -46,11 +46,13 @@ static int add_row(ws_loader *ld, int k, const PGresult *r, int i, ws_err *e)
     case WS_LOADQ_VALUE:
         return ws_load_value_row(t, int_cell(r, i, 3, &(ws_int_cell){0}), num_cells(r, i, 1, 2, &(ws_num_cells){0}), e);
     case WS_LOADQ_PARAM:
-        return ws_load_param(ld, t, PQgetvalue(r, i, 1), num_cells(r, i, 2, -1, &(ws_num_cells){0}),
-                             text_or_null(r, i, 3), e);
+        /* the names' lengths as C strings: PostgreSQL's text holds no NUL byte */
+        return ws_load_param(ld, t, PQgetvalue(r, i, 1), strlen(PQgetvalue(r, i, 1)),
+                             num_cells(r, i, 2, -1, &(ws_num_cells){0}), text_or_null(r, i, 3), e);
     case WS_LOADQ_IV:
         return ws_load_iv_row(t, int_cell(r, i, 1, &(ws_int_cell){0}), num_cells(r, i, 2, 3, &(ws_num_cells){0}), e);
-    default: return ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), text_or_null(r, i, 2), e);
+    default: return ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, PQgetvalue(r, i, 1), strlen(PQgetvalue(r, i, 1)),
+                                 text_or_null(r, i, 2), e);
     }
 }
 

@@ -134,7 +134,8 @@ int ws_pg_study_attrs(ws_store *s, int64_t study_id, int system, json_t **obj, j
     *texts = json_object();
     for (int i = 0; i < PQntuples(r); i++) {
         const char *key = PQgetvalue(r, i, 0), *text = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
-        if (ws_load_study_attr(s->path, study_id, system, key, text, *obj, *texts, e)) {
+        /* strlen: PostgreSQL's text holds no NUL byte */
+        if (ws_load_study_attr(s->path, study_id, system, key, strlen(key), text, *obj, *texts, e)) {
             PQclear(r);
             json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL;
             return -1;

@@ -8,6 +8,8 @@
 #include "store/sqlite_internal.h"
 
 static const char *text_col(sqlite3_stmt *st, int col) { return (const char *)sqlite3_column_text(st, col); }
+/* the bytes of a text cell, past a NUL in it too (ws_load_name): after text_col, as SQLite asks */
+static size_t text_bytes(sqlite3_stmt *st, int col) { return (size_t)sqlite3_column_bytes(st, col); }
 
 static int prepare(ws_store *s, const char *sql, const ws_study *study, int scope, int64_t key, sqlite3_stmt **st,
                    ws_err *e)
@@ -50,11 +52,16 @@ static int add_row(ws_loader *ld, int k, sqlite3_stmt *st, ws_err *e)
     switch (k) {
     case WS_LOADQ_VALUE:
         return ws_load_value_row(t, int_cell(st, 3, &(ws_int_cell){0}), num_cells(st, 1, 2, &(ws_num_cells){0}), e);
-    case WS_LOADQ_PARAM:
-        return ws_load_param(ld, t, text_col(st, 1), num_cells(st, 2, -1, &(ws_num_cells){0}), text_col(st, 3), e);
+    case WS_LOADQ_PARAM: {
+        const char *name = text_col(st, 1);
+        return ws_load_param(ld, t, name, text_bytes(st, 1), num_cells(st, 2, -1, &(ws_num_cells){0}), text_col(st, 3), e);
+    }
     case WS_LOADQ_IV:
         return ws_load_iv_row(t, int_cell(st, 1, &(ws_int_cell){0}), num_cells(st, 2, 3, &(ws_num_cells){0}), e);
-    default: return ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, text_col(st, 1), text_col(st, 2), e);
+    default: {
+        const char *key = text_col(st, 1);
+        return ws_load_attr(t, k == WS_LOADQ_SYS_ATTR, key, text_bytes(st, 1), text_col(st, 2), e);
+    }
     }
 }
 

@@ -65,7 +65,7 @@ int ws_sqlite_study_names(ws_store *s, json_t **names, ws_err *e)
         const char *name = (const char *)sqlite3_column_text(st, 0);
         char row[64];
         snprintf(row, sizeof row, "studies: study_id %lld", (long long)sqlite3_column_int64(st, 1));
-        if (ws_load_utf8(name, row, "study_name", e)) {
+        if (ws_load_name(name, (size_t)sqlite3_column_bytes(st, 0), row, "study_name", e)) {
             sqlite3_finalize(st);
             json_decref(*names);
             *names = NULL;
@@ -126,7 +126,7 @@ int ws_sqlite_study_attrs(ws_store *s, int64_t study_id, int system, json_t **ob
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(st, 0), *text = (const char *)sqlite3_column_text(st, 1);
-        if (ws_load_study_attr(s->path, study_id, system, key, text, *obj, *texts, e)) {
+        if (ws_load_study_attr(s->path, study_id, system, key, (size_t)sqlite3_column_bytes(st, 0), text, *obj, *texts, e)) {
             sqlite3_finalize(st);
             json_decref(*obj); *obj = NULL; json_decref(*texts); *texts = NULL;
             return -1;
