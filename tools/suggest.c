@@ -588,13 +588,14 @@ static int enqueue_read(suggest_ctx *c, const char *file, json_t *sets, ws_err *
     return rc ? -1 : 0;
 }
 
-/* Queues the parameter sets of FILE as WAITING trials, all in one transaction: a bad line
- * queues none of them, so the fixed file can simply be given again. */
-static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
+/* Queues sets, the parameter sets enqueue_read took from FILE, as WAITING trials, all in one
+ * transaction: a bad line queued none of them (FILE is read and checked before the study is
+ * touched), so the fixed file can simply be given again. */
+static int enqueue(suggest_ctx *c, const char *path, json_t *sets, ws_err *e)
 {
-    json_t *sets = json_array(), *set;
+    json_t *set;
     size_t n_sets, i;
-    int rc = enqueue_read(c, path, sets, e);
+    int rc = 0;
     n_sets = json_array_size(sets);
     int *numbers = calloc(n_sets ? n_sets : 1, sizeof *numbers);
     if (!rc && !numbers) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
@@ -628,7 +629,6 @@ static int enqueue(suggest_ctx *c, const char *path, ws_err *e)
             }
         }
     free(numbers);
-    json_decref(sets);
     return rc ? -1 : 0;
 }
 
@@ -825,6 +825,7 @@ int main(int argc, char **argv)
     double grace_s = 0;   /* --grace (> 0; 0: not given), put in place of the config's once that is read */
     long k = 1, seed = 0, owner_pid = 0;
     int force = 0, has_seed = 0, reap = 0, unless_done = 0, n_given = 0, o;
+    json_t *enq_sets = NULL;   /* --enqueue FILE's parameter sets, read before the study is changed */
     ws_err e = {0};
     while ((o = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
         switch (o) {
@@ -958,6 +959,12 @@ int main(int argc, char **argv)
                         (long long)json_integer_value(json_array_get(gone, i)));
         json_decref(gone);
     }
+    /* FILE's sets read and checked before the stale trials are failed: a FILE refused (a bad
+     * line, a directory) left the study changed, its stale trials FAIL and queued again */
+    if (enq) {
+        if (!(enq_sets = json_array())) { ws_err_set(&e, WS_ENOMEM, "out of memory"); goto fail; }
+        if (enqueue_read(&c, enq, enq_sets, &e)) goto fail;
+    }
     if (enq || k == 0) {   /* no trial to sample: the stale trials are failed all the same */
         if (ws_store_begin(c.store, &e)) goto fail;
         if (fail_stale(&c, &e)) { ws_store_rollback(c.store); goto fail; }
@@ -965,7 +972,7 @@ int main(int argc, char **argv)
         say_stale(&c);
     }
     if (enq) {
-        if (enqueue(&c, enq, &e)) goto fail;
+        if (enqueue(&c, enq, enq_sets, &e)) goto fail;
     } else {
         for (long i = 0; i < k; i++) {
             json_t *line = NULL;
@@ -993,6 +1000,7 @@ int main(int argc, char **argv)
 fail:
     rc = ws_cli_report(&e);
 out:
+    json_decref(enq_sets);
     ws_pruner_cfg_release(&c.pruner);
     params_free(c.fixed, c.n_fixed);
     json_decref(c.stale);
