@@ -782,9 +782,10 @@ unusable:
      * suggest raises and the trial ends FAIL. Left WAITING here it would stop every suggest of
      * the study, so it is failed, with the reason, and the next trial is claimed or made. */
     ws_cli_warn("%s: trial %d marked FAIL", e->msg, number);
-    json_t *why = json_string(e->msg);
-    int frc = ws_store_trial_finish(c->store, id, WS_FAIL, NULL, e)
-              || ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_REASON, why, e);
+    json_t *why = ws_json_text(e->msg);   /* it names the config file: any bytes */
+    int frc = !why ? ws_err_set(e, WS_ENOMEM, "out of memory")
+              : ws_store_trial_finish(c->store, id, WS_FAIL, NULL, e)
+                    || ws_store_trial_attr_set(c->store, id, 1, WS_ATTR_REASON, why, e);
     json_decref(why);
     if (frc) goto fail;
     if (ws_store_commit(c->store, e)) goto out;

@@ -121,6 +121,15 @@ json_t *ws_json_load_string(const char *text, const char *where, ws_err *e)
     return j;
 }
 
+json_t *ws_json_text(const char *text)
+{
+    if (ws_text_is_utf8(text)) return json_string(text);
+    char *shown = ws_text_escape(text);
+    json_t *j = shown ? json_string(shown) : NULL;
+    free(shown);
+    return j;
+}
+
 int ws_json_print_line(FILE *f, const json_t *j)
 {
     char *s = ws_json_dump(j, 0);

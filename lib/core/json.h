@@ -34,6 +34,11 @@ json_t *ws_json_load_python_marked(const char *text);
 /* Parses one JSON text; `where` names its origin, a line as "FILE:LINE" ("stdin:3"), and a
  * syntax error reads "WHERE:COL: what" (no column at the end of the text). */
 json_t *ws_json_load_string(const char *text, const char *where, ws_err *e);
+/* A JSON string of text (a message, a name), its bytes that are not UTF-8 written as \xNN
+ * (ws_text_escape), as the tools' messages show them. json_string gives NULL for such text, and
+ * an error quoting a file name (any bytes) became a trial's reason so: train-trial died of
+ * SIGSEGV writing it. NULL only when out of memory. */
+json_t *ws_json_text(const char *text);
 /* Output styles for ws_json_dump. Default: compact, keys in insertion order. */
 enum { WS_JSON_SORT = 1, WS_JSON_PYTHON = 2 };
 /* JSON text of j with reals in shortest round-trip form (NaN/inf as null, or as Python's

@@ -387,7 +387,7 @@ int ws_store_trial_attr_set(ws_store *s, int64_t trial_id, int system, const cha
 
 int ws_store_trial_mark_died(ws_store *s, int64_t trial_id, const char *why, ws_err *e)
 {
-    json_t *reason = json_string(why), *yes = json_true();
+    json_t *reason = ws_json_text(why), *yes = json_true();
     int rc = !reason ? ws_err_set(e, WS_ENOMEM, "out of memory")
                      : ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_REASON, reason, e)
                            || ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_DIED, yes, e);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/json.h"
 #include "core/proc.h"
 
 /* Attribute key of t set on trial id as t holds it: a value_json that is not strict JSON (what
@@ -164,9 +165,11 @@ static int fail_with_reason(ws_store *s, const ws_study *st, int64_t trial_id, c
         ws_store_rollback(s);
         return -1;
     }
-    json_t *reason = json_string(why);
-    int rc = ws_store_trial_finish(s, t.trial_id, WS_FAIL, NULL, e)
-             || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, reason, e) || (again && requeue(s, st, &t, e));
+    json_t *reason = ws_json_text(why);   /* an error quoting a file name: any bytes */
+    int rc = !reason ? ws_err_set(e, WS_ENOMEM, "out of memory")
+             : ws_store_trial_finish(s, t.trial_id, WS_FAIL, NULL, e)
+                   || ws_store_trial_attr_set(s, t.trial_id, 1, WS_ATTR_REASON, reason, e)
+                   || (again && requeue(s, st, &t, e));
     json_decref(reason);
     ws_trial_release(&t);
     if (rc) {

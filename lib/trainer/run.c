@@ -1034,7 +1034,8 @@ static int finish(run_ctx *c, ws_err *e)
 {
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
     int has_value = has_value_of(c);
-    json_t *cons = constraint_values(c), *why = c->reason[0] ? json_string(c->reason) : NULL;
+    /* the reason may quote a file name (any bytes), or end inside a character cut at 300 bytes */
+    json_t *cons = constraint_values(c), *why = c->reason[0] ? ws_json_text(c->reason) : NULL;
     /* the time breakdown, for report's timeline and where-the-time-goes plot */
     json_t *secs = json_pack("{s:f,s:f,s:f,s:f,s:i}", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
                              "total", ws_mono_s() - c->o->t_process_start, "threads", c->o->threads);
@@ -1083,7 +1084,7 @@ static json_t *result_line(run_ctx *c)
                      "metrics", value_metrics(c) ? value_metrics(c) : json_null(), "constraints", cons,
                      "epochs", trainer_epochs_json(c->steps_done, c->per),
                      "best_epoch", c->has_best ? trainer_epochs_json(c->best_step, c->per) : json_null(), "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
-                     "total", total, "reason", c->reason[0] ? json_string(c->reason) : json_null());
+                     "total", total, "reason", c->reason[0] ? ws_json_text(c->reason) : json_null());
 }
 
 static void release(run_ctx *c)
