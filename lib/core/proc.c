@@ -3,14 +3,25 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/text.h"
 
 const char *ws_hostname(void)
 {
-    static char name[256];
-    if (!name[0] && gethostname(name, sizeof name - 1) != 0) strcpy(name, "localhost");
+    /* the kernel takes any bytes for the name (sethostname); one that is not UTF-8 made no JSON
+     * string, and recording a trial's host (suggest --pid, train-trial) died of SIGSEGV. Kept as
+     * the tools show such bytes, \xNN (at most 4 x 64 of them), the same on every call, so the
+     * host a trial recorded and the host --reap compares it with agree. */
+    static char name[320];
+    if (name[0]) return name;
+    char raw[256] = "";
+    if (gethostname(raw, sizeof raw - 1) != 0 || !raw[0]) strcpy(raw, "localhost");
+    char *shown = ws_text_is_utf8(raw) ? NULL : ws_text_escape(raw);
+    snprintf(name, sizeof name, "%s", shown ? shown : raw);
+    free(shown);
     return name;
 }
 

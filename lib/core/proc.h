@@ -4,7 +4,8 @@
 #ifndef WS_CORE_PROC_H
 #define WS_CORE_PROC_H
 
-/* This machine's name (gethostname; "localhost" if that fails). */
+/* This machine's name (gethostname; "localhost" if that fails), its bytes that are not UTF-8
+ * written as \xNN (ws_text_escape), so that JSON can hold it. */
 const char *ws_hostname(void);
 /* 1 when pid names no process on this host, or a zombie (killed, its parent killed too, not
  * yet reaped by init); 0 when it lives or pid is not positive. */
