@@ -90,14 +90,40 @@ int ws_store_open_wait(ws_store **out, const char *url, int flags, const ws_stor
 
 struct sqlite3 *ws_store_sqlite(ws_store *s) { return s ? s->db : NULL; }
 
+/* Leaves the parameters named password out of a URL's query (q: from its '?'), with their '&'. */
+static void drop_password_params(char *q)
+{
+    char *out = q + 1, *in = q + 1;
+    while (*in) {
+        size_t len = strcspn(in, "&");
+        int secret = !strncmp(in, "password=", 9) || (len == 8 && !strncmp(in, "password", 8));
+        if (!secret) {
+            if (out != q + 1) *out++ = '&';
+            memmove(out, in, len);
+            out += len;
+        }
+        in += len + (in[len] == '&');
+    }
+    *(out == q + 1 ? q : out) = 0;   /* nothing left: no '?' either */
+}
+
 char *ws_store_url_shown(const char *url)
 {
     char *m = strdup(url);
     if (!m) return NULL;
     char *scheme = strstr(m, "://");
     if (!scheme) return m;
-    char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-    if (at && colon && colon < at) memmove(colon, at, strlen(at) + 1);
+    /* user:password@ in the authority only (up to the path or query, whose texts may hold ':'
+     * and '@'); its last '@', so that a password with one unencoded is cut whole */
+    char *auth = scheme + 3, *at = NULL;
+    size_t auth_len = strcspn(auth, "/?");
+    for (char *c = auth; c < auth + auth_len; c++)
+        if (*c == '@') at = c;
+    char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon) memmove(colon, at, strlen(at) + 1);
+    /* libpq takes the password as a parameter of the query too (?password=...) */
+    char *q = strchr(m, '?');
+    if (q) drop_password_params(q);
     return m;
 }
 

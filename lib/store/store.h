@@ -82,8 +82,9 @@ struct sqlite3 *ws_store_sqlite(ws_store *s);
  * open), NULL for SQLite: for gpu-monitor's samples table and report's reading of it, which live
  * beside Optuna's tables (lib/gpu/samples_pg.c). The store keeps it: ws_store_close closes it. */
 struct pg_conn *ws_store_pg(ws_store *s);
-/* A URL as messages show it: user:password@ becomes user@ (a copy to free; NULL when out of
- * memory). A PostgreSQL store's ws_store_path is this. */
+/* A URL as messages show it: user:password@ becomes user@, and a password parameter of its
+ * query (?password=...) is left out (a copy to free; NULL when out of memory). A PostgreSQL
+ * store's ws_store_path is this. */
 char *ws_store_url_shown(const char *url);
 void ws_store_close(ws_store *s);
 /* For messages: the file path, or the URL without its password. */
