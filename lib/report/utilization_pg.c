@@ -94,7 +94,11 @@ static int copy_rows(ws_util_pg *c, const PGresult *r, ws_err *e)
         return mem_fail(c, "copying the samples", e);
     for (int i = 0; i < rows; i++) {
         sqlite3_reset(st);
-        bind_cell(st, 1, r, i, C_ROW, 0);
+        /* numbered from 1 in the database's order, not by its row ids: those count every row the
+         * database ever took, and shift_sql, which looks at every (max(row_id) / 4000)th row, found
+         * none in a window of a few rows with ids past a million (no shift: another zone's report
+         * missed the samples) */
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
         bind_cell(st, 2, r, i, C_SAMPLE, 0);
         bind_cell(st, 3, r, i, C_T, 1);
         sqlite3_bind_text(st, 4, PQgetvalue(r, i, C_DATETIME), -1, SQLITE_TRANSIENT);

@@ -21,7 +21,8 @@ typedef struct {
 /* Copies the samples of the study's time window (its trials' starts to their ends, with two days'
  * leeway for the zone shift utilization.c finds) from the database of url. With several hosts,
  * each copied device is (host number << WS_UTIL_HOST_SHIFT) + its index, so that GPU 0 of one
- * node is not GPU 0 of another; with one, the index as it is. 0, or -1 with e set (c released). */
+ * node is not GPU 0 of another; with one, the index as it is. Rows are numbered (row_id) from 1 in
+ * the database's order. 0, or -1 with e set (c released). */
 int ws_util_pg_copy(ws_util_pg *c, const char *url, int64_t study_id, const ws_trial_list *trials, ws_err *e);
 void ws_util_pg_release(ws_util_pg *c);
 
