@@ -96,11 +96,24 @@ static int down_error(gpu_samples_pg *p, const PGresult *r, ws_err *e)
     return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", p->shown, msg);
 }
 
-/* Makes the samples table when missing and checks that the one there is ours. */
+/* Whether the table, its sequence and its index are all there: read from the catalog, which
+ * takes no lock (as pg_open.c's HAVE_TABLES, and not to_regclass: its syscache entry). */
+static const char have_table_sql[] =
+    "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = current_schema() AND c.relname IN ('" GPU_SAMPLES_TABLE "', '" GPU_SAMPLES_TABLE
+    "_sample_seq', '" GPU_SAMPLES_TABLE "_t')";
+
+/* Makes the samples table when missing and checks that the one there is ours. The DDL runs only
+ * when something is missing: CREATE INDEX IF NOT EXISTS takes a SHARE lock on the table before it
+ * finds the index there, and so waited for any other connection's write to the table (one cut off
+ * mid-write stays open on the server for hours), every other monitor's inserts queued behind it. */
 static int make_table(gpu_samples_pg *p, ws_err *e)
 {
-    PGresult *r = PQexec(p->conn, schema_sql);
-    if (!ok(r)) {
+    PGresult *r = PQexec(p->conn, have_table_sql);
+    int have = ok(r) && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "3");
+    PQclear(r);
+    r = have ? NULL : PQexec(p->conn, schema_sql);
+    if (!have && !ok(r)) {
         char msg[400];
         one_line(msg, sizeof msg, PQresultErrorMessage(r));
         PQclear(r);
@@ -108,7 +121,7 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
         PQclear(PQexec(p->conn, "ROLLBACK"));
         return ws_err_set(e, WS_EINTERNAL, "%s: creating the samples table: %s", p->shown, msg);
     }
-    PQclear(r);
+    PQclear(r);   /* NULL when not run */
     r = PQexec(p->conn, "SELECT row_id, " COLUMNS " FROM " GPU_SAMPLES_TABLE " LIMIT 0");
     if (!ok(r)) {
         char msg[400];
