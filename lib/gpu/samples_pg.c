@@ -4,7 +4,9 @@
  * the store's executor, which waits WS_DB_RETRY_S for a server that went away: a monitor must
  * sample on, and try again at its next sample. */
 #include "gpu/samples_pg.h"
+#include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,14 @@ struct gpu_samples_pg {
     const volatile sig_atomic_t *stop;   /* set by a signal: connect no more */
     ws_store *store;                     /* NULL while the server does not answer */
     PGconn *conn;                        /* the store's */
+    double until_s;                      /* monotonic: the statements now run wait for the server until then */
+    int late;                            /* the server did not answer by until_s: the connection is dropped */
 };
+
+/* How long a statement waits for the server at least (a write, until the next sample is due when
+ * that is later): one that stalled, or whose network is cut without a reset (TCP tries for about
+ * 15 minutes), held the monitor in libpq for as long, taking no sample, deaf to SIGTERM. */
+#define ANSWER_S 2.0
 
 /* Two monitors (two nodes) making the table at once: one CREATE ... IF NOT EXISTS fails on the
  * other's catalog row, so they take turns (a transaction-scoped advisory lock; the store's schema
@@ -73,11 +82,11 @@ static int sqlstate_is(const PGresult *r, const char *code)
     return s && !strcmp(s, code);
 }
 
-/* The connection is gone (the server stopped, restarted, the network cut): closed here, tried
- * again at the next write. */
+/* The connection is gone (the server stopped, restarted, the network cut) or did not answer in
+ * time: closed here, tried again at the next write. */
 static int gone(gpu_samples_pg *p)
 {
-    return !p->conn || PQstatus(p->conn) != CONNECTION_OK;
+    return !p->conn || p->late || PQstatus(p->conn) != CONNECTION_OK;
 }
 
 static void disconnect(gpu_samples_pg *p)
@@ -85,6 +94,41 @@ static void disconnect(gpu_samples_pg *p)
     ws_store_close(p->store);
     p->store = NULL;
     p->conn = NULL;
+    p->late = 0;
+}
+
+/* PQexec's answer (several statements in sql: the last one's, or the error that ended them; with
+ * parameters, one statement), but waiting for it until p->until_s at most, and after a stop for
+ * ANSWER_S more at most. NULL where libpq gave none, or (p->late set) the server did not answer by
+ * then: the caller drops the connection, so that the server ends the transaction. */
+static PGresult *exec_until(gpu_samples_pg *p, const char *sql, int n, const char *const *params)
+{
+    if (!(n ? PQsendQueryParams(p->conn, sql, n, NULL, params, NULL, NULL, 0) : PQsendQuery(p->conn, sql)))
+        return NULL;
+    double until_s = p->until_s;
+    int stop_seen = 0;
+    PGresult *kept = NULL, *r;
+    for (;;) {
+        while (PQisBusy(p->conn)) {
+            double now = ws_mono_s();
+            if (p->stop && *p->stop && !stop_seen) { stop_seen = 1; until_s = fmin(until_s, now + ANSWER_S); }
+            if (now >= until_s) { PQclear(kept); p->late = 1; return NULL; }
+            /* in slices, so that a stop (whose signal may come just before poll) is seen */
+            struct pollfd fd = {PQsocket(p->conn), POLLIN, 0};
+            int ms = (int)ceil(fmin(until_s - now, 0.05) * 1e3);
+            if (poll(&fd, 1, ms) < 0 && errno != EINTR) { PQclear(kept); return NULL; }
+            if (!PQconsumeInput(p->conn)) { PQclear(kept); return NULL; }
+        }
+        if (!(r = PQgetResult(p->conn))) return kept;
+        if (kept && PQresultStatus(kept) == PGRES_FATAL_ERROR) PQclear(r);   /* the error stays */
+        else { PQclear(kept); kept = r; }
+    }
+}
+
+/* Sets how long the statements that follow wait for the server: until until_s, ANSWER_S at least. */
+static void answer_by(gpu_samples_pg *p, double until_s)
+{
+    p->until_s = fmax(until_s, ws_mono_s() + ANSWER_S);
 }
 
 static int down_error(gpu_samples_pg *p, const PGresult *r, ws_err *e)
@@ -92,6 +136,7 @@ static int down_error(gpu_samples_pg *p, const PGresult *r, ws_err *e)
     char msg[400];
     one_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : NULL);
     if (!r || !*msg || !strcmp(msg, "no message from libpq")) one_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : NULL);
+    if (p->late) snprintf(msg, sizeof msg, "no answer to a statement within %g s", ANSWER_S);
     disconnect(p);
     return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", p->shown, msg);
 }
@@ -109,20 +154,20 @@ static const char have_table_sql[] =
  * mid-write stays open on the server for hours), every other monitor's inserts queued behind it. */
 static int make_table(gpu_samples_pg *p, ws_err *e)
 {
-    PGresult *r = PQexec(p->conn, have_table_sql);
+    PGresult *r = exec_until(p, have_table_sql, 0, NULL);
     int have = ok(r) && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "3");
     PQclear(r);
-    r = have ? NULL : PQexec(p->conn, schema_sql);
+    r = have || gone(p) ? NULL : exec_until(p, schema_sql, 0, NULL);
     if (!have && !ok(r)) {
         char msg[400];
         one_line(msg, sizeof msg, PQresultErrorMessage(r));
         PQclear(r);
         if (gone(p)) return down_error(p, NULL, e);
-        PQclear(PQexec(p->conn, "ROLLBACK"));
+        PQclear(exec_until(p, "ROLLBACK", 0, NULL));
         return ws_err_set(e, WS_EINTERNAL, "%s: creating the samples table: %s", p->shown, msg);
     }
     PQclear(r);   /* NULL when not run */
-    r = PQexec(p->conn, "SELECT row_id, " COLUMNS " FROM " GPU_SAMPLES_TABLE " LIMIT 0");
+    r = exec_until(p, "SELECT row_id, " COLUMNS " FROM " GPU_SAMPLES_TABLE " LIMIT 0", 0, NULL);
     if (!ok(r)) {
         char msg[400];
         one_line(msg, sizeof msg, PQresultErrorMessage(r));
@@ -148,6 +193,7 @@ static int connect_db(gpu_samples_pg *p, ws_err *e)
         return e->kind == WS_EINPUT || e->kind == WS_ENOMEM ? -1 : 1;
     }
     p->conn = ws_store_pg(p->store);
+    p->late = 0;
     int rc = make_table(p, e);
     if (rc) return gone(p) || !p->store ? 1 : -1;
     return 0;
@@ -163,6 +209,7 @@ gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t
         return NULL;
     }
     p->stop = stop;
+    answer_by(p, 0);
     int rc = connect_db(p, e);
     if (rc < 0) { gpu_samples_pg_close(p); return NULL; }
     if (down) *down = rc > 0;
@@ -186,7 +233,8 @@ int gpu_samples_pg_running(gpu_samples_pg *p,
                            void *ctx, ws_err *e)
 {
     if (!p->store) return 0;   /* the write tries the server again; until then no pids */
-    PGresult *r = PQexec(p->conn, running_sql);
+    answer_by(p, 0);
+    PGresult *r = exec_until(p, running_sql, 0, NULL);
     if (!ok(r)) {
         int no_study = sqlstate_is(r, "42P01");   /* undefined_table: Optuna's, before suggest makes them */
         char msg[400];
@@ -238,7 +286,7 @@ static int insert_row(const gpu_sample_row *r, void *arg)
         real_text(b[7], sizeof b[7], r->sm_clock_mhz), r->pid > 0 ? count_text(b[8], sizeof b[8], r->pid) : NULL,
         count_text(b[9], sizeof b[9], r->trial_id), real_text(b[10], sizeof b[10], r->cpu),
         count_text(b[11], sizeof b[11], r->rss_bytes), c->shared[4]};
-    PGresult *res = PQexecParams(c->p->conn, insert_sql, N_COLUMNS, NULL, v, NULL, NULL, 0);
+    PGresult *res = exec_until(c->p, insert_sql, N_COLUMNS, v);
     if (ok(res)) { PQclear(res); return 0; }
     c->failed = res;
     return 1;
@@ -248,7 +296,7 @@ static int insert_row(const gpu_sample_row *r, void *arg)
  * with c->failed set (NULL: libpq gave no result). */
 static int write_sample(row_ctx *c, const gpu_sample *s)
 {
-    PGresult *r = PQexec(c->p->conn, "SELECT nextval('" GPU_SAMPLES_TABLE "_sample_seq')");
+    PGresult *r = exec_until(c->p, "SELECT nextval('" GPU_SAMPLES_TABLE "_sample_seq')", 0, NULL);
     if (!ok(r)) { c->failed = r; return 1; }
     char sample[32], t[40], datetime[40];
     snprintf(sample, sizeof sample, "%s", PQgetvalue(r, 0, 0));
@@ -267,6 +315,7 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
                          ws_err *e)
 {
     *busy = 0;
+    answer_by(p, until_s);   /* the server's answers too, and a (re)connection's statements */
     int rc = connect_db(p, e);
     if (rc) return rc;
     /* the wait for another connection's lock ends when the next sample is due (1 ms at least:
@@ -275,14 +324,14 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
     double left_ms = (until_s - ws_mono_s()) * 1e3;
     snprintf(begin, sizeof begin, "BEGIN; SET LOCAL lock_timeout = %ld", left_ms > 1 ? (long)ceil(left_ms) : 1L);
     row_ctx c = {p, {NULL}, NULL};
-    PGresult *r = PQexec(p->conn, begin);
+    PGresult *r = exec_until(p, begin, 0, NULL);
     if (!ok(r)) c.failed = r;
     else {
         PQclear(r);
         int failed = 0;
         for (size_t i = 0; !failed && i < n; i++) failed = write_sample(&c, samples[i]);
         if (!failed) {
-            r = PQexec(p->conn, "COMMIT");
+            r = exec_until(p, "COMMIT", 0, NULL);
             /* COMMIT of a transaction that had failed answers ROLLBACK, without an error */
             if (ok(r) && !strcmp(PQcmdStatus(r), "COMMIT")) { PQclear(r); return 0; }
             c.failed = r;
@@ -293,7 +342,7 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
     one_line(msg, sizeof msg, c.failed ? PQresultErrorMessage(c.failed) : PQerrorMessage(p->conn));
     *busy = sqlstate_is(c.failed, "55P03");   /* lock_not_available: lock_timeout passed */
     PQclear(c.failed);
-    PQclear(PQexec(p->conn, "ROLLBACK"));
+    PQclear(exec_until(p, "ROLLBACK", 0, NULL));
     if (*busy) return ws_err_set(e, WS_EINTERNAL, "%s: database is locked: %s", p->shown, msg), 1;
     return ws_err_set(e, WS_EINTERNAL, "%s: writing samples: %s", p->shown, msg);
 }

@@ -14,8 +14,10 @@
  *   sequence wakesweep_gpu_samples_sample_seq; index (t) (report reads a study's time window)
  *
  * A server that does not answer (down, restarting, a node cut off) never stops sampling: the
- * connection is tried once at the open and again at each write, not waited for; what is not
- * written stays queued in samples_db.c and is dropped, said, after WS_MONITOR_BUSY_S. */
+ * connection is tried once at the open and again at each write, not waited for, and a statement
+ * the server does not answer (stalled, or the network cut without a reset) is given up, with its
+ * connection, when the next sample is due (2 s at least); what is not written stays queued in
+ * samples_db.c and is dropped, said, after WS_MONITOR_BUSY_S. */
 #ifndef WS_GPU_SAMPLES_PG_H
 #define WS_GPU_SAMPLES_PG_H
 #include <signal.h>
@@ -43,7 +45,7 @@ int gpu_samples_pg_running(gpu_samples_pg *p,
                                       const char *host_json, const char *start_json),
                            void *ctx, ws_err *e);
 /* Writes the rows of samples[0..n) in one transaction, waiting for another connection's lock
- * until monotonic time until_s at most: 0 written; 1 not written, the server not answering (a
+ * until monotonic time until_s at most, and for the server's answers until then (2 s at least): 0 written; 1 not written, the server not answering (a
  * connection tried once first when there is none, but not after a stop: *stop set) or a lock
  * held (*busy 1 for that, else 0), e saying why; -1 another error. */
 int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, size_t n, double until_s, int *busy,

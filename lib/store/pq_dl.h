@@ -30,7 +30,16 @@
     X(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num))                           \
     X(char *, PQcmdStatus, (PGresult *res))                                                          \
     X(char *, PQcmdTuples, (PGresult *res))                                                          \
-    X(void, PQclear, (PGresult *res))
+    X(void, PQclear, (PGresult *res))                                                                \
+    /* the asynchronous calls, for a wait that ends (gpu-monitor's samples_pg.c) */                 \
+    X(int, PQsendQuery, (PGconn *conn, const char *query))                                           \
+    X(int, PQsendQueryParams, (PGconn *conn, const char *command, int nParams, const Oid *paramTypes, \
+                               const char *const *paramValues, const int *paramLengths,              \
+                               const int *paramFormats, int resultFormat))                           \
+    X(PGresult *, PQgetResult, (PGconn *conn))                                                       \
+    X(int, PQisBusy, (PGconn *conn))                                                                 \
+    X(int, PQconsumeInput, (PGconn *conn))                                                           \
+    X(int, PQsocket, (const PGconn *conn))
 
 #define WS_PQ_DECLARE(ret, name, args) extern ret(*ws_##name) args;
 WS_PQ_FUNCS(WS_PQ_DECLARE)
@@ -59,5 +68,11 @@ int ws_pq_load(char *why, size_t n);
 #define PQcmdStatus ws_PQcmdStatus
 #define PQcmdTuples ws_PQcmdTuples
 #define PQclear ws_PQclear
+#define PQsendQuery ws_PQsendQuery
+#define PQsendQueryParams ws_PQsendQueryParams
+#define PQgetResult ws_PQgetResult
+#define PQisBusy ws_PQisBusy
+#define PQconsumeInput ws_PQconsumeInput
+#define PQsocket ws_PQsocket
 
 #endif
