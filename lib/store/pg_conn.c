@@ -92,6 +92,10 @@ static int hosts_unknown(const char *conninfo)
 static int connect_retryable(const char *const *keys, const char *const *vals, const char *msg)
 {
     if (strstr(msg, "too many clients") || strstr(msg, "starting up") || strstr(msg, "shutting down")) return 1;
+    /* libpq's connect_timeout passed: a server that did not answer in time (stalled, loaded, a
+     * network dropping packets), whatever the ping says next (one that answers it, having come
+     * back meanwhile or answering new connections only, made this a refusal, exit 2) */
+    if (strstr(msg, "timeout expired")) return 1;
     /* a port libpq cannot use (0, past 65535, not a number) is found only when it tries the host,
      * and the ping then answers "no response" as for a server that is down: a mistake in the URL,
      * which no wait mends */
