@@ -25,6 +25,11 @@ struct gpu_samples_pg {
     PGconn *conn;                        /* the store's */
     double until_s;                      /* monotonic: the statements now run wait for the server until then */
     int late;                            /* the server did not answer by until_s: the connection is dropped */
+    char txid[24];                       /* the write in progress's transaction (txid_current) */
+    int unsure;                          /* a write was given up in its COMMIT (the server may have
+                                          * committed it): its transaction, its last sample's time */
+    char unsure_txid[24];
+    double unsure_t;
 };
 
 /* How long a statement waits for the server at least (a write, until the next sample is due when
@@ -311,6 +316,24 @@ static int write_sample(row_ctx *c, const gpu_sample *s)
     return gpu_sample_rows(s, insert_row, c);
 }
 
+/* After a write given up in its COMMIT: what became of its transaction (txid_status, which the
+ * server keeps). 1 committed, 0 not (or not known: a server before PostgreSQL 10), 2 still in
+ * progress (the server at it yet: a slow COMMIT), -1 no answer (*failed set, or NULL). */
+static int committed(gpu_samples_pg *p, PGresult **failed)
+{
+    const char *v[] = {p->unsure_txid};
+    PGresult *r = exec_until(p, "SELECT txid_status($1::bigint)", 1, v);
+    if (!ok(r)) {
+        if (!r || gone(p)) { *failed = r; return -1; }
+        PQclear(r);
+        return 0;   /* no txid_status: written again, as before it was looked for */
+    }
+    const char *st = PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0);
+    int rc = !strcmp(st, "committed") ? 1 : !strcmp(st, "in progress") ? 2 : 0;
+    PQclear(r);
+    return rc;
+}
+
 int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, size_t n, double until_s, int *busy,
                          ws_err *e)
 {
@@ -318,31 +341,57 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
     answer_by(p, until_s);   /* the server's answers too, and a (re)connection's statements */
     int rc = connect_db(p, e);
     if (rc) return rc;
+    /* A write given up in its COMMIT may have gone through: its samples, still queued (the oldest,
+     * in time order), are not written again where it did, and wait while the server is at it. */
+    row_ctx c = {p, {NULL}, NULL};
+    PGresult *r = NULL;
+    int there = p->unsure ? committed(p, &c.failed) : 0;
+    if (there == 2) {
+        *busy = 1;
+        return ws_err_set(e, WS_EINTERNAL, "%s: database is locked: an earlier write of these samples, given up in "
+                          "its COMMIT, is still in progress on the server", p->shown), 1;
+    }
+    if (there >= 0) p->unsure = 0;
+    if (there == 1)
+        while (n && samples[0]->t_s <= p->unsure_t) { samples++; n--; }
+    if (there >= 0 && !n) return 0;
     /* the wait for another connection's lock ends when the next sample is due (1 ms at least:
      * 0 would be none) */
     char begin[96];
     double left_ms = (until_s - ws_mono_s()) * 1e3;
-    snprintf(begin, sizeof begin, "BEGIN; SET LOCAL lock_timeout = %ld", left_ms > 1 ? (long)ceil(left_ms) : 1L);
-    row_ctx c = {p, {NULL}, NULL};
-    PGresult *r = exec_until(p, begin, 0, NULL);
-    if (!ok(r)) c.failed = r;
+    snprintf(begin, sizeof begin, "BEGIN; SET LOCAL lock_timeout = %ld; SELECT txid_current()",
+             left_ms > 1 ? (long)ceil(left_ms) : 1L);
+    int in_commit = 0;
+    if (there < 0) {}   /* c.failed: committed()'s */
+    else if (!ok(r = exec_until(p, begin, 0, NULL))) c.failed = r;
     else {
+        snprintf(p->txid, sizeof p->txid, "%s", PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "");
         PQclear(r);
         int failed = 0;
         for (size_t i = 0; !failed && i < n; i++) failed = write_sample(&c, samples[i]);
         if (!failed) {
+            in_commit = 1;
             r = exec_until(p, "COMMIT", 0, NULL);
             /* COMMIT of a transaction that had failed answers ROLLBACK, without an error */
             if (ok(r) && !strcmp(PQcmdStatus(r), "COMMIT")) { PQclear(r); return 0; }
             c.failed = r;
         }
     }
-    if (gone(p)) { rc = down_error(p, c.failed, e); PQclear(c.failed); return 1; }
+    if (gone(p)) {
+        if (in_commit && p->txid[0]) {   /* the server's answer lost: what became of it is asked later */
+            p->unsure = 1;
+            p->unsure_t = samples[n - 1]->t_s;
+            memcpy(p->unsure_txid, p->txid, sizeof p->txid);
+        }
+        rc = down_error(p, c.failed, e);
+        PQclear(c.failed);
+        return 1;
+    }
     char msg[400];
     one_line(msg, sizeof msg, c.failed ? PQresultErrorMessage(c.failed) : PQerrorMessage(p->conn));
     *busy = sqlstate_is(c.failed, "55P03");   /* lock_not_available: lock_timeout passed */
     PQclear(c.failed);
-    PQclear(exec_until(p, "ROLLBACK", 0, NULL));
+    if (there >= 0) PQclear(exec_until(p, "ROLLBACK", 0, NULL));   /* committed() began none */
     if (*busy) return ws_err_set(e, WS_EINTERNAL, "%s: database is locked: %s", p->shown, msg), 1;
     return ws_err_set(e, WS_EINTERNAL, "%s: writing samples: %s", p->shown, msg);
 }

@@ -17,7 +17,8 @@
  * connection is tried once at the open and again at each write, not waited for, and a statement
  * the server does not answer (stalled, or the network cut without a reset) is given up, with its
  * connection, when the next sample is due (2 s at least); what is not written stays queued in
- * samples_db.c and is dropped, said, after WS_MONITOR_BUSY_S. */
+ * samples_db.c and is dropped, said, after WS_MONITOR_BUSY_S. A write whose COMMIT went
+ * unanswered is asked after (txid_status) before its samples are written again. */
 #ifndef WS_GPU_SAMPLES_PG_H
 #define WS_GPU_SAMPLES_PG_H
 #include <signal.h>

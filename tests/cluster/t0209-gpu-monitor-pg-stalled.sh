@@ -57,3 +57,24 @@ gone=$(kill -0 $mon 2>/dev/null && echo no || echo yes)
 kill -CONT $stalled; stalled=
 wait $mon; rc=$?
 test_expect_success "SIGTERM while the server is stalled: gone within 5 s ($ms ms), exit 0" '[ "$gone" = yes ] && [ "$rc" = 0 ]'
+
+# A COMMIT the server is slow to answer (here a deferred trigger sleeps 3 s in it, once): the
+# monitor gives the write up after 2 s, and the server commits it all the same. The samples, still
+# queued, were written again at the next write: each stored twice (under two sample numbers), and
+# report counted them twice. Now the next write first asks the server what became of the given-up
+# write's transaction (txid_status): committed, its samples are not written again; in progress,
+# they wait.
+PG2=$(db_new slowcommit) || exit 1
+gpu-monitor "${NOGPU[@]}" -i 0.01 -n 1 --db "$PG2" >/dev/null 2>&1   # its table, as a monitor makes it
+dbq "$PG2" "DELETE FROM wakesweep_gpu_samples;
+  CREATE TABLE slow_once (x int); INSERT INTO slow_once VALUES (1);
+  CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS
+    \$\$ BEGIN IF EXISTS (SELECT 1 FROM slow_once FOR UPDATE SKIP LOCKED) THEN DELETE FROM slow_once; PERFORM pg_sleep(3);
+    END IF; RETURN NULL; END \$\$;
+  CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON wakesweep_gpu_samples DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION slow_commit()" >/dev/null || echo "FAIL making the COMMIT slow"
+test_expect_code 0 "a COMMIT that takes 3 s, in a 5 s run at 0.1 s" gpu-monitor "${NOGPU[@]}" -i 0.1 -d 5 --db "$PG2"
+test_expect_success "... the commit did go through: every sample stored once, none twice" '
+  [ "$(dbq "$PG2" "SELECT count(*) FROM slow_once")" = 0 ] &&
+  [ "$(dbq "$PG2" "SELECT count(*), count(DISTINCT t) FROM wakesweep_gpu_samples WHERE kind = '\''device'\''")" = \
+    "$(jq -s length out)|$(jq -s length out)" ]'
