@@ -54,8 +54,9 @@ LDFLAGS += -pthread -Wl,--as-needed $(SANFLAGS)
 # SQLite and jansson linked statically: every tool call is a short process, and resolving them
 # from shared objects at each start cost about 1 ms of the ~10 ms a suggest or tell call takes.
 # libunistring (Unicode normalization and case folding, core/text_nfc.c) shared: only featurize
-# calls it (with --as-needed the other tools do not load it), once per corpus, and Debian's
-# libunistring2 is there already (gnutls and libidn2 need it).
+# (once per corpus) and train-trial (naming the class like a wake word it does not find) call it
+# (with --as-needed the other tools do not load it), and Debian's libunistring2 is there already
+# (gnutls and libidn2 need it).
 LDLIBS  := -Wl,-Bstatic -lsqlite3 -ljansson -Wl,-Bdynamic -lsndfile -lsamplerate -lkissfft-float -lopenblas -lunistring -ldl -lm
 
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c))

@@ -52,6 +52,11 @@ char *ws_text_casefold(const char *s, int nfc);
  * or s is not UTF-8. ws_text_shows_nothing: 1 when that is empty (s is "", " ", "\xe2\x80\x8b"). */
 char *ws_text_visible(const char *s);
 int ws_text_shows_nothing(const char *s);
+/* s's loose key: ws_text_visible, then ws_text_casefold (nfc 1). Two names with one key differ
+ * only in white space, invisible characters, letter case or Unicode normalization ("hey_nova" and
+ * "Hey_Nova\xe2\x80\x8b"): a name asked for and a name that is there, told apart only by bytes
+ * one cannot see. A new string (free it); NULL when out of memory or s is not UTF-8. */
+char *ws_text_loose(const char *s);
 /* Text files from Windows tools (Notepad, PowerShell) may start with a UTF-8 byte order mark,
  * invisible in an editor and in a message ("unknown label '\xef\xbb\xbfyes'" looked like
  * "unknown label 'yes'"); RFC 8259 lets a reader skip it. ws_text_bom: its length at the start of

@@ -1,8 +1,9 @@
-/* text_nfc.c — ws_text_nfc, ws_text_casefold and ws_text_visible (see text.h), apart from text.c: every tool links
- * text.o (its messages go through ws_text_show), and with --as-needed only a tool that pulls this
- * object in (featurize, through its corpus scan) takes libunistring. Unicode's tables, not ours:
- * the same composition Python's unicodedata.normalize("NFC", ...) makes, and the same folding as
- * its str.casefold (the tests' reference). */
+/* text_nfc.c — ws_text_nfc, ws_text_casefold, ws_text_visible and ws_text_loose (see text.h),
+ * apart from text.c: every tool links text.o (its messages go through ws_text_show), and with
+ * --as-needed only a tool that pulls this object in (featurize, through its corpus scan;
+ * train-trial, naming the class like a wake word it does not find) takes libunistring. Unicode's
+ * tables, not ours: the same composition Python's unicodedata.normalize("NFC", ...) makes, and the
+ * same folding as its str.casefold (the tests' reference). */
 #include "core/text.h"
 #include <stdlib.h>
 #include <string.h>
@@ -67,4 +68,11 @@ int ws_text_shows_nothing(const char *s)
         p += n;
     }
     return 1;
+}
+
+char *ws_text_loose(const char *s)
+{
+    char *v = ws_text_visible(s), *key = v ? ws_text_casefold(v, 1) : NULL;
+    free(v);
+    return key;
 }

@@ -19,6 +19,7 @@
 #include "core/fdio.h"
 #include "core/json.h"
 #include "core/rng.h"
+#include "core/text.h"
 #include "pruner/pruner.h"
 #include "report/summary.h"
 #include "sampler/sampler.h"
@@ -370,6 +371,34 @@ static const char *class_list(const audio_cache *cache, char *buf, size_t cap)
     return buf;
 }
 
+/* ": did you mean 'C' (bytes B)?" for the cache's classes C that differ from name only in white
+ * space, invisible characters or letter case (ws_text_loose), in buf, else "": a lone class
+ * "hey_nova\xe2\x80\x8b" (a zero-width space pasted from a web page) or "hey_nova " (a space a
+ * script left) has no twin for featurize to note, and shows in the list of classes as the very
+ * name asked for. Its bytes tell them apart, and name's own where it has bytes one cannot see. */
+static const char *class_like(const audio_cache *cache, const char *name, char *buf, size_t cap)
+{
+    char *key = ws_text_loose(name), *mine = ws_text_bytes(name);
+    size_t len = 0;
+    buf[0] = 0;
+    for (int k = 0; key && mine && k < cache->n_classes; k++) {
+        char *other = ws_text_loose(cache->class_names[k]), *bytes = ws_text_bytes(cache->class_names[k]);
+        int n = 0, hidden = strcmp(mine, name) != 0;
+        if (other && bytes && !strcmp(key, other))
+            n = snprintf(buf + len, cap - len, "%s'%s' (bytes %s%s%s%s%s)", len ? " or " : ": did you mean ",
+                         cache->class_names[k], bytes, hidden ? ", where '" : "", hidden ? name : "",
+                         hidden ? "' is " : "", hidden ? mine : "");
+        free(other);
+        free(bytes);
+        if (n < 0 || (size_t)n >= cap - len - 1) { buf[len] = 0; break; }   /* room kept for the '?' */
+        len += (size_t)n;
+    }
+    if (len) snprintf(buf + len, cap - len, "?");
+    free(key);
+    free(mine);
+    return buf;
+}
+
 /* The cache's data against the study's record (study/data.h): compared before training, as its
  * feature settings are, so that a cache of other data is refused before it trains; recorded
  * (record 1) only once its checksum pass has matched, as nothing made from the data is stored
@@ -462,9 +491,13 @@ static int prepare(run_ctx *c, const json_t *params, long epochs, ws_err *e)
                               "out, as %s; expected a wake word with clips in the cache",
                               trainer_settings_origin(params, "positive"), c->set.positive, c->cache.n_classes,
                               c->o->features, class_list(&c->cache, names, sizeof names), why);
+        /* the hint ends the message: the list gives up room for it, lest the message be cut there */
+        char like[400];
+        class_like(&c->cache, c->set.positive, like, sizeof like);
         return ws_err_set(e, WS_EINPUT, "%s.positive: '%s' is not one of the %d classes of %s (%s); expected the wake "
-                          "word's class as the corpus names it", trainer_settings_origin(params, "positive"),
-                          c->set.positive, c->cache.n_classes, c->o->features, class_list(&c->cache, names, sizeof names));
+                          "word's class as the corpus names it%s", trainer_settings_origin(params, "positive"),
+                          c->set.positive, c->cache.n_classes, c->o->features,
+                          class_list(&c->cache, names, like[0] ? 300 : sizeof names), like);
     }
     /* noise_prob on a cache without noise streams mixed nothing, without a word: a searched
      * noise_prob was a parameter that did nothing (t3900's tone cache had none, and its noise
