@@ -17,6 +17,7 @@
 #include "core/fdio.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "gpu/nvml.h"
 #include "gpu/pidfile.h"
 #include "gpu/procstat.h"
@@ -374,11 +375,12 @@ int main(int argc, char **argv)
     if (flush_rest(&m, rc < 0 ? &later : &e)) rc = -1;
     if (rc < 0) rc = ws_cli_report(&e);
     if (m.not_stored)   /* the count, for a log whose warnings scrolled by; not an error (exit 0) */
-        ws_cli_warn("%s: %ld of %ld samples not stored (%s; each is named above)", m.db_shown, m.not_stored, m.lines,
+        ws_cli_warn("%s: %ld of %ld sample%s not stored (%s; each is named above)", m.db_shown, m.not_stored, m.lines,
+                    ws_plural((size_t)m.lines),
                     m.db ? gpu_samples_db_lost_why(m.db) : "another connection held the file's lock");
     if (m.gone)
-        ws_cli_warn("%s: %ld of %ld samples not stored (the file was deleted or replaced while gpu-monitor ran)",
-                    m.db_shown, m.gone, m.lines);
+        ws_cli_warn("%s: %ld of %ld sample%s not stored (the file was deleted or replaced while gpu-monitor ran)",
+                    m.db_shown, m.gone, m.lines, ws_plural((size_t)m.lines));
     gpu_samples_db_close(m.db);
     gpu_proc_close(m.proc);
     gpu_nvml_close(m.nvml);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "core/text.h"
 #include "report/summary.h"
 #include "space/config.h"
 #include "store/store.h"
@@ -199,8 +200,10 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
      * which no clock tick passed, has util null in its rows: the means leave them out, and say
      * so rather than show nothing, or "no samples". */
     else if (!a->util.n_util)
-        snprintf(a->util_note, sizeof a->util_note, "no utilization readings: util is null in all %ld device rows "
-                 "of the %ld samples%s", a->util.n_readings, a->util.n_samples, null_why(a->util.source));
+        snprintf(a->util_note, sizeof a->util_note, "no utilization readings: util is null in %s %ld device row%s "
+                 "of the %ld sample%s%s", a->util.n_readings == 1 ? "the" : "all", a->util.n_readings,
+                 ws_plural((size_t)a->util.n_readings), a->util.n_samples, ws_plural((size_t)a->util.n_samples),
+                 null_why(a->util.source));
     else if (a->util.n_util < a->util.n_readings)
         snprintf(a->util_note, sizeof a->util_note, "util is null in %ld of %ld device rows%s: the means are of the "
                  "other %ld", a->util.n_readings - a->util.n_util, a->util.n_readings, null_why(a->util.source),

@@ -226,8 +226,8 @@ int trainer_evaluate(const char *ckpt, const char *features, const char *split, 
      * now fails as "diverged" (run.c's validate) and no trial keeps; such a checkpoint, written
      * before or elsewhere, has no metrics to print. */
     if (nonfinite) {
-        ws_err_set(e, WS_EINPUT, "%s: the model's outputs are NaN or infinite for %ld of the %zu clips of split %s "
-                   "(weights gone bad: diverged): no metrics", ckpt, nonfinite, n, split);
+        ws_err_set(e, WS_EINPUT, "%s: the model's outputs are NaN or infinite for %ld of the %zu clip%s of split %s "
+                   "(weights gone bad: diverged): no metrics", ckpt, nonfinite, n, ws_plural(n), split);
         goto out;
     }
     json_t *metrics = nn_metrics_json(&mt, names, pos);

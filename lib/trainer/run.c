@@ -283,10 +283,11 @@ static int split_indices(run_ctx *c, ws_err *e)
         const char *k = i == 0 ? c->objective : c->cfg.constraints[i - 1].name;
         metric_need need = metric_needs(k);
         if (need == NEEDS_ANY_CLIP || (need == NEEDS_WAKE_CLIP ? n_pos : c->n_val - n_pos) > 0) continue;
-        return ws_err_set(e, WS_EINPUT, "%s: the validation split has no clip of %s (%zu of its %zu clips are '%s'), so "
+        return ws_err_set(e, WS_EINPUT, "%s: the validation split has no clip of %s (%zu of its %zu clip%s %s '%s'), so "
                           "the %s %s would be undefined at every validation; expected one at least", c->o->features,
                           need == NEEDS_WAKE_CLIP ? "the wake word" : "a class other than the wake word", n_pos, c->n_val,
-                          c->set.positive, i == 0 ? "objective" : "constraint on", k);
+                          ws_plural(c->n_val), n_pos == 1 ? "is" : "are", c->set.positive,
+                          i == 0 ? "objective" : "constraint on", k);
     }
     return 0;
 }
@@ -898,7 +899,7 @@ static json_t *validate(run_ctx *c, long step, ws_err *e)
      * fails; nothing of this validation is reported or kept. */
     if (nonfinite) {
         snprintf(c->reason, sizeof c->reason, "diverged: the model's outputs are NaN or infinite for %ld of the %zu "
-                 "validation clips at epoch %g", nonfinite, c->n_val, (double)step / c->per);
+                 "validation clip%s at epoch %g", nonfinite, c->n_val, ws_plural(c->n_val), (double)step / c->per);
         goto fail;
     }
     json_t *m = nn_metrics_json(&mt, c->cache.class_names, pos);
