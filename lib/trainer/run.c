@@ -787,6 +787,17 @@ static int moved_error(run_ctx *c, ws_err *e)
                       c->study.name, c->per > 0 ? (double)c->steps_done / c->per : 0.0);
 }
 
+/* --max-seconds: 1, with the trial's reason, once the process has run longer. Looked at after
+ * each training batch and each validation batch (on a device, as each batch is queued and after
+ * each validation, one pass there), so a trial runs over by at most the batch under way when the
+ * limit passes: a validation of the whole split took as long as it took past it (t0953). */
+static int out_of_time(run_ctx *c)
+{
+    if (!(c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds)) return 0;
+    snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
+    return 1;
+}
+
 /* train_part on a device: the same clip order, seeds and noise streams, queued batch after
  * batch; the losses come back once a validated part ends (for the parts since the last
  * download: no wait where no validation follows), and are checked in order as train_part
@@ -810,10 +821,7 @@ static int train_part_device(run_ctx *c, int epoch, int part, ws_err *e)
     for (long b = b0; b < b1; b++) {
         if (nn_dtrain_batch(c->dt, b, nn_accumulate_scale(oc), nn_accumulate_starts(oc, b), nn_accumulate_ends(oc, b, nb), e))
             return -1;
-        if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
-            snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
-            return -1;
-        }
+        if (out_of_time(c)) return -1;
         if (study_moved(c, 0)) return -1;
     }
     if (!part_validates(c, epoch, part)) return 0;
@@ -857,10 +865,7 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
         if (nn_accumulate_ends(oc, b, nb)) nn_optim_step(c->optim, NULL);
         if (check_loss(c, loss, epoch, b)) return -1;
         sum += loss;
-        if (c->o->max_seconds > 0 && ws_mono_s() - c->o->t_process_start > c->o->max_seconds) {
-            snprintf(c->reason, sizeof c->reason, "time limit: more than %g s", c->o->max_seconds);
-            return -1;
-        }
+        if (out_of_time(c)) return -1;
         if (study_moved(c, 0)) return -1;
     }
     if (b1 > b0) c->last_loss = sum / (double)(b1 - b0);
@@ -869,7 +874,7 @@ static int train_part(run_ctx *c, int epoch, int part, ws_err *e)
 
 /* Metrics of the current weights on the validation split, with the wake word's operating point
  * at fixed max_fpr (at_fpr) when there is a wake word. NULL with c->reason set when the weights
- * have diverged (see below). */
+ * have diverged (see below) or the time limit passed (out_of_time). */
 static json_t *validate(run_ctx *c, long step, ws_err *e)
 {
     nn_metrics mt;
@@ -879,6 +884,7 @@ static json_t *validate(run_ctx *c, long step, ws_err *e)
     if (c->dt) {   /* the device counts the confusion; its logits come back only for the scores */
         if (nn_dtrain_confusion(c->dt, mt.confusion, &nonfinite, pos >= 0 ? c->val_logits : NULL, e)) goto fail;
         if (pos >= 0) nn_positive_scores(c->val_logits, (int)c->n_val, k, pos, c->val_scores);
+        if (out_of_time(c)) goto fail;
     }
     for (size_t start = 0; !c->dt && start < c->n_val; start += (size_t)B) {
         int n = (int)(c->n_val - start < (size_t)B ? c->n_val - start : (size_t)B);
@@ -890,6 +896,7 @@ static json_t *validate(run_ctx *c, long step, ws_err *e)
             nonfinite += audio_first_nonfinite(c->logits + (size_t)i * k, (size_t)k) < (size_t)k;
         nn_metrics_add(&mt, c->logits, c->labels, n);
         if (pos >= 0) nn_positive_scores(c->logits, n, k, pos, c->val_scores + start);
+        if (out_of_time(c)) goto fail;
     }
     /* The last step of a training run (of the only epoch, say) can take the weights to NaN or
      * infinity after its batch's loss was checked: the validation's argmax then picks the first
