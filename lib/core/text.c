@@ -73,11 +73,36 @@ char *ws_text_show(const char *s) { return escape(s, 1); }
 
 char *ws_text_bytes(const char *s) { return escape(s, 2); }
 
+/* s in bash's $'...' (ANSI-C quoting, POSIX.1-2024 sh's too): each control character and each
+ * byte that is not UTF-8 as \xNN, \ and ' escaped, the rest as it is. A message is shown with
+ * such bytes as \xNN (ws_text_show), so in single quotes they reached the reader as the text
+ * \xNN: a path that names no file, a reason other than the one meant. */
+static char *ansi_c_word(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char *out = malloc(4 * strlen(s) + 4), *o = out;   /* every byte a \xNN at worst, $'' and the NUL */
+    if (!out) return NULL;
+    o += sprintf(o, "$'");
+    while (*p) {
+        size_t n = utf8_len(p);
+        if (n && !is_control(p, n)) {
+            if (*p == '\\' || *p == '\'') *o++ = '\\';
+            memcpy(o, p, n); o += n; p += n;
+            continue;
+        }
+        for (size_t k = 0; k < (n ? n : 1); k++) o += sprintf(o, "\\x%02x", *p++);
+    }
+    *o++ = '\'';
+    *o = 0;
+    return out;
+}
+
 char *ws_text_shell_word(const char *s)
 {
     static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-";
     size_t n = strlen(s);
     if (n && strspn(s, plain) == n) return strdup(s);
+    if (!ws_text_is_utf8(s) || ws_text_has_control(s)) return ansi_c_word(s);
     char *out = malloc(4 * n + 3), *o = out;   /* every byte a quote ('\'') at worst, and the two quotes */
     if (!out) return NULL;
     *o++ = '\'';

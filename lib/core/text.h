@@ -31,7 +31,10 @@ char *ws_text_bytes(const char *s);
 /* s as one word of a POSIX shell's command line, for a command a message gives to run (a path, a
  * study name): as it is where it holds only characters no shell takes for anything but
  * themselves ([A-Za-z0-9_@%+=:,./-], and is not empty), else in single quotes, each ' in it
- * written '\''. A new string (free it); NULL when out of memory. */
+ * written '\''; one holding a control character or bytes that are not UTF-8, which a message
+ * shows as \xNN (ws_text_show), in $'...' with \xNN for them (bash's printf %q form; POSIX.1-2024
+ * sh, bash, ksh and zsh read it), so that the word shown is the word meant. A new string (free
+ * it); NULL when out of memory. */
 char *ws_text_shell_word(const char *s);
 /* s (UTF-8) in Unicode normalization form C (composed: "e" and U+0301 become U+00E9), as
  * libunistring's u8_normalize makes it, so that two canonically equivalent names compare equal

@@ -1219,10 +1219,13 @@ static void finish_failed(run_ctx *c, ws_err *e)
 static char *not_stored_remedy(run_ctx *c)
 {
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
-    json_t *cons = constraint_values(c);
+    /* the reason as finish records it (bytes that are not UTF-8 as the text \xNN): the raw
+     * bytes, which tell refuses, reached it only as the message shows them */
+    json_t *cons = constraint_values(c), *why = c->reason[0] ? ws_json_text(c->reason) : NULL;
     char *tell = trainer_tell_command(ws_store_path(c->store), c->study.name, c->number, c->state,
-                                      has_value_of(c) ? &value : NULL, cons, c->reason);
+                                      has_value_of(c) ? &value : NULL, cons, json_string_value(why));
     json_decref(cons);
+    json_decref(why);
     if (!tell) return NULL;
     char *out = NULL;
     if (asprintf(&out, "trial %d's result is not stored (the trial stays RUNNING): its result line is on stdout; "

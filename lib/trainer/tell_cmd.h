@@ -9,7 +9,8 @@
 #include "store/trial.h"
 
 /* "tell --db DB --study NAME --trial N --state S [--value V] [--constraint C]... [--reason R]",
- * each word quoted for a POSIX shell where it needs it (ws_text_shell_word), the state in lower
+ * each word quoted for the shell where it needs it (ws_text_shell_word: $'...' where it holds
+ * bytes a message shows as \xNN; reason as the study records it), the state in lower
  * case, numbers in their shortest round-trip form (so that tell records the very doubles: a
  * NaN value, nan, makes tell fail the trial, as it would have been); value NULL: none; constraints
  * a JSON array of numbers (or NULL); reason NULL or empty: none. A new string (free it); NULL

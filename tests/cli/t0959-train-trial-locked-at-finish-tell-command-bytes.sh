@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The tell command of train-trial's message (t4067: the study locked past WS_DB_BUSY_S as the
+# result is stored) for words holding control characters or bytes that are not UTF-8: a study
+# file in a folder "my<TAB>runs", and a trial failed in training with a reason that quotes its
+# --ckpt-dir "caf\xe9<NEWLINE>x" (a folder where its checkpoint goes). The message is shown as
+# every message is (ws_text_show: such bytes as \xNN), and the command's words, in single quotes,
+# with it: --db 'my\x09runs/s.db' named no file (tell refused it, exit 2, the trial left RUNNING),
+# and a reason's newline was recorded as the four characters \x0a, not as finish records it. Such
+# a word is now written $'...' (bash's printf %q form, which POSIX.1-2024 sh reads too), with
+# \xNN for those bytes: run as given, the command finishes the trial FAIL with the result line's
+# reason (that of finish: the bytes that are not UTF-8 as the text \xNN), read back by Optuna 3.1.
+# The moment: an LD_PRELOAD shim makes pthread_join (the heartbeat's stop, once training ends) take
+# 1.5 s, and a Python sqlite3 connection takes BEGIN EXCLUSIVE, held 6 s, once the first
+# validation has recorded the study's data (just before the checkpoint that fails the trial).
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+cat >join.c <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <unistd.h>
+int pthread_join(pthread_t t, void **ret)
+{
+    static int (*real)(pthread_t, void **);
+    if (!real) real = (int (*)(pthread_t, void **))dlsym(RTLD_NEXT, "pthread_join");
+    usleep(1500000);
+    return real(t, ret);
+}
+C
+build_shim "tell-command-reason" join.c join.so || exit 0
+asan=$(asan_lib train-trial) || asan=
+make_tone_cache tones
+tone_study_config c0.json
+jq '.budget.epochs = 2' c0.json >c.json
+runs=$(printf 'my\truns'); mkdir "$runs"
+db=$runs/s.db
+suggest --db "$db" --config c.json >line
+bad=$(printf 'caf\351\nx')   # Latin-1 e-acute (not UTF-8) and a newline
+mkdir -p "$bad/trial-0.ckpt"   # a folder where the first validation's checkpoint goes
+cat >hold.py <<'P'
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
+for _ in range(6000):
+    if c.execute("SELECT count(*) FROM study_system_attributes WHERE key = 'wakesweep:data'").fetchone()[0]:
+        break
+    time.sleep(0.01)
+else:
+    sys.exit("no data recorded")
+c.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+time.sleep(6)
+c.execute("COMMIT")
+P
+/usr/bin/python3 hold.py "$db" >held &
+holder=$!
+test_expect_code 3 "a trial failed by its checkpoint in caf\\xe9\\nx/, the study locked as it ends (WS_DB_BUSY_S=1): exit 3" \
+  env WS_DB_BUSY_S=1 LD_PRELOAD="$asan${asan:+ }$TMP/join.so" timeout 60 \
+  train-trial --db "$db" --features tones.feat --ckpt-dir "$bad" --threads 1 --quiet line
+wait "$holder"
+cp out result; cp err result.err
+test_expect_success "... the lock was held then (the test's own check), and met: the message names it" \
+  'grep -qx held held && grep -q "^train-trial: my.x09runs/s.db: beginning a write transaction: database is locked" result.err'
+test_expect_success "... the result line: FAIL, the reason naming caf\\xe9<NEWLINE>x/trial-0.ckpt" \
+  'jq -e ".trial == 0 and .state == \"FAIL\" and (.reason | startswith(\"caf\\\\xe9\\nx/trial-0.ckpt: \"))" result'
+sed -n 's/.* with: \(tell --db .*\)$/\1/p' result.err >tell.sh
+test_expect_code 0 "tell-command-reason: the message's tell command, run as given once the lock is gone" \
+  bash -c '[ "$(wc -l <tell.sh)" = 1 ] && exec bash tell.sh'
+test_expect_success "... trial 0 FAIL, its reason the result line's" \
+  '[ "$(sqlite3 "$db" "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
+   [ "$(sqlite3 "$db" "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | jq -r .)" = "$(jq -r .reason result)" ]'
+need_python "optuna-reads-it" optuna
+cat >read.py <<'P'
+import json, sys, optuna
+line = json.load(open(sys.argv[2]))
+t = optuna.load_study(study_name="tones", storage="sqlite:///" + sys.argv[1]).trials[0]
+assert t.state == optuna.trial.TrialState.FAIL, t.state
+assert t.system_attrs["wakesweep:reason"] == line["reason"], (t.system_attrs, line["reason"])
+P
+test_expect_code 0 "optuna-reads-it: Optuna 3.1 reads trial 0 FAIL with the line's reason" "$PY" read.py "$db" result
