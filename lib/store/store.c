@@ -277,7 +277,19 @@ int ws_store_study_names(ws_store *s, json_t **names, ws_err *e) { return s->ops
 int ws_store_study_pick(ws_store *s, const char *name, ws_study *out, int *found, ws_err *e)
 {
     json_t *names, *n;
-    if (ws_store_study_names(s, &names, e)) return -1;
+    /* A study named is looked up by its name: the list of all names is read (below) only to say
+     * it is not there, and reading it refuses a name it cannot hold (another study's, with a
+     * NUL byte or bytes that are not UTF-8), which refused the whole file for that study. Where
+     * the list cannot be read either, the lookup's own error stands. */
+    ws_err sought = {0};
+    if (name && !ws_store_study_find(s, name, out, &sought)) {
+        if (found) *found = 1;
+        return 0;
+    }
+    if (ws_store_study_names(s, &names, e)) {
+        if (name) *e = sought;
+        return -1;
+    }
     const char *pick = NULL;
     size_t i, count = json_array_size(names);
     int rc = 0;

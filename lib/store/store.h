@@ -137,7 +137,8 @@ int ws_store_study_create(ws_store *s, const char *name, int direction, ws_study
 int ws_store_study_names(ws_store *s, json_t **names, ws_err *e);
 /* The study a tool's --study names, or the store's only one when name is NULL; several and no
  * name: WS_EINPUT naming them ("choose one with --study"). found NULL: a study that is not there
- * is WS_EINPUT too ("unknown study", "holds no study"); else *found says whether it is. */
+ * is WS_EINPUT too ("unknown study", "holds no study"); else *found says whether it is. A study
+ * named is found by its name, whatever the file's other studies are called. */
 int ws_store_study_pick(ws_store *s, const char *name, ws_study *out, int *found, ws_err *e);
 /* Study attributes (system = 1: study_system_attributes, else user). *value is NULL when absent. */
 int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
