@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The tell command of train-trial's message (t4067: the study locked past WS_DB_BUSY_S as the
+# result is stored) where the message is long: a study file in a folder of 200 characters, and a
+# trial failed in training with a reason that quotes its --ckpt-dir, 200 characters too (a folder
+# where its checkpoint goes). The message (the store's "database is locked", then "trial 0's
+# result is not stored ... with: tell ...") was cut at the 1023 bytes a message holds, inside
+# the tell command: the command given ended in an open quote, and run as given it failed (exit
+# 2, "unexpected EOF"), the trial left RUNNING. The command is now given whole: the store's part
+# before it is shortened in its middle ("...": the file's name cut, "database is locked" kept)
+# where both do not fit. Run as given, the command finishes
+# the trial FAIL with the result line's reason (read back by Optuna 3.1).
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+cat >join.c <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <unistd.h>
+int pthread_join(pthread_t t, void **ret)
+{
+    static int (*real)(pthread_t, void **);
+    if (!real) real = (int (*)(pthread_t, void **))dlsym(RTLD_NEXT, "pthread_join");
+    usleep(1500000);
+    return real(t, ret);
+}
+C
+build_shim "tell-command-whole" join.c join.so || exit 0
+asan=$(asan_lib train-trial) || asan=
+make_tone_cache tones
+tone_study_config c0.json
+jq '.budget.epochs = 2' c0.json >c.json
+runs=$(printf 'r%.0s' $(seq 200)); mkdir "$runs"
+db=$runs/s.db
+suggest --db "$db" --config c.json >line
+bad=$(printf 'c%.0s' $(seq 200))
+mkdir -p "$bad/trial-0.ckpt"   # a folder where the first validation's checkpoint goes
+cat >hold.py <<'P'
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
+for _ in range(6000):
+    if c.execute("SELECT count(*) FROM study_system_attributes WHERE key = 'wakesweep:data'").fetchone()[0]:
+        break
+    time.sleep(0.01)
+else:
+    sys.exit("no data recorded")
+c.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+time.sleep(6)
+c.execute("COMMIT")
+P
+/usr/bin/python3 hold.py "$db" >held &
+holder=$!
+test_expect_code 3 "a trial failed by its checkpoint in a folder of 200 characters, the study locked as it ends (WS_DB_BUSY_S=1): exit 3" \
+  env WS_DB_BUSY_S=1 LD_PRELOAD="$asan${asan:+ }$TMP/join.so" timeout 60 \
+  train-trial --db "$db" --features tones.feat --ckpt-dir "$bad" --threads 1 --quiet line
+wait "$holder"
+cp out result; cp err result.err
+test_expect_success "... the lock was held then (the test's own check), and met: the message names it" \
+  'grep -qx held held && grep -q "^train-trial: rrrr.*database is locked: another process held the lock" result.err'
+test_expect_success "... the result line: FAIL, the reason naming $bad/trial-0.ckpt" \
+  'jq -e --arg d "$bad" ".trial == 0 and .state == \"FAIL\" and (.reason | startswith(\$d + \"/trial-0.ckpt: \"))" result'
+sed -n 's/.* with: \(tell --db .*\)$/\1/p' result.err >tell.sh
+test_expect_code 0 "tell-command-whole: the message's tell command, run as given once the lock is gone" \
+  bash -c '[ "$(wc -l <tell.sh)" = 1 ] && exec bash tell.sh'
+test_expect_success "... trial 0 FAIL, its reason the result line's" \
+  '[ "$(sqlite3 "$db" "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
+   [ "$(sqlite3 "$db" "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | jq -r .)" = "$(jq -r .reason result)" ]'
+need_python "optuna-reads-it" optuna
+cat >read.py <<'P'
+import json, sys, optuna
+line = json.load(open(sys.argv[2]))
+t = optuna.load_study(study_name="tones", storage="sqlite:///" + sys.argv[1]).trials[0]
+assert t.state == optuna.trial.TrialState.FAIL, t.state
+assert t.system_attrs["wakesweep:reason"] == line["reason"], (t.system_attrs, line["reason"])
+P
+test_expect_code 0 "optuna-reads-it: Optuna 3.1 reads trial 0 FAIL with the line's reason" "$PY" read.py "$db" result
