@@ -89,10 +89,11 @@ char *ws_store_url_shown(const char *url);
 void ws_store_close(ws_store *s);
 /* For messages: the file path, or the URL without its password. */
 const char *ws_store_path(const ws_store *s);
-/* What the message of a lock held longer than the wait (SQLite) tells to do, after its cause,
- * instead of "run it again once that process has finished (...), or set WS_DB_BUSY_S to wait
- * longer": for a write whose work running the tool again would repeat (train-trial's result,
- * which tell can record). NULL restores that; the store keeps the pointer, not a copy. */
+/* What the message of a lock held longer than the wait (SQLite) tells to do, at its end, instead
+ * of "run it again once that process has finished (...)": for a write whose work running the
+ * tool again would repeat (train-trial's result, which tell can record). The message is then
+ * "CAUSE; set WS_DB_BUSY_S to wait longer; REMEDY". NULL restores the
+ * usual; the store keeps the pointer, not a copy. */
 void ws_store_set_busy_remedy(ws_store *s, const char *remedy);
 /* 1 when s is an SQLite study file whose path no longer names the file open: deleted, or another
  * file renamed over it, since it was opened (ws_sqlite_moved). What is written from then on is in

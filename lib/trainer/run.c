@@ -1214,7 +1214,8 @@ static void finish_failed(run_ctx *c, ws_err *e)
  * The message says the result is not stored and ends with the tell command that records it
  * (tell_cmd.h), the result line is printed all the same (its metrics, which tell does not
  * record), and the exit status is still 3. The remedy, said in place of the store's own "run it
- * again" where a lock was held too long; else after the store's message. Built before the write,
+ * again" where a lock was held too long (after its "set WS_DB_BUSY_S to wait longer", which
+ * holds for the later trials and the tell); else after the store's message. Built before the write,
  * NULL when out of memory: then the store's message alone. */
 static char *not_stored_remedy(run_ctx *c)
 {
@@ -1241,18 +1242,29 @@ static char *not_stored_remedy(run_ctx *c)
  * remedy, which ends with the command to run, is given whole: a message holds 1023 bytes, and
  * the store's cause and the remedy (long paths, a reason of 300 bytes) were cut inside the
  * command, which then ended in an open quote. Where both do not fit, the cause is shortened in
- * its middle. */
+ * its middle (the store's advice to wait longer, its end, kept whole). */
 static void not_stored(run_ctx *c, const char *remedy, ws_err *e, json_t **result)
 {
     if (!remedy || e->kind != WS_EINTERNAL || c->moved) return;
     if (!strstr(e->msg, remedy)) {
-        char cause[sizeof e->msg], mark[64];
+        char cause[sizeof e->msg], mark[64], advice[sizeof e->msg] = "";
         snprintf(cause, sizeof cause, "%s", e->msg);
-        /* the store's own message says the remedy after "; " (ws_store_set_busy_remedy): cut */
+        /* the store's own message says the remedy after "; " (ws_store_set_busy_remedy): cut; and
+         * before it, after "; ", its advice of a longer wait, which holds for the writes to come
+         * (the tell's too): kept whole, as the remedy is */
         snprintf(mark, sizeof mark, "; trial %d's result is not stored", c->number);
         char *at = strstr(cause, mark);
-        if (at) *at = 0;
-        size_t room = sizeof e->msg - 1, need = strlen(remedy) + 2, keep = need + 3 < room ? room - need : 3;
+        if (at) {
+            *at = 0;
+            char *semi = NULL;
+            for (char *p = strstr(cause, "; "); p; p = strstr(p + 1, "; ")) semi = p;
+            if (semi) {
+                snprintf(advice, sizeof advice, "%s", semi);
+                *semi = 0;
+            }
+        }
+        size_t room = sizeof e->msg - 1, need = strlen(advice) + strlen(remedy) + 2,
+               keep = need + 3 < room ? room - need : 3;
         size_t len = strlen(cause);
         if (len > keep) {   /* its head (the file) and its tail (what happened), "..." between */
             size_t head = (keep - 3) / 2, tail = len - (keep - 3 - head);
@@ -1261,7 +1273,7 @@ static void not_stored(run_ctx *c, const char *remedy, ws_err *e, json_t **resul
             memcpy(cause + head, "...", 3);
             memmove(cause + head + 3, cause + tail, len - tail + 1);
         }
-        ws_err_set(e, WS_EINTERNAL, "%s; %s", cause, remedy);
+        ws_err_set(e, WS_EINTERNAL, "%s%s; %s", cause, advice, remedy);
     }
     *result = result_line(c);
 }

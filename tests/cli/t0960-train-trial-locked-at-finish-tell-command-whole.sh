@@ -7,7 +7,8 @@
 # the tell command: the command given ended in an open quote, and run as given it failed (exit
 # 2, "unexpected EOF"), the trial left RUNNING. The command is now given whole: the store's part
 # before it is shortened in its middle ("...": the file's name cut, "database is locked" kept)
-# where both do not fit. Run as given, the command finishes
+# where both do not fit, the store's "set WS_DB_BUSY_S to wait longer" after it kept whole. Run
+# as given, the command finishes
 # the trial FAIL with the result line's reason (read back by Optuna 3.1).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
@@ -59,6 +60,9 @@ test_expect_success "... the lock was held then (the test's own check), and met:
   'grep -qx held held && grep -q "^train-trial: rrrr.*database is locked: another process held the lock" result.err'
 test_expect_success "... the result line: FAIL, the reason naming $bad/trial-0.ckpt" \
   'jq -e --arg d "$bad" ".trial == 0 and .state == \"FAIL\" and (.reason | startswith(\$d + \"/trial-0.ckpt: \"))" result'
+test_expect_success "... the store's advice kept whole before the remedy: set WS_DB_BUSY_S to wait longer" \
+  'grep -q "; set WS_DB_BUSY_S to wait longer; trial 0.s result is not stored .* with: tell --db " result.err &&
+   [ "$(wc -c <result.err)" -le 1037 ]'
 sed -n 's/.* with: \(tell --db .*\)$/\1/p' result.err >tell.sh
 test_expect_code 0 "tell-command-whole: the message's tell command, run as given once the lock is gone" \
   bash -c '[ "$(wc -l <tell.sh)" = 1 ] && exec bash tell.sh'

@@ -4,7 +4,8 @@
 # study"), as before; but the training's result was lost with it (no result line, and a message
 # telling to run train-trial again, which trains the trial all over), until a later suggest failed
 # the trial as stale. Now the result line is printed all the same (the trial's state, value and
-# metrics, not stored), and the message says so and gives the tell command that records it; run
+# metrics, not stored), and the message says so (keeping the store's "set WS_DB_BUSY_S to wait
+# longer", still right for the later trials and the tell) and gives the tell command that records it; run
 # once the lock is gone, that command finishes the trial as the line says (read back by Optuna 3.1).
 # The moment: an LD_PRELOAD shim makes pthread_join (the heartbeat's stop, just before the result
 # is written) take 1.5 s, and a Python sqlite3 connection takes BEGIN EXCLUSIVE as soon as the
@@ -60,6 +61,8 @@ test_expect_success "... the trial is left RUNNING, no value stored" \
 test_expect_success "... the message names the file and the lock, says the result is not stored, and not to run train-trial again" \
   'grep -q "^train-trial: my runs/s.db: beginning a write transaction: database is locked: another process held the lock for longer than the 1 s this tool waits (WS_DB_BUSY_S)" result.err &&
    grep -q "trial 0.s result is not stored (the trial stays RUNNING): its result line is on stdout" result.err && ! grep -q "run it again" result.err'
+test_expect_success "... and still says to set WS_DB_BUSY_S to wait longer (for the later trials, and for tell), before the tell command" \
+  'grep -q "this tool waits (WS_DB_BUSY_S); set WS_DB_BUSY_S to wait longer; trial 0.s result is not stored .* with: tell --db " result.err'
 sed -n 's/.* with: \(tell --db .*\)$/\1/p' result.err >tell.sh
 test_expect_success "... and ends with the tell command that records it: state, the line's value, a constraint" \
   '[ "$(wc -l <tell.sh)" = 1 ] && v=$(sed -n "s/.* --state complete --value \([^ ]*\) --constraint [^ ]*$/\1/p" tell.sh) &&
