@@ -1228,11 +1228,7 @@ static char *not_stored_remedy(run_ctx *c)
     json_decref(cons);
     json_decref(why);
     if (!tell) return NULL;
-    char *out = NULL;
-    if (asprintf(&out, "trial %d's result is not stored (the trial stays RUNNING): its result line is on stdout; "
-                 "record it, rather than train the trial again, once the study can be written and before a suggest "
-                 "fails the trial as stale (%g s without a heartbeat), with: %s", c->number, c->cfg.grace_s, tell) < 0)
-        out = NULL;
+    char *out = trainer_not_stored_remedy(c->o->db, c->number, c->cfg.grace_s, tell);
     free(tell);
     return out;
 }

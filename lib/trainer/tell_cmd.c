@@ -3,8 +3,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "core/json.h"
 #include "core/text.h"
+#include "store/store.h"
 
 /* " OPTION WORD", WORD quoted for the shell; 0, or -1 when out of memory. */
 static int option(FILE *f, const char *name, const char *word)
@@ -52,4 +54,34 @@ char *trainer_tell_command(const char *db, const char *study, int number_, ws_st
         return NULL;
     }
     return text;
+}
+
+/* 1 when db is a PostgreSQL URL whose password (user:password@, ?password=) messages leave out
+ * (ws_store_url_shown): the tell command's --db, so shown, logs in only with a password from
+ * elsewhere; -1 when out of memory. */
+static int password_left_out(const char *db)
+{
+    if (ws_store_url_kind(db) != WS_DB_POSTGRES) return 0;
+    char *shown = ws_store_url_shown(db);
+    if (!shown) return -1;
+    int left_out = strcmp(shown, db) != 0;
+    free(shown);
+    return left_out;
+}
+
+char *trainer_not_stored_remedy(const char *db, int number, double grace_s, const char *tell)
+{
+    int left_out = password_left_out(db);
+    if (left_out < 0) return NULL;
+    /* said before the command, which stays the message's end (libpq, which tell uses, reads
+     * PGPASSWORD and ~/.pgpass where the URL gives no password) */
+    const char *note = left_out ? "the command's --db leaves out the URL's password (as messages do): put it back, "
+                                  "or give it by PGPASSWORD or ~/.pgpass; "
+                                : "";
+    char *out = NULL;
+    if (asprintf(&out, "trial %d's result is not stored (the trial stays RUNNING): its result line is on stdout; "
+                 "%srecord it, rather than train the trial again, once the study can be written and before a suggest "
+                 "fails the trial as stale (%g s without a heartbeat), with: %s", number, note, grace_s, tell) < 0)
+        out = NULL;
+    return out;
 }

@@ -18,4 +18,11 @@
 char *trainer_tell_command(const char *db, const char *study, int number, ws_state state, const double *value,
                            const json_t *constraints, const char *reason);
 
+/* train-trial's remedy for trial NUMBER's result not stored: says so, and ends with TELL (the
+ * command above, its --db the study as messages show it), to be run before a suggest fails the
+ * trial as stale (GRACE_S). DB: the study as given (--db): where it is a PostgreSQL URL whose
+ * password that --db leaves out, the remedy says so (give it, or PGPASSWORD, ~/.pgpass), as the
+ * command run as given could not log in. A new string (free it); NULL when out of memory. */
+char *trainer_not_stored_remedy(const char *db, int number, double grace_s, const char *tell);
+
 #endif
