@@ -62,8 +62,9 @@ static void usage(void)
            "                     `train-trial --result-of TAG` finds a trial that already finished\n"
            "  --unless-done      with --tag: when a finished trial of the study carries TAG (and\n"
            "                     was not queued again), make no trial, print nothing and exit 1\n"
-           "  --reap             before anything else, fail the RUNNING trials of this host whose\n"
-           "                     process is gone (a killed sweep) and queue them to be retried\n"
+           "  --reap             before any trial is made or queued, fail the RUNNING trials of\n"
+           "                     this host whose process is gone (a killed sweep) and queue them\n"
+           "                     to be retried (none where --enqueue's FILE is refused)\n"
            "  -h, --help         show this help;  --version  show the version\n"
            "--db, --config, --study, --fixed, --enqueue, --tag and --pid are each given once (a second\n"
            "is refused).\n\n"
@@ -952,6 +953,15 @@ int main(int argc, char **argv)
         ws_trial_list_free(&l);
         if (bad) goto fail;
     }
+    /* FILE's sets read and checked before the stale trials are failed, and before --reap's dead
+     * ones: a FILE refused (a bad line, a directory) left the study changed, those trials FAIL
+     * and queued again, where suggest(1) says it leaves the study as it was */
+    if (enq) {
+        if (!(enq_sets = json_array())) { ws_err_set(&e, WS_ENOMEM, "out of memory"); goto fail; }
+        if (enqueue_read(&c, enq, enq_sets, &e)) goto fail;
+    }
+    /* then, before the trials are written (FILE's sets queued, or the sampled ones): the
+     * retries numbered before them */
     if (reap) {
         json_t *gone = NULL;
         if (study_reap_dead(c.store, &c.study, &gone, &e)) goto fail;
@@ -959,12 +969,6 @@ int main(int argc, char **argv)
             ws_cli_warn("trial %lld: its process is gone; marked FAIL and queued again",
                         (long long)json_integer_value(json_array_get(gone, i)));
         json_decref(gone);
-    }
-    /* FILE's sets read and checked before the stale trials are failed: a FILE refused (a bad
-     * line, a directory) left the study changed, its stale trials FAIL and queued again */
-    if (enq) {
-        if (!(enq_sets = json_array())) { ws_err_set(&e, WS_ENOMEM, "out of memory"); goto fail; }
-        if (enqueue_read(&c, enq, enq_sets, &e)) goto fail;
     }
     if (enq || k == 0) {   /* no trial to sample: the stale trials are failed all the same */
         if (ws_store_begin(c.store, &e)) goto fail;
