@@ -214,7 +214,10 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
     if (ws_store_open(&c->store, c->o->db, 0, e) || ws_store_study_find(c->store, study, &c->study, e)
         || ws_store_study_config(c->store, &c->study, &c->cfg, &found, e))
         return -1;
-    if (!found) return ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config (create it with suggest)", c->o->db, study);
+    /* the store's path: a PostgreSQL URL without its password, as every other message names it */
+    if (!found)
+        return ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config (create it with suggest)",
+                          ws_store_path(c->store), study);
     /* named as ws_store_study_config names the config: "study config" alone named no study or file */
     if (ws_pruner_parse(&c->pruner, c->cfg.pruner, "study config", e))
         return ws_err_prefix(e, "%s: study '%s'", ws_store_path(c->store), study);
