@@ -11,7 +11,7 @@ mkfifo hold.fifo
 # hold: a sqlite3 shell that takes the write lock and keeps it until release (or the fifo's
 # last writer closes it); returns once the lock is taken.
 hold() {
-  command sqlite3 s.db <hold.fifo >/dev/null 2>&1 & holder=$!
+  sqlite3 s.db <hold.fifo >/dev/null 2>&1 & holder=$!   # lib.sh's: .timeout, or a probe below taking the lock that moment made its BEGIN fail
   exec 7>hold.fifo
   echo "BEGIN IMMEDIATE;" >&7
   for _ in $(seq 200); do command sqlite3 s.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || return 0; sleep 0.05; done

@@ -56,7 +56,7 @@ gpu-monitor "${NOGPU[@]}" -n 1 --db l.db >/dev/null
 # the lock held until the monitor is done (its input left open): a lock held for a fixed time
 # could end before a monitor slowed by a busy machine took its sample
 mkfifo hold.fifo
-command sqlite3 l.db <hold.fifo & holder=$!
+sqlite3 l.db <hold.fifo & holder=$!   # lib.sh's: .timeout, or a probe below taking the lock that moment made its BEGIN fail
 exec 3>hold.fifo
 echo "BEGIN IMMEDIATE;" >&3
 for _ in $(seq 200); do command sqlite3 l.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break; sleep 0.05; done   # lock taken
