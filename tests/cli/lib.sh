@@ -126,6 +126,32 @@ build_shim() {
   test_skip "$1" "no C compiler for the shim: $(head -c 200 cc.err)"
   return 1
 }
+# slow_join_shim NAME: join.so, an LD_PRELOAD shim whose pthread_join sleeps 1.5 s first, having
+# made the file $JOIN_MARK where that is set. train-trial joins its heartbeat thread just before
+# it stores a trial's result, so a study lock taken in that moment (hold-study-lock.py, beside
+# this file) meets that write. Without a C compiler, NAME is skipped, saying so, and it returns 1:
+# `slow_join_shim NAME || exit 0`.
+slow_join_shim() {
+  cat >join.c <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int pthread_join(pthread_t t, void **ret)
+{
+    static int (*real)(pthread_t, void **);
+    if (!real) real = (int (*)(pthread_t, void **))dlsym(RTLD_NEXT, "pthread_join");
+    const char *mark = getenv("JOIN_MARK");
+    FILE *f = mark ? fopen(mark, "a") : NULL;
+    if (f) fclose(f);
+    usleep(1500000);
+    return real(t, ret);
+}
+C
+  build_shim "$1" join.c join.so
+}
 # can_limit_address_space NAME TOOL: 0 when TOOL can run under an address-space limit (ulimit -v);
 # 1 when it is built with AddressSanitizer, whose runtime maps terabytes of shadow address space at
 # start, so that no limit leaves it room to run: NAME is skipped then, saying so. The rest of a

@@ -13,46 +13,14 @@
 # EXCLUSIVE, held 6 s.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-cat >join.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-int pthread_join(pthread_t t, void **ret)
-{
-    static int (*real)(pthread_t, void **);
-    if (!real) real = (int (*)(pthread_t, void **))dlsym(RTLD_NEXT, "pthread_join");
-    const char *mark = getenv("JOIN_MARK");
-    FILE *f = mark ? fopen(mark, "a") : NULL;
-    if (f) fclose(f);
-    usleep(1500000);
-    return real(t, ret);
-}
-C
-build_shim "result-line-printed" join.c join.so || exit 0
+slow_join_shim "result-line-printed" || exit 0
 asan=$(asan_lib train-trial) || asan=
 make_tone_cache tones
 tone_study_config c.json
 mkdir runs
 db=runs/s.db
 suggest --db "$db" --config c.json >line
-cat >hold.py <<'P'
-import os, sqlite3, sys, time
-for _ in range(6000):
-    if os.path.exists(sys.argv[2]):
-        break
-    time.sleep(0.01)
-else:
-    sys.exit("no " + sys.argv[2])
-c = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
-c.execute("BEGIN EXCLUSIVE")
-print("held", flush=True)
-time.sleep(6)
-c.execute("COMMIT")
-P
-/usr/bin/python3 hold.py "$db" joining >held &
+/usr/bin/python3 "$WS_ROOT/tests/cli/hold-study-lock.py" "$db" file:joining 6 >held &
 holder=$!
 test_expect_code 3 "the study locked as a trial without a validation ends (WS_DB_BUSY_S=1): exit 3" \
   env JOIN_MARK="$TMP/joining" WS_DB_BUSY_S=1 LD_PRELOAD="$asan${asan:+ }$TMP/join.so" timeout 60 \

@@ -12,20 +12,7 @@
 # the trial FAIL with the result line's reason (read back by Optuna 3.1).
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-cat >join.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <pthread.h>
-#include <unistd.h>
-int pthread_join(pthread_t t, void **ret)
-{
-    static int (*real)(pthread_t, void **);
-    if (!real) real = (int (*)(pthread_t, void **))dlsym(RTLD_NEXT, "pthread_join");
-    usleep(1500000);
-    return real(t, ret);
-}
-C
-build_shim "tell-command-whole" join.c join.so || exit 0
+slow_join_shim "tell-command-whole" || exit 0
 asan=$(asan_lib train-trial) || asan=
 make_tone_cache tones
 tone_study_config c0.json
@@ -35,21 +22,7 @@ db=$runs/s.db
 suggest --db "$db" --config c.json >line
 bad=$(printf 'c%.0s' $(seq 200))
 mkdir -p "$bad/trial-0.ckpt"   # a folder where the first validation's checkpoint goes
-cat >hold.py <<'P'
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
-for _ in range(6000):
-    if c.execute("SELECT count(*) FROM study_system_attributes WHERE key = 'wakesweep:data'").fetchone()[0]:
-        break
-    time.sleep(0.01)
-else:
-    sys.exit("no data recorded")
-c.execute("BEGIN EXCLUSIVE")
-print("held", flush=True)
-time.sleep(6)
-c.execute("COMMIT")
-P
-/usr/bin/python3 hold.py "$db" >held &
+/usr/bin/python3 "$WS_ROOT/tests/cli/hold-study-lock.py" "$db" "sql:SELECT count(*) FROM study_system_attributes WHERE key = 'wakesweep:data'" 6 >held &
 holder=$!
 test_expect_code 3 "a trial failed by its checkpoint in a folder of 200 characters, the study locked as it ends (WS_DB_BUSY_S=1): exit 3" \
   env WS_DB_BUSY_S=1 LD_PRELOAD="$asan${asan:+ }$TMP/join.so" timeout 60 \

@@ -12,20 +12,7 @@
 # trial's last intermediate value (of 6 epochs) is in, holding it 4 s.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-cat >join.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <pthread.h>
-#include <unistd.h>
-int pthread_join(pthread_t t, void **ret)
-{
-    static int (*real)(pthread_t, void **);
-    if (!real) real = (int (*)(pthread_t, void **))dlsym(RTLD_NEXT, "pthread_join");
-    usleep(1500000);
-    return real(t, ret);
-}
-C
-build_shim "result-line-printed" join.c join.so || exit 0
+slow_join_shim "result-line-printed" || exit 0
 asan=$(asan_lib train-trial) || asan=
 make_tone_cache tones
 # a study name and a folder that the shell must be given quoted
@@ -35,19 +22,7 @@ jq '.budget.epochs = 6 | .study = "tone'"'"'s study" | .objective = "macro_f1" |
 mkdir "my runs"
 db="my runs/s.db"
 suggest --db "$db" --config c.json >line
-cat >hold.py <<'P'
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
-for _ in range(6000):
-    if c.execute("SELECT count(*) FROM trial_intermediate_values").fetchone()[0] >= 6:
-        break
-    time.sleep(0.01)
-c.execute("BEGIN EXCLUSIVE")
-print("held", flush=True)
-time.sleep(4)
-c.execute("COMMIT")
-P
-/usr/bin/python3 hold.py "$db" >held &
+/usr/bin/python3 "$WS_ROOT/tests/cli/hold-study-lock.py" "$db" "sql:SELECT count(*) >= 6 FROM trial_intermediate_values" 4 >held &
 holder=$!
 test_expect_code 3 "the study locked as the trial finishes (WS_DB_BUSY_S=1): exit 3" \
   env WS_DB_BUSY_S=1 LD_PRELOAD="$asan${asan:+ }$TMP/join.so" timeout 60 train-trial --db "$db" --features tones.feat --threads 1 --quiet line

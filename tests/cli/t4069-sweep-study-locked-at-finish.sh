@@ -15,20 +15,7 @@
 # takes BEGIN EXCLUSIVE as soon as the trial's last intermediate value (of 6 epochs) is in.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-cat >join.c <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <pthread.h>
-#include <unistd.h>
-int pthread_join(pthread_t t, void **ret)
-{
-    static int (*real)(pthread_t, void **);
-    if (!real) real = (int (*)(pthread_t, void **))dlsym(RTLD_NEXT, "pthread_join");
-    usleep(1500000);
-    return real(t, ret);
-}
-C
-build_shim "sweep-records-the-result" join.c join.so || exit 0
+slow_join_shim "sweep-records-the-result" || exit 0
 asan=$(asan_lib train-trial) || asan=
 make_tone_cache tones
 tone_sweep_config c0.json locked 6
@@ -42,32 +29,8 @@ cat >b/train-trial <<SH
 exec env WS_DB_BUSY_S=1 LD_PRELOAD="$asan${asan:+ }$TMP/join.so" "$WS_BIN/train-trial" "\$@"
 SH
 chmod +x b/train-trial
-# hold.py DB WHAT: once DB's trial has 6 intermediate values, BEGIN EXCLUSIVE, "held" on stdout;
-# WHAT: the seconds to hold it, or a file whose making ends the hold.
-cat >hold.py <<'P'
-import os, sqlite3, sys, time
-db, what = sys.argv[1], sys.argv[2]
-for _ in range(6000):
-    if os.path.exists(db):
-        c = sqlite3.connect(db, timeout=60, isolation_level=None)
-        try:
-            if c.execute("SELECT count(*) FROM trial_intermediate_values").fetchone()[0] >= 6:
-                break
-        except sqlite3.OperationalError:   # no tables yet
-            pass
-        c.close()
-    time.sleep(0.01)
-else:
-    sys.exit("no trial with 6 intermediate values in " + db)
-c.execute("BEGIN EXCLUSIVE")
-print("held", flush=True)
-if what.replace(".", "").isdigit():
-    time.sleep(float(what))
-else:
-    while not os.path.exists(what):
-        time.sleep(0.05)
-c.execute("COMMIT")
-P
+# the moment hold-study-lock.py takes the study's lock: its trial's 6 intermediate values are in
+six="sql:SELECT count(*) >= 6 FROM trial_intermediate_values"
 # study_value DB: the value of the study's one trial, with every digit a double holds
 study_value() { sqlite3 "$1" "SELECT printf('%.17g', value) FROM trial_values"; }
 trial_make() {
@@ -79,7 +42,7 @@ busy_make() { WS_DB_BUSY_S=1 trial_make "$@"; }   # every tool waits 1 s for a l
 
 # the lock held 4 s: past train-trial's 1 s, not past the sweep's tell (60 s)
 mkdir r
-/usr/bin/python3 hold.py r/study.db 4 >held &
+/usr/bin/python3 "$WS_ROOT/tests/cli/hold-study-lock.py" r/study.db "$six" 4 >held &
 holder=$!
 test_expect_code 0 "sweep-records-the-result: make sweep, the study locked as the trial finishes" trial_make r sweep
 wait "$holder"
@@ -100,7 +63,7 @@ test_expect_success "... best.ckpt is the trial's weights (the study's best)" \
 
 # the lock held past the sweep's tell too (WS_DB_BUSY_S=1 for every tool): the trial stays RUNNING
 mkdir r2
-/usr/bin/python3 hold.py r2/study.db release >held2 &
+/usr/bin/python3 "$WS_ROOT/tests/cli/hold-study-lock.py" r2/study.db "$six" file:release >held2 &
 holder=$!
 test_expect_code 0 "still locked for the sweep's tell: make of the trial target" \
   busy_make r2 "$TMP/r2/trial-000.json"
