@@ -76,13 +76,7 @@ static const char insert_sql[] =
     " mem_used_bytes, mem_total_bytes, power_w, temp_c, sm_clock_mhz, pid, trial_id, cpu, rss_bytes)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
-/* with the host and the start time the trainer recorded beside its pid (NULL where none) */
-static const char running_sql[] =
-    "SELECT t.trial_id, t.number, a.value_json, h.value_json, b.value_json FROM trial_system_attributes AS a"
-    " JOIN trials AS t ON t.trial_id = a.trial_id"
-    " LEFT JOIN trial_system_attributes AS h ON h.trial_id = a.trial_id AND h.key = '" GPU_HOST_ATTR_KEY "'"
-    " LEFT JOIN trial_system_attributes AS b ON b.trial_id = a.trial_id AND b.key = '" GPU_START_ATTR_KEY "'"
-    " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'";
+static const char running_sql[] = GPU_RUNNING_PIDS_SQL;
 
 const char *gpu_samples_db_file(const char *url, ws_err *e)
 {

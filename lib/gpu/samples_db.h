@@ -65,6 +65,15 @@
 #define GPU_PID_ATTR_KEY "wakesweep:pid"   /* trial system attribute holding a trial's pid */
 #define GPU_HOST_ATTR_KEY "wakesweep:host" /* ... and the host it runs on (a JSON string) */
 #define GPU_START_ATTR_KEY "wakesweep:pid_start" /* ... and when that process started (clock ticks) */
+/* The RUNNING trials' pids, with the host and the start time the trainer recorded beside them
+ * (NULL where none): trial_id, number, and the three attributes' value_json. The same text for
+ * SQLite (samples_db.c) and PostgreSQL (samples_pg.c). */
+#define GPU_RUNNING_PIDS_SQL \
+    "SELECT t.trial_id, t.number, a.value_json, h.value_json, b.value_json FROM trial_system_attributes AS a" \
+    " JOIN trials AS t ON t.trial_id = a.trial_id" \
+    " LEFT JOIN trial_system_attributes AS h ON h.trial_id = a.trial_id AND h.key = '" GPU_HOST_ATTR_KEY "'" \
+    " LEFT JOIN trial_system_attributes AS b ON b.trial_id = a.trial_id AND b.key = '" GPU_START_ATTR_KEY "'" \
+    " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'"
 
 typedef struct gpu_samples_db gpu_samples_db;
 

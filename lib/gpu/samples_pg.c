@@ -60,13 +60,7 @@ static const char insert_sql[] =
     " $14, $15, $16, $17, $18, $19)";
 enum { N_COLUMNS = 19 };
 
-/* the RUNNING trials' pids, with the host and start the trainer recorded beside (samples_db.c's) */
-static const char running_sql[] =
-    "SELECT t.trial_id, t.number, a.value_json, h.value_json, b.value_json FROM trial_system_attributes AS a"
-    " JOIN trials AS t ON t.trial_id = a.trial_id"
-    " LEFT JOIN trial_system_attributes AS h ON h.trial_id = a.trial_id AND h.key = '" GPU_HOST_ATTR_KEY "'"
-    " LEFT JOIN trial_system_attributes AS b ON b.trial_id = a.trial_id AND b.key = '" GPU_START_ATTR_KEY "'"
-    " WHERE a.key = '" GPU_PID_ATTR_KEY "' AND t.state = 'RUNNING'";
+static const char running_sql[] = GPU_RUNNING_PIDS_SQL;
 
 /* libpq's message, its first line */
 static void one_line(char *dst, size_t len, const char *msg)
