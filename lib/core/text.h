@@ -47,8 +47,9 @@ char *ws_text_nfc(const char *s);
  * two canonically equivalent names fold alike), by libunistring's u8_casefold in text_nfc.c. A
  * new string (free it); NULL when out of memory or s is not UTF-8. */
 char *ws_text_casefold(const char *s, int nfc);
-/* s (UTF-8) as it shows: its format characters (Unicode general category Cf: a zero-width space
- * U+200B, a byte order mark U+FEFF, a soft hyphen U+00AD) dropped, and its white space (Unicode's
+/* s (UTF-8) as it shows: its invisible format characters (Unicode general category Cf and
+ * Default_Ignorable_Code_Point: a zero-width space U+200B, a byte order mark U+FEFF, a soft hyphen
+ * U+00AD; not U+06DD ARABIC END OF AYAH, which is drawn) dropped, and its white space (Unicode's
  * White_Space: a no-break space U+00A0, an ideographic space U+3000 too) one space between words
  * and none at either end, as Python's " ".join(s.split()) makes it ("yes\xc2\xa0" and " yes" both
  * "yes"), by libunistring's tables in text_nfc.c. A new string (free it); NULL when out of memory

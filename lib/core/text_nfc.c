@@ -28,10 +28,13 @@ char *ws_text_casefold(const char *s, int nfc)
     return (char *)u8_casefold((const uint8_t *)s, strlen(s) + 1, NULL, nfc ? UNINORM_NFC : NULL, NULL, &n);
 }
 
-/* What of uc shows: 0 a format character (dropped), 1 white space, 2 anything else. */
+/* What of uc shows: 0 an invisible format character (dropped), 1 white space, 2 anything else.
+ * Invisible: Cf and default ignorable. Cf alone took in the prepended concatenation marks, which
+ * are drawn (U+0600 ARABIC NUMBER SIGN, U+06DD ARABIC END OF AYAH): a class of one was refused as
+ * showing nothing, and "a" beside "a\u06dd" noted as twins (t2079). */
 static int shows(ucs4_t uc)
 {
-    if (uc_is_general_category(uc, UC_CATEGORY_Cf)) return 0;
+    if (uc_is_general_category(uc, UC_CATEGORY_Cf) && uc_is_property_default_ignorable_code_point(uc)) return 0;
     return uc_is_property_white_space(uc) ? 1 : 2;
 }
 

@@ -6,17 +6,22 @@
 # canonical equivalent "\u1f80\u0301" two keys (U+0345 folds to an iota after the accent).
 # A pair of twins differs only in Unicode normalization when both are one name in NFC; else only
 # in letter case when they fold equal as written, or both are written in NFC; else in both.
-# Names that are no such twins but are once their format characters (category Cf: U+200B, U+FEFF,
-# a soft hyphen) are dropped and their white space (str.isspace: U+00A0, U+3000 too) is one
-# space between words and none at the ends differ in white space or invisible characters, and in
-# letter case or Unicode normalization too when what is left of them differs.
-import os, sys, unicodedata
+# Names that are no such twins but are once their invisible format characters (category Cf and
+# Default_Ignorable_Code_Point: U+200B, U+FEFF, a soft hyphen; not a prepended concatenation mark
+# such as U+06DD, which is drawn; that property from Perl's Unicode tables, Python has none) are
+# dropped and their white space (str.isspace: U+00A0, U+3000 too) is one space between words and
+# none at the ends differ in white space or invisible characters, and in letter case or Unicode
+# normalization too when what is left of them differs.
+import os, subprocess, sys, unicodedata
 
 root = os.environ["ROOT"]
 names = sorted(set(sys.argv[1:]), key=lambda s: s.encode())
 def nfc(s): return unicodedata.normalize("NFC", s)
 def key(s): return nfc(unicodedata.normalize("NFD", s).casefold())
-def visible(s): return " ".join("".join(c for c in s if unicodedata.category(c) != "Cf").split())
+CF = sorted({c for s in names for c in s if unicodedata.category(c) == "Cf"})
+IGNORABLE = set(subprocess.run(["perl", "-CS", "-ne", "chomp; print if /\\p{Default_Ignorable_Code_Point}/"],
+                               input="\n".join(CF), capture_output=True, text=True, check=True).stdout)
+def visible(s): return " ".join("".join(c for c in s if c not in IGNORABLE).split())
 def show(s): return "".join(chr(b) if 0x20 <= b < 0x7f else "\\x%02x" % b for b in s.encode())
 out = []
 for i, a in enumerate(names):
