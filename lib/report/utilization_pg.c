@@ -18,8 +18,12 @@ static const char copy_schema_sql[] =
 static const char trials_schema_sql[] =
     "CREATE TABLE trials (trial_id INTEGER PRIMARY KEY, study_id INTEGER, datetime_start TEXT)";
 enum { C_ROW, C_SAMPLE, C_T, C_DATETIME, C_SOURCE, C_KIND, C_DEVICE, C_UTIL, C_TRIAL_ID, C_CPU, C_RSS, C_HOST, N_COLS };
-static const char select_sql[] =
-    "SELECT row_id, sample, t, datetime, source, kind, device, util, trial_id, cpu, rss_bytes, host FROM "
+/* A cursor, read FETCH_ROWS at a time: one result of the whole window held every row (libpq's
+ * PQexec keeps a result whole), 400 MB at a million samples besides the copy. */
+#define CURSOR "ws_util_samples"
+#define FETCH_ROWS "10000"
+static const char declare_sql[] =
+    "DECLARE " CURSOR " NO SCROLL CURSOR FOR SELECT row_id, sample, t, datetime, source, kind, device, util, trial_id, cpu, rss_bytes, host FROM "
     GPU_SAMPLES_TABLE " WHERE t BETWEEN $1 AND $2 ORDER BY row_id";
 static const char insert_sql[] =
     "INSERT INTO " GPU_SAMPLES_TABLE " (row_id, sample, t, datetime, source, kind, device, util, trial_id, cpu,"
@@ -82,42 +86,35 @@ static void bind_cell(sqlite3_stmt *st, int col, const PGresult *r, int i, int p
     else sqlite3_bind_int64(st, col, strtoll(PQgetvalue(r, i, pcol), NULL, 10));
 }
 
-/* The rows of r into the copy. */
-static int copy_rows(ws_util_pg *c, const PGresult *r, ws_err *e)
+/* The rows of r, one chunk of the cursor, into the copy through st; *n_rows, the rows copied before
+ * them, counts them. 0, or -1 (c not yet released). */
+static int copy_rows(ws_util_pg *c, sqlite3_stmt *st, const PGresult *r, sqlite3_int64 *n_rows)
 {
     int rows = PQntuples(r);
-    for (int i = 0; i < rows; i++)   /* the hosts first: whether devices need their host's number */
-        if (host_number(c, PQgetvalue(r, i, C_HOST)) < 0) return mem_fail(c, "copying the samples", e);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(c->db, insert_sql, -1, &st, NULL) != SQLITE_OK)
-        return mem_fail(c, "copying the samples", e);
     for (int i = 0; i < rows; i++) {
         sqlite3_reset(st);
         /* numbered from 1 in the database's order, not by its row ids: those count every row the
          * database ever took, and shift_sql, which looks at every (max(row_id) / 4000)th row, found
          * none in a window of a few rows with ids past a million (no shift: another zone's report
          * missed the samples) */
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+        sqlite3_bind_int64(st, 1, ++*n_rows);
         bind_cell(st, 2, r, i, C_SAMPLE, 0);
         bind_cell(st, 3, r, i, C_T, 1);
         sqlite3_bind_text(st, 4, PQgetvalue(r, i, C_DATETIME), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 5, PQgetvalue(r, i, C_SOURCE), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 6, PQgetvalue(r, i, C_KIND), -1, SQLITE_TRANSIENT);
+        /* numbered as first seen, the host of the first row is 0: with one host, + 0 leaves the
+         * index as it is, so a chunk need not know whether later ones bring another host */
+        long host = host_number(c, PQgetvalue(r, i, C_HOST));
+        if (host < 0) return -1;
         if (PQgetisnull(r, i, C_DEVICE)) sqlite3_bind_null(st, 7);
-        else {
-            long long dev = strtoll(PQgetvalue(r, i, C_DEVICE), NULL, 10);
-            if (c->n_hosts > 1) dev += (long long)host_number(c, PQgetvalue(r, i, C_HOST)) << WS_UTIL_HOST_SHIFT;
-            sqlite3_bind_int64(st, 7, dev);
-        }
+        else sqlite3_bind_int64(st, 7, strtoll(PQgetvalue(r, i, C_DEVICE), NULL, 10) + ((long long)host << WS_UTIL_HOST_SHIFT));
         bind_cell(st, 8, r, i, C_UTIL, 1);
         bind_cell(st, 9, r, i, C_TRIAL_ID, 0);
         bind_cell(st, 10, r, i, C_CPU, 1);
         bind_cell(st, 11, r, i, C_RSS, 0);
-        if (sqlite3_step(st) != SQLITE_DONE) { sqlite3_finalize(st); return mem_fail(c, "copying the samples", e); }
+        if (sqlite3_step(st) != SQLITE_DONE) return -1;
     }
-    sqlite3_finalize(st);
-    if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) return mem_fail(c, "copying the samples", e);
     return 0;
 }
 
@@ -136,6 +133,44 @@ static void window(const ws_trial_list *trials, char *lo, char *hi, size_t n)
     snprintf(hi, n, "%.17g", isfinite(t1) ? t1 + LEEWAY_S : 1e300);
 }
 
+/* The error of r (or, without r, of the connection) as c's reading the samples; c released. */
+static int read_fail(ws_util_pg *c, PGconn *conn, const PGresult *r, ws_err *e)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    msg[strcspn(msg, "\n")] = 0;
+    ws_err_set(e, WS_EINTERNAL, "%s: reading " GPU_SAMPLES_TABLE ": %s", c->shown, msg);
+    ws_util_pg_release(c);
+    return -1;
+}
+
+/* The cursor's rows into the copy, chunk by chunk, in one SQLite transaction. */
+static int copy_cursor(ws_util_pg *c, PGconn *conn, ws_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_exec(c->db, copy_schema_sql, NULL, NULL, NULL) != SQLITE_OK) return mem_fail(c, "an in-memory copy", e);
+    if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(c->db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+        return mem_fail(c, "copying the samples", e);
+    sqlite3_int64 n_rows = 0;
+    for (;;) {
+        PGresult *r = PQexec(conn, "FETCH FORWARD " FETCH_ROWS " FROM " CURSOR);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            sqlite3_finalize(st);
+            int rc = read_fail(c, conn, r, e);
+            PQclear(r);
+            return rc;
+        }
+        int done = PQntuples(r) == 0, rc = copy_rows(c, st, r, &n_rows);
+        PQclear(r);
+        if (rc) { sqlite3_finalize(st); return mem_fail(c, "copying the samples", e); }
+        if (done) break;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) return mem_fail(c, "copying the samples", e);
+    return 0;
+}
+
 int ws_util_pg_copy(ws_util_pg *c, const char *url, int64_t study_id, const ws_trial_list *trials, ws_err *e)
 {
     memset(c, 0, sizeof *c);
@@ -150,22 +185,20 @@ int ws_util_pg_copy(ws_util_pg *c, const char *url, int64_t study_id, const ws_t
     char lo[40], hi[40];
     window(trials, lo, hi, sizeof lo);
     const char *pv[] = {lo, hi};
-    PGresult *r = PQexecParams(ws_store_pg(s), select_sql, 2, NULL, pv, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(r);
-    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    int rc = 0;
-    if (st == PGRES_TUPLES_OK) {
-        if (sqlite3_exec(c->db, copy_schema_sql, NULL, NULL, NULL) != SQLITE_OK) rc = mem_fail(c, "an in-memory copy", e);
-        else rc = copy_rows(c, r, e);
-    } else if (!code || strcmp(code, "42P01")) {   /* 42P01, undefined_table: no samples, not an error */
-        char msg[400];
-        snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(ws_store_pg(s)));
-        msg[strcspn(msg, "\n")] = 0;
-        ws_err_set(e, WS_EINTERNAL, "%s: reading " GPU_SAMPLES_TABLE ": %s", c->shown, msg);
-        ws_util_pg_release(c);
-        rc = -1;
-    }
+    PGconn *conn = ws_store_pg(s);
+    /* a cursor lives in a transaction; read only, the samples are only read */
+    PGresult *r = PQexec(conn, "BEGIN READ ONLY");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : read_fail(c, conn, r, e);
     PQclear(r);
+    if (!rc) {
+        r = PQexecParams(conn, declare_sql, 2, NULL, pv, NULL, NULL, 0);
+        const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        if (PQresultStatus(r) == PGRES_COMMAND_OK) rc = copy_cursor(c, conn, e);
+        else if (!code || strcmp(code, "42P01")) rc = read_fail(c, conn, r, e);   /* 42P01, undefined_table: no samples, not an error */
+        PQclear(r);
+    }
+    /* the transaction only held the cursor; the connection closes next, which would end it too */
+    PQclear(PQexec(conn, "ROLLBACK"));
     ws_store_close(s);
     return rc;
 }
