@@ -1,7 +1,7 @@
 /* utilization.c — gpu-monitor's samples per trial and per sweep (see utilization.h). The
  * queries are the ones lib/gpu/samples_db.h documents; datetime texts compare as times because
  * the samples and Optuna's trials use the same fixed format. A PostgreSQL study's samples are
- * read from an in-memory copy in the same layout (utilization_pg.h). */
+ * read from a SQLite copy in the same layout (utilization_pg.h). */
 #include "report/utilization.h"
 #include <math.h>
 #include <sqlite3.h>

@@ -2,7 +2,7 @@
  * trials ran, from gpu-monitor's samples in the study file (table wakesweep_gpu_samples, see
  * lib/gpu/samples_db.h for its schema and the queries used here). Read-only: the file is opened
  * with SQLITE_OPEN_READONLY beside the store's own connection; a PostgreSQL study's samples
- * (lib/gpu/samples_pg.h) are read into an in-memory copy of that layout (utilization_pg.h),
+ * (lib/gpu/samples_pg.h) are read into a SQLite copy of that layout (utilization_pg.h),
  * where a GPU is its host and index.
  *
  * The device rows are those of one source, the one with the most rows in the sweep's window

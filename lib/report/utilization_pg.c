@@ -1,5 +1,5 @@
-/* utilization_pg.c — a PostgreSQL study's samples into an in-memory SQLite copy (see
- * utilization_pg.h). */
+/* utilization_pg.c — a PostgreSQL study's samples into a SQLite copy, a temporary file or else
+ * in memory (see utilization_pg.h). */
 #include "report/utilization_pg.h"
 #include <math.h>
 #include <stdlib.h>
@@ -39,11 +39,14 @@ void ws_util_pg_release(ws_util_pg *c)
     memset(c, 0, sizeof *c);
 }
 
+/* -2 where the copy's file could not be written (no temporary directory, a full disk, ulimit -f):
+ * the copy is made again in memory. */
 static int mem_fail(ws_util_pg *c, const char *what, ws_err *e)
 {
+    int code = c->db ? sqlite3_errcode(c->db) : SQLITE_NOMEM;
     ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", c->shown, what, c->db ? sqlite3_errmsg(c->db) : "out of memory");
     ws_util_pg_release(c);
-    return -1;
+    return code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ? -2 : -1;
 }
 
 /* The study's trials, their starts as the trials table holds them (the trainer's local time). */
@@ -148,7 +151,7 @@ static int read_fail(ws_util_pg *c, PGconn *conn, const PGresult *r, ws_err *e)
 static int copy_cursor(ws_util_pg *c, PGconn *conn, ws_err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_exec(c->db, copy_schema_sql, NULL, NULL, NULL) != SQLITE_OK) return mem_fail(c, "an in-memory copy", e);
+    if (sqlite3_exec(c->db, copy_schema_sql, NULL, NULL, NULL) != SQLITE_OK) return mem_fail(c, "a copy", e);
     if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(c->db, insert_sql, -1, &st, NULL) != SQLITE_OK)
         return mem_fail(c, "copying the samples", e);
@@ -171,16 +174,19 @@ static int copy_cursor(ws_util_pg *c, PGconn *conn, ws_err *e)
     return 0;
 }
 
-int ws_util_pg_copy(ws_util_pg *c, const char *url, int64_t study_id, const ws_trial_list *trials, ws_err *e)
+/* The copy in the SQLite database name ("": a temporary file; ":memory:"). */
+static int copy_into(ws_util_pg *c, const char *name, const char *url, int64_t study_id, const ws_trial_list *trials,
+                     ws_err *e)
 {
     memset(c, 0, sizeof *c);
     if (!(c->shown = ws_store_url_shown(url))) return ws_err_set(e, WS_ENOMEM, "out of memory");
     ws_store *s = NULL;
     if (ws_store_open(&s, url, WS_STORE_READ, e)) { ws_util_pg_release(c); return -1; }
-    if (sqlite3_open_v2(":memory:", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
-        || copy_trials(c, study_id, trials, e)) {
+    int rc = 0;
+    if (sqlite3_open_v2(name, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
+        || (rc = copy_trials(c, study_id, trials, e))) {
         ws_store_close(s);
-        return c->shown ? mem_fail(c, "an in-memory copy", e) : -1;
+        return c->shown ? mem_fail(c, "a copy", e) : rc;
     }
     char lo[40], hi[40];
     window(trials, lo, hi, sizeof lo);
@@ -188,7 +194,7 @@ int ws_util_pg_copy(ws_util_pg *c, const char *url, int64_t study_id, const ws_t
     PGconn *conn = ws_store_pg(s);
     /* a cursor lives in a transaction; read only, the samples are only read */
     PGresult *r = PQexec(conn, "BEGIN READ ONLY");
-    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : read_fail(c, conn, r, e);
+    rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : read_fail(c, conn, r, e);
     PQclear(r);
     if (!rc) {
         r = PQexecParams(conn, declare_sql, 2, NULL, pv, NULL, NULL, 0);
@@ -201,4 +207,16 @@ int ws_util_pg_copy(ws_util_pg *c, const char *url, int64_t study_id, const ws_t
     PQclear(PQexec(conn, "ROLLBACK"));
     ws_store_close(s);
     return rc;
+}
+
+int ws_util_pg_copy(ws_util_pg *c, const char *url, int64_t study_id, const ws_trial_list *trials, ws_err *e)
+{
+    /* a temporary file, whose pages SQLite keeps in its cache of a few MB: in memory, the copy
+     * took about 110 MB a million samples, three times what report takes of a SQLite study's */
+    int rc = copy_into(c, "", url, study_id, trials, e);
+    if (rc == -2) {
+        ws_err_clear(e);
+        rc = copy_into(c, ":memory:", url, study_id, trials, e);
+    }
+    return rc ? -1 : 0;
 }

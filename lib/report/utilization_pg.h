@@ -1,6 +1,8 @@
 /* utilization_pg.h — gpu-monitor's samples of a PostgreSQL study (lib/gpu/samples_pg.h), copied
- * into a private in-memory SQLite database in the SQLite file's layout, so that utilization.c
- * reads them with the same queries as a study file's: one reading of the samples for both. */
+ * into a private SQLite database in the SQLite file's layout, so that utilization.c reads them
+ * with the same queries as a study file's: one reading of the samples for both. The database is
+ * a temporary file (SQLite's, in $TMPDIR, deleted as it is made), so that the copy takes disk and
+ * not memory; where that file cannot be written, in memory. */
 #ifndef WS_REPORT_UTILIZATION_PG_H
 #define WS_REPORT_UTILIZATION_PG_H
 #include <sqlite3.h>
