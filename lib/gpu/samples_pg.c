@@ -62,13 +62,6 @@ enum { N_COLUMNS = 19 };
 
 static const char running_sql[] = GPU_RUNNING_PIDS_SQL;
 
-/* libpq's message, its first line */
-static void one_line(char *dst, size_t len, const char *msg)
-{
-    snprintf(dst, len, "%s", msg && *msg ? msg : "no message from libpq");
-    dst[strcspn(dst, "\n")] = 0;
-}
-
 static int ok(const PGresult *r)
 {
     ExecStatusType st = PQresultStatus(r);
@@ -133,8 +126,8 @@ static void answer_by(gpu_samples_pg *p, double until_s)
 static int down_error(gpu_samples_pg *p, const PGresult *r, ws_err *e)
 {
     char msg[400];
-    one_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : NULL);
-    if (!r || !*msg || !strcmp(msg, "no message from libpq")) one_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : NULL);
+    ws_pq_first_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : NULL);
+    if (!r || !strcmp(msg, "no message from libpq")) ws_pq_first_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : NULL);
     if (p->late) snprintf(msg, sizeof msg, "no answer to a statement within %g s", ANSWER_S);
     disconnect(p);
     return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", p->shown, msg);
@@ -159,7 +152,7 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
     r = have || gone(p) ? NULL : exec_until(p, schema_sql, 0, NULL);
     if (!have && !ok(r)) {
         char msg[400];
-        one_line(msg, sizeof msg, PQresultErrorMessage(r));
+        ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
         PQclear(r);
         if (gone(p)) return down_error(p, NULL, e);
         PQclear(exec_until(p, "ROLLBACK", 0, NULL));
@@ -169,7 +162,7 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
     r = exec_until(p, "SELECT row_id, " COLUMNS " FROM " GPU_SAMPLES_TABLE " LIMIT 0", 0, NULL);
     if (!ok(r)) {
         char msg[400];
-        one_line(msg, sizeof msg, PQresultErrorMessage(r));
+        ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
         PQclear(r);
         if (gone(p)) return down_error(p, NULL, e);
         return ws_err_set(e, WS_EINPUT, "%s: its " GPU_SAMPLES_TABLE " is not gpu-monitor's samples table (%s); expected "
@@ -237,7 +230,7 @@ int gpu_samples_pg_running(gpu_samples_pg *p,
     if (!ok(r)) {
         int no_study = sqlstate_is(r, "42P01");   /* undefined_table: Optuna's, before suggest makes them */
         char msg[400];
-        one_line(msg, sizeof msg, PQresultErrorMessage(r));
+        ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
         PQclear(r);
         if (no_study) return 0;
         if (gone(p)) { disconnect(p); return 0; }   /* said by the write that follows */
@@ -382,7 +375,7 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
         return 1;
     }
     char msg[400];
-    one_line(msg, sizeof msg, c.failed ? PQresultErrorMessage(c.failed) : PQerrorMessage(p->conn));
+    ws_pq_first_line(msg, sizeof msg, c.failed ? PQresultErrorMessage(c.failed) : PQerrorMessage(p->conn));
     *busy = sqlstate_is(c.failed, "55P03");   /* lock_not_available: lock_timeout passed */
     PQclear(c.failed);
     if (there >= 0) PQclear(exec_until(p, "ROLLBACK", 0, NULL));   /* committed() began none */

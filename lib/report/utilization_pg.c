@@ -140,8 +140,7 @@ static void window(const ws_trial_list *trials, char *lo, char *hi, size_t n)
 static int read_fail(ws_util_pg *c, PGconn *conn, const PGresult *r, ws_err *e)
 {
     char msg[400];
-    snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
-    msg[strcspn(msg, "\n")] = 0;
+    ws_pq_first_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
     ws_err_set(e, WS_EINTERNAL, "%s: reading " GPU_SAMPLES_TABLE ": %s", c->shown, msg);
     ws_util_pg_release(c);
     return -1;

@@ -31,13 +31,6 @@ static int backoff(double deadline, long *delay_ms)
     return 0;
 }
 
-/* One line of libpq's message (they end in newlines and may carry a DETAIL line). */
-static void one_line(char *dst, size_t len, const char *msg)
-{
-    snprintf(dst, len, "%s", msg && *msg ? msg : "no message from libpq");
-    dst[strcspn(dst, "\n")] = 0;
-}
-
 /* Option `key` of libpq's list, or NULL. */
 static const char *conninfo_val(const PQconninfoOption *opts, const char *key)
 {
@@ -119,7 +112,7 @@ static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e
             return 0;
         }
         char msg[512];
-        one_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : "out of memory");
+        ws_pq_first_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : "out of memory");
         PQfinish(p->conn);
         p->conn = NULL;
         if (!connect_retryable(keys, vals, msg))
@@ -223,7 +216,7 @@ static int replay(ws_store *s, ws_err *e)
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             int again = retryable(p->conn, r);
             char msg[512];
-            one_line(msg, sizeof msg, PQresultErrorMessage(r));
+            ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
             PQclear(r);
             if (again) return 1;
             return ws_err_set(e, WS_EINTERNAL, "%s: replaying a transaction after reconnecting: %s", s->path, msg);
@@ -285,7 +278,7 @@ int ws_pg_exec(ws_store *s, const char *sql, int n, const char *const *params, i
             return 0;
         }
         char msg[512];
-        one_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : p->conn ? PQerrorMessage(p->conn) : "not connected");
+        ws_pq_first_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : p->conn ? PQerrorMessage(p->conn) : "not connected");
         int again = retryable(p->conn, r);
         PQclear(r);
         if (!again) return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", s->path, what, msg);

@@ -2,6 +2,7 @@
 #include "store/pq_dl.h"
 #include <dlfcn.h>
 #include <stdio.h>
+#include <string.h>
 
 #define WS_PQ_DEFINE(ret, name, args) ret(*ws_##name) args;
 WS_PQ_FUNCS(WS_PQ_DEFINE)
@@ -33,4 +34,10 @@ int ws_pq_load(char *why, size_t n)
 #undef WS_PQ_RESOLVE
     state = 1;
     return 0;
+}
+
+void ws_pq_first_line(char *dst, size_t len, const char *msg)
+{
+    snprintf(dst, len, "%s", msg && *msg ? msg : "no message from libpq");
+    dst[strcspn(dst, "\n")] = 0;
 }

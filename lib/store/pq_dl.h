@@ -47,6 +47,10 @@ WS_PQ_FUNCS(WS_PQ_DECLARE)
 
 /* Loads libpq.so.5 once; 0, or -1 with why. */
 int ws_pq_load(char *why, size_t n);
+/* One line of a libpq message into dst (they end in newlines and may carry a DETAIL line); an
+ * empty or NULL one as "no message from libpq". For lib/store and the other users of libpq
+ * (gpu-monitor's samples, report's reading of them). */
+void ws_pq_first_line(char *dst, size_t len, const char *msg);
 
 #define PQconnectdbParams ws_PQconnectdbParams
 #define PQpingParams ws_PQpingParams
