@@ -152,6 +152,28 @@ int pthread_join(pthread_t t, void **ret)
 C
   build_shim "$1" join.c join.so
 }
+# expect_printed_tell_records_fail NAME DB: for the tests of a result not stored whose trial
+# FAILed (t0959, t0960): the tell command that train-trial's message (result.err) ends with, run
+# as given once the lock is gone, makes trial 0 of study "tones" in DB FAIL with the reason of
+# the result line (result), as the study file holds it and as Optuna 3.1 reads it.
+expect_printed_tell_records_fail() {
+  local name=$1 db=$2   # db: read by the checks below, which test_expect_success evals here
+  sed -n 's/.* with: \(tell --db .*\)$/\1/p' result.err >tell.sh
+  test_expect_code 0 "$name: the message's tell command, run as given once the lock is gone" \
+    bash -c '[ "$(wc -l <tell.sh)" = 1 ] && exec bash tell.sh'
+  test_expect_success "... trial 0 FAIL, its reason the result line's" \
+    '[ "$(sqlite3 "$db" "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
+     [ "$(sqlite3 "$db" "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | jq -r .)" = "$(jq -r .reason result)" ]'
+  need_python "optuna-reads-it" optuna
+  cat >read.py <<'P'
+import json, sys, optuna
+line = json.load(open(sys.argv[2]))
+t = optuna.load_study(study_name="tones", storage="sqlite:///" + sys.argv[1]).trials[0]
+assert t.state == optuna.trial.TrialState.FAIL, t.state
+assert t.system_attrs["wakesweep:reason"] == line["reason"], (t.system_attrs, line["reason"])
+P
+  test_expect_code 0 "optuna-reads-it: Optuna 3.1 reads trial 0 FAIL with the line's reason" "$PY" read.py "$db" result
+}
 # can_limit_address_space NAME TOOL: 0 when TOOL can run under an address-space limit (ulimit -v);
 # 1 when it is built with AddressSanitizer, whose runtime maps terabytes of shadow address space at
 # start, so that no limit leaves it room to run: NAME is skipped then, saying so. The rest of a

@@ -35,18 +35,4 @@ test_expect_success "... the lock was held then (the test's own check), and met:
   'grep -qx held held && grep -q "^train-trial: my.x09runs/s.db: beginning a write transaction: database is locked" result.err'
 test_expect_success "... the result line: FAIL, the reason naming caf\\xe9<NEWLINE>x/trial-0.ckpt" \
   'jq -e ".trial == 0 and .state == \"FAIL\" and (.reason | startswith(\"caf\\\\xe9\\nx/trial-0.ckpt: \"))" result'
-sed -n 's/.* with: \(tell --db .*\)$/\1/p' result.err >tell.sh
-test_expect_code 0 "tell-command-reason: the message's tell command, run as given once the lock is gone" \
-  bash -c '[ "$(wc -l <tell.sh)" = 1 ] && exec bash tell.sh'
-test_expect_success "... trial 0 FAIL, its reason the result line's" \
-  '[ "$(sqlite3 "$db" "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
-   [ "$(sqlite3 "$db" "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | jq -r .)" = "$(jq -r .reason result)" ]'
-need_python "optuna-reads-it" optuna
-cat >read.py <<'P'
-import json, sys, optuna
-line = json.load(open(sys.argv[2]))
-t = optuna.load_study(study_name="tones", storage="sqlite:///" + sys.argv[1]).trials[0]
-assert t.state == optuna.trial.TrialState.FAIL, t.state
-assert t.system_attrs["wakesweep:reason"] == line["reason"], (t.system_attrs, line["reason"])
-P
-test_expect_code 0 "optuna-reads-it: Optuna 3.1 reads trial 0 FAIL with the line's reason" "$PY" read.py "$db" result
+expect_printed_tell_records_fail "tell-command-reason" "$db"

@@ -36,18 +36,4 @@ test_expect_success "... the result line: FAIL, the reason naming $bad/trial-0.c
 test_expect_success "... the store's advice kept whole before the remedy: set WS_DB_BUSY_S to wait longer" \
   'grep -q "; set WS_DB_BUSY_S to wait longer; trial 0.s result is not stored .* with: tell --db " result.err &&
    [ "$(wc -c <result.err)" -le 1037 ]'
-sed -n 's/.* with: \(tell --db .*\)$/\1/p' result.err >tell.sh
-test_expect_code 0 "tell-command-whole: the message's tell command, run as given once the lock is gone" \
-  bash -c '[ "$(wc -l <tell.sh)" = 1 ] && exec bash tell.sh'
-test_expect_success "... trial 0 FAIL, its reason the result line's" \
-  '[ "$(sqlite3 "$db" "SELECT state FROM trials WHERE number = 0")" = FAIL ] &&
-   [ "$(sqlite3 "$db" "SELECT value_json FROM trial_system_attributes WHERE key = \"wakesweep:reason\"" | jq -r .)" = "$(jq -r .reason result)" ]'
-need_python "optuna-reads-it" optuna
-cat >read.py <<'P'
-import json, sys, optuna
-line = json.load(open(sys.argv[2]))
-t = optuna.load_study(study_name="tones", storage="sqlite:///" + sys.argv[1]).trials[0]
-assert t.state == optuna.trial.TrialState.FAIL, t.state
-assert t.system_attrs["wakesweep:reason"] == line["reason"], (t.system_attrs, line["reason"])
-P
-test_expect_code 0 "optuna-reads-it: Optuna 3.1 reads trial 0 FAIL with the line's reason" "$PY" read.py "$db" result
+expect_printed_tell_records_fail "tell-command-whole" "$db"
