@@ -595,15 +595,14 @@ static int enqueue_read(suggest_ctx *c, const char *file, json_t *sets, ws_err *
 static int enqueue(suggest_ctx *c, const char *path, json_t *sets, ws_err *e)
 {
     json_t *set;
-    size_t n_sets, i;
+    size_t n_sets = json_array_size(sets), i;
     int rc = 0;
-    n_sets = json_array_size(sets);
     int *numbers = calloc(n_sets ? n_sets : 1, sizeof *numbers);
-    if (!rc && !numbers) rc = ws_err_set(e, WS_ENOMEM, "out of memory");
+    if (!numbers) return ws_err_set(e, WS_ENOMEM, "out of memory");
     /* an empty FILE (report --best | suggest --enqueue - on a study with no best yet) queues
      * nothing: said, as the shell user saw only exit 0 and no line */
-    if (!rc && !n_sets) ws_cli_warn("note: %s holds no parameter set: nothing queued", strcmp(path, "-") ? path : "stdin");
-    if (!rc && n_sets) {
+    if (!n_sets) ws_cli_warn("note: %s holds no parameter set: nothing queued", strcmp(path, "-") ? path : "stdin");
+    else {
         rc = ws_store_begin(c->store, e);
         for (i = 0; !rc && i < n_sets; i++) {
             int64_t id;
