@@ -98,7 +98,9 @@ trap on_exit EXIT
 . "$here/monitor.sh"   # monitor_pid: is the sweep's monitor running?
 [ -z "${SWEEP_MONITOR:-}" ] || monitor_pid "$RUNS" || bash "$here/monitor.sh" start "$RUNS" "$DB" "$BIN" "$MONITOR_INTERVAL" 8>&-
 # --reap: trials of a killed sweep whose process is gone are failed and queued again.
-# --pid $$: this script owns the trial until train-trial records its own pid.
+# --pid $$: this script owns the trial: train-trial records its own pid, and keeps this one as the
+# trial's owner (wakesweep:owner_pid), so that another trial's --reap does not fail the trial
+# between train-trial's exit and this script's own record of it (record_result, tell FAIL below).
 # The lock keeps other runs of this target away, so the temporary's name needs no mktemp (another
 # process): the host and pid name it.
 tmp=$out.tmp.${HOSTNAME:-host}.$$
@@ -227,7 +229,7 @@ elif [ -n "$unrecorded" ]; then
   # locked, say): as for a failure it cannot tell below, the trial's file is the study's line
   # where the trial was finished meanwhile (by another process); else this target stays unmade
   # and the trial RUNNING, its result recorded by the command of train-trial's message, or,
-  # failed as stale by a later suggest (or reaped by another trial's, its train-trial gone), trained
+  # failed as stale by a later suggest (or reaped by another trial's, once this script is gone), trained
   # again by the next make sweep. Exit status 3, train-trial's: make says the trial command failed.
   if ! "$BIN/train-trial" --db "$DB" --study "$(line_study)" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp" 2>/dev/null; then
     echo "$out_name: the sweep could not record trial $unrecorded's result either (tell's message above): this target stays unmade; record the result with train-trial's tell command above once the study can be written (before a suggest fails the trial as stale), or the next make sweep trains the trial again" >&2

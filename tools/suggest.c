@@ -57,13 +57,15 @@ static void usage(void)
            "                     once it has trials, nor another kind, log or choices of a param\n"
            "                     its trials store)\n"
            "  --pid PID          record PID (and this host) as the process running the new trials,\n"
-           "                     so --reap can tell when it is gone (train-trial records its own)\n"
+           "                     so --reap can tell when it is gone (train-trial records its own,\n"
+           "                     and keeps PID as the trial's owner where PID runs it)\n"
            "  --tag TAG          record TAG on the new trials (the pipeline's target name), so\n"
            "                     `train-trial --result-of TAG` finds a trial that already finished\n"
            "  --unless-done      with --tag: when a finished trial of the study carries TAG (and\n"
            "                     was not queued again), make no trial, print nothing and exit 1\n"
            "  --reap             before any trial is made or queued, fail the RUNNING trials of\n"
-           "                     this host whose process is gone (a killed sweep) and queue them\n"
+           "                     this host whose process is gone, and their owner (--pid) too\n"
+           "                     where they have one (a killed sweep), and queue them\n"
            "                     to be retried (none where --enqueue's FILE is refused)\n"
            "  -h, --help         show this help;  --version  show the version\n"
            "--db, --config, --study, --fixed, --enqueue, --tag and --pid are each given once (a second\n"
@@ -754,6 +756,9 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
         json_decref(tag);
         if (rc) goto fail;
     }
+    /* the owner train-trial kept for the trial a claimed one copies (Optuna's callback) is not
+     * this trial's: train-trial keeps this one's (study_keep_owner) */
+    if (study_clear_owner(c->store, id, claimed.system_attrs, e)) goto fail;
     if (c->owner_pid > 0) {
         if (study_record_process(c->store, id, c->owner_pid, e)) goto fail;
     } else if (json_is_integer(json_object_get(claimed.system_attrs, WS_ATTR_PID))) {

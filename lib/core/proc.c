@@ -65,7 +65,10 @@ int ws_process_same_program(long long pid)
     return comm_of("self", mine, sizeof mine) && comm_of(who, its, sizeof its) && !strcmp(mine, its);
 }
 
-long long ws_process_start(long long pid)
+/* Field `field` (1-based, as proc(5) numbers them: 4 the parent's pid, 22 the start time) of
+ * /proc/<pid>/stat (pid 0: this process's), a number; -1 when it cannot be read. Fields are
+ * counted from the state on, after "(comm) ", as comm may hold spaces and parentheses. */
+static long long stat_field(long long pid, int field)
 {
     char path[64], buf[1024];
     if (pid < 0) return -1;
@@ -76,17 +79,34 @@ long long ws_process_start(long long pid)
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = 0;
-    /* fields from the state on, after "(comm) " (comm may hold spaces and parentheses):
-     * starttime is the 22nd field of the line, the 20th after the state */
     const char *p = strrchr(buf, ')');
     if (!p) return -1;
-    p++;
-    for (int field = 3; field < 22; field++) {
+    p++;   /* at the blank before the state, field 3; each step goes to the blank before the next */
+    for (int at = 3; at < field; at++) {
         p = strchr(p + 1, ' ');
         if (!p) return -1;
     }
-    long long start;
-    return sscanf(p + 1, "%lld", &start) == 1 ? start : -1;
+    long long v;
+    return sscanf(p + 1, "%lld", &v) == 1 ? v : -1;
+}
+
+long long ws_process_start(long long pid)
+{
+    return stat_field(pid, 22);
+}
+
+int ws_process_ancestor(long long pid)
+{
+    /* init (pid 1) is every process's ancestor and never ends: taken for one, it would be one
+     * for good */
+    if (pid <= 1) return 0;
+    long long p = (long long)getppid();
+    /* a bound on the walk: a chain of parents is short, and /proc read as it changes could loop */
+    for (int depth = 0; p > 1 && depth < 256; depth++) {
+        if (p == pid) return 1;
+        p = stat_field(p, 4);
+    }
+    return 0;
 }
 
 int ws_process_reused(long long pid, long long started)

@@ -18,6 +18,9 @@ int ws_process_same_program(long long pid);
  * -1 when it cannot be read. A pid is reused once its process is gone; the pair names one
  * process. */
 long long ws_process_start(long long pid);
+/* 1 when process pid (not init, pid 1) is this process's parent, or its parent's, and so on (read
+ * from /proc; without it, the parent alone is known); 0 otherwise. */
+int ws_process_ancestor(long long pid);
 /* 1 when pid now names another process than the one that started at `started` (a time
  * ws_process_start gave when it was recorded): its pid reused once it was gone. 0 when it is
  * that one, or when either start time is not known (started < 0, or /proc unreadable). */

@@ -21,8 +21,8 @@ static int copy_attr(ws_store *s, int64_t id, const ws_trial *t, int system, con
 }
 
 /* wakesweep's own system attributes (wakesweep:reason, :died, :requeued, :pid, :host,
- * :pid_start, :tag) tell how the failed trial ran and ended, not what its retry is: a retry
- * holding wakesweep:requeued never counted as its target's result, and one holding the dead
+ * :pid_start, :owner_pid, :owner_start, :tag) tell how the failed trial ran and ended, not what
+ * its retry is: a retry holding wakesweep:requeued never counted as its target's result, and one holding the dead
  * process's wakesweep:pid, claimed by an Optuna worker, would be failed by the next --reap while
  * it runs. Optuna's callback copies them (it knows no key); the retry here starts without. */
 static int own_attr(const char *key)
@@ -98,11 +98,59 @@ int study_record_process(ws_store *s, int64_t trial_id, long long pid, ws_err *e
     return rc ? -1 : 0;
 }
 
-int study_recorded_process_gone(const json_t *system_attrs, long long pid)
+/* 1 when process pid of this host, recorded as started at `start` (a JSON integer, else not
+ * known), is gone: no such process, or one of that pid that started at another time. */
+static int process_gone(long long pid, const json_t *start)
 {
     if (ws_process_gone(pid)) return 1;
-    json_t *start = json_object_get(system_attrs, WS_ATTR_PID_START);
     return json_is_integer(start) && ws_process_reused(pid, json_integer_value(start));
+}
+
+int study_recorded_process_gone(const json_t *system_attrs, long long pid)
+{
+    return process_gone(pid, json_object_get(system_attrs, WS_ATTR_PID_START));
+}
+
+int study_clear_owner(ws_store *s, int64_t trial_id, const json_t *system_attrs, ws_err *e)
+{
+    /* only where one is named: a trial never owned gets no attributes it did not have */
+    const json_t *owner = json_object_get(system_attrs, WS_ATTR_OWNER_PID);
+    if (!owner || json_is_null(owner)) return 0;
+    json_t *none = json_null();
+    int rc = ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_OWNER_PID, none, e)
+             || ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_OWNER_START, none, e);
+    json_decref(none);
+    return rc ? -1 : 0;
+}
+
+int study_keep_owner(ws_store *s, int64_t trial_id, const json_t *system_attrs, ws_err *e)
+{
+    const char *host = json_string_value(json_object_get(system_attrs, WS_ATTR_HOST));
+    json_t *pid = json_object_get(system_attrs, WS_ATTR_PID);
+    long long p = json_is_integer(pid) ? json_integer_value(pid) : 0;
+    /* An ancestor, not any process that lives: the owner is kept only where it waits for this
+     * train-trial's exit and acts on it (pipelines/trial.sh runs it in a subshell: a grandparent).
+     * A train-trial run by hand, its trial claimed with another process's --pid (or none), keeps
+     * none: its trial is reaped once it is gone, as before owners. The recorded start time too:
+     * a pid taken since by another process is not the one suggest recorded. */
+    if (host && !strcmp(host, ws_hostname()) && p > 0 && p != (long long)getpid() && ws_process_ancestor(p)
+        && !study_recorded_process_gone(system_attrs, p)) {
+        json_t *start = json_object_get(system_attrs, WS_ATTR_PID_START);
+        return ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_OWNER_PID, pid, e)
+                       || ws_store_trial_attr_set(s, trial_id, 1, WS_ATTR_OWNER_START, start ? start : json_null(), e)
+                   ? -1 : 0;
+    }
+    return study_clear_owner(s, trial_id, system_attrs, e);
+}
+
+/* The trial's owner (WS_ATTR_OWNER_PID, on the trial's host, which --reap has checked is this
+ * one) when it still lives, else 0. */
+static long long live_owner(const json_t *system_attrs)
+{
+    json_t *owner = json_object_get(system_attrs, WS_ATTR_OWNER_PID);
+    if (!json_is_integer(owner) || json_integer_value(owner) <= 0) return 0;
+    long long p = json_integer_value(owner);
+    return process_gone(p, json_object_get(system_attrs, WS_ATTR_OWNER_START)) ? 0 : p;
 }
 
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
@@ -116,10 +164,14 @@ int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e)
         const char *host = json_string_value(json_object_get(t->system_attrs, WS_ATTR_HOST));
         json_t *pid = json_object_get(t->system_attrs, WS_ATTR_PID);
         if (t->state != WS_RUNNING || !host || strcmp(host, ws_hostname()) || !json_is_integer(pid)
-            || !study_recorded_process_gone(t->system_attrs, json_integer_value(pid)))
+            || !study_recorded_process_gone(t->system_attrs, json_integer_value(pid)) || live_owner(t->system_attrs))
             continue;
-        char why[320];
-        snprintf(why, sizeof why, "process %lld on %s is gone", (long long)json_integer_value(pid), host);
+        char why[400];
+        json_t *owner = json_object_get(t->system_attrs, WS_ATTR_OWNER_PID);
+        if (json_is_integer(owner) && json_integer_value(owner) > 0)
+            snprintf(why, sizeof why, "process %lld on %s is gone, and so is %lld, which ran it (suggest --pid)",
+                     (long long)json_integer_value(pid), host, (long long)json_integer_value(owner));
+        else snprintf(why, sizeof why, "process %lld on %s is gone", (long long)json_integer_value(pid), host);
         if (ws_store_trial_finish(s, t->trial_id, WS_FAIL, NULL, e) || ws_store_trial_mark_died(s, t->trial_id, why, e)
             || requeue(s, st, t, e))
             goto fail;

@@ -15,9 +15,28 @@
  * process (another train-trial's, say), kept its trial from being reaped or trained again */
 #define WS_ATTR_PID_START "wakesweep:pid_start"
 
+/* trial: the process that owns it while its trainer runs (its pid, and when it started, as
+ * wakesweep:pid and :pid_start gave them; on the trial's wakesweep:host): the one suggest --pid
+ * recorded, kept by train-trial when it is train-trial's ancestor (pipelines/trial.sh, which
+ * records the result itself when train-trial could not, exit 3, or tells FAIL when it crashed).
+ * With train-trial gone, that script has still to finish the trial: reaped in that moment, the
+ * trial's result was lost and the script's tell refused. So --reap waits for both. Null where
+ * train-trial recorded itself with no such ancestor (run by hand: reaped once it alone is gone). */
+#define WS_ATTR_OWNER_PID "wakesweep:owner_pid"
+#define WS_ATTR_OWNER_START "wakesweep:owner_start"
+
 /* In the caller's transaction: process pid of this host runs trial_id (wakesweep:pid, :host and
  * :pid_start). */
 int study_record_process(ws_store *s, int64_t trial_id, long long pid, ws_err *e);
+/* In the caller's transaction, before train-trial records its own process (study_record_process)
+ * over the one trial_id's system_attrs name: that process, where it is the caller's ancestor on
+ * this host and the one recorded (its start time), becomes the trial's owner
+ * (WS_ATTR_OWNER_PID, WS_ATTR_OWNER_START); else an owner recorded before is set to null. */
+int study_keep_owner(ws_store *s, int64_t trial_id, const json_t *system_attrs, ws_err *e);
+/* In the caller's transaction: trial_id's owner, where system_attrs (the trial's) name one, set to
+ * null: for suggest's claim of a WAITING trial that names another trial's (Optuna's
+ * RetryFailedTrialCallback copies system attributes, these among them). */
+int study_clear_owner(ws_store *s, int64_t trial_id, const json_t *system_attrs, ws_err *e);
 /* 1 when the process a trial's system attributes name (pid, on this host) is gone: no such
  * process, or one of that pid that started at another time than the recorded one. */
 int study_recorded_process_gone(const json_t *system_attrs, long long pid);
@@ -28,7 +47,9 @@ int study_recorded_process_gone(const json_t *system_attrs, long long pid);
  * seed, and trains as that trial would have (its own new number's could be other epochs). */
 int study_budget_number(const json_t *system_attrs, int number);
 
-/* In one transaction. *failed (may be NULL) receives the numbers of the trials failed. */
+/* In one transaction: fails the RUNNING trials of this host whose process (wakesweep:pid) is gone,
+ * and their owner (WS_ATTR_OWNER_PID) too where they have one, and queues each again.
+ * *failed (may be NULL) receives the numbers of the trials failed. */
 int study_reap_dead(ws_store *s, const ws_study *st, json_t **failed, ws_err *e);
 /* Fails the RUNNING trials whose heartbeat is older than grace_s (a host that died, a job
  * cancelled elsewhere) and queues each again as study_reap_dead does: the study keeps its trial

@@ -239,7 +239,14 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
     c->budget_number = study_budget_number(t.system_attrs, c->number);
     ws_state st = t.state;
     long long other = st == WS_RUNNING ? other_trainer(&t) : 0;
+    /* The process suggest --pid recorded, where it runs this one (pipelines/trial.sh), stays the
+     * trial's owner once this process records its own pid below: suggest --reap then waits for it
+     * too, and so does not fail the trial while that script has still to record the result this
+     * process could not store (exit 3), or to tell this process's crash (see study_keep_owner).
+     * wakesweep:pid stays this process's, for other_trainer and gpu-monitor's samples. */
+    int owner_rc = claim && st == WS_RUNNING && !other ? study_keep_owner(c->store, c->trial_id, t.system_attrs, e) : 0;
     ws_trial_release(&t);
+    if (owner_rc) { ws_store_rollback(c->store); return -1; }
     if (st != WS_RUNNING || other) {
         if (claim) ws_store_rollback(c->store);
         if (other)

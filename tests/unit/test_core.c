@@ -249,6 +249,36 @@ static int exists(const char *dir, const char *name)
     return stat(p, &sb) == 0;
 }
 
+/* ws_process_ancestor against the kernel's own answer: a grandchild of this process finds its
+ * parent and this process among its ancestors, and neither itself, nor init, nor a pid gone;
+ * ws_process_start reads the same field for a pid as for "self". Each wrong answer is a bit of
+ * the grandchild's exit status. */
+static void test_process_ancestor(void)
+{
+    pid_t dead = fork();
+    if (dead == 0) _exit(0);
+    waitpid(dead, NULL, 0);
+    pid_t top = getpid(), child = fork();
+    CHECK(child >= 0, "fork");
+    if (child == 0) {
+        pid_t grand = fork();
+        if (grand == 0) {
+            int bad = (ws_process_ancestor(getppid()) != 1) | (ws_process_ancestor(top) != 1) << 1
+                      | (ws_process_ancestor(getpid()) != 0) << 2 | (ws_process_ancestor(1) != 0) << 3
+                      | (ws_process_ancestor(dead) != 0) << 4
+                      | (ws_process_start(0) < 0 || ws_process_start(0) != ws_process_start(getpid())) << 5;
+            _exit(bad);
+        }
+        int st = 0;
+        waitpid(grand, &st, 0);
+        _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 64);
+    }
+    int st = 0;
+    waitpid(child, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "ancestry wrong (bits %d: parent, grandparent, self, init, gone, start)",
+          WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
 /* Only the temporaries of a writer that ran here and is gone are removed. */
 static void test_atomic_reap(void)
 {
@@ -489,6 +519,7 @@ int main(void)
     RUN(test_atomic_remove_same);
     RUN(test_atomic_commit_over);
     RUN(test_atomic_reap);
+    RUN(test_process_ancestor);
     RUN(test_atomic_guards);
     RUN(test_rng);
     RUN(test_sum_numpy);
