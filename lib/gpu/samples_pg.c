@@ -2,7 +2,9 @@
  * pids out of it (see samples_pg.h). The study is opened through the store, as every tool opens
  * it; the statements here go to its connection with libpq's calls (store/pq_dl.h), not through
  * the store's executor, which waits WS_DB_RETRY_S for a server that went away: a monitor must
- * sample on, and try again at its next sample. */
+ * sample on, and try again at its next sample. A reconnection is made without waiting
+ * (PQconnectStartParams), driven while a write may wait and carried on at the next: libpq's own
+ * connect waited connect_timeout (10 s) for a server that accepts nothing, taking no sample. */
 #include "gpu/samples_pg.h"
 #include <errno.h>
 #include <math.h>
@@ -30,6 +32,12 @@ struct gpu_samples_pg {
                                           * committed it): its transaction, its last sample's time */
     char unsure_txid[24];
     double unsure_t;
+    PGconn *pending;                     /* a reconnection under way (NULL: none) */
+    PostgresPollingStatusType polling;   /* ... PQconnectPoll's last answer: what it waits for */
+    double timeout_s;                    /* ... its connect_timeout (0: none), for the whole of it */
+    double give_up_s;                    /* ... monotonic: abandoned then */
+    char lost[400];                      /* why the last connection ended ("": none), for the
+                                          * messages of the one that waits */
 };
 
 /* How long a statement waits for the server at least (a write, until the next sample is due when
@@ -123,14 +131,20 @@ static void answer_by(gpu_samples_pg *p, double until_s)
     p->until_s = fmax(until_s, ws_mono_s() + ANSWER_S);
 }
 
+/* The connection is gone: why (r's error, else the connection's) into p->lost, and closed. */
+static void drop_lost(gpu_samples_pg *p, const PGresult *r)
+{
+    ws_pq_first_line(p->lost, sizeof p->lost, r ? PQresultErrorMessage(r) : NULL);
+    if (!r || !strcmp(p->lost, "no message from libpq"))
+        ws_pq_first_line(p->lost, sizeof p->lost, p->conn ? PQerrorMessage(p->conn) : NULL);
+    if (p->late) snprintf(p->lost, sizeof p->lost, "no answer to a statement within %g s", ANSWER_S);
+    disconnect(p);
+}
+
 static int down_error(gpu_samples_pg *p, const PGresult *r, ws_err *e)
 {
-    char msg[400];
-    ws_pq_first_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : NULL);
-    if (!r || !strcmp(msg, "no message from libpq")) ws_pq_first_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : NULL);
-    if (p->late) snprintf(msg, sizeof msg, "no answer to a statement within %g s", ANSWER_S);
-    disconnect(p);
-    return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", p->shown, msg);
+    drop_lost(p, r);
+    return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: %s", p->shown, p->lost);
 }
 
 /* Whether the table, its sequence and its index are all there: read from the catalog, which
@@ -172,23 +186,93 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
     return 0;
 }
 
-/* 0 connected (already, or now), 1 the server does not answer (e says why), -1 refused. */
-static int connect_db(gpu_samples_pg *p, ws_err *e)
+/* The store's open of the URL and the samples table: conn a connection made already (taken), or
+ * NULL to connect, waiting for the server up to libpq's connect_timeout (the first connection,
+ * whose answer decides whether the URL is refused). 0 connected, 1 the server does not answer
+ * (e says why), -1 refused. */
+static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
 {
-    if (p->store && !gone(p)) return 0;
-    disconnect(p);
-    if (p->stop && *p->stop)
-        return ws_err_set(e, WS_EINTERNAL, "%s: stopped while the database server did not answer", p->shown), 1;
-    ws_store_wait w = {.stop = p->stop, .pg_try_once = 1};
+    ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn};
     if (ws_store_open_wait(&p->store, p->url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         p->store = NULL;
         return e->kind == WS_EINPUT || e->kind == WS_ENOMEM ? -1 : 1;
     }
     p->conn = ws_store_pg(p->store);
     p->late = 0;
+    p->lost[0] = 0;
     int rc = make_table(p, e);
     if (rc) return gone(p) || !p->store ? 1 : -1;
     return 0;
+}
+
+static void abandon(gpu_samples_pg *p)
+{
+    PQfinish(p->pending);
+    p->pending = NULL;
+}
+
+static int stopped(gpu_samples_pg *p, ws_err *e)
+{
+    abandon(p);
+    return ws_err_set(e, WS_EINTERNAL, "%s: stopped while the database server did not answer", p->shown), 1;
+}
+
+/* A reconnection, begun when there is none, driven until monotonic until_s (the next sample) at
+ * most, and left pending for the next write where it is not made by then: the samples queue
+ * meanwhile, and a stop ends it at once. Abandoned after its connect_timeout (the next write
+ * begins another). One that fails is tried once more through the store's open, which the server
+ * has just answered: its refusal (no such database, a password) is the first connection's, with
+ * its message. As open_db. */
+static int reconnect(gpu_samples_pg *p, double until_s, ws_err *e)
+{
+    if (!p->pending) {
+        if (!(p->pending = ws_store_pg_connect_start(p->url, &p->timeout_s, e))) return -1;
+        /* PQconnectStartParams has tried the first step: as if PQconnectPoll said WRITING */
+        p->polling = PQstatus(p->pending) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+        p->give_up_s = p->timeout_s > 0 ? ws_mono_s() + p->timeout_s : INFINITY;
+    }
+    for (;;) {
+        if (p->polling == PGRES_POLLING_OK) {
+            PGconn *made = p->pending;
+            p->pending = NULL;
+            return open_db(p, made, e);
+        }
+        if (p->polling == PGRES_POLLING_FAILED) {
+            abandon(p);
+            return open_db(p, NULL, e);
+        }
+        double now = ws_mono_s();
+        if (p->stop && *p->stop) return stopped(p, e);
+        if (now >= p->give_up_s) {
+            abandon(p);
+            return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: no connection within %g s "
+                              "(connect_timeout)", p->shown, p->timeout_s), 1;
+        }
+        if (now >= until_s)
+            return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: a connection is waiting for "
+                              "it%s%s%s", p->shown, p->lost[0] ? " (the last one ended: " : "", p->lost,
+                              p->lost[0] ? ")" : ""), 1;
+        /* in slices, so that a stop is seen (its signal may come just before poll) */
+        struct pollfd fd = {PQsocket(p->pending), p->polling == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+        int ms = (int)ceil(fmin(fmin(until_s, p->give_up_s) - now, 0.05) * 1e3);
+        int n = poll(&fd, 1, ms);
+        if (n < 0 && errno != EINTR) {
+            int err = errno;
+            abandon(p);
+            return ws_err_set(e, WS_EINTERNAL, "%s: the database server does not answer: poll: %s", p->shown,
+                              strerror(err)), 1;
+        }
+        if (n > 0) p->polling = PQconnectPoll(p->pending);
+    }
+}
+
+/* 0 connected (already, or now), 1 the server does not answer (e says why), -1 refused. */
+static int connect_db(gpu_samples_pg *p, double until_s, ws_err *e)
+{
+    if (p->store && !gone(p)) return 0;
+    disconnect(p);
+    if (p->stop && *p->stop) return stopped(p, e);
+    return reconnect(p, until_s, e);
 }
 
 gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t *stop, int *down, ws_err *e)
@@ -202,7 +286,7 @@ gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t
     }
     p->stop = stop;
     answer_by(p, 0);
-    int rc = connect_db(p, e);
+    int rc = stop && *stop ? stopped(p, e) : open_db(p, NULL, e);
     if (rc < 0) { gpu_samples_pg_close(p); return NULL; }
     if (down) *down = rc > 0;
     return p;
@@ -212,6 +296,7 @@ void gpu_samples_pg_close(gpu_samples_pg *p)
 {
     if (!p) return;
     disconnect(p);
+    abandon(p);
     free(p->url);
     free(p->shown);
     free(p);
@@ -229,11 +314,15 @@ int gpu_samples_pg_running(gpu_samples_pg *p,
     PGresult *r = exec_until(p, running_sql, 0, NULL);
     if (!ok(r)) {
         int no_study = sqlstate_is(r, "42P01");   /* undefined_table: Optuna's, before suggest makes them */
+        if (!no_study && gone(p)) {   /* said by the write that follows */
+            drop_lost(p, r);
+            PQclear(r);
+            return 0;
+        }
         char msg[400];
         ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
         PQclear(r);
         if (no_study) return 0;
-        if (gone(p)) { disconnect(p); return 0; }   /* said by the write that follows */
         return ws_err_set(e, WS_EINTERNAL, "%s: reading running trials: %s", p->shown, msg);
     }
     int rc = 0;
@@ -326,7 +415,7 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
 {
     *busy = 0;
     answer_by(p, until_s);   /* the server's answers too, and a (re)connection's statements */
-    int rc = connect_db(p, e);
+    int rc = connect_db(p, until_s, e);
     if (rc) return rc;
     /* A write given up in its COMMIT may have gone through: its samples, still queued (the oldest,
      * in time order), are not written again where it did, and wait while the server is at it. */

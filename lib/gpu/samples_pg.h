@@ -14,7 +14,9 @@
  *   sequence wakesweep_gpu_samples_sample_seq; index (t) (report reads a study's time window)
  *
  * A server that does not answer (down, restarting, a node cut off) never stops sampling: the
- * connection is tried once at the open and again at each write, not waited for, and a statement
+ * connection is tried once at the open (libpq's connect, up to connect_timeout, as every tool's)
+ * and again at each write, not waited for: begun there without waiting in libpq, driven until the
+ * next sample is due and carried on at the next write, closed after connect_timeout; a statement
  * the server does not answer (stalled, or the network cut without a reset) is given up, with its
  * connection, when the next sample is due (2 s at least); what is not written stays queued in
  * samples_db.c and is dropped, said, after WS_MONITOR_BUSY_S. A write whose COMMIT went
@@ -46,8 +48,9 @@ int gpu_samples_pg_running(gpu_samples_pg *p,
                                       const char *host_json, const char *start_json),
                            void *ctx, ws_err *e);
 /* Writes the rows of samples[0..n) in one transaction, waiting for another connection's lock
- * until monotonic time until_s at most, and for the server's answers until then (2 s at least): 0 written; 1 not written, the server not answering (a
- * connection tried once first when there is none, but not after a stop: *stop set) or a lock
+ * until monotonic time until_s at most, and for the server's answers until then (2 s at least): 0 written; 1 not written, the server not answering (where there is
+ * no connection, one begun or carried on until until_s itself, but not after a stop: *stop set;
+ * where it is not made by then, left pending for the next call) or a lock
  * held (*busy 1 for that, else 0), e saying why; -1 another error. */
 int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, size_t n, double until_s, int *busy,
                          ws_err *e);

@@ -58,6 +58,7 @@ struct ws_store {
     long long busy_until_ms;             /* SQLite, with stop: the wait in progress ends then */
     struct ws_pg *pg;      /* PostgreSQL backend */
     int pg_try_once;       /* PostgreSQL: ws_store_wait's: no wait for a server (retry_s 0) */
+    struct pg_conn *pg_conn;   /* PostgreSQL: ws_store_wait's connection, until the open takes it */
     const ws_file_id *want;   /* SQLite: the file the open must be of (ws_store_open_file), or NULL */
 };
 

@@ -98,17 +98,25 @@ static int connect_retryable(const char *const *keys, const char *const *vals, c
     return ping == PQPING_REJECT || ping == PQPING_NO_RESPONSE;
 }
 
+/* The parameters every connection is made with: connect_timeout first, so that one given in the
+ * URL (dbname expands it) wins. */
+#define CONNECT_KEYS {"connect_timeout", "application_name", "dbname", NULL}
+#define CONNECT_VALS(conninfo) {"10", "wakesweep", (conninfo), NULL}
+
+PGconn *ws_pg_connect_start(const char *conninfo)
+{
+    const char *keys[] = CONNECT_KEYS, *vals[] = CONNECT_VALS(conninfo);
+    return PQconnectStartParams(keys, vals, 1);
+}
+
 static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e)
 {
     struct ws_pg *p = s->pg;
-    /* connect_timeout first, so that one given in the URL (dbname expands it) wins */
-    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-    const char *vals[] = {"10", "wakesweep", p->conninfo, NULL};
+    const char *keys[] = CONNECT_KEYS, *vals[] = CONNECT_VALS(p->conninfo);
     for (;;) {
         p->conn = PQconnectdbParams(keys, vals, 1);
         if (p->conn && PQstatus(p->conn) == CONNECTION_OK) {
-            /* Quiet NOTICEs (IF NOT EXISTS ...) that libpq would print on stderr. */
-            PQclear(PQexec(p->conn, "SET client_min_messages = warning"));
+            ws_pg_quiet(p->conn);
             return 0;
         }
         char msg[512];
@@ -123,6 +131,12 @@ static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e
             return ws_err_set(e, WS_EINTERNAL, "%s: the database server did not answer within %g s: %s", s->path,
                               p->retry_s, msg);
     }
+}
+
+void ws_pg_quiet(PGconn *c)
+{
+    /* Quiet NOTICEs (IF NOT EXISTS ...) that libpq would print on stderr. */
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
 }
 
 int ws_pg_connect(ws_store *s, ws_err *e)

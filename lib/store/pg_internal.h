@@ -44,6 +44,11 @@ int ws_pg_exec(ws_store *s, const char *sql, int n, const char *const *params, i
 int ws_pg_run(ws_store *s, const char *sql, int n, const char *const *params, const char *what, ws_err *e);
 /* Connects (waiting for the server up to retry_s). */
 int ws_pg_connect(ws_store *s, ws_err *e);
+/* A connection to conninfo begun without waiting (PQconnectStartParams), with the parameters
+ * ws_pg_connect's are made with (ws_store_pg_connect_start). */
+PGconn *ws_pg_connect_start(const char *conninfo);
+/* The settings of every connection once made (NOTICEs not printed by libpq). */
+void ws_pg_quiet(PGconn *c);
 /* Drops the transaction log (after commit or rollback). */
 void ws_pg_log_clear(struct ws_pg *p);
 

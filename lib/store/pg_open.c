@@ -103,20 +103,30 @@ static int check_schema(ws_store *s, int create, int no_schema, ws_err *e)
     return ws_pg_commit(s, e);
 }
 
-int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
+/* The URL as libpq takes it (to free; NULL when out of memory): SQLAlchemy's driver suffix
+ * (postgresql+psycopg2://) means nothing to libpq. */
+static char *conninfo_of(const char *url)
 {
-    char why[300];
-    if (ws_pq_load(why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s: %s", url, why);
-    struct ws_pg *p = calloc(1, sizeof *p);
-    if (!p) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    s->pg = p;
-    /* SQLAlchemy's driver suffix means nothing to libpq */
     const char *rest = strstr(url, "://");
     size_t len = strlen("postgresql") + strlen(rest) + 1;
-    p->conninfo = malloc(len);
+    char *c = malloc(len);
+    if (c) snprintf(c, len, "postgresql%s", rest);
+    return c;
+}
+
+int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
+{
+    PGconn *made = s->pg_conn;   /* ws_store_wait's: taken, closed with the store */
+    s->pg_conn = NULL;
+    char why[300];
+    if (!made && ws_pq_load(why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s: %s", url, why);
+    struct ws_pg *p = calloc(1, sizeof *p);
+    if (!p) { PQfinish(made); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
+    s->pg = p;
+    p->conn = made;
+    p->conninfo = conninfo_of(url);
     s->path = ws_store_url_shown(url);
     if (!p->conninfo || !s->path) return ws_err_set(e, WS_ENOMEM, "out of memory");
-    snprintf(p->conninfo, len, "postgresql%s", rest);
     p->retry_s = s->pg_try_once ? 0 : DEFAULT_RETRY_S;
     const char *env = getenv("WS_DB_RETRY_S");
     if (env && *env && !s->pg_try_once) {
@@ -127,11 +137,34 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
             return ws_err_set(e, WS_EINPUT, "WS_DB_RETRY_S: '%s' is not a number of seconds", env);
         p->retry_s = v;
     }
-    if (ws_pg_connect(s, e)) return -1;
+    if (made) ws_pg_quiet(made);
+    else if (ws_pg_connect(s, e)) return -1;
     return check_schema(s, flags & WS_STORE_CREATE, flags & WS_STORE_NO_SCHEMA, e);
 }
 
 struct pg_conn *ws_store_pg(ws_store *s) { return s && s->pg ? s->pg->conn : NULL; }
+
+struct pg_conn *ws_store_pg_connect_start(const char *url, double *timeout_s, ws_err *e)
+{
+    char why[300];
+    if (ws_pq_load(why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s: %s", url, why), NULL;
+    char *conninfo = conninfo_of(url);
+    PGconn *c = conninfo ? ws_pg_connect_start(conninfo) : NULL;
+    free(conninfo);
+    if (!c) return ws_err_set(e, WS_ENOMEM, "out of memory"), NULL;
+    /* libpq's own wait (connectDBComplete's) is not there for a connection driven by its
+     * caller: connect_timeout as that wait reads it (0 or less: none; 1 is 2 s), which the
+     * caller's wait applies */
+    *timeout_s = 0;
+    PQconninfoOption *opts = PQconninfo(c);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (!strcmp(o->keyword, "connect_timeout") && o->val) {
+            long t = strtol(o->val, NULL, 10);
+            *timeout_s = t <= 0 ? 0 : t < 2 ? 2 : (double)t;
+        }
+    PQconninfoFree(opts);
+    return c;
+}
 
 void ws_pg_close(ws_store *s)
 {

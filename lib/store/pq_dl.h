@@ -39,7 +39,12 @@
     X(PGresult *, PQgetResult, (PGconn *conn))                                                       \
     X(int, PQisBusy, (PGconn *conn))                                                                 \
     X(int, PQconsumeInput, (PGconn *conn))                                                           \
-    X(int, PQsocket, (const PGconn *conn))
+    X(int, PQsocket, (const PGconn *conn))                                                           \
+    /* a connection made without waiting (gpu-monitor's reconnection, samples_pg.c) */              \
+    X(PGconn *, PQconnectStartParams, (const char *const *keywords, const char *const *values,       \
+                                       int expand_dbname))                                           \
+    X(PostgresPollingStatusType, PQconnectPoll, (PGconn *conn))                                      \
+    X(PQconninfoOption *, PQconninfo, (PGconn *conn))
 
 #define WS_PQ_DECLARE(ret, name, args) extern ret(*ws_##name) args;
 WS_PQ_FUNCS(WS_PQ_DECLARE)
@@ -78,5 +83,8 @@ void ws_pq_first_line(char *dst, size_t len, const char *msg);
 #define PQisBusy ws_PQisBusy
 #define PQconsumeInput ws_PQconsumeInput
 #define PQsocket ws_PQsocket
+#define PQconnectStartParams ws_PQconnectStartParams
+#define PQconnectPoll ws_PQconnectPoll
+#define PQconninfo ws_PQconninfo
 
 #endif

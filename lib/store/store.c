@@ -7,6 +7,7 @@
 #include "space/config.h"   /* WS_MAXIMIZE, a study's direction */
 #include "store/backend.h"
 #include "store/load_common.h"
+#include "store/pq_dl.h"   /* PQfinish, for a connection handed to an open that cannot start */
 #include "store/sqlite_wal.h"
 
 ws_db_kind ws_store_url_kind(const char *url)
@@ -65,12 +66,16 @@ static int open_store(ws_store **out, const char *url, int flags, const ws_file_
 {
     *out = NULL;
     ws_store *s = calloc(1, sizeof *s);
-    if (!s) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    if (!s) {
+        if (w && w->pg_conn) PQfinish(w->pg_conn);   /* taken, as the open would have */
+        return ws_err_set(e, WS_ENOMEM, "out of memory");
+    }
     s->want = id && (id->set || id->gone) ? id : NULL;
     s->busy_timeout_ms = w ? w->busy_timeout_ms : -1;
     s->busy_var = w && w->busy_var ? w->busy_var : "WS_DB_BUSY_S";
     s->stop = w ? w->stop : NULL;
     s->pg_try_once = w && w->pg_try_once;
+    s->pg_conn = w ? w->pg_conn : NULL;
     int pg = ws_store_url_kind(url) == WS_DB_POSTGRES;
     s->ops = pg ? &ws_pg_ops : &ws_sqlite_ops;
     if ((pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e)) { ws_store_close(s); return -1; }

@@ -70,6 +70,10 @@ typedef struct {
                                           * again later (gpu-monitor, at its next sample). Such a
                                           * failure is WS_EINTERNAL "PATH: the database server does
                                           * not answer: WHY"; a refusal no wait mends, WS_EINPUT */
+    struct pg_conn *pg_conn;             /* PostgreSQL: a connection to the URL made already
+                                          * (ws_store_pg_connect_start's, CONNECTION_OK), which the
+                                          * open takes instead of connecting (NULL: none): the store
+                                          * closes it, the open failing too */
 } ws_store_wait;
 /* ws_store_open for a caller with a wait of its own (gpu-monitor: WS_MONITOR_BUSY_S, and a
  * SIGTERM that must not wait out another connection's transaction). */
@@ -82,6 +86,13 @@ struct sqlite3 *ws_store_sqlite(ws_store *s);
  * open), NULL for SQLite: for gpu-monitor's samples table and report's reading of it, which live
  * beside Optuna's tables (lib/gpu/samples_pg.c). The store keeps it: ws_store_close closes it. */
 struct pg_conn *ws_store_pg(ws_store *s);
+/* A connection to a PostgreSQL URL begun without waiting for the server (PQconnectStartParams,
+ * with the parameters ws_store_open connects with), for a caller that may not wait in libpq's
+ * connect (gpu-monitor, whose samples go on meanwhile): it drives the connection itself
+ * (PQconnectPoll, through store/pq_dl.h), and hands it to ws_store_open_wait (pg_conn) once
+ * made, or closes it (PQfinish). *timeout_s: the connection's connect_timeout (libpq enforces
+ * it only in its own wait), 0 for none. NULL: libpq not loaded (WS_EINPUT) or out of memory. */
+struct pg_conn *ws_store_pg_connect_start(const char *url, double *timeout_s, ws_err *e);
 /* A URL as messages show it: user:password@ becomes user@, and a password parameter of its
  * query (?password=...) is left out (a copy to free; NULL when out of memory). A PostgreSQL
  * store's ws_store_path is this. */
