@@ -207,7 +207,8 @@ static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
 
 static void abandon(gpu_samples_pg *p)
 {
-    PQfinish(p->pending);
+    /* not PQfinish(NULL): where libpq could not be loaded (the open refused), it is no function */
+    if (p->pending) PQfinish(p->pending);
     p->pending = NULL;
 }
 

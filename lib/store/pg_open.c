@@ -114,12 +114,24 @@ static char *conninfo_of(const char *url)
     return c;
 }
 
+/* libpq loaded, or e says why not, naming the URL as messages do: without its password (the
+ * text after ':' in its user part, or a ?password= parameter), which a message printed whole. */
+static int load_libpq(const char *url, ws_err *e)
+{
+    char why[300];
+    if (!ws_pq_load(why, sizeof why)) return 0;
+    char *shown = ws_store_url_shown(url);
+    if (!shown) return ws_err_set(e, WS_ENOMEM, "out of memory");
+    ws_err_set(e, WS_EINPUT, "%s: %s", shown, why);
+    free(shown);
+    return -1;
+}
+
 int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
 {
     PGconn *made = s->pg_conn;   /* ws_store_wait's: taken, closed with the store */
     s->pg_conn = NULL;
-    char why[300];
-    if (!made && ws_pq_load(why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s: %s", url, why);
+    if (!made && load_libpq(url, e)) return -1;
     struct ws_pg *p = calloc(1, sizeof *p);
     if (!p) { PQfinish(made); return ws_err_set(e, WS_ENOMEM, "out of memory"); }
     s->pg = p;
@@ -146,8 +158,7 @@ struct pg_conn *ws_store_pg(ws_store *s) { return s && s->pg ? s->pg->conn : NUL
 
 struct pg_conn *ws_store_pg_connect_start(const char *url, double *timeout_s, ws_err *e)
 {
-    char why[300];
-    if (ws_pq_load(why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s: %s", url, why), NULL;
+    if (load_libpq(url, e)) return NULL;
     char *conninfo = conninfo_of(url);
     PGconn *c = conninfo ? ws_pg_connect_start(conninfo) : NULL;
     free(conninfo);
