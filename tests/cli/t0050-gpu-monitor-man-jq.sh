@@ -25,3 +25,22 @@ test_expect_success "the mean of the last minute's readings, a null util left ou
 { nvml 1000 null; nvml 1030 null; } >gpu.jsonl
 test_expect_success "a minute of null utils (no reading at all): null, not a jq error" '
   bash -c "$(cat example)" >got && [ "$(jq . got)" = null ]'
+
+# The /proc fallback's lines (a machine without a GPU, as the project's own): the example fails on
+# them, and the man page says so and what to put instead. It said "jq stops at the first", untrue
+# of the second example (gpu-monitor -n 10 | jq ...), which fails at every line.
+sed -n '/^\.SH EXAMPLES/,/^\.SH SEE/p' "$WS_ROOT/share/man/man1/gpu-monitor.1" | tr '\n' ' ' >examples.man
+gpu-monitor --nvml-library /nonexistent/libnvidia-ml.so.1 -n 3 -i 0.02 -q >gpu.jsonl
+test_expect_success "three /proc lines to read" '[ "$(jq -r .source gpu.jsonl | sort -u)" = proc ]'
+test_expect_success "on /proc lines the example fails, exit 5, as the man page says" '
+  rc=0; bash -c "$(cat example)" >got 2>jq.err || rc=$?
+  [ "$rc" = 5 ] && grep -q "Cannot iterate over null" jq.err &&
+  grep -qF "\"Cannot iterate over null\", exit status 5" examples.man'
+test_expect_success "... and the second example fails at every line, as it says (not at the first)" '
+  rc=0; jq -c "[.devices[] | {index, util, mem_used_bytes}]" gpu.jsonl >got 2>jq.err || rc=$?
+  [ "$rc" = 5 ] && [ "$(grep -c "Cannot iterate over null" jq.err)" = 3 ] &&
+  ! grep -q "jq stops at the first" examples.man && grep -qF "the second at every line" examples.man'
+test_expect_success "with .cpu.total for .devices[].util, as it says, the mean CPU busy % of a /proc log" '
+  grep -qF "\\fB.cpu.total\\fR for \\fB.devices[].util\\fR" examples.man &&
+  bash -c "$(sed "s/\.devices\[\]\.util/.cpu.total/" example)" >got &&
+  jq -e "type == \"number\" and . >= 0 and . <= 100" got >/dev/null'
