@@ -41,6 +41,14 @@ test_expect_success "... naming TRIALS and its limit" 'grep -q "TRIALS: at most 
 test_expect_success "every variable pipelines/*.ws_make defaults (?=) is in the README" '
   vars=$(grep -ho "^[A-Z][A-Z0-9_]* *?=" "$WS_ROOT"/pipelines/*.mk | sed "s/ *?=//" | sort -u) && [ -n "$vars" ] &&
   for v in $vars; do grep -q "\`$v\`" "$WS_ROOT/README.md" || { echo "README lacks $v" >&2; exit 1; }; done'
+# ... and the path each defaults to (NAME ?= PATH), as `PATH`: the README gave no default for CONFIG
+# and none for make staged's STAGE1, STAGE2 (its configs) or STAGED_RUNS (runs/kws-staged/ only as
+# the folder its Studies paragraph describes)
+grep -hE '^[A-Z][A-Z0-9_]* *\?= *[^ $]*/[^ $]*$' "$WS_ROOT"/pipelines/*.mk | sed -E 's/ *\?= */ /' >path.defaults
+test_expect_success "pipelines/*.mk default variables to paths" 'grep -q "^CONFIG configs/" path.defaults'
+while read -r v path; do
+  test_expect_success "README names $v's default, $path" 'grep -qF "\`$path\`" "$WS_ROOT/README.md"'
+done <path.defaults
 test_expect_success "the README names SUGGEST_ARGS for make sweep, and RUNS/monitor.jsonl" '
   sed -n "/^\`make -j2 sweep\` takes/,/\`make -j2 staged\` takes/p" "$WS_ROOT/README.md" | grep -q "\`SUGGEST_ARGS\`" &&
   grep -q "RUNS/monitor.jsonl" "$WS_ROOT/README.md"'
