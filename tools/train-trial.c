@@ -73,7 +73,7 @@ static void usage(void)
            "  --split SPLIT      with --evaluate: train, validation, test (default) or all\n"
            "  --max-fpr P        with --evaluate: the operating point's false-positive limit\n"
            "                     (default: the trial's max_fpr, kept in the checkpoint; else 0.05)\n"
-           "  -q, --quiet        no progress on stderr\n"
+           "  -q, --quiet        no progress (a terminal's line per validation) or notes on stderr\n"
            "  -h, --help         show this help;  --version  the version and BLAS kernels\n"
            "--db, --features, --device, --ckpt-dir, --evaluate, --split, --result-of and --study are\n"
            "each given once (a second is refused).\n\n"

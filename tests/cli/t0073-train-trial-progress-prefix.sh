@@ -14,3 +14,15 @@ test_expect_success "... every line of it begins \"train-trial: \"" '! grep -v "
 test_expect_code 0 "--quiet with stderr on a terminal" \
   on_tty quiet.err train-trial --db runs/s.db --features tones.feat --threads 1 --quiet line2
 test_expect_success "... shows no progress" '! grep -q "epoch" quiet.err'
+# train-trial(1) said of --quiet "No progress on standard error", and nothing of what the progress
+# is, that only a terminal gets it, or that --quiet also drops the notes (the device's, ...).
+test_expect_success "... nor any note (the device's): nothing at all" '[ -z "$(tr -d "\r\n" <quiet.err)" ]'
+suggest --db runs/s.db --config c.json >line3
+test_expect_code 0 "train-trial with stderr in a file, no --quiet" train-trial --db runs/s.db --features tones.feat --threads 1 line3
+test_expect_success "... no progress there, its device note all the same" '! grep -q "epoch" err && grep -q "^train-trial: note: " err'
+awk '/^\.BR \\-q ", " \\-\\-quiet/ { on = 1; next } on && /^\.(TP|SH)/ { exit } on' "$WS_ROOT/share/man/man1/train-trial.1" |
+  sed 's/\\f[BIR]//g; s/\\-/-/g' | tr '\n' ' ' >quiet.man
+test_expect_success "train-trial(1)'s --quiet says so: the progress line, a terminal's only, and the notes" '
+  grep -qF "No progress and no notes on standard error" quiet.man &&
+  grep -qF "train-trial: trial N: epoch E/EPOCHS loss L OBJECTIVE V, written only where standard error is a terminal" quiet.man'
+test_expect_success "... and --help's" 'train-trial --help | grep -qF -- "-q, --quiet        no progress (a terminal'"'"'s line per validation) or notes on stderr"'
