@@ -3,7 +3,8 @@
 # seed its line trained with, suggest(1) --seed): "seed" in the JSON lines, the JSON's trials
 # and best, a seed column in the CSV (after the params, as Optuna's trials_dataframe puts
 # system attributes after them) and in the HTML table; null (empty in CSV and HTML) for a trial
-# the study keeps none for: a WAITING trial not yet claimed, every trial of an Optuna-made
+# the study keeps none for: a WAITING trial queued by --enqueue not yet claimed (a retry has its
+# failed trial's, below), every trial of an Optuna-made
 # study. The reference is Optuna: its FrozenTrial.system_attrs of the same file.
 . "$WS_ROOT/tests/cli/lib.sh"
 need_python optuna optuna
@@ -80,3 +81,21 @@ test_expect_success "... seed null on every trial" '
 test_expect_code 0 "csv of an Optuna study" report --db o.db --format csv
 test_expect_success "... the seed cells empty" '
   head -1 out | grep -q "^trial,state,value,duration_s,params_x,seed,reason," && [ "$(cut -d, -f6 out | sort -u | tr -d "\n")" = "seed" ]'
+
+# A WAITING trial that is a retry (a stale trial failed and queued again) carries its failed
+# trial's seed before any suggest claims it: report(1) said null of "a WAITING trial not yet
+# claimed", true only of one queued by --enqueue (trial 5 above) or Optuna's enqueue_trial.
+suggest --db r.db --config c.json >/dev/null
+sleep 2.2
+suggest --db r.db --config c.json --grace 1 --n 0 2>/dev/null
+seeds r.db kws >want.r
+test_expect_success "the reference: Optuna finds the WAITING retry's seed, the failed trial's" '
+  [ "$(wc -l <want.r)" = 2 ] && ! grep -q " null$" want.r && [ "$(cut -d" " -f2 want.r | sort -u | wc -l)" = 1 ]'
+test_expect_code 0 "jsonl of a study with a WAITING retry" report --db r.db --format jsonl
+test_expect_success "... the retry (WAITING) has its seed, as Optuna reads it" '
+  jq -s -e "map(select(.trial == 1))[0].state == \"WAITING\"" out >/dev/null &&
+  jq -r "\"\(.trial) \(.seed | tojson)\"" out | sort -n | cmp - want.r'
+sed -n '/^\\fBjsonl\\fR: one object per trial/,/duration_s/p' "$WS_ROOT/share/man/man1/report.1" | tr '\n' ' ' | sed 's/\\f[BIR]//g; s/\\-/-/g' >seed.man
+test_expect_success "report(1) says so: null for a WAITING trial queued by --enqueue, not for a retry" '
+  grep -qF "null where the study keeps none: a WAITING trial queued by suggest --enqueue (or Optuna'"'"'s enqueue_trial) and not yet claimed" seed.man &&
+  ! grep -qF "a WAITING trial not yet claimed" seed.man'
