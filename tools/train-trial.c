@@ -2,7 +2,6 @@
  * feature cache, reports every validation to the study (where the pruner may stop it), keeps
  * the best weights, finishes the trial and prints its result line. With --evaluate, prints the
  * metrics of a saved checkpoint on a cache instead. */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -92,71 +91,19 @@ static void usage(void)
            "3 internal error (also the study file deleted or replaced while the trial trained: its\n"
            "result is not stored, no result line; a study that cannot be written as the result is\n"
            "stored, a lock held past WS_DB_BUSY_S say: the result line is printed all the same,\n"
-           "the trial left RUNNING, and the message ends with the tell command that records it).\n");
+           "the trial left RUNNING, and the message ends with the tell command that records it;\n"
+           "tell --db URL --result FILE records the line, saved as FILE, whole: its metrics too).\n");
 }
 
-/* The one trial line of path ("-": stdin). The whole input is one JSON value, so a line that jq
- * pretty-printed, or blank lines around it, read as well; a second value (suggest --n 2 piped in)
- * is refused rather than left RUNNING unmentioned: one train-trial trains one trial. */
-enum { TRIAL_LINE_MAX = 1 << 20 };
+/* The one trial line of path ("-": stdin): a line that jq pretty-printed, or blank lines around
+ * it, read as well; a second (suggest --n 2 piped in) is refused rather than left RUNNING
+ * unmentioned: one train-trial trains one trial. Not xargs -L1, as this said: xargs hands a line
+ * over as an argument, its quotes stripped, and train-trial opened it as TRIAL_FILE; split feeds
+ * each one on stdin. */
 static json_t *read_line(const char *path, ws_err *e)
 {
-    const char *name = strcmp(path, "-") ? path : "stdin";
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    if (!f) { ws_err_set(e, WS_EINPUT, "%s: cannot open: %m", path); return NULL; }
-    char *text = malloc(TRIAL_LINE_MAX + 2);
-    size_t n = text ? fread(text, 1, TRIAL_LINE_MAX + 1, f) : 0;
-    if (text) text[n] = 0;   /* the str* scans below stop here, not in bytes never read */
-    int bad_read = ferror(f) ? errno : 0;   /* the reason: a directory opens, and reads EISDIR */
-    if (f != stdin) fclose(f);
-    size_t all = n;   /* as read: the limit below counts a mark skipped too */
-    /* a UTF-8 byte order mark (a line saved by a Windows editor) is skipped, as at the start of a
-     * settings file (core/json.c) and of suggest --enqueue's lines: it was "'[' or '{' expected
-     * near '<the invisible mark>'" */
-    size_t bom = text ? ws_text_bom(text, n) : 0;
-    if (bom) { n -= bom; memmove(text, text + bom, n + 1); }
-    json_t *j = NULL;
-    json_error_t je;
-    /* the text is read up to a NUL byte, which jansson would take for its end ("'' after the
-     * trial line", "expected near end of file"): one is said where it is (ws_json_nul_error),
-     * unless the text before it is wrong already */
-    const char *nul = text && all <= TRIAL_LINE_MAX ? memchr(text, '\0', n) : NULL;
-    if (nul) n = (size_t)(nul - text);
-    if (!text) ws_err_set(e, WS_ENOMEM, "out of memory");
-    else if (bad_read) ws_err_set(e, WS_EINPUT, "%s: cannot read: %s", name, strerror(bad_read));
-    else if (all > TRIAL_LINE_MAX) ws_err_set(e, WS_EINPUT, "%s: more than %d bytes: not a trial line", name, TRIAL_LINE_MAX);
-    else if (strspn(text, " \t\r\n") >= n && !nul) ws_err_set(e, WS_EINPUT, "%s: no trial line", name);
-    else if (strspn(text, " \t\r\n") >= n) ws_json_nul_error(text, n, name, "a trial line (one JSON object)", e);
-    else if (!(j = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &je))) {
-        if (nul && (size_t)je.position >= n) ws_json_nul_error(text, n, name, "a trial line (one JSON object)", e);
-        else if (je.column > 0) ws_err_set(e, WS_EINPUT, "%s:%d:%d: %s", name, je.line, je.column, ws_json_error_text(&je));
-        else ws_err_set(e, WS_EINPUT, "%s:%d: %s", name, je.line, ws_json_error_text(&je));   /* at the end: no column */
-    } else if ((size_t)je.position < n && strspn(text + je.position, " \t\r\n") < n - (size_t)je.position) {
-        /* a second object is a second trial line; anything else after the line (a stray '}', a
-         * word) was reported as one too, which sent the reader looking for a line not there */
-        size_t at = (size_t)je.position + strspn(text + je.position, " \t\r\n"), line = 1, col = 1;
-        json_t *next = json_loadb(text + at, n - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
-        if (json_is_object(next))
-            /* not xargs -L1, as this said: xargs hands a line over as an argument, its quotes
-             * stripped, and train-trial opened it as TRIAL_FILE; split feeds each one on stdin */
-            ws_err_set(e, WS_EINPUT, "%s: more than one trial line; train-trial trains one (one process per line: "
-                       "suggest ... | split -l1 --filter='train-trial ...', or the sweep pipeline)", name);
-        else {
-            size_t shown = strcspn(text + at, " \t\r\n");
-            for (size_t i = 0; i < at; i++, col++) if (text[i] == '\n') { line++; col = 0; }
-            ws_err_set(e, WS_EINPUT, "%s:%zu:%zu: '%.*s' after the trial line: expected nothing more (one JSON object)",
-                       name, line, col, (int)(shown < 20 ? shown : 20), text + at);
-        }
-        json_decref(next);
-        json_decref(j);
-        j = NULL;
-    } else if (nul) {   /* after the trial line */
-        json_decref(j);
-        j = NULL;
-        ws_json_nul_error(text, n, name, "a trial line (one JSON object)", e);
-    }
-    free(text);
-    return j;
+    return ws_json_read_one(path, "trial line", "train-trial trains one (one process per line: "
+                            "suggest ... | split -l1 --filter='train-trial ...', or the sweep pipeline)", e);
 }
 
 int main(int argc, char **argv)

@@ -18,6 +18,13 @@ json_t *ws_json_load_file(const char *path, ws_err *e);
 /* The same for an open stream (stdin for a FILE given as "-"), named `path` in messages; the
  * caller closes it. */
 json_t *ws_json_load_stream(FILE *f, const char *path, ws_err *e);
+/* The one JSON value of path ("-": stdin) that another tool printed as a line, NOUN in messages
+ * ("trial line"): the whole input is that value, so one that jq pretty-printed, or blank lines
+ * around it, read as well; a second object is refused, "PATH: more than one NOUN; ONE_ONLY"
+ * (ONE_ONLY: why one), anything else after it said where it is; a UTF-8 byte order mark skipped;
+ * no more than WS_JSON_LINE_MAX bytes. NULL with e set (WS_EINPUT) when it cannot be read so. */
+#define WS_JSON_LINE_MAX (1 << 20)
+json_t *ws_json_read_one(const char *path, const char *noun, const char *one_only, ws_err *e);
 /* A NUL byte is no JSON text, but jansson takes one for the end of the text and says "end of
  * file expected near end of file" (a file padded with NULs after a crash) or "'}' expected
  * near end of file" (one inside). For JSON text whose first NUL is at text[off]: fills e with

@@ -39,6 +39,7 @@
 #include "trainer/heartbeat.h"
 #include "trainer/memory.h"
 #include "trainer/metric_names.h"
+#include "trainer/result_store.h"
 #include "trainer/settings.h"
 #include "trainer/tell_cmd.h"
 #include "trainer/trainer.h"
@@ -1081,33 +1082,35 @@ static json_t *constraint_values(run_ctx *c)
     return out;
 }
 
-static int finish(run_ctx *c, ws_err *e)
+/* The time breakdown, for report's timeline and where-the-time-goes plot, TOTAL the process's
+ * seconds so far: what finish stores, and what the result line carries whole, so that a line
+ * told later (tell --result) stores the same keys. */
+static json_t *seconds_json(const run_ctx *c, double total)
 {
-    double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
-    int has_value = has_value_of(c);
-    /* the reason may quote a file name (any bytes), or end inside a character cut at 300 bytes */
-    json_t *cons = constraint_values(c), *why = c->reason[0] ? ws_json_text(c->reason) : NULL;
-    /* the time breakdown, for report's timeline and where-the-time-goes plot */
     json_t *secs = json_pack("{s:f,s:f,s:f,s:f,s:i}", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
-                             "total", ws_mono_s() - c->o->t_process_start, "threads", c->o->threads);
+                             "total", total, "threads", c->o->threads);
     if (secs && c->grow.grow > c->grow.base) {   /* --grow-threads: to how many, and for how long */
         json_object_set_new(secs, "grow_threads", json_integer(c->grow.grow));
         json_object_set_new(secs, "grown", json_real(trainer_grow_seconds(&c->grow)));
     }
+    return secs;
+}
+
+static int finish(run_ctx *c, ws_err *e)
+{
+    /* the reason may quote a file name (any bytes), or end inside a character cut at 300 bytes */
+    json_t *cons = constraint_values(c), *why = c->reason[0] ? ws_json_text(c->reason) : NULL,
+           *secs = seconds_json(c, ws_mono_s() - c->o->t_process_start);
     /* the parts trained, the result line's "epochs": past its last validation when a trial fails
      * between two (validate_every, budget.fine_epochs), so --result-of cannot take it from the steps */
-    json_t *steps = json_integer((json_int_t)c->steps_done);
-    if (ws_store_begin(c->store, e)) { json_decref(cons); json_decref(why); json_decref(secs); json_decref(steps); return -1; }
-    int rc = ws_store_trial_finish(c->store, c->trial_id, c->state, has_value ? &value : NULL, e)
-             || (json_array_size(cons) && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_CONSTRAINTS, cons, e))
-             || (why && ws_store_trial_attr_set(c->store, c->trial_id, 1, WS_ATTR_REASON, why, e))
-             || (value_metrics(c) && ws_store_trial_attr_set(c->store, c->trial_id, 0, "metrics", value_metrics(c), e))
-             || ws_store_trial_attr_set(c->store, c->trial_id, 0, "seconds", secs, e)
-             || ws_store_trial_attr_set(c->store, c->trial_id, 0, "steps_trained", steps, e);
+    trainer_result r = {.state = c->state, .has_value = has_value_of(c),
+                        .value = c->state == WS_COMPLETE ? c->best_value : c->last_value, .constraints = cons,
+                        .reason = why, .metrics = value_metrics(c), .seconds = secs, .steps = c->steps_done};
+    int rc = ws_store_begin(c->store, e) ? -1 : trainer_result_store(c->store, c->trial_id, &r, e) ? -2 : 0;
     json_decref(secs);
-    json_decref(steps);
     json_decref(cons);
     json_decref(why);
+    if (rc == -1) return -1;
     /* the last moment before the result is committed: one committed into a moved file is lost */
     if (!rc && study_moved(c, 1)) rc = moved_error(c, e);
     if (rc) { ws_store_rollback(c->store); return -1; }
@@ -1130,12 +1133,12 @@ static json_t *result_line(run_ctx *c)
     double value = c->state == WS_COMPLETE ? c->best_value : c->last_value;
     json_t *cons = constraint_values(c);
     if (!json_array_size(cons)) { json_decref(cons); cons = json_null(); }
-    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:o,s:{s:f,s:f,s:f,s:f},s:o}", "study", c->study.name, "trial", c->number,
+    return json_pack("{s:s,s:i,s:s,s:o,s:O,s:o,s:o,s:o,s:o,s:o}", "study", c->study.name, "trial", c->number,
                      "state", ws_state_name(c->state), "value", has_value ? ws_json_number(value) : json_null(),
                      "metrics", value_metrics(c) ? value_metrics(c) : json_null(), "constraints", cons,
                      "epochs", trainer_epochs_json(c->steps_done, c->per),
-                     "best_epoch", c->has_best ? trainer_epochs_json(c->best_step, c->per) : json_null(), "seconds", "setup", c->t_setup, "train", c->t_train, "eval", c->t_eval,
-                     "total", total, "reason", c->reason[0] ? ws_json_text(c->reason) : json_null());
+                     "best_epoch", c->has_best ? trainer_epochs_json(c->best_step, c->per) : json_null(),
+                     "seconds", seconds_json(c, total), "reason", c->reason[0] ? ws_json_text(c->reason) : json_null());
 }
 
 static void release(run_ctx *c)
@@ -1222,8 +1225,9 @@ static void finish_failed(run_ctx *c, ws_err *e)
  * message telling to run train-trial again, which trained it all over) until a later suggest
  * failed the trial as stale. Optuna's remedy for a result its storage did not take is to tell it.
  * The message says the result is not stored and ends with the tell command that records it
- * (tell_cmd.h), the result line is printed all the same (its metrics, which tell does not
- * record), and the exit status is still 3. The remedy, said in place of the store's own "run it
+ * (tell_cmd.h), the result line is printed all the same (its metrics, seconds and steps, which
+ * that command does not record; tell --result, given the line, records them: result_store.h),
+ * and the exit status is still 3. The remedy, said in place of the store's own "run it
  * again" where a lock was held too long (after its "set WS_DB_BUSY_S to wait longer", which
  * holds for the later trials and the tell); else after the store's message. Built before the write,
  * NULL when out of memory: then the store's message alone. */

@@ -22,19 +22,12 @@ static long best_step_of(const ws_study *st, const ws_trial *t)
     return step;
 }
 
-/* train-trial's "seconds" in its result line: the study's copy also holds "threads", which the
- * line does not; null when the study has none (a trial that tell failed). */
+/* train-trial's "seconds" in its result line: the study's copy, which the line carries whole
+ * (threads too); null when the study has none (a trial that tell failed). */
 static json_t *seconds_of(const ws_trial *t)
 {
     json_t *secs = json_object_get(t->user_attrs, "seconds");
-    if (!json_is_object(secs)) return json_null();
-    json_t *out = json_object();
-    static const char *const keys[] = {"setup", "train", "eval", "total"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        json_t *v = json_object_get(secs, keys[i]);
-        if (v) json_object_set(out, keys[i], v);
-    }
-    return out;
+    return json_is_object(secs) ? json_incref(secs) : json_null();
 }
 
 /* The same keys, in the same order, as train-trial's result line (run.c, result_line). */
