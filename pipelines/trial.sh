@@ -134,18 +134,10 @@ if [ "$rc" = 1 ]; then
   exit 0
 fi
 [ "$rc" = 0 ] || exit "$rc"
-# record_result FILE: tells the study the result line in FILE (train-trial's, not stored) as
-# train-trial's tell command would: its state, value, constraints and reason (tell keeps no
-# metrics; the line does). jq prints each number with the digits that read back as its double.
-record_result() {
-  local study reason opts said=()
-  study=$(jq -r .study "$1") && reason=$(jq -r '.reason // empty' "$1") || return
-  opts=$(jq -r '"--trial", .trial, "--state", (.state | ascii_downcase), (.value | numbers | "--value", .),
-    (.constraints // [] | .[] | "--constraint", .)' "$1") || return
-  mapfile -t opts <<<"$opts"
-  [ -z "$reason" ] || said=(--reason "$reason")
-  "$BIN/tell" --db "$DB" --study "$study" "${opts[@]}" "${said[@]}"
-}
+# record_result FILE: tells the study the result line in FILE (train-trial's, not stored) whole,
+# as train-trial would have stored it: its state, value, constraints and reason, and its
+# metrics, seconds and epochs, which train-trial's tell command leaves out (tell --result).
+record_result() { "$BIN/tell" --db "$DB" --result "$1"; }
 # said_recorded N: train-trial's remedy (the end of its line that says trial N's result is not
 # stored, and gives the tell command) replaced by what the sweep did: a command already run, or
 # refused once run, is not one to give.
@@ -171,8 +163,8 @@ err=${err//"give this study a folder of its own with --ckpt-dir"/"give this swee
 # its result was stored (a lock another process held past WS_DB_BUSY_S, a full disk): the trial
 # is RUNNING, and the message ends with the tell command that records the result. Told FAIL
 # below as a crash, the result was lost, and that command, run after, refused (the trial
-# finished). The sweep records it itself (record_result), as that command would, keeps the line,
-# metrics and all, as the trial's file, and says so in place of the command; where it cannot
+# finished). The sweep records it itself (record_result: the line whole, metrics and all), keeps
+# the line as the trial's file, and says so in place of the command; where it cannot
 # either, it says so after the message, whose command still records it.
 unrecorded=
 if [ "$rc" = 3 ] && [ -s "$tmp" ] && jq -e '.state | strings' "$tmp" >/dev/null 2>&1; then

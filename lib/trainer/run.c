@@ -1125,7 +1125,8 @@ json_t *trainer_epochs_json(long steps, int per)
 /* best_epoch is null when no validation ran (a trial failed or out of time in its first epoch):
  * 0 read as a best at epoch 0. constraints are the values finish records (null where it records
  * none: a study without constraints, a FAIL trial), so that a result the study did not take can
- * be told from the line alone (pipelines/trial.sh does, as the tell command of not_stored_remedy). */
+ * be told from the line alone (tell --result; pipelines/trial.sh does so), as finish would have
+ * stored it. */
 static json_t *result_line(run_ctx *c)
 {
     double total = ws_mono_s() - c->o->t_process_start;
