@@ -16,6 +16,22 @@ int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
     return -1;
 }
 
+int ws_err_set_tail(ws_err *e, ws_errkind kind, const char *head, const char *tail)
+{
+    if (!e) return -1;
+    char cause[sizeof e->msg];   /* built apart: head may be e->msg */
+    size_t room = sizeof e->msg - 1, need = strlen(tail), keep = need + 3 < room ? room - need : 3;
+    size_t len = strlen(head);
+    if (len <= keep) snprintf(cause, sizeof cause, "%s", head);
+    else {   /* its start and its end, "..." between */
+        size_t start = (keep - 3) / 2, end = len - (keep - 3 - start);
+        while (start && ((unsigned char)head[start] & 0xC0) == 0x80) start--;
+        while (end < len && ((unsigned char)head[end] & 0xC0) == 0x80) end++;
+        snprintf(cause, sizeof cause, "%.*s...%s", (int)start, head, head + end);
+    }
+    return ws_err_set(e, kind, "%s%s", cause, tail);
+}
+
 int ws_err_prefix(ws_err *e, const char *fmt, ...)
 {
     if (!e) return -1;

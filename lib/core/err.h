@@ -23,6 +23,11 @@ typedef struct ws_err {
 /* Sets e (when not NULL) and returns -1, so callers can `return ws_err_set(...)`. */
 int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Sets e to HEAD then TAIL, TAIL whole: the part of a message that says what to do (a command
+ * to run, which cut would end in an open quote). Where both do not fit the 1023 bytes of a
+ * message, HEAD (what happened) is shortened in its middle, "..." there: its start (the file)
+ * and its end kept, never a UTF-8 character cut. HEAD may be e->msg itself. Returns -1. */
+int ws_err_set_tail(ws_err *e, ws_errkind kind, const char *head, const char *tail);
 /* Prefixes the message already in e with "where: ". Returns -1. */
 int ws_err_prefix(ws_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ws_err_clear(ws_err *e);

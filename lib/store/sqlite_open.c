@@ -59,11 +59,16 @@ int ws_sqlite_busy_timeout_ms(ws_err *e)
  * with the input, and the same call later may succeed. */
 static int locked(const char *path, const char *what, int busy_ms, const char *var, const char *remedy, ws_err *e)
 {
-    if (remedy)   /* the caller's (ws_store_set_busy_remedy); a longer wait is still the advice for
-                   * what is written after (the caller's next writes, its remedy's own) */
-        return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer "
-                          "than the %g s this tool waits (%s); set %s to wait longer; %s",
-                          path, what, busy_ms * 1e-3, var, var, remedy);
+    if (remedy) {   /* the caller's (ws_store_set_busy_remedy); a longer wait is still the advice for
+                     * what is written after (the caller's next writes, its remedy's own). Both
+                     * whole: the remedy ends with a command to run; the cause, a long path, is
+                     * what is shortened where they do not all fit (ws_err_set_tail). */
+        char cause[sizeof e->msg], advice[sizeof e->msg];
+        snprintf(cause, sizeof cause, "%s: %s: database is locked: another process held the lock for longer than the "
+                 "%g s this tool waits (%s)", path, what, busy_ms * 1e-3, var);
+        snprintf(advice, sizeof advice, "; set %s to wait longer; %s", var, remedy);
+        return ws_err_set_tail(e, WS_EINTERNAL, cause, advice);
+    }
     return ws_err_set(e, WS_EINTERNAL, "%s: %s: database is locked: another process held the lock for longer than the "
                       "%g s this tool waits (%s); run it again once that process has finished (a long "
                       "transaction, an open sqlite3 shell, a stopped process?), or set %s to wait longer",

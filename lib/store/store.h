@@ -103,7 +103,8 @@ const char *ws_store_path(const ws_store *s);
 /* What the message of a lock held longer than the wait (SQLite) tells to do, at its end, instead
  * of "run it again once that process has finished (...)": for a write whose work running the
  * tool again would repeat (train-trial's result, which tell can record). The message is then
- * "CAUSE; set WS_DB_BUSY_S to wait longer; REMEDY". NULL restores the
+ * "CAUSE; set WS_DB_BUSY_S to wait longer; REMEDY", all but CAUSE whole (CAUSE, the file's
+ * path first, shortened in its middle where they do not fit: ws_err_set_tail). NULL restores the
  * usual; the store keeps the pointer, not a copy. */
 void ws_store_set_busy_remedy(ws_store *s, const char *remedy);
 /* 1 when s is an SQLite study file whose path no longer names the file open: deleted, or another

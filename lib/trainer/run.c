@@ -1249,42 +1249,19 @@ static char *not_stored_remedy(run_ctx *c)
 }
 
 /* finish() failed with remedy (not_stored_remedy) set as the store's: a study that could not be
- * written gets the remedy in its message, if the store did not say it, and the result line. The
- * remedy, which ends with the command to run, is given whole: a message holds 1023 bytes, and
- * the store's cause and the remedy (long paths, a reason of 300 bytes) were cut inside the
- * command, which then ended in an open quote. Where both do not fit, the cause is shortened in
- * its middle (the store's advice to wait longer, its end, kept whole). */
+ * written gets the remedy in its message, and the result line. The store says it after a lock
+ * held too long, whole, after its advice to wait longer (which holds for the writes to come,
+ * the tell's too). Any other cause (a full disk, a server gone) gets it here, whole too: a
+ * message holds 1023 bytes, and the cause and the remedy (long paths, a reason of 300 bytes)
+ * were cut inside the command, which then ended in an open quote; where both do not fit, the
+ * cause is shortened in its middle (ws_err_set_tail). */
 static void not_stored(run_ctx *c, const char *remedy, ws_err *e, json_t **result)
 {
     if (!remedy || e->kind != WS_EINTERNAL || c->moved) return;
     if (!strstr(e->msg, remedy)) {
-        char cause[sizeof e->msg], mark[64], advice[sizeof e->msg] = "";
-        snprintf(cause, sizeof cause, "%s", e->msg);
-        /* the store's own message says the remedy after "; " (ws_store_set_busy_remedy): cut; and
-         * before it, after "; ", its advice of a longer wait, which holds for the writes to come
-         * (the tell's too): kept whole, as the remedy is */
-        snprintf(mark, sizeof mark, "; trial %d's result is not stored", c->number);
-        char *at = strstr(cause, mark);
-        if (at) {
-            *at = 0;
-            char *semi = NULL;
-            for (char *p = strstr(cause, "; "); p; p = strstr(p + 1, "; ")) semi = p;
-            if (semi) {
-                snprintf(advice, sizeof advice, "%s", semi);
-                *semi = 0;
-            }
-        }
-        size_t room = sizeof e->msg - 1, need = strlen(advice) + strlen(remedy) + 2,
-               keep = need + 3 < room ? room - need : 3;
-        size_t len = strlen(cause);
-        if (len > keep) {   /* its head (the file) and its tail (what happened), "..." between */
-            size_t head = (keep - 3) / 2, tail = len - (keep - 3 - head);
-            while (head && ((unsigned char)cause[head] & 0xC0) == 0x80) head--;
-            while (tail < len && ((unsigned char)cause[tail] & 0xC0) == 0x80) tail++;
-            memcpy(cause + head, "...", 3);
-            memmove(cause + head + 3, cause + tail, len - tail + 1);
-        }
-        ws_err_set(e, WS_EINTERNAL, "%s%s; %s", cause, advice, remedy);
+        char tail[sizeof e->msg];
+        snprintf(tail, sizeof tail, "; %s", remedy);
+        ws_err_set_tail(e, WS_EINTERNAL, e->msg, tail);
     }
     *result = result_line(c);
 }

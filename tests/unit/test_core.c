@@ -460,6 +460,37 @@ static void test_text_show(void)
               ws_text_has_control(control[i].s));
 }
 
+/* ws_err_set_tail: the tail whole, the head shortened in its middle where both do not fit the
+ * 1023 bytes of a message. The figures by hand: a tail of 22 bytes leaves 1001 for the head,
+ * 998 of them its own, (1001 - 3) / 2 = 499 from its start and 499 from its end. */
+static void test_err_set_tail(void)
+{
+    static const char tail[] = "; run: tell --db 'x y'";   /* 22 bytes, and the NUL */
+    ws_err e;
+    ws_err_set_tail(&e, WS_EINTERNAL, "short cause", tail);
+    CHECK(e.kind == WS_EINTERNAL && !strcmp(e.msg, "short cause; run: tell --db 'x y'"), "fits: '%s'", e.msg);
+    char head[2001];
+    memset(head, 'a', 2000);
+    head[2000] = 0;
+    head[0] = 'S';
+    head[1999] = 'E';
+    ws_err_set_tail(&e, WS_EINTERNAL, head, tail);
+    size_t n = strlen(e.msg);
+    CHECK(n == 1023, "long: %zu bytes, expected 1023 (1001 of the head, with ..., and the tail)", n);
+    CHECK(n > 22 && !strcmp(e.msg + n - 22, tail), "long: the tail not whole: '%s'", e.msg + (n > 40 ? n - 40 : 0));
+    CHECK(e.msg[0] == 'S' && !strncmp(e.msg + 499, "...", 3) && e.msg[n - 23] == 'E',
+          "long: not its start, ... at 499 and its end: '%.8s' '%.5s' '%c'", e.msg, e.msg + 497, e.msg[n - 23]);
+    /* the head e's own message, with two-byte characters (e-acute) across the cut: none cut */
+    for (size_t i = 0; i + 1 < 1020; i += 2) { e.msg[i] = (char)0xc3; e.msg[i + 1] = (char)0xa9; }
+    e.msg[1020] = 0;   /* 1020 bytes: 1001 left for it, so 499 from its start, inside a character */
+    ws_err_set_tail(&e, WS_EINTERNAL, e.msg, tail);
+    n = strlen(e.msg);
+    char *dots = strstr(e.msg, "...");
+    CHECK(dots && n <= 1023 && !strcmp(e.msg + n - 22, tail), "aliased: '%s'", e.msg);
+    CHECK(dots && (dots - e.msg) % 2 == 0 && ((unsigned char)dots[3] & 0xC0) != 0x80,
+          "aliased: a character cut at the ... (offset %td)", dots ? dots - e.msg : -1);
+}
+
 /* ws_sum_numpy against numpy 1.24's np.add.reduce (golden sums by tests/ref/make_numsum_golden.py,
  * of arrays by the formula repeated here): exact, past numpy's buffer of 8192 elements too, whose
  * blocks numpy adds one after another. */
@@ -526,5 +557,6 @@ int main(void)
     RUN(test_datetime_round_trip);
     RUN(test_datetime_local);
     RUN(test_text_show);
+    RUN(test_err_set_tail);
     return test_summary();
 }
