@@ -70,6 +70,8 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
     if (ep && !(json_number_value(ep) >= 0))
         return ws_err_set(e, WS_EINPUT, "%s: \"epochs\": expected a number >= 0 or null, got %g", where, json_number_value(ep));
     /* as finish stores them: a COMPLETE trial has its value, a FAIL trial none (Optuna's tell) */
+    if (r->state == WS_COMPLETE && !json_object_get(line, "value"))
+        return ws_err_set(e, WS_EINPUT, "%s: \"value\": missing (a COMPLETE trial has one, a number)", where);
     if (r->state == WS_COMPLETE && !value)
         return ws_err_set(e, WS_EINPUT, "%s: \"value\": a COMPLETE trial has one (a number), got null", where);
     if (r->state == WS_FAIL && value)

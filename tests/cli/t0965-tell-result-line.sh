@@ -52,6 +52,7 @@ jq -c '.state = 1' result >bad.f; refused "state a number" bad.f 'bad.f: "state"
 jq -c '.state = "RUNNING"' result >bad.f; refused "state RUNNING" bad.f 'bad.f: "state": expected "COMPLETE", "PRUNED" or "FAIL", got "RUNNING"'
 jq -c '.value = "0.5"' result >bad.f; refused "value a string" bad.f 'bad.f: "value": expected a number or null, got a string'
 jq -c '.value = null' result >bad.f; refused "COMPLETE without a value" bad.f 'bad.f: "value": a COMPLETE trial has one \(a number\), got null'
+jq -c 'del(.value)' result >bad.f; refused "COMPLETE, no value key" bad.f 'bad.f: "value": missing \(a COMPLETE trial has one, a number\)'
 jq -c '.state = "FAIL"' result >bad.f; refused "FAIL with a value" bad.f 'bad.f: "value": a FAIL trial keeps none \(null\)'
 jq -c 'del(.trial)' result >bad.f; refused "no trial" bad.f 'bad.f: "trial": missing'
 jq -c '.trial = 1.5' result >bad.f; refused "trial 1.5" bad.f 'bad.f: "trial": expected a trial number \(an integer >= 0\), got 1.5'
