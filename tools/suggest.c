@@ -385,12 +385,30 @@ static int check_stored_dists(suggest_ctx *c, ws_err *e)
     return rc;
 }
 
+/* Where a part of a config is, for config_diff: a number's type counts only where a trial gets
+ * the value as written. A categorical choice is handed on as it is (Optuna's
+ * CategoricalDistribution gives 64 an int and 64.0 a float; choices [1, 1.0] are two), and a
+ * "when" value names one; elsewhere a number is read by value (a float's or an int's ends, a
+ * seed, a fixed setting: 0 and 0.0 mean one thing). */
+enum config_part { PART_ROOT, PART_SPACE, PART_PARAM, PART_OTHER, PART_AS_WRITTEN };
+
+static enum config_part config_part_of(enum config_part at, const char *key)
+{
+    switch (at) {
+    case PART_ROOT: return strcmp(key, "space") ? PART_OTHER : PART_SPACE;
+    case PART_SPACE: return PART_PARAM;
+    case PART_PARAM: return strcmp(key, "choices") && strcmp(key, "when") ? PART_OTHER : PART_AS_WRITTEN;
+    default: return at;
+    }
+}
+
 /* The first place where config `a` differs from the kept config `b`, as "space.dropout.low" in
  * path (empty: the whole config); *va and *vb are the values there (NULL where one has none).
- * Returns 0 when they are the same. "a different config" alone named no file, no field, no value:
- * a config only reformatted (jq writes 0.0 as 0, which the kept config tells apart) looked the
- * same to the user as the one kept. */
-static int config_diff(const json_t *a, const json_t *b, char *path, size_t n, const json_t **va, const json_t **vb)
+ * Returns 0 when they are the same. "a different config" alone named no file, no field, no value.
+ * The two are compared as JSON values, not as text: the same config passed through jq (which
+ * writes 0.0 as 0) was refused as another; objects compare whatever their keys' order. */
+static int config_diff(const json_t *a, const json_t *b, enum config_part at, char *path, size_t n, const json_t **va,
+                       const json_t **vb)
 {
     size_t len = strlen(path);
     if (json_is_object(a) && json_is_object(b)) {
@@ -402,7 +420,7 @@ static int config_diff(const json_t *a, const json_t *b, char *path, size_t n, c
                 if (side && other) continue;   /* compared from a's side */
                 snprintf(path + len, n - len, "%s%s", len ? "." : "", key);
                 if (!other) { *va = side ? NULL : v, *vb = side ? v : NULL; return 1; }
-                if (config_diff(v, other, path, n, va, vb)) return 1;
+                if (config_diff(v, other, config_part_of(at, key), path, n, va, vb)) return 1;
             }
         path[len] = '\0';
         return 0;
@@ -410,16 +428,14 @@ static int config_diff(const json_t *a, const json_t *b, char *path, size_t n, c
     if (json_is_array(a) && json_is_array(b) && json_array_size(a) == json_array_size(b)) {
         for (size_t i = 0; i < json_array_size(a); i++) {
             snprintf(path + len, n - len, "[%zu]", i);
-            if (config_diff(json_array_get(a, i), json_array_get(b, i), path, n, va, vb)) return 1;
+            if (config_diff(json_array_get(a, i), json_array_get(b, i), at, path, n, va, vb)) return 1;
         }
         path[len] = '\0';
         return 0;
     }
-    char *x = ws_json_canonical(a), *y = ws_json_canonical(b);
-    int differs = !x || !y || strcmp(x, y);
-    free(x); free(y);
     *va = a, *vb = b;
-    return differs;
+    if (json_is_number(a) && json_is_number(b) && at != PART_AS_WRITTEN) return !ws_json_scalar_equal(a, b);
+    return !json_equal((json_t *)a, (json_t *)b);   /* 1 and 1.0 apart; 1e-3 and 0.001 one real */
 }
 
 /* Creates or checks the study and settles the study seed (one transaction). */
@@ -470,21 +486,23 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
                     "checked against it", e->msg, c->config_path);
         ws_err_clear(e);
     }
-    char *a = kept ? ws_json_canonical(kept) : NULL, *b = ws_json_canonical(c->cfg.root);
-    int differs = unreadable || (kept && (!a || !b || strcmp(a, b)));
-    free(a); free(b);
+    char path[512] = "";
+    const json_t *va = NULL, *vb = NULL;
+    int differs = unreadable || (kept && config_diff(c->cfg.root, kept, PART_ROOT, path, sizeof path, &va, &vb));
     int rc = 0;
     if (differs && !force) {
-        char path[512] = "";
-        const json_t *va = NULL, *vb = NULL;
-        config_diff(c->cfg.root, kept, path, sizeof path, &va, &vb);
         char *x = va ? ws_json_dump(va, WS_JSON_SORT) : NULL;
         char *y = vb ? ws_json_dump(vb, WS_JSON_SORT) : NULL;
-        int same_number = json_is_number(va) && json_is_number(vb) && json_number_value(va) == json_number_value(vb);
+        /* only a choice (or a when value) differs so: said, as the two look alike */
+        int same_number = json_is_number(va) && json_is_number(vb) && ws_json_scalar_equal(va, vb);
+        char why[256] = "";
+        if (same_number)
+            snprintf(why, sizeof why, " (one number, written as an integer and as a fraction: a choice is handed on "
+                     "as written, %.40s an integer and %.40s a fraction)", (json_is_integer(va) ? x : y) ? : "?",
+                     (json_is_integer(va) ? y : x) ? : "?");
         rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config: %s is %.120s in %s, %.120s in the "
                         "config the study keeps%s (use --force to replace it)", ws_store_path(c->store), c->cfg.study,
-                        *path ? path : "the config", x ? x : "absent", c->config_path, y ? y : "absent",
-                        same_number ? " (one number, written as an integer and as a fraction, which the kept config tells apart)" : "");
+                        *path ? path : "the config", x ? x : "absent", c->config_path, y ? y : "absent", why);
         free(x); free(y);
     }
     else if (differs && kept)

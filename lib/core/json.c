@@ -161,6 +161,15 @@ json_t *ws_json_number_capped(double v)
 
 int ws_json_scalar_equal(const json_t *a, const json_t *b)
 {
+    if (json_is_integer(a) && json_is_integer(b)) return json_integer_value(a) == json_integer_value(b);
+    if (json_is_real(a) && json_is_integer(b)) { const json_t *t = a; a = b, b = t; }
+    if (json_is_integer(a) && json_is_real(b)) {
+        /* exactly, as Python compares an int with a float: through a double, 2^53 + 1 was 2^53
+         * (two seeds past 2^53 one value) */
+        double r = json_real_value(b);
+        return r == floor(r) && r >= -9223372036854775808.0 && r < 9223372036854775808.0
+               && (json_int_t)r == json_integer_value(a);
+    }
     if (json_is_number(a) && json_is_number(b)) return json_number_value(a) == json_number_value(b);
     return json_equal((json_t *)a, (json_t *)b);
 }

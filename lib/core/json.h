@@ -67,7 +67,7 @@ json_t *ws_json_real_capped(double v);
  * +-inf stays told apart from "no value": +-DBL_MAX; null for NaN. */
 json_t *ws_json_number_capped(double v);
 /* Python's == on JSON scalars: 1 == 1.0 (jq and other tools print 6.0 as 6), true == 1 aside
- * (booleans are kept apart). */
+ * (booleans are kept apart); an integer and a fraction exactly, as Python compares them. */
 int ws_json_scalar_equal(const json_t *a, const json_t *b);
 
 /* Typed, optional field access: when the key is absent, *out keeps its default and 0 is
