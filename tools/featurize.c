@@ -30,7 +30,8 @@ static void usage(void)
            "working folder). Prints one JSON summary line.\n"
            "\n"
            "  -c, --config FILE     feature settings, torchaudio names (default: built in, the\n"
-           "                        values of configs/features/default.json)\n"
+           "                        values of configs/features/default.json); - is stdin\n"
+           "                        (not with INPUT -)\n"
            "  -o, --out CACHE       the cache to write (temporary file, renamed when complete)\n"
            "  -j, --threads N       worker threads (default 2)\n"
            "      --strict          a bad audio file is an error (exit 2), not skipped\n"
@@ -91,12 +92,23 @@ static json_t *summary_json(const audio_corpus *c, const audio_featurize_result 
     return j;
 }
 
+/* why a cache cannot come from stdin (--describe -, --dump -) */
+#define CACHE_IS_A_FILE "a feature cache is a file, which is mapped"
+
 static int run_featurize(const char *config, const char *out, const char *input, int threads, int strict, int quiet)
 {
     ws_err e = {0};
     audio_featurize_opts o;
     memset(&o, 0, sizeof o);
-    if (config ? audio_feat_config_load(config, &o.cfg, &e) < 0 : (audio_feat_config_default(&o.cfg), 0))
+    /* "-" is stdin, as for suggest --config - (INPUT - reads it otherwise: refused in main) */
+    int std = config && !strcmp(config, "-");
+    if (std) {
+        config = "stdin";
+        json_t *j = ws_json_load_stream(stdin, config, &e);
+        int bad = !j || audio_feat_config_from_json(j, config, &o.cfg, &e) < 0;
+        json_decref(j);
+        if (bad) return ws_cli_report(&e);
+    } else if (config ? audio_feat_config_load(config, &o.cfg, &e) < 0 : (audio_feat_config_default(&o.cfg), 0))
         return ws_cli_report(&e);
     /* settings whose mel bank has empty filters are warned of (as torchaudio) before the corpus is read */
     char warning[512];
@@ -106,7 +118,7 @@ static int run_featurize(const char *config, const char *out, const char *input,
     audio_corpus c;
     if (audio_corpus_scan(&c, input, &e) < 0) return ws_cli_report(&e);
     for (size_t i = 0; i < c.n_notes; i++) ws_cli_warn("%s", c.notes[i]);
-    if (audio_corpus_check_output(&c, out, config, &e) < 0) {
+    if (audio_corpus_check_output(&c, out, std ? NULL : config, &e) < 0) {
         audio_corpus_release(&c);
         return ws_cli_report(&e);
     }
@@ -208,9 +220,9 @@ int main(int argc, char **argv)
         case 'q': quiet = 1; break;
         case OPT_DESCRIBE: ws_cli_once("describe", describe != NULL,
                                        "one cache is described (run featurize once for each)");
-                           describe = ws_cli_path_arg("describe", optarg); break;
+                           describe = ws_cli_file_arg("describe", optarg, CACHE_IS_A_FILE); break;
         case OPT_DUMP: ws_cli_once("dump", dump != NULL, "one cache's clip is dumped (run featurize once for each)");
-                       dump = ws_cli_path_arg("dump", optarg); break;
+                       dump = ws_cli_file_arg("dump", optarg, CACHE_IS_A_FILE); break;
         case OPT_CLIP: ws_cli_once("clip", clip != NULL, "one clip is dumped (run featurize once for each)");
                        clip = optarg; break;
         case 'h': usage(); return ws_cli_finish(0);
@@ -238,5 +250,6 @@ int main(int argc, char **argv)
                            "train-trial maps; not standard output): give its path (./- for a file so named)");
     if (optind != argc - 1) ws_cli_usage_error(optind < argc ? "one INPUT only" : "INPUT is required");
     if (!*argv[optind]) ws_cli_usage_error("INPUT: empty path");
+    ws_cli_one_stdin("--config", config, "INPUT", argv[optind]);
     return ws_cli_finish(run_featurize(config, out, argv[optind], (int)threads, strict, quiet));
 }

@@ -150,11 +150,11 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case OPT_PIDFILE:
             ws_cli_once("pidfile", o->pidfile != NULL, "one pidfile is watched (put the pids in one file)");
-            o->pidfile = ws_cli_path_arg("pidfile", optarg);
+            o->pidfile = ws_cli_file_arg("pidfile", optarg, "a pidfile is read again each sample");
             break;
         case OPT_NVML:
             ws_cli_once("nvml-library", o->nvml_library != NULL, "one NVML library is loaded");
-            o->nvml_library = ws_cli_path_arg("nvml-library", optarg);
+            o->nvml_library = ws_cli_file_arg("nvml-library", optarg, "a library is a file, which is loaded");
             break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(); exit(ws_cli_finish(0));   /* -h as every tool takes it */

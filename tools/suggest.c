@@ -35,7 +35,8 @@ static void usage(void)
            " the trial then trains fixed.epochs, a searched epochs or train-trial's 10)\n\n"
            "  --db URL           study database: a path or sqlite:///path (created when missing),\n"
            "                     or postgresql://user@host:port/db\n"
-           "  --config FILE      study config (JSON): study, direction, sampler, pruner, space, ...\n"
+           "  --config FILE      study config (JSON): study, direction, sampler, pruner, space, ...;\n"
+           "                     - is stdin (not with --fixed - or --enqueue -)\n"
            "  --study NAME       the study's name instead of the config's \"study\" (the config kept\n"
            "                     in the study carries it)\n"
            "  -n, --n K          number of trials to create (default 1; 0 only sets up the study\n"
@@ -897,6 +898,8 @@ int main(int argc, char **argv)
     }
     if (optind < argc) ws_cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!db || !config) ws_cli_usage_error("--db and --config are required");
+    ws_cli_one_stdin("--config", config, "--fixed", fixed);
+    ws_cli_one_stdin("--config", config, "--enqueue", enq);
     if (unless_done && (!tag || enq)) ws_cli_usage_error("--unless-done goes with --tag (and not --enqueue)");
     /* --enqueue queues FILE's sets and samples no trial: these options of sampled trials were
      * ignored with it, without a word (--n 3 queued the file once; --seed S seeded none of the
@@ -914,12 +917,12 @@ int main(int argc, char **argv)
     c.owner_pid = owner_pid;
     c.tag = tag;
     c.unless_done = unless_done;
-    c.config_path = config;
+    c.config_path = strcmp(config, "-") ? config : "stdin";   /* as ws_config_load names it */
     int rc = 0;
-    if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, config, &e)
-        || ws_sampler_check_file(c.cfg.sampler, config, &e)
-        || ws_pruner_parse(&c.pruner, c.cfg.pruner, config, &e)
-        || trainer_settings_check_config(&c.cfg, config, &e))
+    if (ws_config_load(&c.cfg, config, &e) || ws_sampler_parse(&c.sampler, c.cfg.sampler, c.config_path, &e)
+        || ws_sampler_check_file(c.cfg.sampler, c.config_path, &e)
+        || ws_pruner_parse(&c.pruner, c.cfg.pruner, c.config_path, &e)
+        || trainer_settings_check_config(&c.cfg, c.config_path, &e))
         goto fail;
     for (size_t i = 0; i < json_array_size(c.cfg.space.warnings); i++)   /* as Optuna's warnings */
         ws_cli_warn("%s", json_string_value(json_array_get(c.cfg.space.warnings, i)));
@@ -939,7 +942,7 @@ int main(int argc, char **argv)
     if (grace_s > 0 && !(c.cfg.grace_s > c.cfg.heartbeat_interval_s))
         ws_cli_warn("--grace %g is not above heartbeat.interval_seconds (%g) of %s: a trial still training "
                     "beats once an interval, and may be failed as stale between two heartbeats",
-                    c.cfg.grace_s, c.cfg.heartbeat_interval_s, config);
+                    c.cfg.grace_s, c.cfg.heartbeat_interval_s, c.config_path);
     if (fixed) {
         /* "-" is stdin: `report --best ... | suggest --fixed - ...` */
         int std = !strcmp(fixed, "-");

@@ -144,7 +144,11 @@ int main(int argc, char **argv)
                     o.db = optarg;
                     break; }
         case 'f': ws_cli_once("features", o.features != NULL, "a trial trains, and a checkpoint is evaluated, on one cache");
-                  o.features = optarg; if (!cache_only) cache_only = "--features"; break;
+                  /* empty: the trial fails with the reason (trainer/run.c), as before */
+                  o.features = *optarg ? ws_cli_file_arg("features", optarg, "a feature cache is a file, which is mapped")
+                                       : optarg;
+                  if (!cache_only) cache_only = "--features";
+                  break;
         case 'D': ws_cli_once("device", device_given, "a trial runs on one device");
                   device = optarg; device_given = 1; if (!cache_only) cache_only = "--device"; break;
         case 't': if (ws_parse_long_range(optarg, "--threads", 1, 1024, &threads, &e)) ws_cli_usage_error("%s", e.msg);
@@ -165,7 +169,7 @@ int main(int argc, char **argv)
         case 'c': ws_cli_once("ckpt-dir", o.ckpt_dir != NULL, "checkpoints go to one folder");
                   o.ckpt_dir = optarg; break;
         case 'E': ws_cli_once("evaluate", evaluate != NULL, "one checkpoint is evaluated (run train-trial once for each)");
-                  evaluate = ws_cli_path_arg("evaluate", optarg); break;
+                  evaluate = ws_cli_file_arg("evaluate", optarg, "a checkpoint is a file"); break;
         case 's': ws_cli_once("split", split_given, "a checkpoint is evaluated on one split (all: on every one)");
                   split = optarg; split_given = 1; break;
         case 'p': if (ws_parse_double(optarg, "--max-fpr", &max_fpr, &e) || !(max_fpr >= 0 && max_fpr <= 1))

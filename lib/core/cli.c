@@ -149,3 +149,17 @@ const char *ws_cli_path_arg(const char *option, const char *value)
     if (!*value) ws_cli_usage_error("--%s: empty path", option);
     return value;
 }
+
+const char *ws_cli_file_arg(const char *option, const char *value, const char *what)
+{
+    if (!strcmp(value, "-"))
+        ws_cli_usage_error("--%s: '-' names no file here (%s; not standard input): give its path (./- for a file so "
+                           "named)", option, what);
+    return ws_cli_path_arg(option, value);
+}
+
+void ws_cli_one_stdin(const char *a, const char *a_value, const char *b, const char *b_value)
+{
+    if (a_value && b_value && !strcmp(a_value, "-") && !strcmp(b_value, "-"))
+        ws_cli_usage_error("%s - and %s - both read standard input, which holds one file: give one of them a file", a, b);
+}

@@ -37,6 +37,15 @@ const char *ws_cli_utf8_arg(const char *option, const char *value);
 /* A path option: value unless it is empty, which names no file (open("") fails with a message
  * that names neither file nor option): then a usage error "--OPTION: empty path" (exit 2). */
 const char *ws_cli_path_arg(const char *option, const char *value);
+/* A path option whose file standard input cannot stand for (a cache, which is mapped; a pidfile,
+ * read again each sample): ws_cli_path_arg's value, and '-' a usage error naming the option and
+ * why (`what`, e.g. "a feature cache is a file, which is mapped") (exit 2). Looked for as a file,
+ * '-' was "-: No such file or directory", and a pidfile of that name, missing, watched nothing. */
+const char *ws_cli_file_arg(const char *option, const char *value, const char *what);
+/* Two inputs of one call that both read standard input ('-', each named as given, e.g. "--config
+ * -" and "INPUT -"): a usage error naming both (exit 2), as stdin holds one file. Nothing when
+ * either is NULL or not '-'. */
+void ws_cli_one_stdin(const char *a, const char *a_value, const char *b, const char *b_value);
 /* Flushes and closes stdout; a write error (full disk, closed pipe) becomes exit 3. Returns rc
  * unchanged when stdout is fine. */
 int ws_cli_finish(int rc);

@@ -325,7 +325,9 @@ int ws_config_check_file(const ws_config *c, const char *where, ws_err *e)
 int ws_config_load(ws_config *c, const char *path, ws_err *e)
 {
     memset(c, 0, sizeof *c);
-    json_t *root = ws_json_load_file(path, e);
+    int std = !strcmp(path, "-");
+    if (std) path = "stdin";
+    json_t *root = std ? ws_json_load_stream(stdin, path, e) : ws_json_load_file(path, e);
     if (!root) return -1;
     /* named as given, as every other file is: cut to its last part, a config given by process
      * substitution (<(jq . c.json)) was "63", and one in another folder lost the folder */

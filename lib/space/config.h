@@ -49,7 +49,8 @@ typedef struct ws_config {
     ws_space space;
 } ws_config;
 
-/* Reads and validates a config file. Errors start with its path as given (not cut to its last part). */
+/* Reads and validates a config file. Errors start with its path as given (not cut to its last part).
+ * "-" is standard input, named "stdin" (suggest --config -, as --fixed - reads it). */
 int ws_config_load(ws_config *c, const char *path, ws_err *e);
 /* Validates an already parsed config (takes a reference to root). */
 int ws_config_parse(ws_config *c, json_t *root, const char *where, ws_err *e);
