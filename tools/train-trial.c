@@ -286,9 +286,12 @@ int main(int argc, char **argv)
     if (!evaluate && argc - optind > 1) ws_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
     /* The device: --evaluate runs on the CPU; cpu loads nothing; auto and cuda look for a GPU
      * (nn/device.h: nothing CUDA is loaded on a machine without one). */
+    /* o.notes[0], so it lives until the run is done; the device's note, then room for "; training
+     * on the CPU with N threads" */
+    enum { DEVICE_NOTE_MAX = 700 };
+    char note[DEVICE_NOTE_MAX + 64];
     if (!evaluate) {
-        char note[700];
-        if (nn_device_select(device, precision, &o.device, note, sizeof note, &e)) {
+        if (nn_device_select(device, precision, &o.device, note, DEVICE_NOTE_MAX, &e)) {
             ws_err_prefix(&e, "--device %s", device);
             const char *path = optind < argc ? argv[optind] : "-";
             /* the trial it was given cannot run here: FAIL, with the reason; a terminal on stdin
@@ -302,23 +305,28 @@ int main(int argc, char **argv)
             return ws_cli_finish(ws_cli_report(&e));
         }
         /* a probe trains nothing: its note says what it does, and on the CPU the shares it sizes
-         * the batch for (trainer_shares) */
+         * the batch for (trainer_shares); said once the trial line is accepted (trainer_notes) */
         if (o.quiet) {
         } else if (nn_device_is_cuda(o.device)) {   /* a note here: a device that cannot be used */
-            if (note[0]) ws_cli_warn("note: %s", note);
-            else ws_cli_warn("note: %s %s", probe ? "probing" : "training on", nn_device_name(o.device));
-        } else if (note[0] && probe) {
-            int shares = trainer_shares(&o);
-            ws_cli_warn("note: %s; probing the CPU for %d thread%s", note, shares, ws_plural((size_t)shares));
+            if (!note[0])
+                snprintf(note, sizeof note, "%s %s", probe ? "probing" : "training on", nn_device_name(o.device));
+            o.notes[0] = note;
         } else if (note[0]) {
-            ws_cli_warn("note: %s; training on the CPU with %d thread%s", note, o.threads, ws_plural((size_t)o.threads));
+            int n = probe ? trainer_shares(&o) : o.threads;
+            size_t len = strlen(note);
+            snprintf(note + len, sizeof note - len, "; %s the CPU %s %d thread%s", probe ? "probing" : "training on",
+                     probe ? "for" : "with", n, ws_plural((size_t)n));
+            o.notes[0] = note;
         }
     }
     /* OpenBLAS ignores a core name it does not know without a word: the user's choice did not
-     * happen (the CPU runs OpenBLAS's GEMMs: --evaluate, or a trial on the CPU) */
+     * happen (the CPU runs OpenBLAS's GEMMs: --evaluate, or a trial on the CPU); for a trial,
+     * said once its line is accepted, as the device's note */
     char blas_note[400];
-    if (!o.quiet && (evaluate || !nn_device_is_cuda(o.device)) && nn_blas_coretype_note(blas_note, sizeof blas_note))
-        ws_cli_warn("note: %s", blas_note);
+    if (!o.quiet && (evaluate || !nn_device_is_cuda(o.device)) && nn_blas_coretype_note(blas_note, sizeof blas_note)) {
+        if (evaluate) ws_cli_warn("note: %s", blas_note);
+        else o.notes[1] = blas_note;
+    }
     json_t *result = NULL;
     int rc = 0;
     if (evaluate) {

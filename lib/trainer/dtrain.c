@@ -81,6 +81,7 @@ int trainer_probe_batch(const trainer_opts *o, const json_t *line, json_t **resu
         if (study_named[0] && !strncmp(e->msg, "study config", 12)) ws_err_prefix(e, "%s", study_named);
         goto out;
     }
+    trainer_notes(o);   /* the line accepted: where it probes */
     size_t n = 0;
     if (!(train = malloc((cache.n_clips + 1) * sizeof *train))) { ws_err_set(e, WS_ENOMEM, "out of memory"); goto out; }
     for (size_t i = 0; i < cache.n_clips; i++) if (cache.splits[i] == AUDIO_SPLIT_TRAIN) train[n++] = (int)i;

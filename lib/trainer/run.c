@@ -1368,6 +1368,7 @@ int trainer_run(const trainer_opts *o, const json_t *line, json_t **result, ws_e
     if (o->keep_best && took.removed >= 0 && !o->quiet)
         ws_cli_warn("%s: taken over from the study '%s' made before this one at %s (uid %s, gone from it): %d of its "
                     "checkpoints removed", c.ckpt_dir, c.study.name, ws_store_path(c.store), took.uid, took.removed);
+    trainer_notes(o);   /* the line accepted: where it trains */
     ws_atomic_reap(c.ckpt_dir);   /* checkpoints half-written by trials killed before this one */
     ws_err soft;
     ws_err te = {0};

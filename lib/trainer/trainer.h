@@ -13,6 +13,7 @@
 #ifndef WS_TRAINER_TRAINER_H
 #define WS_TRAINER_TRAINER_H
 #include <jansson.h>
+#include "core/cli.h"
 #include "core/err.h"
 #include "nn/device.h"
 
@@ -27,6 +28,10 @@ typedef struct {
     int quiet;                  /* no progress on stderr */
     double t_process_start;     /* ws_mono_s() at process start, for the setup time */
     const nn_device *device;    /* where to train (nn_device_select); NULL: the CPU */
+    /* notes on where and how the run trains (the device's, OPENBLAS_CORETYPE's; NULL: none), said
+     * by trainer_notes once the trial line is accepted: said before it was read, they came ahead
+     * of the line's error, as if training had begun */
+    const char *notes[2];
 } trainer_opts;
 
 /* The shares the CPU's work is cut into from a trial's first step: its --grow-threads where
@@ -41,6 +46,12 @@ static inline int trainer_shares(const trainer_opts *o)
  * network's own (nn_hparams_keys). */
 extern const char *const trainer_keys[];
 
+/* Says o's notes on stderr ("note: ..."), once a run or a probe has accepted its trial line. */
+static inline void trainer_notes(const trainer_opts *o)
+{
+    for (int i = 0; i < 2; i++)
+        if (o->notes[i]) ws_cli_warn("note: %s", o->notes[i]);
+}
 int trainer_run(const trainer_opts *o, const json_t *trial_line, json_t **result, ws_err *e);
 /* Bad input found before training (the trial line, the device): marks the trial the line names
  * FAIL with reason, when the line names a RUNNING trial of o->db; best effort, nothing else. */
