@@ -332,18 +332,20 @@ static int open_sources(monitor *m, ws_err *e)
         ws_cli_warn("%s; nothing to monitor with --fallback none", why.msg);
         return 1;
     }
-    if (!m->nvml && !o->quiet) ws_cli_warn("%s; sampling CPUs and memory from /proc instead", why.msg);
-    print_notes(m);
     if (!m->nvml || o->pidfile || o->db_path) {
         m->proc = gpu_proc_open(NULL, e);
         if (!m->proc) return -1;
     }
+    /* The study before the notes: a --db refused (sqlite://x.db, a file that is no study) came
+     * after "sampling CPUs and memory from /proc instead", as if sampling had begun. With
+     * --fallback none and no GPU (exit 1, above) it is not opened, so not made. */
     if (o->db_path) {
         m->db = gpu_samples_db_open(o->db_path, o->busy_timeout_ms, &stop_requested, e);
         if (!m->db) return -1;
         snprintf(m->db_shown, sizeof m->db_shown, "%s", gpu_samples_db_path(m->db));
-        print_notes(m);
     }
+    if (!m->nvml && !o->quiet) ws_cli_warn("%s; sampling CPUs and memory from /proc instead", why.msg);
+    print_notes(m);
     return 0;
 }
 
