@@ -293,7 +293,7 @@ static int refuse_set_by_config(const ws_config *cfg, const json_t *params, cons
     json_t *v;
     json_object_foreach((json_t *)params, name, v) {
         json_t *f = cfg->fixed ? json_object_get(cfg->fixed, name) : NULL;
-        if (!f || json_equal(f, v)) continue;
+        if (!f || ws_json_scalar_equal(f, v)) continue;   /* 8 and 8.0 one value, as a config's are (config_diff) */
         char *a = ws_json_dump(v, 0), *b = ws_json_dump(f, 0);
         ws_err_set(e, WS_EINPUT, "%s: %s: %s here, but the study config fixes it to %s (fixed.%s), and a trial's value "
                    "would replace that one: leave it out here, or out of the config's fixed", where, name,

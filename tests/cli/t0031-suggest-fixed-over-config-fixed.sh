@@ -24,3 +24,12 @@ test_expect_success "... names the line; nothing queued" '
 echo '{"dropout": 0.2}' >free.json
 test_expect_code 0 "a --fixed setting the config does not fix is taken as before" suggest --db s.db --config c.json --fixed free.json
 test_expect_success "... the trial line has it" '[ "$(jq -c .params.dropout out)" = 0.2 ]'
+# The same value written as a fraction (jq, a Python json.dump of a float) is the same value, as
+# suggest compares the config itself (t0975) and as train-trial reads an integer setting: it was
+# refused, "8.0 here, but the study config fixes it to 8". Another value still is.
+echo '{"channels": 8.0, "learning_rate": 0.001}' >same-fraction.json
+echo '{"channels": 8.5, "learning_rate": 0.001}' >other-fraction.json
+test_expect_code 0 "--fixed with the same value written as a fraction is no conflict" suggest --db s.db --config c.json --fixed same-fraction.json
+test_expect_success "... the trial line has it" '[ "$(jq -c ".params.channels == 8" out)" = true ]'
+test_expect_code 2 "--fixed with another value written as a fraction" suggest --db s.db --config c.json --fixed other-fraction.json
+test_expect_success "... names both values" 'grep -q "channels: 8.5 here, but the study config fixes it to 8 (fixed.channels)" err'
