@@ -525,6 +525,38 @@ int nn_model_plan_net(nn_net *net, int batch, nn_model_need *need, ws_err *e)
     return 0;
 }
 
+/* Where the backward pass keeps the first layer's output once it makes it again: in a dscnn
+ * the first convolution and bn0 are made again with the first block's depthwise convolution
+ * and its batch norm over them (in the same two places), for the first pointwise layer's
+ * backward; the depthwise layer's backward then needs bn0's output again, which made the
+ * first convolution a third time (its im2col and GEMM: 2.5% of a batch-64 step). By then the
+ * backward pass is done with the outputs kept higher up: a kept output of layer k above the
+ * run is read only by layers k and k + 1, and holds a gradient only from k's backward (DX_OWN)
+ * until the first layer below that does not pass it on in place. So the first such output as
+ * large as layer 0's, left before the run's top layer (J, the first kept one) runs backward,
+ * holds layer 0's output from its first redo to the end of the pass: nothing of layers J down
+ * to 0 writes there (their gradients are in spares or their own outputs, their workspaces in
+ * spares, the batch norms' place or the arena's own). Only when the run has another output in
+ * the convolutions' place (else the forward pass leaves layer 0's there and it is never made
+ * again); NN_NONE otherwise, and the offsets are the reserved batch's. */
+static size_t first_place(const nn_model *m)
+{
+    const nn_layer *l0 = &m->layers[0];
+    if (l0->recomputed != 1 + NN_REDO_CONV) return NN_NONE;
+    int J = 1, shares = 0;
+    for (; J < m->n_layers && m->layers[J].recomputed; J++) shares |= m->layers[J].recomputed == 1 + NN_REDO_CONV;
+    if (!shares) return NN_NONE;
+    for (int k = J + 1; k < m->n_layers; k++) {
+        const nn_layer *l = &m->layers[k];
+        if (l->recomputed || out_size(l) < out_size(l0)) continue;
+        int j = k - 1;   /* the layer that takes the gradient out of k's output (DX_OWN) */
+        if (dx_place(l) == DX_OWN)
+            while (j > J && dx_place(&m->layers[j]) == DX_IN_PLACE) j--;
+        if (j > J) return l->out_off;
+    }
+    return NN_NONE;
+}
+
 int nn_model_reserve(nn_model *m, int n, ws_err *e)
 {
     if (n < 1) return ws_err_set(e, WS_EINPUT, "model: batch size %d: must be positive", n);
@@ -552,6 +584,8 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
     m->redo_place[0] = a + shared[0];
     m->redo_place[1] = a + shared[1];
     m->holds[0] = m->holds[1] = -1;
+    m->first_off = first_place(m);
+    m->first_held = 0;
     m->gbuf[0] = a + take(&at, p.spare[0]);
     m->gbuf[1] = a + take(&at, p.spare[1]);
     m->work = a + take(&at, p.work);
@@ -572,6 +606,12 @@ static float *act(const nn_model *m, int i) { return m->acts + m->layers[i].out_
 static float *work(const nn_model *m, const nn_layer *l)
 {
     return l->work_in == WORK_BN_PLACE ? m->redo_place[NN_REDO_BN] : l->work_in >= 0 ? m->gbuf[l->work_in] : m->work;
+}
+
+/* Layer i's output as the backward pass finds it: layer 0's where first_place put it. */
+static float *act_bwd(const nn_model *m, int i)
+{
+    return i == 0 && m->first_off != NN_NONE ? m->acts + m->first_off : act(m, i);
 }
 
 /* After layer l ran (its forward, backward or redo): what the batch norms' place held is lost
@@ -663,21 +703,24 @@ static int reads_input(const nn_layer *l)
 static void redo(nn_model *m, int i, const float *x, int n)
 {
     const nn_layer *l = &m->layers[i];
-    if (!l->recomputed || m->holds[l->recomputed - 1] == i) return;
+    int first = i == 0 && m->first_off != NN_NONE;   /* kept apart (first_place) */
+    if (!l->recomputed || (first ? m->first_held : m->holds[l->recomputed - 1] == i)) return;
     if (i) redo(m, i - 1, x, n);
-    const float *in = i ? act(m, i - 1) : x;
+    const float *in = i ? act_bwd(m, i - 1) : x;
+    float *out = act_bwd(m, i);
     nn_geom g = layer_geom(l, n);
     switch (l->kind) {
     case NN_L_BN:
         m->be->bn_apply(l->c, (size_t)n * l->h * l->w, in, par(m, l->w_off), par(m, l->b_off),
-                        m->acts + l->save_off, act(m, i), l->relu);
+                        m->acts + l->save_off, out, l->relu);
         break;
-    case NN_L_CONV: m->be->conv_fwd(&g, in, par(m, l->w_off), par(m, l->b_off), act(m, i), 0, work(m, l)); break;
-    case NN_L_DWCONV: m->be->dwconv_fwd(&g, in, par(m, l->w_off), act(m, i), work(m, l)); break;
+    case NN_L_CONV: m->be->conv_fwd(&g, in, par(m, l->w_off), par(m, l->b_off), out, 0, work(m, l)); break;
+    case NN_L_DWCONV: m->be->dwconv_fwd(&g, in, par(m, l->w_off), out, work(m, l)); break;
     default: break;
     }
     work_done(m, l);
-    m->holds[l->recomputed - 1] = i;
+    if (first) m->first_held = 1;
+    else m->holds[l->recomputed - 1] = i;
 }
 
 int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
@@ -689,6 +732,7 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
     int in = 0;                       /* the spare g is in, or -1 (see dx_place) */
     const nn_layer *last = &m->layers[m->n_layers - 1];
     if (dlogits != g) be->copy(g, dlogits, (size_t)n * out_size(last));
+    m->first_held = 0;                /* its place held a kept output in the forward pass */
     /* Below the lowest layer with parameters no gradient is needed (dnn: the input gradient
      * of the first linear layer), unless a test asked for the input's (keep_dx). */
     int lowest = m->n_layers;
@@ -699,8 +743,8 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
         const nn_layer *l = &m->layers[i];
         if (i && reads_input(l)) redo(m, i - 1, x, n);
         if (l->kind == NN_L_BN && l->relu) redo(m, i, x, n);   /* the ReLU's mask */
-        const float *in_x = i ? act(m, i - 1) : x;
-        float *out = act(m, i), *dx = NULL;
+        const float *in_x = i ? act_bwd(m, i - 1) : x;
+        float *out = act_bwd(m, i), *dx = NULL;
         int p = dx_place(l), next_in = in;
         if (i == 0) dx = m->dx;                          /* NULL unless keep_dx */
         else if (i > lowest || m->keep_dx) {

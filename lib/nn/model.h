@@ -95,6 +95,9 @@ struct nn_model {
     size_t n_save;
     float *redo_place[2];        /* the two shared places (NN_REDO_BN, NN_REDO_CONV) */
     int holds[2];                /* the layer whose output each shared place holds, or -1 */
+    size_t first_off;            /* where the backward pass keeps layer 0's output when it makes it
+                                  * again (a dead kept output: model.c, first_place), or NN_NONE */
+    int first_held;              /* whether it is there now (this backward pass made it) */
     int reserved, work_shares;   /* batch and backend shares the arena was sized for */
     float *gbuf[2], *work, *dx;
     size_t spare_floats[2];      /* the spares' floats per sample (model.c, spare_walk) */

@@ -493,6 +493,73 @@ static void test_grad_redone_run(void)
     check_net("redone: dw, bn run", &net, 3, 1, X_UNIFORM, labels, NULL);
 }
 
+/* A dscnn's first convolution and bn0 sit in the places of made-again outputs, and so do the
+ * first block's depthwise convolution and its batch norm: the first pointwise layer's backward
+ * makes all four again, the depthwise one over them in the convolutions' place. The depthwise
+ * layer's own backward then needs bn0's output, made again from the first convolution's; the
+ * backward pass keeps that one where the top block's pointwise output was (dead by then:
+ * model.c, first_place), so it is made once there and bn0's again from it. Counted through a
+ * copy of the CPU table: 3 passes of the first convolution a step (the forward's and 2 in the
+ * backward) before, 2 now, at 1 and 2 threads; the gradients are checked too, on 1 and 2
+ * blocks (1: nothing to keep it in, made again as before). */
+static int first_passes;
+
+static void counting_conv_fwd(const nn_geom *g, const float *x, const float *w, const float *b, float *y, int relu,
+                              float *work)
+{
+    if (g->kh * g->kw > 1) first_passes++;   /* the others are pointwise */
+    nn_backend_cpu()->conv_fwd(g, x, w, b, y, relu, work);
+}
+
+static void build_dscnn_like(nn_net *net, int blocks)
+{
+    nn_net_begin(net, 1, 9, 6, &e_);
+    nn_net_conv(net, "c0", 3, 3, 2, 2, 2, 1, 1, 0, 0);
+    nn_net_bn(net, "bn0", 1);
+    for (int i = 0; i < blocks; i++) {
+        nn_net_dwconv(net, "dw", 3, 3, 1, 1, 1, 1); nn_net_bn(net, "dw_bn", 1);
+        nn_net_conv(net, "pw", 3, 1, 1, 1, 1, 0, 0, 0, 0); nn_net_bn(net, "pw_bn", 1);
+    }
+    nn_net_gap(net);
+    nn_net_linear(net, "out", 3, 1, 0);
+}
+
+static void test_grad_first_conv_kept_in_backward(void)
+{
+    static const int labels[3] = {2, 0, 1};
+    nn_backend counting = *nn_backend_cpu();
+    counting.conv_fwd = counting_conv_fwd;
+    for (int threads = 1; threads <= 2; threads++) {
+        nn_set_threads(threads, 0);
+        nn_net net;
+        build_dscnn_like(&net, 2);
+        ws_err e = {0};
+        nn_model *m = nn_model_from_net(&net, NULL, 3, 42, &e);
+        CHECK(m != NULL, "%s", e.msg);
+        if (!m) break;
+        m->be = &counting;
+        float x[3 * 9 * 6];
+        ws_rng g;
+        ws_rng_seed(&g, 5);
+        fill_uniform(&g, x, sizeof x / sizeof *x, -1, 1);
+        for (int step = 0; step < 2; step++) {
+            first_passes = 0;
+            CHECK(nn_accumulate(m, x, labels, 3, NULL, 1, NULL, &e) == 0, "%s", e.msg);
+            CHECK(first_passes == 2, "%d threads, step %d: the first convolution ran %d times (want 2: the forward's "
+                  "and one in the backward)", threads, step, first_passes);
+        }
+        m->be = nn_backend_cpu();
+        nn_model_free(m);
+    }
+    nn_set_threads(1, 0);
+    for (int blocks = 1; blocks <= 2; blocks++) {
+        nn_net net;
+        build_dscnn_like(&net, blocks);
+        check_net(blocks == 1 ? "first conv made again, 1 block" : "first conv kept in backward, 2 blocks", &net, 3, 1,
+                  X_UNIFORM, labels, NULL);
+    }
+}
+
 /* Whole networks with the classification loss (smoothing, class weights, focal) and dropout
  * (train mode): the chaining of layers, buffers and layouts. */
 static void check_model(const char *name, const char *json, int train)
@@ -649,6 +716,7 @@ int main(void)
     RUN(test_grad_redone_outputs);
     RUN(test_grad_redone_columns);
     RUN(test_grad_redone_run);
+    RUN(test_grad_first_conv_kept_in_backward);
     RUN(test_grad_loss);
     RUN(test_grad_model_dnn);
     RUN(test_grad_model_cnn);
