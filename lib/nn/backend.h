@@ -89,9 +89,12 @@ typedef struct nn_backend {
     void (*bn_fwd)(int c, size_t m, const float *x, const float *gamma, const float *beta,
                    float *run_mean, float *run_var, float momentum, float eps, int train,
                    float *save, float *y, int relu);
-    void (*bn_bwd)(int c, size_t m, const float *x, const float *gamma, const float *save,
-                   int train, const float *y, float *dy, float *dx, float *dgamma, float *dbeta,
-                   int relu);
+    /* y: the forward's output, whose ReLU mask (y > 0) dy takes when relu is set; a backend may
+     * make it again from x, save, gamma and beta instead (the CPU's does: the arithmetic of
+     * bn_apply, the same mask bit for bit, and one array fewer to read). */
+    void (*bn_bwd)(int c, size_t m, const float *x, const float *gamma, const float *beta,
+                   const float *save, int train, const float *y, float *dy, float *dx, float *dgamma,
+                   float *dbeta, int relu);
     /* The forward's output again from its input and save (the backward pass recomputes the
      * batch norm outputs it does not keep): the same values bn_fwd wrote, bit for bit. */
     void (*bn_apply)(int c, size_t m, const float *x, const float *gamma, const float *beta,

@@ -1752,20 +1752,23 @@ HOT static void affine(size_t m, const float *restrict x, float mean, float k, f
     }
 }
 
-/* sum dy and sum dy (x - mean), masking dy by y > 0 in place first when relu. */
-HOT static void bn_bwd_sums(size_t m, const float *restrict x, const float *restrict y, float *restrict dy,
-                            float mean, int relu, double *sdy, double *sdyx)
+/* sum dy and sum dy (x - mean), masking dy in place first when relu: by the forward's output
+ * y = relu((x - mean) k + b), made again here from x with affine's arithmetic (the same values,
+ * so the same mask, nn_relu_grad of relu(v) being that of v) rather than read: one array less
+ * from memory in a pass that memory bounds. */
+HOT static void bn_bwd_sums(size_t m, const float *restrict x, float *restrict dy, float mean, float k, float bias,
+                            int relu, double *sdy, double *sdyx)
 {
     double a = 0, b = 0;
     for (size_t i0 = 0; i0 < m; i0 += BLOCK) {
         size_t e = m - i0 < BLOCK ? m - i0 : BLOCK;
-        const float *xb = x + i0, *yb = y + i0;
+        const float *xb = x + i0;
         float *db = dy + i0;
         float fa = 0.0f, fb = 0.0f;
         if (relu) {
 #pragma omp simd reduction(+:fa, fb)
             for (size_t i = 0; i < e; i++) {
-                float d = nn_relu_grad(yb[i], db[i]);
+                float d = nn_relu_grad((xb[i] - mean) * k + bias, db[i]);
                 db[i] = d;
                 fa += d;
                 fb += d * (xb[i] - mean);
@@ -1803,7 +1806,7 @@ HOT static void bn_dx_inplace(size_t m, const float *restrict x, float *restrict
 typedef struct {
     int c, train, relu;
     size_t m;
-    const float *x, *gamma, *beta, *y, *save_in;
+    const float *x, *gamma, *beta, *save_in;
     float *run_mean, *run_var, *save, *out_y, *dy, *dx, *dgamma, *dbeta;
     float momentum, eps;
 } bn_ctx;
@@ -1877,7 +1880,7 @@ static void bn_bwd_task(void *vc, int t, int nt)
         float *dyc = c->dy + ch * m;
         float mean = c->save_in[ch], invstd = c->save_in[c->c + ch];
         double sdy, sdyx;   /* sum dy, sum dy (x - mean) */
-        bn_bwd_sums(m, xc, c->y + ch * m, dyc, mean, c->relu, &sdy, &sdyx);
+        bn_bwd_sums(m, xc, dyc, mean, c->gamma[ch] * invstd, c->beta[ch], c->relu, &sdy, &sdyx);
         c->dgamma[ch] += (float)(sdyx * invstd);
         c->dbeta[ch] += (float)sdy;
         if (!c->dx) continue;
@@ -1889,11 +1892,12 @@ static void bn_bwd_task(void *vc, int t, int nt)
     }
 }
 
-static void cpu_bn_bwd(int c, size_t m, const float *x, const float *gamma, const float *save, int train,
-                       const float *y, float *dy, float *dx, float *dgamma, float *dbeta, int relu)
+static void cpu_bn_bwd(int c, size_t m, const float *x, const float *gamma, const float *beta, const float *save,
+                       int train, const float *y, float *dy, float *dx, float *dgamma, float *dbeta, int relu)
 {
     bn_ctx k = {0};
-    k.c = c; k.train = train; k.relu = relu; k.m = m; k.x = x; k.gamma = gamma; k.save_in = save; k.y = y;
+    (void)y;   /* the mask is made again from x (bn_bwd_sums) */
+    k.c = c; k.train = train; k.relu = relu; k.m = m; k.x = x; k.gamma = gamma; k.beta = beta; k.save_in = save;
     k.dy = dy; k.dx = dx; k.dgamma = dgamma; k.dbeta = dbeta;
     nn_pool_run_if((size_t)c * m, PAR_MIN, bn_bwd_task, &k);
 }

@@ -765,7 +765,7 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
             break;
         case NN_L_DWCONV: be->dwconv_bwd(&geo, in_x, par(m, l->w_off), g, dx, grad(m, l->w_off), work(m, l)); break;
         case NN_L_BN:
-            be->bn_bwd(l->c, (size_t)n * plane, in_x, par(m, l->w_off), m->acts + l->save_off, m->last_train,
+            be->bn_bwd(l->c, (size_t)n * plane, in_x, par(m, l->w_off), par(m, l->b_off), m->acts + l->save_off, m->last_train,
                        out, g, dx, grad(m, l->w_off), grad(m, l->b_off), l->relu);
             break;
         case NN_L_RELU: if (dx) be->relu_bwd(nin, out, g, dx); break;

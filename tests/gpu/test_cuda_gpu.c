@@ -207,8 +207,8 @@ static void test_layers_other(void)
                   train, relu);
             free(h1); free(h2);
             gpu->release(gy2);
-            cpu->bn_bwd(C, m, x, ga, save, train, y, dy, dx, dg, db, relu);
-            gpu->bn_bwd(C, m, gx, gga, gsave, train, gy, gdy, gdx, gdg, gdb, relu);
+            cpu->bn_bwd(C, m, x, ga, be, save, train, y, dy, dx, dg, db, relu);
+            gpu->bn_bwd(C, m, gx, gga, gbe, gsave, train, gy, gdy, gdx, gdg, gdb, relu);
             same("batch norm dx", gdx, dx, n, TOL);
             same("batch norm dgamma", gdg, dg, C, TOL);
             same("batch norm dbeta", gdb, db, C, TOL);

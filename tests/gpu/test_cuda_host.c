@@ -198,7 +198,7 @@ static void test_batch_norm(void)
             memcpy(dy_c, dy, C * m * sizeof *dy);
             memcpy(dy_g, dy, C * m * sizeof *dy);
             float *dx_c = zeros(C * m), *dx_g = zeros(C * m), dg_c[4] = {0}, db_c[4] = {0}, dg_g[4] = {0}, db_g[4] = {0};
-            cpu->bn_bwd(C, m, x, gamma, save_c, train, y_c, dy_c, dx_c, dg_c, db_c, relu);
+            cpu->bn_bwd(C, m, x, gamma, beta, save_c, train, y_c, dy_c, dx_c, dg_c, db_c, relu);
             for (int ch = 0; ch < C; ch++) {         /* k_bn_bwd's arithmetic */
                 size_t off = ch * m;
                 float mean = save_g[ch], invstd = save_g[C + ch];

@@ -524,6 +524,41 @@ static void test_bn_apply(void)
     free(x); free(gamma); free(beta); free(mean); free(var); free(y); free(y2);
 }
 
+/* bn_bwd's ReLU mask is the forward output's (y > 0), which the CPU backend makes again from x
+ * and the saved statistics rather than reading y (one array less from memory): its results with
+ * y replaced by garbage (NaN, negative and positive values) are those with bn_fwd's own y, bit
+ * for bit, training and eval, on 1 and 3 threads. */
+static void test_bn_bwd_mask(void)
+{
+    const nn_backend *be = nn_backend_cpu();
+    ws_rng r;
+    ws_rng_seed(&r, 37);
+    int c = 5;
+    size_t m = 3 * 51 * 21 + 7, n = (size_t)c * m;
+    float *x = rnd(&r, n), *gamma = rnd(&r, c), *beta = rnd(&r, c), *mean = rnd(&r, c), *var = rnd(&r, c);
+    float *dy = rnd(&r, n), save[10], *y = malloc(n * sizeof *y), *junk = malloc(n * sizeof *junk);
+    float *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2), g1[5], b1[5], g2[5], b2[5];
+    for (size_t i = 0; i < n; i++) {
+        x[i] = 3.0f * x[i] + 0.5f;
+        junk[i] = i % 3 == 0 ? NAN : i % 3 == 1 ? -1.0f : 2.0f;
+    }
+    for (int i = 0; i < c; i++) var[i] = 1.5f + var[i];
+    for (int threads = 1; threads <= 3; threads += 2)
+        for (int train = 0; train < 2; train++) {
+            nn_set_threads(threads, 0);
+            be->bn_fwd(c, m, x, gamma, beta, mean, var, 0.1f, 1e-5f, train, save, y, 1);
+            memcpy(d1, dy, n * sizeof *d1);
+            memcpy(d2, dy, n * sizeof *d2);
+            memset(g1, 0, sizeof g1); memset(b1, 0, sizeof b1); memset(g2, 0, sizeof g2); memset(b2, 0, sizeof b2);
+            be->bn_bwd(c, m, x, gamma, beta, save, train, y, d1, d1, g1, b1, 1);
+            be->bn_bwd(c, m, x, gamma, beta, save, train, junk, d2, d2, g2, b2, 1);
+            CHECK(memcmp(d1, d2, n * sizeof *d1) == 0 && memcmp(g1, g2, sizeof g1) == 0 && memcmp(b1, b2, sizeof b1) == 0,
+                  "bn_bwd read y for its mask (threads %d, train %d)", threads, train);
+        }
+    nn_set_threads(1, 0);
+    free(x); free(gamma); free(beta); free(mean); free(var); free(dy); free(y); free(junk); free(d1); free(d2);
+}
+
 /* 2x2 max pooling (stride 2) against torch's rule written out here: each window scanned in the
  * order (0,0), (0,1), (1,0), (1,1), an element taken where it is greater than the maximum so far
  * or NaN; the output that element, its gradient dy there and 0 at the window's other elements
@@ -589,6 +624,7 @@ int main(void)
     RUN(test_conv_chunks_threads);
     RUN(test_dwconv_paths);
     RUN(test_bn_apply);
+    RUN(test_bn_bwd_mask);
     RUN(test_maxpool2x2);
     return test_summary();
 }

@@ -605,9 +605,10 @@ static void t_bn_fwd(int c, size_t m, const float *x, const float *gamma, const 
     t_bn_apply(c, m, x, gamma, beta, save, y, relu);
 }
 
-static void t_bn_bwd(int c, size_t m, const float *x, const float *gamma, const float *save, int train, const float *y,
-                     float *dy, float *dx, float *dgamma, float *dbeta, int relu)
+static void t_bn_bwd(int c, size_t m, const float *x, const float *gamma, const float *beta, const float *save, int train,
+                     const float *y, float *dy, float *dx, float *dgamma, float *dbeta, int relu)
 {
+    (void)beta;   /* the mask read from y (the CPU backend makes it again from x) */
     if (c < 1 || !m) return;
     unsigned P = bn_parts(c, m, 2 * (size_t)c);
     if (!P) return;
