@@ -54,7 +54,7 @@ static nn_layer *net_add(nn_net *net, nn_layer_kind kind, const char *name)
     l->h = l->oh = net->h;
     l->w = l->ow = net->w;
     l->kh = l->kw = l->sh = l->sw = 1;
-    l->w_off = l->b_off = l->mean_off = l->var_off = l->save_off = NN_NONE;
+    l->w_off = l->b_off = l->mean_off = l->var_off = l->save_off = l->bwd_off = NN_NONE;
     return l;
 }
 
@@ -525,36 +525,45 @@ int nn_model_plan_net(nn_net *net, int batch, nn_model_need *need, ws_err *e)
     return 0;
 }
 
-/* Where the backward pass keeps the first layer's output once it makes it again: in a dscnn
- * the first convolution and bn0 are made again with the first block's depthwise convolution
- * and its batch norm over them (in the same two places), for the first pointwise layer's
- * backward; the depthwise layer's backward then needs bn0's output again, which made the
- * first convolution a third time (its im2col and GEMM: 2.5% of a batch-64 step). By then the
- * backward pass is done with the outputs kept higher up: a kept output of layer k above the
- * run is read only by layers k and k + 1, and holds a gradient only from k's backward (DX_OWN)
- * until the first layer below that does not pass it on in place. So the first such output as
- * large as layer 0's, left before the run's top layer (J, the first kept one) runs backward,
- * holds layer 0's output from its first redo to the end of the pass: nothing of layers J down
- * to 0 writes there (their gradients are in spares or their own outputs, their workspaces in
- * spares, the batch norms' place or the arena's own). Only when the run has another output in
- * the convolutions' place (else the forward pass leaves layer 0's there and it is never made
- * again); NN_NONE otherwise, and the offsets are the reserved batch's. */
-static size_t first_place(const nn_model *m)
+/* Where the backward pass makes again the outputs it would otherwise make twice. The layer J
+ * above a run of made-again outputs (the first kept one) makes the whole run again for its
+ * backward (redo); an output of the run that another one above it in the run then overwrites
+ * in their shared place is needed again by the layers below J (the next layer's backward reads
+ * it as its input, a batch norm's as its ReLU mask), which made it, and the run below it, a
+ * second time: in a dscnn, each block's bn0 or pointwise batch norm below the depthwise
+ * layer's (one pass over a plane each), and the first convolution (its im2col and GEMM: 2.5%
+ * of a batch-64 step). By then the backward pass is done with the outputs kept higher up: a
+ * kept output of layer k above J is read only by layers k and k + 1, and holds a gradient only
+ * from k's backward (DX_OWN) until the first layer below that does not pass it on in place
+ * (its mover). So such an output, as large, whose mover is above J, can hold the run's output
+ * i from J's backward to i's own: nothing of layers J down to i writes there (their gradients
+ * are in spares or their own outputs, their workspaces in spares, the batch norms' place or the
+ * arena's own); two such outputs share one only where those spans do not overlap. The rest is
+ * made again as before; the offsets are the reserved batch's. */
+static void plan_bwd_places(nn_model *m)
 {
-    const nn_layer *l0 = &m->layers[0];
-    if (l0->recomputed != 1 + NN_REDO_CONV) return NN_NONE;
-    int J = 1, shares = 0;
-    for (; J < m->n_layers && m->layers[J].recomputed; J++) shares |= m->layers[J].recomputed == 1 + NN_REDO_CONV;
-    if (!shares) return NN_NONE;
-    for (int k = J + 1; k < m->n_layers; k++) {
-        const nn_layer *l = &m->layers[k];
-        if (l->recomputed || out_size(l) < out_size(l0)) continue;
-        int j = k - 1;   /* the layer that takes the gradient out of k's output (DX_OWN) */
-        if (dx_place(l) == DX_OWN)
-            while (j > J && dx_place(&m->layers[j]) == DX_IN_PLACE) j--;
-        if (j > J) return l->out_off;
+    int n = m->n_layers, used = 0;
+    struct { int k, lo, hi; } taken[64];   /* a dscnn of b blocks borrows 2 + (b - 2) */
+    for (int i = 0; i < n; i++) { m->layers[i].bwd_off = NN_NONE; m->layers[i].bwd_held = 0; }
+    for (int i = n - 1; i >= 0; i--) {
+        nn_layer *l = &m->layers[i];
+        if (!l->recomputed) continue;
+        int J = i + 1, overwritten = 0;
+        for (; J < n && m->layers[J].recomputed; J++) overwritten |= m->layers[J].recomputed == l->recomputed;
+        if (!overwritten || J >= n || used == (int)(sizeof taken / sizeof *taken)) continue;
+        for (int k = J + 1; k < n && l->bwd_off == NN_NONE; k++) {
+            const nn_layer *lk = &m->layers[k];
+            if (lk->recomputed || out_size(lk) < out_size(l)) continue;
+            int j = n;   /* the layer that takes the gradient out of k's output, if it ever holds one */
+            if (dx_place(lk) == DX_OWN)
+                for (j = k - 1; j > J && dx_place(&m->layers[j]) == DX_IN_PLACE; j--) continue;
+            int ok = j > J;
+            for (int t = 0; ok && t < used; t++) ok = taken[t].k != k || taken[t].lo > J || taken[t].hi < i;
+            if (!ok) continue;
+            l->bwd_off = lk->out_off;
+            taken[used].k = k; taken[used].lo = i; taken[used].hi = J; used++;
+        }
     }
-    return NN_NONE;
 }
 
 int nn_model_reserve(nn_model *m, int n, ws_err *e)
@@ -584,8 +593,7 @@ int nn_model_reserve(nn_model *m, int n, ws_err *e)
     m->redo_place[0] = a + shared[0];
     m->redo_place[1] = a + shared[1];
     m->holds[0] = m->holds[1] = -1;
-    m->first_off = first_place(m);
-    m->first_held = 0;
+    plan_bwd_places(m);
     m->gbuf[0] = a + take(&at, p.spare[0]);
     m->gbuf[1] = a + take(&at, p.spare[1]);
     m->work = a + take(&at, p.work);
@@ -608,10 +616,10 @@ static float *work(const nn_model *m, const nn_layer *l)
     return l->work_in == WORK_BN_PLACE ? m->redo_place[NN_REDO_BN] : l->work_in >= 0 ? m->gbuf[l->work_in] : m->work;
 }
 
-/* Layer i's output as the backward pass finds it: layer 0's where first_place put it. */
+/* Layer i's output as the backward pass finds it (plan_bwd_places). */
 static float *act_bwd(const nn_model *m, int i)
 {
-    return i == 0 && m->first_off != NN_NONE ? m->acts + m->first_off : act(m, i);
+    return m->layers[i].bwd_off != NN_NONE ? m->acts + m->layers[i].bwd_off : act(m, i);
 }
 
 /* After layer l ran (its forward, backward or redo): what the batch norms' place held is lost
@@ -702,9 +710,9 @@ static int reads_input(const nn_layer *l)
  * batch's again), so the values are those that forward wrote. */
 static void redo(nn_model *m, int i, const float *x, int n)
 {
-    const nn_layer *l = &m->layers[i];
-    int first = i == 0 && m->first_off != NN_NONE;   /* kept apart (first_place) */
-    if (!l->recomputed || (first ? m->first_held : m->holds[l->recomputed - 1] == i)) return;
+    nn_layer *l = &m->layers[i];
+    int apart = l->bwd_off != NN_NONE;   /* made out of its place (plan_bwd_places) */
+    if (!l->recomputed || (apart ? l->bwd_held : m->holds[l->recomputed - 1] == i)) return;
     if (i) redo(m, i - 1, x, n);
     const float *in = i ? act_bwd(m, i - 1) : x;
     float *out = act_bwd(m, i);
@@ -719,7 +727,7 @@ static void redo(nn_model *m, int i, const float *x, int n)
     default: break;
     }
     work_done(m, l);
-    if (first) m->first_held = 1;
+    if (apart) l->bwd_held = 1;
     else m->holds[l->recomputed - 1] = i;
 }
 
@@ -732,7 +740,7 @@ int nn_backward(nn_model *m, const float *x, const float *dlogits, ws_err *e)
     int in = 0;                       /* the spare g is in, or -1 (see dx_place) */
     const nn_layer *last = &m->layers[m->n_layers - 1];
     if (dlogits != g) be->copy(g, dlogits, (size_t)n * out_size(last));
-    m->first_held = 0;                /* its place held a kept output in the forward pass */
+    for (int i = 0; i < m->n_layers; i++) m->layers[i].bwd_held = 0;   /* kept outputs there in the forward */
     /* Below the lowest layer with parameters no gradient is needed (dnn: the input gradient
      * of the first linear layer), unless a test asked for the input's (keep_dx). */
     int lowest = m->n_layers;

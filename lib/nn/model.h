@@ -33,6 +33,9 @@ typedef struct nn_layer {
     size_t out_off;              /* output [n][...] in the activation arena */
     int recomputed;              /* output not kept but made again in backward (model.c,
                                     mark_recomputed): 0 kept, else 1 + its place (NN_REDO_*) */
+    size_t bwd_off;              /* recomputed: where the backward pass makes it instead of its
+                                    place (a dead kept output: model.c, plan_bwd_places), or NN_NONE */
+    int bwd_held;                /* whether it is there now (this backward pass made it) */
     unsigned spares_busy;        /* bit s: gradient spare s is in use while the layer's backward runs */
     int work_in;                 /* conv, dwconv: where its workspace lies: a spare (0, 1), the
                                     arena's own (-1) or the BN place (2) (model.c, work_place) */
@@ -95,9 +98,6 @@ struct nn_model {
     size_t n_save;
     float *redo_place[2];        /* the two shared places (NN_REDO_BN, NN_REDO_CONV) */
     int holds[2];                /* the layer whose output each shared place holds, or -1 */
-    size_t first_off;            /* where the backward pass keeps layer 0's output when it makes it
-                                  * again (a dead kept output: model.c, first_place), or NN_NONE */
-    int first_held;              /* whether it is there now (this backward pass made it) */
     int reserved, work_shares;   /* batch and backend shares the arena was sized for */
     float *gbuf[2], *work, *dx;
     size_t spare_floats[2];      /* the spares' floats per sample (model.c, spare_walk) */

@@ -493,22 +493,32 @@ static void test_grad_redone_run(void)
     check_net("redone: dw, bn run", &net, 3, 1, X_UNIFORM, labels, NULL);
 }
 
-/* A dscnn's first convolution and bn0 sit in the places of made-again outputs, and so do the
- * first block's depthwise convolution and its batch norm: the first pointwise layer's backward
- * makes all four again, the depthwise one over them in the convolutions' place. The depthwise
- * layer's own backward then needs bn0's output, made again from the first convolution's; the
- * backward pass keeps that one where the top block's pointwise output was (dead by then:
- * model.c, first_place), so it is made once there and bn0's again from it. Counted through a
- * copy of the CPU table: 3 passes of the first convolution a step (the forward's and 2 in the
- * backward) before, 2 now, at 1 and 2 threads; the gradients are checked too, on 1 and 2
- * blocks (1: nothing to keep it in, made again as before). */
-static int first_passes;
+/* In a dscnn each block's depthwise convolution and its batch norm are made again in the
+ * backward pass over the batch norm below them (bn0, or the block before's pointwise one), all
+ * three for the block's pointwise backward; the depthwise layer's own backward then needs the
+ * batch norm below again, whose place the depthwise one's batch norm took meanwhile, and in the
+ * first block the first convolution's too (the depthwise output took its place). The backward
+ * pass makes those where higher blocks' pointwise outputs were (dead by then: model.c,
+ * plan_bwd_places), once. Counted through a copy of the CPU table over a four-block net: the
+ * first convolution 3 times a step before (the forward's and 2 in the backward), 2 now; batch
+ * norms made again (bn_apply) 11 times a step before, 8 now (the third block's pointwise batch
+ * norm, below the top block, has no dead output to go to); at 1 and 2 threads, 2 steps each. The gradients are
+ * checked on 1, 2 and 3 blocks (1: nothing to keep them in; 3: one dead output serving two
+ * blocks in turn). */
+static int first_passes, bn_redone;
 
 static void counting_conv_fwd(const nn_geom *g, const float *x, const float *w, const float *b, float *y, int relu,
                               float *work)
 {
     if (g->kh * g->kw > 1) first_passes++;   /* the others are pointwise */
     nn_backend_cpu()->conv_fwd(g, x, w, b, y, relu, work);
+}
+
+static void counting_bn_apply(int c, size_t m, const float *x, const float *gamma, const float *beta, const float *save,
+                              float *y, int relu)
+{
+    bn_redone++;
+    nn_backend_cpu()->bn_apply(c, m, x, gamma, beta, save, y, relu);
 }
 
 static void build_dscnn_like(nn_net *net, int blocks)
@@ -524,15 +534,16 @@ static void build_dscnn_like(nn_net *net, int blocks)
     nn_net_linear(net, "out", 3, 1, 0);
 }
 
-static void test_grad_first_conv_kept_in_backward(void)
+static void test_grad_made_again_once(void)
 {
     static const int labels[3] = {2, 0, 1};
     nn_backend counting = *nn_backend_cpu();
     counting.conv_fwd = counting_conv_fwd;
+    counting.bn_apply = counting_bn_apply;
     for (int threads = 1; threads <= 2; threads++) {
         nn_set_threads(threads, 0);
         nn_net net;
-        build_dscnn_like(&net, 2);
+        build_dscnn_like(&net, 4);
         ws_err e = {0};
         nn_model *m = nn_model_from_net(&net, NULL, 3, 42, &e);
         CHECK(m != NULL, "%s", e.msg);
@@ -543,20 +554,21 @@ static void test_grad_first_conv_kept_in_backward(void)
         ws_rng_seed(&g, 5);
         fill_uniform(&g, x, sizeof x / sizeof *x, -1, 1);
         for (int step = 0; step < 2; step++) {
-            first_passes = 0;
+            first_passes = bn_redone = 0;
             CHECK(nn_accumulate(m, x, labels, 3, NULL, 1, NULL, &e) == 0, "%s", e.msg);
-            CHECK(first_passes == 2, "%d threads, step %d: the first convolution ran %d times (want 2: the forward's "
-                  "and one in the backward)", threads, step, first_passes);
+            CHECK(first_passes == 2 && bn_redone == 8, "%d threads, step %d: the first convolution ran %d times (want 2: "
+                  "the forward's and one in the backward), batch norms were made again %d times (want 8)", threads, step,
+                  first_passes, bn_redone);
         }
         m->be = nn_backend_cpu();
         nn_model_free(m);
     }
     nn_set_threads(1, 0);
-    for (int blocks = 1; blocks <= 2; blocks++) {
+    for (int blocks = 1; blocks <= 3; blocks++) {
+        static const char *names[3] = {"made again once, 1 block", "made again once, 2 blocks", "made again once, 3 blocks"};
         nn_net net;
         build_dscnn_like(&net, blocks);
-        check_net(blocks == 1 ? "first conv made again, 1 block" : "first conv kept in backward, 2 blocks", &net, 3, 1,
-                  X_UNIFORM, labels, NULL);
+        check_net(names[blocks - 1], &net, 3, 1, X_UNIFORM, labels, NULL);
     }
 }
 
@@ -716,7 +728,7 @@ int main(void)
     RUN(test_grad_redone_outputs);
     RUN(test_grad_redone_columns);
     RUN(test_grad_redone_run);
-    RUN(test_grad_first_conv_kept_in_backward);
+    RUN(test_grad_made_again_once);
     RUN(test_grad_loss);
     RUN(test_grad_model_dnn);
     RUN(test_grad_model_cnn);
