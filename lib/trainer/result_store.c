@@ -46,7 +46,10 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
     state = json_object_get(line, "state");
     if (!json_is_string(name))
         return ws_err_set(e, WS_EINPUT, "%s: \"study\": expected a study name (a string), got %s", where, ws_json_type_name(name));
-    if (!json_is_integer(trial) || json_integer_value(trial) < 0 || json_integer_value(trial) > INT32_MAX) {
+    /* by value, as train-trial reads a trial line's "trial" (ws_json_get_int): a line that passed
+     * through Python (json.dumps of a float) says 2.0, which was refused as "got 2" */
+    double d = json_is_number(trial) ? json_number_value(trial) : NAN;
+    if (!(d >= 0 && d <= INT32_MAX && d == floor(d))) {
         if (json_is_real(trial)) snprintf(got, sizeof got, "%g", json_real_value(trial));   /* 1.5, not "a number" */
         return ws_err_set(e, WS_EINPUT, "%s: \"trial\": expected a trial number (an integer >= 0), got %s", where,
                           json_is_real(trial) ? got : ws_json_got(trial, JSON_INTEGER, got, sizeof got));
@@ -79,7 +82,7 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
     r->has_value = value != NULL;
     r->value = value ? json_number_value(value) : NAN;
     *study = json_string_value(name);
-    *number = (int)json_integer_value(trial);
+    *number = (int)d;
     if (ep) *epochs = json_number_value(ep);
     return 0;
 }
