@@ -70,8 +70,12 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
     json_array_foreach(r->constraints, i, c)
         if (!json_is_number(c))
             return ws_err_set(e, WS_EINPUT, "%s: \"constraints[%zu]\": expected a number, got %s", where, i, ws_json_type_name(c));
-    if (ep && !(json_number_value(ep) >= 0))
-        return ws_err_set(e, WS_EINPUT, "%s: \"epochs\": expected a number >= 0 or null, got %g", where, json_number_value(ep));
+    /* kept as parts (steps_trained, an integer: epochs times budget.validations_per_epoch, at most
+     * 1000): 1e300 rounded to no integer (llround out of range), and the trial was finished
+     * without its steps, not a word said */
+    if (ep && !(json_number_value(ep) >= 0 && json_number_value(ep) <= WS_RESULT_EPOCHS_MAX))
+        return ws_err_set(e, WS_EINPUT, "%s: \"epochs\": expected a number >= 0 and at most %g (epochs the study counts "
+                          "in parts), or null, got %g", where, WS_RESULT_EPOCHS_MAX, json_number_value(ep));
     /* as finish stores them: a COMPLETE trial has its value, a FAIL trial none (Optuna's tell) */
     if (r->state == WS_COMPLETE && !json_object_get(line, "value"))
         return ws_err_set(e, WS_EINPUT, "%s: \"value\": missing (a COMPLETE trial has one, a number)", where);

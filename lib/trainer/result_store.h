@@ -28,12 +28,16 @@ typedef struct {
  * wakesweep:reason and its user attributes "metrics", "seconds" and "steps_trained". */
 int trainer_result_store(ws_store *s, int64_t trial_id, const trainer_result *r, ws_err *e);
 
+/* The most epochs a result line may say: 9e15 parts (integers a double holds exactly) at
+ * budget.validations_per_epoch's most, 1000 an epoch. */
+#define WS_RESULT_EPOCHS_MAX 9e12
+
 /* A result line as train-trial prints it (or tell: fewer keys), read from WHERE (a file name,
  * for messages): its "study" and "trial", and r's fields pointing into line (kept while r is
  * used); "epochs" into *epochs (NaN: none), made steps by trainer_result_steps once the study's
  * validations per epoch are known. Refused (WS_EINPUT, naming the field and what it takes): a
- * field of the wrong type, a state other than COMPLETE, PRUNED or FAIL, a COMPLETE trial
- * without a value or a FAIL trial with one. */
+ * field of the wrong type, epochs outside 0..WS_RESULT_EPOCHS_MAX, a state other than COMPLETE,
+ * PRUNED or FAIL, a COMPLETE trial without a value or a FAIL trial with one. */
 int trainer_result_read(const json_t *line, const char *where, const char **study, int *number, trainer_result *r,
                         double *epochs, ws_err *e);
 
