@@ -41,6 +41,12 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
     static const char *const required[] = {"study", "trial", "state"};
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
         if (!json_object_get(line, required[i])) return ws_err_set(e, WS_EINPUT, "%s: \"%s\": missing", where, required[i]);
+    /* train-trial's keys (run.c result_line; stored.c's line, tell's with fewer): another, a typo
+     * ("contraints") told by hand, was dropped without a word, the trial keeping no constraints,
+     * as train-trial refuses one in a trial line */
+    static const char *const keys[] = {"study", "trial", "state", "value", "metrics", "constraints", "epochs",
+                                       "best_epoch", "seconds", "reason", NULL};
+    if (ws_json_check_keys(line, keys, where, e)) return -1;
     name = json_object_get(line, "study");
     trial = json_object_get(line, "trial");
     state = json_object_get(line, "state");

@@ -36,7 +36,7 @@ int trainer_result_store(ws_store *s, int64_t trial_id, const trainer_result *r,
  * for messages): its "study" and "trial", and r's fields pointing into line (kept while r is
  * used); "epochs" into *epochs (NaN: none), made steps by trainer_result_steps once the study's
  * validations per epoch are known. Refused (WS_EINPUT, naming the field and what it takes): a
- * field of the wrong type, epochs outside 0..WS_RESULT_EPOCHS_MAX, a state other than COMPLETE,
+ * key the line does not have, a field of the wrong type, epochs outside 0..WS_RESULT_EPOCHS_MAX, a state other than COMPLETE,
  * PRUNED or FAIL, a COMPLETE trial without a value or a FAIL trial with one. */
 int trainer_result_read(const json_t *line, const char *where, const char **study, int *number, trainer_result *r,
                         double *epochs, ws_err *e);
