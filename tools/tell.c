@@ -72,14 +72,7 @@ static int result_of(const char *path, const char **study, long *number, json_t 
  * --result-of reads them back). */
 static long steps_of(ws_store *s, const ws_study *st, double epochs)
 {
-    ws_config cfg;
-    int found = 0, per = 1;
-    ws_err soft;
-    if (!isnan(epochs) && !ws_store_study_config(s, st, &cfg, &found, &soft) && found) {
-        per = cfg.validations_per_epoch;
-        ws_config_release(&cfg);
-    }
-    return trainer_result_steps(epochs, per);
+    return trainer_result_steps(epochs, isnan(epochs) ? 1 : trainer_steps_per_epoch(s, st));
 }
 
 int main(int argc, char **argv)

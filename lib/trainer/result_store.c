@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "core/json.h"
+#include "space/config.h"
 
 int trainer_result_store(ws_store *s, int64_t trial_id, const trainer_result *r, ws_err *e)
 {
@@ -100,4 +101,16 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
 long trainer_result_steps(double epochs, int per)
 {
     return isnan(epochs) ? -1 : (long)llround(epochs * (per > 0 ? per : 1));
+}
+
+int trainer_steps_per_epoch(ws_store *s, const ws_study *st)
+{
+    ws_config cfg;
+    int found = 0, per = 1;
+    ws_err soft;   /* a config that cannot be read counts whole epochs, as before a study had one */
+    if (!ws_store_study_config(s, st, &cfg, &found, &soft) && found) {
+        per = cfg.validations_per_epoch;
+        ws_config_release(&cfg);
+    }
+    return per;
 }

@@ -41,6 +41,10 @@ int trainer_result_store(ws_store *s, int64_t trial_id, const trainer_result *r,
 int trainer_result_read(const json_t *line, const char *where, const char **study, int *number, trainer_result *r,
                         double *epochs, ws_err *e);
 
+/* The study's budget.validations_per_epoch (the parts an epoch, in which steps are counted), or
+ * 1 where its config cannot be read: for a line's "epochs" made steps and back. */
+int trainer_steps_per_epoch(ws_store *s, const ws_study *st);
+
 /* The parts trained of a line's "epochs" (trainer_epochs_json of them, per validations an
  * epoch); -1 for NaN (none). */
 long trainer_result_steps(double epochs, int per);

@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "space/config.h"
 #include "store/store.h"
+#include "trainer/result_store.h"
 #include "trainer/trainer.h"
 
 /* The step of the best validation, as train-trial counts it (run.c, after_validation): the
@@ -64,13 +65,7 @@ int trainer_stored_result(const char *db, const char *study, const char *tag, js
     if (ws_store_open(&s, db, WS_STORE_READ, e) || ws_store_study_pick(s, study, &st, &found, e)) { ws_store_close(s); return -1; }
     if (found && ws_store_trials_load(s, &st, WS_LOAD_ALL, &l, e)) { ws_store_close(s); return -1; }
     /* steps are parts of an epoch under the study config's budget.validations_per_epoch */
-    ws_config cfg;
-    int has_cfg = 0, per = 1;
-    ws_err soft;
-    if (found && !ws_store_study_config(s, &st, &cfg, &has_cfg, &soft) && has_cfg) {
-        per = cfg.validations_per_epoch;
-        ws_config_release(&cfg);
-    }
+    int per = found ? trainer_steps_per_epoch(s, &st) : 1;
     for (size_t k = found ? l.n : 0; k-- > 0 && !*line;) {   /* the newest trial with the tag */
         if (ws_trial_is_result_of(&l.v[k], tag)) *line = line_of(&st, per, &l.v[k]);
     }
