@@ -26,7 +26,7 @@ test_expect_success "... refused alike" '
   grep -qx "suggest: --config - and --enqueue - both read standard input, which holds one file: give one of them a file" err'
 test_expect_code 0 "suggest --config c.json --fixed - as before" suggest --db s.db --config c.json --fixed - <fixed.json
 test_expect_success "... its trial has batch_size 64" '[ "$(jq .params.batch_size out)" = 64 ]'
-test_expect_success "the help says --config takes -" 'suggest --help | grep -A1 -- "--config FILE" | grep -q -- "- is stdin (not with --fixed - or --enqueue -)"'
+test_expect_success "the help says --config takes -" 'suggest --help | grep -A1 -- "--config FILE" | grep -q -- "(- for stdin, but not with --fixed - or --enqueue -)"'
 
 # featurize: two clips, the feature settings from stdin and from the file give one cache
 mkdir corpus
