@@ -56,7 +56,8 @@ static void usage(void)
            "  --force            replace the config kept in an existing study by CONFIG (not with\n"
            "                     another budget.validations_per_epoch, fine_epochs or fine_steps\n"
            "                     once it has trials, nor another kind, log or choices of a param\n"
-           "                     its trials store)\n"
+           "                     its trials store); space's parameters in another order are\n"
+           "                     another config (the order they are drawn in)\n"
            "  --pid PID          record PID (and this host) as the process running the new trials,\n"
            "                     so --reap can tell when it is gone (train-trial records its own,\n"
            "                     and keeps PID as the trial's owner where PID runs it)\n"
@@ -403,11 +404,36 @@ static enum config_part config_part_of(enum config_part at, const char *key)
     }
 }
 
+/* space's parameter names in order, as a JSON array (for the message). */
+static json_t *space_names(const json_t *space)
+{
+    json_t *names = json_array();
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)space, key, v) json_array_append_new(names, json_string(key));
+    return names;
+}
+
+/* 1 when two spaces that config_diff finds equal list their parameters in another order. That
+ * order is the order a trial's params are drawn in (ws_space_sample), as the order of the
+ * objective's suggest_* calls is in Optuna: the random sampler (and TPE's startup trials) hands
+ * its draws out in turn, so the same study seed would draw other values; and a "when" parent
+ * must come before its child. So it is no formatting (as jq -S's order elsewhere is) but the
+ * study's own, kept unless --force replaces it. */
+static int space_order_differs(const json_t *a, const json_t *b)
+{
+    void *ia = json_object_iter((json_t *)a), *ib = json_object_iter((json_t *)b);
+    for (; ia && ib; ia = json_object_iter_next((json_t *)a, ia), ib = json_object_iter_next((json_t *)b, ib))
+        if (strcmp(json_object_iter_key(ia), json_object_iter_key(ib))) return 1;
+    return 0;
+}
+
 /* The first place where config `a` differs from the kept config `b`, as "space.dropout.low" in
  * path (empty: the whole config); *va and *vb are the values there (NULL where one has none).
  * Returns 0 when they are the same. "a different config" alone named no file, no field, no value.
  * The two are compared as JSON values, not as text: the same config passed through jq (which
- * writes 0.0 as 0) was refused as another; objects compare whatever their keys' order. */
+ * writes 0.0 as 0) was refused as another; objects compare whatever their keys' order, but
+ * space's (space_order_differs). */
 static int config_diff(const json_t *a, const json_t *b, enum config_part at, char *path, size_t n, const json_t **va,
                        const json_t **vb)
 {
@@ -490,8 +516,22 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     char path[512] = "";
     const json_t *va = NULL, *vb = NULL;
     int differs = unreadable || (kept && config_diff(c->cfg.root, kept, PART_ROOT, path, sizeof path, &va, &vb));
+    const json_t *sa = json_object_get(c->cfg.root, "space"), *sb = kept ? json_object_get(kept, "space") : NULL;
+    int reordered = !differs && kept && space_order_differs(sa, sb);
+    differs |= reordered;
     int rc = 0;
-    if (differs && !force) {
+    if (reordered && !force) {
+        json_t *na = space_names(sa), *nb = space_names(sb);
+        char *x = ws_json_dump(na, 0), *y = ws_json_dump(nb, 0);
+        rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with the parameters of space in another order: %.200s in "
+                        "%s, %.200s in the config the study keeps; that is the order they are drawn in, so the study's "
+                        "seed would draw other values (as another order of an objective's suggest calls does in "
+                        "Optuna): give them in the kept order (use --force to replace it)", ws_store_path(c->store),
+                        c->cfg.study, x ? x : "?", c->config_path, y ? y : "?");
+        free(x); free(y);
+        json_decref(na); json_decref(nb);
+    }
+    else if (differs && !force) {
         char *x = va ? ws_json_dump(va, WS_JSON_SORT) : NULL;
         char *y = vb ? ws_json_dump(vb, WS_JSON_SORT) : NULL;
         /* only a choice (or a when value) differs so: said, as the two look alike */
