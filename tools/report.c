@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "report/analysis.h"
 #include "report/html.h"
+#include "report/param_order.h"
 #include "report/summary.h"
 #include "space/config.h"
 #include "store/store.h"
@@ -50,15 +51,20 @@ typedef struct {
 
 static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_err *e)
 {
-    if (ws_store_study_pick(s, name, &v->st, NULL, e) || ws_store_trials_load(s, &v->st, WS_LOAD_ALL, &v->trials, e)
-        || ws_summary_build(&v->sum, v->st.name, v->st.direction, &v->trials, e))
+    if (ws_store_study_pick(s, name, &v->st, NULL, e) || ws_store_trials_load(s, &v->st, WS_LOAD_ALL, &v->trials, e))
         return -1;
-    if (best) return 0;
     ws_err ce = {0};
     if (ws_store_study_config(s, &v->st, &v->cfg, &v->has_cfg, &ce)) {   /* the report goes on without it */
-        ws_cli_warn("%s", ce.msg);
+        if (!best) ws_cli_warn("%s", ce.msg);   /* --best's line needs it only for its params' order */
         v->has_cfg = 0;
     }
+    /* every trial's params in one order, for every form (report/param_order.h) */
+    json_t *order = ws_param_order(&v->trials, v->has_cfg ? &v->cfg : NULL);
+    int rc = !order || ws_param_order_apply(&v->trials, order);
+    json_decref(order);
+    if (rc) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
+    if (ws_summary_build(&v->sum, v->st.name, v->st.direction, &v->trials, e)) return -1;
+    if (best) return 0;
     if (v->has_cfg) {
         v->sum.steps_per_epoch = v->cfg.validations_per_epoch;
         v->sum.fine_epochs = v->cfg.fine_epochs;
@@ -71,7 +77,7 @@ static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_
     if (!beats) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
     if (ws_store_trial_heartbeats(s, &v->st, &v->trials, beats, e)) { free(beats); return -1; }
     v->has_an = 1;   /* released even when building fails half way */
-    int rc = ws_analysis_build(&v->an, &v->sum, v->has_cfg ? &v->cfg : NULL, ws_store_path(s), v->st.id, beats, e);
+    rc = ws_analysis_build(&v->an, &v->sum, v->has_cfg ? &v->cfg : NULL, ws_store_path(s), v->st.id, beats, e);
     free(beats);
     if (rc) return -1;
     v->sum.an = &v->an;

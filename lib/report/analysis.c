@@ -5,32 +5,10 @@
 #include <string.h>
 #include "core/json.h"
 #include "core/text.h"
+#include "report/param_order.h"
 #include "report/summary.h"
 #include "space/config.h"
 #include "store/store.h"
-
-/* Parameter names: the config's space order first, then any other as first seen by number. */
-static json_t *param_names(const ws_trial_list *l, const ws_config *cfg)
-{
-    json_t *names = json_array(), *seen = json_object();
-    for (size_t i = 0; cfg && i < cfg->space.n; i++) {
-        const char *n = cfg->space.v[i].name;
-        int used = 0;   /* only parameters some trial holds */
-        for (size_t t = 0; t < l->n && !used; t++) used = ws_trial_param(&l->v[t], n) != NULL;
-        if (!used || json_object_get(seen, n)) continue;
-        json_object_set_new(seen, n, json_true());
-        json_array_append_new(names, json_string(n));
-    }
-    for (size_t t = 0; t < l->n; t++)
-        for (size_t k = 0; k < l->v[t].n_params; k++) {
-            const char *n = l->v[t].params[k].name;
-            if (json_object_get(seen, n)) continue;
-            json_object_set_new(seen, n, json_true());
-            json_array_append_new(names, json_string(n));
-        }
-    json_decref(seen);
-    return names;
-}
 
 static double attr_number(const json_t *obj, const char *key)
 {
@@ -181,7 +159,7 @@ int ws_analysis_build(ws_analysis *a, const ws_summary *s, const ws_config *cfg,
     a->t_begin = a->t_end = NAN;
     a->util.sweep_mean = NAN;
     const ws_trial_list *l = s->trials;
-    a->names = param_names(l, cfg);
+    a->names = ws_param_order(l, cfg);
     if (!a->names) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
     ws_err ue = {0};
     if (!db_path) snprintf(a->util_note, sizeof a->util_note, "no samples");

@@ -42,7 +42,7 @@ typedef struct {
 
 typedef struct ws_analysis {
     const struct ws_config *cfg;   /* borrowed; NULL for a study created elsewhere (e.g. Optuna) */
-    json_t *names;                 /* all parameter names: the config's space order, then as first seen */
+    json_t *names;                 /* all parameter names, in ws_param_order's order */
     ws_importance imp;
     ws_utilization util;
     char util_note[1200];          /* why there is no utilization ("no samples", a read error), or that util is null in some rows */

@@ -6,22 +6,8 @@
 #include "core/text.h"
 #include "report/analysis.h"
 #include "report/html.h"
+#include "report/param_order.h"
 #include "report/summary.h"
-
-/* Names of all params in first-seen order (trials by number), as a JSON array. */
-static json_t *param_names(const ws_summary *s)
-{
-    json_t *names = json_array(), *seen = json_object();
-    for (size_t i = 0; i < s->trials->n; i++)
-        for (size_t k = 0; k < s->trials->v[i].n_params; k++) {
-            const char *n = s->trials->v[i].params[k].name;
-            if (json_object_get(seen, n)) continue;
-            json_object_set_new(seen, n, json_true());
-            json_array_append_new(names, json_string(n));
-        }
-    json_decref(seen);
-    return names;
-}
 
 /* A JSON scalar as plain text (strings unquoted, null empty). */
 static char *scalar_text(const json_t *v)
@@ -41,7 +27,10 @@ static void put_csv_field(FILE *f, const char *text)
 
 int ws_report_csv(FILE *f, const ws_summary *s)
 {
-    json_t *names = param_names(s);
+    /* the analysis' names (the HTML's columns), so a conditional parameter that an early trial
+     * lacks keeps its place; first seen by number put it after later ones */
+    json_t *names = s->an ? json_incref(s->an->names) : ws_param_order(s->trials, NULL);
+    if (!names) return -1;
     fputs("trial,state,value,duration_s", f);
     size_t i;
     json_t *n;
