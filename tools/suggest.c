@@ -248,6 +248,24 @@ static int carry_stored(const suggest_ctx *c, const ws_trial_list *l, int skip, 
     return 0;
 }
 
+/* A trial's params in the order they are drawn in, the space's, as Optuna keeps them in the
+ * order the objective asks for them: a queued or --fixed set came first, in its file's order.
+ * Names outside the space follow, as they came (stable: a handful of params). */
+static void params_in_space_order(const ws_space *sp, ws_param *p, size_t n)
+{
+    for (size_t k = 1; k < n; k++) {
+        ws_param x = p[k];
+        int ix = ws_space_find(sp, x.name);
+        size_t rx = ix < 0 ? sp->n : (size_t)ix, j = k;
+        for (; j > 0; j--) {
+            int iy = ws_space_find(sp, p[j - 1].name);
+            if ((iy < 0 ? sp->n : (size_t)iy) <= rx) break;
+            p[j] = p[j - 1];
+        }
+        p[j] = x;
+    }
+}
+
 /* Appends to *p the params of src whose names *p does not hold yet. */
 static int append_missing(ws_param **p, size_t *n, const ws_param *src, size_t n_src, ws_err *e)
 {
@@ -794,6 +812,7 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
                     .pruner = &c->pruner, .number = number};
     uint64_t tseed = ws_trial_seed(c->seed, number);
     if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
+    params_in_space_order(&c->cfg.space, p, n);
     /* A held param stays, even one the space's conditions leave inactive: the trial holds it (as
      * in Optuna, which never removes a param), and the line carries what the study holds. */
     if (append_missing(&p, &n, claimed.params, claimed.n_params, e)
