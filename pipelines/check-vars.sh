@@ -174,14 +174,17 @@ while [ $# -ge 3 ]; do
     if is_pg_url "$db" || [ ! -s "$file" ] || [ ! -x "$bin/suggest" ]; then continue; fi
     # One sqlite3 reads the kept config, none where it is the file's text (minified, the study name
     # set as suggest --study sets it): the same, nothing more to compare. Another text (keys in
-    # another order, a number written otherwise) is compared as JSON by jq, and by suggest where
-    # that differs.
+    # another order, a number written otherwise) is compared as JSON by jq (the space's keys in
+    # their order), and by suggest where that differs.
     kept=$(command sqlite3 -readonly -cmd '.timeout 2000' "$file" "SELECT a.value_json
       FROM study_system_attributes a JOIN studies s USING (study_id)
       WHERE s.study_name = '${study//\'/\'\'}' AND a.key = 'wakesweep:config' AND json(a.value_json) !=
         json_set(json(CAST(readfile('${value//\'/\'\'}') AS TEXT)), '\$.study', '${study//\'/\'\'}')" 2>/dev/null) || continue
     [ -n "$kept" ] || continue
-    same=$(jq -n --arg s "$study" --argjson a "$kept" --slurpfile b "$value" '($a | .study = $s) == ($b[0] | .study = $s)' 2>/dev/null)
+    # == takes objects whatever their keys' order; the space's is the order its parameters are
+    # drawn in, which suggest compares too (t0983)
+    same=$(jq -n --arg s "$study" --argjson a "$kept" --slurpfile b "$value" '($a | .study = $s) == ($b[0] | .study = $s)
+      and ($a.space | objects | keys_unsorted) == ($b[0].space | objects | keys_unsorted)' 2>/dev/null)
     [ "$same" != true ] || continue
     tmp=$(mktemp -d) || continue
     printf '%s\n' "$kept" >"$tmp/kept.json"

@@ -541,11 +541,13 @@ static int setup_study(suggest_ctx *c, int force, int has_seed, uint64_t seed, w
     if (reordered && !force) {
         json_t *na = space_names(sa), *nb = space_names(sb);
         char *x = ws_json_dump(na, 0), *y = ws_json_dump(nb, 0);
-        rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with the parameters of space in another order: %.200s in "
-                        "%s, %.200s in the config the study keeps; that is the order they are drawn in, so the study's "
-                        "seed would draw other values (as another order of an objective's suggest calls does in "
-                        "Optuna): give them in the kept order (use --force to replace it)", ws_store_path(c->store),
-                        c->cfg.study, x ? x : "?", c->config_path, y ? y : "?");
+        /* "exists with a different config: " as another difference's, which make sweep's check
+         * of the kept config (pipelines/check-vars.sh) takes up */
+        rc = ws_err_set(e, WS_EINPUT, "%s: study '%s' exists with a different config: space lists its parameters in "
+                        "another order: %.200s in %s, %.200s in the config the study keeps, the order they are drawn "
+                        "in (the study's seed would draw other values, as another order of an objective's suggest "
+                        "calls does in Optuna) (use --force to replace it)", ws_store_path(c->store), c->cfg.study,
+                        x ? x : "?", c->config_path, y ? y : "?");
         free(x); free(y);
         json_decref(na); json_decref(nb);
     }
