@@ -2,9 +2,10 @@
  * pids out of it (see samples_pg.h). The study is opened through the store, as every tool opens
  * it; the statements here go to its connection with libpq's calls (store/pq_dl.h), not through
  * the store's executor, which waits WS_DB_RETRY_S for a server that went away: a monitor must
- * sample on, and try again at its next sample. A reconnection is made without waiting
- * (PQconnectStartParams), driven while a write may wait and carried on at the next: libpq's own
- * connect waited connect_timeout (10 s) for a server that accepts nothing, taking no sample. */
+ * sample on, and try again at its next sample. Every connection, the first one too, is made
+ * without waiting in libpq (PQconnectStartParams), driven while the open or a write may wait and
+ * (a reconnection) carried on at the next write: libpq's own connect waited connect_timeout (10 s)
+ * for a server that accepts nothing, taking no sample, deaf to SIGTERM. */
 #include "gpu/samples_pg.h"
 #include <errno.h>
 #include <math.h>
@@ -187,11 +188,12 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
 }
 
 /* The store's open of the URL and the samples table: conn a connection made already (taken), or
- * NULL to connect, waiting for the server up to libpq's connect_timeout (the first connection,
- * whose answer decides whether the URL is refused). 0 connected, 1 the server does not answer
- * (e says why), -1 refused. */
+ * NULL to connect through libpq's own connect (after a connection failed: the server has just
+ * answered, and the store's connect tells a refusal from a server to wait for, with its words).
+ * 0 connected, 1 the server does not answer (e says why), -1 refused. */
 static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
 {
+    answer_by(p, p->until_s);   /* the wait for the connection may have taken the statements' time */
     ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn};
     if (ws_store_open_wait(&p->store, p->url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         p->store = NULL;
@@ -218,12 +220,12 @@ static int stopped(gpu_samples_pg *p, ws_err *e)
     return ws_err_set(e, WS_EINTERNAL, "%s: stopped while the database server did not answer", p->shown), 1;
 }
 
-/* A reconnection, begun when there is none, driven until monotonic until_s (the next sample) at
- * most, and left pending for the next write where it is not made by then: the samples queue
- * meanwhile, and a stop ends it at once. Abandoned after its connect_timeout (the next write
- * begins another). One that fails is tried once more through the store's open, which the server
- * has just answered: its refusal (no such database, a password) is the first connection's, with
- * its message. As open_db. */
+/* A connection, begun when there is none, driven until monotonic until_s (the next sample; the
+ * first connection, INFINITY) at most, and left pending for the next write where it is not made
+ * by then: the samples queue meanwhile, and a stop ends it at once. Abandoned after its
+ * connect_timeout (the next write begins another). One that fails is tried once more through the
+ * store's open, which the server has just answered: its refusal (no such database, a password)
+ * is the first connection's, with its message. As open_db. */
 static int reconnect(gpu_samples_pg *p, double until_s, ws_err *e)
 {
     if (!p->pending) {
@@ -287,8 +289,11 @@ gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t
     }
     p->stop = stop;
     answer_by(p, 0);
-    int rc = stop && *stop ? stopped(p, e) : open_db(p, NULL, e);
-    if (rc < 0) { gpu_samples_pg_close(p); return NULL; }
+    /* The first connection waits for the server up to connect_timeout, as every tool's (its
+     * answer decides whether the URL is refused, before anything is sampled), but not in libpq's
+     * connect: a stop ends it at once. Stopped, there is nothing to open. */
+    int rc = stop && *stop ? stopped(p, e) : reconnect(p, INFINITY, e);
+    if (rc < 0 || (rc > 0 && !p->store && stop && *stop)) { gpu_samples_pg_close(p); return NULL; }
     if (down) *down = rc > 0;
     return p;
 }

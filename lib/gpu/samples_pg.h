@@ -14,9 +14,9 @@
  *   sequence wakesweep_gpu_samples_sample_seq; index (t) (report reads a study's time window)
  *
  * A server that does not answer (down, restarting, a node cut off) never stops sampling: the
- * connection is tried once at the open (libpq's connect, up to connect_timeout, as every tool's)
- * and again at each write, not waited for: begun there without waiting in libpq, driven until the
- * next sample is due and carried on at the next write, closed after connect_timeout; a statement
+ * connection is tried once at the open (up to connect_timeout, as every tool's, but without
+ * waiting in libpq, so that a stop ends it at once) and again at each write, not waited for: begun
+ * there without waiting in libpq, driven until the next sample is due and carried on at the next write, closed after connect_timeout; a statement
  * the server does not answer (stalled, or the network cut without a reset) is given up, with its
  * connection, when the next sample is due (2 s at least); what is not written stays queued in
  * samples_db.c and is dropped, said, after WS_MONITOR_BUSY_S. A write whose COMMIT went
@@ -35,7 +35,8 @@ typedef struct gpu_samples_pg gpu_samples_pg;
  * with e filled when it is refused (WS_EINPUT: a URL no wait mends, no such database, a schema
  * the tools refuse, a table of that name that is not gpu-monitor's) or out of memory. A server
  * that does not answer is no failure: *down (when not NULL) is then set to 1 and e says why;
- * later calls try again. */
+ * later calls try again. A stop (*stop set) while the first connection waits ends it at once:
+ * NULL, WS_EINTERNAL ("stopped while the database server did not answer"). */
 gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t *stop, int *down, ws_err *e);
 void gpu_samples_pg_close(gpu_samples_pg *p);
 /* The URL without its password, for messages. */
