@@ -194,7 +194,8 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
 static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
 {
     answer_by(p, p->until_s);   /* the wait for the connection may have taken the statements' time */
-    ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn};
+    /* the store's statements on the new connection wait for the server as this file's do */
+    ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn, .pg_answer_until_s = p->until_s};
     if (ws_store_open_wait(&p->store, p->url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         p->store = NULL;
         return e->kind == WS_EINPUT || e->kind == WS_ENOMEM ? -1 : 1;

@@ -16,10 +16,12 @@
  * A server that does not answer (down, restarting, a node cut off) never stops sampling: the
  * connection is tried once at the open (up to connect_timeout, as every tool's, but without
  * waiting in libpq, so that a stop ends it at once) and again at each write, not waited for: begun
- * there without waiting in libpq, driven until the next sample is due and carried on at the next write, closed after connect_timeout; a statement
- * the server does not answer (stalled, or the network cut without a reset) is given up, with its
- * connection, when the next sample is due (2 s at least); what is not written stays queued in
- * samples_db.c and is dropped, said, after WS_MONITOR_BUSY_S. A write whose COMMIT went
+ * there without waiting in libpq, driven until the next sample is due and carried on at the next
+ * write, closed after connect_timeout; a statement the server does not answer (stalled, or the
+ * network cut without a reset; the store's on a new connection too, through ws_store_wait's
+ * pg_answer_until_s) is given up, with its connection, when the next sample is due (2 s at
+ * least); what is not written stays queued in samples_db.c and is dropped, said, after
+ * WS_MONITOR_BUSY_S. A write whose COMMIT went
  * unanswered is asked after (txid_status) before its samples are written again. */
 #ifndef WS_GPU_SAMPLES_PG_H
 #define WS_GPU_SAMPLES_PG_H

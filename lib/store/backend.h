@@ -54,11 +54,13 @@ struct ws_store {
     const char *busy_var;  /* SQLite: the variable that sets that wait, for messages */
     const char *busy_remedy;   /* SQLite: what a lock held past it tells to do (NULL: run the tool
                                 * again; ws_store_set_busy_remedy) */
-    const volatile sig_atomic_t *stop;   /* SQLite: set (by a signal): stop waiting (NULL: none) */
+    const volatile sig_atomic_t *stop;   /* set (by a signal): stop waiting (NULL: none); PostgreSQL:
+                                          * only with pg_answer_until_s */
     long long busy_until_ms;             /* SQLite, with stop: the wait in progress ends then */
     struct ws_pg *pg;      /* PostgreSQL backend */
     int pg_try_once;       /* PostgreSQL: ws_store_wait's: no wait for a server (retry_s 0) */
     struct pg_conn *pg_conn;   /* PostgreSQL: ws_store_wait's connection, until the open takes it */
+    double pg_answer_until_s;  /* PostgreSQL: ws_store_wait's */
     const ws_file_id *want;   /* SQLite: the file the open must be of (ws_store_open_file), or NULL */
 };
 

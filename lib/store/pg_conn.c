@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,7 @@ static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e
     for (;;) {
         p->conn = PQconnectdbParams(keys, vals, 1);
         if (p->conn && PQstatus(p->conn) == CONNECTION_OK) {
-            ws_pg_quiet(p->conn);
+            ws_pg_quiet(s);
             return 0;
         }
         char msg[512];
@@ -133,10 +134,12 @@ static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e
     }
 }
 
-void ws_pg_quiet(PGconn *c)
+static PGresult *exec(ws_store *s, const char *sql, int n, const char *const *params);
+
+void ws_pg_quiet(ws_store *s)
 {
     /* Quiet NOTICEs (IF NOT EXISTS ...) that libpq would print on stderr. */
-    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    PQclear(exec(s, "SET client_min_messages = warning", 0, NULL));
 }
 
 int ws_pg_connect(ws_store *s, ws_err *e)
@@ -155,9 +158,45 @@ static int retryable(PGconn *c, const PGresult *r)
     return !strncmp(code, "08", 2) || !strcmp(code, "40001") || !strcmp(code, "40P01") || !strncmp(code, "57P0", 4);
 }
 
-/* Without parameters the simple protocol, which also takes several statements in one string. */
-static PGresult *exec(PGconn *c, const char *sql, int n, const char *const *params)
+/* PQexec's answer, sent as PQsendQuery and waited for until p->answer_until_s at most, and not
+ * after a stop (s->stop): NULL then, the connection closed (p->conn NULL) and why in p->late, so
+ * that the server ends what it was at and the caller sees a connection gone. libpq's own wait
+ * (PQexec) has no end: a server that answers nothing held the caller for ever, deaf to signals. */
+static PGresult *exec_until(ws_store *s, const char *sql, int n, const char *const *params)
 {
+    struct ws_pg *p = s->pg;
+    if (!(n ? PQsendQueryParams(p->conn, sql, n, NULL, params, NULL, NULL, 0) : PQsendQuery(p->conn, sql)))
+        return NULL;
+    PGresult *kept = NULL, *r;
+    for (;;) {
+        while (PQisBusy(p->conn)) {
+            double now = ws_mono_s();
+            int stop = s->stop && *s->stop;
+            if (stop || now >= p->answer_until_s) {
+                snprintf(p->late, sizeof p->late, stop ? "stopped while waiting for the server's answer"
+                         : "no answer to a statement within %.3g s", p->answer_s);
+                PQclear(kept);
+                PQfinish(p->conn);
+                p->conn = NULL;
+                return NULL;
+            }
+            /* in slices, so that a stop (whose signal may come just before poll) is seen */
+            struct pollfd fd = {PQsocket(p->conn), POLLIN, 0};
+            int ms = (int)ceil(fmin(p->answer_until_s - now, 0.05) * 1e3);
+            if (poll(&fd, 1, ms) < 0 && errno != EINTR) { PQclear(kept); return NULL; }
+            if (!PQconsumeInput(p->conn)) { PQclear(kept); return NULL; }
+        }
+        if (!(r = PQgetResult(p->conn))) return kept;
+        if (kept && PQresultStatus(kept) == PGRES_FATAL_ERROR) PQclear(r);   /* the error stays, as PQexec's */
+        else { PQclear(kept); kept = r; }
+    }
+}
+
+/* Without parameters the simple protocol, which also takes several statements in one string. */
+static PGresult *exec(ws_store *s, const char *sql, int n, const char *const *params)
+{
+    PGconn *c = s->pg->conn;
+    if (s->pg->answer_until_s > 0) return exec_until(s, sql, n, params);
     return n ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0) : PQexec(c, sql);
 }
 
@@ -218,14 +257,14 @@ static int log_add(struct ws_pg *p, const char *sql, int n, const char *const *p
 static int replay(ws_store *s, ws_err *e)
 {
     struct ws_pg *p = s->pg;
-    PGresult *r = PQexec(p->conn, "BEGIN");
+    PGresult *r = exec(s, "BEGIN", 0, NULL);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (!ok) return 1;
     for (size_t i = 0; i < p->n_log; i++) {
         ws_pg_logged *l = &p->log[i];
         if (l->keep) continue;
-        r = exec(p->conn, l->sql, l->n_params, (const char *const *)l->params);
+        r = exec(s, l->sql, l->n_params, (const char *const *)l->params);
         ExecStatusType st = PQresultStatus(r);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             int again = retryable(p->conn, r);
@@ -281,7 +320,7 @@ int ws_pg_exec(ws_store *s, const char *sql, int n, const char *const *params, i
     long delay = FIRST_DELAY_MS;
     if (res) *res = NULL;
     for (;;) {
-        PGresult *r = p->conn ? exec(p->conn, sql, n, params) : NULL;
+        PGresult *r = p->conn ? exec(s, sql, n, params) : NULL;
         ExecStatusType st = PQresultStatus(r);
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
             if (s->in_txn && log_add(p, sql, n, params, flags, digest(r))) {
@@ -292,12 +331,15 @@ int ws_pg_exec(ws_store *s, const char *sql, int n, const char *const *params, i
             return 0;
         }
         char msg[512];
-        ws_pq_first_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : p->conn ? PQerrorMessage(p->conn) : "not connected");
+        ws_pq_first_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : p->conn ? PQerrorMessage(p->conn)
+                         : p->late[0] ? p->late : "not connected");
         int again = retryable(p->conn, r);
         PQclear(r);
         if (!again) return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", s->path, what, msg);
         if (deadline < 0) deadline = ws_mono_s() + p->retry_s;
-        if (recover(s, deadline, &delay, msg, e)) return ws_err_prefix(e, "%s", what);
+        /* a server given up at once (pg_try_once) is said "PATH: the database server does not
+         * answer: WHY", as the caller shows it, with nothing before the path */
+        if (recover(s, deadline, &delay, msg, e)) return s->pg_try_once ? -1 : ws_err_prefix(e, "%s", what);
     }
 }
 

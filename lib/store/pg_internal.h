@@ -31,6 +31,11 @@ struct ws_pg {
     PGconn *conn;
     char *conninfo;              /* the URL as libpq takes it */
     double retry_s;              /* how long to wait for a server that went away */
+    double answer_until_s;       /* > 0: during the open, a statement's answer is waited for until
+                                  * this monotonic time at most, and not after a stop (ws_store_wait's
+                                  * pg_answer_until_s), then the connection closed */
+    double answer_s;             /* ... how long that was at the open, for the message */
+    char late[96];               /* ... why a statement was given up ("": none) */
     ws_pg_logged *log; size_t n_log, cap_log;
 };
 
@@ -47,8 +52,8 @@ int ws_pg_connect(ws_store *s, ws_err *e);
 /* A connection to conninfo begun without waiting (PQconnectStartParams), with the parameters
  * ws_pg_connect's are made with (ws_store_pg_connect_start). */
 PGconn *ws_pg_connect_start(const char *conninfo);
-/* The settings of every connection once made (NOTICEs not printed by libpq). */
-void ws_pg_quiet(PGconn *c);
+/* The settings of every connection once made (NOTICEs not printed by libpq), on s's. */
+void ws_pg_quiet(ws_store *s);
 /* Drops the transaction log (after commit or rollback). */
 void ws_pg_log_clear(struct ws_pg *p);
 

@@ -2,6 +2,7 @@
  * its SQLAlchemy models emit on PostgreSQL, read from a study Optuna made), and transactions. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/clock.h"
 #include "core/parse.h"
 #include "store/pg_internal.h"
 
@@ -149,9 +150,16 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
             return ws_err_set(e, WS_EINPUT, "WS_DB_RETRY_S: '%s' is not a number of seconds", env);
         p->retry_s = v;
     }
-    if (made) ws_pg_quiet(made);
-    else if (ws_pg_connect(s, e)) return -1;
-    return check_schema(s, flags & WS_STORE_CREATE, flags & WS_STORE_NO_SCHEMA, e);
+    /* the open's statements alone: the caller (gpu-monitor) runs its own after it */
+    if (s->pg_try_once && s->pg_answer_until_s > 0) {
+        p->answer_until_s = s->pg_answer_until_s;
+        p->answer_s = s->pg_answer_until_s - ws_mono_s();
+    }
+    int rc = -1;
+    if (made) ws_pg_quiet(s);
+    if (made || !ws_pg_connect(s, e)) rc = check_schema(s, flags & WS_STORE_CREATE, flags & WS_STORE_NO_SCHEMA, e);
+    p->answer_until_s = 0;
+    return rc;
 }
 
 struct pg_conn *ws_store_pg(ws_store *s) { return s && s->pg ? s->pg->conn : NULL; }

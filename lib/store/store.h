@@ -74,6 +74,13 @@ typedef struct {
                                           * (ws_store_pg_connect_start's, CONNECTION_OK), which the
                                           * open takes instead of connecting (NULL: none): the store
                                           * closes it, the open failing too */
+    double pg_answer_until_s;            /* PostgreSQL, > 0: the open's statements on its connection
+                                          * (its settings, the schema checks) wait for the server's
+                                          * answer until this monotonic time at most, and not after a
+                                          * stop; the connection is then closed and the open fails as
+                                          * for a server that does not answer (WS_EINTERNAL, "...: no
+                                          * answer to a statement within N s"). 0: libpq's own wait,
+                                          * which has no end. Only with pg_try_once */
 } ws_store_wait;
 /* ws_store_open for a caller with a wait of its own (gpu-monitor: WS_MONITOR_BUSY_S, and a
  * SIGTERM that must not wait out another connection's transaction). */

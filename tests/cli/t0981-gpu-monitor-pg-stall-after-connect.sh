@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# gpu-monitor --db postgresql://... whose server completes a connection and then answers no
+# statement (stalled, loaded, a network cut right after the handshake): the statements the store
+# runs on a new connection (SET client_min_messages, the schema checks) were libpq's blocking
+# PQexec, which waited for ever: no sample, the first connection never opened, a SIGTERM deaf
+# (the monitor hung until killed). Now they wait for the server as the monitor's own statements
+# do, until the next sample is due, 2 s at least, and not after a stop: the connection is then
+# dropped, said as a server that does not answer, and sampling goes on. The server is a stand-in
+# (Python) that answers the startup handshake (no authentication) and nothing after it.
+. "$WS_ROOT/tests/cli/lib.sh"
+NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
+cat >stall.py <<'PY'
+import os, select, socket, struct, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+print(s.getsockname()[1], flush=True)
+def msg(kind, body):
+    return kind + struct.pack("!i", len(body) + 4) + body
+hello = (msg(b"R", struct.pack("!i", 0))   # AuthenticationOk
+         + b"".join(msg(b"S", k + b"\0" + v + b"\0") for k, v in [
+             (b"server_version", b"14.0"), (b"client_encoding", b"UTF8"),
+             (b"standard_conforming_strings", b"on"), (b"integer_datetimes", b"on")])
+         + msg(b"K", struct.pack("!ii", 4242, 1)) + msg(b"Z", b"I"))
+held, fresh, total = [], set(), 0
+while True:
+    ready, _, _ = select.select([s] + held, [], [])
+    for r in ready:
+        if r is s:
+            c = s.accept()[0]
+            held.append(c)
+            fresh.add(c)
+            total += 1
+        else:
+            data = r.recv(8192)
+            if not data:   # closed by the monitor
+                held.remove(r)
+                fresh.discard(r)
+                r.close()
+            elif r in fresh:   # its startup packet: the handshake, then silence
+                fresh.discard(r)
+                r.sendall(hello)
+    with open("counts.tmp", "w") as f:
+        f.write(f"{total} {len(held)}\n")
+    os.replace("counts.tmp", "counts")
+PY
+"$PY" stall.py >port & stall=$!
+trap 'kill "$stall" 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
+url="postgresql://me:secret@127.0.0.1:$(cat port)/db?sslmode=disable&gssencmode=disable"
+
+test_expect_code 0 "an 8 s run at 0.5 s against a server that answers no statement after the handshake: exit 0" \
+  env WS_MONITOR_BUSY_S=1 timeout -k 2 20 gpu-monitor "${NOGPU[@]}" -i 0.5 -d 8 --db "$url"
+if grep -q "cannot load libpq" err; then test_skip "the rest" "$(cat err)"; exit 0; fi
+test_expect_success "... sampled on: no gap of 3 s between samples" '
+  jq -s -e "length >= 4 and ([range(1; length) as \$i | .[\$i].t - .[\$i - 1].t] | max < 3)" out >/dev/null ||
+  { jq -s "length, ([range(1; length) as \$i | .[\$i].t - .[\$i - 1].t] | max)" out; false; } >&2'
+test_expect_success "... said as a server that does not answer, the password never printed" '
+  grep -q "^gpu-monitor: postgresql://me@127.0.0.1:[0-9]*/db?[^ ]*: the database server does not answer: no answer to a statement within 2 s; sampling goes on" err &&
+  ! grep -q "cannot connect" err &&
+  ! grep -q secret err'
+sleep 0.3
+read -r total open <counts
+test_expect_success "... a new connection at later writes ($total in all), none left open" '
+  [ "$total" -ge 2 ] && [ "$open" = 0 ]'
+
+# SIGTERM while the first connection's first statement waits: gone at once
+timeout -k 1 10 gpu-monitor "${NOGPU[@]}" -i 0.1 -d 30 --db "$url" >out 2>err & mon=$!
+sleep 0.5
+t0=$(date +%s%N)
+kill -TERM $mon
+for _ in $(seq 150); do kill -0 $mon 2>/dev/null || break; sleep 0.02; done
+ms=$((($(date +%s%N) - t0) / 1000000))
+wait $mon; rc=$?
+test_expect_success "SIGTERM while the first connection's statements wait for the server: gone within 1 s ($ms ms), exit 0" '
+  [ "$ms" -lt 1000 ] && [ "$rc" = 0 ]'
+test_expect_success "... nothing sampled, nothing said" '[ ! -s out ] && [ ! -s err ]'
+sleep 0.3
+read -r total open <counts
+test_expect_success "... its connection closed" '[ "$open" = 0 ]'
