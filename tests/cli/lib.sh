@@ -228,6 +228,17 @@ need_memory_cgroups() {
     exit 0
   fi
 }
+# start_pg_standin MODE: a fresh tests/cli/pg-standin.py (hold, handshake or refuse: a PostgreSQL
+# server that answers wrongly or not at all), the one before stopped; sets pg_standin (its pid,
+# for the caller's EXIT trap to kill) and pg_port; "counts" in the test's folder says
+# "TOTAL OPEN MOST" of its connections.
+start_pg_standin() {
+  [ -z "${pg_standin:-}" ] || kill "$pg_standin" 2>/dev/null
+  rm -f port counts
+  "$PY" "$WS_ROOT/tests/cli/pg-standin.py" "$1" >port & pg_standin=$!
+  for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
+  pg_port=$(cat port)
+}
 # bin_but DIR TOOL...: DIR made a BIN of WS_BIN's tools (links) but the TOOLs, for the caller to
 # write: a tool of its own in a pipeline's place, the others the real ones.
 bin_but() {

@@ -9,31 +9,9 @@
 # open at once, and whether the monitor closed each it gave up.
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
-cat >hold.py <<'PY'
-import select, socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(64)
-print(s.getsockname()[1], flush=True)
-held, total, most = [], 0, 0
-while True:
-    ready, _, _ = select.select([s] + held, [], [])
-    for r in ready:
-        if r is s:
-            held.append(s.accept()[0])
-            total += 1
-        elif not r.recv(8192):   # closed by the monitor (a startup packet is read and ignored)
-            held.remove(r)
-            r.close()
-    most = max(most, len(held))
-    with open("counts.tmp", "w") as f:
-        f.write(f"{total} {len(held)} {most}\n")
-    __import__("os").replace("counts.tmp", "counts")
-PY
-"$PY" hold.py >port & hold=$!
-trap 'kill "$hold" 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
-url="postgresql://me:secret@127.0.0.1:$(cat port)/db?sslmode=disable&gssencmode=disable&connect_timeout=2"
+start_pg_standin hold
+trap 'kill "$pg_standin" 2>/dev/null; rm -rf "$TMP"' EXIT
+url="postgresql://me:secret@127.0.0.1:$pg_port/db?sslmode=disable&gssencmode=disable&connect_timeout=2"
 
 # WS_MONITOR_BUSY_S=1: the queue is not waited for 30 s at the end
 test_expect_code 0 "a 7 s run at 0.1 s against a server that answers no connection: exit 0" \
@@ -60,7 +38,7 @@ test_expect_success "SIGTERM while a connection waits for the server: gone withi
   [ "$ms" -lt 1500 ] && [ "$rc" = 0 ]'
 test_expect_success "... with its summary: every sample said not stored" '
   n=$(jq -s length out) && [ "$n" -gt 5 ] &&
-  grep -qxF "gpu-monitor: postgresql://me@127.0.0.1:$(cat port)/db?sslmode=disable&gssencmode=disable&connect_timeout=2: $n of $n samples not stored (the database server did not answer; each is named above)" err'
+  grep -qxF "gpu-monitor: postgresql://me@127.0.0.1:$pg_port/db?sslmode=disable&gssencmode=disable&connect_timeout=2: $n of $n samples not stored (the database server did not answer; each is named above)" err'
 sleep 0.3
 read -r total open most <counts
 test_expect_success "... and its connection closed ($open left open)" '[ "$open" = 0 ]'

@@ -11,47 +11,12 @@
 # answers each with a FATAL error, as a server without that database does.
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
-cat >stand.py <<'PY'
-import os, select, socket, sys
-mode = sys.argv[1]
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(64)
-print(s.getsockname()[1], flush=True)
-held = []
-while True:
-    ready, _, _ = select.select([s] + held, [], [])
-    for r in ready:
-        if r is s:
-            c = s.accept()[0]
-            if mode == "refuse":
-                c.recv(8192)
-                m = b"SFATAL\0VFATAL\0C3D000\0Mdatabase \"db\" does not exist\0\0"
-                c.sendall(b"E" + (len(m) + 4).to_bytes(4, "big") + m)
-                c.close()
-            else:
-                held.append(c)
-        elif not r.recv(8192):   # closed by the monitor (a startup packet is read and ignored)
-            held.remove(r)
-            r.close()
-    with open("open.tmp", "w") as f:
-        f.write(f"{len(held)}\n")
-    os.replace("open.tmp", "open")
-PY
-# start_stand MODE: a fresh stand-in; sets port
-start_stand() {
-  [ -z "${stand:-}" ] || kill "$stand" 2>/dev/null
-  rm -f port open
-  "$PY" stand.py "$1" >port & stand=$!
-  for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
-  port=$(cat port)
-}
-trap '[ -z "${stand:-}" ] || kill "$stand" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap '[ -z "${pg_standin:-}" ] || kill "$pg_standin" 2>/dev/null; rm -rf "$TMP"' EXIT
 q='sslmode=disable&gssencmode=disable'
 
 # stop_after SIGNAL: gpu-monitor against the stand-in, SIGNAL 0.5 s after start; sets ms and rc
 stop_after() {
-  timeout 60 gpu-monitor "${NOGPU[@]}" -i 0.1 -d 30 --db "postgresql://me:secret@127.0.0.1:$port/db?$q" >out 2>err &
+  timeout 60 gpu-monitor "${NOGPU[@]}" -i 0.1 -d 30 --db "postgresql://me:secret@127.0.0.1:$pg_port/db?$q" >out 2>err &
   local mon=$!
   sleep 0.5
   local t0=$(date +%s%N)
@@ -61,14 +26,14 @@ stop_after() {
   wait $mon; rc=$?
 }
 
-start_stand hold
+start_pg_standin hold
 stop_after TERM
 if grep -q "cannot load libpq" err; then test_skip "all" "$(cat err)"; exit 0; fi
 test_expect_success "SIGTERM while the first connection waits for the server (connect_timeout 10 s): gone within 1 s ($ms ms), exit 0" '
   [ "$ms" -lt 1000 ] && [ "$rc" = 0 ]'
 test_expect_success "... nothing sampled, nothing said" '[ ! -s out ] && [ ! -s err ]'
 sleep 0.3
-test_expect_success "... its connection closed" '[ "$(cat open)" = 0 ]'
+test_expect_success "... its connection closed" 'read -r _ open _ <counts && [ "$open" = 0 ]'
 stop_after INT
 test_expect_success "SIGINT the same: gone within 1 s ($ms ms), exit 0, nothing said" '
   [ "$ms" -lt 1000 ] && [ "$rc" = 0 ] && [ ! -s out ] && [ ! -s err ]'
@@ -77,16 +42,16 @@ test_expect_success "SIGINT the same: gone within 1 s ($ms ms), exit 0, nothing 
 t0=$(date +%s.%N)
 test_expect_code 0 "no stop: a 4 s run at 0.1 s, connect_timeout=2: exit 0" \
   env WS_MONITOR_BUSY_S=1 timeout 60 gpu-monitor "${NOGPU[@]}" -i 0.1 -d 4 \
-  --db "postgresql://me:secret@127.0.0.1:$port/db?$q&connect_timeout=2"
+  --db "postgresql://me:secret@127.0.0.1:$pg_port/db?$q&connect_timeout=2"
 test_expect_success "... the first sample after connect_timeout, then sampled on" '
   jq -s -e --argjson t0 "$t0" "length > 10 and .[0].t - \$t0 > 1.8" out >/dev/null'
 test_expect_success "... said as a server that does not answer, once, the password never printed" '
   [ "$(grep -c "the database server does not answer: no connection within 2 s (connect_timeout); sampling goes on" err)" = 1 ] &&
   ! grep -q "cannot connect" err && ! grep -q secret err'
 
-start_stand refuse
+start_pg_standin refuse
 test_expect_code 2 "a server refusing the first connection (no such database): exit 2" \
-  timeout 60 gpu-monitor "${NOGPU[@]}" -i 0.1 -d 4 --db "postgresql://me:secret@127.0.0.1:$port/db?$q"
+  timeout 60 gpu-monitor "${NOGPU[@]}" -i 0.1 -d 4 --db "postgresql://me:secret@127.0.0.1:$pg_port/db?$q"
 test_expect_success "... with the store's message, nothing sampled" '
-  [ "$(wc -l <err)" = 1 ] && grep -qF "gpu-monitor: postgresql://me@127.0.0.1:$port/db?$q: cannot connect: " err &&
+  [ "$(wc -l <err)" = 1 ] && grep -qF "gpu-monitor: postgresql://me@127.0.0.1:$pg_port/db?$q: cannot connect: " err &&
   grep -q "FATAL:  database \"db\" does not exist\$" err && [ ! -s out ]'

@@ -9,45 +9,9 @@
 # (Python) that answers the startup handshake (no authentication) and nothing after it.
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
-cat >stall.py <<'PY'
-import os, select, socket, struct, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(64)
-print(s.getsockname()[1], flush=True)
-def msg(kind, body):
-    return kind + struct.pack("!i", len(body) + 4) + body
-hello = (msg(b"R", struct.pack("!i", 0))   # AuthenticationOk
-         + b"".join(msg(b"S", k + b"\0" + v + b"\0") for k, v in [
-             (b"server_version", b"14.0"), (b"client_encoding", b"UTF8"),
-             (b"standard_conforming_strings", b"on"), (b"integer_datetimes", b"on")])
-         + msg(b"K", struct.pack("!ii", 4242, 1)) + msg(b"Z", b"I"))
-held, fresh, total = [], set(), 0
-while True:
-    ready, _, _ = select.select([s] + held, [], [])
-    for r in ready:
-        if r is s:
-            c = s.accept()[0]
-            held.append(c)
-            fresh.add(c)
-            total += 1
-        else:
-            data = r.recv(8192)
-            if not data:   # closed by the monitor
-                held.remove(r)
-                fresh.discard(r)
-                r.close()
-            elif r in fresh:   # its startup packet: the handshake, then silence
-                fresh.discard(r)
-                r.sendall(hello)
-    with open("counts.tmp", "w") as f:
-        f.write(f"{total} {len(held)}\n")
-    os.replace("counts.tmp", "counts")
-PY
-"$PY" stall.py >port & stall=$!
-trap 'kill "$stall" 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
-url="postgresql://me:secret@127.0.0.1:$(cat port)/db?sslmode=disable&gssencmode=disable"
+start_pg_standin handshake
+trap 'kill "$pg_standin" 2>/dev/null; rm -rf "$TMP"' EXIT
+url="postgresql://me:secret@127.0.0.1:$pg_port/db?sslmode=disable&gssencmode=disable"
 
 test_expect_code 0 "an 8 s run at 0.5 s against a server that answers no statement after the handshake: exit 0" \
   env WS_MONITOR_BUSY_S=1 timeout -k 2 20 gpu-monitor "${NOGPU[@]}" -i 0.5 -d 8 --db "$url"
@@ -60,7 +24,7 @@ test_expect_success "... said as a server that does not answer, the password nev
   ! grep -q "cannot connect" err &&
   ! grep -q secret err'
 sleep 0.3
-read -r total open <counts
+read -r total open _ <counts
 test_expect_success "... a new connection at later writes ($total in all), none left open" '
   [ "$total" -ge 2 ] && [ "$open" = 0 ]'
 
@@ -76,5 +40,5 @@ test_expect_success "SIGTERM while the first connection's statements wait for th
   [ "$ms" -lt 1000 ] && [ "$rc" = 0 ]'
 test_expect_success "... nothing sampled, nothing said" '[ ! -s out ] && [ ! -s err ]'
 sleep 0.3
-read -r total open <counts
+read -r total open _ <counts
 test_expect_success "... its connection closed" '[ "$open" = 0 ]'
