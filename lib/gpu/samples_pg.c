@@ -98,32 +98,15 @@ static void disconnect(gpu_samples_pg *p)
     p->late = 0;
 }
 
-/* PQexec's answer (several statements in sql: the last one's, or the error that ended them; with
- * parameters, one statement), but waiting for it until p->until_s at most, and after a stop for
- * ANSWER_S more at most. NULL where libpq gave none, or (p->late set) the server did not answer by
- * then: the caller drops the connection, so that the server ends the transaction. */
+/* A statement's answer, waited for until p->until_s at most, and after a stop for ANSWER_S more at
+ * most (ws_pq_exec_until). NULL where libpq gave none, or (p->late set) the server did not answer
+ * by then: the caller drops the connection, so that the server ends the transaction. */
 static PGresult *exec_until(gpu_samples_pg *p, const char *sql, int n, const char *const *params)
 {
-    if (!(n ? PQsendQueryParams(p->conn, sql, n, NULL, params, NULL, NULL, 0) : PQsendQuery(p->conn, sql)))
-        return NULL;
-    double until_s = p->until_s;
-    int stop_seen = 0;
-    PGresult *kept = NULL, *r;
-    for (;;) {
-        while (PQisBusy(p->conn)) {
-            double now = ws_mono_s();
-            if (p->stop && *p->stop && !stop_seen) { stop_seen = 1; until_s = fmin(until_s, now + ANSWER_S); }
-            if (now >= until_s) { PQclear(kept); p->late = 1; return NULL; }
-            /* in slices, so that a stop (whose signal may come just before poll) is seen */
-            struct pollfd fd = {PQsocket(p->conn), POLLIN, 0};
-            int ms = (int)ceil(fmin(until_s - now, 0.05) * 1e3);
-            if (poll(&fd, 1, ms) < 0 && errno != EINTR) { PQclear(kept); return NULL; }
-            if (!PQconsumeInput(p->conn)) { PQclear(kept); return NULL; }
-        }
-        if (!(r = PQgetResult(p->conn))) return kept;
-        if (kept && PQresultStatus(kept) == PGRES_FATAL_ERROR) PQclear(r);   /* the error stays */
-        else { PQclear(kept); kept = r; }
-    }
+    int late;
+    PGresult *r = ws_pq_exec_until(p->conn, sql, n, params, p->until_s, p->stop, ANSWER_S, &late);
+    if (late) p->late = 1;
+    return r;
 }
 
 /* Sets how long the statements that follow wait for the server: until until_s, ANSWER_S at least. */

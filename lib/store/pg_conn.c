@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,38 +157,22 @@ static int retryable(PGconn *c, const PGresult *r)
     return !strncmp(code, "08", 2) || !strcmp(code, "40001") || !strcmp(code, "40P01") || !strncmp(code, "57P0", 4);
 }
 
-/* PQexec's answer, sent as PQsendQuery and waited for until p->answer_until_s at most, and not
- * after a stop (s->stop): NULL then, the connection closed (p->conn NULL) and why in p->late, so
- * that the server ends what it was at and the caller sees a connection gone. libpq's own wait
- * (PQexec) has no end: a server that answers nothing held the caller for ever, deaf to signals. */
+/* A statement's answer during an open with a deadline (ws_store_wait's pg_answer_until_s), waited
+ * for until then at most, and not after a stop (s->stop): NULL then, the connection closed
+ * (p->conn NULL) and why in p->late, so that the server ends what it was at and the caller sees a
+ * connection gone. */
 static PGresult *exec_until(ws_store *s, const char *sql, int n, const char *const *params)
 {
     struct ws_pg *p = s->pg;
-    if (!(n ? PQsendQueryParams(p->conn, sql, n, NULL, params, NULL, NULL, 0) : PQsendQuery(p->conn, sql)))
-        return NULL;
-    PGresult *kept = NULL, *r;
-    for (;;) {
-        while (PQisBusy(p->conn)) {
-            double now = ws_mono_s();
-            int stop = s->stop && *s->stop;
-            if (stop || now >= p->answer_until_s) {
-                snprintf(p->late, sizeof p->late, stop ? "stopped while waiting for the server's answer"
-                         : "no answer to a statement within %.3g s", p->answer_s);
-                PQclear(kept);
-                PQfinish(p->conn);
-                p->conn = NULL;
-                return NULL;
-            }
-            /* in slices, so that a stop (whose signal may come just before poll) is seen */
-            struct pollfd fd = {PQsocket(p->conn), POLLIN, 0};
-            int ms = (int)ceil(fmin(p->answer_until_s - now, 0.05) * 1e3);
-            if (poll(&fd, 1, ms) < 0 && errno != EINTR) { PQclear(kept); return NULL; }
-            if (!PQconsumeInput(p->conn)) { PQclear(kept); return NULL; }
-        }
-        if (!(r = PQgetResult(p->conn))) return kept;
-        if (kept && PQresultStatus(kept) == PGRES_FATAL_ERROR) PQclear(r);   /* the error stays, as PQexec's */
-        else { PQclear(kept); kept = r; }
+    int late;
+    PGresult *r = ws_pq_exec_until(p->conn, sql, n, params, p->answer_until_s, s->stop, 0, &late);
+    if (late) {
+        snprintf(p->late, sizeof p->late, late == WS_PQ_STOPPED ? "stopped while waiting for the server's answer"
+                 : "no answer to a statement within %.3g s", p->answer_s);
+        PQfinish(p->conn);
+        p->conn = NULL;
     }
+    return r;
 }
 
 /* Without parameters the simple protocol, which also takes several statements in one string. */

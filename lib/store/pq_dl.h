@@ -5,6 +5,7 @@
  * ws_pq_load() fills. Include after <libpq-fe.h> (pg_internal.h does). */
 #ifndef WS_STORE_PQ_DL_H
 #define WS_STORE_PQ_DL_H
+#include <signal.h>
 #include <stddef.h>
 #include <libpq-fe.h>
 
@@ -56,6 +57,18 @@ int ws_pq_load(char *why, size_t n);
  * empty or NULL one as "no message from libpq". For lib/store and the other users of libpq
  * (gpu-monitor's samples, report's reading of them). */
 void ws_pq_first_line(char *dst, size_t len, const char *msg);
+
+/* PQexec's answer (several statements in sql: the last one's, or the error that ended them; with
+ * parameters, one statement), sent without waiting and waited for until monotonic until_s at most,
+ * and once *stop is set (a signal; NULL: none) after_stop_s more at most: libpq's own wait
+ * (PQexec) has no end, and a server that answers nothing held the caller for ever, deaf to
+ * signals. NULL where libpq gave none, or with *late WS_PQ_LATE (not answered by then) or
+ * WS_PQ_STOPPED (given up after a stop): the caller then drops the connection, so that the server
+ * ends what it was at. (pq_wait.c: for the store's opens with a deadline and gpu-monitor's
+ * statements.) */
+enum { WS_PQ_LATE = 1, WS_PQ_STOPPED = 2 };
+PGresult *ws_pq_exec_until(PGconn *c, const char *sql, int n, const char *const *params, double until_s,
+                           const volatile sig_atomic_t *stop, double after_stop_s, int *late);
 
 #define PQconnectdbParams ws_PQconnectdbParams
 #define PQpingParams ws_PQpingParams
