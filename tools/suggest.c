@@ -250,20 +250,11 @@ static int carry_stored(const suggest_ctx *c, const ws_trial_list *l, int skip, 
 
 /* A trial's params in the order they are drawn in, the space's, as Optuna keeps them in the
  * order the objective asks for them: a queued or --fixed set came first, in its file's order.
- * Names outside the space follow, as they came (stable: a handful of params). */
-static void params_in_space_order(const ws_space *sp, ws_param *p, size_t n)
+ * Names outside the space follow, as they came (ws_params_sort is stable). */
+static size_t space_rank(const char *name, const void *space)
 {
-    for (size_t k = 1; k < n; k++) {
-        ws_param x = p[k];
-        int ix = ws_space_find(sp, x.name);
-        size_t rx = ix < 0 ? sp->n : (size_t)ix, j = k;
-        for (; j > 0; j--) {
-            int iy = ws_space_find(sp, p[j - 1].name);
-            if ((iy < 0 ? sp->n : (size_t)iy) <= rx) break;
-            p[j] = p[j - 1];
-        }
-        p[j] = x;
-    }
+    int i = ws_space_find(space, name);
+    return i < 0 ? ((const ws_space *)space)->n : (size_t)i;
 }
 
 /* Appends to *p the params of src whose names *p does not hold yet. */
@@ -814,7 +805,7 @@ static int suggest_try(suggest_ctx *c, json_t **line, ws_err *e)
                     .pruner = &c->pruner, .number = number};
     uint64_t tseed = ws_trial_seed(c->seed, number);
     if (ws_sampler_suggest(&c->sampler, &c->cfg.space, &h, ws_seed_mix(tseed, 0x5a3b1e), &p, &n, e)) goto fail;
-    params_in_space_order(&c->cfg.space, p, n);
+    ws_params_sort(p, n, space_rank, &c->cfg.space);
     /* A held param stays, even one the space's conditions leave inactive: the trial holds it (as
      * in Optuna, which never removes a param), and the line carries what the study holds. */
     if (append_missing(&p, &n, claimed.params, claimed.n_params, e)

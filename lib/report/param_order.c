@@ -46,6 +46,13 @@ oom:
     return NULL;
 }
 
+/* name's place in the order (ws_param_order_apply's rank object); past the end where it has none */
+static size_t order_rank(const char *name, const void *rank)
+{
+    const json_t *r = json_object_get(rank, name);
+    return r ? (size_t)json_integer_value(r) : SIZE_MAX;
+}
+
 int ws_param_order_apply(ws_trial_list *l, const json_t *names)
 {
     json_t *rank = json_object();
@@ -54,23 +61,9 @@ int ws_param_order_apply(ws_trial_list *l, const json_t *names)
     if (!rank) return -1;
     json_array_foreach(names, i, n)
         if (json_object_set_new(rank, json_string_value(n), json_integer((json_int_t)i))) { json_decref(rank); return -1; }
-    for (size_t t = 0; t < l->n; t++) {
-        ws_param *p = l->v[t].params;
-        /* insertion sort: a handful of params, and stable (a name names one param of a trial, as
-         * Optuna's schema has it; were there two, they would keep their order) */
-        for (size_t k = 1; k < l->v[t].n_params; k++) {
-            ws_param x = p[k];
-            json_t *rx = json_object_get(rank, x.name);
-            json_int_t r = rx ? json_integer_value(rx) : INT64_MAX;
-            size_t j = k;
-            for (; j > 0; j--) {
-                json_t *ry = json_object_get(rank, p[j - 1].name);
-                if ((ry ? json_integer_value(ry) : INT64_MAX) <= r) break;
-                p[j] = p[j - 1];
-            }
-            p[j] = x;
-        }
-    }
+    /* stable: a name names one param of a trial, as Optuna's schema has it; were there two, they
+     * would keep their order */
+    for (size_t t = 0; t < l->n; t++) ws_params_sort(l->v[t].params, l->v[t].n_params, order_rank, rank);
     json_decref(rank);
     return 0;
 }

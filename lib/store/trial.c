@@ -63,6 +63,16 @@ const ws_param *ws_trial_param(const ws_trial *t, const char *name)
     return NULL;
 }
 
+void ws_params_sort(ws_param *p, size_t n, size_t (*rank)(const char *name, const void *ctx), const void *ctx)
+{
+    for (size_t k = 1; k < n; k++) {
+        ws_param x = p[k];
+        size_t rx = rank(x.name, ctx), j = k;
+        for (; j > 0 && rank(p[j - 1].name, ctx) > rx; j--) p[j] = p[j - 1];
+        p[j] = x;
+    }
+}
+
 int64_t ws_trial_last_step(const ws_trial *t)
 {
     return t->n_ivs ? t->ivs[t->n_ivs - 1].step : -1;

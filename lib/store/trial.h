@@ -62,6 +62,11 @@ void ws_trial_release(ws_trial *t);
 void ws_trial_list_free(ws_trial_list *l);
 /* The param named `name`, or NULL. */
 const ws_param *ws_trial_param(const ws_trial *t, const char *name);
+/* p[0..n) put in the order of rank(name, ctx) (lower first), stably: params of one rank keep
+ * their order (a name rank does not know, ranked last by it, among them). Insertion sort: a trial
+ * has a handful of params. (A trial's params in its space's order: suggest; in a report's one
+ * order: report/param_order.c.) */
+void ws_params_sort(ws_param *p, size_t n, size_t (*rank)(const char *name, const void *ctx), const void *ctx);
 /* The value_json text of attribute key (system = 1: a system attribute) as written, where it is
  * not strict JSON (t->attr_texts); else NULL. */
 const char *ws_trial_attr_text(const ws_trial *t, int system, const char *key);
