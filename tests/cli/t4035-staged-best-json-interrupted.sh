@@ -34,7 +34,9 @@ temps() { ls -a "$1/stage-1" | grep -c '\.tmp\.' || true; }
 
 for sig in INT TERM; do
   test_expect_success "make staged stopped by SIG$sig while it writes stage-1/best.json" '
-    start b$sig && kill -$sig -- -"$(cat b$sig.pid)" && gone "$(cat b$sig.pid)"'
+    { start b$sig || { echo "no temporary of best.json after 60 s: $(tail -c 300 b$sig.out)" >&2; false; }; } &&
+    kill -$sig -- -"$(cat b$sig.pid)" &&
+    { gone "$(cat b$sig.pid)" || { echo "make staged still there 10 s after SIG$sig:" >&2; ps -o pid,stat,args -g "$(cat b$sig.pid)" >&2; false; }; }'
   test_expect_success "... leaves no temporary of best.json, nor a best.json" '[ "$(temps b$sig)" = 0 ] && [ ! -e b$sig/stage-1/best.json ]'
   test_expect_success "... the next make staged writes it and runs stage 2 from it" '
     staged b$sig >b$sig.2.out 2>b$sig.2.err && [ "$(temps b$sig)" = 0 ] &&
