@@ -17,7 +17,7 @@
 #          checkout's root took the trial files and study.db; "a/" or "./a": the folder of study
 #          "a", whose trial files the other study took for its own)
 #   file   a file that must be there to read (CONFIG: STUDY comes from it; STAGE1, STAGE2,
-#          FEATURE_CONFIG), not a folder (said so)
+#          FEATURE_CONFIG), not a folder (said so), and not '-', stdin to the tools (make's)
 #   cache  FEATURES: a path with nothing there (make writes the cache), or a feature cache: a file
 #          that begins with featurize's magic bytes, WSFCACHE (lib/audio/cache.h; the first 8
 #          bytes, read at once whatever the cache's size, by bash's read: featurize --describe verifies the whole
@@ -39,7 +39,8 @@
 #          first trial, after the corpus and the features were made; so did an option that
 #          trial.sh gives suggest itself (--db, --config, --study, --pid, --tag), given again; and
 #          an --n that makes other than one trial, or --version or --help: suggest printing other
-#          than one trial line (see suggest_refuses)
+#          than one trial line (see suggest_refuses); and a '-' (--fixed -), which suggest reads
+#          from stdin: in each trial, make's
 #   kept   CONFIG (STAGE1, STAGE2), with three more arguments, STUDY, DB, BIN and SUGGEST_ARGS: the
 #          config the study keeps in a SQLite DB that is there, or none kept yet (suggest refused
 #          another only in each job slot's first trial, after the features were made, saying
@@ -115,7 +116,9 @@ suggest_refuses() {
   local name=$1 value=$2 config=$3 bin=$4 n=$5 tmp msg rc lines one
   shift 5
   tmp=$(mktemp -d) || return 0
-  msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n "$n" "$@" 2>&1 >"$tmp/lines") && rc=0 || rc=$?
+  # stdin /dev/null: make's $(shell) hands its own, and a '-' left to suggest (refused below, but
+  # not by every caller) read a terminal until Ctrl-D, make stopped while it read the makefiles
+  msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n "$n" "$@" 2>&1 >"$tmp/lines" </dev/null) && rc=0 || rc=$?
   lines=$(grep -c . "$tmp/lines")
   one=$(jq -s 'length == 1 and (.[0] | type == "object" and has("trial") and has("params"))' "$tmp/lines" 2>/dev/null)
   rm -rf "$tmp"
@@ -139,6 +142,11 @@ while [ $# -ge 3 ]; do
   shift 3
   case $kind in
   file)
+    # '-' is standard input to the tools (suggest --config -, featurize -c -), which in the
+    # pipeline is make's: with a file named '-' there, the recipes read make's stdin for it
+    if [ "$value" = - ]; then
+      echo "$name: '-' is standard input to the tools, and the pipeline's are make's: name a file (./- for one named '-')"; exit 0
+    fi
     # a folder named by mistake was "no such file to read", a file to look for where the path is there
     if [ -d "$value" ]; then
       what="a study config"; [ "$name" != FEATURE_CONFIG ] || what="a feature config"
@@ -215,6 +223,12 @@ while [ $# -ge 3 ]; do
     # shellcheck disable=SC2206  # split at blanks, as trial.sh splits SUGGEST_ARGS
     words=($value)
     set +f
+    # suggest reads a '-' (--fixed -, --enqueue -) from stdin, in each trial make's: at a terminal
+    # the sweep waited there for input, from a pipe the first trial took it all and the next
+    # found it empty
+    for w in "${words[@]}"; do
+      case $w in -|--*=-) echo "$name: '$value': '-' is standard input, which each trial's suggest would read from make's: name a file"; exit 0 ;; esac
+    done
     # after the options trial.sh gives before them (--db, --config, --study, --pid, --tag), so
     # that one of those given again is refused here, as suggest refuses it in every trial
     suggest_refuses "$name" "$value" "$config" "$bin" 1 --pid $$ --tag ws-check "${words[@]}" ;;
