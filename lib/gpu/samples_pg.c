@@ -46,6 +46,15 @@ struct gpu_samples_pg {
  * 15 minutes), held the monitor in libpq for as long, taking no sample, deaf to SIGTERM. */
 #define ANSWER_S 2.0
 
+/* How long a statement of the monitor's waits on the server for another session's lock at most
+ * (its connections' lock_timeout; a write's own is set in its transaction): a statement given up,
+ * its connection closed, stayed on the server until it ended (the server reads the connection
+ * only then), and one queued for a lock queued every later request that conflicts with it behind
+ * it: the store's CREATE INDEX at the open, queued for a SHARE lock on trials behind an open
+ * write, held every trial's write to trials until that write ended, the monitor long gone. Less
+ * than ANSWER_S, the monitor's shortest wait, so that the server's answer comes back first. */
+#define LOCK_WAIT_MS 1500
+
 /* Two monitors (two nodes) making the table at once: one CREATE ... IF NOT EXISTS fails on the
  * other's catalog row, so they take turns (a transaction-scoped advisory lock; the store's schema
  * lock is another key). */
@@ -178,7 +187,8 @@ static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
 {
     answer_by(p, p->until_s);   /* the wait for the connection may have taken the statements' time */
     /* the store's statements on the new connection wait for the server as this file's do */
-    ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn, .pg_answer_until_s = p->until_s};
+    ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn, .pg_answer_until_s = p->until_s,
+                       .pg_lock_timeout_ms = LOCK_WAIT_MS};
     if (ws_store_open_wait(&p->store, p->url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         p->store = NULL;
         return e->kind == WS_EINPUT || e->kind == WS_ENOMEM ? -1 : 1;

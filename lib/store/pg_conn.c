@@ -116,7 +116,7 @@ static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e
     for (;;) {
         p->conn = PQconnectdbParams(keys, vals, 1);
         if (p->conn && PQstatus(p->conn) == CONNECTION_OK) {
-            ws_pg_quiet(s);
+            ws_pg_settings(s);
             return 0;
         }
         char msg[512];
@@ -135,10 +135,14 @@ static int connect_until(ws_store *s, double deadline, long *delay_ms, ws_err *e
 
 static PGresult *exec(ws_store *s, const char *sql, int n, const char *const *params);
 
-void ws_pg_quiet(ws_store *s)
+void ws_pg_settings(ws_store *s)
 {
-    /* Quiet NOTICEs (IF NOT EXISTS ...) that libpq would print on stderr. */
-    PQclear(exec(s, "SET client_min_messages = warning", 0, NULL));
+    /* Quiet NOTICEs (IF NOT EXISTS ...) that libpq would print on stderr; and the caller's
+     * lock_timeout (ws_store_wait's), in the same round trip */
+    char sql[96] = "SET client_min_messages = warning";
+    if (s->pg_lock_timeout_ms > 0)
+        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "; SET lock_timeout = %d", s->pg_lock_timeout_ms);
+    PQclear(exec(s, sql, 0, NULL));
 }
 
 int ws_pg_connect(ws_store *s, ws_err *e)

@@ -52,8 +52,9 @@ int ws_pg_connect(ws_store *s, ws_err *e);
 /* A connection to conninfo begun without waiting (PQconnectStartParams), with the parameters
  * ws_pg_connect's are made with (ws_store_pg_connect_start). */
 PGconn *ws_pg_connect_start(const char *conninfo);
-/* The settings of every connection once made (NOTICEs not printed by libpq), on s's. */
-void ws_pg_quiet(ws_store *s);
+/* The settings of every connection once made (NOTICEs not printed by libpq; ws_store_wait's
+ * lock_timeout), on s's. */
+void ws_pg_settings(ws_store *s);
 /* Drops the transaction log (after commit or rollback). */
 void ws_pg_log_clear(struct ws_pg *p);
 

@@ -156,7 +156,7 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
         p->answer_s = s->pg_answer_until_s - ws_mono_s();
     }
     int rc = -1;
-    if (made) ws_pg_quiet(s);
+    if (made) ws_pg_settings(s);
     if (made || !ws_pg_connect(s, e)) rc = check_schema(s, flags & WS_STORE_CREATE, flags & WS_STORE_NO_SCHEMA, e);
     p->answer_until_s = 0;
     return rc;

@@ -81,6 +81,12 @@ typedef struct {
                                           * for a server that does not answer (WS_EINTERNAL, "...: no
                                           * answer to a statement within N s"). 0: libpq's own wait,
                                           * which has no end. Only with pg_try_once */
+    int pg_lock_timeout_ms;              /* PostgreSQL, > 0: the connection's lock_timeout, set with
+                                          * the open's first statement: a statement waiting for
+                                          * another session's lock is ended by the server itself
+                                          * (SQLSTATE 55P03), also one whose caller gave it up and
+                                          * closed the connection, which the server notices only
+                                          * once the statement ends. 0: the server's setting */
 } ws_store_wait;
 /* ws_store_open for a caller with a wait of its own (gpu-monitor: WS_MONITOR_BUSY_S, and a
  * SIGTERM that must not wait out another connection's transaction). */
