@@ -126,12 +126,15 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
     d->flush_until_ms = -1;
     if (ws_store_url_kind(url) == WS_DB_POSTGRES) {
         ws_err why = {0};
-        d->pg = gpu_samples_pg_open(url, stop, &d->pg_down, &why);
+        int down = 0;
+        d->pg = gpu_samples_pg_open(url, stop, &down, &why);
         if (!d->pg) { *e = why; gpu_samples_db_close(d); return NULL; }
         snprintf(d->path, sizeof d->path, "%s", gpu_samples_pg_path(d->pg));
-        if (d->pg_down) {   /* sampling goes on: said even with --quiet, as samples may be lost */
-            snprintf(d->note, sizeof d->note, "%s; sampling goes on, and the samples are stored once it answers "
-                     "(each one not stored within %g s, WS_MONITOR_BUSY_S, is named)", why.msg, busy_timeout_ms * 1e-3);
+        d->pg_down = down == 1;
+        if (down) {   /* sampling goes on: said even with --quiet, as samples may be lost */
+            snprintf(d->note, sizeof d->note, "%s; sampling goes on, and the samples are stored once %s (each one "
+                     "not stored within %g s, WS_MONITOR_BUSY_S, is named)", why.msg,
+                     down == 1 ? "it answers" : "that lock is released", busy_timeout_ms * 1e-3);
             d->note_loud = 1;
         }
         return d;
@@ -140,7 +143,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
      * when missing, but without Optuna's tables, which suggest makes; a file of a schema the
      * tools refuse is refused before anything is written to it. The store's wait is this
      * tool's (WS_MONITOR_BUSY_S), and ends at once on a stop. */
-    ws_store_wait w = {busy_timeout_ms, "WS_MONITOR_BUSY_S", stop, 0, NULL, 0, 0};
+    ws_store_wait w = {busy_timeout_ms, "WS_MONITOR_BUSY_S", stop, 0, NULL, 0, 0, NULL};
     if (ws_store_open_wait(&d->store, url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         gpu_samples_db_close(d);
         return NULL;

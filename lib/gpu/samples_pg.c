@@ -39,6 +39,8 @@ struct gpu_samples_pg {
     double give_up_s;                    /* ... monotonic: abandoned then */
     char lost[400];                      /* why the last connection ended ("": none), for the
                                           * messages of the one that waits */
+    int locked;                          /* the last open failed on another session's lock, not
+                                          * on the server (its statement ended by lock_timeout) */
 };
 
 /* How long a statement waits for the server at least (a write, until the next sample is due when
@@ -46,14 +48,16 @@ struct gpu_samples_pg {
  * 15 minutes), held the monitor in libpq for as long, taking no sample, deaf to SIGTERM. */
 #define ANSWER_S 2.0
 
-/* How long a statement of the monitor's waits on the server for another session's lock at most
- * (its connections' lock_timeout; a write's own is set in its transaction): a statement given up,
- * its connection closed, stayed on the server until it ended (the server reads the connection
- * only then), and one queued for a lock queued every later request that conflicts with it behind
- * it: the store's CREATE INDEX at the open, queued for a SHARE lock on trials behind an open
- * write, held every trial's write to trials until that write ended, the monitor long gone. Less
- * than ANSWER_S, the monitor's shortest wait, so that the server's answer comes back first. */
-#define LOCK_WAIT_MS 1500
+/* A statement of the monitor's waits on the server for another session's lock until LOCK_MARGIN_S
+ * before the monitor gives it up at most (lock_timeout: its connections' LOCK_WAIT_MS, a write's
+ * set in its transaction): a statement given up, its connection closed, stayed on the server
+ * until it ended (the server reads the connection only then), and one queued for a lock queued
+ * every later request that conflicts with it behind it: the store's CREATE INDEX at the open,
+ * queued for a SHARE lock on trials behind an open write, held every trial's write to trials
+ * until that write ended, the monitor long gone. The margin lets the server's answer (55P03)
+ * come back first, so that the wait is said as a lock, not as a server that does not answer. */
+#define LOCK_MARGIN_S 0.5
+#define LOCK_WAIT_MS ((int)((ANSWER_S - LOCK_MARGIN_S) * 1e3))
 
 /* Two monitors (two nodes) making the table at once: one CREATE ... IF NOT EXISTS fails on the
  * other's catalog row, so they take turns (a transaction-scoped advisory lock; the store's schema
@@ -134,6 +138,14 @@ static void drop_lost(gpu_samples_pg *p, const PGresult *r)
     disconnect(p);
 }
 
+/* A statement of the open ended by lock_timeout: said as the lock it waited for; tried again at
+ * the next write, the samples kept as for a lock (p->locked). */
+static int locked_error(gpu_samples_pg *p, const char *what, ws_err *e)
+{
+    p->locked = 1;
+    return ws_err_set(e, WS_EINTERNAL, "%s: %s: " WS_PQ_LOCKED, p->shown, what);
+}
+
 static int down_error(gpu_samples_pg *p, const PGresult *r, ws_err *e)
 {
     drop_lost(p, r);
@@ -160,9 +172,11 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
     if (!have && !ok(r)) {
         char msg[400];
         ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
+        int locked = ws_pq_lock_timed_out(r);
         PQclear(r);
         if (gone(p)) return down_error(p, NULL, e);
         PQclear(exec_until(p, "ROLLBACK", 0, NULL));
+        if (locked) return locked_error(p, "creating the samples table", e);
         return ws_err_set(e, WS_EINTERNAL, "%s: creating the samples table: %s", p->shown, msg);
     }
     PQclear(r);   /* NULL when not run */
@@ -170,8 +184,10 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
     if (!ok(r)) {
         char msg[400];
         ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
+        int locked = ws_pq_lock_timed_out(r);   /* another session's ACCESS EXCLUSIVE (ALTER, VACUUM FULL) */
         PQclear(r);
         if (gone(p)) return down_error(p, NULL, e);
+        if (locked) return locked_error(p, "reading the samples table", e);
         return ws_err_set(e, WS_EINPUT, "%s: its " GPU_SAMPLES_TABLE " is not gpu-monitor's samples table (%s); expected "
                           "a database without another table or view of that name", p->shown, msg);
     }
@@ -188,7 +204,7 @@ static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
     answer_by(p, p->until_s);   /* the wait for the connection may have taken the statements' time */
     /* the store's statements on the new connection wait for the server as this file's do */
     ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn, .pg_answer_until_s = p->until_s,
-                       .pg_lock_timeout_ms = LOCK_WAIT_MS};
+                       .pg_lock_timeout_ms = LOCK_WAIT_MS, .pg_locked = &p->locked};
     if (ws_store_open_wait(&p->store, p->url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         p->store = NULL;
         return e->kind == WS_EINPUT || e->kind == WS_ENOMEM ? -1 : 1;
@@ -197,6 +213,7 @@ static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
     p->late = 0;
     p->lost[0] = 0;
     int rc = make_table(p, e);
+    if (rc && p->locked) disconnect(p);   /* the table checked again on the next connection */
     if (rc) return gone(p) || !p->store ? 1 : -1;
     return 0;
 }
@@ -266,6 +283,7 @@ static int reconnect(gpu_samples_pg *p, double until_s, ws_err *e)
 /* 0 connected (already, or now), 1 the server does not answer (e says why), -1 refused. */
 static int connect_db(gpu_samples_pg *p, double until_s, ws_err *e)
 {
+    p->locked = 0;
     if (p->store && !gone(p)) return 0;
     disconnect(p);
     if (p->stop && *p->stop) return stopped(p, e);
@@ -288,7 +306,7 @@ gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t
      * connect: a stop ends it at once. Stopped, there is nothing to open. */
     int rc = stop && *stop ? stopped(p, e) : reconnect(p, INFINITY, e);
     if (rc < 0 || (rc > 0 && !p->store && stop && *stop)) { gpu_samples_pg_close(p); return NULL; }
-    if (down) *down = rc > 0;
+    if (down) *down = rc <= 0 ? 0 : p->locked ? 2 : 1;
     return p;
 }
 
@@ -313,14 +331,16 @@ int gpu_samples_pg_running(gpu_samples_pg *p,
     answer_by(p, 0);
     PGresult *r = exec_until(p, running_sql, 0, NULL);
     if (!ok(r)) {
-        int no_study = sqlstate_is(r, "42P01");   /* undefined_table: Optuna's, before suggest makes them */
+        /* undefined_table: Optuna's, before suggest makes them; a lock held on them (ALTER TABLE,
+         * VACUUM FULL): no pids this time, the next sample asks again */
+        int no_study = sqlstate_is(r, "42P01") || ws_pq_lock_timed_out(r);
         if (!no_study && gone(p)) {   /* said by the write that follows */
             drop_lost(p, r);
             PQclear(r);
             return 0;
         }
         char msg[400];
-        ws_pq_first_line(msg, sizeof msg, PQresultErrorMessage(r));
+        ws_pq_error_line(msg, sizeof msg, r);
         PQclear(r);
         if (no_study) return 0;
         return ws_err_set(e, WS_EINTERNAL, "%s: reading running trials: %s", p->shown, msg);
@@ -416,7 +436,7 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
     *busy = 0;
     answer_by(p, until_s);   /* the server's answers too, and a (re)connection's statements */
     int rc = connect_db(p, until_s, e);
-    if (rc) return rc;
+    if (rc) { *busy = rc > 0 && p->locked; return rc; }
     /* A write given up in its COMMIT may have gone through: its samples, still queued (the oldest,
      * in time order), are not written again where it did, and wait while the server is at it. */
     row_ctx c = {p, {NULL}, NULL};
@@ -431,10 +451,10 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
     if (there == 1)
         while (n && samples[0]->t_s <= p->unsure_t) { samples++; n--; }
     if (there >= 0 && !n) return 0;
-    /* the wait for another connection's lock ends when the next sample is due (1 ms at least:
-     * 0 would be none) */
+    /* the wait for another connection's lock ends when the next sample is due, and LOCK_MARGIN_S
+     * before the monitor's wait for the answer at the latest (1 ms at least: 0 would be none) */
     char begin[96];
-    double left_ms = (until_s - ws_mono_s()) * 1e3;
+    double left_ms = (fmin(until_s, p->until_s - LOCK_MARGIN_S) - ws_mono_s()) * 1e3;
     snprintf(begin, sizeof begin, "BEGIN; SET LOCAL lock_timeout = %ld; SELECT txid_current()",
              left_ms > 1 ? (long)ceil(left_ms) : 1L);
     int in_commit = 0;
@@ -464,8 +484,9 @@ int gpu_samples_pg_write(gpu_samples_pg *p, const gpu_sample *const *samples, si
         return 1;
     }
     char msg[400];
-    ws_pq_first_line(msg, sizeof msg, c.failed ? PQresultErrorMessage(c.failed) : PQerrorMessage(p->conn));
-    *busy = sqlstate_is(c.failed, "55P03");   /* lock_not_available: lock_timeout passed */
+    if (c.failed) ws_pq_error_line(msg, sizeof msg, c.failed);
+    else ws_pq_first_line(msg, sizeof msg, PQerrorMessage(p->conn));
+    *busy = ws_pq_lock_timed_out(c.failed);
     PQclear(c.failed);
     if (there >= 0) PQclear(exec_until(p, "ROLLBACK", 0, NULL));   /* committed() began none */
     if (*busy) return ws_err_set(e, WS_EINTERNAL, "%s: database is locked: %s", p->shown, msg), 1;

@@ -37,8 +37,10 @@ typedef struct gpu_samples_pg gpu_samples_pg;
  * with e filled when it is refused (WS_EINPUT: a URL no wait mends, no such database, a schema
  * the tools refuse, a table of that name that is not gpu-monitor's) or out of memory. A server
  * that does not answer is no failure: *down (when not NULL) is then set to 1 and e says why;
- * later calls try again. A stop (*stop set) while the first connection waits ends it at once:
- * NULL, WS_EINTERNAL ("stopped while the database server did not answer"). */
+ * later calls try again; so is a lock another session held past the connection's lock_timeout
+ * (the study's indexes made behind a write on trials, the samples table locked): *down 2. A
+ * stop (*stop set) while the first connection waits ends it at once: NULL, WS_EINTERNAL
+ * ("stopped while the database server did not answer"). */
 gpu_samples_pg *gpu_samples_pg_open(const char *url, const volatile sig_atomic_t *stop, int *down, ws_err *e);
 void gpu_samples_pg_close(gpu_samples_pg *p);
 /* The URL without its password, for messages. */

@@ -318,8 +318,9 @@ int ws_pg_exec(ws_store *s, const char *sql, int n, const char *const *params, i
             return 0;
         }
         char msg[512];
-        ws_pq_first_line(msg, sizeof msg, r ? PQresultErrorMessage(r) : p->conn ? PQerrorMessage(p->conn)
-                         : p->late[0] ? p->late : "not connected");
+        if (r) ws_pq_error_line(msg, sizeof msg, r);
+        else ws_pq_first_line(msg, sizeof msg, p->conn ? PQerrorMessage(p->conn) : p->late[0] ? p->late : "not connected");
+        if (s->pg_locked && ws_pq_lock_timed_out(r)) *s->pg_locked = 1;
         int again = retryable(p->conn, r);
         PQclear(r);
         if (!again) return ws_err_set(e, WS_EINTERNAL, "%s: %s: %s", s->path, what, msg);

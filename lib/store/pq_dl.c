@@ -41,3 +41,15 @@ void ws_pq_first_line(char *dst, size_t len, const char *msg)
     snprintf(dst, len, "%s", msg && *msg ? msg : "no message from libpq");
     dst[strcspn(dst, "\n")] = 0;
 }
+
+int ws_pq_lock_timed_out(const PGresult *r)
+{
+    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return code && !strcmp(code, "55P03");
+}
+
+void ws_pq_error_line(char *dst, size_t len, const PGresult *r)
+{
+    if (ws_pq_lock_timed_out(r)) snprintf(dst, len, "%s", WS_PQ_LOCKED);
+    else ws_pq_first_line(dst, len, r ? PQresultErrorMessage(r) : NULL);
+}

@@ -57,6 +57,13 @@ int ws_pq_load(char *why, size_t n);
  * empty or NULL one as "no message from libpq". For lib/store and the other users of libpq
  * (gpu-monitor's samples, report's reading of them). */
 void ws_pq_first_line(char *dst, size_t len, const char *msg);
+/* 1 where r is the error of a statement that waited for another session's lock longer than its
+ * session's lock_timeout (SQLSTATE 55P03, lock_not_available): the server ended it. */
+int ws_pq_lock_timed_out(const PGresult *r);
+/* r's error as one line (ws_pq_first_line), and such a lock wait as what it was: libpq's
+ * "canceling statement due to lock timeout" read as a failure of the statement. */
+#define WS_PQ_LOCKED "waiting for a lock held by another session (ended by lock_timeout)"
+void ws_pq_error_line(char *dst, size_t len, const PGresult *r);
 
 /* PQexec's answer (several statements in sql: the last one's, or the error that ended them; with
  * parameters, one statement), sent without waiting and waited for until monotonic until_s at most,

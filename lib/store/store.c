@@ -78,9 +78,13 @@ static int open_store(ws_store **out, const char *url, int flags, const ws_file_
     s->pg_conn = w ? w->pg_conn : NULL;
     s->pg_answer_until_s = w ? w->pg_answer_until_s : 0;
     s->pg_lock_timeout_ms = w ? w->pg_lock_timeout_ms : 0;
+    s->pg_locked = w ? w->pg_locked : NULL;
+    if (s->pg_locked) *s->pg_locked = 0;
     int pg = ws_store_url_kind(url) == WS_DB_POSTGRES;
     s->ops = pg ? &ws_pg_ops : &ws_sqlite_ops;
-    if ((pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e)) { ws_store_close(s); return -1; }
+    int rc = (pg ? ws_pg_open : ws_sqlite_open)(s, url, flags, e);
+    s->pg_locked = NULL;   /* the open's alone: the caller's variable */
+    if (rc) { ws_store_close(s); return -1; }
     *out = s;
     return 0;
 }

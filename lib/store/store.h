@@ -87,6 +87,9 @@ typedef struct {
                                           * (SQLSTATE 55P03), also one whose caller gave it up and
                                           * closed the connection, which the server notices only
                                           * once the statement ends. 0: the server's setting */
+    int *pg_locked;                      /* PostgreSQL, not NULL: set to 1 where the open failed as a
+                                          * statement was ended so (another session's lock, not the
+                                          * server), else 0 */
 } ws_store_wait;
 /* ws_store_open for a caller with a wait of its own (gpu-monitor: WS_MONITOR_BUSY_S, and a
  * SIGTERM that must not wait out another connection's transaction). */
