@@ -187,6 +187,12 @@ static PGresult *exec(ws_store *s, const char *sql, int n, const char *const *pa
     return n ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0) : PQexec(c, sql);
 }
 
+void ws_pg_send_rollback(ws_store *s)
+{
+    PGconn *c = s->pg->conn;
+    if (c && PQstatus(c) == CONNECTION_OK) PQclear(exec(s, "ROLLBACK", 0, NULL));
+}
+
 static unsigned long long digest(const PGresult *r)
 {
     unsigned long long h = 1469598103934665603ULL;
@@ -287,12 +293,12 @@ static int recover(ws_store *s, double deadline, long *delay_ms, const char *why
                                   "%g s (%s)", s->path, p->retry_s, why);
             if (connect_until(s, deadline, delay_ms, e)) return -1;
         } else if (s->in_txn) {
-            PQclear(PQexec(p->conn, "ROLLBACK"));
+            ws_pg_send_rollback(s);
         }
         if (!s->in_txn) return 0;
         int rc = replay(s, e);
         if (rc <= 0) return rc;
-        PQclear(PQexec(p->conn, "ROLLBACK"));
+        ws_pg_send_rollback(s);
         if (backoff(deadline, delay_ms))
             return ws_err_set(e, WS_EINTERNAL, "%s: could not resume a transaction within %g s (%s)", s->path,
                               p->retry_s, why);

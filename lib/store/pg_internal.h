@@ -55,6 +55,11 @@ PGconn *ws_pg_connect_start(const char *conninfo);
 /* The settings of every connection once made (NOTICEs not printed by libpq; ws_store_wait's
  * lock_timeout), on s's. */
 void ws_pg_settings(ws_store *s);
+/* ROLLBACK on s's connection (none: nothing), its answer waited for as every statement of s's
+ * (during an open with a deadline: until then, not after a stop, then the connection closed):
+ * libpq's PQexec waited for ever for a server that stalled just then, after a statement of the
+ * open failed in its transaction (gpu-monitor's CREATE INDEX ended by lock_timeout). */
+void ws_pg_send_rollback(ws_store *s);
 /* Drops the transaction log (after commit or rollback). */
 void ws_pg_log_clear(struct ws_pg *p);
 

@@ -189,7 +189,7 @@ void ws_pg_close(ws_store *s)
 {
     struct ws_pg *p = s->pg;
     if (!p) return;
-    if (s->in_txn && p->conn) PQclear(PQexec(p->conn, "ROLLBACK"));
+    if (s->in_txn) ws_pg_send_rollback(s);
     PQfinish(p->conn);
     ws_pg_log_clear(p);
     free(p->log);
@@ -233,10 +233,9 @@ static int pg_begin_read(ws_store *s, ws_err *e)
 
 void ws_pg_rollback(ws_store *s)
 {
-    struct ws_pg *p = s->pg;
-    if (p->conn && PQstatus(p->conn) == CONNECTION_OK) PQclear(PQexec(p->conn, "ROLLBACK"));
+    ws_pg_send_rollback(s);
     s->in_txn = 0;
-    ws_pg_log_clear(p);
+    ws_pg_log_clear(s->pg);
 }
 
 const ws_store_ops ws_pg_ops = {
