@@ -253,6 +253,10 @@ static int reconnect(gpu_samples_pg *p, double until_s, ws_err *e)
         }
         if (p->polling == PGRES_POLLING_FAILED) {
             abandon(p);
+            /* not after a stop: the store's connect waits in libpq, and looks the host's name
+             * up again three times (its connect, hosts_unknown, the ping), each a resolver's
+             * timeout where the name server is silent (a SIGTERM at start took 4 lookups) */
+            if (p->stop && *p->stop) return stopped(p, e);
             return open_db(p, NULL, e);
         }
         double now = ws_mono_s();
