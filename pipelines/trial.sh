@@ -5,6 +5,15 @@
 # SWEEP_SLURM_STEP, SWEEP_MONITOR (1: start the sweep's monitor) and, without LAUNCH, SWEEP_CPUS
 # (pipelines/sweep.mk sets them).
 set -euo pipefail
+# Ctrl-C (SIGINT to make's whole process group) stops the trial wherever it is. Without a trap,
+# bash given SIGINT while it waits for a child that then exits normally (suggest just done, or a
+# tool that finishes its work on Ctrl-C) takes the signal for the child's to handle and goes on
+# ("wait and cooperative exit"): the trial went on to train-trial, which trained a whole trial
+# while make, interrupted, waited for it. A trap runs once the child is gone, whatever its status,
+# and dies of the signal (the EXIT trap below still runs), so make sees a trial stopped by SIGINT.
+# Set first, as monitor.sh's. TERM and HUP need none: bash dies of them at once, a child running
+# or not, where a trap would wait for the child (a whole training) before it ran.
+trap 'trap - INT; kill -INT $$' INT
 out=$1
 # Folders and names without forking dirname and basename (nor nproc or jq where none is needed,
 # nor a lookup suggest can make): a sweep starts a trial.sh per trial, two at a time, and every
@@ -123,11 +132,15 @@ fi
 # and no trial may come after it to copy them).
 # SUGGEST_ARGS is split into words at blanks, but not glob-expanded (set -f): a --fixed path with
 # a * ? or [ reached suggest as the other files it matched.
+# Its line goes through the temporary, not $(...): bash waits for a command substitution's process
+# outside the job code that runs the trap above, and a Ctrl-C that came in that wait (suggest's
+# output closed, suggest not yet reaped) was dropped, trap or not, and the trial went on to train.
 rc=0
 set -f
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
-line=$("$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$tag" --unless-done ${SUGGEST_ARGS:-}) || rc=$?
+"$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$tag" --unless-done ${SUGGEST_ARGS:-} >"$tmp" || rc=$?
 set +f
+[ "$rc" != 0 ] || line=$(<"$tmp")   # read by bash itself, no process
 if [ "$rc" = 1 ]; then
   "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp"
   mv "$tmp" "$out"
