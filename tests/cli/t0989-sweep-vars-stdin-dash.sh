@@ -14,8 +14,16 @@ tone_sweep_config c.json tones-dash 1
 sweep_args=(-s -C "$WS_ROOT" BUILD="$WS_BUILD" BIN="$WS_BIN" -j2 sweep CONFIG="$TMP/c.json" TRIALS=1 RUNS="$TMP/r"
   FEATURES="$TMP/tones.feat" DATA="$TMP/tones/manifest.jsonl")
 sweep() { make "${sweep_args[@]}" "$@"; }
-# make's stdin a pipe that stays open (as a terminal does): a check that reads it waits 20 s
-held() { sleep 20 | timeout 15 make "${sweep_args[@]}" "$@"; }
+# make's stdin a pipe that stays open (as a terminal does): a check that reads it waits 15 s (the
+# writer, killed after, not waited for as a pipeline's would be)
+mkfifo open.fifo
+held() {
+  local rc=0 w
+  sleep 20 >open.fifo & w=$!
+  timeout 15 make "${sweep_args[@]}" "$@" <open.fifo || rc=$?
+  kill "$w" 2>/dev/null; wait "$w" 2>/dev/null
+  return "$rc"
+}
 for a in "--fixed -" "--fixed=-" "--enqueue -"; do
   test_expect_code 2 "make sweep SUGGEST_ARGS='$a', make's stdin open: refused, not waiting for it" held SUGGEST_ARGS="$a"
   test_expect_success "... names SUGGEST_ARGS, before anything ran" '
