@@ -90,12 +90,6 @@ static int ok(const PGresult *r)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
-static int sqlstate_is(const PGresult *r, const char *code)
-{
-    const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    return s && !strcmp(s, code);
-}
-
 /* The connection is gone (the server stopped, restarted, the network cut) or did not answer in
  * time: closed here, tried again at the next write. */
 static int gone(gpu_samples_pg *p)
@@ -337,7 +331,7 @@ int gpu_samples_pg_running(gpu_samples_pg *p,
     if (!ok(r)) {
         /* undefined_table: Optuna's, before suggest makes them; a lock held on them (ALTER TABLE,
          * VACUUM FULL): no pids this time, the next sample asks again */
-        int no_study = sqlstate_is(r, "42P01") || ws_pq_lock_timed_out(r);
+        int no_study = ws_pq_sqlstate_is(r, "42P01") || ws_pq_lock_timed_out(r);
         if (!no_study && gone(p)) {   /* said by the write that follows */
             drop_lost(p, r);
             PQclear(r);

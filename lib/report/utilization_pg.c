@@ -197,9 +197,8 @@ static int copy_into(ws_util_pg *c, const char *name, const char *url, int64_t s
     PQclear(r);
     if (!rc) {
         r = PQexecParams(conn, declare_sql, 2, NULL, pv, NULL, NULL, 0);
-        const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
         if (PQresultStatus(r) == PGRES_COMMAND_OK) rc = copy_cursor(c, conn, e);
-        else if (!code || strcmp(code, "42P01")) rc = read_fail(c, conn, r, e);   /* 42P01, undefined_table: no samples, not an error */
+        else if (!ws_pq_sqlstate_is(r, "42P01")) rc = read_fail(c, conn, r, e);   /* 42P01, undefined_table: no samples, not an error */
         PQclear(r);
     }
     /* the transaction only held the cursor; the connection closes next, which would end it too */

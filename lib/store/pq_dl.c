@@ -42,10 +42,15 @@ void ws_pq_first_line(char *dst, size_t len, const char *msg)
     dst[strcspn(dst, "\n")] = 0;
 }
 
+int ws_pq_sqlstate_is(const PGresult *r, const char *code)
+{
+    const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return s && !strcmp(s, code);
+}
+
 int ws_pq_lock_timed_out(const PGresult *r)
 {
-    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    return code && !strcmp(code, "55P03");
+    return ws_pq_sqlstate_is(r, "55P03");   /* lock_not_available */
 }
 
 void ws_pq_error_line(char *dst, size_t len, const PGresult *r)

@@ -57,6 +57,8 @@ int ws_pq_load(char *why, size_t n);
  * empty or NULL one as "no message from libpq". For lib/store and the other users of libpq
  * (gpu-monitor's samples, report's reading of them). */
 void ws_pq_first_line(char *dst, size_t len, const char *msg);
+/* 1 where r is an error of SQLSTATE code (NULL r, or no code: 0). */
+int ws_pq_sqlstate_is(const PGresult *r, const char *code);
 /* 1 where r is the error of a statement that waited for another session's lock longer than its
  * session's lock_timeout (SQLSTATE 55P03, lock_not_available): the server ended it. */
 int ws_pq_lock_timed_out(const PGresult *r);
