@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sampler/npy_argsort.h"
 
 #define LOG_SQRT_2PI 0.91893853320467274178
 #define SQRT1_2 0.70710678118654752440
@@ -201,8 +202,18 @@ static int numeric_sigmas(ws_parzen_dim *pd, size_t m, size_t n_dims, const ws_p
         keyed *s = malloc(2 * nk * sizeof *s);
         double *ext = malloc((nk + 2) * sizeof *ext), *ss = malloc(nk * sizeof *ss);
         if (!s || !ext || !ss) { free(s); free(ext); free(ss); return -1; }
-        for (size_t k = 0; k < nk; k++) { s[k].v = pd->mu[k]; s[k].i = k; }
-        sort_keyed(s, s + nk, nk);
+        if (o->numpy_ties) {
+            /* Optuna 3.1's np.argsort(mus): equal centres in numpy's quicksort order, which
+             * decides which of them gets the gap below and which the gap above */
+            size_t *ix = malloc(nk * sizeof *ix);
+            if (!ix) { free(s); free(ext); free(ss); return -1; }
+            ws_npy_argsort(pd->mu, ix, nk);
+            for (size_t k = 0; k < nk; k++) { s[k].i = ix[k]; s[k].v = pd->mu[ix[k]]; }
+            free(ix);
+        } else {
+            for (size_t k = 0; k < nk; k++) { s[k].v = pd->mu[k]; s[k].i = k; }
+            sort_keyed(s, s + nk, nk);
+        }
         ext[0] = pd->low;
         for (size_t k = 0; k < nk; k++) ext[k + 1] = s[k].v;
         ext[nk + 1] = pd->high;

@@ -44,6 +44,10 @@ typedef struct {
     size_t clip_kernels;     /* with magic_clip: bandwidths also >= range / min(100, 1 +
                                 clip_kernels), the clip of an estimator of that many kernels
                                 (0: only this estimator's own clip) */
+    int numpy_ties;          /* neighbour bandwidths: 1 sorts the centres as Optuna 3.1's
+                                np.argsort (numpy's quicksort, npy_argsort.h), so equal centres
+                                get their gaps as there; 0: a stable sort (equal centres in
+                                observation order, the prior last) */
 } ws_parzen_opts;
 
 /* Optuna 3.1's TPE defaults (NEIGHBOUR bandwidths, ramp weights). */

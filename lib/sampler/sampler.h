@@ -16,6 +16,8 @@
  *   weights              "uniform" | "ramp" (Optuna's default_weights)       uniform / ramp
  *   prior_weight         weight of the prior kernel                          1
  *   bandwidth            "neighbour" | "scott"                               neighbour / scott if multivariate
+ *                        (neighbour: equal centres ordered as numpy's argsort in the optuna mode,
+ *                        as Optuna's np.argsort(mus); by trial in the wakesweep mode)
  *   bandwidth_scale      multiplies observation bandwidths                   0.7 / 1
  *   categorical_smoothing  categorical kernels' spread, Optuna's = 1         2 / 1
  *   shared_clip          g(x)'s bandwidth floor no lower than l(x)'s in      true / false

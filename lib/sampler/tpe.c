@@ -383,6 +383,9 @@ static void parzen_opts(const ws_sampler_cfg *cfg, ws_parzen_opts *po)
     po->log_int_cells = cfg->log_int_cells;
     po->kernel_heights = cfg->kernel_heights;
     po->cat_smoothing = cfg->categorical_smoothing > 0 ? cfg->categorical_smoothing : 1.0;
+    /* the optuna mode breaks ties among kernel centres as Optuna 3.1's np.argsort does; the
+     * wakesweep mode keeps its stable order, so that its studies draw what they drew before */
+    po->numpy_ties = cfg->mode == WS_TPE_OPTUNA;
 }
 
 static size_t n_below_of(const ws_sampler_cfg *cfg, size_t n)
