@@ -2,7 +2,9 @@
  * and heapsort.cpp), step for step: an introsort whose partitions take the median of three,
  * stop at equal elements on both sides, push the larger part, finish parts of 16 or fewer by
  * insertion sort, and fall back to heapsort past a depth of 2 floor(log2 n). Written from the
- * algorithm, not copied; tests/ref/make_npy_argsort_golden.py checks it against numpy itself. */
+ * algorithm, not copied; tests/ref/make_tpe_ties_golden.py checks it against numpy itself. That
+ * is numpy 1.24, Debian 12's: numpy 1.25 and later argsort doubles with AVX-512 kernels on CPUs
+ * that have them, which order ties otherwise, so Optuna's own tie order depends on its numpy. */
 #include "sampler/npy_argsort.h"
 #include <stdint.h>
 
