@@ -1,6 +1,9 @@
 /* sqlite_study.c — studies and their attributes. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
+#include "core/text.h"
 #include "space/config.h"
 #include "store/load_common.h"
 #include "store/sqlite_internal.h"
@@ -28,6 +31,37 @@ int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e
     return 0;
 }
 
+/* A study deleted by hand (DELETE FROM studies in sqlite3, whose foreign keys are off) leaves its
+ * rows in the tables below under its study_id, and SQLite gives that id again to the next study
+ * made (studies.study_id has no AUTOINCREMENT). Made over them, the new study failed on the
+ * study_directions row left (exit 3), or, that one gone too, took the old study's trials and
+ * attributes (config, seed, data hash) for its own. -1 (WS_EINPUT) where any is left under id. */
+static int check_no_rows_left(ws_store *s, const char *name, long long id, ws_err *e)
+{
+    static const char *const tables[] = {"study_directions", "study_user_attributes", "study_system_attributes", "trials"};
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE study_id = ? LIMIT 1", tables[k]);
+        sqlite3_stmt *st;
+        if (ws_sql_prepare(s, sql, &st, e)) return -1;
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW) {
+            char *shown = ws_text_escape(name);
+            ws_err_set(e, WS_EINPUT, "%s: cannot make study '%s': %s holds rows of study_id %lld, the id SQLite gives "
+                       "the new study, though no study has it (a study deleted by hand, its rows left?); the new "
+                       "study would take them for its own: delete them (WHERE study_id = %lld, in %s and the other "
+                       "study tables, and the rows of its trials) or use another study file",
+                       s->path, shown ? shown : "?", tables[k], id, id, tables[k]);
+            free(shown);
+            return -1;
+        }
+        SQL_CHECK(s, rc, "create study", e);
+    }
+    return 0;
+}
+
 int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
 {
     int own, ok = 0;
@@ -41,6 +75,8 @@ int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_stud
     if (ws_sql_prepare(s, "INSERT INTO studies (study_name) VALUES (?)", &st, e)) goto end;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
     if (ws_sql_run(s, st, "create study", e)) goto end;
+    /* checked before out is filled: suggest takes a study id in out for a study found */
+    if (check_no_rows_left(s, name, (long long)sqlite3_last_insert_rowid(s->db), e)) goto end;
     out->id = sqlite3_last_insert_rowid(s->db);
     out->direction = direction;
     out->n_objectives = 1;
