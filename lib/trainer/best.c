@@ -296,6 +296,10 @@ int trainer_best_update(ws_store *store, const ws_study *study, const char *ckpt
     ws_summary s = {0};
     int rc = ws_store_trials_load(store, study, WS_LOAD_ATTRS, &l, e)
              || ws_summary_build(&s, study->name, study->direction, &l, e);
+    /* a row of the study that cannot be read (edited by hand): the trial is stored, and the
+     * warning said only what the row was, after a trial that exits 0; best.ckpt is not looked
+     * at, and may hold another trial's weights than the best's now: said so */
+    if (rc) ws_err_prefix(e, "left %s as it was (the study could not be read to find its best trial)", best);
     /* the weights best.ckpt must hold: this trial's when it is the best (it has some: it is
      * COMPLETE, and those end with a validation), or the best trial's trial-N.ckpt when best.ckpt
      * does not hold it yet */
