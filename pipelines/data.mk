@@ -212,7 +212,7 @@ ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --thread
   --out $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA))
 $(FEATURES): $(ws_data_prereq) $(FEATURE_CONFIG) $(BIN)/featurize | $(ws_data_order)
 	@mkdir -p $(call ws_q,$(@D))
-	@lock=$(call ws_q,$(dir $@).$(notdir $@).lock); exec 8<>"$$lock"; . pipelines/lock-kind.sh; kind=$$(lock_kind 8 "$$lock"); \
+	@lock=$(call ws_q,$(dir $@).$(notdir $@).lock); exec 8<>"$$lock"; . pipelines/lock-kind.sh; lock_kind 8 "$$lock"; \
 	if [ "$$kind" = file ]; then flock 8 2>/dev/null || :; \
 	else echo "$$lock is $$([ "$$kind" = fifo ] && echo 'a FIFO, ')not a regular file; making it without a lock" >&2; exec 8>&-; fi; \
 	$(call ws_reap,$(FEATURES_SOURCE)); src=$(call ws_q,$(FEATURES_SOURCE)).tmp.$$$$; \

@@ -35,7 +35,8 @@ lib=${BASH_SOURCE[0]%/*}; [ "$lib" != "${BASH_SOURCE[0]}" ] || lib=.
 lockdir=$runs/monitor.lock.d
 lock() {
   exec 9<>"$runs/monitor.lock"
-  [ "$(lock_kind 9 "$runs/monitor.lock")" = file ] && flock 9 2>/dev/null && return 0
+  lock_kind 9 "$runs/monitor.lock"   # sets kind: no $(...) under start's traps (see below; t0990)
+  [ "$kind" = file ] && flock 9 2>/dev/null && return 0
   local i
   for ((i = 0; i < 300; i++)); do
     if mkdir "$lockdir" 2>/dev/null; then trap 'rmdir "$lockdir" 2>/dev/null' EXIT; return 0; fi

@@ -37,7 +37,7 @@ dir_of "$0"; . "$dir/lock-kind.sh"
 lock=$out_dir/.$out_name.lock
 exec 8<>"$lock"
 rc=0
-kind=$(lock_kind 8 "$lock")
+lock_kind 8 "$lock"   # sets kind
 if [ "$kind" != file ]; then
   what="not a regular file"
   [ "$kind" != fifo ] || what="a FIFO, not a regular file"
