@@ -59,7 +59,12 @@ fi
 # than make saw, SWEEP_SLURM_STEP) that is SLURM_CPUS_PER_TASK. Trials sharing make's CPUs (no
 # LAUNCH; make maybe inside an allocation or array task) divide them by the number of trials
 # make runs at once: its -jN (TRIALS where N is above it), or under a bare -j (no limit) every
-# trial of the sweep.
+# trial of the sweep. (Computed once the trial's temporary is named, below.)
+# make_jobs sets trials_at_once. No process is waited for before the training but through a file
+# (nproc's and realpath's output go through the trial's temporary, read back with $(<file)): bash
+# drops a Ctrl-C that comes while it waits for a command substitution's process (a subshell such
+# as $(make_jobs) was, or a program) that then exits normally, trap or not, and the trial went on
+# to train while make, interrupted, waited for it (t0991; suggest's line: t0986).
 make_jobs() {
   # MAKEFLAGS as GNU make writes it: a first word of single-letter flags (without a dash), then
   # -jN (-j when unlimited), --jobserver-auth=... and other options, each a word of its own, then
@@ -69,27 +74,14 @@ make_jobs() {
   for w in "${words[@]}"; do
     case $w in
       --) break ;;
-      -j) echo "${SWEEP_TRIALS:-1}"; return ;;
+      -j) trials_at_once=${SWEEP_TRIALS:-1}; return ;;
       # no more than TRIALS at once, however many slots: make -j8 sweep TRIALS=2 gave each of its
       # two trials cores / 8 threads, three quarters of the cores idle while both ran
-      -j[1-9]*) [[ ${w#-j} =~ ^[0-9]+$ ]] && { n=${w#-j}; t=${SWEEP_TRIALS:-$n}; [ "${#n}" -le 7 ] && [ "$n" -le "$t" ] || n=$t; echo "$n"; return; } ;;
+      -j[1-9]*) [[ ${w#-j} =~ ^[0-9]+$ ]] && { n=${w#-j}; t=${SWEEP_TRIALS:-$n}; [ "${#n}" -le 7 ] && [ "$n" -le "$t" ] || n=$t; trials_at_once=$n; return; } ;;
     esac
   done
-  echo 1
+  trials_at_once=1
 }
-# Trials that share make's CPUs may also take those the sweep leaves idle at its end, when no
-# other trial of the study is running or waiting (train-trial --grow-threads): all of them,
-# rounded down to a multiple of THREADS, so that each thread runs as many of the grow shares.
-grow=()
-if [ "${THREADS:-auto}" = auto ]; then
-  if [ -n "${SLURM_CPUS_PER_TASK:-}" ] && [ "${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-}" != "${SWEEP_SLURM_STEP:-.}" ]; then
-    THREADS=$SLURM_CPUS_PER_TASK
-  else
-    cpus=${SLURM_CPUS_PER_TASK:-${SWEEP_CPUS:-$(nproc)}}   # SWEEP_CPUS: make's nproc, without LAUNCH
-    THREADS=$(( cpus / $(make_jobs) )); [ "$THREADS" -ge 1 ] || THREADS=1
-    g=$(( cpus / THREADS * THREADS )); [ "$g" -le "$THREADS" ] || grow=(--grow-threads "$g")
-  fi
-fi
 left=("$out".tmp.*)   # left by a trial of this target that was killed (none is running: the lock)
 [ ! -e "${left[0]-}" ] || rm -f "${left[@]}"
 # The study this target's trials belong to: suggest --unless-done and --result-of look only
@@ -113,6 +105,21 @@ trap on_exit EXIT
 # The lock keeps other runs of this target away, so the temporary's name needs no mktemp (another
 # process): the host and pid name it.
 tmp=$out.tmp.${HOSTNAME:-host}.$$
+# Trials that share make's CPUs may also take those the sweep leaves idle at its end, when no
+# other trial of the study is running or waiting (train-trial --grow-threads): all of them,
+# rounded down to a multiple of THREADS, so that each thread runs as many of the grow shares.
+grow=()
+if [ "${THREADS:-auto}" = auto ]; then
+  if [ -n "${SLURM_CPUS_PER_TASK:-}" ] && [ "${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-}" != "${SWEEP_SLURM_STEP:-.}" ]; then
+    THREADS=$SLURM_CPUS_PER_TASK
+  else
+    cpus=${SLURM_CPUS_PER_TASK:-${SWEEP_CPUS:-}}   # SWEEP_CPUS: make's nproc, without LAUNCH
+    if [ -z "$cpus" ]; then nproc >"$tmp"; cpus=$(<"$tmp"); fi
+    make_jobs
+    THREADS=$(( cpus / trials_at_once )); [ "$THREADS" -ge 1 ] || THREADS=1
+    g=$(( cpus / THREADS * THREADS )); [ "$g" -le "$THREADS" ] || grow=(--grow-threads "$g")
+  fi
+fi
 # The trial's tag (suggest --tag, train-trial --result-of): the target's canonical path, the
 # same however RUNS is spelled (rs, rs/, ./rs, its absolute path: each spelling tagged a trial of
 # its own, and a removed trial file was trained again as a new trial, not rebuilt), relative to
@@ -120,7 +127,8 @@ tmp=$out.tmp.${HOSTNAME:-host}.$$
 # canonical. A study's trial tagged before, as another spelling (RUNS=./runs/x), is found under
 # that spelling when RUNS is spelled so again: asked first, where the two differ (the lock keeps
 # other runs of this target away meanwhile).
-tag=$(realpath -m --relative-base=. -- "$out")
+realpath -m --relative-base=. -- "$out" >"$tmp"
+tag=$(<"$tmp")   # read by bash itself, no process (see make_jobs)
 if [ "$tag" != "$out" ] && "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" --ckpt-dir "$RUNS" >"$tmp" 2>/dev/null; then
   mv "$tmp" "$out"
   exit 0

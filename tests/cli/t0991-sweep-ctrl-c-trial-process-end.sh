@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# make sweep stopped by Ctrl-C (SIGINT to its whole process group) as a process that a trial's
+# trial.sh waits for before training ends normally, its output closed (a command substitution's
+# process that has said its say, or a tool that finishes its work on Ctrl-C). bash drops a SIGINT
+# that comes while it waits for a command substitution's process, trap or not: trial.sh's
+# $(make_jobs) (a subshell) let the trial go on to train a whole trial while make, interrupted,
+# waited for it (as $(suggest ...) did before cb83261, t0986). Here the end of each process that
+# trial.sh waits for before the training is made such a moment in turn, the Nth in the Nth make
+# sweep: an LD_PRELOAD shim whose destructor, in a process whose parent is a trial.sh, ignores
+# SIGINT, closes its output, waits 0.05 s (trial.sh then waits for it), sends SIGINT to the group
+# and waits 0.1 s. The sweep must be gone within 5 s, no training started. Where the trial has no
+# Nth process before its training the shim sends nothing, and that sweep, the last, trains.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+# (the shim goes into every tool of the sweep: an ASan build's refuse a library before their runtime)
+if asan_built suggest; then test_skip "Ctrl-C as a trial's process ends" "tools built with AddressSanitizer refuse the preloaded shim"; exit 0; fi
+cat >sub.c <<'C'
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+/* A process whose parent runs pipelines/trial.sh counts its exit in SUB_DIR/PARENT_PID (a line,
+   its name); the SUB_NTH-th of that trial sends the signal. */
+__attribute__((destructor)) static void sub_end(void) {
+  const char *dir = getenv("SUB_DIR"), *nth = getenv("SUB_NTH");
+  char path[4096], args[4096] = "";
+  if (!dir || !nth) return;
+  snprintf(path, sizeof path, "/proc/%d/cmdline", (int)getppid());
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return;
+  ssize_t k = read(fd, args, sizeof args - 1);
+  close(fd);
+  for (ssize_t i = 0; i < k; i++) if (!args[i]) args[i] = ' ';
+  if (k <= 0 || !strstr(args, "pipelines/trial.sh ")) return;
+  snprintf(path, sizeof path, "%s/%d", dir, (int)getppid());
+  fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) return;
+  int n = 0;
+  char c, comm[32] = "?";
+  while (read(fd, &c, 1) == 1) n += c == '\n';
+  int cf = open("/proc/self/comm", O_RDONLY);
+  if (cf >= 0) { k = read(cf, comm, sizeof comm - 1); comm[k > 1 ? k - 1 : 1] = 0; close(cf); }
+  dprintf(fd, "%s\n", comm);
+  close(fd);
+  if (n + 1 != atoi(nth)) return;
+  signal(SIGINT, SIG_IGN);
+  fflush(stdout);
+  close(1);
+  usleep(50000);
+  snprintf(path, sizeof path, "%s/fired", dir);
+  close(open(path, O_WRONLY | O_CREAT, 0644));
+  kill(0, SIGINT);
+  usleep(100000);
+}
+C
+build_shim "Ctrl-C as a trial's process ends" sub.c sub.so || exit 0
+make_tone_cache tones
+tone_sweep_config c.json tones-ctrl-c-end 1
+# A training train-trial (given --features) notes its start in N/trained, then takes 30 s (a
+# whole trial's training) before the real one runs.
+bin_but shim train-trial
+cat >shim/train-trial <<EOF2
+#!/usr/bin/env bash
+case " \$* " in *" --features "*) echo \$\$ >>"\$SUB_DIR/trained"; sleep 30 ;; esac
+exec "$WS_BIN/train-trial" "\$@"
+EOF2
+chmod +x shim/train-trial
+gone() { for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+# sweep N: make sweep into sN, in a process group of its own, SIGINT as a terminal's Ctrl-C finds
+# it, the shim firing at each trial's Nth process; waits for the shim to fire or a training to
+# start (60 s at most)
+sweep() {
+  mkdir "$1.sub"
+  (
+    LD_PRELOAD=$TMP/sub.so SUB_DIR=$TMP/$1.sub SUB_NTH=$1 "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
+      bash -c "$(declare -f ws_make tone_sweep); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN tone_sweep s$1 BIN=$TMP/shim" \
+      >"$1.out" 2>&1 & echo $! >"$1.pid"; wait
+  ) 2>/dev/null &   # (not bash's "Killed" for a sweep killed below)
+  for _ in $(seq 600); do [ -e "$1.sub/fired" ] || [ -e "$1.sub/trained" ] && break; sleep 0.1; done
+}
+n=1
+while :; do
+  sweep "$n"
+  [ -e "$n.sub/fired" ] || break
+  test_expect_success "make sweep stopped by Ctrl-C as a trial's process $n ends ($(sed -n "${n}p" "$n".sub/[0-9]* | sort -u | paste -sd /)) is gone within 5 s, no training started" '
+    gone "$(cat '"$n"'.pid)" || { echo "still there 5 s after SIGINT:" >&2; ps -o pid,stat,args -s "$(cat '"$n"'.pid)" >&2; false; }
+    [ ! -e '"$n"'.sub/trained ] || { echo "train-trial started: $(cat '"$n"'.sub/trained)" >&2; false; }'
+  kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
+  n=$((n + 1))
+  [ "$n" -le 12 ] || break
+done
+kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
+# The sweep where the shim did not fire: its trials went on to train, as without a Ctrl-C.
+test_expect_success "make sweep past a trial's last process before training ($n) trained" '[ -s '"$n"'.sub/trained ]'
