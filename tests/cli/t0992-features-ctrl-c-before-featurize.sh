@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# make features stopped by Ctrl-C (SIGINT to its whole process group) as a process that the
+# cache's recipe waits for before featurize ends normally (flock once it has the lock, realpath
+# writing the source's line, date noting the start): the recipe's shell, with no INT trap, took
+# the signal for the child's to handle and went on ("wait and cooperative exit"), and a $(date)
+# is a command substitution, whose wait drops a SIGINT trap or not: featurize made the whole
+# cache while make, interrupted, waited for it. Here the end of each process the recipe's shell
+# waits for is made such a moment in turn, the Nth in the Nth make features: an LD_PRELOAD shim
+# whose destructor, in a process whose parent is that shell, ignores SIGINT, closes its output,
+# waits 0.05 s (the shell then waits for it), sends SIGINT to the group and waits 0.1 s. make must
+# be gone within 5 s, no featurize started. Where the recipe has no Nth process before featurize
+# the shim sends nothing, and that make, the last, runs featurize.
+. "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
+# (the shim goes into every process of make: an ASan build's tools refuse a library before their runtime)
+if asan_built featurize; then test_skip "Ctrl-C as a cache recipe's process ends" "tools built with AddressSanitizer refuse the preloaded shim"; exit 0; fi
+cat >sub.c <<'C'
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+/* A process whose parent is the cache recipe's shell (its command sources pipelines/lock-kind.sh)
+   counts its exit in SUB_DIR/PARENT_PID (a line, its name); the SUB_NTH-th sends the signal. */
+static char args[65536];
+__attribute__((destructor)) static void sub_end(void) {
+  const char *dir = getenv("SUB_DIR"), *nth = getenv("SUB_NTH");
+  char path[4096];
+  if (!dir || !nth) return;
+  snprintf(path, sizeof path, "/proc/%d/cmdline", (int)getppid());
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return;
+  ssize_t k = read(fd, args, sizeof args - 1);
+  close(fd);
+  if (k <= 0) return;
+  args[k] = 0;
+  for (ssize_t i = 0; i < k; i++) if (!args[i]) args[i] = ' ';
+  if (!strstr(args, "pipelines/lock-kind.sh")) return;
+  snprintf(path, sizeof path, "%s/%d", dir, (int)getppid());
+  fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) return;
+  int n = 0;
+  char c, comm[32] = "?";
+  while (read(fd, &c, 1) == 1) n += c == '\n';
+  int cf = open("/proc/self/comm", O_RDONLY);
+  if (cf >= 0) { k = read(cf, comm, sizeof comm - 1); comm[k > 1 ? k - 1 : 1] = 0; close(cf); }
+  dprintf(fd, "%s\n", comm);
+  close(fd);
+  if (n + 1 != atoi(nth)) return;
+  signal(SIGINT, SIG_IGN);
+  fflush(stdout);
+  close(1);
+  usleep(50000);
+  snprintf(path, sizeof path, "%s/fired", dir);
+  close(open(path, O_WRONLY | O_CREAT, 0644));
+  kill(0, SIGINT);
+  usleep(100000);
+}
+C
+build_shim "Ctrl-C as a cache recipe's process ends" sub.c sub.so || exit 0
+make_tone_cache tones
+# featurize making a cache (given --out) notes its start in N.sub/featurized, then takes 30 s (a
+# corpus's featurizing) before the real one runs.
+bin_but shim featurize
+cat >shim/featurize <<EOF2
+#!/usr/bin/env bash
+case " \$* " in *" --out "*) echo \$\$ >>"\$SUB_DIR/featurized"; sleep 30 ;; esac
+exec "$WS_BIN/featurize" "\$@"
+EOF2
+chmod +x shim/featurize
+gone() { for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+feats() { ws_make features DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/f$1/x.feat" BIN="$TMP/shim"; }
+# features N: make features into fN/x.feat, in a process group of its own, SIGINT as a terminal's
+# Ctrl-C finds it, the shim firing at the recipe's Nth process; waits for the shim to fire or
+# featurize to start (60 s at most)
+features() {
+  mkdir "$1.sub"
+  (
+    LD_PRELOAD=$TMP/sub.so SUB_DIR=$TMP/$1.sub SUB_NTH=$1 "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
+      bash -c "$(declare -f ws_make feats); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN feats $1" \
+      >"$1.out" 2>&1 & echo $! >"$1.pid"; wait
+  ) 2>/dev/null &   # (not bash's "Killed" for a make killed below)
+  for _ in $(seq 600); do [ -e "$1.sub/fired" ] || [ -e "$1.sub/featurized" ] && break; sleep 0.1; done
+}
+n=1
+while :; do
+  features "$n"
+  [ -e "$n.sub/fired" ] || break
+  test_expect_success "make features stopped by Ctrl-C as the cache recipe's process $n ends ($(sed -n "${n}p" "$n".sub/[0-9]*)) is gone within 5 s, no featurize started" '
+    gone "$(cat '"$n"'.pid)" || { echo "still there 5 s after SIGINT:" >&2; ps -o pid,stat,args -s "$(cat '"$n"'.pid)" >&2; false; }
+    [ ! -e '"$n"'.sub/featurized ] || { echo "featurize started: $(cat '"$n"'.sub/featurized)" >&2; false; }'
+  kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
+  n=$((n + 1))
+  [ "$n" -le 12 ] || break
+done
+kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
+# The make where the shim did not fire: featurize ran, as without a Ctrl-C.
+test_expect_success "make features past the recipe's last process before featurize ($n) ran featurize" '[ -s '"$n"'.sub/featurized ]'
