@@ -3,13 +3,13 @@
 # exits normally: bash takes a SIGINT that comes while it waits for a command substitution's
 # process as that process's to handle, trap or not, and goes on. The lock's $(lock_kind ...) was
 # such a process: monitor.sh exited 0 and started the monitor after make had gone, sampling for
-# a day (13 of 600 SIGINTs sent 0 to 8 ms into the start; every one traced came as lock_kind's
+# a day (13 of 600 SIGINTs sent 0 to 8 ms into the start; the 7 traced all came as lock_kind's
 # subshell ended). Here the end of each process the start waits for (a subshell, flock, stat,
 # awk, a sleep of its waits) is made such a moment in turn, the Nth in the Nth run: an
 # LD_PRELOAD shim whose destructor, in a process that exits, ignores SIGINT, closes its output,
-# waits 0.05 s (bash then waits for it), sends SIGINT to the group and waits 0.1 s; monitor.sh must die of it and leave no monitor.
-# Where the start has no Nth such process the shim sends nothing, and that run, the last, starts
-# the monitor.
+# waits 0.05 s (bash then waits for it), sends SIGINT to the group and waits 0.1 s; monitor.sh
+# must die of it and leave no monitor. Where the start has no Nth such process the shim sends
+# nothing, and that run, the last, starts the monitor.
 . "$WS_ROOT/tests/cli/lib.sh"
 cat >sub.c <<'C'
 #include <fcntl.h>
@@ -47,8 +47,8 @@ bin_but bin gpu-monitor
 printf '#!/bin/sh\nexec env -u LD_PRELOAD "%s" "$@"\n' "$WS_BIN/gpu-monitor" >bin/gpu-monitor
 chmod +x bin/gpu-monitor
 # start N: monitor.sh start in a session of its own (SIGINT at its default, as under a terminal),
-# the shim firing at the end of its Nth process; n.rc gets its status (-2: died of SIGINT), n.left the
-# pids of any process writing n/monitor.jsonl 0.3 s after (a monitor started all the same)
+# the shim firing at the end of its Nth process; N.rc gets its status (-2: died of SIGINT), N.left
+# the pids of any process writing N/monitor.jsonl 0.3 s after (a monitor started all the same)
 start() {
   mkdir "$1"
   "$PY" - "$WS_ROOT/pipelines/monitor.sh" "$1" "$TMP/bin" "$TMP/sub.so" <<'P'
@@ -71,14 +71,17 @@ P
 # fired N: the Nth run's shim sent the signal (the start had an Nth process)
 fired() { [ "$(wc -l <"$1.subs" 2>/dev/null || echo 0)" -ge "$1" ]; }
 n=1
-while :; do
+while [ "$n" -le 20 ]; do
   start "$n"
-  if ! fired "$n"; then break; fi
+  fired "$n" || break
   test_expect_success "Ctrl-C as monitor.sh start's process $n ($(sed -n "${n}p" $n.subs)) ends: it dies of it, no monitor left" '
     [ "$(cat '"$n"'.rc)" = -2 ] && [ ! -s '"$n"'.left ] || { echo "exit $(cat '"$n"'.rc), monitor left: $(cat '"$n"'.left)" >&2; false; }'
   n=$((n + 1))
-  [ "$n" -le 20 ] || break
 done
 # The run where the shim did not fire: the start ran as without a Ctrl-C, its monitor started.
-test_expect_success "monitor.sh start's run past its last process started the monitor, exit 0" '
-  [ "$(cat '"$n"'.rc)" = 0 ] && [ -s '"$n"'.left ] || { cat '"$n"'.rc '"$n"'.left '"$n"'/monitor.err >&2; false; }'
+if [ "$n" -gt 20 ]; then
+  test_skip "monitor.sh start's run past its last process" "more than 20 processes before the monitor (a busy machine's waits): the rest not tried"
+else
+  test_expect_success "monitor.sh start's run past its last process started the monitor, exit 0" '
+    [ "$(cat '"$n"'.rc)" = 0 ] && [ -s '"$n"'.left ] || { cat '"$n"'.rc '"$n"'.left '"$n"'/monitor.err >&2; false; }'
+fi

@@ -68,20 +68,21 @@ exec "$WS_BIN/train-trial" "\$@"
 EOF2
 chmod +x shim/train-trial
 gone() { for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
-# sweep N: make sweep into sN, in a process group of its own, SIGINT as a terminal's Ctrl-C finds
-# it, the shim firing at each trial's Nth process; waits for the shim to fire or a training to
-# start (60 s at most)
+# sweep N: make sweep of one trial (the count of its processes the same each time: two trials
+# each started the monitor or not) into sN, in a process group of its own, SIGINT as a terminal's
+# Ctrl-C finds it, the shim firing at the trial's Nth process; waits for the shim to fire or the
+# training to start (60 s at most)
 sweep() {
   mkdir "$1.sub"
   (
     LD_PRELOAD=$TMP/sub.so SUB_DIR=$TMP/$1.sub SUB_NTH=$1 "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
-      bash -c "$(declare -f ws_make tone_sweep); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN tone_sweep s$1 BIN=$TMP/shim" \
+      bash -c "$(declare -f ws_make tone_sweep); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN tone_sweep s$1 BIN=$TMP/shim TRIALS=1" \
       >"$1.out" 2>&1 & echo $! >"$1.pid"; wait
   ) 2>/dev/null &   # (not bash's "Killed" for a sweep killed below)
   for _ in $(seq 600); do [ -e "$1.sub/fired" ] || [ -e "$1.sub/trained" ] && break; sleep 0.1; done
 }
 n=1
-while :; do
+while [ "$n" -le 12 ]; do
   sweep "$n"
   [ -e "$n.sub/fired" ] || break
   test_expect_success "make sweep stopped by Ctrl-C as a trial's process $n ends ($(sed -n "${n}p" "$n".sub/[0-9]* | sort -u | paste -sd /)) is gone within 5 s, no training started" '
@@ -89,8 +90,11 @@ while :; do
     [ ! -e '"$n"'.sub/trained ] || { echo "train-trial started: $(cat '"$n"'.sub/trained)" >&2; false; }'
   kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
   n=$((n + 1))
-  [ "$n" -le 12 ] || break
 done
-kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
+[ ! -e "$n.pid" ] || { kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"; }
 # The sweep where the shim did not fire: its trials went on to train, as without a Ctrl-C.
-test_expect_success "make sweep past a trial's last process before training ($n) trained" '[ -s '"$n"'.sub/trained ]'
+if [ "$n" -gt 12 ]; then
+  test_skip "make sweep past a trial's last process before training" "more than 12 processes before it: the rest not tried"
+else
+  test_expect_success "make sweep past a trial's last process before training trained" '[ -s '"$n"'.sub/trained ]'
+fi

@@ -84,7 +84,7 @@ features() {
   for _ in $(seq 600); do [ -e "$1.sub/fired" ] || [ -e "$1.sub/featurized" ] && break; sleep 0.1; done
 }
 n=1
-while :; do
+while [ "$n" -le 12 ]; do
   features "$n"
   [ -e "$n.sub/fired" ] || break
   test_expect_success "make features stopped by Ctrl-C as the cache recipe's process $n ends ($(sed -n "${n}p" "$n".sub/[0-9]*)) is gone within 5 s, no featurize started" '
@@ -92,8 +92,11 @@ while :; do
     [ ! -e '"$n"'.sub/featurized ] || { echo "featurize started: $(cat '"$n"'.sub/featurized)" >&2; false; }'
   kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
   n=$((n + 1))
-  [ "$n" -le 12 ] || break
 done
-kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"
+[ ! -e "$n.pid" ] || { kill -KILL -- -"$(cat "$n.pid")" 2>/dev/null; gone "$(cat "$n.pid")"; }
 # The make where the shim did not fire: featurize ran, as without a Ctrl-C.
-test_expect_success "make features past the recipe's last process before featurize ($n) ran featurize" '[ -s '"$n"'.sub/featurized ]'
+if [ "$n" -gt 12 ]; then
+  test_skip "make features past the recipe's last process before featurize" "more than 12 processes before it: the rest not tried"
+else
+  test_expect_success "make features past the recipe's last process before featurize ran featurize" '[ -s '"$n"'.sub/featurized ]'
+fi
