@@ -17,6 +17,7 @@
 #include "audio/hash64.h"
 #include "core/text.h"
 #include "core/atomic.h"
+#include "core/classes.h"
 #include "core/fdio.h"
 #include "core/json.h"
 
@@ -581,6 +582,13 @@ int audio_cache_open(audio_cache *c, const char *path, int flags, ws_err *e)
         goto fail;
     }
     if (h.header_bytes != HEADER_BYTES || h.dtype != DTYPE_F32) { bad(e, path, "unknown header size or dtype"); goto fail; }
+    /* before the checksum reads the file: a class count past the tool's is refused as such, whatever
+     * else the file holds (training and evaluation keep k x k counts per validation) */
+    if (h.n_classes > WS_MAX_CLASSES) {
+        ws_err_set(e, WS_EINPUT, "%s: %u classes; expected at most %d (" WS_MAX_CLASSES_WHY ")", path, h.n_classes,
+                   WS_MAX_CLASSES);
+        goto fail;
+    }
     if (h.file_bytes != (uint64_t)st.st_size) {
         ws_err_set(e, WS_EINPUT, "%s: truncated or damaged: the header says %llu bytes, the file has %lld",
                    path, (unsigned long long)h.file_bytes, (long long)st.st_size);

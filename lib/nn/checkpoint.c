@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/atomic.h"
+#include "core/classes.h"
 #include "core/fdio.h"
 #include "core/json.h"
 #include "nn/device.h"
@@ -233,7 +234,9 @@ static nn_model *model_from_header(const char *path, const json_t *h, size_t wei
         || !json_is_integer(json_array_get(input, 1)) || !json_is_integer(json_array_get(input, 2)))
         return ws_err_set(e, WS_EINPUT, "%s: header lacks model, n_classes or input", path), NULL;
     int k = 0, frames = 0, features = 0, channels = 0;   /* the models take one input channel */
-    if (header_int(path, "n_classes", nc, 2, INT_MAX, &k, e) || header_int(path, "input[0]", json_array_get(input, 0), 1, 1, &channels, e)
+    /* n_classes at most WS_MAX_CLASSES: an evaluation keeps k x k counts and prints them (a valid
+     * checkpoint of 50,000 classes, 3.9 MB, went past 5.9 GB) */
+    if (header_int(path, "n_classes", nc, 2, WS_MAX_CLASSES, &k, e) || header_int(path, "input[0]", json_array_get(input, 0), 1, 1, &channels, e)
         || header_int(path, "input[1]", json_array_get(input, 1), 1, INT_MAX, &frames, e)
         || header_int(path, "input[2]", json_array_get(input, 2), 1, INT_MAX, &features, e))
         return NULL;
