@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "core/classes.h"
 #include "core/text.h"
 #include "audio/split.h"
 #include "core/fdio.h"
@@ -893,6 +894,15 @@ static int scan_manifest(audio_corpus *c, ws_err *e)
     return rc;
 }
 
+/* More classes than a cache may hold (core/classes.h), found before any clip is decoded: the
+ * cache featurize would write is one nothing opens. */
+static int check_class_count(const audio_corpus *c, const char *input, ws_err *e)
+{
+    if (c->n_classes <= WS_MAX_CLASSES) return 0;
+    return ws_err_set(e, WS_EINPUT, "%s: %d classes; expected at most %d (" WS_MAX_CLASSES_WHY ")", input, c->n_classes,
+                      WS_MAX_CLASSES);
+}
+
 int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
 {
     memset(c, 0, sizeof *c);
@@ -901,6 +911,7 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
         if (!(c->root = strdup("stdin"))) return ws_err_set(e, WS_ENOMEM, "out of memory");
         int rc = scan_manifest(c, e);
         if (rc == 0 && c->n_clips == 0) rc = ws_err_set(e, WS_EINPUT, "stdin: no audio clips found");
+        if (rc == 0) rc = check_class_count(c, "stdin", e);
         if (rc == 0) rc = note_twins(c, e);
         if (rc < 0) audio_corpus_release(c);
         return rc;
@@ -928,6 +939,7 @@ int audio_corpus_scan(audio_corpus *c, const char *input, ws_err *e)
     if (rc == 0 && c->n_clips == 0)
         rc = ws_err_set(e, WS_EINPUT, "%s: no audio clips found%s", input,
                         c->is_manifest ? "" : " (expected one folder of audio files per class)");
+    if (rc == 0) rc = check_class_count(c, input, e);
     if (rc == 0) rc = note_twins(c, e);
     if (rc < 0) audio_corpus_release(c);
     return rc;
