@@ -8,12 +8,14 @@
 # argument with a few values that are out of every range (an unknown option after it, so that a
 # value taken runs nothing); the man page's entry is the text after the option's .TP tag, which
 # must give both ends as a range ("1 to 1024", "from 0 to 2^63-1", "at most 256" beside "at
-# least 1", "[0, 1]"; 2^K and 2^K-1 for the powers of two).
+# least 1", "[0, 1]"; 2^K and 2^K-1 for the powers of two), or the one bound of a value held on
+# one side only ("must be > 0": "above 0"; "expected seconds >= 0": "0 or more"). suggest(1) gave
+# --grace, and train-trial(1) --max-seconds, none, though each refused a value past it.
 . "$WS_ROOT/tests/cli/lib.sh"
 
 cat >check.py <<'EOF'
 import re, sys
-page, opt, lo, hi = sys.argv[1:5]
+page, opt, lo, hi = sys.argv[1:5]   # hi "-": a bound on one side only, lo ">0" (above 0) or ">=0" (0 or more)
 def plain(s):   # roff to words: \- is -, fonts and escapes dropped, lines joined
     s = s.replace('\\-', '-').replace('\\(mu', 'x')
     s = re.sub(r'\\f(\(..|\[[^]]*\]|.)', '', s)
@@ -39,6 +41,11 @@ def forms(b):   # the ways a bound may be written
 def said(pats):
     return any(re.search(p, text) for p in pats)
 end = r'(?!\d|\.\d|\^)'   # a full stop after it ends a sentence, not the number
+if hi == '-':
+    pats = {'>0': [r'\babove 0\b', r'\bmore than 0\b', r'> ?0\b', r'\bpositive\b'],
+            '>=0': [r'\b0 or more\b', r'\bat least 0\b', r'>= ?0\b', r'\bfrom 0\b']}[lo]
+    if not said(pats): sys.exit(f'{opt}: its bound, {lo}, is not given: "{text[:300]}"')
+    sys.exit(0)
 low = [p for f in forms(lo) for p in (rf'(?<![\w.^-]){re.escape(f)} to ', rf'(?<![\w.^-]){re.escape(f)}\.\.',
        rf'\bfrom {re.escape(f)}{end}', rf'\bat least {re.escape(f)}{end}', rf'\[{re.escape(f)}, ')]
 high = [p for f in forms(hi) for p in (rf'\bto {re.escape(f)}{end}', rf'\.\.{re.escape(f)}{end}',
@@ -53,7 +60,9 @@ probe() {
   for o in $("$WS_BIN/$t" --help | grep -oE '^ {1,8}(-[a-zA-Z], +)?--[a-z-]+ [A-Z][A-Z_]*' | grep -oE -- '--[a-z-]+'); do
     for v in x -5 99999999999999999999 0; do
       timeout 20 "$WS_BIN/$t" "$o" "$v" --no-such-option </dev/null >/dev/null 2>probe.err
-      sed -n "s/^$t: $o: expected [^[]*in \[\([^],]*\), \([^]]*\)\].*/$t $o \1 \2/p" probe.err | head -1
+      sed -n -e "s/^$t: $o: expected [^[]*in \[\([^],]*\), \([^]]*\)\].*/$t $o \1 \2/p" \
+             -e "s/^$t: $o: \(must be > 0\|expected a positive \).*/$t $o >0 -/p" \
+             -e "s/^$t: $o: expected [a-z]* >= 0.*/$t $o >=0 -/p" probe.err | head -1
     done
   done | sort -u
 }
@@ -61,11 +70,13 @@ for t in "$WS_BIN"/*; do probe "$(basename "$t")"; done >ranges
 test_expect_success "the tools' refusals name ranges (at least 10 options)" '
   cat ranges >&2; [ "$(wc -l <ranges)" -ge 10 ] && grep -q "^train-trial --threads 1 1024$" ranges'
 while read -r t o lo hi; do
-  test_expect_success "$t $o: its man page gives the range it takes, [$lo, $hi]" \
+  range="[$lo, $hi]"; [ "$hi" != - ] || range=$lo
+  test_expect_success "$t $o: its man page gives the range it takes, $range" \
     '$PY check.py "$WS_ROOT/share/man/man1/$t.1" "$o" "$lo" "$hi"'
 done <ranges
 
 # The check finds a range the page does not give: an end that is not the page's
 test_expect_success "the check refuses an end the page does not give" '
   ! $PY check.py "$WS_ROOT/share/man/man1/train-trial.1" --threads 1 1023 2>/dev/null &&
-  ! $PY check.py "$WS_ROOT/share/man/man1/gpu-monitor.1" --interval 0.1 86400 2>/dev/null'
+  ! $PY check.py "$WS_ROOT/share/man/man1/gpu-monitor.1" --interval 0.1 86400 2>/dev/null &&
+  ! $PY check.py "$WS_ROOT/share/man/man1/tell.1" --trial ">0" - 2>/dev/null'
