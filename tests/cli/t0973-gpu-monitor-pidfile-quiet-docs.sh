@@ -35,3 +35,15 @@ test_expect_success "... a note, dropped by --quiet, as gpu-monitor(1) says" '
   [ ! -s err ] && grep -qF "a --pidfile line that is not a pid" quiet.man'
 test_expect_code 0 "a line that is not a pid, no --quiet" gpu-monitor "${NOGPU[@]}" --pidfile bad.pids
 test_expect_success "... the note, naming the line" 'grep -q "^gpu-monitor: bad.pids:2: not a pid; skipped$" err'
+
+# gpu-monitor --help says the same: its --quiet entry named errors and samples not stored as what
+# still prints, not the pidfile that is no file to read, and its --pidfile entry called a file
+# past 65536 bytes "refused", which reads as an error (exit 2), where it is left unread, sampling
+# on (exit 0, above), and a FIFO was not named.
+gpu-monitor --help | awk -v o="$(printf '^ +(-q, )?--quiet ')" '$0 ~ o { on = 1; print; next } on && (/^ *-/ || /^[^ ]/ || /^$/) { exit } on' | tr -s ' \n' '  ' >quiet.help
+gpu-monitor --help | awk '/^ +--pidfile / { on = 1; print; next } on && (/^ *-/ || /^[^ ]/ || /^$/) { exit } on' | tr -s ' \n' '  ' >pidfile.help
+test_expect_success "gpu-monitor --help's --quiet entry: a --pidfile that is no file to read still prints" '
+  grep -q "no notes on stderr" quiet.help && grep -q "pidfile that is no file to read still print" quiet.help'
+test_expect_success "... its --pidfile entry: one not regular, or past 65536 bytes, not read, with a warning" '
+  grep -q "watch the pids" pidfile.help && ! grep -q "refused" pidfile.help &&
+  grep -q "not a regular file, or of more than 65536 bytes, is not read" pidfile.help'
