@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "core/json.h"
 #include "space/config.h"
 
@@ -57,9 +58,12 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
      * through Python (json.dumps of a float) says 2.0, which was refused as "got 2" */
     double d = json_is_number(trial) ? json_number_value(trial) : NAN;
     if (!(d >= 0 && d <= INT32_MAX && d == floor(d))) {
-        if (json_is_real(trial)) snprintf(got, sizeof got, "%g", json_real_value(trial));   /* 1.5, not "a number" */
-        return ws_err_set(e, WS_EINPUT, "%s: \"trial\": expected a trial number (an integer >= 0), got %s", where,
-                          json_is_real(trial) ? got : ws_json_got(trial, JSON_INTEGER, got, sizeof got));
+        /* a real as written (1.5, not "a number"; 2147483648.5, not %g's 2.14748e+09) */
+        char *shown = json_is_real(trial) ? ws_json_dump(trial, 0) : NULL;
+        ws_err_set(e, WS_EINPUT, "%s: \"trial\": expected a trial number (an integer >= 0), got %s", where,
+                   shown ? shown : ws_json_got(trial, JSON_INTEGER, got, sizeof got));
+        free(shown);
+        return -1;
     }
     if (!json_is_string(state) || ws_state_parse(json_string_value(state), &r->state) || r->state == WS_RUNNING
         || r->state == WS_WAITING)
@@ -80,9 +84,14 @@ int trainer_result_read(const json_t *line, const char *where, const char **stud
     /* kept as parts (steps_trained, an integer: epochs times budget.validations_per_epoch, at most
      * 1000): 1e300 rounded to no integer (llround out of range), and the trial was finished
      * without its steps, not a word said */
-    if (ep && !(json_number_value(ep) >= 0 && json_number_value(ep) <= WS_RESULT_EPOCHS_MAX))
-        return ws_err_set(e, WS_EINPUT, "%s: \"epochs\": expected a number >= 0 and at most %g (epochs the study counts "
-                          "in parts), or null, got %g", where, WS_RESULT_EPOCHS_MAX, json_number_value(ep));
+    if (ep && !(json_number_value(ep) >= 0 && json_number_value(ep) <= WS_RESULT_EPOCHS_MAX)) {
+        /* as written: %g showed one past the limit, 9000000000001, as the limit, "9e+12" */
+        char *shown = ws_json_dump(ep, 0);
+        ws_err_set(e, WS_EINPUT, "%s: \"epochs\": expected a number >= 0 and at most %g (epochs the study counts "
+                   "in parts), or null, got %s", where, WS_RESULT_EPOCHS_MAX, shown ? shown : "a number");
+        free(shown);
+        return -1;
+    }
     /* as finish stores them: a COMPLETE trial has its value, a FAIL trial none (Optuna's tell) */
     if (r->state == WS_COMPLETE && !json_object_get(line, "value"))
         return ws_err_set(e, WS_EINPUT, "%s: \"value\": missing (a COMPLETE trial has one, a number)", where);

@@ -42,7 +42,7 @@ test_expect_success "... refused, naming the fraction" \
   'grep -qx "tell: half.json: \"trial\": expected a trial number (an integer >= 0), got 0.5" err'
 "$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); d["trial"] = -1.0; print(json.dumps(d))' r0.json >neg.json
 test_expect_code 2 "a line whose trial is -1.0" tell --db "$db" --result neg.json
-test_expect_success "... refused" 'grep -qx "tell: neg.json: \"trial\": expected a trial number (an integer >= 0), got -1" err'
+test_expect_success "... refused" 'grep -qx "tell: neg.json: \"trial\": expected a trial number (an integer >= 0), got -1.0" err   # as written: the line says -1.0'
 test_expect_success "trial 0 still RUNNING after the refusals" '[ "$(sqlite3 "$db" "SELECT state FROM trials WHERE number = 0")" = RUNNING ]'
 
 need_python "optuna-reads-them" optuna
