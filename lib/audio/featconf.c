@@ -88,8 +88,10 @@ int audio_feat_config_from_json(const json_t *j, const char *where, audio_feat_c
     /* torchaudio's None for the lengths: win_length n_fft, hop_length win_length // 2 */
     if (json_is_null(win)) c->win_length = c->n_fft;
     if (json_is_null(hop)) c->hop_length = c->win_length / 2;
+    char got[40];   /* the value as written (ws_real_text), for the message */
     if (power != 2.0)
-        return ws_err_set(e, WS_EINPUT, "%s.power: only 2.0 (power spectrum) is cached, got %g", where, power);
+        return ws_err_set(e, WS_EINPUT, "%s.power: only 2.0 (power spectrum) is cached, got %s", where,
+                          ws_real_text(power, got, sizeof got));
     if (audio_feat_config_validate(c, where, e) == 0) return 0;
     /* A default refused beside a value the file gives ({"sample_rate": 8000} and f_max 7600,
      * {"n_fft": 256} and win_length 400): the message named a number found nowhere in the file,

@@ -53,6 +53,10 @@ enum { WS_JSON_SORT = 1, WS_JSON_PYTHON = 2 };
 char *ws_json_dump(const json_t *j, int flags);
 /* The shortest decimal text that reads back as v, with ".0" on integral values (Python repr). */
 void ws_json_format_double(double v, char *out, size_t len);
+/* v as a message shows it: as Python's str(v), the shortest text that reads back, an integral
+ * value without its ".0" (1, 0.5, 1.0000001, -1e-07; inf, nan as %g has them). %g's six digits
+ * showed a value just past a bound as the bound ("1: must be in [0, 1]"). Returns buf. */
+const char *ws_real_text(double v, char *buf, size_t size);
 /* Writes j as one compact line (keys in insertion order) and flushes. 0 or -1 (I/O error). */
 int ws_json_print_line(FILE *f, const json_t *j);
 /* Compact, key-sorted text (for comparing configs); caller frees. */

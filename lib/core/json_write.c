@@ -58,6 +58,18 @@ void ws_json_format_double(double v, char *out, size_t len)
     } else snprintf(out, len, "%s", sci);
 }
 
+const char *ws_real_text(double v, char *buf, size_t size)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, size, "%g", v);
+        return buf;
+    }
+    ws_json_format_double(v, buf, size);
+    size_t n = strlen(buf);
+    if (n > 2 && !strcmp(buf + n - 2, ".0")) buf[n - 2] = 0;
+    return buf;
+}
+
 static void put_string(sbuf *s, const char *str, size_t n, int ascii)
 {
     put(s, "\"", 1);

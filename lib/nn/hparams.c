@@ -84,8 +84,10 @@ static int get_num(const json_t *o, const char *key, const char *where, double l
     if (!json_object_get(o, key)) return 0;
     if (ws_json_get_number(o, key, where, &v, e)) return -1;
     if (!(v >= lo && (hi_open ? v < hi : v <= hi)) || !isfinite(v)) {
+        char got[40];   /* the value as written (ws_real_text): %g showed 1.0000001 as 1 */
         if (isinf(hi)) return ws_err_set(e, WS_EINPUT, "%s.%s: %g: must be >= %g", where, key, v, lo);
-        return ws_err_set(e, WS_EINPUT, "%s.%s: %g: must be in [%g, %g%c", where, key, v, lo, hi, hi_open ? ')' : ']');
+        return ws_err_set(e, WS_EINPUT, "%s.%s: %s: must be in [%g, %g%c", where, key, ws_real_text(v, got, sizeof got), lo, hi,
+                          hi_open ? ')' : ']');
     }
     *out = v;
     return 0;

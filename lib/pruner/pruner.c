@@ -72,8 +72,10 @@ static int parse_percentile(ws_pruner_cfg *cfg, const json_t *obj, const char *p
         || ws_json_get_int(obj, "interval_steps", path, &cfg->interval_steps, e)
         || ws_json_get_int(obj, "n_min_trials", path, &cfg->n_min_trials, e))
         return -1;
+    char got[40];   /* a value as written (ws_real_text), for the messages */
     if (!(cfg->percentile >= 0 && cfg->percentile <= 100))
-        return ws_err_set(e, WS_EINPUT, "%s.percentile: must be in [0, 100] (got %g)", path, cfg->percentile);
+        return ws_err_set(e, WS_EINPUT, "%s.percentile: must be in [0, 100] (got %s)", path,
+                          ws_real_text(cfg->percentile, got, sizeof got));
     if (cfg->n_startup_trials < 0)
         return ws_err_set(e, WS_EINPUT, "%s.n_startup_trials: must be >= 0 (got %ld)", path, cfg->n_startup_trials);
     if (cfg->n_min_trials < 1)
@@ -122,7 +124,9 @@ static int parse_patient(ws_pruner_cfg *cfg, const json_t *obj, const char *path
         || ws_json_get_number(obj, "min_delta", path, &cfg->min_delta, e))
         return -1;
     if (cfg->patience < 0) return ws_err_set(e, WS_EINPUT, "%s.patience: must be >= 0 (got %ld)", path, cfg->patience);
-    if (!(cfg->min_delta >= 0)) return ws_err_set(e, WS_EINPUT, "%s.min_delta: must be >= 0 (got %g)", path, cfg->min_delta);
+    char got[40];
+    if (!(cfg->min_delta >= 0))
+        return ws_err_set(e, WS_EINPUT, "%s.min_delta: must be >= 0 (got %s)", path, ws_real_text(cfg->min_delta, got, sizeof got));
     json_t *w = json_object_get(obj, "wrapped");
     if (!w || json_is_null(w)) return 0;
     if (depth > 8) return ws_err_set(e, WS_EINPUT, "%s.wrapped: nested too deeply", path);
@@ -148,8 +152,10 @@ static int parse_threshold(ws_pruner_cfg *cfg, const json_t *obj, const char *pa
         || ws_json_get_int(obj, "n_warmup_steps", path, &cfg->n_warmup_steps, e)
         || ws_json_get_int(obj, "interval_steps", path, &cfg->interval_steps, e))
         return -1;
+    char got[40], got2[40];
     if (cfg->lower > cfg->upper)
-        return ws_err_set(e, WS_EINPUT, "%s.lower: must be <= upper (got %g > %g)", path, cfg->lower, cfg->upper);
+        return ws_err_set(e, WS_EINPUT, "%s.lower: must be <= upper (got %s > %s)", path, ws_real_text(cfg->lower, got, sizeof got),
+                          ws_real_text(cfg->upper, got2, sizeof got2));
     return 0;
 }
 

@@ -140,18 +140,19 @@ int ws_sampler_parse(ws_sampler_cfg *cfg, const json_t *obj, const char *where, 
         return ws_err_set(e, WS_EINPUT, "%s.n_startup_trials: must be >= 0 (got %ld)", path, cfg->n_startup_trials);
     if (cfg->n_ei_candidates < 1 || cfg->n_ei_candidates > 100000)
         return ws_err_set(e, WS_EINPUT, "%s.n_ei_candidates: must be in [1, 100000] (got %ld)", path, cfg->n_ei_candidates);
+    char got[40];   /* a value as written (ws_real_text): %g showed 1.0000001 as 1 */
     if (!(cfg->prior_weight > 0) || !isfinite(cfg->prior_weight))
-        return ws_err_set(e, WS_EINPUT, "%s.prior_weight: must be > 0 (got %g)", path, cfg->prior_weight);
+        return ws_err_set(e, WS_EINPUT, "%s.prior_weight: must be > 0 (got %s)", path, ws_real_text(cfg->prior_weight, got, sizeof got));
     if (!(cfg->gamma > 0 && cfg->gamma <= 1))
-        return ws_err_set(e, WS_EINPUT, "%s.gamma: must be in (0, 1] (got %g)", path, cfg->gamma);
+        return ws_err_set(e, WS_EINPUT, "%s.gamma: must be in (0, 1] (got %s)", path, ws_real_text(cfg->gamma, got, sizeof got));
     if (cfg->gamma_max < 1)
         return ws_err_set(e, WS_EINPUT, "%s.gamma_max: must be >= 1 (got %ld)", path, cfg->gamma_max);
     if (!(cfg->bandwidth_scale > 0) || !isfinite(cfg->bandwidth_scale))
-        return ws_err_set(e, WS_EINPUT, "%s.bandwidth_scale: must be > 0 (got %g)", path, cfg->bandwidth_scale);
+        return ws_err_set(e, WS_EINPUT, "%s.bandwidth_scale: must be > 0 (got %s)", path, ws_real_text(cfg->bandwidth_scale, got, sizeof got));
     if (!(cfg->liar_weight > 0 && cfg->liar_weight <= 1))
-        return ws_err_set(e, WS_EINPUT, "%s.liar_weight: must be in (0, 1] (got %g)", path, cfg->liar_weight);
+        return ws_err_set(e, WS_EINPUT, "%s.liar_weight: must be in (0, 1] (got %s)", path, ws_real_text(cfg->liar_weight, got, sizeof got));
     if (!(cfg->categorical_smoothing > 0) || !isfinite(cfg->categorical_smoothing))
-        return ws_err_set(e, WS_EINPUT, "%s.categorical_smoothing: must be > 0 (got %g)", path, cfg->categorical_smoothing);
+        return ws_err_set(e, WS_EINPUT, "%s.categorical_smoothing: must be > 0 (got %s)", path, ws_real_text(cfg->categorical_smoothing, got, sizeof got));
     if (cfg->group && !cfg->multivariate) {
         if (group_given)
             return ws_err_set(e, WS_EINPUT, "%s.group: needs \"multivariate\": true (as in Optuna)", path);

@@ -13,16 +13,6 @@ static const char *const param_keys[] = {"type", "low", "high", "log", "step", "
 
 /* ---- Optuna's adjustment of high to the step grid ---- */
 
-/* x as Python's str(x) shows it (ws_json_format_double, the shortest text that reads back), an
- * integral value without its ".0" (for messages). */
-static const char *py_str(double x, char *buf, size_t size)
-{
-    ws_json_format_double(x, buf, size);
-    size_t n = strlen(buf);
-    if (n > 2 && !strcmp(buf + n - 2, ".0")) buf[n - 2] = 0;
-    return buf;
-}
-
 /* x's shortest decimal, the one Optuna's Decimal(str(x)) computes with, as *mant * 10^*exp10,
  * trailing zeros dropped. */
 static void shortest_decimal(double x, long long *mant, int *exp10)
@@ -130,8 +120,12 @@ static int parse_numeric(ws_space_param *p, const json_t *spec, const char *wher
     double low = p->dist.low, high = p->dist.high;
     if (!isfinite(low) || !isfinite(high)) return ws_err_set(e, WS_EINPUT, "%s: low and high must be finite", where);
     /* low == high is a single-value distribution, which Optuna accepts */
-    if (!(low <= high)) return ws_err_set(e, WS_EINPUT, "%s: low must be <= high (got %g > %g)", where, low, high);
-    if (p->dist.log && low <= 0) return ws_err_set(e, WS_EINPUT, "%s: log scale needs low > 0 (got %g)", where, low);
+    char lt[40], ht[40];
+    if (!(low <= high))
+        return ws_err_set(e, WS_EINPUT, "%s: low must be <= high (got %s > %s)", where, ws_real_text(low, lt, sizeof lt),
+                          ws_real_text(high, ht, sizeof ht));
+    if (p->dist.log && low <= 0)
+        return ws_err_set(e, WS_EINPUT, "%s: log scale needs low > 0 (got %s)", where, ws_real_text(low, lt, sizeof lt));
     int is_int = p->dist.kind == WS_DIST_INT;
     double step = is_int ? 1 : 0;
     /* a float's "step": null is Optuna's step=None (as its FloatDistribution JSON writes it):
@@ -139,7 +133,7 @@ static int parse_numeric(ws_space_param *p, const json_t *spec, const char *wher
     const json_t *st = json_object_get(spec, "step");
     if (!(st && json_is_null(st) && !is_int) && ws_json_get_number(spec, "step", where, &step, e)) return -1;
     if (st && !json_is_null(st) && !(step > 0 && isfinite(step)))
-        return ws_err_set(e, WS_EINPUT, "%s: step must be > 0 (got %g)", where, step);
+        return ws_err_set(e, WS_EINPUT, "%s: step must be > 0 (got %s)", where, ws_real_text(step, lt, sizeof lt));
     if (is_int) {
         if (low != floor(low) || high != floor(high) || step != floor(step))
             return ws_err_set(e, WS_EINPUT, "%s: an int parameter needs integer low, high and step", where);
@@ -157,12 +151,12 @@ static int parse_numeric(ws_space_param *p, const json_t *spec, const char *wher
             char a[32], b[32], c[32];
             return ws_err_set(e, WS_EINPUT, "%s: step %s makes 10^28 or more points of [%s, %s], more than Optuna's "
                               "decimal arithmetic can adjust high on (it refuses the distribution): use a larger step",
-                              where, py_str(step, a, sizeof a), py_str(low, b, sizeof b), py_str(high, c, sizeof c));
+                              where, ws_real_text(step, a, sizeof a), ws_real_text(low, b, sizeof b), ws_real_text(high, c, sizeof c));
         }
         if (adjusted != high) {
             char a[32], b[32], c[32];
             add_warning(warnings, "%s: high %s is not low + a multiple of step %s; using %s, as Optuna does", where,
-                        py_str(high, a, sizeof a), py_str(step, b, sizeof b), py_str(adjusted, c, sizeof c));
+                        ws_real_text(high, a, sizeof a), ws_real_text(step, b, sizeof b), ws_real_text(adjusted, c, sizeof c));
             p->dist.high = adjusted;
         }
     }

@@ -79,8 +79,10 @@ static int parse(trainer_settings *s, const json_t *fixed, const json_t *params,
     if (n_mfcc < 1 || n_mfcc > INT_MAX)   /* at most the cache's n_mels: run.c's prepare checks */
         return ws_err_set(e, WS_EINPUT, "%s.n_mfcc: expected 1..%d, got %ld", path, INT_MAX, n_mfcc);
     if (s->min_delta < 0) return ws_err_set(e, WS_EINPUT, "%s.min_delta: expected >= 0", path);
+    char got[40];
     if (!(s->max_fpr >= 0 && s->max_fpr <= 1))
-        return ws_err_set(e, WS_EINPUT, "%s.max_fpr: expected a number in [0, 1], got %g", path, s->max_fpr);
+        return ws_err_set(e, WS_EINPUT, "%s.max_fpr: expected a number in [0, 1], got %s", path,
+                          ws_real_text(s->max_fpr, got, sizeof got));
     if (s->max_fpr == 0) s->max_fpr = 0;   /* -0.0 is the limit 0, echoed as 0 (at_fpr, the header) */
     if (!strcmp(transform, "logmel")) s->transform = TRAINER_LOGMEL;
     else if (!strcmp(transform, "mfcc")) s->transform = TRAINER_MFCC;
