@@ -37,12 +37,9 @@ case_ "pruner.min_delta" '.pruner = {"name": "patient", "patience": 1, "min_delt
 # a short value reads as before (t0002 and test_space hold the others)
 case_ "space.channels step" '.space.channels.step = 12345' 0 "space.channels: step must be > 0 (got 0)"
 
-f=$(ls "$WS_ROOT"/data/demo/yes/*.wav 2>/dev/null | head -1)
-if [ -n "$f" ]; then
-  printf '{"path": "%s", "label": "yes", "split": "train"}\n{"path": "%s", "label": "no", "split": "train"}\n' "$f" "$f" >m.jsonl
-  echo '{"power": 2.0000001}' >p.json
-  test_expect_code 2 "featurize --config with power 2.0000001: refused" featurize --quiet --config p.json --out p.feat m.jsonl
-  test_expect_success "... naming it as $(shown 2.0000001)" 'grep -qF "p.json.power: only 2.0 (power spectrum) is cached, got $(shown 2.0000001)" err'
-else
-  test_skip "featurize --config with power 2.0000001" "no demo corpus (make data) to name a clip of"
-fi
+. "$WS_ROOT/tests/cli/fixtures.sh"
+mkdir -p corpus/yes corpus/no
+silent_wav corpus/yes/a.wav 16000 1 1 && silent_wav corpus/no/b.wav 16000 1 1
+echo '{"power": 2.0000001}' >p.json
+test_expect_code 2 "featurize --config with power 2.0000001: refused" featurize --quiet --config p.json --out p.feat corpus
+test_expect_success "... naming it as $(shown 2.0000001)" 'grep -qF "p.json.power: only 2.0 (power spectrum) is cached, got $(shown 2.0000001)" err'
