@@ -212,20 +212,23 @@ endif
 # handle, and featurize made the whole cache while make, interrupted, waited (t0992): an INT trap
 # has the shell die of it once that command is gone (its source's temporary removed), and the
 # start's time is bash's $EPOCHREALTIME, not a $(date), since bash drops a SIGINT that comes
-# while it waits for a command substitution's process, trap or not (touch reads its ',' too).
+# while it waits for a command substitution's process, trap or not (touch reads its ',' too;
+# bash before 5.0 has no $EPOCHREALTIME: $(date) there). src is emptied first: the trap removes
+# what it names, and one from the environment named a file of the user's (a Ctrl-C in the wait
+# for another make's lock removed it).
 # The recipe is one shell, so it shows the featurize command itself (not under make -s).
 ws_featurize = $(BIN)/featurize --config $(call ws_q,$(FEATURE_CONFIG)) --threads $(FEATURIZE_THREADS) \
   --out $(call ws_q,$(FEATURES)) $(call ws_q,$(DATA))
 $(FEATURES): $(ws_data_prereq) $(FEATURE_CONFIG) $(BIN)/featurize | $(ws_data_order)
 	@mkdir -p $(call ws_q,$(@D))
-	@trap '[ -z "$${src:-}" ] || rm -f "$$src"; trap - INT; kill -INT $$$$' INT; \
+	@src=; trap '[ -z "$$src" ] || rm -f "$$src"; trap - INT; kill -INT $$$$' INT; \
 	lock=$(call ws_q,$(dir $@).$(notdir $@).lock); exec 8<>"$$lock"; . pipelines/lock-kind.sh; lock_kind 8 "$$lock"; \
 	if [ "$$kind" = file ]; then flock 8 2>/dev/null || :; \
 	else echo "$$lock is $$([ "$$kind" = fifo ] && echo 'a FIFO, ')not a regular file; making it without a lock" >&2; exec 8>&-; fi; \
 	$(call ws_reap,$(FEATURES_SOURCE)); src=$(call ws_q,$(FEATURES_SOURCE)).tmp.$$$$; \
 	$(features_source) >"$$src" || { rm -f "$$src"; exit 1; }; \
 	$(if $(findstring s,$(ws_make_letters)),,echo $(call ws_q,$(ws_featurize));) \
-	ws_start=$$EPOCHREALTIME && $(ws_featurize) && touch -c -m -d @$$ws_start $(call ws_q,$@) && \
+	ws_start=$${EPOCHREALTIME:-$$(date +%s.%N)} && $(ws_featurize) && touch -c -m -d @$$ws_start $(call ws_q,$@) && \
 	mv "$$src" $(call ws_q,$(FEATURES_SOURCE)) || { rm -f "$$src"; exit 1; }
 
 features: $(FEATURES)
