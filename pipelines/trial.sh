@@ -61,10 +61,11 @@ fi
 # make runs at once: its -jN (TRIALS where N is above it), or under a bare -j (no limit) every
 # trial of the sweep. (Computed once the trial's temporary is named, below.)
 # make_jobs sets trials_at_once. No process is waited for before the training but through a file
-# (nproc's and realpath's output go through the trial's temporary, read back with $(<file)): bash
-# drops a Ctrl-C that comes while it waits for a command substitution's process (a subshell such
-# as $(make_jobs) was, or a program) that then exits normally, trap or not, and the trial went on
-# to train while make, interrupted, waited for it (t0991; suggest's line: t0986).
+# (nproc's and realpath's output go through the trial's temporary, read back with the builtin
+# read; $(<file) forks too before bash 5.2): bash drops a Ctrl-C that comes while it waits for a
+# command substitution's process (a subshell such as $(make_jobs) was, or a program) that then
+# exits normally, trap or not, and the trial went on to train while make, interrupted, waited for
+# it (t0991; suggest's line: t0986).
 make_jobs() {
   # MAKEFLAGS as GNU make writes it: a first word of single-letter flags (without a dash), then
   # -jN (-j when unlimited), --jobserver-auth=... and other options, each a word of its own, then
@@ -114,7 +115,7 @@ if [ "${THREADS:-auto}" = auto ]; then
     THREADS=$SLURM_CPUS_PER_TASK
   else
     cpus=${SLURM_CPUS_PER_TASK:-${SWEEP_CPUS:-}}   # SWEEP_CPUS: make's nproc, without LAUNCH
-    if [ -z "$cpus" ]; then nproc >"$tmp"; cpus=$(<"$tmp"); fi
+    if [ -z "$cpus" ]; then nproc >"$tmp"; IFS= read -r cpus <"$tmp" || :; fi
     make_jobs
     THREADS=$(( cpus / trials_at_once )); [ "$THREADS" -ge 1 ] || THREADS=1
     g=$(( cpus / THREADS * THREADS )); [ "$g" -le "$THREADS" ] || grow=(--grow-threads "$g")
@@ -128,7 +129,7 @@ fi
 # that spelling when RUNS is spelled so again: asked first, where the two differ (the lock keeps
 # other runs of this target away meanwhile).
 realpath -m --relative-base=. -- "$out" >"$tmp"
-tag=$(<"$tmp")   # read by bash itself, no process (see make_jobs)
+IFS= read -r tag <"$tmp" || :   # read by bash itself, no process (see make_jobs)
 if [ "$tag" != "$out" ] && "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$out" --ckpt-dir "$RUNS" >"$tmp" 2>/dev/null; then
   mv "$tmp" "$out"
   exit 0
@@ -148,7 +149,7 @@ set -f
 # shellcheck disable=SC2086  # SUGGEST_ARGS is a list of options
 "$BIN/suggest" --db "$DB" --config "$CONFIG" "${study[@]}" --reap --pid $$ --tag "$tag" --unless-done ${SUGGEST_ARGS:-} >"$tmp" || rc=$?
 set +f
-[ "$rc" != 0 ] || line=$(<"$tmp")   # read by bash itself, no process
+[ "$rc" != 0 ] || IFS= read -r line <"$tmp" || :   # read by bash itself, no process
 if [ "$rc" = 1 ]; then
   "$BIN/train-trial" --db "$DB" "${study[@]}" --result-of "$tag" --ckpt-dir "$RUNS" >"$tmp"
   mv "$tmp" "$out"
