@@ -35,7 +35,34 @@ int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e
  * rows in the tables below under its study_id, and SQLite gives that id again to the next study
  * made (studies.study_id has no AUTOINCREMENT). Made over them, the new study failed on the
  * study_directions row left (exit 3), or, that one gone too, took the old study's trials and
- * attributes (config, seed, data hash) for its own. -1 (WS_EINPUT) where any is left under id. */
+ * attributes (config, seed, data hash) for its own. Its trials' rows are keyed by trial_id, which
+ * SQLite gives again as well (trials.trial_id has no AUTOINCREMENT): left without their trials
+ * row (deleted as the message below asks), the new study's first trials took their params and
+ * values, or failed on a param's row (exit 3). -1 (WS_EINPUT) where any is left. */
+static int check_no_trial_rows_left(ws_store *s, const char *shown, ws_err *e)
+{
+    static const char *const tables[] = {"trial_params", "trial_values", "trial_intermediate_values",
+                                         "trial_user_attributes", "trial_system_attributes", "trial_heartbeats"};
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT trial_id FROM %s WHERE trial_id NOT IN (SELECT trial_id FROM trials) LIMIT 1",
+                 tables[k]);
+        sqlite3_stmt *st;
+        if (ws_sql_prepare(s, sql, &st, e)) return -1;
+        int rc = sqlite3_step(st);
+        long long tid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW)
+            return ws_err_set(e, WS_EINPUT, "%s: cannot make study '%s': %s holds rows of trial_id %lld, though no "
+                              "trial has it (a study or its trials deleted by hand, their rows left?); the new study's "
+                              "trials would take them for their own: delete them (WHERE trial_id NOT IN (SELECT "
+                              "trial_id FROM trials), in %s and the other trial tables) or use another study file",
+                              s->path, shown, tables[k], tid, tables[k]);
+        SQL_CHECK(s, rc, "create study", e);
+    }
+    return 0;
+}
+
 static int check_no_rows_left(ws_store *s, const char *name, long long id, ws_err *e)
 {
     static const char *const tables[] = {"study_directions", "study_user_attributes", "study_system_attributes", "trials"};
@@ -59,7 +86,10 @@ static int check_no_rows_left(ws_store *s, const char *name, long long id, ws_er
         }
         SQL_CHECK(s, rc, "create study", e);
     }
-    return 0;
+    char *shown = ws_text_escape(name);
+    int rc = check_no_trial_rows_left(s, shown ? shown : "?", e);
+    free(shown);
+    return rc;
 }
 
 int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)

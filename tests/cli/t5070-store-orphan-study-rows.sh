@@ -46,6 +46,20 @@ for c in "studies:study_directions" "studies study_directions:study_user_attribu
   test_expect_success "... naming the table; the file as it was" \
     "grep -q '$left holds rows of study_id 1' err && [ \"\$(sum $f)\" = '$before' ]"
 done
+# its study's rows deleted, trials included, as the message asks, but not its trials' rows (keyed
+# by trial_id, which SQLite gives again too): the new study's first trial took their params and
+# values (exit 0), or failed on a param's row (exit 3, 'UNIQUE constraint failed'); now refused
+cp base.db trialrows.db
+for t in studies study_directions study_user_attributes study_system_attributes trials; do
+  sqlite3 trialrows.db "DELETE FROM $t WHERE study_id = 1" || exit 1
+done
+test_expect_success "(sqlite3: with the study's rows deleted, trial_params holds rows of trial_id 1 and 2)" \
+  '[ "$(sqlite3 trialrows.db "SELECT count(*) FROM trial_params WHERE trial_id NOT IN (SELECT trial_id FROM trials)")" = 2 ]'
+before=$(sum trialrows.db)
+test_expect_code 2 "suggest does not make study kws anew over its trials' rows left" suggest --db trialrows.db --config c.json
+test_expect_success "... naming the file, the table and a trial_id; the file as it was" \
+  "grep -q 'trialrows.db: .*kws.*: trial_params holds rows of trial_id [12],' err && ! grep -q UNIQUE err && [ \"\$(sum trialrows.db)\" = '$before' ]"
+test_expect_code 2 "study-copy does not make it there either" study-copy --from ok.db --to trialrows.db
 # deleted whole (every table's rows, as optuna.delete_study does): the study is made anew
 cp base.db whole.db
 "$PY" -c 'import optuna, sys; optuna.delete_study(study_name="kws", storage="sqlite:///" + sys.argv[1])' whole.db || exit 1
