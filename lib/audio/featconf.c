@@ -160,7 +160,10 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
     if (c->sample_rate < 1000 || c->sample_rate > 384000)
         return ws_err_set(e, WS_EINPUT, "%s.sample_rate: %d Hz is outside 1000..384000", where, c->sample_rate);
     if (!(c->clip_seconds > 0 && c->clip_seconds <= 600))
-        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %g is outside (0, 600]", where, c->clip_seconds);
+    {
+        char got[40];   /* as written (ws_real_text): %g showed 600.0000001 as 600 */
+        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %s is outside (0, 600]", where, ws_real_text(c->clip_seconds, got, sizeof got));
+    }
     if (c->n_fft < 4 || c->n_fft > 65536 || c->n_fft % 2)
         return ws_err_set(e, WS_EINPUT, "%s.n_fft: %d is not an even number in 4..65536", where, c->n_fft);
     int p = largest_prime_factor(c->n_fft / 2);
@@ -182,10 +185,13 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
     /* the true Nyquist frequency (5512.5 Hz at 11025 Hz), which torchaudio takes for f_max; it
      * was sample_rate / 2 in integers, which refused it as "above the Nyquist frequency (5512 Hz)" */
     double nyquist = c->sample_rate / 2.0;
+    char lo[40], hi[40], ny[40];   /* as written (ws_real_text): %g showed 8000.0000001 as 8000 */
     if (!(c->f_min >= 0 && c->f_min < c->f_max))
-        return ws_err_set(e, WS_EINPUT, "%s.f_min: %g must be >= 0 and below f_max (%g)", where, c->f_min, c->f_max);
+        return ws_err_set(e, WS_EINPUT, "%s.f_min: %s must be >= 0 and below f_max (%s)", where,
+                          ws_real_text(c->f_min, lo, sizeof lo), ws_real_text(c->f_max, hi, sizeof hi));
     if (!(c->f_max <= nyquist))
-        return ws_err_set(e, WS_EINPUT, "%s.f_max: %g Hz is above the Nyquist frequency (%g Hz)", where, c->f_max, nyquist);
+        return ws_err_set(e, WS_EINPUT, "%s.f_max: %s Hz is above the Nyquist frequency (%s Hz)", where,
+                          ws_real_text(c->f_max, hi, sizeof hi), ws_real_text(nyquist, ny, sizeof ny));
     if (c->mel_scale != AUDIO_MEL_HTK && c->mel_scale != AUDIO_MEL_SLANEY)
         return ws_err_set(e, WS_EINPUT, "%s.mel_scale: unknown scale", where);
     if (c->norm != AUDIO_NORM_NONE && c->norm != AUDIO_NORM_SLANEY)

@@ -85,7 +85,7 @@ static int get_num(const json_t *o, const char *key, const char *where, double l
     if (ws_json_get_number(o, key, where, &v, e)) return -1;
     if (!(v >= lo && (hi_open ? v < hi : v <= hi)) || !isfinite(v)) {
         char got[40];   /* the value as written (ws_real_text): %g showed 1.0000001 as 1 */
-        if (isinf(hi)) return ws_err_set(e, WS_EINPUT, "%s.%s: %g: must be >= %g", where, key, v, lo);
+        if (isinf(hi)) return ws_err_set(e, WS_EINPUT, "%s.%s: %s: must be >= %g", where, key, ws_real_text(v, got, sizeof got), lo);
         return ws_err_set(e, WS_EINPUT, "%s.%s: %s: must be in [%g, %g%c", where, key, ws_real_text(v, got, sizeof got), lo, hi,
                           hi_open ? ')' : ']');
     }
@@ -208,9 +208,10 @@ static int parse_loss(nn_loss_config *c, const json_t *o, const char *w, ws_err 
             return ws_err_set(e, WS_EINPUT, "%s.class_weights[%d]: expected a number >= 0", w, i);
         /* the weights are float32, as torch's weight tensor: one past FLT_MAX is inf there (the
          * loss NaN from the first batch holding its class) */
+        char got[40], most[40];   /* as written (ws_real_text): %g showed one past FLT_MAX as FLT_MAX */
         if (d > FLT_MAX)
-            return ws_err_set(e, WS_EINPUT, "%s.class_weights[%d]: %g: expected a number >= 0 that a float32 holds (at "
-                              "most %g)", w, i, d, (double)FLT_MAX);
+            return ws_err_set(e, WS_EINPUT, "%s.class_weights[%d]: %s: expected a number >= 0 that a float32 holds (at "
+                              "most %s)", w, i, ws_real_text(d, got, sizeof got), ws_real_text(FLT_MAX, most, sizeof most));
         c->class_weights[i] = (float)d;
         any |= c->class_weights[i] > 0;   /* as a float: 1e-50 is 0 */
     }

@@ -34,6 +34,11 @@ v=100.0000001
 case_ "pruner.percentile" '.pruner = {"name": "percentile", "percentile": 12345}' $v "pruner.percentile: must be in [0, 100] (got $(shown $v))"
 v=-0.0000001
 case_ "pruner.min_delta" '.pruner = {"name": "patient", "patience": 1, "min_delta": 12345}' $v "pruner.min_delta: must be >= 0 (got $(shown $v))"
+case_ "fixed.class_weights" '.fixed = {"class_weights": [12345, 1, 1, 1]}' 3.4028235e38 \
+  "fixed.class_weights[0]: $(shown 3.4028235e38): expected a number >= 0 that a float32 holds (at most $(shown 3.4028234663852886e38))"
+v=9000000000000001
+case_ "sampler.n_startup_trials" '.sampler = {"name": "tpe", "n_startup_trials": 12345}' $v \
+  "sampler.n_startup_trials: expected an integer within +-9e15, got $v"
 # a short value reads as before (t0002 and test_space hold the others)
 case_ "space.channels step" '.space.channels.step = 12345' 0 "space.channels: step must be > 0 (got 0)"
 
@@ -43,3 +48,11 @@ silent_wav corpus/yes/a.wav 16000 1 1 && silent_wav corpus/no/b.wav 16000 1 1
 echo '{"power": 2.0000001}' >p.json
 test_expect_code 2 "featurize --config with power 2.0000001: refused" featurize --quiet --config p.json --out p.feat corpus
 test_expect_success "... naming it as $(shown 2.0000001)" 'grep -qF "p.json.power: only 2.0 (power spectrum) is cached, got $(shown 2.0000001)" err'
+for c in "clip_seconds 600.0000001 clip_seconds: V is outside (0, 600]" \
+         "f_max 8000.0000001 f_max: V Hz is above the Nyquist frequency (8000 Hz)"; do
+  set -- $c
+  key=$1 v=$2; shift 2; want="fc.json.$*"; want=${want/V/$(shown "$v")}
+  echo "{\"sample_rate\": 16000, \"$key\": $v}" >fc.json
+  test_expect_code 2 "featurize --config with $key $v: refused" featurize --quiet --config fc.json --out fc.feat corpus
+  test_expect_success "... naming it as $(shown "$v")" 'grep -qF "$want" err'
+done

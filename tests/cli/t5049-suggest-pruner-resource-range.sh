@@ -17,7 +17,7 @@ for pruner in "{\"name\": \"successive_halving\", \"min_resource\": $big}" \
   jq --argjson p "$pruner" '.pruner = $p | del(.budget)' base.json >"c$n.json"
   test_expect_code 2 "$pruner: refused" suggest --db "s$n.db" --config "c$n.json"
   test_expect_success "... naming pruner.$key and the range it is read within, not a kind it is" "
-    grep -q 'c$n.json: pruner.$key: expected an integer within +-9e15, got 9.0072e+15' err &&
+    grep -q 'c$n.json: pruner.$key: expected an integer within +-9e15, got 9007199254740992' err &&
     ! grep -q 'or an integer >= 1' err"
 done
 for v in 1.5 '"x"' null; do
