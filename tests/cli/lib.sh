@@ -126,6 +126,10 @@ build_shim() {
   test_skip "$1" "no C compiler for the shim: $(head -c 200 cc.err)"
   return 1
 }
+# sigint_at_exit_shim NAME: sub.so, the LD_PRELOAD shim of sigint-at-exit.c (beside this file):
+# the end of the SUB_NTH-th process a shell waits for sends the Ctrl-C. Without a C compiler,
+# NAME is skipped, saying so, and it returns 1: `sigint_at_exit_shim NAME || exit 0`.
+sigint_at_exit_shim() { build_shim "$1" "$WS_ROOT/tests/cli/sigint-at-exit.c" sub.so; }
 # slow_join_shim NAME: join.so, an LD_PRELOAD shim whose pthread_join sleeps 1.5 s first, having
 # made the file $JOIN_MARK where that is set. train-trial joins its heartbeat thread just before
 # it stores a trial's result, so a study lock taken in that moment (hold-study-lock.py, beside

@@ -11,37 +11,7 @@
 # must die of it and leave no monitor. Where the start has no Nth such process the shim sends
 # nothing, and that run, the last, starts the monitor.
 . "$WS_ROOT/tests/cli/lib.sh"
-cat >sub.c <<'C'
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-/* Every process of the start that exits, monitor.sh's bash (the session's leader) aside, is
-   counted in SUB_LOG; the SUB_NTH-th sends the signal, its output closed first, as a process that
-   has said its say. */
-__attribute__((destructor)) static void sub_end(void) {
-  const char *log = getenv("SUB_LOG"), *nth = getenv("SUB_NTH");
-  if (getpid() == getsid(0) || !log || !nth) return;
-  int fd = open(log, O_RDWR | O_CREAT | O_APPEND, 0644), n = 0;
-  if (fd < 0) return;
-  char c;
-  while (read(fd, &c, 1) == 1) n += c == '\n';
-  char comm[32] = "?";
-  int cf = open("/proc/self/comm", O_RDONLY);
-  if (cf >= 0) { ssize_t k = read(cf, comm, sizeof comm - 1); comm[k > 1 ? k - 1 : 1] = 0; close(cf); }
-  dprintf(fd, "%s\n", comm);
-  close(fd);
-  if (n + 1 != atoi(nth)) return;
-  signal(SIGINT, SIG_IGN);
-  fflush(stdout);
-  close(1);
-  usleep(50000);   /* bash, its output read to the end, waits for this process now */
-  kill(0, SIGINT);
-  usleep(100000);
-}
-C
-build_shim "Ctrl-C as a process of monitor.sh start ends" sub.c sub.so || exit 0
+sigint_at_exit_shim "Ctrl-C as a process of monitor.sh start ends" || exit 0
 # gpu-monitor run without the shim (an ASan build refuses a library preloaded before its runtime)
 bin_but bin gpu-monitor
 printf '#!/bin/sh\nexec env -u LD_PRELOAD "%s" "$@"\n' "$WS_BIN/gpu-monitor" >bin/gpu-monitor
@@ -50,12 +20,12 @@ chmod +x bin/gpu-monitor
 # the shim firing at the end of its Nth process; N.rc gets its status (-2: died of SIGINT), N.left
 # the pids of any process writing N/monitor.jsonl 0.3 s after (a monitor started all the same)
 start() {
-  mkdir "$1"
+  mkdir "$1" "$1.sub"
   "$PY" - "$WS_ROOT/pipelines/monitor.sh" "$1" "$TMP/bin" "$TMP/sub.so" <<'P'
 import os, signal, subprocess, sys, time
 sh, n, bin_, so = sys.argv[1:]
 p = subprocess.Popen(["bash", sh, "start", n, n + "/s.db", bin_, "0.2"], start_new_session=True,
-                     env=dict(os.environ, LD_PRELOAD=so, SUB_LOG=os.path.abspath(n + ".subs"), SUB_NTH=n),
+                     env=dict(os.environ, LD_PRELOAD=so, SUB_DIR=os.path.abspath(n + ".sub"), SUB_NTH=n),
                      stdin=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 open(n + ".rc", "w").write("%d\n" % p.wait())
 time.sleep(0.3)
@@ -69,12 +39,12 @@ P
   for p in $(cat "$1.left"); do kill "$p"; done   # (one started all the same: not for a day)
 }
 # fired N: the Nth run's shim sent the signal (the start had an Nth process)
-fired() { [ "$(wc -l <"$1.subs" 2>/dev/null || echo 0)" -ge "$1" ]; }
+fired() { [ -e "$1.sub/fired" ]; }
 n=1
 while [ "$n" -le 20 ]; do
   start "$n"
   fired "$n" || break
-  test_expect_success "Ctrl-C as monitor.sh start's process $n ($(sed -n "${n}p" $n.subs)) ends: it dies of it, no monitor left" '
+  test_expect_success "Ctrl-C as monitor.sh start's process $n ($(sed -n "${n}p" $n.sub/all)) ends: it dies of it, no monitor left" '
     [ "$(cat '"$n"'.rc)" = -2 ] && [ ! -s '"$n"'.left ] || { echo "exit $(cat '"$n"'.rc), monitor left: $(cat '"$n"'.left)" >&2; false; }'
   n=$((n + 1))
 done

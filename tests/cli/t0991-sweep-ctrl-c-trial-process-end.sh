@@ -14,48 +14,7 @@
 . "$WS_ROOT/tests/cli/fixtures.sh"
 # (the shim goes into every tool of the sweep: an ASan build's refuse a library before their runtime)
 if asan_built suggest; then test_skip "Ctrl-C as a trial's process ends" "tools built with AddressSanitizer refuse the preloaded shim"; exit 0; fi
-cat >sub.c <<'C'
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-/* A process whose parent runs pipelines/trial.sh counts its exit in SUB_DIR/PARENT_PID (a line,
-   its name); the SUB_NTH-th of that trial sends the signal. */
-__attribute__((destructor)) static void sub_end(void) {
-  const char *dir = getenv("SUB_DIR"), *nth = getenv("SUB_NTH");
-  char path[4096], args[4096] = "";
-  if (!dir || !nth) return;
-  snprintf(path, sizeof path, "/proc/%d/cmdline", (int)getppid());
-  int fd = open(path, O_RDONLY);
-  if (fd < 0) return;
-  ssize_t k = read(fd, args, sizeof args - 1);
-  close(fd);
-  for (ssize_t i = 0; i < k; i++) if (!args[i]) args[i] = ' ';
-  if (k <= 0 || !strstr(args, "pipelines/trial.sh ")) return;
-  snprintf(path, sizeof path, "%s/%d", dir, (int)getppid());
-  fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0644);
-  if (fd < 0) return;
-  int n = 0;
-  char c, comm[32] = "?";
-  while (read(fd, &c, 1) == 1) n += c == '\n';
-  int cf = open("/proc/self/comm", O_RDONLY);
-  if (cf >= 0) { k = read(cf, comm, sizeof comm - 1); comm[k > 1 ? k - 1 : 1] = 0; close(cf); }
-  dprintf(fd, "%s\n", comm);
-  close(fd);
-  if (n + 1 != atoi(nth)) return;
-  signal(SIGINT, SIG_IGN);
-  fflush(stdout);
-  close(1);
-  usleep(50000);
-  snprintf(path, sizeof path, "%s/fired", dir);
-  close(open(path, O_WRONLY | O_CREAT, 0644));
-  kill(0, SIGINT);
-  usleep(100000);
-}
-C
-build_shim "Ctrl-C as a trial's process ends" sub.c sub.so || exit 0
+sigint_at_exit_shim "Ctrl-C as a trial's process ends" || exit 0
 make_tone_cache tones
 tone_sweep_config c.json tones-ctrl-c-end 1
 # A training train-trial (given --features) notes its start in N/trained, then takes 30 s (a
@@ -75,7 +34,7 @@ gone() { for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1;
 sweep() {
   mkdir "$1.sub"
   (
-    LD_PRELOAD=$TMP/sub.so SUB_DIR=$TMP/$1.sub SUB_NTH=$1 "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
+    LD_PRELOAD=$TMP/sub.so SUB_DIR=$TMP/$1.sub SUB_NTH=$1 SUB_PARENT='pipelines/trial.sh ' "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
       bash -c "$(declare -f ws_make tone_sweep); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN tone_sweep s$1 BIN=$TMP/shim TRIALS=1" \
       >"$1.out" 2>&1 & echo $! >"$1.pid"; wait
   ) 2>/dev/null &   # (not bash's "Killed" for a sweep killed below)

@@ -14,51 +14,7 @@
 . "$WS_ROOT/tests/cli/fixtures.sh"
 # (the shim goes into every process of make: an ASan build's tools refuse a library before their runtime)
 if asan_built featurize; then test_skip "Ctrl-C as a cache recipe's process ends" "tools built with AddressSanitizer refuse the preloaded shim"; exit 0; fi
-cat >sub.c <<'C'
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-/* A process whose parent is the cache recipe's shell (its command sources pipelines/lock-kind.sh)
-   counts its exit in SUB_DIR/PARENT_PID (a line, its name); the SUB_NTH-th sends the signal. */
-static char args[65536];
-__attribute__((destructor)) static void sub_end(void) {
-  const char *dir = getenv("SUB_DIR"), *nth = getenv("SUB_NTH");
-  char path[4096];
-  if (!dir || !nth) return;
-  snprintf(path, sizeof path, "/proc/%d/cmdline", (int)getppid());
-  int fd = open(path, O_RDONLY);
-  if (fd < 0) return;
-  ssize_t k = read(fd, args, sizeof args - 1);
-  close(fd);
-  if (k <= 0) return;
-  args[k] = 0;
-  for (ssize_t i = 0; i < k; i++) if (!args[i]) args[i] = ' ';
-  if (!strstr(args, "pipelines/lock-kind.sh")) return;
-  snprintf(path, sizeof path, "%s/%d", dir, (int)getppid());
-  fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0644);
-  if (fd < 0) return;
-  int n = 0;
-  char c, comm[32] = "?";
-  while (read(fd, &c, 1) == 1) n += c == '\n';
-  int cf = open("/proc/self/comm", O_RDONLY);
-  if (cf >= 0) { k = read(cf, comm, sizeof comm - 1); comm[k > 1 ? k - 1 : 1] = 0; close(cf); }
-  dprintf(fd, "%s\n", comm);
-  close(fd);
-  if (n + 1 != atoi(nth)) return;
-  signal(SIGINT, SIG_IGN);
-  fflush(stdout);
-  close(1);
-  usleep(50000);
-  snprintf(path, sizeof path, "%s/fired", dir);
-  close(open(path, O_WRONLY | O_CREAT, 0644));
-  kill(0, SIGINT);
-  usleep(100000);
-}
-C
-build_shim "Ctrl-C as a cache recipe's process ends" sub.c sub.so || exit 0
+sigint_at_exit_shim "Ctrl-C as a cache recipe's process ends" || exit 0
 make_tone_cache tones
 # featurize making a cache (given --out) notes its start in N.sub/featurized, then takes 30 s (a
 # corpus's featurizing) before the real one runs.
@@ -77,7 +33,7 @@ feats() { ws_make features DATA="$TMP/tones/manifest.jsonl" FEATURES="$TMP/f$1/x
 features() {
   mkdir "$1.sub"
   (
-    LD_PRELOAD=$TMP/sub.so SUB_DIR=$TMP/$1.sub SUB_NTH=$1 "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
+    LD_PRELOAD=$TMP/sub.so SUB_DIR=$TMP/$1.sub SUB_NTH=$1 SUB_PARENT=pipelines/lock-kind.sh "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
       bash -c "$(declare -f ws_make feats); TMP=$TMP WS_ROOT=$WS_ROOT WS_BUILD=$WS_BUILD WS_BIN=$WS_BIN feats $1" \
       >"$1.out" 2>&1 & echo $! >"$1.pid"; wait
   ) 2>/dev/null &   # (not bash's "Killed" for a make killed below)
