@@ -159,10 +159,10 @@ int audio_feat_config_validate(const audio_feat_config *c, const char *where, ws
 {
     if (c->sample_rate < 1000 || c->sample_rate > 384000)
         return ws_err_set(e, WS_EINPUT, "%s.sample_rate: %d Hz is outside 1000..384000", where, c->sample_rate);
-    if (!(c->clip_seconds > 0 && c->clip_seconds <= 600))
-    {
+    if (!(c->clip_seconds > 0 && c->clip_seconds <= 600)) {
         char got[40];   /* as written (ws_real_text): %g showed 600.0000001 as 600 */
-        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %s is outside (0, 600]", where, ws_real_text(c->clip_seconds, got, sizeof got));
+        return ws_err_set(e, WS_EINPUT, "%s.clip_seconds: %s is outside (0, 600]", where,
+                          ws_real_text(c->clip_seconds, got, sizeof got));
     }
     if (c->n_fft < 4 || c->n_fft > 65536 || c->n_fft % 2)
         return ws_err_set(e, WS_EINPUT, "%s.n_fft: %d is not an even number in 4..65536", where, c->n_fft);

@@ -264,8 +264,7 @@ int ws_json_get_int(const json_t *obj, const char *key, const char *where, long 
     if (!json_is_number(v) || d != floor(d))
         return ws_err_set(e, WS_EINPUT, "%s%s%s: expected an integer, got %s", where, key_sep(where), key,
                           json_is_number(v) ? "a fraction" : ws_json_type_name(v));
-    if (fabs(d) > 9e15)   /* 1e20 is whole: "a fraction" misled */
-    {
+    if (fabs(d) > 9e15) {   /* 1e20 is whole: "a fraction" misled */
         char got[40];   /* as written (ws_real_text): %g showed 9000000000000001 as 9e+15 */
         return ws_err_set(e, WS_EINPUT, "%s%s%s: expected an integer within +-9e15, got %s", where, key_sep(where), key,
                           ws_real_text(d, got, sizeof got));
