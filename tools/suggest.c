@@ -931,6 +931,8 @@ int main(int argc, char **argv)
         case 'E': ws_cli_once("enqueue", enq != NULL, "one file of parameter sets (cat the files into one)");
                   enq = ws_cli_path_arg("enqueue", optarg); break;
         case 'g': if (ws_parse_double(optarg, "--grace", &grace_s, &e)) ws_cli_usage_error("%s", e.msg);
+                  /* NaN is no number of seconds: said as "abc" is, not as a bound it misses */
+                  if (isnan(grace_s)) ws_cli_usage_error("--grace: expected a number, got '%s'", optarg);
                   if (!(grace_s > 0)) ws_cli_usage_error("--grace: must be > 0");
                   break;
         case 'f': force = 1; break;

@@ -15,6 +15,7 @@ usage_only() {
 usage_only "--grace 0" "--grace: must be > 0" --db s.db --config c.json --grace 0
 usage_only "--grace -5" "--grace: must be > 0" --db s.db --config c.json --grace -5
 usage_only "--grace abc" "--grace: expected a number, got 'abc'" --db s.db --config c.json --grace abc
+usage_only "--grace nan" "--grace: expected a number, got 'nan'" --db s.db --config c.json --grace nan
 usage_only "--study ''" "--study: expected a name of 1 to 512 characters of UTF-8" --db s.db --config c.json --study ''
 # and before anything else: a config that is not there is not what is said of a bad --grace
 usage_only "--grace 0, no config file" "--grace: must be > 0" --db s.db --config nothere.json --grace 0
