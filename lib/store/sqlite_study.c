@@ -31,65 +31,62 @@ int ws_sqlite_study_find(ws_store *s, const char *name, ws_study *out, ws_err *e
     return 0;
 }
 
+/* The first value of sql's one-column result, bound to id where id >= 0: 1 and *found where it
+ * has a row, 0 where none, -1 on an error. */
+static int first_row(ws_store *s, const char *sql, long long id, long long *found, ws_err *e)
+{
+    sqlite3_stmt *st;
+    if (ws_sql_prepare(s, sql, &st, e)) return -1;
+    if (id >= 0) sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *found = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return 1;
+    SQL_CHECK(s, rc, "create study", e);
+    return 0;
+}
+
 /* A study deleted by hand (DELETE FROM studies in sqlite3, whose foreign keys are off) leaves its
- * rows in the tables below under its study_id, and SQLite gives that id again to the next study
+ * rows in the study tables under its study_id, and SQLite gives that id again to the next study
  * made (studies.study_id has no AUTOINCREMENT). Made over them, the new study failed on the
  * study_directions row left (exit 3), or, that one gone too, took the old study's trials and
  * attributes (config, seed, data hash) for its own. Its trials' rows are keyed by trial_id, which
  * SQLite gives again as well (trials.trial_id has no AUTOINCREMENT): left without their trials
- * row (deleted as the message below asks), the new study's first trials took their params and
+ * row (deleted as the first message asks), the new study's first trials took their params and
  * values, or failed on a param's row (exit 3). -1 (WS_EINPUT) where any is left. */
-static int check_no_trial_rows_left(ws_store *s, const char *shown, ws_err *e)
-{
-    static const char *const tables[] = {"trial_params", "trial_values", "trial_intermediate_values",
-                                         "trial_user_attributes", "trial_system_attributes", "trial_heartbeats"};
-    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "SELECT trial_id FROM %s WHERE trial_id NOT IN (SELECT trial_id FROM trials) LIMIT 1",
-                 tables[k]);
-        sqlite3_stmt *st;
-        if (ws_sql_prepare(s, sql, &st, e)) return -1;
-        int rc = sqlite3_step(st);
-        long long tid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
-        if (rc == SQLITE_ROW)
-            return ws_err_set(e, WS_EINPUT, "%s: cannot make study '%s': %s holds rows of trial_id %lld, though no "
-                              "trial has it (a study or its trials deleted by hand, their rows left?); the new study's "
-                              "trials would take them for their own: delete them (WHERE trial_id NOT IN (SELECT "
-                              "trial_id FROM trials), in %s and the other trial tables) or use another study file",
-                              s->path, shown, tables[k], tid, tables[k]);
-        SQL_CHECK(s, rc, "create study", e);
-    }
-    return 0;
-}
-
 static int check_no_rows_left(ws_store *s, const char *name, long long id, ws_err *e)
 {
-    static const char *const tables[] = {"study_directions", "study_user_attributes", "study_system_attributes", "trials"};
-    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE study_id = ? LIMIT 1", tables[k]);
-        sqlite3_stmt *st;
-        if (ws_sql_prepare(s, sql, &st, e)) return -1;
-        sqlite3_bind_int64(st, 1, id);
-        int rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc == SQLITE_ROW) {
-            char *shown = ws_text_escape(name);
-            ws_err_set(e, WS_EINPUT, "%s: cannot make study '%s': %s holds rows of study_id %lld, the id SQLite gives "
-                       "the new study, though no study has it (a study deleted by hand, its rows left?); the new "
-                       "study would take them for its own: delete them (WHERE study_id = %lld, in %s and the other "
-                       "study tables, and the rows of its trials) or use another study file",
-                       s->path, shown ? shown : "?", tables[k], id, id, tables[k]);
-            free(shown);
-            return -1;
-        }
-        SQL_CHECK(s, rc, "create study", e);
+    static const char *const study_tables[] = {"study_directions", "study_user_attributes",
+                                               "study_system_attributes", "trials"};
+    static const char *const trial_tables[] = {"trial_params", "trial_values", "trial_intermediate_values",
+                                               "trial_user_attributes", "trial_system_attributes", "trial_heartbeats"};
+    size_t n_study = sizeof study_tables / sizeof *study_tables, n_trial = sizeof trial_tables / sizeof *trial_tables;
+    int rc = 0;
+    long long found = 0;
+    size_t k;
+    for (k = 0; k < n_study + n_trial; k++) {
+        char sql[160];
+        if (k < n_study) snprintf(sql, sizeof sql, "SELECT study_id FROM %s WHERE study_id = ? LIMIT 1", study_tables[k]);
+        else snprintf(sql, sizeof sql, "SELECT trial_id FROM %s WHERE trial_id NOT IN (SELECT trial_id FROM trials) LIMIT 1",
+                      trial_tables[k - n_study]);
+        if ((rc = first_row(s, sql, k < n_study ? id : -1, &found, e)) != 0) break;   /* k: the table that holds some */
     }
+    if (rc <= 0) return rc;
     char *shown = ws_text_escape(name);
-    int rc = check_no_trial_rows_left(s, shown ? shown : "?", e);
+    if (k < n_study)
+        ws_err_set(e, WS_EINPUT, "%s: cannot make study '%s': %s holds rows of study_id %lld, the id SQLite gives "
+                   "the new study, though no study has it (a study deleted by hand, its rows left?); the new "
+                   "study would take them for its own: delete them (WHERE study_id = %lld, in %s and the other "
+                   "study tables, and the rows of its trials) or use another study file",
+                   s->path, shown ? shown : "?", study_tables[k], id, id, study_tables[k]);
+    else
+        ws_err_set(e, WS_EINPUT, "%s: cannot make study '%s': %s holds rows of trial_id %lld, though no "
+                   "trial has it (a study or its trials deleted by hand, their rows left?); the new study's "
+                   "trials would take them for their own: delete them (WHERE trial_id NOT IN (SELECT "
+                   "trial_id FROM trials), in %s and the other trial tables) or use another study file",
+                   s->path, shown ? shown : "?", trial_tables[k - n_study], found, trial_tables[k - n_study]);
     free(shown);
-    return rc;
+    return -1;
 }
 
 int ws_sqlite_study_create(ws_store *s, const char *name, int direction, ws_study *out, int *created, ws_err *e)
