@@ -8,10 +8,10 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 
 mkdir -p c/yes c/no c/_background_noise_ k/yes k/no k/_background_noise_
-sox -n -r 16000 -b 16 -c 1 k/yes/y0_nohash_0.flac synth 1.5 sine 450 vol 0.2
-sox -n -r 44100 -b 16 -c 2 k/no/n0_nohash_0.flac synth 0.6 sine 900 vol 0.2
-sox -n -r 16000 -b 16 -c 1 k/_background_noise_/pink.flac synth 3 pinknoise vol 0.1
-sox -n -r 16000 -b 16 -c 1 k/no/n1_nohash_0.wav synth 1 sine 950 vol 0.2
+sox -R -n -r 16000 -b 16 -c 1 k/yes/y0_nohash_0.flac synth 1.5 sine 450 vol 0.2
+sox -R -n -r 44100 -b 16 -c 2 k/no/n0_nohash_0.flac synth 0.6 sine 900 vol 0.2
+sox -R -n -r 16000 -b 16 -c 1 k/_background_noise_/pink.flac synth 3 pinknoise vol 0.1
+sox -R -n -r 16000 -b 16 -c 1 k/no/n1_nohash_0.wav synth 1 sine 950 vol 0.2
 cp k/no/n1_nohash_0.wav c/no/
 # the same files with STREAMINFO's total samples set to 0 (36 bits from bit 4 of its 14th byte)
 "$PY" - k/yes/y0_nohash_0.flac k/no/n0_nohash_0.flac k/_background_noise_/pink.flac <<'P'

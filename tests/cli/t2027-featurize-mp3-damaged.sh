@@ -11,8 +11,8 @@ if ! sndfile_tone probe.mp3 0x230082 16000 1 440 0.2 2>/dev/null || [ ! -s probe
   test_skip mp3-damaged "libsndfile here cannot write MP3"
   exit 0
 fi
-sox -n -r 16000 -b 16 -c 1 c/yes/y0_nohash_0.wav synth 1 sine 400 vol 0.2
-sox -n -r 16000 -b 16 -c 1 c/no/n0_nohash_0.wav synth 1 sine 800 vol 0.2
+sox -R -n -r 16000 -b 16 -c 1 c/yes/y0_nohash_0.wav synth 1 sine 400 vol 0.2
+sox -R -n -r 16000 -b 16 -c 1 c/no/n0_nohash_0.wav synth 1 sine 800 vol 0.2
 # an MPEG-1 layer III frame header (128 kb/s, 44.1 kHz) and then nothing but zeros
 printf '\377\373\220\000' >c/no/zeros_nohash_0.mp3
 head -c 2000 /dev/zero >>c/no/zeros_nohash_0.mp3

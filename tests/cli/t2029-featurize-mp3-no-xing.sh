@@ -12,7 +12,7 @@ if ! sndfile_tone n.mp3 0x230082 16000 3 300 0.3 2>/dev/null || [ ! -s n.mp3 ]; 
   exit 0
 fi
 sndfile_tone y.mp3 0x230082 16000 1 700 0.3
-sox -n -r 16000 -b 16 -c 1 ok.wav synth 1 sine 450 vol 0.3
+sox -R -n -r 16000 -b 16 -c 1 ok.wav synth 1 sine 450 vol 0.3
 # the Xing (or Info) tag of the first frame renamed: libmpg123 then takes the frame for audio
 for f in n y; do
   "$PY" -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read())

@@ -10,8 +10,8 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 
 mkdir -p c/yes c/no
-sox -n -r 16000 -b 16 -c 1 c/yes/y0_nohash_0.flac synth 1 sine 450 vol 0.3
-sox -n -r 16000 -b 16 -c 1 whole.flac synth 1.05 sine 700 vol 0.3   # 16800 frames, its header says
+sox -R -n -r 16000 -b 16 -c 1 c/yes/y0_nohash_0.flac synth 1 sine 450 vol 0.3
+sox -R -n -r 16000 -b 16 -c 1 whole.flac synth 1.05 sine 700 vol 0.3   # 16800 frames, its header says
 head -c $(($(stat -c %s whole.flac) / 2)) whole.flac >c/no/cut_nohash_0.flac
 
 test_expect_code 0 "a cut FLAC clip whose header gives its length" featurize -q -o c.feat c
@@ -24,8 +24,8 @@ test_expect_success "... names it, no cache" 'grep -q "^featurize: c/no/cut_noha
 
 # CAF: one second of 16-bit audio at 16 kHz is 32000 bytes, which the data chunk claims
 mkdir -p k/yes k/no
-sox -n -r 16000 -b 16 -c 1 k/yes/y0_nohash_0.wav synth 1 sine 450 vol 0.3
-if sox -n -r 16000 -b 16 -c 1 k/no/whole_nohash_0.caf synth 1 sine 700 vol 0.3 2>/dev/null; then
+sox -R -n -r 16000 -b 16 -c 1 k/yes/y0_nohash_0.wav synth 1 sine 450 vol 0.3
+if sox -R -n -r 16000 -b 16 -c 1 k/no/whole_nohash_0.caf synth 1 sine 700 vol 0.3 2>/dev/null; then
   head -c $(($(stat -c %s k/no/whole_nohash_0.caf) / 2)) k/no/whole_nohash_0.caf >k/no/cut_nohash_0.caf
   test_expect_code 0 "a cut CAF clip" featurize -q -o k.feat k
   test_expect_success "... is skipped as truncated, with the bytes its header claims; the whole ones kept" '
