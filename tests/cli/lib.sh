@@ -302,6 +302,23 @@ readme_loop() {
        inside' "$WS_ROOT/README.md" | sed "s|bin/|$WS_BIN/|g"
 }
 
+# closed_pipe: each line of stdin a command (split at blanks) run with stdout a pipe whose reader
+# is closed before it starts (certain, where a shell pipe would race the reader's exit), SIGPIPE
+# at its default in the command (Python's subprocess sets it so) whatever the test runner was
+# started with; prints "signal N" or "exit N" per command, its stderr in err.K (K from 1).
+closed_pipe() {
+  "$PY" -c '
+import os, subprocess, sys
+for k, line in enumerate(sys.stdin, 1):
+    r, w = os.pipe()
+    os.close(r)
+    with open("err.%d" % k, "wb") as err:
+        p = subprocess.run(line.split(), stdout=w, stderr=err, stdin=subprocess.DEVNULL)
+    os.close(w)
+    print("signal %d" % -p.returncode if p.returncode < 0 else "exit %d" % p.returncode)
+'
+}
+
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
 # need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's

@@ -9,20 +9,6 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json >/dev/null
-# closed_pipe: each line of stdin a command (split at blanks) run with stdout a pipe whose reader
-# is closed; prints "signal N" or "exit N" per command, its stderr in err.K (K from 1)
-closed_pipe() {
-  "$PY" -c '
-import os, subprocess, sys
-for k, line in enumerate(sys.stdin, 1):
-    r, w = os.pipe()
-    os.close(r)
-    with open("err.%d" % k, "wb") as err:
-        p = subprocess.run(line.split(), stdout=w, stderr=err, stdin=subprocess.DEVNULL)
-    os.close(w)
-    print("signal %d" % -p.returncode if p.returncode < 0 else "exit %d" % p.returncode)
-'
-}
 tools="featurize suggest train-trial prune-check report gpu-monitor tell study-copy"
 { for t in $tools; do echo "$t --help"; echo "$t --version"; done
   echo "report --db s.db"
