@@ -110,30 +110,14 @@ if [ -z "$reuse" ]; then
   else cp "$CONFIG" "$WORK/study.json"; fi
 fi
 config=$WORK/study.json
-# Full length: one validation an epoch, no early stopping and no pruner. W1 is one such training;
-# the Python side trains so too (P1 is the same training, PS the setup users start from): the extra
-# validations of budget.validations_per_epoch (and fine_epochs, fine_steps) serve the sweep's pruner, and
-# early stopping (fixed.patience) ends the sweep's trials sooner; both are the sweep's to gain. The
-# pruner goes too: a lone trial is not always let through (a halving pruner's bootstrap_count, a
-# threshold pruner), and W1 is one whole training.
+# Full length: one validation an epoch, no early stopping and no pruner (default_model.sh says why).
+# W1 is one such training; the Python side trains so too (P1 is the same training, PS the setup
+# users start from). The default model: the values train-trial takes when a parameter is not
+# given, pinned with suggest --fixed, each checked to lie in the study's space.
+. "$here/default_model.sh"
 full=$WORK/full-length.json
-jq 'del(.budget.validations_per_epoch, .budget.fine_epochs, .budget.fine_steps, .fixed.patience, .fixed.min_delta)
-    | .pruner = {name: "nop"}' "$config" >"$full"
-# The default model: the values train-trial takes when a parameter is not given (lib/nn/hparams.c:
-# dscnn defaults, Adam's 1e-3, AdamW's weight decay 1e-2; lib/trainer/settings.c: batch 64),
-# pinned with suggest --fixed, each checked to lie in the study's space.
-jq -n --slurpfile c "$config" '
-  ($c[0].fixed // {}) as $f
-  | {learning_rate: 0.001, batch_size: 64, channels: 64, blocks: 4, dropout: 0.1,
-     weight_decay: (if ($f.optimizer // "adam") == "adamw" then 0.01 else 0 end), momentum: 0.9,
-     optimizer: "adam", schedule: "constant"} as $d
-  | $c[0].space | with_entries(.value = $d[.key])' >"$WORK/defaults.json"
-jq -e 'all(.[]; . != null)' "$WORK/defaults.json" >/dev/null ||
-  die "$CONFIG: a parameter of the space has no known default: $(jq -c . "$WORK/defaults.json")"
-jq -e --slurpfile c "$config" 'to_entries | all(.[]; . as $p | $c[0].space[$p.key] as $s
-    | if $s.type == "categorical" then ($s.choices | index([$p.value])) != null
-      else $p.value >= $s.low and $p.value <= $s.high end)' "$WORK/defaults.json" >/dev/null ||
-  die "the default model $(jq -c . "$WORK/defaults.json") lies outside the space of $CONFIG"
+full_length_config "$config" "$full"
+default_params "$config" "$WORK/defaults.json" || die "$CONFIG: no default model (above)"
 epochs=$(jq -r '.budget.epochs' "$config")
 [[ $epochs =~ ^[0-9]+$ ]] || die "$CONFIG: budget.epochs is a schedule; set EPOCHS"
 log "work: $WORK; features: $(jq -c '{clips, splits}' "$WORK/features.json"); epochs $epochs; default model $(jq -c . "$WORK/defaults.json")"

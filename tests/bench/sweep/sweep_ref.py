@@ -22,9 +22,11 @@ shipped studies without augmentation use is supported; anything else is refused 
 
     sweep_ref.py --features CACHE --config STUDY.json --params PARAMS.json   one training (P1)
     sweep_ref.py --features CACHE --config STUDY.json --trials N             an N-trial sweep (PS)
-Options: --threads T (torch threads; default: all cores), --workers W (DataLoader workers, 0).
+Options: --threads T (torch threads; default: all cores), --workers W (DataLoader workers, 0),
+--seed S (torch.manual_seed of the one training, --params; default 1; a sweep's trial N uses N+1).
 Prints one JSON line: wall seconds (from process start, imports included), per-trial seconds,
-values, the BLAS library torch mapped.
+values, the BLAS library torch mapped; --params adds each epoch's validation metrics ("history",
+the validation's mean cross-entropy as "loss" among them; tests/bench/train/quality.sh reads them).
 """
 import argparse
 import json
@@ -192,8 +194,9 @@ def budget_epochs(cfg, number):
     return int(b)
 
 
-def train_one(data, settings, epochs, seed, workers, objective="f1", constraint_max=None):
-    """One trial; returns (best value, metrics of the best epoch, seconds)."""
+def train_one(data, settings, epochs, seed, workers, objective="f1", constraint_max=None, history=None):
+    """One trial; returns (best value, metrics of the best epoch, seconds). The metrics hold the
+    validation's mean cross-entropy too ("loss"); each epoch's are appended to history (a list)."""
     t0 = time.monotonic()
     s = settings
     unknown = sorted(set(s) - SUPPORTED)
@@ -245,9 +248,11 @@ def train_one(data, settings, epochs, seed, workers, objective="f1", constraint_
         model.eval()
         conf = np.zeros((k, k), dtype=np.int64)
         scores, labels = [], []
+        val_loss = 0.0
         with torch.no_grad():
             for x, y in val_dl:
                 z = model(x)
+                val_loss += nn.functional.cross_entropy(z, y, reduction="sum").item()
                 np.add.at(conf, (y.numpy(), z.argmax(1).numpy()), 1)
                 scores.append(torch.softmax(z, 1)[:, data.pos].numpy())
                 labels.append(y.numpy())
@@ -255,7 +260,9 @@ def train_one(data, settings, epochs, seed, workers, objective="f1", constraint_
         acc = float(np.trace(conf) / conf.sum())
         op = at_fpr(np.concatenate(scores), np.concatenate(labels) == data.pos, float(s.get("max_fpr", 0.05)))
         m = {"f1": f1, "fpr": fpr, "frr": frr, "accuracy": acc, "at_fpr.f1": op["f1"], "at_fpr.fpr": op["fpr"],
-             "at_fpr.frr": op["frr"]}
+             "at_fpr.frr": op["frr"], "loss": val_loss / len(data.val_idx)}
+        if history is not None:
+            history.append(m)
         t_eval += time.monotonic() - te
         if not math.isfinite(loss.item()):
             break
@@ -323,6 +330,7 @@ def main():
     ap.add_argument("--trials", type=int)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=1, help="torch's seed for --params (weights, batch order, dropout)")
     a = ap.parse_args()
     if (a.params is None) == (a.trials is None):
         die("give --params FILE (one training) or --trials N (a sweep)")
@@ -344,8 +352,11 @@ def main():
             params = json.load(f)
         params = params.get("params", params)   # a trial line or a plain object
         epochs = budget_epochs(cfg, 0)
-        value, metrics, secs = train_one(data, {**fixed, **params}, epochs, 1, a.workers, objective)
-        out.update(mode="one", params=params, epochs=epochs, value=value, metrics=metrics, seconds=secs)
+        history = []
+        value, metrics, secs = train_one(data, {**fixed, **params}, epochs, a.seed, a.workers, objective,
+                                         history=history)
+        out.update(mode="one", params=params, epochs=epochs, seed=a.seed, value=value, metrics=metrics,
+                   history=history, seconds=secs)
     else:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         import warnings
