@@ -25,10 +25,12 @@ static void usage(void)
            "                   postgresql://user@host:port/db\n"
            "  --study NAME     study name (may be left out when the database holds one study);\n"
            "                   repeated: the studies one after the other (text: the reports\n"
-           "                   separated by a blank line, json: a line per study, html: one\n"
-           "                   page), e.g. the two stages of make staged\n"
+           "                   separated by a blank line, json: a line per study, jsonl: each\n"
+           "                   study's trial lines in turn, html: one page), e.g. the two\n"
+           "                   stages of make staged\n"
            "  --format FORMAT  text (default), json (one object for the study), jsonl (one line\n"
-           "                   per trial), csv, or html (one self-contained page with SVG plots)\n"
+           "                   per trial, its \"study\" first, as every tool's JSON lines), csv,\n"
+           "                   or html (one self-contained page with SVG plots)\n"
            "  --best           print only the best feasible complete trial as one JSON line\n"
            "                   {\"study\",\"trial\",\"state\",\"value\",\"params\"}; exit 1 when no\n"
            "                   feasible trial has completed yet; with --format json or jsonl\n"
@@ -130,8 +132,8 @@ int main(int argc, char **argv)
     if (best && format_given && strcmp(format, "json") && strcmp(format, "jsonl"))
         ws_cli_usage_error("--best prints one JSON line: --format %s does not go with it (leave --format out, or "
                            "give json or jsonl)", format);
-    if (n_names > 1 && (best || !strcmp(format, "jsonl") || !strcmp(format, "csv")))
-        ws_cli_usage_error("several --study: only with --format text, json or html (not %s)", best ? "--best" : format);
+    if (n_names > 1 && (best || !strcmp(format, "csv")))
+        ws_cli_usage_error("several --study: only with --format text, json, jsonl or html (not %s)", best ? "--best" : format);
 
     ws_err e = {0};
     ws_store *s = NULL;
@@ -160,11 +162,23 @@ int main(int argc, char **argv)
     } else if (!strcmp(format, "json")) {
         for (size_t k = 0; k < n; k++) ws_summary_json_print(stdout, sums[k]);   /* one object per study, one per line */
     } else if (!strcmp(format, "jsonl")) {
-        for (size_t i = 0; i < views[0].trials.n; i++) {
-            json_t *j = ws_summary_trial_json_at(sums[0], sums[0]->order[i]);
-            ws_json_print_line(stdout, j);
-            json_decref(j);
-        }
+        /* each line names its study first, as suggest's, train-trial's and tell's lines do (the
+         * json form's trials are inside their study's object), so that the lines of several
+         * studies, or of report runs on several files, stay told apart through jq */
+        for (size_t k = 0; k < n; k++)
+            for (size_t i = 0; i < views[k].trials.n; i++) {
+                json_t *j = json_pack("{s:s}", "study", sums[k]->study);
+                json_t *t = ws_summary_trial_json_at(sums[k], sums[k]->order[i]);
+                if (!j || !t || json_object_update(j, t)) {
+                    json_decref(j);
+                    json_decref(t);
+                    ws_err_set(&e, WS_ENOMEM, "report: out of memory");
+                    goto fail;
+                }
+                ws_json_print_line(stdout, j);
+                json_decref(j);
+                json_decref(t);
+            }
     } else if (!strcmp(format, "csv")) ws_report_csv(stdout, sums[0]);
     else if (!strcmp(format, "html")) ws_report_html_studies(stdout, sums, n, ws_store_path(s));
     else

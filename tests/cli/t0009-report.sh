@@ -16,7 +16,8 @@ cp out r.json
 test_expect_success "ranked: feasible complete by value, infeasible, running, failed" '[ "$(jq -c "[.trials[].trial]" r.json)" = "[2,0,1,4,3]" ]'
 test_expect_success "best is the best feasible trial" '[ "$(jq .best.trial r.json)" = 2 ] && [ "$(jq -c .states r.json)" = "{\"RUNNING\":1,\"COMPLETE\":3,\"PRUNED\":0,\"FAIL\":1,\"WAITING\":0}" ]'
 test_expect_code 0 "jsonl" report --db s.db --format jsonl
-test_expect_success "jsonl lines equal the json trials" 'jq -c ".trials[]" r.json >a; jq -c . out >b; cmp a b'
+# each line names its study first (t0987), the json's trial object after it
+test_expect_success "jsonl lines equal the json trials, with the study" 'jq -c ".study as \$s | .trials[] | {study: \$s} + ." r.json >a; jq -c . out >b; cmp a b'
 test_expect_code 0 "csv" report --db s.db --format csv
 test_expect_success "csv has a header, one row per trial, quoted commas" '
   [ "$(head -1 out)" = "trial,state,value,duration_s,params_learning_rate,params_batch_size,params_channels,params_dropout,params_optimizer,params_momentum,seed,reason" -o "$(head -1 out | cut -d, -f1-4)" = "trial,state,value,duration_s" ] &&
