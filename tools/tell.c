@@ -136,7 +136,11 @@ int main(int argc, char **argv)
     double epochs = NAN;
     int rc = 0;
     if (result_path && result_of(result_path, &study, &number, &line, &r, &epochs, &e)) goto fail;
-    if (ws_store_open(&s, db, 0, &e) || ws_store_study_find(s, study, &st, &e)
+    /* the line's study not in the database: said as the line's field, as its other errors are */
+    char from[4200];
+    if (result_path) snprintf(from, sizeof from, "%s: \"study\"", strcmp(result_path, "-") ? result_path : "stdin");
+    if (ws_store_open(&s, db, 0, &e)
+        || (result_path ? ws_store_study_named(s, study, from, &st, &e) : ws_store_study_find(s, study, &st, &e))
         || ws_store_trial_load(s, &st, (int)number, WS_LOAD_IVS, &t, &e))
         goto fail;
     if (result_path) {   /* as the line says, as train-trial's finish would have stored it */

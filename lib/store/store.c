@@ -322,6 +322,13 @@ int ws_store_study_pick(ws_store *s, const char *name, ws_study *out, int *found
     return rc;
 }
 
+int ws_store_study_named(ws_store *s, const char *name, const char *where, ws_study *out, ws_err *e)
+{
+    int found = 0;
+    if (ws_store_study_pick(s, name, out, &found, e)) return -1;
+    return found ? 0 : ws_err_set(e, WS_EINPUT, "%s: no study '%s' in %s", where, name, ws_store_path(s));
+}
+
 int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e)
 {
     return s->ops->study_attr_get(s, study_id, system, key, value, e);

@@ -169,6 +169,11 @@ int ws_store_study_names(ws_store *s, json_t **names, ws_err *e);
  * is WS_EINPUT too ("unknown study", "holds no study"); else *found says whether it is. A study
  * named is found by its name, whatever the file's other studies are called. */
 int ws_store_study_pick(ws_store *s, const char *name, ws_study *out, int *found, ws_err *e);
+/* The study an input names (a trial line's or a result line's "study"), as ws_store_study_pick
+ * finds it, one the database does not hold said as the input's error, "WHERE: no study 'NAME'
+ * in DB" (WS_EINPUT), WHERE naming the file or line and its field: "DB: unknown study" named the
+ * database alone, not where the name came from. */
+int ws_store_study_named(ws_store *s, const char *name, const char *where, ws_study *out, ws_err *e);
 /* Study attributes (system = 1: study_system_attributes, else user). *value is NULL when absent. */
 int ws_store_study_attr_get(ws_store *s, int64_t study_id, int system, const char *key, json_t **value, ws_err *e);
 int ws_store_study_attr_set(ws_store *s, int64_t study_id, int system, const char *key, const json_t *value, ws_err *e);

@@ -48,7 +48,7 @@ static int probe_settings(const trainer_opts *o, const json_t *line, trainer_set
     memset(&cfg, 0, sizeof cfg);
     int found = 0, rc = -1;
     json_t *none = json_object();
-    if (!ws_store_open(&st, o->db, 0, e) && !ws_store_study_find(st, name, &study, e)
+    if (!ws_store_open(&st, o->db, 0, e) && !ws_store_study_named(st, name, "trial line: study", &study, e)
         && !ws_store_study_config(st, &study, &cfg, &found, e)) {
         if (!found) ws_err_set(e, WS_EINPUT, "%s: study '%s' has no wakesweep config", o->db, name);
         else rc = trainer_settings_parse(set, cfg.fixed, json_is_object(params) ? params : none, 0, "trial line", e);

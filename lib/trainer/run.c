@@ -212,7 +212,8 @@ static int open_study(run_ctx *c, const char *study, int claim, ws_err *e)
 {
     int found;
     ws_trial t;
-    if (ws_store_open(&c->store, c->o->db, 0, e) || ws_store_study_find(c->store, study, &c->study, e)
+    /* the study as the trial line's field names it, as its other errors do */
+    if (ws_store_open(&c->store, c->o->db, 0, e) || ws_store_study_named(c->store, study, "trial line: study", &c->study, e)
         || ws_store_study_config(c->store, &c->study, &c->cfg, &found, e))
         return -1;
     /* the store's path: a PostgreSQL URL without its password, as every other message names it */

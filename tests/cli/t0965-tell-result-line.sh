@@ -66,7 +66,7 @@ jq -c '.epochs = "2"' result >bad.f; refused "epochs a string" bad.f 'bad.f: "ep
 jq -c '.reason = 1' result >bad.f; refused "reason a number" bad.f 'bad.f: "reason": expected a string or null, got an integer'
 refused "a line of another study than --study" result "result: the line is of study 'tones', not --study 'other'" --study other
 refused "a line of another trial than --trial" result "result: the line is of trial 0, not --trial 3" --trial 3
-jq -c '.study = "other"' result >bad.f; refused "a study the database does not hold" bad.f "b/s.db: unknown study 'other'"
+jq -c '.study = "other"' result >bad.f; refused "a study the database does not hold" bad.f "bad.f: \"study\": no study 'other' in b/s.db"
 test_expect_code 2 "a trial not RUNNING (study a's, stored by train-trial): exit 2" tell --db a/s.db --result result
 test_expect_success "... says it is finished, as tell does" 'grep -qx "tell: trial 0: already COMPLETE, nothing changed" err' 
 test_expect_code 2 "--result with --state" tell --db b/s.db --result result --state complete
