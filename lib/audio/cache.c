@@ -4,6 +4,7 @@
 #include "audio/cache.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -117,7 +118,19 @@ struct audio_cache_writer {
     audio_feat_config cfg;
     size_t n_slots, clip_bytes;
     int n_frames;
+    /* noise streams put as they are made (audio_cache_writer_put_noise), copied into the cache at
+     * commit: a file with no name beside the cache, so that none is ever left behind */
+    pthread_mutex_t noise_lock;
+    int noise_fd;                  /* -1 until the first stream */
+    uint64_t noise_len;
 };
+
+static void writer_free(audio_cache_writer *w)
+{
+    if (w->noise_fd >= 0) close(w->noise_fd);
+    pthread_mutex_destroy(&w->noise_lock);
+    free(w);
+}
 
 audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_config *cfg,
                                             size_t n_slots, ws_err *e)
@@ -127,6 +140,8 @@ audio_cache_writer *audio_cache_writer_open(const char *path, const audio_feat_c
     if (!w) { ws_err_set(e, WS_ENOMEM, "%s: out of memory", path); return NULL; }
     if (ws_atomic_open(&w->a, path, e) < 0) { free(w); return NULL; }
     w->fd = fileno(w->a.f);
+    w->noise_fd = -1;
+    pthread_mutex_init(&w->noise_lock, NULL);
     /* mkstemp makes the temporary 0600; a cache is data others may read, like any output file */
     mode_t um = umask(0);
     umask(um);
@@ -152,11 +167,67 @@ int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *feat
     return audio_cache_writer_put_run(w, slot, 1, features, e);
 }
 
+/* The noise streams' file, in the cache's folder (its filesystem, which the cache needs room on
+ * anyway): O_TMPFILE, which has no name; where the filesystem has none, a temporary named as the
+ * cache's own is (so ws_atomic_open's clean-up of a killed writer's takes it too), unlinked at once. */
+static int open_noise_file(audio_cache_writer *w, ws_err *e)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", w->a.tmp);
+    char *slash = strrchr(dir, '/');
+    if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        char tmpl[PATH_MAX + 16];
+        snprintf(tmpl, sizeof tmpl, "%s.noise.XXXXXX", w->a.tmp);
+        if ((fd = mkstemp(tmpl)) >= 0) unlink(tmpl);
+    }
+    if (fd < 0)
+        return ws_err_set(e, ws_errno_kind(errno), "%s: cannot create a temporary file for the noise streams: %s",
+                          w->a.path, strerror(errno));
+    w->noise_fd = fd;
+    return 0;
+}
+
+int audio_cache_writer_put_noise(audio_cache_writer *w, const float *power, size_t n_frames, uint64_t *at, ws_err *e)
+{
+    uint64_t bytes = sizeof(float) * (uint64_t)n_frames * (uint64_t)w->cfg.n_mels, off = 0;
+    pthread_mutex_lock(&w->noise_lock);
+    int rc = w->noise_fd >= 0 ? 0 : open_noise_file(w, e);
+    if (rc == 0) { off = w->noise_len; w->noise_len += bytes; }
+    int fd = w->noise_fd;
+    pthread_mutex_unlock(&w->noise_lock);
+    if (rc < 0) return -1;
+    if (ws_pwrite_full(fd, power, bytes, off) < 0)
+        return ws_err_set(e, WS_EINTERNAL, "%s: cannot write a noise stream: %s", w->a.path, strerror(errno));
+    *at = off;
+    return 0;
+}
+
+/* Copies bytes of the noise streams' file from `from` to the cache at `to`, a piece at a time. */
+static int copy_noise(audio_cache_writer *w, uint64_t from, uint64_t bytes, uint64_t to)
+{
+    enum { PIECE = 1 << 20 };
+    uint8_t *buf = malloc(PIECE);
+    if (!buf) { errno = ENOMEM; return -1; }
+    for (uint64_t done = 0; done < bytes;) {
+        size_t n = bytes - done < PIECE ? (size_t)(bytes - done) : PIECE;
+        if (ws_pread_full(w->noise_fd, buf, n, from + done) < 0 || ws_pwrite_full(w->fd, buf, n, to + done) < 0) {
+            free(buf);
+            return -1;
+        }
+        done += n;
+    }
+    free(buf);
+    return 0;
+}
+
 void audio_cache_writer_abort(audio_cache_writer *w)
 {
     if (!w) return;
     ws_atomic_abort(&w->a);
-    free(w);
+    writer_free(w);
 }
 
 /* Moves kept slots down over dropped ones (slots strictly increasing, so sources are intact). */
@@ -281,9 +352,17 @@ static int write_sections(audio_cache_writer *w, const audio_cache_contents *c, 
     if (ws_pwrite_full(w->fd, ints, h->len[S_SPLITS], h->off[S_SPLITS]) < 0) goto io;
     if (ws_pwrite_full(w->fd, offs, h->len[S_PATHS], h->off[S_PATHS]) < 0) goto io;
     if (ws_pwrite_full(w->fd, strings, strings_len, h->off[S_STRINGS]) < 0) goto io;
-    for (size_t k = 0; k < c->n_noise; k++)
-        if (ws_pwrite_full(w->fd, c->noise[k].power, sizeof(float) * c->noise[k].n_frames * (size_t)w->cfg.n_mels,
-                       noise_off[k]) < 0) goto io;
+    for (size_t k = 0; k < c->n_noise; k++) {
+        uint64_t bytes = sizeof(float) * c->noise[k].n_frames * (uint64_t)w->cfg.n_mels;
+        if (!c->noise[k].power && (!c->noise_put || w->noise_fd < 0 || c->noise_put[k] > w->noise_len ||
+                                   bytes > w->noise_len - c->noise_put[k])) {
+            ws_err_set(e, WS_EINTERNAL, "%s: noise stream %zu was not put in the writer", w->a.path, k);
+            goto done;
+        }
+        if ((c->noise[k].power ? ws_pwrite_full(w->fd, c->noise[k].power, bytes, noise_off[k])
+                               : copy_noise(w, c->noise_put[k], bytes, noise_off[k])) < 0)
+            goto io;
+    }
     if (ws_pwrite_full(w->fd, meta, h->len[S_META], h->off[S_META]) < 0) goto io;
     rc = 0;
     goto done;
@@ -327,7 +406,7 @@ int audio_cache_writer_commit(audio_cache_writer *w, const audio_cache_contents 
     put64(hdr + CHECKSUM_AT, h.checksum);
     if (ws_pwrite_full(w->fd, hdr, HEADER_BYTES, 0) < 0) goto io;
     int rc = ws_atomic_commit(&w->a, e);
-    free(w);
+    writer_free(w);
     return rc;
 io:
     ws_err_set(e, WS_EINTERNAL, "%s: cannot write: %s", w->a.path, strerror(errno));

@@ -132,13 +132,15 @@ typedef struct audio_cache_contents {
     int n_classes;
     const audio_cache_entry *clips;    /* in cache order; slots strictly increasing */
     size_t n_clips;
-    const audio_cache_noise *noise;
+    const audio_cache_noise *noise;    /* a stream whose power is NULL was put in the writer */
     size_t n_noise;
     const char *source;
     const char *created_by;
     uint64_t inputs_hash;
     const json_t *left_out;            /* {CLASS: why} folders or labels that are not classes (no
                                         * clip): meta's "left_out"; NULL or empty: none, no key */
+    const uint64_t *noise_put;         /* [n_noise]: where noise[k].power is NULL, the place
+                                        * audio_cache_writer_put_noise gave its stream */
 } audio_cache_contents;
 
 /* Starts a cache at path (written to a temporary beside it, renamed on commit) with room for
@@ -151,6 +153,11 @@ int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *feat
 /* Stores n clips' features, one after another in features, in slots slot .. slot + n - 1: one
  * write for them all. */
 int audio_cache_writer_put_run(audio_cache_writer *w, size_t slot, size_t n, const float *features, ws_err *e);
+/* Puts one noise stream [n_frames][n_mels] aside until commit, in a temporary file of no name
+ * beside the cache (none left behind, whatever ends the process), and gives its place in *at for
+ * contents.noise_put: featurize holds one stream at a time, not every stream of the corpus. Safe
+ * from several threads at once. */
+int audio_cache_writer_put_noise(audio_cache_writer *w, const float *power, size_t n_frames, uint64_t *at, ws_err *e);
 /* Keeps the listed slots in order (dropping the others), writes the index, noise, metadata and
  * checksum, and renames the file into place. Frees w, also on failure (nothing is left behind).
  * A class name, noise name or clip path that is not UTF-8 is WS_EINPUT naming it (escaped); the

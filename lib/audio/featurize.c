@@ -33,7 +33,8 @@ typedef struct {
     long long *bytes;          /* [n_items] file sizes */
     double *cropped_s;         /* [n_items] a clip's length in seconds when longer than the clip (-1: of
                                 * unknown length); else 0 */
-    float **noise_power;       /* [n_noise] [frames][n_mels] */
+    uint64_t *noise_put;       /* [n_noise] each stream's place in the writer (put as it is made, so
+                                * that one is held at a time, not the corpus's noise in all) */
     size_t *noise_frames;      /* [n_noise] */
     pthread_mutex_t lock;
     ws_err fatal;              /* first internal error */
@@ -94,7 +95,7 @@ static int noise_too_large(const job *j, const char *file, size_t n, char *why, 
 }
 
 /* One item: 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). A clip's features are
- * left in feat for the worker to write; a noise stream's are kept in noise_power. */
+ * left in feat for the worker to write; a noise stream is put in the writer here. */
 static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, float *clip, float *feat, ws_err *e)
 {
     const audio_item *it = item_of(j, i);
@@ -131,7 +132,9 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
             free(p);
             return skip_item(j, i, why, e);
         }
-        j->noise_power[i] = p;
+        int put = audio_cache_writer_put_noise(j->w, p, frames, &j->noise_put[i], e);
+        free(p);
+        if (put < 0) return -1;
         j->noise_frames[i] = frames;
         return 0;
     }
@@ -342,11 +345,12 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     size_t nn = c->n_noise;
     audio_cache_entry *clips = malloc(sizeof *clips * (c->n_clips + 1));
     audio_cache_noise *noise = malloc(sizeof *noise * (nn + 1));
+    uint64_t *noise_put = malloc(sizeof *noise_put * (nn + 1));
     size_t *files = calloc((size_t)c->n_classes + 1, sizeof *files);   /* each class's files, skipped or not */
     r->counts = calloc((size_t)c->n_classes * AUDIO_N_SPLITS + 1, sizeof(size_t));
     r->skipped = calloc(j->n_items + 1, sizeof(audio_skip));
-    if (!clips || !noise || !files || !r->counts || !r->skipped) {
-        free(clips); free(noise); free(files);
+    if (!clips || !noise || !noise_put || !files || !r->counts || !r->skipped) {
+        free(clips); free(noise); free(noise_put); free(files);
         audio_cache_writer_abort(j->w);
         return ws_err_set(e, WS_ENOMEM, "out of memory");
     }
@@ -364,7 +368,8 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
             if (j->cropped_s[k] > r->longest_s) r->longest_s = j->cropped_s[k];
             r->counts[(size_t)it->label * AUDIO_N_SPLITS + (size_t)it->split]++;
         } else {
-            noise[r->n_noise++] = (audio_cache_noise){noise_name(j, k), j->noise_power[k], j->noise_frames[k]};
+            noise_put[r->n_noise] = j->noise_put[k];
+            noise[r->n_noise++] = (audio_cache_noise){noise_name(j, k), NULL, j->noise_frames[k]};
         }
     }
     int rc = -1;
@@ -389,7 +394,7 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
         audio_cache_contents cc = {
             .class_names = r->class_names, .n_classes = r->n_classes,
             .clips = clips, .n_clips = r->n_clips, .noise = noise, .n_noise = r->n_noise,
-            .source = c->root, .created_by = o->created_by, .inputs_hash = r->inputs_hash, .left_out = left,
+            .noise_put = noise_put, .source = c->root, .created_by = o->created_by, .inputs_hash = r->inputs_hash, .left_out = left,
         };
         rc = audio_cache_writer_commit(j->w, &cc, e);
     }
@@ -397,6 +402,7 @@ static int finish(job *j, const char *out_path, const audio_featurize_opts *o, a
     j->w = NULL;
     free(clips);
     free(noise);
+    free(noise_put);
     free(files);
     return rc;
 }
@@ -423,10 +429,10 @@ int audio_featurize(const audio_corpus *corpus, const char *out_path, const audi
     j.why = calloc(j.n_items + 1, sizeof(char *));
     j.bytes = calloc(j.n_items + 1, sizeof(long long));
     j.cropped_s = calloc(j.n_items + 1, sizeof(double));
-    j.noise_power = calloc(corpus->n_noise + 1, sizeof(float *));
+    j.noise_put = calloc(corpus->n_noise + 1, sizeof(uint64_t));
     j.noise_frames = calloc(corpus->n_noise + 1, sizeof(size_t));
     int rc = -1;
-    if (!j.why || !j.bytes || !j.cropped_s || !j.noise_power || !j.noise_frames) {
+    if (!j.why || !j.bytes || !j.cropped_s || !j.noise_put || !j.noise_frames) {
         ws_err_set(e, WS_ENOMEM, "out of memory");
         goto out;
     }
@@ -444,8 +450,7 @@ int audio_featurize(const audio_corpus *corpus, const char *out_path, const audi
 out:
     audio_cache_writer_abort(j.w);
     for (size_t i = 0; j.why && i < j.n_items; i++) free(j.why[i]);
-    for (size_t k = 0; j.noise_power && k < corpus->n_noise; k++) free(j.noise_power[k]);
-    free(j.why); free(j.bytes); free(j.cropped_s); free(j.noise_power); free(j.noise_frames);
+    free(j.why); free(j.bytes); free(j.cropped_s); free(j.noise_put); free(j.noise_frames);
     pthread_mutex_destroy(&j.lock);
     r->seconds = ws_mono_s() - t0;
     return rc;

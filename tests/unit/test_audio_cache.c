@@ -24,8 +24,9 @@ static const char *tmp_path(const char *name)
     return p[k];
 }
 
-/* Slots 0..4 written, slot 2 dropped; clip values encode slot and position. */
-static int write_cache(const char *path, ws_err *e)
+/* Slots 0..4 written, slot 2 dropped; clip values encode slot and position. put: the noise
+ * streams go through audio_cache_writer_put_noise (the second first), not in memory to commit. */
+static int write_cache_put(const char *path, int put, ws_err *e)
 {
     audio_cache_writer *w = audio_cache_writer_open(path, &cfg, 5, e);
     if (!w) return -1;
@@ -42,9 +43,20 @@ static int write_cache(const char *path, ws_err *e)
     for (int i = 0; i < 7 * 40; i++) n1[i] = 0.5f * (float)i;
     for (int i = 0; i < 3 * 40; i++) n2[i] = -1.0f;
     audio_cache_noise noise[] = {{"white.wav", n1, 7}, {"hum.wav", n2, 3}};
-    audio_cache_contents c = {classes, 2, clips, 4, noise, 2, "corpus/x", "test 1", 0xabcdef12345ull, NULL};
+    uint64_t at[2] = {0, 0};
+    if (put) {
+        if (audio_cache_writer_put_noise(w, n2, 3, &at[1], e) < 0 || audio_cache_writer_put_noise(w, n1, 7, &at[0], e) < 0) {
+            audio_cache_writer_abort(w);
+            return -1;
+        }
+        noise[0].power = noise[1].power = NULL;
+    }
+    audio_cache_contents c = {classes, 2, clips, 4, noise, 2, "corpus/x", "test 1", 0xabcdef12345ull, NULL,
+                              put ? at : NULL};
     return audio_cache_writer_commit(w, &c, e);
 }
+
+static int write_cache(const char *path, ws_err *e) { return write_cache_put(path, 0, e); }
 
 static void setup(void)
 {
@@ -114,6 +126,38 @@ static void test_deterministic(void)
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "cmp -s %s %s", tmp_path("b.feat"), tmp_path("c.feat"));
     CHECK(system(cmd) == 0, "the same contents gave different files");
+}
+
+/* Noise streams put aside as they are made (featurize holds one at a time) give the file that
+ * the same streams held in memory give, and leave no temporary file beside the cache. */
+static void test_noise_put(void)
+{
+    ws_err e = {0};
+    char sub[300], cmd[1200];
+    snprintf(sub, sizeof sub, "%s/put", dir);
+    CHECK(mkdir(sub, 0700) == 0, "mkdir %s", sub);
+    snprintf(cmd, sizeof cmd, "%s/p.feat", sub);
+    CHECK(write_cache_put(cmd, 1, &e) == 0, "write with noise put: %.300s", e.msg);
+    CHECK(write_cache(tmp_path("q.feat"), &e) == 0, "write: %.300s", e.msg);
+    snprintf(cmd, sizeof cmd, "cmp -s %s/p.feat %s", sub, tmp_path("q.feat"));
+    CHECK(system(cmd) == 0, "noise streams put aside gave another file than the same streams in memory");
+    int n = 0;
+    DIR *d = opendir(sub);
+    for (struct dirent *de; d && (de = readdir(d));) n += de->d_name[0] != '.';
+    if (d) closedir(d);
+    CHECK(n == 1, "%d files in %s after the commit, expected the cache alone", n, sub);
+    /* a stream said to be put that was not is refused, not read from nowhere */
+    audio_cache_writer *w = audio_cache_writer_open(tmp_path("r.feat"), &cfg, 1, &e);
+    float f[101 * 40] = {0};
+    CHECK(w && audio_cache_writer_put(w, 0, f, &e) == 0, "open: %.300s", e.msg);
+    static const char *const classes[] = {"no"};
+    audio_cache_entry clip = {0, 0, 0, "no/a.wav"};
+    audio_cache_noise noise = {"n.wav", NULL, 5};
+    uint64_t at = 0;
+    audio_cache_contents c = {classes, 1, &clip, 1, &noise, 1, "x", "test 1", 1, NULL, &at};
+    CHECK(w && audio_cache_writer_commit(w, &c, &e) < 0 && strstr(e.msg, "was not put"), "commit of a stream not put: %.300s",
+          e.msg);
+    CHECK(access(tmp_path("r.feat"), F_OK) != 0, "a cache was made all the same");
 }
 
 static int copy_modify(const char *from, const char *to, long off, unsigned char xor_byte, long truncate_to)
@@ -334,6 +378,7 @@ int main(void)
     setup();
     RUN(test_roundtrip);
     RUN(test_deterministic);
+    RUN(test_noise_put);
     RUN(test_corruption);
     RUN(test_shape_overflow);
     RUN(test_truncated_while_mapped);
