@@ -3,15 +3,32 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
 {
     if (!e) return -1;
-    va_list ap;
+    char msg[sizeof e->msg];   /* made apart: an argument may be e->msg */
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* A message past the buffer lost its end, where "PATH: why" says why: a clip whose path is
+     * over 1 KB (folders nested deep, or long names) was "skipped /data/.../ddd", no reason
+     * left. Shortened in its middle instead, as ws_err_set_tail does a head, "..." there. */
+    char *whole = n >= (int)sizeof msg ? malloc((size_t)n + 1) : NULL;
+    if (whole && vsnprintf(whole, (size_t)n + 1, fmt, again) == n) {
+        va_end(again);
+        ws_err_set_tail(e, kind, whole, "");
+        free(whole);
+        return -1;
+    }
+    va_end(again);
+    free(whole);
+    if (n < 0) msg[0] = 0;
+    memcpy(e->msg, msg, strlen(msg) + 1);
     e->kind = kind;
     return -1;
 }

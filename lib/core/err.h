@@ -20,7 +20,9 @@ typedef struct ws_err {
     char msg[1024];
 } ws_err;
 
-/* Sets e (when not NULL) and returns -1, so callers can `return ws_err_set(...)`. */
+/* Sets e (when not NULL) and returns -1, so callers can `return ws_err_set(...)`. A message past
+ * the 1023 bytes of the buffer is shortened in its middle, "..." there (ws_err_set_tail with no
+ * tail), so that its end, the reason after a long path, is kept. An argument may be e->msg. */
 int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sets e to HEAD then TAIL, TAIL whole: the part of a message that says what to do (a command

@@ -491,6 +491,36 @@ static void test_err_set_tail(void)
           "aliased: a character cut at the ... (offset %td)", dots ? dots - e.msg : -1);
 }
 
+/* ws_err_set: a message past the 1023 bytes keeps its end (the reason after a long path), its
+ * middle shortened: 1020 bytes left for the message, 510 from its start and 510 from its end. */
+static void test_err_set_long(void)
+{
+    char path[1501];
+    memset(path, 'd', 1500);
+    path[1500] = 0;
+    path[0] = 'S';
+    path[1499] = 'E';
+    ws_err e;
+    ws_err_set(&e, WS_EINPUT, "%s: cannot open: %s", path, "File name too long");
+    size_t n = strlen(e.msg);
+    static const char why[] = "E: cannot open: File name too long";
+    CHECK(e.kind == WS_EINPUT && n == 1023, "long: %zu bytes, expected 1023", n);
+    CHECK(n > sizeof why && !strcmp(e.msg + n - (sizeof why - 1), why), "long: the reason lost: '%s'",
+          e.msg + (n > 60 ? n - 60 : 0));
+    CHECK(e.msg[0] == 'S' && !strncmp(e.msg + 510, "...", 3), "long: not its start, ... at 510: '%.8s' '%.5s'", e.msg,
+          e.msg + 508);
+    /* one that fits is as formatted; e's own message as an argument, past the buffer with it */
+    ws_err_set(&e, WS_EINTERNAL, "%s: %d", "short", 7);
+    CHECK(e.kind == WS_EINTERNAL && !strcmp(e.msg, "short: 7"), "fits: '%s'", e.msg);
+    memset(e.msg, 'm', 1020);
+    e.msg[0] = 'S';
+    e.msg[1020] = 0;
+    ws_err_set(&e, WS_EINPUT, "%s: why", e.msg);
+    n = strlen(e.msg);
+    CHECK(n == 1023 && e.msg[0] == 'S' && !strcmp(e.msg + n - 5, ": why") && strstr(e.msg, "..."),
+          "aliased: %zu bytes '%.8s' ... '%s'", n, e.msg, e.msg + (n > 10 ? n - 10 : 0));
+}
+
 /* ws_sum_numpy against numpy 1.24's np.add.reduce (golden sums by tests/ref/make_numsum_golden.py,
  * of arrays by the formula repeated here): exact, past numpy's buffer of 8192 elements too, whose
  * blocks numpy adds one after another. */
@@ -558,5 +588,6 @@ int main(void)
     RUN(test_datetime_local);
     RUN(test_text_show);
     RUN(test_err_set_tail);
+    RUN(test_err_set_long);
     return test_summary();
 }
