@@ -7,7 +7,7 @@ cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json --study a >/dev/null && suggest --db s.db --config c.json --study b >/dev/null
 test_expect_code 0 help report --help
 test_expect_success "--help: text, the reports separated by a blank line; json, a line per study" '
-  tr -s " \n" "  " <out | grep -q "(text: the reports separated by a blank line, json: a line per study, html: one page)"'
+  tr -s " \n" "  " <out | grep -q "(text: the reports separated by a blank line, json: a line per study, jsonl: each study.s trial lines in turn, html: one page)"'
 test_expect_code 0 text report --db s.db --study a --study b
 test_expect_success "... two reports, a blank line between them" '
   [ "$(grep -c "^study [ab] " out)" = 2 ] && [ "$(grep -c "^$" out)" = 1 ] &&

@@ -40,7 +40,7 @@ test_expect_success "the sweep: from the first start, open while a trial runs" '
 test_expect_success "time: two slots, the running trial up to its last heartbeat" '
   [ "$(jq -c "[.time.slots, .time.wall_s, .time.busy_s, .time.idle_s]" r.json)" = "[2,40,35,45]" ] && [ "$(t 2 .slot)" = 0 ]'
 test_expect_code 0 "jsonl" report --db s.db --format jsonl
-test_expect_success "jsonl lines equal the json trials" 'jq -c ".trials[]" r.json >a; jq -c . out >b; cmp a b'
+test_expect_success "jsonl lines equal the json trials, with the study" 'jq -c ".study as \$s | .trials[] | {study: \$s} + ." r.json >a; jq -c . out >b; cmp a b'
 test_expect_code 0 "text" report --db s.db
 test_expect_success "text: a util% column and the sweep line" '
   grep -qE "^ +0 +COMPLETE +0\.7 +10\.00 +15\.0 " out && grep -qE "^ +2 +RUNNING +- +- +50\.0 " out &&
