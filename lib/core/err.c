@@ -52,14 +52,21 @@ int ws_err_set_tail(ws_err *e, ws_errkind kind, const char *head, const char *ta
 int ws_err_prefix(ws_err *e, const char *fmt, ...)
 {
     if (!e) return -1;
-    char where[256], old[sizeof e->msg];
-    va_list ap;
+    /* Made whole and shortened in its middle by ws_err_set, as any message: the where was cut at
+     * 255 bytes ("DB: study 'NAME'" lost the study's name after a path folders deep) and the
+     * whole at the buffer's end, the reason (the message's end) lost. */
+    char small[256], *where = small;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(where, sizeof where, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    memcpy(old, e->msg, sizeof old);
-    int n = snprintf(e->msg, sizeof e->msg, "%s: ", where);
-    if (n > 0 && (size_t)n < sizeof e->msg) snprintf(e->msg + n, sizeof e->msg - (size_t)n, "%.*s", (int)(sizeof e->msg - (size_t)n - 1), old);
+    char *whole = n >= (int)sizeof small ? malloc((size_t)n + 1) : NULL;
+    if (whole && vsnprintf(whole, (size_t)n + 1, fmt, again) == n) where = whole;
+    va_end(again);
+    if (n < 0) small[0] = 0;
+    ws_err_set(e, e->kind, "%s: %s", where, e->msg);
+    free(whole);
     return -1;
 }
 

@@ -30,7 +30,8 @@ int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
  * message, HEAD (what happened) is shortened in its middle, "..." there: its start (the file)
  * and its end kept, never a UTF-8 character cut. HEAD may be e->msg itself. Returns -1. */
 int ws_err_set_tail(ws_err *e, ws_errkind kind, const char *head, const char *tail);
-/* Prefixes the message already in e with "where: ". Returns -1. */
+/* Prefixes the message already in e with "where: ", the whole shortened as ws_err_set shortens a
+ * message past its buffer (a where of any length; its start and the message's end kept). -1. */
 int ws_err_prefix(ws_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ws_err_clear(ws_err *e);
 /* Exit code for a failure of this kind: 2 for input and state errors, 3 otherwise (internal

@@ -521,6 +521,41 @@ static void test_err_set_long(void)
           "aliased: %zu bytes '%.8s' ... '%s'", n, e.msg, e.msg + (n > 10 ? n - 10 : 0));
 }
 
+/* ws_err_prefix: as ws_err_set, a message past the 1023 bytes keeps its end (the reason), its
+ * middle shortened, and a WHERE past 255 bytes (a study file's path folders deep, then the
+ * study's name) is not cut at its end either. The figures by hand: a WHERE of 1013 bytes, ": "
+ * and the 700 of the message make 1715; 510 from the start, "...", 510 from the end. */
+static void test_err_prefix_long(void)
+{
+    char db[1001];
+    memset(db, 'p', 1000);
+    db[1000] = 0;
+    db[0] = 'D';
+    ws_err e;
+    char why[701];
+    memset(why, 'w', 700);
+    why[700] = 0;
+    memcpy(why + 700 - 8, ": reason", 8);
+    ws_err_set(&e, WS_EINPUT, "%s", why);
+    ws_err_prefix(&e, "%s: study '%s'", db, "kws");
+    size_t n = strlen(e.msg);
+    CHECK(e.kind == WS_EINPUT && n == 1023, "long: %zu bytes, expected 1023", n);
+    CHECK(n > 8 && !strcmp(e.msg + n - 8, ": reason"), "long: the reason lost: '%s'", e.msg + (n > 40 ? n - 40 : 0));
+    CHECK(e.msg[0] == 'D' && !strncmp(e.msg + 510, "...", 3), "long: not its start, ... at 510: '%.8s' '%.5s'", e.msg,
+          e.msg + 508);
+    /* a WHERE of 300 bytes and a short message: both whole (the WHERE was cut at 255) */
+    db[300] = 0;
+    ws_err_set(&e, WS_EINTERNAL, "%s", "no such table");
+    ws_err_prefix(&e, "%s: study '%s'", db, "kws");
+    n = strlen(e.msg);
+    CHECK(e.kind == WS_EINTERNAL && n == 300 + 13 + 15 && !strcmp(e.msg + 300, ": study 'kws': no such table"),
+          "where of 300 bytes: %zu bytes, ends '%s'", n, e.msg + (n > 40 ? n - 40 : 0));
+    /* a short one is as before */
+    ws_err_set(&e, WS_EINPUT, "bad value");
+    ws_err_prefix(&e, "trial %d", 7);
+    CHECK(!strcmp(e.msg, "trial 7: bad value") && e.kind == WS_EINPUT, "short: '%s'", e.msg);
+}
+
 /* ws_sum_numpy against numpy 1.24's np.add.reduce (golden sums by tests/ref/make_numsum_golden.py,
  * of arrays by the formula repeated here): exact, past numpy's buffer of 8192 elements too, whose
  * blocks numpy adds one after another. */
@@ -589,5 +624,6 @@ int main(void)
     RUN(test_text_show);
     RUN(test_err_set_tail);
     RUN(test_err_set_long);
+    RUN(test_err_prefix_long);
     return test_summary();
 }
