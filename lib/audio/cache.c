@@ -168,8 +168,11 @@ int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *feat
 }
 
 /* The noise streams' file, in the cache's folder (its filesystem, which the cache needs room on
- * anyway): O_TMPFILE, which has no name; where the filesystem has none, a temporary named as the
- * cache's own is (so ws_atomic_open's clean-up of a killed writer's takes it too), unlinked at once. */
+ * anyway): O_TMPFILE, which has no name; where the filesystem has none, a temporary unlinked at
+ * once, named as the cache's own is, NAME.tmp.HOST-PID.XXXXXX (its six last characters drawn
+ * again), so that ws_atomic_open's clean-up of a killed writer's (ws_atomic_reap) takes it too
+ * where the writer died before the unlink: NAME.tmp.HOST-PID.XXXXXX.noise.XXXXXX was no name
+ * of a temporary to it, and stayed for good. */
 static int open_noise_file(audio_cache_writer *w, ws_err *e)
 {
     char dir[PATH_MAX];
@@ -179,9 +182,13 @@ static int open_noise_file(audio_cache_writer *w, ws_err *e)
     else snprintf(dir, sizeof dir, ".");
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
-        char tmpl[PATH_MAX + 16];
-        snprintf(tmpl, sizeof tmpl, "%s.noise.XXXXXX", w->a.tmp);
-        if ((fd = mkstemp(tmpl)) >= 0) unlink(tmpl);
+        char tmpl[PATH_MAX];
+        int n = snprintf(tmpl, sizeof tmpl, "%s", w->a.tmp);
+        if (n < 6 || (size_t)n >= sizeof tmpl) errno = ENAMETOOLONG;
+        else {
+            memcpy(tmpl + n - 6, "XXXXXX", 6);
+            if ((fd = mkostemp(tmpl, O_CLOEXEC)) >= 0) unlink(tmpl);
+        }
     }
     if (fd < 0)
         return ws_err_set(e, ws_errno_kind(errno), "%s: cannot create a temporary file for the noise streams: %s",
