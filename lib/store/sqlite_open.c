@@ -345,6 +345,9 @@ int ws_sqlite_open(ws_store *s, const char *url, int flags, ws_err *e)
     int missing = stat(s->path, &sb) != 0;
     char buf[4200];
     const char *unusable = missing ? ws_sqlite_path_unusable(s->path, buf, sizeof buf) : NULL;
+    /* "unable to open database file" alone, and suggest had made the file (ws_sqlite_create_errno),
+     * empty, which every later tool called "an empty file, not a study database" */
+    if (!unusable) unusable = ws_sqlite_path_too_long(s->path, buf, sizeof buf);
     if (unusable) return ws_err_set(e, WS_EINPUT, "%s: %s", s->path, unusable);
     if (missing) {
         if (!(flags & WS_STORE_CREATE)) return ws_err_set(e, WS_EINPUT, "%s: no such study database", s->path);

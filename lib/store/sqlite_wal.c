@@ -95,6 +95,30 @@ const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n)
     return dir_ok ? NULL : buf;
 }
 
+const char *ws_sqlite_path_too_long(const char *path, char *buf, size_t n)
+{
+    sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+    int most = (vfs ? vfs->mxPathname : 512) - 8;   /* sqlite3PagerOpen: room for "-journal" */
+    /* the absolute name SQLite opens: the file's own where it is there (links resolved), else its
+     * folder's and its name; a folder that is not there is ws_sqlite_path_unusable's to say */
+    char *full = realpath(path, NULL), *copy = NULL;
+    size_t len;
+    if (full) len = strlen(full);
+    else {
+        char *dcopy = strdup(path), *bcopy = strdup(path);
+        copy = dcopy && bcopy ? realpath(dirname(dcopy), NULL) : NULL;
+        len = copy ? strlen(copy) + 1 + strlen(basename(bcopy)) : 0;
+        free(dcopy);
+        free(bcopy);
+    }
+    free(full);
+    free(copy);
+    if (len <= (size_t)most) return NULL;
+    snprintf(buf, n, "a path of %zu bytes made absolute, longer than the %d SQLite opens (its pager names the "
+             "file's journal beside it, in at most %d); expected a study database at a shorter path", len, most, most + 8);
+    return buf;
+}
+
 int ws_sqlite_create_errno(const char *path)
 {
     if (access(path, F_OK) == 0 || errno != ENOENT) return 0;

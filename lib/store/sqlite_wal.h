@@ -61,6 +61,10 @@ const char *ws_sqlite_not_a_file(const char *path);
  * file"), and "a link to 'T', whose directory 'D' does not exist" for a link so made; into buf.
  * NULL where path is there or may be made. */
 const char *ws_sqlite_path_unusable(const char *path, char *buf, size_t n);
+/* Why SQLite cannot open path, however it is: its name made absolute as SQLite makes it (links
+ * and dots resolved) is longer than SQLite's pager takes (the VFS's mxPathname, 512 on unix, less
+ * the 8 bytes of the "-journal" it names beside it: 504), into buf. NULL where it fits. */
+const char *ws_sqlite_path_too_long(const char *path, char *buf, size_t n);
 /* 1 when the path db was opened by no longer names the file open (deleted, or another renamed
  * over it: SQLite's HAS_MOVED, one stat), else 0. Writing on would store rows where no one finds
  * them, or into a WAL that the new file's next reader takes for its own; SQLite's close
