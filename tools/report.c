@@ -64,7 +64,7 @@ static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_
     json_t *order = ws_param_order(&v->trials, v->has_cfg ? &v->cfg : NULL);
     int rc = !order || ws_param_order_apply(&v->trials, order);
     json_decref(order);
-    if (rc) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
+    if (rc) return ws_err_set(e, WS_ENOMEM, "out of memory");
     if (ws_summary_build(&v->sum, v->st.name, v->st.direction, &v->trials, e)) return -1;
     if (best) return 0;
     if (v->has_cfg) {
@@ -76,7 +76,7 @@ static int view_load(ws_store *s, const char *name, int best, study_view *v, ws_
     /* the heartbeats through the store, on either backend: a PostgreSQL study has no SQLite file
      * beside the samples to read them from */
     double *beats = malloc((v->trials.n ? v->trials.n : 1) * sizeof *beats);
-    if (!beats) return ws_err_set(e, WS_ENOMEM, "report: out of memory");
+    if (!beats) return ws_err_set(e, WS_ENOMEM, "out of memory");
     if (ws_store_trial_heartbeats(s, &v->st, &v->trials, beats, e)) { free(beats); return -1; }
     v->has_an = 1;   /* released even when building fails half way */
     rc = ws_analysis_build(&v->an, &v->sum, v->has_cfg ? &v->cfg : NULL, ws_store_path(s), v->st.id, beats, e);
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
                 if (!j || !t || json_object_update(j, t)) {
                     json_decref(j);
                     json_decref(t);
-                    ws_err_set(&e, WS_ENOMEM, "report: out of memory");
+                    ws_err_set(&e, WS_ENOMEM, "out of memory");
                     goto fail;
                 }
                 ws_json_print_line(stdout, j);
