@@ -101,6 +101,11 @@ theirs() {   # seed dir: one training with PyTorch, timed from the process's sta
     --config "$WORK/torch-config.json" --params "$WORK/defaults.json" --threads 1 --seed "$1" >"$2/torch.json"
 }
 
+kill_tree() {   # pid: it and every process below it
+  local c
+  for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+  kill "$1" 2>/dev/null || :
+}
 for s in $SEEDS; do
   d=$WORK/seed-$s
   rm -rf "$d" && mkdir -p "$d"
@@ -108,7 +113,9 @@ for s in $SEEDS; do
   if [ "$SIDE_BY_SIDE" = 1 ]; then
     ours "$s" "$d" & p1=$!
     theirs "$s" "$d" & p2=$!
-    wait "$p1" || die "seed $s: train-trial failed ($d)"
+    # the side that failed first stops the other: its training (python under time, under the
+    # subshell) would go on for minutes after the script has said so and exited
+    wait "$p1" || { kill_tree "$p2"; die "seed $s: train-trial failed ($d)"; }
     wait "$p2" || die "seed $s: sweep_ref.py failed ($d)"
   else
     ours "$s" "$d" || die "seed $s: train-trial failed ($d)"
