@@ -6,29 +6,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* fmt's text: in small (n bytes) where it fits, else whole in memory of its own, which the
+ * caller frees (text != small); where that memory cannot be had, small's cut text. Messages and
+ * their "where" are made so, whole, before they are shortened in their middle: cut at a buffer's
+ * end, a message past it lost its end, where "PATH: why" says why (a clip whose path is over
+ * 1 KB, folders nested deep, was "skipped /data/.../ddd", no reason left). */
+__attribute__((format(printf, 3, 0)))
+static char *text_of(char *small, size_t n, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int len = vsnprintf(small, n, fmt, ap);
+    char *whole = len >= (int)n ? malloc((size_t)len + 1) : NULL;
+    if (whole && vsnprintf(whole, (size_t)len + 1, fmt, again) != len) {
+        free(whole);
+        whole = NULL;
+    }
+    va_end(again);
+    if (len < 0) small[0] = 0;
+    return whole ? whole : small;
+}
+
 int ws_err_set(ws_err *e, ws_errkind kind, const char *fmt, ...)
 {
     if (!e) return -1;
-    char msg[sizeof e->msg];   /* made apart: an argument may be e->msg */
-    va_list ap, again;
+    char small[sizeof e->msg];   /* made apart: an argument may be e->msg */
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    char *text = text_of(small, sizeof small, fmt, ap);
     va_end(ap);
-    /* A message past the buffer lost its end, where "PATH: why" says why: a clip whose path is
-     * over 1 KB (folders nested deep, or long names) was "skipped /data/.../ddd", no reason
-     * left. Shortened in its middle instead, as ws_err_set_tail does a head, "..." there. */
-    char *whole = n >= (int)sizeof msg ? malloc((size_t)n + 1) : NULL;
-    if (whole && vsnprintf(whole, (size_t)n + 1, fmt, again) == n) {
-        va_end(again);
-        ws_err_set_tail(e, kind, whole, "");
-        free(whole);
+    if (text != small) {   /* past the buffer: shortened in its middle, "..." there */
+        ws_err_set_tail(e, kind, text, "");
+        free(text);
         return -1;
     }
-    va_end(again);
-    free(whole);
-    if (n < 0) msg[0] = 0;
-    memcpy(e->msg, msg, strlen(msg) + 1);
+    memcpy(e->msg, small, strlen(small) + 1);
     e->kind = kind;
     return -1;
 }
@@ -52,21 +64,15 @@ int ws_err_set_tail(ws_err *e, ws_errkind kind, const char *head, const char *ta
 int ws_err_prefix(ws_err *e, const char *fmt, ...)
 {
     if (!e) return -1;
-    /* Made whole and shortened in its middle by ws_err_set, as any message: the where was cut at
-     * 255 bytes ("DB: study 'NAME'" lost the study's name after a path folders deep) and the
-     * whole at the buffer's end, the reason (the message's end) lost. */
-    char small[256], *where = small;
-    va_list ap, again;
+    /* the where whole, and the whole shortened by ws_err_set as any message: the where was cut
+     * at 255 bytes ("DB: study 'NAME'" lost the study's name after a path folders deep) */
+    char small[256];
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    char *where = text_of(small, sizeof small, fmt, ap);
     va_end(ap);
-    char *whole = n >= (int)sizeof small ? malloc((size_t)n + 1) : NULL;
-    if (whole && vsnprintf(whole, (size_t)n + 1, fmt, again) == n) where = whole;
-    va_end(again);
-    if (n < 0) small[0] = 0;
     ws_err_set(e, e->kind, "%s: %s", where, e->msg);
-    free(whole);
+    if (where != small) free(where);
     return -1;
 }
 
