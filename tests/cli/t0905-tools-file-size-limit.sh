@@ -63,8 +63,11 @@ stdout_case gpu-monitor 0 gpu-monitor "${NOGPU[@]}" -q -i 0.01 -n 3
 # Files the tools write themselves, past the limit.
 rm -rf cache; mkdir cache
 test_expect_code 3 "featurize: a cache past ulimit -f" bash -c 'ulimit -f 20 && exec featurize --quiet --out cache/x.feat tones/manifest.jsonl'
+# The noise stream (80 KB, put aside in a temporary of its own by a worker thread) and the cache
+# (its clips' features, written as they come) both pass the limit: which write fails first is the
+# threads' race, 1 run in 4 the noise stream's on a busy machine. Either message is the truth.
 test_expect_success "... says so, no cache and no temporary left" \
-  'grep -qx "featurize: cache/x.feat: cannot write: File too large" err && [ -z "$(ls -A cache)" ]'
+  'grep -Eqx "featurize: cache/x.feat: cannot write( a noise stream)?: File too large" err && [ -z "$(ls -A cache)" ]'
 # the copy of a study of 120 KB into a new file, under a 64 KiB limit (the source's 32 KiB
 # -shm fits)
 rm -f n.db*
