@@ -21,6 +21,8 @@ export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 export TZ=UTC
 log=$(mktemp -d "${TMPDIR:-/tmp}/ws-check.XXXXXX")
 trap 'rm -rf "$log"' EXIT
+# what the files of this run make once and share (tests/cli/fixtures.sh: the tone clips)
+export WS_FIXTURES=$log/fixtures
 pass=0 fail=0 skip=0
 
 . "$here/run-one.sh"

@@ -5,18 +5,26 @@
 # file, a JSONL manifest, and its feature cache DIR.feat made by featurize. Deterministic: the
 # same clips on every run (bash's RANDOM seeded, sox in repeatable mode), so a test that trains
 # on them passes or fails for a reason. TONE_SEED changes the draw.
+# Under tests/run.sh (WS_FIXTURES, a folder of the run's) the clips of a seed are made once, by
+# the first file that asks, and copied from there: 171 files make them, 49 sox runs each, and on
+# a VM where a process start costs page faults that was about 90 s of make check's CPU. The draws
+# of RANDOM are the same either way (a file that uses RANDOM after this sees what it saw before);
+# featurize runs in every file, so that each cache names its own clips.
 make_tone_cache() {
-  local dir=$1 c i f split
-  RANDOM=${TONE_SEED:-7}
-  mkdir -p "$dir/_background_noise_"
-  sox -R -n -r 16000 -c 1 -b 16 "$dir/_background_noise_/white.wav" synth 5 whitenoise vol 0.1
+  local dir=$1 c i f split pad vol seed=${TONE_SEED:-7} shared= made=
+  RANDOM=$seed
+  mkdir -p "$dir/_background_noise_" "$dir/hey_nova" "$dir/yes" "$dir/no" "$dir/go"
+  if [ -n "${WS_FIXTURES:-}" ]; then
+    shared=$WS_FIXTURES/tones-$seed
+    [ -d "$shared" ] && made=1 && cp -R "$shared/." "$dir/"
+  fi
+  [ -n "$made" ] || sox -R -n -r 16000 -c 1 -b 16 "$dir/_background_noise_/white.wav" synth 5 whitenoise vol 0.1
   : >"$dir/manifest.jsonl"
   for c in hey_nova yes no go; do
-    mkdir -p "$dir/$c"
-    for i in $(seq 0 11); do
+    for i in {0..11}; do
       f=$dir/$c/clip$i.wav
-      local pad=0.$((RANDOM % 4)) vol=0.$((RANDOM % 5 + 4))
-      case $c in
+      pad=0.$((RANDOM % 4)) vol=0.$((RANDOM % 5 + 4))
+      [ -n "$made" ] || case $c in
         hey_nova) sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.25 sine 500 synth 0.25 sine 900 pad "$pad" vol "$vol" 2>/dev/null || \
                   sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.5 sine 500-900 pad "$pad" vol "$vol" ;;
         yes) sox -R -n -r 16000 -c 1 -b 16 "$f" synth 0.4 sine 2500 pad "$pad" vol "$vol" ;;
@@ -30,6 +38,13 @@ make_tone_cache() {
   # the noise file goes in the manifest too (last, after the clips' 48 lines): without it the cache
   # had no noise stream, and t3900's device/CPU comparison with noise_prob mixed none
   printf '{"path":"_background_noise_/white.wav","label":"_background_noise_"}\n' >>"$dir/manifest.jsonl"
+  # the first file of the run to make this seed's clips leaves them for the others: copied whole
+  # to a folder of its own, then renamed into place (a file copying from it never sees it half
+  # made; of two that made them at once, the second's rename fails and its copy goes)
+  if [ -n "$shared" ] && [ -z "$made" ] && mkdir -p "$WS_FIXTURES" && c=$(mktemp -d "$shared.XXXXXX"); then
+    (cd "$dir" && cp -R _background_noise_ hey_nova yes no go manifest.jsonl "$c/") &&
+      mv -T "$c" "$shared" 2>/dev/null || rm -rf "$c"
+  fi
   "$WS_BIN/featurize" --quiet --out "$dir.feat" "$dir/manifest.jsonl" >"$dir.summary" 2>"$dir.err"
 }
 
