@@ -7,10 +7,10 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 sox -R -n -r 16000 -c 1 -b 16 a.wav synth 0.05 sine 500
 # many K: K class folders many/k0000 ... each with one clip, and the manifest many-K.jsonl of them
-mkdir many
-for i in $(seq 0 1024); do
-  mkdir "many/k$(printf %04d "$i")" && cp a.wav "many/k$(printf %04d "$i")/a.wav"
-done
+# (one mkdir and two tees, not a mkdir and a cp per folder: 2050 process starts were 10 s here;
+# tee is given 513 files at a time, under the 1024 a process may have open)
+mkdir many $(printf 'many/k%04d ' {0..1024})
+printf 'many/k%04d/a.wav\n' {0..1024} | xargs -n 513 sh -c 'tee -- "$@" <a.wav >/dev/null' sh
 for k in 1024 1025; do
   for i in $(seq 0 $((k - 1))); do printf '{"path":"many/k%04d/a.wav","label":"k%04d"}\n' "$i" "$i"; done >"many-$k.jsonl"
 done
