@@ -4,7 +4,8 @@
 # A file that runs past WS_TEST_TIMEOUT seconds (default 300) is stopped, with every process it
 # started, and fails naming itself: one hung test must not hold the whole run (and CI) until CI's
 # own time runs out. A file that takes more than a minute is named with its time, so a slow run
-# shows where its time went; WS_TEST_TIMES=FILE appends every file's seconds to FILE.
+# shows where its time went; WS_TEST_TIMES=FILE appends every file's seconds and CPU seconds to
+# FILE ("WALL CPU NAME").
 #
 # Two steps, so that run_files (below) can run files side by side and still print them in order:
 # run_one_to DIR LABEL COMMAND... runs the file and leaves in DIR the lines to print ("lines")
@@ -17,11 +18,17 @@ run_one_to() {
   local out="$dir/out" err="$dir/err" rc=0 t0=$SECONDS limit=${WS_TEST_TIMEOUT:-300} p f_ s
   mkdir -p "$dir"
   {
-    # timeout runs the test in a process group of its own and signals the whole group.
-    timeout -k 10 "$limit" "$@" >"$out" 2>"$err" </dev/null || rc=$?
+    # timeout runs the test in a process group of its own and signals the whole group. `time`
+    # (bash's keyword: no process of its own) takes the CPU seconds of the file and all it waited for.
+    local TIMEFORMAT='%3U %3S'
+    { time timeout -k 10 "$limit" "$@" >"$out" 2>"$err" </dev/null || rc=$?; } 2>"$dir/cpu"
     [ $((SECONDS - t0)) -le 60 ] || echo "$label: slow, $((SECONDS - t0)) s"
-    # WS_TEST_TIMES=FILE: each file's seconds, to see where make check's time goes (sort -n FILE)
-    [ -z "${WS_TEST_TIMES:-}" ] || echo "$((SECONDS - t0)) $label" >>"$WS_TEST_TIMES"
+    # WS_TEST_TIMES=FILE: each file's seconds, then its CPU seconds (user + system), to see where
+    # make check's time goes (sort -n FILE; sort -k2 -n FILE)
+    if [ -n "${WS_TEST_TIMES:-}" ]; then
+      read -r p f_ <"$dir/cpu"
+      echo "$((SECONDS - t0)) $(awk -v u="$p" -v s="$f_" 'BEGIN { printf "%.1f", u + s }') $label" >>"$WS_TEST_TIMES"
+    fi
     p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
     grep -E "^(FAIL|skip${RUN_SHOW_OK:+|ok}) " "$out" | sed "s|^|$label: |"
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
