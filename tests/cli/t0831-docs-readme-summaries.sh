@@ -2,8 +2,8 @@
 # README's summaries of what every tool and the test runner do are true to them:
 #  - its sentence on the tools' exit statuses names each status that a tool's --help names (it
 #    stopped at 2, though every tool exits 3 on an internal error);
-#  - WS_TEST_TIMES=FILE: the runner appends each file's seconds to FILE (a second make check adds
-#    its lines after the first's), which README said it "writes".
+#  - WS_TEST_TIMES=FILE: the runner appends each file's seconds and CPU seconds to FILE (a second
+#    make check adds its lines after the first's), which README said it "writes".
 . "$WS_ROOT/tests/cli/lib.sh"
 
 # README's sentence: from "exit status" after "Every tool has" to its full stop
@@ -29,5 +29,7 @@ env -u TESTS WS_TEST_TIMES="$TMP/times" WS_TEST_JOBS=1 bash rt/tests/run.sh >run
 env -u TESTS WS_TEST_TIMES="$TMP/times" WS_TEST_JOBS=1 bash rt/tests/run.sh >run2.out 2>&1
 test_expect_success "WS_TEST_TIMES: two runs leave both runs' lines in FILE" '
   [ "$(grep -c " t0001-one.sh$" times)" = 2 ]'
-test_expect_success "... as README says: it appends to FILE" '
-  tr "\n" " " <"$WS_ROOT/README.md" | grep -q "WS_TEST_TIMES=FILE\` appends every file.s seconds to FILE"'
+test_expect_success "... each line the file's seconds, CPU seconds and name" '
+  [ "$(grep -cE "^[0-9]+ [0-9]+\.[0-9] t0001-one.sh$" times)" = 2 ]'
+test_expect_success "... as README says: it appends both to FILE" '
+  tr "\n" " " <"$WS_ROOT/README.md" | grep -q "WS_TEST_TIMES=FILE\` appends every file.s seconds and CPU seconds to FILE"'
