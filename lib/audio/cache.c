@@ -112,6 +112,19 @@ static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
 /* ------------------------------------------------------------------ writer */
 
+/* A noise stream in the streams' file: its pieces in order. Streams made at once (one a thread)
+ * are appended a block at a time, each block where the file ends then, so a stream's blocks lie
+ * between others'; one made alone is one piece (a block that follows its last is merged). */
+typedef struct {
+    uint64_t off, bytes;
+} noise_piece;
+
+typedef struct {
+    noise_piece *segs;             /* [n_segs] */
+    size_t n_segs, cap;
+    uint64_t bytes;                /* all its pieces' */
+} noise_stream;
+
 struct audio_cache_writer {
     ws_atomic a;
     int fd;
@@ -123,12 +136,16 @@ struct audio_cache_writer {
     pthread_mutex_t noise_lock;
     int noise_fd;                  /* -1 until the first stream */
     uint64_t noise_len;
+    noise_stream *streams;         /* [n_streams], by the ids audio_cache_writer_noise_begin gave */
+    size_t n_streams, streams_cap;
 };
 
 static void writer_free(audio_cache_writer *w)
 {
     if (w->noise_fd >= 0) close(w->noise_fd);
     pthread_mutex_destroy(&w->noise_lock);
+    for (size_t k = 0; k < w->n_streams; k++) free(w->streams[k].segs);
+    free(w->streams);
     free(w);
 }
 
@@ -197,34 +214,98 @@ static int open_noise_file(audio_cache_writer *w, ws_err *e)
     return 0;
 }
 
-int audio_cache_writer_put_noise(audio_cache_writer *w, const float *power, size_t n_frames, uint64_t *at, ws_err *e)
+int audio_cache_writer_noise_begin(audio_cache_writer *w, uint64_t *id, ws_err *e)
+{
+    pthread_mutex_lock(&w->noise_lock);
+    int rc = w->noise_fd >= 0 ? 0 : open_noise_file(w, e);
+    if (rc == 0 && w->n_streams == w->streams_cap) {
+        size_t cap = w->streams_cap ? 2 * w->streams_cap : 8;
+        noise_stream *p = realloc(w->streams, sizeof *p * cap);
+        if (p) { w->streams = p; w->streams_cap = cap; }
+        else rc = ws_err_set(e, WS_ENOMEM, "%s: out of memory", w->a.path);
+    }
+    if (rc == 0) {
+        memset(&w->streams[w->n_streams], 0, sizeof *w->streams);
+        *id = w->n_streams++;
+    }
+    pthread_mutex_unlock(&w->noise_lock);
+    return rc;
+}
+
+/* Room for bytes more of stream id at the file's end, noted as its next piece; its offset in
+ * *off. Under noise_lock. */
+static int noise_reserve(audio_cache_writer *w, uint64_t id, uint64_t bytes, uint64_t *off, ws_err *e)
+{
+    if (id >= w->n_streams) return ws_err_set(e, WS_EINTERNAL, "%s: no noise stream %llu", w->a.path, (unsigned long long)id);
+    noise_stream *st = &w->streams[id];
+    *off = w->noise_len;
+    noise_piece *last = st->n_segs ? &st->segs[st->n_segs - 1] : NULL;
+    if (last && last->off + last->bytes == *off) {
+        last->bytes += bytes;
+    } else {
+        if (st->n_segs == st->cap) {
+            size_t cap = st->cap ? 2 * st->cap : 4;
+            noise_piece *p = realloc(st->segs, sizeof *p * cap);
+            if (!p) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", w->a.path);
+            st->segs = p;
+            st->cap = cap;
+        }
+        st->segs[st->n_segs++] = (noise_piece){*off, bytes};
+    }
+    st->bytes += bytes;
+    w->noise_len += bytes;
+    return 0;
+}
+
+int audio_cache_writer_noise_append(audio_cache_writer *w, uint64_t id, const float *power, size_t n_frames, ws_err *e)
 {
     uint64_t bytes = sizeof(float) * (uint64_t)n_frames * (uint64_t)w->cfg.n_mels, off = 0;
     pthread_mutex_lock(&w->noise_lock);
-    int rc = w->noise_fd >= 0 ? 0 : open_noise_file(w, e);
-    if (rc == 0) { off = w->noise_len; w->noise_len += bytes; }
-    int fd = w->noise_fd;
+    int rc = noise_reserve(w, id, bytes, &off, e), fd = w->noise_fd;
     pthread_mutex_unlock(&w->noise_lock);
     if (rc < 0) return -1;
     if (ws_pwrite_full(fd, power, bytes, off) < 0)
         return ws_err_set(e, WS_EINTERNAL, "%s: cannot write a noise stream: %s", w->a.path, strerror(errno));
-    *at = off;
     return 0;
 }
 
-/* Copies bytes of the noise streams' file from `from` to the cache at `to`, a piece at a time. */
-static int copy_noise(audio_cache_writer *w, uint64_t from, uint64_t bytes, uint64_t to)
+void audio_cache_writer_noise_drop(audio_cache_writer *w, uint64_t id)
+{
+    pthread_mutex_lock(&w->noise_lock);
+    if (id < w->n_streams) {
+        noise_stream *st = &w->streams[id];
+        for (size_t k = 0; k < st->n_segs; k++)   /* where the filesystem cannot, the bytes stay till commit */
+            (void)fallocate(w->noise_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)st->segs[k].off,
+                            (off_t)st->segs[k].bytes);
+        free(st->segs);
+        memset(st, 0, sizeof *st);
+    }
+    pthread_mutex_unlock(&w->noise_lock);
+}
+
+int audio_cache_writer_put_noise(audio_cache_writer *w, const float *power, size_t n_frames, uint64_t *id, ws_err *e)
+{
+    return audio_cache_writer_noise_begin(w, id, e) < 0 ? -1 : audio_cache_writer_noise_append(w, *id, power, n_frames, e);
+}
+
+/* Copies noise stream st from the streams' file to the cache at `to`, its pieces in order, a
+ * MiB at a time. */
+static int copy_noise(audio_cache_writer *w, const noise_stream *st, uint64_t to)
 {
     enum { PIECE = 1 << 20 };
     uint8_t *buf = malloc(PIECE);
     if (!buf) { errno = ENOMEM; return -1; }
-    for (uint64_t done = 0; done < bytes;) {
-        size_t n = bytes - done < PIECE ? (size_t)(bytes - done) : PIECE;
-        if (ws_pread_full(w->noise_fd, buf, n, from + done) < 0 || ws_pwrite_full(w->fd, buf, n, to + done) < 0) {
-            free(buf);
-            return -1;
+    for (size_t k = 0; k < st->n_segs; k++) {
+        uint64_t from = st->segs[k].off, bytes = st->segs[k].bytes;
+        for (uint64_t done = 0; done < bytes;) {
+            size_t n = bytes - done < PIECE ? (size_t)(bytes - done) : PIECE;
+            if (ws_pread_full(w->noise_fd, buf, n, from + done) < 0 || ws_pwrite_full(w->fd, buf, n, to + done) < 0) {
+                free(buf);
+                return -1;
+            }
+            done += n;
         }
-        done += n;
+        to += bytes;
     }
     free(buf);
     return 0;
@@ -361,13 +442,13 @@ static int write_sections(audio_cache_writer *w, const audio_cache_contents *c, 
     if (ws_pwrite_full(w->fd, strings, strings_len, h->off[S_STRINGS]) < 0) goto io;
     for (size_t k = 0; k < c->n_noise; k++) {
         uint64_t bytes = sizeof(float) * c->noise[k].n_frames * (uint64_t)w->cfg.n_mels;
-        if (!c->noise[k].power && (!c->noise_put || w->noise_fd < 0 || c->noise_put[k] > w->noise_len ||
-                                   bytes > w->noise_len - c->noise_put[k])) {
+        if (!c->noise[k].power && (!c->noise_put || c->noise_put[k] >= w->n_streams ||
+                                   w->streams[c->noise_put[k]].bytes != bytes)) {
             ws_err_set(e, WS_EINTERNAL, "%s: noise stream %zu was not put in the writer", w->a.path, k);
             goto done;
         }
         if ((c->noise[k].power ? ws_pwrite_full(w->fd, c->noise[k].power, bytes, noise_off[k])
-                               : copy_noise(w, c->noise_put[k], bytes, noise_off[k])) < 0)
+                               : copy_noise(w, &w->streams[c->noise_put[k]], noise_off[k])) < 0)
             goto io;
     }
     if (ws_pwrite_full(w->fd, meta, h->len[S_META], h->off[S_META]) < 0) goto io;

@@ -139,8 +139,9 @@ typedef struct audio_cache_contents {
     uint64_t inputs_hash;
     const json_t *left_out;            /* {CLASS: why} folders or labels that are not classes (no
                                         * clip): meta's "left_out"; NULL or empty: none, no key */
-    const uint64_t *noise_put;         /* [n_noise]: where noise[k].power is NULL, the place
-                                        * audio_cache_writer_put_noise gave its stream */
+    const uint64_t *noise_put;         /* [n_noise]: where noise[k].power is NULL, the id
+                                        * audio_cache_writer_put_noise or _noise_begin gave its
+                                        * stream, n_frames its frames in all */
 } audio_cache_contents;
 
 /* Starts a cache at path (written to a temporary beside it, renamed on commit) with room for
@@ -154,10 +155,18 @@ int audio_cache_writer_put(audio_cache_writer *w, size_t slot, const float *feat
  * write for them all. */
 int audio_cache_writer_put_run(audio_cache_writer *w, size_t slot, size_t n, const float *features, ws_err *e);
 /* Puts one noise stream [n_frames][n_mels] aside until commit, in a temporary file of no name
- * beside the cache (none left behind, whatever ends the process), and gives its place in *at for
- * contents.noise_put: featurize holds one stream at a time, not every stream of the corpus. Safe
+ * beside the cache (none left behind, whatever ends the process), and gives its id in *id for
+ * contents.noise_put: featurize holds no stream whole, not every stream of the corpus. Safe
  * from several threads at once. */
-int audio_cache_writer_put_noise(audio_cache_writer *w, const float *power, size_t n_frames, uint64_t *at, ws_err *e);
+int audio_cache_writer_put_noise(audio_cache_writer *w, const float *power, size_t n_frames, uint64_t *id, ws_err *e);
+/* The same a block of frames at a time, as they are made (a noise file is decoded a chunk at a
+ * time): begin gives the stream's id, append puts its next n_frames [n_frames][n_mels] after
+ * those before. Streams made at once on several threads each keep their own frames' order. */
+int audio_cache_writer_noise_begin(audio_cache_writer *w, uint64_t *id, ws_err *e);
+int audio_cache_writer_noise_append(audio_cache_writer *w, uint64_t id, const float *power, size_t n_frames, ws_err *e);
+/* A stream begun that will not be in the cache (its file turned out bad): its blocks' disk space
+ * is given back where the filesystem can punch holes; its id no longer names a stream. */
+void audio_cache_writer_noise_drop(audio_cache_writer *w, uint64_t id);
 /* Keeps the listed slots in order (dropping the others), writes the index, noise, metadata and
  * checksum, and renames the file into place. Frees w, also on failure (nothing is left behind).
  * A class name, noise name or clip path that is not UTF-8 is WS_EINPUT naming it (escaped); the

@@ -217,7 +217,8 @@ static int chunk_says_truncated(SNDFILE *f, const SF_INFO *info, char *why, size
 #define READ_CHUNK (1 << 16)   /* frames a read */
 
 /* Where a file's samples go as they are read, a chunk at a time: checked for NaN and Inf, mixed to
- * mono and passed through the resampler, so that only the result is held whole. A noise file read
+ * mono and passed through the resampler, so that only the result is held whole (by audio_decode;
+ * audio_decode_stream gives it out as it comes, and holds a chunk's). A noise file read
  * whole was held as every channel in float32, then the mono mix, then the resampled copy: an hour
  * of 48 kHz stereo 2.3 GB, for a stream that then takes 58 MB. */
 typedef struct {
@@ -227,10 +228,34 @@ typedef struct {
     double ratio;          /* target / source rate */
     size_t frames;         /* fed so far */
     size_t made;           /* samples in d->out */
-    size_t most;           /* the most d->out is asked to hold for the frames wanted */
+    size_t most;           /* the most d->out is asked to hold for the frames wanted (0: as asked) */
     int rate_hz;           /* the file's */
     float peak;            /* the largest |sample| fed to the resampler so far */
+    /* audio_decode_stream: the samples go to emit as they are made, d->out holding only the
+     * last few (SINK_HOLD, see sink_drain), not the file's */
+    audio_samples_fn *emit;
+    void *ctx;
+    size_t emitted;        /* samples given to emit */
 } sink;
+
+/* Samples a stream keeps back from emit while the resampler runs: the zeros sink_finish feeds and
+ * the flush may make a few past the length torchaudio's resample gives (ceil(frames * target /
+ * source)), which sink_finish cuts, and which are known to be past it only at the end. */
+#define SINK_HOLD 4096
+
+/* Gives all but the last keep samples of d->out to emit (a stream; nothing otherwise). 0, or -1
+ * with e set (emit's error). */
+static int sink_drain(sink *k, size_t keep, ws_err *e)
+{
+    if (!k->emit || k->made <= keep) return 0;
+    audio_decoder *d = k->d;
+    size_t n = k->made - keep;
+    if (k->emit(k->ctx, d->out, n, e) < 0) return -1;
+    memmove(d->out, d->out + n, sizeof(float) * keep);
+    k->made = keep;
+    k->emitted += n;
+    return 0;
+}
 
 /* Resamples n mono samples at in, the last ones of the file when last (the resampler's tail is
  * flushed then: n may be 0, in not NULL). 0, or -1 with e set. */
@@ -257,6 +282,7 @@ static int sink_resample(sink *k, const float *in, size_t n, int last, const cha
                               "finite, reach %g); expected audio within [-1, 1]", path, k->rate_hz, d->target_rate,
                               (double)k->peak);
         k->made += (size_t)s.output_frames_gen;
+        if (sink_drain(k, SINK_HOLD, e) < 0) return -1;
         s.data_in += s.input_frames_used;
         s.input_frames -= s.input_frames_used;
         if (s.input_frames_used == 0 && s.output_frames_gen == 0) break;   /* all in, nothing more out */
@@ -294,7 +320,7 @@ static int sink_feed(sink *k, const float *raw, size_t n, const char *path, ws_e
     if (grow(&d->out, &d->out_cap, k->made + n, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
     memcpy(d->out + k->made, mono, n * sizeof *mono);
     k->made += n;
-    return 0;
+    return sink_drain(k, 0, e);
 }
 
 /* Reads up to want frames of f through k, READ_CHUNK at a time (into d->raw, the chunk's, then
@@ -330,17 +356,24 @@ static int sink_read(sink *k, SNDFILE *f, sf_count_t want, sf_count_t *got, cons
 static int sink_finish(sink *k, int src_rate, audio_decoded *o, const char *path, ws_err *e)
 {
     audio_decoder *d = k->d;
-    size_t want = k->made;
+    size_t want = k->emitted + k->made;
     if (k->src) {
         static const float zeros[TAIL_ZEROS];   /* also the flush's input: NULL flushes nothing */
         if (sink_resample(k, zeros, (size_t)src_rate / (size_t)d->target_rate + 1, 0, path, e) < 0 ||
             sink_resample(k, zeros, 0, 1, path, e) < 0)
             return -1;
         want = (k->frames * (size_t)d->target_rate + (size_t)src_rate - 1) / (size_t)src_rate;
-        if (grow(&d->out, &d->out_cap, want, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
-        if (k->made < want) memset(d->out + k->made, 0, (want - k->made) * sizeof *d->out);
+        /* a stream's samples given out are all before the cut (SINK_HOLD) */
+        if (want < k->emitted)
+            return ws_err_set(e, WS_EINTERNAL, "%s: resampling made %zu samples past the %zu expected", path,
+                              k->emitted + k->made - want, want);
+        size_t rest = want - k->emitted;
+        if (grow(&d->out, &d->out_cap, rest, k->most) < 0) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", path);
+        if (k->made < rest) memset(d->out + k->made, 0, (rest - k->made) * sizeof *d->out);
+        k->made = rest;
     }
-    o->samples = d->out;
+    if (k->emit && sink_drain(k, 0, e) < 0) return -1;
+    o->samples = k->emit ? NULL : d->out;
     o->n = want;
     return 0;
 }
@@ -594,7 +627,9 @@ size_t audio_decode_length(audio_decoder *d, const char *path)
     return n < (double)SIZE_MAX / 2 ? (size_t)n : SIZE_MAX / 2;
 }
 
-int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *o, ws_err *e)
+/* audio_decode, or with emit audio_decode_stream (max_seconds 0). */
+static int decode(audio_decoder *d, const char *path, double max_seconds, audio_samples_fn *emit, void *ctx,
+                  audio_decoded *o, ws_err *e)
 {
     memset(o, 0, sizeof *o);
     SF_INFO info;
@@ -642,8 +677,8 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         sf_count_t lim = (sf_count_t)ceil(max_seconds * info.samplerate);
         if (lim < want) want = lim;
     }
-    sink k = {d, (size_t)info.channels, NULL, (double)d->target_rate / info.samplerate, 0, 0, (size_t)want,
-              info.samplerate, 0};
+    sink k = {d, (size_t)info.channels, NULL, (double)d->target_rate / info.samplerate, 0, 0,
+              emit ? 0 : (size_t)want, info.samplerate, 0, emit, ctx, 0};
     if (info.samplerate != d->target_rate) {
         int err = 0;
         if (!d->src) d->src = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
@@ -654,7 +689,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         }
         k.src = d->src;
         /* sink_resample asks room for 64 more than the samples in make, and its flush as much */
-        k.most = (size_t)ceil((double)want * k.ratio) + 128;
+        if (!emit) k.most = (size_t)ceil((double)want * k.ratio) + 128;
     }
     if (unknown_length) {
         rc = read_to_end(&k, f, want, max_seconds <= 0, path, e);
@@ -662,7 +697,7 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
         if (rc < 0) return -1;
         info.frames = (sf_count_t)k.frames;
     } else {
-        reserve(d, k.most);
+        if (!emit) reserve(d, k.most);
         sf_count_t got = 0;
         if (sink_read(&k, f, want, &got, path, e) < 0) { sf_close(f); return -1; }
         int err = sf_error(f);
@@ -689,6 +724,17 @@ int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_d
     o->src_frames = unknown_length && max_seconds > 0 && k.frames == (size_t)want ? -1 : (long long)info.frames;
     o->file_bytes = bytes;
     return sink_finish(&k, info.samplerate, o, path, e);
+}
+
+int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *o, ws_err *e)
+{
+    return decode(d, path, max_seconds, NULL, NULL, o, e);
+}
+
+int audio_decode_stream(audio_decoder *d, const char *path, audio_samples_fn *emit, void *ctx, audio_decoded *o,
+                        ws_err *e)
+{
+    return decode(d, path, 0, emit, ctx, o, e);
 }
 
 void audio_fit_length(const float *x, size_t n, float *out, size_t want)

@@ -42,6 +42,15 @@ void audio_decoder_release(audio_decoder *d);
 /* Decodes path. max_seconds > 0 reads only that much of the file (clips are cropped anyway);
  * 0 reads it all. Errors: WS_EINPUT "PATH: reason" for bad audio, WS_EINTERNAL otherwise. */
 int audio_decode(audio_decoder *d, const char *path, double max_seconds, audio_decoded *out, ws_err *e);
+/* Takes the next n samples of a file being decoded; 0, or -1 with e set (the decode stops). */
+typedef int audio_samples_fn(void *ctx, const float *x, size_t n, ws_err *e);
+/* audio_decode of the whole file (a noise file), its samples given to emit in order as they are
+ * made, a chunk at a time, rather than held: the decoder holds a chunk's, whatever the file's
+ * length. The samples, resampled or not, are audio_decode's to the bit (the resampler is fed the
+ * same chunks either way). out->samples is NULL, out->n the samples given in all. An error found
+ * after some samples were given (a file cut short) is an error as audio_decode's is. */
+int audio_decode_stream(audio_decoder *d, const char *path, audio_samples_fn *emit, void *ctx, audio_decoded *out,
+                        ws_err *e);
 /* The samples audio_decode would give for the whole of path (at target_rate), from the length its
  * header gives, without decoding it: a noise file too long for its stream is refused unread. 0
  * when not known (a FLAC stream without a length, an Ogg file cut short) or the file cannot be

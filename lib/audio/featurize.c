@@ -16,6 +16,7 @@
 #include "audio/finite.h"
 #include "audio/hash64.h"
 #include "audio/mel.h"
+#include "audio/melstream.h"
 #include "core/text.h"
 #include "audio/split.h"
 #include "core/clock.h"
@@ -62,6 +63,20 @@ static int skip_item(job *j, size_t i, const char *why, ws_err *e)
     return j->why[i] ? 1 : (ws_err_set(e, WS_ENOMEM, "out of memory"), -1);
 }
 
+/* Why frame (of file, whose samples reach peak) makes the features bad audio: see below. */
+static void not_finite_why(const char *file, size_t frame, float peak, char *why, size_t len)
+{
+    snprintf(why, len, "%s: the mel power is not finite (from frame %zu): samples reach %g, expected audio "
+             "within [-1, 1]", file, frame, (double)peak);
+}
+
+/* The largest of peak and |x[0..n)|. */
+static float peak_of(const float *x, size_t n, float peak)
+{
+    for (size_t k = 0; k < n; k++) peak = fmaxf(peak, fabsf(x[k]));
+    return peak;
+}
+
 /* Finite samples can still give infinite power (a float WAV with samples of 1e30: |X|^2 overflows
  * float32), and a cache of Inf or NaN would poison every batch it is drawn into: such a file is
  * bad audio. 0 when feat[0..n) is all finite, else why (naming the first bad frame and the peak
@@ -71,11 +86,14 @@ static int features_not_finite(const float *feat, size_t n, int n_mels, const fl
 {
     size_t at = audio_first_nonfinite(feat, n);
     if (at == n) return 0;
-    float peak = 0;
-    for (size_t k = 0; k < n_x; k++) peak = fmaxf(peak, fabsf(x[k]));
-    snprintf(why, len, "%s: the mel power is not finite (from frame %zu): samples reach %g, expected audio "
-             "within [-1, 1]", file, at / (size_t)n_mels, (double)peak);
+    not_finite_why(file, at / (size_t)n_mels, peak_of(x, n_x, 0), why, len);
     return 1;
+}
+
+/* The MiB of the noise stream of n samples (at the target rate). */
+static double noise_mib(const job *j, size_t n)
+{
+    return (double)audio_feat_frames(j->cfg, n) * (double)j->cfg->n_mels * sizeof(float) / (1 << 20);
 }
 
 /* Why the noise stream of n samples (at the target rate) would be too large, into why: 1; 0 when
@@ -85,7 +103,7 @@ static int features_not_finite(const float *feat, size_t n, int n_mels, const fl
 static int noise_too_large(const job *j, const char *file, size_t n, char *why, size_t len)
 {
     size_t frames = audio_feat_frames(j->cfg, n), n_mels = (size_t)j->cfg->n_mels;
-    double mib = (double)frames * (double)n_mels * sizeof(float) / (1 << 20);
+    double mib = noise_mib(j, n);
     if (mib <= AUDIO_FEAT_MAX_MIB) return 0;
     snprintf(why, len, "%s: its noise stream would take %.0f MiB (%zu frames of %zu mel%s, float32); expected at "
              "most %d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)", file, mib, frames, n_mels,
@@ -94,50 +112,111 @@ static int noise_too_large(const job *j, const char *file, size_t n, char *why, 
     return 1;
 }
 
+/* A noise file on its way through: its samples, as they are decoded, into the mel stream; its
+ * frames, as they are made, into the writer. Once its stream is known to be refused (too large,
+ * or not finite) no more frames are made, but the file is still read to its end: its decoding
+ * errors come first, as when it was read whole, and its length and peak are the whole file's. */
+typedef struct {
+    job *j;
+    audio_melstream st;
+    uint64_t id;               /* the writer's stream, once begun */
+    int begun;
+    int stop;                  /* 1: no more frames made (refused) */
+    size_t n;                  /* samples so far */
+    float peak;                /* the largest |sample| so far, for the not-finite message */
+    size_t frames;             /* frames put */
+    size_t bad_frame;          /* the first frame that is not finite; SIZE_MAX: none */
+} noise_run;
+
+static int noise_frames(void *ctx, const float *f, size_t n, ws_err *e)
+{
+    noise_run *r = ctx;
+    if (r->stop) return 0;
+    size_t n_mels = (size_t)r->j->cfg->n_mels, at = audio_first_nonfinite(f, n * n_mels);
+    if (at < n * n_mels) {
+        r->bad_frame = r->frames + at / n_mels;
+        r->stop = 1;
+        return 0;
+    }
+    if (!r->begun && audio_cache_writer_noise_begin(r->j->w, &r->id, e) < 0) return -1;
+    r->begun = 1;
+    if (audio_cache_writer_noise_append(r->j->w, r->id, f, n, e) < 0) return -1;
+    r->frames += n;
+    return 0;
+}
+
+static int noise_samples(void *ctx, const float *x, size_t n, ws_err *e)
+{
+    noise_run *r = ctx;
+    r->peak = peak_of(x, n, r->peak);
+    r->n += n;
+    if (r->stop) return 0;
+    /* a stream whose header gave no length (a FLAC stream written to a pipe) is found too large
+     * only as it comes: its frames stop there (noise_item says so once it is read) */
+    if (noise_mib(r->j, r->n) > AUDIO_FEAT_MAX_MIB) { r->stop = 1; return 0; }
+    return audio_melstream_push(&r->st, x, n, e);
+}
+
+/* Noise file i, decoded, resampled and made into mel frames a block at a time and put in the
+ * writer as it comes (audio_decode_stream, melstream.h): an hour of 16 kHz noise was held whole,
+ * 230 MB of samples and 58 MB of frames. The frames are those of the whole file to the bit.
+ * 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). */
+static int noise_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, ws_err *e)
+{
+    const audio_item *it = item_of(j, i);
+    ws_err ie = {0};
+    char why[sizeof ie.msg];
+    /* one whose stream would be refused is refused from its header's length, unread, rather than
+     * decoded only to be skipped (five hours, over the default limit: the minutes to decode them) */
+    if (noise_too_large(j, it->file, audio_decode_length(dec, it->file), why, sizeof why))
+        return skip_item(j, i, why, e);
+    noise_run r = {.j = j, .bad_frame = SIZE_MAX};
+    if (audio_melstream_init(&r.st, ms, noise_frames, &r, e) < 0) return -1;
+    audio_decoded d;
+    int rc = audio_decode_stream(dec, it->file, noise_samples, &r, &d, &ie);
+    if (rc == 0) {
+        j->bytes[i] = d.file_bytes;
+        if (audio_feat_frames(j->cfg, d.n) == 0)
+            rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu sample%s)", it->file, d.n,
+                            ws_plural(d.n));
+        else if (noise_too_large(j, it->file, d.n, why, sizeof why))   /* again for a stream whose header gave no length */
+            rc = ws_err_set(&ie, WS_EINPUT, "%s", why);
+        else if (r.bad_frame == SIZE_MAX && audio_melstream_finish(&r.st, &ie) < 0)
+            rc = -1;
+        if (rc == 0 && r.bad_frame != SIZE_MAX) {
+            not_finite_why(it->file, r.bad_frame, r.peak, why, sizeof why);
+            rc = ws_err_set(&ie, WS_EINPUT, "%s", why);
+        }
+    }
+    audio_melstream_release(&r.st);
+    if (rc < 0) {
+        if (r.begun) audio_cache_writer_noise_drop(j->w, r.id);
+        if (ie.kind != WS_EINPUT) { *e = ie; return -1; }
+        return skip_item(j, i, ie.msg, e);
+    }
+    j->noise_put[i] = r.id;
+    j->noise_frames[i] = r.frames;
+    return 0;
+}
+
 /* One item: 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). A clip's features are
- * left in feat for the worker to write; a noise stream is put in the writer here. */
+ * left in feat for the worker to write; a noise stream is put in the writer (noise_item). */
 static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, float *clip, float *feat, ws_err *e)
 {
     const audio_item *it = item_of(j, i);
     if (it->bad) return skip_item(j, i, it->bad, e);   /* found unusable by the corpus scan */
-    int is_noise = i < j->corpus->n_noise;
+    if (i < j->corpus->n_noise) return noise_item(j, i, dec, ms, e);
     size_t clip_n = audio_feat_clip_samples(j->cfg);
     audio_decoded d;
     ws_err ie = {0};
     char why[sizeof ie.msg];
-    /* a noise file is decoded to its end, its samples at sample_rate held whole (audio_decode reads
-     * it a chunk at a time): one whose stream would be refused is refused from its header's length,
-     * unread, rather than decoded only to be skipped (five hours, over the default limit: 1.2 GB
-     * of samples at 16 kHz, and the minutes to decode them) */
-    if (is_noise && noise_too_large(j, it->file, audio_decode_length(dec, it->file), why, sizeof why))
-        return skip_item(j, i, why, e);
-    int rc = audio_decode(dec, it->file, is_noise ? 0 : j->cfg->clip_seconds + 0.05, &d, &ie);
-    if (rc == 0 && is_noise && audio_feat_frames(j->cfg, d.n) == 0)
-        rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu sample%s)", it->file, d.n,
-                          ws_plural(d.n));
+    int rc = audio_decode(dec, it->file, j->cfg->clip_seconds + 0.05, &d, &ie);
     if (rc < 0) {
         if (ie.kind != WS_EINPUT) { *e = ie; return -1; }
         return skip_item(j, i, ie.msg, e);
     }
     j->bytes[i] = d.file_bytes;
     size_t n_mels = (size_t)j->cfg->n_mels;
-    if (is_noise) {
-        size_t frames = audio_feat_frames(j->cfg, d.n);
-        /* again for a stream whose header gave no length (a FLAC stream written to a pipe) */
-        if (noise_too_large(j, it->file, d.n, why, sizeof why)) return skip_item(j, i, why, e);
-        float *p = malloc(sizeof(float) * frames * n_mels);
-        if (!p) return ws_err_set(e, WS_ENOMEM, "%s: out of memory", it->file);
-        if (audio_melspec_compute(ms, d.samples, d.n, p, e) < 0) { free(p); return -1; }
-        if (features_not_finite(p, frames * n_mels, j->cfg->n_mels, d.samples, d.n, it->file, why, sizeof why)) {
-            free(p);
-            return skip_item(j, i, why, e);
-        }
-        int put = audio_cache_writer_put_noise(j->w, p, frames, &j->noise_put[i], e);
-        free(p);
-        if (put < 0) return -1;
-        j->noise_frames[i] = frames;
-        return 0;
-    }
     if (d.n > clip_n) j->cropped_s[i] = d.src_frames > 0 ? (double)d.src_frames / d.src_rate : -1;
     audio_fit_length(d.samples, d.n, clip, clip_n);
     long frames = audio_melspec_compute(ms, clip, clip_n, feat, e);

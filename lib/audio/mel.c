@@ -186,14 +186,15 @@ void audio_melspec_release(audio_melspec *m)
 }
 
 /* Sample i of the signal as torch.stft sees it: when centred, n_fft / 2 samples of reflection
- * (or zeros) on both sides of x[0..n). i lies within that padded signal. */
-static float padded_at(const audio_melspec *m, const float *x, size_t n, size_t i)
+ * (or zeros) on both sides of x[0..n). i lies within that padded signal. x holds the signal's
+ * samples from base on (x[j - base] is sample j): a stream's block, or base 0 and the whole. */
+static float padded_at(const audio_melspec *m, const float *x, size_t base, size_t n, size_t i)
 {
     size_t pad = m->cfg.center ? (size_t)m->cfg.n_fft / 2 : 0;
     int reflect = m->cfg.pad_mode == AUDIO_PAD_REFLECT;
-    if (i < pad) return reflect ? x[pad - i] : 0.0f;                   /* x[1], x[2], ... mirrored, x[0] not repeated */
-    if (i >= pad + n) return reflect ? x[2 * n + pad - 2 - i] : 0.0f;  /* x[n - 2], x[n - 3], ... */
-    return x[i - pad];
+    if (i < pad) return reflect ? x[pad - i - base] : 0.0f;                   /* x[1], x[2], ... mirrored, x[0] not repeated */
+    if (i >= pad + n) return reflect ? x[2 * n + pad - 2 - i - base] : 0.0f;  /* x[n - 2], x[n - 3], ... */
+    return x[i - pad - base];
 }
 
 /* The span samples from start of the padded signal: within x itself where they lie there, else
@@ -201,17 +202,18 @@ static float padded_at(const audio_melspec *m, const float *x, size_t n, size_t 
  * whole signal was copied to pad it: a noise stream held twice, an hour of 16 kHz noise 230 MB
  * more at the peak (t2074), and kept by the thread to the end of the run. NULL when out of
  * memory (e set). */
-static const float *samples_at(audio_melspec *m, const float *x, size_t n, size_t start, size_t span, ws_err *e)
+static const float *samples_at(audio_melspec *m, const float *x, size_t base, size_t n, size_t start, size_t span,
+                               ws_err *e)
 {
     size_t pad = m->cfg.center ? (size_t)m->cfg.n_fft / 2 : 0;
-    if (start >= pad && start + span <= pad + n) return x + (start - pad);
+    if (start >= pad && start + span <= pad + n) return x + (start - pad - base);
     if (span > m->edge_cap) {
         float *p = realloc(m->edge, sizeof(float) * span);
         if (!p) { ws_err_set(e, WS_ENOMEM, "mel spectrogram: out of memory"); return NULL; }
         m->edge = p;
         m->edge_cap = span;
     }
-    for (size_t i = 0; i < span; i++) m->edge[i] = padded_at(m, x, n, start + i);
+    for (size_t i = 0; i < span; i++) m->edge[i] = padded_at(m, x, base, n, start + i);
     return m->edge;
 }
 
@@ -223,20 +225,24 @@ static int all_zero(const float *x, size_t n)
     return 1;
 }
 
-long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e)
+int audio_melspec_lanes(const audio_melspec *m) { return audio_fft4_lanes(m->fft); }
+
+/* Frames are taken audio_melspec_lanes at a time from frame t0 on, the last call with what is
+ * left before t1: called with t0 a multiple of the lanes (and t1 one too, or the last frame),
+ * a stream's frames are grouped as audio_melspec_compute groups the whole signal's, the same
+ * calls on the same samples, so the same values to the bit. */
+int audio_melspec_range(audio_melspec *m, const float *x, size_t base, size_t n, size_t t0, size_t t1, float *out,
+                        ws_err *e)
 {
     const audio_feat_config *c = &m->cfg;
-    size_t frames = audio_feat_frames(c, n);
-    if (frames == 0)
-        return ws_err_set(e, WS_EINPUT, "signal of %zu sample%s is too short for n_fft %d", n, ws_plural(n), c->n_fft);
     int n_fft = c->n_fft, win = c->win_length, off = (n_fft - win) / 2, n_mels = c->n_mels;
     size_t hop = (size_t)c->hop_length, lanes = (size_t)audio_fft4_lanes(m->fft);
-    for (size_t t = 0; t < frames; t += lanes) {
-        int rows = frames - t < lanes ? (int)(frames - t) : (int)lanes;
+    for (size_t t = t0; t < t1; t += lanes) {
+        int rows = t1 - t < lanes ? (int)(t1 - t) : (int)lanes;
         size_t span = (size_t)(rows - 1) * hop + (size_t)win;
-        const float *src = samples_at(m, x, n, t * hop + (size_t)off, span, e);
+        const float *src = samples_at(m, x, base, n, t * hop + (size_t)off, span, e);
         if (!src) return -1;
-        float *dst = out + t * (size_t)n_mels;
+        float *dst = out + (t - t0) * (size_t)n_mels;
         if (all_zero(src, span)) {
             /* digital silence (padding, gaps): the spectra are exactly zero, skip the FFT. A
              * silent frame beside sounding ones comes out exactly zero from the FFT as well. */
@@ -247,5 +253,13 @@ long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *ou
         audio_fft4_power(m->fft, m->power);
         melbank_apply(&m->fb, m->power, (int)lanes, rows, dst);
     }
-    return (long)frames;
+    return 0;
+}
+
+long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e)
+{
+    size_t frames = audio_feat_frames(&m->cfg, n);
+    if (frames == 0)
+        return ws_err_set(e, WS_EINPUT, "signal of %zu sample%s is too short for n_fft %d", n, ws_plural(n), m->cfg.n_fft);
+    return audio_melspec_range(m, x, 0, n, 0, frames, out, e) < 0 ? -1 : (long)frames;
 }

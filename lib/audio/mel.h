@@ -50,5 +50,15 @@ void audio_melspec_release(audio_melspec *m);
 /* Mel power of x[0..n): writes audio_feat_frames(cfg, n) rows of n_mels into out and returns
  * the number of frames, or -1 (signal too short for the settings; out of memory). */
 long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e);
+/* Frames the FFT takes a call (4 or 16, fft4.h). */
+int audio_melspec_lanes(const audio_melspec *m);
+/* Frames [t0, t1) of the mel power of a signal of n samples, of which x holds those from base on
+ * (x[j - base] is sample j; every sample those frames and their padding read must be there), into
+ * out. With t0 a multiple of audio_melspec_lanes and t1 one too or the last frame, the frames are
+ * those audio_melspec_compute gives, to the bit: a long signal taken a block at a time
+ * (melstream.h). n may be the samples so far where the frames reach no further than them (no end
+ * padding). 0, or -1 (e set: out of memory). */
+int audio_melspec_range(audio_melspec *m, const float *x, size_t base, size_t n, size_t t0, size_t t1, float *out,
+                        ws_err *e);
 
 #endif

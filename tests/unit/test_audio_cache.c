@@ -24,8 +24,10 @@ static const char *tmp_path(const char *name)
     return p[k];
 }
 
-/* Slots 0..4 written, slot 2 dropped; clip values encode slot and position. put: the noise
- * streams go through audio_cache_writer_put_noise (the second first), not in memory to commit. */
+/* Slots 0..4 written, slot 2 dropped; clip values encode slot and position. put 1: the noise
+ * streams go through audio_cache_writer_put_noise (the second first), not in memory to commit;
+ * put 2: a block of frames at a time, the two streams' blocks taking turns (two threads making
+ * their streams at once), with a third stream begun between them and dropped. */
 static int write_cache_put(const char *path, int put, ws_err *e)
 {
     audio_cache_writer *w = audio_cache_writer_open(path, &cfg, 5, e);
@@ -44,11 +46,22 @@ static int write_cache_put(const char *path, int put, ws_err *e)
     for (int i = 0; i < 3 * 40; i++) n2[i] = -1.0f;
     audio_cache_noise noise[] = {{"white.wav", n1, 7}, {"hum.wav", n2, 3}};
     uint64_t at[2] = {0, 0};
-    if (put) {
+    if (put == 1) {
         if (audio_cache_writer_put_noise(w, n2, 3, &at[1], e) < 0 || audio_cache_writer_put_noise(w, n1, 7, &at[0], e) < 0) {
             audio_cache_writer_abort(w);
             return -1;
         }
+        noise[0].power = noise[1].power = NULL;
+    } else if (put == 2) {
+        uint64_t dropped;
+        int rc = audio_cache_writer_noise_begin(w, &at[0], e) < 0 || audio_cache_writer_noise_begin(w, &dropped, e) < 0 ||
+                 audio_cache_writer_noise_begin(w, &at[1], e) < 0;
+        for (int k = 0; !rc && k < 3; k++)   /* n1 as 3 + 3 + 1 frames, n2 as 1 + 1 + 1, turn about */
+            rc = audio_cache_writer_noise_append(w, at[0], n1 + 3 * 40 * k, k < 2 ? 3 : 1, e) < 0 ||
+                 audio_cache_writer_noise_append(w, dropped, n2, 2, e) < 0 ||
+                 audio_cache_writer_noise_append(w, at[1], n2 + 40 * k, 1, e) < 0;
+        if (rc) { audio_cache_writer_abort(w); return -1; }
+        audio_cache_writer_noise_drop(w, dropped);
         noise[0].power = noise[1].power = NULL;
     }
     audio_cache_contents c = {classes, 2, clips, 4, noise, 2, "corpus/x", "test 1", 0xabcdef12345ull, NULL,
@@ -146,6 +159,10 @@ static void test_noise_put(void)
     for (struct dirent *de; d && (de = readdir(d));) n += de->d_name[0] != '.';
     if (d) closedir(d);
     CHECK(n == 1, "%d files in %s after the commit, expected the cache alone", n, sub);
+    snprintf(cmd, sizeof cmd, "%s/p2.feat", sub);
+    CHECK(write_cache_put(cmd, 2, &e) == 0, "write with noise appended a block at a time: %.300s", e.msg);
+    snprintf(cmd, sizeof cmd, "cmp -s %s/p2.feat %s", sub, tmp_path("q.feat"));
+    CHECK(system(cmd) == 0, "noise streams appended a block at a time, side by side, gave another file");
     /* a stream said to be put that was not is refused, not read from nowhere */
     audio_cache_writer *w = audio_cache_writer_open(tmp_path("r.feat"), &cfg, 1, &e);
     float f[101 * 40] = {0};
