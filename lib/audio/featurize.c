@@ -1,7 +1,8 @@
 /* featurize.c — the featurize pipeline (see featurize.h). Work items are the noise files first
- * (long, so they start early and the threads finish together) then the clips; a worker claims
- * the next item with an atomic counter and writes a clip's features into its own slot of the
- * cache file, so the order of the file never depends on the threads. */
+ * (long, so they start early and the threads finish together), claimed one at a time, then the
+ * clips, claimed a run at a time; a worker claims with an atomic counter and writes a clip's
+ * features into its own slot of the cache file, so the order of the file never depends on the
+ * threads. */
 #include "audio/featurize.h"
 #include <jansson.h>
 #include <math.h>
@@ -28,7 +29,9 @@ typedef struct {
     audio_cache_writer *w;
     int strict;
     size_t n_items;            /* n_noise + n_clips */
-    atomic_size_t next, done;
+    atomic_size_t next_noise;  /* the next noise file to claim, one at a time */
+    atomic_size_t next_clip;   /* the next clip to claim (from 0), claim_of at a time */
+    atomic_size_t done;
     atomic_int abort, running;
     char **why;                /* [n_items] NULL: fine; else why the file was skipped */
     long long *bytes;          /* [n_items] file sizes */
@@ -226,9 +229,10 @@ static int do_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, floa
     return 0;
 }
 
-/* Items a worker claims at once: its clips' features go to the cache in one write (a write a clip
- * was 6% of featurize's time, most of it the system call's own cost), and the two workers' runs of
- * slots stay apart. Small enough that the last claims still share the work out evenly. */
+/* Clips a worker claims at once (noise files it claims one at a time): their features go to the
+ * cache in one write (a write a clip was 6% of featurize's time, most of it the system call's own
+ * cost), and the two workers' runs of slots stay apart. Small enough that the last claims still
+ * share the work out evenly. */
 #define CLAIM 16
 /* A claim's buffer holds CLAIM clips' features only while that stays within this (16 clips of
  * 16 KB at the defaults): a clip may take up to AUDIO_FEAT_MAX_MIB, and 16 such a thread asked
@@ -276,8 +280,17 @@ static void *worker(void *arg)
         ws_err_set(&e, WS_ENOMEM, "out of memory");
         set_fatal(j, &e);
     } else {
+        /* the noise files one at a time (each is many clips long: sixteen to a claim, a corpus
+         * of fewer made all its noise on one thread while the others had only clips), then the
+         * clips a claim at a time */
+        size_t nn = j->corpus->n_noise;
         while (!atomic_load(&j->abort)) {
-            size_t start = atomic_fetch_add(&j->next, claim);
+            size_t k = atomic_fetch_add(&j->next_noise, 1);
+            if (k >= nn) break;
+            do_claim(j, k, k + 1, &dec, &ms, clip, feat, feat_n, &e);
+        }
+        while (!atomic_load(&j->abort)) {
+            size_t start = nn + atomic_fetch_add(&j->next_clip, claim);
             if (start >= j->n_items) break;
             do_claim(j, start, start + claim < j->n_items ? start + claim : j->n_items, &dec, &ms, clip, feat,
                      feat_n, &e);
@@ -500,7 +513,8 @@ int audio_featurize(const audio_corpus *corpus, const char *out_path, const audi
     j.cfg = &o->cfg;
     j.strict = o->strict;
     j.n_items = corpus->n_noise + corpus->n_clips;
-    atomic_init(&j.next, 0);
+    atomic_init(&j.next_noise, 0);
+    atomic_init(&j.next_clip, 0);
     atomic_init(&j.done, 0);
     atomic_init(&j.abort, 0);
     atomic_init(&j.running, 0);
