@@ -22,11 +22,15 @@ run_one_to() {
     # (bash's keyword: no process of its own) takes the CPU seconds of the file and all it waited for.
     local TIMEFORMAT='%3U %3S'
     { time timeout -k 10 "$limit" "$@" >"$out" 2>"$err" </dev/null || rc=$?; } 2>"$dir/cpu"
+    # time's line is the last: what bash said before it (a file's runner dead of a signal,
+    # "Segmentation fault", "Killed" past the limit) goes to standard error, as it did untimed
+    local cpu; mapfile -t cpu <"$dir/cpu"
+    [ "${#cpu[@]}" -le 1 ] || printf '%s\n' "${cpu[@]:0:${#cpu[@]}-1}" >&2
     [ $((SECONDS - t0)) -le 60 ] || echo "$label: slow, $((SECONDS - t0)) s"
     # WS_TEST_TIMES=FILE: each file's seconds, then its CPU seconds (user + system), to see where
     # make check's time goes (sort -n FILE; sort -k2 -n FILE)
     if [ -n "${WS_TEST_TIMES:-}" ]; then
-      read -r p f_ <"$dir/cpu"
+      read -r p f_ <<<"${cpu[*]: -1}"
       echo "$((SECONDS - t0)) $(awk -v u="$p" -v s="$f_" 'BEGIN { printf "%.1f", u + s }') $label" >>"$WS_TEST_TIMES"
     fi
     p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
