@@ -30,8 +30,12 @@ run_one_to() {
     # WS_TEST_TIMES=FILE: each file's seconds, then its CPU seconds (user + system), to see where
     # make check's time goes (sort -n FILE; sort -k2 -n FILE)
     if [ -n "${WS_TEST_TIMES:-}" ]; then
+      # time's "%3U %3S", with the locale's decimal point ("0,739" in de_DE): read as milliseconds,
+      # summed and written in tenths with a '.' whatever the locale (and no awk to start)
       read -r p f_ <<<"${cpu[*]: -1}"
-      echo "$((SECONDS - t0)) $(awk -v u="$p" -v s="$f_" 'BEGIN { printf "%.1f", u + s }') $label" >>"$WS_TEST_TIMES"
+      p=${p//[.,]/} f_=${f_//[.,]/}
+      s=$(( (10#${p:-0} + 10#${f_:-0} + 50) / 100 ))
+      echo "$((SECONDS - t0)) $((s / 10)).$((s % 10)) $label" >>"$WS_TEST_TIMES"
     fi
     p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
     grep -E "^(FAIL|skip${RUN_SHOW_OK:+|ok}) " "$out" | sed "s|^|$label: |"
