@@ -113,10 +113,16 @@ int main(int argc, char **argv)
          * setting restated, the last one counts */
         case 'd': ws_cli_once("db", db != NULL, "the studies are read from one database (run report once for each)");
                   db = optarg; break;
-        case 's':
+        case 's': {
+            /* a study named again is shown once, where first named (`--study a --study a` printed
+             * a twice, and a csv or --best of it was refused as two studies) */
+            int again = 0;
+            for (size_t k = 0; k < n_names && !again; k++) again = !strcmp(names[k], optarg);
+            if (again) break;
             if (n_names == MAX_STUDIES) ws_cli_usage_error("--study: at most %d studies", MAX_STUDIES);
             names[n_names++] = optarg;
             break;
+        }
         case 'f': format = optarg; format_given = 1; break;
         case 'b': best = 1; break;
         case 'h': usage(); return ws_cli_finish(0);
