@@ -314,3 +314,15 @@ with open(path, "wb") as f:
     f.truncate(len(head) + data)
 P
 }
+
+# two_report_studies: the report tests' study file s.db of two studies, kws (a.json, trials 0 and
+# 1; 1 COMPLETE at 0.5) and other (b.json, trial 0 COMPLETE at 0.25), suggest's trial lines of
+# each in lines.a and lines.b (the reference for what each study holds).
+two_report_studies() {
+  cp "$WS_ROOT/tests/cli/study.json" a.json
+  jq '.study = "other"' a.json >b.json
+  suggest --db s.db --config a.json --n 2 >lines.a
+  suggest --db s.db --config b.json >lines.b
+  tell --db s.db --study kws --trial 1 --state complete --value 0.5 >/dev/null
+  tell --db s.db --study other --trial 0 --state complete --value 0.25 >/dev/null
+}

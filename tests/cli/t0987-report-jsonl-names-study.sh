@@ -6,12 +6,8 @@
 # object after it, and several --study give each study's lines in turn. The reference is what
 # suggest printed for each trial (its line's study and trial), not report itself.
 . "$WS_ROOT/tests/cli/lib.sh"
-cp "$WS_ROOT/tests/cli/study.json" a.json
-jq '.study = "other"' a.json >b.json
-suggest --db s.db --config a.json --n 2 >lines.a
-suggest --db s.db --config b.json >lines.b
-tell --db s.db --study kws --trial 1 --state complete --value 0.5 >/dev/null
-tell --db s.db --study other --trial 0 --state complete --value 0.25 >/dev/null
+. "$WS_ROOT/tests/cli/fixtures.sh"
+two_report_studies
 jq -c '[.study, .trial]' lines.a lines.b | sort >want.all   # what suggest said: study and trial
 grep -c . want.all >n.all
 

@@ -4,12 +4,8 @@
 # again is shown once, where first named, as a list of names reads. The reference is suggest's
 # own lines (the trials each study holds) and the one-study report.
 . "$WS_ROOT/tests/cli/lib.sh"
-cp "$WS_ROOT/tests/cli/study.json" a.json
-jq '.study = "other"' a.json >b.json
-suggest --db s.db --config a.json --n 2 >lines.a
-suggest --db s.db --config b.json >lines.b
-tell --db s.db --study kws --trial 1 --state complete --value 0.5 >/dev/null
-tell --db s.db --study other --trial 0 --state complete --value 0.25 >/dev/null
+. "$WS_ROOT/tests/cli/fixtures.sh"
+two_report_studies
 
 test_expect_code 0 "--study kws --study kws --format jsonl" report --db s.db --study kws --study kws --format jsonl
 test_expect_success "... kws's two trials once each, as suggest made them" '
