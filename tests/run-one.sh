@@ -32,10 +32,11 @@ run_one_to() {
     if [ -n "${WS_TEST_TIMES:-}" ]; then
       # time's "%3U %3S", with the locale's decimal point ("0,739" in de_DE): read as milliseconds,
       # summed and written in tenths with a '.' whatever the locale (and no awk to start)
-      read -r p f_ <<<"${cpu[*]: -1}"
-      p=${p//[.,]/} f_=${f_//[.,]/}
-      s=$(( (10#${p:-0} + 10#${f_:-0} + 50) / 100 ))
-      echo "$((SECONDS - t0)) $((s / 10)).$((s % 10)) $label" >>"$WS_TEST_TIMES"
+      local user_ms sys_ms tenths
+      read -r user_ms sys_ms <<<"${cpu[*]: -1}"
+      user_ms=${user_ms//[.,]/} sys_ms=${sys_ms//[.,]/}
+      tenths=$(( (10#${user_ms:-0} + 10#${sys_ms:-0} + 50) / 100 ))
+      echo "$((SECONDS - t0)) $((tenths / 10)).$((tenths % 10)) $label" >>"$WS_TEST_TIMES"
     fi
     p=$(grep -c '^ok ' "$out"); f_=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^skip ' "$out")
     grep -E "^(FAIL|skip${RUN_SHOW_OK:+|ok}) " "$out" | sed "s|^|$label: |"
