@@ -19,7 +19,8 @@ run_one_to() {
   mkdir -p "$dir"
   {
     # timeout runs the test in a process group of its own and signals the whole group. `time`
-    # (bash's keyword: no process of its own) takes the CPU seconds of the file and all it waited for.
+    # (bash's keyword: no process of its own) takes the CPU seconds of the file and all it waited for
+    # (not the "$PY" runs the run's Python servers made for it: they are the servers' children).
     local TIMEFORMAT='%3U %3S'
     { time timeout -k 10 "$limit" "$@" >"$out" 2>"$err" </dev/null || rc=$?; } 2>"$dir/cpu"
     # time's line is the last: what bash said before it (a file's runner dead of a signal,

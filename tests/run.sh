@@ -23,6 +23,8 @@ log=$(mktemp -d "${TMPDIR:-/tmp}/ws-check.XXXXXX")
 trap 'rm -rf "$log"' EXIT
 # what the files of this run make once and share (tests/cli/fixtures.sh: the tone clips)
 export WS_FIXTURES=$log/fixtures
+# the run's Python servers (py_warm in tests/cli/lib.sh) end with it: when its folder or it is gone
+export WS_RUN_PID=$$
 pass=0 fail=0 skip=0
 
 . "$here/run-one.sh"

@@ -323,10 +323,12 @@ for k, line in enumerate(sys.stdin, 1):
 test_skip() { echo "skip $1: $2"; }
 # need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's
 # python3-MODULE, the tests' reference): without one, skips NAME, saying which, and ends the file.
-# The MODULEs are imported once, in py_warm's server (below), which the file's "$PY" runs use after.
+# The MODULEs are imported once, in py_warm's server (below), which the file's "$PY" runs use after;
+# optuna alone with a storage's first-use costs paid there too (tests/cli/pywarm_optuna.py), in
+# the run's one server of t0006's and t0008's MODULEs.
 need_python() {
   local name=$1 pkgs; shift
-  py_warm "$@"
+  if [ "$*" = optuna ]; then py_warm optuna pywarm_optuna; else py_warm "$@"; fi
   "$PY" -c "import $(IFS=,; echo "$*")" 2>/dev/null && return 0
   pkgs=$(printf 'python3-%s or ' "$@"); pkgs=${pkgs% or }
   test_skip "$name" "$pkgs is not installed (make deps installs $([ $# = 1 ] && echo it || echo them))"
@@ -336,18 +338,31 @@ need_python() {
 # py_warm MODULE...: the file's "$PY" runs from here on start with MODULE... imported already
 # (tests/cli/pywarm.py: a server that imports them once and runs each "$PY" ARGS... in a fork of
 # itself, with the caller's files, folder and environment): import optuna is about 1.2 s of CPU,
-# import torch 2-3 s, paid once per file instead of once per run. need_python calls it.
+# import torch 2-3 s. Under tests/run.sh (WS_FIXTURES and WS_RUN_PID set) the server is the run's,
+# one per set of MODULEs, started by the first file that asks and used by the others: paid once
+# per run instead of once per file. A file run alone has one of its own, stopped as it exits.
+# need_python calls it.
 py_warm() {
   local sock=$TMP/.pywarm.sock i
   [ -z "${py_warm_pid:-}" ] || return 0   # one server per file: the first call's MODULEs
-  "$PY" "$WS_ROOT/tests/cli/pywarm.py" serve "$sock" "$@" </dev/null >/dev/null 2>"$TMP/.pywarm.err" &
-  py_warm_pid=$!
-  # Not a job of the file's (a bare `wait` in it would wait for the server for good); still its
-  # child, so that bash reaps it: stopped on exit, and its runs' CPU time counts as the file's.
-  disown "$py_warm_pid"
-  trap 'kill "$py_warm_pid" 2>/dev/null; for i in $(seq 100); do kill -0 "$py_warm_pid" 2>/dev/null || break; sleep 0.02; done
-        [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-  for i in $(seq 200); do [ -S "$sock" ] && break; sleep 0.01; done
+  if [ -n "${WS_FIXTURES:-}" ] && [ -n "${WS_RUN_PID:-}" ] && mkdir -p "$WS_FIXTURES"; then
+    printf -v sock '%s+' "$@"
+    sock=$WS_FIXTURES/pywarm-${sock%+}.sock
+    py_warm_pid=run
+    # a second file's server for the same MODULEs, started in the same moment, finds it bound
+    # and exits; the server leaves this file's process group and open files (pywarm.py)
+    [ -S "$sock" ] || { (cd "$WS_FIXTURES" && exec "$PY" "$WS_ROOT/tests/cli/pywarm.py" serve-run "$sock" \
+        "$WS_RUN_PID" "$@" </dev/null >/dev/null 2>>"$sock.err") & disown "$!"; }
+  else
+    "$PY" "$WS_ROOT/tests/cli/pywarm.py" serve "$sock" "$@" </dev/null >/dev/null 2>"$TMP/.pywarm.err" &
+    py_warm_pid=$!
+    # Not a job of the file's (a bare `wait` in it would wait for the server for good); still its
+    # child, so that bash reaps it: stopped on exit, and its runs' CPU time counts as the file's.
+    disown "$py_warm_pid"
+    trap 'kill "$py_warm_pid" 2>/dev/null; for i in $(seq 100); do kill -0 "$py_warm_pid" 2>/dev/null || break; sleep 0.02; done
+          [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+  fi
+  for ((i = 0; i < 200; i++)); do [ -S "$sock" ] && break; sleep 0.01; done
   [ -S "$sock" ] || return 0   # no server: "$PY" stays python itself
   printf '#!/bin/sh\nexec %q -I -S %q client %q %q "$@"\n' "$PY" "$WS_ROOT/tests/cli/pywarm.py" "$sock" "$PY" >"$TMP/.pywarm-py"
   chmod +x "$TMP/.pywarm-py"

@@ -15,6 +15,17 @@ CPU and `import torch` 2-3 s, and a test file that runs "$PY" twenty times paid 
 
 The server ends on TERM (py_warm's EXIT trap) or when the test file that started it has gone
 (it polls its parent).
+
+  python3 pywarm.py serve-run SOCKET RUN_PID MODULE...   (py_warm under tests/run.sh) the same
+      server for the whole run: the first test file that wants these MODULEs starts it, the
+      others find its SOCKET (in the run's WS_FIXTURES) and use it, so that `import optuna` is
+      paid once per run instead of once per file (52 files). It leaves the file's session (a file
+      stopped at its time limit, its process group killed, does not take it along) and every
+      file the file had open but 0, 1 and 2 (a pipe of make's or CI's is not held open by it).
+      A second server for the same SOCKET finds it bound and exits. It ends when SOCKET is gone
+      (tests/run.sh removes its folder at exit) or RUN_PID is, and takes along the runs still
+      going (those of a file stopped at its limit), so nothing outlives the run. Its runs' CPU
+      time is nobody's: WS_TEST_TIMES no longer counts it in the file's.
 """
 import os
 import socket
@@ -177,11 +188,19 @@ def handle(conn, server_pyenv):
     os._exit(0)
 
 
-def serve(sock_path, modules):
+def serve(sock_path, modules, run_pid=None):
     import importlib, select, signal
     parent = os.getppid()
+    if run_pid is not None:
+        os.setsid()
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(sock_path)
+    try:
+        s.bind(sock_path)
+    except OSError:
+        if run_pid is None:
+            raise
+        sys.exit(0)   # another file's server for these MODULEs came first: the files use it
     s.listen(64)   # clients that come before the imports are done wait here
     for m in modules:   # (what they warn of goes to the server's stderr, a file)
         try:
@@ -194,8 +213,18 @@ def serve(sock_path, modules):
     def stop(*_):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
+    def running():
+        if run_pid is None:
+            return os.getppid() == parent
+        try:
+            os.kill(run_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return os.path.exists(sock_path)
     try:
-        while os.getppid() == parent:
+        while running():
             r, _, _ = select.select([s], [], [], 0.5)
             try:
                 while os.waitpid(-1, os.WNOHANG)[0]:
@@ -217,6 +246,9 @@ def serve(sock_path, modules):
         pass
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     s.close()
+    if run_pid is not None:
+        # the run is over: what is still running belongs to a file stopped at its limit
+        os.killpg(0, signal.SIGKILL)
     try:
         while True:
             os.wait()
@@ -227,5 +259,7 @@ def serve(sock_path, modules):
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
         serve(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "serve-run":
+        serve(sys.argv[2], sys.argv[4:], int(sys.argv[3]))
     else:
         client(sys.argv[2], sys.argv[3], sys.argv[4:])
