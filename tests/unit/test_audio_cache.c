@@ -370,14 +370,14 @@ static void test_names_utf8(void)
         CHECK(w && audio_cache_writer_put(w, 0, f, &e) == 0, "%.300s", e.msg);
         if (!w) break;
         audio_cache_contents c = {runs[r].classes, 2, runs[r].clip, 1, runs[r].noise, runs[r].noise ? 1 : 0,
-                                  "corpus/\xe9", "test", 0, NULL};
+                                  "corpus/\xe9", "test", 0, NULL, NULL};
         CHECK(audio_cache_writer_commit(w, &c, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, runs[r].says) &&
               access(tmp_path("u8.feat"), F_OK) != 0, "run %zu: %.300s", r, e.msg);
     }
     /* a source path that is not UTF-8 is only a note: stored escaped */
     audio_cache_writer *w = audio_cache_writer_open(tmp_path("src.feat"), &cfg, 1, &e);
     CHECK(w && audio_cache_writer_put(w, 0, f, &e) == 0, "%.300s", e.msg);
-    audio_cache_contents c = {good_class, 2, ok_clip, 1, NULL, 0, "corpus/\xe9", "test", 0, NULL};
+    audio_cache_contents c = {good_class, 2, ok_clip, 1, NULL, 0, "corpus/\xe9", "test", 0, NULL, NULL};
     audio_cache rc;
     CHECK(w && audio_cache_writer_commit(w, &c, &e) == 0 && audio_cache_open(&rc, tmp_path("src.feat"), 0, &e) == 0 &&
           !strcmp(rc.source, "corpus/\\xe9"), "source: %.300s", e.msg);
