@@ -118,13 +118,15 @@ static int noise_too_large(const job *j, const char *file, size_t n, char *why, 
 /* A noise file on its way through: its samples, as they are decoded, into the mel stream; its
  * frames, as they are made, into the writer. Once its stream is known to be refused (too large,
  * or not finite) no more frames are made, but the file is still read to its end: its decoding
- * errors come first, as when it was read whole, and its length and peak are the whole file's. */
+ * errors come first, as when it was read whole, and its length and peak are the whole file's.
+ * Once the run is aborted (j->abort) it is read no further. */
 typedef struct {
     job *j;
     audio_melstream st;
     uint64_t id;               /* the writer's stream, once begun */
     int begun;
     int stop;                  /* 1: no more frames made (refused) */
+    int aborted;               /* 1: the decoding was stopped, as the run was aborted */
     size_t n;                  /* samples so far */
     float peak;                /* the largest |sample| so far, for the not-finite message */
     size_t frames;             /* frames put */
@@ -151,6 +153,13 @@ static int noise_frames(void *ctx, const float *f, size_t n, ws_err *e)
 static int noise_samples(void *ctx, const float *x, size_t n, ws_err *e)
 {
     noise_run *r = ctx;
+    /* another thread failed (a bad file with --strict, a write error): nothing of the run is
+     * kept, so the rest of a long file is not decoded for nothing, as a clip worker takes no
+     * more clips (do_claim) */
+    if (atomic_load(&r->j->abort)) {
+        r->aborted = 1;
+        return ws_err_set(e, WS_EINTERNAL, "the run was aborted");
+    }
     r->peak = peak_of(x, n, r->peak);
     r->n += n;
     if (r->stop) return 0;
@@ -163,7 +172,8 @@ static int noise_samples(void *ctx, const float *x, size_t n, ws_err *e)
 /* Noise file i, decoded, resampled and made into mel frames a block at a time and put in the
  * writer as it comes (audio_decode_stream, melstream.h): an hour of 16 kHz noise was held whole,
  * 230 MB of samples and 58 MB of frames. The frames are those of the whole file to the bit.
- * 0 done, 1 bad audio (why[i] set), -1 internal failure (e set). */
+ * 0 done (or stopped, the run aborted: the error that aborted it is the run's), 1 bad audio
+ * (why[i] set), -1 internal failure (e set). */
 static int noise_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, ws_err *e)
 {
     const audio_item *it = item_of(j, i);
@@ -194,6 +204,7 @@ static int noise_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, w
     audio_melstream_release(&r.st);
     if (rc < 0) {
         if (r.begun) audio_cache_writer_noise_drop(j->w, r.id);
+        if (r.aborted) return 0;
         if (ie.kind != WS_EINPUT) { *e = ie; return -1; }
         return skip_item(j, i, ie.msg, e);
     }
