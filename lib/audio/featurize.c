@@ -102,30 +102,33 @@ static double noise_mib(const job *j, size_t n)
 /* Why the noise stream of n samples (at the target rate) would be too large, into why: 1; 0 when
  * it is within the limit. The settings check holds a clip's features to AUDIO_FEAT_MAX_MIB, but a
  * noise stream's size is its file's length times the settings: a minute at hop_length 1 with 1024
- * mels asked 3.9 GB and ended the run in "out of memory" after every clip was done. */
-static int noise_too_large(const job *j, const char *file, size_t n, char *why, size_t len)
+ * mels asked 3.9 GB and ended the run in "out of memory" after every clip was done. so_far: n is
+ * the samples decoded so far of a file whose header gave no length, which is read no further. */
+static int noise_too_large(const job *j, const char *file, size_t n, int so_far, char *why, size_t len)
 {
     size_t frames = audio_feat_frames(j->cfg, n), n_mels = (size_t)j->cfg->n_mels;
     double mib = noise_mib(j, n);
     if (mib <= AUDIO_FEAT_MAX_MIB) return 0;
-    snprintf(why, len, "%s: its noise stream would take %.0f MiB (%zu frames of %zu mel%s, float32); expected at "
-             "most %d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)", file, mib, frames, n_mels,
-             ws_plural(n_mels),
+    snprintf(why, len, "%s: its noise stream would take %s%.0f MiB (%zu frames of %zu mel%s, float32%s); expected at "
+             "most %d MiB a stream (a shorter file, a larger hop_length or fewer n_mels)", file,
+             so_far ? "more than " : "", so_far ? (double)AUDIO_FEAT_MAX_MIB : mib, frames, n_mels, ws_plural(n_mels),
+             so_far ? ", in the part read: its header gives no length, so it was read no further" : "",
              AUDIO_FEAT_MAX_MIB);
     return 1;
 }
 
 /* A noise file on its way through: its samples, as they are decoded, into the mel stream; its
- * frames, as they are made, into the writer. Once its stream is known to be refused (too large,
- * or not finite) no more frames are made, but the file is still read to its end: its decoding
- * errors come first, as when it was read whole, and its length and peak are the whole file's.
- * Once the run is aborted (j->abort) it is read no further. */
+ * frames, as they are made, into the writer. Once its stream is known to be not finite no more
+ * frames are made, but the file is still read to its end: its decoding errors come first, as when
+ * it was read whole, and its length and peak are the whole file's. Once the run is aborted
+ * (j->abort), or its samples so far make too large a stream, it is read no further. */
 typedef struct {
     job *j;
+    const char *file;          /* as the corpus names it, for the messages */
     audio_melstream st;
     uint64_t id;               /* the writer's stream, once begun */
     int begun;
-    int stop;                  /* 1: no more frames made (refused) */
+    int stop;                  /* 1: no more frames made (not finite) */
     int aborted;               /* 1: the decoding was stopped, as the run was aborted */
     size_t n;                  /* samples so far */
     float peak;                /* the largest |sample| so far, for the not-finite message */
@@ -162,10 +165,13 @@ static int noise_samples(void *ctx, const float *x, size_t n, ws_err *e)
     }
     r->peak = peak_of(x, n, r->peak);
     r->n += n;
-    if (r->stop) return 0;
     /* a stream whose header gave no length (a FLAC stream written to a pipe) is found too large
-     * only as it comes: its frames stop there (noise_item says so once it is read) */
-    if (noise_mib(r->j, r->n) > AUDIO_FEAT_MAX_MIB) { r->stop = 1; return 0; }
+     * only as it comes: refused as soon as its samples so far pass the limit, before their
+     * frames are made, as one whose header gives its length is refused unread (noise_item);
+     * decoding the rest (up to 2^31 frames) would only give its length for the message */
+    char why[sizeof e->msg];
+    if (noise_too_large(r->j, r->file, r->n, 1, why, sizeof why)) return ws_err_set(e, WS_EINPUT, "%s", why);
+    if (r->stop) return 0;
     return audio_melstream_push(&r->st, x, n, e);
 }
 
@@ -181,9 +187,9 @@ static int noise_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, w
     char why[sizeof ie.msg];
     /* one whose stream would be refused is refused from its header's length, unread, rather than
      * decoded only to be skipped (five hours, over the default limit: the minutes to decode them) */
-    if (noise_too_large(j, it->file, audio_decode_length(dec, it->file), why, sizeof why))
+    if (noise_too_large(j, it->file, audio_decode_length(dec, it->file), 0, why, sizeof why))
         return skip_item(j, i, why, e);
-    noise_run r = {.j = j, .bad_frame = SIZE_MAX};
+    noise_run r = {.j = j, .file = it->file, .bad_frame = SIZE_MAX};
     if (audio_melstream_init(&r.st, ms, noise_frames, &r, e) < 0) return -1;
     audio_decoded d;
     int rc = audio_decode_stream(dec, it->file, noise_samples, &r, &d, &ie);
@@ -192,8 +198,6 @@ static int noise_item(job *j, size_t i, audio_decoder *dec, audio_melspec *ms, w
         if (audio_feat_frames(j->cfg, d.n) == 0)
             rc = ws_err_set(&ie, WS_EINPUT, "%s: too short for a noise stream (%zu sample%s)", it->file, d.n,
                             ws_plural(d.n));
-        else if (noise_too_large(j, it->file, d.n, why, sizeof why))   /* again for a stream whose header gave no length */
-            rc = ws_err_set(&ie, WS_EINPUT, "%s", why);
         else if (r.bad_frame == SIZE_MAX && audio_melstream_finish(&r.st, &ie) < 0)
             rc = -1;
         if (rc == 0 && r.bad_frame != SIZE_MAX) {

@@ -300,6 +300,20 @@ print(sum(p.numel() for p in m.parameters()), sum(acts))
 P
 }
 
+# flac_without_length IN OUT: the FLAC file IN with STREAMINFO's total samples set to 0 (36 bits
+# from bit 4 of its 14th byte), "unknown" by the FLAC format, as an encoder writing to a pipe
+# (ffmpeg -f flac -, flac -c) leaves it; libsndfile reports such a length as unknown.
+flac_without_length() {
+  "$PY" - "$1" "$2" <<'P'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+assert b[:4] == b"fLaC" and b[4] & 0x7F == 0   # STREAMINFO first, its body at byte 8
+b[8 + 13] &= 0xF0
+b[8 + 14:8 + 18] = b"\0\0\0\0"
+open(sys.argv[2], "wb").write(b)
+P
+}
+
 # silent_wav PATH RATE CHANNELS SECONDS: a 16-bit WAV of that length that takes no disk: its
 # header, then a hole the size of its data chunk (silence), for noise files too long to write.
 silent_wav() {

@@ -321,6 +321,19 @@ for k, line in enumerate(sys.stdin, 1):
 
 # test_skip NAME WHY
 test_skip() { echo "skip $1: $2"; }
+# need_strace NAME: the rest of the file traces the tools with strace; where it is not installed
+# or cannot trace (ptrace refused), skips NAME, saying so, and returns 1: `need_strace NAME || exit 0`.
+need_strace() {
+  command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null && return 0
+  test_skip "$1" "strace is not installed or cannot trace here (ptrace refused)"
+  return 1
+}
+# traced_reads TRACE NAME: the bytes read from the file whose path ends in NAME, in the traces
+# TRACE.PID of `strace -ff -y -e trace=read,pread64 -o TRACE` (a file a thread, so no call is split
+# in two by another thread's and -y names the file on the line that has its result).
+traced_reads() {
+  cat "$1".* | awk -v name="$2>" 'index($0, name) && $NF ~ /^[0-9]+$/ { s += $NF } END { print s + 0 }'
+}
 # need_python NAME MODULE...: the rest of the file needs $PY to import each MODULE (Debian's
 # python3-MODULE, the tests' reference): without one, skips NAME, saying which, and ends the file.
 # The MODULEs are imported once, in py_warm's server (below), which the file's "$PY" runs use after;

@@ -6,6 +6,7 @@
 # read to their end: a clip (longer or shorter than clip_seconds) and a noise file give the
 # features of the same file with its length; one cut short is still skipped and named.
 . "$WS_ROOT/tests/cli/lib.sh"
+. "$WS_ROOT/tests/cli/fixtures.sh"
 
 mkdir -p c/yes c/no c/_background_noise_ k/yes k/no k/_background_noise_
 sox -R -n -r 16000 -b 16 -c 1 k/yes/y0_nohash_0.flac synth 1.5 sine 450 vol 0.2
@@ -13,16 +14,8 @@ sox -R -n -r 44100 -b 16 -c 2 k/no/n0_nohash_0.flac synth 0.6 sine 900 vol 0.2
 sox -R -n -r 16000 -b 16 -c 1 k/_background_noise_/pink.flac synth 3 pinknoise vol 0.1
 sox -R -n -r 16000 -b 16 -c 1 k/no/n1_nohash_0.wav synth 1 sine 950 vol 0.2
 cp k/no/n1_nohash_0.wav c/no/
-# the same files with STREAMINFO's total samples set to 0 (36 bits from bit 4 of its 14th byte)
-"$PY" - k/yes/y0_nohash_0.flac k/no/n0_nohash_0.flac k/_background_noise_/pink.flac <<'P'
-import sys
-for path in sys.argv[1:]:
-    b = bytearray(open(path, "rb").read())
-    assert b[:4] == b"fLaC" and b[4] & 0x7F == 0   # STREAMINFO first, its body at byte 8
-    b[8 + 13] &= 0xF0
-    b[8 + 14:8 + 18] = b"\0\0\0\0"
-    open(path.replace("k/", "c/", 1), "wb").write(b)
-P
+# the same files with no length in their headers
+for f in yes/y0_nohash_0.flac no/n0_nohash_0.flac _background_noise_/pink.flac; do flac_without_length k/$f c/$f; done
 # and one of them cut short
 head -c $(($(stat -c %s c/yes/y0_nohash_0.flac) / 2)) c/yes/y0_nohash_0.flac >c/yes/cut.flac
 

@@ -7,10 +7,7 @@
 # Which thread read which file is seen from outside, in strace's record of the threads' opens:
 # both threads read noise files. The cache is the one a single thread makes.
 . "$WS_ROOT/tests/cli/lib.sh"
-if ! command -v strace >/dev/null || ! strace -f -o /dev/null true 2>/dev/null; then
-  test_skip noise-files-on-both-threads "strace is not installed or cannot trace here (ptrace refused)"
-  exit 0
-fi
+need_strace noise-files-on-both-threads || exit 0
 mkdir -p c/yes c/no c/_background_noise_
 sox -R -n -r 16000 -c 1 -b 16 c/yes/a.wav synth 0.5 sine 2500
 sox -R -n -r 16000 -c 1 -b 16 c/no/a.wav synth 0.5 sine 300

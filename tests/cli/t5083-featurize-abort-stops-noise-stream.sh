@@ -9,10 +9,7 @@
 # it: a tenth at most (was all of it). The file is sparse, so it takes no disk.
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
-if ! command -v strace >/dev/null || ! strace -f -o /dev/null true 2>/dev/null; then
-  test_skip abort-stops-noise-stream "strace is not installed or cannot trace here (ptrace refused)"
-  exit 0
-fi
+need_strace abort-stops-noise-stream || exit 0
 for d in c n; do
   mkdir -p $d/yes $d/no $d/_background_noise_
   sox -R -n -r 16000 -c 1 -b 16 $d/yes/a.wav synth 0.5 sine 2500
@@ -25,10 +22,6 @@ echo "not audio" >c/no/bad.wav
 echo "not audio" >n/_background_noise_/b-bad.wav
 size=$(stat -c %s c/_background_noise_/a-long.wav)
 
-# read_of TRACE: the bytes read from a-long.wav in the traces TRACE.PID, one a thread (-ff: no
-# call split in two by another thread's, so -y names the file on the line with the result)
-read_of() { cat "$1".* | awk '/a-long\.wav>/ && $NF ~ /^[0-9]+$/ { s += $NF } END { print s + 0 }'; }
-
 # the long noise file is claimed by one thread; the other meets the bad file at once
 test_expect_code 2 "--strict, a bad clip on one thread, a long noise file streaming on the other" \
   strace -ff -y -qq -e trace=read,pread64 -o c.trace featurize -q --strict -j 2 -o dest/c.feat c
@@ -36,7 +29,7 @@ test_expect_success "... the message names the bad clip, no cache, no temporary 
   [ "$(cat err)" = "featurize: c/no/bad.wav: not audio (Format not recognised.) (--strict)" ] &&
   [ -z "$(ls -A dest)" ]'
 test_expect_success "... the noise file was read a tenth at most (was all of it)" '
-  r=$(read_of c.trace); echo "# read $r of $size bytes" >&2; [ "$r" -gt 0 ] && [ "$r" -le $((size / 10)) ]'
+  r=$(traced_reads c.trace a-long.wav); echo "# read $r of $size bytes" >&2; [ "$r" -gt 0 ] && [ "$r" -le $((size / 10)) ]'
 
 test_expect_code 2 "--strict, a bad noise file on one thread, a long one streaming on the other" \
   strace -ff -y -qq -e trace=read,pread64 -o n.trace featurize -q --strict -j 2 -o dest/n.feat n
@@ -44,4 +37,4 @@ test_expect_success "... the message names the bad noise file, no cache, no temp
   grep -q "^featurize: n/_background_noise_/b-bad.wav: not audio .*(--strict)$" err && [ "$(wc -l <err)" = 1 ] &&
   [ -z "$(ls -A dest)" ]'
 test_expect_success "... the long one was read a tenth at most (was all of it)" '
-  r=$(read_of n.trace); echo "# read $r of $size bytes" >&2; [ "$r" -gt 0 ] && [ "$r" -le $((size / 10)) ]'
+  r=$(traced_reads n.trace a-long.wav); echo "# read $r of $size bytes" >&2; [ "$r" -gt 0 ] && [ "$r" -le $((size / 10)) ]'
