@@ -5,7 +5,7 @@ set -u
 pkgs=(
   build-essential pkg-config
   libsqlite3-dev sqlite3 libjansson-dev libsndfile1-dev libsamplerate0-dev libkissfft-dev
-  libopenblas-dev libopenblas0 libunistring-dev jq espeak-ng sox time procps chromium
+  libopenblas-dev libopenblas0 libunistring-dev jq espeak-ng sox time procps strace chromium
   python3 python3-optuna python3-numpy python3-torch python3-torchaudio
   libpq-dev postgresql python3-psycopg2 slurm-wlm munge
 )
