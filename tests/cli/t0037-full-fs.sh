@@ -34,8 +34,11 @@ tone_study_config c.json
 # --- featurize: the cache (842 KB) does not fit
 fill 200
 test_expect_code 3 "featurize: a cache that does not fit" featurize -q -o "$full/t.feat" tones/manifest.jsonl
+# The noise stream (80 KB, in a temporary of its own, written by one thread as it streams) may be
+# the write that finds the disk full, once the clips' features have taken the rest: the threads'
+# race, seen once in a full make check (2026-12-07), as t0905 saw it. Either message is the truth.
 test_expect_success "... names the file and why, leaves nothing" '
-  grep -qx "featurize: $full/t.feat: cannot write: No space left on device" err && [ ! -s out ] &&
+  grep -Eqx "featurize: $full/t.feat: cannot write( a noise stream)?: No space left on device" err && [ ! -s out ] &&
   [ ! -e "$full/t.feat" ] && no_tmp'
 rm -f "$full/fill"
 cp tones.feat "$full/t.feat"
