@@ -24,18 +24,25 @@ for k in $(cat keys); do
   test_expect_success "suggest(1)'s SAMPLER has an entry for sampler.$k" 'cut -f1 entries | grep -qx "$k"'
 done
 
-# KEY MODE: the default the entry gives in MODE (wakesweep or optuna), as JSON; nothing when it
-# gives none, or one that depends on another option ("scott when multivariate")
-default_of() {
-  local text
-  text=$(awk -F'\t' -v k="$1" '$1 == k { print $2 }' entries | tr -s ' ')
-  [[ $text =~ Default:\ ([^\ ,;]+)\ \(both\ modes\) ]] && { json_of "${BASH_REMATCH[1]}"; return; }
-  [[ $text =~ Default:\ ([^\ ,;]+)\.(\ |$) ]] && { json_of "${BASH_REMATCH[1]}"; return; }   # no mode's own
+# KEY MODE: def, the default the entry gives in MODE (wakesweep or optuna), as its text (JSON, or a
+# word jq takes as a string: explicit_of); nothing when it gives none, or one that depends on
+# another option ("scott when multivariate"). The entries' texts, blanks squeezed, read once.
+declare -A text_of
+entry_keys=()   # in the man page's order
+shopt -s extglob
+while IFS=$'\t' read -r k t; do entry_keys+=("$k") text_of[$k]=${t//+( )/ }; done <entries
+default_of() {   # (into def: no subshell a key)
+  local text=${text_of[$1]-}
+  def=
+  [[ $text =~ Default:\ ([^\ ,;]+)\ \(both\ modes\) ]] && { def=${BASH_REMATCH[1]}; return; }
+  [[ $text =~ Default:\ ([^\ ,;]+)\.(\ |$) ]] && { def=${BASH_REMATCH[1]}; return; }   # no mode's own
   if [ "$2" = wakesweep ]; then [[ $text =~ Default:\ ([^\ ,;]+)\ \(wakesweep\ mode\) ]] || return 0
   else [[ $text =~ \(wakesweep\ mode\),\ ([^\ ,;]+)\ \(optuna\ mode ]] || return 0; fi
-  json_of "${BASH_REMATCH[1]}"
+  def=${BASH_REMATCH[1]}
 }
-json_of() { jq . <<<"$1" >/dev/null 2>&1 && echo "$1" || jq -n --arg s "$1" '$s'; }
+# explicit_of BASE: BASE (a sampler's JSON) with each "KEY<TAB>DEFAULT" line of stdin set in it,
+# a DEFAULT that is not JSON as a string ("scott"); one jq for them all
+explicit_of() { jq -c -R -n --argjson b "$1" 'reduce (inputs | split("\t")) as [$k, $v] ($b; .[$k] = ($v | try fromjson catch $v))'; }
 
 # a study of four parameters (a categorical beside numeric ones, a log int) for suggest and tell
 # alone: the objective is computed from the params by jq
@@ -46,28 +53,29 @@ jq 'del(.constraints) | .pruner = {name: "nop"} |
 # run NAME SAMPLER_JSON: 14 trials asked and told; their params, one line each, in NAME.params
 run() {
   jq --argjson s "$2" '.sampler = $s' space.json >"$1.json" || return 1
-  local i line
-  for i in $(seq 14); do
+  local i line r
+  for ((i = 0; i < 14; i++)); do
     line=$(suggest --db "$1.db" --config "$1.json") || return 1
-    jq -c .params <<<"$line" >>"$1.params"
-    tell --db "$1.db" --study tones --trial "$(jq .trial <<<"$line")" --state complete --value "$(jq '.params |
+    # its params (kept), its trial number and the objective's value, from one jq
+    mapfile -t r < <(jq -c '.params, .trial, (.params |
       -((((.x | log) / (10 | log)) + 2.5) * (((.x | log) / (10 | log)) + 2.5)) - (.y - 0.3) * (.y - 0.3) + .n / 100
-      + (if .c == "b" then 0.5 else 0 end)' <<<"$line")" >/dev/null || return 1
+      + (if .c == "b" then 0.5 else 0 end))' <<<"$line")
+    [ "${#r[@]}" = 3 ] || return 1
+    echo "${r[0]}" >>"$1.params"
+    tell --db "$1.db" --study tones --trial "${r[1]}" --state complete --value "${r[2]}" >/dev/null || return 1
   done
 }
 for mode in wakesweep optuna; do
   base='{"name": "tpe", "seed": 3}'
   [ $mode = optuna ] && base='{"name": "tpe", "seed": 3, "mode": "optuna"}'
-  explicit=$base
-  for k in $(cut -f1 entries); do
+  for k in "${entry_keys[@]}"; do
     # the mode is what is compared; liar_weight is refused without the constant liar, which the
     # optuna mode leaves off
     [ "$k" = mode ] && continue
     [ $mode = optuna ] && [ "$k" = liar_weight ] && continue
-    v=$(default_of "$k" $mode)
-    [ -n "$v" ] && explicit=$(jq -c --arg k "$k" --argjson v "$v" '.[$k] = $v' <<<"$explicit")
-  done
-  echo "$explicit" >explicit-$mode.json
+    default_of "$k" $mode
+    [ -z "$def" ] || printf '%s\t%s\n' "$k" "$def"
+  done | explicit_of "$base" >explicit-$mode.json
   test_expect_success "$mode mode: suggest(1) gives defaults for the sampler's options" '
     [ "$(jq length explicit-$mode.json)" -ge 18 ]'
   test_expect_success "$mode mode: the documented defaults, given, draw the trials that none given draw" '
@@ -75,8 +83,8 @@ for mode in wakesweep optuna; do
     [ "$(wc -l <implicit-$mode.params)" = 14 ] && diff implicit-$mode.params given-$mode.params >&2'
 done
 test_expect_success "... and the mode it gives as the default is the one a sampler without a mode takes" '
-  m=$(default_of mode wakesweep) && [ -n "$m" ] &&
-  run mode-given "$(jq -c --argjson m "$m" ".mode = \$m" <<<"{\"name\": \"tpe\", \"seed\": 3}")" &&
+  default_of mode wakesweep && [ -n "$def" ] &&
+  run mode-given "$(printf "mode\t%s\n" "$def" | explicit_of "{\"name\": \"tpe\", \"seed\": 3}")" &&
   diff implicit-wakesweep.params mode-given.params >&2'
 test_expect_success "... and the two modes draw different trials" '! diff -q implicit-wakesweep.params implicit-optuna.params'
 test_expect_success "... and a wrong default (gamma 0.3 in the wakesweep mode) draws others" '
