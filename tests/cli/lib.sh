@@ -355,12 +355,19 @@ need_python() {
 # one per set of MODULEs, started by the first file that asks and used by the others: paid once
 # per run instead of once per file. A file run alone has one of its own, stopped as it exits.
 # need_python calls it.
+# byte_length TEXT: its length in bytes into REPLY (${#TEXT} counts characters in a UTF-8 locale)
+byte_length() { local LC_ALL=C; REPLY=${#1}; }
 py_warm() {
   local sock=$TMP/.pywarm.sock i
   [ -z "${py_warm_pid:-}" ] || return 0   # one server per file: the first call's MODULEs
-  if [ -n "${WS_FIXTURES:-}" ] && [ -n "${WS_RUN_PID:-}" ] && mkdir -p "$WS_FIXTURES"; then
-    printf -v sock '%s+' "$@"
-    sock=$WS_FIXTURES/pywarm-${sock%+}.sock
+  local run_sock
+  printf -v run_sock '%s+' "$@"
+  run_sock=${WS_FIXTURES:-}/pywarm-${run_sock%+}.sock
+  # a socket's path has room for 107 bytes (sun_path): past that no server could bind it, and
+  # each "$PY" run paid the imports (t0012's eight modules), so such a set has the file's own
+  byte_length "$run_sock"
+  if [ -n "${WS_FIXTURES:-}" ] && [ -n "${WS_RUN_PID:-}" ] && [ "$REPLY" -le 107 ] && mkdir -p "$WS_FIXTURES"; then
+    sock=$run_sock
     py_warm_pid=run
     # a second file's server for the same MODULEs, started in the same moment, finds it bound
     # and exits; the server leaves this file's process group and open files (pywarm.py)

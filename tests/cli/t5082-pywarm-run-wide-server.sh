@@ -72,6 +72,15 @@ for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05;
 test_expect_success "the run's process gone, its folder left: the server ends" '
   grep -q " True$" e.out && [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null'
 
+# A set of modules whose socket would not fit a socket's path (107 bytes; t0012's eight): a
+# server of the file's own, not the run's (whose bind failed: every run paid the imports).
+long='json json.decoder json.encoder json.scanner collections.abc email email.parser email.feedparser'
+sed "s/need_python \"a file's json\" json/need_python \"eight modules\" $long/; s/\"json\" in sys.modules/\"email.feedparser\" in sys.modules/" file.sh >long.sh
+mkdir -p "$fix"
+PY=$py WS_FIXTURES=$fix WS_RUN_PID=$$ TMPDIR=$TMP/tmp bash long.sh >g.out 2>g.err
+test_expect_success "eight modules, a socket path too long for the run's: the file's own server, the modules imported" '
+  grep -q " True$" g.out && ! ls -A "$fix" | grep -q email'
+
 # Run alone (no WS_FIXTURES): a server of the file's own, gone with it.
 PY=$py WS_FIXTURES= WS_RUN_PID= TMPDIR=$TMP/tmp bash file.sh >f.out 2>f.err
 test_expect_success "a file run alone: its own server, gone as it exits" '
