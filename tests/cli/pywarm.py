@@ -25,7 +25,8 @@ The server ends on TERM (py_warm's EXIT trap) or when the test file that started
       A second server for the same SOCKET finds it bound and exits. It ends when SOCKET is gone
       (tests/run.sh removes its folder at exit) or RUN_PID is, and takes along the runs still
       going (those of a file stopped at its limit), so nothing outlives the run. Its runs' CPU
-      time is nobody's: WS_TEST_TIMES no longer counts it in the file's.
+      time is nobody's: WS_TEST_TIMES no longer counts it in the file's. A run whose client is
+      gone (killed with its file's process group, or by its pid) is killed then, not at the end.
 """
 import os
 import socket
@@ -181,10 +182,26 @@ def handle(conn, server_pyenv):
         os._exit(70)
     for fd in fds:
         os.close(fd)
+    # The client sends nothing after its request: its end readable is the client gone (killed: a
+    # test file stopped at its time limit, its process group signalled, or `kill` of "$PY"'s pid).
+    # Its run goes too, as the python it stands for would have: the run is in the server's process
+    # group, out of the file's reach, and went on to the run's end (a serve-run server's).
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None   # no pidfd (Linux before 5.3): the run is waited for, whatever the client
+    if pidfd is not None:
+        import select, signal
+        r, _, _ = select.select([conn, pidfd], [], [])
+        if pidfd not in r:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     rc = os.waitstatus_to_exitcode(status)
     rc = 128 - rc if rc < 0 else rc
-    conn.sendall(b"%8d" % rc)
+    try:
+        conn.sendall(b"%8d" % rc)
+    except OSError:
+        pass   # the client is gone
     os._exit(0)
 
 
