@@ -11,7 +11,8 @@ CPU and `import torch` 2-3 s, and a test file that runs "$PY" twenty times paid 
       same offsets), its working folder and environment, and exits as python would (its status;
       128 + N when a signal N ended it). A command it does not take (an option other than -W X,
       -u, -B, -c CODE, -, a script), an environment whose PYTHON* variables differ from the
-      server's, or no server, and it execs PYTHON itself.
+      server's, a umask or resource limits other than the server's (proc_state), or no server,
+      and it execs PYTHON itself.
 
 The server ends on TERM (py_warm's EXIT trap) or when the test file that started it has gone
 (it polls its parent).
@@ -70,12 +71,24 @@ def parse(args):
     return None   # no script: the interactive interpreter
 
 
+def proc_state():
+    """What a process passes on to python that is neither its files, folder nor environment: its
+    umask and resource limits (`umask 077`, `ulimit -n 64`, `ulimit -v` before "$PY"). A run is a
+    fork of the server and has the server's, those of the file that started it (under tests/run.sh
+    any file of the run's): a client whose differ has python run itself."""
+    import resource
+    um = os.umask(0o22)
+    os.umask(um)
+    lims = sorted((n, resource.getrlimit(getattr(resource, n))) for n in dir(resource) if n.startswith("RLIMIT_"))
+    return {"umask": um, "rlimits": lims}
+
+
 def client(sock_path, python, args):
     fallback = lambda: os.execv(python, [python] + args)
     if parse(args) is None:
         fallback()
     env = {k: v for k, v in os.environ.items()}
-    payload = repr({"args": args, "cwd": os.getcwd(), "env": env}).encode()
+    payload = repr({"args": args, "cwd": os.getcwd(), "env": env, "proc": proc_state()}).encode()
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         s.connect(sock_path)
@@ -155,7 +168,7 @@ def run_script(req):
     os._exit(rc)
 
 
-def handle(conn, server_pyenv):
+def handle(conn, server_pyenv, server_proc):
     """In a fork of the server: runs the command in a fork of its own, answers its status."""
     msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
     (n,) = HDR.unpack(msg[:4])
@@ -165,7 +178,7 @@ def handle(conn, server_pyenv):
     import ast
     req = ast.literal_eval(body.decode())
     pyenv = {k: v for k, v in req["env"].items() if k.startswith("PYTHON")}
-    if pyenv != server_pyenv or len(fds) != 3:
+    if pyenv != server_pyenv or req.get("proc") != server_proc or len(fds) != 3:
         conn.sendall(b"fallback"); os._exit(0)
     pid = os.fork()
     if pid == 0:
@@ -225,6 +238,7 @@ def serve(sock_path, modules, run_pid=None):
         except ImportError:
             pass   # the scripts that need it fail as they would
     server_pyenv = {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
+    server_proc = proc_state()
     # TERM (py_warm's EXIT trap) ends it once every run has ended: the runs are waited for, down
     # to the server, so that their CPU time is the test file's, as a plain python's was.
     def stop(*_):
@@ -255,7 +269,7 @@ def serve(sock_path, modules, run_pid=None):
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 s.close()
                 try:
-                    handle(conn, server_pyenv)
+                    handle(conn, server_pyenv, server_proc)
                 finally:
                     os._exit(0)
             conn.close()
