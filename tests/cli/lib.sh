@@ -371,10 +371,10 @@ py_warm() {
     py_warm_pid=run
     # a second file's server for the same MODULEs, started in the same moment, finds it bound
     # and exits; the server leaves this file's process group and open files (pywarm.py)
-    [ -S "$sock" ] || { (cd "$WS_FIXTURES" && exec "$PY" "$WS_ROOT/tests/cli/pywarm.py" serve-run "$sock" \
+    [ -S "$sock" ] || { (cd "$WS_FIXTURES" && PYWARM_PYTHON=$PY exec "$PY" "$WS_ROOT/tests/cli/pywarm.py" serve-run "$sock" \
         "$WS_RUN_PID" "$@" </dev/null >/dev/null 2>>"$sock.err") & disown "$!"; }
   else
-    "$PY" "$WS_ROOT/tests/cli/pywarm.py" serve "$sock" "$@" </dev/null >/dev/null 2>"$TMP/.pywarm.err" &
+    PYWARM_PYTHON=$PY "$PY" "$WS_ROOT/tests/cli/pywarm.py" serve "$sock" "$@" </dev/null >/dev/null 2>"$TMP/.pywarm.err" &
     py_warm_pid=$!
     # Not a job of the file's (a bare `wait` in it would wait for the server for good); still its
     # child, so that bash reaps it: stopped on exit, and its runs' CPU time counts as the file's.

@@ -11,8 +11,8 @@ CPU and `import torch` 2-3 s, and a test file that runs "$PY" twenty times paid 
       same offsets), its working folder and environment, and exits as python would (its status;
       128 + N when a signal N ended it). A command it does not take (an option other than -W X,
       -u, -B, -c CODE, -, a script), an environment whose PYTHON* variables differ from the
-      server's, a umask or resource limits other than the server's (proc_state), or no server,
-      and it execs PYTHON itself.
+      server's, a umask or resource limits other than the server's (proc_state), a PYTHON other
+      than the server's own, or no server, and it execs PYTHON itself.
 
 The server ends on TERM (py_warm's EXIT trap) or when the test file that started it has gone
 (it polls its parent).
@@ -35,6 +35,8 @@ import struct
 import sys
 
 HDR = struct.Struct("!I")
+# the PYTHON the server was started as ("$PY", py_warm passes it): the clients' is the same text
+SERVER_PYTHON = os.environ.get("PYWARM_PYTHON", sys.executable)
 
 
 def recv_exact(conn, n):
@@ -88,7 +90,8 @@ def client(sock_path, python, args):
     if parse(args) is None:
         fallback()
     env = {k: v for k, v in os.environ.items()}
-    payload = repr({"args": args, "cwd": os.getcwd(), "env": env, "proc": proc_state()}).encode()
+    payload = repr({"args": args, "cwd": os.getcwd(), "env": env, "proc": proc_state(),
+                    "python": python}).encode()
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         s.connect(sock_path)
@@ -178,7 +181,10 @@ def handle(conn, server_pyenv, server_proc):
     import ast
     req = ast.literal_eval(body.decode())
     pyenv = {k: v for k, v in req["env"].items() if k.startswith("PYTHON")}
-    if pyenv != server_pyenv or req.get("proc") != server_proc or len(fds) != 3:
+    # a client of another PYTHON (a file's own $PY: a venv's, a debug build) under tests/run.sh,
+    # whose servers are found by their MODULEs alone, has it run itself, not the server's python
+    if pyenv != server_pyenv or req.get("proc") != server_proc or req.get("python") != SERVER_PYTHON \
+            or len(fds) != 3:
         conn.sendall(b"fallback"); os._exit(0)
     pid = os.fork()
     if pid == 0:

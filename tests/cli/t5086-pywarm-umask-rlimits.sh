@@ -4,7 +4,8 @@
 # the file that started the server, which under tests/run.sh is any file of the run. A file that
 # set `umask 077` or `ulimit -n` before "$PY" had them ignored, and a file that set them before
 # need_python gave them to every other file's runs. Now a client whose umask or limits differ
-# from the server's has python run itself (as for PYTHON* variables that differ).
+# from the server's has python run itself (as for PYTHON* variables that differ). So does one
+# whose $PY is not the server's python (the run's servers are found by their modules alone).
 # The files here are small scripts sourcing lib.sh, with a WS_FIXTURES and WS_RUN_PID of this
 # test's own (as t5082); the reference is what python itself reports and the modes of its files.
 . "$WS_ROOT/tests/cli/lib.sh"
@@ -52,3 +53,17 @@ run_file file.sh "umask 077; ulimit -S -n 90" : "$TMP/d" >d.out 2>d.err
 run_file file.sh : : "$TMP/e" >e.out 2>e.err
 test_expect_success "a server started under umask 077 and ulimit -n 90: another file's run has its own" '
   [ "$(cat d.out)" = "0o77 90 True" ] && [ "$(cut -d" " -f1,2 e.out)" = "0o22 $nofile" ] && [ "$(mode e.made)" = 644 ]'
+
+# The run's servers are found by their MODULEs alone: a file whose $PY is another python (here
+# the same one, in development mode) had its runs made by the server's python.
+printf '#!/bin/sh\nexec %q -X dev "$@"\n' "$py" >py-dev && chmod +x py-dev
+cat >dev.sh <<'EOF2'
+. "$WS_ROOT/tests/cli/lib.sh"
+need_python "a file's json" json
+"$PY" -c 'import sys; print(sys.flags.dev_mode)'
+EOF2
+rm -rf "$fix"   # a server of the run's umask and limits
+run_file file.sh : : "$TMP/f" >f.out 2>f.err
+PY=$TMP/py-dev WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp bash dev.sh >g.out 2>g.err
+test_expect_success "a file whose \$PY is another python: its runs are that python's" '
+  grep -q " True$" f.out && [ "$(cat g.out)" = True ]'
