@@ -348,6 +348,8 @@ need_python() {
   exit 0
 }
 
+# byte_length TEXT: its length in bytes into REPLY (${#TEXT} counts characters in a UTF-8 locale)
+byte_length() { local LC_ALL=C; REPLY=${#1}; }
 # py_warm MODULE...: the file's "$PY" runs from here on start with MODULE... imported already
 # (tests/cli/pywarm.py: a server that imports them once and runs each "$PY" ARGS... in a fork of
 # itself, with the caller's files, folder and environment): import optuna is about 1.2 s of CPU,
@@ -355,8 +357,6 @@ need_python() {
 # one per set of MODULEs, started by the first file that asks and used by the others: paid once
 # per run instead of once per file. A file run alone has one of its own, stopped as it exits.
 # need_python calls it.
-# byte_length TEXT: its length in bytes into REPLY (${#TEXT} counts characters in a UTF-8 locale)
-byte_length() { local LC_ALL=C; REPLY=${#1}; }
 py_warm() {
   local sock=$TMP/.pywarm.sock i
   [ -z "${py_warm_pid:-}" ] || return 0   # one server per file: the first call's MODULEs
