@@ -389,6 +389,18 @@ py_warm() {
   PY=$TMP/.pywarm-py
 }
 
+# stand_in_run: for the tests of py_warm's run-wide servers (t5082, t5085, t5086), called before
+# need_python: py (python itself, as "$PY" is before py_warm), fix (a WS_FIXTURES of the test's
+# own) and runner (a process standing in for tests/run.sh's, WS_RUN_PID), both gone as the file
+# exits. as_run_file [VAR=VALUE...] CMD...: CMD as a file of that run starts it (PY=... replaces py).
+stand_in_run() {
+  py=$PY fix=$TMP/run/fixtures
+  mkdir -p "$TMP/run" "$TMP/tmp"
+  sleep 300 & runner=$!
+  trap 'kill "$runner" 2>/dev/null; rm -rf "$fix"; sleep 0.6; [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+}
+as_run_file() { env PY="$py" WS_FIXTURES="$fix" WS_RUN_PID="$runner" TMPDIR="$TMP/tmp" "$@"; }
+
 # flip_byte FILE OFFSET: the byte at OFFSET inverted (every bit), so that the file surely
 # changes; writing a fixed byte there left it as it was whenever it already held that byte (the
 # test audio is dithered by sox: 1 run in 256).

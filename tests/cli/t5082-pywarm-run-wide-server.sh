@@ -8,12 +8,9 @@
 # file behind. The files here are small scripts sourcing lib.sh, with a WS_FIXTURES and
 # WS_RUN_PID of this test's own. The reference is the process table (/proc) and the runs' output.
 . "$WS_ROOT/tests/cli/lib.sh"
-py=$PY   # python itself: the files here start servers of their own, not runs in this file's
+stand_in_run   # py: python itself, the files here start servers of their own, not runs in this file's
 need_python "run-wide servers" json
 
-mkdir run tmp
-fix=$TMP/run/fixtures
-sleep 300 & runner=$!   # the run's process (tests/run.sh) stand-in
 cat >file.sh <<'EOF'
 . "$WS_ROOT/tests/cli/lib.sh"
 need_python "a file's json" json
@@ -30,7 +27,7 @@ server_pids() {
   return 0
 }
 sock=$fix/pywarm-json.sock
-run_file() { PY=$py WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp bash file.sh "$@"; }
+run_file() { as_run_file bash file.sh "$@"; }
 
 # Two files at once, each holding a pipe (fd 7) open while it starts the server: one server.
 mkfifo held
@@ -77,11 +74,11 @@ test_expect_success "the run's process gone, its folder left: the server ends" '
 long='json json.decoder json.encoder json.scanner collections.abc email email.parser email.feedparser'
 sed "s/need_python \"a file's json\" json/need_python \"eight modules\" $long/; s/\"json\" in sys.modules/\"email.feedparser\" in sys.modules/" file.sh >long.sh
 mkdir -p "$fix"
-PY=$py WS_FIXTURES=$fix WS_RUN_PID=$$ TMPDIR=$TMP/tmp bash long.sh >g.out 2>g.err
+as_run_file WS_RUN_PID=$$ bash long.sh >g.out 2>g.err
 test_expect_success "eight modules, a socket path too long for the run's: the file's own server, the modules imported" '
   grep -q " True$" g.out && ! ls -A "$fix" | grep -q email'
 
 # Run alone (no WS_FIXTURES): a server of the file's own, gone with it.
-PY=$py WS_FIXTURES= WS_RUN_PID= TMPDIR=$TMP/tmp bash file.sh >f.out 2>f.err
+as_run_file WS_FIXTURES= WS_RUN_PID= bash file.sh >f.out 2>f.err
 test_expect_success "a file run alone: its own server, gone as it exits" '
   grep -q " True$" f.out && ! pgrep -f "pywarm.py serve $TMP/tmp/" >/dev/null'

@@ -8,13 +8,9 @@
 # The files here are small scripts sourcing lib.sh, with a WS_FIXTURES and WS_RUN_PID of this
 # test's own (as t5082); the reference is whether the run's pid (which it writes) is alive.
 . "$WS_ROOT/tests/cli/lib.sh"
-py=$PY
+stand_in_run
 need_python "a run killed with its client" json
 
-mkdir run tmp
-fix=$TMP/run/fixtures
-sleep 300 & runner=$!   # the run's process (tests/run.sh) stand-in
-trap 'kill "$runner" 2>/dev/null; rm -rf "$fix"; sleep 0.6; [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 cat >file.sh <<'EOF'
 . "$WS_ROOT/tests/cli/lib.sh"
 need_python "a file's json" json
@@ -34,12 +30,12 @@ wait_for() {
 }
 
 # A file stopped at its time limit: timeout signals its process group (TERM), as run-one.sh's.
-PY=$py WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp timeout -k 5 8 bash file.sh "$TMP/a.pid" >a.out 2>a.err
+as_run_file timeout -k 5 8 bash file.sh "$TMP/a.pid" >a.out 2>a.err
 a_rc=$?
 test_expect_success "a file stopped at its time limit while its \"\$PY\" run goes: the run goes too" '
   [ "$a_rc" = 124 ] && [ -s a.pid ] && a=$(cat a.pid) && gone "$a"'
 test_expect_success "... and the run's server stays for the next file" '
-  [ -S "$fix/pywarm-json.sock" ] && PY=$py WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp bash -c "
+  [ -S "$fix/pywarm-json.sock" ] && as_run_file bash -c "
     . \"\$WS_ROOT/tests/cli/lib.sh\"; need_python x json; \"\$PY\" -c \"print(6 * 7)\"" | grep -qx 42'
 
 # "$PY"'s own pid killed (KILL: the client has no say), the file going on.
@@ -50,10 +46,10 @@ need_python "a file's json" json
 for ((i = 0; i < 400; i++)); do [ -s "$1" ] && break; sleep 0.05; done
 kill -KILL "$client"; wait "$client"; echo "client $?"
 EOF
-PY=$py WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp timeout 60 bash kill.sh "$TMP/b.pid" >b.out 2>b.err
+as_run_file timeout 60 bash kill.sh "$TMP/b.pid" >b.out 2>b.err
 test_expect_success "\"\$PY\" killed: its run goes too" 'grep -qx "client 137" b.out && b=$(cat b.pid) && gone "$b"'
 
 # A run that ends by itself still gives its status and output (the client waits as before).
 test_expect_success "... a run that ends by itself: its output and status, as python's" '
-  PY=$py WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp bash -c "
+  as_run_file bash -c "
     . \"\$WS_ROOT/tests/cli/lib.sh\"; need_python x json; \"\$PY\" -c \"import time; time.sleep(1); print(1); raise SystemExit(3)\"" >c.out; [ $? = 3 ] && grep -qx 1 c.out'

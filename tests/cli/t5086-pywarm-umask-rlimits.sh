@@ -9,14 +9,9 @@
 # The files here are small scripts sourcing lib.sh, with a WS_FIXTURES and WS_RUN_PID of this
 # test's own (as t5082); the reference is what python itself reports and the modes of its files.
 . "$WS_ROOT/tests/cli/lib.sh"
-py=$PY
+stand_in_run
 need_python "umask and limits of a run" json
 
-mkdir run tmp
-fix=$TMP/run/fixtures
-sleep 300 & runner=$!   # the run's process (tests/run.sh) stand-in
-trap 'kill "$runner" 2>/dev/null; rm -rf "$fix"; sleep 0.6; [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-run_file() { PY=$py WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp bash "$@"; }
 # A run's report: its umask, its soft limit of open files, whether the server's modules were there
 # (True: it ran in the server), and a file it made (NAME.made)
 cat >report.py <<'P'
@@ -37,20 +32,20 @@ sed -i "s|\$WS_ROOT/../report.py|$TMP/report.py|" file.sh
 nofile=$(ulimit -S -n)
 mode() { stat -c %a "$1"; }
 
-run_file file.sh : : "$TMP/a" >a.out 2>a.err
+as_run_file bash file.sh : : "$TMP/a" >a.out 2>a.err
 test_expect_success "a run with the server's umask and limits: in the server" '
   [ "$(cat a.out)" = "0o22 $nofile True" ] && [ "$(mode a.made)" = 644 ]'
-run_file file.sh : "umask 077" "$TMP/b" >b.out 2>b.err
+as_run_file bash file.sh : "umask 077" "$TMP/b" >b.out 2>b.err
 test_expect_success "umask 077 before \"\$PY\": its files made 600, as python's" '
   [ "$(cut -d" " -f1 b.out)" = 0o77 ] && [ "$(mode b.made)" = 600 ]'
-run_file file.sh : "ulimit -S -n 100" "$TMP/c" >c.out 2>c.err
+as_run_file bash file.sh : "ulimit -S -n 100" "$TMP/c" >c.out 2>c.err
 test_expect_success "ulimit -S -n 100 before \"\$PY\": python has 100 open files at most" '
   [ "$(cut -d" " -f2 c.out)" = 100 ]'
 
 # A server started by a file that set them before need_python: the other files' runs keep theirs.
 rm -rf "$fix"
-run_file file.sh "umask 077; ulimit -S -n 90" : "$TMP/d" >d.out 2>d.err
-run_file file.sh : : "$TMP/e" >e.out 2>e.err
+as_run_file bash file.sh "umask 077; ulimit -S -n 90" : "$TMP/d" >d.out 2>d.err
+as_run_file bash file.sh : : "$TMP/e" >e.out 2>e.err
 test_expect_success "a server started under umask 077 and ulimit -n 90: another file's run has its own" '
   [ "$(cat d.out)" = "0o77 90 True" ] && [ "$(cut -d" " -f1,2 e.out)" = "0o22 $nofile" ] && [ "$(mode e.made)" = 644 ]'
 
@@ -63,7 +58,7 @@ need_python "a file's json" json
 "$PY" -c 'import sys; print(sys.flags.dev_mode)'
 EOF2
 rm -rf "$fix"   # a server of the run's umask and limits
-run_file file.sh : : "$TMP/f" >f.out 2>f.err
-PY=$TMP/py-dev WS_FIXTURES=$fix WS_RUN_PID=$runner TMPDIR=$TMP/tmp bash dev.sh >g.out 2>g.err
+as_run_file bash file.sh : : "$TMP/f" >f.out 2>f.err
+as_run_file PY="$TMP/py-dev" bash dev.sh >g.out 2>g.err
 test_expect_success "a file whose \$PY is another python: its runs are that python's" '
   grep -q " True$" f.out && [ "$(cat g.out)" = True ]'
