@@ -564,6 +564,9 @@ static int sample_bytes(const nn_hparams *hp, int k, int frames, int n_feat, int
     return 0;
 }
 
+/* Bytes of the free memory the CPU's batch is not sized into (nn_device_probe_batch). */
+#define PROBE_CPU_SLACK ((size_t)8 << 20)
+
 /* Whether a training step of B samples on the CPU fits in avail bytes: fixed and B per-sample
  * bytes (sample_bytes), and the workspace nn_model_plan gives for B at the shares nn_set_threads
  * set (per share: 69 MB for a dscnn of 256 channels and 6 blocks at 8 shares, left out before, so
@@ -613,7 +616,12 @@ int nn_device_probe_batch(const nn_device *dev, const nn_hparams *hp, int n_clas
         ws_memory_limit_read(&host, &ignore);   /* no MemTotal: total 0, MemAvailable alone */
         out->total_bytes = host.bytes;
         out->free_bytes = host.left_bytes;
-        out->batch = cpu_batch(hp, n_classes, frames, n_feat, out->sample_bytes, fixed, out->free_bytes, limit);
+        /* Sized to the byte, a batch left about 1 MiB of a cgroup's 300 MiB (t4031: its peak 299
+         * MiB) for what the sizes leave out (malloc's arenas, the stack, the study's writes in the
+         * page cache), and on a loaded machine the kernel killed it there (exit 137, 2 full make
+         * checks in 6): that much stays free. */
+        size_t avail = out->free_bytes > PROBE_CPU_SLACK ? out->free_bytes - PROBE_CPU_SLACK : 0;
+        out->batch = cpu_batch(hp, n_classes, frames, n_feat, out->sample_bytes, fixed, avail, limit);
         return 0;
     }
     if (dev->unusable == WS_ENOMEM) return 0;     /* full at start: not even a batch of 1 fits */
