@@ -73,25 +73,63 @@ run_one_report() {
   pass=$((pass + p)); fail=$((fail + f_)); skip=$((skip + s))
 }
 
-# run_files JOBS: runs the files of the arrays run_paths (a *.sh with bash, anything else as a
-# program) and run_labels, in order, at most JOBS at a time; each one's lines are printed once it
-# and every file before it have ended. Needs $log.
+# run_files JOBS [WAITS]: runs the files of the arrays run_paths (a *.sh with bash, anything else
+# as a program) and run_labels, at most JOBS at a time, in order; each one's lines are printed once
+# it and every file before it have ended. Needs $log.
+# The files whose run_waits entry is set (tests/run.sh: their header says "# runner: waits", see
+# run_file_waits) run in WAITS lanes of their own beside those JOBS, in their order: they spend
+# their time waiting (a server's connect_timeout, a lock held for seconds, a signal's grace), so
+# in a CPU's lane they kept it idle. With WAITS 0 (the default) they take the JOBS lanes as the
+# others do. (wait -n -p, which names the file that ended: bash 5.1.)
 # Ctrl-C or a TERM: `timeout` runs each file in a process group of its own, out of reach of the
 # terminal's signal, and a runner that left it at that went on file after file after make had
 # gone. So the signal is passed to each running file's timeout (the child of the subshell that
 # runs it), and the runner waits for them and exits 130 (its EXIT trap still runs).
 run_files() {
-  local jobs=$1 k running=0 with
+  local jobs=$1 waits=${2:-0} k pid rc lane with
+  local -a queue_cpu=() queue_wait=()
+  local -A lane_of=()   # a running file's pid: cpu or wait
+  local -A running=([cpu]=0 [wait]=0) next=([cpu]=0 [wait]=0) lanes=([cpu]=$jobs [wait]=$waits)
+  for k in "${!run_paths[@]}"; do
+    if [ "$waits" -gt 0 ] && [ -n "${run_waits[k]-}" ]; then queue_wait+=("$k"); else queue_cpu+=("$k"); fi
+  done
   run_printed=0
   trap run_files_stop INT TERM
-  for k in "${!run_paths[@]}"; do
-    while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); run_files_print; done
-    with=; [[ ${run_paths[k]} == *.sh ]] && with=bash
-    run_one_to "$log/$k" "${run_labels[k]}" $with "${run_paths[k]}" &
-    running=$((running + 1))
+  while :; do
+    for lane in cpu wait; do
+      local -n queue=queue_$lane
+      while [ "${running[$lane]}" -lt "${lanes[$lane]}" ] && [ "${next[$lane]}" -lt "${#queue[@]}" ]; do
+        k=${queue[next[$lane]]}
+        with=; [[ ${run_paths[k]} == *.sh ]] && with=bash
+        run_one_to "$log/$k" "${run_labels[k]}" $with "${run_paths[k]}" &
+        lane_of[$!]=$lane
+        running[$lane]=$((running[$lane] + 1)) next[$lane]=$((next[$lane] + 1))
+      done
+      unset -n queue
+    done
+    [ $((running[cpu] + running[wait])) -gt 0 ] || break
+    pid= rc=0
+    wait -n -p pid || rc=$?
+    [ "$rc" != 127 ] || break   # no file left to wait for, whatever the counts say
+    [ -n "$pid" ] && [ -n "${lane_of[$pid]-}" ] || continue
+    running[${lane_of[$pid]}]=$((running[${lane_of[$pid]}] - 1))
+    unset "lane_of[$pid]"
+    run_files_print
   done
-  wait
   run_files_print
+}
+# run_file_waits FILE: 0 when FILE's header (the comment lines it begins with) has a line
+# "# runner: waits ...": read by bash itself, no process a file
+run_file_waits() {
+  local line
+  while IFS= read -r line; do
+    case $line in
+      '# runner: waits'*) return 0 ;;
+      '#'*) ;;
+      *) return 1 ;;
+    esac
+  done <"$1"
+  return 1
 }
 run_files_print() {
   while [ "$run_printed" -lt "${#run_paths[@]}" ] && [ -e "$log/$run_printed/counts" ]; do

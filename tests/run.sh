@@ -8,7 +8,10 @@
 # WS_TEST_JOBS files run side by side (default: one per CPU); their lines are printed in file
 # order all the same. Each file works in a folder of its own. Two at once on two cores took
 # make check from about 595 s to about 375 s (the files keep a CPU busy most of their time:
-# Python start-ups, trainings, sweeps). WS_TEST_JOBS=1 runs them one after another.
+# Python start-ups, trainings, sweeps). A file whose header says "# runner: waits (WHY)" spends
+# its seconds waiting, not computing (a server that does not answer, a study held locked): those
+# run in WS_TEST_WAIT_JOBS lanes of their own beside the others (default: as many as WS_TEST_JOBS,
+# none when that is 1). WS_TEST_JOBS=1 runs them all one after another.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export WS_ROOT=$(cd "$here/.." && pwd)
@@ -38,12 +41,16 @@ wanted() {  # file: 0 when TESTS is unset or one of its words is in the file's n
 
 jobs=${WS_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "tests/run.sh: WS_TEST_JOBS must be a positive number, got '$jobs'" >&2; exit 2; }
-run_labels=() run_paths=()
+waits=${WS_TEST_WAIT_JOBS:-$([ "$jobs" = 1 ] && echo 0 || echo "$jobs")}
+[[ $waits =~ ^[0-9]+$ ]] || { echo "tests/run.sh: WS_TEST_WAIT_JOBS must be a number, got '$waits'" >&2; exit 2; }
+run_labels=() run_paths=() run_waits=()
 for t in "$@"; do wanted "$t" && run_labels+=("${t##*/}") run_paths+=("$t"); done
 for t in "$here"/cli/t[0-9]*.sh; do
-  [ -e "$t" ] && wanted "$t" && run_labels+=("${t##*/}") run_paths+=("$t")
+  [ -e "$t" ] && wanted "$t" || continue
+  run_file_waits "$t" && run_waits[${#run_paths[@]}]=1
+  run_labels+=("${t##*/}") run_paths+=("$t")
 done
-run_files "$jobs"
+run_files "$jobs" "$waits"
 run_failed_recap
 echo "$skip skipped"
 echo "$pass passed, $fail failed"

@@ -4,6 +4,7 @@
 # database stays intact.
 # Also: a suggest killed in the middle of its write transaction leaves no half-made trial.
 # The database is SQLite, or PostgreSQL under `make check-cluster` (tests/cluster/db.sh).
+# runner: waits (the trial's grace period)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cluster/db.sh"
 DB=$(db_new s) && KDB=$(db_new k) || exit 1

@@ -6,6 +6,7 @@
 # (internal). Now refused at once as the other URL mistakes are (an unknown sslmode): exit 2,
 # "cannot connect: ...". No server is contacted: no port is tried.
 # The same holds for a host name that does not exist (below).
+# runner: waits (a PostgreSQL server or name server that does not answer)
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json >/dev/null

@@ -10,6 +10,7 @@
 # The kill comes at the exact moment from shims: a featurize that runs the real one and then
 # kills its process group, and a realpath (what the recipe writes the .source with) that prints
 # its answer into the .source's temporary and then does.
+# runner: waits (make killed as its recipe runs)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones

@@ -8,6 +8,7 @@
 # ("not a valid feature cache: shorter than a header") and the sweep stopped, for good
 # (found by tests/stress/kill-anywhere.sh). The moment is made exact by a shim featurize that
 # runs the real one, then sends SIGINT to make alone and waits for it to delete the file.
+# runner: waits (make interrupted as featurize ends)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 make_tone_cache tones

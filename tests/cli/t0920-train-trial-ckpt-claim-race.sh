@@ -7,6 +7,7 @@
 # into place only where there is none (ws_atomic_commit_new): the later trial finds the earlier's
 # and is refused before training (exit 2, the trial FAIL). An LD_PRELOAD shim makes the claim's
 # write (a temporary: its fchmod) take a second, so that both trials meet there.
+# runner: waits (trials started at once, waited for)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_fchmod_shim "two studies' trials starting at once in one folder" || exit 0

@@ -8,6 +8,7 @@
 # gpu-monitor, which tries again at each write, stopped sampling for good mid-sweep.
 # The server here is a stand-in (Python): it holds every connection without a word, but answers
 # the second (the store's ping) with an error, as a server that is there does.
+# runner: waits (a PostgreSQL server or name server that does not answer)
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
 cp "$WS_ROOT/tests/cli/study.json" c.json

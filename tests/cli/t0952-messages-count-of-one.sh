@@ -5,6 +5,7 @@
 # samples", "1 of 1 samples not stored". Each count now takes its noun in the singular where it
 # is 1 (ws_plural, as featurize's messages have it). Here a corpus whose validation split is one
 # clip, a study with one sample, a monitor that takes one sample.
+# runner: waits (gpu-monitor's intervals and durations)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 

@@ -11,6 +11,7 @@
 # The moment: an LD_PRELOAD shim makes pthread_join (the heartbeat's stop, once training ends)
 # take 1.5 s and, the first time, make a file, on which a Python sqlite3 connection takes BEGIN
 # EXCLUSIVE, held 6 s.
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "result-line-printed" || exit 0

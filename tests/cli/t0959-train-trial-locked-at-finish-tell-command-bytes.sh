@@ -12,6 +12,7 @@
 # The moment: an LD_PRELOAD shim makes pthread_join (the heartbeat's stop, once training ends) take
 # 1.5 s, and a Python sqlite3 connection takes BEGIN EXCLUSIVE, held 6 s, once the first
 # validation has recorded the study's data (just before the checkpoint that fails the trial).
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "tell-command-reason" || exit 0

@@ -10,6 +10,7 @@
 # where both do not fit, the store's "set WS_DB_BUSY_S to wait longer" after it kept whole. Run
 # as given, the command finishes
 # the trial FAIL with the result line's reason (read back by Optuna 3.1).
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "tell-command-whole" || exit 0

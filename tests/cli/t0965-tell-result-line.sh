@@ -11,6 +11,7 @@
 # The moment, as in t4067: pthread_join (the heartbeat's stop, just before the result is
 # written) made 1.5 s long, and a Python sqlite3 connection taking BEGIN EXCLUSIVE once the
 # trial's last intermediate value is in.
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "tell-result" || exit 0

@@ -7,6 +7,7 @@
 # begun again; the samples keep their interval, and a stop ends it at once. The server is a
 # stand-in (Python) that holds every connection without a word, and counts them: how many were
 # open at once, and whether the monitor closed each it gave up.
+# runner: waits (a PostgreSQL server or name server that does not answer)
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
 start_pg_standin hold

@@ -9,6 +9,7 @@
 # (after that wait, as before); a server that refuses the URL is exit 2 with the store's message.
 # The server is a stand-in (Python): "hold" holds every connection without a word, "refuse"
 # answers each with a FATAL error, as a server without that database does.
+# runner: waits (a PostgreSQL server or name server that does not answer)
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
 trap '[ -z "${pg_standin:-}" ] || kill "$pg_standin" 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -7,6 +7,7 @@
 # do, until the next sample is due, 2 s at least, and not after a stop: the connection is then
 # dropped, said as a server that does not answer, and sampling goes on. The server is a stand-in
 # (Python) that answers the startup handshake (no authentication) and nothing after it.
+# runner: waits (a PostgreSQL server or name server that does not answer)
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
 start_pg_standin handshake

@@ -10,6 +10,7 @@
 # waits 0.05 s (bash then waits for it), sends SIGINT to the group and waits 0.1 s; monitor.sh
 # must die of it and leave no monitor. Where the start has no Nth such process the shim sends
 # nothing, and that run, the last, starts the monitor.
+# runner: waits (Ctrl-C as monitor.sh waits)
 . "$WS_ROOT/tests/cli/lib.sh"
 sigint_at_exit_shim "Ctrl-C as a process of monitor.sh start ends" || exit 0
 # gpu-monitor run without the shim (an ASan build refuses a library preloaded before its runtime)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gpu-monitor: options, exit codes, --count/--duration, the sampling schedule, the no-GPU note.
 # --nvml-library names a library that does not exist, so these run the /proc fallback on any machine.
+# runner: waits (gpu-monitor's intervals and durations)
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gpu-monitor stops cleanly on SIGTERM and SIGINT: exit 0, every line whole, NVML shut down, the
 # database closed with one sample per line; a long interval does not delay the stop.
+# runner: waits (gpu-monitor's intervals and durations)
 . "$WS_ROOT/tests/cli/lib.sh"
 FAKE=$WS_BUILD/fake_nvml
 unset FAKE_NVML_DEVICES FAKE_NVML_FAIL FAKE_NVML_LOST FAKE_NVML_PROCS FAKE_NVML_NPROCS FAKE_NVML_STATS

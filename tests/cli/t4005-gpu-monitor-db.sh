@@ -2,6 +2,7 @@
 # gpu-monitor --db: creates the study file when missing without any Optuna table, Optuna then
 # creates its study in the same file, the RUNNING trials' pids (trial system attribute
 # "wakesweep:pid") are watched and tagged with their trial, and Optuna still loads the study.
+# runner: waits (gpu-monitor's intervals and durations)
 . "$WS_ROOT/tests/cli/lib.sh"
 FAKE=$WS_BUILD/fake_nvml
 unset FAKE_NVML_DEVICES FAKE_NVML_FAIL FAKE_NVML_LOST FAKE_NVML_PROCS FAKE_NVML_NPROCS FAKE_NVML_STATS

@@ -5,6 +5,7 @@
 # gone they are all stored, in order, each once. Before, the monitor waited for the lock after
 # the first sample's line: no line for as long as the lock was held, and the ticks of that time
 # were skipped (neither printed nor stored).
+# runner: waits (gpu-monitor's intervals and durations)
 . "$WS_ROOT/tests/cli/lib.sh"
 FAKE=$WS_BUILD/fake_nvml
 unset FAKE_NVML_DEVICES FAKE_NVML_FAIL FAKE_NVML_LOST FAKE_NVML_PROCS FAKE_NVML_NPROCS FAKE_NVML_STATS WS_MONITOR_BUSY_S

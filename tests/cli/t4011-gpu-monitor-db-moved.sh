@@ -6,6 +6,7 @@
 # took for its own. Now it notices at the next sample (SQLite's HAS_MOVED), stores nothing more,
 # says so once (also with --quiet: data the user asked for), counts the samples not stored at
 # the end, and sampling goes on (exit 0).
+# runner: waits (gpu-monitor's intervals and durations)
 . "$WS_ROOT/tests/cli/lib.sh"
 unset WS_MONITOR_BUSY_S
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)

@@ -2,6 +2,7 @@
 # README, after its ask/tell loop: the trial's heartbeat is beaten by suggest when it makes the
 # trial and by each prune-check, so a trainer whose epoch outlasts the grace has its trial failed
 # as stale by the next suggest while it still trains. Checked here as written, with a grace of 1 s.
+# runner: waits (the README's heartbeat grace)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 test_expect_success "README says so" '

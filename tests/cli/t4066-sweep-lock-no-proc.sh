@@ -7,6 +7,7 @@
 # without one, and monitor.sh waited 30 s on a directory lock left by a killed run. Where the
 # descriptor cannot be looked at, the path is: a plain file is locked, a FIFO still refused (t4061).
 # Simulated as root in a mount namespace of its own, an empty tmpfs over /proc.
+# runner: waits (the pipeline's locks held)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 # no_proc COMMAND...: COMMAND where /proc is empty (as unmounted: /dev/fd/N leads nowhere)

@@ -10,6 +10,7 @@
 # The moment: an LD_PRELOAD shim makes pthread_join (the heartbeat's stop, just before the result
 # is written) take 1.5 s, and a Python sqlite3 connection takes BEGIN EXCLUSIVE as soon as the
 # trial's last intermediate value (of 6 epochs) is in, holding it 4 s.
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "result-line-printed" || exit 0

@@ -13,6 +13,7 @@
 # The moment, as in t4067: train-trial (through a BIN shim) preloads a shim whose pthread_join (the
 # heartbeat's stop, just before the result is written) takes 1.5 s, and a Python sqlite3 connection
 # takes BEGIN EXCLUSIVE as soon as the trial's last intermediate value (of 6 epochs) is in.
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "sweep-records-the-result" || exit 0

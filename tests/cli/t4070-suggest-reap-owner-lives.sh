@@ -10,6 +10,7 @@
 # fails a trial only once both are gone, the owner's pid reused counting as gone.
 # Here the owner is a shell that runs train-trial as its child (through timeout: a grandchild)
 # and lives on after it, as trial.sh does.
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "owner-lives" || exit 0

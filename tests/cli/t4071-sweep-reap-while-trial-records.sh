@@ -10,6 +10,7 @@
 # The moment, made certain: train-trial (through a BIN shim) preloads t4069's slow pthread_join,
 # a Python sqlite3 connection locks the study for 4 s once the last of 6 intermediate values is
 # in, and where train-trial exits 3 the shim runs suggest --reap (another trial's) before it exits.
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "sweep-records-despite-reap" || exit 0

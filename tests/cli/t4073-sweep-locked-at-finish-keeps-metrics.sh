@@ -10,6 +10,7 @@
 # The moment, as in t4069: train-trial (through a BIN shim) preloads a shim whose pthread_join
 # takes 1.5 s, and a Python sqlite3 connection takes BEGIN EXCLUSIVE, held 4 s, once the trial's
 # last intermediate value (of 6 epochs) is in.
+# runner: waits (its study held locked past WS_DB_BUSY_S)
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 slow_join_shim "sweep-keeps-metrics" || exit 0

@@ -6,6 +6,7 @@
 # monitor's own do (until the next sample is due, 2 s at least; not after a stop): no sample, a
 # SIGTERM deaf, the monitor held until killed. The server is a stand-in (Python) that answers the
 # open's statements, the CREATE INDEX with lock_timeout's error, and nothing after it.
+# runner: waits (a PostgreSQL server or name server that does not answer)
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
 start_pg_standin locked

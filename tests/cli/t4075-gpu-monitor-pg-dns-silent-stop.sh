@@ -6,6 +6,7 @@
 # exist, the ping), so a SIGTERM at start waited for four lookups (19.5 s at 5 s each). Now a stop
 # ends the monitor before that second try: one lookup at most (the one under way). The silent name
 # server is a shim (LD_PRELOAD) whose getaddrinfo of slowdns.test takes 3 s and finds nothing.
+# runner: waits (a PostgreSQL server or name server that does not answer)
 . "$WS_ROOT/tests/cli/lib.sh"
 NOGPU=(--nvml-library /nonexistent/libnvidia-ml.so.1 -q)
 if ! command -v cc >/dev/null; then test_skip "a silent name server" "no C compiler for the getaddrinfo shim"; exit 0; fi

@@ -5,6 +5,7 @@
 # sampling had begun. The study is opened first now: a refusal is said alone (exit 2, nothing
 # on stdout), and the note comes once the sources are all open. The NVML library is one that is
 # not there, so that the fallback is taken on any machine.
+# runner: waits (gpu-monitor's intervals and durations)
 . "$WS_ROOT/tests/cli/lib.sh"
 nvml=(--nvml-library "$TMP/no-such/libnvidia-ml.so.1")
 only_refusal() { [ ! -s out ] && ! grep -q "NVML\|/proc instead" err && [ "$(wc -l <err)" = 1 ] && grep -q "^gpu-monitor: $1" err; }

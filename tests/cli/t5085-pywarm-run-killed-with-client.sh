@@ -7,6 +7,7 @@
 # run kills it as soon as its client is gone, as the python it stands for would have gone.
 # The files here are small scripts sourcing lib.sh, with a WS_FIXTURES and WS_RUN_PID of this
 # test's own (as t5082); the reference is whether the run's pid (which it writes) is alive.
+# runner: waits (a Python run killed with its client)
 . "$WS_ROOT/tests/cli/lib.sh"
 stand_in_run
 need_python "a run killed with its client" json

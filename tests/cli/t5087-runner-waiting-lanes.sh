@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# tests/run.sh: a file whose header says "# runner: waits" spends its time waiting (a server's
+# connect_timeout, a lock held for seconds), not on a CPU, and runs in a lane of its own beside
+# the WS_TEST_JOBS lanes (WS_TEST_WAIT_JOBS of them; as many as WS_TEST_JOBS by default, none
+# with WS_TEST_JOBS=1): before, it held one of the CPUs' lanes idle for its seconds. Its lines still
+# come in file order. Made-up files show which ran beside which: t0001 (no tag) waits for t0002
+# (tagged), so with one CPU lane it passes only when t0002 runs beside it.
+. "$WS_ROOT/tests/cli/lib.sh"
+unset WS_TEST_TIMES   # the runs below are the runner's own cases, not make check's files
+mkdir -p rt/tests/cli
+cp "$WS_ROOT/tests/run.sh" "$WS_ROOT/tests/run-one.sh" rt/tests/
+# t0001 waits up to 3 s for t0002's mark; t0002 makes it; t0003's tag is not in its header (a
+# command comes first), so it runs in the CPU lane after t0001 (which ends half a second after
+# t0002), not in the waiting lane as soon as t0002 has ended
+cat >rt/tests/cli/t0001-cpu.sh <<EOT
+#!/usr/bin/env bash
+# no tag: a CPU lane's
+touch "$TMP/cpu.started"
+for _ in \$(seq 30); do [ -e "$TMP/waits.mark" ] && { echo "ok c1"; sleep 0.5; touch "$TMP/cpu.done"; exit 0; }; sleep 0.1; done
+echo "FAIL c1: t0002 did not run beside it"
+EOT
+cat >rt/tests/cli/t0002-waits.sh <<EOT
+#!/usr/bin/env bash
+# runner: waits (the test's own)
+# a second comment line
+touch "$TMP/waits.mark"
+for _ in \$(seq 30); do [ -e "$TMP/cpu.started" ] && break; sleep 0.1; done
+echo "ok w1"
+EOT
+cat >rt/tests/cli/t0003-late-tag.sh <<EOT
+#!/usr/bin/env bash
+: a command
+# runner: waits (past the header: not read)
+if [ -e "$TMP/cpu.done" ]; then echo "ok l1"; else echo "FAIL l1: ran before t0001 ended"; fi
+EOT
+run() { rm -f cpu.started cpu.done waits.mark; env -u TESTS -u WS_TEST_WAIT_JOBS "$@" bash rt/tests/run.sh; }
+test_expect_success "WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=1: the tagged file ran beside the other" '
+  run WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=1 >out && [ "$(tail -n 1 out)" = "3 passed, 0 failed" ]'
+test_expect_success "... their lines in file order (t0002 ended first)" '
+  run WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=1 RUN_SHOW_OK=1 >out &&
+  [ "$(grep -o "^t000[0-9]" out | tr "\n" " ")" = "t0001 t0002 t0003 " ]'
+test_expect_code 1 "WS_TEST_JOBS=1 (no waiting lane by default): the files one after another, t0001 alone" \
+  run WS_TEST_JOBS=1
+test_expect_success "... t0001 failed: t0002 had not started" '
+  grep -q "^t0001-cpu.sh: FAIL c1: t0002 did not run beside it" out && [ "$(tail -n 1 out)" = "1 passed, 2 failed" ]'
+test_expect_code 1 "WS_TEST_WAIT_JOBS=0: the same" run WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=0
+test_expect_success "... t0001 failed" 'grep -q "^t0001-cpu.sh: FAIL c1" out'
+test_expect_code 2 "WS_TEST_WAIT_JOBS=x: refused" run WS_TEST_WAIT_JOBS=x
+test_expect_success "... saying so" 'grep -qx "tests/run.sh: WS_TEST_WAIT_JOBS must be a number, got '"'x'"'" err'
