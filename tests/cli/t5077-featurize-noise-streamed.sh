@@ -37,17 +37,22 @@ for pad in reflect constant none; do
   jq -n --argjson c $center --arg m $mode '{clip_seconds: 20, n_mels: 128, hop_length: 64, center: $c, pad_mode: $m}' >$pad.json
   test_expect_code 0 "four 20 s noise files, also as clips, padding $pad" featurize -q -c $pad.json -o $pad.feat s
   test_expect_success "... each noise stream is its clip's features, to the bit" "\"\$PY\" - $pad.feat <<'P'
-import json, struct, subprocess, sys
+import json, struct, sys
 import numpy as np
 raw = open(sys.argv[1], 'rb').read()
 off, n = struct.unpack_from('<QQ', raw, 72 + 16 * 6)
 meta = json.loads(raw[off:off + n].rstrip(b'\0'))
 assert [s['name'] for s in meta['noise']] == ['a48.wav', 'b44.wav', 'c08.wav', 'd16.wav'], meta['noise']
+# each clip's mel power by its path, read from the layout cache.h gives (the header's n_clips,
+# n_frames, n_mels; the features, paths and strings sections), not through featurize --dump: its
+# 640 000 numbers a clip as JSON were most of this file's CPU
+(n_clips,), (n_frames, n_mels) = struct.unpack_from('<Q', raw, 40), struct.unpack_from('<II', raw, 48)
+(feat, _), (paths, _), (strings, _) = (struct.unpack_from('<QQ', raw, 72 + 16 * i) for i in (0, 3, 4))
+assert n_clips == 5 and n_mels == 128, (n_clips, n_mels)
 clips = {}
-for k in range(5):
-    d = json.loads(subprocess.run(['featurize', '--dump', sys.argv[1], '--clip', str(k)], check=True,
-                                  capture_output=True).stdout)
-    clips[d['path']] = np.array(d['mel_power'], dtype=np.float32)
+for k, at in enumerate(np.frombuffer(raw, '<u8', n_clips, paths)):
+    name = raw[strings + int(at):raw.index(b'\0', strings + int(at))].decode()
+    clips[name] = np.frombuffer(raw, '<f4', n_frames * n_mels, feat + 4 * k * n_frames * n_mels).reshape(n_frames, n_mels)
 for s in meta['noise']:
     noise = np.frombuffer(raw, np.float32, s['frames'] * 128, s['offset']).reshape(-1, 128)
     clip = clips['yes/' + s['name']]
