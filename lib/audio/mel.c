@@ -256,10 +256,17 @@ int audio_melspec_range(audio_melspec *m, const float *x, size_t base, size_t n,
     return 0;
 }
 
-long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e)
+size_t audio_melspec_frames(const audio_melspec *m, size_t n, ws_err *e)
 {
     size_t frames = audio_feat_frames(&m->cfg, n);
     if (frames == 0)
-        return ws_err_set(e, WS_EINPUT, "signal of %zu sample%s is too short for n_fft %d", n, ws_plural(n), m->cfg.n_fft);
+        ws_err_set(e, WS_EINPUT, "signal of %zu sample%s is too short for n_fft %d", n, ws_plural(n), m->cfg.n_fft);
+    return frames;
+}
+
+long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e)
+{
+    size_t frames = audio_melspec_frames(m, n, e);
+    if (frames == 0) return -1;
     return audio_melspec_range(m, x, 0, n, 0, frames, out, e) < 0 ? -1 : (long)frames;
 }

@@ -50,6 +50,10 @@ void audio_melspec_release(audio_melspec *m);
 /* Mel power of x[0..n): writes audio_feat_frames(cfg, n) rows of n_mels into out and returns
  * the number of frames, or -1 (signal too short for the settings; out of memory). */
 long audio_melspec_compute(audio_melspec *m, const float *x, size_t n, float *out, ws_err *e);
+/* The frames a whole signal of n samples gives (audio_feat_frames), or 0 with e set where it is
+ * too short for n_fft: the one message for a whole clip (audio_melspec_compute) and a stream's end
+ * (melstream.h). */
+size_t audio_melspec_frames(const audio_melspec *m, size_t n, ws_err *e);
 /* Frames the FFT takes a call (4 or 16, fft4.h). */
 int audio_melspec_lanes(const audio_melspec *m);
 /* Frames [t0, t1) of the mel power of a signal of n samples, of which x holds those from base on

@@ -5,7 +5,6 @@
 #include "audio/melstream.h"
 #include <stdlib.h>
 #include <string.h>
-#include "core/text.h"
 
 /* Frames given out at once: about a MiB of them (a write of the noise stream), whole groups. */
 #define OUT_BYTES (1u << 20)
@@ -97,10 +96,8 @@ int audio_melstream_push(audio_melstream *s, const float *x, size_t n, ws_err *e
 
 long audio_melstream_finish(audio_melstream *s, ws_err *e)
 {
-    size_t frames = audio_feat_frames(&s->ms->cfg, s->n), lanes = (size_t)audio_melspec_lanes(s->ms);
-    if (frames == 0)
-        return ws_err_set(e, WS_EINPUT, "signal of %zu sample%s is too short for n_fft %d", s->n, ws_plural(s->n),
-                          s->ms->cfg.n_fft);
+    size_t frames = audio_melspec_frames(s->ms, s->n, e), lanes = (size_t)audio_melspec_lanes(s->ms);
+    if (frames == 0) return -1;
     for (; s->next < frames; s->next += lanes)
         if (make(s, s->next, frames - s->next < lanes ? frames - s->next : lanes, e) < 0) return -1;
     return flush(s, e) < 0 ? -1 : (long)frames;

@@ -136,6 +136,11 @@ static void test_stream_errors(void)
           "push: %s", e.msg);
     CHECK(audio_melstream_finish(&st, &e) < 0 && e.kind == WS_EINPUT && strstr(e.msg, "256 samples is too short"),
           "256 samples: %s", e.msg);
+    /* the whole clip's words, to the letter */
+    ws_err whole = {0};
+    float out[40];
+    CHECK(audio_melspec_compute(&ms, x, 256, out, &whole) < 0 && whole.kind == WS_EINPUT && strcmp(whole.msg, e.msg) == 0,
+          "whole clip: '%s', stream: '%s'", whole.msg, e.msg);
     audio_melstream_release(&st);
     audio_melspec_release(&ms);
     /* at hop 1 with 128 mels the frames are given out 2048 at a time, before the push ends */
