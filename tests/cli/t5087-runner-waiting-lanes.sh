@@ -47,3 +47,12 @@ test_expect_code 1 "WS_TEST_WAIT_JOBS=0: the same" run WS_TEST_JOBS=1 WS_TEST_WA
 test_expect_success "... t0001 failed" 'grep -q "^t0001-cpu.sh: FAIL c1" out'
 test_expect_code 2 "WS_TEST_WAIT_JOBS=x: refused" run WS_TEST_WAIT_JOBS=x
 test_expect_success "... saying so" 'grep -qx "tests/run.sh: WS_TEST_WAIT_JOBS must be a number, got '"'x'"'" err'
+# a lane count past what bash's test holds (20 digits): every file still runs, as with "more
+# lanes than files" (was: no lane could be compared, none started, "0 passed, 0 failed", exit 0)
+test_expect_success "WS_TEST_JOBS=99999999999999999999: every file still runs and is counted" '
+  { run WS_TEST_JOBS=99999999999999999999 RUN_SHOW_OK=1 >out 2>err || true; } &&
+  [ "$(grep -o "^t000[0-9]" out | uniq | tr "\n" " ")" = "t0001 t0002 t0003 " ] && grep -q "^t0001-cpu.sh: ok c1" out &&
+  [[ $(tail -n 1 out) =~ ^(3\ passed,\ 0|2\ passed,\ 1)\ failed$ ]]'
+test_expect_success "WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=99999999999999999999: the same" '
+  run WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=99999999999999999999 >out 2>err &&
+  [ "$(tail -n 1 out)" = "3 passed, 0 failed" ] && ! grep -q "integer expression" err'
