@@ -80,13 +80,16 @@ run_one_report() {
 # run_file_waits) run in WAITS lanes of their own beside those JOBS, in their order: they spend
 # their time waiting (a server's connect_timeout, a lock held for seconds, a signal's grace), so
 # in a CPU's lane they kept it idle. With WAITS 0 (the default) they take the JOBS lanes as the
-# others do. (wait -n -p, which names the file that ended: bash 5.1.)
+# others do. (wait -n -p, which names the file that ended, is bash 5.1's: an older bash runs
+# every file in the JOBS lanes.) A file not reported at the end (the runner lost count of its
+# lanes) is counted as failed, naming itself, never passed over.
 # Ctrl-C or a TERM: `timeout` runs each file in a process group of its own, out of reach of the
 # terminal's signal, and a runner that left it at that went on file after file after make had
 # gone. So the signal is passed to each running file's timeout (the child of the subshell that
 # runs it), and the runner waits for them and exits 130 (its EXIT trap still runs).
 run_files() {
-  local jobs=$1 waits=${2:-0} k pid rc lane with
+  local jobs=$1 waits=${2:-0} k pid rc lane with has_p=1
+  ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) || { has_p= waits=0; }
   local -a queue_cpu=() queue_wait=()
   local -A lane_of=()   # a running file's pid: cpu or wait
   local -A running=([cpu]=0 [wait]=0) next=([cpu]=0 [wait]=0) lanes=([cpu]=$jobs [wait]=$waits)
@@ -108,15 +111,31 @@ run_files() {
       unset -n queue
     done
     [ $((running[cpu] + running[wait])) -gt 0 ] || break
-    pid= rc=0
-    wait -n -p pid || rc=$?
-    [ "$rc" != 127 ] || break   # no file left to wait for, whatever the counts say
-    [ -n "$pid" ] && [ -n "${lane_of[$pid]-}" ] || continue
-    running[${lane_of[$pid]}]=$((running[${lane_of[$pid]}] - 1))
-    unset "lane_of[$pid]"
+    pid= rc=0 lane=cpu
+    if [ -n "$has_p" ]; then
+      wait -n -p pid || rc=$?
+      # no pid: a signal came (above 128: its trap runs), or wait failed (127: no file left; the
+      # counts are wrong): the check below names what was not run, and nothing spins
+      [ -n "$pid" ] || { [ "$rc" -gt 128 ] && continue; break; }
+      lane=${lane_of[$pid]-}
+      [ -n "$lane" ] || continue
+      unset "lane_of[$pid]"
+    else
+      wait -n || rc=$?
+      [ "$rc" != 127 ] || break
+    fi
+    running[$lane]=$((running[$lane] - 1))
     run_files_print
   done
+  wait
   run_files_print
+  for ((k = run_printed; k < ${#run_paths[@]}; k++)); do
+    [ -e "$log/$k/counts" ] && run_one_report "$log/$k" && continue
+    echo "${run_labels[k]}: FAIL not run: the runner lost count of its lanes"
+    echo "${run_labels[k]}: FAIL not run" >>"$log/failed"
+    fail=$((fail + 1))
+  done
+  run_printed=${#run_paths[@]}
 }
 # run_file_waits FILE: 0 when FILE's header (the comment lines it begins with) has a line
 # "# runner: waits ...": read by bash itself, no process a file

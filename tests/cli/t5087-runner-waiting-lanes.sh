@@ -56,3 +56,14 @@ test_expect_success "WS_TEST_JOBS=99999999999999999999: every file still runs an
 test_expect_success "WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=99999999999999999999: the same" '
   run WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=99999999999999999999 >out 2>err &&
   [ "$(tail -n 1 out)" = "3 passed, 0 failed" ] && ! grep -q "integer expression" err'
+# A wait -n -p that names no file (bash before 5.1 has no -p; or the runner's count of its lanes
+# gone wrong): the runner went round without end, or ended passing over the files it had not
+# started. Now it stops waiting and names each such file as failed.
+cat >nopid.sh <<'EOT'
+wait() { if [ "${1-}" = -n ] && [ "${2-}" = -p ]; then return 2; fi; builtin wait "$@"; }
+EOT
+test_expect_code 1 "a wait -n -p that names no file: the run fails" \
+  timeout 60 env -u TESTS BASH_ENV="$TMP/nopid.sh" WS_TEST_JOBS=1 WS_TEST_WAIT_JOBS=1 bash rt/tests/run.sh
+test_expect_success "... naming the file it did not run, without going round (little said on stderr)" '
+  grep -q "^t0003-late-tag.sh: FAIL not run: the runner lost count of its lanes" out &&
+  [ "$(tail -n 1 out)" = "2 passed, 1 failed" ] && [ "$(wc -c <err)" -lt 2000 ]'
