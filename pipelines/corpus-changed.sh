@@ -43,16 +43,18 @@ else
   [ -z "$r" ] || { printf '%s\n' "$r"; exit 0; }
   case $data in */*) dir=${data%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac
   cd -- "$dir" || exit 0
-  # The paths go from jq to find through pipes, jq run twice (the folders, then the files), not
-  # into a bash array: mapfile reads a pipe a byte at a time (it may not read past the delimiter),
-  # a read system call a byte, 3.7 s of each make for a Speech Commands manifest of 100 000 clips,
-  # and < <(jq ...), a process substitution bash opens as /dev/fd/N, a link into /proc, failed
-  # without /proc mounted (chroots, minimal containers): a clip the manifest lists, replaced, went
-  # unseen. A manifest without a path leaves find nothing to look at: it prints nothing.
-  paths() { jq -jR 'ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "") | . + "\u0000"' \
-    "./${data##*/}" 2>/dev/null; }
-  # sort -u under the C locale, byte by byte: a UTF-8 locale (de_DE.UTF-8) collates folder names of
-  # characters it does not order (private use, unassigned, bytes that are not UTF-8) as equal, and
-  # -u kept one of them, so a clip removed from another went unseen
-  { paths | sed -z 's|/[^/]*$||; t x; s|.*|.|; b; :x s|^$|/|' | LC_ALL=C sort -zu; paths; } | changed -files0-from -
+  # The paths go from jq to find through a pipe, not into a bash array: mapfile reads a pipe a byte
+  # at a time (it may not read past the delimiter), a read system call a byte, 3.7 s of each make
+  # for a Speech Commands manifest of 100 000 clips, and < <(jq ...), a process substitution bash
+  # opens as /dev/fd/N, a link into /proc, failed without /proc mounted (chroots, minimal
+  # containers): a clip the manifest lists, replaced, went unseen. One jq gives the folders, each
+  # once, then the files: two jq runs, a sed for the folders and a sort -zu for them once each were
+  # four processes at every make of a pipeline goal. A folder is the path up to its last '/' ('/'
+  # for "/x", '.' for a path without one); unique compares code points (byte order in UTF-8), so
+  # folders that a UTF-8 locale's collation takes as equal (private use, unassigned characters)
+  # stay two. A manifest without a path leaves find nothing to look at: it prints nothing.
+  jq -njR '[inputs | ltrimstr("\ufeff") | fromjson? | objects | .path | strings | select(. != "")]
+    | (map(if index("/") then split("/") | .[:-1] | join("/") | if . == "" then "/" else . end else "." end)
+       | unique[]), .[]
+    | . + "\u0000"' "./${data##*/}" 2>/dev/null | changed -files0-from -
 fi
