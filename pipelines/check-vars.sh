@@ -119,8 +119,12 @@ suggest_refuses() {
   # stdin /dev/null: make's $(shell) hands its own, and a '-' left to suggest (refused below, but
   # not by every caller) read a terminal until Ctrl-D, make stopped while it read the makefiles
   msg=$("$bin/suggest" --db "$tmp/check.db" --config "$config" --study ws-check --n "$n" "$@" 2>&1 >"$tmp/lines" </dev/null) && rc=0 || rc=$?
-  lines=$(grep -c . "$tmp/lines")
-  one=$(jq -s 'length == 1 and (.[0] | type == "object" and has("trial") and has("params"))' "$tmp/lines" 2>/dev/null)
+  # what it printed matters with N 1 alone (below): with 0, a grep and a jq less at each make
+  lines=0 one=
+  if [ "$n" = 1 ] && [ "$rc" = 0 ]; then
+    lines=$(grep -c . "$tmp/lines")
+    one=$(jq -s 'length == 1 and (.[0] | type == "object" and has("trial") and has("params"))' "$tmp/lines" 2>/dev/null)
+  fi
   rm -rf "$tmp"
   if [ "$rc" = 2 ]; then
     msg=${msg%%$'\n'*}
