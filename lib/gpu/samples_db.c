@@ -143,7 +143,7 @@ gpu_samples_db *gpu_samples_db_open(const char *url, int busy_timeout_ms, const 
      * when missing, but without Optuna's tables, which suggest makes; a file of a schema the
      * tools refuse is refused before anything is written to it. The store's wait is this
      * tool's (WS_MONITOR_BUSY_S), and ends at once on a stop. */
-    ws_store_wait w = {busy_timeout_ms, "WS_MONITOR_BUSY_S", stop, 0, NULL, 0, 0, NULL};
+    ws_store_wait w = {.busy_timeout_ms = busy_timeout_ms, .busy_var = "WS_MONITOR_BUSY_S", .stop = stop};
     if (ws_store_open_wait(&d->store, url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         gpu_samples_db_close(d);
         return NULL;

@@ -61,6 +61,7 @@ struct ws_store {
     int pg_try_once;       /* PostgreSQL: ws_store_wait's: no wait for a server (retry_s 0) */
     struct pg_conn *pg_conn;   /* PostgreSQL: ws_store_wait's connection, until the open takes it */
     double pg_answer_until_s;  /* PostgreSQL: ws_store_wait's */
+    double pg_answer_s;        /* PostgreSQL: ws_store_wait's */
     int pg_lock_timeout_ms;    /* PostgreSQL: ws_store_wait's */
     int *pg_locked;            /* PostgreSQL: ws_store_wait's */
     const ws_file_id *want;   /* SQLite: the file the open must be of (ws_store_open_file), or NULL */

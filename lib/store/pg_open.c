@@ -153,7 +153,7 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* the open's statements alone: the caller (gpu-monitor) runs its own after it */
     if (s->pg_try_once && s->pg_answer_until_s > 0) {
         p->answer_until_s = s->pg_answer_until_s;
-        p->answer_s = s->pg_answer_until_s - ws_mono_s();
+        p->answer_s = s->pg_answer_s > 0 ? s->pg_answer_s : s->pg_answer_until_s - ws_mono_s();
     }
     int rc = -1;
     if (made) ws_pg_settings(s);

@@ -77,6 +77,7 @@ static int open_store(ws_store **out, const char *url, int flags, const ws_file_
     s->pg_try_once = w && w->pg_try_once;
     s->pg_conn = w ? w->pg_conn : NULL;
     s->pg_answer_until_s = w ? w->pg_answer_until_s : 0;
+    s->pg_answer_s = w ? w->pg_answer_s : 0;
     s->pg_lock_timeout_ms = w ? w->pg_lock_timeout_ms : 0;
     s->pg_locked = w ? w->pg_locked : NULL;
     if (s->pg_locked) *s->pg_locked = 0;
