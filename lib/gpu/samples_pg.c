@@ -27,7 +27,6 @@ struct gpu_samples_pg {
     ws_store *store;                     /* NULL while the server does not answer */
     PGconn *conn;                        /* the store's */
     double until_s;                      /* monotonic: the statements now run wait for the server until then */
-    double allowed_s;                    /* until_s less the time answer_by set it at: said in messages */
     int late;                            /* the server did not answer by until_s: the connection is dropped */
     char txid[24];                       /* the write in progress's transaction (txid_current) */
     int unsure;                          /* a write was given up in its COMMIT (the server may have
@@ -117,12 +116,13 @@ static PGresult *exec_until(gpu_samples_pg *p, const char *sql, int n, const cha
     return r;
 }
 
-/* Sets how long the statements that follow wait for the server: until until_s, ANSWER_S at least. */
-static void answer_by(gpu_samples_pg *p, double until_s)
+/* Sets how long the statements that follow wait for the server: until until_s, ANSWER_S at least.
+ * Returns the seconds that allows them, from the same reading of the clock. */
+static double answer_by(gpu_samples_pg *p, double until_s)
 {
     double now = ws_mono_s();
     p->until_s = fmax(until_s, now + ANSWER_S);
-    p->allowed_s = p->until_s - now;
+    return p->until_s - now;
 }
 
 /* The connection is gone: why (r's error, else the connection's) into p->lost, and closed. */
@@ -198,11 +198,11 @@ static int make_table(gpu_samples_pg *p, ws_err *e)
  * 0 connected, 1 the server does not answer (e says why), -1 refused. */
 static int open_db(gpu_samples_pg *p, PGconn *conn, ws_err *e)
 {
-    answer_by(p, p->until_s);   /* the wait for the connection may have taken the statements' time */
+    double allowed_s = answer_by(p, p->until_s);   /* the wait for the connection may have taken the statements' time */
     /* the store's statements on the new connection wait for the server as this file's do; the time
      * they are allowed is said as set here (2 s, not what is left once the store begins) */
     ws_store_wait w = {.stop = p->stop, .pg_try_once = 1, .pg_conn = conn, .pg_answer_until_s = p->until_s,
-                       .pg_answer_s = p->allowed_s,
+                       .pg_answer_s = allowed_s,
                        .pg_lock_timeout_ms = LOCK_WAIT_MS, .pg_locked = &p->locked};
     if (ws_store_open_wait(&p->store, p->url, WS_STORE_CREATE | WS_STORE_NO_SCHEMA, &w, e)) {
         p->store = NULL;
