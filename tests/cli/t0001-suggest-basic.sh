@@ -59,6 +59,7 @@ test_expect_success "... distributions stored as Optuna stores them" '
     "{\"name\": \"IntDistribution\", \"attributes\": {\"log\": false, \"step\": 3, \"low\": 0, \"high\": 9}}" ] &&
   [ "$(sqlite3 adj.db "SELECT DISTINCT distribution_json FROM trial_params WHERE param_name = \"dropout\"")" = \
     "{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": 0.3, \"low\": 0.0, \"high\": 0.9, \"log\": false}}" ]'
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "... the same JSON as an Optuna-made study" '
   ! "$PY" -c "import optuna" 2>/dev/null || { "$PY" -W ignore -c "
 import optuna, sqlite3; optuna.logging.set_verbosity(optuna.logging.ERROR)

@@ -18,6 +18,7 @@ test_expect_code 0 "pruned with a NaN value (after a reported one)" tell --db s.
 test_expect_success "... keeps no value, not even the last reported (Optuna has no NaN trial value), saying so" '
   [ "$(jq -c "[.state,.value]" out)" = "[\"PRUNED\",null]" ] && grep -q "keeps no value" err &&
   [ "$(sqlite3 s.db "SELECT count(*) FROM trial_values v JOIN trials t USING(trial_id) WHERE t.number=5")" = 0 ]'
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "... and Optuna still reads the study" '"$PY" -W ignore -c "
 import optuna
 t = optuna.load_study(study_name=\"kws\", storage=\"sqlite:///s.db\").trials[5]

@@ -68,6 +68,7 @@ for t in 0 1; do
 done
 test_expect_code 1 "a median that is NaN (0.5 and inf): kept, as Optuna keeps it" prune-check --db nanmed.db --study kws --trial 2 --step 0 --value 0.6
 test_expect_success "... the reason says the percentile is NaN and why" '[ "$(jq -r .reason out)" = "best 0.6 kept: the 50% percentile of 2 completed trials at step 0 is NaN (numpy interpolates it next to an infinite value), so nothing is below it" ]'
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "... Optuna 3.1 keeps it too" "$PY - <<'PY'
 import optuna, warnings
 warnings.simplefilter('ignore')

@@ -58,6 +58,7 @@ check_step blob-step "step = x'01'" 2 0 "$T: a step that is a blob or NULL, not 
 
 # Optuna fails on the same rows (so no study it wrote holds one): loading (NULL with FINITE, an
 # unknown type) or pruning (text, a blob).
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "Optuna 3.1 fails on them too" "$PY - <<'PY'
 import optuna, warnings
 warnings.simplefilter('ignore')

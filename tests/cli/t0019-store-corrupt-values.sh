@@ -26,6 +26,7 @@ TP="trial_params: trial 1, param"
 # Golden: Optuna 3.1's best_trial
 cp base.db clean.db
 test_expect_code 0 "a clean study: the best trial is 1" report --db clean.db --best --format json
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 best() { "$PY" -W ignore -c "import optuna; s = optuna.load_study(study_name='kws', storage='sqlite:///$1'); print(s.best_trial.number, s.best_value)"; }
 test_expect_success "... of 0.9, as Optuna's best_trial" '[ "$(jq -c "[.trial, .value]" out)" = "[1,0.9]" ] && [ "$(best clean.db)" = "1 0.9" ]'
 

@@ -30,6 +30,7 @@ test_expect_success "... no warning" '[ "$(jq -c "[.params.x, .params.c, .params
 # an enqueued value is read before the single value (Optuna's _is_fixed_param comes first)
 echo '{"x": 7, "c": "a"}' >q.jsonl
 test_expect_code 0 "an enqueued set still checks its values" suggest --db s.db --config c.json --enqueue q.jsonl
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 if "$PY" -c 'import optuna' 2>/dev/null; then
   cat >ref.py <<'P'
 import json, warnings

@@ -19,6 +19,7 @@ rm -f s.db
 test_expect_code 0 "random sampler with a seed" suggest --db s.db --config c.json
 printf '{"study": "t", "sampler": {"n_startup_trials": 3, "seed": 1}, "space": {"x": {"type": "float", "low": 0, "high": 1}}}\n' >t.json
 test_expect_code 0 "TPE options without a name (tpe by default)" suggest --db s.db --config t.json
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 if "$PY" -c 'import optuna' 2>/dev/null; then
   test_expect_success "Optuna 3.1's RandomSampler refuses n_startup_trials" '
     "$PY" -c "import optuna; optuna.samplers.RandomSampler(seed=1, n_startup_trials=3)" 2>&1 | grep -q "TypeError.*unexpected keyword argument"'

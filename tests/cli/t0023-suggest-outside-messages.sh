@@ -27,6 +27,7 @@ check ch 0 "0 is outside [16, 128]"
 check dr 0.25 "0.25 is off the step grid of [0.0, 0.5] (0.0 + a multiple of 0.1)"
 check dr 0.6 "0.6 is outside [0.0, 0.5]"
 check lr 0.5 "0.5 is outside [0.0001, 0.01]"
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 if "$PY" -c 'import optuna' 2>/dev/null; then
   test_expect_success "Optuna 3.1 holds none of them in its distribution, and 32 and 0.3 in theirs" '"$PY" -W ignore -c "
 from optuna.distributions import IntDistribution as I, FloatDistribution as F

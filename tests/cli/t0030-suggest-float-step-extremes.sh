@@ -25,6 +25,7 @@ for case in "0 1e-20 1e10 0.0" "0 1 1e300 0.0" "2.5 3 1e40 2.5"; do
     [ "$(grep -o "\"x\":[^}]*" out | sort -u)" = "\"x\":$want" ] && grep -q "space.x: high [0-9e.+-]* is not low + a multiple of step [0-9e.+-]*; using ${want%.0}, as Optuna does" err &&
     [ "$(sqlite3 s.db "SELECT DISTINCT json_extract(distribution_json, \"\$.attributes.high\") FROM trial_params")" = "$want" ]'
 done
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 if "$PY" -c 'import optuna' 2>/dev/null; then
   test_expect_success "Optuna 3.1 agrees: refuses the grids, lowers high past the step" '
     "$PY" - <<PYEOF

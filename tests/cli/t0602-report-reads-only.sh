@@ -38,6 +38,7 @@ other=$(sum other.db)
 test_expect_code 2 "an SQLite file without Optuna's tables" report --db other.db
 test_expect_success "... is left as it was" 'unchanged other.db "$other" && grep -q "not a study database" err'
 
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 if "$PY" -c 'import optuna' 2>/dev/null; then
   "$PY" - <<'P'
 import optuna

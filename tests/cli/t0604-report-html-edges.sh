@@ -37,6 +37,7 @@ test_expect_success "... has no nan or inf in an attribute" 'finite_attrs out &&
 # ---- an infinite best (Optuna stores it): the best-so-far line has as many levels as Optuna's
 # finite best-so-far values (np.maximum.accumulate) and ends where the best became infinite,
 # not stepping up to later finite values as if they improved on it
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 "$PY" -W ignore - <<'PYEOF' >levels
 import numpy as np, optuna
 from optuna.distributions import FloatDistribution

@@ -11,6 +11,7 @@ suggest --db wait.db --config c.json --enqueue q.jsonl >/dev/null
 suggest --db run.db --config c.json >/dev/null
 # Optuna's own studies, with what Optuna reads back of them: trials started, finished, and the
 # finished ones' durations (the golden counts below)
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 "$PY" -W ignore - <<'PYEOF' >want
 import datetime, optuna
 from optuna.distributions import FloatDistribution

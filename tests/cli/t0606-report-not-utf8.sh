@@ -24,6 +24,7 @@ edit tval "INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUE
 edit skey "INSERT INTO study_user_attributes (study_id, key, value_json) VALUES (1, CAST(X'6bfe' AS TEXT), '1')"
 edit sval "INSERT INTO study_system_attributes (study_id, key, value_json) VALUES (1, 'k', CAST(X'22fe22' AS TEXT))"
 
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "Optuna cannot read the study, the param or the attributes either" '
   "$PY" -W ignore - >optuna.out 2>&1 <<PYEOF
 import optuna, sys

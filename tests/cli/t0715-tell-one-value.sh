@@ -6,6 +6,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" c.json
 suggest --db s.db --config c.json --n 2 >lines
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "Optuna refuses two values for one objective and leaves the trial RUNNING" '"$PY" -W ignore -c "
 import shutil, optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)

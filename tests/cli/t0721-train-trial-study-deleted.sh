@@ -7,6 +7,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 . "$WS_ROOT/tests/cli/fixtures.sh"
 tone_training --max-seconds 60
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 "$PY" -c "import optuna; optuna.delete_study(study_name='tones', storage='sqlite:///runs/s.db')" 2>/dev/null
 drc=0; wait $pid || drc=$?
 test_expect_success "(the study is gone)" '[ "$(sqlite3 runs/s.db "SELECT count(*) FROM trials")" = 0 ]'

@@ -35,6 +35,7 @@ test_expect_success "... the text, JSON and HTML name it too" '
   report --db mn/s.db | grep -q "^best: trial $b, value" &&
   [ "$(report --db mn/s.db --format json | jq .best.trial)" = "$b" ] &&
   report --db mn/s.db --format html | grep -q "<h2>Best trial</h2><div class=\"big\">#$b "'
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 if "$PY" -c 'import optuna' 2>/dev/null; then
   test_expect_success "... and Optuna 3.1's study.best_trial" '
     [ "$("$PY" -c "

@@ -6,6 +6,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 cp "$WS_ROOT/tests/cli/study.json" max.json   # maximize
 jq '.direction = "minimize"' max.json >min.json
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 optuna_best() {   # DB: the number of Optuna's best_trial
   "$PY" -c "
 import optuna, sys

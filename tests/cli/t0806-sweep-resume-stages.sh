@@ -112,6 +112,7 @@ test_expect_success "stage 2 begun in its study without a file: a moved best of 
   staged sf STAGE_TRIALS=2 >sf2.out 2>&1 && rm sf/stage-2/trial-*.json sf/stage-2/.done &&
   staged sf STAGE_TRIALS=3 >sf3.out 2>sf3.err && grep -q "stage 2 goes on with trial 99.s params" sf3.err &&
   [ "$(lrs2 sf)" = 0.0123 ] && [ "$(complete sf tones-st-2)" = 3 ]'
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "... what the message says to remove runs stage 2 again from stage 1's best" '
   rm -r sf/stage-1/best.json sf/stage-2 && $PY -c "import optuna, sys; optuna.delete_study(study_name=\"tones-st-2\", storage=\"sqlite:///\" + sys.argv[1])" "$TMP/sf/study.db" &&
   grep -q "remove $TMP/sf/stage-1/best.json and $TMP/sf/stage-2, and stage 2.s study: optuna delete-study --study-name tones-st-2 --storage sqlite:///$TMP/sf/study.db" sf3.err &&

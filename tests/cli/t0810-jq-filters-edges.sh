@@ -7,6 +7,7 @@
 . "$WS_ROOT/tests/cli/lib.sh"
 J=$WS_ROOT/share/jq
 cp "$WS_ROOT/tests/cli/study.json" c.json
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 "$PY" -W ignore -c '
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)

@@ -70,6 +70,7 @@ test_expect_success underscore-folders-are-classes 'jq -e ".clips == 6 and .nois
 echo '{"n_mels": 300}' > mel300.json
 test_expect_code 0 n-mels-all-zero-filters featurize -q --config mel300.json -o m.feat c
 test_expect_success n-mels-warning '[ "$(grep -c n_mels err)" = 1 ] && grep -q "^featurize: mel300.json.n_mels: 300 mel filters, [0-9]* of them all zero: n_fft 512 .* sample_rate 16000 Hz, .* f_min 20 Hz and f_max 7600 Hz" err && [ -e m.feat ]'
+py_warm torchaudio   # the "$PY" runs below import torchaudio: once a run, in its server (lib.sh)
 if "$PY" -c "import torchaudio" 2>/dev/null; then
   test_expect_success n-mels-count-as-torchaudio 'n=$(sed -n "s/.*filters, \([0-9]*\) of them.*/\1/p" err) && "$PY" - "$n" <<P
 import sys, torchaudio

@@ -24,6 +24,7 @@ expect_rss_within "... held within its samples and features ($need_kb KB) and 30
 
 # the frames at a noise stream's ends, where the padding is, against torchaudio's MelSpectrogram of
 # the file (white noise to its first and last samples), reflect and constant padding
+py_warm torchaudio   # the "$PY" runs below import torchaudio: once a run, in its server (lib.sh)
 if ! "$PY" -c "import torchaudio, numpy" 2>/dev/null; then
   test_skip noise-padding-as-torchaudio "torchaudio and numpy not available to $PY"
   exit 0

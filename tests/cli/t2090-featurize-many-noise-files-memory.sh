@@ -23,6 +23,7 @@ expect_rss_within "... held within 12 MB of the one file's peak (was about 66 MB
 test_expect_success "... no temporary file left beside the caches" '[ "$(ls -A | grep -c "\.feat\.")" = 0 ]'
 
 # streams of distinct sounds (two threads, so they are made at once), each as torchaudio makes it
+py_warm torchaudio   # the "$PY" runs below import torchaudio: once a run, in its server (lib.sh)
 if ! "$PY" -c "import torchaudio, numpy" 2>/dev/null; then
   test_skip noise-streams-as-torchaudio "torchaudio and numpy not available to $PY"
   exit 0

@@ -24,6 +24,7 @@ test_expect_success db-rows-match-lines '[ "$(q "SELECT printf('\''%.6f'\'', t) 
   "$(jq .t out | awk "{ printf \"%.6f\\n\", \$1 }")" ]'
 
 # Optuna creates its study in the file the monitor made, and two trials record their pids.
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success optuna-study "$PY - $running $finished <<'PY'
 import sys, optuna
 optuna.logging.set_verbosity(optuna.logging.WARNING)

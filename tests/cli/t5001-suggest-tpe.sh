@@ -47,6 +47,7 @@ for d in free queued fixed less py1 py2 py3; do cp mv.db mv-$d.db; done
 # the study without batch_size and channels: their rows gone, the config fixing them instead
 sqlite3 mv-less.db "DELETE FROM trial_params WHERE param_name IN ('batch_size', 'channels')"
 jq '.space |= del(.batch_size, .channels) | .fixed = {"batch_size": 128, "channels": 16}' c-mv.json >c-less.json
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "Optuna: queueing batch_size and channels leaves the joint sample of the rest" '"$PY" -W ignore -c "
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)

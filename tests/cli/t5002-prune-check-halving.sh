@@ -27,6 +27,7 @@ test_expect_success "... naming the field" 'grep -q "pruner.reduction_factor" er
 # "Infinity", on which Optuna's SuccessiveHalvingPruner raised TypeError), and judged as inf.
 suggest --db i.db --config c.json --n 1 >/dev/null
 test_expect_code 1 "an inf value reaches rung 0 (maximize: the best)" prune-check --db i.db --study kws --trial 0 --step 1 --value inf
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "Optuna's successive halving goes on from that study" '"$PY" -W ignore -c "
 import optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)

@@ -29,5 +29,6 @@ test_expect_success "... is a different config, as before" 'grep -q "exists with
 test_expect_code 0 "--force replaces it" suggest --db s.db --config c.json --force
 test_expect_success "... with a warning naming what is wrong in it" '
   grep -q "^suggest: s.db: study '"'"'kws'"'"': study config: study: expected a string, got an integer; replaced by c.json (--force)" err'
+py_warm optuna pywarm_optuna   # the "$PY" runs below import optuna: once a run, in its server (lib.sh)
 test_expect_success "Optuna 3.1 reads the study, its 5 trials" '
   [ "$("$PY" -c "import optuna; print(len(optuna.load_study(study_name=\"kws\", storage=\"sqlite:///s.db\").trials))" 2>/dev/null)" = 5 ]'
