@@ -5,6 +5,7 @@
 # with WS_TEST_JOBS=1): before, it held one of the CPUs' lanes idle for its seconds. Its lines still
 # come in file order. Made-up files show which ran beside which: t0001 (no tag) waits for t0002
 # (tagged), so with one CPU lane it passes only when t0002 runs beside it.
+# runner: waits (its made-up files sleep for each other's marks: 10 s of wall time, 2 s of CPU)
 . "$WS_ROOT/tests/cli/lib.sh"
 unset WS_TEST_TIMES   # the runs below are the runner's own cases, not make check's files
 mkdir -p rt/tests/cli
