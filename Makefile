@@ -116,7 +116,7 @@ $(BUILD)/tests/test_store_copy: LDFLAGS += -Wl,--wrap=ws_loader_init
 
 # The build the tests need runs on every core unless make was given -j: a bare `make check`
 # (CI's) built one file at a time, about 75 s of its 10 minutes on two cores, 40 s in parallel.
-# The tests run one file per CPU at a time (tests/run.sh, WS_TEST_JOBS), and beside them the
+# The tests run one file per CPU and one more at a time (tests/run.sh, WS_TEST_JOBS), and beside them the
 # files that mostly wait, in lanes of their own (WS_TEST_WAIT_JOBS). A test file's time
 # limit (tests/run-one.sh): the sanitizers slow the tools 5-10x.
 check:

@@ -70,3 +70,26 @@ test_expect_success "Ctrl-C: the runner ends within 10 s, exit 130 (was $runner_
 test_expect_success "... the running file stopped, its folder removed" '
   [ -s waits.tmp ] && ! pgrep -f "$TMP/rt2/tests/cli/t0001" >/dev/null && [ ! -e "$(cat waits.tmp)" ]'
 test_expect_success "... the next file never started" '[ ! -e later.ran ]'
+
+# WS_TEST_JOBS unset: one lane per CPU and one more, for the moments a file sleeps in a poll. With
+# nproc saying 2 (a stand-in first on PATH), t0001 to t0003 each wait up to 5 s for all three to
+# have started, so they pass only when three run at once; t0004 passes only when it started after
+# one of them had ended: not four at once. (Was: two lanes, and t0001 and t0002 waited in vain.)
+mkdir -p rt3/tests/cli stand-in
+cp "$WS_ROOT/tests/run.sh" "$WS_ROOT/tests/run-one.sh" rt3/tests/
+printf '#!/bin/sh\necho 2\n' >stand-in/nproc && chmod +x stand-in/nproc
+for i in 1 2 3; do
+  cat >rt3/tests/cli/t000$i-lane.sh <<EOT
+touch "$TMP/lane$i.started"
+for _ in \$(seq 50); do
+  [ -e "$TMP/lane1.started" ] && [ -e "$TMP/lane2.started" ] && [ -e "$TMP/lane3.started" ] && { echo "ok l$i"; touch "$TMP/lane$i.done"; exit 0; }
+  sleep 0.1
+done
+echo "FAIL l$i: the three files did not run at once"; touch "$TMP/lane$i.done"
+EOT
+done
+printf '%s\n' "if ls '$TMP'/lane?.done >/dev/null 2>&1; then echo 'ok l4'; else echo 'FAIL l4: started beside the three'; fi" \
+  >rt3/tests/cli/t0004-fourth.sh
+test_expect_success "WS_TEST_JOBS unset, 2 CPUs: three files at once, not four" '
+  PATH="$TMP/stand-in:$PATH" env -u TESTS -u WS_TEST_JOBS -u WS_TEST_WAIT_JOBS bash rt3/tests/run.sh >out3 &&
+  [ "$(tail -n 1 out3)" = "4 passed, 0 failed" ]'
