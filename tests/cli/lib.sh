@@ -379,8 +379,15 @@ py_warm() {
     # Not a job of the file's (a bare `wait` in it would wait for the server for good); still its
     # child, so that bash reaps it: stopped on exit, and its runs' CPU time counts as the file's.
     disown "$py_warm_pid"
+    # The server stopped in front of the file's EXIT trap, not in its place: lib.sh's (its folder
+    # removed) or one the file set before calling this (t4005's stops its stand-in trials' sleeps,
+    # which a replaced trap left running for their 30 s).
+    local prev
+    prev=$(trap -p EXIT)   # "trap -- 'CMD' EXIT", or nothing: CMD, quoted as the shell reads it
+    prev=${prev#trap -- } prev=${prev% EXIT}
+    eval "prev=$prev"
     trap 'kill "$py_warm_pid" 2>/dev/null; for i in $(seq 100); do kill -0 "$py_warm_pid" 2>/dev/null || break; sleep 0.02; done
-          [ -n "${WS_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+          '"$prev" EXIT
   fi
   for ((i = 0; i < 200; i++)); do [ -S "$sock" ] && break; sleep 0.01; done
   [ -S "$sock" ] || return 0   # no server: "$PY" stays python itself
