@@ -9,9 +9,9 @@
 # printed in file order all the same. Each file works in a folder of its own. Two at once on two
 # cores took make check from about 595 s to about 375 s (the files keep a CPU busy most of their
 # time: Python start-ups, trainings, sweeps). The one more fills the moments a file sleeps in a
-# poll (a trial's state, a lock, a server's socket): with two lanes on two cores the CPUs were
-# 7.5 % idle, with three 0.8 %, and make check went from 643 s to 608 s on the slow 2-core VM
-# (one after the other at one commit). A file whose header says "# runner: waits (WHY)" spends
+# poll (a trial's state, a lock, a server's socket): on the slow 2-core VM the CPUs were about
+# 7 % idle with two lanes and 0.8 % with three, and one built clone's make check took 643 s with
+# two, then 608 s with three. A file whose header says "# runner: waits (WHY)" spends
 # its seconds waiting, not computing (a server that does not answer, a study held locked): those
 # run in WS_TEST_WAIT_JOBS lanes of their own beside the others (default: as many as WS_TEST_JOBS,
 # none when that is 1). WS_TEST_JOBS=1 runs them all one after another.
