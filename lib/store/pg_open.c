@@ -2,7 +2,6 @@
  * its SQLAlchemy models emit on PostgreSQL, read from a study Optuna made), and transactions. */
 #include <stdlib.h>
 #include <string.h>
-#include "core/clock.h"
 #include "core/parse.h"
 #include "store/pg_internal.h"
 
@@ -153,7 +152,7 @@ int ws_pg_open(ws_store *s, const char *url, int flags, ws_err *e)
     /* the open's statements alone: the caller (gpu-monitor) runs its own after it */
     if (s->pg_try_once && s->pg_answer_until_s > 0) {
         p->answer_until_s = s->pg_answer_until_s;
-        p->answer_s = s->pg_answer_s > 0 ? s->pg_answer_s : s->pg_answer_until_s - ws_mono_s();
+        p->answer_s = s->pg_answer_s;
     }
     int rc = -1;
     if (made) ws_pg_settings(s);

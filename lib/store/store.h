@@ -81,9 +81,9 @@ typedef struct {
                                           * for a server that does not answer (WS_EINTERNAL, "...: no
                                           * answer to a statement within N s"). 0: libpq's own wait,
                                           * which has no end. Only with pg_try_once */
-    double pg_answer_s;                  /* PostgreSQL, > 0: that N, the seconds the caller allowed
-                                          * when it set pg_answer_until_s (0: the time left at the
-                                          * open's start, which a loaded machine makes 1.99 of 2) */
+    double pg_answer_s;                  /* PostgreSQL, with pg_answer_until_s: that N, the seconds
+                                          * the caller allowed as it set the deadline (not the time
+                                          * left at the open's start: 1.99 of 2 on a loaded machine) */
     int pg_lock_timeout_ms;              /* PostgreSQL, > 0: the connection's lock_timeout, set with
                                           * the open's first statement: a statement waiting for
                                           * another session's lock is ended by the server itself
