@@ -352,14 +352,16 @@ need_python() {
 byte_length() { local LC_ALL=C; REPLY=${#1}; }
 # py_warm MODULE...: the file's "$PY" runs from here on start with MODULE... imported already
 # (tests/cli/pywarm.py: a server that imports them once and runs each "$PY" ARGS... in a fork of
-# itself, with the caller's files, folder and environment): import optuna is about 1.2 s of CPU,
+# itself, with the caller's files, folder and environment, handed over by its client,
+# tests/cli/pywarm-client.c, which make check builds): import optuna is about 1.2 s of CPU,
 # import torch 2-3 s. Under tests/run.sh (WS_FIXTURES and WS_RUN_PID set) the server is the run's,
 # one per set of MODULEs, started by the first file that asks and used by the others: paid once
 # per run instead of once per file. A file run alone has one of its own, stopped as it exits.
 # need_python calls it.
 py_warm() {
-  local sock=$TMP/.pywarm.sock i
+  local sock=$TMP/.pywarm.sock i client=${WS_BUILD:-$WS_ROOT/build}/tests/pywarm-client
   [ -z "${py_warm_pid:-}" ] || return 0   # one server per file: the first call's MODULEs
+  [ -x "$client" ] || return 0   # its client not built (make check builds it): "$PY" stays python
   local run_sock
   printf -v run_sock '%s+' "$@"
   run_sock=${WS_FIXTURES:-}/pywarm-${run_sock%+}.sock
@@ -391,7 +393,7 @@ py_warm() {
   fi
   for ((i = 0; i < 200; i++)); do [ -S "$sock" ] && break; sleep 0.01; done
   [ -S "$sock" ] || return 0   # no server: "$PY" stays python itself
-  printf '#!/bin/sh\nexec %q -I -S %q client %q %q "$@"\n' "$PY" "$WS_ROOT/tests/cli/pywarm.py" "$sock" "$PY" >"$TMP/.pywarm-py"
+  printf '#!/bin/sh\nexec %q %q %q "$@"\n' "$client" "$sock" "$PY" >"$TMP/.pywarm-py"
   chmod +x "$TMP/.pywarm-py"
   PY=$TMP/.pywarm-py
 }
