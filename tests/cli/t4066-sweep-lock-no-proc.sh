@@ -42,8 +42,20 @@ test_expect_code 0 "trial-lock: without /proc, a trial target" trial r1
 test_expect_success "... trained, and not said to be without a lock" \
   'done_trial r1 && [ -f r1/.trial-000.json.lock ] && ! grep -q "lock" err'
 
+# hold_until FILE TEXT: FILE locked (flock, outside the namespace) from when this returns until
+# TEXT is in err (the next case's stderr), or for 30 s at most. A hold of 2 s ran out before a make
+# on a loaded machine had come to the lock (the make that trains took longer to read its
+# makefiles), and the trial, finding the lock free, said no wait: the case failed once in a fresh
+# clone's make check.
+hold_until() {
+  rm -f err held
+  ( exec 9>>"$1" && flock 9 && : >held &&
+    for _ in $(seq 600); do grep -qF "$2" err 2>/dev/null && break; sleep 0.05; done ) &
+  for _ in $(seq 200); do [ -e held ] && return 0; sleep 0.05; done
+  return 1
+}
 mkdir r2 && : >r2/.trial-000.json.lock
-hold r2/.trial-000.json.lock 2
+hold_until r2/.trial-000.json.lock "trial-000.json: another make is running this trial; waiting for it"
 test_expect_code 0 "trial-lock-waits: ... its lock held by another process" trial r2
 test_expect_success "... waits for it, saying so, then trains" \
   'done_trial r2 && grep -q "trial-000.json: another make is running this trial; waiting for it" err && ! grep -q "without a lock" err'
