@@ -90,6 +90,18 @@ int main(int argc, char **argv)
     const char *sock_path = argv[1];
     char **py_argv = argv + 2;   /* PYTHON ARG..., as execv takes them */
 
+    /* stdin, stdout and stderr themselves; one that is closed goes as /dev/null (a python run
+     * given a closed descriptor would have opened nothing there either, but the server takes three).
+     * Filled first, in order, before the socket is made: the socket would otherwise take the lowest
+     * free descriptor, a closed 0, 1 or 2, and go to the run as its stdin (a read that never ends)
+     * or stdout (output read back as the exit status). O_CLOEXEC: a fallback's python still finds
+     * them closed. */
+    int fds[3];
+    for (int i = 0; i < 3; i++) {
+        struct stat st;
+        fds[i] = fstat(i, &st) == 0 ? i : open("/dev/null", O_RDWR | O_CLOEXEC);
+    }
+
     buf b = {0};
     put(&b, "\0\0\0\0", 4);   /* the length, set below */
     field(&b, "pywarm1");
@@ -114,13 +126,6 @@ int main(int argc, char **argv)
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof addr)) fallback(py_argv);
 
-    /* stdin, stdout and stderr themselves; one that is closed goes as /dev/null (a python run
-     * given a closed descriptor would have opened nothing there either, but the server takes three) */
-    int fds[3];
-    for (int i = 0; i < 3; i++) {
-        struct stat st;
-        fds[i] = fstat(i, &st) == 0 ? i : open("/dev/null", O_RDWR | O_CLOEXEC);
-    }
     char ctl[CMSG_SPACE(sizeof fds)] = {0};
     struct iovec iov = {.iov_base = b.p, .iov_len = b.n};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
