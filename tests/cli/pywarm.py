@@ -113,7 +113,7 @@ def read_request(conn):
     env = {}
     for kv in f[5 + nargs:-1]:   # the last is the empty text after the last NUL
         k, eq, v = kv.partition("=")
-        if eq and k:
+        if eq and k and k not in env:   # a name given twice: the first, as python's os.environ
             env[k] = v
     return {"python": f[1], "cwd": f[2], "proc": f[3], "args": f[5:5 + nargs], "env": env}, fds
 
