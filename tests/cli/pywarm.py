@@ -176,6 +176,26 @@ def run_script(req):
     os._exit(rc)
 
 
+def coerces_c_locale(env):
+    """Whether python started with env would coerce a C locale (PEP 538): set LC_CTYPE=C.UTF-8 in
+    its own environment, which its children inherit. The client hands over its environment as the
+    shell has it (the python client this was did the coercion itself, being a python), so such a
+    run is python's own. The locale env names, resolved as setlocale(LC_CTYPE, "") would (one the
+    system does not know is "C"), checked here and put back."""
+    import locale
+    if env.get("LC_ALL") or env.get("PYTHONCOERCECLOCALE") == "0":
+        return False
+    name = env.get("LC_CTYPE") or env.get("LANG") or "C"
+    old = locale.setlocale(locale.LC_CTYPE)
+    try:
+        got = locale.setlocale(locale.LC_CTYPE, name)
+    except locale.Error:
+        got = "C"
+    finally:
+        locale.setlocale(locale.LC_CTYPE, old)
+    return got in ("C", "POSIX")
+
+
 def handle(conn, server_pyenv, server_proc):
     """In a fork of the server: runs the command in a fork of its own, answers its status."""
     req, fds = read_request(conn)
@@ -184,7 +204,8 @@ def handle(conn, server_pyenv, server_proc):
     # so does a command run_script does not take (parse: an option it does not know, no script)
     if req is None or len(fds) != 3 or parse(req["args"]) is None or req["proc"] != server_proc \
             or req["python"] != SERVER_PYTHON \
-            or {k: v for k, v in req["env"].items() if k.startswith("PYTHON")} != server_pyenv:
+            or {k: v for k, v in req["env"].items() if k.startswith("PYTHON")} != server_pyenv \
+            or coerces_c_locale(req["env"]):
         conn.sendall(b"fallback"); os._exit(0)
     pid = os.fork()
     if pid == 0:
