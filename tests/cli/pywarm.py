@@ -176,24 +176,34 @@ def run_script(req):
     os._exit(rc)
 
 
-def coerces_c_locale(env):
-    """Whether python started with env would coerce a C locale (PEP 538): set LC_CTYPE=C.UTF-8 in
-    its own environment, which its children inherit. The client hands over its environment as the
-    shell has it (the python client this was did the coercion itself, being a python), so such a
-    run is python's own. The locale env names, resolved as setlocale(LC_CTYPE, "") would (one the
-    system does not know is "C"), checked here and put back."""
+def coerced_c_locale(env):
+    """The locale python started with env would put in its environment's LC_CTYPE, coercing a C
+    locale (PEP 538: C.UTF-8 here), which the programs it starts inherit; None where it would not.
+    The client hands over its environment as the shell has it (the python client this was had
+    done the coercion itself, being a python), so the run's is coerced here, as python's own
+    would be. (Falling back to python itself there made every run in an environment without a
+    locale, as a bare CI machine's may be, pay its imports.) The locale env names are resolved as
+    setlocale(LC_CTYPE, "") would (one the system does not know is "C"), checked here and put back."""
     import locale
     if env.get("LC_ALL") or env.get("PYTHONCOERCECLOCALE") == "0":
-        return False
-    name = env.get("LC_CTYPE") or env.get("LANG") or "C"
+        return None
     old = locale.setlocale(locale.LC_CTYPE)
     try:
-        got = locale.setlocale(locale.LC_CTYPE, name)
-    except locale.Error:
-        got = "C"
+        try:
+            got = locale.setlocale(locale.LC_CTYPE, env.get("LC_CTYPE") or env.get("LANG") or "C")
+        except locale.Error:
+            got = "C"
+        if got not in ("C", "POSIX"):
+            return None
+        for target in ("C.UTF-8", "C.utf8", "UTF-8"):   # python's order
+            try:
+                locale.setlocale(locale.LC_CTYPE, target)
+                return target
+            except locale.Error:
+                pass
+        return None
     finally:
         locale.setlocale(locale.LC_CTYPE, old)
-    return got in ("C", "POSIX")
 
 
 def handle(conn, server_pyenv, server_proc):
@@ -204,9 +214,11 @@ def handle(conn, server_pyenv, server_proc):
     # so does a command run_script does not take (parse: an option it does not know, no script)
     if req is None or len(fds) != 3 or parse(req["args"]) is None or req["proc"] != server_proc \
             or req["python"] != SERVER_PYTHON \
-            or {k: v for k, v in req["env"].items() if k.startswith("PYTHON")} != server_pyenv \
-            or coerces_c_locale(req["env"]):
+            or {k: v for k, v in req["env"].items() if k.startswith("PYTHON")} != server_pyenv:
         conn.sendall(b"fallback"); os._exit(0)
+    coerced = coerced_c_locale(req["env"])
+    if coerced:
+        req["env"]["LC_CTYPE"] = coerced
     pid = os.fork()
     if pid == 0:
         try:
