@@ -9,7 +9,7 @@ pkgs=(
   python3 python3-optuna python3-numpy python3-torch python3-torchaudio
   libpq-dev postgresql python3-psycopg2 slurm-wlm munge
 )
-# One dpkg-query for them all: one a package was about 37 ms of CPU each on the slow 2-core VM,
+# One dpkg-query for them all: one per package cost about 37 ms of CPU each on the slow 2-core VM,
 # a second a run, and make check runs this in each build tree of its own (eight a run).
 declare -A installed=()
 while read -r p status; do

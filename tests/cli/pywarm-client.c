@@ -8,9 +8,9 @@
  * server, or the server answers "fallback" (a command, environment or process state it does not
  * take: pywarm.py says which), it execs PYTHON itself, so the command runs either way.
  *
- * Why C: the client starts once for every "$PY" run of a test file, about 700 times a make check.
+ * Why C: the client starts once for every "$PY" run of a test file, about 550 times a make check.
  * As a python3 -I -S script it cost about 40 ms of CPU a start on the 2-core VM; this costs a
- * process start (about 2 ms).
+ * process start (about 3 ms).
  *
  * The request (pywarm.py's read_request reads it): a 4-byte big-endian length, then NUL-ended
  * fields: "pywarm1", PYTHON, the working folder, the process state ("UMASK" then "SOFT HARD" for

@@ -13,8 +13,8 @@ CPU and `import torch` 2-3 s, and a test file that runs "$PY" twenty times paid 
       take (an option other than -W X, -u, -B, -c CODE, -, a script), an environment whose PYTHON*
       variables differ from the server's, a umask or resource limits other than the server's
       (proc_state), a PYTHON other than the server's own, or no server, and it execs PYTHON
-      itself. (The client was a python3 -I -S run of this file, 40 ms of CPU a start, about 700
-      starts a make check; in C it is a process start, about 2 ms.)
+      itself. (The client was a python3 -I -S run of this file, 40 ms of CPU a start, about 550
+      starts a make check; in C it is a process start, about 3 ms.)
 
 The server ends on TERM (py_warm's EXIT trap) or when the test file that started it has gone
 (it polls its parent).
