@@ -395,7 +395,17 @@ py_warm() {
   [ -S "$sock" ] || return 0   # no server: "$PY" stays python itself
   printf '#!/bin/sh\nexec %q %q %q "$@"\n' "$client" "$sock" "$PY" >"$TMP/.pywarm-py"
   chmod +x "$TMP/.pywarm-py"
+  py_warm_client=$client py_warm_sock=$sock
   PY=$TMP/.pywarm-py
+}
+# need_warm_python NAME MODULE...: need_python, for the tests of the warm servers themselves: the
+# file's "$PY" runs must go to a server, so NAME is skipped, saying why, where py_warm started
+# none. Sets py to python itself (the reference), and py_warm_client and py_warm_sock are the
+# client and socket "$PY" runs (to call the client another way).
+need_warm_python() {
+  py=$PY
+  need_python "$@"
+  [ "$PY" != "$py" ] || { test_skip "$1" "py_warm started no server (its client not built?)"; exit 0; }
 }
 
 # stand_in_run: for the tests of py_warm's run-wide servers (t5082, t5085, t5086), called before

@@ -6,9 +6,7 @@
 # environment longer than one send. A command the server does not take (-V, -m) and a socket with
 # no server behind it run python itself. The reference is what /usr/bin/python3 itself reports.
 . "$WS_ROOT/tests/cli/lib.sh"
-py=$PY
-need_python "the warm servers' client" json
-[ "$PY" != "$py" ] || { test_skip "the warm servers' client" "py_warm started no server (its client not built?)"; exit 0; }
+need_warm_python "the warm servers' client" json
 
 cat >show.py <<'P'
 import os, sys
@@ -32,7 +30,7 @@ test_expect_success "-V (an option the server does not take): python itself answ
 echo '[1, 2]' | "$PY" -m json.tool --compact >m.out 2>m.err
 test_expect_success "-m json.tool: python itself runs it, stdin and stdout its own" '[ "$(cat m.out)" = "[1,2]" ]'
 
-client=$(sed -n 's/^exec \([^ ]*\) .*/\1/p' "$PY")
+client=$py_warm_client
 "$client" "$TMP/no-such.sock" "$py" -c 'import sys; print("json" in sys.modules); sys.exit(5)' >n.out 2>n.err && nrc=0 || nrc=$?
 test_expect_success "no server at the socket: python itself runs the command, its status kept" '
   [ "$nrc" = 5 ] && [ "$(cat n.out)" = False ] && [ ! -s n.err ]'

@@ -4,9 +4,7 @@
 # descriptor 0-2 was free, took it): a read of stdin that never ended, output read back as the
 # exit status. Python itself is the reference: it finds nothing to read and nowhere to print.
 . "$WS_ROOT/tests/cli/lib.sh"
-py=$PY
-need_python "the warm servers' client, closed descriptors" json
-[ "$PY" != "$py" ] || { test_skip "the warm servers' client, closed descriptors" "py_warm started no server (its client not built?)"; exit 0; }
+need_warm_python "the warm servers' client, closed descriptors" json
 
 cat >rd.py <<'P'
 import sys

@@ -3,9 +3,7 @@
 # twice (execve allows it; bash never makes one) sees the first value, as python's own os.environ
 # does, not the last; an entry without '=' is left out by both.
 . "$WS_ROOT/tests/cli/lib.sh"
-py=$PY
-need_python "the warm servers' environment" json
-[ "$PY" != "$py" ] || { test_skip "the warm servers' environment" "py_warm started no server (its client not built?)"; exit 0; }
+need_warm_python "the warm servers' environment" json
 cat >dupenv.c <<'C'
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +27,7 @@ ${CC:-cc} -o dupenv dupenv.c || { test_skip "the warm servers' environment" "no 
 code='import os, sys; print("json" in sys.modules, os.environ.get("WS_T_DUP"), "WS_T_NOEQ" in os.environ)'
 # the client itself, as "$PY"'s /bin/sh wrapper execs it (a shell keeps one of each name: its own
 # choice, the last, before the client or python sees the environment)
-read -r client sock pyexe _ < <(sed -n 's/^exec //p' "$PY")
-./dupenv "$client" "$sock" "$pyexe" -c "$code" >warm.out 2>warm.err
+./dupenv "$py_warm_client" "$py_warm_sock" "$py" -c "$code" >warm.out 2>warm.err
 ./dupenv "$py" -c "$code" >plain.out 2>plain.err
 test_expect_success "a name given twice: the first value, as python's own" '
   [ "$(cat plain.out)" = "False first False" ] && [ "$(cat warm.out)" = "True first False" ]'

@@ -4,9 +4,7 @@
 # The warm server's client (tests/cli/pywarm-client.c) hands over the shell's environment, without
 # that step; the server takes it (pywarm.py's coerced_c_locale), and the run still runs there.
 . "$WS_ROOT/tests/cli/lib.sh"
-py=$PY
-need_python "the warm servers' C locale" json
-[ "$PY" != "$py" ] || { test_skip "the warm servers' C locale" "py_warm started no server (its client not built?)"; exit 0; }
+need_warm_python "the warm servers' C locale" json
 code='import os, sys; print(os.environ.get("LC_CTYPE"), os.popen("printenv LC_CTYPE").read().strip() or None, "json" in sys.modules)'
 env -u LC_ALL -u LC_CTYPE -u LANG "$PY" -c "$code" >warm.out 2>warm.err
 env -u LC_ALL -u LC_CTYPE -u LANG "$py" -c "$code" >plain.out 2>plain.err
